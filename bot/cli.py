@@ -1,0 +1,406 @@
+"""The ``briefbot`` command: thin wrappers that parse arguments, call the core, and print.
+
+Every failure a user can cause ends in one line on stderr (``error: ...``) and a non-zero
+exit status; nothing here prints a traceback unless ``BRIEFBOT_DEBUG=1``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+from pydantic import ValidationError
+
+from bot.config import Settings
+from bot.core.briefing import Briefing
+from bot.core.evaluate import load_cases, run_eval
+from bot.core.models import Answer, Turn
+from bot.errors import BriefbotError, ConfigError, DatabaseError, InputError
+from storage.db import DatabaseUnavailable
+
+log = logging.getLogger("briefbot")
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ".".join(str(p) for p in first.get("loc", ())) or "a setting"
+        raise ConfigError(f"{name.upper()}: {first.get('msg', 'invalid value')}") from exc
+
+
+@contextmanager
+def _briefing() -> Iterator[Briefing]:
+    """The service; an empty database gets the bundled corpus first, whatever the command."""
+    briefing = Briefing.open(_settings())
+    try:
+        yield briefing
+    finally:
+        briefing.close()
+
+
+def _print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _source_line(title: str, source: str | None, published: date | None) -> str:
+    parts = [title]
+    meta = ", ".join(p for p in (source, published.isoformat() if published else None) if p)
+    if meta:
+        parts.append(meta)
+    return " — ".join(parts)
+
+
+def print_answer(answer: Answer) -> None:
+    """The human-readable answer: text, then numbered sources."""
+    click.echo(answer.answer)
+    if answer.note:
+        click.echo(f"\n(note: {answer.note})")
+    if answer.citations:
+        click.echo("\nSources:")
+        for c in answer.citations:
+            click.echo(f"  [{c.marker}] {_source_line(c.title, c.source, c.published)}")
+            if c.url:
+                click.echo(f"      {c.url}")
+            if c.paragraph:
+                click.echo(f"      paragraph {c.paragraph}")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Log what briefbot is doing to stderr.")
+@click.version_option(package_name="briefbot")
+def cli(verbose: bool) -> None:
+    """briefbot: grounded, cited briefings on one story, from stored articles.
+
+    Configuration comes from the environment (and a .env file); see the README.
+    """
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+# ---------------------------------------------------------------------- ingest
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def ingest(paths: tuple[Path, ...], as_json: bool) -> None:
+    """Ingest article files (.txt, .md, .html) and folders of them.
+
+    Each article is stored in its own transaction: a bad file is reported and skipped,
+    the others still land. Exits 1 if any file failed.
+    """
+    from tqdm import tqdm
+
+    with _briefing() as briefing:
+        bar: tqdm[Any] | None = None
+
+        def start(total: int) -> None:
+            nonlocal bar
+            bar = tqdm(total=total, unit="file", file=sys.stderr, disable=None, leave=False)
+
+        def step(_label: str) -> None:
+            if bar is not None:
+                bar.update(1)
+
+        try:
+            summary = briefing.ingest(list(paths), on_start=start, on_item=step)
+        finally:
+            if bar is not None:
+                bar.close()
+    if as_json:
+        _print_json(summary.as_dict())
+    else:
+        for path, error in summary.failed:
+            click.echo(f"failed: {path}: {error}", err=True)
+        click.echo(
+            f"added {summary.added}, updated {summary.updated}, "
+            f"unchanged {summary.unchanged}, failed {len(summary.failed)} "
+            f"({summary.chunks} chunks written)"
+        )
+    if summary.failed:
+        sys.exit(1)
+
+
+# ---------------------------------------------------------------------- ask
+
+
+def _load_history(path: Path | None, after: tuple[str, ...]) -> list[Turn]:
+    turns = [Turn("user", text) for text in after]
+    if path is None:
+        return turns
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"--history {path}: cannot read it ({exc})") from exc
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError:
+        data = [json.loads(line) for line in raw.splitlines() if line.strip()]
+    except ValueError as exc:  # pragma: no cover - JSONDecodeError covers it
+        raise InputError(f"--history {path}: not JSON") from exc
+    if not isinstance(data, list):
+        raise InputError(f"--history {path}: expected a JSON list of turns")
+    for item in data:
+        if isinstance(item, str):
+            turns.append(Turn("user", item))
+        elif isinstance(item, dict) and item.get("role") in ("user", "assistant"):
+            turns.append(Turn(item["role"], str(item.get("text") or item.get("content") or "")))
+        else:
+            raise InputError(
+                f'--history {path}: each turn is a string or {{"role": "user"|"assistant", '
+                '"text": "..."}'
+            )
+    return turns
+
+
+@cli.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@click.option(
+    "--history",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Earlier turns: a JSON list of strings or {role, text} objects.",
+)
+@click.option(
+    "--after",
+    multiple=True,
+    metavar="QUESTION",
+    help="An earlier question in the same conversation (repeatable, oldest first).",
+)
+def ask(question: str, as_json: bool, history: Path | None, after: tuple[str, ...]) -> None:
+    """Answer QUESTION from the stored articles, with numbered citations."""
+    turns = _load_history(history, after)
+    with _briefing() as briefing:
+        answer = briefing.ask(question, history=turns)
+    if as_json:
+        _print_json(answer.as_dict())
+    else:
+        print_answer(answer)
+
+
+# ---------------------------------------------------------------------- quote
+
+
+@cli.command()
+@click.argument("topic")
+@click.option("--limit", default=3, show_default=True, type=click.IntRange(1, 20))
+@click.option("--json", "as_json", is_flag=True, help="Print the quotes as JSON.")
+def quote(topic: str, limit: int, as_json: bool) -> None:
+    """Verbatim quotes on TOPIC from the stored articles (never invented)."""
+    with _briefing() as briefing:
+        quotes = briefing.quote(topic, limit)
+    if as_json:
+        _print_json({"topic": topic, "quotes": [q.as_dict() for q in quotes]})
+        return
+    if not quotes:
+        click.echo("No quotes on that topic in the sources.")
+        return
+    for i, q in enumerate(quotes, start=1):
+        click.echo(f"{i}. “{' '.join(q.text.split())}”")
+        click.echo(
+            f"   — {q.title}, paragraph {q.paragraph}" + (f"\n     {q.url}" if q.url else "")
+        )
+
+
+# ---------------------------------------------------------------------- sources
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+def sources(as_json: bool) -> None:
+    """List the stored articles."""
+    with _briefing() as briefing:
+        items = briefing.sources()
+    if as_json:
+        _print_json([s.as_dict() for s in items])
+        return
+    if not items:
+        click.echo("No articles yet. Add some with `briefbot ingest PATH`.")
+    for s in items:
+        click.echo(
+            f"{s.id:>4}  {_source_line(s.title, s.source, s.published)}  ({s.chunks} chunks)"
+        )
+        if s.url:
+            click.echo(f"      {s.url}")
+
+
+# ---------------------------------------------------------------------- eval
+
+
+@cli.command(name="eval")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--min-recall", type=click.FloatRange(0, 1), help="Fail below this recall@5.")
+@click.option("--min-facts", type=click.FloatRange(0, 1), help="Fail below this fact coverage.")
+@click.option(
+    "--min-refusals", type=click.FloatRange(0, 1), help="Fail below this correct-refusal rate."
+)
+@click.option("-q", "--quiet", is_flag=True, help="Only the totals, not each miss.")
+def eval_(
+    file: Path,
+    as_json: bool,
+    min_recall: float | None,
+    min_facts: float | None,
+    min_refusals: float | None,
+    quiet: bool,
+) -> None:
+    """Run a JSONL question set and report recall@5, fact coverage and correct refusals.
+
+    Each line: {"question", "expected_titles": [...], "expected_facts": [...], "in_scope"}.
+    With --min-* thresholds, exits 1 when a figure falls below its threshold.
+    """
+    cases = load_cases(file)
+    with _briefing() as briefing:
+        report = run_eval(cases, briefing.answer_unlogged)
+    failures = [
+        f"{name} {value:.3f} < {floor:.3f}"
+        for name, value, floor in (
+            ("recall@5", report.recall_at_5, min_recall),
+            ("fact coverage", report.fact_coverage, min_facts),
+            ("correct refusals", report.correct_refusals, min_refusals),
+        )
+        if floor is not None and value < floor
+    ]
+    if as_json:
+        _print_json(report.as_dict(with_cases=not quiet))
+    else:
+        if not quiet:
+            for c in report.cases:
+                if c.in_scope and (c.missing_titles or c.missing_facts or not c.answered):
+                    click.echo(f"- {c.question}")
+                    if not c.answered:
+                        click.echo("    refused an in-scope question")
+                    for t in c.missing_titles:
+                        click.echo(f"    missing source: {t}")
+                    for f in c.missing_facts:
+                        click.echo(f"    missing fact: {f}")
+                elif not c.in_scope and c.answered:
+                    click.echo(f"- {c.question}\n    answered an out-of-scope question")
+        click.echo(
+            f"{report.questions} questions ({report.in_scope} in scope, "
+            f"{report.out_of_scope} out of scope)\n"
+            f"retrieval recall@5  {report.recall_at_5:.3f}\n"
+            f"fact coverage       {report.fact_coverage:.3f}\n"
+            f"correct refusals    {report.correct_refusals:.3f}\n"
+            f"false refusals      {report.false_refusals}"
+        )
+    if failures:
+        raise BriefbotError("below threshold: " + "; ".join(failures))
+
+
+# ---------------------------------------------------------------------- db
+
+
+@cli.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command()
+def upgrade() -> None:
+    """Apply pending migrations (every command also does this by itself)."""
+    from storage import migrate
+    from storage.db import Database
+
+    settings = _settings()
+    try:
+        database = Database.connect(settings.resolved_database_url, migrate=False)
+    except DatabaseUnavailable as exc:
+        raise DatabaseError(str(exc)) from exc
+    try:
+        before = migrate.current(database.engine)
+        try:
+            changed = database.upgrade()
+        except DatabaseUnavailable as exc:
+            raise DatabaseError(str(exc)) from exc
+        after = migrate.current(database.engine)
+    finally:
+        database.dispose()
+    click.echo(f"upgraded {before or 'empty'} -> {after}" if changed else f"already at {after}")
+
+
+# ---------------------------------------------------------------------- logs
+
+
+def _parse_since(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError(f"--since {value!r} is not a date (use YYYY-MM-DD)") from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@cli.group()
+def logs() -> None:
+    """The conversation log: every question asked and what was answered."""
+
+
+@logs.command(name="export")
+@click.option("--since", metavar="DATE", help="Only exchanges on or after DATE (YYYY-MM-DD).")
+def logs_export(since: str | None) -> None:
+    """Print the log as JSON lines, one exchange per line, oldest first."""
+    start = _parse_since(since)
+    with _briefing() as briefing:
+        for row in briefing.export_log(start):
+            click.echo(json.dumps(row, ensure_ascii=False, default=str))
+
+
+@logs.command(name="purge")
+@click.option("--older-than", "days", required=True, type=int, metavar="DAYS")
+def logs_purge(days: int) -> None:
+    """Delete exchanges older than DAYS days."""
+    with _briefing() as briefing:
+        removed = briefing.purge_log(days)
+    click.echo(f"removed {removed} exchange(s) older than {days} day(s)")
+
+
+# ---------------------------------------------------------------------- entry point
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: runs the CLI and turns failures into one line."""
+    debug = os.environ.get("BRIEFBOT_DEBUG") == "1"
+    run: Callable[..., Any] = cli.main
+    try:
+        run(args=argv, prog_name="briefbot", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        _fail(exc.format_message(), exc.exit_code)
+    except click.exceptions.Abort:
+        _fail("aborted", 130)
+    except BriefbotError as exc:
+        _fail(exc.message, exc.exit_code)
+    except DatabaseUnavailable as exc:
+        _fail(str(exc), DatabaseError.exit_code)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except Exception as exc:
+        if debug:
+            raise
+        log.debug("unexpected failure", exc_info=True)
+        _fail(f"unexpected {type(exc).__name__}: {exc} (set BRIEFBOT_DEBUG=1 for details)", 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+"""One typed Settings object, built from the environment and an optional .env file.
+
+Names follow the conventions users already know: ``DATABASE_URL``, ``OPENAI_API_KEY``,
+``OPENAI_BASE_URL``, ``SLACK_BOT_TOKEN`` and friends keep their usual names; everything that
+is ours carries the ``BRIEFBOT_`` prefix. Tests build ``Settings(...)`` explicitly with
+``Settings.isolated(...)`` so a developer's own environment never leaks into them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from bot.errors import ConfigError
+
+
+def default_data_dir() -> Path:
+    """Where briefbot keeps its SQLite file and caches: ``$XDG_DATA_HOME/briefbot``."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "briefbot"
+
+
+def _env(name: str, *more: str) -> Any:
+    return AliasChoices(name, *more)
+
+
+class Settings(BaseSettings):
+    """Every knob briefbot has. See the README's configuration table."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    # Storage
+    data_dir: Path = Field(
+        default_factory=default_data_dir, validation_alias=_env("BRIEFBOT_DATA_DIR")
+    )
+    database_url: str | None = Field(default=None, validation_alias=_env("DATABASE_URL"))
+
+    # Corpus and chunking
+    corpus_dir: Path | None = Field(default=None, validation_alias=_env("BRIEFBOT_CORPUS_DIR"))
+    chunk_tokens: int = Field(
+        default=180, ge=32, le=2000, validation_alias=_env("BRIEFBOT_CHUNK_TOKENS")
+    )
+    chunk_overlap_tokens: int = Field(
+        default=40, ge=0, le=1000, validation_alias=_env("BRIEFBOT_CHUNK_OVERLAP_TOKENS")
+    )
+    tokenizer: str = Field(default="o200k_base", validation_alias=_env("BRIEFBOT_TOKENIZER"))
+    max_file_mb: float = Field(default=10.0, gt=0, validation_alias=_env("BRIEFBOT_MAX_FILE_MB"))
+
+    # Retrieval
+    top_k: int = Field(default=6, ge=1, le=50, validation_alias=_env("BRIEFBOT_TOP_K"))
+    min_coverage: float = Field(
+        default=0.5, ge=0.0, le=1.0, validation_alias=_env("BRIEFBOT_MIN_COVERAGE")
+    )
+    embedding_model: str | None = Field(
+        default=None, validation_alias=_env("BRIEFBOT_EMBEDDING_MODEL")
+    )
+    min_dense_similarity: float = Field(
+        default=0.55, ge=-1.0, le=1.0, validation_alias=_env("BRIEFBOT_MIN_DENSE_SIMILARITY")
+    )
+    answer_words: int = Field(
+        default=120, ge=20, le=600, validation_alias=_env("BRIEFBOT_ANSWER_WORDS")
+    )
+    max_question_chars: int = Field(
+        default=2000, ge=10, validation_alias=_env("BRIEFBOT_MAX_QUESTION_CHARS")
+    )
+
+    # LLM (any OpenAI-compatible Chat Completions server)
+    openai_api_key: SecretStr | None = Field(default=None, validation_alias=_env("OPENAI_API_KEY"))
+    openai_base_url: str | None = Field(default=None, validation_alias=_env("OPENAI_BASE_URL"))
+    model: str | None = Field(default=None, validation_alias=_env("BRIEFBOT_MODEL"))
+    context_tokens: int = Field(
+        default=3000, ge=200, validation_alias=_env("BRIEFBOT_CONTEXT_TOKENS")
+    )
+    answer_tokens: int = Field(default=500, ge=16, validation_alias=_env("BRIEFBOT_ANSWER_TOKENS"))
+    llm_timeout: float = Field(default=20.0, gt=0, validation_alias=_env("BRIEFBOT_LLM_TIMEOUT"))
+    price_prompt_per_mtok: float = Field(
+        default=0.0, ge=0, validation_alias=_env("BRIEFBOT_PRICE_PROMPT_PER_MTOK")
+    )
+    price_completion_per_mtok: float = Field(
+        default=0.0, ge=0, validation_alias=_env("BRIEFBOT_PRICE_COMPLETION_PER_MTOK")
+    )
+
+    # Slack
+    slack_bot_token: SecretStr | None = Field(
+        default=None, validation_alias=_env("SLACK_BOT_TOKEN")
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, validation_alias=_env("SLACK_SIGNING_SECRET")
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None, validation_alias=_env("SLACK_APP_TOKEN")
+    )
+    slack_api_url: str = Field(
+        default="https://slack.com/api/", validation_alias=_env("SLACK_API_URL")
+    )
+    port: int = Field(default=3000, ge=1, le=65535, validation_alias=_env("PORT"))
+    web_threads: int = Field(default=8, ge=1, validation_alias=_env("BRIEFBOT_WEB_THREADS"))
+    log_retention_days: int | None = Field(
+        default=None, ge=1, validation_alias=_env("BRIEFBOT_LOG_RETENTION_DAYS")
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        return normalise_database_url(value.strip())
+
+    @field_validator("embedding_model", "model", "openai_base_url")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The configured URL, or the default SQLite file inside ``data_dir``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'briefbot.db'}"
+
+    @property
+    def llm_enabled(self) -> bool:
+        """An LLM answers when a model is named and the server can be reached with a key.
+
+        Local servers (Ollama, vLLM, llama.cpp) often need no key, so a base URL alone
+        with a model is enough.
+        """
+        return bool(self.model and (self.openai_api_key or self.openai_base_url))
+
+    def require_slack(self) -> None:
+        """Fail at start with a sentence that names the missing Slack secret."""
+        for name, value in (
+            ("SLACK_BOT_TOKEN", self.slack_bot_token),
+            ("SLACK_SIGNING_SECRET", self.slack_signing_secret),
+        ):
+            if value is None or not value.get_secret_value().strip():
+                raise ConfigError(f"{name} is not set; `briefbot serve` needs it to talk to Slack.")
+
+    @classmethod
+    def isolated(cls, **values: Any) -> Settings:
+        """Settings from ``values`` alone: no environment, no .env file. For tests and tools."""
+        return _IsolatedSettings(**values)
+
+
+class _IsolatedSettings(Settings):
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URL forms Heroku-style platforms hand out and pick the psycopg 3 driver.
+
+    ``postgres://`` and ``postgresql://`` both become ``postgresql+psycopg://``; anything
+    else (``sqlite:///...``, an explicit driver) is left alone.
+    """
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

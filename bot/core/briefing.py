@@ -1,0 +1,357 @@
+"""The briefing service: the one object the CLI, Slack and the clock talk to.
+
+It owns the database, the token counter and the optional LLM and embedder, and offers the
+operations a user sees: ingest, ask, quote, sources, feedback. It knows nothing of Slack.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bot.config import Settings
+from bot.core.answer import NOT_IN_SOURCES, extractive_answer
+from bot.core.followup import condense_lexically
+from bot.core.ingest import ArticleStore, IngestSummary, discover, ingest_parsed, parse_file
+from bot.core.models import Answer, Citation, ExchangeContext, Quote, SourceInfo, Turn
+from bot.core.quotes import find_quotes
+from bot.core.retrieve import Retrieval, Retriever
+from bot.core.summariser import Summariser
+from bot.core.tokens import TokenCounter, counter_for
+from bot.errors import BriefbotError, DatabaseError, InputError
+from bot.resources import bundled_dir
+from storage import exchanges
+from storage.articles import count_articles, list_articles
+from storage.db import Database, DatabaseUnavailable
+
+if TYPE_CHECKING:
+    from bot.core.embeddings import Embedder  # imports openai and numpy: only when used
+
+log = logging.getLogger(__name__)
+
+OnText = Callable[[str], None]
+
+
+class AnswerFailed(BriefbotError):
+    """Answering failed unexpectedly; the exchange was logged under ``exchange_id``."""
+
+    def __init__(self, exchange_id: str) -> None:
+        super().__init__(
+            f"Sorry, something went wrong while answering. The log id is {exchange_id}."
+        )
+        self.exchange_id = exchange_id
+
+
+def _open_database(url: str) -> Database:
+    try:
+        return Database.connect(url)
+    except DatabaseUnavailable as exc:
+        raise DatabaseError(str(exc)) from exc
+
+
+class Briefing:
+    """Ingest, ask, quote and list sources over one database."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        *,
+        counter: TokenCounter | None = None,
+        summariser: Summariser | None = None,
+        embedder: Embedder | None = None,
+    ) -> None:
+        self.settings = settings
+        self.db = db
+        self._counter = counter
+        self.summariser = summariser
+        self.embedder = embedder
+        self.retriever = Retriever(
+            search=db.search,
+            top_k=settings.top_k,
+            min_coverage=settings.min_coverage,
+            embedder=embedder,
+            min_dense_similarity=settings.min_dense_similarity,
+        )
+        self._store: ArticleStore | None = None
+
+    @property
+    def counter(self) -> TokenCounter:
+        """The tokenizer, loaded on first use (it takes most of a second)."""
+        if self._counter is None:
+            self._counter = counter_for(self.settings.tokenizer, self.settings.data_dir)
+        return self._counter
+
+    @property
+    def store(self) -> ArticleStore:
+        if self._store is None:
+            self._store = ArticleStore(
+                self.counter,
+                self.settings.chunk_tokens,
+                self.settings.chunk_overlap_tokens,
+                after_store=self.embedder.after_store if self.embedder is not None else None,
+            )
+        return self._store
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @classmethod
+    def open(cls, settings: Settings, *, bootstrap: bool = True) -> Briefing:
+        """Connect, migrate, wire the optional LLM and embedder, and fill an empty database
+        with the bundled corpus (so ``briefbot ask`` works right after install)."""
+        db = _open_database(settings.resolved_database_url)
+        summariser = embedder = None
+        if settings.llm_enabled or settings.embedding_model:
+            # The openai package takes most of a second to import; only pay when used.
+            from bot.core.llm import build_embedder, build_summariser
+
+            summariser = build_summariser(settings)
+            embedder = build_embedder(settings)
+        briefing = cls(settings, db, summariser=summariser, embedder=embedder)
+        if bootstrap:
+            briefing.ingest_corpus_if_empty()
+        return briefing
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    def __enter__(self) -> Briefing:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ ingest
+
+    def ingest(
+        self,
+        paths: Sequence[str | Path],
+        on_start: Callable[[int], None] | None = None,
+        on_item: Callable[[str], None] | None = None,
+    ) -> IngestSummary:
+        """Ingest files and folders; each article in its own transaction."""
+        files, problems = discover(paths)
+        summary = IngestSummary(failed=list(problems))
+        if on_start is not None:
+            on_start(len(files))
+        max_bytes = int(self.settings.max_file_mb * 1_000_000)
+        items = [(str(f), lambda f=f: parse_file(f, max_bytes)) for f in files]
+        return ingest_parsed(self.db, self.store, items, summary, on_item)
+
+    def ingest_corpus_if_empty(self) -> IngestSummary | None:
+        with self.db.session() as session:
+            if count_articles(session=session):
+                return None
+        corpus = self.settings.corpus_dir or bundled_dir("corpus")
+        summary = self.ingest([corpus])
+        log.info(
+            "empty database: ingested the bundled corpus (%d added, %d failed)",
+            summary.added,
+            len(summary.failed),
+        )
+        return summary
+
+    # ------------------------------------------------------------------ questions
+
+    def check_question(self, question: str, what: str = "question") -> str:
+        text = " ".join(question.split())
+        if not text:
+            raise InputError(f"The {what} is empty; ask something about the sources.")
+        limit = self.settings.max_question_chars
+        if len(text) > limit:
+            raise InputError(
+                f"The {what} is {len(text):,} characters long; the limit is {limit:,}."
+            )
+        return text
+
+    def retrieve(self, question: str) -> Retrieval:
+        with self.db.session() as session:
+            return self.retriever.retrieve(session, question)
+
+    def ask(
+        self,
+        question: str,
+        *,
+        history: Sequence[Turn] = (),
+        context: ExchangeContext | None = None,
+        on_text: OnText | None = None,
+    ) -> Answer:
+        """Answer ``question`` from the sources and log the exchange.
+
+        ``history`` holds earlier turns of the conversation: a follow-up is condensed into
+        a standalone question before retrieval. ``on_text`` receives answer text as an
+        LLM streams it (the final, guarded answer is the returned one).
+        """
+        text = self.check_question(question)
+        context = context or ExchangeContext()
+        started = time.perf_counter()
+        standalone = text
+        try:
+            standalone = self._condense(text, history)
+            retrieval = self.retrieve(standalone)
+            answer = self._answer(text, standalone, retrieval, on_text)
+        except BriefbotError:
+            raise
+        except Exception as exc:
+            log.exception("answering failed")
+            exchange_id = self._log(
+                context,
+                Answer(question=text, answer="", answered=False, mode="extractive"),
+                standalone,
+                started,
+                error=f"{type(exc).__name__}: {exc}",
+            )
+            raise AnswerFailed(exchange_id) from exc
+        exchange_id = self._log(context, answer, standalone, started)
+        return replace(
+            answer,
+            exchange_id=exchange_id,
+            latency_ms=int((time.perf_counter() - started) * 1000),
+        )
+
+    def answer_unlogged(self, question: str) -> tuple[Answer, Retrieval]:
+        """Answer without touching the conversation log (``briefbot eval`` uses this)."""
+        text = self.check_question(question)
+        retrieval = self.retrieve(text)
+        return self._answer(text, text, retrieval, None), retrieval
+
+    def _condense(self, question: str, history: Sequence[Turn]) -> str:
+        if not history:
+            return question
+        if self.summariser is not None:
+            return self.summariser.condense(question, history)
+        return condense_lexically(question, history)
+
+    def _answer(
+        self,
+        question: str,
+        standalone: str,
+        retrieval: Retrieval,
+        on_text: OnText | None,
+    ) -> Answer:
+        if not retrieval.answerable:
+            return Answer(
+                question=question,
+                answer=NOT_IN_SOURCES,
+                answered=False,
+                mode="llm" if self.summariser is not None else "extractive",
+                standalone_question=standalone,
+            )
+        if self.summariser is not None:
+            return self.summariser.answer(
+                question,
+                standalone,
+                retrieval,
+                on_text,
+                lambda note: self.extractive(question, standalone, retrieval, note),
+            )
+        return self.extractive(question, standalone, retrieval)
+
+    def extractive(
+        self, question: str, standalone: str, retrieval: Retrieval, note: str | None = None
+    ) -> Answer:
+        text, citations = extractive_answer(retrieval, self.settings.answer_words)
+        return Answer(
+            question=question,
+            answer=text,
+            answered=bool(citations),
+            mode="extractive",
+            citations=citations,
+            standalone_question=standalone,
+            note=note,
+        )
+
+    def _log(
+        self,
+        context: ExchangeContext,
+        answer: Answer,
+        standalone: str,
+        started: float,
+        error: str | None = None,
+    ) -> str:
+        usage = answer.usage
+        with self.db.session() as session:
+            return exchanges.record_exchange(
+                session=session,
+                surface=context.surface,
+                workspace=context.workspace,
+                channel=context.channel,
+                user=context.user,
+                thread_ts=context.thread_ts,
+                message_ts=context.message_ts,
+                question=answer.question,
+                standalone_question=standalone if standalone != answer.question else None,
+                answer=answer.answer,
+                answered=answer.answered,
+                citations=[_log_citation(c) for c in answer.citations],
+                mode=answer.mode,
+                model=answer.model,
+                prompt_name=answer.prompt_name,
+                prompt_hash=answer.prompt_hash,
+                guard=answer.guard.as_dict() if answer.guard is not None else None,
+                prompt_tokens=usage.prompt_tokens if usage else None,
+                completion_tokens=usage.completion_tokens if usage else None,
+                counted_prompt_tokens=usage.counted_prompt_tokens if usage else None,
+                cost_usd=usage.cost_usd if usage else None,
+                latency_ms=int((time.perf_counter() - started) * 1000),
+                note=answer.note,
+                error=error or answer.error,
+            )
+
+    # ------------------------------------------------------------------ quotes, sources, log
+
+    def quote(self, topic: str, limit: int = 3) -> list[Quote]:
+        """Verbatim quotes on ``topic`` (possibly none: never invented)."""
+        text = self.check_question(topic, "topic")
+        if limit < 1:
+            raise InputError("--limit must be at least 1.")
+        with self.db.session() as session:
+            retrieval = self.retriever.retrieve(session, text)
+            return find_quotes(session, retrieval, limit)
+
+    def sources(self) -> list[SourceInfo]:
+        with self.db.session() as session:
+            return [
+                SourceInfo(
+                    id=a.id,
+                    title=a.title,
+                    source=a.source,
+                    url=a.url,
+                    published=a.published,
+                    chunks=a.chunks,
+                    ingested_at=a.ingested_at.isoformat(),
+                )
+                for a in list_articles(session=session)
+            ]
+
+    def feedback(self, exchange_id: str, value: int, user: str | None = None) -> bool:
+        with self.db.session() as session:
+            return exchanges.set_feedback(
+                session=session, exchange_id=exchange_id, value=value, user=user
+            )
+
+    def export_log(self, since: datetime | None = None) -> list[dict[str, Any]]:
+        with self.db.session() as session:
+            return list(exchanges.iter_exchanges(session=session, since=since))
+
+    def purge_log(self, older_than_days: int) -> int:
+        if older_than_days < 0:
+            raise InputError("--older-than must be zero or more days.")
+        cutoff = datetime.now(UTC) - timedelta(days=older_than_days)
+        with self.db.session() as session:
+            return exchanges.purge_exchanges(session=session, before=cutoff)
+
+
+def _log_citation(c: Citation) -> dict[str, Any]:
+    return {
+        "marker": c.marker,
+        "title": c.title,
+        "url": c.url,
+        "chunk_id": c.chunk_id,
+        "paragraph": c.paragraph,
+    }

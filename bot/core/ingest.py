@@ -1,0 +1,376 @@
+"""Reading articles from files and storing them, one transaction per article.
+
+Formats:
+
+* ``.txt``: the first non-empty line is the title; the rest is the body.
+* ``.md``: optional YAML front matter (``title``, ``url``, ``source``, ``author``,
+  ``published``); without a ``title`` the first ``# heading`` (or line) is the title.
+* ``.html`` / ``.htm``: trafilatura extracts the main text and the metadata.
+
+Identity and idempotence: an article's *origin* is its url when it has one, else its
+resolved file path. Ingesting the same text again (from any path) adds nothing; a changed
+text at the same origin replaces the old version and its chunks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.core.chunking import chunk_text, strip_boilerplate
+from bot.core.text import squash
+from bot.core.tokens import TokenCounter
+from bot.errors import IngestError, InputError
+from storage.articles import ArticleRecord, ChunkRow, Outcome, upsert_article
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+
+
+@dataclass(frozen=True)
+class ParsedArticle:
+    """An article read from somewhere, before it is stored."""
+
+    origin: str
+    title: str
+    text: str
+    format: str
+    url: str | None = None
+    source: str | None = None
+    author: str | None = None
+    published: date | None = None
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(squash(self.text).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class IngestSummary:
+    """What an ingest run did. ``failed`` holds (path, one-line reason) pairs."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    chunks: int = 0
+
+    def count(self, outcome: Outcome) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["failed"] = [{"path": p, "error": e} for p, e in self.failed]
+        return data
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _read_text(path: Path, max_bytes: int) -> str:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise IngestError(f"cannot read: {exc.strerror or exc}") from exc
+    if size > max_bytes:
+        raise IngestError(
+            f"file is {size / 1_000_000:.1f} MB; the limit is {max_bytes / 1_000_000:g} MB "
+            "(BRIEFBOT_MAX_FILE_MB)"
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"cannot read: {exc.strerror or exc}") from exc
+    if not raw.strip():
+        raise IngestError("file is empty")
+    if b"\x00" in raw[:8192]:
+        raise IngestError("file is binary, not text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise IngestError(
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+        ) from exc
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _parse_date(value: Any, where: str) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for candidate in (text, text[:10]):
+        try:
+            return date.fromisoformat(candidate)
+        except ValueError:
+            continue
+    raise IngestError(f"{where} date {text!r} is not a date (use YYYY-MM-DD)")
+
+
+def _clean_str(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = squash(str(value))
+    return text or None
+
+
+def _body(text: str, what: str) -> str:
+    body = strip_boilerplate(text)
+    if not body.strip():
+        raise IngestError(f"{what} has no article text")
+    return body
+
+
+def parse_txt(text: str, origin: str) -> ParsedArticle:
+    """Plain text has no metadata; its source is the file it came from, which is honest
+    and lets a reader find it."""
+    lines = text.strip().split("\n")
+    return ParsedArticle(
+        origin=origin,
+        title=squash(lines[0]),
+        text=_body("\n".join(lines[1:]), "file"),
+        format="txt",
+        source=Path(origin).name,
+    )
+
+
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
+
+
+def markdown_to_text(body: str) -> str:
+    """Markdown as plain article text: headings become their own paragraphs, links keep
+    their words, emphasis and code marks go. Quotes and citations are checked against this
+    text, so it must read as the article reads, without markup."""
+    out: list[str] = []
+    for line in body.split("\n"):
+        heading = _MD_HEADING.match(line)
+        if heading:
+            out.extend(["", heading.group(1), ""])
+            continue
+        line = _MD_LINK.sub(r"\1", line)
+        line = _MD_EMPHASIS.sub(r"\2", line)
+        out.append(line.rstrip())
+    return "\n".join(out)
+
+
+def parse_markdown(text: str, origin: str, fallback_title: str) -> ParsedArticle:
+    meta: dict[str, Any] = {}
+    body = text.lstrip("\ufeff")
+    if body.startswith("---"):
+        first, sep, rest = body[3:].partition("\n---")
+        if not sep:
+            raise IngestError("front matter starts with --- but never ends")
+        try:
+            loaded = yaml.safe_load(first)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" (line {mark.line + 2})" if mark is not None else ""
+            raise IngestError(f"front matter is not valid YAML{where}") from exc
+        if loaded is not None and not isinstance(loaded, dict):
+            raise IngestError("front matter must be a mapping of keys to values")
+        meta = loaded or {}
+        body = rest.split("\n", 1)[1] if "\n" in rest else ""
+    title = _clean_str(meta.get("title"))
+    lines = body.strip().split("\n")
+    if not title and lines and _MD_HEADING.match(lines[0]):
+        title = squash(lines[0].lstrip("#"))
+        body = "\n".join(lines[1:])
+    url = _clean_str(meta.get("url"))
+    return ParsedArticle(
+        origin=url or origin,
+        title=title or fallback_title,
+        text=_body(markdown_to_text(body), "file"),
+        format="md",
+        url=url,
+        source=_clean_str(meta.get("source")),
+        author=_clean_str(meta.get("author")),
+        published=_parse_date(meta.get("published"), "published"),
+    )
+
+
+def parse_html(
+    html: str, origin: str, fallback_title: str, url: str | None = None
+) -> ParsedArticle:
+    """Main text and metadata of a web page, extracted by trafilatura."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False
+    )
+    raw = getattr(doc, "text", None) if doc is not None else None
+    if not raw or not raw.strip():
+        raise IngestError("no article text found in the HTML")
+    title = _clean_str(getattr(doc, "title", None)) or fallback_title
+    lines = [squash(line) for line in raw.split("\n")]
+    if lines and lines[0] == title:
+        lines = lines[1:]
+    page_url = url or _clean_str(getattr(doc, "url", None))
+    published = None
+    try:
+        published = _parse_date(getattr(doc, "date", None), "published")
+    except IngestError:
+        log.info("ignoring unparseable page date in %s", origin)
+    return ParsedArticle(
+        origin=page_url or origin,
+        title=title,
+        text=_body("\n\n".join(line for line in lines if line), "page"),
+        format="html",
+        url=page_url,
+        source=_clean_str(getattr(doc, "sitename", None))
+        or _clean_str(getattr(doc, "hostname", None)),
+        author=_clean_str(getattr(doc, "author", None)),
+        published=published,
+    )
+
+
+def parse_file(path: Path, max_bytes: int) -> ParsedArticle:
+    """Read and parse one file, or raise :class:`IngestError` with a one-line reason."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise IngestError(f"unsupported file type {suffix or '(none)'}; use .txt, .md or .html")
+    text = _read_text(path, max_bytes)
+    origin = str(path.resolve())
+    fallback = path.stem.replace("-", " ").replace("_", " ").strip() or path.name
+    if suffix == ".txt":
+        return parse_txt(text, origin)
+    if suffix in (".md", ".markdown"):
+        return parse_markdown(text, origin, fallback)
+    return parse_html(text, origin, fallback)
+
+
+def discover(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Expand folders (recursively, supported suffixes only, hidden entries skipped).
+
+    Returns the files and, separately, the paths that do not exist or cannot be listed.
+    """
+    files: list[Path] = []
+    problems: list[tuple[str, str]] = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            try:
+                found = sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file()
+                    and p.suffix.lower() in SUPPORTED_SUFFIXES
+                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                )
+            except OSError as exc:
+                problems.append((str(raw), f"cannot list folder: {exc.strerror or exc}"))
+                continue
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        elif path.exists():
+            problems.append((str(raw), "not a regular file or folder"))
+        else:
+            problems.append((str(raw), "no such file or folder"))
+    return files, problems
+
+
+# --------------------------------------------------------------------------- storing
+
+
+class ArticleStore:
+    """Chunks parsed articles and hands them to storage, one article at a time.
+
+    ``after_store`` runs in the article's transaction with the new chunk ids (dense
+    embeddings use it, so a chunk is embedded when it is written).
+    """
+
+    def __init__(
+        self,
+        counter: TokenCounter,
+        chunk_tokens: int,
+        overlap_tokens: int,
+        after_store: Callable[[Session, list[int]], None] | None = None,
+    ) -> None:
+        self.counter = counter
+        self.chunk_tokens = chunk_tokens
+        self.overlap_tokens = overlap_tokens
+        self.after_store = after_store
+
+    def chunk_rows(self, text: str) -> list[ChunkRow]:
+        return [
+            ChunkRow(
+                ordinal=c.ordinal,
+                char_start=c.start,
+                char_end=c.end,
+                paragraph=c.paragraph,
+                token_count=c.token_count,
+            )
+            for c in chunk_text(text, self.counter, self.chunk_tokens, self.overlap_tokens)
+        ]
+
+    def store(self, session: Session, parsed: ParsedArticle) -> tuple[Outcome, int]:
+        """Insert or replace one article; return the outcome and the number of new chunks."""
+        record = ArticleRecord(
+            origin=parsed.origin,
+            title=parsed.title,
+            text=parsed.text,
+            content_hash=parsed.content_hash,
+            format=parsed.format,
+            url=parsed.url,
+            source=parsed.source,
+            author=parsed.author,
+            published=parsed.published,
+        )
+        outcome, chunk_ids = upsert_article(
+            session=session, record=record, make_chunks=self.chunk_rows
+        )
+        if outcome == "unchanged" or not chunk_ids:
+            return outcome, 0
+        if self.after_store is not None and parsed.text != "":
+            self.after_store(session, chunk_ids)
+        return outcome, len(chunk_ids)
+
+
+def ingest_parsed(
+    db: Database,
+    store: ArticleStore,
+    items: Iterable[tuple[str, Callable[[], ParsedArticle]]],
+    summary: IngestSummary | None = None,
+    on_item: Callable[[str], None] | None = None,
+) -> IngestSummary:
+    """Store each (label, loader) in its own transaction; failures are recorded, not raised.
+
+    The loader runs inside the loop so a parse error is one failed item, like a store error.
+    """
+    summary = summary or IngestSummary()
+    for label, load in items:
+        try:
+            parsed = load()
+            with db.session() as session:
+                outcome, chunks = store.store(session, parsed)
+            summary.count(outcome)
+            summary.chunks += chunks
+        except IngestError as exc:
+            summary.failed.append((label, str(exc)))
+        except IntegrityError:
+            # Another process stored the same article between our check and our insert.
+            summary.count("unchanged")
+        except InputError as exc:
+            summary.failed.append((label, str(exc)))
+        finally:
+            if on_item is not None:
+                on_item(label)
+    return summary

@@ -1,0 +1,341 @@
+"""Hybrid retrieval and the relevance gate.
+
+1. The question is analysed into *terms*: its content words, each with synonyms from the
+   thesaurus (``thesaurus.txt``), so "pact" also looks for "agreement" and "memorandum".
+2. Lexical search runs in the database (FTS5 bm25 or PostgreSQL tsvector), always. When an
+   embedding model is configured, a dense search runs too, and the two rankings are fused
+   by reciprocal rank fusion.
+3. The relevance gate decides, per article, whether it really covers the question:
+   * the IDF-weighted share of the question's terms found in the article's retrieved
+     passages must reach ``min_coverage``; a term that is rare in the corpus (or absent
+     from it) weighs most, so sharing one common word is never enough;
+   * every *anchor* (a capitalised name or a number in the question, e.g. "France",
+     "2018") must be found, because a passage about something else that shares the other
+     words is not an answer;
+   * the article may lack at most one term of a short question (up to three terms), two
+     of a longer one, a quarter of a very long one: an article that lacks "conclude",
+     "final" and
+     "report" does not answer "what did the mission conclude in its final report?";
+   * with embeddings on, a passage whose cosine similarity reaches
+     ``min_dense_similarity`` admits its article too.
+   Articles that fail are dropped. If none pass, the question is out of scope.
+4. Results are made diverse: each further passage from an article already chosen counts
+   for less, so one long article cannot crowd out the others.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from bot.core.text import STOPWORDS, content_words, stem, stems, words
+from storage.articles import Passage, passages
+from storage.search import LexicalQuery, LexicalSearch
+
+if TYPE_CHECKING:
+    from bot.core.embeddings import Embedder
+
+RRF_K = 60
+DIVERSITY_DECAY = 0.6
+
+
+# --------------------------------------------------------------------------- thesaurus
+
+
+@dataclass(frozen=True)
+class Synonyms:
+    words: tuple[str, ...]
+    phrases: tuple[tuple[str, ...], ...]
+
+
+@lru_cache(maxsize=1)
+def _thesaurus() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """stem -> the groups (as tuples of folded members) that contain it."""
+    raw = resources.files("bot.core").joinpath("thesaurus.txt").read_text(encoding="utf-8")
+    index: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for line in raw.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        group = tuple(" ".join(words(m)) for m in line.split(",") if words(m))
+        for member in group:
+            parts = member.split()
+            if len(parts) == 1:
+                index[stem(parts[0])].append(group)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def synonyms(word: str) -> Synonyms:
+    """Single words and phrases that mean what ``word`` means (never ``word`` itself)."""
+    own = stem(word)
+    single: list[str] = []
+    multi: list[tuple[str, ...]] = []
+    for group in _thesaurus().get(own, ()):
+        for member in group:
+            parts = tuple(member.split())
+            if len(parts) == 1:
+                if stem(parts[0]) != own and parts[0] not in single:
+                    single.append(parts[0])
+            elif parts not in multi:
+                multi.append(parts)
+    return Synonyms(tuple(single), tuple(multi))
+
+
+# --------------------------------------------------------------------------- analysis
+
+
+@dataclass(frozen=True)
+class Term:
+    """One content word of the question and the ways a passage may express it."""
+
+    word: str
+    anchor: bool
+    alt_words: tuple[str, ...] = ()
+    alt_phrases: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def stems(self) -> frozenset[str]:
+        return frozenset([stem(self.word), *(stem(w) for w in self.alt_words)])
+
+    @property
+    def phrase_stems(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(tuple(stem(w) for w in p) for p in self.alt_phrases)
+
+    def found_in(self, text_stems: Sequence[str], stem_set: frozenset[str]) -> bool:
+        if self.stems & stem_set:
+            return True
+        for phrase in self.phrase_stems:
+            n = len(phrase)
+            if phrase[0] in stem_set and any(
+                tuple(text_stems[i : i + n]) == phrase for i in range(len(text_stems) - n + 1)
+            ):
+                return True
+        return False
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    terms: tuple[Term, ...]
+
+    def lexical(self) -> LexicalQuery:
+        seen: list[str] = []
+        phrases: list[tuple[str, ...]] = []
+        for term in self.terms:
+            for w in (term.word, *term.alt_words):
+                if w not in seen:
+                    seen.append(w)
+            for p in term.alt_phrases:
+                if p not in phrases:
+                    phrases.append(p)
+        return LexicalQuery(tuple(seen), tuple(phrases))
+
+    def vocabulary(self) -> list[str]:
+        """Every single word whose document frequency the weights need."""
+        return sorted({w for t in self.terms for w in (t.word, *t.alt_words)})
+
+
+def _anchors(question: str) -> set[str]:
+    """Capitalised words not at the start of a sentence, acronyms, and numbers."""
+    found: set[str] = set()
+    tokens = question.replace("?", " ? ").replace(".", " . ").replace("!", " ! ").split()
+    sentence_start = True
+    for token in tokens:
+        bare = token.strip("\"'“”‘’()[],:;")
+        if not bare:
+            continue
+        if bare in {"?", ".", "!"}:
+            sentence_start = True
+            continue
+        for w in words(bare):
+            if w in STOPWORDS:
+                continue
+            if (
+                any(ch.isdigit() for ch in w)
+                or (not sentence_start and bare[:1].isupper())
+                or (len(bare) > 1 and bare.isupper())
+            ):
+                found.add(w)
+        sentence_start = False
+    return found
+
+
+def analyse(question: str) -> Query:
+    """Turn a question into weighted-later terms with synonyms and anchors."""
+    anchors = _anchors(question)
+    terms = []
+    for word in content_words(question):
+        syn = synonyms(word)
+        terms.append(Term(word, word in anchors, syn.words, syn.phrases))
+    return Query(question, tuple(terms))
+
+
+# --------------------------------------------------------------------------- passages
+
+
+@dataclass(frozen=True)
+class ArticleCoverage:
+    article_id: int
+    title: str
+    coverage: float
+    missing: tuple[str, ...]
+    missing_anchors: tuple[str, ...]
+    dense: float | None
+    admitted: bool
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """What retrieval found, and whether it is enough to answer."""
+
+    query: Query
+    passages: tuple[Passage, ...]
+    coverage: float
+    articles: tuple[ArticleCoverage, ...] = field(default=())
+    weights: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.passages)
+
+
+def idf(df: int, n: int) -> float:
+    """BM25's idf: near zero for a word in every chunk, largest for one in none."""
+    return math.log((n - df + 0.5) / (df + 0.5) + 1.0)
+
+
+def term_weights(query: Query, df: dict[str, int], n: int) -> dict[str, float]:
+    """A term is as informative as its most common spelling (word or synonym)."""
+    out: dict[str, float] = {}
+    for term in query.terms:
+        group_df = max(df.get(w, 0) for w in (term.word, *term.alt_words))
+        out[term.word] = idf(group_df, max(n, 1))
+    return out
+
+
+def allowed_missing(term_count: int) -> int:
+    """How many of a question's terms an article may lack and still answer it."""
+    if term_count <= 3:
+        return 1
+    return max(2, term_count // 4)
+
+
+def fuse(rankings: Iterable[Sequence[int]], k: int = RRF_K) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion: sum of 1 / (k + rank) over the rankings an id appears in."""
+    scores: dict[int, float] = defaultdict(float)
+    for ranking in rankings:
+        for rank, chunk_id in enumerate(ranking, start=1):
+            scores[chunk_id] += 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+def diversify(ranked: Sequence[Passage], limit: int) -> list[Passage]:
+    """Greedy selection where each extra passage from the same article counts for less."""
+    remaining = list(ranked)
+    base = {p.chunk_id: 1.0 / (i + 1) for i, p in enumerate(ranked)}
+    chosen: list[Passage] = []
+    per_article: dict[int, int] = defaultdict(int)
+    while remaining and len(chosen) < limit:
+        best = max(
+            remaining,
+            key=lambda p: base[p.chunk_id] * DIVERSITY_DECAY ** per_article[p.article_id],
+        )
+        remaining.remove(best)
+        chosen.append(best)
+        per_article[best.article_id] += 1
+    return chosen
+
+
+@dataclass
+class Retriever:
+    """Retrieval over one database. ``embedder`` is optional (dense search off without)."""
+
+    search: LexicalSearch
+    top_k: int = 6
+    min_coverage: float = 0.5
+    embedder: Embedder | None = None
+    min_dense_similarity: float = 0.55
+    candidates_per_k: int = 5
+
+    def retrieve(self, session: Session, question: str) -> Retrieval:
+        query = analyse(question)
+        limit = self.top_k * self.candidates_per_k
+        lexical = [cid for cid, _ in self.search.search(session, query.lexical(), limit)]
+        dense_scores: dict[int, float] = {}
+        if self.embedder is not None:
+            dense_hits = self.embedder.search(session, question, limit)
+            dense_scores = dict(dense_hits)
+            fused = fuse([lexical, [cid for cid, _ in dense_hits]])
+        else:
+            fused = [(cid, 1.0 / (RRF_K + r)) for r, cid in enumerate(lexical, start=1)]
+        loaded = passages(session=session, chunk_ids=[cid for cid, _ in fused[:limit]])
+        ranked = [
+            replace(loaded[cid], score=score) for cid, score in fused[:limit] if cid in loaded
+        ]
+        if not ranked:
+            return Retrieval(query, (), 0.0)
+
+        n = self.search.chunk_count(session)
+        weights = term_weights(query, self.search.doc_freqs(session, query.vocabulary()), n)
+        verdicts = self._gate(query, ranked, weights, dense_scores)
+        admitted = {v.article_id for v in verdicts if v.admitted}
+        chosen = diversify([p for p in ranked if p.article_id in admitted], self.top_k)
+        best = max((v.coverage for v in verdicts), default=0.0)
+        return Retrieval(query, tuple(chosen), best, tuple(verdicts), weights)
+
+    def _gate(
+        self,
+        query: Query,
+        ranked: Sequence[Passage],
+        weights: dict[str, float],
+        dense_scores: dict[int, float],
+    ) -> list[ArticleCoverage]:
+        by_article: dict[int, list[Passage]] = defaultdict(list)
+        for p in ranked:
+            by_article[p.article_id].append(p)
+        total = sum(weights.values())
+        verdicts = []
+        for article_id, found_passages in by_article.items():
+            article_stems: list[str] = []
+            for p in found_passages:
+                article_stems.extend(stems(p.text))
+                article_stems.append("\x00")  # no phrase match across passages
+            stem_set = frozenset(article_stems)
+            found = {t.word for t in query.terms if t.found_in(article_stems, stem_set)}
+            coverage = (
+                sum(weights[w] for w in found) / total if total > 0 else (1.0 if found else 0.0)
+            )
+            missing = tuple(t.word for t in query.terms if t.word not in found)
+            missing_anchors = tuple(t.word for t in query.terms if t.anchor and t.word not in found)
+            dense = max((dense_scores.get(p.chunk_id, -1.0) for p in found_passages), default=None)
+            lexical_ok = (
+                bool(query.terms)
+                and coverage >= self.min_coverage
+                and not missing_anchors
+                and len(missing) <= allowed_missing(len(query.terms))
+            )
+            dense_ok = (
+                self.embedder is not None
+                and dense is not None
+                and dense >= self.min_dense_similarity
+                and not missing_anchors
+            )
+            verdicts.append(
+                ArticleCoverage(
+                    article_id,
+                    found_passages[0].title,
+                    round(coverage, 3),
+                    missing,
+                    missing_anchors,
+                    dense if self.embedder is not None else None,
+                    lexical_ok or dense_ok,
+                )
+            )
+        return verdicts

@@ -1,0 +1,272 @@
+"""Plain-text analysis shared by chunking, retrieval, answers and quotes.
+
+* paragraphs and sentences, as character spans of the article text (never copies that
+  could drift from it);
+* words, stems (Snowball English, the same family PostgreSQL's ``english`` uses) and a
+  stop list for questions;
+* whitespace-insensitive comparison, which is how quotes are verified.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import snowballstemmer
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+
+# A sentence ends at . ! ? (or …), possibly followed by closing quotes/brackets, then
+# whitespace, and the next sentence starts with something that can open one.
+_SENTENCE_END = re.compile(r"""([.!?…]+)(["'”’)\]]*)(\s+)(?=["'“‘(\[]?[A-ZÀ-ÖØ-Þ0-9])""")
+
+# Words before a period that do not end a sentence.
+_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sr",
+        "jr",
+        "st",
+        "mt",
+        "ft",
+        "gen",
+        "gov",
+        "sen",
+        "rep",
+        "rev",
+        "col",
+        "lt",
+        "sgt",
+        "capt",
+        "cmdr",
+        "adm",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "no",
+        "nos",
+        "vol",
+        "pp",
+        "fig",
+        "est",
+        "approx",
+        "dept",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "vs",
+        "etc",
+        "al",
+        "e.g",
+        "i.e",
+        "u.s",
+        "u.k",
+        "u.n",
+        "a.m",
+        "p.m",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open character range ``[start, end)`` of some text, with its paragraph."""
+
+    start: int
+    end: int
+    paragraph: int  # 1-based, counted in the article text
+
+    def of(self, text: str) -> str:
+        return text[self.start : self.end]
+
+
+def paragraph_spans(text: str) -> list[Span]:
+    """Non-empty paragraphs (separated by blank lines), stripped of surrounding space."""
+    spans: list[Span] = []
+    position = 0
+    number = 0
+    for match in [*_PARAGRAPH_BREAK.finditer(text), None]:
+        end = match.start() if match else len(text)
+        raw = text[position:end]
+        stripped = raw.strip()
+        if stripped:
+            number += 1
+            start = position + (len(raw) - len(raw.lstrip()))
+            spans.append(Span(start, start + len(stripped), number))
+        if match:
+            position = match.end()
+    return spans
+
+
+def _is_abbreviation(text: str, period_at: int) -> bool:
+    start = period_at
+    while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
+        start -= 1
+    word = text[start:period_at].lower()
+    if not word:
+        return False
+    if word in _ABBREVIATIONS:
+        return True
+    # Initials such as "J." or "U.S." (single letters separated by periods).
+    return all(len(part) <= 1 for part in word.split("."))
+
+
+def sentence_spans(text: str, paragraphs: list[Span] | None = None) -> list[Span]:
+    """Sentences of ``text``; a sentence never crosses a paragraph break."""
+    spans: list[Span] = []
+    for para in paragraphs if paragraphs is not None else paragraph_spans(text):
+        start = para.start
+        body = text[para.start : para.end]
+        for match in _SENTENCE_END.finditer(body):
+            terminal = match.group(1)
+            if terminal == "." and _is_abbreviation(body, match.start(1)):
+                continue
+            end = para.start + match.end(2)
+            if end > start:
+                spans.append(Span(start, end, para.paragraph))
+            start = para.start + match.end(3)
+        if start < para.end:
+            spans.append(Span(start, para.end, para.paragraph))
+    return spans
+
+
+def paragraph_at(paragraphs: list[Span], offset: int) -> int:
+    """The paragraph number that contains ``offset`` (or the nearest before it)."""
+    number = 1
+    for para in paragraphs:
+        if para.start > offset:
+            break
+        number = para.paragraph
+    return number
+
+
+def squash(text: str) -> str:
+    """Collapse runs of whitespace to one space and trim; for display and comparisons."""
+    return " ".join(text.split())
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, so 'Tegucigalpa' and 'tegucigalpa' compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalise_quotes(text: str) -> str:
+    return text.replace("“", '"').replace("”", '"').replace("‘", "'").replace("’", "'")
+
+
+def contains_verbatim(haystack: str, needle: str) -> bool:
+    """Is ``needle`` a substring of ``haystack``, whitespace aside? Case and punctuation
+    count: this is the test a quotation must pass."""
+    needle = squash(needle)
+    return bool(needle) and needle in squash(haystack)
+
+
+def words(text: str) -> list[str]:
+    """Word tokens, folded to lower case without accents."""
+    return _WORD.findall(fold(text))
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+_stemmer_local = threading.local()
+
+
+def _stemmer() -> snowballstemmer.stemmer:
+    stemmer = getattr(_stemmer_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = snowballstemmer.stemmer("english")
+        _stemmer_local.stemmer = stemmer
+    return stemmer
+
+
+#: Words Snowball folds into a different word: "critical" is not about critics, and
+#: "general" (the rank) is not "generally".
+_STEM_EXCEPTIONS = {
+    "critical": "critical",
+    "critically": "critical",
+    "generous": "generous",
+    "organ": "organ",
+    "organs": "organ",
+    "news": "news",
+    "universal": "universal",
+    "university": "university",
+    "universities": "university",
+}
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The Snowball English stem of one folded word ('migrants' -> 'migrant')."""
+    word = word.replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    if word in _STEM_EXCEPTIONS:
+        return _STEM_EXCEPTIONS[word]
+    return str(_stemmer().stemWord(word))
+
+
+def stems(text: str) -> list[str]:
+    return [stem(w) for w in words(text)]
+
+
+def stem_set(text: str) -> frozenset[str]:
+    return frozenset(stems(text))
+
+
+STOPWORDS = frozenset(
+    word
+    for line in resources.files("bot.core")
+    .joinpath("stopwords.txt")
+    .read_text("utf-8")
+    .splitlines()
+    if not line.startswith("#")
+    for word in line.split()
+)
+
+
+def content_words(text: str) -> list[str]:
+    """The words of a question that say what it is about, in order, without repeats."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for word in words(text):
+        if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
+            continue
+        if word not in seen:
+            seen.add(word)
+            out.append(word)
+    return out
+
+
+def iter_windows(items: list[str], size: int) -> Iterator[tuple[str, ...]]:
+    for i in range(len(items) - size + 1):
+        yield tuple(items[i : i + size])
+
+
+def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
+    sa, sb = set(a), set(b)
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / len(sa | sb)

@@ -1,0 +1,43 @@
+"""Errors a user can act on.
+
+Every failure that reaches a person (a CLI user, a Slack user) is a :class:`BriefbotError`
+with a one-line message. The CLI prints it and exits non-zero; Slack replies politely.
+Anything else is a bug and is logged with its traceback, never shown raw to a user.
+"""
+
+from __future__ import annotations
+
+
+class BriefbotError(Exception):
+    """A failure with a one-line, user-facing explanation."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(message.split()))
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class ConfigError(BriefbotError):
+    """A setting is missing or wrong."""
+
+    exit_code = 2
+
+
+class DatabaseError(BriefbotError):
+    """The database cannot be reached or migrated."""
+
+    exit_code = 3
+
+
+class InputError(BriefbotError):
+    """A question, topic, file or argument that briefbot cannot use."""
+
+    exit_code = 2
+
+
+class IngestError(BriefbotError):
+    """One article could not be ingested; the others still are."""

@@ -1,0 +1,156 @@
+"""Engine, sessions and the database's readiness: reachable, migrated, searchable.
+
+Sessions are opened at the edges (a CLI command, a Slack listener, a job) with
+``with db.session() as s:``, which commits on success and rolls back on error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.search import LexicalSearch, lexical_search_for
+
+log = logging.getLogger(__name__)
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached, opened or migrated. The message is one line."""
+
+
+def redacted(url: str | URL) -> str:
+    """The URL with its password hidden, safe for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # a URL we cannot even parse has nothing worth showing
+        return "<unparseable database URL>"
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # WAL lets readers and one writer work at once across processes; the busy timeout
+    # makes a second writer wait for the lock instead of failing at once.
+    cursor = dbapi_conn.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for ``url`` with the settings briefbot relies on for each dialect."""
+    try:
+        parsed = make_url(url)
+    except Exception as exc:
+        raise DatabaseUnavailable(f"DATABASE_URL is not a valid database URL: {exc}") from exc
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if backend == "postgresql":
+        return create_engine(
+            parsed,
+            pool_pre_ping=True,
+            connect_args={"connect_timeout": 5, "application_name": "briefbot"},
+            **kwargs,
+        )
+    raise DatabaseUnavailable(
+        f"briefbot supports SQLite and PostgreSQL; DATABASE_URL names {backend!r}."
+    )
+
+
+class Database:
+    """One database: its engine, a session factory and its full-text search backend."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        self.search: LexicalSearch = lexical_search_for(self.dialect)
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def connect(cls, url: str, *, migrate: bool = True) -> Database:
+        """Open ``url``, check that it answers, and bring its schema up to date."""
+        db = cls(make_engine(url))
+        try:
+            with db.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except SQLAlchemyError as exc:
+            db.engine.dispose()
+            reason = str(getattr(exc, "orig", exc)).strip().splitlines()
+            detail = reason[0] if reason else type(exc).__name__
+            raise DatabaseUnavailable(
+                f"Cannot reach the database at {redacted(url)}: {detail}"
+            ) from exc
+        if migrate:
+            db.upgrade()
+        return db
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on error."""
+        with self._sessions.begin() as session:
+            yield session
+
+    def upgrade(self) -> bool:
+        """Apply pending migrations; return True if anything ran.
+
+        Several processes may start at once (two web processes, the clock, a CLI run), so
+        the upgrade runs under a lock: a PostgreSQL advisory lock, or a file lock beside
+        the SQLite file.
+        """
+        from storage import migrate
+
+        try:
+            if migrate.is_current(self.engine):
+                return False
+            with self._migration_lock():
+                return migrate.upgrade(self.engine)
+        except SQLAlchemyError as exc:
+            raise DatabaseUnavailable(
+                f"Could not migrate the database at {redacted(self.engine.url)}: "
+                f"{str(getattr(exc, 'orig', exc)).splitlines()[0]}"
+            ) from exc
+
+    @contextlib.contextmanager
+    def _migration_lock(self) -> Iterator[None]:
+        if self.dialect == "postgresql":
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(74121001)"))
+                try:
+                    yield
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(74121001)"))
+                    conn.commit()
+            return
+        database = self.engine.url.database or ""
+        if not database or database == ":memory:" or database.startswith("file:"):
+            yield
+            return
+        lock_path = Path(database).expanduser().with_suffix(".migrate.lock")
+        with open(lock_path, "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,91 @@
+"""The conversation log: one row per question asked, whatever happened to it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import Exchange
+
+#: Columns in the order ``briefbot logs export`` prints them.
+EXPORT_FIELDS = (
+    "id",
+    "created_at",
+    "surface",
+    "workspace",
+    "channel",
+    "user",
+    "thread_ts",
+    "message_ts",
+    "question",
+    "standalone_question",
+    "answer",
+    "answered",
+    "citations",
+    "mode",
+    "model",
+    "prompt_name",
+    "prompt_hash",
+    "prompt_tokens",
+    "completion_tokens",
+    "counted_prompt_tokens",
+    "cost_usd",
+    "latency_ms",
+    "feedback",
+    "feedback_user",
+    "guard",
+    "note",
+    "error",
+)
+
+
+def new_exchange_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def record_exchange(*, session: Session, **fields: Any) -> str:
+    """Store one exchange; ``fields`` are column names. Returns its id."""
+    exchange_id = fields.pop("id", None) or new_exchange_id()
+    session.add(Exchange(id=exchange_id, **fields))
+    return str(exchange_id)
+
+
+def set_feedback(*, session: Session, exchange_id: str, value: int, user: str | None) -> bool:
+    """Record 👍 (+1) or 👎 (-1); the latest vote wins. False if the exchange is unknown."""
+    result = session.execute(
+        update(Exchange)
+        .where(Exchange.id == exchange_id)
+        .values(feedback=value, feedback_user=user)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def get_exchange(*, session: Session, exchange_id: str) -> dict[str, Any] | None:
+    row = session.get(Exchange, exchange_id)
+    return _as_dict(row) if row is not None else None
+
+
+def _as_dict(row: Exchange) -> dict[str, Any]:
+    data = {name: getattr(row, name) for name in EXPORT_FIELDS}
+    data["created_at"] = row.created_at.isoformat() if row.created_at else None
+    return data
+
+
+def iter_exchanges(*, session: Session, since: datetime | None = None) -> Iterator[dict[str, Any]]:
+    """Exchanges oldest first, as plain dicts with the export field names."""
+    query = select(Exchange).order_by(Exchange.created_at, Exchange.id)
+    if since is not None:
+        query = query.where(Exchange.created_at >= since)
+    for row in session.scalars(query.execution_options(yield_per=500)):
+        yield _as_dict(row)
+
+
+def purge_exchanges(*, session: Session, before: datetime) -> int:
+    """Delete exchanges created before ``before``; return how many went."""
+    result = session.execute(delete(Exchange).where(Exchange.created_at < before))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,142 @@
+"""The tables, as SQLAlchemy 2.0 typed models.
+
+Full-text search structures (SQLite's FTS5 table, PostgreSQL's tsvector column) are not
+mapped here: they belong to the dialect and live in :mod:`storage.search`, created by the
+migration that also creates these tables.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Article(Base):
+    """One stored article: its metadata, its full (cleaned) text and its content hash.
+
+    ``origin`` is the identity used to notice a changed version: the article's url when it
+    has one, otherwise the resolved file path it was read from.
+    """
+
+    __tablename__ = "article"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    origin: Mapped[str] = mapped_column(String(2000), unique=True)
+    title: Mapped[str] = mapped_column(String(1000))
+    url: Mapped[str | None] = mapped_column(String(2000), index=True)
+    source: Mapped[str | None] = mapped_column(String(500))
+    author: Mapped[str | None] = mapped_column(String(500))
+    published: Mapped[date | None] = mapped_column(Date)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    format: Mapped[str] = mapped_column(String(20))
+
+    chunks: Mapped[list[Chunk]] = relationship(
+        back_populates="article",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Chunk.ordinal",
+    )
+
+
+class Chunk(Base):
+    """A sentence-aligned window of an article. ``text == article.text[char_start:char_end]``."""
+
+    __tablename__ = "chunk"
+    __table_args__ = (UniqueConstraint("article_id", "ordinal"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    ordinal: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    char_start: Mapped[int] = mapped_column(Integer)
+    char_end: Mapped[int] = mapped_column(Integer)
+    paragraph: Mapped[int] = mapped_column(Integer)
+    token_count: Mapped[int] = mapped_column(Integer)
+
+    article: Mapped[Article] = relationship(back_populates="chunks")
+
+
+class ChunkEmbedding(Base):
+    """A chunk's dense vector for one embedding model (float32 bytes), stored once."""
+
+    __tablename__ = "chunk_embedding"
+
+    chunk_id: Mapped[int] = mapped_column(
+        ForeignKey("chunk.id", ondelete="CASCADE"), primary_key=True
+    )
+    model: Mapped[str] = mapped_column(String(200), primary_key=True)
+    dim: Mapped[int] = mapped_column(Integer)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Exchange(Base):
+    """One question and what briefbot answered: the conversation log."""
+
+    __tablename__ = "exchange"
+    __table_args__ = (Index("ix_exchange_created_at", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    surface: Mapped[str] = mapped_column(String(40))
+    workspace: Mapped[str | None] = mapped_column(String(40))
+    channel: Mapped[str | None] = mapped_column(String(40))
+    user: Mapped[str | None] = mapped_column(String(40))
+    thread_ts: Mapped[str | None] = mapped_column(String(40))
+    message_ts: Mapped[str | None] = mapped_column(String(40))
+    question: Mapped[str] = mapped_column(Text)
+    standalone_question: Mapped[str | None] = mapped_column(Text)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered: Mapped[bool] = mapped_column(Boolean, default=False)
+    mode: Mapped[str | None] = mapped_column(String(20))
+    model: Mapped[str | None] = mapped_column(String(200))
+    prompt_name: Mapped[str | None] = mapped_column(String(100))
+    prompt_hash: Mapped[str | None] = mapped_column(String(64))
+    citations: Mapped[list[Any]] = mapped_column(default=list)
+    guard: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    prompt_tokens: Mapped[int | None] = mapped_column(Integer)
+    completion_tokens: Mapped[int | None] = mapped_column(Integer)
+    counted_prompt_tokens: Mapped[int | None] = mapped_column(Integer)
+    cost_usd: Mapped[float | None] = mapped_column(Float)
+    latency_ms: Mapped[int | None] = mapped_column(Integer)
+    feedback: Mapped[int | None] = mapped_column(Integer)
+    feedback_user: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class SlackEventClaim(Base):
+    """The first process to insert an event's key answers it; every other attempt sees a
+    conflict and stays silent. This is what makes Slack retries and duplicate deliveries
+    (even across several ``briefbot serve`` processes) produce one answer."""
+
+    __tablename__ = "slack_event_claim"
+
+    event_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

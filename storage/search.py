@@ -1,0 +1,221 @@
+"""Lexical search inside the database, behind one small interface.
+
+* SQLite: an FTS5 table over ``chunk.text`` (porter stemming), kept in step by triggers,
+  ranked with ``bm25()``; document frequencies come from an ``fts5vocab`` table.
+* PostgreSQL: a stored ``tsvector`` column (``english`` configuration) with a GIN index,
+  queried with ``websearch_to_tsquery`` and ranked with ``ts_rank_cd``.
+
+A query is a bag of alternatives (words and quoted phrases) joined by OR: the caller has
+already removed stop words and added synonyms, and ranking decides what matters most.
+Everything dialect-specific in briefbot is in this file.
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import snowballstemmer
+from sqlalchemy import Connection, text
+from sqlalchemy.orm import Session
+
+
+@dataclass(frozen=True)
+class LexicalQuery:
+    """Words and phrases, any of which may match. All lower-case, unstemmed."""
+
+    words: tuple[str, ...]
+    phrases: tuple[tuple[str, ...], ...] = field(default=())
+
+    def is_empty(self) -> bool:
+        return not self.words and not self.phrases
+
+
+class LexicalSearch(Protocol):
+    """What retrieval needs from the database's full-text engine."""
+
+    def install(self, conn: Connection) -> None:
+        """Create the index structures (run by the migration)."""
+
+    def uninstall(self, conn: Connection) -> None:
+        """Drop them again (downgrade)."""
+
+    def search(self, session: Session, query: LexicalQuery, limit: int) -> list[tuple[int, float]]:
+        """Chunk ids and scores, best first; a higher score is better."""
+
+    def doc_freqs(self, session: Session, words: Sequence[str]) -> dict[str, int]:
+        """How many chunks contain each word (after the engine's own stemming)."""
+
+    def chunk_count(self, session: Session) -> int:
+        """How many chunks are indexed."""
+
+
+def _fold(word: str) -> str:
+    # unicode61 with remove_diacritics folds accents away; do the same before stemming.
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+class SQLiteFTS5:
+    """FTS5 with bm25 ranking. The FTS table is an external-content index of ``chunk``."""
+
+    _DDL = (
+        "CREATE VIRTUAL TABLE chunk_fts USING fts5(text, content='chunk', content_rowid='id', "
+        "tokenize='porter unicode61 remove_diacritics 2')",
+        "CREATE VIRTUAL TABLE chunk_fts_vocab USING fts5vocab(chunk_fts, 'row')",
+        "CREATE TRIGGER chunk_fts_ai AFTER INSERT ON chunk BEGIN "
+        "INSERT INTO chunk_fts(rowid, text) VALUES (new.id, new.text); END",
+        "CREATE TRIGGER chunk_fts_ad AFTER DELETE ON chunk BEGIN "
+        "INSERT INTO chunk_fts(chunk_fts, rowid, text) VALUES ('delete', old.id, old.text); END",
+        "CREATE TRIGGER chunk_fts_au AFTER UPDATE OF text ON chunk BEGIN "
+        "INSERT INTO chunk_fts(chunk_fts, rowid, text) VALUES ('delete', old.id, old.text); "
+        "INSERT INTO chunk_fts(rowid, text) VALUES (new.id, new.text); END",
+    )
+
+    def __init__(self) -> None:
+        self._stem_lock = threading.Lock()
+        # FTS5's porter tokenizer is Martin Porter's original algorithm, as is snowball's
+        # "porter"; stemming the same way lets us look words up in the vocab table.
+        self._stemmer = snowballstemmer.stemmer("porter")
+
+    def install(self, conn: Connection) -> None:
+        for statement in self._DDL:
+            conn.execute(text(statement))
+
+    def uninstall(self, conn: Connection) -> None:
+        for name in ("chunk_fts_ai", "chunk_fts_ad", "chunk_fts_au"):
+            conn.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+        conn.execute(text("DROP TABLE IF EXISTS chunk_fts_vocab"))
+        conn.execute(text("DROP TABLE IF EXISTS chunk_fts"))
+
+    @staticmethod
+    def match_expression(query: LexicalQuery) -> str:
+        parts = [f'"{w}"' for w in query.words]
+        parts += ['"' + " ".join(p) + '"' for p in query.phrases]
+        return " OR ".join(parts)
+
+    def search(self, session: Session, query: LexicalQuery, limit: int) -> list[tuple[int, float]]:
+        if query.is_empty():
+            return []
+        rows = session.execute(
+            text(
+                "SELECT rowid, bm25(chunk_fts) AS score FROM chunk_fts "
+                "WHERE chunk_fts MATCH :q ORDER BY score LIMIT :k"
+            ),
+            {"q": self.match_expression(query), "k": limit},
+        )
+        # bm25() is lower-is-better and negative; flip it so higher is better everywhere.
+        return [(int(r[0]), -float(r[1])) for r in rows]
+
+    def _stem(self, words: Iterable[str]) -> dict[str, str]:
+        with self._stem_lock:
+            return {w: self._stemmer.stemWord(_fold(w)) for w in words}
+
+    def doc_freqs(self, session: Session, words: Sequence[str]) -> dict[str, int]:
+        if not words:
+            return {}
+        stems = self._stem(words)
+        wanted = sorted(set(stems.values()))
+        marks = ", ".join(f":t{i}" for i in range(len(wanted)))
+        rows = session.execute(
+            text(f"SELECT term, doc FROM chunk_fts_vocab WHERE term IN ({marks})"),
+            {f"t{i}": t for i, t in enumerate(wanted)},
+        )
+        found = {str(r[0]): int(r[1]) for r in rows}
+        return {w: found.get(s, 0) for w, s in stems.items()}
+
+    def chunk_count(self, session: Session) -> int:
+        return int(session.execute(text("SELECT count(*) FROM chunk")).scalar_one())
+
+
+class PostgresTSVector:
+    """A generated ``tsvector`` column with a GIN index; ``websearch_to_tsquery`` queries."""
+
+    CONFIG = "english"
+
+    def __init__(self) -> None:
+        # Document frequencies only change when the corpus does; remember them per corpus
+        # version (max chunk id, chunk count) so a question costs one count per new word.
+        self._df_cache: dict[tuple[tuple[int, int, str], str], int] = {}
+        self._lock = threading.Lock()
+
+    def install(self, conn: Connection) -> None:
+        conn.execute(
+            text(
+                "ALTER TABLE chunk ADD COLUMN tsv tsvector "
+                f"GENERATED ALWAYS AS (to_tsvector('{self.CONFIG}', text)) STORED"
+            )
+        )
+        conn.execute(text("CREATE INDEX ix_chunk_tsv ON chunk USING GIN (tsv)"))
+
+    def uninstall(self, conn: Connection) -> None:
+        conn.execute(text("DROP INDEX IF EXISTS ix_chunk_tsv"))
+        conn.execute(text("ALTER TABLE chunk DROP COLUMN IF EXISTS tsv"))
+
+    @staticmethod
+    def websearch_expression(query: LexicalQuery) -> str:
+        parts = list(query.words) + ['"' + " ".join(p) + '"' for p in query.phrases]
+        return " or ".join(parts)
+
+    def search(self, session: Session, query: LexicalQuery, limit: int) -> list[tuple[int, float]]:
+        if query.is_empty():
+            return []
+        rows = session.execute(
+            text(
+                "SELECT id, ts_rank_cd(tsv, q) AS score "
+                f"FROM chunk, websearch_to_tsquery('{self.CONFIG}', :q) AS q "
+                "WHERE tsv @@ q ORDER BY score DESC, id LIMIT :k"
+            ),
+            {"q": self.websearch_expression(query), "k": limit},
+        )
+        return [(int(r[0]), float(r[1])) for r in rows]
+
+    def _version(self, session: Session) -> tuple[int, int, str]:
+        row = session.execute(
+            text(
+                "SELECT (SELECT coalesce(max(id), 0) FROM chunk), (SELECT count(*) FROM chunk), "
+                "(SELECT coalesce(max(content_hash), '') FROM article)"
+            )
+        ).one()
+        return int(row[0]), int(row[1]), str(row[2])
+
+    def doc_freqs(self, session: Session, words: Sequence[str]) -> dict[str, int]:
+        if not words:
+            return {}
+        version = self._version(session)
+        out: dict[str, int] = {}
+        for word in words:
+            key = (version, word)
+            with self._lock:
+                cached = self._df_cache.get(key)
+            if cached is None:
+                cached = int(
+                    session.execute(
+                        text(
+                            "SELECT count(*) FROM chunk "
+                            f"WHERE tsv @@ plainto_tsquery('{self.CONFIG}', :w)"
+                        ),
+                        {"w": word},
+                    ).scalar_one()
+                )
+                with self._lock:
+                    if len(self._df_cache) > 50_000:
+                        self._df_cache.clear()
+                    self._df_cache[key] = cached
+            out[word] = cached
+        return out
+
+    def chunk_count(self, session: Session) -> int:
+        return self._version(session)[1]
+
+
+def lexical_search_for(dialect: str) -> LexicalSearch:
+    """A search backend for a SQLAlchemy dialect name (``sqlite`` or ``postgresql``)."""
+    if dialect == "sqlite":
+        return SQLiteFTS5()
+    if dialect == "postgresql":
+        return PostgresTSVector()
+    raise ValueError(f"briefbot supports SQLite and PostgreSQL, not {dialect}")

@@ -1,0 +1,246 @@
+"""Shared fixtures: one database per test, on SQLite always and on PostgreSQL when
+``BRIEFBOT_TEST_DATABASE_URL`` is set (then an unreachable server fails the tests).
+
+* SQLite: a migrated template file is made once per session and copied for each test.
+* PostgreSQL: one schema per session (migrated once, found through ``search_path`` in the
+  URL, so subprocesses see it too); every table is truncated after each test.
+
+Tests never read the developer's environment: every setting briefbot knows is removed from
+``os.environ`` for each test, and tests build ``Settings.isolated(...)`` explicitly.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, make_url, text
+
+from bot.config import Settings
+from bot.core.briefing import Briefing
+from storage.db import Database
+from storage.models import Base
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+EVALS = REPO / "evals"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PG_URL = os.environ.get("BRIEFBOT_TEST_DATABASE_URL", "").strip()
+BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+
+# Every environment variable briefbot (or a library it drives) reads.
+_SETTING_VARS = sorted(
+    {
+        str(name)
+        for field in Settings.model_fields.values()
+        for name in getattr(field.validation_alias, "choices", [])
+    }
+    | {"TIKTOKEN_CACHE_DIR", "BRIEFBOT_DEBUG", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID"}
+)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in _SETTING_VARS:
+        monkeypatch.delenv(name, raising=False)
+    # No .env file from the developer's checkout, and no default data dir in $HOME.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "briefbot.db"
+    db = Database.connect(f"sqlite:///{path}")
+    db.dispose()
+    return path
+
+
+def with_schema(url: str, schema: str) -> str:
+    """``url`` with a search_path option, so every connection lands in ``schema``."""
+    parsed = make_url(url.replace("postgres://", "postgresql://", 1))
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+        hide_password=False
+    )
+
+
+def _admin_engine() -> Any:
+    parsed = make_url(PG_URL.replace("postgres://", "postgresql://", 1))
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return create_engine(parsed, connect_args={"connect_timeout": 5})
+
+
+@dataclass
+class PgSchema:
+    url: str
+    name: str
+
+    def truncate(self) -> None:
+        engine = create_engine(make_url(self.url))
+        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+
+
+def new_pg_schema(prefix: str = "bbtest") -> PgSchema:
+    """A fresh, empty schema on the test server (caller drops it with drop_pg_schema)."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    engine = _admin_engine()
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{name}"'))
+    engine.dispose()
+    return PgSchema(with_schema(PG_URL, name), name)
+
+
+def drop_pg_schema(schema: PgSchema) -> None:
+    engine = _admin_engine()
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema.name}" CASCADE'))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_schema() -> Iterator[PgSchema]:
+    schema = new_pg_schema()
+    Database.connect(schema.url).dispose()
+    yield schema
+    drop_pg_schema(schema)
+
+
+@pytest.fixture
+def empty_database_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """A database with nothing in it, not even tables."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    schema = new_pg_schema("bbempty")
+    yield schema.url
+    drop_pg_schema(schema)
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A migrated, empty database of the session's backend, for this test alone."""
+    if backend == "sqlite":
+        path = tmp_path / "briefbot.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    schema: PgSchema = request.getfixturevalue("pg_schema")
+    schema.truncate()
+    yield schema.url
+    schema.truncate()
+
+
+def make_settings(database_url: str, tmp_path: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "data_dir": tmp_path / "data",
+        "corpus_dir": CORPUS,
+    }
+    values.update(overrides)
+    return Settings.isolated(**values)
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return make_settings(database_url, tmp_path)
+
+
+@pytest.fixture
+def briefing(settings: Settings) -> Iterator[Briefing]:
+    """The service over a database holding the bundled corpus (the seed article)."""
+    with Briefing.open(settings) as b:
+        yield b
+
+
+@pytest.fixture
+def full_briefing(briefing: Briefing) -> Briefing:
+    """The seed article plus the evaluation articles in evals/articles."""
+    summary = briefing.ingest([EVALS / "articles"])
+    assert not summary.failed, summary.failed
+    return briefing
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """Environment variables that reproduce ``settings`` for a briefbot subprocess."""
+    env = {
+        "DATABASE_URL": settings.resolved_database_url,
+        "BRIEFBOT_DATA_DIR": str(settings.data_dir),
+    }
+    if settings.corpus_dir is not None:
+        env["BRIEFBOT_CORPUS_DIR"] = str(settings.corpus_dir)
+    if settings.openai_base_url:
+        env["OPENAI_BASE_URL"] = settings.openai_base_url
+    if settings.openai_api_key is not None:
+        env["OPENAI_API_KEY"] = settings.openai_api_key.get_secret_value()
+    if settings.model:
+        env["BRIEFBOT_MODEL"] = settings.model
+    if settings.embedding_model:
+        env["BRIEFBOT_EMBEDDING_MODEL"] = settings.embedding_model
+    env["BRIEFBOT_LLM_TIMEOUT"] = str(settings.llm_timeout)
+    return env
+
+
+@pytest.fixture
+def cli(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., Result]:
+    """Run ``briefbot ARGS`` in this process, with the environment for ``settings``."""
+    from bot.cli import main
+
+    def run(*args: str, env: dict[str, str] | None = None) -> Result:
+        for key, value in {**settings_env(settings), **(env or {})}.items():
+            monkeypatch.setenv(key, value)
+        capsys.readouterr()
+        code = 0
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+def run_briefbot(
+    *args: str, env: dict[str, str], timeout: float = 120, input_text: str | None = None
+) -> Result:
+    """Run the installed ``briefbot`` console script in a subprocess."""
+    script = Path(sys.executable).parent / "briefbot"
+    base = {k: v for k, v in os.environ.items() if k not in _SETTING_VARS}
+    proc = subprocess.run(
+        [str(script), *args],
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        input=input_text,
+        check=False,
+    )
+    return Result(proc.returncode, proc.stdout, proc.stderr)

@@ -1,0 +1,86 @@
+"""Chunks: sentence-aligned, overlapping, within the token budget, exact spans."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from bot.core.chunking import chunk_text, strip_boilerplate
+from bot.core.text import sentence_spans
+from bot.core.tokens import TokenCounter
+
+SEED = (Path(__file__).resolve().parent.parent / "corpus").glob("*.txt")
+
+
+@pytest.fixture(scope="module")
+def counter(tmp_path_factory: pytest.TempPathFactory) -> TokenCounter:
+    return TokenCounter("o200k_base", tmp_path_factory.mktemp("tok"))
+
+
+def _article(n: int) -> str:
+    paragraphs = []
+    for p in range(n):
+        paragraphs.append(
+            " ".join(
+                f"Paragraph {p} sentence {s} talks about border security cooperation."
+                for s in range(5)
+            )
+        )
+    return "\n\n".join(paragraphs)
+
+
+def test_chunks_are_exact_sentence_aligned_spans_within_budget(counter: TokenCounter) -> None:
+    text = _article(12)
+    chunks = chunk_text(text, counter, max_tokens=60, overlap_tokens=15)
+    starts = {s.start for s in sentence_spans(text)}
+    ends = {s.end for s in sentence_spans(text)}
+    assert len(chunks) > 5
+    for c in chunks:
+        assert c.start in starts and c.end in ends
+        assert c.token_count == counter.count(text[c.start : c.end])
+        assert c.token_count <= 60 + 2  # joins between sentences may add a token
+    assert [c.ordinal for c in chunks] == list(range(len(chunks)))
+    # Every sentence is in some chunk, and consecutive chunks overlap.
+    covered = set()
+    for c in chunks:
+        covered |= {s for s in starts if c.start <= s < c.end}
+    assert covered == starts
+    assert all(b.start < a.end for a, b in itertools.pairwise(chunks))
+
+
+def test_no_overlap_when_overlap_is_zero(counter: TokenCounter) -> None:
+    chunks = chunk_text(_article(6), counter, max_tokens=60, overlap_tokens=0)
+    assert all(b.start >= a.end for a, b in itertools.pairwise(chunks))
+
+
+def test_paragraph_numbers_follow_the_text(counter: TokenCounter) -> None:
+    text = _article(6)
+    chunks = chunk_text(text, counter, max_tokens=60, overlap_tokens=0)
+    assert chunks[0].paragraph == 1
+    assert chunks[-1].paragraph == 6
+
+
+def test_a_run_on_sentence_is_cut_at_word_boundaries(counter: TokenCounter) -> None:
+    text = " ".join(["word"] * 3000)
+    chunks = chunk_text(text, counter, max_tokens=100, overlap_tokens=10)
+    assert len(chunks) >= 25
+    for c in chunks:
+        piece = text[c.start : c.end]
+        assert piece.startswith("word") and piece.endswith("word")
+        assert c.token_count <= 110
+
+
+def test_seed_boilerplate_never_reaches_chunks(counter: TokenCounter) -> None:
+    raw = next(iter(SEED)).read_text(encoding="utf-8")
+    assert "Latest E-Books" in raw
+    body = strip_boilerplate(raw.split("\n", 1)[1])
+    assert "Latest E-Books" not in body
+    assert body.endswith("generated an alarm.")
+    assert all("E-Books" not in body[c.start : c.end] for c in chunk_text(body, counter, 180, 40))
+
+
+def test_boilerplate_inside_the_text_is_dropped_but_sentences_that_mention_it_stay() -> None:
+    text = "Real sentence one.\n\nAdvertisement\n\nThe advertisement was criticised.\n\nShare this"
+    assert strip_boilerplate(text) == "Real sentence one.\n\nThe advertisement was criticised."

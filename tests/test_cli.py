@@ -1,0 +1,249 @@
+"""The briefbot command line: JSON shapes, help, bad input, logs, eval."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import EVALS, Result, run_briefbot, settings_env
+
+SEED_TITLE = "Central America-US Security Cooperation Deal questioned by Activists"
+
+
+def test_ask_json_shape(cli) -> None:
+    result: Result = cli("ask", "What does the memorandum commit to?", "--json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["question"] == "What does the memorandum commit to?"
+    assert data["answered"] is True
+    assert data["mode"] == "extractive"
+    assert data["citations"]
+    for c in data["citations"]:
+        assert {"marker", "title", "url", "published", "text"} <= c.keys()
+        assert f"[{c['marker']}]" in data["answer"]
+    assert data["citations"][0]["title"] == SEED_TITLE
+
+
+def test_ask_out_of_scope_json(cli) -> None:
+    data = json.loads(cli("ask", "What is the capital of France?", "--json").out)
+    assert data["answered"] is False
+    assert data["citations"] == []
+    assert "not in the sources" in data["answer"].lower()
+
+
+def test_ask_prints_answer_and_numbered_sources(cli) -> None:
+    result = cli("ask", "Why was aid to Guatemala suspended?")
+    assert result.code == 0
+    assert "[1]" in result.out
+    assert "Sources:" in result.out
+    assert f"[1] {SEED_TITLE} — central-america-us-security-deal.txt" in result.out
+
+
+def test_quote_json_shape(cli) -> None:
+    result = cli("quote", "non-binding commitment", "--limit", "2", "--json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["topic"] == "non-binding commitment"
+    assert 1 <= len(data["quotes"]) <= 2
+    assert set(data["quotes"][0]) == {"text", "title", "url", "paragraph"}
+    assert "non-binding" in data["quotes"][0]["text"]
+
+
+def test_sources_json(cli) -> None:
+    data = json.loads(cli("sources", "--json").out)
+    assert isinstance(data, list) and len(data) == 1
+    assert set(data[0]) == {"id", "title", "source", "url", "published", "chunks"}
+    assert data[0]["title"] == SEED_TITLE
+
+
+def test_ingest_json_summary_and_exit_code(cli, tmp_path: Path) -> None:
+    (tmp_path / "ok.txt").write_text("Fine\n\nA fine article body sentence.", "utf-8")
+    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe\x00")
+    result = cli("ingest", str(tmp_path), "--json")
+    assert result.code == 1
+    data = json.loads(result.out)
+    assert data["added"] == 1 and data["updated"] == 0 and data["unchanged"] == 0
+    assert [f["path"] for f in data["failed"]] == [str(tmp_path / "bad.txt")]
+    plain = cli("ingest", str(tmp_path / "ok.txt"))
+    assert plain.code == 0
+    assert "added 0, updated 0, unchanged 1, failed 0" in plain.out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("ask", ""), "The question is empty"),
+        (("ask", "   "), "The question is empty"),
+        (("ask", "x" * 20_000), "The question is 20,000 characters long; the limit is 2,000."),
+        (("quote", ""), "The topic is empty"),
+        (("ingest", "/nonexistent/path.txt"), "/nonexistent/path.txt: no such file or folder"),
+        (("eval", "/nonexistent.jsonl"), "no such file"),
+        (("logs", "export", "--since", "yesterday"), "--since 'yesterday' is not a date"),
+        (("quote", "border", "--limit", "0"), "Invalid value for '--limit'"),
+    ],
+)
+def test_bad_input_is_one_line_and_non_zero(cli, args: tuple[str, ...], message: str) -> None:
+    result = cli(*args)
+    assert result.code != 0
+    lines = [line for line in result.err.splitlines() if line.strip()]
+    assert any(message in line for line in lines), result.err
+    assert "Traceback" not in result.err
+    if args[0] != "ingest":
+        assert len(lines) == 1, result.err
+
+
+def test_unreachable_database_is_one_line(cli) -> None:
+    result = cli(
+        "ask",
+        "What does the memorandum commit to?",
+        env={"DATABASE_URL": "postgresql://briefbot:secret@127.0.0.1:9/nowhere"},
+    )
+    assert result.code == 3
+    assert result.err.startswith(
+        "error: Cannot reach the database at postgresql+psycopg://briefbot:***@127.0.0.1:9/nowhere"
+    )
+    assert "secret" not in result.err
+    assert len(result.err.strip().splitlines()) == 1
+
+
+def test_bad_setting_names_the_variable(cli) -> None:
+    result = cli("sources", env={"BRIEFBOT_CHUNK_TOKENS": "lots"})
+    assert result.code == 2
+    assert "BRIEFBOT_CHUNK_TOKENS" in result.err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        (),
+        ("ingest",),
+        ("ask",),
+        ("quote",),
+        ("sources",),
+        ("eval",),
+        ("db",),
+        ("db", "upgrade"),
+        ("logs",),
+        ("logs", "export"),
+        ("logs", "purge"),
+    ],
+)
+def test_every_command_has_help(cli, command: tuple[str, ...]) -> None:
+    result = cli(*command, "--help")
+    assert result.code == 0
+    assert "Usage: briefbot" in result.out
+
+
+def test_db_upgrade_on_an_empty_database(cli, empty_database_url: str) -> None:
+    first = cli("db", "upgrade", env={"DATABASE_URL": empty_database_url})
+    assert first.code == 0, first.err
+    assert first.out.strip() == "upgraded empty -> 0001"
+    second = cli("db", "upgrade", env={"DATABASE_URL": empty_database_url})
+    assert second.out.strip() == "already at 0001"
+
+
+def test_any_command_migrates_and_fills_an_empty_database(cli, empty_database_url: str) -> None:
+    result = cli(
+        "ask", "Who criticised the deal?", "--json", env={"DATABASE_URL": empty_database_url}
+    )
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["answered"] is True
+
+
+def test_history_file_and_after_flags(cli, tmp_path: Path) -> None:
+    history = tmp_path / "h.json"
+    history.write_text(
+        json.dumps([{"role": "user", "text": "What does the memorandum commit to?"}])
+    )
+    for extra in (("--history", str(history)), ("--after", "What does the memorandum commit to?")):
+        data = json.loads(cli("ask", "And what do critics say about it?", "--json", *extra).out)
+        assert data["answered"] is True
+        assert "memorandum" in data["standalone_question"]
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"not": "a list"}')
+    result = cli("ask", "x y z", "--history", str(bad))
+    assert result.code == 2 and "expected a JSON list" in result.err
+
+
+def test_logs_export_and_purge(cli) -> None:
+    cli("ask", "What does the memorandum commit to?")
+    cli("ask", "What is the capital of France?")
+    rows = [json.loads(line) for line in cli("logs", "export").out.splitlines()]
+    assert [r["question"] for r in rows] == [
+        "What does the memorandum commit to?",
+        "What is the capital of France?",
+    ]
+    expected = {
+        "id",
+        "created_at",
+        "surface",
+        "question",
+        "answer",
+        "answered",
+        "citations",
+        "mode",
+        "model",
+        "prompt_hash",
+        "prompt_tokens",
+        "completion_tokens",
+        "latency_ms",
+        "feedback",
+        "error",
+        "channel",
+        "user",
+        "thread_ts",
+        "workspace",
+    }
+    assert expected <= rows[0].keys()
+    assert rows[0]["surface"] == "cli"
+    assert cli("logs", "export", "--since", "2999-01-01").out == ""
+    assert "removed 0" in cli("logs", "purge", "--older-than", "1").out
+    assert "removed 2" in cli("logs", "purge", "--older-than", "0").out
+    assert cli("logs", "export").out == ""
+
+
+def test_eval_on_the_shipped_question_set(cli) -> None:
+    assert cli("ingest", str(EVALS / "articles")).code == 0
+    result = cli(
+        "eval",
+        str(EVALS / "questions.jsonl"),
+        "--json",
+        "-q",
+        "--min-recall",
+        "0.9",
+        "--min-facts",
+        "0.75",
+        "--min-refusals",
+        "0.75",
+    )
+    assert result.code == 0, result.err + result.out
+    report = json.loads(result.out)
+    assert report["questions"] >= 25
+    assert report["out_of_scope"] >= 5
+    assert report["false_refusals"] <= 2
+
+
+def test_eval_fails_below_threshold(cli) -> None:
+    result = cli("eval", str(EVALS / "questions.jsonl"), "-q", "--min-recall", "1.0")
+    assert result.code == 1
+    assert "below threshold: recall@5" in result.err
+
+
+def test_eval_reports_bad_lines(cli, tmp_path: Path) -> None:
+    bad = tmp_path / "q.jsonl"
+    bad.write_text('{"question": "ok"}\n{not json}\n')
+    result = cli("eval", str(bad))
+    assert result.code == 2
+    assert f"{bad}:2: not valid JSON" in result.err
+
+
+def test_console_script_in_a_subprocess(settings) -> None:
+    """The installed entry point works end to end, and errors carry no traceback."""
+    env = settings_env(settings)
+    ok = run_briefbot("ask", "What does the memorandum commit to?", "--json", env=env)
+    assert ok.code == 0, ok.err
+    assert json.loads(ok.out)["answered"] is True
+    bad = run_briefbot("ask", "", env=env)
+    assert bad.code == 2
+    assert bad.err.strip() == "error: The question is empty; ask something about the sources."

@@ -1,0 +1,213 @@
+"""Ingestion: formats, idempotence, replacement, bad input, one transaction per article."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import EVALS
+from sqlalchemy import func, select
+
+from bot.core.briefing import Briefing
+from bot.core.ingest import parse_file
+from bot.errors import IngestError
+from storage.models import Article, Chunk
+
+MD = """---
+title: "Rights groups fault the border memorandum"
+url: https://example.org/rights-groups
+source: Example Ledger (test fixture)
+author: A. Writer
+published: 2019-03-29
+---
+
+Rights groups said the memorandum *ignores* the reasons people leave.
+
+## Asylum
+
+A [statement](https://example.org/s) warned that **asylum** access could narrow.
+"""
+
+
+def _count(briefing: Briefing, model: type) -> int:
+    with briefing.db.session() as s:
+        return int(s.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def _titles(briefing: Briefing) -> list[str]:
+    return sorted(s.title for s in briefing.sources())
+
+
+def test_txt_first_line_is_the_title(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("\n\n  My Title  \n\nBody sentence one. Body two.\n", encoding="utf-8")
+    parsed = parse_file(path, 10_000)
+    assert parsed.title == "My Title"
+    assert parsed.text == "Body sentence one. Body two."
+    assert parsed.origin == str(path.resolve())
+
+
+def test_markdown_front_matter_and_markup(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(MD, encoding="utf-8")
+    parsed = parse_file(path, 10_000)
+    assert parsed.title == "Rights groups fault the border memorandum"
+    assert parsed.url == parsed.origin == "https://example.org/rights-groups"
+    assert parsed.source == "Example Ledger (test fixture)"
+    assert parsed.author == "A. Writer"
+    assert str(parsed.published) == "2019-03-29"
+    assert parsed.text == (
+        "Rights groups said the memorandum ignores the reasons people leave.\n\n"
+        "Asylum\n\n"
+        "A statement warned that asylum access could narrow."
+    )
+
+
+def test_html_main_text_and_metadata_come_from_trafilatura() -> None:
+    path = EVALS / "articles" / "central-america-aid-conditions-analyst.html"
+    parsed = parse_file(path, 1_000_000)
+    assert parsed.title.startswith("Analyst Warns Conditions on Central American Aid")
+    assert parsed.author == "Tobias Merriweather"
+    assert str(parsed.published) == "2019-04-04"
+    assert parsed.url and parsed.url.startswith("https://example.com/")
+    raw = path.read_text(encoding="utf-8")
+    # Navigation, cookie banner and footer are page furniture, not article text.
+    for furniture in ("cookie", "Subscribe", "All rights reserved"):
+        if furniture.lower() in raw.lower():
+            assert furniture.lower() not in parsed.text.lower()
+    assert "Castellanos-Moore" in parsed.text
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.txt", b"", "file is empty"),
+        ("blank.md", b"  \n\n \n", "file is empty"),
+        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
+        ("latin1.txt", "Título\n\nCafé con leche.".encode("latin-1"), "not UTF-8"),
+        ("broken.md", b"---\ntitle: [unclosed\n---\nBody.", "front matter is not valid YAML"),
+        ("unterminated.md", b"---\ntitle: x\nBody without end", "never ends"),
+        ("baddate.md", b"---\ntitle: x\npublished: someday\n---\nBody text.", "not a date"),
+        ("notes.pdf", b"%PDF-1.4", "unsupported file type .pdf"),
+        ("title-only.txt", b"Just a title\n", "no article text"),
+    ],
+)
+def test_bad_files_have_one_line_reasons(
+    tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(IngestError, match=message) as info:
+        parse_file(path, 10_000)
+    assert "\n" not in str(info.value)
+
+
+def test_a_huge_file_is_refused_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    with pytest.raises(IngestError, match=r"52\.4 MB; the limit is 10 MB"):
+        parse_file(path, 10_000_000)
+
+
+def test_ingest_is_idempotent_and_replaces_changed_files(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    a = folder / "a.txt"
+    a.write_text(
+        "Article A\n\nThe first version mentions zeppelins. It has two sentences.", "utf-8"
+    )
+    (folder / "b.md").write_text(MD, "utf-8")
+
+    first = briefing.ingest([folder])
+    assert (first.added, first.updated, first.unchanged, first.failed) == (2, 0, 0, [])
+    again = briefing.ingest([folder])
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
+
+    # The same text under another name adds nothing.
+    (tmp_path / "copy.txt").write_text(a.read_text("utf-8"), "utf-8")
+    assert briefing.ingest([tmp_path / "copy.txt"]).unchanged == 1
+
+    chunks_before = _count(briefing, Chunk)
+    a.write_text("Article A\n\nThe second version mentions submarines instead.", "utf-8")
+    changed = briefing.ingest([a])
+    assert changed.updated == 1
+    assert _count(briefing, Article) == 3  # seed + a + b
+    with briefing.db.session() as s:
+        text = s.scalar(select(Article.text).where(Article.origin == str(a.resolve())))
+        chunk_texts = s.scalars(
+            select(Chunk.text).join(Article).where(Article.origin == str(a.resolve()))
+        ).all()
+    assert text == "The second version mentions submarines instead."
+    assert chunk_texts == [text]
+    assert _count(briefing, Chunk) == chunks_before  # one chunk replaced by one chunk
+    # The old text is no longer searchable; the new one is.
+    assert briefing.quote("zeppelins") == []
+    assert briefing.quote("submarines")[0].text == text
+
+
+def test_metadata_change_with_same_text_updates(briefing: Briefing, tmp_path: Path) -> None:
+    path = tmp_path / "b.md"
+    path.write_text(MD, "utf-8")
+    briefing.ingest([path])
+    path.write_text(MD.replace("A. Writer", "B. Writer"), "utf-8")
+    assert briefing.ingest([path]).updated == 1
+    with briefing.db.session() as s:
+        assert s.scalar(select(Article.author).where(Article.url.is_not(None))) == "B. Writer"
+
+
+def test_bad_files_are_skipped_and_the_rest_land(briefing: Briefing, tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text("Good\n\nA perfectly good sentence.", "utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02")
+    summary = briefing.ingest([tmp_path, tmp_path / "missing.txt"])
+    assert summary.added == 1
+    reasons = dict(summary.failed)
+    assert reasons[str(tmp_path / "missing.txt")] == "no such file or folder"
+    assert "empty" in reasons[str(tmp_path / "empty.txt")]
+    assert "binary" in reasons[str(tmp_path / "bin.txt")]
+    assert "Good" in _titles(briefing)
+    assert json.loads(json.dumps(summary.as_dict()))["failed"][0].keys() == {"path", "error"}
+
+
+def test_one_transaction_per_article(
+    briefing: Briefing, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure while storing one article leaves no trace of it; the next one lands."""
+    (tmp_path / "1-boom.txt").write_text(
+        "Boom\n\nThis one fails while its chunks are written.", "utf-8"
+    )
+    (tmp_path / "2-fine.txt").write_text("Fine\n\nThis one is stored normally.", "utf-8")
+    real = briefing.store.chunk_rows
+
+    def flaky(text: str) -> list:
+        if "fails" in text:
+            raise IngestError("simulated failure after the article row was written")
+        return real(text)
+
+    monkeypatch.setattr(briefing.store, "chunk_rows", flaky)
+    summary = briefing.ingest([tmp_path])
+    assert summary.added == 1 and len(summary.failed) == 1
+    assert "Boom" not in _titles(briefing)
+    assert "Fine" in _titles(briefing)
+
+
+def test_bundled_corpus_is_ingested_into_an_empty_database(briefing: Briefing) -> None:
+    sources = briefing.sources()
+    assert [s.title for s in sources] == [
+        "Central America-US Security Cooperation Deal questioned by Activists"
+    ]
+    assert sources[0].chunks >= 2
+    assert sources[0].source == "central-america-us-security-deal.txt"
+    assert briefing.ingest_corpus_if_empty() is None  # not twice
+
+
+def test_chunks_are_exact_slices_of_the_article(full_briefing: Briefing) -> None:
+    with full_briefing.db.session() as s:
+        for article in s.scalars(select(Article)):
+            for chunk in article.chunks:
+                assert article.text[chunk.char_start : chunk.char_end] == chunk.text
+                assert chunk.token_count > 0

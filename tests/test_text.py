@@ -1,0 +1,71 @@
+"""Sentences, paragraphs and verbatim comparison."""
+
+from __future__ import annotations
+
+from bot.core.text import (
+    contains_verbatim,
+    content_words,
+    paragraph_at,
+    paragraph_spans,
+    sentence_spans,
+    stem,
+)
+
+
+def test_paragraphs_are_numbered_and_exact() -> None:
+    text = "First para line.\nStill first.\n\n  Second para.  \n\n\nThird."
+    paras = paragraph_spans(text)
+    assert [p.of(text) for p in paras] == [
+        "First para line.\nStill first.",
+        "Second para.",
+        "Third.",
+    ]
+    assert [p.paragraph for p in paras] == [1, 2, 3]
+    assert paragraph_at(paras, text.index("Third")) == 3
+
+
+def test_sentences_respect_abbreviations_and_quotes() -> None:
+    text = (
+        "Nielsen met U.S. officials on Tuesday. “It is historic,” she said. "
+        "Dr. Ruiz disagreed! Was it binding? No."
+    )
+    got = [s.of(text) for s in sentence_spans(text)]
+    assert got == [
+        "Nielsen met U.S. officials on Tuesday.",
+        "“It is historic,” she said.",
+        "Dr. Ruiz disagreed!",
+        "Was it binding?",
+        "No.",
+    ]
+
+
+def test_sentences_never_cross_paragraphs() -> None:
+    text = "A heading without a stop\n\nThe body starts here. It ends here."
+    spans = sentence_spans(text)
+    assert [s.of(text) for s in spans] == [
+        "A heading without a stop",
+        "The body starts here.",
+        "It ends here.",
+    ]
+    assert [s.paragraph for s in spans] == [1, 2, 2]
+
+
+def test_verbatim_ignores_whitespace_only() -> None:
+    article = "The agreement is however,\nof the non-binding nature."
+    assert contains_verbatim(article, "The agreement is however, of the non-binding nature.")
+    assert not contains_verbatim(article, "The agreement is, however, of a non-binding nature.")
+    assert not contains_verbatim(article, "the agreement is however, of the non-binding nature.")
+    assert not contains_verbatim(article, "   ")
+
+
+def test_content_words_drop_question_vocabulary() -> None:
+    assert content_words("What do the sources say about the agreement's critics?") == [
+        "agreement's",
+        "critics",
+    ]
+
+
+def test_stems_group_inflections_but_not_false_friends() -> None:
+    assert stem("migrants") == stem("migrant")
+    assert stem("commitment") == stem("commit")
+    assert stem("critical") != stem("critics")
