@@ -178,3 +178,24 @@ def test_every_question_is_logged(briefing: Briefing) -> None:
     assert rows[0]["citations"] and rows[0]["citations"][0]["title"] == SEED_TITLE
     assert rows[1]["citations"] == []
     assert all(r["latency_ms"] is not None for r in rows)
+
+
+def test_both_sides_are_retrieved_when_the_sources_hold_both(full_briefing: Briefing) -> None:
+    from bot.core.retrieve import stances
+
+    retrieval = full_briefing.retrieve("What does the memorandum commit the countries to?")
+    sides = set().union(*(stances(p.text) for p in retrieval.passages))
+    assert sides == {"critics", "proponents"}
+
+
+def test_balance_brings_in_the_missing_side() -> None:
+    from bot.core.retrieve import balance
+
+    def p(cid: int, text: str) -> Passage:
+        return Passage(cid, cid, "t", None, None, None, 1, text, 0, len(text))
+
+    officials = [p(i, "Officials called it historic.") for i in range(1, 4)]
+    critic = p(9, "Activists condemned the deal.")
+    chosen = balance(officials, [*officials, critic], limit=3)
+    assert critic in chosen and len(chosen) == 3
+    assert balance(officials, officials, limit=3) == officials

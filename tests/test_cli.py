@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from conftest import EVALS, Result, run_briefbot, settings_env
 
 SEED_TITLE = "Central America-US Security Cooperation Deal questioned by Activists"

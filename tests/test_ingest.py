@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import EVALS
 from sqlalchemy import func, select
 
 from bot.core.briefing import Briefing
 from bot.core.ingest import parse_file
 from bot.errors import IngestError
+from conftest import EVALS
 from storage.models import Article, Chunk
 
 MD = """---

@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import make_settings, settings_env
 from sqlalchemy import inspect, text
 
 from bot.config import Settings, normalise_database_url
 from bot.core.briefing import Briefing
+from conftest import make_settings, settings_env
 from storage import migrate
 from storage.db import Database, DatabaseUnavailable, redacted
 

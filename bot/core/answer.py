@@ -119,6 +119,7 @@ _ANAPHOR = re.compile(
 )
 
 ANSWER_TYPE_BONUS = 1.3
+ARTICLE_DECAY = 0.75
 
 
 def is_statement(sentence: str) -> bool:
@@ -168,6 +169,11 @@ def select_sentences(retrieval: Retrieval, max_words: int) -> list[SourceSentenc
 
     def gain(s: SourceSentence, covered: set[str]) -> tuple[float, int]:
         value = sum(weights.get(w, 0.0) * (0.5 if w in covered else 1.0) for w in matches[id(s)])
+        # Each sentence already taken from the same article makes the next one worth less,
+        # so an answer hears from every article that covers the question.
+        value *= ARTICLE_DECAY ** sum(
+            1 for c in chosen if c.passage.article_id == s.passage.article_id
+        )
         return value * shape(s) + 0.02 / (1 + s.rank), -s.start
 
     chosen: list[SourceSentence] = []

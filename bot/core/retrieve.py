@@ -20,12 +20,15 @@
      ``min_dense_similarity`` admits its article too.
    Articles that fail are dropped. If none pass, the question is out of scope.
 4. Results are made diverse: each further passage from an article already chosen counts
-   for less, so one long article cannot crowd out the others.
+   for less, so one long article cannot crowd out the others. And they are balanced: when
+   the admitted passages include both the agreement's proponents and its critics, the
+   chosen ones include both.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -43,6 +46,11 @@ if TYPE_CHECKING:
     from bot.core.embeddings import Embedder
 
 RRF_K = 60
+#: How much a synonym counts, against the question's own word, when measuring coverage:
+#: most when no article uses the question's word ("pact"), less when some do ("memorandum"
+#: is in the corpus, so an article that only says "agreement" may be about another one).
+SYNONYM_CREDIT = 0.8
+SYNONYM_CREDIT_WHEN_WORD_IS_KNOWN = 0.4
 DIVERSITY_DECAY = 0.6
 
 
@@ -109,15 +117,23 @@ class Term:
         return tuple(tuple(stem(w) for w in p) for p in self.alt_phrases)
 
     def found_in(self, text_stems: Sequence[str], stem_set: frozenset[str]) -> bool:
+        return self.credit(text_stems, stem_set) > 0
+
+    def credit(
+        self, text_stems: Sequence[str], stem_set: frozenset[str], synonym: float = 1.0
+    ) -> float:
+        """1 if the text has the question's own word, ``synonym`` if only a synonym, else 0."""
+        if stem(self.word) in stem_set:
+            return 1.0
         if self.stems & stem_set:
-            return True
+            return synonym
         for phrase in self.phrase_stems:
             n = len(phrase)
             if phrase[0] in stem_set and any(
                 tuple(text_stems[i : i + n]) == phrase for i in range(len(text_stems) - n + 1)
             ):
-                return True
-        return False
+                return synonym
+        return 0.0
 
 
 @dataclass(frozen=True)
@@ -253,6 +269,49 @@ def diversify(ranked: Sequence[Passage], limit: int) -> list[Passage]:
     return chosen
 
 
+# Words that mark a passage as carrying one side of the story. Used only to make sure that
+# when the admitted passages hold both sides, the chosen ones do too.
+STANCES = {
+    "critics": re.compile(
+        r"\b(activists?|critic(s|al of|ism|ised|ized)|rights (groups?|organi[sz]ations?|coalition)|"
+        r"condemn\w*|questioned|oppos\w+|warn\w*|concerns?)\b",
+        re.IGNORECASE,
+    ),
+    "proponents": re.compile(
+        r"\b(officials?|homeland security|dhs|secretary|historic|welcom\w+|prais\w+|hail\w*|"
+        r"supporters?|proponents?|backers?)\b",
+        re.IGNORECASE,
+    ),
+}
+
+
+def stances(text: str) -> set[str]:
+    return {name for name, cue in STANCES.items() if cue.search(text)}
+
+
+def balance(chosen: list[Passage], pool: Sequence[Passage], limit: int) -> list[Passage]:
+    """If the pool holds both sides of the story and ``chosen`` lacks one, bring in the
+    best passage for the missing side (in place of the last passage that is not the only
+    voice of the other side)."""
+    result = list(chosen)
+    for side in STANCES:
+        if any(side in stances(p.text) for p in result):
+            continue
+        extra = next((p for p in pool if side in stances(p.text) and p not in result), None)
+        if extra is None:
+            continue
+        if len(result) >= limit:
+            for i in range(len(result) - 1, -1, -1):
+                others = [p for j, p in enumerate(result) if j != i]
+                if all(any(s in stances(p.text) for p in others) for s in stances(result[i].text)):
+                    del result[i]
+                    break
+            else:
+                continue
+        result.append(extra)
+    return result
+
+
 @dataclass
 class Retriever:
     """Retrieval over one database. ``embedder`` is optional (dense search off without)."""
@@ -283,10 +342,16 @@ class Retriever:
             return Retrieval(query, (), 0.0)
 
         n = self.search.chunk_count(session)
-        weights = term_weights(query, self.search.doc_freqs(session, query.vocabulary()), n)
-        verdicts = self._gate(query, ranked, weights, dense_scores)
+        df = self.search.doc_freqs(session, query.vocabulary())
+        weights = term_weights(query, df, n)
+        synonym_credit = {
+            t.word: SYNONYM_CREDIT_WHEN_WORD_IS_KNOWN if df.get(t.word, 0) else SYNONYM_CREDIT
+            for t in query.terms
+        }
+        verdicts = self._gate(query, ranked, weights, synonym_credit, dense_scores)
         admitted = {v.article_id for v in verdicts if v.admitted}
-        chosen = diversify([p for p in ranked if p.article_id in admitted], self.top_k)
+        pool = [p for p in ranked if p.article_id in admitted]
+        chosen = balance(diversify(pool, self.top_k), pool, self.top_k)
         best = max((v.coverage for v in verdicts), default=0.0)
         return Retrieval(query, tuple(chosen), best, tuple(verdicts), weights)
 
@@ -295,6 +360,7 @@ class Retriever:
         query: Query,
         ranked: Sequence[Passage],
         weights: dict[str, float],
+        synonym_credit: dict[str, float],
         dense_scores: dict[int, float],
     ) -> list[ArticleCoverage]:
         by_article: dict[int, list[Passage]] = defaultdict(list)
@@ -303,14 +369,21 @@ class Retriever:
         total = sum(weights.values())
         verdicts = []
         for article_id, found_passages in by_article.items():
-            article_stems: list[str] = []
+            # The title says what the article is about, so its words count too.
+            article_stems: list[str] = [*stems(found_passages[0].title), "\x00"]
             for p in found_passages:
                 article_stems.extend(stems(p.text))
                 article_stems.append("\x00")  # no phrase match across passages
             stem_set = frozenset(article_stems)
-            found = {t.word for t in query.terms if t.found_in(article_stems, stem_set)}
+            credits = {
+                t.word: t.credit(article_stems, stem_set, synonym_credit[t.word])
+                for t in query.terms
+            }
+            found = {w for w, c in credits.items() if c > 0}
             coverage = (
-                sum(weights[w] for w in found) / total if total > 0 else (1.0 if found else 0.0)
+                sum(weights[w] * c for w, c in credits.items()) / total
+                if total > 0
+                else (1.0 if found else 0.0)
             )
             missing = tuple(t.word for t in query.terms if t.word not in found)
             missing_anchors = tuple(t.word for t in query.terms if t.anchor and t.word not in found)
