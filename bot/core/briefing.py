@@ -105,14 +105,13 @@ class Briefing:
         """Connect, migrate, wire the optional LLM and embedder, and fill an empty database
         with the bundled corpus (so ``briefbot ask`` works right after install)."""
         db = _open_database(settings.resolved_database_url)
-        summariser = embedder = None
+        briefing = cls(settings, db)
         if settings.llm_enabled or settings.embedding_model:
             # The openai package takes most of a second to import; only pay when used.
             from bot.core.llm import build_embedder, build_summariser
 
-            summariser = build_summariser(settings)
-            embedder = build_embedder(settings)
-        briefing = cls(settings, db, summariser=summariser, embedder=embedder)
+            briefing.summariser = build_summariser(settings, lambda: briefing.counter)
+            briefing.embedder = briefing.retriever.embedder = build_embedder(settings)
         if bootstrap:
             briefing.ingest_corpus_if_empty()
         return briefing
@@ -191,10 +190,11 @@ class Briefing:
         context = context or ExchangeContext()
         started = time.perf_counter()
         standalone = text
+        deadline = self.summariser.deadline() if self.summariser is not None else 0.0
         try:
-            standalone = self._condense(text, history)
+            standalone = self._condense(text, history, deadline)
             retrieval = self.retrieve(standalone)
-            answer = self._answer(text, standalone, retrieval, on_text)
+            answer = self._answer(text, standalone, retrieval, on_text, deadline)
         except BriefbotError:
             raise
         except Exception as exc:
@@ -218,13 +218,16 @@ class Briefing:
         """Answer without touching the conversation log (``briefbot eval`` uses this)."""
         text = self.check_question(question)
         retrieval = self.retrieve(text)
-        return self._answer(text, text, retrieval, None), retrieval
+        deadline = self.summariser.deadline() if self.summariser is not None else 0.0
+        return self._answer(text, text, retrieval, None, deadline), retrieval
 
-    def _condense(self, question: str, history: Sequence[Turn]) -> str:
+    def _condense(self, question: str, history: Sequence[Turn], deadline: float) -> str:
         if not history:
             return question
         if self.summariser is not None:
-            return self.summariser.condense(question, history)
+            condensed = self.summariser.condense(question, history, deadline)
+            if condensed:
+                return condensed
         return condense_lexically(question, history)
 
     def _answer(
@@ -233,6 +236,7 @@ class Briefing:
         standalone: str,
         retrieval: Retrieval,
         on_text: OnText | None,
+        deadline: float,
     ) -> Answer:
         if not retrieval.answerable:
             return Answer(
@@ -249,6 +253,7 @@ class Briefing:
                 retrieval,
                 on_text,
                 lambda note: self.extractive(question, standalone, retrieval, note),
+                deadline,
             )
         return self.extractive(question, standalone, retrieval)
 

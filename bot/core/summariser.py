@@ -13,8 +13,11 @@ Fallback = Callable[[str | None], Answer]
 
 
 class Summariser(Protocol):
-    def condense(self, question: str, history: Sequence[Turn]) -> str:
-        """A standalone version of a follow-up question."""
+    def deadline(self) -> float:
+        """The monotonic time by which a whole answer (follow-up included) must be done."""
+
+    def condense(self, question: str, history: Sequence[Turn], deadline: float) -> str | None:
+        """A standalone version of a follow-up question, or None if it cannot say."""
 
     def answer(
         self,
@@ -23,5 +26,6 @@ class Summariser(Protocol):
         retrieval: Retrieval,
         on_text: OnText | None,
         fallback: Fallback,
+        deadline: float,
     ) -> Answer:
         """An answer from ``retrieval``; ``fallback(note)`` gives the extractive one."""
