@@ -24,6 +24,9 @@ from bot.core.briefing import Briefing
 from bot.core.evaluate import load_cases, run_eval
 from bot.core.models import Answer, Turn
 from bot.errors import BriefbotError, ConfigError, DatabaseError, InputError
+from bot.logsetup import configure as configure_logging
+from bot.logsetup import install_redaction
+from bot.slack.server import secrets_of
 from storage.db import DatabaseUnavailable
 
 log = logging.getLogger("briefbot")
@@ -31,11 +34,13 @@ log = logging.getLogger("briefbot")
 
 def _settings() -> Settings:
     try:
-        return Settings()
+        settings = Settings()
     except ValidationError as exc:
         first = exc.errors()[0]
         name = ".".join(str(p) for p in first.get("loc", ())) or "a setting"
         raise ConfigError(f"{name.upper()}: {first.get('msg', 'invalid value')}") from exc
+    install_redaction(secrets_of(settings))
+    return settings
 
 
 @contextmanager
@@ -83,11 +88,7 @@ def cli(verbose: bool) -> None:
 
     Configuration comes from the environment (and a .env file); see the README.
     """
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    configure_logging(verbose)
 
 
 # ---------------------------------------------------------------------- ingest
@@ -299,6 +300,22 @@ def eval_(
         )
     if failures:
         raise BriefbotError("below threshold: " + "; ".join(failures))
+
+
+# ---------------------------------------------------------------------- serve
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(1, 65535), help="HTTP port (default: $PORT or 3000).")
+def serve(port: int | None) -> None:
+    """Run the Slack app: Socket Mode if SLACK_APP_TOKEN is set, else HTTP on $PORT.
+
+    Needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET. Events, slash commands and
+    interactivity all arrive at POST /slack/events. SIGTERM stops it gracefully.
+    """
+    from bot.slack.server import serve as run
+
+    run(_settings(), port)
 
 
 # ---------------------------------------------------------------------- db

@@ -178,8 +178,11 @@ def article_texts(*, session: Session, article_ids: Sequence[int]) -> dict[int, 
     return {int(r[0]): str(r[1]) for r in rows}
 
 
-def list_articles(*, session: Session, since: datetime | None = None) -> list[ArticleSummary]:
-    """Articles with their chunk counts, newest first (by published date, then ingestion)."""
+def list_articles(
+    *, session: Session, since: datetime | None = None, until: datetime | None = None
+) -> list[ArticleSummary]:
+    """Articles with their chunk counts, newest first (by published date, then ingestion);
+    ``since``/``until`` filter on when they were ingested."""
     counts = (
         select(Chunk.article_id, func.count(Chunk.id).label("n"))
         .group_by(Chunk.article_id)
@@ -200,4 +203,6 @@ def list_articles(*, session: Session, since: datetime | None = None) -> list[Ar
     )
     if since is not None:
         query = query.where(Article.ingested_at >= since)
+    if until is not None:
+        query = query.where(Article.ingested_at <= until)
     return [ArticleSummary(*row) for row in session.execute(query)]

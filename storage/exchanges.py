@@ -65,6 +65,13 @@ def set_feedback(*, session: Session, exchange_id: str, value: int, user: str | 
     return bool(getattr(result, "rowcount", 0))
 
 
+def add_error(*, session: Session, exchange_id: str, error: str) -> None:
+    """Record a failure that happened after the exchange was logged (e.g. delivery)."""
+    row = session.get(Exchange, exchange_id)
+    if row is not None:
+        row.error = f"{row.error}; {error}" if row.error else error
+
+
 def get_exchange(*, session: Session, exchange_id: str) -> dict[str, Any] | None:
     row = session.get(Exchange, exchange_id)
     return _as_dict(row) if row is not None else None
@@ -74,6 +81,16 @@ def _as_dict(row: Exchange) -> dict[str, Any]:
     data = {name: getattr(row, name) for name in EXPORT_FIELDS}
     data["created_at"] = row.created_at.isoformat() if row.created_at else None
     return data
+
+
+def thread_known(*, session: Session, channel: str, thread_ts: str) -> bool:
+    """Has briefbot answered in this Slack thread before?"""
+    found = session.scalar(
+        select(Exchange.id)
+        .where(Exchange.channel == channel, Exchange.thread_ts == thread_ts)
+        .limit(1)
+    )
+    return found is not None
 
 
 def iter_exchanges(*, session: Session, since: datetime | None = None) -> Iterator[dict[str, Any]]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from bot.core.answer import NOT_IN_SOURCES, extractive_answer
+from bot.core.digest import Digest, build_digest
 from bot.core.followup import condense_lexically
 from bot.core.ingest import ArticleStore, IngestSummary, discover, ingest_parsed, parse_file
 from bot.core.models import Answer, Citation, ExchangeContext, Quote, SourceInfo, Turn
@@ -25,7 +26,7 @@ from bot.core.summariser import Summariser
 from bot.core.tokens import TokenCounter, counter_for
 from bot.errors import BriefbotError, DatabaseError, InputError
 from bot.resources import bundled_dir
-from storage import exchanges
+from storage import claims, exchanges
 from storage.articles import count_articles, list_articles
 from storage.db import Database, DatabaseUnavailable
 
@@ -334,6 +335,59 @@ class Briefing:
                 for a in list_articles(session=session)
             ]
 
+    def log_quotes(self, topic: str, quotes: Sequence[Quote], context: ExchangeContext) -> str:
+        """Log a /quote request like any other exchange; the quotes are its citations."""
+        with self.db.session() as session:
+            return exchanges.record_exchange(
+                session=session,
+                surface=context.surface,
+                workspace=context.workspace,
+                channel=context.channel,
+                user=context.user,
+                thread_ts=context.thread_ts,
+                message_ts=context.message_ts,
+                question=topic,
+                answer="\n".join(q.text for q in quotes),
+                answered=bool(quotes),
+                mode="extractive",
+                citations=[
+                    {**q.as_dict(), "marker": i, "source": q.source}
+                    for i, q in enumerate(quotes, start=1)
+                ],
+            )
+
+    def note_error(self, exchange_id: str, error: str) -> None:
+        with self.db.session() as session:
+            exchanges.add_error(session=session, exchange_id=exchange_id, error=error)
+
+    def exchange(self, exchange_id: str) -> dict[str, Any] | None:
+        with self.db.session() as session:
+            return exchanges.get_exchange(session=session, exchange_id=exchange_id)
+
+    def thread_known(self, channel: str, thread_ts: str) -> bool:
+        with self.db.session() as session:
+            return exchanges.thread_known(session=session, channel=channel, thread_ts=thread_ts)
+
+    def claim(self, key: str) -> bool:
+        """Claim a unit of work (a Slack event, a message) for this process; see
+        :mod:`storage.claims`."""
+        with self.db.session() as session:
+            return claims.claim(session=session, key=key)
+
+    def digest(self, days: int = 7) -> Digest:
+        with self.db.session() as session:
+            return build_digest(session=session, until=datetime.now(UTC), days=days)
+
+    def apply_retention(self) -> int:
+        """Purge exchanges older than BRIEFBOT_LOG_RETENTION_DAYS (if set) and claims older
+        than two days. Safe to run from several processes at once."""
+        removed = 0
+        if self.settings.log_retention_days is not None:
+            removed = self.purge_log(self.settings.log_retention_days)
+        with self.db.session() as session:
+            claims.purge_claims(session=session, before=datetime.now(UTC) - timedelta(days=2))
+        return removed
+
     def feedback(self, exchange_id: str, value: int, user: str | None = None) -> bool:
         with self.db.session() as session:
             return exchanges.set_feedback(
@@ -353,10 +407,7 @@ class Briefing:
 
 
 def _log_citation(c: Citation) -> dict[str, Any]:
-    return {
-        "marker": c.marker,
-        "title": c.title,
-        "url": c.url,
-        "chunk_id": c.chunk_id,
-        "paragraph": c.paragraph,
-    }
+    """The citation as logged: everything needed to show it again, passage included."""
+    data = c.as_dict()
+    data.pop("article_id", None)
+    return data

@@ -1,0 +1,59 @@
+"""Logging that cannot leak secrets.
+
+Every log record, from our code or a library's (slack_sdk logs request headers at DEBUG),
+has tokens and keys masked when it is created: the configured secret values themselves,
+and anything shaped like a Slack token, an OpenAI key or a bearer credential.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import Iterable
+
+_SHAPES = re.compile(
+    r"(xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|sk-[A-Za-z0-9_-]{8,}|"
+    r"(?i:bearer)\s+[A-Za-z0-9._~+/=-]+)"
+)
+MASK = "***"
+_secrets: set[str] = set()
+_installed = False
+
+
+def redact(text: str) -> str:
+    for secret in _secrets:
+        text = text.replace(secret, MASK)
+    return _SHAPES.sub(MASK, text)
+
+
+def install_redaction(secrets: Iterable[str | None] = ()) -> None:
+    """Mask ``secrets`` (and token-shaped strings) in every log record from now on."""
+    global _installed
+    _secrets.update(s for s in secrets if s and len(s) >= 6)
+    if _installed:
+        return
+    previous = logging.getLogRecordFactory()
+
+    def factory(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string is the caller's bug; leave it be
+            return record
+        cleaned = redact(message)
+        if cleaned != message or record.args:
+            record.msg, record.args = cleaned, None
+        return record
+
+    logging.setLogRecordFactory(factory)
+    _installed = True
+
+
+def configure(verbose: bool = False, secrets: Iterable[str | None] = ()) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    install_redaction(secrets)

@@ -1,0 +1,279 @@
+"""Block Kit for briefbot's messages, and the escaping that keeps article text inert.
+
+Everything that comes from an article or from the LLM passes through :func:`escape` before
+it reaches Slack: ``&``, ``<`` and ``>`` become entities (so no ``<@U123>``, ``<!channel>``
+or ``<http://x|y>`` can be smuggled in), ``@channel``-style words get a zero-width space,
+and bare URLs are broken with one, so Slack neither pings nor links anything an article
+says. Links that briefbot itself makes (a source's url) are built by :func:`link` from
+http(s) urls only.
+
+Limits respected: section text at most 3,000 characters, at most 50 blocks per message
+(100 in the App Home), top-level ``text`` at most 3,000 characters, button values at most
+2,000.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from bot.core.digest import Digest
+
+Block = dict[str, Any]
+
+SECTION_LIMIT = 3000
+MESSAGE_BLOCKS = 50
+HOME_BLOCKS = 100
+TEXT_LIMIT = 3000
+ZWSP = "\u200b"
+
+SHOW_QUOTES = "show_quotes"
+FEEDBACK_UP = "feedback_up"
+FEEDBACK_DOWN = "feedback_down"
+SHARE_ANSWER = "share_answer"
+SHARE_QUOTES = "share_quotes"
+
+_BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+_SCHEME = re.compile(r"\b(https?|ftp|mailto|slack)(:)(//)?", re.IGNORECASE)
+_WWW = re.compile(r"\bwww\.", re.IGNORECASE)
+
+
+def escape(text: str) -> str:
+    """Make untrusted text safe for mrkdwn: no mentions, no broadcasts, no links."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _BROADCAST.sub(lambda m: f"@{ZWSP}{m.group(1)}", text)
+    text = _SCHEME.sub(lambda m: f"{m.group(1)}{ZWSP}{m.group(2)}{m.group(3) or ''}", text)
+    return _WWW.sub(f"www{ZWSP}.", text)
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` if it is an http(s) url that can sit inside ``<...|...>``, else None."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return quote(url.strip(), safe=":/?#[]@!$&'()*+,;=%~-._")
+
+
+def link(url: str | None, label: str) -> str:
+    """A link briefbot makes on purpose; the label is escaped, the url checked."""
+    checked = safe_url(url)
+    text = escape(label).replace("|", "¦")
+    return f"<{checked}|{text}>" if checked else text
+
+
+def text_fragment_url(url: str | None, quote_text: str) -> str | None:
+    """A link to the quoted passage itself (``#:~:text=start,end``), where browsers support
+    text fragments."""
+    checked = safe_url(url)
+    if checked is None:
+        return None
+    words = quote_text.split()
+
+    def enc(part: Sequence[str]) -> str:
+        return quote(" ".join(part), safe="").replace("-", "%2D").replace(",", "%2C")
+
+    fragment = enc(words) if len(words) <= 8 else f"{enc(words[:4])},{enc(words[-4:])}"
+    return f"{checked.split('#', 1)[0]}#:~:text={fragment}"
+
+
+def split_text(text: str, limit: int = SECTION_LIMIT) -> list[str]:
+    """Pieces of at most ``limit`` characters, cut between sentences or words when possible."""
+    pieces: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        cut = max(rest.rfind(". ", 0, limit), rest.rfind("\n", 0, limit))
+        if cut < limit // 2:
+            cut = rest.rfind(" ", 0, limit)
+        if cut <= 0:
+            cut = limit - 1
+        # Never split an entity such as &amp; in two.
+        amp = rest.rfind("&", max(0, cut - 5), cut + 1)
+        if amp != -1 and ";" not in rest[amp : cut + 1]:
+            cut = amp - 1
+        pieces.append(rest[: cut + 1].rstrip())
+        rest = rest[cut + 1 :].lstrip()
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def truncate(text: str, limit: int = TEXT_LIMIT) -> str:
+    return text if len(text) <= limit else split_text(text, limit - 1)[0] + "…"
+
+
+def section(text: str) -> list[Block]:
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": t}} for t in split_text(text)]
+
+
+def context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(text, 2000)}]}
+
+
+def button(text: str, action_id: str, value: str, style: str | None = None) -> Block:
+    b: Block = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": text, "emoji": True},
+        "action_id": action_id,
+        "value": value[:2000],
+    }
+    if style:
+        b["style"] = style
+    return b
+
+
+def _source_line(c: dict[str, Any]) -> str:
+    meta = [escape(str(x)) for x in (c.get("source"), c.get("published")) if x]
+    if c.get("paragraph"):
+        meta.append(f"¶{c['paragraph']}")
+    tail = f" — {', '.join(meta)}" if meta else ""
+    return f"[{c['marker']}] {link(c.get('url'), c.get('title') or 'Untitled')}{tail}"
+
+
+def fit(blocks: list[Block], limit: int = MESSAGE_BLOCKS) -> list[Block]:
+    """At most ``limit`` blocks; a note says when some had to go."""
+    if len(blocks) <= limit:
+        return blocks
+    return [*blocks[: limit - 1], context("_(shortened to fit Slack)_")]
+
+
+def answer_message(
+    view: dict[str, Any], *, share: bool = False, shared_by: str | None = None
+) -> tuple[str, list[Block]]:
+    """Fallback text and blocks for an answer. ``view`` has the keys of an exchange row:
+    answer, answered, citations, note, mode, id."""
+    answer = escape(view.get("answer") or "")
+    citations: list[dict[str, Any]] = view.get("citations") or []
+    exchange_id = str(view.get("id") or "")
+    blocks: list[Block] = []
+    if shared_by:
+        blocks.append(context(f"Shared by <@{shared_by}>"))
+    blocks += section(answer)
+    if view.get("note"):
+        blocks.append(context(f"_{escape(view['note'])}_"))
+    if citations:
+        blocks += section("*Sources*\n" + "\n".join(_source_line(c) for c in citations))
+    buttons: list[Block] = []
+    if citations and exchange_id:
+        buttons.append(button("Show quotes", SHOW_QUOTES, exchange_id))
+    if exchange_id and not shared_by:
+        buttons += [
+            button("👍", FEEDBACK_UP, exchange_id),
+            button("👎", FEEDBACK_DOWN, exchange_id),
+        ]
+    if share and exchange_id:
+        buttons.append(button("Share in channel", SHARE_ANSWER, exchange_id, "primary"))
+    tail: list[Block] = []
+    if exchange_id:
+        tail.append(context(f"{view.get('mode') or 'extractive'} answer · log id {exchange_id}"))
+    if buttons:
+        tail.append({"type": "actions", "elements": buttons})
+    return truncate(answer), fit(blocks, MESSAGE_BLOCKS - len(tail)) + tail
+
+
+def quotes_blocks(citations: Iterable[dict[str, Any]], heading: str | None = None) -> list[Block]:
+    """Each cited passage (or quote) verbatim as a block quote, with where it is from."""
+    blocks: list[Block] = []
+    if heading:
+        blocks += section(heading)
+    for c in citations:
+        body = " ".join(str(c.get("text") or "").split())
+        for piece in split_text(escape(body), SECTION_LIMIT - 10):
+            blocks += section("> " + piece)
+        where = [link(c.get("url"), c.get("title") or "Untitled")]
+        if c.get("paragraph"):
+            where.append(f"paragraph {c['paragraph']}")
+        fragment = text_fragment_url(c.get("url"), body)
+        if fragment:
+            where.append(f"<{fragment}|open at the passage>")
+        prefix = f"[{c['marker']}] " if c.get("marker") and heading is None else ""
+        blocks.append(context(prefix + " · ".join(where)))
+    return blocks
+
+
+def quotes_message(
+    topic: str,
+    quotes: Sequence[dict[str, Any]],
+    exchange_id: str | None,
+    *,
+    share: bool = True,
+    shared_by: str | None = None,
+) -> tuple[str, list[Block]]:
+    if not quotes:
+        text = f"No quotes on “{escape(topic)}” in the sources. Try other words."
+        return text, section(text)
+    heading = f"*Quotes on “{escape(topic)}”*"
+    if shared_by:
+        heading = f"<@{shared_by}> shared {heading}"
+    blocks = quotes_blocks(quotes, heading)
+    tail: list[Block] = []
+    if share and exchange_id and not shared_by:
+        share_button = button("Share in channel", SHARE_QUOTES, exchange_id, "primary")
+        tail.append({"type": "actions", "elements": [share_button]})
+    blocks = fit(blocks, MESSAGE_BLOCKS - len(tail)) + tail
+    text = truncate(
+        f"Quotes on “{escape(topic)}”: " + " | ".join(escape(q["text"]) for q in quotes)
+    )
+    return text, blocks
+
+
+HELP = (
+    "*Ask me about the US–Central America border-security memorandum (Tegucigalpa, March "
+    "2019) and its critics.* Every answer comes from the stored articles, with numbered "
+    "sources.\n"
+    "• Mention me in a channel: `@briefbot what does the agreement commit to?` (I answer in "
+    "the thread, and follow-ups in that thread too)\n"
+    "• Send me a direct message, or use the assistant pane\n"
+    "• `/brief <question>`: a private answer you can share\n"
+    "• `/quote <topic>`: verbatim quotes with links to the passage\n"
+    "• `/brief sources`: what I have read"
+)
+
+
+def help_message() -> tuple[str, list[Block]]:
+    return "How to use briefbot", section(HELP)
+
+
+def sources_blocks(sources: Sequence[dict[str, Any]], limit: int = 40) -> list[Block]:
+    if not sources:
+        return section("No articles are stored yet.")
+    lines = []
+    for s in sources[:limit]:
+        meta = ", ".join(escape(str(x)) for x in (s.get("source"), s.get("published")) if x)
+        lines.append(f"• {link(s.get('url'), s['title'])}" + (f" — {meta}" if meta else ""))
+    more = len(sources) - limit
+    if more > 0:
+        lines.append(f"…and {more} more")
+    return section(f"*Sources ({len(sources)})*\n" + "\n".join(lines))
+
+
+def digest_blocks(digest: Digest) -> list[Block]:
+    if digest.empty:
+        return section("*This week's digest*\nNo new articles this week.")
+    lines = [f"*This week's digest* ({digest.since:%d %b} – {digest.until:%d %b %Y})"]
+    for i, item in enumerate(digest.items, start=1):
+        date = item.published.isoformat() if item.published else None
+        meta = ", ".join(escape(str(x)) for x in (item.source, date) if x)
+        title = f"{i}. *{link(item.url, item.title)}*" + (f" — {meta}" if meta else "")
+        lines.append(f"{title}\n> {escape(item.lead)}")
+    return section("\n".join(lines))
+
+
+def digest_text(digest: Digest) -> str:
+    """The digest as one mrkdwn message (for the assistant pane)."""
+    return "\n".join(b["text"]["text"] for b in digest_blocks(digest))
+
+
+def home_view(digest: Digest, sources: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    blocks: list[Block] = [
+        {"type": "header", "text": {"type": "plain_text", "text": "briefbot"}},
+        *section(HELP),
+        {"type": "divider"},
+        *digest_blocks(digest),
+        {"type": "divider"},
+        *sources_blocks(sources),
+    ]
+    return {"type": "home", "blocks": fit(blocks, HOME_BLOCKS)}

@@ -1,0 +1,272 @@
+"""Answering a Slack message: the one piece of logic every surface shares.
+
+A listener acks, then hands the message to :func:`answer_message_job` on the work pool.
+The job claims the message (exactly once, across processes), reads the thread's history
+for follow-ups, asks the briefing core, and delivers the answer through a
+:class:`ThreadReply`: streamed while an LLM writes it (``chat.startStream`` /
+``appendStream`` / ``stopStream``), or posted and then updated where streaming is not
+available, and finally replaced by the guarded answer as Block Kit.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass
+from typing import Any
+from urllib.error import URLError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackRequestError
+
+from bot.config import Settings
+from bot.core.briefing import AnswerFailed, Briefing
+from bot.core.models import Answer, ExchangeContext, Turn
+from bot.errors import BriefbotError
+from bot.slack.blocks import answer_message, escape, section
+
+log = logging.getLogger(__name__)
+
+SLACK_ERRORS = (SlackApiError, SlackRequestError, URLError, OSError)
+MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+HISTORY_LIMIT = 12
+EMPTY_QUESTION = (
+    "Ask me a question about the sources, for example: "
+    "_What does the memorandum commit the countries to?_"
+)
+
+
+@dataclass
+class Services:
+    """What the listeners share: settings, the briefing core and a pool for slow work."""
+
+    settings: Settings
+    briefing: Briefing
+    work: Executor
+
+    def submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Future[Any]:
+        """Run ``fn`` after the ack, on the work pool; failures are logged, never lost."""
+
+        def run() -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except Exception:
+                log.exception("background job %s failed", getattr(fn, "__name__", fn))
+                raise
+
+        return self.work.submit(run)
+
+
+def clean_question(text: str) -> str:
+    """The question without @-mentions and with Slack's entities turned back into text."""
+    text = MENTION.sub(" ", text or "")
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return " ".join(text.split())
+
+
+def answer_view(answer: Answer) -> dict[str, Any]:
+    """An answer in the shape of a logged exchange, which is what Block Kit renders."""
+    return {
+        "id": answer.exchange_id,
+        "answer": answer.answer,
+        "answered": answer.answered,
+        "citations": [c.as_dict() for c in answer.citations],
+        "note": answer.note,
+        "mode": answer.mode,
+    }
+
+
+def thread_history(
+    client: WebClient, channel: str, thread_ts: str, before_ts: str, bot_user_id: str | None
+) -> list[Turn]:
+    """Earlier turns of a thread, oldest first: the bot's answers and people's questions."""
+    try:
+        response = client.conversations_replies(channel=channel, ts=thread_ts, limit=50)
+    except SLACK_ERRORS as exc:
+        log.warning("could not read thread history (%s); answering without it", exc)
+        return []
+    turns: list[Turn] = []
+    for message in response.get("messages") or []:
+        ts = str(message.get("ts") or "")
+        if not ts or float(ts) >= float(before_ts):
+            continue
+        text = clean_question(str(message.get("text") or ""))
+        if not text:
+            continue
+        from_bot = bool(message.get("bot_id")) or (
+            bot_user_id is not None and message.get("user") == bot_user_id
+        )
+        turns.append(Turn("assistant" if from_bot else "user", text))
+    return turns[-HISTORY_LIMIT:]
+
+
+class ThreadReply:
+    """Delivers one answer to a channel (in a thread when ``thread_ts`` is given).
+
+    ``on_text`` may be called many times from the answering thread while an LLM streams;
+    ``finish`` posts or replaces the message with the final blocks.
+    """
+
+    STREAM_BUFFER = 160
+    UPDATE_EVERY = 1.0
+
+    def __init__(
+        self,
+        client: WebClient,
+        channel: str,
+        thread_ts: str | None,
+        *,
+        team_id: str | None = None,
+        user_id: str | None = None,
+    ) -> None:
+        self.client = client
+        self.channel = channel
+        self.thread_ts = thread_ts
+        self.team_id = team_id
+        self.user_id = user_id
+        self.ts: str | None = None
+        self._text = ""
+        self._stream: Any = None
+        self._mode = "stream" if thread_ts else "update"
+        self._last_update = 0.0
+        self._lock = threading.Lock()
+
+    def on_text(self, piece: str) -> None:
+        with self._lock:
+            self._text += piece
+            try:
+                if self._mode == "stream":
+                    self._append_stream(piece)
+                else:
+                    self._post_or_update(final=False)
+            except SLACK_ERRORS as exc:
+                log.info("streaming unavailable (%s); posting and updating instead", exc)
+                self._mode = "update"
+                self._post_or_update(final=False, quiet=True)
+
+    def _append_stream(self, piece: str) -> None:
+        if self._stream is None:
+            self._stream = self.client.chat_stream(
+                channel=self.channel,
+                thread_ts=self.thread_ts or "",
+                recipient_team_id=self.team_id,
+                recipient_user_id=self.user_id,
+                buffer_size=self.STREAM_BUFFER,
+            )
+        self._stream.append(markdown_text=escape(piece))
+        self.ts = self._stream.ts or self.ts
+
+    def _post_or_update(self, *, final: bool, quiet: bool = False) -> None:
+        now = time.monotonic()
+        if self.ts is not None and not final and now - self._last_update < self.UPDATE_EVERY:
+            return
+        text = escape(self._text) + " …"
+        try:
+            if self.ts is None:
+                response = self.client.chat_postMessage(
+                    channel=self.channel,
+                    thread_ts=self.thread_ts,
+                    text=text,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
+                self.ts = str(response["ts"])
+            else:
+                self.client.chat_update(channel=self.channel, ts=self.ts, text=text)
+            self._last_update = now
+        except SLACK_ERRORS:
+            if not quiet:
+                raise
+            log.warning("could not show the answer while it was being written", exc_info=True)
+
+    def finish(self, text: str, blocks: list[dict[str, Any]]) -> str | None:
+        """Show the final message; returns its ts. Never raises."""
+        with self._lock:
+            if self._stream is not None:
+                try:
+                    self._stream.stop()
+                    self.ts = self._stream.ts or self.ts
+                except SLACK_ERRORS as exc:
+                    log.info("could not stop the stream cleanly (%s)", exc)
+            try:
+                if self.ts is not None:
+                    self.client.chat_update(
+                        channel=self.channel, ts=self.ts, text=text, blocks=blocks
+                    )
+                else:
+                    response = self.client.chat_postMessage(
+                        channel=self.channel,
+                        thread_ts=self.thread_ts,
+                        text=text,
+                        blocks=blocks,
+                        unfurl_links=False,
+                        unfurl_media=False,
+                    )
+                    self.ts = str(response["ts"])
+                return self.ts
+            except SLACK_ERRORS:
+                log.exception("could not deliver the answer to %s", self.channel)
+                return None
+
+
+def answer_message_job(
+    services: Services,
+    client: WebClient,
+    *,
+    question: str,
+    channel: str,
+    message_ts: str,
+    thread_ts: str | None,
+    user: str | None,
+    team: str | None,
+    surface: str,
+    bot_user_id: str | None,
+    with_history: bool,
+    on_start: Callable[[], None] | None = None,
+) -> Answer | None:
+    """Claim, answer and deliver one message. Returns the answer (None if not answered)."""
+    if not services.briefing.claim(f"msg:{channel}:{message_ts}"):
+        log.info("message %s in %s already claimed; not answering twice", message_ts, channel)
+        return None
+    if on_start is not None:
+        on_start()
+    reply = ThreadReply(client, channel, thread_ts, team_id=team, user_id=user)
+    text = clean_question(question)
+    if not text:
+        reply.finish(EMPTY_QUESTION, section(EMPTY_QUESTION))
+        return None
+    history: list[Turn] = []
+    if with_history and thread_ts and thread_ts != message_ts:
+        history = thread_history(client, channel, thread_ts, message_ts, bot_user_id)
+    context = ExchangeContext(
+        surface=surface,
+        workspace=team,
+        channel=channel,
+        user=user,
+        thread_ts=thread_ts,
+        message_ts=message_ts,
+    )
+    try:
+        answer = services.briefing.ask(
+            text, history=history, context=context, on_text=reply.on_text
+        )
+    except AnswerFailed as exc:
+        reply.finish(exc.message, section(escape(exc.message)))
+        return None
+    except BriefbotError as exc:
+        reply.finish(exc.message, section(escape(exc.message)))
+        return None
+    try:
+        rendered_text, blocks = answer_message(answer_view(answer))
+    except Exception:
+        log.exception("could not render answer %s", answer.exchange_id)
+        sorry = f"Sorry, something went wrong while answering. The log id is {answer.exchange_id}."
+        rendered_text, blocks = sorry, section(sorry)
+        services.briefing.note_error(str(answer.exchange_id), "slack: rendering failed")
+    if reply.finish(rendered_text, blocks) is None and answer.exchange_id:
+        services.briefing.note_error(answer.exchange_id, "slack: delivery failed")
+    return answer

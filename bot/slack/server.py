@@ -1,0 +1,138 @@
+"""Running the Slack app: HTTP under gunicorn, or Socket Mode when SLACK_APP_TOKEN is set.
+
+HTTP: ``POST /slack/events`` takes events, slash commands and interactivity; ``GET
+/healthz`` answers ``ok``. One gunicorn process with a pool of threads (``gthread``); run
+more processes, sharing one PostgreSQL, to scale out. SIGTERM stops gracefully: no new
+requests, in-flight answers get ``GRACEFUL_SECONDS`` to finish.
+
+Both modes purge the conversation log past ``BRIEFBOT_LOG_RETENTION_DAYS`` (and old
+event claims) at start and every six hours; the purge is idempotent, so several processes
+may run it.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from bot.config import Settings
+from bot.core.briefing import Briefing
+
+log = logging.getLogger(__name__)
+
+GRACEFUL_SECONDS = 10
+RETENTION_EVERY_SECONDS = 6 * 3600
+EVENTS_PATH = "/slack/events"
+
+StartResponse = Callable[..., Any]
+
+
+def secrets_of(settings: Settings) -> list[str | None]:
+    return [
+        s.get_secret_value() if s is not None else None
+        for s in (
+            settings.slack_bot_token,
+            settings.slack_signing_secret,
+            settings.slack_app_token,
+            settings.openai_api_key,
+        )
+    ]
+
+
+def start_retention(briefing: Briefing, stop: threading.Event) -> threading.Thread:
+    def loop() -> None:
+        while True:
+            try:
+                removed = briefing.apply_retention()
+                if removed:
+                    log.info("retention: purged %d old exchange(s)", removed)
+            except Exception:
+                log.exception("retention purge failed; will try again")
+            if stop.wait(RETENTION_EVERY_SECONDS):
+                return
+
+    thread = threading.Thread(target=loop, name="retention", daemon=True)
+    thread.start()
+    return thread
+
+
+def make_wsgi(settings: Settings) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+    """The WSGI application: Bolt at /slack/events, a health check, 404 elsewhere."""
+    from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+    from bot.slack.app import build_app
+
+    briefing = Briefing.open(settings)
+    handler = SlackRequestHandler(build_app(settings, briefing), path=EVENTS_PATH)
+    start_retention(briefing, threading.Event())
+
+    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == "/healthz":
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b"ok"]
+        return handler(environ, start_response)
+
+    return application
+
+
+def serve_http(settings: Settings, port: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            options = {
+                "bind": f"0.0.0.0:{port}",
+                "workers": 1,
+                "worker_class": "gthread",
+                "threads": settings.web_threads,
+                "timeout": 30,
+                "graceful_timeout": GRACEFUL_SECONDS,
+                "control_socket_disable": True,
+                "accesslog": None,
+                "errorlog": "-",
+                "loglevel": "info",
+            }
+            for key, value in options.items():
+                if key in self.cfg.settings:
+                    self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            # Runs in the worker process, so its database connections are its own.
+            return make_wsgi(settings)
+
+    Server().run()
+
+
+def serve_socket_mode(settings: Settings) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.slack.app import build_app
+
+    assert settings.slack_app_token is not None
+    briefing = Briefing.open(settings)
+    app = build_app(settings, briefing)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    start_retention(briefing, stop)
+    handler = SocketModeHandler(app, app_token=settings.slack_app_token.get_secret_value())
+    handler.connect()  # type: ignore[no-untyped-call]
+    log.info("connected to Slack in Socket Mode")
+    stop.wait()
+    log.info("stopping")
+    handler.close()  # type: ignore[no-untyped-call]
+    briefing.close()
+
+
+def serve(settings: Settings, port: int | None = None) -> None:
+    """Check configuration and the database, then serve until SIGTERM."""
+    settings.require_slack()
+    # Fail here, with one line, rather than in a worker: reach and migrate the database.
+    Briefing.open(settings).close()
+    if settings.slack_app_token is not None:
+        serve_socket_mode(settings)
+    else:
+        serve_http(settings, port or settings.port)

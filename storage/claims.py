@@ -1,0 +1,32 @@
+"""Claims: the first process to insert a key owns the work it names.
+
+Used to make Slack deliveries exactly-once: an event id (retries and duplicates carry the
+same one) and a message (an @-mention arrives as both ``app_mention`` and ``message``) are
+each claimed before anything is answered. The insert is atomic on both SQLite and
+PostgreSQL, so two ``briefbot serve`` processes sharing one database cannot both win.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage.models import SlackEventClaim
+
+
+def claim(*, session: Session, key: str) -> bool:
+    """True if this call inserted ``key``; False if someone already had."""
+    try:
+        with session.begin_nested():
+            session.add(SlackEventClaim(event_key=key[:200]))
+    except IntegrityError:
+        return False
+    return True
+
+
+def purge_claims(*, session: Session, before: datetime) -> int:
+    result = session.execute(delete(SlackEventClaim).where(SlackEventClaim.claimed_at < before))
+    return int(getattr(result, "rowcount", 0) or 0)

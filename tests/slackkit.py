@@ -1,0 +1,302 @@
+"""Driving the Slack app as Slack does: signed HTTP requests with real payload shapes.
+
+``SlackDriver`` signs every request exactly as Slack signs it (``v0:timestamp:body``,
+HMAC-SHA256 with the signing secret) and posts it over HTTP to a running app, which may be
+in this process (``serve_in_thread``) or a ``briefbot serve`` subprocess.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass
+from socketserver import ThreadingMixIn
+from typing import Any
+from urllib.parse import urlencode
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+SIGNING_SECRET = "test-signing-secret-0123456789"
+BOT_TOKEN = "xoxb-test-bot-token-0123456789"
+TEAM = "T1"
+BOT_USER = "UBOT"
+
+_ids = itertools.count(1)
+
+
+def sign(body: str, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
+
+
+@dataclass
+class Response:
+    status: int
+    body: str
+    seconds: float
+
+    def json(self) -> Any:
+        return json.loads(self.body) if self.body else None
+
+
+def next_ts() -> str:
+    return f"{1_800_000_000 + next(_ids)}.000100"
+
+
+class SlackDriver:
+    """Posts signed Slack requests to ``url`` (the app's /slack/events)."""
+
+    def __init__(self, url: str, secret: str = SIGNING_SECRET) -> None:
+        self.url = url
+        self.secret = secret
+
+    def post(
+        self,
+        body: str,
+        content_type: str,
+        *,
+        headers: dict[str, str] | None = None,
+        signed: bool = True,
+        timestamp: int | None = None,
+        secret: str | None = None,
+    ) -> Response:
+        all_headers = {"Content-Type": content_type, **(headers or {})}
+        if signed:
+            all_headers.update(sign(body, secret or self.secret, timestamp))
+        request = urllib.request.Request(
+            self.url, data=body.encode(), headers=all_headers, method="POST"
+        )
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                text = response.read().decode()
+                status = response.status
+        except urllib.error.HTTPError as exc:
+            text = exc.read().decode()
+            status = exc.code
+        return Response(status, text, time.perf_counter() - started)
+
+    # -- Events API -------------------------------------------------------------------------
+
+    def event(
+        self,
+        event: dict[str, Any],
+        *,
+        event_id: str | None = None,
+        retry_num: int | None = None,
+        **kwargs: Any,
+    ) -> Response:
+        envelope = {
+            "token": "legacy-verification-token",
+            "team_id": TEAM,
+            "api_app_id": "A1",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{next(_ids):08d}",
+            "event_time": int(time.time()),
+            "authorizations": [
+                {
+                    "team_id": TEAM,
+                    "user_id": BOT_USER,
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
+            ],
+        }
+        headers = kwargs.pop("headers", {})
+        if retry_num is not None:
+            headers = {
+                **headers,
+                "X-Slack-Retry-Num": str(retry_num),
+                "X-Slack-Retry-Reason": "http_timeout",
+            }
+        return self.post(json.dumps(envelope), "application/json", headers=headers, **kwargs)
+
+    def mention(
+        self,
+        text: str,
+        *,
+        channel: str = "C1",
+        user: str = "U1",
+        ts: str | None = None,
+        thread_ts: str | None = None,
+        **kwargs: Any,
+    ) -> tuple[Response, str]:
+        ts = ts or next_ts()
+        event = {
+            "type": "app_mention",
+            "user": user,
+            "text": f"<@{BOT_USER}> {text}",
+            "ts": ts,
+            "channel": channel,
+            "event_ts": ts,
+            "team": TEAM,
+        }
+        if thread_ts:
+            event["thread_ts"] = thread_ts
+        return self.event(event, **kwargs), ts
+
+    def message(
+        self,
+        text: str,
+        *,
+        channel: str = "C1",
+        user: str = "U1",
+        ts: str | None = None,
+        thread_ts: str | None = None,
+        channel_type: str = "channel",
+        **fields: Any,
+    ) -> tuple[Response, str]:
+        ts = ts or next_ts()
+        event = {
+            "type": "message",
+            "user": user,
+            "text": text,
+            "ts": ts,
+            "channel": channel,
+            "event_ts": ts,
+            "channel_type": channel_type,
+            "team": TEAM,
+            **fields,
+        }
+        if thread_ts:
+            event["thread_ts"] = thread_ts
+        return self.event(event), ts
+
+    # -- commands and interactivity -----------------------------------------------------------
+
+    def command(
+        self,
+        command: str,
+        text: str,
+        response_url: str,
+        *,
+        user: str = "U1",
+        channel: str = "C1",
+        **kwargs: Any,
+    ) -> Response:
+        form = {
+            "token": "legacy",
+            "team_id": TEAM,
+            "team_domain": "briefbot-test",
+            "channel_id": channel,
+            "channel_name": "general",
+            "user_id": user,
+            "user_name": "someone",
+            "command": command,
+            "text": text,
+            "api_app_id": "A1",
+            "is_enterprise_install": "false",
+            "response_url": response_url,
+            "trigger_id": f"trig.{next(_ids)}",
+        }
+        return self.post(urlencode(form), "application/x-www-form-urlencoded", **kwargs)
+
+    def click(
+        self,
+        action_id: str,
+        value: str,
+        response_url: str,
+        *,
+        user: str = "U1",
+        channel: str = "C1",
+        message_ts: str = "1800000000.000001",
+    ) -> Response:
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user, "username": "someone", "name": "someone", "team_id": TEAM},
+            "api_app_id": "A1",
+            "token": "legacy",
+            "container": {
+                "type": "message",
+                "message_ts": message_ts,
+                "channel_id": channel,
+                "is_ephemeral": True,
+            },
+            "trigger_id": f"trig.{next(_ids)}",
+            "team": {"id": TEAM, "domain": "briefbot-test"},
+            "channel": {"id": channel, "name": "general"},
+            "message": {"ts": message_ts, "text": "", "blocks": []},
+            "response_url": response_url,
+            "actions": [
+                {
+                    "action_id": action_id,
+                    "block_id": "b1",
+                    "value": value,
+                    "type": "button",
+                    "action_ts": str(time.time()),
+                }
+            ],
+        }
+        return self.post(
+            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
+        )
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def serve_in_thread(wsgi_app: Callable[..., Any]) -> Iterator[str]:
+    """Serve ``wsgi_app`` on 127.0.0.1 in a thread; yields the /slack/events url."""
+    server = make_server(
+        "127.0.0.1", 0, wsgi_app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/slack/events"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def wait_until(check: Callable[[], Any], timeout: float = 5.0, message: str = "") -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError(message or "condition not met in time")
+
+
+class TrackingExecutor(ThreadPoolExecutor):
+    """A thread pool that can wait until everything submitted (even by its own tasks) is done,
+    so a test can assert that something did *not* happen."""
+
+    def __init__(self, workers: int = 4) -> None:
+        super().__init__(workers)
+        self._futures: set[Future[Any]] = set()
+        self._lock = threading.Lock()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future = super().submit(fn, *args, **kwargs)
+        with self._lock:
+            self._futures.add(future)
+        return future
+
+    def drain(self, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                pending = [f for f in self._futures if not f.done()]
+            if not pending:
+                return
+            wait(pending, timeout=max(0.0, deadline - time.monotonic()))
+        raise AssertionError("background work did not finish in time")

@@ -1,0 +1,638 @@
+"""The Slack app over real HTTP, with signed requests, against the recording Web API stand-in.
+
+Covers every listener, slash command and button, signatures, retries and duplicates, bot
+messages, rate limits from the Web API, mrkdwn escaping, streaming, failures and the log.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slackkit import (
+    BOT_TOKEN,
+    BOT_USER,
+    SIGNING_SECRET,
+    TEAM,
+    SlackDriver,
+    TrackingExecutor,
+    next_ts,
+    serve_in_thread,
+)
+
+from bot.config import Settings
+from bot.core.briefing import Briefing
+from bot.slack.app import build_app
+from bot.slack.blocks import answer_message
+from conftest import EVALS, make_settings
+from standins import OpenAIStandIn, SlackAPIStandIn
+
+SEED_TITLE = "Central America-US Security Cooperation Deal questioned by Activists"
+
+
+@pytest.fixture(scope="module")
+def slack_api_server() -> Iterator[SlackAPIStandIn]:
+    with SlackAPIStandIn() as server:
+        yield server
+
+
+@pytest.fixture
+def api(slack_api_server: SlackAPIStandIn) -> Iterator[SlackAPIStandIn]:
+    slack_api_server.reset()
+    yield slack_api_server
+    slack_api_server.reset()
+
+
+@dataclass
+class Running:
+    slack: SlackDriver
+    briefing: Briefing
+    settings: Settings
+    api: SlackAPIStandIn
+    work: TrackingExecutor
+    bolt: TrackingExecutor
+
+    def settle(self) -> None:
+        """Wait until every ack'd request's background work is done."""
+        for _ in range(3):
+            self.bolt.drain()
+            self.work.drain()
+
+    def posts(self) -> list[Any]:
+        return self.api.calls("chat.postMessage")
+
+
+def slack_settings(
+    database_url: str, tmp_path: Path, api: SlackAPIStandIn, **extra: Any
+) -> Settings:
+    return make_settings(
+        database_url,
+        tmp_path,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=api.url,
+        **extra,
+    )
+
+
+def run_app(settings: Settings, api: SlackAPIStandIn) -> Iterator[Running]:
+    work, bolt = TrackingExecutor(4), TrackingExecutor(4)
+    with Briefing.open(settings) as briefing:
+        app = build_app(settings, briefing, work=work, listener_executor=bolt)
+        with serve_in_thread(SlackRequestHandler(app, path="/slack/events")) as url:
+            running = Running(SlackDriver(url), briefing, settings, api, work, bolt)
+            yield running
+            running.settle()
+    work.shutdown()
+    bolt.shutdown()
+
+
+@pytest.fixture
+def running(database_url: str, tmp_path: Path, api: SlackAPIStandIn) -> Iterator[Running]:
+    yield from run_app(slack_settings(database_url, tmp_path, api), api)
+
+
+def block_text(blocks: list[dict[str, Any]]) -> str:
+    out: list[str] = []
+    for b in blocks:
+        if isinstance(b.get("text"), dict):
+            out.append(b["text"]["text"])
+        for e in b.get("elements", []):
+            if isinstance(e.get("text"), str):
+                out.append(e["text"])
+            elif isinstance(e.get("text"), dict):
+                out.append(e["text"]["text"])
+    return "\n".join(out)
+
+
+def action_ids(blocks: list[dict[str, Any]]) -> list[str]:
+    return [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
+
+
+# ---------------------------------------------------------------------------- mentions
+
+
+def test_mention_is_answered_in_its_thread(running: Running) -> None:
+    response, ts = running.slack.mention("What does the memorandum commit the countries to?")
+    assert response.status == 200
+    post = running.api.wait_for("chat.postMessage")[0]
+    assert post.params["channel"] == "C1"
+    assert post.params["thread_ts"] == ts
+    blocks = post.json_param("blocks")
+    text = block_text(blocks)
+    assert "non-binding" in text
+    assert "*Sources*" in text and SEED_TITLE in text
+    assert action_ids(blocks) == ["show_quotes", "feedback_up", "feedback_down"]
+    assert post.token == BOT_TOKEN
+    row = running.briefing.export_log()[-1]
+    assert (row["surface"], row["channel"], row["user"], row["workspace"]) == (
+        "slack_mention",
+        "C1",
+        "U1",
+        TEAM,
+    )
+    assert row["thread_ts"] == ts and row["message_ts"] == ts
+    assert f"log id {row['id']}" in text
+
+
+def test_follow_up_in_the_thread_uses_its_history(running: Running) -> None:
+    _, root = running.slack.mention("What does the memorandum commit the countries to?")
+    running.api.wait_for("chat.postMessage")
+    running.api.set_replies(
+        "C1",
+        root,
+        [
+            {
+                "ts": root,
+                "user": "U1",
+                "text": f"<@{BOT_USER}> What does the memorandum commit to?",
+            },
+            {"ts": next_ts(), "bot_id": "BBOT", "user": BOT_USER, "text": "It is non-binding [1]."},
+        ],
+    )
+    # No mention: answered only because briefbot already answers in this thread.
+    running.slack.message("And what do critics say about it?", thread_ts=root)
+    posts = running.api.wait_for("chat.postMessage", count=2)
+    assert posts[1].params["thread_ts"] == root
+    row = running.briefing.export_log()[-1]
+    assert row["surface"] == "slack_thread"
+    assert "memorandum" in (row["standalone_question"] or "")
+    assert running.api.calls("conversations.replies")
+
+
+def test_messages_in_other_threads_are_left_alone(running: Running) -> None:
+    running.slack.message("What does the memorandum commit to?", thread_ts=next_ts())
+    running.slack.message("A top-level channel message about the memorandum.")
+    running.settle()
+    assert running.posts() == []
+
+
+def test_direct_messages_are_answered(running: Running) -> None:
+    running.slack.message("Who criticised the deal?", channel="D1", channel_type="im")
+    post = running.api.wait_for("chat.postMessage")[0]
+    assert post.params["channel"] == "D1"
+    assert "thread_ts" not in post.params or post.params["thread_ts"] in (None, "")
+    assert "activists" in block_text(post.json_param("blocks")).lower()
+    assert running.briefing.export_log()[-1]["surface"] == "slack_dm"
+
+
+def test_out_of_scope_mention_says_not_in_the_sources(running: Running) -> None:
+    running.slack.mention("What is the capital of France?")
+    post = running.api.wait_for("chat.postMessage")[0]
+    blocks = post.json_param("blocks")
+    assert "Not in the sources" in block_text(blocks)
+    assert "show_quotes" not in action_ids(blocks)
+
+
+def test_an_empty_mention_gets_a_polite_prompt(running: Running) -> None:
+    running.slack.mention("   ")
+    post = running.api.wait_for("chat.postMessage")[0]
+    assert "Ask me a question about the sources" in post.params["text"]
+
+
+# ---------------------------------------------------------------------------- exactly once
+
+
+def test_retries_and_duplicate_events_are_answered_once(running: Running) -> None:
+    _, ts = running.slack.mention("Who criticised the deal?", event_id="EvDUP1")
+    for retry in (1, 2):
+        again, _ = running.slack.mention(
+            "Who criticised the deal?", event_id="EvDUP1", ts=ts, retry_num=retry
+        )
+        assert again.status == 200
+    same, _ = running.slack.mention("Who criticised the deal?", event_id="EvDUP1", ts=ts)
+    assert same.status == 200
+    running.settle()
+    assert len(running.posts()) == 1
+    assert len(running.briefing.export_log()) == 1
+
+
+def test_a_mention_delivered_as_two_events_is_answered_once(running: Running) -> None:
+    ts = next_ts()
+    running.slack.mention("Who criticised the deal?", ts=ts)
+    running.slack.message(f"<@{BOT_USER}> Who criticised the deal?", ts=ts, thread_ts=None)
+    running.slack.message(
+        f"<@{BOT_USER}> Who criticised the deal?", ts=ts, channel="D9", channel_type="im"
+    )
+    running.settle()
+    assert [p.params["channel"] for p in running.posts()].count("C1") == 1
+
+
+def test_bot_messages_are_ignored(running: Running) -> None:
+    running.slack.message("Who criticised the deal?", channel="D1", channel_type="im", bot_id="B2")
+    running.slack.message(
+        "Who criticised the deal?", channel="D1", channel_type="im", subtype="bot_message"
+    )
+    running.slack.message(
+        "Who criticised the deal?", channel="D1", channel_type="im", user=BOT_USER
+    )
+    running.settle()
+    assert running.posts() == []
+
+
+# ---------------------------------------------------------------------------- signatures
+
+
+def test_bad_signatures_and_stale_timestamps_are_rejected(running: Running) -> None:
+    body = json.dumps({"type": "event_callback", "event_id": "EvBAD", "event": {}})
+    assert running.slack.post(body, "application/json", signed=False).status == 401
+    assert running.slack.post(body, "application/json", secret="wrong-secret").status == 401
+    stale = int(time.time()) - 6 * 60
+    assert running.slack.post(body, "application/json", timestamp=stale).status == 401
+    running.settle()
+    assert running.api.calls() == []
+
+
+def test_url_verification_challenge(running: Running) -> None:
+    body = json.dumps({"type": "url_verification", "challenge": "abc123", "token": "t"})
+    response = running.slack.post(body, "application/json")
+    assert response.status == 200 and response.json()["challenge"] == "abc123"
+
+
+# ---------------------------------------------------------------------------- slash commands
+
+
+def test_brief_acks_fast_then_answers_privately_with_share(running: Running) -> None:
+    url = running.api.response_url("brief")
+    response = running.slack.command("/brief", "What does the memorandum commit to?", url)
+    assert response.status == 200
+    assert response.seconds < 1.0
+    ack = response.json()
+    assert ack["response_type"] == "ephemeral" and "Looking into" in ack["text"]
+    reply = running.api.wait_for("response_url:brief")[0]
+    assert reply.params["response_type"] == "ephemeral"
+    assert reply.params["replace_original"] is True
+    assert "non-binding" in block_text(reply.params["blocks"])
+    assert "share_answer" in action_ids(reply.params["blocks"])
+    assert running.briefing.export_log()[-1]["surface"] == "slash_brief"
+
+
+@pytest.mark.parametrize("text", ["", "help"])
+def test_brief_help(running: Running, text: str) -> None:
+    response = running.slack.command("/brief", text, running.api.response_url())
+    assert response.status == 200
+    assert "/quote <topic>" in block_text(response.json()["blocks"])
+
+
+def test_brief_sources(running: Running) -> None:
+    running.slack.command("/brief", "sources", running.api.response_url("src"))
+    reply = running.api.wait_for("response_url:src")[0]
+    assert SEED_TITLE in block_text(reply.params["blocks"])
+
+
+def test_quote_gives_verbatim_quotes_with_links(running: Running) -> None:
+    running.briefing.ingest([EVALS / "articles"])
+    running.slack.command("/quote", "mother fleeing a gang asylum", running.api.response_url("q"))
+    reply = running.api.wait_for("response_url:q")[0]
+    text = block_text(reply.params["blocks"])
+    assert (
+        "&gt; Nothing in this text guarantees" in text
+        or "> Nothing in this text guarantees" in text
+    )
+    assert "paragraph" in text
+    assert "#:~:text=Nothing%20in%20this%20text" in text  # a link to the passage itself
+    assert "share_quotes" in action_ids(reply.params["blocks"])
+    row = running.briefing.export_log()[-1]
+    assert row["surface"] == "slash_quote" and row["citations"]
+
+
+def test_quote_without_a_topic_explains_usage(running: Running) -> None:
+    response = running.slack.command("/quote", " ", running.api.response_url())
+    assert "Usage: `/quote <topic>`" in response.json()["text"]
+
+
+def test_quote_on_an_unrelated_topic_finds_none(running: Running) -> None:
+    running.slack.command("/quote", "sourdough starters", running.api.response_url("none"))
+    reply = running.api.wait_for("response_url:none")[0]
+    assert "No quotes on" in reply.params["text"]
+
+
+# ---------------------------------------------------------------------------- buttons
+
+
+def _answered(running: Running) -> str:
+    running.slack.mention("What does the memorandum commit the countries to?")
+    running.api.wait_for("chat.postMessage")
+    return str(running.briefing.export_log()[-1]["id"])
+
+
+def test_show_quotes_reveals_the_cited_passages(running: Running) -> None:
+    exchange_id = _answered(running)
+    response = running.slack.click("show_quotes", exchange_id, running.api.response_url("sq"))
+    assert response.status == 200
+    reply = running.api.wait_for("response_url:sq")[0]
+    assert reply.params["response_type"] == "ephemeral"
+    text = block_text(reply.params["blocks"])
+    cited = running.briefing.exchange(exchange_id)
+    assert cited is not None
+    first_words = " ".join(cited["citations"][0]["text"].split()[:6])
+    assert first_words in text
+
+
+@pytest.mark.parametrize(("action", "value"), [("feedback_up", 1), ("feedback_down", -1)])
+def test_feedback_is_stored(running: Running, action: str, value: int) -> None:
+    exchange_id = _answered(running)
+    running.slack.click(action, exchange_id, running.api.response_url("fb"), user="U7")
+    reply = running.api.wait_for("response_url:fb")[0]
+    assert "Thanks" in reply.params["text"]
+    row = running.briefing.exchange(exchange_id)
+    assert row is not None and row["feedback"] == value and row["feedback_user"] == "U7"
+
+
+def test_share_in_channel_posts_publicly_and_removes_the_private_copy(running: Running) -> None:
+    running.slack.command("/brief", "Who criticised the deal?", running.api.response_url("b"))
+    running.api.wait_for("response_url:b")
+    exchange_id = str(running.briefing.export_log()[-1]["id"])
+    running.slack.click("share_answer", exchange_id, running.api.response_url("share"), user="U5")
+    shared, deleted = running.api.wait_for("response_url:share", count=2)
+    assert shared.params["response_type"] == "in_channel"
+    assert "Shared by <@U5>" in block_text(shared.params["blocks"])
+    assert "activists" in block_text(shared.params["blocks"]).lower()
+    assert deleted.params["delete_original"] is True
+
+
+def test_share_quotes(running: Running) -> None:
+    running.slack.command("/quote", "non-binding commitment", running.api.response_url("q"))
+    running.api.wait_for("response_url:q")
+    exchange_id = str(running.briefing.export_log()[-1]["id"])
+    running.slack.click("share_quotes", exchange_id, running.api.response_url("qs"))
+    shared, _ = running.api.wait_for("response_url:qs", count=2)
+    assert shared.params["response_type"] == "in_channel"
+    assert "non-binding" in block_text(shared.params["blocks"])
+
+
+def test_buttons_on_a_purged_answer_say_so(running: Running) -> None:
+    running.slack.click("show_quotes", "nosuchid", running.api.response_url("gone"))
+    reply = running.api.wait_for("response_url:gone")[0]
+    assert "no longer in the log" in reply.params["text"]
+
+
+# ---------------------------------------------------------------------------- assistant, home
+
+
+def test_assistant_thread_started_offers_prompts(running: Running) -> None:
+    event = {
+        "type": "assistant_thread_started",
+        "assistant_thread": {
+            "user_id": "U1",
+            "context": {"channel_id": "C1", "team_id": TEAM, "enterprise_id": None},
+            "channel_id": "D1",
+            "thread_ts": "1800000000.000001",
+        },
+        "event_ts": "1800000000.000002",
+    }
+    assert running.slack.event(event).status == 200
+    prompts = running.api.wait_for("assistant.threads.setSuggestedPrompts")[0]
+    titles = [p["title"] for p in prompts.params["prompts"]]
+    assert titles == [
+        "What does the agreement commit to?",
+        "What do critics say?",
+        "This week's digest",
+    ]
+    greeting = running.api.wait_for("chat.postMessage")[0]
+    assert greeting.params["thread_ts"] == "1800000000.000001"
+
+
+def _assistant_message(running: Running, text: str) -> str:
+    ts = next_ts()
+    event = {
+        "type": "message",
+        "user": "U1",
+        "text": text,
+        "ts": ts,
+        "team": TEAM,
+        "thread_ts": "1800000000.000001",
+        "parent_user_id": BOT_USER,
+        "channel": "D1",
+        "event_ts": ts,
+        "channel_type": "im",
+    }
+    assert running.slack.event(event).status == 200
+    return ts
+
+
+def test_assistant_answers_with_status_and_title(running: Running) -> None:
+    _assistant_message(running, "What does the agreement commit to?")
+    status = running.api.wait_for("assistant.threads.setStatus")[0]
+    assert status.params["status"] == "is reading the sources…"
+    title = running.api.wait_for("assistant.threads.setTitle")[0]
+    assert title.params["title"] == "What does the agreement commit to?"
+    post = running.api.wait_for("chat.postMessage")[0]
+    assert post.params["thread_ts"] == "1800000000.000001"
+    assert "non-binding" in block_text(post.json_param("blocks"))
+    assert running.briefing.export_log()[-1]["surface"] == "slack_assistant"
+
+
+def test_assistant_digest_prompt(running: Running) -> None:
+    _assistant_message(running, "This week's digest")
+    post = running.api.wait_for("chat.postMessage")[0]
+    assert "This week's digest" in post.params["text"]
+    assert SEED_TITLE in post.params["text"]  # ingested just now, so it is this week's
+
+
+def test_app_home_shows_digest_sources_and_how_to_ask(running: Running) -> None:
+    running.slack.event({"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home"})
+    view = running.api.wait_for("views.publish")[0].json_param("view")
+    assert view["type"] == "home"
+    text = block_text(view["blocks"])
+    assert "/brief <question>" in text
+    assert "This week's digest" in text
+    assert SEED_TITLE in text
+    assert len(view["blocks"]) <= 100
+
+
+# ---------------------------------------------------------------------------- safety and failures
+
+
+HOSTILE = """Hostile Article About The Memorandum
+
+The memorandum was praised by <!channel> and <@U0ADMIN> in a statement.
+@here: read <http://evil.example|the real memorandum> at http://evil.example/now & act.
+"""
+
+
+def test_article_text_is_escaped_for_mrkdwn(running: Running, tmp_path: Path) -> None:
+    article = tmp_path / "hostile.txt"
+    article.write_text(HOSTILE, encoding="utf-8")
+    assert running.briefing.ingest([article]).added == 1
+    running.slack.mention("Who praised the memorandum in a statement?")
+    post = running.api.wait_for("chat.postMessage")[0]
+    raw = json.dumps(post.params)
+    for dangerous in ("<!channel>", "<@U0ADMIN>", "<http://evil", "http://evil"):
+        assert dangerous not in raw
+    shown = block_text(post.json_param("blocks"))
+    assert "&lt;!channel&gt;" in shown and "&lt;@U0ADMIN&gt;" in shown
+    assert "@\u200bhere" in shown and "&amp; act" in shown
+    assert post.params["unfurl_links"] is False
+
+
+def test_web_api_rate_limits_are_retried(running: Running) -> None:
+    running.api.rate_limit("chat.postMessage", retry_after=0, times=2)
+    running.slack.mention("Who criticised the deal?")
+    posts = running.api.wait_for("chat.postMessage", count=3, timeout=10)
+    assert [p.fault for p in posts] == ["rate_limit", "rate_limit", None]
+
+
+def test_web_api_errors_do_not_crash_the_app(running: Running) -> None:
+    running.api.fail("chat.postMessage", status=500, times=None)
+    running.slack.mention("Who criticised the deal?")
+    running.settle()
+    row = running.briefing.export_log()[-1]
+    assert row["answered"] is True
+    assert "slack: delivery failed" in (row["error"] or "")
+    running.api.reset()
+    running.slack.mention("What does the memorandum commit the countries to?")
+    assert running.api.wait_for("chat.postMessage")
+
+
+def test_a_failure_still_answers_with_the_log_id(
+    running: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("index exploded")
+
+    monkeypatch.setattr(running.briefing.retriever, "retrieve", broken)
+    running.slack.mention("Who criticised the deal?")
+    post = running.api.wait_for("chat.postMessage")[0]
+    match = re.search(r"The log id is ([0-9a-f]{12})", post.params["text"])
+    assert match, post.params["text"]
+    row = running.briefing.exchange(match.group(1))
+    assert row is not None and "index exploded" in row["error"]
+
+
+def test_secrets_never_reach_the_logs(running: Running, caplog: pytest.LogCaptureFixture) -> None:
+    from bot.logsetup import install_redaction
+
+    install_redaction([BOT_TOKEN, SIGNING_SECRET])
+    caplog.set_level("DEBUG")
+    running.slack.mention("Who criticised the deal?")
+    running.api.wait_for("chat.postMessage")
+    running.settle()
+    assert "slack_sdk" in caplog.text or "chat.postMessage" in caplog.text  # something was logged
+    assert BOT_TOKEN not in caplog.text
+    assert SIGNING_SECRET not in caplog.text
+
+
+# ---------------------------------------------------------------------------- limits
+
+
+def test_long_answers_respect_slack_limits() -> None:
+    citations = [
+        {
+            "marker": i,
+            "title": f"Title {i} " + "x" * 200,
+            "url": f"https://example.org/{i}",
+            "source": "S",
+            "published": "2019-03-29",
+            "paragraph": i,
+            "text": "y " * 2000,
+        }
+        for i in range(1, 80)
+    ]
+    view = {
+        "id": "abc",
+        "answer": "A sentence that goes on. " * 600,
+        "citations": citations,
+        "note": "n",
+        "mode": "llm",
+    }
+    text, blocks = answer_message(view, share=True)
+    assert len(blocks) <= 50
+    assert len(text) <= 3000
+    for b in blocks:
+        if b["type"] == "section":
+            assert len(b["text"]["text"]) <= 3000
+    assert blocks[-1]["type"] == "actions"
+
+
+# ---------------------------------------------------------------------------- streaming
+
+
+@pytest.fixture(scope="module")
+def llm_server() -> Iterator[OpenAIStandIn]:
+    with OpenAIStandIn() as server:
+        yield server
+
+
+@pytest.fixture
+def streaming(
+    database_url: str, tmp_path: Path, api: SlackAPIStandIn, llm_server: OpenAIStandIn
+) -> Iterator[Running]:
+    llm_server.reset()
+
+    def reply(body: dict[str, Any]) -> str:
+        user = body["messages"][-1]["content"]
+        first = re.search(r'<source id="1">\n.*?\n(.*?)[.!?]', user, re.DOTALL)
+        assert first
+        return (
+            f"According to the source, {first.group(1).strip()} [1]. "
+            + "More detail here. " * 20
+            + "[1]"
+        )
+
+    llm_server.reply_with(reply)
+    llm_server.stream_delay(0.005)
+    settings = slack_settings(
+        database_url,
+        tmp_path,
+        api,
+        openai_base_url=llm_server.base_url,
+        openai_api_key="sk-test-0123456789",
+        model="gpt-4o-mini",
+        llm_timeout=5,
+    )
+    yield from run_app(settings, api)
+
+
+def test_llm_answers_stream_into_the_thread(streaming: Running) -> None:
+    _, ts = streaming.slack.mention("What does the memorandum commit the countries to?")
+    start = streaming.api.wait_for("chat.startStream")[0]
+    assert start.params["thread_ts"] == ts
+    assert start.params["recipient_user_id"] == "U1" and start.params["recipient_team_id"] == TEAM
+    streaming.api.wait_for("chat.stopStream")
+    final = streaming.api.wait_for("chat.update")[-1]
+    assert final.params["ts"] == streaming.api.calls("chat.startStream")[0].params.get(
+        "ts", final.params["ts"]
+    )
+    assert "According to the source" in block_text(final.json_param("blocks"))
+    assert streaming.api.calls("chat.appendStream")
+    assert streaming.briefing.export_log()[-1]["mode"] == "llm"
+
+
+def test_without_streaming_the_answer_is_posted_then_updated(streaming: Running) -> None:
+    streaming.api.error("chat.startStream", error="not_allowed", times=None)
+    streaming.slack.mention("What does the memorandum commit the countries to?")
+    first = streaming.api.wait_for("chat.postMessage")[0]
+    assert first.params["text"].endswith("…")
+    final = streaming.api.wait_for("chat.update")[-1]
+    assert final.params["ts"]
+    assert "According to the source" in block_text(final.json_param("blocks"))
+
+
+def test_retried_events_without_a_message_run_once(running: Running) -> None:
+    """Event-level claims: a retried assistant_thread_started greets once, a retried
+    app_home_opened publishes once."""
+    started = {
+        "type": "assistant_thread_started",
+        "assistant_thread": {
+            "user_id": "U1",
+            "context": {},
+            "channel_id": "D1",
+            "thread_ts": "1800000000.000009",
+        },
+        "event_ts": "1800000000.000010",
+    }
+    home = {"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home"}
+    for retry in (None, 1, 2):
+        assert running.slack.event(started, event_id="EvSTART", retry_num=retry).status == 200
+        assert running.slack.event(home, event_id="EvHOME", retry_num=retry).status == 200
+    running.settle()
+    assert len(running.api.calls("assistant.threads.setSuggestedPrompts")) == 1
+    assert len(running.api.calls("views.publish")) == 1
