@@ -1,0 +1,60 @@
+"""The conversation log's retention setting, applied automatically by `briefbot serve`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.core.briefing import Briefing
+from conftest import make_settings
+from storage import exchanges
+from storage.models import SlackEventClaim
+
+
+def _old_and_new(briefing: Briefing) -> None:
+    now = datetime.now(UTC)
+    with briefing.db.session() as s:
+        for days in (40, 10, 0):
+            exchanges.record_exchange(
+                session=s,
+                surface="cli",
+                question=f"{days} days ago",
+                created_at=now - timedelta(days=days),
+            )
+        s.add(SlackEventClaim(event_key="event:old", claimed_at=now - timedelta(days=3)))
+        s.add(SlackEventClaim(event_key="event:new", claimed_at=now))
+
+
+def test_retention_purges_old_exchanges_and_claims(database_url: str, tmp_path: Path) -> None:
+    settings = make_settings(database_url, tmp_path, log_retention_days=30)
+    with Briefing.open(settings) as briefing:
+        _old_and_new(briefing)
+        assert briefing.apply_retention() == 1
+        assert [r["question"] for r in briefing.export_log()] == ["10 days ago", "0 days ago"]
+        assert briefing.claim("event:old") is True  # its claim expired
+        assert briefing.claim("event:new") is False
+
+
+def test_without_a_retention_setting_nothing_is_purged(briefing: Briefing) -> None:
+    _old_and_new(briefing)
+    assert briefing.apply_retention() == 0
+    assert len(briefing.export_log()) == 3
+
+
+def test_retention_runs_when_serve_starts(database_url: str, tmp_path: Path) -> None:
+    import threading
+    import time
+
+    from bot.slack.server import start_retention
+
+    settings = make_settings(database_url, tmp_path, log_retention_days=30)
+    with Briefing.open(settings) as briefing:
+        _old_and_new(briefing)
+        stop = threading.Event()
+        thread = start_retention(briefing, stop)
+        deadline = datetime.now(UTC) + timedelta(seconds=10)
+        while len(briefing.export_log()) != 2 and datetime.now(UTC) < deadline:
+            time.sleep(0.05)
+        stop.set()
+        thread.join(timeout=5)
+        assert [r["question"] for r in briefing.export_log()] == ["10 days ago", "0 days ago"]
