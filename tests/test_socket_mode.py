@@ -1,0 +1,80 @@
+"""`briefbot serve` in Socket Mode (SLACK_APP_TOKEN set), against a Socket Mode stand-in."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import _SETTING_VARS, make_settings, settings_env
+from slackkit import BOT_TOKEN, BOT_USER, SIGNING_SECRET, TEAM, next_ts
+from standins import SlackAPIStandIn
+from standins.socket_mode import SocketModeStandIn
+
+PROXY_VARS = {"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"}
+
+
+def test_socket_mode_answers_mentions_and_stops_on_sigterm(
+    database_url: str, tmp_path: Path
+) -> None:
+    with SlackAPIStandIn() as api, SocketModeStandIn() as sm:
+        sm.install(api)
+        env = settings_env(make_settings(database_url, tmp_path))
+        env.update(
+            SLACK_BOT_TOKEN=BOT_TOKEN,
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            SLACK_APP_TOKEN="xapp-1-test-app-token",
+            SLACK_API_URL=api.url,
+        )
+        base = {k: v for k, v in os.environ.items() if k not in {*_SETTING_VARS, *PROXY_VARS}}
+        proc = subprocess.Popen(
+            [str(Path(sys.executable).parent / "briefbot"), "serve"],
+            env={**base, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            sm.wait_connected(timeout=60)
+            opened = api.calls("apps.connections.open")
+            assert opened and opened[0].token == "xapp-1-test-app-token"
+            ts = next_ts()
+            envelope = {
+                "team_id": TEAM,
+                "api_app_id": "A1",
+                "type": "event_callback",
+                "event_id": "EvSOCKET1",
+                "event_time": int(time.time()),
+                "event": {
+                    "type": "app_mention",
+                    "user": "U1",
+                    "text": f"<@{BOT_USER}> Who criticised the deal?",
+                    "ts": ts,
+                    "channel": "C1",
+                    "event_ts": ts,
+                },
+            }
+            first = sm.send_event(envelope)
+            assert sm.wait_for_ack(first)["envelope_id"] == first
+            post = api.wait_for("chat.postMessage", timeout=20)[0]
+            assert post.params["thread_ts"] == ts
+            # Slack redelivers the same event: acked, not answered again.
+            again = sm.send_event(envelope, retry_attempt=1, retry_reason="timeout")
+            sm.wait_for_ack(again)
+            time.sleep(1.0)
+            assert len(api.calls("chat.postMessage")) == 1
+            started = time.monotonic()
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=20) == 0
+            assert time.monotonic() - started < 10
+            output = proc.stdout.read() if proc.stdout else ""
+            assert "xapp-1-test-app-token" not in output and BOT_TOKEN not in output
+            assert json.dumps(post.params)  # the answer was a real message
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
