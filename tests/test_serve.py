@@ -16,9 +16,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from slackkit import BOT_TOKEN, SIGNING_SECRET, SlackDriver, next_ts
 
 from conftest import _SETTING_VARS, make_settings, run_briefbot, settings_env
+from slackkit import BOT_TOKEN, SIGNING_SECRET, SlackDriver, next_ts
 from standins import SlackAPIStandIn
 
 

@@ -16,6 +16,12 @@ from typing import Any
 
 import pytest
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+from bot.config import Settings
+from bot.core.briefing import Briefing
+from bot.slack.app import build_app
+from bot.slack.blocks import answer_message
+from conftest import EVALS, make_settings
 from slackkit import (
     BOT_TOKEN,
     BOT_USER,
@@ -26,12 +32,6 @@ from slackkit import (
     next_ts,
     serve_in_thread,
 )
-
-from bot.config import Settings
-from bot.core.briefing import Briefing
-from bot.slack.app import build_app
-from bot.slack.blocks import answer_message
-from conftest import EVALS, make_settings
 from standins import OpenAIStandIn, SlackAPIStandIn
 
 SEED_TITLE = "Central America-US Security Cooperation Deal questioned by Activists"
