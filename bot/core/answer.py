@@ -222,6 +222,22 @@ def select_sentences(retrieval: Retrieval, max_words: int) -> list[SourceSentenc
     return sorted(chosen, key=lambda s: (first_seen[s.passage.article_id], s.start))
 
 
+def citation_for(marker: int, passage: Passage, text: str | None = None) -> Citation:
+    """Citation ``[marker]`` for ``passage``; ``text`` is the verbatim part shown (default:
+    the whole passage)."""
+    return Citation(
+        marker=marker,
+        title=passage.title,
+        url=passage.url,
+        published=passage.published,
+        text=passage.text if text is None else text,
+        source=passage.source,
+        paragraph=passage.paragraph,
+        article_id=passage.article_id,
+        chunk_id=passage.chunk_id,
+    )
+
+
 def cite(
     sentences: list[SourceSentence],
 ) -> tuple[str, tuple[Citation, ...]]:
@@ -233,19 +249,7 @@ def cite(
         p = s.passage
         if p.chunk_id not in markers:
             markers[p.chunk_id] = len(markers) + 1
-            citations.append(
-                Citation(
-                    marker=markers[p.chunk_id],
-                    title=p.title,
-                    url=p.url,
-                    published=p.published,
-                    text=p.text,
-                    source=p.source,
-                    paragraph=p.paragraph,
-                    article_id=p.article_id,
-                    chunk_id=p.chunk_id,
-                )
-            )
+            citations.append(citation_for(markers[p.chunk_id], p))
         parts.append(with_marker(s.text, markers[p.chunk_id]))
     return " ".join(parts), tuple(citations)
 

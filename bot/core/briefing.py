@@ -284,12 +284,7 @@ class Briefing:
         with self.db.session() as session:
             return exchanges.record_exchange(
                 session=session,
-                surface=context.surface,
-                workspace=context.workspace,
-                channel=context.channel,
-                user=context.user,
-                thread_ts=context.thread_ts,
-                message_ts=context.message_ts,
+                **context.fields(),
                 question=answer.question,
                 standalone_question=standalone if standalone != answer.question else None,
                 answer=answer.answer,
@@ -340,12 +335,7 @@ class Briefing:
         with self.db.session() as session:
             return exchanges.record_exchange(
                 session=session,
-                surface=context.surface,
-                workspace=context.workspace,
-                channel=context.channel,
-                user=context.user,
-                thread_ts=context.thread_ts,
-                message_ts=context.message_ts,
+                **context.fields(),
                 question=topic,
                 answer="\n".join(q.text for q in quotes),
                 answered=bool(quotes),

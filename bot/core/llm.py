@@ -31,10 +31,10 @@ import openai
 from openai.types.chat import ChatCompletionMessageParam
 
 from bot.config import Settings
-from bot.core.answer import NOT_IN_SOURCES
+from bot.core.answer import NOT_IN_SOURCES, citation_for
 from bot.core.embeddings import Embedder
 from bot.core.guard import guard_answer
-from bot.core.models import Answer, Citation, Turn, Usage
+from bot.core.models import Answer, Turn, Usage
 from bot.core.prompts import Prompt, load_prompt
 from bot.core.retrieve import Retrieval
 from bot.core.summariser import Fallback, OnText
@@ -278,14 +278,13 @@ class LLMSummariser:
                 error="llm: the answer had no valid citation",
             )
         by_marker = {p.marker: p for p in packed}
+        cited = [(new, by_marker[old]) for new, old in sorted(guarded.used.items())]
         answer = Answer(
             question=question,
             answer=guarded.text,
             answered=True,
             mode="llm",
-            citations=tuple(
-                _citation(new, by_marker[old]) for new, old in sorted(guarded.used.items())
-            ),
+            citations=tuple(citation_for(new, p.passage, p.text) for new, p in cited),
             standalone_question=standalone,
         )
         return self._stamp(answer, guard=guarded.report, usage=usage)
@@ -425,18 +424,3 @@ def _guarded_iter(stream: Any) -> Iterator[Any]:
         except openai.APIConnectionError as exc:
             raise LLMFailure(_BROKEN_NOTE, "the stream broke off") from exc
         yield chunk
-
-
-def _citation(marker: int, packed: PackedSource) -> Citation:
-    p = packed.passage
-    return Citation(
-        marker=marker,
-        title=p.title,
-        url=p.url,
-        published=p.published,
-        text=packed.text,
-        source=p.source,
-        paragraph=p.paragraph,
-        article_id=p.article_id,
-        chunk_id=p.chunk_id,
-    )

@@ -6,7 +6,7 @@ The CLI prints these as JSON and Slack renders them as Block Kit; ORM objects ne
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any, Literal
 
@@ -184,4 +184,14 @@ class ExchangeContext:
     user: str | None = None
     thread_ts: str | None = None
     message_ts: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+
+    def fields(self) -> dict[str, str | None]:
+        """The log columns this context fills."""
+        return {
+            "surface": self.surface,
+            "workspace": self.workspace,
+            "channel": self.channel,
+            "user": self.user,
+            "thread_ts": self.thread_ts,
+            "message_ts": self.message_ts,
+        }

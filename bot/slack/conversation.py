@@ -167,14 +167,7 @@ class ThreadReply:
         text = escape(self._text) + " …"
         try:
             if self.ts is None:
-                response = self.client.chat_postMessage(
-                    channel=self.channel,
-                    thread_ts=self.thread_ts,
-                    text=text,
-                    unfurl_links=False,
-                    unfurl_media=False,
-                )
-                self.ts = str(response["ts"])
+                self._post(text)
             else:
                 self.client.chat_update(channel=self.channel, ts=self.ts, text=text)
             self._last_update = now
@@ -182,6 +175,17 @@ class ThreadReply:
             if not quiet:
                 raise
             log.warning("could not show the answer while it was being written", exc_info=True)
+
+    def _post(self, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
+        response = self.client.chat_postMessage(
+            channel=self.channel,
+            thread_ts=self.thread_ts,
+            text=text,
+            blocks=blocks,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        self.ts = str(response["ts"])
 
     def finish(self, text: str, blocks: list[dict[str, Any]]) -> str | None:
         """Show the final message; returns its ts. Never raises."""
@@ -198,15 +202,7 @@ class ThreadReply:
                         channel=self.channel, ts=self.ts, text=text, blocks=blocks
                     )
                 else:
-                    response = self.client.chat_postMessage(
-                        channel=self.channel,
-                        thread_ts=self.thread_ts,
-                        text=text,
-                        blocks=blocks,
-                        unfurl_links=False,
-                        unfurl_media=False,
-                    )
-                    self.ts = str(response["ts"])
+                    self._post(text, blocks)
                 return self.ts
             except SLACK_ERRORS:
                 log.exception("could not deliver the answer to %s", self.channel)

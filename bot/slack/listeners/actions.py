@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -56,30 +57,24 @@ def register(app: App, services: Services) -> None:
     app.action(FEEDBACK_UP)(feedback(+1))
     app.action(FEEDBACK_DOWN)(feedback(-1))
 
-    @app.action(SHARE_ANSWER)
-    def share_answer(
-        ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond
-    ) -> None:
-        ack()
-        exchange = services.briefing.exchange(str(action.get("value")))
-        if exchange is None:
-            respond(response_type="ephemeral", replace_original=False, text=GONE)
-            return
-        text, blocks = answer_message(exchange, shared_by=_user(body))
-        respond(response_type="in_channel", replace_original=False, text=text, blocks=blocks)
-        respond(delete_original=True)
+    def share(render: Callable[[dict[str, Any], str | None], tuple[str, list[Any]]]) -> Any:
+        """Post a private answer (or quotes) publicly, then remove the private copy."""
 
-    @app.action(SHARE_QUOTES)
-    def share_quotes(
-        ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond
-    ) -> None:
-        ack()
-        exchange = services.briefing.exchange(str(action.get("value")))
-        if exchange is None:
-            respond(response_type="ephemeral", replace_original=False, text=GONE)
-            return
-        text, blocks = quotes_message(
-            exchange["question"], exchange["citations"], None, shared_by=_user(body)
-        )
-        respond(response_type="in_channel", replace_original=False, text=text, blocks=blocks)
-        respond(delete_original=True)
+        def handler(
+            ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond
+        ) -> None:
+            ack()
+            exchange = services.briefing.exchange(str(action.get("value")))
+            if exchange is None:
+                respond(response_type="ephemeral", replace_original=False, text=GONE)
+                return
+            text, blocks = render(exchange, _user(body))
+            respond(response_type="in_channel", replace_original=False, text=text, blocks=blocks)
+            respond(delete_original=True)
+
+        return handler
+
+    app.action(SHARE_ANSWER)(share(lambda e, user: answer_message(e, shared_by=user)))
+    app.action(SHARE_QUOTES)(
+        share(lambda e, user: quotes_message(e["question"], e["citations"], None, shared_by=user))
+    )
