@@ -58,11 +58,11 @@ def _print_json(data: Any) -> None:
 
 
 def _source_line(title: str, source: str | None, published: date | None) -> str:
-    parts = [title]
-    meta = ", ".join(p for p in (source, published.isoformat() if published else None) if p)
-    if meta:
-        parts.append(meta)
-    return " — ".join(parts)
+    """``Title — Source, 2019-03-29``; a missing date says so rather than vanish."""
+    meta = ", ".join(
+        [source or "unknown source", published.isoformat() if published else "undated"]
+    )
+    return f"{title} — {meta}"
 
 
 def print_answer(answer: Answer) -> None:

@@ -38,7 +38,7 @@ def test_ask_prints_answer_and_numbered_sources(cli) -> None:
     assert result.code == 0
     assert "[1]" in result.out
     assert "Sources:" in result.out
-    assert f"[1] {SEED_TITLE} — central-america-us-security-deal.txt" in result.out
+    assert f"[1] {SEED_TITLE} — central-america-us-security-deal.txt, undated" in result.out
 
 
 def test_quote_json_shape(cli) -> None:
