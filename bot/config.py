@@ -104,6 +104,8 @@ class Settings(BaseSettings):
     )
     port: int = Field(default=3000, ge=1, le=65535, validation_alias=_env("PORT"))
     web_threads: int = Field(default=8, ge=1, validation_alias=_env("BRIEFBOT_WEB_THREADS"))
+    # Answering is mostly CPU work under one GIL; a few workers keep acks fast.
+    answer_workers: int = Field(default=8, ge=1, validation_alias=_env("BRIEFBOT_ANSWER_WORKERS"))
     log_retention_days: int | None = Field(
         default=None, ge=1, validation_alias=_env("BRIEFBOT_LOG_RETENTION_DAYS")
     )

@@ -6,9 +6,10 @@ Choices made here:
   calls) goes to our own work pool, so acks never queue behind answers.
 * Signatures are always verified (Bolt's default; never turned off).
 * Exactly once: every Events API delivery is claimed by its ``event_id`` in the database
-  before any listener runs, so Slack's retries (``X-Slack-Retry-Num``) and duplicate
-  deliveries are acked and dropped, even across several ``briefbot serve`` processes.
-  Answers are also claimed per message, because one @-mention arrives as two events.
+  before its listener does anything, so Slack's retries (``X-Slack-Retry-Num``) and
+  duplicate deliveries are acked and dropped, even across several ``briefbot serve``
+  processes. The claim runs after the ack, so the ack never waits on the database. Answers
+  are also claimed per message, because one @-mention arrives as two events.
 * The Web API client retries rate limits (honouring ``Retry-After``), connection errors
   and 5xx responses with slack_sdk's own retry handlers.
 """
@@ -19,8 +20,7 @@ import logging
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import App, BoltResponse
-from slack_bolt.request import BoltRequest
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -30,7 +30,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.config import Settings
 from bot.core.briefing import Briefing
-from bot.slack.conversation import Services
+from bot.slack.conversation import AcksFirst, Services
 from bot.slack.listeners import actions, assistant, commands, events
 
 log = logging.getLogger(__name__)
@@ -51,19 +51,15 @@ def make_web_client(settings: Settings) -> WebClient:
     )
 
 
-def claim_events(services: Services) -> Any:
-    """Middleware: claim each Events API delivery once; drop the rest with a 200."""
+def remember_event_id(body: dict[str, Any], context: BoltContext, next: Any) -> None:
+    """Middleware: keep the Events API ``event_id`` for the listener's claim.
 
-    def middleware(body: dict[str, Any], request: BoltRequest, next: Any) -> BoltResponse | None:
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not services.briefing.claim(f"event:{event_id}"):
-            retry = request.headers.get("x-slack-retry-num", [None])[0]
-            log.info("event %s already handled (retry %s); ignoring", event_id, retry)
-            return BoltResponse(status=200, body="")
-        next()
-        return None
-
-    return middleware
+    The claim itself is a database write, so it happens after the ack, at the start of the
+    listener's background work (see ``Services.submit_event``), not here.
+    """
+    if body.get("type") == "event_callback" and body.get("event_id"):
+        context["event_id"] = str(body["event_id"])
+    next()
 
 
 def build_app(
@@ -73,6 +69,7 @@ def build_app(
     client: WebClient | None = None,
     work: Executor | None = None,
     listener_executor: Executor | None = None,
+    acks: AcksFirst | None = None,
 ) -> App:
     """The Bolt app for ``settings``, answering from ``briefing``."""
     settings.require_slack()
@@ -80,7 +77,8 @@ def build_app(
     services = Services(
         settings=settings,
         briefing=briefing,
-        work=work or ThreadPoolExecutor(settings.web_threads, thread_name_prefix="answer"),
+        work=work or ThreadPoolExecutor(settings.answer_workers, thread_name_prefix="answer"),
+        acks=acks or AcksFirst(),
     )
     app = App(
         client=client or make_web_client(settings),
@@ -89,7 +87,7 @@ def build_app(
         listener_executor=listener_executor or ThreadPoolExecutor(8, thread_name_prefix="bolt"),
         logger=logging.getLogger("bot.slack.bolt"),
     )
-    app.middleware(claim_events(services))
+    app.middleware(remember_event_id)
     for surface in (assistant, events, commands, actions):
         surface.register(app, services)
 

@@ -14,9 +14,9 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.error import URLError
 
@@ -40,6 +40,35 @@ EMPTY_QUESTION = (
 )
 
 
+class AcksFirst:
+    """Acks before answers: background work waits (briefly) while requests are in flight.
+
+    Answers are CPU work under the same GIL as the request threads, so a burst of mentions
+    would otherwise slow every ack behind the answers already being written. The HTTP layer
+    counts requests in flight; a job waits until there are none, but never longer than
+    ``max_wait`` seconds, so steady traffic cannot starve answers.
+    """
+
+    def __init__(self, max_wait: float = 0.25) -> None:
+        self.max_wait = max_wait
+        self._in_flight = 0
+        self._quiet = threading.Condition()
+
+    def started(self) -> None:
+        with self._quiet:
+            self._in_flight += 1
+
+    def finished(self) -> None:
+        with self._quiet:
+            self._in_flight -= 1
+            if self._in_flight <= 0:
+                self._quiet.notify_all()
+
+    def wait(self) -> None:
+        with self._quiet:
+            self._quiet.wait_for(lambda: self._in_flight <= 0, timeout=self.max_wait)
+
+
 @dataclass
 class Services:
     """What the listeners share: settings, the briefing core and a pool for slow work."""
@@ -47,11 +76,13 @@ class Services:
     settings: Settings
     briefing: Briefing
     work: Executor
+    acks: AcksFirst = field(default_factory=AcksFirst)
 
     def submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Future[Any]:
         """Run ``fn`` after the ack, on the work pool; failures are logged, never lost."""
 
         def run() -> Any:
+            self.acks.wait()
             try:
                 return fn(*args, **kwargs)
             except Exception:
@@ -59,6 +90,26 @@ class Services:
                 raise
 
         return self.work.submit(run)
+
+    def first_delivery(self, context: Mapping[str, Any]) -> bool:
+        """Claim the current Events API delivery; False if it was already handled."""
+        event_id = context.get("event_id")
+        if not event_id:
+            return True
+        if self.briefing.claim(f"event:{event_id}"):
+            return True
+        log.info("event %s already handled; ignoring this delivery", event_id)
+        return False
+
+    def submit_event(
+        self, context: Mapping[str, Any], fn: Callable[..., Any], *args: Any, **kwargs: Any
+    ) -> Future[Any]:
+        """Like :meth:`submit`, for an event: the job runs only for its first delivery."""
+
+        def once() -> Any:
+            return fn(*args, **kwargs) if self.first_delivery(context) else None
+
+        return self.submit(once)
 
 
 def clean_question(text: str) -> str:

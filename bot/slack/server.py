@@ -64,16 +64,22 @@ def make_wsgi(settings: Settings) -> Callable[[dict[str, Any], StartResponse], I
     from slack_bolt.adapter.wsgi import SlackRequestHandler
 
     from bot.slack.app import build_app
+    from bot.slack.conversation import AcksFirst
 
     briefing = Briefing.open(settings)
-    handler = SlackRequestHandler(build_app(settings, briefing), path=EVENTS_PATH)
+    acks = AcksFirst()
+    handler = SlackRequestHandler(build_app(settings, briefing, acks=acks), path=EVENTS_PATH)
     start_retention(briefing, threading.Event())
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz":
             start_response("200 OK", [("Content-Type", "text/plain")])
             return [b"ok"]
-        return handler(environ, start_response)
+        acks.started()
+        try:
+            return handler(environ, start_response)
+        finally:
+            acks.finished()
 
     return application
 

@@ -35,7 +35,9 @@ def build_assistant(services: Services) -> Assistant:
     assistant = Assistant()
 
     @assistant.thread_started
-    def started(say: Say, set_suggested_prompts: SetSuggestedPrompts) -> None:
+    def started(say: Say, set_suggested_prompts: SetSuggestedPrompts, context: BoltContext) -> None:
+        if not services.first_delivery(context):
+            return
         say(GREETING)
         set_suggested_prompts(prompts=SUGGESTED_PROMPTS, title="Try asking")
 
@@ -47,7 +49,9 @@ def build_assistant(services: Services) -> Assistant:
         set_status: SetStatus,
         set_title: SetTitle,
     ) -> None:
-        services.submit(respond_in_thread, payload, context, client, set_status, set_title)
+        services.submit_event(
+            context, respond_in_thread, payload, context, client, set_status, set_title
+        )
 
     def respond_in_thread(
         payload: dict[str, Any],

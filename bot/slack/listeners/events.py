@@ -28,7 +28,8 @@ def register(app: App, services: Services) -> None:
         """Answer in the mention's thread; in an existing thread, with its history."""
         if _from_a_bot(event) or event.get("subtype") in _IGNORED_SUBTYPES:
             return
-        services.submit(
+        services.submit_event(
+            context,
             answer_message_job,
             services,
             client,
@@ -57,7 +58,8 @@ def register(app: App, services: Services) -> None:
         ts = str(event.get("ts") or "")
         thread_ts = event.get("thread_ts")
         if event.get("channel_type") == "im":
-            services.submit(
+            services.submit_event(
+                context,
                 answer_message_job,
                 services,
                 client,
@@ -92,10 +94,10 @@ def register(app: App, services: Services) -> None:
                     with_history=True,
                 )
 
-        services.submit(follow_up)
+        services.submit_event(context, follow_up)
 
     @app.event("app_home_opened")
-    def on_home(event: dict[str, Any], client: WebClient) -> None:
+    def on_home(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         if event.get("tab", "home") != "home":
             return
         user = str(event["user"])
@@ -104,4 +106,4 @@ def register(app: App, services: Services) -> None:
             sources = [s.as_dict() for s in services.briefing.sources()]
             client.views_publish(user_id=user, view=home_view(services.briefing.digest(), sources))
 
-        services.submit(publish)
+        services.submit_event(context, publish)
