@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Literal, TypedDict
+from typing import Literal, TypedDict, cast
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Table, bindparam, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import Article, Chunk
@@ -83,6 +83,30 @@ def _copy_metadata(article: Article, record: ArticleRecord) -> bool:
     return changed
 
 
+# Plain Core statements for the ingest path, built once: a new article is written with no
+# ORM objects and no statement construction per article.
+_ARTICLE = cast(Table, Article.__table__)
+_CHUNK = cast(Table, Chunk.__table__)
+_FIND_ARTICLE = select(_ARTICLE.c.id, _ARTICLE.c.origin, _ARTICLE.c.content_hash).where(
+    or_(
+        _ARTICLE.c.origin == bindparam("origin"),
+        _ARTICLE.c.content_hash == bindparam("content_hash"),
+    )
+)
+_INSERT_ARTICLE = insert(_ARTICLE).returning(_ARTICLE.c.id)
+_INSERT_CHUNK = insert(_CHUNK)
+_CHUNK_IDS = (
+    select(_CHUNK.c.id).where(_CHUNK.c.article_id == bindparam("article_id")).order_by(_CHUNK.c.id)
+)
+
+
+def _chunk_values(article_id: int, text: str, rows: list[ChunkRow]) -> list[dict[str, object]]:
+    return [
+        {**row, "article_id": article_id, "text": text[row["char_start"] : row["char_end"]]}
+        for row in rows
+    ]
+
+
 def upsert_article(
     *,
     session: Session,
@@ -92,53 +116,49 @@ def upsert_article(
     """Insert a new article, replace a changed one, or do nothing for known text.
 
     Returns the outcome and the ids of the chunks written (empty when nothing was).
+    One query finds both an article at the same origin and one with the same text.
     """
-    existing = session.scalar(select(Article).where(Article.origin == record.origin))
-    if existing is not None and existing.content_hash == record.content_hash:
-        return ("updated" if _copy_metadata(existing, record) else "unchanged"), []
-    duplicate = session.scalar(
-        select(Article.id).where(Article.content_hash == record.content_hash)
-    )
-    if duplicate is not None:
+    if session.autoflush:  # as an ORM query would; the statements here are plain Core
+        session.flush()
+    known = session.execute(
+        _FIND_ARTICLE, {"origin": record.origin, "content_hash": record.content_hash}
+    ).all()
+    same_origin = next((r.id for r in known if r.origin == record.origin), None)
+    same_text = any(r.content_hash == record.content_hash for r in known)
+    if same_origin is not None and same_text:
+        existing = session.get_one(Article, same_origin)
+        if existing.content_hash == record.content_hash:
+            return ("updated" if _copy_metadata(existing, record) else "unchanged"), []
+    if same_text:
         return "unchanged", []
 
     now = datetime.now(UTC)
     outcome: Outcome
-    if existing is None:
-        article = Article(
+    if same_origin is None:
+        values = {name: getattr(record, name) for name in _METADATA}
+        values.update(
             origin=record.origin,
             text=record.text,
             content_hash=record.content_hash,
             ingested_at=now,
             updated_at=now,
         )
-        session.add(article)
+        article_id = int(session.execute(_INSERT_ARTICLE, values).scalar_one())
         outcome = "added"
     else:
-        article = existing
+        article = session.get_one(Article, same_origin)
         session.execute(delete(Chunk).where(Chunk.article_id == article.id))
         article.text = record.text
         article.content_hash = record.content_hash
         article.updated_at = now
+        _copy_metadata(article, record)
+        session.flush()
+        article_id = article.id
         outcome = "updated"
-    _copy_metadata(article, record)
-    session.flush()
     rows = make_chunks(record.text)
     if rows:
-        session.execute(
-            insert(Chunk),
-            [
-                {
-                    **row,
-                    "article_id": article.id,
-                    "text": record.text[row["char_start"] : row["char_end"]],
-                }
-                for row in rows
-            ],
-        )
-    ids = list(
-        session.scalars(select(Chunk.id).where(Chunk.article_id == article.id).order_by(Chunk.id))
-    )
+        session.execute(_INSERT_CHUNK, _chunk_values(article_id, record.text, rows))
+    ids = [int(i) for i in session.scalars(_CHUNK_IDS, {"article_id": article_id})]
     return outcome, ids
 
 
@@ -146,26 +166,31 @@ def count_articles(*, session: Session) -> int:
     return int(session.scalar(select(func.count(Article.id))) or 0)
 
 
+_PASSAGES = (
+    select(
+        _CHUNK.c.id,
+        _CHUNK.c.article_id,
+        _ARTICLE.c.title,
+        _ARTICLE.c.url,
+        _ARTICLE.c.source,
+        _ARTICLE.c.published,
+        _CHUNK.c.paragraph,
+        _CHUNK.c.text,
+        _CHUNK.c.char_start,
+        _CHUNK.c.char_end,
+    )
+    .join(_ARTICLE, _ARTICLE.c.id == _CHUNK.c.article_id)
+    .where(_CHUNK.c.id.in_(bindparam("ids", expanding=True)))
+)
+
+
 def passages(*, session: Session, chunk_ids: Sequence[int]) -> dict[int, Passage]:
     """The passages for ``chunk_ids`` (missing ids are simply absent)."""
     if not chunk_ids:
         return {}
-    rows = session.execute(
-        select(
-            Chunk.id,
-            Chunk.article_id,
-            Article.title,
-            Article.url,
-            Article.source,
-            Article.published,
-            Chunk.paragraph,
-            Chunk.text,
-            Chunk.char_start,
-            Chunk.char_end,
-        )
-        .join(Article, Article.id == Chunk.article_id)
-        .where(Chunk.id.in_(list(chunk_ids)))
-    )
+    if session.autoflush:  # as an ORM query would; the statement itself is plain Core
+        session.flush()
+    rows = session.execute(_PASSAGES, {"ids": list(chunk_ids)})
     return {r[0]: Passage(*r) for r in rows}
 
 

@@ -82,156 +82,40 @@ def _split_long(text: str, span: Span, tokens: int, max_tokens: int) -> list[tup
     return pieces
 
 
-@dataclass(frozen=True, slots=True)
-class _Unit:
-    """A sentence (or a piece of an over-long one) and its token count."""
-
-    span: Span
-    tokens: int
-    exact: bool  # False for the pieces of a cut sentence, whose count is an estimate
-
-
-_CUT = re.compile(r"\S[ \t]")
-
-
-@dataclass(frozen=True, slots=True)
-class _Cuts:
-    """Where a unit's text may be cut (see :meth:`TokenCounter.splits_at`), and the tokens
-    of the pieces before the first cut (head) and after the last (tail)."""
-
-    first: int | None  # the first cut after the unit's first character
-    last: int | None  # the last cut, at the unit's very end when the text allows it
-    head: int
-    tail: int
-
-
-class _RunCounter:
-    """Exact token counts of runs of consecutive units, mostly without re-encoding them.
-
-    A run's text is cut where the tokenizer allows it (:meth:`TokenCounter.splits_at`): at
-    the last cut of each unit but the last and at the first cut of each unit but the first.
-    The run's count is the sum of its pieces' counts: each unit's own count less its head
-    and tail, plus the *bridges* from one unit's last cut to the next one's first (the gap
-    between two sentences and a word or two; usually just " The"). Heads, tails and
-    bridges are a few characters each and mostly remembered by the counter. A run that
-    cannot be cut this way is counted whole.
-    """
-
-    def __init__(self, text: str, counter: TokenCounter, units: list[_Unit]) -> None:
-        self.text = text
-        self.counter = counter
-        self.units = units
-        self._cuts: dict[int, _Cuts] = {}
-        self._bridges: dict[int, int] = {}
-
-    def _last_cut(self, start: int, end: int) -> int | None:
-        text, splits = self.text, self.counter.splits_at
-        if splits(text, end):
-            return end
-        at = end
-        while at > start:
-            at = max(text.rfind(" ", start + 1, at), text.rfind("\t", start + 1, at))
-            if splits(text, at):
-                return at
-        return None
-
-    def cuts(self, k: int) -> _Cuts:
-        known = self._cuts.get(k)
-        if known is None:
-            text, span = self.text, self.units[k].span
-            found = _CUT.search(text, span.start, span.end)
-            first = found.start() + 1 if found is not None else None
-            if first is not None and not self.counter.splits_at(text, first):
-                first = None
-            last = self._last_cut(span.start, span.end)
-            count = self.counter.count_short
-            known = _Cuts(
-                first,
-                last,
-                count(text[span.start : first]) if first is not None else 0,
-                count(text[last : span.end]) if last is not None and last < span.end else 0,
-            )
-            self._cuts[k] = known
-        return known
-
-    def _bridge(self, k: int, start: int, end: int) -> int:
-        if k not in self._bridges:
-            self._bridges[k] = self.counter.count_short(self.text[start:end])
-        return self._bridges[k]
-
-    def count(self, run: list[int]) -> int | None:
-        """Tokens of the text from the first unit's start to the last one's end, or None
-        when the run must be counted whole."""
-        units = self.units
-        if not all(units[k].exact for k in run):
-            return None
-        if len(run) == 1:
-            return units[run[0]].tokens
-        cuts = [self.cuts(k) for k in run]
-        if any(c.last is None for c in cuts[:-1]) or any(c.first is None for c in cuts[1:]):
-            return None
-        total = units[run[0]].tokens - cuts[0].tail
-        for i in range(1, len(run)):
-            before, here = cuts[i - 1], cuts[i]
-            assert before.last is not None and here.first is not None
-            total += self._bridge(run[i], before.last, here.first) - here.head
-            if i < len(run) - 1:
-                total += units[run[i]].tokens - here.tail
-        return total + units[run[-1]].tokens
-
-
-def _units(text: str, counter: TokenCounter, max_tokens: int) -> list[_Unit]:
-    sentences = sentence_spans(text)
-    counts = counter.count_many([s.of(text) for s in sentences])
-    units: list[_Unit] = []
-    for span, n in zip(sentences, counts, strict=True):
-        if n > max_tokens:
-            units.extend(_Unit(s, t, False) for s, t in _split_long(text, span, n, max_tokens))
-        else:
-            units.append(_Unit(span, n, True))
-    return units
-
-
-def _windows(units: list[_Unit], max_tokens: int, overlap_tokens: int) -> list[list[int]]:
-    """Runs of unit indexes under ``max_tokens``, each starting with the previous run's
-    last units (up to ``overlap_tokens``)."""
-    windows: list[list[int]] = []
-    current: list[int] = []
-    total = 0
-    for k, unit in enumerate(units):
-        if current and total + unit.tokens > max_tokens:
-            windows.append(current)
-            carry: list[int] = []
-            carried = 0
-            # Carry whole trailing sentences, never the entire previous window.
-            for prev in reversed(current[1:]):
-                size = units[prev].tokens
-                if carried + size > overlap_tokens or carried + size + unit.tokens > max_tokens:
-                    break
-                carry.insert(0, prev)
-                carried += size
-            current, total = carry, carried
-        current.append(k)
-        total += unit.tokens
-    if current:
-        windows.append(current)
-    return windows
-
-
 def chunk_text(
     text: str, counter: TokenCounter, max_tokens: int, overlap_tokens: int
 ) -> list[ChunkSpan]:
     """Split ``text`` into chunks; see the module docstring."""
     if overlap_tokens >= max_tokens:
         overlap_tokens = max_tokens // 4
-    units = _units(text, counter, max_tokens)
-    windows = _windows(units, max_tokens, overlap_tokens)
-    runs = _RunCounter(text, counter, units)
-    chunks = []
-    for i, window in enumerate(windows):
-        first, last = units[window[0]].span, units[window[-1]].span
-        tokens = runs.count(window)
-        if tokens is None:
-            tokens = counter.count(text[first.start : last.end])
-        chunks.append(ChunkSpan(i, first.start, last.end, first.paragraph, tokens))
-    return chunks
+    sentences = sentence_spans(text)
+    counts = counter.count_many([s.of(text) for s in sentences])
+    units: list[tuple[Span, int]] = []
+    for span, n in zip(sentences, counts, strict=True):
+        units.extend(_split_long(text, span, n, max_tokens) if n > max_tokens else [(span, n)])
+
+    windows: list[list[tuple[Span, int]]] = []
+    current: list[tuple[Span, int]] = []
+    total = 0
+    for unit in units:
+        if current and total + unit[1] > max_tokens:
+            windows.append(current)
+            carry: list[tuple[Span, int]] = []
+            carried = 0
+            # Carry whole trailing sentences, never the entire previous window.
+            for prev in reversed(current[1:]):
+                if carried + prev[1] > overlap_tokens or carried + prev[1] + unit[1] > max_tokens:
+                    break
+                carry.insert(0, prev)
+                carried += prev[1]
+            current, total = carry, carried
+        current.append(unit)
+        total += unit[1]
+    if current:
+        windows.append(current)
+
+    bounds = [(w[0][0].start, w[-1][0].end, w[0][0].paragraph) for w in windows]
+    exact = counter.count_many([text[s:e] for s, e, _ in bounds])
+    return [
+        ChunkSpan(i, s, e, p, n) for i, ((s, e, p), n) in enumerate(zip(bounds, exact, strict=True))
+    ]

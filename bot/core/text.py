@@ -167,8 +167,12 @@ def squash(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case and strip accents, so 'Tegucigalpa' and 'tegucigalpa' compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    lowered = text.lower()
+    if lowered.isascii():  # nothing to decompose (the common case, and the fast one)
+        return lowered
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    marks = {ord(ch): None for ch in set(decomposed) if unicodedata.combining(ch)}
+    return decomposed.translate(marks) if marks else decomposed
 
 
 def normalise_quotes(text: str) -> str:
@@ -228,8 +232,23 @@ def stem(word: str) -> str:
     return str(_stemmer().stemWord(word))
 
 
+#: word -> stem for the words :func:`stems` has seen; a plain dict is the cheapest lookup
+#: for the thousands of words of the passages each question reads.
+_STEMS: dict[str, str] = {}
+_STEMS_LIMIT = 200_000
+
+
 def stems(text: str) -> list[str]:
-    return [stem(w) for w in words(text)]
+    found = words(text)
+    known = _STEMS
+    try:
+        return [known[w] for w in found]
+    except KeyError:
+        if len(known) > _STEMS_LIMIT:
+            known.clear()
+        out = [stem(w) for w in found]
+        known.update(zip(found, out, strict=True))
+        return out
 
 
 def stem_set(text: str) -> frozenset[str]:

@@ -113,35 +113,12 @@ def _encoding(name: str, cache_dir: Path) -> tiktoken.Encoding:
         return _encodings[name]
 
 
-#: Pre-tokenizer patterns (tiktoken's ``pat_str``) for which :meth:`TokenCounter.splits_at`
-#: holds; compared with the loaded encoding's own pattern, so a tiktoken release that
-#: changes a pattern simply turns the shortcut off.
-_SPLITTABLE_PATTERNS = frozenset(
-    {
-        # o200k_base
-        r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+"""
-        r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+"""
-        r"""[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}|"""
-        r""" ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+""",
-        # cl100k_base
-        r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+|"""
-        r""" ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s""",
-    }
-)
-
-#: Short strings whose counts are remembered (see :meth:`TokenCounter.count_short`).
-_MEMO_CHARS = 48
-_MEMO_SIZE = 200_000
-
-
 class TokenCounter:
     """Counts and cuts text in tokens of one encoding."""
 
     def __init__(self, name: str, cache_dir: Path) -> None:
         self.name = name
         self._enc = _encoding(name, cache_dir)
-        self._splittable = self._enc._pat_str in _SPLITTABLE_PATTERNS
-        self._memo: dict[str, int] = {}
 
     def count(self, text: str) -> int:
         return len(self._enc.encode_ordinary(text))
@@ -154,39 +131,6 @@ class TokenCounter:
         """
         encode = self._enc.encode_ordinary
         return [len(encode(t)) for t in texts]
-
-    def count_short(self, text: str) -> int:
-        """:meth:`count`, remembered for short strings (the first or last word of a
-        sentence recurs often)."""
-        known = self._memo.get(text)
-        if known is not None:
-            return known
-        n = self.count(text)
-        if len(text) <= _MEMO_CHARS:
-            if len(self._memo) >= _MEMO_SIZE:
-                self._memo.clear()
-            self._memo[text] = n
-        return n
-
-    def splits_at(self, text: str, at: int) -> bool:
-        """Whether ``count(s[:i]) + count(s[i:]) == count(s)`` for every substring ``s`` of
-        ``text`` that has ``text[at]`` at its index ``i > 0``.
-
-        True when ``text[at - 1]`` is not whitespace and ``text[at]`` is a space or a tab.
-        tiktoken counts the tokens of each piece its pre-tokenizer pattern cuts the text
-        into; for the patterns in ``_SPLITTABLE_PATTERNS`` no piece runs from a
-        non-whitespace character into a following space or tab (a space only ever *starts*
-        a piece), nothing before the cut looks past it (the only look-ahead, and the only
-        ``$``, follow a run of whitespace), and the patterns look at nothing before the
-        point where a piece starts. So the pieces on either side of the cut are the same
-        whether the text is cut there or not.
-        """
-        return (
-            self._splittable
-            and 0 < at < len(text)
-            and text[at] in " \t"
-            and not text[at - 1].isspace()
-        )
 
     def encode(self, text: str) -> list[int]:
         return self._enc.encode_ordinary(text)
