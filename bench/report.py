@@ -1,0 +1,191 @@
+"""Markdown tables (for the README) and target checks from the JSON results."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+INGEST_TARGET = 5_000.0  # chunks per second, SQLite
+P95_TARGET_MS = 50.0  # answer latency at the largest size, SQLite
+P95_TARGET_CHUNKS = 100_000
+
+BACKEND_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+def _int(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def _ms(value: float) -> str:
+    if math.isnan(value):
+        return "–"
+    return f"{value:.1f}" if value >= 10 else f"{value:.2f}"
+
+
+def _latency(figures: dict[str, Any] | None, note: str = "") -> str:
+    if figures is None:
+        return "–"
+    return f"{_ms(figures['p50_ms'])} / {_ms(figures['p95_ms'])}{note}"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def ingest_table(sizes: list[dict[str, Any]], backends: list[str]) -> str:
+    header = ["Chunks", *(f"briefbot · {BACKEND_NAMES[b]}" for b in backends), "bm25s", "rank_bm25"]
+    rows = []
+    for size in sizes:
+        cells = [_int(size["chunks"])]
+        for b in backends:
+            ours = size["ours"][b]
+            cells.append(f"{_int(ours['chunks_per_second'])} ({ours['ingest_seconds']:.1f} s)")
+        for peer in ("bm25s", "rank_bm25"):
+            p = size["peers"][peer]
+            cells.append(f"{_int(p['chunks_per_second'])} ({p['build_seconds']:.1f} s)")
+        rows.append(cells)
+    return _table(header, rows)
+
+
+def latency_table(sizes: list[dict[str, Any]], backends: list[str]) -> str:
+    header = ["Chunks", "Queries"]
+    for b in backends:
+        header += [f"briefbot · {BACKEND_NAMES[b]} answer", "… retrieve only"]
+    header += ["bm25s top-5", "rank_bm25 top-5"]
+    rows = []
+    for size in sizes:
+        cells = [_int(size["chunks"]), str(size["queries"])]
+        for b in backends:
+            ours = size["ours"][b]
+            cells += [_latency(ours["answer"]), _latency(ours["retrieve"])]
+        cells.append(_latency(size["peers"]["bm25s"]["query"]))
+        rank = size["peers"]["rank_bm25"]["query"]
+        capped = rank["queries"] < size["queries"]
+        cells.append(_latency(rank, f" ({rank['queries']} q)" if capped else ""))
+        rows.append(cells)
+    return _table(header, rows)
+
+
+def memory_table(sizes: list[dict[str, Any]], backends: list[str]) -> str:
+    header = ["Chunks"]
+    header += [
+        f"briefbot · {BACKEND_NAMES[b]}" + (" (client)" if b == "postgresql" else "")
+        for b in backends
+    ]
+    header += ["bm25s", "rank_bm25"]
+    rows = []
+    for size in sizes:
+        cells = [_int(size["chunks"])]
+        for b in backends:
+            ours = size["ours"][b]
+            cells.append(f"{ours['ingest_peak_rss_mb']:.0f} / {ours['query_peak_rss_mb']:.0f}")
+        for peer in ("bm25s", "rank_bm25"):
+            p = size["peers"][peer]
+            cells.append(f"{p['build_peak_rss_mb']:.0f} / {p['query_peak_rss_mb']:.0f}")
+        rows.append(cells)
+    return _table(header, rows)
+
+
+def quality_table(quality: list[dict[str, Any]]) -> str:
+    header = [
+        "Backend",
+        "Chunks",
+        "briefbot recall@5",
+        "bm25s recall@5",
+        "bm25s + stemmer",
+        "rank_bm25",
+        "briefbot correct refusals",
+    ]
+    rows = [
+        [
+            BACKEND_NAMES[q["backend"]],
+            str(q["chunks"]),
+            f"{q['ours_recall_at_5']:.3f}",
+            f"{q['bm25s_recall_at_5']:.3f}",
+            f"{q['bm25s_stemmed_recall_at_5']:.3f}",
+            f"{q['rank_bm25_recall_at_5']:.3f}",
+            f"{q['ours_correct_refusals']:.3f} (of {q['out_of_scope']})",
+        ]
+        for q in quality
+    ]
+    return _table(header, rows)
+
+
+def targets(sizes: list[dict[str, Any]], quality: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each target with the measured figure and whether it is met."""
+    out: list[dict[str, Any]] = []
+    sqlite = [s for s in sizes if "sqlite" in s["ours"]]
+    if sqlite:
+        slowest = min(sqlite, key=lambda s: s["ours"]["sqlite"]["chunks_per_second"])
+        rate = slowest["ours"]["sqlite"]["chunks_per_second"]
+        out.append(
+            {
+                "target": f"ingest ≥ {_int(INGEST_TARGET)} chunks/s on SQLite (every size)",
+                "measured": f"{_int(rate)} chunks/s (slowest, at {_int(slowest['chunks'])})",
+                "met": rate >= INGEST_TARGET,
+            }
+        )
+        largest = [s for s in sqlite if s["target"] >= P95_TARGET_CHUNKS]
+        if largest:
+            p95 = largest[-1]["ours"]["sqlite"]["answer"]["p95_ms"]
+            out.append(
+                {
+                    "target": f"answer p95 ≤ {P95_TARGET_MS:.0f} ms at 100k chunks on SQLite",
+                    "measured": f"{_ms(p95)} ms at {_int(largest[-1]['chunks'])} chunks",
+                    "met": p95 <= P95_TARGET_MS,
+                }
+            )
+    for q in quality:
+        out.append(
+            {
+                "target": f"recall@5 ≥ bm25s's ({BACKEND_NAMES[q['backend']]})",
+                "measured": f"{q['ours_recall_at_5']:.3f} vs {q['bm25s_recall_at_5']:.3f}",
+                "met": q["ours_recall_at_5"] >= q["bm25s_recall_at_5"],
+            }
+        )
+    return out
+
+
+def targets_table(checks: list[dict[str, Any]]) -> str:
+    rows = [[c["target"], c["measured"], "yes" if c["met"] else "**no**"] for c in checks]
+    return _table(["Target", "Measured", "Met"], rows)
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """Every table, with the notes a reader needs to interpret them."""
+    sizes = results["sizes"]
+    backends = results["meta"]["backends"]
+    meta = results["meta"]
+    parts = [
+        f"Machine: {meta['machine']}; Python {meta['python']}; SQLite {meta['sqlite']}"
+        + (f"; PostgreSQL {meta['postgresql']}" if meta.get("postgresql") else "")
+        + f"; bm25s {meta['bm25s']}; rank_bm25 {meta['rank_bm25']}.",
+    ]
+    if sizes:
+        parts += [
+            "**Ingest / index build, chunks per second (seconds).** briefbot: chunking, token "
+            "counting, inserts and full-text indexing, one transaction per article. Peers: "
+            "tokenizing and building an in-memory index.",
+            ingest_table(sizes, backends),
+            "**Query latency, p50 / p95 ms.** briefbot *answer*: retrieval, relevance gate "
+            "and extractive answer (`Briefing.answer_unlogged`); *retrieve only*: "
+            "`Briefing.retrieve`. Peers: tokenize the question and rank the top five. "
+            f"About {meta['unknown_share']:.0%} of the questions use only unknown words.",
+            latency_table(sizes, backends),
+            "**Peak resident memory above the baseline, MB (build / queries).** Each system "
+            "runs in its own process; PostgreSQL's server memory is not included.",
+            memory_table(sizes, backends),
+        ]
+    if results["quality"]:
+        parts += [
+            "**Retrieval quality** on `evals/questions.jsonl` over `corpus/` + "
+            "`evals/articles/` (the same chunks for every system; recall@5 over the in-scope "
+            "questions; briefbot's refused questions count as misses).",
+            quality_table(results["quality"]),
+        ]
+    if results["targets"]:
+        parts += ["**Targets**", targets_table(results["targets"])]
+    return "\n\n".join(parts) + "\n"
