@@ -80,6 +80,7 @@ class SQLiteFTS5:
         # FTS5's porter tokenizer is Martin Porter's original algorithm, as is snowball's
         # "porter"; stemming the same way lets us look words up in the vocab table.
         self._stemmer = snowballstemmer.stemmer("porter")
+        self._stems: dict[str, str] = {}
 
     def install(self, conn: Connection) -> None:
         for statement in self._DDL:
@@ -112,7 +113,14 @@ class SQLiteFTS5:
 
     def _stem(self, words: Iterable[str]) -> dict[str, str]:
         with self._stem_lock:
-            return {w: self._stemmer.stemWord(_fold(w)) for w in words}
+            out = {}
+            for w in words:
+                if w not in self._stems:
+                    if len(self._stems) > 100_000:
+                        self._stems.clear()
+                    self._stems[w] = self._stemmer.stemWord(_fold(w))
+                out[w] = self._stems[w]
+            return out
 
     def doc_freqs(self, session: Session, words: Sequence[str]) -> dict[str, int]:
         if not words:

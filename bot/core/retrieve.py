@@ -46,6 +46,10 @@ if TYPE_CHECKING:
     from bot.core.embeddings import Embedder
 
 RRF_K = 60
+#: See common_words(): words in more than this share of chunks are not searched for, in
+#: corpora of at least PRUNE_FROM_CHUNKS chunks.
+COMMON_SHARE = 0.1
+PRUNE_FROM_CHUNKS = 2000
 #: How much a synonym counts, against the question's own word, when measuring coverage:
 #: most when no article uses the question's word ("pact"), less when some do ("memorandum"
 #: is in the corpus, so an article that only says "agreement" may be about another one).
@@ -141,12 +145,13 @@ class Query:
     text: str
     terms: tuple[Term, ...]
 
-    def lexical(self) -> LexicalQuery:
+    def lexical(self, skip: frozenset[str] = frozenset()) -> LexicalQuery:
+        """The words and phrases to search for, without those in ``skip``."""
         seen: list[str] = []
         phrases: list[tuple[str, ...]] = []
         for term in self.terms:
             for w in (term.word, *term.alt_words):
-                if w not in seen:
+                if w not in seen and w not in skip:
                     seen.append(w)
             for p in term.alt_phrases:
                 if p not in phrases:
@@ -234,6 +239,22 @@ def term_weights(query: Query, df: dict[str, int], n: int) -> dict[str, float]:
         group_df = max(df.get(w, 0) for w in (term.word, *term.alt_words))
         out[term.word] = idf(group_df, max(n, 1))
     return out
+
+
+def common_words(df: dict[str, int], n: int) -> frozenset[str]:
+    """Words too common to be worth searching for in a large corpus.
+
+    A word in more than ``COMMON_SHARE`` of the chunks adds almost nothing to a bm25 score
+    but makes the database score every chunk it is in. In corpora of ``PRUNE_FROM_CHUNKS``
+    or more, such words are left out of the search (never all of them: the rarest stays);
+    they still count when the gate measures coverage.
+    """
+    if n < PRUNE_FROM_CHUNKS:
+        return frozenset()
+    common = {w for w, count in df.items() if count > COMMON_SHARE * n}
+    if common and len(common) == len(df):
+        common.discard(min(df, key=lambda w: df[w]))
+    return frozenset(common)
 
 
 def allowed_missing(term_count: int) -> int:
@@ -326,7 +347,10 @@ class Retriever:
     def retrieve(self, session: Session, question: str) -> Retrieval:
         query = analyse(question)
         limit = self.top_k * self.candidates_per_k
-        lexical = [cid for cid, _ in self.search.search(session, query.lexical(), limit)]
+        n = self.search.chunk_count(session)
+        df = self.search.doc_freqs(session, query.vocabulary())
+        searched = query.lexical(skip=common_words(df, n))
+        lexical = [cid for cid, _ in self.search.search(session, searched, limit)]
         dense_scores: dict[int, float] = {}
         if self.embedder is not None:
             dense_hits = self.embedder.search(session, question, limit)
@@ -341,8 +365,6 @@ class Retriever:
         if not ranked:
             return Retrieval(query, (), 0.0)
 
-        n = self.search.chunk_count(session)
-        df = self.search.doc_freqs(session, query.vocabulary())
         weights = term_weights(query, df, n)
         synonym_credit = {
             t.word: SYNONYM_CREDIT_WHEN_WORD_IS_KNOWN if df.get(t.word, 0) else SYNONYM_CREDIT
