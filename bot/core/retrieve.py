@@ -46,9 +46,9 @@ if TYPE_CHECKING:
     from bot.core.embeddings import Embedder
 
 RRF_K = 60
-#: See common_words(): words in more than this share of chunks are not searched for, in
-#: corpora of at least PRUNE_FROM_CHUNKS chunks.
-COMMON_SHARE = 0.1
+#: See within_budget(): in corpora of at least PRUNE_FROM_CHUNKS chunks, a search reads at
+#: most about POSTING_BUDGET of the corpus.
+POSTING_BUDGET = 0.1
 PRUNE_FROM_CHUNKS = 2000
 #: How much a synonym counts, against the question's own word, when measuring coverage:
 #: most when no article uses the question's word ("pact"), less when some do ("memorandum"
@@ -145,13 +145,13 @@ class Query:
     text: str
     terms: tuple[Term, ...]
 
-    def lexical(self, skip: frozenset[str] = frozenset()) -> LexicalQuery:
-        """The words and phrases to search for, without those in ``skip``."""
+    def lexical(self) -> LexicalQuery:
+        """The words and phrases to search for."""
         seen: list[str] = []
         phrases: list[tuple[str, ...]] = []
         for term in self.terms:
             for w in (term.word, *term.alt_words):
-                if w not in seen and w not in skip:
+                if w not in seen:
                     seen.append(w)
             for p in term.alt_phrases:
                 if p not in phrases:
@@ -159,8 +159,10 @@ class Query:
         return LexicalQuery(tuple(seen), tuple(phrases))
 
     def vocabulary(self) -> list[str]:
-        """Every single word whose document frequency the weights need."""
-        return sorted({w for t in self.terms for w in (t.word, *t.alt_words)})
+        """Every word whose document frequency the weights (or the search budget) need."""
+        words = {w for t in self.terms for w in (t.word, *t.alt_words)}
+        words |= {w for t in self.terms for p in t.alt_phrases for w in p}
+        return sorted(words)
 
 
 def _anchors(question: str) -> set[str]:
@@ -241,20 +243,31 @@ def term_weights(query: Query, df: dict[str, int], n: int) -> dict[str, float]:
     return out
 
 
-def common_words(df: dict[str, int], n: int) -> frozenset[str]:
-    """Words too common to be worth searching for in a large corpus.
+def within_budget(query: LexicalQuery, df: dict[str, int], n: int) -> LexicalQuery:
+    """The part of ``query`` worth asking the database for, in a large corpus.
 
-    A word in more than ``COMMON_SHARE`` of the chunks adds almost nothing to a bm25 score
-    but makes the database score every chunk it is in. In corpora of ``PRUNE_FROM_CHUNKS``
-    or more, such words are left out of the search (never all of them: the rarest stays);
-    they still count when the gate measures coverage.
+    The database scores every chunk that contains any word of the query, and a common word
+    adds almost nothing to a bm25 score. So in corpora of ``PRUNE_FROM_CHUNKS`` chunks or
+    more, words (and synonym phrases) are taken rarest first while the chunks they occur in
+    add up to at most ``POSTING_BUDGET`` of the corpus; the rest are left out of the search
+    (the rarest is always kept). Every term still counts when the gate measures coverage.
     """
     if n < PRUNE_FROM_CHUNKS:
-        return frozenset()
-    common = {w for w, count in df.items() if count > COMMON_SHARE * n}
-    if common and len(common) == len(df):
-        common.discard(min(df, key=lambda w: df[w]))
-    return frozenset(common)
+        return query
+    items: list[tuple[int, str | tuple[str, ...]]] = [(df.get(w, 0), w) for w in query.words]
+    items += [(min(df.get(w, 0) for w in p), p) for p in query.phrases]
+    items.sort(key=lambda item: (item[0], str(item[1])))
+    budget, used = POSTING_BUDGET * n, 0
+    kept: list[str | tuple[str, ...]] = []
+    for cost, item in items:
+        if kept and used + cost > budget:
+            continue
+        kept.append(item)
+        used += cost
+    return LexicalQuery(
+        tuple(k for k in kept if isinstance(k, str)),
+        tuple(k for k in kept if isinstance(k, tuple)),
+    )
 
 
 def allowed_missing(term_count: int) -> int:
@@ -349,7 +362,7 @@ class Retriever:
         limit = self.top_k * self.candidates_per_k
         n = self.search.chunk_count(session)
         df = self.search.doc_freqs(session, query.vocabulary())
-        searched = query.lexical(skip=common_words(df, n))
+        searched = within_budget(query.lexical(), df, n)
         lexical = [cid for cid, _ in self.search.search(session, searched, limit)]
         dense_scores: dict[int, float] = {}
         if self.embedder is not None:
