@@ -199,3 +199,19 @@ def test_balance_brings_in_the_missing_side() -> None:
     chosen = balance(officials, [*officials, critic], limit=3)
     assert critic in chosen and len(chosen) == 3
     assert balance(officials, officials, limit=3) == officials
+
+
+def test_large_corpora_search_the_rarest_words_within_a_budget() -> None:
+    from bot.core.retrieve import within_budget
+    from storage.search import LexicalQuery
+
+    query = LexicalQuery(("common", "rare", "middling", "unknown"), (("armed", "forces"),))
+    df = {"common": 9_000, "rare": 40, "middling": 700, "unknown": 0, "armed": 90, "forces": 3_000}
+    assert within_budget(query, df, 1_000) == query  # small corpora: searched in full
+    pruned = within_budget(query, df, 10_000)  # budget: 10% of 10,000 chunks
+    assert set(pruned.words) == {"unknown", "rare", "middling"}
+    assert pruned.phrases == (("armed", "forces"),)
+    only_common = within_budget(
+        LexicalQuery(("common", "everywhere")), {"common": 9_000, "everywhere": 9_500}, 10_000
+    )
+    assert only_common.words == ("common",)  # the rarest always stays
