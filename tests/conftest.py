@@ -26,6 +26,7 @@ from sqlalchemy import create_engine, make_url, text
 
 from bot.config import Settings
 from bot.core.briefing import Briefing
+from standins import OpenAIStandIn, SlackAPIStandIn
 from storage.db import Database
 from storage.models import Base
 
@@ -177,6 +178,35 @@ def full_briefing(briefing: Briefing) -> Briefing:
     summary = briefing.ingest([EVALS / "articles"])
     assert not summary.failed, summary.failed
     return briefing
+
+
+@pytest.fixture(scope="session")
+def llm_server() -> Iterator[OpenAIStandIn]:
+    """One OpenAI-compatible stand-in for the whole run; tests take it through ``llm``."""
+    with OpenAIStandIn() as server:
+        yield server
+
+
+@pytest.fixture
+def llm(llm_server: OpenAIStandIn) -> Iterator[OpenAIStandIn]:
+    """The OpenAI stand-in, reset to its defaults before and after the test."""
+    llm_server.reset()
+    yield llm_server
+    llm_server.reset()
+
+
+@pytest.fixture(scope="session")
+def slack_api_server() -> Iterator[SlackAPIStandIn]:
+    with SlackAPIStandIn() as server:
+        yield server
+
+
+@pytest.fixture
+def api(slack_api_server: SlackAPIStandIn) -> Iterator[SlackAPIStandIn]:
+    """The Slack Web API stand-in, with no recorded calls or faults left from other tests."""
+    slack_api_server.reset()
+    yield slack_api_server
+    slack_api_server.reset()
 
 
 @dataclass

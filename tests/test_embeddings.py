@@ -13,15 +13,13 @@ from conftest import EVALS, make_settings
 from standins import OpenAIStandIn
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[OpenAIStandIn]:
-    with OpenAIStandIn() as s:
-        yield s
+@pytest.fixture
+def server(llm: OpenAIStandIn) -> OpenAIStandIn:
+    return llm
 
 
 @pytest.fixture
 def dense(database_url: str, tmp_path: Path, server: OpenAIStandIn) -> Iterator[Briefing]:
-    server.reset()
     settings = make_settings(
         database_url,
         tmp_path,

@@ -29,19 +29,6 @@ TIMEOUT = 1.5
 SOURCE_BLOCK = re.compile(r'<source id="(\d+)">\n(.*?)\n(.*?)\n</source>', re.DOTALL)
 
 
-@pytest.fixture(scope="module")
-def llm_server() -> Iterator[OpenAIStandIn]:
-    with OpenAIStandIn() as server:
-        yield server
-
-
-@pytest.fixture
-def llm(llm_server: OpenAIStandIn) -> Iterator[OpenAIStandIn]:
-    llm_server.reset()
-    yield llm_server
-    llm_server.reset()
-
-
 def llm_settings(
     database_url: str, tmp_path: Path, server: OpenAIStandIn, **extra: Any
 ) -> Settings:

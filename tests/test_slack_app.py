@@ -37,19 +37,6 @@ from standins import OpenAIStandIn, SlackAPIStandIn
 SEED_TITLE = "Central America-US Security Cooperation Deal questioned by Activists"
 
 
-@pytest.fixture(scope="module")
-def slack_api_server() -> Iterator[SlackAPIStandIn]:
-    with SlackAPIStandIn() as server:
-        yield server
-
-
-@pytest.fixture
-def api(slack_api_server: SlackAPIStandIn) -> Iterator[SlackAPIStandIn]:
-    slack_api_server.reset()
-    yield slack_api_server
-    slack_api_server.reset()
-
-
 @dataclass
 class Running:
     slack: SlackDriver
@@ -553,12 +540,6 @@ def test_long_answers_respect_slack_limits() -> None:
 
 
 # ---------------------------------------------------------------------------- streaming
-
-
-@pytest.fixture(scope="module")
-def llm_server() -> Iterator[OpenAIStandIn]:
-    with OpenAIStandIn() as server:
-        yield server
 
 
 @pytest.fixture
