@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -251,10 +251,6 @@ def stems(text: str) -> list[str]:
         return out
 
 
-def stem_set(text: str) -> frozenset[str]:
-    return frozenset(stems(text))
-
-
 STOPWORDS = frozenset(
     word
     for line in resources.files("bot.core")
@@ -277,11 +273,6 @@ def content_words(text: str) -> list[str]:
             seen.add(word)
             out.append(word)
     return out
-
-
-def iter_windows(items: list[str], size: int) -> Iterator[tuple[str, ...]]:
-    for i in range(len(items) - size + 1):
-        yield tuple(items[i : i + size])
 
 
 def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
