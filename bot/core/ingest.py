@@ -337,9 +337,9 @@ class ArticleStore:
         outcome, chunk_ids = upsert_article(
             session=session, record=record, make_chunks=self.chunk_rows
         )
-        if outcome == "unchanged" or not chunk_ids:
+        if not chunk_ids:
             return outcome, 0
-        if self.after_store is not None and parsed.text != "":
+        if self.after_store is not None:
             self.after_store(session, chunk_ids)
         return outcome, len(chunk_ids)
 
