@@ -149,9 +149,10 @@ def _load_history(path: Path | None, after: tuple[str, ...]) -> list[Turn]:
     try:
         data = json.loads(raw)
     except json.JSONDecodeError:
-        data = [json.loads(line) for line in raw.splitlines() if line.strip()]
-    except ValueError as exc:  # pragma: no cover - JSONDecodeError covers it
-        raise InputError(f"--history {path}: not JSON") from exc
+        try:  # JSON lines, one turn per line
+            data = [json.loads(line) for line in raw.splitlines() if line.strip()]
+        except json.JSONDecodeError as exc:
+            raise InputError(f"--history {path}: not JSON or JSON lines ({exc.msg})") from exc
     if not isinstance(data, list):
         raise InputError(f"--history {path}: expected a JSON list of turns")
     for item in data:

@@ -165,6 +165,16 @@ def test_history_file_and_after_flags(cli, tmp_path: Path) -> None:
     bad.write_text('{"not": "a list"}')
     result = cli("ask", "x y z", "--history", str(bad))
     assert result.code == 2 and "expected a JSON list" in result.err
+    lines = tmp_path / "turns.jsonl"
+    lines.write_text('"What does the memorandum commit to?"\n"And the critics?"\n')
+    data = json.loads(
+        cli("ask", "What do they say about it?", "--json", "--history", str(lines)).out
+    )
+    assert "memorandum" in data["standalone_question"]
+    lines.write_text('"fine"\n{broken\n')
+    result = cli("ask", "x y z", "--history", str(lines))
+    assert result.code == 2 and "not JSON or JSON lines" in result.err
+    assert "Traceback" not in result.err
 
 
 def test_logs_export_and_purge(cli) -> None:
