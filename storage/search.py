@@ -46,8 +46,9 @@ class LexicalSearch(Protocol):
     def search(self, session: Session, query: LexicalQuery, limit: int) -> list[tuple[int, float]]:
         """Chunk ids and scores, best first; a higher score is better."""
 
-    def doc_freqs(self, session: Session, words: Sequence[str]) -> dict[str, int]:
-        """How many chunks contain each word (after the engine's own stemming)."""
+    def term_stats(self, session: Session, words: Sequence[str]) -> tuple[int, dict[str, int]]:
+        """How many chunks are indexed, and how many contain each word (after the engine's
+        own stemming): what IDF weights and the search budget are computed from."""
 
     def chunk_count(self, session: Session) -> int:
         """How many chunks are indexed."""
@@ -122,9 +123,10 @@ class SQLiteFTS5:
                 out[w] = self._stems[w]
             return out
 
-    def doc_freqs(self, session: Session, words: Sequence[str]) -> dict[str, int]:
+    def term_stats(self, session: Session, words: Sequence[str]) -> tuple[int, dict[str, int]]:
+        n = self.chunk_count(session)
         if not words:
-            return {}
+            return n, {}
         stems = self._stem(words)
         wanted = sorted(set(stems.values()))
         marks = ", ".join(f":t{i}" for i in range(len(wanted)))
@@ -133,7 +135,7 @@ class SQLiteFTS5:
             {f"t{i}": t for i, t in enumerate(wanted)},
         )
         found = {str(r[0]): int(r[1]) for r in rows}
-        return {w: found.get(s, 0) for w, s in stems.items()}
+        return n, {w: found.get(s, 0) for w, s in stems.items()}
 
     def chunk_count(self, session: Session) -> int:
         return int(session.execute(text("SELECT count(*) FROM chunk")).scalar_one())
@@ -190,9 +192,8 @@ class PostgresTSVector:
         ).one()
         return int(row[0]), int(row[1]), str(row[2])
 
-    def doc_freqs(self, session: Session, words: Sequence[str]) -> dict[str, int]:
-        if not words:
-            return {}
+    def term_stats(self, session: Session, words: Sequence[str]) -> tuple[int, dict[str, int]]:
+        # One query gives both the chunk count and the cache key for the frequencies.
         version = self._version(session)
         out: dict[str, int] = {}
         for word in words:
@@ -214,7 +215,7 @@ class PostgresTSVector:
                         self._df_cache.clear()
                     self._df_cache[key] = cached
             out[word] = cached
-        return out
+        return version[1], out
 
     def chunk_count(self, session: Session) -> int:
         return self._version(session)[1]

@@ -360,8 +360,7 @@ class Retriever:
     def retrieve(self, session: Session, question: str) -> Retrieval:
         query = analyse(question)
         limit = self.top_k * self.candidates_per_k
-        n = self.search.chunk_count(session)
-        df = self.search.doc_freqs(session, query.vocabulary())
+        n, df = self.search.term_stats(session, query.vocabulary())
         searched = within_budget(query.lexical(), df, n)
         lexical = [cid for cid, _ in self.search.search(session, searched, limit)]
         dense_scores: dict[int, float] = {}
