@@ -220,7 +220,6 @@ class Retrieval:
 
     query: Query
     passages: tuple[Passage, ...]
-    coverage: float
     articles: tuple[ArticleCoverage, ...] = field(default=())
     weights: dict[str, float] = field(default_factory=dict)
 
@@ -375,7 +374,7 @@ class Retriever:
             replace(loaded[cid], score=score) for cid, score in fused[:limit] if cid in loaded
         ]
         if not ranked:
-            return Retrieval(query, (), 0.0)
+            return Retrieval(query, ())
 
         weights = term_weights(query, df, n)
         synonym_credit = {
@@ -386,8 +385,7 @@ class Retriever:
         admitted = {v.article_id for v in verdicts if v.admitted}
         pool = [p for p in ranked if p.article_id in admitted]
         chosen = balance(diversify(pool, self.top_k), pool, self.top_k)
-        best = max((v.coverage for v in verdicts), default=0.0)
-        return Retrieval(query, tuple(chosen), best, tuple(verdicts), weights)
+        return Retrieval(query, tuple(chosen), tuple(verdicts), weights)
 
     def _gate(
         self,
