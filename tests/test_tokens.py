@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import random
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,104 @@ def test_environment_is_left_as_it_was(monkeypatch: pytest.MonkeyPatch, tmp_path
     assert "TIKTOKEN_CACHE_DIR" not in os.environ
 
 
-def test_batch_counts_equal_single_counts(tmp_path: Path) -> None:
+# Characters that meet at the edges of tiktoken's pre-tokenizer pieces: spaces, tabs and
+# newlines of every kind, the punctuation run that swallows "\n" and "/", contractions,
+# digits, accents, a combining mark, CJK, an emoji, NBSP and separators Python calls space.
+_ALPHABET = [
+    *"aeiou tnrsE ",
+    "  ",
+    " ",
+    "\t",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "\r",
+    ".",
+    ",",
+    "?",
+    "!",
+    "/",
+    '"',
+    "“",
+    "”",
+    "'",
+    "’",
+    "'s",
+    "'ll",
+    "(",
+    ")",
+    "-",
+    "—",
+    "…",
+    "1",
+    "23",
+    "4567",
+    "é",
+    "e\u0301",
+    "Ñ",
+    "漢字",
+    "🙂",
+    "\u00a0",
+    "\u2028",
+    "\u3000",
+    "\x1c",
+    "#",
+    "$",
+    "Tegucigalpa",
+    "The",
+    "memorandum",
+    "U.S.",
+    "http://x.org/a",
+]
+
+
+def _adversarial_text(rng: random.Random, length: int) -> str:
+    return "".join(rng.choice(_ALPHABET) for _ in range(length))
+
+
+@pytest.mark.parametrize("name", sorted(tokens.EXPECTED_SHA256))
+def test_layout_counts_every_span_exactly(name: str, tmp_path: Path) -> None:
+    """The one-encode span count equals encoding the span itself, on text built to break
+    it (the argument is in TokenLayout's docstring; this is its check)."""
+    counter = tokens.TokenCounter(name, tmp_path)
+    rng = random.Random(20190327)
+    checked = 0
+    for _ in range(60):
+        text = _adversarial_text(rng, rng.randint(1, 120))
+        layout = counter.layout(text)
+        for _ in range(60):
+            start = rng.randrange(len(text))
+            end = rng.randint(start + 1, len(text))
+            assert layout.count(start, end) == counter.count(text[start:end]), (text, start, end)
+            checked += 1
+    # Long prose, where nearly every span takes the fast path.
+    prose = (Path(__file__).resolve().parent.parent / "corpus").glob("*.txt")
+    for path in prose:
+        text = path.read_text(encoding="utf-8")
+        layout = counter.layout(text)
+        for _ in range(200):
+            start = rng.randrange(len(text))
+            end = rng.randint(start + 1, min(len(text), start + 3000))
+            assert layout.count(start, end) == counter.count(text[start:end])
+            checked += 1
+    assert checked > 3000
+
+
+def test_layout_takes_the_fast_path_on_prose(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A long span is not encoded again: only its edge words are."""
     counter = tokens.TokenCounter("o200k_base", tmp_path)
-    texts = [f"Sentence number {i} about the border memorandum." for i in range(100)]
-    assert counter.count_many(texts) == [counter.count(t) for t in texts]
+    text = " ".join(f"Sentence {i} on the border memorandum." for i in range(200))
+    layout = counter.layout(text)
+    encoded: list[str] = []
+    real = counter._enc.encode_ordinary
+    monkeypatch.setattr(counter._enc, "encode_ordinary", lambda t: encoded.append(t) or real(t))
+    assert layout.count(0, len(text)) == len(real(text))
+    assert max(map(len, encoded)) < 20
+
+
+def test_layout_copes_with_lone_surrogates(tmp_path: Path) -> None:
+    counter = tokens.TokenCounter("o200k_base", tmp_path)
+    text = "A broken \ud800 character in a sentence."
+    assert counter.layout(text).count(2, len(text)) == counter.count(text[2:])

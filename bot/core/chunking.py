@@ -89,7 +89,13 @@ def chunk_text(
     if overlap_tokens >= max_tokens:
         overlap_tokens = max_tokens // 4
     sentences = sentence_spans(text)
-    counts = counter.count_many([s.of(text) for s in sentences])
+    if not sentences:
+        return []
+    # The text is encoded once. A sentence's size (for packing) is the number of tokens
+    # that end inside it or in the space before it; each chunk's stored count is exact.
+    layout = counter.layout(text)
+    ending_by = layout.tokens_ending_by([sentences[0].start, *(s.end for s in sentences)])
+    counts = [int(n) for n in ending_by[1:] - ending_by[:-1]]
     units: list[tuple[Span, int]] = []
     for span, n in zip(sentences, counts, strict=True):
         units.extend(_split_long(text, span, n, max_tokens) if n > max_tokens else [(span, n)])
@@ -114,8 +120,8 @@ def chunk_text(
     if current:
         windows.append(current)
 
-    bounds = [(w[0][0].start, w[-1][0].end, w[0][0].paragraph) for w in windows]
-    exact = counter.count_many([text[s:e] for s, e, _ in bounds])
-    return [
-        ChunkSpan(i, s, e, p, n) for i, ((s, e, p), n) in enumerate(zip(bounds, exact, strict=True))
-    ]
+    chunks = []
+    for i, window in enumerate(windows):
+        start, end = window[0][0].start, window[-1][0].end
+        chunks.append(ChunkSpan(i, start, end, window[0][0].paragraph, layout.count(start, end)))
+    return chunks

@@ -26,7 +26,9 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import tiktoken
+from numpy.typing import NDArray
 
 from bot.errors import ConfigError
 
@@ -86,11 +88,12 @@ def prime_cache(name: str, cache_dir: Path) -> Path:
     return target
 
 
-_encodings: dict[str, tiktoken.Encoding] = {}
+_encodings: dict[str, tuple[tiktoken.Encoding, NDArray[np.int64]]] = {}
 
 
-def _encoding(name: str, cache_dir: Path) -> tiktoken.Encoding:
-    """Build the encoding from tiktoken's own definition, reading our verified cache.
+def _encoding(name: str, cache_dir: Path) -> tuple[tiktoken.Encoding, NDArray[np.int64]]:
+    """Build the encoding from tiktoken's own definition, reading our verified cache, and
+    the length in bytes of every token (indexed by token id).
 
     Loaded once per process. ``TIKTOKEN_CACHE_DIR`` is pointed at the cache only while
     tiktoken loads the file, so the process environment is left as it was.
@@ -109,7 +112,12 @@ def _encoding(name: str, cache_dir: Path) -> tiktoken.Encoding:
         finally:
             if configured is None:
                 del os.environ["TIKTOKEN_CACHE_DIR"]
-        _encodings[name] = tiktoken.Encoding(**spec)
+        ranks: dict[bytes, int] = spec["mergeable_ranks"]
+        token_bytes = np.zeros(max(ranks.values()) + 1, dtype=np.int64)
+        token_bytes[np.fromiter(ranks.values(), np.int64, len(ranks))] = np.fromiter(
+            map(len, ranks), np.int64, len(ranks)
+        )
+        _encodings[name] = (tiktoken.Encoding(**spec), token_bytes)
         return _encodings[name]
 
 
@@ -118,19 +126,26 @@ class TokenCounter:
 
     def __init__(self, name: str, cache_dir: Path) -> None:
         self.name = name
-        self._enc = _encoding(name, cache_dir)
+        self._enc, self._token_bytes = _encoding(name, cache_dir)
+        self._small: dict[str, int] = {}
 
     def count(self, text: str) -> int:
         return len(self._enc.encode_ordinary(text))
 
-    def count_many(self, texts: Sequence[str]) -> list[int]:
-        """Counts for many texts at once.
+    def count_small(self, text: str) -> int:
+        """``count`` for the short pieces (a word or two) that recur across articles;
+        remembered, so each distinct piece is encoded once per process."""
+        n = self._small.get(text)
+        if n is None:
+            n = len(self._enc.encode_ordinary(text))
+            if len(self._small) < 200_000:
+                self._small[text] = n
+        return n
 
-        One call per text: tiktoken's own batch call starts a thread pool each time, which
-        costs more than it saves for sentence-sized texts.
-        """
-        encode = self._enc.encode_ordinary
-        return [len(encode(t)) for t in texts]
+    def layout(self, text: str) -> TokenLayout:
+        """``text`` encoded once, for exact counts of many of its spans (see
+        :class:`TokenLayout`)."""
+        return TokenLayout(self, text)
 
     def encode(self, text: str) -> list[int]:
         return self._enc.encode_ordinary(text)
@@ -142,3 +157,93 @@ class TokenCounter:
 def counter_for(name: str, data_dir: Path) -> TokenCounter:
     """The counter for ``name`` that caches its BPE file under ``data_dir``."""
     return TokenCounter(name, data_dir / "tiktoken")
+
+
+class TokenLayout:
+    """Where the tokens of one whole text end, so spans of it can be counted exactly
+    without encoding each span again.
+
+    A span ``text[s:e]`` encoded on its own differs from the same characters inside the
+    whole text only near its ends: tiktoken first cuts text into pieces with a regular
+    expression (its pre-tokenizer), then applies BPE inside each piece, and the pieces at
+    the span's edges can join up with neighbouring characters (" The" versus "The",
+    ".\\n\\n" versus "."). Between the edges the tokens are the same wherever a *forced
+    split* fences them off: a position ``p`` where a non-space character is followed by a
+    space or tab. No pattern of o200k_base or cl100k_base (the two encodings briefbot
+    ships) matches a non-space character followed by a space: words and numbers cannot
+    contain one, a word's optional leading character is followed by letters, a
+    punctuation run only swallows following ``\\r``, ``\\n`` or ``/``, and whitespace runs
+    start with whitespace. So with ``k1`` and ``k2`` the first and last forced splits
+    inside the span::
+
+        count(text[s:e]) = count(text[s:k1]) + tokens of the whole text in [k1, k2)
+                           + count(text[k2:e])
+
+    The two edge pieces are short and recur (a first word, a last word with its full
+    stop), so they are counted once and remembered. ``tests/test_tokens.py`` checks this
+    against direct encoding on adversarial text for both encodings, and a span whose
+    split points do not fall on token boundaries (which the reasoning above rules out)
+    is simply encoded directly.
+    """
+
+    def __init__(self, counter: TokenCounter, text: str) -> None:
+        self.counter = counter
+        self.text = text
+        self._bytes_before: NDArray[np.int64] | None = None
+        try:
+            ids = counter._enc.encode_to_numpy(text, disallowed_special=())
+        except UnicodeError:  # lone surrogates: tiktoken's own count() copes, so use it
+            ids = counter._enc.encode_to_numpy("", disallowed_special=())
+            self._direct = True
+        else:
+            self._direct = False
+            if not text.isascii():
+                codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+                widths = 1 + (codes >= 0x80) + (codes >= 0x800) + (codes >= 0x10000)
+                self._bytes_before = np.concatenate(([0], np.cumsum(widths, dtype=np.int64)))
+        #: Byte offset (in UTF-8) at which each token ends.
+        self.ends: NDArray[np.int64] = np.cumsum(counter._token_bytes[ids])
+
+    def byte_offsets(self, positions: Sequence[int] | NDArray[np.int64]) -> NDArray[np.int64]:
+        """UTF-8 byte offsets of character positions."""
+        array = np.asarray(positions, dtype=np.int64)
+        return array if self._bytes_before is None else self._bytes_before[array]
+
+    def tokens_ending_by(self, positions: Sequence[int]) -> NDArray[np.int64]:
+        """For each character position, how many tokens of the whole text end at or
+        before it. Differences of these give approximate span sizes cheaply."""
+        return np.searchsorted(self.ends, self.byte_offsets(positions), side="right")
+
+    def count(self, start: int, end: int) -> int:
+        """Exactly ``count(text[start:end])``; see the class docstring."""
+        text = self.text
+        k1 = _forced_split(text, start, end, first=True)
+        k2 = _forced_split(text, start, end, first=False)
+        small = self.counter.count_small
+        if k1 is None or k2 is None or self._direct:
+            return self.counter.count(text[start:end])
+        if k1 == k2:
+            return small(text[start:k1]) + self.counter.count(text[k1:end])
+        b1, b2 = self.byte_offsets([k1, k2])
+        i1, i2 = np.searchsorted(self.ends, [b1, b2], side="right")
+        if self.ends[i1 - 1] != b1 or self.ends[i2 - 1] != b2:
+            return self.counter.count(text[start:end])  # not token boundaries: never seen
+        return small(text[start:k1]) + int(i2 - i1) + small(text[k2:end])
+
+
+def _forced_split(text: str, start: int, end: int, *, first: bool) -> int | None:
+    """The first (or last) position in ``(start, end)`` where a non-space character is
+    followed by a space, or None."""
+    find = text.find if first else text.rfind
+    lo, hi = start + 1, end
+    while lo < hi:
+        p = find(" ", lo, hi)
+        if p == -1:
+            return None
+        if not text[p - 1].isspace():
+            return p
+        if first:
+            lo = p + 1
+        else:
+            hi = p
+    return None
