@@ -94,10 +94,9 @@ _FIND_ARTICLE = select(_ARTICLE.c.id, _ARTICLE.c.origin, _ARTICLE.c.content_hash
     )
 )
 _INSERT_ARTICLE = insert(_ARTICLE).returning(_ARTICLE.c.id)
-_INSERT_CHUNK = insert(_CHUNK)
-_CHUNK_IDS = (
-    select(_CHUNK.c.id).where(_CHUNK.c.article_id == bindparam("article_id")).order_by(_CHUNK.c.id)
-)
+# With RETURNING, SQLAlchemy sends many rows as one multi-row INSERT ("insertmanyvalues")
+# and hands back their ids in order.
+_INSERT_CHUNKS = insert(_CHUNK).returning(_CHUNK.c.id, sort_by_parameter_order=True)
 
 
 def _chunk_values(article_id: int, text: str, rows: list[ChunkRow]) -> list[dict[str, object]]:
@@ -115,12 +114,15 @@ def upsert_article(
 ) -> tuple[Outcome, list[int]]:
     """Insert a new article, replace a changed one, or do nothing for known text.
 
-    Returns the outcome and the ids of the chunks written (empty when nothing was).
-    One query finds both an article at the same origin and one with the same text.
+    Returns the outcome and the ids of the chunks written (empty when nothing was). One
+    query finds both an article at the same origin and one
+    with the same text. A new article, the common case when ingesting, is written with
+    plain Core statements on the session's connection: no ORM objects.
     """
     if session.autoflush:  # as an ORM query would; the statements here are plain Core
         session.flush()
-    known = session.execute(
+    conn = session.connection()
+    known = conn.execute(
         _FIND_ARTICLE, {"origin": record.origin, "content_hash": record.content_hash}
     ).all()
     same_origin = next((r.id for r in known if r.origin == record.origin), None)
@@ -143,7 +145,7 @@ def upsert_article(
             ingested_at=now,
             updated_at=now,
         )
-        article_id = int(session.execute(_INSERT_ARTICLE, values).scalar_one())
+        article_id = int(conn.execute(_INSERT_ARTICLE, values).scalar_one())
         outcome = "added"
     else:
         article = session.get_one(Article, same_origin)
@@ -156,10 +158,15 @@ def upsert_article(
         article_id = article.id
         outcome = "updated"
     rows = make_chunks(record.text)
-    if rows:
-        session.execute(_INSERT_CHUNK, _chunk_values(article_id, record.text, rows))
-    ids = [int(i) for i in session.scalars(_CHUNK_IDS, {"article_id": article_id})]
-    return outcome, ids
+    if not rows:
+        return outcome, []
+    ids = conn.scalars(_INSERT_CHUNKS, _chunk_values(article_id, record.text, rows)).all()
+    return outcome, list(ids)
+
+
+def stored_content_hashes(*, session: Session) -> set[str]:
+    """The content hash of every stored article."""
+    return set(session.scalars(select(_ARTICLE.c.content_hash)))
 
 
 def count_articles(*, session: Session) -> int:

@@ -109,6 +109,14 @@ class Database:
         with self._sessions.begin() as session:
             yield session
 
+    @contextlib.contextmanager
+    def pinned_session(self) -> Iterator[Session]:
+        """One session on one connection for many short transactions in a row, each in
+        ``with session.begin():``. Batch work (ingest) uses it to skip a pool checkout
+        and a new session per transaction."""
+        with self.engine.connect() as conn, self._sessions(bind=conn) as session:
+            yield session
+
     def upgrade(self) -> bool:
         """Apply pending migrations; return True if anything ran.
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
+from bot.core import ingest as ingest_module
 from bot.core.briefing import Briefing
-from bot.core.ingest import parse_file
+from bot.core.ingest import ParsedArticle, ingest_parsed, parse_file
 from bot.errors import IngestError
 from conftest import EVALS
 from storage.models import Article, Chunk
@@ -181,14 +186,15 @@ def test_one_transaction_per_article(
         "Boom\n\nThis one fails while its chunks are written.", "utf-8"
     )
     (tmp_path / "2-fine.txt").write_text("Fine\n\nThis one is stored normally.", "utf-8")
-    real = briefing.store.chunk_rows
+    real = ingest_module.upsert_article
 
-    def flaky(text: str) -> list:
-        if "fails" in text:
+    def flaky(**kwargs: Any) -> Any:
+        outcome = real(**kwargs)  # the article and its chunks are written...
+        if kwargs["record"].title == "Boom":
             raise IngestError("simulated failure after the article row was written")
-        return real(text)
+        return outcome
 
-    monkeypatch.setattr(briefing.store, "chunk_rows", flaky)
+    monkeypatch.setattr(ingest_module, "upsert_article", flaky)
     summary = briefing.ingest([tmp_path])
     assert summary.added == 1 and len(summary.failed) == 1
     assert "Boom" not in _titles(briefing)
@@ -211,3 +217,65 @@ def test_chunks_are_exact_slices_of_the_article(full_briefing: Briefing) -> None
             for chunk in article.chunks:
                 assert article.text[chunk.char_start : chunk.char_end] == chunk.text
                 assert chunk.token_count > 0
+
+
+def _loader(title: str, body: str) -> tuple[str, Callable[[], ParsedArticle]]:
+    article = ParsedArticle(origin=f"test://{title}", title=title, text=body, format="txt")
+    return title, lambda: article
+
+
+def test_items_are_stored_in_order_and_each_is_reported(briefing: Briefing) -> None:
+    items = [_loader(f"Item {i}", f"Item number {i} is about topic {i}.") for i in range(40)]
+    seen: list[str] = []
+    summary = ingest_parsed(briefing.db, briefing.store, items, on_item=seen.append)
+    assert seen == [label for label, _ in items]
+    assert summary.added == 40 and summary.chunks == 40
+    with briefing.db.session() as s:
+        titles = s.scalars(
+            select(Article.title).where(Article.origin.like("test://%")).order_by(Article.id)
+        ).all()
+    assert titles == seen
+
+
+def test_known_text_is_not_chunked_again(
+    briefing: Briefing, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    items = [_loader("Once", "This text is chunked once and only once.")]
+    ingest_parsed(briefing.db, briefing.store, items)
+    chunked: list[str] = []
+    real = briefing.store.chunk_rows
+    monkeypatch.setattr(briefing.store, "chunk_rows", lambda t: chunked.append(t) or real(t))
+    assert ingest_parsed(briefing.db, briefing.store, items).unchanged == 1
+    assert chunked == []
+
+
+def test_an_unexpected_error_stops_the_run_and_its_thread(briefing: Briefing) -> None:
+    """A bug (not a bad file) is raised, not summarised; what came before it is stored,
+    nothing after it is, and the preparing thread does not outlive the call."""
+
+    def broken() -> ParsedArticle:
+        raise RuntimeError("a bug in a loader")
+
+    items = [
+        _loader("Before", "Stored before the bug."),
+        ("broken", broken),
+        _loader("After", "Never stored."),
+    ]
+    with pytest.raises(RuntimeError, match="a bug in a loader"):
+        ingest_parsed(briefing.db, briefing.store, items)
+    assert not [t for t in threading.enumerate() if t.name == "briefbot-ingest-prepare"]
+    titles = _titles(briefing)
+    assert "Before" in titles and "After" not in titles
+
+
+def test_a_database_error_stops_the_preparing_thread(
+    briefing: Briefing, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing(**_kwargs: Any) -> Any:
+        raise OperationalError("INSERT", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(ingest_module, "upsert_article", failing)
+    items = [_loader(f"Item {i}", f"Sentence {i}.") for i in range(100)]
+    with pytest.raises(OperationalError):
+        ingest_parsed(briefing.db, briefing.store, items)
+    assert not [t for t in threading.enumerate() if t.name == "briefbot-ingest-prepare"]

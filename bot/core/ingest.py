@@ -17,10 +17,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import queue
 import re
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +35,13 @@ from bot.core.chunking import chunk_text, strip_boilerplate
 from bot.core.text import squash
 from bot.core.tokens import TokenCounter
 from bot.errors import IngestError, InputError
-from storage.articles import ArticleRecord, ChunkRow, Outcome, upsert_article
+from storage.articles import (
+    ArticleRecord,
+    ChunkRow,
+    Outcome,
+    stored_content_hashes,
+    upsert_article,
+)
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -53,7 +62,7 @@ class ParsedArticle:
     author: str | None = None
     published: date | None = None
 
-    @property
+    @cached_property
     def content_hash(self) -> str:
         return hashlib.sha256(squash(self.text).encode("utf-8")).hexdigest()
 
@@ -321,8 +330,14 @@ class ArticleStore:
             for c in chunk_text(text, self.counter, self.chunk_tokens, self.overlap_tokens)
         ]
 
-    def store(self, session: Session, parsed: ParsedArticle) -> tuple[Outcome, int]:
-        """Insert or replace one article; return the outcome and the number of new chunks."""
+    def store(
+        self, session: Session, parsed: ParsedArticle, rows: list[ChunkRow] | None = None
+    ) -> tuple[Outcome, int]:
+        """Insert or replace one article; return the outcome and the number of new chunks.
+
+        ``rows`` are the article's chunks when they were made ahead of time (see
+        :func:`ingest_parsed`); otherwise they are made here, and only if needed.
+        """
         record = ArticleRecord(
             origin=parsed.origin,
             title=parsed.title,
@@ -335,42 +350,128 @@ class ArticleStore:
             published=parsed.published,
         )
         outcome, chunk_ids = upsert_article(
-            session=session, record=record, make_chunks=self.chunk_rows
+            session=session,
+            record=record,
+            make_chunks=self.chunk_rows if rows is None else lambda _text: rows,
         )
-        if not chunk_ids:
-            return outcome, 0
-        if self.after_store is not None:
+        if chunk_ids and self.after_store is not None:
             self.after_store(session, chunk_ids)
         return outcome, len(chunk_ids)
+
+
+Loader = Callable[[], ParsedArticle]
+
+
+@dataclass
+class _Prepared:
+    """One item after the preparing thread: parsed and chunked, or why it failed."""
+
+    label: str
+    parsed: ParsedArticle | None = None
+    rows: list[ChunkRow] | None = None
+    error: BaseException | None = None
+
+
+_DONE = _Prepared(label="")
+
+
+def _prepare(
+    items: Iterable[tuple[str, Loader]],
+    store: ArticleStore,
+    known_hashes: set[str],
+    out: queue.Queue[_Prepared],
+    stop: threading.Event,
+) -> None:
+    """Parse and chunk each item, in order, for the writer (runs in its own thread).
+
+    Text whose hash is already stored is not chunked: the writer will find it unchanged
+    (or only its metadata changed). Any error is handed to the writer with its item.
+    """
+
+    def put(item: _Prepared) -> bool:
+        while not stop.is_set():
+            try:
+                out.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    for label, load in items:
+        prepared = _Prepared(label)
+        try:
+            prepared.parsed = load()
+            if prepared.parsed.content_hash not in known_hashes:
+                prepared.rows = store.chunk_rows(prepared.parsed.text)
+        except BaseException as exc:  # handed over; the writer decides what it means
+            prepared.error = exc
+        if not put(prepared) or (prepared.error and not _is_item_error(prepared.error)):
+            break
+    put(_DONE)
+
+
+def _is_item_error(exc: BaseException) -> bool:
+    """An error that fails one item (reported in the summary), not the whole run."""
+    return isinstance(exc, IngestError | InputError)
 
 
 def ingest_parsed(
     db: Database,
     store: ArticleStore,
-    items: Iterable[tuple[str, Callable[[], ParsedArticle]]],
+    items: Iterable[tuple[str, Loader]],
     summary: IngestSummary | None = None,
     on_item: Callable[[str], None] | None = None,
 ) -> IngestSummary:
     """Store each (label, loader) in its own transaction; failures are recorded, not raised.
 
-    The loader runs inside the loop so a parse error is one failed item, like a store error.
+    Two stages overlap: a thread parses and chunks the next articles (tiktoken works
+    outside the GIL) while this thread writes the current one (so does SQLite, and
+    PostgreSQL works in its own process). Items are stored in the order given, each in
+    its own transaction. A parse error is one failed item, like a store error.
     """
     summary = summary or IngestSummary()
-    for label, load in items:
+    with db.pinned_session() as session:
+        with session.begin():
+            known_hashes = stored_content_hashes(session=session)
+        prepared: queue.Queue[_Prepared] = queue.Queue(maxsize=16)
+        stop = threading.Event()
+        worker = threading.Thread(
+            target=_prepare,
+            args=(items, store, known_hashes, prepared, stop),
+            name="briefbot-ingest-prepare",
+            daemon=True,
+        )
+        worker.start()
         try:
-            parsed = load()
-            with db.session() as session:
-                outcome, chunks = store.store(session, parsed)
-            summary.count(outcome)
-            summary.chunks += chunks
-        except IngestError as exc:
-            summary.failed.append((label, str(exc)))
-        except IntegrityError:
-            # Another process stored the same article between our check and our insert.
-            summary.count("unchanged")
-        except InputError as exc:
-            summary.failed.append((label, str(exc)))
+            while (item := prepared.get()) is not _DONE:
+                try:
+                    _store_one(session, store, item, summary)
+                finally:
+                    if on_item is not None:
+                        on_item(item.label)
         finally:
-            if on_item is not None:
-                on_item(label)
+            stop.set()
+            worker.join()
     return summary
+
+
+def _store_one(
+    session: Session, store: ArticleStore, item: _Prepared, summary: IngestSummary
+) -> None:
+    """Store one prepared item in its own transaction on ``session``."""
+    if item.error is not None:
+        if _is_item_error(item.error):
+            summary.failed.append((item.label, str(item.error)))
+            return
+        raise item.error
+    assert item.parsed is not None  # set whenever error is not
+    try:
+        with session.begin():
+            outcome, chunks = store.store(session, item.parsed, item.rows)
+        summary.count(outcome)
+        summary.chunks += chunks
+    except (IngestError, InputError) as exc:
+        summary.failed.append((item.label, str(exc)))
+    except IntegrityError:
+        # Another process stored the same article between our check and our insert.
+        summary.count("unchanged")
