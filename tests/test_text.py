@@ -39,6 +39,24 @@ def test_sentences_respect_abbreviations_and_quotes() -> None:
     ]
 
 
+def test_abbreviations_are_found_however_the_word_is_preceded() -> None:
+    """The word before a period is read back to the last non-letter: a space (the fast
+    path), a bracket, a hyphen or the start of a paragraph."""
+    text = (
+        "The talks (Gen. Kelly led them) ended. A new-Gen. Approach failed. "
+        "It came at 3 p.m. Nothing else did.\n\nJ. Smith spoke. "
+        "Officials of the A.B.C.D.E.F.G.H. Group met. Then they left."
+    )
+    assert [s.of(text) for s in sentence_spans(text)] == [
+        "The talks (Gen. Kelly led them) ended.",
+        "A new-Gen. Approach failed.",
+        "It came at 3 p.m. Nothing else did.",
+        "J. Smith spoke.",
+        "Officials of the A.B.C.D.E.F.G.H. Group met.",
+        "Then they left.",
+    ]
+
+
 def test_sentences_never_cross_paragraphs() -> None:
     text = "A heading without a stop\n\nThe body starts here. It ends here."
     spans = sentence_spans(text)

@@ -118,35 +118,48 @@ def paragraph_spans(text: str) -> list[Span]:
     return spans
 
 
-def _is_abbreviation(text: str, period_at: int) -> bool:
+def _word_before(text: str, period_at: int) -> str:
+    """The run of letters and periods that ends at ``period_at``."""
+    # Fast path: the run usually starts after a space within a few characters.
+    space = text.rfind(" ", max(0, period_at - 16), period_at)
+    if space != -1:
+        word = text[space + 1 : period_at]
+        if not word or word.replace(".", "").isalpha():
+            return word
     start = period_at
     while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
         start -= 1
-    word = text[start:period_at].lower()
+    return text[start:period_at]
+
+
+def _is_abbreviation(text: str, period_at: int) -> bool:
+    word = _word_before(text, period_at).lower()
     if not word:
         return False
     if word in _ABBREVIATIONS:
         return True
     # Initials such as "J." or "U.S." (single letters separated by periods).
+    if "." not in word:
+        return len(word) == 1
     return all(len(part) <= 1 for part in word.split("."))
 
 
 def sentence_spans(text: str, paragraphs: list[Span] | None = None) -> list[Span]:
     """Sentences of ``text``; a sentence never crosses a paragraph break."""
     spans: list[Span] = []
+    finditer = _SENTENCE_END.finditer
     for para in paragraphs if paragraphs is not None else paragraph_spans(text):
-        start = para.start
-        body = text[para.start : para.end]
-        for match in _SENTENCE_END.finditer(body):
-            terminal = match.group(1)
-            if terminal == "." and _is_abbreviation(body, match.start(1)):
+        start, number = para.start, para.paragraph
+        for match in finditer(text, para.start, para.end):
+            t0, t1 = match.span(1)
+            if t1 - t0 == 1 and text[t0] == "." and _is_abbreviation(text, t0):
                 continue
-            end = para.start + match.end(2)
+            end = match.end(2)
             if end > start:
-                spans.append(Span(start, end, para.paragraph))
-            start = para.start + match.end(3)
+                spans.append(Span(start, end, number))
+            start = match.end(3)
         if start < para.end:
-            spans.append(Span(start, para.end, para.paragraph))
+            spans.append(Span(start, para.end, number))
     return spans
 
 
