@@ -15,6 +15,7 @@ from sqlalchemy import Table, bindparam, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import Article, Chunk
+from storage.search import lexical_search_for
 
 Outcome = Literal["added", "updated", "unchanged"]
 
@@ -161,6 +162,7 @@ def upsert_article(
     if not rows:
         return outcome, []
     ids = conn.scalars(_INSERT_CHUNKS, _chunk_values(article_id, record.text, rows)).all()
+    lexical_search_for(conn.dialect.name).index_article(conn, article_id)
     return outcome, list(ids)
 
 

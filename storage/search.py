@@ -12,6 +12,7 @@ Everything dialect-specific in briefbot is in this file.
 
 from __future__ import annotations
 
+import functools
 import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -43,6 +44,9 @@ class LexicalSearch(Protocol):
     def uninstall(self, conn: Connection) -> None:
         """Drop them again (downgrade)."""
 
+    def index_article(self, conn: Connection, article_id: int) -> None:
+        """Make an article's newly written chunks searchable, in the caller's transaction."""
+
     def search(self, session: Session, query: LexicalQuery, limit: int) -> list[tuple[int, float]]:
         """Chunk ids and scores, best first; a higher score is better."""
 
@@ -60,15 +64,23 @@ def _fold(word: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+#: Until migration 0002, a trigger indexed each chunk as it was inserted. One statement
+#: per article (:meth:`SQLiteFTS5.index_article`) does the same work about a third faster.
+SQLITE_INSERT_TRIGGER = (
+    "CREATE TRIGGER chunk_fts_ai AFTER INSERT ON chunk BEGIN "
+    "INSERT INTO chunk_fts(rowid, text) VALUES (new.id, new.text); END"
+)
+
+
 class SQLiteFTS5:
-    """FTS5 with bm25 ranking. The FTS table is an external-content index of ``chunk``."""
+    """FTS5 with bm25 ranking. The FTS table is an external-content index of ``chunk``:
+    new chunks are added by :meth:`index_article`, and triggers remove deleted or
+    changed ones (including rows removed by the cascade from ``article``)."""
 
     _DDL = (
         "CREATE VIRTUAL TABLE chunk_fts USING fts5(text, content='chunk', content_rowid='id', "
         "tokenize='porter unicode61 remove_diacritics 2')",
         "CREATE VIRTUAL TABLE chunk_fts_vocab USING fts5vocab(chunk_fts, 'row')",
-        "CREATE TRIGGER chunk_fts_ai AFTER INSERT ON chunk BEGIN "
-        "INSERT INTO chunk_fts(rowid, text) VALUES (new.id, new.text); END",
         "CREATE TRIGGER chunk_fts_ad AFTER DELETE ON chunk BEGIN "
         "INSERT INTO chunk_fts(chunk_fts, rowid, text) VALUES ('delete', old.id, old.text); END",
         "CREATE TRIGGER chunk_fts_au AFTER UPDATE OF text ON chunk BEGIN "
@@ -92,6 +104,14 @@ class SQLiteFTS5:
             conn.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
         conn.execute(text("DROP TABLE IF EXISTS chunk_fts_vocab"))
         conn.execute(text("DROP TABLE IF EXISTS chunk_fts"))
+
+    def index_article(self, conn: Connection, article_id: int) -> None:
+        conn.execute(self._INDEX_ARTICLE, {"article_id": article_id})
+
+    _INDEX_ARTICLE = text(
+        "INSERT INTO chunk_fts(rowid, text) SELECT id, text FROM chunk "
+        "WHERE article_id = :article_id"
+    )
 
     @staticmethod
     def match_expression(query: LexicalQuery) -> str:
@@ -161,6 +181,9 @@ class PostgresTSVector:
         )
         conn.execute(text("CREATE INDEX ix_chunk_tsv ON chunk USING GIN (tsv)"))
 
+    def index_article(self, conn: Connection, article_id: int) -> None:
+        """Nothing to do: ``tsv`` is a generated column, indexed as the row is written."""
+
     def uninstall(self, conn: Connection) -> None:
         conn.execute(text("DROP INDEX IF EXISTS ix_chunk_tsv"))
         conn.execute(text("ALTER TABLE chunk DROP COLUMN IF EXISTS tsv"))
@@ -221,8 +244,10 @@ class PostgresTSVector:
         return self._version(session)[1]
 
 
+@functools.cache
 def lexical_search_for(dialect: str) -> LexicalSearch:
-    """A search backend for a SQLAlchemy dialect name (``sqlite`` or ``postgresql``)."""
+    """The search backend for a SQLAlchemy dialect name (``sqlite`` or ``postgresql``);
+    one per process (they hold only caches of pure functions of the corpus)."""
     if dialect == "sqlite":
         return SQLiteFTS5()
     if dialect == "postgresql":

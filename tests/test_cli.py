@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EVALS, Result, run_briefbot, settings_env
+from storage import migrate
 
 SEED_TITLE = "Central America-US Security Cooperation Deal questioned by Activists"
 
@@ -139,9 +140,9 @@ def test_every_command_has_help(cli, command: tuple[str, ...]) -> None:
 def test_db_upgrade_on_an_empty_database(cli, empty_database_url: str) -> None:
     first = cli("db", "upgrade", env={"DATABASE_URL": empty_database_url})
     assert first.code == 0, first.err
-    assert first.out.strip() == "upgraded empty -> 0001"
+    assert first.out.strip() == f"upgraded empty -> {migrate.head()}"
     second = cli("db", "upgrade", env={"DATABASE_URL": empty_database_url})
-    assert second.out.strip() == "already at 0001"
+    assert second.out.strip() == f"already at {migrate.head()}"
 
 
 def test_any_command_migrates_and_fills_an_empty_database(cli, empty_database_url: str) -> None:

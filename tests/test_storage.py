@@ -123,3 +123,72 @@ def test_two_processes_ingest_into_one_database_at_once(database_url: str, tmp_p
         titles = [s.title for s in b.sources()]
     assert titles.count("Shared") == 1
     assert len(titles) == 32  # 31 + the seed
+
+
+def _fts_is_consistent(db: Database) -> None:
+    """FTS5's own check, against the content table (rank 1): every chunk indexed once."""
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO chunk_fts(chunk_fts, rank) VALUES ('integrity-check', 1)"))
+
+
+def _documents_with(db: Database, word: str) -> int:
+    with db.session() as s:
+        return db.search.term_stats(s, [word])[1][word]
+
+
+def test_the_search_index_holds_each_chunk_once(briefing: Briefing, tmp_path: Path) -> None:
+    """Chunks are indexed by one statement per article (SQLite) or a generated column
+    (PostgreSQL): after adding, replacing and re-ingesting, each chunk is found once."""
+    path = tmp_path / "a.txt"
+    path.write_text("Title\n\nThe word quetzal appears in one chunk only.", "utf-8")
+    briefing.ingest([path])
+    briefing.ingest([path])  # unchanged: nothing is written or indexed again
+    assert _documents_with(briefing.db, "quetzal") == 1
+    path.write_text("Title\n\nNow the word tapir replaces it, once.", "utf-8")
+    assert briefing.ingest([path]).updated == 1
+    assert _documents_with(briefing.db, "quetzal") == 0
+    assert _documents_with(briefing.db, "tapir") == 1
+    if briefing.db.dialect == "sqlite":
+        _fts_is_consistent(briefing.db)
+
+
+def test_a_database_indexed_by_trigger_upgrades_cleanly(tmp_path: Path) -> None:
+    """A SQLite database made at revision 0001 (per-row insert trigger) keeps its index
+    through the upgrade, and what is ingested afterwards is indexed once."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    db = Database.connect(url, migrate=False)
+    try:
+        migrate.upgrade(db.engine, "0001")
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO article (id, origin, title, ingested_at, updated_at, text, "
+                    "content_hash, format) VALUES (1, 'old', 'Old', '2019-03-27', "
+                    "'2019-03-27', 'An okapi was seen.', 'h1', 'txt')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO chunk (article_id, ordinal, text, char_start, char_end, "
+                    "paragraph, token_count) VALUES (1, 0, 'An okapi was seen.', 0, 18, 1, 5)"
+                )
+            )
+        assert db.upgrade() is True
+        with db.engine.connect() as conn:
+            triggers = set(
+                conn.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+            )
+        assert "chunk_fts_ai" not in triggers and "chunk_fts_ad" in triggers
+        assert _documents_with(db, "okapi") == 1
+    finally:
+        db.dispose()
+    with Briefing.open(make_settings(url, tmp_path), bootstrap=False) as b:
+        new = tmp_path / "new.txt"
+        new.write_text("New\n\nA second okapi, and a tapir.", "utf-8")
+        assert b.ingest([new]).added == 1
+        assert _documents_with(b.db, "okapi") == 2
+        assert _documents_with(b.db, "tapir") == 1
+        _fts_is_consistent(b.db)
+        migrate.downgrade(b.db.engine, "0001")
+        migrate.upgrade(b.db.engine)
+        _fts_is_consistent(b.db)

@@ -372,31 +372,35 @@ class _Prepared:
     error: BaseException | None = None
 
 
-_DONE = _Prepared(label="")
+#: Prepared items travel to the writer in batches of this many: each hand-over between
+#: the threads costs a wake-up and two GIL transfers, so fewer is faster.
+BATCH = 8
 
 
 def _prepare(
     items: Iterable[tuple[str, Loader]],
     store: ArticleStore,
     known_hashes: set[str],
-    out: queue.Queue[_Prepared],
+    out: queue.Queue[list[_Prepared] | None],
     stop: threading.Event,
 ) -> None:
     """Parse and chunk each item, in order, for the writer (runs in its own thread).
 
     Text whose hash is already stored is not chunked: the writer will find it unchanged
     (or only its metadata changed). Any error is handed to the writer with its item.
+    ``None`` marks the end.
     """
 
-    def put(item: _Prepared) -> bool:
+    def put(batch: list[_Prepared] | None) -> bool:
         while not stop.is_set():
             try:
-                out.put(item, timeout=0.1)
+                out.put(batch, timeout=0.1)
                 return True
             except queue.Full:
                 continue
         return False
 
+    batch: list[_Prepared] = []
     for label, load in items:
         prepared = _Prepared(label)
         try:
@@ -405,9 +409,14 @@ def _prepare(
                 prepared.rows = store.chunk_rows(prepared.parsed.text)
         except BaseException as exc:  # handed over; the writer decides what it means
             prepared.error = exc
-        if not put(prepared) or (prepared.error and not _is_item_error(prepared.error)):
-            break
-    put(_DONE)
+        batch.append(prepared)
+        fatal = prepared.error is not None and not _is_item_error(prepared.error)
+        if len(batch) >= BATCH or fatal:
+            if not put(batch) or fatal:
+                return
+            batch = []
+    if not batch or put(batch):
+        put(None)
 
 
 def _is_item_error(exc: BaseException) -> bool:
@@ -433,7 +442,7 @@ def ingest_parsed(
     with db.pinned_session() as session:
         with session.begin():
             known_hashes = stored_content_hashes(session=session)
-        prepared: queue.Queue[_Prepared] = queue.Queue(maxsize=16)
+        prepared: queue.Queue[list[_Prepared] | None] = queue.Queue(maxsize=4)
         stop = threading.Event()
         worker = threading.Thread(
             target=_prepare,
@@ -443,12 +452,13 @@ def ingest_parsed(
         )
         worker.start()
         try:
-            while (item := prepared.get()) is not _DONE:
-                try:
-                    _store_one(session, store, item, summary)
-                finally:
-                    if on_item is not None:
-                        on_item(item.label)
+            while (batch := prepared.get()) is not None:
+                for item in batch:
+                    try:
+                        _store_one(session, store, item, summary)
+                    finally:
+                        if on_item is not None:
+                            on_item(item.label)
         finally:
             stop.set()
             worker.join()

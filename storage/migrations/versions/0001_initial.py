@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from storage.search import lexical_search_for
+from storage.search import SQLITE_INSERT_TRIGGER, lexical_search_for
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -105,6 +105,8 @@ def upgrade() -> None:
     )
     bind = op.get_bind()
     lexical_search_for(bind.dialect.name).install(bind)
+    if bind.dialect.name == "sqlite":  # this revision indexed chunks by trigger; see 0002
+        op.execute(SQLITE_INSERT_TRIGGER)
 
 
 def downgrade() -> None:
