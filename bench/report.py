@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-INGEST_TARGET = 5_000.0  # chunks per second, SQLite
+INGEST_TARGET = 5_000.0  # chunks per second, on each database
 P95_TARGET_MS = 50.0  # answer latency at the largest size, SQLite
 P95_TARGET_CHUNKS = 100_000
 
@@ -117,27 +117,29 @@ def quality_table(quality: list[dict[str, Any]]) -> str:
 def targets(sizes: list[dict[str, Any]], quality: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each target with the measured figure and whether it is met."""
     out: list[dict[str, Any]] = []
-    sqlite = [s for s in sizes if "sqlite" in s["ours"]]
-    if sqlite:
-        slowest = min(sqlite, key=lambda s: s["ours"]["sqlite"]["chunks_per_second"])
-        rate = slowest["ours"]["sqlite"]["chunks_per_second"]
+    for backend, name in BACKEND_NAMES.items():
+        measured = [s for s in sizes if backend in s["ours"]]
+        if not measured:
+            continue
+        slowest = min(measured, key=lambda s: s["ours"][backend]["chunks_per_second"])
+        rate = slowest["ours"][backend]["chunks_per_second"]
         out.append(
             {
-                "target": f"ingest ≥ {_int(INGEST_TARGET)} chunks/s on SQLite (every size)",
+                "target": f"ingest ≥ {_int(INGEST_TARGET)} chunks/s on {name} (every size)",
                 "measured": f"{_int(rate)} chunks/s (slowest, at {_int(slowest['chunks'])})",
                 "met": rate >= INGEST_TARGET,
             }
         )
-        largest = [s for s in sqlite if s["target"] >= P95_TARGET_CHUNKS]
-        if largest:
-            p95 = largest[-1]["ours"]["sqlite"]["answer"]["p95_ms"]
-            out.append(
-                {
-                    "target": f"answer p95 ≤ {P95_TARGET_MS:.0f} ms at 100k chunks on SQLite",
-                    "measured": f"{_ms(p95)} ms at {_int(largest[-1]['chunks'])} chunks",
-                    "met": p95 <= P95_TARGET_MS,
-                }
-            )
+    largest = [s for s in sizes if "sqlite" in s["ours"] and s["target"] >= P95_TARGET_CHUNKS]
+    if largest:
+        p95 = largest[-1]["ours"]["sqlite"]["answer"]["p95_ms"]
+        out.append(
+            {
+                "target": f"answer p95 ≤ {P95_TARGET_MS:.0f} ms at 100k chunks on SQLite",
+                "measured": f"{_ms(p95)} ms at {_int(largest[-1]['chunks'])} chunks",
+                "met": p95 <= P95_TARGET_MS,
+            }
+        )
     for q in quality:
         out.append(
             {

@@ -95,9 +95,13 @@ _FIND_ARTICLE = select(_ARTICLE.c.id, _ARTICLE.c.origin, _ARTICLE.c.content_hash
     )
 )
 _INSERT_ARTICLE = insert(_ARTICLE).returning(_ARTICLE.c.id)
-# With RETURNING, SQLAlchemy sends many rows as one multi-row INSERT ("insertmanyvalues")
-# and hands back their ids in order.
-_INSERT_CHUNKS = insert(_CHUNK).returning(_CHUNK.c.id, sort_by_parameter_order=True)
+# A plain executemany: one short statement that both drivers prepare once. (With
+# RETURNING, SQLAlchemy would build a new multi-row statement for every article, which
+# psycopg then parses afresh.) Ids are read back only when someone needs them.
+_INSERT_CHUNKS = insert(_CHUNK)
+_CHUNK_IDS = (
+    select(_CHUNK.c.id).where(_CHUNK.c.article_id == bindparam("article_id")).order_by(_CHUNK.c.id)
+)
 
 
 def _chunk_values(article_id: int, text: str, rows: list[ChunkRow]) -> list[dict[str, object]]:
@@ -112,11 +116,11 @@ def upsert_article(
     session: Session,
     record: ArticleRecord,
     make_chunks: Callable[[str], list[ChunkRow]],
-) -> tuple[Outcome, list[int]]:
+) -> tuple[Outcome, int | None, int]:
     """Insert a new article, replace a changed one, or do nothing for known text.
 
-    Returns the outcome and the ids of the chunks written (empty when nothing was). One
-    query finds both an article at the same origin and one
+    Returns the outcome, the id of the article whose chunks were written (None when none
+    were) and how many were. One query finds both an article at the same origin and one
     with the same text. A new article, the common case when ingesting, is written with
     plain Core statements on the session's connection: no ORM objects.
     """
@@ -131,9 +135,9 @@ def upsert_article(
     if same_origin is not None and same_text:
         existing = session.get_one(Article, same_origin)
         if existing.content_hash == record.content_hash:
-            return ("updated" if _copy_metadata(existing, record) else "unchanged"), []
+            return ("updated" if _copy_metadata(existing, record) else "unchanged"), None, 0
     if same_text:
-        return "unchanged", []
+        return "unchanged", None, 0
 
     now = datetime.now(UTC)
     outcome: Outcome
@@ -160,10 +164,15 @@ def upsert_article(
         outcome = "updated"
     rows = make_chunks(record.text)
     if not rows:
-        return outcome, []
-    ids = conn.scalars(_INSERT_CHUNKS, _chunk_values(article_id, record.text, rows)).all()
+        return outcome, None, 0
+    conn.execute(_INSERT_CHUNKS, _chunk_values(article_id, record.text, rows))
     lexical_search_for(conn.dialect.name).index_article(conn, article_id)
-    return outcome, list(ids)
+    return outcome, article_id, len(rows)
+
+
+def chunk_ids(*, session: Session, article_id: int) -> list[int]:
+    """The ids of an article's chunks, in order."""
+    return [int(i) for i in session.connection().scalars(_CHUNK_IDS, {"article_id": article_id})]
 
 
 def stored_content_hashes(*, session: Session) -> set[str]:

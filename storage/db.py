@@ -84,6 +84,10 @@ class Database:
         self.dialect = engine.dialect.name
         self.search: LexicalSearch = lexical_search_for(self.dialect)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        #: How many connections bulk writes (ingest) should use at once. SQLite allows one
+        #: writer at a time; PostgreSQL indexes each writer's rows in its own process, and
+        #: three kept a 2-core machine busiest (2: 3,950 chunks/s, 3: 4,200).
+        self.writers = 3 if self.dialect == "postgresql" else 1
 
     @classmethod
     def connect(cls, url: str, *, migrate: bool = True) -> Database:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -224,17 +224,34 @@ def _loader(title: str, body: str) -> tuple[str, Callable[[], ParsedArticle]]:
     return title, lambda: article
 
 
-def test_items_are_stored_in_order_and_each_is_reported(briefing: Briefing) -> None:
-    items = [_loader(f"Item {i}", f"Item number {i} is about topic {i}.") for i in range(40)]
+def _ingest_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("briefbot-ingest")]
+
+
+# One writer is SQLite's way; several are PostgreSQL's (Database.writers). Both are run on
+# both databases: SQLite's busy timeout lets several writers take turns.
+several_writers = pytest.mark.parametrize("writers", [1, 3], ids=["one-writer", "3-writers"])
+
+
+@several_writers
+def test_every_item_is_stored_and_reported_once(briefing: Briefing, writers: int) -> None:
+    briefing.db.writers = writers
+    items = [_loader(f"Item {i}", f"Item number {i} is about topic {i}.") for i in range(60)]
+    items.append(_loader("Twin", "Item number 7 is about topic 7."))  # same text as Item 7
     seen: list[str] = []
     summary = ingest_parsed(briefing.db, briefing.store, items, on_item=seen.append)
-    assert seen == [label for label, _ in items]
-    assert summary.added == 40 and summary.chunks == 40
+    assert sorted(seen) == sorted(label for label, _ in items)
+    assert (summary.added, summary.unchanged, summary.chunks) == (60, 1, 60)
     with briefing.db.session() as s:
         titles = s.scalars(
             select(Article.title).where(Article.origin.like("test://%")).order_by(Article.id)
         ).all()
-    assert titles == seen
+    assert len(titles) == 60
+    assert ("Item 7" in titles) != ("Twin" in titles)  # the same text is stored once
+    if writers == 1:  # one writer stores and reports in the order given
+        assert seen == [label for label, _ in items]
+        assert titles == seen[:-1]
+    assert not _ingest_threads()
 
 
 def test_known_text_is_not_chunked_again(
@@ -249,9 +266,13 @@ def test_known_text_is_not_chunked_again(
     assert chunked == []
 
 
-def test_an_unexpected_error_stops_the_run_and_its_thread(briefing: Briefing) -> None:
+@several_writers
+def test_an_unexpected_error_stops_the_run_and_its_threads(
+    briefing: Briefing, writers: int
+) -> None:
     """A bug (not a bad file) is raised, not summarised; what came before it is stored,
-    nothing after it is, and the preparing thread does not outlive the call."""
+    nothing after it is, and no thread outlives the call."""
+    briefing.db.writers = writers
 
     def broken() -> ParsedArticle:
         raise RuntimeError("a bug in a loader")
@@ -263,14 +284,17 @@ def test_an_unexpected_error_stops_the_run_and_its_thread(briefing: Briefing) ->
     ]
     with pytest.raises(RuntimeError, match="a bug in a loader"):
         ingest_parsed(briefing.db, briefing.store, items)
-    assert not [t for t in threading.enumerate() if t.name == "briefbot-ingest-prepare"]
+    assert not _ingest_threads()
     titles = _titles(briefing)
     assert "Before" in titles and "After" not in titles
 
 
-def test_a_database_error_stops_the_preparing_thread(
-    briefing: Briefing, monkeypatch: pytest.MonkeyPatch
+@several_writers
+def test_a_database_error_stops_every_thread(
+    briefing: Briefing, monkeypatch: pytest.MonkeyPatch, writers: int
 ) -> None:
+    briefing.db.writers = writers
+
     def failing(**_kwargs: Any) -> Any:
         raise OperationalError("INSERT", {}, Exception("disk I/O error"))
 
@@ -278,4 +302,15 @@ def test_a_database_error_stops_the_preparing_thread(
     items = [_loader(f"Item {i}", f"Sentence {i}.") for i in range(100)]
     with pytest.raises(OperationalError):
         ingest_parsed(briefing.db, briefing.store, items)
-    assert not [t for t in threading.enumerate() if t.name == "briefbot-ingest-prepare"]
+    assert not _ingest_threads()
+
+
+def test_a_failing_list_of_items_is_raised_not_hung_on(briefing: Briefing) -> None:
+    def items() -> Iterator[tuple[str, Callable[[], ParsedArticle]]]:
+        yield _loader("First", "The first item is fine.")
+        raise OSError("the folder went away")
+
+    with pytest.raises(OSError, match="the folder went away"):
+        ingest_parsed(briefing.db, briefing.store, items())
+    assert "First" in _titles(briefing)
+    assert not _ingest_threads()

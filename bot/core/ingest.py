@@ -14,6 +14,7 @@ text at the same origin replaces the old version and its chunks.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -39,6 +40,7 @@ from storage.articles import (
     ArticleRecord,
     ChunkRow,
     Outcome,
+    chunk_ids,
     stored_content_hashes,
     upsert_article,
 )
@@ -349,14 +351,14 @@ class ArticleStore:
             author=parsed.author,
             published=parsed.published,
         )
-        outcome, chunk_ids = upsert_article(
+        outcome, article_id, written = upsert_article(
             session=session,
             record=record,
             make_chunks=self.chunk_rows if rows is None else lambda _text: rows,
         )
-        if chunk_ids and self.after_store is not None:
-            self.after_store(session, chunk_ids)
-        return outcome, len(chunk_ids)
+        if written and article_id is not None and self.after_store is not None:
+            self.after_store(session, chunk_ids(session=session, article_id=article_id))
+        return outcome, written
 
 
 Loader = Callable[[], ParsedArticle]
@@ -401,7 +403,14 @@ def _prepare(
         return False
 
     batch: list[_Prepared] = []
-    for label, load in items:
+    iterator = iter(items)
+    while True:
+        try:
+            label, load = next(iterator)
+        except StopIteration:
+            break
+        except BaseException as exc:  # the items themselves failed: hand that over too
+            label, load = "(the list of items)", functools.partial(_reraise, exc)
         prepared = _Prepared(label)
         try:
             prepared.parsed = load()
@@ -419,6 +428,10 @@ def _prepare(
         put(None)
 
 
+def _reraise(exc: BaseException) -> ParsedArticle:
+    raise exc
+
+
 def _is_item_error(exc: BaseException) -> bool:
     """An error that fails one item (reported in the summary), not the whole run."""
     return isinstance(exc, IngestError | InputError)
@@ -433,55 +446,109 @@ def ingest_parsed(
 ) -> IngestSummary:
     """Store each (label, loader) in its own transaction; failures are recorded, not raised.
 
-    Two stages overlap: a thread parses and chunks the next articles (tiktoken works
-    outside the GIL) while this thread writes the current one (so does SQLite, and
-    PostgreSQL works in its own process). Items are stored in the order given, each in
-    its own transaction. A parse error is one failed item, like a store error.
+    The stages overlap. A thread parses and chunks the next articles (tiktoken works
+    outside the GIL) while writers store the ones before them, each article in its own
+    transaction. SQLite has one writer, this thread, so articles are stored and reported
+    in the order given. PostgreSQL takes :attr:`Database.writers` of them, each on its
+    own connection, because the server's full-text indexing is the slowest part and it
+    runs in parallel there; articles are then reported in the order they are stored. A
+    parse error is one failed item, like a store error; anything else stops the run and
+    is raised.
     """
     summary = summary or IngestSummary()
-    with db.pinned_session() as session:
-        with session.begin():
-            known_hashes = stored_content_hashes(session=session)
-        prepared: queue.Queue[list[_Prepared] | None] = queue.Queue(maxsize=4)
-        stop = threading.Event()
-        worker = threading.Thread(
-            target=_prepare,
-            args=(items, store, known_hashes, prepared, stop),
-            name="briefbot-ingest-prepare",
-            daemon=True,
-        )
-        worker.start()
-        try:
-            while (batch := prepared.get()) is not None:
-                for item in batch:
-                    try:
-                        _store_one(session, store, item, summary)
-                    finally:
-                        if on_item is not None:
-                            on_item(item.label)
-        finally:
-            stop.set()
-            worker.join()
+    with db.session() as session:
+        known_hashes = stored_content_hashes(session=session)
+    run = _WriteRun(db, store, summary, on_item)
+    preparer = threading.Thread(
+        target=_prepare,
+        args=(items, store, known_hashes, run.prepared, run.stop),
+        name="briefbot-ingest-prepare",
+        daemon=True,
+    )
+    helpers = [
+        threading.Thread(target=run.write_all, name=f"briefbot-ingest-write-{n}", daemon=True)
+        for n in range(1, db.writers)
+    ]
+    preparer.start()
+    for helper in helpers:
+        helper.start()
+    try:
+        run.write_all()
+    finally:
+        run.stop.set()
+        for thread in (preparer, *helpers):
+            thread.join()
+    if run.errors:
+        raise run.errors[0]
     return summary
 
 
-def _store_one(
-    session: Session, store: ArticleStore, item: _Prepared, summary: IngestSummary
-) -> None:
-    """Store one prepared item in its own transaction on ``session``."""
+class _WriteRun:
+    """What the writers of one :func:`ingest_parsed` call share."""
+
+    def __init__(
+        self,
+        db: Database,
+        store: ArticleStore,
+        summary: IngestSummary,
+        on_item: Callable[[str], None] | None,
+    ) -> None:
+        self.db = db
+        self.store = store
+        self.summary = summary
+        self.on_item = on_item
+        self.prepared: queue.Queue[list[_Prepared] | None] = queue.Queue(maxsize=4)
+        self.stop = threading.Event()
+        self.lock = threading.Lock()  # guards summary, errors and on_item
+        self.errors: list[BaseException] = []
+
+    def write_all(self) -> None:
+        """Store prepared batches until the end (``None``) or until another writer fails."""
+        try:
+            with self.db.pinned_session() as session:
+                while not self.stop.is_set():
+                    try:
+                        batch = self.prepared.get(timeout=0.1)
+                    except queue.Empty:
+                        continue
+                    if batch is None:
+                        self.prepared.put(None)  # the end, for the other writers too
+                        return
+                    for item in batch:
+                        self._write(session, item)
+        except BaseException as exc:
+            with self.lock:
+                self.errors.append(exc)
+            self.stop.set()
+
+    def _write(self, session: Session, item: _Prepared) -> None:
+        try:
+            outcome = _store_one(session, self.store, item)
+        finally:
+            if self.on_item is not None:
+                with self.lock:
+                    self.on_item(item.label)
+        with self.lock:
+            if isinstance(outcome, str):
+                self.summary.failed.append((item.label, outcome))
+            else:
+                self.summary.count(outcome[0])
+                self.summary.chunks += outcome[1]
+
+
+def _store_one(session: Session, store: ArticleStore, item: _Prepared) -> tuple[Outcome, int] | str:
+    """Store one prepared item in its own transaction on ``session``: the outcome and the
+    number of chunks written, or the one-line reason it failed."""
     if item.error is not None:
         if _is_item_error(item.error):
-            summary.failed.append((item.label, str(item.error)))
-            return
+            return str(item.error)
         raise item.error
     assert item.parsed is not None  # set whenever error is not
     try:
         with session.begin():
-            outcome, chunks = store.store(session, item.parsed, item.rows)
-        summary.count(outcome)
-        summary.chunks += chunks
+            return store.store(session, item.parsed, item.rows)
     except (IngestError, InputError) as exc:
-        summary.failed.append((item.label, str(exc)))
+        return str(exc)
     except IntegrityError:
-        # Another process stored the same article between our check and our insert.
-        summary.count("unchanged")
+        # Another writer stored the same article between our check and our insert.
+        return "unchanged", 0
