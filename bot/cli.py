@@ -95,7 +95,9 @@ def cli(verbose: bool) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+# readable=False: an unreadable path is one failed item in the summary, like a missing one,
+# and the other paths are still ingested.
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def ingest(paths: tuple[Path, ...], as_json: bool) -> None:
     """Ingest article files (.txt, .md, .html) and folders of them.

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import pty
+import select
+import shutil
+import struct
+import subprocess
+import sys
+import termios
 from pathlib import Path
 
 import pytest
 
+from bot.config import Settings
 from conftest import EVALS, Result, run_briefbot, settings_env
 from storage import migrate
 
@@ -70,6 +80,82 @@ def test_ingest_json_summary_and_exit_code(cli, tmp_path: Path) -> None:
     plain = cli("ingest", str(tmp_path / "ok.txt"))
     assert plain.code == 0
     assert "added 0, updated 0, unchanged 1, failed 0" in plain.out
+
+
+def _without_root_file_access() -> list[str]:
+    """A command prefix that makes permission bits bind: nothing for an ordinary user;
+    for root (CI, containers), setpriv drops the capabilities that bypass them."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    assert setpriv, "setpriv (util-linux) is needed to test unreadable files as root"
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
+
+
+def test_unreadable_files_and_folders_are_one_line_failures(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A file or folder that cannot be read, named or found inside a folder, is one
+    failed item with the reason; the rest still lands."""
+    folder = tmp_path / "articles"
+    (folder / "nested").mkdir(parents=True)
+    (tmp_path / "named").mkdir()
+    (folder / "readable.txt").write_text("Readable\n\nThis one is ingested.", "utf-8")
+    (folder / "locked.txt").write_text("Locked\n\nThis one cannot be read.", "utf-8")
+    (folder / "nested" / "inside.txt").write_text("Inside\n\nHidden.", "utf-8")
+    (tmp_path / "named" / "inside.txt").write_text("Named\n\nHidden too.", "utf-8")
+    locked = [folder / "locked.txt", folder / "nested", tmp_path / "named"]
+    for path in locked:
+        path.chmod(0)
+    script = str(Path(sys.executable).parent / "briefbot")
+    command = [*_without_root_file_access(), script, "ingest", "--json", str(folder)]
+    try:
+        proc = subprocess.run(
+            [*command, str(tmp_path / "named")],
+            env={**os.environ, **settings_env(settings)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        for path in locked:
+            path.chmod(0o755)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    summary = json.loads(proc.stdout)
+    assert {f["path"]: f["error"] for f in summary["failed"]} == {
+        str(folder / "locked.txt"): "cannot read: Permission denied",
+        str(folder / "nested"): "cannot list folder: Permission denied",
+        str(tmp_path / "named"): "cannot list folder: Permission denied",
+    }
+    assert len(summary["failed"]) == 3
+    assert summary["added"] == 1
+
+
+def test_ingest_shows_a_progress_bar_only_on_a_terminal(settings: Settings, tmp_path: Path) -> None:
+    for i in range(3):
+        (tmp_path / f"a{i}.txt").write_text(f"Title {i}\n\nBody sentence {i}.", "utf-8")
+    command = [str(Path(sys.executable).parent / "briefbot"), "ingest", str(tmp_path)]
+    env = {**os.environ, **settings_env(settings)}
+    leader, follower = pty.openpty()
+    # A new pseudo-terminal is 0 columns wide, and tqdm draws nothing in 0 columns.
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    try:
+        proc = subprocess.run(
+            command, env=env, stdout=subprocess.PIPE, stderr=follower, timeout=120, check=False
+        )
+        terminal = b""
+        while select.select([leader], [], [], 0.5)[0]:
+            terminal += os.read(leader, 65536)
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert proc.returncode == 0
+    assert b"0/3 [" in terminal and b"file" in terminal  # tqdm's bar, counting files
+    assert b"added 3" in proc.stdout
+    piped = run_briefbot("ingest", str(tmp_path), env=settings_env(settings))
+    assert piped.err == ""  # no bar when stderr is not a terminal
 
 
 @pytest.mark.parametrize(

@@ -270,25 +270,20 @@ def parse_file(path: Path, max_bytes: int) -> ParsedArticle:
 def discover(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Path], list[tuple[str, str]]]:
     """Expand folders (recursively, supported suffixes only, hidden entries skipped).
 
-    Returns the files and, separately, the paths that do not exist or cannot be listed.
+    Returns the files and, separately, the paths that do not exist or cannot be listed
+    (a folder anywhere in the tree that cannot be read is reported, not skipped silently).
     """
     files: list[Path] = []
     problems: list[tuple[str, str]] = []
     for raw in paths:
         path = Path(raw).expanduser()
         if path.is_dir():
-            try:
-                found = sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.is_file()
-                    and p.suffix.lower() in SUPPORTED_SUFFIXES
-                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                )
-            except OSError as exc:
-                problems.append((str(raw), f"cannot list folder: {exc.strerror or exc}"))
-                continue
+            found, unlisted = _walk(path)
             files.extend(found)
+            problems.extend(
+                (str(raw) if p == path else str(p), f"cannot list folder: {reason}")
+                for p, reason in unlisted
+            )
         elif path.is_file():
             files.append(path)
         elif path.exists():
@@ -296,6 +291,27 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Path], list[
         else:
             problems.append((str(raw), "no such file or folder"))
     return files, problems
+
+
+def _walk(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Supported, non-hidden files under ``folder`` in sorted order, and the folders that
+    could not be listed with the reason."""
+    found: list[Path] = []
+    unlisted: list[tuple[Path, str]] = []
+
+    def failed(exc: OSError) -> None:
+        unlisted.append((Path(exc.filename or folder), exc.strerror or str(exc)))
+
+    for root, dirs, names in os.walk(folder, onerror=failed):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(
+            Path(root) / name
+            for name in sorted(names)
+            if not name.startswith(".")
+            and Path(name).suffix.lower() in SUPPORTED_SUFFIXES
+            and (Path(root) / name).is_file()
+        )
+    return sorted(found), unlisted
 
 
 # --------------------------------------------------------------------------- storing
