@@ -162,5 +162,7 @@ def test_layout_takes_the_fast_path_on_prose(
 
 def test_layout_copes_with_lone_surrogates(tmp_path: Path) -> None:
     counter = tokens.TokenCounter("o200k_base", tmp_path)
-    text = "A broken \ud800 character in a sentence."
-    assert counter.layout(text).count(2, len(text)) == counter.count(text[2:])
+    text = "A broken \ud800 character in a sentence. " * 20
+    layout = counter.layout(text)
+    assert layout.count(2, len(text) - 1) == counter.count(text[2:-1])
+    assert layout.tokens_ending_by([len(text)])[0] == counter.count(text)

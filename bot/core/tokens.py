@@ -169,7 +169,7 @@ class TokenLayout:
     the span's edges can join up with neighbouring characters (" The" versus "The",
     ".\\n\\n" versus "."). Between the edges the tokens are the same wherever a *forced
     split* fences them off: a position ``p`` where a non-space character is followed by a
-    space or tab. No pattern of o200k_base or cl100k_base (the two encodings briefbot
+    space. No pattern of o200k_base or cl100k_base (the two encodings briefbot
     ships) matches a non-space character followed by a space: words and numbers cannot
     contain one, a word's optional leading character is followed by letters, a
     punctuation run only swallows following ``\\r``, ``\\n`` or ``/``, and whitespace runs
@@ -181,26 +181,27 @@ class TokenLayout:
 
     The two edge pieces are short and recur (a first word, a last word with its full
     stop), so they are counted once and remembered. ``tests/test_tokens.py`` checks this
-    against direct encoding on adversarial text for both encodings, and a span whose
-    split points do not fall on token boundaries (which the reasoning above rules out)
-    is simply encoded directly.
+    against direct encoding on adversarial text for both encodings. As a last guard, a
+    span whose split points do not fall on token boundaries of the whole text (which the
+    reasoning above rules out) is encoded directly.
     """
 
     def __init__(self, counter: TokenCounter, text: str) -> None:
         self.counter = counter
         self.text = text
         self._bytes_before: NDArray[np.int64] | None = None
+        encodable = text
         try:
             ids = counter._enc.encode_to_numpy(text, disallowed_special=())
-        except UnicodeError:  # lone surrogates: tiktoken's own count() copes, so use it
-            ids = counter._enc.encode_to_numpy("", disallowed_special=())
-            self._direct = True
-        else:
-            self._direct = False
-            if not text.isascii():
-                codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-                widths = 1 + (codes >= 0x80) + (codes >= 0x800) + (codes >= 0x10000)
-                self._bytes_before = np.concatenate(([0], np.cumsum(widths, dtype=np.int64)))
+        except UnicodeEncodeError:
+            # Lone surrogates (never in text decoded from UTF-8): tiktoken's own encode
+            # turns each into U+FFFD, and so do we, one character for one.
+            encodable = "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
+            ids = counter._enc.encode_to_numpy(encodable, disallowed_special=())
+        if not encodable.isascii():
+            codes = np.frombuffer(encodable.encode("utf-32-le"), dtype=np.uint32)
+            widths = 1 + (codes >= 0x80) + (codes >= 0x800) + (codes >= 0x10000)
+            self._bytes_before = np.concatenate(([0], np.cumsum(widths, dtype=np.int64)))
         #: Byte offset (in UTF-8) at which each token ends.
         self.ends: NDArray[np.int64] = np.cumsum(counter._token_bytes[ids])
 
@@ -220,7 +221,7 @@ class TokenLayout:
         k1 = _forced_split(text, start, end, first=True)
         k2 = _forced_split(text, start, end, first=False)
         small = self.counter.count_small
-        if k1 is None or k2 is None or self._direct:
+        if k1 is None or k2 is None:
             return self.counter.count(text[start:end])
         if k1 == k2:
             return small(text[start:k1]) + self.counter.count(text[k1:end])
