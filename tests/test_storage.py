@@ -192,3 +192,20 @@ def test_a_database_indexed_by_trigger_upgrades_cleanly(tmp_path: Path) -> None:
         migrate.downgrade(b.db.engine, "0001")
         migrate.upgrade(b.db.engine)
         _fts_is_consistent(b.db)
+
+
+def test_bulk_sessions_relax_commit_durability_only_for_themselves(briefing: Briefing) -> None:
+    """PostgreSQL ingest commits do not wait for the WAL flush; the setting is reset before
+    the connection goes back to the pool. SQLite has nothing to relax."""
+    db = briefing.db
+    if db.dialect != "postgresql":
+        with db.bulk_session() as session, session.begin():
+            assert session.execute(text("PRAGMA synchronous")).scalar_one() == 1  # NORMAL
+        return
+    db.engine.dispose()  # an empty pool: the next connection out is the bulk one
+    with db.bulk_session() as session, session.begin():
+        assert session.execute(text("SHOW synchronous_commit")).scalar_one() == "off"
+        bulk_pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT pg_backend_pid()")).scalar_one() == bulk_pid
+        assert conn.execute(text("SHOW synchronous_commit")).scalar_one() == "on"

@@ -521,7 +521,7 @@ class _WriteRun:
     def write_all(self) -> None:
         """Store prepared batches until the end (``None``) or until another writer fails."""
         try:
-            with self.db.pinned_session() as session:
+            with self.db.bulk_session() as session:
                 while not self.stop.is_set():
                     try:
                         batch = self.prepared.get(timeout=0.1)
