@@ -133,20 +133,28 @@ def upsert_article(
     session: Session,
     record: ArticleRecord,
     make_chunks: Callable[[str], list[ChunkRow]],
+    unseen: bool = False,
 ) -> tuple[Outcome, int | None, int]:
     """Insert a new article, replace a changed one, or do nothing for known text.
 
     Returns the outcome, the id of the article whose chunks were written (None when none
     were) and how many were. One query finds both an article at the same origin and one
-    with the same text. A new article, the common case when ingesting, is written with
-    plain Core statements on the session's connection: no ORM objects.
+    with the same text; ``unseen=True`` skips it, for a caller that already knows
+    neither is stored (the unique constraints on origin and hash still hold, so if one
+    was stored meanwhile the insert raises ``IntegrityError``). A new article, the
+    common case when ingesting, is written with plain Core statements on the session's
+    connection: no ORM objects.
     """
     if session.autoflush:  # as an ORM query would; the statements here are plain Core
         session.flush()
     conn = session.connection()
-    known = conn.execute(
-        _FIND_ARTICLE, {"origin": record.origin, "content_hash": record.content_hash}
-    ).all()
+    known = (
+        []
+        if unseen
+        else conn.execute(
+            _FIND_ARTICLE, {"origin": record.origin, "content_hash": record.content_hash}
+        ).all()
+    )
     same_origin = next((r.id for r in known if r.origin == record.origin), None)
     same_text = any(r.content_hash == record.content_hash for r in known)
     if same_origin is not None and same_text:
@@ -192,9 +200,10 @@ def chunk_ids(*, session: Session, article_id: int) -> list[int]:
     return [int(i) for i in session.connection().scalars(_CHUNK_IDS, {"article_id": article_id})]
 
 
-def stored_content_hashes(*, session: Session) -> set[str]:
-    """The content hash of every stored article."""
-    return set(session.scalars(select(_ARTICLE.c.content_hash)))
+def stored_identities(*, session: Session) -> tuple[set[str], set[str]]:
+    """The origin and the content hash of every stored article."""
+    rows = session.execute(select(_ARTICLE.c.origin, _ARTICLE.c.content_hash)).all()
+    return {r[0] for r in rows}, {r[1] for r in rows}
 
 
 def count_articles(*, session: Session) -> int:

@@ -314,3 +314,39 @@ def test_a_failing_list_of_items_is_raised_not_hung_on(briefing: Briefing) -> No
         ingest_parsed(briefing.db, briefing.store, items())
     assert "First" in _titles(briefing)
     assert not _ingest_threads()
+
+
+def _md(url: str, body: str) -> str:
+    return f"---\ntitle: Same page\nurl: {url}\n---\n\n{body}\n"
+
+
+@several_writers
+def test_a_page_seen_twice_in_one_run_is_replaced_not_dropped(
+    briefing: Briefing, tmp_path: Path, writers: int
+) -> None:
+    """Two files with the same url and different text: one is added, the other replaces
+    it (with several writers, whichever commits second)."""
+    briefing.db.writers = writers
+    (tmp_path / "a.md").write_text(_md("https://example.org/p", "The first draft."), "utf-8")
+    (tmp_path / "b.md").write_text(_md("https://example.org/p", "The second draft."), "utf-8")
+    summary = briefing.ingest([tmp_path])
+    assert (summary.added, summary.updated, summary.failed) == (1, 1, [])
+    with briefing.db.session() as s:
+        texts = s.scalars(select(Article.text).where(Article.url == "https://example.org/p"))
+        assert len(texts.all()) == 1
+
+
+def test_an_article_stored_by_someone_else_since_the_run_began(
+    briefing: Briefing, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer inserts an article it believes new without looking first; if another
+    process stored it meanwhile, the unique constraint stops the insert and the writer
+    looks again."""
+    path = tmp_path / "p.md"
+    path.write_text(_md("https://example.org/q", "Stored by another process."), "utf-8")
+    briefing.ingest([path])
+    monkeypatch.setattr(ingest_module, "stored_identities", lambda session: (set(), set()))
+    assert briefing.ingest([path]).unchanged == 1
+    path.write_text(_md("https://example.org/q", "Changed since."), "utf-8")
+    assert briefing.ingest([path]).updated == 1
+    assert _count(briefing, Article) == 2  # the seed and this page

@@ -41,7 +41,7 @@ from storage.articles import (
     ChunkRow,
     Outcome,
     chunk_ids,
-    stored_content_hashes,
+    stored_identities,
     upsert_article,
 )
 from storage.db import Database
@@ -349,12 +349,17 @@ class ArticleStore:
         ]
 
     def store(
-        self, session: Session, parsed: ParsedArticle, rows: list[ChunkRow] | None = None
+        self,
+        session: Session,
+        parsed: ParsedArticle,
+        rows: list[ChunkRow] | None = None,
+        unseen: bool = False,
     ) -> tuple[Outcome, int]:
         """Insert or replace one article; return the outcome and the number of new chunks.
 
         ``rows`` are the article's chunks when they were made ahead of time (see
         :func:`ingest_parsed`); otherwise they are made here, and only if needed.
+        ``unseen`` is passed on to :func:`upsert_article`.
         """
         record = ArticleRecord(
             origin=parsed.origin,
@@ -371,6 +376,7 @@ class ArticleStore:
             session=session,
             record=record,
             make_chunks=self.chunk_rows if rows is None else lambda _text: rows,
+            unseen=unseen,
         )
         if written and article_id is not None and self.after_store is not None:
             self.after_store(session, chunk_ids(session=session, article_id=article_id))
@@ -388,6 +394,9 @@ class _Prepared:
     parsed: ParsedArticle | None = None
     rows: list[ChunkRow] | None = None
     error: BaseException | None = None
+    #: Neither its origin nor its text was stored when the run began or came earlier in
+    #: the run, so the writer can insert it without looking first.
+    unseen: bool = False
 
 
 #: Prepared items travel to the writer in batches of this many: each hand-over between
@@ -398,16 +407,18 @@ BATCH = 8
 def _prepare(
     items: Iterable[tuple[str, Loader]],
     store: ArticleStore,
-    known_hashes: set[str],
+    known: tuple[set[str], set[str]],
     out: queue.Queue[list[_Prepared] | None],
     stop: threading.Event,
 ) -> None:
-    """Parse and chunk each item, in order, for the writer (runs in its own thread).
+    """Parse and chunk each item, in order, for the writers (runs in its own thread).
 
-    Text whose hash is already stored is not chunked: the writer will find it unchanged
-    (or only its metadata changed). Any error is handed to the writer with its item.
-    ``None`` marks the end.
+    ``known`` holds the origins and content hashes stored when the run began; this
+    thread adds each item's as it goes. Text already known is not chunked: the writer
+    will find it unchanged (or only its metadata changed). Any error is handed to the
+    writer with its item. ``None`` marks the end.
     """
+    origins, hashes = known
 
     def put(batch: list[_Prepared] | None) -> bool:
         while not stop.is_set():
@@ -429,9 +440,13 @@ def _prepare(
             label, load = "(the list of items)", functools.partial(_reraise, exc)
         prepared = _Prepared(label)
         try:
-            prepared.parsed = load()
-            if prepared.parsed.content_hash not in known_hashes:
-                prepared.rows = store.chunk_rows(prepared.parsed.text)
+            parsed = prepared.parsed = load()
+            digest = parsed.content_hash
+            prepared.unseen = parsed.origin not in origins and digest not in hashes
+            if digest not in hashes:
+                prepared.rows = store.chunk_rows(parsed.text)
+            origins.add(parsed.origin)
+            hashes.add(digest)
         except BaseException as exc:  # handed over; the writer decides what it means
             prepared.error = exc
         batch.append(prepared)
@@ -473,11 +488,11 @@ def ingest_parsed(
     """
     summary = summary or IngestSummary()
     with db.session() as session:
-        known_hashes = stored_content_hashes(session=session)
+        known = stored_identities(session=session)
     run = _WriteRun(db, store, summary, on_item)
     preparer = threading.Thread(
         target=_prepare,
-        args=(items, store, known_hashes, run.prepared, run.stop),
+        args=(items, store, known, run.prepared, run.stop),
         name="briefbot-ingest-prepare",
         daemon=True,
     )
@@ -561,10 +576,26 @@ def _store_one(session: Session, store: ArticleStore, item: _Prepared) -> tuple[
         raise item.error
     assert item.parsed is not None  # set whenever error is not
     try:
+        return _store_in_transaction(session, store, item.parsed, item.rows, item.unseen)
+    except IntegrityError:
+        pass
+    # Another writer (here or in another process) stored an article with this origin or
+    # text after we looked. Look again, once: it is committed now.
+    try:
+        return _store_in_transaction(session, store, item.parsed, item.rows, False)
+    except IntegrityError:
+        return "unchanged", 0
+
+
+def _store_in_transaction(
+    session: Session,
+    store: ArticleStore,
+    parsed: ParsedArticle,
+    rows: list[ChunkRow] | None,
+    unseen: bool,
+) -> tuple[Outcome, int] | str:
+    try:
         with session.begin():
-            return store.store(session, item.parsed, item.rows)
+            return store.store(session, parsed, rows, unseen=unseen)
     except (IngestError, InputError) as exc:
         return str(exc)
-    except IntegrityError:
-        # Another writer stored the same article between our check and our insert.
-        return "unchanged", 0
