@@ -148,13 +148,8 @@ def upsert_article(
     if session.autoflush:  # as an ORM query would; the statements here are plain Core
         session.flush()
     conn = session.connection()
-    known = (
-        []
-        if unseen
-        else conn.execute(
-            _FIND_ARTICLE, {"origin": record.origin, "content_hash": record.content_hash}
-        ).all()
-    )
+    keys = {"origin": record.origin, "content_hash": record.content_hash}
+    known = () if unseen else conn.execute(_FIND_ARTICLE, keys).all()
     same_origin = next((r.id for r in known if r.origin == record.origin), None)
     same_text = any(r.content_hash == record.content_hash for r in known)
     if same_origin is not None and same_text:
