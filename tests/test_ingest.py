@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from collections.abc import Callable, Iterator
@@ -12,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
+from bot.config import Settings
 from bot.core import ingest as ingest_module
 from bot.core.briefing import Briefing
 from bot.core.ingest import ParsedArticle, ingest_parsed, parse_file
@@ -350,3 +352,23 @@ def test_an_article_stored_by_someone_else_since_the_run_began(
     path.write_text(_md("https://example.org/q", "Changed since."), "utf-8")
     assert briefing.ingest([path]).updated == 1
     assert _count(briefing, Article) == 2  # the seed and this page
+
+
+def test_chunk_size_and_overlap_come_from_the_settings(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """BRIEFBOT_CHUNK_TOKENS and BRIEFBOT_CHUNK_OVERLAP_TOKENS shape the stored chunks."""
+    monkeypatch.setenv("BRIEFBOT_CHUNK_TOKENS", "40")
+    monkeypatch.setenv("BRIEFBOT_CHUNK_OVERLAP_TOKENS", "12")
+    settings = Settings(database_url=database_url, data_dir=tmp_path / "data")
+    assert (settings.chunk_tokens, settings.chunk_overlap_tokens) == (40, 12)
+    body = " ".join(f"Sentence number {i} is about the border memorandum." for i in range(30))
+    with Briefing.open(settings, bootstrap=False) as briefing:
+        ingest_parsed(briefing.db, briefing.store, [_loader("Sized", body)])
+        with briefing.db.session() as s:
+            chunks = s.execute(
+                select(Chunk.char_start, Chunk.char_end, Chunk.token_count).order_by(Chunk.id)
+            ).all()
+    assert len(chunks) > 5
+    assert all(n <= 40 + 2 for _, _, n in chunks)  # joins between sentences may add a token
+    assert all(b.char_start < a.char_end for a, b in itertools.pairwise(chunks))
