@@ -23,9 +23,11 @@ import logging
 import socket
 import sys
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 __all__ = [
     "Call",
@@ -45,6 +47,26 @@ log = logging.getLogger(__name__)
 # Header names whose values must never be printed (compared lower-case).
 SECRET_HEADERS = frozenset({"authorization", "cookie", "x-slack-signature", "api-key"})
 REDACTED = "<redacted>"
+T = TypeVar("T")
+
+
+def wait_until(
+    cond: threading.Condition,
+    ready: Callable[[], T | None],
+    timeout: float,
+    failure: Callable[[], str],
+) -> T:
+    """Wait on ``cond`` until ``ready()`` (called with ``cond`` held) returns something
+    other than None, and return that. After ``timeout`` seconds raise AssertionError with
+    ``failure()``, which should say what was expected and what was recorded instead."""
+    deadline = time.monotonic() + timeout
+    with cond:
+        while (result := ready()) is None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(failure())
+            cond.wait(remaining)
+        return result
 
 
 def redact_headers(headers: dict[str, str]) -> dict[str, str]:

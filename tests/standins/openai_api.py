@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import FaultPlan, StandInHandler, StandInServer, redact_headers
+from . import FaultPlan, StandInHandler, StandInServer, redact_headers, wait_until
 
 __all__ = ["DEFAULT_REPLY", "OpenAIStandIn", "RecordedRequest", "cosine", "embed_text"]
 
@@ -366,20 +366,19 @@ class OpenAIStandIn(StandInServer):
         self, route: str = "chat", count: int = 1, timeout: float = 5.0
     ) -> list[RecordedRequest]:
         """Block until ``count`` requests of ``route`` arrived; AssertionError on timeout."""
-        deadline = time.monotonic() + timeout
-        with self._lock:
-            while True:
-                found = [r for r in self._requests if r.route == route]
-                if len(found) >= count:
-                    return found
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    routes = [r.route for r in self._requests]
-                    raise AssertionError(
-                        f"expected {count} {route!r} request(s) within {timeout}s, "
-                        f"got {len(found)}; recorded: {routes!r}"
-                    )
-                self._lock.wait(remaining)
+
+        def found() -> list[RecordedRequest]:
+            return [r for r in self._requests if r.route == route]
+
+        return wait_until(
+            self._lock,
+            lambda: requests if len(requests := found()) >= count else None,
+            timeout,
+            lambda: (
+                f"expected {count} {route!r} request(s) within {timeout}s, "
+                f"got {len(found())}; recorded: {[r.route for r in self._requests]!r}"
+            ),
+        )
 
     @property
     def embedded_inputs(self) -> int:

@@ -28,7 +28,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from . import REDACTED, FaultPlan, StandInHandler, StandInServer, redact_headers
+from . import (
+    REDACTED,
+    FaultPlan,
+    StandInHandler,
+    StandInServer,
+    redact_headers,
+    wait_until,
+)
 
 __all__ = ["Call", "SlackAPIStandIn"]
 
@@ -137,19 +144,19 @@ class SlackAPIStandIn(StandInServer):
 
         Raises AssertionError (listing the recorded method names) after ``timeout`` seconds.
         """
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                found = [c for c in self._calls if c.method == method]
-                if len(found) >= count:
-                    return found
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError(
-                        f"expected {count} {method!r} call(s) within {timeout}s, got "
-                        f"{len(found)}; recorded methods: {[c.method for c in self._calls]!r}"
-                    )
-                self._cond.wait(remaining)
+
+        def found() -> list[Call]:
+            return [c for c in self._calls if c.method == method]
+
+        return wait_until(
+            self._cond,
+            lambda: calls if len(calls := found()) >= count else None,
+            timeout,
+            lambda: (
+                f"expected {count} {method!r} call(s) within {timeout}s, got "
+                f"{len(found())}; recorded methods: {[c.method for c in self._calls]!r}"
+            ),
+        )
 
     def redacted(self) -> list[Call]:
         """All recorded calls with credentials masked (safe to print or log)."""

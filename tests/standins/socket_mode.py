@@ -67,8 +67,11 @@ import struct
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Self
+
+from . import wait_until
 
 if TYPE_CHECKING:
     from .slack_api import Call, SlackAPIStandIn
@@ -324,21 +327,23 @@ class SocketModeStandIn:
 
         Returns the newest open connection's :class:`Handshake`; AssertionError on timeout.
         """
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                live = [c for c in self._conns if c.open and c.handshake]
-                if len(self._handshakes) >= count and live:
-                    handshake = live[-1].handshake
-                    assert handshake is not None
-                    return handshake
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError(
-                        f"expected {count} Socket Mode connection(s) within {timeout}s; "
-                        f"accepted {len(self._handshakes)}, open {len(live)}"
-                    )
-                self._cond.wait(remaining)
+
+        def live() -> list[_Conn]:
+            return [c for c in self._conns if c.open and c.handshake]
+
+        def newest() -> Handshake | None:
+            open_now = live()
+            return open_now[-1].handshake if len(self._handshakes) >= count and open_now else None
+
+        return wait_until(
+            self._cond,
+            newest,
+            timeout,
+            lambda: (
+                f"expected {count} Socket Mode connection(s) within {timeout}s; "
+                f"accepted {len(self._handshakes)}, open {len(live())}"
+            ),
+        )
 
     def wait_disconnected(self, timeout: float = 5.0) -> None:
         """Block until no connection is open (the client closed or went away)."""
@@ -515,17 +520,12 @@ class SocketModeStandIn:
         thread.start()
         return thread
 
-    def _wait(self, predicate: Any, timeout: float, what: str) -> None:
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while not predicate():
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    got = [m.get("envelope_id", m.get("type")) for m in self._messages]
-                    raise AssertionError(
-                        f"expected {what} within {timeout}s; messages received: {got!r}"
-                    )
-                self._cond.wait(remaining)
+    def _wait(self, predicate: Callable[[], bool], timeout: float, what: str) -> None:
+        def failure() -> str:
+            got = [m.get("envelope_id", m.get("type")) for m in self._messages]
+            return f"expected {what} within {timeout}s; messages received: {got!r}"
+
+        wait_until(self._cond, lambda: True if predicate() else None, timeout, failure)
 
     def _current(self) -> _Conn:
         with self._cond:
