@@ -38,45 +38,22 @@ MESSAGES: list[ChatCompletionMessageParam] = [
 # --------------------------------------------------------------------------------------------
 
 
-# The servers and the OpenAI client (whose construction costs ~50 ms) are shared by the module;
-# the function-scoped fixtures reset() the stand-ins before and after each test, which also
-# aborts any hang still in flight. Tests that stop a server start their own.
-
-
-@pytest.fixture(scope="module")
-def slack_server() -> Iterator[SlackAPIStandIn]:
-    """One running Slack stand-in for the module."""
-    with SlackAPIStandIn() as stand_in:
-        yield stand_in
+# The servers are tests/conftest.py's (one per run; `api` and `llm` reset them before and
+# after each test, which also aborts any hang still in flight). The OpenAI client, whose
+# construction costs ~50 ms, is shared by the module. Tests that stop a server start their
+# own.
 
 
 @pytest.fixture
-def slack(slack_server: SlackAPIStandIn) -> Iterator[SlackAPIStandIn]:
-    """The Slack stand-in, freshly reset for this test."""
-    slack_server.reset()
-    yield slack_server
-    slack_server.reset()
+def slack(api: SlackAPIStandIn) -> SlackAPIStandIn:
+    """The Slack stand-in, freshly reset for this test (conftest's ``api``)."""
+    return api
 
 
 @pytest.fixture
 def web(slack: SlackAPIStandIn) -> WebClient:
     """A real WebClient aimed at the Slack stand-in (short timeout)."""
     return WebClient(token=TOKEN, base_url=slack.url, timeout=2)
-
-
-@pytest.fixture(scope="module")
-def llm_server() -> Iterator[OpenAIStandIn]:
-    """One running OpenAI stand-in for the module."""
-    with OpenAIStandIn() as stand_in:
-        yield stand_in
-
-
-@pytest.fixture
-def llm(llm_server: OpenAIStandIn) -> Iterator[OpenAIStandIn]:
-    """The OpenAI stand-in, freshly reset for this test."""
-    llm_server.reset()
-    yield llm_server
-    llm_server.reset()
 
 
 @pytest.fixture(scope="module")
