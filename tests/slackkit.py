@@ -52,6 +52,32 @@ def next_ts() -> str:
     return f"{1_800_000_000 + next(_ids)}.000100"
 
 
+def _message_event(
+    kind: str,
+    text: str,
+    channel: str,
+    user: str,
+    ts: str | None,
+    thread_ts: str | None,
+    fields: dict[str, Any],
+) -> tuple[dict[str, Any], str]:
+    """A message-shaped event (``app_mention`` or ``message``) and its ts."""
+    ts = ts or next_ts()
+    event = {
+        "type": kind,
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+        "team": TEAM,
+        **fields,
+    }
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return event, ts
+
+
 class SlackDriver:
     """Posts signed Slack requests to ``url`` (the app's /slack/events)."""
 
@@ -131,18 +157,9 @@ class SlackDriver:
         thread_ts: str | None = None,
         **kwargs: Any,
     ) -> tuple[Response, str]:
-        ts = ts or next_ts()
-        event = {
-            "type": "app_mention",
-            "user": user,
-            "text": f"<@{BOT_USER}> {text}",
-            "ts": ts,
-            "channel": channel,
-            "event_ts": ts,
-            "team": TEAM,
-        }
-        if thread_ts:
-            event["thread_ts"] = thread_ts
+        event, ts = _message_event(
+            "app_mention", f"<@{BOT_USER}> {text}", channel, user, ts, thread_ts, {}
+        )
         return self.event(event, **kwargs), ts
 
     def message(
@@ -156,20 +173,9 @@ class SlackDriver:
         channel_type: str = "channel",
         **fields: Any,
     ) -> tuple[Response, str]:
-        ts = ts or next_ts()
-        event = {
-            "type": "message",
-            "user": user,
-            "text": text,
-            "ts": ts,
-            "channel": channel,
-            "event_ts": ts,
-            "channel_type": channel_type,
-            "team": TEAM,
-            **fields,
-        }
-        if thread_ts:
-            event["thread_ts"] = thread_ts
+        event, ts = _message_event(
+            "message", text, channel, user, ts, thread_ts, {"channel_type": channel_type, **fields}
+        )
         return self.event(event), ts
 
     # -- commands and interactivity -----------------------------------------------------------
