@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 INGEST_TARGET = 5_000.0  # chunks per second, on each database
@@ -35,19 +35,42 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
-def ingest_table(sizes: list[dict[str, Any]], backends: list[str]) -> str:
-    header = ["Chunks", *(f"briefbot · {BACKEND_NAMES[b]}" for b in backends), "bm25s", "rank_bm25"]
-    rows = []
-    for size in sizes:
-        cells = [_int(size["chunks"])]
-        for b in backends:
-            ours = size["ours"][b]
-            cells.append(f"{_int(ours['chunks_per_second'])} ({ours['ingest_seconds']:.1f} s)")
-        for peer in ("bm25s", "rank_bm25"):
-            p = size["peers"][peer]
-            cells.append(f"{_int(p['chunks_per_second'])} ({p['build_seconds']:.1f} s)")
-        rows.append(cells)
+PEERS = ("bm25s", "rank_bm25")
+
+
+def _per_system_table(
+    sizes: list[dict[str, Any]],
+    backends: list[str],
+    ours_cell: Callable[[dict[str, Any]], str],
+    peer_cell: Callable[[dict[str, Any]], str],
+    client_note: bool = False,
+) -> str:
+    """One row per size: briefbot on each backend, then each peer."""
+    header = ["Chunks"]
+    header += [
+        f"briefbot · {BACKEND_NAMES[b]}"
+        + (" (client)" if client_note and b == "postgresql" else "")
+        for b in backends
+    ]
+    header += list(PEERS)
+    rows = [
+        [
+            _int(size["chunks"]),
+            *(ours_cell(size["ours"][b]) for b in backends),
+            *(peer_cell(size["peers"][p]) for p in PEERS),
+        ]
+        for size in sizes
+    ]
     return _table(header, rows)
+
+
+def ingest_table(sizes: list[dict[str, Any]], backends: list[str]) -> str:
+    return _per_system_table(
+        sizes,
+        backends,
+        lambda ours: f"{_int(ours['chunks_per_second'])} ({ours['ingest_seconds']:.1f} s)",
+        lambda peer: f"{_int(peer['chunks_per_second'])} ({peer['build_seconds']:.1f} s)",
+    )
 
 
 def latency_table(sizes: list[dict[str, Any]], backends: list[str]) -> str:
@@ -70,23 +93,13 @@ def latency_table(sizes: list[dict[str, Any]], backends: list[str]) -> str:
 
 
 def memory_table(sizes: list[dict[str, Any]], backends: list[str]) -> str:
-    header = ["Chunks"]
-    header += [
-        f"briefbot · {BACKEND_NAMES[b]}" + (" (client)" if b == "postgresql" else "")
-        for b in backends
-    ]
-    header += ["bm25s", "rank_bm25"]
-    rows = []
-    for size in sizes:
-        cells = [_int(size["chunks"])]
-        for b in backends:
-            ours = size["ours"][b]
-            cells.append(f"{ours['ingest_peak_rss_mb']:.0f} / {ours['query_peak_rss_mb']:.0f}")
-        for peer in ("bm25s", "rank_bm25"):
-            p = size["peers"][peer]
-            cells.append(f"{p['build_peak_rss_mb']:.0f} / {p['query_peak_rss_mb']:.0f}")
-        rows.append(cells)
-    return _table(header, rows)
+    return _per_system_table(
+        sizes,
+        backends,
+        lambda ours: f"{ours['ingest_peak_rss_mb']:.0f} / {ours['query_peak_rss_mb']:.0f}",
+        lambda peer: f"{peer['build_peak_rss_mb']:.0f} / {peer['query_peak_rss_mb']:.0f}",
+        client_note=True,
+    )
 
 
 def quality_table(quality: list[dict[str, Any]]) -> str:
