@@ -40,8 +40,8 @@ def test_sentences_respect_abbreviations_and_quotes() -> None:
 
 
 def test_abbreviations_are_found_however_the_word_is_preceded() -> None:
-    """The word before a period is read back to the last non-letter: a space (the fast
-    path), a bracket, a hyphen or the start of a paragraph."""
+    """The word before a period is read back to the last non-letter: a space, a bracket,
+    a hyphen or the start of a paragraph."""
     text = (
         "The talks (Gen. Kelly led them) ended. A new-Gen. Approach failed. "
         "It came at 3 p.m. Nothing else did.\n\nJ. Smith spoke. "

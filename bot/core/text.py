@@ -118,48 +118,34 @@ def paragraph_spans(text: str) -> list[Span]:
     return spans
 
 
-def _word_before(text: str, period_at: int) -> str:
-    """The run of letters and periods that ends at ``period_at``."""
-    # Fast path: the run usually starts after a space within a few characters.
-    space = text.rfind(" ", max(0, period_at - 16), period_at)
-    if space != -1:
-        word = text[space + 1 : period_at]
-        if not word or word.replace(".", "").isalpha():
-            return word
+def _is_abbreviation(text: str, period_at: int) -> bool:
     start = period_at
     while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
         start -= 1
-    return text[start:period_at]
-
-
-def _is_abbreviation(text: str, period_at: int) -> bool:
-    word = _word_before(text, period_at).lower()
+    word = text[start:period_at].lower()
     if not word:
         return False
     if word in _ABBREVIATIONS:
         return True
     # Initials such as "J." or "U.S." (single letters separated by periods).
-    if "." not in word:
-        return len(word) == 1
     return all(len(part) <= 1 for part in word.split("."))
 
 
 def sentence_spans(text: str, paragraphs: list[Span] | None = None) -> list[Span]:
     """Sentences of ``text``; a sentence never crosses a paragraph break."""
     spans: list[Span] = []
-    finditer = _SENTENCE_END.finditer
     for para in paragraphs if paragraphs is not None else paragraph_spans(text):
-        start, number = para.start, para.paragraph
-        for match in finditer(text, para.start, para.end):
-            t0, t1 = match.span(1)
-            if t1 - t0 == 1 and text[t0] == "." and _is_abbreviation(text, t0):
+        start = para.start
+        # Matched in place (pos/endpos), so offsets are the article's, with no copies.
+        for match in _SENTENCE_END.finditer(text, para.start, para.end):
+            if match.group(1) == "." and _is_abbreviation(text, match.start(1)):
                 continue
             end = match.end(2)
             if end > start:
-                spans.append(Span(start, end, number))
+                spans.append(Span(start, end, para.paragraph))
             start = match.end(3)
         if start < para.end:
-            spans.append(Span(start, para.end, number))
+            spans.append(Span(start, para.end, para.paragraph))
     return spans
 
 
