@@ -14,7 +14,6 @@ text at the same origin replaces the old version and its chunks.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 import os
@@ -437,18 +436,9 @@ def _prepare(
         except StopIteration:
             break
         except BaseException as exc:  # the items themselves failed: hand that over too
-            label, load = "(the list of items)", functools.partial(_reraise, exc)
-        prepared = _Prepared(label)
-        try:
-            parsed = prepared.parsed = load()
-            digest = parsed.content_hash
-            prepared.unseen = parsed.origin not in origins and digest not in hashes
-            if digest not in hashes:
-                prepared.rows = store.chunk_rows(parsed.text)
-            origins.add(parsed.origin)
-            hashes.add(digest)
-        except BaseException as exc:  # handed over; the writer decides what it means
-            prepared.error = exc
+            prepared = _Prepared("(the list of items)", error=exc)
+        else:
+            prepared = _prepare_one(label, load, store, origins, hashes)
         batch.append(prepared)
         fatal = prepared.error is not None and not _is_item_error(prepared.error)
         if len(batch) >= BATCH or fatal:
@@ -459,8 +449,21 @@ def _prepare(
         put(None)
 
 
-def _reraise(exc: BaseException) -> ParsedArticle:
-    raise exc
+def _prepare_one(
+    label: str, load: Loader, store: ArticleStore, origins: set[str], hashes: set[str]
+) -> _Prepared:
+    prepared = _Prepared(label)
+    try:
+        parsed = prepared.parsed = load()
+        digest = parsed.content_hash
+        prepared.unseen = parsed.origin not in origins and digest not in hashes
+        if digest not in hashes:
+            prepared.rows = store.chunk_rows(parsed.text)
+        origins.add(parsed.origin)
+        hashes.add(digest)
+    except BaseException as exc:  # handed over; the writer decides what it means
+        prepared.error = exc
+    return prepared
 
 
 def _is_item_error(exc: BaseException) -> bool:
