@@ -12,10 +12,10 @@
    * every *anchor* (a capitalised name or a number in the question, e.g. "France",
      "2018") must be found, because a passage about something else that shares the other
      words is not an answer;
-   * the article may lack at most one term of a short question (up to three terms), two
-     of a longer one, a quarter of a very long one: an article that lacks "conclude",
-     "final" and
-     "report" does not answer "what did the mission conclude in its final report?";
+   * the article may lack no term of a question of one or two terms, one of a question
+     of three, two of a longer one, a quarter of a very long one: an article that lacks
+     "conclude", "final" and "report" does not answer "what did the mission conclude in
+     its final report?";
    * with embeddings on, a passage whose cosine similarity reaches
      ``min_dense_similarity`` admits its article too.
    Articles that fail are dropped. If none pass, the question is out of scope.
@@ -38,7 +38,15 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from bot.core.text import STOPWORDS, content_words, stem, stems, words
+from bot.core.text import (
+    STOPWORDS,
+    content_words,
+    is_abbreviation,
+    sentence_spans,
+    stem,
+    stems,
+    words,
+)
 from storage.articles import Passage, passages
 from storage.search import LexicalQuery, LexicalSearch
 
@@ -165,33 +173,44 @@ class Query:
         return sorted(words)
 
 
+_US = re.compile(r"(?<![\w.])(?:U\.S\.(?!\w)|US\b)")
+
+
 def _anchors(question: str) -> set[str]:
-    """Capitalised words not at the start of a sentence, acronyms, and numbers."""
+    """Capitalised words not at the start of a sentence, acronyms, and numbers.
+
+    Sentences are found as in articles, so the period of "Dr." does not make "Smith" the
+    start of one. A title or initial before its period ("Dr.", "J.") is not an anchor
+    itself: an article may say "Doctor".
+    """
     found: set[str] = set()
-    tokens = question.replace("?", " ? ").replace(".", " . ").replace("!", " ! ").split()
-    sentence_start = True
-    for token in tokens:
-        bare = token.strip("\"'“”‘’()[],:;")
-        if not bare:
-            continue
-        if bare in {"?", ".", "!"}:
-            sentence_start = True
-            continue
-        for w in words(bare):
-            if w in STOPWORDS:
+    for sentence in sentence_spans(question):
+        first = True
+        for token in sentence.of(question).split():
+            bare = token.strip("\"'“”‘’()[],:;?!.…")
+            if not bare:
                 continue
-            if (
-                any(ch.isdigit() for ch in w)
-                or (not sentence_start and bare[:1].isupper())
-                or (len(bare) > 1 and bare.isupper())
-            ):
-                found.add(w)
-        sentence_start = False
+            title = token.rstrip("\"'”’)]").endswith(".") and is_abbreviation(bare)
+            for w in words(bare):
+                if w in STOPWORDS or title:
+                    continue
+                if (
+                    any(ch.isdigit() for ch in w)
+                    or (not first and bare[:1].isupper())
+                    or (len(bare) > 1 and bare.isupper())
+                ):
+                    found.add(w)
+            first = False
     return found
 
 
 def analyse(question: str) -> Query:
-    """Turn a question into weighted-later terms with synonyms and anchors."""
+    """Turn a question into weighted-later terms with synonyms and anchors.
+
+    "US" and "U.S." are read as "USA" (whose synonyms are "United States", "America",
+    ...): as a word, "us" is a stop word, and the country would otherwise not count.
+    """
+    question = _US.sub("USA", question)
     anchors = _anchors(question)
     terms = []
     for word in content_words(question):
@@ -270,8 +289,15 @@ def within_budget(query: LexicalQuery, df: dict[str, int], n: int) -> LexicalQue
 
 
 def allowed_missing(term_count: int) -> int:
-    """How many of a question's terms an article may lack and still answer it."""
-    if term_count <= 3:
+    """How many of a question's terms an article may lack and still answer it.
+
+    None of a question of one or two terms: lacking one of two is lacking half the
+    question ("What does Valdoria think about migration?" is not answered by an article
+    that names Valdoria and never mentions migration, however rare "Valdoria" is).
+    """
+    if term_count <= 2:
+        return 0
+    if term_count == 3:
         return 1
     return max(2, term_count // 4)
 

@@ -118,17 +118,23 @@ def paragraph_spans(text: str) -> list[Span]:
     return spans
 
 
-def _is_abbreviation(text: str, period_at: int) -> bool:
-    start = period_at
-    while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
-        start -= 1
-    word = text[start:period_at].lower()
+def is_abbreviation(word: str) -> bool:
+    """True for a word that a period after it does not end the sentence of: a title or
+    month such as "Dr" or "Feb", or initials such as "J" or "U.S" (the final period aside)."""
+    word = word.lower()
     if not word:
         return False
     if word in _ABBREVIATIONS:
         return True
     # Initials such as "J." or "U.S." (single letters separated by periods).
     return all(len(part) <= 1 for part in word.split("."))
+
+
+def _is_abbreviation(text: str, period_at: int) -> bool:
+    start = period_at
+    while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
+        start -= 1
+    return is_abbreviation(text[start:period_at])
 
 
 def sentence_spans(text: str, paragraphs: list[Span] | None = None) -> list[Span]:
