@@ -8,6 +8,12 @@ Anything else is a bug and is logged with its traceback, never shown raw to a us
 from __future__ import annotations
 
 
+def apology(log_id: str) -> str:
+    """What a person sees when something failed that they cannot fix: a short apology and
+    the id that finds the failure in the conversation log or the application log."""
+    return f"Sorry, something went wrong while answering. The log id is {log_id}."
+
+
 class BriefbotError(Exception):
     """A failure with a one-line, user-facing explanation."""
 

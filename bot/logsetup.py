@@ -1,8 +1,9 @@
 """Logging that cannot leak secrets.
 
 Every log record, from our code or a library's (slack_sdk logs request headers at DEBUG),
-has tokens and keys masked when it is created: the configured secret values themselves,
-and anything shaped like a Slack token, an OpenAI key or a bearer credential.
+has tokens and keys masked when it is created, in its message and in its traceback: the
+configured secret values themselves, and anything shaped like a Slack token, an OpenAI key
+or a bearer credential.
 """
 
 from __future__ import annotations
@@ -44,10 +45,27 @@ def install_redaction(secrets: Iterable[str | None] = ()) -> None:
         cleaned = redact(message)
         if cleaned != message or record.args:
             record.msg, record.args = cleaned, None
+        _redact_traceback(record)
         return record
 
     logging.setLogRecordFactory(factory)
     _installed = True
+
+
+_tracebacks = logging.Formatter()
+
+
+def _redact_traceback(record: logging.LogRecord) -> None:
+    """Mask secrets in the record's traceback and stack too: an exception's message (a
+    url with a key in it, a header) reaches the log there, not in ``msg``. The traceback
+    is formatted once, here, and kept as text; every formatter prints ``exc_text``."""
+    if record.exc_info and record.exc_info[0] is not None:
+        record.exc_text = redact(_tracebacks.formatException(record.exc_info))
+        record.exc_info = None
+    elif record.exc_text:
+        record.exc_text = redact(record.exc_text)
+    if record.stack_info:
+        record.stack_info = redact(record.stack_info)
 
 
 def configure(verbose: bool = False, secrets: Iterable[str | None] = ()) -> None:

@@ -334,7 +334,9 @@ def test_feedback_is_stored(running: Running, action: str, value: int) -> None:
 
 
 def test_share_in_channel_posts_publicly_and_removes_the_private_copy(running: Running) -> None:
-    running.slack.command("/brief", "Who criticised the deal?", running.api.response_url("b"))
+    running.slack.command(
+        "/brief", "Who criticised the deal?", running.api.response_url("b"), user="U5"
+    )
     running.api.wait_for("response_url:b")
     exchange_id = str(running.briefing.export_log()[-1]["id"])
     running.slack.click("share_answer", exchange_id, running.api.response_url("share"), user="U5")
@@ -353,6 +355,39 @@ def test_share_quotes(running: Running) -> None:
     shared, _ = running.api.wait_for("response_url:qs", count=2)
     assert shared.params["response_type"] == "in_channel"
     assert "non-binding" in block_text(shared.params["blocks"])
+
+
+def test_only_the_asker_can_share_and_only_where_they_asked(running: Running) -> None:
+    running.slack.command("/brief", "Who criticised the deal?", running.api.response_url("b"))
+    running.api.wait_for("response_url:b")
+    private = str(running.briefing.export_log()[-1]["id"])
+    mentioned = _answered(running)  # a mention's exchange: already public, not shareable
+    attempts = [
+        (private, "U2", "C1"),  # somebody else replays the click
+        (private, "U1", "C9"),  # the asker, but into another channel
+        (mentioned, "U1", "C1"),
+    ]
+    for n, (exchange_id, user, channel) in enumerate(attempts):
+        url = running.api.response_url(f"no{n}")
+        running.slack.click("share_answer", exchange_id, url, user=user, channel=channel)
+        reply = running.api.wait_for(f"response_url:no{n}")[0]
+        assert reply.params["response_type"] == "ephemeral"
+        assert "Only the person who asked" in reply.params["text"]
+    running.settle()
+    shared = [c for c in running.api.calls() if c.params.get("response_type") == "in_channel"]
+    assert shared == []
+
+
+def test_an_answer_is_shared_once_however_often_the_button_is_clicked(running: Running) -> None:
+    running.slack.command("/brief", "Who criticised the deal?", running.api.response_url("b"))
+    running.api.wait_for("response_url:b")
+    exchange_id = str(running.briefing.export_log()[-1]["id"])
+    for n in range(3):
+        running.slack.click("share_answer", exchange_id, running.api.response_url(f"s{n}"))
+    running.settle()
+    shared = [c for c in running.api.calls() if c.params.get("response_type") == "in_channel"]
+    assert len(shared) == 1
+    assert shared[0].params["unfurl_links"] is False
 
 
 def test_buttons_on_a_purged_answer_say_so(running: Running) -> None:
@@ -422,6 +457,30 @@ def test_assistant_digest_prompt(running: Running) -> None:
     post = running.api.wait_for("chat.postMessage")[0]
     assert "This week's digest" in post.params["text"]
     assert SEED_TITLE in post.params["text"]  # ingested just now, so it is this week's
+    assert SEED_TITLE in block_text(post.json_param("blocks"))
+
+
+def test_a_question_that_mentions_the_digest_is_answered(running: Running) -> None:
+    _assistant_message(running, "What did the digest say about the memorandum's commitments?")
+    post = running.api.wait_for("chat.postMessage")[0]
+    assert post.params["text"] != "This week's digest" and "log id" not in post.params["text"]
+    assert running.briefing.export_log()[-1]["surface"] == "slack_assistant"
+
+
+@pytest.mark.parametrize("method", ["assistant.threads.setStatus", "assistant.threads.setTitle"])
+def test_assistant_answers_even_when_status_or_title_fail(running: Running, method: str) -> None:
+    running.api.error(method, error="invalid_auth", times=None)
+    _assistant_message(running, "What does the agreement commit to?")
+    post = running.api.wait_for("chat.postMessage")[0]
+    assert "non-binding" in block_text(post.json_param("blocks"))
+
+
+def test_the_thread_title_is_plain_text() -> None:
+    from bot.slack.listeners.assistant import thread_title
+
+    assert thread_title("Is A &amp; B &lt;ok&gt;?") == "Is A & B <ok>?"
+    long = thread_title("word " * 40)
+    assert len(long) == 80 and long.endswith("…")
 
 
 def test_app_home_shows_digest_sources_and_how_to_ask(running: Running) -> None:
@@ -492,6 +551,44 @@ def test_a_failure_still_answers_with_the_log_id(
     assert match, post.params["text"]
     row = running.briefing.exchange(match.group(1))
     assert row is not None and "index exploded" in row["error"]
+
+
+def test_a_database_failure_still_gets_an_apology(
+    running: Running, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(running.briefing, "claim", locked)
+    running.slack.mention("Who criticised the deal?")
+    post = running.api.wait_for("chat.postMessage")[0]
+    match = re.search(r"The log id is ([0-9a-f]{12})", post.params["text"])
+    assert match, post.params["text"]
+    assert match.group(1) in caplog.text  # the id finds the failure in the app log
+    # Slash commands claim nothing; their own writes fail instead.
+    monkeypatch.setattr(running.briefing, "ask", locked)
+    monkeypatch.setattr(running.briefing, "log_quotes", locked)
+    running.slack.command("/brief", "Who criticised the deal?", running.api.response_url("b"))
+    running.slack.command("/quote", "non-binding", running.api.response_url("q"))
+    for name in ("b", "q"):
+        reply = running.api.wait_for(f"response_url:{name}")[0]
+        assert "The log id is" in reply.params["text"], name
+
+
+def test_an_answer_is_delivered_when_it_cannot_be_logged(
+    running: Running, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(running.briefing, "_log", locked)
+    running.slack.mention("Who criticised the deal?")
+    post = running.api.wait_for("chat.postMessage")[0]
+    assert "activists" in block_text(post.json_param("blocks")).lower()
+    assert "feedback_up" not in action_ids(post.json_param("blocks"))  # no row to point at
+    assert "could not store exchange" in caplog.text and "Who criticised the deal?" in caplog.text
 
 
 def test_secrets_never_reach_the_logs(running: Running, caplog: pytest.LogCaptureFixture) -> None:
@@ -587,6 +684,30 @@ def test_llm_answers_stream_into_the_thread(streaming: Running) -> None:
     assert streaming.briefing.export_log()[-1]["mode"] == "llm"
 
 
+def test_streamed_pieces_of_words_are_escaped_as_whole_words(
+    streaming: Running, llm_server: OpenAIStandIn
+) -> None:
+    hostile = (
+        "See [the memo](https://evil.example/x) now @channel www.evil.example <@U999> "
+        "and <!here> too [1]. "
+    )
+    llm_server.reply(hostile * 3)
+    llm_server.stream_pieces(3)  # "@ch", "ann", "el": no piece is dangerous alone
+    streaming.slack.mention("What does the memorandum commit the countries to?")
+    streaming.api.wait_for("chat.stopStream")
+    streamed = "".join(
+        chunk["text"]
+        for method in ("chat.startStream", "chat.appendStream", "chat.stopStream")
+        for call in streaming.api.calls(method)
+        if "chunks" in call.params
+        for chunk in call.json_param("chunks")
+        if chunk.get("type") == "markdown_text"
+    )
+    assert "See [the memo]" in streamed  # the text did stream
+    for unsafe in ("](", "https://", "@channel", "www.", "<@", "<!"):
+        assert unsafe not in streamed, unsafe
+
+
 def test_without_streaming_the_answer_is_posted_then_updated(streaming: Running) -> None:
     streaming.api.error("chat.startStream", error="not_allowed", times=None)
     streaming.slack.mention("What does the memorandum commit the countries to?")
@@ -617,3 +738,20 @@ def test_retried_events_without_a_message_run_once(running: Running) -> None:
     running.settle()
     assert len(running.api.calls("assistant.threads.setSuggestedPrompts")) == 1
     assert len(running.api.calls("views.publish")) == 1
+
+
+def test_secrets_in_a_traceback_are_masked(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from bot.logsetup import install_redaction
+
+    install_redaction([BOT_TOKEN, "sk-live-abcdefghijkl"])
+    log = logging.getLogger("briefbot.test")
+    try:
+        raise RuntimeError(f"GET https://x/?token={BOT_TOKEN} key=sk-live-abcdefghijkl")
+    except RuntimeError:
+        log.exception("request failed")
+    assert "RuntimeError" in caplog.text and "request failed" in caplog.text
+    assert BOT_TOKEN not in caplog.text and "sk-live-abcdefghijkl" not in caplog.text
+    formatted = logging.Formatter().format(caplog.records[-1])
+    assert "RuntimeError" in formatted and BOT_TOKEN not in formatted

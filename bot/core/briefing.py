@@ -24,7 +24,7 @@ from bot.core.quotes import find_quotes
 from bot.core.retrieve import Retrieval, Retriever
 from bot.core.summariser import Summariser
 from bot.core.tokens import TokenCounter, counter_for
-from bot.errors import BriefbotError, DatabaseError, InputError
+from bot.errors import BriefbotError, DatabaseError, InputError, apology
 from bot.resources import bundled_dir
 from storage import claims, exchanges
 from storage.articles import count_articles, list_articles
@@ -42,9 +42,7 @@ class AnswerFailed(BriefbotError):
     """Answering failed unexpectedly; the exchange was logged under ``exchange_id``."""
 
     def __init__(self, exchange_id: str) -> None:
-        super().__init__(
-            f"Sorry, something went wrong while answering. The log id is {exchange_id}."
-        )
+        super().__init__(apology(exchange_id))
         self.exchange_id = exchange_id
 
 
@@ -191,6 +189,7 @@ class Briefing:
         context = context or ExchangeContext()
         started = time.perf_counter()
         standalone = text
+        exchange_id = exchanges.new_exchange_id()
         deadline = self.summariser.deadline() if self.summariser is not None else 0.0
         try:
             standalone = self._condense(text, history, deadline)
@@ -199,21 +198,47 @@ class Briefing:
         except BriefbotError:
             raise
         except Exception as exc:
-            log.exception("answering failed")
-            exchange_id = self._log(
-                context,
-                Answer(question=text, answer="", answered=False, mode="extractive"),
-                standalone,
-                started,
-                error=f"{type(exc).__name__}: {exc}",
-            )
+            log.exception("answering failed (log id %s)", exchange_id)
+            failed = Answer(question=text, answer="", answered=False, mode="extractive")
+            error = f"{type(exc).__name__}: {exc}"
+            self._log_safely(exchange_id, context, failed, standalone, started, error)
             raise AnswerFailed(exchange_id) from exc
-        exchange_id = self._log(context, answer, standalone, started)
+        logged = self._log_safely(exchange_id, context, answer, standalone, started)
         return replace(
             answer,
-            exchange_id=exchange_id,
+            exchange_id=exchange_id if logged else None,
             latency_ms=int((time.perf_counter() - started) * 1000),
         )
+
+    def _log_safely(
+        self,
+        exchange_id: str,
+        context: ExchangeContext,
+        answer: Answer,
+        standalone: str,
+        started: float,
+        error: str | None = None,
+    ) -> bool:
+        """Store the exchange; if the database refuses, say so in the application log.
+
+        A failed write (a locked SQLite file, a lost PostgreSQL connection) must not cost
+        the user the answer: the answer is still returned, and the application log gets
+        the exchange's id and question at ERROR level, so the exchange is not lost. The
+        answer then carries no ``exchange_id``, so no feedback or share button points at a
+        row that does not exist.
+        """
+        try:
+            self._log(exchange_id, context, answer, standalone, started, error)
+        except Exception:
+            log.exception(
+                "could not store exchange %s (question: %r, answered: %s, error: %s)",
+                exchange_id,
+                answer.question,
+                answer.answered,
+                error,
+            )
+            return False
+        return True
 
     def answer_unlogged(self, question: str) -> tuple[Answer, Retrieval]:
         """Answer without touching the conversation log (``briefbot eval`` uses this)."""
@@ -274,6 +299,7 @@ class Briefing:
 
     def _log(
         self,
+        exchange_id: str,
         context: ExchangeContext,
         answer: Answer,
         standalone: str,
@@ -284,6 +310,7 @@ class Briefing:
         with self.db.session() as session:
             return exchanges.record_exchange(
                 session=session,
+                id=exchange_id,
                 **context.fields(),
                 question=answer.question,
                 standalone_question=standalone if standalone != answer.question else None,

@@ -48,6 +48,14 @@ def escape(text: str) -> str:
     return _WWW.sub(f"www{ZWSP}.", text)
 
 
+def escape_markdown(text: str) -> str:
+    """:func:`escape`, for text that Slack reads as standard Markdown (a streamed answer's
+    ``markdown_text``): also breaks the ``](`` of an inline ``[label](url)`` link. Like
+    :func:`escape`, it never looks across whitespace, so escaping a text piece by piece,
+    cut at whitespace, gives the same as escaping it whole."""
+    return escape(text).replace("](", f"]{ZWSP}(")
+
+
 def safe_url(url: str | None) -> str | None:
     """``url`` if it is an http(s) url that can sit inside ``<...|...>``, else None."""
     if not url:
@@ -81,7 +89,12 @@ def text_fragment_url(url: str | None, quote_text: str) -> str | None:
 
 
 def split_text(text: str, limit: int = SECTION_LIMIT) -> list[str]:
-    """Pieces of at most ``limit`` characters, cut between sentences or words when possible."""
+    """Pieces of at most ``limit`` characters, cut between sentences or words when possible.
+
+    A cut never falls inside an entity (``&amp;``) or a link briefbot made (``<url|label>``)
+    unless that entity or link alone is longer than the piece, and every piece is
+    non-empty, so the loop always moves forward whatever the text.
+    """
     pieces: list[str] = []
     rest = text.strip()
     while len(rest) > limit:
@@ -90,15 +103,28 @@ def split_text(text: str, limit: int = SECTION_LIMIT) -> list[str]:
             cut = rest.rfind(" ", 0, limit)
         if cut <= 0:
             cut = limit - 1
-        # Never split an entity such as &amp; in two.
-        amp = rest.rfind("&", max(0, cut - 5), cut + 1)
-        if amp != -1 and ";" not in rest[amp : cut + 1]:
-            cut = amp - 1
+        cut = _outside_markup(rest, cut)
         pieces.append(rest[: cut + 1].rstrip())
         rest = rest[cut + 1 :].lstrip()
     if rest:
         pieces.append(rest)
     return pieces
+
+
+_ENTITY = re.compile(r"&(?:amp|lt|gt);")
+
+
+def _outside_markup(text: str, cut: int) -> int:
+    """``cut`` (the last index of a piece), moved back before an entity or a ``<...>``
+    link it would split; unchanged when moving back would leave the piece empty."""
+    moved = cut
+    amp = text.rfind("&", max(0, moved - 4), moved + 1)
+    if amp != -1 and (entity := _ENTITY.match(text, amp)) and entity.end() > moved + 1:
+        moved = amp - 1
+    opened = text.rfind("<", 0, moved + 1)
+    if opened != -1 and text.find(">", opened) > moved:
+        moved = opened - 1
+    return moved if moved >= 0 else cut
 
 
 def truncate(text: str, limit: int = TEXT_LIMIT) -> str:
@@ -204,7 +230,7 @@ def quotes_message(
 ) -> tuple[str, list[Block]]:
     if not quotes:
         text = f"No quotes on “{escape(topic)}” in the sources. Try other words."
-        return text, section(text)
+        return truncate(text), section(text)
     heading = f"*Quotes on “{escape(topic)}”*"
     if shared_by:
         heading = f"<@{shared_by}> shared {heading}"
@@ -262,9 +288,14 @@ def digest_blocks(digest: Digest) -> list[Block]:
     return section("\n".join(lines))
 
 
-def digest_text(digest: Digest) -> str:
-    """The digest as one mrkdwn message (for the assistant pane)."""
-    return "\n".join(b["text"]["text"] for b in digest_blocks(digest))
+def digest_message(digest: Digest) -> tuple[str, list[Block]]:
+    """The digest as a message: its blocks, and a short fallback text for notifications."""
+    if digest.empty:
+        text = "This week's digest: no new articles this week."
+    else:
+        titles = "; ".join(escape(item.title) for item in digest.items)
+        text = truncate(f"This week's digest ({len(digest.items)}): {titles}")
+    return text, fit(digest_blocks(digest), MESSAGE_BLOCKS)
 
 
 def home_view(digest: Digest, sources: Sequence[dict[str, Any]]) -> dict[str, Any]:

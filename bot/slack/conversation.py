@@ -14,8 +14,9 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Executor, Future
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.error import URLError
@@ -24,10 +25,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.config import Settings
-from bot.core.briefing import AnswerFailed, Briefing
+from bot.core.briefing import Briefing
 from bot.core.models import Answer, ExchangeContext, Turn
-from bot.errors import BriefbotError
-from bot.slack.blocks import answer_message, escape, section
+from bot.errors import BriefbotError, apology
+from bot.slack.blocks import answer_message, escape, escape_markdown, section
+from storage.exchanges import new_exchange_id
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,35 @@ EMPTY_QUESTION = (
     "Ask me a question about the sources, for example: "
     "_What does the memorandum commit the countries to?_"
 )
+
+
+Apologise = Callable[[str], Any]
+
+
+@contextmanager
+def apologising(apologise: Apologise | None, what: str) -> Iterator[None]:
+    """Turn any failure inside the block into a log entry with a fresh log id and, when
+    ``apologise`` is given, an apology carrying that id. Never raises: a failure to
+    apologise is logged too."""
+    try:
+        yield
+    except Exception:
+        log_id = new_exchange_id()
+        log.exception("%s failed (log id %s)", what, log_id)
+        if apologise is not None:
+            try:
+                apologise(apology(log_id))
+            except Exception:
+                log.exception("could not tell the user about failure %s", log_id)
+
+
+def in_thread(client: WebClient, channel: str, thread_ts: str | None) -> Apologise:
+    """Post a plain message in a conversation (or a thread of it); for apologies."""
+
+    def post(text: str) -> None:
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text)
+
+    return post
 
 
 class AcksFirst:
@@ -78,16 +109,21 @@ class Services:
     work: Executor
     acks: AcksFirst = field(default_factory=AcksFirst)
 
-    def submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Future[Any]:
-        """Run ``fn`` after the ack, on the work pool; failures are logged, never lost."""
+    def submit(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        apologise: Apologise | None = None,
+        **kwargs: Any,
+    ) -> Future[Any]:
+        """Run ``fn`` after the ack, on the work pool. A failure is logged with a log id,
+        and ``apologise`` (when given) tells the user, so nobody is left waiting."""
 
         def run() -> Any:
             self.acks.wait()
-            try:
+            with apologising(apologise, getattr(fn, "__name__", str(fn))):
                 return fn(*args, **kwargs)
-            except Exception:
-                log.exception("background job %s failed", getattr(fn, "__name__", fn))
-                raise
+            return None
 
         return self.work.submit(run)
 
@@ -102,14 +138,20 @@ class Services:
         return False
 
     def submit_event(
-        self, context: Mapping[str, Any], fn: Callable[..., Any], *args: Any, **kwargs: Any
+        self,
+        context: Mapping[str, Any],
+        fn: Callable[..., Any],
+        *args: Any,
+        apologise: Apologise | None = None,
+        **kwargs: Any,
     ) -> Future[Any]:
         """Like :meth:`submit`, for an event: the job runs only for its first delivery."""
 
         def once() -> Any:
             return fn(*args, **kwargs) if self.first_delivery(context) else None
 
-        return self.submit(once)
+        once.__name__ = getattr(fn, "__name__", "event job")
+        return self.submit(once, apologise=apologise)
 
 
 def clean_question(text: str) -> str:
@@ -182,6 +224,7 @@ class ThreadReply:
         self.ts: str | None = None
         self._text = ""
         self._stream: Any = None
+        self._streamed = 0  # characters of escaped text already appended to the stream
         self._mode = "stream" if thread_ts else "update"
         self._last_update = 0.0
         self._lock = threading.Lock()
@@ -191,7 +234,7 @@ class ThreadReply:
             self._text += piece
             try:
                 if self._mode == "stream":
-                    self._append_stream(piece)
+                    self._append_stream()
                 else:
                     self._post_or_update(final=False)
             except SLACK_ERRORS as exc:
@@ -199,7 +242,21 @@ class ThreadReply:
                 self._mode = "update"
                 self._post_or_update(final=False, quiet=True)
 
-    def _append_stream(self, piece: str) -> None:
+    def _append_stream(self) -> None:
+        """Append what is new of the escaped text, up to its last whitespace.
+
+        Models stream pieces of words ("@", "channel"; "https", "://"), and escaping works
+        on whole words, so a piece is never escaped alone: the text so far is escaped up to
+        its last whitespace (escaping never looks across whitespace, so that prefix stays
+        a prefix of the escaped whole) and only the part not yet sent is appended. The
+        held-back word arrives with the next piece, or in the final message.
+        """
+        boundary = max(self._text.rfind(ch) for ch in " \n\t")
+        if boundary < 0:
+            return
+        escaped = escape_markdown(self._text[: boundary + 1])
+        if len(escaped) <= self._streamed:
+            return
         if self._stream is None:
             self._stream = self.client.chat_stream(
                 channel=self.channel,
@@ -208,7 +265,8 @@ class ThreadReply:
                 recipient_user_id=self.user_id,
                 buffer_size=self.STREAM_BUFFER,
             )
-        self._stream.append(markdown_text=escape(piece))
+        self._stream.append(markdown_text=escaped[self._streamed :])
+        self._streamed = len(escaped)
         self.ts = self._stream.ts or self.ts
 
     def _post_or_update(self, *, final: bool, quiet: bool = False) -> None:
@@ -275,13 +333,56 @@ def answer_message_job(
     with_history: bool,
     on_start: Callable[[], None] | None = None,
 ) -> Answer | None:
-    """Claim, answer and deliver one message. Returns the answer (None if not answered)."""
+    """Claim, answer and deliver one message. Returns the answer (None if not answered).
+
+    Never raises: an unexpected failure replaces whatever was shown (a streamed draft
+    included) with an apology that carries a log id.
+    """
+    reply = ThreadReply(client, channel, thread_ts, team_id=team, user_id=user)
+
+    def finish_with(text: str) -> None:
+        reply.finish(text, section(text))
+
+    with apologising(finish_with, f"answering message {message_ts} in {channel}"):
+        return _answer_message(
+            services,
+            client,
+            reply,
+            question=question,
+            channel=channel,
+            message_ts=message_ts,
+            thread_ts=thread_ts,
+            user=user,
+            team=team,
+            surface=surface,
+            bot_user_id=bot_user_id,
+            with_history=with_history,
+            on_start=on_start,
+        )
+    return None
+
+
+def _answer_message(
+    services: Services,
+    client: WebClient,
+    reply: ThreadReply,
+    *,
+    question: str,
+    channel: str,
+    message_ts: str,
+    thread_ts: str | None,
+    user: str | None,
+    team: str | None,
+    surface: str,
+    bot_user_id: str | None,
+    with_history: bool,
+    on_start: Callable[[], None] | None,
+) -> Answer | None:
     if not services.briefing.claim(f"msg:{channel}:{message_ts}"):
         log.info("message %s in %s already claimed; not answering twice", message_ts, channel)
         return None
     if on_start is not None:
         on_start()
-    reply = ThreadReply(client, channel, thread_ts, team_id=team, user_id=user)
     text = clean_question(question)
     if not text:
         reply.finish(EMPTY_QUESTION, section(EMPTY_QUESTION))
@@ -301,10 +402,7 @@ def answer_message_job(
         answer = services.briefing.ask(
             text, history=history, context=context, on_text=reply.on_text
         )
-    except AnswerFailed as exc:
-        reply.finish(exc.message, section(escape(exc.message)))
-        return None
-    except BriefbotError as exc:
+    except BriefbotError as exc:  # AnswerFailed included: its message has the log id
         reply.finish(exc.message, section(escape(exc.message)))
         return None
     try:

@@ -309,6 +309,7 @@ class OpenAIStandIn(StandInServer):
         self._reply_text = DEFAULT_REPLY
         self._reply_fn: ReplyFn | None = None
         self._stream_delay = 0.0
+        self._stream_piece: int | None = None
         self._embedded: list[str] = []
         self._counter = 0
 
@@ -342,6 +343,12 @@ class OpenAIStandIn(StandInServer):
         """Pause between SSE chunks (to make streaming observable); 0 disables."""
         with self._lock:
             self._stream_delay = seconds
+
+    def stream_pieces(self, size: int | None) -> None:
+        """Stream the reply in pieces of ``size`` characters, cutting words as a real
+        model's tokens do ("@", "chan", "nel"); None streams whole words."""
+        with self._lock:
+            self._stream_piece = size
 
     # -- recorded requests -----------------------------------------------------------------
 
@@ -399,7 +406,7 @@ class OpenAIStandIn(StandInServer):
 
     def reset(self) -> None:
         """Back to defaults: abort in-flight hangs/streams; no requests, faults, queued or
-        programmed replies, stream delay."""
+        programmed replies, stream delay or piece size."""
         self.cancel_pauses()
         self.clear()
         self._faults.clear()
@@ -408,6 +415,7 @@ class OpenAIStandIn(StandInServer):
             self._reply_text = DEFAULT_REPLY
             self._reply_fn = None
             self._stream_delay = 0.0
+            self._stream_piece = None
         self.models = list(DEFAULT_MODELS)
 
     # -- misbehaviour ----------------------------------------------------------------------
@@ -675,7 +683,12 @@ class OpenAIStandIn(StandInServer):
             choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
             return {**base, "choices": [choice]}
 
-        pieces = re.findall(r"\S+\s*|\s+", text)
+        with self._lock:
+            size = self._stream_piece
+        if size:
+            pieces = [text[i : i + size] for i in range(0, len(text), size)]
+        else:
+            pieces = re.findall(r"\S+\s*|\s+", text)
         events: list[dict[str, Any]] = [
             chunk({"role": "assistant", "content": "", "refusal": None})
         ]

@@ -17,40 +17,71 @@ from bot.slack.blocks import (
     quotes_blocks,
     quotes_message,
 )
-from bot.slack.conversation import Services
+from bot.slack.conversation import Apologise, Services, apologising
 
 GONE = "That answer is no longer in the log (it may have been purged)."
+
+
+NOT_YOURS = "Only the person who asked can share this, in the conversation where they asked."
+SHAREABLE_SURFACES = frozenset({"slash_brief", "slash_quote"})
 
 
 def _user(body: dict[str, Any]) -> str | None:
     return (body.get("user") or {}).get("id")
 
 
+def _channel(body: dict[str, Any]) -> str | None:
+    return (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+
+
+def _may_share(exchange: dict[str, Any], body: dict[str, Any]) -> bool:
+    """The clicking user asked this privately (a slash command) in this conversation."""
+    return (
+        exchange.get("surface") in SHAREABLE_SURFACES
+        and exchange.get("user") is not None
+        and exchange.get("user") == _user(body)
+        and exchange.get("channel") == _channel(body)
+    )
+
+
+def private_reply(respond: Respond) -> Apologise:
+    """Tell only the person who clicked."""
+
+    def say(text: str) -> None:
+        respond(response_type="ephemeral", replace_original=False, text=text)
+
+    return say
+
+
 def register(app: App, services: Services) -> None:
     @app.action(SHOW_QUOTES)
     def show_quotes(ack: Ack, action: dict[str, Any], respond: Respond) -> None:
         ack()
-        exchange = services.briefing.exchange(str(action.get("value")))
-        if exchange is None:
-            respond(response_type="ephemeral", replace_original=False, text=GONE)
-            return
-        respond(
-            response_type="ephemeral",
-            replace_original=False,
-            text="The cited passages, verbatim",
-            blocks=quotes_blocks(exchange["citations"], "*The cited passages, verbatim*"),
-        )
+        with apologising(private_reply(respond), "showing quotes"):
+            exchange = services.briefing.exchange(str(action.get("value")))
+            if exchange is None:
+                respond(response_type="ephemeral", replace_original=False, text=GONE)
+                return
+            respond(
+                response_type="ephemeral",
+                replace_original=False,
+                text="The cited passages, verbatim",
+                blocks=quotes_blocks(exchange["citations"], "*The cited passages, verbatim*"),
+            )
 
     def feedback(value: int) -> Any:
         def handler(
             ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond
         ) -> None:
             ack()
-            stored = services.briefing.feedback(str(action.get("value")), value, _user(body))
-            thanks = "Thanks, noted 👍" if value > 0 else "Thanks, noted 👎. We read every one."
-            respond(
-                response_type="ephemeral", replace_original=False, text=thanks if stored else GONE
-            )
+            with apologising(private_reply(respond), "storing feedback"):
+                stored = services.briefing.feedback(str(action.get("value")), value, _user(body))
+                thanks = "Thanks, noted 👍" if value > 0 else "Thanks, noted 👎. We read every one."
+                respond(
+                    response_type="ephemeral",
+                    replace_original=False,
+                    text=thanks if stored else GONE,
+                )
 
         return handler
 
@@ -58,19 +89,40 @@ def register(app: App, services: Services) -> None:
     app.action(FEEDBACK_DOWN)(feedback(-1))
 
     def share(render: Callable[[dict[str, Any], str | None], tuple[str, list[Any]]]) -> Any:
-        """Post a private answer (or quotes) publicly, then remove the private copy."""
+        """Post a private answer (or quotes) publicly, then remove the private copy.
+
+        Only what the clicking person asked privately, in this conversation, can be shared:
+        the button's value is an exchange id, and a replayed or forged click must not post
+        somebody else's answer, or a DM's, into a channel. Each exchange is shared once,
+        however many times the button is clicked (claimed like an event).
+        """
 
         def handler(
             ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond
         ) -> None:
             ack()
-            exchange = services.briefing.exchange(str(action.get("value")))
-            if exchange is None:
-                respond(response_type="ephemeral", replace_original=False, text=GONE)
-                return
-            text, blocks = render(exchange, _user(body))
-            respond(response_type="in_channel", replace_original=False, text=text, blocks=blocks)
-            respond(delete_original=True)
+            with apologising(private_reply(respond), "sharing"):
+                exchange_id = str(action.get("value"))
+                exchange = services.briefing.exchange(exchange_id)
+                if exchange is None:
+                    respond(response_type="ephemeral", replace_original=False, text=GONE)
+                    return
+                if not _may_share(exchange, body):
+                    respond(response_type="ephemeral", replace_original=False, text=NOT_YOURS)
+                    return
+                if not services.briefing.claim(f"share:{exchange_id}"):
+                    respond(delete_original=True)
+                    return
+                text, blocks = render(exchange, _user(body))
+                respond(
+                    response_type="in_channel",
+                    replace_original=False,
+                    text=text,
+                    blocks=blocks,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
+                respond(delete_original=True)
 
         return handler
 

@@ -3,14 +3,21 @@ briefbot works, a thread title, and answers that follow the thread."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from slack_bolt import App, Assistant, Say, SetStatus, SetSuggestedPrompts, SetTitle
 from slack_bolt.context import BoltContext
 from slack_sdk import WebClient
 
-from bot.slack.blocks import digest_text, escape
-from bot.slack.conversation import Services, answer_message_job, thread_history
+from bot.slack.blocks import digest_message
+from bot.slack.conversation import (
+    Services,
+    answer_message_job,
+    apologising,
+    in_thread,
+    thread_history,
+)
 
 SUGGESTED_PROMPTS = [
     "What does the agreement commit to?",
@@ -24,11 +31,26 @@ GREETING = (
 STATUS = "is reading the sources…"
 
 
+_DIGEST_REQUEST = re.compile(
+    r"(?:(?:show|give|send) me |what'?s in |post )?"
+    r"(?:the |this week'?s |the weekly |weekly |latest |the latest )?digest(?: please)?"
+)
+
+
 def is_digest_request(text: str) -> bool:
-    return "digest" in text.lower().split() or text.strip().lower().rstrip(".!?") in (
-        "this week's digest",
-        "this weeks digest",
-    )
+    """True when the whole message asks for the digest ("This week's digest", "digest",
+    "show me the weekly digest"). A question that merely uses the word ("What did the
+    digest say about asylum?") is a question, and is answered as one."""
+    normal = " ".join(text.lower().replace("’", "'").split()).strip(" .!?")
+    return _DIGEST_REQUEST.fullmatch(normal) is not None
+
+
+def thread_title(text: str) -> str:
+    """The first 80 characters of the first question, as plain text: Slack sends message
+    text with ``&``, ``<`` and ``>`` escaped, and a title is not mrkdwn."""
+    plain = " ".join(text.split()).replace("&lt;", "<").replace("&gt;", ">")
+    plain = plain.replace("&amp;", "&")
+    return plain if len(plain) <= 80 else plain[:79] + "…"
 
 
 def build_assistant(services: Services) -> Assistant:
@@ -49,8 +71,17 @@ def build_assistant(services: Services) -> Assistant:
         set_status: SetStatus,
         set_title: SetTitle,
     ) -> None:
+        channel = str(payload["channel"])
+        thread_ts = str(payload.get("thread_ts") or payload["ts"])
         services.submit_event(
-            context, respond_in_thread, payload, context, client, set_status, set_title
+            context,
+            respond_in_thread,
+            payload,
+            context,
+            client,
+            set_status,
+            set_title,
+            apologise=in_thread(client, channel, thread_ts),
         )
 
     def respond_in_thread(
@@ -64,17 +95,23 @@ def build_assistant(services: Services) -> Assistant:
         channel = str(payload["channel"])
         thread_ts = str(payload.get("thread_ts") or payload["ts"])
         message_ts = str(payload["ts"])
-        set_status(STATUS)
+        # The status and the title are courtesies: if Slack refuses them, answer anyway.
+        with apologising(None, "setting the assistant status"):
+            set_status(STATUS)
         first = not thread_history(client, channel, thread_ts, message_ts, context.bot_user_id)
         if first and text.strip():
-            set_title(escape(" ".join(text.split()))[:80])
+            with apologising(None, "setting the assistant thread title"):
+                set_title(thread_title(text))
         if is_digest_request(text):
             if services.briefing.claim(f"msg:{channel}:{message_ts}"):
+                digest_text, blocks = digest_message(services.briefing.digest())
                 client.chat_postMessage(
                     channel=channel,
                     thread_ts=thread_ts,
-                    text=digest_text(services.briefing.digest()),
+                    text=digest_text,
+                    blocks=blocks,
                     unfurl_links=False,
+                    unfurl_media=False,
                 )
             return
         answer_message_job(

@@ -11,11 +11,10 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_bolt.context import BoltContext
 
-from bot.core.briefing import AnswerFailed
 from bot.core.models import ExchangeContext
 from bot.errors import BriefbotError
 from bot.slack.blocks import answer_message, escape, help_message, quotes_message, sources_blocks
-from bot.slack.conversation import Services, answer_view
+from bot.slack.conversation import Apologise, Services, answer_view
 
 QUOTE_LIMIT = 3
 
@@ -27,6 +26,16 @@ def _context(command: dict[str, Any], context: BoltContext, surface: str) -> Exc
         channel=command.get("channel_id"),
         user=command.get("user_id"),
     )
+
+
+def privately(respond: Respond) -> Apologise:
+    """Replace the command's "working on it" message with ``text``, visible only to the
+    person who typed the command."""
+
+    def say(text: str) -> None:
+        respond(response_type="ephemeral", replace_original=True, text=text)
+
+    return say
 
 
 def register(app: App, services: Services) -> None:
@@ -45,7 +54,8 @@ def register(app: App, services: Services) -> None:
                     replace_original=True,
                     text="The sources",
                     blocks=sources_blocks([s.as_dict() for s in services.briefing.sources()]),
-                )
+                ),
+                apologise=privately(respond),
             )
             return
         ack(response_type="ephemeral", text=f"Looking into: {escape(text)}")
@@ -55,13 +65,13 @@ def register(app: App, services: Services) -> None:
                 result = services.briefing.ask(
                     text, context=_context(command, context, "slash_brief")
                 )
-            except (AnswerFailed, BriefbotError) as exc:
+            except BriefbotError as exc:  # AnswerFailed included: its message has the log id
                 respond(response_type="ephemeral", replace_original=True, text=escape(exc.message))
                 return
             fallback, blocks = answer_message(answer_view(result), share=True)
             respond(response_type="ephemeral", replace_original=True, text=fallback, blocks=blocks)
 
-        services.submit(answer)
+        services.submit(answer, apologise=privately(respond))
 
     @app.command("/quote")
     def quote(ack: Ack, command: dict[str, Any], context: BoltContext, respond: Respond) -> None:
@@ -86,4 +96,4 @@ def register(app: App, services: Services) -> None:
             fallback, blocks = quotes_message(topic, data, exchange_id)
             respond(response_type="ephemeral", replace_original=True, text=fallback, blocks=blocks)
 
-        services.submit(find)
+        services.submit(find, apologise=privately(respond))

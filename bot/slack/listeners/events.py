@@ -8,8 +8,8 @@ from slack_bolt import App
 from slack_bolt.context import BoltContext
 from slack_sdk import WebClient
 
-from bot.slack.blocks import home_view
-from bot.slack.conversation import Services, answer_message_job
+from bot.slack.blocks import home_view, section
+from bot.slack.conversation import Services, answer_message_job, in_thread
 
 # Message subtypes that are not somebody asking something (edits, joins, bot posts...).
 _IGNORED_SUBTYPES = frozenset({"bot_message", "message_changed", "message_deleted", "channel_join"})
@@ -28,15 +28,18 @@ def register(app: App, services: Services) -> None:
         """Answer in the mention's thread; in an existing thread, with its history."""
         if _from_a_bot(event) or event.get("subtype") in _IGNORED_SUBTYPES:
             return
+        channel = str(event["channel"])
+        thread_ts = str(event.get("thread_ts") or event["ts"])
         services.submit_event(
             context,
             answer_message_job,
             services,
             client,
+            apologise=in_thread(client, channel, thread_ts),
             question=str(event.get("text") or ""),
-            channel=str(event["channel"]),
+            channel=channel,
             message_ts=str(event["ts"]),
-            thread_ts=str(event.get("thread_ts") or event["ts"]),
+            thread_ts=thread_ts,
             user=event.get("user"),
             team=context.team_id,
             surface="slack_mention",
@@ -63,6 +66,7 @@ def register(app: App, services: Services) -> None:
                 answer_message_job,
                 services,
                 client,
+                apologise=in_thread(client, channel, None),
                 question=text,
                 channel=channel,
                 message_ts=ts,
@@ -94,6 +98,8 @@ def register(app: App, services: Services) -> None:
                     with_history=True,
                 )
 
+        # No apology if this fails: until the thread is known to be ours, briefbot must
+        # not speak in it.
         services.submit_event(context, follow_up)
 
     @app.event("app_home_opened")
@@ -106,4 +112,7 @@ def register(app: App, services: Services) -> None:
             sources = [s.as_dict() for s in services.briefing.sources()]
             client.views_publish(user_id=user, view=home_view(services.briefing.digest(), sources))
 
-        services.submit_event(context, publish)
+        def apologise(text: str) -> None:
+            client.views_publish(user_id=user, view={"type": "home", "blocks": section(text)})
+
+        services.submit_event(context, publish, apologise=apologise)
