@@ -708,6 +708,16 @@ def test_streamed_pieces_of_words_are_escaped_as_whole_words(
         assert unsafe not in streamed, unsafe
 
 
+def test_a_draft_that_cannot_be_updated_is_replaced(streaming: Running) -> None:
+    streaming.api.error("chat.update", error="msg_too_long", times=None)
+    streaming.slack.mention("What does the memorandum commit the countries to?")
+    stopped = streaming.api.wait_for("chat.stopStream")[0]
+    deleted = streaming.api.wait_for("chat.delete")[0]
+    assert deleted.params["ts"] == stopped.params["ts"]  # the unguarded draft
+    final = streaming.api.wait_for("chat.postMessage")[-1]
+    assert "According to the source" in block_text(final.json_param("blocks"))
+
+
 def test_without_streaming_the_answer_is_posted_then_updated(streaming: Running) -> None:
     streaming.api.error("chat.startStream", error="not_allowed", times=None)
     streaming.slack.mention("What does the memorandum commit the countries to?")

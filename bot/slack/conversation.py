@@ -297,7 +297,12 @@ class ThreadReply:
         self.ts = str(response["ts"])
 
     def finish(self, text: str, blocks: list[dict[str, Any]]) -> str | None:
-        """Show the final message; returns its ts. Never raises."""
+        """Show the final message; returns its ts. Never raises.
+
+        The draft shown while the model wrote has not been through the citation guard.
+        If it cannot be replaced by the final answer, it is deleted and the answer posted
+        afresh, so an unchecked draft does not stay in the thread.
+        """
         with self._lock:
             if self._stream is not None:
                 try:
@@ -315,6 +320,14 @@ class ThreadReply:
                 return self.ts
             except SLACK_ERRORS:
                 log.exception("could not deliver the answer to %s", self.channel)
+            if self.ts is None:
+                return None
+            try:
+                self.client.chat_delete(channel=self.channel, ts=self.ts)
+                self._post(text, blocks)
+                return self.ts
+            except SLACK_ERRORS:
+                log.exception("could not replace the draft in %s either", self.channel)
                 return None
 
 
