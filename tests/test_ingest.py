@@ -34,6 +34,11 @@ Rights groups said the memorandum *ignores* the reasons people leave.
 ## Asylum
 
 A [statement](https://example.org/s) warned that **asylum** access could narrow.
+
+---
+
+> "We are seeing families turned back," a spokesperson said.
+> > Nested, too.
 """
 
 
@@ -67,7 +72,9 @@ def test_markdown_front_matter_and_markup(tmp_path: Path) -> None:
     assert parsed.text == (
         "Rights groups said the memorandum ignores the reasons people leave.\n\n"
         "Asylum\n\n"
-        "A statement warned that asylum access could narrow."
+        "A statement warned that asylum access could narrow.\n\n"
+        '"We are seeing families turned back," a spokesperson said.\n'
+        "Nested, too."
     )
 
 

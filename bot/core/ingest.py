@@ -163,14 +163,21 @@ def parse_txt(text: str, origin: str) -> ParsedArticle:
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
+_MD_BLOCKQUOTE = re.compile(r"^\s{0,3}(?:>\s?)+")
+_MD_RULE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
 
 
 def markdown_to_text(body: str) -> str:
     """Markdown as plain article text: headings become their own paragraphs, links keep
-    their words, emphasis and code marks go. Quotes and citations are checked against this
-    text, so it must read as the article reads, without markup."""
+    their words, emphasis, code, blockquote marks and horizontal rules go. Quotes and
+    citations are checked against this text, so it must read as the article reads, without
+    markup. List items keep their bullets: they read as a list."""
     out: list[str] = []
-    for line in body.split("\n"):
+    for raw in body.split("\n"):
+        if _MD_RULE.match(raw):
+            out.append("")
+            continue
+        line = _MD_BLOCKQUOTE.sub("", raw)
         heading = _MD_HEADING.match(line)
         if heading:
             out.extend(["", heading.group(1), ""])
