@@ -25,7 +25,7 @@ from bot.core.evaluate import load_cases, run_eval
 from bot.core.models import Answer, Turn
 from bot.errors import BriefbotError, ConfigError, DatabaseError, InputError
 from bot.logsetup import configure as configure_logging
-from bot.logsetup import install_redaction
+from bot.logsetup import install_redaction, show_tracebacks
 from bot.slack.server import secrets_of
 from storage.db import DatabaseUnavailable
 
@@ -88,7 +88,7 @@ def cli(verbose: bool) -> None:
 
     Configuration comes from the environment (and a .env file); see the README.
     """
-    configure_logging(verbose)
+    configure_logging(verbose, tracebacks=os.environ.get("BRIEFBOT_DEBUG") == "1")
 
 
 # ---------------------------------------------------------------------- ingest
@@ -318,6 +318,7 @@ def serve(port: int | None) -> None:
     """
     from bot.slack.server import serve as run
 
+    show_tracebacks()  # a server's log is read by whoever debugs it
     run(_settings(), port)
 
 

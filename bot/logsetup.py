@@ -68,10 +68,37 @@ def _redact_traceback(record: logging.LogRecord) -> None:
         record.stack_info = redact(record.stack_info)
 
 
-def configure(verbose: bool = False, secrets: Iterable[str | None] = ()) -> None:
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+class _Formatter(logging.Formatter):
+    """Log lines that carry a traceback only when asked to.
+
+    A command-line user sees one line per problem ("could not store exchange ..."); the
+    traceback is for whoever debugs it (``-v``, ``BRIEFBOT_DEBUG=1``) and for the server's
+    log (``briefbot serve`` turns tracebacks on).
+    """
+
+    tracebacks = False
+
+    def format(self, record: logging.LogRecord) -> str:
+        if self.tracebacks or not (record.exc_info or record.exc_text):
+            return super().format(record)
+        saved = record.exc_info, record.exc_text
+        record.exc_info, record.exc_text = None, None
+        try:
+            return super().format(record) + " (traceback with -v or BRIEFBOT_DEBUG=1)"
+        finally:
+            record.exc_info, record.exc_text = saved
+
+
+def show_tracebacks(show: bool = True) -> None:
+    """Print tracebacks in log lines (a server wants them; a one-off command does not)."""
+    _Formatter.tracebacks = show
+
+
+def configure(
+    verbose: bool = False, secrets: Iterable[str | None] = (), tracebacks: bool = False
+) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
+    show_tracebacks(tracebacks or verbose)
     install_redaction(secrets)

@@ -165,6 +165,9 @@ def test_ingest_shows_a_progress_bar_only_on_a_terminal(settings: Settings, tmp_
         (("ask", "   "), "The question is empty"),
         (("ask", "x" * 20_000), "The question is 20,000 characters long; the limit is 2,000."),
         (("quote", ""), "The topic is empty"),
+        # A byte that is not UTF-8 arrives as a lone surrogate (Python's surrogateescape).
+        (("ask", "what about \udcff the memo"), "The question is not valid text"),
+        (("quote", "\udcff\udcfe"), "The topic is not valid text"),
         (("ingest", "/nonexistent/path.txt"), "/nonexistent/path.txt: no such file or folder"),
         (("eval", "/nonexistent.jsonl"), "no such file"),
         (("logs", "export", "--since", "yesterday"), "--since 'yesterday' is not a date"),
@@ -345,3 +348,25 @@ def test_console_script_in_a_subprocess(settings) -> None:
     bad = run_briefbot("ask", "", env=env)
     assert bad.code == 2
     assert bad.err.strip() == "error: The question is empty; ask something about the sources."
+
+
+def test_log_lines_carry_tracebacks_only_when_asked() -> None:
+    import logging
+
+    from bot.logsetup import _Formatter, show_tracebacks
+
+    try:
+        raise RuntimeError("database is locked")
+    except RuntimeError:
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "could not store", (), None)
+        record.exc_info = sys.exc_info()
+    formatter = _Formatter("%(levelname)s %(message)s")
+    try:
+        show_tracebacks(False)
+        line = formatter.format(record)
+        assert line == "ERROR could not store (traceback with -v or BRIEFBOT_DEBUG=1)"
+        show_tracebacks(True)
+        full = formatter.format(record)
+        assert "Traceback" in full and "database is locked" in full
+    finally:
+        show_tracebacks(False)

@@ -160,6 +160,8 @@ class Briefing:
         text = " ".join(question.split())
         if not text:
             raise InputError(f"The {what} is empty; ask something about the sources.")
+        if not text.isprintable() and any("\ud800" <= ch <= "\udfff" for ch in text):
+            raise InputError(f"The {what} is not valid text: it has bytes that are not UTF-8.")
         limit = self.settings.max_question_chars
         if len(text) > limit:
             raise InputError(
