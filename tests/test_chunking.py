@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.chunking import chunk_text, strip_boilerplate
+from bot.core.chunking import chunk_sentences, chunk_text, strip_boilerplate
 from bot.core.text import sentence_spans
 from bot.core.tokens import TokenCounter
 
@@ -68,8 +68,32 @@ def test_a_run_on_sentence_is_cut_at_word_boundaries(counter: TokenCounter) -> N
     assert len(chunks) >= 25
     for c in chunks:
         piece = text[c.start : c.end]
-        assert piece.startswith("word") and piece.endswith("word")
+        assert piece.strip().startswith("word") and piece.strip().endswith("word")
+        assert c.token_count == counter.count(piece)
         assert c.token_count <= 110
+    # A cut keeps the space between the words on both sides: that marks it.
+    assert text[chunks[0].start] == "w" and text[chunks[-1].end - 1] == "d"
+    for a, b in itertools.pairwise(chunks):
+        assert text[a.end - 1] == " " and text[b.start] == " " and b.start == a.end - 1
+    assert all(chunk_sentences(text[c.start : c.end]) == [] for c in chunks)
+
+
+def test_only_whole_sentences_are_read_back_from_chunks(counter: TokenCounter) -> None:
+    long = "The barrier " + " ".join(f"and section {i} of the wall" for i in range(60)) + "."
+    text = f"It rained. {long} The mayor spoke.\n\nA new paragraph. {long}"
+    sentences = {(s.start, s.end) for s in sentence_spans(text)}
+    chunks = chunk_text(text, counter, max_tokens=60, overlap_tokens=15)
+    read_back = set()
+    for c in chunks:
+        chunk = text[c.start : c.end]
+        spans = {(c.start + s.start, c.start + s.end) for s in chunk_sentences(chunk)}
+        assert spans <= sentences, [text[a:b] for a, b in spans - sentences]
+        read_back |= spans
+        # Only a cut inside a sentence leaves whitespace at a chunk's edge.
+        if chunk != chunk.strip():
+            assert (c.start, c.end) not in sentences
+    short = {(s.start, s.end) for s in sentence_spans(text) if len(text[s.start : s.end]) < 40}
+    assert read_back == short  # every short sentence, and nothing of the long ones
 
 
 def test_seed_boilerplate_never_reaches_chunks(counter: TokenCounter) -> None:

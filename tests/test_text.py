@@ -9,6 +9,7 @@ from bot.core.text import (
     paragraph_spans,
     sentence_spans,
     stem,
+    strip_footnote_markers,
 )
 
 
@@ -87,3 +88,15 @@ def test_stems_group_inflections_but_not_false_friends() -> None:
     assert stem("migrants") == stem("migrant")
     assert stem("commitment") == stem("commit")
     assert stem("critical") != stem("critics")
+
+
+def test_footnote_markers_are_stripped_but_editorial_brackets_stay() -> None:
+    text = "The dam cost 49 million dollars [2] and was finished in 1936 [3]."
+    assert (
+        strip_footnote_markers(text) == "The dam cost 49 million dollars and was finished in 1936."
+    )
+    assert strip_footnote_markers(
+        "Lake Mead.[12] It [2, 3] was [4–6] big[a] [citation needed]."
+    ) == ("Lake Mead. It was big.")
+    editorial = "[T]he plan [sic] was, he said, [the minister's] own [a]nd [2]nd."
+    assert strip_footnote_markers(editorial) == editorial

@@ -4,6 +4,13 @@ It is the default when no LLM is configured, and the fallback whenever the LLM f
 its answer cannot be trusted. Every sentence is copied from a retrieved passage and
 carries that passage's marker ``[n]``; citations list exactly the passages used.
 
+Only whole sentences are used: a piece of a sentence too long for one chunk is never an
+answer sentence (:func:`bot.core.chunking.chunk_sentences`). Footnote markers of the article
+text ("[2]", "[a]", "[citation needed]") are left out of answer sentences, so that every
+bracketed number in an answer is one of its own citations; an answer sentence is thus its
+source sentence verbatim apart from those markers (and whitespace), and the citation's text
+stays verbatim.
+
 Selection is greedy and coverage-seeking: a sentence scores the IDF weights of the question
 terms it contains, terms already covered by chosen sentences count half, and long
 sentences are discounted. Sentences are chosen until about ``max_words`` words, then put
@@ -15,9 +22,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.core.chunking import chunk_sentences
 from bot.core.models import Citation
 from bot.core.retrieve import Retrieval
-from bot.core.text import Span, jaccard, sentence_spans, squash, stems, word_count
+from bot.core.text import Span, jaccard, squash, stems, strip_footnote_markers, word_count
 from storage.articles import Passage
 
 NOT_IN_SOURCES = (
@@ -43,12 +51,16 @@ class SourceSentence:
 
 
 def passage_sentences(passages: tuple[Passage, ...] | list[Passage]) -> list[SourceSentence]:
-    """Sentences of all passages, each once (overlapping chunks share sentences)."""
+    """Whole sentences of all passages, each once (overlapping chunks share sentences).
+
+    A fragment at a passage edge, where a long sentence was cut to fit a chunk, is left
+    out (:func:`bot.core.chunking.chunk_sentences`).
+    """
     seen: set[tuple[int, int]] = set()
     out: list[SourceSentence] = []
     for rank, passage in enumerate(passages):
         before: Span | None = None
-        for span in sentence_spans(passage.text):
+        for span in chunk_sentences(passage.text):
             start = passage.char_start + span.start
             previous = (
                 passage.char_start + before.start
@@ -76,8 +88,12 @@ def passage_sentences(passages: tuple[Passage, ...] | list[Passage]) -> list[Sou
 
 
 def with_marker(sentence: str, marker: int) -> str:
-    """``"It was signed."`` -> ``"It was signed [1]."``; other endings get the marker after."""
-    text = squash(sentence)
+    """``"It was signed."`` -> ``"It was signed [1]."``; other endings get the marker after.
+
+    Whitespace is squashed and the article's own footnote markers are removed
+    (``"It cost $5 [2]."`` -> ``"It cost $5 [1]."``), so that no bracketed number in the
+    answer is mistaken for a citation."""
+    text = squash(strip_footnote_markers(sentence))
     if text.endswith((".", "!", "?")) and not text.endswith(("..", "...")):
         return f"{text[:-1]} [{marker}]{text[-1]}"
     return f"{text} [{marker}]"

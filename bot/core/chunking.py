@@ -2,8 +2,17 @@
 
 A chunk is a run of whole sentences whose token count stays under ``max_tokens``; the next
 chunk starts with the last sentences of the previous one (up to ``overlap_tokens``) so an
-idea that straddles a boundary is found whole in at least one chunk. A single sentence
-longer than a chunk (tables, run-on text with no punctuation) is cut at word boundaries.
+idea that straddles a boundary is found whole in at least one chunk.
+
+A single sentence longer than a chunk (tables, run-on text with no punctuation) is cut
+between words into pieces, each a chunk of its own. Such a cut is *marked*: both pieces
+keep the whitespace between the two words, so a chunk edge inside a sentence starts or
+ends with whitespace, while a chunk edge at a sentence edge never does (sentence spans are
+stripped). A reader of a stored chunk can therefore tell a piece from a whole sentence
+without the article (:func:`chunk_sentences`), and answers and quotes never offer a piece
+as a sentence. Pieces stored before this rule are unmarked: quotes still take their
+sentences from the article text itself, but an extractive answer may use such a piece
+until its article is chunked again.
 
 Chunks are spans of the article text, so ``article.text[start:end]`` is always the chunk's
 text exactly; quotes and citations can be checked against the article.
@@ -64,22 +73,45 @@ class ChunkSpan:
 
 
 def _split_long(text: str, span: Span, tokens: int, max_tokens: int) -> list[tuple[Span, int]]:
-    """Cut one over-long sentence into word-aligned pieces of roughly ``max_tokens``."""
-    pieces: list[tuple[Span, int]] = []
-    body = span.of(text)
-    word_starts = [m.start() for m in re.finditer(r"\S+", body)]
-    if not word_starts:
+    """Cut one over-long sentence into word-aligned pieces of roughly ``max_tokens``.
+
+    A cut falls in the whitespace between two words and both pieces keep that whitespace
+    (they overlap on it), which marks the cut; see the module docstring. A sentence of one
+    word cannot be cut and is returned whole.
+    """
+    body = span.of(text)  # stripped: starts with the first word, ends with the last
+    bounds = [(m.start(), m.end()) for m in re.finditer(r"\S+", body)]
+    if not bounds:
         return []
     # Tokens per word is fairly even inside one sentence; estimate, then let the caller's
     # exact recount stand as the chunk's token_count.
-    per_word = max(tokens / len(word_starts), 0.1)
+    per_word = max(tokens / len(bounds), 0.1)
     step = max(1, int(max_tokens / per_word))
-    for i in range(0, len(word_starts), step):
-        start = span.start + word_starts[i]
-        end = span.start + (word_starts[i + step] if i + step < len(word_starts) else len(body))
-        piece_end = start + len(text[start:end].rstrip())
-        pieces.append((Span(start, piece_end, span.paragraph), min(max_tokens, tokens)))
+    if step >= len(bounds):
+        return [(span, tokens)]
+    pieces: list[tuple[Span, int]] = []
+    for i in range(0, len(bounds), step):
+        j = i + step  # first word of the next piece
+        start = span.start + (bounds[i - 1][1] if i > 0 else 0)
+        end = span.start + (bounds[j][0] if j < len(bounds) else len(body))
+        pieces.append((Span(start, end, span.paragraph), min(max_tokens, tokens)))
     return pieces
+
+
+def chunk_sentences(chunk: str) -> list[Span]:
+    """The whole sentences of a stored chunk's text, as spans of ``chunk``.
+
+    These are :func:`~bot.core.text.sentence_spans` of the chunk, except that a chunk which
+    begins (or ends) with whitespace was cut inside a sentence there (see the module
+    docstring), so its first (or last) span is a fragment and is left out. A piece of a
+    long sentence therefore has no whole sentences at all.
+    """
+    spans = sentence_spans(chunk)
+    if spans and chunk[:1].isspace():
+        spans = spans[1:]
+    if spans and chunk[-1:].isspace():
+        spans = spans[:-1]
+    return spans
 
 
 def chunk_text(

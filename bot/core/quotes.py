@@ -1,7 +1,16 @@
 """Verbatim quotes: whole sentences, or quoted speech, that best match a topic.
 
-A quote is never composed, trimmed or repaired. Candidates are spans of retrieved passages;
-before a quote is returned its text is checked once more against the stored article text
+A quote is never composed, trimmed or repaired. Candidates are found in the stored article
+text itself, limited to the spans of the retrieved passages:
+
+* a *sentence* is a whole sentence of the article (:func:`~bot.core.text.sentence_spans`
+  over the article's paragraphs) lying wholly inside a passage. A sentence too long for
+  one chunk is stored in pieces, and no piece is a whole sentence, so it is not quoted at
+  all: a fragment is never offered, even when it is the only relevant text;
+* *speech* is the text between a pair of quotation marks in one line of the article (see
+  :func:`speech_spans`), inside a passage.
+
+Before a quote is returned its text is checked once more against the stored article text
 (whitespace aside), and any candidate that fails is dropped. The topic goes through the
 same relevance gate as a question, so an off-topic request gets no quotes at all.
 """
@@ -13,14 +22,23 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from bot.core.answer import RELATIVE_FLOOR, is_statement, passage_sentences
+from bot.core.answer import RELATIVE_FLOOR, is_statement
 from bot.core.models import Quote
 from bot.core.retrieve import Retrieval
-from bot.core.text import contains_verbatim, stems, word_count
+from bot.core.text import (
+    Span,
+    contains_verbatim,
+    paragraph_spans,
+    sentence_spans,
+    stems,
+    word_count,
+)
 from storage.articles import Passage, article_texts
 
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
-_SPEECH = re.compile(r"“([^”\n]+)”|\"([^\"\n]+)\"")
+_CURLY_SPEECH = re.compile(r"“([^”\n]+)”")
+_STRAIGHT_OR_NEWLINE = re.compile(r'["\n]')
+_OPENING_BRACKETS = "([{"
+_AFTER_CLOSING = ".,;:!?…)]}—–"
 MIN_SPEECH_WORDS = 5
 SPEECH_BONUS = 1.15
 
@@ -32,15 +50,50 @@ class _Candidate:
     end: int
     text: str
     kind: str
+    paragraph: int
     matched: frozenset[str]
 
 
-def paragraph_in_passage(passage: Passage, offset_in_passage: int) -> int:
-    """Article paragraph number of a position inside ``passage``."""
-    return passage.paragraph + len(_PARAGRAPH_BREAK.findall(passage.text[:offset_in_passage]))
+def speech_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Quoted speech in ``text[start:end]``: ``(start, end)`` of the words between each pair
+    of quotation marks, in order of their opening mark. A pair never spans a line break.
+
+    Curly marks say which way they face. A straight double quote (``"``) also serves as the
+    inch sign (``a 27" monitor``), so straight quotes are paired by position in the words:
+    an *opening* one stands at the start of a word (after the start of the line, a space
+    or an opening bracket, and before a non-space), a *closing* one at the end of a word
+    (after a non-space, and before the end of the line, a space or punctuation). A closing
+    quote with nothing open, and any straight quote that is neither, are ignored; an
+    opening quote while another is still open replaces it, since the earlier one never
+    closed. So ``a 27" monitor ... said "we sold fifty" to reporters`` yields
+    ``we sold fifty``, and never the text between the inch sign and the speech.
+    """
+    stop = len(text) if end is None else end
+    found: list[tuple[int, int]] = []
+    for m in _CURLY_SPEECH.finditer(text, start, stop):
+        inner = m.group(1)
+        lead = len(inner) - len(inner.lstrip())
+        found.append((m.start(1) + lead, m.start(1) + len(inner.rstrip())))
+    opened: int | None = None
+    for m in _STRAIGHT_OR_NEWLINE.finditer(text, start, stop):
+        p = m.start()
+        if text[p] == "\n":
+            opened = None
+            continue
+        before = text[p - 1] if p > start else "\n"
+        after = text[p + 1] if p + 1 < stop else "\n"
+        closes = not before.isspace() and before not in _OPENING_BRACKETS
+        closes = closes and (after.isspace() or after in _AFTER_CLOSING)
+        if opened is not None and closes:
+            found.append((opened + 1, p))
+            opened = None
+        elif (before.isspace() or before in _OPENING_BRACKETS) and not after.isspace():
+            opened = p
+    return sorted(found)
 
 
-def _candidates(retrieval: Retrieval) -> list[_Candidate]:
+def _candidates(retrieval: Retrieval, texts: dict[int, str]) -> list[_Candidate]:
+    """Sentences and speech of the articles, wholly inside a retrieved passage; each once."""
     terms = retrieval.query.terms
 
     def matched(text: str) -> frozenset[str]:
@@ -49,38 +102,33 @@ def _candidates(retrieval: Retrieval) -> list[_Candidate]:
         return frozenset(t.word for t in terms if t.found_in(text_stems, stem_set))
 
     out: list[_Candidate] = []
-    seen: set[tuple[int, int]] = set()
-    for sentence in passage_sentences(retrieval.passages):
-        if not is_statement(sentence.text):
-            continue
-        out.append(
-            _Candidate(
-                sentence.passage,
-                sentence.start,
-                sentence.end,
-                sentence.text,
-                "sentence",
-                matched(sentence.text),
-            )
-        )
+    seen: set[tuple[str, int, int]] = set()
+    paragraphs_of: dict[int, list[Span]] = {}
     for passage in retrieval.passages:
-        for m in _SPEECH.finditer(passage.text):
-            group = 1 if m.group(1) is not None else 2
-            inner = m.group(group).strip()
-            if word_count(inner) < MIN_SPEECH_WORDS:
+        article = texts.get(passage.article_id)
+        lo, hi = passage.char_start, passage.char_end
+        if article is None or article[lo:hi] != passage.text:
+            continue  # the article changed since retrieval: nothing to quote from it
+        if passage.article_id not in paragraphs_of:
+            paragraphs_of[passage.article_id] = paragraph_spans(article)
+        paragraphs = [p for p in paragraphs_of[passage.article_id] if p.start < hi and lo < p.end]
+        found: list[tuple[str, int, int, int]] = [
+            ("sentence", s.start, s.end, s.paragraph)
+            for s in sentence_spans(article, paragraphs)
+            if is_statement(s.of(article))
+        ]
+        for para in paragraphs:
+            found += [
+                ("speech", a, b, para.paragraph)
+                for a, b in speech_spans(article, para.start, para.end)
+                if word_count(article[a:b]) >= MIN_SPEECH_WORDS
+            ]
+        for kind, start, end, paragraph in found:
+            if start < lo or end > hi or (kind, passage.article_id, start) in seen:
                 continue
-            start = (
-                passage.char_start
-                + m.start(group)
-                + (len(m.group(group)) - len(m.group(group).lstrip()))
-            )
-            key = (passage.article_id, start)
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append(
-                _Candidate(passage, start, start + len(inner), inner, "speech", matched(inner))
-            )
+            seen.add((kind, passage.article_id, start))
+            text = article[start:end]
+            out.append(_Candidate(passage, start, end, text, kind, paragraph, matched(text)))
     return out
 
 
@@ -89,7 +137,10 @@ def find_quotes(session: Session, retrieval: Retrieval, limit: int) -> list[Quot
     if not retrieval.answerable or limit < 1:
         return []
     weights = retrieval.weights
-    candidates = [c for c in _candidates(retrieval) if c.matched]
+    texts = article_texts(
+        session=session, article_ids=sorted({p.article_id for p in retrieval.passages})
+    )
+    candidates = [c for c in _candidates(retrieval, texts) if c.matched]
     if not candidates:
         return []
 
@@ -102,9 +153,6 @@ def find_quotes(session: Session, retrieval: Retrieval, limit: int) -> list[Quot
     ranked = sorted(
         (c for c in candidates if score(c) >= RELATIVE_FLOOR * best),
         key=lambda c: (-score(c), c.passage.article_id, c.start),
-    )
-    texts = article_texts(
-        session=session, article_ids=sorted({c.passage.article_id for c in ranked})
     )
     chosen: list[_Candidate] = []
     for c in ranked:
@@ -125,7 +173,7 @@ def find_quotes(session: Session, retrieval: Retrieval, limit: int) -> list[Quot
             text=c.text,
             title=c.passage.title,
             url=c.passage.url,
-            paragraph=paragraph_in_passage(c.passage, c.start - c.passage.char_start),
+            paragraph=c.paragraph,
             source=c.passage.source,
             published=c.passage.published,
             article_id=c.passage.article_id,

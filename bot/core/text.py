@@ -184,6 +184,22 @@ def normalise_quotes(text: str) -> str:
     return text.replace("“", '"').replace("”", '"').replace("‘", "'").replace("’", "'")
 
 
+# A footnote marker as reference works print them: "[2]", "[12]", "[2, 3]", "[4-6]", "[a]",
+# "[note 3]", "[citation needed]"; not an editorial bracket such as "[T]he" or "[sic]".
+_FOOTNOTE_MARKER = re.compile(
+    r"""[ \t]*\[(?:\d{1,3}(?:\s*[,–-]\s*\d{1,3})*|[a-z]|note\s?\d{1,3}|
+    (?:citation|clarification|verification|page)\s+needed)\](?!\w)""",
+    re.VERBOSE,
+)
+
+
+def strip_footnote_markers(text: str) -> str:
+    """``text`` without footnote markers ("[2]", "[2, 3]", "[a]", "[citation needed]") and
+    the spaces before them: "It cost $49m [2] and opened in 1936 [3]." -> "It cost $49m and
+    opened in 1936." Editorial brackets ("[T]he", "[sic]", "[the minister]") stay."""
+    return _FOOTNOTE_MARKER.sub("", text) if "[" in text else text
+
+
 def contains_verbatim(haystack: str, needle: str) -> bool:
     """Is ``needle`` a substring of ``haystack``, whitespace aside? Case and punctuation
     count: this is the test a quotation must pass."""

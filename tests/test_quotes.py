@@ -1,0 +1,74 @@
+"""Quotes: candidates are whole sentences of the article or paired quoted speech."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.core.briefing import Briefing
+from bot.core.quotes import speech_spans
+from bot.core.text import contains_verbatim, sentence_spans
+from storage.models import Article
+
+MONITOR = (
+    'Monitor sales\n\nThe shop sold a 27" monitor on Monday, and the manager said '
+    '"we sold fifty monitors in a single day" to reporters.\n'
+)
+
+
+def _speech(text: str) -> list[str]:
+    return [text[a:b] for a, b in speech_spans(text)]
+
+
+def _article_text(briefing: Briefing, article_id: int | None) -> str:
+    with briefing.db.session() as s:
+        return str(s.scalar(select(Article.text).where(Article.id == article_id)))
+
+
+def test_straight_quotes_pair_at_word_edges_only() -> None:
+    assert _speech(MONITOR) == ["we sold fifty monitors in a single day"]
+    assert _speech('He is 6\' 2" tall and said "I am the tallest one here," smiling.') == [
+        "I am the tallest one here,"
+    ]
+    # An opening quote that never closes gives way to the next one.
+    assert _speech('An "odd one and then "this one does close" here.') == ["this one does close"]
+    assert _speech('("In brackets," she said) and "at the end"') == ["In brackets,", "at the end"]
+    assert _speech('A 12 " gap, a"b and "no\nline break" pair.') == []
+    assert _speech("“ Curly, padded ” and “plain”") == ["Curly, padded", "plain"]
+
+
+def test_an_inch_sign_does_not_make_quoted_speech(briefing: Briefing, tmp_path: Path) -> None:
+    (tmp_path / "monitor.txt").write_text(MONITOR, encoding="utf-8")
+    assert not briefing.ingest([tmp_path / "monitor.txt"]).failed
+    quotes = briefing.quote("monitor manager", limit=3) + briefing.quote(
+        "fifty monitors single day", limit=3
+    )
+    assert quotes
+    assert all(q.text != "monitor on Monday, and the manager said" for q in quotes)
+    speech = [q for q in quotes if q.kind == "speech"]
+    assert [q.text for q in speech] == ["we sold fifty monitors in a single day"]
+
+
+def test_pieces_of_a_sentence_too_long_for_a_chunk_are_not_quoted(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    clause = (
+        "the river authority announced that the new flood barrier along the eastern bank "
+        "would be built with steel and concrete and funded jointly by the regional "
+        "government and private insurers who had paid out heavily after the floods of the "
+        "previous winter while residents of the low lying districts "
+    )
+    (tmp_path / "flood.txt").write_text(
+        f"Flood barrier\n\nThe {clause * 5}finally agreed.\n\n"
+        "The mayor said the flood barrier was overdue.\n",
+        encoding="utf-8",
+    )
+    assert not briefing.ingest([tmp_path / "flood.txt"]).failed
+    quotes = briefing.quote("flood barrier insurers", limit=3)
+    assert [q.text for q in quotes] == ["The mayor said the flood barrier was overdue."]
+    for q in quotes:
+        text = _article_text(briefing, q.article_id)
+        assert text[q.char_start : q.char_end] == q.text and contains_verbatim(text, q.text)
+        assert (q.char_start, q.char_end) in {(s.start, s.end) for s in sentence_spans(text)}
+        assert q.paragraph == 2
