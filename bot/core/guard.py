@@ -1,18 +1,50 @@
 """The citation guard: checks a complete LLM answer before anyone reads it.
 
-Rules, applied sentence by sentence:
+Rules, applied unit by unit (see *Units* below):
 
-* A marker ``[n]`` that points at no provided source is removed.
-* A quotation (text in quotation marks, three words or more) must be verbatim, whitespace
-  and quote style aside, in one of the sources its sentence cites. If it is not, but nearly
-  all its words are in those sources, it loses its quotation marks (it is a paraphrase, not
-  a quote); otherwise the whole sentence is dropped (it is invented).
-* A sentence with no valid citation is dropped if it makes a claim: it cited something
-  invalid, or has more than twelve words, a number, or a quotation. Short framing
-  sentences ("In short:") may stay.
+* A marker that points at no provided source is removed and reported in
+  ``removed_citations``. Markers are ``[n]``, lists ``[1, 2]`` / ``[1; 2]`` and ranges
+  ``[1-3]`` / ``[1–3]`` (hyphen, en or em dash). A range cites every source in it, so it is
+  valid only if all of them exist (which also caps it at the number of sources); otherwise
+  the whole range is removed and reported as written, ``[4-9]``. Look-alikes the prompt
+  never asks for (``[Source 7]``, ``[source: 7]``, ``[ref 7]``, ``[^7]``, ``[#7]``) are not
+  citations: they are removed and reported in ``removed_citations`` as written, even when
+  the number exists, and count as "cited something invalid" below.
+* A quotation (three words or more between quotation marks) must be verbatim, whitespace,
+  quote style and citation markers aside, in one of the sources its unit cites. If it is
+  not, but nearly all its words are in those sources, it loses its outer quotation marks (a
+  paraphrase, not a quote); otherwise the whole unit is dropped (it is invented). A final
+  , . ; or : inside the closing mark may be the writer's ("traffickers.”). Pairs recognised:
+  “…”, "…", «…», „…“ / „…”, ‘…’, ‚…‘ / ‚…’ and straight '…'. The outermost pair is checked
+  first (“ « „ nest, so “a “b c d” e” is one quotation); a quotation inside one that loses
+  its marks is then checked on its own, so the marks left are balanced and verified.
+* Single quotes double as apostrophes, so ‘ ' ‚ open a quotation only at the start of a
+  word (after a space, a bracket or a dash) and ’ ' ‘ close one only at the end of a word
+  (not before a letter or digit): "don't", "don’t" and "the countries' plans" are not
+  quotations. Common elisions ('90s, 'em, 'n', 'tis) never open one. Known limit: in
+  'the countries' plans are a gift' the first possessive closes the quotation early (two
+  words, so unchecked). A straight " or ' with no partner is ignored, but an unbalanced
+  straight " pairs with the next one, and the text between is then checked as a quotation:
+  conservative, since it may drop a sentence the model broke.
+* A unit with no valid citation is dropped if it makes a claim: it cited something
+  invalid, or has more than twelve words, a number, or a quotation. Short framing units
+  ("In short:", a heading line) may stay.
 * If no valid citation is left, the caller falls back to the extractive answer.
 
-Surviving markers are renumbered 1..k in order of first use.
+Surviving markers are renumbered 1..k in order of first use. Adjacent markers are merged
+and deduplicated, keeping the order written, one number per bracket: ``[1, 2]``, ``[1-2]``
+and ``[1][2][1]`` all become ``[1][2]``; ``[1][1]`` becomes ``[1]``.
+
+*Units.* Paragraphs (blank lines) are split into lines and lines into sentences; each
+sentence is a unit. A line break always ends a unit, except where a hard-wrapped sentence
+continues: the line ends in a letter, digit or comma and the next starts in lower case. A
+list marker at the start of a line ("- ", "* ", "1. ") is kept aside and never judged. A
+sentence ends after . ! ? (and closing quotes or brackets, and any markers that follow
+them) when whitespace follows, whatever the case of the next letter, or straight away when
+a capital follows ("signed [1].Officials"). Not a sentence end: a period after an
+abbreviation or initials (:func:`bot.core.text.is_abbreviation`) unless markers follow it,
+a decimal point ("5.5"), an ellipsis before a lower-case word, and anything inside a
+quotation, so a quotation is always judged, and dropped, whole.
 """
 
 from __future__ import annotations
@@ -22,20 +54,281 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.core.models import GuardReport
-from bot.core.text import (
-    normalise_quotes,
-    paragraph_spans,
-    sentence_spans,
-    squash,
-    stems,
-    word_count,
-)
+from bot.core.text import is_abbreviation, paragraph_spans, squash, stems, word_count
 
-MARKER_GROUP = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
-QUOTATION = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 MIN_QUOTE_WORDS = 3
 PARAPHRASE_OVERLAP = 0.8
 MAX_FRAMING_WORDS = 12
+
+# --- Citation markers ------------------------------------------------------------------
+
+# One item of a marker: a number, or a range "4-9" (hyphen, en dash or em dash).
+_ITEM = r"\d+(?:\s*[-–—]\s*\d+)?"
+# A marker the prompt asks for: [1], [1, 2], [1; 3], [1-3], [1, 4–5].
+_NUMBERED = rf"\[\s*{_ITEM}(?:\s*[,;]\s*{_ITEM})*\s*\]"
+# A look-alike: a footnote caret, a hash or a word such as "Source", then numbers.
+_LOOKALIKE = (
+    r"\[\s*(?:\^|\#|(?i:source|src|ref|reference|citation|cite|doc|document|passage)s?\.?)"
+    rf"\s*[:\#]?\s*{_ITEM}(?:\s*[,;]\s*{_ITEM})*\s*\]"
+)
+_MARKER = re.compile(rf"(?P<numbered>{_NUMBERED})|(?P<lookalike>{_LOOKALIKE})")
+# Markers side by side, "[1][2]" or "[1] [Source 2]": rewritten together.
+_ANY = rf"(?:{_NUMBERED}|{_LOOKALIKE})"
+_MARKER_RUN = re.compile(rf"{_ANY}(?:\s*{_ANY})*")
+_RANGE = re.compile(r"(\d+)\s*[-–—]\s*(\d+)")
+
+
+def read_markers(text: str, sources: Mapping[int, str]) -> tuple[list[int], list[str]]:
+    """The source numbers ``text`` validly cites, in order (repeats kept), and the markers
+    that are invalid, as they are reported: ``[9]`` for a number that is no source,
+    ``[4-9]`` for a range that is not wholly made of sources (reversed, longer than the
+    number of sources, or reaching past them), and look-alikes such as ``[Source 7]`` as
+    written (whitespace squashed)."""
+    valid: list[int] = []
+    invalid: list[str] = []
+    for match in _MARKER.finditer(text):
+        if match.group("lookalike") is not None:
+            invalid.append(squash(match.group(0)))
+            continue
+        for item in re.split(r"[,;]", match.group(0)[1:-1]):
+            item = item.strip()
+            span = _RANGE.fullmatch(item)
+            if span is None:
+                number = int(item)
+                if number in sources:
+                    valid.append(number)
+                else:
+                    invalid.append(f"[{number}]")
+                continue
+            first, last = int(span.group(1)), int(span.group(2))
+            # The length check comes first, so a huge range is never expanded.
+            if first <= last and last - first < len(sources):
+                numbers = range(first, last + 1)
+                if all(n in sources for n in numbers):
+                    valid.extend(numbers)
+                    continue
+            invalid.append(f"[{first}-{last}]")
+    return valid, invalid
+
+
+# --- Quotations ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Pair:
+    closers: str  # characters that close a quotation opened by this mark
+    nests: bool  # the same opener inside counts as a nested quotation ("“a “b” c”")
+    apostrophe: bool  # the marks double as apostrophes: open/close only at word edges
+
+
+_PAIRS = {
+    "“": _Pair("”", nests=True, apostrophe=False),
+    '"': _Pair('"', nests=False, apostrophe=False),
+    "«": _Pair("»", nests=True, apostrophe=False),
+    "„": _Pair("“”", nests=True, apostrophe=False),
+    "‘": _Pair("’", nests=False, apostrophe=True),
+    "‚": _Pair("‘’", nests=False, apostrophe=True),
+    "'": _Pair("'", nests=False, apostrophe=True),
+}
+# What may stand just before a single quote that opens a quotation.
+_BEFORE_OPENER = '([{—–-/“"«„'
+# Elisions that start with an apostrophe: '90s, 'em, rock 'n' roll, 'tis, 'til, 'cause.
+_ELISION = re.compile(r"['‘’](?:\d0s|em|n|tis|til|cause)\b", re.IGNORECASE)
+# Every quotation mark, and what it compares as (so “a” matches "a" in a source).
+_QUOTE_STYLE = str.maketrans("“”„«»‘’‚", '"""""\'\'\'')
+
+
+@dataclass(frozen=True, slots=True)
+class _Quote:
+    start: int  # offset of the opening mark
+    end: int  # offset just after the closing mark
+
+    def inner(self, text: str) -> str:
+        return text[self.start + 1 : self.end - 1]
+
+
+def _opens(text: str, i: int) -> _Pair | None:
+    pair = _PAIRS.get(text[i])
+    if pair is None or i + 1 >= len(text):
+        return None
+    if pair.apostrophe:
+        if text[i + 1].isspace():
+            return None
+        if i > 0 and not (text[i - 1].isspace() or text[i - 1] in _BEFORE_OPENER):
+            return None  # inside a word: "don't", "rock'n'roll"
+        if _ELISION.match(text, i):
+            return None
+    return pair
+
+
+def _closing(text: str, i: int, pair: _Pair) -> int | None:
+    """Offset of the mark that closes the quotation opened at ``i``, if any."""
+    depth = 1
+    for j in range(i + 2, len(text)):  # a quotation has at least one character
+        ch = text[j]
+        if pair.nests and ch == text[i]:
+            depth += 1
+        elif ch in pair.closers:
+            if pair.apostrophe and (
+                text[j - 1].isspace() or (j + 1 < len(text) and text[j + 1].isalnum())
+            ):
+                continue  # an apostrophe ("don’t"), not the end of a word
+            depth -= 1
+            if depth == 0:
+                return j
+    return None
+
+
+def _quotations(text: str) -> list[_Quote]:
+    """The outermost quotations of ``text``, in order. An opening mark with no partner is
+    skipped and the scan goes on after it."""
+    found: list[_Quote] = []
+    i = 0
+    while i < len(text):
+        pair = _opens(text, i)
+        end = _closing(text, i, pair) if pair is not None else None
+        if end is None:
+            i += 1
+            continue
+        found.append(_Quote(i, end + 1))
+        i = end + 1
+    return found
+
+
+def _comparable(text: str) -> str:
+    """Quotation text as it is compared with a source: no markers, one quote style."""
+    text = re.sub(r"\s+([.,;:!?])", r"\1", _MARKER_RUN.sub("", text))
+    return squash(text.translate(_QUOTE_STYLE))
+
+
+def _verbatim(quote: str, source: str) -> bool:
+    """Is ``quote`` in ``source``? A final , . ; or : may be the writer's punctuation, put
+    inside the closing mark by convention ("a gift to smugglers.”), so it may be left out."""
+    source = squash(source.translate(_QUOTE_STYLE))
+    quote = _comparable(quote)
+    unpunctuated = quote.rstrip(".,;:")
+    return quote in source or (bool(unpunctuated) and unpunctuated in source)
+
+
+def _overlap(quote: str, sources: list[str]) -> float:
+    words = set(stems(quote))
+    if not words:
+        return 0.0
+    available: set[str] = set()
+    for s in sources:
+        available |= set(stems(s))
+    return len(words & available) / len(words)
+
+
+# --- Units -----------------------------------------------------------------------------
+
+# A list marker at the start of a line: "- ", "* ", "+ ", "• ", "1. ", "2) ".
+_BULLET = re.compile(r"(?:[-*+•‣–—]|\d{1,3}[.)])\s+")
+
+# A candidate sentence end; _is_end decides which ones count.
+_SENTENCE_END = re.compile(
+    r"(?P<stop>[.!?]+|…)"  # the final punctuation: . ! ? or a run such as ?! or ...
+    r"(?P<closers>[”’\"'»“)\]]*)"  # closing quotes or brackets that belong to the sentence
+    rf"(?P<markers>\s*{_ANY}(?:\s*{_ANY})*)?"  # markers after the stop belong to it too
+    r"(?P<gap>\s+|$|(?=[A-ZÀ-ÖØ-Þ“«„]))",  # whitespace, the end, or straight on to a capital
+)
+# What may stand just before a stop that has no space after it ("signed [1].Officials").
+_BEFORE_GLUED_STOP = ")]”’\"'»"
+
+
+@dataclass
+class _Line:
+    bullet: str  # the list marker, kept aside: "- " or ""
+    units: list[tuple[str, list[_Quote]]]  # sentences, with their quotations
+
+
+def _word_before(text: str, i: int) -> str:
+    start = i
+    while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
+        start -= 1
+    return text[start:i]
+
+
+def _is_end(line: str, match: re.Match[str], inseparable: list[tuple[int, int]]) -> bool:
+    """Does this candidate end a sentence? See "Units" in the module doc."""
+    cut = match.end("markers") if match.group("markers") else match.end("closers")
+    if any(start < cut < end for start, end in inseparable):
+        return False  # never inside a quotation or a marker ("[ref. 2]")
+    if match.group("markers"):
+        return True  # markers after the stop end the sentence, even after "U.S."
+    stop, gap = match.group("stop"), match.group("gap")
+    after = line[match.end() : match.end() + 1]
+    if "…" in stop or ".." in stop:
+        return after.isupper()  # "It stalled… then resumed" goes on
+    if stop == "." and is_abbreviation(_word_before(line, match.start("stop"))):
+        return False
+    if not gap:  # glued to a capital: "signed [1].Officials", not "ASP.NET"
+        before = line[match.start("stop") - 1] if match.start("stop") > 0 else ""
+        return before.islower() or before.isdigit() or before in _BEFORE_GLUED_STOP
+    return True
+
+
+def _sentences(line: str) -> list[tuple[str, list[_Quote]]]:
+    quotes = _quotations(line)
+    inseparable = [(q.start, q.end) for q in quotes]
+    inseparable += [m.span() for m in _MARKER.finditer(line)]
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(line):
+        if not _is_end(line, match, inseparable):
+            continue
+        cut = match.end("markers") if match.group("markers") else match.end("closers")
+        bounds.append((start, cut))
+        start = match.end()
+    bounds.append((start, len(line)))
+    out: list[tuple[str, list[_Quote]]] = []
+    for begin, end in bounds:
+        raw = line[begin:end]
+        begin += len(raw) - len(raw.lstrip())
+        text = raw.strip()
+        if text:
+            inside = [
+                _Quote(q.start - begin, q.end - begin)
+                for q in quotes
+                if begin <= q.start and q.end <= begin + len(text)
+            ]
+            out.append((text, inside))
+    return out
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Is ``line`` the hard-wrapped rest of the sentence on ``previous``?"""
+    return (
+        bool(previous and line)
+        and (previous[-1].isalnum() or previous[-1] == ",")
+        and line[0].islower()
+    )
+
+
+def _split(text: str) -> list[list[_Line]]:
+    """Paragraphs of lines of sentences (units). See "Units" in the module doc."""
+    paragraphs: list[list[_Line]] = []
+    for block in (span.of(text) for span in paragraph_spans(text)):
+        logical: list[tuple[str, str]] = []  # (bullet, line), wrapped lines joined
+        for raw in block.splitlines():
+            line = raw.strip()
+            if not line:
+                continue
+            if logical and _continues(logical[-1][1], line):
+                logical[-1] = (logical[-1][0], f"{logical[-1][1]}\n{line}")
+                continue
+            bullet = _BULLET.match(line)
+            if bullet is not None and bullet.end() < len(line):
+                logical.append((bullet.group(0), line[bullet.end() :]))
+            else:
+                logical.append(("", line))
+        lines = [_Line(b, _sentences(body)) for b, body in logical]
+        if lines:
+            paragraphs.append(lines)
+    return paragraphs
+
+
+# --- The guard -------------------------------------------------------------------------
 
 
 @dataclass
@@ -52,95 +345,75 @@ class Guarded:
         return bool(self.used)
 
 
-def _numbers(group: str) -> list[int]:
-    return [int(n) for n in re.split(r"[,;]", group) if n.strip()]
-
-
-def _verbatim(quote: str, source: str) -> bool:
-    return squash(normalise_quotes(quote)) in squash(normalise_quotes(source))
-
-
-def _overlap(quote: str, sources: list[str]) -> float:
-    words = set(stems(quote))
-    if not words:
-        return 0.0
-    available: set[str] = set()
-    for s in sources:
-        available |= set(stems(s))
-    return len(words & available) / len(words)
-
-
-def _split(text: str) -> list[list[str]]:
-    """Paragraphs of sentences. A sentence that starts with markers ("... end. [1] Next")
-    gives them back to the sentence before it."""
-    out: list[list[str]] = []
-    for para in paragraph_spans(text):
-        body = para.of(text)
-        sentences: list[str] = []
-        for span in sentence_spans(body):
-            sentence = span.of(body).strip()
-            lead = re.match(r"^((?:\s*\[[\d,;\s]+\])+)\s*", sentence)
-            if lead and sentences:
-                sentences[-1] = f"{sentences[-1]} {lead.group(1).strip()}"
-                sentence = sentence[lead.end() :]
-            if sentence:
-                sentences.append(sentence)
-        if sentences:
-            out.append(sentences)
-    return out
+def _check_quotes(
+    unit: str, quotes: list[_Quote], cited_texts: list[str]
+) -> tuple[str | None, list[str]]:
+    """The unit with paraphrases unquoted, or None if a quotation is invented; and the
+    quotations that failed. A quotation inside one that loses its marks is checked too."""
+    failed: list[str] = []
+    unquoted: set[int] = set()  # offsets of quotation marks to take out
+    todo = list(quotes)
+    while todo:
+        quote = todo.pop(0)
+        inner = quote.inner(unit)
+        if word_count(inner) < MIN_QUOTE_WORDS or any(_verbatim(inner, t) for t in cited_texts):
+            continue
+        failed.append(inner.strip())
+        if not cited_texts or _overlap(inner, cited_texts) < PARAPHRASE_OVERLAP:
+            return None, failed
+        unquoted |= {quote.start, quote.end - 1}
+        nested = _quotations(inner)
+        todo += [_Quote(q.start + quote.start + 1, q.end + quote.start + 1) for q in nested]
+    return "".join(ch for i, ch in enumerate(unit) if i not in unquoted), failed
 
 
 def guard_answer(text: str, sources: Mapping[int, str]) -> Guarded:
-    """Check ``text`` against ``sources`` (marker -> passage text). See the module doc."""
+    """Check ``text`` against ``sources`` (marker -> passage text): markers, quotations and
+    uncited claims, unit by unit, with the decisions set out in the module doc."""
     removed_citations: list[str] = []
     removed_quotes: list[str] = []
     dropped: list[str] = []
-    kept_paragraphs: list[list[str]] = []
     renumber: dict[int, int] = {}
 
+    def rewrite(run: re.Match[str]) -> str:
+        numbers = dict.fromkeys(renumber[n] for n in read_markers(run.group(0), sources)[0])
+        return "".join(f"[{n}]" for n in numbers)
+
+    out_paragraphs: list[str] = []
     for paragraph in _split(text):
-        kept: list[str] = []
-        for sentence in paragraph:
-            cited = [n for g in MARKER_GROUP.findall(sentence) for n in _numbers(g)]
-            valid = [n for n in dict.fromkeys(cited) if n in sources]
-            removed_citations += [f"[{n}]" for n in cited if n not in sources]
-            cited_texts = [sources[n] for n in valid]
+        out_lines: list[str] = []
+        for line in paragraph:
+            kept: list[str] = []
+            for unit, quotes in line.units:
+                cited, invalid = read_markers(unit, sources)
+                removed_citations += invalid
+                valid = list(dict.fromkeys(cited))
+                cited_texts = [sources[n] for n in valid]
 
-            keep = True
-            for match in QUOTATION.finditer(sentence):
-                quote = match.group(1) if match.group(1) is not None else match.group(2)
-                if word_count(quote) < MIN_QUOTE_WORDS:
+                checked, misquoted = _check_quotes(unit, quotes, cited_texts)
+                removed_quotes += misquoted
+                keep = checked is not None
+                unit = checked if checked is not None else unit
+                bare = _MARKER_RUN.sub("", unit)
+                if keep and not valid:
+                    claims = (
+                        bool(invalid)  # it cited something, so it claims something
+                        or word_count(bare) > MAX_FRAMING_WORDS
+                        or any(ch.isdigit() for ch in bare)
+                        or bool(quotes)
+                    )
+                    keep = not claims
+                if not keep:
+                    dropped.append(squash(bare))
                     continue
-                if any(_verbatim(quote, t) for t in cited_texts):
-                    continue
-                removed_quotes.append(quote)
-                if cited_texts and _overlap(quote, cited_texts) >= PARAPHRASE_OVERLAP:
-                    sentence = sentence.replace(match.group(0), quote, 1)
-                else:
-                    keep = False
-            bare = MARKER_GROUP.sub("", sentence)
-            if keep and not valid:
-                claims = (
-                    bool(cited)  # it cited something, so it claims something
-                    or word_count(bare) > MAX_FRAMING_WORDS
-                    or any(ch.isdigit() for ch in bare)
-                    or QUOTATION.search(bare) is not None
-                )
-                keep = not claims
-            if not keep:
-                dropped.append(squash(bare))
-                continue
-            for n in valid:
-                renumber.setdefault(n, len(renumber) + 1)
-
-            def rewrite(match: re.Match[str]) -> str:
-                new = [renumber[n] for n in _numbers(match.group(1)) if n in renumber]
-                return "".join(f"[{n}]" for n in dict.fromkeys(new))
-
-            sentence = MARKER_GROUP.sub(rewrite, sentence)
-            kept.append(re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r" {2,}", " ", sentence)).strip())
-        if kept:
-            kept_paragraphs.append(kept)
+                for n in valid:
+                    renumber.setdefault(n, len(renumber) + 1)
+                unit = _MARKER_RUN.sub(rewrite, unit)
+                kept.append(re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r" {2,}", " ", unit)).strip())
+            if kept:
+                out_lines.append(line.bullet + " ".join(kept))
+        if out_lines:
+            out_paragraphs.append("\n".join(out_lines))
 
     report = GuardReport(
         removed_citations=tuple(removed_citations),
@@ -148,5 +421,5 @@ def guard_answer(text: str, sources: Mapping[int, str]) -> Guarded:
         dropped_sentences=tuple(dropped),
         fell_back=not renumber,
     )
-    final = "\n\n".join(" ".join(p) for p in kept_paragraphs)
+    final = "\n\n".join(out_paragraphs)
     return Guarded(final, {new: old for old, new in renumber.items()}, report)

@@ -1,0 +1,205 @@
+"""The citation guard on its own: markers, quotations and how an answer is cut into units.
+
+The end-to-end cases (through the model stand-in) are in test_llm.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.guard import guard_answer, read_markers
+
+CRITICS = "Critics said it was “a gift to smugglers and traffickers”."
+SIGNED = "The agreement was signed in March 2024 by both countries. It runs for 5.5 years."
+SOURCES = {1: CRITICS, 2: SIGNED}
+
+
+# --- Quotations ------------------------------------------------------------------------
+
+
+def test_invented_quotation_across_two_sentences_is_dropped_whole() -> None:
+    text = "Critics said “The deal is a betrayal. It will kill 5,000 people every year” [1]."
+    guarded = guard_answer(text, {1: CRITICS})
+    assert guarded.text == ""
+    assert guarded.report.removed_quotes == (
+        "The deal is a betrayal. It will kill 5,000 people every year",
+    )
+    assert guarded.report.fell_back
+
+
+def test_misquote_across_two_sentences_loses_both_marks() -> None:
+    source = "The deal was signed in March. Critics said it would help smugglers."
+    text = "Critics said “The deal was signed. It would help smugglers” [1]."
+    guarded = guard_answer(text, {1: source})
+    assert guarded.text == "Critics said The deal was signed. It would help smugglers [1]."
+    assert len(guarded.report.removed_quotes) == 1
+
+
+def test_verbatim_quotation_across_two_sentences_is_kept() -> None:
+    source = "“We signed it. We will keep it,” the minister said."
+    text = "The minister said “We signed it. We will keep it” [1]."
+    guarded = guard_answer(text, {1: source})
+    assert guarded.text == text
+    assert not guarded.report.changed
+
+
+@pytest.mark.parametrize(
+    "quoted",
+    [
+        "‘a present for all the smugglers’",
+        "«a present for all the smugglers»",
+        "« a present for all the smugglers »",
+        "„a present for all the smugglers“",
+        "„a present for all the smugglers”",
+        "‚a present for all the smugglers‘",
+        "'a present for all the smugglers'",
+    ],
+)
+def test_invented_quotation_in_any_quote_style_is_dropped(quoted: str) -> None:
+    text = f"It was signed in March [2]. Critics called it {quoted} [1]."
+    guarded = guard_answer(text, SOURCES)
+    assert guarded.text == "It was signed in March [1]."
+    assert guarded.report.removed_quotes == (quoted[1:-1].strip(),)
+
+
+@pytest.mark.parametrize("mark", ["‘’", "''", "«»", "„“"])
+def test_verbatim_quotation_in_any_quote_style_is_kept(mark: str) -> None:
+    text = f"Critics called it {mark[0]}a gift to smugglers and traffickers{mark[1]} [1]."
+    guarded = guard_answer(text, SOURCES)
+    assert guarded.text == text
+    assert not guarded.report.changed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "They don't share the countries' plans for 5,000 returns a year [2].",
+        "They don’t share the countries’ plans for 5,000 returns a year [2].",
+        "In the '90s the countries' plans were smaller [2].",
+        "It was signed [2]. 'Tis a deal the neighbours' lawyers disliked [2].",
+    ],
+)
+def test_apostrophes_are_not_quotation_marks(text: str) -> None:
+    guarded = guard_answer(text, SOURCES)
+    assert guarded.text == text.replace("[2]", "[1]")
+    assert not guarded.report.removed_quotes
+
+
+def test_punctuation_inside_the_closing_mark_is_the_writers() -> None:
+    text = "Critics called it “a gift to smugglers and traffickers.” [1]"
+    guarded = guard_answer(text, SOURCES)
+    assert guarded.text == text
+    assert not guarded.report.changed
+
+
+def test_nested_quotation_stays_balanced_when_the_outer_one_is_unquoted() -> None:
+    source = "Critics said the pact is a deal and was “a gift to smugglers and traffickers”."
+    text = "Critics said “the pact was “a gift to smugglers and traffickers” indeed” [1]."
+    guarded = guard_answer(text, {1: source})
+    assert guarded.text == (
+        "Critics said the pact was “a gift to smugglers and traffickers” indeed [1]."
+    )
+    assert guarded.report.removed_quotes == (
+        "the pact was “a gift to smugglers and traffickers” indeed",
+    )
+
+
+# --- Units -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("- It was signed [1]\n- Officials admitted 5,000 people died", "- It was signed [1]"),
+        ("It was signed [1].Officials admitted 5,000 people died.", "It was signed [1]."),
+        ("It was signed [1]. the deal will kill 5,000 people every year.", "It was signed [1]."),
+        ("It was signed [1]\nOfficials admitted 5,000 people died", "It was signed [1]"),
+        (
+            "It was signed by the U.S. [1] the deal kills 5,000 people.",
+            "It was signed by the U.S. [1]",
+        ),
+    ],
+)
+def test_uncited_claim_glued_to_a_cited_sentence_is_dropped(text: str, kept: str) -> None:
+    guarded = guard_answer(text, SOURCES)
+    assert guarded.text == kept
+    assert len(guarded.report.dropped_sentences) == 1
+    assert "5,000" in guarded.report.dropped_sentences[0]
+
+
+def test_short_framing_line_stays_and_lines_keep_their_breaks() -> None:
+    text = "In short:\n- It was signed in March [2]\n- Critics objected [1]"
+    guarded = guard_answer(text, SOURCES)
+    assert guarded.text == "In short:\n- It was signed in March [1]\n- Critics objected [2]"
+    assert not guarded.report.dropped_sentences
+
+
+def test_numbered_list_markers_are_not_sentences() -> None:
+    text = "1. It was signed in March [2].\n2. It runs for 5.5 years [2]."
+    guarded = guard_answer(text, SOURCES)
+    assert guarded.text == text.replace("[2]", "[1]")
+    assert not guarded.report.changed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It was signed by Dr. Smith for the U.S. government in March [2].",
+        "It runs for 5.5 years, the agreement says [2].",
+        "It was signed in March by both of the\ncountries that negotiated it [2].",
+        "It stalled… then it was signed [2].",
+    ],
+)
+def test_abbreviations_decimals_and_wrapped_lines_do_not_split(text: str) -> None:
+    guarded = guard_answer(text, SOURCES)
+    assert guarded.text == text.replace("[2]", "[1]")
+    assert not guarded.report.changed
+
+
+# --- Markers ---------------------------------------------------------------------------
+
+
+def test_invalid_range_is_removed_and_reported() -> None:
+    guarded = guard_answer("It was signed in March [2][4-9].", SOURCES)
+    assert guarded.text == "It was signed in March [1]."
+    assert guarded.report.removed_citations == ("[4-9]",)
+
+
+@pytest.mark.parametrize("written", ["[1-2]", "[1–2]", "[1 — 2]", "[1, 2]", "[1; 2]", "[1][2]"])
+def test_valid_range_and_list_cite_each_source(written: str) -> None:
+    guarded = guard_answer(f"Critics objected to what was signed {written}.", SOURCES)
+    assert guarded.text == "Critics objected to what was signed [1][2]."
+    assert guarded.used == {1: 1, 2: 2}
+    assert not guarded.report.changed
+
+
+@pytest.mark.parametrize("written", ["[1-3]", "[2-1]", "[1-99999999999999999999]"])
+def test_range_longer_than_the_sources_or_reversed_is_invalid(written: str) -> None:
+    guarded = guard_answer(f"It was signed in March {written} [2].", SOURCES)
+    assert guarded.text == "It was signed in March [1]."
+    assert guarded.report.removed_citations == (written,)
+
+
+def test_repeated_markers_are_deduplicated() -> None:
+    text = "It was signed in March [2][2], to criticism [1, 1][1] and [2 ; 2]."
+    guarded = guard_answer(text, SOURCES)
+    assert guarded.text == "It was signed in March [1], to criticism [2] and [1]."
+    assert not guarded.report.changed
+
+
+@pytest.mark.parametrize(
+    "junk", ["[Source 2]", "[source: 2]", "[Sources 1, 2]", "[^2]", "[#2]", "[ref. 2]"]
+)
+def test_marker_look_alikes_are_removed_and_reported(junk: str) -> None:
+    guarded = guard_answer(f"Critics objected [1]. It was signed in March {junk}.", SOURCES)
+    assert guarded.text == "Critics objected [1]."
+    assert guarded.report.removed_citations == (junk,)
+    assert guarded.report.dropped_sentences == ("It was signed in March .",)
+
+
+def test_read_markers() -> None:
+    assert read_markers("a [1] b [2-3, 9] c [0–1]", {1: "", 2: "", 3: ""}) == (
+        [1, 2, 3],
+        ["[9]", "[0-1]"],
+    )
+    assert read_markers("[sic] [Source 1]", {1: ""}) == ([], ["[Source 1]"])
