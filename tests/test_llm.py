@@ -383,6 +383,31 @@ def test_article_text_is_data_not_instructions(
     assert answer.guard is not None and answer.guard.fell_back
 
 
+FOOTNOTED = """Dam Costs Revisited
+
+The Hoover Dam cost about 49 million dollars [2] and was finished in 1936 [3].
+"""
+
+
+def test_the_model_never_sees_article_footnote_markers(
+    database_url: str, tmp_path: Path, llm: OpenAIStandIn
+) -> None:
+    article = tmp_path / "dam.txt"
+    article.write_text(FOOTNOTED, encoding="utf-8")
+    with Briefing.open(llm_settings(database_url, tmp_path, llm)) as b:
+        assert b.ingest([article]).added == 1
+        # A faithful quote of the text as the model saw it (markers gone) is kept.
+        llm.reply('It "cost about 49 million dollars and was finished in 1936" [1].')
+        answer = b.ask("How much did the Hoover Dam cost?")
+        body = llm.last_request("chat").body
+    sources = " ".join(sources_in(body).values())
+    assert "49 million dollars and was finished in 1936." in sources
+    assert "[2]" not in sources and "[3]" not in sources
+    assert answer.mode == "llm" and answer.guard is not None
+    assert answer.guard.removed_quotes == ()
+    assert '"cost about 49 million dollars and was finished in 1936"' in answer.answer
+
+
 @pytest.fixture
 def cli_for(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]

@@ -38,7 +38,7 @@ from bot.core.models import Answer, Turn, Usage
 from bot.core.prompts import Prompt, load_prompt
 from bot.core.retrieve import Retrieval
 from bot.core.summariser import Fallback, OnText
-from bot.core.text import sentence_spans, squash
+from bot.core.text import sentence_spans, squash, strip_footnote_markers
 from bot.core.tokens import TokenCounter
 from storage.articles import Passage
 
@@ -170,10 +170,17 @@ def _escape_source(text: str) -> str:
     return text.replace("<", "‹").replace(">", "›")
 
 
+def model_view(text: str) -> str:
+    """A passage as the model sees it, and as the guard checks the model's quotes of it:
+    it cannot close its ``<source>`` block, and the article's own footnote markers ("[2]")
+    are gone, so the model cannot copy one that would read as a citation of source 2."""
+    return _escape_source(strip_footnote_markers(text))
+
+
 def format_sources(packed: Sequence[PackedSource]) -> str:
     return "\n\n".join(
         f'<source id="{p.marker}">\n{_escape_source(source_header(p.marker, p.passage))}\n'
-        f"{_escape_source(p.text)}\n</source>"
+        f"{model_view(p.text)}\n</source>"
         for p in packed
     )
 
@@ -269,7 +276,7 @@ class LLMSummariser:
         if done.text.strip().startswith(REFUSAL_SENTINEL):
             refusal = Answer(question, NOT_IN_SOURCES, False, "llm", standalone_question=standalone)
             return self._stamp(refusal, usage=usage)
-        guarded = guard_answer(done.text, {p.marker: p.text for p in packed})
+        guarded = guard_answer(done.text, {p.marker: model_view(p.text) for p in packed})
         if not guarded.has_citations:
             return self._stamp(
                 fallback(_UNCITED_NOTE),
