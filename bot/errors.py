@@ -8,10 +8,10 @@ Anything else is a bug and is logged with its traceback, never shown raw to a us
 from __future__ import annotations
 
 
-def apology(log_id: str) -> str:
+def apology(log_id: str, doing: str = "answering") -> str:
     """What a person sees when something failed that they cannot fix: a short apology and
     the id that finds the failure in the conversation log or the application log."""
-    return f"Sorry, something went wrong while answering. The log id is {log_id}."
+    return f"Sorry, something went wrong while {doing}. The log id is {log_id}."
 
 
 class BriefbotError(Exception):

@@ -27,6 +27,11 @@ def claim(*, session: Session, key: str) -> bool:
     return True
 
 
+def release(*, session: Session, key: str) -> None:
+    """Forget ``key``, so the next :func:`claim` of it succeeds."""
+    session.execute(delete(SlackEventClaim).where(SlackEventClaim.event_key == key[:200]))
+
+
 def purge_claims(*, session: Session, before: datetime) -> int:
     result = session.execute(delete(SlackEventClaim).where(SlackEventClaim.claimed_at < before))
     return int(getattr(result, "rowcount", 0) or 0)

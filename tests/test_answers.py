@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.core.answer import NOT_IN_SOURCES
 from bot.core.briefing import Briefing
-from bot.core.retrieve import diversify, fuse
+from bot.core.retrieve import analyse, diversify, fuse
 from bot.core.text import (
     contains_verbatim,
     sentence_spans,
@@ -254,8 +254,9 @@ def test_footnote_markers_of_the_article_are_not_shown_as_citations(
 ) -> None:
     article = tmp_path / "dam.txt"
     article.write_text(
-        "Dam history\n\nThe Hoover dam cost 49 million dollars [2] and was finished in "
-        "1936 [3]. The reservoir behind the Hoover dam is Lake Mead [1].\n\n"
+        "Dam history\n\nThe Hoover dam cost 49 million dollars[2] and was finished in "
+        "1936.[3] The reservoir behind the Hoover dam is Lake Mead.[1] The Hoover dam "
+        "room [2] cost 5 dollars to visit.\n\n"
         "Engineers praised the Hoover dam design for its arch.\n",
         encoding="utf-8",
     )
@@ -264,8 +265,11 @@ def test_footnote_markers_of_the_article_are_not_shown_as_citations(
     assert answer.answered and len(answer.citations) == 1
     assert "49 million dollars and was finished in 1936 [1]." in answer.answer
     assert "Lake Mead [1]." in answer.answer
+    # "room [2]" is the article's own words: not rewritten, so not used.
+    assert "room" not in answer.answer
+    assert set(re.findall(r"\[(\d+)\]", answer.answer)) == {"1"}
     # The citation itself stays verbatim, markers and all.
-    assert "dollars [2] and was finished in 1936 [3]." in answer.citations[0].text
+    assert "dollars[2] and was finished in 1936.[3]" in answer.citations[0].text
     assert_grounded(briefing, answer)
 
 
@@ -293,3 +297,26 @@ def test_a_sentence_cut_to_fit_a_chunk_is_never_an_answer_sentence(
     whole = {squash(s.of(text)) for s in sentence_spans(text)}
     for sentence in re.findall(r"(.+?) \[\d+\]([.!?]?)(?:\s|$)", answer.answer):
         assert squash("".join(sentence)) in whole
+
+
+def test_the_country_us_is_found_in_articles_that_say_us(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    article = tmp_path / "lumber.txt"
+    article.write_text(
+        "Lumber deal\n\nThe US and Canada signed a lumber trade deal in Ottawa on Monday. "
+        "Smith said the U.S. tariffs on lumber would fall.\n",
+        encoding="utf-8",
+    )
+    assert not briefing.ingest([article]).failed
+    for question in (
+        "What did the US sign with Canada?",
+        "What lumber deal did the U.S. sign?",
+        "What did Dr. Smith say?",  # the title is neither a term nor an anchor
+    ):
+        answer = briefing.ask(question)
+        assert answer.answered, question
+        assert "Lumber deal" in {c.title for c in answer.citations}, question
+    assert [t.word for t in analyse("What is the US$ 5 million for?").terms] == ["5", "million"]
+    assert [t.word for t in analyse("Tell us about the memorandum").terms] == ["memorandum"]
+    assert analyse("What did the US sign?").text == "What did the US sign?"

@@ -203,3 +203,25 @@ def test_read_markers() -> None:
         ["[9]", "[0-1]"],
     )
     assert read_markers("[sic] [Source 1]", {1: ""}) == ([], ["[Source 1]"])
+
+
+def test_an_invented_quotation_across_a_line_break_is_dropped() -> None:
+    text = (
+        'Critics objected [1]. Nielsen said "We will end the caravans forever.\n'
+        'The border will be closed to all migrants" [2].'
+    )
+    guarded = guard_answer(text, SOURCES)
+    assert guarded.text == "Critics objected [1]."
+    assert guarded.report.removed_quotes == (
+        "We will end the caravans forever.\nThe border will be closed to all migrants",
+    )
+
+
+def test_a_lead_in_line_stays_while_its_list_does() -> None:
+    text = "The 2019 memorandum was met with:\n- criticism from activists [1]\n- 5,000 protests"
+    guarded = guard_answer(text, SOURCES)
+    assert guarded.text == "The 2019 memorandum was met with:\n- criticism from activists [1]"
+    alone = guard_answer(
+        "It was signed [2].\n\nThe 2019 memorandum brings:\n- 5,000 guards", SOURCES
+    )
+    assert alone.text == "It was signed [1]."  # a lead-in that introduces nothing goes too

@@ -385,7 +385,7 @@ def test_article_text_is_data_not_instructions(
 
 FOOTNOTED = """Dam Costs Revisited
 
-The Hoover Dam cost about 49 million dollars [2] and was finished in 1936 [3].
+The Hoover Dam cost about 49 million dollars[2] and was finished in 1936.[3]
 """
 
 

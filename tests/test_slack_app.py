@@ -390,6 +390,22 @@ def test_an_answer_is_shared_once_however_often_the_button_is_clicked(running: R
     assert shared[0].params["unfurl_links"] is False
 
 
+def test_a_share_that_fails_can_be_tried_again(running: Running) -> None:
+    running.slack.command("/brief", "Who criticised the deal?", running.api.response_url("b"))
+    running.api.wait_for("response_url:b")
+    exchange_id = str(running.briefing.export_log()[-1]["id"])
+    running.api.fail("response_url:s1", status=500)
+    running.slack.click("share_answer", exchange_id, running.api.response_url("s1"))
+    failed, apology = running.api.wait_for("response_url:s1", count=2)
+    assert failed.fault == "fail" and failed.params["response_type"] == "in_channel"
+    assert "went wrong while sharing" in apology.params["text"]
+    assert not any(c.params.get("delete_original") for c in running.api.calls())  # kept
+    running.slack.click("share_answer", exchange_id, running.api.response_url("s2"))
+    shared, deleted = running.api.wait_for("response_url:s2", count=2)
+    assert shared.fault is None and shared.params["response_type"] == "in_channel"
+    assert deleted.params["delete_original"] is True
+
+
 def test_buttons_on_a_purged_answer_say_so(running: Running) -> None:
     running.slack.click("show_quotes", "nosuchid", running.api.response_url("gone"))
     reply = running.api.wait_for("response_url:gone")[0]
@@ -458,6 +474,23 @@ def test_assistant_digest_prompt(running: Running) -> None:
     assert "This week's digest" in post.params["text"]
     assert SEED_TITLE in post.params["text"]  # ingested just now, so it is this week's
     assert SEED_TITLE in block_text(post.json_param("blocks"))
+
+
+@pytest.mark.parametrize(
+    ("text", "digest"),
+    [
+        ("This week's digest", True),
+        ("digest pls", True),
+        ("Show me the digest for this week", True),
+        ("What's in the digest?", True),
+        ("What did the digest say about asylum?", False),
+        ("digest of the memorandum criticism", False),
+    ],
+)
+def test_what_counts_as_a_digest_request(text: str, digest: bool) -> None:
+    from bot.slack.listeners.assistant import is_digest_request
+
+    assert is_digest_request(text) is digest
 
 
 def test_a_question_that_mentions_the_digest_is_answered(running: Running) -> None:
@@ -589,6 +622,21 @@ def test_an_answer_is_delivered_when_it_cannot_be_logged(
     assert "activists" in block_text(post.json_param("blocks")).lower()
     assert "feedback_up" not in action_ids(post.json_param("blocks"))  # no row to point at
     assert "could not store exchange" in caplog.text and "Who criticised the deal?" in caplog.text
+
+
+def test_an_apology_always_has_a_real_log_id(
+    running: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.slack.conversation as conversation
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr(running.briefing, "_log", broken)  # so the answer has no id
+    monkeypatch.setattr(conversation, "answer_message", broken)  # and cannot be shown
+    running.slack.mention("Who criticised the deal?")
+    post = running.api.wait_for("chat.postMessage")[0]
+    assert re.search(r"The log id is [0-9a-f]{12}\.", post.params["text"]), post.params["text"]
 
 
 def test_secrets_never_reach_the_logs(running: Running, caplog: pytest.LogCaptureFixture) -> None:

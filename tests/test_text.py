@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.text import (
     contains_verbatim,
     content_words,
+    has_bracketed_number,
     paragraph_at,
     paragraph_spans,
     sentence_spans,
@@ -90,13 +91,17 @@ def test_stems_group_inflections_but_not_false_friends() -> None:
     assert stem("critical") != stem("critics")
 
 
-def test_footnote_markers_are_stripped_but_editorial_brackets_stay() -> None:
-    text = "The dam cost 49 million dollars [2] and was finished in 1936 [3]."
-    assert (
-        strip_footnote_markers(text) == "The dam cost 49 million dollars and was finished in 1936."
+def test_footnote_markers_are_stripped_but_the_articles_brackets_stay() -> None:
+    text = "The dam cost 49 million dollars[2] and was finished in 1936.[3]"
+    stripped = "The dam cost 49 million dollars and was finished in 1936."
+    assert strip_footnote_markers(text) == stripped
+    assert strip_footnote_markers("Lake Mead.[12] It was[2,3] big[a][4–6] [citation needed].") == (
+        "Lake Mead. It was big."
     )
-    assert strip_footnote_markers(
-        "Lake Mead.[12] It [2, 3] was [4–6] big[a] [citation needed]."
-    ) == ("Lake Mead. It was big.")
     editorial = "[T]he plan [sic] was, he said, [the minister's] own [a]nd [2]nd."
     assert strip_footnote_markers(editorial) == editorial
+    # A bracket after a space is the article's text: a room, a vote, an interval.
+    for kept in ("Room [2] at noon.", "The court split [5-4] on it.", "Scores fall in [0, 1]."):
+        assert strip_footnote_markers(kept) == kept
+        assert has_bracketed_number(kept)
+    assert not has_bracketed_number("[T]he plan [sic] was fine.")

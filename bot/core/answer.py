@@ -5,11 +5,12 @@ its answer cannot be trusted. Every sentence is copied from a retrieved passage 
 carries that passage's marker ``[n]``; citations list exactly the passages used.
 
 Only whole sentences are used: a piece of a sentence too long for one chunk is never an
-answer sentence (:func:`bot.core.chunking.chunk_sentences`). Footnote markers of the article
-text ("[2]", "[a]", "[citation needed]") are left out of answer sentences, so that every
-bracketed number in an answer is one of its own citations; an answer sentence is thus its
-source sentence verbatim apart from those markers (and whitespace), and the citation's text
-stays verbatim.
+answer sentence (:func:`bot.core.chunking.chunk_sentences`). Footnote markers attached to
+the article's words ("cost[2]", "1936.[3]", "[citation needed]") are left out of answer
+sentences, and a sentence that still holds a bracketed number ("Room [2]") is not used, so
+that every bracketed number in an answer is one of its own citations. An answer sentence
+is thus its source sentence verbatim apart from those markers (and whitespace), and the
+citation's text stays verbatim.
 
 Selection is greedy and coverage-seeking: a sentence scores the IDF weights of the question
 terms it contains, terms already covered by chosen sentences count half, and long
@@ -25,7 +26,15 @@ from dataclasses import dataclass
 from bot.core.chunking import chunk_sentences
 from bot.core.models import Citation
 from bot.core.retrieve import Retrieval
-from bot.core.text import Span, jaccard, squash, stems, strip_footnote_markers, word_count
+from bot.core.text import (
+    Span,
+    has_bracketed_number,
+    jaccard,
+    squash,
+    stems,
+    strip_footnote_markers,
+    word_count,
+)
 from storage.articles import Passage
 
 NOT_IN_SOURCES = (
@@ -139,9 +148,18 @@ ARTICLE_DECAY = 0.75
 
 
 def is_statement(sentence: str) -> bool:
-    """A full sentence, not a heading or a caption: it ends like a sentence or is long."""
-    text = sentence.strip()
+    """A full sentence, not a heading or a caption: it ends like a sentence (footnote
+    markers aside) or is long."""
+    text = strip_footnote_markers(sentence).strip()
     return text.endswith((".", "!", "?", "”", '"', "’", "'", ")")) or word_count(text) > 12
+
+
+def _reads_as_cited(sentence: str) -> bool:
+    """A sentence that would show a bracketed number of its own in the answer ("Room [2]",
+    "a [5-4] ruling"), once footnote markers are gone. It is left out of extractive
+    answers: the number would read as a citation, and changing it would change the
+    article's words."""
+    return has_bracketed_number(strip_footnote_markers(sentence))
 
 
 def answer_type(question: str) -> re.Pattern[str] | None:
@@ -173,7 +191,11 @@ def select_sentences(retrieval: Retrieval, max_words: int) -> list[SourceSentenc
     def base(s: SourceSentence) -> float:
         return sum(weights.get(w, 0.0) for w in matches[id(s)]) * shape(s)
 
-    scored = [s for s in candidates if matches[id(s)] and is_statement(s.text)]
+    scored = [
+        s
+        for s in candidates
+        if matches[id(s)] and is_statement(s.text) and not _reads_as_cited(s.text)
+    ]
     if not scored:
         return []
     best = max(base(s) for s in scored)

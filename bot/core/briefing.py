@@ -393,6 +393,11 @@ class Briefing:
         with self.db.session() as session:
             return claims.claim(session=session, key=key)
 
+    def release(self, key: str) -> None:
+        """Give up a claim, so the work can be tried again (after it failed)."""
+        with self.db.session() as session:
+            claims.release(session=session, key=key)
+
     def digest(self, days: int = 7) -> Digest:
         with self.db.session() as session:
             return build_digest(session=session, until=datetime.now(UTC), days=days)

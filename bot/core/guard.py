@@ -36,8 +36,11 @@ and deduplicated, keeping the order written, one number per bracket: ``[1, 2]``,
 and ``[1][2][1]`` all become ``[1][2]``; ``[1][1]`` becomes ``[1]``.
 
 *Units.* Paragraphs (blank lines) are split into lines and lines into sentences; each
-sentence is a unit. A line break always ends a unit, except where a hard-wrapped sentence
-continues: the line ends in a letter, digit or comma and the next starts in lower case. A
+sentence is a unit. A line break always ends a unit, except inside a quotation (found on
+the whole paragraph first) and where a hard-wrapped sentence continues: the line ends in a
+letter, digit or comma and the next starts in lower case. A unit that ends a line with a
+colon and introduces the lines after it ("It commits the countries to:") is framing, kept
+while something after it in its paragraph is kept. A
 list marker at the start of a line ("- ", "* ", "1. ") is kept aside and never judged. A
 sentence ends after . ! ? (and closing quotes or brackets, and any markers that follow
 them) when whitespace follows, whatever the case of the next letter, or straight away when
@@ -305,16 +308,25 @@ def _continues(previous: str, line: str) -> bool:
     )
 
 
+def _quoted_line_breaks(block: str) -> set[int]:
+    """Offsets of the line breaks of ``block`` that fall inside a quotation."""
+    return {i for q in _quotations(block) for i in range(q.start, q.end) if block[i] == "\n"}
+
+
 def _split(text: str) -> list[list[_Line]]:
     """Paragraphs of lines of sentences (units). See "Units" in the module doc."""
     paragraphs: list[list[_Line]] = []
     for block in (span.of(text) for span in paragraph_spans(text)):
+        quoted = _quoted_line_breaks(block)
         logical: list[tuple[str, str]] = []  # (bullet, line), wrapped lines joined
-        for raw in block.splitlines():
+        offset = 0
+        for raw in block.split("\n"):
+            inside_quote = offset - 1 in quoted  # the break before this line
+            offset += len(raw) + 1
             line = raw.strip()
             if not line:
                 continue
-            if logical and _continues(logical[-1][1], line):
+            if logical and (inside_quote or _continues(logical[-1][1], line)):
                 logical[-1] = (logical[-1][0], f"{logical[-1][1]}\n{line}")
                 continue
             bullet = _BULLET.match(line)
@@ -382,9 +394,15 @@ def guard_answer(text: str, sources: Mapping[int, str]) -> Guarded:
     out_paragraphs: list[str] = []
     for paragraph in _split(text):
         out_lines: list[str] = []
-        for line in paragraph:
+        lead_in: tuple[int, str] | None = None  # (line, text) of an uncited "...:" unit
+        for index, line in enumerate(paragraph):
             kept: list[str] = []
-            for unit, quotes in line.units:
+            for position, (unit, quotes) in enumerate(line.units):
+                introduces = (
+                    position == len(line.units) - 1
+                    and index < len(paragraph) - 1
+                    and _MARKER_RUN.sub("", unit).rstrip().endswith(":")
+                )
                 cited, invalid = read_markers(unit, sources)
                 removed_citations += invalid
                 valid = list(dict.fromkeys(cited))
@@ -395,7 +413,7 @@ def guard_answer(text: str, sources: Mapping[int, str]) -> Guarded:
                 keep = checked is not None
                 unit = checked if checked is not None else unit
                 bare = _MARKER_RUN.sub("", unit)
-                if keep and not valid:
+                if keep and not valid and not (introduces and not invalid and not quotes):
                     claims = (
                         bool(invalid)  # it cited something, so it claims something
                         or word_count(bare) > MAX_FRAMING_WORDS
@@ -410,8 +428,17 @@ def guard_answer(text: str, sources: Mapping[int, str]) -> Guarded:
                     renumber.setdefault(n, len(renumber) + 1)
                 unit = _MARKER_RUN.sub(rewrite, unit)
                 kept.append(re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r" {2,}", " ", unit)).strip())
+                if introduces and not valid:
+                    lead_in = (len(out_lines), kept[-1])
             if kept:
                 out_lines.append(line.bullet + " ".join(kept))
+        if lead_in is not None and lead_in[0] == len(out_lines) - 1:
+            # Nothing after the lead-in survived: it introduces nothing, so it goes too.
+            last = out_lines.pop()
+            rest = last[: len(last) - len(lead_in[1])].rstrip()
+            if rest.strip():
+                out_lines.append(rest)
+            dropped.append(squash(lead_in[1]))
         if out_lines:
             out_paragraphs.append("\n".join(out_lines))
 

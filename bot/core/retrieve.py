@@ -173,47 +173,64 @@ class Query:
         return sorted(words)
 
 
-_US = re.compile(r"(?<![\w.])(?:U\.S\.(?!\w)|US\b)")
+_US = re.compile(r"(?<![\w.$])(?:U\.S\.(?![\w$])|US\b(?!\$))")
 
 
-def _anchors(question: str) -> set[str]:
-    """Capitalised words not at the start of a sentence, acronyms, and numbers.
+def read_us_as_usa(text: str) -> str:
+    """``text`` with the country "US" / "U.S." written "USA" (not "us", not "US$").
 
-    Sentences are found as in articles, so the period of "Dr." does not make "Smith" the
-    start of one. A title or initial before its period ("Dr.", "J.") is not an anchor
-    itself: an article may say "Doctor".
+    As a word, "us" is a stop word; the country must count. Questions and the passages
+    the gate reads both go through this, so "USA" in a question (whose synonyms are
+    "United States", "America", ...) finds "US" in an article.
     """
-    found: set[str] = set()
+    return _US.sub("USA", text) if "U" in text else text
+
+
+def _question_words(question: str) -> tuple[set[str], set[str]]:
+    """The anchors of a question, and its titles.
+
+    Anchors are capitalised words not at the start of a sentence, acronyms, and numbers.
+    Sentences are found as in articles, so the period of "Dr." does not make "Smith" the
+    start of one. Titles and initials before their period ("Dr.", "J.") are neither
+    anchors nor terms: an article may say "Smith" or "Doctor Smith".
+    """
+    anchors: set[str] = set()
+    titles: set[str] = set()
     for sentence in sentence_spans(question):
         first = True
         for token in sentence.of(question).split():
             bare = token.strip("\"'“”‘’()[],:;?!.…")
             if not bare:
                 continue
-            title = token.rstrip("\"'”’)]").endswith(".") and is_abbreviation(bare)
+            if token.rstrip("\"'”’)]").endswith(".") and is_abbreviation(bare):
+                titles.update(words(bare))
+                first = False
+                continue
             for w in words(bare):
-                if w in STOPWORDS or title:
+                if w in STOPWORDS:
                     continue
                 if (
                     any(ch.isdigit() for ch in w)
                     or (not first and bare[:1].isupper())
                     or (len(bare) > 1 and bare.isupper())
                 ):
-                    found.add(w)
+                    anchors.add(w)
             first = False
-    return found
+    return anchors, titles
 
 
 def analyse(question: str) -> Query:
     """Turn a question into weighted-later terms with synonyms and anchors.
 
-    "US" and "U.S." are read as "USA" (whose synonyms are "United States", "America",
-    ...): as a word, "us" is a stop word, and the country would otherwise not count.
+    The country "US" is read as "USA" (:func:`read_us_as_usa`); ``Query.text`` keeps the
+    question as asked.
     """
-    question = _US.sub("USA", question)
-    anchors = _anchors(question)
+    read = read_us_as_usa(question)
+    anchors, titles = _question_words(read)
     terms = []
-    for word in content_words(question):
+    for word in content_words(read):
+        if word in titles:
+            continue
         syn = synonyms(word)
         terms.append(Term(word, word in anchors, syn.words, syn.phrases))
     return Query(question, tuple(terms))
@@ -428,9 +445,9 @@ class Retriever:
         verdicts = []
         for article_id, found_passages in by_article.items():
             # The title says what the article is about, so its words count too.
-            article_stems: list[str] = [*stems(found_passages[0].title), "\x00"]
+            article_stems: list[str] = [*stems(read_us_as_usa(found_passages[0].title)), "\x00"]
             for p in found_passages:
-                article_stems.extend(stems(p.text))
+                article_stems.extend(stems(read_us_as_usa(p.text)))
                 article_stems.append("\x00")  # no phrase match across passages
             stem_set = frozenset(article_stems)
             credits = {

@@ -22,9 +22,13 @@ import snowballstemmer
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 
-# A sentence ends at . ! ? (or …), possibly followed by closing quotes/brackets, then
-# whitespace, and the next sentence starts with something that can open one.
-_SENTENCE_END = re.compile(r"""([.!?…]+)(["'”’)\]]*)(\s+)(?=["'“‘(\[]?[A-ZÀ-ÖØ-Þ0-9])""")
+# A sentence ends at . ! ? (or …), possibly followed by closing quotes/brackets and
+# footnote markers ("1936.[3]"), then whitespace, and the next sentence starts with
+# something that can open one.
+_SENTENCE_END = re.compile(
+    r"""([.!?…]+)((?:["'”’)\]]|\[(?:\d{1,3}(?:[,–-]\d{1,3})*|[a-z]|note\s?\d{1,3})\])*)"""
+    r"""(\s+)(?=["'“‘(\[]?[A-ZÀ-ÖØ-Þ0-9])"""
+)
 
 # Words before a period that do not end a sentence.
 _ABBREVIATIONS = frozenset(
@@ -184,20 +188,31 @@ def normalise_quotes(text: str) -> str:
     return text.replace("“", '"').replace("”", '"').replace("‘", "'").replace("’", "'")
 
 
-# A footnote marker as reference works print them: "[2]", "[12]", "[2, 3]", "[4-6]", "[a]",
-# "[note 3]", "[citation needed]"; not an editorial bracket such as "[T]he" or "[sic]".
+# A footnote marker as reference works print them, attached to the word or punctuation it
+# annotates: "cost[2]", "1936.[3]", "[2][3]", "word[4–6]", "word.[a]", "word[note 3]"; and
+# editorial notes anywhere: " [citation needed]". A bracket after a space ("Room [2]",
+# "split [5-4]", "[T]he", "[sic]") is the article's own text and stays.
 _FOOTNOTE_MARKER = re.compile(
-    r"""[ \t]*\[(?:\d{1,3}(?:\s*[,–-]\s*\d{1,3})*|[a-z]|note\s?\d{1,3}|
-    (?:citation|clarification|verification|page)\s+needed)\](?!\w)""",
+    r"""(?<=[^\s\[])\[(?:\d{1,3}(?:[,–-]\d{1,3})*|[a-z]|note\s?\d{1,3})\]
+    |[ \t]*\[(?:citation|clarification|verification|page)\s+needed\]""",
     re.VERBOSE,
 )
+# A bracketed number left in a sentence, which would read as a citation in an answer.
+_BRACKETED_NUMBER = re.compile(r"\[\s*\d[\d\s,;–-]*\]")
 
 
 def strip_footnote_markers(text: str) -> str:
-    """``text`` without footnote markers ("[2]", "[2, 3]", "[a]", "[citation needed]") and
-    the spaces before them: "It cost $49m [2] and opened in 1936 [3]." -> "It cost $49m and
-    opened in 1936." Editorial brackets ("[T]he", "[sic]", "[the minister]") stay."""
+    """``text`` without footnote markers: "It cost $49m[2] and opened in 1936.[3]" -> "It
+    cost $49m and opened in 1936." Only markers attached to what they annotate go (and
+    "[citation needed]"-style notes): "Room [2]" and "a [5-4] ruling" are the article's
+    words and stay (see :func:`has_bracketed_number`)."""
     return _FOOTNOTE_MARKER.sub("", text) if "[" in text else text
+
+
+def has_bracketed_number(text: str) -> bool:
+    """Does ``text`` hold a bracketed number ("[2]", "[5-4]") that a reader of an answer
+    would take for a citation marker?"""
+    return "[" in text and _BRACKETED_NUMBER.search(text) is not None
 
 
 def contains_verbatim(haystack: str, needle: str) -> bool:

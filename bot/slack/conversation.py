@@ -46,10 +46,12 @@ Apologise = Callable[[str], Any]
 
 
 @contextmanager
-def apologising(apologise: Apologise | None, what: str) -> Iterator[None]:
+def apologising(
+    apologise: Apologise | None, what: str, doing: str = "answering"
+) -> Iterator[None]:
     """Turn any failure inside the block into a log entry with a fresh log id and, when
-    ``apologise`` is given, an apology carrying that id. Never raises: a failure to
-    apologise is logged too."""
+    ``apologise`` is given, an apology carrying that id ("Sorry, something went wrong
+    while {doing}..."). Never raises: a failure to apologise is logged too."""
     try:
         yield
     except Exception:
@@ -57,7 +59,7 @@ def apologising(apologise: Apologise | None, what: str) -> Iterator[None]:
         log.exception("%s failed (log id %s)", what, log_id)
         if apologise is not None:
             try:
-                apologise(apology(log_id))
+                apologise(apology(log_id, doing))
             except Exception:
                 log.exception("could not tell the user about failure %s", log_id)
 
@@ -114,6 +116,7 @@ class Services:
         fn: Callable[..., Any],
         *args: Any,
         apologise: Apologise | None = None,
+        doing: str = "answering",
         **kwargs: Any,
     ) -> Future[Any]:
         """Run ``fn`` after the ack, on the work pool. A failure is logged with a log id,
@@ -121,7 +124,7 @@ class Services:
 
         def run() -> Any:
             self.acks.wait()
-            with apologising(apologise, getattr(fn, "__name__", str(fn))):
+            with apologising(apologise, getattr(fn, "__name__", str(fn)), doing):
                 return fn(*args, **kwargs)
             return None
 
@@ -143,6 +146,7 @@ class Services:
         fn: Callable[..., Any],
         *args: Any,
         apologise: Apologise | None = None,
+        doing: str = "answering",
         **kwargs: Any,
     ) -> Future[Any]:
         """Like :meth:`submit`, for an event: the job runs only for its first delivery."""
@@ -151,7 +155,7 @@ class Services:
             return fn(*args, **kwargs) if self.first_delivery(context) else None
 
         once.__name__ = getattr(fn, "__name__", "event job")
-        return self.submit(once, apologise=apologise)
+        return self.submit(once, apologise=apologise, doing=doing)
 
 
 def clean_question(text: str) -> str:
@@ -421,10 +425,12 @@ def _answer_message(
     try:
         rendered_text, blocks = answer_message(answer_view(answer))
     except Exception:
-        log.exception("could not render answer %s", answer.exchange_id)
-        sorry = f"Sorry, something went wrong while answering. The log id is {answer.exchange_id}."
+        log_id = answer.exchange_id or new_exchange_id()
+        log.exception("could not render answer %s", log_id)
+        sorry = apology(log_id)
         rendered_text, blocks = sorry, section(sorry)
-        services.briefing.note_error(str(answer.exchange_id), "slack: rendering failed")
+        if answer.exchange_id:
+            services.briefing.note_error(answer.exchange_id, "slack: rendering failed")
     if reply.finish(rendered_text, blocks) is None and answer.exchange_id:
         services.briefing.note_error(answer.exchange_id, "slack: delivery failed")
     return answer

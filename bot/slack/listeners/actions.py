@@ -57,7 +57,7 @@ def register(app: App, services: Services) -> None:
     @app.action(SHOW_QUOTES)
     def show_quotes(ack: Ack, action: dict[str, Any], respond: Respond) -> None:
         ack()
-        with apologising(private_reply(respond), "showing quotes"):
+        with apologising(private_reply(respond), "showing quotes", "showing the quotes"):
             exchange = services.briefing.exchange(str(action.get("value")))
             if exchange is None:
                 respond(response_type="ephemeral", replace_original=False, text=GONE)
@@ -74,7 +74,7 @@ def register(app: App, services: Services) -> None:
             ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond
         ) -> None:
             ack()
-            with apologising(private_reply(respond), "storing feedback"):
+            with apologising(private_reply(respond), "storing feedback", "saving your feedback"):
                 stored = services.briefing.feedback(str(action.get("value")), value, _user(body))
                 thanks = "Thanks, noted 👍" if value > 0 else "Thanks, noted 👎. We read every one."
                 respond(
@@ -94,14 +94,16 @@ def register(app: App, services: Services) -> None:
         Only what the clicking person asked privately, in this conversation, can be shared:
         the button's value is an exchange id, and a replayed or forged click must not post
         somebody else's answer, or a DM's, into a channel. Each exchange is shared once,
-        however many times the button is clicked (claimed like an event).
+        however many times the button is clicked (claimed like an event). If posting
+        fails, the claim is released, so the next click can share it; the private copy is
+        removed only once the public one is posted.
         """
 
         def handler(
             ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond
         ) -> None:
             ack()
-            with apologising(private_reply(respond), "sharing"):
+            with apologising(private_reply(respond), "sharing", "sharing"):
                 exchange_id = str(action.get("value"))
                 exchange = services.briefing.exchange(exchange_id)
                 if exchange is None:
@@ -110,18 +112,25 @@ def register(app: App, services: Services) -> None:
                 if not _may_share(exchange, body):
                     respond(response_type="ephemeral", replace_original=False, text=NOT_YOURS)
                     return
-                if not services.briefing.claim(f"share:{exchange_id}"):
+                key = f"share:{exchange_id}"
+                if not services.briefing.claim(key):
                     respond(delete_original=True)
                     return
-                text, blocks = render(exchange, _user(body))
-                respond(
-                    response_type="in_channel",
-                    replace_original=False,
-                    text=text,
-                    blocks=blocks,
-                    unfurl_links=False,
-                    unfurl_media=False,
-                )
+                try:
+                    text, blocks = render(exchange, _user(body))
+                    posted = respond(
+                        response_type="in_channel",
+                        replace_original=False,
+                        text=text,
+                        blocks=blocks,
+                        unfurl_links=False,
+                        unfurl_media=False,
+                    )
+                    if posted.status_code != 200:
+                        raise RuntimeError(f"Slack refused the shared message: {posted.body}")
+                except Exception:
+                    services.briefing.release(key)
+                    raise
                 respond(delete_original=True)
 
         return handler

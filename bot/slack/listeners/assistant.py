@@ -31,18 +31,21 @@ GREETING = (
 STATUS = "is reading the sources…"
 
 
-_DIGEST_REQUEST = re.compile(
-    r"(?:(?:show|give|send) me |what'?s in |post )?"
-    r"(?:the |this week'?s |the weekly |weekly |latest |the latest )?digest(?: please)?"
+# The words a request for the digest is made of; anything else makes it a question.
+_DIGEST_WORDS = frozenset(
+    """digest show me give send post see get the this that week's weeks week weekly latest
+    new for please pls can could you i want what's whats is in it of a let's read""".split()
 )
 
 
 def is_digest_request(text: str) -> bool:
-    """True when the whole message asks for the digest ("This week's digest", "digest",
-    "show me the weekly digest"). A question that merely uses the word ("What did the
+    """True when a message only asks for the digest: "This week's digest", "digest pls",
+    "Show me the digest for this week", "What's in the digest?". Every word must be one a
+    digest request is made of, so a question that merely uses the word ("What did the
     digest say about asylum?") is a question, and is answered as one."""
-    normal = " ".join(text.lower().replace("’", "'").split()).strip(" .!?")
-    return _DIGEST_REQUEST.fullmatch(normal) is not None
+    normal = text.lower().replace("’", "'")
+    found = re.findall(r"[a-z']+", normal)
+    return "digest" in found and len(found) <= 10 and all(w in _DIGEST_WORDS for w in found)
 
 
 def thread_title(text: str) -> str:

@@ -56,6 +56,7 @@ def register(app: App, services: Services) -> None:
                     blocks=sources_blocks([s.as_dict() for s in services.briefing.sources()]),
                 ),
                 apologise=privately(respond),
+                doing="listing the sources",
             )
             return
         ack(response_type="ephemeral", text=f"Looking into: {escape(text)}")
@@ -96,4 +97,4 @@ def register(app: App, services: Services) -> None:
             fallback, blocks = quotes_message(topic, data, exchange_id)
             respond(response_type="ephemeral", replace_original=True, text=fallback, blocks=blocks)
 
-        services.submit(find, apologise=privately(respond))
+        services.submit(find, apologise=privately(respond), doing="finding quotes")

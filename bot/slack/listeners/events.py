@@ -115,4 +115,4 @@ def register(app: App, services: Services) -> None:
         def apologise(text: str) -> None:
             client.views_publish(user_id=user, view={"type": "home", "blocks": section(text)})
 
-        services.submit_event(context, publish, apologise=apologise)
+        services.submit_event(context, publish, apologise=apologise, doing="loading this page")
