@@ -766,6 +766,14 @@ def test_a_draft_that_cannot_be_updated_is_replaced(streaming: Running) -> None:
     assert "According to the source" in block_text(final.json_param("blocks"))
 
 
+def test_an_answer_whose_blocks_are_refused_arrives_as_text(running: Running) -> None:
+    running.api.error("chat.postMessage", error="invalid_blocks", times=1)
+    running.slack.mention("Who criticised the deal?")
+    refused, posted = running.api.wait_for("chat.postMessage", count=2)
+    assert refused.fault == "error" and "blocks" in refused.params
+    assert "blocks" not in posted.params and "activists" in posted.params["text"].lower()
+
+
 def test_without_streaming_the_answer_is_posted_then_updated(streaming: Running) -> None:
     streaming.api.error("chat.startStream", error="not_allowed", times=None)
     streaming.slack.mention("What does the memorandum commit the countries to?")

@@ -46,9 +46,7 @@ Apologise = Callable[[str], Any]
 
 
 @contextmanager
-def apologising(
-    apologise: Apologise | None, what: str, doing: str = "answering"
-) -> Iterator[None]:
+def apologising(apologise: Apologise | None, what: str, doing: str = "answering") -> Iterator[None]:
     """Turn any failure inside the block into a log entry with a fresh log id and, when
     ``apologise`` is given, an apology carrying that id ("Sorry, something went wrong
     while {doing}..."). Never raises: a failure to apologise is logged too."""
@@ -305,7 +303,8 @@ class ThreadReply:
 
         The draft shown while the model wrote has not been through the citation guard.
         If it cannot be replaced by the final answer, it is deleted and the answer posted
-        afresh, so an unchecked draft does not stay in the thread.
+        afresh (as text alone if Slack refuses the blocks), so an unchecked draft does not
+        stay in the thread.
         """
         with self._lock:
             if self._stream is not None:
@@ -314,25 +313,25 @@ class ThreadReply:
                     self.ts = self._stream.ts or self.ts
                 except SLACK_ERRORS as exc:
                     log.info("could not stop the stream cleanly (%s)", exc)
-            try:
-                if self.ts is not None:
+            if self.ts is not None:
+                try:
                     self.client.chat_update(
                         channel=self.channel, ts=self.ts, text=text, blocks=blocks
                     )
-                else:
-                    self._post(text, blocks)
-                return self.ts
-            except SLACK_ERRORS:
-                log.exception("could not deliver the answer to %s", self.channel)
-            if self.ts is None:
-                return None
-            try:
-                self.client.chat_delete(channel=self.channel, ts=self.ts)
-                self._post(text, blocks)
-                return self.ts
-            except SLACK_ERRORS:
-                log.exception("could not replace the draft in %s either", self.channel)
-                return None
+                    return self.ts
+                except SLACK_ERRORS:
+                    log.exception("could not replace the draft in %s", self.channel)
+                try:
+                    self.client.chat_delete(channel=self.channel, ts=self.ts)
+                except SLACK_ERRORS:
+                    log.exception("could not delete the draft in %s", self.channel)
+            for attempt in (blocks, None):  # the blocks, then the text alone
+                try:
+                    self._post(text, attempt)
+                    return self.ts
+                except SLACK_ERRORS:
+                    log.exception("could not post the answer in %s", self.channel)
+            return None
 
 
 def answer_message_job(
