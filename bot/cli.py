@@ -39,6 +39,10 @@ def _settings() -> Settings:
         first = exc.errors()[0]
         name = ".".join(str(p) for p in first.get("loc", ())) or "a setting"
         raise ConfigError(f"{name.upper()}: {first.get('msg', 'invalid value')}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f".env is not UTF-8 text ({exc.reason})") from exc
+    if settings.data_dir.exists() and not settings.data_dir.is_dir():
+        raise ConfigError(f"BRIEFBOT_DATA_DIR: {settings.data_dir} is not a folder")
     install_redaction(secrets_of(settings))
     return settings
 
@@ -363,7 +367,8 @@ def _parse_since(value: str | None) -> datetime | None:
         parsed = datetime.fromisoformat(value)
     except ValueError as exc:
         raise InputError(f"--since {value!r} is not a date (use YYYY-MM-DD)") from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    # Stored times are UTC; SQLite compares them as text, so the bound must be UTC too.
+    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 @cli.group()
@@ -382,7 +387,7 @@ def logs_export(since: str | None) -> None:
 
 
 @logs.command(name="purge")
-@click.option("--older-than", "days", required=True, type=int, metavar="DAYS")
+@click.option("--older-than", "days", required=True, type=click.IntRange(0, 36_500), metavar="DAYS")
 def logs_purge(days: int) -> None:
     """Delete exchanges older than DAYS days."""
     with _briefing() as briefing:
@@ -394,7 +399,8 @@ def logs_purge(days: int) -> None:
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+    lines = message.strip().splitlines() or [""]
+    click.echo(f"error: {lines[0]}", err=True)  # one line, whatever a library raised
     sys.exit(code)
 
 

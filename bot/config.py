@@ -36,6 +36,7 @@ class Settings(BaseSettings):
         env_file_encoding="utf-8",
         extra="ignore",
         populate_by_name=True,
+        allow_inf_nan=False,  # BRIEFBOT_MAX_FILE_MB=inf is a mistake, not a setting
     )
 
     # Storage

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from alembic.script.revision import RevisionError
+from alembic.util.exc import CommandError
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
@@ -58,7 +60,15 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if backend == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(database).expanduser().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                reason = "a file is in the way" if isinstance(exc, FileExistsError) else exc
+                raise DatabaseUnavailable(
+                    f"Cannot create the folder for the SQLite database {database}: "
+                    f"{getattr(reason, 'strerror', None) or reason}"
+                ) from exc
         engine = create_engine(
             parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
         )
@@ -159,6 +169,11 @@ class Database:
             raise DatabaseUnavailable(
                 f"Could not migrate the database at {redacted(self.engine.url)}: "
                 f"{str(getattr(exc, 'orig', exc)).splitlines()[0]}"
+            ) from exc
+        except (CommandError, RevisionError) as exc:  # e.g. a revision briefbot does not know
+            raise DatabaseUnavailable(
+                f"Could not migrate the database at {redacted(self.engine.url)}: {exc} "
+                "(was it created by a newer briefbot?)"
             ) from exc
 
     @contextlib.contextmanager

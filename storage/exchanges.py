@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -79,7 +79,10 @@ def get_exchange(*, session: Session, exchange_id: str) -> dict[str, Any] | None
 
 def _as_dict(row: Exchange) -> dict[str, Any]:
     data = {name: getattr(row, name) for name in EXPORT_FIELDS}
-    data["created_at"] = row.created_at.isoformat() if row.created_at else None
+    created = row.created_at
+    if created is not None and created.tzinfo is None:  # SQLite keeps no zone: it is UTC
+        created = created.replace(tzinfo=UTC)
+    data["created_at"] = created.isoformat() if created else None
     return data
 
 

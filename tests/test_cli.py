@@ -8,10 +8,12 @@ import os
 import pty
 import select
 import shutil
+import sqlite3
 import struct
 import subprocess
 import sys
 import termios
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -299,6 +301,13 @@ def test_logs_export_and_purge(cli) -> None:
     assert expected <= rows[0].keys()
     assert rows[0]["surface"] == "cli"
     assert cli("logs", "export", "--since", "2999-01-01").out == ""
+    # A bound with a UTC offset means that instant, on SQLite as on PostgreSQL.
+    three_hours_ago = datetime.now(timezone(timedelta(hours=5))) - timedelta(hours=3)
+    since = cli("logs", "export", "--since", three_hours_ago.isoformat()).out.splitlines()
+    assert len(since) == 2
+    assert json.loads(since[0])["created_at"].endswith("+00:00")  # times carry their zone
+    in_an_hour = datetime.now(timezone(timedelta(hours=-7))) + timedelta(hours=1)
+    assert cli("logs", "export", "--since", in_an_hour.isoformat()).out == ""
     assert "removed 0" in cli("logs", "purge", "--older-than", "1").out
     assert "removed 2" in cli("logs", "purge", "--older-than", "0").out
     assert cli("logs", "export").out == ""
@@ -331,12 +340,53 @@ def test_eval_fails_below_threshold(cli) -> None:
     assert "below threshold: recall@5" in result.err
 
 
-def test_eval_reports_bad_lines(cli, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        ('{"question": "ok"}\n{not json}\n', ":2: not valid JSON"),
+        ('{"question": "ok", "in_scope": "false"}\n', ":1: in_scope must be true or false"),
+        ('{"question": "ok"}\n{"question": "  "}\n', ":2: The question is empty"),
+    ],
+)
+def test_eval_reports_bad_lines(cli, tmp_path: Path, lines: str, message: str) -> None:
     bad = tmp_path / "q.jsonl"
-    bad.write_text('{"question": "ok"}\n{not json}\n')
+    bad.write_text(lines)
     result = cli("eval", str(bad))
     assert result.code == 2
-    assert f"{bad}:2: not valid JSON" in result.err
+    assert result.err.startswith(f"error: {bad}{message}"), result.err
+    assert len(result.err.strip().splitlines()) == 1
+
+
+def test_bad_settings_and_places_are_one_line(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    cases = [  # each setting stays set for the calls after it (monkeypatched environment)
+        ({"BRIEFBOT_DATA_DIR": str(a_file)}, 2, "is not a folder"),
+        ({"DATABASE_URL": f"sqlite:///{a_file}/x.db"}, 3, "a file is in the way"),
+        ({"BRIEFBOT_MAX_FILE_MB": "inf"}, 2, "BRIEFBOT_MAX_FILE_MB"),
+    ]
+    for env, code, message in cases:
+        result = cli("sources", env=env)
+        assert (result.code, len(result.err.strip().splitlines())) == (code, 1), result.err
+        assert message in result.err
+    purge = cli("logs", "purge", "--older-than", "999999999", env={"BRIEFBOT_MAX_FILE_MB": "10"})
+    assert purge.code == 2 and "0<=x<=36500" in purge.err
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_bytes(b"BRIEFBOT_TOP_K=\xff\n")
+    result = cli("sources")
+    assert result.code == 2 and result.err.startswith("error: .env is not UTF-8 text")
+
+
+def test_a_database_from_a_newer_briefbot_is_one_line(cli, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'newer.db'}"
+    assert cli("sources", env={"DATABASE_URL": url}).code == 0
+    with sqlite3.connect(tmp_path / "newer.db") as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0099'")
+    result = cli("sources", env={"DATABASE_URL": url})
+    assert result.code == 3 and len(result.err.strip().splitlines()) == 1
+    assert "Can't locate revision identified by '0099'" in result.err
 
 
 def test_console_script_in_a_subprocess(settings) -> None:

@@ -36,6 +36,7 @@ class EvalCase:
     expected_titles: tuple[str, ...]
     expected_facts: tuple[str, ...]
     in_scope: bool
+    where: str = ""  # "FILE:LINE", for errors about this case
 
 
 @dataclass
@@ -91,9 +92,15 @@ def load_cases(path: Path) -> list[EvalCase]:
         if not isinstance(titles, list) or not isinstance(facts, list):
             raise InputError(f"{path}:{number}: expected_titles and expected_facts must be lists")
         in_scope = data.get("in_scope", bool(titles))
+        if not isinstance(in_scope, bool):
+            raise InputError(f"{path}:{number}: in_scope must be true or false, not {in_scope!r}")
         cases.append(
             EvalCase(
-                data["question"], tuple(map(str, titles)), tuple(map(str, facts)), bool(in_scope)
+                data["question"],
+                tuple(map(str, titles)),
+                tuple(map(str, facts)),
+                in_scope,
+                f"{path}:{number}",
             )
         )
     if not cases:
@@ -129,7 +136,10 @@ def run_eval(
 ) -> EvalReport:
     report = EvalReport()
     for case in cases:
-        answer, retrieval = answer_fn(case.question)
+        try:
+            answer, retrieval = answer_fn(case.question)
+        except InputError as exc:  # an empty or over-long question: say which line
+            raise InputError(f"{case.where}: {exc.message}") from exc
         report.cases.append(score_case(case, answer, retrieval))
     inside = [c for c in report.cases if c.in_scope]
     outside = [c for c in report.cases if not c.in_scope]
