@@ -88,6 +88,23 @@ def _copy_metadata(article: Article, record: ArticleRecord) -> bool:
 # ORM objects and no statement construction per article.
 _ARTICLE = cast(Table, Article.__table__)
 _CHUNK = cast(Table, Chunk.__table__)
+
+
+def _length(column: str) -> int:
+    length = getattr(_ARTICLE.c[column].type, "length", None)
+    assert isinstance(length, int), column
+    return length
+
+
+#: The longest title, source and author the article table holds, in characters (the
+#: columns' lengths: PostgreSQL refuses longer values, SQLite would keep them).
+TITLE_CHARS = _length("title")
+SOURCE_CHARS = _length("source")
+AUTHOR_CHARS = _length("author")
+#: The longest origin or url, in UTF-8 bytes. Both are indexed, and a PostgreSQL btree
+#: index row holds at most about 2,700 bytes, so 2,000 characters of CJK text would not
+#: fit: the limit is the column's length, counted in bytes.
+IDENTITY_BYTES = _length("origin")
 _FIND_ARTICLE = select(_ARTICLE.c.id, _ARTICLE.c.origin, _ARTICLE.c.content_hash).where(
     or_(
         _ARTICLE.c.origin == bindparam("origin"),
@@ -134,6 +151,7 @@ def upsert_article(
     record: ArticleRecord,
     make_chunks: Callable[[str], list[ChunkRow]],
     unseen: bool = False,
+    claim: bool = False,
 ) -> tuple[Outcome, int | None, int]:
     """Insert a new article, replace a changed one, or do nothing for known text.
 
@@ -144,6 +162,16 @@ def upsert_article(
     was stored meanwhile the insert raises ``IntegrityError``). A new article, the
     common case when ingesting, is written with plain Core statements on the session's
     connection: no ORM objects.
+
+    A text is stored once. When the record's text is already stored:
+
+    * at the record's origin: its metadata is brought up to date (``updated`` if any of
+      it changed, else ``unchanged``);
+    * under another origin: the article stored at the record's origin, if any, is an old
+      version and is removed (``updated``). With ``claim=True`` (the record says where
+      it lives: the page moved, or its front matter changed) the stored text then takes
+      the record's origin and metadata (``updated``); without it the text stays where it
+      is, a copy adds nothing (``unchanged`` when nothing was removed).
     """
     if session.autoflush:  # as an ORM query would; the statements here are plain Core
         session.flush()
@@ -151,15 +179,11 @@ def upsert_article(
     keys = {"origin": record.origin, "content_hash": record.content_hash}
     known = () if unseen else conn.execute(_FIND_ARTICLE, keys).all()
     same_origin = next((r.id for r in known if r.origin == record.origin), None)
-    same_text = any(r.content_hash == record.content_hash for r in known)
-    if same_origin is not None and same_text:
-        existing = session.get_one(Article, same_origin)
-        if existing.content_hash == record.content_hash:
-            return ("updated" if _copy_metadata(existing, record) else "unchanged"), None, 0
-    if same_text:
-        return "unchanged", None, 0
-
+    same_text = next((r.id for r in known if r.content_hash == record.content_hash), None)
     now = datetime.now(UTC)
+    if same_text is not None:
+        return _known_text(session, record, same_text, same_origin, claim, now), None, 0
+
     outcome: Outcome
     if same_origin is None:
         values = {name: getattr(record, name) for name in _METADATA}
@@ -188,6 +212,34 @@ def upsert_article(
     _insert_chunks(conn, _chunk_values(article_id, record.text, rows))
     lexical_search_for(conn.dialect.name).index_article(conn, article_id)
     return outcome, article_id, len(rows)
+
+
+def _known_text(
+    session: Session,
+    record: ArticleRecord,
+    same_text: int,
+    same_origin: int | None,
+    claim: bool,
+    now: datetime,
+) -> Outcome:
+    """:func:`upsert_article` for a record whose text is stored, as article ``same_text``."""
+    removed = False
+    if same_origin is not None and same_origin != same_text:
+        # The old version at this origin: its text changed to one stored elsewhere.
+        session.execute(delete(_CHUNK).where(_CHUNK.c.article_id == same_origin))
+        session.execute(delete(_ARTICLE).where(_ARTICLE.c.id == same_origin))
+        removed = True
+    if same_origin != same_text and not claim:
+        return "updated" if removed else "unchanged"
+    article = session.get_one(Article, same_text)
+    changed = _copy_metadata(article, record)
+    if article.origin != record.origin:
+        article.origin = record.origin
+        changed = True
+    if changed:
+        article.updated_at = now
+        session.flush()
+    return "updated" if changed or removed else "unchanged"
 
 
 def chunk_ids(*, session: Session, article_id: int) -> list[int]:

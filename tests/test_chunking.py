@@ -108,3 +108,57 @@ def test_seed_boilerplate_never_reaches_chunks(counter: TokenCounter) -> None:
 def test_boilerplate_inside_the_text_is_dropped_but_sentences_that_mention_it_stay() -> None:
     text = "Real sentence one.\n\nAdvertisement\n\nThe advertisement was criticised.\n\nShare this"
     assert strip_boilerplate(text) == "Real sentence one.\n\nThe advertisement was criticised."
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Related concerns were raised by Amnesty International, which said the deal was bad.",
+        "Read more about the memorandum in the leaked documents, which show its terms.",
+        "Copyright lawyers said the clause would not survive a challenge.",
+        "Privacy policy experts warned that the law is vague.",
+        "Share prices fell on Monday",
+        "Sign up for the lottery, officials urged residents.",
+        "Follow us, the protesters chanted.",
+        "Subscribe to the theory that walls work.",
+        "Topics-based learning was popular.",
+        "Print edition sales fell.",
+    ],
+)
+def test_article_paragraphs_that_start_like_furniture_are_kept(paragraph: str) -> None:
+    text = f"The first sentence.\n\n{paragraph}\n\nThe last sentence."
+    assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "Share this article on Facebook",
+        "Share on Facebook, Twitter and Email",
+        "Read more: Why the border deal failed",
+        "Related: Honduras signs the memorandum",
+        "Related articles",
+        "Tags: asylum, Honduras, border",
+        "Filed under: World",
+        "Copyright 2019 News Site. All rights reserved.",
+        "© Example Media",
+        "Sign up for our free daily Border Report newsletter",
+        "Subscribe now",
+        "Follow us on Twitter and Instagram",
+        "Click here to read the full report",
+        "Email this article",
+        "Comments (12)",
+        "Privacy policy",
+    ],
+)
+def test_furniture_paragraphs_are_dropped_inside_the_text(furniture: str) -> None:
+    text = f"The first sentence.\n\n{furniture}\n\nThe last sentence."
+    assert strip_boilerplate(text) == "The first sentence.\n\nThe last sentence."
+
+
+def test_a_lead_in_followed_by_a_long_paragraph_is_article_text() -> None:
+    paragraph = (
+        "Related: the minister said on Tuesday that the memorandum would be reviewed by "
+        "the legislature before any funds were released to the border agencies."
+    )
+    assert strip_boilerplate(f"{paragraph}\n\nEnd.") == f"{paragraph}\n\nEnd."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 
 from bot.config import Settings
 from bot.core import ingest as ingest_module
@@ -40,6 +41,18 @@ A [statement](https://example.org/s) warned that **asylum** access could narrow.
 > "We are seeing families turned back," a spokesperson said.
 > > Nested, too.
 """
+
+
+# A 492-byte YAML "billion laughs": a8 is 10**8 references, and str() of it never ends.
+BOMB = (
+    b"---\na0: &a0 [x,x,x,x,x,x,x,x,x,x]\n"
+    + b"".join(f"a{n}: &a{n} [{','.join([f'*a{n - 1}'] * 10)}]\n".encode() for n in range(1, 9))
+    + b"title: *a8\n---\nBody text about the bomb. Second sentence.\n"
+)
+
+
+def _front(key: str, value: str, body: str = "Body text. Second sentence.") -> bytes:
+    return f"---\n{key}: {value}\n---\n\n{body}\n".encode()
 
 
 def _count(briefing: Briefing, model: type) -> int:
@@ -105,6 +118,22 @@ def test_html_main_text_and_metadata_come_from_trafilatura() -> None:
         ("baddate.md", b"---\ntitle: x\npublished: someday\n---\nBody text.", "not a date"),
         ("notes.pdf", b"%PDF-1.4", "unsupported file type .pdf"),
         ("title-only.txt", b"Just a title\n", "no article text"),
+        ("late-nul.txt", b"Title\n\n" + b"A sentence. " * 1000 + b"\x00 more.", "binary"),
+        ("bomb.md", BOMB, r"uses a YAML alias \(\*name\) \(line 3\)"),
+        ("deep.md", b"---\nx: " + b"[" * 5000 + b"]" * 5000 + b"\n---\nBody.", "too deeply"),
+        ("yaml-line.md", b"---\ntitle: x\nauthor: a: b\n---\nBody.", r"YAML \(line 3\)"),
+        ("list-title.md", b"---\ntitle: [a, b]\n---\nBody.", "title must be text, not a list"),
+        ("map-author.md", b"---\nauthor: {a: b}\n---\nBody.", "author must be text, not a map"),
+        ("bool-source.md", b"---\nsource: yes\n---\nBody.", "source must be text, not true/"),
+        ("int-url.md", b"---\nurl: 12\n---\nBody.", "url must be an http.s. URL, not a n"),
+        ("list-url.md", b"---\nurl: [https://a.example]\n---\nBody.", "url must be an http"),
+        ("ftp-url.md", b"---\nurl: ftp://a.example/x\n---\nBody.", "is not an http.s. URL"),
+        ("word-url.md", b"---\nurl: see the website\n---\nBody.", "is not an http.s. URL"),
+        ("list-date.md", b"---\npublished: [2019]\n---\nBody.", "published must be a date"),
+        ("long-url.md", _front("url", "https://a.example/" + "x" * 2000), "url is 2,018 bytes"),
+        ("cjk-url.md", _front("url", "https://a.example/" + "漢" * 1500), "url is 4,518 bytes"),
+        ("nul-title.md", b'---\ntitle: "a\\0b"\n---\nBody.', "title contains a NUL"),
+        ("surrogate.md", b'---\nauthor: "\\ud800"\n---\nBody.', "author is not valid Unicode"),
     ],
 )
 def test_bad_files_have_one_line_reasons(
@@ -113,7 +142,7 @@ def test_bad_files_have_one_line_reasons(
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(IngestError, match=message) as info:
-        parse_file(path, 10_000)
+        parse_file(path, 100_000)
     assert "\n" not in str(info.value)
 
 
@@ -379,3 +408,227 @@ def test_chunk_size_and_overlap_come_from_the_settings(
     assert len(chunks) > 5
     assert all(n <= 40 + 2 for _, _, n in chunks)  # joins between sentences may add a token
     assert all(b.char_start < a.char_end for a, b in itertools.pairwise(chunks))
+
+
+def test_long_titles_sources_and_authors_are_shortened_to_fit(tmp_path: Path) -> None:
+    """The columns hold 1,000 characters of title and 500 of source and author; longer
+    ones are cut at parse time and end with "…" (PostgreSQL would refuse them)."""
+    txt = tmp_path / "long.txt"
+    txt.write_text("T" * 1500 + "\n\nThe body. Second sentence.", "utf-8")
+    assert parse_file(txt, 100_000).title == "T" * 999 + "…"
+    md = tmp_path / "long.md"
+    md.write_text(
+        f"---\ntitle: {'Word ' * 300}\nsource: {'s' * 600}\nauthor: {'漢' * 501}\n---\nBody.",
+        "utf-8",
+    )
+    parsed = parse_file(md, 100_000)
+    assert len(parsed.title) == 1000 and parsed.title.endswith("Word…")
+    assert parsed.source == "s" * 499 + "…"
+    assert parsed.author == "漢" * 499 + "…"
+
+
+def test_values_the_database_would_refuse_fail_only_their_file(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """On PostgreSQL an over-long value or a NUL used to stop the whole run with an SQL
+    error; now each is shortened or one failed item, on both databases alike."""
+    files = {
+        "01-ok.txt": b"One\n\nThe first good file.",
+        "02-long-title.txt": b"T" * 1500 + b"\n\nA long title body.",
+        "03-nul.txt": b"Nul\n\n" + b"A sentence. " * 1000 + b"\x00",
+        "04-long-source.md": _front("source", "s" * 600, "A long source body."),
+        "05-long-author.md": _front("author", "a" * 600, "A long author body."),
+        "06-long-url.md": _front("url", "https://a.example/" + "x" * 2000),
+        "07-cjk-url.md": _front("url", "https://a.example/" + "漢" * 1500),
+        "08-ok.txt": b"Eight\n\nThe last good file.",
+    }
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+    summary = briefing.ingest([tmp_path])
+    reasons = {Path(p).name: reason for p, reason in summary.failed}
+    assert sorted(reasons) == ["03-nul.txt", "06-long-url.md", "07-cjk-url.md"]
+    assert all("\n" not in r and "SQL" not in r for r in reasons.values())
+    assert "binary" in reasons["03-nul.txt"]
+    assert "4,518 bytes" in reasons["07-cjk-url.md"]
+    assert (summary.added, summary.updated, summary.unchanged) == (5, 0, 0)
+    with briefing.db.session() as s:
+        long_title = s.scalar(select(Article.title).where(Article.text.like("A long title%")))
+        source = s.scalar(select(Article.source).where(Article.text.like("A long source%")))
+        author = s.scalar(select(Article.author).where(Article.text.like("A long author%")))
+    assert long_title == "T" * 999 + "…"
+    assert source == "s" * 499 + "…" and author == "a" * 499 + "…"
+    assert {"One", "Eight"} <= set(_titles(briefing))
+
+
+def test_a_file_name_that_is_not_utf8_fails_alone(briefing: Briefing, tmp_path: Path) -> None:
+    with open(os.fsencode(tmp_path) + b"/a\xff.txt", "wb") as handle:
+        handle.write(b"Odd name\n\nA body under an undecodable name.")
+    (tmp_path / "z.txt").write_text("Zed\n\nA body under a plain name.", "utf-8")
+    summary = briefing.ingest([tmp_path])
+    assert summary.added == 1
+    [(_path, reason)] = summary.failed
+    assert "not valid UTF-8" in reason
+    assert "Zed" in _titles(briefing)
+
+
+class _LimitExceeded(Exception):
+    """What psycopg raises for SQLSTATE 54000 (an index row too big, say)."""
+
+    sqlstate = "54000"
+
+
+@several_writers
+def test_data_the_database_refuses_fails_only_that_article(
+    briefing: Briefing, monkeypatch: pytest.MonkeyPatch, writers: int
+) -> None:
+    """A DataError (or PostgreSQL's "program limit exceeded") is about one article's data:
+    that article fails with one line and is not half-written; the run goes on."""
+    briefing.db.writers = writers
+    real = ingest_module.upsert_article
+
+    def picky(**kwargs: Any) -> Any:
+        outcome = real(**kwargs)  # written, then refused: the transaction must roll back
+        title = kwargs["record"].title
+        if title == "Too long":
+            raise DataError("INSERT", {}, Exception("value too long for type\ncharacter"))
+        if title == "Too big":
+            raise OperationalError("INSERT", {}, _LimitExceeded("index row size 4536 exceeds"))
+        return outcome
+
+    monkeypatch.setattr(ingest_module, "upsert_article", picky)
+    items = [
+        _loader("Fine 1", "The first fine article."),
+        _loader("Too long", "Refused for its data."),
+        _loader("Too big", "Refused for a statement limit."),
+        _loader("Fine 2", "The second fine article."),
+    ]
+    summary = ingest_parsed(briefing.db, briefing.store, items)
+    assert summary.added == 2
+    assert dict(summary.failed) == {
+        "Too long": "the database refused it: value too long for type",
+        "Too big": "the database refused it: index row size 4536 exceeds",
+    }
+    titles = _titles(briefing)
+    assert "Fine 1" in titles and "Fine 2" in titles
+    assert "Too long" not in titles and "Too big" not in titles
+    assert not _ingest_threads()
+
+
+def test_a_real_refusal_by_the_database_is_one_failed_item(briefing: Briefing) -> None:
+    """Values that slip past parsing (here forced into a parsed article) are refused by
+    PostgreSQL as one failed item each: too long for a column, or too big for an index.
+    SQLite has no such limits and stores them."""
+    long_title = ParsedArticle(origin="test://long", title="x", text="Long title.", format="txt")
+    object.__setattr__(long_title, "title", "T" * 1500)
+    big_origin = ParsedArticle(origin="test://big", title="Big", text="Big origin.", format="txt")
+    # 1,990 CJK characters that do not compress: about 6,000 bytes in a btree index.
+    cjk = "".join(chr(0x4E00 + i * 7919 % 20000) for i in range(1990))
+    object.__setattr__(big_origin, "origin", "test://" + cjk)
+    items = [
+        ("long", lambda: long_title),
+        ("big", lambda: big_origin),
+        _loader("Fine", "A fine article after them."),
+    ]
+    summary = ingest_parsed(briefing.db, briefing.store, items)
+    if briefing.db.dialect == "postgresql":
+        reasons = dict(summary.failed)
+        assert summary.added == 1 and sorted(reasons) == ["big", "long"]
+        assert reasons["long"].startswith("the database refused it: value too long")
+        assert reasons["big"].startswith("the database refused it: index row size")
+    else:
+        assert (summary.added, summary.failed) == (3, [])
+    assert "Fine" in _titles(briefing)
+
+
+def test_a_text_changed_to_one_stored_elsewhere_removes_the_old_version(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """The text is stored once, under its first origin; the changed file's old version is
+    not left behind, searchable."""
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("A\n\nAlpha text about the okapi.", "utf-8")
+    b.write_text("B\n\nBeta text about the tapir.", "utf-8")
+    assert briefing.ingest([tmp_path]).added == 2
+    b.write_text("B\n\nAlpha text about the okapi.", "utf-8")
+    changed = briefing.ingest([b])
+    assert (changed.added, changed.updated, changed.unchanged) == (0, 1, 0)
+    assert briefing.quote("tapir") == []
+    with briefing.db.session() as s:
+        origins = s.scalars(select(Article.origin).where(Article.text.like("%okapi%"))).all()
+        assert origins == [str(a.resolve())]
+        assert s.scalar(select(Article.id).where(Article.origin == str(b.resolve()))) is None
+    again = briefing.ingest([tmp_path])
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
+
+
+def test_a_page_whose_url_changed_with_the_same_text_is_updated(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    page = tmp_path / "g.md"
+    page.write_text("---\ntitle: G\nurl: https://ex.com/old\n---\nGamma body.", "utf-8")
+    briefing.ingest([page])
+    page.write_text(
+        "---\ntitle: G2\nurl: https://ex.com/new\nauthor: Someone\n---\nGamma body.", "utf-8"
+    )
+    assert briefing.ingest([page]).updated == 1
+    with briefing.db.session() as s:
+        rows = s.execute(
+            select(Article.origin, Article.url, Article.title, Article.author).where(
+                Article.text == "Gamma body."
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        ("https://ex.com/new", "https://ex.com/new", "G2", "Someone")
+    ]
+    assert briefing.ingest([page]).unchanged == 1
+    # A page that moves onto a url with another text stored: that old version goes.
+    other = tmp_path / "h.md"
+    other.write_text("---\ntitle: H\nurl: https://ex.com/h\n---\nEta body.", "utf-8")
+    briefing.ingest([other])
+    other.write_text("---\ntitle: H\nurl: https://ex.com/h\n---\nGamma body.", "utf-8")
+    assert briefing.ingest([other]).updated == 1
+    with briefing.db.session() as s:
+        rows = s.execute(select(Article.origin, Article.text).where(Article.url.is_not(None)))
+        assert sorted(tuple(r) for r in rows) == [("https://ex.com/h", "Gamma body.")]
+
+
+@several_writers
+def test_two_pages_with_one_text_are_stored_once_and_stay_put(
+    briefing: Briefing, tmp_path: Path, writers: int
+) -> None:
+    """Two urls with the same text in one folder: the first keeps it and re-running
+    changes nothing (the later one does not take it over, run after run)."""
+    briefing.db.writers = writers
+    (tmp_path / "a.md").write_text(_md("https://example.org/a", "One shared text."), "utf-8")
+    (tmp_path / "b.md").write_text(_md("https://example.org/b", "One shared text."), "utf-8")
+    first = briefing.ingest([tmp_path])
+    assert (first.added, first.updated, first.unchanged) == (1, 0, 1)
+    again = briefing.ingest([tmp_path])
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
+    with briefing.db.session() as s:
+        assert s.scalars(select(Article.url).where(Article.url.is_not(None))).all() == [
+            "https://example.org/a"
+        ]
+
+
+def test_page_furniture_from_html_stays_out_and_the_paragraphs_stay_in(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>Deal signed | News</title></head><body><article>"
+        "<h1>Deal signed</h1>"
+        "<p>The United States signed a memorandum with Honduras in March 2019.</p>"
+        "<p>Advertisement</p>"
+        "<p>Related concerns were raised by Amnesty International, which said the deal "
+        "put asylum seekers at risk.</p>"
+        "<p>Share this article on Facebook</p>"
+        "<p>Read more about the memorandum in the leaked text, which runs to ten pages.</p>"
+        "<p>Copyright lawyers said the text of the deal could be published.</p>"
+        "<p>Latest E-Books</p>"
+        "</article></body></html>",
+        "utf-8",
+    )
+    text = parse_file(page, 100_000).text
+    for furniture in ("Advertisement", "Share this", "E-Books"):
+        assert furniture not in text
+    for sentence in ("Related concerns", "Read more about", "Copyright lawyers"):
+        assert sentence in text

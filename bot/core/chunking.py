@@ -26,22 +26,52 @@ from dataclasses import dataclass
 from bot.core.text import Span, paragraph_spans, sentence_spans
 from bot.core.tokens import TokenCounter
 
-# Whole paragraphs that are page furniture, not article text. Matched case-insensitively
-# against the entire paragraph, so a sentence that merely mentions "advertisement" stays.
-_BOILERPLATE = re.compile(
-    r"""^(?:
-        latest\s+e-?books | advertisement | advertisements? | sponsored(\s+content)? |
-        share(\s+(this|on\s+\w+|article|story))?:? | read\s+more:?.* | related(\s+\w+)?:?.* |
-        (sign\s+up|subscribe)\b.{0,60} | click\s+here\b.{0,60} | follow\s+us\b.{0,60} |
-        all\s+rights\s+reserved\.? | (copyright|©)\s.{0,80} | print | email |
-        comments?(\s+\(\d+\))? |
-        tags?:.{0,120} | filed\s+under:.{0,120} | back\s+to\s+top | skip\s+to\s+content |
-        (cookie|privacy)\s+(policy|settings|notice).{0,60}
-    )$""",
+# Whole paragraphs that are page furniture, not article text. A paragraph is furniture only
+# if the entire paragraph (whitespace squashed, case ignored) is one of these shapes and it
+# is short (_FURNITURE_WORDS): a label ("Advertisement", "Print"), a link lead-in with its
+# link text ("Read more: Why the deal failed", "Tags: asylum, Honduras"), a share, sign-up
+# or follow line, or a copyright line. A lead-in needs its colon (or dash, pipe, arrow), so
+# "Read more about..." and "Related concerns were raised..." are article text and stay;
+# "Copyright" needs a year or a ©, so "Copyright lawyers said..." stays.
+_NETWORK = (
+    r"(?:facebook|twitter|x|linkedin|whatsapp|e-?mail|reddit|pinterest|telegram|messenger|"
+    r"bluesky|threads|flipboard|instagram|youtube|tiktok|friends|print|copy\s+link)"
+)
+_LEAD_IN = (
+    r"(?:read\s+more|more\s+on\s+this(?:\s+story)?|see\s+also|tags?|topics|filed\s+under|"
+    r"related(?:\s+(?:articles?|stories|story|coverage|content|links?|reading|posts?|news|"
+    r"topics?|videos?))?)"
+)
+_FURNITURE = re.compile(
+    rf"""(?:
+        latest\s+e-?books | advertisements? | sponsored(?:\s+content)? | paid\s+content |
+        (?:print|e-?mail)(?:\s+this(?:\s+(?:article|story|page))?)? |
+        comments?(?:\s*\(\d+\))? | \d+\s+comments? |
+        back\s+to\s+top | skip\s+to\s+(?:main\s+)?content | all\s+rights\s+reserved |
+        share(?:\s+(?:this|the))?(?:\s+(?:article|story|page|post|link))?
+            (?:\s+(?:on|via|with|to))?(?:[\s,|/&]+(?:(?:and|or)\s+)?{_NETWORK})* |
+        {_LEAD_IN}(?:(?:\s*[:|»›>]|\s+[–—-](?=\s|$)).*)? |
+        (?:sign\s+up|subscribe)(?:\s+(?:now|today|here))?
+            (?:\s+(?:for|to)\s+(?:our|the|my)(?:\s+[\w-]+){{0,4}}?
+               \s+(?:newsletters?|e-?mails?|alerts|updates|briefings?|digest|podcast))?
+            (?:\s+(?:here|now|today))? |
+        (?:click|tap)\s+here\b.* |
+        follow\s+us(?:\s+on(?:[\s,|/&]+(?:(?:and|or)\s+)?{_NETWORK})+)? |
+        (?:copyright\s*(?:©|\(c\))?\s*\d{{4}}|©).* |
+        (?:cookie|privacy)\s+(?:policy|settings|notice|preferences)
+    )[.:!]?""",
     re.IGNORECASE | re.VERBOSE,
 )
+#: A furniture paragraph is at most this many words; anything longer is article text.
+_FURNITURE_WORDS = 15
 
 _TERMINAL = re.compile(r"""[.!?…:;"'”’)\]]\s*$""")
+
+
+def _is_furniture(paragraph: str) -> bool:
+    """Whether a whole paragraph is page furniture (see ``_FURNITURE``), not article text."""
+    words = paragraph.split()
+    return len(words) <= _FURNITURE_WORDS and _FURNITURE.fullmatch(" ".join(words)) is not None
 
 
 def _is_fragment(paragraph: str) -> bool:
@@ -52,12 +82,15 @@ def _is_fragment(paragraph: str) -> bool:
 def strip_boilerplate(text: str) -> str:
     """The article text without page furniture.
 
-    Known boilerplate paragraphs are dropped wherever they are; short unpunctuated
-    fragments are dropped from the end of the text, where pages put their
-    "Latest E-Books" and "Share this" lines. Paragraphs are re-joined with blank lines.
+    Furniture paragraphs (short, and wholly a label, a link lead-in,
+    a share, sign-up or follow line or a copyright line) are dropped wherever they are;
+    short unpunctuated fragments are dropped from the end of the text, where pages put
+    their "Latest E-Books" and "Share this" lines. A paragraph that is a sentence about
+    any of these ("Read more about the deal in...", "Related concerns were raised...")
+    is article text and stays. Paragraphs are re-joined with blank lines.
     """
     paragraphs = [p.of(text) for p in paragraph_spans(text)]
-    kept = [p for p in paragraphs if not _BOILERPLATE.match(" ".join(p.split()))]
+    kept = [p for p in paragraphs if not _is_furniture(p)]
     while kept and _is_fragment(kept[-1]):
         kept.pop()
     return "\n\n".join(kept)

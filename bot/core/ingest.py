@@ -8,8 +8,30 @@ Formats:
 * ``.html`` / ``.htm``: trafilatura extracts the main text and the metadata.
 
 Identity and idempotence: an article's *origin* is its url when it has one, else its
-resolved file path. Ingesting the same text again (from any path) adds nothing; a changed
-text at the same origin replaces the old version and its chunks.
+resolved file path. A text is stored once. Ingesting the same text again (from any path)
+adds nothing; a changed text at the same origin replaces the old version and its chunks;
+changed metadata with the same text updates the stored article. When a text arrives that
+is already stored under another origin:
+
+* the article stored at the arriving origin, if any, is an old version and is removed;
+* an article with a url (the page moved, or its front matter's url changed) takes the
+  stored text over: origin and metadata become the arriving ones (``updated``), unless
+  the same text came earlier in the same run (then the first one keeps it, so a run of
+  two copies is idempotent);
+* an article without a url is a copy and adds nothing (``unchanged``). Removing a url
+  from front matter therefore leaves the stored article under its old url.
+
+What is refused (each a failed item with a one-line reason; the other files still land):
+a file with a NUL byte anywhere (binary); a file name or path that is not valid UTF-8
+or is longer than 2,000 bytes; front matter that uses YAML aliases (``*name``) or nests
+too deeply; a front-matter title, source or author that is not a scalar (a list or a
+mapping), or true/false; a ``published`` that is not a date; a ``url`` that is not an
+http(s) URL string of at most 2,000 UTF-8 bytes (it is the article's identity and is
+indexed); NUL characters or invalid Unicode in any field; anything the database refuses
+as data (a ``DataError``). What is repaired: a title longer than 1,000 characters, or a
+source or author longer than 500, is shortened to fit and ends with "…". A page url
+found in HTML that is not a usable http(s) URL is ignored (the page's identity is then
+its file path), as an unparseable page date is.
 """
 
 from __future__ import annotations
@@ -26,9 +48,10 @@ from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from bot.core.chunking import chunk_text, strip_boilerplate
@@ -36,6 +59,10 @@ from bot.core.text import squash
 from bot.core.tokens import TokenCounter
 from bot.errors import IngestError, InputError
 from storage.articles import (
+    AUTHOR_CHARS,
+    IDENTITY_BYTES,
+    SOURCE_CHARS,
+    TITLE_CHARS,
     ArticleRecord,
     ChunkRow,
     Outcome,
@@ -63,9 +90,47 @@ class ParsedArticle:
     author: str | None = None
     published: date | None = None
 
+    def __post_init__(self) -> None:
+        """Make the article fit the article table, or raise :class:`IngestError`.
+
+        A title, source or author longer than its column is shortened and ends with "…";
+        an origin or url longer than :data:`IDENTITY_BYTES` UTF-8 bytes, a NUL character
+        in any field and text that is not valid Unicode are refused. Per article, not per
+        chunk: a length check, a scan of the text for NUL, and the fields' encoding.
+        """
+        for name, limit in (
+            ("title", TITLE_CHARS),
+            ("source", SOURCE_CHARS),
+            ("author", AUTHOR_CHARS),
+        ):
+            value = getattr(self, name)
+            if value is not None and len(value) > limit:
+                object.__setattr__(self, name, value[: limit - 1].rstrip() + "…")
+        for name in ("origin", "title", "url", "source", "author", "format", "text"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            field = "url" if name == "origin" and value == self.url else name
+            if "\x00" in value:
+                raise IngestError(f"the {field} contains a NUL character")
+            if name == "text":  # encoded (and so checked) by content_hash
+                continue
+            try:
+                size = len(value.encode("utf-8"))
+            except UnicodeEncodeError:
+                raise IngestError(f"the {field} is not valid Unicode") from None
+            if name in ("origin", "url") and size > IDENTITY_BYTES:
+                raise IngestError(
+                    f"the {field} is {size:,} bytes long; the limit is {IDENTITY_BYTES:,}"
+                )
+
     @cached_property
     def content_hash(self) -> str:
-        return hashlib.sha256(squash(self.text).encode("utf-8")).hexdigest()
+        try:
+            squashed = squash(self.text).encode("utf-8")
+        except UnicodeEncodeError:
+            raise IngestError("the text is not valid Unicode") from None
+        return hashlib.sha256(squashed).hexdigest()
 
 
 @dataclass
@@ -106,8 +171,8 @@ def _read_text(path: Path, max_bytes: int) -> str:
         raise IngestError(f"cannot read: {exc.strerror or exc}") from exc
     if not raw.strip():
         raise IngestError("file is empty")
-    if b"\x00" in raw[:8192]:
-        raise IngestError("file is binary, not text")
+    if b"\x00" in raw:  # anywhere: no text column takes NUL, and text files have none
+        raise IngestError("file is binary, not text (it contains a NUL byte)")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -124,20 +189,96 @@ def _parse_date(value: Any, where: str) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise IngestError(f"{where} must be a date (YYYY-MM-DD), not {_kind(value)}")
     text = str(value).strip()
     for candidate in (text, text[:10]):
         try:
             return date.fromisoformat(candidate)
         except ValueError:
             continue
-    raise IngestError(f"{where} date {text!r} is not a date (use YYYY-MM-DD)")
+    shown = text if len(text) <= 40 else text[:39] + "…"
+    raise IngestError(f"{where} date {shown!r} is not a date (use YYYY-MM-DD)")
 
 
-def _clean_str(value: Any) -> str | None:
+def _kind(value: Any) -> str:
+    """What a YAML value is, for a reason: "a list", "a mapping", "true/false"."""
+    if isinstance(value, bool):
+        return "true/false (quote it to make it text)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, set | frozenset):
+        return "a set"
+    if isinstance(value, bytes):
+        return "binary data"
+    if isinstance(value, int | float):
+        return "a number"
+    return f"a {type(value).__name__}"
+
+
+def _clean_str(value: str | None) -> str | None:
     if value is None:
         return None
-    text = squash(str(value))
+    text = squash(value)
     return text or None
+
+
+def _meta_text(meta: dict[Any, Any], name: str) -> str | None:
+    """A front-matter field that holds text: a string, or a number or date written
+    unquoted (kept as written). Anything else is refused, naming the field; it is never
+    turned into text, which for a structure could take more memory than there is."""
+    value = meta.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float | date):
+        raise IngestError(f"front matter {name} must be text, not {_kind(value)}")
+    return _clean_str(str(value))
+
+
+def _http_url(value: str) -> bool:
+    """Whether ``value`` is an absolute http(s) URL with a host and no spaces."""
+    if any(ch.isspace() for ch in value):
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. an unclosed [IPv6] host
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def _fits_identity(value: str) -> bool:
+    return len(value.encode("utf-8", "surrogatepass")) <= IDENTITY_BYTES
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader without aliases: ``*name`` can make a 500-byte document into
+    gigabytes of structure, and front matter never needs one."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases are not allowed", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def _load_front_matter(text: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_FrontMatterLoader)  # noqa: S506 (a SafeLoader)
+    except RecursionError:
+        raise IngestError("front matter is nested too deeply") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        # The YAML starts on the opening "---" line (after the dashes): line 0 is line 1.
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        if getattr(exc, "problem", None) == "YAML aliases are not allowed":
+            raise IngestError(
+                f"front matter uses a YAML alias (*name){where}; write the value out"
+            ) from exc
+        raise IngestError(f"front matter is not valid YAML{where}") from exc
 
 
 def _body(text: str, what: str) -> str:
@@ -195,32 +336,46 @@ def parse_markdown(text: str, origin: str, fallback_title: str) -> ParsedArticle
         first, sep, rest = body[3:].partition("\n---")
         if not sep:
             raise IngestError("front matter starts with --- but never ends")
-        try:
-            loaded = yaml.safe_load(first)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" (line {mark.line + 2})" if mark is not None else ""
-            raise IngestError(f"front matter is not valid YAML{where}") from exc
+        loaded = _load_front_matter(first)
         if loaded is not None and not isinstance(loaded, dict):
             raise IngestError("front matter must be a mapping of keys to values")
         meta = loaded or {}
         body = rest.split("\n", 1)[1] if "\n" in rest else ""
-    title = _clean_str(meta.get("title"))
+    title = _meta_text(meta, "title")
+    url = _front_matter_url(meta.get("url"))
+    source = _meta_text(meta, "source")
+    author = _meta_text(meta, "author")
+    published = _parse_date(meta.get("published"), "front matter published")
     lines = body.strip().split("\n")
     if not title and lines and _MD_HEADING.match(lines[0]):
         title = squash(lines[0].lstrip("#"))
         body = "\n".join(lines[1:])
-    url = _clean_str(meta.get("url"))
     return ParsedArticle(
         origin=url or origin,
         title=title or fallback_title,
         text=_body(markdown_to_text(body), "file"),
         format="md",
         url=url,
-        source=_clean_str(meta.get("source")),
-        author=_clean_str(meta.get("author")),
-        published=_parse_date(meta.get("published"), "published"),
+        source=source,
+        author=author,
+        published=published,
     )
+
+
+def _front_matter_url(value: Any) -> str | None:
+    """The front matter's url: absent, or an http(s) URL string (it becomes the article's
+    identity, so anything else fails the file rather than be stored as one)."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise IngestError(f"front matter url must be an http(s) URL, not {_kind(value)}")
+    url = _clean_str(value)
+    if url is None:
+        return None
+    if not _http_url(url):
+        shown = url if len(url) <= 60 else url[:59] + "…"
+        raise IngestError(f"front matter url {shown!r} is not an http(s) URL")
+    return url
 
 
 def parse_html(
@@ -235,11 +390,14 @@ def parse_html(
     raw = getattr(doc, "text", None) if doc is not None else None
     if not raw or not raw.strip():
         raise IngestError("no article text found in the HTML")
-    title = _clean_str(getattr(doc, "title", None)) or fallback_title
+    title = _clean_str(_str_or_none(getattr(doc, "title", None))) or fallback_title
     lines = [squash(line) for line in raw.split("\n")]
     if lines and lines[0] == title:
         lines = lines[1:]
-    page_url = url or _clean_str(getattr(doc, "url", None))
+    page_url = url or _clean_str(_str_or_none(getattr(doc, "url", None)))
+    if page_url is not None and not (_http_url(page_url) and _fits_identity(page_url)):
+        log.info("ignoring the page url of %s: not a usable http(s) URL", origin)
+        page_url = None
     published = None
     try:
         published = _parse_date(getattr(doc, "date", None), "published")
@@ -251,11 +409,15 @@ def parse_html(
         text=_body("\n\n".join(line for line in lines if line), "page"),
         format="html",
         url=page_url,
-        source=_clean_str(getattr(doc, "sitename", None))
-        or _clean_str(getattr(doc, "hostname", None)),
-        author=_clean_str(getattr(doc, "author", None)),
+        source=_clean_str(_str_or_none(getattr(doc, "sitename", None)))
+        or _clean_str(_str_or_none(getattr(doc, "hostname", None))),
+        author=_clean_str(_str_or_none(getattr(doc, "author", None))),
         published=published,
     )
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def parse_file(path: Path, max_bytes: int) -> ParsedArticle:
@@ -265,6 +427,10 @@ def parse_file(path: Path, max_bytes: int) -> ParsedArticle:
         raise IngestError(f"unsupported file type {suffix or '(none)'}; use .txt, .md or .html")
     text = _read_text(path, max_bytes)
     origin = str(path.resolve())
+    try:
+        origin.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes in the name, kept as surrogates
+        raise IngestError("the file name (or its folder's) is not valid UTF-8; rename it") from None
     fallback = path.stem.replace("-", " ").replace("_", " ").strip() or path.name
     if suffix == ".txt":
         return parse_txt(text, origin)
@@ -360,12 +526,15 @@ class ArticleStore:
         parsed: ParsedArticle,
         rows: list[ChunkRow] | None = None,
         unseen: bool = False,
+        repeated: bool = False,
     ) -> tuple[Outcome, int]:
         """Insert or replace one article; return the outcome and the number of new chunks.
 
         ``rows`` are the article's chunks when they were made ahead of time (see
         :func:`ingest_parsed`); otherwise they are made here, and only if needed.
-        ``unseen`` is passed on to :func:`upsert_article`.
+        ``unseen`` is passed on to :func:`upsert_article`. An article with a url takes
+        over its text when that is stored under another origin (see the module
+        docstring), unless ``repeated``: the same text came earlier in this run.
         """
         record = ArticleRecord(
             origin=parsed.origin,
@@ -383,6 +552,7 @@ class ArticleStore:
             record=record,
             make_chunks=self.chunk_rows if rows is None else lambda _text: rows,
             unseen=unseen,
+            claim=parsed.url is not None and not repeated,
         )
         if written and article_id is not None and self.after_store is not None:
             self.after_store(session, chunk_ids(session=session, article_id=article_id))
@@ -403,6 +573,8 @@ class _Prepared:
     #: Neither its origin nor its text was stored when the run began or came earlier in
     #: the run, so the writer can insert it without looking first.
     unseen: bool = False
+    #: Its text came earlier in the run (see :meth:`ArticleStore.store`).
+    repeated: bool = False
 
 
 #: Prepared items travel to the writer in batches of this many: each hand-over between
@@ -425,6 +597,7 @@ def _prepare(
     writer with its item. ``None`` marks the end.
     """
     origins, hashes = known
+    met: set[str] = set()  # the content hashes of this run's items so far
 
     def put(batch: list[_Prepared] | None) -> bool:
         while not stop.is_set():
@@ -445,7 +618,7 @@ def _prepare(
         except BaseException as exc:  # the items themselves failed: hand that over too
             prepared = _Prepared("(the list of items)", error=exc)
         else:
-            prepared = _prepare_one(label, load, store, origins, hashes)
+            prepared = _prepare_one(label, load, store, origins, hashes, met)
         batch.append(prepared)
         fatal = prepared.error is not None and not _is_item_error(prepared.error)
         if len(batch) >= BATCH or fatal:
@@ -457,17 +630,24 @@ def _prepare(
 
 
 def _prepare_one(
-    label: str, load: Loader, store: ArticleStore, origins: set[str], hashes: set[str]
+    label: str,
+    load: Loader,
+    store: ArticleStore,
+    origins: set[str],
+    hashes: set[str],
+    met: set[str],
 ) -> _Prepared:
     prepared = _Prepared(label)
     try:
         parsed = prepared.parsed = load()
         digest = parsed.content_hash
         prepared.unseen = parsed.origin not in origins and digest not in hashes
+        prepared.repeated = digest in met
         if digest not in hashes:
             prepared.rows = store.chunk_rows(parsed.text)
         origins.add(parsed.origin)
         hashes.add(digest)
+        met.add(digest)
     except BaseException as exc:  # handed over; the writer decides what it means
         prepared.error = exc
     return prepared
@@ -583,33 +763,52 @@ class _WriteRun:
 
 def _store_one(session: Session, store: ArticleStore, item: _Prepared) -> tuple[Outcome, int] | str:
     """Store one prepared item in its own transaction on ``session``: the outcome and the
-    number of chunks written, or the one-line reason it failed."""
+    number of chunks written, or the one-line reason it failed.
+
+    Data the database refuses for this article (``DataError``: a value too long, a byte
+    it cannot store; or a statement limit such as an index row too big) fails the item,
+    and its transaction is rolled back. Any other ``OperationalError`` means the
+    database itself is in trouble and stops the run.
+    """
     if item.error is not None:
         if _is_item_error(item.error):
             return str(item.error)
         raise item.error
     assert item.parsed is not None  # set whenever error is not
     try:
-        return _store_in_transaction(session, store, item.parsed, item.rows, item.unseen)
-    except IntegrityError:
-        pass
-    # Another writer (here or in another process) stored an article with this origin or
-    # text after we looked. Look again, once: it is committed now.
-    try:
-        return _store_in_transaction(session, store, item.parsed, item.rows, False)
-    except IntegrityError:
-        return "unchanged", 0
+        try:
+            return _store_in_transaction(session, store, item, unseen=item.unseen)
+        except IntegrityError:
+            pass
+        # Another writer (here or in another process) stored an article with this origin
+        # or text after we looked. Look again, once: it is committed now.
+        try:
+            return _store_in_transaction(session, store, item, unseen=False)
+        except IntegrityError:
+            return "unchanged", 0
+    except (DataError, OperationalError) as exc:
+        if isinstance(exc, OperationalError) and not _is_limit_exceeded(exc):
+            raise
+        return f"the database refused it: {_first_line(exc.orig)}"
+
+
+def _is_limit_exceeded(exc: OperationalError) -> bool:
+    """PostgreSQL's "program limit exceeded" (SQLSTATE class 54, e.g. an index row too
+    big): about this statement's data, though psycopg reports it as operational."""
+    return str(getattr(exc.orig, "sqlstate", None) or "").startswith("54")
+
+
+def _first_line(error: BaseException | None) -> str:
+    lines = str(error or "").strip().splitlines()
+    return lines[0].strip() if lines else type(error).__name__
 
 
 def _store_in_transaction(
-    session: Session,
-    store: ArticleStore,
-    parsed: ParsedArticle,
-    rows: list[ChunkRow] | None,
-    unseen: bool,
+    session: Session, store: ArticleStore, item: _Prepared, unseen: bool
 ) -> tuple[Outcome, int] | str:
+    assert item.parsed is not None
     try:
         with session.begin():
-            return store.store(session, parsed, rows, unseen=unseen)
+            return store.store(session, item.parsed, item.rows, unseen, item.repeated)
     except (IngestError, InputError) as exc:
         return str(exc)
