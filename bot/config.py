@@ -123,6 +123,12 @@ class Settings(BaseSettings):
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
 
+    @field_validator("log_retention_days", mode="before")
+    @classmethod
+    def _blank_means_unset(cls, value: object) -> object:
+        """``BRIEFBOT_LOG_RETENTION_DAYS=`` (empty) means no retention, as if unset."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     @property
     def resolved_database_url(self) -> str:
         """The configured URL, or the default SQLite file inside ``data_dir``."""

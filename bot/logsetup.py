@@ -101,4 +101,6 @@ def configure(
     handler.setFormatter(_Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
     show_tracebacks(tracebacks or verbose)
+    # trafilatura warns about every page it cannot use; the ingest summary already says so.
+    logging.getLogger("trafilatura").setLevel(logging.INFO if verbose else logging.ERROR)
     install_redaction(secrets)

@@ -372,6 +372,8 @@ def test_bad_settings_and_places_are_one_line(
         assert (result.code, len(result.err.strip().splitlines())) == (code, 1), result.err
         assert message in result.err
     purge = cli("logs", "purge", "--older-than", "999999999", env={"BRIEFBOT_MAX_FILE_MB": "10"})
+    # An empty setting is unset, not an error.
+    assert cli("sources", env={"BRIEFBOT_LOG_RETENTION_DAYS": " "}).code == 0
     assert purge.code == 2 and "0<=x<=36500" in purge.err
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".env").write_bytes(b"BRIEFBOT_TOP_K=\xff\n")

@@ -119,6 +119,7 @@ def test_html_main_text_and_metadata_come_from_trafilatura() -> None:
         ("notes.pdf", b"%PDF-1.4", "unsupported file type .pdf"),
         ("title-only.txt", b"Just a title\n", "no article text"),
         ("late-nul.txt", b"Title\n\n" + b"A sentence. " * 1000 + b"\x00 more.", "binary"),
+        ("utf16.txt", "Title\n\nA sentence.".encode("utf-16"), "UTF-16 text; save it as UTF-8"),
         ("bomb.md", BOMB, r"uses a YAML alias \(\*name\) \(line 3\)"),
         ("deep.md", b"---\nx: " + b"[" * 5000 + b"]" * 5000 + b"\n---\nBody.", "too deeply"),
         ("yaml-line.md", b"---\ntitle: x\nauthor: a: b\n---\nBody.", r"YAML \(line 3\)"),

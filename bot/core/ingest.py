@@ -171,6 +171,8 @@ def _read_text(path: Path, max_bytes: int) -> str:
         raise IngestError(f"cannot read: {exc.strerror or exc}") from exc
     if not raw.strip():
         raise IngestError("file is empty")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise IngestError("file is UTF-16 text; save it as UTF-8")
     if b"\x00" in raw:  # anywhere: no text column takes NUL, and text files have none
         raise IngestError("file is binary, not text (it contains a NUL byte)")
     try:
