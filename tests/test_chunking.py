@@ -162,3 +162,14 @@ def test_a_lead_in_followed_by_a_long_paragraph_is_article_text() -> None:
         "the legislature before any funds were released to the border agencies."
     )
     assert strip_boilerplate(f"{paragraph}\n\nEnd.") == f"{paragraph}\n\nEnd."
+
+
+def test_pieces_of_a_run_on_sentence_fit_the_chunk_size(counter: TokenCounter) -> None:
+    # Tokens per word vary wildly here, so an estimate from the average would overshoot.
+    words = ["a"] * 150 + ["12345678901234567890-Tegucigalpa"] * 30
+    text = "Title\n\n" + " ".join(words) + "."
+    chunks = chunk_text(text, counter, 32, 8)
+    assert len(chunks) > 5
+    for chunk in chunks:
+        assert chunk.token_count == counter.count(text[chunk.start : chunk.end])
+        assert chunk.token_count <= 32 + 1, chunk

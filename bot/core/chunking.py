@@ -1,8 +1,11 @@
 """Token-aware, sentence-aligned, overlapping chunks, and the clean-up that precedes them.
 
-A chunk is a run of whole sentences whose token count stays under ``max_tokens``; the next
+A chunk is a run of whole sentences whose token count stays within ``max_tokens``; the next
 chunk starts with the last sentences of the previous one (up to ``overlap_tokens``) so an
-idea that straddles a boundary is found whole in at least one chunk.
+idea that straddles a boundary is found whole in at least one chunk. Sentences are sized
+once, from one encoding of the article, and where two sentences meet a token may merge
+across them, so a chunk can hold a token more than its sentences' sizes add up to; the
+stored ``token_count`` is always exact.
 
 A single sentence longer than a chunk (tables, run-on text with no punctuation) is cut
 between words into pieces, each a chunk of its own. Such a cut is *marked*: both pieces
@@ -24,7 +27,7 @@ import re
 from dataclasses import dataclass
 
 from bot.core.text import Span, paragraph_spans, sentence_spans
-from bot.core.tokens import TokenCounter
+from bot.core.tokens import TokenCounter, TokenLayout
 
 # Whole paragraphs that are page furniture, not article text. A paragraph is furniture only
 # if the entire paragraph (whitespace squashed, case ignored) is one of these shapes and it
@@ -105,29 +108,38 @@ class ChunkSpan:
     token_count: int
 
 
-def _split_long(text: str, span: Span, tokens: int, max_tokens: int) -> list[tuple[Span, int]]:
-    """Cut one over-long sentence into word-aligned pieces of roughly ``max_tokens``.
+def _split_long(
+    text: str, span: Span, layout: TokenLayout, max_tokens: int
+) -> list[tuple[Span, int]]:
+    """Cut one over-long sentence into word-aligned pieces of at most ``max_tokens``.
 
-    A cut falls in the whitespace between two words and both pieces keep that whitespace
-    (they overlap on it), which marks the cut; see the module docstring. A sentence of one
-    word cannot be cut and is returned whole.
+    Each piece takes as many words as fit, measured exactly on the article's token
+    layout (a binary search over the word ends). A cut falls in the whitespace between
+    two words and both pieces keep that whitespace (they overlap on it), which marks the
+    cut; see the module docstring. A single word longer than a chunk is a piece of its own.
     """
     body = span.of(text)  # stripped: starts with the first word, ends with the last
     bounds = [(m.start(), m.end()) for m in re.finditer(r"\S+", body)]
-    if not bounds:
-        return []
-    # Tokens per word is fairly even inside one sentence; estimate, then let the caller's
-    # exact recount stand as the chunk's token_count.
-    per_word = max(tokens / len(bounds), 0.1)
-    step = max(1, int(max_tokens / per_word))
-    if step >= len(bounds):
-        return [(span, tokens)]
+    if len(bounds) < 2:
+        return [(span, layout.count(span.start, span.end))] if bounds else []
     pieces: list[tuple[Span, int]] = []
-    for i in range(0, len(bounds), step):
-        j = i + step  # first word of the next piece
+    i = 0
+    while i < len(bounds):
         start = span.start + (bounds[i - 1][1] if i > 0 else 0)
-        end = span.start + (bounds[j][0] if j < len(bounds) else len(body))
-        pieces.append((Span(start, end, span.paragraph), min(max_tokens, tokens)))
+
+        def end_before(j: int) -> int:  # the piece of words i..j-1, with the gap after
+            return span.start + (bounds[j][0] if j < len(bounds) else len(body))
+
+        lo, hi = i + 1, len(bounds)  # the piece ends before word j, for some j in lo..hi
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if layout.count(start, end_before(mid)) <= max_tokens:
+                lo = mid
+            else:
+                hi = mid - 1
+        end = end_before(lo)
+        pieces.append((Span(start, end, span.paragraph), layout.count(start, end)))
+        i = lo
     return pieces
 
 
@@ -163,7 +175,7 @@ def chunk_text(
     counts = [int(n) for n in ending_by[1:] - ending_by[:-1]]
     units: list[tuple[Span, int]] = []
     for span, n in zip(sentences, counts, strict=True):
-        units.extend(_split_long(text, span, n, max_tokens) if n > max_tokens else [(span, n)])
+        units.extend(_split_long(text, span, layout, max_tokens) if n > max_tokens else [(span, n)])
 
     windows: list[list[tuple[Span, int]]] = []
     current: list[tuple[Span, int]] = []
