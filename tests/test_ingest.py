@@ -106,6 +106,25 @@ def test_html_main_text_and_metadata_come_from_trafilatura() -> None:
     assert "Castellanos-Moore" in parsed.text
 
 
+def test_a_page_in_its_declared_charset_is_read(tmp_path: Path) -> None:
+    page = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
+        "<title>Caf\u00e9 talks</title></head><body><article><h1>Caf\u00e9 talks</h1>"
+        "<p>Officials met in Tegucigalpa \u2013 the caf\u00e9 was full \u2014 and "
+        "signed the memorandum on border security after long talks.</p>"
+        "<p>Critics said the agreement ignored why people leave their homes.</p>"
+        "</article></body></html>"
+    )
+    path = tmp_path / "cafe.html"
+    path.write_bytes(page.encode("cp1252"))
+    parsed = parse_file(path, 1_000_000)
+    assert "caf\u00e9 was full \u2014 and signed" in parsed.text
+    txt = tmp_path / "cafe.txt"
+    txt.write_bytes("Caf\u00e9\n\nIt was full.".encode("cp1252"))
+    with pytest.raises(IngestError, match="not UTF-8"):
+        parse_file(txt, 1_000_000)  # text files declare nothing: UTF-8 or refused
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [

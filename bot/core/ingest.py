@@ -178,10 +178,30 @@ def _read_text(path: Path, max_bytes: int) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise IngestError(
-            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
-        ) from exc
+        text = _declared_html(raw, path)
+        if text is None:
+            raise IngestError(
+                f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+            ) from exc
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+
+
+def _declared_html(raw: bytes, path: Path) -> str | None:
+    """A saved web page that is not UTF-8, decoded with the charset its ``<meta>`` declares
+    (pages in windows-1252 or ISO-8859-1 are common); None for anything else. Text and
+    Markdown files must be UTF-8: they declare nothing."""
+    if path.suffix.lower() not in (".html", ".htm"):
+        return None
+    declared = _META_CHARSET.search(raw[:4096])
+    if declared is None:
+        return None
+    try:
+        return raw.decode(declared.group(1).decode("ascii"))
+    except (LookupError, UnicodeDecodeError):
+        return None
 
 
 def _parse_date(value: Any, where: str) -> date | None:
