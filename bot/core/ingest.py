@@ -178,11 +178,12 @@ def _read_text(path: Path, max_bytes: int) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        text = _declared_html(raw, path)
-        if text is None:
+        declared = _declared_html(raw, path)
+        if declared is None:
             raise IngestError(
                 f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
             ) from exc
+        text = declared
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
