@@ -19,11 +19,12 @@ import pytest
 
 from bot.config import Settings
 from bot.core.briefing import Briefing
-from bot.core.llm import pack_sources
+from bot.core.llm import RATE_LIMIT_RETRIES, format_sources, pack_sources
 from bot.core.models import Turn
 from bot.core.text import contains_verbatim, sentence_spans
 from conftest import CORPUS, EVALS, make_settings
 from standins import OpenAIStandIn
+from standins.openai_api import count_tokens
 
 TIMEOUT = 1.5
 SOURCE_BLOCK = re.compile(r'<source id="(\d+)">\n(.*?)\n(.*?)\n</source>', re.DOTALL)
@@ -251,6 +252,44 @@ def test_rate_limit_retry_after_is_honoured_within_the_timeout(
     assert time.monotonic() - started < TIMEOUT + 1
 
 
+@pytest.mark.parametrize("header", ["soon", "-1", "nan", "Wed, 21 Oct 2015 07:28:00 -0000"])
+def test_an_odd_retry_after_gives_the_extractive_answer(
+    smart: Briefing, llm: OpenAIStandIn, header: str
+) -> None:
+    llm.reply_with(cite_first_source)
+    llm.rate_limit(retry_after=header, times=None)
+    answer = smart.ask(QUESTION)
+    assert answer.mode == "extractive"
+    assert answer.note and "rate-limited" in answer.note
+
+
+def test_retry_after_zero_is_retried_a_few_times_not_forever(
+    smart: Briefing, llm: OpenAIStandIn
+) -> None:
+    llm.reply_with(cite_first_source)
+    llm.rate_limit(retry_after=0, times=None)
+    answer = smart.ask(QUESTION)
+    assert answer.mode == "extractive" and answer.note and "rate-limited" in answer.note
+    assert len(llm.requests_for("chat")) == 1 + RATE_LIMIT_RETRIES
+
+
+def test_a_follow_ups_condensing_is_counted_in_its_usage(
+    smart: Briefing, llm: OpenAIStandIn
+) -> None:
+    def reply(body: dict[str, Any]) -> str:
+        if is_answer_request(body):
+            return cite_first_source(body)
+        return "What do critics say about the border security memorandum?"
+
+    llm.reply_with(reply)
+    answer = smart.ask("What do critics say about it?", history=[Turn("user", "the memorandum")])
+    condense, answering = llm.requests_for("chat")
+    assert answer.usage is not None
+    reported = [sum(count_tokens(m["content"]) for m in r.messages) for r in (condense, answering)]
+    assert answer.usage.prompt_tokens == sum(reported)
+    assert smart.export_log()[-1]["prompt_tokens"] == sum(reported)
+
+
 def test_a_hanging_server_times_out_within_the_deadline(
     smart: Briefing, llm: OpenAIStandIn
 ) -> None:
@@ -325,6 +364,11 @@ def test_sources_are_packed_under_the_budget_in_whole_sentences(
         retrieval = b.retrieve("What do critics say about the memorandum?")
         packed = pack_sources(retrieval.passages, b.counter, 260)
         assert packed and len(packed) < len(retrieval.passages)
+        for budget in range(120, 1200, 23):  # counted as the model sees them, wrapper and all
+            assert (
+                b.counter.count(format_sources(pack_sources(retrieval.passages, b.counter, budget)))
+                <= budget
+            )
         for p in packed:
             assert p.passage.text.startswith(p.text)
             ends = {s.end for s in sentence_spans(p.passage.text)}

@@ -19,7 +19,15 @@ from bot.core.answer import NOT_IN_SOURCES, extractive_answer
 from bot.core.digest import Digest, build_digest
 from bot.core.followup import condense_lexically
 from bot.core.ingest import ArticleStore, IngestSummary, discover, ingest_parsed, parse_file
-from bot.core.models import Answer, Citation, ExchangeContext, Quote, SourceInfo, Turn
+from bot.core.models import (
+    Answer,
+    Citation,
+    ExchangeContext,
+    Quote,
+    SourceInfo,
+    Turn,
+    Usage,
+)
 from bot.core.quotes import find_quotes
 from bot.core.retrieve import Retrieval, Retriever
 from bot.core.summariser import Summariser
@@ -194,9 +202,11 @@ class Briefing:
         exchange_id = exchanges.new_exchange_id()
         deadline = self.summariser.deadline() if self.summariser is not None else 0.0
         try:
-            standalone = self._condense(text, history, deadline)
+            standalone, condensing = self._condense(text, history, deadline)
             retrieval = self.retrieve(standalone)
             answer = self._answer(text, standalone, retrieval, on_text, deadline)
+            if condensing is not None:  # the follow-up's condensing counts too
+                answer = replace(answer, usage=condensing.plus(answer.usage))
         except BriefbotError:
             raise
         except Exception as exc:
@@ -249,14 +259,18 @@ class Briefing:
         deadline = self.summariser.deadline() if self.summariser is not None else 0.0
         return self._answer(text, text, retrieval, None, deadline), retrieval
 
-    def _condense(self, question: str, history: Sequence[Turn], deadline: float) -> str:
+    def _condense(
+        self, question: str, history: Sequence[Turn], deadline: float
+    ) -> tuple[str, Usage | None]:
+        """The standalone question, and what an LLM spent condensing it (if one did)."""
         if not history:
-            return question
+            return question, None
+        usage = None
         if self.summariser is not None:
-            condensed = self.summariser.condense(question, history, deadline)
+            condensed, usage = self.summariser.condense(question, history, deadline)
             if condensed:
-                return condensed
-        return condense_lexically(question, history)
+                return condensed, usage
+        return condense_lexically(question, history), usage
 
     def _answer(
         self,

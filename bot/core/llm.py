@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import math
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -47,6 +48,10 @@ log = logging.getLogger(__name__)
 REFUSAL_SENTINEL = "NOT_IN_SOURCES"
 DEADLINE_TIMEOUTS = 3
 SERVER_ERROR_RETRIES = 1
+#: A 429 is retried (after its Retry-After, at least MIN_RATE_LIMIT_WAIT seconds) at most
+#: this many times per call, so "Retry-After: 0" cannot turn into a flood of requests.
+RATE_LIMIT_RETRIES = 2
+MIN_RATE_LIMIT_WAIT = 0.2
 
 #: USD per million tokens (prompt, completion) for well-known hosted models, as published
 #: by OpenAI at the time of writing. An estimate only: set BRIEFBOT_PRICE_* to override.
@@ -127,29 +132,36 @@ def pack_sources(
 ) -> list[PackedSource]:
     """Number passages in relevance order and fit them under ``budget`` tokens.
 
-    A passage that does not fit whole keeps its leading sentences that do; a chunk is never
-    cut mid-sentence. Packing stops at the first passage of which not even one sentence fits.
+    The cost of a source is counted on its block exactly as the model will see it
+    (:func:`source_block`: the ``<source>`` wrapper, the header, the escaped text), plus
+    the blank line between blocks. A passage that does not fit whole keeps its leading
+    sentences that do; a chunk is never cut mid-sentence. Packing stops at the first
+    passage of which not even one sentence fits.
     """
     packed: list[PackedSource] = []
     used = 0
     for passage in passages:
-        header = source_header(len(packed) + 1, passage)
-        overhead = counter.count(header) + 8
+        marker = len(packed) + 1
+        separator = SEPARATOR_TOKENS if packed else 0
         text = passage.text
-        cost = counter.count(text) + overhead
-        if used + cost > budget:
+        spent = counter.count(source_block(marker, passage, text)) + separator
+        if used + spent > budget:
             text = ""
             for span in sentence_spans(passage.text):
                 candidate = passage.text[: span.end]
-                if used + counter.count(candidate) + overhead > budget:
+                cost = counter.count(source_block(marker, passage, candidate)) + separator
+                if used + cost > budget:
                     break
-                text = candidate
+                text, spent = candidate, cost
             if not text:
                 break
-            cost = counter.count(text) + overhead
-        packed.append(PackedSource(len(packed) + 1, passage, text))
-        used += cost
+        packed.append(PackedSource(marker, passage, text))
+        used += spent
     return packed
+
+
+#: The blank line between two source blocks ("\n\n"), in tokens.
+SEPARATOR_TOKENS = 1
 
 
 def source_header(marker: int, passage: Passage) -> str:
@@ -177,33 +189,47 @@ def model_view(text: str) -> str:
     return _escape_source(strip_footnote_markers(text))
 
 
+def source_block(marker: int, passage: Passage, text: str) -> str:
+    """One numbered source as the model sees it."""
+    header = _escape_source(source_header(marker, passage))
+    return f'<source id="{marker}">\n{header}\n{model_view(text)}\n</source>'
+
+
 def format_sources(packed: Sequence[PackedSource]) -> str:
-    return "\n\n".join(
-        f'<source id="{p.marker}">\n{_escape_source(source_header(p.marker, p.passage))}\n'
-        f"{model_view(p.text)}\n</source>"
-        for p in packed
-    )
+    return "\n\n".join(source_block(p.marker, p.passage, p.text) for p in packed)
 
 
 def retry_after(response: Any) -> float | None:
-    """Seconds from a response's ``Retry-After`` (or ``retry-after-ms``) header."""
+    """Seconds from a response's ``Retry-After`` (or ``retry-after-ms``) header: a number
+    of seconds or an HTTP date. None when there is none, or when it is not a usable time
+    ("soon", a negative number, NaN): the caller then treats the 429 as final."""
     headers = getattr(response, "headers", None)
     if headers is None:
         return None
-    millis = headers.get("retry-after-ms")
-    if millis:
-        try:
-            return float(millis) / 1000
-        except ValueError:
-            pass
+    millis = _seconds(headers.get("retry-after-ms"))
+    if millis is not None:
+        return millis / 1000
     value = headers.get("retry-after")
     if not value:
         return None
+    seconds = _seconds(value)
+    if seconds is not None:
+        return seconds
     try:
-        return float(value)
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # "-0000" means UTC with no zone given
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _seconds(value: str | None) -> float | None:
+    try:
+        seconds = float(value) if value else None
     except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value)
-        return max(0.0, (parsed - datetime.now(UTC)).total_seconds()) if parsed else None
+        return None
+    return seconds if seconds is not None and math.isfinite(seconds) and seconds >= 0 else None
 
 
 class LLMSummariser:
@@ -229,22 +255,30 @@ class LLMSummariser:
 
     # ------------------------------------------------------------------ follow-ups
 
-    def condense(self, question: str, history: Sequence[Turn], deadline: float) -> str | None:
-        """A standalone question, or None if the model could not give one."""
+    def condense(
+        self, question: str, history: Sequence[Turn], deadline: float
+    ) -> tuple[str | None, Usage | None]:
+        """A standalone question (None if the model could not give one), and its usage.
+
+        Condensing may take at most one timeout of the answer's deadline, so the answer
+        itself always has time left.
+        """
         lines = [
             f"{'User' if t.role == 'user' else 'Assistant'}: {squash(t.text)[:500]}"
             for t in history[-6:]
         ]
         messages = self.condense_prompt.render(history="\n".join(lines), question=question)
+        own_deadline = min(deadline, time.monotonic() + self.settings.llm_timeout)
         try:
-            done = self._complete(messages, None, deadline, max_tokens=100)
+            done = self._complete(messages, None, own_deadline, max_tokens=100)
         except LLMFailure as failure:
             log.warning("condensing a follow-up failed: %s", failure.detail)
-            return None
+            return None, None
+        usage = self._usage(done, self._counted(messages))
         text = squash(done.text.splitlines()[0] if done.text.strip() else "").strip("\"'“”")
         if not text or len(text) > self.settings.max_question_chars:
-            return None
-        return text
+            return None, usage
+        return text, usage
 
     # ------------------------------------------------------------------ answers
 
@@ -264,7 +298,7 @@ class LLMSummariser:
             sources=format_sources(packed),
             today=datetime.now(UTC).date().isoformat(),
         )
-        counted = sum(counter.count(m["content"]) + 4 for m in messages) + 3
+        counted = self._counted(messages)
         try:
             done = self._complete(messages, on_text, deadline, self.settings.answer_tokens)
         except LLMFailure as failure:
@@ -306,6 +340,11 @@ class LLMSummariser:
             **changes,
         )
 
+    def _counted(self, messages: list[dict[str, str]]) -> int:
+        """Our count of the prompt's tokens (content, plus the chat format's overhead)."""
+        counter = self._counter()
+        return sum(counter.count(m["content"]) + 4 for m in messages) + 3
+
     def _usage(self, done: Completion, counted: int) -> Usage:
         prompt_price, completion_price = self._prices()
         cost = None
@@ -336,7 +375,7 @@ class LLMSummariser:
         deadline: float,
         max_tokens: int,
     ) -> Completion:
-        server_errors = 0
+        server_errors = rate_limits = 0
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0.05:
@@ -353,8 +392,11 @@ class LLMSummariser:
                 return self._read(stream, on_text, deadline)
             except openai.RateLimitError as exc:
                 wait = retry_after(exc.response)
+                if wait is not None:
+                    wait = max(wait, MIN_RATE_LIMIT_WAIT)
                 budget = min(self.settings.llm_timeout, deadline - time.monotonic() - 0.5)
-                if wait is not None and wait <= budget:
+                if wait is not None and wait <= budget and rate_limits < RATE_LIMIT_RETRIES:
+                    rate_limits += 1
                     log.info("rate limited; retrying after %.1fs", wait)
                     time.sleep(wait)
                     continue

@@ -76,6 +76,21 @@ class Usage:
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def plus(self, other: Usage | None) -> Usage:
+        """Both calls' accounting together (a follow-up's condensing and its answer)."""
+        if other is None:
+            return self
+
+        def total(a: float | None, b: float | None) -> Any:
+            return None if a is None and b is None else (a or 0) + (b or 0)
+
+        return Usage(
+            total(self.prompt_tokens, other.prompt_tokens),
+            total(self.completion_tokens, other.completion_tokens),
+            self.counted_prompt_tokens + other.counted_prompt_tokens,
+            total(self.cost_usd, other.cost_usd),
+        )
+
 
 @dataclass(frozen=True)
 class Answer:

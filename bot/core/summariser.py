@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from bot.core.models import Answer, Turn
+from bot.core.models import Answer, Turn, Usage
 from bot.core.retrieve import Retrieval
 
 OnText = Callable[[str], None]
@@ -16,8 +16,11 @@ class Summariser(Protocol):
     def deadline(self) -> float:
         """The monotonic time by which a whole answer (follow-up included) must be done."""
 
-    def condense(self, question: str, history: Sequence[Turn], deadline: float) -> str | None:
-        """A standalone version of a follow-up question, or None if it cannot say."""
+    def condense(
+        self, question: str, history: Sequence[Turn], deadline: float
+    ) -> tuple[str | None, Usage | None]:
+        """A standalone version of a follow-up question (None if it cannot say), and what
+        asking for it cost (None if nothing was spent)."""
 
     def answer(
         self,

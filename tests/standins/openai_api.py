@@ -204,8 +204,8 @@ def cosine(a: Sequence[float], b: Sequence[float]) -> float:
     return dot / (na * nb) if na and nb else 0.0
 
 
-def _count_tokens(text: str) -> int:
-    """Rough token estimate: words plus punctuation marks."""
+def count_tokens(text: str) -> int:
+    """The stand-in's token count, as it reports in ``usage``: words plus punctuation."""
     return len(re.findall(r"\w+|[^\w\s]", text))
 
 
@@ -424,9 +424,12 @@ class OpenAIStandIn(StandInServer):
         """Answer ``path`` requests with HTTP ``status`` and an OpenAI-style error body."""
         self._faults.add(path, "fail", times, status=status)
 
-    def rate_limit(self, retry_after: float = 1, times: int | None = 1, path: str = "chat") -> None:
+    def rate_limit(
+        self, retry_after: float | str = 1, times: int | None = 1, path: str = "chat"
+    ) -> None:
         """HTTP 429 with ``Retry-After`` (the client honours fractional seconds) and an
-        OpenAI-style ``rate_limit_exceeded`` error body."""
+        OpenAI-style ``rate_limit_exceeded`` error body. A string is sent as it is, to
+        test what a server might send ("soon", an HTTP date)."""
         self._faults.add(path, "rate_limit", times, retry_after=retry_after)
 
     def hang(self, seconds: float = 30, times: int | None = 1, path: str = "chat") -> None:
@@ -536,8 +539,12 @@ class OpenAIStandIn(StandInServer):
             handler.send_json(status, _error_body(status, message))
             return True
         if kind == "rate_limit":
-            retry_after = float(options["retry_after"])
-            shown = str(int(retry_after)) if retry_after.is_integer() else str(retry_after)
+            value = options["retry_after"]
+            if isinstance(value, str):
+                shown = value
+            else:
+                retry_after = float(value)
+                shown = str(int(retry_after)) if retry_after.is_integer() else str(retry_after)
             message = (
                 f"Rate limit reached for {body.get('model', 'model')}. "
                 f"Please try again in {shown}s."
@@ -610,8 +617,8 @@ class OpenAIStandIn(StandInServer):
         break_after = int(options["after_chunks"]) if fault == "stream_then_break" else None
 
         messages = body.get("messages") if isinstance(body.get("messages"), list) else []
-        prompt_tokens = sum(_count_tokens(_message_text(m)) for m in messages or [])
-        completion_tokens = _count_tokens(text)
+        prompt_tokens = sum(count_tokens(_message_text(m)) for m in messages or [])
+        completion_tokens = count_tokens(text)
         usage = {
             "prompt_tokens": prompt_tokens,
             "completion_tokens": completion_tokens,
@@ -739,7 +746,7 @@ class OpenAIStandIn(StandInServer):
             if as_base64:
                 encoded = base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode()
             data.append({"object": "embedding", "index": index, "embedding": encoded})
-        tokens = sum(_count_tokens(text) for text in inputs)
+        tokens = sum(count_tokens(text) for text in inputs)
         with self._lock:
             self._embedded.extend(inputs)
         handler.send_json(
