@@ -225,3 +225,10 @@ def test_a_lead_in_line_stays_while_its_list_does() -> None:
         "It was signed [2].\n\nThe 2019 memorandum brings:\n- 5,000 guards", SOURCES
     )
     assert alone.text == "It was signed [1]."  # a lead-in that introduces nothing goes too
+
+
+def test_every_uncited_sentence_goes_however_short() -> None:
+    text = "What critics say\n\nCritics objected [1]. The moon is cheese. It was fine!"
+    guarded = guard_answer(text, SOURCES)
+    assert guarded.text == "What critics say\n\nCritics objected [1]."
+    assert guarded.report.dropped_sentences == ("The moon is cheese.", "It was fine!")

@@ -26,9 +26,11 @@ Rules, applied unit by unit (see *Units* below):
   words, so unchecked). A straight " or ' with no partner is ignored, but an unbalanced
   straight " pairs with the next one, and the text between is then checked as a quotation:
   conservative, since it may drop a sentence the model broke.
-* A unit with no valid citation is dropped if it makes a claim: it cited something
-  invalid, or has more than twelve words, a number, or a quotation. Short framing units
-  ("In short:", a heading line) may stay.
+* A unit with no valid citation is dropped unless it is framing: a lead-in that ends in a
+  colon ("In short:", "It commits the countries to:") or a heading (at most
+  ``MAX_HEADING_WORDS`` words, no digits, no quotation and no sentence-final . ! ?). Any
+  other sentence says something, and what is said must be cited: "In short, it is
+  modest." goes.
 * If no valid citation is left, the caller falls back to the extractive answer.
 
 Surviving markers are renumbered 1..k in order of first use. Adjacent markers are merged
@@ -61,7 +63,7 @@ from bot.core.text import is_abbreviation, paragraph_spans, squash, stems, word_
 
 MIN_QUOTE_WORDS = 3
 PARAPHRASE_OVERLAP = 0.8
-MAX_FRAMING_WORDS = 12
+MAX_HEADING_WORDS = 8
 
 # --- Citation markers ------------------------------------------------------------------
 
@@ -299,6 +301,19 @@ def _sentences(line: str) -> list[tuple[str, list[_Quote]]]:
     return out
 
 
+def _is_heading(unit: str) -> bool:
+    """A short title-like line ("Background", "What critics say"), or a lead-in ending in a
+    colon: it frames what follows and says nothing that needs a source."""
+    text = unit.strip()
+    if text.endswith(":"):
+        return word_count(text) <= MAX_HEADING_WORDS * 2 and not any(c.isdigit() for c in text)
+    return (
+        word_count(text) <= MAX_HEADING_WORDS
+        and not any(c.isdigit() for c in text)
+        and not text.endswith((".", "!", "?", "…"))
+    )
+
+
 def _continues(previous: str, line: str) -> bool:
     """Is ``line`` the hard-wrapped rest of the sentence on ``previous``?"""
     return (
@@ -413,14 +428,8 @@ def guard_answer(text: str, sources: Mapping[int, str]) -> Guarded:
                 keep = checked is not None
                 unit = checked if checked is not None else unit
                 bare = _MARKER_RUN.sub("", unit)
-                if keep and not valid and not (introduces and not invalid and not quotes):
-                    claims = (
-                        bool(invalid)  # it cited something, so it claims something
-                        or word_count(bare) > MAX_FRAMING_WORDS
-                        or any(ch.isdigit() for ch in bare)
-                        or bool(quotes)
-                    )
-                    keep = not claims
+                if keep and not valid:
+                    keep = not invalid and not quotes and (introduces or _is_heading(bare))
                 if not keep:
                     dropped.append(squash(bare))
                     continue
