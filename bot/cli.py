@@ -27,7 +27,7 @@ from bot.errors import BriefbotError, ConfigError, DatabaseError, InputError
 from bot.logsetup import configure as configure_logging
 from bot.logsetup import install_redaction, show_tracebacks
 from bot.slack.server import secrets_of
-from storage.db import DatabaseUnavailable
+from storage.db import DatabaseUnavailable, DatabaseUrlError
 
 log = logging.getLogger("briefbot")
 
@@ -38,11 +38,14 @@ def _settings() -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         name = ".".join(str(p) for p in first.get("loc", ())) or "a setting"
-        raise ConfigError(f"{name.upper()}: {first.get('msg', 'invalid value')}") from exc
+        message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
+        raise ConfigError(f"{name.upper()}: {message}") from exc
     except UnicodeDecodeError as exc:
         raise ConfigError(f".env is not UTF-8 text ({exc.reason})") from exc
     if settings.data_dir.exists() and not settings.data_dir.is_dir():
         raise ConfigError(f"BRIEFBOT_DATA_DIR: {settings.data_dir} is not a folder")
+    if settings.corpus_dir is not None and not settings.corpus_dir.is_dir():
+        raise ConfigError(f"BRIEFBOT_CORPUS_DIR: {settings.corpus_dir} is not a folder")
     install_redaction(secrets_of(settings))
     return settings
 
@@ -418,6 +421,8 @@ def main(argv: list[str] | None = None) -> None:
         _fail("aborted", 130)
     except BriefbotError as exc:
         _fail(exc.message, exc.exit_code)
+    except DatabaseUrlError as exc:
+        _fail(str(exc), ConfigError.exit_code)
     except DatabaseUnavailable as exc:
         _fail(str(exc), DatabaseError.exit_code)
     except KeyboardInterrupt:

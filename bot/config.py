@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from bot.errors import ConfigError
@@ -122,6 +122,23 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
+
+    @field_validator(
+        "slack_bot_token", "slack_signing_secret", "slack_app_token", "openai_api_key",
+        mode="before",
+    )
+    @classmethod
+    def _blank_secret_is_unset(cls, value: object) -> object:
+        """``SLACK_APP_TOKEN=`` (empty) is unset: it must not turn on Socket Mode."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("chunk_overlap_tokens")
+    @classmethod
+    def _overlap_below_size(cls, value: int, info: ValidationInfo) -> int:
+        size = info.data.get("chunk_tokens")
+        if size is not None and value >= size:
+            raise ValueError(f"must be smaller than BRIEFBOT_CHUNK_TOKENS ({size})")
+        return value
 
     @field_validator("log_retention_days", mode="before")
     @classmethod

@@ -31,6 +31,11 @@ class DatabaseUnavailable(Exception):
     """The database cannot be reached, opened or migrated. The message is one line."""
 
 
+class DatabaseUrlError(DatabaseUnavailable):
+    """``DATABASE_URL`` itself is wrong (not a URL, or a database briefbot does not
+    support): a configuration mistake rather than a database that is down."""
+
+
 def redacted(url: str | URL) -> str:
     """The URL with its password hidden, safe for messages and logs."""
     try:
@@ -55,7 +60,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     try:
         parsed = make_url(url)
     except Exception as exc:
-        raise DatabaseUnavailable(f"DATABASE_URL is not a valid database URL: {exc}") from exc
+        raise DatabaseUrlError(f"DATABASE_URL is not a valid database URL: {exc}") from exc
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         database = parsed.database or ""
@@ -81,7 +86,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             connect_args={"connect_timeout": 5, "application_name": "briefbot"},
             **kwargs,
         )
-    raise DatabaseUnavailable(
+    raise DatabaseUrlError(
         f"briefbot supports SQLite and PostgreSQL; DATABASE_URL names {backend!r}."
     )
 

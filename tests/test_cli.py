@@ -363,15 +363,24 @@ def test_bad_settings_and_places_are_one_line(
     a_file = tmp_path / "a-file"
     a_file.write_text("not a folder")
     cases = [  # each setting stays set for the calls after it (monkeypatched environment)
+        ({"DATABASE_URL": "mysql://root@127.0.0.1/test"}, 2, "supports SQLite and PostgreSQL"),
+        ({"BRIEFBOT_CORPUS_DIR": str(tmp_path / "nowhere")}, 2, "BRIEFBOT_CORPUS_DIR"),
         ({"BRIEFBOT_DATA_DIR": str(a_file)}, 2, "is not a folder"),
         ({"DATABASE_URL": f"sqlite:///{a_file}/x.db"}, 3, "a file is in the way"),
-        ({"BRIEFBOT_MAX_FILE_MB": "inf"}, 2, "BRIEFBOT_MAX_FILE_MB"),
+        ({"BRIEFBOT_CHUNK_OVERLAP_TOKENS": "500"}, 2, "OVERLAP_TOKENS: must be smaller than"),
+        ({"BRIEFBOT_MAX_FILE_MB": "inf", "BRIEFBOT_CHUNK_OVERLAP_TOKENS": "40"}, 2, "MAX_FILE_MB"),
     ]
     for env, code, message in cases:
         result = cli("sources", env=env)
         assert (result.code, len(result.err.strip().splitlines())) == (code, 1), result.err
         assert message in result.err
-    purge = cli("logs", "purge", "--older-than", "999999999", env={"BRIEFBOT_MAX_FILE_MB": "10"})
+    purge = cli(
+        "logs",
+        "purge",
+        "--older-than",
+        "999999999",
+        env={"BRIEFBOT_MAX_FILE_MB": "10", "BRIEFBOT_CHUNK_OVERLAP_TOKENS": "40"},
+    )
     # An empty setting is unset, not an error.
     assert cli("sources", env={"BRIEFBOT_LOG_RETENTION_DAYS": " "}).code == 0
     assert purge.code == 2 and "0<=x<=36500" in purge.err
@@ -422,3 +431,11 @@ def test_log_lines_carry_tracebacks_only_when_asked() -> None:
         assert "Traceback" in full and "database is locked" in full
     finally:
         show_tracebacks(False)
+
+
+def test_an_empty_app_token_does_not_turn_on_socket_mode() -> None:
+    from bot.config import Settings
+
+    settings = Settings.isolated(slack_app_token=" ", slack_bot_token="", openai_api_key="")
+    assert settings.slack_app_token is None and settings.slack_bot_token is None
+    assert settings.openai_api_key is None

@@ -32,11 +32,11 @@ from bot.core.quotes import find_quotes
 from bot.core.retrieve import Retrieval, Retriever
 from bot.core.summariser import Summariser
 from bot.core.tokens import TokenCounter, counter_for
-from bot.errors import BriefbotError, DatabaseError, InputError, apology
+from bot.errors import BriefbotError, ConfigError, DatabaseError, InputError, apology
 from bot.resources import bundled_dir
 from storage import claims, exchanges
 from storage.articles import count_articles, list_articles
-from storage.db import Database, DatabaseUnavailable
+from storage.db import Database, DatabaseUnavailable, DatabaseUrlError
 
 if TYPE_CHECKING:
     from bot.core.embeddings import Embedder  # imports openai and numpy: only when used
@@ -57,6 +57,8 @@ class AnswerFailed(BriefbotError):
 def _open_database(url: str) -> Database:
     try:
         return Database.connect(url)
+    except DatabaseUrlError as exc:  # a setting to fix, not a server to wait for
+        raise ConfigError(str(exc)) from exc
     except DatabaseUnavailable as exc:
         raise DatabaseError(str(exc)) from exc
 
