@@ -124,7 +124,10 @@ class Settings(BaseSettings):
         return value.strip() or None if value is not None else None
 
     @field_validator(
-        "slack_bot_token", "slack_signing_secret", "slack_app_token", "openai_api_key",
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "openai_api_key",
         mode="before",
     )
     @classmethod
