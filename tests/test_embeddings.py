@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import ExitStack
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
+from sqlalchemy import delete, select
 
 from bot.core.briefing import Briefing
+from bot.core.embeddings import QUESTION_BATCH
 from bot.core.retrieve import fuse
 from conftest import EVALS, make_settings
-from standins import OpenAIStandIn
+from standins import OpenAIStandIn, embed_text
+from storage import embeddings as store
+from storage.models import Article, Chunk, ChunkEmbedding
+
+QUESTION = "What does the memorandum commit the countries to?"
 
 
 @pytest.fixture
@@ -71,3 +85,221 @@ def test_chunks_missed_while_the_endpoint_was_down_are_embedded_later(
 
 def test_fusion_of_one_ranking_keeps_its_order() -> None:
     assert [cid for cid, _ in fuse([[5, 3, 9]])] == [5, 3, 9]
+
+
+# --------------------------------------------------------------------------- bad replies
+
+
+class SpoilingEmbeddings:
+    """A loopback ``/v1/embeddings`` server: the stand-in's vectors, spoiled on demand.
+
+    ``spoil``: None (good replies), ``"no_data"``, ``"one_short"`` (a vector fewer than
+    inputs), ``"indexes"`` (every index one too high) or ``"dimension"`` (128, not 256).
+    """
+
+    def __init__(self) -> None:
+        self.spoil: str | None = None
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *_args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["content-length"])))
+                data = json.dumps(outer.reply(body)).encode()
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+
+    def reply(self, body: dict[str, Any]) -> dict[str, Any]:
+        inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]
+        size = 128 if self.spoil == "dimension" else 256
+        data = [
+            {"object": "embedding", "index": i, "embedding": embed_text(text, size)}
+            for i, text in enumerate(inputs)
+        ]
+        if self.spoil == "one_short":
+            data = data[:-1]
+        elif self.spoil == "indexes":
+            data = [{**d, "index": d["index"] + 1} for d in data]
+        reply = {"object": "list", "model": body["model"], "data": data, "usage": {}}
+        if self.spoil == "no_data":
+            del reply["data"]
+        return reply
+
+
+@pytest.fixture
+def spoiling() -> Iterator[SpoilingEmbeddings]:
+    server = SpoilingEmbeddings()
+    yield server
+    server.server.shutdown()
+    server.server.server_close()
+
+
+def missing_vectors(briefing: Briefing) -> int:
+    with briefing.db.session() as session:
+        embedded, total = store.coverage(session=session, model="test-embed")
+    return total - embedded
+
+
+@pytest.mark.parametrize("spoil", ["no_data", "one_short", "indexes", "dimension"])
+def test_a_bad_embeddings_reply_keeps_the_article_and_questions_go_lexical(
+    database_url: str,
+    tmp_path: Path,
+    spoiling: SpoilingEmbeddings,
+    spoil: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.WARNING, logger="bot.core.embeddings")
+    settings = make_settings(
+        database_url,
+        tmp_path,
+        openai_base_url=spoiling.base_url,
+        embedding_model="test-embed",
+        llm_timeout=2,
+    )
+    with Briefing.open(settings) as b:  # the seed is embedded with good replies
+        assert missing_vectors(b) == 0
+        spoiling.spoil = spoil
+        summary = b.ingest([EVALS / "articles"])
+        assert not summary.failed
+        assert summary.added == len(list((EVALS / "articles").iterdir()))
+        assert missing_vectors(b) == summary.chunks  # no spoiled vector was stored
+        assert "the article is stored" in caplog.text
+        answer = b.ask(QUESTION)  # no AnswerFailed
+        assert answer.answered
+        assert "dense search skipped" in caplog.text
+
+        spoiling.spoil = None
+        retrieval = b.retrieve(QUESTION)
+        assert any(v.dense is not None for v in retrieval.articles)
+        assert missing_vectors(b) == max(summary.chunks - QUESTION_BATCH, 0)
+
+
+def test_stored_vectors_of_another_dimension_are_skipped(
+    database_url: str, tmp_path: Path, llm: OpenAIStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="bot.core.embeddings")
+    settings = make_settings(
+        database_url,
+        tmp_path,
+        openai_base_url=llm.base_url,
+        embedding_model="test-embed",
+        llm_timeout=2,
+    )
+    with Briefing.open(settings) as b:
+        with b.db.session() as session:  # as if the server had switched to 128 dimensions
+            chunk_id = session.scalars(select(Chunk.id).order_by(Chunk.id)).first()
+            assert chunk_id is not None
+            session.execute(delete(ChunkEmbedding).where(ChunkEmbedding.chunk_id == chunk_id))
+            vector = np.asarray(embed_text("another model", 128), dtype=np.float32)
+            store.save_vectors(
+                session=session, model="test-embed", vectors=[(chunk_id, 128, vector.tobytes())]
+            )
+        retrieval = b.retrieve(QUESTION)
+        assert any(v.dense is not None for v in retrieval.articles)
+        assert "skipping 1 stored test-embed vectors whose dimension is not 256" in caplog.text
+
+
+def test_a_key_that_is_not_ascii_does_not_stop_briefbot(
+    database_url: str, tmp_path: Path, llm: OpenAIStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = make_settings(
+        database_url,
+        tmp_path,
+        openai_base_url=llm.base_url,
+        openai_api_key="sk-cl\u00e9-secret-4711",
+        embedding_model="test-embed",
+        llm_timeout=2,
+    )
+    with Briefing.open(settings) as b:
+        assert b.sources()
+        assert b.ask(QUESTION).answered
+    assert "secret-4711" not in caplog.text
+
+
+# --------------------------------------------------------------------------- backfill
+
+
+def write_reports(folder: Path, count: int) -> None:
+    folder.mkdir()
+    for a in range(count):
+        paragraphs = "\n\n".join(
+            f"Paragraph {p} of report {a} covers trade, harvests, rainfall and roads in "
+            f"province {a}-{p}. Officials counted {p * 17} new wells. Farmers reported "
+            f"{p * 3} tonnes of maize and a quiet season."
+            for p in range(30)
+        )
+        (folder / f"report-{a}.txt").write_text(f"Report {a}\n\n{paragraphs}\n", "utf-8")
+
+
+def test_chunks_of_a_new_model_are_embedded_a_batch_per_question_within_one_timeout(
+    database_url: str, tmp_path: Path, llm: OpenAIStandIn
+) -> None:
+    with Briefing.open(make_settings(database_url, tmp_path)) as b:  # no embeddings
+        write_reports(tmp_path / "reports", 30)
+        assert not b.ingest([tmp_path / "reports"]).failed
+    settings = make_settings(
+        database_url,
+        tmp_path,
+        openai_base_url=llm.base_url,
+        embedding_model="test-embed",
+        llm_timeout=1,
+    )
+    with Briefing.open(settings) as b:
+        total = missing_vectors(b)
+        assert total > 2 * 128  # the old code needed three requests and more
+        llm.hang(seconds=0.6, times=None, path="embeddings")
+        started = time.monotonic()
+        b.retrieve(QUESTION)
+        assert time.monotonic() - started < 1.5  # one timeout is 1 s
+        assert llm.embedded_inputs == 1  # no time was left to embed chunks
+        assert missing_vectors(b) == total
+
+        llm.reset()
+        b.retrieve(QUESTION)
+        assert llm.embedded_inputs == 1 + QUESTION_BATCH
+        assert missing_vectors(b) == total - QUESTION_BATCH
+        b.retrieve(QUESTION)
+        assert missing_vectors(b) == total - 2 * QUESTION_BATCH
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+@pytest.mark.parametrize("writer", ["same process", "another process"])
+def test_an_article_replaced_by_as_many_chunks_is_searched_with_its_new_vectors(
+    database_url: str, tmp_path: Path, llm: OpenAIStandIn, writer: str
+) -> None:
+    settings = make_settings(
+        database_url,
+        tmp_path,
+        openai_base_url=llm.base_url,
+        embedding_model="test-embed",
+        llm_timeout=2,
+    )
+    note = tmp_path / "note.txt"
+    note.write_text("Harbour note\n\nThe harbour authority approved a new pier.\n", "utf-8")
+    with ExitStack() as stack:
+        reader = stack.enter_context(Briefing.open(settings))
+        other = reader if writer == "same process" else stack.enter_context(Briefing.open(settings))
+        assert reader.ingest([note]).added == 1
+        reader.retrieve("harbour pier")  # the matrix is now in memory
+        note.write_text("Harbour note\n\nThe volcano observatory raised the alert.\n", "utf-8")
+        assert other.ingest([note]).updated == 1
+        assert reader.embedder is not None
+        with reader.db.session() as session:
+            hits = reader.embedder.search(session, "volcano observatory alert", 3)
+            new = session.scalars(
+                select(Chunk.id).join(Article).where(Article.title == "Harbour note")
+            ).all()
+        assert len(new) == 1
+        assert hits[0][0] == new[0]
+        assert hits[0][1] > 0.5
