@@ -16,8 +16,9 @@ import numpy as np
 import pytest
 from sqlalchemy import delete, select
 
+from bot.core import embeddings
 from bot.core.briefing import Briefing
-from bot.core.embeddings import QUESTION_BATCH
+from bot.core.embeddings import BREAKER_FAILURES, QUESTION_BATCH
 from bot.core.retrieve import fuse
 from conftest import EVALS, make_settings
 from standins import OpenAIStandIn, embed_text
@@ -30,6 +31,12 @@ QUESTION = "What does the memorandum commit the countries to?"
 @pytest.fixture
 def server(llm: OpenAIStandIn) -> OpenAIStandIn:
     return llm
+
+
+@pytest.fixture(autouse=True)
+def breaker_without_rest(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests here see an endpoint recover at once; the breaker's rest has its own test."""
+    monkeypatch.setattr(embeddings, "BREAKER_REST", 0.0)
 
 
 @pytest.fixture
@@ -81,6 +88,21 @@ def test_chunks_missed_while_the_endpoint_was_down_are_embedded_later(
     server.reset()
     dense.ask("What does the memorandum say about asylum?")
     assert "A sentence about the memorandum and asylum." in server.embedded_texts()
+
+
+def test_a_dead_endpoint_is_left_alone_after_a_few_failures(
+    dense: Briefing, server: OpenAIStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(embeddings, "BREAKER_REST", 30.0)
+    server.reset()
+    server.fail(500, times=None, path="embeddings")
+    summary = dense.ingest([EVALS / "articles"])
+    assert summary.added == 7 and not summary.failed
+    calls = len(server.requests_for("embeddings"))
+    # Each failed call is two requests (the client retries once); then it rests.
+    assert calls == BREAKER_FAILURES * 2
+    assert dense.ask("What does the memorandum say about asylum?").answered  # lexical
+    assert len(server.requests_for("embeddings")) == calls  # still resting
 
 
 def test_fusion_of_one_ranking_keeps_its_order() -> None:

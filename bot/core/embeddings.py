@@ -58,6 +58,11 @@ log = logging.getLogger(__name__)
 
 #: Inputs per embeddings request.
 BATCH = 128
+#: After this many failed requests in a row the endpoint is left alone for BREAKER_REST
+#: seconds (then tried again once), so an ingest run against a dead endpoint does not
+#: wait out its timeouts article after article.
+BREAKER_FAILURES = 3
+BREAKER_REST = 30.0
 #: Chunks lacking a vector that one question may embed.
 QUESTION_BATCH = 32
 #: A question backfills only if this share of its budget is left after embedding itself.
@@ -131,6 +136,9 @@ class Embedder:
         self._matrix: np.ndarray = np.zeros((0, 0), dtype=np.float32)
         #: The dimension of this model's stored vectors, once known.
         self._dim: int | None = None
+        #: Failed requests in a row, and until when the endpoint is left alone.
+        self._failures = 0
+        self._resting_until = 0.0
 
     # ------------------------------------------------------------------ embedding
 
@@ -140,8 +148,25 @@ class Embedder:
         """Unit-length float32 vectors, one row per text, all of ``dim`` if given.
 
         With a ``deadline`` (a :func:`time.monotonic` time) requests are not retried and
-        time out by then. Raises :class:`EmbeddingError`.
+        time out by then. Raises :class:`EmbeddingError`, at once while the endpoint is
+        resting after :data:`BREAKER_FAILURES` failures in a row.
         """
+        if self._failures >= BREAKER_FAILURES and time.monotonic() < self._resting_until:
+            raise EmbeddingError(
+                f"the endpoint failed {self._failures} times in a row; resting until it "
+                f"has had {BREAKER_REST:g} s"
+            )
+        try:
+            matrix = self._embed(texts, dim, deadline)
+        except EmbeddingError:
+            self._failures += 1
+            if self._failures >= BREAKER_FAILURES:
+                self._resting_until = time.monotonic() + BREAKER_REST
+            raise
+        self._failures = 0
+        return matrix
+
+    def _embed(self, texts: Sequence[str], dim: int | None, deadline: float | None) -> np.ndarray:
         parts: list[np.ndarray] = []
         for i in range(0, len(texts), BATCH):
             batch = list(texts[i : i + BATCH])
