@@ -325,3 +325,22 @@ def test_an_article_replaced_by_as_many_chunks_is_searched_with_its_new_vectors(
         assert len(new) == 1
         assert hits[0][0] == new[0]
         assert hits[0][1] > 0.5
+
+
+def test_a_slow_embeddings_request_does_not_hold_the_database(
+    dense: Briefing, server: OpenAIStandIn, tmp_path: Path
+) -> None:
+    article = tmp_path / "slow.txt"
+    article.write_text("Slow article\n\nA sentence about the memorandum and asylum.", "utf-8")
+    server.clear()  # forget the bundled corpus's requests
+    server.hang(seconds=4, times=1, path="embeddings")
+    ingest = threading.Thread(target=dense.ingest, args=([article],))
+    ingest.start()
+    try:
+        server.wait_for("embeddings", timeout=10)  # the article is committed, vectors pending
+        started = time.monotonic()
+        assert dense.claim("event:while-embedding")  # a write from elsewhere goes through
+        assert time.monotonic() - started < 1.5
+        assert ingest.is_alive()  # it really was still waiting for the vectors
+    finally:
+        ingest.join(timeout=30)

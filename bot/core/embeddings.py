@@ -246,9 +246,28 @@ class Embedder:
         return done
 
     def after_store(self, session: Session, chunk_ids: list[int]) -> None:
-        """Ingest hook: embed new chunks in their article's transaction, best effort."""
+        """Ingest hook, after the article's transaction has committed: embed its new chunks,
+        best effort. The request runs with no transaction open; the vectors are stored in
+        a short transaction of their own."""
         try:
-            self.embed_chunks(session, chunk_ids)
+            with session.begin():
+                todo = store.missing_chunks(
+                    session=session, model=self.model, chunk_ids=chunk_ids, limit=len(chunk_ids)
+                )
+                dim = self._stored_dim(session)
+            if not todo:
+                return
+            vectors = self.embed([text for _, text in todo], dim=dim)
+            with session.begin():
+                store.save_vectors(
+                    session=session,
+                    model=self.model,
+                    vectors=[
+                        (cid, vectors.shape[1], vectors[i].tobytes())
+                        for i, (cid, _) in enumerate(todo)
+                    ],
+                )
+            self._dim = vectors.shape[1]
         except EmbeddingError as exc:
             log.warning(
                 "embedding %d new chunks failed: %s; the article is stored and its chunks "

@@ -515,8 +515,11 @@ def _walk(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
 class ArticleStore:
     """Chunks parsed articles and hands them to storage, one article at a time.
 
-    ``after_store`` runs in the article's transaction with the new chunk ids (dense
-    embeddings use it, so a chunk is embedded when it is written).
+    ``after_store`` runs after the article's transaction has committed, with the new
+    chunk ids (dense embeddings use it, so a chunk is embedded when it is written). It
+    runs outside that transaction on purpose: an embeddings request can take seconds,
+    and on SQLite an open write transaction holds the one write lock, so the server
+    would find the database locked meanwhile.
     """
 
     def __init__(
@@ -550,8 +553,9 @@ class ArticleStore:
         rows: list[ChunkRow] | None = None,
         unseen: bool = False,
         repeated: bool = False,
-    ) -> tuple[Outcome, int]:
-        """Insert or replace one article; return the outcome and the number of new chunks.
+    ) -> tuple[Outcome, int, int | None]:
+        """Insert or replace one article; return the outcome, the number of new chunks and,
+        when chunks were written, the article's id (for :attr:`after_store`).
 
         ``rows`` are the article's chunks when they were made ahead of time (see
         :func:`ingest_parsed`); otherwise they are made here, and only if needed.
@@ -577,9 +581,15 @@ class ArticleStore:
             unseen=unseen,
             claim=parsed.url is not None and not repeated,
         )
-        if written and article_id is not None and self.after_store is not None:
-            self.after_store(session, chunk_ids(session=session, article_id=article_id))
-        return outcome, written
+        return outcome, written, article_id if written else None
+
+    def stored(self, session: Session, article_id: int | None) -> None:
+        """Run :attr:`after_store` for an article whose transaction has committed."""
+        if article_id is None or self.after_store is None:
+            return
+        with session.begin():
+            ids = chunk_ids(session=session, article_id=article_id)
+        self.after_store(session, ids)
 
 
 Loader = Callable[[], ParsedArticle]
@@ -832,6 +842,10 @@ def _store_in_transaction(
     assert item.parsed is not None
     try:
         with session.begin():
-            return store.store(session, item.parsed, item.rows, unseen, item.repeated)
+            outcome, written, article_id = store.store(
+                session, item.parsed, item.rows, unseen, item.repeated
+            )
     except (IngestError, InputError) as exc:
         return str(exc)
+    store.stored(session, article_id)  # committed: embeddings hold no lock while they wait
+    return outcome, written
