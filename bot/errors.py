@@ -14,6 +14,14 @@ def apology(log_id: str, doing: str = "answering") -> str:
     return f"Sorry, something went wrong while {doing}. The log id is {log_id}."
 
 
+def restart_apology(log_id: str, doing: str = "answering") -> str:
+    """What a person sees when briefbot stopped (a restart, a deploy) before it was done."""
+    return (
+        f"Sorry, briefbot restarted before it finished {doing}; please try again. "
+        f"The log id is {log_id}."
+    )
+
+
 class BriefbotError(Exception):
     """A failure with a one-line, user-facing explanation."""
 

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import _SETTING_VARS, make_settings, run_briefbot, settings_env
 from slackkit import BOT_TOKEN, SIGNING_SECRET, SlackDriver, next_ts
-from standins import SlackAPIStandIn
+from standins import OpenAIStandIn, SlackAPIStandIn
 
 
 def free_port() -> int:
@@ -109,6 +109,29 @@ def test_http_server_answers_and_stops_on_sigterm(
         assert time.monotonic() - started < 12
         output = proc.stdout.read() if proc.stdout else ""
         assert BOT_TOKEN not in output and SIGNING_SECRET not in output
+
+
+def test_sigterm_tells_whoever_is_still_waiting_and_stops_in_time(
+    database_url: str, tmp_path: Path, api: SlackAPIStandIn, llm: OpenAIStandIn
+) -> None:
+    llm.hang(seconds=120, times=None)  # every answer would take three 20 s timeouts
+    env = serve_env(database_url, tmp_path, api)
+    env.update(
+        OPENAI_BASE_URL=llm.base_url,
+        OPENAI_API_KEY="sk-test-0123456789",
+        BRIEFBOT_MODEL="gpt-4o-mini",
+        BRIEFBOT_LLM_TIMEOUT="20",
+    )
+    with serving(env) as (proc, url):
+        _, ts = SlackDriver(url).mention("What does the memorandum commit the countries to?")
+        llm.wait_for("chat", timeout=20)  # the answer is being written
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+        assert time.monotonic() - started < 12
+    told = api.wait_for("chat.postMessage", timeout=5)[0]
+    assert told.params["thread_ts"] == ts
+    assert "restarted before it finished answering; please try again" in told.params["text"]
 
 
 def test_two_processes_answer_each_event_once(

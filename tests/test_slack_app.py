@@ -821,3 +821,29 @@ def test_secrets_in_a_traceback_are_masked(caplog: pytest.LogCaptureFixture) -> 
     assert BOT_TOKEN not in caplog.text and "sk-live-abcdefghijkl" not in caplog.text
     formatted = logging.Formatter().format(caplog.records[-1])
     assert "RuntimeError" in formatted and BOT_TOKEN not in formatted
+
+
+def test_shutdown_waits_a_while_then_tells_everyone_still_waiting(tmp_path: Path) -> None:
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.slack.conversation import Services
+
+    release = threading.Event()
+    told: list[str] = []
+    services = Services(
+        settings=make_settings("sqlite://", tmp_path),
+        briefing=None,  # type: ignore[arg-type]  # not used by these jobs
+        work=ThreadPoolExecutor(1),
+    )
+    services.submit(lambda: None, apologise=told.append)  # finishes in time: not told
+    services.submit(release.wait, apologise=told.append)  # still running at the deadline
+    services.submit(lambda: told.append("ran"), apologise=told.append)  # never started
+    time.sleep(0.3)
+    started = time.monotonic()
+    assert services.shutdown(0.5) == 2
+    assert 0.5 <= time.monotonic() - started < 2
+    assert len(told) == 2 and all("restarted before it finished answering" in t for t in told)
+    release.set()
+    services.work.shutdown(wait=True)
+    assert "ran" not in told  # a job told before it started does not run afterwards

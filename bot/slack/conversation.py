@@ -10,10 +10,12 @@ available, and finally replaced by the guarded answer as Block Kit.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Executor, Future
 from contextlib import contextmanager
@@ -27,7 +29,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from bot.config import Settings
 from bot.core.briefing import Briefing
 from bot.core.models import Answer, ExchangeContext, Turn
-from bot.errors import BriefbotError, apology
+from bot.errors import BriefbotError, apology, restart_apology
 from bot.slack.blocks import answer_message, escape, escape_markdown, section
 from storage.exchanges import new_exchange_id
 
@@ -100,14 +102,26 @@ class AcksFirst:
             self._quiet.wait_for(lambda: self._in_flight <= 0, timeout=self.max_wait)
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity: a process keeps a set of them
 class Services:
-    """What the listeners share: settings, the briefing core and a pool for slow work."""
+    """What the listeners share: settings, the briefing core and a pool for slow work.
+
+    Every job is tracked from submission to its end, with the apology it would need, so
+    that a shutdown (:meth:`shutdown`, :func:`shutdown_all`) can let running answers
+    finish for a while and then tell everyone still waiting, instead of leaving them with
+    nothing when the process goes away.
+    """
 
     settings: Settings
     briefing: Briefing
     work: Executor
     acks: AcksFirst = field(default_factory=AcksFirst)
+    _pending: dict[int, tuple[Apologise | None, str]] = field(default_factory=dict)
+    _changed: threading.Condition = field(default_factory=threading.Condition)
+    _next_job: itertools.count[int] = field(default_factory=itertools.count)
+
+    def __post_init__(self) -> None:
+        _live.add(self)
 
     def submit(
         self,
@@ -120,13 +134,44 @@ class Services:
         """Run ``fn`` after the ack, on the work pool. A failure is logged with a log id,
         and ``apologise`` (when given) tells the user, so nobody is left waiting."""
 
+        job = next(self._next_job)
+        with self._changed:
+            self._pending[job] = (apologise, doing)
+
         def run() -> Any:
-            self.acks.wait()
-            with apologising(apologise, getattr(fn, "__name__", str(fn)), doing):
-                return fn(*args, **kwargs)
-            return None
+            try:
+                with self._changed:
+                    if job not in self._pending:  # shut down, and told, before it started
+                        return None
+                self.acks.wait()
+                with apologising(apologise, getattr(fn, "__name__", str(fn)), doing):
+                    return fn(*args, **kwargs)
+                return None
+            finally:
+                with self._changed:
+                    self._pending.pop(job, None)
+                    self._changed.notify_all()
 
         return self.work.submit(run)
+
+    def shutdown(self, grace: float) -> int:
+        """Give the jobs in hand up to ``grace`` seconds, then apologise to everyone whose
+        job has not finished (its thread may still be running; the process is going
+        away). Returns how many were told."""
+        with self._changed:
+            self._changed.wait_for(lambda: not self._pending, timeout=max(0.0, grace))
+            left = list(self._pending.values())
+            self._pending.clear()
+        for apologise, doing in left:
+            if apologise is None:
+                continue
+            log_id = new_exchange_id()
+            log.warning("shutting down before %s was done (log id %s)", doing, log_id)
+            try:
+                apologise(restart_apology(log_id, doing))
+            except Exception:
+                log.exception("could not tell the user about failure %s", log_id)
+        return len(left)
 
     def first_delivery(self, context: Mapping[str, Any]) -> bool:
         """Claim the current Events API delivery; False if it was already handled."""
@@ -154,6 +199,16 @@ class Services:
 
         once.__name__ = getattr(fn, "__name__", "event job")
         return self.submit(once, apologise=apologise, doing=doing)
+
+
+_live: weakref.WeakSet[Services] = weakref.WeakSet()
+
+
+def shutdown_all(grace: float) -> int:
+    """:meth:`Services.shutdown` for every set of services in this process, sharing one
+    ``grace`` period; returns how many users were told their answer was cut short."""
+    deadline = time.monotonic() + grace
+    return sum(s.shutdown(deadline - time.monotonic()) for s in list(_live))
 
 
 def clean_question(text: str) -> str:

@@ -2,8 +2,13 @@
 
 HTTP: ``POST /slack/events`` takes events, slash commands and interactivity; ``GET
 /healthz`` answers ``ok``. One gunicorn process with a pool of threads (``gthread``); run
-more processes, sharing one PostgreSQL, to scale out. SIGTERM stops gracefully: no new
-requests, in-flight answers get ``GRACEFUL_SECONDS`` to finish.
+more processes, sharing one PostgreSQL, to scale out.
+
+SIGTERM stops gracefully, in both modes: no new requests; answers in hand get
+``ANSWER_GRACE_SECONDS`` to finish; whoever is still waiting after that is told that
+briefbot restarted and to ask again (:func:`bot.slack.conversation.shutdown_all`), and the
+process exits without waiting for answers still running (an LLM call may take three
+timeouts). The whole stop takes under ``GRACEFUL_SECONDS``.
 
 Both modes purge the conversation log past ``BRIEFBOT_LOG_RETENTION_DAYS`` (and old
 event claims) at start and every six hours; the purge is idempotent, so several processes
@@ -13,6 +18,7 @@ may run it.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 from collections.abc import Callable, Iterable
@@ -24,6 +30,7 @@ from bot.core.briefing import Briefing
 log = logging.getLogger(__name__)
 
 GRACEFUL_SECONDS = 10
+ANSWER_GRACE_SECONDS = 6
 RETENTION_EVERY_SECONDS = 6 * 3600
 EVENTS_PATH = "/slack/events"
 
@@ -84,6 +91,22 @@ def make_wsgi(settings: Settings) -> Callable[[dict[str, Any], StartResponse], I
     return application
 
 
+def _stop_answering() -> None:
+    """Drain and apologise (see the module docstring), then leave at once: the answer
+    threads still running are not waited for, and everyone waiting has been told."""
+    from bot.slack.conversation import shutdown_all
+
+    told = shutdown_all(ANSWER_GRACE_SECONDS)
+    log.info("stopped; %d unfinished job(s) were told to try again", told)
+    logging.shutdown()
+    os._exit(0)
+
+
+def _worker_exit(server: Any, worker: Any) -> None:
+    """gunicorn's hook in the worker process, after it stopped taking requests."""
+    _stop_answering()
+
+
 def serve_http(settings: Settings, port: int) -> None:
     from gunicorn.app.base import BaseApplication
 
@@ -97,6 +120,7 @@ def serve_http(settings: Settings, port: int) -> None:
                 "timeout": 30,
                 "graceful_timeout": GRACEFUL_SECONDS,
                 "control_socket_disable": True,
+                "worker_exit": _worker_exit,
                 "accesslog": None,
                 "errorlog": "-",
                 "loglevel": "info",
@@ -130,7 +154,7 @@ def serve_socket_mode(settings: Settings) -> None:
     stop.wait()
     log.info("stopping")
     handler.close()  # type: ignore[no-untyped-call]
-    briefing.close()
+    _stop_answering()  # no new events came in after close()
 
 
 def serve(settings: Settings, port: int | None = None) -> None:
