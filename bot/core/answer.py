@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from bot.core.chunking import chunk_sentences
 from bot.core.models import Citation
-from bot.core.retrieve import Retrieval
+from bot.core.retrieve import Retrieval, read_us_as_usa
 from bot.core.text import (
     Span,
     has_bracketed_number,
@@ -89,7 +89,7 @@ def passage_sentences(passages: tuple[Passage, ...] | list[Passage]) -> list[Sou
                     start,
                     passage.char_start + span.end,
                     text,
-                    tuple(stems(text)),
+                    tuple(stems(read_us_as_usa(text))),
                     previous,
                 )
             )

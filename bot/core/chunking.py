@@ -1,6 +1,7 @@
 """Token-aware, sentence-aligned, overlapping chunks, and the clean-up that precedes them.
 
-A chunk is a run of whole sentences whose token count stays within ``max_tokens``; the next
+A chunk is a run of whole sentences whose token count stays within ``max_tokens`` (or one
+over, see below); the next
 chunk starts with the last sentences of the previous one (up to ``overlap_tokens``) so an
 idea that straddles a boundary is found whole in at least one chunk. Sentences are sized
 once, from one encoding of the article, and where two sentences meet a token may merge
@@ -162,9 +163,10 @@ def chunk_sentences(chunk: str) -> list[Span]:
 def chunk_text(
     text: str, counter: TokenCounter, max_tokens: int, overlap_tokens: int
 ) -> list[ChunkSpan]:
-    """Split ``text`` into chunks; see the module docstring."""
+    """Split ``text`` into chunks; see the module docstring. ``overlap_tokens`` must be
+    smaller than ``max_tokens`` (the settings refuse anything else)."""
     if overlap_tokens >= max_tokens:
-        overlap_tokens = max_tokens // 4
+        raise ValueError(f"overlap_tokens ({overlap_tokens}) must be below {max_tokens}")
     sentences = sentence_spans(text)
     if not sentences:
         return []

@@ -23,9 +23,7 @@ changed) are embedded a little at a time, never all on the question path:
   neither request is retried, so a question never waits on embeddings for much more than
   one timeout. Only one question per process backfills at a time, and it writes in its
   own short transaction, so a failure there costs the question nothing;
-* ingesting an article embeds that article's chunks (with the client's retry);
-* :meth:`Embedder.embed_chunks` with no ids embeds everything missing, for a maintenance
-  command to call.
+* ingesting an article embeds that article's chunks (with the client's retry).
 
 Until the backfill is complete, dense search covers the chunks that have vectors, and
 lexical search covers all of them.
@@ -208,42 +206,6 @@ class Embedder:
             found = store.dimensions(session=session, model=self.model)
             self._dim = found[0][0] if found else None
         return self._dim
-
-    def embed_chunks(
-        self,
-        session: Session,
-        chunk_ids: Sequence[int] | None = None,
-        *,
-        limit: int | None = None,
-        deadline: float | None = None,
-    ) -> int:
-        """Embed and store chunks that have no vector yet (all of them, or ``chunk_ids``,
-        at most ``limit``); return how many were embedded. Raises EmbeddingError, after
-        storing what earlier requests returned."""
-        done = 0
-        previous: list[int] = []
-        while limit is None or done < limit:
-            want = BATCH * 8 if limit is None else min(BATCH * 8, limit - done)
-            todo = store.missing_chunks(
-                session=session, model=self.model, chunk_ids=chunk_ids, limit=want
-            )
-            ids = [cid for cid, _ in todo]
-            if not todo or ids == previous:  # nothing left, or nothing could be stored
-                break
-            previous = ids
-            vectors = self.embed(
-                [text for _, text in todo], dim=self._stored_dim(session), deadline=deadline
-            )
-            store.save_vectors(
-                session=session,
-                model=self.model,
-                vectors=[
-                    (cid, vectors.shape[1], vectors[i].tobytes()) for i, cid in enumerate(ids)
-                ],
-            )
-            self._dim = vectors.shape[1]
-            done += len(todo)
-        return done
 
     def after_store(self, session: Session, chunk_ids: list[int]) -> None:
         """Ingest hook, after the article's transaction has committed: embed its new chunks,

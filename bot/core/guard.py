@@ -26,9 +26,11 @@ Rules, applied unit by unit (see *Units* below):
   words, so unchecked). A straight " or ' with no partner is ignored, but an unbalanced
   straight " pairs with the next one, and the text between is then checked as a quotation:
   conservative, since it may drop a sentence the model broke.
-* A unit with no valid citation is dropped unless it is framing: a lead-in that ends in a
-  colon ("In short:", "It commits the countries to:") or a heading (at most
-  ``MAX_HEADING_WORDS`` words, no digits, no quotation and no sentence-final . ! ?). Any
+* A unit with no valid citation is dropped unless it is framing and cites nothing invalid:
+  a lead-in that ends in a colon ("In short:", "It commits the countries to:"; at most
+  twice ``MAX_HEADING_WORDS`` words, or any length when list lines follow it) or a
+  heading (at most ``MAX_HEADING_WORDS`` words, no digits, no quotation and no
+  sentence-final . ! ? or …). Any
   other sentence says something, and what is said must be cited: "In short, it is
   modest." goes.
 * If no valid citation is left, the caller falls back to the extractive answer.

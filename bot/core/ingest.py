@@ -95,8 +95,9 @@ class ParsedArticle:
 
         A title, source or author longer than its column is shortened and ends with "…";
         an origin or url longer than :data:`IDENTITY_BYTES` UTF-8 bytes, a NUL character
-        in any field and text that is not valid Unicode are refused. Per article, not per
-        chunk: a length check, a scan of the text for NUL, and the fields' encoding.
+        in any field and a field that is not valid Unicode are refused (the text's own
+        encoding is checked once, by :attr:`content_hash`). Per article, not per chunk: a
+        length check, a scan of the text for NUL, and the fields' encoding.
         """
         for name, limit in (
             ("title", TITLE_CHARS),
@@ -110,18 +111,18 @@ class ParsedArticle:
             value = getattr(self, name)
             if value is None:
                 continue
-            field = "url" if name == "origin" and value == self.url else name
+            label = "url" if name == "origin" and value == self.url else name
             if "\x00" in value:
-                raise IngestError(f"the {field} contains a NUL character")
+                raise IngestError(f"the {label} contains a NUL character")
             if name == "text":  # encoded (and so checked) by content_hash
                 continue
             try:
                 size = len(value.encode("utf-8"))
             except UnicodeEncodeError:
-                raise IngestError(f"the {field} is not valid Unicode") from None
+                raise IngestError(f"the {label} is not valid Unicode") from None
             if name in ("origin", "url") and size > IDENTITY_BYTES:
                 raise IngestError(
-                    f"the {field} is {size:,} bytes long; the limit is {IDENTITY_BYTES:,}"
+                    f"the {label} is {size:,} bytes long; the limit is {IDENTITY_BYTES:,}"
                 )
 
     @cached_property

@@ -17,7 +17,7 @@
      "conclude", "final" and "report" does not answer "what did the mission conclude in
      its final report?";
    * with embeddings on, a passage whose cosine similarity reaches
-     ``min_dense_similarity`` admits its article too.
+     ``min_dense_similarity`` admits its article too, provided no anchor is missing.
    Articles that fail are dropped. If none pass, the question is out of scope.
 4. Results are made diverse: each further passage from an article already chosen counts
    for less, so one long article cannot crowd out the others. And they are balanced: when
@@ -179,9 +179,10 @@ _US = re.compile(r"(?<![\w.$])(?:U\.S\.(?![\w$])|US\b(?!\$))")
 def read_us_as_usa(text: str) -> str:
     """``text`` with the country "US" / "U.S." written "USA" (not "us", not "US$").
 
-    As a word, "us" is a stop word; the country must count. Questions and the passages
-    the gate reads both go through this, so "USA" in a question (whose synonyms are
-    "United States", "America", ...) finds "US" in an article.
+    As a word, "us" is a stop word; the country must count. Questions, the passages the
+    gate reads and the sentences answers and quotes are chosen from all go through this,
+    so "USA" in a question (whose synonyms are "United States", "America", ...) finds "US"
+    in an article.
     """
     return _US.sub("USA", text) if "U" in text else text
 

@@ -184,10 +184,6 @@ def fold(text: str) -> str:
     return decomposed.translate(marks) if marks else decomposed
 
 
-def normalise_quotes(text: str) -> str:
-    return text.replace("“", '"').replace("”", '"').replace("‘", "'").replace("’", "'")
-
-
 # A footnote marker as reference works print them, attached to the word or punctuation it
 # annotates: "cost[2]", "1936.[3]", "[2][3]", "word[4–6]", "word.[a]", "word[note 3]"; and
 # editorial notes anywhere: " [citation needed]". A bracket after a space ("Room [2]",

@@ -293,11 +293,11 @@ class ThreadReply:
                 if self._mode == "stream":
                     self._append_stream()
                 else:
-                    self._post_or_update(final=False)
+                    self._post_or_update()
             except SLACK_ERRORS as exc:
                 log.info("streaming unavailable (%s); posting and updating instead", exc)
                 self._mode = "update"
-                self._post_or_update(final=False, quiet=True)
+                self._post_or_update(quiet=True)
 
     def _append_stream(self) -> None:
         """Append what is new of the escaped text, up to its last whitespace.
@@ -326,9 +326,10 @@ class ThreadReply:
         self._streamed = len(escaped)
         self.ts = self._stream.ts or self.ts
 
-    def _post_or_update(self, *, final: bool, quiet: bool = False) -> None:
+    def _post_or_update(self, *, quiet: bool = False) -> None:
+        """Show the draft so far: post it first, then update it at most once a second."""
         now = time.monotonic()
-        if self.ts is not None and not final and now - self._last_update < self.UPDATE_EVERY:
+        if self.ts is not None and now - self._last_update < self.UPDATE_EVERY:
             return
         text = escape(self._text) + " …"
         try:

@@ -8,7 +8,8 @@ SIGTERM stops gracefully, in both modes: no new requests; answers in hand get
 ``ANSWER_GRACE_SECONDS`` to finish; whoever is still waiting after that is told that
 briefbot restarted and to ask again (:func:`bot.slack.conversation.shutdown_all`), and the
 process exits without waiting for answers still running (an LLM call may take three
-timeouts). The whole stop takes under ``GRACEFUL_SECONDS``.
+timeouts). Under gunicorn the whole stop takes under ``GRACEFUL_SECONDS`` (gunicorn's
+graceful timeout); in Socket Mode, about ``ANSWER_GRACE_SECONDS`` after the socket closes.
 
 Both modes purge the conversation log past ``BRIEFBOT_LOG_RETENTION_DAYS`` (and old
 event claims) at start and every six hours; the purge is idempotent, so several processes
