@@ -22,12 +22,14 @@ import snowballstemmer
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 
+# A footnote marker as reference works print them: "[2]", "[2,3]", "[4–6]", "[a]", "[note 3]".
+_FOOTNOTE = r"\[(?:\d{1,3}(?:[,–-]\d{1,3})*|[a-z]|note\s?\d{1,3})\]"
+
 # A sentence ends at . ! ? (or …), possibly followed by closing quotes/brackets and
 # footnote markers ("1936.[3]"), then whitespace, and the next sentence starts with
 # something that can open one.
 _SENTENCE_END = re.compile(
-    r"""([.!?…]+)((?:["'”’)\]]|\[(?:\d{1,3}(?:[,–-]\d{1,3})*|[a-z]|note\s?\d{1,3})\])*)"""
-    r"""(\s+)(?=["'“‘(\[]?[A-ZÀ-ÖØ-Þ0-9])"""
+    rf"""([.!?…]+)((?:["'”’)\]]|{_FOOTNOTE})*)(\s+)(?=["'“‘(\[]?[A-ZÀ-ÖØ-Þ0-9])"""
 )
 
 # Words before a period that do not end a sentence.
@@ -189,7 +191,7 @@ def fold(text: str) -> str:
 # editorial notes anywhere: " [citation needed]". A bracket after a space ("Room [2]",
 # "split [5-4]", "[T]he", "[sic]") is the article's own text and stays.
 _FOOTNOTE_MARKER = re.compile(
-    r"""(?<=[^\s\[])\[(?:\d{1,3}(?:[,–-]\d{1,3})*|[a-z]|note\s?\d{1,3})\]
+    rf"""(?<=[^\s\[]){_FOOTNOTE}
     |[ \t]*\[(?:citation|clarification|verification|page)\s+needed\]""",
     re.VERBOSE,
 )

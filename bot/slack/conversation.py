@@ -57,11 +57,18 @@ def apologising(apologise: Apologise | None, what: str, doing: str = "answering"
     except Exception:
         log_id = new_exchange_id()
         log.exception("%s failed (log id %s)", what, log_id)
-        if apologise is not None:
-            try:
-                apologise(apology(log_id, doing))
-            except Exception:
-                log.exception("could not tell the user about failure %s", log_id)
+        tell(apologise, apology(log_id, doing), log_id)
+
+
+def tell(apologise: Apologise | None, text: str, log_id: str) -> None:
+    """Give the user ``text`` through ``apologise``; if even that fails, log it. Never
+    raises."""
+    if apologise is None:
+        return
+    try:
+        apologise(text)
+    except Exception:
+        log.exception("could not tell the user about failure %s", log_id)
 
 
 def in_thread(client: WebClient, channel: str, thread_ts: str | None) -> Apologise:
@@ -163,14 +170,9 @@ class Services:
             left = list(self._pending.values())
             self._pending.clear()
         for apologise, doing in left:
-            if apologise is None:
-                continue
             log_id = new_exchange_id()
             log.warning("shutting down before %s was done (log id %s)", doing, log_id)
-            try:
-                apologise(restart_apology(log_id, doing))
-            except Exception:
-                log.exception("could not tell the user about failure %s", log_id)
+            tell(apologise, restart_apology(log_id, doing), log_id)
         return len(left)
 
     def first_delivery(self, context: Mapping[str, Any]) -> bool:
