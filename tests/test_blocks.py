@@ -96,3 +96,28 @@ def test_digest_and_empty_quote_messages_stay_within_slack_limits() -> None:
     assert all(len(b["text"]["text"]) <= 3000 for b in blocks if b["type"] == "section")
     text, blocks = quotes_message("<" * 2000, [], None)
     assert len(text) <= TEXT_LIMIT and "<" not in text
+
+
+def test_a_quote_line_keeps_title_and_paragraph_whatever_the_url() -> None:
+    from bot.slack.blocks import quotes_blocks
+
+    for size in (100, 946, 1990):
+        url = "https://example.org/" + "x" * size
+        quote = {"text": "A sentence, quoted.", "title": "Border memorandum", "url": url}
+        blocks = quotes_blocks([{**quote, "paragraph": 4}], "heading")
+        line = blocks[-1]["elements"][0]["text"]
+        assert "Border memorandum" in line and "paragraph 4" in line, size
+        assert line.count("<") == line.count(">") and len(line) <= 3000, size
+        assert blocks[-1]["elements"][0]["verbatim"] is True
+
+
+def test_long_titles_never_split_a_link_across_sections() -> None:
+    from bot.slack.blocks import sources_blocks
+
+    sources = [
+        {"title": f"Flamingo {n} " + "<&> " * 240, "url": f"https://example.org/f/{n}"}
+        for n in range(40)
+    ]
+    for block in sources_blocks(sources):
+        text = block["text"]["text"]
+        assert text.count("<") == text.count(">") and len(text) <= 3000

@@ -24,6 +24,8 @@ from bot.core.digest import Digest
 Block = dict[str, Any]
 
 SECTION_LIMIT = 3000
+CONTEXT_LIMIT = 3000
+LABEL_LIMIT = 200
 MESSAGE_BLOCKS = 50
 HOME_BLOCKS = 100
 TEXT_LIMIT = 3000
@@ -67,8 +69,11 @@ def safe_url(url: str | None) -> str | None:
 
 
 def link(url: str | None, label: str) -> str:
-    """A link briefbot makes on purpose; the label is escaped, the url checked."""
+    """A link briefbot makes on purpose; the label (at most ``LABEL_LIMIT`` characters) is
+    escaped, the url checked."""
     checked = safe_url(url)
+    if len(label) > LABEL_LIMIT:
+        label = label[: LABEL_LIMIT - 1] + "…"
     text = escape(label).replace("|", "¦")
     return f"<{checked}|{text}>" if checked else text
 
@@ -131,12 +136,18 @@ def truncate(text: str, limit: int = TEXT_LIMIT) -> str:
     return text if len(text) <= limit else split_text(text, limit - 1)[0] + "…"
 
 
+def _mrkdwn(text: str) -> Block:
+    # verbatim: Slack must not auto-link bare domains or parse names in article text;
+    # the links briefbot means are written out as <url|label>.
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
+
+
 def section(text: str) -> list[Block]:
-    return [{"type": "section", "text": {"type": "mrkdwn", "text": t}} for t in split_text(text)]
+    return [{"type": "section", "text": _mrkdwn(t)} for t in split_text(text)]
 
 
 def context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(text, 2000)}]}
+    return {"type": "context", "elements": [_mrkdwn(truncate(text, CONTEXT_LIMIT))]}
 
 
 def button(text: str, action_id: str, value: str, style: str | None = None) -> Block:
@@ -209,15 +220,28 @@ def quotes_blocks(citations: Iterable[dict[str, Any]], heading: str | None = Non
         body = " ".join(str(c.get("text") or "").split())
         for piece in split_text(escape(body), SECTION_LIMIT - 10):
             blocks += section("> " + piece)
-        where = [link(c.get("url"), c.get("title") or "Untitled")]
-        if c.get("paragraph"):
-            where.append(f"paragraph {c['paragraph']}")
-        fragment = text_fragment_url(c.get("url"), body)
-        if fragment:
-            where.append(f"<{fragment}|open at the passage>")
         prefix = f"[{c['marker']}] " if c.get("marker") and heading is None else ""
-        blocks.append(context(prefix + " · ".join(where)))
+        blocks.append(context(prefix + _where(c, body, CONTEXT_LIMIT - len(prefix))))
     return blocks
+
+
+def _where(c: dict[str, Any], body: str, limit: int) -> str:
+    """ "Title · paragraph N · open at the passage", within ``limit`` characters: with a very
+    long url the passage link goes first, then the title's link, never the title or the
+    paragraph, and no link is ever cut."""
+    title = c.get("title") or "Untitled"
+    paragraph = [f"paragraph {c['paragraph']}"] if c.get("paragraph") else []
+    fragment = text_fragment_url(c.get("url"), body)
+    passage = [f"<{fragment}|open at the passage>"] if fragment else []
+    for parts in (
+        [link(c.get("url"), title), *paragraph, *passage],
+        [link(c.get("url"), title), *paragraph],
+        [link(None, title), *paragraph],
+    ):
+        line = " · ".join(parts)
+        if len(line) <= limit:
+            return line
+    return " · ".join([link(None, title), *paragraph])
 
 
 def quotes_message(

@@ -14,6 +14,7 @@ from bot.slack.blocks import (
     SHARE_QUOTES,
     SHOW_QUOTES,
     answer_message,
+    fit,
     quotes_blocks,
     quotes_message,
 )
@@ -66,7 +67,7 @@ def register(app: App, services: Services) -> None:
                 response_type="ephemeral",
                 replace_original=False,
                 text="The cited passages, verbatim",
-                blocks=quotes_blocks(exchange["citations"], "*The cited passages, verbatim*"),
+                blocks=fit(quotes_blocks(exchange["citations"], "*The cited passages, verbatim*")),
             )
 
     def feedback(value: int) -> Any:

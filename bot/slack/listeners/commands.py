@@ -13,7 +13,15 @@ from slack_bolt.context import BoltContext
 
 from bot.core.models import ExchangeContext
 from bot.errors import BriefbotError
-from bot.slack.blocks import answer_message, escape, help_message, quotes_message, sources_blocks
+from bot.slack.blocks import (
+    answer_message,
+    escape,
+    fit,
+    help_message,
+    quotes_message,
+    sources_blocks,
+    truncate,
+)
 from bot.slack.conversation import Apologise, Services, answer_view
 
 QUOTE_LIMIT = 3
@@ -53,13 +61,13 @@ def register(app: App, services: Services) -> None:
                     response_type="ephemeral",
                     replace_original=True,
                     text="The sources",
-                    blocks=sources_blocks([s.as_dict() for s in services.briefing.sources()]),
+                    blocks=fit(sources_blocks([s.as_dict() for s in services.briefing.sources()])),
                 ),
                 apologise=privately(respond),
                 doing="listing the sources",
             )
             return
-        ack(response_type="ephemeral", text=f"Looking into: {escape(text)}")
+        ack(response_type="ephemeral", text=truncate(f"Looking into: {escape(text)}"))
 
         def answer() -> None:
             try:
@@ -82,7 +90,7 @@ def register(app: App, services: Services) -> None:
                 response_type="ephemeral", text="Usage: `/quote <topic>`, e.g. `/quote non-binding`"
             )
             return
-        ack(response_type="ephemeral", text=f"Finding quotes on: {escape(topic)}")
+        ack(response_type="ephemeral", text=truncate(f"Finding quotes on: {escape(topic)}"))
 
         def find() -> None:
             try:
