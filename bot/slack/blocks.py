@@ -309,6 +309,8 @@ def digest_blocks(digest: Digest) -> list[Block]:
         meta = ", ".join(escape(str(x)) for x in (item.source, date) if x)
         title = f"{i}. *{link(item.url, item.title)}*" + (f" — {meta}" if meta else "")
         lines.append(f"{title}\n> {escape(item.lead)}")
+    if digest.more:
+        lines.append(f"…and {digest.more} more this week; `/brief sources` lists them all.")
     return section("\n".join(lines))
 
 
@@ -318,7 +320,8 @@ def digest_message(digest: Digest) -> tuple[str, list[Block]]:
         text = "This week's digest: no new articles this week."
     else:
         titles = "; ".join(escape(item.title) for item in digest.items)
-        text = truncate(f"This week's digest ({len(digest.items)}): {titles}")
+        count = len(digest.items) + digest.more
+        text = truncate(f"This week's digest ({count} new): {titles}")
     return text, fit(digest_blocks(digest), MESSAGE_BLOCKS)
 
 
