@@ -121,3 +121,19 @@ def test_long_titles_never_split_a_link_across_sections() -> None:
     for block in sources_blocks(sources):
         text = block["text"]["text"]
         assert text.count("<") == text.count(">") and len(text) <= 3000
+
+
+def test_urls_keep_their_own_fragment_and_stray_percent_signs_are_escaped() -> None:
+    from bot.slack.blocks import safe_url, text_fragment_url
+
+    assert text_fragment_url("https://e.org/app#/story/12", "It was signed.") == (
+        "https://e.org/app#/story/12:~:text=It%20was%20signed."
+    )
+    assert text_fragment_url("https://e.org/a#:~:text=old", "New words.") == (
+        "https://e.org/a#:~:text=New%20words."
+    )
+    assert safe_url("https://e.org/100%-sure?q=50%25") == "https://e.org/100%25-sure?q=50%25"
+
+
+def test_direction_overrides_are_removed_from_article_text() -> None:
+    assert escape("report\u202efdp.exe and \u2066isolated\u2069") == "reportfdp.exe and isolated"

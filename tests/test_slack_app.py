@@ -347,6 +347,12 @@ def test_share_in_channel_posts_publicly_and_removes_the_private_copy(running: R
     assert deleted.params["delete_original"] is True
 
 
+def test_slash_command_text_is_read_as_typed(running: Running) -> None:
+    running.slack.command("/quote", "non-binding &amp; commitment", running.api.response_url("q"))
+    running.api.wait_for("response_url:q")
+    assert running.briefing.export_log()[-1]["question"] == "non-binding & commitment"
+
+
 def test_share_quotes(running: Running) -> None:
     running.slack.command("/quote", "non-binding commitment", running.api.response_url("q"))
     running.api.wait_for("response_url:q")

@@ -40,10 +40,14 @@ SHARE_QUOTES = "share_quotes"
 _BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 _SCHEME = re.compile(r"\b(https?|ftp|mailto|slack)(:)(//)?", re.IGNORECASE)
 _WWW = re.compile(r"\bwww\.", re.IGNORECASE)
+_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+# Bidirectional overrides and isolates: they can make text read backwards ("txt.exe").
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def escape(text: str) -> str:
     """Make untrusted text safe for mrkdwn: no mentions, no broadcasts, no links."""
+    text = _BIDI.sub("", text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _BROADCAST.sub(lambda m: f"@{ZWSP}{m.group(1)}", text)
     text = _SCHEME.sub(lambda m: f"{m.group(1)}{ZWSP}{m.group(2)}{m.group(3) or ''}", text)
@@ -65,7 +69,8 @@ def safe_url(url: str | None) -> str | None:
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
-    return quote(url.strip(), safe=":/?#[]@!$&'()*+,;=%~-._")
+    quoted = quote(url.strip(), safe=":/?#[]@!$&'()*+,;=%~-._")
+    return _STRAY_PERCENT.sub("%25", quoted)  # a % that starts no escape is a literal %
 
 
 def link(url: str | None, label: str) -> str:
@@ -90,7 +95,10 @@ def text_fragment_url(url: str | None, quote_text: str) -> str | None:
         return quote(" ".join(part), safe="").replace("-", "%2D").replace(",", "%2C")
 
     fragment = enc(words) if len(words) <= 8 else f"{enc(words[:4])},{enc(words[-4:])}"
-    return f"{checked.split('#', 1)[0]}#:~:text={fragment}"
+    # A page's own fragment ("#/story/12" on a site that routes on it) is kept: the
+    # directive follows it (#/story/12:~:text=...), as the Text Fragments spec allows.
+    page, _, own = checked.partition("#")
+    return f"{page}#{own.split(':~:', 1)[0]}:~:text={fragment}"
 
 
 def split_text(text: str, limit: int = SECTION_LIMIT) -> list[str]:

@@ -213,11 +213,15 @@ def shutdown_all(grace: float) -> int:
     return sum(s.shutdown(deadline - time.monotonic()) for s in list(_live))
 
 
+def unescape_slack(text: str) -> str:
+    """Slack's entities (``&amp;``, ``&lt;``, ``&gt;``) turned back into characters, so a
+    question about "AT&T" is searched as typed."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def clean_question(text: str) -> str:
     """The question without @-mentions and with Slack's entities turned back into text."""
-    text = MENTION.sub(" ", text or "")
-    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    return " ".join(text.split())
+    return " ".join(unescape_slack(MENTION.sub(" ", text or "")).split())
 
 
 def answer_view(answer: Answer) -> dict[str, Any]:

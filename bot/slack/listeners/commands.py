@@ -22,7 +22,7 @@ from bot.slack.blocks import (
     sources_blocks,
     truncate,
 )
-from bot.slack.conversation import Apologise, Services, answer_view
+from bot.slack.conversation import Apologise, Services, answer_view, unescape_slack
 
 QUOTE_LIMIT = 3
 
@@ -49,7 +49,7 @@ def privately(respond: Respond) -> Apologise:
 def register(app: App, services: Services) -> None:
     @app.command("/brief")
     def brief(ack: Ack, command: dict[str, Any], context: BoltContext, respond: Respond) -> None:
-        text = " ".join(str(command.get("text") or "").split())
+        text = " ".join(unescape_slack(str(command.get("text") or "")).split())
         if text.lower() in ("", "help"):
             help_text, blocks = help_message()
             ack(response_type="ephemeral", text=help_text, blocks=blocks)
@@ -84,7 +84,7 @@ def register(app: App, services: Services) -> None:
 
     @app.command("/quote")
     def quote(ack: Ack, command: dict[str, Any], context: BoltContext, respond: Respond) -> None:
-        topic = " ".join(str(command.get("text") or "").split())
+        topic = " ".join(unescape_slack(str(command.get("text") or "")).split())
         if not topic:
             ack(
                 response_type="ephemeral", text="Usage: `/quote <topic>`, e.g. `/quote non-binding`"
