@@ -160,6 +160,8 @@ class Corpus:
     articles: list[ParsedArticle]
     chunk_texts: list[str]
     queries: list[str]
+    #: Questions of the same kind, only for warming up: never among the timed ones.
+    warmup: list[str] = field(default_factory=list)
 
     @property
     def chunks(self) -> int:
@@ -224,6 +226,9 @@ def make_queries(
     ]
 
 
+WARMUP_QUERIES = 5
+
+
 def build_corpora(
     sizes: list[int], store: ArticleStore, queries: int, seed: int
 ) -> Iterator[tuple[int, Corpus]]:
@@ -236,5 +241,6 @@ def build_corpora(
             list(corpus.articles),
             list(corpus.chunk_texts),
             make_queries(corpus.articles, queries, seed + size),
+            make_queries(corpus.articles, WARMUP_QUERIES, seed + size + 1),
         )
         yield size, snapshot

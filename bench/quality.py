@@ -47,12 +47,21 @@ def stored_chunks(briefing: Briefing) -> list[tuple[str, str]]:
 
 
 def peer_recall(
-    cases: Sequence[EvalCase], top: Callable[[str], list[int]], titles: Sequence[str]
+    cases: Sequence[EvalCase],
+    top: Callable[[str, int], list[int]],
+    titles: Sequence[str],
+    distinct: bool = False,
 ) -> float:
-    """Mean recall@5 of a peer over the in-scope cases."""
+    """Mean recall@5 of a peer over the in-scope cases: the articles of its top five
+    chunks, or with ``distinct`` its first five distinct articles (briefbot spreads its
+    five passages across articles, so this is the like-for-like comparison)."""
     scores = []
     for case in cases:
-        retrieved = list(dict.fromkeys(titles[i] for i in top(case.question)[:RECALL_AT]))
+        if distinct:
+            ranked = list(dict.fromkeys(titles[i] for i in top(case.question, len(titles))))
+            retrieved = ranked[:RECALL_AT]
+        else:
+            retrieved = list(dict.fromkeys(titles[i] for i in top(case.question, RECALL_AT)))
         scores.append(recall(case.expected_titles, retrieved))
     return round(sum(scores) / len(scores), 3)
 
@@ -90,6 +99,9 @@ def run(backend: str, pg_url: str | None, cache_dir: Path | None = None) -> dict
         "ours_correct_refusals": report.correct_refusals,
         "ours_false_refusals": report.false_refusals,
         "bm25s_recall_at_5": peer_recall(in_scope, Bm25sIndex(texts).top, titles),
+        "bm25s_distinct_recall_at_5": peer_recall(
+            in_scope, Bm25sIndex(texts).top, titles, distinct=True
+        ),
         "bm25s_stemmed_recall_at_5": peer_recall(in_scope, stemmed.top, titles),
         "rank_bm25_recall_at_5": peer_recall(in_scope, RankBm25Index(texts).top, titles),
     }

@@ -108,6 +108,7 @@ def quality_table(quality: list[dict[str, Any]]) -> str:
         "Chunks",
         "briefbot recall@5",
         "bm25s recall@5",
+        "bm25s, 5 articles",
         "bm25s + stemmer",
         "rank_bm25",
         "briefbot correct refusals",
@@ -118,6 +119,7 @@ def quality_table(quality: list[dict[str, Any]]) -> str:
             str(q["chunks"]),
             f"{q['ours_recall_at_5']:.3f}",
             f"{q['bm25s_recall_at_5']:.3f}",
+            f"{q['bm25s_distinct_recall_at_5']:.3f}",
             f"{q['bm25s_stemmed_recall_at_5']:.3f}",
             f"{q['rank_bm25_recall_at_5']:.3f}",
             f"{q['ours_correct_refusals']:.3f} (of {q['out_of_scope']})",
@@ -154,11 +156,13 @@ def targets(sizes: list[dict[str, Any]], quality: list[dict[str, Any]]) -> list[
             }
         )
     for q in quality:
+        # Against bm25s's better reading: its top five chunks, or its first five articles.
+        peer = max(q["bm25s_recall_at_5"], q["bm25s_distinct_recall_at_5"])
         out.append(
             {
-                "target": f"recall@5 ≥ bm25s's ({BACKEND_NAMES[q['backend']]})",
-                "measured": f"{q['ours_recall_at_5']:.3f} vs {q['bm25s_recall_at_5']:.3f}",
-                "met": q["ours_recall_at_5"] >= q["bm25s_recall_at_5"],
+                "target": f"recall@5 ≥ bm25s's, best reading ({BACKEND_NAMES[q['backend']]})",
+                "measured": f"{q['ours_recall_at_5']:.3f} vs {peer:.3f}",
+                "met": q["ours_recall_at_5"] >= peer,
             }
         )
     return out

@@ -50,11 +50,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--pg-url", default=None, help="PostgreSQL server URL")
     parser.add_argument("--no-quality", action="store_true", help="skip the recall@5 benchmark")
     parser.add_argument(
-        "--quick", action="store_true", help="smoke test: 1k chunks, 30 questions (< 1 minute)"
+        "--quick",
+        action="store_true",
+        help="smoke test: 1k chunks, 30 questions, seconds; writes results/quick.json",
     )
     args = parser.parse_args(argv)
     if args.quick:
         args.sizes, args.queries = "1000", min(args.queries, 30)
+        if args.out == DEFAULT_OUT:  # a smoke run never replaces the full run's results
+            args.out = DEFAULT_OUT.with_name("quick.json")
     return args
 
 
@@ -128,7 +132,13 @@ def bench_size(
     for backend in backends:
         log(f"{corpus.chunks:,} chunks: briefbot on {backend}")
         task = ours.OursTask(
-            backend, articles_path, corpus.queries, corpus.chunks, pg_url=pg_url, cache_dir=workdir
+            backend,
+            articles_path,
+            corpus.queries,
+            corpus.chunks,
+            warmup=corpus.warmup,
+            pg_url=pg_url,
+            cache_dir=workdir,
         )
         result["ours"][backend] = in_fresh_process(ours.run, task)
     rank_queries = corpus.queries
@@ -137,7 +147,7 @@ def bench_size(
     for peer, queries in (("bm25s", corpus.queries), ("rank_bm25", rank_queries)):
         log(f"{corpus.chunks:,} chunks: {peer}")
         result["peers"][peer] = in_fresh_process(
-            peers.run, peers.PeerTask(peer, chunks_path, queries)
+            peers.run, peers.PeerTask(peer, chunks_path, queries, corpus.warmup)
         )
     articles_path.unlink()
     chunks_path.unlink()
