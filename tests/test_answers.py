@@ -84,6 +84,8 @@ def test_paraphrased_questions_find_the_seed(
         "What did Dr. Smith say about the memorandum?",
         # "US" is the country (an anchor), not the word "us".
         "What did the US say about the goalkeeper?",
+        # "guatemala's" is weighed as "guatemala", which the corpus has plenty of.
+        "What did Guatemala's president say about the deal?",
     ],
 )
 def test_out_of_scope_questions_are_refused(full_briefing: Briefing, question: str) -> None:

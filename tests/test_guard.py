@@ -232,3 +232,17 @@ def test_every_uncited_sentence_goes_however_short() -> None:
     guarded = guard_answer(text, SOURCES)
     assert guarded.text == "What critics say\n\nCritics objected [1]."
     assert guarded.report.dropped_sentences == ("The moon is cheese.", "It was fine!")
+
+
+@pytest.mark.parametrize(
+    "quoted",
+    ["“security and violence which drive populations”", "“1 legal-aid groups”"],
+)
+def test_a_quotation_must_match_whole_words(quoted: str) -> None:
+    sources = {
+        1: "It is mainly insecurity and violence which drive populations to migrate.",
+        2: "The coalition brings together 41 legal-aid groups and shelters.",
+    }
+    guarded = guard_answer(f"They said {quoted} [1][2].", sources)
+    assert guarded.report.removed_quotes  # not verbatim: it starts inside a word
+    assert quoted not in guarded.text

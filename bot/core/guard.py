@@ -209,12 +209,26 @@ def _comparable(text: str) -> str:
 
 
 def _verbatim(quote: str, source: str) -> bool:
-    """Is ``quote`` in ``source``? A final , . ; or : may be the writer's punctuation, put
-    inside the closing mark by convention ("a gift to smugglers.”), so it may be left out."""
+    """Is ``quote`` in ``source``, as whole words? "1 legal-aid groups" is not in "41
+    legal-aid groups", nor "security" in "insecurity". A final , . ; or : may be the
+    writer's punctuation, put inside the closing mark by convention ("a gift to
+    smugglers.”), so it may be left out."""
     source = squash(source.translate(_QUOTE_STYLE))
     quote = _comparable(quote)
     unpunctuated = quote.rstrip(".,;:")
-    return quote in source or (bool(unpunctuated) and unpunctuated in source)
+    return _has_words(source, quote) or (bool(unpunctuated) and _has_words(source, unpunctuated))
+
+
+def _has_words(source: str, quote: str) -> bool:
+    """``quote`` occurs in ``source`` not starting or ending inside a word."""
+    if not quote:
+        return False
+    pattern = re.escape(quote)
+    if quote[0].isalnum():
+        pattern = r"(?<!\w)" + pattern
+    if quote[-1].isalnum():
+        pattern += r"(?!\w)"
+    return re.search(pattern, source) is not None
 
 
 def _overlap(quote: str, sources: list[str]) -> float:

@@ -296,11 +296,15 @@ STOPWORDS = frozenset(
 )
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
 def content_words(text: str) -> list[str]:
     """The words of a question that say what it is about, in order, without repeats."""
     seen: set[str] = set()
     out: list[str] = []
     for word in words(text):
+        word = _POSSESSIVE.sub("", word)  # "guatemala's" asks about Guatemala
         if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
             continue
         if word not in seen:
