@@ -246,3 +246,23 @@ def test_a_quotation_must_match_whole_words(quoted: str) -> None:
     guarded = guard_answer(f"They said {quoted} [1][2].", sources)
     assert guarded.report.removed_quotes  # not verbatim: it starts inside a word
     assert quoted not in guarded.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Activists said “the memorandum was written by smugglers" [1].',
+        "Activists said 「the memorandum was written by smugglers」 [1].",
+        "Activists said «the memorandum was written by smugglers” [1].",
+        "Activists said “the memorandum was written by smugglers [1].",
+    ],
+)
+def test_no_quotation_mark_is_left_beside_unchecked_text(text: str) -> None:
+    guarded = guard_answer(text, SOURCES)
+    assert not any(mark in guarded.text for mark in '“”«»「」"')
+    assert guarded.report.removed_quotes == ("the memorandum was written by smugglers",)
+
+
+def test_a_single_quote_after_emphasis_opens_a_quotation() -> None:
+    guarded = guard_answer("They called it *'a plan written by smugglers'* [1].", SOURCES)
+    assert guarded.report.removed_quotes == ("a plan written by smugglers",)

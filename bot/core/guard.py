@@ -138,7 +138,7 @@ _PAIRS = {
     "'": _Pair("'", nests=False, apostrophe=True),
 }
 # What may stand just before a single quote that opens a quotation.
-_BEFORE_OPENER = '([{—–-/“"«„'
+_BEFORE_OPENER = '([{—–-/“"«„*_:<>'
 # Elisions that start with an apostrophe: '90s, 'em, rock 'n' roll, 'tis, 'til, 'cause.
 _ELISION = re.compile(r"['‘’](?:\d0s|em|n|tis|til|cause)\b", re.IGNORECASE)
 # Every quotation mark, and what it compares as (so “a” matches "a" in a source).
@@ -410,6 +410,25 @@ def _check_quotes(
     return "".join(ch for i, ch in enumerate(unit) if i not in unquoted), failed
 
 
+# Double quotation marks of any script; a stray one (outside every recognised pair) is
+# removed, so no quotation mark is left standing beside text that was never checked.
+_DOUBLE_MARKS = frozenset('"“”„‟«»‹›「」＂')
+
+
+def _without_stray_marks(unit: str, quotes: list[_Quote]) -> tuple[str, list[_Quote], list[str]]:
+    """``unit`` without double quotation marks that belong to no recognised quotation
+    (“a plan written by smugglers", «...”, 「...」), its quotations found again, and what
+    followed each removed mark, for the report."""
+    inside = {i for q in quotes for i in range(q.start, q.end)}
+    stray = [i for i, ch in enumerate(unit) if ch in _DOUBLE_MARKS and i not in inside]
+    if not stray:
+        return unit, quotes, []
+    after = squash(_MARKER_RUN.sub("", unit[stray[0] + 1 :])).rstrip(" .,;:")
+    reported = [after.strip("".join(_DOUBLE_MARKS) + " ")]
+    cleaned = "".join(ch for i, ch in enumerate(unit) if i not in set(stray))
+    return cleaned, _quotations(cleaned), [r for r in reported if r]
+
+
 def guard_answer(text: str, sources: Mapping[int, str]) -> Guarded:
     """Check ``text`` against ``sources`` (marker -> passage text): markers, quotations and
     uncited claims, unit by unit, with the decisions set out in the module doc."""
@@ -439,6 +458,8 @@ def guard_answer(text: str, sources: Mapping[int, str]) -> Guarded:
                 valid = list(dict.fromkeys(cited))
                 cited_texts = [sources[n] for n in valid]
 
+                unit, quotes, stray = _without_stray_marks(unit, quotes)
+                removed_quotes += stray
                 checked, misquoted = _check_quotes(unit, quotes, cited_texts)
                 removed_quotes += misquoted
                 keep = checked is not None
