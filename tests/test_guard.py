@@ -266,3 +266,19 @@ def test_no_quotation_mark_is_left_beside_unchecked_text(text: str) -> None:
 def test_a_single_quote_after_emphasis_opens_a_quotation() -> None:
     guarded = guard_answer("They called it *'a plan written by smugglers'* [1].", SOURCES)
     assert guarded.report.removed_quotes == ("a plan written by smugglers",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Two lead-ins, and nothing after them survives: both go.
+        "Honduras quit it in 2020 after 3,000 deaths:\nWhy:\n- Nobody knows.\n\nCritics objected [1].",
+        # A lead-in with nothing after it in its paragraph.
+        "Smugglers wrote the memorandum and Honduras quit it:\n\nCritics objected [1].",
+        # A long lead-in with digits before a plain sentence, not a list.
+        "The 2018 memorandum, signed by four countries after talks that lasted many long"
+        " weeks in the capital, commits them to this:\nCritics objected [1].",
+    ],
+)
+def test_a_lead_in_stays_only_while_it_introduces_something(text: str) -> None:
+    assert guard_answer(text, SOURCES).text == "Critics objected [1]."

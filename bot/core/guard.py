@@ -318,16 +318,27 @@ def _sentences(line: str) -> list[tuple[str, list[_Quote]]]:
 
 
 def _is_heading(unit: str) -> bool:
-    """A short title-like line ("Background", "What critics say"), or a lead-in ending in a
-    colon: it frames what follows and says nothing that needs a source."""
+    """A short title-like line ("Background", "What critics say"): it frames what follows
+    and says nothing that needs a source. (A line ending in a colon is a lead-in, judged
+    by :func:`_is_lead_in`.)"""
     text = unit.strip()
-    if text.endswith(":"):
-        return word_count(text) <= MAX_HEADING_WORDS * 2 and not any(c.isdigit() for c in text)
     return (
         word_count(text) <= MAX_HEADING_WORDS
         and not any(c.isdigit() for c in text)
-        and not text.endswith((".", "!", "?", "…"))
+        and not text.endswith((".", "!", "?", "…", ":"))
     )
+
+
+def _is_lead_in(unit: str, next_line: _Line | None) -> bool:
+    """An uncited unit ending in a colon that introduces the next line of its paragraph:
+    of any length when a list follows ("It commits the countries to:" then "- ..."),
+    otherwise short and without digits, like a heading."""
+    text = unit.strip()
+    if next_line is None or not text.endswith(":"):
+        return False
+    if next_line.bullet:
+        return True
+    return word_count(text) <= MAX_HEADING_WORDS * 2 and not any(c.isdigit() for c in text)
 
 
 def _continues(previous: str, line: str) -> bool:
@@ -444,15 +455,13 @@ def guard_answer(text: str, sources: Mapping[int, str]) -> Guarded:
     out_paragraphs: list[str] = []
     for paragraph in _split(text):
         out_lines: list[str] = []
-        lead_in: tuple[int, str] | None = None  # (line, text) of an uncited "...:" unit
+        lead_ins: list[tuple[int, str]] = []  # (line, text) of uncited "...:" units kept
         for index, line in enumerate(paragraph):
             kept: list[str] = []
+            next_line = paragraph[index + 1] if index + 1 < len(paragraph) else None
             for position, (unit, quotes) in enumerate(line.units):
-                introduces = (
-                    position == len(line.units) - 1
-                    and index < len(paragraph) - 1
-                    and _MARKER_RUN.sub("", unit).rstrip().endswith(":")
-                )
+                last_in_line = position == len(line.units) - 1
+                introduces = last_in_line and _is_lead_in(_MARKER_RUN.sub("", unit), next_line)
                 cited, invalid = read_markers(unit, sources)
                 removed_citations += invalid
                 valid = list(dict.fromkeys(cited))
@@ -475,16 +484,18 @@ def guard_answer(text: str, sources: Mapping[int, str]) -> Guarded:
                 unit = _MARKER_RUN.sub(rewrite, unit)
                 kept.append(re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r" {2,}", " ", unit)).strip())
                 if introduces and not valid:
-                    lead_in = (len(out_lines), kept[-1])
+                    lead_ins.append((len(out_lines), kept[-1]))
             if kept:
                 out_lines.append(line.bullet + " ".join(kept))
-        if lead_in is not None and lead_in[0] == len(out_lines) - 1:
-            # Nothing after the lead-in survived: it introduces nothing, so it goes too.
+        # A lead-in after which nothing survived introduces nothing, so it goes too; and
+        # then the lead-in before it may be left introducing nothing.
+        while lead_ins and lead_ins[-1][0] == len(out_lines) - 1:
+            _, lead = lead_ins.pop()
             last = out_lines.pop()
-            rest = last[: len(last) - len(lead_in[1])].rstrip()
+            rest = last[: len(last) - len(lead)].rstrip()
             if rest.strip():
                 out_lines.append(rest)
-            dropped.append(squash(lead_in[1]))
+            dropped.append(squash(lead))
         if out_lines:
             out_paragraphs.append("\n".join(out_lines))
 
