@@ -272,7 +272,8 @@ def test_a_single_quote_after_emphasis_opens_a_quotation() -> None:
     "text",
     [
         # Two lead-ins, and nothing after them survives: both go.
-        "Honduras quit it in 2020 after 3,000 deaths:\nWhy:\n- Nobody knows.\n\nCritics objected [1].",
+        "Honduras quit it in 2020 after 3,000 deaths:\nWhy:\n- Nobody knows.\n\n"
+        "Critics objected [1].",
         # A lead-in with nothing after it in its paragraph.
         "Smugglers wrote the memorandum and Honduras quit it:\n\nCritics objected [1].",
         # A long lead-in with digits before a plain sentence, not a list.
