@@ -86,6 +86,9 @@ def test_paraphrased_questions_find_the_seed(
         "What did the US say about the goalkeeper?",
         # "guatemala's" is weighed as "guatemala", which the corpus has plenty of.
         "What did Guatemala's president say about the deal?",
+        # The seed tells of aid to Guatemala suspended, and names Honduras elsewhere.
+        "Why did the Defense Department suspend aid to Honduras?",
+        "What did the Pentagon say about aid to Honduras?",
     ],
 )
 def test_out_of_scope_questions_are_refused(full_briefing: Briefing, question: str) -> None:

@@ -11,7 +11,9 @@
      from it) weighs most, so sharing one common word is never enough;
    * every *anchor* (a capitalised name or a number in the question, e.g. "France",
      "2018") must be found, because a passage about something else that shares the other
-     words is not an answer;
+     words is not an answer; and a question's anchors must all be found in one passage
+     (the title counts for every passage), so names the question ties together must
+     meet in the article, not just appear in it;
    * the article may lack no term of a question of one or two terms, one of a question
      of three, two of a longer one, a quarter of a very long one: an article that lacks
      "conclude", "final" and "report" does not answer "what did the mission conclude in
@@ -306,6 +308,31 @@ def within_budget(query: LexicalQuery, df: dict[str, int], n: int) -> LexicalQue
     )
 
 
+def _anchors_apart(
+    query: Query, title_stems: list[str], passage_stems: list[list[str]]
+) -> tuple[str, ...]:
+    """The anchors that no single passage holds together with the others (the title counts
+    for every passage); empty when one passage has them all.
+
+    "Why did the Defense Department suspend aid to Honduras?" is not answered by an
+    article that tells of aid to Guatemala being suspended in one place and mentions
+    Honduras in another: the names a question ties together must meet in one passage.
+    """
+    anchors = [t for t in query.terms if t.anchor]
+    if len(anchors) < 2:
+        return ()
+    best: tuple[str, ...] | None = None
+    for one in passage_stems:
+        text = [*title_stems, "\x00", *one]
+        present = frozenset(text)
+        lacking = tuple(t.word for t in anchors if not t.found_in(text, present))
+        if not lacking:
+            return ()
+        if best is None or len(lacking) < len(best):
+            best = lacking
+    return best or ()
+
+
 def allowed_missing(term_count: int) -> int:
     """How many of a question's terms an article may lack and still answer it.
 
@@ -446,9 +473,11 @@ class Retriever:
         verdicts = []
         for article_id, found_passages in by_article.items():
             # The title says what the article is about, so its words count too.
-            article_stems: list[str] = [*stems(read_us_as_usa(found_passages[0].title)), "\x00"]
-            for p in found_passages:
-                article_stems.extend(stems(read_us_as_usa(p.text)))
+            title_stems = stems(read_us_as_usa(found_passages[0].title))
+            passage_stems = [stems(read_us_as_usa(p.text)) for p in found_passages]
+            article_stems: list[str] = [*title_stems, "\x00"]
+            for one in passage_stems:
+                article_stems.extend(one)
                 article_stems.append("\x00")  # no phrase match across passages
             stem_set = frozenset(article_stems)
             credits = {
@@ -463,6 +492,8 @@ class Retriever:
             )
             missing = tuple(t.word for t in query.terms if t.word not in found)
             missing_anchors = tuple(t.word for t in query.terms if t.anchor and t.word not in found)
+            if not missing_anchors:
+                missing_anchors = _anchors_apart(query, title_stems, passage_stems)
             dense = max((dense_scores.get(p.chunk_id, -1.0) for p in found_passages), default=None)
             lexical_ok = (
                 bool(query.terms)
