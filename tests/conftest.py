@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, make_url, select, text
 
 from bot.config import Settings
 from bot.core.briefing import Briefing
 from standins import OpenAIStandIn, SlackAPIStandIn
 from storage.db import Database
-from storage.models import Base
+from storage.models import Article, Base
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
@@ -214,6 +214,32 @@ class Result:
     code: int
     out: str
     err: str
+
+
+def article_text(briefing: Briefing, article_id: int | None) -> str:
+    """The stored text of one article, to check quotes and citations against."""
+    with briefing.db.session() as s:
+        return str(s.scalar(select(Article.text).where(Article.id == article_id)))
+
+
+#: A clause repeated five times makes one sentence far longer than a chunk.
+_FLOOD_CLAUSE = (
+    "the river authority announced that the new flood barrier along the eastern bank "
+    "would be built with steel and concrete and funded jointly by the regional "
+    "government and private insurers who had paid out heavily after the floods of the "
+    "previous winter while residents of the low lying districts "
+)
+
+
+def write_flood_article(folder: Path) -> Path:
+    """An article whose first sentence must be cut to fit a chunk, then a short one."""
+    path = folder / "flood.txt"
+    path.write_text(
+        f"Flood barrier\n\nThe {_FLOOD_CLAUSE * 5}finally agreed.\n\n"
+        "The mayor said the flood barrier was overdue.\n",
+        encoding="utf-8",
+    )
+    return path
 
 
 def settings_env(settings: Settings) -> dict[str, str]:

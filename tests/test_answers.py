@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from bot.core.answer import NOT_IN_SOURCES
 from bot.core.briefing import Briefing
@@ -18,16 +17,11 @@ from bot.core.text import (
     strip_footnote_markers,
     word_count,
 )
+from conftest import article_text, write_flood_article
 from storage.articles import Passage
-from storage.models import Article
 
 SEED_TITLE = "Central America-US Security Cooperation Deal questioned by Activists"
 MARKER = re.compile(r"\[(\d+)\]")
-
-
-def _article_text(briefing: Briefing, article_id: int | None) -> str:
-    with briefing.db.session() as s:
-        return str(s.scalar(select(Article.text).where(Article.id == article_id)))
 
 
 def assert_grounded(briefing: Briefing, answer) -> None:
@@ -37,7 +31,7 @@ def assert_grounded(briefing: Briefing, answer) -> None:
     markers = {int(m) for m in MARKER.findall(answer.answer)}
     assert markers == {c.marker for c in answer.citations}
     for citation in answer.citations:
-        assert contains_verbatim(_article_text(briefing, citation.article_id), citation.text)
+        assert contains_verbatim(article_text(briefing, citation.article_id), citation.text)
     for sentence, marker in re.findall(r"(.+?) \[(\d+)\][.!?]?(?:\s|$)", answer.answer):
         cited = answer.citations[int(marker) - 1]
         bare = squash(sentence)
@@ -168,7 +162,7 @@ def test_quotes_are_verbatim_with_paragraphs(full_briefing: Briefing) -> None:
     assert quotes and len(quotes) <= 3
     assert "Historic Agreement" in quotes[0].text
     for q in quotes:
-        text = _article_text(full_briefing, q.article_id)
+        text = article_text(full_briefing, q.article_id)
         assert text[q.char_start : q.char_end] == q.text
         assert contains_verbatim(text, q.text)
         # The paragraph number points at the paragraph that holds the quote.
@@ -281,24 +275,12 @@ def test_footnote_markers_of_the_article_are_not_shown_as_citations(
 def test_a_sentence_cut_to_fit_a_chunk_is_never_an_answer_sentence(
     briefing: Briefing, tmp_path: Path
 ) -> None:
-    clause = (
-        "the river authority announced that the new flood barrier along the eastern bank "
-        "would be built with steel and concrete and funded jointly by the regional "
-        "government and private insurers who had paid out heavily after the floods of the "
-        "previous winter while residents of the low lying districts "
-    )
-    article = tmp_path / "flood.txt"
-    article.write_text(
-        f"Flood barrier\n\nThe {clause * 5}finally agreed.\n\n"
-        "The mayor said the flood barrier was overdue.\n",
-        encoding="utf-8",
-    )
-    assert not briefing.ingest([article]).failed
+    assert not briefing.ingest([write_flood_article(tmp_path)]).failed
     answer = briefing.ask("What did the river authority announce about the flood barrier insurers?")
     assert answer.answered
     assert answer.answer == "The mayor said the flood barrier was overdue [1]."
     assert_grounded(briefing, answer)
-    text = _article_text(briefing, answer.citations[0].article_id)
+    text = article_text(briefing, answer.citations[0].article_id)
     whole = {squash(s.of(text)) for s in sentence_spans(text)}
     for sentence in re.findall(r"(.+?) \[\d+\]([.!?]?)(?:\s|$)", answer.answer):
         assert squash("".join(sentence)) in whole

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from sqlalchemy import delete, select
 
+from bot.config import Settings
 from bot.core import embeddings
 from bot.core.briefing import Briefing
 from bot.core.embeddings import BREAKER_FAILURES, QUESTION_BATCH
@@ -26,6 +27,20 @@ from storage import embeddings as store
 from storage.models import Article, Chunk, ChunkEmbedding
 
 QUESTION = "What does the memorandum commit the countries to?"
+
+
+def dense_settings(
+    database_url: str, tmp_path: Path, base_url: str, timeout: int = 2, **overrides: Any
+) -> Settings:
+    """Settings with dense retrieval on, against the embeddings server at ``base_url``."""
+    return make_settings(
+        database_url,
+        tmp_path,
+        openai_base_url=base_url,
+        embedding_model="test-embed",
+        llm_timeout=timeout,
+        **overrides,
+    )
 
 
 @pytest.fixture
@@ -41,13 +56,7 @@ def breaker_without_rest(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def dense(database_url: str, tmp_path: Path, server: OpenAIStandIn) -> Iterator[Briefing]:
-    settings = make_settings(
-        database_url,
-        tmp_path,
-        openai_base_url=server.base_url,
-        embedding_model="test-embed",
-        llm_timeout=2,
-    )
+    settings = dense_settings(database_url, tmp_path, server.base_url)
     with Briefing.open(settings) as b:
         yield b
 
@@ -180,13 +189,7 @@ def test_a_bad_embeddings_reply_keeps_the_article_and_questions_go_lexical(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.WARNING, logger="bot.core.embeddings")
-    settings = make_settings(
-        database_url,
-        tmp_path,
-        openai_base_url=spoiling.base_url,
-        embedding_model="test-embed",
-        llm_timeout=2,
-    )
+    settings = dense_settings(database_url, tmp_path, spoiling.base_url)
     with Briefing.open(settings) as b:  # the seed is embedded with good replies
         assert missing_vectors(b) == 0
         spoiling.spoil = spoil
@@ -209,13 +212,7 @@ def test_stored_vectors_of_another_dimension_are_skipped(
     database_url: str, tmp_path: Path, llm: OpenAIStandIn, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING, logger="bot.core.embeddings")
-    settings = make_settings(
-        database_url,
-        tmp_path,
-        openai_base_url=llm.base_url,
-        embedding_model="test-embed",
-        llm_timeout=2,
-    )
+    settings = dense_settings(database_url, tmp_path, llm.base_url)
     with Briefing.open(settings) as b:
         with b.db.session() as session:  # as if the server had switched to 128 dimensions
             chunk_id = session.scalars(select(Chunk.id).order_by(Chunk.id)).first()
@@ -233,13 +230,8 @@ def test_stored_vectors_of_another_dimension_are_skipped(
 def test_a_key_that_is_not_ascii_does_not_stop_briefbot(
     database_url: str, tmp_path: Path, llm: OpenAIStandIn, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings = make_settings(
-        database_url,
-        tmp_path,
-        openai_base_url=llm.base_url,
-        openai_api_key="sk-cl\u00e9-secret-4711",
-        embedding_model="test-embed",
-        llm_timeout=2,
+    settings = dense_settings(
+        database_url, tmp_path, llm.base_url, openai_api_key="sk-cl\u00e9-secret-4711"
     )
     with Briefing.open(settings) as b:
         assert b.sources()
@@ -268,13 +260,7 @@ def test_chunks_of_a_new_model_are_embedded_a_batch_per_question_within_one_time
     with Briefing.open(make_settings(database_url, tmp_path)) as b:  # no embeddings
         write_reports(tmp_path / "reports", 30)
         assert not b.ingest([tmp_path / "reports"]).failed
-    settings = make_settings(
-        database_url,
-        tmp_path,
-        openai_base_url=llm.base_url,
-        embedding_model="test-embed",
-        llm_timeout=1,
-    )
+    settings = dense_settings(database_url, tmp_path, llm.base_url, timeout=1)
     with Briefing.open(settings) as b:
         total = missing_vectors(b)
         assert total > 2 * 128  # the old code needed three requests and more
@@ -300,13 +286,7 @@ def test_chunks_of_a_new_model_are_embedded_a_batch_per_question_within_one_time
 def test_an_article_replaced_by_as_many_chunks_is_searched_with_its_new_vectors(
     database_url: str, tmp_path: Path, llm: OpenAIStandIn, writer: str
 ) -> None:
-    settings = make_settings(
-        database_url,
-        tmp_path,
-        openai_base_url=llm.base_url,
-        embedding_model="test-embed",
-        llm_timeout=2,
-    )
+    settings = dense_settings(database_url, tmp_path, llm.base_url)
     note = tmp_path / "note.txt"
     note.write_text("Harbour note\n\nThe harbour authority approved a new pier.\n", "utf-8")
     with ExitStack() as stack:

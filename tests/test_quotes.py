@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
-
 from bot.core.briefing import Briefing
 from bot.core.quotes import speech_spans
 from bot.core.text import contains_verbatim, sentence_spans
-from storage.models import Article
+from conftest import article_text, write_flood_article
 
 MONITOR = (
     'Monitor sales\n\nThe shop sold a 27" monitor on Monday, and the manager said '
@@ -19,11 +17,6 @@ MONITOR = (
 
 def _speech(text: str) -> list[str]:
     return [text[a:b] for a, b in speech_spans(text)]
-
-
-def _article_text(briefing: Briefing, article_id: int | None) -> str:
-    with briefing.db.session() as s:
-        return str(s.scalar(select(Article.text).where(Article.id == article_id)))
 
 
 def test_straight_quotes_pair_at_word_edges_only() -> None:
@@ -53,22 +46,11 @@ def test_an_inch_sign_does_not_make_quoted_speech(briefing: Briefing, tmp_path: 
 def test_pieces_of_a_sentence_too_long_for_a_chunk_are_not_quoted(
     briefing: Briefing, tmp_path: Path
 ) -> None:
-    clause = (
-        "the river authority announced that the new flood barrier along the eastern bank "
-        "would be built with steel and concrete and funded jointly by the regional "
-        "government and private insurers who had paid out heavily after the floods of the "
-        "previous winter while residents of the low lying districts "
-    )
-    (tmp_path / "flood.txt").write_text(
-        f"Flood barrier\n\nThe {clause * 5}finally agreed.\n\n"
-        "The mayor said the flood barrier was overdue.\n",
-        encoding="utf-8",
-    )
-    assert not briefing.ingest([tmp_path / "flood.txt"]).failed
+    assert not briefing.ingest([write_flood_article(tmp_path)]).failed
     quotes = briefing.quote("flood barrier insurers", limit=3)
     assert [q.text for q in quotes] == ["The mayor said the flood barrier was overdue."]
     for q in quotes:
-        text = _article_text(briefing, q.article_id)
+        text = article_text(briefing, q.article_id)
         assert text[q.char_start : q.char_end] == q.text and contains_verbatim(text, q.text)
         assert (q.char_start, q.char_end) in {(s.start, s.end) for s in sentence_spans(text)}
         assert q.paragraph == 2

@@ -622,7 +622,7 @@ def test_an_answer_is_delivered_when_it_cannot_be_logged(
     def locked(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("database is locked")
 
-    monkeypatch.setattr(running.briefing, "_log", locked)
+    monkeypatch.setattr("storage.exchanges.record_exchange", locked)
     running.slack.mention("Who criticised the deal?")
     post = running.api.wait_for("chat.postMessage")[0]
     assert "activists" in block_text(post.json_param("blocks")).lower()
@@ -638,7 +638,7 @@ def test_an_apology_always_has_a_real_log_id(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("broken")
 
-    monkeypatch.setattr(running.briefing, "_log", broken)  # so the answer has no id
+    monkeypatch.setattr("storage.exchanges.record_exchange", broken)  # so the answer has no id
     monkeypatch.setattr(conversation, "answer_message", broken)  # and cannot be shown
     running.slack.mention("Who criticised the deal?")
     post = running.api.wait_for("chat.postMessage")[0]

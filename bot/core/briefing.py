@@ -242,7 +242,30 @@ class Briefing:
         row that does not exist.
         """
         try:
-            self._log(exchange_id, context, answer, standalone, started, error)
+            usage = answer.usage
+            with self.db.session() as session:
+                exchanges.record_exchange(
+                    session=session,
+                    id=exchange_id,
+                    **context.fields(),
+                    question=answer.question,
+                    standalone_question=standalone if standalone != answer.question else None,
+                    answer=answer.answer,
+                    answered=answer.answered,
+                    citations=[_log_citation(c) for c in answer.citations],
+                    mode=answer.mode,
+                    model=answer.model,
+                    prompt_name=answer.prompt_name,
+                    prompt_hash=answer.prompt_hash,
+                    guard=answer.guard.as_dict() if answer.guard is not None else None,
+                    prompt_tokens=usage.prompt_tokens if usage else None,
+                    completion_tokens=usage.completion_tokens if usage else None,
+                    counted_prompt_tokens=usage.counted_prompt_tokens if usage else None,
+                    cost_usd=usage.cost_usd if usage else None,
+                    latency_ms=int((time.perf_counter() - started) * 1000),
+                    note=answer.note,
+                    error=error or answer.error,
+                )
         except Exception:
             log.exception(
                 "could not store exchange %s (question: %r, answered: %s, error: %s)",
@@ -314,40 +337,6 @@ class Briefing:
             standalone_question=standalone,
             note=note,
         )
-
-    def _log(
-        self,
-        exchange_id: str,
-        context: ExchangeContext,
-        answer: Answer,
-        standalone: str,
-        started: float,
-        error: str | None = None,
-    ) -> str:
-        usage = answer.usage
-        with self.db.session() as session:
-            return exchanges.record_exchange(
-                session=session,
-                id=exchange_id,
-                **context.fields(),
-                question=answer.question,
-                standalone_question=standalone if standalone != answer.question else None,
-                answer=answer.answer,
-                answered=answer.answered,
-                citations=[_log_citation(c) for c in answer.citations],
-                mode=answer.mode,
-                model=answer.model,
-                prompt_name=answer.prompt_name,
-                prompt_hash=answer.prompt_hash,
-                guard=answer.guard.as_dict() if answer.guard is not None else None,
-                prompt_tokens=usage.prompt_tokens if usage else None,
-                completion_tokens=usage.completion_tokens if usage else None,
-                counted_prompt_tokens=usage.counted_prompt_tokens if usage else None,
-                cost_usd=usage.cost_usd if usage else None,
-                latency_ms=int((time.perf_counter() - started) * 1000),
-                note=answer.note,
-                error=error or answer.error,
-            )
 
     # ------------------------------------------------------------------ quotes, sources, log
 

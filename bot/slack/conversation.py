@@ -419,79 +419,46 @@ def answer_message_job(
     reply = ThreadReply(client, channel, thread_ts, team_id=team, user_id=user)
 
     def finish_with(text: str) -> None:
-        reply.finish(text, section(text))
+        reply.finish(text, section(escape(text)))
 
     with apologising(finish_with, f"answering message {message_ts} in {channel}"):
-        return _answer_message(
-            services,
-            client,
-            reply,
-            question=question,
-            channel=channel,
-            message_ts=message_ts,
-            thread_ts=thread_ts,
-            user=user,
-            team=team,
+        if not services.briefing.claim(f"msg:{channel}:{message_ts}"):
+            log.info("message %s in %s already claimed; not answering twice", message_ts, channel)
+            return None
+        if on_start is not None:
+            on_start()
+        text = clean_question(question)
+        if not text:
+            finish_with(EMPTY_QUESTION)
+            return None
+        history: list[Turn] = []
+        if with_history and thread_ts and thread_ts != message_ts:
+            history = thread_history(client, channel, thread_ts, message_ts, bot_user_id)
+        context = ExchangeContext(
             surface=surface,
-            bot_user_id=bot_user_id,
-            with_history=with_history,
-            on_start=on_start,
+            workspace=team,
+            channel=channel,
+            user=user,
+            thread_ts=thread_ts,
+            message_ts=message_ts,
         )
+        try:
+            answer = services.briefing.ask(
+                text, history=history, context=context, on_text=reply.on_text
+            )
+        except BriefbotError as exc:  # AnswerFailed included: its message has the log id
+            finish_with(exc.message)
+            return None
+        try:
+            rendered_text, blocks = answer_message(answer_view(answer))
+        except Exception:
+            log_id = answer.exchange_id or new_exchange_id()
+            log.exception("could not render answer %s", log_id)
+            rendered_text = apology(log_id)
+            blocks = section(rendered_text)
+            if answer.exchange_id:
+                services.briefing.note_error(answer.exchange_id, "slack: rendering failed")
+        if reply.finish(rendered_text, blocks) is None and answer.exchange_id:
+            services.briefing.note_error(answer.exchange_id, "slack: delivery failed")
+        return answer
     return None
-
-
-def _answer_message(
-    services: Services,
-    client: WebClient,
-    reply: ThreadReply,
-    *,
-    question: str,
-    channel: str,
-    message_ts: str,
-    thread_ts: str | None,
-    user: str | None,
-    team: str | None,
-    surface: str,
-    bot_user_id: str | None,
-    with_history: bool,
-    on_start: Callable[[], None] | None,
-) -> Answer | None:
-    if not services.briefing.claim(f"msg:{channel}:{message_ts}"):
-        log.info("message %s in %s already claimed; not answering twice", message_ts, channel)
-        return None
-    if on_start is not None:
-        on_start()
-    text = clean_question(question)
-    if not text:
-        reply.finish(EMPTY_QUESTION, section(EMPTY_QUESTION))
-        return None
-    history: list[Turn] = []
-    if with_history and thread_ts and thread_ts != message_ts:
-        history = thread_history(client, channel, thread_ts, message_ts, bot_user_id)
-    context = ExchangeContext(
-        surface=surface,
-        workspace=team,
-        channel=channel,
-        user=user,
-        thread_ts=thread_ts,
-        message_ts=message_ts,
-    )
-    try:
-        answer = services.briefing.ask(
-            text, history=history, context=context, on_text=reply.on_text
-        )
-    except BriefbotError as exc:  # AnswerFailed included: its message has the log id
-        reply.finish(exc.message, section(escape(exc.message)))
-        return None
-    try:
-        rendered_text, blocks = answer_message(answer_view(answer))
-    except Exception:
-        log_id = answer.exchange_id or new_exchange_id()
-        log.exception("could not render answer %s", log_id)
-        sorry = apology(log_id)
-        rendered_text, blocks = sorry, section(sorry)
-        if answer.exchange_id:
-            services.briefing.note_error(answer.exchange_id, "slack: rendering failed")
-    if reply.finish(rendered_text, blocks) is None and answer.exchange_id:
-        services.briefing.note_error(answer.exchange_id, "slack: delivery failed")
-    return answer
