@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from bot.config import Settings
 from bot.core.briefing import Briefing
-from bot.core.evaluate import load_cases, run_eval
+from bot.core.evaluate import Split, bm25_baseline, choose_split, load_cases, run_eval
 from bot.core.models import Answer, Turn
 from bot.errors import BriefbotError, ConfigError, DatabaseError, InputError
 from bot.logsetup import configure as configure_logging
@@ -260,6 +260,11 @@ def sources(as_json: bool) -> None:
     "--min-refusals", type=click.FloatRange(0, 1), help="Fail below this correct-refusal rate."
 )
 @click.option("-q", "--quiet", is_flag=True, help="Only the totals, not each miss.")
+@click.option(
+    "--split",
+    type=click.Choice(["dev", "test"]),
+    help="Only one half of the set (by each row's group): tune on dev, report test.",
+)
 def eval_(
     file: Path,
     as_json: bool,
@@ -267,15 +272,17 @@ def eval_(
     min_facts: float | None,
     min_refusals: float | None,
     quiet: bool,
+    split: Split | None,
 ) -> None:
     """Run a JSONL question set and report recall@5, fact coverage and correct refusals.
 
     Each line: {"question", "expected_titles": [...], "expected_facts": [...], "in_scope"}.
     With --min-* thresholds, exits 1 when a figure falls below its threshold.
     """
-    cases = load_cases(file)
+    cases = choose_split(load_cases(file), split)
     with _briefing() as briefing:
-        report = run_eval(cases, briefing.answer_unlogged)
+        baseline = bm25_baseline(briefing.chunk_texts())
+        report = run_eval(cases, briefing.answer_unlogged, baseline)
     failures = [
         f"{name} {value:.3f} < {floor:.3f}"
         for name, value, floor in (
@@ -306,8 +313,14 @@ def eval_(
             f"retrieval recall@5  {report.recall_at_5:.3f}\n"
             f"fact coverage       {report.fact_coverage:.3f}\n"
             f"correct refusals    {report.correct_refusals:.3f}\n"
-            f"false refusals      {report.false_refusals}"
+            f"false refusals      {report.false_refusals} ({report.false_refusal_rate:.1%})"
         )
+        if report.baseline is not None:
+            click.echo(
+                f"{report.baseline['name']}: fact coverage "
+                f"{report.baseline['fact_coverage']:.3f}, recall@5 "
+                f"{report.baseline['recall_at_5']:.3f}"
+            )
     if failures:
         raise BriefbotError("below threshold: " + "; ".join(failures))
 

@@ -47,6 +47,8 @@ class Settings(BaseSettings):
 
     # Corpus and chunking
     corpus_dir: Path | None = Field(default=None, validation_alias=_env("BRIEFBOT_CORPUS_DIR"))
+    #: The story's profile (see bot/core/profile.py); default: profile.toml in the corpus.
+    profile: Path | None = Field(default=None, validation_alias=_env("BRIEFBOT_PROFILE"))
     chunk_tokens: int = Field(
         default=180, ge=32, le=2000, validation_alias=_env("BRIEFBOT_CHUNK_TOKENS")
     )
@@ -143,10 +145,11 @@ class Settings(BaseSettings):
             raise ValueError(f"must be smaller than BRIEFBOT_CHUNK_TOKENS ({size})")
         return value
 
-    @field_validator("log_retention_days", mode="before")
+    @field_validator("log_retention_days", "profile", "corpus_dir", mode="before")
     @classmethod
     def _blank_means_unset(cls, value: object) -> object:
-        """``BRIEFBOT_LOG_RETENTION_DAYS=`` (empty) means no retention, as if unset."""
+        """An empty value means unset: ``BRIEFBOT_LOG_RETENTION_DAYS=`` keeps the log
+        forever, ``BRIEFBOT_PROFILE=`` uses the corpus's profile."""
         return None if isinstance(value, str) and not value.strip() else value
 
     @property

@@ -285,6 +285,13 @@ def passages(*, session: Session, chunk_ids: Sequence[int]) -> dict[int, Passage
     return {r[0]: Passage(*r) for r in rows}
 
 
+def chunk_texts(*, session: Session) -> list[tuple[str, str]]:
+    """(chunk text, article title) for every stored chunk, in id order (for comparisons
+    with other rankers over exactly what briefbot stored)."""
+    rows = session.execute(select(Chunk.text, Article.title).join(Article).order_by(Chunk.id))
+    return [(str(r[0]), str(r[1])) for r in rows]
+
+
 def article_texts(*, session: Session, article_ids: Sequence[int]) -> dict[int, str]:
     if not article_ids:
         return {}

@@ -9,7 +9,9 @@ import pytest
 
 from bot.core.answer import NOT_IN_SOURCES
 from bot.core.briefing import Briefing
-from bot.core.retrieve import analyse, diversify, fuse
+from bot.core.lexicon import Lexicon
+from bot.core.query import analyse
+from bot.core.retrieve import diversify, fuse
 from bot.core.text import (
     contains_verbatim,
     sentence_spans,
@@ -212,24 +214,30 @@ def test_every_question_is_logged(briefing: Briefing) -> None:
 
 
 def test_both_sides_are_retrieved_when_the_sources_hold_both(full_briefing: Briefing) -> None:
-    from bot.core.retrieve import stances
-
     retrieval = full_briefing.retrieve("What does the memorandum commit the countries to?")
-    sides = set().union(*(stances(p.text) for p in retrieval.passages))
-    assert sides == {"critics", "proponents"}
+    sides = set().union(*(full_briefing.profile.stances(p.text) for p in retrieval.passages))
+    assert sides == {"critics", "officials"}
 
 
 def test_balance_brings_in_the_missing_side() -> None:
+    from bot.core.profile import Profile, Side
     from bot.core.retrieve import balance
 
     def p(cid: int, text: str) -> Passage:
         return Passage(cid, cid, "t", None, None, None, 1, text, 0, len(text))
 
+    profile = Profile(
+        sides=(
+            Side("officials", "Officials", ("official*",)),
+            Side("critics", "Critics", ("activist*",)),
+        )
+    )
     officials = [p(i, "Officials called it historic.") for i in range(1, 4)]
     critic = p(9, "Activists condemned the deal.")
-    chosen = balance(officials, [*officials, critic], limit=3)
+    chosen = balance(officials, [*officials, critic], 3, profile)
     assert critic in chosen and len(chosen) == 3
-    assert balance(officials, officials, limit=3) == officials
+    assert balance(officials, officials, 3, profile) == officials
+    assert balance(officials, [*officials, critic], 3, Profile()) == officials  # no sides
 
 
 def test_large_corpora_search_the_rarest_words_within_a_budget() -> None:
@@ -304,6 +312,12 @@ def test_the_country_us_is_found_in_articles_that_say_us(
         answer = briefing.ask(question)
         assert answer.answered, question
         assert "Lumber deal" in {c.title for c in answer.citations}, question
-    assert [t.word for t in analyse("What is the US$ 5 million for?").terms] == ["5", "million"]
-    assert [t.word for t in analyse("Tell us about the memorandum").terms] == ["memorandum"]
-    assert analyse("What did the US sign?").text == "What did the US sign?"
+    lexicon = Lexicon()
+    assert [t.word for t in analyse("What is the US$ 5 million for?", lexicon).terms] == [
+        "5",
+        "million",
+    ]
+    assert [t.word for t in analyse("Tell us about the memorandum", lexicon).terms] == [
+        "memorandum"
+    ]
+    assert analyse("What did the US sign?", lexicon).text == "What did the US sign?"

@@ -408,7 +408,8 @@ def test_console_script_in_a_subprocess(settings) -> None:
     assert json.loads(ok.out)["answered"] is True
     bad = run_briefbot("ask", "", env=env)
     assert bad.code == 2
-    assert bad.err.strip() == "error: The question is empty; ask something about the sources."
+    assert bad.err.strip().startswith("error: The question is empty. Ask me about ")
+    assert len(bad.err.strip().splitlines()) == 1
 
 
 def test_log_lines_carry_tracebacks_only_when_asked() -> None:

@@ -19,15 +19,19 @@ from bot.core.answer import NOT_IN_SOURCES, extractive_answer
 from bot.core.digest import Digest, build_digest
 from bot.core.followup import condense_lexically
 from bot.core.ingest import ArticleStore, IngestSummary, discover, ingest_parsed, parse_file
+from bot.core.lexicon import Lexicon
 from bot.core.models import (
     Answer,
     Citation,
     ExchangeContext,
+    Mode,
     Quote,
     SourceInfo,
     Turn,
     Usage,
 )
+from bot.core.profile import find_profile
+from bot.core.query import Query
 from bot.core.quotes import find_quotes
 from bot.core.retrieve import Retrieval, Retriever
 from bot.core.summariser import Summariser
@@ -35,7 +39,7 @@ from bot.core.tokens import TokenCounter, counter_for
 from bot.errors import BriefbotError, ConfigError, DatabaseError, InputError, apology
 from bot.resources import bundled_dir
 from storage import claims, exchanges
-from storage.articles import count_articles, list_articles
+from storage.articles import chunk_texts, count_articles, list_articles
 from storage.db import Database, DatabaseUnavailable, DatabaseUrlError
 
 if TYPE_CHECKING:
@@ -80,8 +84,11 @@ class Briefing:
         self._counter = counter
         self.summariser = summariser
         self.embedder = embedder
+        self.profile = find_profile(settings.profile, settings.corpus_dir, bundled_dir("corpus"))
         self.retriever = Retriever(
             search=db.search,
+            lexicon=Lexicon(self.profile.synonyms, [side.cues for side in self.profile.sides]),
+            profile=self.profile,
             top_k=settings.top_k,
             min_coverage=settings.min_coverage,
             embedder=embedder,
@@ -168,10 +175,11 @@ class Briefing:
 
     def check_question(self, question: str, what: str = "question") -> str:
         text = " ".join(question.split())
-        if not text:
-            raise InputError(f"The {what} is empty; ask something about the sources.")
         if not text.isprintable() and any("\ud800" <= ch <= "\udfff" for ch in text):
             raise InputError(f"The {what} is not valid text: it has bytes that are not UTF-8.")
+        if not any(ch.isalnum() for ch in text):
+            empty = "empty" if not text else "only punctuation"
+            raise InputError(f"The {what} is {empty}. {self.profile.hint()}.")
         limit = self.settings.max_question_chars
         if len(text) > limit:
             raise InputError(
@@ -305,14 +313,12 @@ class Briefing:
         on_text: OnText | None,
         deadline: float,
     ) -> Answer:
-        if not retrieval.answerable:
-            return Answer(
-                question=question,
-                answer=NOT_IN_SOURCES,
-                answered=False,
-                mode="llm" if self.summariser is not None else "extractive",
-                standalone_question=standalone,
-            )
+        mode: Mode = "llm" if self.summariser is not None else "extractive"
+        help_text = self._help_for(retrieval.query)
+        if help_text is not None:
+            return Answer(question, help_text, False, "help", standalone_question=standalone)
+        if not retrieval.worth_asking:
+            return self._refusal(question, standalone, retrieval, mode)
         if self.summariser is not None:
             return self.summariser.answer(
                 question,
@@ -324,10 +330,39 @@ class Briefing:
             )
         return self.extractive(question, standalone, retrieval)
 
+    def _help_for(self, query: Query) -> str | None:
+        """A reply for a question that asks nothing briefbot can look up: only framing
+        ("tell me about it"), or another language."""
+        if query.language != "en":
+            return (
+                "I can only read questions in English (the stored articles are in English). "
+                f"{self.profile.hint()}."
+            )
+        if query.framing_only:
+            return (
+                f"I brief you on {self.profile.name}, from the stored articles. Ask me "
+                "something specific"
+                + (f", for example: “{self.profile.example}”" if self.profile.example else "")
+                + "."
+            )
+        return None
+
+    def _refusal(self, question: str, standalone: str, retrieval: Retrieval, mode: Mode) -> Answer:
+        return Answer(
+            question=question,
+            answer=NOT_IN_SOURCES,
+            answered=False,
+            mode=mode,
+            standalone_question=standalone,
+            refusal=retrieval.verdict.as_dict(),
+        )
+
     def extractive(
         self, question: str, standalone: str, retrieval: Retrieval, note: str | None = None
     ) -> Answer:
-        text, citations = extractive_answer(retrieval, self.settings.answer_words)
+        if not retrieval.answerable:
+            return replace(self._refusal(question, standalone, retrieval, "extractive"), note=note)
+        text, citations = extractive_answer(retrieval, self.settings.answer_words, self.profile)
         return Answer(
             question=question,
             answer=text,
@@ -348,6 +383,11 @@ class Briefing:
         with self.db.session() as session:
             retrieval = self.retriever.retrieve(session, text)
             return find_quotes(session, retrieval, limit)
+
+    def chunk_texts(self) -> list[tuple[str, str]]:
+        """(text, article title) of every stored chunk, for comparisons in ``eval``."""
+        with self.db.session() as session:
+            return chunk_texts(session=session)
 
     def sources(self) -> list[SourceInfo]:
         with self.db.session() as session:
