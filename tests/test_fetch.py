@@ -54,19 +54,6 @@ class Resolver:
 
 
 @pytest.fixture(scope="module")
-def web_server() -> Iterator[WebStandIn]:
-    with WebStandIn() as server:
-        yield server
-
-
-@pytest.fixture
-def web(web_server: WebStandIn) -> Iterator[WebStandIn]:
-    web_server.reset()
-    yield web_server
-    web_server.reset()
-
-
-@pytest.fixture(scope="module")
 def private_server() -> Iterator[WebStandIn]:
     """A server on another loopback address: the "private" address nothing may reach."""
     with WebStandIn(host="127.0.0.2") as server:
