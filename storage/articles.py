@@ -33,6 +33,7 @@ class ArticleRecord:
     source: str | None = None
     author: str | None = None
     published: date | None = None
+    final_url: str | None = None
 
 
 class ChunkRow(TypedDict):
@@ -71,7 +72,7 @@ class ArticleSummary:
     chunks: int
 
 
-_METADATA = ("title", "url", "source", "author", "published", "format")
+_METADATA = ("title", "url", "final_url", "source", "author", "published", "format")
 
 
 def _copy_metadata(article: Article, record: ArticleRecord) -> bool:

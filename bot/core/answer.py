@@ -57,8 +57,8 @@ ANSWER_TYPE_BONUS = 1.5
 #: Each sentence already taken from an article makes the next one from it worth less, so
 #: an answer hears from every article that covers the question.
 ARTICLE_DECAY = 0.75
-#: How much a term counts in a sentence when the article's title already has it.
-TITLE_DISCOUNT = 0.3
+#: How much a term in an article's title counts for each of its sentences.
+TITLE_CREDIT = 0.5
 #: How much the best-ranked passage's sentences are preferred (less for each rank down).
 RANK_BONUS = 0.5
 
@@ -205,38 +205,40 @@ class _Scorer:
         self.terms = retrieval.query.terms
         self.expects = expected_pattern(retrieval)
         self._credits: dict[int, dict[str, float]] = {}
-        holding = {t.word: 0 for t in self.terms}
-        for s in candidates:
-            for word, credit in self.credits(s).items():
-                holding[word] += credit == 1.0
-        n = max(len(candidates), 1)
-        self.weights = {
-            t.word: (0.5 + t.weight) * math.log(1.0 + n / (holding[t.word] + 0.5))
-            for t in self.terms
-        }
-        # What an article's title says is the subject every sentence of it is about:
-        # those terms say little about which sentence answers.
-        self._titled: dict[int, frozenset[str]] = {}
+        # What an article's title says, every sentence of it is about: a sentence is
+        # credited with the title's terms at TITLE_CREDIT, so a term that all of an
+        # article's sentences share (its subject) tells none of them apart.
+        self._titled: dict[int, dict[str, float]] = {}
         for s in candidates:
             article = s.passage.article_id
             if article not in self._titled:
                 title = stems(read_us_as_usa(s.passage.title))
                 present = frozenset(title)
-                self._titled[article] = frozenset(
-                    t.word for t in self.terms if t.credit(title, present) == 1.0
-                )
+                self._titled[article] = {
+                    t.word: TITLE_CREDIT * c for t in self.terms if (c := t.credit(title, present))
+                }
+        holding = {t.word: 0.0 for t in self.terms}
+        for s in candidates:
+            for word, credit in self.credits(s).items():
+                holding[word] += credit
+        n = max(len(candidates), 1)
+        self.weights = {
+            t.word: (0.5 + t.weight) * math.log(1.0 + n / (holding[t.word] + 0.5))
+            for t in self.terms
+        }
 
     def credits(self, s: SourceSentence) -> dict[str, float]:
+        """Each term's credit in ``s``: its own, or its article title's."""
         found = self._credits.get(id(s))
         if found is None:
             present = frozenset(s.stems)
-            found = {t.word: c for t in self.terms if (c := t.credit(s.stems, present))}
+            found = dict(self._titled.get(s.passage.article_id, {}))
+            for t in self.terms:
+                own = t.credit(s.stems, present)
+                if own > found.get(t.word, 0.0):
+                    found[t.word] = own
             self._credits[id(s)] = found
         return found
-
-    def weight(self, s: SourceSentence, word: str) -> float:
-        titled = word in self._titled.get(s.passage.article_id, frozenset())
-        return self.weights[word] * (TITLE_DISCOUNT if titled else 1.0)
 
     def shape(self, s: SourceSentence) -> float:
         bonus = ANSWER_TYPE_BONUS if self.expects is not None and self.expects.search(s.text) else 1
@@ -247,7 +249,7 @@ class _Scorer:
         """The weight of the terms ``s`` holds; a term already ``covered`` counts half."""
         covered = covered or {}
         return sum(
-            self.weight(s, w) * c * (0.5 if covered.get(w, 0.0) >= c else 1.0)
+            self.weights[w] * c * (0.5 if covered.get(w, 0.0) >= c else 1.0)
             for w, c in self.credits(s).items()
         )
 

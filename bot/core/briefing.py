@@ -17,8 +17,18 @@ from typing import TYPE_CHECKING, Any
 from bot.config import Settings
 from bot.core.answer import NOT_IN_SOURCES, extractive_answer
 from bot.core.digest import Digest, build_digest
+from bot.core.feeds import FeedPoller, PollReport
+from bot.core.fetch import Fetcher, FetchLimits, HostPacer
 from bot.core.followup import condense_lexically
-from bot.core.ingest import ArticleStore, IngestSummary, discover, ingest_parsed, parse_file
+from bot.core.ingest import (
+    ArticleStore,
+    IngestSummary,
+    Loader,
+    ParsedArticle,
+    discover,
+    ingest_parsed,
+    parse_file,
+)
 from bot.core.lexicon import Lexicon
 from bot.core.models import (
     Answer,
@@ -30,12 +40,16 @@ from bot.core.models import (
     Turn,
     Usage,
 )
+from bot.core.netguard import AddressPolicy
+from bot.core.pages import AddedPage, add_page
 from bot.core.profile import find_profile
 from bot.core.query import Query
 from bot.core.quotes import find_quotes
 from bot.core.retrieve import Retrieval, Retriever
 from bot.core.summariser import Summariser
 from bot.core.tokens import TokenCounter, counter_for
+from bot.core.urls import looks_like_url
+from bot.core.webpage import page_article
 from bot.errors import BriefbotError, ConfigError, DatabaseError, InputError, apology
 from bot.resources import bundled_dir
 from storage import claims, exchanges
@@ -78,10 +92,15 @@ class Briefing:
         counter: TokenCounter | None = None,
         summariser: Summariser | None = None,
         embedder: Embedder | None = None,
+        fetcher: Fetcher | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.settings = settings
         self.db = db
         self._counter = counter
+        self._fetcher = fetcher
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self._feeds: FeedPoller | None = None
         self.summariser = summariser
         self.embedder = embedder
         self.profile = find_profile(settings.profile, settings.corpus_dir, bundled_dir("corpus"))
@@ -114,6 +133,32 @@ class Briefing:
             )
         return self._store
 
+    @property
+    def fetcher(self) -> Fetcher:
+        """The HTTP client for pages and feeds, behind the SSRF guard; made on first use."""
+        if self._fetcher is None:
+            self._fetcher = Fetcher(
+                FetchLimits(
+                    int(self.settings.max_file_mb * 1_000_000), self.settings.fetch_timeout
+                ),
+                policy=AddressPolicy(allow_private=self.settings.allow_private_urls),
+                pacer=HostPacer(self.settings.fetch_host_delay),
+            )
+        return self._fetcher
+
+    @property
+    def feeds(self) -> FeedPoller:
+        """The feeds briefbot follows: add, list, remove, poll."""
+        if self._feeds is None:
+            self._feeds = FeedPoller(
+                self.db,
+                lambda: self.store,
+                lambda: self.fetcher,
+                timedelta(seconds=self.settings.feed_interval),
+                clock=self.clock,
+            )
+        return self._feeds
+
     # ------------------------------------------------------------------ lifecycle
 
     @classmethod
@@ -133,6 +178,8 @@ class Briefing:
         return briefing
 
     def close(self) -> None:
+        if self._fetcher is not None:
+            self._fetcher.close()
         self.db.dispose()
 
     def __enter__(self) -> Briefing:
@@ -149,14 +196,42 @@ class Briefing:
         on_start: Callable[[int], None] | None = None,
         on_item: Callable[[str], None] | None = None,
     ) -> IngestSummary:
-        """Ingest files and folders; each article in its own transaction."""
-        files, problems = discover(paths)
-        summary = IngestSummary(failed=list(problems))
-        if on_start is not None:
-            on_start(len(files))
+        """Ingest files, folders and web pages (``http(s)://`` URLs), in the order given;
+        each article in its own transaction. A URL that cannot be fetched or has no
+        article in it is one failed item, like a file that cannot be read."""
         max_bytes = int(self.settings.max_file_mb * 1_000_000)
-        items = [(str(f), lambda f=f: parse_file(f, max_bytes)) for f in files]
+        items: list[tuple[str, Loader]] = []
+        problems: list[tuple[str, str]] = []
+        for raw in paths:
+            if isinstance(raw, str) and looks_like_url(raw):
+                items.append((raw, self._page_loader(raw)))
+                continue
+            files, unreadable = discover([raw])
+            problems.extend(unreadable)
+            items.extend((str(f), self._file_loader(f, max_bytes)) for f in files)
+        summary = IngestSummary(failed=problems)
+        if on_start is not None:
+            on_start(len(items))
         return ingest_parsed(self.db, self.store, items, summary, on_item)
+
+    def _page_loader(self, url: str) -> Loader:
+        return lambda: self.fetch_page(url)
+
+    @staticmethod
+    def _file_loader(path: Path, max_bytes: int) -> Loader:
+        return lambda: parse_file(path, max_bytes)
+
+    def fetch_page(self, url: str) -> ParsedArticle:
+        """The article on the web page at ``url``, fetched and extracted (not stored)."""
+        return page_article(self.fetcher.get(url))
+
+    def add_page(self, url: str) -> AddedPage:
+        """Fetch and store one web page; say what it became (``/brief add``)."""
+        return add_page(self.db, self.store, url, self.fetch_page)
+
+    def poll_due_feeds(self, now: datetime | None = None) -> PollReport:
+        """Poll the feeds that are due (the clock's job; see :mod:`bot.core.feeds`)."""
+        return self.feeds.poll_due(now)
 
     def ingest_corpus_if_empty(self) -> IngestSummary | None:
         with self.db.session() as session:

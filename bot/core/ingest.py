@@ -89,6 +89,8 @@ class ParsedArticle:
     source: str | None = None
     author: str | None = None
     published: date | None = None
+    #: Where ``url`` led after redirects, for a page fetched from the web.
+    final_url: str | None = None
 
     def __post_init__(self) -> None:
         """Make the article fit the article table, or raise :class:`IngestError`.
@@ -107,7 +109,7 @@ class ParsedArticle:
             value = getattr(self, name)
             if value is not None and len(value) > limit:
                 object.__setattr__(self, name, value[: limit - 1].rstrip() + "…")
-        for name in ("origin", "title", "url", "source", "author", "format", "text"):
+        for name in ("origin", "title", "url", "final_url", "source", "author", "format", "text"):
             value = getattr(self, name)
             if value is None:
                 continue
@@ -120,7 +122,7 @@ class ParsedArticle:
                 size = len(value.encode("utf-8"))
             except UnicodeEncodeError:
                 raise IngestError(f"the {label} is not valid Unicode") from None
-            if name in ("origin", "url") and size > IDENTITY_BYTES:
+            if name in ("origin", "url", "final_url") and size > IDENTITY_BYTES:
                 raise IngestError(
                     f"the {label} is {size:,} bytes long; the limit is {IDENTITY_BYTES:,}"
                 )
@@ -574,6 +576,7 @@ class ArticleStore:
             source=parsed.source,
             author=parsed.author,
             published=parsed.published,
+            final_url=parsed.final_url,
         )
         outcome, article_id, written = upsert_article(
             session=session,
