@@ -19,10 +19,12 @@ from bot.core.text import (
     strip_footnote_markers,
     word_count,
 )
-from conftest import article_text, write_flood_article
+from conftest import EVALS, article_text, write_flood_article
 from storage.articles import Passage
 
 SEED_TITLE = "Central America-US Security Cooperation Deal questioned by Activists"
+#: The newcomer set's fact coverage today (the issue's target is 0.95; see the README).
+NEWCOMER_FACTS = 0.8
 MARKER = re.compile(r"\[(\d+)\]")
 
 
@@ -321,3 +323,84 @@ def test_the_country_us_is_found_in_articles_that_say_us(
         "memorandum"
     ]
     assert analyse("What did the US sign?", lexicon).text == "What did the US sign?"
+
+
+# ----------------------------------------------------------------------------- issue #9
+# The six questions a new user asked of the seed alone, which the old gate refused or
+# answered without the point.
+
+
+@pytest.mark.parametrize(
+    ("question", "facts", "first"),
+    [
+        ("Does the compact legally oblige the countries to anything?", ["non-binding"], None),
+        ("What went wrong with the jeeps the US donated?", ["mis-use", "anti-corruption"], None),
+        ("What is the main argument of the activists?", ["questioned the focus"], None),
+        (
+            "What causes migration from the region, according to the story?",
+            ["insecurity and violence"],
+            "insecurity and violence",
+        ),
+        ("Is the memorandum enforceable?", ["non-binding"], "non-binding"),
+        ("Why is the security focus a problem?", ["inequality"], None),
+    ],
+)
+def test_plain_questions_get_the_key_fact(
+    briefing: Briefing, question: str, facts: list[str], first: str | None
+) -> None:
+    answer = briefing.ask(question)
+    assert answer.answered, answer.refusal
+    for fact in facts:
+        assert fact in answer.answer, (fact, answer.answer)
+    if first is not None:  # the answer leads with the sentence that answers
+        assert first in re.split(r"\[\d+\]", answer.answer)[0]
+    assert_grounded(briefing, answer)
+
+
+def test_a_typo_is_read_as_the_corpus_word(briefing: Briefing) -> None:
+    answer = briefing.ask("is the memorandom binding?")
+    assert answer.answered and "non-binding" in answer.answer
+    refused = briefing.ask("what did nielsen say about goalkeepers?")
+    assert not refused.answered
+
+
+def test_a_refusal_says_which_terms_decided_it(full_briefing: Briefing) -> None:
+    answer = full_briefing.ask("What is the capital of France?")
+    assert not answer.answered and answer.refusal is not None
+    assert answer.refusal["decision"] == "refuse"
+    terms = {t["term"]: t for t in answer.refusal["terms"]}
+    assert terms["france"]["anchor"] and not terms["france"]["in_corpus"]
+    assert 0 < terms["capital"]["weight"] < terms["france"]["weight"]
+    assert "france" in answer.refusal["reason"]
+
+
+@pytest.mark.parametrize(
+    "question", ["tell me about it", "Can you give me a quick summary?", "¿Qué dice el memorando?"]
+)
+def test_questions_without_a_focus_get_help_not_a_refusal(
+    briefing: Briefing, question: str
+) -> None:
+    answer = briefing.ask(question)
+    assert not answer.answered and answer.mode == "help"
+    assert "Not in the sources" not in answer.answer
+    assert briefing.profile.example and briefing.profile.example in answer.answer
+    assert briefing.export_log()[-1]["mode"] == "help"  # logged like any question
+
+
+def test_punctuation_is_not_a_question(briefing: Briefing) -> None:
+    from bot.errors import InputError
+
+    with pytest.raises(InputError, match=r"only punctuation\. Ask me about"):
+        briefing.ask("?!")
+
+
+def test_the_newcomer_set_on_the_seed_alone(briefing: Briefing) -> None:
+    """evals/newcomer.jsonl: questions a first-time user types, on the bundled seed."""
+    from bot.core.evaluate import load_cases, run_eval
+
+    report = run_eval(load_cases(EVALS / "newcomer.jsonl"), briefing.answer_unlogged)
+    assert report.false_refusals == 0, [
+        c.question for c in report.cases if c.in_scope and not c.answered
+    ]
+    assert report.correct_refusals == 1.0
+    assert report.fact_coverage >= NEWCOMER_FACTS

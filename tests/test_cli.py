@@ -440,3 +440,35 @@ def test_an_empty_app_token_does_not_turn_on_socket_mode() -> None:
     settings = Settings.isolated(slack_app_token=" ", slack_bot_token="", openai_api_key="")
     assert settings.slack_app_token is None and settings.slack_bot_token is None
     assert settings.openai_api_key is None
+
+
+def test_ask_json_explains_a_refusal(cli) -> None:
+    result = cli("ask", "--json", "What is the price of Bitcoin today?")
+    assert result.code == 0, result.err
+    refusal = json.loads(result.out)["refusal"]
+    assert refusal["decision"] == "refuse"
+    bitcoin = next(t for t in refusal["terms"] if t["term"] == "bitcoin")
+    assert bitcoin == {
+        "term": "bitcoin",
+        "weight": 1.0,
+        "anchor": True,
+        "in_corpus": False,
+        "found": 0.0,
+    }
+
+
+def test_eval_halves_and_the_search_underneath(cli) -> None:
+    assert cli("ingest", str(EVALS / "articles")).code == 0
+    halves = {}
+    for split in ("dev", "test"):
+        result = cli("eval", str(EVALS / "paraphrases.jsonl"), "--split", split, "--json", "-q")
+        assert result.code == 0, result.err
+        halves[split] = json.loads(result.out)
+    whole = json.loads(cli("eval", str(EVALS / "paraphrases.jsonl"), "--json", "-q").out)
+    assert halves["dev"]["questions"] + halves["test"]["questions"] == whole["questions"]
+    for report in (*halves.values(), whole):
+        assert report["baseline"]["name"] == "bm25s top passage"
+        assert 0 < report["baseline"]["fact_coverage"] <= 1
+        assert 0 <= report["false_refusal_rate"] <= 1
+    text = cli("eval", str(EVALS / "paraphrases.jsonl"), "--split", "dev", "-q").out
+    assert "bm25s top passage: fact coverage" in text

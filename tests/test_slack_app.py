@@ -181,7 +181,7 @@ def test_out_of_scope_mention_says_not_in_the_sources(running: Running) -> None:
 def test_an_empty_mention_gets_a_polite_prompt(running: Running) -> None:
     running.slack.mention("   ")
     post = running.api.wait_for("chat.postMessage")[0]
-    assert "Ask me a question about the sources" in post.params["text"]
+    assert "Ask me about " in post.params["text"] and "for example" in post.params["text"]
 
 
 # ---------------------------------------------------------------------------- exactly once

@@ -57,6 +57,11 @@ ANSWER_TYPE_BONUS = 1.5
 #: Each sentence already taken from an article makes the next one from it worth less, so
 #: an answer hears from every article that covers the question.
 ARTICLE_DECAY = 0.75
+#: What even the most everyday term counts for in a sentence, against its weight.
+TERM_FLOOR = 0.5
+#: A sentence that carries on from a chosen one (the next in its paragraph) is worth at
+#: least this share of that one: an answer reads better, and holds more, in runs.
+CONTINUITY = 0.7
 #: How much a term in an article's title counts for each of its sentences.
 TITLE_CREDIT = 0.5
 #: How much the best-ranked passage's sentences are preferred (less for each rank down).
@@ -155,18 +160,15 @@ _EXPECTED: dict[str, re.Pattern[str]] = {
     "where": re.compile(rf"\b(?:in|at|near|from|outside|inside|to)\s+(?:the\s+)?{_NAME}"),
     "yesno": re.compile(
         r"\b(?:not|no|non-\w+|never|neither|nor|without|cannot|can't|won't|isn't|aren't|"
-        r"wasn't|doesn't|didn't|unlikely|only)\b",
+        r"wasn't|doesn't|didn't|unlikely)\b",
         re.IGNORECASE,
     ),
 }
 
 #: Sentences that lean on the one before ("It was basically due to ..."); when one is
-#: chosen, its predecessor comes too, so the answer never starts mid-thought.
-_ANAPHOR = re.compile(
-    r"^\W*(it|this|these|that|those|they|he|she|such|the\s+(incident|move|decision|deal|"
-    r"agreement|plan|programme|program|report|statement))\b",
-    re.IGNORECASE,
-)
+#: chosen, its predecessor comes too, so the answer never starts mid-thought. A definite
+#: noun ("The agreement is non-binding") is how news refers to its subject, not a lean.
+_ANAPHOR = re.compile(r"^\W*(it|this|these|that|those|they|he|she|such)\b", re.IGNORECASE)
 
 
 def is_statement(sentence: str) -> bool:
@@ -184,9 +186,44 @@ def _reads_as_cited(sentence: str) -> bool:
     return has_bracketed_number(strip_footnote_markers(sentence))
 
 
+_MONEY = re.compile(
+    r"[$€£¥]\s?\d|\d[\d,.]*\s*(?:million|billion|thousand|m|bn|k)?\s*(?:dollars?|euros?|"
+    r"pounds?|pesos?|quetzales|lempiras|yen|francs?|USD|EUR|GBP)\b",
+    re.IGNORECASE,
+)
+_DURATION = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|a few)[\s-]+"
+    r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b",
+    re.IGNORECASE,
+)
+_SHARE = re.compile(r"\d\s*(?:%|per\s*cent|percent)", re.IGNORECASE)
+# A "how much" question about money wants an amount of money, "how long" a duration, a
+# share a percentage: a bare number is not the answer to any of them.
+_QUANTITY_KINDS = (
+    (re.compile(r"\b(?:cost|costs|price|paid|pay|pays|paying|fee|fees|spend|spent|worth|"
+                r"budget|salary|wage|funding|fund|raise|raised|afford|charge|charged|"
+                r"invest\w*|money)\b", re.IGNORECASE), _MONEY),
+    (re.compile(r"^\W*how\s+long\b", re.IGNORECASE), _DURATION),
+    (re.compile(r"\b(?:share|percentage|per\s*cent|percent|proportion)\b", re.IGNORECASE),
+     _SHARE),
+)  # fmt: skip
+
+
 def expected_pattern(retrieval: Retrieval) -> re.Pattern[str] | None:
     """What a sentence that answers the question should contain, if anything."""
-    return _EXPECTED.get(retrieval.query.answer_type)
+    kind = retrieval.query.answer_type
+    if kind == "quantity":
+        for asks, wants in _QUANTITY_KINDS:
+            if asks.search(retrieval.query.text):
+                return wants
+    return _EXPECTED.get(kind)
+
+
+def _new_match(pattern: re.Pattern[str], text: str, question: str) -> bool:
+    """``text`` holds something of the expected kind that the question does not itself
+    give ("Who met Nielsen?" is not answered by the name Nielsen)."""
+    asked = question.lower()
+    return any(m.group(0).lower() not in asked for m in pattern.finditer(text))
 
 
 class _Scorer:
@@ -203,6 +240,7 @@ class _Scorer:
 
     def __init__(self, retrieval: Retrieval, candidates: list[SourceSentence]) -> None:
         self.terms = retrieval.query.terms
+        self.question = retrieval.query.text
         self.expects = expected_pattern(retrieval)
         self._credits: dict[int, dict[str, float]] = {}
         # What an article's title says, every sentence of it is about: a sentence is
@@ -223,7 +261,7 @@ class _Scorer:
                 holding[word] += credit
         n = max(len(candidates), 1)
         self.weights = {
-            t.word: (0.5 + t.weight) * math.log(1.0 + n / (holding[t.word] + 0.5))
+            t.word: (TERM_FLOOR + t.weight) * math.log(1.0 + n / (holding[t.word] + 0.5))
             for t in self.terms
         }
 
@@ -241,7 +279,8 @@ class _Scorer:
         return found
 
     def shape(self, s: SourceSentence) -> float:
-        bonus = ANSWER_TYPE_BONUS if self.expects is not None and self.expects.search(s.text) else 1
+        expected = self.expects is not None and _new_match(self.expects, s.text, self.question)
+        bonus = ANSWER_TYPE_BONUS if expected else 1.0
         length = 1.0 + 0.015 * max(0, word_count(s.text) - 30)
         return bonus * (1.0 + RANK_BONUS / (1 + s.rank)) / length
 
@@ -320,12 +359,24 @@ def select_sentences(
         for w, c in scorer.credits(s).items():
             covered[w] = max(covered.get(w, 0.0), c)
     words_used = sum(word_count(s.text) for s in lead_group)
-    pool = [s for s in usable if s is not lead and scorer.score(s) >= floor]
+    pool = [
+        s
+        for s in usable
+        if s is not lead
+        and (
+            scorer.score(s) >= floor
+            or located.get((s.passage.article_id, s.previous or -1)) is not None
+        )
+    ]
 
     def gain(s: SourceSentence) -> tuple[float, int]:
         value = scorer.relevance(s, covered) * scorer.shape(s)
         same_article = sum(1 for c in chosen if c.passage.article_id == s.passage.article_id)
-        return value * ARTICLE_DECAY**same_article, -s.start
+        value *= ARTICLE_DECAY**same_article
+        before = located.get((s.passage.article_id, s.previous or -1))
+        if before is not None and before in chosen:
+            value = max(value, CONTINUITY * scorer.score(before))
+        return value, -s.start
 
     while pool and words_used < max_words:
         pick = max(pool, key=gain)

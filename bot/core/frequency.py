@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gzip
 import importlib.util
+import re
 import threading
 from pathlib import Path
 
@@ -74,19 +75,23 @@ def zipf(word: str, language: str = "en") -> float:
 
 #: Languages a question may be recognised in (each list is read only when needed).
 OTHER_LANGUAGES = ("es", "fr", "de", "pt", "it")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
-def language_of(found: list[str]) -> str:
-    """``en``, or the language ``found`` (a question's words) is clearly written in: most
-    of its words are common there and rare or unknown in English. Names and a stray
-    foreign word leave a question English."""
-    found = [w for w in found if w.isalpha()]
-    strangers = [w for w in found if zipf(w) < 3.0]
-    if len(found) < 2 or len(strangers) < max(2, len(found) // 3):
-        return "en"
-    best, best_score = "en", sum(zipf(w) for w in found)
+def language_of(text: str) -> str:
+    """``en``, or the language ``text`` (a question) is clearly written in: at least two
+    of its words, and two in five, are much more common there than in English, and the
+    language fits the whole question better. Names and a stray foreign word leave a
+    question English."""
+    found = [w.replace("’", "'") for w in _WORD.findall(text.lower())]
+    if sum(1 for w in found if zipf(w) < 4.0) < 2:
+        return "en"  # nearly every word is everyday English
+    english = sum(zipf(w) for w in found)
+    best, best_score = "en", english
     for language in OTHER_LANGUAGES:
-        score = sum(zipf(w, language) for w in found)
-        if score > best_score * 1.3 and score > best_score + 4:
+        theirs = [zipf(w, language) for w in found]
+        clearly = sum(1 for w, z in zip(found, theirs, strict=True) if z - zipf(w) >= 1.5)
+        score = sum(theirs)
+        if clearly >= 2 and clearly * 5 >= len(found) * 2 and score > best_score:
             best, best_score = language, score
     return best

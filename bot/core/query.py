@@ -67,13 +67,13 @@ _FRAMING = [
     re.compile(p, re.IGNORECASE)
     for p in (
         # greetings and politeness around the question
-        r"^\s*(?:hey|hi|hello|ok(?:ay)?|so|um+|quick question|qq|yo)\b[\s,:!.-]*",
+        r"^\s*(?:(?:hey|hi|hello|ok(?:ay)?|so|um+|quick question|qq|yo)\b[\s,:!.-]*)+",
         r"\b(?:please|pls|plz|thanks|thank you|thx)\b",
         # requests to tell, explain or summarise
         r"^\s*(?:(?:can|could|would|will) you\s+)?(?:please\s+)?(?:tell|give|show|send|walk)"
-        r"\s+(?:me|us)\s+(?:(?:a|an|the|some)\s+)?(?:(?:quick|short|brief)\s+)?"
-        r"(?:summary|overview|rundown|recap|gist|lowdown|background|run-?down|tl;?dr|"
-        r"breakdown|update|details?|more|everything|something|briefing)?"
+        r"\s+(?:me|us)(?:\s+(?:a|an|the|some))?(?:\s+(?:quick|short|brief))?"
+        r"(?:\s+(?:summary|overview|rundown|recap|gist|lowdown|background|run-?down|tl;?dr|"
+        r"breakdown|update|details?|more|everything|something|briefing))?"
         r"(?:\s+(?:of|on|about|regarding|for|through))?\b",
         r"^\s*(?:(?:can|could|would|will) you\s+)?(?:please\s+)?(?:summari[sz]e|explain|"
         r"describe|outline|clarify|recap|brief me on|fill me in on|catch me up on|"
@@ -94,6 +94,8 @@ _FRAMING = [
         r"on))?\b",
         rf"\b(?:do|does|did)\s+(?:the|this|these|your)\s+{_SOURCES}\s+(?:say|mention|report|"
         r"state|claim|explain|describe|tell us)\b",
+        rf"^\W*(?:what|how)\s+(?:the|these|your)\s+{_SOURCES}\s+(?:say|said|report|tell us)"
+        r"(?:\s+(?:about|regarding|on))?\b",
         r"\b(?:tl;?dr|tldr|eli5)\b",
         # the cue of a "why" question is its answer type, not its topic
         r"\bwhat\s+(?:is|was|are|were)\s+the\s+(?:main\s+)?(?:reasons?|causes?)\s+"
@@ -418,13 +420,13 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
             terms.append(make_term(unit, any(w in anchors for w in unit), lexicon, pos=pos))
     asked, required = _asked_for(flat, lexicon)
     terms = [replace(t, asked=True, required=required) if t.word == asked else t for t in terms]
-    language = language_of(words(question))
+    language = language_of(question)
     return Query(question, focus, answer_type(read), tuple(terms), language)
 
 
 _WH = frozenset(["what", "which", "whose", "who", "how"])
 _LINKS = frozenset(["is", "was", "are", "were", "s", "the", "many", "much"])
-_AUXILIARIES = frozenset("did does do has have had will would is was are were".split())
+_AUXILIARIES = frozenset("did does do has have had will would".split())
 _SAYING = frozenset(
     "say says said think thinks thought claim claims claimed argue argues argued believe "
     "believes believed want wants wanted propose proposes proposed suggest suggests "

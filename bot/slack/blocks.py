@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from bot.core.digest import Digest
+from bot.core.profile import Profile
 
 Block = dict[str, Any]
 
@@ -278,23 +279,27 @@ def quotes_message(
     return text, blocks
 
 
-HELP = (
-    "*Ask me about the US–Central America border-security memorandum (Tegucigalpa, March "
-    "2019) and its critics.* Every answer comes from the stored articles, with numbered "
-    "sources.\n"
-    "• Mention me in a channel: `@briefbot what does the agreement commit to?` (I answer in "
-    "the thread, and follow-ups in that thread too)\n"
-    "• Send me a direct message, or use the assistant pane\n"
-    "• `/brief <question>`: a private answer you can share\n"
-    "• `/quote <topic>`: verbatim quotes with links to the passage\n"
-    "• `/brief sources`: what I have read\n"
-    "• `/brief add <url>`: add a web page to the sources\n"
-    "• `/brief feeds`: the feeds I follow (`/brief feeds add <url>`, `/brief feeds remove <id>`)"
-)
+def help_text(profile: Profile) -> str:
+    """How to use briefbot, in mrkdwn; the topic and the example come from the profile."""
+    example = profile.example or "what do the articles say about it?"
+    example = example[:1].lower() + example[1:]
+    return (
+        f"*Ask me about {escape(profile.name)}.* Every answer comes from the stored articles, "
+        "with numbered sources.\n"
+        f"• Mention me in a channel: `@briefbot {escape(example)}` (I answer in the thread, "
+        "and follow-ups in that thread too)\n"
+        "• Send me a direct message, or use the assistant pane\n"
+        "• `/brief <question>`: a private answer you can share\n"
+        "• `/quote <topic>`: verbatim quotes with links to the passage\n"
+        "• `/brief sources`: what I have read\n"
+        "• `/brief add <url>`: add a web page to the sources\n"
+        "• `/brief feeds`: the feeds I follow (`/brief feeds add <url>`, "
+        "`/brief feeds remove <id>`)"
+    )
 
 
-def help_message() -> tuple[str, list[Block]]:
-    return "How to use briefbot", section(HELP)
+def help_message(profile: Profile) -> tuple[str, list[Block]]:
+    return "How to use briefbot", section(help_text(profile))
 
 
 def sources_blocks(sources: Sequence[dict[str, Any]], limit: int = 40) -> list[Block]:
@@ -335,10 +340,12 @@ def digest_message(digest: Digest) -> tuple[str, list[Block]]:
     return text, fit(digest_blocks(digest), MESSAGE_BLOCKS)
 
 
-def home_view(digest: Digest, sources: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def home_view(
+    digest: Digest, sources: Sequence[dict[str, Any]], profile: Profile
+) -> dict[str, Any]:
     blocks: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": "briefbot"}},
-        *section(HELP),
+        *section(help_text(profile)),
         {"type": "divider"},
         *digest_blocks(digest),
         {"type": "divider"},

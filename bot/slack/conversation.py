@@ -38,10 +38,6 @@ log = logging.getLogger(__name__)
 SLACK_ERRORS = (SlackApiError, SlackRequestError, URLError, OSError)
 MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 HISTORY_LIMIT = 12
-EMPTY_QUESTION = (
-    "Ask me a question about the sources, for example: "
-    "_What does the memorandum commit the countries to?_"
-)
 
 
 Apologise = Callable[[str], Any]
@@ -429,7 +425,7 @@ def answer_message_job(
             on_start()
         text = clean_question(question)
         if not text:
-            finish_with(EMPTY_QUESTION)
+            finish_with(f"{services.briefing.profile.hint()}.")
             return None
         history: list[Turn] = []
         if with_history and thread_ts and thread_ts != message_ts:

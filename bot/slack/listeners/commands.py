@@ -53,7 +53,7 @@ def register(app: App, services: Services) -> None:
     def brief(ack: Ack, command: dict[str, Any], context: BoltContext, respond: Respond) -> None:
         text = " ".join(unescape_slack(str(command.get("text") or "")).split())
         if text.lower() in ("", "help"):
-            help_text, blocks = help_message()
+            help_text, blocks = help_message(services.briefing.profile)
             ack(response_type="ephemeral", text=help_text, blocks=blocks)
             return
         if text.lower() == "sources":
