@@ -22,7 +22,8 @@ from pydantic import ValidationError
 from bot.config import Settings
 from bot.core.briefing import Briefing
 from bot.core.evaluate import Split, bm25_baseline, choose_split, load_cases, run_eval
-from bot.core.models import Answer, Turn
+from bot.core.model_choice import NO_KEY
+from bot.core.models import Answer, Turn, writer_line
 from bot.errors import BriefbotError, ConfigError, DatabaseError, InputError
 from bot.logsetup import configure as configure_logging
 from bot.logsetup import install_redaction, show_tracebacks
@@ -85,6 +86,10 @@ def print_answer(answer: Answer) -> None:
                 click.echo(f"      {c.url}")
             if c.paragraph:
                 click.echo(f"      paragraph {c.paragraph}")
+    hint = ""
+    if answer.extractive_reason == NO_KEY:
+        hint = ": set OPENAI_API_KEY (or OPENAI_BASE_URL for a local server) for a model's answers"
+    click.echo(f"\n— {writer_line(answer.written_by)}{hint}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -433,10 +438,15 @@ def serve(port: int | None) -> None:
     Needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET. Events, slash commands and
     interactivity all arrive at POST /slack/events. SIGTERM stops it gracefully.
     """
+    from bot.core.model_choice import ModelResolver
     from bot.slack.server import serve as run
 
     show_tracebacks()  # a server's log is read by whoever debugs it
-    run(_settings(), port)
+    settings = _settings()
+    # Several models and none named is a setting to fix: say so now, not at every answer.
+    # (A server that cannot be reached now is asked again when answers need it.)
+    ModelResolver(settings).choice()
+    run(settings, port)
 
 
 # ---------------------------------------------------------------------- db

@@ -206,12 +206,12 @@ class Settings(BaseSettings):
 
     @property
     def llm_enabled(self) -> bool:
-        """An LLM answers when a model is named and the server can be reached with a key.
-
-        Local servers (Ollama, vLLM, llama.cpp) often need no key, so a base URL alone
-        with a model is enough.
-        """
-        return bool(self.model and (self.openai_api_key or self.openai_base_url))
+        """A chat model may write answers: there is a key or a server to ask, and
+        ``BRIEFBOT_MODEL`` is not ``none``. Which model is decided by
+        :mod:`bot.core.model_choice` (``OPENAI_API_KEY`` alone means OpenAI's default
+        model; a local server with no model set is asked for its models)."""
+        off = (self.model or "").strip().lower() == "none"
+        return bool(self.openai_api_key or self.openai_base_url) and not off
 
     def require_slack(self) -> None:
         """Fail at start with a sentence that names the missing Slack secret."""

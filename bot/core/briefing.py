@@ -7,6 +7,7 @@ operations a user sees: ingest, ask, quote, sources, feedback. It knows nothing 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -30,6 +31,7 @@ from bot.core.ingest import (
     parse_file,
 )
 from bot.core.lexicon import Lexicon
+from bot.core.model_choice import NOT_SENT, ModelResolver, choose_without_asking
 from bot.core.models import (
     Answer,
     Citation,
@@ -94,6 +96,7 @@ class Briefing:
         embedder: Embedder | None = None,
         fetcher: Fetcher | None = None,
         clock: Callable[[], datetime] | None = None,
+        models: ModelResolver | None = None,
     ) -> None:
         self.settings = settings
         self.db = db
@@ -102,6 +105,11 @@ class Briefing:
         self.clock = clock or (lambda: datetime.now(UTC))
         self._feeds: FeedPoller | None = None
         self.summariser = summariser
+        #: Decides the chat model when the first answer needs one (None: ``summariser``
+        #: as given writes the answers, or none does).
+        self.models = models
+        self._summariser_model: str | None = None
+        self._llm_lock = threading.Lock()
         self.embedder = embedder
         self.profile = find_profile(settings.profile, settings.corpus_dir, bundled_dir("corpus"))
         self.retriever = Retriever(
@@ -166,12 +174,11 @@ class Briefing:
         """Connect, migrate, wire the optional LLM and embedder, and fill an empty database
         with the bundled corpus (so ``briefbot ask`` works right after install)."""
         db = _open_database(settings.resolved_database_url)
-        briefing = cls(settings, db)
-        if settings.llm_enabled or settings.embedding_model:
+        briefing = cls(settings, db, models=ModelResolver(settings))
+        if settings.embedding_model:
             # The openai package takes most of a second to import; only pay when used.
-            from bot.core.llm import build_embedder, build_summariser
+            from bot.core.llm import build_embedder
 
-            briefing.summariser = build_summariser(settings, lambda: briefing.counter)
             briefing.embedder = briefing.retriever.embedder = build_embedder(settings)
         if bootstrap:
             briefing.ingest_corpus_if_empty()
@@ -248,6 +255,28 @@ class Briefing:
 
     # ------------------------------------------------------------------ questions
 
+    def writer(self) -> tuple[Summariser | None, str | None]:
+        """Who writes the next answer: the LLM summariser, or None and why not (the
+        reason shown after "extractive"). The model is decided on first use (see
+        :mod:`bot.core.model_choice`); raises ConfigError when no single model is named."""
+        if self.models is None:
+            if self.summariser is not None:
+                return self.summariser, None
+            decided = choose_without_asking(self.settings)
+            return None, (decided.reason if decided and decided.reason else "no model")
+        choice = self.models.choice()
+        if choice.model is None:
+            return None, choice.reason
+        with self._llm_lock:
+            if self.summariser is None or self._summariser_model != choice.model:
+                from bot.core.llm import build_summariser  # imports openai
+
+                self.summariser = build_summariser(
+                    self.settings, lambda: self.counter, choice.model
+                )
+                self._summariser_model = choice.model
+            return self.summariser, None
+
     def check_question(self, question: str, what: str = "question") -> str:
         text = " ".join(question.split())
         if not text.isprintable() and any("\ud800" <= ch <= "\udfff" for ch in text):
@@ -281,15 +310,18 @@ class Briefing:
         LLM streams it (the final, guarded answer is the returned one).
         """
         text = self.check_question(question)
+        summariser, reason = self.writer()
         context = context or ExchangeContext()
         started = time.perf_counter()
         standalone = text
         exchange_id = exchanges.new_exchange_id()
-        deadline = self.summariser.deadline() if self.summariser is not None else 0.0
+        deadline = summariser.deadline() if summariser is not None else 0.0
         try:
-            standalone, condensing = self._condense(text, history, deadline)
+            standalone, condensing = self._condense(text, history, deadline, summariser)
             retrieval = self.retrieve(standalone)
-            answer = self._answer(text, standalone, retrieval, on_text, deadline)
+            answer = self._answer(
+                text, standalone, retrieval, on_text, deadline, summariser, reason
+            )
             if condensing is not None:  # the follow-up's condensing counts too
                 answer = replace(answer, usage=condensing.plus(answer.usage))
         except BriefbotError:
@@ -338,6 +370,7 @@ class Briefing:
                     citations=[_log_citation(c) for c in answer.citations],
                     mode=answer.mode,
                     model=answer.model,
+                    written_by=answer.written_by,
                     prompt_name=answer.prompt_name,
                     prompt_hash=answer.prompt_hash,
                     guard=answer.guard.as_dict() if answer.guard is not None else None,
@@ -363,19 +396,25 @@ class Briefing:
     def answer_unlogged(self, question: str) -> tuple[Answer, Retrieval]:
         """Answer without touching the conversation log (``briefbot eval`` uses this)."""
         text = self.check_question(question)
+        summariser, reason = self.writer()
         retrieval = self.retrieve(text)
-        deadline = self.summariser.deadline() if self.summariser is not None else 0.0
-        return self._answer(text, text, retrieval, None, deadline), retrieval
+        deadline = summariser.deadline() if summariser is not None else 0.0
+        answer = self._answer(text, text, retrieval, None, deadline, summariser, reason)
+        return answer, retrieval
 
     def _condense(
-        self, question: str, history: Sequence[Turn], deadline: float
+        self,
+        question: str,
+        history: Sequence[Turn],
+        deadline: float,
+        summariser: Summariser | None,
     ) -> tuple[str, Usage | None]:
         """The standalone question, and what an LLM spent condensing it (if one did)."""
         if not history:
             return question, None
         usage = None
-        if self.summariser is not None:
-            condensed, usage = self.summariser.condense(question, history, deadline)
+        if summariser is not None:
+            condensed, usage = summariser.condense(question, history, deadline)
             if condensed:
                 return condensed, usage
         return condense_lexically(question, history), usage
@@ -387,15 +426,26 @@ class Briefing:
         retrieval: Retrieval,
         on_text: OnText | None,
         deadline: float,
+        summariser: Summariser | None,
+        reason: str | None,
     ) -> Answer:
-        mode: Mode = "llm" if self.summariser is not None else "extractive"
+        """The answer; ``reason`` says why no model writes it (None when one does)."""
+        mode: Mode = "llm" if summariser is not None else "extractive"
         help_text = self._help_for(retrieval.query)
         if help_text is not None:
-            return Answer(question, help_text, False, "help", standalone_question=standalone)
+            return Answer(
+                question,
+                help_text,
+                False,
+                "help",
+                standalone_question=standalone,
+                extractive_reason=reason or NOT_SENT,
+            )
         if not retrieval.worth_asking:
-            return self._refusal(question, standalone, retrieval, mode)
-        if self.summariser is not None:
-            return self.summariser.answer(
+            refusal = self._refusal(question, standalone, retrieval, mode)
+            return replace(refusal, extractive_reason=reason or NOT_SENT)
+        if summariser is not None:
+            return summariser.answer(
                 question,
                 standalone,
                 retrieval,
@@ -403,7 +453,7 @@ class Briefing:
                 lambda note: self.extractive(question, standalone, retrieval, note),
                 deadline,
             )
-        return self.extractive(question, standalone, retrieval)
+        return replace(self.extractive(question, standalone, retrieval), extractive_reason=reason)
 
     def _help_for(self, query: Query) -> str | None:
         """A reply for a question that asks nothing briefbot can look up: only framing
