@@ -19,6 +19,7 @@ from typing import Any, NoReturn
 import click
 from pydantic import ValidationError
 
+from bot.cli_help import HelpfulGroup
 from bot.config import Settings
 from bot.core.briefing import Briefing
 from bot.core.evaluate import Split, bm25_baseline, choose_split, load_cases, run_eval
@@ -92,7 +93,11 @@ def print_answer(answer: Answer) -> None:
     click.echo(f"\n— {writer_line(answer.written_by)}{hint}")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=HelpfulGroup,
+    with_examples=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log what briefbot is doing to stderr.")
 @click.version_option(package_name="briefbot")
 def cli(verbose: bool) -> None:
