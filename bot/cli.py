@@ -454,6 +454,31 @@ def serve(port: int | None) -> None:
     run(settings, port)
 
 
+# ---------------------------------------------------------------------- doctor
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
+def doctor(as_json: bool) -> None:
+    """Check this deployment: settings, database, tokenizer, model, Slack.
+
+    One line per check: ✓, ✗ with the fix, or skipped with the reason. Exits 1 when a
+    check fails. Changes nothing, posts nothing to Slack, prints no secret.
+    """
+    from bot.doctor import run_checks
+
+    checks = []
+    for check in run_checks(_settings):
+        checks.append(check)
+        if not as_json:
+            click.echo(check.line())
+    passed = all(c.status != "failed" for c in checks)
+    if as_json:
+        _print_json({"ok": passed, "checks": [c.as_dict() for c in checks]})
+    if not passed:
+        sys.exit(1)
+
+
 # ---------------------------------------------------------------------- db
 
 

@@ -36,6 +36,21 @@ def current(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def pending(current: str | None) -> list[str] | None:
+    """The revisions after ``current`` up to the newest, oldest first (all of them for an
+    empty database); None when ``current`` is a revision this briefbot does not know (a
+    database made by a newer version)."""
+    from alembic.script.revision import RevisionError
+    from alembic.util.exc import CommandError
+
+    script = ScriptDirectory.from_config(_config())
+    try:
+        revisions = [r.revision for r in script.iterate_revisions("heads", current or "base")]
+    except (CommandError, RevisionError):
+        return None
+    return revisions[::-1]
+
+
 def is_current(engine: Engine) -> bool:
     return current(engine) == head()
 
