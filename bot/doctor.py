@@ -340,7 +340,11 @@ def _llm(settings: Settings) -> Iterator[Check]:
         yield failed("llm_model", exc.message, "set BRIEFBOT_MODEL to the model to use.")
         yield skipped("llm_completion", "no single model is named")
         return
-    model = choice.model or ""
+    if choice.model is None:  # a server there for the embeddings alone
+        yield skipped("llm_model", f"{choice.reason}: answers are extractive")
+        yield skipped("llm_completion", f"{choice.reason}: answers are extractive")
+        return
+    model = choice.model
     if listed is None:
         yield skipped("llm_model", f"the server does not list its models (using {model})")
     elif model not in listed:

@@ -340,3 +340,16 @@ def test_a_check_that_breaks_fails_alone_in_one_line(
     assert checks["corpus"]["status"] == "failed"  # the others still ran
     assert checks["socket_mode"]["status"] == "skipped"
     assert "Traceback" not in result.out + result.err
+
+
+def test_a_server_for_embeddings_alone(briefing, doctor: Doctor, llm: OpenAIStandIn) -> None:
+    llm.models = ["nomic-embed-text"]
+    env = llm_env(llm, BRIEFBOT_EMBEDDING_MODEL="nomic-embed-text")
+    del env["OPENAI_API_KEY"]
+    result, checks = doctor(**env)
+    assert result.code == 0
+    assert checks["llm_server"]["status"] == "ok"
+    assert checks["llm_model"]["status"] == "skipped"
+    assert checks["llm_model"]["detail"] == "no chat model named: answers are extractive"
+    assert checks["embeddings"]["status"] == "ok"
+    assert not llm.requests_for("chat")

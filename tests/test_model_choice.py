@@ -273,3 +273,25 @@ def test_slack_extractive_answers_say_why(
         running.slack.command("/brief", QUESTION, api.response_url("brief"))
         reply = running.api.wait_for("response_url:brief")[0]
         assert "extractive (no key) · log id" in block_text(reply.params["blocks"])
+
+
+def test_the_embedding_model_is_not_a_chat_model_choice(llm: OpenAIStandIn) -> None:
+    llm.models = ["llama3.1:8b", "nomic-embed-text"]
+    settings = Settings.isolated(openai_base_url=llm.base_url, embedding_model="nomic-embed-text")
+    assert ModelResolver(settings).choice().model == "llama3.1:8b"
+
+
+def test_a_server_there_for_the_embeddings_alone_gives_extractive_answers(
+    database_url: str, tmp_path: Path, llm: OpenAIStandIn
+) -> None:
+    llm.models = ["nomic-embed-text"]
+    with open_with(
+        database_url, tmp_path, openai_base_url=llm.base_url, embedding_model="nomic-embed-text"
+    ) as b:
+        answer = b.ask(QUESTION)
+    assert answer.answered and answer.written_by == "extractive (no chat model named)"
+    assert llm.requests_for("embeddings") and not llm.requests_for("chat")
+
+    llm.fail(status=404, times=None, path="models")
+    settings = Settings.isolated(openai_base_url=llm.base_url, embedding_model="nomic-embed-text")
+    assert ModelResolver(settings).choice().reason == "no chat model named"

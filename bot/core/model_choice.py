@@ -7,11 +7,15 @@ In order:
   ``OPENAI_BASE_URL``) or with ``OPENAI_BASE_URL`` alone (a local server needs no key).
 * No ``BRIEFBOT_MODEL`` and no ``OPENAI_BASE_URL``: ``OPENAI_API_KEY`` alone means OpenAI's
   API with :data:`DEFAULT_MODEL`, as in simonw/llm, the OpenAI CLI and most Slack AI samples.
-* No ``BRIEFBOT_MODEL`` but an ``OPENAI_BASE_URL``: the server's ``GET /v1/models`` decides.
-  If it lists exactly one model, that one. If it lists several and :data:`DEFAULT_MODEL` is
-  among them (OpenAI itself, or a proxy of it), the default. Otherwise a
-  :class:`~bot.errors.ConfigError` names the choices: briefbot does not guess.
-  A server that has no model list (404) is used with the default model when a key is set.
+* No ``BRIEFBOT_MODEL`` but an ``OPENAI_BASE_URL``: the server's ``GET /v1/models`` decides,
+  among the models it lists other than ``BRIEFBOT_EMBEDDING_MODEL``. If there is exactly
+  one, that one. If there are several and :data:`DEFAULT_MODEL` is among them (OpenAI
+  itself, or a proxy of it), the default. Otherwise a :class:`~bot.errors.ConfigError`
+  names the choices: briefbot does not guess.
+* A server that offers nothing else is there for the embeddings: with
+  ``BRIEFBOT_EMBEDDING_MODEL`` set, a list with no other model, or no list at all (404),
+  means extractive answers ("no chat model named"); without it, that is an error. With a
+  key, a server with no list (404) is used with the default model.
 * Neither a key nor a base URL: extractive, for want of a key.
 
 Asking the server happens once per process, when the first answer needs it (``briefbot
@@ -49,6 +53,7 @@ UNREADABLE = "unreadable model reply"
 CONTENT_FILTER = "content filter"
 GUARD_FALLBACK = "guard fallback"
 NOT_SENT = "not sent to the model"
+NO_CHAT_MODEL = "no chat model named"
 
 
 class ModelListFailed(Exception):
@@ -93,12 +98,14 @@ def choose_without_asking(settings: Settings) -> ModelChoice | None:
 
 def choose_from_list(settings: Settings, listed: Sequence[str]) -> ModelChoice:
     """The choice among the models a server lists (see the module docstring)."""
-    names = sorted(dict.fromkeys(m for m in listed if m))
+    names = sorted(dict.fromkeys(m for m in listed if m and m != settings.embedding_model))
     if len(names) == 1:
         return ModelChoice(names[0], how="the server's only model")
     if DEFAULT_MODEL in names:
         return ModelChoice(DEFAULT_MODEL, how="the default, which the server lists")
     where = f"OPENAI_BASE_URL {shown_url(settings.openai_base_url or '')}"
+    if not names and settings.embedding_model:
+        return ModelChoice(None, NO_CHAT_MODEL)
     if not names:
         raise ConfigError(
             f"{where} lists no models; set BRIEFBOT_MODEL to the model to use "
@@ -182,6 +189,8 @@ class ModelResolver:
                 return None
             if self.settings.openai_api_key is not None:
                 return ModelChoice(DEFAULT_MODEL, how="the default (the server lists no models)")
+            if self.settings.embedding_model:
+                return ModelChoice(None, NO_CHAT_MODEL)
             return ConfigError(
                 f"OPENAI_BASE_URL {shown_url(self.settings.openai_base_url or '')} does not "
                 "list its models; set BRIEFBOT_MODEL to the model to use."
