@@ -14,22 +14,25 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from pydantic import ValidationError
 
 from bot.cli_help import HelpfulGroup
 from bot.config import Settings
-from bot.core.briefing import Briefing
-from bot.core.evaluate import Split, bm25_baseline, choose_split, load_cases, run_eval
 from bot.core.model_choice import NO_KEY
 from bot.core.models import Answer, Turn, writer_line
 from bot.errors import BriefbotError, ConfigError, DatabaseError, InputError
 from bot.logsetup import configure as configure_logging
 from bot.logsetup import install_redaction, show_tracebacks
-from bot.slack.server import secrets_of
 from storage.db import DatabaseUnavailable, DatabaseUrlError
+
+if TYPE_CHECKING:
+    # Each command imports what it uses, so `briefbot ask` loads neither Slack, nor the
+    # evaluation, nor what only ingest needs (see bench/cli_start.py).
+    from bot.core.briefing import Briefing
+    from bot.core.evaluate import Split
 
 log = logging.getLogger("briefbot")
 
@@ -48,6 +51,8 @@ def _settings() -> Settings:
         raise ConfigError(f"BRIEFBOT_DATA_DIR: {settings.data_dir} is not a folder")
     if settings.corpus_dir is not None and not settings.corpus_dir.is_dir():
         raise ConfigError(f"BRIEFBOT_CORPUS_DIR: {settings.corpus_dir} is not a folder")
+    from bot.slack.server import secrets_of
+
     install_redaction(secrets_of(settings))
     return settings
 
@@ -55,6 +60,8 @@ def _settings() -> Settings:
 @contextmanager
 def _briefing() -> Iterator[Briefing]:
     """The service; an empty database gets the bundled corpus first, whatever the command."""
+    from bot.core.briefing import Briefing
+
     briefing = Briefing.open(_settings())
     try:
         yield briefing
@@ -386,6 +393,8 @@ def eval_(
     Each line: {"question", "expected_titles": [...], "expected_facts": [...], "in_scope"}.
     With --min-* thresholds, exits 1 when a figure falls below its threshold.
     """
+    from bot.core.evaluate import bm25_baseline, choose_split, load_cases, run_eval
+
     cases = choose_split(load_cases(file), split)
     with _briefing() as briefing:
         baseline = bm25_baseline(briefing.chunk_texts())

@@ -17,19 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from bot.core.answer import NOT_IN_SOURCES, extractive_answer
-from bot.core.digest import Digest, build_digest
-from bot.core.feeds import FeedPoller, PollReport
-from bot.core.fetch import Fetcher, FetchLimits, HostPacer
 from bot.core.followup import condense_lexically
-from bot.core.ingest import (
-    ArticleStore,
-    IngestSummary,
-    Loader,
-    ParsedArticle,
-    discover,
-    ingest_parsed,
-    parse_file,
-)
 from bot.core.lexicon import Lexicon
 from bot.core.model_choice import NOT_SENT, ModelResolver, choose_without_asking
 from bot.core.models import (
@@ -42,16 +30,11 @@ from bot.core.models import (
     Turn,
     Usage,
 )
-from bot.core.netguard import AddressPolicy
-from bot.core.pages import AddedPage, add_page
 from bot.core.profile import find_profile
 from bot.core.query import Query
 from bot.core.quotes import find_quotes
 from bot.core.retrieve import Retrieval, Retriever
 from bot.core.summariser import Summariser
-from bot.core.tokens import TokenCounter, counter_for
-from bot.core.urls import looks_like_url
-from bot.core.webpage import page_article
 from bot.errors import BriefbotError, ConfigError, DatabaseError, InputError, apology
 from bot.resources import bundled_dir
 from storage import claims, exchanges
@@ -59,7 +42,16 @@ from storage.articles import chunk_texts, count_articles, list_articles
 from storage.db import Database, DatabaseUnavailable, DatabaseUrlError
 
 if TYPE_CHECKING:
-    from bot.core.embeddings import Embedder  # imports openai and numpy: only when used
+    # Imported where they are used, so that answering a question never loads what only
+    # ingest, web pages, feeds or embeddings need (yaml, lxml, httpx2, tiktoken, numpy,
+    # openai): `briefbot ask` starts in about half the time.
+    from bot.core.digest import Digest
+    from bot.core.embeddings import Embedder
+    from bot.core.feeds import FeedPoller, PollReport
+    from bot.core.fetch import Fetcher
+    from bot.core.ingest import ArticleStore, IngestSummary, Loader, ParsedArticle
+    from bot.core.pages import AddedPage
+    from bot.core.tokens import TokenCounter
 
 log = logging.getLogger(__name__)
 
@@ -127,12 +119,16 @@ class Briefing:
     def counter(self) -> TokenCounter:
         """The tokenizer, loaded on first use (it takes most of a second)."""
         if self._counter is None:
+            from bot.core.tokens import counter_for
+
             self._counter = counter_for(self.settings.tokenizer, self.settings.data_dir)
         return self._counter
 
     @property
     def store(self) -> ArticleStore:
         if self._store is None:
+            from bot.core.ingest import ArticleStore
+
             self._store = ArticleStore(
                 self.counter,
                 self.settings.chunk_tokens,
@@ -145,6 +141,9 @@ class Briefing:
     def fetcher(self) -> Fetcher:
         """The HTTP client for pages and feeds, behind the SSRF guard; made on first use."""
         if self._fetcher is None:
+            from bot.core.fetch import Fetcher, FetchLimits, HostPacer
+            from bot.core.netguard import AddressPolicy
+
             self._fetcher = Fetcher(
                 FetchLimits(
                     int(self.settings.max_file_mb * 1_000_000), self.settings.fetch_timeout
@@ -158,6 +157,8 @@ class Briefing:
     def feeds(self) -> FeedPoller:
         """The feeds briefbot follows: add, list, remove, poll."""
         if self._feeds is None:
+            from bot.core.feeds import FeedPoller
+
             self._feeds = FeedPoller(
                 self.db,
                 lambda: self.store,
@@ -206,6 +207,9 @@ class Briefing:
         """Ingest files, folders and web pages (``http(s)://`` URLs), in the order given;
         each article in its own transaction. A URL that cannot be fetched or has no
         article in it is one failed item, like a file that cannot be read."""
+        from bot.core.ingest import IngestSummary, discover, ingest_parsed
+        from bot.core.urls import looks_like_url
+
         max_bytes = int(self.settings.max_file_mb * 1_000_000)
         items: list[tuple[str, Loader]] = []
         problems: list[tuple[str, str]] = []
@@ -226,14 +230,20 @@ class Briefing:
 
     @staticmethod
     def _file_loader(path: Path, max_bytes: int) -> Loader:
+        from bot.core.ingest import parse_file
+
         return lambda: parse_file(path, max_bytes)
 
     def fetch_page(self, url: str) -> ParsedArticle:
         """The article on the web page at ``url``, fetched and extracted (not stored)."""
+        from bot.core.webpage import page_article
+
         return page_article(self.fetcher.get(url))
 
     def add_page(self, url: str) -> AddedPage:
         """Fetch and store one web page; say what it became (``/brief add``)."""
+        from bot.core.pages import add_page
+
         return add_page(self.db, self.store, url, self.fetch_page)
 
     def poll_due_feeds(self, now: datetime | None = None) -> PollReport:
@@ -569,6 +579,8 @@ class Briefing:
             claims.release(session=session, key=key)
 
     def digest(self, days: int = 7) -> Digest:
+        from bot.core.digest import build_digest
+
         with self.db.session() as session:
             return build_digest(session=session, until=datetime.now(UTC), days=days)
 
