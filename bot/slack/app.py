@@ -36,8 +36,9 @@ from bot.slack.listeners import actions, assistant, commands, events
 log = logging.getLogger(__name__)
 
 
-def make_web_client(settings: Settings) -> WebClient:
-    settings.require_slack()
+def make_web_client(settings: Settings, command: str = "briefbot serve") -> WebClient:
+    """The Web API client, with retries; ``command`` is named if the bot token is missing."""
+    settings.require_bot_token(command)
     assert settings.slack_bot_token is not None
     return WebClient(
         token=settings.slack_bot_token.get_secret_value(),
