@@ -36,7 +36,7 @@ from bot.core.summariser import Summariser
 from bot.core.tokens import TokenCounter, counter_for
 from bot.errors import BriefbotError, ConfigError, DatabaseError, InputError, apology
 from bot.resources import bundled_dir
-from storage import claims, exchanges
+from storage import claims, digests, exchanges
 from storage.articles import count_articles, list_articles
 from storage.db import Database, DatabaseUnavailable, DatabaseUrlError
 
@@ -442,6 +442,26 @@ class Briefing:
             while len(self._digests) > DIGEST_CACHE:
                 del self._digests[next(iter(self._digests))]
         return digest
+
+    def subscribe_digest(self, channel: str, user: str | None, workspace: str | None) -> bool:
+        """Subscribe ``channel`` to the weekly digest; False if it already was."""
+        with self.db.session() as session:
+            return digests.subscribe(
+                session=session,
+                channel=channel,
+                user=user,
+                workspace=workspace,
+                now=datetime.now(UTC),
+            )
+
+    def unsubscribe_digest(self, channel: str) -> bool:
+        """Stop the weekly digest in ``channel``; False if it was not subscribed."""
+        with self.db.session() as session:
+            return digests.unsubscribe(session=session, channel=channel)
+
+    def digest_subscriptions(self) -> list[digests.Subscription]:
+        with self.db.session() as session:
+            return digests.subscriptions(session=session)
 
     def apply_retention(self) -> int:
         """Purge exchanges older than BRIEFBOT_LOG_RETENTION_DAYS (if set) and claims older

@@ -84,14 +84,16 @@ def source_line(c: Citation) -> str:
 
 
 def heading(digest: Digest) -> str:
-    return f"Weekly digest · {digest.period.label()} ({digest.period.timezone})"
+    kind = "Weekly digest" if digest.period.days == 7 else "Digest"
+    return f"{kind} · {digest.period.label()} ({digest.period.timezone})"
 
 
 def digest_text(digest: Digest) -> str:
     count = f" ({len(digest.articles)})" if digest.articles else ""
+    new = NEW if digest.period.days == 7 else "New in this period"
     parts = [
         heading(digest),
-        f"{NEW}{count}\n{new_text(digest)}",
+        f"{new}{count}\n{new_text(digest)}",
         f"{SIDES}\n{sides_text(digest)}",
         f"{ASKED}\n{asked_text(digest)}",
     ]

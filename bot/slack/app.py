@@ -31,7 +31,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.config import Settings
 from bot.core.briefing import Briefing
 from bot.slack.conversation import AcksFirst, Services
-from bot.slack.listeners import actions, assistant, commands, events
+from bot.slack.listeners import actions, assistant, commands, digest, events
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ def build_app(
         logger=logging.getLogger("bot.slack.bolt"),
     )
     app.middleware(remember_event_id)
-    for surface in (assistant, events, commands, actions):
+    for surface in (assistant, events, commands, actions, digest):
         surface.register(app, services)
 
     @app.error

@@ -287,7 +287,9 @@ HELP = (
     "• Send me a direct message, or use the assistant pane\n"
     "• `/brief <question>`: a private answer you can share\n"
     "• `/quote <topic>`: verbatim quotes with links to the passage\n"
-    "• `/brief sources`: what I have read"
+    "• `/brief sources`: what I have read\n"
+    "• `/brief digest`: the weekly digest (with a button to post it here); "
+    "`/brief subscribe` / `unsubscribe` / `subscriptions`: the digest every week in a channel"
 )
 
 
@@ -353,15 +355,16 @@ def _digest_blocks(digest: Digest, shown: int, *, full: bool, posted_by: str | N
     numbers = _renumbering(digest, articles)
     week = "this week" if digest.period.days == 7 else "in this period"
     label = digest.period.label()
+    kind = "Weekly digest" if digest.period.days == 7 else "Digest"
     meta = [digest.period.timezone, f"{len(digest.articles)} new article(s)"]
     if digest.questions.asked:
         meta.append(f"{digest.questions.asked} question(s) asked")
     if posted_by:
         meta.append(f"posted by <@{posted_by}>")
     blocks: list[Block] = [
-        {"type": "header", "text": {"type": "plain_text", "text": f"Weekly digest · {label}"}},
+        {"type": "header", "text": {"type": "plain_text", "text": f"{kind} · {label}"}},
         context(" · ".join(meta)),
-        *section("*New this week*"),
+        *section("*New this week*" if digest.period.days == 7 else "*New in this period*"),
     ]
     if digest.empty:
         blocks += section(f"No new articles {week}.")
@@ -425,7 +428,8 @@ def _asked(digest: Digest, week: str) -> str:
 
 def digest_fallback(digest: Digest) -> str:
     """The message's plain text: what notifications and screen readers get."""
-    head = f"Weekly digest, {digest.period.label()}"
+    kind = "Weekly digest" if digest.period.days == 7 else "Digest"
+    head = f"{kind}, {digest.period.label()}"
     if digest.empty:
         text = f"{head}: no new articles. {digest.questions.asked} question(s) asked."
     else:

@@ -1,4 +1,5 @@
-"""Slash commands: /brief (answers, help, sources) and /quote (verbatim quotes).
+"""Slash commands: /brief (answers, help, sources, and the digest's subcommands, see
+:mod:`bot.slack.listeners.digest`) and /quote (verbatim quotes).
 
 Both ack at once with a short ephemeral "working on it"; the answer replaces it when ready,
 privately, with a button to share it in the channel.
@@ -23,6 +24,7 @@ from bot.slack.blocks import (
     truncate,
 )
 from bot.slack.conversation import Apologise, Services, answer_view, unescape_slack
+from bot.slack.listeners.digest import SUBCOMMANDS, brief_subcommand
 
 QUOTE_LIMIT = 3
 
@@ -66,6 +68,9 @@ def register(app: App, services: Services) -> None:
                 apologise=privately(respond),
                 doing="listing the sources",
             )
+            return
+        if text.lower() in SUBCOMMANDS:
+            brief_subcommand(text.lower(), ack, command, context, respond, services)
             return
         ack(response_type="ephemeral", text=truncate(f"Looking into: {escape(text)}"))
 
