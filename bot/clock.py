@@ -33,6 +33,7 @@ import logging
 import os
 import signal
 import threading
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -129,8 +130,15 @@ def clock_jobs(
     def digest(now: datetime) -> object:
         return run_due_digest(settings, briefing, poster, now, stop=stop, scheduled=True)
 
+    started = threading.Event()
+
     def catch_up(now: datetime) -> object:
-        return run_due_digest(settings, briefing, poster, now, stop=stop)
+        first = not started.is_set()
+        started.set()
+        report = run_due_digest(settings, briefing, poster, now, stop=stop)
+        if first and report is None:
+            log.info("digest: nothing to catch up at start")
+        return report
 
     return [
         Job(
@@ -167,6 +175,8 @@ class Clock:
         )
         self._running = 0
         self._idle = threading.Condition()
+        #: How many times each job has run to its end (for logs and tests).
+        self.runs: Counter[str] = Counter()
 
     def _tracked(self, job: Job) -> Callable[[], None]:
         def run() -> None:
@@ -179,6 +189,7 @@ class Clock:
             finally:
                 with self._idle:
                     self._running -= 1
+                    self.runs[job.id] += 1
                     self._idle.notify_all()
 
         return run
@@ -205,6 +216,11 @@ class Clock:
         """Wait until no job is running; False if one still is after ``timeout`` s."""
         with self._idle:
             return self._idle.wait_for(lambda: self._running == 0, timeout=timeout)
+
+    def wait_for_runs(self, job_id: str, count: int, timeout: float) -> bool:
+        """Wait until job ``job_id`` has run ``count`` times; False on timeout."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self.runs[job_id] >= count, timeout=timeout)
 
     def stop(self, grace: float = GRACE_SECONDS) -> bool:
         """Start no more runs; give running ones ``grace`` seconds. True if all ended."""

@@ -314,6 +314,9 @@ def sources_blocks(sources: Sequence[dict[str, Any]], limit: int = 40) -> list[B
 #: ``/brief digest`` lists them all.
 POSTED_ARTICLES = 8
 POST_DIGEST = "post_digest"
+#: Longest summary, statement or question a digest message shows (then "…"): a model or a
+#: question may run long, and one item must not push the others out of the message.
+DIGEST_ITEM_CHARS = 700
 
 
 def _when(day: Any, added: Any) -> str:
@@ -332,7 +335,11 @@ def _renumbering(digest: Digest, shown: Sequence[DigestArticle]) -> dict[int, in
 
 
 def _cited(text: str, numbers: dict[int, int]) -> str:
-    """Escaped ``text`` with its markers renumbered for the message."""
+    """Escaped ``text`` (shortened to ``DIGEST_ITEM_CHARS``, its markers kept) with its
+    markers renumbered for the message."""
+    if len(text) > DIGEST_ITEM_CHARS:
+        markers = "".join(f"[{m}]" for m in dict.fromkeys(MARKER.findall(text)))
+        text = f"{truncate(MARKER.sub('', text), DIGEST_ITEM_CHARS)} {markers}"
     return MARKER.sub(lambda m: f"[{numbers.get(int(m[1]), '?')}]", escape(text))
 
 
@@ -384,7 +391,8 @@ def _digest_blocks(digest: Digest, shown: int, *, full: bool, posted_by: str | N
     if any(side.statements for side in digest.sides):
         for side in digest.sides:
             said = [
-                f"• *{escape(st.speaker)}:* {_cited(st.text, numbers)}" for st in side.statements
+                f"• *{escape(truncate(st.speaker, LABEL_LIMIT))}:* {_cited(st.text, numbers)}"
+                for st in side.statements
             ]
             blocks += section(
                 f"*{escape(side.name)}*\n" + ("\n".join(said) or f"Nothing new {week}.")
@@ -419,10 +427,10 @@ def _asked(digest: Digest, week: str) -> str:
     lines = [f"{q.asked} question(s) ({counts}) · 👍 {q.helpful} · 👎 {q.unhelpful}"]
     if q.most_asked:
         lines.append("_Most asked_")
-        lines += [f"• {escape(g.question)} ({g.count})" for g in q.most_asked]
+        lines += [f"• {escape(truncate(g.question, 300))} ({g.count})" for g in q.most_asked]
     if q.unanswered:
         lines.append("_Could not answer: sources to add next_")
-        lines += [f"• {escape(g.question)} ({g.count})" for g in q.unanswered]
+        lines += [f"• {escape(truncate(g.question, 300))} ({g.count})" for g in q.unanswered]
     return "\n".join(lines)
 
 
@@ -457,12 +465,22 @@ def digest_message(
     if post_button:
         button_ = button("Post to this channel", POST_DIGEST, digest.period.key, "primary")
         tail.append({"type": "actions", "elements": [button_]})
-    shown = len(digest.articles) if full else min(POSTED_ARTICLES, len(digest.articles))
-    while True:
-        blocks = _digest_blocks(digest, shown, full=full, posted_by=posted_by)
-        if len(blocks) + len(tail) <= limit or shown == 0:
-            break
-        shown = max(0, shown - max(1, (len(blocks) + len(tail) - limit)))
+    room = limit - len(tail)
+
+    def render(shown: int) -> list[Block]:
+        return _digest_blocks(digest, shown, full=full, posted_by=posted_by)
+
+    # The most articles that fit (a binary search: more articles, more blocks).
+    low, high = 0, len(digest.articles) if full else min(POSTED_ARTICLES, len(digest.articles))
+    blocks = render(high)
+    if len(blocks) > room:
+        while low < high:
+            middle = (low + high + 1) // 2
+            if len(render(middle)) <= room:
+                low = middle
+            else:
+                high = middle - 1
+        blocks = render(low)
     return digest_fallback(digest), fit(blocks, limit - len(tail)) + tail
 
 
