@@ -233,11 +233,11 @@ def run_clock(settings: Settings) -> None:
     """The ``briefbot clock`` process: run the jobs until SIGTERM or SIGINT."""
     from bot.slack.app import make_web_client
 
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):  # first: a SIGTERM while starting stops too
+        signal.signal(sig, lambda *_: stop.set())
     client = make_web_client(settings, "briefbot clock")
     briefing = Briefing.open(settings)
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
     poster = DigestPoster(briefing, client)
     clock = Clock(settings, clock_jobs(settings, briefing, poster, stop))
     clock.start()

@@ -8,9 +8,11 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,7 @@ from bot.core.period import iso_week
 from bot.slack.app import make_web_client
 from bot.slack.digest_post import DigestPoster
 from conftest import _SETTING_VARS, make_settings, settings_env
-from slackkit import BOT_TOKEN
+from slackkit import BOT_TOKEN, wait_until
 from standins import SlackAPIStandIn
 from storage import exchanges
 from storage.models import SlackEventClaim
@@ -206,15 +208,33 @@ def test_every_job_is_in_one_list(database_url: str, tmp_path: Path, api: SlackA
 # ---------------------------------------------------------------------------- the process
 
 
-def start_clock(env: dict[str, str]) -> subprocess.Popen[str]:
+@dataclass
+class ClockProcess:
+    proc: subprocess.Popen[str]
+    lines: list[str] = field(default_factory=list)
+
+    def read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line)
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+
+def start_clock(env: dict[str, str]) -> ClockProcess:
     base = {k: v for k, v in os.environ.items() if k not in _SETTING_VARS}
-    return subprocess.Popen(
+    proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "briefbot"), "clock"],
         env={**base, **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+    clock = ClockProcess(proc)
+    threading.Thread(target=clock.read, daemon=True).start()
+    return clock
 
 
 def test_two_clock_processes_post_once_and_stop_on_sigterm(
@@ -228,34 +248,42 @@ def test_two_clock_processes_post_once_and_stop_on_sigterm(
         BRIEFBOT_DIGEST_CRON="* * * * *",  # it fired this minute: due at start
     )
     Briefing.open(make_settings(database_url, tmp_path)).close()  # migrated and seeded once
-    procs = [start_clock(env), start_clock(env)]
+    clocks = [start_clock(env), start_clock(env)]
     try:
-        api.wait_for("chat.postMessage", timeout=60)
+        wait_until(
+            lambda: (
+                all("catch" in c.output or "digest 20" in c.output for c in clocks)
+                and api.calls("chat.postMessage")
+            ),
+            timeout=60,
+            message="both clocks should start and run their catch-up",
+        )
         started = time.monotonic()
-        for proc in procs:
-            proc.send_signal(signal.SIGTERM)
-        codes = [proc.wait(timeout=15) for proc in procs]
+        for c in clocks:
+            c.proc.send_signal(signal.SIGTERM)
+        codes = [c.proc.wait(timeout=15) for c in clocks]
         elapsed = time.monotonic() - started
     finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-    output = "".join(proc.stdout.read() if proc.stdout else "" for proc in procs)
+        for c in clocks:
+            if c.proc.poll() is None:
+                c.proc.kill()
+                c.proc.wait()
+    output = "\n".join(c.output for c in clocks)
     assert codes == [0, 0], output
     assert elapsed < 10, output
     assert len(api.calls("chat.postMessage")) == 1, output
     assert output.count("clock started: digest on '* * * * *' in UTC") == 2
     assert "1 channel(s), 1 posted, 0 skipped, 0 failed" in output
-    assert "clock stopped" in output
+    assert output.count("clock stopped") == 2
     assert BOT_TOKEN not in output
 
 
 def test_the_clock_needs_a_bot_token(database_url: str, tmp_path: Path) -> None:
     env = settings_env(make_settings(database_url, tmp_path))
-    proc = start_clock(env)
-    out, _ = proc.communicate(timeout=60)
-    assert proc.returncode == 2
+    clock = start_clock(env)
+    assert clock.proc.wait(timeout=60) == 2
+    wait_until(lambda: "error:" in clock.output, timeout=10)
+    out = clock.output
     assert out.strip().endswith(
         "error: SLACK_BOT_TOKEN is not set; `briefbot clock` needs it to post to Slack."
     )

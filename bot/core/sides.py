@@ -143,6 +143,15 @@ def _is_speaker(who: str, at_sentence_start: bool) -> bool:
     return named or bool(_PEOPLE.search(who))
 
 
+def is_named(speaker: str) -> bool:
+    """A speaker with a name ("Nielsen", "Marisol Quintanar, the spokesperson"), not only
+    a description ("Critics", "Rights groups in the region")."""
+    tokens = speaker.split(",")[0].split()
+    if len(tokens) == 1:
+        return tokens[0][:1].isupper() and not _PEOPLE.fullmatch(tokens[0])
+    return all(t[:1].isupper() for t in tokens)
+
+
 def speaker_of(sentence: str) -> tuple[str, bool] | None:
     """Who says ``sentence`` (as the sentence names them), and whether it is speech."""
     for pattern in (_AFTER_SPEECH_VERB_WHO, _AFTER_SPEECH_WHO_VERB):
@@ -232,9 +241,8 @@ def choose_statements(
     """Up to ``limit`` statements per side: from as many articles as possible, named
     speakers and speech first, sentences in ``avoid`` (article, start) last."""
 
-    def rank(a: Attributed) -> tuple[int, int, int]:
-        named = any(t[:1].isupper() for t in a.speaker.split()[1:]) or a.speaker[:1].isupper()
-        return ((a.article_id, a.start) in avoid, not a.speech, not named)
+    def rank(a: Attributed) -> tuple[bool, bool, bool]:
+        return ((a.article_id, a.start) in avoid, not a.speech, not is_named(a.speaker))
 
     chosen: dict[str, list[Attributed]] = {}
     for key, _ in story_sides():
