@@ -38,3 +38,15 @@ def test_manifest_matches_the_app() -> None:
     assert features["app_home"]["home_tab_enabled"] is True
     prompts = [p["message"] for p in features["assistant_view"]["suggested_prompts"]]
     assert prompts == SUGGESTED_PROMPTS
+
+
+def test_the_procfile_runs_the_clock_and_the_manifest_names_the_digest_commands() -> None:
+    from bot.slack.listeners.digest import SUBCOMMANDS
+
+    procfile = (MANIFEST.parent / "Procfile").read_text(encoding="utf-8").splitlines()
+    assert "clock: briefbot clock" in procfile and "web: briefbot serve" in procfile
+    manifest = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    brief = next(c for c in manifest["features"]["slash_commands"] if c["command"] == "/brief")
+    assert all(name in brief["usage_hint"] for name in SUBCOMMANDS)
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"chat:write", "channels:history", "groups:history"} <= scopes  # post; find a post
