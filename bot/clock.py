@@ -54,7 +54,7 @@ log = logging.getLogger(__name__)
 
 CATCH_UP_MINUTES = 30
 RETENTION_HOURS = 6
-GRACE_SECONDS = 8
+GRACE_SECONDS = 6
 #: However small BRIEFBOT_DIGEST_CATCHUP_HOURS is, a scheduled run still finds itself.
 MIN_WINDOW = timedelta(minutes=15)
 
@@ -249,7 +249,7 @@ def run_clock(settings: Settings) -> None:
         upcoming.isoformat(timespec="minutes") if upcoming else "never",
         ", ".join(job.id for job in clock.jobs),
     )
-    while not stop.wait(1.0):
+    while not stop.wait(0.5):
         pass
     log.info("clock stopping")
     if not clock.stop(GRACE_SECONDS):

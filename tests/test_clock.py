@@ -29,7 +29,7 @@ from bot.slack.digest_post import DigestPoster
 from conftest import _SETTING_VARS, make_settings, settings_env
 from slackkit import BOT_TOKEN, wait_until
 from standins import SlackAPIStandIn
-from storage import exchanges
+from storage import digests, exchanges
 from storage.models import SlackEventClaim
 
 NY = "America/New_York"
@@ -276,6 +276,41 @@ def test_two_clock_processes_post_once_and_stop_on_sigterm(
     assert "1 channel(s), 1 posted, 0 skipped, 0 failed" in output
     assert output.count("clock stopped") == 2
     assert BOT_TOKEN not in output
+
+
+def test_sigterm_during_a_hanging_post_still_stops_in_time(
+    database_url: str, tmp_path: Path, api: SlackAPIStandIn
+) -> None:
+    env = settings_env(make_settings(database_url, tmp_path))
+    env.update(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_API_URL=api.url,
+        BRIEFBOT_DIGEST_CHANNELS="C0CLOCK1",
+        BRIEFBOT_DIGEST_CRON="* * * * *",
+    )
+    Briefing.open(make_settings(database_url, tmp_path)).close()
+    api.hang("chat.postMessage", seconds=60)  # Slack stops answering mid-post
+    clock = start_clock(env)
+    try:
+        api.wait_for("chat.postMessage", timeout=60)
+        started = time.monotonic()
+        clock.proc.send_signal(signal.SIGTERM)
+        code = clock.proc.wait(timeout=15)
+        elapsed = time.monotonic() - started
+    finally:
+        if clock.proc.poll() is None:
+            clock.proc.kill()
+            clock.proc.wait()
+        api.cancel_pauses()
+    assert code == 0, clock.output
+    assert elapsed < 10, clock.output
+    assert "clock stopped with a job still running" in clock.output
+    with (
+        Briefing.open(make_settings(database_url, tmp_path)) as briefing,
+        briefing.db.session() as s,
+    ):
+        [left] = digests.deliveries(session=s, period=briefing.digest_period().key)
+    assert left.status == "claimed"  # the next clock finds it stale and checks the channel
 
 
 def test_the_clock_needs_a_bot_token(database_url: str, tmp_path: Path) -> None:

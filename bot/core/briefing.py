@@ -432,16 +432,17 @@ class Briefing:
         with self.db.session() as session:
             source = load(session=session, period=period)
         key = (source.fingerprint(), self.digest_writer is not None)
+        # One digest is written at a time: a second caller for the same week (the App
+        # Home opened while /brief digest is being written) waits and gets the first's.
         with self._digests_lock:
             cached = self._digests.get(key)
-        if cached is not None:
-            return cached
-        digest = compose(source, self.digest_writer)
-        with self._digests_lock:
+            if cached is not None:
+                return cached
+            digest = compose(source, self.digest_writer)
             self._digests[key] = digest
             while len(self._digests) > DIGEST_CACHE:
                 del self._digests[next(iter(self._digests))]
-        return digest
+            return digest
 
     def subscribe_digest(self, channel: str, user: str | None, workspace: str | None) -> bool:
         """Subscribe ``channel`` to the weekly digest; False if it already was."""
