@@ -247,21 +247,24 @@ class DigestWriter(Protocol):
         """What went wrong, for the reader (a model that timed out...)."""
 
 
-def _extractive_summary(article: DatedArticle, passages: list[Passage]) -> Written:
+def _extractive_summary(
+    article: DatedArticle, passages: list[Passage]
+) -> tuple[Written, set[tuple[int, int]]]:
+    """The verbatim summary, and where its sentences start (article id, offset)."""
     chosen = summary_sentences(article.title, article.text, passages)
     if not chosen:
         lead = lead_sentence(article.text)
-        holder = passages[0] if passages else None
-        if holder is None or not lead:
-            return Written("", ())
-        return Written(with_marker(lead, 1), (holder,))
+        first = passages[0] if passages else None
+        if first is None or not lead:
+            return Written("", ()), set()
+        return Written(with_marker(lead, 1), (first,)), set()
     order: list[Passage] = []
     parts = []
     for s in chosen:
         if s.passage not in order:
             order.append(s.passage)
         parts.append(with_marker(s.text, order.index(s.passage) + 1))
-    return Written(" ".join(parts), tuple(order))
+    return Written(" ".join(parts), tuple(order)), {(article.id, s.start) for s in chosen}
 
 
 def compose(source: DigestSource, writer: DigestWriter | None = None) -> Digest:
@@ -275,14 +278,11 @@ def compose(source: DigestSource, writer: DigestWriter | None = None) -> Digest:
     articles: list[DigestArticle] = []
     summary_spans: set[tuple[int, int]] = set()
     for (article, passages), llm in zip(pairs, llm_summaries, strict=True):
-        written = llm if llm is not None and llm.text else _extractive_summary(article, passages)
         if llm is not None and llm.text:
-            mode = "llm"
+            written, mode = llm, "llm"
         else:
-            summary_spans.update(
-                (article.id, s.start)
-                for s in summary_sentences(article.title, article.text, passages)
-            )
+            written, spans = _extractive_summary(article, passages)
+            summary_spans.update(spans)
         text, citations = renumber(written, markers)
         articles.append(
             DigestArticle(

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.retrieve import STANCES, stances
+from bot.core.summaries import holder
 from bot.core.text import paragraph_spans, sentence_spans, squash, word_count, words
 from storage.articles import DatedArticle, Passage
 
@@ -176,13 +177,6 @@ def speaker_of(sentence: str) -> tuple[str, bool] | None:
     return None
 
 
-def _holder(start: int, end: int, passages: Sequence[Passage]) -> Passage | None:
-    for p in passages:
-        if p.char_start <= start and end <= p.char_end:
-            return p
-    return None
-
-
 def _opening_sides(article: DatedArticle) -> set[str]:
     """The sides named in the article's title and first paragraph."""
     paragraphs = paragraph_spans(article.text)
@@ -217,8 +211,8 @@ def attributed_sentences(article: DatedArticle, passages: Sequence[Passage]) -> 
         side = side or overall
         if side not in known:
             continue
-        holder = _holder(span.start, span.start + len(sentence), passages)
-        if holder is None:
+        whole = holder(span.start, span.start + len(sentence), passages)
+        if whole is None:
             continue
         out.append(
             Attributed(
@@ -228,7 +222,7 @@ def attributed_sentences(article: DatedArticle, passages: Sequence[Passage]) -> 
                 sentence,
                 speaker,
                 side,
-                holder,
+                whole,
                 speech,
             )
         )

@@ -87,7 +87,8 @@ def is_furniture(sentence: str) -> bool:
     return bool(_DATELINE.match(text + " - ")) and word_count(text) < MIN_WORDS
 
 
-def _holder(start: int, end: int, passages: Sequence[Passage]) -> Passage | None:
+def holder(start: int, end: int, passages: Sequence[Passage]) -> Passage | None:
+    """The passage that holds ``[start, end)`` of the article whole, if one does."""
     for p in passages:
         if p.char_start <= start and end <= p.char_end:
             return p
@@ -115,9 +116,9 @@ def candidates(text: str, passages: Sequence[Passage]) -> list[SummarySentence]:
             or not is_statement(body)
         ):
             continue
-        holder = _holder(start, end, passages)
-        if holder is not None:
-            out.append(SummarySentence(start, end, body, holder))
+        whole = holder(start, end, passages)
+        if whole is not None:
+            out.append(SummarySentence(start, end, body, whole))
     return out
 
 
