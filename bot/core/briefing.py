@@ -7,6 +7,7 @@ operations a user sees: ingest, ask, quote, sources, feedback. It knows nothing 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from bot.core.answer import NOT_IN_SOURCES, extractive_answer
-from bot.core.digest import Digest, build_digest
+from bot.core.digest import Digest, DigestWriter, compose, load
 from bot.core.feeds import FeedPoller, PollReport
 from bot.core.fetch import Fetcher, FetchLimits, HostPacer
 from bot.core.followup import condense_lexically
@@ -42,6 +43,7 @@ from bot.core.models import (
 )
 from bot.core.netguard import AddressPolicy
 from bot.core.pages import AddedPage, add_page
+from bot.core.period import Period, last_full_week
 from bot.core.profile import find_profile
 from bot.core.query import Query
 from bot.core.quotes import find_quotes
@@ -52,7 +54,7 @@ from bot.core.urls import looks_like_url
 from bot.core.webpage import page_article
 from bot.errors import BriefbotError, ConfigError, DatabaseError, InputError, apology
 from bot.resources import bundled_dir
-from storage import claims, exchanges
+from storage import claims, digests, exchanges
 from storage.articles import chunk_texts, count_articles, list_articles
 from storage.db import Database, DatabaseUnavailable, DatabaseUrlError
 
@@ -62,6 +64,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 OnText = Callable[[str], None]
+#: Written digests kept per process, so a preview and its "Post to channel" click (or the
+#: App Home opened twice) do not pay for the language model twice.
+DIGEST_CACHE = 4
 
 
 class AnswerFailed(BriefbotError):
@@ -114,6 +119,9 @@ class Briefing:
             min_dense_similarity=settings.min_dense_similarity,
         )
         self._store: ArticleStore | None = None
+        self.digest_writer: DigestWriter | None = None
+        self._digests: dict[Any, Digest] = {}
+        self._digests_lock = threading.Lock()
 
     @property
     def counter(self) -> TokenCounter:
@@ -171,8 +179,15 @@ class Briefing:
             # The openai package takes most of a second to import; only pay when used.
             from bot.core.llm import build_embedder, build_summariser
 
-            briefing.summariser = build_summariser(settings, lambda: briefing.counter)
+            summariser = build_summariser(settings, lambda: briefing.counter)
+            briefing.summariser = summariser
             briefing.embedder = briefing.retriever.embedder = build_embedder(settings)
+            if summariser is not None:
+                from bot.core.digest_llm import LLMDigestWriter
+
+                briefing.digest_writer = LLMDigestWriter(
+                    settings, summariser, lambda: briefing.counter
+                )
         if bootstrap:
             briefing.ingest_corpus_if_empty()
         return briefing
@@ -518,9 +533,51 @@ class Briefing:
         with self.db.session() as session:
             claims.release(session=session, key=key)
 
-    def digest(self, days: int = 7) -> Digest:
+    def digest_period(self, now: datetime | None = None) -> Period:
+        """The period a digest covers by default: the last full week before ``now``."""
+        return last_full_week(now or datetime.now(UTC), self.settings.timezone)
+
+    def digest(self, period: Period | None = None, *, now: datetime | None = None) -> Digest:
+        """The digest of ``period`` (default: the last full week before ``now``).
+
+        Written by the LLM where one is configured (extractive otherwise, or where it
+        fails); a digest already written for the same articles and questions is reused.
+        """
+        period = period or self.digest_period(now)
         with self.db.session() as session:
-            return build_digest(session=session, until=datetime.now(UTC), days=days)
+            source = load(session=session, period=period)
+        key = (source.fingerprint(), self.digest_writer is not None)
+        # One digest is written at a time: a second caller for the same week (the App
+        # Home opened while /brief digest is being written) waits and gets the first's.
+        with self._digests_lock:
+            cached = self._digests.get(key)
+            if cached is not None:
+                return cached
+            digest = compose(source, self.digest_writer, self.profile)
+            self._digests[key] = digest
+            while len(self._digests) > DIGEST_CACHE:
+                del self._digests[next(iter(self._digests))]
+            return digest
+
+    def subscribe_digest(self, channel: str, user: str | None, workspace: str | None) -> bool:
+        """Subscribe ``channel`` to the weekly digest; False if it already was."""
+        with self.db.session() as session:
+            return digests.subscribe(
+                session=session,
+                channel=channel,
+                user=user,
+                workspace=workspace,
+                now=datetime.now(UTC),
+            )
+
+    def unsubscribe_digest(self, channel: str) -> bool:
+        """Stop the weekly digest in ``channel``; False if it was not subscribed."""
+        with self.db.session() as session:
+            return digests.unsubscribe(session=session, channel=channel)
+
+    def digest_subscriptions(self) -> list[digests.Subscription]:
+        with self.db.session() as session:
+            return digests.subscriptions(session=session)
 
     def apply_retention(self) -> int:
         """Purge exchanges older than BRIEFBOT_LOG_RETENTION_DAYS (if set) and claims older
