@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -130,6 +131,17 @@ class Settings(BaseSettings):
         default=3600.0, ge=60, le=7 * 86400, validation_alias=_env("BRIEFBOT_FEED_INTERVAL")
     )
 
+    # The weekly digest and the clock
+    timezone: str = Field(default="UTC", validation_alias=_env("BRIEFBOT_TIMEZONE"))
+    digest_cron: str = Field(default="0 9 * * mon", validation_alias=_env("BRIEFBOT_DIGEST_CRON"))
+    digest_channels: str = Field(default="", validation_alias=_env("BRIEFBOT_DIGEST_CHANNELS"))
+    digest_empty: Literal["post", "skip"] = Field(
+        default="post", validation_alias=_env("BRIEFBOT_DIGEST_EMPTY")
+    )
+    digest_catchup_hours: int = Field(
+        default=72, ge=0, le=24 * 28, validation_alias=_env("BRIEFBOT_DIGEST_CATCHUP_HOURS")
+    )
+
     @field_validator("database_url")
     @classmethod
     def _normalise_url(cls, value: str | None) -> str | None:
@@ -182,6 +194,49 @@ class Settings(BaseSettings):
         forever, ``BRIEFBOT_PROFILE=`` uses the corpus's profile."""
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        name = value.strip() or "UTC"
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"unknown time zone {name!r} (use an IANA name such as Europe/London)"
+            ) from exc
+        return name
+
+    @field_validator("digest_cron")
+    @classmethod
+    def _valid_cron(cls, value: str) -> str:
+        from bot.schedule import parse_crontab  # imports APScheduler: only when configured
+
+        expr = " ".join(value.split()) or "0 9 * * mon"
+        parse_crontab(expr, ZoneInfo("UTC"))  # raises ValueError with the reason
+        return expr
+
+    @field_validator("digest_channels")
+    @classmethod
+    def _channel_ids(cls, value: str) -> str:
+        from bot.schedule import channel_ids
+
+        return ",".join(channel_ids(value))
+
+    @field_validator("digest_empty", mode="before")
+    @classmethod
+    def _lower_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """``BRIEFBOT_TIMEZONE`` as a time zone: digest weeks begin at its midnight."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def digest_channel_ids(self) -> list[str]:
+        """The channels in ``BRIEFBOT_DIGEST_CHANNELS``, in the order given."""
+        return [c for c in self.digest_channels.split(",") if c]
+
     @property
     def resolved_database_url(self) -> str:
         """The configured URL, or the default SQLite file inside ``data_dir``."""
@@ -212,6 +267,11 @@ class Settings(BaseSettings):
         model; a local server with no model set is asked for its models)."""
         off = (self.model or "").strip().lower() == "none"
         return bool(self.openai_api_key or self.openai_base_url) and not off
+
+    def require_bot_token(self, command: str) -> None:
+        """Fail at start if ``command`` cannot post to Slack for want of a bot token."""
+        if self.slack_bot_token is None or not self.slack_bot_token.get_secret_value().strip():
+            raise ConfigError(f"SLACK_BOT_TOKEN is not set; `{command}` needs it to post to Slack.")
 
     def require_slack(self) -> None:
         """Fail at start with a sentence that names the missing Slack secret."""

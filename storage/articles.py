@@ -330,3 +330,65 @@ def list_articles(
     if until is not None:
         query = query.where(Article.ingested_at <= until)
     return [ArticleSummary(*row) for row in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class DatedArticle:
+    """An article with its text, for the digest of a period."""
+
+    id: int
+    title: str
+    source: str | None
+    url: str | None
+    published: date | None
+    ingested_at: datetime
+    text: str
+
+
+def articles_in_period(
+    *, session: Session, first_day: date, end_day: date, since: datetime, until: datetime
+) -> list[DatedArticle]:
+    """Articles published on the days ``first_day`` to ``end_day`` (exclusive), and undated
+    ones ingested between ``since`` and ``until`` (exclusive): newest first."""
+    start, stop = since.astimezone(UTC), until.astimezone(UTC)
+    query = (
+        select(
+            Article.id,
+            Article.title,
+            Article.source,
+            Article.url,
+            Article.published,
+            Article.ingested_at,
+            Article.text,
+        )
+        .where(
+            or_(
+                (Article.published >= first_day) & (Article.published < end_day),
+                Article.published.is_(None)
+                & (Article.ingested_at >= start)
+                & (Article.ingested_at < stop),
+            )
+        )
+        .order_by(Article.id)
+    )
+    out = []
+    for row in session.execute(query):
+        ingested = row[5] if row[5].tzinfo else row[5].replace(tzinfo=UTC)
+        out.append(DatedArticle(row[0], row[1], row[2], row[3], row[4], ingested, row[6]))
+    return out
+
+
+def article_passages(*, session: Session, article_ids: Sequence[int]) -> dict[int, list[Passage]]:
+    """Every passage (chunk) of each article, in reading order."""
+    if not article_ids:
+        return {}
+    out: dict[int, list[Passage]] = {}
+    rows = session.execute(
+        select(*_PASSAGES.selected_columns)
+        .join_from(_CHUNK, _ARTICLE, _ARTICLE.c.id == _CHUNK.c.article_id)
+        .where(_CHUNK.c.article_id.in_(list(article_ids)))
+        .order_by(_CHUNK.c.article_id, _CHUNK.c.ordinal)
+    )
+    for r in rows:
+        out.setdefault(int(r[1]), []).append(Passage(*r))
+    return out

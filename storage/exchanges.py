@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -110,3 +111,41 @@ def purge_exchanges(*, session: Session, before: datetime) -> int:
     """Delete exchanges created before ``before``; return how many went."""
     result = session.execute(delete(Exchange).where(Exchange.created_at < before))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+@dataclass(frozen=True)
+class LoggedQuestion:
+    """A question from the log, as the digest sees it: no user, no channel."""
+
+    question: str
+    standalone_question: str | None
+    answered: bool
+    error: str | None
+    feedback: int | None
+    created_at: datetime
+
+
+def questions_between(
+    *, session: Session, since: datetime, until: datetime, exclude_surfaces: tuple[str, ...] = ()
+) -> list[LoggedQuestion]:
+    """Questions logged between ``since`` and ``until`` (exclusive), oldest first."""
+    query = (
+        select(
+            Exchange.question,
+            Exchange.standalone_question,
+            Exchange.answered,
+            Exchange.error,
+            Exchange.feedback,
+            Exchange.created_at,
+        )
+        .where(
+            Exchange.created_at >= since.astimezone(UTC),
+            Exchange.created_at < until.astimezone(UTC),
+        )
+        .order_by(Exchange.created_at, Exchange.id)
+    )
+    if exclude_surfaces:
+        query = query.where(Exchange.surface.not_in(exclude_surfaces))
+    return [
+        LoggedQuestion(r[0], r[1], bool(r[2]), r[3], r[4], r[5]) for r in session.execute(query)
+    ]

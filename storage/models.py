@@ -52,8 +52,11 @@ class Article(Base):
     final_url: Mapped[str | None] = mapped_column(String(2000))
     source: Mapped[str | None] = mapped_column(String(500))
     author: Mapped[str | None] = mapped_column(String(500))
-    published: Mapped[date | None] = mapped_column(Date)
-    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Both indexed: a digest selects the articles of a period by them.
+    published: Mapped[date | None] = mapped_column(Date, index=True)
+    ingested_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     text: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -196,3 +199,42 @@ class FeedEntry(Base):
     error: Mapped[str | None] = mapped_column(Text)
     first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_tried_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DigestSubscription(Base):
+    """A channel that asked for the weekly digest with ``/brief subscribe``: who, and when.
+
+    Channels named in ``BRIEFBOT_DIGEST_CHANNELS`` get the digest too, without a row here.
+    """
+
+    __tablename__ = "digest_subscription"
+
+    channel: Mapped[str] = mapped_column(String(40), primary_key=True)
+    workspace: Mapped[str | None] = mapped_column(String(40))
+    subscribed_by: Mapped[str | None] = mapped_column(String(40))
+    subscribed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DigestDelivery(Base):
+    """One digest in one channel: the claim taken before posting, then what came of it.
+
+    The unique (channel, period) pair is what makes posting exactly-once: whoever inserts
+    the row posts; everyone else sees the conflict. ``status`` is ``claimed`` (being
+    posted, or its poster died: see :mod:`storage.digests`), ``posted``, or ``failed`` (a
+    permanent error such as a channel that no longer exists; not retried for this period).
+    A failed post that may work later deletes its row, so the next run claims it afresh.
+    """
+
+    __tablename__ = "digest_delivery"
+    __table_args__ = (UniqueConstraint("channel", "period", name="uq_digest_delivery_channel"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(40))
+    period: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20))
+    claim_token: Mapped[str] = mapped_column(String(32))
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    posted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    message_ts: Mapped[str | None] = mapped_column(String(40))
+    error: Mapped[str | None] = mapped_column(Text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 import signal
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -78,24 +79,84 @@ def test_markdown_escaping_works_piece_by_piece() -> None:
     assert escape("a](b") == "a](b"  # mrkdwn has no [label](url) links
 
 
-def test_digest_and_empty_quote_messages_stay_within_slack_limits() -> None:
+def _huge_digest(articles: int) -> Any:
     from datetime import UTC, date, datetime
 
-    from bot.core.digest import Digest, DigestItem
-    from bot.slack.blocks import MESSAGE_BLOCKS, TEXT_LIMIT, digest_message, quotes_message
+    from bot.core.asked import QuestionCount, TeamQuestions
+    from bot.core.digest import Digest, DigestArticle, SideView, Statement
+    from bot.core.models import Citation
+    from bot.core.period import iso_week
+
+    def cite(n: int) -> Citation:
+        return Citation(n, "T" * 900, "https://example.org/" + "p" * 1900, date(2019, 3, 29), "x")
 
     items = tuple(
-        DigestItem(
-            i, "T" * 4000, "https://example.org/" + "p" * 1900, "S", date(2019, 3, 29), "L" * 9000
+        DigestArticle(
+            i,
+            f"<!channel> Title {i} " + "T" * 4000,
+            "https://example.org/" + "p" * 1900,
+            "S",
+            date(2019, 3, 29),
+            datetime(2019, 3, 29, tzinfo=UTC),
+            "@here L " * 1200 + f"[{i + 1}]",
+            (cite(i + 1),),
         )
-        for i in range(8)
+        for i in range(articles)
     )
-    now = datetime.now(UTC)
-    text, blocks = digest_message(Digest(now, now, items))
-    assert len(text) <= TEXT_LIMIT and len(blocks) <= MESSAGE_BLOCKS
-    assert all(len(b["text"]["text"]) <= 3000 for b in blocks if b["type"] == "section")
+    said = tuple(Statement("W" * 300, "Q " * 2000 + f"[{n + 1}]", (cite(n + 1),)) for n in range(3))
+    sides = (SideView("critics", "Critics", said), SideView("proponents", "Proponents", said))
+    asked = tuple(QuestionCount("<@U1> " + "q" * 2000, 3) for _ in range(5))
+    questions = TeamQuestions(30, 20, 1, asked, asked, 4, 2)
+    return Digest(iso_week("2019-W13", "UTC"), items, sides, questions)
+
+
+def _within_limits(text: str, blocks: list[dict[str, Any]], limit: int = 50) -> str:
+    from bot.slack.blocks import TEXT_LIMIT
+
+    assert len(text) <= TEXT_LIMIT and len(blocks) <= limit
+    for b in blocks:
+        if b["type"] == "section":
+            assert len(b["text"]["text"]) <= 3000
+            assert b["text"]["text"].count("<") == b["text"]["text"].count(">")
+        if b["type"] == "header":
+            assert len(b["text"]["text"]) <= 150
+        if b["type"] == "context":
+            assert all(len(e["text"]) <= 3000 for e in b["elements"])
+    whole = " ".join(
+        str((b.get("text") or {}).get("text", ""))
+        + " ".join(str(e.get("text", "")) for e in b.get("elements", []) if isinstance(e, dict))
+        for b in blocks
+    )
+    assert "<!channel>" not in whole and "@here" not in whole and "<@U1>" not in whole
+    return whole
+
+
+def test_long_digests_stay_within_slack_limits_and_count_the_rest() -> None:
+    from bot.slack.blocks import POSTED_ARTICLES, digest_message, quotes_message
+
+    digest = _huge_digest(200)
+    text, blocks = digest_message(digest)
+    whole = _within_limits(text, blocks)
+    assert "more new article(s) this week: `/brief digest` lists them all" in whole
+    assert "What each side says" in whole and "What the team asked" in whole  # never cut
+    shown = whole.count("*1. ") + sum(whole.count(f"*{i}. ") for i in range(2, POSTED_ARTICLES + 1))
+    assert 1 <= shown <= POSTED_ARTICLES
+    text, blocks = digest_message(digest, full=True, post_button=True)
+    whole = _within_limits(text, blocks)
+    assert "`briefbot digest` lists every one" in whole
+    assert blocks[-1]["elements"][0]["action_id"] == "post_digest"
+    assert blocks[-1]["elements"][0]["value"] == "2019-03-25/2019-04-01 UTC"
     text, blocks = quotes_message("<" * 2000, [], None)
-    assert len(text) <= TEXT_LIMIT and "<" not in text
+    assert len(text) <= 3000 and "<" not in text
+
+
+def test_a_digest_message_renumbers_its_sources_from_one() -> None:
+    from bot.slack.blocks import digest_message
+
+    digest = _huge_digest(12)  # the post shows 8 articles: markers [1]..[8], then the sides
+    _, blocks = digest_message(digest)
+    whole = " ".join(str((b.get("text") or {}).get("text", "")) for b in blocks)
+    assert "[1]" in whole and "[12]" not in whole and "[?]" not in whole
 
 
 def test_a_quote_line_keeps_title_and_paragraph_whatever_the_url() -> None:

@@ -39,3 +39,15 @@ def test_manifest_matches_the_app() -> None:
     prompts = [p["message"] for p in features["assistant_view"]["suggested_prompts"]]
     bundled = load_profile(MANIFEST.parent / "corpus" / "profile.toml")
     assert prompts == list(bundled.suggested_prompts)
+
+
+def test_the_procfile_runs_the_clock_and_the_manifest_names_the_digest_commands() -> None:
+    from bot.slack.listeners.digest import SUBCOMMANDS
+
+    procfile = (MANIFEST.parent / "Procfile").read_text(encoding="utf-8").splitlines()
+    assert "clock: briefbot clock" in procfile and "web: briefbot serve" in procfile
+    manifest = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    brief = next(c for c in manifest["features"]["slash_commands"] if c["command"] == "/brief")
+    assert all(name in brief["usage_hint"] for name in SUBCOMMANDS)
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"chat:write", "channels:history", "groups:history"} <= scopes  # post; find a post

@@ -25,7 +25,7 @@ S: {sources}
 
 
 def test_bundled_prompts_load_and_hash_their_file() -> None:
-    for name in ("answer", "condense", "digest"):
+    for name in ("answer", "condense", "digest_summary", "digest_sides"):
         prompt = load_prompt(name)
         assert prompt.name == name
         assert prompt.sha256 == hashlib.sha256((PROMPTS / f"{name}.md").read_bytes()).hexdigest()

@@ -1,4 +1,4 @@
-"""The conversation log's retention setting, applied automatically by `briefbot serve`."""
+"""The conversation log's retention setting (applied by `briefbot clock`: see test_clock.py)."""
 
 from __future__ import annotations
 
@@ -39,22 +39,3 @@ def test_without_a_retention_setting_nothing_is_purged(briefing: Briefing) -> No
     _old_and_new(briefing)
     assert briefing.apply_retention() == 0
     assert len(briefing.export_log()) == 3
-
-
-def test_retention_runs_when_serve_starts(database_url: str, tmp_path: Path) -> None:
-    import threading
-    import time
-
-    from bot.slack.server import start_retention
-
-    settings = make_settings(database_url, tmp_path, log_retention_days=30)
-    with Briefing.open(settings) as briefing:
-        _old_and_new(briefing)
-        stop = threading.Event()
-        thread = start_retention(briefing, stop)
-        deadline = datetime.now(UTC) + timedelta(seconds=10)
-        while len(briefing.export_log()) != 2 and datetime.now(UTC) < deadline:
-            time.sleep(0.05)
-        stop.set()
-        thread.join(timeout=5)
-        assert [r["question"] for r in briefing.export_log()] == ["10 days ago", "0 days ago"]

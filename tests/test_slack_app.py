@@ -11,6 +11,7 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -474,12 +475,30 @@ def test_assistant_answers_with_status_and_title(running: Running) -> None:
     assert running.briefing.export_log()[-1]["surface"] == "slack_assistant"
 
 
-def test_assistant_digest_prompt(running: Running) -> None:
+LAST_WEEK_TITLE = "Ministers agree on smuggling intelligence"
+
+
+def _article_from_last_week(running: Running, tmp_path: Path) -> None:
+    """An article dated in the last full week: the one the digest covers."""
+    week = running.briefing.digest_period()
+    path = tmp_path / "last-week.md"
+    path.write_text(
+        f"---\ntitle: {LAST_WEEK_TITLE}\nsource: Test Wire\n"
+        f"published: {week.start + timedelta(days=2)}\n---\n\n"
+        "Ministers from four countries agreed to share intelligence on smuggling networks.\n",
+        encoding="utf-8",
+    )
+    assert running.briefing.ingest([path]).added == 1
+
+
+def test_assistant_digest_prompt(running: Running, tmp_path: Path) -> None:
+    _article_from_last_week(running, tmp_path)
     _assistant_message(running, "This week's digest")
     post = running.api.wait_for("chat.postMessage")[0]
-    assert "This week's digest" in post.params["text"]
-    assert SEED_TITLE in post.params["text"]  # ingested just now, so it is this week's
-    assert SEED_TITLE in block_text(post.json_param("blocks"))
+    assert post.params["text"].startswith("Weekly digest, ")
+    assert LAST_WEEK_TITLE in post.params["text"]
+    assert SEED_TITLE not in post.params["text"]  # added this week: next Monday's digest
+    assert LAST_WEEK_TITLE in block_text(post.json_param("blocks"))
 
 
 @pytest.mark.parametrize(
@@ -522,14 +541,16 @@ def test_the_thread_title_is_plain_text() -> None:
     assert len(long) == 80 and long.endswith("…")
 
 
-def test_app_home_shows_digest_sources_and_how_to_ask(running: Running) -> None:
+def test_app_home_shows_digest_sources_and_how_to_ask(running: Running, tmp_path: Path) -> None:
+    _article_from_last_week(running, tmp_path)
     running.slack.event({"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home"})
     view = running.api.wait_for("views.publish")[0].json_param("view")
     assert view["type"] == "home"
     text = block_text(view["blocks"])
     assert "/brief <question>" in text
-    assert "This week's digest" in text
-    assert SEED_TITLE in text
+    assert "Weekly digest · " in text and "What each side says" in text
+    assert LAST_WEEK_TITLE in text
+    assert SEED_TITLE in text  # in the sources list
     assert len(view["blocks"]) <= 100
 
 

@@ -37,7 +37,7 @@ from bot.core.retrieve import Retrieval, Retriever
 from bot.core.summariser import Summariser
 from bot.errors import BriefbotError, ConfigError, DatabaseError, InputError, apology
 from bot.resources import bundled_dir
-from storage import claims, exchanges
+from storage import claims, digests, exchanges
 from storage.articles import chunk_texts, count_articles, list_articles
 from storage.db import Database, DatabaseUnavailable, DatabaseUrlError
 
@@ -45,17 +45,22 @@ if TYPE_CHECKING:
     # Imported where they are used, so that answering a question never loads what only
     # ingest, web pages, feeds or embeddings need (yaml, lxml, httpx2, tiktoken, numpy,
     # openai): `briefbot ask` starts in about half the time.
-    from bot.core.digest import Digest
+    from bot.core.digest import Digest, DigestWriter
     from bot.core.embeddings import Embedder
     from bot.core.feeds import FeedPoller, PollReport
     from bot.core.fetch import Fetcher
     from bot.core.ingest import ArticleStore, IngestSummary, Loader, ParsedArticle
+    from bot.core.llm import LLMSummariser
     from bot.core.pages import AddedPage
+    from bot.core.period import Period
     from bot.core.tokens import TokenCounter
 
 log = logging.getLogger(__name__)
 
 OnText = Callable[[str], None]
+#: Written digests kept per process, so a preview and its "Post to channel" click (or the
+#: App Home opened twice) do not pay for the language model twice.
+DIGEST_CACHE = 4
 
 
 class AnswerFailed(BriefbotError):
@@ -101,6 +106,9 @@ class Briefing:
         #: as given writes the answers, or none does).
         self.models = models
         self._summariser_model: str | None = None
+        self._built: LLMSummariser | None = None  # the summariser writer() made
+        self._auto_digest_writer: DigestWriter | None = None
+        self._digest_writer_for: LLMSummariser | None = None
         self._llm_lock = threading.Lock()
         self.embedder = embedder
         self.profile = find_profile(settings.profile, settings.corpus_dir, bundled_dir("corpus"))
@@ -114,6 +122,9 @@ class Briefing:
             min_dense_similarity=settings.min_dense_similarity,
         )
         self._store: ArticleStore | None = None
+        self.digest_writer: DigestWriter | None = None
+        self._digests: dict[Any, Digest] = {}
+        self._digests_lock = threading.Lock()
 
     @property
     def counter(self) -> TokenCounter:
@@ -281,7 +292,7 @@ class Briefing:
             if self.summariser is None or self._summariser_model != choice.model:
                 from bot.core.llm import build_summariser  # imports openai
 
-                self.summariser = build_summariser(
+                self.summariser = self._built = build_summariser(
                     self.settings, lambda: self.counter, choice.model
                 )
                 self._summariser_model = choice.model
@@ -578,11 +589,75 @@ class Briefing:
         with self.db.session() as session:
             claims.release(session=session, key=key)
 
-    def digest(self, days: int = 7) -> Digest:
-        from bot.core.digest import build_digest
+    def digest_writer_now(self) -> DigestWriter | None:
+        """Who writes digests: ``digest_writer`` when one was given, else an LLM digest
+        writer on the model that writes answers (None: the digest is extractive)."""
+        if self.digest_writer is not None:
+            return self.digest_writer
+        summariser, _ = self.writer()
+        with self._llm_lock:
+            built = self._built
+            if built is None or summariser is not built:
+                return None
+            if self._digest_writer_for is not built:
+                from bot.core.digest_llm import LLMDigestWriter
 
+                self._auto_digest_writer = LLMDigestWriter(
+                    self.settings, built, lambda: self.counter
+                )
+                self._digest_writer_for = built
+            return self._auto_digest_writer
+
+    def digest_period(self, now: datetime | None = None) -> Period:
+        """The period a digest covers by default: the last full week before ``now``."""
+        from bot.core.period import last_full_week
+
+        return last_full_week(now or datetime.now(UTC), self.settings.timezone)
+
+    def digest(self, period: Period | None = None, *, now: datetime | None = None) -> Digest:
+        """The digest of ``period`` (default: the last full week before ``now``).
+
+        Written by the LLM where one is configured (extractive otherwise, or where it
+        fails); a digest already written for the same articles and questions is reused.
+        """
+        from bot.core.digest import compose, load
+
+        period = period or self.digest_period(now)
+        writer = self.digest_writer_now()
         with self.db.session() as session:
-            return build_digest(session=session, until=datetime.now(UTC), days=days)
+            source = load(session=session, period=period)
+        key = (source.fingerprint(), writer is not None)
+        # One digest is written at a time: a second caller for the same week (the App
+        # Home opened while /brief digest is being written) waits and gets the first's.
+        with self._digests_lock:
+            cached = self._digests.get(key)
+            if cached is not None:
+                return cached
+            digest = compose(source, writer, self.profile)
+            self._digests[key] = digest
+            while len(self._digests) > DIGEST_CACHE:
+                del self._digests[next(iter(self._digests))]
+            return digest
+
+    def subscribe_digest(self, channel: str, user: str | None, workspace: str | None) -> bool:
+        """Subscribe ``channel`` to the weekly digest; False if it already was."""
+        with self.db.session() as session:
+            return digests.subscribe(
+                session=session,
+                channel=channel,
+                user=user,
+                workspace=workspace,
+                now=datetime.now(UTC),
+            )
+
+    def unsubscribe_digest(self, channel: str) -> bool:
+        """Stop the weekly digest in ``channel``; False if it was not subscribed."""
+        with self.db.session() as session:
+            return digests.unsubscribe(session=session, channel=channel)
+
+    def digest_subscriptions(self) -> list[digests.Subscription]:
+        with self.db.session() as session:
+            return digests.subscriptions(session=session)
 
     def apply_retention(self) -> int:
         """Purge exchanges older than BRIEFBOT_LOG_RETENTION_DAYS (if set) and claims older

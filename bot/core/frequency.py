@@ -84,8 +84,8 @@ def language_of(text: str) -> str:
     language fits the whole question better. Names and a stray foreign word leave a
     question English."""
     found = [w.replace("’", "'") for w in _WORD.findall(text.lower())]
-    if sum(1 for w in found if zipf(w) < 4.0) < 2:
-        return "en"  # nearly every word is everyday English
+    if sum(1 for w in found if zipf(w) == 0.0) < 2:
+        return "en"  # at most one word English does not list (a name): English
     english = sum(zipf(w) for w in found)
     best, best_score = "en", english
     for language in OTHER_LANGUAGES:

@@ -130,6 +130,19 @@ class Lexicon:
                 found |= {cue for cue, _ in group if len(cue) > 2}
         return found
 
+    def kinds(self, word: str) -> set[str]:
+        """Single words for kinds of the noun ``word`` ("spokeswoman" for "spokesperson")."""
+        return {k.lower() for k in self._wordnet().kinds(word) if _SINGLE.match(k.lower())}
+
+    def is_compound(self, phrase: tuple[str, ...]) -> bool:
+        """Is ``phrase`` one name in WordNet ("united states", "el salvador"), or one noun
+        one of whose words means little alone ("think tank")? Compounds of words that
+        each mean something ("price tag", "football team") are better as their words,
+        each with its own synonyms."""
+        if len(phrase) < 2 or not self._wordnet().base_forms(" ".join(phrase), "n"):
+            return False
+        return self.expand(" ".join(phrase)).proper or any(w in STOPWORDS for w in phrase)
+
     def domain_synonyms(self, phrase: tuple[str, ...]) -> list[tuple[str, ...]]:
         """The profile's other names for ``phrase`` (folded words), if it is one."""
         return self._domain.get(phrase, [])
@@ -162,7 +175,7 @@ class Lexicon:
         zipf = self.zipf(word)
         if word in _NUMBERS:  # "4" and "four" are one number
             return Expansion(word, zipf, frozenset({_NUMBERS[word]}), noun=True, known=True)
-        if not word.isalpha():
+        if not word.replace(" ", "").isalpha():
             return Expansion(word, zipf)
         net = self._wordnet()
         family: set[str] = set()
@@ -196,7 +209,7 @@ class Lexicon:
         if proper:
             family |= _demonyms(net, word)
         family |= _negated(net, word)
-        family = {f for f in family if _SINGLE.match(f)} - {word}
+        family = {f for f in family if _SINGLE.match(f) or " " in f} - {word}
         # A synonym as common as "be" or "get" (WordNet's "cost" is to "be" priced)
         # would match every other sentence.
         synonyms = {w for w in synonyms if w not in STOPWORDS and frequency.zipf(w) < 6.0}
@@ -220,15 +233,17 @@ def _useful_phrase(phrase: tuple[str, ...]) -> bool:
 
 
 def _negated(net: WordNet, word: str) -> set[str]:
-    """The word with a negating prefix added or removed, where WordNet knows the result:
-    "security" <-> "insecurity", "binding" <-> "nonbinding"."""
+    """The word with a negating prefix added or removed, where it is an English word
+    that WordNet knows: "security" <-> "insecurity", "legal" <-> "illegal"."""
     found = set()
     for prefix in _NEGATIONS:
         candidates = [prefix + word]
         if word.startswith(prefix) and len(word) > len(prefix) + 3:
             candidates.append(word[len(prefix) :])
         for candidate in candidates:
-            if any(net.base_forms(candidate, pos) for pos in ("n", "v", "a", "r")):
+            if frequency.zipf(candidate) > 0 and any(
+                net.base_forms(candidate, pos) for pos in ("n", "v", "a", "r")
+            ):
                 found.add(candidate)
     return found
 

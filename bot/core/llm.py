@@ -459,6 +459,13 @@ class LLMSummariser:
 
     # ------------------------------------------------------------------ the call
 
+    def complete(
+        self, messages: list[dict[str, str]], deadline: float, max_tokens: int
+    ) -> Completion:
+        """One completion under this module's failure policy; raises :class:`LLMFailure`.
+        For writers other than the answer's (the digest)."""
+        return self._complete(messages, None, deadline, max_tokens)
+
     def _complete(
         self,
         messages: list[dict[str, str]],

@@ -314,25 +314,38 @@ def make_term(
 
 
 def _name_term(name: tuple[str, ...], anchor: bool, lexicon: Lexicon) -> Term:
-    """A multiword name from the profile ("homeland security"), found by any of its
-    names, each counting as the name itself."""
+    """A name of several words, found as those words in a row or by any other name: the
+    profile's names and WordNet's family count as the name itself, WordNet's synonyms
+    less ("united states": "America" and "American" are the name, "U.S. government"
+    a synonym)."""
+    expansion = lexicon.expand(" ".join(name))
+    own = [*lexicon.domain_synonyms(name), *(tuple(words(f)) for f in expansion.family)]
+    others = [tuple(words(s)) for s in expansion.synonyms] + list(expansion.phrases)
     phrases: list[tuple[Stems, float]] = [(stem_phrase(name), 1.0)]
     search_phrases = [name]
     singles: set[str] = set()
-    for alt in lexicon.domain_synonyms(name):
-        if len(alt) == 1:
-            singles.add(alt[0])
-        else:
-            phrases.append((stem_phrase(alt), 1.0))
-            search_phrases.append(alt)
+    synonym_singles: set[str] = set()
+    for alternatives, credit, bucket in (
+        (own, 1.0, singles),
+        (others, SYNONYM_CREDIT, synonym_singles),
+    ):
+        for alt in alternatives:
+            if len(alt) == 1:
+                bucket.add(alt[0])
+            elif alt:
+                phrases.append((stem_phrase(alt), credit))
+                search_phrases.append(alt)
+    anchor = anchor or expansion.name_like
     return Term(
         word=" ".join(name),
         anchor=anchor,
-        specificity=1.0,
+        # two everyday words make a more specific name: their weights add up
+        specificity=1.0 if anchor else min(1.0, sum(specificity(lexicon.zipf(w)) for w in name)),
         stems=frozenset(stem(s) for s in singles),
-        phrases=tuple(phrases),
-        search=tuple(sorted(singles)),
-        search_phrases=tuple(search_phrases),
+        synonym_stems=frozenset(stem(s) for s in synonym_singles),
+        phrases=tuple(dict.fromkeys(phrases)),
+        search=tuple(sorted(singles | synonym_singles)),
+        search_phrases=tuple(dict.fromkeys(search_phrases)),
     )
 
 
@@ -349,13 +362,19 @@ def _word_groups(focus: str) -> list[tuple[str, ...]]:
 
 
 def _names_in(flat: list[str], lexicon: Lexicon) -> dict[int, tuple[str, ...]]:
-    """Where the focus holds a multiword name of the profile: start index -> the name."""
+    """Where the focus holds a name of several words, start index -> the name: a name
+    from the profile ("homeland security"), or a compound WordNet knows as one noun
+    ("united states", "think tank"), which is one term, not several."""
     found: dict[int, tuple[str, ...]] = {}
     i = 0
     while i < len(flat):
         for n in range(min(6, len(flat) - i), 1, -1):
-            if lexicon.domain_synonyms(tuple(flat[i : i + n])):
-                found[i] = tuple(flat[i : i + n])
+            phrase = tuple(flat[i : i + n])
+            # Two words WordNet knows as one noun; longer ones ("Central American
+            # country") are usually a name and a head noun, which are better apart.
+            compound = n == 2 and not (_EDGE_WORDS & {phrase[0], phrase[-1]})
+            if lexicon.domain_synonyms(phrase) or (compound and lexicon.is_compound(phrase)):
+                found[i] = phrase
                 i += n
                 break
         else:
@@ -363,6 +382,11 @@ def _names_in(flat: list[str], lexicon: Lexicon) -> dict[int, tuple[str, ...]]:
     return found
 
 
+#: Words a compound noun never starts or ends with.
+_EDGE_WORDS = frozenset(
+    "the a an of in on at to for with by from and or what which who how is are was were "
+    "did does do it this that".split()
+)
 _BEFORE_NOUN = frozenset(
     "the a an this that these those its their his her our my your whose any each every "
     "some no which what".split()
@@ -419,12 +443,14 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
             pos = _part_of_speech(flat, at)
             terms.append(make_term(unit, any(w in anchors for w in unit), lexicon, pos=pos))
     asked, required = _asked_for(flat, lexicon)
-    terms = [replace(t, asked=True, required=required) if t.word == asked else t for t in terms]
+    terms = [_as_asked(t, required, lexicon) if t.word == asked else t for t in terms]
     language = language_of(question)
     return Query(question, focus, answer_type(read), tuple(terms), language)
 
 
 _WH = frozenset(["what", "which", "whose", "who", "how"])
+#: How questions are typed in a hurry: "whats the population of ...".
+_WH_TYPED = {"whats": "what", "whos": "who", "hows": "how"}
 _LINKS = frozenset(["is", "was", "are", "were", "s", "the", "many", "much"])
 _AUXILIARIES = frozenset("did does do has have had will would".split())
 _SAYING = frozenset(
@@ -438,6 +464,19 @@ _ENDS = frozenset(
     "of for in at on behind to from with by about did does do is was are were has have had "
     "will would can could should that who which".split()
 )
+
+
+def _as_asked(term: Term, required: bool, lexicon: Lexicon) -> Term:
+    """``term`` as the thing the question asks for: a kind of it is it ("which
+    spokesperson" is answered by "the spokeswoman")."""
+    kinds = lexicon.kinds(term.word)
+    return replace(
+        term,
+        asked=True,
+        required=required,
+        stems=term.stems | {stem(k) for k in kinds},
+        search=tuple(dict.fromkeys([*term.search, *sorted(kinds)])),
+    )
 
 
 def _noun_phrase_head(flat: list[str], j: int, lexicon: Lexicon) -> tuple[str | None, int]:
@@ -466,6 +505,7 @@ def _asked_for(flat: list[str], lexicon: Lexicon) -> tuple[str | None, bool]:
     *mayor* of Harlow Bay?" and "What did the Mexican *president* say?" cannot be answered
     by a passage that never mentions a mayor or a president.
     """
+    flat = [_WH_TYPED.get(w, w) for w in flat]
     start = next((i for i, w in enumerate(flat[:3]) if w in _WH), None)
     if start is None:
         return None, False

@@ -171,7 +171,12 @@ class Retriever:
         for i, term in enumerate(query.terms):
             if not _typo(term.word, df):
                 continue
-            candidates = sorted(w for w in edits1(term.word) if w.isalpha())
+            # Only English words are offered as corrections: one edit away from a typo
+            # are hundreds of strings, and asking the database about each costs more
+            # than the question (a name the corpus spells its own way stays as typed).
+            candidates = sorted(w for w in edits1(term.word) if frequency.zipf(w) > 0)
+            if not candidates:
+                continue
             _, known = self.search.term_stats(session, candidates)
             found = [w for w in candidates if known.get(w, 0)]
             if not found:

@@ -46,6 +46,7 @@ class Synset:
     words: tuple[str, ...]
     derived: tuple[tuple[str, str], ...]
     antonyms: tuple[tuple[str, str], ...] = ()
+    hyponyms: tuple[int, ...] = ()  # offsets of the kinds of this sense (same part of speech)
 
 
 class WordNetMissing(RuntimeError):
@@ -125,6 +126,9 @@ class WordNet:
     # ------------------------------------------------------------------ lemmas
 
     def _offsets(self, lemma: str, pos: str) -> tuple[int, ...]:
+        return _cached_offsets(self, lemma, pos)
+
+    def _find_offsets(self, lemma: str, pos: str) -> tuple[int, ...]:
         key = lemma.replace(" ", "_").encode("utf-8") + b" "
         for line in self._index[pos].lines_starting(key):
             fields = line.split()
@@ -170,8 +174,12 @@ class WordNet:
         pointers = int(fields[at])
         derived: list[tuple[str, str]] = []
         antonyms: list[tuple[str, str]] = []
+        hyponyms: list[int] = []
         for i in range(pointers):
             symbol, target, target_pos, link = fields[at + 1 + 4 * i : at + 5 + 4 * i]
+            if symbol == "~" and target_pos == pos:  # "spokeswoman" is a spokesperson
+                hyponyms.append(int(target))
+                continue
             # "+" links a word to its derivational relatives ("oblige" -> "obligation"),
             # "\\" an adjective to the noun it pertains to ("Guatemalan" -> "Guatemala"),
             # "!" a word to its antonym ("binding" -> "nonbinding").
@@ -184,7 +192,16 @@ class WordNet:
             if 0 < source <= len(bare) and 0 < target_word <= len(target_words):
                 pair = (bare[source - 1], target_words[target_word - 1])
                 (antonyms if symbol == "!" else derived).append(pair)
-        return Synset(pos, lexname, tuple(bare), tuple(derived), tuple(antonyms))
+        return Synset(pos, lexname, tuple(bare), tuple(derived), tuple(antonyms), tuple(hyponyms))
+
+    def kinds(self, word: str, pos: str = "n", senses: int = 2) -> list[str]:
+        """The words for kinds of ``word`` (its direct hyponyms, in its most common senses):
+        "spokeswoman" and "spokesman" for "spokesperson"."""
+        found: list[str] = []
+        for sense in self.senses(word, pos)[:senses]:
+            for offset in sense.hyponyms:
+                found.extend(w for w in self._words(pos, offset) if w not in found)
+        return found
 
     def synset(self, pos: str, offset: int) -> Synset:
         return _cached_synset(self, pos, offset)
@@ -219,6 +236,11 @@ def _bare(word: str) -> str:
 @lru_cache(maxsize=50_000)
 def _cached_synset(wordnet: WordNet, pos: str, offset: int) -> Synset:
     return wordnet._synset(pos, offset)
+
+
+@lru_cache(maxsize=100_000)
+def _cached_offsets(wordnet: WordNet, lemma: str, pos: str) -> tuple[int, ...]:
+    return wordnet._find_offsets(lemma, pos)
 
 
 _shared: WordNet | None = None

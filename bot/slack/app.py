@@ -31,13 +31,14 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.config import Settings
 from bot.core.briefing import Briefing
 from bot.slack.conversation import AcksFirst, Services
-from bot.slack.listeners import actions, assistant, commands, events
+from bot.slack.listeners import actions, assistant, commands, digest, events
 
 log = logging.getLogger(__name__)
 
 
-def make_web_client(settings: Settings) -> WebClient:
-    settings.require_slack()
+def make_web_client(settings: Settings, command: str = "briefbot serve") -> WebClient:
+    """The Web API client, with retries; ``command`` is named if the bot token is missing."""
+    settings.require_bot_token(command)
     assert settings.slack_bot_token is not None
     return WebClient(
         token=settings.slack_bot_token.get_secret_value(),
@@ -88,7 +89,7 @@ def build_app(
         logger=logging.getLogger("bot.slack.bolt"),
     )
     app.middleware(remember_event_id)
-    for surface in (assistant, events, commands, actions):
+    for surface in (assistant, events, commands, actions, digest):
         surface.register(app, services)
 
     @app.error

@@ -11,9 +11,8 @@ process exits without waiting for answers still running (an LLM call may take th
 timeouts). Under gunicorn the whole stop takes under ``GRACEFUL_SECONDS`` (gunicorn's
 graceful timeout); in Socket Mode, about ``ANSWER_GRACE_SECONDS`` after the socket closes.
 
-Both modes purge the conversation log past ``BRIEFBOT_LOG_RETENTION_DAYS`` (and old
-event claims) at start and every six hours; the purge is idempotent, so several processes
-may run it.
+``serve`` only serves: scheduled work (log retention, the weekly digest) runs in the clock
+process, ``briefbot clock`` (:mod:`bot.clock`).
 """
 
 from __future__ import annotations
@@ -32,7 +31,6 @@ log = logging.getLogger(__name__)
 
 GRACEFUL_SECONDS = 10
 ANSWER_GRACE_SECONDS = 6
-RETENTION_EVERY_SECONDS = 6 * 3600
 EVENTS_PATH = "/slack/events"
 
 StartResponse = Callable[..., Any]
@@ -50,23 +48,6 @@ def secrets_of(settings: Settings) -> list[str | None]:
     ]
 
 
-def start_retention(briefing: Briefing, stop: threading.Event) -> threading.Thread:
-    def loop() -> None:
-        while True:
-            try:
-                removed = briefing.apply_retention()
-                if removed:
-                    log.info("retention: purged %d old exchange(s)", removed)
-            except Exception:
-                log.exception("retention purge failed; will try again")
-            if stop.wait(RETENTION_EVERY_SECONDS):
-                return
-
-    thread = threading.Thread(target=loop, name="retention", daemon=True)
-    thread.start()
-    return thread
-
-
 def make_wsgi(settings: Settings) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
     """The WSGI application: Bolt at /slack/events, a health check, 404 elsewhere."""
     from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -77,7 +58,6 @@ def make_wsgi(settings: Settings) -> Callable[[dict[str, Any], StartResponse], I
     briefing = Briefing.open(settings)
     acks = AcksFirst()
     handler = SlackRequestHandler(build_app(settings, briefing, acks=acks), path=EVENTS_PATH)
-    start_retention(briefing, threading.Event())
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz":
@@ -148,7 +128,6 @@ def serve_socket_mode(settings: Settings) -> None:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    start_retention(briefing, stop)
     handler = SocketModeHandler(app, app_token=settings.slack_app_token.get_secret_value())
     handler.connect()  # type: ignore[no-untyped-call]
     log.info("connected to Slack in Socket Mode")

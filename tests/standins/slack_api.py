@@ -11,6 +11,7 @@ Body encodings seen from ``slack_sdk`` 3.x's ``WebClient``:
   ``chat.*Stream``, ``views.publish``, ``assistant.threads.setStatus`` /
   ``setSuggestedPrompts``) are sent as ``application/json;charset=utf-8``;
 * ``params=`` methods (``auth.test``, ``chat.delete``, ``conversations.replies``,
+  ``conversations.history``,
   ``users.info``, ``assistant.threads.setTitle``) are sent as a form-encoded POST body, even
   when the SDK declares ``http_verb="GET"`` (booleans become ``"1"``/``"0"``, lists/dicts
   are JSON strings); form values are therefore recorded as strings;
@@ -124,6 +125,7 @@ class SlackAPIStandIn(StandInServer):
         self._overrides: dict[str, Responder] = {}
         #: Scopes reported in ``x-oauth-scopes`` (None: no header).
         self.scopes: list[str] | None = manifest_scopes()
+        self._history: dict[str, list[dict[str, Any]]] = {}
 
     # -- addressing ------------------------------------------------------------------------
 
@@ -194,6 +196,7 @@ class SlackAPIStandIn(StandInServer):
             self._replies.clear()
             self._users.clear()
             self._overrides.clear()
+            self._history.clear()
         self.scopes = manifest_scopes()
         with self._ts_lock:
             self._ts_counter = 0
@@ -342,7 +345,32 @@ class SlackAPIStandIn(StandInServer):
     def _post_message(self, call: Call) -> dict[str, Any]:
         ts = self.next_ts()
         channel = call.params.get("channel", "")
-        return {"ok": True, "channel": channel, "ts": ts, "message": self._message(call, ts)}
+        message = self._message(call, ts)
+        with self._cond:
+            self._history.setdefault(str(channel), []).append(copy.deepcopy(message))
+        return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def history(self, channel: str) -> list[dict[str, Any]]:
+        """Messages posted to ``channel`` with chat.postMessage, oldest first."""
+        with self._cond:
+            return copy.deepcopy(self._history.get(channel, []))
+
+    def _conversations_history(self, call: Call) -> dict[str, Any]:
+        # Newest first, as Slack returns them. ``oldest``/``latest`` are not applied: the
+        # stand-in's ts values are a counter, not the time, so filtering by time would
+        # hide messages a test just posted. Metadata is returned only when asked for.
+        with self._cond:
+            messages = copy.deepcopy(self._history.get(str(call.params.get("channel", "")), []))
+        wants_metadata = str(call.params.get("include_all_metadata", "")).lower() in ("1", "true")
+        for m in messages:
+            if not wants_metadata:
+                m.pop("metadata", None)
+        return {
+            "ok": True,
+            "messages": list(reversed(messages)),
+            "has_more": False,
+            "response_metadata": {"next_cursor": ""},
+        }
 
     def _post_ephemeral(self, call: Call) -> dict[str, Any]:
         ts = self.next_ts()
@@ -455,5 +483,6 @@ _DEFAULTS: dict[str, Callable[[SlackAPIStandIn, Call], dict[str, Any]]] = {
     "chat.stopStream": SlackAPIStandIn._stop_stream,
     "views.publish": SlackAPIStandIn._views_publish,
     "conversations.replies": SlackAPIStandIn._replies_for,
+    "conversations.history": SlackAPIStandIn._conversations_history,
     "users.info": SlackAPIStandIn._users_info,
 }

@@ -1,5 +1,6 @@
-"""Slash commands: /brief (answers, help, sources; add and feeds live in
-:mod:`.web_sources`) and /quote (verbatim quotes).
+"""Slash commands: /brief (answers, help, sources; the digest's subcommands live in
+:mod:`bot.slack.listeners.digest`, add and feeds in :mod:`.web_sources`) and /quote
+(verbatim quotes).
 
 Both ack at once with a short ephemeral "working on it"; the answer replaces it when ready,
 privately, with a button to share it in the channel.
@@ -25,6 +26,7 @@ from bot.slack.blocks import (
 )
 from bot.slack.conversation import Apologise, Services, answer_view, unescape_slack
 from bot.slack.listeners import web_sources
+from bot.slack.listeners.digest import SUBCOMMANDS, brief_subcommand
 
 QUOTE_LIMIT = 3
 
@@ -68,6 +70,9 @@ def register(app: App, services: Services) -> None:
                 apologise=privately(respond),
                 doing="listing the sources",
             )
+            return
+        if text.lower() in SUBCOMMANDS:
+            brief_subcommand(text.lower(), ack, command, context, respond, services)
             return
         if web_sources.handle(text, ack, command, respond, services):  # add, feeds
             return

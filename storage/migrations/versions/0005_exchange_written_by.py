@@ -1,8 +1,8 @@
 """The conversation log says which way each answer was written: the model's name, or
 "extractive (reason)" (no key, model unreachable, guard fallback...).
 
-Revision ID: 0004_exchange_written_by
-Revises: 0003_web_pages_and_feeds
+Revision ID: 0005_exchange_written_by
+Revises: digest_deliveries
 Create Date: 2026-12-02 19:30:00
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_exchange_written_by"
-down_revision: str | None = "0003_web_pages_and_feeds"
+revision: str = "0005_exchange_written_by"
+down_revision: str | None = "digest_deliveries"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,183 @@
+"""The digest's LLM writer: article summaries and "What each side says", guarded.
+
+Everything the model writes goes through the citation guard (:mod:`bot.core.guard`), as
+answers do, and is used only if a valid citation survives; otherwise that part of the
+digest is extractive. A statement's speaker is kept only when the passages it cites name
+them (at least half the speaker's words are in those passages): the model may not
+attribute a sentence to someone the sources do not mention.
+
+Summaries are written one article at a time, ``WORKERS`` at once. The first failure of
+the model (a timeout, a server down, a rate limit...) stops the writer for the rest of
+the digest: the remaining parts are extractive and the digest carries a note, so a model
+that stopped answering costs one timeout, not one per article.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+from bot.config import Settings
+from bot.core.digest import MARKER, Written
+from bot.core.guard import guard_answer
+from bot.core.llm import LLMFailure, LLMSummariser, PackedSource, format_sources, model_view
+from bot.core.llm import pack_sources as pack
+from bot.core.period import Period
+from bot.core.prompts import load_prompt
+from bot.core.summaries import content_stems
+from bot.core.tokens import TokenCounter
+from storage.articles import DatedArticle, Passage
+
+log = logging.getLogger(__name__)
+
+WORKERS = 4
+SUMMARY_TOKENS = 150
+_BULLET = ("- ", "* ", "• ", "– ")
+
+
+class LLMDigestWriter:
+    """Writes digest parts with the LLM summariser's client and failure policy."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        summariser: LLMSummariser,
+        counter: Callable[[], TokenCounter],
+    ) -> None:
+        self.settings = settings
+        self.summariser = summariser
+        self._counter = counter
+        self.summary_prompt = load_prompt("digest_summary")
+        self.sides_prompt = load_prompt("digest_sides")
+        self._lock = threading.Lock()
+        self._broken: str | None = None
+
+    @property
+    def notes(self) -> list[str]:
+        with self._lock:
+            broken = self._broken
+        if broken is None:
+            return []
+        return [f"The language model failed ({broken}), so the rest of this digest is extractive."]
+
+    def _fail(self, failure: LLMFailure) -> None:
+        log.warning("digest: the language model failed: %s", failure.detail)
+        with self._lock:
+            if self._broken is None:
+                self._broken = failure.detail
+
+    def _working(self) -> bool:
+        with self._lock:
+            return self._broken is None
+
+    def _deadline(self) -> float:
+        return time.monotonic() + 2 * self.settings.llm_timeout
+
+    def _guarded(
+        self, text: str, packed: Sequence[PackedSource]
+    ) -> tuple[str, tuple[Passage, ...]]:
+        """The guarded text with markers 1..k, and the passages they point at."""
+        guarded = guard_answer(text, {p.marker: model_view(p.text) for p in packed})
+        by_marker = {p.marker: p.passage for p in packed}
+        return guarded.text, tuple(by_marker[old] for _, old in sorted(guarded.used.items()))
+
+    # ------------------------------------------------------------------ summaries
+
+    def summarise(
+        self, articles: Sequence[tuple[DatedArticle, list[Passage]]]
+    ) -> list[Written | None]:
+        with self._lock:
+            self._broken = None
+        with ThreadPoolExecutor(WORKERS, thread_name_prefix="digest") as pool:
+            return list(pool.map(self._summary, articles))
+
+    def _summary(self, item: tuple[DatedArticle, list[Passage]]) -> Written | None:
+        article, passages = item
+        if not passages or not self._working():
+            return None
+        budget = max(200, self.settings.context_tokens // 3)
+        packed = pack(passages, self._counter(), budget)
+        if not packed:
+            return None
+        messages = self.summary_prompt.render(
+            title=article.title.replace("<", "‹").replace(">", "›"),
+            sources=format_sources(packed),
+        )
+        try:
+            done = self.summariser.complete(messages, self._deadline(), SUMMARY_TOKENS)
+        except LLMFailure as failure:
+            self._fail(failure)
+            return None
+        if done.finish_reason == "content_filter":
+            return None
+        text, cited = self._guarded(done.text, packed)
+        if not cited:
+            log.info("digest: the summary of article %d cited nothing valid", article.id)
+            return None
+        return Written(" ".join(text.split()), cited)
+
+    # ------------------------------------------------------------------ sides
+
+    def sides(
+        self, period: Period, passages: Sequence[Passage], names: Sequence[tuple[str, str]]
+    ) -> dict[str, list[tuple[str, Written]]] | None:
+        if not passages or not self._working():
+            return None
+        packed = pack(passages, self._counter(), self.settings.context_tokens)
+        if not packed:
+            return None
+        messages = self.sides_prompt.render(
+            period=period.label(),
+            sides=", ".join(name for _, name in names),
+            sources=format_sources(packed),
+        )
+        try:
+            done = self.summariser.complete(messages, self._deadline(), self.settings.answer_tokens)
+        except LLMFailure as failure:
+            self._fail(failure)
+            return None
+        if done.finish_reason == "content_filter":
+            return None
+        text, cited = self._guarded(done.text, packed)
+        return read_sides(text, cited, names)
+
+
+def _speaker_is_in(speaker: str, passages: Sequence[Passage]) -> bool:
+    own = set(content_stems(speaker))
+    if not own:
+        return False
+    found = set(content_stems(" ".join(p.text for p in passages)))
+    return len(own & found) * 2 >= len(own)
+
+
+def read_sides(
+    text: str, cited: tuple[Passage, ...], names: Sequence[tuple[str, str]]
+) -> dict[str, list[tuple[str, Written]]] | None:
+    """The statements under each side's heading ("Critics:") of the guarded ``text``;
+    None when no heading is found (the model ignored the format)."""
+    by_name = {name.lower(): key for key, name in names} | {key: key for key, _ in names}
+    out: dict[str, list[tuple[str, Written]]] = {}
+    side: str | None = None
+    for line in text.splitlines():
+        stripped = line.strip()
+        heading = stripped.rstrip(":").strip().strip("*_").lower()
+        if stripped.endswith(":") and heading in by_name:
+            side = by_name[heading]
+            out.setdefault(side, [])
+            continue
+        if side is None or not stripped.startswith(_BULLET):
+            continue
+        speaker, colon, sentence = stripped[2:].partition(":")
+        speaker = speaker.strip().strip("*_")
+        numbers = [int(n) for n in MARKER.findall(sentence)]
+        sources = [cited[n - 1] for n in numbers if 1 <= n <= len(cited)]
+        if not colon or not sentence.strip() or not sources:
+            continue
+        if len(speaker.split()) > 14 or not _speaker_is_in(speaker, sources):
+            log.info("digest: dropped a statement attributed to %r", speaker)
+            continue
+        out[side].append((speaker, Written(sentence.strip(), cited)))
+    return out if out else None

@@ -1,0 +1,345 @@
+"""Posting the digest to channels: exactly once per channel and period.
+
+Before posting to a channel, the poster claims (channel, period) in the database
+(:mod:`storage.digests`). Whoever inserts the claim posts; a re-run, a second clock, a
+manual ``briefbot digest --post`` or a click on *Post to this channel* finds the claim
+and does not. What happens then:
+
+* posted: the claim becomes ``posted``, with the message's ``ts``;
+* Slack refused it, or could not be reached (an archived channel, a bot not in the
+  channel, a 5xx...): the claim is released and the reason logged; the next run claims
+  the channel again and retries;
+* ``channel_not_found``: permanent. The claim is kept as ``failed`` (no retry for this
+  period) and the channel is unsubscribed, which the log says. A channel listed in
+  ``BRIEFBOT_DIGEST_CHANNELS`` cannot be unsubscribed; the log asks for it to be
+  removed there.
+
+A poster may die between its claim and its post, or between the post and recording it.
+Its claim then stays ``claimed``. After ``STALE_AFTER`` another poster takes the claim
+over (only if it is still the dead one's: claims carry a token), and before posting
+looks in the channel's history for the digest: every digest is posted with message
+metadata naming its period, so one that did reach Slack is found, recorded, and not
+posted again. If the history cannot be read, nothing is posted and the next run looks
+again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.core.briefing import Briefing
+from bot.core.digest import Digest
+from bot.core.period import Period
+from bot.slack.blocks import digest_message
+from storage import digests
+from storage.digests import FAILED, POSTED
+
+log = logging.getLogger(__name__)
+
+STALE_AFTER = timedelta(minutes=10)
+METADATA_TYPE = "briefbot_digest"
+PERMANENT_ERRORS = frozenset({"channel_not_found"})
+HISTORY_PAGES = 5
+
+Result = Literal["posted", "already posted", "in progress", "failed", "unsubscribed", "skipped"]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def poster_name() -> str:
+    """Who holds a claim, for the log: host and process id."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    channel: str
+    result: Result
+    detail: str | None = None
+    ts: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "channel": self.channel,
+            "result": self.result,
+            "detail": self.detail,
+            "ts": self.ts,
+        }
+
+    def line(self) -> str:
+        return f"{self.result}: {self.channel}" + (f" ({self.detail})" if self.detail else "")
+
+
+@dataclass(frozen=True)
+class PostReport:
+    """What one run did with one period's digest."""
+
+    period: Period
+    outcomes: tuple[Outcome, ...]
+    note: str | None = None
+
+    def count(self, *results: Result) -> int:
+        return sum(1 for o in self.outcomes if o.result in results)
+
+    @property
+    def posted(self) -> int:
+        return self.count("posted")
+
+    @property
+    def skipped(self) -> int:
+        return self.count("already posted", "in progress", "skipped")
+
+    @property
+    def failed(self) -> int:
+        return self.count("failed", "unsubscribed")
+
+    def summary(self) -> str:
+        text = (
+            f"digest {self.period.key}: {len(self.outcomes)} channel(s), {self.posted} posted, "
+            f"{self.skipped} skipped, {self.failed} failed"
+        )
+        return text + (f" ({self.note})" if self.note else "")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "period": self.period.as_dict(),
+            "posted": self.posted,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "note": self.note,
+            "channels": [o.as_dict() for o in self.outcomes],
+        }
+
+
+class HistoryUnreadable(Exception):
+    """The channel's history could not be read, so an earlier post cannot be ruled out."""
+
+
+class DigestPoster:
+    """Posts digests through one Web API client, claiming each (channel, period) first."""
+
+    def __init__(
+        self,
+        briefing: Briefing,
+        client: WebClient,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        name: str | None = None,
+        stale_after: timedelta = STALE_AFTER,
+    ) -> None:
+        self.briefing = briefing
+        self.client = client
+        self.clock = clock
+        self.name = name or poster_name()
+        self.stale_after = stale_after
+
+    # ------------------------------------------------------------------ where to
+
+    def destinations(self, due_at: datetime | None = None) -> list[str]:
+        """``BRIEFBOT_DIGEST_CHANNELS``, then the subscribed channels. With ``due_at``,
+        only channels subscribed by then: a channel that subscribes on a Thursday gets
+        its first digest at the next scheduled run, not a late copy of the last one."""
+        configured = self.briefing.settings.digest_channel_ids
+        with self.briefing.db.session() as session:
+            subscribed = digests.subscriptions(session=session, subscribed_by=due_at)
+        return [*configured, *(s.channel for s in subscribed if s.channel not in configured)]
+
+    def unresolved(self, period: Period, channels: Sequence[str]) -> list[str]:
+        """Of ``channels``, those that have not had this period's digest (or a permanent
+        failure for it)."""
+        with self.briefing.db.session() as session:
+            return digests.unresolved(session=session, period=period.key, channels=list(channels))
+
+    # ------------------------------------------------------------------ posting
+
+    def post(
+        self,
+        digest: Digest,
+        channels: Sequence[str],
+        *,
+        posted_by: str | None = None,
+        stop: threading.Event | None = None,
+    ) -> PostReport:
+        """Post ``digest`` to each of ``channels`` that has not had it; one channel's
+        failure does not stop the others."""
+        text, blocks = digest_message(digest, posted_by=posted_by)
+        outcomes = []
+        for channel in dict.fromkeys(channels):
+            if stop is not None and stop.is_set():
+                outcomes.append(Outcome(channel, "skipped", "the clock is stopping"))
+                continue
+            try:
+                outcome = self._post_one(channel, digest.period.key, text, blocks)
+            except Exception as exc:  # a database failure: this channel waits for the next run
+                log.exception("digest for %s: posting to %s failed", digest.period.key, channel)
+                outcome = Outcome(channel, "failed", f"{type(exc).__name__}: {exc}")
+            outcomes.append(outcome)
+        return PostReport(digest.period, tuple(outcomes))
+
+    def _post_one(self, channel: str, key: str, text: str, blocks: list[Any]) -> Outcome:
+        token = uuid.uuid4().hex
+        with self.briefing.db.session() as session:
+            won = digests.claim_delivery(
+                session=session,
+                channel=channel,
+                period=key,
+                token=token,
+                claimed_by=self.name,
+                now=self.clock(),
+            )
+        if not won:
+            taken = self._after_conflict(channel, key, token)
+            if isinstance(taken, Outcome):
+                return taken
+        return self._send(channel, key, token, text, blocks)
+
+    def _after_conflict(self, channel: str, key: str, token: str) -> Outcome | None:
+        """Someone claimed the channel first: report why we stop, or take over a claim
+        whose poster died (None: the claim is now ours and nothing was posted)."""
+        with self.briefing.db.session() as session:
+            row = digests.get_delivery(session=session, channel=channel, period=key)
+        if row is None:  # released since our insert failed: leave it to the next run
+            return Outcome(channel, "in progress", "another poster just gave it up")
+        if row.status == POSTED:
+            when = row.posted_at.isoformat(timespec="minutes") if row.posted_at else "earlier"
+            return Outcome(channel, "already posted", f"at {when}", row.message_ts)
+        if row.status == FAILED:
+            return Outcome(channel, "skipped", f"failed for good this period: {row.error}")
+        now = self.clock()
+        if now - row.claimed_at < self.stale_after:
+            return Outcome(channel, "in progress", f"claimed by {row.claimed_by}")
+        with self.briefing.db.session() as session:
+            took = digests.take_over(
+                session=session,
+                channel=channel,
+                period=key,
+                old_token=row.token,
+                new_token=token,
+                claimed_by=self.name,
+                now=now,
+            )
+        if not took:
+            return Outcome(channel, "in progress", "taken over by another poster")
+        log.warning(
+            "digest %s: %s claimed %s at %s and never finished; checking the channel",
+            key,
+            row.claimed_by,
+            channel,
+            row.claimed_at.isoformat(timespec="seconds"),
+        )
+        try:
+            found = self.find_in_channel(channel, key, row.claimed_at)
+        except HistoryUnreadable as exc:
+            log.warning(
+                "digest %s: cannot read %s's history (%s); will look again", key, channel, exc
+            )
+            return Outcome(channel, "failed", f"could not check the channel's history: {exc}")
+        if found is None:
+            return None
+        with self.briefing.db.session() as session:
+            digests.mark_posted(
+                session=session, channel=channel, period=key, token=token, message_ts=found, now=now
+            )
+        log.info("digest %s: already in %s (ts %s), recorded", key, channel, found)
+        return Outcome(channel, "already posted", "found in the channel", found)
+
+    def find_in_channel(self, channel: str, key: str, since: datetime) -> str | None:
+        """The ts of this period's digest in ``channel`` posted since ``since``, if any."""
+        cursor: str | None = None
+        try:
+            for _ in range(HISTORY_PAGES):
+                response = self.client.conversations_history(
+                    channel=channel,
+                    oldest=f"{since.timestamp() - 60:.6f}",
+                    limit=200,
+                    include_all_metadata=True,
+                    cursor=cursor,
+                )
+                for message in response.get("messages") or []:
+                    metadata = message.get("metadata") or {}
+                    payload = metadata.get("event_payload") or {}
+                    if metadata.get("event_type") == METADATA_TYPE and payload.get("period") == key:
+                        return str(message.get("ts"))
+                cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+                if not cursor:
+                    return None
+        except SlackApiError as exc:
+            raise HistoryUnreadable(str(exc.response.get("error"))) from exc
+        except OSError as exc:
+            raise HistoryUnreadable(str(exc)) from exc
+        raise HistoryUnreadable(f"more than {HISTORY_PAGES} pages of messages to look through")
+
+    def _send(self, channel: str, key: str, token: str, text: str, blocks: list[Any]) -> Outcome:
+        try:
+            response = self.client.chat_postMessage(
+                channel=channel,
+                text=text,
+                blocks=blocks,
+                unfurl_links=False,
+                unfurl_media=False,
+                metadata={"event_type": METADATA_TYPE, "event_payload": {"period": key}},
+            )
+        except SlackApiError as exc:
+            return self._refused(channel, key, token, str(exc.response.get("error") or exc))
+        except Exception as exc:  # the connection, a timeout: Slack may be back next run
+            return self._refused(channel, key, token, f"{type(exc).__name__}: {exc}")
+        ts = str(response.get("ts") or "") or None
+        try:
+            with self.briefing.db.session() as session:
+                digests.mark_posted(
+                    session=session,
+                    channel=channel,
+                    period=key,
+                    token=token,
+                    message_ts=ts,
+                    now=self.clock(),
+                )
+        except Exception:
+            # Posted, but not recorded: the claim stays, and whoever takes it over finds
+            # the message in the channel's history.
+            log.exception("digest %s: posted in %s but could not record it", key, channel)
+        log.info("digest %s: posted in %s (ts %s)", key, channel, ts)
+        return Outcome(channel, "posted", ts=ts)
+
+    def _refused(self, channel: str, key: str, token: str, error: str) -> Outcome:
+        configured = channel in self.briefing.settings.digest_channel_ids
+        removed = False
+        with self.briefing.db.session() as session:
+            if error not in PERMANENT_ERRORS:
+                digests.release_delivery(session=session, channel=channel, period=key, token=token)
+            else:
+                digests.mark_failed(
+                    session=session, channel=channel, period=key, token=token, error=error
+                )
+                removed = digests.unsubscribe(session=session, channel=channel)
+        if error not in PERMANENT_ERRORS:
+            log.warning(
+                "digest %s: not posted in %s: %s; will retry on the next run", key, channel, error
+            )
+            return Outcome(channel, "failed", f"{error}; will retry")
+        if configured:
+            log.error(
+                "digest %s: %s: %s; remove it from BRIEFBOT_DIGEST_CHANNELS", key, channel, error
+            )
+            return Outcome(channel, "failed", f"{error}; remove it from BRIEFBOT_DIGEST_CHANNELS")
+        log.warning(
+            "digest %s: %s: %s; %s",
+            key,
+            channel,
+            error,
+            "unsubscribed it" if removed else "it was not subscribed",
+        )
+        return Outcome(channel, "unsubscribed", error)

@@ -1,0 +1,170 @@
+"""The weekly digest from Slack: ``/brief digest``, ``/brief subscribe``, ``/brief
+unsubscribe``, ``/brief subscriptions``, and the *Post to this channel* button.
+
+``/brief digest`` shows the current digest (the last full week, the one the schedule posts
+on Monday) to the asker only, with a button that posts it to the channel through the same
+claim as the schedule: if the clock, or someone else, already posted it there, the button
+says so instead of posting it twice.
+
+Subscribing and unsubscribing are announced in the channel (everyone there gets the
+digest, so everyone should know who turned it on or off); the list of subscriptions and
+the replies that change nothing are shown to the asker only.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_bolt.context import BoltContext
+from slack_sdk import WebClient
+
+from bot.core.period import Period
+from bot.errors import BriefbotError
+from bot.schedule import next_fire, parse_crontab
+from bot.slack.blocks import POST_DIGEST, digest_message, escape, section
+from bot.slack.conversation import Apologise, Services, apologising
+from bot.slack.digest_post import DigestPoster
+
+SUBCOMMANDS = ("digest", "subscribe", "unsubscribe", "subscriptions")
+NOT_IN_CHANNEL = (
+    "I can't post in this channel: invite me first (`/invite @briefbot`), then click again."
+)
+
+
+def _next_run(services: Services) -> str:
+    settings = services.settings
+    fire = next_fire(parse_crontab(settings.digest_cron, settings.tz), datetime.now(UTC))
+    if fire is None:
+        return "never (the schedule has no next time)"
+    return f"{fire:%A %-d %B, %H:%M} {settings.timezone}"
+
+
+def _privately(respond: Respond) -> Apologise:
+    def say(text: str) -> None:
+        respond(response_type="ephemeral", replace_original=False, text=text)
+
+    return say
+
+
+def brief_subcommand(
+    name: str,
+    ack: Ack,
+    command: dict[str, Any],
+    context: BoltContext,
+    respond: Respond,
+    services: Services,
+) -> None:
+    """``/brief <name>`` for one of :data:`SUBCOMMANDS`: ack at once, work after."""
+    channel = str(command.get("channel_id") or "")
+    user = command.get("user_id")
+    briefing = services.briefing
+    tell = _privately(respond)
+
+    if name == "digest":
+        ack(response_type="ephemeral", text="Putting the weekly digest together…")
+
+        def show() -> None:
+            text, blocks = digest_message(briefing.digest(), full=True, post_button=True)
+            respond(response_type="ephemeral", replace_original=True, text=text, blocks=blocks)
+
+        services.submit(show, apologise=tell, doing="putting the digest together")
+        return
+
+    ack()
+    configured = channel in services.settings.digest_channel_ids
+
+    def subscribe() -> None:
+        if configured:
+            tell("This channel already gets the weekly digest: it is in BRIEFBOT_DIGEST_CHANNELS.")
+            return
+        if not briefing.subscribe_digest(channel, user, context.team_id):
+            tell("This channel is already subscribed to the weekly digest.")
+            return
+        respond(
+            response_type="in_channel",
+            text=(
+                f"<@{user}> subscribed this channel to the weekly digest; the next one is "
+                f"posted here on {_next_run(services)}. `/brief unsubscribe` stops it. "
+                "(I must be in the channel to post: `/invite @briefbot`.)"
+            ),
+        )
+
+    def unsubscribe() -> None:
+        if configured:
+            tell(
+                "This channel gets the digest through BRIEFBOT_DIGEST_CHANNELS; whoever "
+                "runs briefbot can remove it there."
+            )
+            return
+        if not briefing.unsubscribe_digest(channel):
+            tell("This channel is not subscribed to the weekly digest.")
+            return
+        respond(
+            response_type="in_channel",
+            text=f"<@{user}> unsubscribed this channel from the weekly digest.",
+        )
+
+    def subscriptions() -> None:
+        lines = [
+            f"• <#{c}> (BRIEFBOT_DIGEST_CHANNELS)" for c in services.settings.digest_channel_ids
+        ]
+        for s in briefing.digest_subscriptions():
+            by = f"<@{s.subscribed_by}>" if s.subscribed_by else "someone"
+            lines.append(f"• <#{s.channel}>: subscribed by {by} on {s.subscribed_at:%-d %b %Y}")
+        if not lines:
+            tell("No channel gets the weekly digest yet; `/brief subscribe` in a channel does it.")
+            return
+        head = f"*Channels that get the weekly digest* (next: {_next_run(services)})"
+        respond(
+            response_type="ephemeral",
+            replace_original=False,
+            text=head,
+            blocks=section("\n".join([head, *lines])),
+        )
+
+    work = {"subscribe": subscribe, "unsubscribe": unsubscribe, "subscriptions": subscriptions}
+    services.submit(work[name], apologise=tell, doing=f"handling /brief {name}")
+
+
+def register(app: App, services: Services) -> None:
+    @app.action(POST_DIGEST)
+    def post_digest(
+        ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        tell = _privately(respond)
+        with apologising(tell, "posting the digest", "posting the digest"):
+            channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
+                "channel_id"
+            )
+            user = (body.get("user") or {}).get("id")
+            try:
+                period = Period.from_key(str(action.get("value") or ""))
+            except BriefbotError as exc:
+                tell(escape(exc.message))
+                return
+            if not channel:
+                tell("I can't tell which channel to post in.")
+                return
+            digest = services.briefing.digest(period)
+            poster = DigestPoster(services.briefing, client)
+            outcome = poster.post(digest, [str(channel)], posted_by=user).outcomes[0]
+            if outcome.result == "posted":
+                respond(
+                    response_type="ephemeral",
+                    replace_original=True,
+                    text=f"Posted the digest of {period.label()} to this channel.",
+                )
+            elif outcome.result == "already posted":
+                tell(
+                    f"The digest of {period.label()} is already in this channel ({outcome.detail})."
+                )
+            elif outcome.result == "in progress":
+                tell(f"The digest of {period.label()} is being posted here right now.")
+            elif outcome.detail and outcome.detail.startswith("not_in_channel"):
+                tell(NOT_IN_CHANNEL)
+            else:
+                reason = escape(outcome.detail or "no reason given")
+                tell(f"Slack did not take the post ({reason}); try again later.")

@@ -1,0 +1,338 @@
+"""Posting the digest exactly once per channel and period, against the recording Slack
+stand-in, on SQLite and PostgreSQL: re-runs, four posters at once, a crash between claim
+and post (and between post and record), failures retried, channels that are gone."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from slack_sdk import WebClient
+
+from bot.config import Settings
+from bot.core.briefing import Briefing
+from bot.core.digest import Digest
+from bot.core.period import iso_week
+from bot.slack.app import make_web_client
+from bot.slack.digest_post import METADATA_TYPE, DigestPoster
+from conftest import Result, make_settings
+from slackkit import BOT_TOKEN
+from standins import SlackAPIStandIn
+from storage import digests
+
+W13 = iso_week("2019-W13", "UTC")
+T0 = datetime(2019, 4, 1, 9, tzinfo=UTC)
+
+
+def client_for(api: SlackAPIStandIn) -> WebClient:
+    """The client briefbot makes, retries included, pointed at the stand-in."""
+    settings = Settings.isolated(slack_bot_token=BOT_TOKEN, slack_api_url=api.url)
+    return make_web_client(settings)
+
+
+def add_article(briefing: Briefing, folder: Path) -> None:
+    path = folder / "ministers.md"
+    path.write_text(
+        "---\ntitle: Ministers agree on smuggling intelligence\nsource: Test Wire\n"
+        "published: 2019-03-27\n---\n\nMinisters from four countries agreed on Wednesday to "
+        "share intelligence on the smuggling networks along their borders.\n",
+        encoding="utf-8",
+    )
+    assert briefing.ingest([path]).added == 1
+
+
+@pytest.fixture
+def digest(briefing: Briefing, tmp_path: Path) -> Digest:
+    add_article(briefing, tmp_path)
+    return briefing.digest(W13)
+
+
+def poster_at(
+    briefing: Briefing, api: SlackAPIStandIn, when: datetime, name: str = "p1"
+) -> DigestPoster:
+    return DigestPoster(briefing, client_for(api), clock=lambda: when, name=name)
+
+
+def channels_posted(api: SlackAPIStandIn) -> list[str]:
+    return [c.params["channel"] for c in api.calls("chat.postMessage")]
+
+
+def row(briefing: Briefing, channel: str) -> digests.Delivery | None:
+    with briefing.db.session() as s:
+        return digests.get_delivery(session=s, channel=channel, period=W13.key)
+
+
+def test_a_rerun_posts_nothing_twice(
+    briefing: Briefing, digest: Digest, api: SlackAPIStandIn
+) -> None:
+    poster = poster_at(briefing, api, T0)
+    first = poster.post(digest, ["C1", "C2"])
+    assert [o.result for o in first.outcomes] == ["posted", "posted"]
+    second = poster.post(digest, ["C1", "C2", "C1"])
+    assert [o.result for o in second.outcomes] == ["already posted", "already posted"]
+    assert channels_posted(api) == ["C1", "C2"]
+    call = api.calls("chat.postMessage")[0]
+    assert call.params["metadata"] == {
+        "event_type": METADATA_TYPE,
+        "event_payload": {"period": W13.key},
+    }
+    assert call.params["unfurl_links"] is False
+    delivered = row(briefing, "C1")
+    assert delivered is not None and delivered.status == "posted"
+    assert delivered.message_ts == call_ts(api, "C1")
+    assert second.summary().endswith("2 channel(s), 0 posted, 2 skipped, 0 failed")
+
+
+def call_ts(api: SlackAPIStandIn, channel: str) -> str:
+    return str(next(m["ts"] for m in api.history(channel)))
+
+
+def test_four_posters_at_once_post_once_per_channel(
+    settings: Settings, briefing: Briefing, digest: Digest, api: SlackAPIStandIn
+) -> None:
+    """Four processes' worth of posters (each its own engine and connections) start
+    together; every post takes a while, so all four are claiming while posts are in
+    flight."""
+    api.hang("chat.postMessage", seconds=0.2, times=None)
+    channels = ["C1", "C2", "C3"]
+    start = threading.Barrier(4)
+    results: list[str] = []
+    errors: list[BaseException] = []
+
+    def run(n: int) -> None:
+        try:
+            with Briefing.open(settings) as own:
+                poster = DigestPoster(own, client_for(api), name=f"poster-{n}")
+                start.wait(timeout=30)
+                report = poster.post(digest, channels)
+                results.extend(o.result for o in report.outcomes)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors, errors
+    assert sorted(channels_posted(api)) == channels
+    assert results.count("posted") == 3
+    assert len(results) == 12 and set(results) <= {"posted", "in progress", "already posted"}
+
+
+def test_a_crash_between_claim_and_post_is_resolved_by_the_next_run(
+    briefing: Briefing, digest: Digest, api: SlackAPIStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    with briefing.db.session() as s:  # a poster claimed C1, then died before posting
+        digests.claim_delivery(
+            session=s, channel="C1", period=W13.key, token="dead", claimed_by="dead:1", now=T0
+        )
+    soon = poster_at(briefing, api, T0 + timedelta(minutes=2)).post(digest, ["C1"])
+    assert soon.outcomes[0].result == "in progress"  # it might still be posting
+    assert channels_posted(api) == []
+    with caplog.at_level(logging.WARNING, logger="bot.slack.digest_post"):
+        later = poster_at(briefing, api, T0 + timedelta(minutes=11)).post(digest, ["C1"])
+    assert later.outcomes[0].result == "posted"
+    assert "dead:1 claimed C1" in caplog.text
+    assert api.calls("conversations.history")  # looked before posting
+    again = poster_at(briefing, api, T0 + timedelta(minutes=30)).post(digest, ["C1"])
+    assert again.outcomes[0].result == "already posted"
+    assert channels_posted(api) == ["C1"]
+
+
+def test_a_crash_after_the_post_is_found_in_the_channel_and_not_posted_again(
+    briefing: Briefing, digest: Digest, api: SlackAPIStandIn
+) -> None:
+    with briefing.db.session() as s:
+        digests.claim_delivery(
+            session=s, channel="C1", period=W13.key, token="dead", claimed_by="dead:1", now=T0
+        )
+    # The dead poster's message did reach Slack; it died before recording it.
+    client_for(api).chat_postMessage(
+        channel="C1",
+        text="Weekly digest",
+        metadata={"event_type": METADATA_TYPE, "event_payload": {"period": W13.key}},
+    )
+    report = poster_at(briefing, api, T0 + timedelta(minutes=11)).post(digest, ["C1"])
+    assert report.outcomes[0].result == "already posted"
+    assert report.outcomes[0].detail == "found in the channel"
+    assert channels_posted(api) == ["C1"]  # only the dead poster's
+    delivered = row(briefing, "C1")
+    assert delivered is not None and delivered.status == "posted"
+    assert delivered.message_ts == call_ts(api, "C1")
+
+
+def test_an_unreadable_history_posts_nothing_and_looks_again(
+    briefing: Briefing, digest: Digest, api: SlackAPIStandIn
+) -> None:
+    with briefing.db.session() as s:
+        digests.claim_delivery(
+            session=s, channel="C1", period=W13.key, token="dead", claimed_by="dead:1", now=T0
+        )
+    api.error("conversations.history", "not_in_channel")
+    first = poster_at(briefing, api, T0 + timedelta(minutes=11)).post(digest, ["C1"])
+    assert first.outcomes[0].result == "failed" and "history" in str(first.outcomes[0].detail)
+    assert channels_posted(api) == []
+    later = poster_at(briefing, api, T0 + timedelta(minutes=30)).post(digest, ["C1"])
+    assert later.outcomes[0].result == "posted"
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        lambda api: api.error("chat.postMessage", "not_in_channel"),
+        lambda api: api.error("chat.postMessage", "is_archived"),
+        lambda api: api.fail("chat.postMessage", status=503, times=3),  # past the retries
+    ],
+    ids=["not_in_channel", "is_archived", "http_503"],
+)
+def test_a_failed_post_is_released_logged_and_retried_on_the_next_run(
+    briefing: Briefing,
+    digest: Digest,
+    api: SlackAPIStandIn,
+    caplog: pytest.LogCaptureFixture,
+    fault: Callable[[SlackAPIStandIn], None],
+) -> None:
+    fault(api)
+    poster = poster_at(briefing, api, T0)
+    with caplog.at_level(logging.WARNING, logger="bot.slack.digest_post"):
+        failed = poster.post(digest, ["C1", "C2"])
+    assert [o.result for o in failed.outcomes] == ["failed", "posted"]  # C2 still lands
+    assert "not posted in C1" in caplog.text and "will retry on the next run" in caplog.text
+    assert row(briefing, "C1") is None  # the claim was released
+    retried = poster.post(digest, ["C1", "C2"])
+    assert [o.result for o in retried.outcomes] == ["posted", "already posted"]
+    assert [c.params["channel"] for c in api.calls("chat.postMessage") if c.fault is None] == [
+        "C2",
+        "C1",
+    ]
+
+
+def test_channel_not_found_unsubscribes_the_channel_and_says_so(
+    briefing: Briefing, digest: Digest, api: SlackAPIStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert briefing.subscribe_digest("C9", "U1", "T1")
+    api.error("chat.postMessage", "channel_not_found")
+    poster = poster_at(briefing, api, T0)
+    with caplog.at_level(logging.WARNING, logger="bot.slack.digest_post"):
+        report = poster.post(digest, poster.destinations())
+    assert [(o.channel, o.result) for o in report.outcomes] == [("C9", "unsubscribed")]
+    assert "C9: channel_not_found; unsubscribed it" in caplog.text
+    assert briefing.digest_subscriptions() == []
+    again = poster.post(digest, ["C9"])
+    assert again.outcomes[0].result == "skipped"  # not tried again for this period
+    assert len(api.calls("chat.postMessage")) == 1
+
+
+def test_a_configured_channel_that_is_gone_is_named_in_the_log(
+    database_url: str, tmp_path: Path, api: SlackAPIStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = make_settings(database_url, tmp_path, digest_channels="C0GONE1")
+    with Briefing.open(settings) as b:
+        add_article(b, tmp_path)
+        api.error("chat.postMessage", "channel_not_found")
+        poster = poster_at(b, api, T0)
+        assert poster.destinations() == ["C0GONE1"]
+        with caplog.at_level(logging.ERROR, logger="bot.slack.digest_post"):
+            report = poster.post(b.digest(W13), poster.destinations())
+    assert report.outcomes[0].result == "failed"
+    assert "remove it from BRIEFBOT_DIGEST_CHANNELS" in caplog.text
+
+
+# ---------------------------------------------------------------------------- the command
+
+
+@pytest.fixture
+def slack_env(api: SlackAPIStandIn) -> dict[str, str]:
+    return {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_API_URL": api.url,
+        "BRIEFBOT_DIGEST_CHANNELS": "C0TEAM1,C0TEAM2",
+    }
+
+
+def test_digest_command_prints_posts_once_and_reports(
+    cli: Callable[..., Result],
+    briefing: Briefing,
+    tmp_path: Path,
+    api: SlackAPIStandIn,
+    slack_env: dict[str, str],
+) -> None:
+    add_article(briefing, tmp_path)
+    dry = cli("digest", "--week", "2019-W13", env=slack_env)
+    assert dry.code == 0 and dry.out.startswith("Weekly digest · 25 Mar – 31 Mar 2019 (UTC)")
+    assert "Ministers from four countries agreed" in dry.out
+    assert api.calls() == []  # a dry run posts nothing
+    posted = cli("digest", "--week", "2019-W13", "--post", env=slack_env)
+    assert posted.code == 0, posted.err
+    assert "posted: C0TEAM1" in posted.out and "2 posted, 0 skipped, 0 failed" in posted.out
+    again = cli("digest", "--week", "2019-W13", "--post", "--json", env=slack_env)
+    data = __import__("json").loads(again.out)
+    assert [c["result"] for c in data["post"]["channels"]] == ["already posted"] * 2
+    assert {"period", "articles", "sections", "text"} <= set(data)
+    assert len(api.calls("chat.postMessage")) == 2
+
+
+def test_digest_command_errors(
+    cli: Callable[..., Result], api: SlackAPIStandIn, slack_env: dict[str, str]
+) -> None:
+    no_channels = {**slack_env, "BRIEFBOT_DIGEST_CHANNELS": ""}
+    result = cli("digest", "--post", env=no_channels)
+    assert result.code == 2 and result.err.startswith("error: --post needs a channel")
+    result = cli("digest", "--post", "--channel", "#general", env=no_channels)
+    assert result.code == 2 and "not a Slack channel ID" in result.err
+    result = cli("digest", "--week", "2019-W60", env=slack_env)
+    assert result.code == 2 and result.err.count("\n") == 1
+    assert api.calls() == []
+
+
+def test_a_failed_post_makes_the_command_fail(
+    cli: Callable[..., Result],
+    briefing: Briefing,
+    tmp_path: Path,
+    api: SlackAPIStandIn,
+    slack_env: dict[str, str],
+) -> None:
+    add_article(briefing, tmp_path)
+    api.error("chat.postMessage", "not_in_channel")
+    result = cli("digest", "--week", "2019-W13", "--post", env=slack_env)
+    assert result.code == 1
+    assert "failed: C0TEAM1 (not_in_channel; will retry)" in result.out
+
+
+@pytest.mark.parametrize("mode", ["post", "skip"])
+def test_an_empty_week_posts_a_short_digest_or_nothing(
+    cli: Callable[..., Result], api: SlackAPIStandIn, slack_env: dict[str, str], mode: str
+) -> None:
+    env = {**slack_env, "BRIEFBOT_DIGEST_EMPTY": mode}
+    result = cli("digest", "--week", "2019-W13", "--post", "--channel", "C0ONE1", env=env)
+    assert result.code == 0, result.err
+    posts = api.calls("chat.postMessage")
+    if mode == "skip":
+        assert posts == [] and "BRIEFBOT_DIGEST_EMPTY=skip" in result.out
+        return
+    [post] = posts
+    assert "no new articles" in post.params["text"]
+    texts = " ".join(str(b.get("text", {}).get("text", "")) for b in post.params["blocks"])
+    assert "No new articles this week." in texts and "What the team asked" in texts
+
+
+def test_poster_clock_is_only_the_claim_time(
+    briefing: Briefing, digest: Digest, api: SlackAPIStandIn
+) -> None:
+    """Claims record the poster's clock, which is what decides when a claim is stale."""
+    poster_at(briefing, api, T0).post(digest, ["C1"])
+    delivered = row(briefing, "C1")
+    assert delivered is not None and delivered.claimed_at == T0
+
+
+@pytest.fixture(autouse=True)
+def _no_stray_threads() -> Iterator[None]:
+    before = set(threading.enumerate())
+    yield
+    leftover = [t for t in set(threading.enumerate()) - before if not t.daemon]
+    assert not leftover, leftover

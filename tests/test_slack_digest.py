@@ -1,0 +1,140 @@
+"""The digest from Slack, over signed HTTP against the recording Web API stand-in:
+/brief digest and its Post button, /brief subscribe, unsubscribe and subscriptions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from test_slack_app import Running, action_ids, block_text, run_app, slack_settings
+
+from bot.slack.app import make_web_client
+from bot.slack.digest_post import METADATA_TYPE, DigestPoster
+from standins import SlackAPIStandIn
+
+
+@pytest.fixture
+def running(database_url: str, tmp_path: Path, api: SlackAPIStandIn) -> Iterator[Running]:
+    settings = slack_settings(database_url, tmp_path, api, digest_channels="C0TEAM1")
+    yield from run_app(settings, api)
+
+
+def add_last_weeks_article(running: Running, tmp_path: Path) -> None:
+    week = running.briefing.digest_period()
+    path = tmp_path / "last-week.md"
+    path.write_text(
+        "---\ntitle: Ministers agree on smuggling intelligence\nsource: Test Wire\n"
+        f"published: {week.start + timedelta(days=2)}\n---\n\n"
+        "Ministers from four countries agreed to share intelligence on smuggling networks.\n",
+        encoding="utf-8",
+    )
+    assert running.briefing.ingest([path]).added == 1
+
+
+def brief(running: Running, text: str, name: str, **kwargs: str) -> str:
+    """Run /brief TEXT; the text of the (first) reply through the response url."""
+    response = running.slack.command("/brief", text, running.api.response_url(name), **kwargs)
+    assert response.status == 200 and response.seconds < 3
+    reply = running.api.wait_for(f"response_url:{name}")[0]
+    return str(reply.params.get("text"))
+
+
+def test_subscribe_unsubscribe_and_list_from_slack(running: Running) -> None:
+    said = brief(running, "subscribe", "s1", user="U5", channel="C0NEWS1")
+    reply = running.api.calls("response_url:s1")[0]
+    assert reply.params["response_type"] == "in_channel"  # the channel should know
+    assert said.startswith("<@U5> subscribed this channel to the weekly digest")
+    assert "UTC" in said and "`/brief unsubscribe`" in said
+    [subscription] = running.briefing.digest_subscriptions()
+    assert (subscription.channel, subscription.subscribed_by) == ("C0NEWS1", "U5")
+    again = brief(running, "subscribe", "s2", user="U6", channel="C0NEWS1")
+    assert again == "This channel is already subscribed to the weekly digest."
+    assert running.api.calls("response_url:s2")[0].params["response_type"] == "ephemeral"
+    brief(running, "subscriptions", "l1")
+    listing = block_text(running.api.calls("response_url:l1")[0].params["blocks"])
+    assert "<#C0TEAM1> (BRIEFBOT_DIGEST_CHANNELS)" in listing
+    assert "<#C0NEWS1>: subscribed by <@U5> on " in listing
+    gone = brief(running, "unsubscribe", "u1", user="U7", channel="C0NEWS1")
+    assert gone == "<@U7> unsubscribed this channel from the weekly digest."
+    assert running.briefing.digest_subscriptions() == []
+    assert brief(running, "unsubscribe", "u2", channel="C0NEWS1") == (
+        "This channel is not subscribed to the weekly digest."
+    )
+
+
+def test_a_configured_channel_is_managed_by_configuration(running: Running) -> None:
+    assert "it is in BRIEFBOT_DIGEST_CHANNELS" in brief(
+        running, "subscribe", "a", channel="C0TEAM1"
+    )
+    assert "whoever runs briefbot can remove it" in brief(
+        running, "unsubscribe", "b", channel="C0TEAM1"
+    )
+    assert running.briefing.digest_subscriptions() == []
+
+
+def test_brief_digest_shows_it_privately_and_posts_it_once(
+    running: Running, tmp_path: Path
+) -> None:
+    add_last_weeks_article(running, tmp_path)
+    ack = running.slack.command("/brief", "digest", running.api.response_url("d"), channel="C1")
+    assert ack.json()["response_type"] == "ephemeral"
+    shown = running.api.wait_for("response_url:d")[0]
+    assert shown.params["response_type"] == "ephemeral"
+    blocks = shown.params["blocks"]
+    assert "Ministers agree on smuggling intelligence" in block_text(blocks)
+    assert action_ids(blocks) == ["post_digest"]
+    key = running.briefing.digest_period().key
+    assert blocks[-1]["elements"][0]["value"] == key
+    assert running.api.calls("chat.postMessage") == []  # nothing public yet
+
+    running.slack.click("post_digest", key, running.api.response_url("p1"), user="U5")
+    done = running.api.wait_for("response_url:p1")[0]
+    assert done.params["text"].startswith("Posted the digest of ")
+    [post] = running.api.calls("chat.postMessage")
+    assert post.params["channel"] == "C1"
+    assert post.params["metadata"]["event_type"] == METADATA_TYPE
+    assert "posted by <@U5>" in block_text(post.params["blocks"])
+
+    running.slack.click("post_digest", key, running.api.response_url("p2"))
+    again = running.api.wait_for("response_url:p2")[0]
+    assert "is already in this channel" in again.params["text"]
+    # The schedule's run goes through the same claim: C1 is not posted to again.
+    poster = DigestPoster(running.briefing, make_web_client(running.settings))
+    report = poster.post(running.briefing.digest(), ["C1", "C0TEAM1"])
+    assert [o.result for o in report.outcomes] == ["already posted", "posted"]
+    assert [c.params["channel"] for c in running.api.calls("chat.postMessage")] == [
+        "C1",
+        "C0TEAM1",
+    ]
+
+
+def test_the_post_button_says_when_briefbot_is_not_in_the_channel(
+    running: Running, tmp_path: Path
+) -> None:
+    add_last_weeks_article(running, tmp_path)
+    key = running.briefing.digest_period().key
+    running.api.error("chat.postMessage", "not_in_channel")
+    running.slack.click("post_digest", key, running.api.response_url("p1"))
+    reply = running.api.wait_for("response_url:p1")[0]
+    assert "invite me first" in reply.params["text"]
+    running.slack.click("post_digest", key, running.api.response_url("p2"))  # after /invite
+    assert running.api.wait_for("response_url:p2")[0].params["text"].startswith("Posted")
+
+
+def test_a_forged_post_button_is_refused(running: Running) -> None:
+    running.slack.click("post_digest", "1999-01-01/2999-01-01 UTC", running.api.response_url("f"))
+    reply = running.api.wait_for("response_url:f")[0]
+    assert "the longest is 92" in reply.params["text"]
+    running.slack.click("post_digest", "<!channel>", running.api.response_url("g"))
+    reply = running.api.wait_for("response_url:g")[0]
+    assert "does not name a digest period" in reply.params["text"]
+    assert "<!channel>" not in reply.params["text"]
+    running.settle()
+    assert running.api.calls("chat.postMessage") == []
+
+
+def test_help_mentions_the_digest_commands(running: Running) -> None:
+    response = running.slack.command("/brief", "help", running.api.response_url())
+    assert "/brief subscribe" in block_text(response.json()["blocks"])
