@@ -1,6 +1,6 @@
 """Wall time of an extractive ``briefbot ask``, beside Python starting and importing SQLAlchemy.
 
-    python -m bench.cli_start [--runs 5] [--question "..."]
+    python -m bench.cli_start [--runs 5] [--question "..."] [--also NAME=EXECUTABLE]...
 
 Each run is a fresh process, as a user's would be: the installed ``briefbot`` console
 script answering one question from the bundled corpus, with no model configured (so the
@@ -14,6 +14,9 @@ work on the machine falls on all three alike):
 
 * ``python -c pass``: the interpreter alone, the floor for any Python CLI;
 * ``python -c "import sqlalchemy"``: importing the database library briefbot is built on.
+
+``--also old=/tmp/old-briefbot`` times another ``briefbot`` executable (an older checkout,
+say) the same way, with a data folder of its own, to compare versions in one run.
 
 Reported: the median (and min and max) of ``--runs`` runs each, and the load average
 before and after, since a busy machine slows everything. The target is a median of at
@@ -49,6 +52,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--question", default=QUESTION)
     parser.add_argument("--json", type=Path, help="Also write the figures to this file.")
+    parser.add_argument(
+        "--also",
+        action="append",
+        default=[],
+        metavar="NAME=EXECUTABLE",
+        help="Another briefbot executable to time the same way (repeatable).",
+    )
     args = parser.parse_args()
 
     python = sys.executable
@@ -63,20 +73,30 @@ def main() -> None:
             "python -c pass": [python, "-c", "pass"],
             'python -c "import sqlalchemy"': [python, "-c", "import sqlalchemy"],
         }
-        first = subprocess.run(
-            commands["briefbot ask (extractive)"], env=env, cwd=home, capture_output=True, text=True
-        )
-        if first.returncode != 0:
-            sys.exit(f"briefbot ask failed: {first.stderr.strip()}")
-        if "extractive" not in first.stdout.splitlines()[-1]:
-            sys.exit("the answer was not extractive; unset the model settings")
-        for command in commands.values():  # warm the file cache and .pyc files, untimed
-            timed(command, env, home)
+        envs = {name: env for name in commands}
+        for extra in args.also:
+            name, _, executable = extra.partition("=")
+            label = f"{name}: briefbot ask"
+            commands[label] = [executable, "ask", args.question]
+            envs[label] = env | {"BRIEFBOT_DATA_DIR": str(home / f"data-{len(envs)}")}
+        for name, command in commands.items():
+            if command[1:2] != ["ask"]:
+                continue
+            first = subprocess.run(
+                command, env=envs[name], cwd=home, capture_output=True, text=True
+            )
+            if first.returncode != 0:
+                sys.exit(f"{name} failed: {first.stderr.strip()}")
+            ours = name == "briefbot ask (extractive)"
+            if ours and "extractive" not in first.stdout.splitlines()[-1]:
+                sys.exit("the answer was not extractive; unset the model settings")
+        for name, command in commands.items():  # warm the file cache and .pyc files, untimed
+            timed(command, envs[name], home)
         load_before = os.getloadavg()[0]
         times: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(args.runs):
             for name, command in commands.items():
-                times[name].append(timed(command, env, home))
+                times[name].append(timed(command, envs[name], home))
         load_after = os.getloadavg()[0]
 
     print(

@@ -1,6 +1,7 @@
 """How ``briefbot`` explains itself: help for a bare command, and for a mistyped one.
 
-* ``briefbot`` alone (or ``briefbot feeds`` alone) prints that command's help and exits 0.
+* ``briefbot`` alone (or ``briefbot feeds`` alone, or with options only: ``briefbot -v``)
+  prints that command's help and exits 0.
 * An unknown command prints the help on stderr, then one ``error:`` line with click's
   "Did you mean ...?", and exits 2 (it is still a mistake to fix).
 * The top-level help ends with two example lines, a question and a quote topic, taken from
@@ -56,14 +57,19 @@ class HelpfulGroup(click.Group):
     group_class = type  # @group.group() makes another HelpfulGroup
 
     def __init__(self, *args: Any, with_examples: bool = False, **kwargs: Any) -> None:
+        # Its own callback runs without a subcommand too (options still apply), then
+        # invoke() shows the help instead of click's "Missing command." error.
+        kwargs.setdefault("invoke_without_command", True)
+        kwargs.setdefault("subcommand_metavar", "COMMAND [ARGS]...")  # still needs one
         super().__init__(*args, **kwargs)
         self.with_examples = with_examples
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args and self.no_args_is_help and not ctx.resilient_parsing:
+    def invoke(self, ctx: click.Context) -> Any:
+        result = super().invoke(ctx)
+        if ctx.invoked_subcommand is None and not ctx.resilient_parsing:
             click.echo(ctx.get_help(), color=ctx.color)
             ctx.exit(0)
-        return super().parse_args(ctx, args)
+        return result
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]

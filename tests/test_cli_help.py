@@ -49,6 +49,13 @@ def test_an_unknown_command_shows_the_help_and_a_suggestion(cli) -> None:
     )
 
 
+def test_options_without_a_command_print_the_help_too(cli) -> None:
+    result = cli("-v")
+    assert result.code == 0 and result.err == ""
+    assert result.out.startswith("Usage: briefbot [OPTIONS] COMMAND [ARGS]...")
+    assert examples(result.out)[1].startswith("  briefbot quote ")
+
+
 def test_a_subgroup_alone_or_mistyped_explains_itself_too(cli) -> None:
     alone = cli("feeds")
     assert alone.code == 0 and "Usage: briefbot feeds" in alone.out
