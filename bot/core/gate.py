@@ -18,7 +18,8 @@ those the question itself gives: a passage without one cannot say how many or wh
 
 The verdict is one of three:
 
-* ``answer``: some passage reaches ``min_coverage``;
+* ``answer``: some passage reaches ``min_coverage`` (less for long questions: see
+  :func:`threshold`);
 * ``borderline``: none does, but every name and rare term of the question is somewhere
   in the corpus. The extractive summariser refuses; an LLM is shown the best passages and
   decides (its NOT_IN_SOURCES refuses);
@@ -45,6 +46,8 @@ ANCHOR_PRIOR = 0.5
 #: A term at least this specific, absent from the whole corpus, refuses the question
 #: before any model sees it (as a missing name does).
 RARE_TERM = 0.95
+#: Terms (names aside) beyond which a question is long: see threshold().
+LONG_QUESTION = 4
 #: Passages below this share of ``min_coverage`` do not feed the answer.
 POOL_SHARE = 0.75
 
@@ -156,6 +159,17 @@ def _has_answer_type(query: Query, text: str) -> bool:
     return any(m.group(0).lower() not in given for m in expects.finditer(text))
 
 
+def threshold(query: Query, min_coverage: float) -> float:
+    """The share of ``query``'s weight a passage must cover: ``min_coverage``, lowered
+    for a question of more than ``LONG_QUESTION`` terms (names aside) so that what it
+    asks of a passage stays what a question of that many terms would. A long, formal
+    question ("Could you specify which units the Jeep J8 vehicles supplied by the United
+    States were intended for?") carries words that only phrase it, and each is a chance
+    to be worded differently from the article."""
+    terms = sum(1 for t in query.terms if not t.anchor)
+    return min_coverage * min(1.0, LONG_QUESTION / max(terms, 1))
+
+
 def judge(
     query: Query,
     evidence: Sequence[PassageEvidence],
@@ -163,6 +177,7 @@ def judge(
     min_coverage: float,
 ) -> Verdict:
     """The gate's decision over all retrieved passages (see the module docstring)."""
+    min_coverage = threshold(query, min_coverage)
     complete = [e for e in evidence if e.complete]
     best = max(complete or evidence, key=lambda e: e.coverage, default=None)
     reports = tuple(
