@@ -123,7 +123,7 @@ def test_extractive_answer_is_short_cited_and_without_repeats(full_briefing: Bri
     answer = full_briefing.ask("What do critics say about the memorandum?")
     assert answer.answered
     body = MARKER.sub("", answer.answer)
-    assert word_count(body) <= 120 + 60  # whole sentences: never cut, so one may run over
+    assert word_count(body) <= 150 + 60  # whole sentences: never cut, so one may run over
     sentences = [squash(s) for s in re.split(r"\[\d+\][.!?]?", answer.answer) if s.strip()]
     assert len(sentences) == len(set(sentences))
     assert_grounded(full_briefing, answer)

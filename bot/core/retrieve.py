@@ -158,7 +158,7 @@ class Retriever:
     lexicon: Lexicon = field(default_factory=Lexicon)
     profile: Profile = field(default_factory=Profile)
     top_k: int = 6
-    min_coverage: float = 0.6
+    min_coverage: float = 0.45
     embedder: Embedder | None = None
     min_dense_similarity: float = 0.55
     candidates_per_k: int = 5
