@@ -24,7 +24,7 @@ from storage.articles import Passage
 
 SEED_TITLE = "Central America-US Security Cooperation Deal questioned by Activists"
 #: The newcomer set's fact coverage today (the issue's target is 0.95; see the README).
-NEWCOMER_FACTS = 0.8
+NEWCOMER_FACTS = 0.85
 MARKER = re.compile(r"\[(\d+)\]")
 
 
