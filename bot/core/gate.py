@@ -13,9 +13,6 @@ counts as part of it) the gate asks two things:
   ("What did Nielsen call it?") is answered by a passage with the names, while one that
   asks a real question about them ("the population of El Salvador") needs that too.
 
-A "how many" or "when" question also needs a number or a date in the passage beyond
-those the question itself gives: a passage without one cannot say how many or when.
-
 The verdict is one of three:
 
 * ``answer``: some passage reaches ``min_coverage`` (less for long questions: see
@@ -29,7 +26,6 @@ The verdict is one of three:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -50,23 +46,6 @@ RARE_TERM = 0.95
 LONG_QUESTION = 4
 #: Passages below this share of ``min_coverage`` do not feed the answer.
 POOL_SHARE = 0.75
-
-_NUMBER = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|hundreds?|thousands?|millions?|billions?|dozens?|half|twice|double|"
-    r"triple|single|several|few|per\s*cent|percent)\b",
-    re.IGNORECASE,
-)
-_TIME = re.compile(
-    r"\b(?:1[5-9]\d\d|20\d\d|\d{1,2}(?:st|nd|rd|th)?|january|february|march|april|may|june|"
-    r"july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|"
-    r"oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|"
-    r"today|tomorrow|tonight|week|weeks|month|months|year|years|decade|century|spring|"
-    r"summer|autumn|fall|winter|morning|evening|night|ago|since|until|earlier|later|"
-    r"recently|now|then)\b",
-    re.IGNORECASE,
-)
-_EXPECTS = {"quantity": _NUMBER, "when": _TIME}
 
 
 @dataclass(frozen=True)
@@ -99,12 +78,11 @@ class PassageEvidence:
     coverage: float
     credits: dict[str, float]
     missing_anchors: tuple[str, ...]
-    has_answer_type: bool
 
     @property
     def complete(self) -> bool:
-        """Every name is here, and so is the kind of thing asked for."""
-        return not self.missing_anchors and self.has_answer_type
+        """Every name (and every required term) is here."""
+        return not self.missing_anchors
 
 
 @dataclass(frozen=True)
@@ -136,7 +114,6 @@ def passage_evidence(query: Query, passage: Passage) -> PassageEvidence:
         coverage(query.terms, credits),
         credits,
         tuple(t.word for t in query.terms if (t.anchor or t.required) and not credits[t.word]),
-        _has_answer_type(query, passage.text),
     )
 
 
@@ -149,14 +126,6 @@ def coverage(terms: Sequence[Term], credits: dict[str, float]) -> float:
     if total <= 0:
         return 0.0
     return (prior + sum(t.weight * credits[t.word] for t in rest)) / total
-
-
-def _has_answer_type(query: Query, text: str) -> bool:
-    expects = _EXPECTS.get(query.answer_type)
-    if expects is None:
-        return True
-    given = {m.group(0).lower() for m in expects.finditer(query.text)}
-    return any(m.group(0).lower() not in given for m in expects.finditer(text))
 
 
 def threshold(query: Query, min_coverage: float) -> float:

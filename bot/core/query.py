@@ -42,13 +42,6 @@ NON_NOUN_FACTOR = 0.5
 #: How much more the thing asked for weighs ("the *capital* of El Salvador"): a passage
 #: that never mentions it cannot say what it is.
 ASKED_FACTOR = 2.0
-#: How much a noun that only frames the answer weighs against its usual weight: what is
-#: said or thought ("the structural *critique*") or a measure ("the *duration* of the
-#: contract"); the answer is the critique, or a duration, not the word.
-FRAME_FACTOR = 0.25
-_FRAMING_NOUNS = frozenset(
-    "noun.communication noun.cognition noun.motive noun.time noun.quantity".split()
-)
 #: Kinds of nouns (WordNet's files) that name what someone says, thinks or does, or a
 #: measure of something, not a thing in the world: "the main *argument* of the
 #: activists" is answered by the argument itself, "the *duration* of the contract" by a
@@ -506,13 +499,7 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
             pos = _part_of_speech(flat, at, lexicon)
             terms.append(make_term(unit, any(w in anchors for w in unit), lexicon, pos=pos))
     asked, required = _asked_for(flat, lexicon)
-    if required is None:  # a noun that frames the answer weighs little, like framing
-        terms = [
-            replace(t, specificity=t.specificity * FRAME_FACTOR) if t.word == asked else t
-            for t in terms
-        ]
-    else:
-        terms = [_as_asked(t, required, lexicon) if t.word == asked else t for t in terms]
+    terms = [_as_asked(t, required, lexicon) if t.word == asked else t for t in terms]
     language = language_of(question)
     return Query(question, focus, answer_type(read), tuple(terms), language)
 
@@ -571,7 +558,7 @@ def _noun_phrase_head(flat: list[str], j: int, lexicon: Lexicon) -> tuple[str | 
     return head, j
 
 
-def _asked_for(flat: list[str], lexicon: Lexicon) -> tuple[str | None, bool | None]:
+def _asked_for(flat: list[str], lexicon: Lexicon) -> tuple[str | None, bool]:
     """The noun a wh-question asks for, if it names a thing in the world, and whether a
     passage must name it to answer at all.
 
@@ -580,9 +567,7 @@ def _asked_for(flat: list[str], lexicon: Lexicon) -> tuple[str | None, bool | No
     questions whose answer is what someone says or thinks ("the main argument of the
     activists"). A person or group the question asks about is required: "Who is the
     *mayor* of Harlow Bay?" and "What did the Mexican *president* say?" cannot be answered
-    by a passage that never mentions a mayor or a president. When the noun asked for only
-    frames the answer ("the structural *critique*", "the *duration* of the contract": the
-    answer is the critique, a duration), the second value is None.
+    by a passage that never mentions a mayor or a president.
     """
     flat = [_WH_TYPED.get(w, w) for w in flat]
     start = next((i for i, w in enumerate(flat[:3]) if w in _WH), None)
@@ -612,8 +597,6 @@ def _asked_for(flat: list[str], lexicon: Lexicon) -> tuple[str | None, bool | No
     if speaker:
         says = end < len(flat) and flat[end] in _SAYING
         return (head, True) if says and lexname in _ACTORS else (None, False)
-    if lexname in _FRAMING_NOUNS:
-        return head, None  # framing: see analyse()
     if lexname in _CONTENT_NOUNS:
         return None, False
     return head, flat[start] == "who" and lexname in _ACTORS
