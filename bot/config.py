@@ -63,7 +63,7 @@ class Settings(BaseSettings):
     # Retrieval
     top_k: int = Field(default=6, ge=1, le=50, validation_alias=_env("BRIEFBOT_TOP_K"))
     min_coverage: float = Field(
-        default=0.5, ge=0.0, le=1.0, validation_alias=_env("BRIEFBOT_MIN_COVERAGE")
+        default=0.45, ge=0.0, le=1.0, validation_alias=_env("BRIEFBOT_MIN_COVERAGE")
     )
     embedding_model: str | None = Field(
         default=None, validation_alias=_env("BRIEFBOT_EMBEDDING_MODEL")
@@ -72,7 +72,7 @@ class Settings(BaseSettings):
         default=0.55, ge=-1.0, le=1.0, validation_alias=_env("BRIEFBOT_MIN_DENSE_SIMILARITY")
     )
     answer_words: int = Field(
-        default=120, ge=20, le=600, validation_alias=_env("BRIEFBOT_ANSWER_WORDS")
+        default=150, ge=20, le=600, validation_alias=_env("BRIEFBOT_ANSWER_WORDS")
     )
     max_question_chars: int = Field(
         default=2000, ge=10, validation_alias=_env("BRIEFBOT_MAX_QUESTION_CHARS")

@@ -24,7 +24,7 @@ from storage.articles import Passage
 
 SEED_TITLE = "Central America-US Security Cooperation Deal questioned by Activists"
 #: The newcomer set's fact coverage today (the issue's target is 0.95; see the README).
-NEWCOMER_FACTS = 0.8
+NEWCOMER_FACTS = 0.85
 MARKER = re.compile(r"\[(\d+)\]")
 
 
@@ -123,7 +123,7 @@ def test_extractive_answer_is_short_cited_and_without_repeats(full_briefing: Bri
     answer = full_briefing.ask("What do critics say about the memorandum?")
     assert answer.answered
     body = MARKER.sub("", answer.answer)
-    assert word_count(body) <= 120 + 60  # whole sentences: never cut, so one may run over
+    assert word_count(body) <= 150 + 60  # whole sentences: never cut, so one may run over
     sentences = [squash(s) for s in re.split(r"\[\d+\][.!?]?", answer.answer) if s.strip()]
     assert len(sentences) == len(set(sentences))
     assert_grounded(full_briefing, answer)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core import frequency
 from bot.core.text import STOPWORDS, words
@@ -138,10 +138,12 @@ class Lexicon:
         """Is ``phrase`` one name in WordNet ("united states", "el salvador"), or one noun
         one of whose words means little alone ("think tank")? Compounds of words that
         each mean something ("price tag", "football team") are better as their words,
-        each with its own synonyms."""
+        each with its own synonyms; and a name is not read into everyday words ("us
+        cabinet": the pronoun, or the country?)."""
         if len(phrase) < 2 or not self._wordnet().base_forms(" ".join(phrase), "n"):
             return False
-        return self.expand(" ".join(phrase)).proper or any(w in STOPWORDS for w in phrase)
+        everyday = any(w in STOPWORDS for w in phrase)
+        return everyday != self.expand(" ".join(phrase)).proper
 
     def domain_synonyms(self, phrase: tuple[str, ...]) -> list[tuple[str, ...]]:
         """The profile's other names for ``phrase`` (folded words), if it is one."""
@@ -176,9 +178,20 @@ class Lexicon:
         if word in _NUMBERS:  # "4" and "four" are one number
             return Expansion(word, zipf, frozenset({_NUMBERS[word]}), noun=True, known=True)
         if not word.replace(" ", "").isalpha():
-            return Expansion(word, zipf)
+            # a code's plural: "J8s" are J8s
+            code_plural = word.endswith("s") and any(ch.isdigit() for ch in word)
+            return Expansion(word, zipf, frozenset({word[:-1]}) if code_plural else frozenset())
         net = self._wordnet()
-        family: set[str] = set()
+        variants = spellings(word) if " " not in word else set()
+        if not any(net.base_forms(word, pos) for pos in ("n", "v", "a", "r")):
+            # an unknown word may be the other spelling of a known one ("kerbside")
+            known = next(
+                (v for v in sorted(variants) if any(net.base_forms(v, p) for p in "nvar")), None
+            )
+            if known is not None:
+                expansion = self._expand(known, pos_hint)
+                return replace(expansion, word=word, family=expansion.family | variants | {known})
+        family: set[str] = set(variants)
         synonyms: set[str] = set()
         phrases: list[tuple[str, ...]] = []
         senses_by_pos = {pos: net.senses(word, pos) for pos in ("n", "v", "a", "r")}
@@ -224,6 +237,27 @@ class Lexicon:
             known=bool(all_senses),
             lexname=senses_by_pos["n"][0].lexname if senses_by_pos["n"] else "",
         )
+
+
+# British and American spellings of one word: "organise"/"organize", "centre"/"center",
+# "defence"/"defense", "programme"/"program", "travelled"/"traveled", "colour"/"color".
+_SPELLINGS = (
+    ("isation", "ization"), ("ising", "izing"), ("ised", "ized"), ("ise", "ize"),
+    ("ises", "izes"), ("yse", "yze"), ("ysed", "yzed"), ("our", "or"), ("ours", "ors"),
+    ("tre", "ter"), ("tres", "ters"), ("ence", "ense"), ("ogue", "og"), ("mme", "m"),
+    ("lled", "led"), ("lling", "ling"), ("ller", "ler"),
+)  # fmt: skip
+
+
+def spellings(word: str) -> set[str]:
+    """The other (British or American) spellings ``word`` may have; most are not words,
+    which costs nothing, since only a word found in a text matches."""
+    found = set()
+    for british, american in _SPELLINGS:
+        for a, b in ((british, american), (american, british)):
+            if word.endswith(a) and len(word) > len(a) + 2:
+                found.add(word[: -len(a)] + b)
+    return found - {word}
 
 
 def _useful_phrase(phrase: tuple[str, ...]) -> bool:

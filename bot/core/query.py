@@ -42,11 +42,13 @@ NON_NOUN_FACTOR = 0.5
 #: How much more the thing asked for weighs ("the *capital* of El Salvador"): a passage
 #: that never mentions it cannot say what it is.
 ASKED_FACTOR = 2.0
-#: Kinds of nouns (WordNet's files) that name what someone says, thinks or does, not a
-#: thing in the world: "the main *argument* of the activists" is answered by the argument
-#: itself, which need not use the word.
+#: Kinds of nouns (WordNet's files) that name what someone says, thinks or does, or a
+#: measure of something, not a thing in the world: "the main *argument* of the
+#: activists" is answered by the argument itself, "the *duration* of the contract" by a
+#: duration, neither of which need use the word.
 _CONTENT_NOUNS = frozenset(
-    "noun.communication noun.cognition noun.motive noun.attribute noun.state noun.act".split()
+    "noun.communication noun.cognition noun.motive noun.attribute noun.state noun.act "
+    "noun.time noun.quantity".split()
 )
 #: Nouns for what people say or think ("argument", "critique", "reasons"): they frame the
 #: question like a verb does, so they weigh like one.
@@ -121,7 +123,7 @@ def strip_framing(question: str) -> str:
 _ANSWER_PATTERNS: tuple[tuple[AnswerType, str], ...] = (
         ("quantity", r"^\W*how\s+(?:much|many|long|far|old|big|large|often|high|low|tall)\b|"
          r"\bwhat\s+(?:is|was|were|are|'s)\s+the\s+(?:cost|price|number|amount|total|size|"
-         r"figure|share|rate|percentage|budget)\b"),
+         r"figure|share|rate|percentage|budget|duration|length|value|sum)\b"),
         ("when", r"^\W*when\b|\bwhat\s+(?:day|date|year|month|time)\b|\b(?:which|what)\s+"
          r"(?:day|date|year|month|week)\b"),
         ("why", r"^\W*(?:why|how come)\b|\bwhat\s+(?:is|was|are|were)\s+the\s+(?:reasons?|"
@@ -171,6 +173,7 @@ class Term:
     search: tuple[str, ...] = ()
     search_phrases: tuple[tuple[str, ...], ...] = ()
     corrected_from: str | None = None
+    initials: str = ""  # an acronym: also found as words with these initials ("brt")
     asked: bool = False  # the thing the question asks for: "the capital" of El Salvador
     required: bool = False  # like a name: a passage without it does not answer
 
@@ -184,6 +187,8 @@ class Term:
         """1 if the text has the word (or its family), less for a synonym, else 0."""
         if self.stems & stem_set:
             return 1.0
+        if self.initials and _spelled_out(self.initials, text_stems):
+            return 1.0
         best = SYNONYM_CREDIT if self.synonym_stems & stem_set else 0.0
         for phrase, value in self.phrases:
             if value <= best or phrase[0] not in stem_set:
@@ -192,6 +197,29 @@ class Term:
             if any(tuple(text_stems[i : i + n]) == phrase for i in range(len(text_stems) - n + 1)):
                 best = value
         return best
+
+
+#: Words an acronym's letters skip: "DHS" is the Department *of* Homeland Security.
+_ACRONYM_GAPS = frozenset(["of", "and", "for", "the", "on", "to", "de", "la", "del"])
+
+
+def _spelled_out(initials: str, text: Stems | list[str]) -> bool:
+    """Do consecutive words of ``text`` (stems) start with ``initials``, in order, apart
+    from small words between them ("brt": "bus rapid transit")?"""
+    n = len(initials)
+    for i, first in enumerate(text):
+        if not first.startswith(initials[0]):
+            continue
+        found, j = 1, i + 1
+        while found < n and j < len(text):
+            if text[j].startswith(initials[found]):
+                found += 1
+            elif text[j] not in _ACRONYM_GAPS:
+                break
+            j += 1
+        if found == n:
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -262,8 +290,32 @@ def stem_phrase(phrase: tuple[str, ...]) -> Stems:
     return tuple(stem(w) for w in phrase)
 
 
-def _without_possessive(word: str) -> str:
-    return re.sub(r"['’]s$", "", word)
+_CLITIC = re.compile(r"['’](?:s|d|ll|re|ve|m|t)$")
+#: How chat writes some everyday words ("why do ppl leave", "the us govt").
+_CHAT = {
+    "ppl": "people",
+    "govt": "government",
+    "gov": "government",
+    "dept": "department",
+    "intl": "international",
+    "natl": "national",
+    "info": "information",
+    "approx": "approximately",
+    "yr": "year",
+    "yrs": "years",
+    "mil": "million",
+    "bn": "billion",
+}
+
+
+def _plain_word(word: str) -> str:
+    """A question word without its clitic ("valdoria's", "didn't") and as chat
+    abbreviations mean it ("ppl": people)."""
+    word = _CLITIC.sub("", word)
+    return _CHAT.get(word, word)
+
+
+_WH_DID = re.compile(r"\b(what|why|how|where|who|when)['’]d\b", re.IGNORECASE)
 
 
 def make_term(
@@ -299,6 +351,7 @@ def make_term(
     singles = set(expansion.synonyms) | related | {d[0] for d in domain if len(d) == 1}
     zipf = min(lexicon.zipf(p) for p in parts) if len(parts) > 1 else expansion.zipf
     anchor = anchor or (len(parts) == 1 and expansion.name_like and not word.isdigit())
+    acronym = len(parts) == 1 and word.isalpha() and 2 <= len(word) <= 6 and expansion.name_like
     return Term(
         word="-".join(parts),
         anchor=anchor or word.isdigit(),
@@ -310,6 +363,7 @@ def make_term(
         search=tuple(dict.fromkeys([word, *sorted(expansion.family), *sorted(singles)])),
         search_phrases=tuple(dict.fromkeys(search_phrases)),
         corrected_from=corrected_from,
+        initials=word if acronym else "",
     )
 
 
@@ -353,9 +407,7 @@ def _word_groups(focus: str) -> list[tuple[str, ...]]:
     """The focus's words, a hyphenated compound as one group of its parts."""
     groups = []
     for token in _TOKEN.findall(focus):
-        parts = tuple(
-            _without_possessive(p) for piece in re.split(r"[-‐]", token) for p in words(piece)
-        )
+        parts = tuple(_plain_word(p) for piece in re.split(r"[-‐]", token) for p in words(piece))
         if parts:
             groups.append(parts)
     return groups
@@ -396,11 +448,15 @@ _BEFORE_VERB = frozenset(
 )
 
 
-def _part_of_speech(flat: list[str], at: int) -> str | None:
-    """What the word before says the word at ``at`` is: a noun after a determiner ("the
-    compact"), a verb after "to" or a modal ("would oblige"); None when it says neither."""
+def _part_of_speech(flat: list[str], at: int, lexicon: Lexicon) -> str | None:
+    """What the words around say the word at ``at`` is: a noun after a determiner ("the
+    compact legally", "the compact?") unless a noun follows it ("the gifted Jeeps": it
+    is their adjective), a verb after "to" or a modal ("would oblige"); None when they
+    say neither."""
     before = flat[at - 1] if at > 0 else ""
-    if before in _BEFORE_NOUN:
+    after = flat[at + 1] if at + 1 < len(flat) else ""
+    modifies = bool(after) and after not in STOPWORDS and lexicon.expand(after).noun
+    if before in _BEFORE_NOUN and not modifies:
         return "n"
     if before in _BEFORE_VERB:
         return "v"
@@ -409,7 +465,7 @@ def _part_of_speech(flat: list[str], at: int) -> str | None:
 
 def analyse(question: str, lexicon: Lexicon) -> Query:
     """Turn a question into its focus, its answer type and its terms."""
-    read = read_us_as_usa(question)
+    read = _WH_DID.sub(r"\1 did", read_us_as_usa(question))  # "what'd": what did
     focus = strip_framing(read)
     anchors, titles = _anchors_and_titles(read)
     groups = _word_groups(focus)
@@ -440,7 +496,7 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
                 continue
             seen.add(key)
             at = indices[group.index(unit[0])]
-            pos = _part_of_speech(flat, at)
+            pos = _part_of_speech(flat, at, lexicon)
             terms.append(make_term(unit, any(w in anchors for w in unit), lexicon, pos=pos))
     asked, required = _asked_for(flat, lexicon)
     terms = [_as_asked(t, required, lexicon) if t.word == asked else t for t in terms]
@@ -480,15 +536,23 @@ def _as_asked(term: Term, required: bool, lexicon: Lexicon) -> Term:
 
 
 def _noun_phrase_head(flat: list[str], j: int, lexicon: Lexicon) -> tuple[str | None, int]:
-    """The last noun of the noun phrase that starts at ``j`` (possessives and adjectives
-    before it), and where the phrase ends."""
+    """The last noun of the noun phrase that starts at ``j`` (adjectives, possessives and
+    "-ing" modifiers before it: "kerbside *parking* places"), and where the phrase ends. A
+    number is never the head ("the 3 main parts": parts)."""
     head = None
     while j < len(flat) and flat[j] not in _ENDS:
         word = flat[j]
         expansion = lexicon.expand(word)
-        if word not in STOPWORDS and expansion.noun:
+        if word in STOPWORDS:
+            if head is not None:
+                break  # "the Mexican president *say*"
+        elif not word.isalpha():
+            pass  # a number modifies, never heads: "the 3 main parts"
+        elif expansion.noun:
             head = word
-        elif head is not None or not expansion.known:
+        elif not (head is not None and word.endswith("ing")) and (
+            head is not None or not expansion.known
+        ):
             break
         j += 1
     return head, j

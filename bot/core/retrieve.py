@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from bot.core import frequency
-from bot.core.gate import Verdict, admitted, judge, passage_evidence
+from bot.core.gate import Verdict, admitted, judge, passage_evidence, threshold
 from bot.core.lexicon import MIN_CORRECTABLE, Lexicon, edits1
 from bot.core.profile import Profile
 from bot.core.query import Query, analyse, make_term
@@ -158,7 +158,7 @@ class Retriever:
     lexicon: Lexicon = field(default_factory=Lexicon)
     profile: Profile = field(default_factory=Profile)
     top_k: int = 6
-    min_coverage: float = 0.6
+    min_coverage: float = 0.45
     embedder: Embedder | None = None
     min_dense_similarity: float = 0.55
     candidates_per_k: int = 5
@@ -218,7 +218,7 @@ class Retriever:
         verdict = judge(query, evidence, df, self.min_coverage)
         weights = {t.word: idf(_group_df(t.search, df), max(n, 1)) for t in query.terms}
         if verdict.decision == "answer":
-            pool = admitted(evidence, self.min_coverage)
+            pool = admitted(evidence, threshold(query, self.min_coverage))
         elif verdict.decision == "borderline":
             pool = [e.passage for e in evidence]
         else:

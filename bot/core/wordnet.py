@@ -24,13 +24,15 @@ from pathlib import Path
 
 POS_FILES = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
 
-#: WordNet's detachment rules (morphy): inflected ending -> base ending, per part of speech.
+#: WordNet's detachment rules (morphy): inflected ending -> base ending, per part of speech;
+#: plus "-ied" -> "-y" and "-ier"/"-iest" -> "-y", which WordNet leaves to its exception
+#: lists and so misses for verbs like "remedied".
 _SUFFIXES = {
     "n": (("s", ""), ("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"),
           ("men", "man"), ("ies", "y")),
     "v": (("s", ""), ("ies", "y"), ("es", "e"), ("es", ""), ("ed", "e"), ("ed", ""),
-          ("ing", "e"), ("ing", "")),
-    "a": (("er", ""), ("est", ""), ("er", "e"), ("est", "e")),
+          ("ied", "y"), ("ing", "e"), ("ing", "")),
+    "a": (("er", ""), ("est", ""), ("er", "e"), ("est", "e"), ("ier", "y"), ("iest", "y")),
     "r": (),
 }  # fmt: skip
 
@@ -192,7 +194,14 @@ class WordNet:
             if 0 < source <= len(bare) and 0 < target_word <= len(target_words):
                 pair = (bare[source - 1], target_words[target_word - 1])
                 (antonyms if symbol == "!" else derived).append(pair)
-        return Synset(pos, lexname, tuple(bare), tuple(derived), tuple(antonyms), tuple(hyponyms))
+        return Synset(
+            pos,
+            lexname,
+            tuple(bare),
+            tuple(derived),
+            tuple(antonyms),
+            tuple(hyponyms),
+        )
 
     def kinds(self, word: str, pos: str = "n", senses: int = 2) -> list[str]:
         """The words for kinds of ``word`` (its direct hyponyms, in its most common senses):
