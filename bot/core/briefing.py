@@ -18,7 +18,14 @@ from bot.config import Settings
 from bot.core.answer import NOT_IN_SOURCES, extractive_answer
 from bot.core.digest import Digest, build_digest
 from bot.core.followup import condense_lexically
-from bot.core.ingest import ArticleStore, IngestSummary, discover, ingest_parsed, parse_file
+from bot.core.ingest import (
+    ArticleStore,
+    IngestSummary,
+    discover,
+    display_path,
+    ingest_parsed,
+    parse_file,
+)
 from bot.core.models import (
     Answer,
     Citation,
@@ -148,7 +155,7 @@ class Briefing:
         if on_start is not None:
             on_start(len(files))
         max_bytes = int(self.settings.max_file_mb * 1_000_000)
-        items = [(str(f), lambda f=f: parse_file(f, max_bytes)) for f in files]
+        items = [(display_path(f), lambda f=f: parse_file(f, max_bytes)) for f in files]
         return ingest_parsed(self.db, self.store, items, summary, on_item)
 
     def ingest_corpus_if_empty(self) -> IngestSummary | None:
