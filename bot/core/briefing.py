@@ -43,7 +43,7 @@ from bot.errors import BriefbotError, ConfigError, DatabaseError, InputError, ap
 from bot.resources import bundled_dir
 from storage import claims, exchanges
 from storage.articles import count_articles, list_articles
-from storage.db import Database, DatabaseUnavailable, DatabaseUrlError
+from storage.db import Database, DatabaseUnavailable, DatabaseUnusable, DatabaseUrlError
 
 if TYPE_CHECKING:
     from bot.core.embeddings import Embedder  # imports openai and numpy: only when used
@@ -64,7 +64,10 @@ class AnswerFailed(BriefbotError):
 def _open_database(url: str) -> Database:
     try:
         return Database.connect(url)
-    except DatabaseUrlError as exc:  # a setting to fix, not a server to wait for
+    except (
+        DatabaseUrlError,
+        DatabaseUnusable,
+    ) as exc:  # a setting to fix, not a server to wait for
         raise ConfigError(str(exc)) from exc
     except DatabaseUnavailable as exc:
         raise DatabaseError(str(exc)) from exc
