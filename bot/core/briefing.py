@@ -177,7 +177,10 @@ class Briefing:
     # ------------------------------------------------------------------ questions
 
     def check_question(self, question: str, what: str = "question") -> str:
-        text = " ".join(question.split())
+        """The question (or topic) as briefbot reads, searches and logs it: whitespace
+        runs as one space, NUL (which PostgreSQL cannot store) as a space. Every question
+        and topic enters the core here, from the command line and from Slack alike."""
+        text = " ".join(question.replace("\x00", " ").split())
         if not text:
             raise InputError(f"The {what} is empty; ask something about the sources.")
         if not text.isprintable() and any("\ud800" <= ch <= "\udfff" for ch in text):
@@ -204,8 +207,10 @@ class Briefing:
         """Answer ``question`` from the sources and log the exchange.
 
         ``history`` holds earlier turns of the conversation: a follow-up is condensed into
-        a standalone question before retrieval. ``on_text`` receives answer text as an
-        LLM streams it (the final, guarded answer is the returned one).
+        a standalone question before retrieval. If the sources cannot answer the condensed
+        question but can answer the question as asked, the question as asked is answered
+        (a Slack thread's follow-ups take this path too). ``on_text`` receives answer
+        text as an LLM streams it (the final, guarded answer is the returned one).
         """
         text = self.check_question(question)
         context = context or ExchangeContext()
@@ -216,6 +221,13 @@ class Briefing:
         try:
             standalone, condensing = self._condense(text, history, deadline)
             retrieval = self.retrieve(standalone)
+            if not retrieval.answerable and standalone != text:
+                # Condensing must not make a question that stands on its own worse: with an
+                # off-topic turn before it, the condensed question can fail the relevance
+                # gate where the question as asked passes it.
+                as_asked = self.retrieve(text)
+                if as_asked.answerable:
+                    standalone, retrieval = text, as_asked
             answer = self._answer(text, standalone, retrieval, on_text, deadline)
             if condensing is not None:  # the follow-up's condensing counts too
                 answer = replace(answer, usage=condensing.plus(answer.usage))
@@ -380,7 +392,7 @@ class Briefing:
             return exchanges.record_exchange(
                 session=session,
                 **context.fields(),
-                question=topic,
+                question=self.check_question(topic, "topic"),
                 answer="\n".join(q.text for q in quotes),
                 answered=bool(quotes),
                 mode="extractive",
