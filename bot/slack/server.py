@@ -166,6 +166,10 @@ def http_server(
         max_request_header_size=MAX_HEADER_BYTES,
         max_request_body_size=MAX_BODY_BYTES,
         backlog=1024,
+        # The request thread sends its response itself, at once, instead of leaving it to
+        # the event loop: under a burst the loop competes for the GIL with answers being
+        # written, and an ack must not wait for it.
+        send_bytes=1,
         asyncore_use_poll=True,  # select() cannot watch more than 1024 sockets
         ident="briefbot",
     )
