@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from bot.config import Settings
 from bot.core import jsonl
 from bot.core.briefing import Briefing
-from bot.core.evaluate import load_cases, run_eval
+from bot.core.evaluate import Split, bm25_baseline, choose_split, load_cases, run_eval
 from bot.core.models import Answer, Turn
 from bot.errors import BriefbotError, ConfigError, DatabaseError, InputError
 from bot.logsetup import configure as configure_logging
@@ -103,15 +103,15 @@ def cli(verbose: bool) -> None:
 
 
 @cli.command()
-# readable=False: an unreadable path is one failed item in the summary, like a missing one,
-# and the other paths are still ingested.
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
+# Plain strings, not click.Path: an http(s):// URL is a web page to fetch, and a path that
+# cannot be read is one failed item in the summary, like a missing one; the rest still land.
+@click.argument("paths", nargs=-1, required=True, metavar="PATH_OR_URL...")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def ingest(paths: tuple[Path, ...], as_json: bool) -> None:
-    """Ingest article files (.txt, .md, .html) and folders of them.
+def ingest(paths: tuple[str, ...], as_json: bool) -> None:
+    """Ingest article files (.txt, .md, .html), folders of them, and web pages (URLs).
 
-    Each article is stored in its own transaction: a bad file is reported and skipped,
-    the others still land. Exits 1 if any file failed.
+    Each article is stored in its own transaction: a bad file or a page that cannot be
+    fetched is reported and skipped, the others still land. Exits 1 if any item failed.
     """
     from tqdm import tqdm
 
@@ -142,6 +142,103 @@ def ingest(paths: tuple[Path, ...], as_json: bool) -> None:
             f"({summary.chunks} chunks written)"
         )
     if summary.failed:
+        sys.exit(1)
+
+
+# ---------------------------------------------------------------------- feeds
+
+
+def _when(value: datetime | None) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if value else "never"
+
+
+@cli.group()
+def feeds() -> None:
+    """RSS and Atom feeds: each new entry's page is stored as an article."""
+
+
+@feeds.command(name="add")
+@click.argument("url")
+def feeds_add(url: str) -> None:
+    """Follow the feed at URL (or the feed a web page at URL links to)."""
+    with _briefing() as briefing:
+        row = briefing.feeds.add(url)
+    click.echo(f"following feed {row.id}: {row.title or row.url}\n  {row.url}")
+    click.echo("its entries are stored at the next poll (`briefbot feeds poll`, or the clock)")
+
+
+@feeds.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="Print the feeds as JSON.")
+def feeds_list(as_json: bool) -> None:
+    """List the feeds followed, with each one's last poll, last success and last error."""
+    from bot.core.feeds import feed_view
+
+    with _briefing() as briefing:
+        rows = briefing.feeds.list()
+    if as_json:
+        _print_json([feed_view(r) for r in rows])
+        return
+    if not rows:
+        click.echo("No feeds yet. Follow one with `briefbot feeds add URL`.")
+    for r in rows:
+        click.echo(f"{r.id:>4}  {r.title or '(untitled feed)'}  ({r.entries} articles)")
+        click.echo(f"      {r.url}")
+        click.echo(
+            f"      last poll {_when(r.last_polled_at)}, last success {_when(r.last_success_at)}, "
+            f"next poll {_when(r.next_poll_at)}"
+        )
+        if r.last_error:
+            failing = f", {r.failures} failure(s) in a row" if r.failures else ""
+            click.echo(f"      last error ({_when(r.last_error_at)}{failing}): {r.last_error}")
+
+
+@feeds.command(name="remove")
+@click.argument("ref", metavar="URL|ID")
+def feeds_remove(ref: str) -> None:
+    """Stop following a feed. The articles already stored from it stay."""
+    with _briefing() as briefing:
+        row = briefing.feeds.remove(ref)
+    click.echo(f"removed feed {row.id}: {row.title or row.url}")
+
+
+@feeds.command(name="poll")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--due", is_flag=True, help="Only the feeds that are due (what the clock polls).")
+def feeds_poll(as_json: bool, due: bool) -> None:
+    """Poll the feeds now and store their new entries.
+
+    Reports added, unchanged and failed entries per feed; exits 1 if a feed or an entry
+    failed (the others still land).
+    """
+    with _briefing() as briefing:
+        report = briefing.feeds.poll(due_only=due)
+    if as_json:
+        _print_json(report.as_dict())
+    else:
+        if not report.feeds:
+            click.echo("No feeds to poll." if not due else "No feed is due.")
+        for f in report.feeds:
+            data = f.as_dict()
+            name = f.title or f.url
+            if f.status == "failed" and f.error:
+                click.echo(f"feed {f.feed_id} {name}: failed: {f.error}")
+            elif f.status == "busy":
+                click.echo(f"feed {f.feed_id} {name}: skipped, another poll is running")
+            elif f.status == "not_modified":
+                click.echo(f"feed {f.feed_id} {name}: not modified")
+            else:
+                extra = (
+                    f", {data['from_summary']} from the feed's summary only" if f.summaries else ""
+                )
+                click.echo(
+                    f"feed {f.feed_id} {name}: added {data['added']}, unchanged "
+                    f"{data['unchanged']}, failed {data['failed']}{extra}"
+                )
+            for e in f.entries:
+                if e.outcome == "failed" or e.from_summary:
+                    label = "failed" if e.outcome == "failed" else "summary only"
+                    click.echo(f"  {label}: {e.link or e.title}: {e.reason}", err=True)
+    if report.failed:
         sys.exit(1)
 
 
@@ -261,6 +358,11 @@ def sources(as_json: bool) -> None:
     "--min-refusals", type=click.FloatRange(0, 1), help="Fail below this correct-refusal rate."
 )
 @click.option("-q", "--quiet", is_flag=True, help="Only the totals, not each miss.")
+@click.option(
+    "--split",
+    type=click.Choice(["dev", "test"]),
+    help="Only one half of the set (by each row's group): tune on dev, report test.",
+)
 def eval_(
     file: Path,
     as_json: bool,
@@ -268,15 +370,17 @@ def eval_(
     min_facts: float | None,
     min_refusals: float | None,
     quiet: bool,
+    split: Split | None,
 ) -> None:
     """Run a JSONL question set and report recall@5, fact coverage and correct refusals.
 
     Each line: {"question", "expected_titles": [...], "expected_facts": [...], "in_scope"}.
     With --min-* thresholds, exits 1 when a figure falls below its threshold.
     """
-    cases = load_cases(file)
+    cases = choose_split(load_cases(file), split)
     with _briefing() as briefing:
-        report = run_eval(cases, briefing.answer_unlogged)
+        baseline = bm25_baseline(briefing.chunk_texts())
+        report = run_eval(cases, briefing.answer_unlogged, baseline)
     failures = [
         f"{name} {value:.3f} < {floor:.3f}"
         for name, value, floor in (
@@ -307,8 +411,14 @@ def eval_(
             f"retrieval recall@5  {report.recall_at_5:.3f}\n"
             f"fact coverage       {report.fact_coverage:.3f}\n"
             f"correct refusals    {report.correct_refusals:.3f}\n"
-            f"false refusals      {report.false_refusals}"
+            f"false refusals      {report.false_refusals} ({report.false_refusal_rate:.1%})"
         )
+        if report.baseline is not None:
+            click.echo(
+                f"{report.baseline['name']}: fact coverage "
+                f"{report.baseline['fact_coverage']:.3f}, recall@5 "
+                f"{report.baseline['recall_at_5']:.3f}"
+            )
     if failures:
         raise BriefbotError("below threshold: " + "; ".join(failures))
 

@@ -9,6 +9,7 @@ is ours carries the ``BRIEFBOT_`` prefix. Tests build ``Settings(...)`` explicit
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -48,6 +49,8 @@ class Settings(BaseSettings):
 
     # Corpus and chunking
     corpus_dir: Path | None = Field(default=None, validation_alias=_env("BRIEFBOT_CORPUS_DIR"))
+    #: The story's profile (see bot/core/profile.py); default: profile.toml in the corpus.
+    profile: Path | None = Field(default=None, validation_alias=_env("BRIEFBOT_PROFILE"))
     chunk_tokens: int = Field(
         default=180, ge=32, le=2000, validation_alias=_env("BRIEFBOT_CHUNK_TOKENS")
     )
@@ -111,6 +114,22 @@ class Settings(BaseSettings):
     log_retention_days: int | None = Field(
         default=None, ge=1, validation_alias=_env("BRIEFBOT_LOG_RETENTION_DAYS")
     )
+    #: Slack user ids who may add articles and feeds from Slack; unset means everyone.
+    admins: str | None = Field(default=None, validation_alias=_env("BRIEFBOT_ADMINS"))
+
+    # Web pages and feeds
+    allow_private_urls: bool = Field(
+        default=False, validation_alias=_env("BRIEFBOT_ALLOW_PRIVATE_URLS")
+    )
+    fetch_timeout: float = Field(
+        default=20.0, gt=0, le=300, validation_alias=_env("BRIEFBOT_FETCH_TIMEOUT")
+    )
+    fetch_host_delay: float = Field(
+        default=1.0, ge=0, le=60, validation_alias=_env("BRIEFBOT_FETCH_HOST_DELAY")
+    )
+    feed_interval: float = Field(
+        default=3600.0, ge=60, le=7 * 86400, validation_alias=_env("BRIEFBOT_FEED_INTERVAL")
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -163,10 +182,24 @@ class Settings(BaseSettings):
             raise ValueError(f"must be smaller than BRIEFBOT_CHUNK_TOKENS ({size})")
         return value
 
-    @field_validator("log_retention_days", mode="before")
+    @field_validator("feed_interval", mode="before")
+    @classmethod
+    def _duration(cls, value: object) -> object:
+        """``3600``, ``90s``, ``30m``, ``1h`` or ``1d``: a duration, in seconds."""
+        if not isinstance(value, str):
+            return value
+        found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", value.lower())
+        if found is None:
+            raise ValueError("must be a duration such as 3600, 90s, 30m, 1h or 1d")
+        return (
+            float(found.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[found.group(2)]
+        )
+
+    @field_validator("log_retention_days", "profile", "corpus_dir", mode="before")
     @classmethod
     def _blank_means_unset(cls, value: object) -> object:
-        """``BRIEFBOT_LOG_RETENTION_DAYS=`` (empty) means no retention, as if unset."""
+        """An empty value means unset: ``BRIEFBOT_LOG_RETENTION_DAYS=`` keeps the log
+        forever, ``BRIEFBOT_PROFILE=`` uses the corpus's profile."""
         return None if isinstance(value, str) and not value.strip() else value
 
     @property
@@ -175,6 +208,21 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'briefbot.db'}"
+
+    @property
+    def admin_ids(self) -> frozenset[str]:
+        """The Slack user ids in ``BRIEFBOT_ADMINS`` (commas or spaces between them)."""
+        return (
+            frozenset(re.split(r"[\s,]+", self.admins.strip())) - {""}
+            if self.admins
+            else (frozenset())
+        )
+
+    def may_change_sources(self, user_id: str | None) -> bool:
+        """Whether a Slack user may add articles and add or remove feeds: anyone when
+        ``BRIEFBOT_ADMINS`` is unset, else the users it lists."""
+        ids = self.admin_ids
+        return not ids or (user_id is not None and user_id in ids)
 
     @property
     def llm_enabled(self) -> bool:

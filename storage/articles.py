@@ -34,6 +34,7 @@ class ArticleRecord:
     source: str | None = None
     author: str | None = None
     published: date | None = None
+    final_url: str | None = None
 
 
 class ChunkRow(TypedDict):
@@ -72,7 +73,7 @@ class ArticleSummary:
     chunks: int
 
 
-_METADATA = ("title", "url", "source", "author", "published", "format")
+_METADATA = ("title", "url", "final_url", "source", "author", "published", "format")
 
 
 def _copy_metadata(article: Article, record: ArticleRecord) -> bool:
@@ -344,6 +345,13 @@ def passages(*, session: Session, chunk_ids: Sequence[int]) -> dict[int, Passage
         session.flush()
     rows = session.execute(_PASSAGES, {"ids": list(chunk_ids)})
     return {r[0]: Passage(*r) for r in rows}
+
+
+def chunk_texts(*, session: Session) -> list[tuple[str, str]]:
+    """(chunk text, article title) for every stored chunk, in id order (for comparisons
+    with other rankers over exactly what briefbot stored)."""
+    rows = session.execute(select(Chunk.text, Article.title).join(Article).order_by(Chunk.id))
+    return [(str(r[0]), str(r[1])) for r in rows]
 
 
 def article_texts(*, session: Session, article_ids: Sequence[int]) -> dict[int, str]:

@@ -48,6 +48,8 @@ class Article(Base):
     origin: Mapped[str] = mapped_column(String(2000), unique=True)
     title: Mapped[str] = mapped_column(String(1000))
     url: Mapped[str | None] = mapped_column(String(2000), index=True)
+    #: Where the url led after redirects, for a page fetched from the web.
+    final_url: Mapped[str | None] = mapped_column(String(2000))
     source: Mapped[str | None] = mapped_column(String(500))
     author: Mapped[str | None] = mapped_column(String(500))
     published: Mapped[date | None] = mapped_column(Date)
@@ -140,3 +142,55 @@ class SlackEventClaim(Base):
 
     event_key: Mapped[str] = mapped_column(String(200), primary_key=True)
     claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Feed(Base):
+    """An RSS or Atom feed that briefbot follows, and how its polling went.
+
+    ``etag`` and ``last_modified`` are the validators of the last complete poll, sent back
+    for a conditional GET. ``next_poll_at`` is when the clock polls it next (its own slot
+    in the interval, or later after failures); ``claimed_until`` and ``claim_token`` mark
+    a poll in progress, so two clocks never poll one feed at once.
+    """
+
+    __tablename__ = "feed"
+    __table_args__ = (Index("ix_feed_next_poll_at", "next_poll_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    title: Mapped[str | None] = mapped_column(String(1000))
+    site_url: Mapped[str | None] = mapped_column(String(2000))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    last_polled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    next_poll_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+
+
+class FeedEntry(Base):
+    """One entry of a feed that a poll dealt with: stored (from its page or only from the
+    feed's summary), a duplicate of a stored article, or failed so far.
+
+    ``entry_key`` is the sha256 of the entry's guid (or of its link when it has none), so
+    the unique index stays small whatever the feed puts in a guid.
+    """
+
+    __tablename__ = "feed_entry"
+    __table_args__ = (UniqueConstraint("feed_id", "entry_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feed.id", ondelete="CASCADE"))
+    entry_key: Mapped[str] = mapped_column(String(64))
+    link: Mapped[str | None] = mapped_column(String(2000))
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("article.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_tried_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

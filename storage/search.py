@@ -219,25 +219,31 @@ class PostgresTSVector:
         # One query gives both the chunk count and the cache key for the frequencies.
         version = self._version(session)
         out: dict[str, int] = {}
-        for word in words:
-            key = (version, word)
+        missing: list[str] = []
+        with self._lock:
+            for word in words:
+                cached = self._df_cache.get((version, word))
+                if cached is None:
+                    missing.append(word)
+                else:
+                    out[word] = cached
+        if missing:
+            # One round trip for all the words the cache lacks (a typo's candidates may be
+            # hundreds); each count is an index lookup.
+            rows = session.execute(
+                text(
+                    "SELECT w, (SELECT count(*) FROM chunk "
+                    f"WHERE tsv @@ plainto_tsquery('{self.CONFIG}', w)) "
+                    "FROM unnest(CAST(:words AS text[])) AS w"
+                ),
+                {"words": missing},
+            )
+            found = {str(r[0]): int(r[1]) for r in rows}
             with self._lock:
-                cached = self._df_cache.get(key)
-            if cached is None:
-                cached = int(
-                    session.execute(
-                        text(
-                            "SELECT count(*) FROM chunk "
-                            f"WHERE tsv @@ plainto_tsquery('{self.CONFIG}', :w)"
-                        ),
-                        {"w": word},
-                    ).scalar_one()
-                )
-                with self._lock:
-                    if len(self._df_cache) > 50_000:
-                        self._df_cache.clear()
-                    self._df_cache[key] = cached
-            out[word] = cached
+                if len(self._df_cache) > 50_000:
+                    self._df_cache.clear()
+                for word in missing:
+                    out[word] = self._df_cache[(version, word)] = found.get(word, 0)
         return version[1], out
 
     def chunk_count(self, session: Session) -> int:

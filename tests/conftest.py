@@ -26,7 +26,7 @@ from sqlalchemy import create_engine, make_url, select, text
 
 from bot.config import Settings
 from bot.core.briefing import Briefing
-from standins import OpenAIStandIn, SlackAPIStandIn
+from standins import OpenAIStandIn, SlackAPIStandIn, WebStandIn
 from storage.db import Database
 from storage.models import Article, Base
 
@@ -196,6 +196,21 @@ def llm(llm_server: OpenAIStandIn) -> Iterator[OpenAIStandIn]:
 
 
 @pytest.fixture(scope="session")
+def web_server() -> Iterator[WebStandIn]:
+    """One stand-in for the web for the whole run; tests take it through ``web``."""
+    with WebStandIn() as server:
+        yield server
+
+
+@pytest.fixture
+def web(web_server: WebStandIn) -> Iterator[WebStandIn]:
+    """The web stand-in with no pages and no recorded requests from other tests."""
+    web_server.reset()
+    yield web_server
+    web_server.reset()
+
+
+@pytest.fixture(scope="session")
 def slack_api_server() -> Iterator[SlackAPIStandIn]:
     with SlackAPIStandIn() as server:
         yield server
@@ -259,6 +274,10 @@ def settings_env(settings: Settings) -> dict[str, str]:
     if settings.embedding_model:
         env["BRIEFBOT_EMBEDDING_MODEL"] = settings.embedding_model
     env["BRIEFBOT_LLM_TIMEOUT"] = str(settings.llm_timeout)
+    if settings.allow_private_urls:
+        env["BRIEFBOT_ALLOW_PRIVATE_URLS"] = "true"
+    env["BRIEFBOT_FETCH_HOST_DELAY"] = str(settings.fetch_host_delay)
+    env["BRIEFBOT_FETCH_TIMEOUT"] = str(settings.fetch_timeout)
     return env
 
 

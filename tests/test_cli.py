@@ -409,7 +409,8 @@ def test_console_script_in_a_subprocess(settings) -> None:
     assert json.loads(ok.out)["answered"] is True
     bad = run_briefbot("ask", "", env=env)
     assert bad.code == 2
-    assert bad.err.strip() == "error: The question is empty; ask something about the sources."
+    assert bad.err.strip().startswith("error: The question is empty. Ask me about ")
+    assert len(bad.err.strip().splitlines()) == 1
 
 
 def test_log_lines_carry_tracebacks_only_when_asked() -> None:
@@ -611,3 +612,35 @@ def test_a_setting_no_command_can_use_fails_every_command_alike(
         result = cli(*args, env={setting: value})
         assert (result.code, result.err.count("\n")) == (2, 1), (args, result.err)
         assert result.err.startswith(f"error: {message}"), (args, result.err)
+
+
+def test_ask_json_explains_a_refusal(cli) -> None:
+    result = cli("ask", "--json", "What is the price of Bitcoin today?")
+    assert result.code == 0, result.err
+    refusal = json.loads(result.out)["refusal"]
+    assert refusal["decision"] == "refuse"
+    bitcoin = next(t for t in refusal["terms"] if t["term"] == "bitcoin")
+    assert bitcoin == {
+        "term": "bitcoin",
+        "weight": 1.0,
+        "anchor": True,
+        "in_corpus": False,
+        "found": 0.0,
+    }
+
+
+def test_eval_halves_and_the_search_underneath(cli) -> None:
+    assert cli("ingest", str(EVALS / "articles")).code == 0
+    halves = {}
+    for split in ("dev", "test"):
+        result = cli("eval", str(EVALS / "paraphrases.jsonl"), "--split", split, "--json", "-q")
+        assert result.code == 0, result.err
+        halves[split] = json.loads(result.out)
+    whole = json.loads(cli("eval", str(EVALS / "paraphrases.jsonl"), "--json", "-q").out)
+    assert halves["dev"]["questions"] + halves["test"]["questions"] == whole["questions"]
+    for report in (*halves.values(), whole):
+        assert report["baseline"]["name"] == "bm25s top passage"
+        assert 0 < report["baseline"]["fact_coverage"] <= 1
+        assert 0 <= report["false_refusal_rate"] <= 1
+    text = cli("eval", str(EVALS / "paraphrases.jsonl"), "--split", "dev", "-q").out
+    assert "bm25s top passage: fact coverage" in text

@@ -17,13 +17,8 @@ from sqlalchemy.exc import DataError, OperationalError
 from bot.config import Settings
 from bot.core import ingest as ingest_module
 from bot.core.briefing import Briefing
-from bot.core.ingest import (
-    ParsedArticle,
-    display_path,
-    ingest_parsed,
-    normalise_url,
-    parse_file,
-)
+from bot.core.ingest import ParsedArticle, display_path, ingest_parsed, parse_file
+from bot.core.urls import normalise_url
 from bot.errors import IngestError
 from conftest import EVALS
 from storage.models import Article, Chunk
@@ -189,7 +184,7 @@ def test_bad_files_have_one_line_reasons(
         ("http://example.org:80", "http://example.org/"),
         ("http://example.org:8080/a/?q=1#x", "http://example.org:8080/a?q=1"),
         ("https://example.org/A/b//", "https://example.org/A/b"),
-        ("https://user@[2001:DB8::1]:443/x", "https://user@[2001:db8::1]/x"),
+        ("https://[2001:DB8::1]:443/x/", "https://[2001:db8::1]/x"),
     ],
 )
 def test_urls_are_normalised_into_one_identity(given: str, identity: str) -> None:

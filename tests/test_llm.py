@@ -540,3 +540,32 @@ def test_local_server_without_a_key(database_url: str, tmp_path: Path, llm: Open
         answer = b.ask(QUESTION)
     assert answer.mode == "llm"
     assert answer.usage is not None and answer.usage.cost_usd is None  # no price known
+
+
+BORDERLINE = "What did the Mexican president say about the border wall?"
+
+
+def test_a_borderline_question_goes_to_the_model_which_decides(
+    smart: Briefing, llm: OpenAIStandIn
+) -> None:
+    # Every name and rare term is in the corpus, but no passage covers the question:
+    # the extractive summariser would refuse; the model is shown the best passages.
+    assert smart.retrieve(BORDERLINE).verdict.decision == "borderline"
+    llm.reply("NOT_IN_SOURCES")
+    refused = smart.ask(BORDERLINE)
+    assert llm.requests_for("chat"), "the model was not asked"
+    assert not refused.answered and refused.mode == "llm"
+    assert refused.refusal and "model" in refused.refusal["reason"]
+
+    llm.reply_with(cite_first_source)
+    answered = smart.ask(BORDERLINE)
+    assert answered.answered and answered.mode == "llm" and answered.citations
+
+
+def test_a_borderline_question_is_refused_if_the_model_fails(
+    smart: Briefing, llm: OpenAIStandIn
+) -> None:
+    llm.fail(500, times=2)
+    answer = smart.ask(BORDERLINE)
+    assert not answer.answered and answer.mode == "extractive"
+    assert answer.note and "unavailable" in answer.note

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.slack.listeners.assistant import SUGGESTED_PROMPTS
+from bot.core.profile import load_profile
 
 MANIFEST = Path(__file__).resolve().parent.parent / "slack-manifest.yml"
 
@@ -37,4 +37,5 @@ def test_manifest_matches_the_app() -> None:
     assert settings["interactivity"]["is_enabled"] is True
     assert features["app_home"]["home_tab_enabled"] is True
     prompts = [p["message"] for p in features["assistant_view"]["suggested_prompts"]]
-    assert prompts == SUGGESTED_PROMPTS
+    bundled = load_profile(MANIFEST.parent / "corpus" / "profile.toml")
+    assert prompts == list(bundled.suggested_prompts)

@@ -183,7 +183,7 @@ def test_out_of_scope_mention_says_not_in_the_sources(running: Running) -> None:
 def test_an_empty_mention_gets_a_polite_prompt(running: Running) -> None:
     running.slack.mention("   ")
     post = running.api.wait_for("chat.postMessage")[0]
-    assert "Ask me a question about the sources" in post.params["text"]
+    assert "Ask me about " in post.params["text"] and "for example" in post.params["text"]
 
 
 # ---------------------------------------------------------------------------- exactly once
@@ -964,13 +964,14 @@ def test_nul_in_a_mention_or_a_quote_topic_is_answered_and_logged(running: Runni
 def test_a_standalone_follow_up_after_an_off_topic_one_is_answered(running: Running) -> None:
     """Slack threads share the condensing path: an off-topic turn before a question that
     stands on its own does not get it refused."""
-    _, root = running.slack.mention("Who won the football match?")
+    off_topic = "What is the recipe for lasagna with bechamel sauce?"
+    _, root = running.slack.mention(off_topic)
     running.api.wait_for("chat.postMessage")
     running.api.set_replies(
         "C1",
         root,
         [
-            {"ts": root, "user": "U1", "text": f"<@{BOT_USER}> Who won the football match?"},
+            {"ts": root, "user": "U1", "text": f"<@{BOT_USER}> {off_topic}"},
             {"ts": next_ts(), "bot_id": "BBOT", "user": BOT_USER, "text": "Not in the sources."},
         ],
     )

@@ -12,20 +12,27 @@ that every bracketed number in an answer is one of its own citations. An answer 
 is thus its source sentence verbatim apart from those markers (and whitespace), and the
 citation's text stays verbatim.
 
-Selection is greedy and coverage-seeking: a sentence scores the IDF weights of the question
-terms it contains, terms already covered by chosen sentences count half, and long
-sentences are discounted. Sentences are chosen until about ``max_words`` words, then put
-back in reading order (source by source, in article order) so the answer reads naturally.
+The answer leads with the sentence that best answers the question: the one holding the
+most of its weighted terms, favouring the kind of sentence the question asks for (a cause
+for "why", a number for "how many", the negation or limit that settles a yes/no question).
+A sentence that leans on the one before it ("It was due to...") brings that one along.
+Supporting sentences follow, chosen greedily for what they add (terms already covered
+count half) until about ``max_words`` words, in reading order; when the passages hold a
+side of the story that the answer lacks, that side's best sentence is added too.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.core.chunking import chunk_sentences
 from bot.core.models import Citation
-from bot.core.retrieve import Retrieval, read_us_as_usa
+from bot.core.profile import Profile
+from bot.core.query import read_us_as_usa
+from bot.core.retrieve import Retrieval
 from bot.core.text import (
     Span,
     has_bracketed_number,
@@ -38,12 +45,27 @@ from bot.core.text import (
 from storage.articles import Passage
 
 NOT_IN_SOURCES = (
-    "Not in the sources: none of the stored articles covers this question, "
-    "so I won't guess. Try rephrasing, or ask what the sources say about the memorandum."
+    "Not in the sources: none of the stored articles covers this question, so I won't "
+    "guess. Try rephrasing it with the names or terms the articles would use."
 )
 
-#: A sentence must score at least this share of the best sentence to be included.
+#: A follower must score at least this share of the lead sentence.
 RELATIVE_FLOOR = 0.25
+#: A sentence of the kind the question asks for (a number for "how many", a reason for
+#: "why", a negation or limit for a yes/no question) counts this much more.
+ANSWER_TYPE_BONUS = 1.5
+#: Each sentence already taken from an article makes the next one from it worth less, so
+#: an answer hears from every article that covers the question.
+ARTICLE_DECAY = 0.75
+#: What even the most everyday term counts for in a sentence, against its weight.
+TERM_FLOOR = 0.5
+#: A sentence that carries on from a chosen one (the next in its paragraph) is worth at
+#: least this share of that one: an answer reads better, and holds more, in runs.
+CONTINUITY = 0.7
+#: How much a term in an article's title counts for each of its sentences.
+TITLE_CREDIT = 0.5
+#: How much the best-ranked passage's sentences are preferred (less for each rank down).
+RANK_BONUS = 0.5
 
 
 @dataclass(frozen=True)
@@ -108,43 +130,45 @@ def with_marker(sentence: str, marker: int) -> str:
     return f"{text} [{marker}]"
 
 
-_ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
-    (re.compile(q, re.IGNORECASE), re.compile(a, re.IGNORECASE))
-    for q, a in (
-        (
-            r"^\s*(how\s+(much|many)|what\s+(is|was)\s+the\s+(cost|price|fee|number))\b",
-            r"\d|\b(million|billion|thousand|hundred|dozen|per\s*cent|percent)\b",
-        ),
-        (
-            r"^\s*(when|what\s+(day|date|year|month|time))\b",
-            r"\b(1[89]\d\d|20\d\d|january|february|march|april|may|june|july|august|"
-            r"september|october|november|december|monday|tuesday|wednesday|thursday|friday|"
-            r"saturday|sunday|yesterday|today|week|month|year)\b",
-        ),
-        (
-            r"^\s*(who|which\s+(group|groups|official|officials|organi[sz]ations?|people|person))\b",
-            r"\b(activists?|officials?|critics?|groups?|coalition|organi[sz]ations?|"
-            r"spokes(wo)?(man|person)|analysts?|secretary|minister|president|ministry|"
-            r"department|government|said|says|according\s+to)\b",
-        ),
-        (
-            r"^\s*why\b",
-            r"\b(because|due\s+to|owing\s+to|as\s+a\s+result|since|so\s+that|in\s+order\s+to|"
-            r"reason|caused?|after)\b",
-        ),
-    )
-)
+# What a sentence that answers each kind of question tends to contain. Names are told by
+# their capitals, so those patterns are case-sensitive.
+_NAME = r"[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|of|de|del|van|von))*"
+_EXPECTED: dict[str, re.Pattern[str]] = {
+    "quantity": re.compile(
+        r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundreds?|"
+        r"thousands?|millions?|billions?|dozens?|half|per\s*cent|percent)\b",
+        re.IGNORECASE,
+    ),
+    "when": re.compile(
+        r"\b(?:1[5-9]\d\d|20\d\d|january|february|march|april|may|june|july|august|"
+        r"september|october|november|december|monday|tuesday|wednesday|thursday|friday|"
+        r"saturday|sunday|yesterday|today|tomorrow|week|month|year|ago|since|until)\b",
+        re.IGNORECASE,
+    ),
+    "why": re.compile(
+        r"\b(?:because|due\s+to|owing\s+to|as\s+a\s+result|since|so\s+that|in\s+order"
+        r"\s+to|reasons?|caus\w*|lead\s+to|led\s+to|leads\s+to|drives?|driven|driving|"
+        r"result\w*|amid|factors?|roots?|blamed?|behind)\b",
+        re.IGNORECASE,
+    ),
+    # a name of two words or more inside the sentence ("Rafael Osterholm"), or a role
+    "who": re.compile(
+        rf"(?<=\w\s){_NAME}\s+{_NAME}|\b(?:activists?|officials?|critics?|coalition|"
+        r"spokes(?:wo)?(?:man|person)|analysts?|[Ss]ecretary|[Mm]inister|[Pp]resident|"
+        r"founders?|founded\s+by|led\s+by|chairs?)\b"
+    ),
+    "where": re.compile(rf"\b(?:in|at|near|from|outside|inside|to)\s+(?:the\s+)?{_NAME}"),
+    "yesno": re.compile(
+        r"\b(?:not|no|non-\w+|never|neither|nor|without|cannot|can't|won't|isn't|aren't|"
+        r"wasn't|doesn't|didn't|unlikely)\b",
+        re.IGNORECASE,
+    ),
+}
 
 #: Sentences that lean on the one before ("It was basically due to ..."); when one is
-#: chosen, its predecessor comes too, so the answer never starts mid-thought.
-_ANAPHOR = re.compile(
-    r"^\W*(it|this|these|that|those|they|he|she|such|the\s+(incident|move|decision|deal|"
-    r"agreement|plan|programme|program|report|statement))\b",
-    re.IGNORECASE,
-)
-
-ANSWER_TYPE_BONUS = 1.3
-ARTICLE_DECAY = 0.75
+#: chosen, its predecessor comes too, so the answer never starts mid-thought. A definite
+#: noun ("The agreement is non-binding") is how news refers to its subject, not a lean.
+_ANAPHOR = re.compile(r"^\W*(it|this|these|that|those|they|he|she|such)\b", re.IGNORECASE)
 
 
 def is_statement(sentence: str) -> bool:
@@ -162,102 +186,241 @@ def _reads_as_cited(sentence: str) -> bool:
     return has_bracketed_number(strip_footnote_markers(sentence))
 
 
-def answer_type(question: str) -> re.Pattern[str] | None:
-    """What a sentence that answers ``question`` should contain (a number, a date, a reason)."""
-    for asks, expects in _ANSWER_TYPES:
-        if asks.search(question):
-            return expects
-    return None
+_MONEY = re.compile(
+    r"[$€£¥]\s?\d|\d[\d,.]*\s*(?:million|billion|thousand|m|bn|k)?\s*(?:dollars?|euros?|"
+    r"pounds?|pesos?|quetzales|lempiras|yen|francs?|USD|EUR|GBP)\b",
+    re.IGNORECASE,
+)
+_DURATION = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|a few)[\s-]+"
+    r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b",
+    re.IGNORECASE,
+)
+_SHARE = re.compile(r"\d\s*(?:%|per\s*cent|percent)", re.IGNORECASE)
+# A "how much" question about money wants an amount of money, "how long" a duration, a
+# share a percentage: a bare number is not the answer to any of them.
+_QUANTITY_KINDS = (
+    (re.compile(r"\b(?:cost|costs|price|paid|pay|pays|paying|fee|fees|spend|spent|worth|"
+                r"budget|salary|wage|funding|fund|raise|raised|afford|charge|charged|"
+                r"invest\w*|money)\b", re.IGNORECASE), _MONEY),
+    (re.compile(r"^\W*how\s+long\b", re.IGNORECASE), _DURATION),
+    (re.compile(r"\b(?:share|percentage|per\s*cent|percent|proportion)\b", re.IGNORECASE),
+     _SHARE),
+)  # fmt: skip
 
 
-def select_sentences(retrieval: Retrieval, max_words: int) -> list[SourceSentence]:
-    """The sentences of the extractive answer, in reading order."""
+def expected_pattern(retrieval: Retrieval) -> re.Pattern[str] | None:
+    """What a sentence that answers the question should contain, if anything."""
+    kind = retrieval.query.answer_type
+    if kind == "quantity":
+        for asks, wants in _QUANTITY_KINDS:
+            if asks.search(retrieval.query.text):
+                return wants
+    return _EXPECTED.get(kind)
+
+
+def _new_match(pattern: re.Pattern[str], text: str, question: str) -> bool:
+    """``text`` holds something of the expected kind that the question does not itself
+    give ("Who met Nielsen?" is not answered by the name Nielsen)."""
+    asked = question.lower()
+    return any(m.group(0).lower() not in asked for m in pattern.finditer(text))
+
+
+class _Scorer:
+    """How well each sentence answers the question.
+
+    A sentence scores the question terms it holds, each weighted by how specific it is
+    (:attr:`Term.weight`) and by how rare it is among the candidate sentences: every
+    candidate is about the question's subject, so the names that all of them share say
+    little, and the term only a few hold ("cost" in "How much will the Eastline cost?")
+    is what tells the answer apart. A synonym counts at its credit; a sentence of the
+    expected kind gets :data:`ANSWER_TYPE_BONUS`; long sentences are discounted, and
+    sentences from better-ranked passages are preferred.
+    """
+
+    def __init__(self, retrieval: Retrieval, candidates: list[SourceSentence]) -> None:
+        self.terms = retrieval.query.terms
+        self.question = retrieval.query.text
+        self.expects = expected_pattern(retrieval)
+        self._credits: dict[int, dict[str, float]] = {}
+        # What an article's title says, every sentence of it is about: a sentence is
+        # credited with the title's terms at TITLE_CREDIT, so a term that all of an
+        # article's sentences share (its subject) tells none of them apart.
+        self._titled: dict[int, dict[str, float]] = {}
+        for s in candidates:
+            article = s.passage.article_id
+            if article not in self._titled:
+                title = stems(read_us_as_usa(s.passage.title))
+                present = frozenset(title)
+                self._titled[article] = {
+                    t.word: TITLE_CREDIT * c for t in self.terms if (c := t.credit(title, present))
+                }
+        holding = {t.word: 0.0 for t in self.terms}
+        for s in candidates:
+            for word, credit in self.credits(s).items():
+                holding[word] += credit
+        n = max(len(candidates), 1)
+        self.weights = {
+            t.word: (TERM_FLOOR + t.weight) * math.log(1.0 + n / (holding[t.word] + 0.5))
+            for t in self.terms
+        }
+
+    def credits(self, s: SourceSentence) -> dict[str, float]:
+        """Each term's credit in ``s``: its own, or its article title's."""
+        found = self._credits.get(id(s))
+        if found is None:
+            present = frozenset(s.stems)
+            found = dict(self._titled.get(s.passage.article_id, {}))
+            for t in self.terms:
+                own = t.credit(s.stems, present)
+                if own > found.get(t.word, 0.0):
+                    found[t.word] = own
+            self._credits[id(s)] = found
+        return found
+
+    def shape(self, s: SourceSentence) -> float:
+        expected = self.expects is not None and _new_match(self.expects, s.text, self.question)
+        bonus = ANSWER_TYPE_BONUS if expected else 1.0
+        length = 1.0 + 0.015 * max(0, word_count(s.text) - 30)
+        return bonus * (1.0 + RANK_BONUS / (1 + s.rank)) / length
+
+    def relevance(self, s: SourceSentence, covered: dict[str, float] | None = None) -> float:
+        """The weight of the terms ``s`` holds; a term already ``covered`` counts half."""
+        covered = covered or {}
+        return sum(
+            self.weights[w] * c * (0.5 if covered.get(w, 0.0) >= c else 1.0)
+            for w, c in self.credits(s).items()
+        )
+
+    def score(self, s: SourceSentence) -> float:
+        return self.relevance(s) * self.shape(s)
+
+
+def select_sentences(
+    retrieval: Retrieval, max_words: int, profile: Profile | None = None
+) -> list[SourceSentence]:
+    """The sentences of the extractive answer: the one that best answers first, then
+    support (and the other side of the story, when the passages hold it) in reading order.
+    """
     candidates = passage_sentences(retrieval.passages)
-    weights = retrieval.weights
-    terms = retrieval.query.terms
-    expects = answer_type(retrieval.query.text)
-
-    def matched(s: SourceSentence) -> set[str]:
-        stem_set = frozenset(s.stems)
-        return {t.word for t in terms if t.found_in(s.stems, stem_set)}
-
-    matches = {id(s): matched(s) for s in candidates}
-
-    def shape(s: SourceSentence) -> float:
-        """Long sentences are discounted; sentences of the expected answer type boosted."""
-        bonus = ANSWER_TYPE_BONUS if expects is not None and expects.search(s.text) else 1.0
-        return bonus / (1.0 + 0.015 * max(0, word_count(s.text) - 30))
-
-    def base(s: SourceSentence) -> float:
-        return sum(weights.get(w, 0.0) for w in matches[id(s)]) * shape(s)
-
-    scored = [
+    scorer = _Scorer(retrieval, candidates)
+    usable = [
         s
         for s in candidates
-        if matches[id(s)] and is_statement(s.text) and not _reads_as_cited(s.text)
+        if scorer.credits(s) and is_statement(s.text) and not _reads_as_cited(s.text)
     ]
-    if not scored:
+    if not usable:
         return []
-    best = max(base(s) for s in scored)
-    pool = [s for s in scored if base(s) >= RELATIVE_FLOOR * best]
     located = {(s.passage.article_id, s.start): s for s in candidates}
     following = {
         (s.passage.article_id, s.previous): s for s in candidates if s.previous is not None
     }
-
-    def gain(s: SourceSentence, covered: set[str]) -> tuple[float, int]:
-        value = sum(weights.get(w, 0.0) * (0.5 if w in covered else 1.0) for w in matches[id(s)])
-        # Each sentence already taken from the same article makes the next one worth less,
-        # so an answer hears from every article that covers the question.
-        value *= ARTICLE_DECAY ** sum(
-            1 for c in chosen if c.passage.article_id == s.passage.article_id
-        )
-        return value * shape(s) + 0.02 / (1 + s.rank), -s.start
-
     chosen: list[SourceSentence] = []
-    covered: set[str] = set()
-    words_used = 0
 
     def fits(s: SourceSentence) -> bool:
-        return not any(
-            c.passage.article_id == s.passage.article_id and c.start == s.start for c in chosen
-        ) and not any(jaccard(s.stems, c.stems) > 0.7 for c in chosen)
-
-    while pool and words_used < max_words:
-        pick = max(pool, key=lambda s: gain(s, covered))
-        pool.remove(pick)
-        if not fits(pick):
-            continue
-        group = [pick]
-        before = (
-            located.get((pick.passage.article_id, pick.previous))
-            if pick.previous is not None
-            else None
+        return all(
+            not (c.passage.article_id == s.passage.article_id and c.start == s.start)
+            and jaccard(s.stems, c.stems) <= 0.7
+            for c in chosen
         )
+
+    def with_context(pick: SourceSentence) -> list[SourceSentence]:
+        """``pick``, after the sentence it leans on, and before the next one when that
+        one leans on it and says what was asked ("It was due to misuse")."""
+        group = [pick]
+        before = located.get((pick.passage.article_id, pick.previous or -1))
         if _ANAPHOR.match(pick.text) and before is not None and fits(before):
             group.insert(0, before)
         after = following.get((pick.passage.article_id, pick.start))
         if (
             after is not None
-            and expects is not None
+            and scorer.expects is not None
             and _ANAPHOR.match(after.text)
-            and expects.search(after.text)
+            and scorer.expects.search(after.text)
             and fits(after)
         ):
-            # "Aid was suspended." + "It was due to misuse." answers "why was aid suspended?"
             group.append(after)
+        return group
+
+    lead = max(usable, key=lambda s: (scorer.score(s), -s.rank, -s.start))
+    lead_group = with_context(lead)
+    # The lead's next sentence usually carries on with what it began ("The text rests on
+    # three pillars." -> the pillars), so it comes too, when it is a whole statement.
+    after = following.get((lead_group[-1].passage.article_id, lead_group[-1].start))
+    if after is not None and is_statement(after.text) and not _reads_as_cited(after.text):
+        chosen.extend(lead_group)
+        if fits(after):
+            lead_group.append(after)
+        chosen.clear()
+    chosen.extend(lead_group)
+    floor = RELATIVE_FLOOR * scorer.score(lead)
+    covered: dict[str, float] = {}
+    for s in lead_group:
+        for w, c in scorer.credits(s).items():
+            covered[w] = max(covered.get(w, 0.0), c)
+    words_used = sum(word_count(s.text) for s in lead_group)
+    pool = [
+        s
+        for s in usable
+        if s is not lead
+        and (
+            scorer.score(s) >= floor
+            or located.get((s.passage.article_id, s.previous or -1)) is not None
+        )
+    ]
+
+    def gain(s: SourceSentence) -> tuple[float, int]:
+        value = scorer.relevance(s, covered) * scorer.shape(s)
+        same_article = sum(1 for c in chosen if c.passage.article_id == s.passage.article_id)
+        value *= ARTICLE_DECAY**same_article
+        before = located.get((s.passage.article_id, s.previous or -1))
+        if before is not None and before in chosen:
+            value = max(value, CONTINUITY * scorer.score(before))
+        return value, -s.start
+
+    while pool and words_used < max_words:
+        pick = max(pool, key=gain)
+        pool.remove(pick)
+        if not fits(pick):
+            continue
+        group = with_context(pick)
         size = sum(word_count(s.text) for s in group)
-        if chosen and words_used + size > max_words:
+        if words_used + size > max_words:
             continue
         chosen.extend(group)
         for s in group:
-            covered |= matches[id(s)]
+            for w, c in scorer.credits(s).items():
+                covered[w] = max(covered.get(w, 0.0), c)
         words_used += size
 
+    if profile is not None:
+        chosen = _balanced(chosen, usable, profile, max_words, fits, with_context)
+    followers = [s for s in chosen if s not in lead_group]
     first_seen: dict[int, int] = {}
-    for s in chosen:
+    for s in followers:
         first_seen.setdefault(s.passage.article_id, len(first_seen))
-    return sorted(chosen, key=lambda s: (first_seen[s.passage.article_id], s.start))
+    followers.sort(key=lambda s: (first_seen[s.passage.article_id], s.start))
+    return lead_group + followers
+
+
+def _balanced(
+    chosen: list[SourceSentence],
+    usable: list[SourceSentence],
+    profile: Profile,
+    max_words: int,
+    fits: Callable[[SourceSentence], bool],
+    with_context: Callable[[SourceSentence], list[SourceSentence]],
+) -> list[SourceSentence]:
+    """When the usable sentences hold a side of the story that the chosen ones lack, add
+    that side's best sentence (the budget may run over by that one sentence)."""
+    result = list(chosen)
+    for side in profile.sides:
+        if any(side.marks(s.text) for s in result):
+            continue
+        voice = next((s for s in usable if side.marks(s.text) and fits(s)), None)
+        if voice is not None and sum(word_count(s.text) for s in result) < max_words * 1.5:
+            result.extend(g for g in with_context(voice) if g not in result)
+    return result
 
 
 def citation_for(marker: int, passage: Passage, text: str | None = None) -> Citation:
@@ -292,9 +455,11 @@ def cite(
     return " ".join(parts), tuple(citations)
 
 
-def extractive_answer(retrieval: Retrieval, max_words: int) -> tuple[str, tuple[Citation, ...]]:
+def extractive_answer(
+    retrieval: Retrieval, max_words: int, profile: Profile | None = None
+) -> tuple[str, tuple[Citation, ...]]:
     """The answer text and its citations, or the refusal and no citations."""
-    sentences = select_sentences(retrieval, max_words) if retrieval.answerable else []
+    sentences = select_sentences(retrieval, max_words, profile) if retrieval.answerable else []
     if not sentences:
         return NOT_IN_SOURCES, ()
     return cite(sentences)

@@ -17,32 +17,44 @@ from typing import TYPE_CHECKING, Any
 from bot.config import Settings
 from bot.core.answer import NOT_IN_SOURCES, extractive_answer
 from bot.core.digest import Digest, build_digest
+from bot.core.feeds import FeedPoller, PollReport
+from bot.core.fetch import Fetcher, FetchLimits, HostPacer
 from bot.core.followup import condense_lexically
 from bot.core.ingest import (
     ArticleStore,
     IngestSummary,
+    Loader,
+    ParsedArticle,
     discover,
     display_path,
     ingest_parsed,
     parse_file,
 )
+from bot.core.lexicon import Lexicon
 from bot.core.models import (
     Answer,
     Citation,
     ExchangeContext,
+    Mode,
     Quote,
     SourceInfo,
     Turn,
     Usage,
 )
+from bot.core.netguard import AddressPolicy
+from bot.core.pages import AddedPage, add_page
+from bot.core.profile import find_profile
+from bot.core.query import Query
 from bot.core.quotes import find_quotes
 from bot.core.retrieve import Retrieval, Retriever
 from bot.core.summariser import Summariser
 from bot.core.tokens import TokenCounter, counter_for
+from bot.core.urls import looks_like_url
+from bot.core.webpage import page_article
 from bot.errors import BriefbotError, ConfigError, DatabaseError, InputError, apology
 from bot.resources import bundled_dir
 from storage import claims, exchanges
-from storage.articles import count_articles, list_articles
+from storage.articles import chunk_texts, count_articles, list_articles
 from storage.db import Database, DatabaseUnavailable, DatabaseUnusable, DatabaseUrlError
 
 if TYPE_CHECKING:
@@ -84,14 +96,22 @@ class Briefing:
         counter: TokenCounter | None = None,
         summariser: Summariser | None = None,
         embedder: Embedder | None = None,
+        fetcher: Fetcher | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.settings = settings
         self.db = db
         self._counter = counter
+        self._fetcher = fetcher
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self._feeds: FeedPoller | None = None
         self.summariser = summariser
         self.embedder = embedder
+        self.profile = find_profile(settings.profile, settings.corpus_dir, bundled_dir("corpus"))
         self.retriever = Retriever(
             search=db.search,
+            lexicon=Lexicon(self.profile.synonyms, [side.cues for side in self.profile.sides]),
+            profile=self.profile,
             top_k=settings.top_k,
             min_coverage=settings.min_coverage,
             embedder=embedder,
@@ -117,6 +137,32 @@ class Briefing:
             )
         return self._store
 
+    @property
+    def fetcher(self) -> Fetcher:
+        """The HTTP client for pages and feeds, behind the SSRF guard; made on first use."""
+        if self._fetcher is None:
+            self._fetcher = Fetcher(
+                FetchLimits(
+                    int(self.settings.max_file_mb * 1_000_000), self.settings.fetch_timeout
+                ),
+                policy=AddressPolicy(allow_private=self.settings.allow_private_urls),
+                pacer=HostPacer(self.settings.fetch_host_delay),
+            )
+        return self._fetcher
+
+    @property
+    def feeds(self) -> FeedPoller:
+        """The feeds briefbot follows: add, list, remove, poll."""
+        if self._feeds is None:
+            self._feeds = FeedPoller(
+                self.db,
+                lambda: self.store,
+                lambda: self.fetcher,
+                timedelta(seconds=self.settings.feed_interval),
+                clock=self.clock,
+            )
+        return self._feeds
+
     # ------------------------------------------------------------------ lifecycle
 
     @classmethod
@@ -136,6 +182,8 @@ class Briefing:
         return briefing
 
     def close(self) -> None:
+        if self._fetcher is not None:
+            self._fetcher.close()
         self.db.dispose()
 
     def __enter__(self) -> Briefing:
@@ -152,14 +200,43 @@ class Briefing:
         on_start: Callable[[int], None] | None = None,
         on_item: Callable[[str], None] | None = None,
     ) -> IngestSummary:
-        """Ingest files and folders; each article in its own transaction."""
-        files, problems = discover(paths)
-        summary = IngestSummary(failed=list(problems))
-        if on_start is not None:
-            on_start(len(files))
+        """Ingest files, folders and web pages (``http(s)://`` URLs), in the order given;
+        each article in its own transaction. A URL that cannot be fetched or has no
+        article in it is one failed item, like a file that cannot be read."""
         max_bytes = int(self.settings.max_file_mb * 1_000_000)
-        items = [(display_path(f), lambda f=f: parse_file(f, max_bytes)) for f in files]
+        items: list[tuple[str, Loader]] = []
+        problems: list[tuple[str, str]] = []
+        seen: set[Path] = set()  # a file reached twice (a folder named twice) is read once
+        for raw in paths:
+            if isinstance(raw, str) and looks_like_url(raw):
+                items.append((raw, self._page_loader(raw)))
+                continue
+            files, unreadable = discover([raw], seen)
+            problems.extend(unreadable)
+            items.extend((display_path(f), self._file_loader(f, max_bytes)) for f in files)
+        summary = IngestSummary(failed=problems)
+        if on_start is not None:
+            on_start(len(items))
         return ingest_parsed(self.db, self.store, items, summary, on_item)
+
+    def _page_loader(self, url: str) -> Loader:
+        return lambda: self.fetch_page(url)
+
+    @staticmethod
+    def _file_loader(path: Path, max_bytes: int) -> Loader:
+        return lambda: parse_file(path, max_bytes)
+
+    def fetch_page(self, url: str) -> ParsedArticle:
+        """The article on the web page at ``url``, fetched and extracted (not stored)."""
+        return page_article(self.fetcher.get(url))
+
+    def add_page(self, url: str) -> AddedPage:
+        """Fetch and store one web page; say what it became (``/brief add``)."""
+        return add_page(self.db, self.store, url, self.fetch_page)
+
+    def poll_due_feeds(self, now: datetime | None = None) -> PollReport:
+        """Poll the feeds that are due (the clock's job; see :mod:`bot.core.feeds`)."""
+        return self.feeds.poll_due(now)
 
     def ingest_corpus_if_empty(self) -> IngestSummary | None:
         with self.db.session() as session:
@@ -181,10 +258,11 @@ class Briefing:
         runs as one space, NUL (which PostgreSQL cannot store) as a space. Every question
         and topic enters the core here, from the command line and from Slack alike."""
         text = " ".join(question.replace("\x00", " ").split())
-        if not text:
-            raise InputError(f"The {what} is empty; ask something about the sources.")
         if not text.isprintable() and any("\ud800" <= ch <= "\udfff" for ch in text):
             raise InputError(f"The {what} is not valid text: it has bytes that are not UTF-8.")
+        if not any(ch.isalnum() for ch in text):
+            empty = "empty" if not text else "only punctuation"
+            raise InputError(f"The {what} is {empty}. {self.profile.hint()}.")
         limit = self.settings.max_question_chars
         if len(text) > limit:
             raise InputError(
@@ -327,14 +405,12 @@ class Briefing:
         on_text: OnText | None,
         deadline: float,
     ) -> Answer:
-        if not retrieval.answerable:
-            return Answer(
-                question=question,
-                answer=NOT_IN_SOURCES,
-                answered=False,
-                mode="llm" if self.summariser is not None else "extractive",
-                standalone_question=standalone,
-            )
+        mode: Mode = "llm" if self.summariser is not None else "extractive"
+        help_text = self._help_for(retrieval.query)
+        if help_text is not None:
+            return Answer(question, help_text, False, "help", standalone_question=standalone)
+        if not retrieval.worth_asking:
+            return self._refusal(question, standalone, retrieval, mode)
         if self.summariser is not None:
             return self.summariser.answer(
                 question,
@@ -346,10 +422,39 @@ class Briefing:
             )
         return self.extractive(question, standalone, retrieval)
 
+    def _help_for(self, query: Query) -> str | None:
+        """A reply for a question that asks nothing briefbot can look up: only framing
+        ("tell me about it"), or another language."""
+        if query.language != "en":
+            return (
+                "I can only read questions in English (the stored articles are in English). "
+                f"{self.profile.hint()}."
+            )
+        if query.framing_only:
+            return (
+                f"I brief you on {self.profile.name}, from the stored articles. Ask me "
+                "something specific"
+                + (f", for example: “{self.profile.example}”" if self.profile.example else "")
+                + "."
+            )
+        return None
+
+    def _refusal(self, question: str, standalone: str, retrieval: Retrieval, mode: Mode) -> Answer:
+        return Answer(
+            question=question,
+            answer=NOT_IN_SOURCES,
+            answered=False,
+            mode=mode,
+            standalone_question=standalone,
+            refusal=retrieval.verdict.as_dict(),
+        )
+
     def extractive(
         self, question: str, standalone: str, retrieval: Retrieval, note: str | None = None
     ) -> Answer:
-        text, citations = extractive_answer(retrieval, self.settings.answer_words)
+        if not retrieval.answerable:
+            return replace(self._refusal(question, standalone, retrieval, "extractive"), note=note)
+        text, citations = extractive_answer(retrieval, self.settings.answer_words, self.profile)
         return Answer(
             question=question,
             answer=text,
@@ -370,6 +475,11 @@ class Briefing:
         with self.db.session() as session:
             retrieval = self.retriever.retrieve(session, text)
             return find_quotes(session, retrieval, limit)
+
+    def chunk_texts(self) -> list[tuple[str, str]]:
+        """(text, article title) of every stored chunk, for comparisons in ``eval``."""
+        with self.db.session() as session:
+            return chunk_texts(session=session)
 
     def sources(self) -> list[SourceInfo]:
         with self.db.session() as session:

@@ -61,7 +61,7 @@ from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import yaml
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
@@ -70,6 +70,7 @@ from sqlalchemy.orm import Session
 from bot.core.chunking import chunk_text, strip_boilerplate
 from bot.core.text import squash
 from bot.core.tokens import TokenCounter
+from bot.core.urls import normalise_url
 from bot.errors import IngestError, InputError
 from storage.articles import (
     AUTHOR_CHARS,
@@ -102,6 +103,8 @@ class ParsedArticle:
     source: str | None = None
     author: str | None = None
     published: date | None = None
+    #: Where ``url`` led after redirects, for a page fetched from the web.
+    final_url: str | None = None
 
     def __post_init__(self) -> None:
         """Make the article fit the article table, or raise :class:`IngestError`.
@@ -112,14 +115,15 @@ class ParsedArticle:
         encoding is checked once, by :attr:`content_hash`). Per article, not per chunk: a
         length check, a scan of the text for NUL, and the fields' encoding.
 
-        A url is normalised (:func:`normalise_url`) here, once for every format: it is the
-        article's identity, so two spellings of one address are one article.
+        A url is normalised (:func:`bot.core.urls.normalise_url`) here, once for every
+        format: it is the article's identity, so two spellings of one address are one
+        article.
         """
         if self.url is not None:
             try:
                 url = normalise_url(self.url)
-            except ValueError:
-                raise IngestError(f"the url {_shown(self.url)!r} is not an http(s) URL") from None
+            except InputError as exc:
+                raise IngestError(f"the url is not one briefbot stores: {exc.message}") from None
             if self.origin == self.url:
                 object.__setattr__(self, "origin", url)
             object.__setattr__(self, "url", url)
@@ -131,7 +135,7 @@ class ParsedArticle:
             value = getattr(self, name)
             if value is not None and len(value) > limit:
                 object.__setattr__(self, name, value[: limit - 1].rstrip() + "…")
-        for name in ("origin", "title", "url", "source", "author", "format", "text"):
+        for name in ("origin", "title", "url", "final_url", "source", "author", "format", "text"):
             value = getattr(self, name)
             if value is None:
                 continue
@@ -144,7 +148,7 @@ class ParsedArticle:
                 size = len(value.encode("utf-8"))
             except UnicodeEncodeError:
                 raise IngestError(f"the {label} is not valid Unicode") from None
-            if name in ("origin", "url") and size > IDENTITY_BYTES:
+            if name in ("origin", "url", "final_url") and size > IDENTITY_BYTES:
                 raise IngestError(
                     f"the {label} is {size:,} bytes long; the limit is {IDENTITY_BYTES:,}"
                 )
@@ -296,30 +300,16 @@ def _http_url(value: str) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def normalise_url(url: str) -> str:
-    """An http(s) URL as an article's identity: the scheme and host in lower case, no
-    default port (``:80``, ``:443``), no fragment, and no trailing slash on the path
-    (an empty path is ``/``). The query is kept as it is: it can name a different page.
-    Raises ``ValueError`` for a URL it cannot take apart."""
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    host = parts.hostname or ""
-    netloc = f"[{host}]" if ":" in host else host
-    userinfo, at, _ = parts.netloc.rpartition("@")
-    if at:
-        netloc = f"{userinfo}@{netloc}"
-    port = parts.port
-    if port is not None and port != _DEFAULT_PORTS.get(scheme):
-        netloc += f":{port}"
-    path = parts.path.rstrip("/") or "/"
-    return urlunsplit((scheme, netloc, path, parts.query, ""))
-
-
 def _shown(value: str, limit: int = 60) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _storable_url(value: str) -> bool:
+    """Whether ``value`` normalises to a url that fits the article table."""
+    try:
+        return _fits_identity(normalise_url(value))
+    except InputError:
+        return False
 
 
 def _fits_identity(value: str) -> bool:
@@ -488,7 +478,7 @@ def parse_html(
     if lines and lines[0] == title:
         lines = lines[1:]
     page_url = url or _clean_str(_str_or_none(getattr(doc, "url", None)))
-    if page_url is not None and not (_http_url(page_url) and _fits_identity(page_url)):
+    if page_url is not None and not (_http_url(page_url) and _storable_url(page_url)):
         log.info("ignoring the page url of %s: not a usable http(s) URL", origin)
         page_url = None
     published = None
@@ -532,13 +522,16 @@ def parse_file(path: Path, max_bytes: int) -> ParsedArticle:
     return parse_html(text, origin, fallback)
 
 
-def discover(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Path], list[tuple[str, str]]]:
+def discover(
+    paths: Sequence[str | os.PathLike[str]], seen: set[Path] | None = None
+) -> tuple[list[Path], list[tuple[str, str]]]:
     """Expand folders (recursively, supported suffixes only, hidden entries skipped).
 
     Returns the files and, separately, the paths that do not exist or cannot be listed
     (a folder anywhere in the tree that cannot be read is reported, not skipped silently),
     labelled with :func:`display_path`. A file reached twice (a folder named twice, or a
-    file and its folder) is listed once, where it was first reached.
+    file and its folder) is listed once, where it was first reached; ``seen`` carries
+    the files already listed across calls (one ingest run that takes paths one by one).
     """
     files: list[Path] = []
     problems: list[tuple[str, str]] = []
@@ -557,11 +550,10 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Path], list[
             problems.append((display_path(raw), "not a regular file or folder"))
         else:
             problems.append((display_path(raw), "no such file or folder"))
-    return _once_each(files), problems
+    return _once_each(files, set() if seen is None else seen), problems
 
 
-def _once_each(files: list[Path]) -> list[Path]:
-    seen: set[Path] = set()
+def _once_each(files: list[Path], seen: set[Path]) -> list[Path]:
     unique: list[Path] = []
     for path in files:
         try:
@@ -687,6 +679,7 @@ def _record(parsed: ParsedArticle, text: str) -> ArticleRecord:
         source=parsed.source,
         author=parsed.author,
         published=parsed.published,
+        final_url=parsed.final_url,
     )
 
 

@@ -308,7 +308,18 @@ class LLMSummariser:
         if done.finish_reason == "content_filter":
             return self._stamp(fallback(_FILTERED_NOTE), usage=usage, error=_FILTERED_ERROR)
         if done.text.strip().startswith(REFUSAL_SENTINEL):
-            refusal = Answer(question, NOT_IN_SOURCES, False, "llm", standalone_question=standalone)
+            refusal = Answer(
+                question,
+                NOT_IN_SOURCES,
+                False,
+                "llm",
+                standalone_question=standalone,
+                refusal={
+                    **retrieval.verdict.as_dict(),
+                    "decision": "refuse",
+                    "reason": "the model found no answer in the passages it was shown",
+                },
+            )
             return self._stamp(refusal, usage=usage)
         guarded = guard_answer(done.text, {p.marker: model_view(p.text) for p in packed})
         if not guarded.has_citations:

@@ -10,7 +10,8 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any, Literal
 
-Mode = Literal["extractive", "llm"]
+#: How an answer was written; "help" is a reply that tells the user what to ask.
+Mode = Literal["extractive", "llm", "help"]
 
 
 def _iso(value: date | None) -> str | None:
@@ -112,6 +113,7 @@ class Answer:
     exchange_id: str | None = None
     latency_ms: int | None = None
     error: str | None = None
+    refusal: dict[str, Any] | None = None  # why the gate refused: terms and weights
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -133,6 +135,8 @@ class Answer:
             data["model"] = self.model
         if self.exchange_id:
             data["exchange_id"] = self.exchange_id
+        if self.refusal is not None:
+            data["refusal"] = self.refusal
         return data
 
 

@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 
 from bot.core.answer import RELATIVE_FLOOR, is_statement
 from bot.core.models import Quote
-from bot.core.retrieve import Retrieval, read_us_as_usa
+from bot.core.query import read_us_as_usa
+from bot.core.retrieve import Retrieval
 from bot.core.text import (
     Span,
     contains_verbatim,
@@ -99,7 +100,7 @@ def _candidates(retrieval: Retrieval, texts: dict[int, str]) -> list[_Candidate]
     def matched(text: str) -> frozenset[str]:
         text_stems = stems(read_us_as_usa(text))
         stem_set = frozenset(text_stems)
-        return frozenset(t.word for t in terms if t.found_in(text_stems, stem_set))
+        return frozenset(t.word for t in terms if t.credit(text_stems, stem_set))
 
     out: list[_Candidate] = []
     seen: set[tuple[str, int, int]] = set()

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from bot.core.digest import Digest
+from bot.core.profile import Profile
 
 Block = dict[str, Any]
 
@@ -278,21 +279,27 @@ def quotes_message(
     return text, blocks
 
 
-HELP = (
-    "*Ask me about the US–Central America border-security memorandum (Tegucigalpa, March "
-    "2019) and its critics.* Every answer comes from the stored articles, with numbered "
-    "sources.\n"
-    "• Mention me in a channel: `@briefbot what does the agreement commit to?` (I answer in "
-    "the thread, and follow-ups in that thread too)\n"
-    "• Send me a direct message, or use the assistant pane\n"
-    "• `/brief <question>`: a private answer you can share\n"
-    "• `/quote <topic>`: verbatim quotes with links to the passage\n"
-    "• `/brief sources`: what I have read"
-)
+def help_text(profile: Profile) -> str:
+    """How to use briefbot, in mrkdwn; the topic and the example come from the profile."""
+    example = profile.example or "what do the articles say about it?"
+    example = example[:1].lower() + example[1:]
+    return (
+        f"*Ask me about {escape(profile.name)}.* Every answer comes from the stored articles, "
+        "with numbered sources.\n"
+        f"• Mention me in a channel: `@briefbot {escape(example)}` (I answer in the thread, "
+        "and follow-ups in that thread too)\n"
+        "• Send me a direct message, or use the assistant pane\n"
+        "• `/brief <question>`: a private answer you can share\n"
+        "• `/quote <topic>`: verbatim quotes with links to the passage\n"
+        "• `/brief sources`: what I have read\n"
+        "• `/brief add <url>`: add a web page to the sources\n"
+        "• `/brief feeds`: the feeds I follow (`/brief feeds add <url>`, "
+        "`/brief feeds remove <id>`)"
+    )
 
 
-def help_message() -> tuple[str, list[Block]]:
-    return "How to use briefbot", section(HELP)
+def help_message(profile: Profile) -> tuple[str, list[Block]]:
+    return "How to use briefbot", section(help_text(profile))
 
 
 def sources_blocks(sources: Sequence[dict[str, Any]], limit: int = 40) -> list[Block]:
@@ -333,13 +340,52 @@ def digest_message(digest: Digest) -> tuple[str, list[Block]]:
     return text, fit(digest_blocks(digest), MESSAGE_BLOCKS)
 
 
-def home_view(digest: Digest, sources: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def home_view(
+    digest: Digest, sources: Sequence[dict[str, Any]], profile: Profile
+) -> dict[str, Any]:
     blocks: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": "briefbot"}},
-        *section(HELP),
+        *section(help_text(profile)),
         {"type": "divider"},
         *digest_blocks(digest),
         {"type": "divider"},
         *sources_blocks(sources),
     ]
     return {"type": "home", "blocks": fit(blocks, HOME_BLOCKS)}
+
+
+def added_page_message(page: dict[str, Any]) -> tuple[str, list[Block]]:
+    """What ``/brief add`` stored: title (linked), source, date and number of passages.
+    ``page`` has the keys of :meth:`bot.core.pages.AddedPage.as_dict`."""
+    verb = {"added": "Added", "updated": "Updated"}.get(page["outcome"], "Already in the sources")
+    meta = ", ".join(
+        escape(str(x)) for x in (page.get("source"), page.get("published") or "undated") if x
+    )
+    passages = page.get("passages") or 0
+    line = (
+        f"{verb}: *{link(page.get('url'), page.get('title') or 'Untitled')}* — {meta} · "
+        f"{passages} passage{'s' if passages != 1 else ''}"
+    )
+    return truncate(f"{verb}: {escape(page.get('title') or 'Untitled')}"), section(line)
+
+
+def feeds_blocks(feeds: Sequence[dict[str, Any]], limit: int = 30) -> list[Block]:
+    """The feeds followed, each with its last poll, last success and last error.
+    ``feeds`` have the keys of :func:`bot.core.feeds.feed_view`."""
+    if not feeds:
+        return section("*Feeds*\nNo feeds are followed yet.")
+
+    def when(value: str | None) -> str:
+        return value[:16].replace("T", " ") + " UTC" if value else "never"
+
+    lines = []
+    for f in feeds[:limit]:
+        title = link(f.get("url"), f.get("title") or f.get("url") or "Untitled feed")
+        state = f"last poll {when(f.get('last_poll'))}, last success {when(f.get('last_success'))}"
+        line = f"• `{f['id']}` *{title}* — {f.get('entries', 0)} articles; {state}"
+        if f.get("last_error"):
+            line += f"\n    last error: {escape(str(f['last_error']))}"
+        lines.append(line)
+    if len(feeds) > limit:
+        lines.append(f"…and {len(feeds) - limit} more")
+    return section(f"*Feeds ({len(feeds)})*\n" + "\n".join(lines))

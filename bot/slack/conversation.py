@@ -40,10 +40,6 @@ MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 HISTORY_LIMIT = 12
 #: How long a shutdown waits for its apologies to reach Slack, all sent at once.
 TELL_SECONDS = 1.5
-EMPTY_QUESTION = (
-    "Ask me a question about the sources, for example: "
-    "_What does the memorandum commit the countries to?_"
-)
 
 
 Apologise = Callable[[str], Any]
@@ -461,7 +457,7 @@ def answer_message_job(
             on_start()
         text = clean_question(question)
         if not text:
-            finish_with(EMPTY_QUESTION)
+            finish_with(f"{services.briefing.profile.hint()}.")
             return None
         history: list[Turn] = []
         if with_history and thread_ts and thread_ts != message_ts:

@@ -38,6 +38,8 @@ __all__ = [
     "SlackAPIStandIn",
     "StandInHandler",
     "StandInServer",
+    "WebRequest",
+    "WebStandIn",
     "cosine",
     "embed_text",
 ]
@@ -400,3 +402,4 @@ class StandInServer:
 # Re-exports. Kept at the bottom: the submodules import the shared core defined above.
 from .openai_api import OpenAIStandIn, RecordedRequest, cosine, embed_text  # noqa: E402
 from .slack_api import Call, SlackAPIStandIn  # noqa: E402
+from .web import WebRequest, WebStandIn  # noqa: E402

@@ -19,15 +19,6 @@ from bot.slack.conversation import (
     thread_history,
 )
 
-SUGGESTED_PROMPTS = [
-    "What does the agreement commit to?",
-    "What do critics say?",
-    "This week's digest",
-]
-GREETING = (
-    "Hi! I brief you on the US–Central America border-security memorandum and the "
-    "criticism of it, from the stored articles, with sources. What would you like to know?"
-)
 STATUS = "is reading the sources…"
 
 
@@ -63,8 +54,11 @@ def build_assistant(services: Services) -> Assistant:
     def started(say: Say, set_suggested_prompts: SetSuggestedPrompts, context: BoltContext) -> None:
         if not services.first_delivery(context):
             return
-        say(GREETING)
-        set_suggested_prompts(prompts=SUGGESTED_PROMPTS, title="Try asking")
+        profile = services.briefing.profile
+        say(profile.greeting)
+        prompts = list(profile.suggested_prompts) or list(profile.examples[:3])
+        if prompts:
+            set_suggested_prompts(prompts=prompts, title="Try asking")
 
     @assistant.user_message
     def user_message(

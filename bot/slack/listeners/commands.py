@@ -1,4 +1,5 @@
-"""Slash commands: /brief (answers, help, sources) and /quote (verbatim quotes).
+"""Slash commands: /brief (answers, help, sources; add and feeds live in
+:mod:`.web_sources`) and /quote (verbatim quotes).
 
 Both ack at once with a short ephemeral "working on it"; the answer replaces it when ready,
 privately, with a button to share it in the channel.
@@ -23,6 +24,7 @@ from bot.slack.blocks import (
     truncate,
 )
 from bot.slack.conversation import Apologise, Services, answer_view, unescape_slack
+from bot.slack.listeners import web_sources
 
 QUOTE_LIMIT = 3
 
@@ -51,7 +53,7 @@ def register(app: App, services: Services) -> None:
     def brief(ack: Ack, command: dict[str, Any], context: BoltContext, respond: Respond) -> None:
         text = " ".join(unescape_slack(str(command.get("text") or "")).split())
         if text.lower() in ("", "help"):
-            help_text, blocks = help_message()
+            help_text, blocks = help_message(services.briefing.profile)
             ack(response_type="ephemeral", text=help_text, blocks=blocks)
             return
         if text.lower() == "sources":
@@ -66,6 +68,8 @@ def register(app: App, services: Services) -> None:
                 apologise=privately(respond),
                 doing="listing the sources",
             )
+            return
+        if web_sources.handle(text, ack, command, respond, services):  # add, feeds
             return
         ack(response_type="ephemeral", text=truncate(f"Looking into: {escape(text)}"))
 

@@ -110,7 +110,10 @@ def register(app: App, services: Services) -> None:
 
         def publish() -> None:
             sources = [s.as_dict() for s in services.briefing.sources()]
-            client.views_publish(user_id=user, view=home_view(services.briefing.digest(), sources))
+            client.views_publish(
+                user_id=user,
+                view=home_view(services.briefing.digest(), sources, services.briefing.profile),
+            )
 
         def apologise(text: str) -> None:
             client.views_publish(user_id=user, view={"type": "home", "blocks": section(text)})

@@ -1,0 +1,162 @@
+"""An RSS or Atom feed's bytes as plain entries, through feedparser.
+
+briefbot fetches the feed itself (through the SSRF guard, with its limits) and hands
+feedparser only the bytes, wrapped in a file object: given a string, feedparser may treat
+it as a URL or a file path and fetch or open it. feedparser turns off external entities in
+its XML parser, sanitises HTML in summaries, and reads a feed that is not well-formed with
+its lenient parser, so one broken entry does not lose the others.
+
+An entry is usable when it has an http(s) link; its key (for "seen before") is its guid,
+else its link. Its summary (the entry's full ``content`` when the feed has it, else its
+``summary``) becomes plain text, kept for when the page cannot be fetched.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import feedparser
+import lxml.html
+from lxml import etree
+
+from bot.core.text import squash
+from bot.core.urls import normalise_url
+from bot.errors import IngestError, InputError
+
+#: A poll looks at most at this many entries (in the feed's order, newest first as feeds
+#: are written); the rest of a very long feed is not fetched.
+MAX_ENTRIES = 100
+_BLOCKS = {"p", "div", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "pre"}
+
+
+class FeedError(IngestError):
+    """The body is not a feed briefbot can read. One line."""
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One entry of a feed. ``problem`` says why it cannot be used (then ``link`` is None)."""
+
+    key: str
+    link: str | None
+    title: str | None
+    summary: str
+    published: date | None
+    author: str | None
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    title: str | None
+    site_url: str | None
+    items: tuple[FeedItem, ...]
+
+
+def parse_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
+    """The feed in ``body`` (fetched from ``url``), or :class:`FeedError`."""
+    headers = {"content-location": url}
+    if content_type:
+        headers["content-type"] = content_type
+    doc = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    if not doc.get("version") and not doc.get("entries"):
+        problem = doc.get("bozo_exception")
+        detail = f": {_first_line(problem)}" if problem is not None else ""
+        raise FeedError(f"not an RSS or Atom feed{detail}")
+    feed = doc.get("feed") or {}
+    items = tuple(_item(entry, n) for n, entry in enumerate(doc.get("entries", [])[:MAX_ENTRIES]))
+    return ParsedFeed(
+        title=_text(feed.get("title")),
+        site_url=_link(feed.get("link")),
+        items=items,
+    )
+
+
+def _item(entry: Any, position: int) -> FeedItem:
+    title = _text(entry.get("title"))
+    raw_link = entry.get("link")
+    link = _link(raw_link)
+    guid = _text(entry.get("id"))
+    summary = _summary(entry)
+    key = guid or link or f"#{position}:{title or ''}"
+    problem = None
+    if link is None:
+        shown = f" ({str(raw_link)[:60]!r})" if raw_link else ""
+        problem = f"the entry has no http(s) link{shown}"
+    return FeedItem(
+        key=key,
+        link=link,
+        title=title,
+        summary=summary,
+        published=_date(entry),
+        author=_text(entry.get("author")),
+        problem=problem,
+    )
+
+
+def _link(value: Any) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return normalise_url(value)
+    except InputError:
+        return None
+
+
+def _text(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    text = squash(_html_text(value)) if "<" in value else squash(value)
+    return text or None
+
+
+def _summary(entry: Any) -> str:
+    """The entry's own text: its full content if the feed carries it, else its summary,
+    as paragraphs of plain text."""
+    for content in entry.get("content") or []:
+        value = content.get("value") if isinstance(content, dict) else None
+        if isinstance(value, str) and value.strip():
+            return _paragraphs(value)
+    summary = entry.get("summary")
+    return _paragraphs(summary) if isinstance(summary, str) else ""
+
+
+def _paragraphs(value: str) -> str:
+    text = _html_text(value) if "<" in value else value
+    paragraphs = [squash(p) for p in re.split(r"\n\s*\n|\n", text)]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def _html_text(value: str) -> str:
+    """Text of an HTML fragment, a block element per line. (feedparser has already
+    removed scripts, styles and event handlers.)"""
+    try:
+        root = lxml.html.fragment_fromstring(value, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return value
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.lower() in _BLOCKS:
+            element.tail = "\n" + (element.tail or "")
+            if element.tag.lower() != "br":
+                element.text = "\n" + (element.text or "")
+    return str(root.text_content())
+
+
+def _date(entry: Any) -> date | None:
+    for name in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = entry.get(name)
+        if value:
+            try:
+                return date(value.tm_year, value.tm_mon, value.tm_mday)
+            except (AttributeError, ValueError):
+                continue
+    return None
+
+
+def _first_line(value: object) -> str:
+    lines = str(value).strip().splitlines()
+    return lines[0] if lines else type(value).__name__

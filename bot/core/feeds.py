@@ -1,0 +1,506 @@
+"""Following RSS and Atom feeds: add, list, remove, and poll them into the sources.
+
+A poll of one feed:
+
+1. claims the feed (so no other process polls it at the same time), then GETs it with
+   the ``ETag`` / ``Last-Modified`` of its last complete poll. A 304 ends the poll there.
+2. For each entry (at most :data:`bot.core.feedparse.MAX_ENTRIES`), newest first:
+
+   * an entry seen before (by its guid, else its link) is not fetched again, nor one whose
+     link is already stored as an article (from another feed, or ingested by hand);
+   * otherwise its page is fetched and extracted like any page (``briefbot ingest URL``).
+     If that fails, the entry's own summary from the feed is stored instead, with the
+     format ``feed-summary`` so it can be told apart, and the report says why;
+   * a text already stored under another url (the same story syndicated) is not stored
+     again;
+   * the article goes through the ingest pipeline (:func:`bot.core.ingest.ingest_parsed`)
+     in its own transaction, and the entry is recorded.
+
+   An entry that fails (no link, or neither page nor summary) fails alone. It is tried
+   again on the next polls, up to :data:`MAX_ATTEMPTS` times: until then the feed's
+   validators are not stored, so the next poll gets the whole feed rather than a 304.
+3. Records the poll: last poll, last success or last error, and the next poll
+   (:mod:`bot.core.feed_schedule`), and releases the claim.
+
+:meth:`FeedPoller.poll_due` is what the clock calls: it polls only feeds whose time has
+come, by their own schedule and backoff. Calling it twice, or from two clocks at once,
+polls each due feed once.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+from urllib.parse import urljoin
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.core import charset
+from bot.core.feed_schedule import backoff, next_slot
+from bot.core.feedparse import FeedError, FeedItem, ParsedFeed, parse_feed
+from bot.core.fetch import FEED_ACCEPT, FEED_TYPES, PAGE_TYPES, Fetched, Fetcher
+from bot.core.ingest import ArticleStore, ParsedArticle, ingest_parsed
+from bot.core.urls import host_of, normalise_url
+from bot.core.webpage import page_article
+from bot.errors import IngestError, InputError
+from storage import feeds as repo
+from storage.db import Database
+from storage.feeds import FeedRow
+from storage.stored import article_by_origin
+
+log = logging.getLogger(__name__)
+
+#: Times an entry that fails is tried (once per poll) before it is given up.
+MAX_ATTEMPTS = 3
+#: How long a claim on a feed lasts; renewed after every entry.
+LEASE = timedelta(minutes=30)
+SUMMARY_FORMAT = "feed-summary"
+
+EntryOutcome = Literal["added", "updated", "unchanged", "failed", "skipped"]
+FeedStatus = Literal["updated", "not_modified", "failed", "busy"]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class EntryReport:
+    link: str | None
+    title: str | None
+    outcome: EntryOutcome
+    reason: str | None = None
+    #: Stored from the feed's summary because the page could not be used.
+    from_summary: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "link": self.link,
+            "title": self.title,
+            "outcome": self.outcome,
+            "reason": self.reason,
+            "from_summary": self.from_summary,
+        }
+
+
+@dataclass
+class FeedReport:
+    """What one poll of one feed did."""
+
+    feed_id: int
+    url: str
+    title: str | None
+    status: FeedStatus
+    error: str | None = None
+    entries: list[EntryReport] = field(default_factory=list)
+
+    def count(self, outcome: EntryOutcome) -> int:
+        return sum(1 for e in self.entries if e.outcome == outcome)
+
+    @property
+    def added(self) -> int:
+        return self.count("added") + self.count("updated")
+
+    @property
+    def summaries(self) -> int:
+        return sum(1 for e in self.entries if e.from_summary and e.outcome in ("added", "updated"))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.feed_id,
+            "url": self.url,
+            "title": self.title,
+            "status": self.status,
+            "error": self.error,
+            "added": self.added,
+            "unchanged": self.count("unchanged"),
+            "failed": self.count("failed"),
+            "skipped": self.count("skipped"),
+            "from_summary": self.summaries,
+            "entries": [e.as_dict() for e in self.entries],
+        }
+
+
+@dataclass
+class PollReport:
+    feeds: list[FeedReport] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        """Whether any feed, or any entry, failed in this poll."""
+        return any(f.status == "failed" or f.count("failed") for f in self.feeds)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "feeds": [f.as_dict() for f in self.feeds],
+            "added": sum(f.added for f in self.feeds),
+            "unchanged": sum(f.count("unchanged") for f in self.feeds),
+            "failed": sum(f.count("failed") for f in self.feeds),
+            "failed_feeds": sum(1 for f in self.feeds if f.status == "failed"),
+        }
+
+
+def feed_view(row: FeedRow) -> dict[str, Any]:
+    """A followed feed as plain JSON-ready data (``feeds list --json``, Slack)."""
+
+    def iso(value: datetime | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "id": row.id,
+        "url": row.url,
+        "title": row.title,
+        "site_url": row.site_url,
+        "entries": row.entries,
+        "added_at": iso(row.added_at),
+        "last_poll": iso(row.last_polled_at),
+        "last_success": iso(row.last_success_at),
+        "last_error": row.last_error,
+        "last_error_at": iso(row.last_error_at),
+        "failures": row.failures,
+        "next_poll": iso(row.next_poll_at),
+    }
+
+
+class FeedPoller:
+    """Feeds over one database, fetched with one fetcher, stored with one article store.
+
+    ``clock`` gives the current time (UTC); tests pass their own.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        store: Callable[[], ArticleStore],
+        fetcher: Callable[[], Fetcher],
+        interval: timedelta,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.db = db
+        self._store = store
+        self._fetcher = fetcher
+        self.interval = interval
+        self.clock = clock
+
+    @property
+    def fetcher(self) -> Fetcher:
+        return self._fetcher()
+
+    # ------------------------------------------------------------------ add, list, remove
+
+    def add(self, url: str) -> FeedRow:
+        """Follow the feed at ``url`` (or the feed a web page links to); it is fetched
+        once to check that it is a feed. Raises :class:`InputError` or
+        :class:`IngestError` with the reason."""
+        target = normalise_url(url)
+        fetched = self.fetcher.get(
+            target,
+            accept=FEED_TYPES | PAGE_TYPES,
+            accept_header=FEED_ACCEPT,
+            what="feed",
+        )
+        if fetched.content_type in ("text/html", "application/xhtml+xml"):
+            link = discover_feed(fetched)
+            if link is None:
+                raise FeedError(f"{target} is a web page that links to no RSS or Atom feed")
+            target = link
+            fetched = self.fetcher.get(
+                target, accept=FEED_TYPES, accept_header=FEED_ACCEPT, what="feed"
+            )
+        parsed = parse_feed(fetched.body, fetched.final_url, fetched.content_type)
+        try:
+            with self.db.session() as session:
+                return repo.add_feed(
+                    session=session,
+                    url=target,
+                    title=parsed.title,
+                    site_url=parsed.site_url,
+                    now=self.clock(),
+                )
+        except IntegrityError:
+            raise InputError(f"already following {target}") from None
+
+    def list(self) -> list[FeedRow]:
+        with self.db.session() as session:
+            return repo.list_feeds(session=session)
+
+    def find(self, ref: str) -> FeedRow:
+        """The feed named by ``ref``: its id, or its url in any spelling."""
+        ref = ref.strip()
+        with self.db.session() as session:
+            row = repo.find_feed(session=session, ref=ref if ref.isdigit() else _key_url(ref))
+        if row is None:
+            raise InputError(f"no feed {ref!r}; `briefbot feeds list` shows the feeds")
+        return row
+
+    def remove(self, ref: str) -> FeedRow:
+        """Stop following a feed (by id or url). Articles stored from it stay."""
+        row = self.find(ref)
+        with self.db.session() as session:
+            repo.remove_feed(session=session, feed_id=row.id)
+        return row
+
+    # ------------------------------------------------------------------ polling
+
+    def poll_due(self, now: datetime | None = None) -> PollReport:
+        """Poll the feeds that are due at ``now`` (the clock's job)."""
+        return self.poll(due_only=True, now=now)
+
+    def poll(
+        self,
+        *,
+        due_only: bool = False,
+        now: datetime | None = None,
+        feed_ids: Sequence[int] | None = None,
+    ) -> PollReport:
+        """Poll feeds (all of them, those in ``feed_ids``, or with ``due_only`` those due
+        at ``now``), each claimed first; a feed another process is polling is reported
+        ``busy`` (or, with ``due_only``, left out)."""
+        now = now or self.clock()
+        with self.db.session() as session:
+            if due_only:
+                ids = repo.due_feed_ids(session=session, now=now)
+            else:
+                ids = [r.id for r in repo.list_feeds(session=session)]
+        if feed_ids is not None:
+            wanted = set(feed_ids)
+            ids = [i for i in ids if i in wanted]
+        report = PollReport()
+        for feed_id in ids:
+            token = secrets.token_hex(16)
+            with self.db.session() as session:
+                claimed = repo.claim_feed(
+                    session=session,
+                    feed_id=feed_id,
+                    token=token,
+                    now=now,
+                    until=now + LEASE,
+                    due_only=due_only,
+                )
+                row = repo.get_feed(session=session, feed_id=feed_id)
+            if row is None:
+                continue
+            if not claimed:
+                if not due_only:
+                    report.feeds.append(
+                        FeedReport(row.id, row.url, row.title, "busy", "another poll is running")
+                    )
+                continue
+            report.feeds.append(self._poll_claimed(row, token))
+        return report
+
+    def _poll_claimed(self, row: FeedRow, token: str) -> FeedReport:
+        report = FeedReport(row.id, row.url, row.title, "updated")
+        try:
+            return self._poll_feed(row, token, report)
+        except Exception as exc:  # a bug or a lost database: this feed fails, the rest go on
+            log.exception("polling feed %s failed unexpectedly", row.url)
+            return self._fail(row, token, report, f"unexpected {type(exc).__name__}: {exc}")
+
+    def _poll_feed(self, row: FeedRow, token: str, report: FeedReport) -> FeedReport:
+        try:
+            fetched = self.fetcher.get(
+                row.url,
+                accept=FEED_TYPES,
+                accept_header=FEED_ACCEPT,
+                what="feed",
+                etag=row.etag,
+                last_modified=row.last_modified,
+            )
+            if fetched.not_modified:
+                report.status = "not_modified"
+                self._finish(row, token, None, None)
+                return report
+            parsed = parse_feed(fetched.body, fetched.final_url, fetched.content_type)
+        except IngestError as exc:  # FetchError, FeedError
+            return self._fail(row, token, report, str(exc))
+        report.title = parsed.title or row.title
+        retry = False
+        for item in parsed.items:
+            entry, again = self._entry(row, parsed, item)
+            report.entries.append(entry)
+            retry = retry or again
+            if not self._renew(row, token):
+                report.status = "failed"
+                report.error = "the poll took too long and another process took the feed over"
+                return report
+        validators = (None, None) if retry else (fetched.etag, fetched.last_modified)
+        self._finish(row, token, None, validators, parsed)
+        return report
+
+    def _entry(self, feed: FeedRow, parsed: ParsedFeed, item: FeedItem) -> tuple[EntryReport, bool]:
+        """Deal with one entry; return what happened and whether to try it again later."""
+        key = repo.entry_key(item.key)
+        now = self.clock()
+        with self.db.session() as session:
+            known = repo.known_entries(session=session, feed_id=feed.id, keys=[key]).get(key)
+            linked = repo.stored_links(session=session, links=[item.link] if item.link else [])
+        if known is not None and known.status != repo.FAILED:
+            return EntryReport(item.link, item.title, "unchanged"), False
+        attempts = known.attempts if known is not None else 0
+        if attempts >= MAX_ATTEMPTS:
+            return EntryReport(
+                item.link, item.title, "skipped", "gave up after repeated failures"
+            ), False
+
+        def record(status: str, article_id: int | None = None, error: str | None = None) -> None:
+            with self.db.session() as session:
+                repo.record_entry(
+                    session=session,
+                    feed_id=feed.id,
+                    key=key,
+                    link=item.link,
+                    status=status,
+                    now=now,
+                    article_id=article_id,
+                    error=error,
+                )
+
+        if item.problem is not None or item.link is None:
+            record(repo.FAILED, error=item.problem)
+            return EntryReport(
+                item.link, item.title, "failed", item.problem
+            ), attempts + 1 < MAX_ATTEMPTS
+        if item.link in linked:
+            record(repo.DUPLICATE, article_id=linked[item.link])
+            return EntryReport(item.link, item.title, "unchanged", "already stored"), False
+
+        article, page_error = self._article(feed, parsed, item)
+        if article is None:
+            record(repo.FAILED, error=page_error)
+            return (
+                EntryReport(item.link, item.title, "failed", page_error),
+                attempts + 1 < MAX_ATTEMPTS,
+            )
+        with self.db.session() as session:
+            same_text = repo.article_with_text(session=session, content_hash=article.content_hash)
+        if same_text is not None:
+            record(repo.DUPLICATE, article_id=same_text)
+            reason = f"the same text is already stored (article {same_text})"
+            return EntryReport(item.link, item.title, "unchanged", reason), False
+
+        summary = ingest_parsed(self.db, self._store(), [(item.link, lambda: article)])
+        if summary.failed:
+            reason = summary.failed[0][1]
+            record(repo.FAILED, error=reason)
+            return EntryReport(item.link, item.title, "failed", reason), attempts + 1 < MAX_ATTEMPTS
+        with self.db.session() as session:
+            stored = article_by_origin(session=session, origin=article.origin)
+        from_summary = article.format == SUMMARY_FORMAT
+        record(
+            repo.SUMMARY if from_summary else repo.STORED,
+            article_id=stored.id if stored else None,
+            error=page_error,
+        )
+        outcome: EntryOutcome = (
+            "added" if summary.added else "updated" if summary.updated else "unchanged"
+        )
+        note = f"page not used: {page_error}" if from_summary else None
+        return EntryReport(item.link, item.title, outcome, note, from_summary), False
+
+    def _article(
+        self, feed: FeedRow, parsed: ParsedFeed, item: FeedItem
+    ) -> tuple[ParsedArticle | None, str | None]:
+        """The entry's article from its page, else from its summary (with why the page
+        was not used), else None and the reason."""
+        assert item.link is not None
+        try:
+            article = page_article(self.fetcher.get(item.link), title_hint=item.title)
+            if article.published is None and item.published is not None:
+                article = replace(article, published=item.published)
+            return article, None
+        except IngestError as exc:
+            page_error = str(exc)
+        if not item.summary.strip():
+            return None, f"{page_error}; the entry has no summary to fall back on"
+        try:
+            return (
+                ParsedArticle(
+                    origin=item.link,
+                    url=item.link,
+                    title=item.title or item.link,
+                    text=item.summary,
+                    format=SUMMARY_FORMAT,
+                    source=parsed.title or host_of(item.link) or None,
+                    author=item.author,
+                    published=item.published,
+                ),
+                page_error,
+            )
+        except IngestError as exc:
+            return None, f"{page_error}; its summary is unusable: {exc}"
+
+    # ------------------------------------------------------------------ bookkeeping
+
+    def _renew(self, row: FeedRow, token: str) -> bool:
+        with self.db.session() as session:
+            return repo.renew_claim(
+                session=session, feed_id=row.id, token=token, until=self.clock() + LEASE
+            )
+
+    def _finish(
+        self,
+        row: FeedRow,
+        token: str,
+        error: str | None,
+        validators: tuple[str | None, str | None] | None,
+        parsed: ParsedFeed | None = None,
+    ) -> None:
+        now = self.clock()
+        if error is None:
+            due = next_slot(row.url, now, self.interval)
+        else:
+            due = backoff(row.failures + 1, now, self.interval)
+        with self.db.session() as session:
+            repo.finish_poll(
+                session=session,
+                feed_id=row.id,
+                token=token,
+                now=now,
+                next_poll_at=due,
+                error=error,
+                validators=validators,
+                title=parsed.title if parsed else None,
+                site_url=parsed.site_url if parsed else None,
+            )
+
+    def _fail(self, row: FeedRow, token: str, report: FeedReport, error: str) -> FeedReport:
+        report.status = "failed"
+        report.error = error
+        try:
+            self._finish(row, token, error, None)
+        except Exception:
+            log.exception("could not record the failed poll of %s", row.url)
+        return report
+
+
+def discover_feed(fetched: Fetched) -> str | None:
+    """The first RSS or Atom feed a web page links to (``<link rel="alternate">``)."""
+    import lxml.html
+
+    text = charset.decode(fetched.body, fetched.charset)
+    try:
+        doc = lxml.html.fromstring(text)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    for link in doc.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        kind = (link.get("type") or "").lower()
+        href = link.get("href")
+        if "alternate" in rel and kind in ("application/rss+xml", "application/atom+xml") and href:
+            try:
+                return normalise_url(urljoin(fetched.final_url, href))
+            except InputError:
+                continue
+    return None
+
+
+def _key_url(ref: str) -> str:
+    try:
+        return normalise_url(ref)
+    except InputError:
+        return ref

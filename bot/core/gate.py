@@ -1,0 +1,212 @@
+"""The relevance gate: does any passage answer the question?
+
+It refuses on evidence, not on vocabulary. For each retrieved passage (its article's title
+counts as part of it) the gate asks two things:
+
+* **Names meet.** Every anchor of the question (a name, a number) is in the passage. A
+  passage about Guatemala does not answer a question about Honduras, and names the
+  question ties together ("aid to Honduras") must be found together.
+* **The rest is covered.** The weighted share of the question's other terms found in the
+  passage, where a term weighs what its absence says (:attr:`Term.weight`: rare words and
+  nouns most, everyday verbs and adverbs little). The names themselves count as
+  ``ANCHOR_PRIOR`` of covered weight, so a question that is all names and everyday words
+  ("What did Nielsen call it?") is answered by a passage with the names, while one that
+  asks a real question about them ("the population of El Salvador") needs that too.
+
+A "how many" or "when" question also needs a number or a date in the passage beyond
+those the question itself gives: a passage without one cannot say how many or when.
+
+The verdict is one of three:
+
+* ``answer``: some passage reaches ``min_coverage``;
+* ``borderline``: none does, but every name and rare term of the question is somewhere
+  in the corpus. The extractive summariser refuses; an LLM is shown the best passages and
+  decides (its NOT_IN_SOURCES refuses);
+* ``refuse``: a name or a rare term of the question is nowhere in the corpus, or nothing
+  was found at all. Refused before any model is asked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.core.query import Query, Term, read_us_as_usa
+from bot.core.text import stems
+from storage.articles import Passage
+
+Decision = Literal["answer", "borderline", "refuse"]
+
+#: How much "every name of the question is here" counts, against the weights of the
+#: other terms (a noun of everyday frequency weighs about 0.4, a rare one 1.0).
+ANCHOR_PRIOR = 0.5
+#: A term at least this specific, absent from the whole corpus, refuses the question
+#: before any model sees it (as a missing name does).
+RARE_TERM = 0.95
+#: Passages below this share of ``min_coverage`` do not feed the answer.
+POOL_SHARE = 0.75
+
+_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"forty|fifty|hundreds?|thousands?|millions?|billions?|dozens?|half|twice|double|"
+    r"triple|single|several|few|per\s*cent|percent)\b",
+    re.IGNORECASE,
+)
+_TIME = re.compile(
+    r"\b(?:1[5-9]\d\d|20\d\d|\d{1,2}(?:st|nd|rd|th)?|january|february|march|april|may|june|"
+    r"july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|"
+    r"oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|"
+    r"today|tomorrow|tonight|week|weeks|month|months|year|years|decade|century|spring|"
+    r"summer|autumn|fall|winter|morning|evening|night|ago|since|until|earlier|later|"
+    r"recently|now|then)\b",
+    re.IGNORECASE,
+)
+_EXPECTS = {"quantity": _NUMBER, "when": _TIME}
+
+
+@dataclass(frozen=True)
+class TermReport:
+    """One question term as the verdict saw it."""
+
+    word: str
+    weight: float
+    anchor: bool
+    in_corpus: bool
+    found: float  # credit in the best passage: 1 the word, less a synonym, 0 absent
+    corrected_from: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        data: dict[str, object] = {
+            "term": self.word,
+            "weight": round(self.weight, 3),
+            "anchor": self.anchor,
+            "in_corpus": self.in_corpus,
+            "found": round(self.found, 2),
+        }
+        if self.corrected_from:
+            data["typed"] = self.corrected_from
+        return data
+
+
+@dataclass(frozen=True)
+class PassageEvidence:
+    passage: Passage
+    coverage: float
+    credits: dict[str, float]
+    missing_anchors: tuple[str, ...]
+    has_answer_type: bool
+
+    @property
+    def complete(self) -> bool:
+        """Every name is here, and so is the kind of thing asked for."""
+        return not self.missing_anchors and self.has_answer_type
+
+
+@dataclass(frozen=True)
+class Verdict:
+    decision: Decision
+    reason: str
+    coverage: float
+    threshold: float
+    terms: tuple[TermReport, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "decision": self.decision,
+            "reason": self.reason,
+            "coverage": round(self.coverage, 3),
+            "threshold": self.threshold,
+            "terms": [t.as_dict() for t in self.terms],
+        }
+
+
+def passage_evidence(query: Query, passage: Passage) -> PassageEvidence:
+    title = stems(read_us_as_usa(passage.title))
+    body = stems(read_us_as_usa(passage.text))
+    text = [*title, "\x00", *body]  # no phrase match across title and text
+    present = frozenset(text)
+    credits = {t.word: t.credit(text, present) for t in query.terms}
+    return PassageEvidence(
+        passage,
+        coverage(query.terms, credits),
+        credits,
+        tuple(t.word for t in query.terms if (t.anchor or t.required) and not credits[t.word]),
+        _has_answer_type(query, passage.text),
+    )
+
+
+def coverage(terms: Sequence[Term], credits: dict[str, float]) -> float:
+    """The covered share of the question's weight (see the module docstring)."""
+    anchors = [t for t in terms if t.anchor]
+    rest = [t for t in terms if not t.anchor]
+    prior = ANCHOR_PRIOR if anchors and all(credits[t.word] for t in anchors) else 0.0
+    total = (ANCHOR_PRIOR if anchors else 0.0) + sum(t.weight for t in rest)
+    if total <= 0:
+        return 0.0
+    return (prior + sum(t.weight * credits[t.word] for t in rest)) / total
+
+
+def _has_answer_type(query: Query, text: str) -> bool:
+    expects = _EXPECTS.get(query.answer_type)
+    if expects is None:
+        return True
+    given = {m.group(0).lower() for m in expects.finditer(query.text)}
+    return any(m.group(0).lower() not in given for m in expects.finditer(text))
+
+
+def judge(
+    query: Query,
+    evidence: Sequence[PassageEvidence],
+    df: dict[str, int],
+    min_coverage: float,
+) -> Verdict:
+    """The gate's decision over all retrieved passages (see the module docstring)."""
+    complete = [e for e in evidence if e.complete]
+    best = max(complete or evidence, key=lambda e: e.coverage, default=None)
+    reports = tuple(
+        TermReport(
+            t.word,
+            t.weight,
+            t.anchor,
+            _in_corpus(t, df),
+            best.credits.get(t.word, 0.0) if best is not None else 0.0,
+            t.corrected_from,
+        )
+        for t in query.terms
+    )
+    score = best.coverage if best is not None else 0.0
+    if any(e.coverage >= min_coverage for e in complete):
+        return Verdict("answer", "covered", score, min_coverage, reports)
+    absent = [r for r in reports if not r.in_corpus and (r.anchor or r.weight >= RARE_TERM)]
+    if absent:
+        reason = "names or rare terms the sources never use: " + ", ".join(r.word for r in absent)
+        return Verdict("refuse", reason, score, min_coverage, reports)
+    if best is None:
+        return Verdict("refuse", "no passage shares a term with the question", 0.0,
+                       min_coverage, reports)  # fmt: skip
+    if not complete:
+        reason = "the names of the question never meet in one passage"
+    else:
+        reason = "no passage covers enough of the question"
+    return Verdict("borderline", reason, score, min_coverage, reports)
+
+
+def _in_corpus(term: Term, df: dict[str, int]) -> bool:
+    return any(df.get(w, 0) for w in term.search) or any(
+        all(df.get(w, 0) for w in phrase) for phrase in term.search_phrases
+    )
+
+
+def admitted(evidence: Sequence[PassageEvidence], min_coverage: float) -> list[Passage]:
+    """The passages an answer is written from: complete ones that cover the question
+    nearly as well as needed, from articles where some passage covers it fully; best
+    ranked first."""
+    articles = {e.passage.article_id for e in evidence if e.complete and e.coverage >= min_coverage}
+    floor = POOL_SHARE * min_coverage
+    return [
+        e.passage
+        for e in evidence
+        if e.passage.article_id in articles and e.complete and e.coverage >= floor
+    ]

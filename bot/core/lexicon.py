@@ -1,0 +1,298 @@
+"""What briefbot knows about English words, offline: how common a word is (wordfreq),
+what family and synonyms it has and whether it is mostly a noun or a name (WordNet), plus
+the few synonyms that belong to the story itself (the corpus profile).
+
+:meth:`Lexicon.expand` answers all of it for one word, cached per process.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from bot.core import frequency
+from bot.core.text import STOPWORDS, words
+from bot.core.wordnet import Synset, WordNet, wordnet
+
+#: WordNet senses whose members count as synonyms, per part of speech (WordNet lists the
+#: most common sense first; rarer senses are mostly noise for a news question).
+SENSES = 2
+#: A word rarer than this is specific (Zipf scale; "enforceable" 3.0, "wall" 5.0).
+RARE_ZIPF = 3.5
+#: A word more common than this is everyday English ("wrong" 5.4, "report" 5.3).
+COMMON_ZIPF = 5.8
+#: The least a word weighs, however common.
+FLOOR = 0.15
+
+_SINGLE = re.compile(r"^[a-z][a-z'-]*$")
+#: Negating prefixes: "insecurity" and "non-binding" are about security and binding.
+_NEGATIONS = ("in", "un", "non", "dis", "im", "ir", "il")
+_ARTICLES = frozenset(["the", "a", "an"])
+_NUMBER_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty"
+).split()
+_NUMBERS = {
+    **{str(i): w for i, w in enumerate(_NUMBER_WORDS)},
+    **{w: str(i) for i, w in enumerate(_NUMBER_WORDS)},
+    **{
+        str(10 * i): w
+        for i, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), start=3)
+    },
+    **{
+        w: str(10 * i)
+        for i, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), start=3)
+    },
+}
+# Candidate adjectives of a place or people's name, checked against WordNet's pertainym
+# links: Guatemala -> Guatemalan, Honduras -> Honduran, Mexico -> Mexican.
+_DEMONYM_ENDINGS = (("", "n"), ("", "an"), ("a", "an"), ("s", "n"), ("o", "an"), ("o", "ican"),
+                    ("", "ian"), ("a", "ian"), ("e", "ian"), ("y", "ian"), ("", "ese"))  # fmt: skip
+
+
+def specificity(zipf: float) -> float:
+    """How much a word's absence from a passage counts: 1.0 for rare words (and words
+    wordfreq does not list), falling linearly to ``FLOOR`` for everyday ones."""
+    if zipf <= RARE_ZIPF:
+        return 1.0
+    if zipf >= COMMON_ZIPF:
+        return FLOOR
+    return round(1.0 - (1.0 - FLOOR) * (zipf - RARE_ZIPF) / (COMMON_ZIPF - RARE_ZIPF), 3)
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """One word as the lexicon sees it.
+
+    ``family`` counts as the word itself (inflections, derivations, pertainyms);
+    ``synonyms`` and ``phrases`` (tuples of words) are other names for it. ``noun`` says
+    the word is mostly used as a noun; ``proper`` that WordNet knows it only as a name
+    (a place, a person), and ``known`` that WordNet knows it at all.
+    """
+
+    word: str
+    zipf: float
+    family: frozenset[str] = frozenset()
+    synonyms: frozenset[str] = frozenset()
+    phrases: tuple[tuple[str, ...], ...] = ()
+    noun: bool = True
+    proper: bool = False
+    known: bool = False
+    lexname: str = ""  # WordNet's file for the word's first noun sense, e.g. "noun.person"
+
+    @property
+    def specificity(self) -> float:
+        return specificity(self.zipf)
+
+    @property
+    def name_like(self) -> bool:
+        """A name rather than a word: WordNet knows it only capitalised, or does not know
+        it and it is not common English ("nielsen", "kirstjen", "bitcoin")."""
+        return self.proper or (not self.known and self.zipf < RARE_ZIPF)
+
+
+class Lexicon:
+    """General English plus the story's own synonyms (``domain``: groups of names)."""
+
+    def __init__(
+        self,
+        domain: Iterable[Iterable[str]] = (),
+        related: Iterable[Iterable[str]] = (),
+        source: Callable[[], WordNet] = wordnet,
+    ) -> None:
+        self._domain: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+        for group in domain:
+            members = [tuple(words(m)) for m in group if words(m)]
+            for member in members:
+                self._domain.setdefault(member, []).extend(m for m in members if m != member)
+        # Words that mark one side of the story (the profile's cues; "activist*" is any
+        # word that starts so): a question about "criticism" is answered by what the
+        # activists said, so each counts as a synonym of the others.
+        self._related = [
+            [(cue.rstrip("*").lower(), cue.endswith("*")) for cue in group if " " not in cue]
+            for group in related
+        ]
+        self._wordnet = source
+        self._cache: dict[str, Expansion] = {}
+        self._lock = threading.Lock()
+
+    def related_words(self, forms: Iterable[str]) -> set[str]:
+        """The other cue words of every side a word (in any of ``forms``) is a cue of."""
+        found: set[str] = set()
+        for group in self._related:
+            if any(
+                form.startswith(cue) if prefix else form == cue
+                for form in forms
+                for cue, prefix in group
+            ):
+                found |= {cue for cue, _ in group if len(cue) > 2}
+        return found
+
+    def kinds(self, word: str) -> set[str]:
+        """Single words for kinds of the noun ``word`` ("spokeswoman" for "spokesperson")."""
+        return {k.lower() for k in self._wordnet().kinds(word) if _SINGLE.match(k.lower())}
+
+    def is_compound(self, phrase: tuple[str, ...]) -> bool:
+        """Is ``phrase`` one name in WordNet ("united states", "el salvador"), or one noun
+        one of whose words means little alone ("think tank")? Compounds of words that
+        each mean something ("price tag", "football team") are better as their words,
+        each with its own synonyms."""
+        if len(phrase) < 2 or not self._wordnet().base_forms(" ".join(phrase), "n"):
+            return False
+        return self.expand(" ".join(phrase)).proper or any(w in STOPWORDS for w in phrase)
+
+    def domain_synonyms(self, phrase: tuple[str, ...]) -> list[tuple[str, ...]]:
+        """The profile's other names for ``phrase`` (folded words), if it is one."""
+        return self._domain.get(phrase, [])
+
+    def zipf(self, word: str) -> float:
+        """General-English frequency of a word or of its base form ("jeeps" as "jeep")."""
+        found = frequency.zipf(word)
+        if found == 0.0 and word.isalpha():
+            net = self._wordnet()
+            for pos in ("n", "v", "a"):
+                for base in net.base_forms(word, pos):
+                    found = max(found, frequency.zipf(base))
+        return found
+
+    def expand(self, word: str, pos: str | None = None) -> Expansion:
+        """``word`` as the lexicon sees it; ``pos`` ("n" or "v"), when the question's
+        wording settles it, limits synonyms to that part of speech."""
+        key = f"{word}/{pos}"
+        with self._lock:
+            cached = self._cache.get(key)
+        if cached is None:
+            cached = self._expand(word, pos)
+            with self._lock:
+                if len(self._cache) > 20_000:
+                    self._cache.clear()
+                self._cache[key] = cached
+        return cached
+
+    def _expand(self, word: str, pos_hint: str | None) -> Expansion:
+        zipf = self.zipf(word)
+        if word in _NUMBERS:  # "4" and "four" are one number
+            return Expansion(word, zipf, frozenset({_NUMBERS[word]}), noun=True, known=True)
+        if not word.replace(" ", "").isalpha():
+            return Expansion(word, zipf)
+        net = self._wordnet()
+        family: set[str] = set()
+        synonyms: set[str] = set()
+        phrases: list[tuple[str, ...]] = []
+        senses_by_pos = {pos: net.senses(word, pos) for pos in ("n", "v", "a", "r")}
+        all_senses = [s for senses in senses_by_pos.values() for s in senses]
+        proper = bool(all_senses) and all(
+            any(m[:1].isupper() for m in s.words if m.lower() == word or m.lower() in family)
+            or s.words[0][:1].isupper()
+            for s in all_senses
+        )
+        for pos, senses in senses_by_pos.items():
+            lemmas = set(net.base_forms(word, pos)) if senses else set()
+            family |= lemmas
+            for sense in senses:
+                family.update(t.lower() for s, t in sense.derived if s.lower() in lemmas)
+                # An antonym is about the same thing ("binding", "nonbinding") and often
+                # settles a yes/no question, but it is not the word: a synonym's credit.
+                synonyms.update(t.lower() for s, t in sense.antonyms if s.lower() in lemmas)
+            if pos_hint is not None and pos != pos_hint:
+                continue
+            for sense in senses[: 1 if proper else SENSES]:
+                for member in (m.lower() for m in sense.words):
+                    if member in lemmas:
+                        continue
+                    if _SINGLE.match(member):
+                        synonyms.add(member)
+                    elif len(member.split()) <= 3:
+                        phrases.append(tuple(words(member)))
+        if proper:
+            family |= _demonyms(net, word)
+        family |= _negated(net, word)
+        family = {f for f in family if _SINGLE.match(f) or " " in f} - {word}
+        # A synonym as common as "be" or "get" (WordNet's "cost" is to "be" priced)
+        # would match every other sentence.
+        synonyms = {w for w in synonyms if w not in STOPWORDS and frequency.zipf(w) < 6.0}
+        return Expansion(
+            word,
+            zipf,
+            frozenset(family),
+            frozenset(synonyms - family - {word}),
+            tuple(dict.fromkeys(p for p in phrases if _useful_phrase(p))),
+            noun=pos_hint == "n" if pos_hint else _mostly_noun(net, word, senses_by_pos),
+            proper=proper,
+            known=bool(all_senses),
+            lexname=senses_by_pos["n"][0].lexname if senses_by_pos["n"] else "",
+        )
+
+
+def _useful_phrase(phrase: tuple[str, ...]) -> bool:
+    """A phrase that names something: not "the States" (which would match "the state"),
+    not initials ("u s")."""
+    return bool(phrase) and phrase[0] not in _ARTICLES and all(len(w) > 1 for w in phrase)
+
+
+def _negated(net: WordNet, word: str) -> set[str]:
+    """The word with a negating prefix added or removed, where it is an English word
+    that WordNet knows: "security" <-> "insecurity", "legal" <-> "illegal"."""
+    found = set()
+    for prefix in _NEGATIONS:
+        candidates = [prefix + word]
+        if word.startswith(prefix) and len(word) > len(prefix) + 3:
+            candidates.append(word[len(prefix) :])
+        for candidate in candidates:
+            if frequency.zipf(candidate) > 0 and any(
+                net.base_forms(candidate, pos) for pos in ("n", "v", "a", "r")
+            ):
+                found.add(candidate)
+    return found
+
+
+def _demonyms(net: WordNet, name: str) -> set[str]:
+    """Adjectives WordNet links to the place ``name`` ("guatemala" -> "guatemalan")."""
+    found = set()
+    for drop, add in _DEMONYM_ENDINGS:
+        if drop and not name.endswith(drop):
+            continue
+        candidate = (name[: -len(drop)] if drop else name) + add
+        for sense in net.senses(candidate, "a"):
+            if any(target.lower() == name for _, target in sense.derived):
+                found.add(candidate)
+    return found
+
+
+def _mostly_noun(net: WordNet, word: str, senses: dict[str, list[Synset]]) -> bool:
+    """Is ``word`` mostly used as a noun? By WordNet's sense-tagged counts where it has
+    them, else by its number of senses; a word WordNet lacks (a name) counts as a noun."""
+    nouns, others = len(senses["n"]), sum(len(senses[p]) for p in ("v", "a", "r"))
+    if not nouns:
+        return not others
+    counts: dict[str, int] = {}
+    for pos in ("n", "v", "a", "r"):
+        for base in net.base_forms(word, pos) if senses[pos] else ():
+            for tagged_pos, count in net.tagged_counts(base).items():
+                if tagged_pos == pos:
+                    counts[pos] = counts.get(pos, 0) + count
+    tagged_nouns = counts.get("n", 0)
+    tagged_others = sum(c for p, c in counts.items() if p != "n")
+    if tagged_nouns + tagged_others == 0:
+        return nouns >= others
+    return tagged_nouns >= tagged_others
+
+
+# -------------------------------------------------------------------------- typos
+
+#: Shorter words are not corrected: one edit away from a short word is too many words.
+MIN_CORRECTABLE = 5
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def edits1(word: str) -> set[str]:
+    """Every string one deletion, transposition, replacement or insertion away from
+    ``word`` (Peter Norvig's spelling corrector); the caller keeps those it knows."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = [a + b[1:] for a, b in splits if b]
+    transposes = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+    replaces = [a + c + b[1:] for a, b in splits if b for c in _LETTERS]
+    inserts = [a + c + b for a, b in splits for c in _LETTERS]
+    return set(deletes + transposes + replaces + inserts) - {word}

@@ -1,0 +1,65 @@
+"""Web addresses as briefbot stores them: one spelling per page.
+
+A page's url is its identity (a second fetch of it is the same article, a feed entry whose
+link is stored is not fetched again), so two spellings of one address must compare equal.
+:func:`normalise_url` is the one place that decides what counts as the same address.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+from bot.errors import InputError
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def looks_like_url(text: str) -> bool:
+    """Whether a command-line argument is meant as a URL (``scheme://...``) rather than a
+    file path."""
+    return bool(_SCHEME.match(text.strip()))
+
+
+def normalise_url(url: str) -> str:
+    """``url`` in the one spelling briefbot stores, or :class:`InputError` with the reason.
+
+    Only http and https. The scheme and host are lower-cased, a default port (``:80``,
+    ``:443``), the fragment and a trailing slash are dropped (``/a/`` and ``/a`` are one
+    page), and an empty path becomes ``/``; otherwise the path and query are kept as they
+    are (servers may tell case and order apart). A URL with a user name or password is
+    refused: it would be stored, and shown in Slack, with the secret.
+    """
+    text = url.strip()
+    if not text or any(ch.isspace() for ch in text):
+        raise InputError(f"not a URL: {_shown(text)}")
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:  # a bad port, an unclosed [IPv6 host
+        raise InputError(f"not a valid URL: {_shown(text)} ({exc})") from None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS:
+        raise InputError(f"only http and https URLs can be fetched, not {_shown(text)}")
+    host = (parts.hostname or "").lower()
+    if not host:
+        raise InputError(f"the URL has no host: {_shown(text)}")
+    if parts.username is not None or parts.password is not None:
+        raise InputError("URLs with a user name or password are not accepted")
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        netloc = f"{netloc}:{port}"
+    return urlunsplit((scheme, netloc, parts.path.rstrip("/") or "/", parts.query, ""))
+
+
+def host_of(url: str) -> str:
+    """The lower-case host of ``url`` ("" when it has none)."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def _shown(text: str, limit: int = 80) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")

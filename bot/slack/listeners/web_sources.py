@@ -1,0 +1,135 @@
+"""``/brief add <url>`` and ``/brief feeds [add <url> | remove <url|id>]``: web sources.
+
+Listing the feeds is for everyone. Adding an article and adding or removing a feed is for
+the Slack users in ``BRIEFBOT_ADMINS`` (everyone when it is unset); anyone else gets a
+polite no, and nothing is fetched. Every reply is ephemeral: it acks at once ("Fetching
+…"), and the result replaces it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, Respond
+
+from bot.core.feeds import feed_view
+from bot.errors import BriefbotError
+from bot.slack.blocks import added_page_message, escape, feeds_blocks, fit, link, truncate
+from bot.slack.conversation import Apologise, Services
+
+_SLACK_LINK = re.compile(r"^<([^|>]+)(?:\|[^>]*)?>$")
+NOT_ALLOWED = (
+    "Sorry, only briefbot's admins can change the sources from Slack. "
+    "Ask one of them to add it for you."
+)
+
+
+def link_target(text: str) -> str:
+    """A URL as typed: Slack may send it as ``<https://…>`` or ``<https://…|label>``."""
+    text = text.strip()
+    found = _SLACK_LINK.match(text)
+    return found.group(1) if found else text
+
+
+def _shown(url: str) -> str:
+    """A URL someone typed, as a link (escaped, and only if it is http(s))."""
+    return link(url, url)
+
+
+def _privately(respond: Respond) -> Apologise:
+    def say(text: str) -> None:
+        respond(response_type="ephemeral", replace_original=True, text=text)
+
+    return say
+
+
+def handle(
+    text: str, ack: Ack, command: dict[str, Any], respond: Respond, services: Services
+) -> bool:
+    """Handle ``text`` if it is one of these subcommands; False if it is not (then it is
+    a question). "add" counts only when followed by a single URL-like word, so "add up
+    the aid cuts?" is still a question."""
+    words = text.split()
+    if not words:
+        return False
+    head = words[0].lower()
+    user = command.get("user_id")
+    if head == "add" and len(words) == 2 and ("://" in words[1] or words[1].startswith("<")):
+        _add_page(link_target(words[1]), user, ack, respond, services)
+        return True
+    if head != "feeds":
+        return False
+    action = words[1].lower() if len(words) > 1 else "list"
+    if action == "list" and len(words) <= 2:
+        _list_feeds(ack, respond, services)
+    elif action in ("add", "remove") and len(words) == 3:
+        _change_feeds(action, link_target(words[2]), user, ack, respond, services)
+    else:
+        ack(
+            response_type="ephemeral",
+            text="Usage: `/brief feeds`, `/brief feeds add <url>` or `/brief feeds remove <id>`",
+        )
+    return True
+
+
+def _add_page(url: str, user: str | None, ack: Ack, respond: Respond, services: Services) -> None:
+    if not services.settings.may_change_sources(user):
+        ack(response_type="ephemeral", text=NOT_ALLOWED)
+        return
+    ack(response_type="ephemeral", text=truncate(f"Fetching {_shown(url)} …"))
+
+    def add() -> None:
+        try:
+            page = services.briefing.add_page(url)
+        except BriefbotError as exc:
+            say = f"Nothing was added from {_shown(url)}: {escape(exc.message)}"
+            respond(response_type="ephemeral", replace_original=True, text=truncate(say))
+            return
+        fallback, blocks = added_page_message(page.as_dict())
+        respond(response_type="ephemeral", replace_original=True, text=fallback, blocks=blocks)
+
+    services.submit(add, apologise=_privately(respond), doing="adding the article")
+
+
+def _list_feeds(ack: Ack, respond: Respond, services: Services) -> None:
+    ack(response_type="ephemeral", text="Listing the feeds…")
+
+    def show() -> None:
+        feeds = [feed_view(r) for r in services.briefing.feeds.list()]
+        respond(
+            response_type="ephemeral",
+            replace_original=True,
+            text=f"Feeds ({len(feeds)})",
+            blocks=fit(feeds_blocks(feeds)),
+        )
+
+    services.submit(show, apologise=_privately(respond), doing="listing the feeds")
+
+
+def _change_feeds(
+    action: str, ref: str, user: str | None, ack: Ack, respond: Respond, services: Services
+) -> None:
+    if not services.settings.may_change_sources(user):
+        ack(response_type="ephemeral", text=NOT_ALLOWED)
+        return
+    doing = "Fetching the feed" if action == "add" else "Removing the feed"
+    ack(response_type="ephemeral", text=truncate(f"{doing} {_shown(ref)} …"))
+
+    def change() -> None:
+        feeds = services.briefing.feeds
+        try:
+            row = feeds.add(ref) if action == "add" else feeds.remove(ref)
+        except BriefbotError as exc:
+            say = f"Could not {action} the feed {_shown(ref)}: {escape(exc.message)}"
+            respond(response_type="ephemeral", replace_original=True, text=truncate(say))
+            return
+        name = link(row.url, row.title or row.url)
+        said = (
+            f"Now following {name}. Its new entries are added at the next poll."
+            if action == "add"
+            else f"Stopped following {name}. Articles already added from it stay."
+        )
+        respond(response_type="ephemeral", replace_original=True, text=truncate(said))
+
+    services.submit(change, apologise=_privately(respond), doing=f"{action}ing the feed")

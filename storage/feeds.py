@@ -1,0 +1,277 @@
+"""Feeds and their entries: plain data in, plain data out.
+
+Every function takes the session as a keyword-only argument; the caller owns the
+transaction. Times are stored as UTC; SQLite hands them back without a time zone, so
+every time read here is made UTC-aware again (:func:`as_utc`).
+
+Polling is claimed per feed (:func:`claim_feed`): one conditional UPDATE, so of several
+clocks (or a clock and ``briefbot feeds poll``) exactly one polls a feed at a time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import Article, Feed, FeedEntry
+
+#: What a feed entry can be, once a poll has dealt with it.
+STORED = "stored"  # its page was fetched and stored
+SUMMARY = "summary"  # stored from the feed's own summary: the page could not be fetched
+DUPLICATE = "duplicate"  # its link or text was already stored
+FAILED = "failed"  # nothing stored yet; tried ``attempts`` times
+
+
+def _one_row(result: object) -> bool:
+    """Whether an UPDATE changed exactly one row."""
+    return int(getattr(result, "rowcount", 0)) == 1
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def entry_key(guid_or_link: str) -> str:
+    return hashlib.sha256(guid_or_link.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True)
+class FeedRow:
+    id: int
+    url: str
+    title: str | None
+    site_url: str | None
+    added_at: datetime
+    etag: str | None
+    last_modified: str | None
+    last_polled_at: datetime | None
+    last_success_at: datetime | None
+    last_error: str | None
+    last_error_at: datetime | None
+    failures: int
+    next_poll_at: datetime
+    entries: int = 0  # entries stored from this feed (page or summary)
+
+
+def _row(feed: Feed, entries: int = 0) -> FeedRow:
+    return FeedRow(
+        id=feed.id,
+        url=feed.url,
+        title=feed.title,
+        site_url=feed.site_url,
+        added_at=as_utc(feed.added_at) or feed.added_at,
+        etag=feed.etag,
+        last_modified=feed.last_modified,
+        last_polled_at=as_utc(feed.last_polled_at),
+        last_success_at=as_utc(feed.last_success_at),
+        last_error=feed.last_error,
+        last_error_at=as_utc(feed.last_error_at),
+        failures=feed.failures,
+        next_poll_at=as_utc(feed.next_poll_at) or feed.next_poll_at,
+        entries=entries,
+    )
+
+
+def add_feed(
+    *, session: Session, url: str, title: str | None, site_url: str | None, now: datetime
+) -> FeedRow:
+    """Follow a feed; due at once. Raises ``IntegrityError`` if it is already followed."""
+    feed = Feed(url=url, title=title, site_url=site_url, added_at=now, failures=0, next_poll_at=now)
+    session.add(feed)
+    session.flush()
+    return _row(feed)
+
+
+def find_feed(*, session: Session, ref: str) -> FeedRow | None:
+    """The feed with id ``ref`` (all digits) or url ``ref``."""
+    query = (
+        select(Feed).where(Feed.id == int(ref))
+        if ref.isdigit()
+        else select(Feed).where(Feed.url == ref)
+    )
+    feed = session.scalar(query)
+    return _row(feed) if feed is not None else None
+
+
+def get_feed(*, session: Session, feed_id: int) -> FeedRow | None:
+    feed = session.get(Feed, feed_id)
+    return _row(feed) if feed is not None else None
+
+
+def list_feeds(*, session: Session) -> list[FeedRow]:
+    stored = (
+        select(FeedEntry.feed_id, func.count(FeedEntry.id).label("n"))
+        .where(FeedEntry.status.in_((STORED, SUMMARY)))
+        .group_by(FeedEntry.feed_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Feed, func.coalesce(stored.c.n, 0))
+        .outerjoin(stored, stored.c.feed_id == Feed.id)
+        .order_by(Feed.id)
+    )
+    return [_row(feed, int(n)) for feed, n in rows]
+
+
+def remove_feed(*, session: Session, feed_id: int) -> None:
+    """Stop following a feed. The articles stored from it stay; its entry records go."""
+    session.execute(delete(FeedEntry).where(FeedEntry.feed_id == feed_id))
+    session.execute(delete(Feed).where(Feed.id == feed_id))
+
+
+def due_feed_ids(*, session: Session, now: datetime) -> list[int]:
+    """Feeds whose next poll is due at ``now`` and that nobody is polling, soonest first."""
+    query = (
+        select(Feed.id)
+        .where(Feed.next_poll_at <= now)
+        .where(or_(Feed.claimed_until.is_(None), Feed.claimed_until <= now))
+        .order_by(Feed.next_poll_at, Feed.id)
+    )
+    return [int(i) for i in session.scalars(query)]
+
+
+def claim_feed(
+    *,
+    session: Session,
+    feed_id: int,
+    token: str,
+    now: datetime,
+    until: datetime,
+    due_only: bool,
+) -> bool:
+    """Claim a feed for one poll until ``until``; False if someone else holds it (or, with
+    ``due_only``, if it is no longer due: another clock has polled it meanwhile)."""
+    query = (
+        update(Feed)
+        .where(Feed.id == feed_id)
+        .where(or_(Feed.claimed_until.is_(None), Feed.claimed_until <= now))
+        .values(claimed_until=until, claim_token=token)
+    )
+    if due_only:
+        query = query.where(Feed.next_poll_at <= now)
+    return _one_row(session.execute(query))
+
+
+def renew_claim(*, session: Session, feed_id: int, token: str, until: datetime) -> bool:
+    """Extend a claim this poller holds; False if it was lost (it expired and was taken)."""
+    result = session.execute(
+        update(Feed)
+        .where(Feed.id == feed_id, Feed.claim_token == token)
+        .values(claimed_until=until)
+    )
+    return _one_row(result)
+
+
+def finish_poll(
+    *,
+    session: Session,
+    feed_id: int,
+    token: str,
+    now: datetime,
+    next_poll_at: datetime,
+    error: str | None,
+    validators: tuple[str | None, str | None] | None = None,
+    title: str | None = None,
+    site_url: str | None = None,
+) -> bool:
+    """Record a poll's end and release the claim. ``error`` None is a success (failures
+    reset); otherwise the failure count grows. ``validators`` (etag, last-modified) are
+    stored when given; ``(None, None)`` clears them. False if the claim was lost."""
+    values: dict[str, object] = {
+        "last_polled_at": now,
+        "next_poll_at": next_poll_at,
+        "claimed_until": None,
+        "claim_token": None,
+    }
+    if error is None:
+        values.update(last_success_at=now, failures=0)
+    else:
+        values.update(last_error=error, last_error_at=now, failures=Feed.failures + 1)
+    if validators is not None:
+        values.update(etag=validators[0], last_modified=validators[1])
+    if title:
+        values["title"] = title
+    if site_url:
+        values["site_url"] = site_url
+    result = session.execute(
+        update(Feed).where(Feed.id == feed_id, Feed.claim_token == token).values(**values)
+    )
+    return _one_row(result)
+
+
+@dataclass(frozen=True)
+class KnownEntry:
+    status: str
+    attempts: int
+    article_id: int | None
+
+
+def known_entries(*, session: Session, feed_id: int, keys: Sequence[str]) -> dict[str, KnownEntry]:
+    """The entries of ``feed_id`` among ``keys`` that a poll has dealt with before."""
+    if not keys:
+        return {}
+    rows = session.execute(
+        select(FeedEntry.entry_key, FeedEntry.status, FeedEntry.attempts, FeedEntry.article_id)
+        .where(FeedEntry.feed_id == feed_id)
+        .where(FeedEntry.entry_key.in_(list(keys)))
+    )
+    return {r[0]: KnownEntry(r[1], r[2], r[3]) for r in rows}
+
+
+def stored_links(*, session: Session, links: Iterable[str]) -> dict[str, int]:
+    """Of ``links``, those stored as an article's url or origin, with the article's id."""
+    wanted = list(dict.fromkeys(links))
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Article.id, Article.origin, Article.url).where(
+            or_(Article.origin.in_(wanted), Article.url.in_(wanted))
+        )
+    )
+    found: dict[str, int] = {}
+    targets = set(wanted)
+    for article_id, origin, url in rows:
+        for value in (origin, url):
+            if value in targets:
+                found.setdefault(value, int(article_id))
+    return found
+
+
+def article_with_text(*, session: Session, content_hash: str) -> int | None:
+    """The id of the article whose text has ``content_hash``, if one is stored."""
+    found = session.scalar(select(Article.id).where(Article.content_hash == content_hash))
+    return int(found) if found is not None else None
+
+
+def record_entry(
+    *,
+    session: Session,
+    feed_id: int,
+    key: str,
+    link: str | None,
+    status: str,
+    now: datetime,
+    article_id: int | None = None,
+    error: str | None = None,
+) -> None:
+    """Insert or update what a poll did with one entry (a failure counts an attempt)."""
+    entry = session.scalar(
+        select(FeedEntry).where(FeedEntry.feed_id == feed_id, FeedEntry.entry_key == key)
+    )
+    if entry is None:
+        entry = FeedEntry(feed_id=feed_id, entry_key=key, first_seen_at=now, attempts=0)
+        session.add(entry)
+    entry.link = link
+    entry.status = status
+    entry.article_id = article_id
+    entry.error = error
+    entry.attempts = (entry.attempts or 0) + 1
+    entry.last_tried_at = now
+    session.flush()

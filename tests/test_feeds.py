@@ -1,0 +1,598 @@
+"""Feeds over real HTTP, on both databases: add, list, remove, poll, and the clock's job.
+
+The web stand-in serves RSS and Atom feeds with ETag and Last-Modified (answering 304s),
+the entries' pages, 404s and broken entries. Time is a :class:`Clock` the test moves; the
+poller never reads the wall clock, and nothing here sleeps.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.config import Settings
+from bot.core.briefing import Briefing
+from bot.core.digest import build_digest
+from bot.core.feed_schedule import backoff, next_slot, phase
+from bot.core.feeds import MAX_ATTEMPTS, FeedPoller
+from conftest import make_settings
+from standins import WebStandIn
+from storage import feeds as repo
+from storage.models import Article, Feed, FeedEntry
+
+INTERVAL = timedelta(hours=1)
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self, now: datetime = START) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return make_settings(database_url, tmp_path, allow_private_urls=True, fetch_host_delay=0)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def poller(briefing: Briefing, clock: Clock) -> FeedPoller:
+    return FeedPoller(
+        briefing.db, lambda: briefing.store, lambda: briefing.fetcher, INTERVAL, clock=clock
+    )
+
+
+def article_page(title: str, body: str) -> str:
+    paragraphs = "".join(f"<p>{p}</p>" for p in body.split("\n\n"))
+    return (
+        f"<html><head><title>{title} | Ledger</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/world'>World</a></nav>"
+        f"<article><h1>{title}</h1>{paragraphs}</article>"
+        "<footer>© Ledger. All rights reserved.</footer></body></html>"
+    )
+
+
+STORIES = {
+    "/news/pact-review": (
+        "Honduras reviews the border pact",
+        "Honduras said it would review the memorandum on border security signed in March."
+        "\n\nThe review follows a freeze of United States aid to the region.",
+    ),
+    "/news/aid-freeze": (
+        "Aid freeze hits Guatemala programmes",
+        "Programmes in Guatemala funded by the United States began closing after the aid "
+        "freeze.\n\nOfficials said thousands of families would lose support.",
+    ),
+    "/news/asylum-lawyers": (
+        "Lawyers challenge turn-backs at the border",
+        "A coalition of lawyers said families were turned back at the Guatemalan border "
+        "without a hearing.\n\nThey asked a court to review the practice.",
+    ),
+}
+
+
+def serve_stories(web: WebStandIn) -> None:
+    for path, (title, body) in STORIES.items():
+        web.page(path, article_page(title, body))
+
+
+def rss(web: WebStandIn, items: list[dict[str, str]], title: str = "Ledger World") -> str:
+    parts = []
+    for item in items:
+        fields = "".join(f"<{k}>{v}</{k}>" for k, v in item.items())
+        parts.append(f"<item>{fields}</item>")
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>{title}</title><link>{web.url('/')}</link><description>d</description>"
+        + "".join(parts)
+        + "</channel></rss>"
+    )
+
+
+def atom(web: WebStandIn, entries: list[tuple[str, str, str]]) -> str:
+    body = "".join(
+        f"<entry><id>{entry_id}</id><title>{title}</title>"
+        f'<link rel="alternate" href="{web.url(path)}"/>'
+        "<updated>2019-06-14T10:00:00Z</updated>"
+        f"<summary>Summary of {title}.</summary></entry>"
+        for entry_id, title, path in entries
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>Atom Desk</title><id>urn:desk</id><updated>2019-06-14T10:00:00Z</updated>"
+        f'<link rel="alternate" href="{web.url("/")}"/>{body}</feed>'
+    )
+
+
+def item(web: WebStandIn, path: str, guid: str | None = None, **more: str) -> dict[str, str]:
+    title = STORIES[path][0] if path in STORIES else path
+    fields = {"title": title, "link": web.url(path), "guid": guid or f"guid:{path}"}
+    fields.update(more)
+    return fields
+
+
+def count(briefing: Briefing, model: type) -> int:
+    with briefing.db.session() as s:
+        return int(s.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def feed_row(briefing: Briefing, feed_id: int) -> repo.FeedRow:
+    with briefing.db.session() as s:
+        row = repo.get_feed(session=s, feed_id=feed_id)
+    assert row is not None
+    return row
+
+
+def page_requests(web: WebStandIn) -> int:
+    return sum(1 for r in web.requests() if r.path.startswith("/news/"))
+
+
+# ---------------------------------------------------------------------- add, list, remove
+
+
+def test_feeds_add_list_remove_from_the_command_line(cli, web: WebStandIn) -> None:
+    url = web.page(
+        "/rss.xml",
+        rss(web, [item(web, "/news/pact-review")]),
+        content_type="application/rss+xml",
+    )
+    added = cli("feeds", "add", url)
+    assert added.code == 0, added.err
+    assert "following feed 1: Ledger World" in added.out
+    again = cli("feeds", "add", url)
+    assert again.code == 2 and again.err.strip() == f"error: already following {url}"
+    listed = json.loads(cli("feeds", "list", "--json").out)
+    assert [(f["id"], f["url"], f["title"]) for f in listed] == [(1, url, "Ledger World")]
+    assert listed[0]["last_poll"] is None and listed[0]["last_error"] is None
+    removed = cli("feeds", "remove", url.replace("http://", "HTTP://") + "#top")  # same url
+    assert removed.code == 0 and "removed feed 1" in removed.out
+    assert json.loads(cli("feeds", "list", "--json").out) == []
+    missing = cli("feeds", "remove", "7")
+    assert missing.code == 2 and "no feed '7'" in missing.err
+
+
+def test_adding_something_that_is_not_a_feed_is_refused(cli, web: WebStandIn) -> None:
+    web.page("/page.html", "<html><body><p>Just a page.</p></body></html>")
+    web.page("/broken.xml", "this is not xml at all", content_type="application/xml")
+    for path, reason in (
+        ("/page.html", "is a web page that links to no RSS or Atom feed"),
+        ("/broken.xml", "not an RSS or Atom feed"),
+        ("/gone.xml", "HTTP 404 Not Found"),
+    ):
+        result = cli("feeds", "add", web.url(path))
+        assert result.code == 1, path
+        assert reason in result.err and len(result.err.strip().splitlines()) == 1
+    assert json.loads(cli("feeds", "list", "--json").out) == []
+
+
+def test_a_web_page_that_links_to_its_feed_adds_the_feed(
+    poller: FeedPoller, web: WebStandIn
+) -> None:
+    feed = web.page("/feeds/all.atom", atom(web, []), content_type="application/atom+xml")
+    web.page(
+        "/",
+        '<html><head><link rel="alternate" type="application/atom+xml" '
+        'href="/feeds/all.atom"></head><body><p>Home</p></body></html>',
+    )
+    row = poller.add(web.url("/"))
+    assert (row.url, row.title) == (feed, "Atom Desk")
+
+
+# ---------------------------------------------------------------------- polling
+
+
+def test_a_poll_stores_each_new_entry_from_its_page(
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn, clock: Clock
+) -> None:
+    serve_stories(web)
+    url = web.page(
+        "/rss.xml",
+        rss(web, [item(web, p) for p in STORIES]),
+        content_type="application/rss+xml",
+        etag='"v1"',
+    )
+    feed = poller.add(url)
+    report = poller.poll().feeds[0].as_dict()
+    assert (report["status"], report["added"], report["unchanged"], report["failed"]) == (
+        "updated",
+        3,
+        0,
+        0,
+    )
+    titles = {s.title for s in briefing.sources()}
+    assert {title for title, _ in STORIES.values()} <= titles
+    with briefing.db.session() as s:
+        stored = s.scalar(select(Article).where(Article.url == web.url("/news/aid-freeze")))
+        assert stored is not None
+        assert stored.text.startswith("Programmes in Guatemala")
+        assert "All rights reserved" not in stored.text and "Home" not in stored.text
+    row = feed_row(briefing, feed.id)
+    assert row.last_success_at == START and row.last_polled_at == START
+    assert row.etag == '"v1"' and row.last_error is None
+
+
+def test_conditional_get_makes_a_second_poll_cost_one_304(
+    poller: FeedPoller, web: WebStandIn
+) -> None:
+    serve_stories(web)
+    url = web.page(
+        "/rss.xml",
+        rss(web, [item(web, p) for p in STORIES]),
+        content_type="application/rss+xml",
+        etag='"v1"',
+        last_modified="Fri, 14 Jun 2019 10:00:00 GMT",
+    )
+    poller.add(url)
+    poller.poll()
+    pages = page_requests(web)
+    report = poller.poll().feeds[0]
+    assert report.status == "not_modified" and report.entries == []
+    last = web.requests("/rss.xml")[-1]
+    assert last.headers["if-none-match"] == '"v1"'
+    assert last.headers["if-modified-since"] == "Fri, 14 Jun 2019 10:00:00 GMT"
+    assert page_requests(web) == pages  # no entry page fetched again
+
+
+def test_atom_with_last_modified_only(poller: FeedPoller, web: WebStandIn) -> None:
+    serve_stories(web)
+    url = web.page(
+        "/atom.xml",
+        atom(web, [("urn:1", "Honduras reviews the border pact", "/news/pact-review")]),
+        content_type="application/atom+xml",
+        last_modified="Fri, 14 Jun 2019 10:00:00 GMT",
+    )
+    poller.add(url)
+    first = poller.poll().feeds[0]
+    assert first.added == 1
+    second = poller.poll().feeds[0]
+    assert second.status == "not_modified"
+    assert "if-none-match" not in web.requests("/atom.xml")[-1].headers
+
+
+def test_entries_already_stored_are_not_fetched_again(
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn
+) -> None:
+    """By guid, by link (also from another feed) and by content."""
+    serve_stories(web)
+    web.page(
+        "/syndicated/copy",
+        article_page("A copy of the review story", STORIES["/news/pact-review"][1]),
+    )
+    feed_a = web.page(
+        "/a.xml",
+        rss(web, [item(web, "/news/pact-review"), item(web, "/news/aid-freeze")]),
+        content_type="application/rss+xml",
+        etag='"a1"',
+    )
+    feed_b = web.page(
+        "/b.xml",
+        rss(
+            web,
+            [
+                item(web, "/news/aid-freeze", guid="other-guid"),  # same link, new guid
+                {"title": "Copy", "link": web.url("/syndicated/copy"), "guid": "copy"},
+            ],
+            title="Other Desk",
+        ),
+        content_type="application/rss+xml",
+    )
+    poller.add(feed_a)
+    poller.add(feed_b)
+    report = {f.url: f for f in poller.poll().feeds}
+    assert report[feed_a].added == 2
+    assert report[feed_b].added == 0 and report[feed_b].count("unchanged") == 2
+    assert len(web.requests("/news/aid-freeze")) == 1  # not fetched for feed B
+    assert len(web.requests("/syndicated/copy")) == 1  # fetched, its text already stored
+    assert count(briefing, Article) == 1 + 2  # the seed article and the two stories
+    # The feed changes (new ETag, a new entry first): old entries are not fetched again.
+    web.page(
+        "/a.xml",
+        rss(web, [item(web, p) for p in STORIES]),
+        content_type="application/rss+xml",
+        etag='"a2"',
+    )
+    again = poller.poll(feed_ids=[1]).feeds[0]
+    assert (again.added, again.count("unchanged")) == (1, 2)
+    assert len(web.requests("/news/pact-review")) == 1
+
+
+def test_a_feed_with_one_broken_entry_still_lands_the_others(
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn
+) -> None:
+    serve_stories(web)
+    body = rss(
+        web,
+        [
+            item(web, "/news/pact-review"),
+            {"title": "No link at all", "description": "x", "guid": "urn:no-link"},
+            item(web, "/news/missing"),  # a 404 and no summary
+            item(web, "/news/aid-freeze"),
+        ],
+    ).replace("<guid>urn:no-link</guid>", '<guid isPermaLink="false">urn:no-link</guid>')
+    url = web.page("/rss.xml", body, content_type="application/rss+xml", etag='"v1"')
+    feed = poller.add(url)
+    report = poller.poll().feeds[0]
+    data = report.as_dict()
+    assert (data["status"], data["added"], data["failed"]) == ("updated", 2, 2)
+    reasons = {e.link or e.title: e.reason for e in report.entries if e.outcome == "failed"}
+    assert reasons == {
+        "No link at all": "the entry has no http(s) link",
+        web.url("/news/missing"): "HTTP 404 Not Found; the entry has no summary to fall back on",
+    }
+    # While failed entries may still be retried, the validators are not kept: the next
+    # poll gets the whole feed (not a 304) and tries them again, up to MAX_ATTEMPTS.
+    assert feed_row(briefing, feed.id).etag is None
+    for attempt in range(2, MAX_ATTEMPTS + 1):
+        retried = poller.poll().feeds[0]
+        assert retried.status == "updated" and retried.count("failed") == 2, attempt
+    assert len(web.requests("/news/missing")) == MAX_ATTEMPTS
+    # After the last attempt the entries are given up and the validators kept.
+    assert feed_row(briefing, feed.id).etag == '"v1"'
+    assert poller.poll().feeds[0].status == "not_modified"
+    web.page("/rss.xml", body, content_type="application/rss+xml", etag='"v2"')
+    given_up = poller.poll().feeds[0]
+    assert given_up.count("skipped") == 2 and given_up.count("failed") == 0
+    assert len(web.requests("/news/missing")) == MAX_ATTEMPTS
+
+
+def test_a_page_that_cannot_be_fetched_falls_back_to_the_summary(
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn
+) -> None:
+    summary = (
+        "&lt;p&gt;Lawmakers in San Salvador debated the memorandum on border security "
+        "for a second day.&lt;/p&gt;&lt;p&gt;The opposition called it a blank cheque."
+        "&lt;/p&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
+    )
+    url = web.page(
+        "/rss.xml",
+        rss(web, [item(web, "/news/paywalled", description=summary)]),
+        content_type="application/rss+xml",
+    )
+    web.page("/news/paywalled", "<p>Subscribe</p>", status=403)
+    poller.add(url)
+    entry = poller.poll().feeds[0].entries[0]
+    assert entry.outcome == "added" and entry.from_summary
+    assert entry.reason == "page not used: HTTP 403 Forbidden"
+    with briefing.db.session() as s:
+        stored = s.scalar(select(Article).where(Article.url == web.url("/news/paywalled")))
+        assert stored is not None
+        assert stored.format == "feed-summary" and stored.source == "Ledger World"
+        assert stored.text == (
+            "Lawmakers in San Salvador debated the memorandum on border security for a second "
+            "day.\n\nThe opposition called it a blank cheque."
+        )
+        assert s.scalar(select(FeedEntry.status)) == repo.SUMMARY
+
+
+def test_one_failing_feed_does_not_stop_the_others(
+    cli, briefing: Briefing, web: WebStandIn
+) -> None:
+    serve_stories(web)
+    good = web.page(
+        "/good.xml", rss(web, [item(web, "/news/pact-review")]), content_type="application/rss+xml"
+    )
+    bad = web.page("/bad.xml", rss(web, []), content_type="application/rss+xml")
+    assert cli("feeds", "add", bad).code == 0
+    assert cli("feeds", "add", good).code == 0
+    web.page("/bad.xml", "<p>down</p>", status=500)
+    result = cli("feeds", "poll", "--json")
+    assert result.code == 1
+    data = json.loads(result.out)
+    by_url = {f["url"]: f for f in data["feeds"]}
+    assert by_url[bad]["status"] == "failed"
+    assert by_url[bad]["error"] == "HTTP 500 Internal Server Error"
+    assert (by_url[good]["status"], by_url[good]["added"]) == ("updated", 1)
+    listed = {f["url"]: f for f in json.loads(cli("feeds", "list", "--json").out)}
+    assert listed[bad]["last_error"] == "HTTP 500 Internal Server Error"
+    assert listed[bad]["last_poll"] and listed[bad]["last_success"] is None
+    assert listed[good]["last_success"] and listed[good]["entries"] == 1
+    text = cli("feeds", "list").out
+    assert "last error" in text and "HTTP 500 Internal Server Error" in text
+    human = cli("feeds", "poll")
+    assert "feed 1 Ledger World: failed: HTTP 500 Internal Server Error" in human.out
+    assert "feed 2 Ledger World: added 0, unchanged 1, failed 0" in human.out
+
+
+def test_new_articles_from_a_poll_are_in_the_next_digest(
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn
+) -> None:
+    serve_stories(web)
+    poller.add(
+        web.page(
+            "/rss.xml",
+            rss(web, [item(web, "/news/asylum-lawyers")]),
+            content_type="application/rss+xml",
+        )
+    )
+    poller.poll()
+    with briefing.db.session() as s:
+        digest = build_digest(session=s, until=datetime.now(UTC) + timedelta(minutes=1))
+    assert digest.items[0].title == "Lawyers challenge turn-backs at the border"
+    assert digest.items[0].lead.startswith("A coalition of lawyers said")
+
+
+def test_an_entry_date_fills_in_a_page_without_one(
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn
+) -> None:
+    serve_stories(web)
+    poller.add(
+        web.page(
+            "/rss.xml",
+            rss(
+                web,
+                [item(web, "/news/aid-freeze", pubDate="Thu, 13 Jun 2019 08:00:00 GMT")],
+            ),
+            content_type="application/rss+xml",
+        )
+    )
+    poller.poll()
+    [source] = [s for s in briefing.sources() if s.url == web.url("/news/aid-freeze")]
+    assert source.published == date(2019, 6, 13)
+
+
+# ---------------------------------------------------------------------- the clock's job
+
+
+def test_feeds_are_polled_when_due_and_only_then(
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn, clock: Clock
+) -> None:
+    serve_stories(web)
+    url = web.page(
+        "/rss.xml", rss(web, [item(web, "/news/pact-review")]), content_type="application/rss+xml"
+    )
+    feed = poller.add(url)
+    assert [f.feed_id for f in poller.poll_due(START).feeds] == [feed.id]  # due at once
+    due = feed_row(briefing, feed.id).next_poll_at
+    assert due == next_slot(url, START, INTERVAL) and START < due <= START + INTERVAL
+    fetched = len(web.requests("/rss.xml"))
+    assert poller.poll_due(START).feeds == []  # idempotent
+    assert poller.poll_due(due - timedelta(seconds=1)).feeds == []
+    assert len(web.requests("/rss.xml")) == fetched
+    clock.now = due
+    assert [f.feed_id for f in poller.poll_due(due).feeds] == [feed.id]
+    assert feed_row(briefing, feed.id).next_poll_at == due + INTERVAL  # its slot again
+
+
+def test_a_failing_feed_backs_off_and_recovers(
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn, clock: Clock
+) -> None:
+    url = web.page("/rss.xml", rss(web, []), content_type="application/rss+xml")
+    feed = poller.add(url)
+    web.page("/rss.xml", "<p>down</p>", status=503)
+    waits = []
+    for failures in (1, 2, 3, 4, 5, 6):
+        report = poller.poll_due(clock.now)
+        assert report.feeds[0].status == "failed"
+        row = feed_row(briefing, feed.id)
+        assert row.failures == failures and row.last_error == "HTTP 503 Service Unavailable"
+        assert row.next_poll_at == backoff(failures, clock.now, INTERVAL)
+        waits.append(row.next_poll_at - clock.now)
+        assert poller.poll_due(row.next_poll_at - timedelta(seconds=1)).feeds == []
+        clock.now = row.next_poll_at
+    assert waits == [timedelta(hours=h) for h in (2, 4, 8, 16, 24, 24)]
+    web.page("/rss.xml", rss(web, []), content_type="application/rss+xml")
+    assert poller.poll_due(clock.now).feeds[0].status == "updated"
+    row = feed_row(briefing, feed.id)
+    assert row.failures == 0 and row.last_success_at == clock.now
+    assert row.last_error == "HTTP 503 Service Unavailable"  # the last error is still shown
+    assert row.next_poll_at == next_slot(url, clock.now, INTERVAL)
+
+
+def test_feeds_are_spread_over_the_interval() -> None:
+    urls = [f"https://site{n % 3}.example/feed/{n}.xml" for n in range(60)]
+    offsets = sorted(phase(u, INTERVAL).total_seconds() for u in urls)
+    assert all(0 <= o < 3600 for o in offsets)
+    # Sixty feeds over an hour: no ten-minute window holds more than a third of them.
+    for start in range(0, 3600, 60):
+        window = [o for o in offsets if start <= o < start + 600]
+        assert len(window) <= 20
+    # Each feed keeps its slot from poll to poll, whenever the poll happened.
+    for u in urls[:5]:
+        slots = {
+            (next_slot(u, START + timedelta(minutes=m), INTERVAL) - START).total_seconds() % 3600
+            for m in (0, 7, 59, 61, 200)
+        }
+        assert len(slots) == 1
+
+
+def test_a_feed_claimed_by_another_clock_is_left_alone(
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn, clock: Clock
+) -> None:
+    url = web.page("/rss.xml", rss(web, []), content_type="application/rss+xml")
+    feed = poller.add(url)
+    with briefing.db.session() as s:
+        assert repo.claim_feed(
+            session=s,
+            feed_id=feed.id,
+            token="other-clock",
+            now=START,
+            until=START + timedelta(minutes=30),
+            due_only=True,
+        )
+    before = len(web.requests("/rss.xml"))
+    assert poller.poll_due(START).feeds == []
+    assert poller.poll().feeds[0].status == "busy"
+    assert len(web.requests("/rss.xml")) == before
+    # A claim left by a clock that died expires.
+    later = START + timedelta(minutes=31)
+    clock.now = later
+    assert [f.status for f in poller.poll_due(later).feeds] == ["updated"]
+
+
+def test_two_clocks_at_once_poll_each_feed_once(
+    briefing: Briefing, web: WebStandIn, clock: Clock
+) -> None:
+    for n in range(6):
+        web.page(f"/f{n}.xml", rss(web, [], title=f"Feed {n}"), content_type="application/rss+xml")
+    pollers = [
+        FeedPoller(briefing.db, lambda: briefing.store, lambda: briefing.fetcher, INTERVAL, clock)
+        for _ in range(2)
+    ]
+    for n in range(6):
+        pollers[0].add(web.url(f"/f{n}.xml"))
+    before = len(web.requests())
+    reports: list[list[int]] = []
+    barrier = threading.Barrier(2)
+
+    def run(p: FeedPoller) -> None:
+        barrier.wait()
+        reports.append([f.feed_id for f in p.poll_due(START).feeds])
+
+    threads = [threading.Thread(target=run, args=(p,)) for p in pollers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    polled = sorted(i for r in reports for i in r)
+    assert polled == [1, 2, 3, 4, 5, 6]
+    assert len(web.requests()) - before == 6
+
+
+def test_feeds_poll_due_from_the_command_line(cli, web: WebStandIn) -> None:
+    url = web.page("/rss.xml", rss(web, []), content_type="application/rss+xml")
+    cli("feeds", "add", url)
+    assert "not modified" not in cli("feeds", "poll", "--due").out
+    assert cli("feeds", "poll", "--due").out.strip() == "No feed is due."
+
+
+def test_removing_a_feed_keeps_its_articles(
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn
+) -> None:
+    serve_stories(web)
+    url = web.page(
+        "/rss.xml", rss(web, [item(web, "/news/pact-review")]), content_type="application/rss+xml"
+    )
+    feed = poller.add(url)
+    poller.poll()
+    articles = count(briefing, Article)
+    poller.remove(str(feed.id))
+    assert count(briefing, Feed) == 0 and count(briefing, FeedEntry) == 0
+    assert count(briefing, Article) == articles
+
+
+@pytest.fixture(autouse=True)
+def _no_sleeping(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Nothing in a poll may sleep (the host delay is 0 in these tests)."""
+    import time
+
+    def refuse(seconds: float) -> None:
+        raise AssertionError(f"slept {seconds} s")
+
+    monkeypatch.setattr(time, "sleep", refuse)
+    yield

@@ -1,0 +1,79 @@
+"""The story's words live in a profile beside the corpus: another story needs another
+profile, and no code (tests/fixtures/story-bridge holds a second, small one)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.core.briefing import Briefing
+from bot.core.profile import Profile, find_profile, load_profile
+from bot.errors import ConfigError
+from bot.slack.blocks import help_text
+from conftest import CORPUS, make_settings
+
+STORY = Path(__file__).resolve().parent / "fixtures" / "story-bridge"
+
+
+@pytest.fixture
+def ferry(database_url: str, tmp_path: Path) -> Briefing:
+    with Briefing.open(make_settings(database_url, tmp_path, corpus_dir=STORY)) as b:
+        yield b
+
+
+def test_another_story_brings_its_own_words(ferry: Briefing) -> None:
+    profile = ferry.profile
+    assert profile.name == "the Wendmoor ferry closure"
+    assert profile.greeting.startswith("Hello! Ask me anything about the Wendmoor")
+    assert "Wendmoor ferry closure" in help_text(profile)
+    assert "why did the Wendmoor ferry close?" in help_text(profile)
+    helped = ferry.ask("tell me about it")
+    assert helped.mode == "help" and "Why did the Wendmoor ferry close?" in helped.answer
+    assert "memorandum" not in helped.answer.lower()
+
+
+def test_its_synonyms_and_sides_are_used(ferry: Briefing) -> None:
+    # "WRFA" is only in the profile: the article says "Wendmoor River Ferry Authority".
+    answer = ferry.ask("When did the WRFA end the crossing?")
+    assert answer.answered and "Friday" in answer.answer
+    # Officials speak, and so do residents: the answer hears both sides.
+    both = ferry.ask("What will the replacement boat cost?")
+    assert both.answered and "2.1 million pounds" in both.answer
+    sides = set().union(*(ferry.profile.stances(c.text) for c in both.citations))
+    assert sides == {"council", "residents"}
+
+
+def test_no_profile_is_a_neutral_profile(tmp_path: Path) -> None:
+    (tmp_path / "story.txt").write_text("A title\n\nSome text.\n", encoding="utf-8")
+    neutral = find_profile(None, tmp_path, CORPUS)
+    assert neutral == Profile() and neutral.sides == () and neutral.example is None
+    assert find_profile(None, None, CORPUS).name.startswith("the US–Central America")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[topic\nname = 1", "not valid TOML"),
+        ("[topic]\nname = 3\n", "topic.name must be a string"),
+        ("[[synonyms]]\nwords = ['a', 'b']\n", "needs a `why`"),
+        ("[[sides]]\nlabel = 'x'\n", "side 1 needs a key"),
+    ],
+)
+def test_a_bad_profile_is_one_clear_error(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "profile.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_profile(path)
+
+
+def test_the_setting_points_at_a_profile(cli, tmp_path: Path) -> None:
+    missing = cli("ask", "anything", env={"BRIEFBOT_PROFILE": str(tmp_path / "nope.toml")})
+    assert missing.code == 2 and "nope.toml: no such file" in missing.err
+    chosen = cli("ask", "tell me about it", env={"BRIEFBOT_PROFILE": str(STORY / "profile.toml")})
+    assert chosen.code == 0 and "Wendmoor ferry closure" in chosen.out
+
+
+def test_settings_take_the_profile_path(tmp_path: Path) -> None:
+    assert Settings.isolated(profile=str(STORY / "profile.toml")).profile == STORY / "profile.toml"

