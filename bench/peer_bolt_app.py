@@ -1,12 +1,17 @@
 """The peer for bench/slack_mentions.py: a bare Bolt app that acks a mention and posts "ok",
-served by gunicorn exactly as `briefbot serve` is (one process, gthread)."""
+served exactly as `briefbot serve` serves briefbot (one process, the same waitress server
+and limits, ``bot.slack.server.http_server``).
+
+``--gunicorn`` serves it as briefbot used to be served instead: gunicorn's gthread
+worker, one process with ``BRIEFBOT_WEB_THREADS`` threads (bench/stalled_clients.py
+compares the two)."""
 
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
-from gunicorn.app.base import BaseApplication
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
@@ -33,23 +38,45 @@ def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
     return handler(environ, start_response)
 
 
-class Server(BaseApplication):  # type: ignore[misc]
-    def load_config(self) -> None:
-        options = {
-            "bind": f"127.0.0.1:{os.environ['PORT']}",
-            "workers": 1,
-            "worker_class": "gthread",
-            "threads": int(os.environ.get("BRIEFBOT_WEB_THREADS", "8")),
-            "control_socket_disable": True,
-            "accesslog": None,
-        }
-        for key, value in options.items():
-            if key in self.cfg.settings:
-                self.cfg.set(key, value)
+def serve_gunicorn(port: int, threads: int) -> None:
+    from gunicorn.app.base import BaseApplication
 
-    def load(self) -> Any:
-        return wsgi
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            options = {
+                "bind": f"127.0.0.1:{port}",
+                "workers": 1,
+                "worker_class": "gthread",
+                "threads": threads,
+                "timeout": 30,
+                "graceful_timeout": 10,  # as briefbot had it
+                "control_socket_disable": True,
+                "accesslog": None,
+            }
+            for key, value in options.items():
+                if key in self.cfg.settings:
+                    self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return wsgi
+
+    Server().run()
+
+
+def main() -> None:
+    port = int(os.environ["PORT"])
+    threads = int(os.environ.get("BRIEFBOT_WEB_THREADS", "8"))
+    if "--gunicorn" in sys.argv:
+        serve_gunicorn(port, threads)
+        return
+    from waitress import wasyncore
+
+    from bot.slack.server import http_server
+
+    socket_map: dict[int, Any] = {}
+    http_server(wsgi, port, threads, socket_map)
+    wasyncore.loop(map=socket_map, use_poll=True)
 
 
 if __name__ == "__main__":
-    Server().run()
+    main()

@@ -1,6 +1,6 @@
 """50 concurrent @-mentions against `briefbot serve`, beside a bare Bolt app.
 
-Both servers run as real processes under the same gunicorn configuration and receive the
+Both servers run as real processes under the same waitress configuration and receive the
 same signed requests; their Web API calls go to the recording Slack stand-in (and, in LLM
 mode, briefbot's model calls go to the OpenAI stand-in, streaming with a small delay per
 chunk). Reported per mode:
@@ -10,7 +10,7 @@ chunk). Reported per mode:
   (``chat.postMessage`` with blocks, or the ``chat.update`` that ends a stream)
 
 The peer is a Bolt app with one ``app_mention`` listener that acks and posts "ok": the
-floor that Bolt, gunicorn and the signature check set, measured in the same run.
+floor that Bolt, the HTTP server and the signature check set, measured in the same run.
 
     python -m bench.slack_mentions [--mentions 50]
 """
@@ -176,7 +176,9 @@ def main() -> None:
                     storm(url, api, args.mentions, "chat.update"),
                 )
             )
-    print(f"\n{args.mentions} concurrent mentions, one gunicorn process with 16 threads, SQLite\n")
+    print(
+        f"\n{args.mentions} concurrent mentions, one waitress process, 16 request threads, SQLite\n"
+    )
     print("| server | mode | HTTP 200 | answered | ack p50 | ack p99 | final p50 | final p99 |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, mode, r in rows:

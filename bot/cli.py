@@ -21,12 +21,13 @@ from pydantic import ValidationError
 
 from bot.cli_help import HelpfulGroup
 from bot.config import Settings
+from bot.core import jsonl
 from bot.core.model_choice import NO_KEY
 from bot.core.models import Answer, Turn, writer_line
 from bot.errors import BriefbotError, ConfigError, DatabaseError, InputError
 from bot.logsetup import configure as configure_logging
-from bot.logsetup import install_redaction, show_tracebacks
-from storage.db import DatabaseUnavailable, DatabaseUrlError
+from bot.logsetup import install_redaction, show_library_logs, show_tracebacks
+from storage.db import DatabaseUnavailable, DatabaseUnusable, DatabaseUrlError
 
 if TYPE_CHECKING:
     # Each command imports what it uses, so `briefbot ask` loads neither Slack, nor the
@@ -262,20 +263,20 @@ def feeds_poll(as_json: bool, due: bool) -> None:
 
 
 def _load_history(path: Path | None, after: tuple[str, ...]) -> list[Turn]:
+    """Earlier turns: ``--after`` questions, then the ``--history`` file's turns (a JSON
+    list, or JSON Lines with one turn per line; see :mod:`bot.core.jsonl`)."""
     turns = [Turn("user", text) for text in after]
     if path is None:
         return turns
+    what = f"--history {path}"
+    raw = jsonl.read_text(path, what)
     try:
-        raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"--history {path}: cannot read it ({exc})") from exc
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError:
+        data = jsonl.parse(raw, what)
+    except InputError:
         try:  # JSON lines, one turn per line
-            data = [json.loads(line) for line in raw.splitlines() if line.strip()]
-        except json.JSONDecodeError as exc:
-            raise InputError(f"--history {path}: not JSON or JSON lines ({exc.msg})") from exc
+            data = [jsonl.parse(line, f"line {n}") for n, line in jsonl.lines(raw)]
+        except InputError as exc:
+            raise InputError(f"{what}: not JSON or JSON lines ({exc.message})") from exc
     if not isinstance(data, list):
         raise InputError(f"--history {path}: expected a JSON list of turns")
     for item in data:
@@ -456,6 +457,7 @@ def serve(port: int | None) -> None:
     from bot.slack.server import serve as run
 
     show_tracebacks()  # a server's log is read by whoever debugs it
+    show_library_logs()  # and there Bolt's, slack_sdk's and the HTTP server's records matter
     settings = _settings()
     # Several models and none named is a setting to fix: say so now, not at every answer.
     # (A server that cannot be reached now is asked again when answers need it.)
@@ -606,16 +608,10 @@ def upgrade() -> None:
     from storage.db import Database
 
     settings = _settings()
-    try:
-        database = Database.connect(settings.resolved_database_url, migrate=False)
-    except DatabaseUnavailable as exc:
-        raise DatabaseError(str(exc)) from exc
+    database = Database.connect(settings.resolved_database_url, migrate=False)
     try:
         before = migrate.current(database.engine)
-        try:
-            changed = database.upgrade()
-        except DatabaseUnavailable as exc:
-            raise DatabaseError(str(exc)) from exc
+        changed = database.upgrade()
         after = migrate.current(database.engine)
     finally:
         database.dispose()
@@ -630,10 +626,11 @@ def _parse_since(value: str | None) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(value)
-    except ValueError as exc:
+        # Stored times are UTC; SQLite compares them as text, so the bound must be UTC too.
+        # At the calendar's edges an offset moves it out of range (OverflowError).
+        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except (ValueError, OverflowError) as exc:
         raise InputError(f"--since {value!r} is not a date (use YYYY-MM-DD)") from exc
-    # Stored times are UTC; SQLite compares them as text, so the bound must be UTC too.
-    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 @cli.group()
@@ -683,9 +680,9 @@ def main(argv: list[str] | None = None) -> None:
         _fail("aborted", 130)
     except BriefbotError as exc:
         _fail(exc.message, exc.exit_code)
-    except DatabaseUrlError as exc:
+    except (DatabaseUrlError, DatabaseUnusable) as exc:  # DATABASE_URL names the wrong thing
         _fail(str(exc), ConfigError.exit_code)
-    except DatabaseUnavailable as exc:
+    except DatabaseUnavailable as exc:  # exit 3 means this, and only this
         _fail(str(exc), DatabaseError.exit_code)
     except KeyboardInterrupt:
         _fail("interrupted", 130)

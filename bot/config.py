@@ -12,6 +12,7 @@ import os
 import re
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
@@ -165,6 +166,25 @@ class Settings(BaseSettings):
     def _blank_secret_is_unset(cls, value: object) -> object:
         """``SLACK_APP_TOKEN=`` (empty) is unset: it must not turn on Socket Mode."""
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("tokenizer")
+    @classmethod
+    def _known_tokenizer(cls, value: str) -> str:
+        """Checked here, so every command refuses an unknown tokenizer alike, not only
+        the ones that happen to count tokens (``ingest``) while ``ask`` carries on."""
+        from bot.core.tokens import EXPECTED_SHA256
+
+        name = value.strip()
+        if name not in EXPECTED_SHA256:
+            raise ValueError(f"unknown tokenizer {value!r}; use {' or '.join(EXPECTED_SHA256)}")
+        return name
+
+    @field_validator("openai_base_url", "slack_api_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme.lower() not in ("http", "https"):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value
 
     @field_validator("chunk_overlap_tokens")
     @classmethod

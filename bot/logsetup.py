@@ -94,13 +94,36 @@ def show_tracebacks(show: bool = True) -> None:
     _Formatter.tracebacks = show
 
 
+#: The loggers whose records are briefbot's own.
+OWN_LOGGERS = frozenset({"bot", "storage", "briefbot"})
+
+
+class _OwnRecords(logging.Filter):
+    """Without ``-v``, a command prints its own output and briefbot's own warnings, not
+    what the libraries it drives log: trafilatura logs an ERROR for every page it finds
+    no text in, which the ingest summary already reports as one failed item. A server
+    (``briefbot serve``) shows the libraries' records too (:func:`show_library_logs`)."""
+
+    libraries = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return self.libraries or record.name.partition(".")[0] in OWN_LOGGERS
+
+
+def show_library_logs(show: bool = True) -> None:
+    """Let the libraries' log records through too (``-v`` and ``serve`` do)."""
+    _OwnRecords.libraries = show
+
+
 def configure(
     verbose: bool = False, secrets: Iterable[str | None] = (), tracebacks: bool = False
 ) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(_OwnRecords())
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
     show_tracebacks(tracebacks or verbose)
+    show_library_logs(verbose)
     # trafilatura warns about every page it cannot use; the ingest summary already says so.
     logging.getLogger("trafilatura").setLevel(logging.INFO if verbose else logging.ERROR)
     install_redaction(secrets)

@@ -6,12 +6,13 @@ transaction (one per article when ingesting).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Literal, TypedDict, cast
 
-from sqlalchemy import Connection, Table, bindparam, delete, func, insert, or_, select
+from sqlalchemy import Connection, Table, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.models import Article, Chunk
@@ -128,15 +129,27 @@ _COPY_CHUNKS = f"COPY chunk ({', '.join(_COPY_COLUMNS)}) FROM STDIN"
 
 def _insert_chunks(conn: Connection, values: list[dict[str, object]]) -> None:
     """Write chunk rows: with COPY on PostgreSQL (a quarter less work for the server and
-    the client than one INSERT per row), with an executemany elsewhere."""
+    the client than one INSERT per row), with an executemany elsewhere.
+
+    COPY runs on the driver's own connection, so its errors are psycopg's; they are
+    raised as SQLAlchemy's, as an INSERT's would be, so that the caller's handling of a
+    unique violation (another writer got there first) or refused data applies to both.
+    """
     if conn.dialect.name != "postgresql":
         conn.execute(_INSERT_CHUNKS, values)
         return
+    import psycopg
+
     raw = conn.connection.driver_connection  # the psycopg connection, in our transaction
     assert raw is not None
-    with raw.cursor().copy(_COPY_CHUNKS) as copy:
-        for row in values:
-            copy.write_row([row[column] for column in _COPY_COLUMNS])
+    try:
+        with raw.cursor().copy(_COPY_CHUNKS) as copy:
+            for row in values:
+                copy.write_row([row[column] for column in _COPY_COLUMNS])
+    except psycopg.errors.IntegrityError as exc:
+        raise IntegrityError(_COPY_CHUNKS, None, exc) from exc
+    except psycopg.errors.DataError as exc:
+        raise DataError(_COPY_CHUNKS, None, exc) from exc
 
 
 def _chunk_values(article_id: int, text: str, rows: list[ChunkRow]) -> list[dict[str, object]]:
@@ -153,6 +166,7 @@ def upsert_article(
     make_chunks: Callable[[str], list[ChunkRow]],
     unseen: bool = False,
     claim: bool = False,
+    heirs: Mapping[str, ArticleRecord] | None = None,
 ) -> tuple[Outcome, int | None, int]:
     """Insert a new article, replace a changed one, or do nothing for known text.
 
@@ -173,17 +187,34 @@ def upsert_article(
       it lives: the page moved, or its front matter changed) the stored text then takes
       the record's origin and metadata (``updated``); without it the text stays where it
       is, a copy adds nothing (``unchanged`` when nothing was removed).
+
+    ``heirs`` maps a content hash to a copy of that text that an ingest run met earlier
+    and reported ``unchanged`` because the text was stored elsewhere. When the old
+    version at the record's origin has such an heir, it is not removed or overwritten:
+    it moves to the heir's origin and metadata, and the record's text is stored as a new
+    article. So a copy of a file stays stored when the file itself changes in the same
+    run, and the next run finds everything unchanged.
     """
     if session.autoflush:  # as an ORM query would; the statements here are plain Core
         session.flush()
     conn = session.connection()
     keys = {"origin": record.origin, "content_hash": record.content_hash}
     known = () if unseen else conn.execute(_FIND_ARTICLE, keys).all()
-    same_origin = next((r.id for r in known if r.origin == record.origin), None)
+    at_origin = next((r for r in known if r.origin == record.origin), None)
+    same_origin = at_origin.id if at_origin is not None else None
     same_text = next((r.id for r in known if r.content_hash == record.content_hash), None)
     now = datetime.now(UTC)
+    heir = None
+    if at_origin is not None and at_origin.content_hash != record.content_hash:
+        heir = _heir_for(conn, heirs, at_origin.content_hash, record.origin)
+    if heir is not None:
+        assert same_origin is not None
+        _rehome(conn, same_origin, heir, now)
+        session.expire_all()  # an ORM copy of that row, if loaded, is out of date now
+        same_origin = None
     if same_text is not None:
-        return _known_text(session, record, same_text, same_origin, claim, now), None, 0
+        kept = _known_text(session, record, same_text, same_origin, claim, now)
+        return ("updated" if heir is not None else kept), None, 0
 
     outcome: Outcome
     if same_origin is None:
@@ -196,7 +227,7 @@ def upsert_article(
             updated_at=now,
         )
         article_id = int(conn.execute(_INSERT_ARTICLE, values).scalar_one())
-        outcome = "added"
+        outcome = "updated" if heir is not None else "added"
     else:
         article = session.get_one(Article, same_origin)
         session.execute(delete(Chunk).where(Chunk.article_id == article.id))
@@ -213,6 +244,36 @@ def upsert_article(
     _insert_chunks(conn, _chunk_values(article_id, record.text, rows))
     lexical_search_for(conn.dialect.name).index_article(conn, article_id)
     return outcome, article_id, len(rows)
+
+
+_ORIGIN_TAKEN = select(_ARTICLE.c.id).where(_ARTICLE.c.origin == bindparam("origin"))
+
+
+def _heir_for(
+    conn: Connection,
+    heirs: Mapping[str, ArticleRecord] | None,
+    content_hash: str,
+    origin: str,
+) -> ArticleRecord | None:
+    """The copy that should inherit the old version with ``content_hash`` (stored at
+    ``origin``), if there is one and its own origin is free."""
+    heir = heirs.get(content_hash) if heirs else None
+    if heir is None or heir.origin == origin:
+        return None
+    if conn.execute(_ORIGIN_TAKEN, {"origin": heir.origin}).first() is not None:
+        return None
+    return heir
+
+
+def _rehome(conn: Connection, article_id: int, heir: ArticleRecord, now: datetime) -> None:
+    """Give article ``article_id`` (text and chunks unchanged) the heir's origin and
+    metadata."""
+    values = {name: getattr(heir, name) for name in _METADATA}
+    conn.execute(
+        update(_ARTICLE)
+        .where(_ARTICLE.c.id == article_id)
+        .values(origin=heir.origin, updated_at=now, **values)
+    )
 
 
 def _known_text(
@@ -248,10 +309,10 @@ def chunk_ids(*, session: Session, article_id: int) -> list[int]:
     return [int(i) for i in session.connection().scalars(_CHUNK_IDS, {"article_id": article_id})]
 
 
-def stored_identities(*, session: Session) -> tuple[set[str], set[str]]:
-    """The origin and the content hash of every stored article."""
-    rows = session.execute(select(_ARTICLE.c.origin, _ARTICLE.c.content_hash)).all()
-    return {r[0] for r in rows}, {r[1] for r in rows}
+def stored_identities(*, session: Session) -> dict[str, str]:
+    """Every stored article's content hash, by its origin."""
+    rows = session.execute(select(_ARTICLE.c.origin, _ARTICLE.c.content_hash))
+    return {r[0]: r[1] for r in rows}
 
 
 def count_articles(*, session: Session) -> int:

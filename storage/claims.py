@@ -14,6 +14,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from storage.cleaning import storable
 from storage.models import SlackEventClaim
 
 
@@ -21,7 +22,7 @@ def claim(*, session: Session, key: str) -> bool:
     """True if this call inserted ``key``; False if someone already had."""
     try:
         with session.begin_nested():
-            session.add(SlackEventClaim(event_key=key[:200]))
+            session.add(SlackEventClaim(event_key=storable(key)[:200]))
     except IntegrityError:
         return False
     return True
@@ -29,7 +30,7 @@ def claim(*, session: Session, key: str) -> bool:
 
 def release(*, session: Session, key: str) -> None:
     """Forget ``key``, so the next :func:`claim` of it succeeds."""
-    session.execute(delete(SlackEventClaim).where(SlackEventClaim.event_key == key[:200]))
+    session.execute(delete(SlackEventClaim).where(SlackEventClaim.event_key == storable(key)[:200]))
 
 
 def purge_claims(*, session: Session, before: datetime) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.search import LexicalSearch, lexical_search_for
@@ -26,12 +26,41 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
 class DatabaseUnavailable(Exception):
-    """The database cannot be reached, opened or migrated. The message is one line."""
+    """The database cannot be reached or opened (a server that is down or refuses the
+    connection, a SQLite file that cannot be opened or stays locked): worth trying again
+    later. The message is one line."""
 
 
 class DatabaseUrlError(DatabaseUnavailable):
     """``DATABASE_URL`` itself is wrong (not a URL, or a database briefbot does not
     support): a configuration mistake rather than a database that is down."""
+
+
+class DatabaseUnusable(Exception):
+    """The database answers but briefbot cannot use it: a file that is not a SQLite
+    database, tables that clash with briefbot's, a schema from a newer briefbot, or
+    no right to create the tables. Trying again will not help. The message is one line."""
+
+
+#: SQLite's errors that mean the file could not be got at, as opposed to what it holds.
+_SQLITE_UNREACHABLE = ("unable to open database file", "database is locked", "disk i/o error")
+
+
+def unreachable(exc: SQLAlchemyError) -> bool:
+    """Whether a database error means "cannot get at the database" rather than "the
+    database holds something briefbot cannot use" (see :class:`DatabaseUnusable`)."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    if exc.orig is not None and type(exc.orig).__module__.startswith("sqlite3"):
+        return str(exc.orig).lower().startswith(_SQLITE_UNREACHABLE)
+    return True
+
+
+def _reason(exc: BaseException) -> str:
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def redacted(url: str | URL) -> str:
@@ -105,20 +134,31 @@ class Database:
 
     @classmethod
     def connect(cls, url: str, *, migrate: bool = True) -> Database:
-        """Open ``url``, check that it answers, and bring its schema up to date."""
+        """Open ``url``, check that it answers, and bring its schema up to date.
+
+        Raises :class:`DatabaseUnavailable` when it cannot be reached and
+        :class:`DatabaseUnusable` when it answers but is not a database briefbot can use.
+        """
         db = cls(make_engine(url))
         try:
             with db.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
         except SQLAlchemyError as exc:
             db.engine.dispose()
-            reason = str(getattr(exc, "orig", exc)).strip().splitlines()
-            detail = reason[0] if reason else type(exc).__name__
+            if not unreachable(exc):
+                raise DatabaseUnusable(
+                    f"The database at {redacted(url)} is not one briefbot can use: "
+                    f"{_reason(exc)} (check DATABASE_URL)"
+                ) from exc
             raise DatabaseUnavailable(
-                f"Cannot reach the database at {redacted(url)}: {detail}"
+                f"Cannot reach the database at {redacted(url)}: {_reason(exc)}"
             ) from exc
         if migrate:
-            db.upgrade()
+            try:
+                db.upgrade()
+            except BaseException:
+                db.engine.dispose()
+                raise
         return db
 
     @contextlib.contextmanager
@@ -163,21 +203,26 @@ class Database:
         """
         from storage import migrate
 
+        where = redacted(self.engine.url)
         try:
             if migrate.is_current(self.engine):
                 return False
             with self._migration_lock():
                 return migrate.upgrade(self.engine)
         except SQLAlchemyError as exc:
-            raise DatabaseUnavailable(
-                f"Could not migrate the database at {redacted(self.engine.url)}: "
-                f"{str(getattr(exc, 'orig', exc)).splitlines()[0]}"
+            if unreachable(exc):
+                raise DatabaseUnavailable(
+                    f"Lost the database at {where} while migrating it: {_reason(exc)}"
+                ) from exc
+            raise DatabaseUnusable(
+                f"Could not migrate the database at {where}: {_reason(exc)} (does it hold "
+                "tables that are not briefbot's? check DATABASE_URL)"
             ) from exc
         # The clause is evaluated only when an exception gets here, so the common case
         # (already current) never imports Alembic.
         except migrate.revision_errors() as exc:  # e.g. a revision briefbot does not know
-            raise DatabaseUnavailable(
-                f"Could not migrate the database at {redacted(self.engine.url)}: {exc} "
+            raise DatabaseUnusable(
+                f"Could not migrate the database at {where}: {_reason(exc)} "
                 "(was it created by a newer briefbot?)"
             ) from exc
 

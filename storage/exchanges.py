@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from storage.cleaning import storable
 from storage.models import Exchange
 
 #: Columns in the order ``briefbot logs export`` prints them.
@@ -51,9 +52,11 @@ def new_exchange_id() -> str:
 
 
 def record_exchange(*, session: Session, **fields: Any) -> str:
-    """Store one exchange; ``fields`` are column names. Returns its id."""
+    """Store one exchange; ``fields`` are column names. Returns its id. Every value is
+    made :func:`~storage.cleaning.storable` first: the log must not lose an exchange
+    because of a character in it."""
     exchange_id = fields.pop("id", None) or new_exchange_id()
-    session.add(Exchange(id=exchange_id, **fields))
+    session.add(Exchange(id=exchange_id, **{k: storable(v) for k, v in fields.items()}))
     return str(exchange_id)
 
 
@@ -61,21 +64,22 @@ def set_feedback(*, session: Session, exchange_id: str, value: int, user: str | 
     """Record 👍 (+1) or 👎 (-1); the latest vote wins. False if the exchange is unknown."""
     result = session.execute(
         update(Exchange)
-        .where(Exchange.id == exchange_id)
-        .values(feedback=value, feedback_user=user)
+        .where(Exchange.id == storable(exchange_id))
+        .values(feedback=value, feedback_user=storable(user))
     )
     return bool(getattr(result, "rowcount", 0))
 
 
 def add_error(*, session: Session, exchange_id: str, error: str) -> None:
     """Record a failure that happened after the exchange was logged (e.g. delivery)."""
-    row = session.get(Exchange, exchange_id)
+    row = session.get(Exchange, storable(exchange_id))
     if row is not None:
+        error = storable(error)
         row.error = f"{row.error}; {error}" if row.error else error
 
 
 def get_exchange(*, session: Session, exchange_id: str) -> dict[str, Any] | None:
-    row = session.get(Exchange, exchange_id)
+    row = session.get(Exchange, storable(exchange_id))
     return _as_dict(row) if row is not None else None
 
 
@@ -92,7 +96,7 @@ def thread_known(*, session: Session, channel: str, thread_ts: str) -> bool:
     """Has briefbot answered in this Slack thread before?"""
     found = session.scalar(
         select(Exchange.id)
-        .where(Exchange.channel == channel, Exchange.thread_ts == thread_ts)
+        .where(Exchange.channel == storable(channel), Exchange.thread_ts == storable(thread_ts))
         .limit(1)
     )
     return found is not None

@@ -204,6 +204,31 @@ def test_follow_up_without_llm_carries_the_earlier_topic(briefing: Briefing) -> 
     assert follow.standalone_question and "memorandum" in follow.standalone_question
 
 
+def test_a_follow_up_that_stands_on_its_own_survives_an_off_topic_turn(
+    briefing: Briefing,
+) -> None:
+    """Condensing carries the earlier turn's words; when that makes the question fail
+    the relevance gate and the question as asked would pass it, it is answered as asked."""
+    from bot.core.models import Turn
+
+    question = "What does the memorandum commit to?"
+    alone = briefing.ask(question)
+    # The issue's example; then a turn whose words make the condensed question fail the gate.
+    assert briefing.ask(question, history=[Turn("user", "Who won the football match?")]).answered
+    assert not briefing.retrieve(f"{question} (recipe lasagna bechamel sauce)").answerable
+    off_topic = Turn("user", "What is the recipe for lasagna with bechamel sauce?")
+    after = briefing.ask(question, history=[off_topic])
+    assert alone.answered and after.answered
+    assert after.standalone_question == question
+    assert [c.chunk_id for c in after.citations] == [c.chunk_id for c in alone.citations]
+    assert briefing.export_log()[-1]["standalone_question"] is None
+    # A real follow-up still takes the earlier topic, and an off-topic one is still refused.
+    follow = briefing.ask("And what do critics say?", history=[Turn("user", question)])
+    assert follow.answered and "memorandum" in (follow.standalone_question or "")
+    off = briefing.ask("Who scored?", history=[Turn("user", "Who won the football match?")])
+    assert not off.answered
+
+
 def test_every_question_is_logged(briefing: Briefing) -> None:
     briefing.ask("What does the agreement commit to?")
     briefing.ask("What is the capital of France?")
@@ -404,3 +429,16 @@ def test_the_newcomer_set_on_the_seed_alone(briefing: Briefing) -> None:
     ]
     assert report.correct_refusals == 1.0
     assert report.fact_coverage >= NEWCOMER_FACTS
+
+
+def test_a_question_that_stands_alone_is_not_condensed(briefing: Briefing) -> None:
+    from bot.core.followup import stands_alone
+    from bot.core.models import Turn
+
+    assert stands_alone("What does the memorandum commit the countries to?")
+    assert not stands_alone("What do critics say about it?")
+    answer = briefing.ask(
+        "What does the memorandum commit the countries to?",
+        history=[Turn("user", "Who won the football match?")],
+    )
+    assert answer.answered and answer.standalone_question == answer.question

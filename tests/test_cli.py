@@ -396,8 +396,9 @@ def test_a_database_from_a_newer_briefbot_is_one_line(cli, tmp_path: Path) -> No
     with sqlite3.connect(tmp_path / "newer.db") as conn:
         conn.execute("UPDATE alembic_version SET version_num = '0099'")
     result = cli("sources", env={"DATABASE_URL": url})
-    assert result.code == 3 and len(result.err.strip().splitlines()) == 1
+    assert result.code == 2 and len(result.err.strip().splitlines()) == 1
     assert "Can't locate revision identified by '0099'" in result.err
+    assert "was it created by a newer briefbot?" in result.err
 
 
 def test_console_script_in_a_subprocess(settings) -> None:
@@ -440,6 +441,177 @@ def test_an_empty_app_token_does_not_turn_on_socket_mode() -> None:
     settings = Settings.isolated(slack_app_token=" ", slack_bot_token="", openai_api_key="")
     assert settings.slack_app_token is None and settings.slack_bot_token is None
     assert settings.openai_api_key is None
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize(
+    ("args", "files", "message"),
+    [
+        (
+            ("logs", "export", "--since", "9999-12-31T23:59:59-01:00"),
+            {},
+            "--since '9999-12-31T23:59:59-01:00' is not a date",
+        ),
+        (
+            ("logs", "export", "--since", "0001-01-01T00:00:00+05:00"),
+            {},
+            "is not a date (use YYYY-MM-DD)",
+        ),
+        (("eval", "deep.jsonl"), {"deep.jsonl": DEEP}, "deep.jsonl:1: JSON nested too deeply"),
+        (
+            ("eval", "deep2.jsonl"),
+            {"deep2.jsonl": '{"question": "q"}\n{"question": ' + DEEP + "}"},
+            "deep2.jsonl:2: JSON nested too deeply",
+        ),
+        (
+            ("ask", "x y z", "--history", "deep.json"),
+            {"deep.json": DEEP},
+            "--history deep.json: not JSON or JSON lines (line 1: JSON nested too deeply)",
+        ),
+        (("eval", "latin1.jsonl"), {"latin1.jsonl": b"\xe9"}, "not UTF-8 text (byte 0xe9"),
+        (
+            ("ask", "x y z", "--history", "latin1.json"),
+            {"latin1.json": b'["\xe9"]'},
+            "not UTF-8 text",
+        ),
+    ],
+)
+def test_bad_input_at_the_edges_exits_2_with_one_line(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args, files, message: str
+) -> None:
+    """Values at the edge of the calendar with an offset (OverflowError) and JSON nested
+    deeper than the parser follows (RecursionError) are bad input like any other."""
+    monkeypatch.chdir(tmp_path)
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content if isinstance(content, bytes) else content.encode())
+    result = cli(*args)
+    assert (result.code, result.err.count("\n")) == (2, 1), result.err
+    assert result.err.startswith("error: ") and message in result.err, result.err
+
+
+def test_json_lines_split_on_newlines_only_and_may_start_with_a_bom(cli, tmp_path: Path) -> None:
+    """U+2028, U+2029 and U+0085 are legal inside a JSON string; only \\n ends a line.
+    A UTF-8 byte order mark is accepted, as ingest accepts it."""
+    questions = [
+        "What does the memorandum\u2028commit the countries to?",
+        "Who criticised\u0085the deal?\u2029",
+    ]
+    cases = tmp_path / "cases.jsonl"
+    cases.write_bytes(
+        b"\xef\xbb\xbf"
+        + "\r\n".join(json.dumps({"question": q}, ensure_ascii=False) for q in questions).encode()
+    )
+    report = json.loads(cli("eval", str(cases), "--json").out)
+    assert [c["question"] for c in report["cases"]] == questions
+    history = tmp_path / "turns.jsonl"
+    history.write_bytes(
+        b"\xef\xbb\xbf"
+        + "\n".join(
+            json.dumps(t, ensure_ascii=False) for t in ["Hello\u2028there", "Again"]
+        ).encode()
+    )
+    result = cli("ask", "What does the memorandum commit to?", "--json", "--history", str(history))
+    assert result.code == 0, result.err
+    whole = tmp_path / "turns.json"
+    whole.write_bytes(b"\xef\xbb\xbf" + json.dumps(["What does the memorandum say?"]).encode())
+    assert cli("ask", "And the critics?", "--history", str(whole)).code == 0
+
+
+def test_exit_3_means_an_unreachable_database_and_nothing_else(
+    cli, tmp_path: Path, empty_database_url: str
+) -> None:
+    """A file that is not a database, and a database whose tables clash with briefbot's,
+    are configuration to fix (exit 2, with their own message), not a database to wait
+    for (exit 3)."""
+    not_a_database = tmp_path / "notes.db"
+    not_a_database.write_text("These are my notes, not a database. " * 100)
+    result = cli("sources", env={"DATABASE_URL": f"sqlite:///{not_a_database}"})
+    assert (result.code, result.err.count("\n")) == (2, 1), result.err
+    assert "is not one briefbot can use: file is not a database" in result.err
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(empty_database_url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE article (note TEXT)"))
+    engine.dispose()
+    for args in (("sources",), ("db", "upgrade")):
+        result = cli(*args, env={"DATABASE_URL": empty_database_url})
+        assert (result.code, result.err.count("\n")) == (2, 1), result.err
+        assert "Could not migrate the database" in result.err
+        assert "tables that are not briefbot's" in result.err
+
+
+def test_ingest_json_is_valid_utf8_whatever_the_file_names(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A file name that is not UTF-8 is shown escaped (caf\\xe9.txt) in the JSON summary
+    and the text output: never as a raw byte that breaks UTF-8."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    bad = os.fsencode(folder) + b"/caf\xe9.txt"
+    with open(bad, "wb") as handle:
+        handle.write(b"Title\n\nA sentence about the memorandum.")
+    (folder / "good.txt").write_text("Good\n\nA good sentence.", "utf-8")
+    script = Path(sys.executable).parent / "briefbot"
+    env = {**{k: v for k, v in os.environ.items() if k != "DATABASE_URL"}, **settings_env(settings)}
+    for flags in (["--json"], []):
+        proc = subprocess.run(
+            [str(script), "ingest", *flags, str(folder)], env=env, capture_output=True, check=False
+        )
+        assert proc.returncode == 1
+        out, err = proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8")  # strict: raises
+        if flags:
+            summary = json.loads(out)
+            assert summary["failed"] == [
+                {
+                    "path": f"{folder}/caf\\xe9.txt",
+                    "error": "the file name (or its folder's) is not valid UTF-8; rename it",
+                }
+            ]
+        else:
+            assert f"failed: {folder}/caf\\xe9.txt: the file name" in err
+
+
+def test_ingest_prints_nothing_but_its_own_output(settings: Settings, tmp_path: Path) -> None:
+    """trafilatura logs an ERROR for every empty page; without -v only briefbot speaks."""
+    for name, page in {"a.html": "<!-- nothing -->", "b.html": "x", "c.html": "<?xml?>"}.items():
+        (tmp_path / name).write_text(page)
+    env = settings_env(settings)
+    result = run_briefbot("ingest", str(tmp_path), env=env)
+    assert result.code == 1
+    assert result.err.splitlines() == [
+        f"failed: {tmp_path / name}: no article text found in the HTML"
+        for name in ("a.html", "b.html", "c.html")
+    ]
+    verbose = run_briefbot("-v", "ingest", str(tmp_path), env=env)
+    assert "ERROR trafilatura" in verbose.err
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        ("BRIEFBOT_TOKENIZER", "gpt2", "BRIEFBOT_TOKENIZER: unknown tokenizer 'gpt2'"),
+        ("OPENAI_BASE_URL", "localhost:11434/v1", "OPENAI_BASE_URL: 'localhost:11434/v1' is not"),
+        ("SLACK_API_URL", "slack.example/api", "SLACK_API_URL: 'slack.example/api' is not"),
+    ],
+)
+def test_a_setting_no_command_can_use_fails_every_command_alike(
+    cli, tmp_path: Path, setting: str, value: str, message: str
+) -> None:
+    (tmp_path / "a.txt").write_text("A\n\nA sentence.")
+    for args in (
+        ("ingest", str(tmp_path / "a.txt")),
+        ("ask", "What does the memorandum commit to?"),
+        ("quote", "border"),
+        ("sources",),
+        ("logs", "export"),
+        ("db", "upgrade"),
+    ):
+        result = cli(*args, env={setting: value})
+        assert (result.code, result.err.count("\n")) == (2, 1), (args, result.err)
+        assert result.err.startswith(f"error: {message}"), (args, result.err)
 
 
 def test_ask_json_explains_a_refusal(cli) -> None:

@@ -375,7 +375,7 @@ def test_requests_to_one_host_are_spaced() -> None:
     [
         ("HTTP://Example.ORG:80/a?b=1#frag", "http://example.org/a?b=1"),
         ("https://example.org:443", "https://example.org/"),
-        ("https://example.org:8443/A/", "https://example.org:8443/A/"),
+        ("https://example.org:8443/A/", "https://example.org:8443/A"),  # issue #10
         ("  https://[2001:DB8::1]:80/x  ", "https://[2001:db8::1]:80/x"),
     ],
 )

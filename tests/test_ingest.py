@@ -17,7 +17,8 @@ from sqlalchemy.exc import DataError, OperationalError
 from bot.config import Settings
 from bot.core import ingest as ingest_module
 from bot.core.briefing import Briefing
-from bot.core.ingest import ParsedArticle, ingest_parsed, parse_file
+from bot.core.ingest import ParsedArticle, display_path, ingest_parsed, parse_file
+from bot.core.urls import normalise_url
 from bot.errors import IngestError
 from conftest import EVALS
 from storage.models import Article, Chunk
@@ -154,6 +155,14 @@ def test_a_page_in_its_declared_charset_is_read(tmp_path: Path) -> None:
         ("cjk-url.md", _front("url", "https://a.example/" + "漢" * 1500), "url is 4,518 bytes"),
         ("nul-title.md", b'---\ntitle: "a\\0b"\n---\nBody.', "title contains a NUL"),
         ("surrogate.md", b'---\nauthor: "\\ud800"\n---\nBody.', "author is not valid Unicode"),
+        # Values the YAML loader itself would raise ValueError for.
+        ("no-such-day.md", _front("published", "2019-02-30"), "'2019-02-30' is not a date"),
+        ("hour-25.md", _front("published", "2019-03-29 25:00:00"), "25:00:00' is not a date"),
+        ("tagged.md", _front("published", "!!timestamp 2019-13-01"), "-13-01' is not a date"),
+        ("long-int.md", _front("title", "9" * 5000), "a value YAML cannot read .Exceeds"),
+        ("bad-float.md", _front("title", "!!float abc"), "YAML cannot read .could not conv"),
+        ("bad-int.md", _front("title", "!!int abc"), "YAML cannot read .invalid literal"),
+        ("bad-port.md", _front("url", "http://a.example:99999/x"), "is not an http.s. URL"),
     ],
 )
 def test_bad_files_have_one_line_reasons(
@@ -164,6 +173,24 @@ def test_bad_files_have_one_line_reasons(
     with pytest.raises(IngestError, match=message) as info:
         parse_file(path, 100_000)
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("given", "identity"),
+    [
+        ("https://example.org/a", "https://example.org/a"),
+        ("HTTPS://Example.ORG/a/", "https://example.org/a"),
+        ("https://example.org:443/a#section-2", "https://example.org/a"),
+        ("http://example.org:80", "http://example.org/"),
+        ("http://example.org:8080/a/?q=1#x", "http://example.org:8080/a?q=1"),
+        ("https://example.org/A/b//", "https://example.org/A/b"),
+        ("https://[2001:DB8::1]:443/x/", "https://[2001:db8::1]/x"),
+    ],
+)
+def test_urls_are_normalised_into_one_identity(given: str, identity: str) -> None:
+    article = ParsedArticle(origin=given, title="T", text="Text.", format="md", url=given)
+    assert (article.origin, article.url) == (identity, identity)
+    assert normalise_url(identity) == identity
 
 
 def test_a_huge_file_is_refused_before_reading(tmp_path: Path) -> None:
@@ -325,26 +352,56 @@ def test_known_text_is_not_chunked_again(
 
 
 @several_writers
-def test_an_unexpected_error_stops_the_run_and_its_threads(
-    briefing: Briefing, writers: int
-) -> None:
-    """A bug (not a bad file) is raised, not summarised; what came before it is stored,
-    nothing after it is, and no thread outlives the call."""
+def test_whatever_a_loader_raises_fails_its_item_alone(briefing: Briefing, writers: int) -> None:
+    """Reading or parsing one file can raise anything on hostile input (a YAML date
+    that does not exist, a parser's own bug); that item fails with a one-line reason
+    naming the exception and every other item lands."""
     briefing.db.writers = writers
 
     def broken() -> ParsedArticle:
-        raise RuntimeError("a bug in a loader")
+        raise RuntimeError("a bug in a loader\nwith a second line")
+
+    def too_deep() -> ParsedArticle:
+        raise RecursionError("maximum recursion depth exceeded")
 
     items = [
         _loader("Before", "Stored before the bug."),
         ("broken", broken),
-        _loader("After", "Never stored."),
+        ("too deep", too_deep),
+        _loader("After", "Stored after the bug."),
     ]
-    with pytest.raises(RuntimeError, match="a bug in a loader"):
+    summary = ingest_parsed(briefing.db, briefing.store, items)
+    assert summary.added == 2
+    assert summary.failed == [
+        ("broken", "could not be read (RuntimeError: a bug in a loader)"),
+        ("too deep", "could not be read (RecursionError: maximum recursion depth exceeded)"),
+    ]
+    titles = _titles(briefing)
+    assert "Before" in titles and "After" in titles
+    assert not _ingest_threads()
+
+
+@several_writers
+def test_an_unexpected_error_while_storing_stops_the_run_and_its_threads(
+    briefing: Briefing, monkeypatch: pytest.MonkeyPatch, writers: int
+) -> None:
+    """A bug on the writing side (not a bad file) is raised, not summarised; what came
+    before it is stored, and no thread outlives the call."""
+    briefing.db.writers = writers
+    real = ingest_module.upsert_article
+
+    def upsert(**kwargs: Any) -> Any:
+        if kwargs["record"].title == "Broken":
+            raise RuntimeError("a bug in the writer")
+        return real(**kwargs)
+
+    monkeypatch.setattr(ingest_module, "upsert_article", upsert)
+    items = [_loader("Before", "Stored before the bug."), _loader("Broken", "Never stored.")]
+    with pytest.raises(RuntimeError, match="a bug in the writer"):
         ingest_parsed(briefing.db, briefing.store, items)
     assert not _ingest_threads()
     titles = _titles(briefing)
-    assert "Before" in titles and "After" not in titles
+    assert "Before" in titles and "Broken" not in titles
 
 
 @several_writers
@@ -379,19 +436,29 @@ def _md(url: str, body: str) -> str:
 
 
 @several_writers
-def test_a_page_seen_twice_in_one_run_is_replaced_not_dropped(
+def test_two_files_claiming_one_url_are_a_conflict_reported_once(
     briefing: Briefing, tmp_path: Path, writers: int
 ) -> None:
-    """Two files with the same url and different text: one is added, the other replaces
-    it (with several writers, whichever commits second)."""
+    """Two files with the same url and different text: the first in the order given is
+    stored, the other fails with a reason that names both, once per run; nothing is
+    rewritten on the next run."""
     briefing.db.writers = writers
     (tmp_path / "a.md").write_text(_md("https://example.org/p", "The first draft."), "utf-8")
-    (tmp_path / "b.md").write_text(_md("https://example.org/p", "The second draft."), "utf-8")
-    summary = briefing.ingest([tmp_path])
-    assert (summary.added, summary.updated, summary.failed) == (1, 1, [])
+    (tmp_path / "b.md").write_text(_md("https://Example.org:443/p/#top", "The second."), "utf-8")
+    for run in range(2):
+        summary = briefing.ingest([tmp_path])
+        a, b = display_path(tmp_path / "a.md"), display_path(tmp_path / "b.md")
+        assert (summary.added, summary.updated, summary.unchanged) == (1 - run, 0, run)
+        assert summary.failed == [
+            (
+                b,
+                f"{a} has the same url (https://example.org/p) with different text; "
+                f"{a} is kept, as the first in the order given",
+            )
+        ]
     with briefing.db.session() as s:
         texts = s.scalars(select(Article.text).where(Article.url == "https://example.org/p"))
-        assert len(texts.all()) == 1
+        assert texts.all() == ["The first draft."]
 
 
 def test_an_article_stored_by_someone_else_since_the_run_began(
@@ -403,7 +470,7 @@ def test_an_article_stored_by_someone_else_since_the_run_began(
     path = tmp_path / "p.md"
     path.write_text(_md("https://example.org/q", "Stored by another process."), "utf-8")
     briefing.ingest([path])
-    monkeypatch.setattr(ingest_module, "stored_identities", lambda session: (set(), set()))
+    monkeypatch.setattr(ingest_module, "stored_identities", lambda session: {})
     assert briefing.ingest([path]).unchanged == 1
     path.write_text(_md("https://example.org/q", "Changed since."), "utf-8")
     assert briefing.ingest([path]).updated == 1
@@ -652,3 +719,196 @@ def test_page_furniture_from_html_stays_out_and_the_paragraphs_stay_in(tmp_path:
         assert furniture not in text
     for sentence in ("Related concerns", "Read more about", "Copyright lawyers"):
         assert sentence in text
+
+
+def test_a_run_with_hostile_files_stores_the_rest_and_says_why_for_each(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """Files that made the YAML loader raise used to end the run before the files
+    after them; now each fails alone, in a run that finishes with its summary."""
+    (tmp_path / "a-date.md").write_bytes(_front("published", "2019-02-30"))
+    (tmp_path / "b-hour.md").write_bytes(_front("published", "2019-03-29T25:00:00"))
+    (tmp_path / "c-int.md").write_bytes(_front("title", "1" * 4400))
+    (tmp_path / "d-deep.html").write_bytes(b"<div>" * 100_000 + b"<p>Deep.</p>")
+    (tmp_path / "z-good.md").write_text("---\ntitle: Good\n---\n\nA good sentence.\n")
+    summary = briefing.ingest([tmp_path])
+    assert summary.added == 1 and "Good" in _titles(briefing)
+    failed = dict(summary.failed)
+    assert sorted(Path(p).name for p in failed) == [
+        "a-date.md",
+        "b-hour.md",
+        "c-int.md",
+        "d-deep.html",
+    ]
+    assert all("\n" not in reason for reason in failed.values())
+
+
+@several_writers
+def test_url_spellings_and_repeated_folders_never_race(
+    briefing: Briefing, tmp_path: Path, writers: int
+) -> None:
+    """A folder named twice, and files whose urls differ only by a trailing slash, a
+    fragment, a default port or the case of the host: each file is read once, each url
+    is one article, and every run reports the same counts (with several writers too)."""
+    briefing.db.writers = writers
+    spellings = [
+        "https://example.org/p{n}",
+        "https://EXAMPLE.org/p{n}/",
+        "https://example.org:443/p{n}#top",
+    ]
+    for n in range(8):
+        for k, url in enumerate(spellings):
+            path = tmp_path / f"p{n}-{k}.md"
+            path.write_text(_md(url.format(n=n), f"Page {n} says one thing."), "utf-8")
+    first = briefing.ingest([tmp_path, tmp_path])
+    assert (first.added, first.updated, first.unchanged, first.failed) == (8, 0, 16, [])
+    for n in range(8):
+        for k, url in enumerate(spellings):
+            path = tmp_path / f"p{n}-{k}.md"
+            path.write_text(_md(url.format(n=n), f"Page {n} now says another."), "utf-8")
+    for run in range(3):
+        summary = briefing.ingest([tmp_path, tmp_path])
+        expected = (0, 8, 16, []) if run == 0 else (0, 0, 24, [])
+        assert (summary.added, summary.updated, summary.unchanged, summary.failed) == expected
+    with briefing.db.session() as s:
+        rows = s.execute(select(Article.origin, Article.text).where(Article.url.is_not(None)))
+        assert sorted(rows.all()) == [
+            (f"https://example.org/p{n}", f"Page {n} now says another.") for n in range(8)
+        ]
+
+
+@several_writers
+def test_several_writers_store_what_one_writer_would(briefing: Briefing, writers: int) -> None:
+    """Items that share origins and texts in every combination (copies, moves, changes,
+    conflicts): with several writers the run stores and reports exactly what one writer
+    taking them in order does, run after run."""
+    import random
+
+    rng = random.Random(10)
+    origins = [f"https://example.org/o{i}" for i in range(6)]
+    texts = [f"Text number {i} of the shuffle." for i in range(5)]
+    rounds = [[(rng.choice(origins), rng.choice(texts)) for _ in range(30)] for _ in range(4)]
+
+    def run(count: int) -> list[Any]:
+        with briefing.db.session() as s:
+            s.execute(Article.__table__.delete().where(Article.origin.like("https://%")))
+        briefing.db.writers = count
+        seen = []
+        for items in rounds:
+            loaders = [
+                (
+                    f"item {i}",
+                    lambda o=o, t=t: ParsedArticle(o, f"Title of {t}", t, "md", url=o),
+                )
+                for i, (o, t) in enumerate(items)
+            ]
+            summary = ingest_parsed(briefing.db, briefing.store, loaders)
+            with briefing.db.session() as s:
+                stored = sorted(
+                    s.execute(
+                        select(Article.origin, Article.text).where(Article.origin.like("https://%"))
+                    ).all()
+                )
+            seen.append(
+                (summary.added, summary.updated, summary.unchanged, sorted(summary.failed), stored)
+            )
+        return seen
+
+    expected = run(1)
+    for _ in range(3):
+        assert run(writers) == expected
+
+
+def test_a_copy_stays_stored_when_its_original_changes_in_the_same_run(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """Copy b.txt to a.txt, change b.txt, ingest: both texts are stored after one run,
+    and the next run finds everything unchanged."""
+    b = tmp_path / "b.txt"
+    b.write_text("Bee\n\nThe original text about bees.", "utf-8")
+    assert briefing.ingest([tmp_path]).added == 1
+    (tmp_path / "a.txt").write_text(b.read_text("utf-8").replace("Bee", "Copy of bee"), "utf-8")
+    b.write_text("Bee\n\nThe changed text about wasps.", "utf-8")
+    summary = briefing.ingest([tmp_path])
+    assert (summary.added, summary.updated, summary.unchanged, summary.failed) == (0, 1, 1, [])
+    with briefing.db.session() as s:
+        rows = s.execute(
+            select(Article.origin, Article.text).where(Article.origin.like(f"{tmp_path}%"))
+        )
+        stored = {origin: text for origin, text in rows}
+        title = s.scalar(
+            select(Article.title).where(Article.origin == str((tmp_path / "a.txt").resolve()))
+        )
+    assert stored == {
+        str((tmp_path / "a.txt").resolve()): "The original text about bees.",
+        str(b.resolve()): "The changed text about wasps.",
+    }
+    assert title == "Copy of bee"
+    again = briefing.ingest([tmp_path])
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
+    assert briefing.quote("bees") and briefing.quote("wasps")
+
+
+def test_a_unique_violation_in_copied_chunks_is_an_integrity_error(briefing: Briefing) -> None:
+    """Chunk rows go in with COPY on PostgreSQL; a clash with another writer's rows must
+    surface as SQLAlchemy's IntegrityError, which the writer answers by looking again,
+    not as the driver's own exception that ends the run."""
+    from sqlalchemy.exc import IntegrityError
+
+    from storage.articles import _insert_chunks
+
+    with briefing.db.session() as s:
+        article_id = s.scalar(select(Article.id).limit(1))
+        row = {"article_id": article_id, "ordinal": 0, "text": "x", "char_start": 0}
+        row.update(char_end=1, paragraph=1, token_count=1)
+        with pytest.raises(IntegrityError):
+            _insert_chunks(s.connection(), [row])
+        s.rollback()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        (
+            "zh.txt",
+            "边境安全备忘录\n\n美国与危地马拉、洪都拉斯和萨尔瓦多签署了边境安全合作备忘录。\n\n"
+            "批评者说这份协议没有约束力\n",
+            "美国与危地马拉、洪都拉斯和萨尔瓦多签署了边境安全合作备忘录。\n\n批评者说这份协议没有约束力",
+        ),
+        (
+            "ja.md",
+            "# 国境警備の覚書\n\nアメリカは中米三か国と覚書に署名した。\n\n"
+            "批判者は拘束力がないと言う\n",
+            "アメリカは中米三か国と覚書に署名した。\n\n批判者は拘束力がないと言う",
+        ),
+        (
+            "th.txt",
+            "บันทึกความเข้าใจ\n\nสหรัฐอเมริกาลงนามในบันทึกความเข้าใจกับกัวเตมาลา ฮอนดูรัส และเอลซัลวาดอร์\n",
+            "สหรัฐอเมริกาลงนามในบันทึกความเข้าใจกับกัวเตมาลา ฮอนดูรัส และเอลซัลวาดอร์",
+        ),
+        (
+            "mixed.txt",
+            "Memorandum\n\nThe memorandum was signed in Tegucigalpa.\n\n"
+            "这份备忘录在特古西加尔巴签署，批评者表示担忧\n\nLatest E-Books\n\n相关阅读\n",
+            "The memorandum was signed in Tegucigalpa.\n\n"
+            "这份备忘录在特古西加尔巴签署，批评者表示担忧",
+        ),
+        (
+            "zh.html",
+            "<html><head><title>边境安全备忘录</title></head><body><article>"
+            "<p>美国与危地马拉、洪都拉斯和萨尔瓦多签署了边境安全合作备忘录。</p>"
+            "<p>批评者说这份协议没有约束力，人权组织表示担忧。</p></article></body></html>",
+            "美国与危地马拉、洪都拉斯和萨尔瓦多签署了边境安全合作备忘录。\n\n批评者说这份协议没有约束力，人权组织表示担忧。",
+        ),
+    ],
+)
+def test_text_in_scripts_without_spaces_is_article_text(
+    briefing: Briefing, tmp_path: Path, name: str, content: str, expected: str
+) -> None:
+    """Chinese, Japanese and Thai paragraphs are article text, not page furniture; the
+    short unpunctuated lines pages end with ("Latest E-Books", "相关阅读") still go."""
+    path = tmp_path / name
+    path.write_text(content, "utf-8")
+    assert parse_file(path, 100_000).text == expected
+    summary = briefing.ingest([path])
+    assert (summary.added, summary.failed) == (1, [])

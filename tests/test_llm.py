@@ -347,6 +347,23 @@ def test_follow_up_is_condensed_by_the_model(smart: Briefing, llm: OpenAIStandIn
     assert smart.export_log()[-1]["standalone_question"] == answer.standalone_question
 
 
+def test_a_condensed_question_the_sources_refuse_gives_way_to_the_question_asked(
+    smart: Briefing, llm: OpenAIStandIn
+) -> None:
+    def reply(body: dict[str, Any]) -> str:
+        if is_answer_request(body):
+            return cite_first_source(body)
+        return "Who won the football match, and what does it commit to?"
+
+    llm.reply_with(reply)
+    answer = smart.ask(
+        "What does the memorandum commit to?",
+        history=[Turn("user", "Who won the football match?")],
+    )
+    assert answer.answered and answer.mode == "llm"
+    assert answer.standalone_question == "What does the memorandum commit to?"
+
+
 def test_condensing_falls_back_to_the_earlier_terms(smart: Briefing, llm: OpenAIStandIn) -> None:
     llm.reply_with(cite_first_source)
     llm.fail(500, times=2)  # the condensation request fails (and its retry)

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot.config import Settings
 from bot.core.briefing import Briefing
 from bot.slack.app import build_app
 from bot.slack.blocks import answer_message
+from bot.slack.front import SlackFront
 from conftest import EVALS, make_settings
 from slackkit import (
     BOT_TOKEN,
@@ -74,7 +74,9 @@ def run_app(settings: Settings, api: SlackAPIStandIn) -> Iterator[Running]:
     work, bolt = TrackingExecutor(4), TrackingExecutor(4)
     with Briefing.open(settings) as briefing:
         app = build_app(settings, briefing, work=work, listener_executor=bolt)
-        with serve_in_thread(SlackRequestHandler(app, path="/slack/events")) as url:
+        assert [c.method for c in api.calls()] == ["auth.test"]  # the start-up check
+        api.clear()
+        with serve_in_thread(SlackFront(app, SIGNING_SECRET)) as url:
             running = Running(SlackDriver(url), briefing, settings, api, work, bolt)
             yield running
             running.settle()
@@ -874,3 +876,140 @@ def test_shutdown_waits_a_while_then_tells_everyone_still_waiting(tmp_path: Path
     release.set()
     services.work.shutdown(wait=True)
     assert "ran" not in told  # a job told before it started does not run afterwards
+
+
+# ---------------------------------------------------------------------------- hostile requests
+
+
+def test_acks_do_not_need_a_reachable_web_api(
+    database_url: str, tmp_path: Path, api: SlackAPIStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    """With the Web API unreachable after start (identity known from the start-up check),
+    every signed event is acked with 200, not 500; the failure shows up in the answer
+    path's log instead."""
+    import socket
+
+    from slack_sdk import WebClient
+
+    from bot.slack.app import BotIdentity
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{s.getsockname()[1]}/api/"
+    settings = make_settings(
+        database_url,
+        tmp_path,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=dead,
+    )
+    identity = BotIdentity(team_id=TEAM, bot_user_id=BOT_USER, bot_id="BBOT")
+    work, bolt = TrackingExecutor(4), TrackingExecutor(4)
+    with Briefing.open(settings) as briefing:
+        client = WebClient(token=BOT_TOKEN, base_url=dead, timeout=2)
+        app = build_app(
+            settings, briefing, client=client, work=work, listener_executor=bolt, identity=identity
+        )
+        with serve_in_thread(SlackFront(app, SIGNING_SECRET)) as url:
+            slack = SlackDriver(url)
+            assert slack.mention("What does the memorandum commit to?")[0].status == 200
+            assert (
+                slack.message("Who criticised it?", channel="D1", channel_type="im")[0].status
+                == 200
+            )
+            bolt.drain()
+            work.drain(timeout=30)
+    work.shutdown()
+    bolt.shutdown()
+    assert "could not post the answer" in caplog.text
+    assert briefing.export_log()  # the questions were answered and logged all the same
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "signed", "status"),
+    [
+        ('{"type": "event_callback", "event": {"type": "app_', "application/json", False, 401),
+        ('{"type": "event_callback", "event": {"type": "app_', "application/json", True, 400),
+        ("[1]", "application/json", True, 400),
+        ("null", "application/json", True, 400),
+        ("payload=%7Bbroken", "application/x-www-form-urlencoded", False, 401),
+        ("payload=%7Bbroken", "application/x-www-form-urlencoded", True, 400),
+    ],
+)
+def test_a_malformed_request_gets_one_short_log_line(
+    running: Running,
+    caplog: pytest.LogCaptureFixture,
+    body: str,
+    content_type: str,
+    signed: bool,
+    status: int,
+) -> None:
+    caplog.clear()
+    assert running.slack.post(body, content_type, signed=signed).status == status
+    refused = [r for r in caplog.records if "refused" in r.getMessage()]
+    assert len(refused) == 1 and refused[0].exc_info is None and refused[0].exc_text is None
+    assert "Traceback" not in caplog.text
+    running.settle()
+    assert running.api.calls() == []
+
+
+def test_bodies_without_a_length_or_too_large_are_refused(running: Running) -> None:
+    import socket
+    import urllib.error
+    import urllib.request
+    from urllib.parse import urlsplit
+
+    from bot.slack.front import MAX_BODY_BYTES
+
+    # Refused on its Content-Length, before a byte of the body is read: the client sends
+    # only the headers, so the answer cannot race the upload.
+    where = urlsplit(running.slack.url)
+    with socket.create_connection((where.hostname, where.port), timeout=5) as sock:
+        sock.sendall(
+            f"POST {where.path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {MAX_BODY_BYTES + 1}\r\n\r\n".encode()
+        )
+        assert sock.recv(100).startswith(b"HTTP/1.0 413 ")
+    with socket.create_connection((where.hostname, where.port), timeout=5) as sock:
+        sock.sendall(f"POST {where.path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        assert sock.recv(100).startswith(b"HTTP/1.0 411 ")
+    request = urllib.request.Request(running.slack.url, method="GET")
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(request, timeout=5)
+    assert info.value.code == 405
+
+
+def test_nul_in_a_mention_or_a_quote_topic_is_answered_and_logged(running: Running) -> None:
+    """Slack's JSON may carry \\u0000; PostgreSQL text cannot hold it. The exchange is
+    answered and logged all the same."""
+    _, ts = running.slack.mention("What does the memorandum\u0000 commit to?")
+    post = running.api.wait_for("chat.postMessage")[0]
+    assert post.params["thread_ts"] == ts and "non-binding" in block_text(post.json_param("blocks"))
+    running.slack.command("/quote", "non-\u0000binding", running.api.response_url("q"))
+    running.api.wait_for("response_url:q")
+    running.settle()
+    rows = running.briefing.export_log()
+    assert [r["surface"] for r in rows] == ["slack_mention", "slash_quote"]
+    assert rows[0]["question"] == "What does the memorandum commit to?"
+    assert rows[1]["question"] == "non- binding"
+
+
+def test_a_standalone_follow_up_after_an_off_topic_one_is_answered(running: Running) -> None:
+    """Slack threads share the condensing path: an off-topic turn before a question that
+    stands on its own does not get it refused."""
+    off_topic = "What is the recipe for lasagna with bechamel sauce?"
+    _, root = running.slack.mention(off_topic)
+    running.api.wait_for("chat.postMessage")
+    running.api.set_replies(
+        "C1",
+        root,
+        [
+            {"ts": root, "user": "U1", "text": f"<@{BOT_USER}> {off_topic}"},
+            {"ts": next_ts(), "bot_id": "BBOT", "user": BOT_USER, "text": "Not in the sources."},
+        ],
+    )
+    running.slack.message("What does the memorandum commit to?", thread_ts=root)
+    posts = running.api.wait_for("chat.postMessage", count=2)
+    assert "non-binding" in block_text(posts[1].json_param("blocks"))
+    row = running.briefing.export_log()[-1]
+    assert row["surface"] == "slack_thread" and row["answered"] is True

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from bot.core.answer import NOT_IN_SOURCES, extractive_answer
-from bot.core.followup import condense_lexically
+from bot.core.followup import condense_lexically, stands_alone
 from bot.core.lexicon import Lexicon
 from bot.core.model_choice import NOT_SENT, ModelResolver, choose_without_asking
 from bot.core.models import (
@@ -39,7 +39,7 @@ from bot.errors import BriefbotError, ConfigError, DatabaseError, InputError, ap
 from bot.resources import bundled_dir
 from storage import claims, digests, exchanges
 from storage.articles import chunk_texts, count_articles, list_articles
-from storage.db import Database, DatabaseUnavailable, DatabaseUrlError
+from storage.db import Database, DatabaseUnavailable, DatabaseUnusable, DatabaseUrlError
 
 if TYPE_CHECKING:
     # Imported where they are used, so that answering a question never loads what only
@@ -74,7 +74,10 @@ class AnswerFailed(BriefbotError):
 def _open_database(url: str) -> Database:
     try:
         return Database.connect(url)
-    except DatabaseUrlError as exc:  # a setting to fix, not a server to wait for
+    except (
+        DatabaseUrlError,
+        DatabaseUnusable,
+    ) as exc:  # a setting to fix, not a server to wait for
         raise ConfigError(str(exc)) from exc
     except DatabaseUnavailable as exc:
         raise DatabaseError(str(exc)) from exc
@@ -218,19 +221,20 @@ class Briefing:
         """Ingest files, folders and web pages (``http(s)://`` URLs), in the order given;
         each article in its own transaction. A URL that cannot be fetched or has no
         article in it is one failed item, like a file that cannot be read."""
-        from bot.core.ingest import IngestSummary, discover, ingest_parsed
+        from bot.core.ingest import IngestSummary, discover, display_path, ingest_parsed
         from bot.core.urls import looks_like_url
 
         max_bytes = int(self.settings.max_file_mb * 1_000_000)
         items: list[tuple[str, Loader]] = []
         problems: list[tuple[str, str]] = []
+        seen: set[Path] = set()  # a file reached twice (a folder named twice) is read once
         for raw in paths:
             if isinstance(raw, str) and looks_like_url(raw):
                 items.append((raw, self._page_loader(raw)))
                 continue
-            files, unreadable = discover([raw])
+            files, unreadable = discover([raw], seen)
             problems.extend(unreadable)
-            items.extend((str(f), self._file_loader(f, max_bytes)) for f in files)
+            items.extend((display_path(f), self._file_loader(f, max_bytes)) for f in files)
         summary = IngestSummary(failed=problems)
         if on_start is not None:
             on_start(len(items))
@@ -299,7 +303,10 @@ class Briefing:
             return self.summariser, None
 
     def check_question(self, question: str, what: str = "question") -> str:
-        text = " ".join(question.split())
+        """The question (or topic) as briefbot reads, searches and logs it: whitespace
+        runs as one space, NUL (which PostgreSQL cannot store) as a space. Every question
+        and topic enters the core here, from the command line and from Slack alike."""
+        text = " ".join(question.replace("\x00", " ").split())
         if not text.isprintable() and any("\ud800" <= ch <= "\udfff" for ch in text):
             raise InputError(f"The {what} is not valid text: it has bytes that are not UTF-8.")
         if not any(ch.isalnum() for ch in text):
@@ -327,8 +334,10 @@ class Briefing:
         """Answer ``question`` from the sources and log the exchange.
 
         ``history`` holds earlier turns of the conversation: a follow-up is condensed into
-        a standalone question before retrieval. ``on_text`` receives answer text as an
-        LLM streams it (the final, guarded answer is the returned one).
+        a standalone question before retrieval. If the sources cannot answer the condensed
+        question but can answer the question as asked, the question as asked is answered
+        (a Slack thread's follow-ups take this path too). ``on_text`` receives answer
+        text as an LLM streams it (the final, guarded answer is the returned one).
         """
         text = self.check_question(question)
         summariser, reason = self.writer()
@@ -338,8 +347,21 @@ class Briefing:
         exchange_id = exchanges.new_exchange_id()
         deadline = summariser.deadline() if summariser is not None else 0.0
         try:
-            standalone, condensing = self._condense(text, history, deadline, summariser)
-            retrieval = self.retrieve(standalone)
+            condensing = None
+            as_asked = self.retrieve(text) if history and stands_alone(text) else None
+            if as_asked is not None and as_asked.answerable:
+                # A question that stands on its own is answered as asked: condensing it
+                # with an off-topic turn before it could only make it worse.
+                retrieval = as_asked
+            else:
+                standalone, condensing = self._condense(text, history, deadline, summariser)
+                retrieval = self.retrieve(standalone)
+                if not retrieval.answerable and standalone != text:
+                    # The condensed question fails the gate where the question as asked
+                    # may pass it (an off-topic turn came before): then answer that.
+                    as_asked = as_asked or self.retrieve(text)
+                    if as_asked.answerable:
+                        standalone, retrieval = text, as_asked
             answer = self._answer(
                 text, standalone, retrieval, on_text, deadline, summariser, reason
             )
@@ -556,7 +578,7 @@ class Briefing:
             return exchanges.record_exchange(
                 session=session,
                 **context.fields(),
-                question=topic,
+                question=self.check_question(topic, "topic"),
                 answer="\n".join(q.text for q in quotes),
                 answered=bool(quotes),
                 mode="extractive",

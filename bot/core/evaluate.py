@@ -26,13 +26,13 @@ straddle the halves. Tune on dev; report test.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from bot.core import jsonl
 from bot.core.models import Answer
 from bot.core.retrieve import Retrieval
 from bot.core.text import squash
@@ -95,21 +95,12 @@ class EvalReport:
 
 
 def load_cases(path: Path) -> list[EvalCase]:
-    """Parse the question set; a bad line is a one-line error naming the line."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read it as UTF-8 text ({exc})") from exc
+    """Parse the question set (JSON Lines, see :mod:`bot.core.jsonl`); a bad line is a
+    one-line error naming the line."""
+    text = jsonl.read_text(path, str(path))
     cases: list[EvalCase] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
+    for number, line in jsonl.lines(text):
+        data = jsonl.parse(line, f"{path}:{number}")
         if not isinstance(data, dict) or not isinstance(data.get("question"), str):
             raise InputError(f'{path}:{number}: each line needs a "question" string')
         titles = data.get("expected_titles", [])

@@ -9,12 +9,25 @@ relevance gate insists on.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot.core.models import Turn
 from bot.core.text import content_words
 
 MAX_CARRIED = 6
+#: Words that point back into the conversation ("what do critics say about *it*?").
+_POINTS_BACK = re.compile(
+    r"\b(it|its|they|them|their|theirs|this|that|these|those|he|him|his|she|her|there|"
+    r"then|such|same|one|ones|else|also|too|more|again)\b",
+    re.IGNORECASE,
+)
+
+
+def stands_alone(question: str) -> bool:
+    """A question that needs nothing from the conversation: it points back at nothing
+    ("it", "they", "this", "also") and names at least two things of its own."""
+    return _POINTS_BACK.search(question) is None and len(content_words(question)) >= 2
 
 
 def condense_lexically(question: str, history: Sequence[Turn]) -> str:

@@ -8,8 +8,10 @@ Formats:
 * ``.html`` / ``.htm``: trafilatura extracts the main text and the metadata.
 
 Identity and idempotence: an article's *origin* is its url when it has one, else its
-resolved file path. A text is stored once. Ingesting the same text again (from any path)
-adds nothing; a changed text at the same origin replaces the old version and its chunks;
+resolved file path. A url is normalised first (:func:`normalise_url`: scheme and host in
+lower case, no default port, no fragment, no trailing slash), so its spellings are one
+article. A text is stored once. Ingesting the same text again (from any path) adds
+nothing; a changed text at the same origin replaces the old version and its chunks;
 changed metadata with the same text updates the stored article. When a text arrives that
 is already stored under another origin:
 
@@ -21,7 +23,18 @@ is already stored under another origin:
 * an article without a url is a copy and adds nothing (``unchanged``). Removing a url
   from front matter therefore leaves the stored article under its old url.
 
-What is refused (each a failed item with a one-line reason; the other files still land):
+A run settles in one pass: after it, every file's current text is stored, so the next
+run with nothing changed reports everything unchanged. Two rules make that so. A copy
+met earlier in the run keeps the text it copied when the original then changes (the old
+version moves to the copy; see :func:`storage.articles.upsert_article`). And two files
+that claim one url with different text are a conflict: the first in the order given is
+stored, the later one fails with a reason naming both (so it is not rewritten every run).
+A file named twice (a folder given twice) is read once.
+
+Whatever reading or parsing one file raises fails that file alone, with the exception's
+first line as its reason; so does a front-matter value YAML cannot build (a date that
+does not exist, an integer of thousands of digits). What is refused (each a failed item
+with a one-line reason; the other files still land):
 a file with a NUL byte anywhere (binary); a file name or path that is not valid UTF-8
 or is longer than 2,000 bytes; front matter that uses YAML aliases (``*name``) or nests
 too deeply; a front-matter title, source or author that is not a scalar (a list or a
@@ -42,7 +55,7 @@ import os
 import queue
 import re
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -57,6 +70,7 @@ from sqlalchemy.orm import Session
 from bot.core.chunking import chunk_text, strip_boilerplate
 from bot.core.text import squash
 from bot.core.tokens import TokenCounter
+from bot.core.urls import normalise_url
 from bot.errors import IngestError, InputError
 from storage.articles import (
     AUTHOR_CHARS,
@@ -100,7 +114,19 @@ class ParsedArticle:
         in any field and a field that is not valid Unicode are refused (the text's own
         encoding is checked once, by :attr:`content_hash`). Per article, not per chunk: a
         length check, a scan of the text for NUL, and the fields' encoding.
+
+        A url is normalised (:func:`bot.core.urls.normalise_url`) here, once for every
+        format: it is the article's identity, so two spellings of one address are one
+        article.
         """
+        if self.url is not None:
+            try:
+                url = normalise_url(self.url)
+            except InputError as exc:
+                raise IngestError(f"the url is not one briefbot stores: {exc.message}") from None
+            if self.origin == self.url:
+                object.__setattr__(self, "origin", url)
+            object.__setattr__(self, "url", url)
         for name, limit in (
             ("title", TITLE_CHARS),
             ("source", SOURCE_CHARS),
@@ -218,13 +244,12 @@ def _parse_date(value: Any, where: str) -> date | None:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise IngestError(f"{where} must be a date (YYYY-MM-DD), not {_kind(value)}")
     text = str(value).strip()
-    for candidate in (text, text[:10]):
+    for parse in (date.fromisoformat, lambda t: datetime.fromisoformat(t).date()):
         try:
-            return date.fromisoformat(candidate)
-        except ValueError:
+            return parse(text)
+        except (ValueError, OverflowError):
             continue
-    shown = text if len(text) <= 40 else text[:39] + "…"
-    raise IngestError(f"{where} date {shown!r} is not a date (use YYYY-MM-DD)")
+    raise IngestError(f"{where} date {_shown(text, 40)!r} is not a date (use YYYY-MM-DD)")
 
 
 def _kind(value: Any) -> str:
@@ -269,9 +294,22 @@ def _http_url(value: str) -> bool:
         return False
     try:
         parts = urlsplit(value)
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
     except ValueError:  # e.g. an unclosed [IPv6] host
         return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def _shown(value: str, limit: int = 60) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _storable_url(value: str) -> bool:
+    """Whether ``value`` normalises to a url that fits the article table."""
+    try:
+        return _fits_identity(normalise_url(value))
+    except InputError:
+        return False
 
 
 def _fits_identity(value: str) -> bool:
@@ -280,7 +318,18 @@ def _fits_identity(value: str) -> bool:
 
 class _FrontMatterLoader(yaml.SafeLoader):
     """YAML's safe loader without aliases: ``*name`` can make a 500-byte document into
-    gigabytes of structure, and front matter never needs one."""
+    gigabytes of structure, and front matter never needs one.
+
+    A value that looks like a timestamp but is not a real one (``2019-02-30``, an hour
+    of 25) stays text, so the field that holds it is refused with its name (see
+    :func:`_parse_date`) instead of the YAML loader raising ``ValueError``.
+    """
+
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
@@ -289,6 +338,11 @@ class _FrontMatterLoader(yaml.SafeLoader):
                 None, None, "YAML aliases are not allowed", event.start_mark
             )
         return super().compose_node(parent, index)
+
+
+_FrontMatterLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _FrontMatterLoader.construct_yaml_timestamp
+)
 
 
 def _load_front_matter(text: str) -> Any:
@@ -305,6 +359,9 @@ def _load_front_matter(text: str) -> Any:
                 f"front matter uses a YAML alias (*name){where}; write the value out"
             ) from exc
         raise IngestError(f"front matter is not valid YAML{where}") from exc
+    except (ValueError, OverflowError, TypeError) as exc:  # e.g. an integer of 5,000 digits
+        reason = _shown(_first_line(exc), 120)
+        raise IngestError(f"front matter holds a value YAML cannot read ({reason})") from exc
 
 
 def _body(text: str, what: str) -> str:
@@ -421,7 +478,7 @@ def parse_html(
     if lines and lines[0] == title:
         lines = lines[1:]
     page_url = url or _clean_str(_str_or_none(getattr(doc, "url", None)))
-    if page_url is not None and not (_http_url(page_url) and _fits_identity(page_url)):
+    if page_url is not None and not (_http_url(page_url) and _storable_url(page_url)):
         log.info("ignoring the page url of %s: not a usable http(s) URL", origin)
         page_url = None
     published = None
@@ -465,11 +522,16 @@ def parse_file(path: Path, max_bytes: int) -> ParsedArticle:
     return parse_html(text, origin, fallback)
 
 
-def discover(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Path], list[tuple[str, str]]]:
+def discover(
+    paths: Sequence[str | os.PathLike[str]], seen: set[Path] | None = None
+) -> tuple[list[Path], list[tuple[str, str]]]:
     """Expand folders (recursively, supported suffixes only, hidden entries skipped).
 
     Returns the files and, separately, the paths that do not exist or cannot be listed
-    (a folder anywhere in the tree that cannot be read is reported, not skipped silently).
+    (a folder anywhere in the tree that cannot be read is reported, not skipped silently),
+    labelled with :func:`display_path`. A file reached twice (a folder named twice, or a
+    file and its folder) is listed once, where it was first reached; ``seen`` carries
+    the files already listed across calls (one ingest run that takes paths one by one).
     """
     files: list[Path] = []
     problems: list[tuple[str, str]] = []
@@ -479,16 +541,35 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Path], list[
             found, unlisted = _walk(path)
             files.extend(found)
             problems.extend(
-                (str(raw) if p == path else str(p), f"cannot list folder: {reason}")
+                (display_path(raw if p == path else p), f"cannot list folder: {reason}")
                 for p, reason in unlisted
             )
         elif path.is_file():
             files.append(path)
         elif path.exists():
-            problems.append((str(raw), "not a regular file or folder"))
+            problems.append((display_path(raw), "not a regular file or folder"))
         else:
-            problems.append((str(raw), "no such file or folder"))
-    return files, problems
+            problems.append((display_path(raw), "no such file or folder"))
+    return _once_each(files, set() if seen is None else seen), problems
+
+
+def _once_each(files: list[Path], seen: set[Path]) -> list[Path]:
+    unique: list[Path] = []
+    for path in files:
+        try:
+            key = path.resolve()
+        except (OSError, RuntimeError):  # a symlink loop: it fails alone, later
+            key = path
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """A path as text that can be printed and written as UTF-8 JSON: bytes of the name
+    that are not UTF-8 are shown escaped (``caf\\xe9.txt``), never written raw."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def _walk(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
@@ -556,6 +637,7 @@ class ArticleStore:
         rows: list[ChunkRow] | None = None,
         unseen: bool = False,
         repeated: bool = False,
+        heirs: Mapping[str, ArticleRecord] | None = None,
     ) -> tuple[Outcome, int, int | None]:
         """Insert or replace one article; return the outcome, the number of new chunks and,
         when chunks were written, the article's id (for :attr:`after_store`).
@@ -565,25 +647,15 @@ class ArticleStore:
         ``unseen`` is passed on to :func:`upsert_article`. An article with a url takes
         over its text when that is stored under another origin (see the module
         docstring), unless ``repeated``: the same text came earlier in this run.
+        ``heirs`` are the run's earlier copies of a text (see :func:`upsert_article`).
         """
-        record = ArticleRecord(
-            origin=parsed.origin,
-            title=parsed.title,
-            text=parsed.text,
-            content_hash=parsed.content_hash,
-            format=parsed.format,
-            url=parsed.url,
-            source=parsed.source,
-            author=parsed.author,
-            published=parsed.published,
-            final_url=parsed.final_url,
-        )
         outcome, article_id, written = upsert_article(
             session=session,
-            record=record,
+            record=_record(parsed, parsed.text),
             make_chunks=self.chunk_rows if rows is None else lambda _text: rows,
             unseen=unseen,
             claim=parsed.url is not None and not repeated,
+            heirs=heirs,
         )
         return outcome, written, article_id if written else None
 
@@ -596,6 +668,21 @@ class ArticleStore:
         self.after_store(session, ids)
 
 
+def _record(parsed: ParsedArticle, text: str) -> ArticleRecord:
+    return ArticleRecord(
+        origin=parsed.origin,
+        title=parsed.title,
+        text=text,
+        content_hash=parsed.content_hash,
+        format=parsed.format,
+        url=parsed.url,
+        source=parsed.source,
+        author=parsed.author,
+        published=parsed.published,
+        final_url=parsed.final_url,
+    )
+
+
 Loader = Callable[[], ParsedArticle]
 
 
@@ -604,6 +691,7 @@ class _Prepared:
     """One item after the preparing thread: parsed and chunked, or why it failed."""
 
     label: str
+    index: int
     parsed: ParsedArticle | None = None
     rows: list[ChunkRow] | None = None
     error: BaseException | None = None
@@ -612,6 +700,9 @@ class _Prepared:
     unseen: bool = False
     #: Its text came earlier in the run (see :meth:`ArticleStore.store`).
     repeated: bool = False
+    #: The earlier items of the run that may touch the same stored article; they are
+    #: stored first (see :class:`_RunPlan`).
+    after: tuple[int, ...] = ()
 
 
 #: Prepared items travel to the writer in batches of this many: each hand-over between
@@ -619,22 +710,77 @@ class _Prepared:
 BATCH = 8
 
 
+class _RunPlan:
+    """What the preparing thread knows of an ingest run, item by item, in the order given.
+
+    * Which origins and texts are stored or will be (``origins``: origin to content
+      hash, as stored when the run began and then as the run leaves them), so known
+      text is not chunked again and new articles need no lookup.
+    * Conflicts: a later item with the origin (url) of an earlier one and different
+      text fails, naming the earlier one, which is kept. Without this rule both would be
+      stored in turn and the run would report ``updated`` for them every time.
+    * ``heirs``: the first item of the run with each text, for :func:`upsert_article`.
+    * Order: an item that may touch the same stored article as an earlier one (the same
+      origin, the same text, or the text stored at its origin) is stored after it, by
+      whichever writer has it. So several writers never race on one article, and a run
+      stores exactly what one writer taking the items in order would. Keys are hashed to
+      ints to keep the plan small; a collision only orders two items needlessly.
+    """
+
+    def __init__(self, stored: dict[str, str]) -> None:
+        self.origins = stored
+        self.hashes = set(stored.values())
+        self.first: dict[str, tuple[str, str]] = {}
+        self.heirs: dict[str, ArticleRecord] = {}
+        self._last: dict[int, int] = {}
+        self._count = 0
+
+    def next_index(self) -> int:
+        self._count += 1
+        return self._count
+
+    def known(self, parsed: ParsedArticle) -> bool:
+        return parsed.content_hash in self.hashes
+
+    def admit(self, item: _Prepared, parsed: ParsedArticle) -> None:
+        """Place ``parsed`` in the run, or raise :class:`IngestError` for a conflict."""
+        origin, digest = parsed.origin, parsed.content_hash
+        first = self.first.get(origin)
+        if first is not None and first[1] != digest:
+            what = "url" if parsed.url is not None else "origin"
+            raise IngestError(
+                f"{first[0]} has the same {what} ({_shown(origin)}) with different text; "
+                f"{first[0]} is kept, as the first in the order given"
+            )
+        stored = self.origins.get(origin)
+        keys = {hash(("o", origin)), hash(("h", digest))}
+        if stored is not None and stored != digest:
+            keys.add(hash(("h", stored)))
+        item.after = tuple(sorted({self._last[k] for k in keys if k in self._last}))
+        for key in keys:
+            self._last[key] = item.index
+        item.unseen = stored is None and digest not in self.hashes
+        item.repeated = digest in self.heirs
+        if not item.repeated:
+            self.heirs[digest] = _record(parsed, "")  # metadata only; the text is stored
+        self.first.setdefault(origin, (item.label, digest))
+        self.origins[origin] = digest
+        self.hashes.add(digest)
+
+
 def _prepare(
     items: Iterable[tuple[str, Loader]],
     store: ArticleStore,
-    known: tuple[set[str], set[str]],
+    plan: _RunPlan,
     out: queue.Queue[list[_Prepared] | None],
     stop: threading.Event,
 ) -> None:
     """Parse and chunk each item, in order, for the writers (runs in its own thread).
 
-    ``known`` holds the origins and content hashes stored when the run began; this
-    thread adds each item's as it goes. Text already known is not chunked: the writer
-    will find it unchanged (or only its metadata changed). Any error is handed to the
-    writer with its item. ``None`` marks the end.
+    Each item is placed in ``plan``. Text already known is not chunked: the writer will
+    find it unchanged (or only its metadata changed). Any error is handed to the writer
+    with its item. ``None`` marks the end.
     """
-    origins, hashes = known
-    met: set[str] = set()  # the content hashes of this run's items so far
 
     def put(batch: list[_Prepared] | None) -> bool:
         while not stop.is_set():
@@ -653,9 +799,9 @@ def _prepare(
         except StopIteration:
             break
         except BaseException as exc:  # the items themselves failed: hand that over too
-            prepared = _Prepared("(the list of items)", error=exc)
+            prepared = _Prepared("(the list of items)", plan.next_index(), error=exc)
         else:
-            prepared = _prepare_one(label, load, store, origins, hashes, met)
+            prepared = _prepare_one(label, load, store, plan)
         batch.append(prepared)
         fatal = prepared.error is not None and not _is_item_error(prepared.error)
         if len(batch) >= BATCH or fatal:
@@ -666,26 +812,24 @@ def _prepare(
         put(None)
 
 
-def _prepare_one(
-    label: str,
-    load: Loader,
-    store: ArticleStore,
-    origins: set[str],
-    hashes: set[str],
-    met: set[str],
-) -> _Prepared:
-    prepared = _Prepared(label)
+def _prepare_one(label: str, load: Loader, store: ArticleStore, plan: _RunPlan) -> _Prepared:
+    """Read, parse and chunk one item. Whatever goes wrong on the way fails this item
+    alone: a reader or parser (YAML, trafilatura, lxml, our own) can raise almost
+    anything on hostile input, and what it raised becomes the item's one-line reason."""
+    prepared = _Prepared(label, plan.next_index())
     try:
-        parsed = prepared.parsed = load()
-        digest = parsed.content_hash
-        prepared.unseen = parsed.origin not in origins and digest not in hashes
-        prepared.repeated = digest in met
-        if digest not in hashes:
-            prepared.rows = store.chunk_rows(parsed.text)
-        origins.add(parsed.origin)
-        hashes.add(digest)
-        met.add(digest)
-    except BaseException as exc:  # handed over; the writer decides what it means
+        parsed = load()
+        rows = None if plan.known(parsed) else store.chunk_rows(parsed.text)
+        plan.admit(prepared, parsed)
+        prepared.parsed, prepared.rows = parsed, rows
+    except (IngestError, InputError) as exc:
+        prepared.error = exc
+    except Exception as exc:
+        log.debug("could not read %s", label, exc_info=True)
+        prepared.error = IngestError(
+            f"could not be read ({type(exc).__name__}: {_shown(_first_line(exc), 120)})"
+        )
+    except BaseException as exc:  # an interrupt: the writer raises it
         prepared.error = exc
     return prepared
 
@@ -719,11 +863,11 @@ def ingest_parsed(
     """
     summary = summary or IngestSummary()
     with db.session() as session:
-        known = stored_identities(session=session)
-    run = _WriteRun(db, store, summary, on_item)
+        plan = _RunPlan(stored_identities(session=session))
+    run = _WriteRun(db, store, summary, on_item, plan.heirs)
     preparer = threading.Thread(
         target=_prepare,
-        args=(items, store, known, run.prepared, run.stop),
+        args=(items, store, plan, run.prepared, run.stop),
         name="briefbot-ingest-prepare",
         daemon=True,
     )
@@ -736,8 +880,10 @@ def ingest_parsed(
         helper.start()
     try:
         run.write_all()
+        for helper in helpers:  # they stop at the end mark, or when one of them fails
+            helper.join()
     finally:
-        run.stop.set()
+        run.stop.set()  # the run failed, or is over: the preparer must not wait on a full queue
         for thread in (preparer, *helpers):
             thread.join()
     if run.errors:
@@ -754,15 +900,19 @@ class _WriteRun:
         store: ArticleStore,
         summary: IngestSummary,
         on_item: Callable[[str], None] | None,
+        heirs: Mapping[str, ArticleRecord],
     ) -> None:
         self.db = db
         self.store = store
         self.summary = summary
         self.on_item = on_item
+        self.heirs = heirs
         self.prepared: queue.Queue[list[_Prepared] | None] = queue.Queue(maxsize=4)
         self.stop = threading.Event()
         self.lock = threading.Lock()  # guards summary, errors and on_item
         self.errors: list[BaseException] = []
+        self.finished: set[int] = set()  # the items stored or failed, by index
+        self.progress = threading.Condition()  # guards finished
 
     def write_all(self) -> None:
         """Store prepared batches until the end (``None``) or until another writer fails."""
@@ -785,8 +935,13 @@ class _WriteRun:
 
     def _write(self, session: Session, item: _Prepared) -> None:
         try:
-            outcome = _store_one(session, self.store, item)
+            if not self._wait_for(item.after):
+                return  # the run is stopping: another writer failed
+            outcome = _store_one(session, self.store, item, self.heirs)
         finally:
+            with self.progress:
+                self.finished.add(item.index)
+                self.progress.notify_all()
             if self.on_item is not None:
                 with self.lock:
                     self.on_item(item.label)
@@ -797,8 +952,24 @@ class _WriteRun:
                 self.summary.count(outcome[0])
                 self.summary.chunks += outcome[1]
 
+    def _wait_for(self, earlier: tuple[int, ...]) -> bool:
+        """Wait until the ``earlier`` items are stored (see :class:`_RunPlan`); False if
+        the run stops meanwhile. They are always in batches already taken by a writer,
+        and the earliest unfinished item never waits, so this cannot deadlock."""
+        with self.progress:
+            while not self.finished.issuperset(earlier):
+                if self.stop.is_set():
+                    return False
+                self.progress.wait(0.1)
+        return True
 
-def _store_one(session: Session, store: ArticleStore, item: _Prepared) -> tuple[Outcome, int] | str:
+
+def _store_one(
+    session: Session,
+    store: ArticleStore,
+    item: _Prepared,
+    heirs: Mapping[str, ArticleRecord] | None = None,
+) -> tuple[Outcome, int] | str:
     """Store one prepared item in its own transaction on ``session``: the outcome and the
     number of chunks written, or the one-line reason it failed.
 
@@ -814,13 +985,13 @@ def _store_one(session: Session, store: ArticleStore, item: _Prepared) -> tuple[
     assert item.parsed is not None  # set whenever error is not
     try:
         try:
-            return _store_in_transaction(session, store, item, unseen=item.unseen)
+            return _store_in_transaction(session, store, item, item.unseen, heirs)
         except IntegrityError:
             pass
-        # Another writer (here or in another process) stored an article with this origin
-        # or text after we looked. Look again, once: it is committed now.
+        # Another process stored an article with this origin or text after we looked.
+        # Look again, once: it is committed now.
         try:
-            return _store_in_transaction(session, store, item, unseen=False)
+            return _store_in_transaction(session, store, item, False, heirs)
         except IntegrityError:
             return "unchanged", 0
     except (DataError, OperationalError) as exc:
@@ -841,13 +1012,17 @@ def _first_line(error: BaseException | None) -> str:
 
 
 def _store_in_transaction(
-    session: Session, store: ArticleStore, item: _Prepared, unseen: bool
+    session: Session,
+    store: ArticleStore,
+    item: _Prepared,
+    unseen: bool,
+    heirs: Mapping[str, ArticleRecord] | None,
 ) -> tuple[Outcome, int] | str:
     assert item.parsed is not None
     try:
         with session.begin():
             outcome, written, article_id = store.store(
-                session, item.parsed, item.rows, unseen, item.repeated
+                session, item.parsed, item.rows, unseen, item.repeated, heirs
             )
     except (IngestError, InputError) as exc:
         return str(exc)

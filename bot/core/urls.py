@@ -26,9 +26,10 @@ def normalise_url(url: str) -> str:
     """``url`` in the one spelling briefbot stores, or :class:`InputError` with the reason.
 
     Only http and https. The scheme and host are lower-cased, a default port (``:80``,
-    ``:443``) and the fragment are dropped, and an empty path becomes ``/``; the path and
-    query are kept as they are (servers may tell case and order apart). A URL with a user
-    name or password is refused: it would be stored, and shown in Slack, with the secret.
+    ``:443``), the fragment and a trailing slash are dropped (``/a/`` and ``/a`` are one
+    page), and an empty path becomes ``/``; otherwise the path and query are kept as they
+    are (servers may tell case and order apart). A URL with a user name or password is
+    refused: it would be stored, and shown in Slack, with the secret.
     """
     text = url.strip()
     if not text or any(ch.isspace() for ch in text):
@@ -49,7 +50,7 @@ def normalise_url(url: str) -> str:
     netloc = f"[{host}]" if ":" in host else host
     if port is not None and port != _DEFAULT_PORTS[scheme]:
         netloc = f"{netloc}:{port}"
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+    return urlunsplit((scheme, netloc, parts.path.rstrip("/") or "/", parts.query, ""))
 
 
 def host_of(url: str) -> str:

@@ -12,16 +12,27 @@ Choices made here:
   are also claimed per message, because one @-mention arrives as two events.
 * The Web API client retries rate limits (honouring ``Retry-After``), connection errors
   and 5xx responses with slack_sdk's own retry handlers.
+* Acks never wait on Slack's Web API. Bolt's default single-workspace authorization
+  calls ``auth.test`` on the first request when the token was not verified at start, and
+  a Web API that is down or hangs then fails or stalls that request (and every later one
+  while it fails). Instead the token is checked once, at start (:func:`check_token`, with
+  a clear message when Slack refuses it), and the bot's identity is kept
+  (:class:`BotIdentity`); ``authorize`` hands Bolt that identity with no network call.
+  Later Web API failures show up in the log and in the answer path (an apology), never
+  in an ack.
 """
 
 from __future__ import annotations
 
 import logging
 from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import App, BoltContext
+from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -30,6 +41,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.config import Settings
 from bot.core.briefing import Briefing
+from bot.errors import BriefbotError, ConfigError
 from bot.slack.conversation import AcksFirst, Services
 from bot.slack.listeners import actions, assistant, commands, digest, events
 
@@ -52,6 +64,89 @@ def make_web_client(settings: Settings, command: str = "briefbot serve") -> WebC
     )
 
 
+class SlackUnreachable(BriefbotError):
+    """Slack's Web API could not be reached to check the token at start."""
+
+
+@dataclass(frozen=True)
+class BotIdentity:
+    """Who the bot is in its workspace, from ``auth.test`` at start."""
+
+    team_id: str | None
+    bot_user_id: str | None
+    bot_id: str | None
+    enterprise_id: str | None = None
+    scopes: str | None = None
+
+
+#: How long start-up waits for ``auth.test``: a Web API that hangs must not hang the start.
+CHECK_TIMEOUT = 10
+_QUIET = logging.getLogger("bot.slack.token_check")
+_QUIET.disabled = True
+
+
+def check_token(client: WebClient) -> BotIdentity:
+    """Check the bot token with ``auth.test`` (once, without retries) and return the bot's
+    identity. A token Slack refuses is a :class:`~bot.errors.ConfigError` naming
+    SLACK_BOT_TOKEN; a Web API that cannot be reached is :class:`SlackUnreachable`."""
+    checker = WebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=CHECK_TIMEOUT,
+        retry_handlers=[],
+        logger=_QUIET,  # the failure is reported once, below, not also by slack_sdk
+    )
+    try:
+        response = checker.auth_test()
+    except SlackApiError as exc:
+        error = exc.response.get("error") if exc.response is not None else None
+        raise ConfigError(
+            f"SLACK_BOT_TOKEN was refused by Slack ({error or exc.response.status_code}); "
+            "copy the Bot User OAuth Token (xoxb-...) from the app's settings."
+        ) from exc
+    except Exception as exc:  # URLError, a timeout, a malformed reply
+        raise SlackUnreachable(
+            f"Cannot reach Slack's Web API at {client.base_url} to check SLACK_BOT_TOKEN: "
+            f"{getattr(exc, 'reason', None) or exc}"
+        ) from exc
+    return BotIdentity(
+        team_id=response.get("team_id"),
+        bot_user_id=response.get("user_id"),
+        bot_id=response.get("bot_id"),
+        enterprise_id=response.get("enterprise_id"),
+        scopes=response.headers.get("x-oauth-scopes"),
+    )
+
+
+def _authorize_with(identity: BotIdentity, token: str) -> Any:
+    """Bolt's ``authorize``: the identity kept from start, for every request."""
+
+    def authorize(user_id: str | None) -> AuthorizeResult:
+        return AuthorizeResult(
+            enterprise_id=identity.enterprise_id,
+            team_id=identity.team_id,
+            bot_id=identity.bot_id,
+            bot_user_id=identity.bot_user_id,
+            bot_token=token,
+            bot_scopes=identity.scopes,
+            user_id=user_id,
+        )
+
+    return authorize
+
+
+class _NotTheTokenWarning(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment itself and warns that the client
+    given to it wins; that is the point (see :func:`build_app`), so the warning goes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+_BOLT_LOG = logging.getLogger("bot.slack.bolt")
+_BOLT_LOG.addFilter(_NotTheTokenWarning())
+
+
 def remember_event_id(body: dict[str, Any], context: BoltContext, next: Any) -> None:
     """Middleware: keep the Events API ``event_id`` for the listener's claim.
 
@@ -71,10 +166,19 @@ def build_app(
     work: Executor | None = None,
     listener_executor: Executor | None = None,
     acks: AcksFirst | None = None,
+    identity: BotIdentity | None = None,
 ) -> App:
-    """The Bolt app for ``settings``, answering from ``briefing``."""
+    """The Bolt app for ``settings``, answering from ``briefing``.
+
+    ``identity`` is the bot's, from :func:`check_token` at start; without it the token is
+    checked here (so building the app is the start-up check).
+    """
     settings.require_slack()
     assert settings.slack_signing_secret is not None
+    client = client or make_web_client(settings)
+    token = client.token
+    assert token is not None
+    identity = identity or check_token(client)
     services = Services(
         settings=settings,
         briefing=briefing,
@@ -82,11 +186,18 @@ def build_app(
         acks=acks or AcksFirst(),
     )
     app = App(
-        client=client or make_web_client(settings),
+        # Bolt copies this client for each request and gives the copy the token from
+        # ``authorize``; a client with a token would make Bolt authorize with auth.test.
+        client=WebClient(
+            token=None,
+            base_url=client.base_url,
+            timeout=client.timeout,
+            retry_handlers=client.retry_handlers,
+        ),
         signing_secret=settings.slack_signing_secret.get_secret_value(),
-        token_verification_enabled=False,
+        authorize=_authorize_with(identity, token),
         listener_executor=listener_executor or ThreadPoolExecutor(8, thread_name_prefix="bolt"),
-        logger=logging.getLogger("bot.slack.bolt"),
+        logger=_BOLT_LOG,
     )
     app.middleware(remember_event_id)
     for surface in (assistant, events, commands, actions, digest):

@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 SLACK_ERRORS = (SlackApiError, SlackRequestError, URLError, OSError)
 MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 HISTORY_LIMIT = 12
+#: How long a shutdown waits for its apologies to reach Slack, all sent at once.
+TELL_SECONDS = 1.5
 
 
 Apologise = Callable[[str], Any]
@@ -157,19 +159,20 @@ class Services:
 
         return self.work.submit(run)
 
-    def shutdown(self, grace: float) -> int:
-        """Give the jobs in hand up to ``grace`` seconds, then apologise to everyone whose
-        job has not finished (its thread may still be running; the process is going
-        away). Returns how many were told."""
+    def drain(self, grace: float) -> list[tuple[Apologise | None, str]]:
+        """Give the jobs in hand up to ``grace`` seconds; return (and forget) those that
+        have not finished. A forgotten job that has not started never runs."""
         with self._changed:
             self._changed.wait_for(lambda: not self._pending, timeout=max(0.0, grace))
             left = list(self._pending.values())
             self._pending.clear()
-        for apologise, doing in left:
-            log_id = new_exchange_id()
-            log.warning("shutting down before %s was done (log id %s)", doing, log_id)
-            tell(apologise, restart_apology(log_id, doing), log_id)
-        return len(left)
+        return left
+
+    def shutdown(self, grace: float, tell_within: float = TELL_SECONDS) -> int:
+        """:meth:`drain`, then apologise to everyone whose job has not finished (its
+        thread may still be running; the process is going away). Returns how many were
+        told."""
+        return tell_restarted(self.drain(grace), tell_within)
 
     def first_delivery(self, context: Mapping[str, Any]) -> bool:
         """Claim the current Events API delivery; False if it was already handled."""
@@ -202,11 +205,40 @@ class Services:
 _live: weakref.WeakSet[Services] = weakref.WeakSet()
 
 
-def shutdown_all(grace: float) -> int:
+def tell_restarted(left: list[tuple[Apologise | None, str]], within: float) -> int:
+    """Tell each person in ``left`` that briefbot restarted before it was done.
+
+    The apologies go out at once, each in its own thread, and are waited for at most
+    ``within`` seconds in all: a Slack Web API that hangs must not hold up a stop that
+    has to end within Slack's and the platform's limits. Returns ``len(left)``.
+    """
+    threads = []
+    for apologise, doing in left:
+        log_id = new_exchange_id()
+        log.warning("shutting down before %s was done (log id %s)", doing, log_id)
+        thread = threading.Thread(
+            target=tell,
+            args=(apologise, restart_apology(log_id, doing), log_id),
+            name="restart-apology",
+            daemon=True,
+        )
+        thread.start()
+        threads.append(thread)
+    deadline = time.monotonic() + within
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    return len(left)
+
+
+def shutdown_all(grace: float, tell_within: float = TELL_SECONDS) -> int:
     """:meth:`Services.shutdown` for every set of services in this process, sharing one
-    ``grace`` period; returns how many users were told their answer was cut short."""
+    ``grace`` period and one ``tell_within``; returns how many users were told their
+    answer was cut short. Takes at most ``grace + tell_within`` seconds."""
     deadline = time.monotonic() + grace
-    return sum(s.shutdown(deadline - time.monotonic()) for s in list(_live))
+    left: list[tuple[Apologise | None, str]] = []
+    for services in list(_live):
+        left.extend(services.drain(deadline - time.monotonic()))
+    return tell_restarted(left, tell_within)
 
 
 def unescape_slack(text: str) -> str:

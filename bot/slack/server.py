@@ -1,39 +1,73 @@
-"""Running the Slack app: HTTP under gunicorn, or Socket Mode when SLACK_APP_TOKEN is set.
+"""Running the Slack app: an HTTP server, or Socket Mode when SLACK_APP_TOKEN is set.
+
+Start-up checks what it can before taking a request: the Slack secrets are set, the
+database answers and is migrated, the bot token is accepted by Slack (``auth.test``,
+whose answer, the bot's identity, is kept: acks never wait on the Web API), and the port
+is free. Each failure is one ``error:`` line.
 
 HTTP: ``POST /slack/events`` takes events, slash commands and interactivity; ``GET
-/healthz`` answers ``ok``. One gunicorn process with a pool of threads (``gthread``); run
-more processes, sharing one PostgreSQL, to scale out.
+/healthz`` answers ``ok`` (see :mod:`bot.slack.front`). The server is waitress, chosen
+because it reads every request whole in its event loop before a request thread sees it:
+a client that sends part of its headers or body and stalls (or trickles bytes) holds a
+connection, never one of the ``BRIEFBOT_WEB_THREADS`` request threads, so it cannot
+keep anyone else waiting. Its limits:
 
-SIGTERM stops gracefully, in both modes: no new requests; answers in hand get
-``ANSWER_GRACE_SECONDS`` to finish; whoever is still waiting after that is told that
-briefbot restarted and to ask again (:func:`bot.slack.conversation.shutdown_all`), and the
-process exits without waiting for answers still running (an LLM call may take three
-timeouts). Under gunicorn the whole stop takes under ``GRACEFUL_SECONDS`` (gunicorn's
-graceful timeout); in Socket Mode, about ``ANSWER_GRACE_SECONDS`` after the socket closes.
+* up to :data:`CONNECTION_LIMIT` open connections (many more than threads);
+* a connection silent for :data:`IDLE_SECONDS` is closed, and so is one that has not
+  sent a whole request :data:`REQUEST_SECONDS` after it began (trickled headers);
+* headers up to :data:`MAX_HEADER_BYTES`, bodies up to ``MAX_BODY_BYTES`` (413 beyond).
 
-``serve`` only serves: scheduled work (log retention, the weekly digest) runs in the clock
-process, ``briefbot clock`` (:mod:`bot.clock`).
+One process; run more, sharing one PostgreSQL, to scale out. In front of it a
+deployment should put what any public endpoint needs: TLS termination and a reverse
+proxy or load balancer that buffers requests and caps connections per client (Slack's
+own requests come from Slack's servers and take milliseconds).
+
+SIGTERM (or SIGINT) stops gracefully, in both modes, within :data:`STOP_SECONDS`
+(under the 10 seconds platforms usually allow): no new connections; requests already
+received are answered (at most :data:`DRAIN_SECONDS`); answers in hand get until
+``ANSWER_GRACE_SECONDS`` after the signal; whoever is still waiting is then told that
+briefbot restarted and to ask again (all at once, for at most ``TELL_SECONDS``; see
+:func:`bot.slack.conversation.shutdown_all`); and the process exits without waiting for
+threads still running (an LLM call may take three timeouts, a hanging Web API 15 s). A
+watchdog ends the process at ``STOP_SECONDS`` whatever else hangs.
+
+``serve`` only serves: scheduled work (log retention, the weekly digest, feed polling)
+runs in the clock process, ``briefbot clock`` (:mod:`bot.clock`).
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterable
-from typing import Any
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from bot.config import Settings
 from bot.core.briefing import Briefing
+from bot.errors import ConfigError
+
+if TYPE_CHECKING:  # Bolt and waitress are imported when serving, not by every command
+    from bot.slack.app import BotIdentity
+    from bot.slack.front import SlackFront
 
 log = logging.getLogger(__name__)
 
-GRACEFUL_SECONDS = 10
-ANSWER_GRACE_SECONDS = 6
-EVENTS_PATH = "/slack/events"
+CONNECTION_LIMIT = 500
+IDLE_SECONDS = 10
+REQUEST_SECONDS = 10
+MAX_HEADER_BYTES = 64 * 1024
+#: How often the event loop looks at its connections' deadlines and at the stop flag.
+TICK_SECONDS = 0.25
 
-StartResponse = Callable[..., Any]
+DRAIN_SECONDS = 1.5
+ANSWER_GRACE_SECONDS = 5.0
+TELL_SECONDS = 1.5
+#: The watchdog's limit: grace and apologies, plus time for the rest of the stop.
+STOP_SECONDS = ANSWER_GRACE_SECONDS + TELL_SECONDS + 1.5
 
 
 def secrets_of(settings: Settings) -> list[str | None]:
@@ -48,101 +82,190 @@ def secrets_of(settings: Settings) -> list[str | None]:
     ]
 
 
-def make_wsgi(settings: Settings) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
-    """The WSGI application: Bolt at /slack/events, a health check, 404 elsewhere."""
-    from slack_bolt.adapter.wsgi import SlackRequestHandler
-
+def make_front(settings: Settings, briefing: Briefing, identity: BotIdentity) -> SlackFront:
+    """The WSGI application: Bolt behind the request checks of :mod:`bot.slack.front`."""
     from bot.slack.app import build_app
     from bot.slack.conversation import AcksFirst
+    from bot.slack.front import SlackFront
 
-    briefing = Briefing.open(settings)
+    assert settings.slack_signing_secret is not None
     acks = AcksFirst()
-    handler = SlackRequestHandler(build_app(settings, briefing, acks=acks), path=EVENTS_PATH)
-
-    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == "/healthz":
-            start_response("200 OK", [("Content-Type", "text/plain")])
-            return [b"ok"]
-        acks.started()
-        try:
-            return handler(environ, start_response)
-        finally:
-            acks.finished()
-
-    return application
+    app = build_app(settings, briefing, acks=acks, identity=identity)
+    return SlackFront(app, settings.slack_signing_secret.get_secret_value(), acks)
 
 
-def _stop_answering() -> None:
-    """Drain and apologise (see the module docstring), then leave at once: the answer
-    threads still running are not waited for, and everyone waiting has been told."""
-    from bot.slack.conversation import shutdown_all
-
-    told = shutdown_all(ANSWER_GRACE_SECONDS)
-    log.info("stopped; %d unfinished job(s) were told to try again", told)
-    logging.shutdown()
-    os._exit(0)
+# ------------------------------------------------------------------ the HTTP server
 
 
-def _worker_exit(server: Any, worker: Any) -> None:
-    """gunicorn's hook in the worker process, after it stopped taking requests."""
-    _stop_answering()
+def http_server(
+    front: SlackFront | Callable[..., Any], port: int, threads: int, socket_map: dict[int, Any]
+) -> Any:
+    """A waitress server for the WSGI application ``front`` on ``port`` (see the module
+    docstring), bound and listening; ``wasyncore.loop(map=socket_map)`` runs it.
+    (``bench/peer_bolt_app.py`` serves its bare Bolt app with it too.)"""
+    from waitress.adjustments import Adjustments
+    from waitress.channel import HTTPChannel
+    from waitress.server import TcpWSGIServer
+    from waitress.task import ThreadedTaskDispatcher
+
+    from bot.slack.front import MAX_BODY_BYTES
+
+    class Channel(HTTPChannel):
+        """A connection that remembers when the request it is reading began."""
+
+        reading_since: float | None = None
+
+        def received(self, data: bytes) -> bool:
+            if self.request is None and data:
+                self.reading_since = time.monotonic()
+            done = bool(super().received(data))
+            if self.request is None:
+                self.reading_since = None
+            return done
+
+    class Server(TcpWSGIServer):
+        channel_class = Channel
+
+        def maintenance(self, now: int) -> None:
+            """waitress closes connections idle for ``channel_timeout``; this closes
+            those still reading one request after :data:`REQUEST_SECONDS` too."""
+            super().maintenance(now)
+            cutoff = time.monotonic() - REQUEST_SECONDS
+            channels = cast("dict[int, Any]", self.active_channels)  # the stubs say otherwise
+            for channel in list(channels.values()):
+                since = getattr(channel, "reading_since", None)
+                if channel.request is not None and since is not None and since < cutoff:
+                    channel.will_close = True
+
+    adjustments = Adjustments(
+        host="0.0.0.0",  # noqa: S104 (a server: it listens where the platform routes)
+        port=port,
+        threads=threads,
+        connection_limit=CONNECTION_LIMIT,
+        channel_timeout=IDLE_SECONDS,
+        cleanup_interval=1,
+        max_request_header_size=MAX_HEADER_BYTES,
+        max_request_body_size=MAX_BODY_BYTES,
+        backlog=1024,
+        # The request thread sends its response itself, at once, instead of leaving it to
+        # the event loop: under a burst the loop competes for the GIL with answers being
+        # written, and an ack must not wait for it.
+        send_bytes=1,
+        asyncore_use_poll=True,  # select() cannot watch more than 1024 sockets
+        ident="briefbot",
+    )
+    dispatcher = ThreadedTaskDispatcher()
+    try:
+        server = Server(front, map=socket_map, adj=adjustments, dispatcher=dispatcher)
+    except OSError as exc:
+        why = "it is in use" if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc))
+        raise ConfigError(f"cannot listen on port {port}: {why} (set PORT or --port)") from exc
+    dispatcher.set_thread_count(threads)  # only once the port is ours
+    return server
 
 
-def serve_http(settings: Settings, port: int) -> None:
-    from gunicorn.app.base import BaseApplication
+def _busy(socket_map: dict[int, Any]) -> bool:
+    """Whether a connection has a request received and not yet answered in full."""
+    from waitress.channel import HTTPChannel
 
-    class Server(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            options = {
-                "bind": f"0.0.0.0:{port}",
-                "workers": 1,
-                "worker_class": "gthread",
-                "threads": settings.web_threads,
-                "timeout": 30,
-                "graceful_timeout": GRACEFUL_SECONDS,
-                "control_socket_disable": True,
-                "worker_exit": _worker_exit,
-                "accesslog": None,
-                "errorlog": "-",
-                "loglevel": "info",
-            }
-            for key, value in options.items():
-                if key in self.cfg.settings:
-                    self.cfg.set(key, value)
-
-        def load(self) -> Any:
-            # Runs in the worker process, so its database connections are its own.
-            return make_wsgi(settings)
-
-    Server().run()
+    return any(
+        isinstance(channel, HTTPChannel) and (channel.requests or channel.total_outbufs_len)
+        for channel in list(socket_map.values())
+    )
 
 
-def serve_socket_mode(settings: Settings) -> None:
+def serve_http(settings: Settings, briefing: Briefing, identity: BotIdentity, port: int) -> None:
+    from waitress import wasyncore
+
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # a burst queues; that is fine
+    socket_map: dict[int, Any] = {}
+    server = http_server(
+        make_front(settings, briefing, identity), port, settings.web_threads, socket_map
+    )
+    stop = _stop_on_signals()
+    log.info("listening on port %d with %d request threads", port, settings.web_threads)
+    while not stop.is_set():
+        wasyncore.loop(timeout=TICK_SECONDS, map=socket_map, use_poll=True, count=1)
+    started = time.monotonic()
+    _watchdog(started)
+    wasyncore.dispatcher.close(server)  # refuse new connections (the trigger stays open)
+    until = started + DRAIN_SECONDS
+    while _busy(socket_map) and time.monotonic() < until:
+        wasyncore.loop(timeout=0.05, map=socket_map, use_poll=True, count=1)
+    _stop_answering(started)
+
+
+# ------------------------------------------------------------------ Socket Mode
+
+
+def serve_socket_mode(settings: Settings, briefing: Briefing, identity: BotIdentity) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot.slack.app import build_app
 
     assert settings.slack_app_token is not None
-    briefing = Briefing.open(settings)
-    app = build_app(settings, briefing)
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
+    app = build_app(settings, briefing, identity=identity)
+    stop = _stop_on_signals()
     handler = SocketModeHandler(app, app_token=settings.slack_app_token.get_secret_value())
     handler.connect()  # type: ignore[no-untyped-call]
     log.info("connected to Slack in Socket Mode")
     stop.wait()
+    started = time.monotonic()
+    _watchdog(started)
     log.info("stopping")
     handler.close()  # type: ignore[no-untyped-call]
-    _stop_answering()  # no new events came in after close()
+    _stop_answering(started)  # no new events came in after close()
+
+
+# ------------------------------------------------------------------ stopping
+
+
+def _stop_on_signals() -> threading.Event:
+    """An event set by SIGTERM or SIGINT (the handler only sets it: the serving loop
+    notices within :data:`TICK_SECONDS`)."""
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    return stop
+
+
+def _watchdog(started: float) -> None:
+    """End the process at ``STOP_SECONDS`` after the signal, whatever still hangs."""
+
+    def expire() -> None:
+        os._exit(0)
+
+    timer = threading.Timer(max(0.0, started + STOP_SECONDS - time.monotonic()), expire)
+    timer.daemon = True
+    timer.start()
+
+
+def _stop_answering(started: float) -> None:
+    """Answers in hand get until ``ANSWER_GRACE_SECONDS`` after the signal; whoever is
+    still waiting is told (see the module docstring). Then leave at once: the threads
+    still running are not waited for, and everyone waiting has been told."""
+    from bot.slack.conversation import shutdown_all
+
+    grace = started + ANSWER_GRACE_SECONDS - time.monotonic()
+    told = shutdown_all(grace, TELL_SECONDS)
+    log.info("stopped; %d unfinished job(s) were told to try again", told)
+    logging.shutdown()
+    os._exit(0)
 
 
 def serve(settings: Settings, port: int | None = None) -> None:
-    """Check configuration and the database, then serve until SIGTERM."""
+    """Check what can be checked (see the module docstring), then serve until SIGTERM."""
+    from bot.slack.app import check_token, make_web_client
+
     settings.require_slack()
-    # Fail here, with one line, rather than in a worker: reach and migrate the database.
-    Briefing.open(settings).close()
+    briefing = Briefing.open(settings)  # reach and migrate the database, or fail here
+    try:
+        identity = check_token(make_web_client(settings))
+    except BaseException:
+        briefing.close()
+        raise
+    log.info("signed in to Slack as bot user %s in team %s", identity.bot_user_id, identity.team_id)
     if settings.slack_app_token is not None:
-        serve_socket_mode(settings)
+        serve_socket_mode(settings, briefing, identity)
     else:
-        serve_http(settings, port or settings.port)
+        serve_http(settings, briefing, identity, port or settings.port)

@@ -1,0 +1,147 @@
+"""The README's "Hostile input" table, as tests: each class of hostile input, how many of
+each, and what must happen, on SQLite and on PostgreSQL. The last test checks that the
+table's counts are these catalogues' sizes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from test_serve import MALFORMED, STALLED
+
+from bot.core.briefing import Briefing
+from bot.core.models import ExchangeContext
+from bot.errors import InputError
+from conftest import REPO, Result
+
+DEEP = b"[" * 5000 + b"]" * 5000
+
+
+def _md(front: str, body: str = "Body text about the border. Second sentence.") -> bytes:
+    return f"---\n{front}\n---\n\n{body}\n".encode()
+
+
+#: Files a hostile or careless source could hand ``briefbot ingest``; each fails alone.
+HOSTILE_FILES: dict[str, bytes] = {
+    "empty.txt": b"",
+    "blank.md": b" \n\n \n",
+    "binary.txt": b"\x89PNG\r\n\x1a\n\x00\x00",
+    "late-nul.txt": b"Title\n\n" + b"A sentence. " * 500 + b"\x00",
+    "latin1.txt": "Título\n\nCafé.".encode("latin-1"),
+    "utf16.txt": "Title\n\nText.".encode("utf-16"),
+    "bom-only.txt": b"\xef\xbb\xbf",
+    "title-only.txt": b"Just a title\n",
+    "unclosed.md": b"---\ntitle: x\nBody without the closing dashes",
+    "bad-yaml.md": _md("title: [unclosed"),
+    "alias-bomb.md": _md("a: &a [x, x]\nb: [*a, *a]"),
+    "deep-yaml.md": _md("x: " + "[" * 5000 + "]" * 5000),
+    "no-such-day.md": _md("published: 2019-02-30"),
+    "hour-25.md": _md("published: 2019-03-29 25:00:00"),
+    "month-13.md": _md("published: !!timestamp 2019-13-01"),
+    "long-int.md": _md("title: " + "9" * 5000),
+    "bad-float.md": _md("title: !!float abc"),
+    "python-tag.md": _md("title: !!python/object:os.system x"),
+    "list-title.md": _md("title: [a, b]"),
+    "map-author.md": _md("author: {a: b}"),
+    "bool-source.md": _md("source: yes"),
+    "list-date.md": _md("published: [2019]"),
+    "word-date.md": _md("published: someday"),
+    "int-url.md": _md("url: 12"),
+    "ftp-url.md": _md("url: ftp://a.example/x"),
+    "bad-port.md": _md("url: http://a.example:99999/x"),
+    "open-ipv6.md": _md("url: http://[::1/x"),
+    "long-url.md": _md("url: https://a.example/" + "x" * 2000),
+    "nul-title.md": _md('title: "a\\0b"'),
+    "surrogate.md": _md('author: "\\ud800"'),
+    "empty.html": b"<!-- nothing -->",
+    "not-html.html": b"x",
+    "deep.html": b"<div>" * 100_000 + b"<p>Deep.</p>",
+    "entities.html": b"<!DOCTYPE x [<!ENTITY a 'aaaa'><!ENTITY b '&a;&a;&a;'>]><p>&b;</p>",
+    "utf7.html": b"<meta charset='utf-7'><p>caf\xe9 text.</p>",
+}
+
+#: Files that must land beside them, in the same run.
+GOOD_FILES: dict[str, bytes] = {
+    "good.txt": b"Good plain text\n\nA perfectly good sentence about the memorandum.\n",
+    "good.md": _md("title: Good markdown\npublished: 2019-03-29", "Markdown text. Fine."),
+    "good.html": b"<html><head><title>Good page</title></head><body><article>"
+    b"<p>A page about the border security memorandum, long enough to be kept.</p>"
+    b"</article></body></html>",
+    "zh.txt": "备忘录\n\n美国与危地马拉签署了边境安全合作备忘录。\n".encode(),
+    "crlf.md": b"---\r\ntitle: Windows\r\n---\r\nLine endings from Windows. Fine.\r\n",
+    "bom.md": b"\xef\xbb\xbf---\ntitle: With a BOM\n---\nText after a byte order mark.\n",
+}
+
+#: Questions and /quote topics a hostile or careless user could type.
+HOSTILE_QUESTIONS: list[str] = [
+    "What does the memorandum\x00 commit to?",
+    "\x00",
+    "memorandum \x1b[31mred\x1b[0m \x07 bell",
+    "What does the \u202ememorandum\u202c commit to?",
+    "\u200b\u200b\u200b",
+    "x" * 2001,
+    "?!.,;:",
+    "'; DROP TABLE article; --",
+    "memorandum OR 1=1",
+    '"unbalanced quote memorandum',
+    "memorandum AND NOT OR NEAR(",
+    "memorandum* & | ! ( ) : <-> ''",
+    "{{question}} {sources} $(rm -rf /)",
+    "🇺🇸🇬🇹🇭🇳🇸🇻 memorandum 🤝",
+    "备忘录承诺了什么？",
+    "m" * 500,
+    "e\u0301" * 300,
+    "What does the memorandum commit to?" + " and" * 300,
+    "<script>alert(1)</script> memorandum",
+    "<@U123> <!channel> memorandum &amp; &lt;",
+    "\udcff memorandum",
+    "   \t\n  ",
+]
+
+
+def test_hostile_files_fail_alone_and_the_rest_lands(cli, tmp_path: Path) -> None:
+    for name, content in {**HOSTILE_FILES, **GOOD_FILES}.items():
+        (tmp_path / name).write_bytes(content)
+    first: Result = cli("ingest", str(tmp_path))
+    assert first.code == 1
+    assert first.out.startswith(f"added {len(GOOD_FILES)}, updated 0, unchanged 0, ")
+    assert f"failed {len(HOSTILE_FILES)} " in first.out
+    failed = [line for line in first.err.splitlines() if line.startswith("failed: ")]
+    assert sorted(Path(line.split(": ")[1]).name for line in failed) == sorted(HOSTILE_FILES)
+    assert "Traceback" not in first.err and "unexpected" not in first.err
+    again = cli("ingest", str(tmp_path))
+    assert again.out.startswith(f"added 0, updated 0, unchanged {len(GOOD_FILES)}, ")
+
+
+def test_hostile_questions_are_answered_refused_or_declined_and_logged(
+    briefing: Briefing,
+) -> None:
+    logged = 0
+    for question in HOSTILE_QUESTIONS:
+        try:
+            answer = briefing.ask(question)
+        except InputError as exc:  # empty, over-long or not text: one sentence
+            assert "\n" not in exc.message
+        else:
+            assert answer.exchange_id is not None, question
+            logged += 1
+        try:
+            quotes = briefing.quote(question)
+        except InputError:
+            continue
+        briefing.log_quotes(question, quotes, ExchangeContext())
+        logged += 1
+    assert len(briefing.export_log()) == logged
+    assert logged >= len(HOSTILE_QUESTIONS)  # most are asked and quoted; a few declined
+
+
+def test_the_readme_table_counts_what_the_tests_try() -> None:
+    table = (REPO / "README.md").read_text(encoding="utf-8").split("### Hostile input")[1]
+    counts = {
+        m.group(1): int(m.group(2).replace(",", ""))
+        for m in re.finditer(r"^\| ([^|]+?) \| ([\d,]+) \|", table, re.MULTILINE)
+    }
+    assert counts["Hostile files in one ingest run"] == len(HOSTILE_FILES)
+    assert counts["Hostile questions, asked and as /quote topics"] == 2 * len(HOSTILE_QUESTIONS)
+    assert counts["Malformed or unsigned HTTP requests"] == 3 * len(MALFORMED) + 5 + 1
+    assert counts["Stalled connections held open"] == STALLED
