@@ -172,7 +172,7 @@ class Settings(BaseSettings):
     def _known_tokenizer(cls, value: str) -> str:
         """Checked here, so every command refuses an unknown tokenizer alike, not only
         the ones that happen to count tokens (``ingest``) while ``ask`` carries on."""
-        from bot.core.tokens import EXPECTED_SHA256
+        from bot.core.tokenizers import EXPECTED_SHA256  # not tokens: no tiktoken here
 
         name = value.strip()
         if name not in EXPECTED_SHA256:

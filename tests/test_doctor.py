@@ -199,9 +199,10 @@ def test_tokenizer_files_are_hash_checked(
     assert "the cached copy in" in checks["tokenizer"]["detail"]
     assert "does not, and is replaced on first use" in checks["tokenizer"]["detail"]
 
-    _, checks = doctor(BRIEFBOT_TOKENIZER="p50k_base")
-    assert checks["tokenizer"]["status"] == "failed"
-    assert "Unknown tokenizer 'p50k_base'" in checks["tokenizer"]["detail"]
+    _, checks = doctor(BRIEFBOT_TOKENIZER="p50k_base")  # refused by the settings themselves
+    assert checks["settings"]["status"] == "failed"
+    assert checks["settings"]["detail"].startswith("BRIEFBOT_TOKENIZER: unknown tokenizer")
+    assert checks["tokenizer"]["detail"] == "the settings did not parse"
 
     monkeypatch.setitem(tokens.EXPECTED_SHA256, "o200k_base", "0" * 64)
     _, checks = doctor()

@@ -30,15 +30,11 @@ import numpy as np
 import tiktoken
 from numpy.typing import NDArray
 
+from bot.core.tokenizers import EXPECTED_SHA256
 from bot.errors import ConfigError
 
 _BLOB = "https://openaipublic.blob.core.windows.net/encodings/{name}.tiktoken"
 
-#: sha256 of each decompressed BPE file, as published by OpenAI.
-EXPECTED_SHA256 = {
-    "o200k_base": "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
-    "cl100k_base": "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
-}
 
 _lock = threading.Lock()
 
