@@ -36,6 +36,8 @@ NOT_FOR_ASKING = {
     "gunicorn",
     "tqdm",
     "wordfreq",
+    "apscheduler",
+    "waitress",
 }
 
 PROBE = """
