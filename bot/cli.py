@@ -14,21 +14,26 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from pydantic import ValidationError
 
+from bot.cli_help import HelpfulGroup
 from bot.config import Settings
 from bot.core import jsonl
-from bot.core.briefing import Briefing
-from bot.core.evaluate import Split, bm25_baseline, choose_split, load_cases, run_eval
-from bot.core.models import Answer, Turn
+from bot.core.model_choice import NO_KEY
+from bot.core.models import Answer, Turn, writer_line
 from bot.errors import BriefbotError, ConfigError, DatabaseError, InputError
 from bot.logsetup import configure as configure_logging
 from bot.logsetup import install_redaction, show_library_logs, show_tracebacks
-from bot.slack.server import secrets_of
 from storage.db import DatabaseUnavailable, DatabaseUnusable, DatabaseUrlError
+
+if TYPE_CHECKING:
+    # Each command imports what it uses, so `briefbot ask` loads neither Slack, nor the
+    # evaluation, nor what only ingest needs (see bench/cli_start.py).
+    from bot.core.briefing import Briefing
+    from bot.core.evaluate import Split
 
 log = logging.getLogger("briefbot")
 
@@ -47,6 +52,8 @@ def _settings() -> Settings:
         raise ConfigError(f"BRIEFBOT_DATA_DIR: {settings.data_dir} is not a folder")
     if settings.corpus_dir is not None and not settings.corpus_dir.is_dir():
         raise ConfigError(f"BRIEFBOT_CORPUS_DIR: {settings.corpus_dir} is not a folder")
+    from bot.slack.server import secrets_of
+
     install_redaction(secrets_of(settings))
     return settings
 
@@ -54,6 +61,8 @@ def _settings() -> Settings:
 @contextmanager
 def _briefing() -> Iterator[Briefing]:
     """The service; an empty database gets the bundled corpus first, whatever the command."""
+    from bot.core.briefing import Briefing
+
     briefing = Briefing.open(_settings())
     try:
         yield briefing
@@ -86,9 +95,17 @@ def print_answer(answer: Answer) -> None:
                 click.echo(f"      {c.url}")
             if c.paragraph:
                 click.echo(f"      paragraph {c.paragraph}")
+    hint = ""
+    if answer.extractive_reason == NO_KEY:
+        hint = ": set OPENAI_API_KEY (or OPENAI_BASE_URL for a local server) for a model's answers"
+    click.echo(f"\n— {writer_line(answer.written_by)}{hint}")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=HelpfulGroup,
+    with_examples=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log what briefbot is doing to stderr.")
 @click.version_option(package_name="briefbot")
 def cli(verbose: bool) -> None:
@@ -377,6 +394,8 @@ def eval_(
     Each line: {"question", "expected_titles": [...], "expected_facts": [...], "in_scope"}.
     With --min-* thresholds, exits 1 when a figure falls below its threshold.
     """
+    from bot.core.evaluate import bm25_baseline, choose_split, load_cases, run_eval
+
     cases = choose_split(load_cases(file), split)
     with _briefing() as briefing:
         baseline = bm25_baseline(briefing.chunk_texts())
@@ -434,11 +453,41 @@ def serve(port: int | None) -> None:
     Needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET. Events, slash commands and
     interactivity all arrive at POST /slack/events. SIGTERM stops it gracefully.
     """
+    from bot.core.model_choice import ModelResolver
     from bot.slack.server import serve as run
 
     show_tracebacks()  # a server's log is read by whoever debugs it
     show_library_logs()  # and there Bolt's, slack_sdk's and the HTTP server's records matter
-    run(_settings(), port)
+    settings = _settings()
+    # Several models and none named is a setting to fix: say so now, not at every answer.
+    # (A server that cannot be reached now is asked again when answers need it.)
+    ModelResolver(settings).choice()
+    run(settings, port)
+
+
+# ---------------------------------------------------------------------- doctor
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
+def doctor(as_json: bool) -> None:
+    """Check this deployment: settings, database, tokenizer, model, Slack.
+
+    One line per check: ✓, ✗ with the fix, or skipped with the reason. Exits 1 when a
+    check fails. Changes nothing, posts nothing to Slack, prints no secret.
+    """
+    from bot.doctor import run_checks
+
+    checks = []
+    for check in run_checks(_settings):
+        checks.append(check)
+        if not as_json:
+            click.echo(check.line())
+    passed = all(c.status != "failed" for c in checks)
+    if as_json:
+        _print_json({"ok": passed, "checks": [c.as_dict() for c in checks]})
+    if not passed:
+        sys.exit(1)
 
 
 # ---------------------------------------------------------------------- digest
@@ -535,10 +584,13 @@ def clock() -> None:
     once per channel.
     """
     from bot.clock import run_clock
+    from bot.core.model_choice import ModelResolver
 
     show_tracebacks()
     logging.getLogger("bot").setLevel(logging.INFO)  # a server process says what it does
-    run_clock(_settings())
+    settings = _settings()
+    ModelResolver(settings).choice()  # as for serve: no single model named is fixed first
+    run_clock(settings)
 
 
 # ---------------------------------------------------------------------- db

@@ -27,6 +27,10 @@ def default_data_dir() -> Path:
     return Path(base) / "briefbot"
 
 
+#: When the clock posts the digest unless BRIEFBOT_DIGEST_CRON says otherwise.
+DEFAULT_DIGEST_CRON = "0 9 * * mon"
+
+
 def _env(name: str, *more: str) -> Any:
     return AliasChoices(name, *more)
 
@@ -134,7 +138,9 @@ class Settings(BaseSettings):
 
     # The weekly digest and the clock
     timezone: str = Field(default="UTC", validation_alias=_env("BRIEFBOT_TIMEZONE"))
-    digest_cron: str = Field(default="0 9 * * mon", validation_alias=_env("BRIEFBOT_DIGEST_CRON"))
+    digest_cron: str = Field(
+        default=DEFAULT_DIGEST_CRON, validation_alias=_env("BRIEFBOT_DIGEST_CRON")
+    )
     digest_channels: str = Field(default="", validation_alias=_env("BRIEFBOT_DIGEST_CHANNELS"))
     digest_empty: Literal["post", "skip"] = Field(
         default="post", validation_alias=_env("BRIEFBOT_DIGEST_EMPTY")
@@ -172,7 +178,7 @@ class Settings(BaseSettings):
     def _known_tokenizer(cls, value: str) -> str:
         """Checked here, so every command refuses an unknown tokenizer alike, not only
         the ones that happen to count tokens (``ingest``) while ``ask`` carries on."""
-        from bot.core.tokens import EXPECTED_SHA256
+        from bot.core.tokenizers import EXPECTED_SHA256  # not tokens: no tiktoken here
 
         name = value.strip()
         if name not in EXPECTED_SHA256:
@@ -229,15 +235,20 @@ class Settings(BaseSettings):
     @field_validator("digest_cron")
     @classmethod
     def _valid_cron(cls, value: str) -> str:
-        from bot.schedule import parse_crontab  # imports APScheduler: only when configured
+        expr = " ".join(value.split()) or DEFAULT_DIGEST_CRON
+        # pydantic-settings validates defaults too; the default needs no check (a test
+        # parses it), and checking it would import APScheduler in every command.
+        if expr != DEFAULT_DIGEST_CRON:
+            from bot.schedule import parse_crontab  # imports APScheduler
 
-        expr = " ".join(value.split()) or "0 9 * * mon"
-        parse_crontab(expr, ZoneInfo("UTC"))  # raises ValueError with the reason
+            parse_crontab(expr, ZoneInfo("UTC"))  # raises ValueError with the reason
         return expr
 
     @field_validator("digest_channels")
     @classmethod
     def _channel_ids(cls, value: str) -> str:
+        if not value.strip():  # nothing to check, and bot.schedule imports APScheduler
+            return ""
         from bot.schedule import channel_ids
 
         return ",".join(channel_ids(value))
@@ -281,12 +292,12 @@ class Settings(BaseSettings):
 
     @property
     def llm_enabled(self) -> bool:
-        """An LLM answers when a model is named and the server can be reached with a key.
-
-        Local servers (Ollama, vLLM, llama.cpp) often need no key, so a base URL alone
-        with a model is enough.
-        """
-        return bool(self.model and (self.openai_api_key or self.openai_base_url))
+        """A chat model may write answers: there is a key or a server to ask, and
+        ``BRIEFBOT_MODEL`` is not ``none``. Which model is decided by
+        :mod:`bot.core.model_choice` (``OPENAI_API_KEY`` alone means OpenAI's default
+        model; a local server with no model set is asked for its models)."""
+        off = (self.model or "").strip().lower() == "none"
+        return bool(self.openai_api_key or self.openai_base_url) and not off
 
     def require_bot_token(self, command: str) -> None:
         """Fail at start if ``command`` cannot post to Slack for want of a bot token."""

@@ -13,8 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from alembic.script.revision import RevisionError
-from alembic.util.exc import CommandError
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
@@ -220,7 +218,9 @@ class Database:
                 f"Could not migrate the database at {where}: {_reason(exc)} (does it hold "
                 "tables that are not briefbot's? check DATABASE_URL)"
             ) from exc
-        except (CommandError, RevisionError) as exc:  # e.g. a revision briefbot does not know
+        # The clause is evaluated only when an exception gets here, so the common case
+        # (already current) never imports Alembic.
+        except migrate.revision_errors() as exc:  # e.g. a revision briefbot does not know
             raise DatabaseUnusable(
                 f"Could not migrate the database at {where}: {_reason(exc)} "
                 "(was it created by a newer briefbot?)"

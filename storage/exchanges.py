@@ -31,6 +31,7 @@ EXPORT_FIELDS = (
     "citations",
     "mode",
     "model",
+    "written_by",
     "prompt_name",
     "prompt_hash",
     "prompt_tokens",

@@ -121,6 +121,8 @@ class Exchange(Base):
     answered: Mapped[bool] = mapped_column(Boolean, default=False)
     mode: Mapped[str | None] = mapped_column(String(20))
     model: Mapped[str | None] = mapped_column(String(200))
+    #: The model's name, or "extractive (reason)": what the user was told.
+    written_by: Mapped[str | None] = mapped_column(String(300))
     prompt_name: Mapped[str | None] = mapped_column(String(100))
     prompt_hash: Mapped[str | None] = mapped_column(String(64))
     citations: Mapped[list[Any]] = mapped_column(default=list)

@@ -32,7 +32,10 @@ QUESTION = "What does the memorandum commit the countries to?"
 def dense_settings(
     database_url: str, tmp_path: Path, base_url: str, timeout: int = 2, **overrides: Any
 ) -> Settings:
-    """Settings with dense retrieval on, against the embeddings server at ``base_url``."""
+    """Settings with dense retrieval on, against the embeddings server at ``base_url``.
+    Answers stay extractive (the stand-in also lists chat models, which would otherwise
+    write them), so these tests see retrieval alone."""
+    overrides.setdefault("model", "none")
     return make_settings(
         database_url,
         tmp_path,

@@ -17,21 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from bot.core.answer import NOT_IN_SOURCES, extractive_answer
-from bot.core.digest import Digest, DigestWriter, compose, load
-from bot.core.feeds import FeedPoller, PollReport
-from bot.core.fetch import Fetcher, FetchLimits, HostPacer
 from bot.core.followup import condense_lexically, stands_alone
-from bot.core.ingest import (
-    ArticleStore,
-    IngestSummary,
-    Loader,
-    ParsedArticle,
-    discover,
-    display_path,
-    ingest_parsed,
-    parse_file,
-)
 from bot.core.lexicon import Lexicon
+from bot.core.model_choice import NOT_SENT, ModelResolver, choose_without_asking
 from bot.core.models import (
     Answer,
     Citation,
@@ -42,17 +30,11 @@ from bot.core.models import (
     Turn,
     Usage,
 )
-from bot.core.netguard import AddressPolicy
-from bot.core.pages import AddedPage, add_page
-from bot.core.period import Period, last_full_week
 from bot.core.profile import find_profile
 from bot.core.query import Query
 from bot.core.quotes import find_quotes
 from bot.core.retrieve import Retrieval, Retriever
 from bot.core.summariser import Summariser
-from bot.core.tokens import TokenCounter, counter_for
-from bot.core.urls import looks_like_url
-from bot.core.webpage import page_article
 from bot.errors import BriefbotError, ConfigError, DatabaseError, InputError, apology
 from bot.resources import bundled_dir
 from storage import claims, digests, exchanges
@@ -60,7 +42,18 @@ from storage.articles import chunk_texts, count_articles, list_articles
 from storage.db import Database, DatabaseUnavailable, DatabaseUnusable, DatabaseUrlError
 
 if TYPE_CHECKING:
-    from bot.core.embeddings import Embedder  # imports openai and numpy: only when used
+    # Imported where they are used, so that answering a question never loads what only
+    # ingest, web pages, feeds or embeddings need (yaml, lxml, httpx2, tiktoken, numpy,
+    # openai): `briefbot ask` starts in about half the time.
+    from bot.core.digest import Digest, DigestWriter
+    from bot.core.embeddings import Embedder
+    from bot.core.feeds import FeedPoller, PollReport
+    from bot.core.fetch import Fetcher
+    from bot.core.ingest import ArticleStore, IngestSummary, Loader, ParsedArticle
+    from bot.core.llm import LLMSummariser
+    from bot.core.pages import AddedPage
+    from bot.core.period import Period
+    from bot.core.tokens import TokenCounter
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +96,7 @@ class Briefing:
         embedder: Embedder | None = None,
         fetcher: Fetcher | None = None,
         clock: Callable[[], datetime] | None = None,
+        models: ModelResolver | None = None,
     ) -> None:
         self.settings = settings
         self.db = db
@@ -111,6 +105,14 @@ class Briefing:
         self.clock = clock or (lambda: datetime.now(UTC))
         self._feeds: FeedPoller | None = None
         self.summariser = summariser
+        #: Decides the chat model when the first answer needs one (None: ``summariser``
+        #: as given writes the answers, or none does).
+        self.models = models
+        self._summariser_model: str | None = None
+        self._built: LLMSummariser | None = None  # the summariser writer() made
+        self._auto_digest_writer: DigestWriter | None = None
+        self._digest_writer_for: LLMSummariser | None = None
+        self._llm_lock = threading.Lock()
         self.embedder = embedder
         self.profile = find_profile(settings.profile, settings.corpus_dir, bundled_dir("corpus"))
         self.retriever = Retriever(
@@ -131,12 +133,16 @@ class Briefing:
     def counter(self) -> TokenCounter:
         """The tokenizer, loaded on first use (it takes most of a second)."""
         if self._counter is None:
+            from bot.core.tokens import counter_for
+
             self._counter = counter_for(self.settings.tokenizer, self.settings.data_dir)
         return self._counter
 
     @property
     def store(self) -> ArticleStore:
         if self._store is None:
+            from bot.core.ingest import ArticleStore
+
             self._store = ArticleStore(
                 self.counter,
                 self.settings.chunk_tokens,
@@ -149,6 +155,9 @@ class Briefing:
     def fetcher(self) -> Fetcher:
         """The HTTP client for pages and feeds, behind the SSRF guard; made on first use."""
         if self._fetcher is None:
+            from bot.core.fetch import Fetcher, FetchLimits, HostPacer
+            from bot.core.netguard import AddressPolicy
+
             self._fetcher = Fetcher(
                 FetchLimits(
                     int(self.settings.max_file_mb * 1_000_000), self.settings.fetch_timeout
@@ -162,6 +171,8 @@ class Briefing:
     def feeds(self) -> FeedPoller:
         """The feeds briefbot follows: add, list, remove, poll."""
         if self._feeds is None:
+            from bot.core.feeds import FeedPoller
+
             self._feeds = FeedPoller(
                 self.db,
                 lambda: self.store,
@@ -178,20 +189,12 @@ class Briefing:
         """Connect, migrate, wire the optional LLM and embedder, and fill an empty database
         with the bundled corpus (so ``briefbot ask`` works right after install)."""
         db = _open_database(settings.resolved_database_url)
-        briefing = cls(settings, db)
-        if settings.llm_enabled or settings.embedding_model:
+        briefing = cls(settings, db, models=ModelResolver(settings))
+        if settings.embedding_model:
             # The openai package takes most of a second to import; only pay when used.
-            from bot.core.llm import build_embedder, build_summariser
+            from bot.core.llm import build_embedder
 
-            summariser = build_summariser(settings, lambda: briefing.counter)
-            briefing.summariser = summariser
             briefing.embedder = briefing.retriever.embedder = build_embedder(settings)
-            if summariser is not None:
-                from bot.core.digest_llm import LLMDigestWriter
-
-                briefing.digest_writer = LLMDigestWriter(
-                    settings, summariser, lambda: briefing.counter
-                )
         if bootstrap:
             briefing.ingest_corpus_if_empty()
         return briefing
@@ -218,6 +221,9 @@ class Briefing:
         """Ingest files, folders and web pages (``http(s)://`` URLs), in the order given;
         each article in its own transaction. A URL that cannot be fetched or has no
         article in it is one failed item, like a file that cannot be read."""
+        from bot.core.ingest import IngestSummary, discover, display_path, ingest_parsed
+        from bot.core.urls import looks_like_url
+
         max_bytes = int(self.settings.max_file_mb * 1_000_000)
         items: list[tuple[str, Loader]] = []
         problems: list[tuple[str, str]] = []
@@ -239,14 +245,20 @@ class Briefing:
 
     @staticmethod
     def _file_loader(path: Path, max_bytes: int) -> Loader:
+        from bot.core.ingest import parse_file
+
         return lambda: parse_file(path, max_bytes)
 
     def fetch_page(self, url: str) -> ParsedArticle:
         """The article on the web page at ``url``, fetched and extracted (not stored)."""
+        from bot.core.webpage import page_article
+
         return page_article(self.fetcher.get(url))
 
     def add_page(self, url: str) -> AddedPage:
         """Fetch and store one web page; say what it became (``/brief add``)."""
+        from bot.core.pages import add_page
+
         return add_page(self.db, self.store, url, self.fetch_page)
 
     def poll_due_feeds(self, now: datetime | None = None) -> PollReport:
@@ -267,6 +279,28 @@ class Briefing:
         return summary
 
     # ------------------------------------------------------------------ questions
+
+    def writer(self) -> tuple[Summariser | None, str | None]:
+        """Who writes the next answer: the LLM summariser, or None and why not (the
+        reason shown after "extractive"). The model is decided on first use (see
+        :mod:`bot.core.model_choice`); raises ConfigError when no single model is named."""
+        if self.models is None:
+            if self.summariser is not None:
+                return self.summariser, None
+            decided = choose_without_asking(self.settings)
+            return None, (decided.reason if decided and decided.reason else "no model")
+        choice = self.models.choice()
+        if choice.model is None:
+            return None, choice.reason
+        with self._llm_lock:
+            if self.summariser is None or self._summariser_model != choice.model:
+                from bot.core.llm import build_summariser  # imports openai
+
+                self.summariser = self._built = build_summariser(
+                    self.settings, lambda: self.counter, choice.model
+                )
+                self._summariser_model = choice.model
+            return self.summariser, None
 
     def check_question(self, question: str, what: str = "question") -> str:
         """The question (or topic) as briefbot reads, searches and logs it: whitespace
@@ -306,11 +340,12 @@ class Briefing:
         text as an LLM streams it (the final, guarded answer is the returned one).
         """
         text = self.check_question(question)
+        summariser, reason = self.writer()
         context = context or ExchangeContext()
         started = time.perf_counter()
         standalone = text
         exchange_id = exchanges.new_exchange_id()
-        deadline = self.summariser.deadline() if self.summariser is not None else 0.0
+        deadline = summariser.deadline() if summariser is not None else 0.0
         try:
             condensing = None
             as_asked = self.retrieve(text) if history and stands_alone(text) else None
@@ -319,7 +354,7 @@ class Briefing:
                 # with an off-topic turn before it could only make it worse.
                 retrieval = as_asked
             else:
-                standalone, condensing = self._condense(text, history, deadline)
+                standalone, condensing = self._condense(text, history, deadline, summariser)
                 retrieval = self.retrieve(standalone)
                 if not retrieval.answerable and standalone != text:
                     # The condensed question fails the gate where the question as asked
@@ -327,7 +362,9 @@ class Briefing:
                     as_asked = as_asked or self.retrieve(text)
                     if as_asked.answerable:
                         standalone, retrieval = text, as_asked
-            answer = self._answer(text, standalone, retrieval, on_text, deadline)
+            answer = self._answer(
+                text, standalone, retrieval, on_text, deadline, summariser, reason
+            )
             if condensing is not None:  # the follow-up's condensing counts too
                 answer = replace(answer, usage=condensing.plus(answer.usage))
         except BriefbotError:
@@ -376,6 +413,7 @@ class Briefing:
                     citations=[_log_citation(c) for c in answer.citations],
                     mode=answer.mode,
                     model=answer.model,
+                    written_by=answer.written_by,
                     prompt_name=answer.prompt_name,
                     prompt_hash=answer.prompt_hash,
                     guard=answer.guard.as_dict() if answer.guard is not None else None,
@@ -401,19 +439,25 @@ class Briefing:
     def answer_unlogged(self, question: str) -> tuple[Answer, Retrieval]:
         """Answer without touching the conversation log (``briefbot eval`` uses this)."""
         text = self.check_question(question)
+        summariser, reason = self.writer()
         retrieval = self.retrieve(text)
-        deadline = self.summariser.deadline() if self.summariser is not None else 0.0
-        return self._answer(text, text, retrieval, None, deadline), retrieval
+        deadline = summariser.deadline() if summariser is not None else 0.0
+        answer = self._answer(text, text, retrieval, None, deadline, summariser, reason)
+        return answer, retrieval
 
     def _condense(
-        self, question: str, history: Sequence[Turn], deadline: float
+        self,
+        question: str,
+        history: Sequence[Turn],
+        deadline: float,
+        summariser: Summariser | None,
     ) -> tuple[str, Usage | None]:
         """The standalone question, and what an LLM spent condensing it (if one did)."""
         if not history:
             return question, None
         usage = None
-        if self.summariser is not None:
-            condensed, usage = self.summariser.condense(question, history, deadline)
+        if summariser is not None:
+            condensed, usage = summariser.condense(question, history, deadline)
             if condensed:
                 return condensed, usage
         return condense_lexically(question, history), usage
@@ -425,15 +469,26 @@ class Briefing:
         retrieval: Retrieval,
         on_text: OnText | None,
         deadline: float,
+        summariser: Summariser | None,
+        reason: str | None,
     ) -> Answer:
-        mode: Mode = "llm" if self.summariser is not None else "extractive"
+        """The answer; ``reason`` says why no model writes it (None when one does)."""
+        mode: Mode = "llm" if summariser is not None else "extractive"
         help_text = self._help_for(retrieval.query)
         if help_text is not None:
-            return Answer(question, help_text, False, "help", standalone_question=standalone)
+            return Answer(
+                question,
+                help_text,
+                False,
+                "help",
+                standalone_question=standalone,
+                extractive_reason=reason or NOT_SENT,
+            )
         if not retrieval.worth_asking:
-            return self._refusal(question, standalone, retrieval, mode)
-        if self.summariser is not None:
-            return self.summariser.answer(
+            refusal = self._refusal(question, standalone, retrieval, mode)
+            return replace(refusal, extractive_reason=reason or NOT_SENT)
+        if summariser is not None:
+            return summariser.answer(
                 question,
                 standalone,
                 retrieval,
@@ -441,7 +496,7 @@ class Briefing:
                 lambda note: self.extractive(question, standalone, retrieval, note),
                 deadline,
             )
-        return self.extractive(question, standalone, retrieval)
+        return replace(self.extractive(question, standalone, retrieval), extractive_reason=reason)
 
     def _help_for(self, query: Query) -> str | None:
         """A reply for a question that asks nothing briefbot can look up: only framing
@@ -556,8 +611,29 @@ class Briefing:
         with self.db.session() as session:
             claims.release(session=session, key=key)
 
+    def digest_writer_now(self) -> DigestWriter | None:
+        """Who writes digests: ``digest_writer`` when one was given, else an LLM digest
+        writer on the model that writes answers (None: the digest is extractive)."""
+        if self.digest_writer is not None:
+            return self.digest_writer
+        summariser, _ = self.writer()
+        with self._llm_lock:
+            built = self._built
+            if built is None or summariser is not built:
+                return None
+            if self._digest_writer_for is not built:
+                from bot.core.digest_llm import LLMDigestWriter
+
+                self._auto_digest_writer = LLMDigestWriter(
+                    self.settings, built, lambda: self.counter
+                )
+                self._digest_writer_for = built
+            return self._auto_digest_writer
+
     def digest_period(self, now: datetime | None = None) -> Period:
         """The period a digest covers by default: the last full week before ``now``."""
+        from bot.core.period import last_full_week
+
         return last_full_week(now or datetime.now(UTC), self.settings.timezone)
 
     def digest(self, period: Period | None = None, *, now: datetime | None = None) -> Digest:
@@ -566,17 +642,20 @@ class Briefing:
         Written by the LLM where one is configured (extractive otherwise, or where it
         fails); a digest already written for the same articles and questions is reused.
         """
+        from bot.core.digest import compose, load
+
         period = period or self.digest_period(now)
+        writer = self.digest_writer_now()
         with self.db.session() as session:
             source = load(session=session, period=period)
-        key = (source.fingerprint(), self.digest_writer is not None)
+        key = (source.fingerprint(), writer is not None)
         # One digest is written at a time: a second caller for the same week (the App
         # Home opened while /brief digest is being written) waits and gets the first's.
         with self._digests_lock:
             cached = self._digests.get(key)
             if cached is not None:
                 return cached
-            digest = compose(source, self.digest_writer, self.profile)
+            digest = compose(source, writer, self.profile)
             self._digests[key] = digest
             while len(self._digests) > DIGEST_CACHE:
                 del self._digests[next(iter(self._digests))]

@@ -27,9 +27,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.core.text import Span, paragraph_spans, sentence_spans
-from bot.core.tokens import TokenCounter, TokenLayout
+
+if TYPE_CHECKING:  # answers split sentences here without loading tiktoken and numpy
+    from bot.core.tokens import TokenCounter, TokenLayout
 
 # Whole paragraphs that are page furniture, not article text. A paragraph is furniture only
 # if the entire paragraph (whitespace squashed, case ignored) is one of these shapes and it

@@ -35,6 +35,14 @@ from bot.config import Settings
 from bot.core.answer import NOT_IN_SOURCES, citation_for
 from bot.core.embeddings import Embedder
 from bot.core.guard import guard_answer
+from bot.core.model_choice import (
+    CONTENT_FILTER,
+    GUARD_FALLBACK,
+    KEY_REFUSED,
+    UNREACHABLE,
+    UNREADABLE,
+    ModelListFailed,
+)
 from bot.core.models import Answer, Turn, Usage
 from bot.core.prompts import Prompt, load_prompt
 from bot.core.retrieve import Retrieval
@@ -70,12 +78,16 @@ KNOWN_PRICES: dict[str, tuple[float, float]] = {
 
 class LLMFailure(Exception):
     """The model did not give a usable answer. ``note`` is for the reader, ``detail`` for
-    the log."""
+    the log, ``reason`` the short phrase shown after "extractive"."""
 
     def __init__(self, note: str, detail: str) -> None:
         super().__init__(detail)
         self.note = note
         self.detail = detail
+
+    @property
+    def reason(self) -> str:
+        return _REASONS.get(self.note, UNREACHABLE)
 
 
 @dataclass(frozen=True)
@@ -119,12 +131,68 @@ def build_embedder(settings: Settings) -> Embedder | None:
 
 
 def build_summariser(
-    settings: Settings, counter: Callable[[], TokenCounter]
+    settings: Settings, counter: Callable[[], TokenCounter], model: str | None = None
 ) -> LLMSummariser | None:
-    """The LLM summariser, when a model is configured."""
-    if not settings.llm_enabled or not settings.model:
+    """The LLM summariser for ``model`` (default: ``BRIEFBOT_MODEL``), when a model may
+    write answers (see :mod:`bot.core.model_choice`)."""
+    model = model or settings.model
+    if not settings.llm_enabled or not model:
         return None
-    return LLMSummariser(settings, make_client(settings), counter)
+    return LLMSummariser(settings, make_client(settings), counter, model=model)
+
+
+def list_models(settings: Settings) -> list[str]:
+    """The model ids the server lists (``GET /v1/models``), in one request of at most one
+    timeout. Raises :class:`~bot.core.model_choice.ModelListFailed` with the reason."""
+    client = make_client(settings)
+    try:
+        page = client.models.list(timeout=settings.llm_timeout)
+        return [str(m.id) for m in page.data]
+    except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
+        raise ModelListFailed(KEY_REFUSED, f"HTTP {exc.status_code}") from exc
+    except openai.APIStatusError as exc:
+        if exc.status_code in (404, 405, 501):
+            raise ModelListFailed("no list", f"HTTP {exc.status_code}") from exc
+        raise ModelListFailed(UNREACHABLE, f"HTTP {exc.status_code}") from exc
+    except openai.APITimeoutError as exc:
+        raise ModelListFailed(UNREACHABLE, "timed out") from exc
+    except openai.APIConnectionError as exc:
+        raise ModelListFailed(UNREACHABLE, "could not connect") from exc
+    except (openai.APIError, ValueError, TypeError, AttributeError, KeyError) as exc:
+        raise ModelListFailed(UNREADABLE, f"malformed reply ({type(exc).__name__})") from exc
+
+
+def tiny_completion(settings: Settings, model: str) -> str:
+    """One very short, non-streamed completion within one timeout (``briefbot doctor``);
+    returns what the model said. Raises :class:`LLMFailure`."""
+    client = make_client(settings)
+    try:
+        done = client.chat.completions.create(
+            model=model,
+            messages=[{"role": "user", "content": "Reply with the single word OK."}],
+            max_tokens=5,
+            timeout=settings.llm_timeout,
+        )
+        if not done.choices:
+            raise ValueError("no choices")
+        return str(done.choices[0].message.content or "")
+    except openai.APITimeoutError as exc:
+        raise LLMFailure(_TIMEOUT_NOTE, "timed out") from exc
+    except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
+        raise LLMFailure(_AUTH_NOTE, f"authentication failed (HTTP {exc.status_code})") from exc
+    except openai.APIStatusError as exc:
+        raise LLMFailure(_DOWN_NOTE, f"HTTP {exc.status_code}: {_server_message(exc)}") from exc
+    except openai.APIConnectionError as exc:
+        raise LLMFailure(_DOWN_NOTE, "could not connect") from exc
+    except (openai.APIError, ValueError, TypeError, AttributeError, KeyError) as exc:
+        raise LLMFailure(_MALFORMED_NOTE, f"malformed reply ({type(exc).__name__})") from exc
+
+
+def _server_message(exc: openai.APIStatusError) -> str:
+    """The server's own one-line message ("The model 'x' does not exist"), shortened."""
+    body = exc.body if isinstance(exc.body, dict) else {}
+    message = body.get("message") or (body.get("error") or {}).get("message") or ""
+    return " ".join(str(message).split())[:200] or "no message"
 
 
 def pack_sources(
@@ -242,10 +310,12 @@ class LLMSummariser:
         counter: Callable[[], TokenCounter],
         answer_prompt: Prompt | None = None,
         condense_prompt: Prompt | None = None,
+        *,
+        model: str | None = None,
     ) -> None:
         self.settings = settings
         self.client = client
-        self.model = settings.model or ""
+        self.model = model or settings.model or ""
         self._counter = counter
         self.answer_prompt = answer_prompt or load_prompt("answer")
         self.condense_prompt = condense_prompt or load_prompt("condense")
@@ -303,10 +373,19 @@ class LLMSummariser:
             done = self._complete(messages, on_text, deadline, self.settings.answer_tokens)
         except LLMFailure as failure:
             log.warning("LLM answer failed: %s", failure.detail)
-            return self._stamp(fallback(failure.note), error=f"llm: {failure.detail}")
+            return self._stamp(
+                fallback(failure.note),
+                error=f"llm: {failure.detail}",
+                extractive_reason=failure.reason,
+            )
         usage = self._usage(done, counted)
         if done.finish_reason == "content_filter":
-            return self._stamp(fallback(_FILTERED_NOTE), usage=usage, error=_FILTERED_ERROR)
+            return self._stamp(
+                fallback(_FILTERED_NOTE),
+                usage=usage,
+                error=_FILTERED_ERROR,
+                extractive_reason=CONTENT_FILTER,
+            )
         if done.text.strip().startswith(REFUSAL_SENTINEL):
             refusal = Answer(
                 question,
@@ -325,6 +404,7 @@ class LLMSummariser:
         if not guarded.has_citations:
             return self._stamp(
                 fallback(_UNCITED_NOTE),
+                extractive_reason=GUARD_FALLBACK,
                 guard=guarded.report,
                 usage=usage,
                 error="llm: the answer had no valid citation",
@@ -476,6 +556,8 @@ _AUTH_NOTE = f"briefbot could not sign in to the language model, {_EXTRACTIVE}"
 _FILTERED_NOTE = f"The language model's content filter stopped its answer, {_EXTRACTIVE}"
 _FILTERED_ERROR = "llm: finish_reason=content_filter"
 _UNCITED_NOTE = f"The language model's answer cited no source it was given, {_EXTRACTIVE}"
+#: The reason shown after "extractive" for each failure (any other: unreachable).
+_REASONS = {_AUTH_NOTE: KEY_REFUSED, _MALFORMED_NOTE: UNREADABLE, _FILTERED_NOTE: CONTENT_FILTER}
 
 
 def _guarded_iter(stream: Any) -> Iterator[Any]:

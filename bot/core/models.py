@@ -93,6 +93,12 @@ class Usage:
         )
 
 
+def writer_line(written_by: str) -> str:
+    """How an answer's writer is shown to users (the CLI, Slack): "written by
+    gpt-4o-mini", or "extractive (no key)" as it is."""
+    return written_by if written_by.startswith("extractive") else f"written by {written_by}"
+
+
 @dataclass(frozen=True)
 class Answer:
     """A briefing answer. ``answered`` is False when the sources do not cover the question;
@@ -114,6 +120,17 @@ class Answer:
     latency_ms: int | None = None
     error: str | None = None
     refusal: dict[str, Any] | None = None  # why the gate refused: terms and weights
+    #: Why no model wrote this answer ("no key", "model unreachable", "guard fallback"...;
+    #: see bot/core/model_choice.py); None when a model wrote it.
+    extractive_reason: str | None = None
+
+    @property
+    def written_by(self) -> str:
+        """Which way the answer was written, as users see it: the model's name, or
+        "extractive" and the reason."""
+        if self.mode == "llm" and self.model and self.extractive_reason is None:
+            return self.model
+        return f"extractive ({self.extractive_reason})" if self.extractive_reason else "extractive"
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -133,6 +150,9 @@ class Answer:
             data["usage"] = self.usage.as_dict()
         if self.model:
             data["model"] = self.model
+        data["written_by"] = self.written_by
+        if self.extractive_reason:
+            data["extractive_reason"] = self.extractive_reason
         if self.exchange_id:
             data["exchange_id"] = self.exchange_id
         if self.refusal is not None:

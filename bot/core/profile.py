@@ -16,6 +16,7 @@ Format (every key optional)::
     name = "the border-security memorandum"      # "I brief you on {name}"
     description = "…"                            # one sentence, shown in help
     examples = ["What does the memorandum commit the countries to?"]
+    quote_examples = ["non-binding"]             # topics for `briefbot quote` in help
     suggested_prompts = ["What do critics say?"] # Slack's assistant pane
     greeting = "Hi! …"                           # default: built from name
 
@@ -68,6 +69,7 @@ class Profile:
     name: str = "the stored articles"
     description: str = ""
     examples: tuple[str, ...] = ()
+    quote_examples: tuple[str, ...] = ()
     suggested_prompts: tuple[str, ...] = ()
     greeting_text: str = ""
     sides: tuple[Side, ...] = ()
@@ -153,6 +155,7 @@ def _profile(data: dict[str, Any], path: Path) -> Profile:
         name=_text(topic.get("name", Profile.name), "topic.name") or Profile.name,
         description=_text(topic.get("description", ""), "topic.description"),
         examples=_strings(topic.get("examples", []), "topic.examples"),
+        quote_examples=_strings(topic.get("quote_examples", []), "topic.quote_examples"),
         suggested_prompts=_strings(topic.get("suggested_prompts", []), "topic.suggested_prompts"),
         greeting_text=_text(topic.get("greeting", ""), "topic.greeting"),
         sides=tuple(sides),

@@ -30,15 +30,11 @@ import numpy as np
 import tiktoken
 from numpy.typing import NDArray
 
+from bot.core.tokenizers import EXPECTED_SHA256
 from bot.errors import ConfigError
 
 _BLOB = "https://openaipublic.blob.core.windows.net/encodings/{name}.tiktoken"
 
-#: sha256 of each decompressed BPE file, as published by OpenAI.
-EXPECTED_SHA256 = {
-    "o200k_base": "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
-    "cl100k_base": "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
-}
 
 _lock = threading.Lock()
 
@@ -73,10 +69,40 @@ def bundled_bpe(name: str) -> bytes:
     return data
 
 
+def cache_folder(cache_dir: Path) -> Path:
+    """The folder tiktoken reads: ``TIKTOKEN_CACHE_DIR`` when set, else ``cache_dir``."""
+    configured = os.environ.get("TIKTOKEN_CACHE_DIR")
+    return Path(configured) if configured else cache_dir
+
+
+def cached_copy_ok(name: str, cache_dir: Path) -> bool | None:
+    """Whether the cached copy of ``name`` in ``cache_dir`` has OpenAI's hash; None when
+    there is no cached copy yet."""
+    target = cache_dir / cache_file_name(name)
+    if not target.exists():
+        return None
+    return hashlib.sha256(target.read_bytes()).hexdigest() == EXPECTED_SHA256[name]
+
+
+def verify_files(name: str, data_dir: Path) -> str:
+    """Check the tokenizer's files without loading it (``briefbot doctor``): the bundled
+    BPE file is there and has OpenAI's hash, and so has the cached copy, if there is one.
+    Returns what was found; raises ConfigError when the bundled file is missing or wrong."""
+    bundled_bpe(name)
+    folder = cache_folder(cache_dir_for(data_dir))
+    cached = cached_copy_ok(name, folder)
+    found = f"{name}: the bundled BPE file has OpenAI's sha256 ({EXPECTED_SHA256[name][:8]}…)"
+    if cached is None:
+        return f"{found}; the cache in {folder} is filled on first use"
+    if not cached:
+        return f"{found}; the cached copy in {folder} does not, and is replaced on first use"
+    return f"{found}, and so has the cached copy in {folder}"
+
+
 def prime_cache(name: str, cache_dir: Path) -> Path:
     """Make sure ``cache_dir`` holds a verified copy of ``name``; return its path."""
     target = cache_dir / cache_file_name(name)
-    if target.exists() and hashlib.sha256(target.read_bytes()).hexdigest() == EXPECTED_SHA256[name]:
+    if cached_copy_ok(name, cache_dir):
         return target
     data = bundled_bpe(name)
     cache_dir.mkdir(parents=True, exist_ok=True)
@@ -104,7 +130,7 @@ def _encoding(name: str, cache_dir: Path) -> tuple[tiktoken.Encoding, NDArray[np
         if name in _encodings:
             return _encodings[name]
         configured = os.environ.get("TIKTOKEN_CACHE_DIR")
-        folder = Path(configured) if configured else cache_dir
+        folder = cache_folder(cache_dir)
         prime_cache(name, folder)
         os.environ["TIKTOKEN_CACHE_DIR"] = str(folder)
         try:
@@ -154,9 +180,14 @@ class TokenCounter:
         return self._enc.decode(list(ids))
 
 
+def cache_dir_for(data_dir: Path) -> Path:
+    """Where briefbot keeps tiktoken's cache unless ``TIKTOKEN_CACHE_DIR`` says otherwise."""
+    return data_dir / "tiktoken"
+
+
 def counter_for(name: str, data_dir: Path) -> TokenCounter:
     """The counter for ``name`` that caches its BPE file under ``data_dir``."""
-    return TokenCounter(name, data_dir / "tiktoken")
+    return TokenCounter(name, cache_dir_for(data_dir))
 
 
 class TokenLayout:

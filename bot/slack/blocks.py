@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from bot.core.digest import MARKER, Digest, DigestArticle
+from bot.core.models import writer_line
 from bot.core.profile import Profile
 
 Block = dict[str, Any]
@@ -190,7 +191,7 @@ def answer_message(
     view: dict[str, Any], *, share: bool = False, shared_by: str | None = None
 ) -> tuple[str, list[Block]]:
     """Fallback text and blocks for an answer. ``view`` has the keys of an exchange row:
-    answer, answered, citations, note, mode, id."""
+    answer, answered, citations, note, mode, written_by, id."""
     answer = escape(view.get("answer") or "")
     citations: list[dict[str, Any]] = view.get("citations") or []
     exchange_id = str(view.get("id") or "")
@@ -213,8 +214,12 @@ def answer_message(
     if share and exchange_id:
         buttons.append(button("Share in channel", SHARE_ANSWER, exchange_id, "primary"))
     tail: list[Block] = []
+    # Which way it was written, always: the model's name or "extractive (why)". Rows
+    # logged before briefbot recorded it have only the mode.
+    about = [escape(writer_line(str(view.get("written_by") or view.get("mode") or "extractive")))]
     if exchange_id:
-        tail.append(context(f"{view.get('mode') or 'extractive'} answer · log id {exchange_id}"))
+        about.append(f"log id {exchange_id}")
+    tail.append(context(" · ".join(about)))
     if buttons:
         tail.append({"type": "actions", "elements": buttons})
     return truncate(answer), fit(blocks, MESSAGE_BLOCKS - len(tail)) + tail

@@ -261,6 +261,7 @@ def answer_view(answer: Answer) -> dict[str, Any]:
         "citations": [c.as_dict() for c in answer.citations],
         "note": answer.note,
         "mode": answer.mode,
+        "written_by": answer.written_by,
     }
 
 

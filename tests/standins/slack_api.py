@@ -16,6 +16,11 @@ Body encodings seen from ``slack_sdk`` 3.x's ``WebClient``:
   when the SDK declares ``http_verb="GET"`` (booleans become ``"1"``/``"0"``, lists/dicts
   are JSON strings); form values are therefore recorded as strings;
 * the token always travels in ``Authorization: Bearer ...``, never in the body.
+
+Like Slack, every successful response to a request with a token carries the token's
+granted scopes in an ``x-oauth-scopes`` header (comma-separated). They are the bot scopes
+of the repository's ``slack-manifest.yml`` unless a test sets :attr:`SlackAPIStandIn.scopes`
+(None sends no header).
 """
 
 from __future__ import annotations
@@ -26,8 +31,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
+
+import yaml
 
 from . import (
     REDACTED,
@@ -46,6 +54,13 @@ BOT_ID = "BBOT"
 BOT_NAME = "briefbot"
 
 Responder = Callable[["Call"], dict[str, Any]]
+MANIFEST = Path(__file__).resolve().parents[2] / "slack-manifest.yml"
+
+
+def manifest_scopes() -> list[str]:
+    """The bot scopes the app's manifest asks for (what an installed app is granted)."""
+    manifest = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    return [str(s) for s in manifest["oauth_config"]["scopes"]["bot"]]
 
 
 @dataclass(repr=False)
@@ -108,6 +123,8 @@ class SlackAPIStandIn(StandInServer):
         self._replies: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._users: dict[str, dict[str, Any]] = {}
         self._overrides: dict[str, Responder] = {}
+        #: Scopes reported in ``x-oauth-scopes`` (None: no header).
+        self.scopes: list[str] | None = manifest_scopes()
         self._history: dict[str, list[dict[str, Any]]] = {}
 
     # -- addressing ------------------------------------------------------------------------
@@ -180,6 +197,7 @@ class SlackAPIStandIn(StandInServer):
             self._users.clear()
             self._overrides.clear()
             self._history.clear()
+        self.scopes = manifest_scopes()
         with self._ts_lock:
             self._ts_counter = 0
 
@@ -284,7 +302,9 @@ class SlackAPIStandIn(StandInServer):
                 handler.abort()
                 return
 
-        handler.send_json(200, self._respond(call))
+        scopes = self.scopes
+        granted = {"x-oauth-scopes": ",".join(scopes)} if scopes is not None and call.token else {}
+        handler.send_json(200, self._respond(call), granted)
 
     def _respond(self, call: Call) -> dict[str, Any]:
         with self._cond:

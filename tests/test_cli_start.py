@@ -1,0 +1,107 @@
+"""A quick command loads only what it uses, and the console script leaves cleanly.
+
+How fast ``briefbot ask`` starts is measured by ``bench/cli_start.py``, not here; these
+tests pin down the structure that makes it fast, so a stray import cannot undo it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import run_briefbot, settings_env
+from storage import migrate
+
+QUESTION = "What does the memorandum commit the countries to?"
+
+#: Packages an extractive `briefbot ask` has no use for: migrations (the database is
+#: current), the model and Slack clients, web fetching and parsing, YAML front matter,
+#: the tokenizer (only ingest and LLM prompts count tokens), the server.
+NOT_FOR_ASKING = {
+    "alembic",
+    "mako",
+    "openai",
+    "slack_sdk",
+    "slack_bolt",
+    "httpx2",
+    "httpcore2",
+    "lxml",
+    "trafilatura",
+    "feedparser",
+    "yaml",
+    "tiktoken",
+    "numpy",
+    "gunicorn",
+    "tqdm",
+    "wordfreq",
+    "apscheduler",
+    "waitress",
+}
+
+PROBE = """
+import json, sys
+from bot.cli import main
+code = 0
+try:
+    main(sys.argv[1:])
+except SystemExit as exc:
+    code = exc.code
+print(json.dumps({"code": code, "modules": sorted({m.split(".")[0] for m in sys.modules})}),
+      file=sys.stderr)
+"""
+
+
+def loaded_by(args: list[str], env: dict[str, str]) -> tuple[int, set[str]]:
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    report = json.loads(proc.stderr.strip().splitlines()[-1])
+    return report["code"], set(report["modules"])
+
+
+def test_an_extractive_ask_loads_only_what_answering_needs(settings, tmp_path: Path) -> None:
+    env = {**settings_env(settings), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    first = run_briefbot("ask", QUESTION, env=env)  # fills the database: ingest's imports
+    assert first.code == 0, first.err
+    code, modules = loaded_by(["ask", QUESTION], env)
+    assert code in (None, 0)
+    assert "sqlalchemy" in modules and "bot" in modules  # the probe did answer
+    assert modules & NOT_FOR_ASKING == set()
+
+
+def test_the_newest_migration_is_read_from_the_files_as_alembic_reads_it() -> None:
+    assert migrate.head_from_files() == migrate.head()
+
+
+def test_the_console_script_keeps_the_exit_status_and_the_output(settings) -> None:
+    env = settings_env(settings)
+    answered = run_briefbot("ask", QUESTION, "--json", env=env)
+    assert answered.code == 0
+    assert json.loads(answered.out)["answered"] is True  # all of it, flushed
+    refused = run_briefbot("ask", "  ", env=env)
+    assert refused.code == 2 and refused.err.startswith("error: The question is empty.")
+    doctor = run_briefbot("doctor", env={**env, "BRIEFBOT_TOP_K": "many"})
+    assert doctor.code == 1 and doctor.out.startswith("✗ settings parse: BRIEFBOT_TOP_K")
+
+
+def test_the_console_script_survives_a_reader_that_leaves(settings) -> None:
+    script = Path(sys.executable).parent / "briefbot"
+    proc = subprocess.Popen(
+        [str(script), "--help"],
+        env={**settings_env(settings), "PATH": "/usr/bin:/bin"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # like `briefbot --help | head -n 0`
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)  # 0 if it wrote before the pipe closed, else 1: both are fine
+    assert "Traceback" not in err
+    assert len(err.splitlines()) <= 1
