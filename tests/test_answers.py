@@ -442,3 +442,15 @@ def test_a_question_that_stands_alone_is_not_condensed(briefing: Briefing) -> No
         history=[Turn("user", "Who won the football match?")],
     )
     assert answer.answered and answer.standalone_question == answer.question
+
+
+def test_a_sentence_that_leans_back_brings_what_it_leans_on(briefing: Briefing) -> None:
+    """ "It was basically due to continued mis-use..." starts a chunk: the sentence it leans
+    on is in the passage before, and the answer reads in order from it; a sentence that
+    only shares the article's title with the question is no answer sentence."""
+    answer = briefing.ask("What went wrong with the jeeps the US donated?")
+    sentences = [s for s in re.split(r"(?<=\])[.!?]?\s+", answer.answer) if s]
+    assert sentences[0].startswith("US Department of Defense had earlier suspended aid")
+    assert sentences[1].startswith("It was basically due to continued mis-use")
+    assert "inequality" not in answer.answer
+    assert_grounded(briefing, answer)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.chunking import chunk_sentences
 from bot.core.models import Citation
@@ -34,7 +34,6 @@ from bot.core.profile import Profile
 from bot.core.query import read_us_as_usa
 from bot.core.retrieve import Retrieval
 from bot.core.text import (
-    Span,
     has_bracketed_number,
     jaccard,
     squash,
@@ -49,6 +48,10 @@ NOT_IN_SOURCES = (
     "guess. Try rephrasing it with the names or terms the articles would use."
 )
 
+#: How many sentences back a sentence that leans on the one before may reach.
+MAX_LEANING = 2
+#: At most this many characters (spaces) between two sentences of one paragraph.
+MAX_SENTENCE_GAP = 3
 #: A follower must score at least this share of the lead sentence.
 RELATIVE_FLOOR = 0.25
 #: A sentence of the kind the question asks for (a number for "how many", a reason for
@@ -82,40 +85,44 @@ class SourceSentence:
 
 
 def passage_sentences(passages: tuple[Passage, ...] | list[Passage]) -> list[SourceSentence]:
-    """Whole sentences of all passages, each once (overlapping chunks share sentences).
+    """Whole sentences of all passages, each once (overlapping chunks share sentences),
+    each knowing the sentence just before it in its paragraph when a passage holds that
+    one (possibly another passage: a chunk may begin between the two).
 
     A fragment at a passage edge, where a long sentence was cut to fit a chunk, is left
     out (:func:`bot.core.chunking.chunk_sentences`).
     """
     seen: set[tuple[int, int]] = set()
-    out: list[SourceSentence] = []
+    found: list[tuple[SourceSentence, int]] = []  # with its paragraph in the article
     for rank, passage in enumerate(passages):
-        before: Span | None = None
         for span in chunk_sentences(passage.text):
             start = passage.char_start + span.start
-            previous = (
-                passage.char_start + before.start
-                if before is not None and before.paragraph == span.paragraph
-                else None
-            )
-            before = span
-            key = (passage.article_id, start)
-            if key in seen:
+            if (passage.article_id, start) in seen:
                 continue
-            seen.add(key)
+            seen.add((passage.article_id, start))
             text = span.of(passage.text)
-            out.append(
-                SourceSentence(
-                    passage,
-                    rank,
-                    start,
-                    passage.char_start + span.end,
-                    text,
-                    tuple(stems(read_us_as_usa(text))),
-                    previous,
-                )
+            sentence = SourceSentence(
+                passage,
+                rank,
+                start,
+                passage.char_start + span.end,
+                text,
+                tuple(stems(read_us_as_usa(text))),
             )
-    return out
+            found.append((sentence, passage.paragraph + span.paragraph - 1))
+    out = []
+    ordered = sorted(found, key=lambda item: (item[0].passage.article_id, item[0].start))
+    before: tuple[SourceSentence, int] | None = None
+    for sentence, paragraph in ordered:
+        adjacent = (
+            before is not None
+            and before[0].passage.article_id == sentence.passage.article_id
+            and before[1] == paragraph
+            and 0 <= sentence.start - before[0].end <= MAX_SENTENCE_GAP
+        )
+        out.append(replace(sentence, previous=before[0].start if adjacent and before else None))
+        before = (sentence, paragraph)
+    return sorted(out, key=lambda s: (s.rank, s.start))  # best passage first
 
 
 def with_marker(sentence: str, marker: int) -> str:
@@ -265,6 +272,19 @@ class _Scorer:
             for t in self.terms
         }
 
+    def own(self, s: SourceSentence) -> bool:
+        """Does ``s`` itself speak to the question: hold one of its terms (not only through
+        its article's title), or, in an article whose title does, hold the kind of thing
+        asked for ("The fee is reported to be 9.5 million euros" for "How much did
+        Valdoria pay for Strohm?")?"""
+        present = frozenset(s.stems)
+        if any(t.credit(s.stems, present) for t in self.terms):
+            return True
+        titled = bool(self._titled.get(s.passage.article_id))
+        return (
+            titled and self.expects is not None and _new_match(self.expects, s.text, self.question)
+        )
+
     def credits(self, s: SourceSentence) -> dict[str, float]:
         """Each term's credit in ``s``: its own, or its article title's."""
         found = self._credits.get(id(s))
@@ -307,7 +327,7 @@ def select_sentences(
     usable = [
         s
         for s in candidates
-        if scorer.credits(s) and is_statement(s.text) and not _reads_as_cited(s.text)
+        if scorer.own(s) and is_statement(s.text) and not _reads_as_cited(s.text)
     ]
     if not usable:
         return []
@@ -325,11 +345,14 @@ def select_sentences(
         )
 
     def with_context(pick: SourceSentence) -> list[SourceSentence]:
-        """``pick``, after the sentence it leans on, and before the next one when that
-        one leans on it and says what was asked ("It was due to misuse")."""
+        """``pick``, after the sentences it leans on ("It was due to misuse" leans on the
+        one before; that one may lean on another), and before the next one when that one
+        leans on it and says what was asked."""
         group = [pick]
-        before = located.get((pick.passage.article_id, pick.previous or -1))
-        if _ANAPHOR.match(pick.text) and before is not None and fits(before):
+        while len(group) <= MAX_LEANING and _ANAPHOR.match(group[0].text):
+            before = located.get((group[0].passage.article_id, group[0].previous or -1))
+            if before is None or not fits(before) or before in group:
+                break
             group.insert(0, before)
         after = following.get((pick.passage.article_id, pick.start))
         if (
@@ -359,18 +382,23 @@ def select_sentences(
         for w, c in scorer.credits(s).items():
             covered[w] = max(covered.get(w, 0.0), c)
     words_used = sum(word_count(s.text) for s in lead_group)
+    # Support is a sentence that holds a term itself and scores enough, or one that
+    # carries on from a chosen sentence (which may hold no term: "The fee is reported to
+    # be 9.5 million euros" after the signing).
     pool = [
         s
-        for s in usable
+        for s in candidates
         if s is not lead
+        and is_statement(s.text)
+        and not _reads_as_cited(s.text)
         and (
-            scorer.score(s) >= floor
+            (scorer.own(s) and scorer.score(s) >= floor)
             or located.get((s.passage.article_id, s.previous or -1)) is not None
         )
     ]
 
     def gain(s: SourceSentence) -> tuple[float, int]:
-        value = scorer.relevance(s, covered) * scorer.shape(s)
+        value = scorer.relevance(s, covered) * scorer.shape(s) if scorer.own(s) else 0.0
         same_article = sum(1 for c in chosen if c.passage.article_id == s.passage.article_id)
         value *= ARTICLE_DECAY**same_article
         before = located.get((s.passage.article_id, s.previous or -1))
@@ -380,6 +408,8 @@ def select_sentences(
 
     while pool and words_used < max_words:
         pick = max(pool, key=gain)
+        if gain(pick)[0] <= 0:
+            break  # what is left says nothing the question asks
         pool.remove(pick)
         if not fits(pick):
             continue
