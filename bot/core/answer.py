@@ -71,9 +71,10 @@ TITLE_CREDIT = 0.5
 RANK_BONUS = 0.5
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SourceSentence:
-    """A sentence of a passage, located in its article."""
+    """A sentence of a passage, located in its article. Each is made once per answer, so
+    it is compared by identity (cheaply: selection asks "is it chosen?" often)."""
 
     passage: Passage
     rank: int
@@ -250,6 +251,7 @@ class _Scorer:
         self.question = retrieval.query.text
         self.expects = expected_pattern(retrieval)
         self._credits: dict[int, dict[str, float]] = {}
+        self._own: dict[int, bool] = {}
         # What an article's title says, every sentence of it is about: a sentence is
         # credited with the title's terms at TITLE_CREDIT, so a term that all of an
         # article's sentences share (its subject) tells none of them apart.
@@ -277,13 +279,17 @@ class _Scorer:
         its article's title), or, in an article whose title does, hold the kind of thing
         asked for ("The fee is reported to be 9.5 million euros" for "How much did
         Valdoria pay for Strohm?")?"""
-        present = frozenset(s.stems)
-        if any(t.credit(s.stems, present) for t in self.terms):
-            return True
-        titled = bool(self._titled.get(s.passage.article_id))
-        return (
-            titled and self.expects is not None and _new_match(self.expects, s.text, self.question)
-        )
+        found = self._own.get(id(s))
+        if found is None:
+            present = frozenset(s.stems)
+            titled = bool(self._titled.get(s.passage.article_id))
+            found = any(t.credit(s.stems, present) for t in self.terms) or (
+                titled
+                and self.expects is not None
+                and _new_match(self.expects, s.text, self.question)
+            )
+            self._own[id(s)] = found
+        return found
 
     def credits(self, s: SourceSentence) -> dict[str, float]:
         """Each term's credit in ``s``: its own, or its article title's."""
@@ -407,10 +413,11 @@ def select_sentences(
         return value, -s.start
 
     while pool and words_used < max_words:
-        pick = max(pool, key=gain)
-        if gain(pick)[0] <= 0:
+        gains = [gain(s) for s in pool]
+        best = max(range(len(pool)), key=gains.__getitem__)
+        if gains[best][0] <= 0:
             break  # what is left says nothing the question asks
-        pool.remove(pick)
+        pick = pool.pop(best)
         if not fits(pick):
             continue
         group = with_context(pick)
