@@ -8,8 +8,8 @@ import pytest
 from bot.core import frequency
 from bot.core.lexicon import Lexicon, edits1, specificity
 from bot.core.query import analyse, answer_type, strip_framing
-from bot.core.text import stems
 from bot.core.wordnet import WordNet, wordnet
+from bot.core.words import stems
 
 
 @pytest.fixture(scope="module")

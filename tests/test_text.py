@@ -8,16 +8,15 @@ import pytest
 from bot.core.text import (
     answer_rules,
     contains_verbatim,
-    content_words,
     has_bracketed_number,
     paragraph_at,
     paragraph_spans,
     quotations,
     sentence_bounds,
     sentence_spans,
-    stem,
     strip_footnote_markers,
 )
+from bot.core.words import content_words, stem
 
 #: A model answer's sentences, with plain numbered citation markers.
 ANSWER = answer_rules(r"\[\d+\]")

@@ -33,15 +33,8 @@ from bot.core.models import Citation
 from bot.core.profile import Profile
 from bot.core.query import read_us_as_usa
 from bot.core.retrieve import Retrieval
-from bot.core.text import (
-    Span,
-    has_bracketed_number,
-    jaccard,
-    squash,
-    stems,
-    strip_footnote_markers,
-    word_count,
-)
+from bot.core.text import Span, has_bracketed_number, squash, strip_footnote_markers
+from bot.core.words import jaccard, stems, word_count
 from storage.articles import Passage
 
 NOT_IN_SOURCES = (

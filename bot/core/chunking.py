@@ -29,7 +29,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.core.text import Span, paragraph_spans, script_word_count, sentence_spans
+from bot.core.text import Span, paragraph_spans, sentence_spans
+from bot.core.words import script_word_count
 
 if TYPE_CHECKING:  # answers split sentences here without loading tiktoken and numpy
     from bot.core.tokens import TokenCounter, TokenLayout
@@ -73,7 +74,7 @@ _FURNITURE = re.compile(
 #: A furniture paragraph is at most this many words; anything longer is article text.
 _FURNITURE_WORDS = 15
 
-#: A fragment is at most this many words (see :func:`~bot.core.text.script_word_count`).
+#: A fragment is at most this many words (see :func:`~bot.core.words.script_word_count`).
 _FRAGMENT_WORDS = 6
 #: Punctuation that closes a sentence in any script: Unicode's closing (Pe), final-quote
 #: (Pf) and other (Po) punctuation, except what lists or leads on rather than ends.

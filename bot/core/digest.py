@@ -36,7 +36,8 @@ from bot.core.period import Period
 from bot.core.profile import Profile
 from bot.core.sides import attributed_sentences, choose_statements, story_sides
 from bot.core.summaries import summary_sentences
-from bot.core.text import paragraph_spans, script_word_count, sentence_spans, squash
+from bot.core.text import paragraph_spans, sentence_spans, squash
+from bot.core.words import script_word_count
 from storage.articles import DatedArticle, Passage, article_passages, articles_in_period
 from storage.exchanges import LoggedQuestion, questions_between
 

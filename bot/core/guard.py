@@ -40,9 +40,8 @@ from bot.core.text import (
     quotations,
     sentence_bounds,
     squash,
-    stems,
-    word_count,
 )
+from bot.core.words import stems, word_count
 
 MIN_QUOTE_WORDS = 3
 PARAPHRASE_OVERLAP = 0.8

@@ -31,7 +31,8 @@ from typing import Literal
 
 from bot.core.frequency import language_of
 from bot.core.lexicon import Lexicon, specificity
-from bot.core.text import STOPWORDS, is_abbreviation, sentence_spans, stem, words
+from bot.core.text import is_abbreviation, sentence_spans
+from bot.core.words import STOPWORDS, stem, words
 
 AnswerType = Literal["why", "yesno", "who", "when", "where", "quantity", "what"]
 

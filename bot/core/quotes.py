@@ -32,9 +32,8 @@ from bot.core.text import (
     paragraph_spans,
     quotations,
     sentence_spans,
-    stems,
-    word_count,
 )
+from bot.core.words import stems, word_count
 from storage.articles import Passage, article_texts
 
 MIN_SPEECH_WORDS = 5
