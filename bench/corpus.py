@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from bot.core.ingest import ArticleStore, ParsedArticle
+from bot.core.ingest import ArticleStore
+from bot.core.parse import ParsedArticle
 from bot.core.words import STOPWORDS
 
 COMMON = """

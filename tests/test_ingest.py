@@ -17,7 +17,9 @@ from sqlalchemy.exc import DataError, OperationalError
 from bot.config import Settings
 from bot.core import ingest as ingest_module
 from bot.core.briefing import Briefing
-from bot.core.ingest import ParsedArticle, display_path, ingest_parsed, parse_file
+from bot.core.files import display_path
+from bot.core.ingest import ingest_parsed
+from bot.core.parse import ParsedArticle, parse_file
 from bot.core.urls import normalise_url
 from bot.errors import IngestError
 from conftest import EVALS

@@ -49,10 +49,12 @@ if TYPE_CHECKING:
     from bot.core.embeddings import Embedder
     from bot.core.feeds import FeedPoller, PollReport
     from bot.core.fetch import Fetcher
-    from bot.core.ingest import ArticleStore, IngestSummary, Loader, ParsedArticle
+    from bot.core.ingest import ArticleStore, IngestSummary
     from bot.core.llm import LLMSummariser
     from bot.core.pages import AddedPage
+    from bot.core.parse import ParsedArticle
     from bot.core.period import Period
+    from bot.core.prepare import Loader
     from bot.core.tokens import TokenCounter
 
 log = logging.getLogger(__name__)
@@ -221,7 +223,8 @@ class Briefing:
         """Ingest files, folders and web pages (``http(s)://`` URLs), in the order given;
         each article in its own transaction. A URL that cannot be fetched or has no
         article in it is one failed item, like a file that cannot be read."""
-        from bot.core.ingest import IngestSummary, discover, display_path, ingest_parsed
+        from bot.core.files import discover, display_path
+        from bot.core.ingest import IngestSummary, ingest_parsed
         from bot.core.urls import looks_like_url
 
         max_bytes = int(self.settings.max_file_mb * 1_000_000)
@@ -245,7 +248,7 @@ class Briefing:
 
     @staticmethod
     def _file_loader(path: Path, max_bytes: int) -> Loader:
-        from bot.core.ingest import parse_file
+        from bot.core.parse import parse_file
 
         return lambda: parse_file(path, max_bytes)
 

@@ -23,7 +23,7 @@ import feedparser
 import lxml.html
 from lxml import etree
 
-from bot.core.text import squash
+from bot.core.text import first_line, squash
 from bot.core.urls import normalise_url
 from bot.errors import IngestError, InputError
 
@@ -65,7 +65,7 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
     doc = feedparser.parse(io.BytesIO(body), response_headers=headers)
     if not doc.get("version") and not doc.get("entries"):
         problem = doc.get("bozo_exception")
-        detail = f": {_first_line(problem)}" if problem is not None else ""
+        detail = f": {first_line(problem)}" if problem is not None else ""
         raise FeedError(f"not an RSS or Atom feed{detail}")
     feed = doc.get("feed") or {}
     items = tuple(_item(entry, n) for n, entry in enumerate(doc.get("entries", [])[:MAX_ENTRIES]))
@@ -155,8 +155,3 @@ def _date(entry: Any) -> date | None:
             except (AttributeError, ValueError):
                 continue
     return None
-
-
-def _first_line(value: object) -> str:
-    lines = str(value).strip().splitlines()
-    return lines[0] if lines else type(value).__name__

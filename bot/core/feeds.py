@@ -43,7 +43,8 @@ from bot.core import charset
 from bot.core.feed_schedule import backoff, next_slot
 from bot.core.feedparse import FeedError, FeedItem, ParsedFeed, parse_feed
 from bot.core.fetch import FEED_ACCEPT, FEED_TYPES, PAGE_TYPES, Fetched, Fetcher
-from bot.core.ingest import ArticleStore, ParsedArticle, ingest_parsed
+from bot.core.ingest import ArticleStore, ingest_parsed
+from bot.core.parse import ParsedArticle
 from bot.core.urls import host_of, normalise_url
 from bot.core.webpage import page_article
 from bot.errors import IngestError, InputError

@@ -223,6 +223,18 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
+def shortened(text: str, limit: int = 60) -> str:
+    """``text`` cut to at most ``limit`` characters, ending in "…" when cut; for messages."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def first_line(value: object) -> str:
+    """The first line of an error (or any value) as text, for a one-line reason; the
+    type's name when it says nothing."""
+    lines = str(value if value is not None else "").strip().splitlines()
+    return lines[0].strip() if lines else type(value).__name__
+
+
 # A footnote marker as reference works print them, attached to the word or punctuation it
 # annotates: "cost[2]", "1936.[3]", "[2][3]", "word[4–6]", "word.[a]", "word[note 3]"; and
 # editorial notes anywhere: " [citation needed]". A bracket after a space ("Room [2]",
