@@ -34,7 +34,7 @@ from bot.core.profile import find_profile
 from bot.core.query import Query
 from bot.core.quotes import find_quotes
 from bot.core.retrieve import Retrieval, Retriever
-from bot.core.summariser import Summariser
+from bot.core.writer import AnswerWriter as Summariser
 from bot.errors import BriefbotError, ConfigError, DatabaseError, InputError, apology
 from bot.resources import bundled_dir
 from storage import claims, digests, exchanges
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from bot.core.feeds import FeedPoller, PollReport
     from bot.core.fetch import Fetcher
     from bot.core.ingest import ArticleStore, IngestSummary
-    from bot.core.llm import LLMSummariser
+    from bot.core.llm import LLMAnswerWriter as LLMSummariser
     from bot.core.pages import AddedPage
     from bot.core.parse import ParsedArticle
     from bot.core.period import Period
@@ -194,7 +194,7 @@ class Briefing:
         briefing = cls(settings, db, models=ModelResolver(settings))
         if settings.embedding_model:
             # The openai package takes most of a second to import; only pay when used.
-            from bot.core.llm import build_embedder
+            from bot.core.embeddings import build_embedder
 
             briefing.embedder = briefing.retriever.embedder = build_embedder(settings)
         if bootstrap:
@@ -297,7 +297,7 @@ class Briefing:
             return None, choice.reason
         with self._llm_lock:
             if self.summariser is None or self._summariser_model != choice.model:
-                from bot.core.llm import build_summariser  # imports openai
+                from bot.core.llm import build_answer_writer as build_summariser  # openai
 
                 self.summariser = self._built = build_summariser(
                     self.settings, lambda: self.counter, choice.model

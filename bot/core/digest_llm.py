@@ -21,10 +21,12 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from bot.config import Settings
+from bot.core.chat import LLMFailure
 from bot.core.digest import MARKER, Written
 from bot.core.guard import guard_answer
-from bot.core.llm import LLMFailure, LLMSummariser, PackedSource, format_sources, model_view
-from bot.core.llm import pack_sources as pack
+from bot.core.llm import LLMAnswerWriter
+from bot.core.packing import PackedSource, format_sources, model_view
+from bot.core.packing import pack_sources as pack
 from bot.core.period import Period
 from bot.core.prompts import load_prompt
 from bot.core.summaries import content_stems
@@ -39,16 +41,16 @@ _BULLET = ("- ", "* ", "• ", "– ")
 
 
 class LLMDigestWriter:
-    """Writes digest parts with the LLM summariser's client and failure policy."""
+    """Writes digest parts with the answer writer's model, client and failure policy."""
 
     def __init__(
         self,
         settings: Settings,
-        summariser: LLMSummariser,
+        writer: LLMAnswerWriter,
         counter: Callable[[], TokenCounter],
     ) -> None:
         self.settings = settings
-        self.summariser = summariser
+        self.writer = writer
         self._counter = counter
         self.summary_prompt = load_prompt("digest_summary")
         self.sides_prompt = load_prompt("digest_sides")
@@ -107,7 +109,7 @@ class LLMDigestWriter:
             sources=format_sources(packed),
         )
         try:
-            done = self.summariser.complete(messages, self._deadline(), SUMMARY_TOKENS)
+            done = self.writer.complete(messages, self._deadline(), SUMMARY_TOKENS)
         except LLMFailure as failure:
             self._fail(failure)
             return None
@@ -135,7 +137,7 @@ class LLMDigestWriter:
             sources=format_sources(packed),
         )
         try:
-            done = self.summariser.complete(messages, self._deadline(), self.settings.answer_tokens)
+            done = self.writer.complete(messages, self._deadline(), self.settings.answer_tokens)
         except LLMFailure as failure:
             self._fail(failure)
             return None
