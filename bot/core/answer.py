@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from bot.core.chunking import chunk_sentences
 from bot.core.models import Citation
 from bot.core.profile import Profile
-from bot.core.query import read_us_as_usa
 from bot.core.retrieve import Retrieval
+from bot.core.terms import read_us_as_usa
 from bot.core.text import Span, has_bracketed_number, squash, strip_footnote_markers
 from bot.core.words import jaccard, stems, word_count
 from storage.articles import Passage

@@ -30,7 +30,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.core.query import Query, Term, read_us_as_usa
+from bot.core.query import Query
+from bot.core.terms import Term, read_us_as_usa
 from bot.core.words import stems
 from storage.articles import Passage
 

@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 
 from bot.core.answer import RELATIVE_FLOOR, is_statement
 from bot.core.models import Quote
-from bot.core.query import read_us_as_usa
 from bot.core.retrieve import Retrieval
+from bot.core.terms import read_us_as_usa
 from bot.core.text import (
     SPEECH_MARKS,
     Span,
