@@ -47,7 +47,8 @@ if TYPE_CHECKING:
     # openai): `briefbot ask` starts in about half the time.
     from bot.core.digest import Digest, DigestWriter
     from bot.core.embeddings import Embedder
-    from bot.core.feeds import FeedPoller, PollReport
+    from bot.core.feed_reports import PollReport
+    from bot.core.feeds import FeedPoller
     from bot.core.fetch import Fetcher
     from bot.core.ingest import ArticleStore, IngestSummary
     from bot.core.llm import LLMAnswerWriter as LLMSummariser

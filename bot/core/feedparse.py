@@ -9,6 +9,9 @@ its lenient parser, so one broken entry does not lose the others.
 An entry is usable when it has an http(s) link; its key (for "seen before") is its guid,
 else its link. Its summary (the entry's full ``content`` when the feed has it, else its
 ``summary``) becomes plain text, kept for when the page cannot be fetched.
+
+A web page given where a feed was expected is read for the feed it links to
+(:func:`discover_feed`).
 """
 
 from __future__ import annotations
@@ -18,11 +21,14 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 import lxml.html
 from lxml import etree
 
+from bot.core import charset
+from bot.core.fetch import Fetched
 from bot.core.text import first_line, squash
 from bot.core.urls import normalise_url
 from bot.errors import IngestError, InputError
@@ -153,5 +159,24 @@ def _date(entry: Any) -> date | None:
             try:
                 return date(value.tm_year, value.tm_mon, value.tm_mday)
             except (AttributeError, ValueError):
+                continue
+    return None
+
+
+def discover_feed(fetched: Fetched) -> str | None:
+    """The first RSS or Atom feed a web page links to (``<link rel="alternate">``)."""
+    text = charset.decode(fetched.body, fetched.charset)
+    try:
+        doc = lxml.html.fromstring(text)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    for link in doc.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        kind = (link.get("type") or "").lower()
+        href = link.get("href")
+        if "alternate" in rel and kind in ("application/rss+xml", "application/atom+xml") and href:
+            try:
+                return normalise_url(urljoin(fetched.final_url, href))
+            except InputError:
                 continue
     return None
