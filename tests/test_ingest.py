@@ -857,7 +857,7 @@ def test_a_unique_violation_in_copied_chunks_is_an_integrity_error(briefing: Bri
     not as the driver's own exception that ends the run."""
     from sqlalchemy.exc import IntegrityError
 
-    from storage.articles import _insert_chunks
+    from storage.upsert import _insert_chunks
 
     with briefing.db.session() as s:
         article_id = s.scalar(select(Article.id).limit(1))

@@ -13,7 +13,7 @@ removing a url from front matter leaves the stored article under its old url.
 A run settles in one pass: afterwards every item's current text is stored, so the next
 run with nothing changed reports everything unchanged. Three rules make that so: a copy
 met earlier in the run keeps the text it copied when the original then changes (see
-:func:`storage.articles.upsert_article`); two items that claim one url with different
+:func:`storage.upsert.upsert_article`); two items that claim one url with different
 text are a conflict, and the first in the order given wins (see
 :class:`bot.core.prepare.RunPlan`); and a file named twice is read once.
 
@@ -39,7 +39,8 @@ from bot.core.prepare import Loader, Prepared, RunPlan, is_item_error, prepare
 from bot.core.text import first_line
 from bot.core.tokens import TokenCounter
 from bot.errors import IngestError, InputError
-from storage.articles import (
+from storage.db import Database
+from storage.upsert import (
     ArticleRecord,
     ChunkRow,
     Outcome,
@@ -47,7 +48,6 @@ from storage.articles import (
     stored_identities,
     upsert_article,
 )
-from storage.db import Database
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ import yaml
 from bot.core.text import first_line, shortened, squash
 from bot.core.urls import normalise_url
 from bot.errors import IngestError, InputError
-from storage.articles import IDENTITY_BYTES
+from storage.upsert import IDENTITY_BYTES
 
 
 def parse_date(value: Any, where: str) -> date | None:

@@ -39,13 +39,7 @@ from bot.core.metadata import (
 from bot.core.text import squash
 from bot.core.urls import normalise_url
 from bot.errors import IngestError, InputError
-from storage.articles import (
-    AUTHOR_CHARS,
-    IDENTITY_BYTES,
-    SOURCE_CHARS,
-    TITLE_CHARS,
-    ArticleRecord,
-)
+from storage.upsert import AUTHOR_CHARS, IDENTITY_BYTES, SOURCE_CHARS, TITLE_CHARS, ArticleRecord
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from bot.core.parse import ParsedArticle
 from bot.core.text import first_line, shortened
 from bot.errors import IngestError, InputError
-from storage.articles import ArticleRecord, ChunkRow
+from storage.upsert import ArticleRecord, ChunkRow
 
 log = logging.getLogger(__name__)
 
