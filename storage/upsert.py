@@ -27,18 +27,21 @@ Outcome = Literal["added", "updated", "unchanged"]
 
 @dataclass(frozen=True)
 class ArticleRecord:
-    """An article as the core hands it to storage."""
+    """An article as the core hands it to storage (the core's ``ParsedArticle`` is one,
+    checked to fit the table)."""
 
     origin: str
     title: str
     text: str
-    content_hash: str
     format: str
     url: str | None = None
     source: str | None = None
     author: str | None = None
     published: date | None = None
+    #: Where ``url`` led after redirects, for a page fetched from the web.
     final_url: str | None = None
+    #: What identifies the text: stored once, whatever its origin.
+    content_hash: str = ""
 
 
 class ChunkRow(TypedDict):

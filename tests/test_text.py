@@ -116,9 +116,13 @@ def test_footnote_markers_are_stripped_but_the_articles_brackets_stay() -> None:
     assert not has_bracketed_number("[T]he plan [sic] was fine.")
 
 
+def _prose_sentences(text: str) -> list[str]:
+    return [s.of(text) for s in sentence_spans(text)]
+
+
 def test_chinese_and_japanese_sentences_end_at_wide_stops() -> None:
     text = "边境安全备忘录在特古西加尔巴签署。批评者表示反对！是吗？是的。\n\n覚書に署名した。"
-    assert [s.of(text) for s in sentence_spans(text)] == [
+    assert _prose_sentences(text) == [
         "边境安全备忘录在特古西加尔巴签署。",
         "批评者表示反对！",
         "是吗？",
@@ -127,7 +131,7 @@ def test_chinese_and_japanese_sentences_end_at_wide_stops() -> None:
     ]
     # A wide stop quoted in English text, or inside brackets, ends nothing.
     quoted = 'It ends with "。", like "？" and [。！？] do.'
-    assert [s.of(quoted) for s in sentence_spans(quoted)] == [quoted]
+    assert _prose_sentences(quoted) == [quoted]
 
 
 # --- A model's answer: cut eagerly (the guard's units) ----------------------------------
@@ -175,7 +179,7 @@ def test_a_models_answer_is_cut_eagerly(text: str, sentences: list[str] | None) 
 
 def test_article_prose_ends_a_sentence_only_where_the_next_visibly_starts() -> None:
     text = "Signed in 1936.[3] It was e.g. the first. It stalled… 5 more followed."
-    assert [s.of(text) for s in sentence_spans(text)] == [
+    assert _prose_sentences(text) == [
         "Signed in 1936.[3]",
         "It was e.g. the first.",
         "It stalled…",

@@ -126,7 +126,7 @@ class ArticleStore:
         """
         outcome, article_id, written = upsert_article(
             session=session,
-            record=parsed.record(),
+            record=parsed,
             make_chunks=self.chunk_rows if rows is None else lambda _text: rows,
             unseen=unseen,
             claim=parsed.url is not None and not repeated,

@@ -17,12 +17,11 @@ it is made, so storing it cannot fail on its shape.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import re
 from dataclasses import dataclass
-from datetime import date
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -48,19 +47,9 @@ SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", *HTML_SUFFIXES)
 
 
 @dataclass(frozen=True)
-class ParsedArticle:
-    """An article read from somewhere, before it is stored."""
-
-    origin: str
-    title: str
-    text: str
-    format: str
-    url: str | None = None
-    source: str | None = None
-    author: str | None = None
-    published: date | None = None
-    #: Where ``url`` led after redirects, for a page fetched from the web.
-    final_url: str | None = None
+class ParsedArticle(ArticleRecord):
+    """An article read from somewhere, before it is stored: an :class:`ArticleRecord`
+    that fits the article table, with its ``content_hash`` computed from its text."""
 
     def __post_init__(self) -> None:
         """Make the article fit the article table, or raise :class:`IngestError`.
@@ -68,8 +57,10 @@ class ParsedArticle:
         A title, source or author longer than its column is shortened and ends with "…";
         an origin or url longer than :data:`IDENTITY_BYTES` UTF-8 bytes, a NUL character
         in any field and a field that is not valid Unicode are refused (the text's own
-        encoding is checked once, by :attr:`content_hash`). Per article, not per chunk: a
-        length check, a scan of the text for NUL, and the fields' encoding.
+        encoding is checked once, as its hash is computed; a hash given is ignored, so
+        ``dataclasses.replace`` with a new text gets the new text's hash). Per article,
+        not per chunk: a length check, a scan of the text for NUL, and the fields'
+        encoding.
 
         A url is normalised (:func:`bot.core.urls.normalise_url`) here, once for every
         format: it is the article's identity, so two spellings of one address are one
@@ -98,7 +89,7 @@ class ParsedArticle:
             label = "url" if name == "origin" and value == self.url else name
             if "\x00" in value:
                 raise IngestError(f"the {label} contains a NUL character")
-            if name == "text":  # encoded (and so checked) by content_hash
+            if name == "text":  # encoded (and so checked) with its hash, below
                 continue
             try:
                 size = len(value.encode("utf-8"))
@@ -108,30 +99,17 @@ class ParsedArticle:
                 raise IngestError(
                     f"the {label} is {size:,} bytes long; the limit is {IDENTITY_BYTES:,}"
                 )
-
-    @cached_property
-    def content_hash(self) -> str:
         try:
             squashed = squash(self.text).encode("utf-8")
         except UnicodeEncodeError:
             raise IngestError("the text is not valid Unicode") from None
-        return hashlib.sha256(squashed).hexdigest()
+        object.__setattr__(self, "content_hash", hashlib.sha256(squashed).hexdigest())
 
-    def record(self, text: str | None = None) -> ArticleRecord:
-        """The article as storage takes it; ``text`` replaces the text (``""`` for the
-        metadata alone)."""
-        return ArticleRecord(
-            origin=self.origin,
-            title=self.title,
-            text=self.text if text is None else text,
-            content_hash=self.content_hash,
-            format=self.format,
-            url=self.url,
-            source=self.source,
-            author=self.author,
-            published=self.published,
-            final_url=self.final_url,
-        )
+    def metadata(self) -> ArticleRecord:
+        """The article without its text (which is stored): what a run keeps of the
+        first copy of each text it meets."""
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(ArticleRecord)}
+        return ArticleRecord(**{**fields, "text": ""})
 
 
 def _read_text(path: Path, max_bytes: int) -> str:

@@ -102,7 +102,7 @@ class RunPlan:
         item.unseen = stored is None and digest not in self.hashes
         item.repeated = digest in self.heirs
         if not item.repeated:
-            self.heirs[digest] = parsed.record("")  # metadata only; the text is stored
+            self.heirs[digest] = parsed.metadata()  # metadata only; the text is stored
         self.first.setdefault(origin, (item.label, digest))
         self.origins[origin] = digest
         self.hashes.add(digest)
