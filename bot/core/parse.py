@@ -27,13 +27,13 @@ from typing import Any
 
 from bot.core import charset
 from bot.core.chunking import strip_boilerplate
+from bot.core.front_matter import read_front_matter
 from bot.core.metadata import (
     clean_text,
     front_matter_text,
     front_matter_url,
     is_storable_url,
     parse_date,
-    read_front_matter,
 )
 from bot.core.text import squash
 from bot.core.urls import normalise_url
