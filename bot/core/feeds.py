@@ -155,7 +155,7 @@ class FeedPoller:
         with self.db.session() as session:
             row = repo.find_feed(session=session, ref=ref if ref.isdigit() else _key_url(ref))
         if row is None:
-            raise InputError(f"no feed {ref!r}; `briefbot feeds list` shows the feeds")
+            raise InputError(f"no feed {ref!r} is followed (by that id or url)")
         return row
 
     def remove(self, ref: str) -> FeedRow:
