@@ -95,6 +95,17 @@ def article_texts(*, session: Session, article_ids: Sequence[int]) -> dict[int, 
     return {int(r[0]): str(r[1]) for r in rows}
 
 
+#: What a list of articles shows of each (before its chunk count, or its text).
+_LISTED = (
+    Article.id,
+    Article.title,
+    Article.source,
+    Article.url,
+    Article.published,
+    Article.ingested_at,
+)
+
+
 def list_articles(
     *, session: Session, since: datetime | None = None, until: datetime | None = None
 ) -> list[ArticleSummary]:
@@ -106,15 +117,7 @@ def list_articles(
         .subquery()
     )
     query = (
-        select(
-            Article.id,
-            Article.title,
-            Article.source,
-            Article.url,
-            Article.published,
-            Article.ingested_at,
-            func.coalesce(counts.c.n, 0),
-        )
+        select(*_LISTED, func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.article_id == Article.id)
         .order_by(Article.published.desc().nulls_last(), Article.ingested_at.desc(), Article.id)
     )
@@ -145,15 +148,7 @@ def articles_in_period(
     ones ingested between ``since`` and ``until`` (exclusive): newest first."""
     start, stop = since.astimezone(UTC), until.astimezone(UTC)
     query = (
-        select(
-            Article.id,
-            Article.title,
-            Article.source,
-            Article.url,
-            Article.published,
-            Article.ingested_at,
-            Article.text,
-        )
+        select(*_LISTED, Article.text)
         .where(
             or_(
                 (Article.published >= first_day) & (Article.published < end_day),

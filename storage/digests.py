@@ -68,6 +68,16 @@ def _delivery(row: DigestDelivery) -> Delivery:
     )
 
 
+def _added(session: Session, row: DigestSubscription | DigestDelivery) -> bool:
+    """Insert ``row`` in a savepoint; False if its key is taken (the first row is kept)."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return False
+    return True
+
+
 # ---------------------------------------------------------------------- subscriptions
 
 
@@ -75,19 +85,12 @@ def subscribe(
     *, session: Session, channel: str, user: str | None, workspace: str | None, now: datetime
 ) -> bool:
     """Subscribe ``channel``; False if it already was (the first subscription is kept)."""
-    try:
-        with session.begin_nested():
-            session.add(
-                DigestSubscription(
-                    channel=channel,
-                    subscribed_by=user,
-                    workspace=workspace,
-                    subscribed_at=_utc(now),
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
+    return _added(
+        session,
+        DigestSubscription(
+            channel=channel, subscribed_by=user, workspace=workspace, subscribed_at=_utc(now)
+        ),
+    )
 
 
 def unsubscribe(*, session: Session, channel: str) -> bool:
@@ -125,21 +128,17 @@ def claim_delivery(
     now: datetime,
 ) -> bool:
     """Insert the claim for (channel, period); False if a row for it already exists."""
-    try:
-        with session.begin_nested():
-            session.add(
-                DigestDelivery(
-                    channel=channel,
-                    period=period,
-                    status=CLAIMED,
-                    claim_token=token,
-                    claimed_by=claimed_by[:100],
-                    claimed_at=_utc(now),
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
+    return _added(
+        session,
+        DigestDelivery(
+            channel=channel,
+            period=period,
+            status=CLAIMED,
+            claim_token=token,
+            claimed_by=claimed_by[:100],
+            claimed_at=_utc(now),
+        ),
+    )
 
 
 def get_delivery(*, session: Session, channel: str, period: str) -> Delivery | None:
