@@ -161,9 +161,8 @@ def ingest_parsed(
     parse error is one failed item, like a store error; anything else stops the run and
     is raised.
 
-    The run starts by reading every stored article's origin and content hash (about
-    1 ms per thousand articles), so known text is not chunked again and new articles
-    need no lookup.
+    The run starts by reading every stored article's origin and content hash (one
+    query), so known text is not chunked again and new articles need no lookup.
     """
     summary = summary or IngestSummary()
     with db.session() as session:

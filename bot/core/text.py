@@ -356,7 +356,9 @@ def quotations(
     order: “…”, «…», „…“ and „…”, and the straight or single quotes that double as
     apostrophes ("…", '…', ‘…’, ‚…‘), which open only at a word's start and close only at
     a word's end ("don't", "the countries' plans" and a 27" screen quote nothing). “ « „
-    nest, so “a “b c” d” is one quotation. A mark with no partner is passed over."""
+    nest, so “a “b c” d” is one quotation. A mark with no partner is passed over.
+    Known limit: in 'the countries' plans are a gift' the possessive closes the quotation
+    early."""
     stop = len(text) if end is None else end
     found: list[Quotation] = []
     i = start
