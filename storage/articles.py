@@ -37,13 +37,19 @@ class Passage:
 
 
 @dataclass(frozen=True)
-class ArticleSummary:
+class ListedArticle:
+    """What a list of articles shows of each (the columns of ``_LISTED``)."""
+
     id: int
     title: str
     source: str | None
     url: str | None
     published: date | None
     ingested_at: datetime
+
+
+@dataclass(frozen=True)
+class ArticleSummary(ListedArticle):
     chunks: int
 
 
@@ -129,15 +135,9 @@ def list_articles(
 
 
 @dataclass(frozen=True)
-class DatedArticle:
+class DatedArticle(ListedArticle):
     """An article with its text, for the digest of a period."""
 
-    id: int
-    title: str
-    source: str | None
-    url: str | None
-    published: date | None
-    ingested_at: datetime
     text: str
 
 
