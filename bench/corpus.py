@@ -18,8 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from bot.core.ingest import ArticleStore, ParsedArticle
-from bot.core.text import STOPWORDS
+from bot.core.ingest import ArticleStore
+from bot.core.parse import ParsedArticle
+from bot.core.words import STOPWORDS
 
 COMMON = """
 the of and to a in that is was he for it with as his on be at by this had not are but

@@ -41,7 +41,8 @@ from bench.corpus import ArticleGenerator  # noqa: E402
 from bench.databases import fresh_database  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.core.briefing import Briefing  # noqa: E402
-from bot.core.ingest import ParsedArticle, ingest_parsed  # noqa: E402
+from bot.core.ingest import ingest_parsed  # noqa: E402
+from bot.core.parse import ParsedArticle  # noqa: E402
 from bot.core.period import iso_week  # noqa: E402
 from standins import OpenAIStandIn  # noqa: E402
 from storage import exchanges  # noqa: E402

@@ -21,7 +21,9 @@ import time_machine
 
 from bot.config import Settings
 from bot.core.briefing import Briefing
-from bot.core.ingest import ParsedArticle, discover, ingest_parsed, parse_file
+from bot.core.files import discover
+from bot.core.ingest import ingest_parsed
+from bot.core.parse import ParsedArticle, parse_file
 from bot.core.period import iso_week
 
 REPO = Path(__file__).resolve().parent.parent

@@ -19,7 +19,8 @@ from bench.databases import fresh_database
 from bench.measure import Latency, PeakMemory, time_each
 from bot.config import Settings
 from bot.core.briefing import Briefing
-from bot.core.ingest import ParsedArticle, ingest_parsed
+from bot.core.ingest import ingest_parsed
+from bot.core.parse import ParsedArticle
 
 
 @dataclass(frozen=True)

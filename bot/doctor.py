@@ -298,7 +298,7 @@ def _llm(settings: Settings) -> Iterator[Check]:
         for key in keys:
             yield skipped(key, why)
         return
-    from bot.core.llm import LLMFailure, list_models, tiny_completion
+    from bot.core.chat import LLMFailure, list_models, tiny_completion
 
     where = shown_url(settings.openai_base_url or "https://api.openai.com/v1")
     listed: list[str] | None
@@ -387,8 +387,8 @@ def _embeddings(settings: Settings) -> Iterator[Check]:
             "set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server.",
         )
         return
+    from bot.core.chat import make_client
     from bot.core.embeddings import Embedder, EmbeddingError
-    from bot.core.llm import make_client
 
     embedder = Embedder(make_client(settings), settings.embedding_model)
     started = time.monotonic()

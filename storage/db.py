@@ -126,10 +126,10 @@ class Database:
         self.dialect = engine.dialect.name
         self.search: LexicalSearch = lexical_search_for(self.dialect)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
-        #: How many connections bulk writes (ingest) should use at once. SQLite allows one
-        #: writer at a time. PostgreSQL indexes each writer's rows in that connection's
-        #: server process; on the 2-core benchmark machine four did best (10k chunks: 2
-        #: writers 4,800/s, 3 5,450/s, 4 5,900/s, 6 5,400/s).
+        #: How many connections bulk writes (ingest) use at once. SQLite allows one writer
+        #: at a time. PostgreSQL indexes each writer's rows in that connection's server
+        #: process, so several writers overlap that work; four did best when measured (the
+        #: README's "How an ingest run is organised" has the figures).
         self.writers = 4 if self.dialect == "postgresql" else 1
 
     @classmethod

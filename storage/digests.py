@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import ColumnElement, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -68,6 +68,16 @@ def _delivery(row: DigestDelivery) -> Delivery:
     )
 
 
+def _added(session: Session, row: DigestSubscription | DigestDelivery) -> bool:
+    """Insert ``row`` in a savepoint; False if its key is taken (the first row is kept)."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return False
+    return True
+
+
 # ---------------------------------------------------------------------- subscriptions
 
 
@@ -75,19 +85,12 @@ def subscribe(
     *, session: Session, channel: str, user: str | None, workspace: str | None, now: datetime
 ) -> bool:
     """Subscribe ``channel``; False if it already was (the first subscription is kept)."""
-    try:
-        with session.begin_nested():
-            session.add(
-                DigestSubscription(
-                    channel=channel,
-                    subscribed_by=user,
-                    workspace=workspace,
-                    subscribed_at=_utc(now),
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
+    return _added(
+        session,
+        DigestSubscription(
+            channel=channel, subscribed_by=user, workspace=workspace, subscribed_at=_utc(now)
+        ),
+    )
 
 
 def unsubscribe(*, session: Session, channel: str) -> bool:
@@ -115,6 +118,19 @@ def subscriptions(*, session: Session, subscribed_by: datetime | None = None) ->
 # ---------------------------------------------------------------------- deliveries
 
 
+def _held(
+    channel: str, period: str, token: str, *, pending: bool = False
+) -> list[ColumnElement[bool]]:
+    """The delivery of ``channel`` for ``period`` while ``token`` holds its claim (with
+    ``pending``, only while it is neither posted nor failed)."""
+    held = [
+        DigestDelivery.channel == channel,
+        DigestDelivery.period == period,
+        DigestDelivery.claim_token == token,
+    ]
+    return [*held, DigestDelivery.status == CLAIMED] if pending else held
+
+
 def claim_delivery(
     *,
     session: Session,
@@ -125,21 +141,17 @@ def claim_delivery(
     now: datetime,
 ) -> bool:
     """Insert the claim for (channel, period); False if a row for it already exists."""
-    try:
-        with session.begin_nested():
-            session.add(
-                DigestDelivery(
-                    channel=channel,
-                    period=period,
-                    status=CLAIMED,
-                    claim_token=token,
-                    claimed_by=claimed_by[:100],
-                    claimed_at=_utc(now),
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
+    return _added(
+        session,
+        DigestDelivery(
+            channel=channel,
+            period=period,
+            status=CLAIMED,
+            claim_token=token,
+            claimed_by=claimed_by[:100],
+            claimed_at=_utc(now),
+        ),
+    )
 
 
 def get_delivery(*, session: Session, channel: str, period: str) -> Delivery | None:
@@ -173,12 +185,7 @@ def take_over(
     """Take a claim whose poster is presumed dead; True if it was still that poster's."""
     result = session.execute(
         update(DigestDelivery)
-        .where(
-            DigestDelivery.channel == channel,
-            DigestDelivery.period == period,
-            DigestDelivery.status == CLAIMED,
-            DigestDelivery.claim_token == old_token,
-        )
+        .where(*_held(channel, period, old_token, pending=True))
         .values(claim_token=new_token, claimed_by=claimed_by[:100], claimed_at=_utc(now))
     )
     return bool(getattr(result, "rowcount", 0))
@@ -196,11 +203,7 @@ def mark_posted(
     """Record the post; False if the claim is no longer this poster's."""
     result = session.execute(
         update(DigestDelivery)
-        .where(
-            DigestDelivery.channel == channel,
-            DigestDelivery.period == period,
-            DigestDelivery.claim_token == token,
-        )
+        .where(*_held(channel, period, token))
         .values(status=POSTED, message_ts=message_ts, posted_at=_utc(now), error=None)
     )
     return bool(getattr(result, "rowcount", 0))
@@ -208,25 +211,14 @@ def mark_posted(
 
 def release_delivery(*, session: Session, channel: str, period: str, token: str) -> None:
     """Give the claim up (the post failed and may work later): the next run claims it."""
-    session.execute(
-        delete(DigestDelivery).where(
-            DigestDelivery.channel == channel,
-            DigestDelivery.period == period,
-            DigestDelivery.claim_token == token,
-            DigestDelivery.status == CLAIMED,
-        )
-    )
+    session.execute(delete(DigestDelivery).where(*_held(channel, period, token, pending=True)))
 
 
 def mark_failed(*, session: Session, channel: str, period: str, token: str, error: str) -> None:
     """A permanent failure: the channel is not tried again for this period."""
     session.execute(
         update(DigestDelivery)
-        .where(
-            DigestDelivery.channel == channel,
-            DigestDelivery.period == period,
-            DigestDelivery.claim_token == token,
-        )
+        .where(*_held(channel, period, token))
         .values(status=FAILED, error=error[:2000])
     )
 

@@ -8,7 +8,7 @@ migration that also creates these tables.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from sqlalchemy import (
     JSON,
@@ -21,6 +21,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -238,3 +239,9 @@ class DigestDelivery(Base):
     posted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     message_ts: Mapped[str | None] = mapped_column(String(40))
     error: Mapped[str | None] = mapped_column(Text)
+
+
+#: The article and chunk tables as Core ``Table`` objects, for the plain statements of
+#: the ingest and read paths (``storage.upsert``, ``storage.articles``).
+ARTICLE_TABLE = cast(Table, Article.__table__)
+CHUNK_TABLE = cast(Table, Chunk.__table__)

@@ -1,13 +1,19 @@
 """Lexical search inside the database, behind one small interface.
 
-* SQLite: an FTS5 table over ``chunk.text`` (porter stemming), kept in step by triggers,
-  ranked with ``bm25()``; document frequencies come from an ``fts5vocab`` table.
+* SQLite: an FTS5 table over ``chunk.text`` (porter stemming), ranked with ``bm25()``;
+  document frequencies come from an ``fts5vocab`` table. New chunks are indexed once per
+  article (:meth:`SQLiteFTS5.index_article`, one statement); triggers remove deleted or
+  changed ones.
 * PostgreSQL: a stored ``tsvector`` column (``english`` configuration) with a GIN index,
   queried with ``websearch_to_tsquery`` and ranked with ``ts_rank_cd``.
 
 A query is a bag of alternatives (words and quoted phrases) joined by OR: the caller has
 already removed stop words and added synonyms, and ranking decides what matters most.
-Everything dialect-specific in briefbot is in this file.
+
+Full-text search is the one dialect difference retrieval sees, and all of it is in this
+file. The others are about connections and writes, each where it is done: the engine's
+settings, locks and ``synchronous_commit`` in :mod:`storage.db`, ``COPY`` for chunk rows
+in :mod:`storage.upsert`, insert-or-ignore for vectors in :mod:`storage.embeddings`.
 """
 
 from __future__ import annotations
@@ -64,14 +70,6 @@ def _fold(word: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-#: Until migration 0002, a trigger indexed each chunk as it was inserted. One statement
-#: per article (:meth:`SQLiteFTS5.index_article`) does the same work about a third faster.
-SQLITE_INSERT_TRIGGER = (
-    "CREATE TRIGGER chunk_fts_ai AFTER INSERT ON chunk BEGIN "
-    "INSERT INTO chunk_fts(rowid, text) VALUES (new.id, new.text); END"
-)
-
-
 class SQLiteFTS5:
     """FTS5 with bm25 ranking. The FTS table is an external-content index of ``chunk``:
     new chunks are added by :meth:`index_article`, and triggers remove deleted or
@@ -100,7 +98,7 @@ class SQLiteFTS5:
             conn.execute(text(statement))
 
     def uninstall(self, conn: Connection) -> None:
-        for name in ("chunk_fts_ai", "chunk_fts_ad", "chunk_fts_au"):
+        for name in ("chunk_fts_ad", "chunk_fts_au"):
             conn.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
         conn.execute(text("DROP TABLE IF EXISTS chunk_fts_vocab"))
         conn.execute(text("DROP TABLE IF EXISTS chunk_fts"))

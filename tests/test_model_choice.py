@@ -158,7 +158,7 @@ def test_an_unreachable_server_is_asked_again_later() -> None:
     def listing(s: Settings) -> list[str]:
         calls.append(1)
         if len(calls) < 3:
-            from bot.core.llm import list_models
+            from bot.core.chat import list_models
 
             return list_models(s)  # refused: nothing listens there
         return ["llama3.1"]

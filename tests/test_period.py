@@ -63,7 +63,7 @@ def test_iso_weeks_and_their_errors() -> None:
         ("2019-3-x", None, None, "is not a date"),
         (None, "March", None, "is not a date"),
         ("2019-01-01", "2020-01-01", None, "longest is 92"),
-        ("2019-03-01", None, "2019-W10", "either --week or --since"),
+        ("2019-03-01", None, "2019-W10", "either a week or a range of days"),
         (None, None, "2019-W99", "2019 has weeks"),
     ],
 )

@@ -7,9 +7,9 @@ import pytest
 
 from bot.core import frequency
 from bot.core.lexicon import Lexicon, edits1, specificity
-from bot.core.query import analyse, answer_type, strip_framing
-from bot.core.text import stems
+from bot.core.query import analyse
 from bot.core.wordnet import WordNet, wordnet
+from bot.core.words import stems
 
 
 @pytest.fixture(scope="module")
@@ -22,48 +22,10 @@ def terms_of(question: str, lexicon: Lexicon) -> dict[str, object]:
 
 
 @pytest.mark.parametrize(
-    ("question", "focus"),
-    [
-        ("Tell me about the memorandum", "the memorandum"),
-        (
-            "What causes migration from the region, according to the story?",
-            "migration from the region, ?",
-        ),
-        ("what's the deal with the jeeps?", "the jeeps?"),
-        ("Could you summarise what the sources say about the aid cut?", "the aid cut?"),
-        ("hey, quick question: who signed it?", "who signed it?"),
-        ("I'd like to know whether the pact is binding", "the pact is binding"),
-    ],
-)
-def test_framing_is_not_focus(question: str, focus: str) -> None:
-    assert strip_framing(question) == focus
-
-
-@pytest.mark.parametrize(
     "question", ["tell me about it", "Can you give me a summary?", "tl;dr", "what's the story?"]
 )
 def test_a_question_of_framing_only_has_no_terms(question: str, lexicon: Lexicon) -> None:
     assert analyse(question, lexicon).framing_only
-
-
-@pytest.mark.parametrize(
-    ("question", "kind"),
-    [
-        ("Why was aid to Guatemala halted?", "why"),
-        ("What causes migration from the region?", "why"),
-        ("what's making the corals spawn early?", "why"),
-        ("Is the memorandum enforceable?", "yesno"),
-        ("Does the compact legally oblige the countries to anything?", "yesno"),
-        ("Who criticised the deal?", "who"),
-        ("When were the jeeps seen near the UN office?", "when"),
-        ("In which city was it signed?", "where"),
-        ("How many countries signed?", "quantity"),
-        ("How much will the Eastline cost?", "quantity"),
-        ("What does the memorandum commit the countries to?", "what"),
-    ],
-)
-def test_answer_types(question: str, kind: str) -> None:
-    assert answer_type(question) == kind
 
 
 def test_everyday_words_weigh_less_than_specific_ones(lexicon: Lexicon) -> None:

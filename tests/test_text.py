@@ -1,17 +1,25 @@
-"""Sentences, paragraphs and verbatim comparison."""
+"""Sentences (of articles and of model answers), quotations, paragraphs and verbatim
+comparison."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.text import (
+    answer_rules,
     contains_verbatim,
-    content_words,
     has_bracketed_number,
     paragraph_at,
     paragraph_spans,
+    quotations,
+    sentence_bounds,
     sentence_spans,
-    stem,
     strip_footnote_markers,
 )
+from bot.core.words import content_words, stem
+
+#: A model answer's sentences, with plain numbered citation markers.
+ANSWER = answer_rules(r"\[\d+\]")
 
 
 def test_paragraphs_are_numbered_and_exact() -> None:
@@ -106,3 +114,115 @@ def test_footnote_markers_are_stripped_but_the_articles_brackets_stay() -> None:
         assert strip_footnote_markers(kept) == kept
         assert has_bracketed_number(kept)
     assert not has_bracketed_number("[T]he plan [sic] was fine.")
+
+
+def _prose_sentences(text: str) -> list[str]:
+    return [s.of(text) for s in sentence_spans(text)]
+
+
+def test_chinese_and_japanese_sentences_end_at_wide_stops() -> None:
+    text = "边境安全备忘录在特古西加尔巴签署。批评者表示反对！是吗？是的。\n\n覚書に署名した。"
+    assert _prose_sentences(text) == [
+        "边境安全备忘录在特古西加尔巴签署。",
+        "批评者表示反对！",
+        "是吗？",
+        "是的。",
+        "覚書に署名した。",
+    ]
+    # A wide stop quoted in English text, or inside brackets, ends nothing.
+    quoted = 'It ends with "。", like "？" and [。！？] do.'
+    assert _prose_sentences(quoted) == [quoted]
+
+
+# --- A model's answer: cut eagerly (the guard's units) ----------------------------------
+
+
+def _answer_sentences(line: str) -> list[str]:
+    keep = [(q.start, q.end) for q in quotations(line)]
+    return [line[a:b] for a, b in sentence_bounds(line, rules=ANSWER, keep_whole=keep)]
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        # A stop glued to a capital ends a sentence after a word or a marker...
+        (
+            "It was signed [1].Officials admitted it.",
+            ["It was signed [1].", "Officials admitted it."],
+        ),
+        # ... but not inside a name.
+        ("It runs on ASP.NET servers [1].", ["It runs on ASP.NET servers [1]."]),
+        # Whatever follows a stop and a space starts a new sentence.
+        (
+            "It was signed [1]. the deal will kill people.",
+            ["It was signed [1].", "the deal will kill people."],
+        ),
+        # Markers after a stop end the sentence, even after an abbreviation.
+        (
+            "It was signed by the U.S. [1] the deal kills people.",
+            ["It was signed by the U.S. [1]", "the deal kills people."],
+        ),
+        ("It was signed by Dr. Smith for the U.S. government [2].", None),
+        ("It runs for 5.5 years, the agreement says [2].", None),
+        ("It stalled… then it was signed [2].", None),
+        ("It stalled… Then it was signed [2].", ["It stalled…", "Then it was signed [2]."]),
+        # A quotation is never cut.
+        (
+            "Critics said “The deal is a betrayal. It will kill” [1]. It was signed.",
+            ["Critics said “The deal is a betrayal. It will kill” [1].", "It was signed."],
+        ),
+    ],
+)
+def test_a_models_answer_is_cut_eagerly(text: str, sentences: list[str] | None) -> None:
+    assert _answer_sentences(text) == (sentences or [text])
+
+
+def test_article_prose_ends_a_sentence_only_where_the_next_visibly_starts() -> None:
+    text = "Signed in 1936.[3] It was e.g. the first. It stalled… 5 more followed."
+    assert _prose_sentences(text) == [
+        "Signed in 1936.[3]",
+        "It was e.g. the first.",
+        "It stalled…",
+        "5 more followed.",
+    ]
+
+
+# --- Quotations --------------------------------------------------------------------------
+
+
+def _quoted(text: str, marks: str | None = None) -> list[str]:
+    found = quotations(text) if marks is None else quotations(text, marks=marks)
+    return [q.inner(text) for q in found]
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("Critics called it “a gift to smugglers” [1].", ["a gift to smugglers"]),
+        (
+            "« a present » and „ein Geschenk“ and „a gift”",
+            [" a present ", "ein Geschenk", "a gift"],
+        ),
+        # “ « „ nest: the outermost quotation is found, once.
+        ("He said “the pact was “a gift” indeed” [1].", ["the pact was “a gift” indeed"]),
+        # Apostrophes and elisions quote nothing.
+        ("They don't share the countries' plans, nor don’t they.", []),
+        ("In the '90s, 'tis rock 'n' roll.", []),
+        ("They called it 'a plan' and ‘a deal’ and ‚a pact‘.", ["a plan", "a deal", "a pact"]),
+        # A straight double quote is also the inch sign: it opens only at a word's start and
+        # closes only at a word's end.
+        ('A 27" monitor, and he said "we sold fifty" to reporters.', ["we sold fifty"]),
+        # A straight quote that could only open, met while one is open: the first never closed.
+        ('An "odd one and then "this one does close" here.', ["this one does close"]),
+        ("An unclosed “quotation and a «pair».", ["pair"]),
+    ],
+)
+def test_quotations_are_found_at_their_marks(text: str, quoted: list[str]) -> None:
+    assert _quoted(text) == quoted
+
+
+def test_quotations_of_chosen_marks_in_part_of_a_text() -> None:
+    text = '‘Single’ and “double” and "straight"'
+    assert _quoted(text, marks='“"') == ["double", "straight"]
+    found = quotations(text, text.index("and"), text.index('and "'))
+    assert [q.inner(text) for q in found] == ["double"]

@@ -29,18 +29,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bot.core.chunking import chunk_sentences
+from bot.core.expected import expected_pattern, holds_new
 from bot.core.models import Citation
 from bot.core.profile import Profile
-from bot.core.query import read_us_as_usa
 from bot.core.retrieve import Retrieval
-from bot.core.text import (
-    has_bracketed_number,
-    jaccard,
-    squash,
-    stems,
-    strip_footnote_markers,
-    word_count,
-)
+from bot.core.terms import read_us_as_usa
+from bot.core.text import has_bracketed_number, squash, strip_footnote_markers
+from bot.core.words import jaccard, stems, word_count
 from storage.articles import Passage
 
 NOT_IN_SOURCES = (
@@ -138,41 +133,6 @@ def with_marker(sentence: str, marker: int) -> str:
     return f"{text} [{marker}]"
 
 
-# What a sentence that answers each kind of question tends to contain. Names are told by
-# their capitals, so those patterns are case-sensitive.
-_NAME = r"[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|of|de|del|van|von))*"
-_EXPECTED: dict[str, re.Pattern[str]] = {
-    "quantity": re.compile(
-        r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundreds?|"
-        r"thousands?|millions?|billions?|dozens?|half|per\s*cent|percent)\b",
-        re.IGNORECASE,
-    ),
-    "when": re.compile(
-        r"\b(?:1[5-9]\d\d|20\d\d|january|february|march|april|may|june|july|august|"
-        r"september|october|november|december|monday|tuesday|wednesday|thursday|friday|"
-        r"saturday|sunday|yesterday|today|tomorrow|week|month|year|ago|since|until)\b",
-        re.IGNORECASE,
-    ),
-    "why": re.compile(
-        r"\b(?:because|due\s+to|owing\s+to|as\s+a\s+result|since|so\s+that|in\s+order"
-        r"\s+to|reasons?|caus\w*|lead\s+to|led\s+to|leads\s+to|drives?|driven|driving|"
-        r"result\w*|amid|factors?|roots?|blamed?|behind)\b",
-        re.IGNORECASE,
-    ),
-    # a name of two words or more inside the sentence ("Rafael Osterholm"), or a role
-    "who": re.compile(
-        rf"(?<=\w\s){_NAME}\s+{_NAME}|\b(?:activists?|officials?|critics?|coalition|"
-        r"spokes(?:wo)?(?:man|person)|analysts?|[Ss]ecretary|[Mm]inister|[Pp]resident|"
-        r"founders?|founded\s+by|led\s+by|chairs?)\b"
-    ),
-    "where": re.compile(rf"\b(?:in|at|near|from|outside|inside|to)\s+(?:the\s+)?{_NAME}"),
-    "yesno": re.compile(
-        r"\b(?:not|no|non-\w+|never|neither|nor|without|cannot|can't|won't|isn't|aren't|"
-        r"wasn't|doesn't|didn't|unlikely)\b",
-        re.IGNORECASE,
-    ),
-}
-
 #: Sentences that lean on the one before ("It was basically due to ..."); when one is
 #: chosen, its predecessor comes too, so the answer never starts mid-thought. A definite
 #: noun ("The agreement is non-binding") is how news refers to its subject, not a lean.
@@ -192,46 +152,6 @@ def _reads_as_cited(sentence: str) -> bool:
     answers: the number would read as a citation, and changing it would change the
     article's words."""
     return has_bracketed_number(strip_footnote_markers(sentence))
-
-
-_MONEY = re.compile(
-    r"[$€£¥]\s?\d|\d[\d,.]*\s*(?:million|billion|thousand|m|bn|k)?\s*(?:dollars?|euros?|"
-    r"pounds?|pesos?|quetzales|lempiras|yen|francs?|USD|EUR|GBP)\b",
-    re.IGNORECASE,
-)
-_DURATION = re.compile(
-    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|a few)[\s-]+"
-    r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b",
-    re.IGNORECASE,
-)
-_SHARE = re.compile(r"\d\s*(?:%|per\s*cent|percent)", re.IGNORECASE)
-# A "how much" question about money wants an amount of money, "how long" a duration, a
-# share a percentage: a bare number is not the answer to any of them.
-_QUANTITY_KINDS = (
-    (re.compile(r"\b(?:cost|costs|price|paid|pay|pays|paying|fee|fees|spend|spent|worth|"
-                r"budget|salary|wage|funding|fund|raise|raised|afford|charge|charged|"
-                r"invest\w*|money)\b", re.IGNORECASE), _MONEY),
-    (re.compile(r"^\W*how\s+long\b", re.IGNORECASE), _DURATION),
-    (re.compile(r"\b(?:share|percentage|per\s*cent|percent|proportion)\b", re.IGNORECASE),
-     _SHARE),
-)  # fmt: skip
-
-
-def expected_pattern(retrieval: Retrieval) -> re.Pattern[str] | None:
-    """What a sentence that answers the question should contain, if anything."""
-    kind = retrieval.query.answer_type
-    if kind == "quantity":
-        for asks, wants in _QUANTITY_KINDS:
-            if asks.search(retrieval.query.text):
-                return wants
-    return _EXPECTED.get(kind)
-
-
-def _new_match(pattern: re.Pattern[str], text: str, question: str) -> bool:
-    """``text`` holds something of the expected kind that the question does not itself
-    give ("Who met Nielsen?" is not answered by the name Nielsen)."""
-    asked = question.lower()
-    return any(m.group(0).lower() not in asked for m in pattern.finditer(text))
 
 
 class _Scorer:
@@ -286,7 +206,7 @@ class _Scorer:
             found = any(t.credit(s.stems, present) for t in self.terms) or (
                 titled
                 and self.expects is not None
-                and _new_match(self.expects, s.text, self.question)
+                and holds_new(self.expects, s.text, self.question)
             )
             self._own[id(s)] = found
         return found
@@ -305,7 +225,7 @@ class _Scorer:
         return found
 
     def shape(self, s: SourceSentence) -> float:
-        expected = self.expects is not None and _new_match(self.expects, s.text, self.question)
+        expected = self.expects is not None and holds_new(self.expects, s.text, self.question)
         bonus = ANSWER_TYPE_BONUS if expected else 1.0
         length = 1.0 + 0.015 * max(0, word_count(s.text) - 30)
         return bonus * (1.0 + RANK_BONUS / (1 + s.rank)) / length

@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.core.lexicon import Lexicon
-from bot.core.text import content_words, squash, stem
+from bot.core.text import squash
+from bot.core.words import content_words, stem
 from storage.exchanges import LoggedQuestion
 
 SAME_QUESTION = 0.6

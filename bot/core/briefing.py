@@ -34,7 +34,7 @@ from bot.core.profile import find_profile
 from bot.core.query import Query
 from bot.core.quotes import find_quotes
 from bot.core.retrieve import Retrieval, Retriever
-from bot.core.summariser import Summariser
+from bot.core.writer import AnswerWriter as Summariser
 from bot.errors import BriefbotError, ConfigError, DatabaseError, InputError, apology
 from bot.resources import bundled_dir
 from storage import claims, digests, exchanges
@@ -47,12 +47,15 @@ if TYPE_CHECKING:
     # openai): `briefbot ask` starts in about half the time.
     from bot.core.digest import Digest, DigestWriter
     from bot.core.embeddings import Embedder
-    from bot.core.feeds import FeedPoller, PollReport
+    from bot.core.feed_reports import PollReport
+    from bot.core.feeds import FeedPoller
     from bot.core.fetch import Fetcher
-    from bot.core.ingest import ArticleStore, IngestSummary, Loader, ParsedArticle
-    from bot.core.llm import LLMSummariser
+    from bot.core.ingest import ArticleStore, IngestSummary
+    from bot.core.llm import LLMAnswerWriter as LLMSummariser
     from bot.core.pages import AddedPage
+    from bot.core.parse import ParsedArticle
     from bot.core.period import Period
+    from bot.core.prepare import Loader
     from bot.core.tokens import TokenCounter
 
 log = logging.getLogger(__name__)
@@ -192,7 +195,7 @@ class Briefing:
         briefing = cls(settings, db, models=ModelResolver(settings))
         if settings.embedding_model:
             # The openai package takes most of a second to import; only pay when used.
-            from bot.core.llm import build_embedder
+            from bot.core.embeddings import build_embedder
 
             briefing.embedder = briefing.retriever.embedder = build_embedder(settings)
         if bootstrap:
@@ -221,7 +224,8 @@ class Briefing:
         """Ingest files, folders and web pages (``http(s)://`` URLs), in the order given;
         each article in its own transaction. A URL that cannot be fetched or has no
         article in it is one failed item, like a file that cannot be read."""
-        from bot.core.ingest import IngestSummary, discover, display_path, ingest_parsed
+        from bot.core.files import discover, display_path
+        from bot.core.ingest import IngestSummary, ingest_parsed
         from bot.core.urls import looks_like_url
 
         max_bytes = int(self.settings.max_file_mb * 1_000_000)
@@ -245,7 +249,7 @@ class Briefing:
 
     @staticmethod
     def _file_loader(path: Path, max_bytes: int) -> Loader:
-        from bot.core.ingest import parse_file
+        from bot.core.parse import parse_file
 
         return lambda: parse_file(path, max_bytes)
 
@@ -294,7 +298,7 @@ class Briefing:
             return None, choice.reason
         with self._llm_lock:
             if self.summariser is None or self._summariser_model != choice.model:
-                from bot.core.llm import build_summariser  # imports openai
+                from bot.core.llm import build_answer_writer as build_summariser  # openai
 
                 self.summariser = self._built = build_summariser(
                     self.settings, lambda: self.counter, choice.model

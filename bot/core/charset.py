@@ -54,6 +54,19 @@ def meta_charset(body: bytes) -> str | None:
     return found.group(1).decode("ascii") if found else None
 
 
+def in_declared_charset(body: bytes) -> str | None:
+    """``body`` decoded in the charset its ``<meta>`` declares; None when it declares none
+    that Python knows, or its bytes are not valid in it (a saved page that is not UTF-8 is
+    read this way, strictly: nothing is guessed)."""
+    codec = codec_for(meta_charset(body))
+    if codec is None:
+        return None
+    try:
+        return body.decode(codec)
+    except UnicodeDecodeError:
+        return None
+
+
 def decode(body: bytes, declared: str | None, html: bool = True) -> str:
     """``body`` as text (see the module docstring); ``declared`` is the HTTP header's
     charset, and ``html`` says whether to look for a ``<meta>`` charset too."""

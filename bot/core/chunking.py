@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.core.text import Span, paragraph_spans, sentence_spans
+from bot.core.words import script_word_count
 
 if TYPE_CHECKING:  # answers split sentences here without loading tiktoken and numpy
     from bot.core.tokens import TokenCounter, TokenLayout
@@ -73,15 +74,12 @@ _FURNITURE = re.compile(
 #: A furniture paragraph is at most this many words; anything longer is article text.
 _FURNITURE_WORDS = 15
 
-#: A fragment is at most this many words (see :func:`_words`).
+#: A fragment is at most this many words (see :func:`~bot.core.words.script_word_count`).
 _FRAGMENT_WORDS = 6
 #: Punctuation that closes a sentence in any script: Unicode's closing (Pe), final-quote
 #: (Pf) and other (Po) punctuation, except what lists or leads on rather than ends.
 _NOT_TERMINAL = frozenset(",、，､#%&*@/\\·»›")
 _CLOSING = frozenset({"Pe", "Pf", "Po"})
-#: Scripts written without spaces between words, besides the wide (CJK) characters:
-#: Thai, Lao, Tibetan, Myanmar and Khmer.
-_SPACELESS_BLOCKS = ((0x0E00, 0x0EFF), (0x0F00, 0x0FFF), (0x1000, 0x109F), (0x1780, 0x17FF))
 
 
 def _ends_a_sentence(paragraph: str) -> bool:
@@ -89,25 +87,6 @@ def _ends_a_sentence(paragraph: str) -> bool:
     "！", "।" or "؟", closing quotes and brackets included."""
     last = paragraph.rstrip()[-1:]
     return bool(last) and last not in _NOT_TERMINAL and unicodedata.category(last) in _CLOSING
-
-
-def _spaceless(ch: str) -> bool:
-    code = ord(ch)
-    return unicodedata.east_asian_width(ch) in "WF" or any(
-        lo <= code <= hi for lo, hi in _SPACELESS_BLOCKS
-    )
-
-
-def _words(paragraph: str) -> int:
-    """About how many words a paragraph has, whatever its script: words between spaces,
-    and in scripts written without spaces (Chinese, Japanese, Thai...) one word for every
-    two letters, so such a paragraph is not one long "word"."""
-    words = 0
-    for token in paragraph.split():
-        letters = [ch for ch in token if ch.isalpha()]
-        spaceless = sum(1 for ch in letters if _spaceless(ch))
-        words += max(1, (spaceless + 1) // 2 + (spaceless < len(letters)))
-    return words
 
 
 def _is_furniture(paragraph: str) -> bool:
@@ -119,7 +98,7 @@ def _is_furniture(paragraph: str) -> bool:
 def _is_fragment(paragraph: str) -> bool:
     """A short line with no sentence punctuation in any script: a menu item, a tag, a
     stray link ("Latest E-Books", "相关阅读")."""
-    return _words(paragraph) <= _FRAGMENT_WORDS and not _ends_a_sentence(paragraph)
+    return script_word_count(paragraph) <= _FRAGMENT_WORDS and not _ends_a_sentence(paragraph)
 
 
 def strip_boilerplate(text: str) -> str:

@@ -36,14 +36,14 @@ from bot.core.period import Period
 from bot.core.profile import Profile
 from bot.core.sides import attributed_sentences, choose_statements, story_sides
 from bot.core.summaries import summary_sentences
-from bot.core.text import paragraph_spans, sentence_spans, squash, word_count
+from bot.core.text import paragraph_spans, sentence_spans, squash
+from bot.core.words import script_word_count
 from storage.articles import DatedArticle, Passage, article_passages, articles_in_period
 from storage.exchanges import LoggedQuestion, questions_between
 
 #: A lead that is a whole first paragraph (no sentence found) is cut to about this many
 #: characters, at a word, and ends with "…".
 MAX_LEAD_CHARS = 400
-_CJK_STOP = re.compile(r"[。！？]")
 _SENTENCE_ENDINGS = (".", "!", "?", "…", "”", '"', "’", "。", "！", "？")
 MARKER = re.compile(r"\[(\d+)\]")
 
@@ -367,15 +367,7 @@ def lead_sentence(text: str) -> str:
     for para in paragraph_spans(text):
         for span in sentence_spans(text, [para]):
             sentence = span.of(text).rstrip()
-            # Chinese and Japanese sentences end at a full-width stop with no space after
-            # it, which the splitter does not see: the lead ends at the first one.
-            stop = _CJK_STOP.search(sentence)
-            if stop is not None:
-                sentence = sentence[: stop.end()]
-            long_enough = word_count(sentence) >= 6 or (
-                sentence.endswith(("。", "！", "？")) and len(sentence) >= 12
-            )
-            if long_enough and sentence.endswith(_SENTENCE_ENDINGS):
+            if script_word_count(sentence) >= 6 and sentence.endswith(_SENTENCE_ENDINGS):
                 return squash(sentence)
     first = paragraph_spans(text)
     lead = squash(first[0].of(text)) if first else ""

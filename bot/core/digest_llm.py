@@ -21,10 +21,12 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from bot.config import Settings
+from bot.core.chat import LLMFailure
 from bot.core.digest import MARKER, Written
 from bot.core.guard import guard_answer
-from bot.core.llm import LLMFailure, LLMSummariser, PackedSource, format_sources, model_view
-from bot.core.llm import pack_sources as pack
+from bot.core.llm import LLMAnswerWriter
+from bot.core.packing import PackedSource, format_sources, model_view
+from bot.core.packing import pack_sources as pack
 from bot.core.period import Period
 from bot.core.prompts import load_prompt
 from bot.core.summaries import content_stems
@@ -39,16 +41,16 @@ _BULLET = ("- ", "* ", "• ", "– ")
 
 
 class LLMDigestWriter:
-    """Writes digest parts with the LLM summariser's client and failure policy."""
+    """Writes digest parts with the answer writer's model, client and failure policy."""
 
     def __init__(
         self,
         settings: Settings,
-        summariser: LLMSummariser,
+        writer: LLMAnswerWriter,
         counter: Callable[[], TokenCounter],
     ) -> None:
         self.settings = settings
-        self.summariser = summariser
+        self.writer = writer
         self._counter = counter
         self.summary_prompt = load_prompt("digest_summary")
         self.sides_prompt = load_prompt("digest_sides")
@@ -76,11 +78,19 @@ class LLMDigestWriter:
     def _deadline(self) -> float:
         return time.monotonic() + 2 * self.settings.llm_timeout
 
-    def _guarded(
-        self, text: str, packed: Sequence[PackedSource]
-    ) -> tuple[str, tuple[Passage, ...]]:
-        """The guarded text with markers 1..k, and the passages they point at."""
-        guarded = guard_answer(text, {p.marker: model_view(p.text) for p in packed})
+    def _write(
+        self, messages: list[dict[str, str]], packed: Sequence[PackedSource], max_tokens: int
+    ) -> tuple[str, tuple[Passage, ...]] | None:
+        """What the model wrote, guarded (markers 1..k), and the passages they point at;
+        None when the model failed (the writer stops) or its content filter stopped it."""
+        try:
+            done = self.writer.complete(messages, self._deadline(), max_tokens)
+        except LLMFailure as failure:
+            self._fail(failure)
+            return None
+        if done.finish_reason == "content_filter":
+            return None
+        guarded = guard_answer(done.text, {p.marker: model_view(p.text) for p in packed})
         by_marker = {p.marker: p.passage for p in packed}
         return guarded.text, tuple(by_marker[old] for _, old in sorted(guarded.used.items()))
 
@@ -106,14 +116,10 @@ class LLMDigestWriter:
             title=article.title.replace("<", "‹").replace(">", "›"),
             sources=format_sources(packed),
         )
-        try:
-            done = self.summariser.complete(messages, self._deadline(), SUMMARY_TOKENS)
-        except LLMFailure as failure:
-            self._fail(failure)
+        written = self._write(messages, packed, SUMMARY_TOKENS)
+        if written is None:
             return None
-        if done.finish_reason == "content_filter":
-            return None
-        text, cited = self._guarded(done.text, packed)
+        text, cited = written
         if not cited:
             log.info("digest: the summary of article %d cited nothing valid", article.id)
             return None
@@ -134,15 +140,8 @@ class LLMDigestWriter:
             sides=", ".join(name for _, name in names),
             sources=format_sources(packed),
         )
-        try:
-            done = self.summariser.complete(messages, self._deadline(), self.settings.answer_tokens)
-        except LLMFailure as failure:
-            self._fail(failure)
-            return None
-        if done.finish_reason == "content_filter":
-            return None
-        text, cited = self._guarded(done.text, packed)
-        return read_sides(text, cited, names)
+        written = self._write(messages, packed, self.settings.answer_tokens)
+        return None if written is None else read_sides(*written, names)
 
 
 def _speaker_is_in(speaker: str, passages: Sequence[Passage]) -> bool:

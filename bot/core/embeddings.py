@@ -50,12 +50,13 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from bot.config import Settings
 from storage import embeddings as store
 
 log = logging.getLogger(__name__)
 
 #: Inputs per embeddings request.
-BATCH = 128
+INPUTS_PER_REQUEST = 128
 #: After this many failed requests in a row the endpoint is left alone for BREAKER_REST
 #: seconds (then tried again once), so an ingest run against a dead endpoint does not
 #: wait out its timeouts article after article.
@@ -166,8 +167,8 @@ class Embedder:
 
     def _embed(self, texts: Sequence[str], dim: int | None, deadline: float | None) -> np.ndarray:
         parts: list[np.ndarray] = []
-        for i in range(0, len(texts), BATCH):
-            batch = list(texts[i : i + BATCH])
+        for i in range(0, len(texts), INPUTS_PER_REQUEST):
+            batch = list(texts[i : i + INPUTS_PER_REQUEST])
             try:
                 if deadline is None:
                     response = self.client.embeddings.create(model=self.model, input=batch)
@@ -326,3 +327,13 @@ class Embedder:
         scores = matrix @ query
         top = np.argsort(-scores)[:limit]
         return [(int(ids[i]), float(scores[i])) for i in top]
+
+
+def build_embedder(settings: Settings) -> Embedder | None:
+    """The embedder for ``BRIEFBOT_EMBEDDING_MODEL``, when one is set (its client retries
+    once)."""
+    if not settings.embedding_model:
+        return None
+    from bot.core.chat import make_client
+
+    return Embedder(make_client(settings, max_retries=1), settings.embedding_model)

@@ -9,6 +9,9 @@ its lenient parser, so one broken entry does not lose the others.
 An entry is usable when it has an http(s) link; its key (for "seen before") is its guid,
 else its link. Its summary (the entry's full ``content`` when the feed has it, else its
 ``summary``) becomes plain text, kept for when the page cannot be fetched.
+
+A web page given where a feed was expected is read for the feed it links to
+(:func:`discover_feed`).
 """
 
 from __future__ import annotations
@@ -18,12 +21,15 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 import lxml.html
 from lxml import etree
 
-from bot.core.text import squash
+from bot.core import charset
+from bot.core.fetch import Fetched
+from bot.core.text import first_line, squash
 from bot.core.urls import normalise_url
 from bot.errors import IngestError, InputError
 
@@ -65,7 +71,7 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
     doc = feedparser.parse(io.BytesIO(body), response_headers=headers)
     if not doc.get("version") and not doc.get("entries"):
         problem = doc.get("bozo_exception")
-        detail = f": {_first_line(problem)}" if problem is not None else ""
+        detail = f": {first_line(problem)}" if problem is not None else ""
         raise FeedError(f"not an RSS or Atom feed{detail}")
     feed = doc.get("feed") or {}
     items = tuple(_item(entry, n) for n, entry in enumerate(doc.get("entries", [])[:MAX_ENTRIES]))
@@ -157,6 +163,20 @@ def _date(entry: Any) -> date | None:
     return None
 
 
-def _first_line(value: object) -> str:
-    lines = str(value).strip().splitlines()
-    return lines[0] if lines else type(value).__name__
+def discover_feed(fetched: Fetched) -> str | None:
+    """The first RSS or Atom feed a web page links to (``<link rel="alternate">``)."""
+    text = charset.decode(fetched.body, fetched.charset)
+    try:
+        doc = lxml.html.fromstring(text)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    for link in doc.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        kind = (link.get("type") or "").lower()
+        href = link.get("href")
+        if "alternate" in rel and kind in ("application/rss+xml", "application/atom+xml") and href:
+            try:
+                return normalise_url(urljoin(fetched.final_url, href))
+            except InputError:
+                continue
+    return None

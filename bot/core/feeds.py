@@ -32,18 +32,18 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
-from urllib.parse import urljoin
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.core import charset
+from bot.core.feed_reports import EntryOutcome, EntryReport, FeedReport, PollReport
 from bot.core.feed_schedule import backoff, next_slot
-from bot.core.feedparse import FeedError, FeedItem, ParsedFeed, parse_feed
-from bot.core.fetch import FEED_ACCEPT, FEED_TYPES, PAGE_TYPES, Fetched, Fetcher
-from bot.core.ingest import ArticleStore, ParsedArticle, ingest_parsed
+from bot.core.feedparse import FeedError, FeedItem, ParsedFeed, discover_feed, parse_feed
+from bot.core.fetch import FEED_ACCEPT, FEED_TYPES, PAGE_TYPES, Fetcher
+from bot.core.ingest import ArticleStore, ingest_parsed
+from bot.core.parse import ParsedArticle
 from bot.core.urls import host_of, normalise_url
 from bot.core.webpage import page_article
 from bot.errors import IngestError, InputError
@@ -59,89 +59,6 @@ MAX_ATTEMPTS = 3
 #: How long a claim on a feed lasts; renewed after every entry.
 LEASE = timedelta(minutes=30)
 SUMMARY_FORMAT = "feed-summary"
-
-EntryOutcome = Literal["added", "updated", "unchanged", "failed", "skipped"]
-FeedStatus = Literal["updated", "not_modified", "failed", "busy"]
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class EntryReport:
-    link: str | None
-    title: str | None
-    outcome: EntryOutcome
-    reason: str | None = None
-    #: Stored from the feed's summary because the page could not be used.
-    from_summary: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "link": self.link,
-            "title": self.title,
-            "outcome": self.outcome,
-            "reason": self.reason,
-            "from_summary": self.from_summary,
-        }
-
-
-@dataclass
-class FeedReport:
-    """What one poll of one feed did."""
-
-    feed_id: int
-    url: str
-    title: str | None
-    status: FeedStatus
-    error: str | None = None
-    entries: list[EntryReport] = field(default_factory=list)
-
-    def count(self, outcome: EntryOutcome) -> int:
-        return sum(1 for e in self.entries if e.outcome == outcome)
-
-    @property
-    def added(self) -> int:
-        return self.count("added") + self.count("updated")
-
-    @property
-    def summaries(self) -> int:
-        return sum(1 for e in self.entries if e.from_summary and e.outcome in ("added", "updated"))
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.feed_id,
-            "url": self.url,
-            "title": self.title,
-            "status": self.status,
-            "error": self.error,
-            "added": self.added,
-            "unchanged": self.count("unchanged"),
-            "failed": self.count("failed"),
-            "skipped": self.count("skipped"),
-            "from_summary": self.summaries,
-            "entries": [e.as_dict() for e in self.entries],
-        }
-
-
-@dataclass
-class PollReport:
-    feeds: list[FeedReport] = field(default_factory=list)
-
-    @property
-    def failed(self) -> bool:
-        """Whether any feed, or any entry, failed in this poll."""
-        return any(f.status == "failed" or f.count("failed") for f in self.feeds)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "feeds": [f.as_dict() for f in self.feeds],
-            "added": sum(f.added for f in self.feeds),
-            "unchanged": sum(f.count("unchanged") for f in self.feeds),
-            "failed": sum(f.count("failed") for f in self.feeds),
-            "failed_feeds": sum(1 for f in self.feeds if f.status == "failed"),
-        }
 
 
 def feed_view(row: FeedRow) -> dict[str, Any]:
@@ -164,6 +81,10 @@ def feed_view(row: FeedRow) -> dict[str, Any]:
         "failures": row.failures,
         "next_poll": iso(row.next_poll_at),
     }
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
 
 
 class FeedPoller:
@@ -234,7 +155,7 @@ class FeedPoller:
         with self.db.session() as session:
             row = repo.find_feed(session=session, ref=ref if ref.isdigit() else _key_url(ref))
         if row is None:
-            raise InputError(f"no feed {ref!r}; `briefbot feeds list` shows the feeds")
+            raise InputError(f"no feed {ref!r} is followed (by that id or url)")
         return row
 
     def remove(self, ref: str) -> FeedRow:
@@ -476,27 +397,6 @@ class FeedPoller:
         except Exception:
             log.exception("could not record the failed poll of %s", row.url)
         return report
-
-
-def discover_feed(fetched: Fetched) -> str | None:
-    """The first RSS or Atom feed a web page links to (``<link rel="alternate">``)."""
-    import lxml.html
-
-    text = charset.decode(fetched.body, fetched.charset)
-    try:
-        doc = lxml.html.fromstring(text)
-    except (ValueError, lxml.etree.ParserError):
-        return None
-    for link in doc.iter("link"):
-        rel = (link.get("rel") or "").lower().split()
-        kind = (link.get("type") or "").lower()
-        href = link.get("href")
-        if "alternate" in rel and kind in ("application/rss+xml", "application/atom+xml") and href:
-            try:
-                return normalise_url(urljoin(fetched.final_url, href))
-            except InputError:
-                continue
-    return None
 
 
 def _key_url(ref: str) -> str:

@@ -39,6 +39,7 @@ from bot.core.netguard import (
     Resolver,
     system_resolver,
 )
+from bot.core.text import first_line
 from bot.core.urls import host_of, normalise_url
 from bot.errors import IngestError, InputError
 
@@ -236,9 +237,9 @@ class Fetcher:
         except httpx2.TimeoutException:
             raise FetchError(f"timed out waiting for {host}{where}") from None
         except httpx2.ConnectError as exc:
-            raise FetchError(f"cannot connect to {host}{where}: {_first_line(exc)}") from None
+            raise FetchError(f"cannot connect to {host}{where}: {first_line(exc)}") from None
         except httpx2.HTTPError as exc:
-            raise FetchError(f"the request to {host} failed{where}: {_first_line(exc)}") from None
+            raise FetchError(f"the request to {host} failed{where}: {first_line(exc)}") from None
 
     def _redirect(self, response: httpx2.Response, redirects: list[str]) -> httpx2.Request:
         assert response.next_request is not None
@@ -300,7 +301,7 @@ class Fetcher:
         except httpx2.DecodingError:
             raise FetchError(f"the {what}'s compressed body is corrupt") from None
         except httpx2.HTTPError as exc:
-            raise FetchError(f"the {what} was cut off: {_first_line(exc)}") from None
+            raise FetchError(f"the {what} was cut off: {first_line(exc)}") from None
         return b"".join(parts)
 
 
@@ -340,8 +341,3 @@ def _mb(size: int) -> str:
 
 def _limit(limit: int) -> str:
     return f"{limit / 1_000_000:g} MB, the limit (BRIEFBOT_MAX_FILE_MB)"
-
-
-def _first_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__

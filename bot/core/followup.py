@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from bot.core.models import Turn
-from bot.core.text import content_words
+from bot.core.words import content_words
 
 MAX_CARRIED = 6
 #: Words that point back into the conversation ("what do critics say about *it*?").

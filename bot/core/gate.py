@@ -30,8 +30,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.core.query import Query, Term, read_us_as_usa
-from bot.core.text import stems
+from bot.core.query import Query
+from bot.core.terms import Term, read_us_as_usa
+from bot.core.words import stems
 from storage.articles import Passage
 
 Decision = Literal["answer", "borderline", "refuse"]

@@ -1,57 +1,29 @@
 """The citation guard: checks a complete LLM answer before anyone reads it.
 
-Rules, applied unit by unit (see *Units* below):
+What holds for every answer that leaves the guard:
 
-* A marker that points at no provided source is removed and reported in
-  ``removed_citations``. Markers are ``[n]``, lists ``[1, 2]`` / ``[1; 2]`` and ranges
-  ``[1-3]`` / ``[1–3]`` (hyphen, en or em dash). A range cites every source in it, so it is
-  valid only if all of them exist (which also caps it at the number of sources); otherwise
-  the whole range is removed and reported as written, ``[4-9]``. Look-alikes the prompt
-  never asks for (``[Source 7]``, ``[source: 7]``, ``[ref 7]``, ``[^7]``, ``[#7]``) are not
-  citations: they are removed and reported in ``removed_citations`` as written, even when
-  the number exists, and count as "cited something invalid" below.
-* A quotation (three words or more between quotation marks) must be verbatim, whitespace,
-  quote style and citation markers aside, in one of the sources its unit cites. If it is
-  not, but nearly all its words are in those sources, it loses its outer quotation marks (a
-  paraphrase, not a quote); otherwise the whole unit is dropped (it is invented). A final
-  , . ; or : inside the closing mark may be the writer's ("traffickers.”). Pairs recognised:
-  “…”, "…", «…», „…“ / „…”, ‘…’, ‚…‘ / ‚…’ and straight '…'. The outermost pair is checked
-  first (“ « „ nest, so “a “b c d” e” is one quotation); a quotation inside one that loses
-  its marks is then checked on its own, so the marks left are balanced and verified.
-* Single quotes double as apostrophes, so ‘ ' ‚ open a quotation only at the start of a
-  word (after a space, a bracket or a dash) and ’ ' ‘ close one only at the end of a word
-  (not before a letter or digit): "don't", "don’t" and "the countries' plans" are not
-  quotations. Common elisions ('90s, 'em, 'n', 'tis) never open one. Known limit: in
-  'the countries' plans are a gift' the first possessive closes the quotation early (two
-  words, so unchecked). A straight " or ' with no partner is ignored, but an unbalanced
-  straight " pairs with the next one, and the text between is then checked as a quotation:
-  conservative, since it may drop a sentence the model broke.
-* A unit with no valid citation is dropped unless it is framing and cites nothing invalid:
-  a lead-in that ends in a colon ("In short:", "It commits the countries to:"; at most
-  twice ``MAX_HEADING_WORDS`` words, or any length when list lines follow it) or a
-  heading (at most ``MAX_HEADING_WORDS`` words, no digits, no quotation and no
-  sentence-final . ! ? or …). Any
-  other sentence says something, and what is said must be cited: "In short, it is
-  modest." goes.
-* If no valid citation is left, the caller falls back to the extractive answer.
+* **Every claim is cited.** The answer is judged unit by unit (a sentence; see *Units*),
+  and a unit without a valid citation goes, however short: what is said must be sourced.
+  Only framing stays uncited: a heading, or a lead-in ending in a colon while something
+  it introduces survives.
+* **Every citation points at a source the model was shown.** A marker that does not
+  (``[9]``, a range reaching past the sources) is removed and reported, and so is a
+  look-alike the prompt never asks for (``[Source 2]``, ``[^2]``), even with a valid
+  number: it counts as citing something invalid. Markers left are renumbered 1..k in
+  order of first use, one number per bracket.
+* **Every quotation is verbatim** (whitespace, quote style and markers aside, whole words
+  only) in a source its unit cites. A near miss whose words are nearly all in those
+  sources is a paraphrase and loses its marks; anything else is invented, and its unit
+  goes. A quotation is never cut into units, so it is judged, and dropped, whole; no
+  quotation mark is left beside text that was not checked.
+* **No valid citation left: no model answer.** The caller falls back to the extractive
+  answer.
 
-Surviving markers are renumbered 1..k in order of first use. Adjacent markers are merged
-and deduplicated, keeping the order written, one number per bracket: ``[1, 2]``, ``[1-2]``
-and ``[1][2][1]`` all become ``[1][2]``; ``[1][1]`` becomes ``[1]``.
-
-*Units.* Paragraphs (blank lines) are split into lines and lines into sentences; each
-sentence is a unit. A line break always ends a unit, except inside a quotation (found on
-the whole paragraph first) and where a hard-wrapped sentence continues: the line ends in a
-letter, digit or comma and the next starts in lower case. A unit that ends a line with a
-colon and introduces the lines after it ("It commits the countries to:") is framing, kept
-while something after it in its paragraph is kept. A
-list marker at the start of a line ("- ", "* ", "1. ") is kept aside and never judged. A
-sentence ends after . ! ? (and closing quotes or brackets, and any markers that follow
-them) when whitespace follows, whatever the case of the next letter, or straight away when
-a capital follows ("signed [1].Officials"). Not a sentence end: a period after an
-abbreviation or initials (:func:`bot.core.text.is_abbreviation`) unless markers follow it,
-a decimal point ("5.5"), an ellipsis before a lower-case word, and anything inside a
-quotation, so a quotation is always judged, and dropped, whole.
+*Units.* Paragraphs are split into lines (a list marker is kept aside, a hard-wrapped
+sentence is joined again) and lines into sentences by :func:`bot.core.text.sentence_bounds`
+with the rules for model output, which cut eagerly (see
+:class:`bot.core.text.SentenceRules`): an uncited claim must never ride along with the
+cited sentence before it. Quotations are found by :func:`bot.core.text.quotations`.
 """
 
 from __future__ import annotations
@@ -61,7 +33,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.core.models import GuardReport
-from bot.core.text import is_abbreviation, paragraph_spans, squash, stems, word_count
+from bot.core.text import (
+    Quotation,
+    answer_rules,
+    paragraph_spans,
+    quotations,
+    sentence_bounds,
+    squash,
+)
+from bot.core.words import stems, word_count
 
 MIN_QUOTE_WORDS = 3
 PARAPHRASE_OVERLAP = 0.8
@@ -120,86 +100,8 @@ def read_markers(text: str, sources: Mapping[int, str]) -> tuple[list[int], list
 
 # --- Quotations ------------------------------------------------------------------------
 
-
-@dataclass(frozen=True, slots=True)
-class _Pair:
-    closers: str  # characters that close a quotation opened by this mark
-    nests: bool  # the same opener inside counts as a nested quotation ("“a “b” c”")
-    apostrophe: bool  # the marks double as apostrophes: open/close only at word edges
-
-
-_PAIRS = {
-    "“": _Pair("”", nests=True, apostrophe=False),
-    '"': _Pair('"', nests=False, apostrophe=False),
-    "«": _Pair("»", nests=True, apostrophe=False),
-    "„": _Pair("“”", nests=True, apostrophe=False),
-    "‘": _Pair("’", nests=False, apostrophe=True),
-    "‚": _Pair("‘’", nests=False, apostrophe=True),
-    "'": _Pair("'", nests=False, apostrophe=True),
-}
-# What may stand just before a single quote that opens a quotation.
-_BEFORE_OPENER = '([{—–-/“"«„*_:<>'
-# Elisions that start with an apostrophe: '90s, 'em, rock 'n' roll, 'tis, 'til, 'cause.
-_ELISION = re.compile(r"['‘’](?:\d0s|em|n|tis|til|cause)\b", re.IGNORECASE)
 # Every quotation mark, and what it compares as (so “a” matches "a" in a source).
 _QUOTE_STYLE = str.maketrans("“”„«»‘’‚", '"""""\'\'\'')
-
-
-@dataclass(frozen=True, slots=True)
-class _Quote:
-    start: int  # offset of the opening mark
-    end: int  # offset just after the closing mark
-
-    def inner(self, text: str) -> str:
-        return text[self.start + 1 : self.end - 1]
-
-
-def _opens(text: str, i: int) -> _Pair | None:
-    pair = _PAIRS.get(text[i])
-    if pair is None or i + 1 >= len(text):
-        return None
-    if pair.apostrophe:
-        if text[i + 1].isspace():
-            return None
-        if i > 0 and not (text[i - 1].isspace() or text[i - 1] in _BEFORE_OPENER):
-            return None  # inside a word: "don't", "rock'n'roll"
-        if _ELISION.match(text, i):
-            return None
-    return pair
-
-
-def _closing(text: str, i: int, pair: _Pair) -> int | None:
-    """Offset of the mark that closes the quotation opened at ``i``, if any."""
-    depth = 1
-    for j in range(i + 2, len(text)):  # a quotation has at least one character
-        ch = text[j]
-        if pair.nests and ch == text[i]:
-            depth += 1
-        elif ch in pair.closers:
-            if pair.apostrophe and (
-                text[j - 1].isspace() or (j + 1 < len(text) and text[j + 1].isalnum())
-            ):
-                continue  # an apostrophe ("don’t"), not the end of a word
-            depth -= 1
-            if depth == 0:
-                return j
-    return None
-
-
-def _quotations(text: str) -> list[_Quote]:
-    """The outermost quotations of ``text``, in order. An opening mark with no partner is
-    skipped and the scan goes on after it."""
-    found: list[_Quote] = []
-    i = 0
-    while i < len(text):
-        pair = _opens(text, i)
-        end = _closing(text, i, pair) if pair is not None else None
-        if end is None:
-            i += 1
-            continue
-        found.append(_Quote(i, end + 1))
-        i = end + 1
-    return found
 
 
 def _comparable(text: str) -> str:
@@ -246,74 +148,30 @@ def _overlap(quote: str, sources: list[str]) -> float:
 # A list marker at the start of a line: "- ", "* ", "+ ", "• ", "1. ", "2) ".
 _BULLET = re.compile(r"(?:[-*+•‣–—]|\d{1,3}[.)])\s+")
 
-# A candidate sentence end; _is_end decides which ones count.
-_SENTENCE_END = re.compile(
-    r"(?P<stop>[.!?]+|…)"  # the final punctuation: . ! ? or a run such as ?! or ...
-    r"(?P<closers>[”’\"'»“)\]]*)"  # closing quotes or brackets that belong to the sentence
-    rf"(?P<markers>\s*{_ANY}(?:\s*{_ANY})*)?"  # markers after the stop belong to it too
-    r"(?P<gap>\s+|$|(?=[A-ZÀ-ÖØ-Þ“«„]))",  # whitespace, the end, or straight on to a capital
-)
-# What may stand just before a stop that has no space after it ("signed [1].Officials").
-_BEFORE_GLUED_STOP = ")]”’\"'»"
+# Sentences of an answer: markers after a stop belong to the sentence before them.
+_UNITS = answer_rules(_ANY)
 
 
 @dataclass
 class _Line:
     bullet: str  # the list marker, kept aside: "- " or ""
-    units: list[tuple[str, list[_Quote]]]  # sentences, with their quotations
+    units: list[tuple[str, list[Quotation]]]  # sentences, with their quotations
 
 
-def _word_before(text: str, i: int) -> str:
-    start = i
-    while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
-        start -= 1
-    return text[start:i]
-
-
-def _is_end(line: str, match: re.Match[str], inseparable: list[tuple[int, int]]) -> bool:
-    """Does this candidate end a sentence? See "Units" in the module doc."""
-    cut = match.end("markers") if match.group("markers") else match.end("closers")
-    if any(start < cut < end for start, end in inseparable):
-        return False  # never inside a quotation or a marker ("[ref. 2]")
-    if match.group("markers"):
-        return True  # markers after the stop end the sentence, even after "U.S."
-    stop, gap = match.group("stop"), match.group("gap")
-    after = line[match.end() : match.end() + 1]
-    if "…" in stop or ".." in stop:
-        return after.isupper()  # "It stalled… then resumed" goes on
-    if stop == "." and is_abbreviation(_word_before(line, match.start("stop"))):
-        return False
-    if not gap:  # glued to a capital: "signed [1].Officials", not "ASP.NET"
-        before = line[match.start("stop") - 1] if match.start("stop") > 0 else ""
-        return before.islower() or before.isdigit() or before in _BEFORE_GLUED_STOP
-    return True
-
-
-def _sentences(line: str) -> list[tuple[str, list[_Quote]]]:
-    quotes = _quotations(line)
-    inseparable = [(q.start, q.end) for q in quotes]
-    inseparable += [m.span() for m in _MARKER.finditer(line)]
-    bounds: list[tuple[int, int]] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(line):
-        if not _is_end(line, match, inseparable):
-            continue
-        cut = match.end("markers") if match.group("markers") else match.end("closers")
-        bounds.append((start, cut))
-        start = match.end()
-    bounds.append((start, len(line)))
-    out: list[tuple[str, list[_Quote]]] = []
-    for begin, end in bounds:
-        raw = line[begin:end]
-        begin += len(raw) - len(raw.lstrip())
-        text = raw.strip()
-        if text:
-            inside = [
-                _Quote(q.start - begin, q.end - begin)
-                for q in quotes
-                if begin <= q.start and q.end <= begin + len(text)
-            ]
-            out.append((text, inside))
+def _sentences(line: str) -> list[tuple[str, list[Quotation]]]:
+    """The sentences of one line, each with the quotations inside it; a quotation or a
+    marker is never cut."""
+    quotes = quotations(line)
+    keep_whole = [(q.start, q.end) for q in quotes]
+    keep_whole += [m.span() for m in _MARKER.finditer(line)]
+    out: list[tuple[str, list[Quotation]]] = []
+    for begin, end in sentence_bounds(line, rules=_UNITS, keep_whole=keep_whole):
+        inside = [
+            Quotation(q.start - begin, q.end - begin)
+            for q in quotes
+            if begin <= q.start and q.end <= end
+        ]
+        out.append((line[begin:end], inside))
     return out
 
 
@@ -352,7 +210,7 @@ def _continues(previous: str, line: str) -> bool:
 
 def _quoted_line_breaks(block: str) -> set[int]:
     """Offsets of the line breaks of ``block`` that fall inside a quotation."""
-    return {i for q in _quotations(block) for i in range(q.start, q.end) if block[i] == "\n"}
+    return {i for q in quotations(block) for i in range(q.start, q.end) if block[i] == "\n"}
 
 
 def _split(text: str) -> list[list[_Line]]:
@@ -400,7 +258,7 @@ class Guarded:
 
 
 def _check_quotes(
-    unit: str, quotes: list[_Quote], cited_texts: list[str]
+    unit: str, quotes: list[Quotation], cited_texts: list[str]
 ) -> tuple[str | None, list[str]]:
     """The unit with paraphrases unquoted, or None if a quotation is invented; and the
     quotations that failed. A quotation inside one that loses its marks is checked too."""
@@ -416,8 +274,8 @@ def _check_quotes(
         if not cited_texts or _overlap(inner, cited_texts) < PARAPHRASE_OVERLAP:
             return None, failed
         unquoted |= {quote.start, quote.end - 1}
-        nested = _quotations(inner)
-        todo += [_Quote(q.start + quote.start + 1, q.end + quote.start + 1) for q in nested]
+        nested = quotations(inner)
+        todo += [Quotation(q.start + quote.start + 1, q.end + quote.start + 1) for q in nested]
     return "".join(ch for i, ch in enumerate(unit) if i not in unquoted), failed
 
 
@@ -426,7 +284,9 @@ def _check_quotes(
 _DOUBLE_MARKS = frozenset('"“”„‟«»‹›「」＂')
 
 
-def _without_stray_marks(unit: str, quotes: list[_Quote]) -> tuple[str, list[_Quote], list[str]]:
+def _without_stray_marks(
+    unit: str, quotes: list[Quotation]
+) -> tuple[str, list[Quotation], list[str]]:
     """``unit`` without double quotation marks that belong to no recognised quotation
     (“a plan written by smugglers", «...”, 「...」), its quotations found again, and what
     followed each removed mark, for the report."""
@@ -437,7 +297,7 @@ def _without_stray_marks(unit: str, quotes: list[_Quote]) -> tuple[str, list[_Qu
     after = squash(_MARKER_RUN.sub("", unit[stray[0] + 1 :])).rstrip(" .,;:")
     reported = [after.strip("".join(_DOUBLE_MARKS) + " ")]
     cleaned = "".join(ch for i, ch in enumerate(unit) if i not in set(stray))
-    return cleaned, _quotations(cleaned), [r for r in reported if r]
+    return cleaned, quotations(cleaned), [r for r in reported if r]
 
 
 def guard_answer(text: str, sources: Mapping[int, str]) -> Guarded:

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from bot.core import frequency
-from bot.core.text import STOPWORDS, words
 from bot.core.wordnet import Synset, WordNet, wordnet
+from bot.core.words import STOPWORDS, words
 
 #: WordNet senses whose members count as synonyms, per part of speech (WordNet lists the
 #: most common sense first; rarer senses are mostly noise for a news question).

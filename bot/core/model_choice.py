@@ -132,7 +132,7 @@ def shown_url(url: str) -> str:
 
 
 def _list_with_openai(settings: Settings) -> Sequence[str]:
-    from bot.core.llm import list_models  # imports openai: only when a server is asked
+    from bot.core.chat import list_models  # imports openai: only when a server is asked
 
     return list_models(settings)
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.core.ingest import ArticleStore, ParsedArticle, ingest_parsed
+from bot.core.ingest import ArticleStore, ingest_parsed
+from bot.core.parse import ParsedArticle
 from bot.core.urls import normalise_url
 from bot.errors import IngestError
 from storage.db import Database

@@ -96,7 +96,10 @@ def checked(period: Period) -> Period:
             f"the period is inverted: it ends ({period.end}) before it starts ({period.start})"
         )
     if period.end == period.start:
-        raise InputError(f"the period is empty: --until {period.end} is exclusive")
+        raise InputError(
+            f"the period is empty: it starts and ends on {period.start} (its end day is not "
+            "part of it)"
+        )
     if period.days > MAX_DAYS:
         raise InputError(f"the period is {period.days} days long; the longest is {MAX_DAYS}")
     return period
@@ -113,21 +116,21 @@ def iso_week(spec: str, timezone: str) -> Period:
     """The ISO week ``YYYY-Www`` (``2019-W13``), Monday to Monday in ``timezone``."""
     match = _WEEK.match(spec.strip())
     if match is None:
-        raise InputError(f"--week {spec!r} is not a week: use YYYY-Www, e.g. 2019-W13")
+        raise InputError(f"{spec!r} is not a week: use YYYY-Www, e.g. 2019-W13")
     year, week = int(match[1]), int(match[2])
     try:
         monday = date.fromisocalendar(year, week, 1)
     except ValueError as exc:
         weeks = date(year, 12, 28).isocalendar().week if 1 <= year <= 9999 else 52
-        raise InputError(f"--week {spec!r}: {year} has weeks 1 to {weeks}") from exc
+        raise InputError(f"week {spec!r}: {year} has weeks 1 to {weeks}") from exc
     return Period(monday, monday + timedelta(days=7), timezone)
 
 
-def _day(option: str, value: str) -> date:
+def _day(what: str, value: str) -> date:
     try:
         return date.fromisoformat(value.strip())
     except ValueError as exc:
-        raise InputError(f"{option} {value!r} is not a date (use YYYY-MM-DD)") from exc
+        raise InputError(f"{what} {value!r} is not a date (use YYYY-MM-DD)") from exc
 
 
 def choose_period(
@@ -138,20 +141,22 @@ def choose_period(
     timezone: str,
     now: datetime,
 ) -> Period:
-    """The period the command line asks for; the last full week when it asks for none.
+    """The period asked for: an ISO ``week``, or the days from ``since`` up to ``until``
+    (not included); the last full week when none is given. ``since`` alone runs to the
+    end of today; ``until`` alone covers the seven days before it.
 
-    ``--since`` alone runs to the end of today; ``--until`` alone covers the seven days
-    before it.
+    Its errors speak of weeks and days, never of the options a caller read them from:
+    the core does not know the command line.
     """
     if week is not None:
         if since is not None or until is not None:
-            raise InputError("use either --week or --since/--until, not both")
+            raise InputError("a period is either a week or a range of days, not both")
         return checked(iso_week(week, timezone))
     if since is None and until is None:
         return last_full_week(now, timezone)
     today = now.astimezone(ZoneInfo(timezone)).date()
-    end = _day("--until", until) if until is not None else today + timedelta(days=1)
-    start = _day("--since", since) if since is not None else end - timedelta(days=7)
+    end = _day("the end day", until) if until is not None else today + timedelta(days=1)
+    start = _day("the start day", since) if since is not None else end - timedelta(days=7)
     return checked(Period(start, end, timezone))
 
 

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import re
+import string
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from bot.core.front_matter import FrontMatterError, read_front_matter
 from bot.errors import ConfigError
 from bot.resources import bundled_dir
 
-_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([a-z_][a-z0-9_]*)\}|\{|\}")
 _SECTION = re.compile(r"^## (system|user)\s*$", re.MULTILINE)
+_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -42,29 +42,28 @@ class Prompt:
                 f"missing: {missing}; unknown: {unknown}"
             )
         return [
-            {"role": "system", "content": _fill(self.system, values)},
-            {"role": "user", "content": _fill(self.user, values)},
+            {"role": "system", "content": self.system.format_map(values)},
+            {"role": "user", "content": self.user.format_map(values)},
         ]
 
 
-def _fill(template: str, values: dict[str, str]) -> str:
-    def replace(match: re.Match[str]) -> str:
-        token = match.group(0)
-        if token in ("{{", "}}"):
-            return token[0]
-        return values[match.group(1)]
-
-    return _PLACEHOLDER.sub(replace, template)
-
-
 def _placeholders(template: str, where: str) -> set[str]:
+    """The names of ``template``'s placeholders, as ``str.format`` reads them. Only plain
+    names (``{question}``) are allowed: an index, an attribute, a conversion or a format
+    spec would let ``format_map`` do more than insert a value."""
+    try:
+        fields = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise ConfigError(
+            f"{where}: a lone '{{' or '}}' ({exc}); write {{{{ or }}}} for a literal brace"
+        ) from None
     names: set[str] = set()
-    for match in _PLACEHOLDER.finditer(template):
-        token = match.group(0)
-        if token in ("{", "}"):
-            raise ConfigError(f"{where}: a lone {token!r}; write {token * 2} for a literal brace")
-        if match.group(1):
-            names.add(match.group(1))
+    for _, name, spec, conversion in fields:
+        if name is None:
+            continue
+        if not _NAME.fullmatch(name) or spec or conversion:
+            raise ConfigError(f"{where}: placeholder {{{name}}} is not a plain lower-case name")
+        names.add(name)
     return names
 
 
@@ -72,14 +71,11 @@ def parse_prompt(text: str, where: str) -> Prompt:
     """Parse and check one prompt file's text; ``where`` names it in errors."""
     if not text.startswith("---"):
         raise ConfigError(f"{where}: a prompt starts with YAML front matter between --- lines")
-    front, sep, body = text[3:].partition("\n---")
-    if not sep:
-        raise ConfigError(f"{where}: the front matter never ends")
     try:
-        meta = yaml.safe_load(front) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{where}: front matter is not valid YAML") from exc
-    if not isinstance(meta, dict) or not isinstance(meta.get("name"), str):
+        meta, body = read_front_matter(text)
+    except FrontMatterError as exc:
+        raise ConfigError(f"{where}: {exc.message}") from exc
+    if not isinstance(meta.get("name"), str):
         raise ConfigError(f"{where}: front matter needs a name")
     declared = meta.get("variables") or []
     if not isinstance(declared, list) or not all(isinstance(v, str) for v in declared):

@@ -17,29 +17,25 @@ same relevance gate as a question, so an off-topic request gets no quotes at all
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from bot.core.answer import RELATIVE_FLOOR, is_statement
 from bot.core.models import Quote
-from bot.core.query import read_us_as_usa
 from bot.core.retrieve import Retrieval
+from bot.core.terms import read_us_as_usa
 from bot.core.text import (
+    SPEECH_MARKS,
     Span,
     contains_verbatim,
     paragraph_spans,
+    quotations,
     sentence_spans,
-    stems,
-    word_count,
 )
+from bot.core.words import stems, word_count
 from storage.articles import Passage, article_texts
 
-_CURLY_SPEECH = re.compile(r"“([^”\n]+)”")
-_STRAIGHT_OR_NEWLINE = re.compile(r'["\n]')
-_OPENING_BRACKETS = "([{"
-_AFTER_CLOSING = ".,;:!?…)]}—–"
 MIN_SPEECH_WORDS = 5
 SPEECH_BONUS = 1.15
 
@@ -57,39 +53,30 @@ class _Candidate:
 
 def speech_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Quoted speech in ``text[start:end]``: ``(start, end)`` of the words between each pair
-    of quotation marks, in order of their opening mark. A pair never spans a line break.
+    of double quotation marks (curly or straight), in order of their opening mark, a
+    quotation inside another included. A pair never spans a line break.
 
-    Curly marks say which way they face. A straight double quote (``"``) also serves as the
-    inch sign (``a 27" monitor``), so straight quotes are paired by position in the words:
-    an *opening* one stands at the start of a word (after the start of the line, a space
-    or an opening bracket, and before a non-space), a *closing* one at the end of a word
-    (after a non-space, and before the end of the line, a space or punctuation). A closing
-    quote with nothing open, and any straight quote that is neither, are ignored; an
-    opening quote while another is still open replaces it, since the earlier one never
-    closed. So ``a 27" monitor ... said "we sold fifty" to reporters`` yields
-    ``we sold fifty``, and never the text between the inch sign and the speech.
+    Quotations are found by :func:`bot.core.text.quotations`: a straight double quote
+    also serves as the inch sign (``a 27" monitor``), so it opens only at the start of a
+    word and closes only at the end of one. So ``a 27" monitor ... said "we sold fifty"
+    to reporters`` yields ``we sold fifty``, and never the text between the inch sign and
+    the speech.
     """
     stop = len(text) if end is None else end
     found: list[tuple[int, int]] = []
-    for m in _CURLY_SPEECH.finditer(text, start, stop):
-        inner = m.group(1)
-        lead = len(inner) - len(inner.lstrip())
-        found.append((m.start(1) + lead, m.start(1) + len(inner.rstrip())))
-    opened: int | None = None
-    for m in _STRAIGHT_OR_NEWLINE.finditer(text, start, stop):
-        p = m.start()
-        if text[p] == "\n":
-            opened = None
-            continue
-        before = text[p - 1] if p > start else "\n"
-        after = text[p + 1] if p + 1 < stop else "\n"
-        closes = not before.isspace() and before not in _OPENING_BRACKETS
-        closes = closes and (after.isspace() or after in _AFTER_CLOSING)
-        if opened is not None and closes:
-            found.append((opened + 1, p))
-            opened = None
-        elif (before.isspace() or before in _OPENING_BRACKETS) and not after.isspace():
-            opened = p
+    line_start = start
+    while line_start < stop:
+        line_end = text.find("\n", line_start, stop)
+        line_end = stop if line_end < 0 else line_end
+        todo = quotations(text, line_start, line_end, SPEECH_MARKS)
+        while todo:
+            quote = todo.pop()
+            todo += quotations(text, quote.start + 1, quote.end - 1, SPEECH_MARKS)
+            inner = quote.inner(text)
+            if inner.strip():
+                first = quote.start + 1 + len(inner) - len(inner.lstrip())
+                found.append((first, first + len(inner.strip())))
+        line_start = line_end + 1
     return sorted(found)
 
 

@@ -27,7 +27,8 @@ from bot.core import frequency
 from bot.core.gate import Verdict, admitted, judge, passage_evidence, threshold
 from bot.core.lexicon import MIN_CORRECTABLE, Lexicon, edits1
 from bot.core.profile import Profile
-from bot.core.query import Query, analyse, make_term
+from bot.core.query import Query, analyse
+from bot.core.terms import make_term
 from storage.articles import Passage, passages
 from storage.search import LexicalQuery, LexicalSearch
 

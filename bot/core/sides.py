@@ -29,7 +29,8 @@ from dataclasses import dataclass
 
 from bot.core.profile import Profile
 from bot.core.summaries import holder
-from bot.core.text import paragraph_spans, sentence_spans, squash, word_count, words
+from bot.core.text import paragraph_spans, sentence_spans, squash
+from bot.core.words import word_count, words
 from storage.articles import DatedArticle, Passage
 
 MAX_STATEMENTS = 3

@@ -24,16 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.answer import is_statement
-from bot.core.text import (
-    STOPWORDS,
-    jaccard,
-    paragraph_spans,
-    sentence_spans,
-    squash,
-    stem,
-    word_count,
-    words,
-)
+from bot.core.text import paragraph_spans, sentence_spans, squash
+from bot.core.words import STOPWORDS, jaccard, stem, word_count, words
 from storage.articles import Passage
 
 MAX_WORDS = 70

@@ -1,96 +1,32 @@
-"""Plain-text analysis shared by chunking, retrieval, answers and quotes.
+"""Plain-text analysis, written once for the whole bot.
 
-* paragraphs and sentences, as character spans of the article text (never copies that
-  could drift from it);
-* words, stems (Snowball English, the same family PostgreSQL's ``english`` uses) and a
-  stop list for questions;
-* whitespace-insensitive comparison, which is how quotes are verified.
+* paragraphs and sentences as character spans of the text (never copies that could
+  drift from it), for article text and for a model's answer alike
+  (:func:`sentence_bounds`, with :class:`SentenceRules` for each kind of text);
+* quotations (:func:`quotations`), for the guard's check of a model's quotes and for the
+  speech that ``/quote`` offers;
+* footnote markers, and whitespace-insensitive comparison, which is how quotes are
+  verified.
+
+Words, stems and counts are in :mod:`bot.core.words`.
 """
 
 from __future__ import annotations
 
 import re
-import threading
-import unicodedata
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
-
-import snowballstemmer
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 
 # A footnote marker as reference works print them: "[2]", "[2,3]", "[4–6]", "[a]", "[note 3]".
 _FOOTNOTE = r"\[(?:\d{1,3}(?:[,–-]\d{1,3})*|[a-z]|note\s?\d{1,3})\]"
 
-# A sentence ends at . ! ? (or …), possibly followed by closing quotes/brackets and
-# footnote markers ("1936.[3]"), then whitespace, and the next sentence starts with
-# something that can open one.
-_SENTENCE_END = re.compile(
-    rf"""([.!?…]+)((?:["'”’)\]]|{_FOOTNOTE})*)(\s+)(?=["'“‘(\[]?[A-ZÀ-ÖØ-Þ0-9])"""
-)
-
 # Words before a period that do not end a sentence.
 _ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "sr",
-        "jr",
-        "st",
-        "mt",
-        "ft",
-        "gen",
-        "gov",
-        "sen",
-        "rep",
-        "rev",
-        "col",
-        "lt",
-        "sgt",
-        "capt",
-        "cmdr",
-        "adm",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "no",
-        "nos",
-        "vol",
-        "pp",
-        "fig",
-        "est",
-        "approx",
-        "dept",
-        "inc",
-        "ltd",
-        "co",
-        "corp",
-        "vs",
-        "etc",
-        "al",
-        "e.g",
-        "i.e",
-        "u.s",
-        "u.k",
-        "u.n",
-        "a.m",
-        "p.m",
-    ]
+    """mr mrs ms dr prof sr jr st mt ft gen gov sen rep rev col lt sgt capt cmdr adm
+    jan feb mar apr jun jul aug sep sept oct nov dec no nos vol pp fig est approx dept
+    inc ltd co corp vs etc al e.g i.e u.s u.k u.n a.m p.m""".split()
 )
 
 
@@ -136,29 +72,140 @@ def is_abbreviation(word: str) -> bool:
     return all(len(part) <= 1 for part in word.split("."))
 
 
-def _is_abbreviation(text: str, period_at: int) -> bool:
-    start = period_at
+def _word_before(text: str, i: int) -> str:
+    """The letters and periods just before offset ``i`` ("U.S" before the last period)."""
+    start = i
     while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
         start -= 1
-    return is_abbreviation(text[start:period_at])
+    return text[start:i]
+
+
+# --------------------------------------------------------------------------- sentences
+
+#: Chinese and Japanese stops: they end a sentence with no space after them.
+_WIDE_STOPS = "。！？"
+_OPENS_SENTENCE = r"""["'“‘(\[]?[A-ZÀ-ÖØ-Þ0-9]"""
+# Straight after a wide stop (and a closing bracket), anything but a closing mark or a comma.
+_AFTER_WIDE_STOP = (
+    rf"(?:(?<=[{_WIDE_STOPS}])|(?<=[{_WIDE_STOPS}][」』）]))"
+    r"\s*(?=[^\s\"'”’)\]」』）,，、。！？])"
+)
+
+
+@dataclass(frozen=True)
+class SentenceRules:
+    """Where one kind of text ends its sentences.
+
+    A candidate end is a run of stops (. ! ? …), what belongs to the sentence after them
+    (closing quotes and brackets, footnote or citation markers), and the gap before the
+    next sentence; :func:`sentence_bounds` then decides which candidates end a sentence.
+    The two kinds of text differ where their writers do. Article prose (:data:`PROSE`)
+    is edited text: a sentence ends only where the next visibly starts (a capital, a
+    digit, an opening quote or bracket), so "e.g. the" and an unlisted abbreviation do
+    not cut a sentence that a quote must give whole. A model's answer (:func:`answer_rules`)
+    is checked sentence by sentence, so it is cut eagerly: after a stop and a space
+    whatever follows, and straight on at a stop glued to a capital ("signed [1].Officials"),
+    so an uncited claim can never hide inside the cited sentence before it.
+    """
+
+    ends: re.Pattern[str]  # groups: stop, closers, markers, gap
+    #: After "…" or "..", only a capital starts a new sentence ("It stalled… then resumed").
+    ellipsis_needs_capital: bool = False
+
+
+#: Article text: see :class:`SentenceRules`. Chinese and Japanese stops end a sentence
+#: whatever follows them.
+PROSE = SentenceRules(
+    re.compile(
+        rf"""(?P<stop>[.!?…]+|[{_WIDE_STOPS}]+)
+        (?P<closers>(?:["'”’)\]」』）]|{_FOOTNOTE})*)
+        (?P<markers>(?!))?
+        (?P<gap>\s+(?={_OPENS_SENTENCE})|{_AFTER_WIDE_STOP})""",
+        re.VERBOSE,
+    )
+)
+
+
+def answer_rules(markers: str) -> SentenceRules:
+    """The rules for a model's answer (see :class:`SentenceRules`) whose citation markers
+    match ``markers``: markers after a stop belong to the sentence before them, and end
+    it even after an abbreviation ("by the U.S. [1] the deal...")."""
+    return SentenceRules(
+        re.compile(
+            rf"""(?P<stop>[.!?]+|…)
+            (?P<closers>[”’"'»“)\]]*)
+            (?P<markers>\s*{markers}(?:\s*{markers})*)?
+            (?P<gap>\s+|$|(?=[A-ZÀ-ÖØ-Þ“«„]))""",
+            re.VERBOSE,
+        ),
+        ellipsis_needs_capital=True,
+    )
+
+
+# What may stand just before a stop glued to a capital ("signed [1].Officials").
+_BEFORE_GLUED_STOP = ")]”’\"'»"
+
+
+def _ends_sentence(
+    text: str, match: re.Match[str], rules: SentenceRules, keep_whole: Sequence[tuple[int, int]]
+) -> bool:
+    cut = match.end("markers") if match.group("markers") else match.end("closers")
+    if any(start < cut < end for start, end in keep_whole):
+        return False
+    if match.group("markers"):
+        return True
+    stop, gap = match.group("stop"), match.group("gap")
+    if stop[0] in _WIDE_STOPS:
+        return True
+    if rules.ellipsis_needs_capital and ("…" in stop or ".." in stop):
+        return text[match.end() : match.end() + 1].isupper()
+    if stop == "." and is_abbreviation(_word_before(text, match.start("stop"))):
+        return False
+    if not gap:  # glued to a capital: "signed [1].Officials", not "ASP.NET"
+        before = text[match.start("stop") - 1] if match.start("stop") > 0 else ""
+        return before.islower() or before.isdigit() or before in _BEFORE_GLUED_STOP
+    return True
+
+
+def sentence_bounds(
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+    *,
+    rules: SentenceRules = PROSE,
+    keep_whole: Sequence[tuple[int, int]] = (),
+) -> list[tuple[int, int]]:
+    """The sentences of ``text[start:end]`` as ``(start, end)`` offsets of ``text``, each
+    stripped of surrounding space. No sentence ends inside a span of ``keep_whole`` (a
+    quotation, a marker), and a period after an abbreviation or initials ends none
+    (:func:`is_abbreviation`)."""
+    stop_at = len(text) if end is None else end
+    cuts: list[tuple[int, int]] = []
+    begin = start
+    # Matched in place (pos/endpos), so offsets are the text's own, with no copies.
+    for match in rules.ends.finditer(text, start, stop_at):
+        if _ends_sentence(text, match, rules, keep_whole):
+            cut = match.end("markers") if match.group("markers") else match.end("closers")
+            cuts.append((begin, cut))
+            begin = match.end()
+    cuts.append((begin, stop_at))
+    bounds: list[tuple[int, int]] = []
+    for a, b in cuts:
+        raw = text[a:b]
+        if raw.strip():
+            a += len(raw) - len(raw.lstrip())
+            bounds.append((a, a + len(raw.strip())))
+    return bounds
 
 
 def sentence_spans(text: str, paragraphs: list[Span] | None = None) -> list[Span]:
-    """Sentences of ``text``; a sentence never crosses a paragraph break."""
-    spans: list[Span] = []
-    for para in paragraphs if paragraphs is not None else paragraph_spans(text):
-        start = para.start
-        # Matched in place (pos/endpos), so offsets are the article's, with no copies.
-        for match in _SENTENCE_END.finditer(text, para.start, para.end):
-            if match.group(1) == "." and _is_abbreviation(text, match.start(1)):
-                continue
-            end = match.end(2)
-            if end > start:
-                spans.append(Span(start, end, para.paragraph))
-            start = match.end(3)
-        if start < para.end:
-            spans.append(Span(start, para.end, para.paragraph))
-    return spans
+    """Sentences of article text (:data:`PROSE`); a sentence never crosses a paragraph
+    break."""
+    return [
+        Span(a, b, para.paragraph)
+        for para in (paragraphs if paragraphs is not None else paragraph_spans(text))
+        for a, b in sentence_bounds(text, para.start, para.end)
+    ]
 
 
 def paragraph_at(paragraphs: list[Span], offset: int) -> int:
@@ -176,14 +223,16 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def fold(text: str) -> str:
-    """Lower-case and strip accents, so 'Tegucigalpa' and 'tegucigalpa' compare equal."""
-    lowered = text.lower()
-    if lowered.isascii():  # nothing to decompose (the common case, and the fast one)
-        return lowered
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    marks = {ord(ch): None for ch in set(decomposed) if unicodedata.combining(ch)}
-    return decomposed.translate(marks) if marks else decomposed
+def shortened(text: str, limit: int = 60) -> str:
+    """``text`` cut to at most ``limit`` characters, ending in "…" when cut; for messages."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def first_line(value: object) -> str:
+    """The first line of an error (or any value) as text, for a one-line reason; the
+    type's name when it says nothing."""
+    lines = str(value if value is not None else "").strip().splitlines()
+    return lines[0].strip() if lines else type(value).__name__
 
 
 # A footnote marker as reference works print them, attached to the word or punctuation it
@@ -220,101 +269,105 @@ def contains_verbatim(haystack: str, needle: str) -> bool:
     return bool(needle) and needle in squash(haystack)
 
 
-def words(text: str) -> list[str]:
-    """Word tokens, folded to lower case without accents."""
-    return _WORD.findall(fold(text))
+# --------------------------------------------------------------------------- quotations
 
 
-def word_count(text: str) -> int:
-    return len(text.split())
+@dataclass(frozen=True, slots=True)
+class Quotation:
+    """A quotation found in some text: ``start`` is the opening mark's offset, ``end``
+    the offset just after the closing mark."""
+
+    start: int
+    end: int
+
+    def inner(self, text: str) -> str:
+        """What is quoted, between the marks."""
+        return text[self.start + 1 : self.end - 1]
 
 
-_stemmer_local = threading.local()
+@dataclass(frozen=True, slots=True)
+class _Marks:
+    closers: str  # what closes a quotation this mark opens
+    nests: bool  # the same opener inside counts as a nested quotation ("“a “b” c”")
+    #: The mark doubles as an apostrophe or an inch sign, so it opens a quotation only at
+    #: the start of a word and closes one only at the end of a word.
+    word_edge: bool
 
 
-def _stemmer() -> snowballstemmer.stemmer:
-    stemmer = getattr(_stemmer_local, "stemmer", None)
-    if stemmer is None:
-        stemmer = snowballstemmer.stemmer("english")
-        _stemmer_local.stemmer = stemmer
-    return stemmer
-
-
-#: Words Snowball folds into a different word: "critical" is not about critics, and
-#: "general" (the rank) is not "generally".
-_STEM_EXCEPTIONS = {
-    "critical": "critical",
-    "critically": "critical",
-    "generous": "generous",
-    "organ": "organ",
-    "organs": "organ",
-    "news": "news",
-    "universal": "universal",
-    "university": "university",
-    "universities": "university",
+QUOTE_MARKS = {
+    "“": _Marks("”", nests=True, word_edge=False),
+    "«": _Marks("»", nests=True, word_edge=False),
+    "„": _Marks("“”", nests=True, word_edge=False),
+    '"': _Marks('"', nests=False, word_edge=True),
+    "‘": _Marks("’", nests=False, word_edge=True),
+    "‚": _Marks("‘’", nests=False, word_edge=True),
+    "'": _Marks("'", nests=False, word_edge=True),
 }
+#: The marks of quoted speech in article text: double quotes, curly or straight.
+SPEECH_MARKS = '“"'
+# What may stand just before a mark that opens at a word's start.
+_BEFORE_OPENER = '([{—–-/“"«„*_:<>'
+# Elisions that start with an apostrophe: '90s, 'em, rock 'n' roll, 'tis, 'til, 'cause.
+_ELISION = re.compile(r"['‘’](?:\d0s|em|n|tis|til|cause)\b", re.IGNORECASE)
 
 
-@lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    """The Snowball English stem of one folded word ('migrants' -> 'migrant')."""
-    word = word.replace("’", "'")
-    if word.endswith("'s"):
-        word = word[:-2]
-    if word in _STEM_EXCEPTIONS:
-        return _STEM_EXCEPTIONS[word]
-    return str(_stemmer().stemWord(word))
+def _opens(text: str, i: int, start: int, stop: int, openers: str) -> _Marks | None:
+    marks = QUOTE_MARKS.get(text[i]) if text[i] in openers else None
+    if marks is None or i + 1 >= stop:
+        return None
+    if marks.word_edge:
+        if text[i + 1].isspace():
+            return None
+        if i > start and not (text[i - 1].isspace() or text[i - 1] in _BEFORE_OPENER):
+            return None  # inside a word: "don't", "rock'n'roll", a 27" screen
+        if _ELISION.match(text, i):
+            return None
+    return marks
 
 
-#: word -> stem for the words :func:`stems` has seen; a plain dict is the cheapest lookup
-#: for the thousands of words of the passages each question reads.
-_STEMS: dict[str, str] = {}
-_STEMS_LIMIT = 200_000
+def _closes_word(text: str, j: int, stop: int) -> bool:
+    """Whether the mark at ``j`` stands at the end of a word (not "don’t", not " ' ")."""
+    return not text[j - 1].isspace() and not (j + 1 < stop and text[j + 1].isalnum())
 
 
-def stems(text: str) -> list[str]:
-    found = words(text)
-    known = _STEMS
-    try:
-        return [known[w] for w in found]
-    except KeyError:
-        if len(known) > _STEMS_LIMIT:
-            known.clear()
-        out = [stem(w) for w in found]
-        known.update(zip(found, out, strict=True))
-        return out
+def _closing(text: str, i: int, start: int, stop: int, marks: _Marks) -> int | None:
+    """Offset of the mark that closes the quotation opened at ``i``, if any. A straight
+    mark that can only open, met first, means the one at ``i`` never closed."""
+    depth = 1
+    for j in range(i + 2, stop):  # a quotation has at least one character
+        ch = text[j]
+        if marks.nests and ch == text[i]:
+            depth += 1
+        elif ch in marks.closers:
+            if marks.word_edge and not _closes_word(text, j, stop):
+                if ch == text[i] and _opens(text, j, start, stop, ch) is not None:
+                    return None
+                continue
+            depth -= 1
+            if depth == 0:
+                return j
+    return None
 
 
-STOPWORDS = frozenset(
-    word
-    for line in resources.files("bot.core")
-    .joinpath("stopwords.txt")
-    .read_text("utf-8")
-    .splitlines()
-    if not line.startswith("#")
-    for word in line.split()
-)
-
-
-_POSSESSIVE = re.compile(r"['’]s$")
-
-
-def content_words(text: str) -> list[str]:
-    """The words of a question that say what it is about, in order, without repeats."""
-    seen: set[str] = set()
-    out: list[str] = []
-    for word in words(text):
-        word = _POSSESSIVE.sub("", word)  # "guatemala's" asks about Guatemala
-        if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
+def quotations(
+    text: str, start: int = 0, end: int | None = None, marks: str = "".join(QUOTE_MARKS)
+) -> list[Quotation]:
+    """The outermost quotations of ``text[start:end]`` opened by any of ``marks``, in
+    order: “…”, «…», „…“ and „…”, and the straight or single quotes that double as
+    apostrophes ("…", '…', ‘…’, ‚…‘), which open only at a word's start and close only at
+    a word's end ("don't", "the countries' plans" and a 27" screen quote nothing). “ « „
+    nest, so “a “b c” d” is one quotation. A mark with no partner is passed over.
+    Known limit: in 'the countries' plans are a gift' the possessive closes the quotation
+    early."""
+    stop = len(text) if end is None else end
+    found: list[Quotation] = []
+    i = start
+    while i < stop:
+        opened = _opens(text, i, start, stop, marks)
+        close = _closing(text, i, start, stop, opened) if opened is not None else None
+        if close is None:
+            i += 1
             continue
-        if word not in seen:
-            seen.add(word)
-            out.append(word)
-    return out
-
-
-def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
-    sa, sb = set(a), set(b)
-    if not sa or not sb:
-        return 0.0
-    return len(sa & sb) / len(sa | sb)
+        found.append(Quotation(i, close + 1))
+        i = close + 1
+    return found

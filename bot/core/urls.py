@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit, urlunsplit
 
+from bot.core.text import shortened
 from bot.errors import InputError
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -33,18 +34,18 @@ def normalise_url(url: str) -> str:
     """
     text = url.strip()
     if not text or any(ch.isspace() for ch in text):
-        raise InputError(f"not a URL: {_shown(text)}")
+        raise InputError(f"not a URL: {shortened(text, 80)!r}")
     try:
         parts = urlsplit(text)
         port = parts.port
     except ValueError as exc:  # a bad port, an unclosed [IPv6 host
-        raise InputError(f"not a valid URL: {_shown(text)} ({exc})") from None
+        raise InputError(f"not a valid URL: {shortened(text, 80)!r} ({exc})") from None
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
-        raise InputError(f"only http and https URLs can be fetched, not {_shown(text)}")
+        raise InputError(f"only http and https URLs can be fetched, not {shortened(text, 80)!r}")
     host = (parts.hostname or "").lower()
     if not host:
-        raise InputError(f"the URL has no host: {_shown(text)}")
+        raise InputError(f"the URL has no host: {shortened(text, 80)!r}")
     if parts.username is not None or parts.password is not None:
         raise InputError("URLs with a user name or password are not accepted")
     netloc = f"[{host}]" if ":" in host else host
@@ -59,7 +60,3 @@ def host_of(url: str) -> str:
         return (urlsplit(url).hostname or "").lower()
     except ValueError:
         return ""
-
-
-def _shown(text: str, limit: int = 80) -> str:
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")

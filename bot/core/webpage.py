@@ -1,7 +1,7 @@
 """A fetched web page as an article: its main text and metadata, without the page around it.
 
 HTML goes through the same trafilatura extraction as a saved ``.html`` file
-(:func:`bot.core.ingest.parse_html`): main text only (navigation, footers, asides, cookie
+(:func:`bot.core.parse.parse_html`): main text only (navigation, footers, asides, cookie
 banners, "most read" lists and advertisements are not article text), and the title,
 author, published date and site name from the page's metadata. Scripts and styles are
 never run; they are dropped with the rest of the markup.
@@ -23,7 +23,7 @@ from dataclasses import replace
 
 from bot.core import charset
 from bot.core.fetch import Fetched
-from bot.core.ingest import ParsedArticle, parse_html, parse_txt
+from bot.core.parse import ParsedArticle, parse_html, parse_txt
 from bot.core.text import squash
 from bot.core.urls import host_of
 from bot.errors import IngestError

@@ -10,12 +10,18 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from storage.search import SQLITE_INSERT_TRIGGER, lexical_search_for
+from storage.search import lexical_search_for
 
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+#: The per-row insert trigger this revision indexed chunks with (0002 dropped it).
+SQLITE_INSERT_TRIGGER = (
+    "CREATE TRIGGER chunk_fts_ai AFTER INSERT ON chunk BEGIN "
+    "INSERT INTO chunk_fts(rowid, text) VALUES (new.id, new.text); END"
+)
 
 
 def upgrade() -> None:
@@ -111,6 +117,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        op.execute("DROP TRIGGER IF EXISTS chunk_fts_ai")
     lexical_search_for(bind.dialect.name).uninstall(bind)
     op.drop_table("chunk_embedding")
     op.drop_table("chunk")

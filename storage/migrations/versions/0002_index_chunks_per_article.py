@@ -13,12 +13,16 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from storage.search import SQLITE_INSERT_TRIGGER
-
 revision: str = "0002"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+#: The per-row insert trigger of revision 0001, which this revision drops.
+SQLITE_INSERT_TRIGGER = (
+    "CREATE TRIGGER chunk_fts_ai AFTER INSERT ON chunk BEGIN "
+    "INSERT INTO chunk_fts(rowid, text) VALUES (new.id, new.text); END"
+)
 
 
 def upgrade() -> None:

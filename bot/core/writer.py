@@ -1,4 +1,5 @@
-"""What the briefing service needs from an answer writer other than the extractive one."""
+"""What the briefing service needs from an answer writer other than the extractive one
+(:class:`bot.core.llm.LLMAnswerWriter` is the one briefbot has)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ OnText = Callable[[str], None]
 Fallback = Callable[[str | None], Answer]
 
 
-class Summariser(Protocol):
+class AnswerWriter(Protocol):
     def deadline(self) -> float:
         """The monotonic time by which a whole answer (follow-up included) must be done."""
 

@@ -1,0 +1,85 @@
+"""What a sentence that answers each kind of question tends to hold: a number for "how
+many", an amount of money for "how much ... cost", a duration for "how long", a date for
+"when", a name for "who", a cause for "why", a negation or limit for a yes/no question.
+
+The extractive answer favours such a sentence (:mod:`bot.core.answer`). Names are told by
+their capitals, so those patterns are case-sensitive.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.retrieve import Retrieval
+
+_NAME = r"[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|of|de|del|van|von))*"
+_EXPECTED: dict[str, re.Pattern[str]] = {
+    "quantity": re.compile(
+        r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundreds?|"
+        r"thousands?|millions?|billions?|dozens?|half|per\s*cent|percent)\b",
+        re.IGNORECASE,
+    ),
+    "when": re.compile(
+        r"\b(?:1[5-9]\d\d|20\d\d|january|february|march|april|may|june|july|august|"
+        r"september|october|november|december|monday|tuesday|wednesday|thursday|friday|"
+        r"saturday|sunday|yesterday|today|tomorrow|week|month|year|ago|since|until)\b",
+        re.IGNORECASE,
+    ),
+    "why": re.compile(
+        r"\b(?:because|due\s+to|owing\s+to|as\s+a\s+result|since|so\s+that|in\s+order"
+        r"\s+to|reasons?|caus\w*|lead\s+to|led\s+to|leads\s+to|drives?|driven|driving|"
+        r"result\w*|amid|factors?|roots?|blamed?|behind)\b",
+        re.IGNORECASE,
+    ),
+    # a name of two words or more inside the sentence ("Rafael Osterholm"), or a role
+    "who": re.compile(
+        rf"(?<=\w\s){_NAME}\s+{_NAME}|\b(?:activists?|officials?|critics?|coalition|"
+        r"spokes(?:wo)?(?:man|person)|analysts?|[Ss]ecretary|[Mm]inister|[Pp]resident|"
+        r"founders?|founded\s+by|led\s+by|chairs?)\b"
+    ),
+    "where": re.compile(rf"\b(?:in|at|near|from|outside|inside|to)\s+(?:the\s+)?{_NAME}"),
+    "yesno": re.compile(
+        r"\b(?:not|no|non-\w+|never|neither|nor|without|cannot|can't|won't|isn't|aren't|"
+        r"wasn't|doesn't|didn't|unlikely)\b",
+        re.IGNORECASE,
+    ),
+}
+
+_MONEY = re.compile(
+    r"[$€£¥]\s?\d|\d[\d,.]*\s*(?:million|billion|thousand|m|bn|k)?\s*(?:dollars?|euros?|"
+    r"pounds?|pesos?|quetzales|lempiras|yen|francs?|USD|EUR|GBP)\b",
+    re.IGNORECASE,
+)
+_DURATION = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|a few)[\s-]+"
+    r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b",
+    re.IGNORECASE,
+)
+_SHARE = re.compile(r"\d\s*(?:%|per\s*cent|percent)", re.IGNORECASE)
+# A "how much" question about money wants an amount of money, "how long" a duration, a
+# share a percentage: a bare number is not the answer to any of them.
+_QUANTITY_KINDS = (
+    (re.compile(r"\b(?:cost|costs|price|paid|pay|pays|paying|fee|fees|spend|spent|worth|"
+                r"budget|salary|wage|funding|fund|raise|raised|afford|charge|charged|"
+                r"invest\w*|money)\b", re.IGNORECASE), _MONEY),
+    (re.compile(r"^\W*how\s+long\b", re.IGNORECASE), _DURATION),
+    (re.compile(r"\b(?:share|percentage|per\s*cent|percent|proportion)\b", re.IGNORECASE),
+     _SHARE),
+)  # fmt: skip
+
+
+def expected_pattern(retrieval: Retrieval) -> re.Pattern[str] | None:
+    """What a sentence that answers the question should contain, if anything."""
+    kind = retrieval.query.answer_type
+    if kind == "quantity":
+        for asks, wants in _QUANTITY_KINDS:
+            if asks.search(retrieval.query.text):
+                return wants
+    return _EXPECTED.get(kind)
+
+
+def holds_new(pattern: re.Pattern[str], text: str, question: str) -> bool:
+    """``text`` holds something of the expected kind that the question does not itself
+    give ("Who met Nielsen?" is not answered by the name Nielsen)."""
+    asked = question.lower()
+    return any(m.group(0).lower() not in asked for m in pattern.finditer(text))

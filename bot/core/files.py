@@ -1,0 +1,80 @@
+"""Finding article files: folders expanded, each file once, unreadable places reported."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.core.parse import SUPPORTED_SUFFIXES
+
+
+def discover(
+    paths: Sequence[str | os.PathLike[str]], seen: set[Path] | None = None
+) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Expand folders (recursively, supported suffixes only, hidden entries skipped).
+
+    Returns the files and, separately, the paths that do not exist or cannot be listed
+    (a folder anywhere in the tree that cannot be read is reported, not skipped silently),
+    labelled with :func:`display_path`. A file reached twice (a folder named twice, or a
+    file and its folder) is listed once, where it was first reached; ``seen`` carries
+    the files already listed across calls (one ingest run that takes paths one by one).
+    """
+    files: list[Path] = []
+    problems: list[tuple[str, str]] = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            found, unlisted = _walk(path)
+            files.extend(found)
+            problems.extend(
+                (display_path(raw if p == path else p), f"cannot list folder: {reason}")
+                for p, reason in unlisted
+            )
+        elif path.is_file():
+            files.append(path)
+        elif path.exists():
+            problems.append((display_path(raw), "not a regular file or folder"))
+        else:
+            problems.append((display_path(raw), "no such file or folder"))
+    return _once_each(files, set() if seen is None else seen), problems
+
+
+def _once_each(files: list[Path], seen: set[Path]) -> list[Path]:
+    unique: list[Path] = []
+    for path in files:
+        try:
+            key = path.resolve()
+        except (OSError, RuntimeError):  # a symlink loop: it fails alone, later
+            key = path
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """A path as text that can be printed and written as UTF-8 JSON: bytes of the name
+    that are not UTF-8 are shown escaped (``caf\\xe9.txt``), never written raw."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _walk(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Supported, non-hidden files under ``folder`` in sorted order, and the folders that
+    could not be listed with the reason."""
+    found: list[Path] = []
+    unlisted: list[tuple[Path, str]] = []
+
+    def failed(exc: OSError) -> None:
+        unlisted.append((Path(exc.filename or folder), exc.strerror or str(exc)))
+
+    for root, dirs, names in os.walk(folder, onerror=failed):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(
+            Path(root) / name
+            for name in sorted(names)
+            if not name.startswith(".")
+            and Path(name).suffix.lower() in SUPPORTED_SUFFIXES
+            and (Path(root) / name).is_file()
+        )
+    return sorted(found), unlisted

@@ -1,0 +1,278 @@
+"""Article files and texts as :class:`ParsedArticle`: the formats briefbot reads.
+
+* ``.txt``: the first non-empty line is the title; the rest is the body.
+* ``.md``: optional YAML front matter (``title``, ``url``, ``source``, ``author``,
+  ``published``; see :mod:`bot.core.metadata`); without a ``title`` the first
+  ``# heading`` (or line) is the title. Markup goes; the text reads as the article reads.
+* ``.html`` / ``.htm``: trafilatura extracts the main text and the metadata.
+
+Files are UTF-8. A saved web page that is not is read in the charset its ``<meta>``
+declares, when its bytes are valid in it (:func:`bot.core.charset.in_declared_charset`);
+text and Markdown declare nothing. A file that cannot be read as text fails alone with a
+one-line reason: a NUL byte anywhere (binary), UTF-16, a name that is not valid UTF-8.
+
+A :class:`ParsedArticle` always fits the article table: it is checked, or repaired, when
+it is made, so storing it cannot fail on its shape.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.core import charset
+from bot.core.chunking import strip_boilerplate
+from bot.core.front_matter import read_front_matter
+from bot.core.metadata import (
+    clean_text,
+    front_matter_text,
+    front_matter_url,
+    is_storable_url,
+    parse_date,
+)
+from bot.core.text import squash
+from bot.core.urls import normalise_url
+from bot.errors import IngestError, InputError
+from storage.upsert import AUTHOR_CHARS, IDENTITY_BYTES, SOURCE_CHARS, TITLE_CHARS, ArticleRecord
+
+log = logging.getLogger(__name__)
+
+HTML_SUFFIXES = (".html", ".htm")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", *HTML_SUFFIXES)
+
+
+@dataclass(frozen=True)
+class ParsedArticle(ArticleRecord):
+    """An article read from somewhere, before it is stored: an :class:`ArticleRecord`
+    that fits the article table, with its ``content_hash`` computed from its text."""
+
+    def __post_init__(self) -> None:
+        """Make the article fit the article table, or raise :class:`IngestError`.
+
+        A title, source or author longer than its column is shortened and ends with "…";
+        an origin or url longer than :data:`IDENTITY_BYTES` UTF-8 bytes, a NUL character
+        in any field and a field that is not valid Unicode are refused (the text's own
+        encoding is checked once, as its hash is computed; a hash given is ignored, so
+        ``dataclasses.replace`` with a new text gets the new text's hash). Per article,
+        not per chunk: a length check, a scan of the text for NUL, and the fields'
+        encoding.
+
+        A url is normalised (:func:`bot.core.urls.normalise_url`) here, once for every
+        format: it is the article's identity, so two spellings of one address are one
+        article.
+        """
+        if self.url is not None:
+            try:
+                url = normalise_url(self.url)
+            except InputError as exc:
+                raise IngestError(f"the url is not one briefbot stores: {exc.message}") from None
+            if self.origin == self.url:
+                object.__setattr__(self, "origin", url)
+            object.__setattr__(self, "url", url)
+        for name, limit in (
+            ("title", TITLE_CHARS),
+            ("source", SOURCE_CHARS),
+            ("author", AUTHOR_CHARS),
+        ):
+            value = getattr(self, name)
+            if value is not None and len(value) > limit:
+                object.__setattr__(self, name, value[: limit - 1].rstrip() + "…")
+        for name in ("origin", "title", "url", "final_url", "source", "author", "format", "text"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            label = "url" if name == "origin" and value == self.url else name
+            if "\x00" in value:
+                raise IngestError(f"the {label} contains a NUL character")
+            if name == "text":  # encoded (and so checked) with its hash, below
+                continue
+            try:
+                size = len(value.encode("utf-8"))
+            except UnicodeEncodeError:
+                raise IngestError(f"the {label} is not valid Unicode") from None
+            if name in ("origin", "url", "final_url") and size > IDENTITY_BYTES:
+                raise IngestError(
+                    f"the {label} is {size:,} bytes long; the limit is {IDENTITY_BYTES:,}"
+                )
+        try:
+            squashed = squash(self.text).encode("utf-8")
+        except UnicodeEncodeError:
+            raise IngestError("the text is not valid Unicode") from None
+        object.__setattr__(self, "content_hash", hashlib.sha256(squashed).hexdigest())
+
+    def metadata(self) -> ArticleRecord:
+        """The article without its text (which is stored): what a run keeps of the
+        first copy of each text it meets."""
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(ArticleRecord)}
+        return ArticleRecord(**{**fields, "text": ""})
+
+
+def _read_text(path: Path, max_bytes: int) -> str:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise IngestError(f"cannot read: {exc.strerror or exc}") from exc
+    if size > max_bytes:
+        raise IngestError(
+            f"file is {size / 1_000_000:.1f} MB; the limit is {max_bytes / 1_000_000:g} MB "
+            "(BRIEFBOT_MAX_FILE_MB)"
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"cannot read: {exc.strerror or exc}") from exc
+    if not raw.strip():
+        raise IngestError("file is empty")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise IngestError("file is UTF-16 text; save it as UTF-8")
+    if b"\x00" in raw:  # anywhere: no text column takes NUL, and text files have none
+        raise IngestError("file is binary, not text (it contains a NUL byte)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        declared = (
+            charset.in_declared_charset(raw) if path.suffix.lower() in HTML_SUFFIXES else None
+        )
+        if declared is None:
+            raise IngestError(
+                f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+            ) from exc
+        text = declared
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _body(text: str, what: str) -> str:
+    body = strip_boilerplate(text)
+    if not body.strip():
+        raise IngestError(f"{what} has no article text")
+    return body
+
+
+def parse_txt(text: str, origin: str) -> ParsedArticle:
+    """Plain text has no metadata; its source is the file it came from, which is honest
+    and lets a reader find it."""
+    lines = text.strip().split("\n")
+    return ParsedArticle(
+        origin=origin,
+        title=squash(lines[0]),
+        text=_body("\n".join(lines[1:]), "file"),
+        format="txt",
+        source=Path(origin).name,
+    )
+
+
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
+_MD_BLOCKQUOTE = re.compile(r"^\s{0,3}(?:>\s?)+")
+_MD_RULE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
+
+
+def markdown_to_text(body: str) -> str:
+    """Markdown as plain article text: headings become their own paragraphs, links keep
+    their words, emphasis, code, blockquote marks and horizontal rules go. Quotes and
+    citations are checked against this text, so it must read as the article reads, without
+    markup. List items keep their bullets: they read as a list."""
+    out: list[str] = []
+    for raw in body.split("\n"):
+        if _MD_RULE.match(raw):
+            out.append("")
+            continue
+        line = _MD_BLOCKQUOTE.sub("", raw)
+        heading = _MD_HEADING.match(line)
+        if heading:
+            out.extend(["", heading.group(1), ""])
+            continue
+        line = _MD_LINK.sub(r"\1", line)
+        line = _MD_EMPHASIS.sub(r"\2", line)
+        out.append(line.rstrip())
+    return "\n".join(out)
+
+
+def parse_markdown(text: str, origin: str, fallback_title: str) -> ParsedArticle:
+    meta, body = read_front_matter(text)
+    title = front_matter_text(meta, "title")
+    url = front_matter_url(meta.get("url"))
+    source = front_matter_text(meta, "source")
+    author = front_matter_text(meta, "author")
+    published = parse_date(meta.get("published"), "front matter published")
+    lines = body.strip().split("\n")
+    if not title and lines and _MD_HEADING.match(lines[0]):
+        title = squash(lines[0].lstrip("#"))
+        body = "\n".join(lines[1:])
+    return ParsedArticle(
+        origin=url or origin,
+        title=title or fallback_title,
+        text=_body(markdown_to_text(body), "file"),
+        format="md",
+        url=url,
+        source=source,
+        author=author,
+        published=published,
+    )
+
+
+def parse_html(
+    html: str, origin: str, fallback_title: str, url: str | None = None
+) -> ParsedArticle:
+    """Main text and metadata of a web page, extracted by trafilatura."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False
+    )
+    raw = getattr(doc, "text", None) if doc is not None else None
+    if not raw or not raw.strip():
+        raise IngestError("no article text found in the HTML")
+    title = clean_text(_str_or_none(getattr(doc, "title", None))) or fallback_title
+    lines = [squash(line) for line in raw.split("\n")]
+    if lines and lines[0] == title:
+        lines = lines[1:]
+    page_url = url or clean_text(_str_or_none(getattr(doc, "url", None)))
+    if page_url is not None and not is_storable_url(page_url):
+        log.info("ignoring the page url of %s: not a usable http(s) URL", origin)
+        page_url = None
+    published = None
+    try:
+        published = parse_date(getattr(doc, "date", None), "published")
+    except IngestError:
+        log.info("ignoring unparseable page date in %s", origin)
+    return ParsedArticle(
+        origin=page_url or origin,
+        title=title,
+        text=_body("\n\n".join(line for line in lines if line), "page"),
+        format="html",
+        url=page_url,
+        source=clean_text(_str_or_none(getattr(doc, "sitename", None)))
+        or clean_text(_str_or_none(getattr(doc, "hostname", None))),
+        author=clean_text(_str_or_none(getattr(doc, "author", None))),
+        published=published,
+    )
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def parse_file(path: Path, max_bytes: int) -> ParsedArticle:
+    """Read and parse one file, or raise :class:`IngestError` with a one-line reason."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise IngestError(f"unsupported file type {suffix or '(none)'}; use .txt, .md or .html")
+    text = _read_text(path, max_bytes)
+    origin = str(path.resolve())
+    try:
+        origin.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes in the name, kept as surrogates
+        raise IngestError("the file name (or its folder's) is not valid UTF-8; rename it") from None
+    fallback = path.stem.replace("-", " ").replace("_", " ").strip() or path.name
+    if suffix == ".txt":
+        return parse_txt(text, origin)
+    if suffix in (".md", ".markdown"):
+        return parse_markdown(text, origin, fallback)
+    return parse_html(text, origin, fallback)

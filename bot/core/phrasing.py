@@ -1,0 +1,240 @@
+"""How a question is phrased, apart from what it is about: the words that only frame it,
+the kind of answer it asks for, the thing it asks for, and what its wording says a word
+is (a noun after "the", a verb after "to").
+
+* **Framing is not focus.** "Tell me about", "according to the story", "can you
+  summarise", "what's the deal with" say how a question is asked, not what it is about;
+  they are removed before terms are taken (:func:`strip_framing`).
+* **Answer type**: why (a cause), yes/no (the sentence that settles it), who, when, where,
+  quantity (how many, how much, how long), or a plain what (:func:`answer_type`).
+* **The thing asked for** ("the *capital* of El Salvador"): :func:`asked_for`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from bot.core.lexicon import Lexicon
+from bot.core.words import STOPWORDS
+
+AnswerType = Literal["why", "yesno", "who", "when", "where", "quantity", "what"]
+
+#: Kinds of nouns (WordNet's files) that name what someone says, thinks or does, or a
+#: measure of something, not a thing in the world: "the main *argument* of the
+#: activists" is answered by the argument itself, "the *duration* of the contract" by a
+#: duration, neither of which need use the word.
+_CONTENT_NOUNS = frozenset(
+    "noun.communication noun.cognition noun.motive noun.attribute noun.state noun.act "
+    "noun.time noun.quantity".split()
+)
+
+# -------------------------------------------------------------------------- framing
+
+_SOURCES = (
+    r"(?:articles?|story|stories|sources?|coverage|piece|pieces|texts?|reporting|news|"
+    r"documents?|material|corpus|reports?)"
+)
+_FRAMING = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        # greetings and politeness around the question
+        r"^\s*(?:(?:hey|hi|hello|ok(?:ay)?|so|um+|quick question|qq|yo)\b[\s,:!.-]*)+",
+        r"\b(?:please|pls|plz|thanks|thank you|thx)\b",
+        # requests to tell, explain or summarise
+        r"^\s*(?:(?:can|could|would|will) you\s+)?(?:please\s+)?(?:tell|give|show|send|walk)"
+        r"\s+(?:me|us)(?:\s+(?:a|an|the|some))?(?:\s+(?:quick|short|brief))?"
+        r"(?:\s+(?:summary|overview|rundown|recap|gist|lowdown|background|run-?down|tl;?dr|"
+        r"breakdown|update|details?|more|everything|something|briefing))?"
+        r"(?:\s+(?:of|on|about|regarding|for|through))?\b",
+        r"^\s*(?:(?:can|could|would|will) you\s+)?(?:please\s+)?(?:summari[sz]e|explain|"
+        r"describe|outline|clarify|recap|brief me on|fill me in on|catch me up on|"
+        r"elaborate on)\b",
+        r"^\s*(?:i(?:'d|’d| would) like to|i want to|i need to|help me)\s+(?:know|understand|"
+        r"learn|find out|hear)(?:\s+(?:more\s+)?(?:about|if|whether))?\b",
+        r"^\s*i(?:'m|’m| am) (?:wondering|curious|trying to understand)"
+        r"(?:\s+(?:about|if|whether))?\b",
+        r"^\s*(?:do|does) (?:you|anyone) know(?:\s+(?:if|whether))?\b",
+        r"^\s*what(?:'s|’s|s| is| was)\s+(?:the\s+)?(?:deal|story|situation|latest|gist|"
+        r"tl;?dr|lowdown|summary|background|context|scoop|news)(?:\s+(?:with|on|about|"
+        r"regarding|behind|of|for)\b|\s*\W*$)",
+        # references to the sources themselves
+        rf"\b(?:according to|as per|based on|from|in|per)\s+(?:the|this|these|your|that)\s+"
+        rf"{_SOURCES}\b",
+        rf"\b(?:what|how)\s+(?:do|does|did)\s+(?:the|this|these|your)\s+{_SOURCES}\s+(?:say|"
+        r"tell us|tell me|report|mention|state|claim|describe|show)(?:\s+(?:about|regarding|"
+        r"on))?\b",
+        rf"\b(?:do|does|did)\s+(?:the|this|these|your)\s+{_SOURCES}\s+(?:say|mention|report|"
+        r"state|claim|explain|describe|tell us)\b",
+        rf"^\W*(?:what|how)\s+(?:the|these|your)\s+{_SOURCES}\s+(?:say|said|report|tell us)"
+        r"(?:\s+(?:about|regarding|on))?\b",
+        r"\b(?:tl;?dr|tldr|eli5)\b",
+        # the cue of a "why" question is its answer type, not its topic
+        r"\bwhat\s+(?:is|was|are|were)\s+the\s+(?:main\s+)?(?:reasons?|causes?)\s+"
+        r"(?:for|of|behind|why)\b",
+        r"\bwhat(?:'s|’s|s|\s+is|\s+was)?\s+(?:causes?|caused|causing|drives?|drove|"
+        r"driving|leads?\s+to|led\s+to|behind|makes?|made|making)\b",
+        r"\b(?:the\s+)?reasons?\s+(?:for|why|behind)\b",
+        r"^\W*how\s+come\b",
+    )
+]
+
+
+def strip_framing(question: str) -> str:
+    """``question`` without the words that only frame it."""
+    focus = question
+    for pattern in _FRAMING:
+        focus = pattern.sub(" ", focus)
+    return " ".join(focus.split())
+
+
+# -------------------------------------------------------------------------- answer types
+
+_ANSWER_PATTERNS: tuple[tuple[AnswerType, str], ...] = (
+        ("quantity", r"^\W*how\s+(?:much|many|long|far|old|big|large|often|high|low|tall)\b|"
+         r"\bwhat\s+(?:is|was|were|are|'s)\s+the\s+(?:cost|price|number|amount|total|size|"
+         r"figure|share|rate|percentage|budget|duration|length|value|sum)\b"),
+        ("when", r"^\W*when\b|\bwhat\s+(?:day|date|year|month|time)\b|\b(?:which|what)\s+"
+         r"(?:day|date|year|month|week)\b"),
+        ("why", r"^\W*(?:why|how come)\b|\bwhat\s+(?:is|was|are|were)\s+the\s+(?:reasons?|"
+         r"causes?)\b|\bwhat\s+(?:causes?|caused|drives?|drove|leads?|led)\b|"
+         r"\breasons?\s+(?:for|why|behind)\b|\bwhat(?:'s|’s|s|\s+is|\s+was)?\s+(?:causing|"
+         r"driving|behind|making|makes|made)\b"),
+        ("who", r"^\W*(?:who|whom|whose)\b|\bwhich\s+(?:person|people|group|groups|official|"
+         r"officials|organi[sz]ations?|countr(?:y|ies)|nations?|agenc(?:y|ies)|department|"
+         r"body|bodies|company|companies)\b"),
+        ("where", r"^\W*where\b|\bin\s+(?:which|what)\s+(?:city|country|place|town|region)\b|"
+         r"\b(?:which|what)\s+(?:city|town|place|region|location|country)\b"),
+        ("yesno", r"^\W*(?:is|are|was|were|does|do|did|can|could|will|would|has|have|had|"
+         r"should|shall|must|may|might|isn't|aren't|wasn't|doesn't|didn't|won't)\b"),
+)  # fmt: skip
+_ANSWER_TYPES = tuple((kind, re.compile(p, re.IGNORECASE)) for kind, p in _ANSWER_PATTERNS)
+
+
+def answer_type(question: str) -> AnswerType:
+    """The kind of answer ``question`` asks for (``what`` when no other fits)."""
+    for kind, pattern in _ANSWER_TYPES:
+        if pattern.search(question):
+            return kind
+    return "what"
+
+
+_WH_DID = re.compile(r"\b(what|why|how|where|who|when)['’]d\b", re.IGNORECASE)
+
+
+def spell_out(question: str) -> str:
+    """``question`` with contractions a wh-word hides spelled out ("what'd": what did)."""
+    return _WH_DID.sub(r"\1 did", question)
+
+
+# -------------------------------------------------------------------------- word classes
+
+_BEFORE_NOUN = frozenset(
+    "the a an this that these those its their his her our my your whose any each every "
+    "some no which what".split()
+)
+_BEFORE_VERB = frozenset(
+    "to will would can could should must may might shall did does do didn doesn don".split()
+)
+
+
+def part_of_speech(flat: list[str], at: int, lexicon: Lexicon) -> str | None:
+    """What the words around say the word at ``at`` is: a noun after a determiner ("the
+    compact legally", "the compact?") unless a noun follows it ("the gifted Jeeps": it
+    is their adjective), a verb after "to" or a modal ("would oblige"); None when they
+    say neither."""
+    before = flat[at - 1] if at > 0 else ""
+    after = flat[at + 1] if at + 1 < len(flat) else ""
+    modifies = bool(after) and after not in STOPWORDS and lexicon.expand(after).noun
+    if before in _BEFORE_NOUN and not modifies:
+        return "n"
+    if before in _BEFORE_VERB:
+        return "v"
+    return None
+
+
+# -------------------------------------------------------------------------- the thing asked for
+
+_WH = frozenset(["what", "which", "whose", "who", "how"])
+#: How questions are typed in a hurry: "whats the population of ...".
+_WH_TYPED = {"whats": "what", "whos": "who", "hows": "how"}
+_LINKS = frozenset(["is", "was", "are", "were", "s", "the", "many", "much"])
+_AUXILIARIES = frozenset("did does do has have had will would".split())
+_SAYING = frozenset(
+    "say says said think thinks thought claim claims claimed argue argues argued believe "
+    "believes believed want wants wanted propose proposes proposed suggest suggests "
+    "suggested feel feels felt tell tells told make".split()
+)
+#: Kinds of nouns that name who acts or speaks.
+_ACTORS = frozenset(["noun.person", "noun.group"])
+_ENDS = frozenset(
+    "of for in at on behind to from with by about did does do is was are were has have had "
+    "will would can could should that who which".split()
+)
+
+
+def _noun_phrase_head(flat: list[str], j: int, lexicon: Lexicon) -> tuple[str | None, int]:
+    """The last noun of the noun phrase that starts at ``j`` (adjectives, possessives and
+    "-ing" modifiers before it: "kerbside *parking* places"), and where the phrase ends. A
+    number is never the head ("the 3 main parts": parts)."""
+    head = None
+    while j < len(flat) and flat[j] not in _ENDS:
+        word = flat[j]
+        expansion = lexicon.expand(word)
+        if word in STOPWORDS:
+            if head is not None:
+                break  # "the Mexican president *say*"
+        elif not word.isalpha():
+            pass  # a number modifies, never heads: "the 3 main parts"
+        elif expansion.noun:
+            head = word
+        elif not (head is not None and word.endswith("ing")) and (
+            head is not None or not expansion.known
+        ):
+            break
+        j += 1
+    return head, j
+
+
+def asked_for(flat: list[str], lexicon: Lexicon) -> tuple[str | None, bool]:
+    """The noun a wh-question asks for, if it names a thing in the world, and whether a
+    passage must name it to answer at all.
+
+    "capital" in "What is the capital of El Salvador?", "members" in "How many gang
+    members were arrested?", "fungus" in "What fungus causes coffee rust?". None for
+    questions whose answer is what someone says or thinks ("the main argument of the
+    activists"). A person or group the question asks about is required: "Who is the
+    *mayor* of Harlow Bay?" and "What did the Mexican *president* say?" cannot be answered
+    by a passage that never mentions a mayor or a president.
+    """
+    flat = [_WH_TYPED.get(w, w) for w in flat]
+    start = next((i for i, w in enumerate(flat[:3]) if w in _WH), None)
+    if start is None:
+        return None, False
+    j = start + 1
+    speaker = False
+    if flat[start] == "how":  # "how many gang members", not "how much is the line"
+        if j >= len(flat) or flat[j] not in ("many", "much"):
+            return None, False
+        j += 1
+    elif flat[start] == "what" and j < len(flat) and flat[j] in _AUXILIARIES:
+        # "What did the Mexican president say about ...": the speaker
+        speaker = True
+        j += 1
+        while j < len(flat) and flat[j] in _LINKS:
+            j += 1
+    else:
+        while j < len(flat) and flat[j] in _LINKS:
+            j += 1
+    if flat[start] == "who" and j == start + 1:
+        return None, False  # "who signed": no noun is asked for
+    head, end = _noun_phrase_head(flat, j, lexicon)
+    if head is None:
+        return None, False
+    lexname = lexicon.expand(head).lexname
+    if speaker:
+        says = end < len(flat) and flat[end] in _SAYING
+        return (head, True) if says and lexname in _ACTORS else (None, False)
+    if lexname in _CONTENT_NOUNS:
+        return None, False
+    return head, flat[start] == "who" and lexname in _ACTORS

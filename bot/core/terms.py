@@ -1,0 +1,204 @@
+"""Terms: a question's content words, each with the ways a passage may express it, and
+how much its absence from a passage says.
+
+* Its stem and derivational family count as the word itself, a compound's parts too
+  ("co-operation" is found as "cooperation"); synonyms from WordNet's most common senses
+  and the story's profile count for less (:mod:`bot.core.lexicon`).
+* **Weights that know English.** Names, numbers and rare words weigh most, everyday
+  words little: people phrase one question in many everyday ways, so "wrong" or
+  "legally" missing from a passage says little. Nouns name what a question is about;
+  verbs, adjectives and adverbs mostly phrase it, so they weigh half. The weights come
+  from general English (wordfreq), never from this corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.core.lexicon import Lexicon, specificity
+from bot.core.words import stem, words
+
+Stems = tuple[str, ...]
+
+#: Credit for a synonym match, against 1.0 for the word itself or its family.
+SYNONYM_CREDIT = 0.6
+#: How much a verb, adjective or adverb weighs against a noun of the same frequency.
+NON_NOUN_FACTOR = 0.5
+#: How much more the thing asked for weighs ("the *capital* of El Salvador"): a passage
+#: that never mentions it cannot say what it is.
+ASKED_FACTOR = 2.0
+#: Nouns for what people say or think ("argument", "critique", "reasons"): they frame the
+#: question like a verb does, so they weigh like one.
+_DISCOURSE_NOUNS = frozenset(["noun.communication", "noun.cognition", "noun.motive"])
+
+
+@dataclass(frozen=True)
+class Term:
+    """One content word (or multiword name) of the question.
+
+    ``stems`` count as the word itself; ``synonym_stems`` earn :data:`SYNONYM_CREDIT`;
+    ``phrases`` are stemmed word sequences with their credit. ``search`` and
+    ``search_phrases`` are what the database is asked for (as written, unstemmed).
+    """
+
+    word: str
+    anchor: bool
+    specificity: float
+    noun: bool = True
+    stems: frozenset[str] = frozenset()
+    synonym_stems: frozenset[str] = frozenset()
+    phrases: tuple[tuple[Stems, float], ...] = ()
+    search: tuple[str, ...] = ()
+    search_phrases: tuple[tuple[str, ...], ...] = ()
+    corrected_from: str | None = None
+    initials: str = ""  # an acronym: also found as words with these initials ("brt")
+    asked: bool = False  # the thing the question asks for: "the capital" of El Salvador
+    required: bool = False  # like a name: a passage without it does not answer
+
+    @property
+    def weight(self) -> float:
+        """How much this term's absence argues that a passage does not answer."""
+        weight = self.specificity * (1.0 if self.noun or self.anchor else NON_NOUN_FACTOR)
+        return weight * ASKED_FACTOR if self.asked else weight
+
+    def credit(self, text_stems: Stems | list[str], stem_set: frozenset[str]) -> float:
+        """1 if the text has the word (or its family), less for a synonym, else 0."""
+        if self.stems & stem_set:
+            return 1.0
+        if self.initials and _spelled_out(self.initials, text_stems):
+            return 1.0
+        best = SYNONYM_CREDIT if self.synonym_stems & stem_set else 0.0
+        for phrase, value in self.phrases:
+            if value <= best or phrase[0] not in stem_set:
+                continue
+            n = len(phrase)
+            if any(tuple(text_stems[i : i + n]) == phrase for i in range(len(text_stems) - n + 1)):
+                best = value
+        return best
+
+
+#: Words an acronym's letters skip: "DHS" is the Department *of* Homeland Security.
+_ACRONYM_GAPS = frozenset(["of", "and", "for", "the", "on", "to", "de", "la", "del"])
+
+
+def _spelled_out(initials: str, text: Stems | list[str]) -> bool:
+    """Do consecutive words of ``text`` (stems) start with ``initials``, in order, apart
+    from small words between them ("brt": "bus rapid transit")?"""
+    n = len(initials)
+    for i, first in enumerate(text):
+        if not first.startswith(initials[0]):
+            continue
+        found, j = 1, i + 1
+        while found < n and j < len(text):
+            if text[j].startswith(initials[found]):
+                found += 1
+            elif text[j] not in _ACRONYM_GAPS:
+                break
+            j += 1
+        if found == n:
+            return True
+    return False
+
+
+@lru_cache(maxsize=8192)
+def stem_phrase(phrase: tuple[str, ...]) -> Stems:
+    return tuple(stem(w) for w in phrase)
+
+
+_US = re.compile(r"(?<![\w.$])(?:U\.S\.(?![\w$])|US\b(?!\$))")
+
+
+def read_us_as_usa(text: str) -> str:
+    """``text`` with the country "US" / "U.S." written "USA" (not "us", not "US$").
+
+    As a word, "us" is a stop word; the country must count. Questions, the passages the
+    gate reads and the sentences answers and quotes are chosen from all go through this.
+    """
+    return _US.sub("USA", text) if "U" in text else text
+
+
+def make_term(
+    parts: tuple[str, ...],
+    anchor: bool,
+    lexicon: Lexicon,
+    corrected_from: str | None = None,
+    pos: str | None = None,
+) -> Term:
+    """The term for one word, or for a prefixed compound given as its parts. ``pos``
+    is the part of speech the question's wording gives the word, if it settles one.
+
+    The profile's synonyms are the story's own names for one thing, so they count as the
+    word itself; WordNet's count as synonyms."""
+    word = "".join(parts)
+    expansion = lexicon.expand(word, pos)
+    domain = lexicon.domain_synonyms(parts) + lexicon.domain_synonyms((word,))
+    own = {stem(word), *(stem(f) for f in expansion.family)}
+    own |= {stem(d[0]) for d in domain if len(d) == 1}
+    phrases: list[tuple[Stems, float]] = []
+    search_phrases: list[tuple[str, ...]] = []
+    if len(parts) > 1:  # "co-operation": "cooperation" and "co operation" are the word
+        phrases.append((stem_phrase(parts), 1.0))
+        search_phrases.append(parts)
+        phrases.append(((stem(parts[-1]),), SYNONYM_CREDIT))  # the head alone: related
+    for phrase in expansion.phrases:
+        phrases.append((stem_phrase(phrase), SYNONYM_CREDIT))
+        search_phrases.append(phrase)
+    for phrase in (d for d in domain if len(d) > 1):
+        phrases.append((stem_phrase(phrase), 1.0))
+        search_phrases.append(phrase)
+    related = lexicon.related_words({word, *expansion.family}) - {word} - expansion.family
+    singles = set(expansion.synonyms) | related | {d[0] for d in domain if len(d) == 1}
+    zipf = min(lexicon.zipf(p) for p in parts) if len(parts) > 1 else expansion.zipf
+    anchor = anchor or (len(parts) == 1 and expansion.name_like and not word.isdigit())
+    acronym = len(parts) == 1 and word.isalpha() and 2 <= len(word) <= 6 and expansion.name_like
+    return Term(
+        word="-".join(parts),
+        anchor=anchor or word.isdigit(),
+        specificity=1.0 if anchor else specificity(zipf),
+        noun=expansion.noun and expansion.lexname not in _DISCOURSE_NOUNS,
+        stems=frozenset(own),
+        synonym_stems=frozenset(stem(s) for s in expansion.synonyms | related) - own,
+        phrases=tuple(phrases),
+        search=tuple(dict.fromkeys([word, *sorted(expansion.family), *sorted(singles)])),
+        search_phrases=tuple(dict.fromkeys(search_phrases)),
+        corrected_from=corrected_from,
+        initials=word if acronym else "",
+    )
+
+
+def name_term(name: tuple[str, ...], anchor: bool, lexicon: Lexicon) -> Term:
+    """A name of several words, found as those words in a row or by any other name: the
+    profile's names and WordNet's family count as the name itself, WordNet's synonyms
+    less ("united states": "America" and "American" are the name, "U.S. government"
+    a synonym)."""
+    expansion = lexicon.expand(" ".join(name))
+    own = [*lexicon.domain_synonyms(name), *(tuple(words(f)) for f in expansion.family)]
+    others = [tuple(words(s)) for s in expansion.synonyms] + list(expansion.phrases)
+    phrases: list[tuple[Stems, float]] = [(stem_phrase(name), 1.0)]
+    search_phrases = [name]
+    singles: set[str] = set()
+    synonym_singles: set[str] = set()
+    for alternatives, credit, bucket in (
+        (own, 1.0, singles),
+        (others, SYNONYM_CREDIT, synonym_singles),
+    ):
+        for alt in alternatives:
+            if len(alt) == 1:
+                bucket.add(alt[0])
+            elif alt:
+                phrases.append((stem_phrase(alt), credit))
+                search_phrases.append(alt)
+    anchor = anchor or expansion.name_like
+    return Term(
+        word=" ".join(name),
+        anchor=anchor,
+        # two everyday words make a more specific name: their weights add up
+        specificity=1.0 if anchor else min(1.0, sum(specificity(lexicon.zipf(w)) for w in name)),
+        stems=frozenset(stem(s) for s in singles),
+        synonym_stems=frozenset(stem(s) for s in synonym_singles),
+        phrases=tuple(dict.fromkeys(phrases)),
+        search=tuple(sorted(singles | synonym_singles)),
+        search_phrases=tuple(dict.fromkeys(search_phrases)),
+    )

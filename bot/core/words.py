@@ -1,0 +1,151 @@
+"""Words: tokens, stems, counts and the stop list, for questions, passages and answers.
+
+Stems are Snowball English, the same family PostgreSQL's ``english`` configuration uses.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+
+import snowballstemmer
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, so 'Tegucigalpa' and 'tegucigalpa' compare equal."""
+    lowered = text.lower()
+    if lowered.isascii():  # nothing to decompose (the common case, and the fast one)
+        return lowered
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    marks = {ord(ch): None for ch in set(decomposed) if unicodedata.combining(ch)}
+    return decomposed.translate(marks) if marks else decomposed
+
+
+def words(text: str) -> list[str]:
+    """Word tokens, folded to lower case without accents."""
+    return _WORD.findall(fold(text))
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+#: Scripts written without spaces between words, besides the wide (CJK) characters:
+#: Thai, Lao, Tibetan, Myanmar and Khmer.
+_SPACELESS_BLOCKS = ((0x0E00, 0x0EFF), (0x0F00, 0x0FFF), (0x1000, 0x109F), (0x1780, 0x17FF))
+
+
+def _spaceless(ch: str) -> bool:
+    code = ord(ch)
+    return unicodedata.east_asian_width(ch) in "WF" or any(
+        lo <= code <= hi for lo, hi in _SPACELESS_BLOCKS
+    )
+
+
+def script_word_count(text: str) -> int:
+    """About how many words ``text`` has, whatever its script: words between spaces, and
+    in scripts written without spaces (Chinese, Japanese, Thai...) one word for every two
+    letters, so such a text is not one long "word"."""
+    words = 0
+    for token in text.split():
+        letters = [ch for ch in token if ch.isalpha()]
+        spaceless = sum(1 for ch in letters if _spaceless(ch))
+        words += max(1, (spaceless + 1) // 2 + (spaceless < len(letters)))
+    return words
+
+
+_stemmer_local = threading.local()
+
+
+def _stemmer() -> snowballstemmer.stemmer:
+    stemmer = getattr(_stemmer_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = snowballstemmer.stemmer("english")
+        _stemmer_local.stemmer = stemmer
+    return stemmer
+
+
+#: Words Snowball folds into a different word: "critical" is not about critics, and
+#: "general" (the rank) is not "generally".
+_STEM_EXCEPTIONS = {
+    "critical": "critical",
+    "critically": "critical",
+    "generous": "generous",
+    "organ": "organ",
+    "organs": "organ",
+    "news": "news",
+    "universal": "universal",
+    "university": "university",
+    "universities": "university",
+}
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The Snowball English stem of one folded word ('migrants' -> 'migrant')."""
+    word = word.replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    if word in _STEM_EXCEPTIONS:
+        return _STEM_EXCEPTIONS[word]
+    return str(_stemmer().stemWord(word))
+
+
+#: word -> stem for the words :func:`stems` has seen; a plain dict is the cheapest lookup
+#: for the thousands of words of the passages each question reads.
+_STEMS: dict[str, str] = {}
+_STEMS_LIMIT = 200_000
+
+
+def stems(text: str) -> list[str]:
+    found = words(text)
+    known = _STEMS
+    try:
+        return [known[w] for w in found]
+    except KeyError:
+        if len(known) > _STEMS_LIMIT:
+            known.clear()
+        out = [stem(w) for w in found]
+        known.update(zip(found, out, strict=True))
+        return out
+
+
+STOPWORDS = frozenset(
+    word
+    for line in resources.files("bot.core")
+    .joinpath("stopwords.txt")
+    .read_text("utf-8")
+    .splitlines()
+    if not line.startswith("#")
+    for word in line.split()
+)
+
+
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
+def content_words(text: str) -> list[str]:
+    """The words of a question that say what it is about, in order, without repeats."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for word in words(text):
+        word = _POSSESSIVE.sub("", word)  # "guatemala's" asks about Guatemala
+        if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
+            continue
+        if word not in seen:
+            seen.add(word)
+            out.append(word)
+    return out
+
+
+def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
+    sa, sb = set(a), set(b)
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / len(sa | sb)

@@ -1,0 +1,46 @@
+"""How a question is phrased: framing, answer types (bot.core.phrasing). What the
+question's words become, and how much they weigh, is in test_query.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.phrasing import answer_type, strip_framing
+
+
+@pytest.mark.parametrize(
+    ("question", "focus"),
+    [
+        ("Tell me about the memorandum", "the memorandum"),
+        (
+            "What causes migration from the region, according to the story?",
+            "migration from the region, ?",
+        ),
+        ("what's the deal with the jeeps?", "the jeeps?"),
+        ("Could you summarise what the sources say about the aid cut?", "the aid cut?"),
+        ("hey, quick question: who signed it?", "who signed it?"),
+        ("I'd like to know whether the pact is binding", "the pact is binding"),
+    ],
+)
+def test_framing_is_not_focus(question: str, focus: str) -> None:
+    assert strip_framing(question) == focus
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Why was aid to Guatemala halted?", "why"),
+        ("What causes migration from the region?", "why"),
+        ("what's making the corals spawn early?", "why"),
+        ("Is the memorandum enforceable?", "yesno"),
+        ("Does the compact legally oblige the countries to anything?", "yesno"),
+        ("Who criticised the deal?", "who"),
+        ("When were the jeeps seen near the UN office?", "when"),
+        ("In which city was it signed?", "where"),
+        ("How many countries signed?", "quantity"),
+        ("How much will the Eastline cost?", "quantity"),
+        ("What does the memorandum commit the countries to?", "what"),
+    ],
+)
+def test_answer_types(question: str, kind: str) -> None:
+    assert answer_type(question) == kind
