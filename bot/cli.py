@@ -43,18 +43,17 @@ def _settings() -> Settings:
         settings = Settings()
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = ".".join(str(p) for p in first.get("loc", ())) or "a setting"
+        loc = first.get("loc", ())
+        name = Settings.env_name(str(loc[0])) if loc else "a setting"
         message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
-        raise ConfigError(f"{name.upper()}: {message}") from exc
+        raise ConfigError(f"{name}: {message}") from exc
     except UnicodeDecodeError as exc:
         raise ConfigError(f".env is not UTF-8 text ({exc.reason})") from exc
     if settings.data_dir.exists() and not settings.data_dir.is_dir():
         raise ConfigError(f"BRIEFBOT_DATA_DIR: {settings.data_dir} is not a folder")
     if settings.corpus_dir is not None and not settings.corpus_dir.is_dir():
         raise ConfigError(f"BRIEFBOT_CORPUS_DIR: {settings.corpus_dir} is not a folder")
-    from bot.slack.server import secrets_of
-
-    install_redaction(secrets_of(settings))
+    install_redaction(settings.secret_values())
     return settings
 
 

@@ -70,18 +70,6 @@ TELL_SECONDS = 1.5
 STOP_SECONDS = ANSWER_GRACE_SECONDS + TELL_SECONDS + 1.5
 
 
-def secrets_of(settings: Settings) -> list[str | None]:
-    return [
-        s.get_secret_value() if s is not None else None
-        for s in (
-            settings.slack_bot_token,
-            settings.slack_signing_secret,
-            settings.slack_app_token,
-            settings.openai_api_key,
-        )
-    ]
-
-
 def make_front(settings: Settings, briefing: Briefing, identity: BotIdentity) -> SlackFront:
     """The WSGI application: Bolt behind the request checks of :mod:`bot.slack.front`."""
     from bot.slack.app import build_app
