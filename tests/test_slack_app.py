@@ -850,6 +850,8 @@ def test_secrets_in_a_traceback_are_masked(caplog: pytest.LogCaptureFixture) -> 
     assert BOT_TOKEN not in caplog.text and "sk-live-abcdefghijkl" not in caplog.text
     formatted = logging.Formatter().format(caplog.records[-1])
     assert "RuntimeError" in formatted and BOT_TOKEN not in formatted
+    # The exception itself is kept, for a handler that wants it (an error tracker).
+    assert caplog.records[-1].exc_info is not None
 
 
 def test_shutdown_waits_a_while_then_tells_everyone_still_waiting(tmp_path: Path) -> None:
