@@ -178,7 +178,7 @@ def feeds() -> None:
 def feeds_add(url: str) -> None:
     """Follow the feed at URL (or the feed a web page at URL links to)."""
     with _briefing() as briefing:
-        row = briefing.feeds.add(url)
+        row = briefing.web.feeds.add(url)
     click.echo(f"following feed {row.id}: {row.title or row.url}\n  {row.url}")
     click.echo("its entries are stored at the next poll (`briefbot feeds poll`, or the clock)")
 
@@ -190,7 +190,7 @@ def feeds_list(as_json: bool) -> None:
     from bot.core.feeds import feed_view
 
     with _briefing() as briefing:
-        rows = briefing.feeds.list()
+        rows = briefing.web.feeds.list()
     if as_json:
         _print_json([feed_view(r) for r in rows])
         return
@@ -213,7 +213,7 @@ def feeds_list(as_json: bool) -> None:
 def feeds_remove(ref: str) -> None:
     """Stop following a feed. The articles already stored from it stay."""
     with _briefing() as briefing:
-        row = briefing.feeds.remove(ref)
+        row = briefing.web.feeds.remove(ref)
     click.echo(f"removed feed {row.id}: {row.title or row.url}")
 
 
@@ -227,7 +227,7 @@ def feeds_poll(as_json: bool, due: bool) -> None:
     failed (the others still land).
     """
     with _briefing() as briefing:
-        report = briefing.feeds.poll(due_only=due)
+        report = briefing.web.feeds.poll(due_only=due)
     if as_json:
         _print_json(report.as_dict())
     else:
@@ -536,7 +536,7 @@ def digest(
         settings.require_bot_token("briefbot digest --post")
     with _briefing() as briefing:
         if mode != "post":
-            built = briefing.digest(period)
+            built = briefing.digests.digest(period)
             if as_json:
                 _print_json(built.as_dict())
             else:
@@ -556,7 +556,7 @@ def digest(
                 "--post needs a channel: give --channel C0123ABCD, set BRIEFBOT_DIGEST_CHANNELS, "
                 "or /brief subscribe in a channel"
             )
-        built = briefing.digest(period)
+        built = briefing.digests.digest(period)
         if built.empty and settings.digest_empty == "skip":
             report = PostReport(period, (), note="no new articles; BRIEFBOT_DIGEST_EMPTY=skip")
         else:
@@ -643,7 +643,7 @@ def logs_export(since: str | None) -> None:
     """Print the log as JSON lines, one exchange per line, oldest first."""
     start = _parse_since(since)
     with _briefing() as briefing:
-        for row in briefing.export_log(start):
+        for row in briefing.log.export(start):
             click.echo(json.dumps(row, ensure_ascii=False, default=str))
 
 
@@ -652,7 +652,7 @@ def logs_export(since: str | None) -> None:
 def logs_purge(days: int) -> None:
     """Delete exchanges older than DAYS days."""
     with _briefing() as briefing:
-        removed = briefing.purge_log(days)
+        removed = briefing.log.purge(days)
     click.echo(f"removed {removed} exchange(s) older than {days} day(s)")
 
 
