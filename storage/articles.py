@@ -63,13 +63,19 @@ class Passage:
 
 
 @dataclass(frozen=True)
-class ArticleSummary:
+class ListedArticle:
+    """An article as it is listed (the columns of ``_LISTED``), without its text."""
+
     id: int
     title: str
     source: str | None
     url: str | None
     published: date | None
     ingested_at: datetime
+
+
+@dataclass(frozen=True)
+class ArticleSummary(ListedArticle):
     chunks: int
 
 
@@ -363,6 +369,17 @@ def article_texts(*, session: Session, article_ids: Sequence[int]) -> dict[int, 
     return {int(r[0]): str(r[1]) for r in rows}
 
 
+#: The columns of a ListedArticle.
+_LISTED = (
+    Article.id,
+    Article.title,
+    Article.source,
+    Article.url,
+    Article.published,
+    Article.ingested_at,
+)
+
+
 def list_articles(
     *, session: Session, since: datetime | None = None, until: datetime | None = None
 ) -> list[ArticleSummary]:
@@ -374,15 +391,7 @@ def list_articles(
         .subquery()
     )
     query = (
-        select(
-            Article.id,
-            Article.title,
-            Article.source,
-            Article.url,
-            Article.published,
-            Article.ingested_at,
-            func.coalesce(counts.c.n, 0),
-        )
+        select(*_LISTED, func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.article_id == Article.id)
         .order_by(Article.published.desc().nulls_last(), Article.ingested_at.desc(), Article.id)
     )
@@ -394,15 +403,9 @@ def list_articles(
 
 
 @dataclass(frozen=True)
-class DatedArticle:
+class DatedArticle(ListedArticle):
     """An article with its text, for the digest of a period."""
 
-    id: int
-    title: str
-    source: str | None
-    url: str | None
-    published: date | None
-    ingested_at: datetime
     text: str
 
 
@@ -413,15 +416,7 @@ def articles_in_period(
     ones ingested between ``since`` and ``until`` (exclusive): newest first."""
     start, stop = since.astimezone(UTC), until.astimezone(UTC)
     query = (
-        select(
-            Article.id,
-            Article.title,
-            Article.source,
-            Article.url,
-            Article.published,
-            Article.ingested_at,
-            Article.text,
-        )
+        select(*_LISTED, Article.text)
         .where(
             or_(
                 (Article.published >= first_day) & (Article.published < end_day),
