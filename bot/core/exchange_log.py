@@ -144,14 +144,14 @@ class ExchangeLog:
             return None
         return LoggedExchange(
             exchange_id=row.id,
-            surface=row.surface,
-            user=row.user,
-            channel=row.channel,
             question=row.question,
             answer=row.answer or "",
             citations=tuple(Citation.from_json(c) for c in row.citations),
             note=row.note,
             written_by=row.written_by or row.mode or "extractive",
+            surface=row.surface,
+            user=row.user,
+            channel=row.channel,
         )
 
     def feedback(self, exchange_id: str, value: int, user: str | None = None) -> bool:

@@ -257,10 +257,8 @@ class ExchangeContext:
 class LoggedExchange:
     """An exchange read back from the conversation log: what Slack's buttons act on."""
 
+    # What is shown again.
     exchange_id: str
-    surface: str
-    user: str | None
-    channel: str | None
     question: str
     answer: str
     citations: tuple[Citation, ...]
@@ -268,3 +266,7 @@ class LoggedExchange:
     #: As the user was told ("gpt-4o-mini", "extractive (no key)"); rows logged before
     #: briefbot recorded it have the mode.
     written_by: str
+    # Who asked, and where: only they may share it, and only there.
+    surface: str
+    user: str | None
+    channel: str | None

@@ -21,7 +21,6 @@ from bot.slack.answer_blocks import help_text, sources_blocks
 from bot.slack.blocks import (
     HOME_BLOCKS,
     MESSAGE_BLOCKS,
-    SECTION_LIMIT,
     Block,
     actions,
     button,
@@ -118,7 +117,7 @@ def _digest_blocks(digest: Digest, shown: int, *, full: bool, posted_by: str | N
     if sources:
         ordered = sorted(sources, key=lambda c: numbers[c.marker])
         lines = [source_line(c, numbers[c.marker]) for c in ordered]
-        blocks += packed(["*Sources*", *lines], SECTION_LIMIT)
+        blocks += packed(["*Sources*", *lines])
     for note in digest.notes:
         blocks.append(context(f"_{escape(note)}_"))
     return blocks

@@ -40,6 +40,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.briefing import Briefing
 from bot.core.digest import Digest
+from bot.core.models import JsonData
 from bot.core.period import Period
 from bot.slack.digest_blocks import digest_message
 from bot.slack.reply import post_message
@@ -66,19 +67,13 @@ def poster_name() -> str:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Outcome(JsonData):
+    """What happened to one channel's post (its JSON has these four fields)."""
+
     channel: str
     result: Result
     detail: str | None = None
     ts: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "channel": self.channel,
-            "result": self.result,
-            "detail": self.detail,
-            "ts": self.ts,
-        }
 
     def line(self) -> str:
         return f"{self.result}: {self.channel}" + (f" ({self.detail})" if self.detail else "")

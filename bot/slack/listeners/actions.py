@@ -19,7 +19,7 @@ from bot.slack.answer_blocks import (
     quotes_message,
 )
 from bot.slack.blocks import fit
-from bot.slack.jobs import apologising
+from bot.slack.jobs import Apologise, apologising
 from bot.slack.reply import privately
 from bot.slack.services import SlackServices
 
@@ -51,24 +51,40 @@ def _may_share(exchange: LoggedExchange, body: dict[str, Any]) -> bool:
 Render = Callable[[LoggedExchange, str | None], tuple[str, list[Any]]]
 
 
-def register(app: App, services: SlackServices) -> None:
-    log = services.briefing.log
+Act = Callable[[LoggedExchange, dict[str, Any], Respond, Apologise], None]
 
-    @app.action(SHOW_QUOTES)
-    def show_quotes(ack: Ack, action: dict[str, Any], respond: Respond) -> None:
-        ack()
-        tell = privately(respond, replace=False)
-        with apologising(tell, "showing quotes", "showing the quotes"):
-            exchange = log.exchange(str(action.get("value")))
-            if exchange is None:
-                tell(GONE)
-                return
-            respond(
-                response_type="ephemeral",
-                replace_original=False,
-                text="The cited passages, verbatim",
-                blocks=fit(quotes_blocks(exchange.citations, "*The cited passages, verbatim*")),
-            )
+
+def register(app: App, services: SlackServices) -> None:
+    def on_exchange(what: str, doing: str, act: Act) -> Any:
+        """A button whose value is an exchange id: ack, read the exchange back from the
+        log (or say it is gone), then ``act`` on it; a failure is apologised for, to the
+        person who clicked."""
+
+        def handler(
+            ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond
+        ) -> None:
+            ack()
+            tell = privately(respond, replace=False)
+            with apologising(tell, what, doing):
+                exchange = services.briefing.log.exchange(str(action.get("value")))
+                if exchange is None:
+                    tell(GONE)
+                    return
+                act(exchange, body, respond, tell)
+
+        return handler
+
+    def show_quotes(
+        exchange: LoggedExchange, _body: dict[str, Any], respond: Respond, _tell: Apologise
+    ) -> None:
+        respond(
+            response_type="ephemeral",
+            replace_original=False,
+            text="The cited passages, verbatim",
+            blocks=fit(quotes_blocks(exchange.citations, "*The cited passages, verbatim*")),
+        )
+
+    app.action(SHOW_QUOTES)(on_exchange("showing quotes", "showing the quotes", show_quotes))
 
     def feedback(value: int) -> Any:
         def handler(
@@ -77,6 +93,7 @@ def register(app: App, services: SlackServices) -> None:
             ack()
             tell = privately(respond, replace=False)
             with apologising(tell, "storing feedback", "saving your feedback"):
+                log = services.briefing.log
                 stored = log.feedback(str(action.get("value")), value, clicked_by(body))
                 thanks = "Thanks, noted 👍" if value > 0 else "Thanks, noted 👎. We read every one."
                 tell(thanks if stored else GONE)
@@ -97,41 +114,34 @@ def register(app: App, services: SlackServices) -> None:
         removed only once the public one is posted.
         """
 
-        def handler(
-            ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond
+        def act(
+            exchange: LoggedExchange, body: dict[str, Any], respond: Respond, tell: Apologise
         ) -> None:
-            ack()
-            tell = privately(respond, replace=False)
-            with apologising(tell, "sharing", "sharing"):
-                exchange = log.exchange(str(action.get("value")))
-                if exchange is None:
-                    tell(GONE)
-                    return
-                if not _may_share(exchange, body):
-                    tell(NOT_YOURS)
-                    return
-                key = f"share:{exchange.exchange_id}"
-                if not services.deliveries.claim(key):
-                    respond(delete_original=True)
-                    return
-                try:
-                    text, blocks = render(exchange, clicked_by(body))
-                    posted = respond(
-                        response_type="in_channel",
-                        replace_original=False,
-                        text=text,
-                        blocks=blocks,
-                        unfurl_links=False,
-                        unfurl_media=False,
-                    )
-                    if posted.status_code != 200:
-                        raise RuntimeError(f"Slack refused the shared message: {posted.body}")
-                except Exception:
-                    services.deliveries.release(key)
-                    raise
+            if not _may_share(exchange, body):
+                tell(NOT_YOURS)
+                return
+            key = f"share:{exchange.exchange_id}"
+            if not services.deliveries.claim(key):
                 respond(delete_original=True)
+                return
+            try:
+                text, blocks = render(exchange, clicked_by(body))
+                posted = respond(
+                    response_type="in_channel",
+                    replace_original=False,
+                    text=text,
+                    blocks=blocks,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
+                if posted.status_code != 200:
+                    raise RuntimeError(f"Slack refused the shared message: {posted.body}")
+            except Exception:
+                services.deliveries.release(key)
+                raise
+            respond(delete_original=True)
 
-        return handler
+        return on_exchange("sharing", "sharing", act)
 
     app.action(SHARE_ANSWER)(share(lambda e, user: answer_message(e, shared_by=user)))
     app.action(SHARE_QUOTES)(

@@ -65,46 +65,36 @@ def build_assistant(services: SlackServices) -> Assistant:
         set_status: SetStatus,
         set_title: SetTitle,
     ) -> None:
-        channel = str(payload["channel"])
-        thread_ts = str(payload.get("thread_ts") or payload["ts"])
-        services.submit_event(
-            context,
-            respond_in_thread,
-            payload,
-            context,
-            client,
-            set_status,
-            set_title,
-            apologise=in_thread(client, channel, thread_ts),
-        )
-
-    def respond_in_thread(
-        payload: dict[str, Any],
-        context: BoltContext,
-        client: WebClient,
-        set_status: SetStatus,
-        set_title: SetTitle,
-    ) -> None:
         text = str(payload.get("text") or "")
         channel = str(payload["channel"])
         thread_ts = str(payload.get("thread_ts") or payload["ts"])
         message_ts = str(payload["ts"])
-        # The status and the title are courtesies: if Slack refuses them, answer anyway.
-        with apologising(None, "setting the assistant status"):
-            set_status(STATUS)
-        first = not thread_history(client, channel, thread_ts, message_ts, context.bot_user_id)
-        if first and text.strip():
-            with apologising(None, "setting the assistant thread title"):
-                set_title(thread_title(text))
-        if is_digest_request(text):
-            if services.deliveries.claim(f"msg:{channel}:{message_ts}"):
-                digest_text, blocks = digest_message(services.briefing.digests.digest())
-                post_message(client, channel, digest_text, blocks, thread_ts=thread_ts)
-            return
-        message = SlackMessage.of(
-            payload, context, surface="slack_assistant", thread_ts=thread_ts, with_history=not first
+
+        def respond_in_thread() -> None:
+            # The status and the title are courtesies: if Slack refuses them, answer anyway.
+            with apologising(None, "setting the assistant status"):
+                set_status(STATUS)
+            history = thread_history(client, channel, thread_ts, message_ts, context.bot_user_id)
+            if not history and text.strip():
+                with apologising(None, "setting the assistant thread title"):
+                    set_title(thread_title(text))
+            if is_digest_request(text):
+                if services.deliveries.claim(f"msg:{channel}:{message_ts}"):
+                    digest_text, blocks = digest_message(services.briefing.digests.digest())
+                    post_message(client, channel, digest_text, blocks, thread_ts=thread_ts)
+                return
+            message = SlackMessage.of(
+                payload,
+                context,
+                surface="slack_assistant",
+                thread_ts=thread_ts,
+                with_history=bool(history),
+            )
+            answer_message_job(services, client, message)
+
+        services.submit_event(
+            context, respond_in_thread, apologise=in_thread(client, channel, thread_ts)
         )
-        answer_message_job(services, client, message)
 
     return assistant
 

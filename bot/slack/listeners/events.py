@@ -26,6 +26,18 @@ def _from_a_bot(event: dict[str, Any]) -> bool:
 
 
 def register(app: App, services: SlackServices) -> None:
+    def answer(context: BoltContext, client: WebClient, message: SlackMessage) -> None:
+        """Answer ``message`` after the ack, once per delivery; a failure is apologised
+        for where the answer would have gone."""
+        services.submit_event(
+            context,
+            answer_message_job,
+            services,
+            client,
+            message,
+            apologise=in_thread(client, message.channel, message.thread_ts),
+        )
+
     @app.event("app_mention")
     def on_mention(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         """Answer in the mention's thread; in an existing thread, with its history."""
@@ -35,14 +47,7 @@ def register(app: App, services: SlackServices) -> None:
         message = SlackMessage.of(
             event, context, surface="slack_mention", thread_ts=thread_ts, with_history=True
         )
-        services.submit_event(
-            context,
-            answer_message_job,
-            services,
-            client,
-            message,
-            apologise=in_thread(client, message.channel, thread_ts),
-        )
+        answer(context, client, message)
 
     @app.event("message")
     def on_message(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -57,14 +62,7 @@ def register(app: App, services: SlackServices) -> None:
             message = SlackMessage.of(
                 event, context, surface="slack_dm", thread_ts=None, with_history=False
             )
-            services.submit_event(
-                context,
-                answer_message_job,
-                services,
-                client,
-                message,
-                apologise=in_thread(client, message.channel, None),
-            )
+            answer(context, client, message)
             return
         thread_ts = event.get("thread_ts")
         mentioned = context.bot_user_id is not None and f"<@{context.bot_user_id}" in str(
