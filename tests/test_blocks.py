@@ -202,3 +202,13 @@ def test_urls_keep_their_own_fragment_and_stray_percent_signs_are_escaped() -> N
 
 def test_direction_overrides_are_removed_from_article_text() -> None:
     assert escape("report\u202efdp.exe and \u2066isolated\u2069") == "reportfdp.exe and isolated"
+
+
+def test_slack_text_is_read_back_as_typed() -> None:
+    from bot.slack.mrkdwn import link_target, plain_question, unescape
+
+    assert unescape("AT&amp;T &lt;b&gt; &amp;lt;") == "AT&T <b> &lt;"
+    assert plain_question("<@U123|briefbot>  What about\n AT&amp;T?") == "What about AT&T?"
+    assert link_target("<https://e.org/a|e.org/a>") == "https://e.org/a"
+    assert link_target(" <https://e.org/b> ") == "https://e.org/b"
+    assert link_target("https://e.org/c") == "https://e.org/c"
