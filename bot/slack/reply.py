@@ -1,8 +1,10 @@
-"""Delivering one answer to Slack: streamed while a model writes it, then the final message.
+"""Replying in Slack: what briefbot posts, in a conversation or to one person.
 
-In a thread, the draft is streamed (``chat.startStream`` / ``appendStream`` /
-``stopStream``); where streaming is not available (a DM, or Slack refuses it) the draft
-is posted and then updated. Either way the guarded answer, as Block Kit, replaces it.
+Messages are never unfurled (:func:`post_message`). An answer is delivered while it is
+written (:class:`ThreadReply`): in a thread the draft is streamed (``chat.startStream`` /
+``appendStream`` / ``stopStream``); where streaming is not available (a DM, or Slack
+refuses it) the draft is posted and then updated. Either way the guarded answer, as Block
+Kit, replaces it.
 """
 
 from __future__ import annotations
