@@ -86,14 +86,14 @@ def fill(briefing: Briefing, made: list[ParsedArticle], questions: int) -> None:
     start = datetime(2019, 3, 25, 8, tzinfo=UTC)
     with briefing.db.session() as s:
         for n in range(questions):
-            exchanges.record_exchange(
-                session=s,
+            record = exchanges.ExchangeRecord(
                 surface="mention",
                 question=f"{asked[n % len(asked)]}",
                 answered=n % 4 != 3,
                 feedback=(1, -1, None)[n % 3],
                 created_at=start + timedelta(minutes=31 * n),
             )
+            exchanges.record_exchange(session=s, exchange=record)
 
 
 def reply(body: dict[str, Any]) -> str:
@@ -130,9 +130,9 @@ def build_seconds(settings: Settings, runs: int) -> tuple[float, str]:
     with Briefing.open(settings, bootstrap=False) as briefing:
         briefing.counter.count("warm")
         for _ in range(runs):
-            briefing._digests.clear()  # written afresh each time
+            briefing.digests.forget_written()  # written afresh each time
             started = time.perf_counter()
-            digest = briefing.digest(iso_week(WEEK, "UTC"))
+            digest = briefing.digests.digest(iso_week(WEEK, "UTC"))
             times.append(time.perf_counter() - started)
             mode = f"{digest.mode}, {len(digest.articles)} articles"
     return statistics.median(times), mode

@@ -64,7 +64,7 @@ def main() -> None:
             for question in QUESTIONS:
                 traveller.shift(timedelta(minutes=7))
                 b.ask(question)
-            print(b.digest(iso_week("2019-W13", "UTC")).text, end="")
+            print(b.digests.digest(iso_week("2019-W13", "UTC")).text, end="")
 
 
 if __name__ == "__main__":

@@ -165,7 +165,7 @@ def ours_once(
                 poller = FeedPoller(
                     briefing.db,
                     lambda: briefing.store,
-                    lambda: briefing.fetcher,
+                    lambda: briefing.web.fetcher,
                     timedelta(hours=1),
                 )
                 poller.add(root + "/feed.xml")

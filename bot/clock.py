@@ -105,7 +105,7 @@ def run_due_digest(
         if scheduled:
             log.info("digest %s: %d channel(s), nothing to post", period.key, len(channels))
         return None
-    digest = briefing.digest(period)
+    digest = briefing.digests.digest(period)
     if digest.empty and settings.digest_empty == "skip":
         report = PostReport(period, (), note="no new articles; BRIEFBOT_DIGEST_EMPTY=skip")
     else:
@@ -116,7 +116,7 @@ def run_due_digest(
 
 
 def run_retention(briefing: Briefing) -> int:
-    removed = briefing.apply_retention()
+    removed = briefing.log.apply_retention(briefing.settings.log_retention_days)
     if removed:
         log.info("retention: purged %d old exchange(s)", removed)
     return removed
@@ -127,7 +127,7 @@ FEED_CHECK_MINUTES = 1
 
 def run_feed_poll(briefing: Briefing, now: datetime) -> object:
     """Poll the feeds that are due at ``now`` and log what each poll did."""
-    report = briefing.poll_due_feeds(now)
+    report = briefing.web.poll_due_feeds(now)
     for feed in report.feeds:
         log.info(
             "feeds: %s %s: added %d, unchanged %d, failed %d%s",

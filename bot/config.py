@@ -15,7 +15,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from bot.errors import ConfigError
@@ -27,18 +27,24 @@ def default_data_dir() -> Path:
     return Path(base) / "briefbot"
 
 
+#: Every setting of briefbot's own is read from BRIEFBOT_<FIELD NAME>.
+ENV_PREFIX = "BRIEFBOT_"
 #: When the clock posts the digest unless BRIEFBOT_DIGEST_CRON says otherwise.
 DEFAULT_DIGEST_CRON = "0 9 * * mon"
 
 
-def _env(name: str, *more: str) -> Any:
-    return AliasChoices(name, *more)
-
-
 class Settings(BaseSettings):
-    """Every knob briefbot has. See the README's configuration table."""
+    """Every knob briefbot has. See the README's configuration table.
+
+    A field named ``top_k`` is read from ``BRIEFBOT_TOP_K`` (the ``env_prefix``); the
+    names users already know (``DATABASE_URL``, ``OPENAI_*``, ``SLACK_*``, ``PORT``) are
+    aliases. An empty variable (``SLACK_APP_TOKEN=``) is unset (``env_ignore_empty``): it
+    must not turn on Socket Mode, and ``BRIEFBOT_LOG_RETENTION_DAYS=`` keeps the log.
+    """
 
     model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_ignore_empty=True,
         env_file=".env",
         env_file_encoding="utf-8",
         extra="ignore",
@@ -47,131 +53,102 @@ class Settings(BaseSettings):
     )
 
     # Storage
-    data_dir: Path = Field(
-        default_factory=default_data_dir, validation_alias=_env("BRIEFBOT_DATA_DIR")
-    )
-    database_url: str | None = Field(default=None, validation_alias=_env("DATABASE_URL"))
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
 
     # Corpus and chunking
-    corpus_dir: Path | None = Field(default=None, validation_alias=_env("BRIEFBOT_CORPUS_DIR"))
+    corpus_dir: Path | None = None
     #: The story's profile (see bot/core/profile.py); default: profile.toml in the corpus.
-    profile: Path | None = Field(default=None, validation_alias=_env("BRIEFBOT_PROFILE"))
-    chunk_tokens: int = Field(
-        default=180, ge=32, le=2000, validation_alias=_env("BRIEFBOT_CHUNK_TOKENS")
-    )
-    chunk_overlap_tokens: int = Field(
-        default=40, ge=0, le=1000, validation_alias=_env("BRIEFBOT_CHUNK_OVERLAP_TOKENS")
-    )
-    tokenizer: str = Field(default="o200k_base", validation_alias=_env("BRIEFBOT_TOKENIZER"))
-    max_file_mb: float = Field(default=10.0, gt=0, validation_alias=_env("BRIEFBOT_MAX_FILE_MB"))
+    profile: Path | None = None
+    chunk_tokens: int = Field(default=180, ge=32, le=2000)
+    chunk_overlap_tokens: int = Field(default=40, ge=0, le=1000)
+    tokenizer: str = "o200k_base"
+    max_file_mb: float = Field(default=10.0, gt=0)
 
     # Retrieval
-    top_k: int = Field(default=6, ge=1, le=50, validation_alias=_env("BRIEFBOT_TOP_K"))
-    min_coverage: float = Field(
-        default=0.45, ge=0.0, le=1.0, validation_alias=_env("BRIEFBOT_MIN_COVERAGE")
-    )
-    embedding_model: str | None = Field(
-        default=None, validation_alias=_env("BRIEFBOT_EMBEDDING_MODEL")
-    )
-    min_dense_similarity: float = Field(
-        default=0.55, ge=-1.0, le=1.0, validation_alias=_env("BRIEFBOT_MIN_DENSE_SIMILARITY")
-    )
-    answer_words: int = Field(
-        default=150, ge=20, le=600, validation_alias=_env("BRIEFBOT_ANSWER_WORDS")
-    )
-    max_question_chars: int = Field(
-        default=2000, ge=10, validation_alias=_env("BRIEFBOT_MAX_QUESTION_CHARS")
-    )
+    top_k: int = Field(default=6, ge=1, le=50)
+    min_coverage: float = Field(default=0.45, ge=0.0, le=1.0)
+    embedding_model: str | None = None
+    min_dense_similarity: float = Field(default=0.55, ge=-1.0, le=1.0)
+    answer_words: int = Field(default=150, ge=20, le=600)
+    max_question_chars: int = Field(default=2000, ge=10)
 
     # LLM (any OpenAI-compatible Chat Completions server)
-    openai_api_key: SecretStr | None = Field(default=None, validation_alias=_env("OPENAI_API_KEY"))
-    openai_base_url: str | None = Field(default=None, validation_alias=_env("OPENAI_BASE_URL"))
-    model: str | None = Field(default=None, validation_alias=_env("BRIEFBOT_MODEL"))
-    context_tokens: int = Field(
-        default=3000, ge=200, validation_alias=_env("BRIEFBOT_CONTEXT_TOKENS")
-    )
-    answer_tokens: int = Field(default=500, ge=16, validation_alias=_env("BRIEFBOT_ANSWER_TOKENS"))
-    llm_timeout: float = Field(default=20.0, gt=0, validation_alias=_env("BRIEFBOT_LLM_TIMEOUT"))
-    price_prompt_per_mtok: float = Field(
-        default=0.0, ge=0, validation_alias=_env("BRIEFBOT_PRICE_PROMPT_PER_MTOK")
-    )
-    price_completion_per_mtok: float = Field(
-        default=0.0, ge=0, validation_alias=_env("BRIEFBOT_PRICE_COMPLETION_PER_MTOK")
-    )
+    openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
+    model: str | None = None
+    context_tokens: int = Field(default=3000, ge=200)
+    answer_tokens: int = Field(default=500, ge=16)
+    llm_timeout: float = Field(default=20.0, gt=0)
+    price_prompt_per_mtok: float = Field(default=0.0, ge=0)
+    price_completion_per_mtok: float = Field(default=0.0, ge=0)
 
     # Slack
-    slack_bot_token: SecretStr | None = Field(
-        default=None, validation_alias=_env("SLACK_BOT_TOKEN")
-    )
+    slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(
-        default=None, validation_alias=_env("SLACK_SIGNING_SECRET")
+        default=None, validation_alias="SLACK_SIGNING_SECRET"
     )
-    slack_app_token: SecretStr | None = Field(
-        default=None, validation_alias=_env("SLACK_APP_TOKEN")
-    )
-    slack_api_url: str = Field(
-        default="https://slack.com/api/", validation_alias=_env("SLACK_API_URL")
-    )
-    port: int = Field(default=3000, ge=1, le=65535, validation_alias=_env("PORT"))
-    web_threads: int = Field(default=8, ge=1, validation_alias=_env("BRIEFBOT_WEB_THREADS"))
+    slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
+    port: int = Field(default=3000, ge=1, le=65535, validation_alias="PORT")
+    web_threads: int = Field(default=8, ge=1)
     # Answering is mostly CPU work under one GIL; a few workers keep acks fast.
-    answer_workers: int = Field(default=8, ge=1, validation_alias=_env("BRIEFBOT_ANSWER_WORKERS"))
-    log_retention_days: int | None = Field(
-        default=None, ge=1, validation_alias=_env("BRIEFBOT_LOG_RETENTION_DAYS")
-    )
+    answer_workers: int = Field(default=8, ge=1)
+    log_retention_days: int | None = Field(default=None, ge=1)
     #: Slack user ids who may add articles and feeds from Slack; unset means everyone.
-    admins: str | None = Field(default=None, validation_alias=_env("BRIEFBOT_ADMINS"))
+    admins: str | None = None
 
     # Web pages and feeds
-    allow_private_urls: bool = Field(
-        default=False, validation_alias=_env("BRIEFBOT_ALLOW_PRIVATE_URLS")
-    )
-    fetch_timeout: float = Field(
-        default=20.0, gt=0, le=300, validation_alias=_env("BRIEFBOT_FETCH_TIMEOUT")
-    )
-    fetch_host_delay: float = Field(
-        default=1.0, ge=0, le=60, validation_alias=_env("BRIEFBOT_FETCH_HOST_DELAY")
-    )
-    feed_interval: float = Field(
-        default=3600.0, ge=60, le=7 * 86400, validation_alias=_env("BRIEFBOT_FEED_INTERVAL")
-    )
+    allow_private_urls: bool = False
+    fetch_timeout: float = Field(default=20.0, gt=0, le=300)
+    fetch_host_delay: float = Field(default=1.0, ge=0, le=60)
+    feed_interval: float = Field(default=3600.0, ge=60, le=7 * 86400)
 
     # The weekly digest and the clock
-    timezone: str = Field(default="UTC", validation_alias=_env("BRIEFBOT_TIMEZONE"))
-    digest_cron: str = Field(
-        default=DEFAULT_DIGEST_CRON, validation_alias=_env("BRIEFBOT_DIGEST_CRON")
-    )
-    digest_channels: str = Field(default="", validation_alias=_env("BRIEFBOT_DIGEST_CHANNELS"))
-    digest_empty: Literal["post", "skip"] = Field(
-        default="post", validation_alias=_env("BRIEFBOT_DIGEST_EMPTY")
-    )
-    digest_catchup_hours: int = Field(
-        default=72, ge=0, le=24 * 28, validation_alias=_env("BRIEFBOT_DIGEST_CATCHUP_HOURS")
-    )
+    timezone: str = "UTC"
+    digest_cron: str = DEFAULT_DIGEST_CRON
+    digest_channels: str = ""
+    digest_empty: Literal["post", "skip"] = "post"
+    digest_catchup_hours: int = Field(default=72, ge=0, le=24 * 28)
+
+    @classmethod
+    def env_name(cls, field: str) -> str:
+        """The environment variable a field (or a validation error's location) is read
+        from: ``top_k`` is ``BRIEFBOT_TOP_K``, ``database_url`` is ``DATABASE_URL``."""
+        info = cls.model_fields.get(field)
+        if info is None:  # already a variable's name (an alias)
+            return field.upper()
+        alias = info.validation_alias
+        return alias if isinstance(alias, str) else f"{ENV_PREFIX}{field.upper()}"
+
+    @classmethod
+    def env_names(cls) -> list[str]:
+        """Every environment variable Settings reads."""
+        return [cls.env_name(name) for name in cls.model_fields]
+
+    def secret_values(self) -> list[str]:
+        """The configured secrets themselves, for the log redactor."""
+        secrets = (
+            self.slack_bot_token,
+            self.slack_signing_secret,
+            self.slack_app_token,
+            self.openai_api_key,
+        )
+        return [s.get_secret_value() for s in secrets if s is not None]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _spaces_are_empty(cls, data: Any) -> Any:
+        """A value of only spaces is unset, like an empty one: ``env_ignore_empty`` drops
+        ``BRIEFBOT_LOG_RETENTION_DAYS=`` but not ``BRIEFBOT_LOG_RETENTION_DAYS=" "``."""
+        if not isinstance(data, dict):
+            return data
+        return {k: v for k, v in data.items() if not (isinstance(v, str) and not v.strip())}
 
     @field_validator("database_url")
     @classmethod
     def _normalise_url(cls, value: str | None) -> str | None:
-        if value is None or not value.strip():
-            return None
-        return normalise_database_url(value.strip())
-
-    @field_validator("embedding_model", "model", "openai_base_url")
-    @classmethod
-    def _blank_is_none(cls, value: str | None) -> str | None:
-        return value.strip() or None if value is not None else None
-
-    @field_validator(
-        "slack_bot_token",
-        "slack_signing_secret",
-        "slack_app_token",
-        "openai_api_key",
-        mode="before",
-    )
-    @classmethod
-    def _blank_secret_is_unset(cls, value: object) -> object:
-        """``SLACK_APP_TOKEN=`` (empty) is unset: it must not turn on Socket Mode."""
-        return None if isinstance(value, str) and not value.strip() else value
+        return normalise_database_url(value.strip()) if value is not None else None
 
     @field_validator("tokenizer")
     @classmethod
@@ -213,17 +190,10 @@ class Settings(BaseSettings):
             float(found.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[found.group(2)]
         )
 
-    @field_validator("log_retention_days", "profile", "corpus_dir", mode="before")
-    @classmethod
-    def _blank_means_unset(cls, value: object) -> object:
-        """An empty value means unset: ``BRIEFBOT_LOG_RETENTION_DAYS=`` keeps the log
-        forever, ``BRIEFBOT_PROFILE=`` uses the corpus's profile."""
-        return None if isinstance(value, str) and not value.strip() else value
-
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
-        name = value.strip() or "UTC"
+        name = value.strip()
         try:
             ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -235,7 +205,7 @@ class Settings(BaseSettings):
     @field_validator("digest_cron")
     @classmethod
     def _valid_cron(cls, value: str) -> str:
-        expr = " ".join(value.split()) or DEFAULT_DIGEST_CRON
+        expr = " ".join(value.split())
         # pydantic-settings validates defaults too; the default needs no check (a test
         # parses it), and checking it would import APScheduler in every command.
         if expr != DEFAULT_DIGEST_CRON:

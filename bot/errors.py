@@ -7,6 +7,14 @@ Anything else is a bug and is logged with its traceback, never shown raw to a us
 
 from __future__ import annotations
 
+import uuid
+
+
+def new_log_id() -> str:
+    """An id for one failure or one exchange, shown to the person it happened to and
+    written beside it in the application log (an answer's is its conversation log row's)."""
+    return uuid.uuid4().hex[:12]
+
 
 def apology(log_id: str, doing: str = "answering") -> str:
     """What a person sees when something failed that they cannot fix: a short apology and

@@ -1,9 +1,9 @@
 """Logging that cannot leak secrets.
 
-Every log record, from our code or a library's (slack_sdk logs request headers at DEBUG),
-has tokens and keys masked when it is created, in its message and in its traceback: the
-configured secret values themselves, and anything shaped like a Slack token, an OpenAI key
-or a bearer credential.
+Every log record that reaches a handler, from our code or a library's (slack_sdk logs
+request headers at DEBUG), has tokens and keys masked by :class:`RedactSecrets`, in its
+message and in its traceback: the configured secret values themselves, and anything
+shaped like a Slack token, an OpenAI key or a bearer credential.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ _SHAPES = re.compile(
 )
 MASK = "***"
 _secrets: set[str] = set()
-_installed = False
 
 
 def redact(text: str) -> str:
@@ -28,44 +27,43 @@ def redact(text: str) -> str:
     return _SHAPES.sub(MASK, text)
 
 
-def install_redaction(secrets: Iterable[str | None] = ()) -> None:
-    """Mask ``secrets`` (and token-shaped strings) in every log record from now on."""
-    global _installed
-    _secrets.update(s for s in secrets if s and len(s) >= 6)
-    if _installed:
-        return
-    previous = logging.getLogRecordFactory()
+class RedactSecrets(logging.Filter):
+    """A handler filter that masks secrets in each record, in place, and lets it through.
 
-    def factory(*args: object, **kwargs: object) -> logging.LogRecord:
-        record = previous(*args, **kwargs)
+    The message is formatted and masked. The traceback is formatted once, masked and kept
+    as ``exc_text``, which every formatter prints instead of formatting ``exc_info``
+    again; ``exc_info`` itself stays, for a handler that wants the exception (an error
+    tracker, pytest's ``caplog``).
+    """
+
+    _tracebacks = logging.Formatter()
+
+    def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # a broken format string is the caller's bug; leave it be
-            return record
+            return True
         cleaned = redact(message)
         if cleaned != message or record.args:
             record.msg, record.args = cleaned, None
-        _redact_traceback(record)
-        return record
+        if record.exc_info and record.exc_info[0] is not None and not record.exc_text:
+            record.exc_text = self._tracebacks.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        return True
 
-    logging.setLogRecordFactory(factory)
-    _installed = True
+
+REDACTION = RedactSecrets()
 
 
-_tracebacks = logging.Formatter()
-
-
-def _redact_traceback(record: logging.LogRecord) -> None:
-    """Mask secrets in the record's traceback and stack too: an exception's message (a
-    url with a key in it, a header) reaches the log there, not in ``msg``. The traceback
-    is formatted once, here, and kept as text; every formatter prints ``exc_text``."""
-    if record.exc_info and record.exc_info[0] is not None:
-        record.exc_text = redact(_tracebacks.formatException(record.exc_info))
-        record.exc_info = None
-    elif record.exc_text:
-        record.exc_text = redact(record.exc_text)
-    if record.stack_info:
-        record.stack_info = redact(record.stack_info)
+def install_redaction(secrets: Iterable[str | None] = ()) -> None:
+    """Mask ``secrets`` (and token-shaped strings) from now on, in every handler the root
+    logger has (the one :func:`configure` makes, and any a test harness added)."""
+    _secrets.update(s for s in secrets if s and len(s) >= 6)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(REDACTION)
 
 
 class _Formatter(logging.Formatter):
@@ -121,6 +119,7 @@ def configure(
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(_OwnRecords())
+    handler.addFilter(REDACTION)
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
     show_tracebacks(tracebacks or verbose)
     show_library_logs(verbose)

@@ -15,17 +15,23 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.cleaning import storable
-from storage.models import SlackEventClaim
+from storage.models import Base, SlackEventClaim
+
+
+def inserted_first(session: Session, row: Base) -> bool:
+    """Insert ``row``; True if it went in, False if a row with its key was there first
+    (the insert is atomic on both databases, so of several writers exactly one wins)."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return False
+    return True
 
 
 def claim(*, session: Session, key: str) -> bool:
     """True if this call inserted ``key``; False if someone already had."""
-    try:
-        with session.begin_nested():
-            session.add(SlackEventClaim(event_key=storable(key)[:200]))
-    except IntegrityError:
-        return False
-    return True
+    return inserted_first(session, SlackEventClaim(event_key=storable(key)[:200]))
 
 
 def release(*, session: Session, key: str) -> None:

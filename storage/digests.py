@@ -16,10 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, delete, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ColumnElement, Executable, delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from storage.claims import inserted_first
 from storage.models import DigestDelivery, DigestSubscription
 
 CLAIMED = "claimed"
@@ -29,6 +29,21 @@ FAILED = "failed"
 
 def _utc(when: datetime) -> datetime:
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
+def _claimed(channel: str, period: str, token: str) -> tuple[ColumnElement[bool], ...]:
+    """Where (channel, period)'s row still carries the claim ``token``: a poster changes
+    only its own claim."""
+    return (
+        DigestDelivery.channel == channel,
+        DigestDelivery.period == period,
+        DigestDelivery.claim_token == token,
+    )
+
+
+def _changed(session: Session, statement: Executable) -> bool:
+    """Run an UPDATE or DELETE; whether it touched a row."""
+    return bool(getattr(session.execute(statement), "rowcount", 0))
 
 
 @dataclass(frozen=True)
@@ -68,16 +83,6 @@ def _delivery(row: DigestDelivery) -> Delivery:
     )
 
 
-def _added(session: Session, row: DigestSubscription | DigestDelivery) -> bool:
-    """Insert ``row`` in a savepoint; False if its key is taken (the first row is kept)."""
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        return False
-    return True
-
-
 # ---------------------------------------------------------------------- subscriptions
 
 
@@ -85,20 +90,17 @@ def subscribe(
     *, session: Session, channel: str, user: str | None, workspace: str | None, now: datetime
 ) -> bool:
     """Subscribe ``channel``; False if it already was (the first subscription is kept)."""
-    return _added(
-        session,
-        DigestSubscription(
-            channel=channel, subscribed_by=user, workspace=workspace, subscribed_at=_utc(now)
-        ),
+    subscription = DigestSubscription(
+        channel=channel, subscribed_by=user, workspace=workspace, subscribed_at=_utc(now)
     )
+    return inserted_first(session, subscription)
 
 
 def unsubscribe(*, session: Session, channel: str) -> bool:
     """Remove ``channel``'s subscription; False if it had none."""
-    result = session.execute(
-        delete(DigestSubscription).where(DigestSubscription.channel == channel)
+    return _changed(
+        session, delete(DigestSubscription).where(DigestSubscription.channel == channel)
     )
-    return bool(getattr(result, "rowcount", 0))
 
 
 def subscriptions(*, session: Session, subscribed_by: datetime | None = None) -> list[Subscription]:
@@ -118,19 +120,6 @@ def subscriptions(*, session: Session, subscribed_by: datetime | None = None) ->
 # ---------------------------------------------------------------------- deliveries
 
 
-def _held(
-    channel: str, period: str, token: str, *, pending: bool = False
-) -> list[ColumnElement[bool]]:
-    """The delivery of ``channel`` for ``period`` while ``token`` holds its claim (with
-    ``pending``, only while it is neither posted nor failed)."""
-    held = [
-        DigestDelivery.channel == channel,
-        DigestDelivery.period == period,
-        DigestDelivery.claim_token == token,
-    ]
-    return [*held, DigestDelivery.status == CLAIMED] if pending else held
-
-
 def claim_delivery(
     *,
     session: Session,
@@ -141,17 +130,15 @@ def claim_delivery(
     now: datetime,
 ) -> bool:
     """Insert the claim for (channel, period); False if a row for it already exists."""
-    return _added(
-        session,
-        DigestDelivery(
-            channel=channel,
-            period=period,
-            status=CLAIMED,
-            claim_token=token,
-            claimed_by=claimed_by[:100],
-            claimed_at=_utc(now),
-        ),
+    delivery = DigestDelivery(
+        channel=channel,
+        period=period,
+        status=CLAIMED,
+        claim_token=token,
+        claimed_by=claimed_by[:100],
+        claimed_at=_utc(now),
     )
+    return inserted_first(session, delivery)
 
 
 def get_delivery(*, session: Session, channel: str, period: str) -> Delivery | None:
@@ -183,12 +170,12 @@ def take_over(
     now: datetime,
 ) -> bool:
     """Take a claim whose poster is presumed dead; True if it was still that poster's."""
-    result = session.execute(
+    return _changed(
+        session,
         update(DigestDelivery)
-        .where(*_held(channel, period, old_token, pending=True))
-        .values(claim_token=new_token, claimed_by=claimed_by[:100], claimed_at=_utc(now))
+        .where(*_claimed(channel, period, old_token), DigestDelivery.status == CLAIMED)
+        .values(claim_token=new_token, claimed_by=claimed_by[:100], claimed_at=_utc(now)),
     )
-    return bool(getattr(result, "rowcount", 0))
 
 
 def mark_posted(
@@ -201,24 +188,28 @@ def mark_posted(
     now: datetime,
 ) -> bool:
     """Record the post; False if the claim is no longer this poster's."""
-    result = session.execute(
+    return _changed(
+        session,
         update(DigestDelivery)
-        .where(*_held(channel, period, token))
-        .values(status=POSTED, message_ts=message_ts, posted_at=_utc(now), error=None)
+        .where(*_claimed(channel, period, token))
+        .values(status=POSTED, message_ts=message_ts, posted_at=_utc(now), error=None),
     )
-    return bool(getattr(result, "rowcount", 0))
 
 
 def release_delivery(*, session: Session, channel: str, period: str, token: str) -> None:
     """Give the claim up (the post failed and may work later): the next run claims it."""
-    session.execute(delete(DigestDelivery).where(*_held(channel, period, token, pending=True)))
+    session.execute(
+        delete(DigestDelivery).where(
+            *_claimed(channel, period, token), DigestDelivery.status == CLAIMED
+        )
+    )
 
 
 def mark_failed(*, session: Session, channel: str, period: str, token: str, error: str) -> None:
     """A permanent failure: the channel is not tried again for this period."""
     session.execute(
         update(DigestDelivery)
-        .where(*_held(channel, period, token))
+        .where(*_claimed(channel, period, token))
         .values(status=FAILED, error=error[:2000])
     )
 

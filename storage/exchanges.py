@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,50 +14,63 @@ from sqlalchemy.orm import Session
 from storage.cleaning import storable
 from storage.models import Exchange
 
-#: Columns in the order ``briefbot logs export`` prints them.
-EXPORT_FIELDS = (
-    "id",
-    "created_at",
-    "surface",
-    "workspace",
-    "channel",
-    "user",
-    "thread_ts",
-    "message_ts",
-    "question",
-    "standalone_question",
-    "answer",
-    "answered",
-    "citations",
-    "mode",
-    "model",
-    "written_by",
-    "prompt_name",
-    "prompt_hash",
-    "prompt_tokens",
-    "completion_tokens",
-    "counted_prompt_tokens",
-    "cost_usd",
-    "latency_ms",
-    "feedback",
-    "feedback_user",
-    "guard",
-    "note",
-    "error",
-)
-
 
 def new_exchange_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-def record_exchange(*, session: Session, **fields: Any) -> str:
-    """Store one exchange; ``fields`` are column names. Returns its id. Every value is
-    made :func:`~storage.cleaning.storable` first: the log must not lose an exchange
-    because of a character in it."""
-    exchange_id = fields.pop("id", None) or new_exchange_id()
-    session.add(Exchange(id=exchange_id, **{k: storable(v) for k, v in fields.items()}))
-    return str(exchange_id)
+@dataclass(frozen=True, kw_only=True)
+class ExchangeRecord:
+    """One row of the conversation log, in the order ``briefbot logs export`` prints it.
+
+    Written with :func:`record_exchange` (``created_at`` None: now) and read back with
+    :func:`get_exchange` and :func:`iter_exchanges` (``created_at`` always set, in UTC).
+    ``citations`` and ``guard`` are the JSON the core wrote.
+    """
+
+    id: str = field(default_factory=new_exchange_id)
+    created_at: datetime | None = None
+    surface: str = "cli"
+    workspace: str | None = None
+    channel: str | None = None
+    user: str | None = None
+    thread_ts: str | None = None
+    message_ts: str | None = None
+    question: str
+    standalone_question: str | None = None
+    answer: str | None = None
+    answered: bool = False
+    citations: list[dict[str, Any]] = field(default_factory=list)
+    mode: str | None = None
+    model: str | None = None
+    written_by: str | None = None
+    prompt_name: str | None = None
+    prompt_hash: str | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    counted_prompt_tokens: int | None = None
+    cost_usd: float | None = None
+    latency_ms: int | None = None
+    feedback: int | None = None
+    feedback_user: str | None = None
+    guard: dict[str, Any] | None = None
+    note: str | None = None
+    error: str | None = None
+
+
+#: Columns in the order ``briefbot logs export`` prints them.
+EXPORT_FIELDS = tuple(f.name for f in fields(ExchangeRecord))
+
+
+def record_exchange(*, session: Session, exchange: ExchangeRecord) -> str:
+    """Store one exchange; returns its id. Every value is made
+    :func:`~storage.cleaning.storable` first: the log must not lose an exchange because of
+    a character in it."""
+    values = {name: storable(getattr(exchange, name)) for name in EXPORT_FIELDS}
+    if values["created_at"] is None:
+        del values["created_at"]  # the column's default: now
+    session.add(Exchange(**values))
+    return exchange.id
 
 
 def set_feedback(*, session: Session, exchange_id: str, value: int, user: str | None) -> bool:
@@ -78,18 +91,18 @@ def add_error(*, session: Session, exchange_id: str, error: str) -> None:
         row.error = f"{row.error}; {error}" if row.error else error
 
 
-def get_exchange(*, session: Session, exchange_id: str) -> dict[str, Any] | None:
+def get_exchange(*, session: Session, exchange_id: str) -> ExchangeRecord | None:
     row = session.get(Exchange, storable(exchange_id))
-    return _as_dict(row) if row is not None else None
+    return _record(row) if row is not None else None
 
 
-def _as_dict(row: Exchange) -> dict[str, Any]:
-    data = {name: getattr(row, name) for name in EXPORT_FIELDS}
+def _record(row: Exchange) -> ExchangeRecord:
+    values = {name: getattr(row, name) for name in EXPORT_FIELDS}
     created = row.created_at
     if created is not None and created.tzinfo is None:  # SQLite keeps no zone: it is UTC
-        created = created.replace(tzinfo=UTC)
-    data["created_at"] = created.isoformat() if created else None
-    return data
+        values["created_at"] = created.replace(tzinfo=UTC)
+    values["citations"] = list(values["citations"] or [])
+    return ExchangeRecord(**values)
 
 
 def thread_known(*, session: Session, channel: str, thread_ts: str) -> bool:
@@ -102,13 +115,13 @@ def thread_known(*, session: Session, channel: str, thread_ts: str) -> bool:
     return found is not None
 
 
-def iter_exchanges(*, session: Session, since: datetime | None = None) -> Iterator[dict[str, Any]]:
-    """Exchanges oldest first, as plain dicts with the export field names."""
+def iter_exchanges(*, session: Session, since: datetime | None = None) -> Iterator[ExchangeRecord]:
+    """Exchanges oldest first."""
     query = select(Exchange).order_by(Exchange.created_at, Exchange.id)
     if since is not None:
         query = query.where(Exchange.created_at >= since)
     for row in session.scalars(query.execution_options(yield_per=500)):
-        yield _as_dict(row)
+        yield _record(row)
 
 
 def purge_exchanges(*, session: Session, before: datetime) -> int:

@@ -39,11 +39,7 @@ BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 
 # Every environment variable briefbot (or a library it drives) reads.
 _SETTING_VARS = sorted(
-    {
-        str(name)
-        for field in Settings.model_fields.values()
-        for name in getattr(field.validation_alias, "choices", [])
-    }
+    set(Settings.env_names())
     | {"TIKTOKEN_CACHE_DIR", "BRIEFBOT_DEBUG", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID"}
 )
 

@@ -216,7 +216,7 @@ def test_a_follow_up_that_stands_on_its_own_survives_an_off_topic_turn(
     assert alone.answered and after.answered
     assert after.standalone_question == question
     assert [c.chunk_id for c in after.citations] == [c.chunk_id for c in alone.citations]
-    assert briefing.export_log()[-1]["standalone_question"] is None
+    assert briefing.log.export()[-1]["standalone_question"] is None
     # A real follow-up still takes the earlier topic, and an off-topic one is still refused.
     follow = briefing.ask("And what do critics say?", history=[Turn("user", question)])
     assert follow.answered and "memorandum" in (follow.standalone_question or "")
@@ -227,7 +227,7 @@ def test_a_follow_up_that_stands_on_its_own_survives_an_off_topic_turn(
 def test_every_question_is_logged(briefing: Briefing) -> None:
     briefing.ask("What does the agreement commit to?")
     briefing.ask("What is the capital of France?")
-    rows = briefing.export_log()
+    rows = briefing.log.export()
     assert [r["answered"] for r in rows] == [True, False]
     assert rows[0]["mode"] == "extractive"
     assert rows[0]["citations"] and rows[0]["citations"][0]["title"] == SEED_TITLE
@@ -404,7 +404,7 @@ def test_questions_without_a_focus_get_help_not_a_refusal(
     assert not answer.answered and answer.mode == "help"
     assert "Not in the sources" not in answer.answer
     assert briefing.profile.example and briefing.profile.example in answer.answer
-    assert briefing.export_log()[-1]["mode"] == "help"  # logged like any question
+    assert briefing.log.export()[-1]["mode"] == "help"  # logged like any question
 
 
 def test_punctuation_is_not_a_question(briefing: Briefing) -> None:

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from bot.slack.blocks import escape, escape_markdown, link, split_text, truncate
+from bot.slack.blocks import split_text, truncate
+from bot.slack.mrkdwn import escape, escape_markdown, link
 
 
 @pytest.fixture
@@ -132,7 +133,8 @@ def _within_limits(text: str, blocks: list[dict[str, Any]], limit: int = 50) -> 
 
 
 def test_long_digests_stay_within_slack_limits_and_count_the_rest() -> None:
-    from bot.slack.blocks import POSTED_ARTICLES, digest_message, quotes_message
+    from bot.slack.answer_blocks import quotes_message
+    from bot.slack.digest_blocks import POSTED_ARTICLES, digest_message
 
     digest = _huge_digest(200)
     text, blocks = digest_message(digest)
@@ -151,7 +153,7 @@ def test_long_digests_stay_within_slack_limits_and_count_the_rest() -> None:
 
 
 def test_a_digest_message_renumbers_its_sources_from_one() -> None:
-    from bot.slack.blocks import digest_message
+    from bot.slack.digest_blocks import digest_message
 
     digest = _huge_digest(12)  # the post shows 8 articles: markers [1]..[8], then the sides
     _, blocks = digest_message(digest)
@@ -160,12 +162,13 @@ def test_a_digest_message_renumbers_its_sources_from_one() -> None:
 
 
 def test_a_quote_line_keeps_title_and_paragraph_whatever_the_url() -> None:
-    from bot.slack.blocks import quotes_blocks
+    from bot.core.models import Quote
+    from bot.slack.answer_blocks import quotes_blocks
 
     for size in (100, 946, 1990):
         url = "https://example.org/" + "x" * size
-        quote = {"text": "A sentence, quoted.", "title": "Border memorandum", "url": url}
-        blocks = quotes_blocks([{**quote, "paragraph": 4}], "heading")
+        quote = Quote("A sentence, quoted.", "Border memorandum", url, paragraph=4)
+        blocks = quotes_blocks([quote.as_citation(1)], "heading")
         line = blocks[-1]["elements"][0]["text"]
         assert "Border memorandum" in line and "paragraph 4" in line, size
         assert line.count("<") == line.count(">") and len(line) <= 3000, size
@@ -173,10 +176,11 @@ def test_a_quote_line_keeps_title_and_paragraph_whatever_the_url() -> None:
 
 
 def test_long_titles_never_split_a_link_across_sections() -> None:
-    from bot.slack.blocks import sources_blocks
+    from bot.core.models import SourceInfo
+    from bot.slack.answer_blocks import sources_blocks
 
     sources = [
-        {"title": f"Flamingo {n} " + "<&> " * 240, "url": f"https://example.org/f/{n}"}
+        SourceInfo(n, f"Flamingo {n} " + "<&> " * 240, None, f"https://example.org/f/{n}", None, 1)
         for n in range(40)
     ]
     for block in sources_blocks(sources):
@@ -185,7 +189,7 @@ def test_long_titles_never_split_a_link_across_sections() -> None:
 
 
 def test_urls_keep_their_own_fragment_and_stray_percent_signs_are_escaped() -> None:
-    from bot.slack.blocks import safe_url, text_fragment_url
+    from bot.slack.mrkdwn import safe_url, text_fragment_url
 
     assert text_fragment_url("https://e.org/app#/story/12", "It was signed.") == (
         "https://e.org/app#/story/12:~:text=It%20was%20signed."
@@ -198,3 +202,13 @@ def test_urls_keep_their_own_fragment_and_stray_percent_signs_are_escaped() -> N
 
 def test_direction_overrides_are_removed_from_article_text() -> None:
     assert escape("report\u202efdp.exe and \u2066isolated\u2069") == "reportfdp.exe and isolated"
+
+
+def test_slack_text_is_read_back_as_typed() -> None:
+    from bot.slack.mrkdwn import link_target, plain_question, unescape
+
+    assert unescape("AT&amp;T &lt;b&gt; &amp;lt;") == "AT&T <b> &lt;"
+    assert plain_question("<@U123|briefbot>  What about\n AT&amp;T?") == "What about AT&T?"
+    assert link_target("<https://e.org/a|e.org/a>") == "https://e.org/a"
+    assert link_target(" <https://e.org/b> ") == "https://e.org/b"
+    assert link_target("https://e.org/c") == "https://e.org/c"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from bot.cli_help import FALLBACK_QUESTION, FALLBACK_TOPIC, shell_quoted
+from bot.cli.help import FALLBACK_QUESTION, FALLBACK_TOPIC, shell_quoted
 from conftest import Result, run_briefbot, settings_env
 
 STORY = Path(__file__).resolve().parent / "fixtures" / "story-bridge"

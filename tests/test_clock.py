@@ -25,6 +25,7 @@ from bot.config import Settings
 from bot.core.briefing import Briefing
 from bot.core.period import iso_week
 from bot.slack.app import make_web_client
+from bot.slack.deliveries import Deliveries
 from bot.slack.digest_post import DigestPoster
 from conftest import _SETTING_VARS, make_settings, settings_env
 from slackkit import BOT_TOKEN, wait_until
@@ -156,9 +157,9 @@ def test_a_channel_subscribed_after_the_run_waits_for_the_next_one(
         add_article(briefing, tmp_path, "week-14", "2019-04-03")
         poster = DigestPoster(briefing, make_web_client(settings))
         with time_machine.travel(datetime(2019, 4, 1, 8, tzinfo=UTC), tick=False):
-            assert briefing.subscribe_digest("C0EARLY", "U1", "T1")
+            assert briefing.digests.subscribe("C0EARLY", "U1", "T1")
         with time_machine.travel(datetime(2019, 4, 9, 12, tzinfo=UTC), tick=False):
-            assert briefing.subscribe_digest("C0LATE", "U2", "T1")  # after Monday 8, 09:00
+            assert briefing.digests.subscribe("C0LATE", "U2", "T1")  # after Monday 8, 09:00
             report = run_due_digest(settings, briefing, poster, datetime.now(UTC))
         assert report is not None and [o.channel for o in report.outcomes] == ["C0EARLY"]
 
@@ -185,15 +186,16 @@ def test_retention_runs_when_the_clock_starts(
             for days in (40, 10):
                 exchanges.record_exchange(
                     session=s,
-                    surface="cli",
-                    question=f"{days} days ago",
-                    created_at=now - timedelta(days=days),
+                    exchange=exchanges.ExchangeRecord(
+                        question=f"{days} days ago", created_at=now - timedelta(days=days)
+                    ),
                 )
             s.add(SlackEventClaim(event_key="event:old", claimed_at=now - timedelta(days=3)))
         with running_clock(briefing, api) as clock:
             assert clock.wait_for_runs("retention", 1, WAIT)
-        assert [r["question"] for r in briefing.export_log()] == ["10 days ago"]
-        assert briefing.claim("event:old") is True  # its claim expired and was purged
+        assert [r["question"] for r in briefing.log.export()] == ["10 days ago"]
+        # its claim expired and was purged
+        assert Deliveries(briefing.db).claim("event:old") is True
 
 
 def test_every_job_is_in_one_list(database_url: str, tmp_path: Path, api: SlackAPIStandIn) -> None:
@@ -217,7 +219,7 @@ def test_the_clock_polls_the_feeds_that_are_due(
     path = next(iter(STORIES))
     feed = web.page("/feed.xml", rss(web, [item(web, path)]), content_type="application/rss+xml")
     with Briefing.open(settings) as briefing:
-        briefing.feeds.add(feed)
+        briefing.web.feeds.add(feed)
         poster = DigestPoster(briefing, make_web_client(settings))
         (job,) = [j for j in clock_jobs(settings, briefing, poster) if j.id == "feeds"]
         assert job.at_start
@@ -333,7 +335,7 @@ def test_sigterm_during_a_hanging_post_still_stops_in_time(
         Briefing.open(make_settings(database_url, tmp_path)) as briefing,
         briefing.db.session() as s,
     ):
-        [left] = digests.deliveries(session=s, period=briefing.digest_period().key)
+        [left] = digests.deliveries(session=s, period=briefing.digests.period().key)
     assert left.status == "claimed"  # the next clock finds it stale and checks the channel
 
 

@@ -53,9 +53,9 @@ def test_an_article_belongs_to_the_week_of_its_date_or_else_of_its_ingestion(
                 write(tmp_path, "Undated", body),  # ingested now: week 14
             ]
         )
-    titles = [a.title for a in briefing.digest(W13).articles]
+    titles = [a.title for a in briefing.digests.digest(W13).articles]
     assert titles == ["Dated in W13"]
-    w14 = briefing.digest(iso_week("2019-W14", "UTC"))
+    w14 = briefing.digests.digest(iso_week("2019-W14", "UTC"))
     assert [a.title for a in w14.articles] == ["Undated", "Dated in W14"]  # newest first
     undated = w14.articles[0]
     assert undated.published is None and undated.added.date() == date(2019, 4, 3)
@@ -67,8 +67,8 @@ def test_an_undated_article_is_filed_by_local_time(briefing: Briefing, tmp_path:
     with time_machine.travel(datetime(2019, 4, 1, 2, tzinfo=UTC), tick=False):
         briefing.ingest([write(tmp_path, "Late Sunday", "A late report on the new bridge opened.")])
     ny = Period(date(2019, 3, 25), date(2019, 4, 1), "America/New_York")
-    assert [a.title for a in briefing.digest(ny).articles] == ["Late Sunday"]
-    assert briefing.digest(W13).articles == ()
+    assert [a.title for a in briefing.digests.digest(ny).articles] == ["Late Sunday"]
+    assert briefing.digests.digest(W13).articles == ()
 
 
 def test_summaries_are_verbatim_sentences_not_bylines_or_datelines(
@@ -87,7 +87,7 @@ def test_summaries_are_verbatim_sentences_not_bylines_or_datelines(
     briefing.ingest(
         [write(tmp_path, "Ministers agree on smuggling intelligence", body, "2019-03-27")]
     )
-    [article] = briefing.digest(W13).articles
+    [article] = briefing.digests.digest(W13).articles
     assert article.summary.startswith("Ministers from four countries agreed on Wednesday")
     assert "Ana Ruiz" not in article.summary and "TEGUCIGALPA" not in article.summary
     assert "We will not rest" not in article.summary  # speech is not a summary
@@ -99,7 +99,7 @@ def test_summaries_are_verbatim_sentences_not_bylines_or_datelines(
 
 
 def test_each_side_is_cited_and_attributed_to_who_said_it(full_briefing: Briefing) -> None:
-    digest = full_briefing.digest(Period(date(2019, 3, 25), date(2019, 4, 8), "UTC"))
+    digest = full_briefing.digests.digest(Period(date(2019, 3, 25), date(2019, 4, 8), "UTC"))
     assert {a.title[:40] for a in digest.articles} == {COALITION[:40], ANALYST[:40]}
     sides = {s.key: s for s in digest.sides}
     assert set(sides) == {"critics", "officials"}
@@ -123,7 +123,7 @@ def test_an_article_outside_the_debate_gives_no_side(briefing: Briefing, tmp_pat
         "Opponents on the council raised concerns about the loss of parking spaces.\n"
     )
     briefing.ingest([write(tmp_path, "Council approves bus lanes", body, "2019-03-26")])
-    digest = briefing.digest(W13)
+    digest = briefing.digests.digest(W13)
     assert len(digest.articles) == 1
     assert not any(s.statements for s in digest.sides)
     assert "No statement this week says who said it." in digest.text
@@ -133,7 +133,8 @@ def _log(briefing: Briefing, when: datetime, question: str, **fields: Any) -> No
     values: dict[str, Any] = {"surface": "mention", "answered": True, "user": "U0SECRET1"}
     values.update(fields)
     with briefing.db.session() as s:
-        exchanges.record_exchange(session=s, question=question, created_at=when, **values)
+        record = exchanges.ExchangeRecord(question=question, created_at=when, **values)
+        exchanges.record_exchange(session=s, exchange=record)
 
 
 def test_what_the_team_asked_is_grouped_without_names(briefing: Briefing) -> None:
@@ -153,7 +154,7 @@ def test_what_the_team_asked_is_grouped_without_names(briefing: Briefing) -> Non
     _log(briefing, monday + timedelta(days=3), "non-binding", surface="slash_quote")  # a topic
     _log(briefing, datetime(2019, 3, 24, 23, 59, tzinfo=UTC), "Asked the week before?")
     _log(briefing, monday + timedelta(days=7), "Asked the week after?")
-    digest = briefing.digest(W13)
+    digest = briefing.digests.digest(W13)
     q = digest.questions
     assert (q.asked, q.answered, q.not_answered, q.failed) == (7, 4, 2, 1)
     assert [(g.question, g.count) for g in q.most_asked][:2] == [
@@ -173,7 +174,7 @@ def test_what_the_team_asked_is_grouped_without_names(briefing: Briefing) -> Non
 
 def test_an_empty_week_says_so_and_keeps_the_questions(briefing: Briefing) -> None:
     _log(briefing, datetime(2019, 3, 26, tzinfo=UTC), "Who signed the memorandum?")
-    digest = briefing.digest(W13)
+    digest = briefing.digests.digest(W13)
     assert digest.empty
     assert "No new articles this week." in digest.text
     assert "Who signed the memorandum? (1)" in digest.text
@@ -231,7 +232,7 @@ TWO_WEEKS = Period(date(2019, 3, 25), date(2019, 4, 8), "UTC")
 
 def test_an_llm_digest_is_guarded_cited_and_attributed(smart: Briefing, llm: OpenAIStandIn) -> None:
     llm.reply_with(digest_model)
-    digest = smart.digest(TWO_WEEKS)
+    digest = smart.digests.digest(TWO_WEEKS)
     assert digest.mode == "llm"
     for article in digest.articles:
         assert article.summary.startswith("In short:") and article.citations
@@ -243,7 +244,7 @@ def test_an_llm_digest_is_guarded_cited_and_attributed(smart: Briefing, llm: Ope
     assert "[42]" not in digest.text and "[77]" not in digest.text
     prompts = [r.body["messages"][0]["content"] for r in llm.requests_for("chat")]
     assert sum("You summarise" in p for p in prompts) == 2  # one call per article
-    assert smart.digest(TWO_WEEKS) is digest  # unchanged sources: not written twice
+    assert smart.digests.digest(TWO_WEEKS) is digest  # unchanged sources: not written twice
     assert len(llm.requests_for("chat")) == 3
 
 
@@ -258,7 +259,7 @@ def test_a_failing_model_leaves_an_extractive_digest_with_a_note(
         ]
     )
     llm.fail(status=500, times=None)
-    digest = smart.digest(TWO_WEEKS)
+    digest = smart.digests.digest(TWO_WEEKS)
     assert len(digest.articles) == 12
     assert all(a.summary and a.citations for a in digest.articles)
     assert digest.mode == "extractive"
@@ -279,7 +280,7 @@ def test_the_lead_is_the_first_whole_sentence_verbatim() -> None:
 
 
 def test_digest_json_has_the_documented_fields(full_briefing: Briefing) -> None:
-    data = full_briefing.digest(TWO_WEEKS).as_dict()
+    data = full_briefing.digests.digest(TWO_WEEKS).as_dict()
     assert set(data["period"]) == {"since", "until", "timezone"}
     assert {"title", "source", "url", "published", "summary", "citations"} <= set(
         data["articles"][0]

@@ -48,7 +48,7 @@ def add_article(briefing: Briefing, folder: Path) -> None:
 @pytest.fixture
 def digest(briefing: Briefing, tmp_path: Path) -> Digest:
     add_article(briefing, tmp_path)
-    return briefing.digest(W13)
+    return briefing.digests.digest(W13)
 
 
 def poster_at(
@@ -215,14 +215,14 @@ def test_a_failed_post_is_released_logged_and_retried_on_the_next_run(
 def test_channel_not_found_unsubscribes_the_channel_and_says_so(
     briefing: Briefing, digest: Digest, api: SlackAPIStandIn, caplog: pytest.LogCaptureFixture
 ) -> None:
-    assert briefing.subscribe_digest("C9", "U1", "T1")
+    assert briefing.digests.subscribe("C9", "U1", "T1")
     api.error("chat.postMessage", "channel_not_found")
     poster = poster_at(briefing, api, T0)
     with caplog.at_level(logging.WARNING, logger="bot.slack.digest_post"):
         report = poster.post(digest, poster.destinations())
     assert [(o.channel, o.result) for o in report.outcomes] == [("C9", "unsubscribed")]
     assert "C9: channel_not_found; unsubscribed it" in caplog.text
-    assert briefing.digest_subscriptions() == []
+    assert briefing.digests.subscriptions() == []
     again = poster.post(digest, ["C9"])
     assert again.outcomes[0].result == "skipped"  # not tried again for this period
     assert len(api.calls("chat.postMessage")) == 1
@@ -238,7 +238,7 @@ def test_a_configured_channel_that_is_gone_is_named_in_the_log(
         poster = poster_at(b, api, T0)
         assert poster.destinations() == ["C0GONE1"]
         with caplog.at_level(logging.ERROR, logger="bot.slack.digest_post"):
-            report = poster.post(b.digest(W13), poster.destinations())
+            report = poster.post(b.digests.digest(W13), poster.destinations())
     assert report.outcomes[0].result == "failed"
     assert "remove it from BRIEFBOT_DIGEST_CHANNELS" in caplog.text
 

@@ -21,6 +21,7 @@ from bot.core import embeddings
 from bot.core.briefing import Briefing
 from bot.core.embeddings import BREAKER_FAILURES, QUESTION_BATCH
 from bot.core.retrieve import fuse
+from bot.slack.deliveries import Deliveries
 from conftest import EVALS, make_settings
 from standins import OpenAIStandIn, embed_text
 from storage import embeddings as store
@@ -322,7 +323,8 @@ def test_a_slow_embeddings_request_does_not_hold_the_database(
     try:
         server.wait_for("embeddings", timeout=10)  # the article is committed, vectors pending
         started = time.monotonic()
-        assert dense.claim("event:while-embedding")  # a write from elsewhere goes through
+        # a write from elsewhere goes through
+        assert Deliveries(dense.db).claim("event:while-embedding")
         assert time.monotonic() - started < 1.5
         assert ingest.is_alive()  # it really was still waiting for the vectors
     finally:

@@ -54,7 +54,7 @@ def clock() -> Clock:
 @pytest.fixture
 def poller(briefing: Briefing, clock: Clock) -> FeedPoller:
     return FeedPoller(
-        briefing.db, lambda: briefing.store, lambda: briefing.fetcher, INTERVAL, clock=clock
+        briefing.db, lambda: briefing.store, lambda: briefing.web.fetcher, INTERVAL, clock=clock
     )
 
 
@@ -422,7 +422,9 @@ def test_new_articles_from_a_poll_are_in_the_next_digest(
     )
     poller.poll()
     today = datetime.now(UTC).date()  # an undated page is filed under the day it arrived
-    digest = briefing.digest(Period(today - timedelta(days=6), today + timedelta(days=1), "UTC"))
+    digest = briefing.digests.digest(
+        Period(today - timedelta(days=6), today + timedelta(days=1), "UTC")
+    )
     assert digest.articles[0].title == "Lawyers challenge turn-backs at the border"
     assert digest.articles[0].summary.startswith("A coalition of lawyers said")
 
@@ -541,7 +543,9 @@ def test_two_clocks_at_once_poll_each_feed_once(
     for n in range(6):
         web.page(f"/f{n}.xml", rss(web, [], title=f"Feed {n}"), content_type="application/rss+xml")
     pollers = [
-        FeedPoller(briefing.db, lambda: briefing.store, lambda: briefing.fetcher, INTERVAL, clock)
+        FeedPoller(
+            briefing.db, lambda: briefing.store, lambda: briefing.web.fetcher, INTERVAL, clock
+        )
         for _ in range(2)
     ]
     for n in range(6):

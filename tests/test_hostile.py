@@ -131,7 +131,7 @@ def test_hostile_questions_are_answered_refused_or_declined_and_logged(
             continue
         briefing.log_quotes(question, quotes, ExchangeContext())
         logged += 1
-    assert len(briefing.export_log()) == logged
+    assert len(briefing.log.export()) == logged
     assert logged >= len(HOSTILE_QUESTIONS)  # most are asked and quoted; a few declined
 
 

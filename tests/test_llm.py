@@ -102,7 +102,7 @@ def test_good_answer_is_cited_and_accounted(smart: Briefing, llm: OpenAIStandIn)
     assert answer.usage.counted_prompt_tokens > 100
     assert answer.usage.cost_usd is not None and answer.usage.cost_usd > 0
 
-    row = smart.export_log()[-1]
+    row = smart.log.export()[-1]
     assert row["mode"] == "llm" and row["model"] == "gpt-4o-mini"
     assert row["prompt_hash"] == answer.prompt_hash
     assert row["prompt_tokens"] == answer.usage.prompt_tokens
@@ -225,7 +225,7 @@ def test_failures_give_the_extractive_answer_with_a_note(
     assert answer.mode == "extractive"
     assert answer.answered and answer.citations
     assert answer.note and note in answer.note
-    row = smart.export_log()[-1]
+    row = smart.log.export()[-1]
     assert row["error"] and row["error"].startswith("llm: ")
     assert row["note"] == answer.note
     assert row["model"] == "gpt-4o-mini"
@@ -288,7 +288,7 @@ def test_a_follow_ups_condensing_is_counted_in_its_usage(
     assert answer.usage is not None
     reported = [sum(count_tokens(m["content"]) for m in r.messages) for r in (condense, answering)]
     assert answer.usage.prompt_tokens == sum(reported)
-    assert smart.export_log()[-1]["prompt_tokens"] == sum(reported)
+    assert smart.log.export()[-1]["prompt_tokens"] == sum(reported)
 
 
 def test_a_hanging_server_times_out_within_the_deadline(
@@ -345,7 +345,7 @@ def test_follow_up_is_condensed_by_the_model(smart: Briefing, llm: OpenAIStandIn
     )
     assert answer.standalone_question == "What do critics say about the border security memorandum?"
     assert answer.mode == "llm"
-    assert smart.export_log()[-1]["standalone_question"] == answer.standalone_question
+    assert smart.log.export()[-1]["standalone_question"] == answer.standalone_question
 
 
 def test_a_condensed_question_the_sources_refuse_gives_way_to_the_question_asked(
@@ -524,11 +524,11 @@ def test_secrets_never_reach_the_log(
     llm.auth_error()
     smart.ask(QUESTION)
     assert "sk-test-secret" not in caplog.text
-    assert "sk-test-secret" not in json.dumps(smart.export_log(), default=str)
+    assert "sk-test-secret" not in json.dumps(smart.log.export(), default=str)
 
 
 def test_no_llm_configured_means_extractive(briefing: Briefing) -> None:
-    assert briefing.summariser is None
+    assert briefing.writers.summariser is None
     assert briefing.ask(QUESTION).mode == "extractive"
 
 

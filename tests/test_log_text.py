@@ -11,6 +11,7 @@ from test_llm import cite_first_source, llm_settings
 
 from bot.core.briefing import Briefing
 from bot.core.models import ExchangeContext, Turn
+from bot.slack.deliveries import Deliveries
 from standins import OpenAIStandIn
 from storage.cleaning import storable
 
@@ -20,16 +21,16 @@ QUESTION = "What does the memorandum\x00 commit the countries to?"
 def test_a_question_with_nul_is_answered_and_logged(briefing: Briefing) -> None:
     answer = briefing.ask(QUESTION, history=[Turn("user", "Who signed\x00 it?")])
     assert answer.answered and answer.exchange_id is not None
-    row = briefing.exchange(answer.exchange_id)
+    row = briefing.log.get(answer.exchange_id)
     assert row is not None
-    assert row["question"] == "What does the memorandum commit the countries to?"
+    assert row.question == "What does the memorandum commit the countries to?"
 
 
 def test_a_quote_topic_with_nul_is_logged(briefing: Briefing) -> None:
     quotes = briefing.quote("non-\x00binding")
     exchange_id = briefing.log_quotes("non-\x00binding", quotes, ExchangeContext())
-    row = briefing.exchange(exchange_id)
-    assert row is not None and row["question"] == "non- binding"
+    row = briefing.log.get(exchange_id)
+    assert row is not None and row.question == "non- binding"
 
 
 def test_every_logged_field_is_made_storable(briefing: Briefing) -> None:
@@ -40,14 +41,14 @@ def test_every_logged_field_is_made_storable(briefing: Briefing) -> None:
     )
     answer = briefing.ask("Who criticised the deal?", context=context)
     assert answer.exchange_id is not None
-    row = briefing.exchange(answer.exchange_id)
+    row = briefing.log.get(answer.exchange_id)
     assert row is not None
-    assert (row["channel"], row["user"], row["thread_ts"]) == ("C\ufffd1", "U\ufffd1", "1.0\ufffd")
-    briefing.note_error(answer.exchange_id, "slack: \x00 failed")
-    assert briefing.feedback(answer.exchange_id, 1, "U\x00")
-    row = briefing.exchange(answer.exchange_id)
-    assert row is not None and row["error"] == "slack: \ufffd failed"
-    assert briefing.thread_known("C\x001", "1.0\x00")
+    assert (row.channel, row.user, row.thread_ts) == ("C\ufffd1", "U\ufffd1", "1.0\ufffd")
+    briefing.log.note_error(answer.exchange_id, "slack: \x00 failed")
+    assert briefing.log.feedback(answer.exchange_id, 1, "U\x00")
+    row = briefing.log.get(answer.exchange_id)
+    assert row is not None and row.error == "slack: \ufffd failed"
+    assert Deliveries(briefing.db).thread_known("C\x001", "1.0\x00")
 
 
 def test_a_model_answer_with_nul_is_logged(
@@ -60,7 +61,7 @@ def test_a_model_answer_with_nul_is_logged(
     with Briefing.open(llm_settings(database_url, tmp_path, llm)) as smart:
         answer = smart.ask("What does the memorandum commit the countries to?")
         assert answer.mode == "llm" and answer.exchange_id is not None
-        exported = smart.export_log()
+        exported = smart.log.export()
     assert [row["id"] for row in exported] == [answer.exchange_id]
     json.dumps(exported, default=str)
 

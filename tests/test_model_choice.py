@@ -68,7 +68,7 @@ def test_a_server_with_one_model_has_it_used(
     with open_with(database_url, tmp_path, openai_base_url=llm.base_url) as b:
         assert not llm.requests_for("models")  # opening asks nothing
         first, second = b.ask(QUESTION), b.ask(QUESTION)
-        logged = b.export_log()[-1]
+        logged = b.log.export()[-1]
     assert chat_models(llm) == ["llama3.1:8b", "llama3.1:8b"]
     assert len(llm.requests_for("models")) == 1  # asked once per process
     assert first.written_by == second.written_by == "llama3.1:8b"
@@ -142,7 +142,7 @@ def test_model_none_forces_extractive(
 def test_no_key_says_so(briefing: Briefing) -> None:
     answer = briefing.ask(QUESTION)
     assert answer.written_by == "extractive (no key)"
-    assert briefing.export_log()[-1]["written_by"] == "extractive (no key)"
+    assert briefing.log.export()[-1]["written_by"] == "extractive (no key)"
 
 
 def test_a_named_model_without_a_key_or_server_is_extractive_for_want_of_a_key() -> None:
@@ -208,7 +208,7 @@ def test_model_failures_and_the_guard_say_why_the_answer_is_extractive(
         llm.reply("Not a real answer [1")
         llm.content_filter()
         filtered = b.ask(QUESTION)
-        rows = b.export_log()
+        rows = b.log.export()
     assert down.written_by == "extractive (model unreachable)"
     assert uncited.written_by == "extractive (guard fallback)"
     assert filtered.written_by == "extractive (content filter)"
@@ -262,7 +262,7 @@ def test_slack_answers_say_which_model_wrote_them(slack_with_model: Any) -> None
     slack_with_model.slack.mention(QUESTION)
     final = slack_with_model.api.wait_for("chat.update")[-1]
     text = block_text(final.json_param("blocks"))
-    row = slack_with_model.briefing.export_log()[-1]
+    row = slack_with_model.briefing.log.export()[-1]
     assert f"written by llama3.1:8b · log id {row['id']}" in text
 
 

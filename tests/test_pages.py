@@ -231,7 +231,7 @@ def test_gzip_and_plain_text_pages(briefing: Briefing, web: WebStandIn) -> None:
 
 def test_add_page_says_what_was_stored(briefing: Briefing, web: WebStandIn) -> None:
     url = web.page("/a", NEWS)
-    added = briefing.add_page(url)
+    added = briefing.web.add_page(url)
     assert added.as_dict() == {
         "outcome": "added",
         "title": TITLE,
@@ -242,4 +242,4 @@ def test_add_page_says_what_was_stored(briefing: Briefing, web: WebStandIn) -> N
         "final_url": None,
     }
     assert added.passages >= 1
-    assert briefing.add_page(url).outcome == "unchanged"
+    assert briefing.web.add_page(url).outcome == "unchanged"

@@ -11,7 +11,7 @@ from bot.config import Settings
 from bot.core.briefing import Briefing
 from bot.core.profile import Profile, find_profile, load_profile
 from bot.errors import ConfigError
-from bot.slack.blocks import help_text
+from bot.slack.answer_blocks import help_text
 from conftest import CORPUS, make_settings
 
 STORY = Path(__file__).resolve().parent / "fixtures" / "story-bridge"

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.core.briefing import Briefing
+from bot.slack.deliveries import Deliveries
 from conftest import make_settings
 from storage import exchanges
 from storage.models import SlackEventClaim
@@ -17,9 +18,9 @@ def _old_and_new(briefing: Briefing) -> None:
         for days in (40, 10, 0):
             exchanges.record_exchange(
                 session=s,
-                surface="cli",
-                question=f"{days} days ago",
-                created_at=now - timedelta(days=days),
+                exchange=exchanges.ExchangeRecord(
+                    question=f"{days} days ago", created_at=now - timedelta(days=days)
+                ),
             )
         s.add(SlackEventClaim(event_key="event:old", claimed_at=now - timedelta(days=3)))
         s.add(SlackEventClaim(event_key="event:new", claimed_at=now))
@@ -29,13 +30,13 @@ def test_retention_purges_old_exchanges_and_claims(database_url: str, tmp_path: 
     settings = make_settings(database_url, tmp_path, log_retention_days=30)
     with Briefing.open(settings) as briefing:
         _old_and_new(briefing)
-        assert briefing.apply_retention() == 1
-        assert [r["question"] for r in briefing.export_log()] == ["10 days ago", "0 days ago"]
-        assert briefing.claim("event:old") is True  # its claim expired
-        assert briefing.claim("event:new") is False
+        assert briefing.log.apply_retention(briefing.settings.log_retention_days) == 1
+        assert [r["question"] for r in briefing.log.export()] == ["10 days ago", "0 days ago"]
+        assert Deliveries(briefing.db).claim("event:old") is True  # its claim expired
+        assert Deliveries(briefing.db).claim("event:new") is False
 
 
 def test_without_a_retention_setting_nothing_is_purged(briefing: Briefing) -> None:
     _old_and_new(briefing)
-    assert briefing.apply_retention() == 0
-    assert len(briefing.export_log()) == 3
+    assert briefing.log.apply_retention(briefing.settings.log_retention_days) == 0
+    assert len(briefing.log.export()) == 3

@@ -22,7 +22,7 @@ def running(database_url: str, tmp_path: Path, api: SlackAPIStandIn) -> Iterator
 
 
 def add_last_weeks_article(running: Running, tmp_path: Path) -> None:
-    week = running.briefing.digest_period()
+    week = running.briefing.digests.period()
     path = tmp_path / "last-week.md"
     path.write_text(
         "---\ntitle: Ministers agree on smuggling intelligence\nsource: Test Wire\n"
@@ -47,7 +47,7 @@ def test_subscribe_unsubscribe_and_list_from_slack(running: Running) -> None:
     assert reply.params["response_type"] == "in_channel"  # the channel should know
     assert said.startswith("<@U5> subscribed this channel to the weekly digest")
     assert "UTC" in said and "`/brief unsubscribe`" in said
-    [subscription] = running.briefing.digest_subscriptions()
+    [subscription] = running.briefing.digests.subscriptions()
     assert (subscription.channel, subscription.subscribed_by) == ("C0NEWS1", "U5")
     again = brief(running, "subscribe", "s2", user="U6", channel="C0NEWS1")
     assert again == "This channel is already subscribed to the weekly digest."
@@ -58,7 +58,7 @@ def test_subscribe_unsubscribe_and_list_from_slack(running: Running) -> None:
     assert "<#C0NEWS1>: subscribed by <@U5> on " in listing
     gone = brief(running, "unsubscribe", "u1", user="U7", channel="C0NEWS1")
     assert gone == "<@U7> unsubscribed this channel from the weekly digest."
-    assert running.briefing.digest_subscriptions() == []
+    assert running.briefing.digests.subscriptions() == []
     assert brief(running, "unsubscribe", "u2", channel="C0NEWS1") == (
         "This channel is not subscribed to the weekly digest."
     )
@@ -71,7 +71,7 @@ def test_a_configured_channel_is_managed_by_configuration(running: Running) -> N
     assert "whoever runs briefbot can remove it" in brief(
         running, "unsubscribe", "b", channel="C0TEAM1"
     )
-    assert running.briefing.digest_subscriptions() == []
+    assert running.briefing.digests.subscriptions() == []
 
 
 def test_brief_digest_shows_it_privately_and_posts_it_once(
@@ -85,7 +85,7 @@ def test_brief_digest_shows_it_privately_and_posts_it_once(
     blocks = shown.params["blocks"]
     assert "Ministers agree on smuggling intelligence" in block_text(blocks)
     assert action_ids(blocks) == ["post_digest"]
-    key = running.briefing.digest_period().key
+    key = running.briefing.digests.period().key
     assert blocks[-1]["elements"][0]["value"] == key
     assert running.api.calls("chat.postMessage") == []  # nothing public yet
 
@@ -102,7 +102,7 @@ def test_brief_digest_shows_it_privately_and_posts_it_once(
     assert "is already in this channel" in again.params["text"]
     # The schedule's run goes through the same claim: C1 is not posted to again.
     poster = DigestPoster(running.briefing, make_web_client(running.settings))
-    report = poster.post(running.briefing.digest(), ["C1", "C0TEAM1"])
+    report = poster.post(running.briefing.digests.digest(), ["C1", "C0TEAM1"])
     assert [o.result for o in report.outcomes] == ["already posted", "posted"]
     assert [c.params["channel"] for c in running.api.calls("chat.postMessage")] == [
         "C1",
@@ -114,7 +114,7 @@ def test_the_post_button_says_when_briefbot_is_not_in_the_channel(
     running: Running, tmp_path: Path
 ) -> None:
     add_last_weeks_article(running, tmp_path)
-    key = running.briefing.digest_period().key
+    key = running.briefing.digests.period().key
     running.api.error("chat.postMessage", "not_in_channel")
     running.slack.click("post_digest", key, running.api.response_url("p1"))
     reply = running.api.wait_for("response_url:p1")[0]

@@ -118,7 +118,7 @@ def test_feeds_are_listed_for_everyone_and_changed_by_admins(
     assert removed.json()["text"].startswith("Sorry")
     guarded.slack.command("/brief", "feeds remove 1", guarded.api.response_url("rm"), user="UADMIN")
     assert guarded.api.wait_for("response_url:rm")[0].params["text"].startswith("Stopped following")
-    assert guarded.briefing.feeds.list() == []
+    assert guarded.briefing.web.feeds.list() == []
 
 
 def test_page_text_reaches_slack_escaped(running: Running, web: WebStandIn) -> None:

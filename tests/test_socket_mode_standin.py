@@ -12,13 +12,10 @@ or close the connection build their own.
 
 from __future__ import annotations
 
-import base64
 import json
-import os
 import queue
 import re
 import socket
-import struct
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -28,17 +25,10 @@ import pytest
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
+from websockets.sync import client as ws_client
 
 from standins.slack_api import SlackAPIStandIn
-from standins.socket_mode import (
-    OP_CLOSE,
-    OP_CONTINUATION,
-    OP_TEXT,
-    SocketModeStandIn,
-    accept_key,
-    apply_mask,
-    encode_frame,
-)
+from standins.socket_mode import SocketModeStandIn
 
 BOT_TOKEN = "xoxb-test"
 APP_TOKEN = "xapp-test"
@@ -454,76 +444,21 @@ def test_handler_close_ends_the_connection_promptly(sm: SocketModeStandIn, conne
 
 
 # --------------------------------------------------------------------------------------------
-# the WebSocket layer on its own
+# another WebSocket client (the websockets library's)
 # --------------------------------------------------------------------------------------------
 
 
-def test_framing_helpers() -> None:
-    # RFC 6455 section 1.3 example.
-    assert accept_key("dGhlIHNhbXBsZSBub25jZQ==") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
-    mask = b"\x01\x02\x03\x04"
-    for size, length_byte in ((5, 5), (1_000, 126), (70_000, 127)):
-        payload = os.urandom(size)
-        frame = encode_frame(OP_TEXT, payload, mask=mask)
-        assert frame[0] == 0x81
-        assert frame[1] == 0x80 | length_byte
-        assert apply_mask(frame[-size:], mask) == payload
-        assert encode_frame(OP_TEXT, payload)[1] == length_byte  # server frames: no mask bit
-
-
-def _raw_client(sm: SocketModeStandIn) -> tuple[socket.socket, bytes]:
-    sock = socket.create_connection(("127.0.0.1", sm.port), timeout=2)
-    key = base64.b64encode(os.urandom(16)).decode()
-    sock.sendall(
-        (
-            "GET /link/?ticket=raw HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
-        ).encode()
-    )
-    data = b""
-    while b"\r\n\r\n" not in data:
-        data += sock.recv(4096)
-    head, _, rest = data.partition(b"\r\n\r\n")
-    assert head.startswith(b"HTTP/1.1 101 ")
-    assert f"Sec-WebSocket-Accept: {accept_key(key)}".encode() in head
-    return sock, rest
-
-
-def _read_server_frame(sock: socket.socket, buffered: bytes) -> tuple[int, bytes, bytes]:
-    data = buffered
-    while len(data) < 2:
-        data += sock.recv(4096)
-    assert not data[1] & 0x80, "server frames must not be masked"
-    length, offset = data[1] & 0x7F, 2
-    if length == 126:
-        length, offset = struct.unpack("!H", data[2:4])[0], 4
-    while len(data) < offset + length:
-        data += sock.recv(65536)
-    return data[0] & 0x0F, data[offset : offset + length], data[offset + length :]
-
-
-def test_raw_client_fragments_and_close_handshake(sm: SocketModeStandIn) -> None:
-    sock, rest = _raw_client(sm)
-    with sock:
-        opcode, hello, rest = _read_server_frame(sock, rest)
-        assert opcode == OP_TEXT
-        assert json.loads(hello)["type"] == "hello"
+def test_fragments_and_the_close_handshake(sm: SocketModeStandIn) -> None:
+    with ws_client.connect(sm.url_for_ticket("raw"), compression=None) as ws:
+        assert json.loads(ws.recv(timeout=2))["type"] == "hello"
         assert sm.wait_connected().ticket == "raw"
-
         message = json.dumps({"envelope_id": "e-raw", "payload": {"text": "x" * 70_000}})
-        encoded = message.encode()
-        first = encode_frame(OP_TEXT, encoded[:100], mask=b"abcd")
-        first = bytes([first[0] & 0x7F]) + first[1:]  # clear FIN: a fragmented message
-        sock.sendall(first + encode_frame(OP_CONTINUATION, encoded[100:], mask=b"wxyz"))
+        ws.send([message[:100], message[100:]])  # one message in two frames
         assert sm.wait_for_ack("e-raw")["payload"]["text"] == "x" * 70_000
-
-        sock.sendall(encode_frame(OP_CLOSE, struct.pack("!H", 1000) + b"bye", mask=b"mask"))
-        opcode, body = OP_TEXT, b""
-        while opcode != OP_CLOSE:  # skip keep-alive pings
-            opcode, body, rest = _read_server_frame(sock, rest)
-        assert struct.unpack("!H", body[:2])[0] == 1000
-        assert sm.client_closes() == [(1000, "bye")]
-        sm.wait_disconnected()
+        ws.close(1000, "bye")
+        assert ws.close_code == 1000  # the server answered the close frame
+    assert sm.client_closes() == [(1000, "bye")]
+    sm.wait_disconnected()
 
 
 def test_non_websocket_request_is_refused(sm: SocketModeStandIn) -> None:

@@ -1,43 +1,46 @@
 """The briefing service: the one object the CLI, Slack and the clock talk to.
 
-It owns the database, the token counter and the optional LLM and embedder, and offers the
-operations a user sees: ingest, ask, quote, sources, feedback. It knows nothing of Slack.
+It owns the database, the token counter and the optional LLM and embedder, and answers:
+ingest, ask, quote, sources. Around it, one object per job, which the adapters use
+directly: :attr:`Briefing.log` (the conversation log), :attr:`Briefing.digests` (the
+weekly digest and its subscriptions), :attr:`Briefing.web` (pages and feeds) and
+:attr:`Briefing.writers` (who writes answers and digests). It knows nothing of Slack.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.core.answer import NOT_IN_SOURCES, extractive_answer
+from bot.core.digest_service import Digests
+from bot.core.exchange_log import ExchangeLog
 from bot.core.followup import condense_lexically, stands_alone
 from bot.core.lexicon import Lexicon
-from bot.core.model_choice import NOT_SENT, ModelResolver, choose_without_asking
-from bot.core.models import (
-    Answer,
-    Citation,
-    ExchangeContext,
-    Mode,
-    Quote,
-    SourceInfo,
-    Turn,
-    Usage,
-)
+from bot.core.model_choice import NOT_SENT, ModelResolver
+from bot.core.models import Answer, ExchangeContext, Mode, Quote, SourceInfo, Turn, Usage
 from bot.core.profile import find_profile
 from bot.core.query import Query
 from bot.core.quotes import find_quotes
 from bot.core.retrieve import Retrieval, Retriever
-from bot.core.writer import AnswerWriter as Summariser
-from bot.errors import BriefbotError, ConfigError, DatabaseError, InputError, apology
+from bot.core.web_sources import WebSources
+from bot.core.writer import AnswerWriter
+from bot.core.writers import Writers
+from bot.errors import (
+    BriefbotError,
+    ConfigError,
+    DatabaseError,
+    InputError,
+    apology,
+    new_log_id,
+)
 from bot.resources import bundled_dir
-from storage import claims, digests, exchanges
 from storage.articles import chunk_texts, count_articles, list_articles
 from storage.db import Database, DatabaseUnavailable, DatabaseUnusable, DatabaseUrlError
 
@@ -45,25 +48,15 @@ if TYPE_CHECKING:
     # Imported where they are used, so that answering a question never loads what only
     # ingest, web pages, feeds or embeddings need (yaml, lxml, httpx2, tiktoken, numpy,
     # openai): `briefbot ask` starts in about half the time.
-    from bot.core.digest import Digest, DigestWriter
     from bot.core.embeddings import Embedder
-    from bot.core.feed_reports import PollReport
-    from bot.core.feeds import FeedPoller
     from bot.core.fetch import Fetcher
     from bot.core.ingest import ArticleStore, IngestSummary
-    from bot.core.llm import LLMAnswerWriter as LLMSummariser
-    from bot.core.pages import AddedPage
-    from bot.core.parse import ParsedArticle
-    from bot.core.period import Period
     from bot.core.prepare import Loader
     from bot.core.tokens import TokenCounter
 
 log = logging.getLogger(__name__)
 
 OnText = Callable[[str], None]
-#: Written digests kept per process, so a preview and its "Post to channel" click (or the
-#: App Home opened twice) do not pay for the language model twice.
-DIGEST_CACHE = 4
 
 
 class AnswerFailed(BriefbotError):
@@ -95,7 +88,7 @@ class Briefing:
         db: Database,
         *,
         counter: TokenCounter | None = None,
-        summariser: Summariser | None = None,
+        summariser: AnswerWriter | None = None,
         embedder: Embedder | None = None,
         fetcher: Fetcher | None = None,
         clock: Callable[[], datetime] | None = None,
@@ -104,18 +97,7 @@ class Briefing:
         self.settings = settings
         self.db = db
         self._counter = counter
-        self._fetcher = fetcher
         self.clock = clock or (lambda: datetime.now(UTC))
-        self._feeds: FeedPoller | None = None
-        self.summariser = summariser
-        #: Decides the chat model when the first answer needs one (None: ``summariser``
-        #: as given writes the answers, or none does).
-        self.models = models
-        self._summariser_model: str | None = None
-        self._built: LLMSummariser | None = None  # the summariser writer() made
-        self._auto_digest_writer: DigestWriter | None = None
-        self._digest_writer_for: LLMSummariser | None = None
-        self._llm_lock = threading.Lock()
         self.embedder = embedder
         self.profile = find_profile(settings.profile, settings.corpus_dir, bundled_dir("corpus"))
         self.retriever = Retriever(
@@ -128,9 +110,10 @@ class Briefing:
             min_dense_similarity=settings.min_dense_similarity,
         )
         self._store: ArticleStore | None = None
-        self.digest_writer: DigestWriter | None = None
-        self._digests: dict[Any, Digest] = {}
-        self._digests_lock = threading.Lock()
+        self.writers = Writers(settings, lambda: self.counter, models, summariser)
+        self.log = ExchangeLog(db, self.clock)
+        self.digests = Digests(settings, db, self.profile, self.writers, self.clock)
+        self.web = WebSources(settings, db, lambda: self.store, self.clock, fetcher)
 
     @property
     def counter(self) -> TokenCounter:
@@ -154,37 +137,6 @@ class Briefing:
             )
         return self._store
 
-    @property
-    def fetcher(self) -> Fetcher:
-        """The HTTP client for pages and feeds, behind the SSRF guard; made on first use."""
-        if self._fetcher is None:
-            from bot.core.fetch import Fetcher, FetchLimits, HostPacer
-            from bot.core.netguard import AddressPolicy
-
-            self._fetcher = Fetcher(
-                FetchLimits(
-                    int(self.settings.max_file_mb * 1_000_000), self.settings.fetch_timeout
-                ),
-                policy=AddressPolicy(allow_private=self.settings.allow_private_urls),
-                pacer=HostPacer(self.settings.fetch_host_delay),
-            )
-        return self._fetcher
-
-    @property
-    def feeds(self) -> FeedPoller:
-        """The feeds briefbot follows: add, list, remove, poll."""
-        if self._feeds is None:
-            from bot.core.feeds import FeedPoller
-
-            self._feeds = FeedPoller(
-                self.db,
-                lambda: self.store,
-                lambda: self.fetcher,
-                timedelta(seconds=self.settings.feed_interval),
-                clock=self.clock,
-            )
-        return self._feeds
-
     # ------------------------------------------------------------------ lifecycle
 
     @classmethod
@@ -203,8 +155,7 @@ class Briefing:
         return briefing
 
     def close(self) -> None:
-        if self._fetcher is not None:
-            self._fetcher.close()
+        self.web.close()
         self.db.dispose()
 
     def __enter__(self) -> Briefing:
@@ -245,29 +196,13 @@ class Briefing:
         return ingest_parsed(self.db, self.store, items, summary, on_item)
 
     def _page_loader(self, url: str) -> Loader:
-        return lambda: self.fetch_page(url)
+        return lambda: self.web.fetch_page(url)
 
     @staticmethod
     def _file_loader(path: Path, max_bytes: int) -> Loader:
         from bot.core.parse import parse_file
 
         return lambda: parse_file(path, max_bytes)
-
-    def fetch_page(self, url: str) -> ParsedArticle:
-        """The article on the web page at ``url``, fetched and extracted (not stored)."""
-        from bot.core.webpage import page_article
-
-        return page_article(self.fetcher.get(url))
-
-    def add_page(self, url: str) -> AddedPage:
-        """Fetch and store one web page; say what it became (``/brief add``)."""
-        from bot.core.pages import add_page
-
-        return add_page(self.db, self.store, url, self.fetch_page)
-
-    def poll_due_feeds(self, now: datetime | None = None) -> PollReport:
-        """Poll the feeds that are due (the clock's job; see :mod:`bot.core.feeds`)."""
-        return self.feeds.poll_due(now)
 
     def ingest_corpus_if_empty(self) -> IngestSummary | None:
         with self.db.session() as session:
@@ -283,28 +218,6 @@ class Briefing:
         return summary
 
     # ------------------------------------------------------------------ questions
-
-    def writer(self) -> tuple[Summariser | None, str | None]:
-        """Who writes the next answer: the LLM summariser, or None and why not (the
-        reason shown after "extractive"). The model is decided on first use (see
-        :mod:`bot.core.model_choice`); raises ConfigError when no single model is named."""
-        if self.models is None:
-            if self.summariser is not None:
-                return self.summariser, None
-            decided = choose_without_asking(self.settings)
-            return None, (decided.reason if decided and decided.reason else "no model")
-        choice = self.models.choice()
-        if choice.model is None:
-            return None, choice.reason
-        with self._llm_lock:
-            if self.summariser is None or self._summariser_model != choice.model:
-                from bot.core.llm import build_answer_writer as build_summariser  # openai
-
-                self.summariser = self._built = build_summariser(
-                    self.settings, lambda: self.counter, choice.model
-                )
-                self._summariser_model = choice.model
-            return self.summariser, None
 
     def check_question(self, question: str, what: str = "question") -> str:
         """The question (or topic) as briefbot reads, searches and logs it: whitespace
@@ -344,11 +257,11 @@ class Briefing:
         text as an LLM streams it (the final, guarded answer is the returned one).
         """
         text = self.check_question(question)
-        summariser, reason = self.writer()
+        summariser, reason = self.writers.answers()
         context = context or ExchangeContext()
         started = time.perf_counter()
         standalone = text
-        exchange_id = exchanges.new_exchange_id()
+        exchange_id = new_log_id()
         deadline = summariser.deadline() if summariser is not None else 0.0
         try:
             condensing = None
@@ -377,73 +290,17 @@ class Briefing:
             log.exception("answering failed (log id %s)", exchange_id)
             failed = Answer(question=text, answer="", answered=False, mode="extractive")
             error = f"{type(exc).__name__}: {exc}"
-            self._log_safely(exchange_id, context, failed, standalone, started, error)
-            raise AnswerFailed(exchange_id) from exc
-        logged = self._log_safely(exchange_id, context, answer, standalone, started)
-        return replace(
-            answer,
-            exchange_id=exchange_id if logged else None,
-            latency_ms=int((time.perf_counter() - started) * 1000),
-        )
-
-    def _log_safely(
-        self,
-        exchange_id: str,
-        context: ExchangeContext,
-        answer: Answer,
-        standalone: str,
-        started: float,
-        error: str | None = None,
-    ) -> bool:
-        """Store the exchange; if the database refuses, say so in the application log.
-
-        A failed write (a locked SQLite file, a lost PostgreSQL connection) must not cost
-        the user the answer: the answer is still returned, and the application log gets
-        the exchange's id and question at ERROR level, so the exchange is not lost. The
-        answer then carries no ``exchange_id``, so no feedback or share button points at a
-        row that does not exist.
-        """
-        try:
-            usage = answer.usage
-            with self.db.session() as session:
-                exchanges.record_exchange(
-                    session=session,
-                    id=exchange_id,
-                    **context.fields(),
-                    question=answer.question,
-                    standalone_question=standalone if standalone != answer.question else None,
-                    answer=answer.answer,
-                    answered=answer.answered,
-                    citations=[_log_citation(c) for c in answer.citations],
-                    mode=answer.mode,
-                    model=answer.model,
-                    written_by=answer.written_by,
-                    prompt_name=answer.prompt_name,
-                    prompt_hash=answer.prompt_hash,
-                    guard=answer.guard.as_dict() if answer.guard is not None else None,
-                    prompt_tokens=usage.prompt_tokens if usage else None,
-                    completion_tokens=usage.completion_tokens if usage else None,
-                    counted_prompt_tokens=usage.counted_prompt_tokens if usage else None,
-                    cost_usd=usage.cost_usd if usage else None,
-                    latency_ms=int((time.perf_counter() - started) * 1000),
-                    note=answer.note,
-                    error=error or answer.error,
-                )
-        except Exception:
-            log.exception(
-                "could not store exchange %s (question: %r, answered: %s, error: %s)",
-                exchange_id,
-                answer.question,
-                answer.answered,
-                error,
+            self.log.record(
+                exchange_id, context, failed, standalone, latency_ms=_ms(started), error=error
             )
-            return False
-        return True
+            raise AnswerFailed(exchange_id) from exc
+        logged = self.log.record(exchange_id, context, answer, standalone, latency_ms=_ms(started))
+        return replace(answer, exchange_id=exchange_id if logged else None, latency_ms=_ms(started))
 
     def answer_unlogged(self, question: str) -> tuple[Answer, Retrieval]:
         """Answer without touching the conversation log (``briefbot eval`` uses this)."""
         text = self.check_question(question)
-        summariser, reason = self.writer()
+        summariser, reason = self.writers.answers()
         retrieval = self.retrieve(text)
         deadline = summariser.deadline() if summariser is not None else 0.0
         answer = self._answer(text, text, retrieval, None, deadline, summariser, reason)
@@ -454,7 +311,7 @@ class Briefing:
         question: str,
         history: Sequence[Turn],
         deadline: float,
-        summariser: Summariser | None,
+        summariser: AnswerWriter | None,
     ) -> tuple[str, Usage | None]:
         """The standalone question, and what an LLM spent condensing it (if one did)."""
         if not history:
@@ -473,7 +330,7 @@ class Briefing:
         retrieval: Retrieval,
         on_text: OnText | None,
         deadline: float,
-        summariser: Summariser | None,
+        summariser: AnswerWriter | None,
         reason: str | None,
     ) -> Answer:
         """The answer; ``reason`` says why no model writes it (None when one does)."""
@@ -551,7 +408,7 @@ class Briefing:
         """Verbatim quotes on ``topic`` (possibly none: never invented)."""
         text = self.check_question(topic, "topic")
         if limit < 1:
-            raise InputError("--limit must be at least 1.")
+            raise InputError("Ask for at least one quote.")
         with self.db.session() as session:
             retrieval = self.retriever.retrieve(session, text)
             return find_quotes(session, retrieval, limit)
@@ -578,143 +435,9 @@ class Briefing:
 
     def log_quotes(self, topic: str, quotes: Sequence[Quote], context: ExchangeContext) -> str:
         """Log a /quote request like any other exchange; the quotes are its citations."""
-        with self.db.session() as session:
-            return exchanges.record_exchange(
-                session=session,
-                **context.fields(),
-                question=self.check_question(topic, "topic"),
-                answer="\n".join(q.text for q in quotes),
-                answered=bool(quotes),
-                mode="extractive",
-                citations=[
-                    {**q.as_dict(), "marker": i, "source": q.source}
-                    for i, q in enumerate(quotes, start=1)
-                ],
-            )
-
-    def note_error(self, exchange_id: str, error: str) -> None:
-        with self.db.session() as session:
-            exchanges.add_error(session=session, exchange_id=exchange_id, error=error)
-
-    def exchange(self, exchange_id: str) -> dict[str, Any] | None:
-        with self.db.session() as session:
-            return exchanges.get_exchange(session=session, exchange_id=exchange_id)
-
-    def thread_known(self, channel: str, thread_ts: str) -> bool:
-        with self.db.session() as session:
-            return exchanges.thread_known(session=session, channel=channel, thread_ts=thread_ts)
-
-    def claim(self, key: str) -> bool:
-        """Claim a unit of work (a Slack event, a message) for this process; see
-        :mod:`storage.claims`."""
-        with self.db.session() as session:
-            return claims.claim(session=session, key=key)
-
-    def release(self, key: str) -> None:
-        """Give up a claim, so the work can be tried again (after it failed)."""
-        with self.db.session() as session:
-            claims.release(session=session, key=key)
-
-    def digest_writer_now(self) -> DigestWriter | None:
-        """Who writes digests: ``digest_writer`` when one was given, else an LLM digest
-        writer on the model that writes answers (None: the digest is extractive)."""
-        if self.digest_writer is not None:
-            return self.digest_writer
-        summariser, _ = self.writer()
-        with self._llm_lock:
-            built = self._built
-            if built is None or summariser is not built:
-                return None
-            if self._digest_writer_for is not built:
-                from bot.core.digest_llm import LLMDigestWriter
-
-                self._auto_digest_writer = LLMDigestWriter(
-                    self.settings, built, lambda: self.counter
-                )
-                self._digest_writer_for = built
-            return self._auto_digest_writer
-
-    def digest_period(self, now: datetime | None = None) -> Period:
-        """The period a digest covers by default: the last full week before ``now``."""
-        from bot.core.period import last_full_week
-
-        return last_full_week(now or datetime.now(UTC), self.settings.timezone)
-
-    def digest(self, period: Period | None = None, *, now: datetime | None = None) -> Digest:
-        """The digest of ``period`` (default: the last full week before ``now``).
-
-        Written by the LLM where one is configured (extractive otherwise, or where it
-        fails); a digest already written for the same articles and questions is reused.
-        """
-        from bot.core.digest import compose, load
-
-        period = period or self.digest_period(now)
-        writer = self.digest_writer_now()
-        with self.db.session() as session:
-            source = load(session=session, period=period)
-        key = (source.fingerprint(), writer is not None)
-        # One digest is written at a time: a second caller for the same week (the App
-        # Home opened while /brief digest is being written) waits and gets the first's.
-        with self._digests_lock:
-            cached = self._digests.get(key)
-            if cached is not None:
-                return cached
-            digest = compose(source, writer, self.profile)
-            self._digests[key] = digest
-            while len(self._digests) > DIGEST_CACHE:
-                del self._digests[next(iter(self._digests))]
-            return digest
-
-    def subscribe_digest(self, channel: str, user: str | None, workspace: str | None) -> bool:
-        """Subscribe ``channel`` to the weekly digest; False if it already was."""
-        with self.db.session() as session:
-            return digests.subscribe(
-                session=session,
-                channel=channel,
-                user=user,
-                workspace=workspace,
-                now=datetime.now(UTC),
-            )
-
-    def unsubscribe_digest(self, channel: str) -> bool:
-        """Stop the weekly digest in ``channel``; False if it was not subscribed."""
-        with self.db.session() as session:
-            return digests.unsubscribe(session=session, channel=channel)
-
-    def digest_subscriptions(self) -> list[digests.Subscription]:
-        with self.db.session() as session:
-            return digests.subscriptions(session=session)
-
-    def apply_retention(self) -> int:
-        """Purge exchanges older than BRIEFBOT_LOG_RETENTION_DAYS (if set) and claims older
-        than two days. Safe to run from several processes at once."""
-        removed = 0
-        if self.settings.log_retention_days is not None:
-            removed = self.purge_log(self.settings.log_retention_days)
-        with self.db.session() as session:
-            claims.purge_claims(session=session, before=datetime.now(UTC) - timedelta(days=2))
-        return removed
-
-    def feedback(self, exchange_id: str, value: int, user: str | None = None) -> bool:
-        with self.db.session() as session:
-            return exchanges.set_feedback(
-                session=session, exchange_id=exchange_id, value=value, user=user
-            )
-
-    def export_log(self, since: datetime | None = None) -> list[dict[str, Any]]:
-        with self.db.session() as session:
-            return list(exchanges.iter_exchanges(session=session, since=since))
-
-    def purge_log(self, older_than_days: int) -> int:
-        if older_than_days < 0:
-            raise InputError("--older-than must be zero or more days.")
-        cutoff = datetime.now(UTC) - timedelta(days=older_than_days)
-        with self.db.session() as session:
-            return exchanges.purge_exchanges(session=session, before=cutoff)
+        return self.log.record_quotes(self.check_question(topic, "topic"), quotes, context)
 
 
-def _log_citation(c: Citation) -> dict[str, Any]:
-    """The citation as logged: everything needed to show it again, passage included."""
-    data = c.as_dict()
-    data.pop("article_id", None)
-    return data
+def _ms(started: float) -> int:
+    """Milliseconds since ``started`` (a ``time.perf_counter()``)."""
+    return int((time.perf_counter() - started) * 1000)

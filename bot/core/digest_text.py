@@ -1,5 +1,5 @@
 """The digest as plain text: what ``briefbot digest`` prints, the ``text`` of its JSON, and
-what the README shows. Slack gets the same content as Block Kit (:mod:`bot.slack.blocks`).
+what the README shows. Slack gets the same content as Block Kit (:mod:`bot.slack.digest_blocks`).
 """
 
 from __future__ import annotations

@@ -6,20 +6,69 @@ The CLI prints these as JSON and Slack renders them as Block Kit; ORM objects ne
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 #: How an answer was written; "help" is a reply that tells the user what to ask.
 Mode = Literal["extractive", "llm", "help"]
 
+# The one serialisation of the core's data for JSON output (``briefbot ... --json``, the
+# conversation log's citations): every field, by its name, unless its metadata says
+# otherwise; dates as ISO strings, tuples as lists, nested data the same way.
+#: A field that stays inside briefbot (offsets, internal ids).
+HIDDEN: Mapping[str, Any] = {"json": "hidden"}
+#: A field left out when it has no value (None, "", an empty list).
+IF_SET: Mapping[str, Any] = {"json": "if_set"}
 
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
+
+def shown_if(test: Callable[[Any], bool]) -> Mapping[str, Any]:
+    """A field shown only when ``test(the object)`` holds."""
+    return {"json": test}
+
+
+def to_json(value: Any) -> Any:
+    """``value`` as JSON data, by the rules above."""
+    if is_dataclass(value) and not isinstance(value, type):
+        data: dict[str, Any] = {}
+        for f in fields(value):
+            rule = f.metadata.get("json")
+            item = getattr(value, f.name)
+            if rule == "hidden" or (rule == "if_set" and not item):
+                continue
+            if callable(rule) and not rule(value):
+                continue
+            data[f.name] = to_json(item)
+        for name in getattr(value, "json_properties", ()):
+            data[name] = to_json(getattr(value, name))
+        return data
+    if isinstance(value, list | tuple):
+        return [to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+class JsonData:
+    """Plain data with one way to JSON: :meth:`as_dict` is :func:`to_json`."""
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = to_json(self)
+        return data
+
+
+def _date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
-class Citation:
+class Citation(JsonData):
     """Source ``[marker]`` of an answer: one stored passage, quoted verbatim in ``text``."""
 
     marker: int
@@ -32,14 +81,24 @@ class Citation:
     article_id: int | None = None
     chunk_id: int | None = None
 
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["published"] = _iso(self.published)
-        return data
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Citation:
+        """A citation as the conversation log stored it (older rows lack some keys)."""
+        return cls(
+            marker=int(data.get("marker") or 0),
+            title=str(data.get("title") or ""),
+            url=data.get("url"),
+            published=_date(data.get("published")),
+            text=str(data.get("text") or ""),
+            source=data.get("source"),
+            paragraph=data.get("paragraph"),
+            article_id=data.get("article_id"),
+            chunk_id=data.get("chunk_id"),
+        )
 
 
 @dataclass(frozen=True)
-class GuardReport:
+class GuardReport(JsonData):
     """What the citation guard changed in an LLM answer before anyone saw it."""
 
     removed_citations: tuple[str, ...] = ()
@@ -56,26 +115,15 @@ class GuardReport:
             or self.fell_back
         )
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "removed_citations": list(self.removed_citations),
-            "removed_quotes": list(self.removed_quotes),
-            "dropped_sentences": list(self.dropped_sentences),
-            "fell_back": self.fell_back,
-        }
-
 
 @dataclass(frozen=True)
-class Usage:
+class Usage(JsonData):
     """Token accounting for one LLM answer."""
 
     prompt_tokens: int | None
     completion_tokens: int | None
     counted_prompt_tokens: int
     cost_usd: float | None
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
     def plus(self, other: Usage | None) -> Usage:
         """Both calls' accounting together (a follow-up's condensing and its answer)."""
@@ -99,30 +147,39 @@ def writer_line(written_by: str) -> str:
     return written_by if written_by.startswith("extractive") else f"written by {written_by}"
 
 
+def _restates(answer: Answer) -> bool:
+    return bool(answer.standalone_question) and answer.standalone_question != answer.question
+
+
 @dataclass(frozen=True)
-class Answer:
+class Answer(JsonData):
     """A briefing answer. ``answered`` is False when the sources do not cover the question;
     then ``citations`` is empty and ``answer`` says so."""
+
+    json_properties: ClassVar[tuple[str, ...]] = ("written_by",)
 
     question: str
     answer: str
     answered: bool
     mode: Mode
     citations: tuple[Citation, ...] = ()
-    standalone_question: str | None = None
-    note: str | None = None
-    guard: GuardReport | None = None
-    usage: Usage | None = None
-    model: str | None = None
-    prompt_name: str | None = None
-    prompt_hash: str | None = None
-    exchange_id: str | None = None
-    latency_ms: int | None = None
-    error: str | None = None
-    refusal: dict[str, Any] | None = None  # why the gate refused: terms and weights
+    standalone_question: str | None = field(default=None, metadata=shown_if(_restates))
+    note: str | None = field(default=None, metadata=IF_SET)
+    guard: GuardReport | None = field(default=None, metadata=IF_SET)
+    usage: Usage | None = field(default=None, metadata=IF_SET)
+    model: str | None = field(default=None, metadata=IF_SET)
+    prompt_name: str | None = field(default=None, metadata=HIDDEN)
+    prompt_hash: str | None = field(default=None, metadata=HIDDEN)
+    exchange_id: str | None = field(default=None, metadata=IF_SET)
+    latency_ms: int | None = field(default=None, metadata=HIDDEN)
+    error: str | None = field(default=None, metadata=HIDDEN)
+    #: Why the gate refused: terms and weights.
+    refusal: dict[str, Any] | None = field(
+        default=None, metadata=shown_if(lambda a: a.refusal is not None)
+    )
     #: Why no model wrote this answer ("no key", "model unreachable", "guard fallback"...;
     #: see bot/core/model_choice.py); None when a model wrote it.
-    extractive_reason: str | None = None
+    extractive_reason: str | None = field(default=None, metadata=IF_SET)
 
     @property
     def written_by(self) -> str:
@@ -132,77 +189,48 @@ class Answer:
             return self.model
         return f"extractive ({self.extractive_reason})" if self.extractive_reason else "extractive"
 
-    def as_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "question": self.question,
-            "answer": self.answer,
-            "answered": self.answered,
-            "mode": self.mode,
-            "citations": [c.as_dict() for c in self.citations],
-        }
-        if self.standalone_question and self.standalone_question != self.question:
-            data["standalone_question"] = self.standalone_question
-        if self.note:
-            data["note"] = self.note
-        if self.guard is not None:
-            data["guard"] = self.guard.as_dict()
-        if self.usage is not None:
-            data["usage"] = self.usage.as_dict()
-        if self.model:
-            data["model"] = self.model
-        data["written_by"] = self.written_by
-        if self.extractive_reason:
-            data["extractive_reason"] = self.extractive_reason
-        if self.exchange_id:
-            data["exchange_id"] = self.exchange_id
-        if self.refusal is not None:
-            data["refusal"] = self.refusal
-        return data
-
 
 @dataclass(frozen=True)
-class Quote:
-    """A verbatim passage: ``text`` is an exact substring of the stored article text."""
+class Quote(JsonData):
+    """A verbatim passage: ``text`` is an exact substring of the stored article text.
+    Its JSON is the passage and where it is (``briefbot quote --json``)."""
 
     text: str
     title: str
     url: str | None
     paragraph: int
-    source: str | None = None
-    published: date | None = None
-    article_id: int | None = None
-    char_start: int = 0
-    char_end: int = 0
-    kind: Literal["sentence", "speech"] = "sentence"
+    source: str | None = field(default=None, metadata=HIDDEN)
+    published: date | None = field(default=None, metadata=HIDDEN)
+    article_id: int | None = field(default=None, metadata=HIDDEN)
+    char_start: int = field(default=0, metadata=HIDDEN)
+    char_end: int = field(default=0, metadata=HIDDEN)
+    kind: Literal["sentence", "speech"] = field(default="sentence", metadata=HIDDEN)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "title": self.title,
-            "url": self.url,
-            "paragraph": self.paragraph,
-        }
+    def as_citation(self, marker: int) -> Citation:
+        """The quote as source ``[marker]``: how /quote replies are logged and shown."""
+        return Citation(
+            marker=marker,
+            title=self.title,
+            url=self.url,
+            published=self.published,
+            text=self.text,
+            source=self.source,
+            paragraph=self.paragraph,
+            article_id=self.article_id,
+        )
 
 
 @dataclass(frozen=True)
-class SourceInfo:
+class SourceInfo(JsonData):
+    """A stored article, as ``briefbot sources`` lists it."""
+
     id: int
     title: str
     source: str | None
     url: str | None
     published: date | None
     chunks: int
-    ingested_at: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "source": self.source,
-            "url": self.url,
-            "published": _iso(self.published),
-            "chunks": self.chunks,
-        }
+    ingested_at: str | None = field(default=None, metadata=HIDDEN)
 
 
 @dataclass(frozen=True)
@@ -215,7 +243,7 @@ class Turn:
 
 @dataclass
 class ExchangeContext:
-    """Where a question came from, for the conversation log."""
+    """Where a question came from, for the conversation log; the fields are log columns."""
 
     surface: str = "cli"
     workspace: str | None = None
@@ -224,13 +252,21 @@ class ExchangeContext:
     thread_ts: str | None = None
     message_ts: str | None = None
 
-    def fields(self) -> dict[str, str | None]:
-        """The log columns this context fills."""
-        return {
-            "surface": self.surface,
-            "workspace": self.workspace,
-            "channel": self.channel,
-            "user": self.user,
-            "thread_ts": self.thread_ts,
-            "message_ts": self.message_ts,
-        }
+
+@dataclass(frozen=True)
+class LoggedExchange:
+    """An exchange read back from the conversation log: what Slack's buttons act on."""
+
+    # What is shown again.
+    exchange_id: str
+    question: str
+    answer: str
+    citations: tuple[Citation, ...]
+    note: str | None
+    #: As the user was told ("gpt-4o-mini", "extractive (no key)"); rows logged before
+    #: briefbot recorded it have the mode.
+    written_by: str
+    # Who asked, and where: only they may share it, and only there.
+    surface: str
+    user: str | None
+    channel: str | None

@@ -42,8 +42,10 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.config import Settings
 from bot.core.briefing import Briefing
 from bot.errors import BriefbotError, ConfigError
-from bot.slack.conversation import AcksFirst, Services
+from bot.slack.deliveries import Deliveries
+from bot.slack.jobs import AcksFirst, JobRuntime
 from bot.slack.listeners import actions, assistant, commands, digest, events
+from bot.slack.services import SlackServices
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +153,7 @@ def remember_event_id(body: dict[str, Any], context: BoltContext, next: Any) -> 
     """Middleware: keep the Events API ``event_id`` for the listener's claim.
 
     The claim itself is a database write, so it happens after the ack, at the start of the
-    listener's background work (see ``Services.submit_event``), not here.
+    listener's background work (see ``SlackServices.submit_event``), not here.
     """
     if body.get("type") == "event_callback" and body.get("event_id"):
         context["event_id"] = str(body["event_id"])
@@ -179,11 +181,14 @@ def build_app(
     token = client.token
     assert token is not None
     identity = identity or check_token(client)
-    services = Services(
+    services = SlackServices(
         settings=settings,
         briefing=briefing,
-        work=work or ThreadPoolExecutor(settings.answer_workers, thread_name_prefix="answer"),
-        acks=acks or AcksFirst(),
+        deliveries=Deliveries(briefing.db),
+        jobs=JobRuntime(
+            work=work or ThreadPoolExecutor(settings.answer_workers, thread_name_prefix="answer"),
+            acks=acks or AcksFirst(),
+        ),
     )
     app = App(
         # Bolt copies this client for each request and gives the copy the token from

@@ -40,8 +40,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.briefing import Briefing
 from bot.core.digest import Digest
+from bot.core.models import JsonData
 from bot.core.period import Period
-from bot.slack.blocks import digest_message
+from bot.slack.digest_blocks import digest_message
+from bot.slack.reply import post_message
 from storage import digests
 from storage.digests import FAILED, POSTED
 
@@ -65,19 +67,13 @@ def poster_name() -> str:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Outcome(JsonData):
+    """What happened to one channel's post (its JSON has these four fields)."""
+
     channel: str
     result: Result
     detail: str | None = None
     ts: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "channel": self.channel,
-            "result": self.result,
-            "detail": self.detail,
-            "ts": self.ts,
-        }
 
     def line(self) -> str:
         return f"{self.result}: {self.channel}" + (f" ({self.detail})" if self.detail else "")
@@ -284,14 +280,8 @@ class DigestPoster:
 
     def _send(self, channel: str, key: str, token: str, text: str, blocks: list[Any]) -> Outcome:
         try:
-            response = self.client.chat_postMessage(
-                channel=channel,
-                text=text,
-                blocks=blocks,
-                unfurl_links=False,
-                unfurl_media=False,
-                metadata={"event_type": METADATA_TYPE, "event_payload": {"period": key}},
-            )
+            metadata = {"event_type": METADATA_TYPE, "event_payload": {"period": key}}
+            response = post_message(self.client, channel, text, blocks, metadata=metadata)
         except SlackApiError as exc:
             return self._refused(channel, key, token, str(exc.response.get("error") or exc))
         except Exception as exc:  # the connection, a timeout: Slack may be back next run

@@ -34,7 +34,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from slack_bolt.request import BoltRequest
 
-from bot.slack.conversation import AcksFirst
+from bot.slack.jobs import AcksFirst
 
 log = logging.getLogger(__name__)
 

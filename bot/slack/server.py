@@ -27,7 +27,7 @@ SIGTERM (or SIGINT) stops gracefully, in both modes, within :data:`STOP_SECONDS`
 received are answered (at most :data:`DRAIN_SECONDS`); answers in hand get until
 ``ANSWER_GRACE_SECONDS`` after the signal; whoever is still waiting is then told that
 briefbot restarted and to ask again (all at once, for at most ``TELL_SECONDS``; see
-:func:`bot.slack.conversation.shutdown_all`); and the process exits without waiting for
+:func:`bot.slack.jobs.shutdown_all`); and the process exits without waiting for
 threads still running (an LLM call may take three timeouts, a hanging Web API 15 s). A
 watchdog ends the process at ``STOP_SECONDS`` whatever else hangs.
 
@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Any, cast
 from bot.config import Settings
 from bot.core.briefing import Briefing
 from bot.errors import ConfigError
+from bot.slack.jobs import TELL_SECONDS, shutdown_all
 
 if TYPE_CHECKING:  # Bolt and waitress are imported when serving, not by every command
     from bot.slack.app import BotIdentity
@@ -65,28 +66,15 @@ TICK_SECONDS = 0.25
 
 DRAIN_SECONDS = 1.5
 ANSWER_GRACE_SECONDS = 5.0
-TELL_SECONDS = 1.5
 #: The watchdog's limit: grace and apologies, plus time for the rest of the stop.
 STOP_SECONDS = ANSWER_GRACE_SECONDS + TELL_SECONDS + 1.5
-
-
-def secrets_of(settings: Settings) -> list[str | None]:
-    return [
-        s.get_secret_value() if s is not None else None
-        for s in (
-            settings.slack_bot_token,
-            settings.slack_signing_secret,
-            settings.slack_app_token,
-            settings.openai_api_key,
-        )
-    ]
 
 
 def make_front(settings: Settings, briefing: Briefing, identity: BotIdentity) -> SlackFront:
     """The WSGI application: Bolt behind the request checks of :mod:`bot.slack.front`."""
     from bot.slack.app import build_app
-    from bot.slack.conversation import AcksFirst
     from bot.slack.front import SlackFront
+    from bot.slack.jobs import AcksFirst
 
     assert settings.slack_signing_secret is not None
     acks = AcksFirst()
@@ -244,8 +232,6 @@ def _stop_answering(started: float) -> None:
     """Answers in hand get until ``ANSWER_GRACE_SECONDS`` after the signal; whoever is
     still waiting is told (see the module docstring). Then leave at once: the threads
     still running are not waited for, and everyone waiting has been told."""
-    from bot.slack.conversation import shutdown_all
-
     grace = started + ANSWER_GRACE_SECONDS - time.monotonic()
     told = shutdown_all(grace, TELL_SECONDS)
     log.info("stopped; %d unfinished job(s) were told to try again", told)

@@ -7,89 +7,103 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot.slack.blocks import (
+from bot.core.models import LoggedExchange
+from bot.slack.answer_blocks import (
     FEEDBACK_DOWN,
     FEEDBACK_UP,
     SHARE_ANSWER,
     SHARE_QUOTES,
     SHOW_QUOTES,
     answer_message,
-    fit,
     quotes_blocks,
     quotes_message,
 )
-from bot.slack.conversation import Apologise, Services, apologising
+from bot.slack.blocks import fit
+from bot.slack.jobs import Apologise, apologising
+from bot.slack.reply import privately
+from bot.slack.services import SlackServices
 
 GONE = "That answer is no longer in the log (it may have been purged)."
-
-
 NOT_YOURS = "Only the person who asked can share this, in the conversation where they asked."
 SHAREABLE_SURFACES = frozenset({"slash_brief", "slash_quote"})
 
 
-def _user(body: dict[str, Any]) -> str | None:
+def clicked_by(body: dict[str, Any]) -> str | None:
+    """Who clicked the button of an interaction payload."""
     return (body.get("user") or {}).get("id")
 
 
-def _channel(body: dict[str, Any]) -> str | None:
+def clicked_in(body: dict[str, Any]) -> str | None:
+    """The conversation the clicked message is in."""
     return (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
 
 
-def _may_share(exchange: dict[str, Any], body: dict[str, Any]) -> bool:
+def _may_share(exchange: LoggedExchange, body: dict[str, Any]) -> bool:
     """The clicking user asked this privately (a slash command) in this conversation."""
     return (
-        exchange.get("surface") in SHAREABLE_SURFACES
-        and exchange.get("user") is not None
-        and exchange.get("user") == _user(body)
-        and exchange.get("channel") == _channel(body)
+        exchange.surface in SHAREABLE_SURFACES
+        and exchange.user is not None
+        and exchange.user == clicked_by(body)
+        and exchange.channel == clicked_in(body)
     )
 
 
-def private_reply(respond: Respond) -> Apologise:
-    """Tell only the person who clicked."""
-
-    def say(text: str) -> None:
-        respond(response_type="ephemeral", replace_original=False, text=text)
-
-    return say
+Render = Callable[[LoggedExchange, str | None], tuple[str, list[Any]]]
 
 
-def register(app: App, services: Services) -> None:
-    @app.action(SHOW_QUOTES)
-    def show_quotes(ack: Ack, action: dict[str, Any], respond: Respond) -> None:
-        ack()
-        with apologising(private_reply(respond), "showing quotes", "showing the quotes"):
-            exchange = services.briefing.exchange(str(action.get("value")))
-            if exchange is None:
-                respond(response_type="ephemeral", replace_original=False, text=GONE)
-                return
-            respond(
-                response_type="ephemeral",
-                replace_original=False,
-                text="The cited passages, verbatim",
-                blocks=fit(quotes_blocks(exchange["citations"], "*The cited passages, verbatim*")),
-            )
+Act = Callable[[LoggedExchange, dict[str, Any], Respond, Apologise], None]
+
+
+def register(app: App, services: SlackServices) -> None:
+    def on_exchange(what: str, doing: str, act: Act) -> Any:
+        """A button whose value is an exchange id: ack, read the exchange back from the
+        log (or say it is gone), then ``act`` on it; a failure is apologised for, to the
+        person who clicked."""
+
+        def handler(
+            ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond
+        ) -> None:
+            ack()
+            tell = privately(respond, replace=False)
+            with apologising(tell, what, doing):
+                exchange = services.briefing.log.exchange(str(action.get("value")))
+                if exchange is None:
+                    tell(GONE)
+                    return
+                act(exchange, body, respond, tell)
+
+        return handler
+
+    def show_quotes(
+        exchange: LoggedExchange, _body: dict[str, Any], respond: Respond, _tell: Apologise
+    ) -> None:
+        respond(
+            response_type="ephemeral",
+            replace_original=False,
+            text="The cited passages, verbatim",
+            blocks=fit(quotes_blocks(exchange.citations, "*The cited passages, verbatim*")),
+        )
+
+    app.action(SHOW_QUOTES)(on_exchange("showing quotes", "showing the quotes", show_quotes))
 
     def feedback(value: int) -> Any:
         def handler(
             ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond
         ) -> None:
             ack()
-            with apologising(private_reply(respond), "storing feedback", "saving your feedback"):
-                stored = services.briefing.feedback(str(action.get("value")), value, _user(body))
+            tell = privately(respond, replace=False)
+            with apologising(tell, "storing feedback", "saving your feedback"):
+                log = services.briefing.log
+                stored = log.feedback(str(action.get("value")), value, clicked_by(body))
                 thanks = "Thanks, noted 👍" if value > 0 else "Thanks, noted 👎. We read every one."
-                respond(
-                    response_type="ephemeral",
-                    replace_original=False,
-                    text=thanks if stored else GONE,
-                )
+                tell(thanks if stored else GONE)
 
         return handler
 
     app.action(FEEDBACK_UP)(feedback(+1))
     app.action(FEEDBACK_DOWN)(feedback(-1))
 
-    def share(render: Callable[[dict[str, Any], str | None], tuple[str, list[Any]]]) -> Any:
+    def share(render: Render) -> Any:
         """Post a private answer (or quotes) publicly, then remove the private copy.
 
         Only what the clicking person asked privately, in this conversation, can be shared:
@@ -100,43 +114,36 @@ def register(app: App, services: Services) -> None:
         removed only once the public one is posted.
         """
 
-        def handler(
-            ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond
+        def act(
+            exchange: LoggedExchange, body: dict[str, Any], respond: Respond, tell: Apologise
         ) -> None:
-            ack()
-            with apologising(private_reply(respond), "sharing", "sharing"):
-                exchange_id = str(action.get("value"))
-                exchange = services.briefing.exchange(exchange_id)
-                if exchange is None:
-                    respond(response_type="ephemeral", replace_original=False, text=GONE)
-                    return
-                if not _may_share(exchange, body):
-                    respond(response_type="ephemeral", replace_original=False, text=NOT_YOURS)
-                    return
-                key = f"share:{exchange_id}"
-                if not services.briefing.claim(key):
-                    respond(delete_original=True)
-                    return
-                try:
-                    text, blocks = render(exchange, _user(body))
-                    posted = respond(
-                        response_type="in_channel",
-                        replace_original=False,
-                        text=text,
-                        blocks=blocks,
-                        unfurl_links=False,
-                        unfurl_media=False,
-                    )
-                    if posted.status_code != 200:
-                        raise RuntimeError(f"Slack refused the shared message: {posted.body}")
-                except Exception:
-                    services.briefing.release(key)
-                    raise
+            if not _may_share(exchange, body):
+                tell(NOT_YOURS)
+                return
+            key = f"share:{exchange.exchange_id}"
+            if not services.deliveries.claim(key):
                 respond(delete_original=True)
+                return
+            try:
+                text, blocks = render(exchange, clicked_by(body))
+                posted = respond(
+                    response_type="in_channel",
+                    replace_original=False,
+                    text=text,
+                    blocks=blocks,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
+                if posted.status_code != 200:
+                    raise RuntimeError(f"Slack refused the shared message: {posted.body}")
+            except Exception:
+                services.deliveries.release(key)
+                raise
+            respond(delete_original=True)
 
-        return handler
+        return on_exchange("sharing", "sharing", act)
 
     app.action(SHARE_ANSWER)(share(lambda e, user: answer_message(e, shared_by=user)))
     app.action(SHARE_QUOTES)(
-        share(lambda e, user: quotes_message(e["question"], e["citations"], None, shared_by=user))
+        share(lambda e, user: quotes_message(e.question, e.citations, None, shared_by=user))
     )

@@ -10,14 +10,12 @@ from slack_bolt import App, Assistant, Say, SetStatus, SetSuggestedPrompts, SetT
 from slack_bolt.context import BoltContext
 from slack_sdk import WebClient
 
-from bot.slack.blocks import digest_message
-from bot.slack.conversation import (
-    Services,
-    answer_message_job,
-    apologising,
-    in_thread,
-    thread_history,
-)
+from bot.slack.conversation import SlackMessage, answer_message_job, thread_history
+from bot.slack.digest_blocks import digest_message
+from bot.slack.jobs import apologising
+from bot.slack.mrkdwn import unescape
+from bot.slack.reply import in_thread, post_message
+from bot.slack.services import SlackServices
 
 STATUS = "is reading the sources…"
 
@@ -42,17 +40,16 @@ def is_digest_request(text: str) -> bool:
 def thread_title(text: str) -> str:
     """The first 80 characters of the first question, as plain text: Slack sends message
     text with ``&``, ``<`` and ``>`` escaped, and a title is not mrkdwn."""
-    plain = " ".join(text.split()).replace("&lt;", "<").replace("&gt;", ">")
-    plain = plain.replace("&amp;", "&")
+    plain = unescape(" ".join(text.split()))
     return plain if len(plain) <= 80 else plain[:79] + "…"
 
 
-def build_assistant(services: Services) -> Assistant:
+def build_assistant(services: SlackServices) -> Assistant:
     assistant = Assistant()
 
     @assistant.thread_started
     def started(say: Say, set_suggested_prompts: SetSuggestedPrompts, context: BoltContext) -> None:
-        if not services.first_delivery(context):
+        if not services.deliveries.first_delivery(context):
             return
         profile = services.briefing.profile
         say(profile.greeting)
@@ -68,65 +65,39 @@ def build_assistant(services: Services) -> Assistant:
         set_status: SetStatus,
         set_title: SetTitle,
     ) -> None:
-        channel = str(payload["channel"])
-        thread_ts = str(payload.get("thread_ts") or payload["ts"])
-        services.submit_event(
-            context,
-            respond_in_thread,
-            payload,
-            context,
-            client,
-            set_status,
-            set_title,
-            apologise=in_thread(client, channel, thread_ts),
-        )
-
-    def respond_in_thread(
-        payload: dict[str, Any],
-        context: BoltContext,
-        client: WebClient,
-        set_status: SetStatus,
-        set_title: SetTitle,
-    ) -> None:
         text = str(payload.get("text") or "")
         channel = str(payload["channel"])
         thread_ts = str(payload.get("thread_ts") or payload["ts"])
         message_ts = str(payload["ts"])
-        # The status and the title are courtesies: if Slack refuses them, answer anyway.
-        with apologising(None, "setting the assistant status"):
-            set_status(STATUS)
-        first = not thread_history(client, channel, thread_ts, message_ts, context.bot_user_id)
-        if first and text.strip():
-            with apologising(None, "setting the assistant thread title"):
-                set_title(thread_title(text))
-        if is_digest_request(text):
-            if services.briefing.claim(f"msg:{channel}:{message_ts}"):
-                digest_text, blocks = digest_message(services.briefing.digest())
-                client.chat_postMessage(
-                    channel=channel,
-                    thread_ts=thread_ts,
-                    text=digest_text,
-                    blocks=blocks,
-                    unfurl_links=False,
-                    unfurl_media=False,
-                )
-            return
-        answer_message_job(
-            services,
-            client,
-            question=text,
-            channel=channel,
-            message_ts=message_ts,
-            thread_ts=thread_ts,
-            user=payload.get("user"),
-            team=context.team_id,
-            surface="slack_assistant",
-            bot_user_id=context.bot_user_id,
-            with_history=not first,
+
+        def respond_in_thread() -> None:
+            # The status and the title are courtesies: if Slack refuses them, answer anyway.
+            with apologising(None, "setting the assistant status"):
+                set_status(STATUS)
+            history = thread_history(client, channel, thread_ts, message_ts, context.bot_user_id)
+            if not history and text.strip():
+                with apologising(None, "setting the assistant thread title"):
+                    set_title(thread_title(text))
+            if is_digest_request(text):
+                if services.deliveries.claim(f"msg:{channel}:{message_ts}"):
+                    digest_text, blocks = digest_message(services.briefing.digests.digest())
+                    post_message(client, channel, digest_text, blocks, thread_ts=thread_ts)
+                return
+            message = SlackMessage.of(
+                payload,
+                context,
+                surface="slack_assistant",
+                thread_ts=thread_ts,
+                with_history=bool(history),
+            )
+            answer_message_job(services, client, message)
+
+        services.submit_event(
+            context, respond_in_thread, apologise=in_thread(client, channel, thread_ts)
         )
 
     return assistant
 
 
-def register(app: App, services: Services) -> None:
+def register(app: App, services: SlackServices) -> None:
     app.assistant(build_assistant(services))

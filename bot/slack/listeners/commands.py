@@ -15,18 +15,13 @@ from slack_bolt.context import BoltContext
 
 from bot.core.models import ExchangeContext
 from bot.errors import BriefbotError
-from bot.slack.blocks import (
-    answer_message,
-    escape,
-    fit,
-    help_message,
-    quotes_message,
-    sources_blocks,
-    truncate,
-)
-from bot.slack.conversation import Apologise, Services, answer_view, unescape_slack
+from bot.slack.answer_blocks import answer_message, help_message, quotes_message, sources_blocks
+from bot.slack.blocks import fit, truncate
 from bot.slack.listeners import web_sources
 from bot.slack.listeners.digest import SUBCOMMANDS, brief_subcommand
+from bot.slack.mrkdwn import escape, unescape
+from bot.slack.reply import privately
+from bot.slack.services import SlackServices
 
 QUOTE_LIMIT = 3
 
@@ -40,34 +35,30 @@ def _context(command: dict[str, Any], context: BoltContext, surface: str) -> Exc
     )
 
 
-def privately(respond: Respond) -> Apologise:
-    """Replace the command's "working on it" message with ``text``, visible only to the
-    person who typed the command."""
-
-    def say(text: str) -> None:
-        respond(response_type="ephemeral", replace_original=True, text=text)
-
-    return say
+def _typed(command: dict[str, Any]) -> str:
+    """What was typed after the command, as typed (Slack sends ``&``, ``<``, ``>`` as
+    entities), whitespace runs as one space."""
+    return " ".join(unescape(str(command.get("text") or "")).split())
 
 
-def register(app: App, services: Services) -> None:
+def register(app: App, services: SlackServices) -> None:
     @app.command("/brief")
     def brief(ack: Ack, command: dict[str, Any], context: BoltContext, respond: Respond) -> None:
-        text = " ".join(unescape_slack(str(command.get("text") or "")).split())
+        text = _typed(command)
         if text.lower() in ("", "help"):
             help_text, blocks = help_message(services.briefing.profile)
             ack(response_type="ephemeral", text=help_text, blocks=blocks)
             return
         if text.lower() == "sources":
             ack(response_type="ephemeral", text="Listing the sources…")
-            services.submit(
+            services.jobs.submit(
                 lambda: respond(
                     response_type="ephemeral",
                     replace_original=True,
                     text="The sources",
-                    blocks=fit(sources_blocks([s.as_dict() for s in services.briefing.sources()])),
+                    blocks=fit(sources_blocks(services.briefing.sources())),
                 ),
-                apologise=privately(respond),
+                apologise=privately(respond, replace=True),
                 doing="listing the sources",
             )
             return
@@ -86,14 +77,14 @@ def register(app: App, services: Services) -> None:
             except BriefbotError as exc:  # AnswerFailed included: its message has the log id
                 respond(response_type="ephemeral", replace_original=True, text=escape(exc.message))
                 return
-            fallback, blocks = answer_message(answer_view(result), share=True)
+            fallback, blocks = answer_message(result, share=True)
             respond(response_type="ephemeral", replace_original=True, text=fallback, blocks=blocks)
 
-        services.submit(answer, apologise=privately(respond))
+        services.jobs.submit(answer, apologise=privately(respond, replace=True))
 
     @app.command("/quote")
     def quote(ack: Ack, command: dict[str, Any], context: BoltContext, respond: Respond) -> None:
-        topic = " ".join(unescape_slack(str(command.get("text") or "")).split())
+        topic = _typed(command)
         if not topic:
             ack(
                 response_type="ephemeral", text="Usage: `/quote <topic>`, e.g. `/quote non-binding`"
@@ -110,8 +101,10 @@ def register(app: App, services: Services) -> None:
             exchange_id = services.briefing.log_quotes(
                 topic, quotes, _context(command, context, "slash_quote")
             )
-            data = [{**q.as_dict(), "source": q.source} for q in quotes]
-            fallback, blocks = quotes_message(topic, data, exchange_id)
+            shown = [q.as_citation(i) for i, q in enumerate(quotes, 1)]
+            fallback, blocks = quotes_message(topic, shown, exchange_id)
             respond(response_type="ephemeral", replace_original=True, text=fallback, blocks=blocks)
 
-        services.submit(find, apologise=privately(respond), doing="finding quotes")
+        services.jobs.submit(
+            find, apologise=privately(respond, replace=True), doing="finding quotes"
+        )

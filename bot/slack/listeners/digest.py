@@ -23,9 +23,14 @@ from slack_sdk import WebClient
 from bot.core.period import Period
 from bot.errors import BriefbotError
 from bot.schedule import next_fire, parse_crontab
-from bot.slack.blocks import POST_DIGEST, digest_message, escape, section
-from bot.slack.conversation import Apologise, Services, apologising
+from bot.slack.blocks import section
+from bot.slack.digest_blocks import POST_DIGEST, digest_message
 from bot.slack.digest_post import DigestPoster
+from bot.slack.jobs import apologising
+from bot.slack.listeners.actions import clicked_by, clicked_in
+from bot.slack.mrkdwn import escape
+from bot.slack.reply import privately
+from bot.slack.services import SlackServices
 
 SUBCOMMANDS = ("digest", "subscribe", "unsubscribe", "subscriptions")
 NOT_IN_CHANNEL = (
@@ -33,19 +38,12 @@ NOT_IN_CHANNEL = (
 )
 
 
-def _next_run(services: Services) -> str:
+def _next_run(services: SlackServices) -> str:
     settings = services.settings
     fire = next_fire(parse_crontab(settings.digest_cron, settings.tz), datetime.now(UTC))
     if fire is None:
         return "never (the schedule has no next time)"
     return f"{fire:%A %-d %B, %H:%M} {settings.timezone}"
-
-
-def _privately(respond: Respond) -> Apologise:
-    def say(text: str) -> None:
-        respond(response_type="ephemeral", replace_original=False, text=text)
-
-    return say
 
 
 def brief_subcommand(
@@ -54,22 +52,22 @@ def brief_subcommand(
     command: dict[str, Any],
     context: BoltContext,
     respond: Respond,
-    services: Services,
+    services: SlackServices,
 ) -> None:
     """``/brief <name>`` for one of :data:`SUBCOMMANDS`: ack at once, work after."""
     channel = str(command.get("channel_id") or "")
     user = command.get("user_id")
-    briefing = services.briefing
-    tell = _privately(respond)
+    digests = services.briefing.digests
+    tell = privately(respond, replace=False)
 
     if name == "digest":
         ack(response_type="ephemeral", text="Putting the weekly digest together…")
 
         def show() -> None:
-            text, blocks = digest_message(briefing.digest(), full=True, post_button=True)
+            text, blocks = digest_message(digests.digest(), full=True, post_button=True)
             respond(response_type="ephemeral", replace_original=True, text=text, blocks=blocks)
 
-        services.submit(show, apologise=tell, doing="putting the digest together")
+        services.jobs.submit(show, apologise=tell, doing="putting the digest together")
         return
 
     ack()
@@ -79,7 +77,7 @@ def brief_subcommand(
         if configured:
             tell("This channel already gets the weekly digest: it is in BRIEFBOT_DIGEST_CHANNELS.")
             return
-        if not briefing.subscribe_digest(channel, user, context.team_id):
+        if not digests.subscribe(channel, user, context.team_id):
             tell("This channel is already subscribed to the weekly digest.")
             return
         respond(
@@ -98,7 +96,7 @@ def brief_subcommand(
                 "runs briefbot can remove it there."
             )
             return
-        if not briefing.unsubscribe_digest(channel):
+        if not digests.unsubscribe(channel):
             tell("This channel is not subscribed to the weekly digest.")
             return
         respond(
@@ -110,7 +108,7 @@ def brief_subcommand(
         lines = [
             f"• <#{c}> (BRIEFBOT_DIGEST_CHANNELS)" for c in services.settings.digest_channel_ids
         ]
-        for s in briefing.digest_subscriptions():
+        for s in digests.subscriptions():
             by = f"<@{s.subscribed_by}>" if s.subscribed_by else "someone"
             lines.append(f"• <#{s.channel}>: subscribed by {by} on {s.subscribed_at:%-d %b %Y}")
         if not lines:
@@ -125,21 +123,19 @@ def brief_subcommand(
         )
 
     work = {"subscribe": subscribe, "unsubscribe": unsubscribe, "subscriptions": subscriptions}
-    services.submit(work[name], apologise=tell, doing=f"handling /brief {name}")
+    services.jobs.submit(work[name], apologise=tell, doing=f"handling /brief {name}")
 
 
-def register(app: App, services: Services) -> None:
+def register(app: App, services: SlackServices) -> None:
     @app.action(POST_DIGEST)
     def post_digest(
         ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
         ack()
-        tell = _privately(respond)
+        tell = privately(respond, replace=False)
         with apologising(tell, "posting the digest", "posting the digest"):
-            channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
-                "channel_id"
-            )
-            user = (body.get("user") or {}).get("id")
+            channel = clicked_in(body)
+            user = clicked_by(body)
             try:
                 period = Period.from_key(str(action.get("value") or ""))
             except BriefbotError as exc:
@@ -148,7 +144,7 @@ def register(app: App, services: Services) -> None:
             if not channel:
                 tell("I can't tell which channel to post in.")
                 return
-            digest = services.briefing.digest(period)
+            digest = services.briefing.digests.digest(period)
             poster = DigestPoster(services.briefing, client)
             outcome = poster.post(digest, [str(channel)], posted_by=user).outcomes[0]
             if outcome.result == "posted":

@@ -8,8 +8,11 @@ from slack_bolt import App
 from slack_bolt.context import BoltContext
 from slack_sdk import WebClient
 
-from bot.slack.blocks import home_view, section
-from bot.slack.conversation import Services, answer_message_job, in_thread
+from bot.slack.blocks import section
+from bot.slack.conversation import SlackMessage, answer_message_job
+from bot.slack.digest_blocks import home_view
+from bot.slack.reply import in_thread
+from bot.slack.services import SlackServices
 
 # Message subtypes that are not somebody asking something (edits, joins, bot posts...).
 _IGNORED_SUBTYPES = frozenset({"bot_message", "message_changed", "message_deleted", "channel_join"})
@@ -22,30 +25,29 @@ def _from_a_bot(event: dict[str, Any]) -> bool:
     )
 
 
-def register(app: App, services: Services) -> None:
-    @app.event("app_mention")
-    def on_mention(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        """Answer in the mention's thread; in an existing thread, with its history."""
-        if _from_a_bot(event) or event.get("subtype") in _IGNORED_SUBTYPES:
-            return
-        channel = str(event["channel"])
-        thread_ts = str(event.get("thread_ts") or event["ts"])
+def register(app: App, services: SlackServices) -> None:
+    def answer(context: BoltContext, client: WebClient, message: SlackMessage) -> None:
+        """Answer ``message`` after the ack, once per delivery; a failure is apologised
+        for where the answer would have gone."""
         services.submit_event(
             context,
             answer_message_job,
             services,
             client,
-            apologise=in_thread(client, channel, thread_ts),
-            question=str(event.get("text") or ""),
-            channel=channel,
-            message_ts=str(event["ts"]),
-            thread_ts=thread_ts,
-            user=event.get("user"),
-            team=context.team_id,
-            surface="slack_mention",
-            bot_user_id=context.bot_user_id,
-            with_history=True,
+            message,
+            apologise=in_thread(client, message.channel, message.thread_ts),
         )
+
+    @app.event("app_mention")
+    def on_mention(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        """Answer in the mention's thread; in an existing thread, with its history."""
+        if _from_a_bot(event) or event.get("subtype") in _IGNORED_SUBTYPES:
+            return
+        thread_ts = str(event.get("thread_ts") or event["ts"])
+        message = SlackMessage.of(
+            event, context, surface="slack_mention", thread_ts=thread_ts, with_history=True
+        )
+        answer(context, client, message)
 
     @app.event("message")
     def on_message(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -56,47 +58,25 @@ def register(app: App, services: Services) -> None:
         """
         if _from_a_bot(event) or event.get("subtype"):
             return
-        text = str(event.get("text") or "")
-        channel = str(event.get("channel") or "")
-        ts = str(event.get("ts") or "")
-        thread_ts = event.get("thread_ts")
         if event.get("channel_type") == "im":
-            services.submit_event(
-                context,
-                answer_message_job,
-                services,
-                client,
-                apologise=in_thread(client, channel, None),
-                question=text,
-                channel=channel,
-                message_ts=ts,
-                thread_ts=None,
-                user=event.get("user"),
-                team=context.team_id,
-                surface="slack_dm",
-                bot_user_id=context.bot_user_id,
-                with_history=False,
+            message = SlackMessage.of(
+                event, context, surface="slack_dm", thread_ts=None, with_history=False
             )
+            answer(context, client, message)
             return
-        mentioned = context.bot_user_id is not None and f"<@{context.bot_user_id}" in text
+        thread_ts = event.get("thread_ts")
+        mentioned = context.bot_user_id is not None and f"<@{context.bot_user_id}" in str(
+            event.get("text") or ""
+        )
         if not thread_ts or mentioned:
             return
+        message = SlackMessage.of(
+            event, context, surface="slack_thread", thread_ts=str(thread_ts), with_history=True
+        )
 
         def follow_up() -> None:
-            if services.briefing.thread_known(channel, str(thread_ts)):
-                answer_message_job(
-                    services,
-                    client,
-                    question=text,
-                    channel=channel,
-                    message_ts=ts,
-                    thread_ts=str(thread_ts),
-                    user=event.get("user"),
-                    team=context.team_id,
-                    surface="slack_thread",
-                    bot_user_id=context.bot_user_id,
-                    with_history=True,
-                )
+            if services.deliveries.thread_known(message.channel, str(thread_ts)):
+                answer_message_job(services, client, message)
 
         # No apology if this fails: until the thread is known to be ours, briefbot must
         # not speak in it.
@@ -109,11 +89,9 @@ def register(app: App, services: Services) -> None:
         user = str(event["user"])
 
         def publish() -> None:
-            sources = [s.as_dict() for s in services.briefing.sources()]
-            client.views_publish(
-                user_id=user,
-                view=home_view(services.briefing.digest(), sources, services.briefing.profile),
-            )
+            briefing = services.briefing
+            view = home_view(briefing.digests.digest(), briefing.sources(), briefing.profile)
+            client.views_publish(user_id=user, view=view)
 
         def apologise(text: str) -> None:
             client.views_publish(user_id=user, view={"type": "home", "blocks": section(text)})

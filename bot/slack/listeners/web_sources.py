@@ -8,28 +8,21 @@ polite no, and nothing is fetched. Every reply is ephemeral: it acks at once ("F
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from slack_bolt import Ack, Respond
 
-from bot.core.feeds import feed_view
 from bot.errors import BriefbotError
-from bot.slack.blocks import added_page_message, escape, feeds_blocks, fit, link, truncate
-from bot.slack.conversation import Apologise, Services
+from bot.slack.blocks import fit, truncate
+from bot.slack.mrkdwn import escape, link, link_target
+from bot.slack.reply import privately
+from bot.slack.services import SlackServices
+from bot.slack.web_source_blocks import added_page_message, feeds_blocks
 
-_SLACK_LINK = re.compile(r"^<([^|>]+)(?:\|[^>]*)?>$")
 NOT_ALLOWED = (
     "Sorry, only briefbot's admins can change the sources from Slack. "
     "Ask one of them to add it for you."
 )
-
-
-def link_target(text: str) -> str:
-    """A URL as typed: Slack may send it as ``<https://…>`` or ``<https://…|label>``."""
-    text = text.strip()
-    found = _SLACK_LINK.match(text)
-    return found.group(1) if found else text
 
 
 def _shown(url: str) -> str:
@@ -37,15 +30,8 @@ def _shown(url: str) -> str:
     return link(url, url)
 
 
-def _privately(respond: Respond) -> Apologise:
-    def say(text: str) -> None:
-        respond(response_type="ephemeral", replace_original=True, text=text)
-
-    return say
-
-
 def handle(
-    text: str, ack: Ack, command: dict[str, Any], respond: Respond, services: Services
+    text: str, ack: Ack, command: dict[str, Any], respond: Respond, services: SlackServices
 ) -> bool:
     """Handle ``text`` if it is one of these subcommands; False if it is not (then it is
     a question). "add" counts only when followed by a single URL-like word, so "add up
@@ -73,7 +59,9 @@ def handle(
     return True
 
 
-def _add_page(url: str, user: str | None, ack: Ack, respond: Respond, services: Services) -> None:
+def _add_page(
+    url: str, user: str | None, ack: Ack, respond: Respond, services: SlackServices
+) -> None:
     if not services.settings.may_change_sources(user):
         ack(response_type="ephemeral", text=NOT_ALLOWED)
         return
@@ -81,22 +69,24 @@ def _add_page(url: str, user: str | None, ack: Ack, respond: Respond, services: 
 
     def add() -> None:
         try:
-            page = services.briefing.add_page(url)
+            page = services.briefing.web.add_page(url)
         except BriefbotError as exc:
             say = f"Nothing was added from {_shown(url)}: {escape(exc.message)}"
             respond(response_type="ephemeral", replace_original=True, text=truncate(say))
             return
-        fallback, blocks = added_page_message(page.as_dict())
+        fallback, blocks = added_page_message(page)
         respond(response_type="ephemeral", replace_original=True, text=fallback, blocks=blocks)
 
-    services.submit(add, apologise=_privately(respond), doing="adding the article")
+    services.jobs.submit(
+        add, apologise=privately(respond, replace=True), doing="adding the article"
+    )
 
 
-def _list_feeds(ack: Ack, respond: Respond, services: Services) -> None:
+def _list_feeds(ack: Ack, respond: Respond, services: SlackServices) -> None:
     ack(response_type="ephemeral", text="Listing the feeds…")
 
     def show() -> None:
-        feeds = [feed_view(r) for r in services.briefing.feeds.list()]
+        feeds = services.briefing.web.feeds.list()
         respond(
             response_type="ephemeral",
             replace_original=True,
@@ -104,11 +94,13 @@ def _list_feeds(ack: Ack, respond: Respond, services: Services) -> None:
             blocks=fit(feeds_blocks(feeds)),
         )
 
-    services.submit(show, apologise=_privately(respond), doing="listing the feeds")
+    services.jobs.submit(
+        show, apologise=privately(respond, replace=True), doing="listing the feeds"
+    )
 
 
 def _change_feeds(
-    action: str, ref: str, user: str | None, ack: Ack, respond: Respond, services: Services
+    action: str, ref: str, user: str | None, ack: Ack, respond: Respond, services: SlackServices
 ) -> None:
     if not services.settings.may_change_sources(user):
         ack(response_type="ephemeral", text=NOT_ALLOWED)
@@ -117,7 +109,7 @@ def _change_feeds(
     ack(response_type="ephemeral", text=truncate(f"{doing} {_shown(ref)} …"))
 
     def change() -> None:
-        feeds = services.briefing.feeds
+        feeds = services.briefing.web.feeds
         try:
             row = feeds.add(ref) if action == "add" else feeds.remove(ref)
         except BriefbotError as exc:
@@ -132,4 +124,6 @@ def _change_feeds(
         )
         respond(response_type="ephemeral", replace_original=True, text=truncate(said))
 
-    services.submit(change, apologise=_privately(respond), doing=f"{action}ing the feed")
+    services.jobs.submit(
+        change, apologise=privately(respond, replace=True), doing=f"{action}ing the feed"
+    )

@@ -1,0 +1,90 @@
+"""``briefbot digest``: the weekly digest, printed or posted to Slack."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+
+import click
+
+from bot.cli.common import load_settings, open_briefing, print_json
+from bot.errors import InputError
+
+
+@click.command()
+@click.option("--since", metavar="DATE", help="First day (YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", help="Day after the last (YYYY-MM-DD, exclusive).")
+@click.option("--week", metavar="YYYY-Www", help="An ISO week, e.g. 2019-W13.")
+@click.option("--dry-run", "mode", flag_value="dry-run", default=True, help="Print it (default).")
+@click.option("--post", "mode", flag_value="post", help="Post it to the channels.")
+@click.option(
+    "--channel",
+    "channels",
+    multiple=True,
+    metavar="C",
+    help="Post here instead of the configured channels (repeatable; a channel ID).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the digest as JSON.")
+def digest(
+    since: str | None,
+    until: str | None,
+    week: str | None,
+    mode: str,
+    channels: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """The weekly digest: new articles, what each side says, what the team asked.
+
+    The default period is the last full week (Monday to Monday) in BRIEFBOT_TIMEZONE.
+    --post posts it to BRIEFBOT_DIGEST_CHANNELS and the subscribed channels (or to each
+    --channel), once per channel and period however often it runs; exits 1 if a post
+    failed.
+    """
+    from bot.core.period import choose_period
+    from bot.schedule import channel_ids
+
+    settings = load_settings()
+    period = choose_period(
+        since=since, until=until, week=week, timezone=settings.timezone, now=datetime.now(UTC)
+    )
+    try:
+        chosen = channel_ids(" ".join(channels))
+    except ValueError as exc:
+        raise InputError(f"--channel: {exc}") from exc
+    if mode == "post":
+        settings.require_bot_token("briefbot digest --post")
+    with open_briefing() as briefing:
+        if mode != "post":
+            built = briefing.digests.digest(period)
+            if as_json:
+                print_json(built.as_dict())
+            else:
+                click.echo(built.text, nl=False)
+            if built.empty and settings.digest_empty == "skip":
+                click.echo(
+                    "(no new articles: with BRIEFBOT_DIGEST_EMPTY=skip it is not posted)", err=True
+                )
+            return
+        from bot.slack.app import make_web_client
+        from bot.slack.digest_post import DigestPoster, PostReport
+
+        poster = DigestPoster(briefing, make_web_client(settings, "briefbot digest --post"))
+        targets = chosen or poster.destinations()
+        if not targets:
+            raise InputError(
+                "--post needs a channel: give --channel C0123ABCD, set BRIEFBOT_DIGEST_CHANNELS, "
+                "or /brief subscribe in a channel"
+            )
+        built = briefing.digests.digest(period)
+        if built.empty and settings.digest_empty == "skip":
+            report = PostReport(period, (), note="no new articles; BRIEFBOT_DIGEST_EMPTY=skip")
+        else:
+            report = poster.post(built, targets)
+    if as_json:
+        print_json({**built.as_dict(), "post": report.as_dict()})
+    else:
+        for outcome in report.outcomes:
+            click.echo(outcome.line())
+        click.echo(report.summary())
+    if report.failed:
+        sys.exit(1)

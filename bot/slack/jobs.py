@@ -1,0 +1,184 @@
+"""The job runtime: slow work runs after the ack, on a pool, and nobody is left waiting.
+
+A listener acks, then submits its work (an answer, a digest, a list) to a
+:class:`JobRuntime`. Every job is tracked from submission to its end, with the apology it
+would need, so that a shutdown (:meth:`JobRuntime.shutdown`, :func:`shutdown_all`) can let
+running jobs finish for a while and then tell everyone still waiting, instead of leaving
+them with nothing when the process goes away. A job that fails is logged with a log id,
+and its apology carries that id.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+import weakref
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.errors import apology, new_log_id, restart_apology
+
+log = logging.getLogger(__name__)
+
+#: How long a shutdown waits for its apologies to reach Slack, all sent at once.
+TELL_SECONDS = 1.5
+
+Apologise = Callable[[str], Any]
+
+
+@contextmanager
+def apologising(apologise: Apologise | None, what: str, doing: str = "answering") -> Iterator[None]:
+    """Turn any failure inside the block into a log entry with a fresh log id and, when
+    ``apologise`` is given, an apology carrying that id ("Sorry, something went wrong
+    while {doing}..."). Never raises: a failure to apologise is logged too."""
+    try:
+        yield
+    except Exception:
+        log_id = new_log_id()
+        log.exception("%s failed (log id %s)", what, log_id)
+        tell(apologise, apology(log_id, doing), log_id)
+
+
+def tell(apologise: Apologise | None, text: str, log_id: str) -> None:
+    """Give the user ``text`` through ``apologise``; if even that fails, log it. Never
+    raises."""
+    if apologise is None:
+        return
+    try:
+        apologise(text)
+    except Exception:
+        log.exception("could not tell the user about failure %s", log_id)
+
+
+class AcksFirst:
+    """Acks before answers: background work waits (briefly) while requests are in flight.
+
+    Answers are CPU work under the same GIL as the request threads, so a burst of mentions
+    would otherwise slow every ack behind the answers already being written. The HTTP layer
+    counts requests in flight; a job waits until there are none, but never longer than
+    ``max_wait`` seconds, so steady traffic cannot starve answers.
+    """
+
+    def __init__(self, max_wait: float = 0.25) -> None:
+        self.max_wait = max_wait
+        self._in_flight = 0
+        self._quiet = threading.Condition()
+
+    def started(self) -> None:
+        with self._quiet:
+            self._in_flight += 1
+
+    def finished(self) -> None:
+        with self._quiet:
+            self._in_flight -= 1
+            if self._in_flight <= 0:
+                self._quiet.notify_all()
+
+    def wait(self) -> None:
+        with self._quiet:
+            self._quiet.wait_for(lambda: self._in_flight <= 0, timeout=self.max_wait)
+
+
+@dataclass(eq=False)  # compared and hashed by identity: a process keeps a set of them
+class JobRuntime:
+    """Runs jobs on ``work`` after the acks (see :class:`AcksFirst`), and keeps track of
+    them until they end, so a shutdown can tell whoever is still waiting."""
+
+    work: Executor
+    acks: AcksFirst = field(default_factory=AcksFirst)
+    _pending: dict[int, tuple[Apologise | None, str]] = field(default_factory=dict)
+    _changed: threading.Condition = field(default_factory=threading.Condition)
+    _next_job: itertools.count[int] = field(default_factory=itertools.count)
+
+    def __post_init__(self) -> None:
+        _live.add(self)
+
+    def submit(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        apologise: Apologise | None = None,
+        doing: str = "answering",
+        **kwargs: Any,
+    ) -> Future[Any]:
+        """Run ``fn`` after the ack, on the work pool. A failure is logged with a log id,
+        and ``apologise`` (when given) tells the user, so nobody is left waiting."""
+
+        job = next(self._next_job)
+        with self._changed:
+            self._pending[job] = (apologise, doing)
+
+        def run() -> Any:
+            try:
+                with self._changed:
+                    if job not in self._pending:  # shut down, and told, before it started
+                        return None
+                self.acks.wait()
+                with apologising(apologise, getattr(fn, "__name__", str(fn)), doing):
+                    return fn(*args, **kwargs)
+                return None
+            finally:
+                with self._changed:
+                    self._pending.pop(job, None)
+                    self._changed.notify_all()
+
+        return self.work.submit(run)
+
+    def drain(self, grace: float) -> list[tuple[Apologise | None, str]]:
+        """Give the jobs in hand up to ``grace`` seconds; return (and forget) those that
+        have not finished. A forgotten job that has not started never runs."""
+        with self._changed:
+            self._changed.wait_for(lambda: not self._pending, timeout=max(0.0, grace))
+            left = list(self._pending.values())
+            self._pending.clear()
+        return left
+
+    def shutdown(self, grace: float, tell_within: float = TELL_SECONDS) -> int:
+        """:meth:`drain`, then apologise to everyone whose job has not finished (its
+        thread may still be running; the process is going away). Returns how many were
+        told."""
+        return tell_restarted(self.drain(grace), tell_within)
+
+
+_live: weakref.WeakSet[JobRuntime] = weakref.WeakSet()
+
+
+def tell_restarted(left: list[tuple[Apologise | None, str]], within: float) -> int:
+    """Tell each person in ``left`` that briefbot restarted before it was done.
+
+    The apologies go out at once, each in its own thread, and are waited for at most
+    ``within`` seconds in all: a Slack Web API that hangs must not hold up a stop that
+    has to end within Slack's and the platform's limits. Returns ``len(left)``.
+    """
+    threads = []
+    for apologise, doing in left:
+        log_id = new_log_id()
+        log.warning("shutting down before %s was done (log id %s)", doing, log_id)
+        thread = threading.Thread(
+            target=tell,
+            args=(apologise, restart_apology(log_id, doing), log_id),
+            name="restart-apology",
+            daemon=True,
+        )
+        thread.start()
+        threads.append(thread)
+    deadline = time.monotonic() + within
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    return len(left)
+
+
+def shutdown_all(grace: float, tell_within: float = TELL_SECONDS) -> int:
+    """:meth:`JobRuntime.shutdown` for every job runtime in this process, sharing one
+    ``grace`` period and one ``tell_within``; returns how many users were told their
+    answer was cut short. Takes at most ``grace + tell_within`` seconds."""
+    deadline = time.monotonic() + grace
+    left: list[tuple[Apologise | None, str]] = []
+    for runtime in list(_live):
+        left.extend(runtime.drain(deadline - time.monotonic()))
+    return tell_restarted(left, tell_within)

@@ -1,0 +1,107 @@
+"""Slack's text format, both ways: untrusted text made inert, and Slack's text read back.
+
+Everything that comes from an article or from the LLM passes through :func:`escape` before
+it reaches Slack: ``&``, ``<`` and ``>`` become entities (so no ``<@U123>``, ``<!channel>``
+or ``<http://x|y>`` can be smuggled in), ``@channel``-style words get a zero-width space,
+and bare URLs are broken with one, so Slack neither pings nor links anything an article
+says. Links that briefbot itself makes (a source's url) are built by :func:`link` from
+http(s) urls only.
+
+The other way, Slack sends what people type with ``&``, ``<`` and ``>`` as entities,
+mentions as ``<@U123>`` and links as ``<url|label>``: :func:`unescape`,
+:func:`plain_question` and :func:`link_target` read them back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from urllib.parse import quote, urlsplit
+
+#: The longest label of a link briefbot makes.
+LABEL_LIMIT = 200
+ZWSP = "\u200b"
+
+_BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+_SCHEME = re.compile(r"\b(https?|ftp|mailto|slack)(:)(//)?", re.IGNORECASE)
+_WWW = re.compile(r"\bwww\.", re.IGNORECASE)
+_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+# Bidirectional overrides and isolates: they can make text read backwards ("txt.exe").
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+_SLACK_LINK = re.compile(r"^<([^|>]+)(?:\|[^>]*)?>$")
+
+
+def escape(text: str) -> str:
+    """Make untrusted text safe for mrkdwn: no mentions, no broadcasts, no links."""
+    text = _BIDI.sub("", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _BROADCAST.sub(lambda m: f"@{ZWSP}{m.group(1)}", text)
+    text = _SCHEME.sub(lambda m: f"{m.group(1)}{ZWSP}{m.group(2)}{m.group(3) or ''}", text)
+    return _WWW.sub(f"www{ZWSP}.", text)
+
+
+def escape_markdown(text: str) -> str:
+    """:func:`escape`, for text that Slack reads as standard Markdown (a streamed answer's
+    ``markdown_text``): also breaks the ``](`` of an inline ``[label](url)`` link. Like
+    :func:`escape`, it never looks across whitespace, so escaping a text piece by piece,
+    cut at whitespace, gives the same as escaping it whole."""
+    return escape(text).replace("](", f"]{ZWSP}(")
+
+
+def unescape(text: str) -> str:
+    """Slack's entities (``&amp;``, ``&lt;``, ``&gt;``) turned back into characters, so a
+    question about "AT&T" is searched as typed."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def plain_question(text: str) -> str:
+    """A message's text as a question: without @-mentions, with Slack's entities turned
+    back into characters, and whitespace runs as one space."""
+    return " ".join(unescape(_MENTION.sub(" ", text or "")).split())
+
+
+def link_target(text: str) -> str:
+    """A URL as typed: Slack may send it as ``<https://…>`` or ``<https://…|label>``."""
+    text = text.strip()
+    found = _SLACK_LINK.match(text)
+    return found.group(1) if found else text
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` if it is an http(s) url that can sit inside ``<...|...>``, else None."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    quoted = quote(url.strip(), safe=":/?#[]@!$&'()*+,;=%~-._")
+    return _STRAY_PERCENT.sub("%25", quoted)  # a % that starts no escape is a literal %
+
+
+def link(url: str | None, label: str) -> str:
+    """A link briefbot makes on purpose; the label (at most ``LABEL_LIMIT`` characters) is
+    escaped, the url checked."""
+    checked = safe_url(url)
+    if len(label) > LABEL_LIMIT:
+        label = label[: LABEL_LIMIT - 1] + "…"
+    text = escape(label).replace("|", "¦")
+    return f"<{checked}|{text}>" if checked else text
+
+
+def text_fragment_url(url: str | None, quote_text: str) -> str | None:
+    """A link to the quoted passage itself (``#:~:text=start,end``), where browsers support
+    text fragments."""
+    checked = safe_url(url)
+    if checked is None:
+        return None
+    words = quote_text.split()
+
+    def enc(part: Sequence[str]) -> str:
+        return quote(" ".join(part), safe="").replace("-", "%2D").replace(",", "%2C")
+
+    fragment = enc(words) if len(words) <= 8 else f"{enc(words[:4])},{enc(words[-4:])}"
+    # A page's own fragment ("#/story/12" on a site that routes on it) is kept: the
+    # directive follows it (#/story/12:~:text=...), as the Text Fragments spec allows.
+    page, _, own = checked.partition("#")
+    return f"{page}#{own.split(':~:', 1)[0]}:~:text={fragment}"

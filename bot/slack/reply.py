@@ -1,0 +1,190 @@
+"""Replying in Slack: what briefbot posts, in a conversation or to one person.
+
+Messages are never unfurled (:func:`post_message`). An answer is delivered while it is
+written (:class:`ThreadReply`): in a thread the draft is streamed (``chat.startStream`` /
+``appendStream`` / ``stopStream``); where streaming is not available (a DM, or Slack
+refuses it) the draft is posted and then updated. Either way the guarded answer, as Block
+Kit, replaces it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+from urllib.error import URLError
+
+from slack_bolt import Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackRequestError
+
+from bot.slack.jobs import Apologise
+from bot.slack.mrkdwn import escape, escape_markdown
+
+log = logging.getLogger(__name__)
+
+#: What a Web API call raises when Slack refuses it or cannot be reached.
+SLACK_ERRORS = (SlackApiError, SlackRequestError, URLError, OSError)
+
+
+def in_thread(client: WebClient, channel: str, thread_ts: str | None) -> Apologise:
+    """Post a plain message in a conversation (or a thread of it); for apologies."""
+
+    def post(text: str) -> None:
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text)
+
+    return post
+
+
+def post_message(
+    client: WebClient,
+    channel: str,
+    text: str,
+    blocks: list[dict[str, Any]] | None = None,
+    **more: Any,
+) -> Any:
+    """Post a message briefbot wrote (its fallback ``text`` and ``blocks``), never
+    unfurled: a link in an article must not grow a preview in the channel."""
+    return client.chat_postMessage(
+        channel=channel, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False, **more
+    )
+
+
+def privately(respond: Respond, *, replace: bool) -> Apologise:
+    """Tell only the person who typed the command or clicked the button; ``replace``
+    replaces the message they acted on (a "working on it" reply) instead of adding one."""
+
+    def say(text: str) -> None:
+        respond(response_type="ephemeral", replace_original=replace, text=text)
+
+    return say
+
+
+class ThreadReply:
+    """Delivers one answer to a channel (in a thread when ``thread_ts`` is given).
+
+    ``on_text`` may be called many times from the answering thread while an LLM streams;
+    ``finish`` posts or replaces the message with the final blocks.
+    """
+
+    STREAM_BUFFER = 160
+    UPDATE_EVERY = 1.0
+
+    def __init__(
+        self,
+        client: WebClient,
+        channel: str,
+        thread_ts: str | None,
+        *,
+        team_id: str | None = None,
+        user_id: str | None = None,
+    ) -> None:
+        self.client = client
+        self.channel = channel
+        self.thread_ts = thread_ts
+        self.team_id = team_id
+        self.user_id = user_id
+        self.ts: str | None = None
+        self._text = ""
+        self._stream: Any = None
+        self._streamed = 0  # characters of escaped text already appended to the stream
+        self._mode = "stream" if thread_ts else "update"
+        self._last_update = 0.0
+        self._lock = threading.Lock()
+
+    def on_text(self, piece: str) -> None:
+        with self._lock:
+            self._text += piece
+            try:
+                if self._mode == "stream":
+                    self._append_stream()
+                else:
+                    self._post_or_update()
+            except SLACK_ERRORS as exc:
+                log.info("streaming unavailable (%s); posting and updating instead", exc)
+                self._mode = "update"
+                self._post_or_update(quiet=True)
+
+    def _append_stream(self) -> None:
+        """Append what is new of the escaped text, up to its last whitespace.
+
+        Models stream pieces of words ("@", "channel"; "https", "://"), and escaping works
+        on whole words, so a piece is never escaped alone: the text so far is escaped up to
+        its last whitespace (escaping never looks across whitespace, so that prefix stays
+        a prefix of the escaped whole) and only the part not yet sent is appended. The
+        held-back word arrives with the next piece, or in the final message.
+        """
+        boundary = max(self._text.rfind(ch) for ch in " \n\t")
+        if boundary < 0:
+            return
+        escaped = escape_markdown(self._text[: boundary + 1])
+        if len(escaped) <= self._streamed:
+            return
+        if self._stream is None:
+            self._stream = self.client.chat_stream(
+                channel=self.channel,
+                thread_ts=self.thread_ts or "",
+                recipient_team_id=self.team_id,
+                recipient_user_id=self.user_id,
+                buffer_size=self.STREAM_BUFFER,
+            )
+        self._stream.append(markdown_text=escaped[self._streamed :])
+        self._streamed = len(escaped)
+        self.ts = self._stream.ts or self.ts
+
+    def _post_or_update(self, *, quiet: bool = False) -> None:
+        """Show the draft so far: post it first, then update it at most once a second."""
+        now = time.monotonic()
+        if self.ts is not None and now - self._last_update < self.UPDATE_EVERY:
+            return
+        text = escape(self._text) + " …"
+        try:
+            if self.ts is None:
+                self._post(text)
+            else:
+                self.client.chat_update(channel=self.channel, ts=self.ts, text=text)
+            self._last_update = now
+        except SLACK_ERRORS:
+            if not quiet:
+                raise
+            log.warning("could not show the answer while it was being written", exc_info=True)
+
+    def _post(self, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
+        response = post_message(self.client, self.channel, text, blocks, thread_ts=self.thread_ts)
+        self.ts = str(response["ts"])
+
+    def finish(self, text: str, blocks: list[dict[str, Any]]) -> str | None:
+        """Show the final message; returns its ts. Never raises.
+
+        The draft shown while the model wrote has not been through the citation guard.
+        If it cannot be replaced by the final answer, it is deleted and the answer posted
+        afresh (as text alone if Slack refuses the blocks), so an unchecked draft does not
+        stay in the thread.
+        """
+        with self._lock:
+            if self._stream is not None:
+                try:
+                    self._stream.stop()
+                    self.ts = self._stream.ts or self.ts
+                except SLACK_ERRORS as exc:
+                    log.info("could not stop the stream cleanly (%s)", exc)
+            if self.ts is not None:
+                try:
+                    self.client.chat_update(
+                        channel=self.channel, ts=self.ts, text=text, blocks=blocks
+                    )
+                    return self.ts
+                except SLACK_ERRORS:
+                    log.exception("could not replace the draft in %s", self.channel)
+                try:
+                    self.client.chat_delete(channel=self.channel, ts=self.ts)
+                except SLACK_ERRORS:
+                    log.exception("could not delete the draft in %s", self.channel)
+            for attempt in (blocks, None):  # the blocks, then the text alone
+                try:
+                    self._post(text, attempt)
+                    return self.ts
+                except SLACK_ERRORS:
+                    log.exception("could not post the answer in %s", self.channel)
+            return None

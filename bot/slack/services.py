@@ -1,0 +1,41 @@
+"""What every Slack surface's ``register(app, services)`` is given."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any
+
+from bot.config import Settings
+from bot.core.briefing import Briefing
+from bot.slack.deliveries import Deliveries
+from bot.slack.jobs import Apologise, JobRuntime
+
+
+@dataclass(frozen=True)
+class SlackServices:
+    """The settings, the briefing core, Slack's exactly-once claims and the job runtime."""
+
+    settings: Settings
+    briefing: Briefing
+    deliveries: Deliveries
+    jobs: JobRuntime
+
+    def submit_event(
+        self,
+        context: Mapping[str, Any],
+        fn: Callable[..., Any],
+        *args: Any,
+        apologise: Apologise | None = None,
+        doing: str = "answering",
+        **kwargs: Any,
+    ) -> Future[Any]:
+        """:meth:`JobRuntime.submit`, for an event: the job runs only for its first
+        delivery (claimed after the ack, so the ack never waits on the database)."""
+
+        def once() -> Any:
+            return fn(*args, **kwargs) if self.deliveries.first_delivery(context) else None
+
+        once.__name__ = getattr(fn, "__name__", "event job")
+        return self.jobs.submit(once, apologise=apologise, doing=doing)

@@ -1,0 +1,53 @@
+"""Settings: which variable each setting is read from, and what counts as unset."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_each_setting_is_read_from_its_documented_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    names = Settings.env_names()
+    assert len(names) == len(set(names)) == len(Settings.model_fields)
+    assert Settings.env_name("top_k") == "BRIEFBOT_TOP_K"
+    assert Settings.env_name("database_url") == "DATABASE_URL"
+    assert Settings.env_name("slack_app_token") == "SLACK_APP_TOKEN"
+    assert Settings.env_name("port") == "PORT"
+    readme = README.read_text(encoding="utf-8").replace(
+        "..._COMPLETION", "BRIEFBOT_PRICE_COMPLETION"
+    )
+    assert [n for n in names if f"`{n}`" not in readme] == []
+    monkeypatch.setenv("BRIEFBOT_TOP_K", "9")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:1/v1")
+    monkeypatch.setenv("PORT", "8080")
+    settings = Settings()
+    assert (settings.top_k, settings.openai_base_url, settings.port) == (
+        9,
+        "http://127.0.0.1:1/v1",
+        8080,
+    )
+
+
+def test_empty_and_blank_variables_are_unset(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "")
+    monkeypatch.setenv("BRIEFBOT_TOP_K", "")
+    monkeypatch.setenv("BRIEFBOT_PROFILE", "  ")
+    (tmp_path / ".env").write_text("SLACK_APP_TOKEN=\nBRIEFBOT_MODEL=\n", encoding="utf-8")
+    settings = Settings()
+    assert settings.slack_bot_token is None and settings.slack_app_token is None
+    assert settings.top_k == 6 and settings.profile is None and settings.model is None
+    assert settings.secret_values() == []
+
+
+def test_secret_values_are_the_configured_secrets() -> None:
+    settings = Settings.isolated(slack_bot_token="xoxb-1", openai_api_key="sk-abcdefgh")
+    assert settings.secret_values() == ["xoxb-1", "sk-abcdefgh"]
