@@ -40,6 +40,15 @@ def test_framing_is_not_focus(question: str, focus: str) -> None:
         ("How many countries signed?", "quantity"),
         ("How much will the Eastline cost?", "quantity"),
         ("What does the memorandum commit the countries to?", "what"),
+        # a request wraps the question: its type is the wrapped question's
+        ("Could you tell me how much the renovation cost?", "quantity"),
+        ("Can you check who signed it for Honduras?", "who"),
+        ("I'd like to know when the jeeps arrived.", "when"),
+        ("Could you find out whether the memorandum is binding?", "yesno"),
+        ("Could you describe the game that decided the tournament?", "what"),
+        ("Can the memorandum be enforced?", "yesno"),
+        ("Could you let me know how many jeeps were donated?", "quantity"),
+        ("Can you still drive over the chain bridge?", "yesno"),  # "you" is anyone
     ],
 )
 def test_answer_types(question: str, kind: str) -> None:

@@ -111,10 +111,35 @@ _ANSWER_PATTERNS: tuple[tuple[AnswerType, str], ...] = (
 _ANSWER_TYPES = tuple((kind, re.compile(p, re.IGNORECASE)) for kind, p in _ANSWER_PATTERNS)
 
 
+# A request that wraps the real question: "Could you tell me how much it cost?" asks how
+# much, not yes or no. Only a verb of telling or finding out makes "can you" a request:
+# "Can you still drive over the bridge?" is a yes-or-no question. "If" or "whether" after
+# the request makes the wrapped question a yes-or-no one.
+_ASKING = (
+    r"(?:tell|give|show|explain|describe|outline|summari[sz]e|clarify|specify|list|name|"
+    r"find|check|confirm|say|ascertain|look\s+up|identify|remind|help|let)"
+)
+_REQUEST = re.compile(
+    rf"^\W*(?:(?:(?:can|could|would|will)\s+you|please)\s+(?:please\s+)?{_ASKING}"
+    r"(?:\s+out)?(?:\s+(?:me|us))?(?:\s+know)?"
+    r"|i(?:'d|’d|\s+would)\s+like\s+to\s+(?:know|understand|learn|find\s+out|hear)"
+    r"|i\s+(?:want|need)\s+to\s+(?:know|understand|find\s+out)"
+    r"|i(?:'m|’m|\s+am)\s+(?:wondering|curious)(?:\s+about)?"
+    r"|(?:do|does)\s+(?:you|anyone)\s+know"
+    r"|(?:tell|show)\s+(?:me|us))\b\s*",
+    re.IGNORECASE,
+)
+_WHETHER = re.compile(r"^\W*(?:if|whether)\b", re.IGNORECASE)
+
+
 def answer_type(question: str) -> AnswerType:
-    """The kind of answer ``question`` asks for (``what`` when no other fits)."""
+    """The kind of answer ``question`` asks for (``what`` when no other fits), read past
+    a request that wraps it."""
+    unwrapped = _REQUEST.sub("", question, count=1)
+    if unwrapped != question and _WHETHER.match(unwrapped):
+        return "yesno"
     for kind, pattern in _ANSWER_TYPES:
-        if pattern.search(question):
+        if pattern.search(unwrapped):
             return kind
     return "what"
 
