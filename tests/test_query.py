@@ -140,3 +140,12 @@ def test_wordnet_is_read_in_place(tmp_path) -> None:
 def test_missing_wordnet_files_are_one_clear_error(tmp_path) -> None:
     with pytest.raises(FileNotFoundError):
         WordNet(tmp_path)
+
+
+def test_the_kinds_of_an_asked_noun_are_kinds_not_names(lexicon: Lexicon) -> None:
+    # WordNet files the architect Ithiel Town under "architect": "the county town" must
+    # not answer "Who was the architect?"
+    assert "landscapist" in lexicon.kinds("architect")
+    assert "town" not in lexicon.kinds("architect")
+    architect = terms_of("Who was the architect of the bridge?", lexicon)["architect"]
+    assert "town" not in architect.stems  # type: ignore[attr-defined]

@@ -131,8 +131,10 @@ class Lexicon:
         return found
 
     def kinds(self, word: str) -> set[str]:
-        """Single words for kinds of the noun ``word`` ("spokeswoman" for "spokesperson")."""
-        return {k.lower() for k in self._wordnet().kinds(word) if _SINGLE.match(k.lower())}
+        """Single words for kinds of the noun ``word`` ("spokeswoman" for "spokesperson").
+        A capitalised one is a name, not a kind: WordNet files the architect Ithiel Town
+        under "architect", and "town" is no architect."""
+        return {k.lower() for k in self._wordnet().kinds(word) if _SINGLE.match(k)}
 
     def is_compound(self, phrase: tuple[str, ...]) -> bool:
         """Is ``phrase`` one name in WordNet ("united states", "el salvador"), or one noun
