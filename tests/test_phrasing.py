@@ -49,6 +49,9 @@ def test_framing_is_not_focus(question: str, focus: str) -> None:
         ("Can the memorandum be enforced?", "yesno"),
         ("Could you let me know how many jeeps were donated?", "quantity"),
         ("Can you still drive over the chain bridge?", "yesno"),  # "you" is anyone
+        # a request for "the place where" or "the year in which" asks where or when
+        ("Could you tell me the city in which the memorandum was concluded?", "where"),
+        ("Tell me the year in which the bridge was built.", "when"),
     ],
 )
 def test_answer_types(question: str, kind: str) -> None:

@@ -95,7 +95,8 @@ _ANSWER_PATTERNS: tuple[tuple[AnswerType, str], ...] = (
          r"\bwhat\s+(?:is|was|were|are|'s)\s+the\s+(?:cost|price|number|amount|total|size|"
          r"figure|share|rate|percentage|budget|duration|length|value|sum)\b"),
         ("when", r"^\W*when\b|\bwhat\s+(?:day|date|year|month|time)\b|\b(?:which|what)\s+"
-         r"(?:day|date|year|month|week)\b"),
+         r"(?:day|date|year|month|week)\b|^\W*(?:the\s+)?(?:day|date|year|month|week|time)\s+"
+         r"(?:(?:on|in|at)\s+which|when)\b"),
         ("why", r"^\W*(?:why|how come)\b|\bwhat\s+(?:is|was|are|were)\s+the\s+(?:reasons?|"
          r"causes?)\b|\bwhat\s+(?:causes?|caused|drives?|drove|leads?|led)\b|"
          r"\breasons?\s+(?:for|why|behind)\b|\bwhat(?:'s|’s|s|\s+is|\s+was)?\s+(?:causing|"
@@ -104,7 +105,9 @@ _ANSWER_PATTERNS: tuple[tuple[AnswerType, str], ...] = (
          r"officials|organi[sz]ations?|countr(?:y|ies)|nations?|agenc(?:y|ies)|department|"
          r"body|bodies|company|companies)\b"),
         ("where", r"^\W*where\b|\bin\s+(?:which|what)\s+(?:city|country|place|town|region)\b|"
-         r"\b(?:which|what)\s+(?:city|town|place|region|location|country)\b"),
+         r"\b(?:which|what)\s+(?:city|town|place|region|location|country)\b|"
+         r"^\W*(?:the\s+)?(?:city|town|place|region|location|country)\s+(?:(?:in|at)\s+which|"
+         r"where)\b"),
         ("yesno", r"^\W*(?:is|are|was|were|does|do|did|can|could|will|would|has|have|had|"
          r"should|shall|must|may|might|isn't|aren't|wasn't|doesn't|didn't|won't)\b"),
 )  # fmt: skip
