@@ -449,3 +449,25 @@ def test_a_sentence_that_leans_back_brings_what_it_leans_on(briefing: Briefing) 
     assert sentences[1].startswith("It was basically due to continued mis-use")
     assert "inequality" not in answer.answer
     assert_grounded(briefing, answer)
+
+
+def test_a_question_for_an_amount_leads_with_the_sentence_that_holds_one(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """The sentence about the signing holds more of the question's words; the one with the
+    fee holds none but the article's subject. A "how much" question is answered by the
+    amount, so that sentence leads (and the other may follow)."""
+    article = tmp_path / "keeper.md"
+    article.write_text(
+        "---\ntitle: Harbour City Signs Goalkeeper Tomas Rell\n---\n\n"
+        "Harbour City have completed the signing of goalkeeper Tomas Rell from Dunmore "
+        "Athletic, the club said, ending a long search for a new first-choice keeper.\n\n"
+        "Rell, 24, passed a medical on Monday. The fee is reported to be 4.2 million "
+        "pounds, with add-ons linked to appearances.\n",
+        encoding="utf-8",
+    )
+    assert not briefing.ingest([article]).failed
+    answer = briefing.ask("How much did Harbour City pay for the new keeper?")
+    assert answer.answered
+    assert answer.answer.startswith("The fee is reported to be 4.2 million pounds")
+    assert_grounded(briefing, answer)

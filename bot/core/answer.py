@@ -64,6 +64,9 @@ CONTINUITY = 0.7
 TITLE_CREDIT = 0.5
 #: How much the best-ranked passage's sentences are preferred (less for each rank down).
 RANK_BONUS = 0.5
+#: Answer types that only a sentence holding that kind of thing answers (see
+#: :mod:`bot.core.expected`); a "why" or a yes-or-no question may be settled without one.
+KIND_ANSWERS = frozenset({"quantity", "when", "where", "who"})
 
 
 @dataclass(frozen=True, eq=False)
@@ -292,6 +295,14 @@ def select_sentences(
         return group
 
     lead = max(usable, key=lambda s: (scorer.score(s), -s.rank, -s.start))
+    # A question that asks for a number, a date, a place or a person is answered by a
+    # sentence that holds one: when the best-scoring sentence does not, the best one that
+    # does leads ("The fee is reported to be 9.5 million euros" for "How much did
+    # Valdoria pay?", before the sentence about the signing that holds more of its words).
+    if scorer.expects is not None and retrieval.query.answer_type in KIND_ANSWERS:
+        holding = [s for s in usable if holds_new(scorer.expects, s.text, scorer.question)]
+        if holding and lead not in holding:
+            lead = max(holding, key=lambda s: (scorer.score(s), -s.rank, -s.start))
     lead_group = with_context(lead)
     # The lead's next sentence usually carries on with what it began ("The text rests on
     # three pillars." -> the pillars), so it comes too, when it is a whole statement.
