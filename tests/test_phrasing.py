@@ -52,6 +52,8 @@ def test_framing_is_not_focus(question: str, focus: str) -> None:
         # a request for "the place where" or "the year in which" asks where or when
         ("Could you tell me the city in which the memorandum was concluded?", "where"),
         ("Tell me the year in which the bridge was built.", "when"),
+        ("Which causes of migration does the coalition say are overlooked?", "why"),
+        ("What root causes does the memo skip?", "why"),
     ],
 )
 def test_answer_types(question: str, kind: str) -> None:

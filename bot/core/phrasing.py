@@ -100,7 +100,8 @@ _ANSWER_PATTERNS: tuple[tuple[AnswerType, str], ...] = (
         ("why", r"^\W*(?:why|how come)\b|\bwhat\s+(?:is|was|are|were)\s+the\s+(?:reasons?|"
          r"causes?)\b|\bwhat\s+(?:causes?|caused|drives?|drove|leads?|led)\b|"
          r"\breasons?\s+(?:for|why|behind)\b|\bwhat(?:'s|’s|s|\s+is|\s+was)?\s+(?:causing|"
-         r"driving|behind|making|makes|made)\b"),
+         r"driving|behind|making|makes|made)\b|\b(?:which|what)\s+(?:(?:main|root|underlying|"
+         r"real|other)\s+)?(?:reasons|causes|factors|drivers)\b"),
         ("who", r"^\W*(?:who|whom|whose)\b|\bwhich\s+(?:person|people|group|groups|official|"
          r"officials|organi[sz]ations?|countr(?:y|ies)|nations?|agenc(?:y|ies)|department|"
          r"body|bodies|company|companies)\b"),
