@@ -54,6 +54,7 @@ def test_framing_is_not_focus(question: str, focus: str) -> None:
         ("Tell me the year in which the bridge was built.", "when"),
         ("Which causes of migration does the coalition say are overlooked?", "why"),
         ("What root causes does the memo skip?", "why"),
+        ("What are the two main causes that make people relocate?", "why"),
     ],
 )
 def test_answer_types(question: str, kind: str) -> None:

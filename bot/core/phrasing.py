@@ -97,8 +97,8 @@ _ANSWER_PATTERNS: tuple[tuple[AnswerType, str], ...] = (
         ("when", r"^\W*when\b|\bwhat\s+(?:day|date|year|month|time)\b|\b(?:which|what)\s+"
          r"(?:day|date|year|month|week)\b|^\W*(?:the\s+)?(?:day|date|year|month|week|time)\s+"
          r"(?:(?:on|in|at)\s+which|when)\b"),
-        ("why", r"^\W*(?:why|how come)\b|\bwhat\s+(?:is|was|are|were)\s+the\s+(?:reasons?|"
-         r"causes?)\b|\bwhat\s+(?:causes?|caused|drives?|drove|leads?|led)\b|"
+        ("why", r"^\W*(?:why|how come)\b|\bwhat\s+(?:is|was|are|were)\s+the\s+(?:[a-z]+\s+){0,2}"
+         r"(?:reasons?|causes?)\b|\bwhat\s+(?:causes?|caused|drives?|drove|leads?|led)\b|"
          r"\breasons?\s+(?:for|why|behind)\b|\bwhat(?:'s|’s|s|\s+is|\s+was)?\s+(?:causing|"
          r"driving|behind|making|makes|made)\b|\b(?:which|what)\s+(?:(?:main|root|underlying|"
          r"real|other)\s+)?(?:reasons|causes|factors|drivers)\b"),
