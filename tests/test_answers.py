@@ -471,3 +471,30 @@ def test_a_question_for_an_amount_leads_with_the_sentence_that_holds_one(
     assert answer.answered
     assert answer.answer.startswith("The fee is reported to be 4.2 million pounds")
     assert_grounded(briefing, answer)
+
+
+def test_a_question_for_a_number_no_passage_holds_is_borderline(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """Every name of "How many arches does the Kelby Bridge have?" is in the article, which
+    gives no number: the extractive answer refuses and says why, and a model would still
+    be shown the passages (borderline, as at the gate). Asked for what the article does
+    say, the same article answers."""
+    article = tmp_path / "bridge.md"
+    article.write_text(
+        "---\ntitle: Kelby Bridge Closed After Cracks Found\n---\n\n"
+        "Engineers have closed the Kelby Bridge, an old stone bridge over the river Fenn, "
+        "after cracks were found in its arches during an inspection.\n\n"
+        "The council said the bridge would stay shut until repairs are agreed.\n",
+        encoding="utf-8",
+    )
+    assert not briefing.ingest([article]).failed
+    retrieval = briefing.retrieve("How many arches does the Kelby Bridge have?")
+    assert not retrieval.answerable and retrieval.worth_asking
+    assert retrieval.verdict.decision == "borderline"
+    assert "a number" in retrieval.verdict.reason
+    answer = briefing.ask("How many arches does the Kelby Bridge have?")
+    assert not answer.answered
+    assert answer.refusal is not None and answer.refusal["decision"] == "borderline"
+    answered = briefing.ask("Why was the Kelby Bridge closed?")
+    assert answered.answered and "cracks" in answered.answer

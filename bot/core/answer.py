@@ -67,6 +67,11 @@ RANK_BONUS = 0.5
 #: Answer types that only a sentence holding that kind of thing answers (see
 #: :mod:`bot.core.expected`); a "why" or a yes-or-no question may be settled without one.
 KIND_ANSWERS = frozenset({"quantity", "when", "where", "who"})
+_KIND_NAMES = {"quantity": "a number or an amount", "when": "a date or a time",
+               "where": "a place", "who": "a name or a role"}  # fmt: skip
+#: Answer types that only a sentence holding that kind of thing answers (see
+#: :mod:`bot.core.expected`); a "why" or a yes-or-no question may be settled without one.
+KIND_ANSWERS = frozenset({"quantity", "when", "where", "who"})
 
 
 @dataclass(frozen=True, eq=False)
@@ -245,6 +250,54 @@ class _Scorer:
         return self.relevance(s) * self.shape(s)
 
 
+def _usable(scorer: _Scorer, candidates: list[SourceSentence]) -> list[SourceSentence]:
+    """The sentences that may answer: they speak to the question, state something, and
+    carry no bracketed number that would read as a citation."""
+    return [
+        s
+        for s in candidates
+        if scorer.own(s) and is_statement(s.text) and not _reads_as_cited(s.text)
+    ]
+
+
+def _holding_the_kind(
+    retrieval: Retrieval, scorer: _Scorer, usable: list[SourceSentence]
+) -> list[SourceSentence] | None:
+    """The usable sentences that hold the kind of thing the question asks for, or None
+    when the question asks for no such kind."""
+    if scorer.expects is None or retrieval.query.answer_type not in KIND_ANSWERS:
+        return None
+    return [s for s in usable if holds_new(scorer.expects, s.text, scorer.question)]
+
+
+def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
+    """``retrieval``, made borderline when its question asks for a number, a date, a
+    place or a person and no sentence of its passages that speaks to the question holds
+    one ("When did Nielsen leave her post?" against passages about Nielsen that give no
+    date). Borderline means what it means at the gate: the extractive summariser refuses,
+    a model is shown the passages and decides."""
+    if not retrieval.answerable:
+        return retrieval
+    candidates = passage_sentences(retrieval.passages)
+    scorer = _Scorer(retrieval, candidates)
+    # The thing asked for may sit in another sentence of a passage that speaks to the
+    # question ("It was on Tuesday that Nielsen ... took part in a summit", a paragraph
+    # before "The summit had ended with the signing of the memorandum"): any sentence of
+    # such a passage counts, so only passages without any refuse.
+    speaking = {s.passage.chunk_id for s in _usable(scorer, candidates)}
+    nearby = [s for s in candidates if s.passage.chunk_id in speaking]
+    holding = _holding_the_kind(retrieval, scorer, nearby)
+    if holding is None or holding:
+        return retrieval
+    kind = _KIND_NAMES[retrieval.query.answer_type]
+    verdict = replace(
+        retrieval.verdict,
+        decision="borderline",
+        reason=f"the question asks for {kind}, and no passage that speaks to it holds one",
+    )
+    return replace(retrieval, verdict=verdict)
+
+
 def select_sentences(
     retrieval: Retrieval, max_words: int, profile: Profile | None = None
 ) -> list[SourceSentence]:
@@ -253,11 +306,7 @@ def select_sentences(
     """
     candidates = passage_sentences(retrieval.passages)
     scorer = _Scorer(retrieval, candidates)
-    usable = [
-        s
-        for s in candidates
-        if scorer.own(s) and is_statement(s.text) and not _reads_as_cited(s.text)
-    ]
+    usable = _usable(scorer, candidates)
     if not usable:
         return []
     located = {(s.passage.article_id, s.start): s for s in candidates}
@@ -295,6 +344,13 @@ def select_sentences(
         return group
 
     lead = max(usable, key=lambda s: (scorer.score(s), -s.rank, -s.start))
+    # A question that asks for a number, a date, a place or a person is answered by a
+    # sentence that holds one: when the best-scoring sentence does not, the best one that
+    # does leads ("The fee is reported to be 9.5 million euros" for "How much did
+    # Valdoria pay?", before the sentence about the signing that holds more of its words).
+    holding = _holding_the_kind(retrieval, scorer, usable)
+    if holding and lead not in holding:
+        lead = max(holding, key=lambda s: (scorer.score(s), -s.rank, -s.start))
     # A question that asks for a number, a date, a place or a person is answered by a
     # sentence that holds one: when the best-scoring sentence does not, the best one that
     # does leads ("The fee is reported to be 9.5 million euros" for "How much did

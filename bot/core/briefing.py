@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
-from bot.core.answer import NOT_IN_SOURCES, extractive_answer
+from bot.core.answer import NOT_IN_SOURCES, answerable_in_kind, extractive_answer
 from bot.core.digest_service import Digests
 from bot.core.exchange_log import ExchangeLog
 from bot.core.followup import condense_lexically, stands_alone
@@ -237,8 +237,10 @@ class Briefing:
         return text
 
     def retrieve(self, question: str) -> Retrieval:
+        """The passages for ``question`` and the verdict on them (see
+        :func:`~bot.core.answer.answerable_in_kind` for the one check made on sentences)."""
         with self.db.session() as session:
-            return self.retriever.retrieve(session, question)
+            return answerable_in_kind(self.retriever.retrieve(session, question))
 
     def ask(
         self,
