@@ -55,6 +55,11 @@ def test_framing_is_not_focus(question: str, focus: str) -> None:
         ("Which causes of migration does the coalition say are overlooked?", "why"),
         ("What root causes does the memo skip?", "why"),
         ("What are the two main causes that make people relocate?", "why"),
+        ("I'd like to know what the centre will cost to run each year.", "quantity"),
+        ("What did Valdoria pay for Strohm?", "quantity"),
+        ("What share of adults suffer from migraines?", "quantity"),
+        ("Which construction company will build the stations?", "who"),
+        ("What does the memorandum commit the countries to pay attention to?", "what"),
     ],
 )
 def test_answer_types(question: str, kind: str) -> None:

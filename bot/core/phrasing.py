@@ -93,7 +93,12 @@ def strip_framing(question: str) -> str:
 _ANSWER_PATTERNS: tuple[tuple[AnswerType, str], ...] = (
         ("quantity", r"^\W*how\s+(?:much|many|long|far|old|big|large|often|high|low|tall)\b|"
          r"\bwhat\s+(?:is|was|were|are|'s)\s+the\s+(?:cost|price|number|amount|total|size|"
-         r"figure|share|rate|percentage|budget|duration|length|value|sum)\b"),
+         r"figure|share|rate|percentage|budget|duration|length|value|sum)\b|"
+         r"\bwhat\s+(?:share|percentage|proportion|fraction|number|amount|sum)\s+of\b|"
+         # "what will it cost", "what did they pay for him": the verb asks for an amount
+         r"^\W*what\b(?:\s+[\w'’-]+){1,8}?\s+(?:cost|costs|pay|paid|earn|earns|earned|"
+         r"spend|spent|charge|charges|charged)\b(?!\s+(?:attention|heed|tribute|respects?|"
+         r"a\s+visit|off)\b)"),
         ("when", r"^\W*when\b|\bwhat\s+(?:day|date|year|month|time)\b|\b(?:which|what)\s+"
          r"(?:day|date|year|month|week)\b|^\W*(?:the\s+)?(?:day|date|year|month|week|time)\s+"
          r"(?:(?:on|in|at)\s+which|when)\b"),
@@ -102,8 +107,8 @@ _ANSWER_PATTERNS: tuple[tuple[AnswerType, str], ...] = (
          r"\breasons?\s+(?:for|why|behind)\b|\bwhat(?:'s|’s|s|\s+is|\s+was)?\s+(?:causing|"
          r"driving|behind|making|makes|made)\b|\b(?:which|what)\s+(?:(?:main|root|underlying|"
          r"real|other)\s+)?(?:reasons|causes|factors|drivers)\b"),
-        ("who", r"^\W*(?:who|whom|whose)\b|\bwhich\s+(?:person|people|group|groups|official|"
-         r"officials|organi[sz]ations?|countr(?:y|ies)|nations?|agenc(?:y|ies)|department|"
+        ("who", r"^\W*(?:who|whom|whose)\b|\bwhich\s+(?:[a-z-]+\s+)?(?:person|people|group|"
+         r"groups|official|officials|organi[sz]ations?|countr(?:y|ies)|nations?|agenc(?:y|ies)|department|"
          r"body|bodies|company|companies)\b"),
         ("where", r"^\W*where\b|\bin\s+(?:which|what)\s+(?:city|country|place|town|region)\b|"
          r"\b(?:which|what)\s+(?:city|town|place|region|location|country)\b|"
