@@ -276,8 +276,12 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
     one ("When did Nielsen leave her post?" against passages about Nielsen that give no
     date). Borderline means what it means at the gate: the extractive summariser refuses,
     a model is shown the passages and decides."""
-    if not retrieval.answerable:
-        return retrieval
+    if (
+        not retrieval.answerable
+        or retrieval.query.answer_type not in KIND_ANSWERS
+        or expected_pattern(retrieval) is None
+    ):
+        return retrieval  # (cheaply: most questions ask for no such kind)
     candidates = passage_sentences(retrieval.passages)
     scorer = _Scorer(retrieval, candidates)
     # The thing asked for may sit in another sentence of a passage that speaks to the
