@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
-from bot.core.answer import NOT_IN_SOURCES, answerable_in_kind, extractive_answer
+from bot.core.answer import NOT_IN_SOURCES, extractive_answer
+from bot.core.candidates import answerable_in_kind
 from bot.core.digest_service import Digests
 from bot.core.exchange_log import ExchangeLog
 from bot.core.followup import condense_lexically, stands_alone

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from bot.core.answer import RELATIVE_FLOOR, is_statement
+from bot.core.answer import RELATIVE_FLOOR
+from bot.core.candidates import is_statement
 from bot.core.models import Quote
 from bot.core.retrieve import Retrieval
 from bot.core.terms import read_us_as_usa

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.core.answer import is_statement
+from bot.core.candidates import is_statement
 from bot.core.text import paragraph_spans, sentence_spans, squash
 from bot.core.words import STOPWORDS, jaccard, stem, word_count, words
 from storage.articles import Passage
