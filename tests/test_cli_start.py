@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import run_briefbot, settings_env
 from storage import migrate
 
@@ -66,6 +68,7 @@ def loaded_by(args: list[str], env: dict[str, str]) -> tuple[int, set[str]]:
     return report["code"], set(report["modules"])
 
 
+@pytest.mark.slow
 def test_an_extractive_ask_loads_only_what_answering_needs(settings, tmp_path: Path) -> None:
     env = {**settings_env(settings), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     first = run_briefbot("ask", QUESTION, env=env)  # fills the database: ingest's imports
@@ -80,6 +83,7 @@ def test_the_newest_migration_is_read_from_the_files_as_alembic_reads_it() -> No
     assert migrate.head_from_files() == migrate.head()
 
 
+@pytest.mark.slow
 def test_the_console_script_keeps_the_exit_status_and_the_output(settings) -> None:
     env = settings_env(settings)
     answered = run_briefbot("ask", QUESTION, "--json", env=env)
@@ -91,6 +95,7 @@ def test_the_console_script_keeps_the_exit_status_and_the_output(settings) -> No
     assert doctor.code == 1 and doctor.out.startswith("✗ settings parse: BRIEFBOT_TOP_K")
 
 
+@pytest.mark.slow
 def test_the_console_script_survives_a_reader_that_leaves(settings) -> None:
     script = Path(sys.executable).parent / "briefbot"
     proc = subprocess.Popen(
