@@ -19,10 +19,19 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
+from bot.core.briefing import Briefing
 from conftest import EVALS, Result, run_briefbot, settings_env
 from storage import migrate
 
 SEED_TITLE = "Central America-US Security Cooperation Deal questioned by Activists"
+
+
+@pytest.fixture
+def seeded(settings: Settings) -> None:
+    """Fill the test's database with the bundled corpus in this process, where the
+    tokenizer is loaded once per run, so the briefbot process a test starts does not
+    spend its start doing it (every command fills an empty database first)."""
+    Briefing.open(settings).close()
 
 
 def test_ask_json_shape(cli) -> None:
@@ -416,6 +425,7 @@ def test_a_database_from_a_newer_briefbot_is_one_line(cli, tmp_path: Path) -> No
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("seeded")
 def test_console_script_in_a_subprocess(settings) -> None:
     """The installed entry point works end to end, and errors carry no traceback."""
     env = settings_env(settings)

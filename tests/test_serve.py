@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from bot.config import Settings
+from bot.core.briefing import Briefing
 from bot.slack.server import (
     ANSWER_GRACE_SECONDS,
     STOP_SECONDS,
@@ -36,8 +37,9 @@ from slackkit import BOT_TOKEN, SIGNING_SECRET, SlackDriver, next_ts
 from standins import OpenAIStandIn, SlackAPIStandIn
 
 #: Short limits for the tests that wait for one to run out (the defaults are 10 s and 5 s).
+#: The stalled connections must outlast a /healthz, a mention and its answer: 2 s.
 SHORT_WEB_TIMEOUT = 2
-SHORT_GRACE = 0.5
+SHORT_GRACE = 0.1
 #: What platforms usually allow between SIGTERM and SIGKILL: a stop that takes longer
 #: fails the test (a stop that waited on a hang would take 15 s or more).
 PLATFORM_LIMIT = 10
@@ -56,7 +58,11 @@ def api() -> Iterator[SlackAPIStandIn]:
 
 
 def serve_env(database_url: str, tmp_path: Path, api: SlackAPIStandIn) -> dict[str, str]:
-    env = settings_env(make_settings(database_url, tmp_path))
+    """The environment for ``serve`` on a database already holding the bundled corpus
+    (filled here, where the tokenizer is loaded already, not by each process at start)."""
+    settings = make_settings(database_url, tmp_path)
+    Briefing.open(settings).close()
+    env = settings_env(settings)
     env.update(
         {
             "SLACK_BOT_TOKEN": BOT_TOKEN,
@@ -115,9 +121,8 @@ def _healthy(port: int) -> bool:
         return False
 
 
-@contextmanager
-def serving(env: dict[str, str]) -> Iterator[Served]:
-    """``briefbot serve`` on a free port, once it listens and answers /healthz."""
+def start_serve(env: dict[str, str]) -> Served:
+    """Start ``briefbot serve`` on a free port (not yet listening: see :func:`serving`)."""
     port = free_port()
     base = {k: v for k, v in os.environ.items() if k not in _SETTING_VARS}
     proc = subprocess.Popen(
@@ -130,20 +135,42 @@ def serving(env: dict[str, str]) -> Iterator[Served]:
     served = Served(proc, port)
     served.reader = threading.Thread(target=served.read, daemon=True)
     served.reader.start()
-    try:
-        deadline = time.monotonic() + 60
-        while not _healthy(port):
-            if proc.poll() is not None:
+    return served
+
+
+def wait_healthy(served: Served) -> None:
+    deadline = time.monotonic() + 60
+    while not _healthy(served.port):
+        if served.proc.poll() is not None:
+            if served.reader is not None:
                 served.reader.join(timeout=10)
-                raise AssertionError(f"serve exited early:\n{served.output}")
-            if time.monotonic() > deadline:
-                raise AssertionError(f"serve did not become healthy:\n{served.output}")
-            time.sleep(0.01)
-        yield served
+            raise AssertionError(f"serve exited early:\n{served.output}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"serve did not become healthy:\n{served.output}")
+        time.sleep(0.01)
+
+
+@contextmanager
+def serving_all(env: dict[str, str], count: int) -> Iterator[list[Served]]:
+    """``count`` processes of ``briefbot serve``, started at once, each on a free port,
+    once they all listen and answer /healthz; killed at the end if still running."""
+    started = [start_serve(env) for _ in range(count)]
+    try:
+        for served in started:
+            wait_healthy(served)
+        yield started
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        for served in started:
+            if served.proc.poll() is None:
+                served.proc.kill()
+                served.proc.wait()
+
+
+@contextmanager
+def serving(env: dict[str, str]) -> Iterator[Served]:
+    """``briefbot serve`` on a free port, once it listens and answers /healthz."""
+    with serving_all(env, 1) as (served,):
+        yield served
 
 
 @pytest.mark.slow
@@ -215,7 +242,7 @@ def test_two_processes_answer_each_event_once(
     database_url: str, tmp_path: Path, api: SlackAPIStandIn
 ) -> None:
     env = serve_env(database_url, tmp_path, api)
-    with serving(env) as first, serving(env) as second:
+    with serving_all(env, 2) as (first, second):
         drivers = [SlackDriver(first.url), SlackDriver(second.url)]
         for n in range(5):
             ts = next_ts()
@@ -298,8 +325,8 @@ def _closed_by_server(sock: socket.socket, within: float) -> bool:
         return False
 
 
-def short_web_timeout(env: dict[str, str]) -> dict[str, str]:
-    return {**env, "BRIEFBOT_WEB_TIMEOUT": str(SHORT_WEB_TIMEOUT)}
+def short_web_timeout(env: dict[str, str], seconds: int = SHORT_WEB_TIMEOUT) -> dict[str, str]:
+    return {**env, "BRIEFBOT_WEB_TIMEOUT": str(seconds)}
 
 
 @pytest.mark.slow
@@ -336,7 +363,8 @@ def test_a_trickle_of_header_bytes_is_cut_off(
 ) -> None:
     """A client that sends a header byte every tenth of a second is never idle, but a
     request that has not arrived whole within BRIEFBOT_WEB_TIMEOUT is closed."""
-    with serving(short_web_timeout(serve_env(database_url, tmp_path, api))) as served:
+    # The trickle's gaps (0.1 s) are a tenth of the timeout: only the request limit applies.
+    with serving(short_web_timeout(serve_env(database_url, tmp_path, api), 1)) as served:
         sock = socket.create_connection(("127.0.0.1", served.port), timeout=5)
         sock.sendall(b"POST /slack/events HTTP/1.1\r\n")
         closed = threading.Event()

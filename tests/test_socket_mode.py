@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.briefing import Briefing
 from conftest import _SETTING_VARS, make_settings, settings_env
 from slackkit import BOT_TOKEN, BOT_USER, SIGNING_SECRET, TEAM, next_ts
 from standins import SlackAPIStandIn
@@ -28,7 +29,9 @@ def test_socket_mode_answers_mentions_and_stops_on_sigterm(
 ) -> None:
     with SlackAPIStandIn() as api, SocketModeStandIn() as sm:
         sm.install(api)
-        env = settings_env(make_settings(database_url, tmp_path))
+        settings = make_settings(database_url, tmp_path)
+        Briefing.open(settings).close()  # the corpus is filled here, not at the process's start
+        env = settings_env(settings)
         env.update(
             SLACK_BOT_TOKEN=BOT_TOKEN,
             SLACK_SIGNING_SECRET=SIGNING_SECRET,
