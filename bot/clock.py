@@ -280,7 +280,7 @@ def run_clock(settings: Settings) -> None:
         upcoming.isoformat(timespec="minutes") if upcoming else "never",
         ", ".join(job.id for job in clock.jobs),
     )
-    stop.wait()  # the signal handler sets it (a lock's wait is interrupted by signals)
+    stop.wait()  # the signal handler runs in this thread, during the wait, and sets it
     log.info("clock stopping")
     if not clock.stop(GRACE_SECONDS if settings.stop_grace is None else settings.stop_grace):
         log.warning("clock stopped with a job still running; its claims resolve next run")

@@ -22,15 +22,16 @@ deployment should put what any public endpoint needs: TLS termination and a reve
 proxy or load balancer that buffers requests and caps connections per client (Slack's
 own requests come from Slack's servers and take milliseconds).
 
-SIGTERM (or SIGINT) stops gracefully, in both modes, within :func:`stop_seconds` of the
-grace (:data:`STOP_SECONDS` by default, under the 10 seconds platforms usually allow): no
-new connections; requests already received are answered (at most :data:`DRAIN_SECONDS`);
-answers in hand get until the grace (``BRIEFBOT_STOP_GRACE``, by default
-:data:`ANSWER_GRACE_SECONDS`) after the signal; whoever is still waiting is then told that
-briefbot restarted and to ask again (all at once, for at most ``TELL_SECONDS``; see
-:func:`bot.slack.jobs.shutdown_all`); and the process exits without waiting for
-threads still running (an LLM call may take three timeouts, a hanging Web API 15 s). A
-watchdog ends the process at :func:`stop_seconds` whatever else hangs.
+SIGTERM (or SIGINT) stops gracefully, in both modes, within :func:`stop_seconds` (8 s,
+:data:`STOP_SECONDS`, with the default grace: under the 10 seconds platforms usually
+allow): no new connections; requests already received are answered (at most
+:data:`DRAIN_SECONDS`); answers in hand get until the grace (``BRIEFBOT_STOP_GRACE``, by
+default :data:`ANSWER_GRACE_SECONDS`) after the signal; whoever is still waiting is then
+told that briefbot restarted and to ask again (all at once, for at most
+``TELL_SECONDS``; see :func:`bot.slack.jobs.shutdown_all`); and the process exits
+without waiting for threads still running (an LLM call may take three timeouts, a
+hanging Web API 15 s). A watchdog ends the process at :func:`stop_seconds` whatever else
+hangs.
 
 ``serve`` only serves: scheduled work (log retention, the weekly digest, feed polling)
 runs in the clock process, ``briefbot clock`` (:mod:`bot.clock`).
