@@ -27,8 +27,9 @@ database rather than remembered:
   one feed twice.
 
 SIGTERM (or SIGINT) stops the clock: no new runs start; a run in progress is told to stop
-between channels and gets ``GRACE_SECONDS``; the process then exits, within 10 seconds in
-all. A post cut off mid-way leaves a claim that the next clock resolves.
+between channels and gets the grace (``BRIEFBOT_STOP_GRACE``, by default
+:data:`GRACE_SECONDS`); the process then exits, within 10 seconds in all by default. A post
+cut off mid-way leaves a claim that the next clock resolves.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ log = logging.getLogger(__name__)
 
 CATCH_UP_MINUTES = 30
 RETENTION_HOURS = 6
+#: BRIEFBOT_STOP_GRACE's default for the clock: how long a running job gets after SIGTERM.
 GRACE_SECONDS = 6
 #: However small BRIEFBOT_DIGEST_CATCHUP_HOURS is, a scheduled run still finds itself.
 MIN_WINDOW = timedelta(minutes=15)
@@ -278,10 +280,9 @@ def run_clock(settings: Settings) -> None:
         upcoming.isoformat(timespec="minutes") if upcoming else "never",
         ", ".join(job.id for job in clock.jobs),
     )
-    while not stop.wait(0.5):
-        pass
+    stop.wait()  # the signal handler runs in this thread, during the wait, and sets it
     log.info("clock stopping")
-    if not clock.stop(GRACE_SECONDS):
+    if not clock.stop(GRACE_SECONDS if settings.stop_grace is None else settings.stop_grace):
         log.warning("clock stopped with a job still running; its claims resolve next run")
         logging.shutdown()
         os._exit(0)  # the job's thread would otherwise hold the process open

@@ -92,6 +92,10 @@ class Settings(BaseSettings):
     slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
     port: int = Field(default=3000, ge=1, le=65535, validation_alias="PORT")
     web_threads: int = Field(default=8, ge=1)
+    #: Seconds a ``serve`` connection may stay silent, or take to send one whole request.
+    web_timeout: int = Field(default=10, ge=1)
+    #: Seconds work in hand gets after SIGTERM; None: serve's and clock's own defaults.
+    stop_grace: float | None = Field(default=None, ge=0)
     # Answering is mostly CPU work under one GIL; a few workers keep acks fast.
     answer_workers: int = Field(default=8, ge=1)
     log_retention_days: int | None = Field(default=None, ge=1)

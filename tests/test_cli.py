@@ -19,10 +19,19 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
+from bot.core.briefing import Briefing
 from conftest import EVALS, Result, run_briefbot, settings_env
 from storage import migrate
 
 SEED_TITLE = "Central America-US Security Cooperation Deal questioned by Activists"
+
+
+@pytest.fixture
+def seeded(settings: Settings) -> None:
+    """Fill the test's database with the bundled corpus in this process, where the
+    tokenizer is loaded once per run, so the briefbot process a test starts does not
+    spend its start doing it (every command fills an empty database first)."""
+    Briefing.open(settings).close()
 
 
 def test_ask_json_shape(cli) -> None:
@@ -94,6 +103,7 @@ def _without_root_file_access() -> list[str]:
     return [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
 
 
+@pytest.mark.slow
 def test_unreadable_files_and_folders_are_one_line_failures(
     settings: Settings, tmp_path: Path
 ) -> None:
@@ -135,6 +145,7 @@ def test_unreadable_files_and_folders_are_one_line_failures(
     assert summary["added"] == 1
 
 
+@pytest.mark.slow
 def test_ingest_shows_a_progress_bar_only_on_a_terminal(settings: Settings, tmp_path: Path) -> None:
     for i in range(3):
         (tmp_path / f"a{i}.txt").write_text(f"Title {i}\n\nBody sentence {i}.", "utf-8")
@@ -147,11 +158,23 @@ def test_ingest_shows_a_progress_bar_only_on_a_terminal(settings: Settings, tmp_
         proc = subprocess.run(
             command, env=env, stdout=subprocess.PIPE, stderr=follower, timeout=120, check=False
         )
-        terminal = b""
-        while select.select([leader], [], [], 0.5)[0]:
-            terminal += os.read(leader, 65536)
-    finally:
+        # The process has ended; with our end of the follower closed too, reading past its
+        # output gives EIO. (The select's bound only turns a hang into a failure.)
         os.close(follower)
+        follower = -1
+        terminal = b""
+        while True:
+            assert select.select([leader], [], [], 10)[0], "the terminal output never ended"
+            try:
+                data = os.read(leader, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            terminal += data
+    finally:
+        if follower != -1:
+            os.close(follower)
         os.close(leader)
     assert proc.returncode == 0
     assert b"0/3 [" in terminal and b"file" in terminal  # tqdm's bar, counting files
@@ -401,6 +424,8 @@ def test_a_database_from_a_newer_briefbot_is_one_line(cli, tmp_path: Path) -> No
     assert "was it created by a newer briefbot?" in result.err
 
 
+@pytest.mark.slow
+@pytest.mark.usefixtures("seeded")
 def test_console_script_in_a_subprocess(settings) -> None:
     """The installed entry point works end to end, and errors carry no traceback."""
     env = settings_env(settings)
@@ -543,6 +568,7 @@ def test_exit_3_means_an_unreachable_database_and_nothing_else(
         assert "tables that are not briefbot's" in result.err
 
 
+@pytest.mark.slow
 def test_ingest_json_is_valid_utf8_whatever_the_file_names(
     settings: Settings, tmp_path: Path
 ) -> None:
@@ -574,6 +600,7 @@ def test_ingest_json_is_valid_utf8_whatever_the_file_names(
             assert f"failed: {folder}/caf\\xe9.txt: the file name" in err
 
 
+@pytest.mark.slow
 def test_ingest_prints_nothing_but_its_own_output(settings: Settings, tmp_path: Path) -> None:
     """trafilatura logs an ERROR for every empty page; without -v only briefbot speaks."""
     for name, page in {"a.html": "<!-- nothing -->", "b.html": "x", "c.html": "<?xml?>"}.items():

@@ -11,6 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from bot.config import Settings
+from bot.core.briefing import Briefing
 from conftest import run_briefbot, settings_env
 from storage import migrate
 
@@ -53,6 +57,14 @@ print(json.dumps({"code": code, "modules": sorted({m.split(".")[0] for m in sys.
 """
 
 
+@pytest.fixture
+def seeded(settings: Settings) -> None:
+    """Fill the test's database with the bundled corpus in this process, where the
+    tokenizer is loaded once per run, so the briefbot process a test starts does not
+    spend its start doing it (every command fills an empty database first)."""
+    Briefing.open(settings).close()
+
+
 def loaded_by(args: list[str], env: dict[str, str]) -> tuple[int, set[str]]:
     proc = subprocess.run(
         [sys.executable, "-c", PROBE, *args],
@@ -66,10 +78,10 @@ def loaded_by(args: list[str], env: dict[str, str]) -> tuple[int, set[str]]:
     return report["code"], set(report["modules"])
 
 
+@pytest.mark.slow
+@pytest.mark.usefixtures("seeded")  # filling the database would need ingest's imports
 def test_an_extractive_ask_loads_only_what_answering_needs(settings, tmp_path: Path) -> None:
     env = {**settings_env(settings), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    first = run_briefbot("ask", QUESTION, env=env)  # fills the database: ingest's imports
-    assert first.code == 0, first.err
     code, modules = loaded_by(["ask", QUESTION], env)
     assert code in (None, 0)
     assert "sqlalchemy" in modules and "bot" in modules  # the probe did answer
@@ -80,6 +92,8 @@ def test_the_newest_migration_is_read_from_the_files_as_alembic_reads_it() -> No
     assert migrate.head_from_files() == migrate.head()
 
 
+@pytest.mark.slow
+@pytest.mark.usefixtures("seeded")
 def test_the_console_script_keeps_the_exit_status_and_the_output(settings) -> None:
     env = settings_env(settings)
     answered = run_briefbot("ask", QUESTION, "--json", env=env)
@@ -91,6 +105,7 @@ def test_the_console_script_keeps_the_exit_status_and_the_output(settings) -> No
     assert doctor.code == 1 and doctor.out.startswith("✗ settings parse: BRIEFBOT_TOP_K")
 
 
+@pytest.mark.slow
 def test_the_console_script_survives_a_reader_that_leaves(settings) -> None:
     script = Path(sys.executable).parent / "briefbot"
     proc = subprocess.Popen(

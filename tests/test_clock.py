@@ -1,6 +1,7 @@
 """`briefbot clock`: the schedule in its time zone, catch-up after downtime, several clocks,
 retention, and a clean stop on SIGTERM. Time is frozen with time-machine and moved on
-explicitly; the real APScheduler is woken up to look at the new time, never waited for."""
+explicitly; the real APScheduler is woken up to look at the new time, never waited for. The
+processes' stop is checked with a short BRIEFBOT_STOP_GRACE, never by timing it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import time_machine
 
-from bot.clock import Clock, clock_jobs, run_due_digest
+from bot.clock import GRACE_SECONDS, Clock, clock_jobs, run_due_digest
 from bot.config import Settings
 from bot.core.briefing import Briefing
 from bot.core.period import iso_week
@@ -35,6 +35,10 @@ from storage.models import SlackEventClaim
 
 NY = "America/New_York"
 WAIT = 20  # seconds to wait for something that must happen
+#: What platforms usually allow between SIGTERM and SIGKILL: a stop that takes longer fails
+#: the test (a stop that waited on the hanging post would take a minute).
+PLATFORM_LIMIT = 10
+SHORT_GRACE = 0.5
 
 
 def clock_settings(
@@ -238,6 +242,11 @@ def test_the_clock_polls_the_feeds_that_are_due(
 class ClockProcess:
     proc: subprocess.Popen[str]
     lines: list[str] = field(default_factory=list)
+    #: Reads the output until the process ends: joined, :attr:`output` is complete.
+    reader: threading.Thread = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reader = threading.Thread(target=self.read, daemon=True)
 
     def read(self) -> None:
         assert self.proc.stdout is not None
@@ -259,10 +268,11 @@ def start_clock(env: dict[str, str]) -> ClockProcess:
         text=True,
     )
     clock = ClockProcess(proc)
-    threading.Thread(target=clock.read, daemon=True).start()
+    clock.reader.start()
     return clock
 
 
+@pytest.mark.slow
 def test_two_clock_processes_post_once_and_stop_on_sigterm(
     database_url: str, tmp_path: Path, api: SlackAPIStandIn
 ) -> None:
@@ -284,11 +294,11 @@ def test_two_clock_processes_post_once_and_stop_on_sigterm(
             timeout=60,
             message="both clocks should start and run their catch-up",
         )
-        started = time.monotonic()
         for c in clocks:
             c.proc.send_signal(signal.SIGTERM)
-        codes = [c.proc.wait(timeout=15) for c in clocks]
-        elapsed = time.monotonic() - started
+        codes = [c.proc.wait(timeout=PLATFORM_LIMIT) for c in clocks]
+        for c in clocks:
+            c.reader.join(timeout=10)
     finally:
         for c in clocks:
             if c.proc.poll() is None:
@@ -296,7 +306,6 @@ def test_two_clock_processes_post_once_and_stop_on_sigterm(
                 c.proc.wait()
     output = "\n".join(c.output for c in clocks)
     assert codes == [0, 0], output
-    assert elapsed < 10, output
     assert len(api.calls("chat.postMessage")) == 1, output
     assert output.count("clock started: digest on '* * * * *' in UTC") == 2
     assert "1 channel(s), 1 posted, 0 skipped, 0 failed" in output
@@ -304,32 +313,39 @@ def test_two_clock_processes_post_once_and_stop_on_sigterm(
     assert BOT_TOKEN not in output
 
 
+def test_the_default_grace_fits_inside_the_platform_limit() -> None:
+    """The process below stops at once after the grace; the default grace leaves the rest
+    of the platform's 10 seconds for that."""
+    assert GRACE_SECONDS == 6 < PLATFORM_LIMIT
+
+
+@pytest.mark.slow
 def test_sigterm_during_a_hanging_post_still_stops_in_time(
     database_url: str, tmp_path: Path, api: SlackAPIStandIn
 ) -> None:
+    """The running job gets the grace; then the process ends without waiting for it."""
     env = settings_env(make_settings(database_url, tmp_path))
     env.update(
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_API_URL=api.url,
         BRIEFBOT_DIGEST_CHANNELS="C0CLOCK1",
         BRIEFBOT_DIGEST_CRON="* * * * *",
+        BRIEFBOT_STOP_GRACE=str(SHORT_GRACE),
     )
     Briefing.open(make_settings(database_url, tmp_path)).close()
     api.hang("chat.postMessage", seconds=60)  # Slack stops answering mid-post
     clock = start_clock(env)
     try:
         api.wait_for("chat.postMessage", timeout=60)
-        started = time.monotonic()
         clock.proc.send_signal(signal.SIGTERM)
-        code = clock.proc.wait(timeout=15)
-        elapsed = time.monotonic() - started
+        code = clock.proc.wait(timeout=PLATFORM_LIMIT)
+        clock.reader.join(timeout=10)
     finally:
         if clock.proc.poll() is None:
             clock.proc.kill()
             clock.proc.wait()
         api.cancel_pauses()
     assert code == 0, clock.output
-    assert elapsed < 10, clock.output
     assert "clock stopped with a job still running" in clock.output
     with (
         Briefing.open(make_settings(database_url, tmp_path)) as briefing,
@@ -339,11 +355,12 @@ def test_sigterm_during_a_hanging_post_still_stops_in_time(
     assert left.status == "claimed"  # the next clock finds it stale and checks the channel
 
 
+@pytest.mark.slow
 def test_the_clock_needs_a_bot_token(database_url: str, tmp_path: Path) -> None:
     env = settings_env(make_settings(database_url, tmp_path))
     clock = start_clock(env)
     assert clock.proc.wait(timeout=60) == 2
-    wait_until(lambda: "error:" in clock.output, timeout=10)
+    clock.reader.join(timeout=10)
     out = clock.output
     assert out.strip().endswith(
         "error: SLACK_BOT_TOKEN is not set; `briefbot clock` needs it to post to Slack."

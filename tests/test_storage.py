@@ -89,6 +89,7 @@ def test_search_index_follows_deletes(briefing: Briefing) -> None:
         assert briefing.db.search.search(s, LexicalQuery(("binding",)), 5) == []
 
 
+@pytest.mark.slow
 def test_two_processes_ingest_into_one_database_at_once(database_url: str, tmp_path: Path) -> None:
     """WAL + busy timeout on SQLite, ordinary locking on PostgreSQL: both writers finish,
     and the article they both tried to add is stored once."""

@@ -13,8 +13,8 @@ connection, never one of the ``BRIEFBOT_WEB_THREADS`` request threads, so it can
 keep anyone else waiting. Its limits:
 
 * up to :data:`CONNECTION_LIMIT` open connections (many more than threads);
-* a connection silent for :data:`IDLE_SECONDS` is closed, and so is one that has not
-  sent a whole request :data:`REQUEST_SECONDS` after it began (trickled headers);
+* a connection silent for ``BRIEFBOT_WEB_TIMEOUT`` seconds (10) is closed, and so is one
+  that has not sent a whole request that long after it began (trickled headers);
 * headers up to :data:`MAX_HEADER_BYTES`, bodies up to ``MAX_BODY_BYTES`` (413 beyond).
 
 One process; run more, sharing one PostgreSQL, to scale out. In front of it a
@@ -22,14 +22,16 @@ deployment should put what any public endpoint needs: TLS termination and a reve
 proxy or load balancer that buffers requests and caps connections per client (Slack's
 own requests come from Slack's servers and take milliseconds).
 
-SIGTERM (or SIGINT) stops gracefully, in both modes, within :data:`STOP_SECONDS`
-(under the 10 seconds platforms usually allow): no new connections; requests already
-received are answered (at most :data:`DRAIN_SECONDS`); answers in hand get until
-``ANSWER_GRACE_SECONDS`` after the signal; whoever is still waiting is then told that
-briefbot restarted and to ask again (all at once, for at most ``TELL_SECONDS``; see
-:func:`bot.slack.jobs.shutdown_all`); and the process exits without waiting for
-threads still running (an LLM call may take three timeouts, a hanging Web API 15 s). A
-watchdog ends the process at ``STOP_SECONDS`` whatever else hangs.
+SIGTERM (or SIGINT) stops gracefully, in both modes, within :func:`stop_seconds` (8 s,
+:data:`STOP_SECONDS`, with the default grace: under the 10 seconds platforms usually
+allow): no new connections; requests already received are answered (at most
+:data:`DRAIN_SECONDS`); answers in hand get until the grace (``BRIEFBOT_STOP_GRACE``, by
+default :data:`ANSWER_GRACE_SECONDS`) after the signal; whoever is still waiting is then
+told that briefbot restarted and to ask again (all at once, for at most
+``TELL_SECONDS``; see :func:`bot.slack.jobs.shutdown_all`); and the process exits
+without waiting for threads still running (an LLM call may take three timeouts, a
+hanging Web API 15 s). A watchdog ends the process at :func:`stop_seconds` whatever else
+hangs.
 
 ``serve`` only serves: scheduled work (log retention, the weekly digest, feed polling)
 runs in the clock process, ``briefbot clock`` (:mod:`bot.clock`).
@@ -58,16 +60,32 @@ if TYPE_CHECKING:  # Bolt and waitress are imported when serving, not by every c
 log = logging.getLogger(__name__)
 
 CONNECTION_LIMIT = 500
-IDLE_SECONDS = 10
-REQUEST_SECONDS = 10
+#: BRIEFBOT_WEB_TIMEOUT's default: how long a connection may be silent, or take to send
+#: one whole request.
+WEB_TIMEOUT_SECONDS = 10
 MAX_HEADER_BYTES = 64 * 1024
 #: How often the event loop looks at its connections' deadlines and at the stop flag.
 TICK_SECONDS = 0.25
 
 DRAIN_SECONDS = 1.5
+#: BRIEFBOT_STOP_GRACE's default for serve: how long answers in hand get after SIGTERM.
 ANSWER_GRACE_SECONDS = 5.0
-#: The watchdog's limit: grace and apologies, plus time for the rest of the stop.
-STOP_SECONDS = ANSWER_GRACE_SECONDS + TELL_SECONDS + 1.5
+
+
+def stop_seconds(grace: float) -> float:
+    """The watchdog's limit after SIGTERM: ``grace`` and the apologies, plus time for the
+    rest of the stop."""
+    return grace + TELL_SECONDS + 1.5
+
+
+#: The watchdog's limit with the default grace.
+STOP_SECONDS = stop_seconds(ANSWER_GRACE_SECONDS)
+
+
+def answer_grace(settings: Settings) -> float:
+    """How long answers in hand get after SIGTERM: ``BRIEFBOT_STOP_GRACE`` or
+    :data:`ANSWER_GRACE_SECONDS`."""
+    return ANSWER_GRACE_SECONDS if settings.stop_grace is None else settings.stop_grace
 
 
 def make_front(settings: Settings, briefing: Briefing, identity: BotIdentity) -> SlackFront:
@@ -86,11 +104,17 @@ def make_front(settings: Settings, briefing: Briefing, identity: BotIdentity) ->
 
 
 def http_server(
-    front: SlackFront | Callable[..., Any], port: int, threads: int, socket_map: dict[int, Any]
+    front: SlackFront | Callable[..., Any],
+    port: int,
+    threads: int,
+    socket_map: dict[int, Any],
+    timeout: int = WEB_TIMEOUT_SECONDS,
 ) -> Any:
     """A waitress server for the WSGI application ``front`` on ``port`` (see the module
-    docstring), bound and listening; ``wasyncore.loop(map=socket_map)`` runs it.
-    (``bench/peer_bolt_app.py`` serves its bare Bolt app with it too.)"""
+    docstring), bound and listening; ``wasyncore.loop(map=socket_map)`` runs it. A
+    connection silent for ``timeout`` seconds, or still reading one request that long
+    after it began, is closed. (``bench/peer_bolt_app.py`` serves its bare Bolt app with
+    it too.)"""
     from waitress.adjustments import Adjustments
     from waitress.channel import HTTPChannel
     from waitress.server import TcpWSGIServer
@@ -116,9 +140,9 @@ def http_server(
 
         def maintenance(self, now: int) -> None:
             """waitress closes connections idle for ``channel_timeout``; this closes
-            those still reading one request after :data:`REQUEST_SECONDS` too."""
+            those still reading one request ``timeout`` seconds after it began too."""
             super().maintenance(now)
-            cutoff = time.monotonic() - REQUEST_SECONDS
+            cutoff = time.monotonic() - timeout
             channels = cast("dict[int, Any]", self.active_channels)  # the stubs say otherwise
             for channel in list(channels.values()):
                 since = getattr(channel, "reading_since", None)
@@ -130,7 +154,7 @@ def http_server(
         port=port,
         threads=threads,
         connection_limit=CONNECTION_LIMIT,
-        channel_timeout=IDLE_SECONDS,
+        channel_timeout=timeout,
         cleanup_interval=1,
         max_request_header_size=MAX_HEADER_BYTES,
         max_request_body_size=MAX_BODY_BYTES,
@@ -168,19 +192,24 @@ def serve_http(settings: Settings, briefing: Briefing, identity: BotIdentity, po
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # a burst queues; that is fine
     socket_map: dict[int, Any] = {}
     server = http_server(
-        make_front(settings, briefing, identity), port, settings.web_threads, socket_map
+        make_front(settings, briefing, identity),
+        port,
+        settings.web_threads,
+        socket_map,
+        timeout=settings.web_timeout,
     )
     stop = _stop_on_signals()
     log.info("listening on port %d with %d request threads", port, settings.web_threads)
     while not stop.is_set():
         wasyncore.loop(timeout=TICK_SECONDS, map=socket_map, use_poll=True, count=1)
     started = time.monotonic()
-    _watchdog(started)
+    grace = answer_grace(settings)
+    _watchdog(started, stop_seconds(grace))
     wasyncore.dispatcher.close(server)  # refuse new connections (the trigger stays open)
     until = started + DRAIN_SECONDS
     while _busy(socket_map) and time.monotonic() < until:
         wasyncore.loop(timeout=0.05, map=socket_map, use_poll=True, count=1)
-    _stop_answering(started)
+    _stop_answering(started, grace)
 
 
 # ------------------------------------------------------------------ Socket Mode
@@ -199,10 +228,11 @@ def serve_socket_mode(settings: Settings, briefing: Briefing, identity: BotIdent
     log.info("connected to Slack in Socket Mode")
     stop.wait()
     started = time.monotonic()
-    _watchdog(started)
+    grace = answer_grace(settings)
+    _watchdog(started, stop_seconds(grace))
     log.info("stopping")
     handler.close()  # type: ignore[no-untyped-call]
-    _stop_answering(started)  # no new events came in after close()
+    _stop_answering(started, grace)  # no new events came in after close()
 
 
 # ------------------------------------------------------------------ stopping
@@ -217,23 +247,22 @@ def _stop_on_signals() -> threading.Event:
     return stop
 
 
-def _watchdog(started: float) -> None:
-    """End the process at ``STOP_SECONDS`` after the signal, whatever still hangs."""
+def _watchdog(started: float, limit: float) -> None:
+    """End the process ``limit`` seconds after the signal, whatever still hangs."""
 
     def expire() -> None:
         os._exit(0)
 
-    timer = threading.Timer(max(0.0, started + STOP_SECONDS - time.monotonic()), expire)
+    timer = threading.Timer(max(0.0, started + limit - time.monotonic()), expire)
     timer.daemon = True
     timer.start()
 
 
-def _stop_answering(started: float) -> None:
-    """Answers in hand get until ``ANSWER_GRACE_SECONDS`` after the signal; whoever is
-    still waiting is told (see the module docstring). Then leave at once: the threads
-    still running are not waited for, and everyone waiting has been told."""
-    grace = started + ANSWER_GRACE_SECONDS - time.monotonic()
-    told = shutdown_all(grace, TELL_SECONDS)
+def _stop_answering(started: float, grace: float) -> None:
+    """Answers in hand get until ``grace`` seconds after the signal; whoever is still
+    waiting is told (see the module docstring). Then leave at once: the threads still
+    running are not waited for, and everyone waiting has been told."""
+    told = shutdown_all(started + grace - time.monotonic(), TELL_SECONDS)
     log.info("stopped; %d unfinished job(s) were told to try again", told)
     logging.shutdown()
     os._exit(0)

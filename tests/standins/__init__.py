@@ -301,7 +301,8 @@ class StandInServer:
 
     Runs ``serve_forever`` in a daemon thread. Usable as a context manager. Subclasses
     implement :meth:`_handle`. :meth:`pause` lets handlers sleep (``hang`` faults, slow
-    streams) in a way that :meth:`stop` interrupts at once.
+    streams) in a way that :meth:`stop` interrupts at once, and that a test can watch
+    (:meth:`wait_pauses`) and end early (:meth:`release_pauses`) instead of timing it.
     """
 
     def __init__(self, host: str = "127.0.0.1") -> None:
@@ -309,8 +310,10 @@ class StandInServer:
         self._host = host
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
-        self._wake_lock = threading.Lock()
-        self._wake = threading.Event()  # set => every current pause() returns early
+        self._pauses = threading.Condition()
+        self._cancelled = 0  # bumped => every current pause() returns False (abort)
+        self._released = 0  # bumped => every current pause() returns True (carry on)
+        self._pauses_begun = 0
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -318,12 +321,10 @@ class StandInServer:
         """Bind to a free port and start serving in a daemon thread; returns ``self``."""
         if self._server is not None:
             return self
-        with self._wake_lock:
-            self._wake = threading.Event()
         self._server = _Server(self, self._host)
         self._thread = threading.Thread(
             target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            kwargs={"poll_interval": 0.01},
             name=f"{type(self).__name__}:{self.port}",
             daemon=True,
         )
@@ -376,13 +377,18 @@ class StandInServer:
         """Sleep up to ``seconds`` without blocking other requests.
 
         Returns ``False`` if the sleep was cut short by :meth:`stop` or
-        :meth:`cancel_pauses`; the caller should then drop the connection.
+        :meth:`cancel_pauses`; the caller should then drop the connection. Cut short by
+        :meth:`release_pauses`, it returns ``True``, as if the time were up.
         """
-        with self._wake_lock:
-            wake = self._wake
-        if seconds <= 0:
-            return not wake.is_set()
-        return not wake.wait(seconds)
+        with self._pauses:
+            cancelled, released = self._cancelled, self._released
+            self._pauses_begun += 1
+            self._pauses.notify_all()
+            if seconds > 0:
+                self._pauses.wait_for(
+                    lambda: (self._cancelled, self._released) != (cancelled, released), seconds
+                )
+            return self._cancelled == cancelled
 
     def cancel_pauses(self) -> None:
         """Wake every handler currently inside :meth:`pause` (hangs, slow streams).
@@ -390,9 +396,35 @@ class StandInServer:
         Those requests are aborted; later pauses sleep normally. Subclasses call this from
         ``reset()`` so a hang left over from one test cannot answer during the next one.
         """
-        with self._wake_lock:
-            wake, self._wake = self._wake, threading.Event()
-        wake.set()
+        with self._pauses:
+            self._cancelled += 1
+            self._pauses.notify_all()
+
+    def release_pauses(self) -> None:
+        """End every current :meth:`pause` as if its time were up: those requests carry on
+        normally (a hang answers, a slow stream sends its next chunk). Later pauses sleep
+        normally. A test that holds a request with a long hang releases it here rather
+        than waiting out a short one."""
+        with self._pauses:
+            self._released += 1
+            self._pauses.notify_all()
+
+    @property
+    def pauses_begun(self) -> int:
+        """How many pauses handlers have begun since the server was created."""
+        with self._pauses:
+            return self._pauses_begun
+
+    def wait_pauses(self, count: int, timeout: float = 5.0) -> None:
+        """Block until :attr:`pauses_begun` reaches ``count`` (a hang, or a slow stream's
+        wait after each chunk): that request is held until its pause ends. AssertionError
+        after ``timeout`` seconds."""
+        wait_until(
+            self._pauses,
+            lambda: True if self._pauses_begun >= count else None,
+            timeout,
+            lambda: f"expected {count} pause(s) within {timeout}s, {self._pauses_begun} began",
+        )
 
     def _handle(self, handler: StandInHandler) -> None:
         """Serve one request; implemented by subclasses."""

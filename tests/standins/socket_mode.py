@@ -92,6 +92,8 @@ class _Conn:
     handshake: Handshake
     ws: ServerConnection
     open: bool = True
+    #: The client answered a keep-alive ping: its reader loop is running.
+    reading: bool = False
 
 
 class SocketModeStandIn:
@@ -106,7 +108,7 @@ class SocketModeStandIn:
         self,
         host: str = "127.0.0.1",
         app_id: str = APP_ID,
-        server_ping_interval: float | None = 0.2,
+        server_ping_interval: float | None = 0.01,
     ) -> None:
         """A stopped stand-in; ``server_ping_interval`` (None: no pings) is how often the
         server pings every open connection."""
@@ -138,7 +140,7 @@ class SocketModeStandIn:
             def process_event(self, event: Any) -> None:
                 super().process_event(event)
                 if isinstance(event, Frame):
-                    stand_in._control(event)
+                    stand_in._control(self, event)
 
         self._stopping = threading.Event()
         self._server = serve(
@@ -241,6 +243,20 @@ class SocketModeStandIn:
                 f"expected {count} Socket Mode connection(s) within {timeout}s; accepted "
                 f"{len(self._conns)}, open {sum(1 for c in self._conns if c.open)}"
             ),
+        )
+
+    def wait_reading(self, timeout: float = 5.0) -> Handshake:
+        """Block until the newest open connection's client answered a keep-alive ping, so its
+        reader loop is running; its :class:`Handshake`. (slack_sdk's builtin client closed
+        before its reader starts can hang: the reader clears the client's "terminated" flag
+        as it starts.) Needs ``server_ping_interval``."""
+
+        def reading() -> Handshake | None:
+            live = [c for c in self._conns if c.open]
+            return live[-1].handshake if live and live[-1].reading else None
+
+        return wait_until(
+            self._cond, reading, timeout, lambda: f"no client answered a ping within {timeout}s"
         )
 
     def wait_disconnected(self, timeout: float = 5.0) -> None:
@@ -438,12 +454,17 @@ class SocketModeStandIn:
             self._messages.append(data)
             self._cond.notify_all()
 
-    def _control(self, frame: Frame) -> None:
-        """Record a client's ping, its pong to :meth:`ping`, and its close frame."""
+    def _control(self, ws: ServerConnection, frame: Frame) -> None:
+        """Record a client's ping, its pong to :meth:`ping` (or that it answered a
+        keep-alive ping), and its close frame."""
         with self._cond:
             if frame.opcode is Opcode.PING:
                 self._pings.append(bytes(frame.data))
-            elif frame.opcode is Opcode.PONG and not frame.data.startswith(KEEPALIVE):
+            elif frame.opcode is Opcode.PONG and frame.data.startswith(KEEPALIVE):
+                for conn in self._conns:
+                    if conn.ws is ws:
+                        conn.reading = True
+            elif frame.opcode is Opcode.PONG:
                 self._pongs.append(bytes(frame.data))
             elif frame.opcode is Opcode.CLOSE:
                 close = Close.parse(bytes(frame.data)) if frame.data else Close(1005, "")
@@ -493,7 +514,7 @@ class SocketModeStandIn:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     break
-                self._cond.wait(min(remaining, 0.1))
+                self._cond.wait(min(remaining, 0.01))
             still_open = old.open
         if still_open:
             self._closed(old)

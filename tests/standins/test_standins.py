@@ -2,23 +2,29 @@
 
 Every test talks HTTP over 127.0.0.1 to a freshly started stand-in; nothing is mocked on the
 client side. Timings are kept short (sub-second timeouts, ``Retry-After: 0``) so the whole
-file runs in a few seconds.
+file runs in a few seconds, and nothing is timed: a hang is shown by the error the client's
+timeout raises, a delay by holding the request (``wait_pauses``) and letting it go
+(``release_pauses``).
 """
 
 from __future__ import annotations
 
 import json
+import queue
 import re
 import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from types import SimpleNamespace
+from typing import Any
 
 import openai
 import pytest
 from openai.types.chat import ChatCompletionMessageParam
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry import builtin_handlers
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
@@ -269,13 +275,17 @@ def test_bolt_app_uses_stand_in_for_auth_test(slack: SlackAPIStandIn) -> None:
 
 
 def test_rate_limit_is_retried_by_rate_limit_handler(
-    slack: SlackAPIStandIn, web: WebClient
+    slack: SlackAPIStandIn, web: WebClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """429 + Retry-After: the SDK's RateLimitErrorRetryHandler sleeps and retries."""
+    """429 + Retry-After: the SDK's RateLimitErrorRetryHandler sleeps and retries. Its
+    sleep (Retry-After plus up to a second of jitter) is recorded instead of slept."""
+    slept: list[float] = []
+    monkeypatch.setattr(builtin_handlers, "time", SimpleNamespace(sleep=slept.append))
     web.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=1))
-    slack.rate_limit("chat.postMessage", retry_after=0)
+    slack.rate_limit("chat.postMessage", retry_after=7)
     resp = web.chat_postMessage(channel="C1", text="hi")
     assert resp["ok"] is True
+    assert len(slept) == 1 and 7 <= slept[0] < 8
     calls = slack.calls("chat.postMessage")
     assert [c.fault for c in calls] == ["rate_limit", None]
     assert slack.pending_faults() == {}
@@ -321,14 +331,13 @@ def test_error_forever(slack: SlackAPIStandIn, web: WebClient) -> None:
 
 
 def test_hang_times_out_client_then_recovers(slack: SlackAPIStandIn) -> None:
-    """hang() outlasts a short client timeout; the next call is answered normally."""
+    """hang() outlasts a short client timeout (the TimeoutError is the client's: the hang
+    would answer only after 30 s); the next call is answered normally."""
     # WebClient's timeout is annotated int, but urllib happily takes a float.
     quick = WebClient(token=TOKEN, base_url=slack.url, timeout=0.3)  # type: ignore[arg-type]
-    slack.hang("chat.postMessage", seconds=10)
-    started = time.monotonic()
+    slack.hang("chat.postMessage", seconds=30)
     with pytest.raises(TimeoutError):
         quick.chat_postMessage(channel="C1", text="x")
-    assert time.monotonic() - started < 2
     assert quick.chat_postMessage(channel="C1", text="y")["ok"] is True
 
 
@@ -342,15 +351,17 @@ def test_wait_for_blocks_until_calls_arrive(slack: SlackAPIStandIn, web: WebClie
         timer.join()
     assert calls[0].params["text"] == "late"
     with pytest.raises(AssertionError, match=r"views\.publish.*chat\.postMessage"):
-        slack.wait_for("views.publish", timeout=0.1)
+        slack.wait_for("views.publish", timeout=0.01)
     slack.clear()
     assert slack.calls() == []
 
 
 def test_slack_stop_is_quick_with_hanging_request() -> None:
-    """stop() interrupts a hang instead of waiting it out."""
+    """stop() interrupts a hang instead of waiting it out: the call fails at once, not
+    after the hang (an hour) or the client's timeout (20 s; the join's bound only turns
+    such a wait into a failure)."""
     slack = SlackAPIStandIn().start()
-    slack.hang("auth.test", seconds=30)
+    slack.hang("auth.test", seconds=3600)
     errors: list[Exception] = []
 
     def call() -> None:
@@ -362,10 +373,8 @@ def test_slack_stop_is_quick_with_hanging_request() -> None:
     thread = threading.Thread(target=call, daemon=True)
     thread.start()
     slack.wait_for("auth.test")
-    started = time.monotonic()
     slack.stop()
     thread.join(5)
-    assert time.monotonic() - started < 2
     assert not thread.is_alive()
     assert errors, "the in-flight call should fail once the server stops"
 
@@ -585,32 +594,41 @@ def test_fault_times_and_paths(llm: OpenAIStandIn, ai: openai.OpenAI) -> None:
 
 
 def test_hang_gives_api_timeout_error(llm: OpenAIStandIn, ai: openai.OpenAI) -> None:
-    """hang() beyond the client timeout raises APITimeoutError quickly."""
+    """hang() beyond the client timeout raises APITimeoutError (the client's own: the
+    hang would answer only after 30 s)."""
     llm.hang(seconds=30)
-    started = time.monotonic()
     with pytest.raises(openai.APITimeoutError):
         ai.with_options(timeout=0.3).chat.completions.create(
             model="m",
             messages=MESSAGES,
         )
-    assert time.monotonic() - started < 2
     assert ai.chat.completions.create(model="m", messages=MESSAGES).choices
 
 
 def test_short_hang_then_answer(llm: OpenAIStandIn, ai: openai.OpenAI) -> None:
-    """A hang shorter than the timeout just delays the normal answer."""
-    llm.hang(seconds=0.2)
-    started = time.monotonic()
-    completion = ai.chat.completions.create(model="m", messages=MESSAGES)
-    assert time.monotonic() - started >= 0.2
-    assert completion.choices[0].message.content == DEFAULT_REPLY
+    """A hang that ends before the client's timeout just delays the normal answer: no
+    answer while it lasts, the normal one once it is over."""
+    llm.hang(seconds=30)  # ended below, by release_pauses(), well before it is up
+    begun = llm.pauses_begun
+    answers: list[Any] = []
+    thread = threading.Thread(
+        target=lambda: answers.append(ai.chat.completions.create(model="m", messages=MESSAGES)),
+        daemon=True,
+    )
+    thread.start()
+    llm.wait_pauses(begun + 1)  # the request is held
+    assert thread.is_alive() and answers == []
+    llm.release_pauses()
+    thread.join(5)
+    assert answers[0].choices[0].message.content == DEFAULT_REPLY
 
 
 def test_openai_stop_is_quick_with_hanging_request() -> None:
-    """stop() aborts a 30 s hang at once; the in-flight client call fails."""
+    """stop() aborts an hour-long hang at once; the in-flight client call fails then,
+    not after its 20 s timeout (the join's bound only turns such a wait into a failure)."""
     llm = OpenAIStandIn().start()
     client = openai.OpenAI(base_url=llm.base_url, api_key="test", max_retries=0, timeout=20)
-    llm.hang(seconds=30)
+    llm.hang(seconds=3600)
     errors: list[Exception] = []
 
     def call() -> None:
@@ -622,10 +640,9 @@ def test_openai_stop_is_quick_with_hanging_request() -> None:
     thread = threading.Thread(target=call, daemon=True)
     thread.start()
     llm.wait_for("chat")
-    started = time.monotonic()
     llm.stop()
     thread.join(5)
-    assert time.monotonic() - started < 2
+    assert not thread.is_alive()
     assert len(errors) == 1
     assert isinstance(errors[0], openai.APIConnectionError)
 
@@ -710,14 +727,30 @@ def test_stream_then_break(llm: OpenAIStandIn, ai: openai.OpenAI) -> None:
 
 
 def test_stream_delay_spaces_chunks(llm: OpenAIStandIn, ai: openai.OpenAI) -> None:
-    """stream_delay() makes chunks arrive over time (observable streaming)."""
+    """stream_delay() makes chunks arrive over time (observable streaming): after each
+    chunk the stream waits, and the client has that chunk and nothing more."""
     llm.reply("a b c")
-    llm.stream_delay(0.05)
-    arrivals = []
-    stream = ai.chat.completions.create(model="m", messages=MESSAGES, stream=True)
-    for _ in stream:
-        arrivals.append(time.monotonic())
-    assert arrivals[-1] - arrivals[0] >= 0.15
+    llm.stream_delay(30)  # each wait is ended below, by release_pauses()
+    begun = llm.pauses_begun
+    arrived: queue.Queue[str | None] = queue.Queue()
+
+    def read() -> None:
+        stream = ai.chat.completions.create(model="m", messages=MESSAGES, stream=True)
+        for chunk in stream:
+            arrived.put(chunk.choices[0].delta.content or "")
+        arrived.put(None)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    texts = []
+    for n in range(5):  # the role, "a ", "b ", "c", the finish: each followed by a wait
+        llm.wait_pauses(begun + n + 1)
+        texts.append(arrived.get(timeout=5))
+        assert arrived.empty()  # the next chunk waits for the delay
+        llm.release_pauses()
+    assert arrived.get(timeout=5) is None
+    reader.join(5)
+    assert texts == ["", "a ", "b ", "c", ""]
 
 
 def test_last_request_and_wait_for_explain_absence(llm: OpenAIStandIn) -> None:
@@ -725,4 +758,4 @@ def test_last_request_and_wait_for_explain_absence(llm: OpenAIStandIn) -> None:
     with pytest.raises(AssertionError, match="no chat request"):
         llm.last_request("chat")
     with pytest.raises(AssertionError, match="expected 1 'embeddings'"):
-        llm.wait_for("embeddings", timeout=0.05)
+        llm.wait_for("embeddings", timeout=0.01)
