@@ -23,6 +23,7 @@ from bot.core.embeddings import BREAKER_FAILURES, QUESTION_BATCH
 from bot.core.retrieve import fuse
 from bot.slack.deliveries import Deliveries
 from conftest import EVALS, make_settings
+from slackkit import POLL_SECONDS
 from standins import OpenAIStandIn, embed_text
 from storage import embeddings as store
 from storage.models import Article, Chunk, ChunkEmbedding
@@ -150,7 +151,9 @@ class SpoilingEmbeddings:
                 self.wfile.write(data)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": POLL_SECONDS}, daemon=True
+        ).start()
         self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
 
     def reply(self, body: dict[str, Any]) -> dict[str, Any]:
