@@ -3,7 +3,8 @@
 
 * SQLite: a migrated template file is made once per session and copied for each test.
 * PostgreSQL: one schema per session (migrated once, found through ``search_path`` in the
-  URL, so subprocesses see it too); every table is truncated after each test.
+  URL, so subprocesses see it too); every table is emptied, and its ids restarted, before
+  each test.
 
 Tests never read the developer's environment: every setting briefbot knows is removed from
 ``os.environ`` for each test, and tests build ``Settings.isolated(...)`` explicitly.
@@ -16,7 +17,7 @@ import shutil
 import subprocess
 import sys
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,13 +88,32 @@ def _admin_engine() -> Any:
 class PgSchema:
     url: str
     name: str
+    _engine: Any = None
+    _sequences: Sequence[str] | None = None
 
-    def truncate(self) -> None:
-        engine = create_engine(make_url(self.url))
-        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-        with engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        engine.dispose()
+    def empty(self) -> None:
+        """Delete every row and restart every id sequence, as ``TRUNCATE ... RESTART
+        IDENTITY`` would, in a fraction of its time on tables this small (a TRUNCATE makes
+        new files for every table and index: about 25 ms, a test's worth of work)."""
+        if self._engine is None:
+            self._engine = create_engine(make_url(self.url))
+        with self._engine.begin() as conn:
+            for table in reversed(Base.metadata.sorted_tables):
+                conn.execute(table.delete())
+            if self._sequences is None:
+                self._sequences = conn.scalars(
+                    text(
+                        "SELECT sequence_name FROM information_schema.sequences "
+                        "WHERE sequence_schema = current_schema()"
+                    )
+                ).all()
+            for sequence in self._sequences:
+                conn.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
 
 
 def new_pg_schema(prefix: str = "bbtest") -> PgSchema:
@@ -107,6 +127,7 @@ def new_pg_schema(prefix: str = "bbtest") -> PgSchema:
 
 
 def drop_pg_schema(schema: PgSchema) -> None:
+    schema.dispose()
     engine = _admin_engine()
     with engine.begin() as conn:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema.name}" CASCADE'))
@@ -141,9 +162,8 @@ def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -
         yield f"sqlite:///{path}"
         return
     schema: PgSchema = request.getfixturevalue("pg_schema")
-    schema.truncate()
+    schema.empty()  # once, before: whatever a test leaves is gone before the next one
     yield schema.url
-    schema.truncate()
 
 
 def make_settings(database_url: str, tmp_path: Path, **overrides: Any) -> Settings:
