@@ -29,6 +29,7 @@ from bot.core.profile import find_profile
 from bot.core.query import Query
 from bot.core.quotes import find_quotes
 from bot.core.retrieve import Retrieval, Retriever
+from bot.core.timing import REAL_TIME, Timing
 from bot.core.web_sources import WebSources
 from bot.core.writer import AnswerWriter
 from bot.core.writers import Writers
@@ -80,7 +81,11 @@ def _open_database(url: str) -> Database:
 
 
 class Briefing:
-    """Ingest, ask, quote and list sources over one database."""
+    """Ingest, ask, quote and list sources over one database.
+
+    ``clock`` is the wall clock (when exchanges, articles and digests happen); ``timing``
+    is how the model clients keep their deadlines and wait (:mod:`bot.core.timing`).
+    """
 
     def __init__(
         self,
@@ -93,6 +98,7 @@ class Briefing:
         fetcher: Fetcher | None = None,
         clock: Callable[[], datetime] | None = None,
         models: ModelResolver | None = None,
+        timing: Timing = REAL_TIME,
     ) -> None:
         self.settings = settings
         self.db = db
@@ -110,7 +116,7 @@ class Briefing:
             min_dense_similarity=settings.min_dense_similarity,
         )
         self._store: ArticleStore | None = None
-        self.writers = Writers(settings, lambda: self.counter, models, summariser)
+        self.writers = Writers(settings, lambda: self.counter, models, summariser, timing=timing)
         self.log = ExchangeLog(db, self.clock)
         self.digests = Digests(settings, db, self.profile, self.writers, self.clock)
         self.web = WebSources(settings, db, lambda: self.store, self.clock, fetcher)
@@ -140,16 +146,20 @@ class Briefing:
     # ------------------------------------------------------------------ lifecycle
 
     @classmethod
-    def open(cls, settings: Settings, *, bootstrap: bool = True) -> Briefing:
-        """Connect, migrate, wire the optional LLM and embedder, and fill an empty database
-        with the bundled corpus (so ``briefbot ask`` works right after install)."""
+    def open(
+        cls, settings: Settings, *, bootstrap: bool = True, timing: Timing = REAL_TIME
+    ) -> Briefing:
+        """Connect, migrate, wire the optional LLM and embedder (their deadlines and waits
+        are ``timing``'s), and fill an empty database with the bundled corpus (so
+        ``briefbot ask`` works right after install)."""
         db = _open_database(settings.resolved_database_url)
-        briefing = cls(settings, db, models=ModelResolver(settings))
+        models = ModelResolver(settings, clock=timing.clock)
+        briefing = cls(settings, db, models=models, timing=timing)
         if settings.embedding_model:
             # The openai package takes most of a second to import; only pay when used.
             from bot.core.embeddings import build_embedder
 
-            briefing.embedder = briefing.retriever.embedder = build_embedder(settings)
+            briefing.embedder = briefing.retriever.embedder = build_embedder(settings, timing)
         if bootstrap:
             briefing.ingest_corpus_if_empty()
         return briefing
