@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from sqlalchemy import create_engine, make_url, select, text
 
 from bot.config import Settings
 from bot.core.briefing import Briefing
+from bot.core.timing import Timing
 from standins import OpenAIStandIn, SlackAPIStandIn, WebStandIn
 from storage.db import Database
 from storage.models import Article, Base
@@ -238,6 +240,54 @@ def api(slack_api_server: SlackAPIStandIn) -> Iterator[SlackAPIStandIn]:
     slack_api_server.reset()
     yield slack_api_server
     slack_api_server.reset()
+
+
+class FakeTime:
+    """A clock and a sleep for the model clients (:class:`bot.core.timing.Timing`) that
+    spend no time: the clock moves only when slept, advanced, or by ``tick`` seconds at
+    every reading (a slow world: each look at the clock finds it later); the sleep records
+    each wait asked for and moves the clock by it."""
+
+    def __init__(self, tick: float = 0.0, start: float = 1000.0) -> None:
+        self.tick = tick
+        self._now = start
+        self._slept: list[float] = []
+        self._lock = threading.Lock()
+
+    def clock(self) -> float:
+        with self._lock:
+            now = self._now
+            self._now += self.tick
+            return now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self._slept.append(seconds)
+            self._now += seconds
+
+    def advance(self, seconds: float) -> None:
+        with self._lock:
+            self._now += seconds
+
+    @property
+    def now(self) -> float:
+        with self._lock:
+            return self._now
+
+    @property
+    def slept(self) -> list[float]:
+        with self._lock:
+            return list(self._slept)
+
+    @property
+    def timing(self) -> Timing:
+        return Timing(clock=self.clock, sleep=self.sleep)
+
+
+@pytest.fixture
+def fake_time() -> FakeTime:
+    """A :class:`FakeTime` whose clock stands still unless moved."""
+    return FakeTime()
 
 
 @dataclass

@@ -763,7 +763,7 @@ def streaming(
         )
 
     llm_server.reply_with(reply)
-    llm_server.stream_delay(0.005)
+    llm_server.stream_delay(0.001)
     settings = slack_settings(
         database_url,
         tmp_path,
