@@ -128,6 +128,52 @@ def test_a_dead_endpoint_is_left_alone_after_a_few_failures(
     assert len(server.requests_for("embeddings")) == calls + 1  # rested: tried once more
 
 
+def _status_error(status: int, **headers: str) -> Exception:
+    import httpx2
+    import openai
+
+    request = httpx2.Request("POST", "http://127.0.0.1/v1/embeddings")
+    response = httpx2.Response(status, headers=headers, request=request)
+    return openai.APIStatusError("failed", response=response, body=None)
+
+
+def test_a_failed_request_is_retried_as_the_openai_client_would() -> None:
+    import httpx2
+    import openai
+
+    from bot.core.embeddings import retry_wait
+
+    lost = openai.APIConnectionError(request=httpx2.Request("POST", "http://127.0.0.1/"))
+    for retried in (lost, _status_error(408), _status_error(409), _status_error(503)):
+        wait = retry_wait(retried, 0)
+        assert wait is not None and 0.375 <= wait <= 0.5, retried
+    again = retry_wait(lost, 1)  # a second retry waits twice as long
+    assert again is not None and 0.75 <= again <= 1.0
+    assert retry_wait(_status_error(429, **{"retry-after": "3"}), 0) == 3.0
+    assert retry_wait(_status_error(404, **{"x-should-retry": "true"}), 0) is not None
+    for final in (
+        _status_error(400),
+        _status_error(401),
+        _status_error(500, **{"x-should-retry": "false"}),
+        _status_error(429, **{"retry-after": "600"}),  # over two minutes: not waited for
+        ValueError("no data in the reply"),
+    ):
+        assert retry_wait(final, 0) is None, final
+
+
+def test_the_embedder_retries_once_on_the_real_clock(tmp_path: Path) -> None:
+    from bot.core.embeddings import build_embedder
+    from bot.core.timing import REAL_TIME
+
+    settings = Settings.isolated(
+        openai_base_url="http://127.0.0.1:9/v1", embedding_model="test-embed", data_dir=tmp_path
+    )
+    embedder = build_embedder(settings)
+    assert embedder is not None
+    assert embedder.client.max_retries == 0  # the embedder's retry, not the client's too
+    assert (embedder.retries, embedder.timing) == (1, REAL_TIME)
+
+
 def test_fusion_of_one_ranking_keeps_its_order() -> None:
     assert [cid for cid, _ in fuse([[5, 3, 9]])] == [5, 3, 9]
 
