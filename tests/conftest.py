@@ -19,7 +19,9 @@ import sys
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -282,6 +284,25 @@ class FakeTime:
     @property
     def timing(self) -> Timing:
         return Timing(clock=self.clock, sleep=self.sleep)
+
+
+class WallClock:
+    """A wall clock for ``Briefing.open(clock=...)``: the real time (UTC), except inside
+    :meth:`at`, where it says the time given."""
+
+    def __init__(self) -> None:
+        self._at: datetime | None = None
+
+    def __call__(self) -> datetime:
+        return self._at or datetime.now(UTC)
+
+    @contextmanager
+    def at(self, when: datetime) -> Iterator[None]:
+        before, self._at = self._at, when
+        try:
+            yield
+        finally:
+            self._at = before
 
 
 @pytest.fixture
