@@ -17,7 +17,7 @@ from bot.core.briefing import Briefing
 from bot.core.digest import MARKER, lead_sentence
 from bot.core.period import Period, iso_week
 from bot.core.text import contains_verbatim, sentence_spans
-from conftest import EVALS, WallClock, article_text, make_settings
+from conftest import EVALS, FakeTime, WallClock, article_text, make_settings
 from standins import OpenAIStandIn
 from storage import exchanges
 
@@ -227,7 +227,10 @@ def digest_model(body: dict[str, Any]) -> str:
 
 
 @pytest.fixture
-def smart(database_url: str, tmp_path: Path, llm: OpenAIStandIn) -> Iterator[Briefing]:
+def smart(
+    database_url: str, tmp_path: Path, llm: OpenAIStandIn, fake_time: FakeTime
+) -> Iterator[Briefing]:
+    """The LLM writes digests; its waits before a retry are recorded, not spent."""
     settings = make_settings(
         database_url,
         tmp_path,
@@ -236,7 +239,7 @@ def smart(database_url: str, tmp_path: Path, llm: OpenAIStandIn) -> Iterator[Bri
         model="gpt-4o-mini",
         llm_timeout=2,
     )
-    with Briefing.open(settings) as b:
+    with Briefing.open(settings, timing=fake_time.timing) as b:
         b.ingest([EVALS / "articles"])
         yield b
 
