@@ -18,7 +18,7 @@ import subprocess
 import sys
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -93,26 +93,29 @@ class PgSchema:
     url: str
     name: str
     _engine: Any = None
-    _sequences: Sequence[str] | None = None
+    _emptying: str | None = None
 
     def empty(self) -> None:
         """Delete every row and restart every id sequence, as ``TRUNCATE ... RESTART
         IDENTITY`` would, in a fraction of its time on tables this small (a TRUNCATE makes
-        new files for every table and index: about 25 ms, a test's worth of work)."""
+        new files for every table and index: about 25 ms, a test's worth of work). One
+        round trip: the statements go as one string."""
         if self._engine is None:
             self._engine = create_engine(make_url(self.url))
         with self._engine.begin() as conn:
-            for table in reversed(Base.metadata.sorted_tables):
-                conn.execute(table.delete())
-            if self._sequences is None:
-                self._sequences = conn.scalars(
+            if self._emptying is None:
+                sequences = conn.scalars(
                     text(
                         "SELECT sequence_name FROM information_schema.sequences "
                         "WHERE sequence_schema = current_schema()"
                     )
                 ).all()
-            for sequence in self._sequences:
-                conn.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
+                tables = reversed(Base.metadata.sorted_tables)
+                self._emptying = "; ".join(
+                    [f'DELETE FROM "{table.name}"' for table in tables]
+                    + [f'ALTER SEQUENCE "{sequence}" RESTART' for sequence in sequences]
+                )
+            conn.exec_driver_sql(self._emptying)
 
     def dispose(self) -> None:
         if self._engine is not None:
