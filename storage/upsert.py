@@ -140,8 +140,10 @@ def upsert_article(
     unseen: bool = False,
     claim: bool = False,
     heirs: Mapping[str, ArticleRecord] | None = None,
+    now: datetime | None = None,
 ) -> tuple[Outcome, int | None, int]:
-    """Insert a new article, replace a changed one, or do nothing for known text.
+    """Insert a new article, replace a changed one, or do nothing for known text, at
+    ``now`` (the ingestion and update time written; default: the wall clock, in UTC).
 
     Returns the outcome, the id of the article whose chunks were written (None when none
     were) and how many were. One query finds both an article at the same origin and one
@@ -176,7 +178,7 @@ def upsert_article(
     at_origin = next((r for r in known if r.origin == record.origin), None)
     same_origin = at_origin.id if at_origin is not None else None
     same_text = next((r.id for r in known if r.content_hash == record.content_hash), None)
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     heir = None
     if at_origin is not None and at_origin.content_hash != record.content_hash:
         heir = _heir_for(conn, heirs, at_origin.content_hash, record.origin)

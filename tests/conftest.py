@@ -3,7 +3,8 @@
 
 * SQLite: a migrated template file is made once per session and copied for each test.
 * PostgreSQL: one schema per session (migrated once, found through ``search_path`` in the
-  URL, so subprocesses see it too); every table is truncated after each test.
+  URL, so subprocesses see it too); every table is emptied, and its ids restarted, before
+  each test.
 
 Tests never read the developer's environment: every setting briefbot knows is removed from
 ``os.environ`` for each test, and tests build ``Settings.isolated(...)`` explicitly.
@@ -15,9 +16,12 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +30,7 @@ from sqlalchemy import create_engine, make_url, select, text
 
 from bot.config import Settings
 from bot.core.briefing import Briefing
+from bot.core.timing import Timing
 from standins import OpenAIStandIn, SlackAPIStandIn, WebStandIn
 from storage.db import Database
 from storage.models import Article, Base
@@ -87,13 +92,35 @@ def _admin_engine() -> Any:
 class PgSchema:
     url: str
     name: str
+    _engine: Any = None
+    _emptying: str | None = None
 
-    def truncate(self) -> None:
-        engine = create_engine(make_url(self.url))
-        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-        with engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        engine.dispose()
+    def empty(self) -> None:
+        """Delete every row and restart every id sequence, as ``TRUNCATE ... RESTART
+        IDENTITY`` would, in a fraction of its time on tables this small (a TRUNCATE makes
+        new files for every table and index: about 25 ms, a test's worth of work). One
+        round trip: the statements go as one string."""
+        if self._engine is None:
+            self._engine = create_engine(make_url(self.url))
+        with self._engine.begin() as conn:
+            if self._emptying is None:
+                sequences = conn.scalars(
+                    text(
+                        "SELECT sequence_name FROM information_schema.sequences "
+                        "WHERE sequence_schema = current_schema()"
+                    )
+                ).all()
+                tables = reversed(Base.metadata.sorted_tables)
+                self._emptying = "; ".join(
+                    [f'DELETE FROM "{table.name}"' for table in tables]
+                    + [f'ALTER SEQUENCE "{sequence}" RESTART' for sequence in sequences]
+                )
+            conn.exec_driver_sql(self._emptying)
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
 
 
 def new_pg_schema(prefix: str = "bbtest") -> PgSchema:
@@ -107,6 +134,7 @@ def new_pg_schema(prefix: str = "bbtest") -> PgSchema:
 
 
 def drop_pg_schema(schema: PgSchema) -> None:
+    schema.dispose()
     engine = _admin_engine()
     with engine.begin() as conn:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema.name}" CASCADE'))
@@ -141,9 +169,8 @@ def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -
         yield f"sqlite:///{path}"
         return
     schema: PgSchema = request.getfixturevalue("pg_schema")
-    schema.truncate()
+    schema.empty()  # once, before: whatever a test leaves is gone before the next one
     yield schema.url
-    schema.truncate()
 
 
 def make_settings(database_url: str, tmp_path: Path, **overrides: Any) -> Settings:
@@ -218,6 +245,73 @@ def api(slack_api_server: SlackAPIStandIn) -> Iterator[SlackAPIStandIn]:
     slack_api_server.reset()
     yield slack_api_server
     slack_api_server.reset()
+
+
+class FakeTime:
+    """A clock and a sleep for the model clients (:class:`bot.core.timing.Timing`) that
+    spend no time: the clock moves only when slept, advanced, or by ``tick`` seconds at
+    every reading (a slow world: each look at the clock finds it later); the sleep records
+    each wait asked for and moves the clock by it."""
+
+    def __init__(self, tick: float = 0.0, start: float = 1000.0) -> None:
+        self.tick = tick
+        self._now = start
+        self._slept: list[float] = []
+        self._lock = threading.Lock()
+
+    def clock(self) -> float:
+        with self._lock:
+            now = self._now
+            self._now += self.tick
+            return now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self._slept.append(seconds)
+            self._now += seconds
+
+    def advance(self, seconds: float) -> None:
+        with self._lock:
+            self._now += seconds
+
+    @property
+    def now(self) -> float:
+        with self._lock:
+            return self._now
+
+    @property
+    def slept(self) -> list[float]:
+        with self._lock:
+            return list(self._slept)
+
+    @property
+    def timing(self) -> Timing:
+        return Timing(clock=self.clock, sleep=self.sleep)
+
+
+class WallClock:
+    """A wall clock for ``Briefing.open(clock=...)``: the real time (UTC), except inside
+    :meth:`at`, where it says the time given."""
+
+    def __init__(self) -> None:
+        self._at: datetime | None = None
+
+    def __call__(self) -> datetime:
+        return self._at or datetime.now(UTC)
+
+    @contextmanager
+    def at(self, when: datetime) -> Iterator[None]:
+        before, self._at = self._at, when
+        try:
+            yield
+        finally:
+            self._at = before
+
+
+@pytest.fixture
+def fake_time() -> FakeTime:
+    """A :class:`FakeTime` whose clock stands still unless moved."""
+    return FakeTime()
 
 
 @dataclass

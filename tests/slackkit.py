@@ -42,6 +42,7 @@ def sign(body: str, secret: str = SIGNING_SECRET, timestamp: int | None = None) 
 class Response:
     status: int
     body: str
+    #: How long the answer took (for the benchmarks; tests check what was answered when).
     seconds: float
 
     def json(self) -> Any:
@@ -257,13 +258,20 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
+#: How often an in-thread server looks for a shutdown request; ``shutdown()`` waits for it,
+#: so socketserver's default of half a second would be spent at the end of every test.
+POLL_SECONDS = 0.01
+
+
 @contextmanager
 def serve_in_thread(wsgi_app: Callable[..., Any]) -> Iterator[str]:
     """Serve ``wsgi_app`` on 127.0.0.1 in a thread; yields the /slack/events url."""
     server = make_server(
         "127.0.0.1", 0, wsgi_app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
     )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": POLL_SECONDS}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}/slack/events"
@@ -282,20 +290,58 @@ def wait_until(check: Callable[[], Any], timeout: float = 5.0, message: str = ""
     raise AssertionError(message or "condition not met in time")
 
 
+class Waits:
+    """A ``sleep`` for the Slack client's retries in tests: it records each wait asked for
+    and returns at once."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._asked: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        with self._lock:
+            self._asked.append(seconds)
+
+    @property
+    def asked(self) -> list[float]:
+        with self._lock:
+            return list(self._asked)
+
+
 class TrackingExecutor(ThreadPoolExecutor):
     """A thread pool that can wait until everything submitted (even by its own tasks) is done,
-    so a test can assert that something did *not* happen."""
+    so a test can assert that something did *not* happen; and that can hold back what is
+    submitted (:meth:`held`), so a test can see what happened before any of it ran."""
 
     def __init__(self, workers: int = 4) -> None:
         super().__init__(workers)
         self._futures: set[Future[Any]] = set()
         self._lock = threading.Lock()
+        self._open = threading.Event()
+        self._open.set()
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        future = super().submit(fn, *args, **kwargs)
+        gate = self._open
+
+        def when_open() -> Any:
+            if not gate.wait(timeout=30):
+                raise AssertionError("held work was never let go")
+            return fn(*args, **kwargs)
+
+        future = super().submit(when_open)
         with self._lock:
             self._futures.add(future)
         return future
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Work that has not started when the block begins, or is submitted in it, starts
+        only when the block ends."""
+        self._open.clear()
+        try:
+            yield
+        finally:
+            self._open.set()
 
     def drain(self, timeout: float = 10.0) -> None:
         deadline = time.monotonic() + timeout

@@ -6,6 +6,8 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
+import pytest
+
 from bot.cli.help import FALLBACK_QUESTION, FALLBACK_TOPIC, shell_quoted
 from conftest import Result, run_briefbot, settings_env
 
@@ -17,6 +19,7 @@ def examples(out: str) -> list[str]:
     return out.rstrip("\n").splitlines()[-2:]
 
 
+@pytest.mark.slow  # starts the installed console script
 def test_briefbot_alone_prints_the_help_and_exits_0(settings) -> None:
     result = run_briefbot(env=settings_env(settings))
     assert result.code == 0, result.err

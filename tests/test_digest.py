@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import time_machine
 
+from bot.config import Settings
 from bot.core.briefing import Briefing
 from bot.core.digest import MARKER, lead_sentence
 from bot.core.period import Period, iso_week
 from bot.core.text import contains_verbatim, sentence_spans
-from conftest import EVALS, article_text, make_settings
+from conftest import EVALS, FakeTime, WallClock, article_text, make_settings
 from standins import OpenAIStandIn
 from storage import exchanges
 
@@ -41,11 +41,23 @@ def bare(text: str) -> str:
     return MARKER.sub("", text).replace(" .", ".").strip()
 
 
+@pytest.fixture
+def clock() -> WallClock:
+    return WallClock()
+
+
+@pytest.fixture
+def briefing(settings: Settings, clock: WallClock) -> Iterator[Briefing]:
+    """The service over the seed, on a wall clock a test can set (``clock.at``)."""
+    with Briefing.open(settings, clock=clock) as b:
+        yield b
+
+
 def test_an_article_belongs_to_the_week_of_its_date_or_else_of_its_ingestion(
-    briefing: Briefing, tmp_path: Path
+    briefing: Briefing, clock: WallClock, tmp_path: Path
 ) -> None:
     body = "The harbour authority counted forty new fishing boats in the bay this week.\n"
-    with time_machine.travel(datetime(2019, 4, 3, 12, tzinfo=UTC), tick=False):
+    with clock.at(datetime(2019, 4, 3, 12, tzinfo=UTC)):
         briefing.ingest(
             [
                 write(tmp_path, "Dated in W13", body.replace("forty", "ten"), "2019-03-28"),
@@ -62,9 +74,11 @@ def test_an_article_belongs_to_the_week_of_its_date_or_else_of_its_ingestion(
     assert "Undated — Test" not in w14.text and "undated (added 2019-04-03)" in w14.text
 
 
-def test_an_undated_article_is_filed_by_local_time(briefing: Briefing, tmp_path: Path) -> None:
+def test_an_undated_article_is_filed_by_local_time(
+    briefing: Briefing, clock: WallClock, tmp_path: Path
+) -> None:
     # 02:00 UTC on Monday 1 April is still Sunday evening in New York.
-    with time_machine.travel(datetime(2019, 4, 1, 2, tzinfo=UTC), tick=False):
+    with clock.at(datetime(2019, 4, 1, 2, tzinfo=UTC)):
         briefing.ingest([write(tmp_path, "Late Sunday", "A late report on the new bridge opened.")])
     ny = Period(date(2019, 3, 25), date(2019, 4, 1), "America/New_York")
     assert [a.title for a in briefing.digests.digest(ny).articles] == ["Late Sunday"]
@@ -213,7 +227,10 @@ def digest_model(body: dict[str, Any]) -> str:
 
 
 @pytest.fixture
-def smart(database_url: str, tmp_path: Path, llm: OpenAIStandIn) -> Iterator[Briefing]:
+def smart(
+    database_url: str, tmp_path: Path, llm: OpenAIStandIn, fake_time: FakeTime
+) -> Iterator[Briefing]:
+    """The LLM writes digests; its waits before a retry are recorded, not spent."""
     settings = make_settings(
         database_url,
         tmp_path,
@@ -222,7 +239,7 @@ def smart(database_url: str, tmp_path: Path, llm: OpenAIStandIn) -> Iterator[Bri
         model="gpt-4o-mini",
         llm_timeout=2,
     )
-    with Briefing.open(settings) as b:
+    with Briefing.open(settings, timing=fake_time.timing) as b:
         b.ingest([EVALS / "articles"])
         yield b
 

@@ -20,7 +20,7 @@ from bot.core.period import iso_week
 from bot.slack.app import make_web_client
 from bot.slack.digest_post import METADATA_TYPE, DigestPoster
 from conftest import Result, make_settings
-from slackkit import BOT_TOKEN
+from slackkit import BOT_TOKEN, Waits
 from standins import SlackAPIStandIn
 from storage import digests
 
@@ -28,10 +28,11 @@ W13 = iso_week("2019-W13", "UTC")
 T0 = datetime(2019, 4, 1, 9, tzinfo=UTC)
 
 
-def client_for(api: SlackAPIStandIn) -> WebClient:
-    """The client briefbot makes, retries included, pointed at the stand-in."""
+def client_for(api: SlackAPIStandIn, waits: Waits | None = None) -> WebClient:
+    """The client briefbot makes, retries included, pointed at the stand-in; its waits
+    between attempts go to ``waits`` (and are not waited)."""
     settings = Settings.isolated(slack_bot_token=BOT_TOKEN, slack_api_url=api.url)
-    return make_web_client(settings)
+    return make_web_client(settings, sleep=waits or Waits())
 
 
 def add_article(briefing: Briefing, folder: Path) -> None:
@@ -52,9 +53,13 @@ def digest(briefing: Briefing, tmp_path: Path) -> Digest:
 
 
 def poster_at(
-    briefing: Briefing, api: SlackAPIStandIn, when: datetime, name: str = "p1"
+    briefing: Briefing,
+    api: SlackAPIStandIn,
+    when: datetime,
+    name: str = "p1",
+    waits: Waits | None = None,
 ) -> DigestPoster:
-    return DigestPoster(briefing, client_for(api), clock=lambda: when, name=name)
+    return DigestPoster(briefing, client_for(api, waits), clock=lambda: when, name=name)
 
 
 def channels_posted(api: SlackAPIStandIn) -> list[str]:
@@ -182,11 +187,11 @@ def test_an_unreadable_history_posts_nothing_and_looks_again(
 
 
 @pytest.mark.parametrize(
-    "fault",
+    ("fault", "retries"),
     [
-        lambda api: api.error("chat.postMessage", "not_in_channel"),
-        lambda api: api.error("chat.postMessage", "is_archived"),
-        lambda api: api.fail("chat.postMessage", status=503, times=3),  # past the retries
+        (lambda api: api.error("chat.postMessage", "not_in_channel"), 0),
+        (lambda api: api.error("chat.postMessage", "is_archived"), 0),
+        (lambda api: api.fail("chat.postMessage", status=503, times=3), 2),  # all retries
     ],
     ids=["not_in_channel", "is_archived", "http_503"],
 )
@@ -196,12 +201,16 @@ def test_a_failed_post_is_released_logged_and_retried_on_the_next_run(
     api: SlackAPIStandIn,
     caplog: pytest.LogCaptureFixture,
     fault: Callable[[SlackAPIStandIn], None],
+    retries: int,
 ) -> None:
     fault(api)
-    poster = poster_at(briefing, api, T0)
+    waits = Waits()
+    poster = poster_at(briefing, api, T0, waits=waits)
     with caplog.at_level(logging.WARNING, logger="bot.slack.digest_post"):
         failed = poster.post(digest, ["C1", "C2"])
     assert [o.result for o in failed.outcomes] == ["failed", "posted"]  # C2 still lands
+    assert len(waits.asked) == retries  # a 503 is retried (after a backoff) before it fails
+    assert len(api.calls("chat.postMessage")) == 1 + retries + 1
     assert "not posted in C1" in caplog.text and "will retry on the next run" in caplog.text
     assert row(briefing, "C1") is None  # the claim was released
     retried = poster.post(digest, ["C1", "C2"])

@@ -241,11 +241,11 @@ def test_a_model_the_server_does_not_know(doctor: Doctor, llm: OpenAIStandIn) ->
 
 def test_a_completion_that_does_not_come_back_in_time(doctor: Doctor, llm: OpenAIStandIn) -> None:
     llm.hang(seconds=10)
-    _, checks = doctor(**llm_env(llm, BRIEFBOT_LLM_TIMEOUT="0.5"))
+    _, checks = doctor(**llm_env(llm, BRIEFBOT_LLM_TIMEOUT="0.1"))
     completion = checks["llm_completion"]
     assert completion["status"] == "failed"
     assert completion["detail"] == (
-        "gpt-4o-mini did not complete a five-token request within 0.5 s: timed out."
+        "gpt-4o-mini did not complete a five-token request within 0.1 s: timed out."
     )
     assert "BRIEFBOT_LLM_TIMEOUT" in completion["fix"]
 

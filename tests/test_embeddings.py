@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,7 +21,8 @@ from bot.core.briefing import Briefing
 from bot.core.embeddings import BREAKER_FAILURES, QUESTION_BATCH
 from bot.core.retrieve import fuse
 from bot.slack.deliveries import Deliveries
-from conftest import EVALS, make_settings
+from conftest import EVALS, FakeTime, make_settings
+from slackkit import POLL_SECONDS
 from standins import OpenAIStandIn, embed_text
 from storage import embeddings as store
 from storage.models import Article, Chunk, ChunkEmbedding
@@ -59,9 +59,13 @@ def breaker_without_rest(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def dense(database_url: str, tmp_path: Path, server: OpenAIStandIn) -> Iterator[Briefing]:
+def dense(
+    database_url: str, tmp_path: Path, server: OpenAIStandIn, fake_time: FakeTime
+) -> Iterator[Briefing]:
+    """Dense retrieval on; the embedder's clock is ``fake_time``'s (standing still), and its
+    waits between attempts are recorded in ``fake_time.slept``, not spent."""
     settings = dense_settings(database_url, tmp_path, server.base_url)
-    with Briefing.open(settings) as b:
+    with Briefing.open(settings, timing=fake_time.timing) as b:
         yield b
 
 
@@ -104,7 +108,7 @@ def test_chunks_missed_while_the_endpoint_was_down_are_embedded_later(
 
 
 def test_a_dead_endpoint_is_left_alone_after_a_few_failures(
-    dense: Briefing, server: OpenAIStandIn, monkeypatch: pytest.MonkeyPatch
+    dense: Briefing, server: OpenAIStandIn, fake_time: FakeTime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(embeddings, "BREAKER_REST", 30.0)
     server.reset()
@@ -112,10 +116,62 @@ def test_a_dead_endpoint_is_left_alone_after_a_few_failures(
     summary = dense.ingest([EVALS / "articles"])
     assert summary.added == 7 and not summary.failed
     calls = len(server.requests_for("embeddings"))
-    # Each failed call is two requests (the client retries once); then it rests.
+    # Each failed call is two requests (retried once, after half a second less up to a
+    # quarter); then it rests.
     assert calls == BREAKER_FAILURES * 2
+    assert len(fake_time.slept) == BREAKER_FAILURES
+    assert all(0.375 <= wait <= 0.5 for wait in fake_time.slept)
     assert dense.ask("What does the memorandum say about asylum?").answered  # lexical
     assert len(server.requests_for("embeddings")) == calls  # still resting
+    fake_time.advance(30.0)
+    assert dense.ask("What does the memorandum say about asylum?").answered
+    assert len(server.requests_for("embeddings")) == calls + 1  # rested: tried once more
+
+
+def _status_error(status: int, **headers: str) -> Exception:
+    import httpx2
+    import openai
+
+    request = httpx2.Request("POST", "http://127.0.0.1/v1/embeddings")
+    response = httpx2.Response(status, headers=headers, request=request)
+    return openai.APIStatusError("failed", response=response, body=None)
+
+
+def test_a_failed_request_is_retried_as_the_openai_client_would() -> None:
+    import httpx2
+    import openai
+
+    from bot.core.embeddings import retry_wait
+
+    lost = openai.APIConnectionError(request=httpx2.Request("POST", "http://127.0.0.1/"))
+    for retried in (lost, _status_error(408), _status_error(409), _status_error(503)):
+        wait = retry_wait(retried, 0)
+        assert wait is not None and 0.375 <= wait <= 0.5, retried
+    again = retry_wait(lost, 1)  # a second retry waits twice as long
+    assert again is not None and 0.75 <= again <= 1.0
+    assert retry_wait(_status_error(429, **{"retry-after": "3"}), 0) == 3.0
+    assert retry_wait(_status_error(404, **{"x-should-retry": "true"}), 0) is not None
+    for final in (
+        _status_error(400),
+        _status_error(401),
+        _status_error(500, **{"x-should-retry": "false"}),
+        _status_error(429, **{"retry-after": "600"}),  # over two minutes: not waited for
+        ValueError("no data in the reply"),
+    ):
+        assert retry_wait(final, 0) is None, final
+
+
+def test_the_embedder_retries_once_on_the_real_clock(tmp_path: Path) -> None:
+    from bot.core.embeddings import build_embedder
+    from bot.core.timing import REAL_TIME
+
+    settings = Settings.isolated(
+        openai_base_url="http://127.0.0.1:9/v1", embedding_model="test-embed", data_dir=tmp_path
+    )
+    embedder = build_embedder(settings)
+    assert embedder is not None
+    assert embedder.client.max_retries == 0  # the embedder's retry, not the client's too
+    assert (embedder.retries, embedder.timing) == (1, REAL_TIME)
 
 
 def test_fusion_of_one_ranking_keeps_its_order() -> None:
@@ -150,7 +206,9 @@ class SpoilingEmbeddings:
                 self.wfile.write(data)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": POLL_SECONDS}, daemon=True
+        ).start()
         self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
 
     def reply(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -269,10 +327,11 @@ def test_chunks_of_a_new_model_are_embedded_a_batch_per_question_within_one_time
         total = missing_vectors(b)
         assert total > 2 * 128  # the old code needed three requests and more
         llm.hang(seconds=0.6, times=None, path="embeddings")
-        started = time.monotonic()
         b.retrieve(QUESTION)
-        assert time.monotonic() - started < 1.5  # one timeout is 1 s
-        assert llm.embedded_inputs == 1  # no time was left to embed chunks
+        # The question's own request took more than half the timeout: no chunk was
+        # embedded, and no other request was made.
+        assert len(llm.requests_for("embeddings")) == 1
+        assert llm.embedded_inputs == 1
         assert missing_vectors(b) == total
 
         llm.reset()
@@ -312,20 +371,30 @@ def test_an_article_replaced_by_as_many_chunks_is_searched_with_its_new_vectors(
 
 
 def test_a_slow_embeddings_request_does_not_hold_the_database(
-    dense: Briefing, server: OpenAIStandIn, tmp_path: Path
+    database_url: str, tmp_path: Path, server: OpenAIStandIn, fake_time: FakeTime
 ) -> None:
     article = tmp_path / "slow.txt"
     article.write_text("Slow article\n\nA sentence about the memorandum and asylum.", "utf-8")
-    server.clear()  # forget the bundled corpus's requests
-    server.hang(seconds=4, times=1, path="embeddings")
-    ingest = threading.Thread(target=dense.ingest, args=([article],))
-    ingest.start()
-    try:
-        server.wait_for("embeddings", timeout=10)  # the article is committed, vectors pending
-        started = time.monotonic()
-        # a write from elsewhere goes through
-        assert Deliveries(dense.db).claim("event:while-embedding")
-        assert time.monotonic() - started < 1.5
-        assert ingest.is_alive()  # it really was still waiting for the vectors
-    finally:
-        ingest.join(timeout=30)
+    # The request hangs until it is let go below (the client would wait a minute).
+    settings = dense_settings(database_url, tmp_path, server.base_url, timeout=60)
+    with Briefing.open(settings, timing=fake_time.timing) as dense:
+        server.clear()  # forget the bundled corpus's requests
+        server.hang(seconds=60, times=1, path="embeddings")
+        ingest = threading.Thread(target=dense.ingest, args=([article],))
+        ingest.start()
+        try:
+            server.wait_for("embeddings", timeout=10)  # the article committed, vectors pending
+            # A write from elsewhere goes through while the request still hangs (one held
+            # by the ingest would block until the request ended, or for ever).
+            claimed: list[bool] = []
+            writer = threading.Thread(
+                target=lambda: claimed.append(Deliveries(dense.db).claim("event:while-embedding"))
+            )
+            writer.start()
+            writer.join(timeout=10)
+            assert claimed == [True]
+            assert ingest.is_alive() and len(server.requests_for("embeddings")) == 1
+        finally:
+            server.cancel_pauses()  # the hung request is dropped; its retry is answered
+            ingest.join(timeout=30)
+        assert len(server.requests_for("embeddings")) == 2

@@ -52,6 +52,13 @@ def clock() -> Clock:
 
 
 @pytest.fixture
+def briefing(settings: Settings, clock: Clock) -> Iterator[Briefing]:
+    """The service on the feeds' clock: what a poll stores, it stores at the clock's time."""
+    with Briefing.open(settings, clock=clock) as b:
+        yield b
+
+
+@pytest.fixture
 def poller(briefing: Briefing, clock: Clock) -> FeedPoller:
     return FeedPoller(
         briefing.db, lambda: briefing.store, lambda: briefing.web.fetcher, INTERVAL, clock=clock
@@ -410,7 +417,7 @@ def test_one_failing_feed_does_not_stop_the_others(
 
 
 def test_new_articles_from_a_poll_are_in_the_next_digest(
-    briefing: Briefing, poller: FeedPoller, web: WebStandIn
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn, clock: Clock
 ) -> None:
     serve_stories(web)
     poller.add(
@@ -420,8 +427,9 @@ def test_new_articles_from_a_poll_are_in_the_next_digest(
             content_type="application/rss+xml",
         )
     )
+    clock.advance(timedelta(minutes=5))  # the poll comes after the seed was stored
     poller.poll()
-    today = datetime.now(UTC).date()  # an undated page is filed under the day it arrived
+    today = clock.now.date()  # an undated page is filed under the day it arrived
     digest = briefing.digests.digest(
         Period(today - timedelta(days=6), today + timedelta(days=1), "UTC")
     )

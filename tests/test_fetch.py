@@ -327,7 +327,7 @@ def test_pages_and_feeds_accept_different_types(web: WebStandIn) -> None:
 def test_a_stalled_server_times_out(web: WebStandIn) -> None:
     web.hang("/slow", 30)
     with pytest.raises(FetchError, match="timed out waiting"):
-        fetcher(timeout=0.3).get(web.url("/slow"))
+        fetcher(timeout=0.1).get(web.url("/slow"))
 
 
 def test_conditional_get_and_304(web: WebStandIn) -> None:

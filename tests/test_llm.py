@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,11 +18,12 @@ import pytest
 
 from bot.config import Settings
 from bot.core.briefing import Briefing
-from bot.core.chat import RATE_LIMIT_RETRIES
+from bot.core.chat import MIN_RATE_LIMIT_WAIT, RATE_LIMIT_RETRIES, SERVER_ERROR_WAIT
+from bot.core.llm import DEADLINE_TIMEOUTS, LLMAnswerWriter
 from bot.core.models import Turn
 from bot.core.packing import format_sources, pack_sources
 from bot.core.text import contains_verbatim, sentence_spans
-from conftest import CORPUS, EVALS, make_settings
+from conftest import CORPUS, EVALS, FakeTime, make_settings
 from standins import OpenAIStandIn
 from standins.openai_api import count_tokens
 
@@ -46,9 +46,13 @@ def llm_settings(
 
 
 @pytest.fixture
-def smart(database_url: str, tmp_path: Path, llm: OpenAIStandIn) -> Iterator[Briefing]:
-    """A briefing with the LLM on, over the seed plus the evaluation articles."""
-    with Briefing.open(llm_settings(database_url, tmp_path, llm)) as b:
+def smart(
+    database_url: str, tmp_path: Path, llm: OpenAIStandIn, fake_time: FakeTime
+) -> Iterator[Briefing]:
+    """A briefing with the LLM on, over the seed plus the evaluation articles. Its model
+    client's clock is ``fake_time``'s, which stands still, and its waits are recorded in
+    ``fake_time.slept``, not spent (requests still time out for real)."""
+    with Briefing.open(llm_settings(database_url, tmp_path, llm), timing=fake_time.timing) as b:
         b.ingest([EVALS / "articles"])
         yield b
 
@@ -215,13 +219,16 @@ def test_out_of_scope_question_never_reaches_the_model(smart: Briefing, llm: Ope
     ],
 )
 def test_failures_give_the_extractive_answer_with_a_note(
-    smart: Briefing, llm: OpenAIStandIn, misbehave: Callable[[OpenAIStandIn], None], note: str
+    smart: Briefing,
+    llm: OpenAIStandIn,
+    fake_time: FakeTime,
+    misbehave: Callable[[OpenAIStandIn], None],
+    note: str,
 ) -> None:
     llm.reply_with(cite_first_source)
     misbehave(llm)
-    started = time.monotonic()
     answer = smart.ask(QUESTION)
-    assert time.monotonic() - started < TIMEOUT
+    assert sum(fake_time.slept) < TIMEOUT  # not kept waiting (a Retry-After of 30 s is not)
     assert answer.mode == "extractive"
     assert answer.answered and answer.citations
     assert answer.note and note in answer.note
@@ -231,26 +238,26 @@ def test_failures_give_the_extractive_answer_with_a_note(
     assert row["model"] == "gpt-4o-mini"
 
 
-def test_one_server_error_is_retried(smart: Briefing, llm: OpenAIStandIn) -> None:
+def test_one_server_error_is_retried(
+    smart: Briefing, llm: OpenAIStandIn, fake_time: FakeTime
+) -> None:
     llm.reply_with(cite_first_source)
     llm.fail(500, times=1)
     answer = smart.ask(QUESTION)
     assert answer.mode == "llm"
     assert len(llm.requests_for("chat")) == 2
+    assert fake_time.slept == [SERVER_ERROR_WAIT]
 
 
 def test_rate_limit_retry_after_is_honoured_within_the_timeout(
-    smart: Briefing, llm: OpenAIStandIn
+    smart: Briefing, llm: OpenAIStandIn, fake_time: FakeTime
 ) -> None:
     llm.reply_with(cite_first_source)
     llm.rate_limit(retry_after=0.4, times=1)
-    started = time.monotonic()
     answer = smart.ask(QUESTION)
     assert answer.mode == "llm"
-    chats = llm.requests_for("chat")
-    assert len(chats) == 2
-    assert chats[1].time - chats[0].time >= 0.4
-    assert time.monotonic() - started < TIMEOUT + 1
+    assert len(llm.requests_for("chat")) == 2
+    assert fake_time.slept == [0.4]  # the Retry-After, which fits in the timeout
 
 
 @pytest.mark.parametrize("header", ["soon", "-1", "nan", "Wed, 21 Oct 2015 07:28:00 -0000"])
@@ -265,13 +272,14 @@ def test_an_odd_retry_after_gives_the_extractive_answer(
 
 
 def test_retry_after_zero_is_retried_a_few_times_not_forever(
-    smart: Briefing, llm: OpenAIStandIn
+    smart: Briefing, llm: OpenAIStandIn, fake_time: FakeTime
 ) -> None:
     llm.reply_with(cite_first_source)
     llm.rate_limit(retry_after=0, times=None)
     answer = smart.ask(QUESTION)
     assert answer.mode == "extractive" and answer.note and "rate-limited" in answer.note
     assert len(llm.requests_for("chat")) == 1 + RATE_LIMIT_RETRIES
+    assert fake_time.slept == [MIN_RATE_LIMIT_WAIT] * RATE_LIMIT_RETRIES
 
 
 def test_a_follow_ups_condensing_is_counted_in_its_usage(
@@ -292,32 +300,54 @@ def test_a_follow_ups_condensing_is_counted_in_its_usage(
 
 
 def test_a_hanging_server_times_out_within_the_deadline(
-    smart: Briefing, llm: OpenAIStandIn
+    database_url: str, tmp_path: Path, llm: OpenAIStandIn, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    llm.reply_with(cite_first_source)
-    llm.hang(seconds=30, times=None)
-    started = time.monotonic()
-    answer = smart.ask(QUESTION, history=[Turn("user", "Tell me about the memorandum.")])
-    elapsed = time.monotonic() - started
-    # Condensing the follow-up and answering both hang: together within ~3 timeouts.
-    assert elapsed < 3 * TIMEOUT + 0.5
+    timeout = 0.2  # the requests really hang (on the real clock): a short timeout
+    with Briefing.open(llm_settings(database_url, tmp_path, llm, llm_timeout=timeout)) as b:
+        writer, _ = b.writers.answers()
+        assert isinstance(writer, LLMAnswerWriter)
+        completions = writer.client.chat.completions
+        create, timeouts = completions.create, []
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            timeouts.append(kwargs["timeout"])
+            return create(*args, **kwargs)
+
+        monkeypatch.setattr(completions, "create", timed)
+        llm.reply_with(cite_first_source)
+        llm.hang(seconds=30, times=None)
+        answer = b.ask("And what do critics say about it?", history=[Turn("user", QUESTION)])
+    # Condensing the follow-up and answering both hang; each request is cut at its
+    # timeout, and together they fit in the deadline of DEADLINE_TIMEOUTS timeouts.
+    assert len(timeouts) == 2 and len(llm.requests_for("chat")) == 2
+    assert all(0 < t <= timeout for t in timeouts)
+    assert sum(timeouts) <= DEADLINE_TIMEOUTS * timeout
     assert answer.mode == "extractive"
     assert answer.note and "in time" in answer.note
 
 
-def test_a_slow_stream_is_cut_at_the_deadline(smart: Briefing, llm: OpenAIStandIn) -> None:
+def test_a_slow_stream_is_cut_at_the_deadline(
+    database_url: str, tmp_path: Path, llm: OpenAIStandIn
+) -> None:
+    # Each chunk arrives at once, well within the read timeout, but every look at the
+    # clock finds it 50 ms later: the stream as a whole runs past the deadline.
+    slow = FakeTime(tick=0.05)
     llm.reply("word " * 400 + "[1]")
-    llm.stream_delay(0.05)  # each chunk arrives well within the read timeout
-    started = time.monotonic()
-    answer = smart.ask(QUESTION)
-    assert time.monotonic() - started < 3 * TIMEOUT + 0.5
+    pieces: list[str] = []
+    with Briefing.open(llm_settings(database_url, tmp_path, llm), timing=slow.timing) as b:
+        answer = b.ask(QUESTION, on_text=pieces.append)
+        row = b.log.export()[-1]
     assert answer.mode == "extractive"
+    assert answer.note and "in time" in answer.note
+    assert row["error"] == "llm: the stream ran past the deadline"
+    assert 0 < len(pieces) < 400  # cut in the middle
+    assert len(pieces) * 0.05 <= DEADLINE_TIMEOUTS * TIMEOUT
 
 
 def test_answer_streams_as_it_arrives(smart: Briefing, llm: OpenAIStandIn) -> None:
     raw: list[str] = []
     llm.reply_with(lambda body: raw.append(cite_first_source(body)) or raw[-1])
-    llm.stream_delay(0.01)
+    llm.stream_delay(0.001)
     pieces: list[str] = []
     answer = smart.ask(QUESTION, on_text=pieces.append)
     assert len(pieces) > 3

@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.core.briefing import Briefing
 from bot.core.model_choice import DEFAULT_MODEL, ModelResolver, choose_without_asking
 from bot.errors import ConfigError
-from conftest import make_settings
+from conftest import FakeTime, make_settings
 from standins import OpenAIStandIn, SlackAPIStandIn
 
 
@@ -34,7 +34,10 @@ def chat_models(llm: OpenAIStandIn) -> list[str]:
 
 
 def open_with(database_url: str, tmp_path: Path, **values: Any) -> Briefing:
-    return Briefing.open(make_settings(database_url, tmp_path, llm_timeout=2, **values))
+    """A briefing on these settings whose model clients wait for nothing (a retry's wait
+    is recorded by a FakeTime, not spent)."""
+    settings = make_settings(database_url, tmp_path, llm_timeout=2, **values)
+    return Briefing.open(settings, timing=FakeTime().timing)
 
 
 # ---------------------------------------------------------------------------- deciding

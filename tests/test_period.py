@@ -14,6 +14,7 @@ from bot.errors import InputError
 from bot.schedule import channel_ids, crontab_weekdays, latest_fire, next_fire, parse_crontab
 
 NY = "America/New_York"
+NOW = datetime(2026, 3, 4, 10, tzinfo=UTC)  # "now", for choices that need one
 
 
 def test_the_default_week_is_the_last_full_one_in_the_time_zone() -> None:
@@ -71,7 +72,7 @@ def test_bad_periods_are_refused(
     since: str | None, until: str | None, week: str | None, message: str
 ) -> None:
     with pytest.raises(InputError, match=message):
-        choose_period(since=since, until=until, week=week, timezone="UTC", now=datetime.now(UTC))
+        choose_period(since=since, until=until, week=week, timezone="UTC", now=NOW)
 
 
 def test_since_alone_runs_to_today_and_until_alone_covers_the_week_before() -> None:

@@ -20,7 +20,7 @@ import pytest
 from bot.config import Settings
 from bot.core.briefing import Briefing
 from bot.slack.answer_blocks import answer_message
-from bot.slack.app import build_app
+from bot.slack.app import build_app, make_web_client
 from bot.slack.front import SlackFront
 from conftest import EVALS, make_settings
 from slackkit import (
@@ -30,6 +30,7 @@ from slackkit import (
     TEAM,
     SlackDriver,
     TrackingExecutor,
+    Waits,
     next_ts,
     serve_in_thread,
 )
@@ -46,6 +47,8 @@ class Running:
     api: SlackAPIStandIn
     work: TrackingExecutor
     bolt: TrackingExecutor
+    #: The waits the Web API client's retries asked for (none is waited).
+    waits: Waits
 
     def settle(self) -> None:
         """Wait until every ack'd request's background work is done."""
@@ -71,13 +74,14 @@ def slack_settings(
 
 
 def run_app(settings: Settings, api: SlackAPIStandIn) -> Iterator[Running]:
-    work, bolt = TrackingExecutor(4), TrackingExecutor(4)
+    work, bolt, waits = TrackingExecutor(4), TrackingExecutor(4), Waits()
     with Briefing.open(settings) as briefing:
-        app = build_app(settings, briefing, work=work, listener_executor=bolt)
+        client = make_web_client(settings, sleep=waits)
+        app = build_app(settings, briefing, client=client, work=work, listener_executor=bolt)
         assert [c.method for c in api.calls()] == ["auth.test"]  # the start-up check
         api.clear()
         with serve_in_thread(SlackFront(app, SIGNING_SECRET)) as url:
-            running = Running(SlackDriver(url), briefing, settings, api, work, bolt)
+            running = Running(SlackDriver(url), briefing, settings, api, work, bolt, waits)
             yield running
             running.settle()
     work.shutdown()
@@ -251,9 +255,10 @@ def test_url_verification_challenge(running: Running) -> None:
 
 def test_brief_acks_fast_then_answers_privately_with_share(running: Running) -> None:
     url = running.api.response_url("brief")
-    response = running.slack.command("/brief", "What does the memorandum commit to?", url)
-    assert response.status == 200
-    assert response.seconds < 1.0
+    with running.work.held():  # the ack comes back while the answer cannot even start
+        response = running.slack.command("/brief", "What does the memorandum commit to?", url)
+        assert response.status == 200
+        assert running.api.calls() == []
     ack = response.json()
     assert ack["response_type"] == "ephemeral" and "Looking into" in ack["text"]
     reply = running.api.wait_for("response_url:brief")[0]
@@ -582,16 +587,35 @@ def test_article_text_is_escaped_for_mrkdwn(running: Running, tmp_path: Path) ->
 
 
 def test_web_api_rate_limits_are_retried(running: Running) -> None:
-    running.api.rate_limit("chat.postMessage", retry_after=0, times=2)
+    running.api.rate_limit("chat.postMessage", retry_after=7, times=2)
     running.slack.mention("Who criticised the deal?")
-    posts = running.api.wait_for("chat.postMessage", count=3, timeout=10)
+    posts = running.api.wait_for("chat.postMessage", count=3)
     assert [p.fault for p in posts] == ["rate_limit", "rate_limit", None]
+    # Each retry waited Retry-After, plus less than a second of jitter.
+    assert len(running.waits.asked) == 2
+    assert all(7 <= wait < 8 for wait in running.waits.asked)
+
+
+def test_the_web_api_client_retries_and_really_waits_by_default(tmp_path: Path) -> None:
+    from bot.slack.app import ConnectionErrorRetry, RateLimitRetry, ServerErrorRetry
+
+    settings = Settings.isolated(slack_bot_token=BOT_TOKEN, data_dir=tmp_path)
+    handlers = make_web_client(settings).retry_handlers
+    assert [(type(h), h.max_retry_count) for h in handlers] == [
+        (ConnectionErrorRetry, 2),
+        (RateLimitRetry, 3),
+        (ServerErrorRetry, 2),
+    ]
+    assert all(getattr(h, "sleep", None) is time.sleep for h in handlers)
 
 
 def test_web_api_errors_do_not_crash_the_app(running: Running) -> None:
     running.api.fail("chat.postMessage", status=500, times=None)
     running.slack.mention("Who criticised the deal?")
     running.settle()
+    posts = running.api.calls("chat.postMessage")
+    assert posts and len(posts) % 3 == 0  # each post was tried three times: 5xx are retried
+    assert len(running.waits.asked) == 2 * len(posts) // 3
     row = running.briefing.log.export()[-1]
     assert row["answered"] is True
     assert "slack: delivery failed" in (row["error"] or "")
@@ -739,7 +763,7 @@ def streaming(
         )
 
     llm_server.reply_with(reply)
-    llm_server.stream_delay(0.005)
+    llm_server.stream_delay(0.001)
     settings = slack_settings(
         database_url,
         tmp_path,
@@ -860,26 +884,63 @@ def test_secrets_in_a_traceback_are_masked(caplog: pytest.LogCaptureFixture) -> 
     assert caplog.records[-1].exc_info is not None
 
 
+def _shut_down(jobs: Any, grace: float) -> int:
+    """``jobs.shutdown(grace)``; a shutdown that hangs fails the test instead of hanging it."""
+    import threading
+
+    told: list[int] = []
+    thread = threading.Thread(target=lambda: told.append(jobs.shutdown(grace)), daemon=True)
+    thread.start()
+    thread.join(timeout=10)
+    assert told, "the shutdown did not end"
+    return told[0]
+
+
 def test_shutdown_waits_a_while_then_tells_everyone_still_waiting(tmp_path: Path) -> None:
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
     from bot.slack.jobs import JobRuntime
 
-    release = threading.Event()
+    running, release = threading.Event(), threading.Event()
     told: list[str] = []
+
+    def still_running() -> None:
+        running.set()
+        release.wait()
+
     jobs = JobRuntime(work=ThreadPoolExecutor(1))
     jobs.submit(lambda: None, apologise=told.append)  # finishes in time: not told
-    jobs.submit(release.wait, apologise=told.append)  # still running at the deadline
+    jobs.submit(still_running, apologise=told.append)  # still running at the deadline
     jobs.submit(lambda: told.append("ran"), apologise=told.append)  # never started
-    time.sleep(0.3)
-    started = time.monotonic()
-    assert jobs.shutdown(0.5) == 2
-    assert 0.5 <= time.monotonic() - started < 2
+    assert running.wait(timeout=10)  # so the first job is done (one worker, in order)
+    assert _shut_down(jobs, 0.05) == 2  # and the running job does not hold up the stop
     assert len(told) == 2 and all("restarted before it finished answering" in t for t in told)
     release.set()
     jobs.work.shutdown(wait=True)
     assert "ran" not in told  # a job told before it started does not run afterwards
+
+
+def test_shutdown_lets_jobs_that_finish_within_the_grace_finish(tmp_path: Path) -> None:
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.slack.jobs import JobRuntime
+
+    running = threading.Event()
+    told: list[str] = []
+
+    def short_job() -> None:
+        running.set()
+        time.sleep(0.05)  # the job's own work, still going when the shutdown begins
+
+    jobs = JobRuntime(work=ThreadPoolExecutor(1))
+    jobs.submit(short_job, apologise=told.append)
+    jobs.submit(lambda: told.append("ran"), apologise=told.append)  # queued behind it
+    assert running.wait(timeout=10)
+    assert _shut_down(jobs, 5) == 0  # both finished within the grace: nobody is told
+    assert told == ["ran"]
+    jobs.work.shutdown(wait=True)
 
 
 # ---------------------------------------------------------------------------- hostile requests
@@ -892,8 +953,6 @@ def test_acks_do_not_need_a_reachable_web_api(
     every signed event is acked with 200, not 500; the failure shows up in the answer
     path's log instead."""
     import socket
-
-    from slack_sdk import WebClient
 
     from bot.slack.app import BotIdentity
 
@@ -908,9 +967,9 @@ def test_acks_do_not_need_a_reachable_web_api(
         slack_api_url=dead,
     )
     identity = BotIdentity(team_id=TEAM, bot_user_id=BOT_USER, bot_id="BBOT")
-    work, bolt = TrackingExecutor(4), TrackingExecutor(4)
+    work, bolt, waits = TrackingExecutor(4), TrackingExecutor(4), Waits()
     with Briefing.open(settings) as briefing:
-        client = WebClient(token=BOT_TOKEN, base_url=dead, timeout=2)
+        client = make_web_client(settings, sleep=waits)  # retried at once, and in vain
         app = build_app(
             settings, briefing, client=client, work=work, listener_executor=bolt, identity=identity
         )
@@ -925,6 +984,7 @@ def test_acks_do_not_need_a_reachable_web_api(
             work.drain(timeout=30)
     work.shutdown()
     bolt.shutdown()
+    assert waits.asked  # the unreachable Web API was retried
     assert "could not post the answer" in caplog.text
     assert briefing.log.export()  # the questions were answered and logged all the same
 

@@ -30,17 +30,11 @@ from bot.core.profile import find_profile
 from bot.core.query import Query
 from bot.core.quotes import find_quotes
 from bot.core.retrieve import Retrieval, Retriever
+from bot.core.timing import REAL_TIME, Timing
 from bot.core.web_sources import WebSources
 from bot.core.writer import AnswerWriter
 from bot.core.writers import Writers
-from bot.errors import (
-    BriefbotError,
-    ConfigError,
-    DatabaseError,
-    InputError,
-    apology,
-    new_log_id,
-)
+from bot.errors import BriefbotError, ConfigError, DatabaseError, InputError, apology, new_log_id
 from bot.resources import bundled_dir
 from storage.articles import chunk_texts, count_articles, list_articles
 from storage.db import Database, DatabaseUnavailable, DatabaseUnusable, DatabaseUrlError
@@ -71,17 +65,16 @@ class AnswerFailed(BriefbotError):
 def _open_database(url: str) -> Database:
     try:
         return Database.connect(url)
-    except (
-        DatabaseUrlError,
-        DatabaseUnusable,
-    ) as exc:  # a setting to fix, not a server to wait for
+    except (DatabaseUrlError, DatabaseUnusable) as exc:  # a setting to fix, not a server
         raise ConfigError(str(exc)) from exc
     except DatabaseUnavailable as exc:
         raise DatabaseError(str(exc)) from exc
 
 
 class Briefing:
-    """Ingest, ask, quote and list sources over one database."""
+    """Ingest, ask, quote and list sources over one database. ``clock`` is the wall clock
+    (when articles, exchanges and digests happen); ``timing`` is the model clients' clock
+    for deadlines, and their sleep (:mod:`bot.core.timing`)."""
 
     def __init__(
         self,
@@ -94,6 +87,7 @@ class Briefing:
         fetcher: Fetcher | None = None,
         clock: Callable[[], datetime] | None = None,
         models: ModelResolver | None = None,
+        timing: Timing = REAL_TIME,
     ) -> None:
         self.settings = settings
         self.db = db
@@ -111,7 +105,7 @@ class Briefing:
             min_dense_similarity=settings.min_dense_similarity,
         )
         self._store: ArticleStore | None = None
-        self.writers = Writers(settings, lambda: self.counter, models, summariser)
+        self.writers = Writers(settings, lambda: self.counter, models, summariser, timing=timing)
         self.log = ExchangeLog(db, self.clock)
         self.digests = Digests(settings, db, self.profile, self.writers, self.clock)
         self.web = WebSources(settings, db, lambda: self.store, self.clock, fetcher)
@@ -135,22 +129,33 @@ class Briefing:
                 self.settings.chunk_tokens,
                 self.settings.chunk_overlap_tokens,
                 after_store=self.embedder.after_store if self.embedder is not None else None,
+                clock=self.clock,
             )
         return self._store
 
     # ------------------------------------------------------------------ lifecycle
 
     @classmethod
-    def open(cls, settings: Settings, *, bootstrap: bool = True) -> Briefing:
-        """Connect, migrate, wire the optional LLM and embedder, and fill an empty database
-        with the bundled corpus (so ``briefbot ask`` works right after install)."""
+    def open(
+        cls,
+        settings: Settings,
+        *,
+        bootstrap: bool = True,
+        clock: Callable[[], datetime] | None = None,
+        timing: Timing = REAL_TIME,
+    ) -> Briefing:
+        """Connect, migrate, wire the optional LLM and embedder (their deadlines and waits
+        are ``timing``'s), and fill an empty database with the bundled corpus (so
+        ``briefbot ask`` works right after install). ``clock`` is the wall clock (default:
+        now, in UTC)."""
         db = _open_database(settings.resolved_database_url)
-        briefing = cls(settings, db, models=ModelResolver(settings))
+        models = ModelResolver(settings, clock=timing.clock)
+        briefing = cls(settings, db, models=models, clock=clock, timing=timing)
         if settings.embedding_model:
             # The openai package takes most of a second to import; only pay when used.
             from bot.core.embeddings import build_embedder
 
-            briefing.embedder = briefing.retriever.embedder = build_embedder(settings)
+            briefing.embedder = briefing.retriever.embedder = build_embedder(settings, timing)
         if bootstrap:
             briefing.ingest_corpus_if_empty()
         return briefing

@@ -19,8 +19,7 @@ from __future__ import annotations
 import email.utils
 import logging
 import math
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -36,11 +35,14 @@ from bot.core.model_choice import (
     UNREADABLE,
     ModelListFailed,
 )
+from bot.core.timing import REAL_TIME, Timing
 from bot.core.writer import OnText
 
 log = logging.getLogger(__name__)
 
 SERVER_ERROR_RETRIES = 1
+#: Seconds before a 5xx is retried.
+SERVER_ERROR_WAIT = 0.2
 #: A 429 is retried (after its Retry-After, at least MIN_RATE_LIMIT_WAIT seconds) at most
 #: this many times per call, so "Retry-After: 0" cannot turn into a flood of requests.
 RATE_LIMIT_RETRIES = 2
@@ -181,13 +183,16 @@ def complete(
     max_tokens: int,
     timeout: float,
     on_text: OnText | None = None,
+    timing: Timing = REAL_TIME,
 ) -> Completion:
     """One streamed completion under the failure policy of the module docstring: each
-    request within ``timeout``, the whole by ``deadline`` (monotonic); ``on_text`` gets
-    each piece as it arrives. Raises :class:`LLMFailure`."""
+    request within ``timeout``, the whole by ``deadline`` (a time of ``timing.clock``);
+    ``on_text`` gets each piece as it arrives; waits before a retry are
+    ``timing.sleep``s. Raises :class:`LLMFailure`."""
+    clock = timing.clock
     server_errors = rate_limits = 0
     while True:
-        remaining = deadline - time.monotonic()
+        remaining = deadline - clock()
         if remaining <= 0.05:
             raise LLMFailure(TIMEOUT_NOTE, "deadline passed before the model answered")
         try:
@@ -199,22 +204,22 @@ def complete(
                 stream_options={"include_usage": True},
                 timeout=min(timeout, remaining),
             )
-            return _read(stream, on_text, deadline)
+            return _read(stream, on_text, deadline, clock)
         except openai.RateLimitError as exc:
             wait = retry_after(exc.response)
             if wait is not None:
                 wait = max(wait, MIN_RATE_LIMIT_WAIT)
-            budget = min(timeout, deadline - time.monotonic() - 0.5)
+            budget = min(timeout, deadline - clock() - 0.5)
             if wait is not None and wait <= budget and rate_limits < RATE_LIMIT_RETRIES:
                 rate_limits += 1
                 log.info("rate limited; retrying after %.1fs", wait)
-                time.sleep(wait)
+                timing.sleep(wait)
                 continue
             raise LLMFailure(RATE_NOTE, f"429 rate limited (retry-after {wait})") from exc
         except openai.InternalServerError as exc:
-            if server_errors < SERVER_ERROR_RETRIES and deadline - time.monotonic() > 1:
+            if server_errors < SERVER_ERROR_RETRIES and deadline - clock() > 1:
                 server_errors += 1
-                time.sleep(0.2)
+                timing.sleep(SERVER_ERROR_WAIT)
                 continue
             raise LLMFailure(DOWN_NOTE, f"server error {exc.status_code}") from exc
         except openai.APITimeoutError as exc:
@@ -229,13 +234,15 @@ def complete(
             raise LLMFailure(MALFORMED_NOTE, f"malformed response ({type(exc).__name__})") from exc
 
 
-def _read(stream: Any, on_text: OnText | None, deadline: float) -> Completion:
+def _read(
+    stream: Any, on_text: OnText | None, deadline: float, clock: Callable[[], float]
+) -> Completion:
     parts: list[str] = []
     finish: str | None = None
     prompt_tokens = completion_tokens = None
     with stream:
         for chunk in _guarded_iter(stream):
-            if time.monotonic() > deadline:
+            if clock() > deadline:
                 raise LLMFailure(TIMEOUT_NOTE, "the stream ran past the deadline")
             usage = getattr(chunk, "usage", None)
             if usage is not None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
@@ -76,7 +75,7 @@ class LLMDigestWriter:
             return self._broken is None
 
     def _deadline(self) -> float:
-        return time.monotonic() + 2 * self.settings.llm_timeout
+        return self.writer.timing.clock() + 2 * self.settings.llm_timeout
 
     def _write(
         self, messages: list[dict[str, str]], packed: Sequence[PackedSource], max_tokens: int

@@ -23,7 +23,8 @@ changed) are embedded a little at a time, never all on the question path:
   neither request is retried, so a question never waits on embeddings for much more than
   one timeout. Only one question per process backfills at a time, and it writes in its
   own short transaction, so a failure there costs the question nothing;
-* ingesting an article embeds that article's chunks (with the client's retry).
+* ingesting an article embeds that article's chunks (each request retried once, as the
+  openai client would retry it: see :func:`retry_wait`).
 
 Until the backfill is complete, dense search covers the chunks that have vectors, and
 lexical search covers all of them.
@@ -38,8 +39,8 @@ Stored rows of another dimension than the model's usual one are skipped with a w
 from __future__ import annotations
 
 import logging
+import random
 import threading
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -51,6 +52,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
+from bot.core.chat import make_client, retry_after
+from bot.core.timing import REAL_TIME, Timing
 from storage import embeddings as store
 
 log = logging.getLogger(__name__)
@@ -67,6 +70,13 @@ QUESTION_BATCH = 32
 #: A question backfills only if this share of its budget is left after embedding itself.
 BACKFILL_BUDGET_SHARE = 0.5
 DEFAULT_TIMEOUT = 20.0
+#: A request without a deadline (at ingest) is tried again this many times, after
+#: RETRY_WAIT seconds (less up to a quarter, doubling), or after the server's Retry-After
+#: when it asks for at most MAX_RETRY_AFTER: the openai client's own policy, kept here so
+#: that the waits are :class:`~bot.core.timing.Timing`'s.
+RETRIES = 1
+RETRY_WAIT = 0.5
+MAX_RETRY_AFTER = 120.0
 
 
 class EmbeddingError(Exception):
@@ -119,12 +129,45 @@ def _own_transaction(session: Session) -> Iterator[Session]:
         yield writer
 
 
-class Embedder:
-    """Embeds texts with one model and searches the stored chunk vectors."""
+def retry_wait(exc: Exception, attempt: int) -> float | None:
+    """Seconds to wait before trying a failed request again (its ``attempt``-th retry,
+    from 0), or None not to. As the openai client decides: a timeout, a lost connection,
+    408, 409, 429 and 5xx are retried, unless the server says not to (``x-should-retry:
+    false``, or a Retry-After over :data:`MAX_RETRY_AFTER`)."""
+    backoff = RETRY_WAIT * 2.0**attempt * (1 - 0.25 * random.random())
+    if isinstance(exc, openai.APIConnectionError):  # a timeout is one too
+        return backoff
+    if not isinstance(exc, openai.APIStatusError):
+        return None
+    after = retry_after(exc.response)
+    should = exc.response.headers.get("x-should-retry")
+    if should == "false" or (after is not None and after > MAX_RETRY_AFTER):
+        return None
+    if should != "true" and exc.status_code not in (408, 409, 429) and exc.status_code < 500:
+        return None
+    return after if after else backoff
 
-    def __init__(self, client: openai.OpenAI, model: str) -> None:
+
+class Embedder:
+    """Embeds texts with one model and searches the stored chunk vectors.
+
+    ``client`` should not retry by itself: the embedder retries requests made without a
+    deadline ``retries`` times (see :func:`retry_wait`). Deadlines, the breaker's rest and
+    the waits between attempts are ``timing``'s.
+    """
+
+    def __init__(
+        self,
+        client: openai.OpenAI,
+        model: str,
+        *,
+        retries: int = RETRIES,
+        timing: Timing = REAL_TIME,
+    ) -> None:
         self.client = client
         self.model = model
+        self.retries = retries
+        self.timing = timing
         self.timeout = _timeout_of(client)
         self._no_retry: openai.OpenAI | None = None
         self._lock = threading.Lock()  # the cache below
@@ -146,11 +189,11 @@ class Embedder:
     ) -> np.ndarray:
         """Unit-length float32 vectors, one row per text, all of ``dim`` if given.
 
-        With a ``deadline`` (a :func:`time.monotonic` time) requests are not retried and
-        time out by then. Raises :class:`EmbeddingError`, at once while the endpoint is
-        resting after :data:`BREAKER_FAILURES` failures in a row.
+        With a ``deadline`` (a time of ``timing.clock``) requests are not retried and time
+        out by then. Raises :class:`EmbeddingError`, at once while the endpoint is resting
+        after :data:`BREAKER_FAILURES` failures in a row.
         """
-        if self._failures >= BREAKER_FAILURES and time.monotonic() < self._resting_until:
+        if self._failures >= BREAKER_FAILURES and self.timing.clock() < self._resting_until:
             raise EmbeddingError(
                 f"the endpoint failed {self._failures} times in a row; resting until it "
                 f"has had {BREAKER_REST:g} s"
@@ -160,7 +203,7 @@ class Embedder:
         except EmbeddingError:
             self._failures += 1
             if self._failures >= BREAKER_FAILURES:
-                self._resting_until = time.monotonic() + BREAKER_REST
+                self._resting_until = self.timing.clock() + BREAKER_REST
             raise
         self._failures = 0
         return matrix
@@ -171,9 +214,9 @@ class Embedder:
             batch = list(texts[i : i + INPUTS_PER_REQUEST])
             try:
                 if deadline is None:
-                    response = self.client.embeddings.create(model=self.model, input=batch)
+                    response = self._retried(batch)
                 else:
-                    remaining = deadline - time.monotonic()
+                    remaining = deadline - self.timing.clock()
                     if remaining <= 0:
                         raise EmbeddingError("no time left for the embeddings request")
                     response = self._client_without_retry().embeddings.create(
@@ -196,6 +239,20 @@ class Embedder:
         matrix = np.vstack(parts)
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         return matrix / np.where(norms == 0, 1.0, norms)
+
+    def _retried(self, batch: list[str]) -> Any:
+        """One embeddings request, tried again up to ``retries`` times (see
+        :func:`retry_wait`)."""
+        attempt = 0
+        while True:
+            try:
+                return self.client.embeddings.create(model=self.model, input=batch)
+            except openai.OpenAIError as exc:
+                wait = retry_wait(exc, attempt) if attempt < self.retries else None
+                if wait is None:
+                    raise
+            self.timing.sleep(wait)
+            attempt += 1
 
     def _client_without_retry(self) -> openai.OpenAI:
         if self._no_retry is None:
@@ -301,7 +358,7 @@ class Embedder:
 
     def search(self, session: Session, question: str, limit: int) -> list[tuple[int, float]]:
         """(chunk_id, cosine) best first; empty if the endpoint failed."""
-        deadline = time.monotonic() + self.timeout
+        deadline = self.timing.clock() + self.timeout
         with self._lock:
             self._refresh(session)
             empty, missing, dim = not len(self._ids), self._missing, self._dim
@@ -312,7 +369,7 @@ class Embedder:
         except EmbeddingError as exc:
             log.warning("dense search skipped: %s", exc)
             return []
-        left = deadline - time.monotonic()
+        left = deadline - self.timing.clock()
         enough = left >= self.timeout * BACKFILL_BUDGET_SHARE
         if missing and enough and self._backfill(session, len(query), deadline):
             with self._lock:
@@ -329,11 +386,9 @@ class Embedder:
         return [(int(ids[i]), float(scores[i])) for i in top]
 
 
-def build_embedder(settings: Settings) -> Embedder | None:
-    """The embedder for ``BRIEFBOT_EMBEDDING_MODEL``, when one is set (its client retries
-    once)."""
+def build_embedder(settings: Settings, timing: Timing = REAL_TIME) -> Embedder | None:
+    """The embedder for ``BRIEFBOT_EMBEDDING_MODEL``, when one is set (it retries once,
+    its waits and deadlines ``timing``'s)."""
     if not settings.embedding_model:
         return None
-    from bot.core.chat import make_client
-
-    return Embedder(make_client(settings, max_retries=1), settings.embedding_model)
+    return Embedder(make_client(settings), settings.embedding_model, timing=timing)

@@ -28,6 +28,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
@@ -71,10 +72,15 @@ class IngestSummary:
         return data
 
 
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
 class ArticleStore:
     """Chunks parsed articles and hands them to storage, one article at a time.
 
-    ``after_store`` runs after the article's transaction has committed, with the new
+    ``clock`` gives the time an article is stored at (UTC). ``after_store`` runs after
+    the article's transaction has committed, with the new
     chunk ids (dense embeddings use it, so a chunk is embedded when it is written). It
     runs outside that transaction on purpose: an embeddings request can take seconds,
     and on SQLite an open write transaction holds the one write lock, so the server
@@ -87,11 +93,13 @@ class ArticleStore:
         chunk_tokens: int,
         overlap_tokens: int,
         after_store: Callable[[Session, list[int]], None] | None = None,
+        clock: Callable[[], datetime] = _utcnow,
     ) -> None:
         self.counter = counter
         self.chunk_tokens = chunk_tokens
         self.overlap_tokens = overlap_tokens
         self.after_store = after_store
+        self.clock = clock
 
     def chunk_rows(self, text: str) -> list[ChunkRow]:
         return [
@@ -131,6 +139,7 @@ class ArticleStore:
             unseen=unseen,
             claim=parsed.url is not None and not repeated,
             heirs=heirs,
+            now=self.clock(),
         )
         return outcome, written, article_id if written else None
 

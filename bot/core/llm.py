@@ -15,7 +15,6 @@ passes.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -42,6 +41,7 @@ from bot.core.pricing import estimated_cost
 from bot.core.prompts import Prompt, load_prompt
 from bot.core.retrieve import Retrieval
 from bot.core.text import squash
+from bot.core.timing import REAL_TIME, Timing
 from bot.core.tokens import TokenCounter
 from bot.core.writer import Fallback, OnText
 
@@ -52,18 +52,24 @@ DEADLINE_TIMEOUTS = 3
 
 
 def build_answer_writer(
-    settings: Settings, counter: Callable[[], TokenCounter], model: str | None = None
+    settings: Settings,
+    counter: Callable[[], TokenCounter],
+    model: str | None = None,
+    *,
+    timing: Timing = REAL_TIME,
 ) -> LLMAnswerWriter | None:
     """The LLM answer writer for ``model`` (default: ``BRIEFBOT_MODEL``), when a model may
-    write answers (see :mod:`bot.core.model_choice`)."""
+    write answers (see :mod:`bot.core.model_choice`); its deadlines and waits are
+    ``timing``'s."""
     model = model or settings.model
     if not settings.llm_enabled or not model:
         return None
-    return LLMAnswerWriter(settings, make_client(settings), counter, model=model)
+    return LLMAnswerWriter(settings, make_client(settings), counter, model=model, timing=timing)
 
 
 class LLMAnswerWriter:
-    """Writes answers with a chat model; see the module docstring for the guarantees."""
+    """Writes answers with a chat model; see the module docstring for the guarantees.
+    Deadlines are times of ``timing.clock``, and waits before a retry ``timing.sleep``s."""
 
     def __init__(
         self,
@@ -74,16 +80,18 @@ class LLMAnswerWriter:
         condense_prompt: Prompt | None = None,
         *,
         model: str | None = None,
+        timing: Timing = REAL_TIME,
     ) -> None:
         self.settings = settings
         self.client = client
+        self.timing = timing
         self.model = model or settings.model or ""
         self._counter = counter
         self.answer_prompt = answer_prompt or load_prompt("answer")
         self.condense_prompt = condense_prompt or load_prompt("condense")
 
     def deadline(self) -> float:
-        return time.monotonic() + DEADLINE_TIMEOUTS * self.settings.llm_timeout
+        return self.timing.clock() + DEADLINE_TIMEOUTS * self.settings.llm_timeout
 
     # ------------------------------------------------------------------ follow-ups
 
@@ -100,7 +108,7 @@ class LLMAnswerWriter:
             for t in history[-6:]
         ]
         messages = self.condense_prompt.render(history="\n".join(lines), question=question)
-        own_deadline = min(deadline, time.monotonic() + self.settings.llm_timeout)
+        own_deadline = min(deadline, self.timing.clock() + self.settings.llm_timeout)
         try:
             done = self._complete(messages, None, own_deadline, max_tokens=100)
         except LLMFailure as failure:
@@ -227,4 +235,5 @@ class LLMAnswerWriter:
             max_tokens=max_tokens,
             timeout=self.settings.llm_timeout,
             on_text=on_text,
+            timing=self.timing,
         )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.core.model_choice import ModelResolver, choose_without_asking
+from bot.core.timing import REAL_TIME, Timing
 from bot.core.writer import AnswerWriter
 
 if TYPE_CHECKING:  # openai is imported when a model is first used
@@ -26,7 +27,8 @@ class Writers:
     """The answer writer and the digest writer of one briefing service.
 
     ``summariser`` as given writes the answers when there is no ``models`` resolver;
-    ``digest_writer`` as given writes the digests whatever the model.
+    ``digest_writer`` as given writes the digests whatever the model. The LLM writers it
+    makes take their deadlines and waits from ``timing``.
     """
 
     def __init__(
@@ -35,8 +37,11 @@ class Writers:
         counter: Callable[[], TokenCounter],
         models: ModelResolver | None = None,
         summariser: AnswerWriter | None = None,
+        *,
+        timing: Timing = REAL_TIME,
     ) -> None:
         self.settings = settings
+        self.timing = timing
         self._counter = counter
         self.models = models
         self.summariser = summariser
@@ -64,7 +69,7 @@ class Writers:
                 from bot.core.llm import build_answer_writer  # imports openai
 
                 self.summariser = self._built = build_answer_writer(
-                    self.settings, self._counter, choice.model
+                    self.settings, self._counter, choice.model, timing=self.timing
                 )
                 self._model = choice.model
             return self.summariser, None

@@ -11,7 +11,8 @@ Choices made here:
   processes. The claim runs after the ack, so the ack never waits on the database. Answers
   are also claimed per message, because one @-mention arrives as two events.
 * The Web API client retries rate limits (honouring ``Retry-After``), connection errors
-  and 5xx responses with slack_sdk's own retry handlers.
+  and 5xx responses with slack_sdk's own retry handlers, waiting as they do, through a
+  ``sleep`` that can be given (:func:`retry_handlers`).
 * Acks never wait on Slack's Web API. Bolt's default single-workspace authorization
   calls ``auth.test`` on the first request when the token was not verified at start, and
   a Web API that is down or hangs then fails or stalls that request (and every later one
@@ -25,6 +26,9 @@ Choices made here:
 from __future__ import annotations
 
 import logging
+import random
+import time
+from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +42,11 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.handler import RetryHandler
+from slack_sdk.http_retry.interval_calculator import RetryIntervalCalculator
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 
 from bot.config import Settings
 from bot.core.briefing import Briefing
@@ -50,19 +59,92 @@ from bot.slack.services import SlackServices
 log = logging.getLogger(__name__)
 
 
-def make_web_client(settings: Settings, command: str = "briefbot serve") -> WebClient:
-    """The Web API client, with retries; ``command`` is named if the bot token is missing."""
+Sleep = Callable[[float], None]
+
+
+class _WaitsThrough:
+    """A slack_sdk retry handler whose wait before the next attempt (the interval
+    calculator's, as slack_sdk computes it) goes through ``sleep``."""
+
+    sleep: Sleep
+    interval_calculator: RetryIntervalCalculator
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        state.next_attempt_requested = True
+        self.sleep(self.interval_calculator.calculate_sleep_duration(state.current_attempt))
+        state.increment_current_attempt()
+
+
+class ConnectionErrorRetry(_WaitsThrough, ConnectionErrorRetryHandler):
+    """slack_sdk's retry of connection errors (exponential backoff with jitter)."""
+
+    def __init__(self, max_retry_count: int, sleep: Sleep = time.sleep) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.sleep = sleep
+
+
+class ServerErrorRetry(_WaitsThrough, ServerErrorRetryHandler):
+    """slack_sdk's retry of HTTP 500 and 503 (exponential backoff with jitter)."""
+
+    def __init__(self, max_retry_count: int, sleep: Sleep = time.sleep) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.sleep = sleep
+
+
+class RateLimitRetry(RateLimitErrorRetryHandler):
+    """slack_sdk's retry of HTTP 429: it waits ``Retry-After`` seconds (one without the
+    header) plus up to a second of jitter, as slack_sdk does, through ``sleep``."""
+
+    def __init__(self, max_retry_count: int, sleep: Sleep = time.sleep) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.sleep = sleep
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        if response is None:
+            raise error or RuntimeError("a rate-limit retry without a response")
+        state.next_attempt_requested = True
+        after = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), None)
+        self.sleep((int(after[0]) if after else 1) + random.random())
+        state.increment_current_attempt()
+
+
+def retry_handlers(sleep: Sleep = time.sleep) -> list[RetryHandler]:
+    """The Web API client's retries: connection errors and 5xx twice, rate limits three
+    times. ``sleep`` takes every wait between attempts (tests give one that records the
+    waits and returns at once)."""
+    return [
+        ConnectionErrorRetry(max_retry_count=2, sleep=sleep),
+        RateLimitRetry(max_retry_count=3, sleep=sleep),
+        ServerErrorRetry(max_retry_count=2, sleep=sleep),
+    ]
+
+
+def make_web_client(
+    settings: Settings, command: str = "briefbot serve", *, sleep: Sleep = time.sleep
+) -> WebClient:
+    """The Web API client, with :func:`retry_handlers` waiting through ``sleep``;
+    ``command`` is named if the bot token is missing."""
     settings.require_bot_token(command)
     assert settings.slack_bot_token is not None
     return WebClient(
         token=settings.slack_bot_token.get_secret_value(),
         base_url=settings.slack_api_url,
         timeout=15,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=3),
-            ServerErrorRetryHandler(max_retry_count=2),
-        ],
+        retry_handlers=retry_handlers(sleep),
     )
 
 
