@@ -243,8 +243,7 @@ class Briefing:
         return text
 
     def retrieve(self, question: str) -> Retrieval:
-        """The passages for ``question`` and the verdict on them (see
-        :func:`~bot.core.answer.answerable_in_kind` for the one check made on sentences)."""
+        """The passages for ``question`` and the verdict on them (and on their sentences)."""
         with self.db.session() as session:
             return answerable_in_kind(self.retriever.retrieve(session, question))
 
