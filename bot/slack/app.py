@@ -63,11 +63,21 @@ Sleep = Callable[[float], None]
 
 
 class _WaitsThrough:
-    """A slack_sdk retry handler whose wait before the next attempt (the interval
-    calculator's, as slack_sdk computes it) goes through ``sleep``."""
+    """A slack_sdk retry handler whose wait before the next attempt goes through
+    ``sleep``: the interval calculator's, as slack_sdk computes it, unless
+    :meth:`wait_for` says otherwise."""
 
     sleep: Sleep
     interval_calculator: RetryIntervalCalculator
+
+    def __init__(self, max_retry_count: int, sleep: Sleep = time.sleep) -> None:
+        super().__init__(max_retry_count=max_retry_count)  # type: ignore[call-arg]
+        self.sleep = sleep
+
+    def wait_for(
+        self, state: RetryState, response: HttpResponse | None, error: Exception | None
+    ) -> float:
+        return self.interval_calculator.calculate_sleep_duration(state.current_attempt)
 
     def prepare_for_next_attempt(
         self,
@@ -78,48 +88,29 @@ class _WaitsThrough:
         error: Exception | None = None,
     ) -> None:
         state.next_attempt_requested = True
-        self.sleep(self.interval_calculator.calculate_sleep_duration(state.current_attempt))
+        self.sleep(self.wait_for(state, response, error))
         state.increment_current_attempt()
 
 
 class ConnectionErrorRetry(_WaitsThrough, ConnectionErrorRetryHandler):
     """slack_sdk's retry of connection errors (exponential backoff with jitter)."""
 
-    def __init__(self, max_retry_count: int, sleep: Sleep = time.sleep) -> None:
-        super().__init__(max_retry_count=max_retry_count)
-        self.sleep = sleep
-
 
 class ServerErrorRetry(_WaitsThrough, ServerErrorRetryHandler):
     """slack_sdk's retry of HTTP 500 and 503 (exponential backoff with jitter)."""
 
-    def __init__(self, max_retry_count: int, sleep: Sleep = time.sleep) -> None:
-        super().__init__(max_retry_count=max_retry_count)
-        self.sleep = sleep
 
-
-class RateLimitRetry(RateLimitErrorRetryHandler):
+class RateLimitRetry(_WaitsThrough, RateLimitErrorRetryHandler):
     """slack_sdk's retry of HTTP 429: it waits ``Retry-After`` seconds (one without the
     header) plus up to a second of jitter, as slack_sdk does, through ``sleep``."""
 
-    def __init__(self, max_retry_count: int, sleep: Sleep = time.sleep) -> None:
-        super().__init__(max_retry_count=max_retry_count)
-        self.sleep = sleep
-
-    def prepare_for_next_attempt(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> None:
+    def wait_for(
+        self, state: RetryState, response: HttpResponse | None, error: Exception | None
+    ) -> float:
         if response is None:
             raise error or RuntimeError("a rate-limit retry without a response")
-        state.next_attempt_requested = True
         after = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), None)
-        self.sleep((int(after[0]) if after else 1) + random.random())
-        state.increment_current_attempt()
+        return (int(after[0]) if after else 1) + random.random()
 
 
 def retry_handlers(sleep: Sleep = time.sleep) -> list[RetryHandler]:
