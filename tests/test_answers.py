@@ -271,11 +271,29 @@ def test_large_corpora_search_the_rarest_words_within_a_budget() -> None:
     assert within_budget(query, df, 1_000) == query  # small corpora: searched in full
     pruned = within_budget(query, df, 10_000)  # budget: 10% of 10,000 chunks
     assert set(pruned.words) == {"unknown", "rare", "middling"}
-    assert pruned.phrases == (("armed", "forces"),)
+    # a phrase is read through its commonest word: "forces" alone is over the budget
+    assert pruned.phrases == ()
+    assert within_budget(query, {**df, "forces": 200}, 10_000).phrases == (("armed", "forces"),)
     only_common = within_budget(
         LexicalQuery(("common", "everywhere")), {"common": 9_000, "everywhere": 9_500}, 10_000
     )
     assert only_common.words == ("common",)  # the rarest always stays
+
+
+def test_the_question_s_own_words_are_searched_before_its_synonyms() -> None:
+    """A budget spent on rare synonyms ("cornhusker" for "workers") would leave out the
+    words asked; and however large the corpus, a search reads at most MAX_POSTINGS chunks
+    (PostgreSQL reads every matching chunk's text to rank it)."""
+    from bot.core.retrieve import MAX_POSTINGS, within_budget
+    from storage.search import LexicalQuery
+
+    query = LexicalQuery(("workers", "employee", "cornhusker", "driver"))
+    df = {"workers": 1_500, "employee": 300, "cornhusker": 1, "driver": 400}
+    searched = within_budget(query, df, 20_000, asked=frozenset({"workers"}))
+    assert searched.words[0] == "workers"  # asked first, then synonyms rarest first
+    assert set(searched.words) == {"workers", "cornhusker", "employee"}  # 1,801 <= 2,000
+    huge = within_budget(query, df, 10_000_000, asked=frozenset({"workers"}))
+    assert sum(df[w] for w in huge.words) <= MAX_POSTINGS
 
 
 def test_footnote_markers_of_the_article_are_not_shown_as_citations(

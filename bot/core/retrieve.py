@@ -29,6 +29,7 @@ from bot.core.lexicon import MIN_CORRECTABLE, Lexicon, edits1
 from bot.core.profile import Profile
 from bot.core.query import Query, analyse
 from bot.core.terms import make_term
+from bot.core.words import stem
 from storage.articles import Passage, passages
 from storage.search import LexicalQuery, LexicalSearch
 
@@ -37,8 +38,9 @@ if TYPE_CHECKING:
 
 RRF_K = 60
 #: See within_budget(): in corpora of at least PRUNE_FROM_CHUNKS chunks, a search reads at
-#: most about POSTING_BUDGET of the corpus.
+#: most about POSTING_BUDGET of the corpus, and at most MAX_POSTINGS chunks.
 POSTING_BUDGET = 0.1
+MAX_POSTINGS = 2_000
 PRUNE_FROM_CHUNKS = 2000
 DIVERSITY_DECAY = 0.6
 
@@ -73,23 +75,31 @@ def idf(df: int, n: int) -> float:
     return math.log((n - df + 0.5) / (df + 0.5) + 1.0)
 
 
-def within_budget(query: LexicalQuery, df: dict[str, int], n: int) -> LexicalQuery:
+def within_budget(
+    query: LexicalQuery, df: dict[str, int], n: int, asked: frozenset[str] = frozenset()
+) -> LexicalQuery:
     """The part of ``query`` worth asking the database for, in a large corpus.
 
-    The database scores every chunk that contains any word of the query, and a common word
-    adds almost nothing to a bm25 score. So in corpora of ``PRUNE_FROM_CHUNKS`` chunks or
-    more, words (and synonym phrases) are taken rarest first while the chunks they occur in
-    add up to at most ``POSTING_BUDGET`` of the corpus; the rest are left out of the search
-    (the rarest is always kept). Every term still counts when the gate reads passages.
+    The database scores every chunk that contains any word of the query (PostgreSQL reads
+    each one's text to rank it), and a common word adds almost nothing to a bm25 score. So
+    in corpora of ``PRUNE_FROM_CHUNKS`` chunks or more, words and phrases are taken while
+    the chunks they occur in add up to at most ``POSTING_BUDGET`` of the corpus and at most
+    ``MAX_POSTINGS`` chunks: the question's own words (``asked``: each term's word and its
+    family) first, then its synonyms, each group rarest first. The rest are left out of the
+    search (the first is always kept). Every term still counts when the gate reads passages.
     """
     if n < PRUNE_FROM_CHUNKS:
         return query
-    items: list[tuple[int, str | tuple[str, ...]]] = [(df.get(w, 0), w) for w in query.words]
-    items += [(min(df.get(w, 0) for w in p), p) for p in query.phrases]
-    items.sort(key=lambda item: (item[0], str(item[1])))
-    budget, used = POSTING_BUDGET * n, 0
+    items: list[tuple[bool, int, str | tuple[str, ...]]] = [
+        (w not in asked, df.get(w, 0), w) for w in query.words
+    ]
+    # A phrase is found by reading the chunks of its words and checking their order; its
+    # stop words have no count of their own ("first of all"), so it costs its commonest.
+    items += [(True, max(df.get(w, 0) for w in p), p) for p in query.phrases]
+    items.sort(key=lambda item: (item[0], item[1], str(item[2])))
+    budget, used = min(POSTING_BUDGET * n, MAX_POSTINGS), 0
     kept: list[str | tuple[str, ...]] = []
-    for cost, item in items:
+    for _, cost, item in items:
         if kept and used + cost > budget:
             continue
         kept.append(item)
@@ -198,7 +208,8 @@ class Retriever:
             tuple(dict.fromkeys(w for t in query.terms for w in t.search)),
             tuple(dict.fromkeys(p for t in query.terms for p in t.search_phrases)),
         )
-        searched = within_budget(lexical_query, df, n)
+        asked = frozenset(w for t in query.terms for w in t.search if stem(w) in t.stems)
+        searched = within_budget(lexical_query, df, n, asked)
         lexical = [cid for cid, _ in self.search.search(session, searched, limit)]
         if self.embedder is not None:
             dense_hits = self.embedder.search(session, question, limit)
