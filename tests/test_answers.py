@@ -23,6 +23,12 @@ NEWCOMER_FACTS = 0.85
 MARKER = re.compile(r"\[(\d+)\]")
 
 
+def ingest_text(briefing: Briefing, path: Path, text: str) -> None:
+    """Write one article file and ingest it; it must land."""
+    path.write_text(text, encoding="utf-8")
+    assert not briefing.ingest([path]).failed
+
+
 def assert_grounded(briefing: Briefing, answer) -> None:
     """Every marker points at a citation, every citation is used and verbatim, and every
     sentence of the answer is a sentence of the passage it cites, verbatim apart from
@@ -299,15 +305,14 @@ def test_the_question_s_own_words_are_searched_before_its_synonyms() -> None:
 def test_footnote_markers_of_the_article_are_not_shown_as_citations(
     briefing: Briefing, tmp_path: Path
 ) -> None:
-    article = tmp_path / "dam.txt"
-    article.write_text(
+    ingest_text(
+        briefing,
+        tmp_path / "dam.txt",
         "Dam history\n\nThe Hoover dam cost 49 million dollars[2] and was finished in "
         "1936.[3] The reservoir behind the Hoover dam is Lake Mead.[1] The Hoover dam "
         "room [2] cost 5 dollars to visit.\n\n"
         "Engineers praised the Hoover dam design for its arch.\n",
-        encoding="utf-8",
     )
-    assert not briefing.ingest([article]).failed
     answer = briefing.ask("How much did the Hoover dam cost?")
     assert answer.answered and len(answer.citations) == 1
     assert "49 million dollars and was finished in 1936 [1]." in answer.answer
@@ -337,13 +342,12 @@ def test_a_sentence_cut_to_fit_a_chunk_is_never_an_answer_sentence(
 def test_the_country_us_is_found_in_articles_that_say_us(
     briefing: Briefing, tmp_path: Path
 ) -> None:
-    article = tmp_path / "lumber.txt"
-    article.write_text(
+    ingest_text(
+        briefing,
+        tmp_path / "lumber.txt",
         "Lumber deal\n\nThe US and Canada signed a lumber trade deal in Ottawa on Monday. "
         "Smith said the U.S. tariffs on lumber would fall.\n",
-        encoding="utf-8",
     )
-    assert not briefing.ingest([article]).failed
     for question in (
         "What did the US sign with Canada?",
         "What lumber deal did the U.S. sign?",
@@ -475,16 +479,15 @@ def test_a_question_for_an_amount_leads_with_the_sentence_that_holds_one(
     """The sentence about the signing holds more of the question's words; the one with the
     fee holds none but the article's subject. A "how much" question is answered by the
     amount, so that sentence leads (and the other may follow)."""
-    article = tmp_path / "keeper.md"
-    article.write_text(
+    ingest_text(
+        briefing,
+        tmp_path / "keeper.md",
         "---\ntitle: Harbour City Signs Goalkeeper Tomas Rell\n---\n\n"
         "Harbour City have completed the signing of goalkeeper Tomas Rell from Dunmore "
         "Athletic, the club said, ending a long search for a new first-choice keeper.\n\n"
         "Rell, 24, passed a medical on Monday. The fee is reported to be 4.2 million "
         "pounds, with add-ons linked to appearances.\n",
-        encoding="utf-8",
     )
-    assert not briefing.ingest([article]).failed
     answer = briefing.ask("How much did Harbour City pay for the new keeper?")
     assert answer.answered
     assert answer.answer.startswith("The fee is reported to be 4.2 million pounds")
@@ -498,15 +501,14 @@ def test_a_question_for_a_number_no_passage_holds_is_borderline(
     gives no number: the extractive answer refuses and says why, and a model would still
     be shown the passages (borderline, as at the gate). Asked for what the article does
     say, the same article answers."""
-    article = tmp_path / "bridge.md"
-    article.write_text(
+    ingest_text(
+        briefing,
+        tmp_path / "bridge.md",
         "---\ntitle: Kelby Bridge Closed After Cracks Found\n---\n\n"
         "Engineers have closed the Kelby Bridge, an old stone bridge over the river Fenn, "
         "after cracks were found in its arches during an inspection.\n\n"
         "The council said the bridge would stay shut until repairs are agreed.\n",
-        encoding="utf-8",
     )
-    assert not briefing.ingest([article]).failed
     retrieval = briefing.retrieve("How many arches does the Kelby Bridge have?")
     assert not retrieval.answerable and retrieval.worth_asking
     assert retrieval.verdict.decision == "borderline"
