@@ -282,7 +282,7 @@ def run_clock(settings: Settings) -> None:
     )
     stop.wait()  # the signal handler runs in this thread, during the wait, and sets it
     log.info("clock stopping")
-    if not clock.stop(GRACE_SECONDS if settings.stop_grace is None else settings.stop_grace):
+    if not clock.stop(settings.grace(GRACE_SECONDS)):
         log.warning("clock stopped with a job still running; its claims resolve next run")
         logging.shutdown()
         os._exit(0)  # the job's thread would otherwise hold the process open

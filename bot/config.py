@@ -264,6 +264,11 @@ class Settings(BaseSettings):
         ids = self.admin_ids
         return not ids or (user_id is not None and user_id in ids)
 
+    def grace(self, default: float) -> float:
+        """Seconds work in hand gets after SIGTERM: ``BRIEFBOT_STOP_GRACE``, or the
+        process's own ``default`` when it is unset."""
+        return default if self.stop_grace is None else self.stop_grace
+
     @property
     def llm_enabled(self) -> bool:
         """A chat model may write answers: there is a key or a server to ask, and

@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +38,7 @@ from bot.errors import BriefbotError, ConfigError, DatabaseError, InputError, ap
 from bot.resources import bundled_dir
 from storage.articles import chunk_texts, count_articles, list_articles
 from storage.db import Database, DatabaseUnavailable, DatabaseUnusable, DatabaseUrlError
+from storage.models import utcnow
 
 if TYPE_CHECKING:
     # Imported where they are used, so that answering a question never loads what only
@@ -92,7 +93,7 @@ class Briefing:
         self.settings = settings
         self.db = db
         self._counter = counter
-        self.clock = clock or (lambda: datetime.now(UTC))
+        self.clock = clock or utcnow
         self.embedder = embedder
         self.profile = find_profile(settings.profile, settings.corpus_dir, bundled_dir("corpus"))
         self.retriever = Retriever(
@@ -146,8 +147,7 @@ class Briefing:
     ) -> Briefing:
         """Connect, migrate, wire the optional LLM and embedder (their deadlines and waits
         are ``timing``'s), and fill an empty database with the bundled corpus (so
-        ``briefbot ask`` works right after install). ``clock`` is the wall clock (default:
-        now, in UTC)."""
+        ``briefbot ask`` works right after install). ``clock``: the wall clock (UTC)."""
         db = _open_database(settings.resolved_database_url)
         models = ModelResolver(settings, clock=timing.clock)
         briefing = cls(settings, db, models=models, clock=clock, timing=timing)

@@ -209,21 +209,21 @@ def usable_sentences(
 
 
 def holding_the_kind(
-    retrieval: Retrieval, scorer: SentenceScorer, usable: list[SourceSentence]
+    retrieval: Retrieval, scorer: SentenceScorer, sentences: list[SourceSentence]
 ) -> list[SourceSentence] | None:
-    """The usable sentences that hold the kind of thing the question asks for, or None
+    """Those of ``sentences`` that hold the kind of thing the question asks for, or None
     when the question asks for no such kind."""
     if scorer.expects is None or retrieval.query.answer_type not in KIND_ANSWERS:
         return None
-    return [s for s in usable if holds_new(scorer.expects, s.text, scorer.question)]
+    return [s for s in sentences if holds_new(scorer.expects, s.text, scorer.question)]
 
 
 def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
     """``retrieval``, made borderline when its question asks for a number, a date, a
-    place or a person and no sentence of its passages that speaks to the question holds
-    one ("When did Nielsen leave her post?" against passages about Nielsen that give no
-    date). Borderline means what it means at the gate: the extractive summariser refuses,
-    a model is shown the passages and decides."""
+    place or a person and no passage that speaks to the question holds one anywhere
+    ("How many arches does the Kelby Bridge have?" against an article about the bridge
+    that gives no number). Borderline means what it means at the gate: the extractive
+    summariser refuses, a model is shown the passages and decides."""
     if (
         not retrieval.answerable
         or retrieval.query.answer_type not in KIND_ANSWERS

@@ -33,7 +33,7 @@ import logging
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -50,6 +50,7 @@ from bot.errors import IngestError, InputError
 from storage import feeds as repo
 from storage.db import Database
 from storage.feeds import FeedRow
+from storage.models import utcnow
 from storage.stored import article_by_origin
 
 log = logging.getLogger(__name__)
@@ -81,10 +82,6 @@ def feed_view(row: FeedRow) -> dict[str, Any]:
         "failures": row.failures,
         "next_poll": iso(row.next_poll_at),
     }
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class FeedPoller:

@@ -28,7 +28,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
@@ -41,6 +41,7 @@ from bot.core.text import first_line
 from bot.core.tokens import TokenCounter
 from bot.errors import IngestError, InputError
 from storage.db import Database
+from storage.models import utcnow
 from storage.upsert import (
     ArticleRecord,
     ChunkRow,
@@ -72,10 +73,6 @@ class IngestSummary:
         return data
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class ArticleStore:
     """Chunks parsed articles and hands them to storage, one article at a time.
 
@@ -93,7 +90,7 @@ class ArticleStore:
         chunk_tokens: int,
         overlap_tokens: int,
         after_store: Callable[[Session, list[int]], None] | None = None,
-        clock: Callable[[], datetime] = _utcnow,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.counter = counter
         self.chunk_tokens = chunk_tokens

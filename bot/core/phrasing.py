@@ -123,7 +123,8 @@ _ANSWER_TYPES = tuple((kind, re.compile(p, re.IGNORECASE)) for kind, p in _ANSWE
 # A request that wraps the real question: "Could you tell me how much it cost?" asks how
 # much, not yes or no. Only a verb of telling or finding out makes "can you" a request:
 # "Can you still drive over the bridge?" is a yes-or-no question. "If" or "whether" after
-# the request makes the wrapped question a yes-or-no one.
+# the request makes the wrapped question a yes-or-no one. (Not strip_framing(): it also
+# takes away the cues of a type, "what are the reasons for".)
 _ASKING = (
     r"(?:tell|give|show|explain|describe|outline|summari[sz]e|clarify|specify|list|name|"
     r"find|check|confirm|say|ascertain|look\s+up|identify|remind|help|let)"

@@ -85,7 +85,7 @@ STOP_SECONDS = stop_seconds(ANSWER_GRACE_SECONDS)
 def answer_grace(settings: Settings) -> float:
     """How long answers in hand get after SIGTERM: ``BRIEFBOT_STOP_GRACE`` or
     :data:`ANSWER_GRACE_SECONDS`."""
-    return ANSWER_GRACE_SECONDS if settings.stop_grace is None else settings.stop_grace
+    return settings.grace(ANSWER_GRACE_SECONDS)
 
 
 def make_front(settings: Settings, briefing: Briefing, identity: BotIdentity) -> SlackFront:
