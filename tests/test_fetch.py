@@ -403,6 +403,13 @@ def test_media_type_and_charset() -> None:
         ('<meta charset="windows-1251">Привет'.encode("cp1251"), None, "Привет"),
         ("naïve".encode("utf-16"), None, "naïve"),
         (b"plain ascii", "no-such-charset", "plain ascii"),
+        ("café".encode("cp1252"), "us-ascii", "café"),  # so does us-ascii
+        # a feed declares its charset in the XML declaration
+        ('<?xml version="1.0" encoding="windows-1251"?>Привет'.encode("cp1251"), None, "Привет"),
+        # a declaration inside a comment is not one (the WHATWG prescan skips comments)
+        ('<!-- <meta charset="windows-1251"> --><p>café'.encode("cp1252"), None, "café"),
+        # UTF-7 is no charset: it would turn "+ADw-" into "<" and smuggle markup
+        (b"<meta charset='utf-7'><p>+ADw-script+AD4- caf\xe9", "utf-7", "+ADw-script+AD4- café"),
     ],
 )
 def test_charsets(body: bytes, declared: str | None, expected: str) -> None:

@@ -6,10 +6,11 @@
   ``# heading`` (or line) is the title. Markup goes; the text reads as the article reads.
 * ``.html`` / ``.htm``: trafilatura extracts the main text and the metadata.
 
-Files are UTF-8. A saved web page that is not is read in the charset its ``<meta>``
-declares, when its bytes are valid in it (:func:`bot.core.charset.in_declared_charset`);
-text and Markdown declare nothing. A file that cannot be read as text fails alone with a
-one-line reason: a NUL byte anywhere (binary), UTF-16, a name that is not valid UTF-8.
+Files are UTF-8. A saved web page that is not is read in the charset it declares
+(``<meta charset>`` and the like, read by w3lib), when its bytes are valid in it
+(:func:`bot.core.charset.in_declared_charset`); text and Markdown declare nothing. A file
+that cannot be read as text fails alone with a one-line reason: a NUL byte anywhere
+(binary), UTF-16, a name that is not valid UTF-8.
 
 A :class:`ParsedArticle` always fits the article table: it is checked, or repaired, when
 it is made, so storing it cannot fail on its shape.
