@@ -518,3 +518,28 @@ def test_a_question_for_a_number_no_passage_holds_is_borderline(
     assert answer.refusal is not None and answer.refusal["decision"] == "borderline"
     answered = briefing.ask("Why was the Kelby Bridge closed?")
     assert answered.answered and "cracks" in answered.answer
+
+
+def test_the_person_asked_about_must_be_named_not_merely_related(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "Who was the architect of the Old Mill Bridge?" asks for an architect. An article
+    whose arch "was designed" for carts relates to architects (WordNet links architect,
+    designer and design) and names an engineer, but no architect: a related word is not
+    the person asked about, so the question is not answered. Asked for the engineer, the
+    same article answers."""
+    ingest_text(
+        briefing,
+        tmp_path / "bridge.md",
+        "---\ntitle: Old Mill Bridge in Tarrow Closed After Cracks Found\n---\n\n"
+        "Engineers closed the Old Mill Bridge in Tarrow on Friday after divers found cracks "
+        "in the central arch, which was designed to carry horse-drawn carts.\n\n"
+        '"We could not be sure the arch would carry a lorry," said Ilse Varga, the '
+        "council's chief bridge engineer.\n",
+    )
+    question = "Who was the architect of the Old Mill Bridge in Tarrow?"
+    assert briefing.retrieve(question).verdict.decision == "borderline"
+    assert not briefing.ask(question).answered
+    answer = briefing.ask("Who is the council's engineer for the Old Mill Bridge?")
+    assert answer.answered and "Ilse Varga" in answer.answer
+    assert_grounded(briefing, answer)

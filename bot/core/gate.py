@@ -5,7 +5,9 @@ counts as part of it) the gate asks two things:
 
 * **Names meet.** Every anchor of the question (a name, a number) is in the passage. A
   passage about Guatemala does not answer a question about Honduras, and names the
-  question ties together ("aid to Honduras") must be found together.
+  question ties together ("aid to Honduras") must be found together. So must the person
+  or group a "who" question asks about ("the *mayor* of Harlow Bay"), by its word or a
+  kind of it: a merely related word ("designed" for an architect) does not name it.
 * **The rest is covered.** The weighted share of the question's other terms found in the
   passage, where a term weighs what its absence says (:attr:`Term.weight`: rare words and
   nouns most, everyday verbs and adverbs little). The names themselves count as
@@ -114,8 +116,18 @@ def passage_evidence(query: Query, passage: Passage) -> PassageEvidence:
         passage,
         coverage(query.terms, credits),
         credits,
-        tuple(t.word for t in query.terms if (t.anchor or t.required) and not credits[t.word]),
+        tuple(t.word for t in query.terms if _missing(t, credits[t.word], query.answer_type)),
     )
+
+
+def _missing(term: Term, credit: float, answer_type: str) -> bool:
+    """A name absent, or a required term: the person or group a "who" question asks for
+    must be named, by its word or a kind of it ("the spokeswoman" for "which
+    spokesperson"), as a merely related word ("designed") names no architect; a speaker
+    ("What do *critics* say?") may be described in other words ("activists")."""
+    if term.required and answer_type == "who":
+        return credit < 1.0
+    return (term.anchor or term.required) and not credit
 
 
 def coverage(terms: Sequence[Term], credits: dict[str, float]) -> float:
