@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -290,22 +290,26 @@ class FakeTime:
 
 
 class WallClock:
-    """A wall clock for ``Briefing.open(clock=...)``: the real time (UTC), except inside
-    :meth:`at`, where it says the time given."""
+    """A wall clock for ``Briefing.open(clock=...)``: the time ``now`` says (set it, or
+    :meth:`advance` it), the real time (UTC) while ``now`` is None, and the time given
+    inside :meth:`at`."""
 
-    def __init__(self) -> None:
-        self._at: datetime | None = None
+    def __init__(self, now: datetime | None = None) -> None:
+        self.now = now
 
     def __call__(self) -> datetime:
-        return self._at or datetime.now(UTC)
+        return self.now or datetime.now(UTC)
+
+    def advance(self, delta: timedelta) -> None:
+        self.now = self() + delta
 
     @contextmanager
     def at(self, when: datetime) -> Iterator[None]:
-        before, self._at = self._at, when
+        before, self.now = self.now, when
         try:
             yield
         finally:
-            self._at = before
+            self.now = before
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 """Feeds over real HTTP, on both databases: add, list, remove, poll, and the clock's job.
 
 The web stand-in serves RSS and Atom feeds with ETag and Last-Modified (answering 304s),
-the entries' pages, 404s and broken entries. Time is a :class:`Clock` the test moves; the
-poller never reads the wall clock, and nothing here sleeps.
+the entries' pages, 404s and broken entries. Time is a :class:`conftest.WallClock` that the
+test moves; the poller never reads the real time, and nothing here sleeps.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from bot.core.briefing import Briefing
 from bot.core.feed_schedule import backoff, next_slot, phase
 from bot.core.feeds import MAX_ATTEMPTS, FeedPoller
 from bot.core.period import Period
-from conftest import make_settings
+from conftest import WallClock, make_settings
 from standins import WebStandIn
 from storage import feeds as repo
 from storage.models import Article, Feed, FeedEntry
@@ -30,36 +30,25 @@ INTERVAL = timedelta(hours=1)
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-class Clock:
-    def __init__(self, now: datetime = START) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
-
-
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return make_settings(database_url, tmp_path, allow_private_urls=True, fetch_host_delay=0)
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> WallClock:
+    return WallClock(START)
 
 
 @pytest.fixture
-def briefing(settings: Settings, clock: Clock) -> Iterator[Briefing]:
+def briefing(settings: Settings, clock: WallClock) -> Iterator[Briefing]:
     """The service on the feeds' clock: what a poll stores, it stores at the clock's time."""
     with Briefing.open(settings, clock=clock) as b:
         yield b
 
 
 @pytest.fixture
-def poller(briefing: Briefing, clock: Clock) -> FeedPoller:
+def poller(briefing: Briefing, clock: WallClock) -> FeedPoller:
     return FeedPoller(
         briefing.db, lambda: briefing.store, lambda: briefing.web.fetcher, INTERVAL, clock=clock
     )
@@ -205,7 +194,7 @@ def test_a_web_page_that_links_to_its_feed_adds_the_feed(
 
 
 def test_a_poll_stores_each_new_entry_from_its_page(
-    briefing: Briefing, poller: FeedPoller, web: WebStandIn, clock: Clock
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn, clock: WallClock
 ) -> None:
     serve_stories(web)
     url = web.page(
@@ -417,7 +406,7 @@ def test_one_failing_feed_does_not_stop_the_others(
 
 
 def test_new_articles_from_a_poll_are_in_the_next_digest(
-    briefing: Briefing, poller: FeedPoller, web: WebStandIn, clock: Clock
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn, clock: WallClock
 ) -> None:
     serve_stories(web)
     poller.add(
@@ -460,7 +449,7 @@ def test_an_entry_date_fills_in_a_page_without_one(
 
 
 def test_feeds_are_polled_when_due_and_only_then(
-    briefing: Briefing, poller: FeedPoller, web: WebStandIn, clock: Clock
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn, clock: WallClock
 ) -> None:
     serve_stories(web)
     url = web.page(
@@ -480,7 +469,7 @@ def test_feeds_are_polled_when_due_and_only_then(
 
 
 def test_a_failing_feed_backs_off_and_recovers(
-    briefing: Briefing, poller: FeedPoller, web: WebStandIn, clock: Clock
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn, clock: WallClock
 ) -> None:
     url = web.page("/rss.xml", rss(web, []), content_type="application/rss+xml")
     feed = poller.add(url)
@@ -522,7 +511,7 @@ def test_feeds_are_spread_over_the_interval() -> None:
 
 
 def test_a_feed_claimed_by_another_clock_is_left_alone(
-    briefing: Briefing, poller: FeedPoller, web: WebStandIn, clock: Clock
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn, clock: WallClock
 ) -> None:
     url = web.page("/rss.xml", rss(web, []), content_type="application/rss+xml")
     feed = poller.add(url)
@@ -546,7 +535,7 @@ def test_a_feed_claimed_by_another_clock_is_left_alone(
 
 
 def test_two_clocks_at_once_poll_each_feed_once(
-    briefing: Briefing, web: WebStandIn, clock: Clock
+    briefing: Briefing, web: WebStandIn, clock: WallClock
 ) -> None:
     for n in range(6):
         web.page(f"/f{n}.xml", rss(web, [], title=f"Feed {n}"), content_type="application/rss+xml")

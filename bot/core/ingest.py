@@ -77,11 +77,11 @@ class ArticleStore:
     """Chunks parsed articles and hands them to storage, one article at a time.
 
     ``clock`` gives the time an article is stored at (UTC). ``after_store`` runs after
-    the article's transaction has committed, with the new
-    chunk ids (dense embeddings use it, so a chunk is embedded when it is written). It
-    runs outside that transaction on purpose: an embeddings request can take seconds,
-    and on SQLite an open write transaction holds the one write lock, so the server
-    would find the database locked meanwhile.
+    the article's transaction has committed, with the new chunk ids (dense embeddings use
+    it, so a chunk is embedded when it is written). It runs outside that transaction on
+    purpose: an embeddings request can take seconds, and on SQLite an open write
+    transaction holds the one write lock, so the server would find the database locked
+    meanwhile.
     """
 
     def __init__(
