@@ -543,3 +543,46 @@ def test_the_person_asked_about_must_be_named_not_merely_related(
     answer = briefing.ask("Who is the council's engineer for the Old Mill Bridge?")
     assert answer.answered and "Ilse Varga" in answer.answer
     assert_grounded(briefing, answer)
+
+
+def test_a_measure_asked_for_is_answered_by_an_amount_of_it(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "What is the duration of Brenn's contract?" is answered by "a three-year deal": a
+    duration states how long a contract runs, whatever words the article uses (WordNet
+    files "duration" under time periods). A money amount does not state a duration."""
+    ingest_text(
+        briefing,
+        tmp_path / "signing.md",
+        "---\ntitle: Tarrow Rovers Sign Midfielder Ola Brenn\n---\n\n"
+        "Tarrow Rovers have signed midfielder Ola Brenn from Kessel Athletic on a "
+        "three-year deal, the club said on Monday.\n\n"
+        "Brenn, 24, scored nine goals for Kessel last season and was their captain.\n",
+    )
+    answer = briefing.ask("What is the duration of Brenn's agreement with Tarrow Rovers?")
+    assert answer.answered and "three-year deal" in answer.answer
+    assert_grounded(briefing, answer)
+
+
+def test_a_when_question_gets_the_date_from_the_sentence_beside_the_answer(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """The day an accord was signed may sit in the sentence before the one about the
+    signing ("On Thursday, ministers met ... The meeting ended with the signing"). The
+    gate answers because a sentence near the ones that speak to the question holds a day;
+    the answer must then hold that sentence too, not only the one without a date."""
+    ingest_text(
+        briefing,
+        tmp_path / "ports.md",
+        "---\ntitle: Norvik and Estmark Ministers Meet in Tarrow\n---\n\n"
+        "On Thursday, ministers from Norvik and Estmark met in Tarrow for a day of talks "
+        "on fishing quotas and shipping lanes. "
+        "The meeting ended with the signing of a ports accord that sets common customs "
+        "checks at both countries' container terminals.\n\n"
+        "Shipping firms welcomed the accord, saying it would cut waiting times at the "
+        "terminals by a third.\n",
+    )
+    answer = briefing.ask("When was the ports accord signed?")
+    assert answer.answered and "Thursday" in answer.answer
+    assert answer.answer.index("On Thursday") < answer.answer.index("The meeting ended")
+    assert_grounded(briefing, answer)

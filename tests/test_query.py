@@ -149,3 +149,57 @@ def test_the_kinds_of_an_asked_noun_are_kinds_not_names(lexicon: Lexicon) -> Non
     assert "town" not in lexicon.kinds("architect")
     architect = terms_of("Who was the architect of the bridge?", lexicon)["architect"]
     assert "town" not in architect.stems  # type: ignore[attr-defined]
+
+
+def test_a_name_of_one_thing_names_its_kind(lexicon: Lexicon) -> None:
+    """WordNet's instances: Tegucigalpa is a national capital, a kind of city, and Honduras
+    a Central American country, so a passage that names them names a city and a country.
+    A name of more than one thing ("Washington": a president, a city, a state) or a name
+    that is also a word ("Reading") names none, nor does "Town" (an architect's name)."""
+    assert "tegucigalpa" in lexicon.named_kinds("city")
+    assert {"honduras", "guatemala"} <= lexicon.named_kinds("country")
+    assert "washington" not in lexicon.named_kinds("president")
+    assert "reading" not in lexicon.named_kinds("city")
+    assert "town" not in lexicon.named_kinds("architect")
+    question = "What city was the memorandum signed in?"
+    assert credit(question, "It was signed in Tegucigalpa, Honduras.", "city", lexicon) == 1.0
+    president = "Who is the president of the republic?"
+    assert credit(president, "He met officials in Washington.", "president", lexicon) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("word", "measure"),
+    [
+        ("budget", "money"),
+        ("fee", "money"),
+        ("salary", "money"),
+        ("price", "money"),
+        ("duration", "duration"),
+        ("length", "duration"),
+        ("number", None),
+        ("population", None),
+        ("stadium", None),
+    ],
+)
+def test_which_nouns_are_measures(word: str, measure: str | None, lexicon: Lexicon) -> None:
+    assert lexicon.measure(word) == measure
+
+
+@pytest.mark.parametrize(
+    ("question", "word", "text", "expected"),
+    [
+        ("What is the total budget of the line?", "budget", "It will cost $412m.", 0.6),
+        ("What is the total budget of the line?", "budget", "It has 18 stations.", 0.0),
+        ("What is the length of his contract?", "length", "He signed a four-year deal.", 0.6),
+        ("What is the length of his contract?", "length", "He signed on 4 May.", 0.0),
+    ],
+)
+def test_a_measure_is_stated_by_an_amount_of_it(
+    question: str, word: str, text: str, expected: float, lexicon: Lexicon
+) -> None:
+    """A passage that states an amount of money says what a budget is, and one that states
+    a duration how long a contract runs, whether or not it uses the question's word (a
+    synonym's credit); another kind of number does not."""
+    term = terms_of(question, lexicon)[word]
+    found = stems(text)
+    assert term.credit_in(text, found, frozenset(found)) == expected  # type: ignore[attr-defined]

@@ -131,6 +131,15 @@ def select_sentences(
     if holding and lead not in holding:
         lead = max(holding, key=lambda s: (scorer.score(s), -s.rank, -s.start))
     lead_group = with_context(lead)
+    if holding == []:
+        # None of the sentences that speak to the question holds what it asks for, but
+        # the gate let it through because one near them does (answerable_in_kind): the
+        # nearest such sentence of the lead's passage joins the lead, in reading order
+        # ("It was on Tuesday that Nielsen ... took part in a summit" before "The summit
+        # had ended with the signing of the memorandum", for "When was it signed?").
+        near = _nearest_holding(retrieval, scorer, candidates, lead)
+        if near is not None and fits(near) and near not in lead_group:
+            lead_group = sorted([*lead_group, near], key=lambda s: s.start)
     # The lead's next sentence usually carries on with what it began ("The text rests on
     # three pillars." -> the pillars), so it comes too, when it is a whole statement.
     after = following.get((lead_group[-1].passage.article_id, lead_group[-1].start))
@@ -196,6 +205,25 @@ def select_sentences(
         first_seen.setdefault(s.passage.article_id, len(first_seen))
     followers.sort(key=lambda s: (first_seen[s.passage.article_id], s.start))
     return lead_group + followers
+
+
+def _nearest_holding(
+    retrieval: Retrieval,
+    scorer: SentenceScorer,
+    candidates: list[SourceSentence],
+    lead: SourceSentence,
+) -> SourceSentence | None:
+    """The sentence of ``lead``'s passage nearest to it that holds the kind of thing the
+    question asks for, if one does."""
+    same = [
+        s
+        for s in candidates
+        if s.passage.chunk_id == lead.passage.chunk_id
+        and is_statement(s.text)
+        and not reads_as_cited(s.text)
+    ]
+    holding = holding_the_kind(retrieval, scorer, same) or []
+    return min(holding, key=lambda s: (abs(s.start - lead.start), s.start), default=None)
 
 
 def _balanced(

@@ -157,7 +157,7 @@ class SentenceScorer:
         if found is None:
             present = frozenset(s.stems)
             titled = bool(self._titled.get(s.passage.article_id))
-            found = any(t.credit(s.stems, present) for t in self.terms) or (
+            found = any(t.credit_in(s.text, s.stems, present) for t in self.terms) or (
                 titled
                 and self.expects is not None
                 and holds_new(self.expects, s.text, self.question)
@@ -172,7 +172,7 @@ class SentenceScorer:
             present = frozenset(s.stems)
             found = dict(self._titled.get(s.passage.article_id, {}))
             for t in self.terms:
-                own = t.credit(s.stems, present)
+                own = t.credit_in(s.text, s.stems, present)
                 if own > found.get(t.word, 0.0):
                     found[t.word] = own
             self._credits[id(s)] = found

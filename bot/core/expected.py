@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from bot.core.amounts import DURATION, MONEY
 from bot.core.retrieve import Retrieval
 
 _NAME = r"[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|of|de|del|van|von))*"
@@ -45,24 +46,14 @@ _EXPECTED: dict[str, re.Pattern[str]] = {
     ),
 }
 
-_MONEY = re.compile(
-    r"[$€£¥]\s?\d|\d[\d,.]*\s*(?:million|billion|thousand|m|bn|k)?\s*(?:dollars?|euros?|"
-    r"pounds?|pesos?|quetzales|lempiras|yen|francs?|USD|EUR|GBP)\b",
-    re.IGNORECASE,
-)
-_DURATION = re.compile(
-    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|a few)[\s-]+"
-    r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b",
-    re.IGNORECASE,
-)
 _SHARE = re.compile(r"\d\s*(?:%|per\s*cent|percent)", re.IGNORECASE)
 # A "how much" question about money wants an amount of money, "how long" a duration, a
 # share a percentage: a bare number is not the answer to any of them.
 _QUANTITY_KINDS = (
     (re.compile(r"\b(?:cost|costs|price|paid|pay|pays|paying|fee|fees|spend|spent|worth|"
                 r"budget|salary|wage|funding|fund|raise|raised|afford|charge|charged|"
-                r"invest\w*|money)\b", re.IGNORECASE), _MONEY),
-    (re.compile(r"^\W*how\s+long\b", re.IGNORECASE), _DURATION),
+                r"invest\w*|money)\b", re.IGNORECASE), MONEY),
+    (re.compile(r"^\W*how\s+long\b", re.IGNORECASE), DURATION),
     (re.compile(r"\b(?:share|percentage|per\s*cent|percent|proportion)\b", re.IGNORECASE),
      _SHARE),
 )  # fmt: skip

@@ -111,7 +111,7 @@ def passage_evidence(query: Query, passage: Passage) -> PassageEvidence:
     body = stems(read_us_as_usa(passage.text))
     text = [*title, "\x00", *body]  # no phrase match across title and text
     present = frozenset(text)
-    credits = {t.word: t.credit(text, present) for t in query.terms}
+    credits = {t.word: t.credit_in(passage.text, text, present) for t in query.terms}
     return PassageEvidence(
         passage,
         coverage(query.terms, credits),

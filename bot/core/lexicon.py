@@ -11,6 +11,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from bot.core import frequency
 from bot.core.wordnet import Synset, WordNet, wordnet
@@ -50,6 +51,15 @@ _NUMBERS = {
 # links: Guatemala -> Guatemalan, Honduras -> Honduran, Mexico -> Mexican.
 _DEMONYM_ENDINGS = (("", "n"), ("", "an"), ("a", "an"), ("s", "n"), ("o", "an"), ("o", "ican"),
                     ("", "ian"), ("a", "ian"), ("e", "ian"), ("y", "ian"), ("", "ese"))  # fmt: skip
+
+
+Measure = Literal["money", "duration"]
+#: WordNet senses that make a noun a measure (see Lexicon.measure): anything that is a kind
+#: of one of these is stated by an amount of that measure.
+_MEASURE_KINDS: tuple[tuple[Measure, frozenset[str]], ...] = (
+    ("money", frozenset(["money", "outgo", "payment", "monetary value", "sum of money"])),
+    ("duration", frozenset(["time period", "temporal property"])),
+)
 
 
 def specificity(zipf: float) -> float:
@@ -116,6 +126,7 @@ class Lexicon:
         ]
         self._wordnet = source
         self._cache: dict[str, Expansion] = {}
+        self._named: dict[str, frozenset[str]] = {}
         self._lock = threading.Lock()
 
     def related_words(self, forms: Iterable[str]) -> set[str]:
@@ -135,6 +146,33 @@ class Lexicon:
         A capitalised one is a name, not a kind: WordNet files the architect Ithiel Town
         under "architect", and "town" is no architect."""
         return {k.lower() for k in self._wordnet().kinds(word) if _SINGLE.match(k)}
+
+    def named_kinds(self, word: str) -> frozenset[str]:
+        """Single-word names of things the noun ``word`` names, by WordNet's instances:
+        "tegucigalpa" for "city" (a passage that says where it was signed in Tegucigalpa
+        names the city). A name that is also an everyday word ("Reading", "Nice",
+        "Mobile") is left out: its lower-case reading names no city."""
+        found = self._named.get(word)
+        if found is None:
+            net = self._wordnet()
+            names = {n.lower() for n in net.instances(word) if n.isalpha()}
+            found = frozenset(n for n in names if net.one_name(n))
+            with self._lock:
+                self._named[word] = found
+        return found
+
+    def measure(self, word: str) -> Measure | None:
+        """What kind of amount the noun ``word`` is, if it is one a passage may state without
+        the word: an amount of money for "budget", "fee" or "salary" (each a kind of money,
+        cost or payment), a duration for "duration" or "length" (a time period or temporal
+        property). Found in WordNet's hypernyms of its two commonest senses."""
+        if self.expand(word).proper:
+            return None
+        above = {w.lower() for w in self._wordnet().ancestors(word)}
+        for measure, kinds in _MEASURE_KINDS:
+            if above & kinds:
+                return measure
+        return None
 
     def is_compound(self, phrase: tuple[str, ...]) -> bool:
         """Is ``phrase`` one name in WordNet ("united states", "el salvador"), or one noun

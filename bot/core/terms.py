@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.core.amounts import MEASURES
 from bot.core.lexicon import Lexicon, specificity
 from bot.core.words import stem, words
 
@@ -56,6 +57,7 @@ class Term:
     initials: str = ""  # an acronym: also found as words with these initials ("brt")
     asked: bool = False  # the thing the question asks for: "the capital" of El Salvador
     required: bool = False  # like a name: a passage without it does not answer
+    measure: str | None = None  # an amount of this kind states it: "budget" by "$412m"
 
     @property
     def weight(self) -> float:
@@ -77,6 +79,17 @@ class Term:
             if any(tuple(text_stems[i : i + n]) == phrase for i in range(len(text_stems) - n + 1)):
                 best = value
         return best
+
+    def credit_in(
+        self, text: str, text_stems: Stems | list[str], stem_set: frozenset[str]
+    ) -> float:
+        """:meth:`credit`, and for a measure ("budget", "duration") a synonym's credit
+        when ``text`` (as written) states an amount of it: "412 million dollars" says what
+        the budget is, and "a four-year deal" how long the contract runs."""
+        found = self.credit(text_stems, stem_set)
+        if found < SYNONYM_CREDIT and self.measure and MEASURES[self.measure].search(text):
+            return SYNONYM_CREDIT
+        return found
 
 
 #: Words an acronym's letters skip: "DHS" is the Department *of* Homeland Security.
@@ -136,6 +149,9 @@ def make_term(
     domain = lexicon.domain_synonyms(parts) + lexicon.domain_synonyms((word,))
     own = {stem(word), *(stem(f) for f in expansion.family)}
     own |= {stem(d[0]) for d in domain if len(d) == 1}
+    plain_noun = expansion.noun and not anchor and not expansion.name_like and len(parts) == 1
+    if plain_noun:  # "Tegucigalpa" names a city; a passage that names it names one
+        own |= {stem(n) for n in lexicon.named_kinds(word)}
     phrases: list[tuple[Stems, float]] = []
     search_phrases: list[tuple[str, ...]] = []
     if len(parts) > 1:  # "co-operation": "cooperation" and "co operation" are the word
@@ -165,6 +181,7 @@ def make_term(
         search_phrases=tuple(dict.fromkeys(search_phrases)),
         corrected_from=corrected_from,
         initials=word if acronym else "",
+        measure=lexicon.measure(word) if plain_noun else None,
     )
 
 

@@ -49,6 +49,8 @@ class Synset:
     derived: tuple[tuple[str, str], ...]
     antonyms: tuple[tuple[str, str], ...] = ()
     hyponyms: tuple[int, ...] = ()  # offsets of the kinds of this sense (same part of speech)
+    instances: tuple[int, ...] = ()  # offsets of its named instances ("Tegucigalpa": a city)
+    hypernyms: tuple[int, ...] = ()  # offsets of what it is a kind or an instance of
 
 
 class WordNetMissing(RuntimeError):
@@ -177,10 +179,15 @@ class WordNet:
         derived: list[tuple[str, str]] = []
         antonyms: list[tuple[str, str]] = []
         hyponyms: list[int] = []
+        instances: list[int] = []
+        hypernyms: list[int] = []
         for i in range(pointers):
             symbol, target, target_pos, link = fields[at + 1 + 4 * i : at + 5 + 4 * i]
             if symbol == "~" and target_pos == pos:  # "spokeswoman" is a spokesperson
                 hyponyms.append(int(target))
+                continue
+            if symbol in ("~i", "@", "@i") and target_pos == pos:
+                (instances if symbol == "~i" else hypernyms).append(int(target))
                 continue
             # "+" links a word to its derivational relatives ("oblige" -> "obligation"),
             # "\\" an adjective to the noun it pertains to ("Guatemalan" -> "Guatemala"),
@@ -201,6 +208,8 @@ class WordNet:
             tuple(derived),
             tuple(antonyms),
             tuple(hyponyms),
+            tuple(instances),
+            tuple(hypernyms),
         )
 
     def kinds(self, word: str, pos: str = "n", senses: int = 2) -> list[str]:
@@ -210,6 +219,49 @@ class WordNet:
         for sense in self.senses(word, pos)[:senses]:
             for offset in sense.hyponyms:
                 found.extend(w for w in self._words(pos, offset) if w not in found)
+        return found
+
+    def instances(self, word: str, pos: str = "n", senses: int = 2, depth: int = 2) -> list[str]:
+        """The named instances of ``word``'s most common senses and of their kinds, down
+        ``depth`` levels, as WordNet writes them: "Tegucigalpa" (a national capital, a kind
+        of city) for "city", "Honduras" (a Central American country, a kind of North
+        American country) for "country"."""
+        found: dict[str, None] = {}
+        level = [s for s in self.senses(word, pos)[:senses]]
+        seen: set[int] = set()
+        for step in range(depth + 1):
+            below: list[Synset] = []
+            for synset in level:
+                for offset in synset.instances:
+                    found.update(dict.fromkeys(self._words(pos, offset)))
+                if step < depth:
+                    below.extend(self.synset(pos, o) for o in synset.hyponyms if o not in seen)
+                    seen.update(synset.hyponyms)
+            level = below
+        return list(found)
+
+    def one_name(self, word: str) -> bool:
+        """Is ``word`` a name of one thing only in WordNet: "Tegucigalpa", but neither
+        "Washington" (a president, a city and a state) nor "Reading" (also a word)?"""
+        senses = [s for pos in POS_FILES for s in self.senses(word, pos)]
+        return len(senses) == 1 and all(
+            m[:1].isupper() for m in senses[0].words if m.lower() == word.lower()
+        )
+
+    def ancestors(self, word: str, pos: str = "n", senses: int = 2) -> set[str]:
+        """Every word of what ``word``'s most common senses are kinds (or instances) of,
+        all the way up: "fee" is a charge, a cost, an outgo ... an abstraction."""
+        found: set[str] = set()
+        seen: set[int] = set()
+        todo = [o for sense in self.senses(word, pos)[:senses] for o in sense.hypernyms]
+        while todo:
+            offset = todo.pop()
+            if offset in seen:
+                continue
+            seen.add(offset)
+            synset = self.synset(pos, offset)
+            found.update(synset.words)
+            todo.extend(synset.hypernyms)
         return found
 
     def synset(self, pos: str, offset: int) -> Synset:
