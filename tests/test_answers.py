@@ -586,3 +586,31 @@ def test_a_when_question_gets_the_date_from_the_sentence_beside_the_answer(
     assert answer.answered and "Thursday" in answer.answer
     assert answer.answer.index("On Thursday") < answer.answer.index("The meeting ended")
     assert_grounded(briefing, answer)
+
+
+def test_a_question_for_an_amount_of_money_is_not_answered_by_another_number(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "What is the estimated price of the Kelby Bridge repairs?" asks for money (a price
+    is a kind of cost, by WordNet), as does "how much ..., in dollars?". An article that
+    gives only a duration and a length answers neither: the extractive answer refuses
+    (borderline, so a model would still be shown the passages). Asked how long the
+    repairs take, it answers."""
+    ingest_text(
+        briefing,
+        tmp_path / "kelby.md",
+        "---\ntitle: Kelby Bridge Repairs Approved\n---\n\n"
+        "The council approved repairs to the Kelby Bridge on Monday. Officials estimate "
+        "the repairs will take 18 months, and the 120-metre bridge will stay closed to "
+        "traffic until they are finished.\n",
+    )
+    for question in (
+        "What is the estimated price of the Kelby Bridge repairs?",
+        "How much will the Kelby Bridge repairs cost in dollars?",
+    ):
+        retrieval = briefing.retrieve(question)
+        assert retrieval.verdict.decision == "borderline", question
+        assert not briefing.ask(question).answered
+    answer = briefing.ask("How long will the Kelby Bridge repairs take?")
+    assert answer.answered and "18 months" in answer.answer
+    assert_grounded(briefing, answer)

@@ -203,3 +203,26 @@ def test_a_measure_is_stated_by_an_amount_of_it(
     term = terms_of(question, lexicon)[word]
     found = stems(text)
     assert term.credit_in(text, found, frozenset(found)) == expected  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "measure"),
+    [
+        ("What is the estimated price of the new bus corridor?", "quantity", "money"),
+        ("Give me the total budget for the bus line.", "quantity", "money"),
+        ("What is the duration of his contract with the club?", "quantity", "duration"),
+        ("Give me the contract length Strohm agreed.", "quantity", "duration"),
+        ("What did Congress finally decide about the aid budget?", "what", None),
+        ("How many people were deported last year?", "quantity", None),
+        ("What is the population of the city?", "what", None),
+    ],
+)
+def test_a_question_that_asks_for_a_measure_asks_for_an_amount(
+    question: str, kind: str, measure: str | None, lexicon: Lexicon
+) -> None:
+    """The noun a question asks for decides: a price or a budget is an amount of money, a
+    duration or a length a duration, whatever the question's wording ("What is the
+    estimated price", "Give me the total budget"); a measure named elsewhere ("decide
+    about the budget", "last year") asks for none."""
+    query = analyse(question, lexicon)
+    assert (query.answer_type, query.measure) == (kind, measure)

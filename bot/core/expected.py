@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.core.amounts import DURATION, MONEY
+from bot.core.amounts import DURATION, MEASURES, MONEY
 from bot.core.retrieve import Retrieval
 
 _NAME = r"[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|of|de|del|van|von))*"
@@ -52,7 +52,7 @@ _SHARE = re.compile(r"\d\s*(?:%|per\s*cent|percent)", re.IGNORECASE)
 _QUANTITY_KINDS = (
     (re.compile(r"\b(?:cost|costs|price|paid|pay|pays|paying|fee|fees|spend|spent|worth|"
                 r"budget|salary|wage|funding|fund|raise|raised|afford|charge|charged|"
-                r"invest\w*|money)\b", re.IGNORECASE), MONEY),
+                r"invest\w*|money|dollars?|euros?|pounds?)\b", re.IGNORECASE), MONEY),
     (re.compile(r"^\W*how\s+long\b", re.IGNORECASE), DURATION),
     (re.compile(r"\b(?:share|percentage|per\s*cent|percent|proportion)\b", re.IGNORECASE),
      _SHARE),
@@ -63,6 +63,8 @@ def expected_pattern(retrieval: Retrieval) -> re.Pattern[str] | None:
     """What a sentence that answers the question should contain, if anything."""
     kind = retrieval.query.answer_type
     if kind == "quantity":
+        if retrieval.query.measure:  # "the duration of his contract": not any number
+            return MEASURES[retrieval.query.measure]
         for asks, wants in _QUANTITY_KINDS:
             if asks.search(retrieval.query.text):
                 return wants

@@ -202,8 +202,12 @@ def admitted(evidence: Sequence[PassageEvidence], min_coverage: float) -> list[P
     ranked first."""
     articles = {e.passage.article_id for e in evidence if e.complete and e.coverage >= min_coverage}
     floor = POOL_SHARE * min_coverage
-    return [
-        e.passage
+    kept = [
+        e
         for e in evidence
         if e.passage.article_id in articles and e.complete and e.coverage >= floor
     ]
+    by_coverage = sorted(kept, key=lambda e: -e.coverage)  # stable: search rank breaks ties
+    fused = {id(e): 1.0 / (60 + kept.index(e)) + 1.0 / (60 + by_coverage.index(e)) for e in kept}
+    kept.sort(key=lambda e: -fused[id(e)])
+    return [e.passage for e in kept]

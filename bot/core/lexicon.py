@@ -54,12 +54,9 @@ _DEMONYM_ENDINGS = (("", "n"), ("", "an"), ("a", "an"), ("s", "n"), ("o", "an"),
 
 
 Measure = Literal["money", "duration"]
-#: WordNet senses that make a noun a measure (see Lexicon.measure): anything that is a kind
-#: of one of these is stated by an amount of that measure.
-_MEASURE_KINDS: tuple[tuple[Measure, frozenset[str]], ...] = (
-    ("money", frozenset(["money", "outgo", "payment", "monetary value", "sum of money"])),
-    ("duration", frozenset(["time period", "temporal property"])),
-)
+#: WordNet senses whose kinds are stated by an amount (see Lexicon.measure).
+_MONEY = frozenset(["money", "outgo", "payment", "monetary value", "sum of money"])
+_DURATION = frozenset(["duration", "temporal property"])
 
 
 def specificity(zipf: float) -> float:
@@ -127,6 +124,7 @@ class Lexicon:
         self._wordnet = source
         self._cache: dict[str, Expansion] = {}
         self._named: dict[str, frozenset[str]] = {}
+        self._measures: dict[str, Measure | None] = {}
         self._lock = threading.Lock()
 
     def related_words(self, forms: Iterable[str]) -> set[str]:
@@ -163,15 +161,27 @@ class Lexicon:
 
     def measure(self, word: str) -> Measure | None:
         """What kind of amount the noun ``word`` is, if it is one a passage may state without
-        the word: an amount of money for "budget", "fee" or "salary" (each a kind of money,
-        cost or payment), a duration for "duration" or "length" (a time period or temporal
-        property). Found in WordNet's hypernyms of its two commonest senses."""
-        if self.expand(word).proper:
+        the word, by WordNet's hypernyms:
+
+        * money: its commonest sense is a kind of money, outgo or payment ("budget", "fee",
+          "salary"), or that sense is an attribute (a worth) and the next one is ("price");
+          "rate" (first a ratio) is not;
+        * a duration: "duration" itself, or a kind of one or of a temporal property
+          ("length", "span"); not a unit or a calendar period ("year", "second").
+        """
+        if word not in self._measures:
+            self._measures[word] = self._measure(word)
+        return self._measures[word]
+
+    def _measure(self, word: str) -> Measure | None:
+        net = self._wordnet()
+        if self.expand(word).proper or not net.senses(word, "n"):
             return None
-        above = {w.lower() for w in self._wordnet().ancestors(word)}
-        for measure, kinds in _MEASURE_KINDS:
-            if above & kinds:
-                return measure
+        first = net.ancestors(word, senses=1)
+        if first & _MONEY or ("attribute" in first and net.ancestors(word) & _MONEY):
+            return "money"
+        if word == "duration" or net.ancestors(word) & _DURATION:
+            return "duration"
         return None
 
     def is_compound(self, phrase: tuple[str, ...]) -> bool:

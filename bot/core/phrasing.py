@@ -221,6 +221,8 @@ def _noun_phrase_head(flat: list[str], j: int, lexicon: Lexicon) -> tuple[str | 
                 break  # "the Mexican president *say*"
         elif not word.isalpha():
             pass  # a number modifies, never heads: "the 3 main parts"
+        elif head is not None and expansion.name_like:
+            break  # a name after the noun starts a clause: "the contract length *Strohm* agreed"
         elif expansion.noun:
             head = word
         elif not (head is not None and word.endswith("ing")) and (
@@ -242,15 +244,46 @@ def asked_for(flat: list[str], lexicon: Lexicon) -> tuple[str | None, bool]:
     *mayor* of Harlow Bay?" and "What did the Mexican *president* say?" cannot be answered
     by a passage that never mentions a mayor or a president.
     """
+    found = _asked_head(flat, lexicon)
+    if found is None:
+        return None, False
+    head, speaker, start = found
+    lexname = lexicon.expand(head).lexname
+    if speaker:
+        return (head, True) if lexname in _ACTORS else (None, False)
+    if lexname in _CONTENT_NOUNS:
+        return None, False
+    return head, flat[start] in ("who", "whos") and lexname in _ACTORS
+
+
+def asked_noun(flat: list[str], lexicon: Lexicon) -> str | None:
+    """The head noun of what the question asks for, whatever kind of noun it is: "price"
+    in "What is the estimated price of ...", "length" in "the contract length Strohm
+    agreed" (a request's focus, its framing gone); None when a verb comes first ("What
+    did Congress decide about the budget?")."""
+    found = _asked_head(flat, lexicon)
+    if found is not None:
+        return None if found[1] else found[0]
+    if any(w in _WH for w in flat[:3]):
+        return None
+    j = 0
+    while j < len(flat) and flat[j] in _LINKS:
+        j += 1
+    return _noun_phrase_head(flat, j, lexicon)[0]
+
+
+def _asked_head(flat: list[str], lexicon: Lexicon) -> tuple[str, bool, int] | None:
+    """For a wh-question: the head of the noun phrase it asks for, whether that is a
+    speaker ("What did the Mexican *president* say"), and where the wh-word is."""
     flat = [_WH_TYPED.get(w, w) for w in flat]
     start = next((i for i, w in enumerate(flat[:3]) if w in _WH), None)
     if start is None:
-        return None, False
+        return None
     j = start + 1
     speaker = False
     if flat[start] == "how":  # "how many gang members", not "how much is the line"
         if j >= len(flat) or flat[j] not in ("many", "much"):
-            return None, False
+            return None
         j += 1
     elif flat[start] == "what" and j < len(flat) and flat[j] in _AUXILIARIES:
         # "What did the Mexican president say about ...": the speaker
@@ -262,14 +295,10 @@ def asked_for(flat: list[str], lexicon: Lexicon) -> tuple[str | None, bool]:
         while j < len(flat) and flat[j] in _LINKS:
             j += 1
     if flat[start] == "who" and j == start + 1:
-        return None, False  # "who signed": no noun is asked for
+        return None  # "who signed": no noun is asked for
     head, end = _noun_phrase_head(flat, j, lexicon)
     if head is None:
-        return None, False
-    lexname = lexicon.expand(head).lexname
-    if speaker:
-        says = end < len(flat) and flat[end] in _SAYING
-        return (head, True) if says and lexname in _ACTORS else (None, False)
-    if lexname in _CONTENT_NOUNS:
-        return None, False
-    return head, flat[start] == "who" and lexname in _ACTORS
+        return None
+    if speaker and not (end < len(flat) and flat[end] in _SAYING):
+        return None
+    return head, speaker, start

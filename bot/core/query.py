@@ -22,6 +22,7 @@ from bot.core.phrasing import (
     AnswerType,
     answer_type,
     asked_for,
+    asked_noun,
     part_of_speech,
     spell_out,
     strip_framing,
@@ -46,6 +47,7 @@ class Query:
     answer_type: AnswerType
     terms: tuple[Term, ...]
     language: str = "en"
+    measure: str | None = None  # the measure asked for ("the *budget*"): see _answer_type
 
     @property
     def framing_only(self) -> bool:
@@ -189,7 +191,23 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
     asked, required = asked_for(flat, lexicon)
     terms = [_as_asked(t, required, lexicon) if t.word == asked else t for t in terms]
     language = language_of(question)
-    return Query(question, focus, answer_type(read), tuple(terms), language)
+    kind, measure = _answer_type(read, asked_noun(flat, lexicon), terms)
+    return Query(question, focus, kind, tuple(terms), language, measure)
+
+
+def _answer_type(
+    question: str, noun: str | None, terms: list[Term]
+) -> tuple[AnswerType, str | None]:
+    """The question's answer type, and the measure it asks for if the noun it asks for
+    (``noun``) names one: "What is the estimated *price* of ...", "the total *budget* for
+    ..." and "the contract *length* Strohm agreed" ask for an amount of money or a
+    duration, as "how much" and "how long" do; "What did Congress decide about the
+    budget?" does not."""
+    kind = answer_type(question)
+    measure = next((t.measure for t in terms if t.word == noun and t.measure), None)
+    if measure is not None and kind in ("what", "quantity"):
+        return "quantity", measure
+    return kind, None
 
 
 def _as_asked(term: Term, required: bool, lexicon: Lexicon) -> Term:

@@ -248,7 +248,7 @@ class WordNet:
             m[:1].isupper() for m in senses[0].words if m.lower() == word.lower()
         )
 
-    def ancestors(self, word: str, pos: str = "n", senses: int = 2) -> set[str]:
+    def ancestors(self, word: str, pos: str = "n", senses: int = 2) -> frozenset[str]:
         """Every word of what ``word``'s most common senses are kinds (or instances) of,
         all the way up: "fee" is a charge, a cost, an outgo ... an abstraction."""
         found: set[str] = set()
@@ -262,7 +262,7 @@ class WordNet:
             synset = self.synset(pos, offset)
             found.update(synset.words)
             todo.extend(synset.hypernyms)
-        return found
+        return frozenset(found)
 
     def synset(self, pos: str, offset: int) -> Synset:
         return _cached_synset(self, pos, offset)
