@@ -614,3 +614,27 @@ def test_a_question_for_an_amount_of_money_is_not_answered_by_another_number(
     answer = briefing.ask("How long will the Kelby Bridge repairs take?")
     assert answer.answered and "18 months" in answer.answer
     assert_grounded(briefing, answer)
+
+
+def test_a_who_answer_introduces_the_person_it_names_by_surname(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """News names a person in full once ("Jana Kowalczyk, the regional minister for
+    transport") and by surname after. The sentence that answers "who" may be a later one
+    ("Kowalczyk promised union officials ..."): the answer brings the introduction just
+    before it, so it says who she is."""
+    ingest_text(
+        briefing,
+        tmp_path / "ferry.md",
+        "---\ntitle: Ferry Talks Resume in Tarrow\n---\n\n"
+        "Talks on the future of the Tarrow ferry resumed on Monday after a month-long "
+        "pause. Residents, unions and the operator attended, along with Jana Kowalczyk, "
+        "the regional minister for transport.\n\n"
+        "At the meeting, Kowalczyk promised union officials that the night service would "
+        "keep running until at least March.\n",
+    )
+    answer = briefing.ask("Who promised that the night service would keep running?")
+    assert answer.answered
+    assert "Jana Kowalczyk, the regional minister for transport" in answer.answer
+    assert answer.answer.index("Jana Kowalczyk") < answer.answer.index("Kowalczyk promised")
+    assert_grounded(briefing, answer)

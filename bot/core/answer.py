@@ -204,7 +204,53 @@ def select_sentences(
     for s in followers:
         first_seen.setdefault(s.passage.article_id, len(first_seen))
     followers.sort(key=lambda s: (first_seen[s.passage.article_id], s.start))
-    return lead_group + followers
+    answer = lead_group + followers
+    if retrieval.query.answer_type == "who":
+        answer = _introduced(answer, candidates, fits)
+    return answer
+
+
+#: A capitalised word (a first name or a title) before a surname.
+_FORENAME = r"\b[A-Z][\w'’-]+\s+"
+
+
+def _introduced(
+    answer: list[SourceSentence],
+    candidates: list[SourceSentence],
+    fits: Callable[[SourceSentence], bool],
+) -> list[SourceSentence]:
+    """``answer`` with the sentence that introduces the person it names by surname alone.
+
+    News gives a person's full name and role once ("... with Kirstjen Nielsen, the US
+    Secretary of Homeland Security") and the surname after ("Nielsen had met the Mexican
+    officials"). An answer to a "who" question that names someone only by surname brings,
+    just before that sentence, the first sentence of its article that gives the full name
+    (once: the first such person)."""
+    for i, sentence in enumerate(answer):
+        for surname in _SURNAME.findall(sentence.text):
+            full = re.compile(_FORENAME + re.escape(surname) + r"\b")
+            if full.search(sentence.text):
+                continue
+            intro = next(
+                (
+                    c
+                    for c in sorted(candidates, key=lambda c: c.start)
+                    if c.passage.article_id == sentence.passage.article_id
+                    and c not in answer
+                    and full.search(c.text)
+                    and is_statement(c.text)
+                    and not reads_as_cited(c.text)
+                    and fits(c)
+                ),
+                None,
+            )
+            if intro is not None:
+                return [*answer[:i], intro, *answer[i:]]
+    return answer
+
+
+#: A capitalised word inside a sentence that is not a sentence's first word.
+_SURNAME = re.compile(r"(?<=[\w,;]\s)[A-Z][a-z][\w'’-]+")
 
 
 def _nearest_holding(
