@@ -226,3 +226,21 @@ def test_a_question_that_asks_for_a_measure_asks_for_an_amount(
     about the budget", "last year") asks for none."""
     query = analyse(question, lexicon)
     assert (query.answer_type, query.measure) == (kind, measure)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Which senior member of the administration took part in the summit?", "who"),
+        ("What minister signed the accord?", "who"),
+        ("Which architect designed the bridge?", "who"),
+        ("Which committee approved the plan?", "what"),
+        ("What fungus causes coffee rust?", "what"),
+    ],
+)
+def test_a_question_for_a_kind_of_person_is_a_who_question(
+    question: str, kind: str, lexicon: Lexicon
+) -> None:
+    """ "Which senior *member* ..." asks for a person as "who" does (the noun asked for is
+    a person in WordNet), so its answer is the sentence that names one."""
+    assert analyse(question, lexicon).answer_type == kind

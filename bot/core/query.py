@@ -191,12 +191,12 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
     asked, required = asked_for(flat, lexicon)
     terms = [_as_asked(t, required, lexicon) if t.word == asked else t for t in terms]
     language = language_of(question)
-    kind, measure = _answer_type(read, asked_noun(flat, lexicon), terms)
+    kind, measure = _answer_type(read, asked_noun(flat, lexicon), terms, lexicon)
     return Query(question, focus, kind, tuple(terms), language, measure)
 
 
 def _answer_type(
-    question: str, noun: str | None, terms: list[Term]
+    question: str, noun: str | None, terms: list[Term], lexicon: Lexicon
 ) -> tuple[AnswerType, str | None]:
     """The question's answer type, and the measure it asks for if the noun it asks for
     (``noun``) names one: "What is the estimated *price* of ...", "the total *budget* for
@@ -204,6 +204,8 @@ def _answer_type(
     duration, as "how much" and "how long" do; "What did Congress decide about the
     budget?" does not."""
     kind = answer_type(question)
+    if kind == "what" and noun is not None and lexicon.expand(noun).lexname == "noun.person":
+        return "who", None
     measure = next((t.measure for t in terms if t.word == noun and t.measure), None)
     if measure is not None and kind in ("what", "quantity"):
         return "quantity", measure
