@@ -14,7 +14,7 @@ from bot.core.query import analyse
 from bot.core.retrieve import diversify, fuse
 from bot.core.text import contains_verbatim, sentence_spans, squash, strip_footnote_markers
 from bot.core.words import word_count
-from conftest import EVALS, article_text, write_flood_article
+from conftest import EVALS, article_text, make_settings, write_flood_article
 from storage.articles import Passage
 
 SEED_TITLE = "Central America-US Security Cooperation Deal questioned by Activists"
@@ -638,3 +638,34 @@ def test_a_who_answer_introduces_the_person_it_names_by_surname(
     assert "Jana Kowalczyk, the regional minister for transport" in answer.answer
     assert answer.answer.index("Jana Kowalczyk") < answer.answer.index("Kowalczyk promised")
     assert_grounded(briefing, answer)
+
+
+def test_an_answer_carries_on_across_a_chunk_edge(database_url: str, tmp_path: Path) -> None:
+    """Chunks end where their token budget does, not where a thought does. When the
+    sentence that says what was asked comes just after a chosen passage ends (in the next
+    chunk, which covers too little of the question to be chosen itself: it lacks
+    "Valley"), the extractive answer still takes it, cited to that chunk."""
+    settings = make_settings(
+        database_url, tmp_path, chunk_tokens=40, chunk_overlap_tokens=5, corpus_dir=tmp_path
+    )
+    with Briefing.open(settings, bootstrap=False) as briefing:
+        ingest_text(
+            briefing,
+            tmp_path / "levee.md",
+            "---\ntitle: River Authority Publishes Review\n---\n\n"
+            "The Fenn Valley levee failed in two places during the winter floods, the river "
+            "authority said on Friday in its review. Engineers blamed underlying weaknesses. "
+            "They are old clay cores and tunnels dug by beavers in the Fenn banks. "
+            "The authority plans a public meeting in the spring.\n",
+        )
+        question = "Why did the Fenn Valley levee fail during the winter floods?"
+        retrieval = briefing.retrieve(question)
+        assert retrieval.answerable
+        assert all("clay cores" not in p.text for p in retrieval.passages)
+        assert any("clay cores" in p.text for p in retrieval.neighbours)
+        answer = briefing.ask(question)
+        assert answer.answered
+        assert "Engineers blamed underlying weaknesses [1]. They are old clay cores" in (
+            answer.answer
+        )
+        assert_grounded(briefing, answer)

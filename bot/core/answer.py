@@ -83,7 +83,7 @@ def select_sentences(
     """The sentences of the extractive answer: the one that best answers first, then
     support (and the other side of the story, when the passages hold it) in reading order.
     """
-    candidates = passage_sentences(retrieval.passages)
+    candidates = passage_sentences([*retrieval.passages, *retrieval.neighbours])
     scorer = SentenceScorer(retrieval, candidates)
     usable = usable_sentences(scorer, candidates)
     if not usable:
@@ -122,7 +122,9 @@ def select_sentences(
             group.append(after)
         return group
 
-    lead = max(usable, key=lambda s: (scorer.score(s), -s.rank, -s.start))
+    chosen_ids = {p.chunk_id for p in retrieval.passages}
+    leads = [s for s in usable if s.passage.chunk_id in chosen_ids] or usable
+    lead = max(leads, key=lambda s: (scorer.score(s), -s.rank, -s.start))
     # A question that asks for a number, a date, a place or a person is answered by a
     # sentence that holds one: when the best-scoring sentence does not, the best one that
     # does leads ("The fee is reported to be 9.5 million euros" for "How much did

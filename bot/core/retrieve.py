@@ -43,6 +43,8 @@ POSTING_BUDGET = 0.1
 MAX_POSTINGS = 2_000
 PRUNE_FROM_CHUNKS = 2000
 DIVERSITY_DECAY = 0.6
+#: Passages at most this many characters apart adjoin (a space or a paragraph break).
+ADJOINING = 3
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,11 @@ class Retrieval:
     verdict: Verdict
     weights: dict[str, float] = field(default_factory=dict)
     dense: dict[int, float] = field(default_factory=dict)  # chunk id -> cosine similarity
+    #: Retrieved passages that overlap or adjoin a chosen one in its article, not chosen
+    #: themselves: an extractive answer may take the sentence that carries on across a
+    #: chunk's edge ("The approach ignores the structural foundations." -> "The structural
+    #: issues like inequality ... need to be addressed.").
+    neighbours: tuple[Passage, ...] = ()
 
     @property
     def answerable(self) -> bool:
@@ -236,7 +243,8 @@ class Retriever:
         else:
             return Retrieval(query, (), verdict, weights, dense)
         chosen = balance(diversify(pool, self.top_k), pool, self.top_k, self.profile)
-        return Retrieval(query, tuple(chosen), verdict, weights, dense)
+        neighbours = _neighbours(chosen, ranked) if verdict.decision == "answer" else []
+        return Retrieval(query, tuple(chosen), verdict, weights, dense, tuple(neighbours))
 
     def _dense_credit(self, similarity: float | None) -> float:
         """A passage the embedding model finds very close counts as covering the
@@ -244,6 +252,22 @@ class Retriever:
         if similarity is None or similarity < self.min_dense_similarity:
             return 0.0
         return self.min_coverage
+
+
+def _neighbours(chosen: Sequence[Passage], ranked: Sequence[Passage]) -> list[Passage]:
+    """Those of ``ranked`` that overlap or adjoin a chosen passage of their article."""
+    ids = {p.chunk_id for p in chosen}
+    return [
+        p
+        for p in ranked
+        if p.chunk_id not in ids
+        and any(
+            c.article_id == p.article_id
+            and p.char_start <= c.char_end + ADJOINING
+            and p.char_end + ADJOINING >= c.char_start
+            for c in chosen
+        )
+    ]
 
 
 def _vocabulary(query: Query) -> list[str]:
