@@ -188,18 +188,21 @@ def test_which_nouns_are_measures(word: str, measure: str | None, lexicon: Lexic
 @pytest.mark.parametrize(
     ("question", "word", "text", "expected"),
     [
-        ("What is the total budget of the line?", "budget", "It will cost $412m.", 0.6),
+        ("What is the total budget of the line?", "budget", "It will cost $412m.", 1.0),
         ("What is the total budget of the line?", "budget", "It has 18 stations.", 0.0),
-        ("What is the length of his contract?", "length", "He signed a four-year deal.", 0.6),
+        ("Did the council cut the budget?", "budget", "It will cost $412m.", 0.6),
+        ("What is the length of his contract?", "length", "He signed a four-year deal.", 1.0),
         ("What is the length of his contract?", "length", "He signed on 4 May.", 0.0),
+        ("Was the contract length a surprise?", "length", "A four-year deal.", 0.6),
     ],
 )
 def test_a_measure_is_stated_by_an_amount_of_it(
     question: str, word: str, text: str, expected: float, lexicon: Lexicon
 ) -> None:
     """A passage that states an amount of money says what a budget is, and one that states
-    a duration how long a contract runs, whether or not it uses the question's word (a
-    synonym's credit); another kind of number does not."""
+    a duration how long a contract runs, whether or not it uses the question's word: a
+    synonym's credit, or full credit when that measure is what the question asks for.
+    Another kind of number does not."""
     term = terms_of(question, lexicon)[word]
     found = stems(text)
     assert term.credit_in(text, found, frozenset(found)) == expected  # type: ignore[attr-defined]

@@ -191,7 +191,10 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
     asked, required = asked_for(flat, lexicon)
     terms = [_as_asked(t, required, lexicon) if t.word == asked else t for t in terms]
     language = language_of(question)
-    kind, measure = _answer_type(read, asked_noun(flat, lexicon), terms, lexicon)
+    noun = asked_noun(flat, lexicon)
+    kind, measure = _answer_type(read, noun, terms, lexicon)
+    if measure is not None:
+        terms = [replace(t, measured=True) if t.word == noun else t for t in terms]
     return Query(question, focus, kind, tuple(terms), language, measure)
 
 

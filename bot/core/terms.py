@@ -58,6 +58,7 @@ class Term:
     asked: bool = False  # the thing the question asks for: "the capital" of El Salvador
     required: bool = False  # like a name: a passage without it does not answer
     measure: str | None = None  # an amount of this kind states it: "budget" by "$412m"
+    measured: bool = False  # the measure the question asks for: an amount of it is it
 
     @property
     def weight(self) -> float:
@@ -85,10 +86,13 @@ class Term:
     ) -> float:
         """:meth:`credit`, and for a measure ("budget", "duration") a synonym's credit
         when ``text`` (as written) states an amount of it: "412 million dollars" says what
-        the budget is, and "a four-year deal" how long the contract runs."""
+        the budget is, and "a four-year deal" how long the contract runs. When the
+        question asks for that measure ("What is the *duration* of ...?"), the amount is
+        what it asks for: full credit."""
         found = self.credit(text_stems, stem_set)
-        if found < SYNONYM_CREDIT and self.measure and MEASURES[self.measure].search(text):
-            return SYNONYM_CREDIT
+        stated = 1.0 if self.measured else SYNONYM_CREDIT
+        if found < stated and self.measure and MEASURES[self.measure].search(text):
+            return stated
         return found
 
 
