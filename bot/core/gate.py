@@ -49,6 +49,8 @@ RARE_TERM = 0.95
 LONG_QUESTION = 4
 #: Passages below this share of ``min_coverage`` do not feed the answer.
 POOL_SHARE = 0.75
+#: Reciprocal rank fusion's constant (Cormack et al.'s 60), here and in retrieval.
+RRF_K = 60
 
 
 @dataclass(frozen=True)
@@ -198,8 +200,10 @@ def _in_corpus(term: Term, df: dict[str, int]) -> bool:
 
 def admitted(evidence: Sequence[PassageEvidence], min_coverage: float) -> list[Passage]:
     """The passages an answer is written from: complete ones that cover the question
-    nearly as well as needed, from articles where some passage covers it fully; best
-    ranked first."""
+    nearly as well as needed, from articles where some passage covers it fully. They are
+    ranked by the search and by their coverage together: the search ranks by bm25 over the
+    question's words, while coverage knows their families, synonyms, names of a kind and
+    amounts, so the passage that covers the question best is not left sixth."""
     articles = {e.passage.article_id for e in evidence if e.complete and e.coverage >= min_coverage}
     floor = POOL_SHARE * min_coverage
     kept = [
@@ -207,7 +211,12 @@ def admitted(evidence: Sequence[PassageEvidence], min_coverage: float) -> list[P
         for e in evidence
         if e.passage.article_id in articles and e.complete and e.coverage >= floor
     ]
-    by_coverage = sorted(kept, key=lambda e: -e.coverage)  # stable: search rank breaks ties
-    fused = {id(e): 1.0 / (60 + kept.index(e)) + 1.0 / (60 + by_coverage.index(e)) for e in kept}
-    kept.sort(key=lambda e: -fused[id(e)])
+    # The search's rank and the coverage's rank, fused by reciprocal rank; the sort is
+    # stable, so the search's order breaks ties.
+    search_rank = {id(e): rank for rank, e in enumerate(kept, start=1)}
+    by_coverage = sorted(kept, key=lambda e: -e.coverage)
+    coverage_rank = {id(e): rank for rank, e in enumerate(by_coverage, start=1)}
+    kept.sort(
+        key=lambda e: -(1 / (RRF_K + search_rank[id(e)]) + 1 / (RRF_K + coverage_rank[id(e)]))
+    )
     return [e.passage for e in kept]

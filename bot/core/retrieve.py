@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from bot.core import frequency
-from bot.core.gate import Verdict, admitted, judge, passage_evidence, threshold
+from bot.core.gate import RRF_K, Verdict, admitted, judge, passage_evidence, threshold
 from bot.core.lexicon import MIN_CORRECTABLE, Lexicon, edits1
 from bot.core.profile import Profile
 from bot.core.query import Query, analyse
@@ -36,7 +36,6 @@ from storage.search import LexicalQuery, LexicalSearch
 if TYPE_CHECKING:
     from bot.core.embeddings import Embedder
 
-RRF_K = 60
 #: See within_budget(): in corpora of at least PRUNE_FROM_CHUNKS chunks, a search reads at
 #: most about POSTING_BUDGET of the corpus, and at most MAX_POSTINGS chunks.
 POSTING_BUDGET = 0.1
