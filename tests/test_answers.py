@@ -669,3 +669,22 @@ def test_an_answer_carries_on_across_a_chunk_edge(database_url: str, tmp_path: P
             answer.answer
         )
         assert_grounded(briefing, answer)
+
+
+@pytest.mark.parametrize(
+    ("word", "text", "introduces"),
+    [
+        ("Nielsen", "meetings they held with Kirstjen Nielsen, the US Secretary", True),
+        ("Nielsen", "Secretary Nielsen arrived on Monday.", True),
+        ("Nielsen", "Nielsen had met the Mexican officials.", False),
+        ("Tuesday", "On Tuesday, the operator raised its fares.", False),
+        ("Honduras", "a summit held at Tegucigalpa, Honduras.", False),
+    ],
+)
+def test_what_introduces_a_person(word: str, text: str, introduces: bool) -> None:
+    """A sentence introduces someone when it gives their surname after a first name or a
+    title, and the word is one WordNet knows, if at all, only as a person: "On Tuesday"
+    starts a sentence and introduces nobody, and Honduras is a place."""
+    from bot.core.answer import _could_be_surname, _full_name
+
+    assert (_could_be_surname(word) and _full_name(word, text)) == introduces

@@ -39,7 +39,8 @@ from bot.core.models import Citation
 from bot.core.profile import Profile
 from bot.core.retrieve import Retrieval
 from bot.core.text import squash, strip_footnote_markers
-from bot.core.words import jaccard, word_count
+from bot.core.wordnet import wordnet
+from bot.core.words import STOPWORDS, jaccard, word_count
 from storage.articles import Passage
 
 NOT_IN_SOURCES = (
@@ -212,8 +213,18 @@ def select_sentences(
     return answer
 
 
-#: A capitalised word (a first name or a title) before a surname.
-_FORENAME = r"\b[A-Z][\w'’-]+\s+"
+def _full_name(surname: str, text: str) -> bool:
+    """Does ``text`` give ``surname`` with a first name or a title before it ("Kirstjen
+    Nielsen", "Secretary Nielsen"; not "On Tuesday", where "On" only starts a sentence)?"""
+    pattern = r"\b([A-Z][\w'’-]+)\s+" + re.escape(surname) + r"\b"
+    return any(m.group(1).lower() not in STOPWORDS for m in re.finditer(pattern, text))
+
+
+def _could_be_surname(word: str) -> bool:
+    """A capitalised word that may be someone's surname: WordNet knows it, if at all, only
+    as a person ("Nielsen", "Kowalczyk"; not "Tuesday", "Honduras" or "Summit")."""
+    senses = [s for pos in "nvar" for s in wordnet().senses(word, pos)]
+    return all(s.lexname == "noun.person" and s.words[0][:1].isupper() for s in senses)
 
 
 def _introduced(
@@ -230,8 +241,9 @@ def _introduced(
     (once: the first such person)."""
     for i, sentence in enumerate(answer):
         for surname in _SURNAME.findall(sentence.text):
-            full = re.compile(_FORENAME + re.escape(surname) + r"\b")
-            if full.search(sentence.text):
+            if not _could_be_surname(surname):
+                continue  # "Tuesday", "Honduras", "Summit": not a person
+            if _full_name(surname, sentence.text):
                 continue
             intro = next(
                 (
@@ -239,7 +251,7 @@ def _introduced(
                     for c in sorted(candidates, key=lambda c: c.start)
                     if c.passage.article_id == sentence.passage.article_id
                     and c not in answer
-                    and full.search(c.text)
+                    and _full_name(surname, c.text)
                     and is_statement(c.text)
                     and not reads_as_cited(c.text)
                     and fits(c)
