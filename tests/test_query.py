@@ -9,7 +9,7 @@ from bot.core import frequency
 from bot.core.lexicon import Lexicon, edits1, specificity
 from bot.core.query import analyse
 from bot.core.wordnet import WordNet, wordnet
-from bot.core.words import stems
+from bot.core.words import stem, stems
 
 
 @pytest.fixture(scope="module")
@@ -247,3 +247,24 @@ def test_a_question_for_a_kind_of_person_is_a_who_question(
     """ "Which senior *member* ..." asks for a person as "who" does (the noun asked for is
     a person in WordNet), so its answer is the sentence that names one."""
     assert analyse(question, lexicon).answer_type == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "noun"),
+    [
+        ("Could you tell me the city in which the memorandum was concluded?", "city"),
+        ("What city was the memorandum signed in?", "city"),
+        ("Which country hosted the summit?", "country"),
+        ("What did Congress decide about the budget?", None),
+    ],
+)
+def test_the_noun_asked_for_names_its_kind(
+    question: str, noun: str | None, lexicon: Lexicon
+) -> None:
+    """The noun a question asks for, read past a relative clause ("the city *in which*
+    ..."), is the one a named thing of its kind answers: Tegucigalpa is a city, Honduras a
+    country."""
+    query = analyse(question, lexicon)
+    named = {stem("tegucigalpa"), stem("honduras")}
+    found = [t.word for t in query.terms if named & t.stems]
+    assert found == ([noun] if noun else [])

@@ -259,17 +259,24 @@ def asked_for(flat: list[str], lexicon: Lexicon) -> tuple[str | None, bool]:
 def asked_noun(flat: list[str], lexicon: Lexicon) -> str | None:
     """The head noun of what the question asks for, whatever kind of noun it is: "price"
     in "What is the estimated price of ...", "length" in "the contract length Strohm
-    agreed" (a request's focus, its framing gone); None when a verb comes first ("What
-    did Congress decide about the budget?")."""
+    agreed" and "city" in "the city in which it was concluded" (a request's focus, its
+    framing gone); None when a verb comes first ("What did Congress decide about the
+    budget?")."""
     found = _asked_head(flat, lexicon)
-    if found is not None:
+    relative = found is not None and found[2] > 0 and flat[found[2] - 1] in _RELATIVE_AFTER
+    if found is not None and not relative:
         return None if found[1] else found[0]
-    if any(w in _WH for w in flat[:3]):
+    if any(w in _WH for w in flat[:3]) and not relative:
         return None
     j = 0
     while j < len(flat) and flat[j] in _LINKS:
         j += 1
     return _noun_phrase_head(flat, j, lexicon)[0]
+
+
+#: A wh-word after one of these starts a relative clause, not the question: "the *city* in
+#: which the memorandum was concluded" asks for the city.
+_RELATIVE_AFTER = frozenset("in at on from by to for of with during".split())
 
 
 def _asked_head(flat: list[str], lexicon: Lexicon) -> tuple[str, bool, int] | None:

@@ -154,8 +154,6 @@ def make_term(
     own = {stem(word), *(stem(f) for f in expansion.family)}
     own |= {stem(d[0]) for d in domain if len(d) == 1}
     plain_noun = expansion.noun and not anchor and not expansion.name_like and len(parts) == 1
-    if plain_noun:  # "Tegucigalpa" names a city; a passage that names it names one
-        own |= {stem(n) for n in lexicon.named_kinds(word)}
     phrases: list[tuple[Stems, float]] = []
     search_phrases: list[tuple[str, ...]] = []
     if len(parts) > 1:  # "co-operation": "cooperation" and "co operation" are the word
