@@ -268,3 +268,14 @@ def test_the_noun_asked_for_names_its_kind(
     named = {stem("tegucigalpa"), stem("honduras")}
     found = [t.word for t in query.terms if named & t.stems]
     assert found == ([noun] if noun else [])
+
+
+def test_a_word_wordnet_lacks_is_read_through_its_suffix(lexicon: Lexicon) -> None:
+    """WordNet lists "foundation" but not "foundational": a rare word it lacks would be
+    read as a name, and a name absent from a passage vetoes it. A known word with a
+    suffix is that word's family instead; a name stays a name."""
+    terms = terms_of("What are the foundational components of the treaty?", lexicon)
+    foundational = terms["foundational"]
+    assert not foundational.anchor  # type: ignore[attr-defined]
+    assert credit("What are the foundational parts?", "its foundation", "foundational", lexicon)
+    assert terms_of("What did kowalczyk promise?", lexicon)["kowalczyk"].anchor  # type: ignore[attr-defined]

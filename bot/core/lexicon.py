@@ -234,10 +234,10 @@ class Lexicon:
         net = self._wordnet()
         variants = spellings(word) if " " not in word else set()
         if not any(net.base_forms(word, pos) for pos in ("n", "v", "a", "r")):
-            # an unknown word may be the other spelling of a known one ("kerbside")
-            known = next(
-                (v for v in sorted(variants) if any(net.base_forms(v, p) for p in "nvar")), None
-            )
+            # an unknown word may be the other spelling of a known one ("kerbside"), or
+            # a known word with a suffix WordNet does not list ("foundational")
+            bases = sorted(variants) + (derived_from(word) if " " not in word else [])
+            known = next((v for v in bases if any(net.base_forms(v, p) for p in "nvar")), None)
             if known is not None:
                 expansion = self._expand(known, pos_hint)
                 return replace(expansion, word=word, family=expansion.family | variants | {known})
@@ -297,6 +297,24 @@ _SPELLINGS = (
     ("tre", "ter"), ("tres", "ters"), ("ence", "ense"), ("ogue", "og"), ("mme", "m"),
     ("lled", "led"), ("lling", "ling"), ("ller", "ler"),
 )  # fmt: skip
+
+
+#: Derivational suffixes and what the word they were added to ended with ("foundational":
+#: foundation; "systemic": system; "remediable": remedy).
+_SUFFIXES = (("ational", "ation"), ("al", ""), ("ic", ""), ("ical", ""), ("ness", ""),
+             ("ment", ""), ("ity", ""), ("ity", "e"), ("able", ""), ("able", "e"),
+             ("iable", "y"), ("ism", ""), ("ist", ""), ("ize", ""), ("ise", ""),
+             ("ization", "ize"), ("isation", "ise"), ("ful", ""), ("less", ""))  # fmt: skip
+
+
+def derived_from(word: str) -> list[str]:
+    """The words ``word`` may be derived from by a suffix, longest suffix first (most are
+    not words; the caller keeps one WordNet knows). A base of at least four letters."""
+    found = []
+    for suffix, ending in sorted(_SUFFIXES, key=lambda s: -len(s[0])):
+        if word.endswith(suffix) and len(word) - len(suffix) + len(ending) >= 4:
+            found.append(word[: -len(suffix)] + ending)
+    return [f for f in dict.fromkeys(found) if f != word]
 
 
 def spellings(word: str) -> set[str]:
