@@ -64,3 +64,20 @@ def test_framing_is_not_focus(question: str, focus: str) -> None:
 )
 def test_answer_types(question: str, kind: str) -> None:
     assert answer_type(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Could you indicate the city in which the memorandum was concluded?", "where"),
+        ("Could you elucidate why the aid was cut?", "why"),
+        ("Could you determine how many people were deported?", "quantity"),
+        ("Can you still drive over the bridge?", "yesno"),
+        ("Could you indicate whether the accord is binding?", "yesno"),
+    ],
+)
+def test_a_request_made_with_any_verb_of_telling_is_read_past(question: str, kind: str) -> None:
+    """ "Could you *indicate* ..." is a request like "Could you tell me ...": any verb whose
+    commonest WordNet sense is one of telling or finding out, not only the listed ones. A
+    verb of doing ("drive") leaves a yes-or-no question."""
+    assert answer_type(question) == kind

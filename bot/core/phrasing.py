@@ -16,6 +16,7 @@ import re
 from typing import Literal
 
 from bot.core.lexicon import Lexicon
+from bot.core.wordnet import wordnet
 from bot.core.words import STOPWORDS
 
 AnswerType = Literal["why", "yesno", "who", "when", "where", "quantity", "what"]
@@ -146,12 +147,34 @@ def answer_type(question: str) -> AnswerType:
     """The kind of answer ``question`` asks for (``what`` when no other fits), read past
     a request that wraps it."""
     unwrapped = _REQUEST.sub("", question, count=1)
+    if unwrapped == question:
+        unwrapped = _telling_request(question)
     if unwrapped != question and _WHETHER.match(unwrapped):
         return "yesno"
     for kind, pattern in _ANSWER_TYPES:
         if pattern.search(unwrapped):
             return kind
     return "what"
+
+
+_MODAL_YOU = re.compile(
+    r"^\W*(?:(?:can|could|would|will)\s+you|please)\s+(?:please\s+)?([a-z]+)\s+(?:me\s+|us\s+)?",
+    re.IGNORECASE,
+)
+
+
+def _telling_request(question: str) -> str:
+    """``question`` past "Could you <verb>" when the verb is one of telling, showing or
+    finding out by WordNet's reading of its commonest sense (verb.communication or
+    verb.cognition: "indicate", "delineate", "determine"), not of doing ("Can you still
+    *drive* over the bridge?" stays a yes-or-no question)."""
+    match = _MODAL_YOU.match(question)
+    if match is None:
+        return question
+    senses = wordnet().senses(match.group(1), "v")
+    if senses and senses[0].lexname in ("verb.communication", "verb.cognition"):
+        return question[match.end() :]
+    return question
 
 
 _WH_DID = re.compile(r"\b(what|why|how|where|who|when)['’]d\b", re.IGNORECASE)
