@@ -29,6 +29,14 @@ def ingest_text(briefing: Briefing, path: Path, text: str) -> None:
     assert not briefing.ingest([path]).failed
 
 
+def assert_borderline(briefing: Briefing, question: str) -> None:
+    """Every name of ``question`` is in the sources but no passage answers it: the gate
+    says borderline (a model would still be shown the passages) and the extractive
+    answer refuses."""
+    assert briefing.retrieve(question).verdict.decision == "borderline", question
+    assert not briefing.ask(question).answered, question
+
+
 def assert_grounded(briefing: Briefing, answer) -> None:
     """Every marker points at a citation, every citation is used and verbatim, and every
     sentence of the answer is a sentence of the passage it cites, verbatim apart from
@@ -537,9 +545,7 @@ def test_the_person_asked_about_must_be_named_not_merely_related(
         '"We could not be sure the arch would carry a lorry," said Ilse Varga, the '
         "council's chief bridge engineer.\n",
     )
-    question = "Who was the architect of the Old Mill Bridge in Tarrow?"
-    assert briefing.retrieve(question).verdict.decision == "borderline"
-    assert not briefing.ask(question).answered
+    assert_borderline(briefing, "Who was the architect of the Old Mill Bridge in Tarrow?")
     answer = briefing.ask("Who is the council's engineer for the Old Mill Bridge?")
     assert answer.answered and "Ilse Varga" in answer.answer
     assert_grounded(briefing, answer)
@@ -604,13 +610,8 @@ def test_a_question_for_an_amount_of_money_is_not_answered_by_another_number(
         "the repairs will take 18 months, and the 120-metre bridge will stay closed to "
         "traffic until they are finished.\n",
     )
-    for question in (
-        "What is the estimated price of the Kelby Bridge repairs?",
-        "How much will the Kelby Bridge repairs cost in dollars?",
-    ):
-        retrieval = briefing.retrieve(question)
-        assert retrieval.verdict.decision == "borderline", question
-        assert not briefing.ask(question).answered
+    assert_borderline(briefing, "What is the estimated price of the Kelby Bridge repairs?")
+    assert_borderline(briefing, "How much will the Kelby Bridge repairs cost in dollars?")
     answer = briefing.ask("How long will the Kelby Bridge repairs take?")
     assert answer.answered and "18 months" in answer.answer
     assert_grounded(briefing, answer)

@@ -239,6 +239,7 @@ def _introduced(
     officials"). An answer to a "who" question that names someone only by surname brings,
     just before that sentence, the first sentence of its article that gives the full name
     (once: the first such person)."""
+    in_order = sorted(candidates, key=lambda c: c.start)
     for i, sentence in enumerate(answer):
         for surname in _SURNAME.findall(sentence.text):
             if not _could_be_surname(surname):
@@ -248,7 +249,7 @@ def _introduced(
             intro = next(
                 (
                     c
-                    for c in sorted(candidates, key=lambda c: c.start)
+                    for c in in_order
                     if c.passage.article_id == sentence.passage.article_id
                     and c not in answer
                     and _full_name(surname, c.text)

@@ -28,7 +28,8 @@ The verdict is one of three:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -211,12 +212,18 @@ def admitted(evidence: Sequence[PassageEvidence], min_coverage: float) -> list[P
         for e in evidence
         if e.passage.article_id in articles and e.complete and e.coverage >= floor
     ]
-    # The search's rank and the coverage's rank, fused by reciprocal rank; the sort is
+    # The search's order and the coverage's order, fused by reciprocal rank; the sort is
     # stable, so the search's order breaks ties.
-    search_rank = {id(e): rank for rank, e in enumerate(kept, start=1)}
-    by_coverage = sorted(kept, key=lambda e: -e.coverage)
-    coverage_rank = {id(e): rank for rank, e in enumerate(by_coverage, start=1)}
-    kept.sort(
-        key=lambda e: -(1 / (RRF_K + search_rank[id(e)]) + 1 / (RRF_K + coverage_rank[id(e)]))
-    )
-    return [e.passage for e in kept]
+    order = range(len(kept))
+    scores = reciprocal_rank([order, sorted(order, key=lambda i: -kept[i].coverage)])
+    return [kept[i].passage for i in sorted(order, key=lambda i: -scores[i])]
+
+
+def reciprocal_rank(rankings: Iterable[Sequence[int]], k: int = RRF_K) -> dict[int, float]:
+    """Reciprocal rank fusion's scores: the sum of 1 / (k + rank) over the rankings an
+    item appears in (ranks from 1)."""
+    scores: dict[int, float] = defaultdict(float)
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] += 1.0 / (k + rank)
+    return scores

@@ -170,7 +170,9 @@ class Lexicon:
           ("length", "span"); not a unit or a calendar period ("year", "second").
         """
         if word not in self._measures:
-            self._measures[word] = self._measure(word)
+            found = self._measure(word)
+            with self._lock:
+                self._measures[word] = found
         return self._measures[word]
 
     def _measure(self, word: str) -> Measure | None:

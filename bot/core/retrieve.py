@@ -24,7 +24,15 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from bot.core import frequency
-from bot.core.gate import RRF_K, Verdict, admitted, judge, passage_evidence, threshold
+from bot.core.gate import (
+    RRF_K,
+    Verdict,
+    admitted,
+    judge,
+    passage_evidence,
+    reciprocal_rank,
+    threshold,
+)
 from bot.core.lexicon import MIN_CORRECTABLE, Lexicon, edits1
 from bot.core.profile import Profile
 from bot.core.query import Query, analyse
@@ -117,11 +125,8 @@ def within_budget(
 
 
 def fuse(rankings: Iterable[Sequence[int]], k: int = RRF_K) -> list[tuple[int, float]]:
-    """Reciprocal rank fusion: sum of 1 / (k + rank) over the rankings an id appears in."""
-    scores: dict[int, float] = defaultdict(float)
-    for ranking in rankings:
-        for rank, chunk_id in enumerate(ranking, start=1):
-            scores[chunk_id] += 1.0 / (k + rank)
+    """Reciprocal rank fusion of chunk ids: best fused score first, ties by id."""
+    scores = reciprocal_rank(rankings, k)
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
 

@@ -227,7 +227,7 @@ class WordNet:
         of city) for "city", "Honduras" (a Central American country, a kind of North
         American country) for "country"."""
         found: dict[str, None] = {}
-        level = [s for s in self.senses(word, pos)[:senses]]
+        level = self.senses(word, pos)[:senses]
         seen: set[int] = set()
         for step in range(depth + 1):
             below: list[Synset] = []
