@@ -78,6 +78,12 @@ def test_a_word_is_found_as_its_family(
     assert credit(question, text, word, lexicon) == 1.0
 
 
+def test_a_preposition_is_not_the_word_it_stems_like(lexicon: Lexicon) -> None:
+    question = "What underlying problems need fixing?"
+    assert credit(question, "They worked under pressure.", "underlying", lexicon) == 0
+    assert credit(question, "The underlying problem is debt.", "underlying", lexicon) == 1.0
+
+
 def test_a_synonym_counts_less_than_the_word(lexicon: Lexicon) -> None:
     assert 0 < credit("Is the pact binding?", "the treaty was signed", "pact", lexicon) < 1
 

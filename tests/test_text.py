@@ -100,6 +100,17 @@ def test_stems_group_inflections_but_not_false_friends() -> None:
     assert stem("critical") != stem("critics")
 
 
+def test_a_word_is_not_the_function_word_its_stem_spells() -> None:
+    # Snowball cuts "underlying" to "under" and "likely" to "like"; a passage that says
+    # "under pressure" says nothing underlying. Inflections of a stop word still stem to it.
+    for word, function_word in [("underlying", "under"), ("overly", "over"), ("likely", "like")]:
+        assert stem(word) != stem(function_word)
+    assert stem("underlying") == stem("underlying")
+    assert stem("discussions") == stem("discussion")
+    for word, base in [("thinking", "think"), ("shows", "show"), ("described", "describe")]:
+        assert stem(word) == stem(base)
+
+
 def test_footnote_markers_are_stripped_but_the_articles_brackets_stay() -> None:
     text = "The dam cost 49 million dollars[2] and was finished in 1936.[3]"
     stripped = "The dam cost 49 million dollars and was finished in 1936."

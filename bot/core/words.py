@@ -94,7 +94,25 @@ def stem(word: str) -> str:
         word = word[:-2]
     if word in _STEM_EXCEPTIONS:
         return _STEM_EXCEPTIONS[word]
-    return str(_stemmer().stemWord(word))
+    found = str(_stemmer().stemWord(word))
+    bases = _STOP_STEMS.get(found)
+    if bases and found != word and not any(_inflects(word, b) for b in bases):
+        # Snowball cuts "underlying" to "under" and "overly" to "over": a word is not the
+        # function word its stem happens to spell, only an inflection of it is
+        # ("thinking": think). Such a word stems to itself, singular.
+        return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+    return found
+
+
+_INFLECTIONS = ("s", "es", "ed", "d", "ing", "ings")
+
+
+def _inflects(word: str, base: str) -> bool:
+    """Is ``word`` ``base`` with an inflectional ending ("thinks", "liked", "shows")?"""
+    if word == base:
+        return True
+    roots = {base, base[:-1] if base.endswith("e") else base, base + base[-1:]}
+    return any(word == root + ending for root in roots for ending in _INFLECTIONS)
 
 
 #: word -> stem for the words :func:`stems` has seen; a plain dict is the cheapest lookup
@@ -126,6 +144,12 @@ STOPWORDS = frozenset(
     for word in line.split()
 )
 
+
+#: The stems of the stop words, each with the stop words it stems from: see :func:`stem`.
+_STOP_STEMS: dict[str, set[str]] = {}
+_snowball = snowballstemmer.stemmer("english")
+for _word in STOPWORDS:
+    _STOP_STEMS.setdefault(str(_snowball.stemWord(_word)), set()).add(_word)
 
 _POSSESSIVE = re.compile(r"['’]s$")
 
