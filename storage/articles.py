@@ -166,6 +166,18 @@ def articles_in_period(
     return out
 
 
+def opening_passage(*, session: Session, article_id: int) -> Passage | None:
+    """The first passage (chunk) of an article: its lead."""
+    row = session.execute(
+        select(*_PASSAGES.selected_columns)
+        .join_from(_CHUNK, _ARTICLE, _ARTICLE.c.id == _CHUNK.c.article_id)
+        .where(_CHUNK.c.article_id == article_id)
+        .order_by(_CHUNK.c.ordinal)
+        .limit(1)
+    ).first()
+    return Passage(*row) if row is not None else None
+
+
 def article_passages(*, session: Session, article_ids: Sequence[int]) -> dict[int, list[Passage]]:
     """Every passage (chunk) of each article, in reading order."""
     if not article_ids:

@@ -641,6 +641,39 @@ def test_a_who_answer_introduces_the_person_it_names_by_surname(
     assert_grounded(briefing, answer)
 
 
+def test_an_overview_leads_with_the_story_s_own_lead(database_url: str, tmp_path: Path) -> None:
+    """News says what a story is about in its first sentence. Asked for an overview, the
+    answer leads with it, though a later passage repeats the topic's words more often and
+    ranks first; a part of the story that the first sentence does not cover (the critics)
+    is led by the sentence about it."""
+    settings = make_settings(
+        database_url, tmp_path, chunk_tokens=40, chunk_overlap_tokens=5, corpus_dir=tmp_path
+    )
+    with Briefing.open(settings, bootstrap=False) as briefing:
+        ingest_text(
+            briefing,
+            tmp_path / "levy.md",
+            "---\ntitle: Marlow Votes on Reading Rooms\n---\n\n"
+            "Voters in Marlow approved a library levy on Tuesday that will pay for a new "
+            "branch in the east of the town. Turnout was low, at about a third of voters.\n\n"
+            "The levy, the town's first library levy in thirty years, will raise the library "
+            "budget by a fifth. Library levy receipts will be kept apart from the general "
+            "fund, the library board said.\n\n"
+            "Critics of the levy said the vote had been held too quickly.\n",
+        )
+        lead = "Voters in Marlow approved a library levy"
+        for question in ("give me a quick rundown on the library levy", "tl;dr of the levy?"):
+            retrieval = briefing.retrieve(question)
+            assert lead not in retrieval.passages[0].text  # the search ranks another first
+            answer = briefing.ask(question)
+            assert answer.answered, answer.refusal
+            assert re.split(r"\[\d+\]", answer.answer)[0].strip().startswith(lead), answer.answer
+            assert_grounded(briefing, answer)
+        detail = briefing.ask("tell me about the critics of the levy")
+        assert detail.answered
+        assert re.split(r"\[\d+\]", detail.answer)[0].strip().startswith("Critics of the levy")
+
+
 def test_an_answer_carries_on_across_a_chunk_edge(database_url: str, tmp_path: Path) -> None:
     """Chunks end where their token budget does, not where a thought does. When the
     sentence that says what was asked comes just after a chosen passage ends (in the next

@@ -67,6 +67,31 @@ def test_answer_types(question: str, kind: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "overview"),
+    [
+        ("tl;dr of the border pact?", True),
+        ("give me a quick rundown on the bus line", True),
+        ("hey, can you fill me in on the coffee rust?", True),
+        ("What's the story with the library levy?", True),
+        ("summarise the cyber treaty", True),
+        ("Tell me about the Eastline.", True),
+        ("overview of the harlow bay bus line", True),
+        # a request that wraps a question of its own, or names more than a topic
+        ("summarise what the coalition said about asylum", False),
+        ("Could you tell me how much the renovation cost?", False),
+        (
+            "Summarise the goals of the memorandum as the Department of Homeland Security "
+            "describes them.",
+            False,
+        ),
+        ("What happened with the jeeps?", False),
+    ],
+)
+def test_a_request_for_an_overview_of_a_topic(question: str, overview: bool) -> None:
+    assert (answer_type(question) == "overview") is overview
+
+
+@pytest.mark.parametrize(
     ("question", "kind"),
     [
         ("Could you indicate the city in which the memorandum was concluded?", "where"),

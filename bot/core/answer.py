@@ -35,6 +35,7 @@ from bot.core.candidates import (
     reads_as_cited,
     usable_sentences,
 )
+from bot.core.gate import coverage
 from bot.core.models import Citation
 from bot.core.profile import Profile
 from bot.core.retrieve import Retrieval
@@ -126,6 +127,8 @@ def select_sentences(
     chosen_ids = {p.chunk_id for p in retrieval.passages}
     leads = [s for s in usable if s.passage.chunk_id in chosen_ids] or usable
     lead = max(leads, key=lambda s: (scorer.score(s), -s.rank, -s.start))
+    if retrieval.query.answer_type == "overview":
+        lead = _story_lead(retrieval, scorer, candidates, lead)
     # A question that asks for a number, a date, a place or a person is answered by a
     # sentence that holds one: when the best-scoring sentence does not, the best one that
     # does leads ("The fee is reported to be 9.5 million euros" for "How much did
@@ -211,6 +214,42 @@ def select_sentences(
     if retrieval.query.answer_type == "who":
         answer = _introduced(answer, candidates, fits)
     return answer
+
+
+def _story_lead(
+    retrieval: Retrieval,
+    scorer: SentenceScorer,
+    candidates: list[SourceSentence],
+    best: SourceSentence,
+) -> SourceSentence:
+    """What leads an overview: the first sentence of the best passage's article, when it
+    covers the topic as well as ``best`` (the best-scoring sentence) does. News says what
+    a story is about in its first sentence, though a later one may repeat the topic's
+    words more often; a part of the story the first sentence does not cover ("tell me
+    about the critics of the levy vote") is led by ``best``. The opening passage is among
+    the candidates (:meth:`bot.core.retrieve.Retriever.retrieve` adds it)."""
+    article = retrieval.passages[0].article_id
+    opening = min(
+        (
+            s
+            for s in candidates
+            if s.passage.article_id == article
+            and s.passage.char_start == 0
+            and is_statement(s.text)
+            and not reads_as_cited(s.text)
+        ),
+        key=lambda s: s.start,
+        default=None,
+    )
+    if opening is None or not scorer.own(opening):
+        return best
+    terms = retrieval.query.terms
+
+    def covered(s: SourceSentence) -> float:
+        credits = scorer.credits(s)
+        return coverage(terms, {t.word: credits.get(t.word, 0.0) for t in terms})
+
+    return opening if covered(opening) >= covered(best) else best
 
 
 def _full_name(surname: str, text: str) -> bool:

@@ -6,7 +6,8 @@ is (a noun after "the", a verb after "to").
   summarise", "what's the deal with" say how a question is asked, not what it is about;
   they are removed before terms are taken (:func:`strip_framing`).
 * **Answer type**: why (a cause), yes/no (the sentence that settles it), who, when, where,
-  quantity (how many, how much, how long), or a plain what (:func:`answer_type`).
+  quantity (how many, how much, how long), an overview of a topic ("tl;dr of the deal",
+  "give me a rundown on the bus line"), or a plain what (:func:`answer_type`).
 * **The thing asked for** ("the *capital* of El Salvador"): :func:`asked_for`.
 """
 
@@ -19,7 +20,7 @@ from bot.core.lexicon import Lexicon
 from bot.core.wordnet import wordnet
 from bot.core.words import STOPWORDS
 
-AnswerType = Literal["why", "yesno", "who", "when", "where", "quantity", "what"]
+AnswerType = Literal["why", "yesno", "who", "when", "where", "quantity", "overview", "what"]
 
 #: Kinds of nouns (WordNet's files) that name what someone says, thinks or does, or a
 #: measure of something, not a thing in the world: "the main *argument* of the
@@ -120,6 +121,46 @@ _ANSWER_PATTERNS: tuple[tuple[AnswerType, str], ...] = (
 )  # fmt: skip
 _ANSWER_TYPES = tuple((kind, re.compile(p, re.IGNORECASE)) for kind, p in _ANSWER_PATTERNS)
 
+_GIST = (
+    r"(?:summary|overview|rundown|run-down|recap|gist|lowdown|background|tl;?dr|tldr|"
+    r"briefing|breakdown|primer|explainer)"
+)
+#: A request for an overview of a topic, up to the topic itself.
+_OVERVIEW = re.compile(
+    r"^\W*(?:(?:hey|hi|hello|ok(?:ay)?|so|yo)\b\W*)*"
+    r"(?:(?:(?:can|could|would|will)\s+you\s+)?(?:please\s+)?"
+    r"(?:summari[sz]e|recap|brief\s+(?:me|us)\s+(?:on|about)|"
+    r"fill\s+(?:me|us)\s+in\s+(?:on|about)|catch\s+(?:me|us)\s+up\s+(?:on|with)|"
+    r"(?:give|send|show)\s+(?:me|us)\s+(?:(?:a|an|the)\s+)?(?:(?:quick|short|brief)\s+)?"
+    rf"{_GIST}\s+(?:of|on|about|regarding|for)|tell\s+(?:me|us)\s+about)"
+    rf"|(?:(?:a|an|the)\s+)?(?:(?:quick|short|brief)\s+)?{_GIST}\s+(?:of|on|about|for|regarding)"
+    r"|(?:tl;?dr|tldr)(?:\s+(?:of|on|about|for))?"
+    r"|what(?:'s|’s|s|\s+is|\s+was)\s+(?:the\s+)?(?:deal|story|situation|gist|tl;?dr|"
+    r"lowdown|background|scoop)\s+(?:with|on|about|behind|regarding))\b",
+    re.IGNORECASE,
+)
+#: At most this many words name the topic of an overview: "summarise the goals of the
+#: memorandum as the Department of Homeland Security describes them" asks for something.
+OVERVIEW_TOPIC_WORDS = 6
+_QUESTION_WORD = re.compile(
+    r"\b(?:what|why|how|who|whom|whose|when|where|which|whether|if)\b", re.IGNORECASE
+)
+
+
+def overview_topic(question: str) -> str | None:
+    """The topic ``question`` asks for an overview of ("tl;dr of *the security deal*?",
+    "give me a rundown on *the Eastline*", "what's the story with *the memorandum*"), or
+    None if it asks for something else. What follows the request must name a topic: a few
+    words, no question of their own ("summarise what the coalition said about asylum"
+    asks what they said)."""
+    match = _OVERVIEW.match(question)
+    if match is None:
+        return None
+    topic = strip_framing(question[match.end() :])
+    if 0 < len(topic.split()) <= OVERVIEW_TOPIC_WORDS and not _QUESTION_WORD.search(topic):
+        return topic
+    return None
+
 
 # A request that wraps the real question: "Could you tell me how much it cost?" asks how
 # much, not yes or no. Only a verb of telling or finding out makes "can you" a request:
@@ -146,6 +187,8 @@ _WHETHER = re.compile(r"^\W*(?:if|whether)\b", re.IGNORECASE)
 def answer_type(question: str) -> AnswerType:
     """The kind of answer ``question`` asks for (``what`` when no other fits), read past
     a request that wraps it."""
+    if overview_topic(question) is not None:
+        return "overview"
     unwrapped = _REQUEST.sub("", question, count=1)
     if unwrapped == question:
         unwrapped = _telling_request(question)

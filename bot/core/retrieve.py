@@ -38,7 +38,7 @@ from bot.core.profile import Profile
 from bot.core.query import Query, analyse
 from bot.core.terms import make_term
 from bot.core.words import stem
-from storage.articles import Passage, passages
+from storage.articles import Passage, opening_passage, passages
 from storage.search import LexicalQuery, LexicalSearch
 
 if TYPE_CHECKING:
@@ -248,6 +248,12 @@ class Retriever:
             return Retrieval(query, (), verdict, weights, dense)
         chosen = balance(diversify(pool, self.top_k), pool, self.top_k, self.profile)
         neighbours = _neighbours(chosen, ranked) if verdict.decision == "answer" else []
+        if verdict.decision == "answer" and query.answer_type == "overview" and chosen:
+            # An overview leads with the top article's own lead (see answer.select_sentences).
+            opening = opening_passage(session=session, article_id=chosen[0].article_id)
+            known = {p.chunk_id for p in [*chosen, *neighbours]}
+            if opening is not None and opening.chunk_id not in known:
+                neighbours.append(opening)
         return Retrieval(query, tuple(chosen), verdict, weights, dense, tuple(neighbours))
 
     def _dense_credit(self, similarity: float | None) -> float:
