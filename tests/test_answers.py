@@ -641,6 +641,31 @@ def test_a_who_answer_introduces_the_person_it_names_by_surname(
     assert_grounded(briefing, answer)
 
 
+def test_a_question_about_another_period_than_the_sources_is_not_answered(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """An article about this year's race does not say who won it last year, though it
+    holds every other word of the question; one that speaks of last year does."""
+    ingest_text(
+        briefing,
+        tmp_path / "regatta.md",
+        "---\ntitle: Ida Berg Wins the Sollen Regatta\n---\n\n"
+        "The Sollen regatta was won on Sunday by Ida Berg, her first win in the race. This "
+        "year's regatta drew 64 boats, the most since it began in 1990.\n",
+    )
+    assert briefing.ask("Who won the Sollen regatta this year?").answered
+    assert_borderline(briefing, "Who won the Sollen regatta last year?")
+    ingest_text(
+        briefing,
+        tmp_path / "regatta-2.md",
+        "---\ntitle: Sollen Regatta Preview\n---\n\n"
+        "The Sollen regatta was won last year by Tomas Lind, who returns to defend it.\n",
+    )
+    answer = briefing.ask("Who won the Sollen regatta last year?")
+    assert answer.answered and "Tomas Lind" in answer.answer
+    assert_grounded(briefing, answer)
+
+
 def test_an_overview_leads_with_the_story_s_own_lead(database_url: str, tmp_path: Path) -> None:
     """News says what a story is about in its first sentence. Asked for an overview, the
     answer leads with it, though a later passage repeats the topic's words more often and

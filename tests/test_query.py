@@ -84,6 +84,19 @@ def test_a_preposition_is_not_the_word_it_stems_like(lexicon: Lexicon) -> None:
     assert credit(question, "The underlying problem is debt.", "underlying", lexicon) == 1.0
 
 
+def test_a_period_relative_to_now_is_a_name(lexicon: Lexicon) -> None:
+    """ "last year" is one term that a passage must hold, as the same period ("the
+    previous year"), not this year or a year as a number."""
+    terms = terms_of("Who won the regatta last year?", lexicon)
+    assert set(terms) == {"regatta", "last year"}
+    assert terms["last year"].required  # type: ignore[attr-defined]
+    question = "Who won the regatta last year?"
+    assert credit(question, "As the previous year, it rained.", "last year", lexicon) == 1.0
+    for text in ("This year's race was won by Ida Berg.", "In 2023 it was won by Ida Berg."):
+        assert credit(question, text, "last year", lexicon) == 0
+    assert "next season" in terms_of("Where will they play next season?", lexicon)
+
+
 def test_a_synonym_counts_less_than_the_word(lexicon: Lexicon) -> None:
     assert 0 < credit("Is the pact binding?", "the treaty was signed", "pact", lexicon) < 1
 

@@ -27,7 +27,7 @@ from bot.core.phrasing import (
     spell_out,
     strip_framing,
 )
-from bot.core.terms import Term, make_term, name_term, read_us_as_usa
+from bot.core.terms import Term, make_term, name_term, read_us_as_usa, time_term
 from bot.core.text import is_abbreviation, sentence_spans
 from bot.core.words import STOPWORDS, stem, words
 
@@ -146,6 +146,28 @@ def _names_in(flat: list[str], lexicon: Lexicon) -> dict[int, tuple[str, ...]]:
     return found
 
 
+#: Words that place a period relative to when a text was written, with the words that
+#: place it the same way: "last year" is "the previous year" and "the past year".
+_RELATIVE = {
+    **dict.fromkeys(("last", "previous", "past"), ("last", "previous", "past")),
+    **dict.fromkeys(("next", "coming"), ("next", "coming")),
+    **dict.fromkeys(("this", "current"), ("this", "current")),
+}
+_PERIODS = frozenset(
+    "year season month week decade summer winter spring autumn fall quarter term".split()
+)
+
+
+def _relative_times(flat: list[str]) -> dict[int, tuple[str, ...]]:
+    """Where the focus names a period relative to now ("last year", "this season"), start
+    index -> the phrase: a name-like term a passage must hold (see :func:`time_term`)."""
+    return {
+        i: (flat[i], flat[i + 1])
+        for i in range(len(flat) - 1)
+        if flat[i] in _RELATIVE and flat[i + 1] in _PERIODS
+    }
+
+
 #: Words a compound noun never starts or ends with.
 _EDGE_WORDS = frozenset(
     "the a an of in on at to for with by from and or what which who how is are was were "
@@ -161,6 +183,7 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
     groups = _word_groups(focus)
     flat = [w for g in groups for w in g]
     names = _names_in(flat, lexicon)
+    names.update(_relative_times(flat))
     inside_name = {i for start, name in names.items() for i in range(start, start + len(name))}
     terms: list[Term] = []
     seen: set[str] = set()
@@ -173,7 +196,10 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
                 name = names[i]
                 if " ".join(name) not in seen:
                     seen.add(" ".join(name))
-                    terms.append(name_term(name, any(w in anchors for w in name), lexicon))
+                    if name[0] in _RELATIVE:
+                        terms.append(time_term(name, _RELATIVE[name[0]]))
+                    else:
+                        terms.append(name_term(name, any(w in anchors for w in name), lexicon))
         if any(i in inside_name for i in indices):
             continue
         content = tuple(w for w in group if w not in STOPWORDS and w not in titles)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.core.amounts import MEASURES
-from bot.core.lexicon import Lexicon, specificity
+from bot.core.lexicon import COMMON_ZIPF, Lexicon, specificity
 from bot.core.words import stem, words
 
 Stems = tuple[str, ...]
@@ -220,4 +220,24 @@ def name_term(name: tuple[str, ...], anchor: bool, lexicon: Lexicon) -> Term:
         phrases=tuple(dict.fromkeys(phrases)),
         search=tuple(sorted(singles | synonym_singles)),
         search_phrases=tuple(dict.fromkeys(search_phrases)),
+    )
+
+
+def time_term(phrase: tuple[str, ...], modifiers: tuple[str, ...]) -> Term:
+    """A period placed relative to now ("last year", "this season"), as a name: a passage
+    answers a question about last year's winner only if it speaks of last year (or the
+    previous or past year), not of this year's. News writes relative to its own date, as
+    people ask relative to theirs, so a passage that says "in 2023" is not taken for
+    "last year"; a model, shown the passages of a borderline question, may. So the term
+    is required, not a name: its absence from the whole corpus makes a question
+    borderline, not refused before the model; and it weighs like an everyday word."""
+    period = phrase[-1]
+    alternatives = [(m, period) for m in modifiers]
+    return Term(
+        word=" ".join(phrase),
+        anchor=False,
+        required=True,
+        specificity=specificity(COMMON_ZIPF),
+        phrases=tuple((stem_phrase(a), 1.0) for a in alternatives),
+        search_phrases=tuple(alternatives),
     )
