@@ -139,6 +139,10 @@ def test_edits1_finds_one_typo_away() -> None:
         ("Qu'est-ce que le mémorandum dit sur la migration?", "fr"),
         ("What did Nielsen say in Tegucigalpa about El Salvador?", "en"),
         ("What does the memorandum say?", "en"),
+        ("Wer hat das Memorandum unterzeichnet?", "de"),
+        # names that are also words elsewhere ("sollen", "regatta" in German) amid
+        # English function words leave a question English
+        ("Who won the Sollen regatta?", "en"),
     ],
 )
 def test_the_language_of_a_question(question: str, language: str, lexicon: Lexicon) -> None:

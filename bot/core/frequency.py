@@ -80,9 +80,11 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 def language_of(text: str) -> str:
     """``en``, or the language ``text`` (a question) is clearly written in: at least two
-    of its words, and two in five, are much more common there than in English, and the
-    language fits the whole question better. Names and a stray foreign word leave a
-    question English."""
+    of its words, and two in five, are much more common there than in English, more of
+    them than are much more common in English, and the language fits the whole question
+    better. Names and a stray foreign word leave a question English: in "Who won the
+    Sollen regatta?", "sollen" and "regatta" are German words too, but "who", "won" and
+    "the" are English."""
     found = [w.replace("’", "'") for w in _WORD.findall(text.lower())]
     if sum(1 for w in found if zipf(w) == 0.0) < 2:
         return "en"  # at most one word English does not list (a name): English
@@ -91,7 +93,13 @@ def language_of(text: str) -> str:
     for language in OTHER_LANGUAGES:
         theirs = [zipf(w, language) for w in found]
         clearly = sum(1 for w, z in zip(found, theirs, strict=True) if z - zipf(w) >= 1.5)
+        english_clearly = sum(1 for w, z in zip(found, theirs, strict=True) if zipf(w) - z >= 1.5)
         score = sum(theirs)
-        if clearly >= 2 and clearly * 5 >= len(found) * 2 and score > best_score:
+        if (
+            clearly >= 2
+            and clearly * 5 >= len(found) * 2
+            and clearly > english_clearly
+            and score > best_score
+        ):
             best, best_score = language, score
     return best
