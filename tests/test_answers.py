@@ -641,6 +641,22 @@ def test_a_who_answer_introduces_the_person_it_names_by_surname(
     assert_grounded(briefing, answer)
 
 
+def test_a_name_that_starts_a_sentence_answers_who(briefing: Briefing, tmp_path: Path) -> None:
+    """A capitalised word at a sentence's start may only start it ("The Sollen regatta"),
+    but two of them after a word that is no function word are a name ("Ida Berg won")."""
+    ingest_text(
+        briefing,
+        tmp_path / "regatta.md",
+        "---\ntitle: Sollen Regatta Ends in a Sprint\n---\n\n"
+        "The Sollen regatta ended in a sprint on Sunday. Ida Berg won it by two seconds, "
+        "her first win in the race.\n",
+    )
+    answer = briefing.ask("Who won the Sollen regatta?")
+    assert answer.answered, answer.refusal
+    assert "Ida Berg won it" in answer.answer
+    assert_grounded(briefing, answer)
+
+
 def test_a_question_about_another_period_than_the_sources_is_not_answered(
     briefing: Briefing, tmp_path: Path
 ) -> None:

@@ -12,8 +12,11 @@ import re
 
 from bot.core.amounts import DURATION, MEASURES, MONEY
 from bot.core.retrieve import Retrieval
+from bot.core.words import STOPWORDS
 
 _NAME = r"[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|of|de|del|van|von))*"
+#: Capitalised only because they start a sentence: "The", "After", "Their", "Its".
+_FUNCTION_WORDS = "(?i:" + "|".join(sorted(STOPWORDS, key=len, reverse=True)) + ")"
 _EXPECTED: dict[str, re.Pattern[str]] = {
     "quantity": re.compile(
         r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundreds?|"
@@ -32,9 +35,12 @@ _EXPECTED: dict[str, re.Pattern[str]] = {
         r"result\w*|amid|factors?|roots?|blamed?|behind)\b",
         re.IGNORECASE,
     ),
-    # a name of two words or more inside the sentence ("Rafael Osterholm"), or a role
+    # a name of two words or more ("Rafael Osterholm"), inside the sentence or at its
+    # start when the first word is not one that starts sentences ("Ida Berg won", not
+    # "The Sollen regatta"), or a role
     "who": re.compile(
-        rf"(?<=\w\s){_NAME}\s+{_NAME}|\b(?:activists?|officials?|critics?|coalition|"
+        rf"(?<=\w\s){_NAME}\s+{_NAME}|^\W*(?!{_FUNCTION_WORDS}\b){_NAME}\s+{_NAME}|"
+        r"\b(?:activists?|officials?|critics?|coalition|"
         r"spokes(?:wo)?(?:man|person)|analysts?|[Ss]ecretary|[Mm]inister|[Pp]resident|"
         r"founders?|founded\s+by|led\s+by|chairs?)\b"
     ),
