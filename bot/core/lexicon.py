@@ -186,6 +186,15 @@ class Lexicon:
             return "duration"
         return None
 
+    def irregular(self, word: str) -> tuple[str, ...]:
+        """The irregular past forms of ``word`` as a verb ("pay": paid; "begin": began,
+        begun): a passage says "Valdoria paid" where a question asks what they pay, and
+        stems do not join the two."""
+        if " " in word or not word.isalpha():
+            return ()
+        net = self._wordnet()
+        return tuple(f for base in net.base_forms(word, "v") for f in net.irregular_forms(base))
+
     def is_compound(self, phrase: tuple[str, ...]) -> bool:
         """Is ``phrase`` one name in WordNet ("united states", "el salvador"), or one noun
         one of whose words means little alone ("think tank")? Compounds of words that

@@ -108,9 +108,15 @@ _CHAT = {
 }
 
 
+#: Negative contractions whose first part is not the verb: "won't" is "will not".
+_NEGATIVES = {"won't": "will", "won’t": "will", "can't": "can", "can’t": "can",
+              "shan't": "shall", "shan’t": "shall"}  # fmt: skip
+
+
 def _plain_word(word: str) -> str:
     """A question word without its clitic ("valdoria's", "didn't") and as chat
-    abbreviations mean it ("ppl": people)."""
+    abbreviations mean it ("ppl": people); "won't" is "will", not the past of "win"."""
+    word = _NEGATIVES.get(word, word)
     word = _CLITIC.sub("", word)
     return _CHAT.get(word, word)
 

@@ -152,6 +152,8 @@ def make_term(
     expansion = lexicon.expand(word, pos)
     domain = lexicon.domain_synonyms(parts) + lexicon.domain_synonyms((word,))
     own = {stem(word), *(stem(f) for f in expansion.family)}
+    irregular = {f for w in {word, *expansion.family} for f in lexicon.irregular(w)}
+    own |= {stem(f) for f in irregular}
     own |= {stem(d[0]) for d in domain if len(d) == 1}
     plain_noun = expansion.noun and not anchor and not expansion.name_like and len(parts) == 1
     phrases: list[tuple[Stems, float]] = []
@@ -177,9 +179,16 @@ def make_term(
         specificity=1.0 if anchor else specificity(zipf),
         noun=expansion.noun and expansion.lexname not in _DISCOURSE_NOUNS,
         stems=frozenset(own),
-        synonym_stems=frozenset(stem(s) for s in expansion.synonyms | related) - own,
+        synonym_stems=frozenset(
+            stem(s)
+            for s in {*expansion.synonyms, *related}
+            | {f for w in expansion.synonyms for f in lexicon.irregular(w)}
+        )
+        - own,
         phrases=tuple(phrases),
-        search=tuple(dict.fromkeys([word, *sorted(expansion.family), *sorted(singles)])),
+        search=tuple(
+            dict.fromkeys([word, *sorted(expansion.family), *sorted(irregular), *sorted(singles)])
+        ),
         search_phrases=tuple(dict.fromkeys(search_phrases)),
         corrected_from=corrected_from,
         initials=word if acronym else "",

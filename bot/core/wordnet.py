@@ -126,6 +126,7 @@ class WordNet:
             line.split()[1] for line in (root / "lexnames").read_text().splitlines() if line
         ]
         self._lock = threading.Lock()
+        self._irregular: dict[str, dict[str, tuple[str, ...]]] = {}
 
     # ------------------------------------------------------------------ lemmas
 
@@ -156,6 +157,19 @@ class WordNet:
         ]
         found.extend(c for c in candidates if c not in found)
         return tuple(f for f in found if self._offsets(f, pos))
+
+    def irregular_forms(self, lemma: str, pos: str = "v") -> tuple[str, ...]:
+        """The irregular inflections WordNet lists for ``lemma`` ("begin": began, begun;
+        "pay": paid), from its exception list read backwards (once, on first use)."""
+        with self._lock:
+            if pos not in self._irregular:
+                reverse: dict[str, list[str]] = {}
+                for line in self._exceptions[pos].lines_starting(b""):
+                    parts = line.decode("utf-8").split()
+                    for base in parts[1:]:
+                        reverse.setdefault(base, []).append(parts[0])
+                self._irregular[pos] = {k: tuple(v) for k, v in reverse.items()}
+            return self._irregular[pos].get(lemma.lower(), ())
 
     # ------------------------------------------------------------------ synsets
 
