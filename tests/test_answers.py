@@ -641,6 +641,31 @@ def test_a_who_answer_introduces_the_person_it_names_by_surname(
     assert_grounded(briefing, answer)
 
 
+def test_a_comparison_is_answered_from_both_stories(briefing: Briefing, tmp_path: Path) -> None:
+    """ "Which is older, Harwick or Ashford?" names two things that no one passage holds
+    together: each is looked for on its own, and the answer cites both."""
+    stories = {
+        "Harwick": "The Harwick bridge, a five-arch stone crossing, was built in 1794. Its "
+        "central arch cracked in the February floods.",
+        "Ashford": "Ashford's chain bridge was built in 1827 to carry carts over the Leame. "
+        "It reopened to walkers on Saturday after a restoration.",
+    }
+    for name, text in stories.items():
+        ingest_text(
+            briefing,
+            tmp_path / f"{name}.md",
+            f"---\ntitle: {name} Bridge News\n---\n\n{text}\n",
+        )
+    answer = briefing.ask("Which bridge was built first, Harwick or Ashford?")
+    assert answer.answered, answer.refusal
+    assert "1794" in answer.answer and "1827" in answer.answer
+    assert {c.title for c in answer.citations} >= {
+        "Harwick Bridge News",
+        "Ashford Bridge News",
+    }
+    assert_grounded(briefing, answer)
+
+
 def test_a_name_that_starts_a_sentence_answers_who(briefing: Briefing, tmp_path: Path) -> None:
     """A capitalised word at a sentence's start may only start it ("The Sollen regatta"),
     but two of them after a word that is no function word are a name ("Ida Berg won")."""

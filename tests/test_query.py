@@ -84,6 +84,28 @@ def test_a_preposition_is_not_the_word_it_stems_like(lexicon: Lexicon) -> None:
     assert credit(question, "The underlying problem is debt.", "underlying", lexicon) == 1.0
 
 
+@pytest.mark.parametrize(
+    ("question", "alternatives"),
+    [
+        ("Which bridge is older, Harwick or Ashford?", {"harwick", "ashford"}),
+        (
+            "which cost more, the ashford restoration or the halden renovation?",
+            {"ashford", "halden"},
+        ),
+        ("Is El Salvador or Honduras poorer?", {"el salvador", "honduras"}),
+        ("What is the difference between the Harwick and Ashford bridges?", {"harwick", "ashford"}),
+        # both at once: a passage must hold both
+        ("What aid goes to Guatemala and Honduras?", None),
+        ("What is the contract between Jannik Strohm and FC Valdoria?", None),
+    ],
+)
+def test_names_set_side_by_side_are_alternatives(
+    question: str, alternatives: set[str] | None, lexicon: Lexicon
+) -> None:
+    found = analyse(question, lexicon).alternatives
+    assert found == ((frozenset(alternatives),) if alternatives else ())
+
+
 def test_an_irregular_past_is_found_for_its_verb(lexicon: Lexicon) -> None:
     """Stems do not join "pay" and "paid" or "begin" and "began"; WordNet's exception
     lists do, for the question's verb (the word itself) and its synonyms (less)."""

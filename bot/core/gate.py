@@ -115,12 +115,12 @@ def passage_evidence(query: Query, passage: Passage) -> PassageEvidence:
     text = [*title, "\x00", *body]  # no phrase match across title and text
     present = frozenset(text)
     credits = {t.word: t.credit_in(passage.text, text, present) for t in query.terms}
-    return PassageEvidence(
-        passage,
-        coverage(query.terms, credits),
-        credits,
-        tuple(t.word for t in query.terms if _missing(t, credits[t.word], query.answer_type)),
-    )
+    missing = [t.word for t in query.terms if _missing(t, credits[t.word], query.answer_type)]
+    for group in query.alternatives:  # one of "Harwick or Ashford" is enough
+        if any(credits[w] for w in group):
+            missing = [w for w in missing if w not in group]
+    return PassageEvidence(passage, coverage(query.terms, credits, query.alternatives), credits,
+                           tuple(missing))  # fmt: skip
 
 
 def _missing(term: Term, credit: float, answer_type: str) -> bool:
@@ -133,11 +133,20 @@ def _missing(term: Term, credit: float, answer_type: str) -> bool:
     return (term.anchor or term.required) and not credit
 
 
-def coverage(terms: Sequence[Term], credits: dict[str, float]) -> float:
-    """The covered share of the question's weight (see the module docstring)."""
+def coverage(
+    terms: Sequence[Term],
+    credits: dict[str, float],
+    alternatives: Sequence[frozenset[str]] = (),
+) -> float:
+    """The covered share of the question's weight (see the module docstring). Of names
+    set side by side (``alternatives``: "Harwick or Ashford"), one is enough."""
     anchors = [t for t in terms if t.anchor]
     rest = [t for t in terms if not t.anchor]
-    prior = ANCHOR_PRIOR if anchors and all(credits[t.word] for t in anchors) else 0.0
+    present = {t.word for t in anchors if credits[t.word]}
+    for group in alternatives:
+        if group & present:
+            present |= group
+    prior = ANCHOR_PRIOR if anchors and all(t.word in present for t in anchors) else 0.0
     total = (ANCHOR_PRIOR if anchors else 0.0) + sum(t.weight for t in rest)
     if total <= 0:
         return 0.0

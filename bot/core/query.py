@@ -48,6 +48,9 @@ class Query:
     terms: tuple[Term, ...]
     language: str = "en"
     measure: str | None = None  # the measure asked for ("the *budget*"): see _answer_type
+    #: Terms the question sets side by side ("Harwick *or* Ashford", "Guatemala *versus*
+    #: Honduras"): each is looked for, but a passage need not hold them together.
+    alternatives: tuple[frozenset[str], ...] = ()
 
     @property
     def framing_only(self) -> bool:
@@ -226,7 +229,46 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
     noun = asked_noun(flat, lexicon)
     kind, measure = _answer_type(read, noun, terms, lexicon)
     terms = [_as_the_noun_asked(t, measure, lexicon) if t.word == noun else t for t in terms]
-    return Query(question, focus, kind, tuple(terms), language, measure)
+    return Query(question, focus, kind, tuple(terms), language, measure, _alternatives(flat, terms))
+
+
+#: Words that set two things side by side rather than together: "older, Harwick *or*
+#: Ashford?", "Guatemala *vs* Honduras". ("Aid to Guatemala *and* Honduras" asks about both
+#: at once, as does "the accord between Norland and Estavia", unless the question compares
+#: them: "compare X and Y", "the difference between X and Y".)
+_EITHER = frozenset(["or", "vs", "versus", "nor"])
+_COMPARING = frozenset(["compare", "compared", "comparing", "comparison", "differ",
+                        "difference", "differences", "versus", "vs"])  # fmt: skip
+
+
+def _alternatives(flat: list[str], terms: list[Term]) -> tuple[frozenset[str], ...]:
+    """Groups of the question's anchors joined by "or" (or by "and" in a comparison),
+    each within three words of the joiner ("the *Ashford* restoration or the *Halden*
+    renovation"): a passage that holds one of them speaks to the question as far as names
+    go. A name of several words is found by its last word."""
+    anchors = {t.word.split()[-1]: t.word for t in terms if t.anchor}
+    joiners = _EITHER | ({"and"} if _COMPARING & set(flat) else set())
+    groups: list[set[str]] = []
+    for i, word in enumerate(flat):
+        if word not in joiners or i == 0 or i + 1 >= len(flat):
+            continue
+        left = next((anchors[w] for w in reversed(flat[max(0, i - 3) : i]) if w in anchors), None)
+        right = _first_anchor(flat[i + 1 :], anchors)
+        if left is None or right is None or left == right:
+            continue
+        for group in groups:
+            if left in group or right in group:
+                group.update((left, right))
+                break
+        else:
+            groups.append({left, right})
+    return tuple(frozenset(g) for g in groups)
+
+
+def _first_anchor(rest: list[str], anchors: dict[str, str]) -> str | None:
+    """The anchor among the first words after a joiner ("or *the Halden* renovation"),
+    found by the last word of its name."""
+    return next((anchors[w] for w in rest[:3] if w in anchors), None)
 
 
 def _as_the_noun_asked(term: Term, measure: str | None, lexicon: Lexicon) -> Term:
