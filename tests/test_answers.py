@@ -414,6 +414,18 @@ def test_a_typo_is_read_as_the_corpus_word(briefing: Briefing) -> None:
     assert not refused.answered
 
 
+def test_a_misspelt_name_is_read_as_the_name_the_sources_use(briefing: Briefing) -> None:
+    """ "Kirsten" is a name, so not a typo of an English word, but the seed never uses
+    it: the name one edit away that it does use ("Kirstjen") is what was meant."""
+    answer = briefing.ask("what did kirsten nielsen say?")
+    assert answer.answered, answer.refusal
+    assert "Kirstjen Nielsen" in answer.answer
+    assert_grounded(briefing, answer)
+    # a name with no near spelling in the sources is still refused before any model
+    refused = briefing.retrieve("what did kirsten dunstable say?")
+    assert refused.verdict.decision == "refuse"
+
+
 def test_a_refusal_says_which_terms_decided_it(full_briefing: Briefing) -> None:
     answer = full_briefing.ask("What is the capital of France?")
     assert not answer.answered and answer.refusal is not None

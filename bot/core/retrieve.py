@@ -36,7 +36,7 @@ from bot.core.gate import (
 from bot.core.lexicon import MIN_CORRECTABLE, Lexicon, edits1
 from bot.core.profile import Profile
 from bot.core.query import Query, analyse
-from bot.core.terms import make_term
+from bot.core.terms import Term, make_term
 from bot.core.words import stem
 from storage.articles import Passage, opening_passage, passages
 from storage.search import LexicalQuery, LexicalSearch
@@ -191,12 +191,18 @@ class Retriever:
         query = analyse(question, self.lexicon)
         n, df = self.search.term_stats(session, _vocabulary(query))
         for i, term in enumerate(query.terms):
-            if not _typo(term.word, df):
+            if _typo(term.word, df):
+                # Only English words are offered as corrections: one edit away from a
+                # typo are hundreds of strings, and asking the database about each costs
+                # more than the question.
+                candidates = sorted(w for w in edits1(term.word) if frequency.zipf(w) > 0)
+            elif _misspelt_name(term, df):
+                # A name the sources never use would refuse the question: a name one edit
+                # away that they do use is what was meant ("kirsten": Kirstjen). Worth
+                # the hundreds of candidates, on this path only.
+                candidates = sorted(w for w in edits1(term.word) if w.isalpha())
+            else:
                 continue
-            # Only English words are offered as corrections: one edit away from a typo
-            # are hundreds of strings, and asking the database about each costs more
-            # than the question (a name the corpus spells its own way stays as typed).
-            candidates = sorted(w for w in edits1(term.word) if frequency.zipf(w) > 0)
             if not candidates:
                 continue
             _, known = self.search.term_stats(session, candidates)
@@ -290,6 +296,20 @@ def _vocabulary(query: Query) -> list[str]:
 def _group_df(words: Sequence[str], df: dict[str, int]) -> int:
     """A term is as informative as its most common spelling (word or synonym)."""
     return max((df.get(w, 0) for w in words), default=0)
+
+
+#: Names shorter than this are not corrected: one edit joins too many short names.
+MIN_CORRECTABLE_NAME = 6
+
+
+def _misspelt_name(term: Term, df: dict[str, int]) -> bool:
+    """A one-word name the corpus never uses, long enough to correct."""
+    return (
+        term.anchor
+        and term.word.isalpha()
+        and len(term.word) >= MIN_CORRECTABLE_NAME
+        and not df.get(term.word, 0)
+    )
 
 
 def _typo(word: str, df: dict[str, int]) -> bool:
