@@ -653,6 +653,27 @@ def test_a_who_answer_introduces_the_person_it_names_by_surname(
     assert_grounded(briefing, answer)
 
 
+def test_how_old_is_answered_by_an_age_or_a_year(briefing: Briefing, tmp_path: Path) -> None:
+    """ "How old" wants an age as news writes it ("Ortiz, 34,") or the year a thing began,
+    not whichever number sits in the sentence with the most of the question's words."""
+    ingest_text(
+        briefing,
+        tmp_path / "ortiz.md",
+        "---\ntitle: Ortiz Leads Harbour City to Victory\n---\n\n"
+        "Lena Ortiz scored 22 points as Harbour City beat Tarrow 88 to 80 on Friday. "
+        "Ortiz, 34, has said this season will be her last. Harbour City's arena, the "
+        "Quayside Hall, opened in 1961.\n",
+    )
+    for question, lead in (
+        ("How old is Lena Ortiz?", "Ortiz, 34, has said"),
+        ("how old is the quayside hall?", "Harbour City's arena, the Quayside Hall, opened"),
+    ):
+        answer = briefing.ask(question)
+        assert answer.answered, answer.refusal
+        assert re.split(r"\[\d+\]", answer.answer)[0].strip().startswith(lead), answer.answer
+        assert_grounded(briefing, answer)
+
+
 def test_a_comparison_is_answered_from_both_stories(briefing: Briefing, tmp_path: Path) -> None:
     """ "Which is older, Harwick or Ashford?" names two things that no one passage holds
     together: each is looked for on its own, and the answer cites both."""

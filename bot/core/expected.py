@@ -53,13 +53,20 @@ _EXPECTED: dict[str, re.Pattern[str]] = {
 }
 
 _SHARE = re.compile(r"\d\s*(?:%|per\s*cent|percent)", re.IGNORECASE)
+#: How news gives an age: "Strohm, 26, passed a medical", "a 15-year-old", "aged 71",
+#: "who is 40 years old", or the year a thing began ("built in 1827").
+_AGE = re.compile(
+    r"[A-Z][\w'’-]+,\s+\d{1,3},|\b\d{1,3}[\s-]+years?[\s-]+old\b|\baged\s+\d{1,3}\b|"
+    r"\b(?:1[0-9]|20)\d\d\b",
+)
 # A "how much" question about money wants an amount of money, "how long" a duration, a
-# share a percentage: a bare number is not the answer to any of them.
+# share a percentage, "how old" an age: a bare number is not the answer to any of them.
 _QUANTITY_KINDS = (
     (re.compile(r"\b(?:cost|costs|price|paid|pay|pays|paying|fee|fees|spend|spent|worth|"
                 r"budget|salary|wage|funding|fund|raise|raised|afford|charge|charged|"
                 r"invest\w*|money|dollars?|euros?|pounds?)\b", re.IGNORECASE), MONEY),
     (re.compile(r"^\W*how\s+long\b", re.IGNORECASE), DURATION),
+    (re.compile(r"^\W*how\s+old\b|\bwhat\s+age\b", re.IGNORECASE), _AGE),
     (re.compile(r"\b(?:share|percentage|per\s*cent|percent|proportion)\b", re.IGNORECASE),
      _SHARE),
 )  # fmt: skip
