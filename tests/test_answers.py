@@ -674,6 +674,22 @@ def test_how_old_is_answered_by_an_age_or_a_year(briefing: Briefing, tmp_path: P
         assert_grounded(briefing, answer)
 
 
+def test_what_time_is_answered_by_a_time_of_day(briefing: Briefing, tmp_path: Path) -> None:
+    """A time of day ("08:30", "9 pm") and a weekly day ("on Sundays") say when, as a
+    year does; the sentence that holds them leads."""
+    ingest_text(
+        briefing,
+        tmp_path / "ferry.md",
+        "---\ntitle: Tarrow Ferry Timetable Changes\n---\n\n"
+        "On Sundays the first Tarrow ferry will leave at 08:30, an hour later than now. "
+        "The Tarrow ferry company was founded in 1994 and runs six boats.\n",
+    )
+    answer = briefing.ask("What time does the first Tarrow ferry leave on Sundays?")
+    assert answer.answered, answer.refusal
+    assert re.split(r"\[\d+\]", answer.answer)[0].strip().startswith("On Sundays the first")
+    assert_grounded(briefing, answer)
+
+
 def test_a_comparison_is_answered_from_both_stories(briefing: Briefing, tmp_path: Path) -> None:
     """ "Which is older, Harwick or Ashford?" names two things that no one passage holds
     together: each is looked for on its own, and the answer cites both."""

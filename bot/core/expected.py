@@ -23,10 +23,13 @@ _EXPECTED: dict[str, re.Pattern[str]] = {
         r"thousands?|millions?|billions?|dozens?|half|per\s*cent|percent)\b",
         re.IGNORECASE,
     ),
+    # a year, a month, a day (of the week, or weekly: "on Saturdays"), a time of day
     "when": re.compile(
         r"\b(?:1[5-9]\d\d|20\d\d|january|february|march|april|may|june|july|august|"
-        r"september|october|november|december|monday|tuesday|wednesday|thursday|friday|"
-        r"saturday|sunday|yesterday|today|tomorrow|week|month|year|ago|since|until)\b",
+        r"september|october|november|december|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|"
+        r"yesterday|today|tomorrow|tonight|midnight|noon|week|month|year|ago|since|until)\b|"
+        r"\b(?:[01]?\d|2[0-3]):[0-5]\d\b|\bat\s+(?:[01]?\d|2[0-3])\.[0-5]\d\b|"
+        r"\b\d{1,2}(?:[.:][0-5]\d)?\s*(?:am|pm|a\.m\.|p\.m\.)",
         re.IGNORECASE,
     ),
     "why": re.compile(
