@@ -20,6 +20,13 @@ from bot.core.phrasing import answer_type, strip_framing
         ("Could you summarise what the sources say about the aid cut?", "the aid cut?"),
         ("hey, quick question: who signed it?", "who signed it?"),
         ("I'd like to know whether the pact is binding", "the pact is binding"),
+        # an imperative that asks for a list or a name frames the question
+        (
+            "Name the countries that signed the memorandum",
+            "the countries that signed the memorandum",
+        ),
+        ("List the three pillars of the treaty.", "the three pillars of the treaty."),
+        ("Name changes are common", "Name changes are common"),  # not an imperative
     ],
 )
 def test_framing_is_not_focus(question: str, focus: str) -> None:
@@ -49,6 +56,8 @@ def test_framing_is_not_focus(question: str, focus: str) -> None:
         ("Can the memorandum be enforced?", "yesno"),
         ("Could you let me know how many jeeps were donated?", "quantity"),
         ("Can you still drive over the chain bridge?", "yesno"),  # "you" is anyone
+        ("Identify the city where the memorandum was signed.", "where"),
+        ("Name which countries signed it.", "who"),
         # a request for "the place where" or "the year in which" asks where or when
         ("Could you tell me the city in which the memorandum was concluded?", "where"),
         ("Tell me the year in which the bridge was built.", "when"),

@@ -37,6 +37,11 @@ _SOURCES = (
     r"(?:articles?|story|stories|sources?|coverage|piece|pieces|texts?|reporting|news|"
     r"documents?|material|corpus|reports?)"
 )
+_IMPERATIVE = (
+    r"^\W*(?:please\s+)?(?:list|name|identify|enumerate|specify|state)\s+(?=(?:the|all|every|"
+    r"each|some|any|a|an|both|\d+|one|two|three|four|five|six|seven|eight|nine|ten|which|"
+    r"who|what|where|when|how|whether|if)\b)"
+)
 _FRAMING = [
     re.compile(p, re.IGNORECASE)
     for p in (
@@ -49,6 +54,9 @@ _FRAMING = [
         r"(?:\s+(?:summary|overview|rundown|recap|gist|lowdown|background|run-?down|tl;?dr|"
         r"breakdown|update|details?|more|everything|something|briefing))?"
         r"(?:\s+(?:of|on|about|regarding|for|through))?\b",
+        # an imperative that asks for a list or a name ("Name the countries that ...",
+        # "List the three pillars"): "name" is not a word of the topic
+        _IMPERATIVE,
         r"^\s*(?:(?:can|could|would|will) you\s+)?(?:please\s+)?(?:summari[sz]e|explain|"
         r"describe|outline|clarify|recap|brief me on|fill me in on|catch me up on|"
         r"elaborate on)\b",
@@ -178,7 +186,8 @@ _REQUEST = re.compile(
     r"|i\s+(?:want|need)\s+to\s+(?:know|understand|find\s+out)"
     r"|i(?:'m|’m|\s+am)\s+(?:wondering|curious)(?:\s+about)?"
     r"|(?:do|does)\s+(?:you|anyone)\s+know"
-    r"|(?:tell|show)\s+(?:me|us))\b\s*",
+    r"|(?:tell|show)\s+(?:me|us))\b\s*"
+    rf"|{_IMPERATIVE}",
     re.IGNORECASE,
 )
 _WHETHER = re.compile(r"^\W*(?:if|whether)\b", re.IGNORECASE)
