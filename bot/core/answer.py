@@ -226,7 +226,7 @@ def _story_lead(
     covers the topic as well as ``best`` (the best-scoring sentence) does. News says what
     a story is about in its first sentence, though a later one may repeat the topic's
     words more often; a part of the story the first sentence does not cover ("tell me
-    about the critics of the levy vote") is led by ``best``. The opening passage is among
+    about the critics of the levy") is led by ``best``. The opening passage is among
     the candidates (:meth:`bot.core.retrieve.Retriever.retrieve` adds it)."""
     article = retrieval.passages[0].article_id
     opening = min(

@@ -163,13 +163,13 @@ _RELATIVE = {
     **dict.fromkeys(("this", "current"), ("this", "current")),
 }
 _PERIODS = frozenset(
-    "year season month week decade summer winter spring autumn fall quarter term".split()
+    "year season month week decade summer winter spring autumn fall quarter".split()
 )
 
 
 def _relative_times(flat: list[str]) -> dict[int, tuple[str, ...]]:
     """Where the focus names a period relative to now ("last year", "this season"), start
-    index -> the phrase: a name-like term a passage must hold (see :func:`time_term`)."""
+    index -> the phrase: one term that a passage must hold (see :func:`time_term`)."""
     return {
         i: (flat[i], flat[i + 1])
         for i in range(len(flat) - 1)

@@ -70,7 +70,8 @@ class Retrieval:
     #: Retrieved passages that overlap or adjoin a chosen one in its article, not chosen
     #: themselves: an extractive answer may take the sentence that carries on across a
     #: chunk's edge ("The approach ignores the structural foundations." -> "The structural
-    #: issues like inequality ... need to be addressed.").
+    #: issues like inequality ... need to be addressed."). For an overview, also the top
+    #: article's opening passage, whose first sentence may lead.
     neighbours: tuple[Passage, ...] = ()
 
     @property
