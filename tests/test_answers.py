@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ import pytest
 from bot.core.answer import NOT_IN_SOURCES
 from bot.core.briefing import Briefing
 from bot.core.lexicon import Lexicon
+from bot.core.models import Answer
 from bot.core.query import analyse
 from bot.core.retrieve import diversify, fuse
 from bot.core.text import contains_verbatim, sentence_spans, squash, strip_footnote_markers
@@ -27,6 +30,32 @@ def ingest_text(briefing: Briefing, path: Path, text: str) -> None:
     """Write one article file and ingest it; it must land."""
     path.write_text(text, encoding="utf-8")
     assert not briefing.ingest([path]).failed
+
+
+def answer_from(briefing: Briefing, path: Path, title: str, text: str, question: str) -> Answer:
+    """Ingest one short article, ask ``question``, and check the answer is given and
+    grounded."""
+    ingest_text(briefing, path, f"---\ntitle: {title}\n---\n\n{text}\n")
+    answer = briefing.ask(question)
+    assert answer.answered, answer.refusal
+    assert_grounded(briefing, answer)
+    return answer
+
+
+def lead_of(answer: Answer) -> str:
+    """The answer's first sentence, without its citation marker."""
+    return re.split(r"\[\d+\]", answer.answer)[0].strip()
+
+
+@contextmanager
+def small_chunks(database_url: str, tmp_path: Path) -> Iterator[Briefing]:
+    """A briefing over an empty database whose chunks hold about 40 tokens, so that one
+    short article spans several."""
+    settings = make_settings(
+        database_url, tmp_path, chunk_tokens=40, chunk_overlap_tokens=5, corpus_dir=tmp_path
+    )
+    with Briefing.open(settings, bootstrap=False) as briefing:
+        yield briefing
 
 
 def assert_borderline(briefing: Briefing, question: str) -> None:
@@ -403,7 +432,7 @@ def test_plain_questions_get_the_key_fact(
     for fact in facts:
         assert fact in answer.answer, (fact, answer.answer)
     if first is not None:  # the answer leads with the sentence that answers
-        assert first in re.split(r"\[\d+\]", answer.answer)[0]
+        assert first in lead_of(answer)
     assert_grounded(briefing, answer)
 
 
@@ -670,24 +699,22 @@ def test_how_old_is_answered_by_an_age_or_a_year(briefing: Briefing, tmp_path: P
     ):
         answer = briefing.ask(question)
         assert answer.answered, answer.refusal
-        assert re.split(r"\[\d+\]", answer.answer)[0].strip().startswith(lead), answer.answer
+        assert lead_of(answer).startswith(lead), answer.answer
         assert_grounded(briefing, answer)
 
 
 def test_what_time_is_answered_by_a_time_of_day(briefing: Briefing, tmp_path: Path) -> None:
     """A time of day ("08:30", "9 pm") and a weekly day ("on Sundays") say when, as a
     year does; the sentence that holds them leads."""
-    ingest_text(
+    answer = answer_from(
         briefing,
         tmp_path / "ferry.md",
-        "---\ntitle: Tarrow Ferry Timetable Changes\n---\n\n"
+        "Tarrow Ferry Timetable Changes",
         "On Sundays the first Tarrow ferry will leave at 08:30, an hour later than now. "
-        "The Tarrow ferry company was founded in 1994 and runs six boats.\n",
+        "The Tarrow ferry company was founded in 1994 and runs six boats.",
+        "What time does the first Tarrow ferry leave on Sundays?",
     )
-    answer = briefing.ask("What time does the first Tarrow ferry leave on Sundays?")
-    assert answer.answered, answer.refusal
-    assert re.split(r"\[\d+\]", answer.answer)[0].strip().startswith("On Sundays the first")
-    assert_grounded(briefing, answer)
+    assert lead_of(answer).startswith("On Sundays the first")
 
 
 def test_a_comparison_is_answered_from_both_stories(briefing: Briefing, tmp_path: Path) -> None:
@@ -699,36 +726,34 @@ def test_a_comparison_is_answered_from_both_stories(briefing: Briefing, tmp_path
         "Ashford": "Ashford's chain bridge was built in 1827 to carry carts over the Leame. "
         "It reopened to walkers on Saturday after a restoration.",
     }
-    for name, text in stories.items():
-        ingest_text(
-            briefing,
-            tmp_path / f"{name}.md",
-            f"---\ntitle: {name} Bridge News\n---\n\n{text}\n",
-        )
-    answer = briefing.ask("Which bridge was built first, Harwick or Ashford?")
-    assert answer.answered, answer.refusal
-    assert "1794" in answer.answer and "1827" in answer.answer
-    assert {c.title for c in answer.citations} >= {
-        "Harwick Bridge News",
+    ingest_text(
+        briefing,
+        tmp_path / "h.md",
+        f"---\ntitle: Harwick Bridge News\n---\n\n{stories['Harwick']}\n",
+    )
+    answer = answer_from(
+        briefing,
+        tmp_path / "a.md",
         "Ashford Bridge News",
-    }
-    assert_grounded(briefing, answer)
+        stories["Ashford"],
+        "Which bridge was built first, Harwick or Ashford?",
+    )
+    assert "1794" in answer.answer and "1827" in answer.answer
+    assert {c.title for c in answer.citations} >= {"Harwick Bridge News", "Ashford Bridge News"}
 
 
 def test_a_name_that_starts_a_sentence_answers_who(briefing: Briefing, tmp_path: Path) -> None:
     """A capitalised word at a sentence's start may only start it ("The Sollen regatta"),
     but two of them after a word that is no function word are a name ("Ida Berg won")."""
-    ingest_text(
+    answer = answer_from(
         briefing,
         tmp_path / "regatta.md",
-        "---\ntitle: Sollen Regatta Ends in a Sprint\n---\n\n"
+        "Sollen Regatta Ends in a Sprint",
         "The Sollen regatta ended in a sprint on Sunday. Ida Berg won it by two seconds, "
-        "her first win in the race.\n",
+        "her first win in the race.",
+        "Who won the Sollen regatta?",
     )
-    answer = briefing.ask("Who won the Sollen regatta?")
-    assert answer.answered, answer.refusal
     assert "Ida Berg won it" in answer.answer
-    assert_grounded(briefing, answer)
 
 
 def test_a_question_about_another_period_than_the_sources_is_not_answered(
@@ -761,10 +786,7 @@ def test_an_overview_leads_with_the_story_s_own_lead(database_url: str, tmp_path
     answer leads with it, though a later passage repeats the topic's words more often and
     ranks first; a part of the story that the first sentence does not cover (the critics)
     is led by the sentence about it."""
-    settings = make_settings(
-        database_url, tmp_path, chunk_tokens=40, chunk_overlap_tokens=5, corpus_dir=tmp_path
-    )
-    with Briefing.open(settings, bootstrap=False) as briefing:
+    with small_chunks(database_url, tmp_path) as briefing:
         ingest_text(
             briefing,
             tmp_path / "levy.md",
@@ -782,11 +804,11 @@ def test_an_overview_leads_with_the_story_s_own_lead(database_url: str, tmp_path
             assert lead not in retrieval.passages[0].text  # the search ranks another first
             answer = briefing.ask(question)
             assert answer.answered, answer.refusal
-            assert re.split(r"\[\d+\]", answer.answer)[0].strip().startswith(lead), answer.answer
+            assert lead_of(answer).startswith(lead), answer.answer
             assert_grounded(briefing, answer)
         detail = briefing.ask("tell me about the critics of the levy")
         assert detail.answered
-        assert re.split(r"\[\d+\]", detail.answer)[0].strip().startswith("Critics of the levy")
+        assert lead_of(detail).startswith("Critics of the levy")
 
 
 def test_an_answer_carries_on_across_a_chunk_edge(database_url: str, tmp_path: Path) -> None:
@@ -794,10 +816,7 @@ def test_an_answer_carries_on_across_a_chunk_edge(database_url: str, tmp_path: P
     sentence that says what was asked comes just after a chosen passage ends (in the next
     chunk, which covers too little of the question to be chosen itself: it lacks
     "Valley"), the extractive answer still takes it, cited to that chunk."""
-    settings = make_settings(
-        database_url, tmp_path, chunk_tokens=40, chunk_overlap_tokens=5, corpus_dir=tmp_path
-    )
-    with Briefing.open(settings, bootstrap=False) as briefing:
+    with small_chunks(database_url, tmp_path) as briefing:
         ingest_text(
             briefing,
             tmp_path / "levee.md",
