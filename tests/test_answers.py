@@ -36,6 +36,11 @@ def answer_from(briefing: Briefing, path: Path, title: str, text: str, question:
     """Ingest one short article, ask ``question``, and check the answer is given and
     grounded."""
     ingest_text(briefing, path, f"---\ntitle: {title}\n---\n\n{text}\n")
+    return grounded_answer(briefing, question)
+
+
+def grounded_answer(briefing: Briefing, question: str) -> Answer:
+    """Ask ``question`` and check that it is answered, verbatim and exactly cited."""
     answer = briefing.ask(question)
     assert answer.answered, answer.refusal
     assert_grounded(briefing, answer)
@@ -350,8 +355,8 @@ def test_footnote_markers_of_the_article_are_not_shown_as_citations(
         "room [2] cost 5 dollars to visit.\n\n"
         "Engineers praised the Hoover dam design for its arch.\n",
     )
-    answer = briefing.ask("How much did the Hoover dam cost?")
-    assert answer.answered and len(answer.citations) == 1
+    answer = grounded_answer(briefing, "How much did the Hoover dam cost?")
+    assert len(answer.citations) == 1
     assert "49 million dollars and was finished in 1936 [1]." in answer.answer
     assert "Lake Mead [1]." in answer.answer
     # "room [2]" is the article's own words: not rewritten, so not used.
@@ -359,17 +364,16 @@ def test_footnote_markers_of_the_article_are_not_shown_as_citations(
     assert set(re.findall(r"\[(\d+)\]", answer.answer)) == {"1"}
     # The citation itself stays verbatim, markers and all.
     assert "dollars[2] and was finished in 1936.[3]" in answer.citations[0].text
-    assert_grounded(briefing, answer)
 
 
 def test_a_sentence_cut_to_fit_a_chunk_is_never_an_answer_sentence(
     briefing: Briefing, tmp_path: Path
 ) -> None:
     assert not briefing.ingest([write_flood_article(tmp_path)]).failed
-    answer = briefing.ask("What did the river authority announce about the flood barrier insurers?")
-    assert answer.answered
+    answer = grounded_answer(
+        briefing, "What did the river authority announce about the flood barrier insurers?"
+    )
     assert answer.answer == "The mayor said the flood barrier was overdue [1]."
-    assert_grounded(briefing, answer)
     text = article_text(briefing, answer.citations[0].article_id)
     whole = {squash(s.of(text)) for s in sentence_spans(text)}
     for sentence in re.findall(r"(.+?) \[\d+\]([.!?]?)(?:\s|$)", answer.answer):
@@ -427,13 +431,11 @@ def test_the_country_us_is_found_in_articles_that_say_us(
 def test_plain_questions_get_the_key_fact(
     briefing: Briefing, question: str, facts: list[str], first: str | None
 ) -> None:
-    answer = briefing.ask(question)
-    assert answer.answered, answer.refusal
+    answer = grounded_answer(briefing, question)
     for fact in facts:
         assert fact in answer.answer, (fact, answer.answer)
     if first is not None:  # the answer leads with the sentence that answers
         assert first in lead_of(answer)
-    assert_grounded(briefing, answer)
 
 
 def test_a_typo_is_read_as_the_corpus_word(briefing: Briefing) -> None:
@@ -446,10 +448,8 @@ def test_a_typo_is_read_as_the_corpus_word(briefing: Briefing) -> None:
 def test_a_misspelt_name_is_read_as_the_name_the_sources_use(briefing: Briefing) -> None:
     """ "Kirsten" is a name, so not a typo of an English word, but the seed never uses
     it: the name one edit away that it does use ("Kirstjen") is what was meant."""
-    answer = briefing.ask("what did kirsten nielsen say?")
-    assert answer.answered, answer.refusal
+    answer = grounded_answer(briefing, "what did kirsten nielsen say?")
     assert "Kirstjen Nielsen" in answer.answer
-    assert_grounded(briefing, answer)
     # a name with no near spelling in the sources is still refused before any model
     refused = briefing.retrieve("what did kirsten dunstable say?")
     assert refused.verdict.decision == "refuse"
@@ -537,10 +537,8 @@ def test_a_question_for_an_amount_leads_with_the_sentence_that_holds_one(
         "Rell, 24, passed a medical on Monday. The fee is reported to be 4.2 million "
         "pounds, with add-ons linked to appearances.\n",
     )
-    answer = briefing.ask("How much did Harbour City pay for the new keeper?")
-    assert answer.answered
+    answer = grounded_answer(briefing, "How much did Harbour City pay for the new keeper?")
     assert answer.answer.startswith("The fee is reported to be 4.2 million pounds")
-    assert_grounded(briefing, answer)
 
 
 def test_a_question_for_a_number_no_passage_holds_is_borderline(
@@ -587,9 +585,8 @@ def test_the_person_asked_about_must_be_named_not_merely_related(
         "council's chief bridge engineer.\n",
     )
     assert_borderline(briefing, "Who was the architect of the Old Mill Bridge in Tarrow?")
-    answer = briefing.ask("Who is the council's engineer for the Old Mill Bridge?")
-    assert answer.answered and "Ilse Varga" in answer.answer
-    assert_grounded(briefing, answer)
+    answer = grounded_answer(briefing, "Who is the council's engineer for the Old Mill Bridge?")
+    assert "Ilse Varga" in answer.answer
 
 
 def test_a_measure_asked_for_is_answered_by_an_amount_of_it(
@@ -606,9 +603,10 @@ def test_a_measure_asked_for_is_answered_by_an_amount_of_it(
         "three-year deal, the club said on Monday.\n\n"
         "Brenn, 24, scored nine goals for Kessel last season and was their captain.\n",
     )
-    answer = briefing.ask("What is the duration of Brenn's agreement with Tarrow Rovers?")
-    assert answer.answered and "three-year deal" in answer.answer
-    assert_grounded(briefing, answer)
+    answer = grounded_answer(
+        briefing, "What is the duration of Brenn's agreement with Tarrow Rovers?"
+    )
+    assert "three-year deal" in answer.answer
 
 
 def test_a_when_question_gets_the_date_from_the_sentence_beside_the_answer(
@@ -629,10 +627,9 @@ def test_a_when_question_gets_the_date_from_the_sentence_beside_the_answer(
         "Shipping firms welcomed the accord, saying it would cut waiting times at the "
         "terminals by a third.\n",
     )
-    answer = briefing.ask("When was the ports accord signed?")
-    assert answer.answered and "Thursday" in answer.answer
+    answer = grounded_answer(briefing, "When was the ports accord signed?")
+    assert "Thursday" in answer.answer
     assert answer.answer.index("On Thursday") < answer.answer.index("The meeting ended")
-    assert_grounded(briefing, answer)
 
 
 def test_a_question_for_an_amount_of_money_is_not_answered_by_another_number(
@@ -653,9 +650,8 @@ def test_a_question_for_an_amount_of_money_is_not_answered_by_another_number(
     )
     assert_borderline(briefing, "What is the estimated price of the Kelby Bridge repairs?")
     assert_borderline(briefing, "How much will the Kelby Bridge repairs cost in dollars?")
-    answer = briefing.ask("How long will the Kelby Bridge repairs take?")
-    assert answer.answered and "18 months" in answer.answer
-    assert_grounded(briefing, answer)
+    answer = grounded_answer(briefing, "How long will the Kelby Bridge repairs take?")
+    assert "18 months" in answer.answer
 
 
 def test_a_who_answer_introduces_the_person_it_names_by_surname(
@@ -675,11 +671,9 @@ def test_a_who_answer_introduces_the_person_it_names_by_surname(
         "At the meeting, Kowalczyk promised union officials that the night service would "
         "keep running until at least March.\n",
     )
-    answer = briefing.ask("Who promised that the night service would keep running?")
-    assert answer.answered
+    answer = grounded_answer(briefing, "Who promised that the night service would keep running?")
     assert "Jana Kowalczyk, the regional minister for transport" in answer.answer
     assert answer.answer.index("Jana Kowalczyk") < answer.answer.index("Kowalczyk promised")
-    assert_grounded(briefing, answer)
 
 
 def test_how_old_is_answered_by_an_age_or_a_year(briefing: Briefing, tmp_path: Path) -> None:
@@ -697,10 +691,8 @@ def test_how_old_is_answered_by_an_age_or_a_year(briefing: Briefing, tmp_path: P
         ("How old is Lena Ortiz?", "Ortiz, 34, has said"),
         ("how old is the quayside hall?", "Harbour City's arena, the Quayside Hall, opened"),
     ):
-        answer = briefing.ask(question)
-        assert answer.answered, answer.refusal
+        answer = grounded_answer(briefing, question)
         assert lead_of(answer).startswith(lead), answer.answer
-        assert_grounded(briefing, answer)
 
 
 def test_what_time_is_answered_by_a_time_of_day(briefing: Briefing, tmp_path: Path) -> None:
@@ -776,9 +768,8 @@ def test_a_question_about_another_period_than_the_sources_is_not_answered(
         "---\ntitle: Sollen Regatta Preview\n---\n\n"
         "The Sollen regatta was won last year by Tomas Lind, who returns to defend it.\n",
     )
-    answer = briefing.ask("Who won the Sollen regatta last year?")
-    assert answer.answered and "Tomas Lind" in answer.answer
-    assert_grounded(briefing, answer)
+    answer = grounded_answer(briefing, "Who won the Sollen regatta last year?")
+    assert "Tomas Lind" in answer.answer
 
 
 def test_an_overview_leads_with_the_story_s_own_lead(database_url: str, tmp_path: Path) -> None:
@@ -802,10 +793,8 @@ def test_an_overview_leads_with_the_story_s_own_lead(database_url: str, tmp_path
         for question in ("give me a quick rundown on the library levy", "tl;dr of the levy?"):
             retrieval = briefing.retrieve(question)
             assert lead not in retrieval.passages[0].text  # the search ranks another first
-            answer = briefing.ask(question)
-            assert answer.answered, answer.refusal
+            answer = grounded_answer(briefing, question)
             assert lead_of(answer).startswith(lead), answer.answer
-            assert_grounded(briefing, answer)
         detail = briefing.ask("tell me about the critics of the levy")
         assert detail.answered
         assert lead_of(detail).startswith("Critics of the levy")
@@ -831,12 +820,10 @@ def test_an_answer_carries_on_across_a_chunk_edge(database_url: str, tmp_path: P
         assert retrieval.answerable
         assert all("clay cores" not in p.text for p in retrieval.passages)
         assert any("clay cores" in p.text for p in retrieval.neighbours)
-        answer = briefing.ask(question)
-        assert answer.answered
+        answer = grounded_answer(briefing, question)
         assert "Engineers blamed underlying weaknesses [1]. They are old clay cores" in (
             answer.answer
         )
-        assert_grounded(briefing, answer)
 
 
 @pytest.mark.parametrize(

@@ -54,9 +54,10 @@ def test_names_typed_in_lower_case_are_anchors(lexicon: Lexicon) -> None:
 
 
 def credit(question: str, text: str, word: str, lexicon: Lexicon) -> float:
+    """The credit the question's term ``word`` earns in ``text``, as the gate gives it."""
     term = terms_of(question, lexicon)[word]
     found = stems(text)
-    return term.credit(found, frozenset(found))  # type: ignore[attr-defined]
+    return term.credit_in(text, found, frozenset(found))  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(
@@ -257,9 +258,7 @@ def test_a_measure_is_stated_by_an_amount_of_it(
     a duration how long a contract runs, whether or not it uses the question's word: a
     synonym's credit, or full credit when that measure is what the question asks for.
     Another kind of number does not."""
-    term = terms_of(question, lexicon)[word]
-    found = stems(text)
-    assert term.credit_in(text, found, frozenset(found)) == expected  # type: ignore[attr-defined]
+    assert credit(question, text, word, lexicon) == expected
 
 
 @pytest.mark.parametrize(
