@@ -843,3 +843,58 @@ def test_what_introduces_a_person(word: str, text: str, introduces: bool) -> Non
     from bot.core.answer import _could_be_surname, _full_name
 
     assert (_could_be_surname(word) and _full_name(word, text)) == introduces
+
+
+ROWING = (
+    "Tarrow Rowing Club Wins the Kessel Cup",
+    "Tarrow Rowing Club won the Kessel Cup on Saturday for the first time since 1998, "
+    "beating Kessel by two lengths in the final on the River Leame. "
+    "The crew rowed without their captain, who was injured in training last month.\n\n"
+    '"Nobody gave us a chance after the injury," said the head coach, Petra Lund. '
+    "The club will defend the cup next year at home.\n\n"
+    "Specialists at the county archive checked the club's claim to the 1998 title and "
+    "consulted Dr. Ana Ferreira, a historian at the archive who has written about the "
+    "Kessel Cup.\n",
+)
+
+
+def test_a_person_asked_for_by_role_needs_a_name_beside_the_role(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "Who is the captain?" and "What is the name of the captain?" ask for a name given
+    with the role, in one sentence ("the head coach, Petra Lund"). An article that speaks
+    of "their captain" and names other people elsewhere does not answer them (borderline:
+    a model would still be shown the passages); asked for the coach, or for the historian
+    named after a title ("Dr. Ana Ferreira"), it answers with that sentence first."""
+    title, text = ROWING
+    ingest_text(briefing, tmp_path / "rowing.md", f"---\ntitle: {title}\n---\n\n{text}")
+    assert_borderline(briefing, "What is the name of the Tarrow Rowing Club's injured captain?")
+    assert_borderline(briefing, "Who is the captain of Tarrow Rowing Club?")
+    coach = grounded_answer(briefing, "Who is the head coach of the Tarrow crew that won the cup?")
+    assert lead_of(coach).endswith("said the head coach, Petra Lund")
+    historian = grounded_answer(
+        briefing, "What's the name of the historian who wrote about the Kessel Cup?"
+    )
+    assert "Dr. Ana Ferreira" in lead_of(historian)
+
+
+def test_who_is_a_person_leads_with_the_sentence_that_introduces_them(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "Who is Kowalczyk?" is answered by the sentence that gives her full name and role,
+    first, even when a sentence that names her by surname alone scores higher (it is
+    shorter, and it names a place): the introduction moves up before it."""
+    ingest_text(
+        briefing,
+        tmp_path / "ferry.md",
+        "---\ntitle: Tarrow Ferry Talks Resume\n---\n\n"
+        "It was on Monday that Kowalczyk met union officials in Port Elms and promised "
+        "that the Tarrow ferry's night service would keep running until at least March.\n\n"
+        "Residents of the islands, several unions, the ferry operator and a number of "
+        "local businesses that depend on the crossing attended the talks, which had been "
+        "paused for a month, along with Jana Kowalczyk, the regional minister for "
+        "transport.\n",
+    )
+    answer = grounded_answer(briefing, "Who is Kowalczyk?")
+    assert "Jana Kowalczyk, the regional minister for transport" in lead_of(answer)
+    assert answer.answer.index("Jana Kowalczyk") < answer.answer.index("Kowalczyk met")

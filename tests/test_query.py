@@ -144,6 +144,20 @@ def test_the_thing_asked_for_and_who_is_asked_about(lexicon: Lexicon) -> None:
     assert not terms_of("What is the main argument of the activists?", lexicon)["argument"].asked
 
 
+def test_the_name_of_a_thing_and_a_possessor_s_noun_are_what_is_asked(lexicon: Lexicon) -> None:
+    """ "The name of the captain" asks for the captain, as "Who is the captain?" does, and
+    a word or a name written with 's owns the noun after it, adjectives between them
+    ("the club's injured captain", "Valdoria's stadium")."""
+    captain = terms_of("What is the name of the club's injured captain?", lexicon)["captain"]
+    assert captain.asked and captain.required
+    assert analyse("What is the name of the club's injured captain?", lexicon).answer_type == "who"
+    assert terms_of("what's fc valdoria's stadium called?", lexicon)["stadium"].asked
+    # a name after a common noun still starts a clause, and a speaker stays the speaker
+    length = terms_of("What was the contract length Strohm agreed?", lexicon)["length"]
+    assert length.measured
+    assert terms_of("What did Nielsen say about the wall?", lexicon)["nielsen"].required
+
+
 def test_profile_synonyms_are_the_word_itself() -> None:
     lexicon = Lexicon([["DHS", "Department of Homeland Security"]])
     query = analyse("What did the Department of Homeland Security say?", lexicon)

@@ -31,6 +31,7 @@ from bot.core.candidates import (
     SourceSentence,
     holding_the_kind,
     is_statement,
+    naming_the_role,
     passage_sentences,
     reads_as_cited,
     usable_sentences,
@@ -134,6 +135,8 @@ def select_sentences(
     # does leads ("The fee is reported to be 9.5 million euros" for "How much did
     # Valdoria pay?", before the sentence about the signing that holds more of its words).
     holding = holding_the_kind(retrieval, scorer, usable)
+    # ... and one that asks for a person by role, by a sentence that names one in it.
+    holding = naming_the_role(retrieval, scorer, usable) or holding
     if holding and lead not in holding:
         lead = max(holding, key=lambda s: (scorer.score(s), -s.rank, -s.start))
     lead_group = with_context(lead)
@@ -212,7 +215,8 @@ def select_sentences(
     followers.sort(key=lambda s: (first_seen[s.passage.article_id], s.start))
     answer = lead_group + followers
     if retrieval.query.answer_type == "who":
-        answer = _introduced(answer, candidates, fits)
+        naming = naming_the_role(retrieval, scorer, answer) or []
+        answer = _introduced(answer, candidates, fits, retrieval.query.text, naming)
     return answer
 
 
@@ -270,6 +274,8 @@ def _introduced(
     answer: list[SourceSentence],
     candidates: list[SourceSentence],
     fits: Callable[[SourceSentence], bool],
+    question: str,
+    naming: list[SourceSentence],
 ) -> list[SourceSentence]:
     """``answer`` with the sentence that introduces the person it names by surname alone.
 
@@ -277,29 +283,37 @@ def _introduced(
     Secretary of Homeland Security") and the surname after ("Nielsen had met the Mexican
     officials"). An answer to a "who" question that names someone only by surname brings,
     just before that sentence, the first sentence of its article that gives the full name
-    (once: the first such person)."""
+    (once: the first such person), moving it up if the answer holds it later. A surname
+    the question gives is left alone in a sentence that names the person the question
+    asks for by role (``naming``: "contacted Dr. Corinna Vasquez-Hale, a curator ...
+    studying Varenne" for "Who is the curator who studies Varenne?" needs no
+    introduction of Varenne)."""
     in_order = sorted(candidates, key=lambda c: c.start)
+    asked = set(re.findall(r"\w+", question.lower()))
     for i, sentence in enumerate(answer):
         for surname in _SURNAME.findall(sentence.text):
             if not _could_be_surname(surname):
                 continue  # "Tuesday", "Honduras", "Summit": not a person
+            if sentence in naming and surname.lower() in asked:
+                continue
             if _full_name(surname, sentence.text):
                 continue
+            later = answer[i + 1 :]
             intro = next(
                 (
                     c
                     for c in in_order
                     if c.passage.article_id == sentence.passage.article_id
-                    and c not in answer
+                    and c not in answer[: i + 1]
                     and _full_name(surname, c.text)
                     and is_statement(c.text)
                     and not reads_as_cited(c.text)
-                    and fits(c)
+                    and (c in later or fits(c))
                 ),
                 None,
             )
-            if intro is not None:
-                return [*answer[:i], intro, *answer[i:]]
+            if intro is not None:  # brought, or moved up from later in the answer
+                return [*answer[:i], intro, sentence, *[s for s in later if s is not intro]]
     return answer
 
 

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, replace
 
 from bot.core.chunking import chunk_sentences
-from bot.core.expected import expected_pattern, holds_new
+from bot.core.expected import expected_pattern, holds_new, new_name
 from bot.core.retrieve import Retrieval
 from bot.core.terms import read_us_as_usa
 from bot.core.text import has_bracketed_number, strip_footnote_markers
@@ -239,12 +239,46 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
     speaking = {s.passage.chunk_id for s in usable_sentences(scorer, candidates)}
     nearby = [s for s in candidates if s.passage.chunk_id in speaking]
     holding = holding_the_kind(retrieval, scorer, nearby)
-    if holding is None or holding:
-        return retrieval
-    kind = _KIND_NAMES[retrieval.query.answer_type]
-    verdict = replace(
-        retrieval.verdict,
-        decision="borderline",
-        reason=f"the question asks for {kind}, and no passage that speaks to it holds one",
+    if holding is not None and not holding:
+        kind = _KIND_NAMES[retrieval.query.answer_type]
+        return _borderline(
+            retrieval, f"the question asks for {kind}, and no passage that speaks to it holds one"
+        )
+    if naming_the_role(retrieval, scorer, candidates) == []:
+        role = _role(retrieval)
+        return _borderline(retrieval, f"no passage names the {role} the question asks about")
+    return retrieval
+
+
+def _role(retrieval: Retrieval) -> str | None:
+    """The person or group a "who" question asks about ("the *captain*"), if any."""
+    if retrieval.query.answer_type != "who":
+        return None
+    return next(
+        (t.word for t in retrieval.query.terms if t.asked and t.required and not t.anchor), None
     )
+
+
+def naming_the_role(
+    retrieval: Retrieval, scorer: SentenceScorer, sentences: list[SourceSentence]
+) -> list[SourceSentence] | None:
+    """Those of ``sentences`` that name the person a "who" question asks about by role
+    ("Who is the captain?"): the role's word (or a kind of it) and a name the question does
+    not give, in one sentence ("the captain, Marco Ilic," or "Ilic, the club's captain"),
+    not a captain in one sentence and some other person's name in the next. None when the
+    question asks for no role."""
+    role = _role(retrieval)
+    if role is None:
+        return None
+    term = next(t for t in retrieval.query.terms if t.word == role)
+    return [
+        s
+        for s in sentences
+        if term.credit_in(s.text, s.stems, frozenset(s.stems)) >= 1.0
+        and new_name(s.text, scorer.question)
+    ]
+
+
+def _borderline(retrieval: Retrieval, reason: str) -> Retrieval:
+    verdict = replace(retrieval.verdict, decision="borderline", reason=reason)
     return replace(retrieval, verdict=verdict)

@@ -17,6 +17,8 @@ from bot.core.words import STOPWORDS
 _NAME = r"[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|of|de|del|van|von))*"
 #: Capitalised only because they start a sentence: "The", "After", "Their", "Its".
 _FUNCTION_WORDS = "(?i:" + "|".join(sorted(STOPWORDS, key=len, reverse=True)) + ")"
+#: Inside a sentence: after a word, or after a title ("contacted Dr. Corinna Vasquez-Hale").
+_INSIDE = r"(?:(?<=\w\s)|(?<=\b(?:Dr|Mr|Ms|St)\.\s)|(?<=\bMrs\.\s)|(?<=\bProf\.\s))"
 _EXPECTED: dict[str, re.Pattern[str]] = {
     "quantity": re.compile(
         r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundreds?|"
@@ -42,7 +44,7 @@ _EXPECTED: dict[str, re.Pattern[str]] = {
     # start when the first word is not one that starts sentences ("Ida Berg won", not
     # "The Sollen regatta"), or a role
     "who": re.compile(
-        rf"(?<=\w\s){_NAME}\s+{_NAME}|^\W*(?!{_FUNCTION_WORDS}\b){_NAME}\s+{_NAME}|"
+        rf"{_INSIDE}{_NAME}\s+{_NAME}|^\W*(?!{_FUNCTION_WORDS}\b){_NAME}\s+{_NAME}|"
         r"\b(?:activists?|officials?|critics?|coalition|"
         r"spokes(?:wo)?(?:man|person)|analysts?|[Ss]ecretary|[Mm]inister|[Pp]resident|"
         r"founders?|founded\s+by|led\s+by|chairs?)\b"
@@ -91,4 +93,34 @@ def holds_new(pattern: re.Pattern[str], text: str, question: str) -> bool:
     """``text`` holds something of the expected kind that the question does not itself
     give ("Who met Nielsen?" is not answered by the name Nielsen)."""
     asked = question.lower()
+    if pattern is _EXPECTED["who"]:
+        # a name is new when none of its words is the question's: "Kirstjen Nielsen" does
+        # not answer "Whom did Nielsen meet?"
+        words = set(re.findall(r"\w+", asked))
+        return any(
+            not words & (set(re.findall(r"\w+", m.group(0).lower())) - {"s"})
+            for m in pattern.finditer(text)
+        )
     return any(m.group(0).lower() not in asked for m in pattern.finditer(text))
+
+
+#: A capitalised word inside a sentence (not its first word), with the capitalised words
+#: and name particles that follow it: "Marco Ilic", "Kirstjen Nielsen", "Quintanar".
+_INNER_NAME = re.compile(rf"(?:{_INSIDE}|(?<=[,;:’'”)]\s)){_NAME}")
+
+
+def new_name(text: str, question: str) -> bool:
+    """Does ``text`` name someone or something the question does not (a capitalised word
+    inside the sentence, none of its words the question's, not a month or a weekday)?"""
+    asked = set(re.findall(r"\w+", question.lower()))
+    for m in _INNER_NAME.finditer(text):
+        words = set(re.findall(r"\w+", m.group(0).lower())) - {"s"}
+        if not words & asked and not words <= _CALENDAR:
+            return True
+    return False
+
+
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)

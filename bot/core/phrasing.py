@@ -277,13 +277,17 @@ _SAYING = frozenset(
 )
 #: Kinds of nouns that name who acts or speaks.
 _ACTORS = frozenset(["noun.person", "noun.group"])
+#: Nouns that ask for what names a thing: "the *name* of the captain" asks for the captain.
+_NAMING = frozenset(["name", "names", "identity", "identities"])
 _ENDS = frozenset(
     "of for in at on behind to from with by about did does do is was are were has have had "
     "will would can could should that who which".split()
 )
 
 
-def _noun_phrase_head(flat: list[str], j: int, lexicon: Lexicon) -> tuple[str | None, int]:
+def _noun_phrase_head(
+    flat: list[str], j: int, lexicon: Lexicon, possessors: frozenset[str] = frozenset()
+) -> tuple[str | None, int]:
     """The last noun of the noun phrase that starts at ``j`` (adjectives, possessives and
     "-ing" modifiers before it: "kerbside *parking* places"), and where the phrase ends. A
     number is never the head ("the 3 main parts": parts)."""
@@ -296,10 +300,17 @@ def _noun_phrase_head(flat: list[str], j: int, lexicon: Lexicon) -> tuple[str | 
                 break  # "the Mexican president *say*"
         elif not word.isalpha():
             pass  # a number modifies, never heads: "the 3 main parts"
-        elif head is not None and expansion.name_like:
+        elif (
+            head is not None
+            and expansion.name_like
+            and _common_noun(head, lexicon)
+            and head not in possessors
+        ):
             break  # a name after the noun starts a clause: "the contract length *Strohm* agreed"
         elif expansion.noun:
             head = word
+        elif head is not None and _possessor(head, flat, j, lexicon, possessors):
+            pass  # "Valdoria's *injured* captain": the name owns the noun that follows
         elif not (head is not None and word.endswith("ing")) and (
             head is not None or not expansion.known
         ):
@@ -308,7 +319,41 @@ def _noun_phrase_head(flat: list[str], j: int, lexicon: Lexicon) -> tuple[str | 
     return head, j
 
 
-def asked_for(flat: list[str], lexicon: Lexicon) -> tuple[str | None, bool]:
+_POSSESSIVE = re.compile(r"(\w+)['’]s\b")
+
+
+def possessive_words(question: str) -> frozenset[str]:
+    """The words ``question`` writes with 's ("the *club's* captain"), lower-cased: each
+    owns the noun after it, so a noun phrase goes on past it."""
+    return frozenset(w.lower() for w in _POSSESSIVE.findall(question) if w.lower() not in _WH)
+
+
+def _common_noun(word: str, lexicon: Lexicon) -> bool:
+    """A word English knows as a noun, not a name (nor a word of one: "FC" of "FC Valdoria's
+    captain", where a name goes on, possessive, to the noun asked for)."""
+    expansion = lexicon.expand(word)
+    return expansion.known and not expansion.name_like
+
+
+def _possessor(
+    head: str, flat: list[str], j: int, lexicon: Lexicon, possessors: frozenset[str]
+) -> bool:
+    """Is ``head``, a name or a word written with 's, the owner of a noun that
+    ``flat[j]`` (a word, not a noun) modifies: "Valdoria('s) *injured* captain", "the
+    club's *injured* captain"? Only when a common noun comes next, so "What did Nielsen
+    *say*" keeps Nielsen as the speaker."""
+    return (
+        (head in possessors or not _common_noun(head, lexicon))
+        and j + 1 < len(flat)
+        and flat[j + 1] not in STOPWORDS
+        and _common_noun(flat[j + 1], lexicon)
+        and lexicon.expand(flat[j + 1]).noun
+    )
+
+
+def asked_for(
+    flat: list[str], lexicon: Lexicon, possessors: frozenset[str] = frozenset()
+) -> tuple[str | None, bool]:
     """The noun a wh-question asks for, if it names a thing in the world, and whether a
     passage must name it to answer at all.
 
@@ -319,25 +364,27 @@ def asked_for(flat: list[str], lexicon: Lexicon) -> tuple[str | None, bool]:
     *mayor* of Harlow Bay?" and "What did the Mexican *president* say?" cannot be answered
     by a passage that never mentions a mayor or a president.
     """
-    found = _asked_head(flat, lexicon)
+    found = _asked_head(flat, lexicon, possessors)
     if found is None:
         return None, False
-    head, speaker, start = found
+    head, speaker, start, named = found
     lexname = lexicon.expand(head).lexname
     if speaker:
         return (head, True) if lexname in _ACTORS else (None, False)
     if lexname in _CONTENT_NOUNS:
         return None, False
-    return head, flat[start] in ("who", "whos") and lexname in _ACTORS
+    return head, (named or flat[start] in ("who", "whos")) and lexname in _ACTORS
 
 
-def asked_noun(flat: list[str], lexicon: Lexicon) -> str | None:
+def asked_noun(
+    flat: list[str], lexicon: Lexicon, possessors: frozenset[str] = frozenset()
+) -> str | None:
     """The head noun of what the question asks for, whatever kind of noun it is: "price"
     in "What is the estimated price of ...", "length" in "the contract length Strohm
     agreed" and "city" in "the city in which it was concluded" (a request's focus, its
     framing gone); None when a verb comes first ("What did Congress decide about the
     budget?")."""
-    found = _asked_head(flat, lexicon)
+    found = _asked_head(flat, lexicon, possessors)
     relative = found is not None and found[2] > 0 and flat[found[2] - 1] in _RELATIVE_AFTER
     if found is not None and not relative:
         return None if found[1] else found[0]
@@ -346,7 +393,7 @@ def asked_noun(flat: list[str], lexicon: Lexicon) -> str | None:
     j = 0
     while j < len(flat) and flat[j] in _LINKS:
         j += 1
-    return _noun_phrase_head(flat, j, lexicon)[0]
+    return _noun_phrase_head(flat, j, lexicon, possessors)[0]
 
 
 #: A wh-word after one of these starts a relative clause, not the question: "the *city* in
@@ -354,9 +401,13 @@ def asked_noun(flat: list[str], lexicon: Lexicon) -> str | None:
 _RELATIVE_AFTER = frozenset("in at on from by to for of with during".split())
 
 
-def _asked_head(flat: list[str], lexicon: Lexicon) -> tuple[str, bool, int] | None:
+def _asked_head(
+    flat: list[str], lexicon: Lexicon, possessors: frozenset[str] = frozenset()
+) -> tuple[str, bool, int, bool] | None:
     """For a wh-question: the head of the noun phrase it asks for, whether that is a
-    speaker ("What did the Mexican *president* say"), and where the wh-word is."""
+    speaker ("What did the Mexican *president* say"), where the wh-word is, and whether
+    the question asks for its name ("the *name of* the captain": as "Who is the captain?"
+    does, it needs a passage that speaks of a captain)."""
     flat = [_WH_TYPED.get(w, w) for w in flat]
     start = next((i for i, w in enumerate(flat[:3]) if w in _WH), None)
     if start is None:
@@ -378,9 +429,14 @@ def _asked_head(flat: list[str], lexicon: Lexicon) -> tuple[str, bool, int] | No
             j += 1
     if flat[start] == "who" and j == start + 1:
         return None  # "who signed": no noun is asked for
-    head, end = _noun_phrase_head(flat, j, lexicon)
+    head, end = _noun_phrase_head(flat, j, lexicon, possessors)
+    named = False
+    while head in _NAMING and end + 1 < len(flat) and flat[end] == "of":
+        # "the name of the captain" asks for the captain (by name)
+        head, end = _noun_phrase_head(flat, end + 1, lexicon, possessors)
+        named = True
     if head is None:
         return None
     if speaker and not (end < len(flat) and flat[end] in _SAYING):
         return None
-    return head, speaker, start
+    return head, speaker, start, named

@@ -24,6 +24,7 @@ from bot.core.phrasing import (
     asked_for,
     asked_noun,
     part_of_speech,
+    possessive_words,
     spell_out,
     strip_framing,
 )
@@ -223,10 +224,11 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
             at = indices[group.index(unit[0])]
             pos = part_of_speech(flat, at, lexicon)
             terms.append(make_term(unit, any(w in anchors for w in unit), lexicon, pos=pos))
-    asked, required = asked_for(flat, lexicon)
+    possessors = possessive_words(focus)
+    asked, required = asked_for(flat, lexicon, possessors)
     terms = [_as_asked(t, required, lexicon) if t.word == asked else t for t in terms]
     language = language_of(question)
-    noun = asked_noun(flat, lexicon)
+    noun = asked_noun(flat, lexicon, possessors)
     kind, measure = _answer_type(read, noun, terms, lexicon)
     terms = [_as_the_noun_asked(t, measure, lexicon) if t.word == noun else t for t in terms]
     return Query(question, focus, kind, tuple(terms), language, measure, _alternatives(flat, terms))
