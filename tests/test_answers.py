@@ -840,16 +840,18 @@ def test_what_introduces_a_person(word: str, text: str, introduces: bool) -> Non
     """A sentence introduces someone when it gives their surname after a first name or a
     title, and the word is one WordNet knows, if at all, only as a person: "On Tuesday"
     starts a sentence and introduces nobody, and Honduras is a place."""
-    from bot.core.answer import _could_be_surname, _full_name
+    from bot.core.answer import _full_name
+    from bot.core.expected import could_be_surname
 
-    assert (_could_be_surname(word) and _full_name(word, text)) == introduces
+    assert (could_be_surname(word) and _full_name(word, text)) == introduces
 
 
 ROWING = (
     "Tarrow Rowing Club Wins the Kessel Cup",
     "Tarrow Rowing Club won the Kessel Cup on Saturday for the first time since 1998, "
     "beating Kessel by two lengths in the final on the River Leame. "
-    "The crew rowed without their captain, who was injured in training last month.\n\n"
+    "The crew rowed without their captain, who was injured in training last month. "
+    "The captain watched the final from a launch on loan from a club in Cambridge.\n\n"
     '"Nobody gave us a chance after the injury," said the head coach, Petra Lund. '
     "The club will defend the cup next year at home.\n\n"
     "Specialists at the county archive checked the club's claim to the 1998 title and "
@@ -863,13 +865,15 @@ def test_a_person_asked_for_by_role_needs_a_name_beside_the_role(
 ) -> None:
     """ "Who is the captain?" and "What is the name of the captain?" ask for a name given
     with the role, in one sentence ("the head coach, Petra Lund"). An article that speaks
-    of "their captain" and names other people elsewhere does not answer them (borderline:
+    of "their captain" (beside a place, Cambridge, not a person) and names other people
+    elsewhere does not answer them (borderline:
     a model would still be shown the passages); asked for the coach, or for the historian
     named after a title ("Dr. Ana Ferreira"), it answers with that sentence first."""
     title, text = ROWING
     ingest_text(briefing, tmp_path / "rowing.md", f"---\ntitle: {title}\n---\n\n{text}")
     assert_borderline(briefing, "What is the name of the Tarrow Rowing Club's injured captain?")
     assert_borderline(briefing, "Who is the captain of Tarrow Rowing Club?")
+    assert_borderline(briefing, "Which rower captains the Tarrow Rowing Club?")
     coach = grounded_answer(briefing, "Who is the head coach of the Tarrow crew that won the cup?")
     assert lead_of(coach).endswith("said the head coach, Petra Lund")
     historian = grounded_answer(

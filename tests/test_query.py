@@ -140,6 +140,10 @@ def test_the_thing_asked_for_and_who_is_asked_about(lexicon: Lexicon) -> None:
     assert president["president"].required
     mayor = terms_of("Who is the mayor of Harlow Bay?", lexicon)["mayor"]
     assert mayor.required
+    assert terms_of("Which officials did Nielsen meet?", lexicon)["officials"].required
+    assert not terms_of("Which countries make up the Northern Triangle?", lexicon)[
+        "countries"
+    ].required
     # What someone says is answered by what they said, not by the word "argument".
     assert not terms_of("What is the main argument of the activists?", lexicon)["argument"].asked
 

@@ -36,12 +36,12 @@ from bot.core.candidates import (
     reads_as_cited,
     usable_sentences,
 )
+from bot.core.expected import could_be_surname
 from bot.core.gate import coverage
 from bot.core.models import Citation
 from bot.core.profile import Profile
 from bot.core.retrieve import Retrieval
 from bot.core.text import squash, strip_footnote_markers
-from bot.core.wordnet import wordnet
 from bot.core.words import STOPWORDS, jaccard, word_count
 from storage.articles import Passage
 
@@ -263,13 +263,6 @@ def _full_name(surname: str, text: str) -> bool:
     return any(m.group(1).lower() not in STOPWORDS for m in re.finditer(pattern, text))
 
 
-def _could_be_surname(word: str) -> bool:
-    """A capitalised word that may be someone's surname: WordNet knows it, if at all, only
-    as a person ("Nielsen", "Kowalczyk"; not "Tuesday", "Honduras" or "Summit")."""
-    senses = [s for pos in "nvar" for s in wordnet().senses(word, pos)]
-    return all(s.lexname == "noun.person" and s.words[0][:1].isupper() for s in senses)
-
-
 def _introduced(
     answer: list[SourceSentence],
     candidates: list[SourceSentence],
@@ -292,7 +285,7 @@ def _introduced(
     asked = set(re.findall(r"\w+", question.lower()))
     for i, sentence in enumerate(answer):
         for surname in _SURNAME.findall(sentence.text):
-            if not _could_be_surname(surname):
+            if not could_be_surname(surname):
                 continue  # "Tuesday", "Honduras", "Summit": not a person
             if sentence in naming and surname.lower() in asked:
                 continue

@@ -12,6 +12,7 @@ import re
 
 from bot.core.amounts import DURATION, MEASURES, MONEY
 from bot.core.retrieve import Retrieval
+from bot.core.wordnet import wordnet
 from bot.core.words import STOPWORDS
 
 _NAME = r"[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|of|de|del|van|von))*"
@@ -110,17 +111,21 @@ _INNER_NAME = re.compile(rf"(?:{_INSIDE}|(?<=[,;:’'”)]\s)){_NAME}")
 
 
 def new_name(text: str, question: str) -> bool:
-    """Does ``text`` name someone or something the question does not (a capitalised word
-    inside the sentence, none of its words the question's, not a month or a weekday)?"""
+    """Does ``text`` name someone the question does not: a capitalised word inside the
+    sentence, none of its words the question's, one of them possibly a person's name
+    ("Petra Lund", "Ferreira"; not "Honduras", "Summit" or "Tuesday")?"""
     asked = set(re.findall(r"\w+", question.lower()))
     for m in _INNER_NAME.finditer(text):
         words = set(re.findall(r"\w+", m.group(0).lower())) - {"s"}
-        if not words & asked and not words <= _CALENDAR:
+        if not words & asked and any(could_be_surname(w) for w in re.findall(r"\w+", m.group(0))):
             return True
     return False
 
 
-_CALENDAR = frozenset(
-    "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday".split()
-)
+def could_be_surname(word: str) -> bool:
+    """A capitalised word that may be someone's name: WordNet knows it, if at all, only as
+    a person ("Nielsen", "Kowalczyk"; not "Tuesday", "Honduras" or "Summit")."""
+    if not word[:1].isupper():
+        return False
+    senses = [s for pos in "nvar" for s in wordnet().senses(word, pos)]
+    return all(s.lexname == "noun.person" and s.words[0][:1].isupper() for s in senses)

@@ -362,7 +362,8 @@ def asked_for(
     questions whose answer is what someone says or thinks ("the main argument of the
     activists"). A person or group the question asks about is required: "Who is the
     *mayor* of Harlow Bay?" and "What did the Mexican *president* say?" cannot be answered
-    by a passage that never mentions a mayor or a president.
+    by a passage that never mentions a mayor or a president, nor "Which *officials* did
+    Nielsen meet?" by one without officials.
     """
     found = _asked_head(flat, lexicon, possessors)
     if found is None:
@@ -373,7 +374,12 @@ def asked_for(
         return (head, True) if lexname in _ACTORS else (None, False)
     if lexname in _CONTENT_NOUNS:
         return None, False
-    return head, (named or flat[start] in ("who", "whos")) and lexname in _ACTORS
+    # "Who is the mayor", "the name of the mayor" and "which officials" ask for people a
+    # passage must speak of ("which countries" may be answered by the countries' names)
+    by_name = named or flat[start] in ("who", "whos")
+    return head, (by_name and lexname in _ACTORS) or (
+        flat[start] == "which" and lexname == "noun.person"
+    )
 
 
 def asked_noun(
