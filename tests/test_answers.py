@@ -902,3 +902,23 @@ def test_who_is_a_person_leads_with_the_sentence_that_introduces_them(
     answer = grounded_answer(briefing, "Who is Kowalczyk?")
     assert "Jana Kowalczyk, the regional minister for transport" in lead_of(answer)
     assert answer.answer.index("Jana Kowalczyk") < answer.answer.index("Kowalczyk met")
+
+
+def test_how_many_needs_a_number_beside_what_it_counts(briefing: Briefing, tmp_path: Path) -> None:
+    """ "How many spectators ...?" is answered by a number given with the spectators (or a
+    kind of them) in one sentence, not by an article that speaks of spectators in one
+    sentence and counts runners and countries in others (borderline: a model would still
+    be shown the passages). Asked for the runners, the sentence that counts them leads."""
+    ingest_text(
+        briefing,
+        tmp_path / "marathon.md",
+        "---\ntitle: Kenyan Runner Wins the Tarrow Marathon\n---\n\n"
+        "Ruth Wanjiru won the Tarrow Marathon on Sunday in 2 hours 24 minutes, the fastest "
+        "time in the race's 40-year history. "
+        "Spectators lined the riverside route despite the rain.\n\n"
+        "This year's marathon drew 4,200 runners from 31 countries, and 600 volunteers "
+        "staffed the drinks stations.\n",
+    )
+    assert_borderline(briefing, "How many spectators watched the Tarrow Marathon?")
+    answer = grounded_answer(briefing, "How many runners took part in the Tarrow Marathon?")
+    assert lead_of(answer).startswith("This year's marathon drew 4,200 runners")

@@ -29,9 +29,9 @@ from collections.abc import Callable
 from bot.core.candidates import (
     SentenceScorer,
     SourceSentence,
+    beside_the_asked,
     holding_the_kind,
     is_statement,
-    naming_the_role,
     passage_sentences,
     reads_as_cited,
     usable_sentences,
@@ -135,8 +135,9 @@ def select_sentences(
     # does leads ("The fee is reported to be 9.5 million euros" for "How much did
     # Valdoria pay?", before the sentence about the signing that holds more of its words).
     holding = holding_the_kind(retrieval, scorer, usable)
-    # ... and one that asks for a person by role, by a sentence that names one in it.
-    holding = naming_the_role(retrieval, scorer, usable) or holding
+    # ... and one that asks about a role or counts a thing, by a sentence that gives the
+    # person or the number beside it.
+    holding = beside_the_asked(retrieval, scorer, usable) or holding
     if holding and lead not in holding:
         lead = max(holding, key=lambda s: (scorer.score(s), -s.rank, -s.start))
     lead_group = with_context(lead)
@@ -215,7 +216,7 @@ def select_sentences(
     followers.sort(key=lambda s: (first_seen[s.passage.article_id], s.start))
     answer = lead_group + followers
     if retrieval.query.answer_type == "who":
-        naming = naming_the_role(retrieval, scorer, answer) or []
+        naming = beside_the_asked(retrieval, scorer, answer) or []
         answer = _introduced(answer, candidates, fits, retrieval.query.text, naming)
     return answer
 

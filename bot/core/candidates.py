@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from bot.core.chunking import chunk_sentences
 from bot.core.expected import expected_pattern, holds_new, new_name
 from bot.core.retrieve import Retrieval
-from bot.core.terms import read_us_as_usa
+from bot.core.terms import Term, read_us_as_usa
 from bot.core.text import has_bracketed_number, strip_footnote_markers
 from bot.core.words import stems, word_count
 from storage.articles import Passage
@@ -244,38 +244,56 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
         return _borderline(
             retrieval, f"the question asks for {kind}, and no passage that speaks to it holds one"
         )
-    if naming_the_role(retrieval, scorer, candidates) == []:
-        role = _role(retrieval)
-        return _borderline(retrieval, f"no passage names the {role} the question asks about")
+    if beside_the_asked(retrieval, scorer, candidates) == []:
+        asked = _asked_thing(retrieval)
+        what = "names the" if retrieval.query.answer_type == "who" else "gives a number of"
+        return _borderline(
+            retrieval, f"no passage {what} {asked.word if asked else ''} the question asks about"
+        )
     return retrieval
 
 
-def _role(retrieval: Retrieval) -> str | None:
-    """The person or group a "who" question asks about ("the *captain*"), if any."""
-    if retrieval.query.answer_type != "who":
-        return None
-    return next(
-        (t.word for t in retrieval.query.terms if t.asked and t.required and not t.anchor), None
-    )
+def _asked_thing(retrieval: Retrieval) -> Term | None:
+    """What a "who" question asks about by role ("Who is the *captain*?"), or what a "how
+    many" question counts ("How many gang *members* ...?"), if either."""
+    query = retrieval.query
+    if query.answer_type == "who":
+        return next((t for t in query.terms if t.asked and t.required and not t.anchor), None)
+    if query.answer_type == "quantity" and query.measure is None:
+        return next(
+            (t for t in query.terms if t.asked and t.noun and not t.anchor and not t.measure),
+            None,
+        )
+    return None
 
 
-def naming_the_role(
+def beside_the_asked(
     retrieval: Retrieval, scorer: SentenceScorer, sentences: list[SourceSentence]
 ) -> list[SourceSentence] | None:
-    """Those of ``sentences`` that name the person a "who" question asks about by role
-    ("Who is the captain?"): the role's word (or a kind of it) and a name the question does
-    not give, in one sentence ("the captain, Marco Ilic," or "Ilic, the club's captain"),
-    not a captain in one sentence and some other person's name in the next. None when the
-    question asks for no role."""
-    role = _role(retrieval)
-    if role is None:
+    """Those of ``sentences`` that give what the question asks for beside the thing it
+    asks about, in one sentence: a person's name beside the role a "who" question names
+    ("the captain, Marco Ilic," or "Ilic, the club's captain"; its word or a kind of it),
+    a number beside what a "how many" question counts ("212 players"; or a synonym).
+    Not a captain in one sentence and some other person's name in the next, nor the
+    players in one and the number of countries in another. None when the question asks
+    about no such thing.
+    """
+    asked = _asked_thing(retrieval)
+    if asked is None:
         return None
-    term = next(t for t in retrieval.query.terms if t.word == role)
+    if retrieval.query.answer_type == "who":
+        return [
+            s
+            for s in sentences
+            if asked.credit_in(s.text, s.stems, frozenset(s.stems)) >= 1.0
+            and new_name(s.text, scorer.question)
+        ]
     return [
         s
         for s in sentences
-        if term.credit_in(s.text, s.stems, frozenset(s.stems)) >= 1.0
-        and new_name(s.text, scorer.question)
+        if asked.credit_in(s.text, s.stems, frozenset(s.stems)) > 0
+        and scorer.expects is not None
+        and holds_new(scorer.expects, s.text, scorer.question)
     ]
 
 
