@@ -922,3 +922,26 @@ def test_how_many_needs_a_number_beside_what_it_counts(briefing: Briefing, tmp_p
     assert_borderline(briefing, "How many spectators watched the Tarrow Marathon?")
     answer = grounded_answer(briefing, "How many runners took part in the Tarrow Marathon?")
     assert lead_of(answer).startswith("This year's marathon drew 4,200 runners")
+
+
+def test_a_sentence_that_points_back_counts_the_name_it_points_to(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "It was painted in 1804" answers "When was Marrowby Mill painted?": "It"
+    is the painting the sentence before names. That sentence counts the name too (less
+    than one that gives it), so it leads over a sentence that names the painting beside
+    another date, and brings the sentence it points back to."""
+    ingest_text(
+        briefing,
+        tmp_path / "gallery.md",
+        "---\ntitle: Tarrow Gallery Buys a Lost Painting by Agnes Holm\n---\n\n"
+        "The Tarrow Gallery has bought a lost painting by Agnes Holm after a public "
+        "appeal.\n\n"
+        'The painting, "Marrowby Mill", shows a watermill on the Leame at dusk. '
+        "It was painted in 1804 and was last seen in public at a sale in 1890.\n\n"
+        '"Marrowby Mill" will go on display in May, beside the gallery\'s '
+        "two other works by Holm.\n",
+    )
+    answer = grounded_answer(briefing, "When was Marrowby Mill painted?")
+    assert lead_of(answer).startswith('The painting, "Marrowby Mill", shows')
+    assert "It was painted in 1804" in answer.answer

@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable
 
 from bot.core.candidates import (
+    ANAPHOR,
     SentenceScorer,
     SourceSentence,
     beside_the_asked,
@@ -77,7 +78,6 @@ def with_marker(sentence: str, marker: int) -> str:
 #: Sentences that lean on the one before ("It was basically due to ..."); when one is
 #: chosen, its predecessor comes too, so the answer never starts mid-thought. A definite
 #: noun ("The agreement is non-binding") is how news refers to its subject, not a lean.
-_ANAPHOR = re.compile(r"^\W*(it|this|these|that|those|they|he|she|such)\b", re.IGNORECASE)
 
 
 def select_sentences(
@@ -109,7 +109,7 @@ def select_sentences(
         one before; that one may lean on another), and before the next one when that one
         leans on it and says what was asked."""
         group = [pick]
-        while len(group) <= MAX_LEANING and _ANAPHOR.match(group[0].text):
+        while len(group) <= MAX_LEANING and ANAPHOR.match(group[0].text):
             before = located.get((group[0].passage.article_id, group[0].previous or -1))
             if before is None or not fits(before) or before in group:
                 break
@@ -118,7 +118,7 @@ def select_sentences(
         if (
             after is not None
             and scorer.expects is not None
-            and _ANAPHOR.match(after.text)
+            and ANAPHOR.match(after.text)
             and scorer.expects.search(after.text)
             and fits(after)
         ):

@@ -10,6 +10,7 @@ cause) scores more. :mod:`bot.core.answer` chooses among them.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 
 from bot.core.chunking import chunk_sentences
@@ -29,6 +30,13 @@ ANSWER_TYPE_BONUS = 1.5
 TERM_FLOOR = 0.5
 #: How much a term in an article's title counts for each of its sentences.
 TITLE_CREDIT = 0.5
+#: How much a name counts in a sentence that points back to the one before, which gives it
+#: ("It was painted in 1776" after the sentence that names the painting): as if the
+#: sentence gave it, since "it" stands for it. Names only: a sentence's other nouns are
+#: seldom what "it" or "they" stands for (counting them too lost a dev fact).
+ANTECEDENT_CREDIT = 1.0
+#: A sentence that begins by pointing back to the one before it.
+ANAPHOR = re.compile(r"^\W*(it|this|these|that|those|they|he|she|such)\b", re.IGNORECASE)
 #: How much the best-ranked passage's sentences are preferred (less for each rank down).
 RANK_BONUS = 0.5
 #: Answer types that only a sentence holding that kind of thing answers (see
@@ -138,6 +146,7 @@ class SentenceScorer:
                 self._titled[article] = {
                     t.word: TITLE_CREDIT * c for t in self.terms if (c := t.credit(title, present))
                 }
+        self._located = {(s.passage.article_id, s.start): s for s in candidates}
         holding = {t.word: 0.0 for t in self.terms}
         for s in candidates:
             for word, credit in self.credits(s).items():
@@ -171,12 +180,23 @@ class SentenceScorer:
         if found is None:
             present = frozenset(s.stems)
             found = dict(self._titled.get(s.passage.article_id, {}))
+            before = self._antecedent(s)
             for t in self.terms:
                 own = t.credit_in(s.text, s.stems, present)
+                if before is not None and t.anchor and not own:
+                    # "It was painted in 1776": "it" is the painting the sentence before names
+                    own = ANTECEDENT_CREDIT * t.credit(before.stems, frozenset(before.stems))
                 if own > found.get(t.word, 0.0):
                     found[t.word] = own
             self._credits[id(s)] = found
         return found
+
+    def _antecedent(self, s: SourceSentence) -> SourceSentence | None:
+        """The sentence just before ``s`` in its paragraph, when ``s`` begins by pointing
+        back to it ("It", "She", "They", "This")."""
+        if s.previous is None or not ANAPHOR.match(s.text):
+            return None
+        return self._located.get((s.passage.article_id, s.previous))
 
     def shape(self, s: SourceSentence) -> float:
         expected = self.expects is not None and holds_new(self.expects, s.text, self.question)
