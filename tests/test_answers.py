@@ -945,3 +945,27 @@ def test_a_sentence_that_points_back_counts_the_name_it_points_to(
     answer = grounded_answer(briefing, "When was Marrowby Mill painted?")
     assert lead_of(answer).startswith('The painting, "Marrowby Mill", shows')
     assert "It was painted in 1804" in answer.answer
+
+
+def test_how_deep_is_answered_by_a_measurement(briefing: Briefing, tmp_path: Path) -> None:
+    """ "How deep ...?" asks for a measurement (a number and a unit: "40 metres"), not any
+    number: an article about a lake that gives only a date and counts does not say how
+    deep the lake is (borderline), and the sentence with the tunnel's depth leads."""
+    ingest_text(
+        briefing,
+        tmp_path / "regatta.md",
+        "---\ntitle: Lake Marrow Regatta Draws Record Entry\n---\n\n"
+        "The Lake Marrow regatta on 3 May drew 140 boats and about 5,000 spectators, the "
+        "most in its 60-year history.\n",
+    )
+    ingest_text(
+        briefing,
+        tmp_path / "tunnel.md",
+        "---\ntitle: Tarrow Tunnel Opens Under the River Leame\n---\n\n"
+        "The Tarrow tunnel under the River Leame opened on 3 May after four years of work, "
+        "and 12,000 cars used it on the first day. "
+        "Its lowest point lies 40 metres below the riverbed.\n",
+    )
+    assert_borderline(briefing, "How deep is Lake Marrow?")
+    answer = grounded_answer(briefing, "How deep is the Tarrow tunnel?")
+    assert "40 metres" in lead_of(answer)

@@ -1,7 +1,7 @@
-"""How sources state an amount of money or a duration ("9.5 million euros", "$412m", "a
-four-year deal"): what a question that asks for one is answered by, whether or not the
-sentence uses the question's word for it (:mod:`bot.core.expected`, and a measure term's
-credit in :mod:`bot.core.terms`)."""
+"""How sources state an amount of money, a duration or a measurement ("9.5 million euros",
+"$412m", "a four-year deal", "124 metres"): what a question that asks for one is answered
+by, whether or not the sentence uses the question's word for it (:mod:`bot.core.expected`,
+and a measure term's credit in :mod:`bot.core.terms`)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,16 @@ MONEY = re.compile(
 DURATION = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|a few)[\s-]+"
     r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b",
+    re.IGNORECASE,
+)
+#: A physical measurement: a number and a unit of length, area, weight or volume ("124
+#: metres", "a 12-kilometre corridor", "2,400 tonnes").
+MEASUREMENT = re.compile(
+    r"\b(?:[\d,.]*\d|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|"
+    r"a\s+few|several)[\s-]+(?:(?:square|cubic)\s+)?(?:metres?|meters?|m|km|kilomet(?:re|er)s?|"
+    r"centimet(?:re|er)s?|cm|millimet(?:re|er)s?|mm|miles?|feet|foot|ft|inch(?:es)?|yards?|"
+    r"hectares?|acres?|tonnes?|tons?|kg|kilograms?|grams?|lbs?|litres?|liters?|gallons?|"
+    r"storeys?|stories|floors)\b",
     re.IGNORECASE,
 )
 #: Each measure a noun may be (:meth:`bot.core.lexicon.Lexicon.measure`) and how an amount

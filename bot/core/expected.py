@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.core.amounts import DURATION, MEASURES, MONEY
+from bot.core.amounts import DURATION, MEASUREMENT, MEASURES, MONEY
 from bot.core.retrieve import Retrieval
 from bot.core.wordnet import wordnet
 from bot.core.words import STOPWORDS
@@ -72,6 +72,10 @@ _QUANTITY_KINDS = (
                 r"budget|salary|wage|funding|fund|raise|raised|afford|charge|charged|"
                 r"invest\w*|money|dollars?|euros?|pounds?)\b", re.IGNORECASE), MONEY),
     (re.compile(r"^\W*how\s+long\b", re.IGNORECASE), DURATION),
+    # "how deep", "how tall" and the like ask for a measurement ("how long" and "how far"
+    # are left to the generic number: "how long is the span" may be answered in metres,
+    # "how far have yields dropped" in per cent, and "how long will it take" in months)
+    (re.compile(r"^\W*how\s+(?:deep|tall|wide|heavy|thick)\b", re.IGNORECASE), MEASUREMENT),
     (re.compile(r"^\W*how\s+old\b|\bwhat\s+age\b", re.IGNORECASE), _AGE),
     (re.compile(r"\b(?:share|percentage|per\s*cent|percent|proportion)\b", re.IGNORECASE),
      _SHARE),
