@@ -969,3 +969,23 @@ def test_how_deep_is_answered_by_a_measurement(briefing: Briefing, tmp_path: Pat
     assert_borderline(briefing, "How deep is Lake Marrow?")
     answer = grounded_answer(briefing, "How deep is the Tarrow tunnel?")
     assert "40 metres" in lead_of(answer)
+
+
+def test_a_name_that_shares_a_word_with_the_question_may_still_answer_who(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "Who owns the Kelby Footbridge?" is answered by "the Kelby Bridges Trust, the
+    charity that owns the crossing": a name that only begins like the question's is
+    another one. A name that ends like it ("Kirstjen Nielsen" for "Nielsen") is not."""
+    ingest_text(
+        briefing,
+        tmp_path / "footbridge.md",
+        "---\ntitle: Kelby Footbridge Reopens After Repairs\n---\n\n"
+        "The Kelby Footbridge reopened on Saturday after a year of repairs. "
+        "Its deck hangs from two steel cables across a span of 80 metres over the River "
+        "Tarrow. "
+        "Engineers from the Kelby Bridges Trust, the charity that owns the crossing, said "
+        "the cables would last another century.\n",
+    )
+    answer = grounded_answer(briefing, "Who owns the Kelby Footbridge?")
+    assert lead_of(answer).startswith("Engineers from the Kelby Bridges Trust")

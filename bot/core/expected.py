@@ -99,14 +99,18 @@ def holds_new(pattern: re.Pattern[str], text: str, question: str) -> bool:
     give ("Who met Nielsen?" is not answered by the name Nielsen)."""
     asked = question.lower()
     if pattern is _EXPECTED["who"]:
-        # a name is new when none of its words is the question's: "Kirstjen Nielsen" does
-        # not answer "Whom did Nielsen meet?"
         words = set(re.findall(r"\w+", asked))
-        return any(
-            not words & (set(re.findall(r"\w+", m.group(0).lower())) - {"s"})
-            for m in pattern.finditer(text)
-        )
+        return any(_other_name(m.group(0), words) for m in pattern.finditer(text))
     return any(m.group(0).lower() not in asked for m in pattern.finditer(text))
+
+
+def _other_name(name: str, asked: set[str]) -> bool:
+    """Is ``name`` someone (or something) other than the question names? Not when it ends
+    in a word of the question: "Kirstjen Nielsen" does not answer "Whom did Nielsen
+    meet?", while "the Ashford Bridges Trust" answers "Who owns the Ashford Chain
+    Bridge?"."""
+    words = [w for w in re.findall(r"\w+", name.lower()) if w != "s"]
+    return bool(words) and words[-1] not in asked
 
 
 #: A capitalised word inside a sentence (not its first word), with the capitalised words
@@ -115,15 +119,14 @@ _INNER_NAME = re.compile(rf"(?:{_INSIDE}|(?<=[,;:’'”)]\s)){_NAME}")
 
 
 def new_name(text: str, question: str) -> bool:
-    """Does ``text`` name someone the question does not: a capitalised word inside the
-    sentence, none of its words the question's, one of them possibly a person's name
-    ("Petra Lund", "Ferreira"; not "Honduras", "Summit" or "Tuesday")?"""
+    """Does ``text`` name someone the question does not (:func:`_other_name`), by a name
+    with a word that may be a person's ("Petra Lund", "Ferreira"; not "Honduras",
+    "Summit" or "Tuesday")?"""
     asked = set(re.findall(r"\w+", question.lower()))
-    for m in _INNER_NAME.finditer(text):
-        words = set(re.findall(r"\w+", m.group(0).lower())) - {"s"}
-        if not words & asked and any(could_be_surname(w) for w in re.findall(r"\w+", m.group(0))):
-            return True
-    return False
+    return any(
+        _other_name(m.group(0), asked) and any(could_be_surname(w) for w in m.group(0).split())
+        for m in _INNER_NAME.finditer(text)
+    )
 
 
 def could_be_surname(word: str) -> bool:
