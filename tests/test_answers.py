@@ -989,3 +989,26 @@ def test_a_name_that_shares_a_word_with_the_question_may_still_answer_who(
     )
     answer = grounded_answer(briefing, "Who owns the Kelby Footbridge?")
     assert lead_of(answer).startswith("Engineers from the Kelby Bridges Trust")
+
+
+def test_a_street_after_on_is_a_place_a_weekday_is_not(briefing: Briefing, tmp_path: Path) -> None:
+    """ "Where will the Tarrow trams be kept?" is answered by "at a new depot on Quarry
+    Lane": a name after "on" is a place, unless it is a day or a date ("on Monday", "on
+    3 May"), which does not say where."""
+    ingest_text(
+        briefing,
+        tmp_path / "trams.md",
+        "---\ntitle: Tarrow Orders a New Tram Fleet\n---\n\n"
+        "The city of Tarrow ordered 20 new trams on Monday. "
+        "The trams will be kept overnight at a new depot on Quarry Lane.\n",
+    )
+    answer = grounded_answer(briefing, "Where will the new Tarrow trams be kept?")
+    assert "on Quarry Lane" in lead_of(answer)
+    ingest_text(
+        briefing,
+        tmp_path / "buses.md",
+        "---\ntitle: Kelby Orders New Buses\n---\n\n"
+        "The town of Kelby ordered 12 new buses on Monday. "
+        "The buses will be kept overnight at the old depot from 3 May.\n",
+    )
+    assert_borderline(briefing, "Where will the new Kelby buses be kept?")

@@ -20,6 +20,10 @@ _NAME = r"[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|of|de|del|van|von))*"
 _FUNCTION_WORDS = "(?i:" + "|".join(sorted(STOPWORDS, key=len, reverse=True)) + ")"
 #: Inside a sentence: after a word, or after a title ("contacted Dr. Corinna Vasquez-Hale").
 _INSIDE = r"(?:(?<=\w\s)|(?<=\b(?:Dr|Mr|Ms|St)\.\s)|(?<=\bMrs\.\s)|(?<=\bProf\.\s))"
+_DAYS = (
+    r"(?:\d|January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+)
 _EXPECTED: dict[str, re.Pattern[str]] = {
     "quantity": re.compile(
         r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundreds?|"
@@ -50,7 +54,12 @@ _EXPECTED: dict[str, re.Pattern[str]] = {
         r"spokes(?:wo)?(?:man|person)|analysts?|[Ss]ecretary|[Mm]inister|[Pp]resident|"
         r"founders?|founded\s+by|led\s+by|chairs?)\b"
     ),
-    "where": re.compile(rf"\b(?:in|at|near|from|outside|inside|to)\s+(?:the\s+)?{_NAME}"),
+    # a preposition of place before a name ("in Tegucigalpa", "on Fennick Street", not "on
+    # Tuesday"; but "in August" too: leaving dates out there lost the sentence that says
+    # where the jeeps were seen, "in August 2018, ... in the streets around")
+    "where": re.compile(
+        rf"\b(?:in|at|near|from|outside|inside|to|on(?!\s+{_DAYS}))\s+(?:the\s+)?{_NAME}"
+    ),
     "yesno": re.compile(
         r"\b(?:not|no|non-\w+|never|neither|nor|without|cannot|can't|won't|isn't|aren't|"
         r"wasn't|doesn't|didn't|unlikely)\b",
