@@ -148,6 +148,14 @@ def test_the_thing_asked_for_and_who_is_asked_about(lexicon: Lexicon) -> None:
     assert not terms_of("What is the main argument of the activists?", lexicon)["argument"].asked
 
 
+def test_against_is_a_term_of_the_question(lexicon: Lexicon) -> None:
+    """ "Who voted against the Eastline?" asks about one side of the vote: "against" is
+    kept (a common word, it weighs little), so the sentence of the councillor "who voted
+    against the plan" can be told from the one about the vote that approved it."""
+    against = terms_of("Who voted against the Eastline?", lexicon)["against"]
+    assert 0 < against.weight < 0.5
+
+
 def test_the_name_of_a_thing_and_a_possessor_s_noun_are_what_is_asked(lexicon: Lexicon) -> None:
     """ "The name of the captain" asks for the captain, as "Who is the captain?" does, and
     a word or a name written with 's owns the noun after it, adjectives between them
