@@ -917,9 +917,12 @@ def test_how_many_needs_a_number_beside_what_it_counts(briefing: Briefing, tmp_p
         "time in the race's 40-year history. "
         "Spectators lined the riverside route despite the rain.\n\n"
         "This year's marathon drew 4,200 runners from 31 countries, and 600 volunteers "
-        "staffed the drinks stations.\n",
+        "staffed the drinks stations. The organisers' race report thanks 12 sponsors.\n\n"
+        "The report's pages of results are online.\n",
     )
     assert_borderline(briefing, "How many spectators watched the Tarrow Marathon?")
+    # what is counted may be a noun of any kind: pages are not counted here
+    assert_borderline(briefing, "How many pages long is the Tarrow Marathon's race report?")
     answer = grounded_answer(briefing, "How many runners took part in the Tarrow Marathon?")
     assert lead_of(answer).startswith("This year's marathon drew 4,200 runners")
 

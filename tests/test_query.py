@@ -164,6 +164,11 @@ def test_the_name_of_a_thing_and_a_possessor_s_noun_are_what_is_asked(lexicon: L
     assert captain.asked and captain.required
     assert analyse("What is the name of the club's injured captain?", lexicon).answer_type == "who"
     assert terms_of("what's fc valdoria's stadium called?", lexicon)["stadium"].asked
+    # what "how many" counts, whatever kind of noun ("books"), ends before a verb after a
+    # plural ("countries *form*") and goes on past a plural that modifies ("rights *coalition*")
+    assert terms_of("How many books did the library buy?", lexicon)["books"].asked
+    assert terms_of("How many countries form the Northern Triangle?", lexicon)["countries"].asked
+    assert terms_of("Who is the rights coalition's spokesperson?", lexicon)["spokesperson"].asked
     # a name after a common noun still starts a clause, and a speaker stays the speaker
     length = terms_of("What was the contract length Strohm agreed?", lexicon)["length"]
     assert length.measured

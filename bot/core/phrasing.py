@@ -308,6 +308,8 @@ def _noun_phrase_head(
             and head not in possessors
         ):
             break  # a name after the noun starts a clause: "the contract length *Strohm* agreed"
+        elif head is not None and _plural(head) and wordnet().senses(word, "v"):
+            break  # a verb after a plural: "how many countries *form* the Triangle"
         elif expansion.noun:
             head = word
         elif head is not None and _possessor(head, flat, j, lexicon, possessors):
@@ -327,6 +329,13 @@ def possessive_words(question: str) -> frozenset[str]:
     """The words ``question`` writes with 's ("the *club's* captain"), lower-cased: each
     owns the noun after it, so a noun phrase goes on past it."""
     return frozenset(w.lower() for w in _POSSESSIVE.findall(question) if w.lower() not in _WH)
+
+
+def _plural(word: str) -> bool:
+    """A noun in the plural ("countries", "members"): a word after it that may be a verb
+    is one ("countries *form*"), where after a singular it may be the noun it modifies
+    ("gang *members*"); "the rights *coalition*" goes on, as "coalition" is no verb."""
+    return word.endswith("s") and any(base != word for base in wordnet().base_forms(word, "n"))
 
 
 def _common_noun(word: str, lexicon: Lexicon) -> bool:
@@ -373,8 +382,8 @@ def asked_for(
     lexname = lexicon.expand(head).lexname
     if speaker:
         return (head, True) if lexname in _ACTORS else (None, False)
-    if lexname in _CONTENT_NOUNS:
-        return None, False
+    if lexname in _CONTENT_NOUNS and flat[start] != "how":
+        return None, False  # ("how many *books*", "how many *reports*": what is counted)
     # "Who is the mayor", "the name of the mayor" and "which officials" ask for people a
     # passage must speak of ("which countries" may be answered by the countries' names)
     by_name = named or flat[start] in ("who", "whos")
