@@ -1015,3 +1015,24 @@ def test_a_street_after_on_is_a_place_a_weekday_is_not(briefing: Briefing, tmp_p
         "The buses will be kept overnight at the old depot from 3 May.\n",
     )
     assert_borderline(briefing, "Where will the new Kelby buses be kept?")
+
+
+def test_a_share_of_something_needs_the_share_beside_it(briefing: Briefing, tmp_path: Path) -> None:
+    """ "What share of voters backed the tramway?" asks for a percentage of voters: "shares
+    in the operator rose 12 per cent" is another share, so an article without the voters'
+    share does not answer it (borderline). "What percentage of the budget goes to the
+    stations?" counts the budget, and the sentence that gives its share leads."""
+    ingest_text(
+        briefing,
+        tmp_path / "tramway.md",
+        "---\ntitle: Kelby Voters Back the Riverside Tramway\n---\n\n"
+        "Voters in Kelby backed the Riverside tramway in a referendum on Sunday. "
+        "Shares in the tram operator rose 12 per cent on Monday.\n\n"
+        "The tramway will cost 300 million dollars. About 40 per cent of the budget goes "
+        "to the line's 18 stations.\n",
+    )
+    assert_borderline(briefing, "What share of voters backed the Riverside tramway?")
+    answer = grounded_answer(
+        briefing, "What percentage of the Riverside tramway budget goes to the stations?"
+    )
+    assert lead_of(answer).startswith("About 40 per cent of the budget")

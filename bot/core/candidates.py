@@ -281,7 +281,7 @@ def _asked_thing(retrieval: Retrieval) -> Term | None:
         return next((t for t in query.terms if t.asked and t.required and not t.anchor), None)
     if query.answer_type == "quantity" and query.measure is None:
         return next(
-            (t for t in query.terms if t.asked and not t.anchor and not t.measure),
+            (t for t in query.terms if t.asked and not t.anchor),
             None,
         )
     return None

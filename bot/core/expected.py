@@ -77,6 +77,8 @@ _AGE = re.compile(
 # A "how much" question about money wants an amount of money, "how long" a duration, a
 # share a percentage, "how old" an age: a bare number is not the answer to any of them.
 _QUANTITY_KINDS = (
+    # a share of the budget is a percentage, not money
+    (re.compile(r"\b(?:share|percentage|proportion|fraction)\s+of\b", re.IGNORECASE), _SHARE),
     (re.compile(r"\b(?:cost|costs|price|paid|pay|pays|paying|fee|fees|spend|spent|worth|"
                 r"budget|salary|wage|funding|fund|raise|raised|afford|charge|charged|"
                 r"invest\w*|money|dollars?|euros?|pounds?)\b", re.IGNORECASE), MONEY),

@@ -14,7 +14,7 @@ is (a noun after "the", a verb after "to").
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from bot.core.lexicon import Lexicon
 from bot.core.wordnet import wordnet
@@ -280,6 +280,9 @@ _SAYING = frozenset(
 _ACTORS = frozenset(["noun.person", "noun.group"])
 #: Nouns that ask for what names a thing: "the *name* of the captain" asks for the captain.
 _NAMING = frozenset(["name", "names", "identity", "identities"])
+#: Nouns that ask for a part or a count of what follows: "what *share of* adults", "the
+#: *number of* stations".
+_PORTIONS = frozenset(["share", "percentage", "proportion", "fraction", "number", "portion"])
 _ENDS = frozenset(
     "of for in at on behind to from with by about did does do is was are were has have had "
     "will would can could should that who which".split()
@@ -378,11 +381,11 @@ def asked_for(
     found = _asked_head(flat, lexicon, possessors)
     if found is None:
         return None, False
-    head, speaker, start, named = found
+    head, speaker, start, named = found.head, found.speaker, found.start, found.named
     lexname = lexicon.expand(head).lexname
     if speaker:
         return (head, True) if lexname in _ACTORS else (None, False)
-    if lexname in _CONTENT_NOUNS and flat[start] != "how":
+    if lexname in _CONTENT_NOUNS and not found.counted:
         return None, False  # ("how many *books*", "how many *reports*": what is counted)
     # "Who is the mayor", "the name of the mayor" and "which officials" ask for people a
     # passage must speak of ("which countries" may be answered by the countries' names)
@@ -401,9 +404,9 @@ def asked_noun(
     framing gone); None when a verb comes first ("What did Congress decide about the
     budget?")."""
     found = _asked_head(flat, lexicon, possessors)
-    relative = found is not None and found[2] > 0 and flat[found[2] - 1] in _RELATIVE_AFTER
+    relative = found is not None and found.start > 0 and flat[found.start - 1] in _RELATIVE_AFTER
     if found is not None and not relative:
-        return None if found[1] else found[0]
+        return None if found.speaker else found.head
     if any(w in _WH for w in flat[:3]) and not relative:
         return None
     j = 0
@@ -417,13 +420,24 @@ def asked_noun(
 _RELATIVE_AFTER = frozenset("in at on from by to for of with during".split())
 
 
+class _Asked(NamedTuple):
+    """What a wh-question asks for: the head of its noun phrase, whether that is a speaker
+    ("What did the Mexican *president* say"), where the wh-word is, whether the question
+    asks for its name ("the *name of* the captain": as "Who is the captain?" does, it
+    needs a passage that speaks of a captain), and whether it counts it ("how many
+    books", "the number of stations", "what share of adults")."""
+
+    head: str
+    speaker: bool
+    start: int
+    named: bool
+    counted: bool
+
+
 def _asked_head(
     flat: list[str], lexicon: Lexicon, possessors: frozenset[str] = frozenset()
-) -> tuple[str, bool, int, bool] | None:
-    """For a wh-question: the head of the noun phrase it asks for, whether that is a
-    speaker ("What did the Mexican *president* say"), where the wh-word is, and whether
-    the question asks for its name ("the *name of* the captain": as "Who is the captain?"
-    does, it needs a passage that speaks of a captain)."""
+) -> _Asked | None:
+    """For a wh-question, what it asks for (:class:`_Asked`)."""
     flat = [_WH_TYPED.get(w, w) for w in flat]
     start = next((i for i, w in enumerate(flat[:3]) if w in _WH), None)
     if start is None:
@@ -445,14 +459,21 @@ def _asked_head(
             j += 1
     if flat[start] == "who" and j == start + 1:
         return None  # "who signed": no noun is asked for
-    head, end = _noun_phrase_head(flat, j, lexicon, possessors)
+    # "the name of the captain" asks for the captain (by name); "what share of adults"
+    # counts adults ("share" and "number" may not read as nouns on their own)
     named = False
-    while head in _NAMING and end + 1 < len(flat) and flat[end] == "of":
-        # "the name of the captain" asks for the captain (by name)
+    counted = flat[start] == "how"
+    while j + 2 < len(flat) and flat[j] in _NAMING | _PORTIONS and flat[j + 1] == "of":
+        named = named or flat[j] in _NAMING
+        counted = counted or flat[j] in _PORTIONS
+        j += 2
+    head, end = _noun_phrase_head(flat, j, lexicon, possessors)
+    while head in _NAMING | _PORTIONS and end + 1 < len(flat) and flat[end] == "of":
+        named = named or head in _NAMING  # "the real name of ..."
+        counted = counted or head in _PORTIONS
         head, end = _noun_phrase_head(flat, end + 1, lexicon, possessors)
-        named = True
     if head is None:
         return None
     if speaker and not (end < len(flat) and flat[end] in _SAYING):
         return None
-    return head, speaker, start, named
+    return _Asked(head, speaker, start, named, counted)
