@@ -1036,3 +1036,29 @@ def test_a_share_of_something_needs_the_share_beside_it(briefing: Briefing, tmp_
         briefing, "What percentage of the Riverside tramway budget goes to the stations?"
     )
     assert lead_of(answer).startswith("About 40 per cent of the budget")
+
+
+def test_a_question_for_a_things_name_needs_a_name_beside_it(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "What is Kessel Rovers' stadium called?" asks for a name given with the stadium: an
+    article that mentions "the stadium" on Tuesday, and names people elsewhere, does not
+    answer it (borderline; a day is no name). One that names the ground does, with that
+    sentence first."""
+    ingest_text(
+        briefing,
+        tmp_path / "rovers.md",
+        "---\ntitle: Kessel Rovers Sign Striker Ola Brenn\n---\n\n"
+        "Kessel Rovers have signed striker Ola Brenn from Tarrow Athletic. "
+        "Brenn was presented to supporters at the stadium on Tuesday.\n",
+    )
+    assert_borderline(briefing, "What is Kessel Rovers' stadium called?")
+    ingest_text(
+        briefing,
+        tmp_path / "athletic.md",
+        "---\ntitle: Tarrow Athletic Plan a Bigger Ground\n---\n\n"
+        "Tarrow Athletic plan to add 4,000 seats by 2027. "
+        "The club's stadium, Marrow Park, was built in 1911 beside the river.\n",
+    )
+    answer = grounded_answer(briefing, "What is the name of Tarrow Athletic's stadium?")
+    assert lead_of(answer).startswith("The club's stadium, Marrow Park,")

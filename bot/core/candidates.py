@@ -244,10 +244,9 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
     ("How many arches does the Kelby Bridge have?" against an article about the bridge
     that gives no number). Borderline means what it means at the gate: the extractive
     summariser refuses, a model is shown the passages and decides."""
-    if (
-        not retrieval.answerable
-        or retrieval.query.answer_type not in KIND_ANSWERS
-        or expected_pattern(retrieval) is None
+    if not retrieval.answerable or (
+        (retrieval.query.answer_type not in KIND_ANSWERS or expected_pattern(retrieval) is None)
+        and _asked_thing(retrieval) is None
     ):
         return retrieval  # (cheaply: most questions ask for no such kind)
     candidates = passage_sentences(retrieval.passages)
@@ -266,17 +265,25 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
         )
     if beside_the_asked(retrieval, scorer, candidates) == []:
         asked = _asked_thing(retrieval)
-        what = "names the" if retrieval.query.answer_type == "who" else "gives a number of"
+        what = "gives a number of" if retrieval.query.answer_type == "quantity" else "names the"
         return _borderline(
             retrieval, f"no passage {what} {asked.word if asked else ''} the question asks about"
         )
     return retrieval
 
 
+#: A question for the name of a thing: "What is the stadium *called*?", "the *name of* the
+#: stadium".
+_ASKS_NAME = re.compile(r"\bcalled\b|\bnamed\b|\bnames?\s+of\b", re.IGNORECASE)
+
+
 def _asked_thing(retrieval: Retrieval) -> Term | None:
-    """What a "who" question asks about by role ("Who is the *captain*?"), or what a "how
-    many" question counts ("How many gang *members* ...?"), if either."""
+    """What a "who" question asks about by role ("Who is the *captain*?"), what a "how
+    many" question counts ("How many gang *members* ...?"), or the thing whose name a
+    question asks for ("What is the *stadium* called?"), if any."""
     query = retrieval.query
+    if query.answer_type == "what" and _ASKS_NAME.search(query.text):
+        return next((t for t in query.terms if t.asked and not t.anchor), None)
     if query.answer_type == "who":
         return next((t for t in query.terms if t.asked and t.required and not t.anchor), None)
     if query.answer_type == "quantity" and query.measure is None:
@@ -307,6 +314,13 @@ def beside_the_asked(
             for s in sentences
             if asked.credit_in(s.text, s.stems, frozenset(s.stems)) >= 1.0
             and new_name(s.text, scorer.question)
+        ]
+    if retrieval.query.answer_type == "what":  # "What is the stadium called?"
+        return [
+            s
+            for s in sentences
+            if asked.credit_in(s.text, s.stems, frozenset(s.stems)) >= 1.0
+            and new_name(s.text, scorer.question, person=False)
         ]
     return [
         s

@@ -126,18 +126,25 @@ def _other_name(name: str, asked: set[str]) -> bool:
 
 #: A capitalised word inside a sentence (not its first word), with the capitalised words
 #: and name particles that follow it: "Marco Ilic", "Kirstjen Nielsen", "Quintanar".
-_INNER_NAME = re.compile(rf"(?:{_INSIDE}|(?<=[,;:’'”)]\s)){_NAME}")
+_INNER_NAME = re.compile(rf"(?:{_INSIDE}|(?<=[,;:’'”)]\s)|(?<=\s[\"“‘(])){_NAME}")
 
 
-def new_name(text: str, question: str) -> bool:
+def new_name(text: str, question: str, person: bool = True) -> bool:
     """Does ``text`` name someone the question does not (:func:`_other_name`), by a name
     with a word that may be a person's ("Petra Lund", "Ferreira"; not "Honduras",
-    "Summit" or "Tuesday")?"""
+    "Summit" or "Tuesday")? With ``person`` false, any name of a thing will do ("the
+    Kessel Arena")."""
     asked = set(re.findall(r"\w+", question.lower()))
     return any(
-        _other_name(m.group(0), asked) and any(could_be_surname(w) for w in m.group(0).split())
+        _other_name(m.group(0), asked)
+        and not _CALENDAR.match(m.group(0))
+        and (not person or any(could_be_surname(w) for w in m.group(0).split()))
         for m in _INNER_NAME.finditer(text)
     )
+
+
+#: A day or a month: capitalised, but the name of no one and nothing.
+_CALENDAR = re.compile(_DAYS + r"\b")
 
 
 def could_be_surname(word: str) -> bool:
