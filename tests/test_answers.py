@@ -1062,3 +1062,25 @@ def test_a_question_for_a_things_name_needs_a_name_beside_it(
     )
     answer = grounded_answer(briefing, "What is the name of Tarrow Athletic's stadium?")
     assert lead_of(answer).startswith("The club's stadium, Marrow Park,")
+
+
+def test_a_year_or_a_model_code_is_not_a_count(briefing: Briefing, tmp_path: Path) -> None:
+    """ "How many Ranger V8 trucks did Tarrow police buy?" is not answered by "In March
+    2021, Tarrow police bought Ranger V8 trucks": a year, a day of a month and a model code
+    are not numbers of trucks (borderline). A count of the trucks answers."""
+    ingest_text(
+        briefing,
+        tmp_path / "trucks.md",
+        "---\ntitle: Tarrow Police Trucks Misused\n---\n\n"
+        "In March 2021, Tarrow police bought Ranger V8 trucks for the border unit. "
+        "On 19 August the trucks were seen outside a stadium.\n",
+    )
+    assert_borderline(briefing, "How many Ranger V8 trucks did Tarrow police buy?")
+    ingest_text(
+        briefing,
+        tmp_path / "vans.md",
+        "---\ntitle: Kelby Police Buy Vans\n---\n\n"
+        "In May 2022, Kelby police bought 14 Transit V6 vans for the harbour unit.\n",
+    )
+    answer = grounded_answer(briefing, "How many Transit V6 vans did Kelby police buy?")
+    assert "14 Transit V6 vans" in lead_of(answer)

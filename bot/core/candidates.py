@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, replace
 
 from bot.core.chunking import chunk_sentences
-from bot.core.expected import expected_pattern, holds_new, new_name
+from bot.core.expected import expected_pattern, holds_count, holds_new, new_name
 from bot.core.retrieve import Retrieval
 from bot.core.terms import Term, read_us_as_usa
 from bot.core.text import has_bracketed_number, strip_footnote_markers
@@ -327,7 +327,7 @@ def beside_the_asked(
         for s in sentences
         if asked.credit_in(s.text, s.stems, frozenset(s.stems)) > 0
         and scorer.expects is not None
-        and holds_new(scorer.expects, s.text, scorer.question)
+        and holds_count(scorer.expects, s.text, scorer.question)
     ]
 
 

@@ -154,3 +154,24 @@ def could_be_surname(word: str) -> bool:
         return False
     senses = [s for pos in "nvar" for s in wordnet().senses(word, pos)]
     return all(s.lexname == "noun.person" and s.words[0][:1].isupper() for s in senses)
+
+
+_MONTHS = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+)
+#: A year or a day of a month ("in 2018", "on 19 August", "August 19"): a date, not a count.
+_DATE = re.compile(
+    rf"\b(?:1[5-9]|20)\d\d\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}"
+    rf"|\b{_MONTHS}\s+\d{{1,2}}\b"
+)
+
+
+#: A code of letters and digits: "J8", "CB-417", "A380".
+_CODE = re.compile(r"\b[A-Za-z]+-?\d[\w-]*")
+
+
+def holds_count(pattern: re.Pattern[str], text: str, question: str) -> bool:
+    """:func:`holds_new`, dates and codes aside: "It was seen in August 2018 that the Jeep
+    J8 vehicles ..." gives no number of vehicles."""
+    return holds_new(pattern, _CODE.sub(" ", _DATE.sub(" ", text)), question)
