@@ -115,3 +115,17 @@ def test_a_request_made_with_any_verb_of_telling_is_read_past(question: str, kin
     commonest WordNet sense is one of telling or finding out, not only the listed ones. A
     verb of doing ("drive") leaves a yes-or-no question."""
     assert answer_type(question) == kind
+
+
+def test_a_request_s_verb_is_framing_not_a_term() -> None:
+    """The request's verb frames the question: "ascertain" in "Could you ascertain how many
+    migrants ..." is no term of it, and what it counts is read past it; "drive" in "Can you
+    still drive over the bridge?" is the question's own."""
+    from bot.core.lexicon import Lexicon
+    from bot.core.query import analyse
+
+    lexicon = Lexicon()
+    query = analyse("Could you ascertain how many migrants were intercepted?", lexicon)
+    assert [t.word for t in query.terms] == ["migrants", "intercepted"]
+    assert query.terms[0].asked
+    assert "drive" in [t.word for t in analyse("Can you still drive over it?", lexicon).terms]

@@ -91,11 +91,13 @@ _FRAMING = [
 
 
 def strip_framing(question: str) -> str:
-    """``question`` without the words that only frame it."""
+    """``question`` without the words that only frame it, a request made with any verb of
+    telling or finding out among them ("Could you ascertain how many ...": see
+    :func:`_telling_request`)."""
     focus = question
     for pattern in _FRAMING:
         focus = pattern.sub(" ", focus)
-    return " ".join(focus.split())
+    return " ".join(_telling_request(focus.strip()).split())
 
 
 # -------------------------------------------------------------------------- answer types
