@@ -242,8 +242,10 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
     """``retrieval``, made borderline when its question asks for a number, a date, a
     place or a person and no passage that speaks to the question holds one anywhere
     ("How many arches does the Kelby Bridge have?" against an article about the bridge
-    that gives no number). Borderline means what it means at the gate: the extractive
-    summariser refuses, a model is shown the passages and decides."""
+    that gives no number), or when no sentence gives it beside the thing asked about
+    (:func:`beside_the_asked`: "Who is the captain?" against an article that mentions the
+    captain and names others). Borderline means what it means at the gate: the
+    extractive summariser refuses, a model is shown the passages and decides."""
     if not retrieval.answerable or (
         (retrieval.query.answer_type not in KIND_ANSWERS or expected_pattern(retrieval) is None)
         and _asked_thing(retrieval) is None
@@ -287,10 +289,7 @@ def _asked_thing(retrieval: Retrieval) -> Term | None:
     if query.answer_type == "who":
         return next((t for t in query.terms if t.asked and t.required and not t.anchor), None)
     if query.answer_type == "quantity" and query.measure is None:
-        return next(
-            (t for t in query.terms if t.asked and not t.anchor),
-            None,
-        )
+        return next((t for t in query.terms if t.asked and not t.anchor), None)
     return None
 
 
@@ -300,10 +299,11 @@ def beside_the_asked(
     """Those of ``sentences`` that give what the question asks for beside the thing it
     asks about, in one sentence: a person's name beside the role a "who" question names
     ("the captain, Marco Ilic," or "Ilic, the club's captain"; its word or a kind of it),
-    a number beside what a "how many" question counts ("212 players"; or a synonym).
-    Not a captain in one sentence and some other person's name in the next, nor the
-    players in one and the number of countries in another. None when the question asks
-    about no such thing.
+    a number beside what a "how many" question counts ("212 players"; or a synonym; not
+    a year or a model code), a name beside the thing whose name is asked for ("the
+    club's stadium, Marrow Park,"). Not a captain in one sentence and some other
+    person's name in the next, nor the players in one and the number of countries in
+    another. None when the question asks about no such thing.
     """
     asked = _asked_thing(retrieval)
     if asked is None:

@@ -1,9 +1,14 @@
 """What a sentence that answers each kind of question tends to hold: a number for "how
-many", an amount of money for "how much ... cost", a duration for "how long", a date for
-"when", a name for "who", a cause for "why", a negation or limit for a yes/no question.
+many", an amount of money for "how much ... cost", a duration for "how long", a
+measurement for "how deep", a percentage for "what share of", a date for "when", a name
+for "who", a cause for "why", a negation or limit for a yes/no question.
 
-The extractive answer favours such a sentence (:mod:`bot.core.answer`). Names are told by
-their capitals, so those patterns are case-sensitive.
+The extractive answer favours such a sentence (:mod:`bot.core.answer`), and a question
+whose passages hold none is not answered extractively (:mod:`bot.core.candidates`).
+Names are told by their capitals, so those patterns are case-sensitive: a person's name
+is a capitalised word inside a sentence that WordNet knows, if at all, only as a person
+(:func:`new_name`); a count is a number that is not a year, a date or a model code
+(:func:`holds_count`).
 """
 
 from __future__ import annotations
