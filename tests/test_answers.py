@@ -980,17 +980,17 @@ def test_a_name_that_shares_a_word_with_the_question_may_still_answer_who(
     """ "Who owns the Kelby Footbridge?" is answered by "the Kelby Bridges Trust, the
     charity that owns the crossing": a name that only begins like the question's is
     another one. A name that ends like it ("Kirstjen Nielsen" for "Nielsen") is not."""
-    ingest_text(
+    answer = answer_from(
         briefing,
         tmp_path / "footbridge.md",
-        "---\ntitle: Kelby Footbridge Reopens After Repairs\n---\n\n"
+        "Kelby Footbridge Reopens After Repairs",
         "The Kelby Footbridge reopened on Saturday after a year of repairs. "
         "Its deck hangs from two steel cables across a span of 80 metres over the River "
         "Tarrow. "
         "Engineers from the Kelby Bridges Trust, the charity that owns the crossing, said "
-        "the cables would last another century.\n",
+        "the cables would last another century.",
+        "Who owns the Kelby Footbridge?",
     )
-    answer = grounded_answer(briefing, "Who owns the Kelby Footbridge?")
     assert lead_of(answer).startswith("Engineers from the Kelby Bridges Trust")
 
 
@@ -1053,14 +1053,14 @@ def test_a_question_for_a_things_name_needs_a_name_beside_it(
         "Brenn was presented to supporters at the stadium on Tuesday.\n",
     )
     assert_borderline(briefing, "What is Kessel Rovers' stadium called?")
-    ingest_text(
+    answer = answer_from(
         briefing,
         tmp_path / "athletic.md",
-        "---\ntitle: Tarrow Athletic Plan a Bigger Ground\n---\n\n"
+        "Tarrow Athletic Plan a Bigger Ground",
         "Tarrow Athletic plan to add 4,000 seats by 2027. "
-        "The club's stadium, Marrow Park, was built in 1911 beside the river.\n",
+        "The club's stadium, Marrow Park, was built in 1911 beside the river.",
+        "What is the name of Tarrow Athletic's stadium?",
     )
-    answer = grounded_answer(briefing, "What is the name of Tarrow Athletic's stadium?")
     assert lead_of(answer).startswith("The club's stadium, Marrow Park,")
 
 
