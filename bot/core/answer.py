@@ -50,6 +50,13 @@ NOT_IN_SOURCES = (
     "Not in the sources: none of the stored articles covers this question, so I won't "
     "guess. Try rephrasing it with the names or terms the articles would use."
 )
+#: The refusal of a borderline question: the articles speak of what it asks about, but no
+#: passage says what it asks ("Who is the captain?" against an article that mentions the
+#: captain and names no one).
+NOT_SAID_IN_SOURCES = (
+    "Not in the sources: the stored articles touch on this, but none of them says it, so "
+    "I won't guess. Try asking what they do say about it."
+)
 
 #: How many sentences back a sentence that leans on the one before may reach.
 MAX_LEANING = 2

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
-from bot.core.answer import NOT_IN_SOURCES, extractive_answer
+from bot.core.answer import NOT_IN_SOURCES, NOT_SAID_IN_SOURCES, extractive_answer
 from bot.core.candidates import answerable_in_kind
 from bot.core.digest_service import Digests
 from bot.core.exchange_log import ExchangeLog
@@ -384,9 +384,10 @@ class Briefing:
         return None
 
     def _refusal(self, question: str, standalone: str, retrieval: Retrieval, mode: Mode) -> Answer:
+        borderline = retrieval.verdict.decision == "borderline"
         return Answer(
             question=question,
-            answer=NOT_IN_SOURCES,
+            answer=NOT_SAID_IN_SOURCES if borderline else NOT_IN_SOURCES,
             answered=False,
             mode=mode,
             standalone_question=standalone,
