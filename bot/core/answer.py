@@ -37,7 +37,7 @@ from bot.core.candidates import (
     reads_as_cited,
     usable_sentences,
 )
-from bot.core.expected import could_be_surname
+from bot.core.expected import could_be_surname, words_of
 from bot.core.gate import coverage
 from bot.core.models import Citation
 from bot.core.profile import Profile
@@ -80,11 +80,6 @@ def with_marker(sentence: str, marker: int) -> str:
     if text.endswith((".", "!", "?")) and not text.endswith(("..", "...")):
         return f"{text[:-1]} [{marker}]{text[-1]}"
     return f"{text} [{marker}]"
-
-
-#: Sentences that lean on the one before ("It was basically due to ..."); when one is
-#: chosen, its predecessor comes too, so the answer never starts mid-thought. A definite
-#: noun ("The agreement is non-binding") is how news refers to its subject, not a lean.
 
 
 def select_sentences(
@@ -290,7 +285,7 @@ def _introduced(
     studying Varenne" for "Who is the curator who studies Varenne?" needs no
     introduction of Varenne)."""
     in_order = sorted(candidates, key=lambda c: c.start)
-    asked = set(re.findall(r"\w+", question.lower()))
+    asked = words_of(question)
     for i, sentence in enumerate(answer):
         for surname in _SURNAME.findall(sentence.text):
             if not could_be_surname(surname):

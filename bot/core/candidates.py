@@ -35,7 +35,10 @@ TITLE_CREDIT = 0.5
 #: sentence gave it, since "it" stands for it. Names only: a sentence's other nouns are
 #: seldom what "it" or "they" stands for (counting them too lost a dev fact).
 ANTECEDENT_CREDIT = 1.0
-#: A sentence that begins by pointing back to the one before it.
+#: A sentence that begins by pointing back to the one before it ("It was basically due to
+#: ..."): it counts that one's names, and when it is chosen its predecessor comes too, so
+#: an answer never starts mid-thought. A definite noun ("The agreement is non-binding") is
+#: how news refers to its subject, not a lean.
 ANAPHOR = re.compile(r"^\W*(it|this|these|that|those|they|he|she|such)\b", re.IGNORECASE)
 #: How much the best-ranked passage's sentences are preferred (less for each rank down).
 RANK_BONUS = 0.5
@@ -308,19 +311,13 @@ def beside_the_asked(
     asked = _asked_thing(retrieval)
     if asked is None:
         return None
-    if retrieval.query.answer_type == "who":
+    kind = retrieval.query.answer_type
+    if kind in ("who", "what"):  # a person by role; a thing's name ("the stadium called")
         return [
             s
             for s in sentences
             if asked.credit_in(s.text, s.stems, frozenset(s.stems)) >= 1.0
-            and new_name(s.text, scorer.question)
-        ]
-    if retrieval.query.answer_type == "what":  # "What is the stadium called?"
-        return [
-            s
-            for s in sentences
-            if asked.credit_in(s.text, s.stems, frozenset(s.stems)) >= 1.0
-            and new_name(s.text, scorer.question, person=False)
+            and new_name(s.text, scorer.question, person=kind == "who")
         ]
     return [
         s

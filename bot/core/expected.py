@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from bot.core.amounts import DURATION, MEASUREMENT, MEASURES, MONEY
+from bot.core.phrasing import PORTION
 from bot.core.retrieve import Retrieval
 from bot.core.wordnet import wordnet
 from bot.core.words import STOPWORDS
@@ -25,10 +26,15 @@ _NAME = r"[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|of|de|del|van|von))*"
 _FUNCTION_WORDS = "(?i:" + "|".join(sorted(STOPWORDS, key=len, reverse=True)) + ")"
 #: Inside a sentence: after a word, or after a title ("contacted Dr. Corinna Vasquez-Hale").
 _INSIDE = r"(?:(?<=\w\s)|(?<=\b(?:Dr|Mr|Ms|St)\.\s)|(?<=\bMrs\.\s)|(?<=\bProf\.\s))"
-_DAYS = (
-    r"(?:\d|January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MONTH_NAMES = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
 )
+#: A day or a month: capitalised, but the name of no one and nothing.
+_CALENDAR = re.compile(
+    rf"(?:{_MONTH_NAMES}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
+#: What may follow "on" in a date ("on Tuesday", "on 3 May").
+_DAYS = rf"(?:\d|{_CALENDAR.pattern})"
 _EXPECTED: dict[str, re.Pattern[str]] = {
     "quantity": re.compile(
         r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundreds?|"
@@ -82,8 +88,7 @@ _AGE = re.compile(
 # A "how much" question about money wants an amount of money, "how long" a duration, a
 # share a percentage, "how old" an age: a bare number is not the answer to any of them.
 _QUANTITY_KINDS = (
-    # a share of the budget is a percentage, not money
-    (re.compile(r"\b(?:share|percentage|proportion|fraction)\s+of\b", re.IGNORECASE), _SHARE),
+    (PORTION, _SHARE),  # a share of the budget is a percentage, not money
     (re.compile(r"\b(?:cost|costs|price|paid|pay|pays|paying|fee|fees|spend|spent|worth|"
                 r"budget|salary|wage|funding|fund|raise|raised|afford|charge|charged|"
                 r"invest\w*|money|dollars?|euros?|pounds?)\b", re.IGNORECASE), MONEY),
@@ -113,11 +118,15 @@ def expected_pattern(retrieval: Retrieval) -> re.Pattern[str] | None:
 def holds_new(pattern: re.Pattern[str], text: str, question: str) -> bool:
     """``text`` holds something of the expected kind that the question does not itself
     give ("Who met Nielsen?" is not answered by the name Nielsen)."""
-    asked = question.lower()
     if pattern is _EXPECTED["who"]:
-        words = set(re.findall(r"\w+", asked))
-        return any(_other_name(m.group(0), words) for m in pattern.finditer(text))
-    return any(m.group(0).lower() not in asked for m in pattern.finditer(text))
+        asked = words_of(question)
+        return any(_other_name(m.group(0), asked) for m in pattern.finditer(text))
+    return any(m.group(0).lower() not in question.lower() for m in pattern.finditer(text))
+
+
+def words_of(text: str) -> set[str]:
+    """The words of ``text``, lower-cased ("Valdoria's" gives "valdoria" and "s")."""
+    return set(re.findall(r"\w+", text.lower()))
 
 
 def _other_name(name: str, asked: set[str]) -> bool:
@@ -126,7 +135,7 @@ def _other_name(name: str, asked: set[str]) -> bool:
     meet?", while "the Ashford Bridges Trust" answers "Who owns the Ashford Chain
     Bridge?"."""
     words = [w for w in re.findall(r"\w+", name.lower()) if w != "s"]
-    return bool(words) and words[-1] not in asked
+    return bool(words) and words[-1] not in asked  # ("Strohm's": strohm, s)
 
 
 #: A capitalised word inside a sentence (not its first word), with the capitalised words
@@ -139,17 +148,13 @@ def new_name(text: str, question: str, person: bool = True) -> bool:
     with a word that may be a person's ("Petra Lund", "Ferreira"; not "Honduras",
     "Summit" or "Tuesday")? With ``person`` false, any name of a thing will do ("the
     Kessel Arena")."""
-    asked = set(re.findall(r"\w+", question.lower()))
+    asked = words_of(question)
     return any(
         _other_name(m.group(0), asked)
         and not _CALENDAR.match(m.group(0))
         and (not person or any(could_be_surname(w) for w in m.group(0).split()))
         for m in _INNER_NAME.finditer(text)
     )
-
-
-#: A day or a month: capitalised, but the name of no one and nothing.
-_CALENDAR = re.compile(_DAYS + r"\b")
 
 
 def could_be_surname(word: str) -> bool:
@@ -161,10 +166,7 @@ def could_be_surname(word: str) -> bool:
     return all(s.lexname == "noun.person" and s.words[0][:1].isupper() for s in senses)
 
 
-_MONTHS = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
-)
+_MONTHS = rf"(?:{_MONTH_NAMES}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
 #: A year or a day of a month ("in 2018", "on 19 August", "August 19"): a date, not a count.
 _DATE = re.compile(
     rf"\b(?:1[5-9]|20)\d\d\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}"

@@ -285,6 +285,8 @@ _NAMING = frozenset(["name", "names", "identity", "identities"])
 #: Nouns that ask for a part or a count of what follows: "what *share of* adults", "the
 #: *number of* stations".
 _PORTIONS = frozenset(["share", "percentage", "proportion", "fraction", "number", "portion"])
+#: A question for a part of something, in per cent or as a fraction ("what share of ...").
+PORTION = re.compile(r"\b(?:share|percentage|proportion|fraction)\s+of\b", re.IGNORECASE)
 _ENDS = frozenset(
     "of for in at on behind to from with by about did does do is was are were has have had "
     "will would can could should that who which".split()
@@ -383,17 +385,17 @@ def asked_for(
     found = _asked_head(flat, lexicon, possessors)
     if found is None:
         return None, False
-    head, speaker, start, named = found.head, found.speaker, found.start, found.named
-    lexname = lexicon.expand(head).lexname
-    if speaker:
-        return (head, True) if lexname in _ACTORS else (None, False)
+    lexname = lexicon.expand(found.head).lexname
+    if found.speaker:
+        return (found.head, True) if lexname in _ACTORS else (None, False)
     if lexname in _CONTENT_NOUNS and not found.counted:
         return None, False  # ("how many *books*", "how many *reports*": what is counted)
     # "Who is the mayor", "the name of the mayor" and "which officials" ask for people a
     # passage must speak of ("which countries" may be answered by the countries' names)
-    by_name = named or flat[start] in ("who", "whos")
-    return head, (by_name and lexname in _ACTORS) or (
-        flat[start] == "which" and lexname == "noun.person"
+    wh = flat[found.start]
+    by_name = found.named or wh in ("who", "whos")
+    return found.head, (by_name and lexname in _ACTORS) or (
+        wh == "which" and lexname == "noun.person"
     )
 
 
@@ -462,18 +464,21 @@ def _asked_head(
     if flat[start] == "who" and j == start + 1:
         return None  # "who signed": no noun is asked for
     # "the name of the captain" asks for the captain (by name); "what share of adults"
-    # counts adults ("share" and "number" may not read as nouns on their own)
+    # and "the number of stations" count them. The noun before "of" may start the phrase
+    # ("share" and "number" may not read as nouns on their own) or end it ("the real
+    # name of").
     named = False
     counted = flat[start] == "how"
-    while j + 2 < len(flat) and flat[j] in _NAMING | _PORTIONS and flat[j + 1] == "of":
-        named = named or flat[j] in _NAMING
-        counted = counted or flat[j] in _PORTIONS
-        j += 2
-    head, end = _noun_phrase_head(flat, j, lexicon, possessors)
-    while head in _NAMING | _PORTIONS and end + 1 < len(flat) and flat[end] == "of":
-        named = named or head in _NAMING  # "the real name of ..."
-        counted = counted or head in _PORTIONS
-        head, end = _noun_phrase_head(flat, end + 1, lexicon, possessors)
+    while True:
+        if j + 2 < len(flat) and flat[j] in _NAMING | _PORTIONS and flat[j + 1] == "of":
+            word, j = flat[j], j + 2
+        else:
+            head, end = _noun_phrase_head(flat, j, lexicon, possessors)
+            if not (head in _NAMING | _PORTIONS and end + 1 < len(flat) and flat[end] == "of"):
+                break
+            word, j = head, end + 1
+        named = named or word in _NAMING
+        counted = counted or word in _PORTIONS
     if head is None:
         return None
     if speaker and not (end < len(flat) and flat[end] in _SAYING):

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from bot.core.frequency import language_of
 from bot.core.lexicon import Lexicon
 from bot.core.phrasing import (
+    PORTION,
     AnswerType,
     answer_type,
     asked_for,
@@ -295,16 +296,12 @@ def _answer_type(
     kind = answer_type(question)
     if kind == "what" and noun is not None and lexicon.expand(noun).lexname == "noun.person":
         return "who", None
-    if _PORTION.search(question):
+    if PORTION.search(question):
         return "quantity", None  # "what share of the budget": a percentage, not money
     measure = next((t.measure for t in terms if t.word == noun and t.measure), None)
     if measure is not None and kind in ("what", "quantity"):
         return "quantity", measure
     return kind, None
-
-
-#: A question for a part of something, in per cent or as a fraction.
-_PORTION = re.compile(r"\b(?:share|percentage|proportion|fraction)\s+of\b", re.IGNORECASE)
 
 
 def _as_asked(term: Term, required: bool, lexicon: Lexicon) -> Term:
