@@ -449,6 +449,29 @@ def test_a_typo_is_read_as_the_corpus_word(briefing: Briefing) -> None:
     assert not refused.answered
 
 
+def test_chat_short_forms_are_read_as_the_words_they_shorten(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "wat", "shld" and "govts" are typed, not names: a short form of a phrasing word
+    frames the question, and one of a content word is the corpus word it shortens."""
+    answer = grounded_answer(briefing, "wat does DHS say the memo does")
+    assert "better coordination and cooperation" in lead_of(answer)
+    answer = grounded_answer(briefing, "is intel sharing part of it")
+    assert "sharing of intelligence inputs" in lead_of(answer)
+    answer = grounded_answer(briefing, "the activists problem with the govts?")
+    assert "focus of their governments on security" in lead_of(answer)
+    answer = answer_from(
+        briefing,
+        tmp_path / "depot.md",
+        "Harlow Council Approves Bus Depot",
+        "The transport department of Harlow council approved a new bus depot on Monday.",
+        "what did the harlow transport dept approve",
+    )
+    assert "new bus depot" in lead_of(answer)
+    # A short form the sources do not spell out is still a word they lack.
+    assert not briefing.ask("wat did the govts say about sourdough").answered
+
+
 def test_a_misspelt_name_is_read_as_the_name_the_sources_use(briefing: Briefing) -> None:
     """ "Kirsten" is a name, so not a typo of an English word, but the seed never uses
     it: the name one edit away that it does use ("Kirstjen") is what was meant."""

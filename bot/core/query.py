@@ -29,6 +29,7 @@ from bot.core.phrasing import (
     spell_out,
     strip_framing,
 )
+from bot.core.shortforms import function_word, looks_short
 from bot.core.terms import Term, make_term, name_term, read_us_as_usa, time_term
 from bot.core.text import is_abbreviation, sentence_spans
 from bot.core.words import STOPWORDS, stem, words
@@ -188,7 +189,7 @@ _EDGE_WORDS = frozenset(
 
 def analyse(question: str, lexicon: Lexicon) -> Query:
     """Turn a question into its focus, its answer type and its terms."""
-    read = spell_out(read_us_as_usa(question))
+    read = spell_out(read_short_forms(read_us_as_usa(question), lexicon))
     focus = strip_framing(read)
     anchors, titles = _anchors_and_titles(read)
     groups = _word_groups(focus)
@@ -233,6 +234,24 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
     kind, measure = _answer_type(read, noun, terms, lexicon)
     terms = [_as_the_noun_asked(t, measure, lexicon) if t.word == noun else t for t in terms]
     return Query(question, focus, kind, tuple(terms), language, measure, _alternatives(flat, terms))
+
+
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
+
+
+def read_short_forms(question: str, lexicon: Lexicon) -> str:
+    """``question`` with the chat short forms of its phrasing words written out ("wat
+    does DHS say": what does DHS say; "what shld be fixed": what should be fixed), so
+    that they frame the question rather than count as unknown names. Short forms of
+    content words ("ppl", "govts") are left to retrieval (:mod:`bot.core.shortforms`)."""
+
+    def written_out(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if not looks_short(word) or lexicon.expand(word).known:
+            return word
+        return function_word(word) or word
+
+    return _LOWER_WORD.sub(written_out, question)
 
 
 #: Words that set two things side by side rather than together: "older, Harwick *or*

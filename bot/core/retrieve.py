@@ -16,6 +16,7 @@ passages.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -36,6 +37,7 @@ from bot.core.gate import (
 from bot.core.lexicon import MIN_CORRECTABLE, Lexicon, edits1
 from bot.core.profile import Profile
 from bot.core.query import Query, analyse
+from bot.core.shortforms import expansions
 from bot.core.terms import Term, make_term
 from bot.core.words import stem
 from storage.articles import Passage, opening_passage, passages
@@ -192,6 +194,7 @@ class Retriever:
         query = analyse(question, self.lexicon)
         n, df = self.search.term_stats(session, _vocabulary(query))
         for i, term in enumerate(query.terms):
+            short = self._short_form(term, df, question)
             if _typo(term.word, df):
                 # Only English words are offered as corrections: one edit away from a
                 # typo are hundreds of strings, and asking the database about each costs
@@ -203,19 +206,39 @@ class Retriever:
                 # the hundreds of candidates, on this path only.
                 candidates = sorted(w for w in edits1(term.word) if w.isalpha())
             else:
+                candidates = []
+            if not candidates and not short:
                 continue
-            if not candidates:
-                continue
-            _, known = self.search.term_stats(session, candidates)
+            _, known = self.search.term_stats(session, [*candidates, *short])
             found = [w for w in candidates if known.get(w, 0)]
-            if not found:
+            # A short form the corpus spells out ("govts": governments) is a common word
+            # as the question meant it, not a name; else the likeliest typo correction.
+            spelt_out = next((w for w in short if known.get(w, 0)), None)
+            if spelt_out is not None:
+                corrected = make_term((spelt_out,), False, self.lexicon, corrected_from=term.word)
+            elif found:
+                best = max(found, key=lambda w: (known[w], frequency.zipf(w), w))
+                corrected = make_term((best,), term.anchor, self.lexicon, corrected_from=term.word)
+            else:
                 continue
-            best = max(found, key=lambda w: (known[w], frequency.zipf(w), w))
-            corrected = make_term((best,), term.anchor, self.lexicon, corrected_from=term.word)
             query = query.with_term(i, corrected)
             _, more = self.search.term_stats(session, _vocabulary(query))
             df.update(more)
         return query, n, df
+
+    def _short_form(self, term: Term, df: dict[str, int], question: str) -> tuple[str, ...]:
+        """The words ``term`` may be a chat short form of (:mod:`bot.core.shortforms`),
+        when it is one word typed in lower case that neither the corpus nor WordNet
+        knows and the profile does not name."""
+        word = term.word
+        if (
+            df.get(word, 0)
+            or self.lexicon.domain_synonyms((word,))
+            or not re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", question)
+            or self.lexicon.expand(word).known
+        ):
+            return ()
+        return expansions(word)
 
     def retrieve(self, session: Session, question: str) -> Retrieval:
         query, n, df = self.analyse(session, question)
