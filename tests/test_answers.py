@@ -14,7 +14,8 @@ from bot.core.briefing import Briefing
 from bot.core.lexicon import Lexicon
 from bot.core.models import Answer
 from bot.core.query import analyse
-from bot.core.retrieve import diversify, fuse
+from bot.core.retrieve import MAX_SHORT_FORMS, diversify, fuse
+from bot.core.shortforms import expansions
 from bot.core.text import contains_verbatim, sentence_spans, squash, strip_footnote_markers
 from bot.core.words import word_count
 from conftest import EVALS, article_text, make_settings, write_flood_article
@@ -470,6 +471,30 @@ def test_chat_short_forms_are_read_as_the_words_they_shorten(
     assert "new bus depot" in lead_of(answer)
     # A short form the sources do not spell out is still a word they lack.
     assert not briefing.ask("wat did the govts say about sourdough").answered
+
+
+def test_only_a_few_short_forms_are_read_and_in_one_lookup(briefing: Briefing) -> None:
+    """A question of many short forms is noise: the first MAX_SHORT_FORMS are read, and
+    the words they may stand for are asked about in one database query, not one each."""
+    question = "accnt adn agrnt aph binng depnt gvs"  # each fits a word of the seed
+    calls: list[set[str]] = []
+    search = briefing.retriever.search
+    term_stats = search.term_stats
+
+    def counted(session, words):  # type: ignore[no-untyped-def]
+        calls.append(set(words))
+        return term_stats(session, words)
+
+    with briefing.db.session() as session, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "term_stats", counted)
+        query, _, _ = briefing.retriever.analyse(session, question)
+    read = [t for t in query.terms if t.corrected_from]
+    assert [t.corrected_from for t in read] == question.split()[:MAX_SHORT_FORMS]
+    assert read[0].word == "account"
+    offered = [set(expansions(short)) for short in question.split()]
+    batch = [c for c in calls if all(words <= c for words in offered[:MAX_SHORT_FORMS])]
+    assert len(batch) == 1
+    assert not any(words <= c for c in calls for words in offered[MAX_SHORT_FORMS:])
 
 
 def test_a_misspelt_name_is_read_as_the_name_the_sources_use(briefing: Briefing) -> None:

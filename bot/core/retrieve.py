@@ -15,6 +15,7 @@ passages.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import defaultdict
@@ -193,38 +194,65 @@ class Retriever:
         document frequency of every word searched for."""
         query = analyse(question, self.lexicon)
         n, df = self.search.term_stats(session, _vocabulary(query))
+        # Chat short forms ("govts") are looked up together, in one query, and only the
+        # first few: a question of a hundred such words is noise, and reading each as a
+        # word with its synonyms would make its search a hundred times larger.
+        shorts = dict(
+            itertools.islice(
+                (
+                    (i, f)
+                    for i, t in enumerate(query.terms)
+                    if (f := self._short_form(t, df, question))
+                ),
+                MAX_SHORT_FORMS,
+            )
+        )
+        spelt: dict[str, int] = {}
+        if shorts:
+            _, spelt = self.search.term_stats(
+                session, sorted({w for f in shorts.values() for w in f})
+            )
+        corrected_any = False
         for i, term in enumerate(query.terms):
-            short = self._short_form(term, df, question)
-            if _typo(term.word, df):
-                # Only English words are offered as corrections: one edit away from a
-                # typo are hundreds of strings, and asking the database about each costs
-                # more than the question.
-                candidates = sorted(w for w in edits1(term.word) if frequency.zipf(w) > 0)
-            elif _misspelt_name(term, df):
-                # A name the sources never use would refuse the question: a name one edit
-                # away that they do use is what was meant ("kirsten": Kirstjen). Worth
-                # the hundreds of candidates, on this path only.
-                candidates = sorted(w for w in edits1(term.word) if w.isalpha())
-            else:
-                candidates = []
-            if not candidates and not short:
-                continue
-            _, known = self.search.term_stats(session, [*candidates, *short])
-            found = [w for w in candidates if known.get(w, 0)]
-            # A short form the corpus spells out ("govts": governments) is a common word
-            # as the question meant it, not a name; else the likeliest typo correction.
-            spelt_out = next((w for w in short if known.get(w, 0)), None)
+            # A short form the corpus spells out is a common word as the question meant
+            # it, not a name ("govts": governments); else a typo may be corrected.
+            spelt_out = next((w for w in shorts.get(i, ()) if spelt.get(w, 0)), None)
             if spelt_out is not None:
                 corrected = make_term((spelt_out,), False, self.lexicon, corrected_from=term.word)
-            elif found:
-                best = max(found, key=lambda w: (known[w], frequency.zipf(w), w))
-                corrected = make_term((best,), term.anchor, self.lexicon, corrected_from=term.word)
+            elif (typo := self._typo_correction(session, term, df)) is not None:
+                corrected = typo
             else:
                 continue
             query = query.with_term(i, corrected)
+            corrected_any = True
+        if corrected_any:
             _, more = self.search.term_stats(session, _vocabulary(query))
             df.update(more)
         return query, n, df
+
+    def _typo_correction(self, session: Session, term: Term, df: dict[str, int]) -> Term | None:
+        """``term`` read as the corpus word one edit away that was meant, if it is a typo
+        or a misspelt name and there is one."""
+        if _typo(term.word, df):
+            # Only English words are offered as corrections: one edit away from a typo
+            # are hundreds of strings, and asking the database about each costs more
+            # than the question.
+            candidates = sorted(w for w in edits1(term.word) if frequency.zipf(w) > 0)
+        elif _misspelt_name(term, df):
+            # A name the sources never use would refuse the question: a name one edit
+            # away that they do use is what was meant ("kirsten": Kirstjen). Worth the
+            # hundreds of candidates, on this path only.
+            candidates = sorted(w for w in edits1(term.word) if w.isalpha())
+        else:
+            return None
+        if not candidates:
+            return None
+        _, known = self.search.term_stats(session, candidates)
+        found = [w for w in candidates if known.get(w, 0)]
+        if not found:
+            return None
+        best = max(found, key=lambda w: (known[w], frequency.zipf(w), w))
+        return make_term((best,), term.anchor, self.lexicon, corrected_from=term.word)
 
     def _short_form(self, term: Term, df: dict[str, int], question: str) -> tuple[str, ...]:
         """The words ``term`` may be a chat short form of (:mod:`bot.core.shortforms`),
@@ -321,6 +349,9 @@ def _group_df(words: Sequence[str], df: dict[str, int]) -> int:
     """A term is as informative as its most common spelling (word or synonym)."""
     return max((df.get(w, 0) for w in words), default=0)
 
+
+#: At most this many words of one question are read as chat short forms.
+MAX_SHORT_FORMS = 5
 
 #: Names shorter than this are not corrected: one edit joins too many short names.
 MIN_CORRECTABLE_NAME = 6
