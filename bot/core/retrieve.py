@@ -38,7 +38,7 @@ from bot.core.gate import (
 from bot.core.lexicon import MIN_CORRECTABLE, Lexicon, edits1
 from bot.core.profile import Profile
 from bot.core.query import Query, analyse
-from bot.core.shortforms import expansions
+from bot.core.shortforms import expansions, looks_short
 from bot.core.terms import Term, make_term
 from bot.core.words import stem
 from storage.articles import Passage, opening_passage, passages
@@ -260,7 +260,8 @@ class Retriever:
         knows and the profile does not name."""
         word = term.word
         if (
-            df.get(word, 0)
+            not looks_short(word)  # most words end here, before the lookups below
+            or df.get(word, 0)
             or self.lexicon.domain_synonyms((word,))
             or not re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", question)
             or self.lexicon.expand(word).known
