@@ -215,6 +215,7 @@ def eval_(
             f"{report.out_of_scope} out of scope)\n"
             f"retrieval recall@5  {report.recall_at_5:.3f}\n"
             f"fact coverage       {report.fact_coverage:.3f}\n"
+            f"fact first          {report.fact_first:.3f}\n"
             f"correct refusals    {report.correct_refusals:.3f}\n"
             f"false refusals      {report.false_refusals} ({report.false_refusal_rate:.1%})"
         )

@@ -10,6 +10,9 @@ Each line of the JSONL file is::
   articles of the first five passages the answer was built from (after the relevance gate);
 * fact coverage: for in-scope questions, the share of expected facts found in the answer
   (case and whitespace aside);
+* fact first: for in-scope questions, the share whose answer's first sentence (up to its
+  first citation marker) holds an expected fact. An answer that has the fact but buries it
+  under context is a worse answer; this is the figure that says so;
 * correct refusals: the share of out-of-scope questions answered with "not in the sources";
 * false refusals: in-scope questions that were refused (reported, no threshold);
 * the search underneath, for comparison: how often the top passage of a plain BM25
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -72,6 +76,7 @@ class CaseResult:
     missing_titles: list[str]
     missing_facts: list[str]
     baseline_facts: float | None = None
+    fact_first: bool | None = None
 
 
 @dataclass
@@ -81,6 +86,7 @@ class EvalReport:
     out_of_scope: int = 0
     recall_at_5: float = 0.0
     fact_coverage: float = 0.0
+    fact_first: float = 0.0
     correct_refusals: float = 0.0
     false_refusals: int = 0
     false_refusal_rate: float = 0.0
@@ -141,6 +147,17 @@ def _contains(haystack: str, needle: str) -> bool:
     return squash(needle).casefold() in squash(haystack).casefold()
 
 
+#: An answer's first sentence: everything up to its first citation marker.
+_FIRST_CITED = re.compile(r"^.*?\[\d+\]", re.DOTALL)
+
+
+def first_sentence(answer: str) -> str:
+    """The first sentence of ``answer``, as the first citation marker ends it (all of it
+    when it cites nothing)."""
+    match = _FIRST_CITED.match(answer)
+    return match.group(0) if match else answer
+
+
 def score_case(case: EvalCase, answer: Answer, retrieval: Retrieval) -> CaseResult:
     titles: list[str] = []
     for passage in retrieval.passages[:RECALL_AT]:
@@ -152,11 +169,22 @@ def score_case(case: EvalCase, answer: Answer, retrieval: Retrieval) -> CaseResu
     missing_facts = [f for f in case.expected_facts if not _contains(answer.answer, f)]
     recall = 1 - len(missing_titles) / len(case.expected_titles) if case.expected_titles else 1.0
     facts = 1 - len(missing_facts) / len(case.expected_facts) if case.expected_facts else 1.0
+    lead = first_sentence(answer.answer)
+    first = not case.expected_facts or any(_contains(lead, f) for f in case.expected_facts)
     if not answer.answered:
         facts = 0.0
         missing_facts = list(case.expected_facts)
+        first = False
     return CaseResult(
-        case.question, True, answer.answered, recall, facts, titles, missing_titles, missing_facts
+        case.question,
+        True,
+        answer.answered,
+        recall,
+        facts,
+        titles,
+        missing_titles,
+        missing_facts,
+        fact_first=first,
     )
 
 
@@ -234,6 +262,7 @@ def run_eval(
     if inside:
         report.recall_at_5 = round(sum(c.recall or 0.0 for c in inside) / len(inside), 3)
         report.fact_coverage = round(sum(c.facts or 0.0 for c in inside) / len(inside), 3)
+        report.fact_first = round(sum(1 for c in inside if c.fact_first) / len(inside), 3)
         report.false_refusals = sum(1 for c in inside if not c.answered)
         report.false_refusal_rate = round(report.false_refusals / len(inside), 3)
         if baseline is not None:
