@@ -1136,3 +1136,35 @@ def test_a_year_or_a_model_code_is_not_a_count(briefing: Briefing, tmp_path: Pat
     )
     answer = grounded_answer(briefing, "How many Transit V6 vans did Kelby police buy?")
     assert "14 Transit V6 vans" in lead_of(answer)
+
+
+def test_a_name_spelt_otherwise_in_its_article_is_that_name(
+    database_url: str, tmp_path: Path
+) -> None:
+    """News misspells names, often within one article (the seed's "Nielson" for
+    "Nielsen"). A name one letter off, in an article that spells the name as asked
+    elsewhere, is that name: the sentence that holds it answers, and leads. The same
+    spelling in another article, which never names the person as asked, is someone else."""
+    with small_chunks(database_url, tmp_path) as briefing:
+        ingest_text(
+            briefing,
+            tmp_path / "harbour.md",
+            "---\ntitle: Port Authority Approves Harbour Dredging\n---\n\n"
+            "The port authority approved the dredging of the outer harbour on Monday, after "
+            "a year of consultations led by its chair, Margit Vandersloot.\n\n"
+            "Vandersloot met fishing crews and shipping firms at the harbour office twice "
+            "during the year.\n\n"
+            "Vandersluot has described the plan as a once-in-a-generation investment in the "
+            "town's working waterfront.\n",
+        )
+        ingest_text(
+            briefing,
+            tmp_path / "contract.md",
+            "---\ntitle: Dredging Firm Named for Canal Works\n---\n\n"
+            "Pieter Vandersluot, the director of the firm, described the canal contract as a "
+            "fair price for difficult work.\n",
+        )
+        answer = grounded_answer(briefing, "How did Vandersloot describe the plan?")
+        assert lead_of(answer).startswith("Vandersluot has described the plan")
+        other = briefing.ask("How did Vandersloot describe the canal contract?")
+        assert all(c.title != "Dredging Firm Named for Canal Works" for c in other.citations)

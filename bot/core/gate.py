@@ -28,11 +28,13 @@ The verdict is one of three:
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.core.lexicon import edits1
 from bot.core.query import Query
 from bot.core.terms import Term, read_us_as_usa
 from bot.core.words import stems
@@ -121,6 +123,43 @@ def passage_evidence(query: Query, passage: Passage) -> PassageEvidence:
             missing = [w for w in missing if w not in group]
     return PassageEvidence(passage, coverage(query.terms, credits, query.alternatives), credits,
                            tuple(missing))  # fmt: skip
+
+
+#: Names shorter than this are not read as another spelling of a name: one letter joins
+#: too many short names.
+MIN_RESPELT_NAME = 6
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
+
+
+def spelled_otherwise(query: Query, evidence: Sequence[PassageEvidence]) -> Query:
+    """``query`` with the other spellings its names have in the sources counted as them.
+
+    News misspells names, and often within one article: the seed names "Kirstjen
+    Nielsen" twice and, in the one sentence that says how she described the memorandum,
+    "Nielson". A capitalised word one letter from a name of the question, in a passage
+    of an article that spells the name as asked elsewhere, is that name: an article does
+    not name two people one letter apart, as it does a country and its people
+    ("Guatemala", "Guatemalan"), so the first and last letters must be the name's. A
+    name is one word of at least ``MIN_RESPELT_NAME`` letters."""
+    for i, term in enumerate(query.terms):
+        word = term.word
+        if not (term.anchor and word.isalpha() and len(word) >= MIN_RESPELT_NAME):
+            continue
+        naming = {e.passage.article_id for e in evidence if e.credits.get(word, 0.0) >= 1.0}
+        near: set[str] | None = None
+        found: set[str] = set()
+        for e in evidence:
+            if e.passage.article_id not in naming or e.credits.get(word, 0.0):
+                continue
+            near = edits1(word) if near is None else near
+            found.update(
+                w
+                for w in (m.lower() for m in _CAPITALISED.findall(e.passage.text))
+                if w in near and w[0] == word[0] and w[-1] == word[-1]
+            )
+        if found:
+            query = query.with_term(i, term.spelled(found))
+    return query
 
 
 def _missing(term: Term, credit: float, answer_type: str) -> bool:

@@ -33,6 +33,7 @@ from bot.core.gate import (
     judge,
     passage_evidence,
     reciprocal_rank,
+    spelled_otherwise,
     threshold,
 )
 from bot.core.lexicon import MIN_CORRECTABLE, Lexicon, edits1
@@ -293,6 +294,10 @@ class Retriever:
             replace(loaded[cid], score=score) for cid, score in fused[:limit] if cid in loaded
         ]
         evidence = [passage_evidence(query, p) for p in ranked]
+        respelt = spelled_otherwise(query, evidence)
+        if respelt is not query:
+            query = respelt
+            evidence = [passage_evidence(query, p) for p in ranked]
         evidence = [
             replace(e, coverage=max(e.coverage, self._dense_credit(dense.get(e.passage.chunk_id))))
             for e in evidence

@@ -14,7 +14,8 @@ how much its absence from a passage says.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from bot.core.amounts import MEASURES
@@ -59,6 +60,15 @@ class Term:
     required: bool = False  # like a name: a passage without it does not answer
     measure: str | None = None  # an amount of this kind states it: "budget" by "$412m"
     measured: bool = False  # the measure the question asks for: an amount of it is it
+
+    def spelled(self, spellings: Iterable[str]) -> Term:
+        """This term, with other spellings of it that count as the word itself."""
+        spellings = sorted(set(spellings) - set(self.search))
+        return replace(
+            self,
+            stems=self.stems | {stem(w) for w in spellings},
+            search=(*self.search, *spellings),
+        )
 
     @property
     def weight(self) -> float:
