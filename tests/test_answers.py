@@ -1168,3 +1168,20 @@ def test_a_name_spelt_otherwise_in_its_article_is_that_name(
         assert lead_of(answer).startswith("Vandersluot has described the plan")
         other = briefing.ask("How did Vandersloot describe the canal contract?")
         assert all(c.title != "Dredging Firm Named for Canal Works" for c in other.citations)
+
+
+def test_a_sentence_may_lean_on_its_article_s_first_sentence(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """The first sentence of an article's text starts at offset 0, which must count as a
+    place to lean back to like any other ("It was so badly rusted ..." brings "The
+    operator's old flagship was sold last year.")."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "flagship.md",
+        "Ferry Operator Sells Flagship",
+        "The operator's old flagship was sold last year. It was so badly rusted that no "
+        "buyer would pay more than its scrap value.",
+        "Why did the flagship sell for only its scrap value?",
+    )
+    assert lead_of(answer).startswith("The operator's old flagship was sold last year")

@@ -99,6 +99,12 @@ def select_sentences(
     }
     chosen: list[SourceSentence] = []
 
+    def before_of(s: SourceSentence) -> SourceSentence | None:
+        """The sentence just before ``s`` in its paragraph, if it is a candidate."""
+        if s.previous is None:
+            return None
+        return located.get((s.passage.article_id, s.previous))
+
     def fits(s: SourceSentence) -> bool:
         return all(
             not (c.passage.article_id == s.passage.article_id and c.start == s.start)
@@ -112,7 +118,7 @@ def select_sentences(
         leans on it and says what was asked."""
         group = [pick]
         while len(group) <= MAX_LEANING and ANAPHOR.match(group[0].text):
-            before = located.get((group[0].passage.article_id, group[0].previous or -1))
+            before = before_of(group[0])
             if before is None or not fits(before) or before in group:
                 break
             group.insert(0, before)
@@ -176,17 +182,14 @@ def select_sentences(
         if s is not lead
         and is_statement(s.text)
         and not reads_as_cited(s.text)
-        and (
-            (scorer.own(s) and scorer.score(s) >= floor)
-            or located.get((s.passage.article_id, s.previous or -1)) is not None
-        )
+        and ((scorer.own(s) and scorer.score(s) >= floor) or before_of(s) is not None)
     ]
 
     def gain(s: SourceSentence) -> tuple[float, int]:
         value = scorer.relevance(s, covered) * scorer.shape(s) if scorer.own(s) else 0.0
         same_article = sum(1 for c in chosen if c.passage.article_id == s.passage.article_id)
         value *= ARTICLE_DECAY**same_article
-        before = located.get((s.passage.article_id, s.previous or -1))
+        before = before_of(s)
         if before is not None and before in chosen:
             value = max(value, CONTINUITY * scorer.score(before))
         return value, -s.start
