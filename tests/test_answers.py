@@ -1185,3 +1185,24 @@ def test_a_sentence_may_lean_on_its_article_s_first_sentence(
         "Why did the flagship sell for only its scrap value?",
     )
     assert lead_of(answer).startswith("The operator's old flagship was sold last year")
+
+
+def test_an_it_that_points_forward_leans_on_nothing(briefing: Briefing, tmp_path: Path) -> None:
+    """ "It was decided at a board meeting in Kelso that ..." does not point back to the
+    sentence before it: its "it" stands for the clause it introduces (as in the seed's
+    "It was seen in August 2018, that the Jeep J8 vehicles ..."). It leads alone. A
+    sentence whose "it" stands for something named before still brings that sentence."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "ferry.md",
+        "Island Ferry Timetable Cut",
+        "The island ferry will sail twice a day instead of four times from next month, the "
+        "operator said. It was decided at a board meeting in Kelso that the night crossing "
+        "would be the first to go. Islanders have started a petition against the cut.\n\n"
+        "The operator's old flagship was sold last year. It was so badly rusted that no "
+        "buyer would pay more than its scrap value.",
+        "Where was it decided to drop the night crossing?",
+    )
+    assert lead_of(answer).startswith("It was decided at a board meeting in Kelso")
+    answer = grounded_answer(briefing, "Why did the flagship sell for only its scrap value?")
+    assert lead_of(answer).startswith("The operator's old flagship was sold last year")

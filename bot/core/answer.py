@@ -27,12 +27,12 @@ import re
 from collections.abc import Callable
 
 from bot.core.candidates import (
-    ANAPHOR,
     SentenceScorer,
     SourceSentence,
     beside_the_asked,
     holding_the_kind,
     is_statement,
+    leans_back,
     passage_sentences,
     reads_as_cited,
     usable_sentences,
@@ -117,7 +117,7 @@ def select_sentences(
         one before; that one may lean on another), and before the next one when that one
         leans on it and says what was asked."""
         group = [pick]
-        while len(group) <= MAX_LEANING and ANAPHOR.match(group[0].text):
+        while len(group) <= MAX_LEANING and leans_back(group[0].text):
             before = before_of(group[0])
             if before is None or not fits(before) or before in group:
                 break
@@ -126,7 +126,7 @@ def select_sentences(
         if (
             after is not None
             and scorer.expects is not None
-            and ANAPHOR.match(after.text)
+            and leans_back(after.text)
             and scorer.expects.search(after.text)
             and fits(after)
         ):

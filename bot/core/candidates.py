@@ -40,6 +40,25 @@ ANTECEDENT_CREDIT = 1.0
 #: an answer never starts mid-thought. A definite noun ("The agreement is non-binding") is
 #: how news refers to its subject, not a lean.
 ANAPHOR = re.compile(r"^\W*(it|this|these|that|those|they|he|she|such)\b", re.IGNORECASE)
+#: An "it" that points forward, to the clause it introduces, not back: an extraposed
+#: subject or a cleft ("It is expected that ...", "It was seen in August 2018, that the
+#: Jeep J8 vehicles ...", "It was on Tuesday, that Nielsen had met ..."). Not "It is a
+#: treaty that ..." (a noun phrase: "it" is the treaty) nor "It was so badly damaged
+#: that ..." (a result clause: "it" is the bridge).
+_FORWARD_IT = re.compile(
+    r"^\W*it\s+(?:is|was|has\s+been|had\s+been|will\s+be|would\s+be|seems|seemed|appears|"
+    r"appeared)\s+(?!(?:a|an|the|this|that|these|those|his|her|its|their|our|my|your|one|"
+    r"so|such|too)\b)[^.;:!?]{0,80}?\b(?:that|whether)\b",
+    re.IGNORECASE,
+)
+
+
+def leans_back(sentence: str) -> bool:
+    """Does ``sentence`` begin by pointing back to the one before it (see
+    :data:`ANAPHOR`), rather than forward to a clause of its own?"""
+    return bool(ANAPHOR.match(sentence)) and not _FORWARD_IT.match(sentence)
+
+
 #: How much the best-ranked passage's sentences are preferred (less for each rank down).
 RANK_BONUS = 0.5
 #: Answer types that only a sentence holding that kind of thing answers (see
@@ -197,7 +216,7 @@ class SentenceScorer:
     def _antecedent(self, s: SourceSentence) -> SourceSentence | None:
         """The sentence just before ``s`` in its paragraph, when ``s`` begins by pointing
         back to it ("It", "She", "They", "This")."""
-        if s.previous is None or not ANAPHOR.match(s.text):
+        if s.previous is None or not leans_back(s.text):
             return None
         return self._located.get((s.passage.article_id, s.previous))
 
