@@ -1206,3 +1206,21 @@ def test_an_it_that_points_forward_leans_on_nothing(briefing: Briefing, tmp_path
     assert lead_of(answer).startswith("It was decided at a board meeting in Kelso")
     answer = grounded_answer(briefing, "Why did the flagship sell for only its scrap value?")
     assert lead_of(answer).startswith("The operator's old flagship was sold last year")
+
+
+def test_how_many_leads_with_the_number_that_counts_the_thing(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "How many runners took part?" is answered by "drew 11,400 runners", where the
+    number counts the runners, not by the sentence that holds more of the question's
+    words, a number (an age) and the word "runners" apart."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "marathon.md",
+        "Chebet Wins the Harlow Marathon",
+        "Ruth Chebet, a 24-year-old from Iten, won the Harlow Marathon on Sunday, pulling "
+        "away from the other runners who took part in the final two kilometres.\n\n"
+        "This year's race drew 11,400 runners from 40 countries.",
+        "How many runners took part in the Harlow Marathon?",
+    )
+    assert lead_of(answer).startswith("This year's race drew 11,400 runners")

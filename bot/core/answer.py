@@ -30,6 +30,7 @@ from bot.core.candidates import (
     SentenceScorer,
     SourceSentence,
     beside_the_asked,
+    counting_the_asked,
     holding_the_kind,
     is_statement,
     leans_back,
@@ -146,6 +147,11 @@ def select_sentences(
     # ... and one that asks about a role or counts a thing, by a sentence that gives the
     # person or the number beside it.
     holding = beside_the_asked(retrieval, scorer, usable) or holding
+    # ... and among those, one whose number counts the very thing asked about ("212
+    # players") before one that merely holds a number and the thing.
+    counting = counting_the_asked(retrieval, holding or [])
+    if counting:
+        holding = counting
     if holding and lead not in holding:
         lead = max(holding, key=lambda s: (scorer.score(s), -s.rank, -s.start))
     lead_group = with_context(lead)

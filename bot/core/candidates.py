@@ -18,7 +18,7 @@ from bot.core.expected import expected_pattern, holds_count, holds_new, new_name
 from bot.core.retrieve import Retrieval
 from bot.core.terms import Term, read_us_as_usa
 from bot.core.text import has_bracketed_number, strip_footnote_markers
-from bot.core.words import stems, word_count
+from bot.core.words import stem, stems, word_count
 from storage.articles import Passage
 
 #: At most this many characters (spaces) between two sentences of one paragraph.
@@ -345,6 +345,41 @@ def beside_the_asked(
         and scorer.expects is not None
         and holds_count(scorer.expects, s.text, scorer.question)
     ]
+
+
+#: A number and the thing it counts are at most this many words apart: "212 players",
+#: "8,600 older adults", "three of its stations".
+MAX_COUNT_GAP = 3
+_COUNT_TOKEN = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_]+")
+_NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve twenty thirty forty "
+    "fifty hundred hundreds thousand thousands million millions dozen dozens".split()
+)
+
+
+def counting_the_asked(
+    retrieval: Retrieval, sentences: list[SourceSentence]
+) -> list[SourceSentence]:
+    """Those of ``sentences`` in which a number counts what a "how many" question asks
+    about: the number, then the thing (its word, family, a kind or a synonym) within
+    ``MAX_COUNT_GAP`` words. "This year's open drew 212 players" counts the players;
+    "Tobiah Fenwick-Osei, a 15-year-old international master, ... the highest-rated
+    player" holds a number and a player, but counts no players. Empty for other
+    questions."""
+    asked = _asked_thing(retrieval)
+    if asked is None or retrieval.query.answer_type != "quantity":
+        return []
+    wanted = asked.stems | asked.synonym_stems
+    found = []
+    for s in sentences:
+        tokens = _COUNT_TOKEN.findall(s.text)
+        for i, token in enumerate(tokens):
+            if not (token[0].isdigit() or token.lower() in _NUMBER_WORDS):
+                continue
+            if any(stem(t.lower()) in wanted for t in tokens[i + 1 : i + 1 + MAX_COUNT_GAP]):
+                found.append(s)
+                break
+    return found
 
 
 def _borderline(retrieval: Retrieval, reason: str) -> Retrieval:
