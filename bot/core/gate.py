@@ -128,7 +128,7 @@ def passage_evidence(query: Query, passage: Passage) -> PassageEvidence:
 #: Names shorter than this are not read as another spelling of a name: one letter joins
 #: too many short names.
 MIN_RESPELT_NAME = 6
-_CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 def spelled_otherwise(query: Query, evidence: Sequence[PassageEvidence]) -> Query:
@@ -154,7 +154,7 @@ def spelled_otherwise(query: Query, evidence: Sequence[PassageEvidence]) -> Quer
             near = edits1(word) if near is None else near
             found.update(
                 w
-                for w in (m.lower() for m in _CAPITALISED.findall(e.passage.text))
+                for w in (m.lower() for m in _WORD.findall(e.passage.text) if m[0].isupper())
                 if w in near and w[0] == word[0] and w[-1] == word[-1]
             )
         if found:
