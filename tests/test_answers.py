@@ -1224,3 +1224,22 @@ def test_how_many_leads_with_the_number_that_counts_the_thing(
         "How many runners took part in the Harlow Marathon?",
     )
     assert lead_of(answer).startswith("This year's race drew 11,400 runners")
+
+
+def test_the_speaker_of_any_verb_of_saying_must_be_in_the_passage(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "What did the mayor promise?" asks what a mayor said, with any verb of saying or
+    thinking (WordNet's communication and cognition verbs: promise, call, decide), not
+    only "say" or "think". An article in which the council promised something, and no
+    mayor speaks, does not answer it; asked about the council, it does."""
+    ingest_text(
+        briefing,
+        tmp_path / "pool.md",
+        "---\ntitle: Tarrow Council Promises to Reopen the Lido Pool\n---\n\n"
+        "Tarrow's council promised on Monday to reopen the lido pool by June, after a "
+        "two-year closure for repairs to its leaking basin.\n",
+    )
+    assert not briefing.ask("What did the Tarrow mayor promise about the lido pool?").answered
+    answer = grounded_answer(briefing, "What did the Tarrow council promise about the lido pool?")
+    assert "reopen the lido pool by June" in answer.answer

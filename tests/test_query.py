@@ -138,6 +138,11 @@ def test_the_thing_asked_for_and_who_is_asked_about(lexicon: Lexicon) -> None:
     assert capital.asked and not capital.required
     president = terms_of("What did the Mexican president say about the wall?", lexicon)
     assert president["president"].required
+    # a speaker, of any verb of saying or thinking, is required but is not what is asked
+    # for: what they said is, so the speaker does not weigh double
+    for question in ("What did the mayor promise?", "What did the council decide on Monday?"):
+        speaker = next(t for t in terms_of(question, lexicon).values() if t.required)
+        assert not speaker.asked, question
     mayor = terms_of("Who is the mayor of Harlow Bay?", lexicon)["mayor"]
     assert mayor.required
     assert terms_of("Which officials did Nielsen meet?", lexicon)["officials"].required

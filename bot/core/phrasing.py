@@ -280,6 +280,17 @@ _SAYING = frozenset(
 )
 #: Kinds of nouns that name who acts or speaks.
 _ACTORS = frozenset(["noun.person", "noun.group"])
+
+
+def _says(verb: str) -> bool:
+    """A verb of saying or thinking: one of ``_SAYING``, or one whose commonest sense
+    WordNet files under communication or cognition ("call", "promise", "decide")."""
+    if verb in _SAYING:
+        return True
+    senses = wordnet().senses(verb, "v")
+    return bool(senses) and senses[0].lexname in ("verb.communication", "verb.cognition")
+
+
 #: Nouns that ask for what names a thing: "the *name* of the captain" asks for the captain.
 _NAMING = frozenset(["name", "names", "identity", "identities"])
 #: Nouns that ask for a part or a count of what follows: "what *share of* adults", "the
@@ -399,6 +410,13 @@ def asked_for(
     )
 
 
+def speaks(flat: list[str], lexicon: Lexicon, possessors: frozenset[str] = frozenset()) -> bool:
+    """Does the question ask what someone said or thought ("What did the mayor
+    promise?"), rather than for a thing?"""
+    found = _asked_head(flat, lexicon, possessors)
+    return found is not None and found.speaker
+
+
 def asked_noun(
     flat: list[str], lexicon: Lexicon, possessors: frozenset[str] = frozenset()
 ) -> str | None:
@@ -481,6 +499,6 @@ def _asked_head(
         counted = counted or word in _PORTIONS
     if head is None:
         return None
-    if speaker and not (end < len(flat) and flat[end] in _SAYING):
+    if speaker and not (end < len(flat) and _says(flat[end])):
         return None
     return _Asked(head, speaker, start, named, counted)
