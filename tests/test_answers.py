@@ -852,6 +852,34 @@ def test_an_overview_leads_with_the_story_s_own_lead(database_url: str, tmp_path
         assert lead_of(detail).startswith("Critics of the levy")
 
 
+def test_an_overview_comes_from_the_story_whose_headline_is_about_the_topic(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """Two stories speak of the harbour levy. The one about its critics repeats the
+    topic's words and ranks first; the one whose headline is about the levy itself
+    ("What the Kelso Harbour Levy Does") is where an overview begins: with its first
+    sentence."""
+    ingest_text(
+        briefing,
+        tmp_path / "critics.md",
+        "---\ntitle: Kelso Yacht Owners Say the Harbour Levy Will Drive Visitors Away\n---\n\n"
+        "Yacht owners told a packed meeting that the harbour levy is too high. The harbour "
+        "levy, they said, will send visiting boats to other harbours, and a harbour levy "
+        "of any size is a tax on visitors.\n",
+    )
+    ingest_text(
+        briefing,
+        tmp_path / "explainer.md",
+        "---\ntitle: What the Kelso Harbour Levy Does\n---\n\n"
+        "Kelso's new harbour levy charges visiting boats two pounds a night to pay for "
+        "dredging the harbour mouth. It was approved by the town council in May.\n",
+    )
+    question = "give me an overview of the harbour levy"
+    assert briefing.retrieve(question).passages[0].title.startswith("Kelso Yacht Owners")
+    answer = grounded_answer(briefing, question)
+    assert lead_of(answer).startswith("Kelso's new harbour levy charges visiting boats")
+
+
 def test_an_answer_carries_on_across_a_chunk_edge(database_url: str, tmp_path: Path) -> None:
     """Chunks end where their token budget does, not where a thought does. When the
     sentence that says what was asked comes just after a chosen passage ends (in the next

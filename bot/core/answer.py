@@ -39,7 +39,7 @@ from bot.core.candidates import (
     usable_sentences,
 )
 from bot.core.expected import could_be_surname, words_of
-from bot.core.gate import coverage
+from bot.core.gate import coverage, overview_article
 from bot.core.models import Citation
 from bot.core.profile import Profile
 from bot.core.retrieve import Retrieval
@@ -244,7 +244,7 @@ def _story_lead(
     words more often; a part of the story the first sentence does not cover ("tell me
     about the critics of the levy") is led by ``best``. The opening passage is among
     the candidates (:meth:`bot.core.retrieve.Retriever.retrieve` adds it)."""
-    article = retrieval.passages[0].article_id
+    article = overview_article(retrieval.query, retrieval.passages)
     opening = min(
         (
             s

@@ -37,7 +37,7 @@ from typing import Literal
 from bot.core.lexicon import edits1
 from bot.core.query import Query
 from bot.core.terms import Term, read_us_as_usa
-from bot.core.words import stems
+from bot.core.words import content_words, stems
 from storage.articles import Passage
 
 Decision = Literal["answer", "borderline", "refuse"]
@@ -245,6 +245,27 @@ def _in_corpus(term: Term, df: dict[str, int]) -> bool:
     return any(df.get(w, 0) for w in term.search) or any(
         all(df.get(w, 0) for w in phrase) for phrase in term.search_phrases
     )
+
+
+def overview_article(query: Query, passages: Sequence[Passage]) -> int | None:
+    """The article an overview of ``query``'s topic is taken from: among the articles of
+    ``passages`` (best first), the one whose title covers the topic best, the first on a
+    tie. A headline says what a story is about: "give me an overview of the border security
+    memorandum" is best begun by "Explainer: What the Northern Triangle Border Security
+    Memorandum Covers", not by the story that ranks first on the topic's words but is
+    about its critics."""
+    best: tuple[float, float, int] | None = None
+    for passage in passages:
+        title = stems(read_us_as_usa(passage.title))
+        present = frozenset(title)
+        credits = {t.word: t.credit(title, present) for t in query.terms}
+        score = coverage(query.terms, credits, query.alternatives)
+        # Of two headlines that cover the topic alike, the one that is more about it
+        # (the topic's share of its words) is the story of it.
+        focus = sum(credits.values()) / max(len(content_words(passage.title)), 1)
+        if best is None or (score, focus) > best[:2]:
+            best = (score, focus, passage.article_id)
+    return None if best is None else best[2]
 
 
 def admitted(evidence: Sequence[PassageEvidence], min_coverage: float) -> list[Passage]:

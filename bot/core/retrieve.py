@@ -31,6 +31,7 @@ from bot.core.gate import (
     Verdict,
     admitted,
     judge,
+    overview_article,
     passage_evidence,
     reciprocal_rank,
     spelled_otherwise,
@@ -314,7 +315,8 @@ class Retriever:
         neighbours = _neighbours(chosen, ranked) if verdict.decision == "answer" else []
         if verdict.decision == "answer" and query.answer_type == "overview" and chosen:
             # An overview leads with the top article's own lead (see answer.select_sentences).
-            opening = opening_passage(session=session, article_id=chosen[0].article_id)
+            article = overview_article(query, chosen)
+            opening = opening_passage(session=session, article_id=article) if article else None
             known = {p.chunk_id for p in [*chosen, *neighbours]}
             if opening is not None and opening.chunk_id not in known:
                 neighbours.append(opening)
