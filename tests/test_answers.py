@@ -1271,3 +1271,20 @@ def test_the_speaker_of_any_verb_of_saying_must_be_in_the_passage(
     assert not briefing.ask("What did the Tarrow mayor promise about the lido pool?").answered
     answer = grounded_answer(briefing, "What did the Tarrow council promise about the lido pool?")
     assert "reopen the lido pool by June" in answer.answer
+
+
+def test_news_gives_a_cause_with_after(briefing: Briefing, tmp_path: Path) -> None:
+    """ "Closed after inspectors found rot" is how news says why: a "why" question is led
+    by the sentence that gives the cause with "after", as with "because", not by one that
+    only repeats the question's words."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "footbridge.md",
+        "Tarrow Footbridge Shut",
+        "The Tarrow footbridge, a timber crossing built in 1902 for the workers of the "
+        "old mill, was closed on Monday after inspectors found rot spreading through much "
+        "of its deck and two of its supports.\n\n"
+        "The closed Tarrow footbridge will be replaced by a steel Tarrow footbridge.",
+        "Why was the Tarrow footbridge closed?",
+    )
+    assert lead_of(answer).startswith("The Tarrow footbridge, a timber crossing")

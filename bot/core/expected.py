@@ -50,10 +50,12 @@ _EXPECTED: dict[str, re.Pattern[str]] = {
         r"\b\d{1,2}(?:[.:][0-5]\d)?\s*(?:am|pm|a\.m\.|p\.m\.)",
         re.IGNORECASE,
     ),
+    # a cause; "after" too, as news gives one ("closed after engineers found cracks",
+    # "paused after three participants developed signs of liver stress")
     "why": re.compile(
         r"\b(?:because|due\s+to|owing\s+to|as\s+a\s+result|since|so\s+that|in\s+order"
         r"\s+to|reasons?|caus\w*|lead\s+to|led\s+to|leads\s+to|drives?|driven|driving|"
-        r"result\w*|amid|factors?|roots?|blamed?|behind)\b",
+        r"result\w*|amid|factors?|roots?|blamed?|behind|after)\b",
         re.IGNORECASE,
     ),
     # a name of two words or more ("Rafael Osterholm"), inside the sentence or at its
