@@ -1288,3 +1288,28 @@ def test_news_gives_a_cause_with_after(briefing: Briefing, tmp_path: Path) -> No
         "Why was the Tarrow footbridge closed?",
     )
     assert lead_of(answer).startswith("The Tarrow footbridge, a timber crossing")
+
+
+def test_what_is_x_leads_with_the_sentence_that_says_what_x_is(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "What is kelp blight?" is answered by "Kelp blight is a disease ...", not by the
+    sentence that repeats the words most ("Kelp blight is spreading ..." says what it
+    does, not what it is); a noun phrase set beside the thing defines it too ("the
+    Kelso Line, a ferry route that ...")."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "kelp.md",
+        "Kelp Blight Reaches Tarrow",
+        "Kelp blight is spreading along the Tarrow coast, where kelp farmers say kelp "
+        "blight has cut this year's kelp harvest by a third.\n\n"
+        "Kelp blight is a disease of seaweed, caused by a water mould that rots the "
+        "stems.\n\n"
+        "Farmers hope the Kelso Line will keep running through the blight. Boats on the "
+        "Kelso Line carry the harvest to market. The council runs the Kelso Line, a ferry "
+        "route that links the kelp farms with the town.",
+        "What is kelp blight?",
+    )
+    assert lead_of(answer).startswith("Kelp blight is a disease of seaweed")
+    answer = grounded_answer(briefing, "What is the Kelso Line?")
+    assert lead_of(answer).startswith("The council runs the Kelso Line, a ferry route")

@@ -31,6 +31,7 @@ from bot.core.candidates import (
     SourceSentence,
     beside_the_asked,
     counting_the_asked,
+    defining,
     holding_the_kind,
     is_statement,
     leans_back,
@@ -139,6 +140,10 @@ def select_sentences(
     lead = max(leads, key=lambda s: (scorer.score(s), -s.rank, -s.start))
     if retrieval.query.answer_type == "overview":
         lead = _story_lead(retrieval, scorer, candidates, lead)
+    # "What is coffee rust?" is answered by the sentence that says what it is.
+    definitions = defining(retrieval, usable)
+    if definitions and lead not in definitions:
+        lead = max(definitions, key=lambda s: (scorer.score(s), -s.rank, -s.start))
     # A question that asks for a number, a date, a place or a person is answered by a
     # sentence that holds one: when the best-scoring sentence does not, the best one that
     # does leads ("The fee is reported to be 9.5 million euros" for "How much did

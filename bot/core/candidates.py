@@ -347,6 +347,32 @@ def beside_the_asked(
     ]
 
 
+#: "What is coffee rust?", "what's the Eastline?", "What are plate corals?": a question for
+#: what a thing is, the thing in group 1.
+_DEFINITION_ASKED = re.compile(
+    r"^\W*what(?:'s|’s|\s+is|\s+are|\s+was|\s+were)\s+(?:an?\s+|the\s+)?"
+    r"((?:[\w'’&-]+\s+){0,4}[\w'’&-]+)\W*$",
+    re.IGNORECASE,
+)
+
+
+def defining(retrieval: Retrieval, sentences: list[SourceSentence]) -> list[SourceSentence]:
+    """Those of ``sentences`` that say what the thing a "What is X?" question asks about
+    is: X followed by a form of "be" ("Coffee rust is caused by a fungus", not "Coffee
+    rust is spreading") or by a noun phrase set beside it ("the Eastline, a bus rapid
+    transit corridor that ..."). Empty for other questions."""
+    asked = _DEFINITION_ASKED.match(retrieval.query.text)
+    if asked is None:
+        return []
+    thing = r"\s+".join(re.escape(w) for w in asked.group(1).split())
+    pattern = re.compile(
+        rf"(?:^\W*(?:the\s+|an?\s+)?{thing}\s+(?:is|are|was|were)\s+(?!\w+ing\b)"
+        rf"|\b{thing},\s+(?:an?|the)\s)",
+        re.IGNORECASE,
+    )
+    return [s for s in sentences if pattern.search(s.text)]
+
+
 #: A number and the thing it counts are at most this many words apart: "212 players",
 #: "8,600 older adults", "three of its stations".
 MAX_COUNT_GAP = 3
