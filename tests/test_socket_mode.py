@@ -21,6 +21,8 @@ from standins.socket_mode import SocketModeStandIn
 PROXY_VARS = {"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"}
 #: What platforms usually allow between SIGTERM and SIGKILL: a longer stop fails the test.
 PLATFORM_LIMIT = 10
+#: How long a step may take before the test calls it a hang.
+HANG = 60
 
 
 @pytest.mark.slow
@@ -67,12 +69,14 @@ def test_socket_mode_answers_mentions_and_stops_on_sigterm(
                 },
             }
             first = sm.send_event(envelope)
-            assert sm.wait_for_ack(first)["envelope_id"] == first
-            post = api.wait_for("chat.postMessage", timeout=20)[0]
+            # Generous waits: they guard against a hang, and a loaded CI machine starting a
+            # fresh process (WordNet and the tokenizer read cold) may take seconds.
+            assert sm.wait_for_ack(first, timeout=HANG)["envelope_id"] == first
+            post = api.wait_for("chat.postMessage", timeout=HANG)[0]
             assert post.params["thread_ts"] == ts
             # Slack redelivers the same event: acked, not answered again.
             again = sm.send_event(envelope, retry_attempt=1, retry_reason="timeout")
-            sm.wait_for_ack(again)
+            sm.wait_for_ack(again, timeout=HANG)
             # The stop lets every job in hand finish (or tells its asker, which would log
             # and post): once the process has ended, a second answer would have been posted.
             proc.send_signal(signal.SIGTERM)
