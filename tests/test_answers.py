@@ -1313,3 +1313,22 @@ def test_what_is_x_leads_with_the_sentence_that_says_what_x_is(
     assert lead_of(answer).startswith("Kelp blight is a disease of seaweed")
     answer = grounded_answer(briefing, "What is the Kelso Line?")
     assert lead_of(answer).startswith("The council runs the Kelso Line, a ferry route")
+
+
+def test_an_everyday_word_asked_for_is_not_rare_for_being_asked(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """The noun a question asks for weighs double in a passage ("the *reaction*"), but an
+    everyday word the sources never use is no rarer for that: it does not refuse the
+    question before a model may read the passages, as a missing name or rare word does."""
+    ingest_text(
+        briefing,
+        tmp_path / "levy.md",
+        "---\ntitle: Kelso Levy Approved\n---\n\n"
+        "The Kelso council approved a harbour levy on Monday. Boat owners condemned the "
+        "levy as a tax on visitors.\n",
+    )
+    asked = briefing.retrieve("What was the public reaction to the levy?")
+    assert asked.verdict.decision == "borderline", asked.verdict
+    rare = briefing.retrieve("What was the sourdough reaction to the levy?")
+    assert rare.verdict.decision == "refuse"

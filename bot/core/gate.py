@@ -227,7 +227,8 @@ def judge(
     score = best.coverage if best is not None else 0.0
     if any(e.coverage >= min_coverage for e in complete):
         return Verdict("answer", "covered", score, min_coverage, reports)
-    absent = [r for r in reports if not r.in_corpus and (r.anchor or r.weight >= RARE_TERM)]
+    rare = {t.word for t in query.terms if t.rarity >= RARE_TERM}
+    absent = [r for r in reports if not r.in_corpus and (r.anchor or r.word in rare)]
     if absent:
         reason = "names or rare terms the sources never use: " + ", ".join(r.word for r in absent)
         return Verdict("refuse", reason, score, min_coverage, reports)

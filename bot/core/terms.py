@@ -71,10 +71,16 @@ class Term:
         )
 
     @property
+    def rarity(self) -> float:
+        """How rare the word is, as its weight says before it is doubled for being what the
+        question asks for: an everyday word the question asks about ("the *reaction*") is
+        no rarer for that."""
+        return self.specificity * (1.0 if self.noun or self.anchor else NON_NOUN_FACTOR)
+
+    @property
     def weight(self) -> float:
         """How much this term's absence argues that a passage does not answer."""
-        weight = self.specificity * (1.0 if self.noun or self.anchor else NON_NOUN_FACTOR)
-        return weight * ASKED_FACTOR if self.asked else weight
+        return self.rarity * ASKED_FACTOR if self.asked else self.rarity
 
     def credit(self, text_stems: Stems | list[str], stem_set: frozenset[str]) -> float:
         """1 if the text has the word (or its family), less for a synonym, else 0."""
