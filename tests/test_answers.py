@@ -1332,3 +1332,17 @@ def test_an_everyday_word_asked_for_is_not_rare_for_being_asked(
     assert asked.verdict.decision == "borderline", asked.verdict
     rare = briefing.retrieve("What was the sourdough reaction to the levy?")
     assert rare.verdict.decision == "refuse"
+
+
+def test_a_prefixed_word_is_found_written_with_a_hyphen(briefing: Briefing, tmp_path: Path) -> None:
+    """Articles write prefixed words with a hyphen too ("mis-management", the seed's
+    "mis-use"): "mismanagement" finds it, and is not a rare word the sources lack."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "audit.md",
+        "Kelso Harbour Trust Audit",
+        "The audit found years of mis-management at the Kelso harbour trust, including "
+        "contracts awarded without tenders.",
+        "Was there any mismanagement?",
+    )
+    assert lead_of(answer).startswith("The audit found years of mis-management")

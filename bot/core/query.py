@@ -31,15 +31,9 @@ from bot.core.phrasing import (
     strip_framing,
 )
 from bot.core.shortforms import function_word, looks_short
-from bot.core.terms import Term, make_term, name_term, read_us_as_usa, time_term
+from bot.core.terms import PREFIXES, Term, make_term, name_term, read_us_as_usa, time_term
 from bot.core.text import is_abbreviation, sentence_spans
 from bot.core.words import STOPWORDS, stem, words
-
-#: Prefixes that make one word with what follows ("co-operation", "non-binding").
-PREFIXES = frozenset(
-    "anti co counter cross de inter multi non over post pre pro re self semi sub super trans "
-    "un under".split()
-)
 
 
 @dataclass(frozen=True)

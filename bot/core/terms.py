@@ -18,11 +18,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from bot.core import frequency
 from bot.core.amounts import MEASURES
 from bot.core.lexicon import COMMON_ZIPF, Lexicon, specificity
 from bot.core.words import stem, words
 
 Stems = tuple[str, ...]
+
+#: Prefixes that make one word with what follows ("co-operation", "non-binding",
+#: "mis-use"), written with a hyphen or without.
+PREFIXES = frozenset(
+    "anti co counter cross de inter mis multi non over post pre pro re self semi sub super "
+    "trans un under".split()
+)
+#: The rest of a prefixed word is a word when English uses it at least this often.
+PREFIXED_REST_ZIPF = 3.0
+#: Words at least this common are not read as prefixed (see _prefixed).
+PREFIXED_WORD_ZIPF = 4.0
+
 
 #: Credit for a synonym match, against 1.0 for the word itself or its family.
 SYNONYM_CREDIT = 0.6
@@ -178,6 +191,9 @@ def make_term(
         phrases.append((stem_phrase(parts), 1.0))
         search_phrases.append(parts)
         phrases.append(((stem(parts[-1]),), SYNONYM_CREDIT))  # the head alone: related
+    elif (split := _prefixed(word)) is not None:  # "misuse": "mis-use" is the word too
+        phrases.append((stem_phrase(split), 1.0))
+        search_phrases.append(split)
     for phrase in expansion.phrases:
         phrases.append((stem_phrase(phrase), SYNONYM_CREDIT))
         search_phrases.append(phrase)
@@ -210,6 +226,26 @@ def make_term(
         initials=word if acronym else "",
         measure=lexicon.measure(word) if plain_noun else None,
     )
+
+
+def _prefixed(word: str) -> tuple[str, str] | None:
+    """``word`` as a prefix and the word it prefixes ("misuse": mis, use), when it may be
+    one; articles write such words with a hyphen too ("mis-use"). Only for a word rarer
+    than ``PREFIXED_WORD_ZIPF``: a common word is seldom hyphenated ("reaction" is not
+    "re-action"), and its absence from a passage refuses nothing. A wrong split costs only
+    a phrase that no text holds."""
+    if frequency.zipf(word) >= PREFIXED_WORD_ZIPF:
+        return None
+    for prefix in sorted(PREFIXES, key=len, reverse=True):
+        rest = word[len(prefix) :]
+        if (
+            word.startswith(prefix)
+            and len(rest) >= 3
+            and rest.isalpha()
+            and frequency.zipf(rest) >= PREFIXED_REST_ZIPF
+        ):
+            return prefix, rest
+    return None
 
 
 def name_term(name: tuple[str, ...], anchor: bool, lexicon: Lexicon) -> Term:
