@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from bot.core.chunking import chunk_sentences
 from bot.core.expected import expected_pattern, holds_count, holds_new, new_name
+from bot.core.lexicon import NUMBER_WORDS
 from bot.core.retrieve import Retrieval
 from bot.core.terms import Term, read_us_as_usa
 from bot.core.text import has_bracketed_number, strip_footnote_markers
@@ -377,9 +378,8 @@ def defining(retrieval: Retrieval, sentences: list[SourceSentence]) -> list[Sour
 #: "8,600 older adults", "three of its stations".
 MAX_COUNT_GAP = 3
 _COUNT_TOKEN = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_]+")
-_NUMBER_WORDS = frozenset(
-    "one two three four five six seven eight nine ten eleven twelve twenty thirty forty "
-    "fifty hundred hundreds thousand thousands million millions dozen dozens".split()
+_NUMBER_WORDS = NUMBER_WORDS | frozenset(
+    "hundred hundreds thousand thousands million millions dozen dozens".split()
 )
 
 

@@ -47,6 +47,8 @@ _NUMBERS = {
         for i, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), start=3)
     },
 }
+#: The numbers English writes as one word, up to ninety ("four", "thirty").
+NUMBER_WORDS = frozenset(k for k in _NUMBERS if k.isalpha())
 # Candidate adjectives of a place or people's name, checked against WordNet's pertainym
 # links: Guatemala -> Guatemalan, Honduras -> Honduran, Mexico -> Mexican.
 _DEMONYM_ENDINGS = (("", "n"), ("", "an"), ("a", "an"), ("s", "n"), ("o", "an"), ("o", "ican"),

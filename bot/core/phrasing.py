@@ -224,12 +224,16 @@ def _telling_request(question: str) -> str:
     verb.cognition: "indicate", "delineate", "determine"), not of doing ("Can you still
     *drive* over the bridge?" stays a yes-or-no question)."""
     match = _MODAL_YOU.match(question)
-    if match is None:
+    if match is None or not _communicates(match.group(1)):
         return question
-    senses = wordnet().senses(match.group(1), "v")
-    if senses and senses[0].lexname in ("verb.communication", "verb.cognition"):
-        return question[match.end() :]
-    return question
+    return question[match.end() :]
+
+
+def _communicates(verb: str) -> bool:
+    """Is ``verb``'s commonest sense, as WordNet files it, one of communication or
+    cognition ("tell", "indicate", "promise", "decide"; not "drive")?"""
+    senses = wordnet().senses(verb, "v")
+    return bool(senses) and senses[0].lexname in ("verb.communication", "verb.cognition")
 
 
 _WH_DID = re.compile(r"\b(what|why|how|where|who|when)['’]d\b", re.IGNORECASE)
@@ -283,12 +287,9 @@ _ACTORS = frozenset(["noun.person", "noun.group"])
 
 
 def _says(verb: str) -> bool:
-    """A verb of saying or thinking: one of ``_SAYING``, or one whose commonest sense
-    WordNet files under communication or cognition ("call", "promise", "decide")."""
-    if verb in _SAYING:
-        return True
-    senses = wordnet().senses(verb, "v")
-    return bool(senses) and senses[0].lexname in ("verb.communication", "verb.cognition")
+    """A verb of saying or thinking: one of ``_SAYING``, or one of communication or
+    cognition by WordNet ("call", "promise", "decide")."""
+    return verb in _SAYING or _communicates(verb)
 
 
 #: Nouns that ask for what names a thing: "the *name* of the captain" asks for the captain.
@@ -379,9 +380,19 @@ def _possessor(
     )
 
 
+class AskedFor(NamedTuple):
+    """What :func:`asked_for` found: the noun (or None), whether a passage must name it,
+    and whether it is the speaker of what is asked ("What did the *mayor* promise?"),
+    whom a passage must name but who is not what the question asks for."""
+
+    word: str | None
+    required: bool = False
+    speaker: bool = False
+
+
 def asked_for(
     flat: list[str], lexicon: Lexicon, possessors: frozenset[str] = frozenset()
-) -> tuple[str | None, bool]:
+) -> AskedFor:
     """The noun a wh-question asks for, if it names a thing in the world, and whether a
     passage must name it to answer at all.
 
@@ -395,26 +406,20 @@ def asked_for(
     """
     found = _asked_head(flat, lexicon, possessors)
     if found is None:
-        return None, False
+        return AskedFor(None)
     lexname = lexicon.expand(found.head).lexname
     if found.speaker:
-        return (found.head, True) if lexname in _ACTORS else (None, False)
+        return AskedFor(found.head, True, True) if lexname in _ACTORS else AskedFor(None)
     if lexname in _CONTENT_NOUNS and not found.counted:
-        return None, False  # ("how many *books*", "how many *reports*": what is counted)
+        return AskedFor(None)  # ("how many *books*", "how many *reports*": what is counted)
     # "Who is the mayor", "the name of the mayor" and "which officials" ask for people a
     # passage must speak of ("which countries" may be answered by the countries' names)
     wh = flat[found.start]
     by_name = found.named or wh in ("who", "whos")
-    return found.head, (by_name and lexname in _ACTORS) or (
-        wh == "which" and lexname == "noun.person"
+    return AskedFor(
+        found.head,
+        (by_name and lexname in _ACTORS) or (wh == "which" and lexname == "noun.person"),
     )
-
-
-def speaks(flat: list[str], lexicon: Lexicon, possessors: frozenset[str] = frozenset()) -> bool:
-    """Does the question ask what someone said or thought ("What did the mayor
-    promise?"), rather than for a thing?"""
-    found = _asked_head(flat, lexicon, possessors)
-    return found is not None and found.speaker
 
 
 def asked_noun(

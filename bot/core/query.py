@@ -26,7 +26,6 @@ from bot.core.phrasing import (
     asked_noun,
     part_of_speech,
     possessive_words,
-    speaks,
     spell_out,
     strip_framing,
 )
@@ -222,12 +221,13 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
             pos = part_of_speech(flat, at, lexicon)
             terms.append(make_term(unit, any(w in anchors for w in unit), lexicon, pos=pos))
     possessors = possessive_words(focus)
-    asked, required = asked_for(flat, lexicon, possessors)
+    asked = asked_for(flat, lexicon, possessors)
     # The speaker of "What did the mayor promise?" must be in the passage, but what the
     # question asks for is what was said, so the speaker does not weigh double.
-    speaker = asked is not None and speaks(flat, lexicon, possessors)
     terms = [
-        replace(_as_asked(t, required, lexicon), asked=not speaker) if t.word == asked else t
+        replace(_as_asked(t, asked.required, lexicon), asked=not asked.speaker)
+        if t.word == asked.word
+        else t
         for t in terms
     ]
     language = language_of(question)

@@ -35,6 +35,7 @@ PREFIXES = frozenset(
 PREFIXED_REST_ZIPF = 3.0
 #: Words at least this common are not read as prefixed (see _prefixed).
 PREFIXED_WORD_ZIPF = 4.0
+_LONGEST_PREFIX_FIRST = tuple(sorted(PREFIXES, key=lambda p: (-len(p), p)))
 
 
 #: Credit for a synonym match, against 1.0 for the word itself or its family.
@@ -236,7 +237,7 @@ def _prefixed(word: str) -> tuple[str, str] | None:
     a phrase that no text holds."""
     if frequency.zipf(word) >= PREFIXED_WORD_ZIPF:
         return None
-    for prefix in sorted(PREFIXES, key=len, reverse=True):
+    for prefix in _LONGEST_PREFIX_FIRST:
         rest = word[len(prefix) :]
         if (
             word.startswith(prefix)
