@@ -1346,3 +1346,21 @@ def test_a_prefixed_word_is_found_written_with_a_hyphen(briefing: Briefing, tmp_
         "Was there any mismanagement?",
     )
     assert lead_of(answer).startswith("The audit found years of mis-management")
+
+
+def test_a_verb_of_several_words_is_found_by_its_synonyms(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """A verb of several words means what its words do not: "getting rid of" is removing
+    (WordNet's "get rid of"), not getting, so the sentence that says what will be removed
+    leads, and "get" earns no sentence a place."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "market.md",
+        "Changes at Marrow Street Market",
+        "The council will get a new manager in spring. It will keep the Saturday "
+        "food stalls on Marrow Street. The council will remove the Sunday car-boot sale "
+        "to make room for a playground.",
+        "What is the council at Marrow Street Market getting rid of?",
+    )
+    assert lead_of(answer).startswith("The council will remove the Sunday car-boot sale")

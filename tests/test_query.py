@@ -368,3 +368,34 @@ def test_a_word_wordnet_lacks_is_read_through_its_suffix(lexicon: Lexicon) -> No
     assert not foundational.anchor  # type: ignore[attr-defined]
     assert credit("What are the foundational parts?", "its foundation", "foundational", lexicon)
     assert terms_of("What did kowalczyk promise?", lexicon)["kowalczyk"].anchor  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("question", "verb"),
+    [
+        ("What did the club shell out for him?", "shell out"),
+        ("Why was the match called off?", "call off"),
+        ("Is the council getting rid of the market?", "get rid of"),
+        ("Which stops are they doing away with?", "do away with"),
+        ("Did she step down?", "step down"),
+    ],
+)
+def test_a_verb_of_several_words_is_one_term(question: str, verb: str, lexicon: Lexicon) -> None:
+    """WordNet's verbs of several words are one term, found by their synonyms, and the
+    first word is not a term of its own ("shell" is no part of paying)."""
+    terms = terms_of(question, lexicon)
+    assert verb in terms
+    assert verb.split()[0] not in terms
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What city was the memorandum signed in?",  # "in" is a stranded preposition
+        "What did Valdoria pay for Strohm?",  # a verb and its preposition: "pay" is paying
+        "What did they do up to the signing?",  # an auxiliary does not start a verb
+    ],
+)
+def test_a_verb_and_a_preposition_stay_apart(question: str, lexicon: Lexicon) -> None:
+    assert all(" " not in w or not lexicon.phrasal_verb(tuple(w.split()))
+               for w in terms_of(question, lexicon))  # fmt: skip

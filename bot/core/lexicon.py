@@ -31,6 +31,11 @@ _SINGLE = re.compile(r"^[a-z][a-z'-]*$")
 #: Negating prefixes: "insecurity" and "non-binding" are about security and binding.
 _NEGATIONS = ("in", "un", "non", "dis", "im", "ir", "il")
 _ARTICLES = frozenset(["the", "a", "an"])
+_AUXILIARIES = frozenset("be is are was were been being have has had do does did".split())
+#: Adverbs that make a verb of two words ("give *up*", "call *off*"). Not those that are
+#: as often prepositions ("in", "on", "over", "about"): "What city was it *signed in*?"
+#: asks where it was signed, not about logging in.
+_PARTICLES = frozenset("out up down off away back aside apart together forward".split())
 _NUMBER_WORDS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty"
@@ -207,6 +212,27 @@ class Lexicon:
             return False
         everyday = any(w in STOPWORDS for w in phrase)
         return everyday != self.expand(" ".join(phrase)).proper
+
+    def phrasal_verb(self, phrase: tuple[str, ...]) -> str | None:
+        """The verb of several words that ``phrase`` is, its first word perhaps inflected
+        ("forking out": "fork out"; "got rid of": "get rid of"), if WordNet knows one.
+        Such a verb means what its words do not ("shell out" is to pay, "turn down" to
+        refuse), so it is one term. An auxiliary does not start one ("did for", "have
+        on"): in a question it is nearly always the auxiliary. Of two words, the second
+        must be a particle ("set *up*", "call *off*"): a verb and a preposition ("pay
+        for", "ask for") mostly mean what the verb does, and WordNet's synonyms of the pair
+        are of a rarer sense ("pay for": "invite")."""
+        if len(phrase) < 2 or (
+            len(phrase) == 2 and (phrase[0] in _AUXILIARIES or phrase[1] not in _PARTICLES)
+        ):
+            return None
+        net = self._wordnet()
+        rest = " ".join(phrase[1:])
+        for base in dict.fromkeys([*net.base_forms(phrase[0], "v"), phrase[0]]):
+            lemma = f"{base} {rest}"
+            if lemma in net.base_forms(lemma, "v"):
+                return lemma
+        return None
 
     def domain_synonyms(self, phrase: tuple[str, ...]) -> list[tuple[str, ...]]:
         """The profile's other names for ``phrase`` (folded words), if it is one."""

@@ -30,7 +30,15 @@ from bot.core.phrasing import (
     strip_framing,
 )
 from bot.core.shortforms import function_word, looks_short
-from bot.core.terms import PREFIXES, Term, make_term, name_term, read_us_as_usa, time_term
+from bot.core.terms import (
+    PREFIXES,
+    Term,
+    make_term,
+    name_term,
+    phrasal_term,
+    read_us_as_usa,
+    time_term,
+)
 from bot.core.text import is_abbreviation, sentence_spans
 from bot.core.words import STOPWORDS, stem, words
 
@@ -133,8 +141,9 @@ def _word_groups(focus: str) -> list[tuple[str, ...]]:
 
 def _names_in(flat: list[str], lexicon: Lexicon) -> dict[int, tuple[str, ...]]:
     """Where the focus holds a name of several words, start index -> the name: a name
-    from the profile ("homeland security"), or a compound WordNet knows as one noun
-    ("united states", "think tank"), which is one term, not several."""
+    from the profile ("homeland security"), a compound WordNet knows as one noun
+    ("united states", "think tank"), or a verb of several words ("shell out", "get rid
+    of": :meth:`Lexicon.phrasal_verb`), which is one term, not several."""
     found: dict[int, tuple[str, ...]] = {}
     i = 0
     while i < len(flat):
@@ -143,7 +152,11 @@ def _names_in(flat: list[str], lexicon: Lexicon) -> dict[int, tuple[str, ...]]:
             # Two words WordNet knows as one noun; longer ones ("Central American
             # country") are usually a name and a head noun, which are better apart.
             compound = n == 2 and not (_EDGE_WORDS & {phrase[0], phrase[-1]})
-            if lexicon.domain_synonyms(phrase) or (compound and lexicon.is_compound(phrase)):
+            if (
+                lexicon.domain_synonyms(phrase)
+                or (compound and lexicon.is_compound(phrase))
+                or (n <= 3 and lexicon.phrasal_verb(phrase))
+            ):
                 found[i] = phrase
                 i += n
                 break
@@ -204,6 +217,8 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
                     seen.add(" ".join(name))
                     if name[0] in _RELATIVE:
                         terms.append(time_term(name, _RELATIVE[name[0]]))
+                    elif (verb := lexicon.phrasal_verb(name)) is not None:
+                        terms.append(phrasal_term(name, verb, lexicon))
                     else:
                         terms.append(name_term(name, any(w in anchors for w in name), lexicon))
         if any(i in inside_name for i in indices):

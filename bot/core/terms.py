@@ -285,6 +285,35 @@ def name_term(name: tuple[str, ...], anchor: bool, lexicon: Lexicon) -> Term:
     )
 
 
+def phrasal_term(typed: tuple[str, ...], lemma: str, lexicon: Lexicon) -> Term:
+    """A verb of several words (``lemma``, "shell out", "get rid of", as ``typed``:
+    "shelling out"), found as its words in a row, its first word in any form ("gave
+    up"), or by WordNet's synonyms of it ("get rid of": "remove"); not by its first word
+    alone, which means something else ("give" is not "give up", nor "get" "get rid of").
+    It weighs as a verb of its rarest word as typed does ("stepped": rarer than "step")."""
+    parts = tuple(lemma.split())
+    expansion = lexicon.expand(lemma, "v")
+    head, rest = parts[0], parts[1:]
+    heads = dict.fromkeys([head, typed[0], *lexicon.irregular(head)])
+    own = [(h, *rest) for h in heads] + [tuple(words(f)) for f in expansion.family]
+    phrases = [(stem_phrase(p), 1.0) for p in own if len(p) > 1]
+    phrases += [(stem_phrase(p), SYNONYM_CREDIT) for p in expansion.phrases]
+    singles = {f for f in expansion.family if " " not in f}
+    related = {*expansion.synonyms, *(f for s in expansion.synonyms for f in lexicon.irregular(s))}
+    related = {r for r in related if " " not in r}
+    return Term(
+        word=lemma,
+        anchor=False,
+        specificity=specificity(min(lexicon.zipf(w) for w in typed)),
+        noun=False,
+        stems=frozenset(stem(s) for s in singles),
+        synonym_stems=frozenset(stem(s) for s in related - singles),
+        phrases=tuple(dict.fromkeys(phrases)),
+        search=tuple(sorted(singles | related)),
+        search_phrases=tuple(dict.fromkeys([*(p for p in own if len(p) > 1), *expansion.phrases])),
+    )
+
+
 def time_term(phrase: tuple[str, ...], modifiers: tuple[str, ...]) -> Term:
     """A period placed relative to now ("last year", "this season"), as a name: a passage
     answers a question about last year's winner only if it speaks of last year (or the
