@@ -1364,3 +1364,21 @@ def test_a_verb_of_several_words_is_found_by_its_synonyms(
         "What is the council at Marrow Street Market getting rid of?",
     )
     assert lead_of(answer).startswith("The council will remove the Sunday car-boot sale")
+
+
+def test_a_measure_is_answered_by_the_sentence_that_names_it_beside_its_amount(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "What is the total cost?" is answered by the sentence that names the cost and gives
+    an amount ("expected to cost 9 million pounds"), not by one that gives some other sum
+    of money ("a 2 million pound fund") and more of the question's words."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "pier.md",
+        "Brennick Pier Repair Approved",
+        "Brennick council approved the pier repair on Monday. The repair is expected to "
+        "cost 9 million pounds.\n\nThe council also set up a 2 million pound fund for "
+        "traders on the new Brennick pier whose total takings fall during the repair.",
+        "What is the estimated total cost of the new Brennick pier repair?",
+    )
+    assert lead_of(answer).startswith("The repair is expected to cost 9 million pounds")

@@ -37,6 +37,7 @@ from bot.core.candidates import (
     leans_back,
     passage_sentences,
     reads_as_cited,
+    stating_the_measure,
     usable_sentences,
 )
 from bot.core.expected import could_be_surname, words_of
@@ -157,6 +158,12 @@ def select_sentences(
     counting = counting_the_asked(retrieval, holding or [])
     if counting:
         holding = counting
+    # ... and one that names the measure asked for beside its amount ("expected to cost
+    # 412 million dollars") before one that gives some other sum ("a 3.5 million dollar
+    # fund").
+    stating = stating_the_measure(retrieval, holding or [])
+    if stating:
+        holding = stating
     if holding and lead not in holding:
         lead = max(holding, key=lambda s: (scorer.score(s), -s.rank, -s.start))
     lead_group = with_context(lead)

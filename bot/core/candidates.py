@@ -13,6 +13,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 
+from bot.core.amounts import MEASURES
 from bot.core.chunking import chunk_sentences
 from bot.core.expected import expected_pattern, holds_count, holds_new, new_name
 from bot.core.lexicon import NUMBER_WORDS
@@ -406,6 +407,25 @@ def counting_the_asked(
                 found.append(s)
                 break
     return found
+
+
+def stating_the_measure(
+    retrieval: Retrieval, sentences: list[SourceSentence]
+) -> list[SourceSentence]:
+    """Those of ``sentences`` that name the measure a question asks for (its word, family
+    or a synonym: "cost" for "price") and state an amount of it: "The project is expected
+    to cost 412 million dollars" says what the Eastline's cost is, while "the council
+    added a 3.5 million dollar fund to compensate businesses" gives an amount of money
+    and names no cost. Empty for a question that asks for no measure."""
+    measure = retrieval.query.measure
+    asked = next((t for t in retrieval.query.terms if t.measured), None)
+    if measure is None or asked is None:
+        return []
+    return [
+        s
+        for s in sentences
+        if asked.credit(s.stems, frozenset(s.stems)) > 0 and MEASURES[measure].search(s.text)
+    ]
 
 
 def _borderline(retrieval: Retrieval, reason: str) -> Retrieval:
