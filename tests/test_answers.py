@@ -1382,3 +1382,26 @@ def test_a_measure_is_answered_by_the_sentence_that_names_it_beside_its_amount(
         "What is the estimated total cost of the new Brennick pier repair?",
     )
     assert lead_of(answer).startswith("The repair is expected to cost 9 million pounds")
+
+
+def test_the_question_s_own_word_for_the_story_s_thing_picks_the_story(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """The profile reads "agreement" as the story's "memorandum", so both articles match
+    "Where was the river pilots memorandum signed?"; the lead comes from the one that
+    says "memorandum", as the question does, not from another agreement."""
+    ingest_text(
+        briefing,
+        tmp_path / "agreement.md",
+        "---\ntitle: River Pilots Agreement Signed in Port Avel\n---\n\n"
+        "The river pilots agreement was signed in Port Avel on Monday by the two unions.\n",
+    )
+    answer = answer_from(
+        briefing,
+        tmp_path / "memorandum.md",
+        "Harbour Board Notes",
+        "The harbour board met on Tuesday. The memorandum on river pilots was signed in "
+        "Dunmore, where the board sits.",
+        "Where was the river pilots memorandum signed?",
+    )
+    assert lead_of(answer).startswith("The memorandum on river pilots was signed in Dunmore")

@@ -33,6 +33,7 @@ from bot.core.candidates import (
     counting_the_asked,
     defining,
     holding_the_kind,
+    in_the_question_s_words,
     is_statement,
     leans_back,
     passage_sentences,
@@ -136,13 +137,22 @@ def select_sentences(
             group.append(after)
         return group
 
+    # The lead comes from an article that speaks of what was asked in the question's own
+    # words, when some do and others match it only by a synonym.
+    named = in_the_question_s_words(retrieval, candidates)
+
+    def preferred(sentences: list[SourceSentence]) -> list[SourceSentence]:
+        if named is None:
+            return sentences
+        return [s for s in sentences if s.passage.article_id in named] or sentences
+
     chosen_ids = {p.chunk_id for p in retrieval.passages}
-    leads = [s for s in usable if s.passage.chunk_id in chosen_ids] or usable
+    leads = preferred([s for s in usable if s.passage.chunk_id in chosen_ids] or usable)
     lead = max(leads, key=lambda s: (scorer.score(s), -s.rank, -s.start))
     if retrieval.query.answer_type == "overview":
         lead = _story_lead(retrieval, scorer, candidates, lead)
     # "What is coffee rust?" is answered by the sentence that says what it is.
-    definitions = defining(retrieval, usable)
+    definitions = preferred(defining(retrieval, usable))
     if definitions and lead not in definitions:
         lead = max(definitions, key=lambda s: (scorer.score(s), -s.rank, -s.start))
     # A question that asks for a number, a date, a place or a person is answered by a
@@ -164,6 +174,8 @@ def select_sentences(
     stating = stating_the_measure(retrieval, holding or [])
     if stating:
         holding = stating
+    if holding:
+        holding = preferred(holding)
     if holding and lead not in holding:
         lead = max(holding, key=lambda s: (scorer.score(s), -s.rank, -s.start))
     lead_group = with_context(lead)

@@ -428,6 +428,33 @@ def stating_the_measure(
     ]
 
 
+def in_the_question_s_words(
+    retrieval: Retrieval, candidates: list[SourceSentence]
+) -> frozenset[int] | None:
+    """The articles among ``candidates`` that call the things the question asks about by
+    the question's own words, when that tells some articles apart: a question about "the
+    memorandum" is about the story of the articles that say "memorandum", not about the
+    cybersecurity treaty that the profile's other name for it ("agreement") or a WordNet
+    synonym would also match. Only the things asked about count (nouns of one word;
+    names must be found anyway), not the thing asked for, which an answer may name by a
+    kind or an instance ("Tegucigalpa" for "which city"); and one that no article names
+    in the question's word tells none apart. None when no article is set apart."""
+    articles: dict[int, set[str]] = {}
+    for s in candidates:
+        found = articles.get(s.passage.article_id)
+        if found is None:
+            found = articles[s.passage.article_id] = set(stems(read_us_as_usa(s.passage.title)))
+        found.update(s.stems)
+    kept = set(articles)
+    for term in retrieval.query.terms:
+        if not term.itself or term.asked:
+            continue
+        using = {a for a, found in articles.items() if term.said_itself(found)}
+        if using & kept:
+            kept &= using
+    return frozenset(kept) if len(kept) < len(articles) else None
+
+
 def _borderline(retrieval: Retrieval, reason: str) -> Retrieval:
     verdict = replace(retrieval.verdict, decision="borderline", reason=reason)
     return replace(retrieval, verdict=verdict)

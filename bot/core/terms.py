@@ -74,6 +74,10 @@ class Term:
     required: bool = False  # like a name: a passage without it does not answer
     measure: str | None = None  # an amount of this kind states it: "budget" by "$412m"
     measured: bool = False  # the measure the question asks for: an amount of it is it
+    #: For a noun the profile also calls otherwise ("memorandum": "agreement", "pact"),
+    #: the question's own word for it (stems of the word, its family and irregular
+    #: forms), without the profile's other names; empty for other terms.
+    itself: frozenset[str] = frozenset()
 
     def spelled(self, spellings: Iterable[str]) -> Term:
         """This term, with other spellings of it that count as the word itself."""
@@ -95,6 +99,11 @@ class Term:
     def weight(self) -> float:
         """How much this term's absence argues that a passage does not answer."""
         return self.rarity * ASKED_FACTOR if self.asked else self.rarity
+
+    def said_itself(self, stem_set: frozenset[str] | set[str]) -> bool:
+        """Does a text use the question's own word for this (or its family), not only the
+        profile's other name for it?"""
+        return bool((self.itself or self.stems) & stem_set)
 
     def credit(self, text_stems: Stems | list[str], stem_set: frozenset[str]) -> float:
         """1 if the text has the word (or its family), less for a synonym, else 0."""
@@ -184,6 +193,7 @@ def make_term(
     own = {stem(word), *(stem(f) for f in expansion.family)}
     irregular = {f for w in {word, *expansion.family} for f in lexicon.irregular(w)}
     own |= {stem(f) for f in irregular}
+    itself = frozenset(own) if domain and expansion.noun and not anchor else frozenset()
     own |= {stem(d[0]) for d in domain if len(d) == 1}
     plain_noun = expansion.noun and not anchor and not expansion.name_like and len(parts) == 1
     phrases: list[tuple[Stems, float]] = []
@@ -226,6 +236,7 @@ def make_term(
         corrected_from=corrected_from,
         initials=word if acronym else "",
         measure=lexicon.measure(word) if plain_noun else None,
+        itself=itself,
     )
 
 
