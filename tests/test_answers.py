@@ -1405,3 +1405,20 @@ def test_the_question_s_own_word_for_the_story_s_thing_picks_the_story(
         "Where was the river pilots memorandum signed?",
     )
     assert lead_of(answer).startswith("The memorandum on river pilots was signed in Dunmore")
+
+
+def test_people_counted_as_people_answer_how_many_of_a_kind_of_person(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "How many patients ...?" is answered by "64 people taking the tablet" when no
+    sentence counts patients by that word: patients are people. A sentence that counts
+    them by their word would come first."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "trial.md",
+        "Ravel Clinic Pain Tablet Trial",
+        "The Ravel Clinic tablet is meant for patients with chronic back pain. In the "
+        "trial, 64 people taking the tablet reported headaches.",
+        "How many patients reported headaches in the Ravel Clinic trial?",
+    )
+    assert lead_of(answer).startswith("In the trial, 64 people taking the tablet")

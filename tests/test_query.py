@@ -399,3 +399,13 @@ def test_a_verb_of_several_words_is_one_term(question: str, verb: str, lexicon: 
 def test_a_verb_and_a_preposition_stay_apart(question: str, lexicon: Lexicon) -> None:
     assert all(" " not in w or not lexicon.phrasal_verb(tuple(w.split()))
                for w in terms_of(question, lexicon))  # fmt: skip
+
+
+def test_people_of_any_kind_are_counted_as_people(lexicon: Lexicon) -> None:
+    assert {"people", "person"} <= lexicon.people_counted("patients")
+    assert "people" in lexicon.people_counted("competitors")
+    assert not lexicon.people_counted("locals")  # first a train, in WordNet
+    assert not lexicon.people_counted("stations")
+    counted = analyse("How many patients fell ill?", lexicon).terms[0]
+    assert counted.word == "patients" and stem("people") in counted.counted_as
+    assert stem("people") not in counted.synonym_stems  # it covers nothing at the gate

@@ -323,11 +323,12 @@ def beside_the_asked(
     """Those of ``sentences`` that give what the question asks for beside the thing it
     asks about, in one sentence: a person's name beside the role a "who" question names
     ("the captain, Marco Ilic," or "Ilic, the club's captain"; its word or a kind of it),
-    a number beside what a "how many" question counts ("212 players"; or a synonym; not
-    a year or a model code), a name beside the thing whose name is asked for ("the
-    club's stadium, Marrow Park,"). Not a captain in one sentence and some other
-    person's name in the next, nor the players in one and the number of countries in
-    another. None when the question asks about no such thing.
+    a number beside what a "how many" question counts ("212 players"; or a synonym, or,
+    failing those, the people it is a kind of; not a year or a model code), a name
+    beside the thing whose name is asked for ("the club's stadium, Marrow Park,"). Not a
+    captain in one sentence and some other person's name in the next, nor the players in
+    one and the number of countries in another. None when the question asks about no
+    such thing.
     """
     asked = _asked_thing(retrieval)
     if asked is None:
@@ -340,13 +341,15 @@ def beside_the_asked(
             if asked.credit_in(s.text, s.stems, frozenset(s.stems)) >= 1.0
             and new_name(s.text, scorer.question, person=kind == "who")
         ]
-    return [
+    counting = [
         s
         for s in sentences
-        if asked.credit_in(s.text, s.stems, frozenset(s.stems)) > 0
-        and scorer.expects is not None
-        and holds_count(scorer.expects, s.text, scorer.question)
+        if scorer.expects is not None and holds_count(scorer.expects, s.text, scorer.question)
     ]
+    by_name = [s for s in counting if asked.credit_in(s.text, s.stems, frozenset(s.stems)) > 0]
+    # Only when no sentence counts them by their word: the patients asked about, as "three
+    # people taking the drug" (not "400 people" before "1,900 residents of the villages").
+    return by_name or [s for s in counting if asked.counted_as & frozenset(s.stems)]
 
 
 #: "What is coffee rust?", "what's the Eastline?", "What are plate corals?": a question for
@@ -396,17 +399,23 @@ def counting_the_asked(
     asked = _asked_thing(retrieval)
     if asked is None or retrieval.query.answer_type != "quantity":
         return []
-    wanted = asked.stems | asked.synonym_stems
-    found = []
-    for s in sentences:
-        tokens = _COUNT_TOKEN.findall(s.text)
-        for i, token in enumerate(tokens):
-            if not (token[0].isdigit() or token.lower() in _NUMBER_WORDS):
-                continue
-            if any(stem(t.lower()) in wanted for t in tokens[i + 1 : i + 1 + MAX_COUNT_GAP]):
-                found.append(s)
-                break
-    return found
+    for wanted in (asked.stems | asked.synonym_stems, asked.counted_as):
+        found = [s for s in sentences if _counts(s.text, wanted)]
+        if found:
+            return found
+    return []
+
+
+def _counts(text: str, wanted: frozenset[str]) -> bool:
+    """Does a number in ``text`` come at most ``MAX_COUNT_GAP`` words before one of
+    ``wanted`` (stems)?"""
+    tokens = _COUNT_TOKEN.findall(text)
+    for i, token in enumerate(tokens):
+        if not (token[0].isdigit() or token.lower() in _NUMBER_WORDS):
+            continue
+        if any(stem(t.lower()) in wanted for t in tokens[i + 1 : i + 1 + MAX_COUNT_GAP]):
+            return True
+    return False
 
 
 def stating_the_measure(

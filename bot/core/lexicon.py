@@ -152,6 +152,19 @@ class Lexicon:
         under "architect", and "town" is no architect."""
         return {k.lower() for k in self._wordnet().kinds(word) if _SINGLE.match(k)}
 
+    def people_counted(self, word: str) -> frozenset[str]:
+        """What a count of the people ``word`` names may call them, by WordNet's hypernyms
+        up to "person" ("patients": person, individual; "competitors": contestant,
+        person), and "people": "three people taking the drug" counts patients, "212
+        players" no competitors. Empty when ``word`` is not, first, a kind of person
+        ("locals" is first a train)."""
+        net = self._wordnet()
+        above = net.ancestors(word, senses=1)
+        if self.expand(word).lexname != "noun.person" or "person" not in above:
+            return frozenset()
+        person = net.senses("person", "n")[0].words
+        return frozenset(w for w in person if _SINGLE.match(w)) | {"people"}
+
     def named_kinds(self, word: str) -> frozenset[str]:
         """Single-word names of things the noun ``word`` names, by WordNet's instances:
         "tegucigalpa" for "city" (a passage that says where it was signed in Tegucigalpa

@@ -248,7 +248,10 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
     language = language_of(question)
     noun = asked_noun(flat, lexicon, possessors)
     kind, measure = _answer_type(read, noun, terms, lexicon)
-    terms = [_as_the_noun_asked(t, measure, lexicon) if t.word == noun else t for t in terms]
+    terms = [
+        _as_the_noun_asked(t, measure, lexicon, counted=kind == "quantity") if t.word == noun else t
+        for t in terms
+    ]
     return Query(question, focus, kind, tuple(terms), language, measure, _alternatives(flat, terms))
 
 
@@ -309,15 +312,25 @@ def _first_anchor(rest: list[str], anchors: dict[str, str]) -> str | None:
     return next((anchors[w] for w in rest[:3] if w in anchors), None)
 
 
-def _as_the_noun_asked(term: Term, measure: str | None, lexicon: Lexicon) -> Term:
+def _as_the_noun_asked(
+    term: Term, measure: str | None, lexicon: Lexicon, counted: bool = False
+) -> Term:
     """``term`` as the noun the question asks for: a named thing of its kind is it (a
     passage that names Tegucigalpa names the city asked for), and so is an amount of the
     measure it is (:attr:`Term.measured`). Named kinds are looked up for this noun alone:
-    a noun's WordNet instances take up to a quarter of a second the first time."""
+    a noun's WordNet instances take up to a quarter of a second the first time. People
+    that a "how many" question counts (``counted``) may be counted as people
+    (:attr:`Term.counted_as`)."""
     if term.anchor or not term.noun or "-" in term.word or " " in term.word:
         return replace(term, measured=measure is not None)
     named = {stem(n) for n in lexicon.named_kinds(term.word)}
-    return replace(term, stems=term.stems | named, measured=measure is not None)
+    people = lexicon.people_counted(term.word) if counted and measure is None else frozenset()
+    return replace(
+        term,
+        stems=term.stems | named,
+        counted_as=frozenset(stem(p) for p in people),
+        measured=measure is not None,
+    )
 
 
 def _answer_type(

@@ -74,6 +74,10 @@ class Term:
     required: bool = False  # like a name: a passage without it does not answer
     measure: str | None = None  # an amount of this kind states it: "budget" by "$412m"
     measured: bool = False  # the measure the question asks for: an amount of it is it
+    #: What else counts it, for a "how many" answer that no sentence gives by its word or
+    #: a synonym: "three people taking the drug" counts the patients asked about
+    #: (:meth:`Lexicon.people_counted`). Stems; nothing else reads them.
+    counted_as: frozenset[str] = frozenset()
     #: For a noun the profile also calls otherwise ("memorandum": "agreement", "pact"),
     #: the question's own word for it (stems of the word, its family and irregular
     #: forms), without the profile's other names; empty for other terms.
