@@ -1422,3 +1422,18 @@ def test_people_counted_as_people_answer_how_many_of_a_kind_of_person(
         "How many patients reported headaches in the Ravel Clinic trial?",
     )
     assert lead_of(answer).startswith("In the trial, 64 people taking the tablet")
+
+
+def test_a_year_or_a_model_code_is_no_count(briefing: Briefing, tmp_path: Path) -> None:
+    """ "How much aid was suspended?" is not answered by an article that gives the year
+    of the suspension and the model of the vehicles behind it ("Volta E12") but no
+    amount: a year or a code is no amount."""
+    ingest_text(
+        briefing,
+        tmp_path / "aid.md",
+        "---\ntitle: Kelby Aid Suspended\n---\n\nThe ministry suspended aid to the Kelby "
+        "police in 2021. It was due to misuse of the donated Volta E12 vans.\n",
+    )
+    answer = briefing.ask("How much aid to the Kelby police was suspended?")
+    assert not answer.answered
+    assert answer.refusal is not None and "number" in str(answer.refusal["reason"])
