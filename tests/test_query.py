@@ -169,6 +169,10 @@ def test_the_name_of_a_thing_and_a_possessor_s_noun_are_what_is_asked(lexicon: L
     assert captain.asked and captain.required
     assert analyse("What is the name of the club's injured captain?", lexicon).answer_type == "who"
     assert terms_of("what's fc valdoria's stadium called?", lexicon)["stadium"].asked
+    # ... a noun that is also a verb's "-ing" form too: the rating, not the player (and a
+    # rating, like an argument, is what someone judges: no thing in the world is asked for)
+    assert not terms_of("What is Hallgrimsson's rating?", lexicon)["hallgrimsson"].asked
+    assert terms_of("What is Valdoria's training ground called?", lexicon)["ground"].asked
     # what "how many" counts, whatever kind of noun ("books"), ends before a verb after a
     # plural ("countries *form*") and goes on past a plural that modifies ("rights *coalition*")
     assert terms_of("How many books did the library buy?", lexicon)["books"].asked

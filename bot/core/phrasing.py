@@ -329,8 +329,8 @@ def _noun_phrase_head(
             break  # a name after the noun starts a clause: "the contract length *Strohm* agreed"
         elif head is not None and _plural(head) and wordnet().senses(word, "v"):
             break  # a verb after a plural: "how many countries *form* the Triangle"
-        elif expansion.noun:
-            head = word
+        elif expansion.noun or (head in possessors and wordnet().senses(word, "n")):
+            head = word  # (what a possessive owns is a noun: "Hallgrimsson's *rating*")
         elif head is not None and _possessor(head, flat, j, lexicon, possessors):
             pass  # "Valdoria's *injured* captain": the name owns the noun that follows
         elif not (head is not None and word.endswith("ing")) and (
