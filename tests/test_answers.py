@@ -1437,3 +1437,21 @@ def test_a_year_or_a_model_code_is_no_count(briefing: Briefing, tmp_path: Path) 
     answer = briefing.ask("How much aid to the Kelby police was suspended?")
     assert not answer.answered
     assert answer.refusal is not None and "number" in str(answer.refusal["reason"])
+
+
+def test_who_did_it_is_answered_by_the_sentence_that_says_the_deed(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "Who chairs the Kelby harbour board?" is answered by the sentence that names the
+    board's chair, not by one that names someone else beside more of the question's
+    words ("Kelby Harbour Services" and the board's harbour)."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "harbour.md",
+        "Kelby Harbour Board Raises Mooring Fees",
+        "The operator, Kelby Harbour Services, estimates that the Kelby harbour board's "
+        'new fees will lead 40 boats to leave the harbour.\n\n"Nobody likes paying '
+        "more,\" said the board's chair, Ines Marrow.",
+        "Who chairs the Kelby harbour board?",
+    )
+    assert lead_of(answer).startswith('"Nobody likes paying more," said the board\'s chair')

@@ -174,6 +174,12 @@ def select_sentences(
     stating = stating_the_measure(retrieval, holding or [])
     if stating:
         holding = stating
+    # ... and, for "Who chairs the board?", one that says the deed itself ("the board's
+    # chair, Annika Feldstrom"), before one that names someone beside other words of the
+    # question ("The utility, Carrowmore Water Works, estimates ...").
+    deed = retrieval.query.deed
+    if holding and deed is not None:
+        holding = [s for s in holding if scorer.credits(s).get(deed, 0.0) >= 1.0] or holding
     if holding:
         holding = preferred(holding)
     if holding and lead not in holding:

@@ -251,15 +251,16 @@ _BEFORE_NOUN = frozenset(
     "some no which what".split()
 )
 _BEFORE_VERB = frozenset(
-    "to will would can could should must may might shall did does do didn doesn don".split()
+    "to will would can could should must may might shall did does do didn doesn don "
+    "who".split()  # "who *chairs* the board": its verb
 )
 
 
 def part_of_speech(flat: list[str], at: int, lexicon: Lexicon) -> str | None:
     """What the words around say the word at ``at`` is: a noun after a determiner ("the
     compact legally", "the compact?") unless a noun follows it ("the gifted Jeeps": it
-    is their adjective), a verb after "to" or a modal ("would oblige"); None when they
-    say neither."""
+    is their adjective), a verb after "to", a modal ("would oblige") or "who" ("who
+    chairs the board"); None when they say neither."""
     before = flat[at - 1] if at > 0 else ""
     after = flat[at + 1] if at + 1 < len(flat) else ""
     modifies = bool(after) and after not in STOPWORDS and lexicon.expand(after).noun

@@ -56,6 +56,9 @@ class Query:
     #: Terms the question sets side by side ("Harwick *or* Ashford", "Guatemala *versus*
     #: Honduras"): each is looked for, but a passage need not hold them together.
     alternatives: tuple[frozenset[str], ...] = ()
+    #: The term of the verb whose doer a "who" question asks for ("Who *chairs* the
+    #: board?"), if it has one.
+    deed: str | None = None
 
     @property
     def framing_only(self) -> bool:
@@ -252,7 +255,33 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
         _as_the_noun_asked(t, measure, lexicon, counted=kind == "quantity") if t.word == noun else t
         for t in terms
     ]
-    return Query(question, focus, kind, tuple(terms), language, measure, _alternatives(flat, terms))
+    return Query(
+        question,
+        focus,
+        kind,
+        tuple(terms),
+        language,
+        measure,
+        _alternatives(flat, terms),
+        _deed(flat, terms) if kind == "who" else None,
+    )
+
+
+def _deed(flat: list[str], terms: list[Term]) -> str | None:
+    """The term of the verb right after "who" ("Who *chairs* the board?", "who *showed
+    up*"): what the person asked for did."""
+    at = next((i for i, w in enumerate(flat[:3]) if w in ("who", "whos")), None)
+    if at is None or at + 1 >= len(flat):
+        return None
+    verb = stem(flat[at + 1])
+    for term in terms:
+        if (
+            not term.anchor
+            and not term.noun
+            and (verb in term.stems or any(p[0] == verb for p, _ in term.phrases))
+        ):
+            return term.word
+    return None
 
 
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
