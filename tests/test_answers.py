@@ -1455,3 +1455,21 @@ def test_who_did_it_is_answered_by_the_sentence_that_says_the_deed(
         "Who chairs the Kelby harbour board?",
     )
     assert lead_of(answer).startswith('"Nobody likes paying more," said the board\'s chair')
+
+
+def test_what_someone_said_is_answered_by_their_words(briefing: Briefing, tmp_path: Path) -> None:
+    """ "What did Ines Marrow say about the fees?" leads with her words, not with the
+    sentence that names her beside more of the question's words; a quotation whose
+    speaker is a pronoun comes after the sentence that names the speaker."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "fees.md",
+        "Kelby Harbour Fees Rise",
+        "Ines Marrow, who chairs the Kelby harbour board, set the new mooring fees on "
+        "Monday. Boat owners were told the fees would rise in May.\n\nMarrow was calm about "
+        'the protests. "Nobody likes paying more, but the harbour wall is crumbling," she '
+        "said.",
+        "What did Ines Marrow say about the mooring fees?",
+    )
+    assert lead_of(answer).startswith("Marrow was calm about the protests")
+    assert '"Nobody likes paying more' in answer.answer.split("[1]", 2)[1]

@@ -413,3 +413,20 @@ def test_people_of_any_kind_are_counted_as_people(lexicon: Lexicon) -> None:
     counted = analyse("How many patients fell ill?", lexicon).terms[0]
     assert counted.word == "patients" and stem("people") in counted.counted_as
     assert stem("people") not in counted.synonym_stems  # it covers nothing at the gate
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        ("What did Hallgrimsson say after losing?", "hallgrimsson"),
+        ("What did Ines Marrow say about the fees?", "marrow"),  # a name, whatever else
+        ("What did the coalition's spokesperson say about asylum?", "spokesperson"),
+        ("What does the memorandum say about intelligence?", None),  # a text, not someone
+        ("What did the council decide?", "council"),
+        ("Why did the council decide that?", None),
+    ],
+)
+def test_whose_words_a_question_asks_for(
+    question: str, speaker: str | None, lexicon: Lexicon
+) -> None:
+    assert analyse(question, lexicon).speaker == speaker

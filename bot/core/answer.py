@@ -34,6 +34,7 @@ from bot.core.candidates import (
     defining,
     holding_the_kind,
     in_the_question_s_words,
+    in_the_speaker_s_words,
     is_statement,
     leans_back,
     passage_sentences,
@@ -151,6 +152,12 @@ def select_sentences(
     lead = max(leads, key=lambda s: (scorer.score(s), -s.rank, -s.start))
     if retrieval.query.answer_type == "overview":
         lead = _story_lead(retrieval, scorer, candidates, lead)
+    # "What did Hallgrimsson say?" is answered by his words, even where they hold no word
+    # of the question but the speaker's "he" ("He defended like a machine," he said).
+    statements = [s for s in candidates if is_statement(s.text) and not reads_as_cited(s.text)]
+    reported = preferred(in_the_speaker_s_words(retrieval, scorer, statements))
+    if reported and lead not in reported:
+        lead = max(reported, key=lambda s: (scorer.score(s), -s.rank, -s.start))
     # "What is coffee rust?" is answered by the sentence that says what it is.
     definitions = preferred(defining(retrieval, usable))
     if definitions and lead not in definitions:

@@ -17,6 +17,7 @@ from bot.core.amounts import MEASURES
 from bot.core.chunking import chunk_sentences
 from bot.core.expected import expected_pattern, holds_count, holds_new, new_name
 from bot.core.lexicon import NUMBER_WORDS
+from bot.core.phrasing import reports_speech
 from bot.core.retrieve import Retrieval
 from bot.core.terms import Term, read_us_as_usa
 from bot.core.text import has_bracketed_number, strip_footnote_markers
@@ -55,9 +56,19 @@ _FORWARD_IT = re.compile(
 )
 
 
+#: A quotation whose speaker is a pronoun ("\"He defended like a machine,\" he said."):
+#: the sentence before names the speaker.
+_QUOTED_BY_PRONOUN = re.compile(
+    r"^\W*[\"“][^\"“”]+[\"”]\s*(?:he|she|they)\s+[a-z]+\W*$", re.IGNORECASE
+)
+
+
 def leans_back(sentence: str) -> bool:
     """Does ``sentence`` begin by pointing back to the one before it (see
-    :data:`ANAPHOR`), rather than forward to a clause of its own?"""
+    :data:`ANAPHOR`), rather than forward to a clause of its own, or give words whose
+    speaker is a pronoun ("\"He defended like a machine,\" he said.")?"""
+    if _QUOTED_BY_PRONOUN.match(sentence):
+        return True
     return bool(ANAPHOR.match(sentence)) and not _FORWARD_IT.match(sentence)
 
 
@@ -434,6 +445,24 @@ def stating_the_measure(
         s
         for s in sentences
         if asked.credit(s.stems, frozenset(s.stems)) > 0 and MEASURES[measure].search(s.text)
+    ]
+
+
+def in_the_speaker_s_words(
+    retrieval: Retrieval, scorer: SentenceScorer, sentences: list[SourceSentence]
+) -> list[SourceSentence]:
+    """Those of ``sentences`` that give the words of the one a question asks about ("What
+    did Maeve Dalloway say about the expansion?"): they name that speaker (or follow the
+    sentence that does, by "he" or "she") and quote or report speech ("said Maeve
+    Dalloway, the chief executive", "Conor Dalloway ... said the recipes would not
+    change"). Empty for a question that asks for no one's words."""
+    speaker = retrieval.query.speaker
+    if speaker is None:
+        return []
+    return [
+        s
+        for s in sentences
+        if scorer.credits(s).get(speaker, 0.0) >= 1.0 and reports_speech(s.text)
     ]
 
 

@@ -423,6 +423,45 @@ def asked_for(
     )
 
 
+def speaker_of(
+    flat: list[str],
+    lexicon: Lexicon,
+    possessors: frozenset[str] = frozenset(),
+    names: frozenset[str] = frozenset(),
+) -> str | None:
+    """Whose words a question asks for: "Hallgrimsson" in "What did Hallgrimsson say after
+    losing?", "spokesperson" in "What did the coalition's spokesperson say?" (a name, or
+    a noun for a person or a group, the head of the phrase before a verb of saying or
+    thinking); None for other questions. ``names`` are the question's names (the words
+    it capitalises: "Ines *Marrow*", whatever else "marrow" means)."""
+    found = _asked_head(flat, lexicon, possessors)
+    if found is None or not found.speaker:
+        return None
+    # someone, not a text: "What does the memorandum say about ...?" asks what it holds
+    expansion = lexicon.expand(found.head)
+    someone = found.head in names or expansion.lexname in _ACTORS or expansion.name_like
+    return found.head if someone else None
+
+
+def reports_speech(sentence: str) -> bool:
+    """Does ``sentence`` give someone's words: a quotation, or a verb that reports speech
+    ("said", "argued", "warned", "according to")? Not any verb of thinking: "the
+    highest-*rated* player" and "the title was *decided*" report no one's words."""
+    return bool(_QUOTATION.search(sentence) or _REPORTING.search(sentence))
+
+
+#: Quotation marks around some words ("He defended like a machine," he said).
+_QUOTATION = re.compile(r"[\"“”][^\"“”]{8,}[\"“”]")
+#: The verbs news reports speech with (all forms), and "according to".
+_REPORTING = re.compile(
+    r"\b(?:sa(?:y|ys|id)|t(?:ell|ells|old)|add(?:s|ed)|argue[sd]?|warn(?:s|ed)|claim(?:s|ed)|"
+    r"state[sd]|note[sd]|explain(?:s|ed)|insist(?:s|ed)|wr(?:ite|ites|ote)|describe[sd]|"
+    r"believe[sd]|th(?:inks|ought)|suggest(?:s|ed)|propose[sd]|admit(?:s|ted)|urge[sd]|"
+    r"demand(?:s|ed)|announce[sd]|repl(?:y|ies|ied)|recall(?:s|ed)|accord(?:ing)?\s+to)\b",
+    re.IGNORECASE,
+)
+
+
 def asked_noun(
     flat: list[str], lexicon: Lexicon, possessors: frozenset[str] = frozenset()
 ) -> str | None:

@@ -26,6 +26,7 @@ from bot.core.phrasing import (
     asked_noun,
     part_of_speech,
     possessive_words,
+    speaker_of,
     spell_out,
     strip_framing,
 )
@@ -59,6 +60,9 @@ class Query:
     #: The term of the verb whose doer a "who" question asks for ("Who *chairs* the
     #: board?"), if it has one.
     deed: str | None = None
+    #: The term of the one whose words the question asks for ("What did *Hallgrimsson*
+    #: say?"), if it asks for someone's words.
+    speaker: str | None = None
 
     @property
     def framing_only(self) -> bool:
@@ -264,7 +268,20 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
         measure,
         _alternatives(flat, terms),
         _deed(flat, terms) if kind == "who" else None,
+        _speaker(flat, terms, lexicon, possessors),
     )
+
+
+def _speaker(
+    flat: list[str], terms: list[Term], lexicon: Lexicon, possessors: frozenset[str]
+) -> str | None:
+    """The term of the one whose words the question asks for (:func:`speaker_of`): the
+    term of that word, or the name it ends ("Maeve *Dalloway*")."""
+    names = frozenset(w for t in terms if t.anchor for w in t.word.split())
+    head = speaker_of(flat, lexicon, possessors, names)
+    if head is None:
+        return None
+    return next((t.word for t in terms if head in (t.word, t.word.split()[-1])), None)
 
 
 def _deed(flat: list[str], terms: list[Term]) -> str | None:
