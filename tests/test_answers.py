@@ -1473,3 +1473,20 @@ def test_what_someone_said_is_answered_by_their_words(briefing: Briefing, tmp_pa
     )
     assert lead_of(answer).startswith("Marrow was calm about the protests")
     assert '"Nobody likes paying more' in answer.answer.split("[1]", 2)[1]
+
+
+def test_a_speaker_named_by_the_headline_speaks_in_its_story(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """In a story headlined on the speaker, "Its lawyers say ..." gives the speaker's words
+    though it does not name them; a sentence there that names someone else does not."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "union.md",
+        "Kelby Tenants Union Says Rents Are Too High",
+        "The union also warned that rents would rise again in spring. Its "
+        "lawyers say evictions in the old town have doubled since 2020. According to the "
+        "Kelby Landlords Association, evictions are rare.",
+        "What does the Kelby tenants union say about evictions?",
+    )
+    assert lead_of(answer).startswith("Its lawyers say evictions in the old town have doubled")

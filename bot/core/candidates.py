@@ -15,7 +15,13 @@ from dataclasses import dataclass, replace
 
 from bot.core.amounts import MEASURES
 from bot.core.chunking import chunk_sentences
-from bot.core.expected import expected_pattern, holds_count, holds_new, new_name
+from bot.core.expected import (
+    expected_pattern,
+    holds_count,
+    holds_new,
+    names_another,
+    new_name,
+)
 from bot.core.lexicon import NUMBER_WORDS
 from bot.core.phrasing import reports_speech
 from bot.core.retrieve import Retrieval
@@ -453,17 +459,23 @@ def in_the_speaker_s_words(
 ) -> list[SourceSentence]:
     """Those of ``sentences`` that give the words of the one a question asks about ("What
     did Maeve Dalloway say about the expansion?"): they name that speaker (or follow the
-    sentence that does, by "he" or "she") and quote or report speech ("said Maeve
-    Dalloway, the chief executive", "Conor Dalloway ... said the recipes would not
-    change"). Empty for a question that asks for no one's words."""
+    sentence that does, by "he" or "she", or come from an article whose headline names
+    them: "Its lawyers say ..." in "Rights Coalition Says ...") and quote or report
+    speech ("said Maeve Dalloway, the chief executive", "Conor Dalloway ... said the
+    recipes would not change"). Empty for a question that asks for no one's words."""
     speaker = retrieval.query.speaker
     if speaker is None:
         return []
-    return [
-        s
-        for s in sentences
-        if scorer.credits(s).get(speaker, 0.0) >= 1.0 and reports_speech(s.text)
-    ]
+    found = []
+    for s in sentences:
+        credit = scorer.credits(s).get(speaker, 0.0)
+        # by the headline alone, only where no one else is named ("As per the Department
+        # of Homeland Security" in a story headlined on the activists is not their word)
+        if (credit >= 1.0 or (credit > 0 and not names_another(s.text, scorer.question))) and (
+            reports_speech(s.text)
+        ):
+            found.append(s)
+    return found
 
 
 def in_the_question_s_words(

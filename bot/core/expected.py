@@ -163,6 +163,17 @@ def new_name(text: str, question: str, person: bool = True) -> bool:
     )
 
 
+def names_another(text: str, question: str) -> bool:
+    """Does ``text`` name anyone or anything (a capitalised name inside it, not a day or a
+    month) with a word the question does not use ("the Department of Homeland Security"
+    for a question about activists, though both say "security")?"""
+    asked = words_of(question) | {"of", "the", "de", "del", "van", "von"}
+    return any(
+        not _CALENDAR.match(m.group(0)) and not words_of(m.group(0)) <= asked
+        for m in _INNER_NAME.finditer(text)
+    )
+
+
 def could_be_surname(word: str) -> bool:
     """A capitalised word that may be someone's name: WordNet knows it, if at all, only as
     a person ("Nielsen", "Kowalczyk"; not "Tuesday", "Honduras" or "Summit")."""

@@ -452,12 +452,12 @@ def reports_speech(sentence: str) -> bool:
 
 #: Quotation marks around some words ("He defended like a machine," he said).
 _QUOTATION = re.compile(r"[\"“”][^\"“”]{8,}[\"“”]")
-#: The verbs news reports speech with (all forms), and "according to".
+#: The verbs news reports speech with (all forms), and "according to" ("as per").
 _REPORTING = re.compile(
     r"\b(?:sa(?:y|ys|id)|t(?:ell|ells|old)|add(?:s|ed)|argue[sd]?|warn(?:s|ed)|claim(?:s|ed)|"
     r"state[sd]|note[sd]|explain(?:s|ed)|insist(?:s|ed)|wr(?:ite|ites|ote)|describe[sd]|"
     r"believe[sd]|th(?:inks|ought)|suggest(?:s|ed)|propose[sd]|admit(?:s|ted)|urge[sd]|"
-    r"demand(?:s|ed)|announce[sd]|repl(?:y|ies|ied)|recall(?:s|ed)|accord(?:ing)?\s+to)\b",
+    r"demand(?:s|ed)|announce[sd]|repl(?:y|ies|ied)|recall(?:s|ed)|according\s+to|as\s+per)\b",
     re.IGNORECASE,
 )
 
