@@ -1490,3 +1490,17 @@ def test_a_speaker_named_by_the_headline_speaks_in_its_story(
         "What does the Kelby tenants union say about evictions?",
     )
     assert lead_of(answer).startswith("Its lawyers say evictions in the old town have doubled")
+
+
+def test_money_itself_is_a_measure_stated_by_an_amount(briefing: Briefing, tmp_path: Path) -> None:
+    """ "What prize money did Ada Lenz get?" asks for an amount of money, as "What fee ...?"
+    does: "The win is worth 5,000 euros" answers it, though it never says "money"."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "regatta.md",
+        "Ada Lenz Wins the Sollen Regatta",
+        "Ada Lenz won the Sollen regatta on Sunday, ahead of forty other boats. The win is "
+        "worth 5,000 euros.",
+        "What prize money did Ada Lenz get?",
+    )
+    assert lead_of(answer).startswith("The win is worth 5,000 euros")

@@ -430,3 +430,12 @@ def test_whose_words_a_question_asks_for(
     question: str, speaker: str | None, lexicon: Lexicon
 ) -> None:
     assert analyse(question, lexicon).speaker == speaker
+
+
+def test_money_by_any_name_is_a_measure_of_money(lexicon: Lexicon) -> None:
+    """Money itself, cash and a sum are amounts of money, as a fee is; "amount" (WordNet's
+    first sense is a sum of money) is not, for "the amount of rain" is none."""
+    for word in ("money", "cash", "sum", "fee", "budget"):
+        assert lexicon.measure(word) == "money", word
+    assert lexicon.measure("amount") is None
+    assert lexicon.measure("rate") is None

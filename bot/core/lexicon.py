@@ -62,7 +62,9 @@ _DEMONYM_ENDINGS = (("", "n"), ("", "an"), ("a", "an"), ("s", "n"), ("o", "an"),
 
 Measure = Literal["money", "duration"]
 #: WordNet senses whose kinds are stated by an amount (see Lexicon.measure).
-_MONEY = frozenset(["money", "outgo", "payment", "monetary value", "sum of money"])
+_MONEY = frozenset(
+    ["money", "outgo", "payment", "monetary value", "sum of money", "medium of exchange"]
+)
 _DURATION = frozenset(["duration", "temporal property"])
 
 
@@ -183,9 +185,9 @@ class Lexicon:
         """What kind of amount the noun ``word`` is, if it is one a passage may state without
         the word, by WordNet's hypernyms:
 
-        * money: its commonest sense is a kind of money, outgo or payment ("budget", "fee",
-          "salary"), or that sense is an attribute (a worth) and the next one is ("price");
-          "rate" (first a ratio) is not;
+        * money: its commonest sense is money itself, or a kind of money, outgo, payment or
+          medium of exchange ("budget", "fee", "salary", "cash"), or that sense is an
+          attribute (a worth) and the next one is ("price"); "rate" (first a ratio) is not;
         * a duration: "duration" itself, or a kind of one or of a temporal property
           ("length", "span"); not a unit or a calendar period ("year", "second").
         """
@@ -199,7 +201,13 @@ class Lexicon:
         net = self._wordnet()
         if self.expand(word).proper or not net.senses(word, "n"):
             return None
+        # what its commonest sense is a kind of ("fee": a payment; "cash": a currency), or
+        # that sense itself when the word heads it ("money"; not "amount", which WordNet
+        # lists first as a sum of money, but in "amount of rain" is none)
+        sense = net.senses(word, "n")[0]
         first = net.ancestors(word, senses=1)
+        if sense.words[0] in net.base_forms(word, "n"):
+            first = first | set(sense.words)
         if first & _MONEY or ("attribute" in first and net.ancestors(word) & _MONEY):
             return "money"
         if word == "duration" or net.ancestors(word) & _DURATION:
