@@ -1504,3 +1504,20 @@ def test_money_itself_is_a_measure_stated_by_an_amount(briefing: Briefing, tmp_p
         "What prize money did Ada Lenz get?",
     )
     assert lead_of(answer).startswith("The win is worth 5,000 euros")
+
+
+def test_why_is_answered_by_a_cause_of_what_the_question_says_happened(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "Why did the Kelby pool renovation run late?" is answered by the cause of the
+    delay, not by a sentence that gives a cause of something else ("reopened after a
+    renovation") and more of the question's names."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "pool.md",
+        "Kelby Pool Reopens",
+        "Kelby Pool reopened on Monday after a renovation of the Kelby pool roof. The work "
+        "ran three months late, mostly because the contractor went bankrupt.",
+        "Why did the Kelby pool renovation run late?",
+    )
+    assert lead_of(answer).startswith("The work ran three months late, mostly because")

@@ -158,6 +158,12 @@ def select_sentences(
     reported = preferred(in_the_speaker_s_words(retrieval, scorer, statements))
     if reported and lead not in reported:
         lead = max(reported, key=lambda s: (scorer.score(s), -s.rank, -s.start))
+    # "Why did the renovation run late?" is answered by a cause of that: a sentence with
+    # a cause that says what the question says happened ("It ran five months late, mostly
+    # because asbestos ..."), before one with a cause of something else ("reopened ...
+    # after a 30-month renovation").
+    if retrieval.query.answer_type == "why" and scorer.expects is not None:
+        lead = _cause_of_the_event(retrieval, scorer, usable, lead)
     # "What is coffee rust?" is answered by the sentence that says what it is.
     definitions = preferred(defining(retrieval, usable))
     if definitions and lead not in definitions:
@@ -267,6 +273,28 @@ def select_sentences(
         naming = beside_the_asked(retrieval, scorer, answer) or []
         answer = _introduced(answer, candidates, fits, retrieval.query.text, naming)
     return answer
+
+
+def _cause_of_the_event(
+    retrieval: Retrieval, scorer: SentenceScorer, usable: list[SourceSentence], lead: SourceSentence
+) -> SourceSentence:
+    """For a "why" question, the best sentence with a cause that holds every word that
+    says what happened (the question's verbs, adjectives and adverbs: "run", "late"),
+    their own words or family, when ``lead`` is not one; else ``lead``. (Preferring the
+    one that holds most of them, when none holds all, lost dev leads: such words are
+    often paraphrased.)"""
+    event = [t for t in retrieval.query.terms if not t.noun and not t.anchor]
+    expects = scorer.expects
+    if not event or expects is None:
+        return lead
+    causes = [
+        s
+        for s in usable
+        if expects.search(s.text) and all(scorer.credits(s).get(t.word, 0.0) >= 1.0 for t in event)
+    ]
+    if not causes or lead in causes:
+        return lead
+    return max(causes, key=lambda s: (scorer.score(s), -s.rank, -s.start))
 
 
 def _story_lead(
