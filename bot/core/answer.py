@@ -138,8 +138,8 @@ def select_sentences(
             group.append(after)
         return group
 
-    # The lead comes from an article that speaks of what was asked in the question's own
-    # words, when some do and others match it only by a synonym.
+    # The lead comes from an article that names what was asked in the question's own
+    # words, when some do and others match it only by the profile's other names for it.
     named = in_the_question_s_words(retrieval, candidates)
 
     def preferred(sentences: list[SourceSentence]) -> list[SourceSentence]:
@@ -147,9 +147,12 @@ def select_sentences(
             return sentences
         return [s for s in sentences if s.passage.article_id in named] or sentences
 
+    def top(sentences: list[SourceSentence]) -> SourceSentence:
+        """The best-scoring of ``sentences``; on a tie, the better-ranked, then the first."""
+        return max(sentences, key=lambda s: (scorer.score(s), -s.rank, -s.start))
+
     chosen_ids = {p.chunk_id for p in retrieval.passages}
-    leads = preferred([s for s in usable if s.passage.chunk_id in chosen_ids] or usable)
-    lead = max(leads, key=lambda s: (scorer.score(s), -s.rank, -s.start))
+    lead = top(preferred([s for s in usable if s.passage.chunk_id in chosen_ids] or usable))
     if retrieval.query.answer_type == "overview":
         lead = _story_lead(retrieval, scorer, candidates, lead)
     # "What did Hallgrimsson say?" is answered by his words, even where they hold no word
@@ -157,17 +160,18 @@ def select_sentences(
     statements = [s for s in candidates if is_statement(s.text) and not reads_as_cited(s.text)]
     reported = preferred(in_the_speaker_s_words(retrieval, scorer, statements))
     if reported and lead not in reported:
-        lead = max(reported, key=lambda s: (scorer.score(s), -s.rank, -s.start))
+        lead = top(reported)
     # "Why did the renovation run late?" is answered by a cause of that: a sentence with
     # a cause that says what the question says happened ("It ran five months late, mostly
     # because asbestos ..."), before one with a cause of something else ("reopened ...
     # after a 30-month renovation").
-    if retrieval.query.answer_type == "why" and scorer.expects is not None:
-        lead = _cause_of_the_event(retrieval, scorer, usable, lead)
+    causes = _causes_of_the_event(retrieval, scorer, usable)
+    if causes and lead not in causes:
+        lead = top(causes)
     # "What is coffee rust?" is answered by the sentence that says what it is.
     definitions = preferred(defining(retrieval, usable))
     if definitions and lead not in definitions:
-        lead = max(definitions, key=lambda s: (scorer.score(s), -s.rank, -s.start))
+        lead = top(definitions)
     # A question that asks for a number, a date, a place or a person is answered by a
     # sentence that holds one: when the best-scoring sentence does not, the best one that
     # does leads ("The fee is reported to be 9.5 million euros" for "How much did
@@ -196,7 +200,7 @@ def select_sentences(
     if holding:
         holding = preferred(holding)
     if holding and lead not in holding:
-        lead = max(holding, key=lambda s: (scorer.score(s), -s.rank, -s.start))
+        lead = top(holding)
     lead_group = with_context(lead)
     if holding == []:
         # None of the sentences that speak to the question holds what it asks for, but
@@ -275,26 +279,22 @@ def select_sentences(
     return answer
 
 
-def _cause_of_the_event(
-    retrieval: Retrieval, scorer: SentenceScorer, usable: list[SourceSentence], lead: SourceSentence
-) -> SourceSentence:
-    """For a "why" question, the best sentence with a cause that holds every word that
-    says what happened (the question's verbs, adjectives and adverbs: "run", "late"),
-    their own words or family, when ``lead`` is not one; else ``lead``. (Preferring the
-    one that holds most of them, when none holds all, lost dev leads: such words are
-    often paraphrased.)"""
+def _causes_of_the_event(
+    retrieval: Retrieval, scorer: SentenceScorer, usable: list[SourceSentence]
+) -> list[SourceSentence]:
+    """For a "why" question, the sentences with a cause that hold every word that says
+    what happened (the question's verbs, adjectives and adverbs: "run", "late"), by
+    their own words or family. (Taking, when none holds all, the ones that hold the most
+    lost dev leads: such words are often paraphrased.) Empty for other questions."""
     event = [t for t in retrieval.query.terms if not t.noun and not t.anchor]
     expects = scorer.expects
-    if not event or expects is None:
-        return lead
-    causes = [
+    if retrieval.query.answer_type != "why" or not event or expects is None:
+        return []
+    return [
         s
         for s in usable
         if expects.search(s.text) and all(scorer.credits(s).get(t.word, 0.0) >= 1.0 for t in event)
     ]
-    if not causes or lead in causes:
-        return lead
-    return max(causes, key=lambda s: (scorer.score(s), -s.rank, -s.start))
 
 
 def _story_lead(

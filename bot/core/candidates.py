@@ -484,11 +484,12 @@ def in_the_question_s_words(
     """The articles among ``candidates`` that call the things the question asks about by
     the question's own words, when that tells some articles apart: a question about "the
     memorandum" is about the story of the articles that say "memorandum", not about the
-    cybersecurity treaty that the profile's other name for it ("agreement") or a WordNet
-    synonym would also match. Only the things asked about count (nouns of one word;
-    names must be found anyway), not the thing asked for, which an answer may name by a
-    kind or an instance ("Tegucigalpa" for "which city"); and one that no article names
-    in the question's word tells none apart. None when no article is set apart."""
+    cybersecurity treaty that the profile's other name for it ("agreement") also
+    matches. Only nouns the profile names otherwise count (:attr:`Term.itself`; not a
+    WordNet synonym, which paraphrases use as often as the right article does), and not
+    the thing asked for, which an answer may name by a kind or an instance; one that no
+    article names in the question's word tells none apart. None when no article is set
+    apart."""
     articles: dict[int, set[str]] = {}
     for s in candidates:
         found = articles.get(s.passage.article_id)

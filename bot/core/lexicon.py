@@ -155,11 +155,11 @@ class Lexicon:
         return {k.lower() for k in self._wordnet().kinds(word) if _SINGLE.match(k)}
 
     def people_counted(self, word: str) -> frozenset[str]:
-        """What a count of the people ``word`` names may call them, by WordNet's hypernyms
-        up to "person" ("patients": person, individual; "competitors": contestant,
-        person), and "people": "three people taking the drug" counts patients, "212
-        players" no competitors. Empty when ``word`` is not, first, a kind of person
-        ("locals" is first a train)."""
+        """What a count of the people ``word`` names may call them: the words of WordNet's
+        "person" (person, individual, someone ...) and "people", when ``word`` is first a
+        kind of person ("patients": "three people taking the drug" counts patients).
+        Empty otherwise ("locals" is first a train). Not the kinds between the word and
+        "person" ("adult" for "nurses"): "420 adults" does not count nurses."""
         net = self._wordnet()
         above = net.ancestors(word, senses=1)
         if self.expand(word).lexname != "noun.person" or "person" not in above:

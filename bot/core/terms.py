@@ -106,8 +106,8 @@ class Term:
 
     def said_itself(self, stem_set: frozenset[str] | set[str]) -> bool:
         """Does a text use the question's own word for this (or its family), not only the
-        profile's other name for it?"""
-        return bool((self.itself or self.stems) & stem_set)
+        profile's other names for it? (For a term with :attr:`itself`.)"""
+        return bool(self.itself & stem_set)
 
     def credit(self, text_stems: Stems | list[str], stem_set: frozenset[str]) -> float:
         """1 if the text has the word (or its family), less for a synonym, else 0."""
