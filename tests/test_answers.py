@@ -747,20 +747,6 @@ def test_how_old_is_answered_by_an_age_or_a_year(briefing: Briefing, tmp_path: P
         assert lead_of(answer).startswith(lead), answer.answer
 
 
-def test_what_time_is_answered_by_a_time_of_day(briefing: Briefing, tmp_path: Path) -> None:
-    """A time of day ("08:30", "9 pm") and a weekly day ("on Sundays") say when, as a
-    year does; the sentence that holds them leads."""
-    answer = answer_from(
-        briefing,
-        tmp_path / "ferry.md",
-        "Tarrow Ferry Timetable Changes",
-        "On Sundays the first Tarrow ferry will leave at 08:30, an hour later than now. "
-        "The Tarrow ferry company was founded in 1994 and runs six boats.",
-        "What time does the first Tarrow ferry leave on Sundays?",
-    )
-    assert lead_of(answer).startswith("On Sundays the first")
-
-
 def test_a_comparison_is_answered_from_both_stories(briefing: Briefing, tmp_path: Path) -> None:
     """ "Which is older, Harwick or Ashford?" names two things that no one passage holds
     together: each is looked for on its own, and the answer cites both."""
@@ -1054,26 +1040,6 @@ def test_how_deep_is_answered_by_a_measurement(briefing: Briefing, tmp_path: Pat
     assert "40 metres" in lead_of(answer)
 
 
-def test_a_name_that_shares_a_word_with_the_question_may_still_answer_who(
-    briefing: Briefing, tmp_path: Path
-) -> None:
-    """ "Who owns the Kelby Footbridge?" is answered by "the Kelby Bridges Trust, the
-    charity that owns the crossing": a name that only begins like the question's is
-    another one. A name that ends like it ("Kirstjen Nielsen" for "Nielsen") is not."""
-    answer = answer_from(
-        briefing,
-        tmp_path / "footbridge.md",
-        "Kelby Footbridge Reopens After Repairs",
-        "The Kelby Footbridge reopened on Saturday after a year of repairs. "
-        "Its deck hangs from two steel cables across a span of 80 metres over the River "
-        "Tarrow. "
-        "Engineers from the Kelby Bridges Trust, the charity that owns the crossing, said "
-        "the cables would last another century.",
-        "Who owns the Kelby Footbridge?",
-    )
-    assert lead_of(answer).startswith("Engineers from the Kelby Bridges Trust")
-
-
 def test_a_street_after_on_is_a_place_a_weekday_is_not(briefing: Briefing, tmp_path: Path) -> None:
     """ "Where will the Tarrow trams be kept?" is answered by "at a new depot on Quarry
     Lane": a name after "on" is a place, unless it is a day or a date ("on Monday", "on
@@ -1147,7 +1113,8 @@ def test_a_question_for_a_things_name_needs_a_name_beside_it(
 def test_a_year_or_a_model_code_is_not_a_count(briefing: Briefing, tmp_path: Path) -> None:
     """ "How many Ranger V8 trucks did Tarrow police buy?" is not answered by "In March
     2021, Tarrow police bought Ranger V8 trucks": a year, a day of a month and a model code
-    are not numbers of trucks (borderline). A count of the trucks answers."""
+    are not numbers of trucks (borderline), nor any amount at all ("How much aid ...?"
+    against a year and a model). A count of the trucks answers."""
     ingest_text(
         briefing,
         tmp_path / "trucks.md",
@@ -1156,6 +1123,13 @@ def test_a_year_or_a_model_code_is_not_a_count(briefing: Briefing, tmp_path: Pat
         "On 19 August the trucks were seen outside a stadium.\n",
     )
     assert_borderline(briefing, "How many Ranger V8 trucks did Tarrow police buy?")
+    ingest_text(
+        briefing,
+        tmp_path / "aid.md",
+        "---\ntitle: Kelby Aid Suspended\n---\n\nThe ministry suspended aid to the Kelby "
+        "police in 2021. It was due to misuse of the donated Volta E12 vans.\n",
+    )
+    assert_borderline(briefing, "How much aid to the Kelby police was suspended?")
     ingest_text(
         briefing,
         tmp_path / "vans.md",
@@ -1198,23 +1172,6 @@ def test_a_name_spelt_otherwise_in_its_article_is_that_name(
         assert all(c.title != "Dredging Firm Named for Canal Works" for c in other.citations)
 
 
-def test_a_sentence_may_lean_on_its_article_s_first_sentence(
-    briefing: Briefing, tmp_path: Path
-) -> None:
-    """The first sentence of an article's text starts at offset 0, which must count as a
-    place to lean back to like any other ("It was so badly rusted ..." brings "The
-    operator's old flagship was sold last year.")."""
-    answer = answer_from(
-        briefing,
-        tmp_path / "flagship.md",
-        "Ferry Operator Sells Flagship",
-        "The operator's old flagship was sold last year. It was so badly rusted that no "
-        "buyer would pay more than its scrap value.",
-        "Why did the flagship sell for only its scrap value?",
-    )
-    assert lead_of(answer).startswith("The operator's old flagship was sold last year")
-
-
 def test_an_it_that_points_forward_leans_on_nothing(briefing: Briefing, tmp_path: Path) -> None:
     """ "It was decided at a board meeting in Kelso that ..." does not point back to the
     sentence before it: its "it" stands for the clause it introduces (as in the seed's
@@ -1236,24 +1193,6 @@ def test_an_it_that_points_forward_leans_on_nothing(briefing: Briefing, tmp_path
     assert lead_of(answer).startswith("The operator's old flagship was sold last year")
 
 
-def test_how_many_leads_with_the_number_that_counts_the_thing(
-    briefing: Briefing, tmp_path: Path
-) -> None:
-    """ "How many runners took part?" is answered by "drew 11,400 runners", where the
-    number counts the runners, not by the sentence that holds more of the question's
-    words, a number (an age) and the word "runners" apart."""
-    answer = answer_from(
-        briefing,
-        tmp_path / "marathon.md",
-        "Chebet Wins the Harlow Marathon",
-        "Ruth Chebet, a 24-year-old from Iten, won the Harlow Marathon on Sunday, pulling "
-        "away from the other runners who took part in the final two kilometres.\n\n"
-        "This year's race drew 11,400 runners from 40 countries.",
-        "How many runners took part in the Harlow Marathon?",
-    )
-    assert lead_of(answer).startswith("This year's race drew 11,400 runners")
-
-
 def test_the_speaker_of_any_verb_of_saying_must_be_in_the_passage(
     briefing: Briefing, tmp_path: Path
 ) -> None:
@@ -1271,23 +1210,6 @@ def test_the_speaker_of_any_verb_of_saying_must_be_in_the_passage(
     assert not briefing.ask("What did the Tarrow mayor promise about the lido pool?").answered
     answer = grounded_answer(briefing, "What did the Tarrow council promise about the lido pool?")
     assert "reopen the lido pool by June" in answer.answer
-
-
-def test_news_gives_a_cause_with_after(briefing: Briefing, tmp_path: Path) -> None:
-    """ "Closed after inspectors found rot" is how news says why: a "why" question is led
-    by the sentence that gives the cause with "after", as with "because", not by one that
-    only repeats the question's words."""
-    answer = answer_from(
-        briefing,
-        tmp_path / "footbridge.md",
-        "Tarrow Footbridge Shut",
-        "The Tarrow footbridge, a timber crossing built in 1902 for the workers of the "
-        "old mill, was closed on Monday after inspectors found rot spreading through much "
-        "of its deck and two of its supports.\n\n"
-        "The closed Tarrow footbridge will be replaced by a steel Tarrow footbridge.",
-        "Why was the Tarrow footbridge closed?",
-    )
-    assert lead_of(answer).startswith("The Tarrow footbridge, a timber crossing")
 
 
 def test_what_is_x_leads_with_the_sentence_that_says_what_x_is(
@@ -1334,56 +1256,6 @@ def test_an_everyday_word_asked_for_is_not_rare_for_being_asked(
     assert rare.verdict.decision == "refuse"
 
 
-def test_a_prefixed_word_is_found_written_with_a_hyphen(briefing: Briefing, tmp_path: Path) -> None:
-    """Articles write prefixed words with a hyphen too ("mis-management", the seed's
-    "mis-use"): "mismanagement" finds it, and is not a rare word the sources lack."""
-    answer = answer_from(
-        briefing,
-        tmp_path / "audit.md",
-        "Kelso Harbour Trust Audit",
-        "The audit found years of mis-management at the Kelso harbour trust, including "
-        "contracts awarded without tenders.",
-        "Was there any mismanagement?",
-    )
-    assert lead_of(answer).startswith("The audit found years of mis-management")
-
-
-def test_a_verb_of_several_words_is_found_by_its_synonyms(
-    briefing: Briefing, tmp_path: Path
-) -> None:
-    """A verb of several words means what its words do not: "getting rid of" is removing
-    (WordNet's "get rid of"), not getting, so the sentence that says what will be removed
-    leads, and "get" earns no sentence a place."""
-    answer = answer_from(
-        briefing,
-        tmp_path / "market.md",
-        "Changes at Marrow Street Market",
-        "The council will get a new manager in spring. It will keep the Saturday "
-        "food stalls on Marrow Street. The council will remove the Sunday car-boot sale "
-        "to make room for a playground.",
-        "What is the council at Marrow Street Market getting rid of?",
-    )
-    assert lead_of(answer).startswith("The council will remove the Sunday car-boot sale")
-
-
-def test_a_measure_is_answered_by_the_sentence_that_names_it_beside_its_amount(
-    briefing: Briefing, tmp_path: Path
-) -> None:
-    """ "What is the total cost?" is answered by the sentence that names the cost and gives
-    an amount ("expected to cost 9 million pounds"), not by one that gives some other sum
-    of money ("a 2 million pound fund") and more of the question's words."""
-    answer = answer_from(
-        briefing,
-        tmp_path / "pier.md",
-        "Brennick Pier Repair Approved",
-        "Brennick council approved the pier repair on Monday. The repair is expected to "
-        "cost 9 million pounds.\n\nThe council also set up a 2 million pound fund for "
-        "traders on the new Brennick pier whose total takings fall during the repair.",
-        "What is the estimated total cost of the new Brennick pier repair?",
-    )
-    assert lead_of(answer).startswith("The repair is expected to cost 9 million pounds")
-
-
 def test_the_question_s_own_word_for_the_story_s_thing_picks_the_story(
     briefing: Briefing, tmp_path: Path
 ) -> None:
@@ -1407,56 +1279,6 @@ def test_the_question_s_own_word_for_the_story_s_thing_picks_the_story(
     assert lead_of(answer).startswith("The memorandum on river pilots was signed in Dunmore")
 
 
-def test_people_counted_as_people_answer_how_many_of_a_kind_of_person(
-    briefing: Briefing, tmp_path: Path
-) -> None:
-    """ "How many patients ...?" is answered by "64 people taking the tablet" when no
-    sentence counts patients by that word: patients are people. A sentence that counts
-    them by their word would come first."""
-    answer = answer_from(
-        briefing,
-        tmp_path / "trial.md",
-        "Ravel Clinic Pain Tablet Trial",
-        "The Ravel Clinic tablet is meant for patients with chronic back pain. In the "
-        "trial, 64 people taking the tablet reported headaches.",
-        "How many patients reported headaches in the Ravel Clinic trial?",
-    )
-    assert lead_of(answer).startswith("In the trial, 64 people taking the tablet")
-
-
-def test_a_year_or_a_model_code_is_no_count(briefing: Briefing, tmp_path: Path) -> None:
-    """ "How much aid was suspended?" is not answered by an article that gives the year
-    of the suspension and the model of the vehicles behind it ("Volta E12") but no
-    amount: a year or a code is no amount."""
-    ingest_text(
-        briefing,
-        tmp_path / "aid.md",
-        "---\ntitle: Kelby Aid Suspended\n---\n\nThe ministry suspended aid to the Kelby "
-        "police in 2021. It was due to misuse of the donated Volta E12 vans.\n",
-    )
-    answer = briefing.ask("How much aid to the Kelby police was suspended?")
-    assert not answer.answered
-    assert answer.refusal is not None and "number" in str(answer.refusal["reason"])
-
-
-def test_who_did_it_is_answered_by_the_sentence_that_says_the_deed(
-    briefing: Briefing, tmp_path: Path
-) -> None:
-    """ "Who chairs the Kelby harbour board?" is answered by the sentence that names the
-    board's chair, not by one that names someone else beside more of the question's
-    words ("Kelby Harbour Services" and the board's harbour)."""
-    answer = answer_from(
-        briefing,
-        tmp_path / "harbour.md",
-        "Kelby Harbour Board Raises Mooring Fees",
-        "The operator, Kelby Harbour Services, estimates that the Kelby harbour board's "
-        'new fees will lead 40 boats to leave the harbour.\n\n"Nobody likes paying '
-        "more,\" said the board's chair, Ines Marrow.",
-        "Who chairs the Kelby harbour board?",
-    )
-    assert lead_of(answer).startswith('"Nobody likes paying more," said the board\'s chair')
-
-
 def test_what_someone_said_is_answered_by_their_words(briefing: Briefing, tmp_path: Path) -> None:
     """ "What did Ines Marrow say about the fees?" leads with her words, not with the
     sentence that names her beside more of the question's words; a quotation whose
@@ -1475,49 +1297,170 @@ def test_what_someone_said_is_answered_by_their_words(briefing: Briefing, tmp_pa
     assert '"Nobody likes paying more' in answer.answer.split("[1]", 2)[1]
 
 
-def test_a_speaker_named_by_the_headline_speaks_in_its_story(
-    briefing: Briefing, tmp_path: Path
-) -> None:
-    """In a story headlined on the speaker, "Its lawyers say ..." gives the speaker's words
-    though it does not name them; a sentence there that names someone else does not."""
-    answer = answer_from(
-        briefing,
-        tmp_path / "union.md",
+def _lead(case_id: str, title: str, text: str, question: str, lead: str) -> object:
+    """One case of LEADS: an article's title and text, a question, the answer's start."""
+    return pytest.param(title, text, question, lead, id=case_id)
+
+
+#: One short article each, a question, and how the answer must begin: the sentence that
+#: answers leads, not one that holds more of the question's words. Each rule behind a
+#: case failed its case when it was added.
+LEADS = [
+    # A time of day ("08:30", "9 pm") and a weekly day ("on Sundays") say when, as a year
+    # does; the sentence that holds them leads.
+    _lead(
+        "what time is answered by a time of day",
+        "Tarrow Ferry Timetable Changes",
+        "On Sundays the first Tarrow ferry will leave at 08:30, an hour later than now. "
+        "The Tarrow ferry company was founded in 1994 and runs six boats.",
+        "What time does the first Tarrow ferry leave on Sundays?",
+        "On Sundays the first",
+    ),
+    # "Who owns the Kelby Footbridge?" is answered by "the Kelby Bridges Trust, the charity
+    # that owns the crossing": a name that only begins like the question's is another one. A
+    # name that ends like it ("Kirstjen Nielsen" for "Nielsen") is not.
+    _lead(
+        "a name that shares a word with the question may still answer who",
+        "Kelby Footbridge Reopens After Repairs",
+        "The Kelby Footbridge reopened on Saturday after a year of repairs. "
+        "Its deck hangs from two steel cables across a span of 80 metres over the River "
+        "Tarrow. "
+        "Engineers from the Kelby Bridges Trust, the charity that owns the crossing, said "
+        "the cables would last another century.",
+        "Who owns the Kelby Footbridge?",
+        "Engineers from the Kelby Bridges Trust",
+    ),
+    # The first sentence of an article's text starts at offset 0, which must count as a
+    # place to lean back to like any other ("It was so badly rusted ..." brings "The
+    # operator's old flagship was sold last year.").
+    _lead(
+        "a sentence may lean on its article's first sentence",
+        "Ferry Operator Sells Flagship",
+        "The operator's old flagship was sold last year. It was so badly rusted that no "
+        "buyer would pay more than its scrap value.",
+        "Why did the flagship sell for only its scrap value?",
+        "The operator's old flagship was sold last year",
+    ),
+    # "How many runners took part?" is answered by "drew 11,400 runners", where the number
+    # counts the runners, not by the sentence that holds more of the question's words, a
+    # number (an age) and the word "runners" apart.
+    _lead(
+        "how many leads with the number that counts the thing",
+        "Chebet Wins the Harlow Marathon",
+        "Ruth Chebet, a 24-year-old from Iten, won the Harlow Marathon on Sunday, pulling "
+        "away from the other runners who took part in the final two kilometres.\n\n"
+        "This year's race drew 11,400 runners from 40 countries.",
+        "How many runners took part in the Harlow Marathon?",
+        "This year's race drew 11,400 runners",
+    ),
+    # "Closed after inspectors found rot" is how news says why: a "why" question is led by
+    # the sentence that gives the cause with "after", as with "because", not by one that
+    # only repeats the question's words.
+    _lead(
+        "news gives a cause with after",
+        "Tarrow Footbridge Shut",
+        "The Tarrow footbridge, a timber crossing built in 1902 for the workers of the "
+        "old mill, was closed on Monday after inspectors found rot spreading through much "
+        "of its deck and two of its supports.\n\n"
+        "The closed Tarrow footbridge will be replaced by a steel Tarrow footbridge.",
+        "Why was the Tarrow footbridge closed?",
+        "The Tarrow footbridge, a timber crossing",
+    ),
+    # Articles write prefixed words with a hyphen too ("mis-management", the seed's
+    # "mis-use"): "mismanagement" finds it, and is not a rare word the sources lack.
+    _lead(
+        "a prefixed word is found written with a hyphen",
+        "Kelso Harbour Trust Audit",
+        "The audit found years of mis-management at the Kelso harbour trust, including "
+        "contracts awarded without tenders.",
+        "Was there any mismanagement?",
+        "The audit found years of mis-management",
+    ),
+    # A verb of several words means what its words do not: "getting rid of" is removing
+    # (WordNet's "get rid of"), not getting, so the sentence that says what will be removed
+    # leads, and "get" earns no sentence a place.
+    _lead(
+        "a verb of several words is found by its synonyms",
+        "Changes at Marrow Street Market",
+        "The council will get a new manager in spring. It will keep the Saturday "
+        "food stalls on Marrow Street. The council will remove the Sunday car-boot sale "
+        "to make room for a playground.",
+        "What is the council at Marrow Street Market getting rid of?",
+        "The council will remove the Sunday car-boot sale",
+    ),
+    # "What is the total cost?" is answered by the sentence that names the cost and gives an
+    # amount ("expected to cost 9 million pounds"), not by one that gives some other sum of
+    # money ("a 2 million pound fund") and more of the question's words.
+    _lead(
+        "a measure is answered by the sentence that names it beside its amount",
+        "Brennick Pier Repair Approved",
+        "Brennick council approved the pier repair on Monday. The repair is expected to "
+        "cost 9 million pounds.\n\nThe council also set up a 2 million pound fund for "
+        "traders on the new Brennick pier whose total takings fall during the repair.",
+        "What is the estimated total cost of the new Brennick pier repair?",
+        "The repair is expected to cost 9 million pounds",
+    ),
+    # "How many patients ...?" is answered by "64 people taking the tablet" when no sentence
+    # counts patients by that word: patients are people. A sentence that counts them by
+    # their word would come first.
+    _lead(
+        "people counted as people answer how many of a kind of person",
+        "Ravel Clinic Pain Tablet Trial",
+        "The Ravel Clinic tablet is meant for patients with chronic back pain. In the "
+        "trial, 64 people taking the tablet reported headaches.",
+        "How many patients reported headaches in the Ravel Clinic trial?",
+        "In the trial, 64 people taking the tablet",
+    ),
+    # "Who chairs the Kelby harbour board?" is answered by the sentence that names the
+    # board's chair, not by one that names someone else beside more of the question's words
+    # ("Kelby Harbour Services" and the board's harbour).
+    _lead(
+        "who did it is answered by the sentence that says the deed",
+        "Kelby Harbour Board Raises Mooring Fees",
+        "The operator, Kelby Harbour Services, estimates that the Kelby harbour board's "
+        'new fees will lead 40 boats to leave the harbour.\n\n"Nobody likes paying '
+        "more,\" said the board's chair, Ines Marrow.",
+        "Who chairs the Kelby harbour board?",
+        '"Nobody likes paying more," said the board\'s chair',
+    ),
+    # In a story headlined on the speaker, "Its lawyers say ..." gives the speaker's words
+    # though it does not name them; a sentence there that names someone else does not.
+    _lead(
+        "a speaker named by the headline speaks in its story",
         "Kelby Tenants Union Says Rents Are Too High",
         "The union also warned that rents would rise again in spring. Its "
         "lawyers say evictions in the old town have doubled since 2020. According to the "
         "Kelby Landlords Association, evictions are rare.",
         "What does the Kelby tenants union say about evictions?",
-    )
-    assert lead_of(answer).startswith("Its lawyers say evictions in the old town have doubled")
-
-
-def test_money_itself_is_a_measure_stated_by_an_amount(briefing: Briefing, tmp_path: Path) -> None:
-    """ "What prize money did Ada Lenz get?" asks for an amount of money, as "What fee ...?"
-    does: "The win is worth 5,000 euros" answers it, though it never says "money"."""
-    answer = answer_from(
-        briefing,
-        tmp_path / "regatta.md",
+        "Its lawyers say evictions in the old town have doubled",
+    ),
+    # "What prize money did Ada Lenz get?" asks for an amount of money, as "What fee ...?"
+    # does: "The win is worth 5,000 euros" answers it, though it never says "money".
+    _lead(
+        "money itself is a measure stated by an amount",
         "Ada Lenz Wins the Sollen Regatta",
         "Ada Lenz won the Sollen regatta on Sunday, ahead of forty other boats. The win is "
         "worth 5,000 euros.",
         "What prize money did Ada Lenz get?",
-    )
-    assert lead_of(answer).startswith("The win is worth 5,000 euros")
-
-
-def test_why_is_answered_by_a_cause_of_what_the_question_says_happened(
-    briefing: Briefing, tmp_path: Path
-) -> None:
-    """ "Why did the Kelby pool renovation run late?" is answered by the cause of the
-    delay, not by a sentence that gives a cause of something else ("reopened after a
-    renovation") and more of the question's names."""
-    answer = answer_from(
-        briefing,
-        tmp_path / "pool.md",
+        "The win is worth 5,000 euros",
+    ),
+    # "Why did the Kelby pool renovation run late?" is answered by the cause of the delay,
+    # not by a sentence that gives a cause of something else ("reopened after a renovation")
+    # and more of the question's names.
+    _lead(
+        "why is answered by a cause of what the question says happened",
         "Kelby Pool Reopens",
         "Kelby Pool reopened on Monday after a renovation of the Kelby pool roof. The work "
         "ran three months late, mostly because the contractor went bankrupt.",
         "Why did the Kelby pool renovation run late?",
-    )
-    assert lead_of(answer).startswith("The work ran three months late, mostly because")
+        "The work ran three months late, mostly because",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "text", "question", "lead"), LEADS)
+def test_the_sentence_that_answers_leads(
+    briefing: Briefing, tmp_path: Path, title: str, text: str, question: str, lead: str
+) -> None:
+    answer = answer_from(briefing, tmp_path / "article.md", title, text, question)
+    assert lead_of(answer).startswith(lead)

@@ -96,6 +96,8 @@ def select_sentences(
     candidates = passage_sentences([*retrieval.passages, *retrieval.neighbours])
     scorer = SentenceScorer(retrieval, candidates)
     usable = usable_sentences(scorer, candidates)
+    # whole sentences that may be quoted (support and the speaker's words come from these)
+    statements = [s for s in candidates if is_statement(s.text) and not reads_as_cited(s.text)]
     if not usable:
         return []
     located = {(s.passage.article_id, s.start): s for s in candidates}
@@ -157,7 +159,6 @@ def select_sentences(
         lead = _story_lead(retrieval, scorer, candidates, lead)
     # "What did Hallgrimsson say?" is answered by his words, even where they hold no word
     # of the question but the speaker's "he" ("He defended like a machine," he said).
-    statements = [s for s in candidates if is_statement(s.text) and not reads_as_cited(s.text)]
     reported = preferred(in_the_speaker_s_words(retrieval, scorer, statements))
     if reported and lead not in reported:
         lead = top(reported)
@@ -231,10 +232,8 @@ def select_sentences(
     # be 9.5 million euros" after the signing).
     pool = [
         s
-        for s in candidates
+        for s in statements
         if s is not lead
-        and is_statement(s.text)
-        and not reads_as_cited(s.text)
         and ((scorer.own(s) and scorer.score(s) >= floor) or before_of(s) is not None)
     ]
 

@@ -490,6 +490,9 @@ def in_the_question_s_words(
     the thing asked for, which an answer may name by a kind or an instance; one that no
     article names in the question's word tells none apart. None when no article is set
     apart."""
+    named = [t for t in retrieval.query.terms if t.itself and not t.asked]
+    if not named:
+        return None  # (most questions: no noun the profile names otherwise)
     articles: dict[int, set[str]] = {}
     for s in candidates:
         found = articles.get(s.passage.article_id)
@@ -497,9 +500,7 @@ def in_the_question_s_words(
             found = articles[s.passage.article_id] = set(stems(read_us_as_usa(s.passage.title)))
         found.update(s.stems)
     kept = set(articles)
-    for term in retrieval.query.terms:
-        if not term.itself or term.asked:
-            continue
+    for term in named:
         using = {a for a, found in articles.items() if term.said_itself(found)}
         if using & kept:
             kept &= using

@@ -126,7 +126,7 @@ def holds_new(pattern: re.Pattern[str], text: str, question: str) -> bool:
     if pattern is _EXPECTED["quantity"]:
         # a count or an amount, not a year, a date or a code ("Jeep J8"; the typo
         # "co0opted"): "How much aid was suspended?" is not answered by "in August 2018"
-        text = _CODE.sub(" ", _DATE.sub(" ", text))
+        text = _without_dates_or_codes(text)
     return any(m.group(0).lower() not in question.lower() for m in pattern.finditer(text))
 
 
@@ -198,4 +198,9 @@ _CODE = re.compile(r"\b[A-Za-z]+-?\d[\w-]*")
 def holds_count(pattern: re.Pattern[str], text: str, question: str) -> bool:
     """:func:`holds_new`, dates and codes aside: "It was seen in August 2018 that the Jeep
     J8 vehicles ..." gives no number of vehicles."""
-    return holds_new(pattern, _CODE.sub(" ", _DATE.sub(" ", text)), question)
+    return holds_new(pattern, _without_dates_or_codes(text), question)
+
+
+def _without_dates_or_codes(text: str) -> str:
+    """``text`` with its years, dates and codes blanked: none is a count or an amount."""
+    return _CODE.sub(" ", _DATE.sub(" ", text))
