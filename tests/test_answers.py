@@ -1279,6 +1279,39 @@ def test_the_question_s_own_word_for_the_story_s_thing_picks_the_story(
     assert lead_of(answer).startswith("The memorandum on river pilots was signed in Dunmore")
 
 
+def test_a_place_or_a_date_is_answered_where_the_question_s_event_is_said(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "What city was the deal signed in?" leads with the sentence that says the signing
+    and where ("signed the accord in Lisbon"), not with one that names a city for
+    something else ("based in the port city of Melrow") in an article whose headline says
+    "Sign" and "Deal", nor with a football club's "signing" on "a three-year deal"."""
+    ingest_text(
+        briefing,
+        tmp_path / "harbour.md",
+        "---\ntitle: Arlen and Brisk Sign Harbour Deal\n---\n\n"
+        "Arlen and Brisk have agreed to share the running of their busiest harbour. A joint "
+        "harbour office will be based in the Brisk port city of Melrow, with a staff of 30 "
+        "drawn from both countries.\n",
+    )
+    ingest_text(
+        briefing,
+        tmp_path / "keeper.md",
+        "---\ntitle: Rovers Sign Keeper\n---\n\nRovers have signed the goalkeeper Tam "
+        "Oduya on a three-year deal. The club said the signing ended a long search for a "
+        "new keeper.\n",
+    )
+    answer = answer_from(
+        briefing,
+        tmp_path / "explainer.md",
+        "Explainer - What the Harbour Accord Covers",
+        "The two countries signed the accord in Lisbon in March, after two years of talks. "
+        "It covers pilotage, dredging and customs checks.",
+        "What city was the deal signed in?",
+    )
+    assert lead_of(answer).startswith("The two countries signed the accord in Lisbon")
+
+
 def test_what_someone_said_is_answered_by_their_words(briefing: Briefing, tmp_path: Path) -> None:
     """ "What did Ines Marrow say about the fees?" leads with her words, not with the
     sentence that names her beside more of the question's words; a quotation whose

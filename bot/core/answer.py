@@ -198,6 +198,15 @@ def select_sentences(
     deed = retrieval.query.deed
     if holding and deed is not None:
         holding = [s for s in holding if scorer.credits(s).get(deed, 0.0) >= 1.0] or holding
+    # ... and, for "What city was the deal signed in?", one that says what the question
+    # says happened ("signed ... in Tegucigalpa"), before one that gives a place for
+    # something else ("a centre, to be based in the port city of Harrowmere"), when it
+    # also holds every term the best of them holds (a sentence with the verb alone, "rising
+    # to around 27 dollars", does not displace "raise water rates by 8.5 per cent a year").
+    if holding:
+        said = scorer.in_its_words(top(holding))
+        saying = _saying_the_event(retrieval, scorer, holding)
+        holding = [s for s in saying if said <= scorer.in_its_words(s)] or holding
     if holding:
         holding = preferred(holding)
     if holding and lead not in holding:
@@ -281,19 +290,27 @@ def select_sentences(
 def _causes_of_the_event(
     retrieval: Retrieval, scorer: SentenceScorer, usable: list[SourceSentence]
 ) -> list[SourceSentence]:
-    """For a "why" question, the sentences with a cause that hold every word that says
-    what happened (the question's verbs, adjectives and adverbs: "run", "late"), by
-    their own words or family. (Taking, when none holds all, the ones that hold the most
-    lost dev leads: such words are often paraphrased.) Empty for other questions."""
-    event = [t for t in retrieval.query.terms if not t.noun and not t.anchor]
+    """For a "why" question, the sentences with a cause that say what the question says
+    happened (:func:`_saying_the_event`). (Taking, when none holds all of its words, the
+    ones that hold the most lost dev leads: such words are often paraphrased.) Empty for
+    other questions."""
     expects = scorer.expects
-    if retrieval.query.answer_type != "why" or not event or expects is None:
+    if retrieval.query.answer_type != "why" or expects is None:
         return []
-    return [
-        s
-        for s in usable
-        if expects.search(s.text) and all(scorer.credits(s).get(t.word, 0.0) >= 1.0 for t in event)
-    ]
+    return [s for s in _saying_the_event(retrieval, scorer, usable) if expects.search(s.text)]
+
+
+def _saying_the_event(
+    retrieval: Retrieval, scorer: SentenceScorer, sentences: list[SourceSentence]
+) -> list[SourceSentence]:
+    """Those of ``sentences`` that hold every word of the question that says what
+    happened (its verbs, adjectives and adverbs: "signed", "run", "late") by their own
+    words or family, not through their article's title. Empty when the question has no
+    such word."""
+    event = [t for t in retrieval.query.terms if not t.noun and not t.anchor]
+    if not event:
+        return []
+    return [s for s in sentences if all(scorer.credits(s).get(t.word, 0.0) >= 1.0 for t in event)]
 
 
 def _story_lead(

@@ -215,6 +215,12 @@ class SentenceScorer:
             self._own[id(s)] = found
         return found
 
+    def in_its_words(self, s: SourceSentence) -> frozenset[str]:
+        """The terms ``s`` holds in its own words (any credit), not through its article's
+        title or the sentence it leans on."""
+        present = frozenset(s.stems)
+        return frozenset(t.word for t in self.terms if t.credit_in(s.text, s.stems, present))
+
     def credits(self, s: SourceSentence) -> dict[str, float]:
         """Each term's credit in ``s``: its own, or its article title's."""
         found = self._credits.get(id(s))
