@@ -120,6 +120,10 @@ _ANSWER_PATTERNS: tuple[tuple[AnswerType, str], ...] = (
          r"\breasons?\s+(?:for|why|behind)\b|\bwhat(?:'s|’s|s|\s+is|\s+was)?\s+(?:causing|"
          r"driving|behind|making|makes|made)\b|\b(?:which|what)\s+(?:(?:main|root|underlying|"
          r"real|other)\s+)?(?:reasons|causes|factors|drivers)\b"),
+        # "In which country did the summit take place?" asks where, though "which
+        # country" alone ("Which country signed first?") asks who
+        ("where", r"\b(?:in|at|from)\s+(?:which|what)\s+(?:city|cities|country|countries|"
+         r"place|places|town|towns|region|regions)\b"),
         ("who", r"^\W*(?:who|whom|whose)\b|\bwhich\s+(?:[a-z-]+\s+)?(?:person|people|group|"
          r"groups|official|officials|organi[sz]ations?|countr(?:y|ies)|nations?|agenc(?:y|ies)|department|"
          r"body|bodies|company|companies)\b"),
