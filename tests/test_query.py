@@ -161,6 +161,27 @@ def test_against_is_a_term_of_the_question(lexicon: Lexicon) -> None:
     assert 0 < against.weight < 0.5
 
 
+@pytest.mark.parametrize(
+    ("question", "points"),
+    [
+        ("How many points did Fenwick-Osei score?", True),
+        ("how did the kid win if he was tied on points?", True),
+        ("When does the exhibition go on show?", True),
+        ("What are the key points of the memorandum?", False),
+        ("give me the main takeaways from the treaty", False),
+    ],
+)
+def test_points_and_shows_are_words_of_the_topic_unless_they_frame(
+    question: str, points: bool, lexicon: Lexicon
+) -> None:
+    """ "Points" and "show" are things in the world (a score, an exhibition), not the
+    vocabulary of asking, except in "the key points of ...", which asks about the rest."""
+    terms = terms_of(question, lexicon)
+    assert ("points" in terms or "show" in terms) is points
+    if not points:
+        assert not {"key", "main", "takeaways"} & set(terms)
+
+
 def test_the_name_of_a_thing_and_a_possessor_s_noun_are_what_is_asked(lexicon: Lexicon) -> None:
     """ "The name of the captain" asks for the captain, as "Who is the captain?" does, and
     a word or a name written with 's owns the noun after it, adjectives between them

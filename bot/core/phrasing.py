@@ -79,6 +79,11 @@ _FRAMING = [
         rf"^\W*(?:what|how)\s+(?:the|these|your)\s+{_SOURCES}\s+(?:say|said|report|tell us)"
         r"(?:\s+(?:about|regarding|on))?\b",
         r"\b(?:tl;?dr|tldr|eli5)\b",
+        # "the key points of the memorandum" asks about the memorandum, while "tied on
+        # points" and "how many points" are about points
+        r"\b(?:(?:the|its|their)\s+)?(?:key|main|important|major|salient|central|chief|"
+        r"big|top|talking)\s+(?:points|takeaways|facts|highlights)(?:\s+(?:of|in|about|from|"
+        r"on|for)\b)?",
         # the cue of a "why" question is its answer type, not its topic
         r"\bwhat\s+(?:is|was|are|were)\s+the\s+(?:main\s+)?(?:reasons?|causes?)\s+"
         r"(?:for|of|behind|why)\b",
