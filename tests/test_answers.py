@@ -1339,6 +1339,16 @@ def _lead(case_id: str, title: str, text: str, question: str, lead: str) -> obje
 #: answers leads, not one that holds more of the question's words. Each rule behind a
 #: case failed its case when it was added.
 LEADS = [
+    # "How many caught colds?" counts people, not colds: "One cold season" is no answer.
+    _lead(
+        "how many followed by a verb counts people, not the verb's object",
+        "Zinc Lozenges Fail to Prevent Colds in Kelby Study",
+        "The Kelby study gave zinc lozenges to half of its 400 volunteers over one winter. "
+        "By March, 58 people in the zinc group and 61 in the placebo group had caught "
+        "colds. One cold season is too short to be sure, an independent expert said.",
+        "How many caught colds in the placebo group?",
+        "By March, 58 people in the zinc group",
+    ),
     # "Points" is a thing counted, not the vocabulary of asking ("the key points of"): the
     # sentence that counts them answers, not the one that holds the name and a number.
     _lead(

@@ -182,6 +182,23 @@ def test_points_and_shows_are_words_of_the_topic_unless_they_frame(
         assert not {"key", "main", "takeaways"} & set(terms)
 
 
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("how many got flu in the placebo group?", None),
+        ("How many caught colds last winter?", None),
+        ("How many members joined?", "members"),
+        ("how many new members joined?", "members"),
+    ],
+)
+def test_how_many_before_a_verb_counts_no_noun_of_the_question(
+    question: str, asked: str | None, lexicon: Lexicon
+) -> None:
+    """ "How many *got* flu?" counts people: the verb's object is not what is counted."""
+    found = [t.word for t in analyse(question, lexicon).terms if t.asked]
+    assert found == ([asked] if asked else [])
+
+
 def test_the_name_of_a_thing_and_a_possessor_s_noun_are_what_is_asked(lexicon: Lexicon) -> None:
     """ "The name of the captain" asks for the captain, as "Who is the captain?" does, and
     a word or a name written with 's owns the noun after it, adjectives between them

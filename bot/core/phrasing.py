@@ -315,6 +315,20 @@ _ENDS = frozenset(
 )
 
 
+#: Verbs that are also function words ("got flu"): no noun phrase starts with them.
+_GETTING = frozenset("get gets got getting gotten".split())
+
+
+def _a_verb(word: str, lexicon: Lexicon) -> bool:
+    """Is ``word`` only a verb ("got", "caught", "voted"; not "people", "new" or "more")?"""
+    if word in _GETTING:
+        return True
+    if word in STOPWORDS or lexicon.expand(word).noun:
+        return False
+    net = wordnet()
+    return bool(net.senses(word, "v")) and not any(net.senses(word, p) for p in "nar")
+
+
 def _noun_phrase_head(
     flat: list[str], j: int, lexicon: Lexicon, possessors: frozenset[str] = frozenset()
 ) -> tuple[str | None, int]:
@@ -524,6 +538,8 @@ def _asked_head(
         if j >= len(flat) or flat[j] not in ("many", "much"):
             return None
         j += 1
+        if j < len(flat) and _a_verb(flat[j], lexicon):
+            return None  # "how many *got* flu", "how many caught it": people, not flu
     elif flat[start] == "what" and j < len(flat) and flat[j] in _AUXILIARIES:
         # "What did the Mexican president say about ...": the speaker
         speaker = True
