@@ -501,11 +501,15 @@ def test_malformed_requests_are_refused_in_one_line(
         for timestamp in ("soon", "-1", "1e3", "²³", "9" * 40):
             headers = {"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": "v0=ab"}
             assert slack.post("{}", "application/json", headers=headers, signed=False).status == 401
+        for signature in ("v0=\xe9", "v0=\xff" * 32):  # not ASCII: compare_digest would raise
+            headers = {"X-Slack-Request-Timestamp": str(int(time.time())),
+                       "X-Slack-Signature": signature}  # fmt: skip
+            assert slack.post("{}", "application/json", headers=headers, signed=False).status == 401
         assert _post_signed_bytes(url, b'{"type": "\xff"}').status == 400  # not UTF-8
         assert served.stop() == 0
         output = served.output
     refused = [line for line in output.splitlines() if "refused" in line]
-    assert len(refused) == 3 * len(MALFORMED) + 5 + 1, output
+    assert len(refused) == 3 * len(MALFORMED) + 5 + 2 + 1, output
     assert "Traceback" not in output and "<html" not in output.lower()
 
 
