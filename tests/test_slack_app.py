@@ -833,6 +833,25 @@ def test_an_answer_whose_blocks_are_refused_arrives_as_text(running: Running) ->
     assert "blocks" not in posted.params and "activists" in posted.params["text"].lower()
 
 
+def test_a_post_that_slack_does_not_answer_is_not_repeated(api: SlackAPIStandIn) -> None:
+    """A read timeout may come after the message landed: posting the text alone then
+    would show the answer twice. Only a refusal (an error reply) is retried as text."""
+    from slack_sdk import WebClient
+
+    from bot.slack.reply import ThreadReply
+
+    client = WebClient(token=BOT_TOKEN, base_url=api.url, timeout=1)
+    api.hang("chat.postMessage", seconds=3)
+    reply = ThreadReply(client, "C1", "1700000000.000100")
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "The answer."}}]
+    assert reply.finish("The answer.", blocks) is None
+    time.sleep(2.5)  # the hung post lands
+    assert len(api.calls("chat.postMessage")) == 1
+    api.error("chat.postMessage", error="invalid_blocks", times=1)
+    assert ThreadReply(client, "C1", None).finish("Again.", []) is not None
+    assert [c.fault for c in api.calls("chat.postMessage")[1:]] == ["error", None]
+
+
 def test_without_streaming_the_answer_is_posted_then_updated(streaming: Running) -> None:
     streaming.api.error("chat.startStream", error="not_allowed", times=None)
     streaming.slack.mention("What does the memorandum commit the countries to?")

@@ -160,7 +160,8 @@ class ThreadReply:
         The draft shown while the model wrote has not been through the citation guard.
         If it cannot be replaced by the final answer, it is deleted and the answer posted
         afresh (as text alone if Slack refuses the blocks), so an unchecked draft does not
-        stay in the thread.
+        stay in the thread. A post that Slack does not answer (a timeout, a dropped
+        connection) is not repeated: it may have landed.
         """
         with self._lock:
             if self._stream is not None:
@@ -185,6 +186,11 @@ class ThreadReply:
                 try:
                     self._post(text, attempt)
                     return self.ts
-                except SLACK_ERRORS:
+                except SlackApiError:  # Slack refused it: nothing was posted
                     log.exception("could not post the answer in %s", self.channel)
+                except SLACK_ERRORS:
+                    # No answer in time (or none at all): the post may have landed, and
+                    # posting again would show the answer twice.
+                    log.exception("no reply from Slack to the answer in %s", self.channel)
+                    return None
             return None
