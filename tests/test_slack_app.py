@@ -269,6 +269,27 @@ def test_brief_acks_fast_then_answers_privately_with_share(running: Running) -> 
     assert running.briefing.log.export()[-1]["surface"] == "slash_brief"
 
 
+def test_a_slash_answer_the_response_url_refuses_is_sent_as_text_then_logged(
+    running: Running,
+) -> None:
+    """Bolt's respond() returns a refusal rather than raising: a refused reply is tried
+    once more as text alone, and when that fails too the exchange says so."""
+    url = running.api.response_url("late")
+    running.api.fail("response_url:late", status=500, times=1)
+    running.slack.command("/brief", "What does the memorandum commit to?", url)
+    refused, sent = running.api.wait_for("response_url:late", count=2)
+    assert refused.fault == "fail" and "blocks" in refused.params
+    assert sent.fault is None and not sent.params.get("blocks")
+    running.settle()
+    assert not running.briefing.log.export()[-1]["error"]
+    running.api.fail("response_url:gone", status=404, times=None)
+    running.slack.command("/quote", "non-binding", running.api.response_url("gone"))
+    assert len(running.api.wait_for("response_url:gone", count=2)) == 2
+    running.settle()
+    row = running.briefing.log.export()[-1]
+    assert row["surface"] == "slash_quote" and "slack: delivery failed" in row["error"]
+
+
 @pytest.mark.parametrize("text", ["", "help"])
 def test_brief_help(running: Running, text: str) -> None:
     response = running.slack.command("/brief", text, running.api.response_url())

@@ -8,6 +8,7 @@ privately, with a button to share it in the channel.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -20,10 +21,12 @@ from bot.slack.blocks import fit, truncate
 from bot.slack.listeners import web_sources
 from bot.slack.listeners.digest import SUBCOMMANDS, brief_subcommand
 from bot.slack.mrkdwn import escape, unescape
-from bot.slack.reply import privately
+from bot.slack.reply import SLACK_ERRORS, privately
 from bot.slack.services import SlackServices
 
 QUOTE_LIMIT = 3
+
+log = logging.getLogger(__name__)
 
 
 def _context(command: dict[str, Any], context: BoltContext, surface: str) -> ExchangeContext:
@@ -39,6 +42,35 @@ def _typed(command: dict[str, Any]) -> str:
     """What was typed after the command, as typed (Slack sends ``&``, ``<``, ``>`` as
     entities), whitespace runs as one space."""
     return " ".join(unescape(str(command.get("text") or "")).split())
+
+
+def _deliver(
+    respond: Respond,
+    services: SlackServices,
+    exchange_id: str | None,
+    text: str,
+    blocks: list[dict[str, Any]] | None = None,
+) -> None:
+    """Replace the "working on it" reply with ``text`` (and ``blocks``), privately.
+
+    Bolt's ``respond`` returns Slack's reply instead of raising: a response_url that
+    refuses (a 4xx or 5xx, an expired URL) is tried once more with the text alone, and if
+    that fails too (or Slack does not answer) the exchange is marked "slack: delivery
+    failed", as for an answer in a thread, so the log shows that its asker never saw it.
+    """
+    for attempt in (blocks, None) if blocks else (None,):
+        try:
+            response = respond(
+                response_type="ephemeral", replace_original=True, text=text, blocks=attempt
+            )
+        except SLACK_ERRORS as exc:  # no answer in time: the reply may have landed
+            log.warning("no reply from the response_url (%s)", type(exc).__name__)
+            break
+        if response.status_code == 200:
+            return
+        log.warning("the response_url refused the reply (HTTP %s)", response.status_code)
+    if exchange_id:
+        services.briefing.log.note_error(exchange_id, "slack: delivery failed")
 
 
 def register(app: App, services: SlackServices) -> None:
@@ -78,7 +110,7 @@ def register(app: App, services: SlackServices) -> None:
                 respond(response_type="ephemeral", replace_original=True, text=escape(exc.message))
                 return
             fallback, blocks = answer_message(result, share=True)
-            respond(response_type="ephemeral", replace_original=True, text=fallback, blocks=blocks)
+            _deliver(respond, services, result.exchange_id, fallback, blocks)
 
         services.jobs.submit(answer, apologise=privately(respond, replace=True))
 
@@ -103,7 +135,7 @@ def register(app: App, services: SlackServices) -> None:
             )
             shown = [q.as_citation(i) for i, q in enumerate(quotes, 1)]
             fallback, blocks = quotes_message(topic, shown, exchange_id)
-            respond(response_type="ephemeral", replace_original=True, text=fallback, blocks=blocks)
+            _deliver(respond, services, exchange_id, fallback, blocks)
 
         services.jobs.submit(
             find, apologise=privately(respond, replace=True), doing="finding quotes"
