@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -32,6 +32,14 @@ def inserted_first(session: Session, row: Base) -> bool:
 def claim(*, session: Session, key: str) -> bool:
     """True if this call inserted ``key``; False if someone already had."""
     return inserted_first(session, SlackEventClaim(event_key=storable(key)[:200]))
+
+
+def held(*, session: Session, key: str) -> bool:
+    """Has someone claimed ``key`` (and it not been released or purged)?"""
+    found = session.scalar(
+        select(SlackEventClaim.event_key).where(SlackEventClaim.event_key == storable(key)[:200])
+    )
+    return found is not None
 
 
 def release(*, session: Session, key: str) -> None:

@@ -191,6 +191,35 @@ def test_an_empty_mention_gets_a_polite_prompt(running: Running) -> None:
     assert "Ask me about " in post.params["text"] and "for example" in post.params["text"]
 
 
+def test_a_thread_where_briefbot_gave_a_hint_is_followed(running: Running) -> None:
+    """ "Ask me about ..." invites a reply: the question that follows in the thread, with
+    no mention, is answered, as in a thread where briefbot answered before."""
+    _, root = running.slack.mention("   ")
+    assert "Ask me about " in running.api.wait_for("chat.postMessage")[0].params["text"]
+    running.slack.message("What does the memorandum commit the countries to?", thread_ts=root)
+    posts = running.api.wait_for("chat.postMessage", count=2)
+    assert posts[1].params["thread_ts"] == root
+    assert "non-binding" in block_text(posts[1].json_param("blocks"))
+
+
+def test_a_message_with_a_file_or_sent_to_the_channel_too_is_answered(running: Running) -> None:
+    """A DM with a file (subtype file_share) and a thread reply also sent to the channel
+    (thread_broadcast) are somebody asking, as plain messages are."""
+    running.slack.message(
+        "Who criticised the deal?", channel="D1", channel_type="im", subtype="file_share"
+    )
+    assert running.api.wait_for("chat.postMessage")[0].params["channel"] == "D1"
+    _, root = running.slack.mention("What does the memorandum commit the countries to?")
+    running.api.wait_for("chat.postMessage", count=2)
+    running.slack.message(
+        "And what do critics say about it?", thread_ts=root, subtype="thread_broadcast"
+    )
+    assert running.api.wait_for("chat.postMessage", count=3)[2].params["thread_ts"] == root
+    running.slack.message("joined", subtype="channel_join", thread_ts=root)
+    running.settle()
+    assert len(running.posts()) == 3
+
+
 # ---------------------------------------------------------------------------- exactly once
 
 

@@ -109,6 +109,8 @@ def answer_message_job(
 
     def finish_with(text: str) -> None:
         reply.finish(text, section(escape(text)))
+        if m.thread_ts:  # "Ask me about ..." invites a reply in the thread
+            services.deliveries.follow(m.channel, m.thread_ts)
 
     with apologising(finish_with, f"answering message {m.ts} in {m.channel}"):
         if not services.deliveries.claim(f"msg:{m.channel}:{m.ts}"):

@@ -8,7 +8,10 @@ the work, every other attempt stays silent. The keys:
 
 * ``event:<event_id>``: one Events API delivery (retries carry the same id);
 * ``msg:<channel>:<ts>``: one message, however many events name it;
-* ``share:<exchange id>``: one *Share in channel*; released if the post fails.
+* ``share:<exchange id>``: one *Share in channel*; released if the post fails;
+* ``thread:<channel>:<thread_ts>``: a thread briefbot spoke in without answering a
+  question (the hint for an empty mention, a question too long): its follow-ups are
+  answered, as in a thread with a logged answer, for as long as claims are kept (two days).
 """
 
 from __future__ import annotations
@@ -49,7 +52,14 @@ class Deliveries:
         log.info("event %s already handled; ignoring this delivery", event_id)
         return False
 
+    def follow(self, channel: str, thread_ts: str) -> None:
+        """Follow a thread briefbot spoke in without logging an answer (see the module
+        docstring's ``thread:`` key)."""
+        self.claim(f"thread:{channel}:{thread_ts}")
+
     def thread_known(self, channel: str, thread_ts: str) -> bool:
-        """Has briefbot answered in this Slack thread before (so it follows it)?"""
+        """Has briefbot answered (or spoken) in this Slack thread before, so it follows it?"""
         with self.db.session() as session:
-            return exchanges.thread_known(session=session, channel=channel, thread_ts=thread_ts)
+            return exchanges.thread_known(
+                session=session, channel=channel, thread_ts=thread_ts
+            ) or claims.held(session=session, key=f"thread:{channel}:{thread_ts}")

@@ -16,6 +16,9 @@ from bot.slack.services import SlackServices
 
 # Message subtypes that are not somebody asking something (edits, joins, bot posts...).
 _IGNORED_SUBTYPES = frozenset({"bot_message", "message_changed", "message_deleted", "channel_join"})
+#: Message subtypes that are somebody writing, as a plain message is (None): with a file
+#: attached, or a thread reply also sent to the channel.
+_PEOPLE_S_SUBTYPES = frozenset({None, "file_share", "thread_broadcast"})
 
 
 def _from_a_bot(event: dict[str, Any]) -> bool:
@@ -56,7 +59,7 @@ def register(app: App, services: SlackServices) -> None:
         A message that mentions briefbot is left to ``app_mention``; threaded DMs are the
         assistant pane's (see listeners/assistant.py).
         """
-        if _from_a_bot(event) or event.get("subtype"):
+        if _from_a_bot(event) or event.get("subtype") not in _PEOPLE_S_SUBTYPES:
             return
         if event.get("channel_type") == "im":
             message = SlackMessage.of(
