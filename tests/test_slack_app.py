@@ -532,6 +532,45 @@ def test_assistant_answers_with_status_and_title(running: Running) -> None:
     assert running.briefing.log.export()[-1]["surface"] == "slack_assistant"
 
 
+def test_the_assistant_thread_is_titled_after_the_greeting(running: Running) -> None:
+    """In a real assistant thread, Slack's replies begin with briefbot's greeting: the
+    first question still titles the thread, and the greeting is no conversation to
+    condense it with."""
+    greeting = {"ts": "1800000000.000001", "bot_id": "BBOT", "user": BOT_USER,
+                "text": "Hi! I brief you on the memorandum. What would you like?"}  # fmt: skip
+    running.api.set_replies("D1", "1800000000.000001", [greeting])
+    _assistant_message(running, "What does the agreement commit to?")
+    title = running.api.wait_for("assistant.threads.setTitle")[0]
+    assert title.params["title"] == "What does the agreement commit to?"
+    running.api.wait_for("chat.postMessage")
+    row = running.briefing.log.export()[-1]
+    assert row["standalone_question"] in (None, "", "What does the agreement commit to?")
+
+
+def test_a_follow_up_in_a_long_thread_reads_the_turns_just_before_it(running: Running) -> None:
+    """Slack pages a thread's replies oldest first: the pages are followed, so a
+    follow-up after 300 messages of chatter is read with the turns just before it."""
+    _, root = running.slack.mention("What does the memorandum commit the countries to?")
+    running.api.wait_for("chat.postMessage")
+    base = float(root)
+    chatter = [
+        {"ts": f"{base + i:.6f}", "user": "U2", "text": f"lunch plans {i}"} for i in range(1, 300)
+    ]
+    latest = [
+        {"ts": f"{base + 400:.6f}", "user": "U1", "text": f"<@{BOT_USER}> Who criticised it?"},
+        {"ts": f"{base + 401:.6f}", "bot_id": "BBOT", "user": BOT_USER,
+         "text": "Rights groups criticised the memorandum [1]."},
+    ]  # fmt: skip
+    running.api.set_replies(
+        "C1", root, [{"ts": root, "user": "U1", "text": "hi"}, *chatter, *latest]
+    )
+    running.slack.message("And why do they object to it?", thread_ts=root, ts=f"{base + 500:.6f}")
+    running.api.wait_for("chat.postMessage", count=2)
+    assert len(running.api.calls("conversations.replies")) >= 2  # it paged
+    standalone = running.briefing.log.export()[-1]["standalone_question"] or ""
+    assert "criticised" in standalone  # the question just before, not the first page's
+
+
 LAST_WEEK_TITLE = "Ministers agree on smuggling intelligence"
 
 

@@ -28,19 +28,37 @@ from bot.slack.services import SlackServices
 log = logging.getLogger(__name__)
 
 HISTORY_LIMIT = 12
+#: A thread's replies are read in pages of this many messages, at most this many pages.
+REPLY_PAGE = 200
+REPLY_PAGES = 5
 
 
 def thread_history(
     client: WebClient, channel: str, thread_ts: str, before_ts: str, bot_user_id: str | None
 ) -> list[Turn]:
-    """Earlier turns of a thread, oldest first: the bot's answers and people's questions."""
+    """The latest turns of a thread before ``before_ts``, oldest first: the bot's answers
+    and people's questions (at most ``HISTORY_LIMIT``).
+
+    Slack gives a thread's replies oldest first, a page at a time: the pages are followed
+    (up to ``REPLY_PAGES`` of ``REPLY_PAGE`` messages), so that in a long thread the turns
+    just before the question are the ones read, not the thread's first."""
+    messages: list[dict[str, Any]] = []
+    cursor: str | None = None
     try:
-        response = client.conversations_replies(channel=channel, ts=thread_ts, limit=50)
+        for _ in range(REPLY_PAGES):
+            response = client.conversations_replies(
+                channel=channel, ts=thread_ts, limit=REPLY_PAGE, cursor=cursor
+            )
+            messages.extend(response.get("messages") or [])
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not response.get("has_more") or cursor is None:
+                break
     except SLACK_ERRORS as exc:
         log.warning("could not read thread history (%s); answering without it", exc)
-        return []
+        if not messages:
+            return []
     turns: list[Turn] = []
-    for message in response.get("messages") or []:
+    for message in messages:
         ts = str(message.get("ts") or "")
         if not ts or float(ts) >= float(before_ts):
             continue

@@ -191,6 +191,10 @@ class ThreadReply:
                 except SLACK_ERRORS:
                     # No answer in time (or none at all): the post may have landed, and
                     # posting again would show the answer twice.
-                    log.exception("no reply from Slack to the answer in %s", self.channel)
+                    log.exception(
+                        "could not post the answer in %s (no reply from Slack: it is not "
+                        "posted again)",
+                        self.channel,
+                    )
                     return None
             return None

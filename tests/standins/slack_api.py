@@ -423,14 +423,20 @@ class SlackAPIStandIn(StandInServer):
         }
 
     def _replies_for(self, call: Call) -> dict[str, Any]:
+        """A thread's messages oldest first, ``limit`` at a time (Slack's default 1000),
+        with a cursor to the next page, as Slack pages them."""
         key = (str(call.params.get("channel", "")), str(call.params.get("ts", "")))
         with self._cond:
             messages = copy.deepcopy(self._replies.get(key, []))
+        start = int(str(call.params.get("cursor") or "0"))
+        limit = int(str(call.params.get("limit") or "1000"))
+        page = messages[start : start + limit]
+        more = start + limit < len(messages)
         return {
             "ok": True,
-            "messages": messages,
-            "has_more": False,
-            "response_metadata": {"next_cursor": ""},
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
         }
 
     def _users_info(self, call: Call) -> dict[str, Any]:

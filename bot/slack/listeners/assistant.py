@@ -75,7 +75,10 @@ def build_assistant(services: SlackServices) -> Assistant:
             with apologising(None, "setting the assistant status"):
                 set_status(STATUS)
             history = thread_history(client, channel, thread_ts, message_ts, context.bot_user_id)
-            if not history and text.strip():
+            # the thread opens with briefbot's greeting: the first question is the first
+            # turn of a person's, and only a person's earlier turns make it a follow-up
+            asked_before = any(turn.role == "user" for turn in history)
+            if not asked_before and text.strip():
                 with apologising(None, "setting the assistant thread title"):
                     set_title(thread_title(text))
             if is_digest_request(text):
@@ -88,7 +91,7 @@ def build_assistant(services: SlackServices) -> Assistant:
                 context,
                 surface="slack_assistant",
                 thread_ts=thread_ts,
-                with_history=bool(history),
+                with_history=asked_before,
             )
             answer_message_job(services, client, message)
 
