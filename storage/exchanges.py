@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, not_, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.cleaning import storable
@@ -74,13 +74,24 @@ def record_exchange(*, session: Session, exchange: ExchangeRecord) -> str:
 
 
 def set_feedback(*, session: Session, exchange_id: str, value: int, user: str | None) -> bool:
-    """Record 👍 (+1) or 👎 (-1); the latest vote wins. False if the exchange is unknown."""
+    """Record 👍 (+1) or 👎 (-1) by ``user``. False if the exchange is unknown.
+
+    An exchange holds one vote. The asker's is kept over anyone else's: an answer shared
+    in a channel may be clicked by colleagues, but whether it answered the question is
+    the asker's to say; among others' votes, and the asker's own, the latest wins. A vote
+    not kept still returns True (the exchange is there)."""
+    key = storable(exchange_id)
+    clicker = storable(user)
+    asker_voted = and_(Exchange.feedback_user.is_not(None), Exchange.feedback_user == Exchange.user)
+    kept = or_(Exchange.user.is_(None), Exchange.user == clicker, not_(asker_voted))
     result = session.execute(
         update(Exchange)
-        .where(Exchange.id == storable(exchange_id))
-        .values(feedback=value, feedback_user=storable(user))
+        .where(Exchange.id == key, kept)
+        .values(feedback=value, feedback_user=clicker)
     )
-    return bool(getattr(result, "rowcount", 0))
+    if getattr(result, "rowcount", 0):
+        return True
+    return session.scalar(select(Exchange.id).where(Exchange.id == key)) is not None
 
 
 def add_error(*, session: Session, exchange_id: str, error: str) -> None:

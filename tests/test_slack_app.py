@@ -391,6 +391,26 @@ def test_feedback_is_stored(running: Running, action: str, value: int) -> None:
     assert row is not None and row.feedback == value and row.feedback_user == "U7"
 
 
+def test_the_asker_s_vote_is_kept_over_a_colleague_s(running: Running) -> None:
+    """An answer in a channel thread may be clicked by anyone; whether it answered the
+    question is the asker's (U1's) to say. Among others' votes, the latest wins."""
+    exchange_id = _answered(running)
+
+    def click(action: str, user: str) -> tuple[int | None, str | None]:
+        name = f"fb{next_ts()}"
+        running.slack.click(action, exchange_id, running.api.response_url(name), user=user)
+        assert "Thanks" in running.api.wait_for(f"response_url:{name}")[0].params["text"]
+        row = running.briefing.log.get(exchange_id)
+        assert row is not None
+        return row.feedback, row.feedback_user
+
+    assert click("feedback_down", "U2") == (-1, "U2")
+    assert click("feedback_up", "U3") == (1, "U3")
+    assert click("feedback_up", "U1") == (1, "U1")
+    assert click("feedback_down", "U2") == (1, "U1")  # thanked, not kept
+    assert click("feedback_down", "U1") == (-1, "U1")  # the asker may change their mind
+
+
 def test_share_in_channel_posts_publicly_and_removes_the_private_copy(running: Running) -> None:
     running.slack.command(
         "/brief", "Who criticised the deal?", running.api.response_url("b"), user="U5"
