@@ -459,6 +459,8 @@ MALFORMED = [
     ("payload=%7Bbroken", "application/x-www-form-urlencoded"),
     ("payload=%5B1%5D", "application/x-www-form-urlencoded"),
     ("payload=null", "application/x-www-form-urlencoded"),
+    ('payload={"type":"block_actions","actions":[]}', "application/x-www-form-urlencoded"),
+    ('payload={"type":"block_actions","actions":{}}', "application/x-www-form-urlencoded"),
 ]
 
 

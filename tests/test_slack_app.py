@@ -191,6 +191,20 @@ def test_an_empty_mention_gets_a_polite_prompt(running: Running) -> None:
     assert "Ask me about " in post.params["text"] and "for example" in post.params["text"]
 
 
+def test_a_mention_without_a_ts_or_a_channel_is_ignored(
+    running: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A malformed (but signed) app_mention is acked and left alone, in one log line."""
+    for missing in ("ts", "channel"):
+        event = {"type": "app_mention", "user": "U1", "text": f"<@{BOT_USER}> hi",
+                 "ts": next_ts(), "channel": "C1", "team": TEAM}  # fmt: skip
+        del event[missing]
+        assert running.slack.event(event).status == 200
+    running.settle()
+    assert running.posts() == []
+    assert "Traceback" not in caplog.text and "KeyError" not in caplog.text
+
+
 def test_a_thread_where_briefbot_gave_a_hint_is_followed(running: Running) -> None:
     """ "Ask me about ..." invites a reply: the question that follows in the thread, with
     no mention, is answered, as in a thread where briefbot answered before."""

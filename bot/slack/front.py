@@ -211,8 +211,16 @@ def _checked_shape(body: bytes, content_type: str) -> str:
             raise Refused(400, "a signed JSON body that is not an object")
     elif "payload" in text:
         payload = dict(parse_qsl(text, keep_blank_values=True)).get("payload")
-        if payload is not None and not isinstance(_json(payload), dict):
+        if payload is None:
+            return text
+        data = _json(payload)
+        if not isinstance(data, dict):
             raise Refused(400, "a signed form whose payload is not a JSON object")
+        actions = data.get("actions")
+        if data.get("type") == "block_actions" and not (
+            isinstance(actions, list) and actions and all(isinstance(a, dict) for a in actions)
+        ):  # Bolt reads actions[0] before any listener runs
+            raise Refused(400, "a signed block_actions payload without actions")
     return text
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt import App
@@ -13,6 +14,8 @@ from bot.slack.conversation import SlackMessage, answer_message_job
 from bot.slack.digest_blocks import home_view
 from bot.slack.reply import in_thread
 from bot.slack.services import SlackServices
+
+log = logging.getLogger(__name__)
 
 # Message subtypes that are not somebody asking something (edits, joins, bot posts...).
 _IGNORED_SUBTYPES = frozenset({"bot_message", "message_changed", "message_deleted", "channel_join"})
@@ -45,6 +48,9 @@ def register(app: App, services: SlackServices) -> None:
     def on_mention(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         """Answer in the mention's thread; in an existing thread, with its history."""
         if _from_a_bot(event) or event.get("subtype") in _IGNORED_SUBTYPES:
+            return
+        if not event.get("ts") or not event.get("channel"):
+            log.warning("ignored an app_mention without a channel or a ts")
             return
         thread_ts = str(event.get("thread_ts") or event["ts"])
         message = SlackMessage.of(
