@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Literal, TypedDict
 
 from sqlalchemy import Connection, bindparam, delete, insert, or_, select, update
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from storage.models import ARTICLE_TABLE as _ARTICLE
@@ -123,6 +123,8 @@ def _insert_chunks(conn: Connection, values: list[dict[str, object]]) -> None:
         raise IntegrityError(_COPY_CHUNKS, None, exc) from exc
     except psycopg.errors.DataError as exc:
         raise DataError(_COPY_CHUNKS, None, exc) from exc
+    except psycopg.errors.OperationalError as exc:  # "program limit exceeded" (54000) too
+        raise OperationalError(_COPY_CHUNKS, None, exc) from exc
 
 
 def _chunk_values(article_id: int, text: str, rows: list[ChunkRow]) -> list[dict[str, object]]:

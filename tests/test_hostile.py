@@ -113,6 +113,27 @@ def test_hostile_files_fail_alone_and_the_rest_lands(cli, tmp_path: Path) -> Non
     assert again.out.startswith(f"added 0, updated 0, unchanged {len(GOOD_FILES)}, ")
 
 
+def test_a_word_too_long_for_the_search_index_fails_alone(cli, tmp_path: Path) -> None:
+    """About a megabyte with no space (base64 pasted as an article): PostgreSQL's search
+    index refuses it ("string is too long for tsvector", a program limit), SQLite's
+    takes it. Either way the files after it in the same run land."""
+    import base64
+    import random
+
+    blob = base64.b64encode(random.Random(7).randbytes(750_000)).decode()  # 1 MB, one word
+    names = ["a.txt", "b.txt", "c-blob.txt", "d.txt", "e.txt"]
+    for name in names:
+        body = f"A sentence about the {name[0]} border file."
+        if "blob" in name:
+            body = f"The key follows. {blob} That was the key."
+        (tmp_path / name).write_text(f"Title {name}\n{body}\n", encoding="utf-8")
+    result: Result = cli("ingest", str(tmp_path))
+    assert "Traceback" not in result.err and "unexpected" not in result.err, result.err
+    failed = [line for line in result.err.splitlines() if line.startswith("failed: ")]
+    assert all("c-blob.txt" in line and "refused" in line for line in failed), failed
+    assert result.out.startswith(f"added {len(names) - len(failed)}, ")
+
+
 def test_hostile_questions_are_answered_refused_or_declined_and_logged(
     briefing: Briefing,
 ) -> None:
