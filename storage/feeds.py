@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -79,11 +80,31 @@ def _row(feed: Feed, entries: int = 0) -> FeedRow:
     )
 
 
+def _fitting(value: str | None, column: Any) -> str | None:
+    """``value`` if it fits ``column`` (a String(n) column), else None: a feed's validator
+    or link cut short would be wrong, so an over-long one is not kept (PostgreSQL refuses
+    it; SQLite would store it whole)."""
+    return value if value is None or len(value) <= column.type.length else None
+
+
+def _clipped(value: str | None, column: Any) -> str | None:
+    """``value`` cut to ``column``'s length, with an ellipsis: for text shown to people."""
+    limit = column.type.length
+    return value if value is None or len(value) <= limit else value[: limit - 1] + "…"
+
+
 def add_feed(
     *, session: Session, url: str, title: str | None, site_url: str | None, now: datetime
 ) -> FeedRow:
     """Follow a feed; due at once. Raises ``IntegrityError`` if it is already followed."""
-    feed = Feed(url=url, title=title, site_url=site_url, added_at=now, failures=0, next_poll_at=now)
+    feed = Feed(
+        url=url,
+        title=_clipped(title, Feed.title),
+        site_url=_fitting(site_url, Feed.site_url),
+        added_at=now,
+        failures=0,
+        next_poll_at=now,
+    )
     session.add(feed)
     session.flush()
     return _row(feed)
@@ -195,10 +216,13 @@ def finish_poll(
     else:
         values.update(last_error=error, last_error_at=now, failures=Feed.failures + 1)
     if validators is not None:
-        values.update(etag=validators[0], last_modified=validators[1])
+        values.update(
+            etag=_fitting(validators[0], Feed.etag),
+            last_modified=_fitting(validators[1], Feed.last_modified),
+        )
     if title:
-        values["title"] = title
-    if site_url:
+        values["title"] = _clipped(title, Feed.title)
+    if site_url and _fitting(site_url, Feed.site_url):
         values["site_url"] = site_url
     result = session.execute(
         update(Feed).where(Feed.id == feed_id, Feed.claim_token == token).values(**values)
@@ -268,7 +292,7 @@ def record_entry(
     if entry is None:
         entry = FeedEntry(feed_id=feed_id, entry_key=key, first_seen_at=now, attempts=0)
         session.add(entry)
-    entry.link = link
+    entry.link = _fitting(link, FeedEntry.link)  # the entry is known by its key anyway
     entry.status = status
     entry.article_id = article_id
     entry.error = error

@@ -347,6 +347,41 @@ def test_a_feed_with_one_broken_entry_still_lands_the_others(
     assert len(web.requests("/news/missing")) == MAX_ATTEMPTS
 
 
+def test_feed_values_longer_than_their_columns_do_not_break_the_feed(
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn
+) -> None:
+    """A 1,500-character title, a 600-character ETag, a 150-character Last-Modified and
+    an entry link of 2,100 characters: PostgreSQL refuses each in its column. The title
+    is cut (it is shown to people), the validators and the link are not kept (cut short
+    they would be wrong), and the entries land: the feed polls as a success."""
+    serve_stories(web)
+    long_path = "/news/" + "x" * 2100
+    web.page(long_path, article_page("A story at a very long address", "A sentence. Two."))
+    body = rss(
+        web,
+        [item(web, long_path, guid="urn:long"), item(web, "/news/pact-review")],
+        title="T" * 1500,
+    )
+    url = web.page(
+        "/rss.xml",
+        body,
+        content_type="application/rss+xml",
+        etag='"' + "e" * 600 + '"',
+        last_modified="Tue, 11 Jun 2019 10:00:00 GMT" + " " * 120,
+    )
+    feed = poller.add(url)
+    report = poller.poll().feeds[0]
+    assert report.status == "updated", report.as_dict()
+    assert report.count("added") >= 1 and report.count("failed") <= 1
+    row = feed_row(briefing, feed.id)
+    assert row.last_error is None and row.failures == 0
+    assert row.title is not None and len(row.title) <= 1000
+    assert row.etag is None
+    assert any(
+        t == "Honduras reviews the border pact" for t in (s.title for s in briefing.sources())
+    )
+
+
 def test_a_page_that_cannot_be_fetched_falls_back_to_the_summary(
     briefing: Briefing, poller: FeedPoller, web: WebStandIn
 ) -> None:
