@@ -145,6 +145,29 @@ def test_unreadable_files_and_folders_are_one_line_failures(
     assert summary["added"] == 1
 
 
+def test_links_to_nothing_pipes_and_an_empty_path_are_failed_items(cli, tmp_path: Path) -> None:
+    """Inside a folder, an entry with an article's name that is no regular file (a link
+    to nothing, a loop of links, a pipe, a device) fails alone, as it does when named;
+    an empty path ("$FILE" unset) names nothing, and never the current folder."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Good\n\nThis one is ingested.", "utf-8")
+    (folder / "dangling.txt").symlink_to(tmp_path / "gone.txt")
+    (folder / "loop-a.txt").symlink_to(folder / "loop-b.txt")
+    (folder / "loop-b.txt").symlink_to(folder / "loop-a.txt")
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    (tmp_path / "elsewhere.txt").write_text("Elsewhere\n\nNot named.", "utf-8")
+    result = cli("ingest", "--json", str(folder), "", env={"PWD": str(tmp_path)})
+    assert result.code == 1 and "Traceback" not in result.err
+    summary = json.loads(result.out)
+    failed = {Path(f["path"]).name or f["path"]: f["error"] for f in summary["failed"]}
+    assert set(failed) == {
+        "dangling.txt", "loop-a.txt", "loop-b.txt", "pipe.txt", "zero.txt", "(empty path)"
+    }  # fmt: skip
+    assert summary["added"] == 1
+
+
 @pytest.mark.slow
 def test_ingest_shows_a_progress_bar_only_on_a_terminal(settings: Settings, tmp_path: Path) -> None:
     for i in range(3):

@@ -23,13 +23,15 @@ def discover(
     files: list[Path] = []
     problems: list[tuple[str, str]] = []
     for raw in paths:
+        if not os.fspath(raw):  # Path("") is the current folder: never read it unasked
+            problems.append(("(empty path)", "an empty path names no file or folder"))
+            continue
         path = Path(raw).expanduser()
         if path.is_dir():
             found, unlisted = _walk(path)
             files.extend(found)
             problems.extend(
-                (display_path(raw if p == path else p), f"cannot list folder: {reason}")
-                for p, reason in unlisted
+                (display_path(raw if p == path else p), reason) for p, reason in unlisted
             )
         elif path.is_file():
             files.append(path)
@@ -60,21 +62,27 @@ def display_path(path: str | os.PathLike[str]) -> str:
 
 
 def _walk(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """Supported, non-hidden files under ``folder`` in sorted order, and the folders that
-    could not be listed with the reason."""
+    """Supported, non-hidden files under ``folder`` in sorted order, and what could not
+    be read with the reason: folders that could not be listed, and entries with a
+    supported name that are no regular file (a link to nothing or a loop of links, a
+    pipe, a device), each a failed item as it would be if named itself."""
     found: list[Path] = []
-    unlisted: list[tuple[Path, str]] = []
+    unreadable: list[tuple[Path, str]] = []
 
     def failed(exc: OSError) -> None:
-        unlisted.append((Path(exc.filename or folder), exc.strerror or str(exc)))
+        reason = exc.strerror or str(exc)
+        unreadable.append((Path(exc.filename or folder), f"cannot list folder: {reason}"))
 
     for root, dirs, names in os.walk(folder, onerror=failed):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(
-            Path(root) / name
-            for name in sorted(names)
-            if not name.startswith(".")
-            and Path(name).suffix.lower() in SUPPORTED_SUFFIXES
-            and (Path(root) / name).is_file()
-        )
-    return sorted(found), unlisted
+        for name in sorted(names):
+            if name.startswith(".") or Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            path = Path(root) / name
+            if path.is_file():
+                found.append(path)
+            elif path.exists():
+                unreadable.append((path, "not a regular file or folder"))
+            else:
+                unreadable.append((path, "a symbolic link to nothing (or a loop of links)"))
+    return sorted(found), unreadable
