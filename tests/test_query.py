@@ -253,6 +253,13 @@ def test_edits1_finds_one_typo_away() -> None:
         # names that are also words elsewhere ("sollen", "regatta" in German) amid
         # English function words leave a question English
         ("Who won the Sollen regatta?", "en"),
+        # another script, whatever the language: no word list is needed to tell
+        ("备忘录承诺了什么？", "und"),
+        ("Что говорит меморандум о безопасности границ?", "und"),
+        ("مذكرة التفاهم", "und"),
+        ("メモランダムは何を約束していますか", "und"),
+        ("What does Nielsen's memo (备忘录) commit to?", "en"),
+        ("Was the memorandum signed in Zürich or São Paulo?", "en"),
     ],
 )
 def test_the_language_of_a_question(question: str, language: str, lexicon: Lexicon) -> None:

@@ -18,6 +18,7 @@ import gzip
 import importlib.util
 import re
 import threading
+import unicodedata
 from pathlib import Path
 
 import msgpack
@@ -75,6 +76,8 @@ def zipf(word: str, language: str = "en") -> float:
 
 #: Languages a question may be recognised in (each list is read only when needed).
 OTHER_LANGUAGES = ("es", "fr", "de", "pt", "it")
+#: The language of a question written mostly in letters other than Latin ones.
+OTHER_SCRIPT = "und"
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
@@ -84,7 +87,12 @@ def language_of(text: str) -> str:
     them than are much more common in English, and the language fits the whole question
     better. Names and a stray foreign word leave a question English: in "Who won the
     Sollen regatta?", "sollen" and "regatta" are German words too, but "who", "won" and
-    "the" are English."""
+    "the" are English. A question written mostly in another script (its letters mostly
+    not Latin) is :data:`OTHER_SCRIPT`, whatever its language."""
+    letters = [ch for ch in text if ch.isalpha()]
+    latin = sum(1 for ch in letters if ch.isascii() or "LATIN" in unicodedata.name(ch, ""))
+    if len(letters) >= 2 and latin * 2 < len(letters):
+        return OTHER_SCRIPT  # mostly another script: Chinese, Arabic, Russian, Japanese ...
     found = [w.replace("’", "'") for w in _WORD.findall(text.lower())]
     if sum(1 for w in found if zipf(w) == 0.0) < 2:
         return "en"  # at most one word English does not list (a name): English
