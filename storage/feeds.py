@@ -80,6 +80,10 @@ def _row(feed: Feed, entries: int = 0) -> FeedRow:
     )
 
 
+#: The largest id an INTEGER column holds on PostgreSQL (SQLite's holds more).
+MAX_ID = 2**31 - 1
+
+
 def _fitting(value: str | None, column: Any) -> str | None:
     """``value`` if it fits ``column`` (a String(n) column), else None: a feed's validator
     or link cut short would be wrong, so an over-long one is not kept (PostgreSQL refuses
@@ -112,6 +116,8 @@ def add_feed(
 
 def find_feed(*, session: Session, ref: str) -> FeedRow | None:
     """The feed with id ``ref`` (all digits) or url ``ref``."""
+    if ref.isdigit() and int(ref) > MAX_ID:
+        return None  # no such id (and past what an INTEGER column holds)
     query = (
         select(Feed).where(Feed.id == int(ref))
         if ref.isdigit()

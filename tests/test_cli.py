@@ -519,6 +519,11 @@ DEEP = "[" * 100_000 + "]" * 100_000
             "--history deep.json: not JSON or JSON lines (line 1: JSON nested too deeply)",
         ),
         (("eval", "latin1.jsonl"), {"latin1.jsonl": b"\xe9"}, "not UTF-8 text (byte 0xe9"),
+        (("digest", "--week", "9999-W52"), {}, "at the calendar's edge"),
+        (("digest", "--until", "0001-01-03"), {}, "a period must lie between"),
+        (("digest", "--since", "0001-01-01", "--until", "0001-01-05"), {}, "must lie between"),
+        (("feeds", "remove", "9" * 23), {}, "no feed '99999"),
+        (("feeds", "remove", "2147483648"), {}, "no feed '2147483648'"),
         (
             ("ask", "x y z", "--history", "latin1.json"),
             {"latin1.json": b'["\xe9"]'},

@@ -90,7 +90,15 @@ class Period:
         return checked(cls(start, end, match[3]))
 
 
+#: The days a period may start and end on: a day inside the calendar's range on either
+#: side, so that local midnight in any time zone is still a datetime in UTC.
+FIRST_DAY = date(1, 1, 2)
+LAST_DAY = date(9999, 12, 30)
+
+
 def checked(period: Period) -> Period:
+    if period.start < FIRST_DAY or period.end > LAST_DAY:
+        raise InputError(f"a period must lie between {FIRST_DAY} and {LAST_DAY}")
     if period.end < period.start:
         raise InputError(
             f"the period is inverted: it ends ({period.end}) before it starts ({period.start})"
@@ -123,6 +131,8 @@ def iso_week(spec: str, timezone: str) -> Period:
     except ValueError as exc:
         weeks = date(year, 12, 28).isocalendar().week if 1 <= year <= 9999 else 52
         raise InputError(f"week {spec!r}: {year} has weeks 1 to {weeks}") from exc
+    if not FIRST_DAY <= monday <= LAST_DAY - timedelta(days=7):
+        raise InputError(f"week {spec!r} is at the calendar's edge: no digest covers it")
     return Period(monday, monday + timedelta(days=7), timezone)
 
 
@@ -156,7 +166,11 @@ def choose_period(
         return last_full_week(now, timezone)
     today = now.astimezone(ZoneInfo(timezone)).date()
     end = _day("the end day", until) if until is not None else today + timedelta(days=1)
-    start = _day("the start day", since) if since is not None else end - timedelta(days=7)
+    start = _day("the start day", since) if since is not None else None
+    if start is None:
+        if end < FIRST_DAY + timedelta(days=7):
+            raise InputError(f"a period must lie between {FIRST_DAY} and {LAST_DAY}")
+        start = end - timedelta(days=7)
     return checked(Period(start, end, timezone))
 
 
