@@ -9,6 +9,7 @@ be reached. Host names are resolved by a resolver the test controls.
 from __future__ import annotations
 
 import ipaddress
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -328,6 +329,18 @@ def test_a_stalled_server_times_out(web: WebStandIn) -> None:
     web.hang("/slow", 30)
     with pytest.raises(FetchError, match="timed out waiting"):
         fetcher(timeout=0.1).get(web.url("/slow"))
+
+
+@pytest.mark.parametrize("headers", [False, True], ids=["body", "headers"])
+def test_a_page_that_trickles_in_is_cut_off_at_the_deadline(web: WebStandIn, headers: bool) -> None:
+    """One byte of the body, or one header line, every 0.2 s: no read ever times out, but
+    the whole fetch gets at most three timeouts (0.9 s here), not the 8 s it would take."""
+    web.drip("/drip", pieces=40, every=0.2, headers=headers)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"took more than 0\.9 s"):
+        fetcher(timeout=0.3).get(web.url("/drip"))
+    assert time.monotonic() - started < 3
+    web.cancel_pauses()
 
 
 def test_conditional_get_and_304(web: WebStandIn) -> None:

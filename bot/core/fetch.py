@@ -35,8 +35,10 @@ from bot import __version__
 from bot.core.netguard import (
     AddressPolicy,
     AddressRefused,
+    DeadlinePassed,
     GuardedBackend,
     Resolver,
+    deadline,
     system_resolver,
 )
 from bot.core.text import first_line
@@ -204,24 +206,25 @@ class Fetcher:
         started = self.clock()
         request = self.client.build_request("GET", start_url, headers=headers)
         redirects: list[str] = []
-        while True:
-            self.pacer.wait(host_of(str(request.url)))
-            response = self._send(request, redirects)
-            try:
-                if response.status_code in _REDIRECTS and response.next_request is not None:
-                    request = self._redirect(response, redirects)
-                    continue
-                return self._finish(
-                    start_url,
-                    response,
-                    redirects,
-                    accept,
-                    what,
-                    started,
-                    conditional=bool(etag or last_modified),
-                )
-            finally:
-                response.close()
+        with deadline(self.limits.deadline):  # the whole fetch, redirects and all
+            while True:
+                self.pacer.wait(host_of(str(request.url)))
+                response = self._send(request, redirects)
+                try:
+                    if response.status_code in _REDIRECTS and response.next_request is not None:
+                        request = self._redirect(response, redirects)
+                        continue
+                    return self._finish(
+                        start_url,
+                        response,
+                        redirects,
+                        accept,
+                        what,
+                        started,
+                        conditional=bool(etag or last_modified),
+                    )
+                finally:
+                    response.close()
 
     # -------------------------------------------------------------------- the steps
 
@@ -232,6 +235,10 @@ class Fetcher:
             return self.client.send(request, stream=True)
         except AddressRefused as exc:
             raise FetchError(f"{exc}{where}") from None
+        except DeadlinePassed:
+            raise FetchError(
+                f"{host} took more than {self.limits.deadline:g} s to answer{where}"
+            ) from None
         except httpx2.ConnectTimeout:
             raise FetchError(f"timed out connecting to {host}{where}") from None
         except httpx2.TimeoutException:
@@ -296,6 +303,10 @@ class Fetcher:
                     raise FetchError(
                         f"the {what} took more than {self.limits.deadline:g} s to arrive"
                     )
+        except DeadlinePassed:
+            raise FetchError(
+                f"the {what} took more than {self.limits.deadline:g} s to arrive"
+            ) from None
         except httpx2.TimeoutException:
             raise FetchError(f"timed out reading the {what}") from None
         except httpx2.DecodingError:

@@ -28,7 +28,11 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Callable, Iterable, Sequence
+import ssl
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -159,6 +163,82 @@ def _address(text: str) -> IPAddress:
     return ipaddress.ip_address(text.split("%", 1)[0])  # drop an IPv6 zone ("fe80::1%eth0")
 
 
+#: When the fetch under way in this thread must be done by (``time.monotonic()``), if it
+#: has a deadline (:func:`deadline`).
+_DEADLINE: ContextVar[float | None] = ContextVar("fetch_deadline", default=None)
+
+
+class DeadlinePassed(Exception):
+    """The fetch under way took longer than its :func:`deadline`."""
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Within this block, every connect, read and write of a guarded connection waits at
+    most until ``seconds`` from now in all, then raises :class:`DeadlinePassed`.
+
+    A per-read timeout does not bound a whole fetch: a server that sends one byte of its
+    headers or its body a second never lets a read time out. The deadline is kept per
+    thread (a context variable), so pooled connections serve each fetch under its own."""
+    token = _DEADLINE.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def _within(timeout: float | None) -> float | None:
+    """``timeout``, cut to what is left of the current deadline; raises
+    :class:`DeadlinePassed` when nothing is left."""
+    at = _DEADLINE.get()
+    if at is None:
+        return timeout
+    left = at - time.monotonic()
+    if left <= 0:
+        raise DeadlinePassed
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore2.NetworkStream):
+    """A network stream whose every wait ends by the current :func:`deadline`."""
+
+    def __init__(self, inner: httpcore2.NetworkStream) -> None:
+        self.inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        cut = _within(timeout)
+        try:
+            return self.inner.read(max_bytes, cut)
+        except httpcore2.ReadTimeout:
+            if cut != timeout:  # the deadline ended the wait, not the read's own timeout
+                raise DeadlinePassed from None
+            raise
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        cut = _within(timeout)
+        try:
+            self.inner.write(buffer, cut)
+        except httpcore2.WriteTimeout:
+            if cut != timeout:
+                raise DeadlinePassed from None
+            raise
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore2.NetworkStream:
+        inner = self.inner.start_tls(ssl_context, server_hostname, _within(timeout))
+        return _DeadlineStream(inner)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self.inner.get_extra_info(info)
+
+
 class GuardedBackend(httpcore2.NetworkBackend):
     """An httpcore2 network backend that connects only to addresses the policy allows."""
 
@@ -193,13 +273,13 @@ class GuardedBackend(httpcore2.NetworkBackend):
         for ip in addresses:
             try:
                 stream = self.inner.connect_tcp(
-                    str(ip), port, timeout, local_address, socket_options
+                    str(ip), port, _within(timeout), local_address, socket_options
                 )
             except httpcore2.ConnectError as exc:
                 failure = exc
                 continue
             self._check_peer(host, ip, stream)
-            return stream
+            return _DeadlineStream(stream)
         assert failure is not None
         raise failure
 

@@ -42,7 +42,7 @@ class WebRequest:
 
 @dataclass
 class _Route:
-    kind: str  # "page" | "redirect" | "endless" | "hang"
+    kind: str  # "page" | "redirect" | "endless" | "hang" | "drip"
     body: bytes = b""
     status: int = 200
     content_type: str | None = "text/html; charset=utf-8"
@@ -56,6 +56,8 @@ class _Route:
     size: int = 0
     declare_length: bool = False
     seconds: float = 0.0
+    pieces: int = 0
+    headers_too: bool = False
 
 
 class WebStandIn(StandInServer):
@@ -121,6 +123,13 @@ class WebStandIn(StandInServer):
         self._set(path, _Route("hang", seconds=seconds))
         return self.url(path)
 
+    def drip(self, path: str, pieces: int, every: float, *, headers: bool = False) -> str:
+        """A page that arrives one piece at a time, ``every`` seconds apart: ``pieces``
+        bytes of its body, or (``headers``) ``pieces`` header lines before it. No single
+        read waits long; only a deadline on the whole fetch ends it."""
+        self._set(path, _Route("drip", seconds=every, pieces=pieces, headers_too=headers))
+        return self.url(path)
+
     def _set(self, path: str, route: _Route) -> None:
         with self._lock:
             self._routes[path] = route
@@ -165,7 +174,39 @@ class WebStandIn(StandInServer):
         if route.kind == "endless":
             self._endless(handler, route)
             return
+        if route.kind == "drip":
+            self._drip(handler, route)
+            return
         self._page(handler, route, headers)
+
+    def _drip(self, handler: StandInHandler, route: _Route) -> None:
+        handler.close_connection = True
+        body = b"<p>" + b"x" * route.pieces + b"</p>"
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html; charset=utf-8")
+        handler.send_header("Content-Length", str(len(body)))
+        try:
+            if route.headers_too:
+                handler.flush_headers()  # what is buffered so far goes out now
+                for i in range(route.pieces):
+                    if not self.pause(route.seconds):
+                        return
+                    handler.wfile.write(f"X-Drip-{i}: x\r\n".encode())
+                    handler.wfile.flush()
+                handler.wfile.write(b"\r\n" + body)
+                handler.wfile.flush()
+                return
+            handler.end_headers()
+            handler.wfile.write(body[:3])
+            for i in range(route.pieces):
+                handler.wfile.flush()
+                if not self.pause(route.seconds):
+                    return
+                handler.wfile.write(body[3 + i : 4 + i])
+            handler.wfile.write(body[-4:])
+            handler.wfile.flush()
+        except OSError:  # the client gave up, as it should
+            return
 
     def _page(self, handler: StandInHandler, route: _Route, headers: dict[str, str]) -> None:
         validators: dict[str, str] = {}
