@@ -168,6 +168,23 @@ def test_links_to_nothing_pipes_and_an_empty_path_are_failed_items(cli, tmp_path
     assert summary["added"] == 1
 
 
+def test_names_and_titles_cannot_act_on_the_terminal_or_forge_lines(cli, tmp_path: Path) -> None:
+    """A file name with a line break cannot print a second, forged "failed:" line, and a
+    title with terminal escapes (retitle the window, clear the screen) is shown escaped,
+    in ingest's report and in sources."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "bad\nfailed: fake.txt: all good.txt").write_bytes(b"")
+    title = "Escapes \\x1b]0;PWNED\\x07\\x1b[2J and \\u202eevil"  # YAML escapes
+    (folder / "ok.md").write_text(f'---\ntitle: "{title}"\n---\n\nA sentence. Two.\n', "utf-8")
+    result = cli("ingest", str(folder))
+    failed = [line for line in result.err.splitlines() if line.startswith("failed: ")]
+    assert len(failed) == 1 and "bad\\nfailed: fake.txt" in failed[0], result.err
+    listed = cli("sources").out
+    assert "\x1b" not in listed and "\u202e" not in listed and "\x07" not in listed
+    assert "Escapes \\x1b]0;PWNED\\x07" in listed, listed
+
+
 @pytest.mark.slow
 def test_ingest_shows_a_progress_bar_only_on_a_terminal(settings: Settings, tmp_path: Path) -> None:
     for i in range(3):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bot.cli.common import open_briefing, print_json
+from bot.cli.common import echo, open_briefing, print_json
 from bot.core import jsonl
 from bot.core.model_choice import NO_KEY
 from bot.core.models import Answer, Turn, writer_line
@@ -28,21 +28,21 @@ def _source_line(title: str, source: str | None, published: date | None) -> str:
 
 def print_answer(answer: Answer) -> None:
     """The human-readable answer: text, then numbered sources."""
-    click.echo(answer.answer)
+    echo(answer.answer)
     if answer.note:
-        click.echo(f"\n(note: {answer.note})")
+        echo(f"\n(note: {answer.note})")
     if answer.citations:
-        click.echo("\nSources:")
+        echo("\nSources:")
         for c in answer.citations:
-            click.echo(f"  [{c.marker}] {_source_line(c.title, c.source, c.published)}")
+            echo(f"  [{c.marker}] {_source_line(c.title, c.source, c.published)}")
             if c.url:
-                click.echo(f"      {c.url}")
+                echo(f"      {c.url}")
             if c.paragraph:
-                click.echo(f"      paragraph {c.paragraph}")
+                echo(f"      paragraph {c.paragraph}")
     hint = ""
     if answer.extractive_reason == NO_KEY:
         hint = ": set OPENAI_API_KEY (or OPENAI_BASE_URL for a local server) for a model's answers"
-    click.echo(f"\n— {writer_line(answer.written_by)}{hint}")
+    echo(f"\n— {writer_line(answer.written_by)}{hint}")
 
 
 # ---------------------------------------------------------------------- ask
@@ -118,13 +118,11 @@ def quote(topic: str, limit: int, as_json: bool) -> None:
         print_json({"topic": topic, "quotes": [q.as_dict() for q in quotes]})
         return
     if not quotes:
-        click.echo("No quotes on that topic in the sources.")
+        echo("No quotes on that topic in the sources.")
         return
     for i, q in enumerate(quotes, start=1):
-        click.echo(f"{i}. “{' '.join(q.text.split())}”")
-        click.echo(
-            f"   — {q.title}, paragraph {q.paragraph}" + (f"\n     {q.url}" if q.url else "")
-        )
+        echo(f"{i}. “{' '.join(q.text.split())}”")
+        echo(f"   — {q.title}, paragraph {q.paragraph}" + (f"\n     {q.url}" if q.url else ""))
 
 
 # ---------------------------------------------------------------------- sources
@@ -140,13 +138,11 @@ def sources(as_json: bool) -> None:
         print_json([s.as_dict() for s in items])
         return
     if not items:
-        click.echo("No articles yet. Add some with `briefbot ingest PATH`.")
+        echo("No articles yet. Add some with `briefbot ingest PATH`.")
     for s in items:
-        click.echo(
-            f"{s.id:>4}  {_source_line(s.title, s.source, s.published)}  ({s.chunks} chunks)"
-        )
+        echo(f"{s.id:>4}  {_source_line(s.title, s.source, s.published)}  ({s.chunks} chunks)")
         if s.url:
-            click.echo(f"      {s.url}")
+            echo(f"      {s.url}")
 
 
 # ---------------------------------------------------------------------- eval
@@ -201,16 +197,16 @@ def eval_(
         if not quiet:
             for c in report.cases:
                 if c.in_scope and (c.missing_titles or c.missing_facts or not c.answered):
-                    click.echo(f"- {c.question}")
+                    echo(f"- {c.question}")
                     if not c.answered:
-                        click.echo("    refused an in-scope question")
+                        echo("    refused an in-scope question")
                     for t in c.missing_titles:
-                        click.echo(f"    missing source: {t}")
+                        echo(f"    missing source: {t}")
                     for f in c.missing_facts:
-                        click.echo(f"    missing fact: {f}")
+                        echo(f"    missing fact: {f}")
                 elif not c.in_scope and c.answered:
-                    click.echo(f"- {c.question}\n    answered an out-of-scope question")
-        click.echo(
+                    echo(f"- {c.question}\n    answered an out-of-scope question")
+        echo(
             f"{report.questions} questions ({report.in_scope} in scope, "
             f"{report.out_of_scope} out of scope)\n"
             f"retrieval recall@5  {report.recall_at_5:.3f}\n"
@@ -220,7 +216,7 @@ def eval_(
             f"false refusals      {report.false_refusals} ({report.false_refusal_rate:.1%})"
         )
         if report.baseline is not None:
-            click.echo(
+            echo(
                 f"{report.baseline['name']}: fact coverage "
                 f"{report.baseline['fact_coverage']:.3f}, recall@5 "
                 f"{report.baseline['recall_at_5']:.3f}"

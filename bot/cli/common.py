@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -53,3 +54,28 @@ def open_briefing() -> Iterator[Briefing]:
 
 def print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+#: Characters a terminal acts on rather than shows: C0 controls (a line break and a tab
+#: aside), DEL, C1 controls, and the marks that reorder text (bidirectional overrides and
+#: isolates). A title or a file name from a hostile source must not clear the screen,
+#: retitle the window, or start a forged "failed:" line.
+_ACTING = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str, *, lines: bool = True) -> str:
+    """``text`` safe to print: each character a terminal would act on written as an
+    escape (``\\x1b``, ``\\u202e``); with ``lines`` false, line breaks too (one line per
+    item: a file name may hold one)."""
+
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group(0))
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    text = _ACTING.sub(escape, text)
+    return text if lines else text.replace("\n", "\\n")
+
+
+def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """``click.echo`` of text that may hold what sources and users wrote (:func:`shown`)."""
+    click.echo(shown(text), err=err, nl=nl)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import click
 
-from bot.cli.common import load_settings, open_briefing, print_json
+from bot.cli.common import echo, load_settings, open_briefing, print_json
 from bot.errors import InputError
 
 
@@ -59,9 +59,9 @@ def digest(
             if as_json:
                 print_json(built.as_dict())
             else:
-                click.echo(built.text, nl=False)
+                echo(built.text, nl=False)
             if built.empty and settings.digest_empty == "skip":
-                click.echo(
+                echo(
                     "(no new articles: with BRIEFBOT_DIGEST_EMPTY=skip it is not posted)", err=True
                 )
             return
@@ -84,7 +84,7 @@ def digest(
         print_json({**built.as_dict(), "post": report.as_dict()})
     else:
         for outcome in report.outcomes:
-            click.echo(outcome.line())
-        click.echo(report.summary())
+            echo(outcome.line())
+        echo(report.summary())
     if report.failed:
         sys.exit(1)

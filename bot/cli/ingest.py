@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from bot.cli.common import open_briefing, print_json
+from bot.cli.common import echo, open_briefing, print_json, shown
 from bot.cli.help import HelpfulGroup
 
 # ---------------------------------------------------------------------- ingest
@@ -47,8 +47,8 @@ def ingest(paths: tuple[str, ...], as_json: bool) -> None:
         print_json(summary.as_dict())
     else:
         for path, error in summary.failed:
-            click.echo(f"failed: {path}: {error}", err=True)
-        click.echo(
+            echo(f"failed: {shown(path, lines=False)}: {shown(error, lines=False)}", err=True)
+        echo(
             f"added {summary.added}, updated {summary.updated}, "
             f"unchanged {summary.unchanged}, failed {len(summary.failed)} "
             f"({summary.chunks} chunks written)"
@@ -75,8 +75,8 @@ def feeds_add(url: str) -> None:
     """Follow the feed at URL (or the feed a web page at URL links to)."""
     with open_briefing() as briefing:
         row = briefing.web.feeds.add(url)
-    click.echo(f"following feed {row.id}: {row.title or row.url}\n  {row.url}")
-    click.echo("its entries are stored at the next poll (`briefbot feeds poll`, or the clock)")
+    echo(f"following feed {row.id}: {row.title or row.url}\n  {row.url}")
+    echo("its entries are stored at the next poll (`briefbot feeds poll`, or the clock)")
 
 
 @feeds.command(name="list")
@@ -91,17 +91,17 @@ def feeds_list(as_json: bool) -> None:
         print_json([feed_view(r) for r in rows])
         return
     if not rows:
-        click.echo("No feeds yet. Follow one with `briefbot feeds add URL`.")
+        echo("No feeds yet. Follow one with `briefbot feeds add URL`.")
     for r in rows:
-        click.echo(f"{r.id:>4}  {r.title or '(untitled feed)'}  ({r.entries} articles)")
-        click.echo(f"      {r.url}")
-        click.echo(
+        echo(f"{r.id:>4}  {r.title or '(untitled feed)'}  ({r.entries} articles)")
+        echo(f"      {r.url}")
+        echo(
             f"      last poll {_when(r.last_polled_at)}, last success {_when(r.last_success_at)}, "
             f"next poll {_when(r.next_poll_at)}"
         )
         if r.last_error:
             failing = f", {r.failures} failure(s) in a row" if r.failures else ""
-            click.echo(f"      last error ({_when(r.last_error_at)}{failing}): {r.last_error}")
+            echo(f"      last error ({_when(r.last_error_at)}{failing}): {r.last_error}")
 
 
 @feeds.command(name="remove")
@@ -110,7 +110,7 @@ def feeds_remove(ref: str) -> None:
     """Stop following a feed. The articles already stored from it stay."""
     with open_briefing() as briefing:
         row = briefing.web.feeds.remove(ref)
-    click.echo(f"removed feed {row.id}: {row.title or row.url}")
+    echo(f"removed feed {row.id}: {row.title or row.url}")
 
 
 @feeds.command(name="poll")
@@ -128,27 +128,30 @@ def feeds_poll(as_json: bool, due: bool) -> None:
         print_json(report.as_dict())
     else:
         if not report.feeds:
-            click.echo("No feeds to poll." if not due else "No feed is due.")
+            echo("No feeds to poll." if not due else "No feed is due.")
         for f in report.feeds:
             data = f.as_dict()
             name = f.title or f.url
             if f.status == "failed" and f.error:
-                click.echo(f"feed {f.feed_id} {name}: failed: {f.error}")
+                echo(f"feed {f.feed_id} {name}: failed: {f.error}")
             elif f.status == "busy":
-                click.echo(f"feed {f.feed_id} {name}: skipped, another poll is running")
+                echo(f"feed {f.feed_id} {name}: skipped, another poll is running")
             elif f.status == "not_modified":
-                click.echo(f"feed {f.feed_id} {name}: not modified")
+                echo(f"feed {f.feed_id} {name}: not modified")
             else:
                 extra = (
                     f", {data['from_summary']} from the feed's summary only" if f.summaries else ""
                 )
-                click.echo(
+                echo(
                     f"feed {f.feed_id} {name}: added {data['added']}, unchanged "
                     f"{data['unchanged']}, failed {data['failed']}{extra}"
                 )
             for e in f.entries:
                 if e.outcome == "failed" or e.from_summary:
                     label = "failed" if e.outcome == "failed" else "summary only"
-                    click.echo(f"  {label}: {e.link or e.title}: {e.reason}", err=True)
+                    echo(
+                        f"  {label}: {shown(e.link or e.title or '', lines=False)}: {e.reason}",
+                        err=True,
+                    )
     if report.failed:
         sys.exit(1)
