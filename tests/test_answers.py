@@ -1339,6 +1339,18 @@ def _lead(case_id: str, title: str, text: str, question: str, lead: str) -> obje
 #: answers leads, not one that holds more of the question's words. Each rule behind a
 #: case failed its case when it was added.
 LEADS = [
+    # "What's the drug called?" is answered where news names it ("known for now as
+    # KX-12"), not by the sentence with more of the question's words and another name.
+    _lead(
+        "a thing's name is given where the article names it",
+        "Malaria Drug Clears Infections Faster in Trial",
+        "Children given a single dose cleared malaria a day faster than with the standard "
+        "treatment, in a trial of 900. The drug, known for now as KX-12, costs less than a "
+        "dollar. Professor Amina Okoro of Lakeside University, who led the trial of the new "
+        "malaria drug, said it was encouraging.",
+        "What's the malaria drug called?",
+        "The drug, known for now as KX-12",
+    ),
     # "How many caught colds?" counts people, not colds: "One cold season" is no answer.
     _lead(
         "how many followed by a verb counts people, not the verb's object",

@@ -37,6 +37,7 @@ from bot.core.candidates import (
     in_the_speaker_s_words,
     is_statement,
     leans_back,
+    naming_the_asked,
     passage_sentences,
     reads_as_cited,
     stating_the_measure,
@@ -181,6 +182,9 @@ def select_sentences(
     # ... and one that asks about a role or counts a thing, by a sentence that gives the
     # person or the number beside it.
     holding = beside_the_asked(retrieval, scorer, usable) or holding
+    # ... and, for "What's the vaccine called?", one that gives a name as news does
+    # ("known for now as CB-417"), before one with the thing and some other name.
+    holding = naming_the_asked(retrieval, holding or []) or holding
     # ... and among those, one whose number counts the very thing asked about ("212
     # players") before one that merely holds a number and the thing.
     counting = counting_the_asked(retrieval, holding or [])

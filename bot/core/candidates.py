@@ -375,6 +375,25 @@ def beside_the_asked(
     return by_name or [s for s in counting if asked.counted_as & frozenset(s.stems)]
 
 
+#: How news gives a thing's name: "known (for now) as CB-417", "called the Eastline",
+#: "named Lady with a Grey Parrot", "dubbed ...", "nicknamed ...".
+_NAMING = re.compile(
+    r"\b(?:known(?:\s+\w+){0,3}?\s+as|called|named|dubbed|nicknamed|titled|entitled|"
+    r"christened|branded)\s+(?:the\s+)?[\"“‘']?[A-Z0-9]"
+)
+
+
+def naming_the_asked(retrieval: Retrieval, sentences: list[SourceSentence]) -> list[SourceSentence]:
+    """For a question for a thing's name ("What's the vaccine called?"), those of
+    ``sentences`` that give a name the way news names things ("known for now as
+    CB-417"), before one that holds the thing and some other name (a professor's).
+    Empty for other questions."""
+    query = retrieval.query
+    if query.answer_type != "what" or not _ASKS_NAME.search(query.text):
+        return []
+    return [s for s in sentences if _NAMING.search(s.text)]
+
+
 #: "What is coffee rust?", "what's the Eastline?", "What are plate corals?": a question for
 #: what a thing is, the thing in group 1.
 _DEFINITION_ASKED = re.compile(
