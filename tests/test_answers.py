@@ -1335,10 +1335,33 @@ def _lead(case_id: str, title: str, text: str, question: str, lead: str) -> obje
     return pytest.param(title, text, question, lead, id=case_id)
 
 
+_HARBOUR_WALL = (
+    "Repairs to the Kelby harbour wall will start in May, harbourmaster Ines Marrow said on "
+    "Monday. The plan was approved unanimously by the county planning committee after a "
+    "public hearing. Marrow said the work would take a year."
+)
+
 #: One short article each, a question, and how the answer must begin: the sentence that
 #: answers leads, not one that holds more of the question's words. Each rule behind a
 #: case failed its case when it was added.
 LEADS = [
+    # "Who approved the repairs?" is answered by who did it, named or not: the passive's
+    # doer ("approved unanimously by the county planning committee"), not the sentence
+    # with a person's name; a modal before the verb ("Who must approve") changes nothing.
+    _lead(
+        "who did it is answered by the doer of the passive",
+        "Kelby Harbour Wall Repairs Approved",
+        _HARBOUR_WALL,
+        "Who approved the harbour wall repairs?",
+        "The plan was approved unanimously by the county planning committee",
+    ),
+    _lead(
+        "who must do it is answered by the doer of the passive",
+        "Kelby Harbour Wall Repairs Approved",
+        _HARBOUR_WALL,
+        "Who must approve the harbour wall repairs?",
+        "The plan was approved unanimously by the county planning committee",
+    ),
     # "What's the drug called?" is answered where news names it ("known for now as
     # KX-12"), not by the sentence with more of the question's words and another name.
     _lead(

@@ -282,7 +282,29 @@ def holding_the_kind(
     when the question asks for no such kind."""
     if scorer.expects is None or retrieval.query.answer_type not in KIND_ANSWERS:
         return None
-    return [s for s in sentences if holds_new(scorer.expects, s.text, scorer.question)]
+    deed = next((t for t in retrieval.query.terms if t.word == retrieval.query.deed), None)
+    return [
+        s
+        for s in sentences
+        if holds_new(scorer.expects, s.text, scorer.question)
+        or (deed is not None and _done_by(deed, s.text))
+    ]
+
+
+def _done_by(deed: Term, text: str) -> bool:
+    """Does ``text`` say who did ``deed`` in the passive: the verb, then "by", perhaps
+    after an adverb ("The pause was recommended by the trial's independent data
+    monitoring committee", "approved unanimously by")? Who did it follows, named or not:
+    a committee, a board, a court answer "who" too. Not "laboratory-confirmed influenza
+    by about half": "by" after another word is no doer."""
+    tokens = [t.lower() for t in _COUNT_TOKEN.findall(text)]
+    for i, token in enumerate(tokens[:-1]):
+        if stem(token) not in deed.stems:
+            continue
+        after = tokens[i + 1 : i + 3]
+        if after[0] == "by" or (after[0].endswith("ly") and after[1:] == ["by"]):
+            return True
+    return False
 
 
 def answerable_in_kind(retrieval: Retrieval) -> Retrieval:

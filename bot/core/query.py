@@ -284,10 +284,15 @@ def _speaker(
     return next((t.word for t in terms if head in (t.word, t.word.split()[-1])), None)
 
 
+_MODALS = frozenset("must will would can could should may might shall".split())
+
+
 def _deed(flat: list[str], terms: list[Term]) -> str | None:
     """The term of the verb right after "who" ("Who *chairs* the board?", "who *showed
     up*"): what the person asked for did."""
     at = next((i for i, w in enumerate(flat[:3]) if w in ("who", "whos")), None)
+    if at is not None and at + 2 < len(flat) and flat[at + 1] in _MODALS:
+        at += 1  # "who *must approve* the repairs": the verb after the modal
     if at is None or at + 1 >= len(flat):
         return None
     verb = stem(flat[at + 1])
