@@ -1279,6 +1279,23 @@ def test_the_question_s_own_word_for_the_story_s_thing_picks_the_story(
     assert lead_of(answer).startswith("The memorandum on river pilots was signed in Dunmore")
 
 
+def test_a_short_form_written_without_its_hyphen_is_found(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "coop" is how people type "co-op", a cooperative (WordNet lists both), not a word
+    the sources never use: the question is answered, not refused."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "dairy.md",
+        "Dairy Farmers Vote on Milk Price",
+        "The Kelby dairy cooperative voted on Monday to raise the price it pays its members "
+        "for milk by four per cent. Its chair said the rise would help farmers cover the "
+        "cost of feed.",
+        "what did the coop decide?",
+    )
+    assert lead_of(answer).startswith("The Kelby dairy cooperative voted")
+
+
 def test_a_place_or_a_date_is_answered_where_the_question_s_event_is_said(
     briefing: Briefing, tmp_path: Path
 ) -> None:

@@ -79,6 +79,14 @@ def test_a_word_is_found_as_its_family(
     assert credit(question, text, word, lexicon) == 1.0
 
 
+def test_a_word_written_without_its_hyphen_has_the_hyphened_word_s_synonyms(
+    lexicon: Lexicon,
+) -> None:
+    """WordNet lists "co-op" (a cooperative) and "coop" (for hens): "coop" is both, so
+    "cooperative" counts for it as a synonym."""
+    assert credit("What did the coop decide?", "The dairy cooperative voted.", "coop", lexicon) > 0
+
+
 def test_a_preposition_is_not_the_word_it_stems_like(lexicon: Lexicon) -> None:
     question = "What underlying problems need fixing?"
     assert credit(question, "They worked under pressure.", "underlying", lexicon) == 0

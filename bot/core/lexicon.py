@@ -311,6 +311,15 @@ class Lexicon:
             or s.words[0][:1].isupper()
             for s in all_senses
         )
+        # The same word written with a hyphen ("coop": "co-op", a cooperative; "email":
+        # "e-mail"): its senses are the word's too, its synonyms synonyms.
+        for hyphened in _hyphenations(net, word):
+            family.add(hyphened)
+            for pos in ("n", "v", "a", "r"):
+                for sense in net.senses(hyphened, pos)[:SENSES]:
+                    synonyms.update(
+                        m.lower() for m in sense.words if _SINGLE.match(m) and m != hyphened
+                    )
         for pos, senses in senses_by_pos.items():
             lemmas = set(net.base_forms(word, pos)) if senses else set()
             family |= lemmas
@@ -386,6 +395,18 @@ def spellings(word: str) -> set[str]:
             if word.endswith(a) and len(word) > len(a) + 2:
                 found.add(word[: -len(a)] + b)
     return found - {word}
+
+
+def _hyphenations(net: WordNet, word: str) -> list[str]:
+    """``word`` with a hyphen put in, as WordNet lists it ("coop": "co-op"), if at all;
+    only for a word of one part, at least four letters."""
+    if len(word) < 4 or not word.isalpha():
+        return []
+    return [
+        f"{word[:i]}-{word[i:]}"
+        for i in range(2, len(word) - 1)
+        if any(net.base_forms(f"{word[:i]}-{word[i:]}", pos) for pos in ("n", "v", "a", "r"))
+    ]
 
 
 def _useful_phrase(phrase: tuple[str, ...]) -> bool:
