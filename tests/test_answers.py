@@ -1362,6 +1362,17 @@ _HARBOUR_WALL = (
 #: answers leads, not one that holds more of the question's words. Each rule behind a
 #: case failed its case when it was added.
 LEADS = [
+    # "How long is the bridge?" asks for a length (a thing in space), not a duration: "a
+    # span of 80 metres", not "after a two-year restoration".
+    _lead(
+        "how long a thing in space is is a length",
+        "Tarrow Footbridge Reopens",
+        "The Tarrow Footbridge reopened on Saturday after a two-year restoration that cost "
+        "2 million pounds. Its deck hangs from steel cables across a span of 80 metres "
+        "over the river.",
+        "How long is the Tarrow Footbridge?",
+        "Its deck hangs from steel cables across a span of 80 metres",
+    ),
     # "Who approved the repairs?" is answered by who did it, named or not: the passive's
     # doer ("approved unanimously by the county planning committee"), not the sentence
     # with a person's name; a modal before the verb ("Who must approve") changes nothing.

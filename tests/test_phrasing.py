@@ -132,3 +132,22 @@ def test_a_request_s_verb_is_framing_not_a_term() -> None:
     assert [t.word for t in query.terms] == ["migrants", "intercepted"]
     assert query.terms[0].asked
     assert "drive" in [t.word for t in analyse("Can you still drive over it?", lexicon).terms]
+
+
+@pytest.mark.parametrize(
+    ("question", "length"),
+    [
+        ("How long is the Ashford Chain Bridge?", True),
+        ("how long is the new road between Lythe and Aldby?", True),
+        ("How long is the bus corridor?", True),
+        ("How long was the Harwick bridge closed for?", False),  # something done to it
+        ("How long is the contract?", False),  # it lasts
+        ("How long was the meeting?", False),
+        ("How long will the repairs take?", False),
+    ],
+)
+def test_how_long_a_thing_in_space_is_asks_for_a_length(question: str, length: bool) -> None:
+    from bot.core.lexicon import Lexicon
+    from bot.core.phrasing import measured_in_length
+
+    assert measured_in_length(question, Lexicon()) is length

@@ -29,4 +29,8 @@ MEASUREMENT = re.compile(
 )
 #: Each measure a noun may be (:meth:`bot.core.lexicon.Lexicon.measure`) and how an amount
 #: of it is written.
-MEASURES: dict[str, re.Pattern[str]] = {"money": MONEY, "duration": DURATION}
+MEASURES: dict[str, re.Pattern[str]] = {
+    "money": MONEY,
+    "duration": DURATION,
+    "length": MEASUREMENT,  # what a question asks for ("How long is the bridge?"); no noun is one
+}

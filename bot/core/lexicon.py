@@ -60,7 +60,7 @@ _DEMONYM_ENDINGS = (("", "n"), ("", "an"), ("a", "an"), ("s", "n"), ("o", "an"),
                     ("", "ian"), ("a", "ian"), ("e", "ian"), ("y", "ian"), ("", "ese"))  # fmt: skip
 
 
-Measure = Literal["money", "duration"]
+Measure = Literal["money", "duration", "length"]
 #: WordNet senses whose kinds are stated by an amount (see Lexicon.measure).
 _MONEY = frozenset(
     ["money", "outgo", "payment", "monetary value", "sum of money", "medium of exchange"]

@@ -18,7 +18,7 @@ from typing import Literal, NamedTuple
 
 from bot.core.lexicon import Lexicon
 from bot.core.wordnet import wordnet
-from bot.core.words import STOPWORDS
+from bot.core.words import STOPWORDS, words
 
 AnswerType = Literal["why", "yesno", "who", "when", "where", "quantity", "overview", "what"]
 
@@ -327,6 +327,32 @@ def _a_verb(word: str, lexicon: Lexicon) -> bool:
         return False
     net = wordnet()
     return bool(net.senses(word, "v")) and not any(net.senses(word, p) for p in "nar")
+
+
+#: "How long is the bridge?" asks for a length, not a duration, when what it asks about
+#: is a thing in space (WordNet's files): a bridge, a road, a river, a room.
+_THINGS_WITH_LENGTH = frozenset("noun.artifact noun.object noun.location noun.body".split())
+_HOW_LONG_IS = re.compile(r"^\W*how\s+long\s+(?:is|are|was|were)\b", re.IGNORECASE)
+
+
+def measured_in_length(question: str, lexicon: Lexicon) -> bool:
+    """Does ``question`` ask how long a thing in space is ("How long is the Ashford Chain
+    Bridge?": a span of 124 metres), rather than how long something lasts ("How long is
+    the contract?", "How long was the closure?")?"""
+    if not _HOW_LONG_IS.match(question):
+        return False
+    flat = words(question.lower())
+    j = 3
+    while j < len(flat) and flat[j] in ("the", "a", "an", "this", "that"):
+        j += 1
+    head, end = _noun_phrase_head(flat, j, lexicon)
+    # the thing itself, not something done to it: "How long was the bridge *closed*?"
+    rest = flat[end:]
+    if rest and all(lexicon.expand(w).noun for w in rest):
+        head, rest = rest[-1], []  # a compound the reader stopped in: "the bridge span"
+    if rest and rest[0] not in ("of", "in", "at", "on", "over", "across", "between", "from"):
+        return False
+    return head is not None and lexicon.expand(head).lexname in _THINGS_WITH_LENGTH
 
 
 def _noun_phrase_head(

@@ -24,6 +24,7 @@ from bot.core.phrasing import (
     answer_type,
     asked_for,
     asked_noun,
+    measured_in_length,
     part_of_speech,
     possessive_words,
     speaker_of,
@@ -400,6 +401,8 @@ def _answer_type(
     measure = next((t.measure for t in terms if t.word == noun and t.measure), None)
     if measure is not None and kind in ("what", "quantity"):
         return "quantity", measure
+    if kind == "quantity" and measured_in_length(question, lexicon):
+        return "quantity", "length"
     return kind, None
 
 
