@@ -1296,6 +1296,17 @@ def test_a_short_form_written_without_its_hyphen_is_found(
     assert lead_of(answer).startswith("Its chair said")
 
 
+def test_a_synonym_of_the_profile_s_name_asks_about_the_story(briefing: Briefing) -> None:
+    """The seed never says "treaty" or "accord"; WordNet's synonyms of them include
+    "pact", the profile's name for the memorandum, so the seed answers."""
+    answer = grounded_answer(briefing, "is it a treaty")
+    assert "non-binding" in lead_of(answer)
+    assert (
+        "continue ongoing talks"
+        in grounded_answer(briefing, "what does the accord commit them to?").answer
+    )
+
+
 def test_a_place_or_a_date_is_answered_where_the_question_s_event_is_said(
     briefing: Briefing, tmp_path: Path
 ) -> None:

@@ -238,6 +238,20 @@ def test_profile_synonyms_are_the_word_itself() -> None:
     assert term.credit(found, frozenset(found)) == 1.0
 
 
+def test_a_synonym_of_a_profile_name_names_the_story_s_thing() -> None:
+    """WordNet's "treaty" is a "pact", one of the profile's names for the memorandum:
+    "Is it a treaty?" is about the memorandum, the agreement, the compact (at a synonym's
+    credit, as the story's own word is not the question's)."""
+    lexicon = Lexicon([["memorandum", "agreement", "compact", "pact"]])
+    term = terms_of("Is it a treaty?", lexicon)["treaty"]
+    for text in ("The agreement is non-binding.", "A first-ever regional compact."):
+        found = stems(text)
+        assert 0 < term.credit(found, frozenset(found)) < 1.0  # type: ignore[attr-defined]
+    plain = terms_of("Is it a treaty?", Lexicon())["treaty"]
+    found = stems("The agreement is non-binding.")
+    assert plain.credit(found, frozenset(found)) == 0.0  # type: ignore[attr-defined]
+
+
 def test_side_cues_count_for_each_other() -> None:
     lexicon = Lexicon(related=[["activist*", "critic", "criticism", "questioned"]])
     term = terms_of("Who is criticising the deal?", lexicon)["criticising"]

@@ -216,6 +216,16 @@ def make_term(
         phrases.append((stem_phrase(phrase), 1.0))
         search_phrases.append(phrase)
     related = lexicon.related_words({word, *expansion.family}) - {word} - expansion.family
+    # A synonym that is one of the profile's names for the story's thing ("treaty": pact)
+    # makes the word another name for it, at a synonym's credit: "Is it a treaty?" asks
+    # about the memorandum, the agreement, the compact.
+    if not domain and not anchor:
+        related |= {
+            d[0]
+            for synonym in expansion.synonyms
+            for d in lexicon.domain_synonyms((synonym,))
+            if len(d) == 1
+        } - {word}
     singles = set(expansion.synonyms) | related | {d[0] for d in domain if len(d) == 1}
     zipf = min(lexicon.zipf(p) for p in parts) if len(parts) > 1 else expansion.zipf
     anchor = anchor or (len(parts) == 1 and expansion.name_like and not word.isdigit())
