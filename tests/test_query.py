@@ -506,3 +506,28 @@ def test_money_by_any_name_is_a_measure_of_money(lexicon: Lexicon) -> None:
         assert lexicon.measure(word) == "money", word
     assert lexicon.measure("amount") is None
     assert lexicon.measure("rate") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "duration", "measurement", "count"),
+    [
+        ("signed after eighteen months of negotiations", True, False, True),
+        ("a twenty-five-year lease", True, False, True),
+        ("a span of seventeen metres", False, True, True),
+        ("eleven people were hurt", False, False, True),
+        ("in four areas", False, False, True),
+        ("for several years", True, False, False),
+        ("an eighteenth-century painter", False, False, False),
+    ],
+)
+def test_numbers_in_words_up_to_ninety_nine_are_amounts(
+    text: str, duration: bool, measurement: bool, count: bool
+) -> None:
+    """ "Eighteen months" is a duration and "seventeen metres" a length, as "18 months"
+    and "17 metres" are; number words stopped at ten (and twelve and twenty) before."""
+    from bot.core.amounts import DURATION, MEASUREMENT
+    from bot.core.expected import _EXPECTED
+
+    assert bool(DURATION.search(text)) is duration
+    assert bool(MEASUREMENT.search(text)) is measurement
+    assert bool(_EXPECTED["quantity"].search(text)) is count

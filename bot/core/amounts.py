@@ -7,20 +7,28 @@ from __future__ import annotations
 
 import re
 
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+#: A number written in words, up to ninety-nine: "eighteen months", "twenty-five metres".
+NUMBER_WORD = (
+    rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:{_UNITS}))?|"
+    rf"ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
+    rf"{_UNITS})"
+)
+
 MONEY = re.compile(
     r"[$€£¥]\s?\d|\d[\d,.]*\s*(?:million|billion|thousand|m|bn|k)?\s*(?:dollars?|euros?|"
     r"pounds?|pesos?|quetzales|lempiras|yen|francs?|USD|EUR|GBP)\b",
     re.IGNORECASE,
 )
 DURATION = re.compile(
-    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|a few)[\s-]+"
+    rf"\b(?:\d+|{NUMBER_WORD}|several|a few)[\s-]+"
     r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b",
     re.IGNORECASE,
 )
 #: A physical measurement: a number and a unit of length, area, weight or volume ("124
 #: metres", "a 12-kilometre corridor", "2,400 tonnes").
 MEASUREMENT = re.compile(
-    r"\b(?:[\d,.]*\d|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|"
+    rf"\b(?:[\d,.]*\d|{NUMBER_WORD}|"
     r"a\s+few|several)[\s-]+(?:(?:square|cubic)\s+)?(?:metres?|meters?|m|km|kilomet(?:re|er)s?|"
     r"centimet(?:re|er)s?|cm|millimet(?:re|er)s?|mm|miles?|feet|foot|ft|inch(?:es)?|yards?|"
     r"hectares?|acres?|tonnes?|tons?|kg|kilograms?|grams?|lbs?|litres?|liters?|gallons?|"

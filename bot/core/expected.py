@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from bot.core.amounts import DURATION, MEASUREMENT, MEASURES, MONEY
+from bot.core.amounts import DURATION, MEASUREMENT, MEASURES, MONEY, NUMBER_WORD
 from bot.core.phrasing import PORTION
 from bot.core.retrieve import Retrieval
 from bot.core.wordnet import wordnet
@@ -37,8 +37,8 @@ _CALENDAR = re.compile(
 _DAYS = rf"(?:\d|{_CALENDAR.pattern})"
 _EXPECTED: dict[str, re.Pattern[str]] = {
     "quantity": re.compile(
-        r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundreds?|"
-        r"thousands?|millions?|billions?|dozens?|half|per\s*cent|percent)\b",
+        rf"\d|\b(?:{NUMBER_WORD}|hundreds?|thousands?|millions?|billions?|dozens?|half|"
+        r"per\s*cent|percent)\b",
         re.IGNORECASE,
     ),
     # a year, a month, a day (of the week, or weekly: "on Saturdays"), a time of day
