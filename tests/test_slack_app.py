@@ -581,6 +581,23 @@ def test_the_assistant_thread_is_titled_after_the_greeting(running: Running) -> 
     assert row["standalone_question"] in (None, "", "What does the agreement commit to?")
 
 
+def test_an_assistant_follow_up_reads_the_thread_once(running: Running) -> None:
+    """The pane reads the thread to know whether the message is the first question (for
+    the title); the answer uses those turns rather than reading the thread again."""
+    greeting = {"ts": "1800000000.000001", "bot_id": "BBOT", "user": BOT_USER,
+                "text": "Hi! I brief you on the memorandum. What would you like?"}  # fmt: skip
+    asked = {"ts": "1800000000.000002", "user": "U1", "text": "What does the memorandum say?"}
+    answered = {"ts": "1800000000.000003", "bot_id": "BBOT", "user": BOT_USER,
+                "text": "It is non-binding [1]."}  # fmt: skip
+    running.api.set_replies("D1", "1800000000.000001", [greeting, asked, answered])
+    _assistant_message(running, "And what do critics say about it?")
+    running.api.wait_for("chat.postMessage")
+    running.settle()
+    assert len(running.api.calls("conversations.replies")) == 1
+    assert running.api.calls("assistant.threads.setTitle") == []
+    assert "memorandum" in (running.briefing.log.export()[-1]["standalone_question"] or "")
+
+
 def test_a_follow_up_in_a_long_thread_reads_the_turns_just_before_it(running: Running) -> None:
     """Slack pages a thread's replies oldest first: the pages are followed, so a
     follow-up after 300 messages of chatter is read with the turns just before it."""

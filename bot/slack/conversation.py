@@ -115,9 +115,14 @@ class SlackMessage:
 
 
 def answer_message_job(
-    services: SlackServices, client: WebClient, message: SlackMessage
+    services: SlackServices,
+    client: WebClient,
+    message: SlackMessage,
+    history: list[Turn] | None = None,
 ) -> Answer | None:
     """Claim, answer and deliver one message. Returns the answer (None if not answered).
+    ``history`` is the thread's earlier turns when the caller has read them already (the
+    assistant pane does, to title the thread); otherwise they are read here.
 
     Never raises: an unexpected failure replaces whatever was shown (a streamed draft
     included) with an apology that carries a log id.
@@ -138,9 +143,10 @@ def answer_message_job(
         if not text:
             finish_with(f"{services.briefing.profile.hint()}.")
             return None
-        history: list[Turn] = []
-        if m.with_history and m.thread_ts and m.thread_ts != m.ts:
-            history = thread_history(client, m.channel, m.thread_ts, m.ts, m.bot_user_id)
+        if history is None:
+            history = []
+            if m.with_history and m.thread_ts and m.thread_ts != m.ts:
+                history = thread_history(client, m.channel, m.thread_ts, m.ts, m.bot_user_id)
         context = ExchangeContext(
             surface=m.surface,
             workspace=m.team,

@@ -93,7 +93,8 @@ def build_assistant(services: SlackServices) -> Assistant:
                 thread_ts=thread_ts,
                 with_history=asked_before,
             )
-            answer_message_job(services, client, message)
+            # the turns were read above: not again (one more Web API call, or five pages)
+            answer_message_job(services, client, message, history if asked_before else [])
 
         services.submit_event(
             context, respond_in_thread, apologise=in_thread(client, channel, thread_ts)
