@@ -1256,46 +1256,6 @@ def test_an_everyday_word_asked_for_is_not_rare_for_being_asked(
     assert rare.verdict.decision == "refuse"
 
 
-def test_the_question_s_own_word_for_the_story_s_thing_picks_the_story(
-    briefing: Briefing, tmp_path: Path
-) -> None:
-    """The profile reads "agreement" as the story's "memorandum", so both articles match
-    "Where was the river pilots memorandum signed?"; the lead comes from the one that
-    says "memorandum", as the question does, not from another agreement."""
-    ingest_text(
-        briefing,
-        tmp_path / "agreement.md",
-        "---\ntitle: River Pilots Agreement Signed in Port Avel\n---\n\n"
-        "The river pilots agreement was signed in Port Avel on Monday by the two unions.\n",
-    )
-    answer = answer_from(
-        briefing,
-        tmp_path / "memorandum.md",
-        "Harbour Board Notes",
-        "The harbour board met on Tuesday. The memorandum on river pilots was signed in "
-        "Dunmore, where the board sits.",
-        "Where was the river pilots memorandum signed?",
-    )
-    assert lead_of(answer).startswith("The memorandum on river pilots was signed in Dunmore")
-
-
-def test_a_short_form_written_without_its_hyphen_is_found(
-    briefing: Briefing, tmp_path: Path
-) -> None:
-    """ "coop" is how people type "co-op", a cooperative (WordNet lists both), not a word
-    the sources never use: the question is answered, not refused."""
-    answer = answer_from(
-        briefing,
-        tmp_path / "dairy.md",
-        "Dairy Farmers Vote on Milk Price",
-        "The Kelby dairy cooperative voted on Monday to raise the price it pays its members "
-        "for milk by four per cent. Its chair said the rise would help farmers cover the "
-        "cost of feed.",
-        "who chairs the coop?",
-    )
-    assert lead_of(answer).startswith("Its chair said")
-
-
 def test_a_synonym_of_the_profile_s_name_asks_about_the_story(briefing: Briefing) -> None:
     """The seed never says "treaty" or "accord"; WordNet's synonyms of them include
     "pact", the profile's name for the memorandum, so the seed answers."""
@@ -1305,39 +1265,6 @@ def test_a_synonym_of_the_profile_s_name_asks_about_the_story(briefing: Briefing
         "continue ongoing talks"
         in grounded_answer(briefing, "what does the accord commit them to?").answer
     )
-
-
-def test_a_place_or_a_date_is_answered_where_the_question_s_event_is_said(
-    briefing: Briefing, tmp_path: Path
-) -> None:
-    """ "What city was the deal signed in?" leads with the sentence that says the signing
-    and where ("signed the accord in Lisbon"), not with one that names a city for
-    something else ("based in the port city of Melrow") in an article whose headline says
-    "Sign" and "Deal", nor with a football club's "signing" on "a three-year deal"."""
-    ingest_text(
-        briefing,
-        tmp_path / "harbour.md",
-        "---\ntitle: Arlen and Brisk Sign Harbour Deal\n---\n\n"
-        "Arlen and Brisk have agreed to share the running of their busiest harbour. A joint "
-        "harbour office will be based in the Brisk port city of Melrow, with a staff of 30 "
-        "drawn from both countries.\n",
-    )
-    ingest_text(
-        briefing,
-        tmp_path / "keeper.md",
-        "---\ntitle: Rovers Sign Keeper\n---\n\nRovers have signed the goalkeeper Tam "
-        "Oduya on a three-year deal. The club said the signing ended a long search for a "
-        "new keeper.\n",
-    )
-    answer = answer_from(
-        briefing,
-        tmp_path / "explainer.md",
-        "Explainer - What the Harbour Accord Covers",
-        "The two countries signed the accord in Lisbon in March, after two years of talks. "
-        "It covers pilotage, dredging and customs checks.",
-        "What city was the deal signed in?",
-    )
-    assert lead_of(answer).startswith("The two countries signed the accord in Lisbon")
 
 
 def test_what_someone_said_is_answered_by_their_words(briefing: Briefing, tmp_path: Path) -> None:
@@ -1358,9 +1285,17 @@ def test_what_someone_said_is_answered_by_their_words(briefing: Briefing, tmp_pa
     assert '"Nobody likes paying more' in answer.answer.split("[1]", 2)[1]
 
 
-def _lead(case_id: str, title: str, text: str, question: str, lead: str) -> object:
-    """One case of LEADS: an article's title and text, a question, the answer's start."""
-    return pytest.param(title, text, question, lead, id=case_id)
+def _lead(
+    case_id: str,
+    title: str,
+    text: str,
+    question: str,
+    lead: str,
+    earlier: tuple[tuple[str, str], ...] = (),
+) -> object:
+    """One case of LEADS: an article's title and text, a question, the answer's start;
+    ``earlier`` articles (title, text) are stored first, as distractors."""
+    return pytest.param(title, text, question, lead, earlier, id=case_id)
 
 
 _HARBOUR_WALL = (
@@ -1373,6 +1308,58 @@ _HARBOUR_WALL = (
 #: answers leads, not one that holds more of the question's words. Each rule behind a
 #: case failed its case when it was added.
 LEADS = [
+    # The profile reads "agreement" as the story's "memorandum", so both articles match
+    # "Where was the river pilots memorandum signed?"; the lead comes from the one that
+    # says "memorandum", as the question does, not from another agreement.
+    _lead(
+        "the question's own word for the story's thing picks the story",
+        "Harbour Board Notes",
+        "The harbour board met on Tuesday. The memorandum on river pilots was signed in "
+        "Dunmore, where the board sits.",
+        "Where was the river pilots memorandum signed?",
+        "The memorandum on river pilots was signed in Dunmore",
+        earlier=(
+            (
+                "River Pilots Agreement Signed in Port Avel",
+                "The river pilots agreement was signed in Port Avel on Monday by the two unions.",
+            ),
+        ),
+    ),
+    # "What city was the deal signed in?" leads with the sentence that says the signing
+    # and where, not with one that names a city for something else in an article whose
+    # headline says "Sign" and "Deal", nor with a football club's "signing" on a "deal".
+    _lead(
+        "a place is answered where the question's event is said",
+        "Explainer - What the Harbour Accord Covers",
+        "The two countries signed the accord in Lisbon in March, after two years of talks. "
+        "It covers pilotage, dredging and customs checks.",
+        "What city was the deal signed in?",
+        "The two countries signed the accord in Lisbon",
+        earlier=(
+            (
+                "Arlen and Brisk Sign Harbour Deal",
+                "Arlen and Brisk have agreed to share the running of their busiest harbour. "
+                "A joint harbour office will be based in the Brisk port city of Melrow, with a "
+                "staff of 30 drawn from both countries.",
+            ),
+            (
+                "Rovers Sign Keeper",
+                "Rovers have signed the goalkeeper Tam Oduya on a three-year deal. The club "
+                "said the signing ended a long search for a new keeper.",
+            ),
+        ),
+    ),
+    # "coop" is how people type "co-op", a cooperative (WordNet lists both), not a word
+    # the sources never use: the question is answered, not refused.
+    _lead(
+        "a short form written without its hyphen is found",
+        "Dairy Farmers Vote on Milk Price",
+        "The Kelby dairy cooperative voted on Monday to raise the price it pays its members "
+        "for milk by four per cent. Its chair said the rise would help farmers cover the "
+        "cost of feed.",
+        "who chairs the coop?",
+        "Its chair said",
+    ),
     # "How long is the bridge?" asks for a length (a thing in space), not a duration: "a
     # span of 80 metres", not "after a two-year restoration".
     _lead(
@@ -1586,9 +1573,21 @@ LEADS = [
 ]
 
 
-@pytest.mark.parametrize(("title", "text", "question", "lead"), LEADS)
+@pytest.mark.parametrize(("title", "text", "question", "lead", "earlier"), LEADS)
 def test_the_sentence_that_answers_leads(
-    briefing: Briefing, tmp_path: Path, title: str, text: str, question: str, lead: str
+    briefing: Briefing,
+    tmp_path: Path,
+    title: str,
+    text: str,
+    question: str,
+    lead: str,
+    earlier: tuple[tuple[str, str], ...],
 ) -> None:
+    for i, (other_title, other_text) in enumerate(earlier):
+        ingest_text(
+            briefing,
+            tmp_path / f"earlier-{i}.md",
+            f"---\ntitle: {other_title}\n---\n\n{other_text}\n",
+        )
     answer = answer_from(briefing, tmp_path / "article.md", title, text, question)
     assert lead_of(answer).startswith(lead)

@@ -201,7 +201,7 @@ def select_sentences(
     # question ("The utility, Carrowmore Water Works, estimates ...").
     deed = retrieval.query.deed
     if holding and deed is not None:
-        holding = [s for s in holding if scorer.credits(s).get(deed, 0.0) >= 1.0] or holding
+        holding = _saying(scorer, holding, [deed]) or holding
     # ... and, for "What city was the deal signed in?", one that says what the question
     # says happened ("signed ... in Tegucigalpa"), before one that gives a place for
     # something else ("a centre, to be based in the port city of Harrowmere"), when it
@@ -311,10 +311,16 @@ def _saying_the_event(
     happened (its verbs, adjectives and adverbs: "signed", "run", "late") by their own
     words or family, not through their article's title. Empty when the question has no
     such word."""
-    event = [t for t in retrieval.query.terms if not t.noun and not t.anchor]
-    if not event:
-        return []
-    return [s for s in sentences if all(scorer.credits(s).get(t.word, 0.0) >= 1.0 for t in event)]
+    event = [t.word for t in retrieval.query.terms if not t.noun and not t.anchor]
+    return _saying(scorer, sentences, event) if event else []
+
+
+def _saying(
+    scorer: SentenceScorer, sentences: list[SourceSentence], words: list[str]
+) -> list[SourceSentence]:
+    """Those of ``sentences`` that hold every one of the terms ``words`` by their own
+    words or family (credit 1), not through their article's title or a synonym."""
+    return [s for s in sentences if all(scorer.credits(s).get(w, 0.0) >= 1.0 for w in words)]
 
 
 def _story_lead(

@@ -402,11 +402,8 @@ def _hyphenations(net: WordNet, word: str) -> list[str]:
     only for a word of one part, at least four letters."""
     if len(word) < 4 or not word.isalpha():
         return []
-    return [
-        f"{word[:i]}-{word[i:]}"
-        for i in range(2, len(word) - 1)
-        if any(net.base_forms(f"{word[:i]}-{word[i:]}", pos) for pos in ("n", "v", "a", "r"))
-    ]
+    hyphened = (f"{word[:i]}-{word[i:]}" for i in range(2, len(word) - 1))
+    return [h for h in hyphened if any(net.base_forms(h, pos) for pos in "nvar")]
 
 
 def _useful_phrase(phrase: tuple[str, ...]) -> bool:
