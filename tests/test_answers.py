@@ -1285,6 +1285,32 @@ def test_what_someone_said_is_answered_by_their_words(briefing: Briefing, tmp_pa
     assert '"Nobody likes paying more' in answer.answer.split("[1]", 2)[1]
 
 
+def test_support_comes_from_the_articles_that_name_the_thing(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """When some articles call the thing asked about by the question's own word and
+    another matches it only by the profile's other name for it ("agreement"), no sentence
+    of that other one joins the answer: beside a lead about the memorandum, "it is legally
+    binding" from another agreement's story would read as said of the memorandum."""
+    ingest_text(
+        briefing,
+        tmp_path / "other.md",
+        "---\ntitle: River Pilots Agreement Signed\n---\n\nThe river pilots agreement is "
+        "legally binding on both unions. It was signed in Port Avel on Monday.\n",
+    )
+    answer = answer_from(
+        briefing,
+        tmp_path / "memo.md",
+        "Harbour Board Notes",
+        "The river pilots memorandum is not legally binding on the unions. The harbour "
+        "board met on Tuesday to discuss it.",
+        "Is the river pilots memorandum legally binding on the unions?",
+    )
+    assert lead_of(answer).startswith("The river pilots memorandum is not legally binding")
+    assert "River Pilots Agreement Signed" not in {c.title for c in answer.citations}
+    assert "Port Avel" not in answer.answer
+
+
 def _lead(
     case_id: str,
     title: str,
@@ -1321,6 +1347,24 @@ LEADS = [
         earlier=(
             (
                 "River Pilots Agreement Signed in Port Avel",
+                "The river pilots agreement was signed in Port Avel on Monday by the two unions.",
+            ),
+        ),
+    ),
+    # "pact" is one of the profile's other names for the memorandum, and only the first
+    # article uses it; the second calls the thing by the profile's first name for it,
+    # "memorandum", so it is about the same thing, while the third says only "agreement",
+    # which names other agreements too.
+    _lead(
+        "the thing's own name is the question's word for it",
+        "River Pilots Memorandum Signed",
+        "The river pilots memorandum was signed in Dunmore on Friday.",
+        "Where was the river pilots pact signed?",
+        "The river pilots memorandum was signed in Dunmore",
+        earlier=(
+            ("River Pilots Pact Welcomed", "The unions welcomed the river pilots pact."),
+            (
+                "River Pilots Agreement Signed",
                 "The river pilots agreement was signed in Port Avel on Monday by the two unions.",
             ),
         ),

@@ -150,6 +150,13 @@ def select_sentences(
             return sentences
         return [s for s in sentences if s.passage.article_id in named] or sentences
 
+    # Support comes from those articles too: beside a lead about the memorandum, a
+    # sentence of the cybersecurity treaty's story ("it is a legally binding treaty")
+    # would read as being about the memorandum.
+    if named is not None:
+        usable = preferred(usable)
+        statements = preferred(statements)
+
     def top(sentences: list[SourceSentence]) -> SourceSentence:
         """The best-scoring of ``sentences``; on a tie, the better-ranked, then the first."""
         return max(sentences, key=lambda s: (scorer.score(s), -s.rank, -s.start))

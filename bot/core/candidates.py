@@ -532,7 +532,9 @@ def in_the_question_s_words(
     the question's own words, when that tells some articles apart: a question about "the
     memorandum" is about the story of the articles that say "memorandum", not about the
     cybersecurity treaty that the profile's other name for it ("agreement") also
-    matches. Only nouns the profile names otherwise count (:attr:`Term.itself`; not a
+    matches. An article that uses the profile's first name for the thing, its own name,
+    is about it too: "the pact" is the memorandum of the articles that say "memorandum".
+    Only nouns the profile names otherwise count (:attr:`Term.itself`; not a
     WordNet synonym, which paraphrases use as often as the right article does), and not
     the thing asked for, which an answer may name by a kind or an instance; one that no
     article names in the question's word tells none apart. None when no article is set

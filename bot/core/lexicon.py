@@ -119,10 +119,12 @@ class Lexicon:
         source: Callable[[], WordNet] = wordnet,
     ) -> None:
         self._domain: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+        self._own_name: dict[tuple[str, ...], tuple[str, ...]] = {}
         for group in domain:
             members = [tuple(words(m)) for m in group if words(m)]
             for member in members:
                 self._domain.setdefault(member, []).extend(m for m in members if m != member)
+                self._own_name.setdefault(member, members[0])
         # Words that mark one side of the story (the profile's cues; "activist*" is any
         # word that starts so): a question about "criticism" is answered by what the
         # activists said, so each counts as a synonym of the others.
@@ -258,6 +260,12 @@ class Lexicon:
     def domain_synonyms(self, phrase: tuple[str, ...]) -> list[tuple[str, ...]]:
         """The profile's other names for ``phrase`` (folded words), if it is one."""
         return self._domain.get(phrase, [])
+
+    def own_name(self, phrase: tuple[str, ...]) -> tuple[str, ...] | None:
+        """The first of the profile's names for ``phrase`` (folded words), if it is one: the
+        thing's own name. The others may also name other things of its kind ("agreement"
+        names the memorandum, and a cybersecurity treaty too)."""
+        return self._own_name.get(phrase)
 
     def zipf(self, word: str) -> float:
         """General-English frequency of a word or of its base form ("jeeps" as "jeep")."""

@@ -26,7 +26,7 @@ Format (every key optional)::
     cues = ["activist*", "rights group*", "condemn*"]   # words or phrases; * = any ending
 
     [[synonyms]]                                 # names the story's own actors go by
-    words = ["DHS", "Department of Homeland Security"]
+    words = ["DHS", "Department of Homeland Security"]  # the first is the thing's own name
     why = "the department's initials"            # required: an entry earns its place
 """
 

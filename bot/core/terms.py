@@ -82,6 +82,9 @@ class Term:
     #: the question's own word for it (stems of the word, its family and irregular
     #: forms), without the profile's other names; empty for other terms.
     itself: frozenset[str] = frozenset()
+    #: For such a noun, the stems of the profile's first name for the thing, its own name
+    #: ("memorandum" for "compact"): an article that uses it is about the thing too.
+    own_name: frozenset[str] = frozenset()
 
     def spelled(self, spellings: Iterable[str]) -> Term:
         """This term, with other spellings of it that count as the word itself."""
@@ -105,9 +108,10 @@ class Term:
         return self.rarity * ASKED_FACTOR if self.asked else self.rarity
 
     def said_itself(self, stem_set: frozenset[str] | set[str]) -> bool:
-        """Does a text use the question's own word for this (or its family), not only the
-        profile's other names for it? (For a term with :attr:`itself`.)"""
-        return bool(self.itself & stem_set)
+        """Does a text use the question's own word for this (or its family), or the thing's
+        own name, not only the profile's other names for it? (For a term with
+        :attr:`itself`.)"""
+        return bool(self.itself & stem_set) or bool(self.own_name & stem_set)
 
     def credit(self, text_stems: Stems | list[str], stem_set: frozenset[str]) -> float:
         """1 if the text has the word (or its family), less for a synonym, else 0."""
@@ -198,6 +202,8 @@ def make_term(
     irregular = {f for w in {word, *expansion.family} for f in lexicon.irregular(w)}
     own |= {stem(f) for f in irregular}
     itself = frozenset(own) if domain and expansion.noun and not anchor else frozenset()
+    name = lexicon.own_name(parts) or lexicon.own_name((word,)) if itself else None
+    own_name = frozenset([stem(name[0])]) if name is not None and len(name) == 1 else frozenset()
     own |= {stem(d[0]) for d in domain if len(d) == 1}
     plain_noun = expansion.noun and not anchor and not expansion.name_like and len(parts) == 1
     phrases: list[tuple[Stems, float]] = []
@@ -251,6 +257,7 @@ def make_term(
         initials=word if acronym else "",
         measure=lexicon.measure(word) if plain_noun else None,
         itself=itself,
+        own_name=own_name,
     )
 
 
