@@ -275,3 +275,57 @@ def test_a_single_quote_after_emphasis_opens_a_quotation() -> None:
 )
 def test_a_lead_in_stays_only_while_it_introduces_something(text: str) -> None:
     assert guard_answer(text, SOURCES).text == "Critics objected [1]."
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # After a cited sentence on its line, with no final stop: no heading, a claim.
+        ("It was signed [2]. Officials admitted thousands died", "It was signed [1]."),
+        # On the last line, nothing after it: a claim, not a heading.
+        ("It was signed [2]\nNielsen took bribes from cartels", "It was signed [1]"),
+        # Alone on its line with something after it, but in words no source uses.
+        ("Nielsen took bribes from cartels\n\nCritics objected [1].", "Critics objected [1]."),
+        # A short lead-in before a plain line says something no source says.
+        ("Nielsen was arrested:\nCritics objected [1].", "Critics objected [1]."),
+        ("**Nielsen was arrested**\n\nCritics objected [1].", "Critics objected [1]."),
+    ],
+)
+def test_an_uncited_claim_shaped_like_framing_goes(text: str, kept: str) -> None:
+    """A heading frames what follows: alone on its line, before something, and in the
+    sources' words. An uncited claim without a final stop is none of these."""
+    assert guard_answer(text, SOURCES).text == kept
+
+
+def test_framing_in_the_sources_words_stays() -> None:
+    text = (
+        "Critics and smugglers\n\nCritics objected [1].\n\nWhat critics said:\nIt was signed [2]."
+    )
+    assert guard_answer(text, SOURCES).text == (
+        "Critics and smugglers\n\nCritics objected [1].\n\nWhat critics said:\nIt was signed [2]."
+    )
+
+
+def test_a_short_quotation_not_in_the_sources_loses_its_marks() -> None:
+    """A scare quote of one or two words is checked too: one the sources do not hold is
+    not theirs, so it is no longer shown as a quotation."""
+    guarded = guard_answer('Critics called it "a catastrophe" [1].', SOURCES)
+    assert guarded.text == "Critics called it a catastrophe [1]."
+    assert guarded.report.removed_quotes == ("a catastrophe",)
+    kept = guard_answer('Critics spoke of "smugglers and traffickers" [1].', SOURCES)
+    assert kept.text == 'Critics spoke of "smugglers and traffickers" [1].'
+
+
+def test_doubled_quotation_marks_are_read_as_one() -> None:
+    guarded = guard_answer('Critics said ""a gift to smugglers and traffickers"" [1].', SOURCES)
+    assert guarded.text == 'Critics said "a gift to smugglers and traffickers" [1].'
+    assert guarded.report.removed_quotes == ()
+
+
+def test_many_stray_marks_are_all_removed() -> None:
+    """A reply full of stray quotation marks (a server that ignores max_tokens) loses
+    them all. (The set of marks to remove was rebuilt for every character, so this took
+    seconds; it takes milliseconds.)"""
+    guarded = guard_answer("It was signed " + 'a" ' * 10_000 + "[2].", SOURCES)
+    assert guarded.text.startswith("It was signed a a a")
+    assert '"' not in guarded.text

@@ -600,3 +600,53 @@ def test_a_borderline_question_is_refused_if_the_model_fails(
     answer = smart.ask(BORDERLINE)
     assert not answer.answered and answer.mode == "extractive"
     assert answer.note and "unavailable" in answer.note
+
+
+def test_a_reply_cut_at_the_token_limit_loses_its_unfinished_sentence(
+    smart: Briefing, llm: OpenAIStandIn
+) -> None:
+    """A reply cut at ``max_tokens`` (finish_reason "length") ends mid-sentence; the
+    unfinished sentence goes, though its citation would be valid."""
+    llm.reply_with(lambda body: cite_first_source(body) + ". Critics said the countries [1] would")
+    llm.cut_at_length()
+    answer = smart.ask(QUESTION)
+    assert answer.mode == "llm", answer.note
+    assert "Critics said the countries" not in answer.answer
+    assert answer.answer.endswith("[1].")
+
+
+def test_a_lone_surrogate_in_the_reply_is_shown_as_a_replacement_character(
+    smart: Briefing, llm: OpenAIStandIn
+) -> None:
+    """A server that splits a character sends a lone surrogate; the answer is printed,
+    stored and posted with U+FFFD in its place, not lost to an encoding error."""
+    llm.reply_with(lambda body: f"{first_sentence(sources_in(body)[1])} \ud800 [1].")
+    answer = smart.ask(QUESTION)
+    assert answer.mode == "llm", answer.note
+    assert "\ufffd" in answer.answer
+    answer.answer.encode("utf-8")  # would raise on a surrogate
+    assert "\ufffd" in str(smart.log.export()[-1]["answer"])
+
+
+def test_a_reply_far_longer_than_max_tokens_is_not_read_to_the_end(
+    smart: Briefing, llm: OpenAIStandIn
+) -> None:
+    """A server that ignores ``max_tokens`` and sends megabytes: reading stops, and the
+    extractive answer is given with a note."""
+    llm.reply_with(lambda body: cite_first_source(body) + " More." * 20_000)
+    answer = smart.ask(QUESTION)
+    assert answer.mode == "extractive" and answer.answered
+    assert answer.error is not None and "characters" in answer.error
+
+
+def test_a_condensed_question_after_a_blank_line_is_used(
+    smart: Briefing, llm: OpenAIStandIn
+) -> None:
+    def reply(body: dict[str, Any]) -> str:
+        if is_answer_request(body):
+            return cite_first_source(body)
+        return "\nWhat do critics say about the border security memorandum?"
+
+    llm.reply_with(reply)
+    answer = smart.ask("And them?", history=[Turn("user", "the memorandum")])
+    assert answer.standalone_question == "What do critics say about the border security memorandum?"

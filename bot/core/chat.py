@@ -8,7 +8,10 @@ always streams and always sends ``max_tokens``. Failure policy, for every call:
 * 429: retried after ``Retry-After`` when that fits in the per-request timeout and the
   overall deadline (at most :data:`RATE_LIMIT_RETRIES` times); otherwise a failure;
 * 5xx: retried once, if time remains;
-* a malformed reply (not JSON, no choices, empty text) is a failure of its own kind.
+* a malformed reply (not JSON, no choices, empty text, or longer than
+  :data:`MAX_REPLY_CHARS`: a server that ignores ``max_tokens``) is a failure of its own
+  kind. A lone surrogate in the reply (a server that split a character) is read as
+  U+FFFD, so the text can be printed and stored.
 
 Every failure is an :class:`LLMFailure` with a note for the reader; the caller falls
 back to the extractive answer with it.
@@ -19,6 +22,7 @@ from __future__ import annotations
 import email.utils
 import logging
 import math
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -234,10 +238,17 @@ def complete(
             raise LLMFailure(MALFORMED_NOTE, f"malformed response ({type(exc).__name__})") from exc
 
 
+#: The longest reply read: about ten thousand tokens, far more than ``max_tokens`` allows
+#: any answer or digest.
+MAX_REPLY_CHARS = 40_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _read(
     stream: Any, on_text: OnText | None, deadline: float, clock: Callable[[], float]
 ) -> Completion:
     parts: list[str] = []
+    size = 0
     finish: str | None = None
     prompt_tokens = completion_tokens = None
     with stream:
@@ -253,6 +264,12 @@ def _read(
             choice = chunk.choices[0]
             piece = choice.delta.content if choice.delta is not None else None
             if piece:
+                piece = _SURROGATE.sub("\ufffd", piece)
+                size += len(piece)
+                if size > MAX_REPLY_CHARS:
+                    raise LLMFailure(
+                        MALFORMED_NOTE, f"the reply ran past {MAX_REPLY_CHARS} characters"
+                    )
                 parts.append(piece)
                 if on_text is not None:
                     on_text(piece)

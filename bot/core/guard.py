@@ -4,8 +4,12 @@ What holds for every answer that leaves the guard:
 
 * **Every claim is cited.** The answer is judged unit by unit (a sentence; see *Units*),
   and a unit without a valid citation goes, however short: what is said must be sourced.
-  Only framing stays uncited: a heading, or a lead-in ending in a colon while something
-  it introduces survives.
+  Only framing stays uncited: a lead-in ending in a colon that introduces a list, while
+  something in it survives; and a heading, or a short lead-in before a plain line, alone
+  on its line with something after it, whose every content word is a word of the
+  sources (so "What critics say" stays, "Nielsen took bribes" goes, and so, at little
+  cost, does "Background"). A reply cut at the token limit is read up to its last
+  finished sentence (:func:`whole_sentences`): half a claim is not what its citation says.
 * **Every citation points at a source the model was shown.** A marker that does not
   (``[9]``, a range reaching past the sources) is removed and reported, and so is a
   look-alike the prompt never asks for (``[Source 2]``, ``[^2]``), even with a valid
@@ -13,9 +17,11 @@ What holds for every answer that leaves the guard:
   order of first use, one number per bracket.
 * **Every quotation is verbatim** (whitespace, quote style and markers aside, whole words
   only) in a source its unit cites. A near miss whose words are nearly all in those
-  sources is a paraphrase and loses its marks; anything else is invented, and its unit
-  goes. A quotation is never cut into units, so it is judged, and dropped, whole; no
-  quotation mark is left beside text that was not checked.
+  sources is a paraphrase and loses its marks, and so does a quotation of one or two
+  words that is not in them (a scare quote: "called it "a catastrophe""); anything else
+  is invented, and its unit goes. Doubled marks (``""it was""``, as CSV and JSON
+  escaping leave them) are read as one. A quotation is never cut into units, so it is
+  judged, and dropped, whole; no quotation mark is left beside text that was not checked.
 * **No valid citation left: no model answer.** The caller falls back to the extractive
   answer.
 
@@ -41,7 +47,7 @@ from bot.core.text import (
     sentence_bounds,
     squash,
 )
-from bot.core.words import stems, word_count
+from bot.core.words import content_words, stem, stems, word_count
 
 MIN_QUOTE_WORDS = 3
 PARAPHRASE_OVERLAP = 0.8
@@ -187,16 +193,28 @@ def _is_heading(unit: str) -> bool:
     )
 
 
-def _is_lead_in(unit: str, next_line: _Line | None) -> bool:
+def _is_lead_in(unit: str, next_line: _Line | None, framing: bool) -> bool:
     """An uncited unit ending in a colon that introduces the next line of its paragraph:
     of any length when a list follows ("It commits the countries to:" then "- ..."),
-    otherwise short and without digits, like a heading."""
+    otherwise short, without digits and ``framing`` (in the sources' words), like a
+    heading."""
     text = unit.strip()
     if next_line is None or not text.endswith(":"):
         return False
     if next_line.bullet:
         return True
-    return word_count(text) <= MAX_HEADING_WORDS * 2 and not any(c.isdigit() for c in text)
+    short = word_count(text) <= MAX_HEADING_WORDS * 2 and not any(c.isdigit() for c in text)
+    return short and framing
+
+
+def _in_their_words(unit: str, source_stems: set[str]) -> bool:
+    """Is every content word of ``unit`` a word of the sources? Framing left uncited
+    must say nothing they do not."""
+    return all(stem(w) in source_stems for w in content_words(unit))
+
+
+#: Quotation marks doubled, as CSV and JSON escaping leave them: ""it was"" is "it was".
+_DOUBLED_MARKS = re.compile(r'""')
 
 
 def _continues(previous: str, line: str) -> bool:
@@ -242,6 +260,16 @@ def _split(text: str) -> list[list[_Line]]:
 
 # --- The guard -------------------------------------------------------------------------
 
+# The end of a sentence: its stop, closing marks, then its citation markers.
+_SENTENCE_END = re.compile(rf"[.!?…][\"'”’)\]]*(?:\s*{_ANY})*(?=\s|$)")
+
+
+def whole_sentences(text: str) -> str:
+    """``text`` up to the end of its last finished sentence: a reply cut at the token
+    limit ends mid-sentence, and half a claim is not a claim its citation supports."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    return text[: ends[-1]] if ends else ""
+
 
 @dataclass
 class Guarded:
@@ -268,10 +296,11 @@ def _check_quotes(
     while todo:
         quote = todo.pop(0)
         inner = quote.inner(unit)
-        if word_count(inner) < MIN_QUOTE_WORDS or any(_verbatim(inner, t) for t in cited_texts):
+        if any(_verbatim(inner, t) for t in cited_texts):
             continue
         failed.append(inner.strip())
-        if not cited_texts or _overlap(inner, cited_texts) < PARAPHRASE_OVERLAP:
+        short = word_count(inner) < MIN_QUOTE_WORDS
+        if not short and (not cited_texts or _overlap(inner, cited_texts) < PARAPHRASE_OVERLAP):
             return None, failed
         unquoted |= {quote.start, quote.end - 1}
         nested = quotations(inner)
@@ -296,7 +325,8 @@ def _without_stray_marks(
         return unit, quotes, []
     after = squash(_MARKER_RUN.sub("", unit[stray[0] + 1 :])).rstrip(" .,;:")
     reported = [after.strip("".join(_DOUBLE_MARKS) + " ")]
-    cleaned = "".join(ch for i, ch in enumerate(unit) if i not in set(stray))
+    removed = set(stray)
+    cleaned = "".join(ch for i, ch in enumerate(unit) if i not in removed)
     return cleaned, quotations(cleaned), [r for r in reported if r]
 
 
@@ -312,16 +342,24 @@ def guard_answer(text: str, sources: Mapping[int, str]) -> Guarded:
         numbers = dict.fromkeys(renumber[n] for n in read_markers(run.group(0), sources)[0])
         return "".join(f"[{n}]" for n in numbers)
 
+    source_stems = {w for t in sources.values() for w in stems(t)}
     out_paragraphs: list[str] = []
-    for paragraph in _split(text):
+    paragraphs = _split(_DOUBLED_MARKS.sub('"', text))
+    for number, paragraph in enumerate(paragraphs):
         out_lines: list[str] = []
         lead_ins: list[tuple[int, str]] = []  # (line, text) of uncited "...:" units kept
         for index, line in enumerate(paragraph):
             kept: list[str] = []
             next_line = paragraph[index + 1] if index + 1 < len(paragraph) else None
+            # A heading stands alone on its line, and something comes after it.
+            alone = len(line.units) == 1 and not line.bullet
+            followed = next_line is not None or number < len(paragraphs) - 1
             for position, (unit, quotes) in enumerate(line.units):
                 last_in_line = position == len(line.units) - 1
-                introduces = last_in_line and _is_lead_in(_MARKER_RUN.sub("", unit), next_line)
+                framing = _in_their_words(_MARKER_RUN.sub("", unit), source_stems)
+                introduces = last_in_line and _is_lead_in(
+                    _MARKER_RUN.sub("", unit), next_line, framing
+                )
                 cited, invalid = read_markers(unit, sources)
                 removed_citations += invalid
                 valid = list(dict.fromkeys(cited))
@@ -335,7 +373,8 @@ def guard_answer(text: str, sources: Mapping[int, str]) -> Guarded:
                 unit = checked if checked is not None else unit
                 bare = _MARKER_RUN.sub("", unit)
                 if keep and not valid:
-                    keep = not invalid and not quotes and (introduces or _is_heading(bare))
+                    heading = alone and followed and framing and _is_heading(bare)
+                    keep = not invalid and not quotes and (introduces or heading)
                 if not keep:
                     dropped.append(squash(bare))
                     continue

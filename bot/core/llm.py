@@ -33,7 +33,7 @@ from bot.core.chat import (
     complete,
     make_client,
 )
-from bot.core.guard import guard_answer
+from bot.core.guard import guard_answer, whole_sentences
 from bot.core.model_choice import CONTENT_FILTER, GUARD_FALLBACK
 from bot.core.models import Answer, Turn, Usage
 from bot.core.packing import format_sources, model_view, pack_sources
@@ -115,7 +115,8 @@ class LLMAnswerWriter:
             log.warning("condensing a follow-up failed: %s", failure.detail)
             return None, None
         usage = self._usage(done, self._counted(messages))
-        text = squash(done.text.splitlines()[0] if done.text.strip() else "").strip("\"'“”")
+        first = next((line for line in done.text.splitlines() if line.strip()), "")
+        text = squash(first).strip("\"'“”")
         if not text or len(text) > self.settings.max_question_chars:
             return None, usage
         return text, usage
@@ -170,7 +171,10 @@ class LLMAnswerWriter:
                 },
             )
             return self._stamp(refusal, usage=usage)
-        guarded = guard_answer(done.text, {p.marker: model_view(p.text) for p in packed})
+        text = done.text
+        if done.finish_reason == "length":  # cut at max_tokens: its last sentence is unfinished
+            text = whole_sentences(text)
+        guarded = guard_answer(text, {p.marker: model_view(p.text) for p in packed})
         if not guarded.has_citations:
             return self._stamp(
                 fallback(UNCITED_NOTE),

@@ -452,6 +452,11 @@ class OpenAIStandIn(StandInServer):
         the first half of the reply when ``partial``."""
         self._faults.add("chat", "content_filter", times, partial=partial)
 
+    def cut_at_length(self, times: int | None = 1) -> None:
+        """Finish chat replies with ``finish_reason="length"``, as a model does when it
+        reaches ``max_tokens`` (the reply's text is whatever ``reply_with`` gives)."""
+        self._faults.add("chat", "cut_at_length", times)
+
     def stream_then_break(self, times: int | None = 1, after_chunks: int = 2) -> None:
         """Send the role chunk and ``after_chunks`` content chunks, then drop the connection
         without the terminating chunk (the client sees an incomplete body). A non-streaming
@@ -609,7 +614,7 @@ class OpenAIStandIn(StandInServer):
             log.exception("reply_with function raised")
             handler.send_json(500, _error_body(500, f"reply_with function raised {exc!r}"))
             return
-        finish_reason = "stop"
+        finish_reason = "length" if fault == "cut_at_length" else "stop"
         if fault == "content_filter":
             finish_reason = "content_filter"
             words = text.split(" ")
