@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -169,6 +170,57 @@ def test_a_crash_after_the_post_is_found_in_the_channel_and_not_posted_again(
     delivered = row(briefing, "C1")
     assert delivered is not None and delivered.status == "posted"
     assert delivered.message_ts == call_ts(api, "C1")
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        lambda api: api.drop("chat.postMessage"),  # taken, then the connection dropped
+        lambda api: api.hang("chat.postMessage", seconds=2),  # taken, answered too late
+        lambda api: api.fail("chat.postMessage", status=500),
+    ],
+    ids=["dropped", "timeout", "http_500"],
+)
+def test_a_post_slack_does_not_answer_is_not_repeated(
+    briefing: Briefing,
+    digest: Digest,
+    api: SlackAPIStandIn,
+    fault: Callable[[SlackAPIStandIn], None],
+) -> None:
+    """Slack took the post but its answer never came (or came as a 500): posting again,
+    by the client's retries or the next run, would show the digest twice. The claim is
+    kept; once stale, the next run finds the post in the channel instead."""
+    fault(api)
+    poster = poster_at(briefing, api, T0)
+    poster.client.timeout = 1
+    first = poster.post(digest, ["C1"])
+    assert first.outcomes[0].result == "failed"
+    assert "will check the channel" in (first.outcomes[0].detail or "")
+    assert channels_posted(api) == ["C1"]  # no retry by the client
+    assert poster.post(digest, ["C1"]).outcomes[0].result == "in progress"
+    if api.calls("chat.postMessage")[0].fault == "hang":
+        time.sleep(1.5)  # the stand-in carries the post out once its delay is over
+    later = poster_at(briefing, api, T0 + timedelta(minutes=11)).post(digest, ["C1"])
+    if api.calls("chat.postMessage")[0].fault == "fail":  # a 500 that was not taken
+        assert later.outcomes[0].result == "posted"
+        assert channels_posted(api) == ["C1", "C1"]
+    else:
+        assert later.outcomes[0].result == "already posted"
+        assert channels_posted(api) == ["C1"]
+
+
+def test_a_post_that_never_reached_slack_is_released_and_retried(
+    briefing: Briefing, digest: Digest, api: SlackAPIStandIn
+) -> None:
+    """A connection refused: nothing was posted, so the claim goes and the next run posts."""
+    settings = Settings.isolated(slack_bot_token=BOT_TOKEN, slack_api_url="http://127.0.0.1:9/api/")
+    waits = Waits()
+    client = make_web_client(settings, sleep=waits)
+    report = DigestPoster(briefing, client, clock=lambda: T0).post(digest, ["C1"])
+    assert report.outcomes[0].result == "failed"
+    assert "will retry" in (report.outcomes[0].detail or "")
+    assert len(waits.asked) == 2  # the client retried: the post cannot have been taken
+    assert row(briefing, "C1") is None
 
 
 def test_an_unreadable_history_posts_nothing_and_looks_again(

@@ -12,7 +12,10 @@ Choices made here:
   are also claimed per message, because one @-mention arrives as two events.
 * The Web API client retries rate limits (honouring ``Retry-After``), connection errors
   and 5xx responses with slack_sdk's own retry handlers, waiting as they do, through a
-  ``sleep`` that can be given (:func:`retry_handlers`).
+  ``sleep`` that can be given (:func:`retry_handlers`). A post (``chat.postMessage``,
+  ``chat.postEphemeral``) is repeated only when Slack surely did not take it: a rate
+  limit, a 503, or a connection that was never made. After a dropped connection or a 500
+  it may have landed, and a second post would show the message twice.
 * Acks never wait on Slack's Web API. Bolt's default single-workspace authorization
   calls ``auth.test`` on the first request when the token was not verified at start, and
   a Web API that is down or hangs then fails or stalls that request (and every later one
@@ -54,6 +57,7 @@ from bot.errors import BriefbotError, ConfigError
 from bot.slack.deliveries import Deliveries
 from bot.slack.jobs import AcksFirst, JobRuntime
 from bot.slack.listeners import actions, assistant, commands, digest, events
+from bot.slack.reply import POSTS, never_sent
 from bot.slack.services import SlackServices
 
 log = logging.getLogger(__name__)
@@ -92,12 +96,46 @@ class _WaitsThrough:
         state.increment_current_attempt()
 
 
+def _method(request: HttpRequest) -> str:
+    return request.url.split("?", 1)[0].rsplit("/", 1)[-1]
+
+
 class ConnectionErrorRetry(_WaitsThrough, ConnectionErrorRetryHandler):
-    """slack_sdk's retry of connection errors (exponential backoff with jitter)."""
+    """slack_sdk's retry of connection errors (exponential backoff with jitter); a post
+    only when it never reached Slack."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if _method(request) in POSTS and not never_sent(error):
+            return False
+        return bool(
+            super()._can_retry(state=state, request=request, response=response, error=error)
+        )
 
 
 class ServerErrorRetry(_WaitsThrough, ServerErrorRetryHandler):
-    """slack_sdk's retry of HTTP 500 and 503 (exponential backoff with jitter)."""
+    """slack_sdk's retry of HTTP 500 and 503 (exponential backoff with jitter); a post
+    only after a 503 (not taken), not a 500 (perhaps taken)."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if _method(request) in POSTS and (response is None or response.status_code != 503):
+            return False
+        return bool(
+            super()._can_retry(state=state, request=request, response=response, error=error)
+        )
 
 
 class RateLimitRetry(_WaitsThrough, RateLimitErrorRetryHandler):

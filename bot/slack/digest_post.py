@@ -7,8 +7,11 @@ and does not. What happens then:
 
 * posted: the claim becomes ``posted``, with the message's ``ts``;
 * Slack refused it, or could not be reached (an archived channel, a bot not in the
-  channel, a 5xx...): the claim is released and the reason logged; the next run claims
-  the channel again and retries;
+  channel, a 503, a connection refused...): the claim is released and the reason logged;
+  the next run claims the channel again and retries;
+* Slack did not answer (a timeout, a dropped connection, a 500): the post may have
+  landed, so the claim is kept, as if its poster had died (below): after ``STALE_AFTER``
+  the next run looks in the channel before posting;
 * ``channel_not_found``: permanent. The claim is kept as ``failed`` (no retry for this
   period) and the channel is unsubscribed, which the log says. A channel listed in
   ``BRIEFBOT_DIGEST_CHANNELS`` cannot be unsubscribed; the log asks for it to be
@@ -43,7 +46,7 @@ from bot.core.digest import Digest
 from bot.core.models import JsonData
 from bot.core.period import Period
 from bot.slack.digest_blocks import digest_message
-from bot.slack.reply import post_message
+from bot.slack.reply import never_sent, post_message
 from storage import digests
 from storage.digests import FAILED, POSTED
 
@@ -283,9 +286,14 @@ class DigestPoster:
             metadata = {"event_type": METADATA_TYPE, "event_payload": {"period": key}}
             response = post_message(self.client, channel, text, blocks, metadata=metadata)
         except SlackApiError as exc:
+            status = exc.response.status_code
+            if status >= 500 and status != 503:  # a server error: it may have been taken
+                return self._unanswered(channel, key, f"HTTP {status}")
             return self._refused(channel, key, token, str(exc.response.get("error") or exc))
-        except Exception as exc:  # the connection, a timeout: Slack may be back next run
-            return self._refused(channel, key, token, f"{type(exc).__name__}: {exc}")
+        except Exception as exc:  # the connection, a timeout
+            if never_sent(exc):
+                return self._refused(channel, key, token, f"{type(exc).__name__}: {exc}")
+            return self._unanswered(channel, key, f"{type(exc).__name__}: {exc}")
         ts = str(response.get("ts") or "") or None
         try:
             with self.briefing.db.session() as session:
@@ -303,6 +311,18 @@ class DigestPoster:
             log.exception("digest %s: posted in %s but could not record it", key, channel)
         log.info("digest %s: posted in %s (ts %s)", key, channel, ts)
         return Outcome(channel, "posted", ts=ts)
+
+    def _unanswered(self, channel: str, key: str, error: str) -> Outcome:
+        """No answer from Slack: the claim stays, and the channel is looked at before
+        any later post (see the module docstring)."""
+        log.warning(
+            "digest %s: no answer from Slack for %s (%s); it may have been posted, so the "
+            "channel will be checked before posting again",
+            key,
+            channel,
+            error,
+        )
+        return Outcome(channel, "failed", f"{error}; will check the channel before retrying")
 
     def _refused(self, channel: str, key: str, token: str, error: str) -> Outcome:
         configured = channel in self.briefing.settings.digest_channel_ids

@@ -10,6 +10,7 @@ Kit, replaces it.
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
 from typing import Any
@@ -35,6 +36,17 @@ def in_thread(client: WebClient, channel: str, thread_ts: str | None) -> Apologi
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text)
 
     return post
+
+
+#: Web API methods that must not be sent twice: each call posts a message.
+POSTS = frozenset({"chat.postMessage", "chat.postEphemeral"})
+
+
+def never_sent(error: BaseException | None) -> bool:
+    """Did a Web API call fail before reaching Slack (the connection refused, the host
+    unknown)? Then it cannot have been carried out, and sending it again repeats nothing."""
+    reason = error.reason if isinstance(error, URLError) else error
+    return isinstance(reason, ConnectionRefusedError | socket.gaierror)
 
 
 def post_message(

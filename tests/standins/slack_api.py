@@ -247,6 +247,11 @@ class SlackAPIStandIn(StandInServer):
         """Delay the answer to ``method`` by ``seconds``; stop() or reset() aborts the request."""
         self._faults.add(method, "hang", times, seconds=float(seconds))
 
+    def drop(self, method: str, times: int | None = 1) -> None:
+        """Carry out ``method`` (a post lands), then drop the connection without answering:
+        the client cannot tell whether it landed."""
+        self._faults.add(method, "drop", times)
+
     def pending_faults(self) -> dict[str, list[tuple[str, int | None]]]:
         """Faults not yet consumed: ``{method: [(kind, remaining), ...]}``."""
         return self._faults.pending()
@@ -299,6 +304,10 @@ class SlackAPIStandIn(StandInServer):
                 handler.send_json(200, {"ok": False, "error": fault.options["error"]})
                 return
             if fault.kind == "hang" and not self.pause(float(fault.options["seconds"])):
+                handler.abort()
+                return
+            if fault.kind == "drop":
+                self._respond(call)
                 handler.abort()
                 return
 
