@@ -168,13 +168,21 @@ def take_over(
     new_token: str,
     claimed_by: str,
     now: datetime,
+    status: str = CLAIMED,
 ) -> bool:
-    """Take a claim whose poster is presumed dead; True if it was still that poster's."""
+    """Take a claim whose poster is presumed dead (or, with ``status`` FAILED, one whose
+    post failed for good, to try again when asked); True if it was still that poster's."""
     return _changed(
         session,
         update(DigestDelivery)
-        .where(*_claimed(channel, period, old_token), DigestDelivery.status == CLAIMED)
-        .values(claim_token=new_token, claimed_by=claimed_by[:100], claimed_at=_utc(now)),
+        .where(*_claimed(channel, period, old_token), DigestDelivery.status == status)
+        .values(
+            status=CLAIMED,
+            claim_token=new_token,
+            claimed_by=claimed_by[:100],
+            claimed_at=_utc(now),
+            error=None,
+        ),
     )
 
 

@@ -273,20 +273,27 @@ def test_a_failed_post_is_released_logged_and_retried_on_the_next_run(
     ]
 
 
-def test_channel_not_found_unsubscribes_the_channel_and_says_so(
+def test_channel_not_found_is_not_retried_this_period_but_stays_subscribed(
     briefing: Briefing, digest: Digest, api: SlackAPIStandIn, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """Slack answers channel_not_found for a private channel that has not invited the bot
+    yet, as for one that is gone: the runs of this period stop trying, the subscription
+    stays, and once the bot is invited a post asked for by name goes out."""
     assert briefing.digests.subscribe("C9", "U1", "T1")
     api.error("chat.postMessage", "channel_not_found")
     poster = poster_at(briefing, api, T0)
     with caplog.at_level(logging.WARNING, logger="bot.slack.digest_post"):
         report = poster.post(digest, poster.destinations())
-    assert [(o.channel, o.result) for o in report.outcomes] == [("C9", "unsubscribed")]
-    assert "C9: channel_not_found; unsubscribed it" in caplog.text
-    assert briefing.digests.subscriptions() == []
+    assert [(o.channel, o.result) for o in report.outcomes] == [("C9", "failed")]
+    assert "invite briefbot to it" in caplog.text
+    assert [s.channel for s in briefing.digests.subscriptions()] == ["C9"]
     again = poster.post(digest, ["C9"])
-    assert again.outcomes[0].result == "skipped"  # not tried again for this period
+    assert again.outcomes[0].result == "skipped"  # not tried again by the period's runs
     assert len(api.calls("chat.postMessage")) == 1
+    asked = poster.post(digest, ["C9"], posted_by="U1", retry_failed=True)
+    assert asked.outcomes[0].result == "posted"
+    delivered = row(briefing, "C9")
+    assert delivered is not None and delivered.status == "posted"
 
 
 def test_a_configured_channel_that_is_gone_is_named_in_the_log(
@@ -298,10 +305,11 @@ def test_a_configured_channel_that_is_gone_is_named_in_the_log(
         api.error("chat.postMessage", "channel_not_found")
         poster = poster_at(b, api, T0)
         assert poster.destinations() == ["C0GONE1"]
-        with caplog.at_level(logging.ERROR, logger="bot.slack.digest_post"):
+        with caplog.at_level(logging.WARNING, logger="bot.slack.digest_post"):
             report = poster.post(b.digests.digest(W13), poster.destinations())
     assert report.outcomes[0].result == "failed"
     assert "remove it from BRIEFBOT_DIGEST_CHANNELS" in caplog.text
+    assert poster.destinations() == ["C0GONE1"]
 
 
 # ---------------------------------------------------------------------------- the command

@@ -79,7 +79,9 @@ def digest(
         if built.empty and settings.digest_empty == "skip":
             report = PostReport(period, (), note="no new articles; BRIEFBOT_DIGEST_EMPTY=skip")
         else:
-            report = poster.post(built, targets)
+            # A channel named on the command line is tried even if Slack could not find
+            # it earlier this period (a private channel that has since invited briefbot).
+            report = poster.post(built, targets, retry_failed=bool(chosen))
     if as_json:
         print_json({**built.as_dict(), "post": report.as_dict()})
     else:

@@ -12,10 +12,12 @@ and does not. What happens then:
 * Slack did not answer (a timeout, a dropped connection, a 500): the post may have
   landed, so the claim is kept, as if its poster had died (below): after ``STALE_AFTER``
   the next run looks in the channel before posting;
-* ``channel_not_found``: permanent. The claim is kept as ``failed`` (no retry for this
-  period) and the channel is unsubscribed, which the log says. A channel listed in
-  ``BRIEFBOT_DIGEST_CHANNELS`` cannot be unsubscribed; the log asks for it to be
-  removed there.
+* ``channel_not_found``: not retried by the runs of this period. The claim is kept as
+  ``failed`` and the log says why. The channel stays subscribed: Slack says the same of
+  a private channel that has not invited briefbot yet, so once it is invited, *Post to
+  this channel* (or ``briefbot digest --post --channel``) posts, and next period's run
+  tries again. A channel that is really gone costs one call a period until someone
+  unsubscribes it (or removes it from ``BRIEFBOT_DIGEST_CHANNELS``).
 
 A poster may die between its claim and its post, or between the post and recording it.
 Its claim then stays ``claimed``. After ``STALE_AFTER`` another poster takes the claim
@@ -57,7 +59,7 @@ METADATA_TYPE = "briefbot_digest"
 PERMANENT_ERRORS = frozenset({"channel_not_found"})
 HISTORY_PAGES = 5
 
-Result = Literal["posted", "already posted", "in progress", "failed", "unsubscribed", "skipped"]
+Result = Literal["posted", "already posted", "in progress", "failed", "skipped"]
 
 
 def utc_now() -> datetime:
@@ -103,7 +105,7 @@ class PostReport:
 
     @property
     def failed(self) -> int:
-        return self.count("failed", "unsubscribed")
+        return self.count("failed")
 
     def summary(self) -> str:
         text = (
@@ -171,9 +173,11 @@ class DigestPoster:
         *,
         posted_by: str | None = None,
         stop: threading.Event | None = None,
+        retry_failed: bool = False,
     ) -> PostReport:
         """Post ``digest`` to each of ``channels`` that has not had it; one channel's
-        failure does not stop the others."""
+        failure does not stop the others. With ``retry_failed`` (someone asked for this
+        channel), a channel Slack could not find earlier in the period is tried again."""
         text, blocks = digest_message(digest, posted_by=posted_by)
         outcomes = []
         for channel in dict.fromkeys(channels):
@@ -181,14 +185,16 @@ class DigestPoster:
                 outcomes.append(Outcome(channel, "skipped", "the clock is stopping"))
                 continue
             try:
-                outcome = self._post_one(channel, digest.period.key, text, blocks)
+                outcome = self._post_one(channel, digest.period.key, text, blocks, retry_failed)
             except Exception as exc:  # a database failure: this channel waits for the next run
                 log.exception("digest for %s: posting to %s failed", digest.period.key, channel)
                 outcome = Outcome(channel, "failed", f"{type(exc).__name__}: {exc}")
             outcomes.append(outcome)
         return PostReport(digest.period, tuple(outcomes))
 
-    def _post_one(self, channel: str, key: str, text: str, blocks: list[Any]) -> Outcome:
+    def _post_one(
+        self, channel: str, key: str, text: str, blocks: list[Any], retry_failed: bool = False
+    ) -> Outcome:
         token = uuid.uuid4().hex
         with self.briefing.db.session() as session:
             won = digests.claim_delivery(
@@ -200,12 +206,14 @@ class DigestPoster:
                 now=self.clock(),
             )
         if not won:
-            taken = self._after_conflict(channel, key, token)
+            taken = self._after_conflict(channel, key, token, retry_failed)
             if isinstance(taken, Outcome):
                 return taken
         return self._send(channel, key, token, text, blocks)
 
-    def _after_conflict(self, channel: str, key: str, token: str) -> Outcome | None:
+    def _after_conflict(
+        self, channel: str, key: str, token: str, retry_failed: bool = False
+    ) -> Outcome | None:
         """Someone claimed the channel first: report why we stop, or take over a claim
         whose poster died (None: the claim is now ours and nothing was posted)."""
         with self.briefing.db.session() as session:
@@ -215,8 +223,21 @@ class DigestPoster:
         if row.status == POSTED:
             when = row.posted_at.isoformat(timespec="minutes") if row.posted_at else "earlier"
             return Outcome(channel, "already posted", f"at {when}", row.message_ts)
-        if row.status == FAILED:
+        if row.status == FAILED and not retry_failed:
             return Outcome(channel, "skipped", f"failed for good this period: {row.error}")
+        if row.status == FAILED:
+            with self.briefing.db.session() as session:
+                took = digests.take_over(
+                    session=session,
+                    channel=channel,
+                    period=key,
+                    old_token=row.token,
+                    new_token=token,
+                    claimed_by=self.name,
+                    now=self.clock(),
+                    status=FAILED,
+                )
+            return None if took else Outcome(channel, "in progress", "taken by another poster")
         now = self.clock()
         if now - row.claimed_at < self.stale_after:
             return Outcome(channel, "in progress", f"claimed by {row.claimed_by}")
@@ -325,8 +346,6 @@ class DigestPoster:
         return Outcome(channel, "failed", f"{error}; will check the channel before retrying")
 
     def _refused(self, channel: str, key: str, token: str, error: str) -> Outcome:
-        configured = channel in self.briefing.settings.digest_channel_ids
-        removed = False
         with self.briefing.db.session() as session:
             if error not in PERMANENT_ERRORS:
                 digests.release_delivery(session=session, channel=channel, period=key, token=token)
@@ -334,22 +353,20 @@ class DigestPoster:
                 digests.mark_failed(
                     session=session, channel=channel, period=key, token=token, error=error
                 )
-                removed = digests.unsubscribe(session=session, channel=channel)
         if error not in PERMANENT_ERRORS:
             log.warning(
                 "digest %s: not posted in %s: %s; will retry on the next run", key, channel, error
             )
             return Outcome(channel, "failed", f"{error}; will retry")
-        if configured:
-            log.error(
-                "digest %s: %s: %s; remove it from BRIEFBOT_DIGEST_CHANNELS", key, channel, error
-            )
-            return Outcome(channel, "failed", f"{error}; remove it from BRIEFBOT_DIGEST_CHANNELS")
+        if channel in self.briefing.settings.digest_channel_ids:
+            advice = "invite briefbot to it, or remove it from BRIEFBOT_DIGEST_CHANNELS"
+        else:
+            advice = "invite briefbot to it (a private channel), or unsubscribe it"
         log.warning(
-            "digest %s: %s: %s; %s",
+            "digest %s: Slack cannot find %s (%s): %s; not tried again this period",
             key,
             channel,
             error,
-            "unsubscribed it" if removed else "it was not subscribed",
+            advice,
         )
-        return Outcome(channel, "unsubscribed", error)
+        return Outcome(channel, "failed", f"{error}: {advice}; not tried again this period")

@@ -146,7 +146,9 @@ def register(app: App, services: SlackServices) -> None:
                 return
             digest = services.briefing.digests.digest(period)
             poster = DigestPoster(services.briefing, client)
-            outcome = poster.post(digest, [str(channel)], posted_by=user).outcomes[0]
+            outcome = poster.post(
+                digest, [str(channel)], posted_by=user, retry_failed=True
+            ).outcomes[0]
             if outcome.result == "posted":
                 respond(
                     response_type="ephemeral",
