@@ -3,7 +3,10 @@
 APScheduler 3's ``CronTrigger.from_crontab`` numbers weekdays from Monday (0 = Monday),
 unlike crontab (0 and 7 = Sunday), so ``0 9 * * 1`` would fire on Tuesdays. This module
 reads the weekday field as crontab does and hands APScheduler weekday *names*, so a
-crontab line means here what it means everywhere else.
+crontab line means here what it means everywhere else. That includes crontab's rule for
+a line that restricts both the day of the month and the day of the week (``0 9 1 * mon``):
+it fires when *either* matches (the 1st, and every Monday), where one CronTrigger would
+need both; such a line becomes two triggers, either of which fires.
 
 APScheduler has no "previous fire time"; :func:`latest_fire` walks forward from the start
 of a window instead. The clock uses it to find the run that is due now, which is how a
@@ -15,6 +18,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, tzinfo
 
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 
 _WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
@@ -59,7 +64,7 @@ def crontab_weekdays(field: str) -> str:
     return ",".join(_WEEKDAYS[d] for d in sorted(days))
 
 
-def parse_crontab(expr: str, tz: tzinfo) -> CronTrigger:
+def parse_crontab(expr: str, tz: tzinfo) -> BaseTrigger:
     """A trigger for a five-field crontab line (minute hour day month weekday) in ``tz``.
 
     Raises ValueError with a reader's reason when the line is not valid.
@@ -72,25 +77,29 @@ def parse_crontab(expr: str, tz: tzinfo) -> CronTrigger:
         )
     minute, hour, day, month, weekday = fields
     try:
-        return CronTrigger(
-            minute=minute,
-            hour=hour,
-            day=day,
-            month=month,
-            day_of_week=crontab_weekdays(weekday),
-            timezone=tz,
-        )
+        days = crontab_weekdays(weekday)
+
+        def trigger(day: str, days: str) -> CronTrigger:
+            return CronTrigger(
+                minute=minute, hour=hour, day=day, month=month, day_of_week=days, timezone=tz
+            )
+
+        # cron's rule: a field that starts with "*" does not restrict; when both do, either
+        # may match.
+        if not day.startswith("*") and not weekday.startswith("*"):
+            return OrTrigger([trigger(day, "*"), trigger("*", days)])
+        return trigger(day, days)
     except ValueError as exc:
         raise ValueError(f"{expr!r} is not a valid crontab line: {exc}") from exc
 
 
-def next_fire(trigger: CronTrigger, now: datetime) -> datetime | None:
+def next_fire(trigger: BaseTrigger, now: datetime) -> datetime | None:
     """The first time at or after ``now`` that the schedule fires."""
     fire: datetime | None = trigger.get_next_fire_time(None, now)
     return fire
 
 
-def latest_fire(trigger: CronTrigger, now: datetime, window: timedelta) -> datetime | None:
+def latest_fire(trigger: BaseTrigger, now: datetime, window: timedelta) -> datetime | None:
     """The last time the schedule fired at or before ``now``, if it fired within ``window``."""
     latest = None
     fire = next_fire(trigger, now - window)

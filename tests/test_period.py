@@ -110,6 +110,30 @@ def test_a_monday_schedule_fires_on_mondays_in_the_time_zone() -> None:
     assert next_fire(trigger, fire + timedelta(seconds=1)) == fire + timedelta(days=7)
 
 
+@pytest.mark.parametrize(
+    ("line", "fires"),
+    [
+        # Both days restricted: either matches, as in crontab (the 1st, and Mondays).
+        ("0 9 1 * mon", ["Fri 01", "Mon 04", "Mon 11", "Mon 18", "Mon 25", "Mon 01"]),
+        # One of them "*": only the other restricts.
+        ("0 9 1 * *", ["Fri 01", "Mon 01", "Wed 01", "Sat 01", "Mon 01", "Thu 01"]),
+        # A field that starts with "*" ("*/15") counts as "*" for the rule: both must match
+        # (days 1, 16 and 31 that are Mondays).
+        ("0 9 */15 * mon", ["Mon 01", "Mon 01", "Mon 16", "Mon 16", "Mon 31", "Mon 16"]),
+    ],
+)
+def test_day_of_month_and_weekday_combine_as_in_crontab(line: str, fires: list[str]) -> None:
+    trigger = parse_crontab(line, ZoneInfo("UTC"))
+    fire: datetime | None = datetime(2024, 2, 29, 12, tzinfo=UTC)
+    seen = []
+    for _ in fires:
+        assert fire is not None
+        fire = next_fire(trigger, fire + timedelta(seconds=1))
+        assert fire is not None
+        seen.append(fire.strftime("%a %d"))
+    assert seen == fires
+
+
 def test_latest_fire_finds_the_run_that_is_due() -> None:
     trigger = parse_crontab("0 9 * * mon", ZoneInfo("UTC"))
     monday_9 = datetime(2019, 4, 1, 9, tzinfo=UTC)
