@@ -262,12 +262,12 @@ class Clock:
 
 def run_clock(settings: Settings) -> None:
     """The ``briefbot clock`` process: run the jobs until SIGTERM or SIGINT."""
-    from bot.slack.app import make_web_client
+    from bot.slack.app import make_web_client, signed_in
 
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):  # first: a SIGTERM while starting stops too
         signal.signal(sig, lambda *_: stop.set())
-    client = make_web_client(settings, "briefbot clock")
+    client = signed_in(make_web_client(settings, "briefbot clock"))
     briefing = Briefing.open(settings)
     poster = DigestPoster(briefing, client)
     clock = Clock(settings, clock_jobs(settings, briefing, poster, stop))

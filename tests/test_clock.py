@@ -367,6 +367,26 @@ def test_the_clock_needs_a_bot_token(database_url: str, tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
+def test_a_clock_whose_token_slack_refuses_stops_in_one_line(
+    database_url: str, tmp_path: Path, api: SlackAPIStandIn
+) -> None:
+    """Not a clock that runs for weeks logging 'invalid_auth; will retry' every half hour
+    while no digest ever arrives."""
+    api.error("auth.test", "invalid_auth", times=None)
+    env = dict(
+        settings_env(make_settings(database_url, tmp_path)),
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_API_URL=api.url,
+        BRIEFBOT_DIGEST_CHANNELS="C0TEAM1",
+    )
+    clock = start_clock(env)
+    assert clock.proc.wait(timeout=60) == 2
+    clock.reader.join(timeout=10)
+    assert "error: SLACK_BOT_TOKEN was refused by Slack (invalid_auth)" in clock.output
+    assert api.calls("chat.postMessage") == []
+
+
 @pytest.fixture(autouse=True)
 def _quiet_apscheduler(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level("WARNING", logger="apscheduler")

@@ -359,6 +359,18 @@ def test_digest_command_errors(
     assert api.calls() == []
 
 
+def test_a_refused_token_stops_the_command_in_one_line(
+    cli: Callable[..., Result], api: SlackAPIStandIn, slack_env: dict[str, str]
+) -> None:
+    """As for ``serve``: a token Slack refuses is said once, with exit 2, not as a
+    failure per channel that 'will retry'."""
+    api.error("auth.test", "invalid_auth", times=None)
+    result = cli("digest", "--week", "2019-W13", "--post", env=slack_env)
+    assert result.code == 2
+    assert result.err.startswith("error: SLACK_BOT_TOKEN was refused by Slack (invalid_auth)")
+    assert api.calls("chat.postMessage") == []
+
+
 def test_a_failed_post_makes_the_command_fail(
     cli: Callable[..., Result],
     briefing: Briefing,

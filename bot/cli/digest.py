@@ -65,7 +65,7 @@ def digest(
                     "(no new articles: with BRIEFBOT_DIGEST_EMPTY=skip it is not posted)", err=True
                 )
             return
-        from bot.slack.app import make_web_client
+        from bot.slack.app import make_web_client, signed_in
         from bot.slack.digest_post import DigestPoster, PostReport
 
         poster = DigestPoster(briefing, make_web_client(settings, "briefbot digest --post"))
@@ -75,6 +75,7 @@ def digest(
                 "--post needs a channel: give --channel C0123ABCD, set BRIEFBOT_DIGEST_CHANNELS, "
                 "or /brief subscribe in a channel"
             )
+        signed_in(poster.client)
         built = briefing.digests.digest(period)
         if built.empty and settings.digest_empty == "skip":
             report = PostReport(period, (), note="no new articles; BRIEFBOT_DIGEST_EMPTY=skip")

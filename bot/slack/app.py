@@ -181,6 +181,18 @@ class SlackUnreachable(BriefbotError):
     """Slack's Web API could not be reached to check the token at start."""
 
 
+def signed_in(client: WebClient) -> WebClient:
+    """``client``, after :func:`check_token`, for a command that only posts (``briefbot
+    clock``, ``briefbot digest --post``): a token Slack refuses stops it with the same
+    one-line error as ``serve`` (exit 2), instead of a failure per channel every run.
+    A Web API that cannot be reached now may be back by the time it posts: a warning."""
+    try:
+        check_token(client)
+    except SlackUnreachable as exc:
+        log.warning("%s; posting will be tried all the same", exc)
+    return client
+
+
 @dataclass(frozen=True)
 class BotIdentity:
     """Who the bot is in its workspace, from ``auth.test`` at start."""
