@@ -9,13 +9,14 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SAWarning, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.search import LexicalSearch, lexical_search_for
@@ -58,6 +59,20 @@ def unreachable(exc: SQLAlchemyError) -> bool:
     return True
 
 
+def explained(exc: BaseException) -> DatabaseUnavailable | DatabaseUnusable | None:
+    """A database failure met mid-command, in one line: a database briefbot may not
+    write to (a read-only SQLite file or server) is unusable; a connection lost (a server
+    shut down or the connection killed) is unavailable. None for anything else."""
+    if not isinstance(exc, SQLAlchemyError):
+        return None
+    reason = _reason(exc)
+    if "readonly database" in reason or "read-only transaction" in reason:
+        return DatabaseUnusable(f"The database is read-only ({reason}); briefbot writes to it")
+    if unreachable(exc):
+        return DatabaseUnavailable(f"Lost the connection to the database: {reason}")
+    return None
+
+
 def _reason(exc: BaseException) -> str:
     lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     return lines[0] if lines else type(exc).__name__
@@ -89,6 +104,25 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     except Exception as exc:
         raise DatabaseUrlError(f"DATABASE_URL is not a valid database URL: {exc}") from exc
     backend = parsed.get_backend_name()
+    driver = parsed.get_driver_name()
+    wanted = {"sqlite": "pysqlite", "postgresql": "psycopg"}.get(backend)
+    if wanted is not None and driver != wanted:
+        plain = "sqlite:///PATH" if backend == "sqlite" else "postgresql://..."
+        raise DatabaseUrlError(
+            f"DATABASE_URL asks for the {driver} driver; briefbot uses {wanted}: write "
+            f"{plain} without a driver name"
+        )
+    with warnings.catch_warnings():
+        # SQLAlchemy warns of URL options it ignores ("?mode=ro" without "uri=true"): an
+        # option the user set and that does nothing is a mistake in DATABASE_URL.
+        warnings.simplefilter("error", SAWarning)
+        try:
+            return _engine_for(parsed, backend, **kwargs)
+        except SAWarning as exc:
+            raise DatabaseUrlError(f"DATABASE_URL: {str(exc).split(' (Background')[0]}") from exc
+
+
+def _engine_for(parsed: URL, backend: str, **kwargs: Any) -> Engine:
     if backend == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):

