@@ -750,11 +750,11 @@ def test_the_web_api_client_retries_and_really_waits_by_default(tmp_path: Path) 
 
 
 def test_web_api_errors_do_not_crash_the_app(running: Running) -> None:
-    running.api.fail("chat.postMessage", status=500, times=None)
+    running.api.fail("chat.postMessage", status=503, times=None)
     running.slack.mention("Who criticised the deal?")
     running.settle()
     posts = running.api.calls("chat.postMessage")
-    assert posts and len(posts) % 3 == 0  # each post was tried three times: 5xx are retried
+    assert posts and len(posts) % 3 == 0  # each post was tried three times: 503s are retried
     assert len(running.waits.asked) == 2 * len(posts) // 3
     row = running.briefing.log.export()[-1]
     assert row["answered"] is True
@@ -762,6 +762,17 @@ def test_web_api_errors_do_not_crash_the_app(running: Running) -> None:
     running.api.reset()
     running.slack.mention("What does the memorandum commit the countries to?")
     assert running.api.wait_for("chat.postMessage")
+
+
+def test_an_answer_post_answered_by_a_500_is_not_posted_again(running: Running) -> None:
+    """After a 500 the post may have landed: neither the client nor the fallback to text
+    posts it again, so the thread never shows the answer twice."""
+    running.api.fail("chat.postMessage", status=500, times=None)
+    running.slack.mention("Who criticised the deal?")
+    running.settle()
+    assert len(running.api.calls("chat.postMessage")) == 1
+    assert running.waits.asked == []
+    assert "slack: delivery failed" in (running.briefing.log.export()[-1]["error"] or "")
 
 
 def test_a_failure_still_answers_with_the_log_id(

@@ -48,7 +48,7 @@ from bot.core.digest import Digest
 from bot.core.models import JsonData
 from bot.core.period import Period
 from bot.slack.digest_blocks import digest_message
-from bot.slack.reply import never_sent, post_message
+from bot.slack.reply import maybe_taken, never_sent, post_message
 from storage import digests
 from storage.digests import FAILED, POSTED
 
@@ -307,9 +307,8 @@ class DigestPoster:
             metadata = {"event_type": METADATA_TYPE, "event_payload": {"period": key}}
             response = post_message(self.client, channel, text, blocks, metadata=metadata)
         except SlackApiError as exc:
-            status = exc.response.status_code
-            if status >= 500 and status != 503:  # a server error: it may have been taken
-                return self._unanswered(channel, key, f"HTTP {status}")
+            if maybe_taken(exc):  # a server error: it may have been taken
+                return self._unanswered(channel, key, f"HTTP {exc.response.status_code}")
             return self._refused(channel, key, token, str(exc.response.get("error") or exc))
         except Exception as exc:  # the connection, a timeout
             if never_sent(exc):

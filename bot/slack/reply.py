@@ -49,6 +49,13 @@ def never_sent(error: BaseException | None) -> bool:
     return isinstance(reason, ConnectionRefusedError | socket.gaierror)
 
 
+def maybe_taken(exc: SlackApiError) -> bool:
+    """Did Slack answer a post with a server error after which it may have been taken
+    (a 500, a 502, a 504: not a 503, which is not taken, nor an ``ok: false`` refusal)?"""
+    status = exc.response.status_code if exc.response is not None else 200
+    return status >= 500 and status != 503
+
+
 def post_message(
     client: WebClient,
     channel: str,
@@ -198,7 +205,15 @@ class ThreadReply:
                 try:
                     self._post(text, attempt)
                     return self.ts
-                except SlackApiError:  # Slack refused it: nothing was posted
+                except SlackApiError as exc:
+                    if maybe_taken(exc):
+                        log.exception(
+                            "could not post the answer in %s (a server error: it may have "
+                            "landed, so it is not posted again)",
+                            self.channel,
+                        )
+                        return None
+                    # Slack refused it: nothing was posted
                     log.exception("could not post the answer in %s", self.channel)
                 except SLACK_ERRORS:
                     # No answer in time (or none at all): the post may have landed, and
