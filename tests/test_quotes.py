@@ -47,10 +47,34 @@ def test_pieces_of_a_sentence_too_long_for_a_chunk_are_not_quoted(
     briefing: Briefing, tmp_path: Path
 ) -> None:
     assert not briefing.ingest([write_flood_article(tmp_path)]).failed
-    quotes = briefing.quote("flood barrier insurers", limit=3)
+    quotes = briefing.quote("flood barrier", limit=3)
     assert [q.text for q in quotes] == ["The mayor said the flood barrier was overdue."]
     for q in quotes:
         text = article_text(briefing, q.article_id)
         assert text[q.char_start : q.char_end] == q.text and contains_verbatim(text, q.text)
         assert (q.char_start, q.char_end) in {(s.start, s.end) for s in sentence_spans(text)}
         assert q.paragraph == 2
+
+
+def test_a_quote_holds_its_whole_topic(briefing: Briefing, tmp_path: Path) -> None:
+    """A short topic names one thing: a sentence about a part of it ("cost" from the bus
+    story for "coffee prices", "murder rates" for "water rates") is about something else."""
+    bus = tmp_path / "bus.txt"
+    bus.write_text(
+        "Kelby Bus Corridor Approved\n\nThe council approved the corridor on Monday. The "
+        "project is expected to cost 412 million dollars. Murder rates in the district have "
+        "fallen.\n",
+        encoding="utf-8",
+    )
+    coffee = tmp_path / "coffee.txt"
+    coffee.write_text(
+        "Coffee Growers Face Rust\n\nA fungus is spreading through the farms. The price of "
+        "beans has doubled since May, growers said.\n",
+        encoding="utf-8",
+    )
+    assert not briefing.ingest([bus, coffee]).failed
+    quotes = briefing.quote("coffee prices", limit=3)
+    assert [q.text for q in quotes] == [
+        "The price of beans has doubled since May, growers said."  # "coffee": its title
+    ]
+    assert briefing.quote("water rates", limit=3) == []

@@ -13,6 +13,14 @@ text itself, limited to the spans of the retrieved passages:
 Before a quote is returned its text is checked once more against the stored article text
 (whitespace aside), and any candidate that fails is dropped. The topic goes through the
 same relevance gate as a question, so an off-topic request gets no quotes at all.
+
+A quote holds its topic: every term of a topic of up to ``SHORT_TOPIC`` terms (its word,
+a word of its family or a synonym), in the quote or its article's title, and every name
+of a longer one. "Coffee prices" is not quoted by "The project is expected to cost 412
+million dollars" from the bus story, nor "water rates" by "falling murder rates": a
+short topic names one thing, and a quote about a part of it is about something else.
+(A question is judged more loosely, since its everyday words may be worded otherwise in
+the sources; a topic is a few words a user chose.)
 """
 
 from __future__ import annotations
@@ -38,6 +46,8 @@ from bot.core.words import stems, word_count
 from storage.articles import Passage, article_texts
 
 MIN_SPEECH_WORDS = 5
+#: Topics of up to this many terms must be held whole by each quote (see the docstring).
+SHORT_TOPIC = 4
 SPEECH_BONUS = 1.15
 
 
@@ -85,10 +95,22 @@ def _candidates(retrieval: Retrieval, texts: dict[int, str]) -> list[_Candidate]
     """Sentences and speech of the articles, wholly inside a retrieved passage; each once."""
     terms = retrieval.query.terms
 
-    def matched(text: str) -> frozenset[str]:
+    titles: dict[int, list[str]] = {}
+    needed = (
+        [t.word for t in terms]
+        if len(terms) <= SHORT_TOPIC
+        else [t.word for t in terms if t.anchor]
+    )
+
+    def matched(text: str, passage: Passage) -> frozenset[str]:
+        """The topic's terms ``text`` holds; none when it does not hold the topic."""
+        title = titles.setdefault(passage.article_id, stems(read_us_as_usa(passage.title)))
         text_stems = stems(read_us_as_usa(text))
         stem_set = frozenset(text_stems)
-        return frozenset(t.word for t in terms if t.credit(text_stems, stem_set))
+        found = frozenset(t.word for t in terms if t.credit(text_stems, stem_set))
+        context = [*title, "\x00", *text_stems]
+        held = {t.word for t in terms if t.credit(context, frozenset(context))}
+        return found if all(w in held for w in needed) else frozenset()
 
     out: list[_Candidate] = []
     seen: set[tuple[str, int, int]] = set()
@@ -117,7 +139,8 @@ def _candidates(retrieval: Retrieval, texts: dict[int, str]) -> list[_Candidate]
                 continue
             seen.add((kind, passage.article_id, start))
             text = article[start:end]
-            out.append(_Candidate(passage, start, end, text, kind, paragraph, matched(text)))
+            found_terms = matched(text, passage)
+            out.append(_Candidate(passage, start, end, text, kind, paragraph, found_terms))
     return out
 
 
