@@ -83,6 +83,28 @@ class _WaitsThrough:
     ) -> float:
         return self.interval_calculator.calculate_sleep_duration(state.current_attempt)
 
+    def allows(
+        self, request: HttpRequest, response: HttpResponse | None, error: Exception | None
+    ) -> bool:
+        """May this request be sent again at all? (A post that Slack may have taken may
+        not: see the module docstring.)"""
+        return True
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if not self.allows(request, response, error):
+            return False
+        can: bool = super()._can_retry(  # type: ignore[misc]
+            state=state, request=request, response=response, error=error
+        )
+        return can
+
     def prepare_for_next_attempt(
         self,
         *,
@@ -104,37 +126,21 @@ class ConnectionErrorRetry(_WaitsThrough, ConnectionErrorRetryHandler):
     """slack_sdk's retry of connection errors (exponential backoff with jitter); a post
     only when it never reached Slack."""
 
-    def _can_retry(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
+    def allows(
+        self, request: HttpRequest, response: HttpResponse | None, error: Exception | None
     ) -> bool:
-        if _method(request) in POSTS and not never_sent(error):
-            return False
-        return bool(
-            super()._can_retry(state=state, request=request, response=response, error=error)
-        )
+        return _method(request) not in POSTS or never_sent(error)
 
 
 class ServerErrorRetry(_WaitsThrough, ServerErrorRetryHandler):
     """slack_sdk's retry of HTTP 500 and 503 (exponential backoff with jitter); a post
     only after a 503 (not taken), not a 500 (perhaps taken)."""
 
-    def _can_retry(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
+    def allows(
+        self, request: HttpRequest, response: HttpResponse | None, error: Exception | None
     ) -> bool:
-        if _method(request) in POSTS and (response is None or response.status_code != 503):
-            return False
-        return bool(
-            super()._can_retry(state=state, request=request, response=response, error=error)
+        return _method(request) not in POSTS or (
+            response is not None and response.status_code == 503
         )
 
 

@@ -50,7 +50,7 @@ from bot.core.period import Period
 from bot.slack.digest_blocks import digest_message
 from bot.slack.reply import maybe_taken, never_sent, post_message
 from storage import digests
-from storage.digests import FAILED, POSTED
+from storage.digests import CLAIMED, FAILED, POSTED
 
 log = logging.getLogger(__name__)
 
@@ -226,32 +226,12 @@ class DigestPoster:
         if row.status == FAILED and not retry_failed:
             return Outcome(channel, "skipped", f"failed for good this period: {row.error}")
         if row.status == FAILED:
-            with self.briefing.db.session() as session:
-                took = digests.take_over(
-                    session=session,
-                    channel=channel,
-                    period=key,
-                    old_token=row.token,
-                    new_token=token,
-                    claimed_by=self.name,
-                    now=self.clock(),
-                    status=FAILED,
-                )
+            took = self._take(channel, key, row.token, token, self.clock(), FAILED)
             return None if took else Outcome(channel, "in progress", "taken by another poster")
         now = self.clock()
         if now - row.claimed_at < self.stale_after:
             return Outcome(channel, "in progress", f"claimed by {row.claimed_by}")
-        with self.briefing.db.session() as session:
-            took = digests.take_over(
-                session=session,
-                channel=channel,
-                period=key,
-                old_token=row.token,
-                new_token=token,
-                claimed_by=self.name,
-                now=now,
-            )
-        if not took:
+        if not self._take(channel, key, row.token, token, now, CLAIMED):
             return Outcome(channel, "in progress", "taken over by another poster")
         log.warning(
             "digest %s: %s claimed %s at %s and never finished; checking the channel",
@@ -275,6 +255,20 @@ class DigestPoster:
             )
         log.info("digest %s: already in %s (ts %s), recorded", key, channel, found)
         return Outcome(channel, "already posted", "found in the channel", found)
+
+    def _take(self, channel: str, key: str, old: str, new: str, now: datetime, status: str) -> bool:
+        """Make a claim in ``status`` (a dead poster's, or a failed one) ours."""
+        with self.briefing.db.session() as session:
+            return digests.take_over(
+                session=session,
+                channel=channel,
+                period=key,
+                old_token=old,
+                new_token=new,
+                claimed_by=self.name,
+                now=now,
+                status=status,
+            )
 
     def find_in_channel(self, channel: str, key: str, since: datetime) -> str | None:
         """The ts of this period's digest in ``channel`` posted since ``since``, if any."""
