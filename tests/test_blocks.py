@@ -12,6 +12,9 @@ from typing import Any
 
 import pytest
 
+from bot.core.models import Answer, Citation
+from bot.core.profile import Profile
+from bot.slack.answer_blocks import answer_message, help_text
 from bot.slack.blocks import split_text, truncate
 from bot.slack.mrkdwn import escape, escape_markdown, link
 
@@ -55,7 +58,7 @@ def test_entities_and_links_are_not_cut_in_two() -> None:
     label = "A title with many words in it"
     linked = "x" * 2960 + " " + link("https://example.org/?a=1&b=2", label) + " end"
     first, second = check_pieces(linked, 3000)  # 3,000 falls inside the label
-    assert "<" not in first and second.startswith(f"<https://example.org/?a=1&b=2|{label}>")
+    assert "<" not in first and second.startswith(f"<https://example.org/?a=1&amp;b=2|{label}>")
 
 
 @pytest.mark.usefixtures("deadline")
@@ -212,3 +215,32 @@ def test_slack_text_is_read_back_as_typed() -> None:
     assert link_target("<https://e.org/a|e.org/a>") == "https://e.org/a"
     assert link_target(" <https://e.org/b> ") == "https://e.org/b"
     assert link_target("https://e.org/c") == "https://e.org/c"
+
+
+def test_a_url_too_long_to_link_whole_is_shown_as_its_title() -> None:
+    """Percent-encoding can triple a url that ingest accepted (a CJK character is nine
+    characters): one that would not fit a section whole is not linked, so no link is cut
+    in two and no raw markup shows."""
+    url = "https://c.example/" + "备" * 650  # 1,968 bytes as stored
+    assert link(url, "T") == "T"
+    c = Citation(marker=1, title="T", url=url, published=None, text="x.")
+    a = Answer(question="q", answer="A [1].", answered=True, mode="extractive", citations=(c,))
+    texts = [b["text"]["text"] for b in answer_message(a)[1] if b["type"] == "section"]
+    assert all("<https" not in t and "%E5" not in t for t in texts)
+
+
+def test_an_ampersand_in_a_link_is_sent_as_an_entity() -> None:
+    """Slack decodes entities in a link's url: a literal "&lt;" in the url must reach it
+    as "&amp;lt;", or the link would point somewhere else."""
+    assert link("https://x.example/?a=1&lt;b", "L") == "<https://x.example/?a=1&amp;lt;b|L>"
+
+
+@pytest.mark.parametrize("text", ["_https://evil.example/login_", "_www.evil.example_"])
+def test_a_url_after_an_underscore_is_broken_too(text: str) -> None:
+    """Standard Markdown (a streamed answer) links a url that follows "_"."""
+    assert "https://" not in escape_markdown(text) and "www." not in escape_markdown(text)
+
+
+def test_help_text_shows_placeholders_as_text_not_markup() -> None:
+    text = help_text(Profile())
+    assert "<" not in text.replace("&lt;", "") and "&lt;question&gt;" in text

@@ -337,7 +337,7 @@ def test_a_slash_answer_the_response_url_refuses_is_sent_as_text_then_logged(
 def test_brief_help(running: Running, text: str) -> None:
     response = running.slack.command("/brief", text, running.api.response_url())
     assert response.status == 200
-    assert "/quote <topic>" in block_text(response.json()["blocks"])
+    assert "/quote &lt;topic&gt;" in block_text(response.json()["blocks"])
 
 
 def test_brief_sources(running: Running) -> None:
@@ -364,7 +364,7 @@ def test_quote_gives_verbatim_quotes_with_links(running: Running) -> None:
 
 def test_quote_without_a_topic_explains_usage(running: Running) -> None:
     response = running.slack.command("/quote", " ", running.api.response_url())
-    assert "Usage: `/quote <topic>`" in response.json()["text"]
+    assert "Usage: `/quote &lt;topic&gt;`" in response.json()["text"]
 
 
 def test_quote_on_an_unrelated_topic_finds_none(running: Running) -> None:
@@ -694,7 +694,7 @@ def test_app_home_shows_digest_sources_and_how_to_ask(running: Running, tmp_path
     view = running.api.wait_for("views.publish")[0].json_param("view")
     assert view["type"] == "home"
     text = block_text(view["blocks"])
-    assert "/brief <question>" in text
+    assert "/brief &lt;question&gt;" in text
     assert "Weekly digest · " in text and "What each side says" in text
     assert LAST_WEEK_TITLE in text
     assert SEED_TITLE in text  # in the sources list

@@ -158,15 +158,15 @@ def help_text(profile: Profile) -> str:
         f"• Mention me in a channel: `@briefbot {escape(example)}` (I answer in the thread, "
         "and follow-ups in that thread too)\n"
         "• Send me a direct message, or use the assistant pane\n"
-        "• `/brief <question>`: a private answer you can share\n"
-        "• `/quote <topic>`: verbatim quotes with links to the passage\n"
+        "• `/brief &lt;question&gt;`: a private answer you can share\n"
+        "• `/quote &lt;topic&gt;`: verbatim quotes with links to the passage\n"
         "• `/brief sources`: what I have read\n"
         "• `/brief digest`: the weekly digest (with a button to post it here); "
         "`/brief subscribe` / `unsubscribe` / `subscriptions`: the digest every week in a "
         "channel\n"
-        "• `/brief add <url>`: add a web page to the sources\n"
-        "• `/brief feeds`: the feeds I follow (`/brief feeds add <url>`, "
-        "`/brief feeds remove <id>`)"
+        "• `/brief add &lt;url&gt;`: add a web page to the sources\n"
+        "• `/brief feeds`: the feeds I follow (`/brief feeds add &lt;url&gt;`, "
+        "`/brief feeds remove &lt;id&gt;`)"
     )
 
 

@@ -20,11 +20,16 @@ from urllib.parse import quote, urlsplit
 
 #: The longest label of a link briefbot makes.
 LABEL_LIMIT = 200
+#: The longest url briefbot links, as sent (percent-encoded, with entities): a longer one
+#: would be cut by a 3,000-character section, leaving a broken link and raw markup.
+URL_LIMIT = 2000
 ZWSP = "\u200b"
 
 _BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
-_SCHEME = re.compile(r"\b(https?|ftp|mailto|slack)(:)(//)?", re.IGNORECASE)
-_WWW = re.compile(r"\bwww\.", re.IGNORECASE)
+# Not after a letter or digit, but after "_" too: Markdown links "_https://x_" (a word
+# boundary, \b, would not see the start of the url there).
+_SCHEME = re.compile(r"(?<![A-Za-z0-9])(https?|ftp|mailto|slack)(:)(//)?", re.IGNORECASE)
+_WWW = re.compile(r"(?<![A-Za-z0-9])www\.", re.IGNORECASE)
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 # Bidirectional overrides and isolates: they can make text read backwards ("txt.exe").
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
@@ -69,14 +74,18 @@ def link_target(text: str) -> str:
 
 
 def safe_url(url: str | None) -> str | None:
-    """``url`` if it is an http(s) url that can sit inside ``<...|...>``, else None."""
+    """``url`` as it can sit inside ``<...|...>`` (percent-encoded, its ``&`` as an entity,
+    which Slack decodes), if it is an http(s) url no longer than ``URL_LIMIT`` so written;
+    else None (the caller shows the label alone)."""
     if not url:
         return None
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
     quoted = quote(url.strip(), safe=":/?#[]@!$&'()*+,;=%~-._")
-    return _STRAY_PERCENT.sub("%25", quoted)  # a % that starts no escape is a literal %
+    quoted = _STRAY_PERCENT.sub("%25", quoted)  # a % that starts no escape is a literal %
+    written = quoted.replace("&", "&amp;")
+    return written if len(written) <= URL_LIMIT else None
 
 
 def link(url: str | None, label: str) -> str:

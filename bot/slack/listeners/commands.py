@@ -119,7 +119,8 @@ def register(app: App, services: SlackServices) -> None:
         topic = _typed(command)
         if not topic:
             ack(
-                response_type="ephemeral", text="Usage: `/quote <topic>`, e.g. `/quote non-binding`"
+                response_type="ephemeral",
+                text="Usage: `/quote &lt;topic&gt;`, e.g. `/quote non-binding`",
             )
             return
         ack(response_type="ephemeral", text=truncate(f"Finding quotes on: {escape(topic)}"))

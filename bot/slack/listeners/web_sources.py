@@ -54,7 +54,10 @@ def handle(
     else:
         ack(
             response_type="ephemeral",
-            text="Usage: `/brief feeds`, `/brief feeds add <url>` or `/brief feeds remove <id>`",
+            text=(
+                "Usage: `/brief feeds`, `/brief feeds add &lt;url&gt;` or "
+                "`/brief feeds remove &lt;id&gt;`"
+            ),
         )
     return True
 
