@@ -216,6 +216,62 @@ def test_a_thread_where_briefbot_gave_a_hint_is_followed(running: Running) -> No
     assert "non-binding" in block_text(posts[1].json_param("blocks"))
 
 
+def test_chatter_in_a_followed_thread_gets_no_reply(running: Running) -> None:
+    """In a thread briefbot follows, a message that @-mentions someone else is for them,
+    and thanks or an emoji draws no hint nor help text; a question is still answered."""
+    _, root = running.slack.mention("What does the memorandum commit the countries to?")
+    running.api.wait_for("chat.postMessage")
+    for text in ("<@U3> can you check the budget numbers before Friday?", "<@U3>", "thanks!",
+                 ":+1:", "\U0001f44d", ":tada: :tada:"):  # fmt: skip
+        running.slack.message(text, thread_ts=root, user="U2")
+    running.settle()
+    assert len(running.posts()) == 1
+    running.slack.message("And what do critics say about it?", thread_ts=root, user="U2")
+    assert running.api.wait_for("chat.postMessage", count=2)[1].params["thread_ts"] == root
+
+
+def test_a_dm_thread_reply_also_sent_to_the_dm_is_a_follow_up(running: Running) -> None:
+    """ "Also send to direct message" (thread_broadcast) keeps the reply in its thread."""
+    root = next_ts()
+    running.slack.message(
+        "And what do critics say about it?", channel="D1", channel_type="im", thread_ts=root,
+        subtype="thread_broadcast",
+    )  # fmt: skip
+    assert running.api.wait_for("chat.postMessage")[0].params.get("thread_ts") == root
+
+
+def test_a_me_message_in_a_dm_is_answered(running: Running) -> None:
+    running.slack.message(
+        "wonders who criticised the deal?", channel="D1", channel_type="im", subtype="me_message"
+    )
+    assert running.api.wait_for("chat.postMessage")[0].params["channel"] == "D1"
+
+
+@pytest.mark.parametrize(
+    ("event", "status"),
+    [
+        ({"type": "assistant_thread_started", "event_ts": "1.2",
+          "assistant_thread": {"user_id": "U1", "channel_id": "D1", "context": {}}}, 400),
+        ({"type": "assistant_thread_started", "event_ts": "1.2",
+          "assistant_thread": {"user_id": "U1", "thread_ts": "1.1", "context": {}}}, 400),
+        ({"type": "app_home_opened", "channel": "D1", "tab": "home"}, 200),
+        ({"type": "message", "user": "U1", "text": "hi", "ts": "1.3", "thread_ts": "1.1",
+          "channel_type": "im"}, 200),
+        ("message", 400),
+    ],
+    ids=["no thread_ts", "no channel_id", "home without user", "dm without channel", "string"],
+)  # fmt: skip
+def test_a_malformed_event_is_refused_or_ignored_without_a_traceback(
+    running: Running, caplog: pytest.LogCaptureFixture, event: Any, status: int
+) -> None:
+    """Signed, but not what Slack sends: a 400 where Bolt would fail before any listener
+    (so Slack does not retry into a traceback each time), else acked and left alone."""
+    assert running.slack.event(event).status == status
+    running.settle()
+    assert running.posts() == []
+    assert [r.getMessage() for r in caplog.records if r.exc_info] == []
+
+
 def test_a_message_with_a_file_or_sent_to_the_channel_too_is_answered(running: Running) -> None:
     """A DM with a file (subtype file_share) and a thread reply also sent to the channel
     (thread_broadcast) are somebody asking, as plain messages are."""
@@ -925,6 +981,22 @@ def streaming(
         llm_timeout=5,
     )
     yield from run_app(settings, api)
+
+
+def test_a_follow_up_sent_while_the_first_answer_is_written_is_answered(
+    streaming: Running, llm_server: OpenAIStandIn
+) -> None:
+    """The thread is followed from the moment briefbot takes the mention, not once the
+    answer is logged: a follow-up sent while the first answer streams is answered too."""
+    llm_server.stream_delay(0.1)
+    _, root = streaming.slack.mention("What does the memorandum commit the countries to?")
+    streaming.api.wait_for("chat.startStream")
+    streaming.slack.message("And what do critics say about it?", thread_ts=root)
+    streaming.settle()
+    assert [r["question"] for r in streaming.briefing.log.export()] == [
+        "What does the memorandum commit the countries to?",
+        "And what do critics say about it?",
+    ]
 
 
 def test_llm_answers_stream_into_the_thread(streaming: Running) -> None:

@@ -17,7 +17,7 @@ from slack_bolt.context import BoltContext
 from slack_sdk import WebClient
 
 from bot.core.models import Answer, ExchangeContext, Turn
-from bot.errors import BriefbotError, apology, new_log_id
+from bot.errors import BriefbotError, InputError, apology, new_log_id
 from bot.slack.answer_blocks import answer_message
 from bot.slack.blocks import section
 from bot.slack.jobs import apologising
@@ -132,16 +132,22 @@ def answer_message_job(
 
     def finish_with(text: str) -> None:
         reply.finish(text, section(escape(text)))
-        if m.thread_ts:  # "Ask me about ..." invites a reply in the thread
-            services.deliveries.follow(m.channel, m.thread_ts)
 
+    # A message in a thread briefbot follows was not addressed to it: it gets an answer
+    # or a refusal, but not the hint or the help text that chatter would draw.
+    unaddressed = m.surface == "slack_thread"
     with apologising(finish_with, f"answering message {m.ts} in {m.channel}"):
         if not services.deliveries.claim(f"msg:{m.channel}:{m.ts}"):
             log.info("message %s in %s already claimed; not answering twice", m.ts, m.channel)
             return None
+        if m.thread_ts:
+            # Followed from now on, not once the answer is logged: a follow-up sent while
+            # this answer is still being written is answered too.
+            services.deliveries.follow(m.channel, m.thread_ts)
         text = plain_question(m.text)
         if not text:
-            finish_with(f"{services.briefing.profile.hint()}.")
+            if not unaddressed:
+                finish_with(f"{services.briefing.profile.hint()}.")
             return None
         if history is None:
             history = []
@@ -160,8 +166,13 @@ def answer_message_job(
                 text, history=history, context=context, on_text=reply.on_text
             )
         except BriefbotError as exc:  # AnswerFailed included: its message has the log id
+            if unaddressed and isinstance(exc, InputError):
+                return None  # an emoji, punctuation: chatter, not a question
             finish_with(exc.message)
             return None
+        if unaddressed and answer.mode == "help":
+            log.info("not answering chatter in a followed thread (%s in %s)", m.ts, m.channel)
+            return answer
         try:
             rendered_text, blocks = answer_message(answer)
         except Exception:

@@ -207,8 +207,10 @@ def _checked_shape(body: bytes, content_type: str) -> str:
         raise Refused(400, "a signed body that is not UTF-8") from None
     is_json = content_type.split(";")[0].strip().lower() == "application/json"
     if text and (is_json or text.startswith("{")):
-        if not isinstance(_json(text), dict):
+        data = _json(text)
+        if not isinstance(data, dict):
             raise Refused(400, "a signed JSON body that is not an object")
+        _check_event(data.get("event"))
     elif "payload" in text:
         payload = dict(parse_qsl(text, keep_blank_values=True)).get("payload")
         if payload is None:
@@ -222,6 +224,24 @@ def _checked_shape(body: bytes, content_type: str) -> str:
         ):  # Bolt reads actions[0] before any listener runs
             raise Refused(400, "a signed block_actions payload without actions")
     return text
+
+
+#: Events whose listener Bolt sets up from fields it reads before any of ours runs (its
+#: Assistant middleware): without them Bolt fails with a 500, and Slack retries.
+_ASSISTANT_EVENTS = frozenset({"assistant_thread_started", "assistant_thread_context_changed"})
+
+
+def _check_event(event: Any) -> None:
+    """An Events API body's ``event``, if any, as Bolt needs it: an object, and an assistant
+    thread event with its channel and thread."""
+    if event is None:
+        return
+    if not isinstance(event, dict):
+        raise Refused(400, "a signed event that is not an object")
+    if event.get("type") in _ASSISTANT_EVENTS:
+        thread = event.get("assistant_thread")
+        if not (isinstance(thread, dict) and thread.get("channel_id") and thread.get("thread_ts")):
+            raise Refused(400, "a signed assistant thread event without its channel or thread")
 
 
 def _json(text: str) -> Any:

@@ -60,10 +60,15 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+#: An emoji as Slack writes it in a message's text (":+1:", ":tada::skin-tone-2:").
+_EMOJI_CODE = re.compile(r"(?<!\S)(?::[a-z0-9_+'-]+:)+(?!\S)")
+
+
 def plain_question(text: str) -> str:
-    """A message's text as a question: without @-mentions, with Slack's entities turned
-    back into characters, and whitespace runs as one space."""
-    return " ".join(unescape(_MENTION.sub(" ", text or "")).split())
+    """A message's text as a question: without @-mentions or emoji codes, with Slack's
+    entities turned back into characters, and whitespace runs as one space."""
+    text = _EMOJI_CODE.sub(" ", _MENTION.sub(" ", text or ""))
+    return " ".join(unescape(text).split())
 
 
 def link_target(text: str) -> str:

@@ -3,6 +3,7 @@ briefbot works, a thread title, and answers that follow the thread."""
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -16,6 +17,8 @@ from bot.slack.jobs import apologising
 from bot.slack.mrkdwn import unescape
 from bot.slack.reply import in_thread, post_message
 from bot.slack.services import SlackServices
+
+log = logging.getLogger(__name__)
 
 STATUS = "is reading the sources…"
 
@@ -66,6 +69,9 @@ def build_assistant(services: SlackServices) -> Assistant:
         set_title: SetTitle,
     ) -> None:
         text = str(payload.get("text") or "")
+        if not payload.get("channel") or not payload.get("ts"):
+            log.warning("ignored an assistant message without a channel or a ts")
+            return
         channel = str(payload["channel"])
         thread_ts = str(payload.get("thread_ts") or payload["ts"])
         message_ts = str(payload["ts"])

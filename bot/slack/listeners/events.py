@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from slack_bolt import App
@@ -20,8 +21,16 @@ log = logging.getLogger(__name__)
 # Message subtypes that are not somebody asking something (edits, joins, bot posts...).
 _IGNORED_SUBTYPES = frozenset({"bot_message", "message_changed", "message_deleted", "channel_join"})
 #: Message subtypes that are somebody writing, as a plain message is (None): with a file
-#: attached, or a thread reply also sent to the channel.
-_PEOPLE_S_SUBTYPES = frozenset({None, "file_share", "thread_broadcast"})
+#: attached, a thread reply also sent to the channel, or a ``/me`` message.
+_PEOPLE_S_SUBTYPES = frozenset({None, "file_share", "thread_broadcast", "me_message"})
+_A_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
+
+
+def _addressed_to_another(text: str, bot_user_id: str | None) -> bool:
+    """Does ``text`` @-mention someone, and not briefbot? ("<@U3> can you check the
+    budget?" in a thread briefbot follows is for U3.)"""
+    mentioned = set(_A_MENTION.findall(text))
+    return bool(mentioned) and bot_user_id not in mentioned
 
 
 def _from_a_bot(event: dict[str, Any]) -> bool:
@@ -63,21 +72,33 @@ def register(app: App, services: SlackServices) -> None:
         """Direct messages, and later messages in channel threads briefbot answered in.
 
         A message that mentions briefbot is left to ``app_mention``; threaded DMs are the
-        assistant pane's (see listeners/assistant.py).
+        assistant pane's (see listeners/assistant.py). In a thread it follows, briefbot
+        answers what is said to the thread, not a message that @-mentions someone else,
+        and it does not reply to chatter there with its hint or its help text ("thanks!",
+        an emoji): see ``answer_message_job``.
         """
         if _from_a_bot(event) or event.get("subtype") not in _PEOPLE_S_SUBTYPES:
             return
+        if not event.get("ts") or not event.get("channel"):
+            log.warning("ignored a message without a channel or a ts")
+            return
+        thread_ts = event.get("thread_ts")
         if event.get("channel_type") == "im":
+            # A DM thread is the assistant pane's, but a thread reply also sent to the DM
+            # (thread_broadcast) comes here: it is answered in its thread, as a follow-up.
+            threaded = bool(thread_ts) and event.get("subtype") == "thread_broadcast"
             message = SlackMessage.of(
-                event, context, surface="slack_dm", thread_ts=None, with_history=False
+                event,
+                context,
+                surface="slack_dm",
+                thread_ts=str(thread_ts) if threaded else None,
+                with_history=threaded,
             )
             answer(context, client, message)
             return
-        thread_ts = event.get("thread_ts")
-        mentioned = context.bot_user_id is not None and f"<@{context.bot_user_id}" in str(
-            event.get("text") or ""
-        )
-        if not thread_ts or mentioned:
+        text = str(event.get("text") or "")
+        mentioned = context.bot_user_id is not None and f"<@{context.bot_user_id}" in text
+        if not thread_ts or mentioned or _addressed_to_another(text, context.bot_user_id):
             return
         message = SlackMessage.of(
             event, context, surface="slack_thread", thread_ts=str(thread_ts), with_history=True
@@ -94,6 +115,9 @@ def register(app: App, services: SlackServices) -> None:
     @app.event("app_home_opened")
     def on_home(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         if event.get("tab", "home") != "home":
+            return
+        if not event.get("user"):
+            log.warning("ignored an app_home_opened without a user")
             return
         user = str(event["user"])
 
