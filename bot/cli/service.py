@@ -65,7 +65,8 @@ def doctor(as_json: bool) -> None:
 @click.command()
 def clock() -> None:
     """Run scheduled work until SIGTERM: the weekly digest (BRIEFBOT_DIGEST_CRON in
-    BRIEFBOT_TIMEZONE, catching up a missed one) and log retention.
+    BRIEFBOT_TIMEZONE, catching up a missed one), polling the feeds that are due, and log
+    retention.
 
     Needs SLACK_BOT_TOKEN. Several clocks may run at once; each digest is still posted
     once per channel.
