@@ -988,7 +988,7 @@ def test_a_follow_up_sent_while_the_first_answer_is_written_is_answered(
 ) -> None:
     """The thread is followed from the moment briefbot takes the mention, not once the
     answer is logged: a follow-up sent while the first answer streams is answered too."""
-    llm_server.stream_delay(0.1)
+    llm_server.stream_delay(0.02)  # the answer takes a second or two to stream
     _, root = streaming.slack.mention("What does the memorandum commit the countries to?")
     streaming.api.wait_for("chat.startStream")
     streaming.slack.message("And what do critics say about it?", thread_ts=root)
