@@ -161,6 +161,30 @@ def test_follow_up_in_the_thread_uses_its_history(running: Running) -> None:
     assert running.api.calls("conversations.replies")
 
 
+def test_another_app_s_posts_are_not_turns_of_the_thread(running: Running) -> None:
+    """A CI bot's post in the thread is neither a question nor briefbot's own answer."""
+    from bot.slack.conversation import thread_history
+
+    root = next_ts()
+    running.api.set_replies(
+        "C1",
+        root,
+        [
+            {"ts": root, "user": "U1", "text": "What does the memorandum commit to?"},
+            {"ts": next_ts(), "bot_id": "BBOT", "user": BOT_USER, "text": "Talks [1]."},
+            {"ts": next_ts(), "bot_id": "BCI", "user": "U0CI", "text": "Build 42 passed."},
+        ],
+    )
+    client = make_web_client(
+        Settings.isolated(slack_bot_token=BOT_TOKEN, slack_api_url=running.api.url)
+    )
+    turns = thread_history(client, "C1", root, next_ts(), BOT_USER)
+    assert [(t.role, t.text) for t in turns] == [
+        ("user", "What does the memorandum commit to?"),
+        ("assistant", "Talks [1]."),
+    ]
+
+
 def test_messages_in_other_threads_are_left_alone(running: Running) -> None:
     running.slack.message("What does the memorandum commit to?", thread_ts=next_ts())
     running.slack.message("A top-level channel message about the memorandum.")

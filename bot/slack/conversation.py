@@ -37,7 +37,8 @@ def thread_history(
     client: WebClient, channel: str, thread_ts: str, before_ts: str, bot_user_id: str | None
 ) -> list[Turn]:
     """The latest turns of a thread before ``before_ts``, oldest first: the bot's answers
-    and people's questions (at most ``HISTORY_LIMIT``).
+    and people's questions (at most ``HISTORY_LIMIT``). Other apps' posts in the thread
+    (a CI bot, a poll) are neither.
 
     Slack gives a thread's replies oldest first, a page at a time: the pages are followed
     (up to ``REPLY_PAGES`` of ``REPLY_PAGE`` messages), so that in a long thread the turns
@@ -65,10 +66,12 @@ def thread_history(
         text = plain_question(str(message.get("text") or ""))
         if not text:
             continue
-        from_bot = bool(message.get("bot_id")) or (
-            bot_user_id is not None and message.get("user") == bot_user_id
-        )
-        turns.append(Turn("assistant" if from_bot else "user", text))
+        ours = bot_user_id is not None and message.get("user") == bot_user_id
+        if not ours and (message.get("bot_id") or message.get("subtype") == "bot_message"):
+            if bot_user_id is not None:
+                continue  # another app's post: neither a question nor briefbot's answer
+            ours = True  # who briefbot is is unknown: a bot's post is read as its own
+        turns.append(Turn("assistant" if ours else "user", text))
     return turns[-HISTORY_LIMIT:]
 
 
