@@ -8,8 +8,8 @@ What holds for every answer that leaves the guard:
   something in it survives; and a heading, or a short lead-in before a plain line, alone
   on its line with something after it, whose every content word is a word of the
   sources (so "What critics say" stays, "Nielsen took bribes" goes, and so, at little
-  cost, does "Background"). A reply cut at the token limit is read up to its last
-  finished sentence (:func:`whole_sentences`): half a claim is not what its citation says.
+  cost, does "Background"). A reply cut at the token limit (``cut``) is read up to its
+  last finished sentence: half a claim is not what its citation says.
 * **Every citation points at a source the model was shown.** A marker that does not
   (``[9]``, a range reaching past the sources) is removed and reported, and so is a
   look-alike the prompt never asks for (``[Source 2]``, ``[^2]``), even with a valid
@@ -193,18 +193,17 @@ def _is_heading(unit: str) -> bool:
     )
 
 
-def _is_lead_in(unit: str, next_line: _Line | None, framing: bool) -> bool:
+def _is_lead_in(unit: str, next_line: _Line | None, source_stems: set[str]) -> bool:
     """An uncited unit ending in a colon that introduces the next line of its paragraph:
     of any length when a list follows ("It commits the countries to:" then "- ..."),
-    otherwise short, without digits and ``framing`` (in the sources' words), like a
-    heading."""
+    otherwise short, without digits and in the sources' words, like a heading."""
     text = unit.strip()
     if next_line is None or not text.endswith(":"):
         return False
     if next_line.bullet:
         return True
     short = word_count(text) <= MAX_HEADING_WORDS * 2 and not any(c.isdigit() for c in text)
-    return short and framing
+    return short and _in_their_words(text, source_stems)
 
 
 def _in_their_words(unit: str, source_stems: set[str]) -> bool:
@@ -264,7 +263,7 @@ def _split(text: str) -> list[list[_Line]]:
 _SENTENCE_END = re.compile(rf"[.!?…][\"'”’)\]]*(?:\s*{_ANY})*(?=\s|$)")
 
 
-def whole_sentences(text: str) -> str:
+def _whole_sentences(text: str) -> str:
     """``text`` up to the end of its last finished sentence: a reply cut at the token
     limit ends mid-sentence, and half a claim is not a claim its citation supports."""
     ends = [m.end() for m in _SENTENCE_END.finditer(text)]
@@ -330,9 +329,12 @@ def _without_stray_marks(
     return cleaned, quotations(cleaned), [r for r in reported if r]
 
 
-def guard_answer(text: str, sources: Mapping[int, str]) -> Guarded:
+def guard_answer(text: str, sources: Mapping[int, str], *, cut: bool = False) -> Guarded:
     """Check ``text`` against ``sources`` (marker -> passage text): markers, quotations and
-    uncited claims, unit by unit, with the decisions set out in the module doc."""
+    uncited claims, unit by unit, with the decisions set out in the module doc. ``cut``:
+    the model stopped at its token limit (finish_reason "length"), mid-sentence."""
+    if cut:
+        text = _whole_sentences(text)
     removed_citations: list[str] = []
     removed_quotes: list[str] = []
     dropped: list[str] = []
@@ -356,9 +358,8 @@ def guard_answer(text: str, sources: Mapping[int, str]) -> Guarded:
             followed = next_line is not None or number < len(paragraphs) - 1
             for position, (unit, quotes) in enumerate(line.units):
                 last_in_line = position == len(line.units) - 1
-                framing = _in_their_words(_MARKER_RUN.sub("", unit), source_stems)
                 introduces = last_in_line and _is_lead_in(
-                    _MARKER_RUN.sub("", unit), next_line, framing
+                    _MARKER_RUN.sub("", unit), next_line, source_stems
                 )
                 cited, invalid = read_markers(unit, sources)
                 removed_citations += invalid
@@ -373,7 +374,12 @@ def guard_answer(text: str, sources: Mapping[int, str]) -> Guarded:
                 unit = checked if checked is not None else unit
                 bare = _MARKER_RUN.sub("", unit)
                 if keep and not valid:
-                    heading = alone and followed and framing and _is_heading(bare)
+                    heading = (
+                        alone
+                        and followed
+                        and _is_heading(bare)
+                        and _in_their_words(bare, source_stems)
+                    )
                     keep = not invalid and not quotes and (introduces or heading)
                 if not keep:
                     dropped.append(squash(bare))

@@ -33,7 +33,7 @@ from bot.core.chat import (
     complete,
     make_client,
 )
-from bot.core.guard import guard_answer, whole_sentences
+from bot.core.guard import guard_answer
 from bot.core.model_choice import CONTENT_FILTER, GUARD_FALLBACK
 from bot.core.models import Answer, Turn, Usage
 from bot.core.packing import format_sources, model_view, pack_sources
@@ -171,10 +171,11 @@ class LLMAnswerWriter:
                 },
             )
             return self._stamp(refusal, usage=usage)
-        text = done.text
-        if done.finish_reason == "length":  # cut at max_tokens: its last sentence is unfinished
-            text = whole_sentences(text)
-        guarded = guard_answer(text, {p.marker: model_view(p.text) for p in packed})
+        guarded = guard_answer(
+            done.text,
+            {p.marker: model_view(p.text) for p in packed},
+            cut=done.finish_reason == "length",
+        )
         if not guarded.has_citations:
             return self._stamp(
                 fallback(UNCITED_NOTE),

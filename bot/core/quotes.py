@@ -95,22 +95,20 @@ def _candidates(retrieval: Retrieval, texts: dict[int, str]) -> list[_Candidate]
     """Sentences and speech of the articles, wholly inside a retrieved passage; each once."""
     terms = retrieval.query.terms
 
-    titles: dict[int, list[str]] = {}
-    needed = (
-        [t.word for t in terms]
-        if len(terms) <= SHORT_TOPIC
-        else [t.word for t in terms if t.anchor]
-    )
+    needed = {t.word for t in terms if len(terms) <= SHORT_TOPIC or t.anchor}
+    in_titles: dict[int, frozenset[str]] = {}  # article -> the terms its title holds
+
+    def holds(text: str) -> frozenset[str]:
+        text_stems = stems(read_us_as_usa(text))
+        return frozenset(t.word for t in terms if t.credit(text_stems, frozenset(text_stems)))
 
     def matched(text: str, passage: Passage) -> frozenset[str]:
-        """The topic's terms ``text`` holds; none when it does not hold the topic."""
-        title = titles.setdefault(passage.article_id, stems(read_us_as_usa(passage.title)))
-        text_stems = stems(read_us_as_usa(text))
-        stem_set = frozenset(text_stems)
-        found = frozenset(t.word for t in terms if t.credit(text_stems, stem_set))
-        context = [*title, "\x00", *text_stems]
-        held = {t.word for t in terms if t.credit(context, frozenset(context))}
-        return found if all(w in held for w in needed) else frozenset()
+        """The topic's terms ``text`` holds; none when it and its article's title do not
+        hold the whole topic."""
+        if passage.article_id not in in_titles:
+            in_titles[passage.article_id] = holds(passage.title)
+        found = holds(text)
+        return found if needed <= found | in_titles[passage.article_id] else frozenset()
 
     out: list[_Candidate] = []
     seen: set[tuple[str, int, int]] = set()

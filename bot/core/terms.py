@@ -202,7 +202,7 @@ def make_term(
     irregular = {f for w in {word, *expansion.family} for f in lexicon.irregular(w)}
     own |= {stem(f) for f in irregular}
     itself = frozenset(own) if domain and expansion.noun and not anchor else frozenset()
-    name = lexicon.own_name(parts) or lexicon.own_name((word,)) if itself else None
+    name = (lexicon.own_name(parts) or lexicon.own_name((word,))) if itself else None
     own_name = frozenset([stem(name[0])]) if name is not None and len(name) == 1 else frozenset()
     own |= {stem(d[0]) for d in domain if len(d) == 1}
     plain_noun = expansion.noun and not anchor and not expansion.name_like and len(parts) == 1

@@ -57,7 +57,7 @@ from bot.errors import BriefbotError, ConfigError
 from bot.slack.deliveries import Deliveries
 from bot.slack.jobs import AcksFirst, JobRuntime
 from bot.slack.listeners import actions, assistant, commands, digest, events
-from bot.slack.reply import POSTS, never_sent
+from bot.slack.reply import POSTS, never_sent, taken_despite
 from bot.slack.services import SlackServices
 
 log = logging.getLogger(__name__)
@@ -140,7 +140,7 @@ class ServerErrorRetry(_WaitsThrough, ServerErrorRetryHandler):
         self, request: HttpRequest, response: HttpResponse | None, error: Exception | None
     ) -> bool:
         return _method(request) not in POSTS or (
-            response is not None and response.status_code == 503
+            response is not None and not taken_despite(response.status_code)
         )
 
 

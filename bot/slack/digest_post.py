@@ -193,7 +193,7 @@ class DigestPoster:
         return PostReport(digest.period, tuple(outcomes))
 
     def _post_one(
-        self, channel: str, key: str, text: str, blocks: list[Any], retry_failed: bool = False
+        self, channel: str, key: str, text: str, blocks: list[Any], retry_failed: bool
     ) -> Outcome:
         token = uuid.uuid4().hex
         with self.briefing.db.session() as session:
@@ -212,7 +212,7 @@ class DigestPoster:
         return self._send(channel, key, token, text, blocks)
 
     def _after_conflict(
-        self, channel: str, key: str, token: str, retry_failed: bool = False
+        self, channel: str, key: str, token: str, retry_failed: bool
     ) -> Outcome | None:
         """Someone claimed the channel first: report why we stop, or take over a claim
         whose poster died (None: the claim is now ours and nothing was posted)."""

@@ -33,7 +33,7 @@ _WWW = re.compile(r"(?<![A-Za-z0-9])www\.", re.IGNORECASE)
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 # Bidirectional overrides and isolates: they can make text read backwards ("txt.exe").
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
-_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
 _SLACK_LINK = re.compile(r"^<([^|>]+)(?:\|[^>]*)?>$")
 
 
@@ -69,6 +69,11 @@ def plain_question(text: str) -> str:
     entities turned back into characters, and whitespace runs as one space."""
     text = _EMOJI_CODE.sub(" ", _MENTION.sub(" ", text or ""))
     return " ".join(unescape(text).split())
+
+
+def mentioned(text: str) -> set[str]:
+    """The user ids a message's text @-mentions."""
+    return set(_MENTION.findall(text))
 
 
 def link_target(text: str) -> str:

@@ -49,11 +49,16 @@ def never_sent(error: BaseException | None) -> bool:
     return isinstance(reason, ConnectionRefusedError | socket.gaierror)
 
 
-def maybe_taken(exc: SlackApiError) -> bool:
-    """Did Slack answer a post with a server error after which it may have been taken
-    (a 500, a 502, a 504: not a 503, which is not taken, nor an ``ok: false`` refusal)?"""
-    status = exc.response.status_code if exc.response is not None else 200
+def taken_despite(status: int) -> bool:
+    """May Slack have carried out a post it answered with HTTP ``status``? After a server
+    error (500, 502, 504) it may; not after a 503 (not taken), a 429 or an ``ok: false``
+    refusal (200)."""
     return status >= 500 and status != 503
+
+
+def maybe_taken(exc: SlackApiError) -> bool:
+    """:func:`taken_despite` for a failed Web API call."""
+    return taken_despite(exc.response.status_code if exc.response is not None else 200)
 
 
 def post_message(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from slack_bolt import App
@@ -13,6 +12,7 @@ from slack_sdk import WebClient
 from bot.slack.blocks import section
 from bot.slack.conversation import SlackMessage, answer_message_job
 from bot.slack.digest_blocks import home_view
+from bot.slack.mrkdwn import mentioned
 from bot.slack.reply import in_thread
 from bot.slack.services import SlackServices
 
@@ -23,14 +23,6 @@ _IGNORED_SUBTYPES = frozenset({"bot_message", "message_changed", "message_delete
 #: Message subtypes that are somebody writing, as a plain message is (None): with a file
 #: attached, a thread reply also sent to the channel, or a ``/me`` message.
 _PEOPLE_S_SUBTYPES = frozenset({None, "file_share", "thread_broadcast", "me_message"})
-_A_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
-
-
-def _addressed_to_another(text: str, bot_user_id: str | None) -> bool:
-    """Does ``text`` @-mention someone, and not briefbot? ("<@U3> can you check the
-    budget?" in a thread briefbot follows is for U3.)"""
-    mentioned = set(_A_MENTION.findall(text))
-    return bool(mentioned) and bot_user_id not in mentioned
 
 
 def _from_a_bot(event: dict[str, Any]) -> bool:
@@ -97,8 +89,8 @@ def register(app: App, services: SlackServices) -> None:
             answer(context, client, message)
             return
         text = str(event.get("text") or "")
-        mentioned = context.bot_user_id is not None and f"<@{context.bot_user_id}" in text
-        if not thread_ts or mentioned or _addressed_to_another(text, context.bot_user_id):
+        # Any mention decides: briefbot's is app_mention's, anyone else's is not for briefbot.
+        if not thread_ts or mentioned(text):
             return
         message = SlackMessage.of(
             event, context, surface="slack_thread", thread_ts=str(thread_ts), with_history=True
