@@ -265,6 +265,24 @@ def test_an_llm_digest_is_guarded_cited_and_attributed(smart: Briefing, llm: Ope
     assert len(llm.requests_for("chat")) == 3
 
 
+def test_a_summary_cut_at_the_token_limit_loses_its_unfinished_sentence(
+    smart: Briefing, llm: OpenAIStandIn
+) -> None:
+    """As for answers: a summary the model stopped at max_tokens (finish_reason "length")
+    ends mid-sentence, and that half sentence goes, though its citation is valid."""
+
+    def cut_short(body: dict[str, Any]) -> str:
+        return digest_model(body) + " It also said the countries [1] would"
+
+    llm.reply_with(cut_short)
+    llm.cut_at_length(times=None)
+    digest = smart.digests.digest(TWO_WEEKS)
+    assert digest.mode == "llm"
+    for article in digest.articles:
+        assert article.summary.startswith("In short:")
+        assert "It also said" not in article.summary
+
+
 def test_a_failing_model_leaves_an_extractive_digest_with_a_note(
     smart: Briefing, llm: OpenAIStandIn, tmp_path: Path
 ) -> None:

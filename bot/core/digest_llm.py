@@ -89,7 +89,11 @@ class LLMDigestWriter:
             return None
         if done.finish_reason == "content_filter":
             return None
-        guarded = guard_answer(done.text, {p.marker: model_view(p.text) for p in packed})
+        guarded = guard_answer(
+            done.text,
+            {p.marker: model_view(p.text) for p in packed},
+            cut=done.finish_reason == "length",
+        )
         by_marker = {p.marker: p.passage for p in packed}
         return guarded.text, tuple(by_marker[old] for _, old in sorted(guarded.used.items()))
 
