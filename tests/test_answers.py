@@ -1334,6 +1334,17 @@ _HARBOUR_WALL = (
 #: answers leads, not one that holds more of the question's words. Each rule behind a
 #: case failed its case when it was added.
 LEADS = [
+    # A kind of the thing asked for that the question names itself is not the answer:
+    # rust is a kind of fungus, but "the fungus behind the rust" is another one.
+    _lead(
+        "a kind of the asked thing that the question names is not the answer",
+        "Harrow Valley Farm Notes",
+        "Rust is spreading through the wheat farms of Harrow Valley and Dunmore, ruining half the "
+        "harvest. Wheat rust is caused by a fungus, Puccinia graminis, whose spores travel "
+        "on the wind.",
+        "whats the name of the fungus behind the wheat rust in harrow valley?",
+        "Wheat rust is caused by a fungus",
+    ),
     # The profile reads "agreement" as the story's "memorandum", so both articles match
     # "Where was the river pilots memorandum signed?"; the lead comes from the one that
     # says "memorandum", as the question does, not from another agreement.

@@ -247,8 +247,11 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
     asked = asked_for(flat, lexicon, possessors)
     # The speaker of "What did the mayor promise?" must be in the passage, but what the
     # question asks for is what was said, so the speaker does not weigh double.
+    # A kind of the thing asked for that the question itself names is not the answer:
+    # "the fungus behind coffee rust" asks for a fungus other than rust.
+    named = frozenset(stem(w) for t in terms if t.word != asked.word for w in t.word.split())
     terms = [
-        replace(_as_asked(t, asked.required, lexicon), asked=not asked.speaker)
+        replace(_as_asked(t, asked.required, lexicon, named), asked=not asked.speaker)
         if t.word == asked.word
         else t
         for t in terms
@@ -406,10 +409,13 @@ def _answer_type(
     return kind, None
 
 
-def _as_asked(term: Term, required: bool, lexicon: Lexicon) -> Term:
+def _as_asked(
+    term: Term, required: bool, lexicon: Lexicon, named: frozenset[str] = frozenset()
+) -> Term:
     """``term`` as the thing the question asks for: a kind of it is it ("which
-    spokesperson" is answered by "the spokeswoman")."""
-    kinds = lexicon.kinds(term.word)
+    spokesperson" is answered by "the spokeswoman"), but not a kind the question itself
+    names (``named``, stems of its other words): it is not what is asked for."""
+    kinds = {k for k in lexicon.kinds(term.word) if stem(k) not in named}
     return replace(
         term,
         asked=True,
