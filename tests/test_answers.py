@@ -1334,6 +1334,21 @@ _HARBOUR_WALL = (
 #: answers leads, not one that holds more of the question's words. Each rule behind a
 #: case failed its case when it was added.
 LEADS = [
+    # "memo" is "memorandum" shortened (WordNet puts both in one sense), so it is the
+    # profile's own name for the story's thing, not a looser name like "agreement".
+    _lead(
+        "a clipping of the thing's own name is that name",
+        "River Pilots Memorandum Signed",
+        "The river pilots memorandum was signed in Dunmore on Friday.",
+        "Where was the river pilots memo signed?",
+        "The river pilots memorandum was signed in Dunmore",
+        earlier=(
+            (
+                "River Pilots Agreement Signed",
+                "The river pilots agreement was signed in Port Avel on Monday by the two unions.",
+            ),
+        ),
+    ),
     # A kind of the thing asked for that the question names itself is not the answer:
     # rust is a kind of fungus, but "the fungus behind the rust" is another one.
     _lead(

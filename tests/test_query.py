@@ -71,6 +71,9 @@ def credit(question: str, text: str, word: str, lexicon: Lexicon) -> float:
         ("What about narcotics?", "narcotics", "counter-narcotics task forces"),
         ("Is it about security?", "security", "insecurity and violence"),
         ("Which 4 areas?", "4", "in four areas"),
+        # a clipping WordNet puts in the word's sense is the word, shortened
+        ("What did the lab find?", "lab", "The laboratory found traces."),
+        ("Who wrote the memo?", "memo", "The memorandum was drafted in May."),
     ],
 )
 def test_a_word_is_found_as_its_family(
@@ -85,6 +88,13 @@ def test_a_word_written_without_its_hyphen_has_the_hyphened_word_s_synonyms(
     """WordNet lists "co-op" (a cooperative) and "coop" (for hens): "coop" is both, so
     "cooperative" counts for it as a synonym."""
     assert credit("What did the coop decide?", "The dairy cooperative voted.", "coop", lexicon) > 0
+
+
+def test_a_word_that_merely_begins_another_is_not_it(lexicon: Lexicon) -> None:
+    """Only a clipping that WordNet gives as the word's synonym is the word: "bus" is
+    not "business", nor "car" a "carpet"."""
+    assert credit("Who runs the bus?", "The business is run by Ada.", "bus", lexicon) == 0
+    assert credit("Where is the car?", "The carpet was red.", "car", lexicon) == 0
 
 
 def test_a_preposition_is_not_the_word_it_stems_like(lexicon: Lexicon) -> None:

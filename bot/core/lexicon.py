@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from bot.core import frequency
+from bot.core.shortforms import clipped
 from bot.core.wordnet import Synset, WordNet, wordnet
 from bot.core.words import STOPWORDS, words
 
@@ -342,7 +343,10 @@ class Lexicon:
                 for member in (m.lower() for m in sense.words):
                     if member in lemmas:
                         continue
-                    if _SINGLE.match(member):
+                    if _SINGLE.match(member) and clipped(word, member):
+                        # one word, shortened: "memo" is a memorandum, "lab" a laboratory
+                        family.add(member)
+                    elif _SINGLE.match(member):
                         synonyms.add(member)
                     elif len(member.split()) <= 3:
                         phrases.append(tuple(words(member)))

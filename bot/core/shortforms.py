@@ -78,6 +78,14 @@ def _clipping(short: str, word: str) -> bool:
     return len(word) >= 2 * len(short) and word.startswith(short)
 
 
+def clipped(word: str, other: str) -> bool:
+    """Is one of two words a clipping of the other ("memo" and "memorandum", "lab" and
+    "laboratory")? Only as telling as the pair: the caller knows they mean one thing
+    (WordNet puts both in one sense), which "bus" and "business" do not."""
+    short, long = sorted((word, other), key=len)
+    return len(short) >= MIN_LENGTH and _clipping(short, long)
+
+
 def _contraction(short: str, word: str) -> bool:
     ending = word[:-1] if word.endswith("e") else word
     return (

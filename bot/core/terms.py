@@ -21,6 +21,7 @@ from functools import lru_cache
 from bot.core import frequency
 from bot.core.amounts import MEASURES
 from bot.core.lexicon import COMMON_ZIPF, Lexicon, specificity
+from bot.core.shortforms import clipped
 from bot.core.words import stem, words
 
 Stems = tuple[str, ...]
@@ -198,6 +199,12 @@ def make_term(
     word = "".join(parts)
     expansion = lexicon.expand(word, pos)
     domain = lexicon.domain_synonyms(parts) + lexicon.domain_synonyms((word,))
+    if not domain:  # "memo": the profile's "memorandum", shortened
+        domain = next(
+            (found for f in sorted(expansion.family) if clipped(word, f)
+             if (found := lexicon.domain_synonyms((f,)))),
+            [],
+        )  # fmt: skip
     own = {stem(word), *(stem(f) for f in expansion.family)}
     irregular = {f for w in {word, *expansion.family} for f in lexicon.irregular(w)}
     own |= {stem(f) for f in irregular}
