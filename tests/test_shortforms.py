@@ -67,3 +67,16 @@ def test_a_short_form_of_a_phrasing_word_is_written_out_before_analysis() -> Non
     query = analyse("wat shld the memo do", lexicon)
     assert [t.word for t in query.terms] == ["memo"]
     assert query.answer_type == "what"
+
+
+def test_a_word_typed_without_the_g_of_its_ing_is_the_ing_word() -> None:
+    """ "talkin" is talking and "nothin'" nothing; a word English knows ("cabin", "latin")
+    or an "-ing" word it does not commonly use ("putin": no "puting") stays as typed."""
+    lexicon = Lexicon()
+    assert read_short_forms("what vehicles are we talkin about", lexicon) == (
+        "what vehicles are we talking about"
+    )
+    assert read_short_forms("is nothin' bein done?", lexicon) == "is nothing being done?"
+    assert read_short_forms("who met putin in the cabin", lexicon) == "who met putin in the cabin"
+    query = analyse("what kind of vehicles are we talkin about", lexicon)
+    assert "talkin" not in [t.word for t in query.terms]

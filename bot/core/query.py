@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from bot.core import frequency
 from bot.core.frequency import language_of
 from bot.core.lexicon import Lexicon
 from bot.core.phrasing import (
@@ -31,7 +32,7 @@ from bot.core.phrasing import (
     spell_out,
     strip_framing,
 )
-from bot.core.shortforms import function_word, looks_short
+from bot.core.shortforms import MIN_ZIPF, function_word, looks_short
 from bot.core.terms import (
     PREFIXES,
     Term,
@@ -325,7 +326,18 @@ def read_short_forms(question: str, lexicon: Lexicon) -> str:
             return word
         return function_word(word) or word
 
-    return _LOWER_WORD.sub(written_out, question)
+    def g_restored(match: re.Match[str]) -> str:
+        word = match.group(1)
+        if lexicon.expand(word).known or frequency.zipf(word + "g") < MIN_ZIPF:
+            return match.group(0)
+        return word + "g"
+
+    return _LOWER_WORD.sub(written_out, _DROPPED_G.sub(g_restored, question))
+
+
+#: A word typed with its "-ing" cut to "-in" ("talkin", "nothin'", "goin"): the "-ing" word
+#: when English knows no "-in" word but commonly uses the "-ing" one.
+_DROPPED_G = re.compile(r"(?<![\w'’-])([a-z]{2,}in)['’]?(?![\w'’-])")
 
 
 #: Words that set two things side by side rather than together: "older, Harwick *or*
