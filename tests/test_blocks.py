@@ -244,3 +244,17 @@ def test_a_url_after_an_underscore_is_broken_too(text: str) -> None:
 def test_help_text_shows_placeholders_as_text_not_markup() -> None:
     text = help_text(Profile())
     assert "<" not in text.replace("&lt;", "") and "&lt;question&gt;" in text
+
+
+def test_an_article_s_formatting_marks_are_shown_not_applied() -> None:
+    """Slack reads *x*, _x_, ~x~ and `x` as bold, italic, struck-through and code: an
+    article's "~50% theatre~" must not reach a reader struck through. Each mark gets a
+    zero-width space on both sides, so it pairs with nothing, and reads as typed."""
+    from bot.slack.mrkdwn import ZWSP, escape
+
+    text = "Critics said it is *not* binding, ~50% theatre~, _pure_ `politics`."
+    escaped = escape(text)
+    for mark in "*_~`":
+        assert f"{ZWSP}{mark}{ZWSP}" in escaped
+        assert mark not in escaped.replace(f"{ZWSP}{mark}{ZWSP}", "")
+    assert escaped.replace(ZWSP, "") == text

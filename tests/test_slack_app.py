@@ -485,6 +485,18 @@ def test_feedback_is_stored(running: Running, action: str, value: int) -> None:
     assert row is not None and row.feedback == value and row.feedback_user == "U7"
 
 
+def test_feedback_counts_only_from_the_conversation_the_answer_was_given_in(
+    running: Running,
+) -> None:
+    """A click replayed from another conversation, with a log id seen in a message,
+    does not rate the answer."""
+    exchange_id = _answered(running)  # in C1
+    running.slack.click("feedback_down", exchange_id, running.api.response_url("x"), channel="C5")
+    assert "another conversation" in running.api.wait_for("response_url:x")[0].params["text"]
+    row = running.briefing.log.get(exchange_id)
+    assert row is not None and row.feedback is None
+
+
 def test_the_asker_s_vote_is_kept_over_a_colleague_s(running: Running) -> None:
     """An answer in a channel thread may be clicked by anyone; whether it answered the
     question is the asker's (U1's) to say. Among others' votes, the latest wins."""
@@ -582,6 +594,42 @@ def test_a_share_that_fails_can_be_tried_again(running: Running) -> None:
     shared, deleted = running.api.wait_for("response_url:s2", count=2)
     assert shared.fault is None and shared.params["response_type"] == "in_channel"
     assert deleted.params["delete_original"] is True
+
+
+@pytest.mark.parametrize(
+    ("action", "slow"),
+    [
+        ("feedback_up", "response_url:slow"),
+        ("show_quotes", "response_url:slow"),
+        ("post_digest", "chat.postMessage"),
+        ("assistant_thread_started", "chat.postMessage"),
+    ],
+)
+def test_slow_buttons_do_not_hold_up_the_acks_of_commands(
+    running: Running, action: str, slow: str
+) -> None:
+    """A button's work (the log, the response_url, a post) runs on the job pool, like an
+    answer's: a burst of clicks whose Slack calls hang must not take every listener
+    thread, or a slash command gets no ack within Slack's 3 seconds."""
+    running.slack.command("/brief", "Who criticised the deal?", running.api.response_url("b"))
+    running.api.wait_for("response_url:b")
+    running.settle()
+    exchange = str(running.briefing.log.export()[-1]["id"])
+    running.api.hang(slow, seconds=4, times=None)
+    for i in range(4):  # as many clicks as the test app has listener threads
+        if action == "assistant_thread_started":
+            thread = {"user_id": "U1", "channel_id": "D1", "thread_ts": f"1800000000.00000{i}"}
+            event = {"type": action, "assistant_thread": thread, "event_ts": next_ts()}
+            assert running.slack.event(event).status == 200
+        else:
+            value = "2019-03-25/2019-04-01 UTC" if action == "post_digest" else exchange
+            # (a digest is posted once per channel: each click posts to its own)
+            channel = f"C9{i}" if action == "post_digest" else "C1"
+            running.slack.click(action, value, running.api.response_url("slow"), channel=channel)
+    started = time.monotonic()
+    response = running.slack.command("/brief", "help", running.api.response_url("h"))
+    assert response.status == 200 and time.monotonic() - started < 2.5
+    running.api.reset()
 
 
 def test_buttons_on_a_purged_answer_say_so(running: Running) -> None:
@@ -764,6 +812,10 @@ def test_the_thread_title_is_plain_text() -> None:
     from bot.slack.listeners.assistant import thread_title
 
     assert thread_title("Is A &amp; B &lt;ok&gt;?") == "Is A & B <ok>?"
+    # a mention or an emoji code is markup, not words of the title
+    assert thread_title("<@U0OTHER> what do critics say? :thinking_face:") == (
+        "what do critics say?"
+    )
     long = thread_title("word " * 40)
     assert len(long) == 80 and long.endswith("…")
 

@@ -3,9 +3,9 @@
 Everything that comes from an article or from the LLM passes through :func:`escape` before
 it reaches Slack: ``&``, ``<`` and ``>`` become entities (so no ``<@U123>``, ``<!channel>``
 or ``<http://x|y>`` can be smuggled in), ``@channel``-style words get a zero-width space,
-and bare URLs are broken with one, so Slack neither pings nor links anything an article
-says. Links that briefbot itself makes (a source's url) are built by :func:`link` from
-http(s) urls only.
+bare URLs are broken with one, and so are the marks of bold, italic, strike-through and
+code, so Slack neither pings nor links nor formats anything an article says. Links that
+briefbot itself makes (a source's url) are built by :func:`link` from http(s) urls only.
 
 The other way, Slack sends what people type with ``&``, ``<`` and ``>`` as entities,
 mentions as ``<@U123>`` and links as ``<url|label>``: :func:`unescape`,
@@ -34,13 +34,20 @@ _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 # Bidirectional overrides and isolates: they can make text read backwards ("txt.exe").
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
+# The marks of Slack's formatting (bold, italic, strike-through, code). A zero-width space
+# on each side of a mark leaves it nothing to pair with: whether Slack reads that space as
+# a letter or as a space, no mark opens or closes a span.
+_FORMATTING = re.compile(r"[*_~`]")
 _SLACK_LINK = re.compile(r"^<([^|>]+)(?:\|[^>]*)?>$")
 
 
 def escape(text: str) -> str:
-    """Make untrusted text safe for mrkdwn: no mentions, no broadcasts, no links."""
+    """Make untrusted text safe for mrkdwn: no mentions, no broadcasts, no links, and no
+    formatting: an article's "*not*" or "~50%~" is shown with its marks, not as bold or
+    struck-through text that Slack made of it."""
     text = _BIDI.sub("", text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _FORMATTING.sub(lambda m: f"{ZWSP}{m.group(0)}{ZWSP}", text)
     text = _BROADCAST.sub(lambda m: f"@{ZWSP}{m.group(1)}", text)
     text = _SCHEME.sub(lambda m: f"{m.group(1)}{ZWSP}{m.group(2)}{m.group(3) or ''}", text)
     return _WWW.sub(f"www{ZWSP}.", text)

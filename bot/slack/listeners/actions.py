@@ -19,11 +19,12 @@ from bot.slack.answer_blocks import (
     quotes_message,
 )
 from bot.slack.blocks import fit
-from bot.slack.jobs import Apologise, apologising
+from bot.slack.jobs import Apologise
 from bot.slack.reply import privately
 from bot.slack.services import SlackServices
 
 GONE = "That answer is no longer in the log (it may have been purged)."
+ELSEWHERE = "That answer was given in another conversation; rate it there."
 NOT_YOURS = "Only the person who asked can share this, in the conversation where they asked."
 SHAREABLE_SURFACES = frozenset({"slash_brief", "slash_quote"})
 
@@ -36,6 +37,13 @@ def clicked_by(body: dict[str, Any]) -> str | None:
 def clicked_in(body: dict[str, Any]) -> str | None:
     """The conversation the clicked message is in."""
     return (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+
+
+def _clicked_where_given(exchange: LoggedExchange, body: dict[str, Any]) -> bool:
+    """The click comes from the conversation the answer was given in (anyone there may
+    rate it): a click replayed from elsewhere with a log id seen in a message must not
+    rate an answer given in somebody's DM."""
+    return exchange.channel is None or exchange.channel == clicked_in(body)
 
 
 def _may_share(exchange: LoggedExchange, body: dict[str, Any]) -> bool:
@@ -55,22 +63,30 @@ Act = Callable[[LoggedExchange, dict[str, Any], Respond, Apologise], None]
 
 
 def register(app: App, services: SlackServices) -> None:
+    """Every button acks at once and does its work (the log, Slack's response_url) on the
+    job pool: Bolt's listener threads are few, and a slow database or Slack behind a
+    burst of clicks must not hold up the 3-second ack of a slash command."""
+
     def on_exchange(what: str, doing: str, act: Act) -> Any:
-        """A button whose value is an exchange id: ack, read the exchange back from the
-        log (or say it is gone), then ``act`` on it; a failure is apologised for, to the
-        person who clicked."""
+        """A button whose value is an exchange id: ack, then, after the ack, read the
+        exchange back from the log (or say it is gone) and ``act`` on it; a failure is
+        apologised for, to the person who clicked."""
 
         def handler(
             ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond
         ) -> None:
             ack()
             tell = privately(respond, replace=False)
-            with apologising(tell, what, doing):
+
+            def work() -> None:
                 exchange = services.briefing.log.exchange(str(action.get("value")))
                 if exchange is None:
                     tell(GONE)
                     return
                 act(exchange, body, respond, tell)
+
+            work.__name__ = what
+            services.jobs.submit(work, apologise=tell, doing=doing)
 
         return handler
 
@@ -92,11 +108,20 @@ def register(app: App, services: SlackServices) -> None:
         ) -> None:
             ack()
             tell = privately(respond, replace=False)
-            with apologising(tell, "storing feedback", "saving your feedback"):
+
+            def store() -> None:
                 log = services.briefing.log
-                stored = log.feedback(str(action.get("value")), value, clicked_by(body))
+                exchange = log.exchange(str(action.get("value")))
+                if exchange is not None and not _clicked_where_given(exchange, body):
+                    tell(ELSEWHERE)
+                    return
+                stored = exchange is not None and log.feedback(
+                    exchange.exchange_id, value, clicked_by(body)
+                )
                 thanks = "Thanks, noted 👍" if value > 0 else "Thanks, noted 👎. We read every one."
                 tell(thanks if stored else GONE)
+
+            services.jobs.submit(store, apologise=tell, doing="saving your feedback")
 
         return handler
 

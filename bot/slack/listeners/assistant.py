@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from bot.slack.conversation import SlackMessage, answer_message_job, thread_history
 from bot.slack.digest_blocks import digest_message
 from bot.slack.jobs import apologising
-from bot.slack.mrkdwn import unescape
+from bot.slack.mrkdwn import plain_question
 from bot.slack.reply import in_thread, post_message
 from bot.slack.services import SlackServices
 
@@ -42,8 +42,9 @@ def is_digest_request(text: str) -> bool:
 
 def thread_title(text: str) -> str:
     """The first 80 characters of the first question, as plain text: Slack sends message
-    text with ``&``, ``<`` and ``>`` escaped, and a title is not mrkdwn."""
-    plain = unescape(" ".join(text.split()))
+    text with ``&``, ``<`` and ``>`` escaped and mentions as ``<@U123>``, and a title is
+    not mrkdwn."""
+    plain = plain_question(text)
     return plain if len(plain) <= 80 else plain[:79] + "…"
 
 
@@ -52,13 +53,15 @@ def build_assistant(services: SlackServices) -> Assistant:
 
     @assistant.thread_started
     def started(say: Say, set_suggested_prompts: SetSuggestedPrompts, context: BoltContext) -> None:
-        if not services.deliveries.first_delivery(context):
-            return
-        profile = services.briefing.profile
-        say(profile.greeting)
-        prompts = list(profile.suggested_prompts) or list(profile.examples[:3])
-        if prompts:
-            set_suggested_prompts(prompts=prompts, title="Try asking")
+        # after the ack, on the job pool, like every listener's Web API calls
+        def greet() -> None:
+            profile = services.briefing.profile
+            say(profile.greeting)
+            prompts = list(profile.suggested_prompts) or list(profile.examples[:3])
+            if prompts:
+                set_suggested_prompts(prompts=prompts, title="Try asking")
+
+        services.submit_event(context, greet, doing="greeting")
 
     @assistant.user_message
     def user_message(

@@ -26,7 +26,7 @@ from bot.schedule import next_fire, parse_crontab
 from bot.slack.blocks import section
 from bot.slack.digest_blocks import POST_DIGEST, digest_message
 from bot.slack.digest_post import DigestPoster
-from bot.slack.jobs import apologising
+from bot.slack.jobs import Apologise
 from bot.slack.listeners.actions import clicked_by, clicked_in
 from bot.slack.mrkdwn import escape
 from bot.slack.reply import privately
@@ -133,36 +133,47 @@ def register(app: App, services: SlackServices) -> None:
     ) -> None:
         ack()
         tell = privately(respond, replace=False)
-        with apologising(tell, "posting the digest", "posting the digest"):
-            channel = clicked_in(body)
-            user = clicked_by(body)
-            try:
-                period = Period.from_key(str(action.get("value") or ""))
-            except BriefbotError as exc:
-                tell(escape(exc.message))
-                return
-            if not channel:
-                tell("I can't tell which channel to post in.")
-                return
-            digest = services.briefing.digests.digest(period)
-            poster = DigestPoster(services.briefing, client)
-            outcome = poster.post(
-                digest, [str(channel)], posted_by=user, retry_failed=True
-            ).outcomes[0]
-            if outcome.result == "posted":
-                respond(
-                    response_type="ephemeral",
-                    replace_original=True,
-                    text=f"Posted the digest of {period.label()} to this channel.",
-                )
-            elif outcome.result == "already posted":
-                tell(
-                    f"The digest of {period.label()} is already in this channel ({outcome.detail})."
-                )
-            elif outcome.result == "in progress":
-                tell(f"The digest of {period.label()} is being posted here right now.")
-            elif outcome.detail and outcome.detail.startswith("not_in_channel"):
-                tell(NOT_IN_CHANNEL)
-            else:
-                reason = escape(outcome.detail or "no reason given")
-                tell(f"Slack did not take the post ({reason}); try again later.")
+        services.jobs.submit(
+            lambda: _post_digest(action, body, respond, client, tell, services),
+            apologise=tell,
+            doing="posting the digest",
+        )
+
+
+def _post_digest(
+    action: dict[str, Any],
+    body: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    tell: Apologise,
+    services: SlackServices,
+) -> None:
+    """The *Post to this channel* button's work, after the ack."""
+    channel = clicked_in(body)
+    user = clicked_by(body)
+    try:
+        period = Period.from_key(str(action.get("value") or ""))
+    except BriefbotError as exc:
+        tell(escape(exc.message))
+        return
+    if not channel:
+        tell("I can't tell which channel to post in.")
+        return
+    digest = services.briefing.digests.digest(period)
+    poster = DigestPoster(services.briefing, client)
+    outcome = poster.post(digest, [str(channel)], posted_by=user, retry_failed=True).outcomes[0]
+    if outcome.result == "posted":
+        respond(
+            response_type="ephemeral",
+            replace_original=True,
+            text=f"Posted the digest of {period.label()} to this channel.",
+        )
+    elif outcome.result == "already posted":
+        tell(f"The digest of {period.label()} is already in this channel ({outcome.detail}).")
+    elif outcome.result == "in progress":
+        tell(f"The digest of {period.label()} is being posted here right now.")
+    elif outcome.detail and outcome.detail.startswith("not_in_channel"):
+        tell(NOT_IN_CHANNEL)
+    else:
+        reason = escape(outcome.detail or "no reason given")
+        tell(f"Slack did not take the post ({reason}); try again later.")
