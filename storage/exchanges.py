@@ -169,6 +169,8 @@ def questions_between(
         .where(
             Exchange.created_at >= since.astimezone(UTC),
             Exchange.created_at < until.astimezone(UTC),
+            # a question briefbot could not read (empty, over-long) asked nothing
+            or_(Exchange.mode.is_(None), Exchange.mode != "declined"),
         )
         .order_by(Exchange.created_at, Exchange.id)
     )

@@ -10,7 +10,6 @@ from pathlib import Path
 from test_serve import MALFORMED, STALLED
 
 from bot.core.briefing import Briefing
-from bot.core.models import ExchangeContext
 from bot.errors import InputError
 from conftest import REPO, Result
 
@@ -137,23 +136,25 @@ def test_a_word_too_long_for_the_search_index_fails_alone(cli, tmp_path: Path) -
 def test_hostile_questions_are_answered_refused_or_declined_and_logged(
     briefing: Briefing,
 ) -> None:
-    logged = 0
+    declined = 0
     for question in HOSTILE_QUESTIONS:
         try:
             answer = briefing.ask(question)
         except InputError as exc:  # empty, over-long or not text: one sentence
             assert "\n" not in exc.message
+            declined += 1
         else:
             assert answer.exchange_id is not None, question
-            logged += 1
         try:
-            quotes = briefing.quote(question)
+            _, exchange_id = briefing.quote_logged(question)
         except InputError:
-            continue
-        briefing.log_quotes(question, quotes, ExchangeContext())
-        logged += 1
-    assert len(briefing.log.export()) == logged
-    assert logged >= len(HOSTILE_QUESTIONS)  # most are asked and quoted; a few declined
+            declined += 1
+        else:
+            assert exchange_id is not None, question
+    # every question is logged, even one declined (with the reply it got)
+    rows = briefing.log.export()
+    assert len(rows) == 2 * len(HOSTILE_QUESTIONS)
+    assert sum(1 for r in rows if r["mode"] == "declined") == declined > 0
 
 
 def test_the_readme_table_counts_what_the_tests_try() -> None:

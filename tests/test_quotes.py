@@ -78,3 +78,21 @@ def test_a_quote_holds_its_whole_topic(briefing: Briefing, tmp_path: Path) -> No
         "The price of beans has doubled since May, growers said."  # "coffee": its title
     ]
     assert briefing.quote("water rates", limit=3) == []
+
+
+def test_a_quote_holds_its_topic_in_its_own_words_not_a_synonym_s(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """WordNet's "caravan" is also a train, and its "deportation" a transportation: a
+    quote asked for by a word says it (or a word of its family), or it is no quote of it."""
+    story = tmp_path / "border.txt"
+    story.write_text(
+        "Border Town Notes\n\nThe players met at the club's training ground on Monday. A "
+        "caravan of migrants reached the border town on Tuesday. Caravans have grown since "
+        "May. The council voted on transportation for the school on Wednesday.\n",
+        encoding="utf-8",
+    )
+    assert not briefing.ingest([story]).failed
+    quotes = [q.text for q in briefing.quote("caravan", limit=3)]
+    assert quotes and all("aravan" in q for q in quotes), quotes
+    assert briefing.quote("deportation", limit=3) == []

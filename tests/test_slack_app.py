@@ -938,7 +938,7 @@ def test_a_database_failure_still_gets_an_apology(
     assert match.group(1) in caplog.text  # the id finds the failure in the app log
     # Slash commands claim nothing; their own writes fail instead.
     monkeypatch.setattr(running.briefing, "ask", locked)
-    monkeypatch.setattr(running.briefing, "log_quotes", locked)
+    monkeypatch.setattr(running.briefing, "quote_logged", locked)
     running.slack.command("/brief", "Who criticised the deal?", running.api.response_url("b"))
     running.slack.command("/quote", "non-binding", running.api.response_url("q"))
     for name in ("b", "q"):

@@ -111,9 +111,10 @@ def ask(question: str, as_json: bool, history: Path | None, after: tuple[str, ..
 @click.option("--limit", default=3, show_default=True, type=click.IntRange(1, 20))
 @click.option("--json", "as_json", is_flag=True, help="Print the quotes as JSON.")
 def quote(topic: str, limit: int, as_json: bool) -> None:
-    """Verbatim quotes on TOPIC from the stored articles (never invented)."""
+    """Verbatim quotes on TOPIC from the stored articles (never invented); logged, like a
+    question."""
     with open_briefing() as briefing:
-        quotes = briefing.quote(topic, limit)
+        quotes, _ = briefing.quote_logged(topic, limit)
     if as_json:
         print_json({"topic": topic, "quotes": [q.as_dict() for q in quotes]})
         return

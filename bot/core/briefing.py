@@ -263,10 +263,10 @@ class Briefing:
         (a Slack thread's follow-ups take this path too). ``on_text`` receives answer
         text as an LLM streams it (the final, guarded answer is the returned one).
         """
-        text = self.check_question(question)
-        summariser, reason = self.writers.answers()
         context = context or ExchangeContext()
         started = time.perf_counter()
+        text = self._checked(question, "question", context, started)
+        summariser, reason = self.writers.answers()
         standalone = text
         exchange_id = new_log_id()
         deadline = summariser.deadline() if summariser is not None else 0.0
@@ -412,14 +412,55 @@ class Briefing:
 
     # ------------------------------------------------------------------ quotes, sources, log
 
+    def _checked(self, question: str, what: str, context: ExchangeContext, started: float) -> str:
+        """:meth:`check_question`, logging a question it declines (empty, punctuation,
+        over-long, not text) with mode "declined" and the reply the user got: every
+        question asked is in the log, even one briefbot could not read."""
+        try:
+            return self.check_question(question, what)
+        except InputError as exc:
+            self.log.record_declined(question, exc.message, context, latency_ms=_ms(started))
+            raise
+
     def quote(self, topic: str, limit: int = 3) -> list[Quote]:
-        """Verbatim quotes on ``topic`` (possibly none: never invented)."""
+        """Verbatim quotes on ``topic`` (possibly none: never invented); not logged."""
         text = self.check_question(topic, "topic")
+        return self._quotes(text, limit)
+
+    def _quotes(self, text: str, limit: int) -> list[Quote]:
         if limit < 1:
             raise InputError("Ask for at least one quote.")
         with self.db.session() as session:
             retrieval = self.retriever.retrieve(session, text)
             return find_quotes(session, retrieval, limit)
+
+    def quote_logged(
+        self, topic: str, limit: int = 3, context: ExchangeContext | None = None
+    ) -> tuple[list[Quote], str | None]:
+        """:meth:`quote`, logged like a question (the quotes are its citations, with the
+        latency): the quotes and the log id (None if the log refused them). A topic
+        briefbot declines is logged too; a failure is logged with its error and raised
+        as :class:`AnswerFailed`."""
+        context = context or ExchangeContext(surface="cli")
+        started = time.perf_counter()
+        text = self._checked(topic, "topic", context, started)
+        try:
+            quotes = self._quotes(text, limit)
+        except BriefbotError:
+            raise
+        except Exception as exc:
+            exchange_id = new_log_id()
+            log.exception("finding quotes failed (log id %s)", exchange_id)
+            self.log.record_quotes(
+                text, [], context, latency_ms=_ms(started), exchange_id=exchange_id,
+                error=f"{type(exc).__name__}: {exc}",
+            )  # fmt: skip
+            raise AnswerFailed(exchange_id) from exc
+        try:
+            return quotes, self.log.record_quotes(text, quotes, context, latency_ms=_ms(started))
+        except Exception:  # the quotes are found: a log that refuses must not cost them
+            log.exception("could not store the quotes on %r", text)
+            return quotes, None
 
     def chunk_texts(self) -> list[tuple[str, str]]:
         """(text, article title) of every stored chunk, for comparisons in ``eval``."""
@@ -440,10 +481,6 @@ class Briefing:
                 )
                 for a in list_articles(session=session)
             ]
-
-    def log_quotes(self, topic: str, quotes: Sequence[Quote], context: ExchangeContext) -> str:
-        """Log a /quote request like any other exchange; the quotes are its citations."""
-        return self.log.record_quotes(self.check_question(topic, "topic"), quotes, context)
 
 
 def _ms(started: float) -> int:

@@ -25,12 +25,14 @@ from bot.core.models import (
 from bot.errors import InputError
 from storage import claims, exchanges
 from storage.db import Database
-from storage.exchanges import ExchangeRecord
+from storage.exchanges import ExchangeRecord, new_exchange_id
 
 log = logging.getLogger(__name__)
 
 #: Claims (exactly-once keys for Slack deliveries) are kept this long.
 CLAIMS_KEPT = timedelta(days=2)
+#: Of a question declined as too long, this many characters are logged.
+DECLINED_KEPT = 4000
 
 
 def logged_citation(citation: Citation) -> dict[str, Any]:
@@ -114,18 +116,48 @@ class ExchangeLog:
             return False
         return True
 
-    def record_quotes(self, topic: str, quotes: Sequence[Quote], context: ExchangeContext) -> str:
+    def record_quotes(
+        self,
+        topic: str,
+        quotes: Sequence[Quote],
+        context: ExchangeContext,
+        *,
+        latency_ms: int | None = None,
+        exchange_id: str | None = None,
+        error: str | None = None,
+    ) -> str:
         """Log a /quote request like any other exchange; the quotes are its citations."""
         record = ExchangeRecord(
             **asdict(context),
+            id=exchange_id or new_exchange_id(),
             question=topic,
             answer="\n".join(q.text for q in quotes),
             answered=bool(quotes),
             mode="extractive",
+            written_by="extractive (quotes)",
             citations=[logged_citation(q.as_citation(i)) for i, q in enumerate(quotes, 1)],
+            latency_ms=latency_ms,
+            error=error,
         )
         with self.db.session() as session:
             return exchanges.record_exchange(session=session, exchange=record)
+
+    def record_declined(
+        self, question: str, reply: str, context: ExchangeContext, *, latency_ms: int
+    ) -> None:
+        """Log a question briefbot declined to read (empty, over-long, not text), with
+        the reply the user got. Only the first :data:`DECLINED_KEPT` characters of the
+        question are kept. Never raises: the user still gets the reply if the database
+        refuses (the application log keeps the question then)."""
+        kept = question if len(question) <= DECLINED_KEPT else question[:DECLINED_KEPT] + "…"
+        record = ExchangeRecord(
+            **asdict(context), question=kept, answer=reply, mode="declined", latency_ms=latency_ms
+        )
+        try:
+            with self.db.session() as session:
+                exchanges.record_exchange(session=session, exchange=record)
+        except Exception:
+            log.exception("could not store a declined question (%r)", kept[:200])
 
     def note_error(self, exchange_id: str, error: str) -> None:
         """Add a failure that came after the exchange was logged (Slack delivery)."""

@@ -15,10 +15,14 @@ Before a quote is returned its text is checked once more against the stored arti
 same relevance gate as a question, so an off-topic request gets no quotes at all.
 
 A quote holds its topic: every term of a topic of up to ``SHORT_TOPIC`` terms (its word,
-a word of its family or a synonym), in the quote or its article's title, and every name
-of a longer one. "Coffee prices" is not quoted by "The project is expected to cost 412
-million dollars" from the bus story, nor "water rates" by "falling murder rates": a
-short topic names one thing, and a quote about a part of it is about something else.
+a word of its family, or one of the corpus profile's names for it), in the quote or its
+article's title, and every name of a longer one. A WordNet synonym is not enough: a
+question may be worded otherwise than its sources, but a quote is asked for by the words
+it should hold, and WordNet's senses wander ("caravan": a train, so a club's "training
+ground"; "deportation": transportation, so the bus corridor). "Coffee prices" is not
+quoted by "The project is expected to cost 412 million dollars" from the bus story, nor
+"water rates" by "falling murder rates": a short topic names one thing, and a quote
+about a part of it is about something else.
 (A question is judged more loosely, since its everyday words may be worded otherwise in
 the sources; a topic is a few words a user chose.)
 """
@@ -99,8 +103,10 @@ def _candidates(retrieval: Retrieval, texts: dict[int, str]) -> list[_Candidate]
     in_titles: dict[int, frozenset[str]] = {}  # article -> the terms its title holds
 
     def holds(text: str) -> frozenset[str]:
+        """The terms ``text`` says in their own words (a WordNet synonym is not enough)."""
         text_stems = stems(read_us_as_usa(text))
-        return frozenset(t.word for t in terms if t.credit(text_stems, frozenset(text_stems)))
+        present = frozenset(text_stems)
+        return frozenset(t.word for t in terms if t.credit(text_stems, present) >= 1.0)
 
     def matched(text: str, passage: Passage) -> frozenset[str]:
         """The topic's terms ``text`` holds; none when it and its article's title do not

@@ -127,13 +127,12 @@ def register(app: App, services: SlackServices) -> None:
 
         def find() -> None:
             try:
-                quotes = services.briefing.quote(topic, QUOTE_LIMIT)
-            except BriefbotError as exc:
+                quotes, exchange_id = services.briefing.quote_logged(
+                    topic, QUOTE_LIMIT, _context(command, context, "slash_quote")
+                )
+            except BriefbotError as exc:  # AnswerFailed included: its message has the log id
                 respond(response_type="ephemeral", replace_original=True, text=escape(exc.message))
                 return
-            exchange_id = services.briefing.log_quotes(
-                topic, quotes, _context(command, context, "slash_quote")
-            )
             shown = [q.as_citation(i) for i, q in enumerate(quotes, 1)]
             fallback, blocks = quotes_message(topic, shown, exchange_id)
             _deliver(respond, services, exchange_id, fallback, blocks)
