@@ -173,3 +173,26 @@ def test_pieces_of_a_run_on_sentence_fit_the_chunk_size(counter: TokenCounter) -
     for chunk in chunks:
         assert chunk.token_count == counter.count(text[chunk.start : chunk.end])
         assert chunk.token_count <= 32 + 1, chunk
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "边境安全备忘录是美国与危地马拉签署的一项合作协议，批评者认为它忽视了移民的根本原因，" * 12,
+        "ข้อตกลงความร่วมมือด้านความมั่นคงชายแดนถูกวิจารณ์" * 20,
+        "https://example.org/" + "a-very-long-path-segment/" * 60,
+    ],
+)
+def test_text_without_spaces_is_cut_to_the_chunk_size(counter: TokenCounter, sentence: str) -> None:
+    """Chinese, Thai or a long url holds no whitespace to cut a long sentence at: it is
+    cut between characters, at token boundaries, never left as one chunk over the size."""
+    text = "Title\n\n" + sentence + "。"
+    chunks = chunk_text(text, counter, max_tokens=60, overlap_tokens=10)
+    assert len(chunks) > 3
+    covered = 0
+    for chunk in chunks:
+        assert chunk.token_count == counter.count(text[chunk.start : chunk.end])
+        assert chunk.token_count <= 60 + 1, chunk
+        assert chunk.start <= covered  # nothing of the text is left out
+        covered = max(covered, chunk.end)
+    assert covered == len(text)

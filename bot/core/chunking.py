@@ -16,7 +16,10 @@ stripped). A reader of a stored chunk can therefore tell a piece from a whole se
 without the article (:func:`chunk_sentences`), and answers and quotes never offer a piece
 as a sentence. Pieces stored before this rule are unmarked: quotes still take their
 sentences from the article text itself, but an extractive answer may use such a piece
-until its article is chunked again.
+until its article is chunked again. A word longer than a chunk (text written without
+spaces, Chinese, Japanese or Thai; a long url) is cut between characters, at the whole
+text's token boundaries; such a cut is not marked (there is no whitespace to mark it
+with), so a piece of such text may read as whole sentences.
 
 Chunks are spans of the article text, so ``article.text[start:end]`` is always the chunk's
 text exactly; quotes and citations can be checked against the article.
@@ -27,6 +30,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from bot.core.text import Span, paragraph_spans, sentence_spans
@@ -137,10 +141,16 @@ def _split_long(
     two words and both pieces keep that whitespace (they overlap on it), which marks the
     cut; see the module docstring. A single word longer than a chunk is a piece of its own.
     """
+    import numpy as np  # (here: answers import this module, and need no numpy)
+
     body = span.of(text)  # stripped: starts with the first word, ends with the last
-    bounds = [(m.start(), m.end()) for m in re.finditer(r"\S+", body)]
+    bounds = _word_bounds(body, span.start, layout, max_tokens)
     if len(bounds) < 2:
         return [(span, layout.count(span.start, span.end))] if bounds else []
+    # How many tokens of the whole text end by each word's end: a span's size within a
+    # few tokens (its edges aside), which keeps the exact counts below to spans near a
+    # chunk's size, however long the sentence.
+    ending = layout.tokens_ending_by([span.start + b for _, b in bounds])
     pieces: list[tuple[Span, int]] = []
     i = 0
     while i < len(bounds):
@@ -149,7 +159,10 @@ def _split_long(
         def end_before(j: int) -> int:  # the piece of words i..j-1, with the gap after
             return span.start + (bounds[j][0] if j < len(bounds) else len(body))
 
-        lo, hi = i + 1, len(bounds)  # the piece ends before word j, for some j in lo..hi
+        before = int(layout.tokens_ending_by([start])[0])
+        fits = int(np.searchsorted(ending[i:], before + max_tokens + EDGE_TOKENS, side="right"))
+        # the piece ends before word j, for some j in lo..hi
+        lo, hi = i + 1, min(len(bounds), i + max(fits, 1))
         while lo < hi:
             mid = (lo + hi + 1) // 2
             if layout.count(start, end_before(mid)) <= max_tokens:
@@ -160,6 +173,31 @@ def _split_long(
         pieces.append((Span(start, end, span.paragraph), layout.count(start, end)))
         i = lo
     return pieces
+
+
+#: How far a span's size read off the whole text's tokens may be from its exact count:
+#: only the tokens at its two edges differ (see :class:`~bot.core.tokens.TokenLayout`).
+EDGE_TOKENS = 8
+
+
+def _word_bounds(
+    body: str, offset: int, layout: TokenLayout, max_tokens: int
+) -> list[tuple[int, int]]:
+    """The words of ``body`` (at ``offset`` in the text) as (start, end) in ``body``; a
+    word longer than a chunk is cut at token boundaries into parts of about a chunk's
+    size, each a word of its own (text without spaces: Chinese, Japanese, Thai). Such a
+    cut is not marked, as a cut at whitespace is (see the module docstring)."""
+    bounds: list[tuple[int, int]] = []
+    for m in re.finditer(r"\S+", body):
+        a, b = m.start(), m.end()
+        if b - a > max_tokens and layout.count(offset + a, offset + b) > max_tokens:
+            every = max(1, max_tokens - 2 * EDGE_TOKENS)
+            cuts = [c - offset for c in layout.cuts(offset + a, offset + b, every)]
+            edges = [a, *(c for c in cuts if a < c < b), b]
+            bounds.extend(pairwise(edges))
+        else:
+            bounds.append((a, b))
+    return bounds
 
 
 def chunk_sentences(chunk: str) -> list[Span]:
