@@ -143,7 +143,8 @@ def purge_exchanges(*, session: Session, before: datetime) -> int:
 
 @dataclass(frozen=True)
 class LoggedQuestion:
-    """A question from the log, as the digest sees it: no user, no channel."""
+    """A question from the log, as the digest sees it: no user, no channel; where it was
+    asked (its surface), since a question asked privately is never shown."""
 
     question: str
     standalone_question: str | None
@@ -151,6 +152,7 @@ class LoggedQuestion:
     error: str | None
     feedback: int | None
     created_at: datetime
+    surface: str = "cli"
 
 
 def questions_between(
@@ -165,6 +167,7 @@ def questions_between(
             Exchange.error,
             Exchange.feedback,
             Exchange.created_at,
+            Exchange.surface,
         )
         .where(
             Exchange.created_at >= since.astimezone(UTC),
@@ -177,5 +180,6 @@ def questions_between(
     if exclude_surfaces:
         query = query.where(Exchange.surface.not_in(exclude_surfaces))
     return [
-        LoggedQuestion(r[0], r[1], bool(r[2]), r[3], r[4], r[5]) for r in session.execute(query)
+        LoggedQuestion(r[0], r[1], bool(r[2]), r[3], r[4], r[5], r[6])
+        for r in session.execute(query)
     ]

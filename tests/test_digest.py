@@ -186,6 +186,21 @@ def test_what_the_team_asked_is_grouped_without_names(briefing: Briefing) -> Non
     )
 
 
+def test_questions_asked_privately_count_but_are_never_shown(briefing: Briefing) -> None:
+    """The digest is posted to channels: a question asked in a DM, in the assistant pane or
+    with /brief (answered to the asker only) is counted, never quoted."""
+    monday = datetime(2019, 3, 25, 10, tzinfo=UTC)
+    _log(briefing, monday, "Who criticised the deal?", surface="slack_mention")
+    for surface in ("slack_dm", "slack_assistant", "slash_brief"):
+        _log(briefing, monday, f"Confidential: does it affect our source ({surface})?",
+             surface=surface, answered=False)  # fmt: skip
+    digest = briefing.digests.digest(W13)
+    assert digest.questions.asked == 4
+    assert [g.question for g in digest.questions.most_asked] == ["Who criticised the deal?"]
+    assert digest.questions.unanswered == ()
+    assert "Confidential" not in json.dumps(digest.as_dict()) + digest.text
+
+
 def test_an_empty_week_says_so_and_keeps_the_questions(briefing: Briefing) -> None:
     _log(briefing, datetime(2019, 3, 26, tzinfo=UTC), "Who signed the memorandum?")
     digest = briefing.digests.digest(W13)

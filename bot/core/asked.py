@@ -27,6 +27,10 @@ SAME_QUESTION = 0.6
 MAX_LISTED = 5
 #: Surfaces whose log rows are not questions.
 NOT_QUESTIONS = ("slash_quote",)
+#: Surfaces where a question is asked privately: a DM, the assistant pane, ``/brief``
+#: (its answer is shown to the asker only). Such a question counts in the totals, but is
+#: never shown: the digest is posted to channels.
+PRIVATE = ("slack_dm", "slack_assistant", "slash_brief")
 
 
 @dataclass(frozen=True)
@@ -123,8 +127,9 @@ def team_questions(
 ) -> TeamQuestions:
     """The questions section from the period's log rows (oldest first); ``lexicon`` tells
     which questions are the same in other words."""
-    asked = [r.standalone_question or r.question for r in rows]
-    refused = [r.standalone_question or r.question for r in rows if not r.answered and not r.error]
+    shown = [r for r in rows if r.surface not in PRIVATE]
+    asked = [r.standalone_question or r.question for r in shown]
+    refused = [r.standalone_question or r.question for r in shown if not r.answered and not r.error]
     return TeamQuestions(
         asked=len(rows),
         answered=sum(1 for r in rows if r.answered),
