@@ -411,6 +411,28 @@ def test_a_page_that_cannot_be_fetched_falls_back_to_the_summary(
         assert s.scalar(select(FeedEntry.status)) == repo.SUMMARY
 
 
+def test_a_summary_is_shown_under_another_site_s_url_only_if_the_feed_is_that_site(
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn
+) -> None:
+    """A feed can write anything in an entry: its summary of a page on another site is
+    stored without that site's url, so no quote of it links there as if the site said it."""
+    elsewhere = web.url("/news/statement").replace("127.0.0.1", "localhost")
+    forged = {
+        "title": "Secretary: the memorandum was a mistake",
+        "link": elsewhere,
+        "guid": "g:1",
+        "description": "The secretary said the memorandum was a mistake.",
+    }
+    url = web.page("/rss.xml", rss(web, [forged]), content_type="application/rss+xml")
+    poller.add(url)
+    entry = poller.poll().feeds[0].entries[0]
+    assert entry.outcome == "added" and entry.from_summary
+    with briefing.db.session() as s:
+        stored = s.scalar(select(Article).where(Article.format == "feed-summary"))
+        assert stored is not None and stored.url is None and stored.origin == elsewhere
+        assert stored.source == "Ledger World"
+
+
 def test_one_failing_feed_does_not_stop_the_others(
     cli, briefing: Briefing, web: WebStandIn
 ) -> None:

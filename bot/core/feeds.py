@@ -84,6 +84,20 @@ def feed_view(row: FeedRow) -> dict[str, Any]:
     }
 
 
+def _vouched_for(feed: FeedRow, link: str) -> bool:
+    """May a summary the feed gives for ``link`` be shown under that url? Only when the
+    link is on the feed's own site (its host or its site url's host, "www." aside): a
+    feed may write anything in an entry, and a summary stored under another site's url
+    would put the feed's words in that site's mouth, a click away from a quote. Elsewhere
+    the summary is stored without a url (its source is the feed)."""
+
+    def host(url: str | None) -> str:
+        return host_of(url or "").removeprefix("www.")
+
+    own = {host(feed.url), host(feed.site_url)} - {""}
+    return host(link) in own
+
+
 class FeedPoller:
     """Feeds over one database, fetched with one fetcher, stored with one article store.
 
@@ -339,7 +353,7 @@ class FeedPoller:
             return (
                 ParsedArticle(
                     origin=item.link,
-                    url=item.link,
+                    url=item.link if _vouched_for(feed, item.link) else None,
                     title=item.title or item.link,
                     text=item.summary,
                     format=SUMMARY_FORMAT,
