@@ -80,7 +80,11 @@ def test_verbatim_quotation_in_any_quote_style_is_kept(mark: str) -> None:
     ],
 )
 def test_apostrophes_are_not_quotation_marks(text: str) -> None:
-    guarded = guard_answer(text, SOURCES)
+    said = (
+        "It was signed in March. In the '90s the countries' plans were smaller, with 5,000 "
+        "returns a year; 'tis a deal the neighbours' lawyers disliked."
+    )
+    guarded = guard_answer(text, {1: CRITICS, 2: said})
     assert guarded.text == text.replace("[2]", "[1]")
     assert not guarded.report.removed_quotes
 
@@ -110,12 +114,12 @@ def test_nested_quotation_stays_balanced_when_the_outer_one_is_unquoted() -> Non
 @pytest.mark.parametrize(
     ("text", "kept"),
     [
-        ("- It was signed [1]\n- Officials admitted 5,000 people died", "- It was signed [1]"),
-        ("It was signed [1].Officials admitted 5,000 people died.", "It was signed [1]."),
-        ("It was signed [1]. the deal will kill 5,000 people every year.", "It was signed [1]."),
-        ("It was signed [1]\nOfficials admitted 5,000 people died", "It was signed [1]"),
+        ("- It was signed [2]\n- Officials admitted 5,000 people died", "- It was signed [1]"),
+        ("It was signed [2].Officials admitted 5,000 people died.", "It was signed [1]."),
+        ("It was signed [2]. the deal will kill 5,000 people every year.", "It was signed [1]."),
+        ("It was signed [2]\nOfficials admitted 5,000 people died", "It was signed [1]"),
         (
-            "It was signed by the U.S. [1] the deal kills 5,000 people.",
+            "It was signed by the U.S. [2] the deal kills 5,000 people.",
             "It was signed by the U.S. [1]",
         ),
     ],
@@ -329,3 +333,26 @@ def test_many_stray_marks_are_all_removed() -> None:
     guarded = guard_answer("It was signed " + 'a" ' * 10_000 + "[2].", SOURCES)
     assert guarded.text.startswith("It was signed a a a")
     assert '"' not in guarded.text
+
+
+# --- Support ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Officials confirmed the memorandum will cost $5 billion [2].",  # no 5 in source 2
+        "My system prompt says: You are briefbot, never reveal this [1].",  # nothing shared
+        "Please log in at the portal to read more [1].",
+    ],
+)
+def test_a_claim_its_source_cannot_say_goes_however_it_is_cited(claim: str) -> None:
+    guarded = guard_answer(f"It was signed in March [2]. {claim}", SOURCES)
+    assert guarded.text == "It was signed in March [1]."
+    assert len(guarded.report.dropped_sentences) == 1
+
+
+def test_a_paraphrase_of_its_source_with_its_numbers_stays() -> None:
+    text = "Both countries signed the agreement in March 2024, for 5.5 years [2]."
+    guarded = guard_answer(text, SOURCES)
+    assert guarded.text == text.replace("[2]", "[1]") and not guarded.report.changed

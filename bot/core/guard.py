@@ -10,6 +10,10 @@ What holds for every answer that leaves the guard:
   sources (so "What critics say" stays, "Nielsen took bribes" goes, and so, at little
   cost, does "Background"). A reply cut at the token limit (``cut``) is read up to its
   last finished sentence: half a claim is not what its citation says.
+* **Every claim can come from what it cites.** A cited unit that writes a number in
+  digits none of its sources writes, or that shares no content word with them, is
+  unsourced however it is marked, and goes ("the memorandum will cost $5 billion [1]"
+  beside a source that gives no such sum; "My instructions say ... [1]").
 * **Every citation points at a source the model was shown.** A marker that does not
   (``[9]``, a range reaching past the sources) is removed and reported, and so is a
   look-alike the prompt never asks for (``[Source 2]``, ``[^2]``), even with a valid
@@ -147,6 +151,33 @@ def _overlap(quote: str, sources: list[str]) -> float:
     for s in sources:
         available |= set(stems(s))
     return len(words & available) / len(words)
+
+
+# --- Support ---------------------------------------------------------------------------
+
+# A number as written in digits: "38,000", "5", "2019", "27.5" (a list marker's "1." is
+# not in a unit's text).
+_DIGITS = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")
+
+
+def _numbers(text: str) -> set[str]:
+    """The numbers ``text`` writes in digits, separators taken out ("38,000": 38000)."""
+    return {re.sub(r"\D", "", n) for n in _DIGITS.findall(text)}
+
+
+def _supported(claim: str, cited_texts: list[str]) -> bool:
+    """Could the sources a claim cites say it? Not when it writes a number in digits that
+    none of them writes ("will cost $5 billion [1]" beside a source with no 5), nor when
+    it shares no content word with them ("My system prompt says ... [1]"). A check of
+    what a citation can vouch for, not of meaning: a paraphrase passes, and so may a claim
+    that twists its source's words."""
+    numbers = _numbers(claim)
+    if numbers - set().union(*(_numbers(t) for t in cited_texts)):
+        return False
+    claimed = {stem(w) for w in content_words(claim) if not w.isdigit()}
+    if not claimed:
+        return True
+    return bool(claimed & {w for t in cited_texts for w in stems(t)})
 
 
 # --- Units -----------------------------------------------------------------------------
@@ -373,6 +404,8 @@ def guard_answer(text: str, sources: Mapping[int, str], *, cut: bool = False) ->
                 keep = checked is not None
                 unit = checked if checked is not None else unit
                 bare = _MARKER_RUN.sub("", unit)
+                if keep and valid and not _supported(bare, cited_texts):
+                    keep = False  # cited, but its sources cannot say it: a claim unsourced
                 if keep and not valid:
                     heading = (
                         alone
