@@ -196,6 +196,16 @@ def renew_claim(*, session: Session, feed_id: int, token: str, until: datetime) 
     return _one_row(result)
 
 
+def release_claim(*, session: Session, feed_id: int, token: str) -> None:
+    """Give up a claim this poller holds, recording nothing (a poll cut short by Ctrl-C):
+    the next poll may start at once, and finds the feed as it was."""
+    session.execute(
+        update(Feed)
+        .where(Feed.id == feed_id, Feed.claim_token == token)
+        .values(claimed_until=None, claim_token=None)
+    )
+
+
 def finish_poll(
     *,
     session: Session,

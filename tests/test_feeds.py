@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -221,6 +222,54 @@ def test_a_poll_stores_each_new_entry_from_its_page(
     row = feed_row(briefing, feed.id)
     assert row.last_success_at == START and row.last_polled_at == START
     assert row.etag == '"v1"' and row.last_error is None
+
+
+def test_entries_past_the_poll_s_time_budget_wait_for_the_next_poll(
+    briefing: Briefing, clock: WallClock, web: WebStandIn
+) -> None:
+    """Pages that stall could hold one feed's poll for an hour: past its budget, a poll
+    fetches no more pages, and keeps no validators, so the next poll gets them all."""
+    serve_stories(web)
+    url = web.page("/rss.xml", rss(web, [item(web, p) for p in STORIES]),
+                   content_type="application/rss+xml", etag='"v1"')  # fmt: skip
+
+    def poller(budget: float) -> FeedPoller:
+        return FeedPoller(briefing.db, lambda: briefing.store, lambda: briefing.web.fetcher,
+                          INTERVAL, clock=clock, budget=budget)  # fmt: skip
+
+    feed = poller(300).add(url)
+    spent = poller(-1.0).poll().feeds[0]
+    assert [e.outcome for e in spent.entries] == ["skipped"] * len(STORIES)
+    assert page_requests(web) == 0 and feed_row(briefing, feed.id).etag is None
+    clock.advance(INTERVAL * 2)
+    report = poller(300).poll().feeds[0].as_dict()
+    assert (report["status"], report["added"]) == ("updated", len(STORIES))
+
+
+def test_a_poll_cut_short_by_ctrl_c_gives_its_claim_up(
+    poller: FeedPoller, web: WebStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C in the middle of a poll: the next poll is not told that another is running
+    (the claim would otherwise hold the feed for its 30-minute lease)."""
+    serve_stories(web)
+    url = web.page("/rss.xml", rss(web, [item(web, p) for p in STORIES]),
+                   content_type="application/rss+xml")  # fmt: skip
+    poller.add(url)
+    real = FeedPoller._entry
+    calls: list[int] = []
+
+    def interrupted(self: FeedPoller, *args: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(self, *args)
+
+    monkeypatch.setattr(FeedPoller, "_entry", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        poller.poll()
+    monkeypatch.setattr(FeedPoller, "_entry", real)
+    report = poller.poll().feeds[0]
+    assert report.status == "updated", report
 
 
 def test_conditional_get_makes_a_second_poll_cost_one_304(

@@ -9,6 +9,7 @@ that they are refused by default.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -243,3 +244,34 @@ def test_add_page_says_what_was_stored(briefing: Briefing, web: WebStandIn) -> N
     }
     assert added.passages >= 1
     assert briefing.web.add_page(url).outcome == "unchanged"
+
+
+def test_ctrl_c_stops_an_ingest_at_once_and_fetches_nothing_more(
+    settings: Settings, web: WebStandIn
+) -> None:
+    """Ctrl-C during a fetch that stalls: the run stops without waiting for the fetch to
+    time out, and no page after it is requested (it used to fetch on, a batch of eight)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import settings_env
+
+    urls = [web.hang(f"/stall/{i}", seconds=20) for i in range(6)]
+    env = {**settings_env(settings), "BRIEFBOT_ALLOW_PRIVATE_URLS": "true",
+           "BRIEFBOT_FETCH_TIMEOUT": "20", "BRIEFBOT_FETCH_HOST_DELAY": "0"}  # fmt: skip
+    script = Path(sys.executable).parent / "briefbot"
+    proc = subprocess.Popen([str(script), "ingest", *urls], env={**os.environ, **env},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        for _ in range(200):  # until the first page is being fetched
+            if web.requests("/stall/0"):
+                break
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=10)  # well before the stalled fetch's 20 s
+    finally:
+        proc.kill()
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    assert [r for i in range(1, 6) for r in web.requests(f"/stall/{i}")] == []

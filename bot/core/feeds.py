@@ -19,6 +19,10 @@ A poll of one feed:
    An entry that fails (no link, or neither page nor summary) fails alone. It is tried
    again on the next polls, up to :data:`MAX_ATTEMPTS` times: until then the feed's
    validators are not stored, so the next poll gets the whole feed rather than a 304.
+   Entries not reached within :data:`POLL_BUDGET` seconds are left for the next poll
+   the same way. A poll cut short by Ctrl-C gives up its claim and records nothing; an
+   article it stored before its entry was recorded is found as "already stored" by the
+   next poll, which records the entry then.
 3. Records the poll: last poll, last success or last error, and the next poll
    (:mod:`bot.core.feed_schedule`), and releases the claim.
 
@@ -31,6 +35,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -59,6 +64,10 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 #: How long a claim on a feed lasts; renewed after every entry.
 LEASE = timedelta(minutes=30)
+#: Seconds a poll of one feed may spend on its entries' pages: a feed of 100 entries whose
+#: pages each stall to the fetch timeout would otherwise hold the clock's feed job (and
+#: every feed behind it) for over an hour. The entries left are tried on the next poll.
+POLL_BUDGET = 300.0
 SUMMARY_FORMAT = "feed-summary"
 
 
@@ -111,12 +120,15 @@ class FeedPoller:
         fetcher: Callable[[], Fetcher],
         interval: timedelta,
         clock: Callable[[], datetime] = utcnow,
+        budget: float = POLL_BUDGET,
     ) -> None:
         self.db = db
         self._store = store
         self._fetcher = fetcher
         self.interval = interval
         self.clock = clock
+        #: Seconds one feed's poll may spend on its entries' pages (see POLL_BUDGET).
+        self.budget = budget
 
     @property
     def fetcher(self) -> Fetcher:
@@ -232,6 +244,10 @@ class FeedPoller:
         except Exception as exc:  # a bug or a lost database: this feed fails, the rest go on
             log.exception("polling feed %s failed unexpectedly", row.url)
             return self._fail(row, token, report, f"unexpected {type(exc).__name__}: {exc}")
+        except BaseException:  # Ctrl-C: the claim goes, or the feed waits out its lease
+            with self.db.session() as session:
+                repo.release_claim(session=session, feed_id=row.id, token=token)
+            raise
 
     def _poll_feed(self, row: FeedRow, token: str, report: FeedReport) -> FeedReport:
         try:
@@ -252,7 +268,16 @@ class FeedPoller:
             return self._fail(row, token, report, str(exc))
         report.title = parsed.title or row.title
         retry = False
+        deadline = time.monotonic() + self.budget
         for item in parsed.items:
+            if time.monotonic() > deadline:
+                # Pages that stall may each take the fetch timeout: the entries left wait
+                # for the next poll, which gets the whole feed again (no validators kept).
+                report.entries.append(
+                    EntryReport(item.link, item.title, "skipped", "left for the next poll")
+                )
+                retry = True
+                continue
             entry, again = self._entry(row, parsed, item)
             report.entries.append(entry)
             retry = retry or again

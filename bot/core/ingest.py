@@ -187,14 +187,23 @@ def ingest_parsed(
     preparer.start()
     for helper in helpers:
         helper.start()
+    interrupted = False
     try:
         run.write_all()
         for helper in helpers:  # they stop at the end mark, or when one of them fails
             helper.join()
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
     finally:
         run.stop.set()  # the run failed, or is over: the preparer must not wait on a full queue
-        for thread in (preparer, *helpers):
-            thread.join()
+        for helper in helpers:  # each finishes the article in hand: its own transaction
+            helper.join()
+        # On Ctrl-C the preparer is not waited for: it may be in the middle of fetching a
+        # page that takes its whole timeout, and the process is ending. It stores nothing,
+        # and fetches nothing more once it sees the stop (a daemon thread).
+        if not (interrupted or any(isinstance(e, KeyboardInterrupt) for e in run.errors)):
+            preparer.join()
     if run.errors:
         raise run.errors[0]
     return summary

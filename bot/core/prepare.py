@@ -133,7 +133,7 @@ def prepare(
 
     batch: list[Prepared] = []
     iterator = iter(items)
-    while True:
+    while not stop.is_set():  # stopped (Ctrl-C, a failed writer): fetch nothing more
         try:
             label, load = next(iterator)
         except StopIteration:
@@ -148,6 +148,8 @@ def prepare(
             if not put(batch) or fatal:
                 return
             batch = []
+    if stop.is_set():
+        return
     if not batch or put(batch):
         put(None)
 
