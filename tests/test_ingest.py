@@ -463,6 +463,33 @@ def test_two_files_claiming_one_url_are_a_conflict_reported_once(
         assert texts.all() == ["The first draft."]
 
 
+def test_two_files_with_one_url_and_text_but_other_titles_settle(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """The same text under one url with another title: the first file is kept and the
+    other fails, as for different text; the run settles (it rewrote the title back and
+    forth, reporting both as updated on every run)."""
+    body = "The memorandum was signed in Tegucigalpa. Critics objected."
+    (tmp_path / "a.md").write_text(_md("https://example.org/s", body), "utf-8")
+    other = _md("https://example.org/s", body).replace("Same page", "Another title")
+    (tmp_path / "b.md").write_text(other, "utf-8")
+    for run in range(3):
+        summary = briefing.ingest([tmp_path])
+        assert (summary.added, summary.updated, summary.unchanged) == (
+            1 - min(run, 1),
+            0,
+            min(run, 1),
+        )
+        assert [reason for _, reason in summary.failed] == [
+            f"{display_path(tmp_path / 'a.md')} has the same url (https://example.org/s) with "
+            f"other details (title, date...); {display_path(tmp_path / 'a.md')} is kept, as "
+            "the first in the order given"
+        ]
+    assert [s.title for s in briefing.sources() if s.url == "https://example.org/s"] == [
+        "Same page"
+    ]
+
+
 def test_an_article_stored_by_someone_else_since_the_run_began(
     briefing: Briefing, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -57,8 +57,9 @@ class RunPlan:
       hash, as stored when the run began and then as the run leaves them), so known
       text is not chunked again and new articles need no lookup.
     * Conflicts: a later item with the origin (url) of an earlier one and different
-      text fails, naming the earlier one, which is kept. Without this rule both would be
-      stored in turn and the run would report ``updated`` for them every time.
+      text, or the same text with other details (a title, a date), fails, naming the
+      earlier one, which is kept. Without this rule both would be stored in turn and the
+      run would report ``updated`` for them every time.
     * ``heirs``: the first item of the run with each text, for :func:`upsert_article`.
     * Order: an item that may touch the same stored article as an earlier one (the same
       origin, the same text, or the text stored at its origin) is stored after it, by
@@ -70,7 +71,8 @@ class RunPlan:
     def __init__(self, stored: dict[str, str]) -> None:
         self.origins = stored
         self.hashes = set(stored.values())
-        self.first: dict[str, tuple[str, str]] = {}
+        #: The first item of the run at each origin: its label, text hash and metadata.
+        self.first: dict[str, tuple[str, str, ArticleRecord]] = {}
         self.heirs: dict[str, ArticleRecord] = {}
         self._last: dict[int, int] = {}
         self._count = 0
@@ -86,10 +88,11 @@ class RunPlan:
         """Place ``parsed`` in the run, or raise :class:`IngestError` for a conflict."""
         origin, digest = parsed.origin, parsed.content_hash
         first = self.first.get(origin)
-        if first is not None and first[1] != digest:
+        if first is not None and (first[1] != digest or first[2] != parsed.metadata()):
             what = "url" if parsed.url is not None else "origin"
+            differs = "different text" if first[1] != digest else "other details (title, date...)"
             raise IngestError(
-                f"{first[0]} has the same {what} ({shortened(origin)}) with different text; "
+                f"{first[0]} has the same {what} ({shortened(origin)}) with {differs}; "
                 f"{first[0]} is kept, as the first in the order given"
             )
         stored = self.origins.get(origin)
@@ -103,7 +106,7 @@ class RunPlan:
         item.repeated = digest in self.heirs
         if not item.repeated:
             self.heirs[digest] = parsed.metadata()  # metadata only; the text is stored
-        self.first.setdefault(origin, (item.label, digest))
+        self.first.setdefault(origin, (item.label, digest, parsed.metadata()))
         self.origins[origin] = digest
         self.hashes.add(digest)
 
