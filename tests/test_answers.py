@@ -1334,6 +1334,16 @@ _HARBOUR_WALL = (
 #: answers leads, not one that holds more of the question's words. Each rule behind a
 #: case failed its case when it was added.
 LEADS = [
+    # "spokeswoman", "spokesman" and "spokesperson" name one role: the article's word for
+    # it is not a rare word the sources lack.
+    _lead(
+        "a role's gendered and neutral names are one role",
+        "Dock Workers Meet",
+        "The dock workers' union met on Monday in Port Avel. Its spokesperson, Ada Lind, "
+        "said the strike would go ahead.",
+        "who's the spokeswoman for the dock workers' union?",
+        "Its spokesperson, Ada Lind, said",
+    ),
     # "memo" is "memorandum" shortened (WordNet puts both in one sense), so it is the
     # profile's own name for the story's thing, not a looser name like "agreement".
     _lead(

@@ -74,6 +74,9 @@ def credit(question: str, text: str, word: str, lexicon: Lexicon) -> float:
         # a clipping WordNet puts in the word's sense is the word, shortened
         ("What did the lab find?", "lab", "The laboratory found traces."),
         ("Who wrote the memo?", "memo", "The memorandum was drafted in May."),
+        # a role's gendered and neutral names
+        ("Who is the spokeswoman?", "spokeswoman", "The spokesperson said so."),
+        ("What did the chairman say?", "chairman", "The chairwoman said so."),
     ],
 )
 def test_a_word_is_found_as_its_family(

@@ -353,6 +353,7 @@ class Lexicon:
         if proper:
             family |= _demonyms(net, word)
         family |= _negated(net, word)
+        family |= _same_role(net, word)
         family = {f for f in family if _SINGLE.match(f) or " " in f} - {word}
         # A synonym as common as "be" or "get" (WordNet's "cost" is to "be" priced)
         # would match every other sentence.
@@ -438,6 +439,27 @@ def _negated(net: WordNet, word: str) -> set[str]:
             ):
                 found.add(candidate)
     return found
+
+
+#: The endings that make a role's gendered and neutral names: spokeswoman, spokesman and
+#: spokesperson are one role (singular, then plural).
+_ROLE_ENDINGS = (("woman", "women"), ("man", "men"), ("person", "people"))
+
+
+def _same_role(net: WordNet, word: str) -> set[str]:
+    """The other names of the role ``word`` names with a gendered or neutral ending, that
+    WordNet knows as nouns: "spokeswoman": spokesman, spokesperson; "chairmen":
+    chairwomen, chairpeople. An article calls its spokeswoman "the coalition's
+    spokesperson", and a question may call her either."""
+    for number in (0, 1):
+        for endings in _ROLE_ENDINGS:
+            end = endings[number]
+            stem_ = word[: -len(end)]
+            if not word.endswith(end) or len(stem_) < 3:
+                continue
+            others = {stem_ + e[number] for e in _ROLE_ENDINGS} - {word}
+            return {o for o in others if any(net.base_forms(o, "n"))}
+    return set()
 
 
 def _demonyms(net: WordNet, name: str) -> set[str]:
