@@ -131,14 +131,18 @@ class Settings(BaseSettings):
         return [cls.env_name(name) for name in cls.model_fields]
 
     def secret_values(self) -> list[str]:
-        """The configured secrets themselves, for the log redactor."""
+        """The configured secrets themselves, for the log redactor: the tokens and keys,
+        and the password in ``DATABASE_URL`` (a driver's error may repeat it)."""
+        from storage.db import url_secrets  # SQLAlchemy, which every database command loads
+
         secrets = (
             self.slack_bot_token,
             self.slack_signing_secret,
             self.slack_app_token,
             self.openai_api_key,
         )
-        return [s.get_secret_value() for s in secrets if s is not None]
+        found = [s.get_secret_value() for s in secrets if s is not None]
+        return found + (url_secrets(self.database_url) if self.database_url else [])
 
     @model_validator(mode="before")
     @classmethod

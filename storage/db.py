@@ -9,10 +9,12 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
+import re
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
@@ -78,12 +80,58 @@ def _reason(exc: BaseException) -> str:
     return lines[0] if lines else type(exc).__name__
 
 
-def redacted(url: str | URL) -> str:
-    """The URL with its password hidden, safe for messages and logs."""
+#: Query parameters that carry a secret: libpq reads ``?password=`` as the password.
+_SECRET_PARAMETERS = frozenset({"password", "sslpassword"})
+_MASK = "***"
+_AUTHORITY = re.compile(r"([^:/?#]+://)([^/?#]*)(.*)", re.DOTALL)
+
+
+def parse_url(url: str | URL) -> URL:
+    """``url`` parsed, with an ``@`` in the password read as part of the password.
+
+    SQLAlchemy ends the password at its first ``@``: ``postgresql://me:a@b@host/x``
+    would try the password ``a`` on the host ``b@host``, and every message about that
+    host would show the rest of the password. The last ``@`` before the host is the one
+    that ends the user's part, as urllib and browsers read it.
+    """
+    if isinstance(url, URL):
+        return url
+    found = _AUTHORITY.fullmatch(url)
+    if found is not None:
+        scheme, authority, rest = found.groups()
+        userinfo, at, host = authority.rpartition("@")
+        if at and "@" in userinfo:
+            url = f"{scheme}{userinfo.replace('@', '%40')}@{host}{rest}"
+    return make_url(url)
+
+
+def url_secrets(url: str) -> list[str]:
+    """The secrets ``url`` holds (its password, in the user part or the query), so the
+    log redactor can mask them wherever a library's message repeats them."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        parsed = parse_url(url)
+    except Exception:  # not a URL: make_engine says so, without the URL
+        return []
+    values = [parsed.password] if parsed.password else []
+    for key, value in parsed.query.items():
+        if key.lower() in _SECRET_PARAMETERS:
+            values.extend([value] if isinstance(value, str) else value)
+    return [str(value) for value in values]
+
+
+def redacted(url: str | URL) -> str:
+    """The URL with its password hidden (in the user part and in the query), safe for
+    messages and logs."""
+    try:
+        parsed = parse_url(url)
+        query = {
+            key: _MASK if key.lower() in _SECRET_PARAMETERS else value
+            for key, value in parsed.query.items()
+        }
+        shown = parsed.set(query=query).render_as_string(hide_password=True)
     except Exception:  # a URL we cannot even parse has nothing worth showing
         return "<unparseable database URL>"
+    return shown.replace(quote(_MASK, safe=""), _MASK)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -100,7 +148,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url`` with the settings briefbot relies on for each dialect."""
     try:
-        parsed = make_url(url)
+        parsed = parse_url(url)
     except Exception as exc:
         raise DatabaseUrlError(f"DATABASE_URL is not a valid database URL: {exc}") from exc
     backend = parsed.get_backend_name()

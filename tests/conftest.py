@@ -58,6 +58,18 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
 
 
+@pytest.fixture(autouse=True)
+def _isolated_redaction() -> Iterator[None]:
+    """The secrets a test's command installs in the log redactor stay with that test: a
+    database password of ``secret`` must not mask the word in a later test's output."""
+    from bot import logsetup
+
+    saved = set(logsetup._secrets)
+    yield
+    logsetup._secrets.clear()
+    logsetup._secrets.update(saved)
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)

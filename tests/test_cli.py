@@ -263,6 +263,25 @@ def test_unreachable_database_is_one_line(cli) -> None:
     assert len(result.err.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        # An unencoded @ in the password: SQLAlchemy alone ends the password at it.
+        ("postgresql://briefbot:Pw@S3cret-pass@127.0.0.1:9/x", "briefbot:***@127.0.0.1:9/x"),
+        # libpq takes the password from the query too.
+        ("postgresql://briefbot@127.0.0.1:9/x?password=S3cret-pass", "x?password=***"),
+    ],
+)
+@pytest.mark.parametrize("verbose", [(), ("-v",)])
+def test_a_database_password_is_never_shown(
+    cli, url: str, shown: str, verbose: tuple[str, ...]
+) -> None:
+    result = cli(*verbose, "sources", env={"DATABASE_URL": url})
+    assert result.code == 3
+    assert shown in result.err
+    assert "S3cret" not in result.out + result.err
+
+
 def test_bad_setting_names_the_variable(cli) -> None:
     result = cli("sources", env={"BRIEFBOT_CHUNK_TOKENS": "lots"})
     assert result.code == 2

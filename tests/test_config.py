@@ -51,3 +51,15 @@ def test_empty_and_blank_variables_are_unset(
 def test_secret_values_are_the_configured_secrets() -> None:
     settings = Settings.isolated(slack_bot_token="xoxb-1", openai_api_key="sk-abcdefgh")
     assert settings.secret_values() == ["xoxb-1", "sk-abcdefgh"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://me:pass@word1@db.example/x",
+        "postgresql://me@db.example/x?password=pass%40word1",
+    ],
+)
+def test_the_database_password_is_a_secret(url: str) -> None:
+    """The log redactor masks it wherever a driver's message repeats it."""
+    assert Settings.isolated(database_url=url).secret_values() == ["pass@word1"]

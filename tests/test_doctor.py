@@ -171,15 +171,29 @@ def test_a_missing_sqlite_file_is_not_created(doctor: Doctor, tmp_path: Path) ->
     assert not path.parent.exists()
 
 
-def test_an_unreachable_database(doctor: Doctor) -> None:
+@pytest.mark.parametrize(
+    "credentials",
+    [
+        "postgres:hunter2-password@{host}/nothing",
+        "postgres:hunter2@password@{host}/nothing",  # an @ that is not percent-encoded
+        "postgres@{host}/nothing?password=hunter2-password",  # libpq reads it too
+    ],
+)
+def test_an_unreachable_database(
+    doctor: Doctor, cli: Callable[..., Result], credentials: str
+) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    url = f"postgresql://postgres:hunter2-password@127.0.0.1:{port}/nothing"
+    url = "postgresql://" + credentials.format(host=f"127.0.0.1:{port}")
     result, checks = doctor(DATABASE_URL=url)
     assert checks["database"]["status"] == "failed"
     assert "Cannot reach the database" in checks["database"]["detail"]
-    assert "hunter2-password" not in result.out
+    assert f"127.0.0.1:{port}/nothing" in checks["database"]["detail"]
+    plain = cli("doctor", env={"DATABASE_URL": url})
+    assert "Cannot reach the database" in plain.out
+    for shown in (result.out, result.err, plain.out, plain.err):
+        assert "hunter2" not in shown and "password@" not in shown
 
 
 def test_a_file_that_is_no_database_is_named_with_the_fix(doctor: Doctor, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from bot.config import Settings, normalise_database_url
 from bot.core.briefing import Briefing
 from conftest import make_settings, settings_env
 from storage import migrate
-from storage.db import Database, DatabaseUnavailable, redacted
+from storage.db import Database, DatabaseUnavailable, parse_url, redacted
 
 
 @pytest.mark.parametrize(
@@ -36,8 +36,30 @@ def test_default_database_is_a_sqlite_file_in_the_data_dir(tmp_path: Path) -> No
     assert settings.resolved_database_url == f"sqlite:///{tmp_path / 'd' / 'briefbot.db'}"
 
 
-def test_passwords_are_redacted() -> None:
-    assert "hunter2" not in redacted("postgresql://me:hunter2@db.example/x")
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://me:hunter2@db.example/x", "postgresql://me:***@db.example/x"),
+        # An @ left unencoded in the password belongs to it; the host follows the last @.
+        ("postgresql://me:hun@ter2@db.example/x", "postgresql://me:***@db.example/x"),
+        (
+            "postgresql://me@db.example/x?password=hunter2",
+            "postgresql://me@db.example/x?password=***",
+        ),
+    ],
+)
+def test_passwords_are_redacted(url: str, shown: str) -> None:
+    assert redacted(url) == shown
+
+
+def test_a_password_with_an_at_sign_reaches_the_server_whole() -> None:
+    parsed = parse_url("postgresql+psycopg://me:hun@ter2@db.example:5433/x")
+    assert (parsed.username, parsed.password, parsed.host, parsed.port) == (
+        "me",
+        "hun@ter2",
+        "db.example",
+        5433,
+    )
 
 
 def test_unsupported_database_is_refused() -> None:

@@ -24,6 +24,7 @@ from bot.cli import answers, digest, ingest, logs, service
 from bot.cli.help import HelpfulGroup
 from bot.errors import BriefbotError, ConfigError, DatabaseError
 from bot.logsetup import configure as configure_logging
+from bot.logsetup import redact
 from storage.db import DatabaseUnavailable, DatabaseUnusable, DatabaseUrlError, explained
 
 log = logging.getLogger("briefbot")
@@ -66,7 +67,9 @@ for command in (
 
 def _fail(message: str, code: int) -> NoReturn:
     lines = message.strip().splitlines() or [""]
-    click.echo(f"error: {lines[0]}", err=True)  # one line, whatever a library raised
+    # One line, whatever a library raised, and masked as log lines are: a driver's
+    # message may repeat a secret (a password it was given).
+    click.echo(f"error: {redact(lines[0])}", err=True)
     sys.exit(code)
 
 
