@@ -168,6 +168,37 @@ def test_links_to_nothing_pipes_and_an_empty_path_are_failed_items(cli, tmp_path
     assert summary["added"] == 1
 
 
+def test_links_out_of_a_folder_are_failed_items_but_a_named_link_is_read(
+    cli, tmp_path: Path
+) -> None:
+    """Ingesting a folder reads what is in it: a link in it to a file elsewhere (``ln -s
+    /etc/passwd d/passwd.txt``) fails alone and is not read. A link to a file in the
+    folder is read, and so is a link named on the command line: the user chose it."""
+    outside = tmp_path / "private"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("Private\n\nNot for the folder's readers.", "utf-8")
+    (outside / "chosen.txt").write_text("Chosen\n\nNamed on the command line.", "utf-8")
+    folder = tmp_path / "articles"
+    (folder / "nested").mkdir(parents=True)
+    (folder / "good.txt").write_text("Good\n\nThis one is ingested.", "utf-8")
+    (folder / "nested" / "again.txt").symlink_to(folder / "good.txt")
+    (folder / "passwd.txt").symlink_to(outside / "secret.txt")
+    (folder / "nested" / "up.txt").symlink_to(Path("..") / ".." / "private" / "secret.txt")
+    (tmp_path / "via-link").symlink_to(folder)  # a folder named through a link is its own
+    (tmp_path / "chosen.txt").symlink_to(outside / "chosen.txt")
+    result = cli("ingest", "--json", str(tmp_path / "via-link"), str(tmp_path / "chosen.txt"))
+    assert result.code == 1 and "Traceback" not in result.err
+    summary = json.loads(result.out)
+    failed = {f["path"]: f["error"] for f in summary["failed"]}
+    assert failed == {
+        str(tmp_path / "via-link" / "passwd.txt"): "a symbolic link to outside the folder",
+        str(tmp_path / "via-link" / "nested" / "up.txt"): "a symbolic link to outside the folder",
+    }
+    assert summary["added"] == 2
+    titles = {s["title"] for s in json.loads(cli("sources", "--json").out)}
+    assert {"Good", "Chosen"} <= titles and "Private" not in titles
+
+
 def test_names_and_titles_cannot_act_on_the_terminal_or_forge_lines(cli, tmp_path: Path) -> None:
     """A file name with a line break cannot print a second, forged "failed:" line, and a
     title with terminal escapes (retitle the window, clear the screen) is shown escaped,

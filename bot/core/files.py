@@ -63,11 +63,13 @@ def display_path(path: str | os.PathLike[str]) -> str:
 
 def _walk(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     """Supported, non-hidden files under ``folder`` in sorted order, and what could not
-    be read with the reason: folders that could not be listed, and entries with a
-    supported name that are no regular file (a link to nothing or a loop of links, a
-    pipe, a device), each a failed item as it would be if named itself."""
+    be read with the reason: folders that could not be listed, entries with a supported
+    name that are no regular file (a link to nothing or a loop of links, a pipe, a
+    device), each a failed item as it would be if named itself, and links to files
+    outside ``folder`` (:func:`_leaves`)."""
     found: list[Path] = []
     unreadable: list[tuple[Path, str]] = []
+    folder_root = folder.resolve()
 
     def failed(exc: OSError) -> None:
         reason = exc.strerror or str(exc)
@@ -79,10 +81,29 @@ def _walk(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
             if name.startswith(".") or Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
                 continue
             path = Path(root) / name
-            if path.is_file():
+            if _leaves(path, root=folder_root):
+                unreadable.append((path, "a symbolic link to outside the folder"))
+            elif path.is_file():
                 found.append(path)
             elif path.exists():
                 unreadable.append((path, "not a regular file or folder"))
             else:
                 unreadable.append((path, "a symbolic link to nothing (or a loop of links)"))
     return sorted(found), unreadable
+
+
+def _leaves(path: Path, *, root: Path) -> bool:
+    """Whether ``path`` is a symbolic link to a file outside ``root`` (a resolved path).
+
+    Whoever ingests a folder means what is in it; a link in it to ``/etc/passwd`` or
+    ``~/.ssh/id_rsa``, planted by whoever wrote the folder, must not be stored as an
+    article (and shown to every Slack user). A link named on the command line is never
+    walked here: the user chose it.
+    """
+    if not path.is_symlink():
+        return False
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # a link to nothing or a loop: reported as such
+        return False
+    return not target.is_relative_to(root)
