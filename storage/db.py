@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
+import os
 import re
 import warnings
 from collections.abc import Iterator
@@ -170,19 +171,40 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             raise DatabaseUrlError(f"DATABASE_URL: {str(exc).split(' (Background')[0]}") from exc
 
 
+def private_folder(folder: Path) -> None:
+    """Create ``folder`` and any missing parents, each open to its owner alone (0700, as
+    XDG asks of an application's data folders): briefbot's data folder holds the SQLite
+    file, and with it the conversation log. A folder that exists is left as it is."""
+    for parent in reversed([path for path in folder.parents if not path.exists()]):
+        parent.mkdir(mode=0o700, exist_ok=True)
+    folder.mkdir(mode=0o700, exist_ok=True)  # FileExistsError if a file is in the way
+
+
+def _private_file(path: Path) -> None:
+    """Create the SQLite file empty and readable by its owner alone (0600), unless it
+    exists. SQLite would make it 0644 (less the umask), and its -wal and -shm files take
+    the database file's mode. An empty file is an empty database to SQLite."""
+    # If it exists, or cannot be made, there is nothing to do: SQLite says why it cannot
+    # open a file when it tries.
+    with contextlib.suppress(OSError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def _engine_for(parsed: URL, backend: str, **kwargs: Any) -> Engine:
     if backend == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
-            folder = Path(database).expanduser().parent
+            path = Path(database).expanduser()
             try:
-                folder.mkdir(parents=True, exist_ok=True)
+                private_folder(path.parent)
             except OSError as exc:
                 reason = "a file is in the way" if isinstance(exc, FileExistsError) else exc
                 raise DatabaseUnavailable(
                     f"Cannot create the folder for the SQLite database {database}: "
                     f"{getattr(reason, 'strerror', None) or reason}"
                 ) from exc
+            if parsed.query.get("mode", "rwc") == "rwc":  # ?mode=ro and rw never create it
+                _private_file(path)
         engine = create_engine(
             parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
         )

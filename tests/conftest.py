@@ -70,6 +70,15 @@ def _isolated_redaction() -> Iterator[None]:
     logsetup._secrets.update(saved)
 
 
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    """The usual umask, whatever the test runner's, so a test sees the modes briefbot
+    asks for against the ones a file or folder gets by default (0644, 0755)."""
+    saved = os.umask(0o022)
+    yield
+    os.umask(saved)
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -60,6 +61,35 @@ def test_a_password_with_an_at_sign_reaches_the_server_whole() -> None:
         "db.example",
         5433,
     )
+
+
+@pytest.mark.usefixtures("umask_022")
+def test_the_default_database_and_its_folder_are_private(tmp_path: Path) -> None:
+    """The SQLite file holds the conversation log: the folders briefbot makes for it are
+    its owner's alone (0700), and so are the file and its -wal and -shm files (0600)."""
+    settings = Settings.isolated(data_dir=tmp_path / "xdg" / "briefbot")
+    db = Database.connect(settings.resolved_database_url)  # left open: -wal and -shm stay
+    try:
+        with db.session() as s:
+            s.execute(text("CREATE TABLE scratch (x INTEGER)"))
+        for folder in (tmp_path / "xdg", settings.data_dir):
+            assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+        files = [settings.data_dir / f"briefbot.db{end}" for end in ("", "-wal", "-shm")]
+        assert {f.name: stat.S_IMODE(f.stat().st_mode) for f in files} == {
+            f.name: 0o600 for f in files
+        }
+    finally:
+        db.dispose()
+
+
+@pytest.mark.usefixtures("umask_022")
+def test_a_folder_that_exists_keeps_its_mode(tmp_path: Path) -> None:
+    """briefbot makes private what it creates; it does not change the user's folders."""
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    Database.connect(f"sqlite:///{shared / 'briefbot.db'}", migrate=False).dispose()
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o755
+    assert stat.S_IMODE((shared / "briefbot.db").stat().st_mode) == 0o600
 
 
 def test_unsupported_database_is_refused() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import stat
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,16 @@ def test_a_tampered_cache_file_is_replaced(tmp_path: Path) -> None:
     target.write_bytes(b"not a bpe file")
     tokens.prime_cache("cl100k_base", tmp_path)
     assert hashlib.sha256(target.read_bytes()).hexdigest() == tokens.EXPECTED_SHA256["cl100k_base"]
+
+
+@pytest.mark.usefixtures("umask_022")
+def test_the_folders_it_makes_for_the_cache_are_private(tmp_path: Path) -> None:
+    """The cache is made in briefbot's data folder, which holds the SQLite database too:
+    a data folder made here is its owner's alone, as the database's own is."""
+    data_dir = tmp_path / "briefbot"
+    tokens.prime_cache("cl100k_base", tokens.cache_dir_for(data_dir))
+    for folder in (data_dir, data_dir / "tiktoken"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
 
 
 def test_a_bundled_file_with_the_wrong_hash_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -105,8 +105,10 @@ def prime_cache(name: str, cache_dir: Path) -> Path:
     target = cache_dir / cache_file_name(name)
     if cached_copy_ok(name, cache_dir):
         return target
+    from storage.db import private_folder  # the data folder, if this makes it, is private
+
     data = bundled_bpe(name)
-    cache_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(cache_dir)
     # Write then rename, so a second process never reads half a file.
     fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=target.name, suffix=".tmp")
     with os.fdopen(fd, "wb") as handle:
