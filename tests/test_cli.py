@@ -216,6 +216,31 @@ def test_names_and_titles_cannot_act_on_the_terminal_or_forge_lines(cli, tmp_pat
     assert "Escapes \\x1b]0;PWNED\\x07" in listed, listed
 
 
+def test_json_output_cannot_act_on_the_terminal(cli, tmp_path: Path) -> None:
+    """JSON output writes what a terminal acts on (C1 controls such as CSI, bidi
+    overrides and isolates) as \\u escapes, as the plain output escapes them: the same
+    data, and valid JSON, but nothing raw reaches the terminal."""
+    acting = {"\x9b", "\x85", "\u202e", "\u2067"}
+    (tmp_path / "in").mkdir()
+    title = "Escapes \\x9b2J \\u202eevil\\u2067"  # YAML escapes
+    (tmp_path / "in" / "ok.md").write_text(f'---\ntitle: "{title}"\n---\n\nOne. Two.\n', "utf-8")
+    assert cli("ingest", str(tmp_path / "in")).code == 0
+    question = "What does the memorandum\x85 commit to\x9b2J\u202e?\u2067"
+    outputs = {
+        "sources": cli("sources", "--json").out,
+        "ask": cli("ask", question, "--json").out,
+        "logs": cli("logs", "export").out,
+    }
+    for name, out in outputs.items():
+        assert not acting & set(out), name
+        assert "\\u202e" in out, name
+    titles = [s["title"] for s in json.loads(outputs["sources"])]
+    assert "Escapes \x9b2J \u202eevil\u2067" in titles
+    asked = json.loads(outputs["ask"])["question"]
+    assert "\u202e?\u2067" in asked  # kept, escaped only on the way out
+    assert json.loads(outputs["logs"].splitlines()[-1])["question"] == asked
+
+
 @pytest.mark.slow
 def test_ingest_shows_a_progress_bar_only_on_a_terminal(settings: Settings, tmp_path: Path) -> None:
     for i in range(3):

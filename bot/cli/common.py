@@ -53,7 +53,16 @@ def open_briefing() -> Iterator[Briefing]:
 
 
 def print_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    click.echo(json_text(data, indent=2))
+
+
+def json_text(data: Any, *, indent: int | None = None) -> str:
+    """``data`` as JSON that is safe to print: UTF-8 text as it is, except what a terminal
+    acts on (:data:`_ACTING`), which ``json.dumps`` leaves raw (C1 controls, bidi marks)
+    and is written as a ``\\u`` escape here. Still valid JSON, and the same data: those
+    characters appear only inside strings, where an escape means the character."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent, default=str)
+    return _ACTING.sub(lambda match: f"\\u{ord(match.group(0)):04x}", text)
 
 
 #: Characters a terminal acts on rather than shows: C0 controls (a line break and a tab

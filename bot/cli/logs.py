@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
 import click
 
-from bot.cli.common import open_briefing
+from bot.cli.common import json_text, open_briefing
 from bot.cli.help import HelpfulGroup
 from bot.errors import InputError
 
@@ -36,7 +35,7 @@ def logs_export(since: str | None) -> None:
     start = _parse_since(since)
     with open_briefing() as briefing:
         for row in briefing.log.export(start):
-            click.echo(json.dumps(row, ensure_ascii=False, default=str))
+            click.echo(json_text(row))
 
 
 @logs.command(name="purge")
