@@ -91,6 +91,8 @@ PAGE = "<html><body><article><p>A page about the memorandum.</p></article></body
         ("172.16.0.1", "private"),
         ("192.168.1.1", "private"),
         ("fd12:3456::1", "private"),
+        ("fec0::1", "private"),  # site-local, deprecated; Python's is_private omits it
+        ("feff:ffff::1", "private"),
         ("100.64.0.1", "shared"),
         ("169.254.169.254", "cloud metadata"),
         ("169.254.170.2", "cloud metadata"),

@@ -16,7 +16,7 @@ the fetcher goes through, the first request's and every redirect's alike:
    before a byte of the request is written.
 
 What is refused (:meth:`AddressPolicy.refusal`): loopback, private (RFC 1918, unique local
-IPv6), shared carrier-grade NAT, link-local, multicast, unspecified, reserved and
+and site-local IPv6), shared carrier-grade NAT, link-local, multicast, unspecified, reserved and
 documentation ranges, and cloud metadata addresses, in IPv4 and IPv6, including IPv4
 addresses wrapped in IPv6 (``::ffff:127.0.0.1``, NAT64 ``64:ff9b::/96``, 6to4, Teredo,
 IPv4-compatible). ``BRIEFBOT_ALLOW_PRIVATE_URLS=true`` allows loopback, private and shared
@@ -136,9 +136,16 @@ def _kind(ip: IPAddress) -> str | None:
         return "reserved"
     if isinstance(ip, ipaddress.IPv4Address) and ip in _SHARED:
         return "shared"
-    if ip.is_private or not ip.is_global:
+    if ip.is_private or not ip.is_global or _site_local(ip):
         return "private"
     return None
+
+
+def _site_local(ip: IPAddress) -> bool:
+    """Whether ``ip`` is an IPv6 site-local address (fec0::/10): deprecated (RFC 3879)
+    but still routed inside some sites, the older form of a unique local address, and
+    one that Python's ``is_private`` and ``is_global`` count as public."""
+    return isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local
 
 
 def system_resolver(host: str, port: int) -> list[IPAddress]:
