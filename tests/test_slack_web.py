@@ -82,6 +82,13 @@ def test_brief_add_refuses_private_addresses_by_default(
         running.slack.command("/brief", f"add {web.url('/a')}", api.response_url("add"))
         reply = api.wait_for("response_url:add")[0]
         assert "refused: 127.0.0.1 is a loopback address" in reply.params["text"]
+        # A name is refused by the kind of address it has; what it resolves to is the
+        # operator's to know (the application log has it), not the Slack user's.
+        named = web.url("/a").replace("127.0.0.1", "localhost")
+        running.slack.command("/brief", f"add {named}", api.response_url("named"))
+        said = api.wait_for("response_url:named")[0].params["text"]
+        assert "refused: localhost is not a public address: it is a loopback address" in said
+        assert "127.0.0.1" not in said and "::1" not in said
     assert web.requests() == []
 
 

@@ -9,7 +9,8 @@ the fetcher goes through, the first request's and every redirect's alike:
 
 1. the host is resolved once and every address it resolves to is checked; if any one is
    refused, the host is refused (a name that mixes a public and a private address is not
-   one to trust);
+   one to trust). The refusal names the kind of address, never the address, since it
+   reaches whoever asked (a Slack user); the application log has the address (INFO);
 2. the socket connects to one of those checked addresses, never to the name again, so a
    second, different answer from DNS cannot slip in;
 3. the address the socket is actually connected to (``getpeername``) is checked again
@@ -27,6 +28,7 @@ metadata addresses stay refused whatever the setting, since no web page lives th
 from __future__ import annotations
 
 import ipaddress
+import logging
 import socket
 import ssl
 import time
@@ -37,6 +39,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpcore2
+
+log = logging.getLogger(__name__)
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -275,7 +279,10 @@ class GuardedBackend(httpcore2.NetworkBackend):
             if why is not None:
                 if _same(host, ip):
                     raise AddressRefused(f"refused: {ip} is {why}")
-                raise AddressRefused(f"refused: {host} resolves to {ip}, {why}")
+                # Whoever asked (a Slack user's /brief add) learns the kind, not the
+                # address: what an internal name resolves to is the operator's to read.
+                log.info("refused %s: it resolves to %s, %s", host, ip, why)
+                raise AddressRefused(f"refused: {host} is not a public address: it is {why}")
         failure: Exception | None = None
         for ip in addresses:
             try:
@@ -303,9 +310,15 @@ class GuardedBackend(httpcore2.NetworkBackend):
         why = self.policy.refusal(ip)
         if why is not None or ip != expected:
             stream.close()
+            log.info(
+                "refused %s: the connection reached %s, %s",
+                host,
+                ip,
+                why or f"not the checked address {expected}",
+            )
             raise AddressRefused(
-                f"refused: the connection to {host} reached {ip}, "
-                + (f"which is {why}" if why else f"not the checked address {expected}")
+                f"refused: the connection to {host} reached "
+                + (why or "another address than the one checked")
             )
 
     def sleep(self, seconds: float) -> None:
