@@ -184,6 +184,8 @@ def test_links_out_of_a_folder_are_failed_items_but_a_named_link_is_read(
     (folder / "nested" / "again.txt").symlink_to(folder / "good.txt")
     (folder / "passwd.txt").symlink_to(outside / "secret.txt")
     (folder / "nested" / "up.txt").symlink_to(Path("..") / ".." / "private" / "secret.txt")
+    (folder / "elsewhere").symlink_to(outside)  # a folder's link to another: said, not read
+    (folder / "here").symlink_to(folder / "nested")  # walked anyway: not said twice
     (tmp_path / "via-link").symlink_to(folder)  # a folder named through a link is its own
     (tmp_path / "chosen.txt").symlink_to(outside / "chosen.txt")
     result = cli("ingest", "--json", str(tmp_path / "via-link"), str(tmp_path / "chosen.txt"))
@@ -193,6 +195,7 @@ def test_links_out_of_a_folder_are_failed_items_but_a_named_link_is_read(
     assert failed == {
         str(tmp_path / "via-link" / "passwd.txt"): "a symbolic link to outside the folder",
         str(tmp_path / "via-link" / "nested" / "up.txt"): "a symbolic link to outside the folder",
+        str(tmp_path / "via-link" / "elsewhere"): "a symbolic link to outside the folder",
     }
     assert summary["added"] == 2
     titles = {s["title"] for s in json.loads(cli("sources", "--json").out)}

@@ -77,6 +77,11 @@ def _walk(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
 
     for root, dirs, names in os.walk(folder, onerror=failed):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        # os.walk does not follow a link to a folder: one inside the folder is walked
+        # anyway, one to outside it is said, not silently left out.
+        for name in dirs:
+            if _leaves(Path(root) / name, root=folder_root):
+                unreadable.append((Path(root) / name, "a symbolic link to outside the folder"))
         for name in sorted(names):
             if name.startswith(".") or Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
                 continue
@@ -93,7 +98,8 @@ def _walk(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
 
 
 def _leaves(path: Path, *, root: Path) -> bool:
-    """Whether ``path`` is a symbolic link to a file outside ``root`` (a resolved path).
+    """Whether ``path`` is a symbolic link to a file or folder outside ``root`` (a
+    resolved path).
 
     Whoever ingests a folder means what is in it; a link in it to ``/etc/passwd`` or
     ``~/.ssh/id_rsa``, planted by whoever wrote the folder, must not be stored as an
