@@ -71,6 +71,11 @@ def explained(exc: BaseException) -> DatabaseUnavailable | DatabaseUnusable | No
     reason = _reason(exc)
     if "readonly database" in reason or "read-only transaction" in reason:
         return DatabaseUnusable(f"The database is read-only ({reason}); briefbot writes to it")
+    if "database is locked" in reason:  # another process holds SQLite's write lock
+        return DatabaseUnavailable(
+            "The database is busy: another process has held its write lock for longer "
+            "than briefbot waits; try again when it is done"
+        )
     if unreachable(exc):
         return DatabaseUnavailable(f"Lost the connection to the database: {reason}")
     return None

@@ -578,6 +578,27 @@ def test_a_connection_lost_mid_command_is_unavailable() -> None:
     assert str(known) == "Lost the connection to the database: terminating connection"
 
 
+def test_a_sqlite_file_locked_by_another_process_is_said_so(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process holds SQLite's write lock past the busy timeout: the one line says
+    the database is busy, not that a connection was lost (exit 3: try again)."""
+    url = f"sqlite:///{tmp_path / 'locked.db'}"
+    assert cli("sources", env={"DATABASE_URL": url}).code == 0
+    article = tmp_path / "a.txt"
+    article.write_text("Title\n\nA sentence about the memorandum.", "utf-8")
+    monkeypatch.setattr("storage.db.SQLITE_BUSY_TIMEOUT_MS", 200)
+    holder = sqlite3.connect(tmp_path / "locked.db", timeout=0)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = cli("ingest", str(article), env={"DATABASE_URL": url})
+    finally:
+        holder.rollback()
+        holder.close()
+    assert result.code == 3 and result.err.count("\n") == 1, result.err
+    assert result.err.startswith("error: The database is busy"), result.err
+
+
 def test_a_database_from_a_newer_briefbot_is_one_line(cli, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'newer.db'}"
     assert cli("sources", env={"DATABASE_URL": url}).code == 0
