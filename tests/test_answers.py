@@ -1311,6 +1311,24 @@ def test_support_comes_from_the_articles_that_name_the_thing(
     assert "Port Avel" not in answer.answer
 
 
+def test_a_request_for_the_name_of_someone_asks_for_the_person(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "name of the engineer who warned ..." (no "what") asks for the engineer, by name,
+    as "What is the name of ...?" does: the sentence that names the engineer leads."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "pier.md",
+        "Harbour Notes From Port Avel",
+        "A contractor, who asked not to be named, warned that the pier repairs would cost "
+        "more than planned. A harbour engineer has warned that the old pier could collapse "
+        "in a winter storm. Ines Marrow, the engineer who inspects it for the council, said "
+        "repairs were urgent.",
+        "name of the engineer who warned about the pier?",
+    )
+    assert lead_of(answer).startswith("Ines Marrow, the engineer")
+
+
 def _lead(
     case_id: str,
     title: str,

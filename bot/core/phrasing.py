@@ -528,7 +528,11 @@ def asked_noun(
     j = 0
     while j < len(flat) and flat[j] in _LINKS:
         j += 1
-    return _noun_phrase_head(flat, j, lexicon, possessors)[0]
+    head, end = _noun_phrase_head(flat, j, lexicon, possessors)
+    # "name of the analyst who warned ...", "number of stations": what is named or counted
+    while head in _NAMING | _PORTIONS and end + 1 < len(flat) and flat[end] == "of":
+        head, end = _noun_phrase_head(flat, end + 1, lexicon, possessors)
+    return head
 
 
 #: A wh-word after one of these starts a relative clause, not the question: "the *city* in
