@@ -1329,6 +1329,22 @@ def test_a_request_for_the_name_of_someone_asks_for_the_person(
     assert lead_of(answer).startswith("Ines Marrow, the engineer")
 
 
+def test_who_is_a_person_is_answered_by_what_the_sources_say_of_them(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "Who is Ada Lind?" asks what the sources say of her, not for another name: named
+    once, in a quotation's attribution, she is "an engineer who inspects the pier"."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "pier.md",
+        "Harbour Notes From Port Avel",
+        'The old pier will close for repairs in May. "It will not last another '
+        'winter," said Ada Lind, an engineer who inspects it for the council.',
+        "who is ada lind?",
+    )
+    assert "an engineer who inspects it" in " ".join(answer.answer.split("[1]")[:2])
+
+
 def _lead(
     case_id: str,
     title: str,
@@ -1352,6 +1368,17 @@ _HARBOUR_WALL = (
 #: answers leads, not one that holds more of the question's words. Each rule behind a
 #: case failed its case when it was added.
 LEADS = [
+    # "Who is Ada Lind?" is answered where her article introduces her (full name and
+    # role), not by a later sentence that names someone else beside her.
+    _lead(
+        "who someone is: where the article introduces them",
+        "Harbour Notes From Port Avel",
+        "Ada Lind, an engineer who inspects the pier for the council, said repairs were "
+        "urgent. The pier will close in May. On Friday the mayor, Tom Brack, thanked Ada "
+        "Lind for her report.",
+        "who is ada lind?",
+        "Ada Lind, an engineer who inspects the pier",
+    ),
     # "spokeswoman", "spokesman" and "spokesperson" name one role: the article's word for
     # it is not a rare word the sources lack.
     _lead(

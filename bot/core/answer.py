@@ -46,6 +46,7 @@ from bot.core.candidates import (
 from bot.core.expected import could_be_surname, words_of
 from bot.core.gate import coverage, overview_article
 from bot.core.models import Citation
+from bot.core.phrasing import asks_who_someone_is
 from bot.core.profile import Profile
 from bot.core.retrieve import Retrieval
 from bot.core.text import squash, strip_footnote_markers
@@ -177,6 +178,11 @@ def select_sentences(
     causes = _causes_of_the_event(retrieval, scorer, usable)
     if causes and lead not in causes:
         lead = top(causes)
+    # "Who is Ada Lind?" is answered where her article introduces her: news gives a
+    # person's full name and role at the first mention, the surname alone after.
+    introducing = _first_naming(retrieval, scorer, usable, lead)
+    if introducing is not None:
+        lead = introducing
     # "What is coffee rust?" is answered by the sentence that says what it is.
     definitions = preferred(defining(retrieval, usable))
     if definitions and lead not in definitions:
@@ -364,6 +370,27 @@ def _story_lead(
         return coverage(terms, {t.word: credits.get(t.word, 0.0) for t in terms})
 
     return opening if covered(opening) >= covered(best) else best
+
+
+def _first_naming(
+    retrieval: Retrieval,
+    scorer: SentenceScorer,
+    usable: list[SourceSentence],
+    lead: SourceSentence,
+) -> SourceSentence | None:
+    """For a question that asks who someone is by name alone ("Who is Ada Lind?"), the
+    first sentence of the lead's article that holds every word of the name in its own
+    words; None for any other question."""
+    terms = retrieval.query.terms
+    if not terms or not asks_who_someone_is(retrieval.query.text):
+        return None
+    naming = [
+        s
+        for s in usable
+        if s.passage.article_id == lead.passage.article_id
+        and {t.word for t in terms} <= scorer.in_its_words(s)
+    ]
+    return min(naming, key=lambda s: s.start, default=None)
 
 
 def _full_name(surname: str, text: str) -> bool:

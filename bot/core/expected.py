@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from bot.core.amounts import DURATION, MEASUREMENT, MEASURES, MONEY, NUMBER_WORD
-from bot.core.phrasing import PORTION
+from bot.core.phrasing import PORTION, asks_who_someone_is
 from bot.core.retrieve import Retrieval
 from bot.core.wordnet import wordnet
 from bot.core.words import STOPWORDS
@@ -108,6 +108,11 @@ _QUANTITY_KINDS = (
 def expected_pattern(retrieval: Retrieval) -> re.Pattern[str] | None:
     """What a sentence that answers the question should contain, if anything."""
     kind = retrieval.query.answer_type
+    if kind == "who" and asks_who_someone_is(retrieval.query.text):
+        # "Who is Mirela Vasquez-Lind?" asks what the sources say of her ("head coach
+        # Mirela Vasquez-Lind said"), not for some other name: any sentence that names
+        # her may answer
+        return None
     if kind == "quantity":
         if retrieval.query.measure:  # "the duration of his contract": not any number
             return MEASURES[retrieval.query.measure]

@@ -511,6 +511,31 @@ _REPORTING = re.compile(
 )
 
 
+#: "Who is Ada Lind?", "who's rafael osterholm", "Who was Kirstjen Nielsen?": a question
+#: about someone the question names, not for a name. A role is asked with a determiner
+#: or a possessive ("Who is the mayor?", "who is Valdoria's coach"), a state with a
+#: preposition ("Who is in charge?", "who is responsible for ..."), an act with a verb
+#: in -ing ("who is running the port"): none of those is a name.
+_WHO_IS = re.compile(
+    r"^\W*who(?:'s|’s|s|\s+is|\s+was)\s+(?P<name>[^?!.]+?)[\s?!.]*$", re.IGNORECASE
+)
+_NOT_A_NAME = re.compile(
+    r"\b(?:the|a|an|this|that|these|those|his|her|their|its|our|your|my|of|in|at|on|for|"
+    r"from|with|to|by|about|behind|responsible|charge)\b|['’]s\b|^\S+ing\b",
+    re.IGNORECASE,
+)
+
+
+def asks_who_someone_is(question: str) -> bool:
+    """Does ``question`` ask who a person it names is ("Who is Ada Lind?")? Such a
+    question is answered by what the sources say of them, not by another name."""
+    found = _WHO_IS.match(question.strip())
+    if found is None:
+        return False
+    name = found.group("name")
+    return len(name.split()) <= 5 and not _NOT_A_NAME.search(name)
+
+
 def asked_noun(
     flat: list[str], lexicon: Lexicon, possessors: frozenset[str] = frozenset()
 ) -> str | None:
