@@ -1345,6 +1345,39 @@ def test_who_is_a_person_is_answered_by_what_the_sources_say_of_them(
     assert "an engineer who inspects it" in " ".join(answer.answer.split("[1]")[:2])
 
 
+def test_a_citation_gives_the_paragraph_of_what_it_cites(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "paragraph 3" where the cited sentence is, not where its passage begins."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "pier.md",
+        "Harbour Notes From Port Avel",
+        "The harbour board met on Monday.\n\nIt discussed the budget.\n\nThe old pier will "
+        "close for repairs in May, the harbourmaster said.",
+        "When will the old pier close for repairs?",
+    )
+    assert lead_of(answer).startswith("The old pier will close")
+    citation = answer.citations[0]
+    assert (citation.paragraph, citation.paragraphs) == (3, "paragraph 3")
+
+
+def test_a_quotation_is_read_to_its_end(briefing: Briefing, tmp_path: Path) -> None:
+    """A quotation of three sentences is cut in three by the sentence splitter: an
+    answer that takes its first part takes the rest, never leaving a quotation open."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "union.md",
+        "Dock Workers Strike Vote",
+        "The dock workers' union voted on Monday. “The pier is not safe for the crews. Its "
+        "beams are rotten. We will not unload another ship until it is repaired,” said Ada "
+        "Lind, its spokesperson.",
+        "Is the pier safe for the dock crews?",
+    )
+    text = re.sub(r" \[\d+\]", "", answer.answer)
+    assert "“The pier is not safe for the crews. Its beams are rotten. We will not unload" in text
+
+
 def _lead(
     case_id: str,
     title: str,

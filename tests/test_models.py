@@ -43,6 +43,7 @@ def test_an_answer_shows_what_it_has_and_keeps_its_internals() -> None:
                 "paragraph": 2,
                 "article_id": 7,
                 "chunk_id": 9,
+                "paragraph_end": None,
             }
         ],
         "guard": {

@@ -37,8 +37,8 @@ def print_answer(answer: Answer) -> None:
             echo(f"  [{c.marker}] {_source_line(c.title, c.source, c.published)}")
             if c.url:
                 echo(f"      {c.url}")
-            if c.paragraph:
-                echo(f"      paragraph {c.paragraph}")
+            if c.paragraphs:
+                echo(f"      {c.paragraphs}")
     hint = ""
     if answer.extractive_reason == NO_KEY:
         hint = ": set OPENAI_API_KEY (or OPENAI_BASE_URL for a local server) for a model's answers"

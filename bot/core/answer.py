@@ -39,6 +39,7 @@ from bot.core.candidates import (
     leans_back,
     naming_the_asked,
     passage_sentences,
+    quotation_balance,
     reads_as_cited,
     stating_the_measure,
     usable_sentences,
@@ -49,7 +50,7 @@ from bot.core.models import Citation
 from bot.core.phrasing import asks_who_someone_is
 from bot.core.profile import Profile
 from bot.core.retrieve import Retrieval
-from bot.core.text import squash, strip_footnote_markers
+from bot.core.text import paragraph_spans, squash, strip_footnote_markers
 from bot.core.words import STOPWORDS, jaccard, word_count
 from storage.articles import Passage
 
@@ -140,6 +141,15 @@ def select_sentences(
             and fits(after)
         ):
             group.append(after)
+        # A quotation the group leaves open is read to its end (a few sentences at most):
+        # "“People are not leaving because a border is too open." alone is half a quote.
+        open_ = sum(quotation_balance(s.text) for s in group)
+        while open_ > 0 and len(group) <= 2 * MAX_LEANING:
+            after = following.get((group[-1].passage.article_id, group[-1].start))
+            if after is None or after in group or not fits(after):
+                break
+            group.append(after)
+            open_ += quotation_balance(after.text)
         return group
 
     # The lead comes from an article that names what was asked in the question's own
@@ -490,9 +500,18 @@ def _balanced(
     return result
 
 
-def citation_for(marker: int, passage: Passage, text: str | None = None) -> Citation:
+def citation_for(
+    marker: int,
+    passage: Passage,
+    text: str | None = None,
+    paragraphs: tuple[int, int] | None = None,
+) -> Citation:
     """Citation ``[marker]`` for ``passage``; ``text`` is the verbatim part shown (default:
-    the whole passage)."""
+    the whole passage), in the article's ``paragraphs`` (first, last; default: those the
+    passage spans)."""
+    if paragraphs is None:
+        last = passage.paragraph + max(len(paragraph_spans(passage.text)) - 1, 0)
+        paragraphs = (passage.paragraph, last)
     return Citation(
         marker=marker,
         title=passage.title,
@@ -500,9 +519,10 @@ def citation_for(marker: int, passage: Passage, text: str | None = None) -> Cita
         published=passage.published,
         text=passage.text if text is None else text,
         source=passage.source,
-        paragraph=passage.paragraph,
+        paragraph=paragraphs[0],
         article_id=passage.article_id,
         chunk_id=passage.chunk_id,
+        paragraph_end=paragraphs[1],
     )
 
 
@@ -511,15 +531,41 @@ def cite(
 ) -> tuple[str, tuple[Citation, ...]]:
     """Join sentences into an answer with markers numbered in order of first use."""
     markers: dict[int, int] = {}
-    citations: list[Citation] = []
+    passages: dict[int, Passage] = {}
+    cited: dict[int, list[int]] = {}  # chunk -> the paragraphs of its sentences cited
     parts: list[str] = []
+    previous: Passage | None = None
     for s in sentences:
         p = s.passage
+        if previous is not None and _holds(previous, s):
+            p = previous  # one passage for a run of sentences, where one holds them all
+        previous = p
         if p.chunk_id not in markers:
             markers[p.chunk_id] = len(markers) + 1
-            citations.append(citation_for(markers[p.chunk_id], p))
+            passages[p.chunk_id] = p
+        cited.setdefault(p.chunk_id, []).append(s.paragraph)
         parts.append(with_marker(s.text, markers[p.chunk_id]))
+    # A citation says where its sentences are, not where its passage begins: "paragraph 6"
+    # for a sentence of paragraph 6 of a passage that begins in paragraph 3.
+    citations = [
+        citation_for(marker, passages[chunk], paragraphs=_span_of(cited[chunk]))
+        for chunk, marker in markers.items()
+    ]
     return " ".join(parts), tuple(citations)
+
+
+def _holds(passage: Passage, sentence: SourceSentence) -> bool:
+    """Does ``passage`` hold ``sentence`` (chunks overlap: a sentence may be in two)?"""
+    return (
+        passage.article_id == sentence.passage.article_id
+        and passage.char_start <= sentence.start
+        and sentence.end <= passage.char_end
+    )
+
+
+def _span_of(paragraphs: list[int]) -> tuple[int, int] | None:
+    known = [p for p in paragraphs if p > 0]
+    return (min(known), max(known)) if known else None
 
 
 def extractive_answer(

@@ -71,11 +71,37 @@ _QUOTED_BY_PRONOUN = re.compile(
 
 def leans_back(sentence: str) -> bool:
     """Does ``sentence`` begin by pointing back to the one before it (see
-    :data:`ANAPHOR`), rather than forward to a clause of its own, or give words whose
-    speaker is a pronoun ("\"He defended like a machine,\" he said.")?"""
-    if _QUOTED_BY_PRONOUN.match(sentence):
+    :data:`ANAPHOR`), rather than forward to a clause of its own, give words whose
+    speaker is a pronoun ("\"He defended like a machine,\" he said.") or no one (a
+    quotation alone: its speaker is named before it), or close a quotation opened
+    before it?"""
+    if _QUOTED_BY_PRONOUN.match(sentence) or _QUOTED_ALONE.match(sentence):
+        return True
+    if quotation_balance(sentence) < 0:
         return True
     return bool(ANAPHOR.match(sentence)) and not _FORWARD_IT.match(sentence)
+
+
+#: A sentence that is a quotation and nothing else: "\"I have not seen a serious plan.\""
+_QUOTED_ALONE = re.compile(r"^\W*[\"“][^\"“”]+[\"”]\W*$")
+
+
+def quotation_balance(sentence: str) -> int:
+    """Quotations ``sentence`` opens and leaves open (positive), or closes without having
+    opened them (negative): a quotation of several sentences is cut by the sentence
+    splitter ("“People are not leaving because a border is too open." and "They are
+    leaving because of poverty ...”"). Curly marks by direction; a straight mark opens at
+    the start of a word and closes at the end of one."""
+    balance = 0
+    for i, ch in enumerate(sentence):
+        if ch == "“":
+            balance += 1
+        elif ch == "”":
+            balance -= 1
+        elif ch == '"':
+            before = sentence[i - 1] if i else " "
+            balance += 1 if (before.isspace() or before in "([—-") else -1
+    return balance
 
 
 #: How much the best-ranked passage's sentences are preferred (less for each rank down).
@@ -99,6 +125,7 @@ class SourceSentence:
     text: str
     stems: tuple[str, ...]
     previous: int | None = None  # start of the sentence before it in the same paragraph
+    paragraph: int = 0  # its paragraph in the article
 
 
 def passage_sentences(passages: tuple[Passage, ...] | list[Passage]) -> list[SourceSentence]:
@@ -137,7 +164,13 @@ def passage_sentences(passages: tuple[Passage, ...] | list[Passage]) -> list[Sou
             and before[1] == paragraph
             and 0 <= sentence.start - before[0].end <= MAX_SENTENCE_GAP
         )
-        out.append(replace(sentence, previous=before[0].start if adjacent and before else None))
+        out.append(
+            replace(
+                sentence,
+                previous=before[0].start if adjacent and before else None,
+                paragraph=paragraph,
+            )
+        )
         before = (sentence, paragraph)
     return sorted(out, key=lambda s: (s.rank, s.start))  # best passage first
 

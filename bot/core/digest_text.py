@@ -77,8 +77,8 @@ def asked_text(digest: Digest) -> str:
 
 def source_line(c: Citation) -> str:
     meta = [c.source or "unknown source", c.published.isoformat() if c.published else "undated"]
-    if c.paragraph:
-        meta.append(f"paragraph {c.paragraph}")
+    if c.paragraphs:
+        meta.append(c.paragraphs)
     line = f"[{c.marker}] {c.title} — {', '.join(meta)}"
     return line + (f"\n    {c.url}" if c.url else "")
 

@@ -77,9 +77,21 @@ class Citation(JsonData):
     published: date | None
     text: str
     source: str | None = None
+    #: The paragraph of the article the cited text begins in, and (when it runs on) the
+    #: last one it reaches.
     paragraph: int | None = None
     article_id: int | None = None
     chunk_id: int | None = None
+    paragraph_end: int | None = None
+
+    @property
+    def paragraphs(self) -> str | None:
+        """ "paragraph 3", or "paragraphs 3–5" for cited text that runs over several."""
+        if not self.paragraph:
+            return None
+        if self.paragraph_end and self.paragraph_end > self.paragraph:
+            return f"paragraphs {self.paragraph}–{self.paragraph_end}"
+        return f"paragraph {self.paragraph}"
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Citation:
@@ -94,6 +106,7 @@ class Citation(JsonData):
             paragraph=data.get("paragraph"),
             article_id=data.get("article_id"),
             chunk_id=data.get("chunk_id"),
+            paragraph_end=data.get("paragraph_end"),
         )
 
 

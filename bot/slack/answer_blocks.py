@@ -109,7 +109,7 @@ def _where(c: Citation, body: str, limit: int) -> str:
     long url the passage link goes first, then the title's link, never the title or the
     paragraph, and no link is ever cut."""
     title = c.title or "Untitled"
-    paragraph = [f"paragraph {c.paragraph}"] if c.paragraph else []
+    paragraph = [c.paragraphs] if c.paragraphs else []
     fragment = text_fragment_url(c.url, body)
     passage = [f"<{fragment}|open at the passage>"] if fragment else []
     for parts in (

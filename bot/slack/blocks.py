@@ -123,6 +123,7 @@ def source_line(c: Citation, marker: int | None = None) -> str:
     renumbers the source for the message it is in."""
     meta = [escape(str(x)) for x in (c.source, c.published) if x]
     if c.paragraph:
-        meta.append(f"¶{c.paragraph}")
+        last = c.paragraph_end if c.paragraph_end and c.paragraph_end > c.paragraph else None
+        meta.append(f"¶{c.paragraph}" + (f"–{last}" if last else ""))
     tail = f" — {', '.join(meta)}" if meta else ""
     return f"[{marker or c.marker}] {link(c.url, c.title or 'Untitled')}{tail}"
