@@ -1378,6 +1378,21 @@ def test_a_quotation_is_read_to_its_end(briefing: Briefing, tmp_path: Path) -> N
     assert "“The pier is not safe for the crews. Its beams are rotten. We will not unload" in text
 
 
+@pytest.mark.parametrize(("asked", "sentences"), [("in one sentence", 1), ("briefly", 2)])
+def test_an_answer_is_as_long_as_asked(
+    briefing: Briefing, tmp_path: Path, asked: str, sentences: int
+) -> None:
+    ingest_text(
+        briefing,
+        tmp_path / "pier.md",
+        "---\ntitle: Harbour Notes From Port Avel\n---\n\nThe old pier will close for "
+        "repairs in May. Its beams are rotten, the harbourmaster said. The repairs will cost "
+        "two million euros. Ferries will use the new pier meanwhile.\n",
+    )
+    answer = grounded_answer(briefing, f"{asked}, why will the old pier close?")
+    assert len(re.findall(r"\[\d+\]", answer.answer)) == sentences, answer.answer
+
+
 def _lead(
     case_id: str,
     title: str,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.phrasing import answer_type, strip_framing
+from bot.core.phrasing import answer_type, sentences_asked, strip_framing
 
 
 @pytest.mark.parametrize(
@@ -151,3 +151,25 @@ def test_how_long_a_thing_in_space_is_asks_for_a_length(question: str, length: b
     from bot.core.phrasing import measured_in_length
 
     assert measured_in_length(question, Lexicon()) is length
+
+
+@pytest.mark.parametrize(
+    ("question", "sentences", "focus"),
+    [
+        ("summarise the cyber treaty in 2 lines", 2, "the cyber treaty"),
+        ("What does the memorandum commit to, in one sentence?", 1,
+         "What does the memorandum commit to, ?"),
+        ("briefly, who criticised the deal?", 2, ", who criticised the deal?"),
+        ("who signed it? a one-liner please", 1, "who signed it?"),
+        ("Who signed the memorandum?", None, "Who signed the memorandum?"),
+        ("How many lines does the Eastline have in 2 years?", None,
+         "How many lines does the Eastline have in 2 years?"),
+    ],
+)  # fmt: skip
+def test_how_long_an_answer_is_asked_to_be_is_framing(
+    question: str, sentences: int | None, focus: str
+) -> None:
+    """ "in two sentences", "briefly": how long the answer should be, not what it is
+    about ("2" and "lines" are no terms)."""
+    assert sentences_asked(question) == sentences
+    assert strip_framing(question) == focus

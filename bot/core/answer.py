@@ -47,7 +47,7 @@ from bot.core.candidates import (
 from bot.core.expected import could_be_surname, words_of
 from bot.core.gate import coverage, overview_article
 from bot.core.models import Citation
-from bot.core.phrasing import asks_who_someone_is
+from bot.core.phrasing import asks_who_someone_is, sentences_asked
 from bot.core.profile import Profile
 from bot.core.retrieve import Retrieval
 from bot.core.text import paragraph_spans, squash, strip_footnote_markers
@@ -307,6 +307,13 @@ def select_sentences(
     for s in followers:
         first_seen.setdefault(s.passage.article_id, len(first_seen))
     followers.sort(key=lambda s: (first_seen[s.passage.article_id], s.start))
+    # "in two sentences", "briefly": the lead (with what it leans on), then as many more
+    # as were asked for
+    asked = sentences_asked(retrieval.query.text)
+    if asked is not None:
+        if len(lead_group) > asked:  # what the lead leans on stays; what carries on goes
+            lead_group = lead_group[: max(asked, lead_group.index(lead) + 1)]
+        followers = followers[: max(0, asked - len(lead_group))]
     answer = lead_group + followers
     if retrieval.query.answer_type == "who":
         naming = beside_the_asked(retrieval, scorer, answer) or []

@@ -42,9 +42,38 @@ _IMPERATIVE = (
     r"each|some|any|a|an|both|\d+|one|two|three|four|five|six|seven|eight|nine|ten|which|"
     r"who|what|where|when|how|whether|if)\b)"
 )
+#: How long the asker wants the answer: "in two sentences", "in 1 line", "a one-liner",
+#: "briefly", "in short", "short answer" (see :func:`sentences_asked`).
+_LENGTH_ASKED = (
+    r"\b(?:in|within|using)\s+(?:(?:just|only)\s+)?(?P<n>a|an|one|two|three|four|five|[1-9])"
+    r"\s+(?:short\s+)?(?:lines?|sentences?)\b|(?P<one>\b(?:a\s+)?one[- ]liner\b)|"
+    r"(?P<brief>\b(?:briefly|in\s+brief|in\s+short|(?:a\s+)?(?:short|quick)\s+answer|"
+    r"in\s+a\s+nutshell)\b)"
+)
+_LENGTH = re.compile(_LENGTH_ASKED, re.IGNORECASE)
+_COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+#: Sentences a request for a brief answer ("briefly", "in short") gets.
+BRIEF_SENTENCES = 2
+
+
+def sentences_asked(question: str) -> int | None:
+    """How many sentences the question asks its answer to take, if it says: "in two
+    sentences" (or lines) 2, "a one-liner" 1, "briefly" or "in short"
+    :data:`BRIEF_SENTENCES`; None when it does not say."""
+    found = _LENGTH.search(question)
+    if found is None:
+        return None
+    if found.group("n"):
+        n = found.group("n").lower()
+        return int(n) if n.isdigit() else _COUNT_WORDS[n]
+    return 1 if found.group("one") else BRIEF_SENTENCES
+
+
 _FRAMING = [
     re.compile(p, re.IGNORECASE)
     for p in (
+        # how long the answer should be: "in 2 lines", "briefly"
+        _LENGTH_ASKED,
         # greetings and politeness around the question
         r"^\s*(?:(?:hey|hi|hello|ok(?:ay)?|so|um+|quick question|qq|yo)\b[\s,:!.-]*)+",
         r"\b(?:please|pls|plz|thanks|thank you|thx)\b",
