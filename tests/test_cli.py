@@ -63,6 +63,19 @@ def test_ask_prints_answer_and_numbered_sources(cli) -> None:
     assert f"[1] {SEED_TITLE} — central-america-us-security-deal.txt, undated" in result.out
 
 
+def test_a_quote_that_opens_with_quoted_speech_is_not_quoted_twice(cli, tmp_path: Path) -> None:
+    article = tmp_path / "pier.txt"
+    article.write_text(
+        "Pier Closes\n\n“Unsafe,” said Ada Lind, the dock union's spokesperson, of the "
+        "pier on Monday.",
+        "utf-8",
+    )
+    assert cli("ingest", str(article)).code == 0
+    result = cli("quote", "pier spokesperson", "--limit", "3")
+    assert "1. “Unsafe,” said Ada Lind" in result.out, result.out
+    assert "““" not in result.out
+
+
 def test_quote_json_shape(cli) -> None:
     result = cli("quote", "non-binding commitment", "--limit", "2", "--json")
     assert result.code == 0, result.err

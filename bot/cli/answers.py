@@ -106,6 +106,10 @@ def ask(question: str, as_json: bool, history: Path | None, after: tuple[str, ..
 # ---------------------------------------------------------------------- quote
 
 
+#: Quotation marks a quote may begin with.
+_OPENING_MARKS = "\"“‘'«„"
+
+
 @click.command()
 @click.argument("topic")
 @click.option("--limit", default=3, show_default=True, type=click.IntRange(1, 20))
@@ -122,7 +126,9 @@ def quote(topic: str, limit: int, as_json: bool) -> None:
         echo("No quotes on that topic in the sources.")
         return
     for i, q in enumerate(quotes, start=1):
-        echo(f"{i}. “{' '.join(q.text.split())}”")
+        text = " ".join(q.text.split())
+        # a sentence that holds quoted speech already has its marks: none around it too
+        echo(f"{i}. {text}" if text[:1] in _OPENING_MARKS else f"{i}. “{text}”")
         echo(f"   — {q.title}, paragraph {q.paragraph}" + (f"\n     {q.url}" if q.url else ""))
 
 
