@@ -1416,6 +1416,16 @@ _HARBOUR_WALL = (
 #: answers leads, not one that holds more of the question's words. Each rule behind a
 #: case failed its case when it was added.
 LEADS = [
+    # "under the new rules, how long ...": the question word comes after a phrase that
+    # sets the scene, and the duration is what it asks for
+    _lead(
+        "a question word after a phrase that sets the scene",
+        "Harbour Board Sets New Rules",
+        "The board also adopted a new rule for contractors on the harbour wall. Any firm "
+        "that falls behind would be given six weeks before a penalty.",
+        "under the new rule how long do contractors get",
+        "Any firm that falls behind would be given six weeks",
+    ),
     # "Who is Ada Lind?" is answered where her article introduces her (full name and
     # role), not by a later sentence that names someone else beside her.
     _lead(

@@ -45,6 +45,10 @@ def test_framing_is_not_focus(question: str, focus: str) -> None:
         ("When were the jeeps seen near the UN office?", "when"),
         ("In which city was it signed?", "where"),
         ("In which country did the summit take place?", "where"),
+        # a phrase that sets the scene comes before the question word
+        ("under the phased approach how long do programmes get to hit benchmarks", "quantity"),
+        ("After the vote, when will construction start?", "when"),
+        ("In Honduras, how many farmers are affected?", "quantity"),
         ("From which countries did the players come?", "where"),
         ("Which countries signed the memorandum?", "who"),
         ("How many countries signed?", "quantity"),

@@ -244,11 +244,23 @@ def answer_type(question: str) -> AnswerType:
         unwrapped = _telling_request(question)
     if unwrapped != question and _WHETHER.match(unwrapped):
         return "yesno"
+    unwrapped = _LEADING_PHRASE.sub("", unwrapped, count=1)
     for kind, pattern in _ANSWER_TYPES:
         if pattern.search(unwrapped):
             return kind
     return "what"
 
+
+#: A phrase that sets the scene before the question word: "Under the phased approach, how
+#: long do programmes get?", "after the vote when will work start". A preposition, then
+#: at least one word, then the question word (not "In which country ...": a where).
+_LEADING_PHRASE = re.compile(
+    r"^\W*(?:in|under|after|before|during|for|at|on|since|with|from|by|regarding|about|"
+    r"given|apart\s+from|besides|beyond|without|within|as\s+for)\s+(?!(?:how|when|where|why|"
+    r"who|whom|whose|what|which)\b)[^?]*?[,;:]?\s+(?=(?:how|when|where|why|who|whom|whose|"
+    r"what|which)\b)",
+    re.IGNORECASE,
+)
 
 _MODAL_YOU = re.compile(
     r"^\W*(?:(?:can|could|would|will)\s+you|please)\s+(?:please\s+)?([a-z]+)\s+(?:me\s+|us\s+)?",
