@@ -1416,6 +1416,15 @@ _HARBOUR_WALL = (
 #: answers leads, not one that holds more of the question's words. Each rule behind a
 #: case failed its case when it was added.
 LEADS = [
+    # "what model of boat" asks for the boat's name, as "what is the boat called" does
+    _lead(
+        "a model of a thing is asked for by name",
+        "Rowing Club Notes From Port Avel",
+        "The rowing club's new boat was damaged in the harbour on Monday, the club said. "
+        "It was seen in May that the Halden K4 boats the club bought were left on the pier.",
+        "what model of boat was damaged in port avel",
+        "It was seen in May that the Halden K4 boats",
+    ),
     # "under the new rules, how long ...": the question word comes after a phrase that
     # sets the scene, and the duration is what it asks for
     _lead(

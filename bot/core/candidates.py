@@ -378,7 +378,9 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
 
 #: A question for the name of a thing: "What is the stadium *called*?", "the *name of* the
 #: stadium".
-_ASKS_NAME = re.compile(r"\bcalled\b|\bnamed\b|\bnames?\s+of\b", re.IGNORECASE)
+_ASKS_NAME = re.compile(
+    r"\bcalled\b|\bnamed\b|\b(?:names?|models?|makes?|brands?)\s+of\b", re.IGNORECASE
+)
 
 
 def _asked_thing(retrieval: Retrieval) -> Term | None:

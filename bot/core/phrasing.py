@@ -344,7 +344,7 @@ def _says(verb: str) -> bool:
 
 
 #: Nouns that ask for what names a thing: "the *name* of the captain" asks for the captain.
-_NAMING = frozenset(["name", "names", "identity", "identities"])
+_NAMING = frozenset(["name", "names", "identity", "identities", "model", "models", "make", "brand"])
 #: Nouns that ask for a part or a count of what follows: "what *share of* adults", "the
 #: *number of* stations".
 _PORTIONS = frozenset(["share", "percentage", "proportion", "fraction", "number", "portion"])
