@@ -1393,6 +1393,20 @@ def test_an_answer_is_as_long_as_asked(
     assert len(re.findall(r"\[\d+\]", answer.answer)) == sentences, answer.answer
 
 
+def test_the_other_side_comes_only_from_the_articles_the_answer_draws_on(
+    full_briefing: Briefing,
+) -> None:
+    """Both sides of the story are heard where the answer's articles hold them: the
+    memorandum's officials and critics have no place in how long a coffee tree takes to
+    bear fruit (they used to be added to any answer that had neither)."""
+    answer = grounded_answer(
+        full_briefing, "How long does a new coffee tree take to produce a full crop?"
+    )
+    assert lead_of(answer).startswith("But a newly planted coffee tree takes three to four")
+    assert "Several officials who briefed reporters" not in answer.answer
+    assert "Rights groups in the region say" not in answer.answer
+
+
 def _lead(
     case_id: str,
     title: str,

@@ -495,13 +495,23 @@ def _balanced(
     fits: Callable[[SourceSentence], bool],
     with_context: Callable[[SourceSentence], list[SourceSentence]],
 ) -> list[SourceSentence]:
-    """When the usable sentences hold a side of the story that the chosen ones lack, add
-    that side's best sentence (the budget may run over by that one sentence)."""
+    """When the usable sentences of the articles the answer already draws on hold a side
+    of the story that the chosen ones lack, add that side's best sentence (the budget may
+    run over by that one sentence). Not from another article: the answer to how long a
+    coffee tree takes to bear fruit does not hear from the memorandum's critics."""
     result = list(chosen)
+    articles = {s.passage.article_id for s in chosen}
     for side in profile.sides:
         if any(side.marks(s.text) for s in result):
             continue
-        voice = next((s for s in usable if side.marks(s.text) and fits(s)), None)
+        voice = next(
+            (
+                s
+                for s in usable
+                if s.passage.article_id in articles and side.marks(s.text) and fits(s)
+            ),
+            None,
+        )
         if voice is not None and sum(word_count(s.text) for s in result) < max_words * 1.5:
             result.extend(g for g in with_context(voice) if g not in result)
     return result
