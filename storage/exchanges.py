@@ -172,8 +172,10 @@ def questions_between(
         .where(
             Exchange.created_at >= since.astimezone(UTC),
             Exchange.created_at < until.astimezone(UTC),
-            # a question briefbot could not read (empty, over-long) asked nothing
-            or_(Exchange.mode.is_(None), Exchange.mode != "declined"),
+            # a question briefbot could not read (empty, over-long) asked nothing, and one
+            # that got the help reply ("tell me about it", another language) asked nothing
+            # the sources could answer: neither is a question of the digest's
+            or_(Exchange.mode.is_(None), Exchange.mode.not_in(("declined", "help"))),
         )
         .order_by(Exchange.created_at, Exchange.id)
     )

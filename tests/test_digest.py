@@ -201,6 +201,26 @@ def test_questions_asked_privately_count_but_are_never_shown(briefing: Briefing)
     assert "Confidential" not in json.dumps(digest.as_dict()) + digest.text
 
 
+def test_help_replies_are_no_questions_and_wordless_ones_are_not_one_group(
+    briefing: Briefing,
+) -> None:
+    """A question that got the help reply ("tell me about it", another language) asked
+    nothing the sources could answer: it is not a source to add next. Questions of no
+    content words ("Why?", "Who is he?") are each only themselves."""
+    monday = datetime(2019, 3, 25, 10, tzinfo=UTC)
+    _log(briefing, monday, "tell me about it", answered=False, mode="help")
+    _log(briefing, monday, "¿Qué dice el memorando?", answered=False, mode="help")
+    for question in ("Why?", "Who is he?", "Why?", "What about them?"):
+        _log(briefing, monday, question, answered=False, mode="extractive")
+    questions = briefing.digests.digest(W13).questions
+    assert questions.asked == 4
+    assert sorted((g.question, g.count) for g in questions.unanswered) == [
+        ("What about them?", 1),
+        ("Who is he?", 1),
+        ("Why?", 2),
+    ]
+
+
 def test_an_empty_week_says_so_and_keeps_the_questions(briefing: Briefing) -> None:
     _log(briefing, datetime(2019, 3, 26, tzinfo=UTC), "Who signed the memorandum?")
     digest = briefing.digests.digest(W13)
@@ -337,3 +357,35 @@ def test_digest_json_has_the_documented_fields(full_briefing: Briefing) -> None:
     )
     assert data["text"].startswith("Digest · 25 Mar – 7 Apr 2019 (UTC)")  # two weeks
     assert isinstance(data["sections"], list)
+
+
+def test_a_bracketed_number_in_an_article_never_reads_as_a_digest_citation(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "under section [2] of the plan" in a summary would read as the digest's citation
+    [2] (or lose its "[2]", and with it its verbatim words): such a sentence is not used,
+    nor a speaker's "Clause [1] of the memorandum ..."."""
+    plan = tmp_path / "plan.md"
+    plan.write_text(
+        "---\ntitle: Ministers agree on smuggling intelligence plan\nsource: Test Wire\n"
+        "published: 2019-03-27\n---\n\nMinisters from four countries agreed on Wednesday to "
+        "share smuggling intelligence under section [2] of the plan.\n\nThe smuggling "
+        "intelligence plan will be reviewed by the ministers of the four countries again "
+        "next year in Tegucigalpa.\n",
+        encoding="utf-8",
+    )
+    critics = tmp_path / "critics.md"
+    critics.write_text(
+        "---\ntitle: Rights coalition criticises border security memorandum\nsource: Ledger\n"
+        "published: 2019-03-27\n---\n\nA coalition of human-rights organisations has "
+        "criticised the memorandum of cooperation on border security.\n\n“Clause [1] of the "
+        "memorandum treats migration only as a security problem,” said Marisol Quintanar, "
+        "the coalition's spokesperson.\n",
+        encoding="utf-8",
+    )
+    assert briefing.ingest([plan, critics]).added == 2
+    digest = briefing.digests.digest(W13)
+    assert "section [" not in digest.text and "Clause [" not in digest.text, digest.text
+    assert "under section of the plan" not in digest.text  # nor the words without it
+    markers = {int(m) for m in re.findall(r"\[(\d+)\]", digest.text)}
+    assert markers <= set(range(1, len(digest.citations) + 1))

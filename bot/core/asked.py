@@ -111,7 +111,8 @@ def group_questions(questions: Sequence[str], lexicon: Lexicon) -> list[Question
         text = squash(raw)
         if not text:
             continue
-        key = question_key(text, lexicon)
+        # a question of no content words ("Why?", "Who is he?") is the same only as itself
+        key = question_key(text, lexicon) or frozenset({text.lower()})
         group = next((g for g in groups if _same(g.key, key)), None)
         if group is None:
             group = _Group(key)

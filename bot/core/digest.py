@@ -36,7 +36,7 @@ from bot.core.period import Period
 from bot.core.profile import Profile
 from bot.core.sides import attributed_sentences, choose_statements, story_sides
 from bot.core.summaries import summary_sentences
-from bot.core.text import paragraph_spans, sentence_spans, squash
+from bot.core.text import has_bracketed_number, paragraph_spans, sentence_spans, squash
 from bot.core.words import script_word_count
 from storage.articles import DatedArticle, Passage, article_passages, articles_in_period
 from storage.exchanges import LoggedQuestion, questions_between
@@ -367,7 +367,11 @@ def lead_sentence(text: str) -> str:
     for para in paragraph_spans(text):
         for span in sentence_spans(text, [para]):
             sentence = span.of(text).rstrip()
-            if script_word_count(sentence) >= 6 and sentence.endswith(_SENTENCE_ENDINGS):
+            if (
+                script_word_count(sentence) >= 6
+                and sentence.endswith(_SENTENCE_ENDINGS)
+                and not has_bracketed_number(sentence)  # it would read as a citation
+            ):
                 return squash(sentence)
     first = paragraph_spans(text)
     lead = squash(first[0].of(text)) if first else ""

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from bot.core.profile import Profile
 from bot.core.summaries import holder
-from bot.core.text import paragraph_spans, sentence_spans, squash
+from bot.core.text import has_bracketed_number, paragraph_spans, sentence_spans, squash
 from bot.core.words import word_count, words
 from storage.articles import DatedArticle, Passage
 
@@ -198,7 +198,7 @@ def attributed_sentences(
         if word_count(sentence) > MAX_SENTENCE_WORDS or word_count(sentence) < 6:
             continue
         found = speaker_of(sentence)
-        if found is None:
+        if found is None or has_bracketed_number(sentence):  # "[1]" would read as a citation
             continue
         speaker, speech = found
         side = None

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.candidates import is_statement
-from bot.core.text import paragraph_spans, sentence_spans, squash
+from bot.core.text import has_bracketed_number, paragraph_spans, sentence_spans, squash
 from bot.core.words import STOPWORDS, jaccard, stem, word_count, words
 from storage.articles import Passage
 
@@ -106,6 +106,7 @@ def candidates(text: str, passages: Sequence[Passage]) -> list[SummarySentence]:
             or body.endswith("?")
             or _OPENS_WITH_QUOTE.match(body)
             or not is_statement(body)
+            or has_bracketed_number(body)  # "[2]" would read as a citation of the digest's
         ):
             continue
         whole = holder(start, end, passages)
