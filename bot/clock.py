@@ -108,6 +108,10 @@ def run_due_digest(
             log.info("digest %s: %d channel(s), nothing to post", period.key, len(channels))
         return None
     digest = briefing.digests.digest(period)
+    # Writing the digest may take minutes (a model): a channel unsubscribed meanwhile,
+    # and told so, does not get it.
+    still = set(poster.destinations(due_at=fire))
+    pending = [c for c in pending if c in still]
     if digest.empty and settings.digest_empty == "skip":
         report = PostReport(period, (), note="no new articles; BRIEFBOT_DIGEST_EMPTY=skip")
     else:

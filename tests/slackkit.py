@@ -189,6 +189,7 @@ class SlackDriver:
         *,
         user: str = "U1",
         channel: str = "C1",
+        channel_name: str = "general",
         **kwargs: Any,
     ) -> Response:
         form = {
@@ -196,7 +197,7 @@ class SlackDriver:
             "team_id": TEAM,
             "team_domain": "briefbot-test",
             "channel_id": channel,
-            "channel_name": "general",
+            "channel_name": channel_name,
             "user_id": user,
             "user_name": "someone",
             "command": command,

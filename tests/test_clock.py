@@ -168,6 +168,31 @@ def test_a_channel_subscribed_after_the_run_waits_for_the_next_one(
         assert report is not None and [o.channel for o in report.outcomes] == ["C0EARLY"]
 
 
+def test_a_channel_unsubscribed_while_the_digest_is_written_does_not_get_it(
+    database_url: str, tmp_path: Path, api: SlackAPIStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writing the digest may take minutes (a model): a channel unsubscribed meanwhile,
+    and told so, gets no digest."""
+    settings = clock_settings(database_url, tmp_path, api, digest_channels="")
+    with Briefing.open(settings) as briefing:
+        add_article(briefing, tmp_path, "week-14", "2019-04-03")
+        poster = DigestPoster(briefing, make_web_client(settings))
+        with time_machine.travel(datetime(2019, 4, 1, 8, tzinfo=UTC), tick=False):
+            assert briefing.digests.subscribe("C0GOING", "U1", "T1")
+            assert briefing.digests.subscribe("C0STAYS", "U1", "T1")
+        written = briefing.digests.digest
+
+        def slowly(*args: Any, **kwargs: Any) -> Any:
+            assert briefing.digests.unsubscribe("C0GOING")  # /brief unsubscribe, meanwhile
+            return written(*args, **kwargs)
+
+        monkeypatch.setattr(briefing.digests, "digest", slowly)
+        with time_machine.travel(datetime(2019, 4, 9, 12, tzinfo=UTC), tick=False):
+            report = run_due_digest(settings, briefing, poster, datetime.now(UTC))
+        assert report is not None and [o.channel for o in report.outcomes] == ["C0STAYS"]
+        assert [c.params["channel"] for c in api.calls("chat.postMessage")] == ["C0STAYS"]
+
+
 def test_an_empty_week_in_skip_mode_posts_nothing(
     database_url: str, tmp_path: Path, api: SlackAPIStandIn
 ) -> None:

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from slack_sdk import WebClient
@@ -417,3 +418,34 @@ def _no_stray_threads() -> Iterator[None]:
     yield
     leftover = [t for t in set(threading.enumerate()) - before if not t.daemon]
     assert not leftover, leftover
+
+
+def test_a_second_takeover_still_finds_the_first_poster_s_post(
+    briefing: Briefing, digest: Digest, api: SlackAPIStandIn
+) -> None:
+    """A's post reached Slack but A died; B took the claim over and could not read the
+    channel's history (rate-limited), leaving its own time on the claim; C, taking B's
+    claim over later, must look back past A's post, not only to B's takeover."""
+    with briefing.db.session() as s:
+        assert digests.claim_delivery(
+            session=s, channel="C1", period=W13.key, token="dead", claimed_by="A", now=T0
+        )
+    landed = {
+        "type": "message",
+        "ts": f"{(T0 + timedelta(seconds=5)).timestamp():.6f}",
+        "text": "Weekly digest",
+        "metadata": {"event_type": METADATA_TYPE, "event_payload": {"period": W13.key}},
+    }
+
+    def history(call: Any) -> dict[str, Any]:  # as Slack does: only messages since `oldest`
+        oldest = float(call.params.get("oldest") or 0)
+        messages = [landed] if float(landed["ts"]) >= oldest else []
+        return {"ok": True, "messages": messages, "response_metadata": {"next_cursor": ""}}
+
+    api.set_response("conversations.history", history)
+    api.error("conversations.history", "ratelimited")
+    b = poster_at(briefing, api, T0 + timedelta(minutes=11), name="B")
+    assert b.post(digest, ["C1"]).outcomes[0].result == "failed"
+    c = poster_at(briefing, api, T0 + timedelta(minutes=41), name="C")
+    assert c.post(digest, ["C1"]).outcomes[0].result == "already posted"
+    assert channels_posted(api) == []

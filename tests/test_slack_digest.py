@@ -44,6 +44,19 @@ def brief(running: Running, text: str, name: str, **kwargs: str) -> str:
     return str(reply.params.get("text"))
 
 
+@pytest.mark.parametrize(
+    ("channel", "channel_name"), [("D0PEOPLE1", "directmessage"), ("G0MPIM001", "mpdm-a--b-1")]
+)
+def test_a_direct_message_cannot_subscribe(
+    running: Running, channel: str, channel_name: str
+) -> None:
+    """briefbot cannot be invited to a DM or a group DM, so a digest subscribed there
+    could never be posted: it says so instead of announcing a subscription."""
+    said = brief(running, "subscribe", "s1", user="U5", channel=channel, channel_name=channel_name)
+    assert "posted to channels, not direct messages" in said
+    assert running.briefing.digests.subscriptions() == []
+
+
 def test_subscribe_unsubscribe_and_list_from_slack(running: Running) -> None:
     said = brief(running, "subscribe", "s1", user="U5", channel="C0NEWS1")
     reply = running.api.calls("response_url:s1")[0]

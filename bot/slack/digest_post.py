@@ -47,6 +47,7 @@ from bot.core.briefing import Briefing
 from bot.core.digest import Digest
 from bot.core.models import JsonData
 from bot.core.period import Period
+from bot.errors import BriefbotError
 from bot.slack.digest_blocks import digest_message
 from bot.slack.reply import maybe_taken, never_sent, post_message
 from storage import digests
@@ -241,7 +242,7 @@ class DigestPoster:
             row.claimed_at.isoformat(timespec="seconds"),
         )
         try:
-            found = self.find_in_channel(channel, key, row.claimed_at)
+            found = self.find_in_channel(channel, key, _earliest_post(key, row.claimed_at))
         except HistoryUnreadable as exc:
             log.warning(
                 "digest %s: cannot read %s's history (%s); will look again", key, channel, exc
@@ -363,3 +364,16 @@ class DigestPoster:
             advice,
         )
         return Outcome(channel, "failed", f"{error}: {advice}; not tried again this period")
+
+
+def _earliest_post(key: str, claimed_at: datetime) -> datetime:
+    """The earliest a digest of period ``key`` can have been posted, which a claim's time
+    is not: a poster that took a dead poster's claim over, and could not read the
+    channel's history, left its own time on the claim, and the next one must still look
+    back past the first poster's post. A period's digest is posted once the period is
+    over (or, asked for early, since its claim)."""
+    try:
+        ended = Period.from_key(key).until
+    except BriefbotError:
+        return claimed_at
+    return min(ended, claimed_at)

@@ -46,6 +46,14 @@ def _next_run(services: SlackServices) -> str:
     return f"{fire:%A %-d %B, %H:%M} {settings.timezone}"
 
 
+def _a_direct_message(command: dict[str, Any]) -> bool:
+    """Was the command typed in a DM or a group DM? briefbot cannot be invited there, so
+    a digest subscribed there could never be posted."""
+    channel = str(command.get("channel_id") or "")
+    name = str(command.get("channel_name") or "")
+    return channel.startswith("D") or name == "directmessage" or name.startswith("mpdm-")
+
+
 def brief_subcommand(
     name: str,
     ack: Ack,
@@ -74,6 +82,12 @@ def brief_subcommand(
     configured = channel in services.settings.digest_channel_ids
 
     def subscribe() -> None:
+        if _a_direct_message(command):
+            tell(
+                "The weekly digest is posted to channels, not direct messages: type "
+                "`/brief subscribe` in the channel that should get it."
+            )
+            return
         if configured:
             tell("This channel already gets the weekly digest: it is in BRIEFBOT_DIGEST_CHANNELS.")
             return
