@@ -175,7 +175,8 @@ def questions_between(
             # a question briefbot could not read (empty, over-long) asked nothing, and one
             # that got the help reply ("tell me about it", another language) asked nothing
             # the sources could answer: neither is a question of the digest's
-            or_(Exchange.mode.is_(None), Exchange.mode.not_in(("declined", "help"))),
+            # a quote topic ("briefbot quote", /quote: mode "quotes") asks for quotes
+            or_(Exchange.mode.is_(None), Exchange.mode.not_in(("declined", "help", "quotes"))),
         )
         .order_by(Exchange.created_at, Exchange.id)
     )

@@ -408,9 +408,16 @@ def test_history_file_and_after_flags(cli, tmp_path: Path) -> None:
         assert data["answered"] is True
         assert "memorandum" in data["standalone_question"]
     bad = tmp_path / "bad.json"
-    bad.write_text('{"not": "a list"}')
+    bad.write_text('{"not": "a turn"}')
+    result = cli("ask", "x y z", "--history", str(bad))
+    assert result.code == 2 and "each turn is a string or" in result.err
+    bad.write_text("42")
     result = cli("ask", "x y z", "--history", str(bad))
     assert result.code == 2 and "expected a JSON list" in result.err
+    one = tmp_path / "one.jsonl"  # JSON Lines of one turn
+    one.write_text('{"role": "user", "text": "What does the memorandum commit to?"}\n')
+    data = json.loads(cli("ask", "who signed it?", "--json", "--history", str(one)).out)
+    assert "memorandum" in data["standalone_question"]
     lines = tmp_path / "turns.jsonl"
     lines.write_text('"What does the memorandum commit to?"\n"And the critics?"\n')
     data = json.loads(

@@ -205,11 +205,13 @@ def test_help_replies_are_no_questions_and_wordless_ones_are_not_one_group(
     briefing: Briefing,
 ) -> None:
     """A question that got the help reply ("tell me about it", another language) asked
-    nothing the sources could answer: it is not a source to add next. Questions of no
-    content words ("Why?", "Who is he?") are each only themselves."""
+    nothing the sources could answer: it is not a source to add next; nor is a quote's
+    topic, from Slack or the command line. Questions of no content words ("Why?", "Who
+    is he?") are each only themselves."""
     monday = datetime(2019, 3, 25, 10, tzinfo=UTC)
     _log(briefing, monday, "tell me about it", answered=False, mode="help")
     _log(briefing, monday, "¿Qué dice el memorando?", answered=False, mode="help")
+    _log(briefing, monday, "bitcoin", answered=False, mode="quotes", surface="cli")  # a topic
     for question in ("Why?", "Who is he?", "Why?", "What about them?"):
         _log(briefing, monday, question, answered=False, mode="extractive")
     questions = briefing.digests.digest(W13).questions

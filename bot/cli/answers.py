@@ -12,6 +12,7 @@ from bot.cli.common import echo, open_briefing, print_json
 from bot.core import jsonl
 from bot.core.model_choice import NO_KEY
 from bot.core.models import Answer, Turn, writer_line
+from bot.core.urls import with_text_fragment
 from bot.errors import BriefbotError, InputError
 
 if TYPE_CHECKING:
@@ -63,6 +64,8 @@ def _load_history(path: Path | None, after: tuple[str, ...]) -> list[Turn]:
             data = [jsonl.parse(line, f"line {n}") for n, line in jsonl.lines(raw)]
         except InputError as exc:
             raise InputError(f"{what}: not JSON or JSON lines ({exc.message})") from exc
+    if isinstance(data, str | dict):  # one turn: a file of one line of JSON Lines
+        data = [data]
     if not isinstance(data, list):
         raise InputError(f"--history {path}: expected a JSON list of turns")
     for item in data:
@@ -129,7 +132,9 @@ def quote(topic: str, limit: int, as_json: bool) -> None:
         text = " ".join(q.text.split())
         # a sentence that holds quoted speech already has its marks: none around it too
         echo(f"{i}. {text}" if text[:1] in _OPENING_MARKS else f"{i}. “{text}”")
-        echo(f"   — {q.title}, paragraph {q.paragraph}" + (f"\n     {q.url}" if q.url else ""))
+        # the link opens the article at the quote, where browsers support text fragments
+        link = f"\n     {with_text_fragment(q.url, q.text)}" if q.url else ""
+        echo(f"   — {q.title}, paragraph {q.paragraph}{link}")
 
 
 # ---------------------------------------------------------------------- sources

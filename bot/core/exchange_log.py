@@ -133,8 +133,8 @@ class ExchangeLog:
             question=topic,
             answer="\n".join(q.text for q in quotes),
             answered=bool(quotes),
-            mode="extractive",
-            written_by="extractive (quotes)",
+            mode="quotes",  # found, not written: a topic, not a question (the digest)
+            written_by="verbatim quotes",
             citations=[logged_citation(q.as_citation(i)) for i, q in enumerate(quotes, 1)],
             latency_ms=latency_ms,
             error=error,

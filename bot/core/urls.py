@@ -8,7 +8,8 @@ link is stored is not fetched again), so two spellings of one address must compa
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit, urlunsplit
+from collections.abc import Sequence
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from bot.core.text import shortened
 from bot.errors import InputError
@@ -60,3 +61,18 @@ def host_of(url: str) -> str:
         return (urlsplit(url).hostname or "").lower()
     except ValueError:
         return ""
+
+
+def with_text_fragment(url: str, quote_text: str) -> str:
+    """``url`` (already checked and encoded) pointing at ``quote_text`` in its page
+    (``#:~:text=start,end``), where browsers support text fragments."""
+    words = quote_text.split()
+
+    def enc(part: Sequence[str]) -> str:
+        return quote(" ".join(part), safe="").replace("-", "%2D").replace(",", "%2C")
+
+    fragment = enc(words) if len(words) <= 8 else f"{enc(words[:4])},{enc(words[-4:])}"
+    # A page's own fragment ("#/story/12" on a site that routes on it) is kept: the
+    # directive follows it (#/story/12:~:text=...), as the Text Fragments spec allows.
+    page, _, own = url.partition("#")
+    return f"{page}#{own.split(':~:', 1)[0]}:~:text={fragment}"

@@ -15,8 +15,9 @@ mentions as ``<@U123>`` and links as ``<url|label>``: :func:`unescape`,
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from urllib.parse import quote, urlsplit
+
+from bot.core.urls import with_text_fragment
 
 #: The longest label of a link briefbot makes.
 LABEL_LIMIT = 200
@@ -119,15 +120,4 @@ def text_fragment_url(url: str | None, quote_text: str) -> str | None:
     """A link to the quoted passage itself (``#:~:text=start,end``), where browsers support
     text fragments."""
     checked = safe_url(url)
-    if checked is None:
-        return None
-    words = quote_text.split()
-
-    def enc(part: Sequence[str]) -> str:
-        return quote(" ".join(part), safe="").replace("-", "%2D").replace(",", "%2C")
-
-    fragment = enc(words) if len(words) <= 8 else f"{enc(words[:4])},{enc(words[-4:])}"
-    # A page's own fragment ("#/story/12" on a site that routes on it) is kept: the
-    # directive follows it (#/story/12:~:text=...), as the Text Fragments spec allows.
-    page, _, own = checked.partition("#")
-    return f"{page}#{own.split(':~:', 1)[0]}:~:text={fragment}"
+    return None if checked is None else with_text_fragment(checked, quote_text)
