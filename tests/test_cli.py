@@ -76,6 +76,18 @@ def test_a_quote_that_opens_with_quoted_speech_is_not_quoted_twice(cli, tmp_path
     assert "““" not in result.out
 
 
+def test_a_quote_links_to_its_passage(cli, tmp_path: Path) -> None:
+    article = tmp_path / "pier.md"
+    article.write_text(
+        "---\ntitle: Pier Closes\nurl: https://example.org/pier\n---\n\nThe old pier will "
+        "close for repairs in May, the harbourmaster said on Monday.\n",
+        "utf-8",
+    )
+    assert cli("ingest", str(article)).code == 0
+    result = cli("quote", "pier repairs")
+    assert "https://example.org/pier#:~:text=The%20old%20pier%20will," in result.out, result.out
+
+
 def test_quote_json_shape(cli) -> None:
     result = cli("quote", "non-binding commitment", "--limit", "2", "--json")
     assert result.code == 0, result.err
