@@ -351,7 +351,10 @@ class Database:
             yield
             return
         lock_path = Path(database).expanduser().with_suffix(".migrate.lock")
-        with open(lock_path, "a") as handle:
+        # owner-only, as the database beside it (an empty file: its mode is all it shows)
+        with os.fdopen(
+            os.open(lock_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "a"
+        ) as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield

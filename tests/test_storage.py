@@ -75,6 +75,7 @@ def test_the_default_database_and_its_folder_are_private(tmp_path: Path) -> None
         for folder in (tmp_path / "xdg", settings.data_dir):
             assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
         files = [settings.data_dir / f"briefbot.db{end}" for end in ("", "-wal", "-shm")]
+        files.append(settings.data_dir / "briefbot.migrate.lock")  # beside it, as private
         assert {f.name: stat.S_IMODE(f.stat().st_mode) for f in files} == {
             f.name: 0o600 for f in files
         }

@@ -51,7 +51,7 @@ def slack(settings: Settings) -> Iterator[Check]:
         settings.slack_app_token.get_secret_value().strip() if settings.slack_app_token else ""
     )
     if not (token or secret or app_token):
-        why = "Slack is not configured (only `briefbot serve` needs it)"
+        why = "Slack is not configured (`briefbot serve`, `clock` and `digest --post` need it)"
         for key in ("slack_token", "slack_scopes", "signing_secret", "socket_mode"):
             yield skipped(key, why)
         return
