@@ -839,6 +839,16 @@ def test_ingest_prints_nothing_but_its_own_output(settings: Settings, tmp_path: 
     assert "ERROR trafilatura" in verbose.err
 
 
+@pytest.mark.slow
+def test_verbose_ask_says_what_was_done_but_not_what_was_asked(settings: Settings) -> None:
+    env = settings_env(settings)
+    result = run_briefbot("-v", "ask", "Who signed the memorandum?", env=env)
+    assert result.code == 0
+    assert "INFO bot.core.briefing: exchange " in result.err and "(cli): answered" in result.err
+    assert "Who signed" not in result.err
+    assert run_briefbot("ask", "Who signed the memorandum?", env=env).err == ""
+
+
 @pytest.mark.parametrize(
     ("setting", "value", "message"),
     [

@@ -302,6 +302,16 @@ class Briefing:
             )
             raise AnswerFailed(exchange_id) from exc
         logged = self.log.record(exchange_id, context, answer, standalone, latency_ms=_ms(started))
+        # one line per answer (-v, serve): what it was, not what was asked
+        log.info(
+            "exchange %s (%s): %s, %s, %d citation(s), %d ms",
+            exchange_id,
+            context.surface,
+            "answered" if answer.answered else "not answered",
+            answer.written_by,
+            len(answer.citations),
+            _ms(started),
+        )
         return replace(answer, exchange_id=exchange_id if logged else None, latency_ms=_ms(started))
 
     def answer_unlogged(self, question: str) -> tuple[Answer, Retrieval]:
