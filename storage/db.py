@@ -122,7 +122,11 @@ def url_secrets(url: str) -> list[str]:
     for key, value in parsed.query.items():
         if key.lower() in _SECRET_PARAMETERS:
             values.extend([value] if isinstance(value, str) else value)
-    return [str(value) for value in values]
+    # A password that is also the user, the database or the driver ("postgres:postgres")
+    # would mask those wherever they appear ("***ql+psycopg://***:***@..."): it is hidden
+    # where it is a password (redacted() shows the URL), not everywhere.
+    shown = redacted(url).lower()
+    return [str(value) for value in values if str(value).lower() not in shown]
 
 
 def redacted(url: str | URL) -> str:

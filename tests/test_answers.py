@@ -1407,6 +1407,24 @@ def test_the_other_side_comes_only_from_the_articles_the_answer_draws_on(
     assert "Rights groups in the region say" not in answer.answer
 
 
+def test_an_answer_cut_to_its_asked_length_keeps_its_quotation_whole(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    answer = answer_from(
+        briefing,
+        tmp_path / "union.md",
+        "Dock Workers Strike Vote",
+        "The dock workers' union voted on Monday. “The pier is not safe for the crews. Its "
+        "beams are rotten. We will not unload another ship until it is repaired,” said Ada "
+        "Lind, its spokesperson.",
+        "In one sentence, is the pier safe for the dock crews?",
+    )
+    text = re.sub(r" \[\d+\]", "", answer.answer)
+    assert text.startswith("“The pier is not safe for the crews.") and text.endswith(
+        "spokesperson."
+    )
+
+
 def _lead(
     case_id: str,
     title: str,
@@ -1797,3 +1815,20 @@ def test_the_sentence_that_answers_leads(
         )
     answer = answer_from(briefing, tmp_path / "article.md", title, text, question)
     assert lead_of(answer).startswith(lead)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "balance"),
+    [
+        ("“People are not leaving because a border is too open.", 1),
+        ("They are leaving because of poverty.”", -1),
+        ('"We walk the rows," said Aurelio.', 0),
+        ('The screen is 12" wide.', 0),  # an inch, not a quotation
+        ('He said:"We will fight."', 0),
+        ("„Wir kämpfen“, sagte er.", 0),  # German marks
+    ],
+)
+def test_quotations_left_open_or_closed_are_counted(sentence: str, balance: int) -> None:
+    from bot.core.candidates import quotation_balance
+
+    assert quotation_balance(sentence) == balance

@@ -181,6 +181,7 @@ def test_pieces_of_a_run_on_sentence_fit_the_chunk_size(counter: TokenCounter) -
         "边境安全备忘录是美国与危地马拉签署的一项合作协议，批评者认为它忽视了移民的根本原因，" * 12,
         "ข้อตกลงความร่วมมือด้านความมั่นคงชายแดนถูกวิจารณ์" * 20,
         "https://example.org/" + "a-very-long-path-segment/" * 60,
+        "𓀀𓀁𓀂𓀃" * 12,  # fewer characters than a chunk's tokens, each several tokens
     ],
 )
 def test_text_without_spaces_is_cut_to_the_chunk_size(counter: TokenCounter, sentence: str) -> None:

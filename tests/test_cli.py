@@ -354,6 +354,8 @@ def test_unreachable_database_is_one_line(cli) -> None:
         ("postgresql://briefbot:Pw@S3cret-pass@127.0.0.1:9/x", "briefbot:***@127.0.0.1:9/x"),
         # libpq takes the password from the query too.
         ("postgresql://briefbot@127.0.0.1:9/x?password=S3cret-pass", "x?password=***"),
+        # a password that is also the user's name hides no other part of the url
+        ("postgresql://postgres:postgres@127.0.0.1:9/x", "postgresql+psycopg://postgres:***@"),
     ],
 )
 @pytest.mark.parametrize("verbose", [(), ("-v",)])

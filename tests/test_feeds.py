@@ -472,7 +472,9 @@ def test_a_summary_is_shown_under_another_site_s_url_only_if_the_feed_is_that_si
         "guid": "g:1",
         "description": "The secretary said the memorandum was a mistake.",
     }
-    url = web.page("/rss.xml", rss(web, [forged]), content_type="application/rss+xml")
+    # the feed names the other site as its own (its <link>): that vouches for nothing
+    feed = rss(web, [forged]).replace(f"<link>{web.url('/')}</link>", f"<link>{elsewhere}</link>")
+    url = web.page("/rss.xml", feed, content_type="application/rss+xml")
     poller.add(url)
     entry = poller.poll().feeds[0].entries[0]
     assert entry.outcome == "added" and entry.from_summary

@@ -356,3 +356,17 @@ def test_a_paraphrase_of_its_source_with_its_numbers_stays() -> None:
     text = "Both countries signed the agreement in March 2024, for 5.5 years [2]."
     guarded = guard_answer(text, SOURCES)
     assert guarded.text == text.replace("[2]", "[1]") and not guarded.report.changed
+
+
+@pytest.mark.parametrize(
+    ("claim", "source"),
+    [
+        ("The council met on March 12 2024 [1].", "The council met on March 12, 2024."),
+        ("Signed in 2019 by 4 countries [1].", "Four countries signed it in 2019."),
+        ("About 38 000 trips a day [1].", "It will carry about 38,000 trips a day."),
+        ("One official spoke [1].", "An official spoke."),  # a word is no number to find
+    ],
+)
+def test_numbers_are_read_as_numbers_not_as_runs_of_digits(claim: str, source: str) -> None:
+    guarded = guard_answer(claim, {1: source})
+    assert guarded.text == claim and not guarded.report.changed

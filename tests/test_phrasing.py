@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.phrasing import answer_type, sentences_asked, strip_framing
+from bot.core.phrasing import answer_type, asks_who_someone_is, sentences_asked, strip_framing
 
 
 @pytest.mark.parametrize(
@@ -49,6 +49,9 @@ def test_framing_is_not_focus(question: str, focus: str) -> None:
         ("under the phased approach how long do programmes get to hit benchmarks", "quantity"),
         ("After the vote, when will construction start?", "when"),
         ("In Honduras, how many farmers are affected?", "quantity"),
+        # a question word inside the phrase is not the question's
+        ("In the year when the memorandum was signed, how many people crossed?", "quantity"),
+        ("About the man who resigned, why did he leave?", "why"),
         ("From which countries did the players come?", "where"),
         ("Which countries signed the memorandum?", "who"),
         ("How many countries signed?", "quantity"),
@@ -162,12 +165,20 @@ def test_how_long_a_thing_in_space_is_asks_for_a_length(question: str, length: b
     [
         ("summarise the cyber treaty in 2 lines", 2, "the cyber treaty"),
         ("What does the memorandum commit to, in one sentence?", 1,
-         "What does the memorandum commit to, ?"),
-        ("briefly, who criticised the deal?", 2, ", who criticised the deal?"),
-        ("who signed it? a one-liner please", 1, "who signed it?"),
+         "What does the memorandum commit to,"),
+        ("briefly, who criticised the deal?", 2, "who criticised the deal?"),
+        ("who signed it? a one-liner please", 1, "who signed it"),
+        ("In short, what does the memo do?", 2, "what does the memo do?"),
         ("Who signed the memorandum?", None, "Who signed the memorandum?"),
         ("How many lines does the Eastline have in 2 years?", None,
          "How many lines does the Eastline have in 2 years?"),
+        # not about the answer's length
+        ("Why was Omar Dal briefly detained by police?", None,
+         "Why was Omar Dal briefly detained by police?"),
+        ("In short order, what happened?", None, "In short order, what happened?"),
+        ("What is the short answer?", None, "What is the short answer?"),
+        ("What did he say in one line of his speech?", None,
+         "What did he say in one line of his speech?"),
     ],
 )  # fmt: skip
 def test_how_long_an_answer_is_asked_to_be_is_framing(
@@ -177,3 +188,23 @@ def test_how_long_an_answer_is_asked_to_be_is_framing(
     about ("2" and "lines" are no terms)."""
     assert sentences_asked(question) == sentences
     assert strip_framing(question) == focus
+
+
+@pytest.mark.parametrize(
+    ("question", "about_someone"),
+    [
+        ("Who is Ada Lind?", True),
+        ("who's rafael osterholm", True),
+        ("Who is Dr. Ada Lind?", True),
+        ("Who is Manning?", True),  # a surname in -ing
+        ("Who is the mayor?", False),
+        ("who is Valdoria's coach?", False),
+        ("Who is in charge?", False),
+        ("who is running the port", False),
+        ("who is responsible for the cuts?", False),
+    ],
+)
+def test_a_question_about_someone_named_is_told_from_one_for_a_name(
+    question: str, about_someone: bool
+) -> None:
+    assert asks_who_someone_is(question) is about_someone

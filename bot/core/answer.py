@@ -143,13 +143,13 @@ def select_sentences(
             group.append(after)
         # A quotation the group leaves open is read to its end (a few sentences at most):
         # "“People are not leaving because a border is too open." alone is half a quote.
-        open_ = sum(quotation_balance(s.text) for s in group)
-        while open_ > 0 and len(group) <= 2 * MAX_LEANING:
+        still_open = sum(quotation_balance(s.text) for s in group)
+        while still_open > 0 and len(group) <= 2 * MAX_LEANING:
             after = following.get((group[-1].passage.article_id, group[-1].start))
             if after is None or after in group or not fits(after):
                 break
             group.append(after)
-            open_ += quotation_balance(after.text)
+            still_open += quotation_balance(after.text)
         return group
 
     # The lead comes from an article that names what was asked in the question's own
@@ -309,12 +309,14 @@ def select_sentences(
     followers.sort(key=lambda s: (first_seen[s.passage.article_id], s.start))
     # "in two sentences", "briefly": the lead (with what it leans on), then as many more
     # as were asked for
+    answer = lead_group + followers
     asked = sentences_asked(retrieval.query.text)
     if asked is not None:
-        if len(lead_group) > asked:  # what the lead leans on stays; what carries on goes
-            lead_group = lead_group[: max(asked, lead_group.index(lead) + 1)]
-        followers = followers[: max(0, asked - len(lead_group))]
-    answer = lead_group + followers
+        # what the lead leans on stays, and a quotation is kept whole
+        keep = max(asked, lead_group.index(lead) + 1)
+        while keep < len(answer) and sum(quotation_balance(s.text) for s in answer[:keep]) > 0:
+            keep += 1
+        answer = answer[:keep]
     if retrieval.query.answer_type == "who":
         naming = beside_the_asked(retrieval, scorer, answer) or []
         answer = _introduced(answer, candidates, fits, retrieval.query.text, naming)

@@ -23,7 +23,7 @@ from bot.core.expected import (
     new_name,
 )
 from bot.core.lexicon import NUMBER_WORDS
-from bot.core.phrasing import reports_speech
+from bot.core.phrasing import NAMING, reports_speech
 from bot.core.retrieve import Retrieval
 from bot.core.terms import Term, read_us_as_usa
 from bot.core.text import has_bracketed_number, strip_footnote_markers
@@ -90,17 +90,26 @@ def quotation_balance(sentence: str) -> int:
     """Quotations ``sentence`` opens and leaves open (positive), or closes without having
     opened them (negative): a quotation of several sentences is cut by the sentence
     splitter ("“People are not leaving because a border is too open." and "They are
-    leaving because of poverty ...”"). Curly marks by direction; a straight mark opens at
-    the start of a word and closes at the end of one."""
+    leaving because of poverty ...”"). Curly marks by direction (German „...“ too); a
+    straight mark opens at the start of a word or after an opening punctuation mark
+    (``said:"We``) and closes at the end of one, but not after a digit (``12" wide``: an
+    inch)."""
     balance = 0
+    german = 0  # „ opened: the next “ closes it
     for i, ch in enumerate(sentence):
-        if ch == "“":
+        before = sentence[i - 1] if i else " "
+        if ch == "„":
+            balance += 1
+            german += 1
+        elif ch == "“" and german:
+            balance -= 1
+            german -= 1
+        elif ch == "“":
             balance += 1
         elif ch == "”":
             balance -= 1
-        elif ch == '"':
-            before = sentence[i - 1] if i else " "
-            balance += 1 if (before.isspace() or before in "([—-") else -1
+        elif ch == '"' and not before.isdigit():
+            balance += 1 if (before.isspace() or before in "([—-:") else -1
     return balance
 
 
@@ -379,7 +388,7 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
 #: A question for the name of a thing: "What is the stadium *called*?", "the *name of* the
 #: stadium".
 _ASKS_NAME = re.compile(
-    r"\bcalled\b|\bnamed\b|\b(?:names?|models?|makes?|brands?)\s+of\b", re.IGNORECASE
+    rf"\bcalled\b|\bnamed\b|\b(?:{'|'.join(sorted(NAMING))})\s+of\b", re.IGNORECASE
 )
 
 

@@ -190,7 +190,12 @@ def _word_bounds(
     bounds: list[tuple[int, int]] = []
     for m in re.finditer(r"\S+", body):
         a, b = m.start(), m.end()
-        if b - a > max_tokens and layout.count(offset + a, offset + b) > max_tokens:
+        # (a character may be several tokens: a hieroglyph is four)
+        before, after = layout.tokens_ending_by([offset + a, offset + b])
+        if (
+            after - before > max_tokens - EDGE_TOKENS
+            and layout.count(offset + a, offset + b) > max_tokens
+        ):
             every = max(1, max_tokens - 2 * EDGE_TOKENS)
             cuts = [c - offset for c in layout.cuts(offset + a, offset + b, every)]
             edges = [a, *(c for c in cuts if a < c < b), b]

@@ -95,16 +95,15 @@ def feed_view(row: FeedRow) -> dict[str, Any]:
 
 def _vouched_for(feed: FeedRow, link: str) -> bool:
     """May a summary the feed gives for ``link`` be shown under that url? Only when the
-    link is on the feed's own site (its host or its site url's host, "www." aside): a
-    feed may write anything in an entry, and a summary stored under another site's url
-    would put the feed's words in that site's mouth, a click away from a quote. Elsewhere
-    the summary is stored without a url (its source is the feed)."""
+    link is on the host the feed is served from ("www." aside): a feed may write anything
+    in an entry (its own <link> too, so not that), and a summary stored under another
+    site's url would put the feed's words in that site's mouth, a click away from a
+    quote. Elsewhere the summary is stored without a url (its source is the feed)."""
 
-    def host(url: str | None) -> str:
-        return host_of(url or "").removeprefix("www.")
+    def host(url: str) -> str:
+        return host_of(url).removeprefix("www.")
 
-    own = {host(feed.url), host(feed.site_url)} - {""}
-    return host(link) in own
+    return bool(host(feed.url)) and host(link) == host(feed.url)
 
 
 class FeedPoller:

@@ -42,6 +42,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from bot.core.lexicon import digits_of
 from bot.core.models import GuardReport
 from bot.core.text import (
     Quotation,
@@ -155,14 +156,19 @@ def _overlap(quote: str, sources: list[str]) -> float:
 
 # --- Support ---------------------------------------------------------------------------
 
-# A number as written in digits: "38,000", "5", "2019", "27.5" (a list marker's "1." is
-# not in a unit's text).
-_DIGITS = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")
+# A number as written in digits: "38,000" (groups of three, by a comma or a space), "5",
+# "2019", "27.5"; "March 12 2024" is two numbers.
+_DIGITS = re.compile(r"\d{1,3}(?:[,\u00a0\u202f ]\d{3}(?!\d))+|\d+(?:\.\d+)?")
 
 
-def _numbers(text: str) -> set[str]:
-    """The numbers ``text`` writes in digits, separators taken out ("38,000": 38000)."""
-    return {re.sub(r"\D", "", n) for n in _DIGITS.findall(text)}
+def _numbers(text: str, words: bool = False) -> set[str]:
+    """The numbers ``text`` writes in digits, group separators taken out ("38,000":
+    38000), and with ``words`` those it writes as one word ("four": 4): a claim's "4
+    countries" may say a source's "four countries"."""
+    found = {re.sub(r"[,\u00a0\u202f ]", "", n) for n in _DIGITS.findall(text)}
+    if words:
+        found |= {d for w in re.findall(r"[a-z]+", text.lower()) if (d := digits_of(w))}
+    return found
 
 
 def _supported(claim: str, cited_texts: list[str]) -> bool:
@@ -172,7 +178,7 @@ def _supported(claim: str, cited_texts: list[str]) -> bool:
     what a citation can vouch for, not of meaning: a paraphrase passes, and so may a claim
     that twists its source's words."""
     numbers = _numbers(claim)
-    if numbers - set().union(*(_numbers(t) for t in cited_texts)):
+    if numbers - set().union(*(_numbers(t, words=True) for t in cited_texts)):
         return False
     claimed = {stem(w) for w in content_words(claim) if not w.isdigit()}
     if not claimed:

@@ -55,6 +55,13 @@ _NUMBERS = {
 }
 #: The numbers English writes as one word, up to ninety ("four", "thirty").
 NUMBER_WORDS = frozenset(k for k in _NUMBERS if k.isalpha())
+
+
+def digits_of(word: str) -> str | None:
+    """The digits of a number written as one word ("four": "4"), else None."""
+    return _NUMBERS.get(word) if word.isalpha() else None
+
+
 # Candidate adjectives of a place or people's name, checked against WordNet's pertainym
 # links: Guatemala -> Guatemalan, Honduras -> Honduran, Mexico -> Mexican.
 _DEMONYM_ENDINGS = (("", "n"), ("", "an"), ("a", "an"), ("s", "n"), ("o", "an"), ("o", "ican"),
@@ -343,7 +350,7 @@ class Lexicon:
                 for member in (m.lower() for m in sense.words):
                     if member in lemmas:
                         continue
-                    if _SINGLE.match(member) and clipped(word, member):
+                    if _SINGLE.match(member) and _one_word_shortened(net, word, member, sense):
                         # one word, shortened: "memo" is a memorandum, "lab" a laboratory
                         family.add(member)
                     elif _SINGLE.match(member):
@@ -454,12 +461,24 @@ def _same_role(net: WordNet, word: str) -> set[str]:
     for number in (0, 1):
         for endings in _ROLE_ENDINGS:
             end = endings[number]
-            stem_ = word[: -len(end)]
-            if not word.endswith(end) or len(stem_) < 3:
+            base = word[: -len(end)]
+            if not word.endswith(end) or len(base) < 3:
                 continue
-            others = {stem_ + e[number] for e in _ROLE_ENDINGS} - {word}
+            others = {base + e[number] for e in _ROLE_ENDINGS} - {word}
             return {o for o in others if any(net.base_forms(o, "n"))}
     return set()
+
+
+def _one_word_shortened(net: WordNet, word: str, member: str, sense: Synset) -> bool:
+    """Is ``member`` (of ``word``'s ``sense``) the word shortened, or the word the
+    shortened form of ``member``, and is that sense what the short form first means?
+    "memo" first means a memorandum and "lab" a laboratory, but "bar" a barroom, not a
+    barricade, and "van" a truck, not a vanguard."""
+    if not clipped(word, member):
+        return False
+    short = min(word, member, key=len)
+    first = net.senses(short, sense.pos)[:1]
+    return bool(first) and first[0].words == sense.words
 
 
 def _demonyms(net: WordNet, name: str) -> set[str]:

@@ -43,12 +43,32 @@ _IMPERATIVE = (
     r"who|what|where|when|how|whether|if)\b)"
 )
 #: How long the asker wants the answer: "in two sentences", "in 1 line", "a one-liner",
-#: "briefly", "in short", "short answer" (see :func:`sentences_asked`).
+#: "briefly", "in short", "short answer" (see :func:`sentences_asked`). Only as a request
+#: about the answer, at the question's start or end ("briefly, who ...", "... in two
+#: sentences?"), not inside it ("Why was he briefly detained?", "in one line of his
+#: speech").
+_COUNTED = (
+    r"(?:(?:answer|reply|explain|tell\s+me)\s+)?(?:in|within|using)\s+(?:(?:just|only)\s+)?"
+    r"(?P<{n}>a|an|one|two|three|four|five|[1-9])\s+(?:short\s+)?(?:lines?|sentences?)"
+)
+_BRIEF = (
+    r"(?P<{one}>(?:as\s+|in\s+)?(?:a\s+)?one[- ]liner)|"
+    r"(?P<{brief}>briefly|in\s+brief|in\s+short|(?:a\s+)?(?:short|quick)\s+answer|"
+    r"in\s+a\s+nutshell)"
+)
 _LENGTH_ASKED = (
-    r"\b(?:in|within|using)\s+(?:(?:just|only)\s+)?(?P<n>a|an|one|two|three|four|five|[1-9])"
-    r"\s+(?:short\s+)?(?:lines?|sentences?)\b|(?P<one>\b(?:a\s+)?one[- ]liner\b)|"
-    r"(?P<brief>\b(?:briefly|in\s+brief|in\s+short|(?:a\s+)?(?:short|quick)\s+answer|"
-    r"in\s+a\s+nutshell)\b)"
+    # at the start, set off by a comma or a colon: "briefly, who ...", "In two sentences: ..."
+    r"^\W*(?:"
+    + _COUNTED.format(n="n")
+    + "|"
+    + _BRIEF.format(one="one", brief="brief")
+    + r")\s*[,:;-]+\s*|"
+    # at the end: "... in 2 lines", or set off: "who signed it? a one-liner please"
+    r"(?:\s+(?:"
+    + _COUNTED.format(n="n2")
+    + r")|[,;:(?!.-]\s*(?:"
+    + _BRIEF.format(one="one2", brief="brief2")
+    + r"))\b(?:\s*,?\s*(?:please|pls|plz|thanks))?[\s?!.)]*$"
 )
 _LENGTH = re.compile(_LENGTH_ASKED, re.IGNORECASE)
 _COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
@@ -63,10 +83,11 @@ def sentences_asked(question: str) -> int | None:
     found = _LENGTH.search(question)
     if found is None:
         return None
-    if found.group("n"):
-        n = found.group("n").lower()
+    n = found.group("n") or found.group("n2")
+    if n:
+        n = n.lower()
         return int(n) if n.isdigit() else _COUNT_WORDS[n]
-    return 1 if found.group("one") else BRIEF_SENTENCES
+    return 1 if (found.group("one") or found.group("one2")) else BRIEF_SENTENCES
 
 
 _FRAMING = [
@@ -244,7 +265,7 @@ def answer_type(question: str) -> AnswerType:
         unwrapped = _telling_request(question)
     if unwrapped != question and _WHETHER.match(unwrapped):
         return "yesno"
-    unwrapped = _LEADING_PHRASE.sub("", unwrapped, count=1)
+    unwrapped = _past_a_leading_phrase(unwrapped)
     for kind, pattern in _ANSWER_TYPES:
         if pattern.search(unwrapped):
             return kind
@@ -261,6 +282,24 @@ _LEADING_PHRASE = re.compile(
     r"what|which)\b)",
     re.IGNORECASE,
 )
+
+_WH_AFTER_A_BREAK = re.compile(
+    r"[,;:]\s*(?=(?:how|when|where|why|who|whom|whose|what|which)\b)", re.IGNORECASE
+)
+
+
+def _past_a_leading_phrase(question: str) -> str:
+    """``question`` from its question word on, past a phrase that sets the scene: after
+    the phrase's last comma when a question word follows it ("In the year *when* it was
+    signed, how many ...": the question is "how many"), else at the first question word
+    ("under the phased approach how long ...")."""
+    if _LEADING_PHRASE.match(question) is None:
+        return question
+    breaks = list(_WH_AFTER_A_BREAK.finditer(question))
+    if breaks:
+        return question[breaks[-1].end() :]
+    return _LEADING_PHRASE.sub("", question, count=1)
+
 
 _MODAL_YOU = re.compile(
     r"^\W*(?:(?:can|could|would|will)\s+you|please)\s+(?:please\s+)?([a-z]+)\s+(?:me\s+|us\s+)?",
@@ -344,7 +383,12 @@ def _says(verb: str) -> bool:
 
 
 #: Nouns that ask for what names a thing: "the *name* of the captain" asks for the captain.
-_NAMING = frozenset(["name", "names", "identity", "identities", "model", "models", "make", "brand"])
+#: Nouns that ask for the name of what follows "of" ("the *name of* the captain", "what
+#: *model of* vehicle").
+NAMING = frozenset(
+    ["name", "names", "identity", "identities", "model", "models", "make", "makes", "brand",
+     "brands"]
+)  # fmt: skip
 #: Nouns that ask for a part or a count of what follows: "what *share of* adults", "the
 #: *number of* stations".
 _PORTIONS = frozenset(["share", "percentage", "proportion", "fraction", "number", "portion"])
@@ -557,12 +601,10 @@ _REPORTING = re.compile(
 #: or a possessive ("Who is the mayor?", "who is Valdoria's coach"), a state with a
 #: preposition ("Who is in charge?", "who is responsible for ..."), an act with a verb
 #: in -ing ("who is running the port"): none of those is a name.
-_WHO_IS = re.compile(
-    r"^\W*who(?:'s|’s|s|\s+is|\s+was)\s+(?P<name>[^?!.]+?)[\s?!.]*$", re.IGNORECASE
-)
+_WHO_IS = re.compile(r"^\W*who(?:'s|’s|s|\s+is|\s+was)\s+(?P<name>[^?!]+?)[\s?!.]*$", re.IGNORECASE)
 _NOT_A_NAME = re.compile(
     r"\b(?:the|a|an|this|that|these|those|his|her|their|its|our|your|my|of|in|at|on|for|"
-    r"from|with|to|by|about|behind|responsible|charge)\b|['’]s\b|^\S+ing\b",
+    r"from|with|to|by|about|behind|responsible|charge)\b|['’]s\b|^\S+ing\s+\S",
     re.IGNORECASE,
 )
 
@@ -596,7 +638,7 @@ def asked_noun(
         j += 1
     head, end = _noun_phrase_head(flat, j, lexicon, possessors)
     # "name of the analyst who warned ...", "number of stations": what is named or counted
-    while head in _NAMING | _PORTIONS and end + 1 < len(flat) and flat[end] == "of":
+    while head in NAMING | _PORTIONS and end + 1 < len(flat) and flat[end] == "of":
         head, end = _noun_phrase_head(flat, end + 1, lexicon, possessors)
     return head
 
@@ -654,14 +696,14 @@ def _asked_head(
     named = False
     counted = flat[start] == "how"
     while True:
-        if j + 2 < len(flat) and flat[j] in _NAMING | _PORTIONS and flat[j + 1] == "of":
+        if j + 2 < len(flat) and flat[j] in NAMING | _PORTIONS and flat[j + 1] == "of":
             word, j = flat[j], j + 2
         else:
             head, end = _noun_phrase_head(flat, j, lexicon, possessors)
-            if not (head in _NAMING | _PORTIONS and end + 1 < len(flat) and flat[end] == "of"):
+            if not (head in NAMING | _PORTIONS and end + 1 < len(flat) and flat[end] == "of"):
                 break
             word, j = head, end + 1
-        named = named or word in _NAMING
+        named = named or word in NAMING
         counted = counted or word in _PORTIONS
     if head is None:
         return None

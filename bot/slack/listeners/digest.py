@@ -147,11 +147,11 @@ def register(app: App, services: SlackServices) -> None:
     ) -> None:
         ack()
         tell = privately(respond, replace=False)
-        services.jobs.submit(
-            lambda: _post_digest(action, body, respond, client, tell, services),
-            apologise=tell,
-            doing="posting the digest",
-        )
+
+        def post_to_channel() -> None:
+            _post_digest(action, body, respond, client, tell, services)
+
+        services.jobs.submit(post_to_channel, apologise=tell, doing="posting the digest")
 
 
 def _post_digest(
