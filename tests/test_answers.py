@@ -1362,6 +1362,14 @@ def test_a_citation_gives_the_paragraph_of_what_it_cites(
     assert (citation.paragraph, citation.paragraphs) == (3, "paragraph 3")
 
 
+#: A quotation of three sentences, which the sentence splitter cuts in three.
+DOCK_STRIKE = (
+    "The dock workers' union voted on Monday. “The pier is not safe for the crews. Its "
+    "beams are rotten. We will not unload another ship until it is repaired,” said Ada "
+    "Lind, its spokesperson."
+)
+
+
 def test_a_quotation_is_read_to_its_end(briefing: Briefing, tmp_path: Path) -> None:
     """A quotation of three sentences is cut in three by the sentence splitter: an
     answer that takes its first part takes the rest, never leaving a quotation open."""
@@ -1369,9 +1377,7 @@ def test_a_quotation_is_read_to_its_end(briefing: Briefing, tmp_path: Path) -> N
         briefing,
         tmp_path / "union.md",
         "Dock Workers Strike Vote",
-        "The dock workers' union voted on Monday. “The pier is not safe for the crews. Its "
-        "beams are rotten. We will not unload another ship until it is repaired,” said Ada "
-        "Lind, its spokesperson.",
+        DOCK_STRIKE,
         "Is the pier safe for the dock crews?",
     )
     text = re.sub(r" \[\d+\]", "", answer.answer)
@@ -1414,9 +1420,7 @@ def test_an_answer_cut_to_its_asked_length_keeps_its_quotation_whole(
         briefing,
         tmp_path / "union.md",
         "Dock Workers Strike Vote",
-        "The dock workers' union voted on Monday. “The pier is not safe for the crews. Its "
-        "beams are rotten. We will not unload another ship until it is repaired,” said Ada "
-        "Lind, its spokesperson.",
+        DOCK_STRIKE,
         "In one sentence, is the pier safe for the dock crews?",
     )
     text = re.sub(r" \[\d+\]", "", answer.answer)

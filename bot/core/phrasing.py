@@ -272,20 +272,21 @@ def answer_type(question: str) -> AnswerType:
     return "what"
 
 
+#: The words a question starts with.
+_WH_WORD = r"(?:how|when|where|why|who|whom|whose|what|which)\b"
 #: A phrase that sets the scene before the question word: "Under the phased approach, how
 #: long do programmes get?", "after the vote when will work start". A preposition, then
 #: at least one word, then the question word (not "In which country ...": a where).
 _LEADING_PHRASE = re.compile(
     r"^\W*(?:in|under|after|before|during|for|at|on|since|with|from|by|regarding|about|"
-    r"given|apart\s+from|besides|beyond|without|within|as\s+for)\s+(?!(?:how|when|where|why|"
-    r"who|whom|whose|what|which)\b)[^?]*?[,;:]?\s+(?=(?:how|when|where|why|who|whom|whose|"
-    r"what|which)\b)",
+    r"given|apart\s+from|besides|beyond|without|within|as\s+for)\s+(?!"
+    + _WH_WORD
+    + r")[^?]*?[,;:]?\s+(?="
+    + _WH_WORD
+    + ")",
     re.IGNORECASE,
 )
-
-_WH_AFTER_A_BREAK = re.compile(
-    r"[,;:]\s*(?=(?:how|when|where|why|who|whom|whose|what|which)\b)", re.IGNORECASE
-)
+_WH_AFTER_A_BREAK = re.compile(r"[,;:]\s*(?=" + _WH_WORD + ")", re.IGNORECASE)
 
 
 def _past_a_leading_phrase(question: str) -> str:
