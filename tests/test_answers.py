@@ -1400,17 +1400,31 @@ def test_an_answer_is_as_long_as_asked(
 
 
 def test_the_other_side_comes_only_from_the_articles_the_answer_draws_on(
-    full_briefing: Briefing,
+    briefing: Briefing,
 ) -> None:
     """Both sides of the story are heard where the answer's articles hold them: the
     memorandum's officials and critics have no place in how long a coffee tree takes to
-    bear fruit (they used to be added to any answer that had neither)."""
-    answer = grounded_answer(
-        full_briefing, "How long does a new coffee tree take to produce a full crop?"
-    )
-    assert lead_of(answer).startswith("But a newly planted coffee tree takes three to four")
-    assert "Several officials who briefed reporters" not in answer.answer
-    assert "Rights groups in the region say" not in answer.answer
+    bear fruit (they used to be added to any answer that had neither side)."""
+    from bot.core.answer import _balanced
+    from bot.core.candidates import SourceSentence
+    from storage.articles import Passage
+
+    def sentence(article: int, text: str) -> SourceSentence:
+        passage = Passage(article, article, "T", None, None, None, 1, text, 0, len(text))
+        return SourceSentence(passage, 0, 0, len(text), text, ())
+
+    coffee = sentence(1, "A coffee tree takes three years to bear fruit.")
+    officials = sentence(2, "Officials welcomed the memorandum.")
+    critics = sentence(2, "Critics condemned the memorandum.")
+    profile = briefing.profile
+    chosen = _balanced([coffee], [coffee, officials, critics], profile, 150, lambda s: True,
+                       lambda s: [s])  # fmt: skip
+    assert chosen == [coffee]
+    # the memorandum's story, with one side: the other is heard from the same article
+    also = sentence(2, "The memorandum was signed in March.")
+    chosen = _balanced([also, critics], [also, officials, critics], profile, 150,
+                       lambda s: True, lambda s: [s])  # fmt: skip
+    assert officials in chosen
 
 
 def test_an_answer_cut_to_its_asked_length_keeps_its_quotation_whole(
