@@ -63,29 +63,32 @@ def test_ask_prints_answer_and_numbered_sources(cli) -> None:
     assert f"[1] {SEED_TITLE} — central-america-us-security-deal.txt, undated" in result.out
 
 
+def _quotes_of(cli, path: Path, text: str, topic: str) -> str:
+    """``briefbot quote TOPIC``'s output, once ``text`` is ingested as ``path``."""
+    path.write_text(text, "utf-8")
+    assert cli("ingest", str(path)).code == 0
+    return str(cli("quote", topic, "--limit", "3").out)
+
+
 def test_a_quote_that_opens_with_quoted_speech_is_not_quoted_twice(cli, tmp_path: Path) -> None:
-    article = tmp_path / "pier.txt"
-    article.write_text(
-        "Pier Closes\n\n“Unsafe,” said Ada Lind, the dock union's spokesperson, of the "
-        "pier on Monday.",
-        "utf-8",
+    out = _quotes_of(
+        cli,
+        tmp_path / "pier.txt",
+        "Pier Closes\n\n“Unsafe,” said Ada Lind, the dock union's spokesperson, of the pier.",
+        "pier spokesperson",
     )
-    assert cli("ingest", str(article)).code == 0
-    result = cli("quote", "pier spokesperson", "--limit", "3")
-    assert "1. “Unsafe,” said Ada Lind" in result.out, result.out
-    assert "““" not in result.out
+    assert "1. “Unsafe,” said Ada Lind" in out and "““" not in out, out
 
 
 def test_a_quote_links_to_its_passage(cli, tmp_path: Path) -> None:
-    article = tmp_path / "pier.md"
-    article.write_text(
+    out = _quotes_of(
+        cli,
+        tmp_path / "pier.md",
         "---\ntitle: Pier Closes\nurl: https://example.org/pier\n---\n\nThe old pier will "
         "close for repairs in May, the harbourmaster said on Monday.\n",
-        "utf-8",
+        "pier repairs",
     )
-    assert cli("ingest", str(article)).code == 0
-    result = cli("quote", "pier repairs")
-    assert "https://example.org/pier#:~:text=The%20old%20pier%20will," in result.out, result.out
+    assert "https://example.org/pier#:~:text=The%20old%20pier%20will," in out, out
 
 
 def test_quote_json_shape(cli) -> None:
