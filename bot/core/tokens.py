@@ -266,15 +266,20 @@ class TokenLayout:
     def count(self, start: int, end: int) -> int:
         """Exactly ``count(text[start:end])``; see the class docstring."""
         text = self.text
-        if self._splits is None:
-            self._splits = np.fromiter(
-                (m.start() for m in _FORCED_SPLIT.finditer(text)), dtype=np.int64
-            )
-        first, last = np.searchsorted(self._splits, [start + 1, end], side="left")
         small = self.counter.count_small
-        if first >= last:  # no forced split inside the span
-            return self.counter.count(text[start:end])
-        k1, k2 = int(self._splits[first]), int(self._splits[last - 1])
+        # Prose: a space after a word is found near each end at once (str.find). Text with
+        # few spaces (a table, lines of words) looks up its other splits, found once.
+        k1 = _space_split(text, start, end, first=True)
+        k2 = _space_split(text, start, end, first=False)
+        if k1 is None or k2 is None or k1 - start > NEAR_EDGE or end - k2 > NEAR_EDGE:
+            if self._splits is None:
+                self._splits = np.fromiter(
+                    (m.start() for m in _FORCED_SPLIT.finditer(text)), dtype=np.int64
+                )
+            first, last = np.searchsorted(self._splits, [start + 1, end], side="left")
+            if first >= last:  # no forced split inside the span
+                return self.counter.count(text[start:end])
+            k1, k2 = int(self._splits[first]), int(self._splits[last - 1])
         if k1 == k2:
             return small(text[start:k1]) + self.counter.count(text[k1:end])
         b1, b2 = self.byte_offsets([k1, k2])
@@ -282,6 +287,29 @@ class TokenLayout:
         if self.ends[i1 - 1] != b1 or self.ends[i2 - 1] != b2:
             return self.counter.count(text[start:end])  # not token boundaries: never seen
         return small(text[start:k1]) + int(i2 - i1) + small(text[k2:end])
+
+
+#: How far from a span's end a split found by its spaces may be before the span's other
+#: splits (tabs, line breaks) are looked up: the pieces at the edges are encoded alone.
+NEAR_EDGE = 64
+
+
+def _space_split(text: str, start: int, end: int, *, first: bool) -> int | None:
+    """The first (or last) position in ``(start, end)`` where a non-space character is
+    followed by a space, or None."""
+    find = text.find if first else text.rfind
+    lo, hi = start + 1, end
+    while lo < hi:
+        p = find(" ", lo, hi)
+        if p == -1:
+            return None
+        if not text[p - 1].isspace():
+            return p
+        if first:
+            lo = p + 1
+        else:
+            hi = p
+    return None
 
 
 #: Whitespace other than line breaks, as the tokenizers' ``\s`` reads it (Unicode's
