@@ -153,15 +153,21 @@ def test_too_late_to_catch_up_waits_for_the_next_monday(
         assert api.calls() == []
 
 
+def _subscribed_before_monday(briefing: Briefing, folder: Path, *channels: str) -> DigestPoster:
+    """Week 14's article stored, ``channels`` subscribed before its Monday run, a poster."""
+    add_article(briefing, folder, "week-14", "2019-04-03")
+    with time_machine.travel(datetime(2019, 4, 1, 8, tzinfo=UTC), tick=False):
+        for channel in channels:
+            assert briefing.digests.subscribe(channel, "U1", "T1")
+    return DigestPoster(briefing, make_web_client(briefing.settings))
+
+
 def test_a_channel_subscribed_after_the_run_waits_for_the_next_one(
     database_url: str, tmp_path: Path, api: SlackAPIStandIn
 ) -> None:
     settings = clock_settings(database_url, tmp_path, api, digest_channels="")
     with Briefing.open(settings) as briefing:
-        add_article(briefing, tmp_path, "week-14", "2019-04-03")
-        poster = DigestPoster(briefing, make_web_client(settings))
-        with time_machine.travel(datetime(2019, 4, 1, 8, tzinfo=UTC), tick=False):
-            assert briefing.digests.subscribe("C0EARLY", "U1", "T1")
+        poster = _subscribed_before_monday(briefing, tmp_path, "C0EARLY")
         with time_machine.travel(datetime(2019, 4, 9, 12, tzinfo=UTC), tick=False):
             assert briefing.digests.subscribe("C0LATE", "U2", "T1")  # after Monday 8, 09:00
             report = run_due_digest(settings, briefing, poster, datetime.now(UTC))
@@ -175,11 +181,7 @@ def test_a_channel_unsubscribed_while_the_digest_is_written_does_not_get_it(
     and told so, gets no digest."""
     settings = clock_settings(database_url, tmp_path, api, digest_channels="")
     with Briefing.open(settings) as briefing:
-        add_article(briefing, tmp_path, "week-14", "2019-04-03")
-        poster = DigestPoster(briefing, make_web_client(settings))
-        with time_machine.travel(datetime(2019, 4, 1, 8, tzinfo=UTC), tick=False):
-            assert briefing.digests.subscribe("C0GOING", "U1", "T1")
-            assert briefing.digests.subscribe("C0STAYS", "U1", "T1")
+        poster = _subscribed_before_monday(briefing, tmp_path, "C0GOING", "C0STAYS")
         written = briefing.digests.digest
 
         def slowly(*args: Any, **kwargs: Any) -> Any:

@@ -50,6 +50,7 @@ from bot.core.models import Citation
 from bot.core.phrasing import asks_who_someone_is, sentences_asked
 from bot.core.profile import Profile
 from bot.core.retrieve import Retrieval
+from bot.core.summaries import holder
 from bot.core.text import paragraph_spans, squash, strip_footnote_markers
 from bot.core.words import STOPWORDS, jaccard, word_count
 from storage.articles import Passage
@@ -575,10 +576,8 @@ def cite(
 
 def _holds(passage: Passage, sentence: SourceSentence) -> bool:
     """Does ``passage`` hold ``sentence`` (chunks overlap: a sentence may be in two)?"""
-    return (
-        passage.article_id == sentence.passage.article_id
-        and passage.char_start <= sentence.start
-        and sentence.end <= passage.char_end
+    return passage.article_id == sentence.passage.article_id and bool(
+        holder(sentence.start, sentence.end, [passage])
     )
 
 
