@@ -1443,6 +1443,47 @@ def test_an_answer_cut_to_its_asked_length_keeps_its_quotation_whole(
     )
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much did the ferry company pay for the new boats?",
+        "how much the new boats cost the ferry company?",
+    ],
+)
+def test_an_amount_in_any_currency_wordnet_knows_is_money(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """Money is written in the currency of the place: "crowns" and "rupees" state an
+    amount of money as "euros" do. (Refused before: no passage held an amount in a
+    currency on the old list.) "how much *the* new boats cost" asks for money: a clause
+    follows "how much", so the boats are not what is counted."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "ferries.md",
+        "Ferry Company Buys Two Boats",
+        "The Skarholm ferry company has bought two electric boats for its island routes. "
+        "The company paid 31 million crowns for the pair, it said on Monday. The boats will "
+        "enter service next spring.",
+        question,
+    )
+    assert "31 million crowns" in lead_of(answer)
+
+
+def test_who_is_the_boss_is_answered_by_the_chief(briefing: Briefing, tmp_path: Path) -> None:
+    """The person a "who" question asks for is named by the words of its commonest
+    WordNet sense as by its kinds: the "boss" is the "chief executive" (refused before:
+    a synonym was not enough to name the person asked for)."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "mill.md",
+        "Paper Mill Cuts Shifts",
+        "The Varby paper mill will cut its night shift from next month. Chief executive "
+        "Lena Holt said demand for newsprint had fallen for a third year.",
+        "who's the boss of the varby paper mill?",
+    )
+    assert "Lena Holt" in lead_of(answer)
+
+
 def _lead(
     case_id: str,
     title: str,

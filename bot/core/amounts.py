@@ -5,7 +5,10 @@ and a measure term's credit in :mod:`bot.core.terms`)."""
 
 from __future__ import annotations
 
+import functools
 import re
+
+from bot.core.wordnet import Synset, wordnet
 
 _UNITS = "one|two|three|four|five|six|seven|eight|nine"
 #: A number written in words, up to ninety-nine: "eighteen months", "twenty-five metres".
@@ -15,11 +18,70 @@ NUMBER_WORD = (
     rf"{_UNITS})"
 )
 
-MONEY = re.compile(
-    r"[$€£¥]\s?\d|\d[\d,.]*\s*(?:million|billion|thousand|m|bn|k)?\s*(?:dollars?|euros?|"
-    r"pounds?|pesos?|quetzales|lempiras|yen|francs?|USD|EUR|GBP)\b",
-    re.IGNORECASE,
-)
+#: A number, then perhaps how many of it ("9.5 million"), as an amount of money is written.
+_AMOUNT = r"\d[\d,.]*\s*(?:million|billion|thousand|m|bn|k)?\s*"
+_SCALED_AMOUNT = r"\d[\d,.]*\s*(?:million|billion|thousand|m|bn|k)\s*"
+#: A word names money before all else when one of this many of its commonest senses is
+#: money: "pound" (a weight, then money) and "yen" do, "crown" (its sixth sense) does not.
+COMMON_SENSES = 2
+#: Kinds of money in WordNet: each currency and coin is a kind of one of these.
+_MONEY_ROOTS = ("monetary unit", "coin")
+
+
+def _money_words() -> tuple[list[str], list[str]]:
+    """The one-word names WordNet gives currencies and coins ("dollar", "krona", "rupee",
+    "lempira", "pound"), in two lists: those that name money in one of their
+    ``COMMON_SENSES`` commonest senses as a noun, and those that name it only in a rarer
+    sense ("crown", "mark")."""
+    net = wordnet()
+    seen: set[int] = set()
+    todo = [o for root in _MONEY_ROOTS for o in net.senses(root, "n")[0].hyponyms]
+    names: set[str] = set()
+    kinds: list[Synset] = []
+    while todo:
+        offset = todo.pop()
+        if offset in seen:
+            continue
+        seen.add(offset)
+        synset = net.synset("n", offset)
+        kinds.append(synset)
+        names.update(w.lower() for w in synset.words if w.isalpha())
+        todo.extend(synset.hyponyms)
+    names -= STOP_NAMES
+    first: list[str] = []
+    rare: list[str] = []
+    for name in sorted(names):
+        # money in one of its two commonest senses ("pound": a weight, then money)
+        money = any(sense in kinds for sense in net.senses(name, "n")[:COMMON_SENSES])
+        forms = [name, *net.irregular_forms(name, "n")]
+        (first if money else rare).extend(forms)
+    return first, rare
+
+
+#: Words WordNet lists as currencies that, after a number, are nearly always something
+#: else: "5 at 3 pm" is no Laotian money.
+STOP_NAMES = frozenset(["at", "para", "ban", "mil", "sen", "money", "change", "piece", "unit"])
+
+
+@functools.cache
+def money() -> re.Pattern[str]:
+    """How an amount of money is written: a currency sign and a number ("$412m", "€9.5m"),
+    or a number and a currency WordNet knows ("9.5 million euros", "18 million crowns", "300
+    lempiras", "40 USD"). A word that names money only in a rarer sense ("crowns", which
+    are also a tooth's) counts after "million", "billion" or "thousand" alone. Built once,
+    on first use, from WordNet, so that no currency depends on a hand list."""
+    first, rare = _money_words()
+
+    def alternatives(words: list[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+    return re.compile(
+        rf"[$€£¥]\s?\d|{_AMOUNT}(?:(?:{alternatives(first)})(?:e?s)?|USD|EUR|GBP)\b|"
+        rf"{_SCALED_AMOUNT}(?:{alternatives(rare)})(?:e?s)?\b",
+        re.IGNORECASE,
+    )
+
+
 DURATION = re.compile(
     rf"\b(?:\d+|{NUMBER_WORD}|several|a few)[\s-]+"
     r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b",
@@ -37,8 +99,12 @@ MEASUREMENT = re.compile(
 )
 #: Each measure a noun may be (:meth:`bot.core.lexicon.Lexicon.measure`) and how an amount
 #: of it is written.
-MEASURES: dict[str, re.Pattern[str]] = {
-    "money": MONEY,
+_MEASURES: dict[str, re.Pattern[str]] = {
     "duration": DURATION,
     "length": MEASUREMENT,  # what a question asks for ("How long is the bridge?"); no noun is one
 }
+
+
+def measure_pattern(measure: str) -> re.Pattern[str]:
+    """How an amount of ``measure`` ("money", "duration", "length") is written."""
+    return money() if measure == "money" else _MEASURES[measure]

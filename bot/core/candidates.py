@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 
-from bot.core.amounts import MEASURES
+from bot.core.amounts import measure_pattern
 from bot.core.chunking import chunk_sentences
 from bot.core.expected import (
     expected_pattern,
@@ -541,7 +541,7 @@ def stating_the_measure(
     return [
         s
         for s in sentences
-        if asked.credit(s.stems, frozenset(s.stems)) > 0 and MEASURES[measure].search(s.text)
+        if asked.credit(s.stems, frozenset(s.stems)) > 0 and measure_pattern(measure).search(s.text)
     ]
 
 

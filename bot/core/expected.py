@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from bot.core.amounts import DURATION, MEASUREMENT, MEASURES, MONEY, NUMBER_WORD
+from bot.core.amounts import DURATION, MEASUREMENT, NUMBER_WORD, measure_pattern
 from bot.core.phrasing import PORTION, asks_who_someone_is
 from bot.core.retrieve import Retrieval
 from bot.core.wordnet import wordnet
@@ -89,11 +89,12 @@ _AGE = re.compile(
 )
 # A "how much" question about money wants an amount of money, "how long" a duration, a
 # share a percentage, "how old" an age: a bare number is not the answer to any of them.
-_QUANTITY_KINDS = (
+# (A measure's name stands for its pattern: see measure_pattern.)
+_QUANTITY_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str] | str], ...] = (
     (PORTION, _SHARE),  # a share of the budget is a percentage, not money
     (re.compile(r"\b(?:cost|costs|price|paid|pay|pays|paying|fee|fees|spend|spent|worth|"
                 r"budget|salary|wage|funding|fund|raise|raised|afford|charge|charged|"
-                r"invest\w*|money|dollars?|euros?|pounds?)\b", re.IGNORECASE), MONEY),
+                r"invest\w*|money|dollars?|euros?|pounds?)\b", re.IGNORECASE), "money"),
     (re.compile(r"^\W*how\s+long\b", re.IGNORECASE), DURATION),
     # "how deep", "how tall" and the like ask for a measurement ("how long" and "how far"
     # are left to the generic number: "how long is the span" may be answered in metres,
@@ -115,10 +116,10 @@ def expected_pattern(retrieval: Retrieval) -> re.Pattern[str] | None:
         return None
     if kind == "quantity":
         if retrieval.query.measure:  # "the duration of his contract": not any number
-            return MEASURES[retrieval.query.measure]
+            return measure_pattern(retrieval.query.measure)
         for asks, wants in _QUANTITY_KINDS:
             if asks.search(retrieval.query.text):
-                return wants
+                return measure_pattern(wants) if isinstance(wants, str) else wants
     return _EXPECTED.get(kind)
 
 

@@ -164,6 +164,13 @@ class Lexicon:
         under "architect", and "town" is no architect."""
         return {k.lower() for k in self._wordnet().kinds(word) if _SINGLE.match(k)}
 
+    def same_sense(self, word: str) -> set[str]:
+        """Single words WordNet gives the noun ``word``'s commonest sense: "chief" and
+        "foreman" for "boss", "attorney" for "lawyer". In that sense they name what
+        ``word`` names, as its kinds do."""
+        senses = self._wordnet().senses(word, "n")[:1]
+        return {w.lower() for s in senses for w in s.words if _SINGLE.match(w)} - {word}
+
     def people_counted(self, word: str) -> frozenset[str]:
         """What a count of the people ``word`` names may call them: the words of WordNet's
         "person" (person, individual, someone ...) and "people", when ``word`` is first a

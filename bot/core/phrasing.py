@@ -679,6 +679,10 @@ def _asked_head(
         j += 1
         if j < len(flat) and _a_verb(flat[j], lexicon):
             return None  # "how many *got* flu", "how many caught it": people, not flu
+        if j < len(flat) and flat[j] in _BEFORE_NOUN:
+            # "how much *the* water restrictions may cost": a clause follows, about the
+            # restrictions; what is asked for is an amount of something else (money)
+            return None
     elif flat[start] == "what" and j < len(flat) and flat[j] in _AUXILIARIES:
         # "What did the Mexican president say about ...": the speaker
         speaker = True

@@ -426,8 +426,12 @@ def _as_asked(
 ) -> Term:
     """``term`` as the thing the question asks for: a kind of it is it ("which
     spokesperson" is answered by "the spokeswoman"), but not a kind the question itself
-    names (``named``, stems of its other words): it is not what is asked for."""
+    names (``named``, stems of its other words): it is not what is asked for. The person
+    or group a "who" question asks for (``required``) is named too by the other words of
+    its commonest sense ("who's the boss": "chief executive Miriam Castellow")."""
     kinds = {k for k in lexicon.kinds(term.word) if stem(k) not in named}
+    if required:
+        kinds |= {k for k in lexicon.same_sense(term.word) if stem(k) not in named}
     return replace(
         term,
         asked=True,
