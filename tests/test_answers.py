@@ -1484,6 +1484,22 @@ def test_who_is_the_boss_is_answered_by_the_chief(briefing: Briefing, tmp_path: 
     assert "Lena Holt" in lead_of(answer)
 
 
+def test_which_union_is_answered_by_the_union_s_name(briefing: Briefing, tmp_path: Path) -> None:
+    """ "Which union ...?" asks which one: the sentence that names it ("the Harbour
+    Porters' Union") leads, not one that says "the union" beside more of the question's
+    words."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "docks.md",
+        "Dock Strike Enters Second Week",
+        "The dock strike at Port Selby entered its second week on Monday, and the union's "
+        "pickets turned away two ships at the Selby container berths. About 300 members of "
+        "the Harbour Porters' Union have stopped work over night shifts.",
+        "Which union is behind the Port Selby dock strike?",
+    )
+    assert "Harbour Porters' Union" in lead_of(answer)
+
+
 def _lead(
     case_id: str,
     title: str,

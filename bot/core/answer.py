@@ -32,6 +32,7 @@ from bot.core.candidates import (
     beside_the_asked,
     counting_the_asked,
     defining,
+    heading_the_asked,
     holding_the_kind,
     in_the_question_s_words,
     in_the_speaker_s_words,
@@ -209,6 +210,8 @@ def select_sentences(
     # ... and, for "What's the vaccine called?", one that gives a name as news does
     # ("known for now as CB-417"), before one with the thing and some other name.
     holding = naming_the_asked(retrieval, holding or []) or holding
+    # ... and, for "Which union ...?", one that names a union by its name.
+    holding = heading_the_asked(retrieval, usable if holding is None else holding) or holding
     # ... and among those, one whose number counts the very thing asked about ("212
     # players") before one that merely holds a number and the thing.
     counting = counting_the_asked(retrieval, holding or [])

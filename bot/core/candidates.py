@@ -460,6 +460,26 @@ def naming_the_asked(retrieval: Retrieval, sentences: list[SourceSentence]) -> l
     return [s for s in sentences if _NAMING.search(s.text)]
 
 
+def heading_the_asked(
+    retrieval: Retrieval, sentences: list[SourceSentence]
+) -> list[SourceSentence]:
+    """For "Which union is behind the walkout?", those of ``sentences`` that name a union
+    by a name the asked noun heads ("the Dunmore Nurses' Union"), before one that says
+    "the union": "which" asks which one, and news tells one by its name. Empty for other
+    questions, and when no sentence names one so."""
+    query = retrieval.query
+    if query.answer_type != "what":
+        return []
+    asked = next((t for t in query.terms if t.asked and not t.anchor), None)
+    if asked is None or not re.search(
+        rf"\bwhich\s+(?:[\w'’-]+\s+){{0,2}}?{re.escape(asked.word)}\b", query.text, re.I
+    ):
+        return []
+    head = asked.word[:1].upper() + asked.word[1:]
+    heading = re.compile(rf"\b[A-Z][\w'’&.-]*\s+(?:(?:of|for|and|[A-Z][\w'’&.-]*)\s+)*?{head}\b")
+    return [s for s in sentences if heading.search(s.text)]
+
+
 #: "What is coffee rust?", "what's the Eastline?", "What are plate corals?": a question for
 #: what a thing is, the thing in group 1.
 _DEFINITION_ASKED = re.compile(
