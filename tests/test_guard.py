@@ -138,6 +138,16 @@ def test_short_framing_line_stays_and_lines_keep_their_breaks() -> None:
     assert not guarded.report.dropped_sentences
 
 
+@pytest.mark.parametrize("stop", [".", "!"])
+def test_a_citation_and_a_stop_after_a_quoted_sentence_are_its_own(stop: str) -> None:
+    """``"...traffickers." [1].``: the marker and the stop after it end the quoted
+    sentence, so the quotation is checked against the source it cites, and kept."""
+    text = f"Critics said “a gift to smugglers and traffickers.” [1]{stop} It was signed [2]."
+    guarded = guard_answer(text, SOURCES)
+    assert guarded.text == text
+    assert not guarded.report.changed
+
+
 def test_numbered_list_markers_are_not_sentences() -> None:
     text = "1. It was signed in March [2].\n2. It runs for 5.5 years [2]."
     guarded = guard_answer(text, SOURCES)

@@ -129,12 +129,14 @@ PROSE = SentenceRules(
 def answer_rules(markers: str) -> SentenceRules:
     """The rules for a model's answer (see :class:`SentenceRules`) whose citation markers
     match ``markers``: markers after a stop belong to the sentence before them, and end
-    it even after an abbreviation ("by the U.S. [1] the deal...")."""
+    it even after an abbreviation ("by the U.S. [1] the deal..."), and so does a stop
+    after them: in ``"...the door." [1].`` the citation and the last stop are the quoted
+    sentence's, not a sentence of their own."""
     return SentenceRules(
         re.compile(
             rf"""(?P<stop>[.!?]+|…)
             (?P<closers>[”’"'»“)\]]*)
-            (?P<markers>\s*{markers}(?:\s*{markers})*)?
+            (?P<markers>\s*{markers}(?:\s*{markers})*(?:[.!?]+|…)?)?
             (?P<gap>\s+|$|(?=[A-ZÀ-ÖØ-Þ“«„]))""",
             re.VERBOSE,
         ),
