@@ -362,6 +362,28 @@ def test_a_claim_its_source_cannot_say_goes_however_it_is_cited(claim: str) -> N
     assert len(guarded.report.dropped_sentences) == 1
 
 
+@pytest.mark.parametrize(
+    ("text", "dropped"),
+    [
+        ("[1][2]", ("[1][2]",)),
+        ("[1]. [2].", ("[1]. [2].",)),
+        ("**[1]**", ("**[1]**",)),
+        ("- [1]\n- [2]", ("[1]", "[2]")),
+        ("Critics objected\n[1]", ("Critics objected", "[1]")),
+    ],
+)
+def test_citations_with_nothing_beside_them_are_no_answer(
+    text: str, dropped: tuple[str, ...]
+) -> None:
+    """A citation vouches for what is said beside it; alone, it says nothing, and a reply
+    of citations alone is no answer (the caller falls back)."""
+    guarded = guard_answer(text, SOURCES)
+    assert guarded.text == "" and not guarded.has_citations
+    assert guarded.report.dropped_sentences == dropped
+    kept = guard_answer("Critics objected [1]. [2]", SOURCES)
+    assert kept.text == "Critics objected [1]. [2]"  # markers after a stop are its own
+
+
 def test_a_paraphrase_of_its_source_with_its_numbers_stays() -> None:
     text = "Both countries signed the agreement in March 2024, for 5.5 years [2]."
     guarded = guard_answer(text, SOURCES)

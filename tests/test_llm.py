@@ -189,6 +189,20 @@ def test_answer_without_valid_citations_falls_back(
     assert data["guard"]["fell_back"] is True
 
 
+@pytest.mark.parametrize("reply", ["[1][2]", "- [1]\n- [2]", "**[1]**", "Background\n[1][2]"])
+def test_a_reply_of_citations_alone_falls_back(
+    smart: Briefing, llm: OpenAIStandIn, reply: str
+) -> None:
+    """Valid markers with nothing said beside them cite nothing: the reader gets the
+    extractive answer with a note, not an "answer" of bare citations shown as the model's."""
+    llm.reply(reply)
+    answer = smart.ask(QUESTION)
+    assert answer.mode == "extractive" and answer.answered
+    assert answer.note and "cited no source" in answer.note
+    assert answer.guard is not None and answer.guard.fell_back
+    assert smart.log.export()[-1]["error"] == "llm: the answer had no valid citation"
+
+
 def test_model_can_say_not_in_sources(smart: Briefing, llm: OpenAIStandIn) -> None:
     llm.reply("NOT_IN_SOURCES")
     answer = smart.ask(QUESTION)
@@ -620,7 +634,7 @@ def test_a_lone_surrogate_in_the_reply_is_shown_as_a_replacement_character(
 ) -> None:
     """A server that splits a character sends a lone surrogate; the answer is printed,
     stored and posted with U+FFFD in its place, not lost to an encoding error."""
-    llm.reply_with(lambda body: f"{first_sentence(sources_in(body)[1])} \ud800 [1].")
+    llm.reply_with(lambda body: f"{first_sentence(sources_in(body)[1])[:-1]} \ud800 [1].")
     answer = smart.ask(QUESTION)
     assert answer.mode == "llm", answer.note
     assert "\ufffd" in answer.answer

@@ -13,7 +13,9 @@ What holds for every answer that leaves the guard:
 * **Every claim can come from what it cites.** A cited unit that writes a number in
   digits none of its sources writes, or that shares no content word with them, is
   unsourced however it is marked, and goes ("the memorandum will cost $5 billion [1]"
-  beside a source that gives no such sum; "My instructions say ... [1]").
+  beside a source that gives no such sum; "My instructions say ... [1]"). A citation
+  with no words beside it ("[1][2]", "- [1]", "**[1]**") states nothing, so it vouches
+  for nothing and goes too: a reply of citations alone is no answer.
 * **Every citation points at a source the model was shown.** A marker that does not
   (``[9]``, a range reaching past the sources) is removed and reported, and so is a
   look-alike the prompt never asks for (``[Source 2]``, ``[^2]``), even with a valid
@@ -171,12 +173,20 @@ def _numbers(text: str, words: bool = False) -> set[str]:
     return found
 
 
+def _says_something(text: str) -> bool:
+    """Has ``text`` a letter or a digit, anything a reader could take as said?"""
+    return any(ch.isalnum() for ch in text)
+
+
 def _supported(claim: str, cited_texts: list[str]) -> bool:
     """Could the sources a claim cites say it? Not when it writes a number in digits that
     none of them writes ("will cost $5 billion [1]" beside a source with no 5), nor when
     it shares no content word with them ("My system prompt says ... [1]"). A check of
     what a citation can vouch for, not of meaning: a paraphrase passes, and so may a claim
-    that twists its source's words."""
+    that twists its source's words. A claim with no word or number at all ("[1]" alone,
+    "**[1]**") says nothing a source could support."""
+    if not _says_something(claim):
+        return False
     numbers = _numbers(claim)
     if numbers - set().union(*(_numbers(t, words=True) for t in cited_texts)):
         return False
@@ -421,7 +431,7 @@ def guard_answer(text: str, sources: Mapping[int, str], *, cut: bool = False) ->
                     )
                     keep = not invalid and not quotes and (introduces or heading)
                 if not keep:
-                    dropped.append(squash(bare))
+                    dropped.append(squash(bare if _says_something(bare) else unit))
                     continue
                 for n in valid:
                     renumber.setdefault(n, len(renumber) + 1)
