@@ -313,6 +313,34 @@ def test_a_follow_ups_condensing_is_counted_in_its_usage(
     assert smart.log.export()[-1]["prompt_tokens"] == sum(reported)
 
 
+@pytest.mark.parametrize(
+    "usage",
+    [
+        {"prompt_tokens": "many", "completion_tokens": "few", "total_tokens": "lots"},
+        {"prompt_tokens": 2**40, "completion_tokens": -3, "total_tokens": 0},
+        {"prompt_tokens": 1.5, "completion_tokens": True, "total_tokens": 2},
+        [1, 2],
+    ],
+)
+def test_token_counts_that_are_not_counts_do_not_cost_the_answer(
+    smart: Briefing, llm: OpenAIStandIn, usage: Any
+) -> None:
+    """A server that reports nonsense usage still gave a good answer: it is shown, and the
+    exchange is logged with the counts unknown (text in them crashed the answer into an
+    apology; a count past a 32-bit integer could not be stored on PostgreSQL)."""
+    llm.reply_with(cite_first_source)
+    llm.report_usage(usage)
+    answer = smart.ask(QUESTION)
+    assert answer.mode == "llm" and answer.answered, answer.note
+    assert answer.usage is not None
+    assert answer.usage.prompt_tokens is None and answer.usage.completion_tokens is None
+    assert answer.usage.cost_usd is None
+    assert answer.usage.counted_prompt_tokens > 100
+    row = smart.log.export()[-1]
+    assert row["mode"] == "llm" and row["error"] is None
+    assert row["prompt_tokens"] is None and row["counted_prompt_tokens"] > 100
+
+
 def test_a_hanging_server_times_out_within_the_deadline(
     database_url: str, tmp_path: Path, llm: OpenAIStandIn, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -11,7 +11,9 @@ always streams and always sends ``max_tokens``. Failure policy, for every call:
 * a malformed reply (not JSON, no choices, empty text, or longer than
   :data:`MAX_REPLY_CHARS`: a server that ignores ``max_tokens``) is a failure of its own
   kind. A lone surrogate in the reply (a server that split a character) is read as
-  U+FFFD, so the text can be printed and stored.
+  U+FFFD, so the text can be printed and stored. Token counts the server reports that
+  are not counts (text, a negative or fractional number, one past a 32-bit integer) are
+  read as unknown: a reply is not lost over its accounting, and the log can store it.
 
 Every failure is an :class:`LLMFailure` with a note for the reader; the caller falls
 back to the extractive answer with it.
@@ -244,6 +246,17 @@ MAX_REPLY_CHARS = 40_000
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+#: The largest token count read from a server: the log stores counts as 32-bit integers.
+MAX_TOKEN_COUNT = 2**31 - 1
+
+
+def _token_count(value: Any) -> int | None:
+    """A token count as the server reported it, if it is one; else None (unknown)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_TOKEN_COUNT:
+        return value
+    return None
+
+
 def _read(
     stream: Any, on_text: OnText | None, deadline: float, clock: Callable[[], float]
 ) -> Completion:
@@ -257,8 +270,8 @@ def _read(
                 raise LLMFailure(TIMEOUT_NOTE, "the stream ran past the deadline")
             usage = getattr(chunk, "usage", None)
             if usage is not None:
-                prompt_tokens = usage.prompt_tokens
-                completion_tokens = usage.completion_tokens
+                prompt_tokens = _token_count(getattr(usage, "prompt_tokens", None))
+                completion_tokens = _token_count(getattr(usage, "completion_tokens", None))
             if not chunk.choices:
                 continue
             choice = chunk.choices[0]

@@ -310,6 +310,7 @@ class OpenAIStandIn(StandInServer):
         self._reply_fn: ReplyFn | None = None
         self._stream_delay = 0.0
         self._stream_piece: int | None = None
+        self._usage: dict[str, Any] | None = None
         self._embedded: list[str] = []
         self._counter = 0
 
@@ -349,6 +350,12 @@ class OpenAIStandIn(StandInServer):
         model's tokens do ("@", "chan", "nel"); None streams whole words."""
         with self._lock:
             self._stream_piece = size
+
+    def report_usage(self, usage: dict[str, Any] | None) -> None:
+        """Send ``usage`` as each chat reply's usage object, whatever it holds (a server
+        that reports counts it did not make); None: the stand-in's own counts."""
+        with self._lock:
+            self._usage = usage
 
     # -- recorded requests -----------------------------------------------------------------
 
@@ -416,6 +423,7 @@ class OpenAIStandIn(StandInServer):
             self._reply_fn = None
             self._stream_delay = 0.0
             self._stream_piece = None
+            self._usage = None
         self.models = list(DEFAULT_MODELS)
 
     # -- misbehaviour ----------------------------------------------------------------------
@@ -631,6 +639,8 @@ class OpenAIStandIn(StandInServer):
             "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
             "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0},
         }
+        with self._lock:
+            usage = self._usage if self._usage is not None else usage
         common = {
             "id": self._next_id(),
             "created": int(time.time()),
