@@ -211,6 +211,35 @@ def test_model_can_say_not_in_sources(smart: Briefing, llm: OpenAIStandIn) -> No
     assert "not in the sources" in answer.answer.lower()
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "**NOT_IN_SOURCES**",
+        "`NOT_IN_SOURCES`",
+        "not_in_sources",
+        "NOT IN SOURCES.",
+        "NOT_IN_SOURCES\n\n{answer}",
+        "{answer}\n\nNOT_IN_SOURCES",
+    ],
+)
+def test_the_models_refusal_is_a_refusal_however_it_is_written(
+    smart: Briefing, llm: OpenAIStandIn, reply: str
+) -> None:
+    """NOT_IN_SOURCES dressed up, or beside an answer, is still the model saying the
+    sources do not answer: the reader gets "not in the sources", never the extractive
+    answer with a note that the model cited nothing, nor the answer the model disowned
+    (which the log keeps, as a dropped sentence)."""
+    llm.reply_with(lambda body: reply.format(answer=cite_first_source(body)))
+    answer = smart.ask(QUESTION)
+    assert answer.mode == "llm" and answer.written_by == "gpt-4o-mini"
+    assert not answer.answered and answer.citations == () and answer.note is None
+    assert "not in the sources" in answer.answer.lower()
+    row = smart.log.export()[-1]
+    assert row["answered"] is False and row["citations"] == []
+    if "{answer}" in reply:
+        assert row["guard"]["dropped_sentences"][0].startswith("The source says:")
+
+
 def test_out_of_scope_question_never_reaches_the_model(smart: Briefing, llm: OpenAIStandIn) -> None:
     answer = smart.ask("What is the capital of France?")
     assert not answer.answered

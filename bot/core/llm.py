@@ -7,6 +7,11 @@ client and the failure policy) and never trusts what comes back: the citation gu
 gives the extractive answer with a short note, and is recorded on the answer (and so in
 the log), with the model and the prompt that were involved.
 
+A reply that says the model's refusal, ``NOT_IN_SOURCES``, anywhere and however it is
+dressed (``**NOT_IN_SOURCES**``, ``not_in_sources``, after or before an answer) is the
+model's refusal: it found no answer in the passages, so whatever else it wrote is not
+shown (the log keeps it, as a sentence the guard dropped).
+
 The whole answer (condensing a follow-up plus writing the answer) has a deadline of
 :data:`DEADLINE_TIMEOUTS` ``BRIEFBOT_LLM_TIMEOUT``s; the stream is abandoned when it
 passes.
@@ -15,6 +20,7 @@ passes.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -35,7 +41,7 @@ from bot.core.chat import (
 )
 from bot.core.guard import guard_answer
 from bot.core.model_choice import CONTENT_FILTER, GUARD_FALLBACK
-from bot.core.models import Answer, Turn, Usage
+from bot.core.models import Answer, GuardReport, Turn, Usage
 from bot.core.packing import format_sources, model_view, pack_sources
 from bot.core.pricing import estimated_cost
 from bot.core.prompts import Prompt, load_prompt
@@ -48,6 +54,9 @@ from bot.core.writer import Fallback, OnText
 log = logging.getLogger(__name__)
 
 REFUSAL_SENTINEL = "NOT_IN_SOURCES"
+#: The sentinel as a word of its own, as models write it: any case with underscores, or
+#: in capitals with spaces.
+_SENTINEL = re.compile(r"(?<![A-Za-z0-9])(?:(?i:not_in_sources)|NOT IN SOURCES)(?![A-Za-z0-9])")
 DEADLINE_TIMEOUTS = 3
 
 
@@ -157,7 +166,9 @@ class LLMAnswerWriter:
                 error=FILTERED_ERROR,
                 extractive_reason=CONTENT_FILTER,
             )
-        if done.text.strip().startswith(REFUSAL_SENTINEL):
+        if _SENTINEL.search(done.text):
+            rest = squash(_SENTINEL.sub(" ", done.text))
+            said = (rest,) if any(ch.isalnum() for ch in rest) else ()
             refusal = Answer(
                 question,
                 NOT_IN_SOURCES,
@@ -170,7 +181,9 @@ class LLMAnswerWriter:
                     "reason": "the model found no answer in the passages it was shown",
                 },
             )
-            return self._stamp(refusal, usage=usage)
+            return self._stamp(
+                refusal, usage=usage, guard=GuardReport(dropped_sentences=said) if said else None
+            )
         guarded = guard_answer(
             done.text,
             {p.marker: model_view(p.text) for p in packed},
