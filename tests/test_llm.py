@@ -203,6 +203,56 @@ def test_a_reply_of_citations_alone_falls_back(
     assert smart.log.export()[-1]["error"] == "llm: the answer had no valid citation"
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Die Vereinigten Staaten, Guatemala, Honduras und El Salvador haben das Memorandum"
+        " über die Sicherheit an der Grenze unterzeichnet [1].",
+        "Les États-Unis ont signé le memorandum sur la sécurité des frontières avec le"
+        " Guatemala, le Honduras et El Salvador [1].",
+    ],
+)
+def test_an_answer_in_another_language_falls_back(
+    smart: Briefing, llm: OpenAIStandIn, reply: str
+) -> None:
+    """The sources and the readers are English: a cited answer the model wrote in German
+    or French (its names and "memorandum" let it pass the support check) is not shown."""
+
+    def cite_the_memorandum(body: dict[str, Any]) -> str:
+        sources = sources_in(body)
+        n = next(n for n, text in sources.items() if "Honduras" in text and "memorandum" in text)
+        return reply.replace("[1]", f"[{n}]")
+
+    llm.reply_with(cite_the_memorandum)
+    answer = smart.ask(QUESTION)
+    assert answer.mode == "extractive" and answer.answered
+    assert answer.written_by == "extractive (model answered in another language)"
+    assert answer.note and "did not answer in English" in answer.note
+    row = smart.log.export()[-1]
+    assert row["error"] and row["error"].startswith("llm: the answer was not in English")
+
+
+def test_an_english_answer_quoting_another_language_is_kept(
+    database_url: str, tmp_path: Path, llm: OpenAIStandIn
+) -> None:
+    article = tmp_path / "march.txt"
+    article.write_text(
+        "Caravan marchers protest the border memorandum\n\n"
+        "Marchers in Tegucigalpa carried banners reading “No somos criminales, somos"
+        " familias que buscan vivir en paz” as they protested the memorandum.\n",
+        encoding="utf-8",
+    )
+    with Briefing.open(llm_settings(database_url, tmp_path, llm)) as b:
+        assert b.ingest([article]).added == 1
+        llm.reply(
+            "Marchers carried banners reading “No somos criminales, somos familias que"
+            " buscan vivir en paz” [1]."
+        )
+        answer = b.ask("What did the banners of the marchers in Tegucigalpa say?")
+    assert answer.mode == "llm", answer.note
+    assert "No somos criminales" in answer.answer
+
+
 def test_model_can_say_not_in_sources(smart: Briefing, llm: OpenAIStandIn) -> None:
     llm.reply("NOT_IN_SOURCES")
     answer = smart.ask(QUESTION)

@@ -304,6 +304,7 @@ AUTH_NOTE = f"briefbot could not sign in to the language model, {_EXTRACTIVE}"
 FILTERED_NOTE = f"The language model's content filter stopped its answer, {_EXTRACTIVE}"
 FILTERED_ERROR = "llm: finish_reason=content_filter"
 UNCITED_NOTE = f"The language model's answer cited no source it was given, {_EXTRACTIVE}"
+LANGUAGE_NOTE = f"The language model did not answer in English, {_EXTRACTIVE}"
 #: The reason shown after "extractive" for each failure (any other: unreachable).
 _REASONS = {AUTH_NOTE: KEY_REFUSED, MALFORMED_NOTE: UNREADABLE, FILTERED_NOTE: CONTENT_FILTER}
 

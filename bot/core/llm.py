@@ -12,6 +12,10 @@ dressed (``**NOT_IN_SOURCES**``, ``not_in_sources``, after or before an answer) 
 model's refusal: it found no answer in the passages, so whatever else it wrote is not
 shown (the log keeps it, as a sentence the guard dropped).
 
+The sources are English and so are the readers: a guarded answer whose own words (its
+quotations aside, which the guard found verbatim in the sources) are in another language
+is not shown either; the extractive answer is, with a note.
+
 The whole answer (condensing a follow-up plus writing the answer) has a deadline of
 :data:`DEADLINE_TIMEOUTS` ``BRIEFBOT_LLM_TIMEOUT``s; the stream is abandoned when it
 passes.
@@ -33,20 +37,22 @@ from bot.core.answer import NOT_IN_SOURCES, citation_for
 from bot.core.chat import (
     FILTERED_ERROR,
     FILTERED_NOTE,
+    LANGUAGE_NOTE,
     UNCITED_NOTE,
     Completion,
     LLMFailure,
     complete,
     make_client,
 )
+from bot.core.frequency import language_of
 from bot.core.guard import guard_answer
-from bot.core.model_choice import CONTENT_FILTER, GUARD_FALLBACK
+from bot.core.model_choice import CONTENT_FILTER, GUARD_FALLBACK, OTHER_LANGUAGE
 from bot.core.models import Answer, GuardReport, Turn, Usage
 from bot.core.packing import format_sources, model_view, pack_sources
 from bot.core.pricing import estimated_cost
 from bot.core.prompts import Prompt, load_prompt
 from bot.core.retrieve import Retrieval
-from bot.core.text import squash
+from bot.core.text import quotations, squash
 from bot.core.timing import REAL_TIME, Timing
 from bot.core.tokens import TokenCounter
 from bot.core.writer import Fallback, OnText
@@ -58,6 +64,18 @@ REFUSAL_SENTINEL = "NOT_IN_SOURCES"
 #: in capitals with spaces.
 _SENTINEL = re.compile(r"(?<![A-Za-z0-9])(?:(?i:not_in_sources)|NOT IN SOURCES)(?![A-Za-z0-9])")
 DEADLINE_TIMEOUTS = 3
+_CITATION = re.compile(r"\[\d+\]")
+
+
+def _own_words(answer: str) -> str:
+    """A guarded answer without its citations and its quotations: the words the model
+    wrote itself, in its own language."""
+    parts, at = [], 0
+    for q in quotations(answer):
+        parts.append(answer[at : q.start])
+        at = q.end
+    parts.append(answer[at:])
+    return _CITATION.sub(" ", " ".join(parts))
 
 
 def build_answer_writer(
@@ -196,6 +214,15 @@ class LLMAnswerWriter:
                 guard=guarded.report,
                 usage=usage,
                 error="llm: the answer had no valid citation",
+            )
+        language = language_of(_own_words(guarded.text))
+        if language != "en":
+            return self._stamp(
+                fallback(LANGUAGE_NOTE),
+                extractive_reason=OTHER_LANGUAGE,
+                guard=guarded.report,
+                usage=usage,
+                error=f"llm: the answer was not in English ({language})",
             )
         by_marker = {p.marker: p for p in packed}
         cited = [(new, by_marker[old]) for new, old in sorted(guarded.used.items())]

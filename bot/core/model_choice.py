@@ -52,6 +52,7 @@ KEY_REFUSED = "model refused the key"
 UNREADABLE = "unreadable model reply"
 CONTENT_FILTER = "content filter"
 GUARD_FALLBACK = "guard fallback"
+OTHER_LANGUAGE = "model answered in another language"
 NOT_SENT = "not sent to the model"
 NO_CHAT_MODEL = "no chat model named"
 
