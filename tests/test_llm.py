@@ -329,6 +329,7 @@ def test_failures_give_the_extractive_answer_with_a_note(
     assert row["error"] and row["error"].startswith("llm: ")
     assert row["note"] == answer.note
     assert row["model"] == "gpt-4o-mini"
+    assert row["counted_prompt_tokens"] > 100  # the prompt sent is accounted, failed or not
 
 
 def test_one_server_error_is_retried(
@@ -418,6 +419,23 @@ def test_token_counts_that_are_not_counts_do_not_cost_the_answer(
     row = smart.log.export()[-1]
     assert row["mode"] == "llm" and row["error"] is None
     assert row["prompt_tokens"] is None and row["counted_prompt_tokens"] > 100
+
+
+def test_a_failed_condensing_is_counted_in_its_usage(smart: Briefing, llm: OpenAIStandIn) -> None:
+    """The follow-up's condensing failed, but its prompt was sent: our count of it is in
+    the answer's accounting, beside the answer's own."""
+    llm.reply_with(cite_first_source)
+    llm.fail(500, times=2)  # the condensation request fails (and its retry)
+    answer = smart.ask("What do critics say about it?", history=[Turn("user", "the memorandum")])
+    condensing, _, answering = llm.requests_for("chat")
+
+    def ours(messages: list[dict[str, Any]]) -> int:
+        return sum(smart.counter.count(m["content"]) + 4 for m in messages) + 3
+
+    assert answer.mode == "llm" and answer.usage is not None
+    expected = ours(condensing.messages) + ours(answering.messages)
+    assert answer.usage.counted_prompt_tokens == expected
+    assert smart.log.export()[-1]["counted_prompt_tokens"] == expected
 
 
 def test_a_hanging_server_times_out_within_the_deadline(

@@ -125,7 +125,8 @@ class LLMAnswerWriter:
     def condense(
         self, question: str, history: Sequence[Turn], deadline: float
     ) -> tuple[str | None, Usage | None]:
-        """A standalone question (None if the model could not give one), and its usage.
+        """A standalone question (None if the model could not give one), and its usage
+        (when the model failed, our count of the prompt sent).
 
         Condensing may take at most one timeout of the answer's deadline, so the answer
         itself always has time left.
@@ -136,12 +137,13 @@ class LLMAnswerWriter:
         ]
         messages = self.condense_prompt.render(history="\n".join(lines), question=question)
         own_deadline = min(deadline, self.timing.clock() + self.settings.llm_timeout)
+        counted = self._counted(messages)
         try:
             done = self._complete(messages, None, own_deadline, max_tokens=100)
         except LLMFailure as failure:
             log.warning("condensing a follow-up failed: %s", failure.detail)
-            return None, None
-        usage = self._usage(done, self._counted(messages))
+            return None, Usage(None, None, counted, None)
+        usage = self._usage(done, counted)
         first = next((line for line in done.text.splitlines() if line.strip()), "")
         text = squash(first).strip("\"'“”")
         if not text or len(text) > self.settings.max_question_chars:
@@ -175,6 +177,7 @@ class LLMAnswerWriter:
                 fallback(failure.note),
                 error=f"llm: {failure.detail}",
                 extractive_reason=failure.reason,
+                usage=Usage(None, None, counted, None),  # what was sent, if not what it cost
             )
         usage = self._usage(done, counted)
         if done.finish_reason == "content_filter":
