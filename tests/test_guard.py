@@ -259,13 +259,15 @@ def test_a_quotation_must_match_whole_words(quoted: str) -> None:
     [
         'Activists said “the memorandum was written by smugglers" [1].',
         "Activists said 「the memorandum was written by smugglers」 [1].",
+        "Activists said 『the memorandum was written by smugglers』 [1].",
+        "Activists said 〝the memorandum was written by smugglers〞 [1].",
         "Activists said «the memorandum was written by smugglers” [1].",
         "Activists said “the memorandum was written by smugglers [1].",
     ],
 )
 def test_no_quotation_mark_is_left_beside_unchecked_text(text: str) -> None:
     guarded = guard_answer(text, SOURCES)
-    assert not any(mark in guarded.text for mark in '“”«»「」"')
+    assert not any(mark in guarded.text for mark in '“”«»「」『』〝〞"')
     assert guarded.report.removed_quotes == ("the memorandum was written by smugglers",)
 
 

@@ -356,7 +356,7 @@ def _check_quotes(
 
 # Double quotation marks of any script; a stray one (outside every recognised pair) is
 # removed, so no quotation mark is left standing beside text that was never checked.
-_DOUBLE_MARKS = frozenset('"“”„‟«»‹›「」＂')
+_DOUBLE_MARKS = frozenset('"“”„‟«»‹›「」『』〝〞〟＂')
 
 
 def _without_stray_marks(
