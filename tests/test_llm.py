@@ -789,3 +789,40 @@ def test_a_condensed_question_after_a_blank_line_is_used(
     llm.reply_with(reply)
     answer = smart.ask("And them?", history=[Turn("user", "the memorandum")])
     assert answer.standalone_question == "What do critics say about the border security memorandum?"
+
+
+@pytest.mark.parametrize(
+    "condensed",
+    [
+        "Standalone question: Is the memorandum of cooperation on border security binding?",
+        "**Standalone question:** Is the memorandum of cooperation on border security binding?",
+        'The rewritten question is: "Is the memorandum of cooperation on border security binding?"',
+        "**Is the memorandum of cooperation on border security binding?**",
+    ],
+)
+def test_a_condensed_question_is_read_without_what_the_model_put_around_it(
+    smart: Briefing, llm: OpenAIStandIn, condensed: str
+) -> None:
+    """Models echo the prompt's "Standalone question:" or dress the question up; with
+    that left on, the condensed question failed the gate and "Is it binding?" was
+    answered as asked, from whatever passages those three words found."""
+
+    def reply(body: dict[str, Any]) -> str:
+        return cite_first_source(body) if is_answer_request(body) else condensed
+
+    llm.reply_with(reply)
+    answer = smart.ask("Is it binding?", history=[Turn("user", QUESTION)])
+    assert (
+        answer.standalone_question == "Is the memorandum of cooperation on border security binding?"
+    )
+
+
+def test_a_refusal_in_place_of_a_condensed_question_is_not_used(
+    smart: Briefing, llm: OpenAIStandIn
+) -> None:
+    def reply(body: dict[str, Any]) -> str:
+        return cite_first_source(body) if is_answer_request(body) else "NOT_IN_SOURCES"
+
+    llm.reply_with(reply)
+    answer = smart.ask("What do critics say about it?", history=[Turn("user", "the memorandum")])
+    assert answer.standalone_question == "What do critics say about it? (memorandum)"

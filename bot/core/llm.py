@@ -67,6 +67,24 @@ DEADLINE_TIMEOUTS = 3
 _CITATION = re.compile(r"\[\d+\]")
 
 
+#: A label before the condensed question, as models echo the prompt's last line
+#: ("Standalone question: ...", "The rewritten question is: ...").
+_QUESTION_LABEL = re.compile(
+    r"^(?:the\s+)?(?:(?:standalone|stand-alone|rewritten|reformulated|rephrased)\s+)?"
+    r"(?:follow-up\s+)?question(?:\s+is)?\s*:\s*",
+    re.IGNORECASE,
+)
+
+
+def _condensed(line: str) -> str:
+    """The condensed question on ``line``, without what models put around it: a label
+    echoing the prompt, Markdown emphasis, quotation marks; empty when the model gave its
+    refusal instead (the caller then condenses without it)."""
+    text = squash(re.sub(r"\*+|`+", "", line))
+    text = _QUESTION_LABEL.sub("", text).strip("\"'“” ")
+    return "" if _SENTINEL.search(text) else text
+
+
 def _own_words(answer: str) -> str:
     """A guarded answer without its citations and its quotations: the words the model
     wrote itself, in its own language."""
@@ -145,7 +163,7 @@ class LLMAnswerWriter:
             return None, Usage(None, None, counted, None)
         usage = self._usage(done, counted)
         first = next((line for line in done.text.splitlines() if line.strip()), "")
-        text = squash(first).strip("\"'“”")
+        text = _condensed(first)
         if not text or len(text) > self.settings.max_question_chars:
             return None, usage
         return text, usage
