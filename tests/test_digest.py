@@ -244,8 +244,8 @@ def sources_in(body: dict[str, Any]) -> dict[int, str]:
 
 def digest_model(body: dict[str, Any]) -> str:
     """A model that summarises from source 1, and for the sides attributes one statement
-    properly, one to somebody the sources never mention, and one to a source that is not
-    there."""
+    properly, one to somebody the sources never mention, one that is only a citation,
+    and one to a source that is not there."""
     system = body["messages"][0]["content"]
     sources = sources_in(body)
     if "You summarise" in system:
@@ -257,6 +257,7 @@ def digest_model(body: dict[str, Any]) -> str:
         f"- Marisol Quintanar: The coalition's spokesperson said the memorandum treats "
         f"migration only as a security problem [{quintanar}].\n"
         f"- Jane Invented: The plan is a disgrace [{quintanar}].\n"
+        f"- Marisol Quintanar: [{quintanar}]\n"
         "- Someone: Something uncited [42].\n"
         "Officials:\n"
         "- Officials: Officials described it as historic [77]."

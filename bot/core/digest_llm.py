@@ -176,8 +176,8 @@ def read_sides(
         speaker = speaker.strip().strip("*_")
         numbers = [int(n) for n in MARKER.findall(sentence)]
         sources = [cited[n - 1] for n in numbers if 1 <= n <= len(cited)]
-        if not colon or not sentence.strip() or not sources:
-            continue
+        if not colon or not any(ch.isalnum() for ch in MARKER.sub("", sentence)) or not sources:
+            continue  # no statement, or one that says nothing beside its citation
         if len(speaker.split()) > 14 or not _speaker_is_in(speaker, sources):
             log.info("digest: dropped a statement attributed to %r", speaker)
             continue
