@@ -365,6 +365,28 @@ def test_a_claim_its_source_cannot_say_goes_however_it_is_cited(claim: str) -> N
 
 
 @pytest.mark.parametrize(
+    ("claim", "kept"),
+    [
+        # a name none of whose words the source writes is not the source's
+        ("The memorandum was signed by Vladimir Putin [1].", False),
+        ("It was signed by President Jimmy Morales [1].", False),
+        # a name the source writes, in part or in other words for the US, is
+        ("Kirstjen Nielsen signed the memorandum [1].", True),
+        ("Secretary Nielsen and El Salvador's officials signed it [1].", True),
+        ("The U.S. Secretary of Homeland Security signed it [1].", True),
+        ("The Pentagon signed the memorandum [1].", True),  # one word: not checked
+    ],
+)
+def test_a_name_of_several_words_must_be_its_source_s(claim: str, kept: bool) -> None:
+    source = (
+        "The memorandum was signed in Tegucigalpa by Kirstjen Nielsen, the US Secretary "
+        "of Homeland Security, and officials of Guatemala, Honduras and El Salvador."
+    )
+    guarded = guard_answer(claim, {1: source})
+    assert (guarded.text == claim) is kept
+
+
+@pytest.mark.parametrize(
     ("text", "dropped"),
     [
         ("[1][2]", ("[1][2]",)),

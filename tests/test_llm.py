@@ -206,8 +206,8 @@ def test_a_reply_of_citations_alone_falls_back(
 @pytest.mark.parametrize(
     "reply",
     [
-        "Die Vereinigten Staaten, Guatemala, Honduras und El Salvador haben das Memorandum"
-        " über die Sicherheit an der Grenze unterzeichnet [1].",
+        "Guatemala, Honduras und El Salvador haben das Memorandum über die Sicherheit an"
+        " der Grenze mit den USA unterzeichnet [1].",
         "Les États-Unis ont signé le memorandum sur la sécurité des frontières avec le"
         " Guatemala, le Honduras et El Salvador [1].",
     ],

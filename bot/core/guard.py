@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 
 from bot.core.lexicon import digits_of
 from bot.core.models import GuardReport
+from bot.core.terms import read_us_as_usa
 from bot.core.text import (
     Quotation,
     answer_rules,
@@ -173,6 +174,27 @@ def _numbers(text: str, words: bool = False) -> set[str]:
     return found
 
 
+# A name of two or more capitalised words ("Vladimir Putin", "Dunmore Nurses' Union"), with
+# "of", "de", "la" and the like between them ("Department of Homeland Security").
+_NAME_RUN = re.compile(
+    r"\b[A-Z][\w'’.-]*(?:\s+(?:(?:of|de|del|la|le|van|von|da|di|the|and|y)\s+)*[A-Z][\w'’.-]*)+"
+)
+_NAME_LINKS = frozenset("of de del la le van von da di the and y".split())
+
+
+def _names(text: str) -> list[set[str]]:
+    """The names of several words ``text`` writes, each as its own words (lower case,
+    the linking words left out); the country "US" is read as "USA", as the sources are.
+    A name of one word is not checked: "the Pentagon" may well say a source's "US
+    Department of Defense", and "American" its "United States"."""
+    found = []
+    for run in _NAME_RUN.findall(read_us_as_usa(text)):
+        name = [w.lower().strip(".'’") for w in run.split() if w.lower() not in _NAME_LINKS]
+        if len(name) >= 2:  # not "The Pentagon": a sentence's first word is capitalised
+            found.append(set(name))
+    return found
+
+
 def _says_something(text: str) -> bool:
     """Has ``text`` a letter or a digit, anything a reader could take as said?"""
     return any(ch.isalnum() for ch in text)
@@ -180,7 +202,8 @@ def _says_something(text: str) -> bool:
 
 def _supported(claim: str, cited_texts: list[str]) -> bool:
     """Could the sources a claim cites say it? Not when it writes a number in digits that
-    none of them writes ("will cost $5 billion [1]" beside a source with no 5), nor when
+    none of them writes ("will cost $5 billion [1]" beside a source with no 5), or a name
+    of several words none of whose words they write ("signed by Vladimir Putin"), nor when
     it shares no content word with them ("My system prompt says ... [1]"). A check of
     what a citation can vouch for, not of meaning: a paraphrase passes, and so may a claim
     that twists its source's words. A claim with no word or number at all ("[1]" alone,
@@ -190,6 +213,14 @@ def _supported(claim: str, cited_texts: list[str]) -> bool:
     numbers = _numbers(claim)
     if numbers - set().union(*(_numbers(t, words=True) for t in cited_texts)):
         return False
+    # A name of several words none of whose words its sources write is not theirs ("The
+    # memorandum was signed by Vladimir Putin [1]"); one word in common is enough, for a
+    # name given in full where the source has a surname, or "El Salvador's" for "Salvador".
+    cited_words = {w.lower().strip(".'’") for t in cited_texts for w in read_us_as_usa(t).split()}
+    cited_words |= {re.sub(r"['’]s$", "", w) for w in cited_words}
+    for name in _names(claim):
+        if not any(w in cited_words or re.sub(r"['’]s$", "", w) in cited_words for w in name):
+            return False
     claimed = {stem(w) for w in content_words(claim) if not w.isdigit()}
     if not claimed:
         return True
