@@ -1500,6 +1500,26 @@ def test_which_union_is_answered_by_the_union_s_name(briefing: Briefing, tmp_pat
     assert "Harbour Porters' Union" in lead_of(answer)
 
 
+def test_where_the_evacuees_slept_is_the_place_named_after_its_kind(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "Where did the evacuated residents sleep?" is answered by "Evacuees spent three
+    nights at a school gym in the nearby village of Marsh End": the evacuees are the
+    evacuated (a verb's "-ee" person), and "in the nearby village of Marsh End" names a
+    place as "in Marsh End" does."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "flood.md",
+        "River Flood Forces Hundreds From Their Homes",
+        "The river Lune burst its banks on Friday and flooded the lower streets of Aldby. "
+        "Firefighters rescued residents from their homes by boat as the water rose. "
+        "Evacuees spent three nights at a school gym in the nearby village of Marsh End. "
+        "The river fell on Monday.",
+        "Where did the evacuated residents sleep while the river flooded?",
+    )
+    assert "village of Marsh End" in lead_of(answer)
+
+
 def _lead(
     case_id: str,
     title: str,

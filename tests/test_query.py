@@ -77,6 +77,10 @@ def credit(question: str, text: str, word: str, lexicon: Lexicon) -> float:
         # a role's gendered and neutral names
         ("Who is the spokeswoman?", "spokeswoman", "The spokesperson said so."),
         ("What did the chairman say?", "chairman", "The chairwoman said so."),
+        # the person a verb is done to, by "-ee", where WordNet does not link the two
+        ("Where did the evacuated families go?", "evacuated", "Evacuees slept in a hall."),
+        ("How many were employed?", "employed", "It has 40 employees."),
+        ("What did the nominees say?", "nominees", "She was nominated in May."),
     ],
 )
 def test_a_word_is_found_as_its_family(
@@ -91,6 +95,13 @@ def test_a_word_written_without_its_hyphen_has_the_hyphened_word_s_synonyms(
     """WordNet lists "co-op" (a cooperative) and "coop" (for hens): "coop" is both, so
     "cooperative" counts for it as a synonym."""
     assert credit("What did the coop decide?", "The dairy cooperative voted.", "coop", lexicon) > 0
+
+
+def test_only_a_person_in_ee_is_the_one_a_verb_is_done_to(lexicon: Lexicon) -> None:
+    """A "refugee" is not one who is refuged (WordNet has no such verb), nor is
+    "coffee" or "degree" anything done to anyone."""
+    assert "refuge" not in lexicon.expand("refugees").family
+    assert not {"coff", "degr"} & lexicon.expand("coffee").family | lexicon.expand("degree").family
 
 
 def test_a_word_that_merely_begins_another_is_not_it(lexicon: Lexicon) -> None:

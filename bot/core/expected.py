@@ -69,9 +69,11 @@ _EXPECTED: dict[str, re.Pattern[str]] = {
     ),
     # a preposition of place before a name ("in Tegucigalpa", "on Fennick Street", not "on
     # Tuesday"; but "in August" too: leaving dates out there lost the sentence that says
-    # where the jeeps were seen, "in August 2018, ... in the streets around")
+    # where the jeeps were seen, "in August 2018, ... in the streets around"), or before
+    # a place of that name ("at the sports hall in the neighbouring town of Wexley")
     "where": re.compile(
-        rf"\b(?:in|at|near|from|outside|inside|to|on(?!\s+{_DAYS}))\s+(?:the\s+)?{_NAME}"
+        rf"\b(?:in|at|near|from|outside|inside|to|on(?!\s+{_DAYS}))\s+(?:the\s+)?{_NAME}|"
+        rf"\b(?:in|at|near|outside|inside)\s+the\s+(?:[a-z][\w'’-]*\s+){{1,2}}of\s+{_NAME}"
     ),
     "yesno": re.compile(
         r"\b(?:not|no|non-\w+|never|neither|nor|without|cannot|can't|won't|isn't|aren't|"

@@ -368,6 +368,7 @@ class Lexicon:
             family |= _demonyms(net, word)
         family |= _negated(net, word)
         family |= _same_role(net, word)
+        family |= _undergoer(net, word)
         family = {f for f in family if _SINGLE.match(f) or " " in f} - {word}
         # A synonym as common as "be" or "get" (WordNet's "cost" is to "be" priced)
         # would match every other sentence.
@@ -453,6 +454,32 @@ def _negated(net: WordNet, word: str) -> set[str]:
             ):
                 found.add(candidate)
     return found
+
+
+def _undergoer(net: WordNet, word: str) -> set[str]:
+    """The person a verb is done to, by "-ee", and back, where WordNet knows both but
+    does not link them: "evacuated" <-> "evacuees", "nominate" <-> "nominee", "employ"
+    <-> "employee". ("Where did the evacuated families sleep?" is answered by "Evacuees
+    spent up to five nights in emergency shelters".) A person, by WordNet's first sense
+    of the noun; a verb, by WordNet's verbs: not "coffee" nor "committee"."""
+    found: set[str] = set()
+    for verb in net.base_forms(word, "v"):
+        stems_ = {verb, verb[:-1] if verb.endswith("e") else verb}
+        if verb.endswith("ate"):
+            stems_.add(verb[:-3])
+        for noun in {s + "ee" for s in stems_} - {word}:
+            senses = net.senses(noun, "n")
+            if senses and senses[0].lexname == "noun.person":
+                found.add(noun)
+    for noun in net.base_forms(word, "n"):
+        if not noun.endswith("ee") or len(noun) < 6:
+            continue
+        senses = net.senses(noun, "n")
+        if not senses or senses[0].lexname != "noun.person":
+            continue
+        base = noun[:-2]
+        found.update(v for v in (base, base + "e", base + "ate") if net.base_forms(v, "v"))
+    return found - {word}
 
 
 #: The endings that make a role's gendered and neutral names: spokeswoman, spokesman and
