@@ -101,7 +101,8 @@ def test_only_a_person_in_ee_is_the_one_a_verb_is_done_to(lexicon: Lexicon) -> N
     """A "refugee" is not one who is refuged (WordNet has no such verb), nor is
     "coffee" or "degree" anything done to anyone."""
     assert "refuge" not in lexicon.expand("refugees").family
-    assert not {"coff", "degr"} & lexicon.expand("coffee").family | lexicon.expand("degree").family
+    assert "coff" not in lexicon.expand("coffee").family
+    assert "degr" not in lexicon.expand("degree").family
 
 
 def test_a_word_that_merely_begins_another_is_not_it(lexicon: Lexicon) -> None:
