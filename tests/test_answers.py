@@ -1520,6 +1520,23 @@ def test_where_the_evacuees_slept_is_the_place_named_after_its_kind(
     assert "village of Marsh End" in lead_of(answer)
 
 
+def test_a_number_before_a_list_counts_every_item_of_it(briefing: Briefing, tmp_path: Path) -> None:
+    """ "41 legal-aid groups, shelters and community associations" counts associations
+    (organisations) as well as groups: the sentence leads "how many organisations",
+    before one whose number counts something else that is an organisation ("four
+    governments")."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "alliance.md",
+        "Tenants Alliance Opposes Rent Rules",
+        "The Varby Tenants Alliance, which brings together 23 residents' groups, food banks "
+        "and housing associations, published its objections on Friday. The statement calls on "
+        "the three governments of the region to withdraw the rules.",
+        "how many organisations make up the varby tenants alliance?",
+    )
+    assert lead_of(answer).startswith("The Varby Tenants Alliance, which brings together 23")
+
+
 def _lead(
     case_id: str,
     title: str,

@@ -339,7 +339,7 @@ def _done_by(deed: Term, text: str) -> bool:
     monitoring committee", "approved unanimously by")? Who did it follows, named or not:
     a committee, a board, a court answer "who" too. Not "laboratory-confirmed influenza
     by about half": "by" after another word is no doer."""
-    tokens = [t.lower() for t in _COUNT_TOKEN.findall(text)]
+    tokens = [t.lower() for t in _COUNT_TOKEN.findall(text) if t != ","]
     for i, token in enumerate(tokens[:-1]):
         if stem(token) not in deed.stems:
             continue
@@ -509,7 +509,7 @@ def defining(retrieval: Retrieval, sentences: list[SourceSentence]) -> list[Sour
 #: A number and the thing it counts are at most this many words apart: "212 players",
 #: "8,600 older adults", "three of its stations".
 MAX_COUNT_GAP = 3
-_COUNT_TOKEN = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_]+")
+_COUNT_TOKEN = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_]+|,")
 _NUMBER_WORDS = NUMBER_WORDS | frozenset(
     "hundred hundreds thousand thousands million millions dozen dozens".split()
 )
@@ -535,15 +535,45 @@ def counting_the_asked(
 
 
 def _counts(text: str, wanted: frozenset[str]) -> bool:
-    """Does a number in ``text`` come at most ``MAX_COUNT_GAP`` words before one of
-    ``wanted`` (stems)?"""
+    """Does a number in ``text`` count one of ``wanted`` (stems): come at most
+    ``MAX_COUNT_GAP`` words before it, or before a list that ends with it ("41 legal-aid
+    groups, shelters and community associations" counts the associations too)?"""
     tokens = _COUNT_TOKEN.findall(text)
-    for i, token in enumerate(tokens):
-        if not (token[0].isdigit() or token.lower() in _NUMBER_WORDS):
+    return any(
+        _a_number(word) and any(stem(t.lower()) in wanted for t in _counted(tokens, i + 1))
+        for i, word in enumerate(tokens)
+    )
+
+
+def _a_number(word: str) -> bool:
+    return word[0].isdigit() or word.lower() in _NUMBER_WORDS
+
+
+_LIST_LINKS = frozenset([",", "and", "or"])
+
+
+def _counted(tokens: list[str], start: int) -> list[str]:
+    """The words a number just before ``tokens[start]`` counts: the next
+    ``MAX_COUNT_GAP`` words, and when they begin a list ("groups, shelters and community
+    associations", at most ``MAX_COUNT_GAP`` words an item), every item of it."""
+    items: list[list[str]] = [[]]
+    closing = False  # the item after "and"/"or" is the list's last
+    for word in tokens[start:]:
+        if _a_number(word):
+            break  # another number counts what follows it
+        if word.lower() in _LIST_LINKS:
+            if closing:
+                break
+            if items[-1]:
+                closing = word.lower() != ","
+                items.append([])
             continue
-        if any(stem(t.lower()) in wanted for t in tokens[i + 1 : i + 1 + MAX_COUNT_GAP]):
-            return True
-    return False
+        if len(items[-1]) == MAX_COUNT_GAP:
+            break
+        items[-1].append(word)
+    if len(items) > 1 and not closing:
+        return items[0]  # "212 players, the largest field": no list
+    return [w for item in items for w in item]
 
 
 def stating_the_measure(
