@@ -173,6 +173,54 @@ def test_unreadable_files_and_folders_are_one_line_failures(
     assert summary["added"] == 1
 
 
+@pytest.mark.slow
+def test_a_folder_that_can_be_listed_but_not_entered_fails_its_files_alone(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A folder with read but no search permission (mode 644) lists its names, but none
+    of them can be looked at: each is one failed item, as is a file named inside it on
+    the command line; the rest still lands (it used to end the run with "unexpected
+    PermissionError")."""
+    folder = tmp_path / "articles"
+    (folder / "shut").mkdir(parents=True)
+    (folder / "readable.txt").write_text("Readable\n\nThis one is ingested.", "utf-8")
+    (folder / "shut" / "inside.txt").write_text("Inside\n\nCannot be looked at.", "utf-8")
+    (folder / "shut").chmod(0o644)
+    script = str(Path(sys.executable).parent / "briefbot")
+    inside = str(folder / "shut" / "inside.txt")
+    try:
+        proc = subprocess.run(
+            [*_without_root_file_access(), script, "ingest", "--json", str(folder), inside],
+            env={**os.environ, **settings_env(settings)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        (folder / "shut").chmod(0o755)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr and "unexpected" not in proc.stderr, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert [(f["path"], f["error"]) for f in summary["failed"]] == [
+        (inside, "cannot read: Permission denied"),
+        (inside, "cannot read: Permission denied"),
+    ]
+    assert summary["added"] == 1
+
+
+def test_a_name_too_long_for_the_system_is_one_failed_item(cli, tmp_path: Path) -> None:
+    """A path the system refuses to look up (a name over 255 bytes) fails alone with the
+    system's reason; it used to end the whole run with "unexpected OSError"."""
+    (tmp_path / "good.txt").write_text("Good\n\nThis one is ingested.", "utf-8")
+    long_name = str(tmp_path / ("x" * 300))
+    result = cli("ingest", "--json", str(tmp_path / "good.txt"), long_name)
+    assert result.code == 1 and "unexpected" not in result.err, result.err
+    summary = json.loads(result.out)
+    assert summary["failed"] == [{"path": long_name, "error": "cannot read: File name too long"}]
+    assert summary["added"] == 1
+
+
 def test_links_to_nothing_pipes_and_an_empty_path_are_failed_items(cli, tmp_path: Path) -> None:
     """Inside a folder, an entry with an article's name that is no regular file (a link
     to nothing, a loop of links, a pipe, a device) fails alone, as it does when named;

@@ -27,19 +27,38 @@ def discover(
             problems.append(("(empty path)", "an empty path names no file or folder"))
             continue
         path = Path(raw).expanduser()
-        if path.is_dir():
+        kind = _kind(path)
+        if kind == "folder":
             found, unlisted = _walk(path)
             files.extend(found)
             problems.extend(
                 (display_path(raw if p == path else p), reason) for p, reason in unlisted
             )
-        elif path.is_file():
+        elif kind == "file":
             files.append(path)
-        elif path.exists():
+        elif kind == "other":
             problems.append((display_path(raw), "not a regular file or folder"))
-        else:
+        elif kind == "missing":
             problems.append((display_path(raw), "no such file or folder"))
+        else:
+            problems.append((display_path(raw), kind))
     return _once_each(files, set() if seen is None else seen), problems
+
+
+def _kind(path: Path) -> str:
+    """``"folder"``, ``"file"``, ``"other"`` (a pipe, a device), ``"missing"`` (or a link
+    to nothing, a loop of links), or why it cannot be looked at: ``Path.is_dir`` and its
+    kin answer False for a missing path but raise for one they may not look at (a folder
+    on the way that can be listed but not entered) or a name the system refuses (too
+    long), and such a path is one failed item, never the end of the run."""
+    try:
+        if path.is_dir():
+            return "folder"
+        if path.is_file():
+            return "file"
+        return "other" if path.exists() else "missing"
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
 
 
 def _once_each(files: list[Path], seen: set[Path]) -> list[Path]:
@@ -80,20 +99,32 @@ def _walk(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
         # os.walk does not follow a link to a folder: one inside the folder is walked
         # anyway, one to outside it is said, not silently left out.
         for name in dirs:
-            if _leaves(Path(root) / name, root=folder_root):
+            try:
+                leaves = _leaves(Path(root) / name, root=folder_root)
+            except OSError:  # it cannot be entered either: os.walk reports it (onerror)
+                continue
+            if leaves:
                 unreadable.append((Path(root) / name, "a symbolic link to outside the folder"))
         for name in sorted(names):
             if name.startswith(".") or Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
                 continue
             path = Path(root) / name
-            if _leaves(path, root=folder_root):
+            try:
+                leaves = _leaves(path, root=folder_root)
+            except OSError as exc:  # in a folder that can be listed but not entered
+                unreadable.append((path, f"cannot read: {exc.strerror or exc}"))
+                continue
+            kind = "" if leaves else _kind(path)
+            if leaves:
                 unreadable.append((path, "a symbolic link to outside the folder"))
-            elif path.is_file():
+            elif kind == "file":
                 found.append(path)
-            elif path.exists():
+            elif kind in ("other", "folder"):
                 unreadable.append((path, "not a regular file or folder"))
-            else:
+            elif kind == "missing":
                 unreadable.append((path, "a symbolic link to nothing (or a loop of links)"))
+            else:
+                unreadable.append((path, kind))
     return sorted(found), unreadable
 
 
