@@ -209,6 +209,27 @@ def test_a_folder_that_can_be_listed_but_not_entered_fails_its_files_alone(
     assert summary["added"] == 1
 
 
+@pytest.mark.usefixtures("seeded")
+def test_a_data_folder_that_cannot_be_written_is_one_config_line(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the database elsewhere (PostgreSQL), the data folder holds only the
+    tokenizer's cache; one that cannot be made is configuration (exit 2, one line that
+    names BRIEFBOT_DATA_DIR), not "unexpected NotADirectoryError" from every ingest."""
+    from bot.core import tokens
+
+    monkeypatch.setattr(tokens, "_encodings", {})  # load it again, as a new process does
+    monkeypatch.delenv("TIKTOKEN_CACHE_DIR", raising=False)
+    (tmp_path / "file").write_text("in the way", "utf-8")
+    (tmp_path / "new.txt").write_text("New\n\nA new article body sentence.", "utf-8")
+    result = cli(
+        "ingest", str(tmp_path / "new.txt"), env={"BRIEFBOT_DATA_DIR": str(tmp_path / "file" / "d")}
+    )
+    assert result.code == 2, result.err
+    assert result.err.startswith("error: BRIEFBOT_DATA_DIR: cannot use the tokenizer's cache")
+    assert result.err.count("\n") == 1
+
+
 def test_a_name_too_long_for_the_system_is_one_failed_item(cli, tmp_path: Path) -> None:
     """A path the system refuses to look up (a name over 255 bytes) fails alone with the
     system's reason; it used to end the whole run with "unexpected OSError"."""

@@ -55,6 +55,20 @@ def test_the_folders_it_makes_for_the_cache_are_private(tmp_path: Path) -> None:
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
 
 
+def test_a_cache_folder_that_cannot_be_made_is_a_config_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A data folder under a file (or read-only) names the setting in one line; it used
+    to surface as an unexpected NotADirectoryError (or PermissionError)."""
+    monkeypatch.delenv("TIKTOKEN_CACHE_DIR", raising=False)
+    (tmp_path / "file").write_text("in the way", "utf-8")
+    with pytest.raises(ConfigError, match=r"^BRIEFBOT_DATA_DIR: cannot use the tokenizer's"):
+        tokens.prime_cache("cl100k_base", tokens.cache_dir_for(tmp_path / "file" / "data"))
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path / "file" / "cache"))
+    with pytest.raises(ConfigError, match=r"^TIKTOKEN_CACHE_DIR: .*Not a directory"):
+        tokens.prime_cache("cl100k_base", tmp_path / "file" / "cache")
+
+
 def test_a_bundled_file_with_the_wrong_hash_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(tokens.EXPECTED_SHA256, "o200k_base", "0" * 64)
     with pytest.raises(ConfigError, match="refusing to use it"):

@@ -17,6 +17,7 @@ which we show to tiktoken only while it loads.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import os
@@ -101,19 +102,37 @@ def verify_files(name: str, data_dir: Path) -> str:
 
 
 def prime_cache(name: str, cache_dir: Path) -> Path:
-    """Make sure ``cache_dir`` holds a verified copy of ``name``; return its path."""
-    target = cache_dir / cache_file_name(name)
-    if cached_copy_ok(name, cache_dir):
-        return target
+    """Make sure ``cache_dir`` holds a verified copy of ``name``; return its path.
+
+    A cache folder that cannot be read or written (read-only, under a file, a full disk)
+    is configuration: a ConfigError that names the setting, as for the SQLite file's
+    folder, not an "unexpected PermissionError" from every command that counts tokens
+    (with PostgreSQL nothing else uses the data folder, so nothing says it first)."""
     from storage.db import private_folder  # the data folder, if this makes it, is private
 
-    data = bundled_bpe(name)
-    private_folder(cache_dir)
-    # Write then rename, so a second process never reads half a file.
-    fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=target.name, suffix=".tmp")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, target)
+    target = cache_dir / cache_file_name(name)
+    tmp: str | None = None
+    try:
+        if cached_copy_ok(name, cache_dir):
+            return target
+        data = bundled_bpe(name)
+        private_folder(cache_dir)
+        # Write then rename, so a second process never reads half a file.
+        fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=target.name, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except OSError as exc:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        configured = os.environ.get("TIKTOKEN_CACHE_DIR")
+        setting = "TIKTOKEN_CACHE_DIR" if configured else "BRIEFBOT_DATA_DIR"
+        reason = "a file is in the way" if isinstance(exc, FileExistsError) else exc.strerror
+        raise ConfigError(
+            f"{setting}: cannot use the tokenizer's cache in {cache_dir}: {reason or exc} "
+            "(point it at a folder briefbot may write)"
+        ) from exc
     return target
 
 
