@@ -63,7 +63,9 @@ class Settings(BaseSettings):
     chunk_tokens: int = Field(default=180, ge=32, le=2000)
     chunk_overlap_tokens: int = Field(default=40, ge=0, le=1000)
     tokenizer: str = "o200k_base"
-    max_file_mb: float = Field(default=10.0, gt=0)
+    # Upper bounds here and below keep a value from overflowing what it becomes (bytes,
+    # a deadline, a date): 1e308 is a valid float but no deadline or age.
+    max_file_mb: float = Field(default=10.0, gt=0, le=100_000)
 
     # Retrieval
     top_k: int = Field(default=6, ge=1, le=50)
@@ -79,7 +81,7 @@ class Settings(BaseSettings):
     model: str | None = None
     context_tokens: int = Field(default=3000, ge=200)
     answer_tokens: int = Field(default=500, ge=16)
-    llm_timeout: float = Field(default=20.0, gt=0)
+    llm_timeout: float = Field(default=20.0, gt=0, le=3600)
     price_prompt_per_mtok: float = Field(default=0.0, ge=0)
     price_completion_per_mtok: float = Field(default=0.0, ge=0)
 
@@ -93,12 +95,12 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535, validation_alias="PORT")
     web_threads: int = Field(default=8, ge=1)
     #: Seconds a ``serve`` connection may stay silent, or take to send one whole request.
-    web_timeout: int = Field(default=10, ge=1)
+    web_timeout: int = Field(default=10, ge=1, le=86_400)
     #: Seconds work in hand gets after SIGTERM; None: serve's and clock's own defaults.
-    stop_grace: float | None = Field(default=None, ge=0)
+    stop_grace: float | None = Field(default=None, ge=0, le=3600)
     # Answering is mostly CPU work under one GIL; a few workers keep acks fast.
     answer_workers: int = Field(default=8, ge=1)
-    log_retention_days: int | None = Field(default=None, ge=1)
+    log_retention_days: int | None = Field(default=None, ge=1, le=36_500)  # as `logs purge`
     #: Slack user ids who may add articles and feeds from Slack; unset means everyone.
     admins: str | None = None
 

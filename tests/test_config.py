@@ -63,3 +63,28 @@ def test_secret_values_are_the_configured_secrets() -> None:
 def test_the_database_password_is_a_secret(url: str) -> None:
     """The log redactor masks it wherever a driver's message repeats it."""
     assert Settings.isolated(database_url=url).secret_values() == ["pass@word1"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "BRIEFBOT_MAX_FILE_MB",
+        "BRIEFBOT_LLM_TIMEOUT",
+        "BRIEFBOT_WEB_TIMEOUT",
+        "BRIEFBOT_STOP_GRACE",
+        "BRIEFBOT_LOG_RETENTION_DAYS",
+    ],
+)
+def test_a_number_too_large_to_use_is_refused_as_the_setting(
+    monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """A finite value too large for what it becomes (bytes, a deadline, a cut-off date)
+    used to pass and then fail as "unexpected OverflowError" in the command that used it
+    (BRIEFBOT_MAX_FILE_MB=1e308 in every ingest, BRIEFBOT_LLM_TIMEOUT=1e308 in every ask
+    with a model, retention in the clock); it is a setting's error, named, at start."""
+    from bot.cli.common import load_settings
+    from bot.errors import ConfigError
+
+    monkeypatch.setenv(name, "1" + "0" * 12)
+    with pytest.raises(ConfigError, match=f"^{name}: Input should be less than or equal to"):
+        load_settings()
