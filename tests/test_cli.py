@@ -813,6 +813,20 @@ def test_bad_input_at_the_edges_exits_2_with_one_line(
     assert result.err.startswith("error: ") and message in result.err, result.err
 
 
+@pytest.mark.parametrize(
+    "args",
+    [("eval", "/dev/zero"), ("ask", "x y z", "--history", "/dev/zero"), ("eval", "/dev/urandom")],
+)
+def test_a_file_that_never_ends_is_refused_not_read_into_memory(cli, args) -> None:
+    """``/dev/zero`` passes ``click.Path``'s checks (it is no folder, and pipes must be
+    read: ``--history <(...)``); reading it whole used to fill memory until the process
+    died or ended in "unexpected MemoryError". It is read up to a bound and refused."""
+    result = cli(*args)
+    assert (result.code, result.err.count("\n")) == (2, 1), result.err
+    assert result.err.startswith(f"error: {'--history ' if 'ask' in args else ''}/dev/")
+    assert "larger than 100,000,000 bytes" in result.err, result.err
+
+
 def test_json_lines_split_on_newlines_only_and_may_start_with_a_bom(cli, tmp_path: Path) -> None:
     """U+2028, U+2029 and U+0085 are legal inside a JSON string; only \\n ends a line.
     A UTF-8 byte order mark is accepted, as ingest accepts it."""

@@ -18,11 +18,20 @@ from typing import Any
 
 from bot.errors import InputError
 
+#: The most a question set or a history file may hold. Far past any real one, it keeps a
+#: file that never ends (``/dev/zero``, ``/dev/urandom``, a pipe from ``yes``) from
+#: filling memory: those pass ``click.Path``'s checks, as a pipe must (``<(...)``).
+MAX_BYTES = 100_000_000
 
-def read_text(path: Path, what: str) -> str:
+
+def read_text(path: Path, what: str, limit: int = MAX_BYTES) -> str:
     """The file's text; ``what`` names it in errors (``"--history turns.json"``)."""
     try:
-        return path.read_bytes().decode("utf-8-sig")
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise InputError(f"{what}: larger than {limit:,} bytes (is it the right file?)")
+        return data.decode("utf-8-sig")
     except FileNotFoundError as exc:
         raise InputError(f"{what}: no such file") from exc
     except UnicodeDecodeError as exc:
