@@ -62,6 +62,29 @@ def unreachable(exc: SQLAlchemyError) -> bool:
     return True
 
 
+#: libpq's words for a connection option it cannot read (``?sslmode=bogus``, a port past
+#: 65535, ``?keepalives=abc``), said before it connects to anything, and the server's
+#: for a setting passed in ``?options=-c ...`` that it refuses. psycopg raises them as
+#: OperationalError, as it does a server that is down; they are DATABASE_URL to fix.
+_BAD_OPTION = re.compile(
+    r"^(connection is bad: )?(invalid \S+ value: |invalid port number: )"
+    r"|invalid integer value .* for connection option "
+    r"|FATAL: +invalid value for parameter "
+)
+_BAD = "connection is bad: "
+
+
+def _misconfigured(exc: SQLAlchemyError) -> bool:
+    """Whether a failure to connect is ``DATABASE_URL``'s own option that the driver or
+    the server refuses, rather than a database that cannot be reached (exit 3 means
+    that alone: a database to wait for, not a setting to fix)."""
+    if not isinstance(exc, OperationalError) or exc.orig is None:
+        return False
+    if type(exc.orig).__module__.startswith("sqlite3"):
+        return False
+    return _BAD_OPTION.search(_reason(exc)) is not None
+
+
 def explained(exc: BaseException) -> DatabaseUnavailable | DatabaseUnusable | None:
     """A database failure met mid-command, in one line: a database briefbot may not
     write to (a read-only SQLite file or server) is unusable; a connection lost (a server
@@ -258,6 +281,10 @@ class Database:
                 conn.execute(text("SELECT 1"))
         except SQLAlchemyError as exc:
             db.engine.dispose()
+            if _misconfigured(exc):
+                raise DatabaseUrlError(
+                    f"DATABASE_URL {redacted(url)}: {_reason(exc).removeprefix(_BAD)}"
+                ) from exc
             if not unreachable(exc):
                 raise DatabaseUnusable(
                     f"The database at {redacted(url)} is not one briefbot can use: "

@@ -420,6 +420,31 @@ def test_unreachable_database_is_one_line(cli) -> None:
 
 
 @pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("?sslmode=bogus", 'invalid sslmode value: "bogus"'),
+        ("?target_session_attrs=nope", 'invalid target_session_attrs value: "nope"'),
+        ("?keepalives=abc", 'invalid integer value "abc" for connection option "keepalives"'),
+    ],
+)
+def test_a_connection_option_the_driver_refuses_is_configuration(
+    cli, query: str, reason: str
+) -> None:
+    """libpq refuses these before it connects to anything; psycopg raises them as it
+    raises a server that is down, and they used to exit 3 ("Cannot reach the database"),
+    which means a database to wait for. They are DATABASE_URL to fix: exit 2."""
+    url = f"postgresql://briefbot:S3cret@127.0.0.1:9/x{query}"
+    result = cli("sources", env={"DATABASE_URL": url})
+    assert (result.code, result.err.count("\n")) == (2, 1), result.err
+    assert result.err.startswith(
+        "error: DATABASE_URL postgresql+psycopg://briefbot:***@127.0.0.1:9/x"
+    )
+    assert reason in result.err and "S3cret" not in result.err
+    port = cli("sources", env={"DATABASE_URL": "postgresql://briefbot@127.0.0.1:99999/x"})
+    assert port.code == 2 and 'invalid port number: "99999"' in port.err, port.err
+
+
+@pytest.mark.parametrize(
     ("url", "shown"),
     [
         # An unencoded @ in the password: SQLAlchemy alone ends the password at it.
