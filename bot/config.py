@@ -12,7 +12,7 @@ import os
 import re
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
@@ -134,7 +134,8 @@ class Settings(BaseSettings):
 
     def secret_values(self) -> list[str]:
         """The configured secrets themselves, for the log redactor: the tokens and keys,
-        and the password in ``DATABASE_URL`` (a driver's error may repeat it)."""
+        the password in ``DATABASE_URL`` (a driver's error may repeat it), and one in
+        ``OPENAI_BASE_URL`` or ``SLACK_API_URL``."""
         from storage.db import url_secrets  # SQLAlchemy, which every database command loads
 
         secrets = (
@@ -144,7 +145,14 @@ class Settings(BaseSettings):
             self.openai_api_key,
         )
         found = [s.get_secret_value() for s in secrets if s is not None]
-        return found + (url_secrets(self.database_url) if self.database_url else [])
+        found += url_secrets(self.database_url) if self.database_url else []
+        # A proxy in front of the model server or the Web API may take a password in the
+        # URL (https://user:pw@proxy/v1); the HTTP client logs every request's URL.
+        for url in (self.openai_base_url, self.slack_api_url):
+            password = urlsplit(url).password if url else None
+            if password:
+                found += dict.fromkeys([password, unquote(password)])
+        return found
 
     @model_validator(mode="before")
     @classmethod

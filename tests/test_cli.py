@@ -962,6 +962,18 @@ def test_verbose_ask_says_what_was_done_but_not_what_was_asked(settings: Setting
     assert run_briefbot("ask", "Who signed the memorandum?", env=env).err == ""
 
 
+@pytest.mark.slow
+def test_a_password_in_the_model_servers_url_is_not_logged(settings: Settings, llm) -> None:
+    """A proxy in front of the model server may take a password in OPENAI_BASE_URL; the
+    HTTP client logs each request's URL under -v, which used to show it in clear."""
+    base = llm.base_url.replace("http://", "http://proxyuser:S3cret-proxy%21pw@")
+    env = {**settings_env(settings), "OPENAI_BASE_URL": base, "BRIEFBOT_MODEL": "gpt-4o-mini"}
+    result = run_briefbot("-v", "ask", "Who signed the memorandum?", env=env)
+    assert result.code == 0, result.err
+    assert "proxyuser:***@127.0.0.1" in result.err, result.err
+    assert "S3cret" not in result.out + result.err
+
+
 @pytest.mark.parametrize(
     ("setting", "value", "message"),
     [

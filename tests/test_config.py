@@ -53,6 +53,14 @@ def test_secret_values_are_the_configured_secrets() -> None:
     assert settings.secret_values() == ["xoxb-1", "sk-abcdefgh"]
 
 
+def test_a_password_in_the_model_or_slack_url_is_a_secret() -> None:
+    settings = Settings.isolated(
+        openai_base_url="https://me:pass%40word1@proxy.example/v1",
+        slack_api_url="https://bot:slack-proxy-pw@proxy.example/api/",
+    )
+    assert settings.secret_values() == ["pass%40word1", "pass@word1", "slack-proxy-pw"]
+
+
 @pytest.mark.parametrize(
     "url",
     [
