@@ -450,6 +450,15 @@ def test_a_typo_is_read_as_the_corpus_word(briefing: Briefing) -> None:
     assert not refused.answered
 
 
+def test_a_typo_of_an_everyday_word_the_sources_lack_is_that_word(briefing: Briefing) -> None:
+    """ "actualy" is "actually", an everyday word that costs a question little, not a rare
+    term the sources never use (which refused it); "sourdoguh" stays unknown: no common
+    English word is one edit from it."""
+    answer = grounded_answer(briefing, "is the memorandum actualy binding?")
+    assert "non-binding" in answer.answer
+    assert not briefing.ask("is the memorandum about sourdoguh?").answered
+
+
 def test_chat_short_forms_are_read_as_the_words_they_shorten(
     briefing: Briefing, tmp_path: Path
 ) -> None:

@@ -37,7 +37,7 @@ from bot.core.gate import (
     spelled_otherwise,
     threshold,
 )
-from bot.core.lexicon import MIN_CORRECTABLE, Lexicon, edits1
+from bot.core.lexicon import MIN_CORRECTABLE, RARE_ZIPF, Lexicon, edits1
 from bot.core.profile import Profile
 from bot.core.query import Query, analyse
 from bot.core.shortforms import expansions, looks_short
@@ -234,7 +234,8 @@ class Retriever:
 
     def _typo_correction(self, session: Session, term: Term, df: dict[str, int]) -> Term | None:
         """``term`` read as the corpus word one edit away that was meant, if it is a typo
-        or a misspelt name and there is one."""
+        or a misspelt name and there is one; a typo no corpus word explains, as the
+        commonest everyday English word one edit away, if there is one."""
         if _typo(term.word, df):
             # Only English words are offered as corrections: one edit away from a typo
             # are hundreds of strings, and asking the database about each costs more
@@ -249,12 +250,22 @@ class Retriever:
             return None
         if not candidates:
             return None
+        typo = _typo(term.word, df)
         _, known = self.search.term_stats(session, candidates)
         found = [w for w in candidates if known.get(w, 0)]
-        if not found:
-            return None
-        best = max(found, key=lambda w: (known[w], frequency.zipf(w), w))
-        return make_term((best,), term.anchor, self.lexicon, corrected_from=term.word)
+        if found:
+            best = max(found, key=lambda w: (known[w], frequency.zipf(w), w))
+        else:
+            # A typo of an everyday word the sources do not use ("actualy") is that word,
+            # which costs a question little, not a rare term that refuses it.
+            common = [w for w in candidates if typo and frequency.zipf(w) >= RARE_ZIPF]
+            if not common:
+                return None
+            best = max(common, key=lambda w: (frequency.zipf(w), w))
+        # A typo was read as a name only for being no word ("actualy"); what it is a typo
+        # of says whether it is one ("guatamala": Guatemala is).
+        anchor = term.anchor and not typo
+        return make_term((best,), anchor, self.lexicon, corrected_from=term.word)
 
     def _short_form(self, term: Term, df: dict[str, int], question: str) -> tuple[str, ...]:
         """The words ``term`` may be a chat short form of (:mod:`bot.core.shortforms`),
