@@ -258,7 +258,13 @@ class Retriever:
         else:
             # A typo of an everyday word the sources do not use ("actualy") is that word,
             # which costs a question little, not a rare term that refuses it.
-            common = [w for w in candidates if typo and frequency.zipf(w) >= RARE_ZIPF]
+            # (with the typo's first letter, which a typo seldom gets wrong: "dunstable"
+            # is a name, not "unstable")
+            common = [
+                w
+                for w in candidates
+                if typo and w[0] == term.word[0] and frequency.zipf(w) >= RARE_ZIPF
+            ]
             if not common:
                 return None
             best = max(common, key=lambda w: (frequency.zipf(w), w))
