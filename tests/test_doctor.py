@@ -162,6 +162,40 @@ def test_settings_that_do_not_parse_skip_everything_else(doctor: Doctor) -> None
     assert {c["status"] for k, c in checks.items() if k != "settings"} == {"skipped"}
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (None, "no such file"),
+        ("[topic\nname = 1", "not valid TOML"),
+        ("[topic]\nname = 3", "must be"),
+    ],
+)
+def test_a_profile_the_other_commands_refuse_fails_its_check(
+    doctor: Doctor, cli: Callable[..., Result], tmp_path: Path, text: str | None, reason: str
+) -> None:
+    path = tmp_path / "story.toml"
+    if text is not None:
+        path.write_text(text, encoding="utf-8")
+    env = {"BRIEFBOT_PROFILE": str(path)}
+    refused = cli("sources", env=env)
+    assert refused.code == 2 and reason in refused.err
+    result, checks = doctor(**env)
+    assert result.code == 1
+    assert checks["profile"]["status"] == "failed"
+    # The same one line the other commands give, after their "error: ".
+    assert checks["profile"]["detail"] == refused.err.strip().removeprefix("error: ")
+    assert "BRIEFBOT_PROFILE" in checks["profile"]["fix"]
+    assert checks["database"]["status"] == "ok"  # the other checks still run
+
+
+def test_the_profile_check_names_the_profile(doctor: Doctor, tmp_path: Path) -> None:
+    _, checks = doctor()
+    assert checks["profile"]["status"] == "ok"
+    assert "profile.toml: the US–Central America border-security" in checks["profile"]["detail"]
+    _, checks = doctor(BRIEFBOT_CORPUS_DIR=str(tmp_path))
+    assert checks["profile"]["detail"].endswith("the neutral profile applies")
+
+
 def test_a_missing_sqlite_file_is_not_created(doctor: Doctor, tmp_path: Path) -> None:
     path = tmp_path / "nowhere" / "briefbot.db"
     _, checks = doctor(DATABASE_URL=f"sqlite:///{path}")

@@ -5,6 +5,7 @@ reason. A check whose premise failed (no database, no key) is skipped, not faile
 
 ====================  ======================================================================
 settings              the environment and .env parse into Settings
+profile               the story's profile (``BRIEFBOT_PROFILE`` or the corpus's) reads
 database              the database answers (a missing SQLite file is not created)
 migrations            it is at the newest migration
 corpus                it holds articles
@@ -55,6 +56,7 @@ def run_checks(load_settings: Callable[[], Settings]) -> Iterator[Check]:
     env_file = " and .env" if Path(".env").is_file() else ""
     yield ok("settings", f"read from the environment{env_file}")
     sections: list[tuple[Callable[[Settings], Iterator[Check]], tuple[str, ...]]] = [
+        (local.profile, ("profile",)),
         (local.database, ("database", "migrations", "corpus")),
         (local.tokenizer, ("tokenizer",)),
         (model.llm, ("llm_server", "llm_model", "llm_completion")),

@@ -12,6 +12,7 @@ Status = Literal["ok", "failed", "skipped"]
 #: Every check, in the order it runs, with the name users see.
 CHECKS: dict[str, str] = {
     "settings": "settings parse",
+    "profile": "story profile",
     "database": "database reachable",
     "migrations": "migrations current",
     "corpus": "corpus non-empty",

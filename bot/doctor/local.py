@@ -1,4 +1,5 @@
-"""The checks of what is on this machine: the database and the tokenizer's files."""
+"""The checks of what is on this machine: the story's profile, the database and the
+tokenizer's files."""
 
 from __future__ import annotations
 
@@ -12,6 +13,32 @@ from bot.errors import BriefbotError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+
+
+def profile(settings: Settings) -> Iterator[Check]:
+    """The profile every other command reads first: one it refuses fails here, with the
+    same one-line reason they give."""
+    from bot.core.profile import find_profile
+    from bot.resources import bundled_dir
+
+    try:
+        found = find_profile(settings.profile, settings.corpus_dir, bundled_dir("corpus"))
+    except BriefbotError as exc:
+        where = (
+            "correct the file BRIEFBOT_PROFILE names, or point it at another"
+            if settings.profile is not None
+            else "correct profile.toml in the corpus folder, or point BRIEFBOT_PROFILE at another"
+        )
+        yield failed(
+            "profile",
+            exc.message,
+            f"{where} (until then `ask`, `serve`, `clock` and the others refuse to start).",
+        )
+        return
+    if found.source is None:
+        yield ok("profile", "no profile.toml in the corpus folder: the neutral profile applies")
+    else:
+        yield ok("profile", f"{found.source}: {found.name}")
 
 
 def database(settings: Settings) -> Iterator[Check]:
