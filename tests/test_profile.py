@@ -3,6 +3,7 @@ profile, and no code (tests/fixtures/story-bridge holds a second, small one)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from bot.core.briefing import Briefing
 from bot.core.profile import Profile, find_profile, load_profile
 from bot.errors import ConfigError
 from bot.slack.answer_blocks import help_text
-from conftest import CORPUS, make_settings
+from conftest import CORPUS, make_settings, run_briefbot, settings_env
 
 STORY = Path(__file__).resolve().parent / "fixtures" / "story-bridge"
 
@@ -66,6 +67,28 @@ def test_a_bad_profile_is_one_clear_error(tmp_path: Path, text: str, message: st
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         load_profile(path)
+
+
+@pytest.mark.parametrize("kind", ["/dev/zero", "fifo", "folder", "too large"])
+def test_a_profile_that_is_no_small_file_is_refused_not_read(
+    settings: Settings, tmp_path: Path, kind: str
+) -> None:
+    """``/dev/zero`` never ends and a FIFO blocks until someone writes to it: read whole,
+    they hung every command (in a subprocess here, so the old hang is a failed test). A
+    profile is a small regular file; anything else is one config error line, exit 2."""
+    path = Path(kind) if kind.startswith("/") else tmp_path / "profile.toml"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "folder":
+        path.mkdir()
+    elif kind == "too large":
+        path.write_text("# a comment\n" * 100_000, encoding="utf-8")
+    env = {**settings_env(settings), "BRIEFBOT_PROFILE": str(path)}
+    for args in (("sources",), ("ask", "What does the memorandum commit to?")):
+        result = run_briefbot(*args, env=env, timeout=60)
+        assert (result.code, result.err.count("\n")) == (2, 1), result.err
+        reason = "larger than 1,000,000 bytes" if kind == "too large" else "not a regular file"
+        assert result.err.startswith(f"error: profile {path}: {reason}"), result.err
 
 
 def test_the_setting_points_at_a_profile(cli, tmp_path: Path) -> None:

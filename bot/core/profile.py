@@ -8,7 +8,8 @@ means writing another profile; no ``.py`` file changes.
 
 Where the profile comes from (first match): ``BRIEFBOT_PROFILE``; ``profile.toml`` in
 ``BRIEFBOT_CORPUS_DIR``; the bundled corpus's profile when no corpus dir is set. With none
-of these, a neutral profile applies: generic wording, no sides, no synonyms.
+of these, a neutral profile applies: generic wording, no sides, no synonyms. A profile is a
+regular file of at most :data:`MAX_PROFILE_BYTES`; anything else is a ConfigError.
 
 Format (every key optional)::
 
@@ -32,7 +33,9 @@ Format (every key optional)::
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -109,10 +112,36 @@ def _text(value: Any, where: str) -> str:
     return value.strip()
 
 
+#: The most a profile may hold. The bundled one is about 3 KB; the bound only keeps a
+#: path that is no profile (a log, a dump) from being read whole.
+MAX_PROFILE_BYTES = 1_000_000
+
+
+def _read(path: Path) -> str:
+    """The file's text, read up to :data:`MAX_PROFILE_BYTES`. Only a regular file is read:
+    ``/dev/zero`` never ends and a FIFO blocks until something writes to it, so every
+    command would hang. The file is opened without blocking (a FIFO opens at once) and
+    checked on the open descriptor, so what is checked is what would be read."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ConfigError(f"profile {path}: not a regular file (a profile is a TOML file)")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(MAX_PROFILE_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(data) > MAX_PROFILE_BYTES:
+        raise ConfigError(
+            f"profile {path}: larger than {MAX_PROFILE_BYTES:,} bytes (a profile is a small "
+            "TOML file: is it the right file?)"
+        )
+    return data.decode("utf-8")
+
+
 def load_profile(path: Path) -> Profile:
     """Read and check a profile file; any problem is one ConfigError naming the file."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(_read(path))
     except FileNotFoundError as exc:
         raise ConfigError(f"profile {path}: no such file") from exc
     except (OSError, UnicodeDecodeError) as exc:
