@@ -612,6 +612,18 @@ def test_eval_fails_below_threshold(cli) -> None:
     assert "below threshold: recall@5" in result.err
 
 
+@pytest.mark.parametrize("option", ["--min-recall", "--min-facts", "--min-refusals"])
+@pytest.mark.parametrize("value", ["nan", "NaN", "-nan"])
+def test_an_eval_threshold_of_nan_is_a_usage_error(cli, option: str, value: str) -> None:
+    """NaN compares false with both ends of click's range, so it was accepted, and no
+    figure is ever below it: the threshold silently never failed."""
+    result = cli("eval", str(EVALS / "questions.jsonl"), "-q", option, value)
+    assert (result.code, result.err.count("\n")) == (2, 1), result.err
+    assert result.err == (
+        f"error: Invalid value for '{option}': '{value}' is not in the range 0<=x<=1.\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("lines", "message"),
     [

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -160,14 +161,23 @@ def sources(as_json: bool) -> None:
 # ---------------------------------------------------------------------- eval
 
 
+class Share(click.FloatRange):
+    """A share from 0 to 1. ``click.FloatRange`` lets NaN through (it compares false with
+    both ends); as a threshold nothing falls below it, so it is refused as they are."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        result = super().convert(value, param, ctx)
+        if math.isnan(result):
+            self.fail(f"{value!r} is not in the range {self._describe_range()}.", param, ctx)
+        return result
+
+
 @click.command(name="eval")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@click.option("--min-recall", type=click.FloatRange(0, 1), help="Fail below this recall@5.")
-@click.option("--min-facts", type=click.FloatRange(0, 1), help="Fail below this fact coverage.")
-@click.option(
-    "--min-refusals", type=click.FloatRange(0, 1), help="Fail below this correct-refusal rate."
-)
+@click.option("--min-recall", type=Share(0, 1), help="Fail below this recall@5.")
+@click.option("--min-facts", type=Share(0, 1), help="Fail below this fact coverage.")
+@click.option("--min-refusals", type=Share(0, 1), help="Fail below this correct-refusal rate.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the totals, not each miss.")
 @click.option(
     "--split",
