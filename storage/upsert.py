@@ -53,12 +53,21 @@ class ChunkRow(TypedDict):
 
 
 _METADATA = ("title", "url", "final_url", "source", "author", "published", "format")
+#: What a record that gives none leaves as stored. A source, an author or a date that one
+#: source gave is replaced by another value, never erased by a source that says nothing:
+#: a page with no date of its own keeps the date its feed gave when it is ingested again
+#: (and the feed, which has dealt with the entry, would never give it back).
+_KEPT_WHEN_MISSING = frozenset({"source", "author", "published"})
 
 
 def _copy_metadata(article: Article, record: ArticleRecord) -> bool:
+    """Bring ``article``'s metadata up to ``record``'s; True if any of it changed. A
+    missing source, author or date keeps the stored one (:data:`_KEPT_WHEN_MISSING`)."""
     changed = False
     for name in _METADATA:
         value = getattr(record, name)
+        if value is None and name in _KEPT_WHEN_MISSING:
+            continue
         if getattr(article, name) != value:
             setattr(article, name, value)
             changed = True
@@ -154,6 +163,10 @@ def upsert_article(
     was stored meanwhile the insert raises ``IntegrityError``). A new article, the
     common case when ingesting, is written with plain Core statements on the session's
     connection: no ORM objects.
+
+    Metadata follows the record, except that a source, an author or a published date the
+    record lacks keeps the stored one (a page with no date of its own, ingested again,
+    keeps the date its feed gave): whatever a source gave is replaced, never erased.
 
     A text is stored once. When the record's text is already stored:
 

@@ -553,6 +553,49 @@ def test_an_entry_date_fills_in_a_page_without_one(
     assert source.published == date(2019, 6, 13)
 
 
+def test_ingesting_a_page_a_feed_stored_keeps_what_the_feed_gave(
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn, cli
+) -> None:
+    """The pages give no date or author; their feed does. Ingesting a page again by hand
+    must not erase them (later polls skip the entry, so nothing would restore them): the
+    same page is unchanged, and a page that replaces the feed's summary keeps them."""
+    serve_stories(web)
+    web.page("/news/paywalled", "<p>Subscribe</p>", status=403)
+    when = "Thu, 13 Jun 2019 08:00:00 GMT"
+    items = [
+        item(web, "/news/aid-freeze", pubDate=when),
+        item(
+            web,
+            "/news/paywalled",
+            pubDate=when,
+            author="Ana Ruiz",
+            description="The pact was debated.",
+        ),
+    ]
+    poller.add(web.page("/rss.xml", rss(web, items), content_type="application/rss+xml"))
+    poller.poll()
+
+    def stored(path: str) -> tuple[date | None, str | None, str | None]:
+        with briefing.db.session() as s:
+            row = s.scalars(select(Article).where(Article.url == web.url(path))).one()
+            return row.published, row.author, row.source
+
+    page, summary = stored("/news/aid-freeze"), stored("/news/paywalled")
+    assert page[0] == summary[0] == date(2019, 6, 13)
+    assert summary[1] == "Ana Ruiz" and summary[2] == "Ledger World"  # from the feed
+
+    same = cli("ingest", web.url("/news/aid-freeze"))
+    assert same.code == 0 and same.out.startswith("added 0, updated 0, unchanged 1"), same.out
+    assert stored("/news/aid-freeze") == page
+
+    web.page("/news/paywalled", article_page("Lawmakers debate the pact", "The pact was debated."))
+    whole = cli("ingest", web.url("/news/paywalled"), "--json")
+    assert json.loads(whole.out)["updated"] == 1  # the page's text replaces the summary
+    published, author, source = stored("/news/paywalled")
+    assert (published, author) == summary[:2]  # the page gives neither: the feed's stay
+    assert source is not None and source != "Ledger World"  # the page's own source wins
+
+
 # ---------------------------------------------------------------------- the clock's job
 
 

@@ -4,7 +4,9 @@ leaves alone.
 Identity: an article's *origin* is its url when it has one (normalised, so its spellings
 are one article), else its file path. A text is stored once: the same text again, from
 any path, adds nothing; a changed text at the same origin replaces the old version and
-its chunks; changed metadata with the same text updates the stored article. A text that
+its chunks; changed metadata with the same text updates the stored article (a source,
+author or date the new version lacks keeps the stored one: see
+:func:`storage.upsert.upsert_article`). A text that
 arrives already stored under another origin removes the old version at the arriving
 origin, if any; then an article with a url (the page moved, its front matter's url
 changed) takes the stored text over, while one without is a copy and adds nothing. So
