@@ -114,13 +114,20 @@ def add_feed(
     return _row(feed)
 
 
+def is_feed_id(ref: str) -> bool:
+    """Whether ``ref`` is written as a feed id: ASCII digits only. ``str.isdigit`` also
+    takes full-width digits ("１", which ``int`` reads as 1) and superscripts ("¹", which
+    ``int`` refuses), so an id is read as the ids are shown, and nothing else is one."""
+    return ref.isascii() and ref.isdigit()
+
+
 def find_feed(*, session: Session, ref: str) -> FeedRow | None:
-    """The feed with id ``ref`` (all digits) or url ``ref``."""
-    if ref.isdigit() and int(ref) > MAX_ID:
+    """The feed with id ``ref`` (ASCII digits: :func:`is_feed_id`) or url ``ref``."""
+    if is_feed_id(ref) and int(ref) > MAX_ID:
         return None  # no such id (and past what an INTEGER column holds)
     query = (
         select(Feed).where(Feed.id == int(ref))
-        if ref.isdigit()
+        if is_feed_id(ref)
         else select(Feed).where(Feed.url == ref)
     )
     feed = session.scalar(query)

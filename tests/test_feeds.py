@@ -164,6 +164,27 @@ def test_feeds_add_list_remove_from_the_command_line(cli, web: WebStandIn) -> No
     assert missing.code == 2 and "no feed '7'" in missing.err
 
 
+def test_a_feed_id_is_ascii_digits_with_spaces_around_ignored(
+    poller: FeedPoller, web: WebStandIn, cli
+) -> None:
+    """``str.isdigit`` took "１" (full-width) as id 1 and crashed on "¹" (superscript,
+    which ``int`` refuses); ids are read as they are shown: ASCII digits, spaces around
+    ignored. Anything else is a url, so it names no feed."""
+    for n in (1, 2, 3):
+        poller.add(web.page(f"/rss{n}.xml", rss(web, []), content_type="application/rss+xml"))
+    for ref in ("１", "¹", "1\u200b", "①"):
+        result = cli("feeds", "remove", ref)
+        assert (result.code, result.err) == (
+            2,
+            f"error: no feed {ref!r} is followed (by that id or url)\n",
+        )
+    assert [f.id for f in poller.list()] == [1, 2, 3]
+    for ref, removed in ((" 1 ", 1), ("\t2\u00a0", 2), ("003", 3)):
+        result = cli("feeds", "remove", ref)
+        assert result.code == 0 and result.out.startswith(f"removed feed {removed}:"), ref
+    assert poller.list() == []
+
+
 def test_adding_something_that_is_not_a_feed_is_refused(cli, web: WebStandIn) -> None:
     web.page("/page.html", "<html><body><p>Just a page.</p></body></html>")
     web.page("/broken.xml", "this is not xml at all", content_type="application/xml")

@@ -172,10 +172,12 @@ class FeedPoller:
             return repo.list_feeds(session=session)
 
     def find(self, ref: str) -> FeedRow:
-        """The feed named by ``ref``: its id, or its url in any spelling."""
+        """The feed named by ``ref``: its id, or its url in any spelling. Spaces around
+        either are ignored; an id is ASCII digits (``１`` is no id, as ``1`` is no url)."""
         ref = ref.strip()
+        key = ref if repo.is_feed_id(ref) else _key_url(ref)
         with self.db.session() as session:
-            row = repo.find_feed(session=session, ref=ref if ref.isdigit() else _key_url(ref))
+            row = repo.find_feed(session=session, ref=key)
         if row is None:
             raise InputError(f"no feed {ref!r} is followed (by that id or url)")
         return row
