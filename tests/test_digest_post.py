@@ -360,6 +360,29 @@ def test_digest_command_errors(
     assert api.calls() == []
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--post", "--dry-run"), "--dry-run and --post contradict each other: give one"),
+        (("--dry-run", "--post"), "--dry-run and --post contradict each other: give one"),
+        (("--channel", "C0ONE1"), "--channel says where to post: it needs --post"),
+        (("--dry-run", "--channel", "C0ONE1"), "--channel says where to post: it needs --post"),
+    ],
+)
+def test_contradictory_or_meaningless_options_are_a_usage_error(
+    cli: Callable[..., Result],
+    api: SlackAPIStandIn,
+    slack_env: dict[str, str],
+    args: tuple[str, ...],
+    message: str,
+) -> None:
+    """The last of --post and --dry-run used to win in silence (posting when the user
+    also asked for a dry run), and --channel without --post was ignored."""
+    result = cli("digest", "--week", "2019-W13", *args, env=slack_env)
+    assert (result.code, result.out, result.err) == (2, "", f"error: {message}\n")
+    assert api.calls() == []
+
+
 def test_a_refused_token_stops_the_command_in_one_line(
     cli: Callable[..., Result], api: SlackAPIStandIn, slack_env: dict[str, str]
 ) -> None:

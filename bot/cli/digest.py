@@ -15,8 +15,10 @@ from bot.errors import InputError
 @click.option("--since", metavar="DATE", help="First day (YYYY-MM-DD).")
 @click.option("--until", metavar="DATE", help="Day after the last (YYYY-MM-DD, exclusive).")
 @click.option("--week", metavar="YYYY-Www", help="An ISO week, e.g. 2019-W13.")
-@click.option("--dry-run", "mode", flag_value="dry-run", default=True, help="Print it (default).")
-@click.option("--post", "mode", flag_value="post", help="Post it to the channels.")
+# Two flags, not one option with two flag values: click would let the last one given win,
+# so `--post --dry-run` would quietly print and `--dry-run --post` post.
+@click.option("--dry-run", is_flag=True, help="Print it (the default).")
+@click.option("--post", is_flag=True, help="Post it to the channels.")
 @click.option(
     "--channel",
     "channels",
@@ -29,7 +31,8 @@ def digest(
     since: str | None,
     until: str | None,
     week: str | None,
-    mode: str,
+    dry_run: bool,
+    post: bool,
     channels: tuple[str, ...],
     as_json: bool,
 ) -> None:
@@ -40,6 +43,11 @@ def digest(
     --channel), once per channel and period however often it runs; exits 1 if a post
     failed.
     """
+    if dry_run and post:
+        raise click.UsageError("--dry-run and --post contradict each other: give one")
+    if channels and not post:
+        raise click.UsageError("--channel says where to post: it needs --post")
+    mode = "post" if post else "dry-run"
     from bot.core.period import choose_period
     from bot.schedule import channel_ids
 
