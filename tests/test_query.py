@@ -81,6 +81,9 @@ def credit(question: str, text: str, word: str, lexicon: Lexicon) -> float:
         ("Where did the evacuated families go?", "evacuated", "Evacuees slept in a hall."),
         ("How many were employed?", "employed", "It has 40 employees."),
         ("What did the nominees say?", "nominees", "She was nominated in May."),
+        # a role's name and its "-man" forms of one WordNet sense
+        ("Who chairs the board?", "chairs", "Its chairwoman, Ada Holt, spoke."),
+        ("What did the chairman say?", "chairman", "The chair, Ada Holt, spoke."),
     ],
 )
 def test_a_word_is_found_as_its_family(
@@ -103,6 +106,11 @@ def test_only_a_person_in_ee_is_the_one_a_verb_is_done_to(lexicon: Lexicon) -> N
     assert "refuge" not in lexicon.expand("refugees").family
     assert "coff" not in lexicon.expand("coffee").family
     assert "degr" not in lexicon.expand("degree").family
+
+
+def test_a_role_s_man_form_of_another_sense_is_not_the_role(lexicon: Lexicon) -> None:
+    """A coachman drives a carriage: he is no football coach."""
+    assert "coachman" not in lexicon.expand("coach").family
 
 
 def test_a_word_that_merely_begins_another_is_not_it(lexicon: Lexicon) -> None:

@@ -490,7 +490,7 @@ _ROLE_ENDINGS = (("woman", "women"), ("man", "men"), ("person", "people"))
 def _same_role(net: WordNet, word: str) -> set[str]:
     """The other names of the role ``word`` names with a gendered or neutral ending, that
     WordNet knows as nouns: "spokeswoman": spokesman, spokesperson; "chairmen":
-    chairwomen, chairpeople. An article calls its spokeswoman "the coalition's
+    chairwomen, chairpeople, chair. An article calls its spokeswoman "the coalition's
     spokesperson", and a question may call her either."""
     for number in (0, 1):
         for endings in _ROLE_ENDINGS:
@@ -499,8 +499,27 @@ def _same_role(net: WordNet, word: str) -> set[str]:
             if not word.endswith(end) or len(base) < 3:
                 continue
             others = {base + e[number] for e in _ROLE_ENDINGS} - {word}
+            if _a_role(net, base):  # "chairman" is the "chair"
+                others.add(base)
             return {o for o in others if any(net.base_forms(o, "n"))}
-    return set()
+    # ... and a role's name is the role where WordNet gives one sense to both ("chair",
+    # "chairs": chairman, chairwoman, chairperson; not "coach": coachman): "Who chairs
+    # the committee?" is said by "chairman of the committee"
+    found: set[str] = set()
+    for base in {*net.base_forms(word, "n"), *net.base_forms(word, "v")}:
+        for sense in net.senses(base, "n") if len(base) >= 3 else ():
+            if sense.lexname == "noun.person":
+                found |= {w for w in sense.words if w in {base + e[0] for e in _ROLE_ENDINGS}}
+    return found
+
+
+def _a_role(net: WordNet, word: str) -> bool:
+    """Is ``word`` a noun for a person in the sense that its "-man" form is too ("chair":
+    chairman)? Not "coach", whose "coachman" drives a carriage."""
+    return any(
+        s.lexname == "noun.person" and any(w.startswith(word) and w != word for w in s.words)
+        for s in net.senses(word, "n")
+    )
 
 
 def _one_word_shortened(net: WordNet, word: str, member: str, sense: Synset) -> bool:
