@@ -7,6 +7,7 @@ messages, rate limits from the Web API, mrkdwn escaping, streaming, failures and
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 from collections.abc import Iterator
@@ -1333,6 +1334,50 @@ def test_a_malformed_request_gets_one_short_log_line(
     assert "Traceback" not in caplog.text
     running.settle()
     assert running.api.calls() == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # Slack sends this one whatever the app subscribes to; a non-200 counts against
+        # the app, and Slack disables the subscriptions of an app that fails too often.
+        {"type": "app_rate_limited", "team_id": TEAM, "minute_rate_limited": 1518467820,
+         "api_app_id": "A1", "token": "t"},
+        # events an app's settings may subscribe to that briefbot does not use
+        {"type": "event_callback", "team_id": TEAM, "event_id": "EvTR1",
+         "event": {"type": "tokens_revoked", "tokens": {"bot": [BOT_USER]}}},
+        {"type": "event_callback", "team_id": TEAM, "event_id": "EvUN1",
+         "event": {"type": "app_uninstalled"}},
+        # a button on a message briefbot posted before an upgrade renamed its action_id
+        {"type": "block_actions", "user": {"id": "U1"}, "team": {"id": TEAM},
+         "channel": {"id": "C1"}, "response_url": "https://hooks.invalid/r",
+         "actions": [{"action_id": "rate_answer", "value": "1", "type": "button"}]},
+        {"type": "view_submission", "user": {"id": "U1"}, "team": {"id": TEAM},
+         "view": {"id": "V1", "type": "modal", "callback_id": "old", "state": {"values": {}}}},
+    ],
+    ids=["app_rate_limited", "tokens_revoked", "app_uninstalled", "unknown button",
+         "view_submission"],
+)  # fmt: skip
+def test_a_signed_request_briefbot_does_not_handle_is_acked_quietly(
+    running: Running, caplog: pytest.LogCaptureFixture, body: dict[str, Any]
+) -> None:
+    """Acked with a 200 and one short log line, not Bolt's 404 with a code suggestion:
+    Slack retries a 404 and counts it as a failed delivery."""
+    from urllib.parse import urlencode
+
+    caplog.set_level(logging.INFO)
+    caplog.clear()
+    if body["type"] in ("block_actions", "view_submission"):
+        form = urlencode({"payload": json.dumps(body)})
+        response = running.slack.post(form, "application/x-www-form-urlencoded")
+    else:
+        response = running.slack.post(json.dumps(body), "application/json")
+    assert response.status == 200
+    running.settle()
+    assert running.api.calls() == []
+    said = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
+    assert len(said) == 1 and "\n" not in said[0] and "not handle" in said[0], said
+    assert not any(r.exc_info for r in caplog.records)
 
 
 def test_bodies_without_a_length_or_too_large_are_refused(running: Running) -> None:

@@ -36,8 +36,9 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
@@ -332,13 +333,45 @@ def build_app(
         authorize=_authorize_with(identity, token),
         listener_executor=listener_executor or ThreadPoolExecutor(8, thread_name_prefix="bolt"),
         logger=_BOLT_LOG,
+        # A request no listener takes goes to ``on_error`` (a quiet 200), not to Bolt's
+        # default: a 404 and a warning with a code suggestion (see :func:`unhandled`).
+        raise_error_for_unhandled_request=True,
     )
     app.middleware(remember_event_id)
     for surface in (assistant, events, commands, actions, digest):
         surface.register(app, services)
 
     @app.error
-    def on_error(error: Exception, body: dict[str, Any]) -> None:
+    def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse | None:
+        if isinstance(error, BoltUnhandledRequestError):
+            return unhandled(body)
         log.error("listener failed on a %s request: %s", body.get("type"), error, exc_info=error)
+        return None
 
     return app
+
+
+def unhandled(body: dict[str, Any]) -> BoltResponse:
+    """The answer to a signed request that no listener takes: a 200 and one log line.
+
+    Slack sends ``app_rate_limited`` to every app, whatever it subscribes to; an app's
+    settings may subscribe to events briefbot does not use (``tokens_revoked``); a click
+    can come from a button of a message an older briefbot posted. Bolt would answer 404:
+    Slack then retries the event and counts a failed delivery (it disables the
+    subscriptions of an app that fails too often), and the person who clicked sees an
+    error.
+    """
+    kind = body.get("type")
+    event = body.get("event")
+    actions = body.get("actions")
+    view = body.get("view")
+    if isinstance(event, dict):
+        what = f"{kind} ({event.get('type')!r:.60})"
+    elif isinstance(actions, list) and actions and isinstance(actions[0], dict):
+        what = f"{kind} ({actions[0].get('action_id')!r:.60})"
+    elif isinstance(view, dict):
+        what = f"{kind} ({view.get('callback_id')!r:.60})"
+    else:
+        what = f"{kind!r:.60}"
+    log.info("acked a signed %s request that briefbot does not handle", what)
+    return BoltResponse(status=200, body="")
