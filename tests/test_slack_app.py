@@ -665,6 +665,33 @@ def test_assistant_thread_started_offers_prompts(running: Running) -> None:
     assert greeting.params["thread_ts"] == "1800000000.000001"
 
 
+@pytest.mark.parametrize(
+    "context",
+    [{"channel_id": "C2", "team_id": TEAM, "enterprise_id": None}, {}, None, "missing"],
+)
+def test_a_change_of_the_assistant_thread_s_context_is_acked_and_left_alone(
+    running: Running, caplog: pytest.LogCaptureFixture, context: Any
+) -> None:
+    """Slack sends assistant_thread_context_changed each time the person moves to another
+    channel with the pane open. briefbot never reads that context: the event is acked and
+    nothing is called. (Bolt's default would look for the greeting with
+    conversations.replies and rewrite it with chat.update, in Bolt's listener threads,
+    and failed with a traceback when the event had no context or the greeting no blocks.)"""
+    thread_ts = "1800000000.000001"
+    greeting = {"type": "message", "ts": thread_ts, "user": BOT_USER, "bot_id": "BBOT",
+                "text": "Hi! I brief you on the memorandum. What would you like?"}  # fmt: skip
+    running.api.set_replies("D1", thread_ts, [greeting])
+    thread: dict[str, Any] = {"user_id": "U1", "channel_id": "D1", "thread_ts": thread_ts}
+    if context != "missing":
+        thread["context"] = context
+    event = {"type": "assistant_thread_context_changed", "assistant_thread": thread,
+             "event_ts": next_ts()}  # fmt: skip
+    assert running.slack.event(event).status == 200
+    running.settle()
+    assert running.api.calls() == []
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
 def _assistant_message(running: Running, text: str) -> str:
     ts = next_ts()
     event = {

@@ -109,6 +109,14 @@ def build_assistant(services: SlackServices) -> Assistant:
             context, respond_in_thread, apologise=in_thread(client, channel, thread_ts)
         )
 
+    @assistant.thread_context_changed
+    def context_changed() -> None:
+        """The person moved to another channel with the pane open. briefbot never reads a
+        thread's context, so there is nothing to keep: the event is acked and left alone.
+        (Bolt's default keeps it in the greeting's metadata: conversations.replies and
+        chat.update from Bolt's listener threads, on every move, failing when the event
+        has no context or the greeting no blocks.)"""
+
     return assistant
 
 
