@@ -692,6 +692,26 @@ def test_a_change_of_the_assistant_thread_s_context_is_acked_and_left_alone(
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
+@pytest.mark.parametrize("context", [None, "C1", ["C1"]])
+def test_an_assistant_thread_with_an_odd_context_is_greeted(
+    running: Running, caplog: pytest.LogCaptureFixture, context: Any
+) -> None:
+    """The greeting and the prompts do not depend on the thread's context: a context
+    that is not an object (Bolt's say() read it, and failed) does not lose them."""
+    thread = {"user_id": "U1", "context": context, "channel_id": "D1",
+              "thread_ts": "1800000000.000001"}  # fmt: skip
+    event = {"type": "assistant_thread_started", "assistant_thread": thread,
+             "event_ts": next_ts()}  # fmt: skip
+    assert running.slack.event(event).status == 200
+    greeting = running.api.wait_for("chat.postMessage")[0]
+    assert greeting.params["channel"] == "D1"
+    assert greeting.params["thread_ts"] == "1800000000.000001"
+    assert greeting.params["text"] == running.briefing.profile.greeting
+    running.api.wait_for("assistant.threads.setSuggestedPrompts")
+    running.settle()
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
 def _assistant_message(running: Running, text: str) -> str:
     ts = next_ts()
     event = {

@@ -7,7 +7,7 @@ import logging
 import re
 from typing import Any
 
-from slack_bolt import App, Assistant, Say, SetStatus, SetSuggestedPrompts, SetTitle
+from slack_bolt import App, Assistant, SetStatus, SetSuggestedPrompts, SetTitle
 from slack_bolt.context import BoltContext
 from slack_sdk import WebClient
 
@@ -52,11 +52,23 @@ def build_assistant(services: SlackServices) -> Assistant:
     assistant = Assistant()
 
     @assistant.thread_started
-    def started(say: Say, set_suggested_prompts: SetSuggestedPrompts, context: BoltContext) -> None:
+    def started(
+        payload: dict[str, Any],
+        client: WebClient,
+        set_suggested_prompts: SetSuggestedPrompts,
+        context: BoltContext,
+    ) -> None:
+        # (the front refuses a thread without its channel_id or thread_ts)
+        thread = payload["assistant_thread"]
+        channel, thread_ts = str(thread["channel_id"]), str(thread["thread_ts"])
+
         # after the ack, on the job pool, like every listener's Web API calls
         def greet() -> None:
+            # Posted as any message, not with Bolt's say(), which adds the thread's context
+            # as metadata (briefbot never reads it) and fails if the context is not an
+            # object: the greeting and the prompts were lost.
             profile = services.briefing.profile
-            say(profile.greeting)
+            post_message(client, channel, profile.greeting, thread_ts=thread_ts)
             prompts = list(profile.suggested_prompts) or list(profile.examples[:3])
             if prompts:
                 set_suggested_prompts(prompts=prompts, title="Try asking")
