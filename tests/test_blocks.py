@@ -212,6 +212,18 @@ def test_slack_text_is_read_back_as_typed() -> None:
 
     assert unescape("AT&amp;T &lt;b&gt; &amp;lt;") == "AT&T <b> &lt;"
     assert plain_question("<@U123|briefbot>  What about\n AT&amp;T?") == "What about AT&T?"
+    # Slack's markup reads as the person saw it; whom it is addressed to is left out
+    for typed, read in [
+        ("<!here> <!subteam^S12|@policy> <!channel|channel> who criticised it?",
+         "who criticised it?"),
+        ("What does <https://e.org/a?b=1&amp;c=2|the AP&amp;T report> say?",
+         "What does the AP&T report say?"),
+        ("What does <https://e.org/a> say?", "What does https://e.org/a say?"),
+        ("Was it in <#C123|border-news> or <#C456>?", "Was it in #border-news or ?"),
+        ("Signed <!date^1552000000^{date_short}|Mar 7, 2019>?", "Signed Mar 7, 2019?"),
+        ("Ask <mailto:a@e.org|a@e.org> about &lt;this&gt;", "Ask a@e.org about <this>"),
+    ]:  # fmt: skip
+        assert plain_question(typed) == read
     assert link_target("<https://e.org/a|e.org/a>") == "https://e.org/a"
     assert link_target(" <https://e.org/b> ") == "https://e.org/b"
     assert link_target("https://e.org/c") == "https://e.org/c"

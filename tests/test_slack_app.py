@@ -210,6 +210,15 @@ def test_out_of_scope_mention_says_not_in_the_sources(running: Running) -> None:
     assert "show_quotes" not in action_ids(blocks)
 
 
+def test_a_mention_that_also_pings_a_group_asks_the_question_typed(running: Running) -> None:
+    """Slack writes "@policy-team" as <!subteam^...|@policy-team>: whom a message is
+    addressed to is not part of the question (it drew "Not in the sources")."""
+    running.slack.mention("<!subteam^S0POL|@policy-team> <!here> who criticised the deal?")
+    post = running.api.wait_for("chat.postMessage")[0]
+    assert "activists" in block_text(post.json_param("blocks")).lower()
+    assert running.briefing.log.export()[-1]["question"] == "who criticised the deal?"
+
+
 def test_an_empty_mention_gets_a_polite_prompt(running: Running) -> None:
     running.slack.mention("   ")
     post = running.api.wait_for("chat.postMessage")[0]

@@ -72,10 +72,34 @@ def unescape(text: str) -> str:
 _EMOJI_CODE = re.compile(r"(?<!\S)(?::[a-z0-9_+'-]+:)+(?!\S)")
 
 
+#: Slack's markup in a message's text: ``<target>`` or ``<target|label>``. A ``<`` that
+#: someone typed arrives as ``&lt;``, so every ``<`` in the text opens markup.
+_MARKUP = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+
+
+def _as_seen(found: re.Match[str]) -> str:
+    """A piece of Slack's markup as the person saw it, as words of a question.
+
+    Who it is addressed to is not what it asks: a person (``<@U123>``), a user group
+    (``<!subteam^S123|@team>``) or a broadcast (``<!here>``) is left out. A channel
+    (``<#C123|general>``) is its name, a date (``<!date^...|March 8th>``) and a link
+    (``<https://...|the report>``) the text shown (a link without one, its url)."""
+    target, label = found.group(1), found.group(2)
+    if target.startswith("@"):
+        return " "
+    if target.startswith("#"):
+        return f"#{label}" if label else " "
+    if target.startswith("!"):
+        return label if target.startswith("!date^") and label else " "
+    return label or target
+
+
 def plain_question(text: str) -> str:
-    """A message's text as a question: without @-mentions or emoji codes, with Slack's
-    entities turned back into characters, and whitespace runs as one space."""
-    text = _EMOJI_CODE.sub(" ", _MENTION.sub(" ", text or ""))
+    """A message's text as a question: without @-mentions (of people, groups or the
+    channel) or emoji codes, with channels, dates and links as shown (see
+    :func:`_as_seen`), with Slack's entities turned back into characters, and whitespace
+    runs as one space."""
+    text = _EMOJI_CODE.sub(" ", _MARKUP.sub(_as_seen, text or ""))
     return " ".join(unescape(text).split())
 
 
