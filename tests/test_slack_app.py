@@ -251,12 +251,15 @@ def test_a_thread_where_briefbot_gave_a_hint_is_followed(running: Running) -> No
 
 
 def test_chatter_in_a_followed_thread_gets_no_reply(running: Running) -> None:
-    """In a thread briefbot follows, a message that @-mentions someone else is for them,
-    and thanks or an emoji draws no hint nor help text; a question is still answered."""
+    """In a thread briefbot follows, a message that @-mentions someone else (a person, a
+    user group) is for them, and thanks or an emoji draws no hint nor help text; a
+    question is still answered."""
     _, root = running.slack.mention("What does the memorandum commit the countries to?")
     running.api.wait_for("chat.postMessage")
     for text in ("<@U3> can you check the budget numbers before Friday?", "<@U3>", "thanks!",
-                 ":+1:", "\U0001f44d", ":tada: :tada:"):  # fmt: skip
+                 ":+1:", "\U0001f44d", ":tada: :tada:",
+                 "<!subteam^S0POL|@policy-team> can you check the budget numbers by Friday?",
+                 "<!subteam^S0POL> what do critics say about the memorandum?"):  # fmt: skip
         running.slack.message(text, thread_ts=root, user="U2")
     running.settle()
     assert len(running.posts()) == 1

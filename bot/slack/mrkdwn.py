@@ -103,9 +103,13 @@ def plain_question(text: str) -> str:
     return " ".join(unescape(text).split())
 
 
+_GROUP = re.compile(r"<!subteam\^([A-Z0-9]+)(?:\|[^>]*)?>")
+
+
 def mentioned(text: str) -> set[str]:
-    """The user ids a message's text @-mentions."""
-    return set(_MENTION.findall(text))
+    """The ids of the people (``U…``, ``W…``) and user groups (``S…``) a message's text
+    @-mentions: whom it is addressed to."""
+    return set(_MENTION.findall(text)) | set(_GROUP.findall(text))
 
 
 def link_target(text: str) -> str:

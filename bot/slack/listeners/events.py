@@ -89,7 +89,8 @@ def register(app: App, services: SlackServices) -> None:
             answer(context, client, message)
             return
         text = str(event.get("text") or "")
-        # Any mention decides: briefbot's is app_mention's, anyone else's is not for briefbot.
+        # Any mention decides: briefbot's is app_mention's, anyone else's (a person's or a
+        # user group's) is not for briefbot.
         if not thread_ts or mentioned(text):
             return
         message = SlackMessage.of(
