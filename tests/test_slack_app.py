@@ -1192,6 +1192,23 @@ def test_an_answer_whose_blocks_are_refused_arrives_as_text(running: Running) ->
     assert "blocks" not in posted.params and "activists" in posted.params["text"].lower()
 
 
+@pytest.mark.parametrize("error", ["not_in_channel", "is_archived", "channel_not_found"])
+def test_an_answer_refused_for_its_channel_is_not_posted_again_as_text(
+    api: SlackAPIStandIn, error: str
+) -> None:
+    """The text alone is tried only when Slack refused the message's form: a channel
+    that refuses the answer refuses its text too, and asking again only costs time."""
+    from slack_sdk import WebClient
+
+    from bot.slack.reply import ThreadReply
+
+    client = WebClient(token=BOT_TOKEN, base_url=api.url, timeout=1)
+    api.error("chat.postMessage", error=error, times=None)
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "The answer."}}]
+    assert ThreadReply(client, "C1", None).finish("The answer.", blocks) is None
+    assert len(api.calls("chat.postMessage")) == 1
+
+
 def test_a_post_that_slack_does_not_answer_is_not_repeated(api: SlackAPIStandIn) -> None:
     """A read timeout may come after the message landed: posting the text alone then
     would show the answer twice. Only a refusal (an error reply) is retried as text."""

@@ -56,6 +56,13 @@ def taken_despite(status: int) -> bool:
     return status >= 500 and status != 503
 
 
+#: Slack's refusals of a message's form, which the text alone may pass: every other
+#: refusal (not_in_channel, is_archived, ratelimited ...) would refuse it again.
+REFUSED_FORM = frozenset(
+    ["invalid_blocks", "invalid_blocks_format", "msg_too_long", "too_many_attachments"]
+)
+
+
 def maybe_taken(exc: SlackApiError) -> bool:
     """:func:`taken_despite` for a failed Web API call."""
     return taken_despite(exc.response.status_code if exc.response is not None else 200)
@@ -218,8 +225,12 @@ class ThreadReply:
                             self.channel,
                         )
                         return None
-                    # Slack refused it: nothing was posted
-                    log.exception("could not post the answer in %s", self.channel)
+                    # Slack refused it: nothing was posted. The text alone is worth a try
+                    # only when what Slack refused is the message's form.
+                    error = exc.response.get("error") if exc.response is not None else None
+                    log.warning("Slack refused the answer in %s: %s", self.channel, error)
+                    if error not in REFUSED_FORM:
+                        return None
                 except SLACK_ERRORS:
                     # No answer in time (or none at all): the post may have landed, and
                     # posting again would show the answer twice.
