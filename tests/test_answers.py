@@ -1547,6 +1547,28 @@ def test_a_number_before_a_list_counts_every_item_of_it(briefing: Briefing, tmp_
     assert lead_of(answer).startswith("The Varby Tenants Alliance, which brings together 23")
 
 
+def test_a_person_s_age_is_no_year(briefing: Briefing, tmp_path: Path) -> None:
+    """ "How old is the captain?" is answered by an age ("Mara Lind, 31,"), not by a year
+    ("since 2019"), which dates a thing, not a person."""
+    ingest_text(
+        briefing,
+        tmp_path / "club.md",
+        "---\ntitle: Harbour Rowing Club Names New Captain\n---\n\nThe Selby harbour "
+        "rowing club has named Mara Lind as its new captain. The club has trained on the "
+        "harbour since 2019, and its boats are kept at the old pier.\n",
+    )
+    refused = briefing.ask("How old is the Selby rowing club's captain Mara Lind?")
+    assert not refused.answered
+    ingest_text(
+        briefing,
+        tmp_path / "club2.md",
+        "---\ntitle: Lind Leads Selby Crew to Win\n---\n\nMara Lind, 31, steered the Selby "
+        "rowing club's crew to a win on Saturday.\n",
+    )
+    answer = grounded_answer(briefing, "How old is the Selby rowing club's captain Mara Lind?")
+    assert "Mara Lind, 31," in lead_of(answer)
+
+
 def _lead(
     case_id: str,
     title: str,

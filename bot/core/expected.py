@@ -108,6 +108,29 @@ _QUANTITY_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str] | str], ...] = (
 )  # fmt: skip
 
 
+#: How news gives a person's age: "Strohm, 26, passed a medical", "a 15-year-old",
+#: "aged 71" (not a year: "since 2019" is no one's age).
+_PERSON_AGE = re.compile(
+    r"[A-Z][\w'’-]+,\s+\d{1,3},|\b\d{1,3}[\s-]+years?[\s-]+old\b|\baged\s+\d{1,3}\b"
+)
+_HOW_OLD_IS = re.compile(r"^\W*how\s+old\s+(?:is|was|are|were)\s+(?:the\s+)?(.+?)\W*$", re.I)
+
+
+def _asks_a_person_s_age(question: str) -> bool:
+    """Does "How old is X?" ask about a person: X holds a noun WordNet first files as a
+    person ("the captain"), or is a name of two words or more and no thing ("Luca
+    Madeira"; not "the Harwick Stone Bridge", which a year dates)?"""
+    asked = _HOW_OLD_IS.match(question)
+    if asked is None:
+        return False
+    net = wordnet()
+    found = [w for w in re.findall(r"[^\W\d_]+", asked.group(1).lower()) if w not in STOPWORDS]
+    files = [senses[0].lexname if (senses := net.senses(w, "n")) else None for w in found]
+    if "noun.person" in files:
+        return True
+    return len(found) >= 2 and not any(files)
+
+
 def expected_pattern(retrieval: Retrieval) -> re.Pattern[str] | None:
     """What a sentence that answers the question should contain, if anything."""
     kind = retrieval.query.answer_type
@@ -119,6 +142,8 @@ def expected_pattern(retrieval: Retrieval) -> re.Pattern[str] | None:
     if kind == "quantity":
         if retrieval.query.measure:  # "the duration of his contract": not any number
             return measure_pattern(retrieval.query.measure)
+        if _asks_a_person_s_age(retrieval.query.text):
+            return _PERSON_AGE
         for asks, wants in _QUANTITY_KINDS:
             if asks.search(retrieval.query.text):
                 return measure_pattern(wants) if isinstance(wants, str) else wants
