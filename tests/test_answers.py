@@ -1569,6 +1569,21 @@ def test_a_person_s_age_is_no_year(briefing: Briefing, tmp_path: Path) -> None:
     assert "Mara Lind, 31," in lead_of(answer)
 
 
+def test_which_batch_is_answered_by_the_batch_s_code(briefing: Briefing, tmp_path: Path) -> None:
+    """ "Which batch ...?" asks which one: the sentence that gives its code after it
+    ("batch number AX-77") leads, before one with more of the question's words."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "recall.md",
+        "Drug Maker Recalls Cough Syrup",
+        "Selby Pharma recalled a batch of its children's cough syrup on Monday after tests "
+        "found a contaminant in the syrup. The recall covers batch number AX-77, made in "
+        "May at its plant in Tolby.",
+        "which batch of the selby cough syrup was recalled?",
+    )
+    assert "batch number AX-77" in lead_of(answer)
+
+
 def _lead(
     case_id: str,
     title: str,

@@ -464,9 +464,10 @@ def heading_the_asked(
     retrieval: Retrieval, sentences: list[SourceSentence]
 ) -> list[SourceSentence]:
     """For "Which union is behind the walkout?", those of ``sentences`` that name a union
-    by a name the asked noun heads ("the Dunmore Nurses' Union"), before one that says
-    "the union": "which" asks which one, and news tells one by its name. Empty for other
-    questions, and when no sentence names one so."""
+    by a name the asked noun heads ("the Dunmore Nurses' Union"), or give its name or
+    code after it ("batch number KP-2291"), before one that says "the union": "which"
+    asks which one, and news tells one by its name. Empty for other questions, and when
+    no sentence names one so."""
     query = retrieval.query
     if query.answer_type != "what":
         return []
@@ -476,8 +477,14 @@ def heading_the_asked(
     ):
         return []
     head = asked.word[:1].upper() + asked.word[1:]
-    heading = re.compile(rf"\b[A-Z][\w'’&.-]*\s+(?:(?:of|for|and|[A-Z][\w'’&.-]*)\s+)*?{head}\b")
-    return [s for s in sentences if heading.search(s.text)]
+    word = re.escape(asked.word)
+    naming = re.compile(
+        # a name the noun heads: "the Dunmore Nurses' Union"
+        rf"\b[A-Z][\w'’&.-]*\s+(?:(?:of|for|and|[A-Z][\w'’&.-]*)\s+)*?{head}\b|"
+        # the noun and its name or code: "batch number KP-2291", "the union Unite"
+        rf"\b(?i:{word})(?:\s+(?i:number|no\.?|code))?\s+(?:[A-Z0-9][\w-]*\d[\w-]*|[A-Z][\w'’-]+)"
+    )
+    return [s for s in sentences if naming.search(s.text)]
 
 
 #: "What is coffee rust?", "what's the Eastline?", "What are plate corals?": a question for
