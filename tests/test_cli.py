@@ -131,6 +131,22 @@ def _without_root_file_access() -> list[str]:
     return [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
 
 
+def _ingest_without_root(
+    settings: Settings, *paths: Path | str
+) -> subprocess.CompletedProcess[str]:
+    """``briefbot ingest --json PATHS`` in a subprocess whose file access is a plain
+    user's, with ``settings`` in its environment."""
+    script = str(Path(sys.executable).parent / "briefbot")
+    return subprocess.run(
+        [*_without_root_file_access(), script, "ingest", "--json", *map(str, paths)],
+        env={**os.environ, **settings_env(settings)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 @pytest.mark.slow
 def test_unreadable_files_and_folders_are_one_line_failures(
     settings: Settings, tmp_path: Path
@@ -147,17 +163,8 @@ def test_unreadable_files_and_folders_are_one_line_failures(
     locked = [folder / "locked.txt", folder / "nested", tmp_path / "named"]
     for path in locked:
         path.chmod(0)
-    script = str(Path(sys.executable).parent / "briefbot")
-    command = [*_without_root_file_access(), script, "ingest", "--json", str(folder)]
     try:
-        proc = subprocess.run(
-            [*command, str(tmp_path / "named")],
-            env={**os.environ, **settings_env(settings)},
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        proc = _ingest_without_root(settings, folder, tmp_path / "named")
     finally:
         for path in locked:
             path.chmod(0o755)
@@ -186,17 +193,9 @@ def test_a_folder_that_can_be_listed_but_not_entered_fails_its_files_alone(
     (folder / "readable.txt").write_text("Readable\n\nThis one is ingested.", "utf-8")
     (folder / "shut" / "inside.txt").write_text("Inside\n\nCannot be looked at.", "utf-8")
     (folder / "shut").chmod(0o644)
-    script = str(Path(sys.executable).parent / "briefbot")
     inside = str(folder / "shut" / "inside.txt")
     try:
-        proc = subprocess.run(
-            [*_without_root_file_access(), script, "ingest", "--json", str(folder), inside],
-            env={**os.environ, **settings_env(settings)},
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        proc = _ingest_without_root(settings, folder, inside)
     finally:
         (folder / "shut").chmod(0o755)
     assert proc.returncode == 1, proc.stderr
