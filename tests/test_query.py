@@ -543,6 +543,32 @@ def test_whose_words_a_question_asks_for(
     assert analyse(question, lexicon).speaker == speaker
 
 
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("paid 31 million crowns", "31 million crowns"),
+        ("a fine of 5 million rupees", "5 million rupees"),
+        ("lost 3,000 zloty in sales", "3,000 zloty"),
+        ("paying 310,000 pounds", "310,000 pounds"),
+        ("it cost $412m", "$4"),
+        ("40 USD each", "40 USD"),
+        # a currency is a common noun in lower case; a word that is money only in a
+        # rarer sense counts after "million" alone; some words are seldom money at all
+        ("In 2018 Guinea signed the accord", None),
+        ("since 2019 Real Madrid have won", None),
+        ("Of the 40 sent to the border", None),
+        ("3 copper mines closed", None),
+        ("20 crowns were fitted by the dentist", None),
+        ("passed the 100 m mark", None),
+    ],
+)
+def test_money_is_a_number_and_a_currency_wordnet_knows(text: str, amount: str | None) -> None:
+    from bot.core.amounts import money
+
+    found = money().search(text)
+    assert (found.group(0) if found else None) == amount
+
+
 def test_money_by_any_name_is_a_measure_of_money(lexicon: Lexicon) -> None:
     """Money itself, cash and a sum are amounts of money, as a fee is; "amount" (WordNet's
     first sense is a sum of money) is not, for "the amount of rain" is none."""

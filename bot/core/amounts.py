@@ -19,8 +19,10 @@ NUMBER_WORD = (
 )
 
 #: A number, then perhaps how many of it ("9.5 million"), as an amount of money is written.
-_AMOUNT = r"\d[\d,.]*\s*(?:million|billion|thousand|m|bn|k)?\s*"
-_SCALED_AMOUNT = r"\d[\d,.]*\s*(?:million|billion|thousand|m|bn|k)\s*"
+#: (A number starts after no digit, so that a run of digits is not tried at each one.)
+_NUMBER = r"(?<![\d,.])\d[\d,.]*"
+_AMOUNT = rf"{_NUMBER}\s*(?i:million|billion|thousand|m|bn|k)?\s*"
+_SCALED_AMOUNT = rf"{_NUMBER}\s*(?i:million|billion|thousand)\s*"
 #: A word names money before all else when one of this many of its commonest senses is
 #: money: "pound" (a weight, then money) and "yen" do, "crown" (its sixth sense) does not.
 COMMON_SENSES = 2
@@ -59,26 +61,32 @@ def _money_words() -> tuple[list[str], list[str]]:
 
 
 #: Words WordNet lists as currencies that, after a number, are nearly always something
-#: else: "5 at 3 pm" is no Laotian money.
-STOP_NAMES = frozenset(["at", "para", "ban", "mil", "sen", "money", "change", "piece", "unit"])
+#: else: "5 at 3 pm" is no Laotian money, "40 sent to the border" no Estonian, "3 copper
+#: mines" no coins.
+STOP_NAMES = frozenset(
+    "at para ban mil sen money change piece unit subunit sent real won copper nickel ore "
+    "denier anna guinea colon cola".split()
+)
 
 
 @functools.cache
 def money() -> re.Pattern[str]:
     """How an amount of money is written: a currency sign and a number ("$412m", "€9.5m"),
     or a number and a currency WordNet knows ("9.5 million euros", "18 million crowns", "300
-    lempiras", "40 USD"). A word that names money only in a rarer sense ("crowns", which
-    are also a tooth's) counts after "million", "billion" or "thousand" alone. Built once,
-    on first use, from WordNet, so that no currency depends on a hand list."""
+    lempiras", "40 USD"), in lower case. A word that names money only in a rarer sense
+    ("crowns", which are also a tooth's) counts after "million", "billion" or "thousand"
+    alone. Built once, on first use, from WordNet, so that no currency depends on a hand
+    list (only the words that, after a number, seldom are money: :data:`STOP_NAMES`)."""
     first, rare = _money_words()
 
     def alternatives(words: list[str]) -> str:
         return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
+    # A currency is a common noun, written in lower case: "In 2018 Guinea signed" and
+    # "since 2019 Real Madrid" state no sums.
     return re.compile(
-        rf"[$€£¥]\s?\d|{_AMOUNT}(?:(?:{alternatives(first)})(?:e?s)?|USD|EUR|GBP)\b|"
-        rf"{_SCALED_AMOUNT}(?:{alternatives(rare)})(?:e?s)?\b",
-        re.IGNORECASE,
+        rf"[$€£¥]\s?\d|{_AMOUNT}(?:(?:{alternatives(first)})(?:e?s)?|(?i:USD|EUR|GBP))\b|"
+        rf"{_SCALED_AMOUNT}(?:{alternatives(rare)})(?:e?s)?\b"
     )
 
 
