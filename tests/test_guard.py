@@ -386,6 +386,13 @@ def test_a_name_of_several_words_must_be_its_source_s(claim: str, kept: bool) ->
     assert (guarded.text == claim) is kept
 
 
+@pytest.mark.parametrize("written", ["Nielsen,", "(Nielsen)", '"Nielsen"', "Nielsen's"])
+def test_a_name_beside_punctuation_in_its_source_is_that_name(written: str) -> None:
+    claim = "Kirstjen Nielsen signed the memorandum in Tegucigalpa [1]."
+    source = f"It was signed in Tegucigalpa by {written} who met the officials."
+    assert guard_answer(claim, {1: source}).text == claim
+
+
 @pytest.mark.parametrize(
     ("text", "dropped"),
     [

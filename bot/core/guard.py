@@ -189,10 +189,20 @@ def _names(text: str) -> list[set[str]]:
     Department of Defense", and "American" its "United States"."""
     found = []
     for run in _NAME_RUN.findall(read_us_as_usa(text)):
-        name = [w.lower().strip(".'’") for w in run.split() if w.lower() not in _NAME_LINKS]
+        name = [_bare_word(w) for w in run.split() if w.lower() not in _NAME_LINKS]
         if len(name) >= 2:  # not "The Pentagon": a sentence's first word is capitalised
             found.append(set(name))
     return found
+
+
+_WORDS = re.compile(r"[\w'’.-]+")
+
+
+def _bare_word(word: str) -> str:
+    """A word as names are compared: lower case, without the stops, apostrophes and
+    hyphens around it, nor a possessive "'s" ("Nielsen," "(Nielsen)" and "Nielsen's" are
+    "nielsen")."""
+    return re.sub(r"['’]s$", "", word.lower().strip(".'’-"))
 
 
 def _says_something(text: str) -> bool:
@@ -216,10 +226,9 @@ def _supported(claim: str, cited_texts: list[str]) -> bool:
     # A name of several words none of whose words its sources write is not theirs ("The
     # memorandum was signed by Vladimir Putin [1]"); one word in common is enough, for a
     # name given in full where the source has a surname, or "El Salvador's" for "Salvador".
-    cited_words = {w.lower().strip(".'’") for t in cited_texts for w in read_us_as_usa(t).split()}
-    cited_words |= {re.sub(r"['’]s$", "", w) for w in cited_words}
+    cited_words = {_bare_word(w) for t in cited_texts for w in _WORDS.findall(read_us_as_usa(t))}
     for name in _names(claim):
-        if not any(w in cited_words or re.sub(r"['’]s$", "", w) in cited_words for w in name):
+        if not any(_bare_word(w) in cited_words for w in name):
             return False
     claimed = {stem(w) for w in content_words(claim) if not w.isdigit()}
     if not claimed:
