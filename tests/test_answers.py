@@ -1569,6 +1569,29 @@ def test_a_person_s_age_is_no_year(briefing: Briefing, tmp_path: Path) -> None:
     assert "Mara Lind, 31," in lead_of(answer)
 
 
+def test_a_place_after_its_kind_is_a_place_but_a_request_is_not(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "in the neighbouring town of Wexley" says where; "at the request of Governor Lena
+    Holt" does not, though it has the same shape: a town is a kind of place in WordNet,
+    a request is none."""
+    ingest_text(
+        briefing,
+        tmp_path / "accord.md",
+        "---\ntitle: Selby Water Accord Signed\n---\n\nThe Selby water accord was signed "
+        "on Wednesday, at the request of Governor Lena Holt.\n",
+    )
+    assert not briefing.ask("Where was the Selby water accord signed?").answered
+    ingest_text(
+        briefing,
+        tmp_path / "accord2.md",
+        "---\ntitle: Selby Water Accord Signed\n---\n\nThe Selby water accord was signed "
+        "on Wednesday in the neighbouring town of Wexley.\n",
+    )
+    answer = grounded_answer(briefing, "Where was the Selby water accord signed?")
+    assert "town of Wexley" in lead_of(answer)
+
+
 def test_which_batch_is_answered_by_the_batch_s_code(briefing: Briefing, tmp_path: Path) -> None:
     """ "Which batch ...?" asks which one: the sentence that gives its code after it
     ("batch number AX-77") leads, before one with more of the question's words."""

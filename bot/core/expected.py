@@ -13,6 +13,7 @@ is a capitalised word inside a sentence that WordNet knows, if at all, only as a
 
 from __future__ import annotations
 
+import functools
 import re
 
 from bot.core.amounts import DURATION, MEASUREMENT, NUMBER_WORD, measure_pattern
@@ -69,11 +70,10 @@ _EXPECTED: dict[str, re.Pattern[str]] = {
     ),
     # a preposition of place before a name ("in Tegucigalpa", "on Fennick Street", not "on
     # Tuesday"; but "in August" too: leaving dates out there lost the sentence that says
-    # where the jeeps were seen, "in August 2018, ... in the streets around"), or before
-    # a place of that name ("at the sports hall in the neighbouring town of Wexley")
+    # where the jeeps were seen, "in August 2018, ... in the streets around"); see also
+    # where_pattern()
     "where": re.compile(
-        rf"\b(?:in|at|near|from|outside|inside|to|on(?!\s+{_DAYS}))\s+(?:the\s+)?{_NAME}|"
-        rf"\b(?:in|at|near|outside|inside)\s+the\s+(?:[a-z][\w'’-]*\s+){{1,2}}of\s+{_NAME}"
+        rf"\b(?:in|at|near|from|outside|inside|to|on(?!\s+{_DAYS}))\s+(?:the\s+)?{_NAME}"
     ),
     "yesno": re.compile(
         r"\b(?:not|no|non-\w+|never|neither|nor|without|cannot|can't|won't|isn't|aren't|"
@@ -131,6 +131,43 @@ def _asks_a_person_s_age(question: str) -> bool:
     return len(found) >= 2 and not any(files)
 
 
+#: WordNet's kinds of place: a noun one of whose two commonest senses is a kind of one of
+#: these names a place ("town", "village", "province", "stadium", "harbour").
+_PLACE_ROOTS = ("location", "structure", "facility")
+
+
+@functools.cache
+def where_pattern() -> re.Pattern[str]:
+    """What answers "where": a preposition of place before a name (``_EXPECTED``), or
+    before a place of that name, a kind of place WordNet knows ("at the sports hall in the
+    neighbouring *town* of Wexley", "in the *village* of Tresk"; not "at the request of
+    Governor Lena Holt"). Built once, on first use."""
+    net = wordnet()
+    kinds = set()
+    for root in _PLACE_ROOTS:
+        todo = list(net.senses(root, "n")[0].hyponyms)
+        while todo:
+            offset = todo.pop()
+            if offset not in kinds:
+                kinds.add(offset)
+                todo.extend(net.synset("n", offset).hyponyms)
+    synsets = {net.synset("n", o) for o in kinds}
+    places = sorted(
+        {
+            w
+            for s in synsets
+            for w in s.words
+            if w.isalpha() and w.islower() and any(t in synsets for t in net.senses(w, "n")[:2])
+        },
+        key=len,
+        reverse=True,
+    )
+    return re.compile(
+        rf"{_EXPECTED['where'].pattern}|\b(?:in|at|near|outside|inside)\s+the\s+"
+        rf"(?:[a-z][\w'’-]*\s+)?(?:{'|'.join(places)})(?:e?s)?\s+of\s+{_NAME}"
+    )
+
+
 def expected_pattern(retrieval: Retrieval) -> re.Pattern[str] | None:
     """What a sentence that answers the question should contain, if anything."""
     kind = retrieval.query.answer_type
@@ -147,6 +184,8 @@ def expected_pattern(retrieval: Retrieval) -> re.Pattern[str] | None:
         for asks, wants in _QUANTITY_KINDS:
             if asks.search(retrieval.query.text):
                 return measure_pattern(wants) if isinstance(wants, str) else wants
+    if kind == "where":
+        return where_pattern()
     return _EXPECTED.get(kind)
 
 
