@@ -1569,6 +1569,22 @@ def test_a_person_s_age_is_no_year(briefing: Briefing, tmp_path: Path) -> None:
     assert "Mara Lind, 31," in lead_of(answer)
 
 
+@pytest.mark.parametrize(
+    ("question", "person"),
+    [
+        ("How old is Jimmy Morales?", True),  # "morale" is a state of mind
+        ("How old is Luca Madeira?", True),  # Madeira is an island only as a name
+        ("How old is the club captain?", True),
+        ("how old is the Harwick Stone Bridge?", False),
+        ("how old is the oberhalden open", False),
+    ],
+)
+def test_how_old_a_person_is_asks_for_an_age(question: str, person: bool) -> None:
+    from bot.core.expected import _asks_a_person_s_age
+
+    assert _asks_a_person_s_age(question) is person
+
+
 def test_a_place_after_its_kind_is_a_place_but_a_request_is_not(
     briefing: Briefing, tmp_path: Path
 ) -> None:

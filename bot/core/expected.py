@@ -117,18 +117,35 @@ _HOW_OLD_IS = re.compile(r"^\W*how\s+old\s+(?:is|was|are|were)\s+(?:the\s+)?(.+?
 
 
 def _asks_a_person_s_age(question: str) -> bool:
-    """Does "How old is X?" ask about a person: X holds a noun WordNet first files as a
-    person ("the captain"), or is a name of two words or more and no thing ("Luca
-    Madeira"; not "the Harwick Stone Bridge", which a year dates)?"""
+    """Does "How old is X?" ask about a person: X holds a noun whose commonest sense is a
+    person ("the captain"), or is a name of two words or more whose last word names no
+    thing ("Luca Madeira", "Jimmy Morales": Madeira is an island only as a name, and
+    "morale" a state of mind; not "the Harwick Stone Bridge" nor "the Oberhalden open",
+    which a year dates)? Only a word's senses written in lower case count: a name's
+    senses are other names'."""
     asked = _HOW_OLD_IS.match(question)
     if asked is None:
         return False
-    net = wordnet()
     found = [w for w in re.findall(r"[^\W\d_]+", asked.group(1).lower()) if w not in STOPWORDS]
-    files = [senses[0].lexname if (senses := net.senses(w, "n")) else None for w in found]
+    files = [_common_noun_file(w) for w in found]
     if "noun.person" in files:
         return True
-    return len(found) >= 2 and not any(files)
+    return len(found) >= 2 and files[-1] in _NO_THING
+
+
+#: What a name's last word may mean and still be a person's name: nothing in WordNet,
+#: or a state, a quality or a feeling ("morale"), which no year dates.
+_NO_THING = frozenset([None, "noun.state", "noun.attribute", "noun.feeling"])
+
+
+def _common_noun_file(word: str) -> str | None:
+    """WordNet's file for the commonest sense in which ``word`` is a common noun (written
+    in lower case), or None."""
+    net = wordnet()
+    for sense in net.senses(word, "n"):
+        if any(w.islower() for w in sense.words):
+            return sense.lexname
+    return None
 
 
 #: WordNet's kinds of place: a noun one of whose two commonest senses is a kind of one of
