@@ -1530,7 +1530,19 @@ def test_where_the_evacuees_slept_is_the_place_named_after_its_kind(
     assert "village of Marsh End" in lead_of(answer)
 
 
-def test_a_number_before_a_list_counts_every_item_of_it(briefing: Briefing, tmp_path: Path) -> None:
+def test_a_new_phrase_after_and_is_not_counted() -> None:
+    """ "Three players and the coach were injured" counts players, not the coach: a
+    determiner after "and" starts a new phrase, not the list's next item."""
+    from bot.core.candidates import _counts
+
+    assert not _counts("Three players and the coach were injured", frozenset({"coach"}))
+    assert _counts("Three players and coaches were injured", frozenset({"coach"}))
+
+
+@pytest.mark.parametrize("link", [" and", ", and"])  # with or without the Oxford comma
+def test_a_number_before_a_list_counts_every_item_of_it(
+    briefing: Briefing, tmp_path: Path, link: str
+) -> None:
     """ "41 legal-aid groups, shelters and community associations" counts associations
     (organisations) as well as groups: the sentence leads "how many organisations",
     before one whose number counts something else that is an organisation ("four
@@ -1539,8 +1551,9 @@ def test_a_number_before_a_list_counts_every_item_of_it(briefing: Briefing, tmp_
         briefing,
         tmp_path / "alliance.md",
         "Tenants Alliance Opposes Rent Rules",
-        "The Varby Tenants Alliance, which brings together 23 residents' groups, food banks "
-        "and housing associations, published its objections on Friday. The statement calls on "
+        f"The Varby Tenants Alliance, which brings together 23 residents' groups, food banks"
+        f"{link} housing associations, published its objections on Friday. The statement "
+        "calls on "
         "the three governments of the region to withdraw the rules.",
         "how many organisations make up the varby tenants alliance?",
     )

@@ -106,6 +106,9 @@ def test_only_a_person_in_ee_is_the_one_a_verb_is_done_to(lexicon: Lexicon) -> N
     assert "refuge" not in lexicon.expand("refugees").family
     assert "coff" not in lexicon.expand("coffee").family
     assert "degr" not in lexicon.expand("degree").family
+    # a "bootee" is a baby's shoe: no one is booted
+    assert "bootee" not in lexicon.expand("boot").family
+    assert "boot" not in lexicon.expand("bootees").family
 
 
 def test_a_role_s_man_form_of_another_sense_is_not_the_role(lexicon: Lexicon) -> None:

@@ -557,6 +557,7 @@ def _a_number(word: str) -> bool:
 
 
 _LIST_LINKS = frozenset([",", "and", "or"])
+_DETERMINERS = frozenset("the a an his her its their our my your this that these those".split())
 
 
 def _counted(tokens: list[str], start: int) -> list[str]:
@@ -566,15 +567,21 @@ def _counted(tokens: list[str], start: int) -> list[str]:
     items: list[list[str]] = [[]]
     closing = False  # the item after "and"/"or" is the list's last
     for word in tokens[start:]:
+        low = word.lower()
         if _a_number(word):
             break  # another number counts what follows it
-        if word.lower() in _LIST_LINKS:
+        if low in _LIST_LINKS:
             if closing:
                 break
             if items[-1]:
-                closing = word.lower() != ","
                 items.append([])
+            closing = low != "," and len(items) > 1  # ", and": the comma began the item
             continue
+        if low in _DETERMINERS and not items[-1] and len(items) > 1:
+            # "three players and *the* coach": a new phrase, not the list's next item
+            items.pop()
+            closing = False
+            break
         if len(items[-1]) == MAX_COUNT_GAP:
             break
         items[-1].append(word)
