@@ -232,6 +232,22 @@ def test_an_answer_in_another_language_falls_back(
     assert row["error"] and row["error"].startswith("llm: the answer was not in English")
 
 
+def test_an_english_answer_naming_institutions_in_spanish_reads_as_english() -> None:
+    """An English answer keeps the names of Spanish-speaking institutions in Spanish:
+    names are not the words the model wrote in its own language, so they do not make
+    the answer Spanish (and fall back)."""
+    from bot.core.frequency import language_of
+    from bot.core.llm import _own_words
+
+    answer = (
+        "It was signed by Honduras's Secretaría de Seguridad and El Salvador's Ministerio "
+        "de Justicia y Seguridad Pública [1]."
+    )
+    assert language_of(_own_words(answer)) == "en"
+    german = "Guatemala und Honduras haben das Memorandum mit den USA unterzeichnet [1]."
+    assert language_of(_own_words(german)) == "de"
+
+
 def test_an_english_answer_quoting_another_language_is_kept(
     database_url: str, tmp_path: Path, llm: OpenAIStandIn
 ) -> None:

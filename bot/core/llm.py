@@ -65,6 +65,12 @@ REFUSAL_SENTINEL = "NOT_IN_SOURCES"
 _SENTINEL = re.compile(r"(?<![A-Za-z0-9])(?:(?i:not_in_sources)|NOT IN SOURCES)(?![A-Za-z0-9])")
 DEADLINE_TIMEOUTS = 3
 _CITATION = re.compile(r"\[\d+\]")
+#: A name: capitalised words, with the small words names have between them ("Ministerio
+#: de Justicia y Seguridad Pública").
+_NAME = re.compile(
+    r"\b[A-ZÀ-Þ][\w’'-]*(?:\s+(?:(?:de|del|la|las|los|y|e|da|do|des|du|di|von|van|der)\s+)*"
+    r"[A-ZÀ-Þ][\w’'-]*)*"
+)
 
 
 #: A label before the condensed question, as models echo the prompt's last line
@@ -86,14 +92,15 @@ def _condensed(line: str) -> str:
 
 
 def _own_words(answer: str) -> str:
-    """A guarded answer without its citations and its quotations: the words the model
-    wrote itself, in its own language."""
+    """A guarded answer without its citations, its quotations and its names: the words
+    the model wrote itself, in its own language ("Honduras's Secretaría de Seguridad" is
+    a name an English answer keeps in Spanish)."""
     parts, at = [], 0
     for q in quotations(answer):
         parts.append(answer[at : q.start])
         at = q.end
     parts.append(answer[at:])
-    return _CITATION.sub(" ", " ".join(parts))
+    return _NAME.sub(" ", _CITATION.sub(" ", " ".join(parts)))
 
 
 def build_answer_writer(
