@@ -123,8 +123,10 @@ def is_feed_id(ref: str) -> bool:
 
 def find_feed(*, session: Session, ref: str) -> FeedRow | None:
     """The feed with id ``ref`` (ASCII digits: :func:`is_feed_id`) or url ``ref``."""
-    if is_feed_id(ref) and int(ref) > MAX_ID:
-        return None  # no such id (and past what an INTEGER column holds)
+    if is_feed_id(ref) and (len(ref.lstrip("0")) > len(str(MAX_ID)) or int(ref) > MAX_ID):
+        # no such id (and past what an INTEGER column holds); a very long one is not even
+        # read as a number, which Python refuses beyond 4,300 digits
+        return None
     query = (
         select(Feed).where(Feed.id == int(ref))
         if is_feed_id(ref)

@@ -829,6 +829,7 @@ DEEP = "[" * 100_000 + "]" * 100_000
         (("digest", "--since", "0001-01-01", "--until", "0001-01-05"), {}, "must lie between"),
         (("feeds", "remove", "9" * 23), {}, "no feed '99999"),
         (("feeds", "remove", "2147483648"), {}, "no feed '2147483648'"),
+        (("feeds", "remove", "9" * 5000), {}, "no feed '99999"),  # past int()'s digit limit
         (
             ("ask", "x y z", "--history", "latin1.json"),
             {"latin1.json": b'["\xe9"]'},
