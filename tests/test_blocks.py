@@ -270,3 +270,14 @@ def test_an_article_s_formatting_marks_are_shown_not_applied() -> None:
         assert f"{ZWSP}{mark}{ZWSP}" in escaped
         assert mark not in escaped.replace(f"{ZWSP}{mark}{ZWSP}", "")
     assert escaped.replace(ZWSP, "") == text
+
+
+def test_a_line_opened_by_a_quote_mark_is_not_shown_as_a_block_quote() -> None:
+    """Slack (and Markdown) shows a line that begins with ">" as a block quote: a model's
+    "> words no source says" would look like a quotation. The mark is shown, not applied."""
+    from bot.slack.mrkdwn import ZWSP, escape, escape_markdown
+
+    text = "> The deal is a betrayal [1].\nCritics spoke.\n  > Again [2]. 3 > 2."
+    for escaped in (escape(text), escape_markdown(text)):
+        assert not any(line.lstrip().startswith("&gt;") for line in escaped.split("\n"))
+        assert escaped.replace(ZWSP, "") == text.replace(">", "&gt;")

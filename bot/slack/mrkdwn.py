@@ -4,7 +4,8 @@ Everything that comes from an article or from the LLM passes through :func:`esca
 it reaches Slack: ``&``, ``<`` and ``>`` become entities (so no ``<@U123>``, ``<!channel>``
 or ``<http://x|y>`` can be smuggled in), ``@channel``-style words get a zero-width space,
 bare URLs are broken with one, and so are the marks of bold, italic, strike-through and
-code, so Slack neither pings nor links nor formats anything an article says. Links that
+code and a ">" that opens a line (a block quote), so Slack neither pings nor links nor
+formats anything an article or a model says. Links that
 briefbot itself makes (a source's url) are built by :func:`link` from http(s) urls only.
 
 The other way, Slack sends what people type with ``&``, ``<`` and ``>`` as entities,
@@ -40,6 +41,8 @@ _MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
 # a letter or as a space, no mark opens or closes a span.
 _FORMATTING = re.compile(r"[*_~`]")
 _SLACK_LINK = re.compile(r"^<([^|>]+)(?:\|[^>]*)?>$")
+#: A ">" (escaped) at the start of a line, after any spaces: Slack's block-quote mark.
+_QUOTE_MARK = re.compile(r"((?:^|\n)[ \t]*)&gt;")
 
 
 def escape(text: str) -> str:
@@ -49,6 +52,9 @@ def escape(text: str) -> str:
     text = _BIDI.sub("", text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _FORMATTING.sub(lambda m: f"{ZWSP}{m.group(0)}{ZWSP}", text)
+    # ">" opening a line makes it a block quote, in mrkdwn and in Markdown alike: a reply's
+    # "> words no source says" would look quoted, so no line begins with one
+    text = _QUOTE_MARK.sub(lambda m: f"{m.group(1)}{ZWSP}&gt;", text)
     text = _BROADCAST.sub(lambda m: f"@{ZWSP}{m.group(1)}", text)
     text = _SCHEME.sub(lambda m: f"{m.group(1)}{ZWSP}{m.group(2)}{m.group(3) or ''}", text)
     return _WWW.sub(f"www{ZWSP}.", text)
@@ -57,8 +63,10 @@ def escape(text: str) -> str:
 def escape_markdown(text: str) -> str:
     """:func:`escape`, for text that Slack reads as standard Markdown (a streamed answer's
     ``markdown_text``): also breaks the ``](`` of an inline ``[label](url)`` link. Like
-    :func:`escape`, it never looks across whitespace, so escaping a text piece by piece,
-    cut at whitespace, gives the same as escaping it whole."""
+    :func:`escape`, it looks across no whitespace but the spaces that open a line (before
+    a block quote's ">"), and only backwards: escaping a growing text up to its last
+    whitespace gives a prefix of the escaped whole, and escaping it piece by piece, cut
+    at whitespace, gives the whole (a piece that begins a line begins one there too)."""
     return escape(text).replace("](", f"]{ZWSP}(")
 
 
