@@ -65,8 +65,8 @@ def escape_markdown(text: str) -> str:
     ``markdown_text``): also breaks the ``](`` of an inline ``[label](url)`` link. Like
     :func:`escape`, it looks across no whitespace but the spaces that open a line (before
     a block quote's ">"), and only backwards: escaping a growing text up to its last
-    whitespace gives a prefix of the escaped whole, and escaping it piece by piece, cut
-    at whitespace, gives the whole (a piece that begins a line begins one there too)."""
+    whitespace gives a prefix of the escaped whole (what the streamed draft relies on);
+    pieces cut at whitespace escape as the whole does unless one opens with a ">"."""
     return escape(text).replace("](", f"]{ZWSP}(")
 
 
