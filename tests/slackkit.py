@@ -156,10 +156,12 @@ class SlackDriver:
         user: str = "U1",
         ts: str | None = None,
         thread_ts: str | None = None,
+        fields: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> tuple[Response, str]:
+        """An app_mention; ``fields`` are more of the event's own (``user_team``)."""
         event, ts = _message_event(
-            "app_mention", f"<@{BOT_USER}> {text}", channel, user, ts, thread_ts, {}
+            "app_mention", f"<@{BOT_USER}> {text}", channel, user, ts, thread_ts, fields or {}
         )
         return self.event(event, **kwargs), ts
 

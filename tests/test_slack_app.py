@@ -1135,6 +1135,16 @@ def test_a_follow_up_sent_while_the_first_answer_is_written_is_answered(
     ]
 
 
+def test_a_stream_goes_to_the_asker_s_own_team(streaming: Running) -> None:
+    """In a Slack Connect channel the asker may belong to another workspace: the stream's
+    recipient team is theirs (the event's ``user_team``), not briefbot's."""
+    streaming.slack.mention(
+        "What does the memorandum commit the countries to?", fields={"user_team": "T0EXTERNAL"}
+    )
+    start = streaming.api.wait_for("chat.startStream")[0]
+    assert start.params["recipient_team_id"] == "T0EXTERNAL"
+
+
 def test_llm_answers_stream_into_the_thread(streaming: Running) -> None:
     _, ts = streaming.slack.mention("What does the memorandum commit the countries to?")
     start = streaming.api.wait_for("chat.startStream")[0]

@@ -91,6 +91,9 @@ class SlackMessage:
     surface: str
     #: Read the thread's earlier turns, for a follow-up.
     with_history: bool
+    #: The team of the person who wrote it: a streamed answer goes to them, and in a Slack
+    #: Connect channel they may belong to another workspace than briefbot's (``team``).
+    user_team: str | None = None
 
     @classmethod
     def of(
@@ -114,6 +117,7 @@ class SlackMessage:
             bot_user_id=context.bot_user_id,
             surface=surface,
             with_history=with_history,
+            user_team=event.get("user_team") or event.get("team") or context.team_id,
         )
 
 
@@ -131,7 +135,7 @@ def answer_message_job(
     included) with an apology that carries a log id.
     """
     m = message
-    reply = ThreadReply(client, m.channel, m.thread_ts, team_id=m.team, user_id=m.user)
+    reply = ThreadReply(client, m.channel, m.thread_ts, team_id=m.user_team, user_id=m.user)
 
     def finish_with(text: str) -> None:
         reply.finish(text, section(escape(text)))
