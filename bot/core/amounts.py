@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import re
 
-from bot.core.wordnet import Synset, wordnet
+from bot.core.wordnet import wordnet
 
 _UNITS = "one|two|three|four|five|six|seven|eight|nine"
 #: A number written in words, up to ninety-nine: "eighteen months", "twenty-five metres".
@@ -36,20 +36,8 @@ def _money_words() -> tuple[list[str], list[str]]:
     ``COMMON_SENSES`` commonest senses as a noun, and those that name it only in a rarer
     sense ("crown", "mark")."""
     net = wordnet()
-    seen: set[int] = set()
-    todo = [o for root in _MONEY_ROOTS for o in net.senses(root, "n")[0].hyponyms]
-    names: set[str] = set()
-    kinds: list[Synset] = []
-    while todo:
-        offset = todo.pop()
-        if offset in seen:
-            continue
-        seen.add(offset)
-        synset = net.synset("n", offset)
-        kinds.append(synset)
-        names.update(w.lower() for w in synset.words if w.isalpha())
-        todo.extend(synset.hyponyms)
-    names -= STOP_NAMES
+    kinds = net.descendants(_MONEY_ROOTS)
+    names = {w.lower() for synset in kinds for w in synset.words if w.isalpha()} - STOP_NAMES
     first: list[str] = []
     rare: list[str] = []
     for name in sorted(names):
@@ -80,7 +68,7 @@ def money() -> re.Pattern[str]:
     first, rare = _money_words()
 
     def alternatives(words: list[str]) -> str:
-        return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+        return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
     # A currency is a common noun, written in lower case: "In 2018 Guinea signed" and
     # "since 2019 Real Madrid" state no sums.

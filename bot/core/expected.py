@@ -160,15 +160,7 @@ def where_pattern() -> re.Pattern[str]:
     neighbouring *town* of Wexley", "in the *village* of Tresk"; not "at the request of
     Governor Lena Holt"). Built once, on first use."""
     net = wordnet()
-    kinds = set()
-    for root in _PLACE_ROOTS:
-        todo = list(net.senses(root, "n")[0].hyponyms)
-        while todo:
-            offset = todo.pop()
-            if offset not in kinds:
-                kinds.add(offset)
-                todo.extend(net.synset("n", offset).hyponyms)
-    synsets = {net.synset("n", o) for o in kinds}
+    synsets = net.descendants(_PLACE_ROOTS)
     places = sorted(
         {
             w
@@ -176,8 +168,7 @@ def where_pattern() -> re.Pattern[str]:
             for w in s.words
             if w.isalpha() and w.islower() and any(t in synsets for t in net.senses(w, "n")[:2])
         },
-        key=len,
-        reverse=True,
+        key=lambda w: (-len(w), w),  # longest first, then in order: the same pattern each run
     )
     return re.compile(
         rf"{_EXPECTED['where'].pattern}|\b(?:in|at|near|outside|inside)\s+the\s+"

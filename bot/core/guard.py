@@ -176,10 +176,10 @@ def _numbers(text: str, words: bool = False) -> set[str]:
 
 # A name of two or more capitalised words ("Vladimir Putin", "Dunmore Nurses' Union"), with
 # "of", "de", "la" and the like between them ("Department of Homeland Security").
+_NAME_LINKS = ("of", "de", "del", "la", "le", "van", "von", "da", "di", "the", "and", "y")
 _NAME_RUN = re.compile(
-    r"\b[A-Z][\w'’.-]*(?:\s+(?:(?:of|de|del|la|le|van|von|da|di|the|and|y)\s+)*[A-Z][\w'’.-]*)+"
+    rf"\b[A-Z][\w'’.-]*(?:\s+(?:(?:{'|'.join(_NAME_LINKS)})\s+)*[A-Z][\w'’.-]*)+"
 )
-_NAME_LINKS = frozenset("of de del la le van von da di the and y".split())
 
 
 def _names(text: str) -> list[set[str]]:

@@ -236,7 +236,8 @@ class Retriever:
         """``term`` read as the corpus word one edit away that was meant, if it is a typo
         or a misspelt name and there is one; a typo no corpus word explains, as the
         commonest everyday English word one edit away, if there is one."""
-        if _typo(term.word, df):
+        typo = _typo(term.word, df)
+        if typo:
             # Only English words are offered as corrections: one edit away from a typo
             # are hundreds of strings, and asking the database about each costs more
             # than the question.
@@ -250,7 +251,6 @@ class Retriever:
             return None
         if not candidates:
             return None
-        typo = _typo(term.word, df)
         _, known = self.search.term_stats(session, candidates)
         found = [w for w in candidates if known.get(w, 0)]
         if found:
@@ -261,11 +261,9 @@ class Retriever:
             # (with the typo's first letter, which a typo seldom gets wrong: "dunstable"
             # is a name, not "unstable")
             common = [
-                w
-                for w in candidates
-                if typo and w[0] == term.word[0] and frequency.zipf(w) >= RARE_ZIPF
+                w for w in candidates if w[0] == term.word[0] and frequency.zipf(w) >= RARE_ZIPF
             ]
-            if not common:
+            if not typo or not common:
                 return None
             best = max(common, key=lambda w: (frequency.zipf(w), w))
         # A typo was read as a name only for being no word ("actualy"); what it is a typo

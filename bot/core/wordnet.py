@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib.util
 import mmap
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -261,6 +262,19 @@ class WordNet:
         return len(senses) == 1 and all(
             m[:1].isupper() for m in senses[0].words if m.lower() == word.lower()
         )
+
+    def descendants(self, roots: Iterable[str], pos: str = "n") -> frozenset[Synset]:
+        """Every kind of the commonest sense of each of ``roots``, all the way down (not
+        the roots themselves): the currencies and coins under "monetary unit" and "coin",
+        the towns and harbours under "location" and "structure"."""
+        found: set[int] = set()
+        todo = [o for root in roots for sense in self.senses(root, pos)[:1] for o in sense.hyponyms]
+        while todo:
+            offset = todo.pop()
+            if offset not in found:
+                found.add(offset)
+                todo.extend(self.synset(pos, offset).hyponyms)
+        return frozenset(self.synset(pos, o) for o in found)
 
     def ancestors(self, word: str, pos: str = "n", senses: int = 2) -> frozenset[str]:
         """Every word of what ``word``'s most common senses are kinds (or instances) of,
