@@ -2043,3 +2043,30 @@ def test_quotations_left_open_or_closed_are_counted(sentence: str, balance: int)
     from bot.core.candidates import quotation_balance
 
     assert quotation_balance(sentence) == balance
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("On what date did the Harle Water ferry sink?", "The Marram went down off Tull"),
+        ("what year was the marram built?", "Built in 1991"),
+        ("What time did the Marram go down?", "The ferry sank at about 9:15 p.m."),
+    ],
+)
+def test_a_when_question_gets_the_precision_it_asks_for(
+    briefing: Briefing, tmp_path: Path, question: str, lead: str
+) -> None:
+    """ "On what date ...?" is led by a day of a month ("on 3 March"), not by the weekday
+    that answers a plain "when" ("on Tuesday night"); "what year" by a year, "what time"
+    by a time of day."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "ferry.md",
+        "Ferry Marram Sinks on Harle Water",
+        "A passenger ferry, the Marram, sank on Harle Water on Tuesday night, and four "
+        "people are missing. The ferry sank at about 9:15 p.m. in high wind. Built in 1991, "
+        "the Marram had carried passengers across Harle Water for three decades. The Marram "
+        "went down off Tull Point on 3 March with 30 people on board, the operator said.",
+        question,
+    )
+    assert lead_of(answer).startswith(lead)

@@ -31,6 +31,7 @@ from bot.core.candidates import (
     SourceSentence,
     beside_the_asked,
     counting_the_asked,
+    dated_as_asked,
     defining,
     heading_the_asked,
     holding_the_kind,
@@ -217,6 +218,11 @@ def select_sentences(
     counting = counting_the_asked(retrieval, holding or [])
     if counting:
         holding = counting
+    # ... and, for "On what date ...?" or "What year ...?", one that gives a date or a
+    # year ("on 12 October") before one that gives a weekday ("on Saturday evening").
+    dating = dated_as_asked(retrieval, holding or [])
+    if dating:
+        holding = dating
     # ... and one that names the measure asked for beside its amount ("expected to cost
     # 412 million dollars") before one that gives some other sum ("a 3.5 million dollar
     # fund").

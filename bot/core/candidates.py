@@ -21,6 +21,7 @@ from bot.core.expected import (
     holds_new,
     names_another,
     new_name,
+    when_precision,
 )
 from bot.core.lexicon import NUMBER_WORDS
 from bot.core.phrasing import NAMING, reports_speech
@@ -539,6 +540,19 @@ def counting_the_asked(
         if found:
             return found
     return []
+
+
+def dated_as_asked(retrieval: Retrieval, sentences: list[SourceSentence]) -> list[SourceSentence]:
+    """Those of ``sentences`` that give the date, the year or the time of day a "when"
+    question asks for in those words ("On what date did the ferry sink?": "went down ...
+    on 12 October", not "sank on Saturday evening"; :func:`when_precision`). Empty for
+    other questions, and when none does: a weekday still answers "when"."""
+    if retrieval.query.answer_type != "when":
+        return []
+    gives = when_precision(retrieval.query.text)
+    if gives is None:
+        return []
+    return [s for s in sentences if gives.search(s.text)]
 
 
 def _counts(text: str, wanted: frozenset[str]) -> bool:

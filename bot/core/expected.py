@@ -271,6 +271,41 @@ _DATE = re.compile(
 )
 
 
+#: "On what date ...?", "What year ...?", "At what time ...?": the precision a "when"
+#: question asks for, and what gives it: a day of a month ("on 12 October", "October
+#: 12", "2019-10-12"), a year ("in 1987", "the 1980s"), a time on the clock ("at 7:40
+#: p.m.", "at noon"). A weekday answers "when" but gives no date, and "on Tuesday night"
+#: no time.
+_WHEN_PRECISION = (
+    (
+        re.compile(r"\b(?:what|which)\s+(?:exact\s+)?date\b|\bdate\s+(?:on\s+which|when)\b",
+                   re.IGNORECASE),
+        re.compile(
+            rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}(?!\w)|\b{_MONTHS}\s+\d{{1,2}}\b"
+            r"|\b\d{4}-\d\d-\d\d\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b"
+        ),
+    ),
+    (
+        re.compile(r"\b(?:what|which)\s+year\b|\byear\s+(?:in\s+which|when)\b", re.IGNORECASE),
+        re.compile(r"\b(?:1[5-9]|20)\d\d(?:'?s)?\b"),
+    ),
+    (
+        re.compile(r"\bwhat\s+time\b|\bat\s+what\s+hour\b", re.IGNORECASE),
+        re.compile(
+            r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d\b|\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)"
+            r"|\b(?:noon|midday|midnight)\b",
+            re.IGNORECASE,
+        ),
+    ),
+)  # fmt: skip
+
+
+def when_precision(question: str) -> re.Pattern[str] | None:
+    """What gives the date, the year or the time of day a "when" question asks for in
+    those words (:data:`_WHEN_PRECISION`), or None."""
+    return next((gives for asks, gives in _WHEN_PRECISION if asks.search(question)), None)
+
+
 #: A code of letters and digits: "J8", "CB-417", "A380".
 _CODE = re.compile(r"\b[A-Za-z]+-?\d[\w-]*")
 
