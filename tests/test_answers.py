@@ -2070,3 +2070,24 @@ def test_a_when_question_gets_the_precision_it_asks_for(
         question,
     )
     assert lead_of(answer).startswith(lead)
+
+
+def test_a_compound_is_found_by_its_head(briefing: Briefing, tmp_path: Path) -> None:
+    """News names a thing in full once and then by the word its compound ends in, a kind
+    of which it is: "the slide" for the landslide, "the fire" for the wildfire. The
+    article that says when "the slide" began answers when the landslide started."""
+    ingest_text(
+        briefing,
+        tmp_path / "aid.md",
+        "---\ntitle: Orvath Mayor Asks for Aid\n---\n\nThe mayor of Orvath asked the "
+        "government for aid on Tuesday, a day after the landslide buried three houses.\n",
+    )
+    answer = answer_from(
+        briefing,
+        tmp_path / "timeline.md",
+        "A Night of Rain in the Velk Valley",
+        "Rain fell on the Velk valley for nine days. The slide above Orvath began at about "
+        "5:20 a.m., when most residents were asleep.",
+        "What time did the landslide in Orvath start?",
+    )
+    assert lead_of(answer).startswith("The slide above Orvath began at about 5:20 a.m.")

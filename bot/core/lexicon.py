@@ -366,6 +366,8 @@ class Lexicon:
                         phrases.append(tuple(words(member)))
         if proper:
             family |= _demonyms(net, word)
+        elif senses_by_pos["n"]:
+            synonyms |= _compound_head(net, word)
         family |= _negated(net, word)
         family |= _same_role(net, word)
         family |= _undergoer(net, word)
@@ -485,6 +487,18 @@ def _undergoer(net: WordNet, word: str) -> set[str]:
 #: The endings that make a role's gendered and neutral names: spokeswoman, spokesman and
 #: spokesperson are one role (singular, then plural).
 _ROLE_ENDINGS = (("woman", "women"), ("man", "men"), ("person", "people"))
+
+
+def _compound_head(net: WordNet, word: str) -> set[str]:
+    """The word a closed compound ends in, when it names a kind of it: "slide" for
+    "landslide", "fire" for "wildfire", "bridge" for "footbridge", as WordNet files them.
+    News names the thing in full once and then by its head ("The slide began at about
+    4:15 a.m."), so the head speaks of it, as a synonym does. Not "man" for "gunman",
+    which WordNet does not file under "man", nor "fall" for "windfall"."""
+    if not word.isalpha():
+        return set()
+    above = net.ancestors(word, senses=SENSES)
+    return {word[i:] for i in range(2, len(word) - 2) if word[i:] in above}
 
 
 def _same_role(net: WordNet, word: str) -> set[str]:
