@@ -1050,6 +1050,27 @@ def test_how_deep_is_answered_by_a_measurement(briefing: Briefing, tmp_path: Pat
     assert "40 metres" in lead_of(answer)
 
 
+def test_how_tall_wants_a_length_and_how_heavy_a_weight(briefing: Briefing, tmp_path: Path) -> None:
+    """ "How tall is the calf?" is not answered by its weight ("weighed 21 kilograms"),
+    nor "How heavy is the statue?" by its height: each asks for its own kind of unit."""
+    ingest_text(
+        briefing,
+        tmp_path / "calf.md",
+        "---\ntitle: Zoo Welcomes Giraffe Calf\n---\n\nThe Ketterby zoo's new giraffe "
+        "calf weighed 21 kilograms at her first check on Tuesday.\n",
+    )
+    ingest_text(
+        briefing,
+        tmp_path / "statue.md",
+        "---\ntitle: Bronze Statue Unveiled in Ketterby\n---\n\nThe bronze statue of "
+        "the poet Ida Marsh, unveiled in Ketterby on Friday, stands 3.5 metres tall.\n",
+    )
+    assert_borderline(briefing, "How tall is the Ketterby zoo's giraffe calf?")
+    assert_borderline(briefing, "How heavy is the statue of Ida Marsh in Ketterby?")
+    answer = grounded_answer(briefing, "How tall is the statue of Ida Marsh?")
+    assert "3.5 metres" in lead_of(answer)
+
+
 def test_a_street_after_on_is_a_place_a_weekday_is_not(briefing: Briefing, tmp_path: Path) -> None:
     """ "Where will the Tarrow trams be kept?" is answered by "at a new depot on Quarry
     Lane": a name after "on" is a place, unless it is a day or a date ("on Monday", "on

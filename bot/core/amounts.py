@@ -83,16 +83,32 @@ DURATION = re.compile(
     r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b",
     re.IGNORECASE,
 )
+_LENGTH_UNITS = (
+    r"metres?|meters?|m|km|kilomet(?:re|er)s?|centimet(?:re|er)s?|cm|millimet(?:re|er)s?|mm|"
+    r"miles?|feet|foot|ft|inch(?:es)?|yards?|storeys?|stories|floors"
+)
+_WEIGHT_UNITS = r"tonnes?|tons?|kg|kilograms?|grams?|lbs?|pounds?|ounces?|oz"
+
+
+def _amount_of(units: str) -> re.Pattern[str]:
+    """A number and one of ``units`` ("124 metres", "a 12-kilometre corridor")."""
+    return re.compile(
+        rf"\b(?:[\d,.]*\d|{NUMBER_WORD}|a\s+few|several)[\s-]+(?:{units})\b", re.IGNORECASE
+    )
+
+
 #: A physical measurement: a number and a unit of length, area, weight or volume ("124
 #: metres", "a 12-kilometre corridor", "2,400 tonnes").
-MEASUREMENT = re.compile(
-    rf"\b(?:[\d,.]*\d|{NUMBER_WORD}|"
-    r"a\s+few|several)[\s-]+(?:(?:square|cubic)\s+)?(?:metres?|meters?|m|km|kilomet(?:re|er)s?|"
-    r"centimet(?:re|er)s?|cm|millimet(?:re|er)s?|mm|miles?|feet|foot|ft|inch(?:es)?|yards?|"
-    r"hectares?|acres?|tonnes?|tons?|kg|kilograms?|grams?|lbs?|litres?|liters?|gallons?|"
-    r"storeys?|stories|floors)\b",
-    re.IGNORECASE,
+MEASUREMENT = _amount_of(
+    rf"(?:(?:square|cubic)\s+)?(?:{_LENGTH_UNITS})|hectares?|acres?|tonnes?|tons?|kg|kilograms?|"
+    r"grams?|lbs?|litres?|liters?|gallons?"
 )
+#: How tall, deep, wide or thick a thing is: a length ("a 28-metre vessel"), not its
+#: weight ("weighed 16.5 kilograms") nor its area.
+LENGTH = _amount_of(_LENGTH_UNITS)
+#: How heavy a thing is: a weight ("weighed 16.5 kilograms"). "pounds" is money too; here
+#: the question has said that it asks for a weight.
+WEIGHT = _amount_of(_WEIGHT_UNITS)
 #: Each measure a noun may be (:meth:`bot.core.lexicon.Lexicon.measure`) and how an amount
 #: of it is written.
 _MEASURES: dict[str, re.Pattern[str]] = {

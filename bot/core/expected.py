@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 
-from bot.core.amounts import DURATION, MEASUREMENT, NUMBER_WORD, measure_pattern
+from bot.core.amounts import DURATION, LENGTH, NUMBER_WORD, WEIGHT, measure_pattern
 from bot.core.phrasing import PORTION, asks_who_someone_is
 from bot.core.retrieve import Retrieval
 from bot.core.wordnet import wordnet
@@ -98,10 +98,12 @@ _QUANTITY_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str] | str], ...] = (
                 r"budget|salary|wage|funding|fund|raise|raised|afford|charge|charged|"
                 r"invest\w*|money|dollars?|euros?|pounds?)\b", re.IGNORECASE), "money"),
     (re.compile(r"^\W*how\s+long\b", re.IGNORECASE), DURATION),
-    # "how deep", "how tall" and the like ask for a measurement ("how long" and "how far"
-    # are left to the generic number: "how long is the span" may be answered in metres,
-    # "how far have yields dropped" in per cent, and "how long will it take" in months)
-    (re.compile(r"^\W*how\s+(?:deep|tall|wide|heavy|thick)\b", re.IGNORECASE), MEASUREMENT),
+    # "how deep", "how tall" and the like ask for a length, "how heavy" for a weight (not
+    # "weighed 16.5 kilograms" for "how tall"); "how long" and "how far" are left to the
+    # generic number: "how long is the span" may be answered in metres, "how far have
+    # yields dropped" in per cent, and "how long will it take" in months
+    (re.compile(r"^\W*how\s+(?:deep|tall|wide|thick)\b", re.IGNORECASE), LENGTH),
+    (re.compile(r"^\W*how\s+heavy\b", re.IGNORECASE), WEIGHT),
     (re.compile(r"^\W*how\s+old\b|\bwhat\s+age\b", re.IGNORECASE), _AGE),
     (re.compile(r"\b(?:share|percentage|per\s*cent|percent|proportion)\b", re.IGNORECASE),
      _SHARE),
