@@ -2112,3 +2112,24 @@ def test_a_compound_is_found_by_its_head(briefing: Briefing, tmp_path: Path) -> 
         "What time did the landslide in Orvath start?",
     )
     assert lead_of(answer).startswith("The slide above Orvath began at about 5:20 a.m.")
+
+
+def test_an_adjective_inside_a_role_does_not_end_it(briefing: Briefing, tmp_path: Path) -> None:
+    """ "Who is Tallow's chief financial officer?" asks for an officer, not for any chief:
+    an article that names only the chief executive does not say (borderline), and one
+    that names the chief financial officer answers."""
+    ingest_text(
+        briefing,
+        tmp_path / "tallow.md",
+        "---\ntitle: Tallow Cuts 80 Jobs\n---\n\nThe courier start-up Tallow will cut 80 "
+        "jobs, its founder and chief executive Oren Vasko said on Monday.\n",
+    )
+    assert_borderline(briefing, "Who is Tallow's chief financial officer?")
+    ingest_text(
+        briefing,
+        tmp_path / "tallow2.md",
+        "---\ntitle: Tallow Finance Head Leaves\n---\n\nMira Dunne, Tallow's chief "
+        "financial officer, will leave the courier start-up in May.\n",
+    )
+    answer = grounded_answer(briefing, "Who is Tallow's chief financial officer?")
+    assert "Mira Dunne" in lead_of(answer)

@@ -469,12 +469,27 @@ def _noun_phrase_head(
             head = word  # (what a possessive owns is a noun: "Hallgrimsson's *rating*")
         elif head is not None and _possessor(head, flat, j, lexicon, possessors):
             pass  # "Valdoria's *injured* captain": the name owns the noun that follows
+        elif head is not None and _modifies_next(flat, j, lexicon):
+            pass  # "the chief *financial* officer": an adjective before the phrase's noun
         elif not (head is not None and word.endswith("ing")) and (
             head is not None or not expansion.known
         ):
             break
         j += 1
     return head, j
+
+
+def _modifies_next(flat: list[str], j: int, lexicon: Lexicon) -> bool:
+    """Is ``flat[j]`` an adjective (and no noun) before a noun, inside a noun phrase: "the
+    chief *financial* officer", whose head is "officer", not "chief"?"""
+    if j + 1 >= len(flat) or flat[j + 1] in STOPWORDS:
+        return False
+    senses = wordnet()
+    return (
+        bool(senses.senses(flat[j], "a"))
+        and not senses.senses(flat[j], "n")
+        and lexicon.expand(flat[j + 1]).noun
+    )
 
 
 _POSSESSIVE = re.compile(r"(\w+)['’]s\b")
