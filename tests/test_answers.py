@@ -2133,3 +2133,26 @@ def test_an_adjective_inside_a_role_does_not_end_it(briefing: Briefing, tmp_path
     )
     answer = grounded_answer(briefing, "Who is Tallow's chief financial officer?")
     assert "Mira Dunne" in lead_of(answer)
+
+
+def test_what_time_wants_a_time_of_day(briefing: Briefing, tmp_path: Path) -> None:
+    """ "What time ...?" is answered by a time on the clock or a part of the day; an
+    article that gives only the days ("from Friday 18 to Sunday 20 July") does not say
+    (borderline), and one that gives the hour answers, the hour first."""
+    ingest_text(
+        briefing,
+        tmp_path / "festival.md",
+        "---\ntitle: Fenmoor Festival Cancelled\n---\n\nThe Fenmoor festival, due to run "
+        "from Friday 18 to Sunday 20 July, has been cancelled. The band Glass Harbour "
+        "was to headline on Saturday, the organisers said.\n",
+    )
+    assert_borderline(briefing, "What time were Glass Harbour due on stage at Fenmoor?")
+    ingest_text(
+        briefing,
+        tmp_path / "festival2.md",
+        "---\ntitle: Glass Harbour Set Times Announced\n---\n\nThe Fenmoor festival's "
+        "closing act was to be Glass Harbour, on Saturday. The band would have gone on "
+        "stage at 9:30 p.m.\n",
+    )
+    answer = grounded_answer(briefing, "What time were Glass Harbour due on stage at Fenmoor?")
+    assert "on stage at 9:30 p.m" in lead_of(answer)

@@ -196,6 +196,8 @@ def expected_pattern(retrieval: Retrieval) -> re.Pattern[str] | None:
                 return measure_pattern(wants) if isinstance(wants, str) else wants
     if kind == "where":
         return where_pattern()
+    if kind == "when" and _ASKS_TIME.search(retrieval.query.text):
+        return _TIME_OF_DAY
     return _EXPECTED.get(kind)
 
 
@@ -294,12 +296,23 @@ _WHEN_PRECISION = (
     (
         re.compile(r"\bwhat\s+time\b|\bat\s+what\s+hour\b", re.IGNORECASE),
         re.compile(
-            r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d\b|\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)"
+            r"\b(?:[01]?\d|2[0-3]):[0-5]\d\b|\bat\s+(?:about\s+|around\s+)?(?:[01]?\d|2[0-3])\.[0-5]\d\b"
+            r"|\b\d{1,2}(?:[.:][0-5]\d)?\s*(?:am|pm|a\.m\.|p\.m\.)"
             r"|\b(?:noon|midday|midnight)\b",
             re.IGNORECASE,
         ),
     ),
 )  # fmt: skip
+
+
+_ASKS_TIME = _WHEN_PRECISION[2][0]
+#: What answers "What time ...?": a time on the clock or a part of the day ("at about
+#: 4:15 a.m.", "before dawn", "on Saturday evening"); not a weekday or a date alone.
+_TIME_OF_DAY = re.compile(
+    rf"{_WHEN_PRECISION[2][1].pattern}|\b(?:dawn|dusk|daybreak|morning|afternoon|evening|"
+    r"night|overnight|tonight|sunrise|sunset)\b",
+    re.IGNORECASE,
+)
 
 
 def when_precision(question: str) -> re.Pattern[str] | None:
