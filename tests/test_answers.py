@@ -2156,3 +2156,20 @@ def test_what_time_wants_a_time_of_day(briefing: Briefing, tmp_path: Path) -> No
     )
     answer = grounded_answer(briefing, "What time were Glass Harbour due on stage at Fenmoor?")
     assert "on stage at 9:30 p.m" in lead_of(answer)
+
+
+def test_a_length_of_time_is_no_when(briefing: Briefing, tmp_path: Path) -> None:
+    """ "a 12-month trial" and "every year" say how long and how often, not when: "When
+    does the ban begin?" is led by the sentence that dates it, though the other holds
+    more of the question's words."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "ban.md",
+        "Tarrow Bans Cars From Its Old Town",
+        "Tarrow's council voted on Tuesday to ban private cars from the old town, whose "
+        "shops will be closed to traffic from 1 September. The opposition wanted the old town "
+        "car ban to begin as a 12-month trial, and shop owners said it would cost them every "
+        "year.",
+        "when does the tarrow old town car ban begin?",
+    )
+    assert lead_of(answer).startswith("Tarrow's council voted on Tuesday")
