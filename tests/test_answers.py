@@ -2173,3 +2173,19 @@ def test_a_length_of_time_is_no_when(briefing: Briefing, tmp_path: Path) -> None
         "when does the tarrow old town car ban begin?",
     )
     assert lead_of(answer).startswith("Tarrow's council voted on Tuesday")
+
+
+def test_how_much_is_led_by_an_amount(briefing: Briefing, tmp_path: Path) -> None:
+    """ "How much ...?" asks for an amount (money, a measurement, a time, a percentage):
+    "a fund of 300,000 euros" leads, before a sentence with more of the question's words
+    and a bare number ("voted 22 to 9")."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "ban.md",
+        "Tarrow Bans Lorries From Its Harbour Road",
+        "Tarrow's council voted 22 to 9 to ban lorries from the harbour road, which the "
+        "shops on it say will hurt their businesses. To soften the blow, the council set up "
+        "a fund of 300,000 euros.",
+        "How much has Tarrow set aside to help businesses hurt by the lorry ban?",
+    )
+    assert lead_of(answer).startswith("To soften the blow, the council set up a fund of 300,000")

@@ -29,9 +29,9 @@ from collections.abc import Callable
 from bot.core.candidates import (
     SentenceScorer,
     SourceSentence,
+    as_precise_as_asked,
     beside_the_asked,
     counting_the_asked,
-    dated_as_asked,
     defining,
     heading_the_asked,
     holding_the_kind,
@@ -219,10 +219,11 @@ def select_sentences(
     if counting:
         holding = counting
     # ... and, for "On what date ...?" or "What year ...?", one that gives a date or a
-    # year ("on 12 October") before one that gives a weekday ("on Saturday evening").
-    dating = dated_as_asked(retrieval, holding or [])
-    if dating:
-        holding = dating
+    # year ("on 12 October") before one that gives a weekday ("on Saturday evening"); for
+    # "how much", an amount ("500,000 euros") before a bare number.
+    precise = as_precise_as_asked(retrieval, holding or [])
+    if precise:
+        holding = precise
     # ... and one that names the measure asked for beside its amount ("expected to cost
     # 412 million dollars") before one that gives some other sum ("a 3.5 million dollar
     # fund").

@@ -21,7 +21,7 @@ from bot.core.expected import (
     holds_new,
     names_another,
     new_name,
-    when_precision,
+    precision_asked,
 )
 from bot.core.lexicon import NUMBER_WORDS
 from bot.core.phrasing import NAMING, reports_speech
@@ -542,14 +542,15 @@ def counting_the_asked(
     return []
 
 
-def dated_as_asked(retrieval: Retrieval, sentences: list[SourceSentence]) -> list[SourceSentence]:
-    """Those of ``sentences`` that give the date, the year or the time of day a "when"
-    question asks for in those words ("On what date did the ferry sink?": "went down ...
-    on 12 October", not "sank on Saturday evening"; :func:`when_precision`). Empty for
-    other questions, and when none does: a weekday still answers "when"."""
-    if retrieval.query.answer_type != "when":
-        return []
-    gives = when_precision(retrieval.query.text)
+def as_precise_as_asked(
+    retrieval: Retrieval, sentences: list[SourceSentence]
+) -> list[SourceSentence]:
+    """Those of ``sentences`` that give the answer as precisely as the question asks
+    (:func:`precision_asked`): "On what date did the ferry sink?" is answered by "went
+    down ... on 12 October", not "sank on Saturday evening"; "How much has the council set
+    aside?" by "a support fund of 500,000 euros", not "voted 31 to 17". Empty for other
+    questions, and when none does: a weekday still answers "when", a number "how much"."""
+    gives = precision_asked(retrieval)
     if gives is None:
         return []
     return [s for s in sentences if gives.search(s.text)]

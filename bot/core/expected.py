@@ -16,7 +16,15 @@ from __future__ import annotations
 import functools
 import re
 
-from bot.core.amounts import DURATION, LENGTH, NUMBER_WORD, WEIGHT, measure_pattern
+from bot.core.amounts import (
+    DURATION,
+    LENGTH,
+    MEASUREMENT,
+    NUMBER_WORD,
+    WEIGHT,
+    measure_pattern,
+    money,
+)
 from bot.core.phrasing import PORTION, asks_who_someone_is
 from bot.core.retrieve import Retrieval
 from bot.core.wordnet import wordnet
@@ -323,6 +331,46 @@ def when_precision(question: str) -> re.Pattern[str] | None:
     """What gives the date, the year or the time of day a "when" question asks for in
     those words (:data:`_WHEN_PRECISION`), or None."""
     return next((gives for asks, gives in _WHEN_PRECISION if asks.search(question)), None)
+
+
+_HOW_MUCH = re.compile(r"^\W*how\s+much\s+(\w+)", re.IGNORECASE)
+
+
+def _asks_how_much(question: str) -> bool:
+    """Does ``question`` ask "How much ...?" of an amount, not "How much warmer / later /
+    more ...?", which asks for the size of a difference ("1.5 degrees", "40 minutes") in
+    any unit? A comparative is a word WordNet reads as another adjective or adverb."""
+    found = _HOW_MUCH.match(question)
+    if found is None:
+        return False
+    word = found.group(1).lower()
+    net = wordnet()
+    return word not in ("more", "less") and not any(
+        base != word for pos in "ar" for base in net.base_forms(word, pos)
+    )
+
+
+@functools.cache
+def _amount() -> re.Pattern[str]:
+    """An amount of something: money, a measurement, a length of time or a percentage."""
+    return re.compile(
+        "|".join(p.pattern for p in (money(), MEASUREMENT, DURATION, _SHARE)), re.IGNORECASE
+    )
+
+
+def precision_asked(retrieval: Retrieval) -> re.Pattern[str] | None:
+    """What gives the answer as precisely as the question asks, among the sentences of
+    the kind it asks for: a date, a year or a clock time for a "when" question that asks
+    for one (:func:`when_precision`); an amount for "how much" (money, a measurement, a
+    length of time or a percentage: "a support fund of 500,000 euros", "3.4 million cubic
+    metres"), before a bare number ("voted 31 to 17"). None when the question asks for
+    no such precision."""
+    query = retrieval.query
+    if query.answer_type == "when":
+        return when_precision(query.text)
+    if query.answer_type == "quantity" and query.measure is None and _asks_how_much(query.text):
+        return _amount()
+    return None
 
 
 #: A code of letters and digits: "J8", "CB-417", "A380".
