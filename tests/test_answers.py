@@ -2189,3 +2189,20 @@ def test_how_much_is_led_by_an_amount(briefing: Briefing, tmp_path: Path) -> Non
         "How much has Tarrow set aside to help businesses hurt by the lorry ban?",
     )
     assert lead_of(answer).startswith("To soften the blow, the council set up a fund of 300,000")
+
+
+def test_a_word_of_a_longer_name_is_no_bare_surname(briefing: Briefing, tmp_path: Path) -> None:
+    """ "Soria" in "head of the Soria Mountain Rescue Team" is part of a longer name, not
+    a person named by surname alone: the answer does not bring, before the sentence that
+    answers, the article's first sentence that writes "Lake Soria" as if it introduced
+    someone."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "rescue.md",
+        "Climbers Rescued Above Lake Soria",
+        "TAVEN — Two climbers were lifted off the ridge above Lake Soria on Sunday after a "
+        "night in the open. Mirela Vance, head of the Soria Mountain Rescue Team, said the "
+        "pair were cold but unhurt.",
+        "Who leads the mountain rescue team that brought the climbers down?",
+    )
+    assert lead_of(answer).startswith("Mirela Vance, head of the Soria Mountain Rescue Team")

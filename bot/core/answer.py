@@ -477,8 +477,9 @@ def _introduced(
     return answer
 
 
-#: A capitalised word inside a sentence that is not a sentence's first word.
-_SURNAME = re.compile(r"(?<=[\w,;]\s)[A-Z][a-z][\w'’-]+")
+#: A capitalised word inside a sentence that is not a sentence's first word, nor the
+#: first word of a longer name ("head of the *Varnholm* Regional Rescue Service").
+_SURNAME = re.compile(r"(?<=[\w,;]\s)[A-Z][a-z][\w'’-]+(?![\w'’-]|\s+[A-Z])")
 
 
 def _nearest_holding(
