@@ -2206,3 +2206,35 @@ def test_a_word_of_a_longer_name_is_no_bare_surname(briefing: Briefing, tmp_path
         "Who leads the mountain rescue team that brought the climbers down?",
     )
     assert lead_of(answer).startswith("Mirela Vance, head of the Soria Mountain Rescue Team")
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("How cold was the water when the Tessel ferry sank?", "The water was about 6 degrees"),
+        ("How fast was the Tessel ferry going?", "The ferry was travelling at 14 knots"),
+    ],
+)
+def test_how_cold_wants_a_temperature_and_how_fast_a_speed(
+    briefing: Briefing, tmp_path: Path, question: str, lead: str
+) -> None:
+    """ "How cold ...?" asks for a temperature and "How fast ...?" for a speed, not for any
+    number: an article that gives only counts does not say (borderline), and the sentence
+    that gives one leads, before sentences with more of the question's words."""
+    ingest_text(
+        briefing,
+        tmp_path / "sinking.md",
+        "---\ntitle: Ferry Sinks in Lake Tessel\n---\n\nThe Tessel ferry sank in Lake "
+        "Tessel on Friday with 31 people on board, and 29 were pulled from the cold water "
+        "of the lake by 12 boats going as fast as they could.\n",
+    )
+    assert_borderline(briefing, question)
+    answer = answer_from(
+        briefing,
+        tmp_path / "inquiry.md",
+        "What Sank the Tessel Ferry",
+        "The water was about 6 degrees Celsius. The ferry was travelling at 14 knots when "
+        "it struck the rocks.",
+        question,
+    )
+    assert lead_of(answer).startswith(lead)

@@ -109,6 +109,14 @@ LENGTH = _amount_of(_LENGTH_UNITS)
 #: How heavy a thing is: a weight ("weighed 16.5 kilograms"). "pounds" is money too; here
 #: the question has said that it asks for a weight.
 WEIGHT = _amount_of(_WEIGHT_UNITS)
+#: A temperature: "9 degrees Celsius", "-4°C", "minus 12 degrees".
+TEMPERATURE = re.compile(r"(?:\bminus\s+|-)?\b\d+(?:[.,]\d+)?\s*(?:°|degrees?\b)", re.IGNORECASE)
+#: A speed: "120 km/h", "40 mph", "12 knots", "90 kilometres an hour".
+SPEED = re.compile(
+    rf"\b(?:[\d,.]*\d|{NUMBER_WORD})[\s-]*(?:km/h|kph|mph|knots?\b|(?:kilomet(?:re|er)s?|miles?|"
+    r"metres?|meters?)\s+(?:an|per|a)\s+(?:hour|second))",
+    re.IGNORECASE,
+)
 #: Each measure a noun may be (:meth:`bot.core.lexicon.Lexicon.measure`) and how an amount
 #: of it is written.
 _MEASURES: dict[str, re.Pattern[str]] = {

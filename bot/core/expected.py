@@ -21,6 +21,8 @@ from bot.core.amounts import (
     LENGTH,
     MEASUREMENT,
     NUMBER_WORD,
+    SPEED,
+    TEMPERATURE,
     WEIGHT,
     measure_pattern,
     money,
@@ -116,6 +118,8 @@ _QUANTITY_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str] | str], ...] = (
     # yields dropped" in per cent, and "how long will it take" in months
     (re.compile(r"^\W*how\s+(?:deep|tall|wide|thick)\b", re.IGNORECASE), LENGTH),
     (re.compile(r"^\W*how\s+heavy\b", re.IGNORECASE), WEIGHT),
+    (re.compile(r"^\W*how\s+(?:cold|hot|warm)\b", re.IGNORECASE), TEMPERATURE),
+    (re.compile(r"^\W*how\s+fast\b", re.IGNORECASE), SPEED),
     (re.compile(r"^\W*how\s+old\b|\bwhat\s+age\b", re.IGNORECASE), _AGE),
     (re.compile(r"\b(?:share|percentage|per\s*cent|percent|proportion)\b", re.IGNORECASE),
      _SHARE),

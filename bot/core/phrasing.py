@@ -159,7 +159,7 @@ def strip_framing(question: str) -> str:
 
 _ANSWER_PATTERNS: tuple[tuple[AnswerType, str], ...] = (
         ("quantity", r"^\W*how\s+(?:much|many|long|far|old|big|large|often|high|low|tall|"
-         r"deep|wide|heavy|thick)\b|"
+         r"deep|wide|heavy|thick|cold|hot|warm|fast)\b|"
          r"\bwhat\s+(?:is|was|were|are|'s)\s+the\s+(?:cost|price|number|amount|total|size|"
          r"figure|share|rate|percentage|budget|duration|length|value|sum)\b|"
          r"\bwhat\s+(?:share|percentage|proportion|fraction|number|amount|sum)\s+of\b|"
