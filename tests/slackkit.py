@@ -215,13 +215,17 @@ class SlackDriver:
         self,
         action_id: str,
         value: str,
-        response_url: str,
+        response_url: str | None,
         *,
         user: str = "U1",
         channel: str = "C1",
         message_ts: str = "1800000000.000001",
+        in_home: bool = False,
     ) -> Response:
-        payload = {
+        """A click on a button of a message in ``channel``; or, ``in_home``, in the App
+        Home tab (no conversation, no message). Slack sends no ``response_url`` with a
+        click in the App Home tab or a modal: pass None to leave it out."""
+        payload: dict[str, Any] = {
             "type": "block_actions",
             "user": {"id": user, "username": "someone", "name": "someone", "team_id": TEAM},
             "api_app_id": "A1",
@@ -247,6 +251,12 @@ class SlackDriver:
                 }
             ],
         }
+        if response_url is None:
+            del payload["response_url"]
+        if in_home:
+            del payload["channel"], payload["message"]
+            payload["container"] = {"type": "view", "view_id": "VHOME"}
+            payload["view"] = {"id": "VHOME", "type": "home", "callback_id": "", "blocks": []}
         return self.post(
             urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
         )

@@ -645,6 +645,89 @@ def test_slow_buttons_do_not_hold_up_the_acks_of_commands(
     running.api.reset()
 
 
+def _no_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info], [
+        r.getMessage() for r in caplog.records
+    ]
+
+
+def test_a_click_without_a_response_url_is_answered_ephemerally(
+    running: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Slack omits the response_url for some surfaces: the reply goes by
+    chat.postEphemeral to whoever clicked, where they clicked, with no traceback."""
+    exchange_id = _answered(running)
+    running.api.clear()
+    caplog.clear()
+    assert running.slack.click("show_quotes", exchange_id, None, user="U7").status == 200
+    reply = running.api.wait_for("chat.postEphemeral")[0]
+    assert (reply.params["channel"], reply.params["user"]) == ("C1", "U7")
+    cited = running.briefing.log.get(exchange_id)
+    assert cited is not None
+    first_words = " ".join(cited.citations[0]["text"].split()[:6])
+    assert first_words in block_text(reply.json_param("blocks"))
+    assert running.slack.click("feedback_down", exchange_id, None, user="U7").status == 200
+    thanks = running.api.wait_for("chat.postEphemeral", count=2)[1]
+    assert "Thanks, noted 👎" in thanks.params["text"]
+    running.settle()
+    _no_traceback(caplog)
+
+
+@pytest.mark.parametrize("action", ["show_quotes", "feedback_up", "share_answer", "post_digest"])
+def test_a_click_in_the_app_home_tab_is_acked_and_tells_nobody(
+    running: Running, caplog: pytest.LogCaptureFixture, action: str
+) -> None:
+    """No response_url and no conversation: nobody can be told; the log has one line, no
+    traceback. (briefbot's App Home shows no such buttons; a vote from there is not
+    counted, since a click counts only from where the answer was given.)"""
+    exchange_id = _answered(running)
+    running.api.clear()
+    caplog.set_level(logging.INFO)
+    caplog.clear()
+    value = "2019-03-25/2019-04-01 UTC" if action == "post_digest" else exchange_id
+    assert running.slack.click(action, value, None, in_home=True).status == 200
+    running.settle()
+    assert running.api.calls() == []
+    _no_traceback(caplog)
+    assert any("nobody to tell" in r.getMessage() for r in caplog.records)
+    row = running.briefing.log.get(exchange_id)
+    assert row is not None and row.feedback is None
+
+
+def test_a_click_whose_ephemeral_reply_slack_refuses_is_one_warning(
+    running: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    exchange_id = _answered(running)
+    running.api.error("chat.postEphemeral", "channel_not_found")
+    caplog.clear()
+    assert running.slack.click("show_quotes", exchange_id, None).status == 200
+    running.settle()
+    _no_traceback(caplog)
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("channel_not_found" in w for w in warned), warned
+
+
+def test_a_share_without_a_response_url_says_where_to_share_from(
+    running: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Sharing removes the private answer, which only its response_url can do."""
+    running.slack.command("/brief", "Who criticised the deal?", running.api.response_url("b"))
+    running.api.wait_for("response_url:b")
+    exchange_id = str(running.briefing.log.export()[-1]["id"])
+    running.api.clear()
+    caplog.clear()
+    assert running.slack.click("share_answer", exchange_id, None).status == 200
+    told = running.api.wait_for("chat.postEphemeral")[0]
+    assert "only from the private answer" in told.params["text"]
+    running.settle()
+    assert running.posts() == []
+    _no_traceback(caplog)
+    # and the share is still there to be made from the answer itself
+    running.slack.click("share_answer", exchange_id, running.api.response_url("s"))
+    shared, _ = running.api.wait_for("response_url:s", count=2)
+    assert shared.params["response_type"] == "in_channel"
+
+
 def test_buttons_on_a_purged_answer_say_so(running: Running) -> None:
     running.slack.click("show_quotes", "nosuchid", running.api.response_url("gone"))
     reply = running.api.wait_for("response_url:gone")[0]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
 
 from bot.core.models import LoggedExchange
 from bot.slack.answer_blocks import (
@@ -19,24 +20,14 @@ from bot.slack.answer_blocks import (
     quotes_message,
 )
 from bot.slack.blocks import fit
-from bot.slack.jobs import Apologise
-from bot.slack.reply import privately
+from bot.slack.clicks import ClickReply, clicked_by, clicked_in
 from bot.slack.services import SlackServices
 
 GONE = "That answer is no longer in the log (it may have been purged)."
 ELSEWHERE = "That answer was given in another conversation; rate it there."
 NOT_YOURS = "Only the person who asked can share this, in the conversation where they asked."
+NOT_FROM_HERE = "This can be shared only from the private answer itself, where you asked."
 SHAREABLE_SURFACES = frozenset({"slash_brief", "slash_quote"})
-
-
-def clicked_by(body: dict[str, Any]) -> str | None:
-    """Who clicked the button of an interaction payload."""
-    return (body.get("user") or {}).get("id")
-
-
-def clicked_in(body: dict[str, Any]) -> str | None:
-    """The conversation the clicked message is in."""
-    return (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
 
 
 def _clicked_where_given(exchange: LoggedExchange, body: dict[str, Any]) -> bool:
@@ -59,13 +50,15 @@ def _may_share(exchange: LoggedExchange, body: dict[str, Any]) -> bool:
 Render = Callable[[LoggedExchange, str | None], tuple[str, list[Any]]]
 
 
-Act = Callable[[LoggedExchange, dict[str, Any], Respond, Apologise], None]
+Act = Callable[[LoggedExchange, dict[str, Any], ClickReply], None]
 
 
 def register(app: App, services: SlackServices) -> None:
     """Every button acks at once and does its work (the log, Slack's response_url) on the
     job pool: Bolt's listener threads are few, and a slow database or Slack behind a
-    burst of clicks must not hold up the 3-second ack of a slash command."""
+    burst of clicks must not hold up the 3-second ack of a slash command. Replies go
+    through :class:`ClickReply`, which also answers a click that came without a
+    response_url (the App Home tab, a modal)."""
 
     def on_exchange(what: str, doing: str, act: Act) -> Any:
         """A button whose value is an exchange id: ack, then, after the ack, read the
@@ -73,41 +66,45 @@ def register(app: App, services: SlackServices) -> None:
         apologised for, to the person who clicked."""
 
         def handler(
-            ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond
+            ack: Ack,
+            action: dict[str, Any],
+            body: dict[str, Any],
+            respond: Respond,
+            client: WebClient,
         ) -> None:
             ack()
-            tell = privately(respond, replace=False)
+            reply = ClickReply(respond, client, body)
 
             def work() -> None:
                 exchange = services.briefing.log.exchange(str(action.get("value")))
                 if exchange is None:
-                    tell(GONE)
+                    reply.tell(GONE)
                     return
-                act(exchange, body, respond, tell)
+                act(exchange, body, reply)
 
             work.__name__ = what
-            services.jobs.submit(work, apologise=tell, doing=doing)
+            services.jobs.submit(work, apologise=reply.tell, doing=doing)
 
         return handler
 
-    def show_quotes(
-        exchange: LoggedExchange, _body: dict[str, Any], respond: Respond, _tell: Apologise
-    ) -> None:
-        respond(
-            response_type="ephemeral",
-            replace_original=False,
-            text="The cited passages, verbatim",
-            blocks=fit(quotes_blocks(exchange.citations, "*The cited passages, verbatim*")),
+    def show_quotes(exchange: LoggedExchange, _body: dict[str, Any], reply: ClickReply) -> None:
+        reply.privately(
+            "The cited passages, verbatim",
+            fit(quotes_blocks(exchange.citations, "*The cited passages, verbatim*")),
         )
 
     app.action(SHOW_QUOTES)(on_exchange("showing quotes", "showing the quotes", show_quotes))
 
     def feedback(value: int) -> Any:
         def handler(
-            ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond
+            ack: Ack,
+            action: dict[str, Any],
+            body: dict[str, Any],
+            respond: Respond,
+            client: WebClient,
         ) -> None:
             ack()
-            tell = privately(respond, replace=False)
+            tell = ClickReply(respond, client, body).tell
 
             def store() -> None:
                 log = services.briefing.log
@@ -139,32 +136,26 @@ def register(app: App, services: SlackServices) -> None:
         removed only once the public one is posted.
         """
 
-        def act(
-            exchange: LoggedExchange, body: dict[str, Any], respond: Respond, tell: Apologise
-        ) -> None:
+        def act(exchange: LoggedExchange, body: dict[str, Any], reply: ClickReply) -> None:
             if not _may_share(exchange, body):
-                tell(NOT_YOURS)
+                reply.tell(NOT_YOURS)
+                return
+            if not reply.can_post_publicly:
+                reply.tell(NOT_FROM_HERE)
                 return
             key = f"share:{exchange.exchange_id}"
             if not services.deliveries.claim(key):
-                respond(delete_original=True)
+                reply.delete_original()
                 return
             try:
                 text, blocks = render(exchange, clicked_by(body))
-                posted = respond(
-                    response_type="in_channel",
-                    replace_original=False,
-                    text=text,
-                    blocks=blocks,
-                    unfurl_links=False,
-                    unfurl_media=False,
-                )
+                posted = reply.publicly(text, blocks)
                 if posted.status_code != 200:
                     raise RuntimeError(f"Slack refused the shared message: {posted.body}")
             except Exception:
                 services.deliveries.release(key)
                 raise
-            respond(delete_original=True)
+            reply.delete_original()
 
         return on_exchange("sharing", "sharing", act)
 

@@ -24,10 +24,9 @@ from bot.core.period import Period
 from bot.errors import BriefbotError
 from bot.schedule import next_fire, parse_crontab
 from bot.slack.blocks import section
+from bot.slack.clicks import ClickReply
 from bot.slack.digest_blocks import POST_DIGEST, digest_message
 from bot.slack.digest_post import DigestPoster
-from bot.slack.jobs import Apologise
-from bot.slack.listeners.actions import clicked_by, clicked_in
 from bot.slack.mrkdwn import escape
 from bot.slack.reply import privately
 from bot.slack.services import SlackServices
@@ -146,25 +145,21 @@ def register(app: App, services: SlackServices) -> None:
         ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
         ack()
-        tell = privately(respond, replace=False)
+        reply = ClickReply(respond, client, body)
 
         def post_to_channel() -> None:
-            _post_digest(action, body, respond, client, tell, services)
+            _post_digest(action, reply, client, services)
 
-        services.jobs.submit(post_to_channel, apologise=tell, doing="posting the digest")
+        services.jobs.submit(post_to_channel, apologise=reply.tell, doing="posting the digest")
 
 
 def _post_digest(
-    action: dict[str, Any],
-    body: dict[str, Any],
-    respond: Respond,
-    client: WebClient,
-    tell: Apologise,
-    services: SlackServices,
+    action: dict[str, Any], reply: ClickReply, client: WebClient, services: SlackServices
 ) -> None:
     """The *Post to this channel* button's work, after the ack."""
-    channel = clicked_in(body)
-    user = clicked_by(body)
+    channel = reply.channel
+    user = reply.user
+    tell = reply.tell
     try:
         period = Period.from_key(str(action.get("value") or ""))
     except BriefbotError as exc:
@@ -177,11 +172,7 @@ def _post_digest(
     poster = DigestPoster(services.briefing, client)
     outcome = poster.post(digest, [str(channel)], posted_by=user, retry_failed=True).outcomes[0]
     if outcome.result == "posted":
-        respond(
-            response_type="ephemeral",
-            replace_original=True,
-            text=f"Posted the digest of {period.label()} to this channel.",
-        )
+        reply.privately(f"Posted the digest of {period.label()} to this channel.", replace=True)
     elif outcome.result == "already posted":
         tell(f"The digest of {period.label()} is already in this channel ({outcome.detail}).")
     elif outcome.result == "in progress":
