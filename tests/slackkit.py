@@ -225,41 +225,90 @@ class SlackDriver:
         """A click on a button of a message in ``channel``; or, ``in_home``, in the App
         Home tab (no conversation, no message). Slack sends no ``response_url`` with a
         click in the App Home tab or a modal: pass None to leave it out."""
-        payload: dict[str, Any] = {
-            "type": "block_actions",
-            "user": {"id": user, "username": "someone", "name": "someone", "team_id": TEAM},
-            "api_app_id": "A1",
-            "token": "legacy",
-            "container": {
-                "type": "message",
-                "message_ts": message_ts,
-                "channel_id": channel,
-                "is_ephemeral": True,
-            },
-            "trigger_id": f"trig.{next(_ids)}",
-            "team": {"id": TEAM, "domain": "briefbot-test"},
-            "channel": {"id": channel, "name": "general"},
-            "message": {"ts": message_ts, "text": "", "blocks": []},
-            "response_url": response_url,
-            "actions": [
-                {
-                    "action_id": action_id,
-                    "block_id": "b1",
-                    "value": value,
-                    "type": "button",
-                    "action_ts": str(time.time()),
-                }
-            ],
-        }
-        if response_url is None:
-            del payload["response_url"]
-        if in_home:
-            del payload["channel"], payload["message"]
-            payload["container"] = {"type": "view", "view_id": "VHOME"}
-            payload["view"] = {"id": "VHOME", "type": "home", "callback_id": "", "blocks": []}
+        payload = click_payload(action_id, value, response_url, user, channel, message_ts, in_home)
+        return self.interaction(payload)
+
+    def interaction(self, payload: dict[str, Any]) -> Response:
+        """Any interactivity payload, as Slack sends it: a form with a JSON ``payload``."""
         return self.post(
             urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
         )
+
+
+def click_payload(
+    action_id: str,
+    value: str,
+    response_url: str | None,
+    user: str = "U1",
+    channel: str = "C1",
+    message_ts: str = "1800000000.000001",
+    in_home: bool = False,
+) -> dict[str, Any]:
+    """A ``block_actions`` payload as Slack sends it (see :meth:`SlackDriver.click`)."""
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "user": {"id": user, "username": "someone", "name": "someone", "team_id": TEAM},
+        "api_app_id": "A1",
+        "token": "legacy",
+        "container": {
+            "type": "message",
+            "message_ts": message_ts,
+            "channel_id": channel,
+            "is_ephemeral": True,
+        },
+        "trigger_id": f"trig.{next(_ids)}",
+        "team": {"id": TEAM, "domain": "briefbot-test"},
+        "channel": {"id": channel, "name": "general"},
+        "message": {"ts": message_ts, "text": "", "blocks": []},
+        "response_url": response_url,
+        "actions": [
+            {
+                "action_id": action_id,
+                "block_id": "b1",
+                "value": value,
+                "type": "button",
+                "action_ts": str(time.time()),
+            }
+        ],
+    }
+    if response_url is None:
+        del payload["response_url"]
+    if in_home:
+        del payload["channel"], payload["message"]
+        payload["container"] = {"type": "view", "view_id": "VHOME"}
+        payload["view"] = {"id": "VHOME", "type": "home", "callback_id": "", "blocks": []}
+    return payload
+
+
+def view_payload(kind: str = "view_submission", callback_id: str = "old") -> dict[str, Any]:
+    """A modal's ``view_submission`` (or ``view_closed``) payload as Slack sends it."""
+    return {
+        "type": kind,
+        "team": {"id": TEAM, "domain": "briefbot-test"},
+        "user": {"id": "U1", "username": "someone", "name": "someone", "team_id": TEAM},
+        "api_app_id": "A1",
+        "token": "legacy",
+        "trigger_id": f"trig.{next(_ids)}",
+        "view": {
+            "id": "V1",
+            "team_id": TEAM,
+            "type": "modal",
+            "callback_id": callback_id,
+            "private_metadata": "",
+            "state": {"values": {}},
+            "app_id": "A1",
+        },
+        "response_urls": [
+            {
+                "block_id": "b1",
+                "action_id": "a1",
+                "channel_id": "C1",
+                "response_url": "https://hooks.invalid/actions/T1/1/x",
+            }
+        ],
+        "is_enterprise_install": False,
+        "enterprise": None,
+    }
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):

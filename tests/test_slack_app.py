@@ -1485,7 +1485,8 @@ def test_acks_do_not_need_a_reachable_web_api(
         ("[1]", "application/json", True, 400),
         ("null", "application/json", True, 400),
         ("payload=%7Bbroken", "application/x-www-form-urlencoded", False, 401),
-        ("payload=%7Bbroken", "application/x-www-form-urlencoded", True, 400),
+        # a signed interactivity payload is acked: anything else shows the clicker an error
+        ("payload=%7Bbroken", "application/x-www-form-urlencoded", True, 200),
     ],
 )
 def test_a_malformed_request_gets_one_short_log_line(
@@ -1498,8 +1499,9 @@ def test_a_malformed_request_gets_one_short_log_line(
 ) -> None:
     caplog.clear()
     assert running.slack.post(body, content_type, signed=signed).status == status
-    refused = [r for r in caplog.records if "refused" in r.getMessage()]
-    assert len(refused) == 1 and refused[0].exc_info is None and refused[0].exc_text is None
+    said = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(said) == 1 and said[0].exc_info is None and said[0].exc_text is None
+    assert "refused" in said[0].getMessage() or "cannot read" in said[0].getMessage()
     assert "Traceback" not in caplog.text
     running.settle()
     assert running.api.calls() == []
@@ -1547,6 +1549,116 @@ def test_a_signed_request_briefbot_does_not_handle_is_acked_quietly(
     said = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
     assert len(said) == 1 and "\n" not in said[0] and "not handle" in said[0], said
     assert not any(r.exc_info for r in caplog.records)
+
+
+def _set(payload: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """A deep copy of ``payload`` with the field at ``path`` ("a.b.0") set to ``value``
+    (or removed, when ``value`` is :data:`REMOVED`)."""
+    import copy
+
+    changed = copy.deepcopy(payload)
+    *parents, last = path.split(".")
+    where: Any = changed
+    for key in parents:
+        where = where[int(key)] if isinstance(where, list) else where.setdefault(key, {})
+    if isinstance(where, list) and value is REMOVED:
+        del where[int(last)]
+    elif isinstance(where, list):
+        where[int(last)] = value
+    elif value is REMOVED:
+        where.pop(last, None)
+    else:
+        where[last] = value
+    return changed
+
+
+REMOVED = object()
+ODD_VALUES = [REMOVED, None, 7, "x", "", [], [7], {}, True]
+#: Every field of a click or a modal's submission that Bolt or briefbot reads.
+CLICK_FIELDS = [
+    "type", "user", "user.id", "user.team_id", "team", "team.id", "channel", "channel.id",
+    "container", "container.channel_id", "message", "response_url", "response_urls",
+    "actions", "actions.0", "actions.0.action_id", "actions.0.value", "view", "enterprise",
+    "authorizations", "is_enterprise_install", "callback_id", "trigger_id", "event",
+]  # fmt: skip
+VIEW_FIELDS = [
+    "type", "view", "view.type", "view.callback_id", "view.id", "view.team_id",
+    "view.app_installed_team_id", "view.state", "user", "user.id", "team", "team.id",
+    "response_urls", "response_urls.0", "response_urls.0.response_url", "enterprise",
+    "authorizations", "workflow_step",
+]  # fmt: skip
+
+
+def test_signed_interactivity_payloads_of_any_shape_are_acked_without_a_traceback(
+    running: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Each field Bolt or briefbot reads, set to every odd value JSON has (or removed),
+    in a click on an answer's button, a modal's submission and its closing: always an
+    empty 200, never a 500 (Slack would show the person an error); what briefbot cannot
+    read is one warning line, never a traceback. The same bodies as JSON are refused (400)
+    or acked, never a 500."""
+    from slackkit import click_payload, view_payload
+
+    exchange_id = _answered(running)
+    bases = [
+        (click_payload("show_quotes", exchange_id, running.api.response_url("odd")), CLICK_FIELDS),
+        (view_payload("view_submission"), VIEW_FIELDS),
+        (view_payload("view_closed"), VIEW_FIELDS),
+    ]
+    caplog.set_level(logging.INFO)
+    caplog.clear()
+    for base, fields in bases:
+        for field in fields:
+            for value in ODD_VALUES:
+                payload = _set(base, field, value)
+                response = running.slack.interaction(payload)
+                assert (response.status, response.body) == (200, ""), (field, value)
+                # the same as JSON, which Slack never sends: refused or acked, never a 500
+                as_json = running.slack.post(json.dumps(payload), "application/json")
+                assert as_json.status in (200, 400), (field, value)
+    running.settle()
+    bad = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert not bad, [r.getMessage() for r in bad]
+    assert all("\n" not in r.getMessage() for r in caplog.records)
+    running.api.reset()
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [
+        ({"type": "view_submission", "view": None}, "without a view"),
+        ({"type": "view_submission", "view": {"callback_id": "x"}},
+         "without a view that has a callback_id and a type"),
+        ({"view": {"id": "V1", "type": "modal", "callback_id": "old"}}, "without a type"),
+        ({"type": "view_closed", "view": 1}, "view is not an object"),
+        ({"type": "block_actions", "actions": [{}]}, "no action_id"),
+        ({"type": "block_actions", "actions": []}, "without actions"),
+        ({"type": "block_actions", "user": 5, "actions": [{"action_id": "show_quotes"}]},
+         "user is not an object"),
+    ],
+    ids=["view null", "view without a type", "no type", "view a number", "action without id",
+         "no actions", "user a number"],
+)  # fmt: skip
+def test_a_malformed_interactivity_payload_is_acked_with_one_warning(
+    running: Running, caplog: pytest.LogCaptureFixture, payload: dict[str, Any], reason: str
+) -> None:
+    caplog.clear()
+    response = running.slack.interaction(payload)
+    assert (response.status, response.body) == (200, "")
+    said = [r for r in caplog.records if r.levelno >= logging.INFO]
+    assert len(said) == 1 and said[0].levelno == logging.WARNING, said
+    assert "cannot read" in said[0].getMessage() and reason in said[0].getMessage()
+    assert said[0].exc_info is None
+    running.settle()
+    assert running.api.calls() == []
+
+
+def test_the_same_fields_in_a_json_body_are_refused_not_a_500(running: Running) -> None:
+    """Slack sends interactivity as a form; a signed JSON body with those fields is
+    refused like any JSON body Bolt cannot read (400), not answered with a 500."""
+    for payload in ({"type": "view_submission", "view": None},
+                    {"type": "block_actions", "actions": [{}]}):  # fmt: skip
+        assert running.slack.post(json.dumps(payload), "application/json").status == 400
 
 
 def test_bodies_without_a_length_or_too_large_are_refused(running: Running) -> None:

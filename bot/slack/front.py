@@ -9,10 +9,15 @@ without the signing secret:
    ``X-Slack-Signature`` over the raw bytes, computed as Slack documents it (else 401,
    and one short log line; slack_sdk's verifier decodes the body first, so a body that
    is not UTF-8 made it raise);
-3. the shape: UTF-8, and a JSON object, or a form whose ``payload`` (if any) is a JSON
-   object (else 400, and one short log line): Bolt parses the body before it checks the
-   signature, and a truncated JSON body, ``[1]``, ``null`` or a broken ``payload`` made
-   it raise.
+3. the shape: UTF-8, and a JSON object (else 400, and one short log line): Bolt parses
+   the body before it checks the signature, and a truncated JSON body, ``[1]`` or
+   ``null`` made it raise. A form whose ``payload`` is set is an interactivity payload (a
+   click, a modal's submission): if it is not a JSON object of the shape Bolt reads
+   before any listener runs (:func:`_check_interactivity`), it is acked with an empty 200
+   and one warning line, never a traceback. Slack does not retry interactivity, but it
+   shows the person who clicked an error for any other answer, and Bolt failed on such
+   payloads with a 500 (a ``view_submission`` whose ``view`` is null, a click whose
+   action has no ``action_id``).
 
 Then Bolt dispatches the request, and its response is returned as Bolt's own WSGI
 adapter returns it. Anything that still goes wrong is a bug: it is logged with its
@@ -94,6 +99,9 @@ class SlackFront:
             body = _body(environ)
             self._verify(body, headers)
             text = _checked_shape(body, str(headers.get("content-type", "")))
+        except Unread as unread:
+            log.warning("acked a signed interactivity payload briefbot cannot read: %s", unread)
+            return _plain(start_response, 200, "")
         except Refused as refused:
             log.warning(
                 "refused a request to %s from %s: %s (%d)",
@@ -106,6 +114,12 @@ class SlackFront:
         try:
             request = BoltRequest(body=text, query=environ.get("QUERY_STRING", ""), headers=headers)
         except Exception as exc:  # a JSON object whose fields have shapes Bolt cannot read
+            if _is_interactivity(text, str(headers.get("content-type", ""))):
+                log.warning(
+                    "acked a signed interactivity payload briefbot cannot read: %s",
+                    _one_line(exc),
+                )
+                return _plain(start_response, 200, "")
             log.warning("refused a signed request Bolt cannot read: %s (400)", _one_line(exc))
             return _plain(start_response, 400, "Bad Request")
         try:
@@ -134,6 +148,11 @@ class SlackFront:
             f"v0={expected.hexdigest()}", signature
         ):
             raise Refused(401, "the signature does not match")
+
+
+class Unread(Exception):
+    """A signed interactivity payload of a shape briefbot cannot read: acked, with a
+    warning saying why (see the module docstring)."""
 
 
 def _one_line(exc: BaseException) -> str:
@@ -210,20 +229,116 @@ def _checked_shape(body: bytes, content_type: str) -> str:
         data = _json(text)
         if not isinstance(data, dict):
             raise Refused(400, "a signed JSON body that is not an object")
-        _check_event(data.get("event"))
+        _check_event(data)
+        try:  # Slack sends interactivity as a form; the same fields in JSON fail alike
+            _check_fields(data, str(data.get("type")))
+        except Unread as unread:
+            raise Refused(400, f"a signed JSON body: {unread}") from None
     elif "payload" in text:
         payload = dict(parse_qsl(text, keep_blank_values=True)).get("payload")
         if payload is None:
             return text
-        data = _json(payload)
-        if not isinstance(data, dict):
-            raise Refused(400, "a signed form whose payload is not a JSON object")
-        actions = data.get("actions")
-        if data.get("type") == "block_actions" and not (
-            isinstance(actions, list) and actions and all(isinstance(a, dict) for a in actions)
-        ):  # Bolt reads actions[0] before any listener runs
-            raise Refused(400, "a signed block_actions payload without actions")
+        try:
+            data = json.loads(payload)
+        except (json.JSONDecodeError, RecursionError):
+            raise Unread("its payload is not valid JSON") from None
+        _check_interactivity(data)
     return text
+
+
+def _is_interactivity(text: str, content_type: str) -> bool:
+    """Is this body a form with a ``payload`` (as Bolt reads it: see :func:`_checked_shape`)?"""
+    is_json = content_type.split(";")[0].strip().lower() == "application/json"
+    if not text or is_json or text.startswith("{") or "payload" not in text:
+        return False
+    return "payload" in dict(parse_qsl(text, keep_blank_values=True))
+
+
+#: Fields of an interactivity payload that Slack sends as objects (or null), and the ids in
+#: them that Bolt and briefbot read as text. Bolt tests some of them with ``in``, which fails
+#: on a number; briefbot's listeners call ``.get`` on them.
+_OBJECTS: dict[str, tuple[str, ...]] = {
+    "user": ("id", "team_id"),
+    "team": ("id", "enterprise_id"),
+    "enterprise": ("id",),
+    "channel": ("id",),
+    "container": ("channel_id",),
+    "view": ("id", "team_id", "app_installed_team_id"),
+    "message": (),
+    "function_data": (),
+}
+#: Top-level fields read as text (matched against listeners, or a reply's address).
+_TEXTS = ("callback_id", "action_id", "response_url", "trigger_id", "thread_ts")
+#: What a response_url must start with for briefbot to reply through it.
+_URL_SCHEMES = ("https://", "http://")
+_VIEW_TYPES = frozenset({"view_submission", "view_closed"})
+_WITH_ACTIONS = frozenset({"block_actions", "interactive_message"})
+
+
+def _check_interactivity(data: Any) -> None:
+    """An interactivity payload as Bolt reads it before any listener runs, and as
+    briefbot's listeners read it: raises :class:`Unread` with the reason otherwise."""
+    if not isinstance(data, dict):
+        raise Unread("its payload is not a JSON object")
+    kind = data.get("type")
+    if not isinstance(kind, str) or not kind:
+        raise Unread("a payload without a type")
+    _check_fields(data, kind)
+    try:
+        _check_event(data)
+    except Refused as refused:
+        raise Unread(refused.reason) from None
+
+
+def _check_fields(data: dict[str, Any], kind: str) -> None:
+    """The fields of a request of type ``kind`` that Bolt reads before any listener runs,
+    as it reads them: raises :class:`Unread` otherwise. The rules follow
+    ``slack_bolt.request.internals`` (the context's ids) and
+    ``slack_bolt.request.payload_utils`` (``to_action``, ``to_view``, ``to_step``, which run
+    for every request, in the keyword arguments of the first middleware)."""
+    for name, ids in _OBJECTS.items():
+        value = data.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, dict):
+            raise Unread(f"a {kind:.40} payload whose {name} is not an object")
+        for key in ids:
+            if not isinstance(value.get(key), str | None):
+                raise Unread(f"a {kind:.40} payload whose {name}.{key} is not text")
+    for key in _TEXTS:
+        if not isinstance(data.get(key), str | None):
+            raise Unread(f"a {kind:.40} payload whose {key} is not text")
+    if not _url_or_none(data.get("response_url")):
+        raise Unread(f"a {kind:.40} payload whose response_url is not a URL")
+    for name in ("authorizations", "response_urls"):
+        listed = data.get(name)
+        if listed is not None and not (
+            isinstance(listed, list) and all(isinstance(item, dict) for item in listed)
+        ):
+            raise Unread(f"a {kind:.40} payload whose {name} is not a list of objects")
+    for item in data.get("response_urls") or []:
+        if not _url_or_none(item.get("response_url")):
+            raise Unread(f"a {kind:.40} payload whose response_urls hold one that is not a URL")
+    actions = data.get("actions")
+    if kind in _WITH_ACTIONS or actions is not None:
+        if not (isinstance(actions, list) and actions):
+            raise Unread(f"a {kind:.40} payload without actions")
+        if not all(isinstance(a, dict) for a in actions):
+            raise Unread(f"a {kind:.40} payload whose actions are not objects")
+        if kind == "block_actions" and not isinstance(actions[0].get("action_id"), str):
+            raise Unread("a block_actions payload whose action has no action_id")
+    view = data.get("view")
+    if kind in _VIEW_TYPES and not (
+        isinstance(view, dict)
+        and isinstance(view.get("callback_id"), str)
+        and isinstance(view.get("type"), str)
+    ):
+        raise Unread(f"a {kind} payload without a view that has a callback_id and a type")
+    needs_step = kind == "workflow_step_edit" or (
+        kind == "view_submission" and isinstance(view, dict) and view.get("type") == "workflow_step"
+    )
+    if needs_step and "workflow_step" not in data:
+        raise Unread(f"a {kind} payload for a workflow step without its workflow_step")
 
 
 #: Events whose listener Bolt sets up from fields it reads before any of ours runs (its
@@ -231,11 +346,17 @@ def _checked_shape(body: bytes, content_type: str) -> str:
 _ASSISTANT_EVENTS = frozenset({"assistant_thread_started", "assistant_thread_context_changed"})
 
 
-def _check_event(event: Any) -> None:
-    """An Events API body's ``event``, if any, as Bolt needs it: an object, and an assistant
-    thread event with its channel and thread."""
-    if event is None:
+def _url_or_none(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.lower().startswith(_URL_SCHEMES))
+
+
+def _check_event(body: dict[str, Any]) -> None:
+    """An Events API body's ``event``, if any, as Bolt needs it: an object (Bolt reads
+    ``body.get("event", {}).get(...)``, so even null fails), and an assistant thread
+    event with its channel and thread."""
+    if "event" not in body:
         return
+    event = body["event"]
     if not isinstance(event, dict):
         raise Refused(400, "a signed event that is not an object")
     if event.get("type") in _ASSISTANT_EVENTS:
