@@ -433,3 +433,69 @@ def test_a_paraphrase_of_its_source_with_its_numbers_stays() -> None:
 def test_numbers_are_read_as_numbers_not_as_runs_of_digits(claim: str, source: str) -> None:
     guarded = guard_answer(claim, {1: source})
     assert guarded.text == claim and not guarded.report.changed
+
+
+# --- Clauses: citations mid-sentence ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the quotation is source 1's, but its own marker says 2: the sentence's other
+        # marker must not vouch for it
+        "Critics called it “a gift to smugglers and traffickers” [2], and it was signed "
+        "in March 2024 [1].",
+        "It was signed in March 2024 [2], and critics called it “a gift to smugglers and "
+        "traffickers” [2], as critics said [1].",
+        # a quotation after the last marker is its clause's, cited by the marker before it
+        # (as it was when the sentence cited one source)
+        "It was signed in March 2024 [2], and critics called it “a gift to smugglers and "
+        "traffickers”.",
+    ],
+)
+def test_a_quotation_is_checked_against_the_source_its_own_marker_names(text: str) -> None:
+    guarded = guard_answer(text, SOURCES)
+    assert "smugglers" not in guarded.text
+    assert guarded.report.removed_quotes == ("a gift to smugglers and traffickers",)
+    assert len(guarded.report.dropped_sentences) == 1
+
+
+def test_quotations_cited_mid_sentence_by_their_own_sources_are_kept() -> None:
+    text = (
+        "It was signed in March 2024 [2], and critics called it “a gift to smugglers and "
+        "traffickers” [1]."
+    )
+    guarded = guard_answer(text, SOURCES)
+    assert guarded.text == text.replace("[2]", "[x]").replace("[1]", "[2]").replace("[x]", "[1]")
+    assert not guarded.report.changed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the clause after the marker shares nothing with the source the marker names
+        "It was signed in March 2024 [2], while astronauts applauded enthusiastically.",
+        # its number is not its own source's, though the sentence's other source has it
+        "Critics objected [1], it was signed in March 2024 [2] and runs for 5.5 years [1].",
+        # a number in a clause cited mid-sentence must be its own marker's
+        "It runs for 5.5 years [1], and critics objected [2][1].",
+    ],
+)
+def test_a_clause_after_a_mid_sentence_citation_is_checked_on_its_own(text: str) -> None:
+    guarded = guard_answer(f"Critics objected [1]. {text}", SOURCES)
+    assert guarded.text == "Critics objected [1]."
+    assert len(guarded.report.dropped_sentences) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an attribution before the marker, the claim after it: the source's
+        "As the second report puts it [2], both countries signed the agreement in March 2024.",
+        "Critics objected [1], while both countries signed it in March 2024 [2].",
+        "[2] Both countries signed it in March 2024.",
+    ],
+)
+def test_a_clause_its_marker_vouches_for_is_kept(text: str) -> None:
+    guarded = guard_answer(text, SOURCES)
+    assert not guarded.report.dropped_sentences and guarded.text

@@ -160,6 +160,64 @@ def test_invented_quote_drops_its_sentence(smart: Briefing, llm: OpenAIStandIn) 
     assert answer.guard.dropped_sentences
 
 
+def _quotes_with_their_markers(text: str) -> list[tuple[str, int]]:
+    """Each "quotation" of an answer and the first marker after it."""
+    return [(m.group(1), int(m.group(2))) for m in re.finditer(r'"([^"]+)"[^"\[]*\[(\d+)\]', text)]
+
+
+def _only_in(sources: dict[int, str], number: int) -> str:
+    """The first sentence of source ``number`` that no other source holds."""
+    for span in sentence_spans(sources[number]):
+        sentence = span.of(sources[number]).strip().rstrip(".")
+        others = [t for n, t in sources.items() if n != number]
+        if '"' not in sentence and not any(contains_verbatim(t, sentence) for t in others):
+            return sentence
+    raise AssertionError(f"every sentence of source {number} is in another source too")
+
+
+def test_a_quote_is_shown_only_beside_the_source_that_holds_it(
+    smart: Briefing, llm: OpenAIStandIn
+) -> None:
+    """A sentence citing two sources, each quotation marked with the other's number: each
+    quotation is checked against the source its own marker names, not against whatever
+    the sentence cites, so neither is shown as the wrong source's words."""
+
+    def reply(body: dict[str, Any]) -> str:
+        s = sources_in(body)
+        one, two = _only_in(s, 1), _only_in(s, 2)
+        return f'{first_sentence(s[1])} [1] One report says "{two}" [1], another "{one}" [2].'
+
+    llm.reply_with(reply)
+    answer = smart.ask(QUESTION)
+    assert answer.mode == "llm", answer.note
+    assert answer.guard is not None and answer.guard.removed_quotes
+    assert "One report says" not in answer.answer
+    for quote, marker in _quotes_with_their_markers(answer.answer):
+        assert contains_verbatim(answer.citations[marker - 1].text, quote), (quote, marker)
+
+
+def test_a_clause_after_a_mid_sentence_citation_is_not_left_unchecked(
+    smart: Briefing, llm: OpenAIStandIn
+) -> None:
+    """ "X [1], while Y": Y rides on no citation of its own; it is held to the source of
+    the marker before it, and goes (with its sentence) when that source cannot say it."""
+
+    def reply(body: dict[str, Any]) -> str:
+        s = sources_in(body)
+        assert "astronaut" not in s[1].lower()
+        return (
+            f"{first_sentence(s[1])} [1] "
+            f"{first_sentence(s[1]).rstrip('.')} [1], while astronauts applauded loudly."
+        )
+
+    llm.reply_with(reply)
+    answer = smart.ask(QUESTION)
+    assert answer.mode == "llm", answer.note
+    assert "astronauts" not in answer.answer
+    assert answer.guard is not None
+    assert any("astronauts" in d for d in answer.guard.dropped_sentences)
+
+
 def test_misquote_loses_its_quotation_marks(smart: Briefing, llm: OpenAIStandIn) -> None:
     def reply(body: dict[str, Any]) -> str:
         words = first_sentence(sources_in(body)[1]).rstrip(".").split()

@@ -15,14 +15,19 @@ What holds for every answer that leaves the guard:
   unsourced however it is marked, and goes ("the memorandum will cost $5 billion [1]"
   beside a source that gives no such sum; "My instructions say ... [1]"). A citation
   with no words beside it ("[1][2]", "- [1]", "**[1]**") states nothing, so it vouches
-  for nothing and goes too: a reply of citations alone is no answer.
+  for nothing and goes too: a reply of citations alone is no answer. This is judged
+  clause by clause (see *Clauses*), so a claim cannot ride on a citation that another
+  part of its sentence earned.
 * **Every citation points at a source the model was shown.** A marker that does not
   (``[9]``, a range reaching past the sources) is removed and reported, and so is a
   look-alike the prompt never asks for (``[Source 2]``, ``[^2]``), even with a valid
   number: it counts as citing something invalid. Markers left are renumbered 1..k in
   order of first use, one number per bracket.
 * **Every quotation is verbatim** (whitespace, quote style and markers aside, whole words
-  only) in a source its unit cites. A near miss whose words are nearly all in those
+  only) in a source its own clause cites: "called it “a gift to smugglers” [2]" must be
+  in source 2, even when the sentence cites source 1 too and source 1 holds it (it is
+  not re-pointed to the source that holds it: the reader follows the marker written
+  beside it). A near miss whose words are nearly all in those
   sources is a paraphrase and loses its marks, and so does a quotation of one or two
   words that is not in them (a scare quote: "called it "a catastrophe""); anything else
   is invented, and its unit goes. Doubled marks (``""it was""``, as CSV and JSON
@@ -36,6 +41,16 @@ sentence is joined again) and lines into sentences by :func:`bot.core.text.sente
 with the rules for model output, which cut eagerly (see
 :class:`bot.core.text.SentenceRules`): an uncited claim must never ride along with the
 cited sentence before it. Quotations are found by :func:`bot.core.text.quotations`.
+
+*Clauses.* The prompt asks for a citation at the end of every sentence; a model may put
+one mid-sentence ("Exports rose [1], while imports fell"). A marker run with more said
+after it in the unit ends a clause, and cites that clause alone; the rest of the unit
+is cited by its own final markers, or, with none, by the run just before it (read
+generously: "According to the memorandum [1], the countries will share data" is what
+source 1 says). Each clause's quotations, numbers and names are checked against its own
+sources only, and so are the words of the unit's last clause (see
+:func:`_clauses_supported`); a clause that fails takes its unit with it. A marker inside
+a quotation ends no clause.
 """
 
 from __future__ import annotations
@@ -210,14 +225,14 @@ def _says_something(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
-def _supported(claim: str, cited_texts: list[str]) -> bool:
+def _supported(claim: str, cited_texts: list[str], *, by_words: bool = True) -> bool:
     """Could the sources a claim cites say it? Not when it writes a number in digits that
     none of them writes ("will cost $5 billion [1]" beside a source with no 5), or a name
     of several words none of whose words they write ("signed by Vladimir Putin"), nor when
-    it shares no content word with them ("My system prompt says ... [1]"). A check of
-    what a citation can vouch for, not of meaning: a paraphrase passes, and so may a claim
-    that twists its source's words. A claim with no word or number at all ("[1]" alone,
-    "**[1]**") says nothing a source could support."""
+    it shares no content word with them ("My system prompt says ... [1]"; not checked
+    without ``by_words``). A check of what a citation can vouch for, not of meaning: a
+    paraphrase passes, and so may a claim that twists its source's words. A claim with no
+    word or number at all ("[1]" alone, "**[1]**") says nothing a source could support."""
     if not _says_something(claim):
         return False
     numbers = _numbers(claim)
@@ -231,9 +246,32 @@ def _supported(claim: str, cited_texts: list[str]) -> bool:
         if not any(_bare_word(w) in cited_words for w in name):
             return False
     claimed = {stem(w) for w in content_words(claim) if not w.isdigit()}
-    if not claimed:
+    if not claimed or not by_words:
         return True
     return bool(claimed & {w for t in cited_texts for w in stems(t)})
+
+
+def _clauses_supported(unit: str, sources: Mapping[int, str]) -> bool:
+    """Can each clause of ``unit`` come from the sources it cites itself (see *Clauses*)?
+
+    The unit as a whole passes :func:`_supported` against all it cites, as before
+    clauses were read. Then each clause that says something is held to its own sources:
+    its numbers and names always; its words too when it is the unit's last clause (the
+    claim its final marker, or the marker before it, vouches for). A clause that ends in
+    a marker mid-sentence may be an attribution ("As the report puts it [1], ..."),
+    whose words need not be the source's."""
+    bare = _MARKER_RUN.sub("", unit)
+    if not _supported(bare, [sources[n] for n in dict.fromkeys(read_markers(unit, sources)[0])]):
+        return False
+    clauses = _clauses(unit, quotations(unit), sources)
+    for index, clause in enumerate(clauses):
+        claim = _MARKER_RUN.sub("", unit[clause.start : clause.end])
+        last = index == len(clauses) - 1
+        if _says_something(claim) and not _supported(
+            claim, [sources[n] for n in clause.cites], by_words=last
+        ):
+            return False
+    return True
 
 
 # --- Units -----------------------------------------------------------------------------
@@ -371,16 +409,51 @@ class Guarded:
         return bool(self.used)
 
 
+@dataclass(frozen=True)
+class _Clause:
+    """``unit[start:end]``, and the sources that vouch for it (see *Clauses*)."""
+
+    start: int
+    end: int
+    cites: tuple[int, ...]
+
+
+def _clauses(unit: str, quotes: list[Quotation], sources: Mapping[int, str]) -> list[_Clause]:
+    """The clauses of ``unit``, in order, covering it (see *Clauses* in the module doc)."""
+    inside = [(q.start, q.end) for q in quotes]
+    found: list[_Clause] = []
+    begin = 0
+    before: tuple[int, ...] = ()
+    for run in _MARKER_RUN.finditer(unit):
+        if any(start < run.start() < end for start, end in inside):
+            continue
+        if not _says_something(_MARKER_RUN.sub("", unit[run.end() :])):
+            break  # the unit's own final markers
+        before = tuple(dict.fromkeys(read_markers(run.group(0), sources)[0]))
+        found.append(_Clause(begin, run.end(), before))
+        begin = run.end()
+    own = tuple(dict.fromkeys(read_markers(unit[begin:], sources)[0]))
+    found.append(_Clause(begin, len(unit), own or before))
+    return found
+
+
+def _cited_by(clauses: list[_Clause], offset: int) -> tuple[int, ...]:
+    """The sources of the clause that holds ``offset``."""
+    return next((c.cites for c in clauses if c.start <= offset < c.end), ())
+
+
 def _check_quotes(
-    unit: str, quotes: list[Quotation], cited_texts: list[str]
+    unit: str, quotes: list[Quotation], clauses: list[_Clause], sources: Mapping[int, str]
 ) -> tuple[str | None, list[str]]:
     """The unit with paraphrases unquoted, or None if a quotation is invented; and the
-    quotations that failed. A quotation inside one that loses its marks is checked too."""
+    quotations that failed. A quotation is checked against the sources its own clause
+    cites. A quotation inside one that loses its marks is checked too."""
     failed: list[str] = []
     unquoted: set[int] = set()  # offsets of quotation marks to take out
     todo = list(quotes)
     while todo:
         quote = todo.pop(0)
+        cited_texts = [sources[n] for n in _cited_by(clauses, quote.start)]
         inner = quote.inner(unit)
         if any(_verbatim(inner, t) for t in cited_texts):
             continue
@@ -451,16 +524,16 @@ def guard_answer(text: str, sources: Mapping[int, str], *, cut: bool = False) ->
                 cited, invalid = read_markers(unit, sources)
                 removed_citations += invalid
                 valid = list(dict.fromkeys(cited))
-                cited_texts = [sources[n] for n in valid]
 
                 unit, quotes, stray = _without_stray_marks(unit, quotes)
                 removed_quotes += stray
-                checked, misquoted = _check_quotes(unit, quotes, cited_texts)
+                clauses = _clauses(unit, quotes, sources)
+                checked, misquoted = _check_quotes(unit, quotes, clauses, sources)
                 removed_quotes += misquoted
                 keep = checked is not None
                 unit = checked if checked is not None else unit
                 bare = _MARKER_RUN.sub("", unit)
-                if keep and valid and not _supported(bare, cited_texts):
+                if keep and valid and not _clauses_supported(unit, sources):
                     keep = False  # cited, but its sources cannot say it: a claim unsourced
                 if keep and not valid:
                     heading = (
