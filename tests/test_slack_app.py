@@ -550,6 +550,31 @@ def test_slash_command_text_is_read_as_typed(running: Running) -> None:
     assert running.briefing.log.export()[-1]["question"] == "non-binding & commitment"
 
 
+@pytest.mark.parametrize(
+    ("command", "text", "channel_name"),
+    [
+        ("/brief", "Who criticised the payload of the deal?", "general"),
+        ("/quote", "payload", "general"),
+        ("/brief", "Who criticised the deal?", "payload-ops"),
+        ("/brief", "help", "payload-ops"),
+    ],
+)
+def test_a_command_with_the_word_payload_in_it_is_answered(
+    running: Running, command: str, text: str, channel_name: str
+) -> None:
+    """Bolt read any form with "payload" in it as an interactivity payload, and a slash
+    command as nothing at all: it matched no listener and its asker got no reply."""
+    response = running.slack.command(
+        command, text, running.api.response_url("p"), channel_name=channel_name
+    )
+    assert response.status == 200 and response.body, "the command got no ack of its own"
+    if text == "help":
+        assert "How to use briefbot" in response.body
+        return
+    running.api.wait_for("response_url:p")
+    assert running.briefing.log.export()[-1]["question"] == text
+
+
 def test_share_quotes(running: Running) -> None:
     running.slack.command("/quote", "non-binding commitment", running.api.response_url("q"))
     running.api.wait_for("response_url:q")

@@ -19,9 +19,10 @@ without the signing secret:
    payloads with a 500 (a ``view_submission`` whose ``view`` is null, a click whose
    action has no ``action_id``).
 
-Then Bolt dispatches the request, and its response is returned as Bolt's own WSGI
-adapter returns it. Anything that still goes wrong is a bug: it is logged with its
-traceback and answered with a plain-text 500.
+Then Bolt dispatches the request (a form that Bolt would read as empty, because the
+word "payload" is in it, is given its fields: :func:`_bolt_request`), and its response
+is returned as Bolt's own WSGI adapter returns it. Anything that still goes wrong is a
+bug: it is logged with its traceback and answered with a plain-text 500.
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ from urllib.parse import parse_qsl
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
+from slack_bolt.context import BoltContext
 from slack_bolt.request import BoltRequest
+from slack_bolt.request.internals import build_context
 
 from bot.slack.jobs import AcksFirst
 
@@ -112,7 +115,7 @@ class SlackFront:
             )
             return _plain(start_response, refused.status, _PHRASES[refused.status])
         try:
-            request = BoltRequest(body=text, query=environ.get("QUERY_STRING", ""), headers=headers)
+            request = _bolt_request(text, environ.get("QUERY_STRING", ""), headers)
         except Exception as exc:  # a JSON object whose fields have shapes Bolt cannot read
             if _is_interactivity(text, str(headers.get("content-type", ""))):
                 log.warning(
@@ -244,6 +247,27 @@ def _checked_shape(body: bytes, content_type: str) -> str:
             raise Unread("its payload is not valid JSON") from None
         _check_interactivity(data)
     return text
+
+
+def _bolt_request(text: str, query: str, headers: dict[str, str | Sequence[str]]) -> BoltRequest:
+    """The request as Bolt should read it.
+
+    Bolt reads a form that has the word "payload" anywhere in it (a slash command's
+    ``text=what is the payload``, a channel named ``payload-ops``) as an interactivity
+    payload, and when the form has no ``payload`` field it reads it as empty
+    (``slack_bolt.request.internals.parse_body``): the command matched no listener and
+    its asker got no answer. Such a form gets its fields back; the raw body, which Bolt
+    checks the signature against, is untouched.
+    """
+    request = BoltRequest(body=text, query=query, headers=headers)
+    content_type = str(headers.get("content-type", ""))
+    is_json = content_type.split(";")[0].strip().lower() == "application/json"
+    if text and not is_json and not text.startswith("{") and "payload" in text:
+        form = dict(parse_qsl(text, keep_blank_values=True))
+        if "payload" not in form:
+            request.body = form
+            request.context = build_context(BoltContext(), form)
+    return request
 
 
 def _is_interactivity(text: str, content_type: str) -> bool:
