@@ -267,6 +267,18 @@ def test_chatter_in_a_followed_thread_gets_no_reply(running: Running) -> None:
     assert running.api.wait_for("chat.postMessage", count=2)[1].params["thread_ts"] == root
 
 
+def test_a_question_too_long_in_a_followed_thread_is_told_so(running: Running) -> None:
+    """Chatter gets no reply in a followed thread, but a question too long is a question:
+    its asker is told the limit, as in a mention or a DM, not left with nothing."""
+    _, root = running.slack.mention("What does the memorandum commit the countries to?")
+    running.api.wait_for("chat.postMessage")
+    long_question = "What do critics say about the memorandum? " * 60
+    running.slack.message(long_question, thread_ts=root, user="U2")
+    told = running.api.wait_for("chat.postMessage", count=2)[1]
+    assert told.params["thread_ts"] == root
+    assert "characters long; the limit is 2,000" in told.params["text"]
+
+
 def test_a_dm_thread_reply_also_sent_to_the_dm_is_a_follow_up(running: Running) -> None:
     """ "Also send to direct message" (thread_broadcast) keeps the reply in its thread."""
     root = next_ts()

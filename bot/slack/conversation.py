@@ -121,6 +121,10 @@ class SlackMessage:
         )
 
 
+def _has_words(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
 def answer_message_job(
     services: SlackServices,
     client: WebClient,
@@ -173,9 +177,9 @@ def answer_message_job(
                 text, history=history, context=context, on_text=reply.on_text
             )
         except BriefbotError as exc:  # AnswerFailed included: its message has the log id
-            if unaddressed and isinstance(exc, InputError):
+            if unaddressed and isinstance(exc, InputError) and not _has_words(text):
                 return None  # an emoji, punctuation: chatter, not a question
-            finish_with(exc.message)
+            finish_with(exc.message)  # a question too long is still a question: say so
             return None
         if unaddressed and answer.mode == "help":
             log.info("not answering chatter in a followed thread (%s in %s)", m.ts, m.channel)
