@@ -1690,6 +1690,30 @@ def test_a_malformed_interactivity_payload_is_acked_with_one_warning(
     assert running.api.calls() == []
 
 
+@pytest.mark.parametrize("response_url", [None, "", "javascript:alert(1)"])
+@pytest.mark.parametrize("text", ["Who criticised the deal?", "sources", "digest"])
+def test_a_slash_command_without_a_response_url_is_refused_in_one_line(
+    running: Running, caplog: pytest.LogCaptureFixture, text: str, response_url: str | None
+) -> None:
+    """Slack sends every slash command with a response_url, where all of its answer but
+    the ack goes: without one, the work after the ack could only fail, twice over (the
+    answer, then the apology), each with a traceback."""
+    from urllib.parse import urlencode
+
+    form = {"team_id": TEAM, "channel_id": "C1", "channel_name": "general", "user_id": "U1",
+            "command": "/brief", "text": text, "trigger_id": "t1"}  # fmt: skip
+    if response_url is not None:
+        form["response_url"] = response_url
+    caplog.clear()
+    response = running.slack.post(urlencode(form), "application/x-www-form-urlencoded")
+    assert response.status == 400
+    running.settle()
+    said = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(said) == 1 and "without a response_url" in said[0].getMessage()
+    assert not any(r.exc_info for r in caplog.records)
+    assert running.api.calls() == []
+
+
 def test_the_same_fields_in_a_json_body_are_refused_not_a_500(running: Running) -> None:
     """Slack sends interactivity as a form; a signed JSON body with those fields is
     refused like any JSON body Bolt cannot read (400), not answered with a 500."""

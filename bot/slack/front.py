@@ -9,15 +9,16 @@ without the signing secret:
    ``X-Slack-Signature`` over the raw bytes, computed as Slack documents it (else 401,
    and one short log line; slack_sdk's verifier decodes the body first, so a body that
    is not UTF-8 made it raise);
-3. the shape: UTF-8, and a JSON object (else 400, and one short log line): Bolt parses
-   the body before it checks the signature, and a truncated JSON body, ``[1]`` or
-   ``null`` made it raise. A form whose ``payload`` is set is an interactivity payload (a
-   click, a modal's submission): if it is not a JSON object of the shape Bolt reads
-   before any listener runs (:func:`_check_interactivity`), it is acked with an empty 200
-   and one warning line, never a traceback. Slack does not retry interactivity, but it
-   shows the person who clicked an error for any other answer, and Bolt failed on such
-   payloads with a 500 (a ``view_submission`` whose ``view`` is null, a click whose
-   action has no ``action_id``).
+3. the shape: UTF-8, and a JSON object, or a form, with a response_url if it is a slash
+   command (else 400, and one short log line): Bolt parses the body before it checks the
+   signature, and a truncated JSON body, ``[1]`` or ``null`` made it raise; a command
+   without a response_url cannot be answered. A form whose ``payload`` is set is an
+   interactivity payload (a click, a modal's submission): if it is not a JSON object of
+   the shape Bolt reads before any listener runs (:func:`_check_interactivity`), it is
+   acked with an empty 200 and one warning line, never a traceback. Slack does not retry
+   interactivity, but it shows the person who clicked an error for any other answer, and
+   Bolt failed on such payloads with a 500 (a ``view_submission`` whose ``view`` is null,
+   a click whose action has no ``action_id``).
 
 Then Bolt dispatches the request (a form that Bolt would read as empty, because the
 word "payload" is in it, is given its fields: :func:`_bolt_request`), and its response
@@ -237,15 +238,21 @@ def _checked_shape(body: bytes, content_type: str) -> str:
             _check_fields(data, str(data.get("type")))
         except Unread as unread:
             raise Refused(400, f"a signed JSON body: {unread}") from None
-    elif "payload" in text:
-        payload = dict(parse_qsl(text, keep_blank_values=True)).get("payload")
-        if payload is None:
-            return text
-        try:
-            data = json.loads(payload)
-        except (json.JSONDecodeError, RecursionError):
-            raise Unread("its payload is not valid JSON") from None
-        _check_interactivity(data)
+    elif text:
+        form = dict(parse_qsl(text, keep_blank_values=True))
+        payload = form.get("payload")
+        if payload is not None:
+            try:
+                data = json.loads(payload)
+            except (json.JSONDecodeError, RecursionError):
+                raise Unread("its payload is not valid JSON") from None
+            _check_interactivity(data)
+        elif "command" in form:
+            # Slack sends every slash command with a response_url: all its answer but the
+            # ack goes there, and without one the listener's work could only fail.
+            url = form.get("response_url") or None
+            if url is None or not _url_or_none(url):
+                raise Refused(400, "a signed slash command without a response_url")
     return text
 
 
