@@ -186,6 +186,32 @@ def test_another_app_s_posts_are_not_turns_of_the_thread(running: Running) -> No
     ]
 
 
+def test_a_deleted_message_is_not_a_turn_of_the_thread(running: Running) -> None:
+    """A thread whose first message was deleted keeps it as a tombstone ("This message
+    was deleted.", from Slackbot): that is not something anyone asked."""
+    from bot.slack.conversation import thread_history
+
+    root = next_ts()
+    running.api.set_replies(
+        "C1",
+        root,
+        [
+            {"ts": root, "user": "USLACKBOT", "subtype": "tombstone", "hidden": True,
+             "text": "This message was deleted.", "thread_ts": root, "reply_count": 2},
+            {"ts": next_ts(), "bot_id": "BBOT", "user": BOT_USER, "text": "Talks [1]."},
+            {"ts": next_ts(), "user": "U1", "text": "And the critics?"},
+        ],
+    )  # fmt: skip
+    client = make_web_client(
+        Settings.isolated(slack_bot_token=BOT_TOKEN, slack_api_url=running.api.url)
+    )
+    turns = thread_history(client, "C1", root, next_ts(), BOT_USER)
+    assert [(t.role, t.text) for t in turns] == [
+        ("assistant", "Talks [1]."),
+        ("user", "And the critics?"),
+    ]
+
+
 def test_messages_in_other_threads_are_left_alone(running: Running) -> None:
     running.slack.message("What does the memorandum commit to?", thread_ts=next_ts())
     running.slack.message("A top-level channel message about the memorandum.")

@@ -38,7 +38,8 @@ def thread_history(
 ) -> list[Turn]:
     """The latest turns of a thread before ``before_ts``, oldest first: the bot's answers
     and people's questions (at most ``HISTORY_LIMIT``). Other apps' posts in the thread
-    (a CI bot, a poll) are neither.
+    (a CI bot, a poll) are neither, nor is what Slack leaves of a deleted message that
+    had replies (a "tombstone": "This message was deleted.").
 
     Slack gives a thread's replies oldest first, a page at a time: the pages are followed
     (up to ``REPLY_PAGES`` of ``REPLY_PAGE`` messages), so that in a long thread the turns
@@ -61,7 +62,7 @@ def thread_history(
     turns: list[Turn] = []
     for message in messages:
         ts = str(message.get("ts") or "")
-        if not ts or float(ts) >= float(before_ts):
+        if not ts or float(ts) >= float(before_ts) or message.get("subtype") == "tombstone":
             continue
         text = plain_question(str(message.get("text") or ""))
         if not text:
