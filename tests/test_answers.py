@@ -2238,3 +2238,28 @@ def test_how_cold_wants_a_temperature_and_how_fast_a_speed(
         question,
     )
     assert lead_of(answer).startswith(lead)
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("wat's torvik's job", "harbour master"),
+        ("is the ferry licence binding or nah", "not binding"),
+        ("is the ferry licence binding, yes or no?", "not binding"),
+    ],
+)
+def test_chat_phrasing_of_a_question_is_read_past(
+    briefing: Briefing, tmp_path: Path, question: str, fact: str
+) -> None:
+    """ "wat's" is "what's", as "wat" is "what"; "or nah" and "yes or no" only say that a
+    question wants a yes or a no. Neither is a word of the topic, nor a name the sources
+    never use."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "harbour.md",
+        "Harbour Master Signs Ferry Licence",
+        "Ada Torvik, the Skellan harbour master, signed the new ferry licence on Monday. "
+        "The licence is not binding on the ferry company until the council approves it.",
+        question,
+    )
+    assert fact in answer.answer

@@ -98,6 +98,9 @@ _FRAMING = [
         # greetings and politeness around the question
         r"^\s*(?:(?:hey|hi|hello|ok(?:ay)?|so|um+|quick question|qq|yo)\b[\s,:!.-]*)+",
         r"\b(?:please|pls|plz|thanks|thank you|thx)\b",
+        # the tail of a yes/no question that only says it is one: "is it binding or nah",
+        # "... or not?", "yes or no?"
+        r"(?:,\s*|\s+)(?:or\s+(?:nah|naw|nope|no|not)|yes\s+or\s+no)\s*\W*$",
         # requests to tell, explain or summarise
         r"^\s*(?:(?:can|could|would|will) you\s+)?(?:please\s+)?(?:tell|give|show|send|walk)"
         r"\s+(?:me|us)(?:\s+(?:a|an|the|some))?(?:\s+(?:quick|short|brief))?"

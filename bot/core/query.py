@@ -311,7 +311,8 @@ def _deed(flat: list[str], terms: list[Term]) -> str | None:
     return None
 
 
-_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
+#: A word typed in lower case, alone or before "'s" ("wat's": what's).
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]+(?=['’]s\b|(?![\w'’-]))")
 
 
 def read_short_forms(question: str, lexicon: Lexicon) -> str:
