@@ -1203,6 +1203,28 @@ def test_a_name_spelt_otherwise_in_its_article_is_that_name(
         assert all(c.title != "Dredging Firm Named for Canal Works" for c in other.citations)
 
 
+def test_a_passage_that_spells_a_name_otherwise_is_searched_for(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The passage that spells the name otherwise is found though it holds no other word
+    of the question: the words the sources use one letter from a name of the question
+    ("Vandersluot") are searched for too, and the gate decides whether it is the name."""
+    with small_chunks(database_url, tmp_path) as briefing:
+        ingest_text(
+            briefing,
+            tmp_path / "harbour.md",
+            "---\ntitle: Port Authority Approves Harbour Dredging\n---\n\n"
+            "The port authority approved the dredging of the outer harbour on Monday, after "
+            "a year of consultations led by its chair, Margit Vandersloot.\n\n"
+            "Vandersloot met fishing crews and shipping firms at the harbour office twice "
+            "during the year, and heard their worries about the silt and the noise.\n\n"
+            "Vandersluot said the work was a once-in-a-generation investment in the town's "
+            "working waterfront.\n",
+        )
+        answer = grounded_answer(briefing, "what did vandersloot say about it")
+        assert "once-in-a-generation" in lead_of(answer)
+
+
 def test_an_it_that_points_forward_leans_on_nothing(briefing: Briefing, tmp_path: Path) -> None:
     """ "It was decided at a board meeting in Kelso that ..." does not point back to the
     sentence before it: its "it" stands for the clause it introduces (as in the seed's

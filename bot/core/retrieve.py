@@ -27,7 +27,9 @@ from sqlalchemy.orm import Session
 
 from bot.core import frequency
 from bot.core.gate import (
+    MIN_RESPELT_NAME,
     RRF_K,
+    PassageEvidence,
     Verdict,
     admitted,
     judge,
@@ -295,6 +297,12 @@ class Retriever:
             tuple(dict.fromkeys(w for t in query.terms for w in t.search)),
             tuple(dict.fromkeys(p for t in query.terms for p in t.search_phrases)),
         )
+        respellings = self._respellings(session, query, df)
+        if respellings:
+            df = {**df, **respellings}
+            lexical_query = replace(
+                lexical_query, words=tuple(dict.fromkeys([*lexical_query.words, *respellings]))
+            )
         asked = frozenset(w for t in query.terms for w in t.search if stem(w) in t.stems)
         searched = within_budget(lexical_query, df, n, asked)
         lexical = [cid for cid, _ in self.search.search(session, searched, limit)]
@@ -312,8 +320,14 @@ class Retriever:
         evidence = [passage_evidence(query, p) for p in ranked]
         respelt = spelled_otherwise(query, evidence)
         if respelt is not query:
-            query = respelt
+            before, query = evidence, respelt
             evidence = [passage_evidence(query, p) for p in ranked]
+            # The other spelling is the name only in the articles that also spell it as
+            # asked: elsewhere it names someone else ("Pieter Vandersluot", another firm's
+            # director), whose passages are left out.
+            kept = [i for i, e in enumerate(evidence) if not _someone_else(before[i], e, before)]
+            ranked = [ranked[i] for i in kept]
+            evidence = [evidence[i] for i in kept]
         evidence = [
             replace(e, coverage=max(e.coverage, self._dense_credit(dense.get(e.passage.chunk_id))))
             for e in evidence
@@ -337,12 +351,55 @@ class Retriever:
                 neighbours.append(opening)
         return Retrieval(query, tuple(chosen), verdict, weights, dense, tuple(neighbours))
 
+    def _respellings(self, session: Session, query: Query, df: dict[str, int]) -> dict[str, int]:
+        """The words the sources use that may be another spelling of a name of the
+        question (one edit away, its first and last letters, a name of at least
+        ``MIN_RESPELT_NAME`` letters: "Nielson" for Nielsen), with their document
+        frequencies. They are searched for too, so that the passage that spells the name
+        otherwise is among those the gate reads; whether it is the name is decided there
+        (:func:`~bot.core.gate.spelled_otherwise`: only in an article that also spells it
+        as asked)."""
+        candidates = sorted(
+            {
+                w
+                for t in query.terms
+                if t.anchor
+                and t.word.isalpha()
+                and len(t.word) >= MIN_RESPELT_NAME
+                and df.get(t.word, 0)
+                for w in edits1(t.word)
+                if w.isalpha() and w[0] == t.word[0] and w[-1] == t.word[-1]
+            }
+            - set(df)
+        )
+        if not candidates:
+            return {}
+        _, known = self.search.term_stats(session, candidates)
+        return {w: c for w, c in known.items() if c}
+
     def _dense_credit(self, similarity: float | None) -> float:
         """A passage the embedding model finds very close counts as covering the
         question (names must still be found in it)."""
         if similarity is None or similarity < self.min_dense_similarity:
             return 0.0
         return self.min_coverage
+
+
+def _someone_else(
+    old: PassageEvidence, new: PassageEvidence, before: Sequence[PassageEvidence]
+) -> bool:
+    """Does a passage hold a name of the question only by another spelling (credited
+    after the respelling, not before: ``old`` and ``new``), in an article none of whose
+    passages (``before``) spells it as asked?"""
+    article = new.passage.article_id
+    return any(
+        credit
+        and not old.credits.get(word)
+        and not any(
+            b.passage.article_id == article and b.credits.get(word, 0.0) >= 1.0 for b in before
+        )
+        for word, credit in new.credits.items()
+    )
 
 
 def _neighbours(chosen: Sequence[Passage], ranked: Sequence[Passage]) -> list[Passage]:
