@@ -2285,3 +2285,21 @@ def test_chat_phrasing_of_a_question_is_read_past(
         question,
     )
     assert fact in answer.answer
+
+
+@pytest.mark.parametrize("question", ["what's torvald's job", "What is Ines Torvald's role?"])
+def test_a_person_s_post_is_who_they_are(briefing: Briefing, tmp_path: Path, question: str) -> None:
+    """ "What is Ines Torvald's job?" asks who she is: the sentence that first names her,
+    with her post, leads, before a later one that holds her surname and more of the
+    question's words. The post is not a word a passage must hold."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "port.md",
+        "Port Expansion Approved",
+        "The Skellan port expansion was approved on Monday after talks with Ines Torvald, "
+        "the regional transport commissioner. Torvald said the job would take three years "
+        "and that her role was to keep the work on time.",
+        question,
+    )
+    assert lead_of(answer).startswith("The Skellan port expansion was approved")
+    assert "transport commissioner" in lead_of(answer)

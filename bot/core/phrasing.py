@@ -90,6 +90,8 @@ def sentences_asked(question: str) -> int | None:
     return 1 if (found.group("one") or found.group("one2")) else BRIEF_SENTENCES
 
 
+#: The words for a person's post: what "What is Ada Lind's job?" asks for.
+_POSTS = r"(?:job|role|position|post|title|occupation|profession)"
 _FRAMING = [
     re.compile(p, re.IGNORECASE)
     for p in (
@@ -153,6 +155,11 @@ def strip_framing(question: str) -> str:
     telling or finding out among them ("Could you ascertain how many ...": see
     :func:`_telling_request`)."""
     focus = question
+    role = _ROLE_OF.match(question.strip())
+    if role is not None and asks_who_someone_is(question):
+        # "what is Ada Lind's *job*?" asks who she is: the post is what the answer gives,
+        # not a word a passage must hold
+        focus = f"who is {role.group('name')}?"
     for pattern in _FRAMING:
         focus = pattern.sub(" ", focus)
     return " ".join(_telling_request(focus.strip()).split())
@@ -628,10 +635,18 @@ _NOT_A_NAME = re.compile(
 )
 
 
+#: "What is Ada Lind's job?", "what's nielsen's role": who she is, by her post.
+_ROLE_OF = re.compile(
+    rf"^\W*what(?:'s|’s|s|\s+is|\s+was)\s+(?P<name>[^?!]+?)['’]s?\s+{_POSTS}[\s?!.]*$",
+    re.IGNORECASE,
+)
+
+
 def asks_who_someone_is(question: str) -> bool:
-    """Does ``question`` ask who a person it names is ("Who is Ada Lind?")? Such a
-    question is answered by what the sources say of them, not by another name."""
-    found = _WHO_IS.match(question.strip())
+    """Does ``question`` ask who a person it names is ("Who is Ada Lind?", "What is Ada
+    Lind's job?")? Such a question is answered by what the sources say of them, not by
+    another name: news gives a person's post where it first names them."""
+    found = _WHO_IS.match(question.strip()) or _ROLE_OF.match(question.strip())
     if found is None:
         return False
     name = found.group("name")
