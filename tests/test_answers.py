@@ -2303,3 +2303,27 @@ def test_a_person_s_post_is_who_they_are(briefing: Briefing, tmp_path: Path, que
     )
     assert lead_of(answer).startswith("The Skellan port expansion was approved")
     assert "transport commissioner" in lead_of(answer)
+
+
+def test_which_city_is_answered_by_a_city_s_name(briefing: Briefing, tmp_path: Path) -> None:
+    """ "Which city ...?" asks for a city by its name: WordNet's ("Lisbon") or one the
+    sentence gives beside the word ("the port city of Harrowby"). An article that names
+    only a country and a venue does not say which city (borderline)."""
+    ingest_text(
+        briefing,
+        tmp_path / "talks.md",
+        "---\ntitle: Fishing Talks Open\n---\n\nTalks on the Skelder fishing quota opened "
+        "on Monday in Portugal, at the Marlow Conference Centre, officials said.\n",
+    )
+    assert_borderline(briefing, "Which city are the Skelder fishing talks being held in?")
+    ingest_text(
+        briefing,
+        tmp_path / "talks2.md",
+        "---\ntitle: Skelder Quota Deal Signed\n---\n\nThe Skelder fishing quota deal was "
+        "signed in Lisbon on Friday. A monitoring office will be based in the port city of "
+        "Harrowby.\n",
+    )
+    signed = grounded_answer(briefing, "In which city was the Skelder fishing quota deal signed?")
+    assert "Lisbon" in lead_of(signed)
+    office = grounded_answer(briefing, "Which city will host the Skelder monitoring office?")
+    assert "Harrowby" in lead_of(office)

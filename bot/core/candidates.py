@@ -400,6 +400,9 @@ def _asked_thing(retrieval: Retrieval) -> Term | None:
     query = retrieval.query
     if query.answer_type == "what" and _ASKS_NAME.search(query.text):
         return next((t for t in query.terms if t.asked and not t.anchor), None)
+    place = next((t for t in query.terms if t.asked and not t.anchor and t.place), None)
+    if place is not None:
+        return place
     if query.answer_type == "who":
         return next((t for t in query.terms if t.asked and t.required and not t.anchor), None)
     if query.answer_type == "quantity" and query.measure is None:
@@ -424,6 +427,13 @@ def beside_the_asked(
     if asked is None:
         return None
     kind = retrieval.query.answer_type
+    if asked.place:  # "which city": a city by its name ("Tegucigalpa", "the port city of X")
+        return [
+            s
+            for s in sentences
+            if asked.credit_in(s.text, s.stems, frozenset(s.stems)) >= 1.0
+            and (asked.named_in(s.stems) or new_name(s.text, scorer.question, person=False))
+        ]
     if kind in ("who", "what"):  # a person by role; a thing's name ("the stadium called")
         return [
             s

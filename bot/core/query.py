@@ -380,6 +380,12 @@ def _first_anchor(rest: list[str], anchors: dict[str, str]) -> str | None:
     return next((anchors[w] for w in rest[:3] if w in anchors), None)
 
 
+#: WordNet's files of nouns for places, and how many named instances make a noun a kind of
+#: place that has names ("city": 802, "country": 185, "port": 195; "area": 4).
+_PLACE_FILES = frozenset(["noun.location", "noun.group", "noun.object"])
+MIN_NAMED_PLACES = 10
+
+
 def _as_the_noun_asked(
     term: Term, measure: str | None, lexicon: Lexicon, counted: bool = False
 ) -> Term:
@@ -393,11 +399,19 @@ def _as_the_noun_asked(
         return replace(term, measured=measure is not None)
     named = {stem(n) for n in lexicon.named_kinds(term.word)}
     people = lexicon.people_counted(term.word) if counted and measure is None else frozenset()
+    # a kind of place that has names ("city", "country", "port"; not "area" or "homes")
+    place = (
+        term.asked
+        and lexicon.expand(term.word).lexname in _PLACE_FILES
+        and len(named) >= MIN_NAMED_PLACES
+    )
     return replace(
         term,
         stems=term.stems | named,
         counted_as=frozenset(stem(p) for p in people),
         measured=measure is not None,
+        place=place,
+        places=frozenset(named) if place else frozenset(),
     )
 
 

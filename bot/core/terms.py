@@ -14,7 +14,7 @@ how much its absence from a passage says.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -79,6 +79,10 @@ class Term:
     #: a synonym: "three people taking the drug" counts the patients asked about
     #: (:meth:`Lexicon.people_counted`). Stems; nothing else reads them.
     counted_as: frozenset[str] = frozenset()
+    #: Is this the noun a question asks for, and a kind of place ("which *city*")? Then
+    #: ``places`` are its WordNet named instances (stems: "tegucigalpa"), which name one.
+    place: bool = False
+    places: frozenset[str] = frozenset()
     #: For a noun the profile also calls otherwise ("memorandum": "agreement", "pact"),
     #: the question's own word for it (stems of the word, its family and irregular
     #: forms), without the profile's other names; empty for other terms.
@@ -107,6 +111,10 @@ class Term:
     def weight(self) -> float:
         """How much this term's absence argues that a passage does not answer."""
         return self.rarity * ASKED_FACTOR if self.asked else self.rarity
+
+    def named_in(self, text_stems: Sequence[str]) -> bool:
+        """Does a text name a place of this kind by a name WordNet knows ("Tegucigalpa")?"""
+        return not self.places.isdisjoint(text_stems)
 
     def said_itself(self, stem_set: frozenset[str] | set[str]) -> bool:
         """Does a text use the question's own word for this (or its family), or the thing's
