@@ -2327,3 +2327,22 @@ def test_which_city_is_answered_by_a_city_s_name(briefing: Briefing, tmp_path: P
     assert "Lisbon" in lead_of(signed)
     office = grounded_answer(briefing, "Which city will host the Skelder monitoring office?")
     assert "Harrowby" in lead_of(office)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what started the fire at Tarrow Heath?", "What sparked the Tarrow Heath fire?"],
+)
+def test_what_started_asks_for_a_cause(briefing: Briefing, tmp_path: Path, question: str) -> None:
+    """ "What started / sparked / triggered X?" asks why X happened: the sentence that
+    gives the cause leads, not the one that says when it started."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "heath.md",
+        "Fire Burns 300 Hectares of Tarrow Heath",
+        "The fire at Tarrow Heath started on Tuesday afternoon near the car park and burned "
+        "300 hectares. Investigators said the Tarrow Heath blaze was most likely caused by a "
+        "discarded barbecue.",
+        question,
+    )
+    assert lead_of(answer).startswith("Investigators said the Tarrow Heath blaze was most")

@@ -142,8 +142,8 @@ _FRAMING = [
         # the cue of a "why" question is its answer type, not its topic
         r"\bwhat\s+(?:is|was|are|were)\s+the\s+(?:main\s+)?(?:reasons?|causes?)\s+"
         r"(?:for|of|behind|why)\b",
-        r"\bwhat(?:'s|’s|s|\s+is|\s+was)?\s+(?:causes?|caused|causing|drives?|drove|"
-        r"driving|leads?\s+to|led\s+to|behind|makes?|made|making)\b",
+        r"\bwhat(?:'s|’s|s|\s+is|\s+was)?\s+(?:causes?|caused|causing|drives?|drove|sparked|"
+        r"triggered|prompted|started|set\s+off|driving|leads?\s+to|led\s+to|behind|makes?|made|making)\b",
         r"\b(?:the\s+)?reasons?\s+(?:for|why|behind)\b",
         r"^\W*how\s+come\b",
     )
@@ -181,7 +181,8 @@ _ANSWER_PATTERNS: tuple[tuple[AnswerType, str], ...] = (
          r"(?:day|date|year|month|week)\b|^\W*(?:the\s+)?(?:day|date|year|month|week|time)\s+"
          r"(?:(?:on|in|at)\s+which|when)\b"),
         ("why", r"^\W*(?:why|how come)\b|\bwhat\s+(?:is|was|are|were)\s+the\s+(?:[a-z]+\s+){0,2}"
-         r"(?:reasons?|causes?)\b|\bwhat\s+(?:causes?|caused|drives?|drove|leads?|led)\b|"
+         r"(?:reasons?|causes?)\b|\bwhat\s+(?:causes?|caused|drives?|drove|leads?|led|sparked|"
+         r"triggered|prompted|started|set\s+off)\b|"
          r"\breasons?\s+(?:for|why|behind)\b|\bwhat(?:'s|’s|s|\s+is|\s+was)?\s+(?:causing|"
          r"driving|behind|making|makes|made)\b|\b(?:which|what)\s+(?:(?:main|root|underlying|"
          r"real|other)\s+)?(?:reasons|causes|factors|drivers)\b"),
