@@ -45,7 +45,7 @@ from bot.core.query import Query, analyse
 from bot.core.shortforms import expansions, looks_short
 from bot.core.terms import Term, make_term
 from bot.core.words import stem
-from storage.articles import Passage, opening_passage, passages
+from storage.articles import Passage, article_passages, opening_passage, passages
 from storage.search import LexicalQuery, LexicalSearch
 
 if TYPE_CHECKING:
@@ -297,12 +297,6 @@ class Retriever:
             tuple(dict.fromkeys(w for t in query.terms for w in t.search)),
             tuple(dict.fromkeys(p for t in query.terms for p in t.search_phrases)),
         )
-        respellings = self._respellings(session, query, df)
-        if respellings:
-            df = {**df, **respellings}
-            lexical_query = replace(
-                lexical_query, words=tuple(dict.fromkeys([*lexical_query.words, *respellings]))
-            )
         asked = frozenset(w for t in query.terms for w in t.search if stem(w) in t.stems)
         searched = within_budget(lexical_query, df, n, asked)
         lexical = [cid for cid, _ in self.search.search(session, searched, limit)]
@@ -318,6 +312,10 @@ class Retriever:
             replace(loaded[cid], score=score) for cid, score in fused[:limit] if cid in loaded
         ]
         evidence = [passage_evidence(query, p) for p in ranked]
+        otherwise = self._spelt_otherwise(session, query, evidence)
+        if otherwise:
+            ranked = [*ranked, *otherwise]
+            evidence = [*evidence, *(passage_evidence(query, p) for p in otherwise)]
         respelt = spelled_otherwise(query, evidence)
         if respelt is not query:
             before, query = evidence, respelt
@@ -351,31 +349,47 @@ class Retriever:
                 neighbours.append(opening)
         return Retrieval(query, tuple(chosen), verdict, weights, dense, tuple(neighbours))
 
-    def _respellings(self, session: Session, query: Query, df: dict[str, int]) -> dict[str, int]:
-        """The words the sources use that may be another spelling of a name of the
-        question (one edit away, its first and last letters, a name of at least
-        ``MIN_RESPELT_NAME`` letters: "Nielson" for Nielsen), with their document
-        frequencies. They are searched for too, so that the passage that spells the name
-        otherwise is among those the gate reads; whether it is the name is decided there
-        (:func:`~bot.core.gate.spelled_otherwise`: only in an article that also spells it
-        as asked)."""
-        candidates = sorted(
-            {
-                w
-                for t in query.terms
-                if t.anchor
-                and t.word.isalpha()
-                and len(t.word) >= MIN_RESPELT_NAME
-                and df.get(t.word, 0)
-                for w in edits1(t.word)
-                if w.isalpha() and w[0] == t.word[0] and w[-1] == t.word[-1]
-            }
-            - set(df)
-        )
-        if not candidates:
-            return {}
-        _, known = self.search.term_stats(session, candidates)
-        return {w: c for w, c in known.items() if c}
+    def _spelt_otherwise(
+        self, session: Session, query: Query, evidence: Sequence[PassageEvidence]
+    ) -> list[Passage]:
+        """The passages, not yet found, of the articles that name a name of the question
+        (the first ``MAX_RESPELT_ARTICLES`` of them, best first) which spell it otherwise:
+        a capitalised word one edit away, with its first and last letters ("Nielson" for
+        Nielsen, in the one sentence of the seed that says how she described the
+        memorandum). The search looked for the name as asked and could not find them;
+        whether such a word is the name is decided at the gate
+        (:func:`~bot.core.gate.spelled_otherwise`)."""
+        names = [
+            t.word
+            for t in query.terms
+            if t.anchor and t.word.isalpha() and len(t.word) >= MIN_RESPELT_NAME
+        ]
+        if not names:
+            return []
+        articles = list(
+            dict.fromkeys(
+                e.passage.article_id
+                for e in evidence
+                if any(e.credits.get(w, 0.0) >= 1.0 for w in names)
+            )
+        )[:MAX_RESPELT_ARTICLES]
+        if not articles:
+            return []
+        found = {e.passage.chunk_id for e in evidence}
+        near = {w: edits1(w) for w in names}
+        spelt = []
+        for passages_of in article_passages(session=session, article_ids=articles).values():
+            for passage in passages_of:
+                if passage.chunk_id in found:
+                    continue
+                words = {m.lower() for m in _CAPITALISED.findall(passage.text)}
+                if any(
+                    v in near[w] and v[0] == w[0] and v[-1] == w[-1] and w not in words
+                    for w in names
+                    for v in words
+                ):
+                    spelt.append(passage)
+        return spelt
 
     def _dense_credit(self, similarity: float | None) -> float:
         """A passage the embedding model finds very close counts as covering the
@@ -383,6 +397,12 @@ class Retriever:
         if similarity is None or similarity < self.min_dense_similarity:
             return 0.0
         return self.min_coverage
+
+
+#: How many articles that name a name of the question are read whole for its other
+#: spellings (:meth:`Retriever._spelt_otherwise`).
+MAX_RESPELT_ARTICLES = 3
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
 
 
 def _someone_else(
