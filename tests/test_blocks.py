@@ -229,6 +229,20 @@ def test_slack_text_is_read_back_as_typed() -> None:
     assert link_target("https://e.org/c") == "https://e.org/c"
 
 
+def test_slack_text_is_read_without_the_invisible_characters_pasted_with_it() -> None:
+    from bot.slack.mrkdwn import as_typed, plain_question
+
+    assert as_typed("\u200bhelp\u2060") == "help"
+    assert as_typed("\ufeff \u200c\u200d\u00a0\u00ad") == ""
+    assert as_typed("AT&amp;T\u200b  deal\u00a0\u00a0terms") == "AT&T deal terms"
+    # a word with a soft hyphen or a joiner in it is the word as shown
+    assert as_typed("memo\u00adran\u200ddum") == "memorandum"
+    # briefbot's own escaping, copied back from a reply, reads as the reply showed it
+    assert as_typed(escape("see www.e.org and *not* @here")) == "see www.e.org and *not* @here"
+    assert plain_question("<@U1>\u200b \u2060:+1:\u200b") == ""
+    assert plain_question("<@U1> \u200bwho criticised it?\ufeff") == "who criticised it?"
+
+
 def test_a_url_too_long_to_link_whole_is_shown_as_its_title() -> None:
     """Percent-encoding can triple a url that ingest accepted (a CJK character is nine
     characters): one that would not fit a section whole is not linked, so no link is cut

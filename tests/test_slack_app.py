@@ -251,6 +251,48 @@ def test_an_empty_mention_gets_a_polite_prompt(running: Running) -> None:
     assert "Ask me about " in post.params["text"] and "for example" in post.params["text"]
 
 
+#: What Slack clients slip into pasted text, unseen: zero-width space, non-joiner and
+#: joiner, word joiner, byte order mark (zero-width no-break space), no-break space.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00a0"
+
+
+@pytest.mark.parametrize("text", ["\u200b", INVISIBLE, f" {INVISIBLE} \u200b "])
+@pytest.mark.parametrize("where", ["mention", "dm"])
+def test_an_invisible_question_gets_the_empty_question_s_prompt(
+    running: Running, text: str, where: str
+) -> None:
+    """A question of nothing but invisible characters is empty: it gets the polite
+    prompt an empty one gets, and is not logged as a question declined for being "only
+    punctuation"."""
+    if where == "mention":
+        running.slack.mention(text)
+    else:
+        running.slack.message(text, channel="D1", channel_type="im")
+    post = running.api.wait_for("chat.postMessage")[0]
+    assert "Ask me about " in post.params["text"] and "for example" in post.params["text"]
+    assert "punctuation" not in post.params["text"]
+    running.settle()
+    assert running.briefing.log.export() == []
+
+
+def test_invisible_characters_around_a_question_are_not_part_of_it(running: Running) -> None:
+    """A mention or a DM is read as its asker saw it: the invisible characters a paste
+    brought are not in the question searched and logged."""
+    running.slack.mention("\u200bWho \u2060criticised the deal?\ufeff\u200d")
+    post = running.api.wait_for("chat.postMessage")[0]
+    assert "activists" in block_text(post.json_param("blocks")).lower()
+    running.slack.message(
+        "\ufeff\u00a0Who criticised the deal?\u200c", channel="D1", channel_type="im"
+    )
+    running.api.wait_for("chat.postMessage", count=2)
+    running.settle()
+    rows = running.briefing.log.export()
+    assert [(r["surface"], r["question"]) for r in rows] == [
+        ("slack_mention", "Who criticised the deal?"),
+        ("slack_dm", "Who criticised the deal?"),
+    ]
+
+
 def test_a_mention_without_a_ts_or_a_channel_is_ignored(
     running: Running, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -469,6 +511,35 @@ def test_brief_help(running: Running, text: str) -> None:
     response = running.slack.command("/brief", text, running.api.response_url())
     assert response.status == 200
     assert "/quote &lt;topic&gt;" in block_text(response.json()["blocks"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["\u200bhelp", "help\u200b", "\u200c help \u200d", "\u2060Help\ufeff", "\u00a0help\u00a0",
+     "\u200b", INVISIBLE],
+)  # fmt: skip
+def test_brief_help_around_invisible_characters(running: Running, text: str) -> None:
+    """Pasted "help" (or nothing) with invisible characters around it is still "help"
+    (or nothing): the help text, not an answer to a question about "help"."""
+    response = running.slack.command("/brief", text, running.api.response_url("h"))
+    assert response.status == 200
+    assert "/quote &lt;topic&gt;" in block_text(response.json()["blocks"])
+    running.settle()
+    assert running.api.calls("response_url:h") == []
+    assert running.briefing.log.export() == []
+
+
+def test_brief_subcommands_and_quote_topics_are_read_without_invisible_characters(
+    running: Running,
+) -> None:
+    running.slack.command("/brief", "\ufeffsources\u200b", running.api.response_url("src"))
+    assert SEED_TITLE in block_text(running.api.wait_for("response_url:src")[0].params["blocks"])
+    response = running.slack.command("/quote", f"{INVISIBLE}\u200b", running.api.response_url())
+    assert "Usage: `/quote &lt;topic&gt;`" in response.json()["text"]
+    running.slack.command("/quote", "\u200bnon-binding\u2060", running.api.response_url("q"))
+    running.api.wait_for("response_url:q")
+    running.settle()
+    assert [r["question"] for r in running.briefing.log.export()] == ["non-binding"]
 
 
 def test_brief_sources(running: Running) -> None:
@@ -913,6 +984,24 @@ def test_the_assistant_thread_is_titled_after_the_greeting(running: Running) -> 
     running.api.wait_for("chat.postMessage")
     row = running.briefing.log.export()[-1]
     assert row["standalone_question"] in (None, "", "What does the agreement commit to?")
+
+
+def test_invisible_characters_in_the_assistant_pane_are_not_read(running: Running) -> None:
+    """A question pasted into the pane titles its thread as it was seen; one of nothing
+    but invisible characters is empty: the prompt, no title, nothing logged."""
+    _assistant_message(running, "\u200bWhat does the agreement commit to?\u2060")
+    title = running.api.wait_for("assistant.threads.setTitle")[0]
+    assert title.params["title"] == "What does the agreement commit to?"
+    running.api.wait_for("chat.postMessage")
+    running.settle()
+    running.api.clear()
+    _assistant_message(running, INVISIBLE)
+    post = running.api.wait_for("chat.postMessage")[0]
+    assert "Ask me about " in post.params["text"]
+    running.settle()
+    assert running.api.calls("assistant.threads.setTitle") == []
+    rows = running.briefing.log.export()
+    assert [r["question"] for r in rows] == ["What does the agreement commit to?"]
 
 
 def test_an_assistant_follow_up_reads_the_thread_once(running: Running) -> None:

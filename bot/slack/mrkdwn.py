@@ -9,8 +9,9 @@ formats anything an article or a model says. Links that
 briefbot itself makes (a source's url) are built by :func:`link` from http(s) urls only.
 
 The other way, Slack sends what people type with ``&``, ``<`` and ``>`` as entities,
-mentions as ``<@U123>`` and links as ``<url|label>``: :func:`unescape`,
-:func:`plain_question` and :func:`link_target` read them back.
+mentions as ``<@U123>`` and links as ``<url|label>``, and with whatever invisible
+characters came with it: :func:`unescape`, :func:`as_typed`, :func:`plain_question` and
+:func:`link_target` read them back.
 """
 
 from __future__ import annotations
@@ -76,6 +77,38 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+#: Characters that show as nothing: Unicode's Default_Ignorable_Code_Point (zero-width
+#: space, non-joiner and joiner, word joiner, byte order mark, soft hyphen, bidirectional
+#: marks and overrides, variation selectors, tag characters...).
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+
+
+def as_typed(text: str) -> str:
+    """What a person wrote in Slack, as they saw it: Slack's entities turned back into
+    characters, invisible characters dropped and whitespace runs (a no-break space
+    included) as one space. Slash commands' text and messages' text (through
+    :func:`plain_question`) are read through it, before anything matches a command word
+    ("help", "sources") or asks whether a question is empty.
+
+    Slack clients slip zero-width spaces, joiners, word joiners and byte order marks into
+    pasted text, and briefbot's own replies carry zero-width spaces (see :func:`escape`), so
+    a question copied from one brings them along. Unseen, they made ``/brief`` read "help"
+    after a zero-width space as a question, and a question of nothing else "only
+    punctuation" (declined and logged) where an empty one gets a prompt.
+
+    They are dropped here, at the Slack boundary, and not by the core's
+    :meth:`~bot.core.briefing.Briefing.check_question`: the command words are matched and
+    an empty text is told how to ask (the help text, the hint, ``/quote``'s usage) here,
+    before the core sees the text, so only this boundary can get them right; and the
+    characters come from Slack's clients and from briefbot's Slack replies. The core keeps
+    reading a question as it is given, from the command line too."""
+    return " ".join(unescape(_INVISIBLE.sub("", text)).split())
+
+
 #: An emoji as Slack writes it in a message's text (":+1:", ":tada::skin-tone-2:").
 _EMOJI_CODE = re.compile(r"(?<!\S)(?::[a-z0-9_+'-]+:)+(?!\S)")
 
@@ -105,10 +138,10 @@ def _as_seen(found: re.Match[str]) -> str:
 def plain_question(text: str) -> str:
     """A message's text as a question: without @-mentions (of people, groups or the
     channel) or emoji codes, with channels, dates and links as shown (see
-    :func:`_as_seen`), with Slack's entities turned back into characters, and whitespace
-    runs as one space."""
-    text = _EMOJI_CODE.sub(" ", _MARKUP.sub(_as_seen, text or ""))
-    return " ".join(unescape(text).split())
+    :func:`_as_seen`), then read by :func:`as_typed` (entities as characters, no invisible
+    characters, whitespace runs as one space)."""
+    text = _EMOJI_CODE.sub(" ", _MARKUP.sub(_as_seen, _INVISIBLE.sub("", text or "")))
+    return as_typed(text)
 
 
 _GROUP = re.compile(r"<!subteam\^([A-Z0-9]+)(?:\|[^>]*)?>")

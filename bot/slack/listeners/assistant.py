@@ -99,10 +99,11 @@ def build_assistant(services: SlackServices) -> Assistant:
             # the thread opens with briefbot's greeting: the first question is the first
             # turn of a person's, and only a person's earlier turns make it a follow-up
             asked_before = any(turn.role == "user" for turn in history)
-            if not asked_before and text.strip():
+            title = thread_title(text)
+            if not asked_before and title:  # not one of only spaces or invisible characters
                 with apologising(None, "setting the assistant thread title"):
-                    set_title(thread_title(text))
-            if is_digest_request(text):
+                    set_title(title)
+            if is_digest_request(plain_question(text)):
                 if services.deliveries.claim(f"msg:{channel}:{message_ts}"):
                     digest_text, blocks = digest_message(services.briefing.digests.digest())
                     post_message(client, channel, digest_text, blocks, thread_ts=thread_ts)

@@ -20,7 +20,7 @@ from bot.slack.answer_blocks import answer_message, help_message, quotes_message
 from bot.slack.blocks import fit, truncate
 from bot.slack.listeners import web_sources
 from bot.slack.listeners.digest import SUBCOMMANDS, brief_subcommand
-from bot.slack.mrkdwn import escape, unescape
+from bot.slack.mrkdwn import as_typed, escape
 from bot.slack.reply import SLACK_ERRORS, privately
 from bot.slack.services import SlackServices
 
@@ -39,9 +39,8 @@ def _context(command: dict[str, Any], context: BoltContext, surface: str) -> Exc
 
 
 def _typed(command: dict[str, Any]) -> str:
-    """What was typed after the command, as typed (Slack sends ``&``, ``<``, ``>`` as
-    entities), whitespace runs as one space."""
-    return " ".join(unescape(str(command.get("text") or "")).split())
+    """What was typed after the command, as its user saw it (see :func:`as_typed`)."""
+    return as_typed(str(command.get("text") or ""))
 
 
 def _deliver(
