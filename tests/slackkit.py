@@ -53,6 +53,41 @@ def next_ts() -> str:
     return f"{1_800_000_000 + next(_ids)}.000100"
 
 
+def shared_file(name: str = "memo.pdf", user: str = "U1") -> dict[str, Any]:
+    """A file as Slack lists it in a message event's ``files`` (an uploaded PDF): a
+    message with files is a ``message`` of subtype ``file_share`` (with ``upload``), or an
+    ``app_mention`` with the same ``files`` and no subtype; its ``text`` is only what was
+    written with it, empty (or only the mention) when nothing was."""
+    file_id = f"F{next(_ids):08d}"
+    url = f"https://files.slack.com/files-pri/{TEAM}-{file_id}"
+    return {
+        "id": file_id,
+        "created": int(time.time()),
+        "timestamp": int(time.time()),
+        "name": name,
+        "title": name,
+        "mimetype": "application/pdf",
+        "filetype": "pdf",
+        "pretty_type": "PDF",
+        "user": user,
+        "user_team": TEAM,
+        "editable": False,
+        "size": 48213,
+        "mode": "hosted",
+        "is_external": False,
+        "external_type": "",
+        "is_public": False,
+        "public_url_shared": False,
+        "display_as_bot": False,
+        "username": "",
+        "url_private": f"{url}/{name}",
+        "url_private_download": f"{url}/download/{name}",
+        "permalink": f"https://briefbot-test.slack.com/files/{user}/{file_id}/{name}",
+        "has_rich_preview": False,
+        "file_access": "visible",
+    }
+
+
 def _message_event(
     kind: str,
     text: str,

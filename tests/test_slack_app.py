@@ -34,6 +34,7 @@ from slackkit import (
     Waits,
     next_ts,
     serve_in_thread,
+    shared_file,
 )
 from standins import OpenAIStandIn, SlackAPIStandIn
 
@@ -405,6 +406,68 @@ def test_a_message_with_a_file_or_sent_to_the_channel_too_is_answered(running: R
     running.slack.message("joined", subtype="channel_join", thread_ts=root)
     running.settle()
     assert len(running.posts()) == 3
+
+
+def _told_files_are_not_read(text: str) -> None:
+    assert "cannot read attached files" in text and "stored articles" in text
+    assert "for example: “What does the memorandum commit the countries to?”" in text
+
+
+@pytest.mark.parametrize("where", ["mention", "mention in a thread", "dm", "dm with spaces"])
+def test_a_message_with_only_files_is_told_briefbot_reads_the_stored_articles(
+    running: Running, where: str
+) -> None:
+    """An uploaded PDF with no words: briefbot says it answers from the stored articles
+    and cannot read attached files, and how to ask; nothing is logged as a question."""
+    files = [shared_file("memo.pdf")]
+    if where.startswith("mention"):
+        thread = next_ts() if where.endswith("thread") else None
+        _, ts = running.slack.mention(
+            "", thread_ts=thread, fields={"files": files, "upload": False, "display_as_bot": False}
+        )
+        where_to = thread or ts
+    else:
+        running.slack.message(
+            " \u200b" if where.endswith("spaces") else "", channel="D1", channel_type="im",
+            subtype="file_share", files=files, upload=True, display_as_bot=False,
+        )  # fmt: skip
+        where_to = None
+    post = running.api.wait_for("chat.postMessage")[0]
+    assert post.params.get("thread_ts") == where_to
+    _told_files_are_not_read(post.params["text"])
+    _told_files_are_not_read(block_text(post.json_param("blocks")).replace("\u200b", ""))
+    running.settle()
+    assert len(running.posts()) == 1
+    assert running.briefing.log.export() == []
+
+
+def test_files_in_the_assistant_pane_are_not_read(running: Running) -> None:
+    ts = next_ts()
+    event = {"type": "message", "subtype": "file_share", "user": "U1", "text": "",
+             "files": [shared_file("notes.pdf")], "upload": True, "ts": ts, "team": TEAM,
+             "thread_ts": "1800000000.000001", "parent_user_id": BOT_USER, "channel": "D1",
+             "event_ts": ts, "channel_type": "im"}  # fmt: skip
+    assert running.slack.event(event).status == 200
+    _told_files_are_not_read(running.api.wait_for("chat.postMessage")[0].params["text"])
+    running.settle()
+    assert running.briefing.log.export() == []
+
+
+def test_a_file_with_a_question_is_answered_and_files_alone_in_a_followed_thread_are_not(
+    running: Running,
+) -> None:
+    """A question sent with a file is a question. A file dropped in a thread briefbot
+    follows, without a mention or a word, is for the people there: no reply."""
+    _, root = running.slack.mention(
+        "What does the memorandum commit the countries to?", fields={"files": [shared_file()]}
+    )
+    assert "non-binding" in block_text(
+        running.api.wait_for("chat.postMessage")[0].json_param("blocks")
+    )
+    running.slack.message("", thread_ts=root, subtype="file_share", files=[shared_file()])
+    running.settle()
+    assert len(running.posts()) == 1
+    assert len(running.briefing.log.export()) == 1
 
 
 # ---------------------------------------------------------------------------- exactly once

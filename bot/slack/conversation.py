@@ -17,6 +17,7 @@ from slack_bolt.context import BoltContext
 from slack_sdk import WebClient
 
 from bot.core.models import Answer, ExchangeContext, Turn
+from bot.core.profile import Profile
 from bot.errors import BriefbotError, InputError, apology, new_log_id
 from bot.slack.answer_blocks import answer_message
 from bot.slack.blocks import section
@@ -95,6 +96,9 @@ class SlackMessage:
     #: The team of the person who wrote it: a streamed answer goes to them, and in a Slack
     #: Connect channel they may belong to another workspace than briefbot's (``team``).
     user_team: str | None = None
+    #: Files came with it (an upload or a shared file): Slack lists them in the event's
+    #: ``files``, on a ``message`` of subtype ``file_share`` and on an ``app_mention``.
+    has_files: bool = False
 
     @classmethod
     def of(
@@ -119,11 +123,19 @@ class SlackMessage:
             surface=surface,
             with_history=with_history,
             user_team=event.get("user_team") or event.get("team") or context.team_id,
+            has_files=bool(event.get("files")),
         )
 
 
 def _has_words(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
+
+
+def files_only_reply(profile: Profile) -> str:
+    """The reply to a message that brings files and no words (an uploaded PDF): briefbot
+    answers from its stored articles and reads no attachment, so it says so, and how to
+    ask, rather than give the hint an empty message gets as if nothing had been sent."""
+    return f"I answer from the stored articles and cannot read attached files.\n{profile.hint()}."
 
 
 def answer_message_job(
@@ -158,8 +170,16 @@ def answer_message_job(
             services.deliveries.follow(m.channel, m.thread_ts)
         text = plain_question(m.text)
         if not text:
-            if not unaddressed:
-                finish_with(f"{services.briefing.profile.hint()}.")
+            # Not a question, so not logged as one. Files alone dropped in a thread
+            # briefbot follows are for the people there, like any chatter.
+            if unaddressed:
+                return None
+            profile = services.briefing.profile
+            if m.has_files:
+                log.info("message %s in %s has files and no words", m.ts, m.channel)
+                finish_with(files_only_reply(profile))
+            else:
+                finish_with(f"{profile.hint()}.")
             return None
         if history is None:
             history = []
