@@ -528,7 +528,16 @@ def test_a_refusal_says_which_terms_decided_it(full_briefing: Briefing) -> None:
 
 
 @pytest.mark.parametrize(
-    "question", ["tell me about it", "Can you give me a quick summary?", "¿Qué dice el memorando?"]
+    "question",
+    [
+        "tell me about it",
+        "Can you give me a quick summary?",
+        "¿Qué dice el memorando?",
+        "help",
+        "Help me!",
+        "what can you do?",
+        "hi",
+    ],
 )
 def test_questions_without_a_focus_get_help_not_a_refusal(
     briefing: Briefing, question: str
