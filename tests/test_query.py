@@ -604,3 +604,17 @@ def test_numbers_in_words_up_to_ninety_nine_are_amounts(
     assert bool(DURATION.search(text)) is duration
     assert bool(MEASUREMENT.search(text)) is measurement
     assert bool(_EXPECTED["quantity"].search(text)) is count
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("wats the target of the coral fund", {"target", "coral", "fund"}),
+        ("whats the target of the coral fund", {"target", "coral", "fund"}),
+    ],
+)
+def test_chat_spellings_of_question_words_are_not_terms(
+    lexicon: Lexicon, question: str, words: set[str]
+) -> None:
+    """ "wats" is "what's" as "whats" is: a question word, not a name the sources lack."""
+    assert {t.word for t in analyse(question, lexicon).terms} == words
