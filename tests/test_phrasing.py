@@ -58,6 +58,10 @@ def test_framing_is_not_focus(question: str, focus: str) -> None:
         ("Which countries signed the memorandum?", "who"),
         ("How many countries signed?", "quantity"),
         ("How much will the Eastline cost?", "quantity"),
+        ("What did the strike cost the hospital?", "quantity"),
+        # a loss, not an amount
+        ("What might cost her the title?", "what"),
+        ("what could cost them their jobs", "what"),
         ("What does the memorandum commit the countries to?", "what"),
         # a request wraps the question: its type is the wrapped question's
         ("Could you tell me how much the renovation cost?", "quantity"),
