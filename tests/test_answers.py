@@ -2355,3 +2355,18 @@ def test_what_started_asks_for_a_cause(briefing: Briefing, tmp_path: Path, quest
         question,
     )
     assert lead_of(answer).startswith("Investigators said the Tarrow Heath blaze was most")
+
+
+def test_a_name_after_a_comma_names_someone(briefing: Briefing, tmp_path: Path) -> None:
+    """News names a person or a firm in apposition, after a comma ("an outside firm,
+    Castor Audit, to check its systems"): that is a name for "who", not the start of a
+    sentence, and the question is answered, not refused for want of a name."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "app.md",
+        "Translation App Hires Auditors",
+        "The translation app Verbly said it had hired an outside firm, Castor Audit, to "
+        "check its systems.",
+        "who is checking verbly's systems?",
+    )
+    assert "Castor Audit" in lead_of(answer)

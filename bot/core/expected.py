@@ -35,8 +35,9 @@ from bot.core.words import STOPWORDS
 _NAME = r"[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|of|de|del|van|von))*"
 #: Capitalised only because they start a sentence: "The", "After", "Their", "Its".
 _FUNCTION_WORDS = "(?i:" + "|".join(sorted(STOPWORDS, key=len, reverse=True)) + ")"
-#: Inside a sentence: after a word, or after a title ("contacted Dr. Corinna Vasquez-Hale").
-_INSIDE = r"(?:(?<=\w\s)|(?<=\b(?:Dr|Mr|Ms|St)\.\s)|(?<=\bMrs\.\s)|(?<=\bProf\.\s))"
+#: Inside a sentence: after a word or a comma ("an outside firm, Castellan Cyber,"), or
+#: after a title ("contacted Dr. Corinna Vasquez-Hale").
+_INSIDE = r"(?:(?<=[\w,]\s)|(?<=\b(?:Dr|Mr|Ms|St)\.\s)|(?<=\bMrs\.\s)|(?<=\bProf\.\s))"
 _MONTH_NAMES = (
     "January|February|March|April|May|June|July|August|September|October|November|December"
 )
