@@ -2370,3 +2370,18 @@ def test_a_name_after_a_comma_names_someone(briefing: Briefing, tmp_path: Path) 
         "who is checking verbly's systems?",
     )
     assert "Castor Audit" in lead_of(answer)
+
+
+def test_a_label_is_a_thing_a_question_may_ask_about(briefing: Briefing, tmp_path: Path) -> None:
+    """ "label" was a stop word, as a verb of describing ("how did she label it?"), so a
+    question about a food label lost its word: the sentence about the label leads, and a
+    question whose other words the passages lack is not refused for want of "label"."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "recall.md",
+        "Bakery Recalls Seeded Loaf",
+        "Hazelnut was found in the seeded bread sold at 40 Hollin shops. The label on "
+        "the loaf did not mention hazelnut, the company admitted.",
+        "was hazelnut on the label of the seeded bread?",
+    )
+    assert lead_of(answer).startswith("The label on the loaf did not mention hazelnut")
