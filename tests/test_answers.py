@@ -22,8 +22,8 @@ from conftest import EVALS, article_text, make_settings, write_flood_article
 from storage.articles import Passage
 
 SEED_TITLE = "Central America-US Security Cooperation Deal questioned by Activists"
-#: The newcomer set's fact coverage today (the issue's target is 0.95; see the README).
-NEWCOMER_FACTS = 0.85
+#: The issue's target for the newcomer set's fact coverage (met since the thirteenth round).
+NEWCOMER_FACTS = 0.95
 MARKER = re.compile(r"\[(\d+)\]")
 
 
