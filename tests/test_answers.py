@@ -2385,3 +2385,18 @@ def test_a_label_is_a_thing_a_question_may_ask_about(briefing: Briefing, tmp_pat
         "was hazelnut on the label of the seeded bread?",
     )
     assert lead_of(answer).startswith("The label on the loaf did not mention hazelnut")
+
+
+def test_how_fast_a_thing_changes_is_answered_by_a_rate(briefing: Briefing, tmp_path: Path) -> None:
+    """ "How fast are prices rising?" asks how fast a thing changes, which news gives as a
+    rate ("3.2 per cent a year", "30 metres a year"), not only as a speed ("14 knots"):
+    such a sentence answers it and leads, and the question is not borderline."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "prices.md",
+        "Prices in Valdoria",
+        "Consumer prices in Valdoria are rising at 3.2 per cent a year, the statistics "
+        "office said. The office publishes its figures every month.",
+        "How fast are consumer prices rising in Valdoria?",
+    )
+    assert lead_of(answer).startswith("Consumer prices in Valdoria are rising at 3.2 per cent")

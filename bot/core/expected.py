@@ -105,6 +105,15 @@ _AGE = re.compile(
     r"[A-Z][\w'’-]+,\s+\d{1,3},|\b\d{1,3}[\s-]+years?[\s-]+old\b|\baged\s+\d{1,3}\b|"
     r"\b(?:1[0-9]|20)\d\d\b",
 )
+#: How fast a thing goes or changes: a speed ("14 knots", "120 km/h"), a percentage
+#: ("rising at 3.2 per cent a year") or an amount in a unit of time ("retreating 30
+#: metres a year", "two hectares an hour"): "How fast are prices rising?" is no question
+#: of a speed.
+_PACE = re.compile(
+    rf"{SPEED.pattern}|{_SHARE.pattern}|\b(?:\d[\d,.]*|{NUMBER_WORD})(?:\s+[\w'’-]+){{0,3}}?\s+"
+    r"(?:a|an|per|each)\s+(?:second|minute|hour|day|week|month|year)\b",
+    re.IGNORECASE,
+)
 # A "how much" question about money wants an amount of money, "how long" a duration, a
 # share a percentage, "how old" an age: a bare number is not the answer to any of them.
 # (A measure's name stands for its pattern: see measure_pattern.)
@@ -121,7 +130,7 @@ _QUANTITY_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str] | str], ...] = (
     (re.compile(r"^\W*how\s+(?:deep|tall|wide|thick)\b", re.IGNORECASE), LENGTH),
     (re.compile(r"^\W*how\s+heavy\b", re.IGNORECASE), WEIGHT),
     (re.compile(r"^\W*how\s+(?:cold|hot|warm)\b", re.IGNORECASE), TEMPERATURE),
-    (re.compile(r"^\W*how\s+fast\b", re.IGNORECASE), SPEED),
+    (re.compile(r"^\W*how\s+fast\b", re.IGNORECASE), _PACE),
     (re.compile(r"^\W*how\s+old\b|\bwhat\s+age\b", re.IGNORECASE), _AGE),
     (re.compile(r"\b(?:share|percentage|per\s*cent|percent|proportion)\b", re.IGNORECASE),
      _SHARE),
