@@ -2400,3 +2400,26 @@ def test_how_fast_a_thing_changes_is_answered_by_a_rate(briefing: Briefing, tmp_
         "How fast are consumer prices rising in Valdoria?",
     )
     assert lead_of(answer).startswith("Consumer prices in Valdoria are rising at 3.2 per cent")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What time frame was set for the Valdorian troop withdrawal?",
+        "What time period was set for the Valdorian troop withdrawal?",
+    ],
+)
+def test_what_time_frame_asks_for_no_time_of_day(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """ "What time frame ...?" asks when, in any terms ("by March 2027"), not for a time on
+    the clock as "What time ...?" does: the date answers it."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "troops.md",
+        "Valdoria Troop Withdrawal",
+        "The Valdorian troop withdrawal from the border is to be completed by March 2027, "
+        "the defence ministry said.",
+        question,
+    )
+    assert "March 2027" in lead_of(answer)

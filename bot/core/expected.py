@@ -321,7 +321,12 @@ _WHEN_PRECISION = (
         re.compile(r"\b(?:1[5-9]|20)\d\d(?:'?s)?\b"),
     ),
     (
-        re.compile(r"\bwhat\s+time\b|\bat\s+what\s+hour\b", re.IGNORECASE),
+        # (not "what time frame / period / scale", "what time of year": when, in any terms)
+        re.compile(
+            r"\bwhat\s+time\b(?!\s+(?:frames?|periods?|scales?|spans?|lines?|limits?|"
+            r"of\s+(?:the\s+)?year)\b)|\bat\s+what\s+hour\b",
+            re.IGNORECASE,
+        ),
         re.compile(
             r"\b(?:[01]?\d|2[0-3]):[0-5]\d\b|\bat\s+(?:about\s+|around\s+)?(?:[01]?\d|2[0-3])\.[0-5]\d\b"
             r"|\b\d{1,2}(?:[.:][0-5]\d)?\s*(?:am|pm|a\.m\.|p\.m\.)"
