@@ -537,6 +537,8 @@ def test_a_refusal_says_which_terms_decided_it(full_briefing: Briefing) -> None:
         "Help me!",
         "what can you do?",
         "hi",
+        "hi briefbot",
+        "Hey briefbot!",
     ],
 )
 def test_questions_without_a_focus_get_help_not_a_refusal(

@@ -100,10 +100,11 @@ _FRAMING = [
         # greetings and politeness around the question
         r"^\s*(?:(?:hey|hi|hello|ok(?:ay)?|so|um+|quick question|qq|yo)\b[\s,:!.-]*)+",
         r"\b(?:please|pls|plz|thanks|thank you|thx)\b",
-        # a request for help or a greeting, whole: what briefbot covers is the answer
+        # a request for help or a greeting, whole: what briefbot covers is the answer (a
+        # greeting's first word is gone by now: "hi briefbot" is "briefbot" here)
         r"^\W*(?:help(?:\s+me)?|hi|hello|hey|hiya|yo|what\s+can\s+you\s+do|what\s+do\s+you\s+"
-        r"(?:do|know|cover)|how\s+do\s+i\s+use\s+(?:this|you|it|briefbot)|(?:hi|hello|hey)\s+"
-        r"briefbot)\W*$",
+        r"(?:do|know|cover)|how\s+do\s+i\s+use\s+(?:this|you|it|briefbot)|(?:(?:hi|hello|hey|"
+        r"hiya)\s+)?briefbot)\W*$",
         # the tail of a yes/no question that only says it is one: "is it binding or nah",
         # "... or not?", "yes or no?"
         r"(?:,\s*|\s+)(?:or\s+(?:nah|naw|nope|no|not)|yes\s+or\s+no)\s*\W*$",
