@@ -62,6 +62,10 @@ def test_framing_is_not_focus(question: str, focus: str) -> None:
         # a loss, not an amount
         ("What might cost her the title?", "what"),
         ("what could cost them their jobs", "what"),
+        # ... but an amount for a span of time or for each one is still an amount
+        ("What will the new tax cost me a year?", "quantity"),
+        ("What does the pass cost us a month?", "quantity"),
+        ("what will the levy cost them per household", "quantity"),
         ("What does the memorandum commit the countries to?", "what"),
         # a request wraps the question: its type is the wrapped question's
         ("Could you tell me how much the renovation cost?", "quantity"),

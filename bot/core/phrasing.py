@@ -182,8 +182,10 @@ _ANSWER_PATTERNS: tuple[tuple[AnswerType, str], ...] = (
          r"^\W*what\b(?:\s+[\w'’-]+){1,8}?\s+(?:cost|costs|pay|paid|earn|earns|earned|"
          r"spend|spent|charge|charges|charged)\b(?!\s+(?:attention|heed|tribute|respects?|"
          r"a\s+visit|off)\b)"
-         # (not "what might cost her the title": a loss, not an amount)
-         r"(?!\s+(?:me|you|him|her|us|them|it)\s+(?:the|their|his|her|its|our|my|your|a|an)\b)"),
+         # (not "what might cost her the title": a loss, not an amount; but "what will it
+         # cost me a year" is one)
+         r"(?!\s+(?:me|you|him|her|us|them|it)\s+(?:the|their|his|her|its|our|my|your|"
+         r"(?:a|an)(?!\s+(?:year|month|week|day|night|hour|head|person|household|time)\b))\b)"),
         ("when", r"^\W*when\b|\bwhat\s+(?:day|date|year|month|time)\b|\b(?:which|what)\s+"
          r"(?:day|date|year|month|week)\b|^\W*(?:the\s+)?(?:day|date|year|month|week|time)\s+"
          r"(?:(?:on|in|at)\s+which|when)\b"),
