@@ -2425,3 +2425,26 @@ def test_what_time_frame_asks_for_no_time_of_day(
         question,
     )
     assert "March 2027" in lead_of(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("How many cities did the Valdorian band's tour visit?", "14 cities"),
+        ("How many ports did the Valdorian ferry line serve?", "nine ports"),
+    ],
+)
+def test_how_many_places_is_a_count_not_a_name(
+    briefing: Briefing, tmp_path: Path, question: str, fact: str
+) -> None:
+    """ "How many cities ...?" asks for a number of them, not for one by its name as
+    "Which city ...?" does: a sentence that counts them answers it, though it names none."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "tour.md",
+        "Valdorian Band Tour",
+        "The tour by the Valdorian band visited 14 cities in the autumn. The Valdorian ferry "
+        "line served nine ports until it closed. The band said the tour was its longest.",
+        question,
+    )
+    assert fact in lead_of(answer)

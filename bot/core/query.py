@@ -399,9 +399,11 @@ def _as_the_noun_asked(
         return replace(term, measured=measure is not None)
     named = {stem(n) for n in lexicon.named_kinds(term.word)}
     people = lexicon.people_counted(term.word) if counted and measure is None else frozenset()
-    # a kind of place that has names ("city", "country", "port"; not "area" or "homes")
+    # a kind of place that has names ("city", "country", "port"; not "area" or "homes"),
+    # asked for by its name: "How many cities ...?" counts them, and names none
     place = (
         term.asked
+        and not counted
         and lexicon.expand(term.word).lexname in _PLACE_FILES
         and len(named) >= MIN_NAMED_PLACES
     )
