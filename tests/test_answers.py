@@ -2448,3 +2448,20 @@ def test_how_many_places_is_a_count_not_a_name(
         question,
     )
     assert fact in lead_of(answer)
+
+
+@pytest.mark.parametrize(
+    "placed", ["a week after the flood", "three months after the flood", "a year later"]
+)
+def test_a_span_after_an_event_is_a_when(briefing: Briefing, tmp_path: Path, placed: str) -> None:
+    """ "a week after the flood", "a year later" place a thing in time, as "last week"
+    does: they answer "When ...?" (not a length, as "a 12-month trial" is)."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "bridge.md",
+        "Kelby Bridge Reopens",
+        f"The Kelby bridge reopened {placed}, the council said. The council thanked the "
+        "engineers who repaired the Kelby bridge.",
+        "When did the Kelby bridge reopen?",
+    )
+    assert placed in lead_of(answer)

@@ -59,10 +59,11 @@ _EXPECTED: dict[str, re.Pattern[str]] = {
         r"september|october|november|december|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|"
         r"yesterday|today|tomorrow|tonight|midnight|noon|ago|since|until)\b|"
         # a week, a month or a year placed in time ("last week", "next month", "within a
-        # year"), not a length ("a 12-month trial", "dismissed in six years") or a rate
-        # ("every year")
+        # year", "a week after the flood", "a year later"), not a length ("a 12-month
+        # trial", "dismissed in six years") or a rate ("every year")
         r"\b(?:last|next|this|that|coming|previous|following|same|of\s+the|within\s+a)\s+"
         r"(?:weeks?|months?|years?)\b|"
+        r"\b(?:weeks?|months?|years?)\s+(?:later|earlier|after|before)\b|"
         r"\b(?:[01]?\d|2[0-3]):[0-5]\d\b|\bat\s+(?:[01]?\d|2[0-3])\.[0-5]\d\b|"
         r"\b\d{1,2}(?:[.:][0-5]\d)?\s*(?:am|pm|a\.m\.|p\.m\.)",
         re.IGNORECASE,
