@@ -618,3 +618,19 @@ def test_chat_spellings_of_question_words_are_not_terms(
 ) -> None:
     """ "wats" is "what's" as "whats" is: a question word, not a name the sources lack."""
     assert {t.word for t in analyse(question, lexicon).terms} == words
+
+
+def test_a_long_run_of_digits_is_scanned_once() -> None:
+    """The patterns of measurements read a number from the start of its run and never back
+    into it: a run of 10,000 characters of "1,1,1,..." in a hostile article takes
+    milliseconds, not the seconds a scan from each comma took (the bound is generous)."""
+    import time
+
+    from bot.core.amounts import LENGTH, MEASUREMENT, SPEED, WEIGHT
+
+    run = "1," * 5000 + "x"
+    for pattern in (MEASUREMENT, LENGTH, WEIGHT, SPEED):
+        started = time.perf_counter()
+        assert pattern.search(run) is None
+        assert time.perf_counter() - started < 1.0, pattern.pattern[:40]
+    assert LENGTH.search("a 1,250-metre runway") is not None

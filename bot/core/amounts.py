@@ -90,10 +90,15 @@ _LENGTH_UNITS = (
 _WEIGHT_UNITS = r"tonnes?|tons?|kg|kilograms?|grams?|lbs?|pounds?|ounces?|oz"
 
 
+#: A number as digits with separators, read from the start of its run and never backed
+#: into: a run of 10,000 "1,1,1,..." is scanned once, not once from each of its commas.
+_NUMBER_RUN = r"(?<![\d,.])(?>[\d,.]*\d)"
+
+
 def _amount_of(units: str) -> re.Pattern[str]:
     """A number and one of ``units`` ("124 metres", "a 12-kilometre corridor")."""
     return re.compile(
-        rf"\b(?:[\d,.]*\d|{NUMBER_WORD}|a\s+few|several)[\s-]+(?:{units})\b", re.IGNORECASE
+        rf"\b(?:{_NUMBER_RUN}|{NUMBER_WORD}|a\s+few|several)[\s-]+(?:{units})\b", re.IGNORECASE
     )
 
 
@@ -113,7 +118,7 @@ WEIGHT = _amount_of(_WEIGHT_UNITS)
 TEMPERATURE = re.compile(r"(?:\bminus\s+|-)?\b\d+(?:[.,]\d+)?\s*(?:°|degrees?\b)", re.IGNORECASE)
 #: A speed: "120 km/h", "40 mph", "12 knots", "90 kilometres an hour".
 SPEED = re.compile(
-    rf"\b(?:[\d,.]*\d|{NUMBER_WORD})[\s-]*(?:km/h|kph|mph|knots?\b|(?:kilomet(?:re|er)s?|miles?|"
+    rf"\b(?:{_NUMBER_RUN}|{NUMBER_WORD})[\s-]*(?:km/h|kph|mph|knots?\b|(?:kilomet(?:re|er)s?|miles?|"
     r"metres?|meters?)\s+(?:an|per|a)\s+(?:hour|second))",
     re.IGNORECASE,
 )
