@@ -2465,3 +2465,18 @@ def test_a_span_after_an_event_is_a_when(briefing: Briefing, tmp_path: Path, pla
         "When did the Kelby bridge reopen?",
     )
     assert placed in lead_of(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "person"),
+    [
+        ("what's nielsen's job", True),
+        ("What is Ada Lind's role?", True),
+        ("What is Germany's position?", False),  # a stance, not a post
+        ("what is NATO's role", False),
+    ],
+)
+def test_a_post_is_asked_of_a_person_not_a_country(question: str, person: bool) -> None:
+    from bot.core.phrasing import asks_who_someone_is
+
+    assert asks_who_someone_is(question) is person

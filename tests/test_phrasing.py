@@ -28,6 +28,7 @@ from bot.core.phrasing import answer_type, asks_who_someone_is, sentences_asked,
         ("List the three pillars of the treaty.", "the three pillars of the treaty."),
         ("is it legally binding or nah", "is it legally binding"),
         ("is the pact binding, yes or no?", "is the pact binding"),
+        ("Is it a yes or no?", "Is it a yes or no?"),  # the question itself
         ("Name changes are common", "Name changes are common"),  # not an imperative
     ],
 )

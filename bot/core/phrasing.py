@@ -107,7 +107,8 @@ _FRAMING = [
         r"hiya)\s+)?briefbot)\W*$",
         # the tail of a yes/no question that only says it is one: "is it binding or nah",
         # "... or not?", "yes or no?"
-        r"(?:,\s*|\s+)(?:or\s+(?:nah|naw|nope|no|not)|yes\s+or\s+no)\s*\W*$",
+        r"(?<!\byes)(?:,\s*|\s+)(?:or\s+(?:nah|naw|nope|no|not)|(?<!\ba\s)(?<!\bthe\s)yes\s+or\s+no)"
+        r"\s*\W*$",
         # requests to tell, explain or summarise
         r"^\s*(?:(?:can|could|would|will) you\s+)?(?:please\s+)?(?:tell|give|show|send|walk)"
         r"\s+(?:me|us)(?:\s+(?:a|an|the|some))?(?:\s+(?:quick|short|brief))?"
@@ -656,11 +657,27 @@ def asks_who_someone_is(question: str) -> bool:
     """Does ``question`` ask who a person it names is ("Who is Ada Lind?", "What is Ada
     Lind's job?")? Such a question is answered by what the sources say of them, not by
     another name: news gives a person's post where it first names them."""
-    found = _WHO_IS.match(question.strip()) or _ROLE_OF.match(question.strip())
+    found = _WHO_IS.match(question.strip())
+    role = None if found else _ROLE_OF.match(question.strip())
+    found = found or role
     if found is None:
         return False
     name = found.group("name")
+    if role is not None and _a_place_or_a_body(name):
+        return False  # "What is Germany's position?", "NATO's role": a stance, not a post
     return len(name.split()) <= 5 and not _NOT_A_NAME.search(name)
+
+
+def _a_place_or_a_body(name: str) -> bool:
+    """Is ``name`` one WordNet knows as a place or an organisation ("Germany", "NATO",
+    "Honduras"), which holds a position but no post?"""
+    net = wordnet()
+    return any(
+        s.lexname in ("noun.location", "noun.group")
+        for word in name.split()
+        for s in net.senses(word, "n")[:1]
+        if s.words and s.words[0][:1].isupper()
+    )
 
 
 def asked_noun(
