@@ -1214,25 +1214,29 @@ def test_a_name_spelt_otherwise_in_its_article_is_that_name(
         assert all(c.title != "Dredging Firm Named for Canal Works" for c in other.citations)
 
 
+@pytest.mark.parametrize(
+    ("asked", "spelt"), [("Vandersloot", "Vandersluot"), ("Åkerlund", "Åkerlnud")]
+)
 def test_a_passage_that_spells_a_name_otherwise_is_searched_for(
-    database_url: str, tmp_path: Path
+    database_url: str, tmp_path: Path, asked: str, spelt: str
 ) -> None:
     """The passage that spells the name otherwise is found though it holds no other word
-    of the question: the words the sources use one letter from a name of the question
-    ("Vandersluot") are searched for too, and the gate decides whether it is the name."""
+    of the question: the passages of the articles that name it as asked are read for a
+    capitalised word one letter from it ("Vandersluot", "Åkerlnud": letters beyond ASCII
+    too), and the gate decides whether it is the name."""
     with small_chunks(database_url, tmp_path) as briefing:
         ingest_text(
             briefing,
             tmp_path / "harbour.md",
             "---\ntitle: Port Authority Approves Harbour Dredging\n---\n\n"
             "The port authority approved the dredging of the outer harbour on Monday, after "
-            "a year of consultations led by its chair, Margit Vandersloot.\n\n"
-            "Vandersloot met fishing crews and shipping firms at the harbour office twice "
+            f"a year of consultations led by its chair, Margit {asked}.\n\n"
+            f"{asked} met fishing crews and shipping firms at the harbour office twice "
             "during the year, and heard their worries about the silt and the noise.\n\n"
-            "Vandersluot said the work was a once-in-a-generation investment in the town's "
+            f"{spelt} said the work was a once-in-a-generation investment in the town's "
             "working waterfront.\n",
         )
-        answer = grounded_answer(briefing, "what did vandersloot say about it")
+        answer = grounded_answer(briefing, f"what did {asked.lower()} say about it")
         assert "once-in-a-generation" in lead_of(answer)
 
 

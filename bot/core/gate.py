@@ -28,7 +28,6 @@ The verdict is one of three:
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -37,7 +36,7 @@ from typing import Literal
 from bot.core.lexicon import edits1
 from bot.core.query import Query
 from bot.core.terms import Term, read_us_as_usa
-from bot.core.words import content_words, stems
+from bot.core.words import capitalised_words, content_words, stems
 from storage.articles import Passage
 
 Decision = Literal["answer", "borderline", "refuse"]
@@ -128,7 +127,6 @@ def passage_evidence(query: Query, passage: Passage) -> PassageEvidence:
 #: Names shorter than this are not read as another spelling of a name: one letter joins
 #: too many short names.
 MIN_RESPELT_NAME = 6
-_WORD = re.compile(r"[^\W\d_]+")
 
 
 def spelled_otherwise(query: Query, evidence: Sequence[PassageEvidence]) -> Query:
@@ -154,7 +152,7 @@ def spelled_otherwise(query: Query, evidence: Sequence[PassageEvidence]) -> Quer
             near = edits1(word) if near is None else near
             found.update(
                 w
-                for w in (m.lower() for m in _WORD.findall(e.passage.text) if m[0].isupper())
+                for w in capitalised_words(e.passage.text)
                 if w in near and w[0] == word[0] and w[-1] == word[-1]
             )
         if found:

@@ -44,7 +44,7 @@ from bot.core.profile import Profile
 from bot.core.query import Query, analyse
 from bot.core.shortforms import expansions, looks_short
 from bot.core.terms import Term, make_term
-from bot.core.words import stem
+from bot.core.words import capitalised_words, stem
 from storage.articles import Passage, article_passages, opening_passage, passages
 from storage.search import LexicalQuery, LexicalSearch
 
@@ -382,7 +382,7 @@ class Retriever:
             for passage in passages_of:
                 if passage.chunk_id in found:
                     continue
-                words = {m.lower() for m in _CAPITALISED.findall(passage.text)}
+                words = capitalised_words(passage.text)
                 if any(
                     v in near[w] and v[0] == w[0] and v[-1] == w[-1] and w not in words
                     for w in names
@@ -402,7 +402,6 @@ class Retriever:
 #: How many articles that name a name of the question are read whole for its other
 #: spellings (:meth:`Retriever._spelt_otherwise`).
 MAX_RESPELT_ARTICLES = 3
-_CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
 
 
 def _someone_else(

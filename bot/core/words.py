@@ -154,6 +154,15 @@ for _word in STOPWORDS:
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def capitalised_words(text: str) -> set[str]:
+    """The words of ``text`` written with a capital, folded as :func:`words` folds them
+    ("Åkerlund": akerlund), so that they compare with a question's words."""
+    return {w for m in _LETTERS.findall(text) if m[0].isupper() for w in words(m)}
+
+
 def content_words(text: str) -> list[str]:
     """The words of a question that say what it is about, in order, without repeats."""
     seen: set[str] = set()
