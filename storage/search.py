@@ -159,8 +159,32 @@ class SQLiteFTS5:
         return int(session.execute(text("SELECT count(*) FROM chunk")).scalar_one())
 
 
+def _accent_table() -> tuple[str, str]:
+    """The Latin letters with accents, and their letters without (``translate``'s two
+    strings): each letter of U+00C0 to U+024F and U+1E00 to U+1EFF that Unicode
+    decomposes into an ASCII letter and accents. Built from Unicode itself, so it folds
+    what :func:`_fold` folds for a question's words (and SQLite's ``remove_diacritics``
+    for the text)."""
+    accented: list[str] = []
+    plain: list[str] = []
+    for block in (range(0xC0, 0x250), range(0x1E00, 0x1F00)):
+        for code in block:
+            char = chr(code)
+            folded = _fold(char) if char.islower() else _fold(char).upper()
+            if len(folded) == 1 and folded.isascii() and folded.isalpha() and folded != char:
+                accented.append(char)
+                plain.append(folded)
+    return "".join(accented), "".join(plain)
+
+
+ACCENTED, UNACCENTED = _accent_table()
+
+
 class PostgresTSVector:
-    """A generated ``tsvector`` column with a GIN index; ``websearch_to_tsquery`` queries."""
+    """A generated ``tsvector`` column with a GIN index; ``websearch_to_tsquery`` queries.
+    The text is indexed with its accents folded away (``translate`` with
+    :data:`ACCENTED`), as a question's words are (:func:`bot.core.words.words`): a name
+    asked as "Åkerlund" or "akerlund" finds the text's "Åkerlund", as on SQLite."""
 
     CONFIG = "english"
 
@@ -171,10 +195,13 @@ class PostgresTSVector:
         self._lock = threading.Lock()
 
     def install(self, conn: Connection) -> None:
+        # (the strings are literals: a generated column's expression takes no parameters;
+        # they hold letters only, no quote)
         conn.execute(
             text(
-                "ALTER TABLE chunk ADD COLUMN tsv tsvector "
-                f"GENERATED ALWAYS AS (to_tsvector('{self.CONFIG}', text)) STORED"
+                "ALTER TABLE chunk ADD COLUMN tsv tsvector GENERATED ALWAYS AS "
+                f"(to_tsvector('{self.CONFIG}', translate(text, '{ACCENTED}', '{UNACCENTED}')))"
+                " STORED"
             )
         )
         conn.execute(text("CREATE INDEX ix_chunk_tsv ON chunk USING GIN (tsv)"))

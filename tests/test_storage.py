@@ -16,6 +16,7 @@ from bot.core.briefing import Briefing
 from conftest import make_settings, settings_env
 from storage import migrate
 from storage.db import Database, DatabaseUnavailable, parse_url, redacted
+from storage.search import LexicalQuery
 
 
 @pytest.mark.parametrize(
@@ -263,3 +264,38 @@ def test_bulk_sessions_relax_commit_durability_only_for_themselves(briefing: Bri
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT pg_backend_pid()")).scalar_one() == bulk_pid
         assert conn.execute(text("SHOW synchronous_commit")).scalar_one() == "on"
+
+
+def test_a_word_is_found_without_its_accents(empty_database_url: str, tmp_path: Path) -> None:
+    """A question's words are folded ("Åkerlund": akerlund); so is the indexed text, on
+    SQLite by FTS5 and on PostgreSQL by the search column's expression, also in a database
+    made before revision 0006 and upgraded, which rebuilds that column."""
+    db = Database.connect(empty_database_url, migrate=False)
+    try:
+        migrate.upgrade(db.engine, "0005_exchange_written_by")
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO article (id, origin, title, ingested_at, updated_at, text, "
+                    "content_hash, format) VALUES (1, 'old', 'Old', '2019-03-27', "
+                    "'2019-03-27', 'Margit Åkerlund spoke.', 'h1', 'txt')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO chunk (article_id, ordinal, text, char_start, char_end, "
+                    "paragraph, token_count) VALUES "
+                    "(1, 0, 'Margit Åkerlund spoke.', 0, 22, 1, 5)"
+                )
+            )
+            if db.dialect == "sqlite":  # no insert trigger since 0002: ingest indexes
+                db.search.index_article(conn, 1)
+        assert db.upgrade() is True
+        assert _documents_with(db, "akerlund") == 1
+        with db.session() as s:
+            assert db.search.search(s, LexicalQuery(("akerlund",)), 5)
+        migrate.downgrade(db.engine, "0005_exchange_written_by")
+        migrate.upgrade(db.engine)
+        assert _documents_with(db, "akerlund") == 1
+    finally:
+        db.dispose()
