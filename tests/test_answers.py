@@ -2484,3 +2484,21 @@ def test_a_post_is_asked_of_a_person_not_a_country(question: str, person: bool) 
     from bot.core.phrasing import asks_who_someone_is
 
     assert asks_who_someone_is(question) is person
+
+
+def test_a_possessive_typed_without_its_apostrophe(briefing: Briefing, tmp_path: Path) -> None:
+    """ "whats the name of tomas varkos mum" asks for the name of his mother, as "Varko's
+    mum" would: an article that mentions her but no name for her does not say
+    (borderline), and the possessive is read as one without the apostrophe."""
+    from bot.core.phrasing import possessive_words
+
+    assert possessive_words("what is strohms salary") == {"strohms"}
+    assert possessive_words("how many farmers lost crops") == frozenset()
+    ingest_text(
+        briefing,
+        tmp_path / "rescue.md",
+        "---\ntitle: Boy Rescued From Flooded Cellar\n---\n\nTomas Varko, 9, was pulled from "
+        "a flooded cellar in Orvath on Monday. His mother, who was at work, reached the "
+        "house an hour later.\n",
+    )
+    assert_borderline(briefing, "whats the name of tomas varkos mum")

@@ -518,8 +518,22 @@ _POSSESSIVE = re.compile(r"(\w+)['’]s\b")
 
 def possessive_words(question: str) -> frozenset[str]:
     """The words ``question`` writes with 's ("the *club's* captain"), lower-cased: each
-    owns the noun after it, so a noun phrase goes on past it."""
-    return frozenset(w.lower() for w in _POSSESSIVE.findall(question) if w.lower() not in _WH)
+    owns the noun after it, so a noun phrase goes on past it. Typed without the apostrophe
+    too, as chat often is ("sara *ivaneks* mum", "*strohms* salary"): a word ending in "s"
+    that English does not know, before one it knows as a noun."""
+    found = {w.lower() for w in _POSSESSIVE.findall(question) if w.lower() not in _WH}
+    net = wordnet()
+    for owner, owned in _BARE_POSSESSIVE.findall(question):
+        owner, owned = owner.lower(), owned.lower()
+        if owner in _WH or owner in STOPWORDS or owned in STOPWORDS:
+            continue
+        if not any(net.base_forms(owner, pos) for pos in "nvar") and net.senses(owned, "n"):
+            found.add(owner)
+    return frozenset(found)
+
+
+#: A word ending in "s" (not "ss"), then another: a possessive typed without its apostrophe.
+_BARE_POSSESSIVE = re.compile(r"\b(?=([^\W\d_]{2,}[^\Ws\d_]s)\s+([^\W\d_]+)\b)")
 
 
 def _plural(word: str) -> bool:
