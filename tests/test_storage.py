@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import Connection, inspect, text
 
 from bot.config import Settings, normalise_database_url
 from bot.core.briefing import Briefing
@@ -207,6 +207,26 @@ def test_the_search_index_holds_each_chunk_once(briefing: Briefing, tmp_path: Pa
         _fts_is_consistent(briefing.db)
 
 
+def _insert_one_chunk_article(conn: Connection, body: str) -> None:
+    """An article of one chunk, written as a database of an older revision holds it (by
+    SQL: today's ingest code writes today's schema)."""
+    conn.execute(
+        text(
+            "INSERT INTO article (id, origin, title, ingested_at, updated_at, text, "
+            "content_hash, format) VALUES (1, 'old', 'Old', '2019-03-27', '2019-03-27', "
+            ":body, 'h1', 'txt')"
+        ),
+        {"body": body},
+    )
+    conn.execute(
+        text(
+            "INSERT INTO chunk (article_id, ordinal, text, char_start, char_end, paragraph, "
+            "token_count) VALUES (1, 0, :body, 0, :end, 1, 5)"
+        ),
+        {"body": body, "end": len(body)},
+    )
+
+
 def test_a_database_indexed_by_trigger_upgrades_cleanly(tmp_path: Path) -> None:
     """A SQLite database made at revision 0001 (per-row insert trigger) keeps its index
     through the upgrade, and what is ingested afterwards is indexed once."""
@@ -215,19 +235,7 @@ def test_a_database_indexed_by_trigger_upgrades_cleanly(tmp_path: Path) -> None:
     try:
         migrate.upgrade(db.engine, "0001")
         with db.engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO article (id, origin, title, ingested_at, updated_at, text, "
-                    "content_hash, format) VALUES (1, 'old', 'Old', '2019-03-27', "
-                    "'2019-03-27', 'An okapi was seen.', 'h1', 'txt')"
-                )
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO chunk (article_id, ordinal, text, char_start, char_end, "
-                    "paragraph, token_count) VALUES (1, 0, 'An okapi was seen.', 0, 18, 1, 5)"
-                )
-            )
+            _insert_one_chunk_article(conn, "An okapi was seen.")
         assert db.upgrade() is True
         with db.engine.connect() as conn:
             triggers = set(
@@ -274,20 +282,7 @@ def test_a_word_is_found_without_its_accents(empty_database_url: str, tmp_path: 
     try:
         migrate.upgrade(db.engine, "0005_exchange_written_by")
         with db.engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO article (id, origin, title, ingested_at, updated_at, text, "
-                    "content_hash, format) VALUES (1, 'old', 'Old', '2019-03-27', "
-                    "'2019-03-27', 'Margit Åkerlund spoke.', 'h1', 'txt')"
-                )
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO chunk (article_id, ordinal, text, char_start, char_end, "
-                    "paragraph, token_count) VALUES "
-                    "(1, 0, 'Margit Åkerlund spoke.', 0, 22, 1, 5)"
-                )
-            )
+            _insert_one_chunk_article(conn, "Margit Åkerlund spoke.")
             if db.dialect == "sqlite":  # no insert trigger since 0002: ingest indexes
                 db.search.index_article(conn, 1)
         assert db.upgrade() is True

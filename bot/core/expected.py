@@ -47,6 +47,11 @@ _CALENDAR = re.compile(
 )
 #: What may follow "on" in a date ("on Tuesday", "on 3 May").
 _DAYS = rf"(?:\d|{_CALENDAR.pattern})"
+#: A time on the clock: "19:40", "at 6.15", "7 p.m.", "6.15am".
+_CLOCK = (
+    r"\b(?:[01]?\d|2[0-3]):[0-5]\d\b|\bat\s+(?:[01]?\d|2[0-3])\.[0-5]\d\b|"
+    r"\b\d{1,2}(?:[.:][0-5]\d)?\s*(?:am|pm|a\.m\.|p\.m\.)"
+)
 _EXPECTED: dict[str, re.Pattern[str]] = {
     "quantity": re.compile(
         rf"\d|\b(?:{NUMBER_WORD}|hundreds?|thousands?|millions?|billions?|dozens?|half|"
@@ -63,9 +68,7 @@ _EXPECTED: dict[str, re.Pattern[str]] = {
         # trial", "dismissed in six years") or a rate ("every year")
         r"\b(?:last|next|this|that|coming|previous|following|same|of\s+the|within\s+a)\s+"
         r"(?:weeks?|months?|years?)\b|"
-        r"\b(?:weeks?|months?|years?)\s+(?:later|earlier|after|before)\b|"
-        r"\b(?:[01]?\d|2[0-3]):[0-5]\d\b|\bat\s+(?:[01]?\d|2[0-3])\.[0-5]\d\b|"
-        r"\b\d{1,2}(?:[.:][0-5]\d)?\s*(?:am|pm|a\.m\.|p\.m\.)",
+        r"\b(?:weeks?|months?|years?)\s+(?:later|earlier|after|before)\b|" + _CLOCK,
         re.IGNORECASE,
     ),
     # a cause; "after" too, as news gives one ("closed after engineers found cracks",
@@ -308,6 +311,17 @@ _DATE = re.compile(
 #: 12", "2019-10-12"), a year ("in 1987", "the 1980s"), a time on the clock ("at 7:40
 #: p.m.", "at noon"). A weekday answers "when" but gives no date, and "on Tuesday night"
 #: no time.
+#: "What time ...?" (not "what time frame / period / scale", "what time of year": when,
+#: in any terms), and what gives one: a time on the clock ("at about 6.15" too).
+_ASKS_TIME = re.compile(
+    r"\bwhat\s+time\b(?!\s+(?:frames?|periods?|scales?|spans?|lines?|limits?|"
+    r"of\s+(?:the\s+)?year)\b)|\bat\s+what\s+hour\b",
+    re.IGNORECASE,
+)
+_CLOCK_TIME = re.compile(
+    rf"{_CLOCK}|\bat\s+(?:about|around)\s+(?:[01]?\d|2[0-3])\.[0-5]\d\b|\b(?:noon|midday|midnight)\b",
+    re.IGNORECASE,
+)
 _WHEN_PRECISION = (
     (
         re.compile(r"\b(?:what|which)\s+(?:exact\s+)?date\b|\bdate\s+(?:on\s+which|when)\b",
@@ -321,28 +335,14 @@ _WHEN_PRECISION = (
         re.compile(r"\b(?:what|which)\s+year\b|\byear\s+(?:in\s+which|when)\b", re.IGNORECASE),
         re.compile(r"\b(?:1[5-9]|20)\d\d(?:'?s)?\b"),
     ),
-    (
-        # (not "what time frame / period / scale", "what time of year": when, in any terms)
-        re.compile(
-            r"\bwhat\s+time\b(?!\s+(?:frames?|periods?|scales?|spans?|lines?|limits?|"
-            r"of\s+(?:the\s+)?year)\b)|\bat\s+what\s+hour\b",
-            re.IGNORECASE,
-        ),
-        re.compile(
-            r"\b(?:[01]?\d|2[0-3]):[0-5]\d\b|\bat\s+(?:about\s+|around\s+)?(?:[01]?\d|2[0-3])\.[0-5]\d\b"
-            r"|\b\d{1,2}(?:[.:][0-5]\d)?\s*(?:am|pm|a\.m\.|p\.m\.)"
-            r"|\b(?:noon|midday|midnight)\b",
-            re.IGNORECASE,
-        ),
-    ),
+    (_ASKS_TIME, _CLOCK_TIME),
 )  # fmt: skip
 
 
-_ASKS_TIME = _WHEN_PRECISION[2][0]
 #: What answers "What time ...?": a time on the clock or a part of the day ("at about
 #: 4:15 a.m.", "before dawn", "on Saturday evening"); not a weekday or a date alone.
 _TIME_OF_DAY = re.compile(
-    rf"{_WHEN_PRECISION[2][1].pattern}|\b(?:dawn|dusk|daybreak|morning|afternoon|evening|"
+    rf"{_CLOCK_TIME.pattern}|\b(?:dawn|dusk|daybreak|morning|afternoon|evening|"
     r"night|overnight|tonight|sunrise|sunset)\b",
     re.IGNORECASE,
 )

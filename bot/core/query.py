@@ -412,7 +412,6 @@ def _as_the_noun_asked(
         stems=term.stems | named,
         counted_as=frozenset(stem(p) for p in people),
         measured=measure is not None,
-        place=place,
         places=frozenset(named) if place else frozenset(),
     )
 

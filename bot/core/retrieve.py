@@ -323,7 +323,8 @@ class Retriever:
             # The other spelling is the name only in the articles that also spell it as
             # asked: elsewhere it names someone else ("Pieter Vandersluot", another firm's
             # director), whose passages are left out.
-            kept = [i for i, e in enumerate(evidence) if not _someone_else(before[i], e, before)]
+            naming = _naming_articles(before)
+            kept = [i for i, e in enumerate(evidence) if not _someone_else(before[i], e, naming)]
             ranked = [ranked[i] for i in kept]
             evidence = [evidence[i] for i in kept]
         evidence = [
@@ -404,19 +405,23 @@ class Retriever:
 MAX_RESPELT_ARTICLES = 3
 
 
-def _someone_else(
-    old: PassageEvidence, new: PassageEvidence, before: Sequence[PassageEvidence]
-) -> bool:
+def _naming_articles(evidence: Sequence[PassageEvidence]) -> dict[str, set[int]]:
+    """For each term of the question, the articles of ``evidence`` that hold it as asked
+    (full credit in some passage)."""
+    naming: dict[str, set[int]] = defaultdict(set)
+    for e in evidence:
+        for word, credit in e.credits.items():
+            if credit >= 1.0:
+                naming[word].add(e.passage.article_id)
+    return naming
+
+
+def _someone_else(old: PassageEvidence, new: PassageEvidence, naming: dict[str, set[int]]) -> bool:
     """Does a passage hold a name of the question only by another spelling (credited
     after the respelling, not before: ``old`` and ``new``), in an article none of whose
-    passages (``before``) spells it as asked?"""
-    article = new.passage.article_id
+    passages spells it as asked (``naming``: :func:`_naming_articles`, before)?"""
     return any(
-        credit
-        and not old.credits.get(word)
-        and not any(
-            b.passage.article_id == article and b.credits.get(word, 0.0) >= 1.0 for b in before
-        )
+        credit and not old.credits.get(word) and new.passage.article_id not in naming[word]
         for word, credit in new.credits.items()
     )
 

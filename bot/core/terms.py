@@ -79,9 +79,9 @@ class Term:
     #: a synonym: "three people taking the drug" counts the patients asked about
     #: (:meth:`Lexicon.people_counted`). Stems; nothing else reads them.
     counted_as: frozenset[str] = frozenset()
-    #: Is this the noun a question asks for, and a kind of place ("which *city*")? Then
-    #: ``places`` are its WordNet named instances (stems: "tegucigalpa"), which name one.
-    place: bool = False
+    #: For the noun a question asks for, when it is a kind of place asked for by its name
+    #: ("which *city*"): its WordNet named instances (stems: "tegucigalpa"), which name
+    #: one. Empty for any other term (:attr:`place`).
     places: frozenset[str] = frozenset()
     #: For a noun the profile also calls otherwise ("memorandum": "agreement", "pact"),
     #: the question's own word for it (stems of the word, its family and irregular
@@ -111,6 +111,11 @@ class Term:
     def weight(self) -> float:
         """How much this term's absence argues that a passage does not answer."""
         return self.rarity * ASKED_FACTOR if self.asked else self.rarity
+
+    @property
+    def place(self) -> bool:
+        """Does the question ask for a place of this kind by its name ("which *city*")?"""
+        return bool(self.places)
 
     def named_in(self, text_stems: Sequence[str]) -> bool:
         """Does a text name a place of this kind by a name WordNet knows ("Tegucigalpa")?"""
