@@ -2502,3 +2502,26 @@ def test_a_possessive_typed_without_its_apostrophe(briefing: Briefing, tmp_path:
         "house an hour later.\n",
     )
     assert_borderline(briefing, "whats the name of tomas varkos mum")
+
+
+def test_an_irregular_plural_is_its_noun(briefing: Briefing, tmp_path: Path) -> None:
+    """ "14 children" counts kids: a noun's irregular plural (WordNet's list, and its
+    "-man" rule for "women") is the noun, though stems do not join them; not a plural
+    that is also another noun's ("bases": base, basis) or a verb's ("leaves")."""
+    from bot.core.lexicon import Lexicon
+
+    lexicon = Lexicon()
+    assert "children" in lexicon.irregular("child")
+    assert "women" in lexicon.irregular("woman")
+    assert lexicon.irregular("basis") == ()
+    assert lexicon.irregular("leaf") == ()
+    answer = answer_from(
+        briefing,
+        tmp_path / "syrup.md",
+        "Syrup Recall In Ravipur",
+        "The maker said it would refund 120 rupees for every bottle and pay the bills of "
+        "every child treated at the hospital. Doctors at the Ravipur hospital said 14 "
+        "children were admitted with kidney damage.",
+        "how many kids were admitted to hospital?",
+    )
+    assert "14 children" in lead_of(answer)

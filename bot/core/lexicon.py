@@ -16,7 +16,7 @@ from typing import Literal
 from bot.core import frequency
 from bot.core.shortforms import clipped
 from bot.core.wordnet import Synset, WordNet, wordnet
-from bot.core.words import STOPWORDS, words
+from bot.core.words import STOPWORDS, stem, words
 
 #: WordNet senses whose members count as synonyms, per part of speech (WordNet lists the
 #: most common sense first; rarer senses are mostly noise for a news question).
@@ -232,13 +232,34 @@ class Lexicon:
         return None
 
     def irregular(self, word: str) -> tuple[str, ...]:
-        """The irregular past forms of ``word`` as a verb ("pay": paid; "begin": began,
-        begun): a passage says "Valdoria paid" where a question asks what they pay, and
-        stems do not join the two."""
+        """The irregular forms of ``word``: as a verb, its past ("pay": paid; "begin":
+        began, begun); as a noun, its plural ("child": children; "woman": women): a
+        passage says "Valdoria paid" or "14 children" where a question asks what they pay
+        or how many kids, and stems do not join the two."""
         if " " in word or not word.isalpha():
             return ()
         net = self._wordnet()
-        return tuple(f for base in net.base_forms(word, "v") for f in net.irregular_forms(base))
+        verbs = [f for base in net.base_forms(word, "v") for f in net.irregular_forms(base)]
+        return tuple(dict.fromkeys([*verbs, *self._plurals(word)]))
+
+    def _plurals(self, word: str) -> list[str]:
+        """The irregular plurals of ``word`` as a noun that are no form of another noun:
+        "children", "women", "teeth", "criteria"; not "bases" (of "basis", but also of
+        "base", which stems do join) nor "leaves" (of "leaf", and of "leave")."""
+        net = self._wordnet()
+        found = []
+        for base in net.base_forms(word, "n"):
+            forms = list(net.irregular_forms(base, "n"))
+            men = base[:-3] + "men"  # WordNet's rule, not its list: "women", "chairmen"
+            if base.endswith("man") and frequency.zipf(men) > 0:  # (not "humen")
+                forms.append(men)
+            for form in forms:
+                others = set(net.base_forms(form, "n")) - {base, form}
+                if base in net.base_forms(form, "n") and not any(
+                    stem(other) == stem(form) for other in others
+                ):
+                    found.append(form)
+        return found
 
     def is_compound(self, phrase: tuple[str, ...]) -> bool:
         """Is ``phrase`` one name in WordNet ("united states", "el salvador"), or one noun
