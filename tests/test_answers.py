@@ -2525,3 +2525,20 @@ def test_an_irregular_plural_is_its_noun(briefing: Briefing, tmp_path: Path) -> 
         "how many kids were admitted to hospital?",
     )
     assert "14 children" in lead_of(answer)
+
+
+def test_how_much_of_no_thing_is_not_a_length_of_time(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "How much is each customer getting?" names no thing it measures: it asks for money
+    (or a share), not for "more than 15 hours", which "how long" asks for."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "outage.md",
+        "Hallow Bank Outage",
+        "Millions of customers of Hallow Bank could not pay by card for more than 15 hours "
+        "on Friday after an outage at the bank. The bank apologised to its customers. Every "
+        "customer whose card was declined will be getting 50 zloty, the bank's chief said.",
+        "How much is each affected customer getting from Hallow Bank after the outage?",
+    )
+    assert "50 zloty" in lead_of(answer)

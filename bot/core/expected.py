@@ -371,12 +371,21 @@ def _asks_how_much(question: str) -> bool:
     )
 
 
+#: "How much is / did / will ...": how much of no thing named, which is money or a
+#: share ("How much is each customer getting?", "How much did sales fall?"), not a
+#: length of time ("more than 15 hours"), which "how long" asks for.
+_HOW_MUCH_DO = re.compile(
+    r"^\W*how\s+much\s+(?:is|are|was|were|did|does|do|will|would|has|have|had|can|could)\b",
+    re.IGNORECASE,
+)
+
+
 @functools.cache
-def _amount() -> re.Pattern[str]:
-    """An amount of something: money, a measurement, a length of time or a percentage."""
-    return re.compile(
-        "|".join(p.pattern for p in (money(), MEASUREMENT, DURATION, _SHARE)), re.IGNORECASE
-    )
+def _amount(timed: bool = True) -> re.Pattern[str]:
+    """An amount of something: money, a measurement, a percentage or (``timed``) a
+    length of time."""
+    kinds = (money(), MEASUREMENT, *([DURATION] if timed else []), _SHARE)
+    return re.compile("|".join(p.pattern for p in kinds), re.IGNORECASE)
 
 
 def precision_asked(retrieval: Retrieval) -> re.Pattern[str] | None:
@@ -390,7 +399,7 @@ def precision_asked(retrieval: Retrieval) -> re.Pattern[str] | None:
     if query.answer_type == "when":
         return when_precision(query.text)
     if query.answer_type == "quantity" and query.measure is None and _asks_how_much(query.text):
-        return _amount()
+        return _amount(timed=not _HOW_MUCH_DO.match(query.text))
     return None
 
 
