@@ -229,11 +229,18 @@ class WordNet:
 
     def kinds(self, word: str, pos: str = "n", senses: int = 2) -> list[str]:
         """The words for kinds of ``word`` (its direct hyponyms, in its most common senses):
-        "spokeswoman" and "spokesman" for "spokesperson"."""
+        "spokeswoman" and "spokesman" for "spokesperson". Only words whose own commonest
+        sense is that kind, and that are no adjectives: "country" is a kind of "people"
+        (a nation) but is first a state, and "the poor" are people but "poor" is first an
+        adjective; a text that says either speaks of no people."""
         found: list[str] = []
         for sense in self.senses(word, pos)[:senses]:
             for offset in sense.hyponyms:
-                found.extend(w for w in self._words(pos, offset) if w not in found)
+                found.extend(
+                    w
+                    for w in self._words(pos, offset)
+                    if w not in found and not self._offsets(w, "a")
+                )
         return found
 
     def instances(self, word: str, pos: str = "n", senses: int = 2, depth: int = 2) -> list[str]:
