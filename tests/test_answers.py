@@ -2558,3 +2558,20 @@ def test_an_adjective_is_no_kind_of_the_thing_asked(briefing: Briefing, tmp_path
         "still take grapes from its members.\n",
     )
     assert_borderline(briefing, "How many bottles of wine does the Lauzet cooperative fill?")
+
+
+def test_what_someone_said_needs_them_to_speak(briefing: Briefing, tmp_path: Path) -> None:
+    """ "What did the council say?" asks for its words: an article that mentions the
+    council but never reports it saying or holding anything does not say
+    (borderline), while one where it takes a stance in other words ("blamed") does."""
+    ingest_text(
+        briefing,
+        tmp_path / "strike.md",
+        "---\ntitle: Dockers Strike At Harlow Port\n---\n\nDockers at Harlow walked out on "
+        "Monday after talks with the Harlow council broke down. The Harlow dockers' "
+        'union blamed the owners for the delays. "We will not go back," said Ada Lind, '
+        "the union's leader.\n",
+    )
+    assert_borderline(briefing, "What did the Harlow council say about the strike?")
+    answer = grounded_answer(briefing, "What did the Harlow dockers' union say about the delays?")
+    assert "blamed the owners" in answer.answer

@@ -356,15 +356,25 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
     ("How many arches does the Kelby Bridge have?" against an article about the bridge
     that gives no number), or when no sentence gives it beside the thing asked about
     (:func:`beside_the_asked`: "Who is the captain?" against an article that mentions the
-    captain and names others). Borderline means what it means at the gate: the
-    extractive summariser refuses, a model is shown the passages and decides."""
+    captain and names others), or when it asks for someone's words and no passage shows
+    them speaking or taking a stance ("What did the UN mission say about the jeeps?"
+    against an article where the mission is only where the jeeps were driven).
+    Borderline means what it means at the gate: the extractive summariser refuses, a
+    model is shown the passages and decides."""
     if not retrieval.answerable or (
         (retrieval.query.answer_type not in KIND_ANSWERS or expected_pattern(retrieval) is None)
         and _asked_thing(retrieval) is None
+        and retrieval.query.speaker is None
     ):
         return retrieval  # (cheaply: most questions ask for no such kind)
     candidates = passage_sentences(retrieval.passages)
     scorer = SentenceScorer(retrieval, candidates)
+    if retrieval.query.speaker is not None and not in_the_speaker_s_words(
+        retrieval, scorer, candidates, stance=True
+    ):
+        return _borderline(
+            retrieval, f"no passage gives the words of the {retrieval.query.speaker} it asks about"
+        )
     # The thing asked for may sit in another sentence of a passage that speaks to the
     # question ("It was on Tuesday that Nielsen ... took part in a summit", a paragraph
     # before "The summit had ended with the signing of the memorandum"): any sentence of
@@ -635,7 +645,10 @@ def stating_the_measure(
 
 
 def in_the_speaker_s_words(
-    retrieval: Retrieval, scorer: SentenceScorer, sentences: list[SourceSentence]
+    retrieval: Retrieval,
+    scorer: SentenceScorer,
+    sentences: list[SourceSentence],
+    stance: bool = False,
 ) -> list[SourceSentence]:
     """Those of ``sentences`` that give the words of the one a question asks about ("What
     did Maeve Dalloway say about the expansion?"): they name that speaker (or follow the
@@ -651,9 +664,10 @@ def in_the_speaker_s_words(
         credit = scorer.credits(s).get(speaker, 0.0)
         # by the headline alone, only where no one else is named ("As per the Department
         # of Homeland Security" in a story headlined on the activists is not their word)
-        if (credit >= 1.0 or (credit > 0 and not names_another(s.text, scorer.question))) and (
-            reports_speech(s.text)
-        ):
+        # (where the question is only whether they speak at all, any mention will do)
+        if (
+            credit >= 1.0 or (credit > 0 and (stance or not names_another(s.text, scorer.question)))
+        ) and reports_speech(s.text, stance):
             found.append(s)
     return found
 

@@ -628,11 +628,18 @@ def speaker_of(
     return found.head if someone else None
 
 
-def reports_speech(sentence: str) -> bool:
+def reports_speech(sentence: str, stance: bool = False) -> bool:
     """Does ``sentence`` give someone's words: a quotation, or a verb that reports speech
     ("said", "argued", "warned", "according to")? Not any verb of thinking: "the
-    highest-*rated* player" and "the title was *decided*" report no one's words."""
-    return bool(_QUOTATION.search(sentence) or _REPORTING.search(sentence))
+    highest-*rated* player" and "the title was *decided*" report no one's words. With
+    ``stance``, a verb that reports where someone stands counts too ("blamed",
+    "questioned", "welcomed", "promised"): it says what they hold, if not in their
+    words."""
+    return bool(
+        _QUOTATION.search(sentence)
+        or _REPORTING.search(sentence)
+        or (stance and _STANCE.search(sentence))
+    )
 
 
 #: Quotation marks around some words ("He defended like a machine," he said).
@@ -643,6 +650,14 @@ _REPORTING = re.compile(
     r"state[sd]|note[sd]|explain(?:s|ed)|insist(?:s|ed)|wr(?:ite|ites|ote)|describe[sd]|"
     r"believe[sd]|th(?:inks|ought)|suggest(?:s|ed)|propose[sd]|admit(?:s|ted)|urge[sd]|"
     r"demand(?:s|ed)|announce[sd]|repl(?:y|ies|ied)|recall(?:s|ed)|according\s+to|as\s+per)\b",
+    re.IGNORECASE,
+)
+#: The verbs news reports a stance with: blame, praise, reject, promise, agree ...
+_STANCE = re.compile(
+    r"\b(?:blame[sd]?|question(?:s|ed)|critici[sz]e[sd]?|call(?:s|ed)\s+(?:for|on)|"
+    r"welcome[sd]?|reject(?:s|ed)|accuse[sd]?|den(?:y|ies|ied)|praise[sd]?|condemn(?:s|ed)|"
+    r"promise[sd]?|pledge[sd]?|vow(?:s|ed)|agree[sd]?|acknowledge[sd]?|confirm(?:s|ed)|"
+    r"predict(?:s|ed)|estimate[sd]|want(?:s|ed)|respond(?:s|ed)|conclude[sd]|concede[sd])\b",
     re.IGNORECASE,
 )
 
