@@ -2575,3 +2575,24 @@ def test_what_someone_said_needs_them_to_speak(briefing: Briefing, tmp_path: Pat
     assert_borderline(briefing, "What did the Harlow council say about the strike?")
     answer = grounded_answer(briefing, "What did the Harlow dockers' union say about the delays?")
     assert "blamed the owners" in answer.answer
+
+
+def test_an_article_is_asked_of_by_its_outlet(briefing: Briefing, tmp_path: Path) -> None:
+    """ "How many fish does the Harlow Courier say died?" names the outlet, which an
+    article's front matter gives (its ``source``), not its text: the question is asked of
+    that outlet's article, not refused for a name the texts never use."""
+    for name, outlet, count in (
+        ("courier", "Harlow Courier", "3,000"),
+        ("wire", "Kell Wire", "2,500"),
+    ):  # (each headline its own, neither naming its outlet)
+        ingest_text(
+            briefing,
+            tmp_path / f"{name}.md",
+            f"---\ntitle: {count} Fish Die In River Orrin\nsource: {outlet}\n---\n\n"
+            f"More than {count} fish died in the River Orrin after a solvent leak, officials "
+            "said. The plant's owner apologised for the leak.\n",
+        )
+    answer = grounded_answer(
+        briefing, "How many fish does the Harlow Courier say died in the Orrin?"
+    )
+    assert "3,000" in lead_of(answer)

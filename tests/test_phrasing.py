@@ -90,6 +90,8 @@ def test_framing_is_not_focus(question: str, focus: str) -> None:
         ("What share of adults suffer from migraines?", "quantity"),
         ("Which construction company will build the stations?", "who"),
         ("What does the memorandum commit the countries to pay attention to?", "what"),
+        ("According to the Millbeck Courier, how many fish died?", "quantity"),
+        ("according to hospital management what would it cost", "quantity"),
     ],
 )
 def test_answer_types(question: str, kind: str) -> None:
