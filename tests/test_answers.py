@@ -2596,3 +2596,18 @@ def test_an_article_is_asked_of_by_its_outlet(briefing: Briefing, tmp_path: Path
         briefing, "How many fish does the Harlow Courier say died in the Orrin?"
     )
     assert "3,000" in lead_of(answer)
+
+
+def test_a_rare_word_wordnet_lists_is_no_typo(briefing: Briefing, tmp_path: Path) -> None:
+    """ "handover" is missing from wordfreq's short list, but WordNet lists it: it is a
+    word the sources do not use, not a typo of "hangover", and the refusal says so."""
+    ingest_text(
+        briefing,
+        tmp_path / "museum.md",
+        "---\ntitle: Museum Returns Plaques To Qareth\n---\n\nThe Hallam museum handed 27 "
+        "plaques back to Qareth on Thursday. A minister signed the deed for Qareth.\n",
+    )
+    verdict = briefing.retrieve("Who signed the handover on behalf of Qareth?").verdict
+    words = {t.word: t for t in verdict.terms}
+    assert "hangover" not in words
+    assert "handover" in words and not words["handover"].in_corpus

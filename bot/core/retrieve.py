@@ -238,7 +238,8 @@ class Retriever:
         """``term`` read as the corpus word one edit away that was meant, if it is a typo
         or a misspelt name and there is one; a typo no corpus word explains, as the
         commonest everyday English word one edit away, if there is one."""
-        typo = _typo(term.word, df)
+        # (a word WordNet lists is no typo, however rare: "handover" is not "hangover")
+        typo = _typo(term.word, df) and not self.lexicon.expand(term.word).known
         if typo:
             # Only English words are offered as corrections: one edit away from a typo
             # are hundreds of strings, and asking the database about each costs more
