@@ -91,6 +91,9 @@ def test_framing_is_not_focus(question: str, focus: str) -> None:
         ("Which construction company will build the stations?", "who"),
         ("What does the memorandum commit the countries to pay attention to?", "what"),
         ("According to the Millbeck Courier, how many fish died?", "quantity"),
+        ("Would you set out what the engineers discovered?", "what"),
+        ("could you go over why the plant closed", "why"),
+        ("Can you still drive over the bridge?", "yesno"),
         ("according to hospital management what would it cost", "quantity"),
     ],
 )

@@ -335,9 +335,23 @@ def _telling_request(question: str) -> str:
     verb.cognition: "indicate", "delineate", "determine"), not of doing ("Can you still
     *drive* over the bridge?" stays a yes-or-no question)."""
     match = _MODAL_YOU.match(question)
-    if match is None or not _communicates(match.group(1)):
+    if match is None:
         return question
-    return question[match.end() :]
+    if _communicates(match.group(1)):
+        return question[match.end() :]
+    # Any verb, with its particle, that a wh-clause follows asks to be told it: "Would you
+    # set out what the engineers found?", "could you walk me through how ...".
+    clause = _CLAUSE_AFTER_A_VERB.match(question, match.start(1))
+    return question[clause.end() :] if clause is not None else question
+
+
+#: A verb, perhaps a particle and "me"/"us", then a wh-word, "whether" or "if".
+_CLAUSE_AFTER_A_VERB = re.compile(
+    r"[a-z]+\s+(?:[a-z]+\s+)?(?:(?:me|us)\s+)?(?:[a-z]+\s+)?(?=(?:"
+    + _WH_WORD
+    + r"|whether\b|if\b))",
+    re.IGNORECASE,
+)
 
 
 def _communicates(verb: str) -> bool:
