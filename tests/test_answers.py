@@ -2611,3 +2611,24 @@ def test_a_rare_word_wordnet_lists_is_no_typo(briefing: Briefing, tmp_path: Path
     words = {t.word: t for t in verdict.terms}
     assert "hangover" not in words
     assert "handover" in words and not words["handover"].in_corpus
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What was the vote count on the Arlow tram plan?", "how did the council vote on the tram"],
+)
+def test_a_vote_count_is_answered_by_the_tally(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """ "What was the vote count?" asks for a tally: the sentence that gives one ("approved
+    ... by 14 votes to 5") leads, before one about the vote that gives none."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "tram.md",
+        "Arlow Council Backs Tram Plan",
+        "Residents crowded the Arlow council chamber for the vote on the tram plan, and "
+        "the mayor welcomed the vote on the tram. The council approved the plan by 14 votes "
+        "to 5 on Tuesday.",
+        question,
+    )
+    assert "14 votes to 5" in lead_of(answer)

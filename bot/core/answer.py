@@ -33,6 +33,7 @@ from bot.core.candidates import (
     beside_the_asked,
     counting_the_asked,
     defining,
+    giving_the_tally,
     heading_the_asked,
     holding_the_kind,
     in_the_question_s_words,
@@ -245,6 +246,10 @@ def select_sentences(
         said = scorer.in_its_words(top(holding))
         saying = _saying_the_event(retrieval, scorer, holding)
         holding = [s for s in saying if said <= scorer.in_its_words(s)] or holding
+    # ... and, for "What was the vote count?", one that gives a tally ("voted 31 to 17").
+    tallies = giving_the_tally(retrieval, holding or usable)
+    if tallies:
+        holding = tallies
     if holding:
         holding = preferred(holding)
     if holding and lead not in holding:

@@ -625,6 +625,30 @@ def _counted(tokens: list[str], start: int) -> list[str]:
     return [w for item in items for w in item]
 
 
+#: A question for a tally, a vote's or a game's: "What was the vote count?", "how did the
+#: trustees vote", "What was the final score?", "by what margin".
+_ASKS_TALLY = re.compile(r"\b(?:vote|votes|voting|voted|score|scoreline|tally|margin)\b", re.I)
+#: A tally: "9-3", "a 9-4 vote", "voted 31 to 17", "by 14 votes to 5", "won 3–1".
+_TALLY = re.compile(r"\b\d{1,3}\s*[-–—]\s*\d{1,3}\b|\b\d{1,3}\s+(?:votes?\s+)?to\s+\d{1,3}\b")
+
+
+def giving_the_tally(retrieval: Retrieval, sentences: list[SourceSentence]) -> list[SourceSentence]:
+    """Those of ``sentences`` that give a tally ("approved by 14 votes to 5", "a 9-4
+    vote") when the question asks what a vote or a game came to ("What was the vote
+    count?", "How did the trustees vote?"): the tally answers it, not a sentence about
+    the vote that gives none ("Brandauer welcomed the vote"). Empty for other questions
+    (a "who" or "when" question about a vote asks for someone or a time, and "What did
+    she say about the vote?" for her words)."""
+    query = retrieval.query
+    if (
+        query.answer_type not in ("what", "quantity")
+        or query.speaker is not None  # "What did Oyelaran say about the vote?": her words
+        or not _ASKS_TALLY.search(query.text)
+    ):
+        return []
+    return [s for s in sentences if _TALLY.search(s.text) and not _TALLY.search(query.text)]
+
+
 def stating_the_measure(
     retrieval: Retrieval, sentences: list[SourceSentence]
 ) -> list[SourceSentence]:
