@@ -229,10 +229,9 @@ class WordNet:
 
     def kinds(self, word: str, pos: str = "n", senses: int = 2) -> list[str]:
         """The words for kinds of ``word`` (its direct hyponyms, in its most common senses):
-        "spokeswoman" and "spokesman" for "spokesperson". Only words whose own commonest
-        sense is that kind, and that are no adjectives: "country" is a kind of "people"
-        (a nation) but is first a state, and "the poor" are people but "poor" is first an
-        adjective; a text that says either speaks of no people."""
+        "spokeswoman" and "spokesman" for "spokesperson". Not words that are also
+        adjectives: "the poor" are people and a "split" is a bottle, but a text that says
+        "poor" or "split" speaks of neither."""
         found: list[str] = []
         for sense in self.senses(word, pos)[:senses]:
             for offset in sense.hyponyms:
