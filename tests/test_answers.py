@@ -2632,3 +2632,33 @@ def test_a_vote_count_is_answered_by_the_tally(
         question,
     )
     assert "14 votes to 5" in lead_of(answer)
+
+
+def test_the_best_sentence_of_the_kind_asked_leads_from_any_passage(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The first pick is the best sentence of the retrieved passages; when the question
+    asks for a kind (a time) and a neighbouring passage gives it better ("the night shift
+    spotted the drop in the tank level at around 3am"), that sentence leads, not the pick
+    that merely holds some time ("discovered at about 05:30 ... by an angler")."""
+    from dataclasses import replace
+
+    from bot.core.answer import select_sentences
+
+    with small_chunks(database_url, tmp_path) as briefing:
+        ingest_text(
+            briefing,
+            tmp_path / "spill.md",
+            "---\ntitle: Solvent Leak At Millbeck Plant\n---\n\n"
+            "The leak at the Millbeck paint plant was discovered at about 05:30 on Saturday "
+            "by an angler who noticed dead fish near the weir.\n\n"
+            "The night shift spotted the drop in the tank level at around 3am, the plant "
+            "manager said.\n",
+        )
+        retrieval = briefing.retrieve("what time did the night shift notice the tank level drop")
+        found = [*retrieval.passages, *retrieval.neighbours]
+        first = tuple(p for p in found if "05:30" in p.text)
+        later = tuple(p for p in found if "3am" in p.text)
+        assert first and later
+        retrieval = replace(retrieval, passages=first, neighbours=later)
+        assert "3am" in select_sentences(retrieval, 120)[0].text

@@ -178,6 +178,7 @@ def select_sentences(
 
     chosen_ids = {p.chunk_id for p in retrieval.passages}
     lead = top(preferred([s for s in usable if s.passage.chunk_id in chosen_ids] or usable))
+    first_pick = lead
     if retrieval.query.answer_type == "overview":
         lead = _story_lead(retrieval, scorer, candidates, lead)
     # "What did Hallgrimsson say?" is answered by his words, even where they hold no word
@@ -252,7 +253,9 @@ def select_sentences(
         holding = tallies
     if holding:
         holding = preferred(holding)
-    if holding and lead not in holding:
+    # (the best of them, from any passage, when nothing above chose the lead: the first
+    # pick is the best of the retrieved passages' sentences, not of their neighbours')
+    if holding and (lead not in holding or lead is first_pick):
         lead = top(holding)
     lead_group = with_context(lead)
     if holding == []:
