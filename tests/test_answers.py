@@ -2596,6 +2596,17 @@ def test_an_article_is_asked_of_by_its_outlet(briefing: Briefing, tmp_path: Path
         briefing, "How many fish does the Harlow Courier say died in the Orrin?"
     )
     assert "3,000" in lead_of(answer)
+    # Only the outlet's names count: the "review" of a question is not the "Highland
+    # Harvest Review".
+    from dataclasses import replace
+
+    from bot.core.gate import passage_evidence
+
+    passage = replace(briefing.retrieve("How many fish died in the Orrin?").passages[0])
+    query = analyse("What did the review of the leak find?", Lexicon())
+    review = passage_evidence(query, replace(passage, source="Highland Harvest Review"))
+    plain = passage_evidence(query, replace(passage, source=None))
+    assert review.credits == plain.credits
 
 
 def test_a_rare_word_wordnet_lists_is_no_typo(briefing: Briefing, tmp_path: Path) -> None:

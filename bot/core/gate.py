@@ -111,13 +111,19 @@ class Verdict:
 
 
 def passage_evidence(query: Query, passage: Passage) -> PassageEvidence:
-    # The outlet an article comes from is said of it as its title is: "What does the
-    # Millbeck Courier say ...?" asks of the Courier's article.
-    title = stems(read_us_as_usa(f"{passage.title}\n{passage.source or ''}"))
+    title = stems(read_us_as_usa(passage.title))
     body = stems(read_us_as_usa(passage.text))
     text = [*title, "\x00", *body]  # no phrase match across title and text
     present = frozenset(text)
     credits = {t.word: t.credit_in(passage.text, text, present) for t in query.terms}
+    if passage.source:
+        # The outlet an article comes from names it as its title does: "What does the
+        # Millbeck Courier say ...?" asks of the Courier's article. Its names only: the
+        # "review" of a question is not the "Highland Harvest Review".
+        outlet = stems(passage.source)
+        for t in query.terms:
+            if t.anchor and not credits[t.word]:
+                credits[t.word] = t.credit(outlet, frozenset(outlet))
     missing = [t.word for t in query.terms if _missing(t, credits[t.word], query.answer_type)]
     for group in query.alternatives:  # one of "Harwick or Ashford" is enough
         if any(credits[w] for w in group):
