@@ -369,9 +369,7 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
         return retrieval  # (cheaply: most questions ask for no such kind)
     candidates = passage_sentences(retrieval.passages)
     scorer = SentenceScorer(retrieval, candidates)
-    if retrieval.query.speaker is not None and not in_the_speaker_s_words(
-        retrieval, scorer, candidates, stance=True
-    ):
+    if retrieval.query.speaker is not None and not _speaking(retrieval, scorer, candidates):
         return _borderline(
             retrieval, f"no passage gives the words of the {retrieval.query.speaker} it asks about"
         )
@@ -394,6 +392,24 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
             retrieval, f"no passage {what} {asked.word if asked else ''} the question asks about"
         )
     return retrieval
+
+
+def _speaking(
+    retrieval: Retrieval, scorer: SentenceScorer, sentences: list[SourceSentence]
+) -> bool:
+    """Does one of ``sentences`` show the one whose words the question asks for speaking,
+    taking a stance (:func:`in_the_speaker_s_words`), or doing what the question's own
+    verb says ("What did the transport department *approve*?": "the department approved
+    ...")?"""
+    if in_the_speaker_s_words(retrieval, scorer, sentences, stance=True):
+        return True
+    speaker = retrieval.query.speaker
+    verbs = [t.word for t in retrieval.query.terms if not t.noun and not t.anchor]
+    return any(
+        scorer.credits(s).get(speaker or "", 0.0) > 0
+        and any(scorer.credits(s).get(v, 0.0) >= 1.0 for v in verbs)
+        for s in sentences
+    )
 
 
 #: A question for the name of a thing: "What is the stadium *called*?", "the *name of* the
