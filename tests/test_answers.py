@@ -2611,7 +2611,8 @@ def test_an_article_is_asked_of_by_its_outlet(briefing: Briefing, tmp_path: Path
 
 def test_a_rare_word_wordnet_lists_is_no_typo(briefing: Briefing, tmp_path: Path) -> None:
     """ "handover" is missing from wordfreq's short list, but WordNet lists it: it is a
-    word the sources do not use, not a typo of "hangover", and the refusal says so."""
+    word the sources do not use (as typed: "handed ... back" is not it), not a typo of
+    "hangover", and the refusal says so."""
     ingest_text(
         briefing,
         tmp_path / "museum.md",
@@ -2621,7 +2622,7 @@ def test_a_rare_word_wordnet_lists_is_no_typo(briefing: Briefing, tmp_path: Path
     verdict = briefing.retrieve("Who signed the handover on behalf of Qareth?").verdict
     words = {t.word: t for t in verdict.terms}
     assert "hangover" not in words
-    assert "handover" in words and not words["handover"].in_corpus
+    assert "handover" in words and not words["handover"].found
 
 
 @pytest.mark.parametrize(
@@ -2673,3 +2674,27 @@ def test_the_best_sentence_of_the_kind_asked_leads_from_any_passage(
         assert first and later
         retrieval = replace(retrieval, passages=first, neighbours=later)
         assert "3am" in select_sentences(retrieval, 120)[0].text
+
+
+def test_a_stem_joins_no_unrelated_words(briefing: Briefing, tmp_path: Path) -> None:
+    """Snowball cuts "several" and "severance" to "sever", "department" to "depart":
+    a stem that is a word of its own joins only words WordNet relates to it (by a link
+    or in a definition: "systemic" is "affecting an entire system"), so "several
+    workers" is no answer to a question about severance."""
+    from bot.core.words import stem
+
+    assert stem("several") != stem("severance") == stem("sever")
+    assert stem("department") != stem("departing")
+    assert stem("authority") != stem("author")
+    assert stem("systemic") == stem("system") and stem("environmental") == stem("environment")
+    ingest_text(
+        briefing,
+        tmp_path / "depot.md",
+        "---\ntitle: Parcelo Closes Arlow Depot\n---\n\nSeveral workers at the Parcelo "
+        "depot in Arlow said they had heard of the closure from a local newspaper. Parcelo "
+        "closed the Arlow depot on Thursday.\n",
+    )
+    verdict = briefing.retrieve(
+        "What severance did the Parcelo depot workers in Arlow get?"
+    ).verdict
+    assert {t.word: t.found for t in verdict.terms}["severance"] == 0.0

@@ -180,6 +180,15 @@ class WordNet:
         line = self._data[pos].line_for(b"%08d " % offset)
         return line.decode("utf-8").split(" | ", 1)[0].split()
 
+    def glosses(self, word: str, pos: str) -> list[str]:
+        """The definitions of ``word``'s senses as ``pos``, most frequent first."""
+        found = []
+        for lemma in self.base_forms(word, pos):
+            for offset in self._offsets(lemma, pos):
+                line = self._data[pos].line_for(b"%08d " % offset).decode("utf-8")
+                found.append(line.split(" | ", 1)[1].strip() if " | " in line else "")
+        return found
+
     def _words(self, pos: str, offset: int) -> list[str]:
         fields = self._fields(pos, offset)
         return [_bare(fields[4 + 2 * i]) for i in range(int(fields[3], 16))]

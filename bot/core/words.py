@@ -101,7 +101,65 @@ def stem(word: str) -> str:
         # function word its stem happens to spell, only an inflection of it is
         # ("thinking": think). Such a word stems to itself, singular.
         return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
-    return found
+    return _unjoined(word, found)
+
+
+@lru_cache(maxsize=65536)
+def _unjoined(word: str, found: str) -> str:
+    """Snowball's stem ``found`` of ``word``, unless it is a word of its own that WordNet
+    does not relate to ``word``: Snowball cuts "several" and "severance" to "sever",
+    "department" to "depart" and "authority" to "author", which would make a passage
+    about "several villagers" speak of severance. Such a word stems to the shortest of
+    its lemma and that lemma's WordNet relatives that Snowball also cuts to ``found``
+    ("severely", "severity": severe), so its own family still meets."""
+    if found == word or not found.isalpha():
+        return found
+    try:
+        from bot.core.wordnet import WordNetMissing, wordnet
+
+        net = wordnet()
+    except (ImportError, WordNetMissing):  # (no WordNet: Snowball alone)
+        return found
+    lemmas = {b for pos in "nvar" for b in net.base_forms(word, pos)}
+    if not lemmas or found in lemmas or not any(found in net.base_forms(found, p) for p in "nvar"):
+        return found  # an inflection of the stem itself, or a stem that is no word
+    # the lemmas, and their relatives that Snowball cuts alike, two links deep
+    # ("criticism" -> "criticize" -> "critic")
+    family = set(lemmas)
+    todo = list(lemmas)
+    for _ in range(2):
+        found_now: list[str] = []
+        for lemma in todo:
+            for pos in "nvar":
+                for sense in net.senses(lemma, pos):
+                    found_now.extend(
+                        b
+                        for a, b in sense.derived
+                        if a == lemma
+                        and b not in family
+                        and (b == found or _snowball_stem(b) == found)
+                    )
+        family.update(found_now)
+        todo = found_now
+    if found in family:
+        return found  # "severance": sever
+    # WordNet links few words to their roots ("systemic" is not linked to "system"), but
+    # its definitions say them: "systemic: affecting an entire system", while "several"
+    # ("of an indefinite number more than 2 or 3") says nothing of severing.
+    for lemma in lemmas:
+        for pos in "nvar":
+            for gloss in net.glosses(lemma, pos):
+                definition = gloss.split('"', 1)[0]  # not its examples ("several letters")
+                if any(
+                    (w == found or _snowball_stem(w) == found) and not w.startswith(lemma)
+                    for w in _WORD.findall(definition.lower())
+                ):
+                    return found
+    return min(family, key=lambda w: (len(w), w))
+
+
+def _snowball_stem(word: str) -> str:
+    return str(_stemmer().stemWord(word.lower()))
 
 
 _INFLECTIONS = ("s", "es", "ed", "d", "ing", "ings")
