@@ -928,7 +928,7 @@ def test_what_introduces_a_person(word: str, text: str, introduces: bool) -> Non
     title, and the word is one WordNet knows, if at all, only as a person: "On Tuesday"
     starts a sentence and introduces nobody, and Honduras is a place."""
     from bot.core.answer import _full_name
-    from bot.core.expected import could_be_surname
+    from bot.core.roles import could_be_surname
 
     assert (could_be_surname(word) and _full_name(word, text)) == introduces
 
@@ -2698,3 +2698,24 @@ def test_a_stem_joins_no_unrelated_words(briefing: Briefing, tmp_path: Path) -> 
         "What severance did the Parcelo depot workers in Arlow get?"
     ).verdict
     assert {t.word: t.found for t in verdict.terms}["severance"] == 0.0
+
+
+def test_a_role_is_its_holder_by_surname(briefing: Briefing, tmp_path: Path) -> None:
+    """News names a person with their role once and by surname after: "What did the
+    union's spokeswoman say about overtime?" is answered by "Varga said the union would
+    refuse all overtime", in an article that said "Ilona Varga, the union's
+    spokeswoman," before, in another paragraph."""
+    ingest_text(
+        briefing,
+        tmp_path / "strike.md",
+        "---\ntitle: Tram Drivers Vote To Strike In Arlow\n---\n\n"
+        "Tram drivers in Arlow voted on Monday to strike next month, said Ilona Varga, the "
+        "drivers' union spokeswoman, after a ballot of its members.\n\n"
+        "The city's transport board said it was disappointed and hoped talks would resume. "
+        "Services will run as normal until the strike begins.\n\n"
+        "Varga said the union would refuse all overtime from Friday.\n",
+    )
+    answer = grounded_answer(
+        briefing, "What did the drivers' union spokeswoman say about overtime?"
+    )
+    assert "refuse all overtime" in lead_of(answer)

@@ -47,12 +47,13 @@ from bot.core.candidates import (
     stating_the_measure,
     usable_sentences,
 )
-from bot.core.expected import could_be_surname, words_of
+from bot.core.expected import words_of
 from bot.core.gate import coverage, overview_article
 from bot.core.models import Citation
 from bot.core.phrasing import asks_who_someone_is, sentences_asked
 from bot.core.profile import Profile
 from bot.core.retrieve import Retrieval
+from bot.core.roles import could_be_surname
 from bot.core.summaries import holder
 from bot.core.text import paragraph_spans, squash, strip_footnote_markers
 from bot.core.words import STOPWORDS, jaccard, word_count

@@ -26,9 +26,10 @@ from bot.core.expected import (
 from bot.core.lexicon import NUMBER_WORDS
 from bot.core.phrasing import NAMING, reports_speech
 from bot.core.retrieve import Retrieval
+from bot.core.roles import holders_of, role_terms
 from bot.core.terms import Term, read_us_as_usa
 from bot.core.text import has_bracketed_number, strip_footnote_markers
-from bot.core.words import stem, stems, word_count
+from bot.core.words import capitalised_words, stem, stems, word_count
 from storage.articles import Passage
 
 #: At most this many characters (spaces) between two sentences of one paragraph.
@@ -231,6 +232,7 @@ class SentenceScorer:
                     t.word: TITLE_CREDIT * c for t in self.terms if (c := t.credit(title, present))
                 }
         self._located = {(s.passage.article_id, s.start): s for s in candidates}
+        self._holders = _role_holders(retrieval, candidates)
         holding = {t.word: 0.0 for t in self.terms}
         for s in candidates:
             for word, credit in self.credits(s).items():
@@ -276,6 +278,9 @@ class SentenceScorer:
                 if before is not None and t.anchor and not own:
                     # "It was painted in 1776": "it" is the painting the sentence before names
                     own = ANTECEDENT_CREDIT * t.credit(before.stems, frozenset(before.stems))
+                holders = self._holders.get((s.passage.article_id, t.word))
+                if holders and own < 1.0 and not holders.isdisjoint(capitalised_words(s.text)):
+                    own = 1.0  # "Quintanar said ...": the spokeswoman, named so before
                 if own > found.get(t.word, 0.0):
                     found[t.word] = own
             self._credits[id(s)] = found
@@ -304,6 +309,19 @@ class SentenceScorer:
 
     def score(self, s: SourceSentence) -> float:
         return self.relevance(s) * self.shape(s)
+
+
+def _role_holders(
+    retrieval: Retrieval, candidates: list[SourceSentence]
+) -> dict[tuple[int, str], frozenset[str]]:
+    """For each article and each role the question asks about, the surnames of the people
+    its sentences name beside that role (:func:`holders_of`)."""
+    found: dict[tuple[int, str], set[str]] = {}
+    for t in role_terms(retrieval.query):
+        for s in candidates:
+            for surname in holders_of(t, s.text, s.stems):
+                found.setdefault((s.passage.article_id, t.word), set()).add(surname)
+    return {key: frozenset(v) for key, v in found.items()}
 
 
 def usable_sentences(

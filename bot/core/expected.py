@@ -29,6 +29,7 @@ from bot.core.amounts import (
 )
 from bot.core.phrasing import PORTION, asks_who_someone_is
 from bot.core.retrieve import Retrieval
+from bot.core.roles import could_be_surname
 from bot.core.wordnet import wordnet
 from bot.core.words import STOPWORDS
 
@@ -287,15 +288,6 @@ def names_another(text: str, question: str) -> bool:
         not _CALENDAR.match(m.group(0)) and not words_of(m.group(0)) <= asked
         for m in _INNER_NAME.finditer(text)
     )
-
-
-def could_be_surname(word: str) -> bool:
-    """A capitalised word that may be someone's name: WordNet knows it, if at all, only as
-    a person ("Nielsen", "Kowalczyk"; not "Tuesday", "Honduras" or "Summit")."""
-    if not word[:1].isupper():
-        return False
-    senses = [s for pos in "nvar" for s in wordnet().senses(word, pos)]
-    return all(s.lexname == "noun.person" and s.words[0][:1].isupper() for s in senses)
 
 
 _MONTHS = rf"(?:{_MONTH_NAMES}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"

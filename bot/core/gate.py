@@ -35,6 +35,7 @@ from typing import Literal
 
 from bot.core.lexicon import edits1
 from bot.core.query import Query
+from bot.core.roles import holders_of, role_terms
 from bot.core.terms import Term, read_us_as_usa
 from bot.core.words import capitalised_words, content_words, stems
 from storage.articles import Passage
@@ -124,12 +125,38 @@ def passage_evidence(query: Query, passage: Passage) -> PassageEvidence:
         for t in query.terms:
             if t.anchor and not credits[t.word]:
                 credits[t.word] = t.credit(outlet, frozenset(outlet))
+    return _evidence(query, passage, credits)
+
+
+def _evidence(query: Query, passage: Passage, credits: dict[str, float]) -> PassageEvidence:
     missing = [t.word for t in query.terms if _missing(t, credits[t.word], query.answer_type)]
     for group in query.alternatives:  # one of "Harwick or Ashford" is enough
         if any(credits[w] for w in group):
             missing = [w for w in missing if w not in group]
     return PassageEvidence(passage, coverage(query.terms, credits, query.alternatives), credits,
                            tuple(missing))  # fmt: skip
+
+
+def with_role_holders(query: Query, evidence: Sequence[PassageEvidence]) -> list[PassageEvidence]:
+    """``evidence``, where a passage names by surname someone its article names beside a
+    role the question asks about (:mod:`bot.core.roles`), with that role found in it:
+    "Quintanar said the group was not opposed ..." speaks of the coalition's
+    spokeswoman when another passage of its article says "Marisol Quintanar, the
+    coalition's spokesperson"."""
+    found = list(evidence)
+    for term in role_terms(query):
+        holders: dict[int, set[str]] = {}
+        for e in found:
+            if e.credits.get(term.word, 0.0) >= 1.0:
+                named = holders_of(term, e.passage.text, stems(e.passage.text))
+                holders.setdefault(e.passage.article_id, set()).update(named)
+        for i, e in enumerate(found):
+            surnames = holders.get(e.passage.article_id)
+            if not surnames or e.credits.get(term.word, 0.0) >= 1.0:
+                continue
+            if not surnames.isdisjoint(capitalised_words(e.passage.text)):
+                found[i] = _evidence(query, e.passage, {**e.credits, term.word: 1.0})
+    return found
 
 
 #: Names shorter than this are not read as another spelling of a name: one letter joins

@@ -38,6 +38,7 @@ from bot.core.gate import (
     reciprocal_rank,
     spelled_otherwise,
     threshold,
+    with_role_holders,
 )
 from bot.core.lexicon import MIN_CORRECTABLE, RARE_ZIPF, Lexicon, edits1
 from bot.core.profile import Profile
@@ -328,6 +329,7 @@ class Retriever:
             kept = [i for i, e in enumerate(evidence) if not _someone_else(before[i], e, naming)]
             ranked = [ranked[i] for i in kept]
             evidence = [evidence[i] for i in kept]
+        evidence = with_role_holders(query, evidence)
         evidence = [
             replace(e, coverage=max(e.coverage, self._dense_credit(dense.get(e.passage.chunk_id))))
             for e in evidence

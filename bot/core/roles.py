@@ -1,0 +1,53 @@
+"""People named by their role: who holds the role a question asks about.
+
+News gives a person's full name and role once ("said Marisol Quintanar, the coalition's
+spokesperson") and the surname alone after ("Quintanar said the group was not opposed to
+fighting human trafficking"). A question that asks about the role ("What did the
+coalition's spokeswoman say about trafficking?") is answered by the later sentence too:
+in that article, the surname names the spokeswoman.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.query import Query
+from bot.core.terms import Term
+from bot.core.wordnet import wordnet
+from bot.core.words import fold, stem
+
+#: A person's full name: two or more capitalised words ("Marisol Quintanar", "Priya
+#: Castellanos-Moore").
+_FULL_NAME = re.compile(r"\b[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)+")
+_WORD = re.compile(r"[^\W_]+")
+
+
+def could_be_surname(word: str) -> bool:
+    """A capitalised word that may be someone's name: WordNet knows it, if at all, only as
+    a person ("Nielsen", "Kowalczyk"; not "Tuesday", "Honduras" or "Summit")."""
+    if not word[:1].isupper():
+        return False
+    senses = [s for pos in "nvar" for s in wordnet().senses(word, pos)]
+    return all(s.lexname == "noun.person" and s.words[0][:1].isupper() for s in senses)
+
+
+def role_terms(query: Query) -> list[Term]:
+    """The roles ``query`` asks about: the one whose words it asks for ("the *spokeswoman*"
+    in "What did the spokeswoman say?"), or the person a "who" question must find named
+    ("Who is the *captain*?")."""
+    return [t for t in query.terms if not t.anchor and (t.required or t.word == query.speaker)]
+
+
+def holders_of(term: Term, text: str, text_stems: list[str] | tuple[str, ...]) -> set[str]:
+    """The surname (folded: lower case, no accents) of the person ``text`` names beside
+    the role ``term``: the full name nearest the role's word, when its last word may be
+    a person's name. Empty when ``text`` does not name the role by its word (or a kind of
+    it)."""
+    if term.credit(text_stems, frozenset(text_stems)) < 1.0:
+        return set()
+    at = [m.start() for m in _WORD.finditer(text) if stem(m.group(0).lower()) in term.stems]
+    names = [m for m in _FULL_NAME.finditer(text) if could_be_surname(m.group(0).split()[-1])]
+    if not at or not names:
+        return set()
+    nearest = min(names, key=lambda m: min(abs(m.start() - a) for a in at))
+    return {fold(nearest.group(0).split()[-1])}
