@@ -12,6 +12,8 @@ from bot.core.phrasing import answer_type, asks_who_someone_is, sentences_asked,
     ("question", "focus"),
     [
         ("Tell me about the memorandum", "the memorandum"),
+        ("is it true that the memo is binding?", "the memo is binding?"),
+        ("Is it really the case the talks failed?", "the talks failed?"),
         (
             "What causes migration from the region, according to the story?",
             "migration from the region, ?",

@@ -152,6 +152,9 @@ _FRAMING = [
         r"triggered|prompted|started|set\s+off|driving|leads?\s+to|led\s+to|behind|makes?|made|making)\b",
         r"\b(?:the\s+)?reasons?\s+(?:for|why|behind)\b",
         r"^\W*how\s+come\b",
+        # "is it true that ...": a yes-or-no question about what follows
+        r"^\W*(?:is|was)\s+it\s+(?:really\s+)?(?:true|correct|right|accurate|the\s+case)"
+        r"(?:\s+that)?\b",
     )
 ]
 
