@@ -2719,3 +2719,18 @@ def test_a_role_is_its_holder_by_surname(briefing: Briefing, tmp_path: Path) -> 
         briefing, "What did the drivers' union spokeswoman say about overtime?"
     )
     assert "refuse all overtime" in lead_of(answer)
+
+
+def test_how_long_a_thing_is_a_length(briefing: Briefing, tmp_path: Path) -> None:
+    """ "how long a stretch of the river" asks for a length ("a six-kilometre stretch"),
+    as "How long is the bridge?" does, not for how long something lasted; a word after an
+    article is a noun, though "stretch" is a verb too."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "spill.md",
+        "Fish Die In The River Orrin",
+        '"I have fished this river for 30 years," said one angler by the river. Dead fish '
+        "were found along a six-kilometre stretch of the river below the plant.",
+        "how long a stretch of the river was hit?",
+    )
+    assert "six-kilometre" in lead_of(answer)

@@ -456,17 +456,19 @@ def _a_verb(word: str, lexicon: Lexicon) -> bool:
 #: "How long is the bridge?" asks for a length, not a duration, when what it asks about
 #: is a thing in space (WordNet's files): a bridge, a road, a river, a room.
 _THINGS_WITH_LENGTH = frozenset("noun.artifact noun.object noun.location noun.body".split())
-_HOW_LONG_IS = re.compile(r"^\W*how\s+long\s+(?:is|are|was|were)\b", re.IGNORECASE)
+_HOW_LONG_IS = re.compile(r"^\W*how\s+long\s+(?:(?:is|are|was|were)\b|(?=an?\s))", re.IGNORECASE)
 
 
 def measured_in_length(question: str, lexicon: Lexicon) -> bool:
     """Does ``question`` ask how long a thing in space is ("How long is the Ashford Chain
-    Bridge?": a span of 124 metres), rather than how long something lasts ("How long is
-    the contract?", "How long was the closure?")?"""
-    if not _HOW_LONG_IS.match(question):
+    Bridge?": a span of 124 metres; "how long a stretch of the river"), rather than how
+    long something lasts ("How long is the contract?", "How long was the closure?", "how
+    long a wait")?"""
+    found = _HOW_LONG_IS.match(question)
+    if found is None:
         return False
     flat = words(question.lower())
-    j = 3
+    j = 3 if found.group(0).rstrip().lower().endswith(("is", "are", "was", "were")) else 2
     while j < len(flat) and flat[j] in ("the", "a", "an", "this", "that"):
         j += 1
     head, end = _noun_phrase_head(flat, j, lexicon)
@@ -477,6 +479,9 @@ def measured_in_length(question: str, lexicon: Lexicon) -> bool:
     if rest and rest[0] not in ("of", "in", "at", "on", "over", "across", "between", "from"):
         return False
     return head is not None and lexicon.expand(head).lexname in _THINGS_WITH_LENGTH
+
+
+_ARTICLES = frozenset(["a", "an", "the"])
 
 
 def _noun_phrase_head(
@@ -503,8 +508,14 @@ def _noun_phrase_head(
             break  # a name after the noun starts a clause: "the contract length *Strohm* agreed"
         elif head is not None and _plural(head) and wordnet().senses(word, "v"):
             break  # a verb after a plural: "how many countries *form* the Triangle"
-        elif expansion.noun or (head in possessors and wordnet().senses(word, "n")):
-            head = word  # (what a possessive owns is a noun: "Hallgrimsson's *rating*")
+        elif (
+            expansion.noun
+            or (head in possessors and wordnet().senses(word, "n"))
+            or (head is None and j > 0 and flat[j - 1] in _ARTICLES and wordnet().senses(word, "n"))
+        ):
+            # (what a possessive owns is a noun: "Hallgrimsson's *rating*"; so is a word
+            # after an article, whatever else it may be: "how long a *stretch*")
+            head = word
         elif head is not None and _possessor(head, flat, j, lexicon, possessors):
             pass  # "Valdoria's *injured* captain": the name owns the noun that follows
         elif head is not None and _modifies_next(flat, j, lexicon):
