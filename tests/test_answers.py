@@ -2734,3 +2734,19 @@ def test_how_long_a_thing_is_a_length(briefing: Briefing, tmp_path: Path) -> Non
         "how long a stretch of the river was hit?",
     )
     assert "six-kilometre" in lead_of(answer)
+
+
+def test_a_stem_keeps_a_word_s_forms_and_family_together() -> None:
+    """A stem that parts unrelated words keeps a word's own forms and family together:
+    a plural stems as its singular ("customers", "authorities", "routes"), an adverb as
+    its adjective, and "severely" (whose definition says "severe", not "sever") is no
+    severance."""
+    from bot.core.words import stem
+
+    assert stem("customers") == stem("customer")
+    assert stem("authorities") == stem("authority") != stem("author")
+    assert stem("routes") == stem("route") and stem("aides") == stem("aide")
+    assert stem("severely") == stem("severe") != stem("severance")
+    assert stem("typically") == stem("typical") and stem("literally") == stem("literal")
+    assert stem("reasonably") == stem("reasonable") == stem("reason")
+    assert stem("important") != stem("import")

@@ -11,8 +11,14 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import snowballstemmer
+
+from bot.core import frequency
+
+if TYPE_CHECKING:
+    from bot.core.wordnet import WordNet
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 
@@ -111,7 +117,10 @@ def _unjoined(word: str, found: str) -> str:
     "department" to "depart" and "authority" to "author", which would make a passage
     about "several villagers" speak of severance. Such a word stems to the shortest of
     its lemma and that lemma's WordNet relatives that Snowball also cuts to ``found``
-    ("severely", "severity": severe), so its own family still meets."""
+    ("severely", "severity": severe), so its own family still meets. An inflection
+    stems as the commonest noun or verb it inflects that Snowball cuts alike ("customers"
+    as "customer", "routes" as "route", not "rout"; "authorities" as "authority"), so a
+    word's forms never part."""
     if found == word or not found.isalpha():
         return found
     try:
@@ -119,6 +128,34 @@ def _unjoined(word: str, found: str) -> str:
 
         net = wordnet()
     except (ImportError, WordNetMissing):  # (no WordNet: Snowball alone)
+        return found
+    bases = [
+        b
+        for pos in "nv"
+        for b in net.base_forms(word, pos)
+        if b != word
+        and b.isalpha()
+        and _snowball_stem(b) == found
+        # (WordNet's "-es" rule, read as English spells it: "pushes" is "push", but
+        # "aides" no "aid" and "suites" no "suit")
+        and not (word == b + "es" and not b.endswith(("s", "x", "z", "ch", "sh", "o")))
+    ]
+    if bases:
+        return _judged(net, max(bases, key=lambda b: (_zipf(b), b)), found)
+    return _judged(net, word, found)
+
+
+def _zipf(word: str) -> float:
+    try:
+        return frequency.zipf(word)
+    except frequency.FrequencyDataMissing:  # (no word list: every base is as common)
+        return 0.0
+
+
+def _judged(net: WordNet, word: str, found: str) -> str:
+    """:func:`_unjoined` for a word that inflects no other noun or verb Snowball cuts
+    alike (a lemma, or an inflection of another part of speech)."""
+    if found == word:
         return found
     lemmas = {b for pos in "nvar" for b in net.base_forms(word, pos)}
     if not lemmas or found in lemmas or not any(found in net.base_forms(found, p) for p in "nvar"):
@@ -141,17 +178,29 @@ def _unjoined(word: str, found: str) -> str:
                     )
         family.update(found_now)
         todo = found_now
-    if found in family:
+    if found in family or any(
+        a == found and b in family
+        for pos in "nvar"
+        for sense in net.senses(found, pos)
+        for a, b in sense.derived
+    ):
         return found  # "severance": sever
     # WordNet links few words to their roots ("systemic" is not linked to "system"), but
-    # its definitions say them: "systemic: affecting an entire system", while "several"
-    # ("of an indefinite number more than 2 or 3") says nothing of severing.
-    for lemma in lemmas:
+    # its definitions say them: "systemic: affecting an entire system", "reasonable:
+    # showing reason" (and so "reasonably", "in a reasonable manner"), while "several"
+    # ("of an indefinite number more than 2 or 3") says nothing of severing. The root
+    # itself or a form of it, not another word Snowball cuts alike: "severely" is "to a
+    # severe degree", which does not make it "sever".
+    for member in sorted(family):
         for pos in "nvar":
-            for gloss in net.glosses(lemma, pos):
+            for gloss in net.glosses(member, pos):
                 definition = gloss.split('"', 1)[0]  # not its examples ("several letters")
                 if any(
-                    (w == found or _snowball_stem(w) == found) and not w.startswith(lemma)
+                    w == found
+                    or (
+                        w.startswith(found[:-1])
+                        and any(found in net.base_forms(w, p) for p in "nv")
+                    )
                     for w in _WORD.findall(definition.lower())
                 ):
                     return found
