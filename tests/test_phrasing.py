@@ -96,6 +96,9 @@ def test_framing_is_not_focus(question: str, focus: str) -> None:
         ("Would you set out what the engineers discovered?", "what"),
         ("could you go over why the plant closed", "why"),
         ("Can you still drive over the bridge?", "yesno"),
+        ("Can you buy tickets when the office is closed?", "yesno"),
+        ("Can you swim where the spill happened?", "yesno"),
+        ("Could you find out when the plant closes?", "when"),
         ("according to hospital management what would it cost", "quantity"),
     ],
 )

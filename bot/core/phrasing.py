@@ -348,11 +348,16 @@ def _telling_request(question: str) -> str:
     return question[clause.end() :] if clause is not None else question
 
 
-#: A verb, perhaps a particle and "me"/"us", then a wh-word, "whether" or "if".
+#: A verb, perhaps a particle and "me"/"us", then a wh-word or "whether"; or a verb and
+#: its particle, then "when", "where" or "if": "find out when", but not "Can you buy
+#: tickets when the office is closed?" or "Can you swim where the spill was?", whose
+#: clause says when or where the thing asked of is done, and which ask yes or no.
 _CLAUSE_AFTER_A_VERB = re.compile(
-    r"[a-z]+\s+(?:[a-z]+\s+)?(?:(?:me|us)\s+)?(?:[a-z]+\s+)?(?=(?:"
-    + _WH_WORD
-    + r"|whether\b|if\b))",
+    r"[a-z]+\s+(?:"
+    r"(?:[a-z]+\s+)?(?:(?:me|us)\s+)?(?:[a-z]+\s+)?"
+    r"(?=(?:how|why|who|whom|whose|what|which|whether)\b)"
+    r"|(?:(?:me|us)\s+)?(?:out|up|over|through|into|about|on)\s+(?:(?:me|us)\s+)?"
+    r"(?=(?:when|where|if)\b))",
     re.IGNORECASE,
 )
 
