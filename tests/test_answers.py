@@ -2750,3 +2750,22 @@ def test_a_stem_keeps_a_word_s_forms_and_family_together() -> None:
     assert stem("typically") == stem("typical") and stem("literally") == stem("literal")
     assert stem("reasonably") == stem("reasonable") == stem("reason")
     assert stem("important") != stem("import")
+
+
+def test_an_outlet_asked_for_its_words_speaks_in_its_article(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "What does the Harlow Courier say about the leak?" asks for the words of the
+    Courier's article: the outlet, named in its front matter, speaks in it, so the
+    question is not borderline for a speaker no passage shows speaking."""
+    ingest_text(
+        briefing,
+        tmp_path / "courier.md",
+        "---\ntitle: 3,000 Fish Die In River Orrin\nsource: Harlow Courier\n---\n\n"
+        "More than 3,000 fish died in the River Orrin after a solvent leak, officials "
+        "said. The plant's owner apologised for the leak.\n",
+    )
+    answer = grounded_answer(
+        briefing, "What does the Harlow Courier say about the leak in the Orrin?"
+    )
+    assert "3,000" in lead_of(answer)

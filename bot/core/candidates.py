@@ -418,10 +418,18 @@ def _speaking(
     """Does one of ``sentences`` show the one whose words the question asks for speaking,
     taking a stance (:func:`in_the_speaker_s_words`), or doing what the question's own
     verb says ("What did the transport department *approve*?": "the department approved
-    ...")?"""
+    ...")? An article speaks for its outlet: "What does the Harlow Courier say about the
+    leak?" asks for the words of the Courier's article (see
+    :func:`bot.core.gate.passage_evidence`)."""
     if in_the_speaker_s_words(retrieval, scorer, sentences, stance=True):
         return True
     speaker = retrieval.query.speaker
+    asked = next((t for t in retrieval.query.terms if t.word == speaker), None)
+    outlets = {s.passage.source for s in sentences if s.passage.source}
+    if asked is not None and any(
+        asked.credit(outlet, frozenset(outlet)) > 0 for outlet in map(stems, outlets)
+    ):
+        return True
     verbs = [t.word for t in retrieval.query.terms if not t.noun and not t.anchor]
     return any(
         scorer.credits(s).get(speaker or "", 0.0) > 0
