@@ -2769,3 +2769,18 @@ def test_an_outlet_asked_for_its_words_speaks_in_its_article(
         briefing, "What does the Harlow Courier say about the leak in the Orrin?"
     )
     assert "3,000" in lead_of(answer)
+
+
+def test_a_range_is_no_tally(briefing: Briefing, tmp_path: Path) -> None:
+    """A question about a vote prefers a sentence with its tally, but "open from 9 to
+    5" is the library's hours, no vote's result: the decision leads."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "library.md",
+        "Trustees Close Elm Street Library",
+        "The Dunmore trustees voted on Monday to close the Elm Street library in June. "
+        "The library, open from 9 to 5 on weekdays, lends about 300 books a week. "
+        "Readers will be sent to the Castle Road branch.",
+        "What did the Dunmore trustees vote to do with the Elm Street library?",
+    )
+    assert "close the Elm Street library" in lead_of(answer)

@@ -671,14 +671,25 @@ def _counted(tokens: list[str], start: int) -> list[str]:
 #: trustees vote", "What was the final score?", "by what margin".
 _ASKS_TALLY = re.compile(r"\b(?:vote|votes|voting|voted|score|scoreline|tally|margin)\b", re.I)
 #: A tally: "9-3", "a 9-4 vote", "voted 31 to 17", "by 14 votes to 5", "won 3–1".
-_TALLY = re.compile(r"\b\d{1,3}\s*[-–—]\s*\d{1,3}\b|\b\d{1,3}\s+(?:votes?\s+)?to\s+\d{1,3}\b")
+_TALLY = re.compile(
+    r"\b\d{1,3}\s*[-–—]\s*\d{1,3}\b|(?<!\bfrom\s)\b\d{1,3}\s+(?:votes?\s+)?to\s+\d{1,3}\b"
+)
+#: What says a tally is one: a vote, a score, a win or a loss, a motion carried ("open
+#: from 9 to 5", "aged 5 to 11" or "12-14 March" tally nothing).
+_TALLIED = re.compile(
+    r"\b(?:vot(?:e|es|ed|ing)|ballot\w*|scor\w*|tally|margin|majority|won|wins?|winning|"
+    r"beat(?:s|en)?|lost|lose|loses|losing|defeat\w*|dr[ae]w|draws?|approv\w*|"
+    r"pass(?:ed|es)|reject\w*|carried|backed|endorsed)\b",
+    re.IGNORECASE,
+)
 
 
 def giving_the_tally(retrieval: Retrieval, sentences: list[SourceSentence]) -> list[SourceSentence]:
     """Those of ``sentences`` that give a tally ("approved by 14 votes to 5", "a 9-4
     vote") when the question asks what a vote or a game came to ("What was the vote
     count?", "How did the trustees vote?"): the tally answers it, not a sentence about
-    the vote that gives none ("Brandauer welcomed the vote"). Empty for other questions
+    the vote that gives none ("Brandauer welcomed the vote"), where the sentence says it
+    of a vote or a game (not "open from 9 to 5"). Empty for other questions
     (a "who" or "when" question about a vote asks for someone or a time, and "What did
     she say about the vote?" for her words)."""
     query = retrieval.query
@@ -688,7 +699,9 @@ def giving_the_tally(retrieval: Retrieval, sentences: list[SourceSentence]) -> l
         or not _ASKS_TALLY.search(query.text)
     ):
         return []
-    return [s for s in sentences if _TALLY.search(s.text) and not _TALLY.search(query.text)]
+    if _TALLY.search(query.text):
+        return []
+    return [s for s in sentences if _TALLY.search(s.text) and _TALLIED.search(s.text)]
 
 
 def stating_the_measure(
