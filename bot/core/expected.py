@@ -363,9 +363,10 @@ def _asks_how_much(question: str) -> bool:
     )
 
 
-#: "How much is / did / will ...": how much of no thing named, which is money or a
-#: share ("How much is each customer getting?", "How much did sales fall?"), not a
-#: length of time ("more than 15 hours"), which "how long" asks for.
+#: "How much is / did / will ...": how much of no thing named, which is an amount of
+#: money, a measurement or a share ("How much is each customer getting?", "How much did
+#: the river rise?", "How much did sales fall?"), not a length of time ("more than 15
+#: hours"), which "how long" asks for.
 _HOW_MUCH_DO = re.compile(
     r"^\W*how\s+much\s+(?:is|are|was|were|did|does|do|will|would|has|have|had|can|could)\b",
     re.IGNORECASE,
