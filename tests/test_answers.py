@@ -2784,3 +2784,25 @@ def test_a_range_is_no_tally(briefing: Briefing, tmp_path: Path) -> None:
         "What did the Dunmore trustees vote to do with the Elm Street library?",
     )
     assert "close the Elm Street library" in lead_of(answer)
+
+
+def test_a_role_holder_is_found_misspelt_and_only_for_one_person(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """The role's holder is found by surname even misspelt by one letter ("Halvorson" for
+    "Halvorsen"), as news misspells names; a plural role ("the activists") is a group,
+    not the person named beside it."""
+    from bot.core.roles import role_terms
+
+    assert not role_terms(analyse("What do the activists say about the plan?", Lexicon()))
+    ingest_text(
+        briefing,
+        tmp_path / "plan.md",
+        "---\ntitle: Arlow Council Delays Harbour Plan\n---\n\n"
+        "The Arlow council will meet again in May, said Ingrid Halvorsen, the council's "
+        "spokeswoman, after a long meeting on Monday.\n\n"
+        "Residents had asked for more time to study the harbour plan and its costs.\n\n"
+        "Halvorson said the harbour plan was a once-in-a-generation chance.\n",
+    )
+    answer = grounded_answer(briefing, "What did the council's spokeswoman call the harbour plan?")
+    assert "once-in-a-generation" in lead_of(answer)

@@ -26,7 +26,7 @@ from bot.core.expected import (
 from bot.core.lexicon import NUMBER_WORDS
 from bot.core.phrasing import NAMING, reports_speech
 from bot.core.retrieve import Retrieval
-from bot.core.roles import holders_of, role_terms
+from bot.core.roles import holders_of, role_terms, spellings
 from bot.core.terms import Term, read_us_as_usa
 from bot.core.text import has_bracketed_number, strip_footnote_markers
 from bot.core.words import capitalised_words, stem, stems, word_count
@@ -321,7 +321,7 @@ def _role_holders(
         for s in candidates:
             for surname in holders_of(t, s.text, s.stems):
                 found.setdefault((s.passage.article_id, t.word), set()).add(surname)
-    return {key: frozenset(v) for key, v in found.items()}
+    return {key: spellings(v) for key, v in found.items()}
 
 
 def usable_sentences(

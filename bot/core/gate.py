@@ -35,7 +35,7 @@ from typing import Literal
 
 from bot.core.lexicon import edits1
 from bot.core.query import Query
-from bot.core.roles import holders_of, role_terms
+from bot.core.roles import holders_of, role_terms, spellings
 from bot.core.terms import Term, read_us_as_usa
 from bot.core.words import capitalised_words, content_words, stems
 from storage.articles import Passage
@@ -150,8 +150,9 @@ def with_role_holders(query: Query, evidence: Sequence[PassageEvidence]) -> list
             if e.credits.get(term.word, 0.0) >= 1.0:
                 named = holders_of(term, e.passage.text, stems(e.passage.text))
                 holders.setdefault(e.passage.article_id, set()).update(named)
+        respelt = {article: spellings(names) for article, names in holders.items()}
         for i, e in enumerate(found):
-            surnames = holders.get(e.passage.article_id)
+            surnames = respelt.get(e.passage.article_id)
             if not surnames or e.credits.get(term.word, 0.0) >= 1.0:
                 continue
             if not surnames.isdisjoint(capitalised_words(e.passage.text)):

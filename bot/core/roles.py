@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from bot.core.lexicon import edits1
 from bot.core.query import Query
 from bot.core.terms import Term
 from bot.core.wordnet import wordnet
@@ -31,11 +32,34 @@ def could_be_surname(word: str) -> bool:
     return all(s.lexname == "noun.person" and s.words[0][:1].isupper() for s in senses)
 
 
+#: Surnames shorter than this are not matched by their one-letter respellings.
+MIN_RESPELT = 6
+
+
+def spellings(surnames: set[str]) -> frozenset[str]:
+    """``surnames`` with their one-letter misspellings that keep the first and last
+    letters ("nielson" for "nielsen"): news misspells names, and the seed does so in the
+    very sentence that says what the secretary called the memorandum."""
+    found = set(surnames)
+    for name in surnames:
+        if len(name) >= MIN_RESPELT and name.isalpha():
+            found.update(w for w in edits1(name) if w[0] == name[0] and w[-1] == name[-1])
+    return frozenset(found)
+
+
 def role_terms(query: Query) -> list[Term]:
     """The roles ``query`` asks about: the one whose words it asks for ("the *spokeswoman*"
     in "What did the spokeswoman say?"), or the person a "who" question must find named
-    ("Who is the *captain*?")."""
-    return [t for t in query.terms if not t.anchor and (t.required or t.word == query.speaker)]
+    ("Who is the *captain*?"), in the singular: one person holds it ("the activists" are
+    not the person named beside them)."""
+    net = wordnet()
+    return [
+        t
+        for t in query.terms
+        if not t.anchor
+        and (t.required or t.word == query.speaker)
+        and t.word in net.base_forms(t.word, "n")
+    ]
 
 
 def holders_of(term: Term, text: str, text_stems: list[str] | tuple[str, ...]) -> set[str]:
