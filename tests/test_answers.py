@@ -2806,3 +2806,18 @@ def test_a_role_holder_is_found_misspelt_and_only_for_one_person(
     )
     answer = grounded_answer(briefing, "What did the council's spokeswoman call the harbour plan?")
     assert "once-in-a-generation" in lead_of(answer)
+
+
+def test_a_guy_is_anyone_not_a_role(briefing: Briefing, tmp_path: Path) -> None:
+    """ "who's the port authority guy" asks for someone, not for a passage that says
+    "guy": a word that says only that someone is a person, a man or a woman ("guy",
+    "lady", "bloke") is no role a passage must name (as "analyst" or "captain" is)."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "port.md",
+        "Arlow Port Authority Delays Dredging",
+        "Anton Reyes, a spokesman for the Arlow Port Authority, said dredging of the "
+        "harbour would start in June, a year late.",
+        "who's the arlow port authority guy and what's his take on the dredging",
+    )
+    assert "Anton Reyes" in lead_of(answer)

@@ -627,6 +627,10 @@ def asked_for(
     if found is None:
         return AskedFor(None)
     lexname = lexicon.expand(found.head).lexname
+    if _anyone(found.head):
+        # "the forum *guy*", "the *woman* who found it": someone, named by no word a
+        # passage must hold (the forum's analyst is the guy)
+        return AskedFor(None)
     if found.speaker:
         return AskedFor(found.head, True, True) if lexname in _ACTORS else AskedFor(None)
     if lexname in _CONTENT_NOUNS and not found.counted:
@@ -638,6 +642,26 @@ def asked_for(
     return AskedFor(
         found.head,
         (by_name and lexname in _ACTORS) or (wh == "which" and lexname == "noun.person"),
+    )
+
+
+#: The senses that say only that someone is a man or a woman.
+_SEXES = frozenset(["man", "woman", "male", "female"])
+
+
+def _anyone(noun: str) -> bool:
+    """Does ``noun`` say only that someone is a person: its commonest sense is "person"
+    ("someone", "individual"), or a kind of man or woman ("guy", "lady", "bloke",
+    "fellow", "girl")? Not a role ("analyst", "worker", "leader", "mother")."""
+    net = wordnet()
+    senses = net.senses(noun, "n")
+    if not senses:
+        return False
+    first = senses[0]
+    if "person" in first.words:
+        return True
+    return first.lexname == "noun.person" and any(
+        net.synset("n", h).words[0] in _SEXES for h in first.hypernyms
     )
 
 
