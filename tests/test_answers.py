@@ -40,6 +40,13 @@ def answer_from(briefing: Briefing, path: Path, title: str, text: str, question:
     return grounded_answer(briefing, question)
 
 
+def lead_from(briefing: Briefing, path: Path, markdown: str, question: str) -> str:
+    """Ingest one article written in full (front matter and all), ask ``question``, check
+    the answer is given and grounded, and return its first sentence."""
+    ingest_text(briefing, path, markdown)
+    return lead_of(grounded_answer(briefing, question))
+
+
 def grounded_answer(briefing: Briefing, question: str) -> Answer:
     """Ask ``question`` and check that it is answered, verbatim and exactly cited."""
     answer = briefing.ask(question)
@@ -2705,7 +2712,7 @@ def test_a_role_is_its_holder_by_surname(briefing: Briefing, tmp_path: Path) -> 
     union's spokeswoman say about overtime?" is answered by "Varga said the union would
     refuse all overtime", in an article that said "Ilona Varga, the union's
     spokeswoman," before, in another paragraph."""
-    ingest_text(
+    lead = lead_from(
         briefing,
         tmp_path / "strike.md",
         "---\ntitle: Tram Drivers Vote To Strike In Arlow\n---\n\n"
@@ -2714,11 +2721,9 @@ def test_a_role_is_its_holder_by_surname(briefing: Briefing, tmp_path: Path) -> 
         "The city's transport board said it was disappointed and hoped talks would resume. "
         "Services will run as normal until the strike begins.\n\n"
         "Varga said the union would refuse all overtime from Friday.\n",
+        "What did the drivers' union spokeswoman say about overtime?",
     )
-    answer = grounded_answer(
-        briefing, "What did the drivers' union spokeswoman say about overtime?"
-    )
-    assert "refuse all overtime" in lead_of(answer)
+    assert "refuse all overtime" in lead
 
 
 def test_how_long_a_thing_is_a_length(briefing: Briefing, tmp_path: Path) -> None:
@@ -2758,17 +2763,15 @@ def test_an_outlet_asked_for_its_words_speaks_in_its_article(
     """ "What does the Harlow Courier say about the leak?" asks for the words of the
     Courier's article: the outlet, named in its front matter, speaks in it, so the
     question is not borderline for a speaker no passage shows speaking."""
-    ingest_text(
+    lead = lead_from(
         briefing,
         tmp_path / "courier.md",
         "---\ntitle: 3,000 Fish Die In River Orrin\nsource: Harlow Courier\n---\n\n"
         "More than 3,000 fish died in the River Orrin after a solvent leak, officials "
         "said. The plant's owner apologised for the leak.\n",
+        "What does the Harlow Courier say about the leak in the Orrin?",
     )
-    answer = grounded_answer(
-        briefing, "What does the Harlow Courier say about the leak in the Orrin?"
-    )
-    assert "3,000" in lead_of(answer)
+    assert "3,000" in lead
 
 
 def test_a_range_is_no_tally(briefing: Briefing, tmp_path: Path) -> None:
