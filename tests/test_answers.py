@@ -2824,3 +2824,20 @@ def test_a_guy_is_anyone_not_a_role(briefing: Briefing, tmp_path: Path) -> None:
         "who's the arlow port authority guy and what's his take on the dredging",
     )
     assert "Anton Reyes" in lead_of(answer)
+
+
+def test_a_relation_is_no_anyone(briefing: Briefing, tmp_path: Path) -> None:
+    """ "who is the wife of ..." asks for a wife, by her word: a wife is a woman and a
+    spouse, a relation a passage must name (unlike "guy" or "lady", which say only that
+    someone is a man or a woman)."""
+    from bot.core.phrasing import _anyone
+
+    assert _anyone("guy") and _anyone("lady") and _anyone("girl")
+    assert not _anyone("wife") and not _anyone("husband") and not _anyone("analyst")
+    ingest_text(
+        briefing,
+        tmp_path / "council.md",
+        "---\ntitle: Arlow Council Votes On Bus Lanes\n---\n\nCouncillor Desmond Achterberg "
+        "voted against the bus lanes on Tuesday, saying shopkeepers had not been heard.\n",
+    )
+    assert_borderline(briefing, "who is the wife of Desmond Achterberg?")

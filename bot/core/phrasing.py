@@ -645,14 +645,15 @@ def asked_for(
     )
 
 
-#: The senses that say only that someone is a man or a woman.
-_SEXES = frozenset(["man", "woman", "male", "female"])
+#: The senses that say only that someone is a man or a woman (or grown up).
+_SEXES = frozenset(["man", "woman", "male", "female", "adult"])
 
 
 def _anyone(noun: str) -> bool:
     """Does ``noun`` say only that someone is a person: its commonest sense is "person"
-    ("someone", "individual"), or a kind of man or woman ("guy", "lady", "bloke",
-    "fellow", "girl")? Not a role ("analyst", "worker", "leader", "mother")."""
+    ("someone", "individual"), or a kind of man or woman and nothing else ("guy", "lady",
+    "bloke", "fellow", "girl")? Not a role ("analyst", "worker", "leader", "mother"), nor
+    a relation ("wife" is a woman and a spouse)."""
     net = wordnet()
     senses = net.senses(noun, "n")
     if not senses:
@@ -660,8 +661,10 @@ def _anyone(noun: str) -> bool:
     first = senses[0]
     if "person" in first.words:
         return True
-    return first.lexname == "noun.person" and any(
-        net.synset("n", h).words[0] in _SEXES for h in first.hypernyms
+    return (
+        first.lexname == "noun.person"
+        and bool(first.hypernyms)
+        and all(net.synset("n", h).words[0] in _SEXES for h in first.hypernyms)
     )
 
 
