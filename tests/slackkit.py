@@ -246,22 +246,11 @@ class SlackDriver:
         }
         return self.post(urlencode(form), "application/x-www-form-urlencoded", **kwargs)
 
-    def click(
-        self,
-        action_id: str,
-        value: str,
-        response_url: str | None,
-        *,
-        user: str = "U1",
-        channel: str = "C1",
-        message_ts: str = "1800000000.000001",
-        in_home: bool = False,
-    ) -> Response:
-        """A click on a button of a message in ``channel``; or, ``in_home``, in the App
-        Home tab (no conversation, no message). Slack sends no ``response_url`` with a
-        click in the App Home tab or a modal: pass None to leave it out."""
-        payload = click_payload(action_id, value, response_url, user, channel, message_ts, in_home)
-        return self.interaction(payload)
+    def click(self, action_id: str, value: str, response_url: str | None, **where: Any) -> Response:
+        """A click on a button of a message (``where``: :func:`click_payload`'s user,
+        channel, message_ts, in_home). Slack sends no ``response_url`` with a click in
+        the App Home tab or a modal: pass None to leave it out."""
+        return self.interaction(click_payload(action_id, value, response_url, **where))
 
     def interaction(self, payload: dict[str, Any]) -> Response:
         """Any interactivity payload, as Slack sends it: a form with a JSON ``payload``."""
@@ -279,7 +268,8 @@ def click_payload(
     message_ts: str = "1800000000.000001",
     in_home: bool = False,
 ) -> dict[str, Any]:
-    """A ``block_actions`` payload as Slack sends it (see :meth:`SlackDriver.click`)."""
+    """A ``block_actions`` payload as Slack sends it: a click on a button of a message in
+    ``channel``; or, ``in_home``, in the App Home tab (no conversation, no message)."""
     payload: dict[str, Any] = {
         "type": "block_actions",
         "user": {"id": user, "username": "someone", "name": "someone", "team_id": TEAM},

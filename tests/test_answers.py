@@ -1093,15 +1093,15 @@ def test_a_street_after_on_is_a_place_a_weekday_is_not(briefing: Briefing, tmp_p
     """ "Where will the Tarrow trams be kept?" is answered by "at a new depot on Quarry
     Lane": a name after "on" is a place, unless it is a day or a date ("on Monday", "on
     3 May"), which does not say where."""
-    ingest_text(
+    lead = lead_from(
         briefing,
         tmp_path / "trams.md",
         "---\ntitle: Tarrow Orders a New Tram Fleet\n---\n\n"
         "The city of Tarrow ordered 20 new trams on Monday. "
         "The trams will be kept overnight at a new depot on Quarry Lane.\n",
+        "Where will the new Tarrow trams be kept?",
     )
-    answer = grounded_answer(briefing, "Where will the new Tarrow trams be kept?")
-    assert "on Quarry Lane" in lead_of(answer)
+    assert "on Quarry Lane" in lead
     ingest_text(
         briefing,
         tmp_path / "buses.md",
@@ -1179,14 +1179,14 @@ def test_a_year_or_a_model_code_is_not_a_count(briefing: Briefing, tmp_path: Pat
         "police in 2021. It was due to misuse of the donated Volta E12 vans.\n",
     )
     assert_borderline(briefing, "How much aid to the Kelby police was suspended?")
-    ingest_text(
+    lead = lead_from(
         briefing,
         tmp_path / "vans.md",
         "---\ntitle: Kelby Police Buy Vans\n---\n\n"
         "In May 2022, Kelby police bought 14 Transit V6 vans for the harbour unit.\n",
+        "How many Transit V6 vans did Kelby police buy?",
     )
-    answer = grounded_answer(briefing, "How many Transit V6 vans did Kelby police buy?")
-    assert "14 Transit V6 vans" in lead_of(answer)
+    assert "14 Transit V6 vans" in lead
 
 
 def test_a_name_spelt_otherwise_in_its_article_is_that_name(
@@ -1637,14 +1637,14 @@ def test_a_person_s_age_is_no_year(briefing: Briefing, tmp_path: Path) -> None:
     )
     refused = briefing.ask("How old is the Selby rowing club's captain Mara Lind?")
     assert not refused.answered
-    ingest_text(
+    lead = lead_from(
         briefing,
         tmp_path / "club2.md",
         "---\ntitle: Lind Leads Selby Crew to Win\n---\n\nMara Lind, 31, steered the Selby "
         "rowing club's crew to a win on Saturday.\n",
+        "How old is the Selby rowing club's captain Mara Lind?",
     )
-    answer = grounded_answer(briefing, "How old is the Selby rowing club's captain Mara Lind?")
-    assert "Mara Lind, 31," in lead_of(answer)
+    assert "Mara Lind, 31," in lead
 
 
 @pytest.mark.parametrize(
@@ -1676,14 +1676,14 @@ def test_a_place_after_its_kind_is_a_place_but_a_request_is_not(
         "on Wednesday, at the request of Governor Lena Holt.\n",
     )
     assert not briefing.ask("Where was the Selby water accord signed?").answered
-    ingest_text(
+    lead = lead_from(
         briefing,
         tmp_path / "accord2.md",
         "---\ntitle: Selby Water Accord Signed\n---\n\nThe Selby water accord was signed "
         "on Wednesday in the neighbouring town of Wexley.\n",
+        "Where was the Selby water accord signed?",
     )
-    answer = grounded_answer(briefing, "Where was the Selby water accord signed?")
-    assert "town of Wexley" in lead_of(answer)
+    assert "town of Wexley" in lead
 
 
 def test_which_batch_is_answered_by_the_batch_s_code(briefing: Briefing, tmp_path: Path) -> None:
@@ -2169,14 +2169,14 @@ def test_an_adjective_inside_a_role_does_not_end_it(briefing: Briefing, tmp_path
         "jobs, its founder and chief executive Oren Vasko said on Monday.\n",
     )
     assert_borderline(briefing, "Who is Tallow's chief financial officer?")
-    ingest_text(
+    lead = lead_from(
         briefing,
         tmp_path / "tallow2.md",
         "---\ntitle: Tallow Finance Head Leaves\n---\n\nMira Dunne, Tallow's chief "
         "financial officer, will leave the courier start-up in May.\n",
+        "Who is Tallow's chief financial officer?",
     )
-    answer = grounded_answer(briefing, "Who is Tallow's chief financial officer?")
-    assert "Mira Dunne" in lead_of(answer)
+    assert "Mira Dunne" in lead
 
 
 def test_what_time_wants_a_time_of_day(briefing: Briefing, tmp_path: Path) -> None:
@@ -2191,15 +2191,15 @@ def test_what_time_wants_a_time_of_day(briefing: Briefing, tmp_path: Path) -> No
         "was to headline on Saturday, the organisers said.\n",
     )
     assert_borderline(briefing, "What time were Glass Harbour due on stage at Fenmoor?")
-    ingest_text(
+    lead = lead_from(
         briefing,
         tmp_path / "festival2.md",
         "---\ntitle: Glass Harbour Set Times Announced\n---\n\nThe Fenmoor festival's "
         "closing act was to be Glass Harbour, on Saturday. The band would have gone on "
         "stage at 9:30 p.m.\n",
+        "What time were Glass Harbour due on stage at Fenmoor?",
     )
-    answer = grounded_answer(briefing, "What time were Glass Harbour due on stage at Fenmoor?")
-    assert "on stage at 9:30 p.m" in lead_of(answer)
+    assert "on stage at 9:30 p.m" in lead
 
 
 def test_a_length_of_time_is_no_when(briefing: Briefing, tmp_path: Path) -> None:
@@ -2798,7 +2798,7 @@ def test_a_role_holder_is_found_misspelt_and_only_for_one_person(
     from bot.core.roles import role_terms
 
     assert not role_terms(analyse("What do the activists say about the plan?", Lexicon()))
-    ingest_text(
+    lead = lead_from(
         briefing,
         tmp_path / "plan.md",
         "---\ntitle: Arlow Council Delays Harbour Plan\n---\n\n"
@@ -2806,9 +2806,9 @@ def test_a_role_holder_is_found_misspelt_and_only_for_one_person(
         "spokeswoman, after a long meeting on Monday.\n\n"
         "Residents had asked for more time to study the harbour plan and its costs.\n\n"
         "Halvorson said the harbour plan was a once-in-a-generation chance.\n",
+        "What did the council's spokeswoman call the harbour plan?",
     )
-    answer = grounded_answer(briefing, "What did the council's spokeswoman call the harbour plan?")
-    assert "once-in-a-generation" in lead_of(answer)
+    assert "once-in-a-generation" in lead
 
 
 def test_a_guy_is_anyone_not_a_role(briefing: Briefing, tmp_path: Path) -> None:

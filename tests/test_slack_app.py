@@ -163,10 +163,18 @@ def test_follow_up_in_the_thread_uses_its_history(running: Running) -> None:
     assert running.api.calls("conversations.replies")
 
 
-def test_another_app_s_posts_are_not_turns_of_the_thread(running: Running) -> None:
-    """A CI bot's post in the thread is neither a question nor briefbot's own answer."""
+def _turns(running: Running, root: str) -> list[tuple[str, str]]:
+    """The thread at ``root`` in C1 as briefbot reads it: (role, text) per turn."""
     from bot.slack.conversation import thread_history
 
+    client = make_web_client(
+        Settings.isolated(slack_bot_token=BOT_TOKEN, slack_api_url=running.api.url)
+    )
+    return [(t.role, t.text) for t in thread_history(client, "C1", root, next_ts(), BOT_USER)]
+
+
+def test_another_app_s_posts_are_not_turns_of_the_thread(running: Running) -> None:
+    """A CI bot's post in the thread is neither a question nor briefbot's own answer."""
     root = next_ts()
     running.api.set_replies(
         "C1",
@@ -177,11 +185,7 @@ def test_another_app_s_posts_are_not_turns_of_the_thread(running: Running) -> No
             {"ts": next_ts(), "bot_id": "BCI", "user": "U0CI", "text": "Build 42 passed."},
         ],
     )
-    client = make_web_client(
-        Settings.isolated(slack_bot_token=BOT_TOKEN, slack_api_url=running.api.url)
-    )
-    turns = thread_history(client, "C1", root, next_ts(), BOT_USER)
-    assert [(t.role, t.text) for t in turns] == [
+    assert _turns(running, root) == [
         ("user", "What does the memorandum commit to?"),
         ("assistant", "Talks [1]."),
     ]
@@ -190,8 +194,6 @@ def test_another_app_s_posts_are_not_turns_of_the_thread(running: Running) -> No
 def test_a_deleted_message_is_not_a_turn_of_the_thread(running: Running) -> None:
     """A thread whose first message was deleted keeps it as a tombstone ("This message
     was deleted.", from Slackbot): that is not something anyone asked."""
-    from bot.slack.conversation import thread_history
-
     root = next_ts()
     running.api.set_replies(
         "C1",
@@ -203,11 +205,7 @@ def test_a_deleted_message_is_not_a_turn_of_the_thread(running: Running) -> None
             {"ts": next_ts(), "user": "U1", "text": "And the critics?"},
         ],
     )  # fmt: skip
-    client = make_web_client(
-        Settings.isolated(slack_bot_token=BOT_TOKEN, slack_api_url=running.api.url)
-    )
-    turns = thread_history(client, "C1", root, next_ts(), BOT_USER)
-    assert [(t.role, t.text) for t in turns] == [
+    assert _turns(running, root) == [
         ("assistant", "Talks [1]."),
         ("user", "And the critics?"),
     ]

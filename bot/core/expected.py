@@ -298,11 +298,6 @@ _DATE = re.compile(
 )
 
 
-#: "On what date ...?", "What year ...?", "At what time ...?": the precision a "when"
-#: question asks for, and what gives it: a day of a month ("on 12 October", "October
-#: 12", "2019-10-12"), a year ("in 1987", "the 1980s"), a time on the clock ("at 7:40
-#: p.m.", "at noon"). A weekday answers "when" but gives no date, and "on Tuesday night"
-#: no time.
 #: "What time ...?" (not "what time frame / period / scale", "what time of year": when,
 #: in any terms), and what gives one: a time on the clock ("at about 6.15" too).
 _ASKS_TIME = re.compile(
@@ -314,6 +309,12 @@ _CLOCK_TIME = re.compile(
     rf"{_CLOCK}|\bat\s+(?:about|around)\s+(?:[01]?\d|2[0-3])\.[0-5]\d\b|\b(?:noon|midday|midnight)\b",
     re.IGNORECASE,
 )
+
+#: "On what date ...?", "What year ...?", "At what time ...?": the precision a "when"
+#: question asks for, and what gives it: a day of a month ("on 12 October", "October
+#: 12", "2019-10-12"), a year ("in 1987", "the 1980s"), a time on the clock ("at 7:40
+#: p.m.", "at noon"). A weekday answers "when" but gives no date, and "on Tuesday night"
+#: no time.
 _WHEN_PRECISION = (
     (
         re.compile(r"\b(?:what|which)\s+(?:exact\s+)?date\b|\bdate\s+(?:on\s+which|when)\b",

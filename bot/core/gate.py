@@ -33,7 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.core.lexicon import edits1
+from bot.core.lexicon import respellings
 from bot.core.query import Query
 from bot.core.roles import holders_of, role_terms, spellings
 from bot.core.terms import Term, read_us_as_usa
@@ -160,37 +160,24 @@ def with_role_holders(query: Query, evidence: Sequence[PassageEvidence]) -> list
     return found
 
 
-#: Names shorter than this are not read as another spelling of a name: one letter joins
-#: too many short names.
-MIN_RESPELT_NAME = 6
-
-
 def spelled_otherwise(query: Query, evidence: Sequence[PassageEvidence]) -> Query:
     """``query`` with the other spellings its names have in the sources counted as them.
 
     News misspells names, and often within one article: the seed names "Kirstjen
     Nielsen" twice and, in the one sentence that says how she described the memorandum,
-    "Nielson". A capitalised word one letter from a name of the question, in a passage
-    of an article that spells the name as asked elsewhere, is that name: an article does
-    not name two people one letter apart, as it does a country and its people
-    ("Guatemala", "Guatemalan"), so the first and last letters must be the name's. A
-    name is one word of at least ``MIN_RESPELT_NAME`` letters."""
+    "Nielson". A capitalised word that may be another spelling of a name of the
+    question (:func:`~bot.core.lexicon.respellings`), in a passage of an article that
+    spells the name as asked elsewhere, is that name."""
     for i, term in enumerate(query.terms):
         word = term.word
-        if not (term.anchor and word.isalpha() and len(word) >= MIN_RESPELT_NAME):
+        if not term.anchor or not (near := respellings(word)):
             continue
         naming = {e.passage.article_id for e in evidence if e.credits.get(word, 0.0) >= 1.0}
-        near: set[str] | None = None
         found: set[str] = set()
         for e in evidence:
             if e.passage.article_id not in naming or e.credits.get(word, 0.0):
                 continue
-            near = edits1(word) if near is None else near
-            found.update(
-                w
-                for w in capitalised_words(e.passage.text)
-                if w in near and w[0] == word[0] and w[-1] == word[-1]
-            )
+            found.update(w for w in capitalised_words(e.passage.text) if w in near)
         if found:
             query = query.with_term(i, term.spelled(found))
     return query

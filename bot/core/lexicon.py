@@ -11,6 +11,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Literal
 
 from bot.core import frequency
@@ -606,6 +607,23 @@ def _mostly_noun(net: WordNet, word: str, senses: dict[str, list[Synset]]) -> bo
 #: Shorter words are not corrected: one edit away from a short word is too many words.
 MIN_CORRECTABLE = 5
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+#: Names shorter than this are not read as another spelling of a name: one letter joins
+#: too many short names.
+MIN_RESPELT_NAME = 6
+
+
+@lru_cache(maxsize=1024)
+def respellings(name: str) -> frozenset[str]:
+    """The other spellings news may give the name ``name`` (folded): one edit away
+    (:func:`edits1`), with its first and last letters ("nielson" for "nielsen"): an
+    article does not name two people one letter apart, as it does a country and its
+    people ("Guatemala", "Guatemalan"). Empty for a name of fewer than
+    ``MIN_RESPELT_NAME`` letters, or not all letters."""
+    if len(name) < MIN_RESPELT_NAME or not name.isalpha():
+        return frozenset()
+    return frozenset(w for w in edits1(name) if w[0] == name[0] and w[-1] == name[-1])
 
 
 def edits1(word: str) -> set[str]:

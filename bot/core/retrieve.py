@@ -27,7 +27,6 @@ from sqlalchemy.orm import Session
 
 from bot.core import frequency
 from bot.core.gate import (
-    MIN_RESPELT_NAME,
     RRF_K,
     PassageEvidence,
     Verdict,
@@ -40,7 +39,13 @@ from bot.core.gate import (
     threshold,
     with_role_holders,
 )
-from bot.core.lexicon import MIN_CORRECTABLE, RARE_ZIPF, Lexicon, edits1
+from bot.core.lexicon import (
+    MIN_CORRECTABLE,
+    RARE_ZIPF,
+    Lexicon,
+    edits1,
+    respellings,
+)
 from bot.core.profile import Profile
 from bot.core.query import Query, analyse
 from bot.core.shortforms import expansions, looks_short
@@ -363,11 +368,7 @@ class Retriever:
         memorandum). The search looked for the name as asked and could not find them;
         whether such a word is the name is decided at the gate
         (:func:`~bot.core.gate.spelled_otherwise`)."""
-        names = [
-            t.word
-            for t in query.terms
-            if t.anchor and t.word.isalpha() and len(t.word) >= MIN_RESPELT_NAME
-        ]
+        names = [t.word for t in query.terms if t.anchor and respellings(t.word)]
         if not names:
             return []
         articles = list(
@@ -380,18 +381,14 @@ class Retriever:
         if not articles:
             return []
         found = {e.passage.chunk_id for e in evidence}
-        near = {w: edits1(w) for w in names}
+        near = {w: respellings(w) for w in names}
         spelt = []
         for passages_of in article_passages(session=session, article_ids=articles).values():
             for passage in passages_of:
                 if passage.chunk_id in found:
                     continue
                 words = capitalised_words(passage.text)
-                if any(
-                    v in near[w] and v[0] == w[0] and v[-1] == w[-1] and w not in words
-                    for w in names
-                    for v in words
-                ):
+                if any(v in near[w] and w not in words for w in names for v in words):
                     spelt.append(passage)
         return spelt
 

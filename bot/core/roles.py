@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bot.core.lexicon import edits1
+from bot.core.lexicon import respellings
 from bot.core.query import Query
 from bot.core.terms import Term
 from bot.core.wordnet import wordnet
@@ -32,19 +32,11 @@ def could_be_surname(word: str) -> bool:
     return all(s.lexname == "noun.person" and s.words[0][:1].isupper() for s in senses)
 
 
-#: Surnames shorter than this are not matched by their one-letter respellings.
-MIN_RESPELT = 6
-
-
 def spellings(surnames: set[str]) -> frozenset[str]:
-    """``surnames`` with their one-letter misspellings that keep the first and last
-    letters ("nielson" for "nielsen"): news misspells names, and the seed does so in the
-    very sentence that says what the secretary called the memorandum."""
-    found = set(surnames)
-    for name in surnames:
-        if len(name) >= MIN_RESPELT and name.isalpha():
-            found.update(w for w in edits1(name) if w[0] == name[0] and w[-1] == name[-1])
-    return frozenset(found)
+    """``surnames`` with the other spellings news may give them (:func:`respellings`:
+    "nielson" for "nielsen"; the seed misspells her in the very sentence that says what
+    the secretary called the memorandum)."""
+    return frozenset(surnames).union(*(respellings(name) for name in surnames))
 
 
 def role_terms(query: Query) -> list[Term]:
