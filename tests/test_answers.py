@@ -2616,6 +2616,41 @@ def test_an_article_is_asked_of_by_its_outlet(briefing: Briefing, tmp_path: Path
     assert review.credits == plain.credits
 
 
+def test_a_question_that_names_an_outlet_is_answered_from_its_story(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """Two outlets tell one blackout with different figures. "According to the Echo"
+    asks for the Echo's, though the wire story (its outlet named only in its dateline)
+    holds the question's words as well; and the outlet's name says where to look, not
+    what to say: the wire's dateline sentence, which holds "Tarn News Service", does not
+    lead an answer about what failed."""
+    ingest_text(
+        briefing,
+        tmp_path / "echo.md",
+        "---\ntitle: Fire Leaves Brenmouth Dark\nsource: Brenmouth Echo\n---\n\n"
+        "About 62,000 homes in Brenmouth lost power on Saturday after a fire at a substation, "
+        "the network operator said.\n",
+    )
+    ingest_text(
+        briefing,
+        tmp_path / "wire.txt",
+        "Substation fire blacks out Brenmouth\n\n"
+        "BRENMOUTH, 30 November (Tarn News Service) — Nearly 70,000 homes in Brenmouth lost "
+        "power on Saturday after a fire at a substation, the network operator said on "
+        "Monday.\n\nThe operator said a cooling pump on the main transformer had failed.\n",
+    )
+    lead = lead_of(
+        grounded_answer(briefing, "According to the Echo, how many homes in Brenmouth lost power?")
+    )
+    assert "62,000" in lead
+    lead = lead_of(
+        grounded_answer(
+            briefing, "In the Tarn News Service's account, what failed at the substation?"
+        )
+    )
+    assert "cooling pump" in lead
+
+
 def test_a_rare_word_wordnet_lists_is_no_typo(briefing: Briefing, tmp_path: Path) -> None:
     """ "handover" is missing from wordfreq's short list, but WordNet lists it: it is a
     word the sources do not use (as typed: "handed ... back" is not it), not a typo of

@@ -76,6 +76,50 @@ def test_txt_first_line_is_the_title(tmp_path: Path) -> None:
     assert parsed.origin == str(path.resolve())
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "source"),
+    [
+        (  # a wire story names its agency in its dateline
+            "wire.txt",
+            "Blackout hits Brenmouth\n\nBRENMOUTH, 30 November (Tarn News Service) — A fire "
+            "cut power to 70,000 homes.\n",
+            "Tarn News Service",
+        ),
+        (  # a paper's story names the paper in its byline
+            "paper.txt",
+            "Blackout hits Brenmouth\n\nBy Oriel Hathaway, Brenmouth Echo\n\nA fire cut power.\n",
+            "Brenmouth Echo",
+        ),
+        (  # a byline that says what the writer is names no outlet: the file does
+            "staff.txt",
+            "Blackout hits Brenmouth\n\nBy Ana Ruiz, Staff Writer\n\nA fire cut power.\n",
+            "staff.txt",
+        ),
+        ("plain.txt", "Blackout hits Brenmouth\n\nBRENMOUTH — A fire cut power.\n", "plain.txt"),
+        (  # front matter without a source: the dateline's agency
+            "wire.md",
+            "---\ntitle: Blackout hits Brenmouth\n---\n\nBRENMOUTH (Tarn News Service) — A "
+            "fire cut power to 70,000 homes.\n",
+            "Tarn News Service",
+        ),
+        (  # front matter's source first
+            "echo.md",
+            "---\ntitle: Blackout\nsource: Brenmouth Echo\n---\n\nBRENMOUTH (Tarn News "
+            "Service) — A fire cut power.\n",
+            "Brenmouth Echo",
+        ),
+    ],
+)
+def test_a_story_without_metadata_is_sourced_to_the_outlet_it_names(
+    tmp_path: Path, name: str, text: str, source: str
+) -> None:
+    """A plain-text story has no metadata, but news names its outlet in its first lines;
+    that is its source (shown with its citations), else the file's name."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    assert parse_file(path, 10_000).source == source
+
+
 def test_markdown_front_matter_and_markup(tmp_path: Path) -> None:
     path = tmp_path / "a.md"
     path.write_text(MD, encoding="utf-8")

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.core.candidates import (
     SentenceScorer,
@@ -33,6 +34,7 @@ from bot.core.candidates import (
     beside_the_asked,
     counting_the_asked,
     defining,
+    from_the_outlet_asked,
     giving_the_tally,
     heading_the_asked,
     holding_the_kind,
@@ -102,6 +104,15 @@ def select_sentences(
     support (and the other side of the story, when the passages hold it) in reading order.
     """
     candidates = passage_sentences([*retrieval.passages, *retrieval.neighbours])
+    # "According to the Echo, how many homes lost power?": the Echo's story answers, and
+    # its name says where to look, not what to say (the wire story's dateline, "(Calder
+    # Press Agency) —", holds the outlet's name and not what was asked).
+    outlet = from_the_outlet_asked(retrieval, candidates)
+    if outlet is not None:
+        query = retrieval.query
+        rest = tuple(t for t in query.terms if t.word not in outlet[1] or t.word == query.speaker)
+        if rest:
+            retrieval = replace(retrieval, query=replace(query, terms=rest))
     scorer = SentenceScorer(retrieval, candidates)
     usable = usable_sentences(scorer, candidates)
     # whole sentences that may be quoted (support and the speaker's words come from these)
@@ -160,6 +171,9 @@ def select_sentences(
     # The lead comes from an article that names what was asked in the question's own
     # words, when some do and others match it only by the profile's other names for it.
     named = in_the_question_s_words(retrieval, candidates)
+    # ... and from the outlet it names, where it names one.
+    if outlet is not None:
+        named = outlet[0] if named is None else (named & outlet[0] or named)
 
     def preferred(sentences: list[SourceSentence]) -> list[SourceSentence]:
         if named is None:

@@ -782,6 +782,45 @@ def in_the_question_s_words(
     return frozenset(kept) if len(kept) < len(articles) else None
 
 
+#: A plain-text article's source when it names no outlet: its file's name.
+_FILE_NAME = re.compile(r"^\S+\.\w{1,8}$")
+
+
+def from_the_outlet_asked(
+    retrieval: Retrieval, candidates: list[SourceSentence]
+) -> tuple[frozenset[int], frozenset[str]] | None:
+    """The articles among ``candidates`` from the outlet the question names, when it
+    names one: "According to the Echo, how many homes lost power?" is answered by the
+    Echo's story, not by the wire story of the same blackout that gives another figure.
+    A question word names an outlet when it is a word of the outlet's name
+    (:attr:`Passage.source`; the word itself, not its family or a kind: "countries" is
+    not "America", "fixing" no "fixture") and no article says it but in naming the outlet
+    (its dateline, "(Calder Press Agency) —"): "Bramhurst" in "the Bramhurst rent rules"
+    is the city of the Bramhurst Evening Ledger's story, and the "agency" of the Calder
+    Press Agency's story is also the environment agency it reports on. Returns those
+    articles (maybe all of them) and the words of the question that name the outlet;
+    None when no outlet is named."""
+    said: set[str] = set()
+    outlets: dict[int, frozenset[str]] = {}
+    for s in candidates:
+        source = s.passage.source or ""
+        if s.passage.article_id not in outlets:
+            named = not source or _FILE_NAME.match(source)
+            outlets[s.passage.article_id] = frozenset() if named else frozenset(stems(source))
+            said.update(stems(read_us_as_usa(s.passage.title)))
+        text = s.text.replace(source, " ") if source else s.text
+        said.update(stems(text))
+    kept: set[int] = set()
+    words: set[str] = set()
+    for term in retrieval.query.terms:
+        own = stem(term.word)
+        naming = {a for a, outlet in outlets.items() if own in outlet}
+        if naming and not term.stems & said:
+            kept |= naming
+            words.add(term.word)
+    return (frozenset(kept), frozenset(words)) if kept else None
+
+
 def _borderline(retrieval: Retrieval, reason: str) -> Retrieval:
     verdict = replace(retrieval.verdict, decision="borderline", reason=reason)
     return replace(retrieval, verdict=verdict)

@@ -28,6 +28,7 @@ from typing import Any
 
 from bot.core import charset
 from bot.core.chunking import strip_boilerplate
+from bot.core.datelines import outlet_named
 from bot.core.front_matter import read_front_matter
 from bot.core.metadata import (
     clean_text,
@@ -155,15 +156,17 @@ def _body(text: str, what: str) -> str:
 
 
 def parse_txt(text: str, origin: str) -> ParsedArticle:
-    """Plain text has no metadata; its source is the file it came from, which is honest
-    and lets a reader find it."""
+    """Plain text has no metadata. Its source is the outlet its byline or dateline names
+    (:func:`~bot.core.datelines.outlet_named`), or else the file it came from, which is
+    honest and lets a reader find it."""
     lines = text.strip().split("\n")
+    body = _body("\n".join(lines[1:]), "file")
     return ParsedArticle(
         origin=origin,
         title=squash(lines[0]),
-        text=_body("\n".join(lines[1:]), "file"),
+        text=body,
         format="txt",
-        source=Path(origin).name,
+        source=outlet_named(body) or Path(origin).name,
     )
 
 
@@ -212,7 +215,7 @@ def parse_markdown(text: str, origin: str, fallback_title: str) -> ParsedArticle
         text=_body(markdown_to_text(body), "file"),
         format="md",
         url=url,
-        source=source,
+        source=source or outlet_named(body),
         author=author,
         published=published,
     )

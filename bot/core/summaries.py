@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.candidates import is_statement
+from bot.core.datelines import BYLINE, DATELINE
 from bot.core.text import has_bracketed_number, paragraph_spans, sentence_spans, squash
 from bot.core.words import STOPWORDS, jaccard, stem, word_count, words
 from storage.articles import Passage
@@ -35,20 +36,6 @@ POSITION_DECAY = 0.85
 #: Sentences looked at: news puts what the article is about near the top.
 MAX_CANDIDATES = 12
 
-_BYLINE = re.compile(
-    r"^(?:by|von|por|par)\s+[A-ZÀ-Þ]"
-    r"|^(?:published|updated|posted|last\s+updated|first\s+published|filed)\b"
-    r"|^(?:photo|photograph|image|picture|credit|caption|reporting\s+by|editing\s+by|"
-    r"writing\s+by|additional\s+reporting|copyright|©)",
-    re.IGNORECASE,
-)
-# "TEGUCIGALPA, Honduras (Reuters) — " or "WASHINGTON - ": an upper-case place, perhaps a
-# region, perhaps an agency, then a dash.
-_DATELINE = re.compile(
-    r"^[A-ZÀ-Þ][A-ZÀ-Þ'’.\-]+(?:\s+[A-ZÀ-Þ][A-ZÀ-Þ'’.\-]+)*"
-    r"(?:,\s*[A-ZÀ-Þ][\w'’.\-]*(?:\s+[A-ZÀ-Þ][\w'’.\-]*){0,3})?"
-    r"(?:,?\s*\([^()\n]{1,40}\))?\s*[-–—]+\s+"
-)
 _OPENS_WITH_QUOTE = re.compile(r"^[\"“‘'«„]")
 
 
@@ -65,7 +52,7 @@ class SummarySentence:
 
 def strip_dateline(sentence: str) -> str:
     """``sentence`` without a dateline in front of it (the rest is left verbatim)."""
-    match = _DATELINE.match(sentence)
+    match = DATELINE.match(sentence)
     if match is None or word_count(sentence[match.end() :]) < MIN_WORDS:
         return sentence
     return sentence[match.end() :]
@@ -74,9 +61,9 @@ def strip_dateline(sentence: str) -> str:
 def is_furniture(sentence: str) -> bool:
     """A byline, a dateline, a time stamp, a credit: a line about the article."""
     text = sentence.strip()
-    if _BYLINE.match(text):
+    if BYLINE.match(text):
         return True
-    return bool(_DATELINE.match(text + " - ")) and word_count(text) < MIN_WORDS
+    return bool(DATELINE.match(text + " - ")) and word_count(text) < MIN_WORDS
 
 
 def holder(start: int, end: int, passages: Sequence[Passage]) -> Passage | None:
