@@ -92,6 +92,24 @@ def test_a_word_is_found_as_its_family(
     assert credit(question, text, word, lexicon) == 1.0
 
 
+@pytest.mark.parametrize(
+    ("question", "word", "text"),
+    [
+        ("What was the impact on farmers?", "impact", "The pact was signed in May."),
+        ("What did the engineers discover?", "discover", "Crews will cover the site."),
+        ("Who will invest in it?", "invest", "He wore a vest."),
+        ("Who was dismissed?", "dismissed", "They missed the deadline."),
+    ],
+)
+def test_a_word_that_only_starts_like_a_negation_is_not_the_word_after_it(
+    question: str, word: str, text: str, lexicon: Lexicon
+) -> None:
+    """ "insecurity" negates "security" (WordNet's antonyms), but "impact" is no "pact"
+    and to "discover" is not to stop covering: a prefix's letters are no negation unless
+    WordNet says so."""
+    assert credit(question, text, word, lexicon) == 0.0
+
+
 def test_a_word_written_without_its_hyphen_has_the_hyphened_word_s_synonyms(
     lexicon: Lexicon,
 ) -> None:

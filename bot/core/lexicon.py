@@ -465,19 +465,39 @@ def _useful_phrase(phrase: tuple[str, ...]) -> bool:
 
 
 def _negated(net: WordNet, word: str) -> set[str]:
-    """The word with a negating prefix added or removed, where it is an English word
-    that WordNet knows: "security" <-> "insecurity", "legal" <-> "illegal"."""
+    """The word with a negating prefix added or removed, where WordNet says the one
+    negates the other: "security" <-> "insecurity", "legal" <-> "illegal" (antonyms),
+    "distrust" <-> "trust" (its definition says it: "doubt about someone's honesty"
+    does not, but "the trait of not trusting others" does). Not a word that merely
+    starts with a prefix's letters: "discover" is not to stop covering, and an "impact"
+    is no "pact"."""
     found = set()
     for prefix in _NEGATIONS:
-        candidates = [prefix + word]
+        pairs = [(prefix + word, word)]
         if word.startswith(prefix) and len(word) > len(prefix) + 3:
-            candidates.append(word[len(prefix) :])
-        for candidate in candidates:
-            if frequency.zipf(candidate) > 0 and any(
-                net.base_forms(candidate, pos) for pos in ("n", "v", "a", "r")
-            ):
-                found.add(candidate)
+            pairs.append((word, word[len(prefix) :]))
+        for negated, base in pairs:
+            other = base if negated == word else negated
+            if frequency.zipf(other) > 0 and _negates(net, negated, base):
+                found.add(other)
     return found
+
+
+def _negates(net: WordNet, negated: str, base: str) -> bool:
+    """Does WordNet make ``negated`` the opposite of ``base``: an antonym either way, or a
+    definition of ``negated`` that uses ``base`` or a form of it?"""
+    for one, other in ((negated, base), (base, negated)):
+        for pos in "nvar":
+            if any(t.lower() == other for s in net.senses(one, pos) for _, t in s.antonyms):
+                return True
+    for pos in "nvar":
+        for gloss in net.glosses(negated, pos):
+            definition = gloss.split('"', 1)[0].lower()
+            if any(
+                w == base or base in net.base_forms(w, p) for w in words(definition) for p in "nvar"
+            ):
+                return True
+    return False
 
 
 def _undergoer(net: WordNet, word: str) -> set[str]:
