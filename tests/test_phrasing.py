@@ -229,3 +229,28 @@ def test_a_question_about_someone_named_is_told_from_one_for_a_name(
     question: str, about_someone: bool
 ) -> None:
     assert asks_who_someone_is(question) is about_someone
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "asked"),
+    [
+        # a clause's subject is not what is asked for
+        ("Would you set out what the engineers discovered when they inspected it?", "what", None),
+        ("Tell me what the inspectors found at the plant.", "what", None),
+        # a wh-word that asks for a noun still does
+        ("What official attended the summit?", "who", "official"),
+        ("What's the vaccine called?", "what", "vaccine"),
+        ("what the price of the ticket?", "quantity", None),
+    ],
+)
+def test_what_opens_a_clause_whose_subject_is_not_asked_for(
+    question: str, kind: str, asked: str | None
+) -> None:
+    """ "what the engineers discovered" asks what they found, not for engineers (a "who"
+    question would lead with the sentence that names most of them)."""
+    from bot.core.lexicon import Lexicon
+    from bot.core.query import analyse
+
+    query = analyse(question, Lexicon())
+    assert query.answer_type == kind
+    assert next((t.word for t in query.terms if t.asked), None) == asked

@@ -410,6 +410,28 @@ _WH = frozenset(["what", "which", "whose", "who", "how"])
 #: How questions are typed in a hurry: "whats the population of ...".
 _WH_TYPED = {"whats": "what", "whos": "who", "hows": "how"}
 _LINKS = frozenset(["is", "was", "are", "were", "s", "the", "many", "much"])
+#: "what" right before a word that starts a noun phrase (no "is" or "'s" between): in a
+#: question, what starts a clause ("what *the* engineers found").
+_WHAT_THEN_SUBJECT = re.compile(
+    r"^\W*what\s+(?:the|a|an|this|these|those|its|their|his|her|our|my|your)\s", re.IGNORECASE
+)
+
+
+def asks_what_a_clause_says(
+    focus: str, flat: list[str], lexicon: Lexicon, possessors: frozenset[str] = frozenset()
+) -> bool:
+    """Does the question's focus open with a clause, "what" and its subject and verb ("(set
+    out) what the engineers discovered", "what the report says about ...")? Then the
+    subject is not what is asked for: the engineers are not the answer, as the official
+    of "What official attended?" is. "what's the vaccine called" and, typed in a hurry,
+    "what the price of the ticket" (no verb after the noun) are not clauses."""
+    if not _WHAT_THEN_SUBJECT.match(focus) or not flat or flat[0] != "what":
+        return False
+    _, end = _noun_phrase_head(flat, 1, lexicon, possessors)
+    after = flat[end] if end < len(flat) else ""
+    return bool(after) and after not in STOPWORDS and bool(wordnet().senses(after, "v"))
+
+
 _AUXILIARIES = frozenset("did does do has have had will would".split())
 _SAYING = frozenset(
     "say says said think thinks thought claim claims claimed argue argues argued believe "

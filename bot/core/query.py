@@ -22,9 +22,11 @@ from bot.core.lexicon import Lexicon
 from bot.core.phrasing import (
     PORTION,
     AnswerType,
+    AskedFor,
     answer_type,
     asked_for,
     asked_noun,
+    asks_what_a_clause_says,
     measured_in_length,
     part_of_speech,
     possessive_words,
@@ -245,7 +247,8 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
             pos = part_of_speech(flat, at, lexicon)
             terms.append(make_term(unit, any(w in anchors for w in unit), lexicon, pos=pos))
     possessors = possessive_words(focus)
-    asked = asked_for(flat, lexicon, possessors)
+    clause = asks_what_a_clause_says(focus, flat, lexicon, possessors)
+    asked = AskedFor(None) if clause else asked_for(flat, lexicon, possessors)
     # The speaker of "What did the mayor promise?" must be in the passage, but what the
     # question asks for is what was said, so the speaker does not weigh double.
     # A kind of the thing asked for that the question itself names is not the answer:
@@ -258,7 +261,7 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
         for t in terms
     ]
     language = language_of(question)
-    noun = asked_noun(flat, lexicon, possessors)
+    noun = None if clause else asked_noun(flat, lexicon, possessors)
     kind, measure = _answer_type(read, noun, terms, lexicon)
     terms = [
         _as_the_noun_asked(t, measure, lexicon, counted=kind == "quantity") if t.word == noun else t
