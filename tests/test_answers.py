@@ -2846,6 +2846,35 @@ def test_a_role_holder_is_found_misspelt_and_only_for_one_person(
     assert "once-in-a-generation" in lead
 
 
+def test_a_role_s_holder_is_found_by_surname_whatever_the_question_asks(
+    database_url: str, tmp_path: Path
+) -> None:
+    """ "Why does the growers' chairman say nets won't work?" asks about the chairman,
+    named so once ("Ivo Drescott, the growers' chairman") and by surname in another
+    passage: the sentence where Drescott says it speaks of the chairman, though the
+    question asks why (not who, nor for his words alone)."""
+    from bot.core.candidates import SentenceScorer, passage_sentences
+
+    with small_chunks(database_url, tmp_path) as briefing:
+        ingest_text(
+            briefing,
+            tmp_path / "hail.md",
+            "---\ntitle: Ministry Offers Growers Help With Hail Nets\n---\n\n"
+            "Ivo Drescott, the growers' chairman, said the harvest was the worst in 40 "
+            "years.\n\nThe ministry will pay half the cost of hail nets for growers in the "
+            "valley, and nets work well on flat vineyards, it said.\n\n"
+            "Growers met in Arlow on Monday to vote on a protest.\n\n"
+            "Drescott said nets were useless on the steep slopes where most growers farm.\n",
+        )
+        question = "why does the growers chairman say nets wont work"
+        retrieval = briefing.retrieve(question)
+        sentences = passage_sentences([*retrieval.passages, *retrieval.neighbours])
+        scorer = SentenceScorer(retrieval, sentences)
+        said = next(s for s in sentences if s.text.startswith("Drescott said"))
+        assert scorer.credits(said)["chairman"] == 1.0
+        assert "useless on the steep slopes" in grounded_answer(briefing, question).answer
+
+
 def test_a_guy_is_anyone_not_a_role(briefing: Briefing, tmp_path: Path) -> None:
     """ "who's the port authority guy" asks for someone, not for a passage that says
     "guy": a word that says only that someone is a person, a man or a woman ("guy",

@@ -14,7 +14,7 @@ import re
 from bot.core.lexicon import respellings
 from bot.core.query import Query
 from bot.core.terms import Term
-from bot.core.wordnet import wordnet
+from bot.core.wordnet import WordNet, wordnet
 from bot.core.words import fold, stem
 
 #: A person's full name: two or more capitalised words ("Marisol Quintanar", "Priya
@@ -41,17 +41,24 @@ def spellings(surnames: set[str]) -> frozenset[str]:
 
 def role_terms(query: Query) -> list[Term]:
     """The roles ``query`` asks about: the one whose words it asks for ("the *spokeswoman*"
-    in "What did the spokeswoman say?"), or the person a "who" question must find named
-    ("Who is the *captain*?"), in the singular: one person holds it ("the activists" are
-    not the person named beside them)."""
+    in "What did the spokeswoman say?"), the person a "who" question must find named
+    ("Who is the *captain*?"), or any other noun that is first a person ("Why does the
+    *chairman* say fencing won't work?"), in the singular: one person holds it ("the
+    activists" are not the person named beside them)."""
     net = wordnet()
     return [
         t
         for t in query.terms
         if not t.anchor
-        and (t.required or t.word == query.speaker)
+        and (t.required or t.word == query.speaker or _a_person(net, t.word))
         and t.word in net.base_forms(t.word, "n")
     ]
+
+
+def _a_person(net: WordNet, word: str) -> bool:
+    """Is ``word`` first of all a noun for a person ("chairman", "spokeswoman")?"""
+    senses = net.senses(word, "n")
+    return bool(senses) and senses[0].lexname == "noun.person"
 
 
 def holders_of(term: Term, text: str, text_stems: list[str] | tuple[str, ...]) -> set[str]:
