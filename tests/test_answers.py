@@ -466,6 +466,26 @@ def test_a_typo_of_an_everyday_word_the_sources_lack_is_that_word(briefing: Brie
     assert not briefing.ask("is the memorandum about sourdoguh?").answered
 
 
+def test_a_typo_of_a_rare_word_the_sources_use_is_that_word(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "substaton" is no English word, and the English words one edit away that wordfreq's
+    short list holds are none of the sources' words; but "substation" (too rare for that
+    list) is one edit away and the sources use it: that is what was meant, not a rare
+    term the sources never use (which refused the question)."""
+    from bot.core import frequency
+
+    assert frequency.zipf("substation") == 0.0  # (what made the correction miss it)
+    answer = answer_from(
+        briefing,
+        tmp_path / "fire.md",
+        "Fire Cuts Power In Brenmouth",
+        "A transformer caught fire at the Holloway Road substation on Saturday evening.",
+        "what caught fire at the substaton?",
+    )
+    assert "transformer" in lead_of(answer)
+
+
 def test_chat_short_forms_are_read_as_the_words_they_shorten(
     briefing: Briefing, tmp_path: Path
 ) -> None:

@@ -258,12 +258,22 @@ class Retriever:
             candidates = sorted(w for w in edits1(term.word) if w.isalpha())
         else:
             return None
-        if not candidates:
-            return None
-        _, known = self.search.term_stats(session, candidates)
+        _, known = self.search.term_stats(session, candidates) if candidates else ({}, {})
         found = [w for w in candidates if known.get(w, 0)]
+        if typo and not found:
+            # a typo of a word the corpus uses that wordfreq's short list lacks
+            # ("guatamalan": the seed's "Guatemalan"): worth the lookup of every string one
+            # edit away, as for a misspelt name
+            candidates = sorted(w for w in edits1(term.word) if w.isalpha())
+            _, known = self.search.term_stats(session, candidates)
+            found = [w for w in candidates if known.get(w, 0)]
         if found:
-            best = max(found, key=lambda w: (known[w], frequency.zipf(w), w))
+            # (the index counts stems: of the strings that stem alike, a word English or
+            # WordNet knows, "substation", not "substatou")
+            best = max(
+                found,
+                key=lambda w: (known[w], frequency.zipf(w), self.lexicon.expand(w).known, w),
+            )
         else:
             # A typo of an everyday word the sources do not use ("actualy") is that word,
             # which costs a question little, not a rare term that refuses it.
