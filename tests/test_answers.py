@@ -2895,6 +2895,27 @@ def test_a_role_s_holder_is_found_by_surname_whatever_the_question_asks(
         assert "useless on the steep slopes" in grounded_answer(briefing, question).answer
 
 
+def test_a_story_s_day_holds_for_all_of_it(database_url: str, tmp_path: Path) -> None:
+    """News says once, in its lead, which day its story happened ("lost power on Saturday
+    evening") and tells the rest without saying it again: "was the concert at the
+    Corn Hall still on on Saturday?" is answered by the passage about the concert. A day
+    the story does not give still must be found."""
+    with small_chunks(database_url, tmp_path) as briefing:
+        ingest_text(
+            briefing,
+            tmp_path / "blackout.md",
+            "---\ntitle: Fire Leaves Brenmouth Dark\n---\n\n"
+            "About 62,000 homes in Brenmouth lost power on Saturday evening after a fire at "
+            "a substation, the network operator said.\n\n"
+            "Trains between Brenmouth and Kellow were halted for about 90 minutes.\n\n"
+            "The Corn Hall cancelled its evening concert of carols and said every ticket "
+            "holder would get a full refund.\n",
+        )
+        answer = grounded_answer(briefing, "was the concert at the corn hall still on saturday")
+        assert "cancelled its evening concert" in lead_of(answer)
+        assert not briefing.ask("was the concert at the corn hall still on tuesday").answered
+
+
 def test_a_guy_is_anyone_not_a_role(briefing: Briefing, tmp_path: Path) -> None:
     """ "who's the port authority guy" asks for someone, not for a passage that says
     "guy": a word that says only that someone is a person, a man or a woman ("guy",

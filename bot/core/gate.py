@@ -160,6 +160,32 @@ def with_role_holders(query: Query, evidence: Sequence[PassageEvidence]) -> list
     return found
 
 
+#: The days of the week: when a story happened, which news says once, in its lead. (Not
+#: months: "the February floods" are an event of their own, which a story dated in
+#: February need not be about.)
+_CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+def with_the_story_s_days(
+    query: Query, evidence: Sequence[PassageEvidence]
+) -> list[PassageEvidence]:
+    """``evidence``, where a passage lacks a day of the week the question names ("was the
+    show at the playhouse still on *Saturday* night?") that another passage of its
+    article gives, with it found: news says when its story happened once, in the lead
+    ("lost power on Saturday evening"), and tells the rest of it ("The Playhouse
+    cancelled its evening performance") without saying the day again."""
+    days = [t for t in query.terms if t.anchor and t.word in _CALENDAR]
+    if not days:
+        return list(evidence)
+    found = list(evidence)
+    for term in days:
+        dated = {e.passage.article_id for e in found if e.credits.get(term.word, 0.0) >= 1.0}
+        for i, e in enumerate(found):
+            if e.passage.article_id in dated and not e.credits.get(term.word, 0.0):
+                found[i] = _evidence(query, e.passage, {**e.credits, term.word: 1.0})
+    return found
+
+
 def spelled_otherwise(query: Query, evidence: Sequence[PassageEvidence]) -> Query:
     """``query`` with the other spellings its names have in the sources counted as them.
 
