@@ -2916,6 +2916,31 @@ def test_a_story_s_day_holds_for_all_of_it(database_url: str, tmp_path: Path) ->
         assert not briefing.ask("was the concert at the corn hall still on tuesday").answered
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what'd the arlow museum shell out for the portrait?",
+        "What did the Arlow museum fork out for the portrait?",
+        "what is the arlow museum paying for the portrait",
+    ],
+)
+def test_what_someone_paid_in_speech_asks_for_money(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """ "What'd they shell out for it?" asks what "What did they pay for it?" asks: an
+    amount of money, which leads, before the sentence with more of the question's words."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "portrait.md",
+        "Arlow Museum Buys Lost Portrait",
+        "The Arlow museum has bought the lost portrait of a merchant's wife, the museum said "
+        "on Monday, after a search for the portrait that lasted forty years. The price was "
+        "2.3 million euros, most of it from a heritage fund.",
+        question,
+    )
+    assert "2.3 million euros" in lead_of(answer)
+
+
 def test_a_guy_is_anyone_not_a_role(briefing: Briefing, tmp_path: Path) -> None:
     """ "who's the port authority guy" asks for someone, not for a passage that says
     "guy": a word that says only that someone is a person, a man or a woman ("guy",

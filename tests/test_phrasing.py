@@ -241,6 +241,10 @@ def test_a_question_about_someone_named_is_told_from_one_for_a_name(
         ("What official attended the summit?", "who", "official"),
         ("What's the vaccine called?", "what", "vaccine"),
         ("what the price of the ticket?", "quantity", None),
+        # with "is", a verb in "-ing" makes the clause ("what is the museum paying")
+        ("what is the arlow museum paying for the portrait", "quantity", None),
+        ("What are the unions demanding?", "what", None),
+        ("What is the vaccine called?", "what", "vaccine"),
     ],
 )
 def test_what_opens_a_clause_whose_subject_is_not_asked_for(

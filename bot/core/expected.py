@@ -27,7 +27,7 @@ from bot.core.amounts import (
     measure_pattern,
     money,
 )
-from bot.core.phrasing import PORTION, asks_who_someone_is
+from bot.core.phrasing import PAYING, PORTION, asks_who_someone_is
 from bot.core.retrieve import Retrieval
 from bot.core.roles import could_be_surname
 from bot.core.wordnet import wordnet
@@ -124,9 +124,9 @@ _PACE = re.compile(
 # (A measure's name stands for its pattern: see measure_pattern.)
 _QUANTITY_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str] | str], ...] = (
     (PORTION, _SHARE),  # a share of the budget is a percentage, not money
-    (re.compile(r"\b(?:cost|costs|price|paid|pay|pays|paying|fee|fees|spend|spent|worth|"
-                r"budget|salary|wage|funding|fund|raise|raised|afford|charge|charged|"
-                r"invest\w*|money|dollars?|euros?|pounds?)\b", re.IGNORECASE), "money"),
+    (re.compile(rf"\b(?:{PAYING}|price|fee|fees|worth|budget|salary|wage|funding|fund|"
+                r"raise|raised|afford|invest\w*|money|dollars?|euros?|pounds?)\b",
+                re.IGNORECASE), "money"),
     (re.compile(r"^\W*how\s+long\b", re.IGNORECASE), DURATION),
     # "how deep", "how tall" and the like ask for a length, "how heavy" for a weight (not
     # "weighed 16.5 kilograms" for "how tall"); "how long" and "how far" are left to the

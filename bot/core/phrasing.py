@@ -176,6 +176,15 @@ def strip_framing(question: str) -> str:
 
 # -------------------------------------------------------------------------- answer types
 
+#: The verbs of paying, whose object is an amount of money ("what did they *pay* for
+#: him", "how much is it *costing*"), with the ones people pay with in speech ("what'd
+#: they *shell out*", "*coughed up*").
+PAYING = (
+    r"(?:cost|costs|costing|pay|pays|paid|paying|earn|earns|earned|earning|spend|spends|"
+    r"spent|spending|charge|charges|charged|charging|(?:shell|fork|splash)(?:s|ed|ing)?\s+out|"
+    r"(?:cough|pony)(?:s|ed|ing)?\s+up)\b"
+)
+
 _ANSWER_PATTERNS: tuple[tuple[AnswerType, str], ...] = (
         ("quantity", r"^\W*how\s+(?:much|many|long|far|old|big|large|often|high|low|tall|"
          r"deep|wide|heavy|thick|cold|hot|warm|fast)\b|"
@@ -183,8 +192,8 @@ _ANSWER_PATTERNS: tuple[tuple[AnswerType, str], ...] = (
          r"figure|share|rate|percentage|budget|duration|length|value|sum)\b|"
          r"\bwhat\s+(?:share|percentage|proportion|fraction|number|amount|sum)\s+of\b|"
          # "what will it cost", "what did they pay for him": the verb asks for an amount
-         r"^\W*what\b(?:\s+[\w'’-]+){1,8}?\s+(?:cost|costs|pay|paid|earn|earns|earned|"
-         r"spend|spent|charge|charges|charged)\b(?!\s+(?:attention|heed|tribute|respects?|"
+         rf"^\W*what\b(?:\s+[\w'’-]+){{1,8}}?\s+{PAYING}"
+         r"(?!\s+(?:attention|heed|tribute|respects?|"
          r"a\s+visit|off)\b)"
          # (not "what might cost her the title": a loss, not an amount; but "what will it
          # cost me a year" is one)
@@ -413,7 +422,9 @@ _LINKS = frozenset(["is", "was", "are", "were", "s", "the", "many", "much"])
 #: "what" right before a word that starts a noun phrase (no "is" or "'s" between): in a
 #: question, what starts a clause ("what *the* engineers found").
 _WHAT_THEN_SUBJECT = re.compile(
-    r"^\W*what\s+(?:the|a|an|this|these|those|its|their|his|her|our|my|your)\s", re.IGNORECASE
+    r"^\W*what\s+(?P<be>(?:is|are|was|were)\s+)?"
+    r"(?:the|a|an|this|these|those|its|their|his|her|our|my|your)\s",
+    re.IGNORECASE,
 )
 
 
@@ -421,14 +432,21 @@ def asks_what_a_clause_says(
     focus: str, flat: list[str], lexicon: Lexicon, possessors: frozenset[str] = frozenset()
 ) -> bool:
     """Does the question's focus open with a clause, "what" and its subject and verb ("(set
-    out) what the engineers discovered", "what the report says about ...")? Then the
-    subject is not what is asked for: the engineers are not the answer, as the official
-    of "What official attended?" is. "what's the vaccine called" and, typed in a hurry,
-    "what the price of the ticket" (no verb after the noun) are not clauses."""
-    if not _WHAT_THEN_SUBJECT.match(focus) or not flat or flat[0] != "what":
+    out) what the engineers discovered", "what the report says about ...", "what is the
+    museum paying for it")? Then the subject is not what is asked for: the engineers are
+    not the answer, as the official of "What official attended?" is. "what's the vaccine
+    called" (with "is": only a verb in "-ing" makes a clause) and, typed in a hurry, "what
+    the price of the ticket" (no verb after the noun) are not clauses."""
+    opening = _WHAT_THEN_SUBJECT.match(focus)
+    if opening is None or not flat or flat[0] != "what":
         return False
-    _, end = _noun_phrase_head(flat, 1, lexicon, possessors)
+    start = 2 if opening.group("be") and len(flat) > 1 and flat[1] in _LINKS else 1
+    head, end = _noun_phrase_head(flat, start, lexicon, possessors)
+    if end > start and flat[end - 1] != head and flat[end - 1].endswith("ing"):
+        end -= 1  # (the phrase took the verb for a modifier: "the council *planning*")
     after = flat[end] if end < len(flat) else ""
+    if opening.group("be") and not after.endswith("ing"):
+        return False
     return bool(after) and after not in STOPWORDS and bool(wordnet().senses(after, "v"))
 
 
