@@ -258,3 +258,14 @@ def test_what_opens_a_clause_whose_subject_is_not_asked_for(
     query = analyse(question, Lexicon())
     assert query.answer_type == kind
     assert next((t.word for t in query.terms if t.asked), None) == asked
+
+
+def test_how_many_counts_the_word_after_it_if_it_can_be_a_noun() -> None:
+    """ "How many volunteers took part?" counts volunteers, though WordNet gives "volunteer"
+    first as a verb: after "many", as after an article, a word that can be a noun is one
+    ("part", in "took part", is not what is counted)."""
+    from bot.core.lexicon import Lexicon
+    from bot.core.query import analyse
+
+    query = analyse("How many volunteers took part in the trial?", Lexicon())
+    assert [t.word for t in query.terms if t.asked] == ["volunteers"]

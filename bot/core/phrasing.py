@@ -527,6 +527,8 @@ def measured_in_length(question: str, lexicon: Lexicon) -> bool:
 
 
 _ARTICLES = frozenset(["a", "an", "the"])
+#: Words after which a word is a noun if it can be one.
+_BEFORE_A_NOUN = _ARTICLES | {"many"}
 
 
 def _noun_phrase_head(
@@ -556,10 +558,16 @@ def _noun_phrase_head(
         elif (
             expansion.noun
             or (head in possessors and wordnet().senses(word, "n"))
-            or (head is None and j > 0 and flat[j - 1] in _ARTICLES and wordnet().senses(word, "n"))
+            or (
+                head is None
+                and j > 0
+                and flat[j - 1] in _BEFORE_A_NOUN
+                and wordnet().senses(word, "n")
+            )
         ):
             # (what a possessive owns is a noun: "Hallgrimsson's *rating*"; so is a word
-            # after an article, whatever else it may be: "how long a *stretch*")
+            # after an article or "many", whatever else it may be: "how long a *stretch*",
+            # "how many *volunteers* took part")
             head = word
         elif head is not None and _possessor(head, flat, j, lexicon, possessors):
             pass  # "Valdoria's *injured* captain": the name owns the noun that follows
