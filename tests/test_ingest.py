@@ -120,6 +120,53 @@ def test_a_story_without_metadata_is_sourced_to_the_outlet_it_names(
     assert parse_file(path, 10_000).source == source
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By Ana Ruiz, Tegucigalpa",  # where she wrote it
+        "By Ana Ruiz, New York",
+        "By Ana Ruiz, Monday",  # when
+        "By Ana Ruiz | March",
+        "By Ana Ruiz, Chief Economist",  # what she is
+        "By Ana Ruiz, Senior Fellow",
+        "By Ana Ruiz, Professor of Law",
+        "By Ana Ruiz, Editor-in-Chief",
+        "By Ana Ruiz, Jr.",
+        "WASHINGTON (Updated) — The senate voted on the bill.",  # a label, no agency
+        "WASHINGTON (Photo) — The senate voted on the bill.",
+        "LONDON (Analysis) — The senate voted on the bill.",
+        "WASHINGTON (File photo) — The senate voted on the bill.",
+        "WASHINGTON (Updated: Monday) — The senate voted on the bill.",
+    ],
+)
+def test_a_byline_or_dateline_that_names_no_outlet_is_no_source(line: str) -> None:
+    """A byline may end with where or when the story was written, or with what its writer
+    is, and a dateline's brackets may hold a label: none is the outlet, and a citation
+    that gave "Tegucigalpa" or "Updated" as its source would mislead (the file's name is
+    honest)."""
+    from bot.core.datelines import outlet_named
+
+    assert outlet_named(f"{line}\n\nA fire cut power to 70,000 homes.") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "outlet"),
+    [
+        ("By Ana Ruiz, Associated Press", "Associated Press"),
+        ("By Ana Ruiz, The Guardian", "The Guardian"),
+        ("By Ana Ruiz, Miami Herald", "Miami Herald"),
+        ("By Ana Ruiz, Washington Post", "Washington Post"),
+        ("By Ana Ruiz, Reuters", "Reuters"),
+        ("WASHINGTON (AP) — The senate voted on the bill.", "AP"),
+        ("MEXICO CITY (Northern News Service) — The senate voted.", "Northern News Service"),
+    ],
+)
+def test_a_byline_or_dateline_names_its_outlet(line: str, outlet: str) -> None:
+    from bot.core.datelines import outlet_named
+
+    assert outlet_named(f"{line}\n\nA fire cut power to 70,000 homes.") == outlet
+
+
 def test_markdown_front_matter_and_markup(tmp_path: Path) -> None:
     path = tmp_path / "a.md"
     path.write_text(MD, encoding="utf-8")

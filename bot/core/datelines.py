@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import re
 
+from bot.core.wordnet import WordNet, wordnet
+from bot.core.words import STOPWORDS, words
+
 BYLINE = re.compile(
     r"^(?:by|von|por|par)\s+[A-ZÀ-Þ]"
     r"|^(?:published|updated|posted|last\s+updated|first\s+published|filed)\b"
@@ -29,12 +32,16 @@ DATELINE = re.compile(
 )
 # "By Oriel Hathaway, Merrowgate Courier": a name, then (after a comma, a dash or "of
 # the") the outlet, every word of it capitalised.
+_OUTLET = r"(?:The\s+|the\s+)?[A-ZÀ-Þ][\w'’.&\-]*(?:\s+(?:[A-ZÀ-Þ&][\w'’.&\-]*|of|and))*"
 _BYLINE_OUTLET = re.compile(
     r"^By\s+[A-ZÀ-Þ][\w'’.\-]*(?:\s+[A-ZÀ-Þ][\w'’.\-]*){0,3}"
     r"(?:\s*,\s*|\s+[-–—|]\s+|\s+of\s+)"
-    r"(?P<outlet>(?:The\s+|the\s+)?[A-ZÀ-Þ][\w'’.&\-]*(?:\s+(?:[A-ZÀ-Þ&][\w'’.&\-]*|of|and))*)"
+    rf"(?P<outlet>{_OUTLET})"
     r"\s*$"
 )
+#: A dateline's agency is named as a byline's outlet is, every word capitalised: "(Tarn
+#: News Service)", not "(File photo)" or "(Updated: 3pm)".
+_AGENCY = re.compile(rf"{_OUTLET}$")
 #: The words of a byline that say what the writer is, not where the story appeared
 #: ("By Ana Ruiz, Staff Writer", "By Lee Park, Senior Correspondent"): the titles of
 #: newsroom jobs.
@@ -53,11 +60,50 @@ def outlet_named(text: str) -> str | None:
         dateline = DATELINE.match(line)
         if dateline is not None and dateline.group("agency"):
             agency = dateline.group("agency").strip()
-            if agency[:1].isupper() and not any(ch.isdigit() for ch in agency):
+            if (
+                _AGENCY.match(agency)
+                and not any(ch.isdigit() for ch in agency)
+                and _may_name_an_outlet(agency)
+            ):
                 return agency
         byline = _BYLINE_OUTLET.match(line)
         if byline is not None:
             outlet = byline.group("outlet").strip()
-            if not any(w.lower() in _STAFF_TITLES for w in outlet.split()):
+            if not any(w in _STAFF_TITLES for w in words(outlet)) and _may_name_an_outlet(outlet):
                 return outlet
     return None
+
+
+def _may_name_an_outlet(name: str) -> bool:
+    """May ``name``, at the end of a byline or in a dateline's brackets, be an outlet's, as
+    far as WordNet tells? Not a place or a time ("By Ana Ruiz, Tegucigalpa", "..., New
+    York", "..., Monday"), nor, unless "The" starts it ("The Guardian"), one word of
+    English ("(Updated)", "(Photo)", "Jr.") or English words only, one a person ("Chief
+    Economist", "Professor of Law"; but "Miami Herald"): what the writer is. In doubt the source
+    is the file's name, which is honest, where a wrong outlet would mislead."""
+    net = wordnet()
+    senses = net.senses(name, "n")
+    if senses and senses[0].lexname in ("noun.location", "noun.time"):
+        return False
+    if name.startswith(("The ", "the ")):
+        return True
+    own = [w.lower() for w in name.split() if w.lower() not in STOPWORDS]
+    english = [w for w in own if _english(net, w)]
+    if len(own) == 1 and english:
+        return False
+    person = any(
+        (s := net.senses(w, "n")) and s[0].lexname == "noun.person" and w in s[0].words
+        for w in english
+    )
+    return not (own and english == own and person)
+
+
+def _english(net: WordNet, word: str) -> bool:
+    """Is ``word`` a word WordNet lists in lower case ("herald", "updated"), not only a
+    name ("Miami", "Sunday")?"""
+    return any(
+        lemma in s.words
+        for pos in "nvar"
+        for lemma in net.base_forms(word, pos)
+        for s in net.senses(lemma, pos)
+    )
