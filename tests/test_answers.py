@@ -534,6 +534,34 @@ def test_only_a_few_short_forms_are_read_and_in_one_lookup(briefing: Briefing) -
     assert not any(words <= c for c in calls for words in offered[MAX_SHORT_FORMS:])
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what about the " + "abcdefghij" * 30,  # one very long non-word
+        "what about " + " ".join(f"zqxw{c * 6}vbn" for c in "bcdfghjklmnpqrstv"),  # many
+    ],
+)
+def test_a_question_of_non_words_looks_up_few_strings(briefing: Briefing, question: str) -> None:
+    """Every string one edit away from a typo is looked up only for a few words of
+    ordinary length: one edit away from a word of n letters are about 54n strings, so a
+    300-letter non-word (16,000 of them, each stemmed and sent to the database) or a
+    question of twenty non-words would take seconds to refuse (a 1,500-letter one took
+    a minute and a half)."""
+    looked_up = 0
+    search = briefing.retriever.search
+    term_stats = search.term_stats
+
+    def counted(session, words):  # type: ignore[no-untyped-def]
+        nonlocal looked_up
+        looked_up += len(words)
+        return term_stats(session, words)
+
+    with briefing.db.session() as session, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "term_stats", counted)
+        briefing.retriever.analyse(session, question)
+    assert looked_up < 5_000
+
+
 def test_a_misspelt_name_is_read_as_the_name_the_sources_use(briefing: Briefing) -> None:
     """ "Kirsten" is a name, so not a typo of an English word, but the seed never uses
     it: the name one edit away that it does use ("Kirstjen") is what was meant."""

@@ -223,6 +223,18 @@ class Retriever:
             _, spelt = self.search.term_stats(
                 session, sorted({w for f in shorts.values() for w in f})
             )
+        # Every string one edit away from a word is looked up for the first few words only:
+        # each costs about 54 strings a letter, and a question of many is noise.
+        thorough = set(
+            itertools.islice(
+                (
+                    i
+                    for i, t in enumerate(query.terms)
+                    if _typo(t.word, df) or _misspelt_name(t, df)
+                ),
+                MAX_SPELLING_LOOKUPS,
+            )
+        )
         corrected_any = False
         for i, term in enumerate(query.terms):
             # A short form the corpus spells out is a common word as the question meant
@@ -230,7 +242,7 @@ class Retriever:
             spelt_out = next((w for w in shorts.get(i, ()) if spelt.get(w, 0)), None)
             if spelt_out is not None:
                 corrected = make_term((spelt_out,), False, self.lexicon, corrected_from=term.word)
-            elif (typo := self._typo_correction(session, term, df)) is not None:
+            elif (typo := self._typo_correction(session, term, df, i in thorough)) is not None:
                 corrected = typo
             else:
                 continue
@@ -241,10 +253,14 @@ class Retriever:
             df.update(more)
         return query, n, df
 
-    def _typo_correction(self, session: Session, term: Term, df: dict[str, int]) -> Term | None:
+    def _typo_correction(
+        self, session: Session, term: Term, df: dict[str, int], thorough: bool
+    ) -> Term | None:
         """``term`` read as the corpus word one edit away that was meant, if it is a typo
         or a misspelt name and there is one; a typo no corpus word explains, as the
-        commonest everyday English word one edit away, if there is one."""
+        commonest everyday English word one edit away, if there is one. Only when
+        ``thorough`` is every string one edit away looked up (a misspelt name's
+        candidates, a typo's beyond wordfreq's list)."""
         # (a word WordNet lists is no typo, however rare: "handover" is not "hangover")
         typo = _typo(term.word, df) and not self.lexicon.expand(term.word).known
         if typo:
@@ -252,7 +268,7 @@ class Retriever:
             # are hundreds of strings, and asking the database about each costs more
             # than the question.
             candidates = sorted(w for w in edits1(term.word) if frequency.zipf(w) > 0)
-        elif _misspelt_name(term, df):
+        elif thorough and _misspelt_name(term, df):
             # A name the sources never use would refuse the question: a name one edit
             # away that they do use is what was meant ("kirsten": Kirstjen). Worth the
             # hundreds of candidates, on this path only.
@@ -261,7 +277,7 @@ class Retriever:
             return None
         _, known = self.search.term_stats(session, candidates) if candidates else ({}, {})
         found = [w for w in candidates if known.get(w, 0)]
-        if typo and not found:
+        if typo and not found and thorough:
             # a typo of a word the corpus uses that wordfreq's short list lacks
             # ("guatamalan": the seed's "Guatemalan"): worth the lookup of every string one
             # edit away, as for a misspelt name
@@ -471,6 +487,12 @@ MAX_SHORT_FORMS = 5
 
 #: Names shorter than this are not corrected: one edit joins too many short names.
 MIN_CORRECTABLE_NAME = 6
+#: Words longer than this are not corrected: no one mistypes a word that long, and one
+#: edit away from it are thousands of strings.
+MAX_CORRECTABLE = 24
+#: Of a question's typos and misspelt names, only the first few are looked up one edit
+#: away in full.
+MAX_SPELLING_LOOKUPS = 3
 
 
 def _misspelt_name(term: Term, df: dict[str, int]) -> bool:
@@ -478,7 +500,7 @@ def _misspelt_name(term: Term, df: dict[str, int]) -> bool:
     return (
         term.anchor
         and term.word.isalpha()
-        and len(term.word) >= MIN_CORRECTABLE_NAME
+        and MIN_CORRECTABLE_NAME <= len(term.word) <= MAX_CORRECTABLE
         and not df.get(term.word, 0)
     )
 
@@ -487,7 +509,7 @@ def _typo(word: str, df: dict[str, int]) -> bool:
     """A word the corpus lacks that English does not list either: most likely a typo."""
     return (
         word.isalpha()
-        and len(word) >= MIN_CORRECTABLE
+        and MIN_CORRECTABLE <= len(word) <= MAX_CORRECTABLE
         and not df.get(word, 0)
         and frequency.zipf(word) == 0.0
     )
