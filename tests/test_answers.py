@@ -2923,6 +2923,34 @@ def test_a_role_s_holder_is_found_by_surname_whatever_the_question_asks(
         assert "useless on the steep slopes" in grounded_answer(briefing, question).answer
 
 
+def test_a_role_s_holder_is_the_person_named_beside_it(database_url: str, tmp_path: Path) -> None:
+    """ "the victim" is a person, but the detective who speaks of the victim in the same
+    sentence ("Detective Ana Ruiz said the victim had been attacked") is not the victim:
+    the holder of a role is the person named beside it ("Ivo Drescott, the growers'
+    chairman", "the victim, Tomas Brandvold"), not the nearest full name, and the detective's
+    own story ("Ruiz worked as a teacher") says nothing of the victim's job."""
+    from bot.core.roles import holders_of, role_terms
+    from bot.core.words import stems
+
+    query = analyse("where did the victim work?", Lexicon())
+    (victim,) = role_terms(query)
+    said = "Detective Ana Ruiz said the victim had been attacked late on Friday."
+    assert holders_of(victim, said, stems(said)) == set()
+    named = "The victim, Tomas Brandvold, was found near the harbour."
+    assert holders_of(victim, named, stems(named)) == {"brandvold"}
+    with small_chunks(database_url, tmp_path) as briefing:
+        ingest_text(
+            briefing,
+            tmp_path / "harbour.md",
+            "---\ntitle: Man Found Dead Near Arlow Harbour\n---\n\n"
+            "Police named the dead man as Tom Hale, 34. Detective Ana Ruiz said the victim "
+            "had been attacked late on Friday near the harbour.\n\n"
+            "The harbour road was closed for six hours while officers searched the quay.\n\n"
+            "Ruiz worked as a teacher in Kellow before she joined the police.\n",
+        )
+        assert "Ruiz worked" not in briefing.ask("where did the victim work?").answer
+
+
 def test_a_story_s_day_holds_for_all_of_it(database_url: str, tmp_path: Path) -> None:
     """News says once, in its lead, which day its story happened ("lost power on Saturday
     evening") and tells the rest without saying it again: "was the concert at the

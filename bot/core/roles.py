@@ -15,7 +15,7 @@ from bot.core.lexicon import respellings
 from bot.core.query import Query
 from bot.core.terms import Term
 from bot.core.wordnet import WordNet, wordnet
-from bot.core.words import fold, stem
+from bot.core.words import STOPWORDS, fold, stem
 
 #: A person's full name: two or more capitalised words ("Marisol Quintanar", "Priya
 #: Castellanos-Moore").
@@ -63,14 +63,36 @@ def _a_person(net: WordNet, word: str) -> bool:
 
 def holders_of(term: Term, text: str, text_stems: list[str] | tuple[str, ...]) -> set[str]:
     """The surname (folded: lower case, no accents) of the person ``text`` names beside
-    the role ``term``: the full name nearest the role's word, when its last word may be
-    a person's name. Empty when ``text`` does not name the role by its word (or a kind of
-    it)."""
+    the role ``term`` (:func:`_beside`): the full name nearest the role's word, when its
+    last word may be a person's name. Empty when ``text`` does not name the role by its
+    word (or a kind of it)."""
     if term.credit(text_stems, frozenset(text_stems)) < 1.0:
         return set()
-    at = [m.start() for m in _WORD.finditer(text) if stem(m.group(0).lower()) in term.stems]
-    names = [m for m in _FULL_NAME.finditer(text) if could_be_surname(m.group(0).split()[-1])]
-    if not at or not names:
+    at = [m.span() for m in _WORD.finditer(text) if stem(m.group(0).lower()) in term.stems]
+    names = [
+        m
+        for m in _FULL_NAME.finditer(text)
+        if could_be_surname(m.group(0).split()[-1]) and any(_beside(text, m.span(), a) for a in at)
+    ]
+    if not names:
         return set()
-    nearest = min(names, key=lambda m: min(abs(m.start() - a) for a in at))
+    nearest = min(names, key=lambda m: min(abs(m.start() - a) for a, _ in at))
     return {fold(nearest.group(0).split()[-1])}
+
+
+#: The words that may stand between a name and its role: "Ivo Drescott, *the growers'*
+#: chairman", "Anton Reyes, *a* spokesman"; not a verb ("Ana Ruiz *said the* victim").
+_BETWEEN = frozenset("the a an s of for its their his her".split())
+_MAX_BETWEEN = 4
+
+
+def _beside(text: str, name: tuple[int, int], role: tuple[int, int]) -> bool:
+    """Is the name at ``name`` beside the role's word at ``role`` in ``text``: at most a
+    few words apart, none of them a function word in lower case but for an article, a
+    possessive or a preposition of the role ("of", "for"; "Kirstjen Nielsen, the *US*
+    Secretary" is beside, "Ana Ruiz *said* the victim" is not)?"""
+    gap = text[name[1] : role[0]] if name[1] <= role[0] else text[role[1] : name[0]]
+    between = _WORD.findall(gap)
+    return len(between) <= _MAX_BETWEEN and all(
+        w in _BETWEEN or w not in STOPWORDS or w[:1].isupper() for w in between
+    )
