@@ -2997,6 +2997,29 @@ def test_what_someone_paid_in_speech_asks_for_money(
     assert "2.3 million euros" in lead_of(answer)
 
 
+def test_a_day_of_the_week_past_the_lead_is_not_the_story_s(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The day a story's lead gives holds for all of it, but a day given later is the day
+    of what that later passage tells ("lawmakers will debate the pact on Friday"), not
+    of the rest: "did the joint patrols start on friday?" is not answered by the passage
+    about the patrols, which gives no day."""
+    with small_chunks(database_url, tmp_path) as briefing:
+        ingest_text(
+            briefing,
+            tmp_path / "pact.md",
+            "---\ntitle: Ministers Sign Border Pact\n---\n\n"
+            "The interior ministers of the three countries met in Tegucigalpa on Monday and "
+            "signed a border pact.\n\n"
+            "The pact sets up joint patrols along the river and shares records of crossings."
+            "\n\nOpposition lawmakers will debate the pact in the congress on Friday, a "
+            "spokesman said.\n",
+        )
+        assert not briefing.ask("did the joint patrols start on friday?").answered
+        answer = grounded_answer(briefing, "did the joint patrols start on monday?")
+        assert "joint patrols" in answer.answer
+
+
 def test_a_guy_is_anyone_not_a_role(briefing: Briefing, tmp_path: Path) -> None:
     """ "who's the port authority guy" asks for someone, not for a passage that says
     "guy": a word that says only that someone is a person, a man or a woman ("guy",

@@ -170,16 +170,22 @@ def with_the_story_s_days(
     query: Query, evidence: Sequence[PassageEvidence]
 ) -> list[PassageEvidence]:
     """``evidence``, where a passage lacks a day of the week the question names ("was the
-    show at the playhouse still on *Saturday* night?") that another passage of its
+    show at the playhouse still on *Saturday* night?") that the passage opening its
     article gives, with it found: news says when its story happened once, in the lead
     ("lost power on Saturday evening"), and tells the rest of it ("The Playhouse
-    cancelled its evening performance") without saying the day again."""
+    cancelled its evening performance") without saying the day again. A day given
+    later is the day of what that passage tells ("lawmakers will debate the pact on
+    Friday"), not of the rest."""
     days = [t for t in query.terms if t.anchor and t.word in _CALENDAR]
     if not days:
         return list(evidence)
     found = list(evidence)
     for term in days:
-        dated = {e.passage.article_id for e in found if e.credits.get(term.word, 0.0) >= 1.0}
+        dated = {
+            e.passage.article_id
+            for e in found
+            if e.passage.char_start == 0 and e.credits.get(term.word, 0.0) >= 1.0
+        }
         for i, e in enumerate(found):
             if e.passage.article_id in dated and not e.credits.get(term.word, 0.0):
                 found[i] = _evidence(query, e.passage, {**e.credits, term.word: 1.0})
