@@ -99,6 +99,13 @@ def test_a_word_is_found_as_its_family(
         ("What did the engineers discover?", "discover", "Crews will cover the site."),
         ("Who will invest in it?", "invest", "He wore a vest."),
         ("Who was dismissed?", "dismissed", "They missed the deadline."),
+        # WordNet defines one by the other, but not as its negation ("within doors", "the
+        # process of taking food into the body", "take the place of")
+        ("What side of the border?", "side", "Troops stayed inside the camp."),
+        ("Was the meeting indoor?", "indoor", "He opened the door."),
+        ("Who will take the cases?", "take", "The intake of migrants rose."),
+        ("Where was the card found?", "card", "Discard the old forms."),
+        ("Who will displace them?", "displace", "The meeting took place in May."),
     ],
 )
 def test_a_word_that_only_starts_like_a_negation_is_not_the_word_after_it(

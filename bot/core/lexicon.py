@@ -483,20 +483,32 @@ def _negated(net: WordNet, word: str) -> set[str]:
     return found
 
 
+#: The words by which a definition negates what follows them: "*not* trusting", "*deprive*
+#: of courage", "*without* intermediate stops", "the *removal* of covering".
+_NEGATING = frozenset(
+    "not no without lack lacking absence deprive deprived remove removal release free "
+    "opposite reverse undo".split()
+)
+
+
 def _negates(net: WordNet, negated: str, base: str) -> bool:
     """Does WordNet make ``negated`` the opposite of ``base``: an antonym either way, or a
-    definition of ``negated`` that uses ``base`` or a form of it?"""
+    definition of ``negated`` that negates ``base`` or a form of it ("not covered", "deprive
+    of courage")? A definition that merely uses it does not: "inside" is "being on the
+    side closer to the center", "intake" "the process of taking food into the body",
+    to "displace" to "take the place of"."""
     for one, other in ((negated, base), (base, negated)):
         for pos in "nvar":
             if any(t.lower() == other for s in net.senses(one, pos) for _, t in s.antonyms):
                 return True
     for pos in "nvar":
         for gloss in net.glosses(negated, pos):
-            definition = gloss.split('"', 1)[0].lower()
-            if any(
-                w == base or base in net.base_forms(w, p) for w in words(definition) for p in "nvar"
-            ):
-                return True
+            definition = words(gloss.split('"', 1)[0].lower())
+            for i, w in enumerate(definition):
+                if (
+                    w == base or any(base in net.base_forms(w, p) for p in "nvar")
+                ) and not _NEGATING.isdisjoint(definition[:i]):
+                    return True
     return False
 
 
