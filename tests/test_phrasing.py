@@ -269,3 +269,23 @@ def test_how_many_counts_the_word_after_it_if_it_can_be_a_noun() -> None:
 
     query = analyse("How many volunteers took part in the trial?", Lexicon())
     assert [t.word for t in query.terms if t.asked] == ["volunteers"]
+
+
+def test_what_someone_said_in_a_clause_asks_for_their_words() -> None:
+    """ "Tell me what the minister said about the wall" asks what "What did the minister
+    say about the wall?" asks: the minister's words (a speaker), not who the minister is."""
+    from bot.core.lexicon import Lexicon
+    from bot.core.query import analyse
+
+    lexicon = Lexicon()
+    clause = analyse("Tell me what the minister said about the wall", lexicon)
+    asked = analyse("What did the minister say about the wall?", lexicon)
+    assert (clause.answer_type, clause.speaker) == (asked.answer_type, asked.speaker)
+    assert clause.speaker == "minister"
+
+
+def test_a_web_site_s_name_is_an_outlet_and_a_file_s_is_not() -> None:
+    from bot.core.candidates import _FILE_NAME
+
+    assert _FILE_NAME.match("03-brenmouth-wire.txt") and _FILE_NAME.match("story.HTML")
+    assert not _FILE_NAME.match("reuters.com") and not _FILE_NAME.match("Brenmouth Echo")

@@ -783,7 +783,7 @@ def in_the_question_s_words(
 
 
 #: A plain-text article's source when it names no outlet: its file's name.
-_FILE_NAME = re.compile(r"^\S+\.\w{1,8}$")
+_FILE_NAME = re.compile(r"^\S+\.(?:txt|md|markdown|html?)$", re.IGNORECASE)
 
 
 def from_the_outlet_asked(
@@ -808,7 +808,7 @@ def from_the_outlet_asked(
             named = not source or _FILE_NAME.match(source)
             outlets[s.passage.article_id] = frozenset() if named else frozenset(stems(source))
             said.update(stems(read_us_as_usa(s.passage.title)))
-        text = s.text.replace(source, " ") if source else s.text
+        text = re.sub(rf"(?<!\w){re.escape(source)}(?!\w)", " ", s.text) if source else s.text
         said.update(stems(text))
     kept: set[int] = set()
     words: set[str] = set()

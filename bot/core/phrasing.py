@@ -887,6 +887,10 @@ def _asked_head(
         while j < len(flat) and flat[j] in _LINKS:
             j += 1
     else:
+        if flat[start] == "what" and j < len(flat) and flat[j] in _ARTICLES:
+            # "(tell me) what the minister said about ...": the speaker, as with "did"
+            _, end = _noun_phrase_head(flat, j, lexicon, possessors)
+            speaker = end < len(flat) and flat[end] in _SAYING
         while j < len(flat) and flat[j] in _LINKS:
             j += 1
     if flat[start] == "who" and j == start + 1:
