@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import snowballstemmer
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, bindparam, text
 from sqlalchemy.orm import Session
 
 
@@ -59,6 +59,10 @@ class LexicalSearch(Protocol):
     def term_stats(self, session: Session, words: Sequence[str]) -> tuple[int, dict[str, int]]:
         """How many chunks are indexed, and how many contain each word (after the engine's
         own stemming): what IDF weights and the search budget are computed from."""
+
+    def frequencies(self, session: Session, words: Sequence[str]) -> dict[str, int]:
+        """How many chunks contain each word: :meth:`term_stats` without the count of
+        chunks, for a typo's hundreds of candidates."""
 
     def chunk_count(self, session: Session) -> int:
         """How many chunks are indexed."""
@@ -142,18 +146,21 @@ class SQLiteFTS5:
             return out
 
     def term_stats(self, session: Session, words: Sequence[str]) -> tuple[int, dict[str, int]]:
-        n = self.chunk_count(session)
+        return self.chunk_count(session), self.frequencies(session, words)
+
+    def frequencies(self, session: Session, words: Sequence[str]) -> dict[str, int]:
         if not words:
-            return n, {}
+            return {}
         stems = self._stem(words)
-        wanted = sorted(set(stems.values()))
-        marks = ", ".join(f":t{i}" for i in range(len(wanted)))
-        rows = session.execute(
-            text(f"SELECT term, doc FROM chunk_fts_vocab WHERE term IN ({marks})"),
-            {f"t{i}": t for i, t in enumerate(wanted)},
-        )
+        rows = session.execute(self._VOCABULARY, {"terms": sorted(set(stems.values()))})
         found = {str(r[0]): int(r[1]) for r in rows}
-        return n, {w: found.get(s, 0) for w, s in stems.items()}
+        return {w: found.get(s, 0) for w, s in stems.items()}
+
+    #: (one statement, its list of terms expanded when it runs: parsing a statement of
+    #: hundreds of named parameters cost more than running it)
+    _VOCABULARY = text("SELECT term, doc FROM chunk_fts_vocab WHERE term IN :terms").bindparams(
+        bindparam("terms", expanding=True)
+    )
 
     def chunk_count(self, session: Session) -> int:
         return int(session.execute(text("SELECT count(*) FROM chunk")).scalar_one())
@@ -270,6 +277,9 @@ class PostgresTSVector:
                 for word in missing:
                     out[word] = self._df_cache[(version, word)] = found.get(word, 0)
         return version[1], out
+
+    def frequencies(self, session: Session, words: Sequence[str]) -> dict[str, int]:
+        return self.term_stats(session, words)[1]
 
     def chunk_count(self, session: Session) -> int:
         return self._version(session)[1]

@@ -547,19 +547,39 @@ def test_a_question_of_non_words_looks_up_few_strings(briefing: Briefing, questi
     300-letter non-word (16,000 of them, each stemmed and sent to the database) or a
     question of twenty non-words would take seconds to refuse (a 1,500-letter one took
     a minute and a half)."""
+    assert strings_looked_up(briefing, question) < 5_000
+
+
+def strings_looked_up(briefing: Briefing, question: str) -> int:
+    """How many strings reading ``question`` sends to the search index."""
     looked_up = 0
     search = briefing.retriever.search
-    term_stats = search.term_stats
+    term_stats, frequencies = search.term_stats, search.frequencies
 
-    def counted(session, words):  # type: ignore[no-untyped-def]
+    def counted_stats(session, words):  # type: ignore[no-untyped-def]
         nonlocal looked_up
         looked_up += len(words)
         return term_stats(session, words)
 
+    def counted(session, words):  # type: ignore[no-untyped-def]
+        nonlocal looked_up
+        looked_up += len(words)
+        return frequencies(session, words)
+
     with briefing.db.session() as session, pytest.MonkeyPatch.context() as patch:
-        patch.setattr(search, "term_stats", counted)
+        patch.setattr(search, "term_stats", counted_stats)
+        patch.setattr(search, "frequencies", counted)
         briefing.retriever.analyse(session, question)
-    assert looked_up < 5_000
+    return looked_up
+
+
+def test_only_one_typo_a_question_is_looked_up_in_full(briefing: Briefing) -> None:
+    """A typo is looked up one edit away in full (hundreds of strings) for the first
+    typo of a question only, and never for a string without a vowel ("xkcd"): a question
+    of unknown strings is common, a typo of a rare corpus word is not. One full lookup
+    of an eight-letter word is about 430 strings."""
+    assert strings_looked_up(briefing, "what about bcdfghk nprstvw") < 100
+    assert strings_looked_up(briefing, "what about zarquon blorvex frimbat") < 1_000
 
 
 def test_a_misspelt_name_is_read_as_the_name_the_sources_use(briefing: Briefing) -> None:

@@ -223,18 +223,15 @@ class Retriever:
             _, spelt = self.search.term_stats(
                 session, sorted({w for f in shorts.values() for w in f})
             )
-        # Every string one edit away from a word is looked up for the first few words only:
-        # each costs about 54 strings a letter, and a question of many is noise.
-        thorough = set(
-            itertools.islice(
-                (
-                    i
-                    for i, t in enumerate(query.terms)
-                    if _typo(t.word, df) or _misspelt_name(t, df)
-                ),
-                MAX_SPELLING_LOOKUPS,
-            )
+        # Every string one edit away from a word is looked up for the first few misspelt
+        # names and the first typo only: each costs about 54 strings a letter, and a
+        # question of many is noise.
+        names = (i for i, t in enumerate(query.terms) if _misspelt_name(t, df))
+        typos = (
+            i for i, t in enumerate(query.terms) if _typo(t.word, df) and _VOWEL.search(t.word)
         )
+        thorough_names = set(itertools.islice(names, MAX_SPELLING_LOOKUPS))
+        thorough_typos = set(itertools.islice(typos, MAX_TYPO_LOOKUPS))
         corrected_any = False
         for i, term in enumerate(query.terms):
             # A short form the corpus spells out is a common word as the question meant
@@ -242,7 +239,11 @@ class Retriever:
             spelt_out = next((w for w in shorts.get(i, ()) if spelt.get(w, 0)), None)
             if spelt_out is not None:
                 corrected = make_term((spelt_out,), False, self.lexicon, corrected_from=term.word)
-            elif (typo := self._typo_correction(session, term, df, i in thorough)) is not None:
+            elif (
+                typo := self._typo_correction(
+                    session, term, df, i in thorough_names, i in thorough_typos
+                )
+            ) is not None:
                 corrected = typo
             else:
                 continue
@@ -254,13 +255,18 @@ class Retriever:
         return query, n, df
 
     def _typo_correction(
-        self, session: Session, term: Term, df: dict[str, int], thorough: bool
+        self,
+        session: Session,
+        term: Term,
+        df: dict[str, int],
+        thorough_name: bool = True,
+        thorough_typo: bool = True,
     ) -> Term | None:
         """``term`` read as the corpus word one edit away that was meant, if it is a typo
         or a misspelt name and there is one; a typo no corpus word explains, as the
-        commonest everyday English word one edit away, if there is one. Only when
-        ``thorough`` is every string one edit away looked up (a misspelt name's
-        candidates, a typo's beyond wordfreq's list)."""
+        commonest everyday English word one edit away, if there is one. Every string one
+        edit away is looked up only for a misspelt name when ``thorough_name``, and for a
+        typo (beyond wordfreq's list) when ``thorough_typo``."""
         # (a word WordNet lists is no typo, however rare: "handover" is not "hangover")
         typo = _typo(term.word, df) and not self.lexicon.expand(term.word).known
         if typo:
@@ -268,21 +274,21 @@ class Retriever:
             # are hundreds of strings, and asking the database about each costs more
             # than the question.
             candidates = sorted(w for w in edits1(term.word) if frequency.zipf(w) > 0)
-        elif thorough and _misspelt_name(term, df):
+        elif thorough_name and _misspelt_name(term, df):
             # A name the sources never use would refuse the question: a name one edit
             # away that they do use is what was meant ("kirsten": Kirstjen). Worth the
             # hundreds of candidates, on this path only.
             candidates = sorted(w for w in edits1(term.word) if w.isalpha())
         else:
             return None
-        _, known = self.search.term_stats(session, candidates) if candidates else ({}, {})
+        known = self.search.frequencies(session, candidates)
         found = [w for w in candidates if known.get(w, 0)]
-        if typo and not found and thorough:
+        if typo and not found and thorough_typo:
             # a typo of a word the corpus uses that wordfreq's short list lacks
             # ("guatamalan": the seed's "Guatemalan"): worth the lookup of every string one
             # edit away, as for a misspelt name
             candidates = sorted(w for w in edits1(term.word) if w.isalpha())
-            _, known = self.search.term_stats(session, candidates)
+            known = self.search.frequencies(session, candidates)
             found = [w for w in candidates if known.get(w, 0)]
         if found:
             # (the index counts stems: of the strings that stem alike, a word English or
@@ -493,6 +499,12 @@ MAX_CORRECTABLE = 24
 #: Of a question's typos and misspelt names, only the first few are looked up one edit
 #: away in full.
 MAX_SPELLING_LOOKUPS = 3
+#: ... and typos (a word neither the corpus nor English knows) this many: a typo of a word
+#: that wordfreq's short list lacks is rare, and a question of unknown strings is common.
+MAX_TYPO_LOOKUPS = 1
+#: A typo of a word keeps a vowel; a string of consonants ("xkcd", "bcdfgh") is a code or
+#: noise, not worth the lookup of every string one edit away.
+_VOWEL = re.compile(r"[aeiouy]")
 
 
 def _misspelt_name(term: Term, df: dict[str, int]) -> bool:
