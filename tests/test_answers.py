@@ -3040,6 +3040,45 @@ def test_a_day_of_the_week_past_the_lead_is_not_the_story_s(
         assert "joint patrols" in answer.answer
 
 
+def test_a_person_described_in_the_lead_is_named_a_few_sentences_on(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """News describes someone in its lead ("A transport economist at a Harlow university
+    has warned ...") and names them a few sentences on ("Dr. Mira Okonkwo, who teaches
+    ..."): the first person it names after that is the one asked about, unless it speaks
+    of the role again without a name in between ("The economist, who asked not to be
+    named, ...")."""
+    text = (
+        "A transport economist at a Boston university has warned that the new bridge toll "
+        "could push lorries onto village roads. The warning follows a vote by the council "
+        "on Monday. The toll starts in May. Dr. Mira Okonkwo, who teaches at Boston "
+        "College, said the council had ignored its own traffic study."
+    )
+    answer = answer_from(
+        briefing,
+        tmp_path / "toll.md",
+        "Economist Warns Over Harlow Toll",
+        text,
+        "Who is the economist warning that the toll could push lorries onto village roads?",
+    )
+    assert "Mira Okonkwo" in lead_of(answer)
+    answer = answer_from(
+        briefing,
+        tmp_path / "fares.md",
+        "Economist Warns Over Ferry Fares",
+        "A maritime economist at a Boston university has warned that higher ferry fares "
+        "could empty the island's guest houses. The economist asked not to be named. "
+        "Dr. Jonas Pell, who runs the ferry company, said the fares had not risen in a decade.",
+        "What did the ferry company say about the fares?",
+    )
+    from bot.core.candidates import SentenceScorer, beside_the_asked, passage_sentences
+
+    retrieval = briefing.retrieve("Who is the economist warning about higher ferry fares?")
+    sentences = passage_sentences([*retrieval.passages, *retrieval.neighbours])
+    naming = beside_the_asked(retrieval, SentenceScorer(retrieval, sentences), sentences) or []
+    assert not any("Jonas Pell" in s.text for s in naming)
+
+
 def test_a_guy_is_anyone_not_a_role(briefing: Briefing, tmp_path: Path) -> None:
     """ "who's the port authority guy" asks for someone, not for a passage that says
     "guy": a word that says only that someone is a person, a man or a woman ("guy",

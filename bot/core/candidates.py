@@ -487,12 +487,15 @@ def beside_the_asked(
             and (asked.named_in(s.stems) or new_name(s.text, scorer.question, person=False))
         ]
     if kind in ("who", "what"):  # a person by role; a thing's name ("the stadium called")
-        return [
+        naming = [
             s
             for s in sentences
             if asked.credit_in(s.text, s.stems, frozenset(s.stems)) >= 1.0
             and new_name(s.text, scorer.question, person=kind == "who")
         ]
+        if kind == "who":
+            naming += [s for s in _named_next(asked, scorer, sentences) if s not in naming]
+        return naming
     counting = [
         s
         for s in sentences
@@ -502,6 +505,58 @@ def beside_the_asked(
     # Only when no sentence counts them by their word: the patients asked about, as "three
     # people taking the drug" (not "400 people" before "1,900 residents of the villages").
     return by_name or [s for s in counting if asked.counted_as & frozenset(s.stems)]
+
+
+def _named_next(
+    asked: Term, scorer: SentenceScorer, sentences: list[SourceSentence]
+) -> list[SourceSentence]:
+    """News often names a person one sentence after it describes them ("A policy analyst
+    at a Washington research centre has warned that ... . Dr. Priya Castellanos-Moore, who
+    directs the Central America programme ..., said ..."): those of ``sentences`` that
+    open with a person's name and are the first to name anyone within a few sentences
+    after one of their article that speaks of someone by the role asked about with "a" or
+    "an" and names no one, unless a sentence between speaks of the role again without a
+    name ("The analyst, whose name was withheld by the court, ...")."""
+    by_article: dict[int, list[SourceSentence]] = {}
+    for s in sentences:
+        by_article.setdefault(s.passage.article_id, []).append(s)
+    found: list[SourceSentence] = []
+    for article in by_article.values():
+        article.sort(key=lambda s: s.start)
+        for i, before in enumerate(article):
+            if not _described(asked, before.text) or new_name(before.text, scorer.question):
+                continue
+            # the first person the story names after describing them, a few sentences on
+            first = None
+            for s in article[i + 1 : i + 1 + _NAMED_WITHIN]:
+                if new_name(s.text, scorer.question):
+                    first = s
+                    break
+                if asked.credit_in(s.text, s.stems, frozenset(s.stems)):
+                    break  # "The analyst, whose name was withheld, ...": still unnamed
+            if first is not None and _OPENS_WITH_A_NAME.match(first.text) and first not in found:
+                found.append(first)
+    return found
+
+
+def _described(asked: Term, text: str) -> bool:
+    """Does ``text`` speak of someone by the role ``asked`` with "a" or "an" ("a policy
+    *analyst*", "an Estavian *spokeswoman*": described, not yet named)?"""
+    tokens = _WORD_TOKEN.findall(text)
+    return any(
+        token.lower() in ("a", "an")
+        and any(stem(w.lower()) in asked.stems for w in tokens[i + 1 : i + 1 + _ROLE_REACH])
+        for i, token in enumerate(tokens)
+    )
+
+
+_WORD_TOKEN = re.compile(r"[\w'’-]+")
+#: How far after "a" the role may come: "a senior policy analyst".
+_ROLE_REACH = 4
+#: How many sentences after describing someone news names them, at most.
+_NAMED_WITHIN = 4
+#: A sentence that opens with a person's name, perhaps after a title ("Dr. Priya ...").
+_OPENS_WITH_A_NAME = re.compile(r"^\W*(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?[A-Z][\w'’-]+\s+[A-Z]")
 
 
 #: How news gives a thing's name: "known (for now) as CB-417", "called the Eastline",
