@@ -3079,6 +3079,25 @@ def test_a_person_described_in_the_lead_is_named_a_few_sentences_on(
     assert not any("Jonas Pell" in s.text for s in naming)
 
 
+def test_why_someone_did_something_is_answered_by_what_they_said(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "Why did Rhys Amberly vote against the depot?" is answered by what Amberly said,
+    not by a sentence with a cause of the vote that someone else gave ("the vote was the
+    result of two years of talks"): a cause leads only where it speaks of whom the
+    question names."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "depot.md",
+        "Harlow Council Approves Bus Depot",
+        "Councillor Mara Quist, who chairs the transport committee, said the vote was the "
+        "result of two years of talks with residents. Councillor Rhys Amberly, who voted "
+        "against the depot, said the site was too close to the primary school.",
+        "Why did Rhys Amberly vote against the depot?",
+    )
+    assert "too close to the primary school" in lead_of(answer)
+
+
 def test_a_guy_is_anyone_not_a_role(briefing: Briefing, tmp_path: Path) -> None:
     """ "who's the port authority guy" asks for someone, not for a passage that says
     "guy": a word that says only that someone is a person, a man or a woman ("guy",

@@ -367,7 +367,13 @@ def _causes_of_the_event(
     expects = scorer.expects
     if retrieval.query.answer_type != "why" or expects is None:
         return []
-    return [s for s in _saying_the_event(retrieval, scorer, usable) if expects.search(s.text)]
+    causes = [s for s in _saying_the_event(retrieval, scorer, usable) if expects.search(s.text)]
+    # ... and that speak of whom or what the question names ("Why did Desmond Achterberg
+    # vote against it?" is not answered by "the vote was the result of four years of
+    # consultation", which another councillor gave; by name, by "he" after the name, or
+    # by the article's title)
+    names = [t.word for t in retrieval.query.terms if t.anchor]
+    return [s for s in causes if all(scorer.credits(s).get(w, 0.0) > 0 for w in names)]
 
 
 def _saying_the_event(
