@@ -3098,6 +3098,32 @@ def test_why_someone_did_something_is_answered_by_what_they_said(
     assert "too close to the primary school" in lead_of(answer)
 
 
+def test_a_question_for_a_year_is_not_answered_by_a_weekday(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "What year was the bridge opened?" asks for a year: a story that says only "on
+    Tuesday" does not give it (borderline: a model may still read a year elsewhere), while
+    "When was it opened?" is answered by the weekday, and a story with the year answers."""
+    text = "The Kell footbridge was opened on Tuesday by the mayor, after two years of work."
+    ingest_text(
+        briefing, tmp_path / "bridge.md", f"---\ntitle: Kell Footbridge Opens\n---\n\n{text}\n"
+    )
+    refused = briefing.ask("What year was the Kell footbridge opened?")
+    assert not refused.answered and refused.refusal is not None
+    assert refused.refusal["decision"] == "borderline"
+    assert "on Tuesday" in lead_of(
+        grounded_answer(briefing, "When was the Kell footbridge opened?")
+    )
+    answer = answer_from(
+        briefing,
+        tmp_path / "tower.md",
+        "Arlow Clock Tower Reopens",
+        "The Arlow clock tower, built in 1887, reopened on Tuesday after repairs.",
+        "What year was the Arlow clock tower built?",
+    )
+    assert "1887" in lead_of(answer)
+
+
 def test_a_guy_is_anyone_not_a_role(briefing: Briefing, tmp_path: Path) -> None:
     """ "who's the port authority guy" asks for someone, not for a passage that says
     "guy": a word that says only that someone is a person, a man or a woman ("guy",

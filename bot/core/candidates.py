@@ -22,6 +22,7 @@ from bot.core.expected import (
     names_another,
     new_name,
     precision_asked,
+    when_precision,
 )
 from bot.core.lexicon import NUMBER_WORDS
 from bot.core.phrasing import NAMING, reports_speech
@@ -402,6 +403,17 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
         kind = _KIND_NAMES[retrieval.query.answer_type]
         return _borderline(
             retrieval, f"the question asks for {kind}, and no passage that speaks to it holds one"
+        )
+    # "What year was the memorandum signed?" asks for a year, "on what date" for a date, "at
+    # what time" for a clock time: a weekday ("It was on Tuesday") does not give them
+    precise = (
+        when_precision(retrieval.query.text) if retrieval.query.answer_type == "when" else None
+    )
+    if precise is not None and not any(precise.search(s.text) for s in nearby):
+        return _borderline(
+            retrieval,
+            "the question asks when as precisely as a year, a date or a time of day, "
+            "and no passage that speaks to it gives one",
         )
     if beside_the_asked(retrieval, scorer, candidates) == []:
         asked = _asked_thing(retrieval)
