@@ -96,6 +96,17 @@ def test_txt_first_line_is_the_title(tmp_path: Path) -> None:
             "staff.txt",
         ),
         ("plain.txt", "Blackout hits Brenmouth\n\nBRENMOUTH — A fire cut power.\n", "plain.txt"),
+        (  # a degree after the name is no outlet
+            "degree.txt",
+            "Blackout hits Brenmouth\n\nBy Ana Ruiz, Ph.D.\n\nA fire cut power.\n",
+            "degree.txt",
+        ),
+        (  # a byline in Markdown is read as its text reads, without the markup
+            "bold.md",
+            "---\ntitle: Blackout\n---\n\n**By Oriel Hathaway, Brenmouth Echo**\n\nA fire cut "
+            "power.\n",
+            "Brenmouth Echo",
+        ),
         (  # front matter without a source: the dateline's agency
             "wire.md",
             "---\ntitle: Blackout hits Brenmouth\n---\n\nBRENMOUTH (Tarn News Service) — A "

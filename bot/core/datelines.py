@@ -49,6 +49,11 @@ _STAFF_TITLES = frozenset(
     "writer correspondent reporter editor columnist contributor staff producer "
     "photographer journalist bureau desk intern stringer".split()
 )
+#: The letters after a name that give a degree or an office ("By Ana Ruiz, PhD"), which a
+#: byline's outlet may otherwise look like.
+_POST_NOMINALS = frozenset(
+    "phd md dphil mba ma msc bsc ba jd llm rn esq jr sr mp mep qc kc obe mbe cbe".split()
+)
 #: Lines read for a byline or a dateline: the article's first few.
 _HEAD_LINES = 4
 
@@ -81,6 +86,8 @@ def _may_name_an_outlet(name: str) -> bool:
     English ("(Updated)", "(Photo)", "Jr.") or English words only, one a person ("Chief
     Economist", "Professor of Law"; but "Miami Herald"): what the writer is. In doubt the source
     is the file's name, which is honest, where a wrong outlet would mislead."""
+    if name.replace(" ", "").lower().rstrip(".") in _POST_NOMINALS or re.search(r"\w\.\w", name):
+        return False  # "By Ana Ruiz, Ph.D." / "MD": a degree, not a paper
     net = wordnet()
     senses = net.senses(name, "n")
     if senses and senses[0].lexname in ("noun.location", "noun.time"):

@@ -209,13 +209,14 @@ def parse_markdown(text: str, origin: str, fallback_title: str) -> ParsedArticle
     if not title and lines and _MD_HEADING.match(lines[0]):
         title = squash(lines[0].lstrip("#"))
         body = "\n".join(lines[1:])
+    text = _body(markdown_to_text(body), "file")
     return ParsedArticle(
         origin=url or origin,
         title=title or fallback_title,
-        text=_body(markdown_to_text(body), "file"),
+        text=text,
         format="md",
         url=url,
-        source=source or outlet_named(body),
+        source=source or outlet_named(text),
         author=author,
         published=published,
     )
