@@ -25,12 +25,13 @@ from bot.core.expected import (
     when_precision,
 )
 from bot.core.lexicon import NUMBER_WORDS
+from bot.core.parse import is_file_name
 from bot.core.phrasing import NAMING, reports_speech
 from bot.core.retrieve import Retrieval
 from bot.core.roles import holders_of, role_terms, spellings
 from bot.core.terms import Term, read_us_as_usa
 from bot.core.text import has_bracketed_number, strip_footnote_markers
-from bot.core.words import capitalised_words, stem, stems, word_count
+from bot.core.words import capitalised_words, stem, stems, word_count, words
 from storage.articles import Passage
 
 #: At most this many characters (spaces) between two sentences of one paragraph.
@@ -554,15 +555,14 @@ def _named_next(
 def _described(asked: Term, text: str) -> bool:
     """Does ``text`` speak of someone by the role ``asked`` with "a" or "an" ("a policy
     *analyst*", "an Estavian *spokeswoman*": described, not yet named)?"""
-    tokens = _WORD_TOKEN.findall(text)
+    tokens = words(text)
     return any(
-        token.lower() in ("a", "an")
-        and any(stem(w.lower()) in asked.stems for w in tokens[i + 1 : i + 1 + _ROLE_REACH])
+        token in ("a", "an")
+        and any(stem(w) in asked.stems for w in tokens[i + 1 : i + 1 + _ROLE_REACH])
         for i, token in enumerate(tokens)
     )
 
 
-_WORD_TOKEN = re.compile(r"[\w'’-]+")
 #: How far after "a" the role may come: "a senior policy analyst".
 _ROLE_REACH = 4
 #: How many sentences after describing someone news names them, at most.
@@ -849,10 +849,6 @@ def in_the_question_s_words(
     return frozenset(kept) if len(kept) < len(articles) else None
 
 
-#: A plain-text article's source when it names no outlet: its file's name.
-_FILE_NAME = re.compile(r"^\S+\.(?:txt|md|markdown|html?)$", re.IGNORECASE)
-
-
 def from_the_outlet_asked(
     retrieval: Retrieval, candidates: list[SourceSentence]
 ) -> tuple[frozenset[int], frozenset[str]] | None:
@@ -872,20 +868,23 @@ def from_the_outlet_asked(
     for s in candidates:
         source = s.passage.source or ""
         if s.passage.article_id not in outlets:
-            named = not source or _FILE_NAME.match(source)
+            named = not source or is_file_name(source)
             outlets[s.passage.article_id] = frozenset() if named else frozenset(stems(source))
             said.update(stems(read_us_as_usa(s.passage.title)))
-        text = re.sub(rf"(?<!\w){re.escape(source)}(?!\w)", " ", s.text) if source else s.text
-        said.update(stems(text))
+        mention = re.compile(rf"(?<!\w){re.escape(source)}(?!\w)") if source else None
+        if mention is not None and mention.search(s.text):
+            said.update(stems(read_us_as_usa(mention.sub(" ", s.text))))
+        else:
+            said.update(s.stems)  # (as stemmed once for every use: most sentences)
     kept: set[int] = set()
-    words: set[str] = set()
+    outlet_words: set[str] = set()
     for term in retrieval.query.terms:
         own = stem(term.word)
         naming = {a for a, outlet in outlets.items() if own in outlet}
         if naming and not term.stems & said:
             kept |= naming
-            words.add(term.word)
-    return (frozenset(kept), frozenset(words)) if kept else None
+            outlet_words.add(term.word)
+    return (frozenset(kept), frozenset(outlet_words)) if kept else None
 
 
 def _borderline(retrieval: Retrieval, reason: str) -> Retrieval:

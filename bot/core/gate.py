@@ -156,7 +156,7 @@ def with_role_holders(query: Query, evidence: Sequence[PassageEvidence]) -> list
             if not surnames or e.credits.get(term.word, 0.0) >= 1.0:
                 continue
             if not surnames.isdisjoint(capitalised_words(e.passage.text)):
-                found[i] = _evidence(query, e.passage, {**e.credits, term.word: 1.0})
+                found[i] = _found(query, e, term.word)
     return found
 
 
@@ -188,8 +188,13 @@ def with_the_story_s_days(
         }
         for i, e in enumerate(found):
             if e.passage.article_id in dated and not e.credits.get(term.word, 0.0):
-                found[i] = _evidence(query, e.passage, {**e.credits, term.word: 1.0})
+                found[i] = _found(query, e, term.word)
     return found
+
+
+def _found(query: Query, evidence: PassageEvidence, word: str) -> PassageEvidence:
+    """``evidence`` with the question's term ``word`` found in its passage."""
+    return _evidence(query, evidence.passage, {**evidence.credits, word: 1.0})
 
 
 def spelled_otherwise(query: Query, evidence: Sequence[PassageEvidence]) -> Query:

@@ -155,6 +155,12 @@ def _body(text: str, what: str) -> str:
     return body
 
 
+def is_file_name(source: str) -> bool:
+    """Is ``source`` a file's name (a plain-text story that names no outlet), not an
+    outlet's ("Brenmouth Echo", "reuters.com")?"""
+    return " " not in source and Path(source).suffix.lower() in SUPPORTED_SUFFIXES
+
+
 def parse_txt(text: str, origin: str) -> ParsedArticle:
     """Plain text has no metadata. Its source is the outlet its byline or dateline names
     (:func:`~bot.core.datelines.outlet_named`), or else the file it came from, which is

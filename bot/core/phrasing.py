@@ -441,13 +441,21 @@ def asks_what_a_clause_says(
     if opening is None or not flat or flat[0] != "what":
         return False
     start = 2 if opening.group("be") and len(flat) > 1 and flat[1] in _LINKS else 1
-    head, end = _noun_phrase_head(flat, start, lexicon, possessors)
-    if end > start and flat[end - 1] != head and flat[end - 1].endswith("ing"):
-        end -= 1  # (the phrase took the verb for a modifier: "the council *planning*")
-    after = flat[end] if end < len(flat) else ""
+    after = _after_the_subject(flat, start, lexicon, possessors)
     if opening.group("be") and not after.endswith("ing"):
         return False
     return bool(after) and after not in STOPWORDS and bool(wordnet().senses(after, "v"))
+
+
+def _after_the_subject(
+    flat: list[str], start: int, lexicon: Lexicon, possessors: frozenset[str]
+) -> str:
+    """The word after the noun phrase that starts at ``start`` (the clause's verb, if it
+    has one: "the engineers *discovered*"), or "" at the end."""
+    head, end = _noun_phrase_head(flat, start, lexicon, possessors)
+    if end > start and flat[end - 1] != head and flat[end - 1].endswith("ing"):
+        end -= 1  # (the phrase took the verb for a modifier: "the council *planning*")
+    return flat[end] if end < len(flat) else ""
 
 
 _AUXILIARIES = frozenset("did does do has have had will would".split())
@@ -889,8 +897,7 @@ def _asked_head(
     else:
         if flat[start] == "what" and j < len(flat) and flat[j] in _ARTICLES:
             # "(tell me) what the minister said about ...": the speaker, as with "did"
-            _, end = _noun_phrase_head(flat, j, lexicon, possessors)
-            speaker = end < len(flat) and flat[end] in _SAYING
+            speaker = _after_the_subject(flat, j, lexicon, possessors) in _SAYING
         while j < len(flat) and flat[j] in _LINKS:
             j += 1
     if flat[start] == "who" and j == start + 1:

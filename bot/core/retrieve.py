@@ -278,7 +278,7 @@ class Retriever:
             # A name the sources never use would refuse the question: a name one edit
             # away that they do use is what was meant ("kirsten": Kirstjen). Worth the
             # hundreds of candidates, on this path only.
-            candidates = sorted(w for w in edits1(term.word) if w.isalpha())
+            candidates = _one_edit_away(term.word)
         else:
             return None
         known = self.search.frequencies(session, candidates)
@@ -287,7 +287,7 @@ class Retriever:
             # a typo of a word the corpus uses that wordfreq's short list lacks
             # ("guatamalan": the seed's "Guatemalan"): worth the lookup of every string one
             # edit away, as for a misspelt name
-            candidates = sorted(w for w in edits1(term.word) if w.isalpha())
+            candidates = _one_edit_away(term.word)
             known = self.search.frequencies(session, candidates)
             found = [w for w in candidates if known.get(w, 0)]
         if found:
@@ -505,6 +505,11 @@ MAX_TYPO_LOOKUPS = 1
 #: A typo of a word keeps a vowel; a string of consonants ("xkcd", "bcdfgh") is a code or
 #: noise, not worth the lookup of every string one edit away.
 _VOWEL = re.compile(r"[aeiouy]")
+
+
+def _one_edit_away(word: str) -> list[str]:
+    """Every string of letters one edit from ``word`` (about 54 a letter), in order."""
+    return sorted(w for w in edits1(word) if w.isalpha())
 
 
 def _misspelt_name(term: Term, df: dict[str, int]) -> bool:
