@@ -285,7 +285,7 @@ def test_what_someone_said_in_a_clause_asks_for_their_words() -> None:
 
 
 def test_a_web_site_s_name_is_an_outlet_and_a_file_s_is_not() -> None:
-    from bot.core.parse import is_file_name
+    from bot.core.formats import is_file_name
 
     assert is_file_name("03-brenmouth-wire.txt") and is_file_name("story.HTML")
     assert not is_file_name("reuters.com") and not is_file_name("Brenmouth Echo")

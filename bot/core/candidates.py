@@ -24,8 +24,8 @@ from bot.core.expected import (
     precision_asked,
     when_precision,
 )
+from bot.core.formats import is_file_name
 from bot.core.lexicon import NUMBER_WORDS
-from bot.core.parse import is_file_name
 from bot.core.phrasing import NAMING, reports_speech
 from bot.core.retrieve import Retrieval
 from bot.core.roles import holders_of, role_terms, spellings

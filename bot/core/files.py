@@ -6,7 +6,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.core.parse import SUPPORTED_SUFFIXES
+from bot.core.formats import SUPPORTED_SUFFIXES
 
 
 def discover(

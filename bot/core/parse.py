@@ -29,6 +29,7 @@ from typing import Any
 from bot.core import charset
 from bot.core.chunking import strip_boilerplate
 from bot.core.datelines import outlet_named
+from bot.core.formats import HTML_SUFFIXES, SUPPORTED_SUFFIXES
 from bot.core.front_matter import read_front_matter
 from bot.core.metadata import (
     clean_text,
@@ -43,9 +44,6 @@ from bot.errors import IngestError, InputError
 from storage.upsert import AUTHOR_CHARS, IDENTITY_BYTES, SOURCE_CHARS, TITLE_CHARS, ArticleRecord
 
 log = logging.getLogger(__name__)
-
-HTML_SUFFIXES = (".html", ".htm")
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", *HTML_SUFFIXES)
 
 
 @dataclass(frozen=True)
@@ -153,12 +151,6 @@ def _body(text: str, what: str) -> str:
     if not body.strip():
         raise IngestError(f"{what} has no article text")
     return body
-
-
-def is_file_name(source: str) -> bool:
-    """Is ``source`` a file's name (a plain-text story that names no outlet), not an
-    outlet's ("Brenmouth Echo", "reuters.com")?"""
-    return " " not in source and Path(source).suffix.lower() in SUPPORTED_SUFFIXES
 
 
 def parse_txt(text: str, origin: str) -> ParsedArticle:
