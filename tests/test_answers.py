@@ -1612,6 +1612,22 @@ def test_an_amount_in_any_currency_wordnet_knows_is_money(
     assert "31 million crowns" in lead_of(answer)
 
 
+def test_this_period_needs_no_passage_to_say_it(briefing: Briefing, tmp_path: Path) -> None:
+    """A question about "this autumn" or "this year" asks about the story's own time:
+    "Only 58 millimetres of rain fell ... between September and November" answers it.
+    (Borderline before: no passage said "this autumn".)"""
+    answer = answer_from(
+        briefing,
+        tmp_path / "drought.md",
+        "Orrin Valley Faces Hosepipe Ban",
+        "Orrin Valley Water will ban hosepipes from Monday, the company said. Only 58 "
+        "millimetres of rain fell on the valley between September and November, the weather "
+        "office said. The Kelder reservoir is at 23% of capacity.",
+        "how much rain has orrin valley had this autumn",
+    )
+    assert "58 millimetres" in lead_of(answer)
+
+
 def test_who_is_the_boss_is_answered_by_the_chief(briefing: Briefing, tmp_path: Path) -> None:
     """The person a "who" question asks for is named by the words of its commonest
     WordNet sense as by its kinds: the "boss" is the "chief executive" (refused before:

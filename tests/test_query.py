@@ -198,6 +198,14 @@ def test_a_period_relative_to_now_is_a_name(lexicon: Lexicon) -> None:
     assert "next season" in terms_of("Where will they play next season?", lexicon)
 
 
+def test_this_period_is_the_story_s_own_time(lexicon: Lexicon) -> None:
+    """ "this year", "this autumn": the period a story is told in, which its passages do
+    not name again, so it makes no term (it was one that a passage had to hold)."""
+    terms = terms_of("How much rain has Tallby had this autumn?", lexicon)
+    assert set(terms) == {"rain", "tallby"}
+    assert set(terms_of("who won the current season", lexicon)) == {"won"}
+
+
 def test_a_synonym_counts_less_than_the_word(lexicon: Lexicon) -> None:
     assert 0 < credit("Is the pact binding?", "the treaty was signed", "pact", lexicon) < 1
 

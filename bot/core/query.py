@@ -183,6 +183,11 @@ _RELATIVE = {
     **dict.fromkeys(("next", "coming"), ("next", "coming")),
     **dict.fromkeys(("this", "current"), ("this", "current")),
 }
+#: "This year", "this season": the period a story is told in, which news does not name
+#: again in every passage ("Only 61 millimetres of rain fell between September and
+#: November" answers how much rain fell this autumn). Unlike "last year", which a passage
+#: must say, it is left out of the question's terms.
+_NOW = frozenset(("this", "current"))
 _PERIODS = frozenset(
     "year season month week decade summer winter spring autumn fall quarter".split()
 )
@@ -226,7 +231,9 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
                 name = names[i]
                 if " ".join(name) not in seen:
                     seen.add(" ".join(name))
-                    if name[0] in _RELATIVE:
+                    if name[0] in _NOW:
+                        pass  # the story's own time: see _NOW
+                    elif name[0] in _RELATIVE:
                         terms.append(time_term(name, _RELATIVE[name[0]]))
                     elif (verb := lexicon.phrasal_verb(name)) is not None:
                         terms.append(phrasal_term(name, verb, lexicon))
