@@ -1628,6 +1628,24 @@ def test_this_period_needs_no_passage_to_say_it(briefing: Briefing, tmp_path: Pa
     assert "58 millimetres" in lead_of(answer)
 
 
+def test_a_large_sum_in_a_currency_of_a_rarer_sense_is_money(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "marks" name money only in a rare sense, so "400 marks" is no sum; a number in the
+    thousands before them is ("about 310,000 marks a day"). (Borderline before: no
+    passage held an amount for "how much".)"""
+    answer = answer_from(
+        briefing,
+        tmp_path / "tram.md",
+        "Tram Drivers Strike in Velden",
+        "Tram drivers in Velden began a three-day strike on Monday over shift patterns. The "
+        "operator said the strike would cost it about 310,000 marks a day in lost fares. "
+        "Talks resume on Thursday.",
+        "how much is the tram strike costing the operator",
+    )
+    assert "310,000 marks" in lead_of(answer)
+
+
 def test_who_is_the_boss_is_answered_by_the_chief(briefing: Briefing, tmp_path: Path) -> None:
     """The person a "who" question asks for is named by the words of its commonest
     WordNet sense as by its kinds: the "boss" is the "chief executive" (refused before:

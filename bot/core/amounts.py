@@ -23,6 +23,10 @@ NUMBER_WORD = (
 _NUMBER = r"(?<![\d,.])\d[\d,.]*"
 _AMOUNT = rf"{_NUMBER}\s*(?i:million|billion|thousand|m|bn|k)?\s*"
 _SCALED_AMOUNT = rf"{_NUMBER}\s*(?i:million|billion|thousand)\s*"
+#: A number in the thousands or more, written with separators ("400,000") or of five
+#: digits or more: "400,000 marks" is money as "400 marks" (a test's) and "2024 marks the
+#: anniversary" (a verb) are not.
+_LARGE_NUMBER = r"(?<![\d,.])(?:\d{1,3}(?:,\d{3})+|\d{5,})(?:\.\d+)?\s+"
 #: A word names money before all else when one of this many of its commonest senses is
 #: money: "pound" (a weight, then money) and "yen" do, "crown" (its sixth sense) does not.
 COMMON_SENSES = 2
@@ -62,9 +66,10 @@ def money() -> re.Pattern[str]:
     """How an amount of money is written: a currency sign and a number ("$412m", "€9.5m"),
     or a number and a currency WordNet knows ("9.5 million euros", "18 million crowns", "300
     lempiras", "40 USD"), in lower case. A word that names money only in a rarer sense
-    ("crowns", which are also a tooth's) counts after "million", "billion" or "thousand"
-    alone. Built once, on first use, from WordNet, so that no currency depends on a hand
-    list (only the words that, after a number, seldom are money: :data:`STOP_NAMES`)."""
+    ("crowns", which are also a tooth's) counts after "million", "billion" or "thousand",
+    or after a number in the thousands ("400,000 marks"). Built once, on first use, from
+    WordNet, so that no currency depends on a hand list (only the words that, after a
+    number, seldom are money: :data:`STOP_NAMES`)."""
     first, rare = _money_words()
 
     def alternatives(words: list[str]) -> str:
@@ -74,7 +79,7 @@ def money() -> re.Pattern[str]:
     # "since 2019 Real Madrid" state no sums.
     return re.compile(
         rf"[$€£¥]\s?\d|{_AMOUNT}(?:(?:{alternatives(first)})(?:e?s)?|(?i:USD|EUR|GBP))\b|"
-        rf"{_SCALED_AMOUNT}(?:{alternatives(rare)})(?:e?s)?\b"
+        rf"(?:{_SCALED_AMOUNT}|{_LARGE_NUMBER})(?:{alternatives(rare)})(?:e?s)?\b"
     )
 
 
