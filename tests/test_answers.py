@@ -1646,6 +1646,22 @@ def test_a_large_sum_in_a_currency_of_a_rarer_sense_is_money(
     assert "310,000 marks" in lead_of(answer)
 
 
+def test_people_are_counted_by_what_they_did(briefing: Briefing, tmp_path: Path) -> None:
+    """ "How many people signed the petition?" is answered by "1,130 signatures": news
+    counts people by their acts (signatures, votes, deaths), words of the family of the
+    question's verb. (Borderline before: no sentence gave a number of people.)"""
+    answer = answer_from(
+        briefing,
+        tmp_path / "library.md",
+        "Brackley Library to Close on Saturdays",
+        "Brackley library will close on Saturdays from March to save money, the council said. "
+        "A petition against the change had gathered 1,130 signatures by Friday. The library "
+        "has 14 staff.",
+        "How many people have signed the petition against the Brackley library change?",
+    )
+    assert "1,130 signatures" in lead_of(answer)
+
+
 def test_who_is_the_boss_is_answered_by_the_chief(briefing: Briefing, tmp_path: Path) -> None:
     """The person a "who" question asks for is named by the words of its commonest
     WordNet sense as by its kinds: the "boss" is the "chief executive" (refused before:

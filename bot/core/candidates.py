@@ -517,7 +517,27 @@ def beside_the_asked(
     by_name = [s for s in counting if asked.credit_in(s.text, s.stems, frozenset(s.stems)) > 0]
     # Only when no sentence counts them by their word: the patients asked about, as "three
     # people taking the drug" (not "400 people" before "1,900 residents of the villages").
-    return by_name or [s for s in counting if asked.counted_as & frozenset(s.stems)]
+    # Failing that, people are counted by what they did: "how many people signed the
+    # petition" by "640 signatures" (see _acts_of_people).
+    return (
+        by_name
+        or [s for s in counting if asked.counted_as & frozenset(s.stems)]
+        or [s for s in counting if _counts_acts(s.text, _acts_of_people(retrieval, asked))]
+    )
+
+
+def _acts_of_people(retrieval: Retrieval, asked: Term) -> frozenset[str]:
+    """When a "how many" question counts people (``asked``: "people", "residents"), the
+    stems of its verbs' families ("signed": "signature", "signatory"): people are counted
+    by their acts as news writes them ("640 signatures", "1,200 votes", "12 deaths")."""
+    if not asked.counted_as:
+        return frozenset()
+    return frozenset(
+        w
+        for t in retrieval.query.terms
+        if not t.noun and not t.anchor and t is not asked
+        for w in t.stems
+    )
 
 
 def _named_next(
@@ -668,7 +688,8 @@ def counting_the_asked(
         found = [s for s in sentences if _counts(s.text, wanted)]
         if found:
             return found
-    return []
+    acts = _acts_of_people(retrieval, asked)
+    return [s for s in sentences if _counts_acts(s.text, acts)]
 
 
 def as_precise_as_asked(
@@ -692,6 +713,21 @@ def _counts(text: str, wanted: frozenset[str]) -> bool:
     tokens = _COUNT_TOKEN.findall(text)
     return any(
         _a_number(word) and any(stem(t.lower()) in wanted for t in _counted(tokens, i + 1))
+        for i, word in enumerate(tokens)
+    )
+
+
+def _counts_acts(text: str, acts: frozenset[str]) -> bool:
+    """Does a number in ``text`` count one of ``acts`` (stems) as nouns: the act right
+    after it, or after one word ("640 signatures", "12 more arrests"), not a verb that
+    follows what the number counts ("the four governments signed")."""
+    tokens = [t for t in _COUNT_TOKEN.findall(text) if t != ","]
+    return any(
+        _a_number(word)
+        and any(
+            stem(t.lower()) in acts and not t.lower().endswith(("ed", "ing"))
+            for t in tokens[i + 1 : i + 3]
+        )
         for i, word in enumerate(tokens)
     )
 

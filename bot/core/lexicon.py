@@ -179,11 +179,14 @@ class Lexicon:
         Empty otherwise ("locals" is first a train). Not the kinds between the word and
         "person" ("adult" for "nurses"): "420 adults" does not count nurses."""
         net = self._wordnet()
+        person = frozenset(w for w in net.senses("person", "n")[0].words if _SINGLE.match(w))
+        words = person | {"people"}
+        if word in words:  # "How many people ...?" counts people too
+            return words
         above = net.ancestors(word, senses=1)
         if self.expand(word).lexname != "noun.person" or "person" not in above:
             return frozenset()
-        person = net.senses("person", "n")[0].words
-        return frozenset(w for w in person if _SINGLE.match(w)) | {"people"}
+        return words
 
     def named_kinds(self, word: str) -> frozenset[str]:
         """Single-word names of things the noun ``word`` names, by WordNet's instances:
