@@ -1662,6 +1662,39 @@ def test_people_are_counted_by_what_they_did(briefing: Briefing, tmp_path: Path)
     assert "1,130 signatures" in lead_of(answer)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        # the contractor and a detective's name, far apart: no name for the contractor
+        ("Investigators led by Inspector Dana Whitlow believe the thieves got in through "
+         "a contractor's account used to service the museum's alarms.", None),
+        ("The thieves got in through an account of the contractor, Velloway Systems, "
+         "which services the museum's alarms.", "Velloway Systems"),
+        ("The thieves got in through the account of a contractor known as Brisk Alarm "
+         "Care.", "Brisk Alarm Care"),
+    ],
+)  # fmt: skip
+def test_a_name_asked_for_stands_beside_the_thing(
+    briefing: Briefing, tmp_path: Path, sentence: str, named: str | None
+) -> None:
+    """ "What is the name of the contractor ...?" is answered by a name given beside the
+    contractor (in apposition, or "known as"), not by a sentence that mentions a
+    contractor and names someone else. (Before, the detective was given for the contractor,
+    and the name "known as" was refused.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "theft.md",
+        "---\ntitle: Astrolabe Stolen From Carrowby Museum\n---\n\n"
+        f"A brass astrolabe was stolen from Carrowby Museum on Sunday night. {sentence} "
+        "The museum has offered a reward.\n",
+    )
+    question = "What is the name of the contractor whose account the thieves used?"
+    if named is None:
+        assert_borderline(briefing, question)
+    else:
+        assert named in lead_of(grounded_answer(briefing, question))
+
+
 def test_who_is_the_boss_is_answered_by_the_chief(briefing: Briefing, tmp_path: Path) -> None:
     """The person a "who" question asks for is named by the words of its commonest
     WordNet sense as by its kinds: the "boss" is the "chief executive" (refused before:

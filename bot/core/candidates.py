@@ -21,6 +21,7 @@ from bot.core.expected import (
     holds_new,
     names_another,
     new_name,
+    new_name_beside,
     precision_asked,
     when_precision,
 )
@@ -500,11 +501,18 @@ def beside_the_asked(
             and (asked.named_in(s.stems) or new_name(s.text, scorer.question, person=False))
         ]
     if kind in ("who", "what"):  # a person by role; a thing's name ("the stadium called")
+        # A question for the name itself wants it beside the thing ("the contractor,
+        # Vell Systems,"), not a sentence with the thing and some other name.
+        beside = bool(_ASKS_NAME.search(retrieval.query.text))
         naming = [
             s
             for s in sentences
             if asked.credit_in(s.text, s.stems, frozenset(s.stems)) >= 1.0
-            and new_name(s.text, scorer.question, person=kind == "who")
+            and (
+                new_name_beside(s.text, scorer.question, asked.stems, person=kind == "who")
+                if beside
+                else new_name(s.text, scorer.question, person=kind == "who")
+            )
         ]
         if kind == "who":
             naming += [s for s in _named_next(asked, scorer, sentences) if s not in naming]

@@ -31,7 +31,7 @@ from bot.core.phrasing import PAYING, PORTION, asks_who_someone_is
 from bot.core.retrieve import Retrieval
 from bot.core.roles import could_be_surname
 from bot.core.wordnet import wordnet
-from bot.core.words import STOPWORDS
+from bot.core.words import STOPWORDS, stem
 
 _NAME = r"[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|of|de|del|van|von))*"
 #: Capitalised only because they start a sentence: "The", "After", "Their", "Its".
@@ -277,6 +277,58 @@ def new_name(text: str, question: str, person: bool = True) -> bool:
         and (not person or any(could_be_surname(w) for w in m.group(0).split()))
         for m in _INNER_NAME.finditer(text)
     )
+
+
+#: A name given for a thing stands at most this many words from the thing's word: "the
+#: club's stadium, Marrow Park", "a fungus called Hemileia vastatrix", "Sara Ivanek, the
+#: girl".
+MAX_NAME_GAP = 5
+_WORD = re.compile(r"[\w'’-]+")
+#: A sentence that gives a name as news does: "known for now as CB-417", "a fungus called
+#: Hemileia vastatrix", "a drug named ...", or in apposition to the thing ("its
+#: experimental migraine drug, lorvenatide,").
+_GIVES_A_NAME = re.compile(r"\b(?:called|named|dubbed|known(?:\s+[\w-]+){0,3}?\s+as)\s+\S")
+
+
+def new_name_beside(text: str, question: str, thing: frozenset[str], person: bool = True) -> bool:
+    """Does ``text`` give a new name (:func:`new_name`) beside a word of ``thing`` (stems),
+    within ``MAX_NAME_GAP`` words? A question that asks for the *name* of something ("What
+    is the name of the contractor ...?") is not answered by a sentence that mentions the
+    contractor and names an office elsewhere in it ("Investigators from the National
+    Cyber Defence Office believe the attackers got in through a contractor's account")."""
+    tokens = list(_WORD.finditer(text))
+    at = [i for i, t in enumerate(tokens) if stem(t.group(0).lower()) in thing]
+    if not at:
+        return False
+    if _GIVES_A_NAME.search(text) or _in_apposition(text, tokens, at, question):
+        return True
+    asked = words_of(question)
+    for m in _INNER_NAME.finditer(text):
+        name = m.group(0)
+        if not _other_name(name, asked) or _CALENDAR.match(name):
+            continue
+        if person and not any(could_be_surname(w) for w in name.split()):
+            continue
+        inside = [i for i, t in enumerate(tokens) if m.start() <= t.start() < m.end()]
+        if not inside:
+            continue
+        first, last = inside[0], inside[-1]
+        if any(first - MAX_NAME_GAP - 1 <= i <= last + MAX_NAME_GAP + 1 for i in at):
+            return True
+    return False
+
+
+def _in_apposition(text: str, tokens: list[re.Match[str]], at: list[int], question: str) -> bool:
+    """Does a word of the thing come right before a comma and one or two words the question
+    does not use, closed by another comma ("its migraine drug, lorvenatide, after")?"""
+    asked = words_of(question)
+    for i in at:
+        end = tokens[i].end()
+        rest = text[end : end + 60]
+        m = re.match(r",\s+([\w'’-]+(?:\s+[\w'’-]+)?)\s*,", rest)
+        if m and not words_of(m.group(1)) & asked and not words_of(m.group(1)) & STOPWORDS:
+            return True
+    return False
 
 
 def names_another(text: str, question: str) -> bool:
