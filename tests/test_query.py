@@ -653,6 +653,15 @@ def test_chat_spellings_of_question_words_are_not_terms(
     assert {t.word for t in analyse(question, lexicon).terms} == words
 
 
+@pytest.mark.parametrize(
+    "question", ["hows the trustees vote go on the tram", "hows the nurses ballot turn out"]
+)
+def test_a_typed_question_word_asks_for_no_noun(lexicon: Lexicon, question: str) -> None:
+    """ "hows the trustees vote go" is "how's ...": the trustees are not what it asks for,
+    so it is no "who" question (it was: "trustees" read as the person asked for)."""
+    assert analyse(question, lexicon).answer_type == "what"
+
+
 def test_a_long_run_of_digits_is_scanned_once() -> None:
     """The patterns of measurements read a number from the start of its run and never back
     into it: a run of 10,000 characters of "1,1,1,..." in a hostile article takes

@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 
-from bot.core.amounts import measure_pattern
+from bot.core.amounts import NUMBER_WORD, measure_pattern
 from bot.core.chunking import chunk_sentences
 from bot.core.expected import (
     expected_pattern,
@@ -781,9 +781,12 @@ def _counted(tokens: list[str], start: int) -> list[str]:
 #: A question for a tally, a vote's or a game's: "What was the vote count?", "how did the
 #: trustees vote", "What was the final score?", "by what margin".
 _ASKS_TALLY = re.compile(r"\b(?:vote|votes|voting|voted|score|scoreline|tally|margin)\b", re.I)
-#: A tally: "9-3", "a 9-4 vote", "voted 31 to 17", "by 14 votes to 5", "won 3–1".
+#: A tally: "9-3", "a 9-4 vote", "voted 31 to 17", "by 14 votes to 5", "won 3–1", and in
+#: words, as news writes small numbers: "by nine votes to three".
+_TALLY_NUMBER = rf"(?:\d{{1,3}}|(?i:{NUMBER_WORD}))"
 _TALLY = re.compile(
-    r"\b\d{1,3}\s*[-–—]\s*\d{1,3}\b|(?<!\bfrom\s)\b\d{1,3}\s+(?:votes?\s+)?to\s+\d{1,3}\b"
+    r"\b\d{1,3}\s*[-–—]\s*\d{1,3}\b|"
+    rf"(?<!\bfrom\s)\b{_TALLY_NUMBER}\s+(?:votes?\s+)?to\s+{_TALLY_NUMBER}\b"
 )
 #: What says a tally is one: a vote, a score, a win or a loss, a motion carried ("open
 #: from 9 to 5", "aged 5 to 11" or "12-14 March" tally nothing).

@@ -837,7 +837,7 @@ def asked_noun(
     relative = found is not None and found.start > 0 and flat[found.start - 1] in _RELATIVE_AFTER
     if found is not None and not relative:
         return None if found.speaker else found.head
-    if any(w in _WH for w in flat[:3]) and not relative:
+    if any(_WH_TYPED.get(w, w) in _WH for w in flat[:3]) and not relative:
         return None
     j = 0
     while j < len(flat) and flat[j] in _LINKS:
