@@ -2860,6 +2860,36 @@ def test_a_tally_in_words_is_a_tally(briefing: Briefing, tmp_path: Path, questio
     assert "nine votes to three" in lead_of(answer)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "settled"),
+    [
+        ("The footbridge is scheduled to open to walkers in May 2027.", False),
+        ("Officials said the footbridge would open in May 2027 if the steel arrives.", False),
+        ("The footbridge opened to walkers in May, two weeks late.", True),
+    ],
+)
+def test_whether_something_happened_is_not_settled_by_a_plan(
+    briefing: Briefing, tmp_path: Path, sentence: str, settled: bool
+) -> None:
+    """ "Did the footbridge open on time?" asks whether something happened. A story that
+    tells it only as still to come ("is scheduled to open", "would open") was written
+    before the outcome and cannot settle it: borderline (a model may still say so), not an
+    answer that reads as a yes. One that tells it as done answers. (Before, the plan was
+    given as the answer.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "bridge.md",
+        "---\ntitle: Kelby Footbridge Takes Shape\n---\n\n"
+        f"Work on the Kelby footbridge over the River Ash is nearly finished. {sentence} "
+        "The bridge cost 4 million euros.\n",
+    )
+    question = "Did the Kelby footbridge open on time?"
+    if settled:
+        assert "opened" in lead_of(grounded_answer(briefing, question))
+    else:
+        assert_borderline(briefing, question)
+
+
 def test_the_best_sentence_of_the_kind_asked_leads_from_any_passage(
     database_url: str, tmp_path: Path
 ) -> None:

@@ -32,6 +32,7 @@ from bot.core.retrieve import Retrieval
 from bot.core.roles import holders_of, role_terms, spellings
 from bot.core.terms import Term, read_us_as_usa
 from bot.core.text import has_bracketed_number, strip_footnote_markers
+from bot.core.wordnet import wordnet
 from bot.core.words import capitalised_words, stem, stems, word_count, words
 from storage.articles import Passage
 
@@ -381,7 +382,15 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
     them speaking or taking a stance ("What did the UN mission say about the jeeps?"
     against an article where the mission is only where the jeeps were driven).
     Borderline means what it means at the gate: the extractive summariser refuses, a
-    model is shown the passages and decides."""
+    model is shown the passages and decides. So is a question whether something happened
+    that the passages tell only as still to come (:func:`_only_foreseen`)."""
+    if retrieval.answerable and _PAST_QUESTION.match(retrieval.query.text):
+        candidates = passage_sentences(retrieval.passages)
+        scorer = SentenceScorer(retrieval, candidates)
+        if _only_foreseen(retrieval, usable_sentences(scorer, candidates)):
+            return _borderline(
+                retrieval, "the passages tell what the question asks about only as to come"
+            )
     if not retrieval.answerable or (
         (retrieval.query.answer_type not in KIND_ANSWERS or expected_pattern(retrieval) is None)
         and _asked_thing(retrieval) is None
@@ -424,6 +433,50 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
             retrieval, f"no passage {what} {asked.word if asked else ''} the question asks about"
         )
     return retrieval
+
+
+#: A question whether something happened: "Did the ministry end up giving ...?", "was the
+#: rationing lifted ...?", "Has the engineer been fired?".
+_PAST_QUESTION = re.compile(r"^\W*(?:did|was|were|has|have|had)\b", re.IGNORECASE)
+#: Words that put what follows still to come: "is scheduled to open", "would consider",
+#: "expect ratification", "might have to extend".
+_FORESEEING = frozenset(
+    "will would could may might shall can must should need needs expect expects expected "
+    "expecting due "
+    "scheduled set plans planned planning plan hopes hoped hoping hope aims aiming intends "
+    "intended likely unlikely going whether if unless".split()
+)
+_WILL = ("'ll", "’ll")  # "it'll open"
+#: How many words before a word may put it still to come ("could *reverse* its decision",
+#: "is due to be *opened*", "would have to *extend*").
+FORESEEN_WITHIN = 4
+
+
+def _only_foreseen(retrieval: Retrieval, sentences: list[SourceSentence]) -> bool:
+    """For a question whether something happened ("Did the Eastline open on time?"), do
+    the sentences that speak of it do so only as something still to come ("the line is
+    scheduled to open to passengers in September 2027")? News written before the outcome
+    cannot settle it. The words of the event are the question's words that can be verbs
+    (names and nouns aside), found by their family; a sentence that tells one of them as
+    done ("opened") or as it is leaves the question to the rest of the answering, and so
+    does the lack of any."""
+    net = wordnet()
+    event = [
+        t
+        for t in retrieval.query.terms
+        if not t.noun and not t.anchor and t.stems and net.senses(t.word, "v")
+    ]
+    foreseen = False
+    for s in sentences:
+        tokens = [w.lower() for w in words(s.text)]
+        for i, token in enumerate(tokens):
+            if not any(stem(token) in t.stems for t in event):
+                continue
+            before = tokens[max(0, i - FORESEEN_WITHIN) : i]
+            if _FORESEEING.isdisjoint(before) and not any(w.endswith(_WILL) for w in before):
+                return False  # told as done, or as it is
+            foreseen = True
+    return foreseen
 
 
 def _speaking(
