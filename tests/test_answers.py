@@ -2890,6 +2890,41 @@ def test_whether_something_happened_is_not_settled_by_a_plan(
         assert_borderline(briefing, question)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "question", "rate"),
+    [
+        ("", "What price per tonne does the Ostby ice plant charge fishermen?", None),
+        ("It charges fishermen 85 euros per tonne of ice.",
+         "What price per tonne does the Ostby ice plant charge fishermen?", "85 euros"),
+        ("", "how many boats a week does the ostby ice plant supply", None),
+        ("It supplies about 40 boats every week.",
+         "how many boats a week does the ostby ice plant supply", "40 boats"),
+        ("It will refund fishermen for each tonne of spoilt ice at 60 euros.",
+         "how much will the ostby plant refund per tonne of spoilt ice", "60 euros"),
+    ],
+)  # fmt: skip
+def test_a_rate_is_answered_by_a_rate(
+    briefing: Briefing, tmp_path: Path, sentence: str, question: str, rate: str | None
+) -> None:
+    """A question for an amount per a unit ("price per tonne", "boats a week") is answered
+    by an amount given per that unit ("85 euros per tonne", "40 boats every week", "for
+    each tonne ... 60 euros"), not by a lump sum or a count of something else ("a 2.1
+    million euro upgrade", "about 300 boats"): without one it is borderline. (Before,
+    the upgrade's cost answered the price per tonne.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "ice.md",
+        "---\ntitle: Ostby Ice Plant Needs Upgrade\n---\n\n"
+        "The ice plant at Ostby harbour, which supplies fishermen along the coast, will need a "
+        "2.1 million euro upgrade, its owner said. About 300 boats are registered at Ostby. "
+        f"{sentence}\n",
+    )
+    if rate is None:
+        assert_borderline(briefing, question)
+    else:
+        assert rate in grounded_answer(briefing, question).answer
+
+
 def test_the_best_sentence_of_the_kind_asked_leads_from_any_passage(
     database_url: str, tmp_path: Path
 ) -> None:

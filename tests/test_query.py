@@ -662,6 +662,26 @@ def test_a_typed_question_word_asks_for_no_noun(lexicon: Lexicon, question: str)
     assert analyse(question, lexicon).answer_type == "what"
 
 
+@pytest.mark.parametrize(
+    ("question", "rate"),
+    [
+        ("What price per cubic metre does the board charge?", "metre"),
+        ("how much compo do farmers get per dead sheep now", "sheep"),
+        ("how much do they expect to save per yr", "year"),
+        ("How many ships a week call at the port?", "week"),
+        ("How much will a single tram ride cost?", None),
+        ("how much did it cost a year ago", None),
+        ("how much is each one", None),
+        ("what share of the water leaks out, per the gazette?", None),
+        ("Who won the race each year?", None),  # no question for an amount
+    ],
+)
+def test_the_unit_a_rate_is_asked_per(lexicon: Lexicon, question: str, rate: str | None) -> None:
+    """A question for an amount per a unit names the unit: the head of the noun phrase
+    after "per", "each" or "every", or a unit of time after "a"."""
+    assert analyse(question, lexicon).rate == rate
+
+
 def test_a_long_run_of_digits_is_scanned_once() -> None:
     """The patterns of measurements read a number from the start of its run and never back
     into it: a run of 10,000 characters of "1,1,1,..." in a hostile article takes

@@ -27,7 +27,7 @@ from bot.core.expected import (
 )
 from bot.core.formats import is_file_name
 from bot.core.lexicon import NUMBER_WORDS
-from bot.core.phrasing import NAMING, reports_speech
+from bot.core.phrasing import NAMING, RATE_WORDS, reports_speech
 from bot.core.retrieve import Retrieval
 from bot.core.roles import holders_of, role_terms, spellings
 from bot.core.terms import Term, read_us_as_usa
@@ -426,6 +426,11 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
             "the question asks when as precisely as a year, a date or a time of day, "
             "and no passage that speaks to it gives one",
         )
+    rate = retrieval.query.rate
+    if rate is not None and not any(gives_rate(s.text, rate) for s in nearby):
+        return _borderline(
+            retrieval, f"the question asks for an amount per {rate}, and no passage gives one"
+        )
     if beside_the_asked(retrieval, scorer, candidates) == []:
         asked = _asked_thing(retrieval)
         what = "gives a number of" if retrieval.query.answer_type == "quantity" else "names the"
@@ -477,6 +482,44 @@ def _only_foreseen(retrieval: Retrieval, sentences: list[SourceSentence]) -> boo
                 return False  # told as done, or as it is
             foreseen = True
     return foreseen
+
+
+#: A rate's unit follows its amount within this many words ("212 florins a week",
+#: "2.6 million crowns in lost fares each day").
+RATE_WITHIN = 6
+
+
+def gives_rate(text: str, unit: str) -> bool:
+    """Does ``text`` give an amount per ``unit``: a number, then within ``RATE_WITHIN``
+    words "per", "a", "each" or "every" and the unit (its stem), or "/unit", or "per",
+    "each" or "every" and the unit not far before the number; or, for a
+    unit of time, its adjective near the number ("an annual budget of 3 million", "paid
+    weekly")?"""
+    tokens = [t.lower() for t in _COUNT_TOKEN.findall(text) if t != ","]
+    wanted = stem(unit)
+    adjectives = RATE_WORDS.get(unit, ())
+    for i, token in enumerate(tokens):
+        if not _a_number(token):
+            continue
+        after = tokens[i + 1 : i + 1 + RATE_WITHIN]
+        if _per_unit(after, ("per", "a", "an", "each", "every"), wanted):
+            return True
+        # ... or the unit before it: "compensation for each sheep killed ... 220 florins"
+        if _per_unit(tokens[max(0, i - 2 * RATE_WITHIN) : i], ("per", "each", "every"), wanted):
+            return True
+        near = tokens[max(0, i - RATE_WITHIN) : i + 1 + RATE_WITHIN]
+        if any(w in adjectives for w in near):
+            return True
+    return bool(re.search(rf"\d\s*/\s*{re.escape(unit)}", text, re.IGNORECASE))
+
+
+def _per_unit(tokens: list[str], cues: tuple[str, ...], unit: str) -> bool:
+    """Do ``tokens`` hold one of ``cues`` and then the ``unit`` (a stem), perhaps after one
+    word ("per cubic metre", "each dead sheep")?"""
+    return any(
+        token in cues and unit in (stem(w) for w in tokens[j + 1 : j + 3])
+        for j, token in enumerate(tokens)
+    )
 
 
 def _speaking(

@@ -923,3 +923,40 @@ def _asked_head(
     if speaker and not (end < len(flat) and _says(flat[end])):
         return None
     return _Asked(head, speaker, start, named, counted)
+
+
+#: What after "a week", "a year" makes it a time, not a rate: "a year ago".
+_NOT_A_RATE_AFTER = frozenset("ago after before later earlier since".split())
+#: The units of time, with the adjectives and adverbs that give a rate of them: "an
+#: annual salary", "paid weekly".
+RATE_WORDS = {
+    "year": ("annual", "annually", "yearly"),
+    "month": ("monthly",),
+    "week": ("weekly",),
+    "day": ("daily",),
+    "night": ("nightly",),
+    "hour": ("hourly",),
+}
+_DETERMINERS = frozenset("the a an this that these those his her its their our my your".split())
+#: Words after "each" or "per" that are no unit: "each one", "each other", "per cent".
+_NOT_UNITS = frozenset("one other cent centum lot bit few little couple number total".split())
+
+
+def rate_asked(flat: list[str], lexicon: Lexicon) -> str | None:
+    """The unit a question for an amount asks for it per, as the head of the noun phrase
+    after "per", "each" or "every" ("What price per tonne ...?" -> "tonne"; "how much
+    compensation per dead sheep" -> "sheep"), or a unit of time after "a" ("How many ships
+    a week ...?" -> "week"; not "a single room", nor "a year ago"); None if it asks for
+    none. ``flat``: the question's words as read (chat spellings spelt out: "per yr")."""
+    for i, word in enumerate(flat[:-1]):
+        if word in ("a", "an"):
+            unit = flat[i + 1]
+            after = flat[i + 2] if i + 2 < len(flat) else ""
+            if unit in RATE_WORDS and after not in _NOT_A_RATE_AFTER:
+                return unit
+        elif word in ("per", "each", "every") and flat[i + 1] not in _DETERMINERS:
+            # (not "per the Courier": according to it)
+            head, _ = _noun_phrase_head(flat, i + 1, lexicon)
+            if head is not None and head not in _NOT_UNITS and head.isalpha():
+                return head
+    return None

@@ -30,6 +30,7 @@ from bot.core.phrasing import (
     measured_in_length,
     part_of_speech,
     possessive_words,
+    rate_asked,
     speaker_of,
     spell_out,
     strip_framing,
@@ -67,6 +68,9 @@ class Query:
     #: The term of the one whose words the question asks for ("What did *Hallgrimsson*
     #: say?"), if it asks for someone's words.
     speaker: str | None = None
+    #: The unit a question for an amount asks for it per ("price per *tonne*", "ships a
+    #: *week*"), if any: :func:`~bot.core.phrasing.rate_asked`.
+    rate: str | None = None
 
     @property
     def framing_only(self) -> bool:
@@ -284,6 +288,7 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
         _alternatives(flat, terms),
         _deed(flat, terms) if kind == "who" else None,
         _speaker(flat, terms, lexicon, possessors),
+        rate_asked(flat, lexicon) if kind == "quantity" else None,
     )
 
 
