@@ -1672,6 +1672,11 @@ def test_people_are_counted_by_what_they_did(briefing: Briefing, tmp_path: Path)
          "which services the museum's alarms.", "Velloway Systems"),
         ("The thieves got in through the account of a contractor known as Brisk Alarm "
          "Care.", "Brisk Alarm Care"),
+        # "called" that gives no name, far from the contractor or before a particle
+        ("Investigators led by Inspector Dana Whitlow, who called the theft well planned, "
+         "believe the thieves got in through a contractor's account.", None),
+        ("Police called for witnesses after the thieves got in through a contractor's "
+         "account.", None),
     ],
 )  # fmt: skip
 def test_a_name_asked_for_stands_beside_the_thing(

@@ -13,6 +13,7 @@ is a capitalised word inside a sentence that WordNet knows, if at all, only as a
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 
@@ -286,8 +287,9 @@ MAX_NAME_GAP = 5
 _WORD = re.compile(r"[\w'’-]+")
 #: A sentence that gives a name as news does: "known for now as CB-417", "a fungus called
 #: Hemileia vastatrix", "a drug named ...", or in apposition to the thing ("its
-#: experimental migraine drug, lorvenatide,").
-_GIVES_A_NAME = re.compile(r"\b(?:called|named|dubbed|known(?:\s+[\w-]+){0,3}?\s+as)\s+\S")
+#: experimental migraine drug, lorvenatide,"). Only a few words after the thing's word,
+#: and not before a particle ("police called for witnesses", "named in a warrant").
+_GIVES_A_NAME = re.compile(r"\b(?:called|named|dubbed|known(?:\s+[\w-]+){0,3}?\s+as)\s+(\S+)")
 
 
 def new_name_beside(text: str, question: str, thing: frozenset[str], person: bool = True) -> bool:
@@ -300,7 +302,7 @@ def new_name_beside(text: str, question: str, thing: frozenset[str], person: boo
     at = [i for i, t in enumerate(tokens) if stem(t.group(0).lower()) in thing]
     if not at:
         return False
-    if _GIVES_A_NAME.search(text) or _in_apposition(text, tokens, at, question):
+    if _gives_a_name(text, tokens, at) or _in_apposition(text, tokens, at, question):
         return True
     asked = words_of(question)
     for m in _INNER_NAME.finditer(text):
@@ -314,6 +316,20 @@ def new_name_beside(text: str, question: str, thing: frozenset[str], person: boo
             continue
         first, last = inside[0], inside[-1]
         if any(first - MAX_NAME_GAP - 1 <= i <= last + MAX_NAME_GAP + 1 for i in at):
+            return True
+    return False
+
+
+def _gives_a_name(text: str, tokens: list[re.Match[str]], at: list[int]) -> bool:
+    """Does a word that gives a name ("called", "known as") come at most ``MAX_NAME_GAP``
+    words after a word of the thing (at ``at``), before a word that may be a name ("a
+    contractor known as Brisk Alarm Care", not "police called for witnesses")?"""
+    starts = [t.start() for t in tokens]
+    for m in _GIVES_A_NAME.finditer(text):
+        if words_of(m.group(1)) <= STOPWORDS:
+            continue
+        k = bisect.bisect_left(starts, m.start())
+        if any(0 < k - i <= MAX_NAME_GAP + 1 for i in at):
             return True
     return False
 
