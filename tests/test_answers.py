@@ -1677,6 +1677,11 @@ def test_people_are_counted_by_what_they_did(briefing: Briefing, tmp_path: Path)
          "believe the thieves got in through a contractor's account.", None),
         ("Police called for witnesses after the thieves got in through a contractor's "
          "account.", None),
+        # a list is no apposition: no name for the contractor
+        ("Inspector Dana Whitlow said that over the past week the museum's guards, "
+         "cleaners, contractors, electricians, and curators had all been questioned.", None),
+        ("Inspector Dana Whitlow said that the thieves had used an account of a contractor, "
+         "electricians, or cleaners.", None),
     ],
 )  # fmt: skip
 def test_a_name_asked_for_stands_beside_the_thing(

@@ -336,15 +336,22 @@ def _gives_a_name(text: str, tokens: list[re.Match[str]], at: list[int]) -> bool
 
 def _in_apposition(text: str, tokens: list[re.Match[str]], at: list[int], question: str) -> bool:
     """Does a word of the thing come right before a comma and one or two words the question
-    does not use, closed by another comma ("its migraine drug, lorvenatide, after")?"""
+    does not use, closed by another comma ("its migraine drug, lorvenatide, after")? Not
+    in a list ("guards, contractors, electricians, and curators"; "the drug, aspirin, and
+    ibuprofen"): the thing after a comma, or "and"/"or" after the closing one."""
     asked = words_of(question)
     for i in at:
-        end = tokens[i].end()
+        start, end = tokens[i].start(), tokens[i].end()
+        if text[max(0, start - 3) : start].rstrip().endswith(","):
+            continue
         rest = text[end : end + 60]
-        m = re.match(r",\s+([\w'’-]+(?:\s+[\w'’-]+)?)\s*,", rest)
+        m = _APPOSED.match(rest)
         if m and not words_of(m.group(1)) & asked and not words_of(m.group(1)) & STOPWORDS:
             return True
     return False
+
+
+_APPOSED = re.compile(r",\s+([\w'’-]+(?:\s+[\w'’-]+)?)\s*,(?!\s*(?:and|or|nor)\b)")
 
 
 def names_another(text: str, question: str) -> bool:
