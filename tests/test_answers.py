@@ -1646,6 +1646,22 @@ def test_a_large_sum_in_a_currency_of_a_rarer_sense_is_money(
     assert "310,000 marks" in lead_of(answer)
 
 
+def test_a_large_number_before_a_rarer_currency_used_as_a_verb_is_no_sum(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "12,500 marks a record" is a verb, not a sum: "marks" before what it acts on ("a
+    record", "the spot") names no money. (Before, it answered "how much".)"""
+    ingest_text(
+        briefing,
+        tmp_path / "tram.md",
+        "---\ntitle: Tram Drivers Strike in Velden\n---\n\n"
+        "Tram drivers in Velden began a three-day strike on Monday over shift patterns. The "
+        "operator said a rally attendance of 12,500 marks a record for the strike's first day. "
+        "Talks resume on Thursday.\n",
+    )
+    assert_borderline(briefing, "how much is the tram strike costing the operator")
+
+
 def test_people_are_counted_by_what_they_did(briefing: Briefing, tmp_path: Path) -> None:
     """ "How many people signed the petition?" is answered by "1,130 signatures": news
     counts people by their acts (signatures, votes, deaths), words of the family of the

@@ -27,6 +27,12 @@ _SCALED_AMOUNT = rf"{_NUMBER}\s*(?i:million|billion|thousand)\s*"
 #: digits or more: "400,000 marks" is money as "400 marks" (a test's) and "2024 marks the
 #: anniversary" (a verb) are not.
 _LARGE_NUMBER = r"(?<![\d,.])(?:\d{1,3}(?:,\d{3})+|\d{5,})(?:\.\d+)?\s+"
+#: A word of a rarer sense is a verb, not money, before what it acts on: "an attendance of
+#: 12,500 marks a record", "1.2 million crowns the season"; "310,000 marks a day" is money.
+_NOT_A_VERB = (
+    r"(?!\s+(?:the|its|their|his|her|this|that|these|those|another|"
+    r"an?\s+(?!(?:day|week|month|year|hour|head|person|piece|share|unit|night)s?\b)))"
+)
 #: A word names money before all else when one of this many of its commonest senses is
 #: money: "pound" (a weight, then money) and "yen" do, "crown" (its sixth sense) does not.
 COMMON_SENSES = 2
@@ -79,7 +85,7 @@ def money() -> re.Pattern[str]:
     # "since 2019 Real Madrid" state no sums.
     return re.compile(
         rf"[$€£¥]\s?\d|{_AMOUNT}(?:(?:{alternatives(first)})(?:e?s)?|(?i:USD|EUR|GBP))\b|"
-        rf"(?:{_SCALED_AMOUNT}|{_LARGE_NUMBER})(?:{alternatives(rare)})(?:e?s)?\b"
+        rf"(?:{_SCALED_AMOUNT}|{_LARGE_NUMBER})(?:{alternatives(rare)})(?:e?s)?\b{_NOT_A_VERB}"
     )
 
 
