@@ -1678,6 +1678,19 @@ def test_people_are_counted_by_what_they_did(briefing: Briefing, tmp_path: Path)
     assert "1,130 signatures" in lead_of(answer)
 
 
+def test_a_year_before_an_act_counts_no_people(briefing: Briefing, tmp_path: Path) -> None:
+    """ "The 2021 deaths of two hikers" dates the deaths: 2021 counts no one, so "how
+    many people died" in the floods is not answered by it. (Before, it was.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "flood.md",
+        "---\ntitle: Floods in the Marren Valley\n---\n\n"
+        "Floods swept through the Marren valley on Tuesday. The 2021 deaths of two hikers "
+        "in the valley led to new warnings. Rescuers searched homes on Wednesday.\n",
+    )
+    assert_borderline(briefing, "How many people died in the Marren valley floods?")
+
+
 @pytest.mark.parametrize(
     ("sentence", "named"),
     [

@@ -824,16 +824,22 @@ def _counts(text: str, wanted: frozenset[str]) -> bool:
 def _counts_acts(text: str, acts: frozenset[str]) -> bool:
     """Does a number in ``text`` count one of ``acts`` (stems) as nouns: the act right
     after it, or after one word ("640 signatures", "12 more arrests"), not a verb that
-    follows what the number counts ("the four governments signed")."""
+    follows what the number counts ("the four governments signed"), nor a year ("the 2021
+    deaths of two hikers")."""
     tokens = [t for t in _COUNT_TOKEN.findall(text) if t != ","]
     return any(
         _a_number(word)
+        and not _A_YEAR.fullmatch(word)
         and any(
             stem(t.lower()) in acts and not t.lower().endswith(("ed", "ing"))
             for t in tokens[i + 1 : i + 3]
         )
         for i, word in enumerate(tokens)
     )
+
+
+#: A number that may be a year ("2021", "1998"): it counts no acts.
+_A_YEAR = re.compile(r"(?:1[5-9]|20)\d\d")
 
 
 def _a_number(word: str) -> bool:
