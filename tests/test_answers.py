@@ -1628,6 +1628,22 @@ def test_this_period_needs_no_passage_to_say_it(briefing: Briefing, tmp_path: Pa
     assert "58 millimetres" in lead_of(answer)
 
 
+def test_a_question_about_this_period_itself_needs_a_passage_on_it(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "When does the current season end?" asks about the season: "the strike would end
+    on Friday" does not answer it. (Before, "current season" made no term and it did.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "rovers.md",
+        "---\ntitle: Dunmore Rovers Players Strike\n---\n\n"
+        "Dunmore Rovers players walked out on Monday over unpaid wages. Their captain said "
+        "the strike would end on Friday. The club was founded in 1921.\n",
+    )
+    answer = briefing.ask("When does the current season end for Dunmore Rovers?")
+    assert not answer.answered
+
+
 def test_a_large_sum_in_a_currency_of_a_rarer_sense_is_money(
     briefing: Briefing, tmp_path: Path
 ) -> None:

@@ -206,6 +206,14 @@ def test_this_period_is_the_story_s_own_time(lexicon: Lexicon) -> None:
     assert set(terms_of("who won the current season", lexicon)) == {"won"}
 
 
+def test_this_period_that_the_question_is_about_is_still_a_term(lexicon: Lexicon) -> None:
+    """ "When does the current season end?" asks about the season itself, not about
+    something in it: a passage must still say it (before, only "end" was left)."""
+    assert terms_of("When does the current season end?", lexicon)["current season"].required
+    assert terms_of("How long is this season?", lexicon)["this season"].required
+    assert "this year" not in terms_of("When will this year's festival start?", lexicon)
+
+
 def test_a_synonym_counts_less_than_the_word(lexicon: Lexicon) -> None:
     assert 0 < credit("Is the pact binding?", "the treaty was signed", "pact", lexicon) < 1
 

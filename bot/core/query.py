@@ -192,6 +192,9 @@ _RELATIVE = {
 #: November" answers how much rain fell this autumn). Unlike "last year", which a passage
 #: must say, it is left out of the question's terms.
 _NOW = frozenset(("this", "current"))
+#: Verbs whose subject the period is when it follows them: "When does the current season
+#: end?", "How long is this season?" ask about the period itself.
+_AUXILIARIES = frozenset("does did is was are were will would can could".split())
 _PERIODS = frozenset(
     "year season month week decade summer winter spring autumn fall quarter".split()
 )
@@ -205,6 +208,18 @@ def _relative_times(flat: list[str]) -> dict[int, tuple[str, ...]]:
         for i in range(len(flat) - 1)
         if flat[i] in _RELATIVE and flat[i + 1] in _PERIODS
     }
+
+
+def _now_is_the_topic(flat: list[str], i: int, focus: str) -> bool:
+    """Is the period at ``flat[i]`` ("this season", "the current year") what the question
+    is about, the subject of its verb ("When does the current season end?"), not the time
+    of what it asks ("How much rain fell this autumn?", "this year's budget")? Then a
+    passage must still say it."""
+    before = i - 2 if i >= 2 and flat[i - 1] == "the" else i - 1
+    possessive = re.search(
+        rf"\b{re.escape(flat[i])}\s+{re.escape(flat[i + 1])}['’]s\b", focus, re.IGNORECASE
+    )
+    return before >= 0 and flat[before] in _AUXILIARIES and not possessive
 
 
 #: Words a compound noun never starts or ends with.
@@ -235,7 +250,7 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
                 name = names[i]
                 if " ".join(name) not in seen:
                     seen.add(" ".join(name))
-                    if name[0] in _NOW:
+                    if name[0] in _NOW and not _now_is_the_topic(flat, i, focus):
                         pass  # the story's own time: see _NOW
                     elif name[0] in _RELATIVE:
                         terms.append(time_term(name, _RELATIVE[name[0]]))
