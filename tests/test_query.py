@@ -690,6 +690,18 @@ def test_the_unit_a_rate_is_asked_per(lexicon: Lexicon, question: str, rate: str
     assert analyse(question, lexicon).rate == rate
 
 
+def test_an_everyday_word_written_as_a_name_has_no_synonyms(lexicon: Lexicon) -> None:
+    """ "Meridian Reef" names a reef: WordNet's "meridian" (the highest point) is not it, so
+    "summit" earns it nothing (it earned a synonym's credit, and a volcano's summit met
+    the question's name). A name WordNet knows as one keeps its other names."""
+    question = "How deep is the water at Meridian Reef?"
+    assert credit(question, "The quakes were 6 kilometres below the summit.", "meridian",
+                  lexicon) == 0  # fmt: skip
+    assert credit(question, "Divers surveyed Meridian Reef.", "meridian", lexicon) == 1
+    assert credit("Who lives in Holland?", "She lives in the Netherlands.", "holland",
+                  lexicon) > 0  # fmt: skip
+
+
 def test_a_long_run_of_digits_is_scanned_once() -> None:
     """The patterns of measurements read a number from the start of its run and never back
     into it: a run of 10,000 characters of "1,1,1,..." in a hostile article takes

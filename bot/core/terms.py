@@ -211,6 +211,11 @@ def make_term(
     word itself; WordNet's count as synonyms."""
     word = "".join(parts)
     expansion = lexicon.expand(word, pos)
+    if anchor and expansion.known and not expansion.proper:
+        # A word the question writes as a name that WordNet knows only as an everyday word
+        # is a name here ("Meridian Reef"): its word senses' synonyms ("summit", "peak")
+        # name something else. (A name WordNet knows as one keeps its: "US", "America".)
+        expansion = replace(expansion, synonyms=frozenset(), phrases=())
     domain = lexicon.domain_synonyms(parts) + lexicon.domain_synonyms((word,))
     if not domain:  # "memo": the profile's "memorandum", shortened
         domain = next(
