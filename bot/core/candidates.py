@@ -384,21 +384,23 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
     Borderline means what it means at the gate: the extractive summariser refuses, a
     model is shown the passages and decides. So is a question whether something happened
     that the passages tell only as still to come (:func:`_only_foreseen`)."""
-    if retrieval.answerable and _PAST_QUESTION.match(retrieval.query.text):
-        candidates = passage_sentences(retrieval.passages)
-        scorer = SentenceScorer(retrieval, candidates)
-        if _only_foreseen(retrieval, usable_sentences(scorer, candidates)):
-            return _borderline(
-                retrieval, "the passages tell what the question asks about only as to come"
-            )
-    if not retrieval.answerable or (
-        (retrieval.query.answer_type not in KIND_ANSWERS or expected_pattern(retrieval) is None)
+    if not retrieval.answerable:
+        return retrieval
+    past = bool(_PAST_QUESTION.match(retrieval.query.text))
+    if (
+        not past
+        and (retrieval.query.answer_type not in KIND_ANSWERS or expected_pattern(retrieval) is None)
         and _asked_thing(retrieval) is None
         and retrieval.query.speaker is None
     ):
-        return retrieval  # (cheaply: most questions ask for no such kind)
+        return retrieval  # (cheaply: most questions ask for no such kind, nor if it happened)
     candidates = passage_sentences(retrieval.passages)
     scorer = SentenceScorer(retrieval, candidates)
+    usable = usable_sentences(scorer, candidates)
+    if past and _only_foreseen(retrieval, usable):
+        return _borderline(
+            retrieval, "the passages tell what the question asks about only as to come"
+        )
     if retrieval.query.speaker is not None and not _speaking(retrieval, scorer, candidates):
         return _borderline(
             retrieval, f"no passage gives the words of the {retrieval.query.speaker} it asks about"
@@ -407,7 +409,7 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
     # question ("It was on Tuesday that Nielsen ... took part in a summit", a paragraph
     # before "The summit had ended with the signing of the memorandum"): any sentence of
     # such a passage counts, so only passages without any refuse.
-    speaking = {s.passage.chunk_id for s in usable_sentences(scorer, candidates)}
+    speaking = {s.passage.chunk_id for s in usable}
     nearby = [s for s in candidates if s.passage.chunk_id in speaking]
     holding = holding_the_kind(retrieval, scorer, nearby)
     if holding is not None and not holding:
@@ -623,10 +625,11 @@ def beside_the_asked(
     # people taking the drug" (not "400 people" before "1,900 residents of the villages").
     # Failing that, people are counted by what they did: "how many people signed the
     # petition" by "640 signatures" (see _acts_of_people).
+    acts = _acts_of_people(retrieval, asked)
     return (
         by_name
         or [s for s in counting if asked.counted_as & frozenset(s.stems)]
-        or [s for s in counting if _counts_acts(s.text, _acts_of_people(retrieval, asked))]
+        or [s for s in counting if _counts_acts(s.text, acts)]
     )
 
 

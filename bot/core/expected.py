@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Iterator
 
 from bot.core.amounts import (
     DURATION,
@@ -271,13 +272,19 @@ def new_name(text: str, question: str, person: bool = True) -> bool:
     with a word that may be a person's ("Petra Lund", "Ferreira"; not "Honduras",
     "Summit" or "Tuesday")? With ``person`` false, any name of a thing will do ("the
     Kessel Arena")."""
+    return any(True for _ in _new_names(text, question, person))
+
+
+def _new_names(text: str, question: str, person: bool) -> Iterator[re.Match[str]]:
+    """The names in ``text`` that :func:`new_name` counts, as matches."""
     asked = words_of(question)
-    return any(
-        _other_name(m.group(0), asked)
-        and not _CALENDAR.match(m.group(0))
-        and (not person or any(could_be_surname(w) for w in m.group(0).split()))
-        for m in _INNER_NAME.finditer(text)
-    )
+    for m in _INNER_NAME.finditer(text):
+        name = m.group(0)
+        if not _other_name(name, asked) or _CALENDAR.match(name):
+            continue
+        if person and not any(could_be_surname(w) for w in name.split()):
+            continue
+        yield m
 
 
 #: A name given for a thing stands at most this many words from the thing's word: "the
@@ -304,13 +311,7 @@ def new_name_beside(text: str, question: str, thing: frozenset[str], person: boo
         return False
     if _gives_a_name(text, tokens, at) or _in_apposition(text, tokens, at, question):
         return True
-    asked = words_of(question)
-    for m in _INNER_NAME.finditer(text):
-        name = m.group(0)
-        if not _other_name(name, asked) or _CALENDAR.match(name):
-            continue
-        if person and not any(could_be_surname(w) for w in name.split()):
-            continue
+    for m in _new_names(text, question, person):
         inside = [i for i, t in enumerate(tokens) if m.start() <= t.start() < m.end()]
         if not inside:
             continue
