@@ -3378,3 +3378,43 @@ def test_a_relation_is_no_anyone(briefing: Briefing, tmp_path: Path) -> None:
         "voted against the bus lanes on Tuesday, saying shopkeepers had not been heard.\n",
     )
     assert_borderline(briefing, "who is the wife of Desmond Achterberg?")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "amount"),
+    [
+        ("", "What is Ilse Varnam's salary as harbour master?", None),
+        ("", "How much does Ilse Varnam earn as harbour master?", None),
+        ("", "what is ilse varnam paid", None),
+        ("", "What pension will the retiring pilots receive?", None),
+        ("Varnam earns 84,000 euros a year.",
+         "What is Ilse Varnam's salary as harbour master?", "84,000 euros"),
+        ("Varnam is paid 84,000 euros a year.",
+         "How much does Ilse Varnam earn as harbour master?", "84,000 euros"),
+        ("Her salary is 84,000 euros.", "what is ilse varnam paid", "84,000 euros"),
+        ("Each retiring pilot will receive a payment of 1,200 euros a month.",
+         "What compensation will the retiring pilots receive?", "1,200 euros"),
+    ],
+)  # fmt: skip
+def test_pay_is_answered_by_pay_not_by_another_sum(
+    briefing: Briefing, tmp_path: Path, sentence: str, question: str, amount: str | None
+) -> None:
+    """A question for money of a particular kind (a salary, a pension, compensation) or
+    for what someone earns or is paid is answered by an amount stated as that (its word,
+    "earns", "is paid", or a more general word: "a payment of 1,200 euros" is the
+    compensation asked for), not by another sum beside the same names (the dredging
+    budget, the pilots' redundancy fund): without one it is borderline. (Before, "What is
+    Ilse Varnam's salary?" was answered with the budget.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "harbour.md",
+        "---\ntitle: Kelvik Harbour Board Approves Dredging\n---\n\n"
+        "Kelvik harbour board approved a 3.2 million euro dredging budget on Monday. Harbour "
+        "master Ilse Varnam, who has run the port since 2019, said the work would start in "
+        "May. The board also set aside 450,000 euros for the four retiring pilots. "
+        f"{sentence}\n",
+    )
+    if amount is None:
+        assert_borderline(briefing, question)
+    else:
+        assert amount in grounded_answer(briefing, question).answer

@@ -716,3 +716,40 @@ def test_a_long_run_of_digits_is_scanned_once() -> None:
         assert pattern.search(run) is None
         assert time.perf_counter() - started < 1.0, pattern.pattern[:40]
     assert LENGTH.search("a 1,250-metre runway") is not None
+
+
+@pytest.mark.parametrize(
+    ("question", "pay"),
+    [
+        ("How much does Aled Penhallow earn as skipper?", True),
+        ("What is Maureen Oakes paid as leader of the council?", True),
+        ("how much do the bus drivers get paid", True),
+        ("how much was the 19 year old paid for the leaked paper", True),
+        ("How much did Valdoria pay for the goalkeeper?", False),  # a price
+        ("What fee is Valdoria reported to have paid?", False),
+        ("How large was the sum Valdoria paid to acquire its new keeper?", False),
+        ("How will the new line be paid for?", False),
+    ],
+)  # fmt: skip
+def test_a_question_for_someone_s_pay(lexicon: Lexicon, question: str, pay: bool) -> None:
+    """ "How much does she earn?", "What is he paid?" ask for someone's pay (the words that
+    state it are kept); "How much did Valdoria pay?" and "the sum Valdoria paid" ask for
+    a price."""
+    found = analyse(question, lexicon).pay
+    assert bool(found) is pay
+    assert not pay or {"earn", "paid", "salari", "wage"} <= found
+
+
+@pytest.mark.parametrize(
+    ("word", "states"),
+    [("salary", "payment"), ("compensation", "payment"), ("outlay", "cost"), ("fine", "penalty")],
+)
+def test_money_of_a_particular_kind(lexicon: Lexicon, word: str, states: str) -> None:
+    """A salary, a fee, compensation are money of a particular kind: a more general word
+    ("payment") or a kind of it ("cost", a kind of outlay) may state an amount of it, and
+    any other sum does not. Money in general ("money", "budget", "price") is any amount of
+    money, and "terms" (first a footing) is no money."""
+    assert states in (lexicon.kind_of_money(word) or ())
+    for general in ("money", "cash", "budget", "price", "terms"):
+        assert lexicon.kind_of_money(general) is None
+    assert "found" not in (lexicon.kind_of_money("salary") or ())  # mostly the past of "find"

@@ -392,6 +392,7 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
         and (retrieval.query.answer_type not in KIND_ANSWERS or expected_pattern(retrieval) is None)
         and _asked_thing(retrieval) is None
         and retrieval.query.speaker is None
+        and not retrieval.query.pay
     ):
         return retrieval  # (cheaply: most questions ask for no such kind, nor if it happened)
     candidates = passage_sentences(retrieval.passages)
@@ -427,6 +428,19 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
             retrieval,
             "the question asks when as precisely as a year, a date or a time of day, "
             "and no passage that speaks to it gives one",
+        )
+    pay = retrieval.query.pay
+    if pay and not any(
+        not pay.isdisjoint(s.stems) and measure_pattern("money").search(s.text) for s in nearby
+    ):
+        return _borderline(
+            retrieval, "the question asks what someone is paid, and no passage states their pay"
+        )
+    money = _kind_of_money_asked(retrieval)
+    if money is not None and not stating_the_measure(retrieval, nearby):
+        return _borderline(
+            retrieval,
+            f"the question asks for an amount of {money.word}, and no passage states one",
         )
     rate = retrieval.query.rate
     if rate is not None and not any(gives_rate(s.text, rate) for s in nearby):
@@ -930,16 +944,32 @@ def stating_the_measure(
     or a synonym: "cost" for "price") and state an amount of it: "The project is expected
     to cost 412 million dollars" says what the Eastline's cost is, while "the council
     added a 3.5 million dollar fund to compensate businesses" gives an amount of money
-    and names no cost. Empty for a question that asks for no measure."""
+    and names no cost. For money of a particular kind, a more general word or a kind of
+    it says what an amount is where nothing names it (:attr:`Term.kind_of`). Empty for a
+    question that asks for no measure."""
     measure = retrieval.query.measure
     asked = next((t for t in retrieval.query.terms if t.measured), None)
     if measure is None or asked is None:
         return []
-    return [
-        s
-        for s in sentences
-        if asked.credit(s.stems, frozenset(s.stems)) > 0 and measure_pattern(measure).search(s.text)
-    ]
+    amounts = [s for s in sentences if measure_pattern(measure).search(s.text)]
+    stating = [s for s in amounts if asked.credit(s.stems, frozenset(s.stems)) > 0]
+    if stating or asked.kind_of is None:
+        return stating
+    # (by a more general word or a kind of it only where none says it in its own words:
+    # "payments of 35 florins" is the compensation asked for where no sentence says
+    # "compensation")
+    return [s for s in amounts if not asked.kind_of.isdisjoint(s.stems)]
+
+
+def _kind_of_money_asked(retrieval: Retrieval) -> Term | None:
+    """The term of the money of a particular kind the question asks for ("What is her
+    *salary*?", "What *fee* did the museum pay?"), if it asks for one: a passage must
+    state an amount as that (by its word, a synonym or a more general word, "payment" for
+    "compensation"), not merely give some other sum ("pay redundancy at twice the legal
+    minimum, with no worker receiving less than 5,000 crowns" is no salary)."""
+    if retrieval.query.measure != "money":
+        return None
+    return next((t for t in retrieval.query.terms if t.measured and t.kind_of is not None), None)
 
 
 def in_the_speaker_s_words(

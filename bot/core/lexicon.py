@@ -74,6 +74,10 @@ Measure = Literal["money", "duration", "length"]
 _MONEY = frozenset(
     ["money", "outgo", "payment", "monetary value", "sum of money", "medium of exchange"]
 )
+#: Money in general, not of a particular kind: any amount of money is an amount of it.
+_ANY_MONEY = frozenset(
+    ["money", "medium of exchange", "currency", "monetary value", "sum of money", "fund"]
+)
 _DURATION = frozenset(["duration", "temporal property"])
 
 
@@ -217,6 +221,52 @@ class Lexicon:
             with self._lock:
                 self._measures[word] = found
         return self._measures[word]
+
+    def kind_of_money(self, word: str) -> frozenset[str] | None:
+        """For a noun whose commonest sense is money of a particular kind, a payment, a
+        charge or an income ("salary", "fee", "pension", "fine", "compensation"), the other
+        words that may state an amount of it: the single words of what its senses of money
+        are kinds of, two levels up while those are money too ("payment" for
+        "compensation", a recompense), and of its kinds ("cost", a kind of outlay). None
+        for money in general ("money", "cash", "budget", "price": any amount of money is
+        one) and for a noun that is first something else ("terms", first a footing)."""
+        net = self._wordnet()
+        senses = net.senses(word, "n")
+        if not senses or self.measure(word) != "money":
+            return None
+        first = net.ancestors(word, senses=1) | set(senses[0].words)
+        if not first & _MONEY or first & _ANY_MONEY:
+            return None
+
+        def money(synset: Synset) -> bool:
+            return bool((set(synset.words) | self._above(synset)) & _MONEY)
+
+        found: set[str] = set()
+        level = [s for s in senses[:SENSES] if money(s)]
+        for sense in level:  # (a kind that is mostly another word's form is left out:
+            # "found", food and lodging as wages, is mostly the past of "find")
+            kinds = (w for o in sense.hyponyms for w in net.synset("n", o).words)
+            found.update(w for w in kinds if _SINGLE.match(w) and self.expand(w.lower()).noun)
+        for _ in range(2):
+            level = [net.synset("n", o) for synset in level for o in synset.hypernyms]
+            level = [synset for synset in level if money(synset)]
+            found.update(w for synset in level for w in synset.words)
+        return frozenset(w.lower() for w in found if _SINGLE.match(w)) - {word}
+
+    def _above(self, synset: Synset) -> set[str]:
+        """The words of everything ``synset`` is a kind of, all the way up."""
+        net = self._wordnet()
+        found: set[str] = set()
+        todo = list(synset.hypernyms)
+        seen: set[int] = set()
+        while todo:
+            offset = todo.pop()
+            if offset not in seen:
+                seen.add(offset)
+                above = net.synset("n", offset)
+                found.update(above.words)
+                todo.extend(above.hypernyms)
+        return found
 
     def _measure(self, word: str) -> Measure | None:
         net = self._wordnet()

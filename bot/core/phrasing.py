@@ -942,6 +942,37 @@ _DETERMINERS = frozenset("the a an this that these those his her its their our m
 _NOT_UNITS = frozenset("one other cent centum lot bit few little couple number total".split())
 
 
+#: The verbs of being paid for one's work: "How much does Aled Penhallow *earn*?", "What is
+#: Maureen Oakes *paid* as leader?", "how much does the chief executive *get paid*".
+_EARN = frozenset(["earn", "earns", "earned", "earning", "earnt"])
+#: The question's words for being paid, which any word for pay says.
+PAY_VERBS = _EARN | {"paid"}
+_BE_OR_GET = frozenset("is are was were be been being get gets got gotten getting 's 're".split())
+#: Words that make "paid" active or a price: "to have *paid* for the goalkeeper", "how
+#: much *did* Valdoria pay".
+_PAYING = frozenset("have has had did do does".split())
+
+
+def asks_pay(flat: list[str], lexicon: Lexicon) -> bool:
+    """Does the question ask what someone is paid for their work ("How much does Aled
+    Penhallow earn?", "What is Maureen Oakes paid as leader of the council?", "how much
+    do bus drivers get paid")? "paid" counts in the passive, after a form of "be" or
+    "get" (the one paid may stand between them); not "What fee is Valdoria reported to
+    have paid", "How large was the sum Valdoria paid" (an amount between them: it is what
+    was paid) nor "how it will be paid for" (a price). ``flat``: the question's words."""
+    for i, word in enumerate(flat):
+        if word in _EARN:
+            return True
+        if word != "paid" or flat[i + 1 :] == ["for"]:
+            continue
+        for before in reversed(flat[max(0, i - 6) : i]):
+            if before in _PAYING or lexicon.measure(before) == "money":
+                break
+            if before in _BE_OR_GET:
+                return True
+    return False
+
+
 def rate_asked(flat: list[str], lexicon: Lexicon) -> str | None:
     """The unit a question for an amount asks for it per, as the head of the noun phrase
     after "per", "each" or "every" ("What price per tonne ...?" -> "tonne"; "how much

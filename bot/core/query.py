@@ -20,12 +20,14 @@ from bot.core import frequency
 from bot.core.frequency import language_of
 from bot.core.lexicon import Lexicon
 from bot.core.phrasing import (
+    PAY_VERBS,
     PORTION,
     AnswerType,
     AskedFor,
     answer_type,
     asked_for,
     asked_noun,
+    asks_pay,
     asks_what_a_clause_says,
     measured_in_length,
     part_of_speech,
@@ -71,6 +73,10 @@ class Query:
     #: The unit a question for an amount asks for it per ("price per *tonne*", "ships a
     #: *week*"), if any: :func:`~bot.core.phrasing.rate_asked`.
     rate: str | None = None
+    #: For a question for what someone is paid for their work ("How much does she earn?",
+    #: :func:`~bot.core.phrasing.asks_pay`): stems of the words that say an amount is
+    #: someone's pay (earn, paid, wage, salary, payment ...). Empty for any other question.
+    pay: frozenset[str] = frozenset()
 
     @property
     def framing_only(self) -> bool:
@@ -293,6 +299,11 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
         _as_the_noun_asked(t, measure, lexicon, counted=kind == "quantity") if t.word == noun else t
         for t in terms
     ]
+    pay = _pay_words(lexicon) if kind in ("quantity", "what") and asks_pay(flat, lexicon) else ()
+    if pay:
+        # "What is she paid?" is answered by "Her salary is ...": the verb of being paid is
+        # said by any word for pay
+        terms = [t.spelled(pay) if t.word in PAY_VERBS else t for t in terms]
     return Query(
         question,
         focus,
@@ -304,7 +315,18 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
         _deed(flat, terms) if kind == "who" else None,
         _speaker(flat, terms, lexicon, possessors),
         rate_asked(flat, lexicon) if kind == "quantity" else None,
+        frozenset(stem(w) for w in pay),
     )
+
+
+def _pay_words(lexicon: Lexicon) -> tuple[str, ...]:
+    """The words that say an amount is someone's pay: "earn" and "pay" (and their
+    forms), WordNet's words for a wage ("wage", "pay", "earnings", "salary",
+    "remuneration") and the more general words that may state one ("payment")."""
+    wage = lexicon.expand("wage", "n")
+    found = {*PAY_VERBS, "pay", "wage", *lexicon.irregular("pay"), *wage.family, *wage.synonyms}
+    found |= lexicon.kind_of_money("wage") or frozenset()
+    return tuple(sorted(w for w in found if w.isalpha()))
 
 
 def _speaker(
@@ -437,11 +459,13 @@ def _as_the_noun_asked(
         and lexicon.expand(term.word).lexname in _PLACE_FILES
         and len(named) >= MIN_NAMED_PLACES
     )
+    kind = lexicon.kind_of_money(term.word) if measure == "money" else None
     return replace(
         term,
         stems=term.stems | named,
         counted_as=frozenset(stem(p) for p in people),
         measured=measure is not None,
+        kind_of=None if kind is None else frozenset(stem(w) for w in kind),
         places=frozenset(named) if place else frozenset(),
     )
 

@@ -75,6 +75,10 @@ class Term:
     required: bool = False  # like a name: a passage without it does not answer
     measure: str | None = None  # an amount of this kind states it: "budget" by "$412m"
     measured: bool = False  # the measure the question asks for: an amount of it is it
+    #: For that measure, when it is money of a particular kind ("salary", "fee"): stems of
+    #: the more general words that may state an amount of it ("payment" for
+    #: "compensation"; :meth:`Lexicon.kind_of_money`). None for money in general.
+    kind_of: frozenset[str] | None = None
     #: What else counts it, for a "how many" answer that no sentence gives by its word or
     #: a synonym: "three people taking the drug" counts the patients asked about
     #: (:meth:`Lexicon.people_counted`). Stems; nothing else reads them.
