@@ -3418,3 +3418,41 @@ def test_pay_is_answered_by_pay_not_by_another_sum(
         assert_borderline(briefing, question)
     else:
         assert amount in grounded_answer(briefing, question).answer
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "told"),
+    [
+        ("", "Did the Vellmoor regulator end up fining Ostra Water?", None),
+        ("The regulator will decide next month whether to fine the company.",
+         "Did the Vellmoor regulator end up fining Ostra Water?", None),
+        ("In March the regulator fined the company 2 million euros.",
+         "Did the Vellmoor regulator end up fining Ostra Water?", "fined"),
+        ("", "Was Ostra Water eventually fined?", None),
+        ("Ostra Water was fined 2 million euros in March.", "Was Ostra Water eventually fined?",
+         "fined"),
+        ("Ostra Water has refused to pay for the clean-up.",
+         "did ostra water end up paying for the clean-up", "refused to pay"),
+        ("The repairs went ahead in June.", "Did the Vellmoor repairs go ahead in the end?",
+         "went ahead"),
+    ],
+)  # fmt: skip
+def test_how_something_turned_out_is_told_as_done(
+    briefing: Briefing, tmp_path: Path, sentence: str, question: str, told: str | None
+) -> None:
+    """ "Did the regulator *end up* fining them?", "Was it *eventually* fined?" ask how
+    things turned out: only a passage that tells the event as done (or refused) answers,
+    not one that tells the story up to it (the review, the pollution) or the event as
+    still to come: borderline. (Before, the story of the review was given as the answer.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "ostra.md",
+        "---\ntitle: Vellmoor Regulator Reviews Ostra Water Pollution\n---\n\n"
+        "The Vellmoor regulator has opened a review of Ostra Water after sewage polluted the "
+        "river for nine days, and the company faces repairs to its Vellmoor pumping station. "
+        f"{sentence}\n",
+    )
+    if told is None:
+        assert_borderline(briefing, question)
+    else:
+        assert told in grounded_answer(briefing, question).answer

@@ -400,7 +400,10 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
     usable = usable_sentences(scorer, candidates)
     if past and _only_foreseen(retrieval, usable):
         return _borderline(
-            retrieval, "the passages tell what the question asks about only as to come"
+            retrieval,
+            "no passage tells how what the question asks about turned out"
+            if _LATER.search(retrieval.query.text)
+            else "the passages tell what the question asks about only as to come",
         )
     if retrieval.query.speaker is not None and not _speaking(retrieval, scorer, candidates):
         return _borderline(
@@ -480,13 +483,45 @@ def _only_foreseen(retrieval: Retrieval, sentences: list[SourceSentence]) -> boo
     cannot settle it. The words of the event are the question's words that can be verbs
     (names and nouns aside), found by their family; a sentence that tells one of them as
     done ("opened") or as it is leaves the question to the rest of the answering, and so
-    does the lack of any."""
+    does the lack of any, unless the question asks how things turned out ("Did the
+    ministry *end up* giving ...?", "Was the bank *eventually* fined?"): that is answered
+    only by a passage that tells the event as done; without one, nothing says how it
+    turned out."""
+    later = _LATER.search(retrieval.query.text)
+    event = _event_terms(retrieval, later.group("verb") if later else None)
+    done, foreseen = _tellings(event, sentences)
+    if later is not None:
+        return not done
+    return foreseen and not done
+
+
+#: A question how something turned out: "Did the ministry *end up* giving ...?", "Was the
+#: bank *eventually* fined?", "did the dispute end with a deal *in the end*?". The word
+#: after the marker, if there is one, is the event's verb.
+_LATER = re.compile(
+    r"\b(?:end(?:s|ed)?\s+up|eventually|ultimately|finally|in\s+the\s+end)\b"
+    r"(?:\s+(?P<verb>[a-z]+))?",
+    re.IGNORECASE,
+)
+
+
+def _event_terms(retrieval: Retrieval, verb: str | None) -> list[Term]:
+    """The question's words that can be verbs (names and nouns aside): the words of the
+    event it asks about; only ``verb``'s, when it names the event's verb and that is one."""
     net = wordnet()
     event = [
         t
         for t in retrieval.query.terms
         if not t.noun and not t.anchor and t.stems and net.senses(t.word, "v")
     ]
+    named = [t for t in event if verb is not None and stem(verb.lower()) in t.stems]
+    return named or event
+
+
+def _tellings(event: list[Term], sentences: list[SourceSentence]) -> tuple[bool, bool]:
+    """Whether ``sentences`` tell the event (a word of ``event``, by its family) as done or
+    as it is, and whether they tell it as still to come (a word of :data:`_FORESEEING`, or
+    "'ll", up to :data:`FORESEEN_WITHIN` words before it)."""
     foreseen = False
     for s in sentences:
         tokens = [w.lower() for w in words(s.text)]
@@ -495,9 +530,9 @@ def _only_foreseen(retrieval: Retrieval, sentences: list[SourceSentence]) -> boo
                 continue
             before = tokens[max(0, i - FORESEEN_WITHIN) : i]
             if _FORESEEING.isdisjoint(before) and not any(w.endswith(_WILL) for w in before):
-                return False  # told as done, or as it is
+                return True, foreseen  # told as done, or as it is
             foreseen = True
-    return foreseen
+    return False, foreseen
 
 
 #: A rate's unit follows its amount within this many words ("212 florins a week",
