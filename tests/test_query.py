@@ -753,3 +753,17 @@ def test_money_of_a_particular_kind(lexicon: Lexicon, word: str, states: str) ->
     for general in ("money", "cash", "budget", "price", "terms"):
         assert lexicon.kind_of_money(general) is None
     assert "found" not in (lexicon.kind_of_money("salary") or ())  # mostly the past of "find"
+
+
+@pytest.mark.parametrize("contraction", ["theyre", "youre", "thats", "theres", "shes"])
+def test_a_contraction_typed_without_its_apostrophe_is_no_term(
+    lexicon: Lexicon, contraction: str
+) -> None:
+    """Chat drops apostrophes: "once theyre qualified" is "once they're qualified". The
+    contraction is a stop word, not a name to correct (it was: "theyre" read as the
+    unknown "theire", which no passage holds, and the question was refused)."""
+    question = f"what do the drivers get paid once {contraction} qualified"
+    assert [t.word for t in analyse(question, lexicon).terms if t.word != "qualified"] == [
+        "drivers",
+        "paid",
+    ]
