@@ -223,6 +223,12 @@ def test_how_long_an_answer_is_asked_to_be_is_framing(
         ("Who is in charge?", False),
         ("who is running the port", False),
         ("who is responsible for the cuts?", False),
+        # a post asked for by a possessive, as chat types it, a word or two qualifying it
+        ("What is Ada Lind's job?", True),
+        ("wats nielsen's actual job title", True),
+        ("What is Ada Lind's current role?", True),
+        ("What is Germany's position?", False),  # a stance
+        ("what is the mayor's job", False),  # a role, not a name
     ],
 )
 def test_a_question_about_someone_named_is_told_from_one_for_a_name(

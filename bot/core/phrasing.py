@@ -791,9 +791,11 @@ _NOT_A_NAME = re.compile(
 )
 
 
-#: "What is Ada Lind's job?", "what's nielsen's role": who she is, by her post.
+#: "What is Ada Lind's job?", "what's nielsen's role", "wats her actual job title": who
+#: she is, by her post (a word or two may qualify it: "current role", "official title").
 _ROLE_OF = re.compile(
-    rf"^\W*what(?:'s|’s|s|\s+is|\s+was)\s+(?P<name>[^?!]+?)['’]s?\s+{_POSTS}[\s?!.]*$",
+    rf"^\W*wh?at(?:'s|’s|s|\s+is|\s+was)\s+(?P<name>[^?!]+?)['’]s?\s+"
+    rf"(?:[a-z]+\s+){{0,2}}?{_POSTS}(?:\s+{_POSTS})?[\s?!.]*$",
     re.IGNORECASE,
 )
 
