@@ -3456,3 +3456,23 @@ def test_how_something_turned_out_is_told_as_done(
         assert_borderline(briefing, question)
     else:
         assert told in grounded_answer(briefing, question).answer
+
+
+def test_a_compound_typed_as_one_word_is_read_as_its_parts(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "hillwalkers" is hill walkers, who are walkers: a compound typed as one word that
+    neither the sources nor WordNet know is read by its head when both its parts are
+    common words the sources use. (Before, it was a rare term the sources never use, and
+    the question was refused.) A word written as a name is not split."""
+    ingest_text(
+        briefing,
+        tmp_path / "rescue.md",
+        "---\ntitle: Rescue Team Urges Care on the Hills\n---\n\n"
+        "The Dunlie mountain rescue team urged walkers on the hills to carry a head torch and "
+        "a spare power bank in winter. The team was called out 40 times this year.\n",
+    )
+    answer = grounded_answer(briefing, "what should hillwalkers carry in winter")
+    assert "head torch" in answer.answer
+    refused = briefing.ask("What should members of the Hillwalkers Club carry?")
+    assert not refused.answered

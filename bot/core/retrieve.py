@@ -245,6 +245,8 @@ class Retriever:
                 )
             ) is not None:
                 corrected = typo
+            elif (closed := self._closed_compound(session, term, df, question)) is not None:
+                corrected = closed
             else:
                 continue
             query = query.with_term(i, corrected)
@@ -312,6 +314,39 @@ class Retriever:
         # of says whether it is one ("guatamala": Guatemala is).
         anchor = term.anchor and not typo
         return make_term((best,), anchor, self.lexicon, corrected_from=term.word)
+
+    def _closed_compound(
+        self, session: Session, term: Term, df: dict[str, int], question: str
+    ) -> Term | None:
+        """``term`` read as the head of a compound written as one word that neither the
+        corpus nor WordNet knows, when it is two common English words that the corpus
+        uses ("hillwalkers": hill walkers, who are walkers; "carpark": a car park), the
+        head its last. Not a name (a word written with a capital: only one typed in lower
+        case is read so), nor a word the corpus uses ("wrenmouth", a town, stays one)."""
+        word = term.word
+        if (
+            not word.isalpha()
+            or not re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", question)
+            or len(word) < 2 * MIN_COMPOUND_PART + 1
+            or df.get(word, 0)
+            or self.lexicon.expand(word).known
+        ):
+            return None
+        splits = [
+            (word[:i], word[i:])
+            for i in range(MIN_COMPOUND_PART, len(word) - MIN_COMPOUND_PART + 1)
+            if min(self.lexicon.zipf(word[:i]), self.lexicon.zipf(word[i:])) >= COMPOUND_ZIPF
+        ]
+        if not splits:
+            return None
+        known = self.search.frequencies(session, sorted({w for split in splits for w in split}))
+        found = [(m, h) for m, h in splits if known.get(m, 0) and known.get(h, 0)]
+        if not found:
+            return None
+        _, head = max(
+            found, key=lambda s: (min(self.lexicon.zipf(s[0]), self.lexicon.zipf(s[1])), s)
+        )
+        return make_term((head,), False, self.lexicon, corrected_from=word)
 
     def _short_form(self, term: Term, df: dict[str, int], question: str) -> tuple[str, ...]:
         """The words ``term`` may be a chat short form of (:mod:`bot.core.shortforms`),
@@ -502,6 +537,10 @@ MAX_SPELLING_LOOKUPS = 3
 #: ... and typos (a word neither the corpus nor English knows) this many: a typo of a word
 #: that wordfreq's short list lacks is rare, and a question of unknown strings is common.
 MAX_TYPO_LOOKUPS = 1
+#: A compound typed as one word is read as two when each part has at least this many
+#: letters and is a common English word (Zipf, wordfreq: "hill" 4.4, "walkers" 3.6).
+MIN_COMPOUND_PART = 3
+COMPOUND_ZIPF = 3.0
 #: A typo of a word keeps a vowel; a string of consonants ("xkcd", "bcdfgh") is a code or
 #: noise, not worth the lookup of every string one edit away.
 _VOWEL = re.compile(r"[aeiouy]")
