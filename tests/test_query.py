@@ -767,3 +767,18 @@ def test_a_contraction_typed_without_its_apostrophe_is_no_term(
         "drivers",
         "paid",
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        ("how many drivers quit over the past yr", "38 drivers resigned in the past 12 months"),
+        ("how many boats sank last week", "two boats sank in the last seven days"),
+    ],
+)
+def test_a_period_is_found_by_its_span(lexicon: Lexicon, question: str, text: str) -> None:
+    """News writes "the past year" as "the past 12 months" and "last week" as "the last
+    seven days": the period's span says it. (Before, the period was not found, and the
+    question was borderline.)"""
+    period = next(t for t in analyse(question, lexicon).terms if t.required)
+    assert period.credit(stems(text), frozenset(stems(text))) == 1.0

@@ -375,6 +375,13 @@ def phrasal_term(typed: tuple[str, ...], lemma: str, lexicon: Lexicon) -> Term:
     )
 
 
+#: A period's span, as news also writes it: "the past 12 months" for "the past year".
+_SPANS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "year": (("12", "months"), ("twelve", "months")),
+    "week": (("7", "days"), ("seven", "days")),
+}
+
+
 def time_term(phrase: tuple[str, ...], modifiers: tuple[str, ...]) -> Term:
     """A period placed relative to now ("last year", "this season"), as a name: a passage
     answers a question about last year's winner only if it speaks of last year (or the
@@ -384,7 +391,9 @@ def time_term(phrase: tuple[str, ...], modifiers: tuple[str, ...]) -> Term:
     is required, not a name: its absence from the whole corpus makes a question
     borderline, not refused before the model; and it weighs like an everyday word."""
     period = phrase[-1]
-    alternatives = [(m, period) for m in modifiers]
+    alternatives: list[tuple[str, ...]] = [(m, period) for m in modifiers]
+    # "the past year" is also written as its span: "in the past 12 months"
+    alternatives += [(m, *span) for m in modifiers for span in _SPANS.get(period, ())]
     return Term(
         word=" ".join(phrase),
         anchor=False,
