@@ -3476,3 +3476,29 @@ def test_a_compound_typed_as_one_word_is_read_as_its_parts(
     assert "head torch" in answer.answer
     refused = briefing.ask("What should members of the Hillwalkers Club carry?")
     assert not refused.answered
+
+
+@pytest.mark.parametrize(
+    ("question", "amount"),
+    [
+        ("How much did Arkvale Tiles earn last year?", "3.1 million euros"),
+        ("How much interest did the pension fund earn?", "400,000 euros"),
+        ("How much was paid for the Arkvale kiln?", "900,000 euros"),
+    ],
+)
+def test_what_a_company_earns_is_no_one_s_pay(
+    briefing: Briefing, tmp_path: Path, question: str, amount: str
+) -> None:
+    """What a company or a fund earns (a profit, interest) and what was paid for a thing
+    are no one's pay: any amount of them answers, not only one stated with a word for pay.
+    (Before, each was refused: no sentence said "earns", "paid" or "salary" beside an
+    amount.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "arkvale.md",
+        "---\ntitle: Arkvale Tiles Reports Record Year\n---\n\n"
+        "Arkvale Tiles made a profit of 3.1 million euros last year, up from 2.2 million, "
+        "chief executive Rona Tull said on Thursday. The company's pension fund made 400,000 "
+        "euros in interest on its bond holdings. The new Arkvale kiln cost 900,000 euros.\n",
+    )
+    assert amount in grounded_answer(briefing, question).answer

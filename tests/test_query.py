@@ -729,12 +729,24 @@ def test_a_long_run_of_digits_is_scanned_once() -> None:
         ("What fee is Valdoria reported to have paid?", False),
         ("How large was the sum Valdoria paid to acquire its new keeper?", False),
         ("How will the new line be paid for?", False),
+        ("How much will the restorers be paid?", True),
+        ("How much is Ilse Varnam being paid?", True),
+        ("What are teachers at Ashcombe Hill School paid a year?", True),
+        ("How much does a nurse at the hospital earn?", True),
+        ("How much did Arkvale Tiles earn last year?", False),  # a company: its income
+        ("What did the fund earn interest on?", False),
+        ("How much interest will savers earn?", False),  # it asks for the interest
+        ("How many points did the team earn?", False),
+        ("How much was paid for the portrait?", False),  # the amount is what was paid
+        ("How much has been paid so far?", False),
+        ("How much was paid in compensation?", False),
     ],
 )  # fmt: skip
 def test_a_question_for_someone_s_pay(lexicon: Lexicon, question: str, pay: bool) -> None:
     """ "How much does she earn?", "What is he paid?" ask for someone's pay (the words that
     state it are kept); "How much did Valdoria pay?" and "the sum Valdoria paid" ask for
-    a price."""
+    a price, and what a company, a fund or a team earns, what a question names as earned
+    (interest, points) and "how much was paid" ask for no one's pay."""
     found = analyse(question, lexicon).pay
     assert bool(found) is pay
     assert not pay or {"earn", "paid", "salari", "wage"} <= found

@@ -953,6 +953,11 @@ _BE_OR_GET = frozenset("is are was were be been being get gets got gotten gettin
 #: Words that make "paid" active or a price: "to have *paid* for the goalkeeper", "how
 #: much *did* Valdoria pay".
 _PAYING = frozenset("have has had did do does".split())
+#: The auxiliaries a question puts before the one who earns or is paid: "how much *does* a
+#: nurse earn", "how much *will* the restorers be paid".
+_BEFORE_EARNER = _BE_OR_GET | _PAYING | frozenset("will would can could should may might".split())
+#: Words that end the one who earns: "a nurse *at* the hospital".
+_AFTER_EARNER = frozenset("in at on from of for with by as".split())
 
 
 def asks_pay(flat: list[str], lexicon: Lexicon) -> bool:
@@ -961,11 +966,18 @@ def asks_pay(flat: list[str], lexicon: Lexicon) -> bool:
     do bus drivers get paid")? "paid" counts in the passive, after a form of "be" or
     "get" (the one paid may stand between them); not "What fee is Valdoria reported to
     have paid", "How large was the sum Valdoria paid" (an amount between them: it is what
-    was paid) nor "how it will be paid for" (a price). ``flat``: the question's words."""
+    was paid) nor "how it will be paid for" (a price). "earn" counts when a person earns
+    (:func:`_a_person_earns`: not "How much did Arkvale Tiles earn?"). Neither counts when
+    the question names the money it is in ("How much was paid in compensation?": that
+    money, not pay). ``flat``: the question's words."""
     for i, word in enumerate(flat):
+        if word in PAY_VERBS and _in_money(flat[i + 1 :], lexicon):
+            return False
         if word in _EARN:
-            return True
+            return _a_person_earns(flat[:i], lexicon)
         if word != "paid" or flat[i + 1 :] == ["for"]:
+            continue
+        if _the_amount_is_paid(flat[:i], lexicon):
             continue
         for before in reversed(flat[max(0, i - 6) : i]):
             if before in _PAYING or lexicon.measure(before) == "money":
@@ -973,6 +985,60 @@ def asks_pay(flat: list[str], lexicon: Lexicon) -> bool:
             if before in _BE_OR_GET:
                 return True
     return False
+
+
+#: What asks for the amount itself: "how *much* was paid", "*what* has been paid".
+_THE_AMOUNT = frozenset("much what which".split())
+
+
+def _the_amount_is_paid(before: list[str], lexicon: Lexicon) -> bool:
+    """Is what the question asks for, an amount, the subject of "paid" right after a
+    form of "be" (``before``: the question's words up to "paid")? "How much was paid for
+    the portrait?", "What has been paid to the contractor?", "How much money will be
+    paid?" ask for a sum paid, not for someone's pay; "How much is Varnam being paid?",
+    "how much do drivers get paid" name the one paid."""
+    j = len(before)
+    while j > 0 and before[j - 1] in _BE_OR_GET:
+        j -= 1
+    if j == len(before):
+        return False
+    while j > 0 and before[j - 1] in _BEFORE_EARNER:
+        j -= 1
+    return j == 0 or before[j - 1] in _THE_AMOUNT or lexicon.measure(before[j - 1]) == "money"
+
+
+def _in_money(after: list[str], lexicon: Lexicon) -> bool:
+    """Do the words ``after`` a verb of pay name the money it is in ("paid *in
+    compensation*", "earned *in interest*")?"""
+    if after[:1] != ["in"]:
+        return False
+    head = next((w for w in after[1:] if w not in STOPWORDS), None)
+    return head is not None and lexicon.measure(head) == "money"
+
+
+def _a_person_earns(before: list[str], lexicon: Lexicon) -> bool:
+    """Does the one who earns, between the question's auxiliary and "earn" (``before``:
+    the question's words up to it), name a person or a name ("how much does *a nurse* at
+    the hospital earn", "does *Aled Penhallow* earn")? A company, a fund or a film earns
+    income, interest or points, not pay: "How much did Arkvale *Tiles* earn last year?",
+    "How much interest did the *fund* earn?". True when the question has no auxiliary
+    (nothing says who earns)."""
+    for start in range(len(before) - 1, -1, -1):
+        if before[start] in _BEFORE_EARNER:
+            earner = before[start + 1 :]
+            break
+    else:
+        return True
+    cut = next((j for j, w in enumerate(earner) if w in _AFTER_EARNER), len(earner))
+    head = next((w for w in reversed(earner[:cut]) if w not in STOPWORDS), None)
+    return head is None or names_someone(head, lexicon)
+
+
+def names_someone(word: str, lexicon: Lexicon) -> bool:
+    """Does ``word`` name someone who may be paid: a kind of person ("nurse", "teachers")
+    or a name ("Oakes"), not a thing ("points", "interest", "fund", "company")?"""
+    found = lexicon.expand(word)
+    return not found.known or found.name_like or found.lexname == "noun.person"
 
 
 def rate_asked(flat: list[str], lexicon: Lexicon) -> str | None:

@@ -30,6 +30,7 @@ from bot.core.phrasing import (
     asks_pay,
     asks_what_a_clause_says,
     measured_in_length,
+    names_someone,
     part_of_speech,
     possessive_words,
     rate_asked,
@@ -300,6 +301,16 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
         for t in terms
     ]
     pay = _pay_words(lexicon) if kind in ("quantity", "what") and asks_pay(flat, lexicon) else ()
+    if (
+        noun is not None
+        and stem(noun) not in {stem(w) for w in pay}
+        and not names_someone(noun, lexicon)
+    ):
+        # the question asks for something else that is earned or paid: "How many *points*
+        # did the team earn?", "How much *interest* will savers earn?", "How much *tax* is
+        # paid?" (but "What *salary* does she earn?" and "What are *teachers* paid?" ask
+        # for pay)
+        pay = ()
     if pay:
         # "What is she paid?" is answered by "Her salary is ...": the verb of being paid is
         # said by any word for pay
