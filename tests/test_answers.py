@@ -3502,3 +3502,31 @@ def test_what_a_company_earns_is_no_one_s_pay(
         "euros in interest on its bond holdings. The new Arkvale kiln cost 900,000 euros.\n",
     )
     assert amount in grounded_answer(briefing, question).answer
+
+
+@pytest.mark.parametrize(
+    ("question", "amount"),
+    [
+        ("What is the entry fee at the Tolvern clock museum?", "12 dollars"),
+        ("What is the rent for a flat at the Tolvern clock museum?", "900 dollars"),
+        ("What damages was the Tolvern clock museum awarded?", "50,000 dollars"),
+    ],
+)
+def test_money_of_a_kind_is_stated_by_the_money_it_is(
+    briefing: Briefing, tmp_path: Path, question: str, amount: str
+) -> None:
+    """A fee is stated by what it costs, a rent or damages by what is paid: the words
+    that may state money of a particular kind go up to the money in general it is (a
+    fee is a charge, a cost; a rent an annuity, a payment) and take their verbs ("pay",
+    "paid"). (Before, each was refused: two levels up stopped at "charge" for a fee and
+    at "annuity" for a rent, and "payment" said no "pay".)"""
+    ingest_text(
+        briefing,
+        tmp_path / "tolvern.md",
+        "---\ntitle: Tolvern Clock Museum Reopens\n---\n\n"
+        "The Tolvern clock museum reopened on Friday after a two-year refit. Entry costs 12 "
+        "dollars for adults. The museum lets four flats above the galleries, and tenants "
+        "pay 900 dollars a month. Last year a court ordered the refit's first builder to "
+        "pay the museum 50,000 dollars for faulty wiring.\n",
+    )
+    assert amount in grounded_answer(briefing, question).answer

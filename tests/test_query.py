@@ -754,7 +754,16 @@ def test_a_question_for_someone_s_pay(lexicon: Lexicon, question: str, pay: bool
 
 @pytest.mark.parametrize(
     ("word", "states"),
-    [("salary", "payment"), ("compensation", "payment"), ("outlay", "cost"), ("fine", "penalty")],
+    [
+        ("salary", "payment"),
+        ("compensation", "payment"),
+        ("outlay", "cost"),
+        ("fine", "penalty"),
+        ("fee", "cost"),  # a fixed charge, a charge, a cost
+        ("rent", "payment"),  # an annuity in advance, an annuity, a regular payment
+        ("rent", "pay"),  # and its verb: "tenants will pay 900 euros a month"
+        ("damages", "paid"),
+    ],
 )
 def test_money_of_a_particular_kind(lexicon: Lexicon, word: str, states: str) -> None:
     """A salary, a fee, compensation are money of a particular kind: a more general word
@@ -794,3 +803,12 @@ def test_a_period_is_found_by_its_span(lexicon: Lexicon, question: str, text: st
     question was borderline.)"""
     period = next(t for t in analyse(question, lexicon).terms if t.required)
     assert period.credit(stems(text), frozenset(stems(text))) == 1.0
+
+
+def test_money_of_a_kind_is_no_more_general_money(lexicon: Lexicon) -> None:
+    """The words that may state money of a particular kind go up to the money in general
+    it is, not past it: a premium is a payment, and a payment is no cost; a fee is a
+    charge, a cost, an outlay, and no payment ("paying 2.3 million pounds" for a painting
+    is no fee)."""
+    assert "cost" not in (lexicon.kind_of_money("premium") or ())
+    assert "paid" not in (lexicon.kind_of_money("fee") or ())

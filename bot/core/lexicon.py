@@ -226,10 +226,13 @@ class Lexicon:
         """For a noun whose commonest sense is money of a particular kind, a payment, a
         charge or an income ("salary", "fee", "pension", "fine", "compensation"), the other
         words that may state an amount of it: the single words of what its senses of money
-        are kinds of, two levels up while those are money too ("payment" for
-        "compensation", a recompense), and of its kinds ("cost", a kind of outlay). None
-        for money in general ("money", "cash", "budget", "price": any amount of money is
-        one) and for a noun that is first something else ("terms", first a footing)."""
+        are kinds of, up to the money in general they are (the first of "payment", "outgo"
+        ... above them: "payment" for "compensation", a recompense, and for "rent", an
+        annuity, three levels up; "charge" and "cost" for "fee"), and their verbs ("pay",
+        "paid": "tenants will pay 900 euros a month" states the rent); and its kinds
+        ("cost", a kind of outlay). None for money in general ("money", "cash", "budget",
+        "price": any amount of money is one) and for a noun that is first something else
+        ("terms", first a footing)."""
         net = self._wordnet()
         senses = net.senses(word, "n")
         if not senses or self.measure(word) != "money":
@@ -247,11 +250,19 @@ class Lexicon:
             # "found", food and lodging as wages, is mostly the past of "find")
             kinds = (w for o in sense.hyponyms for w in net.synset("n", o).words)
             found.update(w for w in kinds if _SINGLE.match(w) and self.expand(w.lower()).noun)
-        for _ in range(2):
-            level = [net.synset("n", o) for synset in level for o in synset.hypernyms]
+        above: set[str] = set()
+        while level:  # (not past the money in general: "payment" is no "cost")
+            level = [
+                net.synset("n", o)
+                for synset in level
+                if not set(synset.words) & _MONEY
+                for o in synset.hypernyms
+            ]
             level = [synset for synset in level if money(synset)]
-            found.update(w for synset in level for w in synset.words)
-        return frozenset(w.lower() for w in found if _SINGLE.match(w)) - {word}
+            above.update(w.lower() for synset in level for w in synset.words if _SINGLE.match(w))
+        verbs = {f for w in above for f in self.expand(w, "n").family}
+        verbs |= {f for w in verbs for f in self.irregular(w)}
+        return frozenset({w.lower() for w in found if _SINGLE.match(w)} | above | verbs) - {word}
 
     def _above(self, synset: Synset) -> set[str]:
         """The words of everything ``synset`` is a kind of, all the way up."""
