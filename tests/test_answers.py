@@ -3394,6 +3394,12 @@ def test_a_relation_is_no_anyone(briefing: Briefing, tmp_path: Path) -> None:
         ("Her salary is 84,000 euros.", "what is ilse varnam paid", "84,000 euros"),
         ("Each retiring pilot will receive a payment of 1,200 euros a month.",
          "What compensation will the retiring pilots receive?", "1,200 euros"),
+        ("Each retiring pilot will receive 1,200 euros a month.",
+         "How much will the retiring pilots be paid?", "1,200 euros"),
+        ("Each retiring pilot will receive 1,200 euros a month.",
+         "How much does Ilse Varnam earn as harbour master?", None),  # not what she gets
+        ("Each retiring pilot will receive 1,200 euros a month.",
+         "How much does Ilse Varnam earn a month?", None),
     ],
 )  # fmt: skip
 def test_pay_is_answered_by_pay_not_by_another_sum(

@@ -27,7 +27,7 @@ from bot.core.expected import (
 )
 from bot.core.formats import is_file_name
 from bot.core.lexicon import NUMBER_WORDS
-from bot.core.phrasing import NAMING, RATE_WORDS, reports_speech
+from bot.core.phrasing import NAMING, RATE_WORDS, RECEIVING, reports_speech
 from bot.core.retrieve import Retrieval
 from bot.core.roles import holders_of, role_terms, spellings
 from bot.core.terms import Term, read_us_as_usa
@@ -432,10 +432,7 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
             "the question asks when as precisely as a year, a date or a time of day, "
             "and no passage that speaks to it gives one",
         )
-    pay = retrieval.query.pay
-    if pay and not any(
-        not pay.isdisjoint(s.stems) and measure_pattern("money").search(s.text) for s in nearby
-    ):
+    if retrieval.query.pay and not any(_states_pay(retrieval, s) for s in nearby):
         return _borderline(
             retrieval, "the question asks what someone is paid, and no passage states their pay"
         )
@@ -457,6 +454,27 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
             retrieval, f"no passage {what} {asked.word if asked else ''} the question asks about"
         )
     return retrieval
+
+
+_RECEIVING = frozenset(stem(w) for w in RECEIVING)
+
+
+def _states_pay(retrieval: Retrieval, sentence: SourceSentence) -> bool:
+    """Does ``sentence`` state an amount of money as someone's pay, for a question for
+    what someone is paid: by a word for pay ("Varnam earns 84,000 euros", "Her salary
+    is ..."), or as what the ones it asks about receive ("Each retiring pilot will
+    receive 1,200 euros a month" for "How much will the retiring pilots be paid?", not
+    for "How much does Ilse Varnam earn a month?": "receive" says pay only of them,
+    :attr:`~bot.core.query.Query.payees`)?"""
+    pay = retrieval.query.pay
+    said = pay.intersection(sentence.stems)
+    if not said or measure_pattern("money").search(sentence.text) is None:
+        return False
+    if not said <= _RECEIVING:
+        return True
+    present = frozenset(sentence.stems)
+    payees = (t for t in retrieval.query.terms if t.word in retrieval.query.payees)
+    return any(t.credit(sentence.stems, present) > 0 for t in payees)
 
 
 #: A question whether something happened: "Did the ministry end up giving ...?", "was the

@@ -949,6 +949,8 @@ _NOT_UNITS = frozenset("one other cent centum lot bit few little couple number t
 _EARN = frozenset(["earn", "earns", "earned", "earning", "earnt"])
 #: The question's words for being paid, which any word for pay says.
 PAY_VERBS = _EARN | {"paid"}
+#: What someone is paid they receive: "Each pilot will receive 1,200 euros a month".
+RECEIVING = frozenset(["receive", "receives", "received", "receiving"])
 _BE_OR_GET = frozenset("is are was were be been being get gets got gotten getting 's 're".split())
 #: Words that make "paid" active or a price: "to have *paid* for the goalkeeper", "how
 #: much *did* Valdoria pay".

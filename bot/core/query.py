@@ -22,6 +22,7 @@ from bot.core.lexicon import Lexicon
 from bot.core.phrasing import (
     PAY_VERBS,
     PORTION,
+    RECEIVING,
     AnswerType,
     AskedFor,
     answer_type,
@@ -78,6 +79,10 @@ class Query:
     #: :func:`~bot.core.phrasing.asks_pay`): stems of the words that say an amount is
     #: someone's pay (earn, paid, wage, salary, payment ...). Empty for any other question.
     pay: frozenset[str] = frozenset()
+    #: For such a question, the words of its terms that name the one paid, a kind of
+    #: person or a name ("retiring pilots": pilots; not "month"): "receive" says pay only
+    #: of them (:func:`~bot.core.candidates.answerable_in_kind`).
+    payees: frozenset[str] = frozenset()
 
     @property
     def framing_only(self) -> bool:
@@ -327,15 +332,26 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
         _speaker(flat, terms, lexicon, possessors),
         rate_asked(flat, lexicon) if kind == "quantity" else None,
         frozenset(stem(w) for w in pay),
+        frozenset(t.word for t in terms if pay and _names_the_one_paid(t, pay, lexicon)),
     )
+
+
+def _names_the_one_paid(term: Term, pay: tuple[str, ...], lexicon: Lexicon) -> bool:
+    """Does ``term`` of a question for someone's pay name the one paid ("pilots", "Ilse
+    Varnam"), not pay itself ("paid", "salary") nor a thing ("month", "harbour")?"""
+    return term.stems.isdisjoint(stem(w) for w in pay) and names_someone(term.word, lexicon)
 
 
 def _pay_words(lexicon: Lexicon) -> tuple[str, ...]:
     """The words that say an amount is someone's pay: "earn" and "pay" (and their
     forms), WordNet's words for a wage ("wage", "pay", "earnings", "salary",
-    "remuneration") and the more general words that may state one ("payment")."""
+    "remuneration"), the more general words that may state one ("payment") and
+    "receive": what someone is paid they receive ("Each pilot will receive 1,200 euros a
+    month" says what the pilots are paid; only of the ones asked about:
+    :attr:`Query.payees`)."""
     wage = lexicon.expand("wage", "n")
     found = {*PAY_VERBS, "pay", "wage", *lexicon.irregular("pay"), *wage.family, *wage.synonyms}
+    found |= RECEIVING
     found |= lexicon.kind_of_money("wage") or frozenset()
     return tuple(sorted(w for w in found if w.isalpha()))
 
