@@ -3536,3 +3536,26 @@ def test_money_of_a_kind_is_stated_by_the_money_it_is(
         "pay the museum 50,000 dollars for faulty wiring.\n",
     )
     assert amount in grounded_answer(briefing, question).answer
+
+
+def test_a_quotation_the_lead_opens_is_read_to_its_end(briefing: Briefing, tmp_path: Path) -> None:
+    """The lead's next sentence comes with it; when that one opens a quotation ("They
+    promised us a vote.), the quotation is read to its end, in order. (Before, it was cut
+    there, and its end came among the support sentences, after the council's: half a
+    quote, then someone else's words inside it.)"""
+    answer = answer_from(
+        briefing,
+        tmp_path / "park.md",
+        "Council Sells Holm Park to Developer",
+        "The council said the sale of Holm Park would pay for a new playground on the "
+        "estate. Council leader Tom Ash said the deal was fair and the playground would open "
+        "next year.\n\nMira Kell, 58, a retired teacher who chairs the residents' group, said "
+        'she had heard the news on the radio. "They promised us a vote. Then they sold the '
+        'park to a developer. A new playground is no answer to losing the whole park," she '
+        "said.",
+        "What did the retired teacher say about the new playground?",
+    )
+    assert (
+        '"They promised us a vote [1]. Then they sold the park to a developer [1]. A new '
+        "playground is no answer" in answer.answer
+    )

@@ -157,8 +157,12 @@ def select_sentences(
             and fits(after)
         ):
             group.append(after)
-        # A quotation the group leaves open is read to its end (a few sentences at most):
-        # "“People are not leaving because a border is too open." alone is half a quote.
+        return closing_quotation(group)
+
+    def closing_quotation(group: list[SourceSentence]) -> list[SourceSentence]:
+        """``group``, and when it leaves a quotation open, the sentences that close it (a
+        few at most): "“People are not leaving because a border is too open." alone is
+        half a quote."""
         still_open = sum(quotation_balance(s.text) for s in group)
         while still_open > 0 and len(group) <= 2 * MAX_LEANING:
             after = following.get((group[-1].passage.article_id, group[-1].start))
@@ -289,6 +293,9 @@ def select_sentences(
         chosen.extend(lead_group)
         if fits(after):
             lead_group.append(after)
+            # (a quotation it opens is read to its end, not cut and finished among the
+            # support sentences that follow)
+            lead_group = closing_quotation(lead_group)
         chosen.clear()
     chosen.extend(lead_group)
     floor = RELATIVE_FLOOR * scorer.score(lead)
