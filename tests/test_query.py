@@ -812,3 +812,21 @@ def test_money_of_a_kind_is_no_more_general_money(lexicon: Lexicon) -> None:
     is no fee)."""
     assert "cost" not in (lexicon.kind_of_money("premium") or ())
     assert "paid" not in (lexicon.kind_of_money("fee") or ())
+
+
+@pytest.mark.parametrize(
+    ("question", "required"),
+    [
+        ("when did the water start coming up through the tarmac", []),
+        ("what's coming up next for the club", []),
+        ("how many drivers quit last year", ["last year"]),
+        ("who will coach the club next season", ["next season"]),
+    ],
+)
+def test_a_period_is_a_time_word_and_a_period(
+    lexicon: Lexicon, question: str, required: list[str]
+) -> None:
+    """ "last year", "the coming weeks" place a period; "coming up" is a verb, not the
+    coming "up" (it was read as a period that a passage must name, so "water coming up
+    through the tarmac" refused a question whose article says "water bubbling up")."""
+    assert [t.word for t in analyse(question, lexicon).terms if t.required] == required

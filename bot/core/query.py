@@ -262,9 +262,10 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
                 name = names[i]
                 if " ".join(name) not in seen:
                     seen.add(" ".join(name))
-                    if name[0] in _NOW and not _now_is_the_topic(flat, i, focus):
+                    period = name[-1] in _PERIODS  # not "coming up", a verb
+                    if period and name[0] in _NOW and not _now_is_the_topic(flat, i, focus):
                         pass  # the story's own time: see _NOW
-                    elif name[0] in _RELATIVE:
+                    elif period and name[0] in _RELATIVE:
                         terms.append(time_term(name, _RELATIVE[name[0]]))
                     elif (verb := lexicon.phrasal_verb(name)) is not None:
                         terms.append(phrasal_term(name, verb, lexicon))
