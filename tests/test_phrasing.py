@@ -100,6 +100,9 @@ def test_framing_is_not_focus(question: str, focus: str) -> None:
         ("Can you swim where the spill happened?", "yesno"),
         ("Could you find out when the plant closes?", "when"),
         ("according to hospital management what would it cost", "quantity"),
+        # "per the Courier" is "according to the Courier"
+        ("Per the Courier, when did Lisle report the leak?", "when"),
+        ("per the gazette, how many homes lost power", "quantity"),
     ],
 )
 def test_answer_types(question: str, kind: str) -> None:

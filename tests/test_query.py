@@ -830,3 +830,10 @@ def test_a_period_is_a_time_word_and_a_period(
     coming "up" (it was read as a period that a passage must name, so "water coming up
     through the tarmac" refused a question whose article says "water bubbling up")."""
     assert [t.word for t in analyse(question, lexicon).terms if t.required] == required
+
+
+def test_per_an_outlet_is_according_to_it(lexicon: Lexicon) -> None:
+    """ "Per the Courier, when did ...?" asks when, as "According to the Courier" does (it
+    was read as a question for a person: a courier is one)."""
+    query = analyse("Per the Courier, when did Lisle report the leak?", lexicon)
+    assert query.answer_type == "when"

@@ -312,11 +312,8 @@ _WH_WORD = r"(?:how|when|where|why|who|whom|whose|what|which)\b"
 #: at least one word, then the question word (not "In which country ...": a where).
 _LEADING_PHRASE = re.compile(
     r"^\W*(?:in|under|after|before|during|for|at|on|since|with|from|by|regarding|about|"
-    r"given|apart\s+from|besides|beyond|without|within|as\s+for|according\s+to|as\s+per)\s+(?!"
-    + _WH_WORD
-    + r")[^?]*?[,;:]?\s+(?="
-    + _WH_WORD
-    + ")",
+    r"given|apart\s+from|besides|beyond|without|within|as\s+for|according\s+to|as\s+per|per|"
+    r"acc(?:\.|ording)?\s+to)\s+(?!" + _WH_WORD + r")[^?]*?[,;:]?\s+(?=" + _WH_WORD + ")",
     re.IGNORECASE,
 )
 _WH_AFTER_A_BREAK = re.compile(r"[,;:]\s*(?=" + _WH_WORD + ")", re.IGNORECASE)
