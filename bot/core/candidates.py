@@ -504,11 +504,11 @@ def _only_foreseen(retrieval: Retrieval, sentences: list[SourceSentence]) -> boo
     does the lack of any, unless the question asks how things turned out ("Did the
     ministry *end up* giving ...?", "Was the bank *eventually* fined?"): that is answered
     only by a passage that tells the event as done; without one, nothing says how it
-    turned out."""
+    turned out (a question with no word to tell the event by is left to the rest)."""
     later = _LATER.search(retrieval.query.text)
-    event = _event_terms(retrieval, later.group("verb") if later else None)
+    event = _event_terms(retrieval, later)
     done, foreseen = _tellings(event, sentences)
-    if later is not None:
+    if later is not None and event:
         return not done
     return foreseen and not done
 
@@ -523,34 +523,68 @@ _LATER = re.compile(
 )
 
 
-def _event_terms(retrieval: Retrieval, verb: str | None) -> list[Term]:
-    """The question's words that can be verbs (names and nouns aside): the words of the
-    event it asks about; only ``verb``'s, when it names the event's verb and that is one."""
-    net = wordnet()
-    event = [
+def _event_terms(retrieval: Retrieval, later: re.Match[str] | None) -> list[Term]:
+    """The question's words that can be verbs (names and nouns aside, and the marker of a
+    later outcome, ``later``: "end up"): the words of the event it asks about; only the
+    verb's after the marker, when it is one of them ("did the strike *finally end*": a
+    verb there, whatever else the word can be)."""
+    verb = later.group("verb") if later else None
+    named = [t for t in retrieval.query.terms if verb is not None and _names(t, verb.lower())]
+    if named:
+        return named
+    marker = later.group(0).lower() if later else ""
+    content = [
         t
         for t in retrieval.query.terms
-        if not t.noun and not t.anchor and t.stems and net.senses(t.word, "v")
+        if not t.anchor and (t.stems or t.phrases) and t.word.lower() not in marker
     ]
-    named = [t for t in event if verb is not None and stem(verb.lower()) in t.stems]
-    return named or event
+    net = wordnet()
+    verbs = [t for t in content if not t.noun and net.senses(t.word, "v")]
+    if verbs or later is None:
+        return verbs
+    # "did they finally *get* a deal", "did he end up *in* prison": no verb of its own to
+    # tell the outcome by, so by the words that follow the marker ("deal", "prison")
+    after = retrieval.query.text[later.start("verb") :].lower() if verb else ""
+    return [t for t in content if re.search(rf"\b{re.escape(t.word.lower())}\b", after)] or content
+
+
+def _names(term: Term, word: str) -> bool:
+    """Is ``word`` the term's word, of its family, or the first word of it ("called" of
+    "call off", "stepped" of "step down")?"""
+    return stem(word) in term.stems or any(
+        value >= 1.0 and phrase[0] == stem(word) for phrase, value in term.phrases
+    )
 
 
 def _tellings(event: list[Term], sentences: list[SourceSentence]) -> tuple[bool, bool]:
     """Whether ``sentences`` tell the event (a word of ``event``, by its family) as done or
     as it is, and whether they tell it as still to come (a word of :data:`_FORESEEING`, or
-    "'ll", up to :data:`FORESEEN_WITHIN` words before it)."""
+    "'ll", up to :data:`FORESEEN_WITHIN` words before it). A word of the event is found as
+    the word itself is: by its family, or a phrasal verb by its words ("was *called off*",
+    "*stepped down*")."""
     foreseen = False
     for s in sentences:
         tokens = [w.lower() for w in words(s.text)]
-        for i, token in enumerate(tokens):
-            if not any(stem(token) in t.stems for t in event):
+        found = [stem(w) for w in tokens]
+        for i in range(len(tokens)):
+            if not any(_tells_at(t, found, i) for t in event):
                 continue
             before = tokens[max(0, i - FORESEEN_WITHIN) : i]
             if _FORESEEING.isdisjoint(before) and not any(w.endswith(_WILL) for w in before):
                 return True, foreseen  # told as done, or as it is
             foreseen = True
     return False, foreseen
+
+
+def _tells_at(term: Term, found: list[str], i: int) -> bool:
+    """Does the sentence whose word stems are ``found`` say ``term`` at its ``i``-th word:
+    the word or its family, or the term's own phrase starting there ("called off")?"""
+    if found[i] in term.stems:
+        return True
+    return any(
+        value >= 1.0 and tuple(found[i : i + len(phrase)]) == phrase
+        for phrase, value in term.phrases
+    )
 
 
 #: A rate's unit follows its amount within this many words ("212 florins a week",
