@@ -3599,3 +3599,30 @@ def test_how_something_turned_out_is_told_by_the_event_as_asked(
         assert_borderline(briefing, question)
     else:
         assert told in grounded_answer(briefing, question).answer
+
+
+@pytest.mark.parametrize(
+    ("sentence", "told"),
+    [
+        ("Ada Lind, the Skarholm harbour master, said the money would pay for dredging.", None),
+        ("Ada Lind, who leads the dockers' union, said the union would not accept a rise "
+         "below 5 percent.", "5 percent"),
+    ],
+)  # fmt: skip
+def test_a_stance_qualified_like_a_post_is_not_who_someone_is(
+    briefing: Briefing, tmp_path: Path, sentence: str, told: str | None
+) -> None:
+    """ "What is Ada Lind's *negotiating position*?" asks for her stance, not her post:
+    the article that only names her post does not answer it, the one that gives her
+    stance does. (Before, any word before the post was taken as qualifying it, the
+    question was read as "who is Ada Lind?", and her post was given as the answer.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "skarholm.md",
+        f"---\ntitle: Skarholm harbour\n---\n\nTalks at Skarholm resumed on Monday. {sentence}\n",
+    )
+    question = "What is Ada Lind's negotiating position?"
+    if told is None:
+        assert_borderline(briefing, question)
+    else:
+        assert told in grounded_answer(briefing, question).answer

@@ -232,6 +232,11 @@ def test_how_long_an_answer_is_asked_to_be_is_framing(
         ("What is Ada Lind's current role?", True),
         ("What is Germany's position?", False),  # a stance
         ("what is the mayor's job", False),  # a role, not a name
+        # another post than hers now, or a stance: who she is does not answer
+        ("What was Ada Lind's previous job?", False),
+        ("What was Ada Lind's first job?", False),
+        ("What is Ada Lind's negotiating position?", False),
+        ("What is Ada Lind's official job title?", True),
     ],
 )
 def test_a_question_about_someone_named_is_told_from_one_for_a_name(

@@ -788,11 +788,16 @@ _NOT_A_NAME = re.compile(
 )
 
 
+#: Words that qualify a post as the one held now, as the news gives it ("current role",
+#: "actual job title"); not one that asks for another post or for a stance ("previous
+#: job", "first job", "next role", "negotiating position"), which who someone is does not
+#: answer.
+_POST_NOW = r"(?:current|actual|official|exact|real|full|present|precise|proper|formal|new)"
 #: "What is Ada Lind's job?", "what's nielsen's role", "wats her actual job title": who
-#: she is, by her post (a word or two may qualify it: "current role", "official title").
+#: she is, by her post (a word or two may qualify it as hers now: :data:`_POST_NOW`).
 _ROLE_OF = re.compile(
     rf"^\W*wh?at(?:'s|’s|s|\s+is|\s+was)\s+(?P<name>[^?!]+?)['’]s?\s+"
-    rf"(?:[a-z]+\s+){{0,2}}?{_POSTS}(?:\s+{_POSTS})?[\s?!.]*$",
+    rf"(?:{_POST_NOW}\s+){{0,2}}?{_POSTS}(?:\s+{_POSTS})?[\s?!.]*$",
     re.IGNORECASE,
 )
 
