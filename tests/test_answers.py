@@ -3626,3 +3626,33 @@ def test_a_stance_qualified_like_a_post_is_not_who_someone_is(
         assert_borderline(briefing, question)
     else:
         assert told in grounded_answer(briefing, question).answer
+
+
+@pytest.mark.parametrize(
+    ("question", "told"),
+    [
+        ("how many cars fell into the sinkhole in newtown?", None),  # new town: a place
+        ("how many cars went into the sinkhole in the carpark", "three cars"),  # car park
+        ("how many cars fell into the sinkhole in wrenmouth?", "three cars"),
+    ],
+)
+def test_a_lower_case_place_name_is_not_read_as_a_compound(
+    briefing: Briefing, tmp_path: Path, question: str, told: str | None
+) -> None:
+    """ "newtown" typed in lower case is a town's name, not "town": the sources use "new"
+    and "town" but never name Newtown, and the question is refused, not answered about
+    Wrenmouth. "carpark" is still a car park, as the sources write it. (Before, any
+    unknown word of two words the sources use was read as its head, and the question
+    about Newtown was answered with Wrenmouth's sinkhole.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "sinkhole.md",
+        "---\ntitle: Sinkhole Swallows Cars in Wrenmouth\n---\n\n"
+        "A sinkhole opened in the town centre car park in Wrenmouth on Tuesday, swallowing "
+        "three cars. The council said a new survey of the ground would start on Monday.\n",
+    )
+    answer = briefing.ask(question)
+    if told is None:
+        assert not answer.answered, answer.answer
+    else:
+        assert told in grounded_answer(briefing, question).answer

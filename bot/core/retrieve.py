@@ -51,6 +51,7 @@ from bot.core.profile import Profile
 from bot.core.query import Query, analyse
 from bot.core.shortforms import expansions, looks_short
 from bot.core.terms import Term, make_term
+from bot.core.wordnet import wordnet
 from bot.core.words import capitalised_words, stem
 from storage.articles import Passage, article_passages, opening_passage, passages
 from storage.search import LexicalQuery, LexicalSearch
@@ -322,7 +323,8 @@ class Retriever:
         corpus nor WordNet knows, when it is two common English words that the corpus
         uses ("hillwalkers": hill walkers, who are walkers; "carpark": a car park), the
         head its last. Not a name (a word written with a capital: only one typed in lower
-        case is read so), nor a word the corpus uses ("wrenmouth", a town, stays one)."""
+        case is read so), nor a word the corpus uses ("wrenmouth", a town, stays one), nor
+        one that may be a place's name ("newtown": see below)."""
         word = term.word
         if (
             not word.isalpha()
@@ -341,6 +343,14 @@ class Retriever:
             return None
         known = self.search.frequencies(session, sorted({w for split in splits for w in split}))
         found = [(m, h) for m, h in splits if known.get(m, 0) and known.get(h, 0)]
+        # A town's name is often two common words too ("newtown", "redhill", "ashford"):
+        # read by its head, a question about a place the sources never name would be
+        # answered about another. So only a head that names people in the plural, as a
+        # place's name does not ("hillwalkers": walkers), or a compound the sources write
+        # as two words ("car park" for "carpark").
+        found = [s for s in found if _people(s[1])] or [
+            s for s in found if self.search.search(session, LexicalQuery((), (s,)), 1)
+        ]
         if not found:
             return None
         _, head = max(
@@ -509,6 +519,16 @@ def _neighbours(chosen: Sequence[Passage], ranked: Sequence[Passage]) -> list[Pa
             for c in chosen
         )
     ]
+
+
+def _people(word: str) -> bool:
+    """Is ``word`` a plural noun for people ("walkers", "drivers"), by WordNet's commonest
+    sense of it?"""
+    net = wordnet()
+    first = net.senses(word, "n")[:1]
+    return (
+        bool(first) and first[0].lexname == "noun.person" and word not in net.base_forms(word, "n")
+    )
 
 
 def _vocabulary(query: Query) -> list[str]:
