@@ -33,7 +33,7 @@ from bot.core.roles import holders_of, role_terms, spellings
 from bot.core.terms import Term, read_us_as_usa
 from bot.core.text import has_bracketed_number, strip_footnote_markers
 from bot.core.wordnet import wordnet
-from bot.core.words import capitalised_words, stem, stems, word_count, words
+from bot.core.words import capitalised_words, fold, stem, stems, word_count, words
 from storage.articles import Passage
 
 #: At most this many characters (spaces) between two sentences of one paragraph.
@@ -507,7 +507,8 @@ def _only_foreseen(retrieval: Retrieval, sentences: list[SourceSentence]) -> boo
     turned out (a question with no word to tell the event by is left to the rest)."""
     later = _LATER.search(retrieval.query.text)
     event = _event_terms(retrieval, later)
-    done, foreseen = _tellings(event, sentences)
+    asked = frozenset(w for t in retrieval.query.terms for w in t.stems)
+    done, foreseen = _tellings(event, sentences, asked)
     if later is not None and event:
         return not done
     return foreseen and not done
@@ -556,24 +557,47 @@ def _names(term: Term, word: str) -> bool:
     )
 
 
-def _tellings(event: list[Term], sentences: list[SourceSentence]) -> tuple[bool, bool]:
+def _tellings(
+    event: list[Term], sentences: list[SourceSentence], asked: frozenset[str] = frozenset()
+) -> tuple[bool, bool]:
     """Whether ``sentences`` tell the event (a word of ``event``, by its family) as done or
     as it is, and whether they tell it as still to come (a word of :data:`_FORESEEING`, or
-    "'ll", up to :data:`FORESEEN_WITHIN` words before it). A word of the event is found as
-    the word itself is: by its family, or a phrasal verb by its words ("was *called off*",
-    "*stepped down*")."""
+    "'ll", up to :data:`FORESEEN_WITHIN` words before it in its clause). A word of the
+    event is found as the word itself is: by its family, or a phrasal verb by its words
+    ("was *called off*", "*stepped down*"). A word of :data:`_FORESEEING` does not foresee
+    when it is a name ("In *May* the council approved ...") or, unless "to" follows it,
+    one of the question's own words, ``asked`` (stems: "the housing *plans* were
+    approved" for "Were the housing plans eventually approved?"; "*plans to* approve"
+    still foresees); nor does it reach past the end of its clause ("The pool, which was
+    *due* for demolition, reopened")."""
     foreseen = False
     for s in sentences:
-        tokens = [w.lower() for w in words(s.text)]
-        found = [stem(w) for w in tokens]
-        for i in range(len(tokens)):
-            if not any(_tells_at(t, found, i) for t in event):
-                continue
-            before = tokens[max(0, i - FORESEEN_WITHIN) : i]
-            if _FORESEEING.isdisjoint(before) and not any(w.endswith(_WILL) for w in before):
-                return True, foreseen  # told as done, or as it is
-            foreseen = True
+        for n, clause in enumerate(_CLAUSE_BREAK.split(s.text)):
+            written = _TOKEN.findall(clause)
+            tokens = [fold(w) for w in written]
+            found = [stem(w) for w in tokens]
+            foreseeing = [
+                (
+                    w in _FORESEEING
+                    and not (written[k][:1].isupper() and (n or k))
+                    and not (found[k] in asked and tokens[k + 1 : k + 2] != ["to"])
+                )
+                or w.endswith(_WILL)
+                for k, w in enumerate(tokens)
+            ]
+            for i in range(len(tokens)):
+                if not any(_tells_at(t, found, i) for t in event):
+                    continue
+                if not any(foreseeing[max(0, i - FORESEEN_WITHIN) : i]):
+                    return True, foreseen  # told as done, or as it is
+                foreseen = True
     return False, foreseen
+
+
+#: Where a clause ends, for :func:`_tellings`: a comma, a semicolon, a colon, a bracket
+#: or a dash.
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]|\s-\s")
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
 
 def _tells_at(term: Term, found: list[str], i: int) -> bool:
