@@ -242,7 +242,7 @@ class Lexicon:
             return None
 
         def money(synset: Synset) -> bool:
-            return bool((set(synset.words) | self._above(synset)) & _MONEY)
+            return bool((set(synset.words) | net.above([synset])) & _MONEY)
 
         found: set[str] = set()
         level = [s for s in senses[:SENSES] if money(s)]
@@ -263,21 +263,6 @@ class Lexicon:
         verbs = {f for w in above for f in self.expand(w, "n").family}
         verbs |= {f for w in verbs for f in self.irregular(w)}
         return frozenset({w.lower() for w in found if _SINGLE.match(w)} | above | verbs) - {word}
-
-    def _above(self, synset: Synset) -> set[str]:
-        """The words of everything ``synset`` is a kind of, all the way up."""
-        net = self._wordnet()
-        found: set[str] = set()
-        todo = list(synset.hypernyms)
-        seen: set[int] = set()
-        while todo:
-            offset = todo.pop()
-            if offset not in seen:
-                seen.add(offset)
-                above = net.synset("n", offset)
-                found.update(above.words)
-                todo.extend(above.hypernyms)
-        return found
 
     def _measure(self, word: str) -> Measure | None:
         net = self._wordnet()

@@ -307,16 +307,13 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
         for t in terms
     ]
     pay = _pay_words(lexicon) if kind in ("quantity", "what") and asks_pay(flat, lexicon) else ()
-    if (
-        noun is not None
-        and stem(noun) not in {stem(w) for w in pay}
-        and not names_someone(noun, lexicon)
-    ):
+    paid = frozenset(stem(w) for w in pay)
+    if noun is not None and stem(noun) not in paid and not names_someone(noun, lexicon):
         # the question asks for something else that is earned or paid: "How many *points*
         # did the team earn?", "How much *interest* will savers earn?", "How much *tax* is
         # paid?" (but "What *salary* does she earn?" and "What are *teachers* paid?" ask
         # for pay)
-        pay = ()
+        pay, paid = (), frozenset()
     if pay:
         # "What is she paid?" is answered by "Her salary is ...": the verb of being paid is
         # said by any word for pay
@@ -332,15 +329,16 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
         _deed(flat, terms) if kind == "who" else None,
         _speaker(flat, terms, lexicon, possessors),
         rate_asked(flat, lexicon) if kind == "quantity" else None,
-        frozenset(stem(w) for w in pay),
-        frozenset(t.word for t in terms if pay and _names_the_one_paid(t, pay, lexicon)),
+        paid,
+        frozenset(t.word for t in terms if paid and _names_the_one_paid(t, paid, lexicon)),
     )
 
 
-def _names_the_one_paid(term: Term, pay: tuple[str, ...], lexicon: Lexicon) -> bool:
-    """Does ``term`` of a question for someone's pay name the one paid ("pilots", "Ilse
-    Varnam"), not pay itself ("paid", "salary") nor a thing ("month", "harbour")?"""
-    return term.stems.isdisjoint(stem(w) for w in pay) and names_someone(term.word, lexicon)
+def _names_the_one_paid(term: Term, paid: frozenset[str], lexicon: Lexicon) -> bool:
+    """Does ``term`` of a question for someone's pay (``paid``: the stems of its words
+    for pay) name the one paid ("pilots", "Ilse Varnam"), not pay itself ("paid",
+    "salary") nor a thing ("month", "harbour")?"""
+    return term.stems.isdisjoint(paid) and names_someone(term.word, lexicon)
 
 
 def _pay_words(lexicon: Lexicon) -> tuple[str, ...]:

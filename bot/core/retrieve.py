@@ -348,7 +348,7 @@ class Retriever:
         # answered about another. So only a head that names people in the plural, as a
         # place's name does not ("hillwalkers": walkers), or a compound the sources write
         # as two words ("car park" for "carpark").
-        found = [s for s in found if _people(s[1])] or [
+        found = [s for s in found if self._people(s[1])] or [
             s for s in found if self.search.search(session, LexicalQuery((), (s,)), 1)
         ]
         if not found:
@@ -357,6 +357,13 @@ class Retriever:
             found, key=lambda s: (min(self.lexicon.zipf(s[0]), self.lexicon.zipf(s[1])), s)
         )
         return make_term((head,), False, self.lexicon, corrected_from=word)
+
+    def _people(self, word: str) -> bool:
+        """Is ``word`` a plural noun for people ("walkers", "drivers"), by WordNet's
+        commonest sense of it?"""
+        return self.lexicon.expand(word).lexname == "noun.person" and word not in (
+            wordnet().base_forms(word, "n")
+        )
 
     def _short_form(self, term: Term, df: dict[str, int], question: str) -> tuple[str, ...]:
         """The words ``term`` may be a chat short form of (:mod:`bot.core.shortforms`),
@@ -519,16 +526,6 @@ def _neighbours(chosen: Sequence[Passage], ranked: Sequence[Passage]) -> list[Pa
             for c in chosen
         )
     ]
-
-
-def _people(word: str) -> bool:
-    """Is ``word`` a plural noun for people ("walkers", "drivers"), by WordNet's commonest
-    sense of it?"""
-    net = wordnet()
-    first = net.senses(word, "n")[:1]
-    return (
-        bool(first) and first[0].lexname == "noun.person" and word not in net.base_forms(word, "n")
-    )
 
 
 def _vocabulary(query: Query) -> list[str]:

@@ -294,9 +294,13 @@ class WordNet:
     def ancestors(self, word: str, pos: str = "n", senses: int = 2) -> frozenset[str]:
         """Every word of what ``word``'s most common senses are kinds (or instances) of,
         all the way up: "fee" is a charge, a cost, an outgo ... an abstraction."""
+        return self.above(self.senses(word, pos)[:senses], pos)
+
+    def above(self, synsets: Iterable[Synset], pos: str = "n") -> frozenset[str]:
+        """Every word of what ``synsets`` are kinds (or instances) of, all the way up."""
         found: set[str] = set()
         seen: set[int] = set()
-        todo = [o for sense in self.senses(word, pos)[:senses] for o in sense.hypernyms]
+        todo = [o for synset in synsets for o in synset.hypernyms]
         while todo:
             offset = todo.pop()
             if offset in seen:
