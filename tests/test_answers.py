@@ -3697,3 +3697,48 @@ def test_a_word_of_the_future_foresees_only_as_one(
         assert_borderline(briefing, question)
     else:
         assert told in grounded_answer(briefing, question).answer
+
+
+def test_a_hyphenated_word_is_one_word_between_a_number_and_what_it_counts(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "about 90 on-street parking spaces" counts the spaces: "on-street" is one word,
+    not two that put the spaces beyond the reach of the number. (Before, only "14 berths
+    spaced ..." counted them, by "spaced", and led.)"""
+    lead = lead_from(
+        briefing,
+        tmp_path / "quay.md",
+        "---\ntitle: Ostwick quay plan approved\n---\n\n"
+        "The new quay will have 14 berths spaced 20 metres apart along the Ostwick "
+        "harbour wall.\n\n"
+        "Traders fear the loss of about 90 on-street parking spaces on Ostwick Road "
+        "during the works.\n",
+        "How many parking spaces will Ostwick Road lose?",
+    )
+    assert "90 on-street parking spaces" in lead
+
+
+def test_a_number_right_after_the_question_s_verb_counts_what_it_was_done_to(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "How many pupils were enrolled?" is answered by "had enrolled 64 children": the
+    number after the question's own verb counts what was enrolled, before "three people"
+    who merely count as people. Not a number after a comma ("two car parks, one at ...")."""
+    lead = lead_from(
+        briefing,
+        tmp_path / "school.md",
+        "---\ntitle: Ostwick summer school ends\n---\n\n"
+        "Three people attending the Ostwick summer school were taken ill after a trip to "
+        "the coast, the organisers said.\n\n"
+        "The Ostwick summer school, which closed on Friday, had enrolled 64 children from "
+        "across the district.\n",
+        "How many pupils were enrolled at the Ostwick summer school?",
+    )
+    assert "64 children" in lead
+    ingest_text(
+        briefing,
+        tmp_path / "parks.md",
+        "---\ntitle: Ostwick car parks\n---\n\nThe council will spend 8 million euros on "
+        "two park-and-ride car parks, one at Ostwick and one on the northern ring road.\n",
+    )
+    assert_borderline(briefing, "How many parking spaces will the Ostwick park-and-ride have?")

@@ -750,12 +750,15 @@ def beside_the_asked(
     # people taking the drug" (not "400 people" before "1,900 residents of the villages").
     # Failing that, people are counted by what they did: "how many people signed the
     # petition" by "640 signatures" (see _acts_of_people).
+    # A number right after the question's verb counts what it was done to ("had
+    # enrolled 420 adults" for "How many patients were enrolled?").
     acts = _acts_of_people(retrieval, asked)
+    verbs = _verbs_of(retrieval, asked)
     return (
         by_name
         or [s for s in counting if asked.counted_as & frozenset(s.stems)]
         or [s for s in counting if _counts_acts(s.text, acts)]
-    )
+    ) + [s for s in counting if s not in by_name and _counts_after(s.text, verbs)]
 
 
 def _acts_of_people(retrieval: Retrieval, asked: Term) -> frozenset[str]:
@@ -916,12 +919,52 @@ def counting_the_asked(
     asked = _asked_thing(retrieval)
     if asked is None or retrieval.query.answer_type != "quantity":
         return []
-    for wanted in (asked.stems | asked.synonym_stems, asked.counted_as):
-        found = [s for s in sentences if _counts(s.text, wanted)]
-        if found:
-            return found
+    found = [s for s in sentences if _counts(s.text, asked.stems | asked.synonym_stems)]
+    if found:
+        return found
+    # the number of what the question's verb was done to ("had enrolled 420 adults")
+    verbs = _verbs_of(retrieval, asked)
+    found = [s for s in sentences if _counts_after(s.text, verbs)]
+    if found:
+        return found
+    found = [s for s in sentences if _counts(s.text, asked.counted_as)]
+    if found:
+        return found
     acts = _acts_of_people(retrieval, asked)
     return [s for s in sentences if _counts_acts(s.text, acts)]
+
+
+def _verbs_of(retrieval: Retrieval, asked: Term) -> frozenset[str]:
+    """The stems of the question's words other than names and nouns ("enrolled")."""
+    return frozenset(
+        w
+        for t in retrieval.query.terms
+        if not t.noun and not t.anchor and t is not asked
+        for w in t.stems
+    )
+
+
+#: Words between a verb and the number of what it was done to: "enrolled *about* 420".
+_APPROXIMATELY = frozenset(
+    "about around some nearly almost roughly approximately over just only".split()
+)
+
+
+def _counts_after(text: str, verbs: frozenset[str]) -> bool:
+    """Does a number in ``text`` follow one of ``verbs`` (stems), perhaps after "about":
+    it counts what the verb was done to ("The trial had enrolled 420 adults" for "How
+    many patients were enrolled?", "the clinics gave 610 doses"). Not a year, nor a
+    number after a comma ("two car parks, one at Brennick")."""
+    tokens = [t.lower() for t in _COUNTED_TOKEN.findall(text)]
+    for i, word in enumerate(tokens):
+        if not _a_number(word) or _A_YEAR.fullmatch(word):
+            continue
+        j = i - 1
+        while j >= 0 and tokens[j] in _APPROXIMATELY:
+            j -= 1
+        if j >= 0 and stem(tokens[j]) in verbs:
+            return True
+    return False
 
 
 def as_precise_as_asked(
@@ -941,12 +984,22 @@ def as_precise_as_asked(
 def _counts(text: str, wanted: frozenset[str]) -> bool:
     """Does a number in ``text`` count one of ``wanted`` (stems): come at most
     ``MAX_COUNT_GAP`` words before it, or before a list that ends with it ("41 legal-aid
-    groups, shelters and community associations" counts the associations too)?"""
-    tokens = _COUNT_TOKEN.findall(text)
+    groups, shelters and community associations" counts the associations too)? A
+    hyphenated word is one word ("300 on-street parking spaces"), found by its last part
+    too ("three asylum-seekers")."""
+    tokens = _COUNTED_TOKEN.findall(text)
     return any(
-        _a_number(word) and any(stem(t.lower()) in wanted for t in _counted(tokens, i + 1))
+        _a_number(word)
+        and any(
+            stem(t.lower()) in wanted or stem(t.lower().rsplit("-", 1)[-1]) in wanted
+            for t in _counted(tokens, i + 1)
+        )
         for i, word in enumerate(tokens)
     )
+
+
+#: A number, a word (hyphenated words whole) or a comma, for what a number counts.
+_COUNTED_TOKEN = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_]+(?:[-‐][^\W\d_]+)*|,")
 
 
 def _counts_acts(text: str, acts: frozenset[str]) -> bool:
@@ -971,7 +1024,8 @@ _A_YEAR = re.compile(r"(?:1[5-9]|20)\d\d")
 
 
 def _a_number(word: str) -> bool:
-    return word[0].isdigit() or word.lower() in _NUMBER_WORDS
+    """A number in digits or in words ("twenty-three" too)."""
+    return word[0].isdigit() or all(p in _NUMBER_WORDS for p in re.split("[-‐]", word.lower()))
 
 
 _LIST_LINKS = frozenset([",", "and", "or"])
