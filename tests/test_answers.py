@@ -3742,3 +3742,43 @@ def test_a_number_right_after_the_question_s_verb_counts_what_it_was_done_to(
         "two park-and-ride car parks, one at Ostwick and one on the northern ring road.\n",
     )
     assert_borderline(briefing, "How many parking spaces will the Ostwick park-and-ride have?")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "told"),
+    [
+        # "what did ... eventually conclude": what it came to, which news written before
+        # the outcome cannot tell ...
+        ("The Ostwick inquiry into the ferry collision will report its findings next "
+         "spring, the transport minister said.",
+         "What did the Ostwick inquiry eventually conclude about the ferry collision?", None),
+        # ... and which a passage that tells it as done answers
+        ("The Ostwick inquiry into the ferry collision concluded on Friday that the "
+         "captain had ignored two warnings.",
+         "What did the Ostwick inquiry eventually conclude about the ferry collision?",
+         "concluded"),
+        # "did ... ever": whether it happened at all
+        ("Ostwick police have appealed for witnesses to the fire at the ferry terminal.",
+         "Did the Ostwick police ever find out who started the ferry terminal fire?", None),
+        ("Ostwick police found out who started the ferry terminal fire after a witness came "
+         "forward.",
+         "Did the Ostwick police ever find out who started the ferry terminal fire?",
+         "found out"),
+        # "ever ... before" asks about the past, not how something turned out
+        ("It was the Ostwick ferry's second collision, after a trawler struck it in 2019.",
+         "Was the Ostwick ferry ever hit by another vessel before?", "second collision"),
+    ],
+)  # fmt: skip
+def test_what_something_came_to_needs_a_passage_that_tells_it(
+    briefing: Briefing, tmp_path: Path, sentence: str, question: str, told: str | None
+) -> None:
+    """A question for what something came to ("What did the inquiry *eventually*
+    conclude?", "Did the police *ever* find out ...?") is answered only by a passage that
+    tells it as done; one that tells it as still to come, or not at all, leaves it
+    borderline. (Before, the what-question was answered with the inquiry's plans, and
+    "ever" asked nothing of the passages.)"""
+    ingest_text(briefing, tmp_path / "news.md", f"---\ntitle: Around Ostwick\n---\n\n{sentence}\n")
+    if told is None:
+        assert_borderline(briefing, question)
+    else:
+        assert told in grounded_answer(briefing, question).answer

@@ -386,7 +386,10 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
     that the passages tell only as still to come (:func:`_only_foreseen`)."""
     if not retrieval.answerable:
         return retrieval
-    past = bool(_PAST_QUESTION.match(retrieval.query.text))
+    text = retrieval.query.text
+    past = bool(
+        _PAST_QUESTION.match(text) or (_PAST_WH_QUESTION.match(text) and _LATER.search(text))
+    )
     if (
         not past
         and (retrieval.query.answer_type not in KIND_ANSWERS or expected_pattern(retrieval) is None)
@@ -480,6 +483,11 @@ def _states_pay(retrieval: Retrieval, sentence: SourceSentence) -> bool:
 #: A question whether something happened: "Did the ministry end up giving ...?", "was the
 #: rationing lifted ...?", "Has the engineer been fired?".
 _PAST_QUESTION = re.compile(r"^\W*(?:did|was|were|has|have|had)\b", re.IGNORECASE)
+#: A question for what something came to in the end: "What did the inquiry *eventually*
+#: conclude?", "How much did the share offer *end up* raising?" (the marker: _LATER).
+_PAST_WH_QUESTION = re.compile(
+    r"^\W*(?:what|which|who|how\s+(?:much|many))\b[^?,]*?\bdid\b", re.IGNORECASE
+)
 #: Words that put what follows still to come: "is scheduled to open", "would consider",
 #: "expect ratification", "might have to extend".
 _FORESEEING = frozenset(
@@ -515,10 +523,13 @@ def _only_foreseen(retrieval: Retrieval, sentences: list[SourceSentence]) -> boo
 
 
 #: A question how something turned out: "Did the ministry *end up* giving ...?", "Was the
-#: bank *eventually* fined?", "did the dispute end with a deal *in the end*?". The word
-#: after the marker, if there is one, is the event's verb.
+#: bank *eventually* fined?", "did the dispute end with a deal *in the end*?", "Did the
+#: police *ever* find out who owned the dogs?" (not "Was the port *ever* hit by a loss
+#: *before*?", which asks about the past). The word after the marker, if there is one, is
+#: the event's verb.
 _LATER = re.compile(
-    r"\b(?:end(?:s|ed)?\s+up|eventually|ultimately|finally|in\s+the\s+end)\b"
+    r"\b(?:end(?:s|ed)?\s+up|eventually|ultimately|finally|in\s+the\s+end|"
+    r"ever(?![^?]*\b(?:before|previously|prior|in\s+the\s+past)\b))\b"
     r"(?:\s+(?P<verb>[a-z]+))?",
     re.IGNORECASE,
 )
