@@ -3782,3 +3782,33 @@ def test_what_something_came_to_needs_a_passage_that_tells_it(
         assert_borderline(briefing, question)
     else:
         assert told in grounded_answer(briefing, question).answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many did the herald say were cancelled",
+        "acc to the herald how many ferry sailings were cancelled",
+    ],
+)
+def test_an_outlet_named_in_lower_case_says_which_story_answers(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """ "did the herald say", "acc to the herald": a word of an outlet's name that no
+    passage says names the outlet, in lower case too, and its story answers. (Before,
+    only a capitalised name was looked for in the outlet, and "herald", found in no text,
+    left the question refused; "acc" was read as a name.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "herald.md",
+        "---\ntitle: Storm halts Fenbury ferries\nsource: Fenbury Herald\n---\n\n"
+        "Eleven ferry sailings were cancelled on Tuesday because of the storm, the "
+        "harbour master said.\n",
+    )
+    ingest_text(
+        briefing,
+        tmp_path / "wire.md",
+        "---\ntitle: Fenbury ferry services disrupted\nsource: Northgate Press Agency\n---\n\n"
+        "Nine ferry sailings were cancelled on Tuesday, the operator said.\n",
+    )
+    assert lead_of(grounded_answer(briefing, question)).startswith("Eleven ferry sailings")

@@ -33,11 +33,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.core.formats import is_file_name
 from bot.core.lexicon import respellings
 from bot.core.query import Query
 from bot.core.roles import holders_of, role_terms, spellings
 from bot.core.terms import Term, read_us_as_usa
-from bot.core.words import capitalised_words, content_words, stems
+from bot.core.words import capitalised_words, content_words, stem, stems
 from storage.articles import Passage
 
 Decision = Literal["answer", "borderline", "refuse"]
@@ -157,6 +158,35 @@ def with_role_holders(query: Query, evidence: Sequence[PassageEvidence]) -> list
                 continue
             if not surnames.isdisjoint(capitalised_words(e.passage.text)):
                 found[i] = _found(query, e, term.word)
+    return found
+
+
+def with_the_outlets_named(
+    query: Query, evidence: Sequence[PassageEvidence]
+) -> list[PassageEvidence]:
+    """``evidence``, where the question names an article's outlet by a word that no
+    passage says as such (its synonyms aside: "echo" is no "repeat"; "acc to the
+    *courier* how many dogs got sick", "did the *echo* say"),
+    with that word found in every passage of the outlet's articles: a question asks
+    *which* story says it so. An outlet's name counts only where no passage uses the word
+    (the outlet itself aside): "the committee's *review*" is no "Highland Harvest Review".
+    (A name, an anchor, is found in the outlet's name by :func:`passage_evidence`.)"""
+    unsaid = [
+        t
+        for t in query.terms
+        if not t.anchor and not any(e.credits.get(t.word, 0.0) >= 1.0 for e in evidence)
+    ]
+    if not unsaid:
+        return list(evidence)
+    found = list(evidence)
+    for i, e in enumerate(found):
+        source = e.passage.source
+        if not source or is_file_name(source):
+            continue
+        outlet = frozenset(stems(source))
+        for term in unsaid:
+            if stem(term.word) in outlet:
+                e = found[i] = _found(query, e, term.word)
     return found
 
 

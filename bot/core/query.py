@@ -411,7 +411,12 @@ def read_short_forms(question: str, lexicon: Lexicon) -> str:
             return match.group(0)
         return word + "g"
 
+    question = _ACC_TO.sub("according to", question)
     return _LOWER_WORD.sub(written_out, _DROPPED_G.sub(g_restored, question))
+
+
+#: "acc to the courier": according to it.
+_ACC_TO = re.compile(r"(?<![\w'’-])acc\.?(?=\s+to\b)", re.IGNORECASE)
 
 
 #: A word typed with its "-ing" cut to "-in" ("talkin", "nothin'", "goin"): the "-ing" word

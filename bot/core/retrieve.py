@@ -38,6 +38,7 @@ from bot.core.gate import (
     spelled_otherwise,
     threshold,
     with_role_holders,
+    with_the_outlets_named,
     with_the_story_s_days,
 )
 from bot.core.lexicon import (
@@ -420,6 +421,7 @@ class Retriever:
             ranked = [ranked[i] for i in kept]
             evidence = [evidence[i] for i in kept]
         evidence = with_role_holders(query, evidence)
+        evidence = with_the_outlets_named(query, evidence)
         evidence = with_the_story_s_days(query, evidence)
         evidence = [
             replace(e, coverage=max(e.coverage, self._dense_credit(dense.get(e.passage.chunk_id))))
