@@ -3812,3 +3812,25 @@ def test_an_outlet_named_in_lower_case_says_which_story_answers(
         "Nine ferry sailings were cancelled on Tuesday, the operator said.\n",
     )
     assert lead_of(grounded_answer(briefing, question)).startswith("Eleven ferry sailings")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question"),
+    [
+        ("A firefighter who was injured in the fire at the Harlow Street flats died three "
+         "days later in hospital, fire officials said.",
+         "How many people died in the Harlow Street fire?"),
+        ("One family was detained 18 months at the Ostwick border centre before a court "
+         "freed them.",
+         "How many migrants were detained at the Ostwick border centre?"),
+    ],
+)  # fmt: skip
+def test_a_length_of_time_after_the_question_s_verb_counts_nothing_it_was_done_to(
+    briefing: Briefing, tmp_path: Path, sentence: str, question: str
+) -> None:
+    """ "died three days later", "was detained 18 months": a number right after the
+    question's verb that begins a length of time (or a measurement) says how long, not
+    how many were done to, and gives no number of the people asked about. (Before, it
+    counted them, and answered.)"""
+    ingest_text(briefing, tmp_path / "news.md", f"---\ntitle: Around Ostwick\n---\n\n{sentence}\n")
+    assert_borderline(briefing, question)

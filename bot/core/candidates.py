@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 
-from bot.core.amounts import NUMBER_WORD, measure_pattern
+from bot.core.amounts import DURATION, MEASUREMENT, NUMBER_WORD, measure_pattern
 from bot.core.chunking import chunk_sentences
 from bot.core.expected import (
     expected_pattern,
@@ -961,12 +961,23 @@ _APPROXIMATELY = frozenset(
 )
 
 
+#: A length of time, a measurement or a percentage: "three days", "5 metres", "12 per cent".
+_MEASURED = re.compile(
+    r"(?<![\d,.])[\d,.]*(?:"
+    + "|".join([DURATION.pattern, MEASUREMENT.pattern, r"\d\s*(?:%|(?:per\s*cent|percent)\b)"])
+    + ")",
+    re.IGNORECASE,
+)
+
+
 def _counts_after(text: str, verbs: frozenset[str]) -> bool:
     """Does a number in ``text`` follow one of ``verbs`` (stems), perhaps after "about":
     it counts what the verb was done to ("The trial had enrolled 420 adults" for "How
     many patients were enrolled?", "the clinics gave 610 doses"). Not a year, nor a
-    number after a comma ("two car parks, one at Brennick")."""
-    tokens = [t.lower() for t in _COUNTED_TOKEN.findall(text)]
+    number after a comma ("two car parks, one at Brennick"), nor one that begins a length
+    of time, a measurement or a percentage ("died three days later", "rose 5 metres"):
+    that says how long or how much, not how many."""
+    tokens = [t.lower() for t in _COUNTED_TOKEN.findall(_MEASURED.sub(" ", text))]
     for i, word in enumerate(tokens):
         if not _a_number(word) or _A_YEAR.fullmatch(word):
             continue
