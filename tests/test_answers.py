@@ -3834,3 +3834,15 @@ def test_a_length_of_time_after_the_question_s_verb_counts_nothing_it_was_done_t
     counted them, and answered.)"""
     ingest_text(briefing, tmp_path / "news.md", f"---\ntitle: Around Ostwick\n---\n\n{sentence}\n")
     assert_borderline(briefing, question)
+
+
+def test_acc_to_is_according_to_but_the_acc_is_a_name() -> None:
+    """ "acc to the herald" (or "Acc to") is "according to", but "ACC" in capitals is a
+    name, as other short forms are read only in lower case: "Why did Fenbury leave the
+    ACC to join the SEC?" asks about the ACC. (Before, it read "leave the according to to
+    join", and the ACC was no term of the question.)"""
+    lexicon = Lexicon()
+    terms = analyse("Why did Fenbury leave the ACC to join the SEC?", lexicon).terms
+    assert "acc" in [t.word.lower() for t in terms]
+    for question in ("acc to the herald how many sailings", "Acc. to the herald how many sailings"):
+        assert [t.word for t in analyse(question, lexicon).terms] == ["herald", "sailings"]

@@ -415,8 +415,9 @@ def read_short_forms(question: str, lexicon: Lexicon) -> str:
     return _LOWER_WORD.sub(written_out, _DROPPED_G.sub(g_restored, question))
 
 
-#: "acc to the courier": according to it.
-_ACC_TO = re.compile(r"(?<![\w'’-])acc\.?(?=\s+to\b)", re.IGNORECASE)
+#: "acc to the courier", "Acc. to": according to it (not "ACC", a name in capitals: "left
+#: the ACC to join the SEC").
+_ACC_TO = re.compile(r"(?<![\w'’-])[aA]cc\.?(?=\s+(?i:to)\b)")
 
 
 #: A word typed with its "-ing" cut to "-in" ("talkin", "nothin'", "goin"): the "-ing" word
