@@ -3846,3 +3846,14 @@ def test_acc_to_is_according_to_but_the_acc_is_a_name() -> None:
     assert "acc" in [t.word.lower() for t in terms]
     for question in ("acc to the herald how many sailings", "Acc. to the herald how many sailings"):
         assert [t.word for t in analyse(question, lexicon).terms] == ["herald", "sailings"]
+
+
+def test_a_hyphenated_word_counted_by_its_last_part_with_either_hyphen() -> None:
+    """ "three asylum-seekers" counts seekers, with the Unicode hyphen too."""
+    from bot.core.candidates import _counts
+    from bot.core.words import stem
+
+    seekers = frozenset({stem("seekers")})
+    assert _counts("Police held three asylum-seekers overnight.", seekers)
+    assert _counts("Police held three asylum\u2010seekers overnight.", seekers)
+    assert not _counts("Police held three asylum\u2010seekers overnight.", frozenset({"x"}))

@@ -778,12 +778,7 @@ def _acts_of_people(retrieval: Retrieval, asked: Term) -> frozenset[str]:
     by their acts as news writes them ("640 signatures", "1,200 votes", "12 deaths")."""
     if not asked.counted_as:
         return frozenset()
-    return frozenset(
-        w
-        for t in retrieval.query.terms
-        if not t.noun and not t.anchor and t is not asked
-        for w in t.stems
-    )
+    return _verbs_of(retrieval, asked)
 
 
 def _named_next(
@@ -1013,13 +1008,14 @@ def _counts(text: str, wanted: frozenset[str]) -> bool:
     return any(
         _a_number(word)
         and any(
-            stem(t.lower()) in wanted or stem(t.lower().rsplit("-", 1)[-1]) in wanted
+            stem(t.lower()) in wanted or stem(_HYPHEN.split(t.lower())[-1]) in wanted
             for t in _counted(tokens, i + 1)
         )
         for i, word in enumerate(tokens)
     )
 
 
+_HYPHEN = re.compile("[-‐]")
 #: A number, a word (hyphenated words whole) or a comma, for what a number counts.
 _COUNTED_TOKEN = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_]+(?:[-‐][^\W\d_]+)*|,")
 
@@ -1047,7 +1043,7 @@ _A_YEAR = re.compile(r"(?:1[5-9]|20)\d\d")
 
 def _a_number(word: str) -> bool:
     """A number in digits or in words ("twenty-three" too)."""
-    return word[0].isdigit() or all(p in _NUMBER_WORDS for p in re.split("[-‐]", word.lower()))
+    return word[0].isdigit() or all(p in _NUMBER_WORDS for p in _HYPHEN.split(word.lower()))
 
 
 _LIST_LINKS = frozenset([",", "and", "or"])
