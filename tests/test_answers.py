@@ -3857,3 +3857,27 @@ def test_a_hyphenated_word_counted_by_its_last_part_with_either_hyphen() -> None
     assert _counts("Police held three asylum-seekers overnight.", seekers)
     assert _counts("Police held three asylum\u2010seekers overnight.", seekers)
     assert not _counts("Police held three asylum\u2010seekers overnight.", frozenset({"x"}))
+
+
+def test_a_word_the_sources_never_use_is_found_by_what_it_is_a_kind_of(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """The "burglars" of a question are the "thieves" of the story: a word that neither
+    the corpus nor its synonyms use is found, as a synonym, by the one-word name of what
+    its commonest sense is a kind of, when the corpus uses that (before, "burglars" was a
+    rare word the sources never use, and the question was refused). Not an everyday
+    word, whose first sense may not be what it means ("piece", "row"), nor by an
+    everyday kind ("part")."""
+    lexicon = Lexicon()
+    assert "thief" in lexicon.kind_words("burglars")
+    assert lexicon.kind_words("piece") == ()
+    assert "part" not in lexicon.kind_words("allowance")
+    lead = lead_from(
+        briefing,
+        tmp_path / "museum.md",
+        "---\ntitle: Ostwick museum raided\n---\n\n"
+        "Thieves got into the Ostwick Museum through a skylight early on Sunday and took "
+        "two silver clocks.\n",
+        "How did the burglars get into the Ostwick museum?",
+    )
+    assert "through a skylight" in lead

@@ -249,6 +249,8 @@ class Retriever:
                 corrected = typo
             elif (closed := self._closed_compound(session, term, df, question)) is not None:
                 corrected = closed
+            elif (general := self._by_its_kind(session, term, df)) is not None:
+                corrected = general
             else:
                 continue
             query = query.with_term(i, corrected)
@@ -316,6 +318,33 @@ class Retriever:
         # of says whether it is one ("guatamala": Guatemala is).
         anchor = term.anchor and not typo
         return make_term((best,), anchor, self.lexicon, corrected_from=term.word)
+
+    def _by_its_kind(self, session: Session, term: Term, df: dict[str, int]) -> Term | None:
+        """``term``, also found (as a synonym) by what it is a kind of, when neither it nor
+        its synonyms are in the corpus and the word its kind is named by is: the
+        "burglars" of a question are the "thieves" of the story, its "hikers" the
+        "walkers", its "rubbish" the "waste" (WordNet: the kind of the word's commonest
+        sense, one step up, in one word). Not for a name."""
+        if term.anchor or not term.noun or " " in term.word or "-" in term.word:
+            return None
+        if any(df.get(w, 0) for w in term.search):
+            return None
+        kinds = self.lexicon.kind_words(term.word)
+        # (with their irregular forms: the "thieves" of "thief")
+        kinds = tuple(
+            dict.fromkeys([*kinds, *(f for w in kinds for f in self.lexicon.irregular(w))])
+        )
+        if not kinds:
+            return None
+        known = self.search.frequencies(session, list(kinds))
+        found = [w for w in kinds if known.get(w, 0)]
+        if not found:
+            return None
+        return replace(
+            term,
+            synonym_stems=term.synonym_stems | {stem(w) for w in found},
+            search=tuple(dict.fromkeys([*term.search, *found])),
+        )
 
     def _closed_compound(
         self, session: Session, term: Term, df: dict[str, int], question: str
