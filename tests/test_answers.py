@@ -3881,3 +3881,21 @@ def test_a_word_the_sources_never_use_is_found_by_what_it_is_a_kind_of(
         "How did the burglars get into the Ostwick museum?",
     )
     assert "through a skylight" in lead
+
+
+def test_two_words_the_corpus_writes_as_one_are_that_word(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "fire fighters" is the story's "firefighters": two question words written apart,
+    the second not in the corpus, are read as the one word the corpus writes them as, and
+    what the question asks for stays asked (before, "fighters" was a word the sources
+    never use, and "how many" found no number of them)."""
+    lead = lead_from(
+        briefing,
+        tmp_path / "fire.md",
+        "---\ntitle: Ostwick warehouse fire\n---\n\n"
+        "At its height 45 firefighters were at the Ostwick warehouse, which burned for most "
+        "of Sunday.\n",
+        "how many fire fighters were at the ostwick warehouse",
+    )
+    assert "45 firefighters" in lead

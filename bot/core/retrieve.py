@@ -53,7 +53,7 @@ from bot.core.query import Query, analyse
 from bot.core.shortforms import expansions, looks_short
 from bot.core.terms import Term, make_term
 from bot.core.wordnet import wordnet
-from bot.core.words import capitalised_words, stem
+from bot.core.words import capitalised_words, stem, words
 from storage.articles import Passage, article_passages, opening_passage, passages
 from storage.search import LexicalQuery, LexicalSearch
 
@@ -234,7 +234,9 @@ class Retriever:
         )
         thorough_names = set(itertools.islice(names, MAX_SPELLING_LOOKUPS))
         thorough_typos = set(itertools.islice(typos, MAX_TYPO_LOOKUPS))
-        corrected_any = False
+        joined = self._written_apart(session, query, df)
+        corrected_any = joined is not query
+        query = joined
         for i, term in enumerate(query.terms):
             # A short form the corpus spells out is a common word as the question meant
             # it, not a name ("govts": governments); else a typo may be corrected.
@@ -318,6 +320,37 @@ class Retriever:
         # of says whether it is one ("guatamala": Guatemala is).
         anchor = term.anchor and not typo
         return make_term((best,), anchor, self.lexicon, corrected_from=term.word)
+
+    def _written_apart(self, session: Session, query: Query, df: dict[str, int]) -> Query:
+        """``query`` with two words it writes apart read as the one word the corpus writes
+        them as, where the second is not in the corpus ("fire fighters": firefighters;
+        "life boat": lifeboat): the pair becomes one term, found as the corpus word. Not
+        names, and only words of letters."""
+        said = words(query.focus)
+        index = {t.word: i for i, t in enumerate(query.terms) if not t.anchor}
+        pairs: list[tuple[int, int, str]] = []
+        for i, term in enumerate(query.terms):
+            if term.anchor or not term.word.isalpha() or any(df.get(w, 0) for w in term.search):
+                continue
+            for p in range(1, len(said)):
+                first = index.get(said[p - 1])
+                if said[p] == term.word and first is not None and said[p - 1].isalpha():
+                    pairs.append((first, i, said[p - 1] + term.word))
+        if not pairs:
+            return query
+        known = self.search.frequencies(session, sorted({w for _, _, w in pairs}))
+        terms = list(query.terms)
+        gone: set[int] = set()
+        for first, head, word in pairs:
+            if known.get(word, 0) and not {first, head} & gone:
+                apart = f"{terms[first].word} {terms[head].word}"
+                one = make_term((word,), False, self.lexicon, corrected_from=apart)
+                # (what the question asks for, it still asks for: "how many fire fighters")
+                terms[head] = replace(one, asked=terms[head].asked, required=terms[head].required)
+                gone.add(first)
+        if not gone:
+            return query
+        return replace(query, terms=tuple(t for k, t in enumerate(terms) if k not in gone))
 
     def _by_its_kind(self, session: Session, term: Term, df: dict[str, int]) -> Term | None:
         """``term``, also found (as a synonym) by what it is a kind of, when neither it nor
