@@ -3899,3 +3899,27 @@ def test_two_words_the_corpus_writes_as_one_are_that_word(
         "how many fire fighters were at the ostwick warehouse",
     )
     assert "45 firefighters" in lead
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who were the 2 wardens that found the seal on ostwick beach",
+        "what 2 wardens found the seal on ostwick beach",
+    ],
+)
+def test_how_many_things_are_asked_for_is_no_name_to_find(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """ "the 2 wardens", "what 2 wardens": the number says how many the answer names, not
+    a name a passage must hold (before, "2" had to be in the passage, and a story that
+    names the two wardens without counting them left the question refused)."""
+    lead = lead_from(
+        briefing,
+        tmp_path / "seal.md",
+        "---\ntitle: Seal rescued at Ostwick\n---\n\n"
+        "Wardens Ada Lind and Tom Reyes found the injured seal on Ostwick beach on Sunday "
+        "morning.\n",
+        question,
+    )
+    assert "Ada Lind and Tom Reyes" in lead

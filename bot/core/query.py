@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from bot.core import frequency
 from bot.core.frequency import language_of
-from bot.core.lexicon import Lexicon
+from bot.core.lexicon import FLOOR, Lexicon, digits_of
 from bot.core.phrasing import (
     PAY_VERBS,
     PORTION,
@@ -306,6 +306,11 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
         _as_the_noun_asked(t, measure, lexicon, counted=kind == "quantity") if t.word == noun else t
         for t in terms
     ]
+    count = _count_asked(flat, noun)
+    if count is not None:
+        terms = [
+            replace(t, anchor=False, specificity=FLOOR) if t.word == count else t for t in terms
+        ]
     pay = _pay_words(lexicon) if kind in ("quantity", "what") and asks_pay(flat, lexicon) else ()
     paid = frozenset(stem(w) for w in pay)
     if noun is not None and stem(noun) not in paid and not names_someone(noun, lexicon):
@@ -332,6 +337,22 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
         paid,
         frozenset(t.word for t in terms if paid and _names_the_one_paid(t, paid, lexicon)),
     )
+
+
+def _count_asked(flat: list[str], noun: str | None) -> str | None:
+    """The number that says how many of the things asked for there are ("what *4* things
+    does the pact focus on", "who were the *2* hikers", "which *three* countries"): the
+    answer's size, not a name a passage must hold (a passage that names the hikers need
+    not count them). A number right after "what" or "which", or right before the noun
+    asked for."""
+    for i, word in enumerate(flat):
+        if not (word.isdigit() or digits_of(word) is not None):
+            continue
+        after_wh = i > 0 and flat[i - 1] in ("what", "which")
+        before_noun = noun is not None and i + 1 < len(flat) and flat[i + 1] == noun
+        if after_wh or before_noun:
+            return word
+    return None
 
 
 def _names_the_one_paid(term: Term, paid: frozenset[str], lexicon: Lexicon) -> bool:
