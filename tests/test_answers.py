@@ -3923,3 +3923,23 @@ def test_how_many_things_are_asked_for_is_no_name_to_find(
         question,
     )
     assert "Ada Lind and Tom Reyes" in lead
+
+
+def test_the_sentence_that_gives_as_many_as_asked_for_leads(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "What three core areas does the accord cover?" is answered where the story gives
+    three of something ("The text rests on three pillars"), the sentences after it
+    listing them (before, the sentence about the accord's signing, which holds more of
+    the question's words, led)."""
+    lead = lead_from(
+        briefing,
+        tmp_path / "accord.md",
+        "---\ntitle: Ostwick and Kelby sign accord\n---\n\n"
+        "The core areas of cooperation were agreed when Ostwick and Kelby signed the "
+        "cyber accord on Thursday, after two years of talks between the two neighbours. "
+        "The text rests on three pillars. The first is incident response. The second is "
+        "threat sharing. The third is training.\n",
+        "What three core areas does the cyber accord between Ostwick and Kelby cover?",
+    )
+    assert lead.startswith("The text rests on three pillars")

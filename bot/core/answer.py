@@ -35,6 +35,7 @@ from bot.core.candidates import (
     counting_the_asked,
     defining,
     from_the_outlet_asked,
+    giving_the_count,
     giving_the_tally,
     heading_the_asked,
     holding_the_kind,
@@ -221,6 +222,12 @@ def select_sentences(
     definitions = preferred(defining(retrieval, usable))
     if definitions and lead not in definitions:
         lead = top(definitions)
+    # "What three core areas does the accord cover?" is answered where the story gives
+    # that many of something ("The text rests on three pillars"), which the sentences after
+    # it list.
+    counted = preferred(giving_the_count(retrieval, usable))
+    if counted and lead not in counted:
+        lead = top(counted)
     # A question that asks for a number, a date, a place or a person is answered by a
     # sentence that holds one: when the best-scoring sentence does not, the best one that
     # does leads ("The fee is reported to be 9.5 million euros" for "How much did

@@ -9,6 +9,7 @@ cause) scores more. :mod:`bot.core.answer` chooses among them.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass, replace
@@ -26,7 +27,7 @@ from bot.core.expected import (
     when_precision,
 )
 from bot.core.formats import is_file_name
-from bot.core.lexicon import NUMBER_WORDS
+from bot.core.lexicon import NUMBER_WORDS, digits_of
 from bot.core.phrasing import NAMING, RATE_WORDS, RECEIVING, reports_speech
 from bot.core.retrieve import Retrieval
 from bot.core.roles import holders_of, role_terms, spellings
@@ -982,6 +983,27 @@ def _counts_after(text: str, verbs: frozenset[str]) -> bool:
         if j >= 0 and stem(tokens[j]) in verbs:
             return True
     return False
+
+
+def giving_the_count(retrieval: Retrieval, sentences: list[SourceSentence]) -> list[SourceSentence]:
+    """For a question that says how many things it asks for ("What three core areas does
+    the accord cover?"), those of ``sentences`` that give that many of something ("The
+    text rests on three pillars", "in four areas:"): the sentence that opens the list
+    asked for, which the next ones carry on. Not a number inside a word ("a four-year
+    deal"). Empty for other questions."""
+    count = retrieval.query.count
+    if count is None:
+        return []
+    value = count if count.isdigit() else digits_of(count)
+    found = []
+    for s in sentences:
+        tokens = _COUNTED_TOKEN.findall(s.text)
+        if any(
+            (t if t.isdigit() else digits_of(t.lower())) == value and after[:1].isalpha()
+            for t, after in itertools.pairwise(tokens)
+        ):
+            found.append(s)
+    return found
 
 
 def as_precise_as_asked(

@@ -83,6 +83,9 @@ class Query:
     #: person or a name ("retiring pilots": pilots; not "month"): "receive" says pay only
     #: of them (:func:`~bot.core.candidates.answerable_in_kind`).
     payees: frozenset[str] = frozenset()
+    #: How many things the question asks for, as it writes the number ("What *four* areas
+    #: does the pact cover?", "who were the *2* hikers"), if it says: :func:`_count_asked`.
+    count: str | None = None
 
     @property
     def framing_only(self) -> bool:
@@ -336,6 +339,7 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
         rate_asked(flat, lexicon) if kind == "quantity" else None,
         paid,
         frozenset(t.word for t in terms if paid and _names_the_one_paid(t, paid, lexicon)),
+        count,
     )
 
 
