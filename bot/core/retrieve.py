@@ -345,6 +345,10 @@ class Retriever:
             if known.get(word, 0) and not {first, head} & gone:
                 apart = f"{terms[first].word} {terms[head].word}"
                 one = make_term((word,), False, self.lexicon, corrected_from=apart)
+                if one.anchor:
+                    # a name, not a word ("newtown"): a town's name is often two common
+                    # words, and "the new town" asked about is not the sources' Newtown
+                    continue
                 # (what the question asks for, it still asks for: "how many fire fighters")
                 terms[head] = replace(one, asked=terms[head].asked, required=terms[head].required)
                 gone.add(first)
