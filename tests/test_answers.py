@@ -3958,3 +3958,20 @@ def test_two_words_written_apart_are_not_joined_into_a_name(
         "Newcastle council said on Sunday that the stadium near Ostwick would open in May.\n",
     )
     assert_borderline(briefing, "which new castle near ostwick will open in may")
+
+
+def test_a_word_written_twice_apart_is_joined_not_lost(briefing: Briefing, tmp_path: Path) -> None:
+    """ "paw paw" is the story's "pawpaw": a word doubled is one term, the joined word
+    (before, the pair's first word and its second were the same term, which was dropped
+    as the first of the pair: the question lost it)."""
+    ingest_text(
+        briefing,
+        tmp_path / "trees.md",
+        "---\ntitle: Ostwick trees\n---\n\n"
+        "Ostwick planted 300 oak trees in March and 40 pawpaw trees on Sunday.\n",
+    )
+    with briefing.db.session() as session:
+        query, _, _ = briefing.retriever.analyse(
+            session, "how many paw paw trees did ostwick plant"
+        )
+    assert "pawpaw" in {t.word for t in query.terms}

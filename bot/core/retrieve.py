@@ -341,8 +341,9 @@ class Retriever:
         known = self.search.frequencies(session, sorted({w for _, _, w in pairs}))
         terms = list(query.terms)
         gone: set[int] = set()
+        joined: set[int] = set()
         for first, head, word in pairs:
-            if known.get(word, 0) and not {first, head} & gone:
+            if known.get(word, 0) and not {first, head} & (gone | joined):
                 apart = f"{terms[first].word} {terms[head].word}"
                 one = make_term((word,), False, self.lexicon, corrected_from=apart)
                 if one.anchor:
@@ -352,8 +353,11 @@ class Retriever:
                 # (what the question asks for, it still asks for: "how many fire fighters")
                 terms[head] = replace(one, asked=terms[head].asked, required=terms[head].required)
                 gone.add(first)
-        if not gone:
+                joined.add(head)
+        if not joined:
             return query
+        # (a word doubled, "paw paw", is one term: the joined word stays)
+        gone -= joined
         return replace(query, terms=tuple(t for k, t in enumerate(terms) if k not in gone))
 
     def _by_its_kind(self, session: Session, term: Term, df: dict[str, int]) -> Term | None:
