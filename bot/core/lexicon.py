@@ -26,9 +26,8 @@ SENSES = 2
 RARE_ZIPF = 3.5
 #: A word more common than this is everyday English ("wrong" 5.4, "report" 5.3).
 COMMON_ZIPF = 5.8
-#: Only a word rarer than this is found by what it is a kind of (Lexicon.kind_words) ...
-KIND_WORD_ZIPF = 4.5
-#: ... and only by a kind rarer than this.
+#: A word is found by what it is a kind of (Lexicon.kind_words) only by a kind rarer
+#: than this.
 EVERYDAY_KIND_ZIPF = 5.0
 #: The least a word weighs, however common.
 FLOOR = 0.15
@@ -174,23 +173,24 @@ class Lexicon:
         return {k.lower() for k in self._wordnet().kinds(word) if _SINGLE.match(k)}
 
     def kind_words(self, word: str) -> tuple[str, ...]:
-        """The one-word names of what the noun ``word``'s commonest sense is a kind of,
-        one step up ("burglar": thief, stealer; "hiker": pedestrian, walker, footer), for
-        a word rarer than everyday English (its first sense is what it means: not "piece"
-        or "row", whose first senses are a part and a line), and not by an everyday word
-        ("part", "line": a kind of everything)."""
-        if self.zipf(word) >= KIND_WORD_ZIPF:
-            return ()
+        """The one-word names of what the noun ``word`` is a kind of, one step up, for a
+        word of one meaning that is a kind of one thing ("burglar": thief, stealer;
+        "hiker": pedestrian, walker, footer), and not by an everyday word ("part", "line":
+        a kind of everything). A word of several senses or kinds is left alone: WordNet's
+        order of the senses of rare words is mostly untagged ("trawler" is first a
+        fisherman, "cyclone" an atmosphere, "hacker" a golfer), and a "tsunami", both a
+        disaster and a wave, is not any disaster of the sources."""
         net = self._wordnet()
-        found: list[str] = []
-        for sense in net.senses(word, "n")[:1]:
-            for offset in sense.hypernyms:
-                found.extend(
-                    w.lower()
-                    for w in net.synset("n", offset).words
-                    if _SINGLE.match(w) and self.zipf(w) < EVERYDAY_KIND_ZIPF
-                )
-        return tuple(dict.fromkeys(found))
+        senses = net.senses(word, "n")
+        if len(senses) != 1 or len(senses[0].hypernyms) != 1:
+            return ()
+        return tuple(
+            dict.fromkeys(
+                w.lower()
+                for w in net.synset("n", senses[0].hypernyms[0]).words
+                if _SINGLE.match(w) and self.zipf(w) < EVERYDAY_KIND_ZIPF
+            )
+        )
 
     def same_sense(self, word: str) -> set[str]:
         """Single words WordNet gives the noun ``word``'s commonest sense: "chief" and
