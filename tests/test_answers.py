@@ -1697,6 +1697,2184 @@ def test_people_are_counted_by_what_they_did(briefing: Briefing, tmp_path: Path)
 def test_a_year_before_an_act_counts_no_people(briefing: Briefing, tmp_path: Path) -> None:
     """ "The 2021 deaths of two hikers" dates the deaths: 2021 counts no one, so "how
     many people died" in the floods is not answered by it. (Before, it was.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "flood.md",
+        "---\ntitle: Floods in the Marren Valley\n---\n\n"
+        "Floods swept through the Marren valley on Tuesday. The 2021 deaths of two hikers "
+        "in the valley led to new warnings. Rescuers searched homes on Wednesday.\n",
+    )
+    assert_borderline(briefing, "How many people died in the Marren valley floods?")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        # the contractor and a detective's name, far apart: no name for the contractor
+        ("Investigators led by Inspector Dana Whitlow believe the thieves got in through "
+         "a contractor's account used to service the museum's alarms.", None),
+        ("The thieves got in through an account of the contractor, Velloway Systems, "
+         "which services the museum's alarms.", "Velloway Systems"),
+        ("The thieves got in through the account of a contractor known as Brisk Alarm "
+         "Care.", "Brisk Alarm Care"),
+        # "called" that gives no name, far from the contractor or before a particle
+        ("Investigators led by Inspector Dana Whitlow, who called the theft well planned, "
+         "believe the thieves got in through a contractor's account.", None),
+        ("Police called for witnesses after the thieves got in through a contractor's "
+         "account.", None),
+        # a list is no apposition: no name for the contractor
+        ("Inspector Dana Whitlow said that over the past week the museum's guards, "
+         "cleaners, contractors, electricians, and curators had all been questioned.", None),
+        ("Inspector Dana Whitlow said that the thieves had used an account of a contractor, "
+         "electricians, or cleaners.", None),
+    ],
+)  # fmt: skip
+def test_a_name_asked_for_stands_beside_the_thing(
+    briefing: Briefing, tmp_path: Path, sentence: str, named: str | None
+) -> None:
+    """ "What is the name of the contractor ...?" is answered by a name given beside the
+    contractor (in apposition, or "known as"), not by a sentence that mentions a
+    contractor and names someone else. (Before, the detective was given for the contractor,
+    and the name "known as" was refused.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "theft.md",
+        "---\ntitle: Astrolabe Stolen From Carrowby Museum\n---\n\n"
+        f"A brass astrolabe was stolen from Carrowby Museum on Sunday night. {sentence} "
+        "The museum has offered a reward.\n",
+    )
+    question = "What is the name of the contractor whose account the thieves used?"
+    if named is None:
+        assert_borderline(briefing, question)
+    else:
+        assert named in lead_of(grounded_answer(briefing, question))
+
+
+def test_who_is_the_boss_is_answered_by_the_chief(briefing: Briefing, tmp_path: Path) -> None:
+    """The person a "who" question asks for is named by the words of its commonest
+    WordNet sense as by its kinds: the "boss" is the "chief executive" (refused before:
+    a synonym was not enough to name the person asked for)."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "mill.md",
+        "Paper Mill Cuts Shifts",
+        "The Varby paper mill will cut its night shift from next month. Chief executive "
+        "Lena Holt said demand for newsprint had fallen for a third year.",
+        "who's the boss of the varby paper mill?",
+    )
+    assert "Lena Holt" in lead_of(answer)
+
+
+def test_which_union_is_answered_by_the_union_s_name(briefing: Briefing, tmp_path: Path) -> None:
+    """ "Which union ...?" asks which one: the sentence that names it ("the Harbour
+    Porters' Union") leads, not one that says "the union" beside more of the question's
+    words."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "docks.md",
+        "Dock Strike Enters Second Week",
+        "The dock strike at Port Selby entered its second week on Monday, and the union's "
+        "pickets turned away two ships at the Selby container berths. About 300 members of "
+        "the Harbour Porters' Union have stopped work over night shifts.",
+        "Which union is behind the Port Selby dock strike?",
+    )
+    assert "Harbour Porters' Union" in lead_of(answer)
+
+
+def test_where_the_evacuees_slept_is_the_place_named_after_its_kind(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "Where did the evacuated residents sleep?" is answered by "Evacuees spent three
+    nights at a school gym in the nearby village of Marsh End": the evacuees are the
+    evacuated (a verb's "-ee" person), and "in the nearby village of Marsh End" names a
+    place as "in Marsh End" does."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "flood.md",
+        "River Flood Forces Hundreds From Their Homes",
+        "The river Lune burst its banks on Friday and flooded the lower streets of Aldby. "
+        "Firefighters rescued residents from their homes by boat as the water rose. "
+        "Evacuees spent three nights at a school gym in the nearby village of Marsh End. "
+        "The river fell on Monday.",
+        "Where did the evacuated residents sleep while the river flooded?",
+    )
+    assert "village of Marsh End" in lead_of(answer)
+
+
+def test_a_new_phrase_after_and_is_not_counted() -> None:
+    """ "Three players and the coach were injured" counts players, not the coach: a
+    determiner after "and" starts a new phrase, not the list's next item."""
+    from bot.core.candidates import _counts
+
+    assert not _counts("Three players and the coach were injured", frozenset({"coach"}))
+    assert _counts("Three players and coaches were injured", frozenset({"coach"}))
+
+
+@pytest.mark.parametrize("link", [" and", ", and"])  # with or without the Oxford comma
+def test_a_number_before_a_list_counts_every_item_of_it(
+    briefing: Briefing, tmp_path: Path, link: str
+) -> None:
+    """ "41 legal-aid groups, shelters and community associations" counts associations
+    (organisations) as well as groups: the sentence leads "how many organisations",
+    before one whose number counts something else that is an organisation ("four
+    governments")."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "alliance.md",
+        "Tenants Alliance Opposes Rent Rules",
+        f"The Varby Tenants Alliance, which brings together 23 residents' groups, food banks"
+        f"{link} housing associations, published its objections on Friday. The statement "
+        "calls on "
+        "the three governments of the region to withdraw the rules.",
+        "how many organisations make up the varby tenants alliance?",
+    )
+    assert lead_of(answer).startswith("The Varby Tenants Alliance, which brings together 23")
+
+
+def test_a_person_s_age_is_no_year(briefing: Briefing, tmp_path: Path) -> None:
+    """ "How old is the captain?" is answered by an age ("Mara Lind, 31,"), not by a year
+    ("since 2019"), which dates a thing, not a person."""
+    ingest_text(
+        briefing,
+        tmp_path / "club.md",
+        "---\ntitle: Harbour Rowing Club Names New Captain\n---\n\nThe Selby harbour "
+        "rowing club has named Mara Lind as its new captain. The club has trained on the "
+        "harbour since 2019, and its boats are kept at the old pier.\n",
+    )
+    refused = briefing.ask("How old is the Selby rowing club's captain Mara Lind?")
+    assert not refused.answered
+    lead = lead_from(
+        briefing,
+        tmp_path / "club2.md",
+        "---\ntitle: Lind Leads Selby Crew to Win\n---\n\nMara Lind, 31, steered the Selby "
+        "rowing club's crew to a win on Saturday.\n",
+        "How old is the Selby rowing club's captain Mara Lind?",
+    )
+    assert "Mara Lind, 31," in lead
+
+
+@pytest.mark.parametrize(
+    ("question", "person"),
+    [
+        ("How old is Jimmy Morales?", True),  # "morale" is a state of mind
+        ("How old is Luca Madeira?", True),  # Madeira is an island only as a name
+        ("How old is the club captain?", True),
+        ("how old is the Harwick Stone Bridge?", False),
+        ("how old is the oberhalden open", False),
+    ],
+)
+def test_how_old_a_person_is_asks_for_an_age(question: str, person: bool) -> None:
+    from bot.core.expected import _asks_a_person_s_age
+
+    assert _asks_a_person_s_age(question) is person
+
+
+def test_a_place_after_its_kind_is_a_place_but_a_request_is_not(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "in the neighbouring town of Wexley" says where; "at the request of Governor Lena
+    Holt" does not, though it has the same shape: a town is a kind of place in WordNet,
+    a request is none."""
+    ingest_text(
+        briefing,
+        tmp_path / "accord.md",
+        "---\ntitle: Selby Water Accord Signed\n---\n\nThe Selby water accord was signed "
+        "on Wednesday, at the request of Governor Lena Holt.\n",
+    )
+    assert not briefing.ask("Where was the Selby water accord signed?").answered
+    lead = lead_from(
+        briefing,
+        tmp_path / "accord2.md",
+        "---\ntitle: Selby Water Accord Signed\n---\n\nThe Selby water accord was signed "
+        "on Wednesday in the neighbouring town of Wexley.\n",
+        "Where was the Selby water accord signed?",
+    )
+    assert "town of Wexley" in lead
+
+
+def test_which_batch_is_answered_by_the_batch_s_code(briefing: Briefing, tmp_path: Path) -> None:
+    """ "Which batch ...?" asks which one: the sentence that gives its code after it
+    ("batch number AX-77") leads, before one with more of the question's words."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "recall.md",
+        "Drug Maker Recalls Cough Syrup",
+        "Selby Pharma recalled a batch of its children's cough syrup on Monday after tests "
+        "found a contaminant in the syrup. The recall covers batch number AX-77, made in "
+        "May at its plant in Tolby.",
+        "which batch of the selby cough syrup was recalled?",
+    )
+    assert "batch number AX-77" in lead_of(answer)
+
+
+def _lead(
+    case_id: str,
+    title: str,
+    text: str,
+    question: str,
+    lead: str,
+    earlier: tuple[tuple[str, str], ...] = (),
+) -> object:
+    """One case of LEADS: an article's title and text, a question, the answer's start;
+    ``earlier`` articles (title, text) are stored first, as distractors."""
+    return pytest.param(title, text, question, lead, earlier, id=case_id)
+
+
+_HARBOUR_WALL = (
+    "Repairs to the Kelby harbour wall will start in May, harbourmaster Ines Marrow said on "
+    "Monday. The plan was approved unanimously by the county planning committee after a "
+    "public hearing. Marrow said the work would take a year."
+)
+
+#: One short article each, a question, and how the answer must begin: the sentence that
+#: answers leads, not one that holds more of the question's words. Each rule behind a
+#: case failed its case when it was added.
+LEADS = [
+    # "what model of boat" asks for the boat's name, as "what is the boat called" does
+    _lead(
+        "a model of a thing is asked for by name",
+        "Rowing Club Notes From Port Avel",
+        "The rowing club's new boat was damaged in the harbour on Monday, the club said. "
+        "It was seen in May that the Halden K4 boats the club bought were left on the pier.",
+        "what model of boat was damaged in port avel",
+        "It was seen in May that the Halden K4 boats",
+    ),
+    # "under the new rules, how long ...": the question word comes after a phrase that
+    # sets the scene, and the duration is what it asks for
+    _lead(
+        "a question word after a phrase that sets the scene",
+        "Harbour Board Sets New Rules",
+        "The board also adopted a new rule for contractors on the harbour wall. Any firm "
+        "that falls behind would be given six weeks before a penalty.",
+        "under the new rule how long do contractors get",
+        "Any firm that falls behind would be given six weeks",
+    ),
+    # "Who is Ada Lind?" is answered where her article introduces her (full name and
+    # role), not by a later sentence that names someone else beside her.
+    _lead(
+        "who someone is: where the article introduces them",
+        "Harbour Notes From Port Avel",
+        "Ada Lind, an engineer who inspects the pier for the council, said repairs were "
+        "urgent. The pier will close in May. On Friday the mayor, Tom Brack, thanked Ada "
+        "Lind for her report.",
+        "who is ada lind?",
+        "Ada Lind, an engineer who inspects the pier",
+    ),
+    # "spokeswoman", "spokesman" and "spokesperson" name one role: the article's word for
+    # it is not a rare word the sources lack.
+    _lead(
+        "a role's gendered and neutral names are one role",
+        "Dock Workers Meet",
+        "The dock workers' union met on Monday in Port Avel. Its spokesperson, Ada Lind, "
+        "said the strike would go ahead.",
+        "who's the spokeswoman for the dock workers' union?",
+        "Its spokesperson, Ada Lind, said",
+    ),
+    # "memo" is "memorandum" shortened (WordNet puts both in one sense), so it is the
+    # profile's own name for the story's thing, not a looser name like "agreement".
+    _lead(
+        "a clipping of the thing's own name is that name",
+        "River Pilots Memorandum Signed",
+        "The river pilots memorandum was signed in Dunmore on Friday.",
+        "Where was the river pilots memo signed?",
+        "The river pilots memorandum was signed in Dunmore",
+        earlier=(
+            (
+                "River Pilots Agreement Signed",
+                "The river pilots agreement was signed in Port Avel on Monday by the two unions.",
+            ),
+        ),
+    ),
+    # A kind of the thing asked for that the question names itself is not the answer:
+    # rust is a kind of fungus, but "the fungus behind the rust" is another one.
+    _lead(
+        "a kind of the asked thing that the question names is not the answer",
+        "Harrow Valley Farm Notes",
+        "Rust is spreading through the wheat farms of Harrow Valley and Dunmore, ruining half the "
+        "harvest. Wheat rust is caused by a fungus, Puccinia graminis, whose spores travel "
+        "on the wind.",
+        "whats the name of the fungus behind the wheat rust in harrow valley?",
+        "Wheat rust is caused by a fungus",
+    ),
+    # The profile reads "agreement" as the story's "memorandum", so both articles match
+    # "Where was the river pilots memorandum signed?"; the lead comes from the one that
+    # says "memorandum", as the question does, not from another agreement.
+    _lead(
+        "the question's own word for the story's thing picks the story",
+        "Harbour Board Notes",
+        "The harbour board met on Tuesday. The memorandum on river pilots was signed in "
+        "Dunmore, where the board sits.",
+        "Where was the river pilots memorandum signed?",
+        "The memorandum on river pilots was signed in Dunmore",
+        earlier=(
+            (
+                "River Pilots Agreement Signed in Port Avel",
+                "The river pilots agreement was signed in Port Avel on Monday by the two unions.",
+            ),
+        ),
+    ),
+    # "pact" is one of the profile's other names for the memorandum, and only the first
+    # article uses it; the second calls the thing by the profile's first name for it,
+    # "memorandum", so it is about the same thing, while the third says only "agreement",
+    # which names other agreements too.
+    _lead(
+        "the thing's own name is the question's word for it",
+        "River Pilots Memorandum Signed",
+        "The river pilots memorandum was signed in Dunmore on Friday.",
+        "Where was the river pilots pact signed?",
+        "The river pilots memorandum was signed in Dunmore",
+        earlier=(
+            ("River Pilots Pact Welcomed", "The unions welcomed the river pilots pact."),
+            (
+                "River Pilots Agreement Signed",
+                "The river pilots agreement was signed in Port Avel on Monday by the two unions.",
+            ),
+        ),
+    ),
+    # "What city was the deal signed in?" leads with the sentence that says the signing
+    # and where, not with one that names a city for something else in an article whose
+    # headline says "Sign" and "Deal", nor with a football club's "signing" on a "deal".
+    _lead(
+        "a place is answered where the question's event is said",
+        "Explainer - What the Harbour Accord Covers",
+        "The two countries signed the accord in Lisbon in March, after two years of talks. "
+        "It covers pilotage, dredging and customs checks.",
+        "What city was the deal signed in?",
+        "The two countries signed the accord in Lisbon",
+        earlier=(
+            (
+                "Arlen and Brisk Sign Harbour Deal",
+                "Arlen and Brisk have agreed to share the running of their busiest harbour. "
+                "A joint harbour office will be based in the Brisk port city of Melrow, with a "
+                "staff of 30 drawn from both countries.",
+            ),
+            (
+                "Rovers Sign Keeper",
+                "Rovers have signed the goalkeeper Tam Oduya on a three-year deal. The club "
+                "said the signing ended a long search for a new keeper.",
+            ),
+        ),
+    ),
+    # "coop" is how people type "co-op", a cooperative (WordNet lists both), not a word
+    # the sources never use: the question is answered, not refused.
+    _lead(
+        "a short form written without its hyphen is found",
+        "Dairy Farmers Vote on Milk Price",
+        "The Kelby dairy cooperative voted on Monday to raise the price it pays its members "
+        "for milk by four per cent. Its chair said the rise would help farmers cover the "
+        "cost of feed.",
+        "who chairs the coop?",
+        "Its chair said",
+    ),
+    # "How long is the bridge?" asks for a length (a thing in space), not a duration: "a
+    # span of 80 metres", not "after a two-year restoration".
+    _lead(
+        "how long a thing in space is is a length",
+        "Tarrow Footbridge Reopens",
+        "The Tarrow Footbridge reopened on Saturday after a two-year restoration that cost "
+        "2 million pounds. Its deck hangs from steel cables across a span of 80 metres "
+        "over the river.",
+        "How long is the Tarrow Footbridge?",
+        "Its deck hangs from steel cables across a span of 80 metres",
+    ),
+    # "Who approved the repairs?" is answered by who did it, named or not: the passive's
+    # doer ("approved unanimously by the county planning committee"), not the sentence
+    # with a person's name; a modal before the verb ("Who must approve") changes nothing.
+    _lead(
+        "who did it is answered by the doer of the passive",
+        "Kelby Harbour Wall Repairs Approved",
+        _HARBOUR_WALL,
+        "Who approved the harbour wall repairs?",
+        "The plan was approved unanimously by the county planning committee",
+    ),
+    _lead(
+        "who must do it is answered by the doer of the passive",
+        "Kelby Harbour Wall Repairs Approved",
+        _HARBOUR_WALL,
+        "Who must approve the harbour wall repairs?",
+        "The plan was approved unanimously by the county planning committee",
+    ),
+    # "What's the drug called?" is answered where news names it ("known for now as
+    # KX-12"), not by the sentence with more of the question's words and another name.
+    _lead(
+        "a thing's name is given where the article names it",
+        "Malaria Drug Clears Infections Faster in Trial",
+        "Children given a single dose cleared malaria a day faster than with the standard "
+        "treatment, in a trial of 900. The drug, known for now as KX-12, costs less than a "
+        "dollar. Professor Amina Okoro of Lakeside University, who led the trial of the new "
+        "malaria drug, said it was encouraging.",
+        "What's the malaria drug called?",
+        "The drug, known for now as KX-12",
+    ),
+    # "How many caught colds?" counts people, not colds: "One cold season" is no answer.
+    _lead(
+        "how many followed by a verb counts people, not the verb's object",
+        "Zinc Lozenges Fail to Prevent Colds in Kelby Study",
+        "The Kelby study gave zinc lozenges to half of its 400 volunteers over one winter. "
+        "By March, 58 people in the zinc group and 61 in the placebo group had caught "
+        "colds. One cold season is too short to be sure, an independent expert said.",
+        "How many caught colds in the placebo group?",
+        "By March, 58 people in the zinc group",
+    ),
+    # "Points" is a thing counted, not the vocabulary of asking ("the key points of"): the
+    # sentence that counts them answers, not the one that holds the name and a number.
+    _lead(
+        "points are counted by the sentence that counts points",
+        "Ana Silva Wins Dunmore Darts Open",
+        "Ana Silva won the Dunmore Darts Open on Saturday and took home 5,000 pounds in "
+        "prize money. Over the weekend she collected 14 points, two more than the "
+        "defending champion, Rhys Okafor. Okafor said he would be back next year.",
+        "How many points did Silva end up with?",
+        "Over the weekend she collected 14 points",
+    ),
+    # A time of day ("08:30", "9 pm") and a weekly day ("on Sundays") say when, as a year
+    # does; the sentence that holds them leads.
+    _lead(
+        "what time is answered by a time of day",
+        "Tarrow Ferry Timetable Changes",
+        "On Sundays the first Tarrow ferry will leave at 08:30, an hour later than now. "
+        "The Tarrow ferry company was founded in 1994 and runs six boats.",
+        "What time does the first Tarrow ferry leave on Sundays?",
+        "On Sundays the first",
+    ),
+    # "Who owns the Kelby Footbridge?" is answered by "the Kelby Bridges Trust, the charity
+    # that owns the crossing": a name that only begins like the question's is another one. A
+    # name that ends like it ("Kirstjen Nielsen" for "Nielsen") is not.
+    _lead(
+        "a name that shares a word with the question may still answer who",
+        "Kelby Footbridge Reopens After Repairs",
+        "The Kelby Footbridge reopened on Saturday after a year of repairs. "
+        "Its deck hangs from two steel cables across a span of 80 metres over the River "
+        "Tarrow. "
+        "Engineers from the Kelby Bridges Trust, the charity that owns the crossing, said "
+        "the cables would last another century.",
+        "Who owns the Kelby Footbridge?",
+        "Engineers from the Kelby Bridges Trust",
+    ),
+    # The first sentence of an article's text starts at offset 0, which must count as a
+    # place to lean back to like any other ("It was so badly rusted ..." brings "The
+    # operator's old flagship was sold last year.").
+    _lead(
+        "a sentence may lean on its article's first sentence",
+        "Ferry Operator Sells Flagship",
+        "The operator's old flagship was sold last year. It was so badly rusted that no "
+        "buyer would pay more than its scrap value.",
+        "Why did the flagship sell for only its scrap value?",
+        "The operator's old flagship was sold last year",
+    ),
+    # "How many runners took part?" is answered by "drew 11,400 runners", where the number
+    # counts the runners, not by the sentence that holds more of the question's words, a
+    # number (an age) and the word "runners" apart.
+    _lead(
+        "how many leads with the number that counts the thing",
+        "Chebet Wins the Harlow Marathon",
+        "Ruth Chebet, a 24-year-old from Iten, won the Harlow Marathon on Sunday, pulling "
+        "away from the other runners who took part in the final two kilometres.\n\n"
+        "This year's race drew 11,400 runners from 40 countries.",
+        "How many runners took part in the Harlow Marathon?",
+        "This year's race drew 11,400 runners",
+    ),
+    # "Closed after inspectors found rot" is how news says why: a "why" question is led by
+    # the sentence that gives the cause with "after", as with "because", not by one that
+    # only repeats the question's words.
+    _lead(
+        "news gives a cause with after",
+        "Tarrow Footbridge Shut",
+        "The Tarrow footbridge, a timber crossing built in 1902 for the workers of the "
+        "old mill, was closed on Monday after inspectors found rot spreading through much "
+        "of its deck and two of its supports.\n\n"
+        "The closed Tarrow footbridge will be replaced by a steel Tarrow footbridge.",
+        "Why was the Tarrow footbridge closed?",
+        "The Tarrow footbridge, a timber crossing",
+    ),
+    # Articles write prefixed words with a hyphen too ("mis-management", the seed's
+    # "mis-use"): "mismanagement" finds it, and is not a rare word the sources lack.
+    _lead(
+        "a prefixed word is found written with a hyphen",
+        "Kelso Harbour Trust Audit",
+        "The audit found years of mis-management at the Kelso harbour trust, including "
+        "contracts awarded without tenders.",
+        "Was there any mismanagement?",
+        "The audit found years of mis-management",
+    ),
+    # A verb of several words means what its words do not: "getting rid of" is removing
+    # (WordNet's "get rid of"), not getting, so the sentence that says what will be removed
+    # leads, and "get" earns no sentence a place.
+    _lead(
+        "a verb of several words is found by its synonyms",
+        "Changes at Marrow Street Market",
+        "The council will get a new manager in spring. It will keep the Saturday "
+        "food stalls on Marrow Street. The council will remove the Sunday car-boot sale "
+        "to make room for a playground.",
+        "What is the council at Marrow Street Market getting rid of?",
+        "The council will remove the Sunday car-boot sale",
+    ),
+    # "What is the total cost?" is answered by the sentence that names the cost and gives an
+    # amount ("expected to cost 9 million pounds"), not by one that gives some other sum of
+    # money ("a 2 million pound fund") and more of the question's words.
+    _lead(
+        "a measure is answered by the sentence that names it beside its amount",
+        "Brennick Pier Repair Approved",
+        "Brennick council approved the pier repair on Monday. The repair is expected to "
+        "cost 9 million pounds.\n\nThe council also set up a 2 million pound fund for "
+        "traders on the new Brennick pier whose total takings fall during the repair.",
+        "What is the estimated total cost of the new Brennick pier repair?",
+        "The repair is expected to cost 9 million pounds",
+    ),
+    # "How many patients ...?" is answered by "64 people taking the tablet" when no sentence
+    # counts patients by that word: patients are people. A sentence that counts them by
+    # their word would come first.
+    _lead(
+        "people counted as people answer how many of a kind of person",
+        "Ravel Clinic Pain Tablet Trial",
+        "The Ravel Clinic tablet is meant for patients with chronic back pain. In the "
+        "trial, 64 people taking the tablet reported headaches.",
+        "How many patients reported headaches in the Ravel Clinic trial?",
+        "In the trial, 64 people taking the tablet",
+    ),
+    # "Who chairs the Kelby harbour board?" is answered by the sentence that names the
+    # board's chair, not by one that names someone else beside more of the question's words
+    # ("Kelby Harbour Services" and the board's harbour).
+    _lead(
+        "who did it is answered by the sentence that says the deed",
+        "Kelby Harbour Board Raises Mooring Fees",
+        "The operator, Kelby Harbour Services, estimates that the Kelby harbour board's "
+        'new fees will lead 40 boats to leave the harbour.\n\n"Nobody likes paying '
+        "more,\" said the board's chair, Ines Marrow.",
+        "Who chairs the Kelby harbour board?",
+        '"Nobody likes paying more," said the board\'s chair',
+    ),
+    # In a story headlined on the speaker, "Its lawyers say ..." gives the speaker's words
+    # though it does not name them; a sentence there that names someone else does not.
+    _lead(
+        "a speaker named by the headline speaks in its story",
+        "Kelby Tenants Union Says Rents Are Too High",
+        "The union also warned that rents would rise again in spring. Its "
+        "lawyers say evictions in the old town have doubled since 2020. According to the "
+        "Kelby Landlords Association, evictions are rare.",
+        "What does the Kelby tenants union say about evictions?",
+        "Its lawyers say evictions in the old town have doubled",
+    ),
+    # "What prize money did Ada Lenz get?" asks for an amount of money, as "What fee ...?"
+    # does: "The win is worth 5,000 euros" answers it, though it never says "money".
+    _lead(
+        "money itself is a measure stated by an amount",
+        "Ada Lenz Wins the Sollen Regatta",
+        "Ada Lenz won the Sollen regatta on Sunday, ahead of forty other boats. The win is "
+        "worth 5,000 euros.",
+        "What prize money did Ada Lenz get?",
+        "The win is worth 5,000 euros",
+    ),
+    # "Why did the Kelby pool renovation run late?" is answered by the cause of the delay,
+    # not by a sentence that gives a cause of something else ("reopened after a renovation")
+    # and more of the question's names.
+    _lead(
+        "why is answered by a cause of what the question says happened",
+        "Kelby Pool Reopens",
+        "Kelby Pool reopened on Monday after a renovation of the Kelby pool roof. The work "
+        "ran three months late, mostly because the contractor went bankrupt.",
+        "Why did the Kelby pool renovation run late?",
+        "The work ran three months late, mostly because",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "text", "question", "lead", "earlier"), LEADS)
+def test_the_sentence_that_answers_leads(
+    briefing: Briefing,
+    tmp_path: Path,
+    title: str,
+    text: str,
+    question: str,
+    lead: str,
+    earlier: tuple[tuple[str, str], ...],
+) -> None:
+    for i, (other_title, other_text) in enumerate(earlier):
+        ingest_text(
+            briefing,
+            tmp_path / f"earlier-{i}.md",
+            f"---\ntitle: {other_title}\n---\n\n{other_text}\n",
+        )
+    answer = answer_from(briefing, tmp_path / "article.md", title, text, question)
+    assert lead_of(answer).startswith(lead)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "balance"),
+    [
+        ("“People are not leaving because a border is too open.", 1),
+        ("They are leaving because of poverty.”", -1),
+        ('"We walk the rows," said Aurelio.', 0),
+        ('The screen is 12" wide.', 0),  # an inch, not a quotation
+        ('He said:"We will fight."', 0),
+        ("„Wir kämpfen“, sagte er.", 0),  # German marks
+    ],
+)
+def test_quotations_left_open_or_closed_are_counted(sentence: str, balance: int) -> None:
+    from bot.core.candidates import quotation_balance
+
+    assert quotation_balance(sentence) == balance
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("On what date did the Harle Water ferry sink?", "The Marram went down off Tull"),
+        ("what year was the marram built?", "Built in 1991"),
+        ("What time did the Marram go down?", "The ferry sank at about 9:15 p.m."),
+    ],
+)
+def test_a_when_question_gets_the_precision_it_asks_for(
+    briefing: Briefing, tmp_path: Path, question: str, lead: str
+) -> None:
+    """ "On what date ...?" is led by a day of a month ("on 3 March"), not by the weekday
+    that answers a plain "when" ("on Tuesday night"); "what year" by a year, "what time"
+    by a time of day."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "ferry.md",
+        "Ferry Marram Sinks on Harle Water",
+        "A passenger ferry, the Marram, sank on Harle Water on Tuesday night, and four "
+        "people are missing. The ferry sank at about 9:15 p.m. in high wind. Built in 1991, "
+        "the Marram had carried passengers across Harle Water for three decades. The Marram "
+        "went down off Tull Point on 3 March with 30 people on board, the operator said.",
+        question,
+    )
+    assert lead_of(answer).startswith(lead)
+
+
+def test_a_compound_is_found_by_its_head(briefing: Briefing, tmp_path: Path) -> None:
+    """News names a thing in full once and then by the word its compound ends in, a kind
+    of which it is: "the slide" for the landslide, "the fire" for the wildfire. The
+    article that says when "the slide" began answers when the landslide started."""
+    ingest_text(
+        briefing,
+        tmp_path / "aid.md",
+        "---\ntitle: Orvath Mayor Asks for Aid\n---\n\nThe mayor of Orvath asked the "
+        "government for aid on Tuesday, a day after the landslide buried three houses.\n",
+    )
+    answer = answer_from(
+        briefing,
+        tmp_path / "timeline.md",
+        "A Night of Rain in the Velk Valley",
+        "Rain fell on the Velk valley for nine days. The slide above Orvath began at about "
+        "5:20 a.m., when most residents were asleep.",
+        "What time did the landslide in Orvath start?",
+    )
+    assert lead_of(answer).startswith("The slide above Orvath began at about 5:20 a.m.")
+
+
+def test_an_adjective_inside_a_role_does_not_end_it(briefing: Briefing, tmp_path: Path) -> None:
+    """ "Who is Tallow's chief financial officer?" asks for an officer, not for any chief:
+    an article that names only the chief executive does not say (borderline), and one
+    that names the chief financial officer answers."""
+    ingest_text(
+        briefing,
+        tmp_path / "tallow.md",
+        "---\ntitle: Tallow Cuts 80 Jobs\n---\n\nThe courier start-up Tallow will cut 80 "
+        "jobs, its founder and chief executive Oren Vasko said on Monday.\n",
+    )
+    assert_borderline(briefing, "Who is Tallow's chief financial officer?")
+    lead = lead_from(
+        briefing,
+        tmp_path / "tallow2.md",
+        "---\ntitle: Tallow Finance Head Leaves\n---\n\nMira Dunne, Tallow's chief "
+        "financial officer, will leave the courier start-up in May.\n",
+        "Who is Tallow's chief financial officer?",
+    )
+    assert "Mira Dunne" in lead
+
+
+def test_what_time_wants_a_time_of_day(briefing: Briefing, tmp_path: Path) -> None:
+    """ "What time ...?" is answered by a time on the clock or a part of the day; an
+    article that gives only the days ("from Friday 18 to Sunday 20 July") does not say
+    (borderline), and one that gives the hour answers, the hour first."""
+    ingest_text(
+        briefing,
+        tmp_path / "festival.md",
+        "---\ntitle: Fenmoor Festival Cancelled\n---\n\nThe Fenmoor festival, due to run "
+        "from Friday 18 to Sunday 20 July, has been cancelled. The band Glass Harbour "
+        "was to headline on Saturday, the organisers said.\n",
+    )
+    assert_borderline(briefing, "What time were Glass Harbour due on stage at Fenmoor?")
+    lead = lead_from(
+        briefing,
+        tmp_path / "festival2.md",
+        "---\ntitle: Glass Harbour Set Times Announced\n---\n\nThe Fenmoor festival's "
+        "closing act was to be Glass Harbour, on Saturday. The band would have gone on "
+        "stage at 9:30 p.m.\n",
+        "What time were Glass Harbour due on stage at Fenmoor?",
+    )
+    assert "on stage at 9:30 p.m" in lead
+
+
+def test_a_length_of_time_is_no_when(briefing: Briefing, tmp_path: Path) -> None:
+    """ "a 12-month trial" and "every year" say how long and how often, not when: "When
+    does the ban begin?" is led by the sentence that dates it, though the other holds
+    more of the question's words."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "ban.md",
+        "Tarrow Bans Cars From Its Old Town",
+        "Tarrow's council voted on Tuesday to ban private cars from the old town, whose "
+        "shops will be closed to traffic from 1 September. The opposition wanted the old town "
+        "car ban to begin as a 12-month trial, and shop owners said it would cost them every "
+        "year.",
+        "when does the tarrow old town car ban begin?",
+    )
+    assert lead_of(answer).startswith("Tarrow's council voted on Tuesday")
+
+
+def test_how_much_is_led_by_an_amount(briefing: Briefing, tmp_path: Path) -> None:
+    """ "How much ...?" asks for an amount (money, a measurement, a time, a percentage):
+    "a fund of 300,000 euros" leads, before a sentence with more of the question's words
+    and a bare number ("voted 22 to 9")."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "ban.md",
+        "Tarrow Bans Lorries From Its Harbour Road",
+        "Tarrow's council voted 22 to 9 to ban lorries from the harbour road, which the "
+        "shops on it say will hurt their businesses. To soften the blow, the council set up "
+        "a fund of 300,000 euros.",
+        "How much has Tarrow set aside to help businesses hurt by the lorry ban?",
+    )
+    assert lead_of(answer).startswith("To soften the blow, the council set up a fund of 300,000")
+
+
+def test_a_word_of_a_longer_name_is_no_bare_surname(briefing: Briefing, tmp_path: Path) -> None:
+    """ "Soria" in "head of the Soria Mountain Rescue Team" is part of a longer name, not
+    a person named by surname alone: the answer does not bring, before the sentence that
+    answers, the article's first sentence that writes "Lake Soria" as if it introduced
+    someone."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "rescue.md",
+        "Climbers Rescued Above Lake Soria",
+        "TAVEN — Two climbers were lifted off the ridge above Lake Soria on Sunday after a "
+        "night in the open. Mirela Vance, head of the Soria Mountain Rescue Team, said the "
+        "pair were cold but unhurt.",
+        "Who leads the mountain rescue team that brought the climbers down?",
+    )
+    assert lead_of(answer).startswith("Mirela Vance, head of the Soria Mountain Rescue Team")
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("How cold was the water when the Tessel ferry sank?", "The water was about 6 degrees"),
+        ("How fast was the Tessel ferry going?", "The ferry was travelling at 14 knots"),
+    ],
+)
+def test_how_cold_wants_a_temperature_and_how_fast_a_speed(
+    briefing: Briefing, tmp_path: Path, question: str, lead: str
+) -> None:
+    """ "How cold ...?" asks for a temperature and "How fast ...?" for a speed, not for any
+    number: an article that gives only counts does not say (borderline), and the sentence
+    that gives one leads, before sentences with more of the question's words."""
+    ingest_text(
+        briefing,
+        tmp_path / "sinking.md",
+        "---\ntitle: Ferry Sinks in Lake Tessel\n---\n\nThe Tessel ferry sank in Lake "
+        "Tessel on Friday with 31 people on board, and 29 were pulled from the cold water "
+        "of the lake by 12 boats going as fast as they could.\n",
+    )
+    assert_borderline(briefing, question)
+    answer = answer_from(
+        briefing,
+        tmp_path / "inquiry.md",
+        "What Sank the Tessel Ferry",
+        "The water was about 6 degrees Celsius. The ferry was travelling at 14 knots when "
+        "it struck the rocks.",
+        question,
+    )
+    assert lead_of(answer).startswith(lead)
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("wat's torvik's job", "harbour master"),
+        ("is the ferry licence binding or nah", "not binding"),
+        ("is the ferry licence binding, yes or no?", "not binding"),
+    ],
+)
+def test_chat_phrasing_of_a_question_is_read_past(
+    briefing: Briefing, tmp_path: Path, question: str, fact: str
+) -> None:
+    """ "wat's" is "what's", as "wat" is "what"; "or nah" and "yes or no" only say that a
+    question wants a yes or a no. Neither is a word of the topic, nor a name the sources
+    never use."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "harbour.md",
+        "Harbour Master Signs Ferry Licence",
+        "Ada Torvik, the Skellan harbour master, signed the new ferry licence on Monday. "
+        "The licence is not binding on the ferry company until the council approves it.",
+        question,
+    )
+    assert fact in answer.answer
+
+
+@pytest.mark.parametrize("question", ["what's torvald's job", "What is Ines Torvald's role?"])
+def test_a_person_s_post_is_who_they_are(briefing: Briefing, tmp_path: Path, question: str) -> None:
+    """ "What is Ines Torvald's job?" asks who she is: the sentence that first names her,
+    with her post, leads, before a later one that holds her surname and more of the
+    question's words. The post is not a word a passage must hold."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "port.md",
+        "Port Expansion Approved",
+        "The Skellan port expansion was approved on Monday after talks with Ines Torvald, "
+        "the regional transport commissioner. Torvald said the job would take three years "
+        "and that her role was to keep the work on time.",
+        question,
+    )
+    assert lead_of(answer).startswith("The Skellan port expansion was approved")
+    assert "transport commissioner" in lead_of(answer)
+
+
+def test_which_city_is_answered_by_a_city_s_name(briefing: Briefing, tmp_path: Path) -> None:
+    """ "Which city ...?" asks for a city by its name: WordNet's ("Lisbon") or one the
+    sentence gives beside the word ("the port city of Harrowby"). An article that names
+    only a country and a venue does not say which city (borderline)."""
+    ingest_text(
+        briefing,
+        tmp_path / "talks.md",
+        "---\ntitle: Fishing Talks Open\n---\n\nTalks on the Skelder fishing quota opened "
+        "on Monday in Portugal, at the Marlow Conference Centre, officials said.\n",
+    )
+    assert_borderline(briefing, "Which city are the Skelder fishing talks being held in?")
+    ingest_text(
+        briefing,
+        tmp_path / "talks2.md",
+        "---\ntitle: Skelder Quota Deal Signed\n---\n\nThe Skelder fishing quota deal was "
+        "signed in Lisbon on Friday. A monitoring office will be based in the port city of "
+        "Harrowby.\n",
+    )
+    signed = grounded_answer(briefing, "In which city was the Skelder fishing quota deal signed?")
+    assert "Lisbon" in lead_of(signed)
+    office = grounded_answer(briefing, "Which city will host the Skelder monitoring office?")
+    assert "Harrowby" in lead_of(office)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what started the fire at Tarrow Heath?", "What sparked the Tarrow Heath fire?"],
+)
+def test_what_started_asks_for_a_cause(briefing: Briefing, tmp_path: Path, question: str) -> None:
+    """ "What started / sparked / triggered X?" asks why X happened: the sentence that
+    gives the cause leads, not the one that says when it started."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "heath.md",
+        "Fire Burns 300 Hectares of Tarrow Heath",
+        "The fire at Tarrow Heath started on Tuesday afternoon near the car park and burned "
+        "300 hectares. Investigators said the Tarrow Heath blaze was most likely caused by a "
+        "discarded barbecue.",
+        question,
+    )
+    assert lead_of(answer).startswith("Investigators said the Tarrow Heath blaze was most")
+
+
+def test_a_name_after_a_comma_names_someone(briefing: Briefing, tmp_path: Path) -> None:
+    """News names a person or a firm in apposition, after a comma ("an outside firm,
+    Castor Audit, to check its systems"): that is a name for "who", not the start of a
+    sentence, and the question is answered, not refused for want of a name."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "app.md",
+        "Translation App Hires Auditors",
+        "The translation app Verbly said it had hired an outside firm, Castor Audit, to "
+        "check its systems.",
+        "who is checking verbly's systems?",
+    )
+    assert "Castor Audit" in lead_of(answer)
+
+
+def test_a_label_is_a_thing_a_question_may_ask_about(briefing: Briefing, tmp_path: Path) -> None:
+    """ "label" was a stop word, as a verb of describing ("how did she label it?"), so a
+    question about a food label lost its word: the sentence about the label leads, and a
+    question whose other words the passages lack is not refused for want of "label"."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "recall.md",
+        "Bakery Recalls Seeded Loaf",
+        "Hazelnut was found in the seeded bread sold at 40 Hollin shops. The label on "
+        "the loaf did not mention hazelnut, the company admitted.",
+        "was hazelnut on the label of the seeded bread?",
+    )
+    assert lead_of(answer).startswith("The label on the loaf did not mention hazelnut")
+
+
+def test_how_fast_a_thing_changes_is_answered_by_a_rate(briefing: Briefing, tmp_path: Path) -> None:
+    """ "How fast are prices rising?" asks how fast a thing changes, which news gives as a
+    rate ("3.2 per cent a year", "30 metres a year"), not only as a speed ("14 knots"):
+    such a sentence answers it and leads, and the question is not borderline."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "prices.md",
+        "Prices in Valdoria",
+        "Consumer prices in Valdoria are rising at 3.2 per cent a year, the statistics "
+        "office said. The office publishes its figures every month.",
+        "How fast are consumer prices rising in Valdoria?",
+    )
+    assert lead_of(answer).startswith("Consumer prices in Valdoria are rising at 3.2 per cent")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What time frame was set for the Valdorian troop withdrawal?",
+        "What time period was set for the Valdorian troop withdrawal?",
+    ],
+)
+def test_what_time_frame_asks_for_no_time_of_day(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """ "What time frame ...?" asks when, in any terms ("by March 2027"), not for a time on
+    the clock as "What time ...?" does: the date answers it."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "troops.md",
+        "Valdoria Troop Withdrawal",
+        "The Valdorian troop withdrawal from the border is to be completed by March 2027, "
+        "the defence ministry said.",
+        question,
+    )
+    assert "March 2027" in lead_of(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("How many cities did the Valdorian band's tour visit?", "14 cities"),
+        ("How many ports did the Valdorian ferry line serve?", "nine ports"),
+    ],
+)
+def test_how_many_places_is_a_count_not_a_name(
+    briefing: Briefing, tmp_path: Path, question: str, fact: str
+) -> None:
+    """ "How many cities ...?" asks for a number of them, not for one by its name as
+    "Which city ...?" does: a sentence that counts them answers it, though it names none."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "tour.md",
+        "Valdorian Band Tour",
+        "The tour by the Valdorian band visited 14 cities in the autumn. The Valdorian ferry "
+        "line served nine ports until it closed. The band said the tour was its longest.",
+        question,
+    )
+    assert fact in lead_of(answer)
+
+
+@pytest.mark.parametrize(
+    "placed", ["a week after the flood", "three months after the flood", "a year later"]
+)
+def test_a_span_after_an_event_is_a_when(briefing: Briefing, tmp_path: Path, placed: str) -> None:
+    """ "a week after the flood", "a year later" place a thing in time, as "last week"
+    does: they answer "When ...?" (not a length, as "a 12-month trial" is)."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "bridge.md",
+        "Kelby Bridge Reopens",
+        f"The Kelby bridge reopened {placed}, the council said. The council thanked the "
+        "engineers who repaired the Kelby bridge.",
+        "When did the Kelby bridge reopen?",
+    )
+    assert placed in lead_of(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "person"),
+    [
+        ("what's nielsen's job", True),
+        ("What is Ada Lind's role?", True),
+        ("What is Germany's position?", False),  # a stance, not a post
+        ("what is NATO's role", False),
+    ],
+)
+def test_a_post_is_asked_of_a_person_not_a_country(question: str, person: bool) -> None:
+    from bot.core.phrasing import asks_who_someone_is
+
+    assert asks_who_someone_is(question) is person
+
+
+def test_a_possessive_typed_without_its_apostrophe(briefing: Briefing, tmp_path: Path) -> None:
+    """ "whats the name of tomas varkos mum" asks for the name of his mother, as "Varko's
+    mum" would: an article that mentions her but no name for her does not say
+    (borderline), and the possessive is read as one without the apostrophe."""
+    from bot.core.phrasing import possessive_words
+
+    assert possessive_words("what is strohms salary") == {"strohms"}
+    assert possessive_words("how many farmers lost crops") == frozenset()
+    ingest_text(
+        briefing,
+        tmp_path / "rescue.md",
+        "---\ntitle: Boy Rescued From Flooded Cellar\n---\n\nTomas Varko, 9, was pulled from "
+        "a flooded cellar in Orvath on Monday. His mother, who was at work, reached the "
+        "house an hour later.\n",
+    )
+    assert_borderline(briefing, "whats the name of tomas varkos mum")
+
+
+def test_an_irregular_plural_is_its_noun(briefing: Briefing, tmp_path: Path) -> None:
+    """ "14 children" counts kids: a noun's irregular plural (WordNet's list, and its
+    "-man" rule for "women") is the noun, though stems do not join them; not a plural
+    that is also another noun's ("bases": base, basis) or a verb's ("leaves")."""
+    from bot.core.lexicon import Lexicon
+
+    lexicon = Lexicon()
+    assert "children" in lexicon.irregular("child")
+    assert "women" in lexicon.irregular("woman")
+    assert lexicon.irregular("basis") == ()
+    assert lexicon.irregular("leaf") == ()
+    answer = answer_from(
+        briefing,
+        tmp_path / "syrup.md",
+        "Syrup Recall In Ravipur",
+        "The maker said it would refund 120 rupees for every bottle and pay the bills of "
+        "every child treated at the hospital. Doctors at the Ravipur hospital said 14 "
+        "children were admitted with kidney damage.",
+        "how many kids were admitted to hospital?",
+    )
+    assert "14 children" in lead_of(answer)
+
+
+def test_how_much_of_no_thing_is_not_a_length_of_time(briefing: Briefing, tmp_path: Path) -> None:
+    """ "How much is each customer getting?" names no thing it measures: it asks for money
+    (or a share), not for "more than 15 hours", which "how long" asks for."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "outage.md",
+        "Hallow Bank Outage",
+        "Millions of customers of Hallow Bank could not pay by card for more than 15 hours "
+        "on Friday after an outage at the bank. The bank apologised to its customers. Every "
+        "customer whose card was declined will be getting 50 zloty, the bank's chief said.",
+        "How much is each affected customer getting from Hallow Bank after the outage?",
+    )
+    assert "50 zloty" in lead_of(answer)
+
+
+def test_an_adjective_is_no_kind_of_the_thing_asked(briefing: Briefing, tmp_path: Path) -> None:
+    """WordNet files "split" (a half bottle) under "bottle", and "the poor" under "people";
+    but "split" and "poor" are first adjectives, and "hail split 40 percent of the grapes"
+    counts no bottles: the question is borderline, not answered by that count."""
+    from bot.core.lexicon import Lexicon
+
+    assert "split" not in Lexicon().kinds("bottle")
+    assert "spokeswoman" in Lexicon().kinds("spokesperson")
+    ingest_text(
+        briefing,
+        tmp_path / "hail.md",
+        "---\ntitle: Hail Hits Lauzet Cooperative\n---\n\nHail split about 40 percent of "
+        "the grapes at the Lauzet wine cooperative on Sunday. The cooperative said it would "
+        "still take grapes from its members.\n",
+    )
+    assert_borderline(briefing, "How many bottles of wine does the Lauzet cooperative fill?")
+
+
+def test_what_someone_said_needs_them_to_speak(briefing: Briefing, tmp_path: Path) -> None:
+    """ "What did the council say?" asks for its words: an article that mentions the
+    council but never reports it saying or holding anything does not say
+    (borderline), while one where it takes a stance in other words ("blamed") does."""
+    ingest_text(
+        briefing,
+        tmp_path / "strike.md",
+        "---\ntitle: Dockers Strike At Harlow Port\n---\n\nDockers at Harlow walked out on "
+        "Monday after talks with the Harlow council broke down. The Harlow dockers' "
+        'union blamed the owners for the delays. "We will not go back," said Ada Lind, '
+        "the union's leader.\n",
+    )
+    assert_borderline(briefing, "What did the Harlow council say about the strike?")
+    answer = grounded_answer(briefing, "What did the Harlow dockers' union say about the delays?")
+    assert "blamed the owners" in answer.answer
+
+
+def test_an_article_is_asked_of_by_its_outlet(briefing: Briefing, tmp_path: Path) -> None:
+    """ "How many fish does the Harlow Courier say died?" names the outlet, which an
+    article's front matter gives (its ``source``), not its text: the question is asked of
+    that outlet's article, not refused for a name the texts never use."""
+    for name, outlet, count in (
+        ("courier", "Harlow Courier", "3,000"),
+        ("wire", "Kell Wire", "2,500"),
+    ):  # (each headline its own, neither naming its outlet)
+        ingest_text(
+            briefing,
+            tmp_path / f"{name}.md",
+            f"---\ntitle: {count} Fish Die In River Orrin\nsource: {outlet}\n---\n\n"
+            f"More than {count} fish died in the River Orrin after a solvent leak, officials "
+            "said. The plant's owner apologised for the leak.\n",
+        )
+    answer = grounded_answer(
+        briefing, "How many fish does the Harlow Courier say died in the Orrin?"
+    )
+    assert "3,000" in lead_of(answer)
+    # Only the outlet's names count: the "review" of a question is not the "Highland
+    # Harvest Review".
+    from dataclasses import replace
+
+    from bot.core.gate import passage_evidence
+
+    passage = replace(briefing.retrieve("How many fish died in the Orrin?").passages[0])
+    query = analyse("What did the review of the leak find?", Lexicon())
+    review = passage_evidence(query, replace(passage, source="Highland Harvest Review"))
+    plain = passage_evidence(query, replace(passage, source=None))
+    assert review.credits == plain.credits
+
+
+def test_a_question_that_names_an_outlet_is_answered_from_its_story(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """Two outlets tell one blackout with different figures. "According to the Echo"
+    asks for the Echo's, though the wire story (its outlet named only in its dateline)
+    holds the question's words as well; and the outlet's name says where to look, not
+    what to say: the wire's dateline sentence, which holds "Tarn News Service", does not
+    lead an answer about what failed."""
+    ingest_text(
+        briefing,
+        tmp_path / "echo.md",
+        "---\ntitle: Fire Leaves Brenmouth Dark\nsource: Brenmouth Echo\n---\n\n"
+        "About 62,000 homes in Brenmouth lost power on Saturday after a fire at a substation, "
+        "the network operator said.\n",
+    )
+    ingest_text(
+        briefing,
+        tmp_path / "wire.txt",
+        "Substation fire blacks out Brenmouth\n\n"
+        "BRENMOUTH, 30 November (Tarn News Service) — Nearly 70,000 homes in Brenmouth lost "
+        "power on Saturday after a fire at a substation, the network operator said on "
+        "Monday.\n\nThe operator said a cooling pump on the main transformer had failed.\n",
+    )
+    lead = lead_of(
+        grounded_answer(briefing, "According to the Echo, how many homes in Brenmouth lost power?")
+    )
+    assert "62,000" in lead
+    lead = lead_of(
+        grounded_answer(
+            briefing, "In the Tarn News Service's account, what failed at the substation?"
+        )
+    )
+    assert "cooling pump" in lead
+
+
+def test_a_rare_word_wordnet_lists_is_no_typo(briefing: Briefing, tmp_path: Path) -> None:
+    """ "handover" is missing from wordfreq's short list, but WordNet lists it: it is a
+    word the sources do not use (as typed: "handed ... back" is not it), not a typo of
+    "hangover", and the refusal says so."""
+    ingest_text(
+        briefing,
+        tmp_path / "museum.md",
+        "---\ntitle: Museum Returns Plaques To Qareth\n---\n\nThe Hallam museum handed 27 "
+        "plaques back to Qareth on Thursday. A minister signed the deed for Qareth.\n",
+    )
+    verdict = briefing.retrieve("Who signed the handover on behalf of Qareth?").verdict
+    words = {t.word: t for t in verdict.terms}
+    assert "hangover" not in words
+    assert "handover" in words and not words["handover"].found
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What was the vote count on the Arlow tram plan?", "how did the council vote on the tram"],
+)
+def test_a_vote_count_is_answered_by_the_tally(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """ "What was the vote count?" asks for a tally: the sentence that gives one ("approved
+    ... by 14 votes to 5") leads, before one about the vote that gives none."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "tram.md",
+        "Arlow Council Backs Tram Plan",
+        "Residents crowded the Arlow council chamber for the vote on the tram plan, and "
+        "the mayor welcomed the vote on the tram. The council approved the plan by 14 votes "
+        "to 5 on Tuesday.",
+        question,
+    )
+    assert "14 votes to 5" in lead_of(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What was the vote count on the Arlow tram plan?", "hows the council vote go on the tram"],
+)
+def test_a_tally_in_words_is_a_tally(briefing: Briefing, tmp_path: Path, question: str) -> None:
+    """News writes small numbers in words: "by nine votes to three" is a tally as "by 9
+    votes to 3" is. "hows the council vote go" asks about the vote, not for a person (the
+    typed "hows" was no question word there, so "council" read as the one asked for).
+    (Before, the sentence about the vote that gives no tally led.)"""
+    answer = answer_from(
+        briefing,
+        tmp_path / "tram.md",
+        "Arlow Council Backs Tram Plan",
+        "Residents crowded the Arlow council chamber for the vote on the tram plan, and "
+        "the mayor welcomed the vote on the tram. The council approved the plan by nine "
+        "votes to three on Tuesday.",
+        question,
+    )
+    assert "nine votes to three" in lead_of(answer)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "settled"),
+    [
+        ("The footbridge is scheduled to open to walkers in May 2027.", False),
+        ("Officials said the footbridge would open in May 2027 if the steel arrives.", False),
+        ("The footbridge opened to walkers in May, two weeks late.", True),
+    ],
+)
+def test_whether_something_happened_is_not_settled_by_a_plan(
+    briefing: Briefing, tmp_path: Path, sentence: str, settled: bool
+) -> None:
+    """ "Did the footbridge open on time?" asks whether something happened. A story that
+    tells it only as still to come ("is scheduled to open", "would open") was written
+    before the outcome and cannot settle it: borderline (a model may still say so), not an
+    answer that reads as a yes. One that tells it as done answers. (Before, the plan was
+    given as the answer.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "bridge.md",
+        "---\ntitle: Kelby Footbridge Takes Shape\n---\n\n"
+        f"Work on the Kelby footbridge over the River Ash is nearly finished. {sentence} "
+        "The bridge cost 4 million euros.\n",
+    )
+    question = "Did the Kelby footbridge open on time?"
+    if settled:
+        assert "opened" in lead_of(grounded_answer(briefing, question))
+    else:
+        assert_borderline(briefing, question)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "rate"),
+    [
+        ("", "What price per tonne does the Ostby ice plant charge fishermen?", None),
+        ("It charges fishermen 85 euros per tonne of ice.",
+         "What price per tonne does the Ostby ice plant charge fishermen?", "85 euros"),
+        ("", "how many boats a week does the ostby ice plant supply", None),
+        ("It supplies about 40 boats every week.",
+         "how many boats a week does the ostby ice plant supply", "40 boats"),
+        ("It will refund fishermen for each tonne of spoilt ice at 60 euros.",
+         "how much will the ostby plant refund per tonne of spoilt ice", "60 euros"),
+    ],
+)  # fmt: skip
+def test_a_rate_is_answered_by_a_rate(
+    briefing: Briefing, tmp_path: Path, sentence: str, question: str, rate: str | None
+) -> None:
+    """A question for an amount per a unit ("price per tonne", "boats a week") is answered
+    by an amount given per that unit ("85 euros per tonne", "40 boats every week", "for
+    each tonne ... 60 euros"), not by a lump sum or a count of something else ("a 2.1
+    million euro upgrade", "about 300 boats"): without one it is borderline. (Before,
+    the upgrade's cost answered the price per tonne.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "ice.md",
+        "---\ntitle: Ostby Ice Plant Needs Upgrade\n---\n\n"
+        "The ice plant at Ostby harbour, which supplies fishermen along the coast, will need a "
+        "2.1 million euro upgrade, its owner said. About 300 boats are registered at Ostby. "
+        f"{sentence}\n",
+    )
+    if rate is None:
+        assert_borderline(briefing, question)
+    else:
+        assert rate in grounded_answer(briefing, question).answer
+
+
+def test_the_best_sentence_of_the_kind_asked_leads_from_any_passage(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The first pick is the best sentence of the retrieved passages; when the question
+    asks for a kind (a time) and a neighbouring passage gives it better ("the night shift
+    spotted the drop in the tank level at around 3am"), that sentence leads, not the pick
+    that merely holds some time ("discovered at about 05:30 ... by an angler")."""
+    from dataclasses import replace
+
+    from bot.core.answer import select_sentences
+
+    with small_chunks(database_url, tmp_path) as briefing:
+        ingest_text(
+            briefing,
+            tmp_path / "spill.md",
+            "---\ntitle: Solvent Leak At Millbeck Plant\n---\n\n"
+            "The leak at the Millbeck paint plant was discovered at about 05:30 on Saturday "
+            "by an angler who noticed dead fish near the weir.\n\n"
+            "The night shift spotted the drop in the tank level at around 3am, the plant "
+            "manager said.\n",
+        )
+        retrieval = briefing.retrieve("what time did the night shift notice the tank level drop")
+        found = [*retrieval.passages, *retrieval.neighbours]
+        first = tuple(p for p in found if "05:30" in p.text)
+        later = tuple(p for p in found if "3am" in p.text)
+        assert first and later
+        retrieval = replace(retrieval, passages=first, neighbours=later)
+        assert "3am" in select_sentences(retrieval, 120)[0].text
+
+
+def test_a_stem_joins_no_unrelated_words(briefing: Briefing, tmp_path: Path) -> None:
+    """Snowball cuts "several" and "severance" to "sever", "department" to "depart":
+    a stem that is a word of its own joins only words WordNet relates to it (by a link
+    or in a definition: "systemic" is "affecting an entire system"), so "several
+    workers" is no answer to a question about severance."""
+    from bot.core.words import stem
+
+    assert stem("several") != stem("severance") == stem("sever")
+    assert stem("department") != stem("departing")
+    assert stem("authority") != stem("author")
+    assert stem("systemic") == stem("system") and stem("environmental") == stem("environment")
+    ingest_text(
+        briefing,
+        tmp_path / "depot.md",
+        "---\ntitle: Parcelo Closes Arlow Depot\n---\n\nSeveral workers at the Parcelo "
+        "depot in Arlow said they had heard of the closure from a local newspaper. Parcelo "
+        "closed the Arlow depot on Thursday.\n",
+    )
+    verdict = briefing.retrieve(
+        "What severance did the Parcelo depot workers in Arlow get?"
+    ).verdict
+    assert {t.word: t.found for t in verdict.terms}["severance"] == 0.0
+
+
+def test_a_role_is_its_holder_by_surname(briefing: Briefing, tmp_path: Path) -> None:
+    """News names a person with their role once and by surname after: "What did the
+    union's spokeswoman say about overtime?" is answered by "Varga said the union would
+    refuse all overtime", in an article that said "Ilona Varga, the union's
+    spokeswoman," before, in another paragraph."""
+    lead = lead_from(
+        briefing,
+        tmp_path / "strike.md",
+        "---\ntitle: Tram Drivers Vote To Strike In Arlow\n---\n\n"
+        "Tram drivers in Arlow voted on Monday to strike next month, said Ilona Varga, the "
+        "drivers' union spokeswoman, after a ballot of its members.\n\n"
+        "The city's transport board said it was disappointed and hoped talks would resume. "
+        "Services will run as normal until the strike begins.\n\n"
+        "Varga said the union would refuse all overtime from Friday.\n",
+        "What did the drivers' union spokeswoman say about overtime?",
+    )
+    assert "refuse all overtime" in lead
+
+
+def test_how_long_a_thing_is_a_length(briefing: Briefing, tmp_path: Path) -> None:
+    """ "how long a stretch of the river" asks for a length ("a six-kilometre stretch"),
+    as "How long is the bridge?" does, not for how long something lasted; a word after an
+    article is a noun, though "stretch" is a verb too."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "spill.md",
+        "Fish Die In The River Orrin",
+        '"I have fished this river for 30 years," said one angler by the river. Dead fish '
+        "were found along a six-kilometre stretch of the river below the plant.",
+        "how long a stretch of the river was hit?",
+    )
+    assert "six-kilometre" in lead_of(answer)
+
+
+def test_a_stem_keeps_a_word_s_forms_and_family_together() -> None:
+    """A stem that parts unrelated words keeps a word's own forms and family together:
+    a plural stems as its singular ("customers", "authorities", "routes"), an adverb as
+    its adjective, and "severely" (whose definition says "severe", not "sever") is no
+    severance."""
+    from bot.core.words import stem
+
+    assert stem("customers") == stem("customer")
+    assert stem("authorities") == stem("authority") != stem("author")
+    assert stem("routes") == stem("route") and stem("aides") == stem("aide")
+    assert stem("severely") == stem("severe") != stem("severance")
+    assert stem("typically") == stem("typical") and stem("literally") == stem("literal")
+    assert stem("reasonably") == stem("reasonable") == stem("reason")
+    assert stem("important") != stem("import")
+
+
+def test_an_outlet_asked_for_its_words_speaks_in_its_article(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "What does the Harlow Courier say about the leak?" asks for the words of the
+    Courier's article: the outlet, named in its front matter, speaks in it, so the
+    question is not borderline for a speaker no passage shows speaking."""
+    lead = lead_from(
+        briefing,
+        tmp_path / "courier.md",
+        "---\ntitle: 3,000 Fish Die In River Orrin\nsource: Harlow Courier\n---\n\n"
+        "More than 3,000 fish died in the River Orrin after a solvent leak, officials "
+        "said. The plant's owner apologised for the leak.\n",
+        "What does the Harlow Courier say about the leak in the Orrin?",
+    )
+    assert "3,000" in lead
+
+
+def test_a_range_is_no_tally(briefing: Briefing, tmp_path: Path) -> None:
+    """A question about a vote prefers a sentence with its tally, but "open from 9 to
+    5" is the library's hours, no vote's result: the decision leads."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "library.md",
+        "Trustees Close Elm Street Library",
+        "The Dunmore trustees voted on Monday to close the Elm Street library in June. "
+        "The library, open from 9 to 5 on weekdays, lends about 300 books a week. "
+        "Readers will be sent to the Castle Road branch.",
+        "What did the Dunmore trustees vote to do with the Elm Street library?",
+    )
+    assert "close the Elm Street library" in lead_of(answer)
+
+
+def test_a_role_holder_is_found_misspelt_and_only_for_one_person(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """The role's holder is found by surname even misspelt by one letter ("Halvorson" for
+    "Halvorsen"), as news misspells names; a plural role ("the activists") is a group,
+    not the person named beside it."""
+    from bot.core.roles import role_terms
+
+    assert not role_terms(analyse("What do the activists say about the plan?", Lexicon()))
+    lead = lead_from(
+        briefing,
+        tmp_path / "plan.md",
+        "---\ntitle: Arlow Council Delays Harbour Plan\n---\n\n"
+        "The Arlow council will meet again in May, said Ingrid Halvorsen, the council's "
+        "spokeswoman, after a long meeting on Monday.\n\n"
+        "Residents had asked for more time to study the harbour plan and its costs.\n\n"
+        "Halvorson said the harbour plan was a once-in-a-generation chance.\n",
+        "What did the council's spokeswoman call the harbour plan?",
+    )
+    assert "once-in-a-generation" in lead
+
+
+def test_a_role_s_holder_is_found_by_surname_whatever_the_question_asks(
+    database_url: str, tmp_path: Path
+) -> None:
+    """ "Why does the growers' chairman say nets won't work?" asks about the chairman,
+    named so once ("Ivo Drescott, the growers' chairman") and by surname in another
+    passage: the sentence where Drescott says it speaks of the chairman, though the
+    question asks why (not who, nor for his words alone)."""
+    from bot.core.candidates import SentenceScorer, passage_sentences
+
+    with small_chunks(database_url, tmp_path) as briefing:
+        ingest_text(
+            briefing,
+            tmp_path / "hail.md",
+            "---\ntitle: Ministry Offers Growers Help With Hail Nets\n---\n\n"
+            "Ivo Drescott, the growers' chairman, said the harvest was the worst in 40 "
+            "years.\n\nThe ministry will pay half the cost of hail nets for growers in the "
+            "valley, and nets work well on flat vineyards, it said.\n\n"
+            "Growers met in Arlow on Monday to vote on a protest.\n\n"
+            "Drescott said nets were useless on the steep slopes where most growers farm.\n",
+        )
+        question = "why does the growers chairman say nets wont work"
+        retrieval = briefing.retrieve(question)
+        sentences = passage_sentences([*retrieval.passages, *retrieval.neighbours])
+        scorer = SentenceScorer(retrieval, sentences)
+        said = next(s for s in sentences if s.text.startswith("Drescott said"))
+        assert scorer.credits(said)["chairman"] == 1.0
+        assert "useless on the steep slopes" in grounded_answer(briefing, question).answer
+
+
+def test_a_role_s_holder_is_the_person_named_beside_it(database_url: str, tmp_path: Path) -> None:
+    """ "the victim" is a person, but the detective who speaks of the victim in the same
+    sentence ("Detective Ana Ruiz said the victim had been attacked") is not the victim:
+    the holder of a role is the person named beside it ("Ivo Drescott, the growers'
+    chairman", "the victim, Tomas Brandvold"), not the nearest full name, and the detective's
+    own story ("Ruiz worked as a teacher") says nothing of the victim's job."""
+    from bot.core.roles import holders_of, role_terms
+    from bot.core.words import stems
+
+    query = analyse("where did the victim work?", Lexicon())
+    (victim,) = role_terms(query)
+    said = "Detective Ana Ruiz said the victim had been attacked late on Friday."
+    assert holders_of(victim, said, stems(said)) == set()
+    named = "The victim, Tomas Brandvold, was found near the harbour."
+    assert holders_of(victim, named, stems(named)) == {"brandvold"}
+    with small_chunks(database_url, tmp_path) as briefing:
+        ingest_text(
+            briefing,
+            tmp_path / "harbour.md",
+            "---\ntitle: Man Found Dead Near Arlow Harbour\n---\n\n"
+            "Police named the dead man as Tom Hale, 34. Detective Ana Ruiz said the victim "
+            "had been attacked late on Friday near the harbour.\n\n"
+            "The harbour road was closed for six hours while officers searched the quay.\n\n"
+            "Ruiz worked as a teacher in Kellow before she joined the police.\n",
+        )
+        assert "Ruiz worked" not in briefing.ask("where did the victim work?").answer
+
+
+def test_a_story_s_day_holds_for_all_of_it(database_url: str, tmp_path: Path) -> None:
+    """News says once, in its lead, which day its story happened ("lost power on Saturday
+    evening") and tells the rest without saying it again: "was the concert at the
+    Corn Hall still on on Saturday?" is answered by the passage about the concert. A day
+    the story does not give still must be found."""
+    with small_chunks(database_url, tmp_path) as briefing:
+        ingest_text(
+            briefing,
+            tmp_path / "blackout.md",
+            "---\ntitle: Fire Leaves Brenmouth Dark\n---\n\n"
+            "About 62,000 homes in Brenmouth lost power on Saturday evening after a fire at "
+            "a substation, the network operator said.\n\n"
+            "Trains between Brenmouth and Kellow were halted for about 90 minutes.\n\n"
+            "The Corn Hall cancelled its evening concert of carols and said every ticket "
+            "holder would get a full refund.\n",
+        )
+        answer = grounded_answer(briefing, "was the concert at the corn hall still on saturday")
+        assert "cancelled its evening concert" in lead_of(answer)
+        assert not briefing.ask("was the concert at the corn hall still on tuesday").answered
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what'd the arlow museum shell out for the portrait?",
+        "What did the Arlow museum fork out for the portrait?",
+        "what is the arlow museum paying for the portrait",
+    ],
+)
+def test_what_someone_paid_in_speech_asks_for_money(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """ "What'd they shell out for it?" asks what "What did they pay for it?" asks: an
+    amount of money, which leads, before the sentence with more of the question's words."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "portrait.md",
+        "Arlow Museum Buys Lost Portrait",
+        "The Arlow museum has bought the lost portrait of a merchant's wife, the museum said "
+        "on Monday, after a search for the portrait that lasted forty years. The price was "
+        "2.3 million euros, most of it from a heritage fund.",
+        question,
+    )
+    assert "2.3 million euros" in lead_of(answer)
+
+
+def test_a_day_of_the_week_past_the_lead_is_not_the_story_s(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The day a story's lead gives holds for all of it, but a day given later is the day
+    of what that later passage tells ("lawmakers will debate the pact on Friday"), not
+    of the rest: "did the joint patrols start on friday?" is not answered by the passage
+    about the patrols, which gives no day."""
+    with small_chunks(database_url, tmp_path) as briefing:
+        ingest_text(
+            briefing,
+            tmp_path / "pact.md",
+            "---\ntitle: Ministers Sign Border Pact\n---\n\n"
+            "The interior ministers of the three countries met in Tegucigalpa on Monday and "
+            "signed a border pact.\n\n"
+            "The pact sets up joint patrols along the river and shares records of crossings."
+            "\n\nOpposition lawmakers will debate the pact in the congress on Friday, a "
+            "spokesman said.\n",
+        )
+        assert not briefing.ask("did the joint patrols start on friday?").answered
+        answer = grounded_answer(briefing, "did the joint patrols start on monday?")
+        assert "joint patrols" in answer.answer
+
+
+def test_a_person_described_in_the_lead_is_named_a_few_sentences_on(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """News describes someone in its lead ("A transport economist at a Harlow university
+    has warned ...") and names them a few sentences on ("Dr. Mira Okonkwo, who teaches
+    ..."): the first person it names after that is the one asked about, unless it speaks
+    of the role again without a name in between ("The economist, who asked not to be
+    named, ...")."""
+    text = (
+        "A transport economist at a Boston university has warned that the new bridge toll "
+        "could push lorries onto village roads. The warning follows a vote by the council "
+        "on Monday. The toll starts in May. Dr. Mira Okonkwo, who teaches at Boston "
+        "College, said the council had ignored its own traffic study."
+    )
+    answer = answer_from(
+        briefing,
+        tmp_path / "toll.md",
+        "Economist Warns Over Harlow Toll",
+        text,
+        "Who is the economist warning that the toll could push lorries onto village roads?",
+    )
+    assert "Mira Okonkwo" in lead_of(answer)
+    answer = answer_from(
+        briefing,
+        tmp_path / "fares.md",
+        "Economist Warns Over Ferry Fares",
+        "A maritime economist at a Boston university has warned that higher ferry fares "
+        "could empty the island's guest houses. The economist asked not to be named. "
+        "Dr. Jonas Pell, who runs the ferry company, said the fares had not risen in a decade.",
+        "What did the ferry company say about the fares?",
+    )
+    from bot.core.candidates import SentenceScorer, beside_the_asked, passage_sentences
+
+    retrieval = briefing.retrieve("Who is the economist warning about higher ferry fares?")
+    sentences = passage_sentences([*retrieval.passages, *retrieval.neighbours])
+    naming = beside_the_asked(retrieval, SentenceScorer(retrieval, sentences), sentences) or []
+    assert not any("Jonas Pell" in s.text for s in naming)
+
+
+def test_why_someone_did_something_is_answered_by_what_they_said(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "Why did Rhys Amberly vote against the depot?" is answered by what Amberly said,
+    not by a sentence with a cause of the vote that someone else gave ("the vote was the
+    result of two years of talks"): a cause leads only where it speaks of whom the
+    question names."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "depot.md",
+        "Harlow Council Approves Bus Depot",
+        "Councillor Mara Quist, who chairs the transport committee, said the vote was the "
+        "result of two years of talks with residents. Councillor Rhys Amberly, who voted "
+        "against the depot, said the site was too close to the primary school.",
+        "Why did Rhys Amberly vote against the depot?",
+    )
+    assert "too close to the primary school" in lead_of(answer)
+
+
+def test_a_question_for_a_year_is_not_answered_by_a_weekday(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "What year was the bridge opened?" asks for a year: a story that says only "on
+    Tuesday" does not give it (borderline: a model may still read a year elsewhere), while
+    "When was it opened?" is answered by the weekday, and a story with the year answers."""
+    text = "The Kell footbridge was opened on Tuesday by the mayor, after two years of work."
+    ingest_text(
+        briefing, tmp_path / "bridge.md", f"---\ntitle: Kell Footbridge Opens\n---\n\n{text}\n"
+    )
+    refused = briefing.ask("What year was the Kell footbridge opened?")
+    assert not refused.answered and refused.refusal is not None
+    assert refused.refusal["decision"] == "borderline"
+    assert "on Tuesday" in lead_of(
+        grounded_answer(briefing, "When was the Kell footbridge opened?")
+    )
+    answer = answer_from(
+        briefing,
+        tmp_path / "tower.md",
+        "Arlow Clock Tower Reopens",
+        "The Arlow clock tower, built in 1887, reopened on Tuesday after repairs.",
+        "What year was the Arlow clock tower built?",
+    )
+    assert "1887" in lead_of(answer)
+
+
+def test_a_guy_is_anyone_not_a_role(briefing: Briefing, tmp_path: Path) -> None:
+    """ "who's the port authority guy" asks for someone, not for a passage that says
+    "guy": a word that says only that someone is a person, a man or a woman ("guy",
+    "lady", "bloke") is no role a passage must name (as "analyst" or "captain" is)."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "port.md",
+        "Arlow Port Authority Delays Dredging",
+        "Anton Reyes, a spokesman for the Arlow Port Authority, said dredging of the "
+        "harbour would start in June, a year late.",
+        "who's the arlow port authority guy and what's his take on the dredging",
+    )
+    assert "Anton Reyes" in lead_of(answer)
+
+
+def test_a_relation_is_no_anyone(briefing: Briefing, tmp_path: Path) -> None:
+    """ "who is the wife of ..." asks for a wife, by her word: a wife is a woman and a
+    spouse, a relation a passage must name (unlike "guy" or "lady", which say only that
+    someone is a man or a woman)."""
+    from bot.core.phrasing import _anyone
+
+    assert _anyone("guy") and _anyone("lady") and _anyone("girl")
+    assert not _anyone("wife") and not _anyone("husband") and not _anyone("analyst")
+    ingest_text(
+        briefing,
+        tmp_path / "council.md",
+        "---\ntitle: Arlow Council Votes On Bus Lanes\n---\n\nCouncillor Desmond Achterberg "
+        "voted against the bus lanes on Tuesday, saying shopkeepers had not been heard.\n",
+    )
+    assert_borderline(briefing, "who is the wife of Desmond Achterberg?")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "amount"),
+    [
+        ("", "What is Ilse Varnam's salary as harbour master?", None),
+        ("", "How much does Ilse Varnam earn as harbour master?", None),
+        ("", "what is ilse varnam paid", None),
+        ("", "What pension will the retiring pilots receive?", None),
+        ("Varnam earns 84,000 euros a year.",
+         "What is Ilse Varnam's salary as harbour master?", "84,000 euros"),
+        ("Varnam is paid 84,000 euros a year.",
+         "How much does Ilse Varnam earn as harbour master?", "84,000 euros"),
+        ("Her salary is 84,000 euros.", "what is ilse varnam paid", "84,000 euros"),
+        ("Each retiring pilot will receive a payment of 1,200 euros a month.",
+         "What compensation will the retiring pilots receive?", "1,200 euros"),
+        ("Each retiring pilot will receive 1,200 euros a month.",
+         "How much will the retiring pilots be paid?", "1,200 euros"),
+        ("Each retiring pilot will receive 1,200 euros a month.",
+         "How much does Ilse Varnam earn as harbour master?", None),  # not what she gets
+        ("Each retiring pilot will receive 1,200 euros a month.",
+         "How much does Ilse Varnam earn a month?", None),
+    ],
+)  # fmt: skip
+def test_pay_is_answered_by_pay_not_by_another_sum(
+    briefing: Briefing, tmp_path: Path, sentence: str, question: str, amount: str | None
+) -> None:
+    """A question for money of a particular kind (a salary, a pension, compensation) or
+    for what someone earns or is paid is answered by an amount stated as that (its word,
+    "earns", "is paid", or a more general word: "a payment of 1,200 euros" is the
+    compensation asked for), not by another sum beside the same names (the dredging
+    budget, the pilots' redundancy fund): without one it is borderline. (Before, "What is
+    Ilse Varnam's salary?" was answered with the budget.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "harbour.md",
+        "---\ntitle: Kelvik Harbour Board Approves Dredging\n---\n\n"
+        "Kelvik harbour board approved a 3.2 million euro dredging budget on Monday. Harbour "
+        "master Ilse Varnam, who has run the port since 2019, said the work would start in "
+        "May. The board also set aside 450,000 euros for the four retiring pilots. "
+        f"{sentence}\n",
+    )
+    if amount is None:
+        assert_borderline(briefing, question)
+    else:
+        assert amount in grounded_answer(briefing, question).answer
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "told"),
+    [
+        ("", "Did the Vellmoor regulator end up fining Ostra Water?", None),
+        ("The regulator will decide next month whether to fine the company.",
+         "Did the Vellmoor regulator end up fining Ostra Water?", None),
+        ("In March the regulator fined the company 2 million euros.",
+         "Did the Vellmoor regulator end up fining Ostra Water?", "fined"),
+        ("", "Was Ostra Water eventually fined?", None),
+        ("Ostra Water was fined 2 million euros in March.", "Was Ostra Water eventually fined?",
+         "fined"),
+        ("Ostra Water has refused to pay for the clean-up.",
+         "did ostra water end up paying for the clean-up", "refused to pay"),
+        ("The repairs went ahead in June.", "Did the Vellmoor repairs go ahead in the end?",
+         "went ahead"),
+    ],
+)  # fmt: skip
+def test_how_something_turned_out_is_told_as_done(
+    briefing: Briefing, tmp_path: Path, sentence: str, question: str, told: str | None
+) -> None:
+    """ "Did the regulator *end up* fining them?", "Was it *eventually* fined?" ask how
+    things turned out: only a passage that tells the event as done (or refused) answers,
+    not one that tells the story up to it (the review, the pollution) or the event as
+    still to come: borderline. (Before, the story of the review was given as the answer.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "ostra.md",
+        "---\ntitle: Vellmoor Regulator Reviews Ostra Water Pollution\n---\n\n"
+        "The Vellmoor regulator has opened a review of Ostra Water after sewage polluted the "
+        "river for nine days, and the company faces repairs to its Vellmoor pumping station. "
+        f"{sentence}\n",
+    )
+    if told is None:
+        assert_borderline(briefing, question)
+    else:
+        assert told in grounded_answer(briefing, question).answer
+
+
+def test_a_compound_typed_as_one_word_is_read_as_its_parts(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "hillwalkers" is hill walkers, who are walkers: a compound typed as one word that
+    neither the sources nor WordNet know is read by its head when both its parts are
+    common words the sources use. (Before, it was a rare term the sources never use, and
+    the question was refused.) A word written as a name is not split."""
+    ingest_text(
+        briefing,
+        tmp_path / "rescue.md",
+        "---\ntitle: Rescue Team Urges Care on the Hills\n---\n\n"
+        "The Dunlie mountain rescue team urged walkers on the hills to carry a head torch and "
+        "a spare power bank in winter. The team was called out 40 times this year.\n",
+    )
+    answer = grounded_answer(briefing, "what should hillwalkers carry in winter")
+    assert "head torch" in answer.answer
+    refused = briefing.ask("What should members of the Hillwalkers Club carry?")
+    assert not refused.answered
+
+
+@pytest.mark.parametrize(
+    ("question", "amount"),
+    [
+        ("How much did Arkvale Tiles earn last year?", "3.1 million euros"),
+        ("How much interest did the pension fund earn?", "400,000 euros"),
+        ("How much was paid for the Arkvale kiln?", "900,000 euros"),
+    ],
+)
+def test_what_a_company_earns_is_no_one_s_pay(
+    briefing: Briefing, tmp_path: Path, question: str, amount: str
+) -> None:
+    """What a company or a fund earns (a profit, interest) and what was paid for a thing
+    are no one's pay: any amount of them answers, not only one stated with a word for pay.
+    (Before, each was refused: no sentence said "earns", "paid" or "salary" beside an
+    amount.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "arkvale.md",
+        "---\ntitle: Arkvale Tiles Reports Record Year\n---\n\n"
+        "Arkvale Tiles made a profit of 3.1 million euros last year, up from 2.2 million, "
+        "chief executive Rona Tull said on Thursday. The company's pension fund made 400,000 "
+        "euros in interest on its bond holdings. The new Arkvale kiln cost 900,000 euros.\n",
+    )
+    assert amount in grounded_answer(briefing, question).answer
+
+
+@pytest.mark.parametrize(
+    ("question", "amount"),
+    [
+        ("What is the entry fee at the Tolvern clock museum?", "12 dollars"),
+        ("What is the rent for a flat at the Tolvern clock museum?", "900 dollars"),
+        ("What damages was the Tolvern clock museum awarded?", "50,000 dollars"),
+    ],
+)
+def test_money_of_a_kind_is_stated_by_the_money_it_is(
+    briefing: Briefing, tmp_path: Path, question: str, amount: str
+) -> None:
+    """A fee is stated by what it costs, a rent or damages by what is paid: the words
+    that may state money of a particular kind go up to the money in general it is (a
+    fee is a charge, a cost; a rent an annuity, a payment) and take their verbs ("pay",
+    "paid"). (Before, each was refused: two levels up stopped at "charge" for a fee and
+    at "annuity" for a rent, and "payment" said no "pay".)"""
+    ingest_text(
+        briefing,
+        tmp_path / "tolvern.md",
+        "---\ntitle: Tolvern Clock Museum Reopens\n---\n\n"
+        "The Tolvern clock museum reopened on Friday after a two-year refit. Entry costs 12 "
+        "dollars for adults. The museum lets four flats above the galleries, and tenants "
+        "pay 900 dollars a month. Last year a court ordered the refit's first builder to "
+        "pay the museum 50,000 dollars for faulty wiring.\n",
+    )
+    assert amount in grounded_answer(briefing, question).answer
+
+
+def test_a_quotation_the_lead_opens_is_read_to_its_end(briefing: Briefing, tmp_path: Path) -> None:
+    """The lead's next sentence comes with it; when that one opens a quotation ("They
+    promised us a vote.), the quotation is read to its end, in order. (Before, it was cut
+    there, and its end came among the support sentences, after the council's: half a
+    quote, then someone else's words inside it.)"""
+    answer = answer_from(
+        briefing,
+        tmp_path / "park.md",
+        "Council Sells Holm Park to Developer",
+        "The council said the sale of Holm Park would pay for a new playground on the "
+        "estate. Council leader Tom Ash said the deal was fair and the playground would open "
+        "next year.\n\nMira Kell, 58, a retired teacher who chairs the residents' group, said "
+        'she had heard the news on the radio. "They promised us a vote. Then they sold the '
+        'park to a developer. A new playground is no answer to losing the whole park," she '
+        "said.",
+        "What did the retired teacher say about the new playground?",
+    )
+    assert (
+        '"They promised us a vote [1]. Then they sold the park to a developer [1]. A new '
+        "playground is no answer" in answer.answer
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "told"),
+    [
+        # a phrasal verb is told by its words
+        ("The Gorsefield folk festival was called off on Thursday because of flooding.",
+         "Was the Gorsefield festival eventually called off?", "called off"),
+        ("Ashby's mayor, Tom Reyes, stepped down on Friday after a row over expenses.",
+         "Did Tom Reyes eventually step down?", "stepped down"),
+        ("Ashby's mayor, Tom Reyes, is expected to step down next week.",
+         "Did Tom Reyes eventually step down?", None),
+        # the question's verb is a stop word: the outcome is told by what follows it
+        ("Tarrow's negotiators signed a deal with the mining company on Sunday.",
+         "Did Tarrow finally get a deal?", "signed a deal"),
+        ("Tarrow's negotiators hope to reach a deal with the mining company next month.",
+         "Did Tarrow finally get a deal?", None),
+        # the word after the marker is the event's verb, even one that is also a noun
+        ("Dock workers in Harrowgate went on strike in May. The strike ended on Monday.",
+         "Did the Harrowgate strike finally end?", "ended"),
+        ("Dock workers in Harrowgate went on strike in May. The union said the strike could "
+         "end next week.", "Did the Harrowgate strike finally end?", None),
+    ],
+)  # fmt: skip
+def test_how_something_turned_out_is_told_by_the_event_as_asked(
+    briefing: Briefing, tmp_path: Path, sentence: str, question: str, told: str | None
+) -> None:
+    """The event of "did X *end up* / *finally* ..." is found as its words are found
+    elsewhere: a phrasal verb by its words ("called off"), the verb after the marker even
+    when the word is also a noun ("finally *end*"), and, when the question's verb is only
+    "get" or "be", by the words after it ("a *deal*"). (Before, "called off", "stepped
+    down" and "signed a deal" were refused as untold, and "the strike could end" answered
+    "did the strike finally end?" because "went on strike" told the strike as done.)"""
+    ingest_text(
+        briefing, tmp_path / "later.md", f"---\ntitle: Around the county\n---\n\n{sentence}\n"
+    )
+    if told is None:
+        assert_borderline(briefing, question)
+    else:
+        assert told in grounded_answer(briefing, question).answer
+
+
+@pytest.mark.parametrize(
+    ("sentence", "told"),
+    [
+        ("Ada Lind, the Skarholm harbour master, said the money would pay for dredging.", None),
+        ("Ada Lind, who leads the dockers' union, said the union would not accept a rise "
+         "below 5 percent.", "5 percent"),
+    ],
+)  # fmt: skip
+def test_a_stance_qualified_like_a_post_is_not_who_someone_is(
+    briefing: Briefing, tmp_path: Path, sentence: str, told: str | None
+) -> None:
+    """ "What is Ada Lind's *negotiating position*?" asks for her stance, not her post:
+    the article that only names her post does not answer it, the one that gives her
+    stance does. (Before, any word before the post was taken as qualifying it, the
+    question was read as "who is Ada Lind?", and her post was given as the answer.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "skarholm.md",
+        f"---\ntitle: Skarholm harbour\n---\n\nTalks at Skarholm resumed on Monday. {sentence}\n",
+    )
+    question = "What is Ada Lind's negotiating position?"
+    if told is None:
+        assert_borderline(briefing, question)
+    else:
+        assert told in grounded_answer(briefing, question).answer
+
+
+@pytest.mark.parametrize(
+    ("question", "told"),
+    [
+        ("how many cars fell into the sinkhole in newtown?", None),  # new town: a place
+        ("how many cars went into the sinkhole in the carpark", "three cars"),  # car park
+        ("how many cars fell into the sinkhole in wrenmouth?", "three cars"),
+    ],
+)
+def test_a_lower_case_place_name_is_not_read_as_a_compound(
+    briefing: Briefing, tmp_path: Path, question: str, told: str | None
+) -> None:
+    """ "newtown" typed in lower case is a town's name, not "town": the sources use "new"
+    and "town" but never name Newtown, and the question is refused, not answered about
+    Wrenmouth. "carpark" is still a car park, as the sources write it. (Before, any
+    unknown word of two words the sources use was read as its head, and the question
+    about Newtown was answered with Wrenmouth's sinkhole.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "sinkhole.md",
+        "---\ntitle: Sinkhole Swallows Cars in Wrenmouth\n---\n\n"
+        "A sinkhole opened in the town centre car park in Wrenmouth on Tuesday, swallowing "
+        "three cars. The council said a new survey of the ground would start on Monday.\n",
+    )
+    answer = briefing.ask(question)
+    if told is None:
+        assert not answer.answered, answer.answer
+    else:
+        assert told in grounded_answer(briefing, question).answer
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "told"),
+    [
+        # the question's own noun is no word of the future ...
+        ("The Pellworth housing plans were approved by the council on Monday.",
+         "Were the Pellworth housing plans eventually approved?", "were approved"),
+        # ... unless "to" makes it one
+        ("The Pellworth council plans to approve the housing plans next month.",
+         "Were the Pellworth housing plans eventually approved?", None),
+        # the month is no modal verb
+        ("In May the Pellworth council approved the housing plan after a long debate.",
+         "Did the Pellworth council eventually approve the housing plan?", "approved"),
+        ("The Pellworth council may approve the housing plan after a long debate.",
+         "Did the Pellworth council eventually approve the housing plan?", None),
+        # a word of the future in another clause puts something else to come
+        ("The Kelby pool, which was due for demolition, reopened on Saturday.",
+         "Did the Kelby pool reopen?", "reopened"),
+        ("The Kelby pool, which was due for demolition, reopened on Saturday.",
+         "Did the Kelby pool eventually reopen?", "reopened"),
+        ("The Kelby pool is due to reopen on Saturday after a refit.",
+         "Did the Kelby pool eventually reopen?", None),
+    ],
+)  # fmt: skip
+def test_a_word_of_the_future_foresees_only_as_one(
+    briefing: Briefing, tmp_path: Path, sentence: str, question: str, told: str | None
+) -> None:
+    """A word that can put the event still to come ("plans", "may", "due") does so only
+    where it is that word: not the question's own noun ("the housing *plans* were
+    approved"), not the month ("In *May* the council approved"), not in another clause
+    ("which was *due* for demolition, reopened"). (Before, each made the event told only
+    as to come, and the question was refused: with "eventually" always, without it
+    when no other word of the question told it done.)"""
+    ingest_text(
+        briefing, tmp_path / "news.md", f"---\ntitle: Around the county\n---\n\n{sentence}\n"
+    )
+    if told is None:
+        assert_borderline(briefing, question)
+    else:
+        assert told in grounded_answer(briefing, question).answer
+
+
+def test_a_hyphenated_word_is_one_word_between_a_number_and_what_it_counts(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "about 90 on-street parking spaces" counts the spaces: "on-street" is one word,
+    not two that put the spaces beyond the reach of the number. (Before, only "14 berths
+    spaced ..." counted them, by "spaced", and led.)"""
+    lead = lead_from(
+        briefing,
+        tmp_path / "quay.md",
+        "---\ntitle: Ostwick quay plan approved\n---\n\n"
+        "The new quay will have 14 berths spaced 20 metres apart along the Ostwick "
+        "harbour wall.\n\n"
+        "Traders fear the loss of about 90 on-street parking spaces on Ostwick Road "
+        "during the works.\n",
+        "How many parking spaces will Ostwick Road lose?",
+    )
+    assert "90 on-street parking spaces" in lead
+
+
+def test_a_number_right_after_the_question_s_verb_counts_what_it_was_done_to(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "How many pupils were enrolled?" is answered by "had enrolled 64 children": the
+    number after the question's own verb counts what was enrolled, before "three people"
+    who merely count as people. Not a number after a comma ("two car parks, one at ...")."""
+    lead = lead_from(
+        briefing,
+        tmp_path / "school.md",
+        "---\ntitle: Ostwick summer school ends\n---\n\n"
+        "Three people attending the Ostwick summer school were taken ill after a trip to "
+        "the coast, the organisers said.\n\n"
+        "The Ostwick summer school, which closed on Friday, had enrolled 64 children from "
+        "across the district.\n",
+        "How many pupils were enrolled at the Ostwick summer school?",
+    )
+    assert "64 children" in lead
+    ingest_text(
+        briefing,
+        tmp_path / "parks.md",
+        "---\ntitle: Ostwick car parks\n---\n\nThe council will spend 8 million euros on "
+        "two park-and-ride car parks, one at Ostwick and one on the northern ring road.\n",
+    )
+    assert_borderline(briefing, "How many parking spaces will the Ostwick park-and-ride have?")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "told"),
+    [
+        # "what did ... eventually conclude": what it came to, which news written before
+        # the outcome cannot tell ...
+        ("The Ostwick inquiry into the ferry collision will report its findings next "
+         "spring, the transport minister said.",
+         "What did the Ostwick inquiry eventually conclude about the ferry collision?", None),
+        # ... and which a passage that tells it as done answers
+        ("The Ostwick inquiry into the ferry collision concluded on Friday that the "
+         "captain had ignored two warnings.",
+         "What did the Ostwick inquiry eventually conclude about the ferry collision?",
+         "concluded"),
+        # "did ... ever": whether it happened at all
+        ("Ostwick police have appealed for witnesses to the fire at the ferry terminal.",
+         "Did the Ostwick police ever find out who started the ferry terminal fire?", None),
+        ("Ostwick police found out who started the ferry terminal fire after a witness came "
+         "forward.",
+         "Did the Ostwick police ever find out who started the ferry terminal fire?",
+         "found out"),
+        # "ever ... before" asks about the past, not how something turned out
+        ("It was the Ostwick ferry's second collision, after a trawler struck it in 2019.",
+         "Was the Ostwick ferry ever hit by another vessel before?", "second collision"),
+    ],
+)  # fmt: skip
+def test_what_something_came_to_needs_a_passage_that_tells_it(
+    briefing: Briefing, tmp_path: Path, sentence: str, question: str, told: str | None
+) -> None:
+    """A question for what something came to ("What did the inquiry *eventually*
+    conclude?", "Did the police *ever* find out ...?") is answered only by a passage that
+    tells it as done; one that tells it as still to come, or not at all, leaves it
+    borderline. (Before, the what-question was answered with the inquiry's plans, and
+    "ever" asked nothing of the passages.)"""
+    ingest_text(briefing, tmp_path / "news.md", f"---\ntitle: Around Ostwick\n---\n\n{sentence}\n")
+    if told is None:
+        assert_borderline(briefing, question)
+    else:
+        assert told in grounded_answer(briefing, question).answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many did the herald say were cancelled",
+        "acc to the herald how many ferry sailings were cancelled",
+    ],
+)
+def test_an_outlet_named_in_lower_case_says_which_story_answers(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """ "did the herald say", "acc to the herald": a word of an outlet's name that no
+    passage says names the outlet, in lower case too, and its story answers. (Before,
+    only a capitalised name was looked for in the outlet, and "herald", found in no text,
+    left the question refused; "acc" was read as a name.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "herald.md",
+        "---\ntitle: Storm halts Fenbury ferries\nsource: Fenbury Herald\n---\n\n"
+        "Eleven ferry sailings were cancelled on Tuesday because of the storm, the "
+        "harbour master said.\n",
+    )
+    ingest_text(
+        briefing,
+        tmp_path / "wire.md",
+        "---\ntitle: Fenbury ferry services disrupted\nsource: Northgate Press Agency\n---\n\n"
+        "Nine ferry sailings were cancelled on Tuesday, the operator said.\n",
+    )
+    assert lead_of(grounded_answer(briefing, question)).startswith("Eleven ferry sailings")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question"),
+    [
+        ("A firefighter who was injured in the fire at the Harlow Street flats died three "
+         "days later in hospital, fire officials said.",
+         "How many people died in the Harlow Street fire?"),
+        ("One family was detained 18 months at the Ostwick border centre before a court "
+         "freed them.",
+         "How many migrants were detained at the Ostwick border centre?"),
+    ],
+)  # fmt: skip
+def test_a_length_of_time_after_the_question_s_verb_counts_nothing_it_was_done_to(
+    briefing: Briefing, tmp_path: Path, sentence: str, question: str
+) -> None:
+    """ "died three days later", "was detained 18 months": a number right after the
+    question's verb that begins a length of time (or a measurement) says how long, not
+    how many were done to, and gives no number of the people asked about. (Before, it
+    counted them, and answered.)"""
+    ingest_text(briefing, tmp_path / "news.md", f"---\ntitle: Around Ostwick\n---\n\n{sentence}\n")
+    assert_borderline(briefing, question)
+
+
+def test_acc_to_is_according_to_but_the_acc_is_a_name() -> None:
+    """ "acc to the herald" (or "Acc to") is "according to", but "ACC" in capitals is a
+    name, as other short forms are read only in lower case: "Why did Fenbury leave the
+    ACC to join the SEC?" asks about the ACC. (Before, it read "leave the according to to
+    join", and the ACC was no term of the question.)"""
+    lexicon = Lexicon()
+    terms = analyse("Why did Fenbury leave the ACC to join the SEC?", lexicon).terms
+    assert "acc" in [t.word.lower() for t in terms]
+    for question in ("acc to the herald how many sailings", "Acc. to the herald how many sailings"):
+        assert [t.word for t in analyse(question, lexicon).terms] == ["herald", "sailings"]
+
+
+def test_a_hyphenated_word_counted_by_its_last_part_with_either_hyphen() -> None:
+    """ "three asylum-seekers" counts seekers, with the Unicode hyphen too."""
+    from bot.core.candidates import _counts
+    from bot.core.words import stem
+
+    seekers = frozenset({stem("seekers")})
+    assert _counts("Police held three asylum-seekers overnight.", seekers)
+    assert _counts("Police held three asylum\u2010seekers overnight.", seekers)
+    assert not _counts("Police held three asylum\u2010seekers overnight.", frozenset({"x"}))
+
+
+def test_a_word_the_sources_never_use_is_found_by_what_it_is_a_kind_of(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """The "burglars" of a question are the "thieves" of the story: a word that neither
+    the corpus nor its synonyms use is found, as a synonym, by the one-word name of what
+    its commonest sense is a kind of, when the corpus uses that (before, "burglars" was a
+    rare word the sources never use, and the question was refused). Only a word of one
+    meaning and one kind, and not by an everyday kind ("part")."""
+    lexicon = Lexicon()
+    assert "thief" in lexicon.kind_words("burglars")
+    assert lexicon.kind_words("piece") == ()
+    assert "part" not in lexicon.kind_words("allowance")
+    # a word of two kinds (a tsunami is a disaster and a wave) or two senses (a trawler
+    # is first a fisherman) is not found by either
+    assert lexicon.kind_words("tsunami") == ()
+    assert lexicon.kind_words("trawler") == ()
     lead = lead_from(
         briefing,
         tmp_path / "museum.md",
