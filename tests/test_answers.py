@@ -3980,3 +3980,22 @@ def test_a_word_written_twice_apart_is_joined_not_lost(briefing: Briefing, tmp_p
             session, "how many paw paw trees did ostwick plant"
         )
     assert "pawpaw" in {t.word for t in query.terms}
+
+
+def test_what_a_question_says_of_two_words_it_says_of_the_one_they_join_into(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "What did the fire fighters say?" asks for the firefighters' words: once the two
+    words are read as the corpus's one, the speaker is that word (before, the speaker
+    stayed "fighters", a term no longer in the question, and no passage gave its words)."""
+    ingest_text(
+        briefing,
+        tmp_path / "fire.md",
+        "---\ntitle: Ostwick fire\n---\n\n"
+        '"It was the worst fire in years," the firefighters at the Ostwick warehouse said.\n',
+    )
+    question = "What did the fire fighters say about the ostwick warehouse?"
+    with briefing.db.session() as session:
+        query, _, _ = briefing.retriever.analyse(session, question)
+    assert query.speaker == "firefighters"
+    assert "worst fire in years" in grounded_answer(briefing, question).answer

@@ -342,6 +342,7 @@ class Retriever:
         terms = list(query.terms)
         gone: set[int] = set()
         joined: set[int] = set()
+        renamed: dict[str, str] = {}
         for first, head, word in pairs:
             if known.get(word, 0) and not {first, head} & (gone | joined):
                 apart = f"{terms[first].word} {terms[head].word}"
@@ -351,6 +352,7 @@ class Retriever:
                     # words, and "the new town" asked about is not the sources' Newtown
                     continue
                 # (what the question asks for, it still asks for: "how many fire fighters")
+                renamed[terms[first].word] = renamed[terms[head].word] = one.word
                 terms[head] = replace(one, asked=terms[head].asked, required=terms[head].required)
                 gone.add(first)
                 joined.add(head)
@@ -358,7 +360,18 @@ class Retriever:
             return query
         # (a word doubled, "paw paw", is one term: the joined word stays)
         gone -= joined
-        return replace(query, terms=tuple(t for k, t in enumerate(terms) if k not in gone))
+        # ... and what the question says of the words, it says of the word: "What did the
+        # fire fighters say?" asks for the firefighters' words
+        return replace(
+            query,
+            terms=tuple(t for k, t in enumerate(terms) if k not in gone),
+            speaker=renamed.get(query.speaker or "", query.speaker),
+            deed=renamed.get(query.deed or "", query.deed),
+            payees=frozenset(renamed.get(w, w) for w in query.payees),
+            alternatives=tuple(
+                frozenset(renamed.get(w, w) for w in group) for group in query.alternatives
+            ),
+        )
 
     def _by_its_kind(self, session: Session, term: Term, df: dict[str, int]) -> Term | None:
         """``term``, also found (as a synonym) by what it is a kind of, when neither it nor
