@@ -3999,3 +3999,35 @@ def test_what_a_question_says_of_two_words_it_says_of_the_one_they_join_into(
         query, _, _ = briefing.retriever.analyse(session, question)
     assert query.speaker == "firefighters"
     assert "worst fire in years" in grounded_answer(briefing, question).answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which 2019 law banned the sale of vapes in Ostwick?",
+        "What 22 July hearing did the Ostwick court hold on vapes?",
+    ],
+)
+def test_a_year_or_a_day_after_which_is_a_name_not_a_count(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """ "which 2019 law", "what 22 July hearing": a number right after "which" or "what"
+    that is a year, or the day of a date, names the thing asked for; it does not count it.
+    A story of the 2021 law and the 23 July hearing does not answer (before, the year and
+    the day were read as how many things were asked for, no name a passage must hold,
+    and the other year's law and the other day's hearing were given)."""
+    ingest_text(
+        briefing,
+        tmp_path / "vapes.md",
+        "---\ntitle: Vape ban in Ostwick\n---\n\n"
+        "The 2021 law banned the sale of flavoured vapes in Ostwick shops. At the 23 July "
+        "hearing, the Ostwick court heard the traders' case against the ban on vapes.\n",
+    )
+    assert not briefing.ask(question).answered
+    assert analyse(question, Lexicon()).count is None
+
+
+def test_a_number_written_with_commas_is_not_counted_by_its_first_digits() -> None:
+    """ "what 1,000 homes": the count asked for is not "1" (before, the number's first
+    digits, read apart from the rest, were taken as how many things were asked for)."""
+    assert analyse("What 1,000 homes were flooded in Ostwick?", Lexicon()).count is None

@@ -343,14 +343,27 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
     )
 
 
+#: A number that may be a year ("2019", "1962"): a name, not a count.
+_A_YEAR = re.compile(r"(?:1[5-9]|20)\d\d")
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december".split()
+)
+
+
 def _count_asked(flat: list[str], noun: str | None) -> str | None:
     """The number that says how many of the things asked for there are ("what *4* things
     does the pact focus on", "who were the *2* hikers", "which *three* countries"): the
     answer's size, not a name a passage must hold (a passage that names the hikers need
     not count them). A number right after "what" or "which", or right before the noun
-    asked for."""
+    asked for. Not a year ("which 2019 law"), a day a month follows ("what 22 July
+    hearing"), nor a part of a number that more digits follow or precede ("what 1,000
+    homes"): those name a thing, or are part of a number, and count nothing."""
     for i, word in enumerate(flat):
-        if not (word.isdigit() or digits_of(word) is not None):
+        if not (word.isdigit() or digits_of(word) is not None) or _A_YEAR.fullmatch(word):
+            continue
+        if i + 1 < len(flat) and (flat[i + 1] in _MONTHS or not flat[i + 1].isalpha()):
+            continue
+        if i > 0 and flat[i - 1].isdigit():
             continue
         after_wh = i > 0 and flat[i - 1] in ("what", "which")
         before_noun = noun is not None and i + 1 < len(flat) and flat[i + 1] == noun
