@@ -4031,3 +4031,32 @@ def test_a_number_written_with_commas_is_not_counted_by_its_first_digits() -> No
     """ "what 1,000 homes": the count asked for is not "1" (before, the number's first
     digits, read apart from the rest, were taken as how many things were asked for)."""
     assert analyse("What 1,000 homes were flooded in Ostwick?", Lexicon()).count is None
+
+
+@pytest.mark.parametrize(
+    "measured",
+    [
+        "Spending on the core areas of the accord will rise by three per cent.",
+        "The core areas of the accord were agreed after three weeks of talks.",
+        "It is a 3-year accord on core areas.",
+        "The core areas of the accord will get 3 million euros.",
+    ],
+)
+def test_a_time_or_a_percentage_is_not_as_many_as_asked_for(
+    briefing: Briefing, tmp_path: Path, measured: str
+) -> None:
+    """ "What 3 core areas does the accord cover?" is not answered by "three per cent",
+    "three weeks", "a 3-year accord" or "3 million euros": those say how much or how
+    long, not three of something (before, they were taken to give as many as the
+    question asks for, and the one of them with most of the question's words led instead
+    of "three pillars")."""
+    lead = lead_from(
+        briefing,
+        tmp_path / "accord.md",
+        "---\ntitle: Ostwick and Kelby sign accord\n---\n\n"
+        f"Ostwick and Kelby signed the cyber accord on Thursday. {measured} "
+        "The text rests on three pillars. The first is incident response. The second is "
+        "threat sharing. The third is training.\n",
+        "What 3 core areas does the cyber accord between Ostwick and Kelby cover?",
+    )
+    assert lead.startswith("The text rests on three pillars")

@@ -985,21 +985,29 @@ def _counts_after(text: str, verbs: frozenset[str]) -> bool:
     return False
 
 
+#: Words after a number that make it a share or a larger number, not a count of things:
+#: "three per cent", "3 million".
+_NO_COUNT_AFTER = frozenset(["per", "percent", "thousand", "million", "billion", "trillion"])
+
+
 def giving_the_count(retrieval: Retrieval, sentences: list[SourceSentence]) -> list[SourceSentence]:
     """For a question that says how many things it asks for ("What three core areas does
     the accord cover?"), those of ``sentences`` that give that many of something ("The
     text rests on three pillars", "in four areas:"): the sentence that opens the list
     asked for, which the next ones carry on. Not a number inside a word ("a four-year
-    deal"). Empty for other questions."""
+    deal"), nor one that says how long, how much or what share ("three weeks", "a 3-year
+    deal", "3 million euros", "three per cent"). Empty for other questions."""
     count = retrieval.query.count
     if count is None:
         return []
     value = count if count.isdigit() else digits_of(count)
     found = []
     for s in sentences:
-        tokens = _COUNTED_TOKEN.findall(s.text)
+        tokens = _COUNTED_TOKEN.findall(_MEASURED.sub(" ", s.text))
         if any(
-            (t if t.isdigit() else digits_of(t.lower())) == value and after[:1].isalpha()
+            (t if t.isdigit() else digits_of(t.lower())) == value
+            and after[:1].isalpha()
+            and after.lower() not in _NO_COUNT_AFTER
             for t, after in itertools.pairwise(tokens)
         ):
             found.append(s)
