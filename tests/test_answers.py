@@ -4060,3 +4060,37 @@ def test_a_time_or_a_percentage_is_not_as_many_as_asked_for(
         "What 3 core areas does the cyber accord between Ostwick and Kelby cover?",
     )
     assert lead.startswith("The text rests on three pillars")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What are the 3 core areas of the cyber accord between Ostwick and Kelby?",
+        "Name the 3 core areas of the Ostwick and Kelby cyber accord",
+    ],
+)
+def test_a_count_before_a_word_that_says_what_kind_of_thing_is_asked_is_a_count(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """ "the 3 core areas": a number before the noun asked for, with words between that
+    say what kind of it ("core"), says how many the answer names, as "the 3 areas" does
+    (before, only a number right before the noun was a count, so "3" stayed a name every
+    passage must hold, and a story that lists the areas without counting them left the
+    question refused). But "How many 3 bedroom flats ...?" asks for the count itself:
+    its "3" is no count of the things asked for; nor is the number of "the 10 Downing
+    Street policy", one thing."""
+    ingest_text(
+        briefing,
+        tmp_path / "accord.md",
+        "---\ntitle: Ostwick and Kelby sign accord\n---\n\n"
+        "Ostwick and Kelby signed the cyber accord on Thursday. Its core areas are incident "
+        "response, threat sharing and training.\n",
+    )
+    assert (
+        "incident response, threat sharing and training"
+        in grounded_answer(briefing, question).answer
+    )
+    lexicon = Lexicon()
+    assert analyse("How many 3 bedroom flats were built in Ostwick?", lexicon).count is None
+    # a number before a word or two and one thing is part of its name: it counts nothing
+    assert analyse("What is the 10 Downing Street policy on Ostwick?", lexicon).count is None

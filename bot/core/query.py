@@ -50,6 +50,7 @@ from bot.core.terms import (
     time_term,
 )
 from bot.core.text import is_abbreviation, sentence_spans
+from bot.core.wordnet import wordnet
 from bot.core.words import STOPWORDS, stem, words
 
 
@@ -309,7 +310,8 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
         _as_the_noun_asked(t, measure, lexicon, counted=kind == "quantity") if t.word == noun else t
         for t in terms
     ]
-    count = _count_asked(flat, noun)
+    # ("How many 3 bedroom flats ...?" asks for the count itself: its "3" counts nothing)
+    count = None if kind == "quantity" else _count_asked(flat, noun)
     if count is not None:
         terms = [
             replace(t, anchor=False, specificity=FLOOR) if t.word == count else t for t in terms
@@ -350,14 +352,25 @@ _MONTHS = frozenset(
 )
 
 
+#: How many words may say what kind of thing a count counts ("the 3 *core* areas").
+_KIND_WORDS = 2
+
+
+def _plural(noun: str) -> bool:
+    """Is ``noun`` a plural ("areas", "children"), as WordNet knows it?"""
+    return any(base != noun for base in wordnet().base_forms(noun, "n"))
+
+
 def _count_asked(flat: list[str], noun: str | None) -> str | None:
     """The number that says how many of the things asked for there are ("what *4* things
     does the pact focus on", "who were the *2* hikers", "which *three* countries"): the
     answer's size, not a name a passage must hold (a passage that names the hikers need
     not count them). A number right after "what" or "which", or right before the noun
-    asked for. Not a year ("which 2019 law"), a day a month follows ("what 22 July
-    hearing"), nor a part of a number that more digits follow or precede ("what 1,000
-    homes"): those name a thing, or are part of a number, and count nothing."""
+    asked for, or before a word or two that say what kind of them and then that noun, a
+    plural ("the 3 core areas"; not "the 5 star hotel"). Not a year ("which 2019 law"), a
+    day a month follows ("what 22 July hearing"), nor a part of a number that more digits
+    follow or precede ("what 1,000 homes"): those name a thing, or are part of a number,
+    and count nothing. None for a question for a quantity (see :func:`analyse`)."""
     for i, word in enumerate(flat):
         if not (word.isdigit() or digits_of(word) is not None) or _A_YEAR.fullmatch(word):
             continue
@@ -366,7 +379,13 @@ def _count_asked(flat: list[str], noun: str | None) -> str | None:
         if i > 0 and flat[i - 1].isdigit():
             continue
         after_wh = i > 0 and flat[i - 1] in ("what", "which")
-        before_noun = noun is not None and i + 1 < len(flat) and flat[i + 1] == noun
+        # (perhaps after words that say what kind of them, "the 3 *core* areas", when the
+        # noun is a plural: not "the 10 Downing Street policy", "the 5 star hotel")
+        ahead = flat[i + 1 : i + 2 + _KIND_WORDS]
+        before_noun = noun is not None and noun in ahead
+        if noun is not None and before_noun and noun != ahead[0]:
+            kind = ahead[: ahead.index(noun)]
+            before_noun = not any(w in STOPWORDS for w in kind) and _plural(noun)
         if after_wh or before_noun:
             return word
     return None
