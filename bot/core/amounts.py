@@ -144,3 +144,7 @@ _MEASURES: dict[str, re.Pattern[str]] = {
 def measure_pattern(measure: str) -> re.Pattern[str]:
     """How an amount of ``measure`` ("money", "duration", "length") is written."""
     return money() if measure == "money" else _MEASURES[measure]
+
+
+#: A number that may be a year ("2021", "1998"): a name of a time, which counts nothing.
+YEAR = re.compile(r"(?:1[5-9]|20)\d\d")

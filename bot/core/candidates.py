@@ -14,7 +14,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 
-from bot.core.amounts import DURATION, MEASUREMENT, NUMBER_WORD, measure_pattern
+from bot.core.amounts import DURATION, MEASUREMENT, NUMBER_WORD, YEAR, measure_pattern
 from bot.core.chunking import chunk_sentences
 from bot.core.expected import (
     expected_pattern,
@@ -766,11 +766,12 @@ def beside_the_asked(
     # enrolled 420 adults" for "How many patients were enrolled?").
     acts = _acts_of_people(retrieval, asked)
     verbs = _verbs_of(retrieval, asked)
-    return (
+    chosen = (
         by_name
         or [s for s in counting if asked.counted_as & frozenset(s.stems)]
         or [s for s in counting if _counts_acts(s.text, acts)]
-    ) + [s for s in counting if s not in by_name and _counts_after(s.text, verbs)]
+    )
+    return chosen + [s for s in counting if s not in chosen and _counts_after(s.text, verbs)]
 
 
 def _acts_of_people(retrieval: Retrieval, asked: Term) -> frozenset[str]:
@@ -975,7 +976,7 @@ def _counts_after(text: str, verbs: frozenset[str]) -> bool:
     that says how long or how much, not how many."""
     tokens = [t.lower() for t in _COUNTED_TOKEN.findall(_MEASURED.sub(" ", text))]
     for i, word in enumerate(tokens):
-        if not _a_number(word) or _A_YEAR.fullmatch(word):
+        if not _a_number(word) or YEAR.fullmatch(word):
             continue
         j = i - 1
         while j >= 0 and tokens[j] in _APPROXIMATELY:
@@ -1058,17 +1059,13 @@ def _counts_acts(text: str, acts: frozenset[str]) -> bool:
     tokens = [t for t in _COUNT_TOKEN.findall(text) if t != ","]
     return any(
         _a_number(word)
-        and not _A_YEAR.fullmatch(word)
+        and not YEAR.fullmatch(word)
         and any(
             stem(t.lower()) in acts and not t.lower().endswith(("ed", "ing"))
             for t in tokens[i + 1 : i + 3]
         )
         for i, word in enumerate(tokens)
     )
-
-
-#: A number that may be a year ("2021", "1998"): it counts no acts.
-_A_YEAR = re.compile(r"(?:1[5-9]|20)\d\d")
 
 
 def _a_number(word: str) -> bool:

@@ -165,12 +165,12 @@ def with_the_outlets_named(
     query: Query, evidence: Sequence[PassageEvidence]
 ) -> list[PassageEvidence]:
     """``evidence``, where the question names an article's outlet by a word that no
-    passage says as such (its synonyms aside: "echo" is no "repeat"; "acc to the
-    *courier* how many dogs got sick", "did the *echo* say"),
-    with that word found in every passage of the outlet's articles: a question asks
-    *which* story says it so. An outlet's name counts only where no passage uses the word
-    (the outlet itself aside): "the committee's *review*" is no "Highland Harvest Review".
-    (A name, an anchor, is found in the outlet's name by :func:`passage_evidence`.)"""
+    passage says as such ("acc to the *courier* how many dogs got sick", "did the *echo*
+    say"; a synonym is not the word: "echo" is no "repeat"), with that word found in every
+    passage of the outlet's articles: the question asks *which* story says it so. A word
+    some passage uses is not the outlet: "the committee's *review*" is no "Highland
+    Harvest Review". (A name, an anchor, is found in the outlet's name by
+    :func:`passage_evidence`.)"""
     unsaid = [
         t
         for t in query.terms

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, replace
 
 from bot.core import frequency
+from bot.core.amounts import YEAR
 from bot.core.frequency import language_of
 from bot.core.lexicon import FLOOR, Lexicon, digits_of
 from bot.core.phrasing import (
@@ -345,8 +346,6 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
     )
 
 
-#: A number that may be a year ("2019", "1962"): a name, not a count.
-_A_YEAR = re.compile(r"(?:1[5-9]|20)\d\d")
 _MONTHS = frozenset(
     "january february march april may june july august september october november december".split()
 )
@@ -372,7 +371,7 @@ def _count_asked(flat: list[str], noun: str | None) -> str | None:
     follow or precede ("what 1,000 homes"): those name a thing, or are part of a number,
     and count nothing. None for a question for a quantity (see :func:`analyse`)."""
     for i, word in enumerate(flat):
-        if not (word.isdigit() or digits_of(word) is not None) or _A_YEAR.fullmatch(word):
+        if not (word.isdigit() or digits_of(word) is not None) or YEAR.fullmatch(word):
             continue
         if i + 1 < len(flat) and (flat[i + 1] in _MONTHS or not flat[i + 1].isalpha()):
             continue
