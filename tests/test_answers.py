@@ -3767,6 +3767,16 @@ def test_a_number_right_after_the_question_s_verb_counts_what_it_was_done_to(
         # "ever ... before" asks about the past, not how something turned out
         ("It was the Ostwick ferry's second collision, after a trawler struck it in 2019.",
          "Was the Ostwick ferry ever hit by another vessel before?", "second collision"),
+        # "did ... actually": whether it really happened
+        ("Migration from Ostwick has been a concern since the memorandum was signed, "
+         "officials said.",
+         "Did migration from Ostwick actually drop after the memorandum was signed?", None),
+        ("Migration from Ostwick dropped after the memorandum was signed, officials said.",
+         "Did migration from Ostwick actually drop after the memorandum was signed?",
+         "dropped"),
+        # ... but in "What did they actually say?" it stresses the words
+        ("Ostwick officials said the memorandum was a plan for talks.",
+         "What did the Ostwick officials actually say about the memorandum?", "said"),
     ],
 )  # fmt: skip
 def test_what_something_came_to_needs_a_passage_that_tells_it(

@@ -388,8 +388,16 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
     if not retrieval.answerable:
         return retrieval
     text = retrieval.query.text
+    later = _LATER.search(text)
+    # ("actually" asks how things went only in a yes/no question: "What did she actually
+    # say?" stresses the words)
     past = bool(
-        _PAST_QUESTION.match(text) or (_PAST_WH_QUESTION.match(text) and _LATER.search(text))
+        _PAST_QUESTION.match(text)
+        or (
+            _PAST_WH_QUESTION.match(text)
+            and later is not None
+            and not later.group(0).lower().startswith("actually")
+        )
     )
     if (
         not past
@@ -526,10 +534,10 @@ def _only_foreseen(retrieval: Retrieval, sentences: list[SourceSentence]) -> boo
 #: A question how something turned out: "Did the ministry *end up* giving ...?", "Was the
 #: bank *eventually* fined?", "did the dispute end with a deal *in the end*?", "Did the
 #: police *ever* find out who owned the dogs?" (not "Was the port *ever* hit by a loss
-#: *before*?", which asks about the past). The word after the marker, if there is one, is
-#: the event's verb.
+#: *before*?", which asks about the past), "did the drivers *actually* go on strike?". The
+#: word after the marker, if there is one, is the event's verb.
 _LATER = re.compile(
-    r"\b(?:end(?:s|ed)?\s+up|eventually|ultimately|finally|in\s+the\s+end|"
+    r"\b(?:end(?:s|ed)?\s+up|eventually|ultimately|finally|in\s+the\s+end|actually|"
     r"ever(?![^?]*\b(?:before|previously|prior|in\s+the\s+past)\b))\b"
     r"(?:\s+(?P<verb>[a-z]+))?",
     re.IGNORECASE,
