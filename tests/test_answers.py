@@ -81,6 +81,15 @@ def assert_borderline(briefing: Briefing, question: str) -> None:
     assert answer.answer == NOT_SAID_IN_SOURCES, question
 
 
+def assert_says_or_borderline(briefing: Briefing, question: str, says: str | None) -> None:
+    """``question`` is answered, grounded, with ``says`` in the answer; or, when ``says``
+    is None, borderline (see :func:`assert_borderline`)."""
+    if says is None:
+        assert_borderline(briefing, question)
+    else:
+        assert says in grounded_answer(briefing, question).answer
+
+
 def assert_grounded(briefing: Briefing, answer) -> None:
     """Every marker points at a citation, every citation is used and verbatim, and every
     sentence of the answer is a sentence of the passage it cites, verbatim apart from
@@ -2974,10 +2983,7 @@ def test_a_rate_is_answered_by_a_rate(
         "2.1 million euro upgrade, its owner said. About 300 boats are registered at Ostby. "
         f"{sentence}\n",
     )
-    if rate is None:
-        assert_borderline(briefing, question)
-    else:
-        assert rate in grounded_answer(briefing, question).answer
+    assert_says_or_borderline(briefing, question, rate)
 
 
 def test_the_best_sentence_of_the_kind_asked_leads_from_any_passage(
@@ -3420,10 +3426,7 @@ def test_pay_is_answered_by_pay_not_by_another_sum(
         "May. The board also set aside 450,000 euros for the four retiring pilots. "
         f"{sentence}\n",
     )
-    if amount is None:
-        assert_borderline(briefing, question)
-    else:
-        assert amount in grounded_answer(briefing, question).answer
+    assert_says_or_borderline(briefing, question, amount)
 
 
 @pytest.mark.parametrize(
@@ -3458,10 +3461,7 @@ def test_how_something_turned_out_is_told_as_done(
         "river for nine days, and the company faces repairs to its Vellmoor pumping station. "
         f"{sentence}\n",
     )
-    if told is None:
-        assert_borderline(briefing, question)
-    else:
-        assert told in grounded_answer(briefing, question).answer
+    assert_says_or_borderline(briefing, question, told)
 
 
 def test_a_compound_typed_as_one_word_is_read_as_its_parts(
@@ -3595,10 +3595,7 @@ def test_how_something_turned_out_is_told_by_the_event_as_asked(
     ingest_text(
         briefing, tmp_path / "later.md", f"---\ntitle: Around the county\n---\n\n{sentence}\n"
     )
-    if told is None:
-        assert_borderline(briefing, question)
-    else:
-        assert told in grounded_answer(briefing, question).answer
+    assert_says_or_borderline(briefing, question, told)
 
 
 @pytest.mark.parametrize(
@@ -3622,10 +3619,7 @@ def test_a_stance_qualified_like_a_post_is_not_who_someone_is(
         f"---\ntitle: Skarholm harbour\n---\n\nTalks at Skarholm resumed on Monday. {sentence}\n",
     )
     question = "What is Ada Lind's negotiating position?"
-    if told is None:
-        assert_borderline(briefing, question)
-    else:
-        assert told in grounded_answer(briefing, question).answer
+    assert_says_or_borderline(briefing, question, told)
 
 
 @pytest.mark.parametrize(
@@ -3693,10 +3687,7 @@ def test_a_word_of_the_future_foresees_only_as_one(
     ingest_text(
         briefing, tmp_path / "news.md", f"---\ntitle: Around the county\n---\n\n{sentence}\n"
     )
-    if told is None:
-        assert_borderline(briefing, question)
-    else:
-        assert told in grounded_answer(briefing, question).answer
+    assert_says_or_borderline(briefing, question, told)
 
 
 def test_a_hyphenated_word_is_one_word_between_a_number_and_what_it_counts(
@@ -3788,10 +3779,7 @@ def test_what_something_came_to_needs_a_passage_that_tells_it(
     borderline. (Before, the what-question was answered with the inquiry's plans, and
     "ever" asked nothing of the passages.)"""
     ingest_text(briefing, tmp_path / "news.md", f"---\ntitle: Around Ostwick\n---\n\n{sentence}\n")
-    if told is None:
-        assert_borderline(briefing, question)
-    else:
-        assert told in grounded_answer(briefing, question).answer
+    assert_says_or_borderline(briefing, question, told)
 
 
 @pytest.mark.parametrize(
