@@ -4092,3 +4092,42 @@ def test_a_count_before_a_word_that_says_what_kind_of_thing_is_asked_is_a_count(
     assert analyse("How many 3 bedroom flats were built in Ostwick?", lexicon).count is None
     # a number before a word or two and one thing is part of its name: it counts nothing
     assert analyse("What is the 10 Downing Street policy on Ostwick?", lexicon).count is None
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("Who founded Harlby Coaches?", None),
+        ("When was Harlby Coaches set up?", None),
+        ("who are the founders of harlby coaches", None),
+        ("When was the Tarrow Walkers' Club established?", "founded in 1987"),
+        ("When was the Tarrow Walkers' Club founded?", "founded in 1987"),
+        ("Who set up the Tarrow Walkers' Club?", "founded in 1987 by Edith Carne"),
+        # "found" is the past of "find": not a founding
+        ("Who found the coach's missing wheel?", "Pia Morrow"),
+    ],
+)
+def test_a_question_for_a_founding_needs_a_passage_that_tells_one(
+    briefing: Briefing, tmp_path: Path, question: str, says: str | None
+) -> None:
+    """ "Who founded Harlby Coaches?" against stories that name the firm, its plant and its
+    launch but never tell who set it up is borderline (before, the sentences about the
+    firm were given as if they answered); a passage that tells a founding ("founded in
+    1987 by ...") answers, whatever word the question uses for it, and "found" as the past
+    of "find" asks for no founding."""
+    ingest_text(
+        briefing,
+        tmp_path / "coach.md",
+        "---\ntitle: Coach loses wheel on Tarrow bypass\n---\n\n"
+        "A Harlby Coaches bus lost a wheel on the Tarrow bypass on Friday. The firm, which "
+        "runs 40 coaches from its plant in Tarrow, said the launch of its new airport route "
+        "would go ahead. Pia Morrow, a walker, found the missing wheel in a field.\n",
+    )
+    ingest_text(
+        briefing,
+        tmp_path / "club.md",
+        "---\ntitle: Walkers' club turns the first sod on its new hut\n---\n\n"
+        "The Tarrow Walkers' Club has begun building a hut on Skelter Fell. The club was "
+        "founded in 1987 by Edith Carne and now has 300 members.\n",
+    )
+    assert_says_or_borderline(briefing, question, says)

@@ -837,3 +837,20 @@ def test_per_an_outlet_is_according_to_it(lexicon: Lexicon) -> None:
     was read as a question for a person: a courier is one)."""
     query = analyse("Per the Courier, when did Lisle report the leak?", lexicon)
     assert query.answer_type == "when"
+
+
+@pytest.mark.parametrize(
+    ("question", "founding"),
+    [
+        ("Who founded Calderline Buses?", "founded"),
+        ("When was the rescue team set up?", "set up"),
+        ("who are the founders of the group", "founders"),
+        ("When was the society established?", "established"),
+        ("Who found the missing wheel?", None),  # the past of "find"
+        ("When might we hear the findings?", None),
+        ("Which member of the administration went?", None),  # an "establishment", by synonym
+        ("What did the founders say?", None),  # not a who or when question
+    ],
+)
+def test_a_question_for_a_founding(question: str, founding: str | None) -> None:
+    assert analyse(question, Lexicon()).founding == founding

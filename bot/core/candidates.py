@@ -384,7 +384,8 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
     against an article where the mission is only where the jeeps were driven).
     Borderline means what it means at the gate: the extractive summariser refuses, a
     model is shown the passages and decides. So is a question whether something happened
-    that the passages tell only as still to come (:func:`_only_foreseen`)."""
+    that the passages tell only as still to come (:func:`_only_foreseen`), and one for who
+    founded something or when that no article about it tells (:func:`_a_founding_told`)."""
     if not retrieval.answerable:
         return retrieval
     text = retrieval.query.text
@@ -405,6 +406,7 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
         and _asked_thing(retrieval) is None
         and retrieval.query.speaker is None
         and not retrieval.query.pay
+        and retrieval.query.founding is None
     ):
         return retrieval  # (cheaply: most questions ask for no such kind, nor if it happened)
     candidates = passage_sentences(retrieval.passages)
@@ -416,6 +418,11 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
             "no passage tells how what the question asks about turned out"
             if _LATER.search(retrieval.query.text)
             else "the passages tell what the question asks about only as to come",
+        )
+    if retrieval.query.founding is not None and not _a_founding_told(retrieval, candidates):
+        return _borderline(
+            retrieval,
+            "the question asks who founded something or when, and no passage tells a founding",
         )
     if retrieval.query.speaker is not None and not _speaking(retrieval, scorer, candidates):
         return _borderline(
@@ -469,6 +476,38 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
 
 
 _RECEIVING = frozenset(stem(w) for w in RECEIVING)
+
+#: "founded", "co-founder", "founding" ("found" is also the past of "find", and a
+#: "foundation" may be a charity or the ground under a bridge)
+_FOUNDED = re.compile(r"\b(?:co-?)?found(?:ed|ing|ers?)\b", re.IGNORECASE)
+_FIND = frozenset({"find", "finder", "found", "foundat"})
+_ESTABLISH = frozenset({"establish"})
+
+
+def _a_founding_told(retrieval: Retrieval, candidates: list[SourceSentence]) -> bool:
+    """Does an article tell a founding (:func:`_tells_founding`) where its retrieved
+    sentences also hold every name of the question ("Who founded Harlby Coaches?" is not
+    answered by a walkers' club "founded in 1987")?"""
+    names = [t for t in retrieval.query.terms if t.anchor]
+    for article in {s.passage.article_id for s in candidates if _tells_founding(retrieval, s)}:
+        stems = [w for s in candidates if s.passage.article_id == article for w in s.stems]
+        present = frozenset(stems)
+        if all(t.credit(stems, present) > 0 for t in names):
+            return True
+    return False
+
+
+def _tells_founding(retrieval: Retrieval, sentence: SourceSentence) -> bool:
+    """Does ``sentence`` tell a founding, for a question that asks who founded something
+    or when (:attr:`~bot.core.query.Query.founding`): "founded in 2009 by ...", "its
+    co-founder", or the question's own word or phrase ("established", "set up"), or
+    "establish" for "found"; not its other synonyms (a factory is a "plant", a product has
+    a "launch")?"""
+    if _FOUNDED.search(sentence.text):
+        return True
+    term = next(t for t in retrieval.query.terms if t.word == retrieval.query.founding)
+    term = replace(term, stems=term.stems - _FIND, synonym_stems=term.synonym_stems & _ESTABLISH)
+    return term.credit(sentence.stems, frozenset(sentence.stems)) > 0
 
 
 def _states_pay(retrieval: Retrieval, sentence: SourceSentence) -> bool:

@@ -88,6 +88,10 @@ class Query:
     #: How many things the question asks for, as it writes the number ("What *four* areas
     #: does the pact cover?", "who were the *2* hikers"), if it says: :func:`_count_asked`.
     count: str | None = None
+    #: The term of a "who" or "when" question for how something came to be founded ("Who
+    #: *founded* Calderline Buses?", "When was the trust *set up*?"), if it asks that:
+    #: :func:`_founding`.
+    founding: str | None = None
 
     @property
     def framing_only(self) -> bool:
@@ -343,7 +347,26 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
         paid,
         frozenset(t.word for t in terms if paid and _names_the_one_paid(t, paid, lexicon)),
         count,
+        _founding(terms) if kind in ("who", "when") else None,
     )
+
+
+#: The stems that make a question's own word one for founding something (its words and
+#: their families: "founded" has "founder"'s, "set up" is "setup"); not its synonyms
+#: ("administration" is an "establishment"). The past of "find" has the stems of "found"
+#: too ("Who found the server?"), so it must not have "find"'s.
+_FOUNDING = frozenset({"establish", "founder", "setup"})
+
+
+def _founding(terms: list[Term]) -> str | None:
+    """The term by which a who/when question asks for a founding ("founded", "founders",
+    "established", "set up"), if it does. Such a question is answered only by a passage
+    that tells a founding (:func:`~bot.core.candidates.answerable_in_kind`): stories name
+    organisations far more often than they tell who set them up or when."""
+    for term in terms:
+        if not term.anchor and term.stems & _FOUNDING and "find" not in term.stems:
+            return term.word
+    return None
 
 
 _MONTHS = frozenset(

@@ -367,6 +367,7 @@ class Retriever:
             terms=tuple(t for k, t in enumerate(terms) if k not in gone),
             speaker=renamed.get(query.speaker or "", query.speaker),
             deed=renamed.get(query.deed or "", query.deed),
+            founding=renamed.get(query.founding or "", query.founding),
             payees=frozenset(renamed.get(w, w) for w in query.payees),
             alternatives=tuple(
                 frozenset(renamed.get(w, w) for w in group) for group in query.alternatives
