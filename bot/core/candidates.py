@@ -29,6 +29,7 @@ from bot.core.expected import (
 from bot.core.formats import is_file_name
 from bot.core.lexicon import NUMBER_WORDS, digits_of
 from bot.core.phrasing import NAMING, RATE_WORDS, RECEIVING, reports_speech
+from bot.core.query import Query
 from bot.core.retrieve import Retrieval
 from bot.core.roles import holders_of, role_terms, spellings
 from bot.core.terms import Term, read_us_as_usa
@@ -466,6 +467,9 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
         return _borderline(
             retrieval, f"the question asks for an amount per {rate}, and no passage gives one"
         )
+    unnamed = _said_unnamed(retrieval, candidates)
+    if unnamed is not None:
+        return _borderline(retrieval, f"the sources say the {unnamed.word} was not named")
     if beside_the_asked(retrieval, scorer, candidates) == []:
         asked = _asked_thing(retrieval)
         what = "gives a number of" if retrieval.query.answer_type == "quantity" else "names the"
@@ -741,6 +745,63 @@ _ASKS_NAME = re.compile(
 )
 
 
+#: A sentence that says someone is not named: "The train driver, who was not named by the
+#: operator, ...", "a taxi firm owner who did not want to be named", "whose name was
+#: withheld by the court", "The names of the dead have not been released".
+_UNNAMED = re.compile(
+    r"\b(?:(?:was|were|has|have|had|is|are)(?:\s+not|n't)(?:\s+been)?\s+(?:named|identified)"
+    r"|(?:did|does|do)(?:\s+not|n't)\s+(?:want|wish)\s+to\s+be\s+named"
+    r"|(?:asked|wished|wanted|preferred)\s+not\s+to\s+be\s+named|declined\s+to\s+be\s+named"
+    r"|speaking\s+on\s+condition\s+of\s+anonymity|on\s+condition\s+that\s+(?:he|she|they)\s+not\s+be\s+named"
+    r"|names?\s+(?:was|were|has\s+been|have\s+been|had\s+been)\s+withheld"
+    r"|names?\b[^.;]{0,40}?\b(?:has|have|had)(?:\s+not|n't)\s+been\s+(?:released|made\s+public|given))",
+    re.IGNORECASE,
+)
+
+
+def _said_unnamed(retrieval: Retrieval, candidates: list[SourceSentence]) -> Term | None:
+    """The term of the one a question asks for by role or by name ("Who was the train
+    driver?", "What was the name of the fisheries observer?"), when a sentence says that
+    one is not named ("The train driver, who was not named by the operator, was unhurt"):
+    the sources then say they do not give the name, and a name elsewhere is someone
+    else's (the tractor driver's). The sentence must hold the role and the words the
+    question puts right before it ("train" driver, "fisheries" observer), so that "Who was
+    the tractor driver?" still finds the tractor driver named."""
+    query = retrieval.query
+    asked = _asked_thing(retrieval)
+    if (
+        asked is None
+        or asked.place
+        or (query.answer_type != "who" and not _ASKS_NAME.search(query.text))
+    ):
+        return None
+    qualifiers = _words_before(query, asked)
+    for s in candidates:
+        if not _UNNAMED.search(s.text):
+            continue
+        present = frozenset(s.stems)
+        if asked.credit(s.stems, present) >= 1.0 and all(
+            t.credit(s.stems, present) > 0 for t in qualifiers
+        ):
+            return asked
+    return None
+
+
+def _words_before(query: Query, term: Term) -> list[Term]:
+    """The terms the question writes right before ``term``'s word, as one run of words
+    ("the *vocational training* director": vocational, training)."""
+    tokens = [w.lower() for w in words(query.text)]
+    if term.word not in tokens:
+        return []
+    by_word = {t.word: t for t in query.terms}
+    before: list[Term] = []
+    for w in reversed(tokens[: tokens.index(term.word)]):
+        if w not in by_word:
+            break
+        before.insert(0, by_word[w])
+    return before
+
+
 def _asked_thing(retrieval: Retrieval) -> Term | None:
     """What a "who" question asks about by role ("Who is the *captain*?"), what a "how
     many" question counts ("How many gang *members* ...?"), or the thing whose name a
@@ -796,7 +857,9 @@ def beside_the_asked(
                 else new_name(s.text, scorer.question, person=kind == "who")
             )
         ]
-        if kind == "who":
+        # (a person named a sentence after their role is described is no answer to a
+        # question for the name itself: it wants the name beside the role)
+        if kind == "who" and not beside:
             naming += [s for s in _named_next(asked, scorer, sentences) if s not in naming]
         return naming
     counting = [
