@@ -4164,3 +4164,32 @@ def test_a_name_the_sources_say_is_not_given_is_not_answered_by_another(
         "county's road safety board, said the crossing would be reviewed.\n",
     )
     assert_says_or_borderline(briefing, question, says)
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("What did the inquiry into the Harlby depot fire conclude?", None),
+        ("What was agreed at the Harlby depot licence hearing?", None),
+        ("what did the judge rule about the harlby depot licence", None),
+        ("What did Harlby council decide about the depot's night yard?", "decided in January"),
+    ],
+)
+def test_what_a_process_concluded_needs_a_passage_that_tells_it(
+    briefing: Briefing, tmp_path: Path, question: str, says: str | None
+) -> None:
+    """ "What did the inquiry conclude?" against a story written before it reported ("is
+    due to report in the spring") is borderline, as "What did the inquiry *eventually*
+    conclude?" is: a verb that reports an outcome (conclude, decide, rule, find, agree)
+    asks how something turned out (before, the sentences about the inquiry were given
+    as if they answered). A decision the story tells as made answers."""
+    ingest_text(
+        briefing,
+        tmp_path / "depot.md",
+        "---\ntitle: Harlby depot faces licence hearing\n---\n\n"
+        "Harlby council will review the bus depot's licence at a hearing on 3 March, and "
+        "a judge is expected to rule on the depot's appeal in April. An independent "
+        "inquiry into the Harlby depot fire is due to report in the spring. Harlby council "
+        "decided in January to close the depot's night yard.\n",
+    )
+    assert_says_or_borderline(briefing, question, says)

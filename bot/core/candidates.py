@@ -400,6 +400,7 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
             and later is not None
             and not later.group(0).lower().startswith("actually")
         )
+        or _asks_outcome(text)
     )
     if (
         not past
@@ -417,7 +418,7 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
         return _borderline(
             retrieval,
             "no passage tells how what the question asks about turned out"
-            if _LATER.search(retrieval.query.text)
+            if _LATER.search(text) or _asks_outcome(text)
             else "the passages tell what the question asks about only as to come",
         )
     if retrieval.query.founding is not None and not _a_founding_told(retrieval, candidates):
@@ -540,6 +541,32 @@ _PAST_QUESTION = re.compile(r"^\W*(?:did|was|were|has|have|had)\b", re.IGNORECAS
 _PAST_WH_QUESTION = re.compile(
     r"^\W*(?:what|which|who|how\s+(?:much|many))\b[^?,]*?\bdid\b", re.IGNORECASE
 )
+#: Questions for what a process came to: "What did the review *conclude*?", "What did
+#: the judge *decide* at the hearing?", "What was *agreed* at the talks?". Verbs that
+#: report an outcome (concluding, deciding, ruling, finding, agreeing, recommending) ask
+#: how something turned out as "eventually" does (_LATER); news written before the
+#: hearing or the review tells it only as to come. Not "find out" (learn: "What did
+#: scientists find out about the ground?" is answered by what measurements showed).
+_OUTCOME_QUESTIONS = (
+    re.compile(
+        r"^\W*(?:what|which)\b[^?,]*?\bdid\b[^?,]*?\b"
+        r"(?P<verb>conclude|decide|rule|find(?!\s+out)|agree|recommend|determine)\b",
+        re.IGNORECASE,
+    ),
+    # ("Which disease was *found*?": found is detected, in the passive)
+    re.compile(
+        r"^\W*(?:what|which)\b[^?,]*?\b(?:was|were)\s+"
+        r"(?P<verb>concluded|decided|ruled|agreed|recommended|determined)\b",
+        re.IGNORECASE,
+    ),
+)
+
+
+def _asks_outcome(text: str) -> re.Match[str] | None:
+    """The verb of a question for what a process came to (_OUTCOME_QUESTIONS), if it is one."""
+    return next((m for p in _OUTCOME_QUESTIONS if (m := p.match(text))), None)
+
+
 #: Words that put what follows still to come: "is scheduled to open", "would consider",
 #: "expect ratification", "might have to extend".
 _FORESEEING = frozenset(
@@ -565,7 +592,8 @@ def _only_foreseen(retrieval: Retrieval, sentences: list[SourceSentence]) -> boo
     ministry *end up* giving ...?", "Was the bank *eventually* fined?"): that is answered
     only by a passage that tells the event as done; without one, nothing says how it
     turned out (a question with no word to tell the event by is left to the rest)."""
-    later = _LATER.search(retrieval.query.text)
+    # (a question for what a process came to asks it as "eventually" does)
+    later = _LATER.search(retrieval.query.text) or _asks_outcome(retrieval.query.text)
     event = _event_terms(retrieval, later)
     asked = frozenset(w for t in retrieval.query.terms for w in t.stems)
     done, foreseen = _tellings(event, sentences, asked)
