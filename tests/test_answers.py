@@ -4193,3 +4193,66 @@ def test_what_a_process_concluded_needs_a_passage_that_tells_it(
         "decided in January to close the depot's night yard.\n",
     )
     assert_says_or_borderline(briefing, question, says)
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("Who founded Greyholt Bakery?", "set up in 1987 by Joan Ashby"),
+        ("When was the Sallow Vale Choir founded?", "formed in 2004"),
+        ("Who founded Kestle Brewery?", "Tom Hale started the brewery in 1995"),
+        ("When was the Wendle Trust founded?", "created in 1978"),
+        ("When was the Merrow Ferry Company established?", "dates back to 1902"),
+        # the firm's other sentences tell no founding
+        ("Who founded Harlby Coaches?", None),
+    ],
+)
+def test_a_founding_told_in_other_words_answers_a_question_for_it(
+    briefing: Briefing, tmp_path: Path, question: str, says: str | None
+) -> None:
+    """ "Who founded Kestle Brewery?" is answered by "Tom Hale started the brewery in
+    1995", and "When was the choir founded?" by "The choir was formed in 2004": news tells
+    a founding with other verbs than the question's ("set up", "formed", "started",
+    "created") or by the date a firm "dates back to" (before, each was borderline: no
+    passage said "founded" or the question's own word). A firm whose story tells no
+    founding is still borderline."""
+    for name, title, body in [
+        (
+            "bakery",
+            "Bakery expands",
+            "Greyholt Bakery will open a second shop in Tarrow "
+            "in May. The bakery was set up in 1987 by Joan Ashby in a garage in Orley.",
+        ),
+        (
+            "choir",
+            "Choir wins national title",
+            "The Sallow Vale Choir won the national "
+            "title on Saturday. The choir was formed in 2004 by a group of nurses.",
+        ),
+        (
+            "brewery",
+            "Brewery sold",
+            "Kestle Brewery has been sold to a national group. "
+            "Tom Hale started the brewery in 1995 in a barn near Kestle.",
+        ),
+        (
+            "trust",
+            "Charity reaches milestone",
+            "The Wendle Trust, created in 1978 by the "
+            "Wendle family, gave its thousandth grant on Monday.",
+        ),
+        (
+            "ferry",
+            "Ferry firm marks anniversary",
+            "The Merrow Ferry Company, which dates "
+            "back to 1902, carried its ten millionth passenger on Sunday.",
+        ),
+        (
+            "coach",
+            "Coach loses wheel",
+            "A Harlby Coaches bus lost a wheel on the Tarrow "
+            "bypass on Friday. The firm started a new airport route in May.",
+        ),
+    ]:
+        ingest_text(briefing, tmp_path / f"{name}.md", f"---\ntitle: {title}\n---\n\n{body}\n")
+    assert_says_or_borderline(briefing, question, says)

@@ -487,6 +487,23 @@ _RECEIVING = frozenset(stem(w) for w in RECEIVING)
 _FOUNDED = re.compile(r"\b(?:co-?)?found(?:ed|ing|ers?)\b", re.IGNORECASE)
 _FIND = frozenset({"find", "finder", "found", "foundat"})
 _ESTABLISH = frozenset({"establish"})
+#: A founding told in other words than the question's: "The bakery was set up by Joan
+#: Ashby", "The choir was formed in 2004", "Tom Hale started the brewery in 1995",
+#: "created in 1978 by the Wendle family", "which dates back to 1902", "since its
+#: creation": a verb for making a body, in the passive (not "the cause has not been
+#: established") or after who made it; a verb for making anything ("created", "started"),
+#: with the year; or a date it goes back to.
+_MAKING = r"(?:set\s+up|formed|established|incorporated)"
+_MAKING_IN = r"(?:set\s+up|formed|established|incorporated|created|started)"
+_FOUNDED_OTHERWISE = re.compile(
+    rf"\b(?:(?<!not\s)(?<!yet\s)(?:was|were|been|being)\s+(?:\w+ly\s+)?{_MAKING}"
+    rf"|who\s+(?:\w+ly\s+)?{_MAKING}"
+    rf"|{_MAKING_IN}\b[^.;:]{{0,40}}?\bin\s+(?:\d{{4}}|the\s+\d{{4}}s)"
+    r"|(?:dates|dated|dating)\s+back\s+to|dating\s+from|traces?\s+its\s+(?:roots|origins|history)"
+    r"|since\s+its\s+(?:formation|creation|inception)"
+    r"|(?:formation|creation|inception)\s+in\s+\d{4})\b",
+    re.IGNORECASE,
+)
 
 
 def _a_founding_told(retrieval: Retrieval, candidates: list[SourceSentence]) -> bool:
@@ -507,8 +524,9 @@ def _tells_founding(retrieval: Retrieval, sentence: SourceSentence) -> bool:
     or when (:attr:`~bot.core.query.Query.founding`): "founded in 2009 by ...", "its
     co-founder", or the question's own word or phrase ("established", "set up"), or
     "establish" for "found"; not its other synonyms (a factory is a "plant", a product has
-    a "launch")?"""
-    if _FOUNDED.search(sentence.text):
+    a "launch"), or a founding in other words (:data:`_FOUNDED_OTHERWISE`: "was formed
+    in 2004", "started the brewery in 1995", "dates back to 1902")?"""
+    if _FOUNDED.search(sentence.text) or _FOUNDED_OTHERWISE.search(sentence.text):
         return True
     term = next(t for t in retrieval.query.terms if t.word == retrieval.query.founding)
     term = replace(term, stems=term.stems - _FIND, synonym_stems=term.synonym_stems & _ESTABLISH)
