@@ -4256,3 +4256,38 @@ def test_a_founding_told_in_other_words_answers_a_question_for_it(
     ]:
         ingest_text(briefing, tmp_path / f"{name}.md", f"---\ntitle: {title}\n---\n\n{body}\n")
     assert_says_or_borderline(briefing, question, says)
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("Who was the skipper of the Merrow ferry?", "Ian Cole"),
+        ("Who was the passenger on the Merrow ferry?", None),
+        ("Who was the victim of the Kelby hospital stabbing?", None),
+        ("Who is the chief executive of Kelby General Hospital?", "Lena Ford"),
+    ],
+)
+def test_a_name_not_given_is_the_name_of_the_one_it_is_said_of(
+    briefing: Briefing, tmp_path: Path, question: str, says: str | None
+) -> None:
+    """ "A passenger, who asked not to be named, said the skipper had saved lives" says
+    the passenger is not named, not the skipper: "Who was the skipper of the Merrow
+    ferry?" is answered by the sentence that names him (before, it was borderline: the
+    sentence held "skipper" and a phrase of not naming). The victim of "The victim, a
+    nurse of 31, has not been named" is still not named, past the aside."""
+    ingest_text(
+        briefing,
+        tmp_path / "ferry.md",
+        "---\ntitle: Ferry skipper praised\n---\n\n"
+        "The skipper of the Merrow ferry, Ian Cole, was praised for his quick thinking on "
+        "Friday. A passenger, who asked not to be named, said the skipper had saved lives.\n",
+    )
+    ingest_text(
+        briefing,
+        tmp_path / "stabbing.md",
+        "---\ntitle: Nurse stabbed at Kelby hospital\n---\n\n"
+        "A nurse was stabbed at Kelby General Hospital on Sunday. The victim, a nurse of "
+        "31, has not been named. The hospital's chief executive, Dr Lena Ford, said staff "
+        "were shocked.\n",
+    )
+    assert_says_or_borderline(briefing, question, says)

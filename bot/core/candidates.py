@@ -812,7 +812,9 @@ def _said_unnamed(retrieval: Retrieval, candidates: list[SourceSentence]) -> Ter
     the sources then say they do not give the name, and a name elsewhere is someone
     else's (the tractor driver's). The sentence must hold the role and the words the
     question puts right before it ("train" driver, "fisheries" observer), so that "Who was
-    the tractor driver?" still finds the tractor driver named."""
+    the tractor driver?" still finds the tractor driver named; and it must say it of them
+    (:func:`_unnamed_one`), so that "A passenger, who asked not to be named, said the
+    skipper had saved lives" leaves "Who was the skipper?" to the rest."""
     query = retrieval.query
     asked = _asked_thing(retrieval)
     if (
@@ -823,7 +825,7 @@ def _said_unnamed(retrieval: Retrieval, candidates: list[SourceSentence]) -> Ter
         return None
     qualifiers = _words_before(query, asked)
     for s in candidates:
-        if not _UNNAMED.search(s.text):
+        if not any(_unnamed_one(asked, s.text, m) for m in _UNNAMED.finditer(s.text)):
             continue
         present = frozenset(s.stems)
         if asked.credit(s.stems, present) >= 1.0 and all(
@@ -831,6 +833,45 @@ def _said_unnamed(retrieval: Retrieval, candidates: list[SourceSentence]) -> Ter
         ):
             return asked
     return None
+
+
+def _unnamed_one(asked: Term, text: str, unnamed: re.Match[str]) -> bool:
+    """Is the one ``unnamed`` (a match of :data:`_UNNAMED` in ``text``) says is not named
+    the role ``asked``: the role within it ("the name of the *driver* has not been
+    released"), or the last person ``text`` speaks of before it ("The bus *driver*, who
+    was not named", "The *victim*, a woman of 24, has not been named": an aside between
+    commas is passed over), or, with none before, the first after it ("Speaking on
+    condition of anonymity, an *official* said")? Not a role of another clause: in "A
+    passenger, who asked not to be named, said the skipper ...", the passenger."""
+    net = wordnet()
+
+    def person(word: str) -> bool:
+        senses = net.senses(word, "n")
+        return bool(senses) and senses[0].lexname == "noun.person"
+
+    tokens = list(_ROLE_WORD.finditer(text))
+    if any(stem(t.group(0).lower()) in asked.stems for t in tokens if _within(t, unnamed)):
+        return True
+    before = text[: unnamed.start()].rstrip()
+    if before.endswith(","):  # an aside: "The victim, a woman of 24, has not been named"
+        opened = before.rfind(",", 0, len(before) - 1)
+        if opened >= 0:
+            before = before[:opened]
+    for token in reversed([t for t in tokens if t.end() <= len(before)]):
+        if stem(token.group(0).lower()) in asked.stems:
+            return True
+        if person(token.group(0).lower()):
+            return False
+    after = (t for t in tokens if t.start() >= unnamed.end())
+    first = next((t for t in after if person(t.group(0).lower())), None)
+    return first is not None and stem(first.group(0).lower()) in asked.stems
+
+
+_ROLE_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _within(token: re.Match[str], span: re.Match[str]) -> bool:
+    return span.start() <= token.start() and token.end() <= span.end()
 
 
 def _words_before(query: Query, term: Term) -> list[Term]:
