@@ -4291,3 +4291,39 @@ def test_a_name_not_given_is_the_name_of_the_one_it_is_said_of(
         "were shocked.\n",
     )
     assert_says_or_borderline(briefing, question, says)
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("Who was the lorry driver?", "Gareth Moss"),
+        ("What was the name of the lorry driver?", "Gareth Moss"),
+        ("Who was the bus driver at the Orley crossing?", None),
+        ("Who was the tractor driver at the Orley crossing?", "Owen Pask"),
+    ],
+)
+def test_a_name_not_given_at_first_and_given_later_answers(
+    briefing: Briefing, tmp_path: Path, question: str, says: str | None
+) -> None:
+    """A story updated as it goes says "The lorry driver, who was not named by police,
+    ..." and then "Police later named the driver as Gareth Moss": "Who was the lorry
+    driver?" is answered (before, it was borderline: the sources were read as saying the
+    name is not given). A later naming of another's role ("The tractor driver was named
+    as Owen Pask") leaves the bus driver unnamed."""
+    ingest_text(
+        briefing,
+        tmp_path / "lorry.md",
+        "---\ntitle: Lorry crash closes A61\n---\n\n"
+        "A lorry overturned on the A61 near Tarrow on Tuesday. The lorry driver, who was "
+        "not named by police, was taken to hospital with minor injuries. Police later "
+        "named the driver as Gareth Moss, 44, from Orley.\n",
+    )
+    ingest_text(
+        briefing,
+        tmp_path / "crossing.md",
+        "---\ntitle: Bus hits tractor at Orley crossing\n---\n\n"
+        "A bus hit a tractor at the Orley crossing on Friday. The bus driver, who was not "
+        "named by the operator, was taken to hospital. The tractor driver was named as "
+        "Owen Pask, 58.\n",
+    )
+    assert_says_or_borderline(briefing, question, says)

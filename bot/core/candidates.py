@@ -35,7 +35,15 @@ from bot.core.roles import holders_of, role_terms, spellings
 from bot.core.terms import Term, read_us_as_usa
 from bot.core.text import has_bracketed_number, strip_footnote_markers
 from bot.core.wordnet import wordnet
-from bot.core.words import capitalised_words, fold, stem, stems, word_count, words
+from bot.core.words import (
+    STOPWORDS,
+    capitalised_words,
+    fold,
+    stem,
+    stems,
+    word_count,
+    words,
+)
 from storage.articles import Passage
 
 #: At most this many characters (spaces) between two sentences of one paragraph.
@@ -814,7 +822,9 @@ def _said_unnamed(retrieval: Retrieval, candidates: list[SourceSentence]) -> Ter
     question puts right before it ("train" driver, "fisheries" observer), so that "Who was
     the tractor driver?" still finds the tractor driver named; and it must say it of them
     (:func:`_unnamed_one`), so that "A passenger, who asked not to be named, said the
-    skipper had saved lives" leaves "Who was the skipper?" to the rest."""
+    skipper had saved lives" leaves "Who was the skipper?" to the rest. Nor when the story
+    names them after all ("Police later named the driver as Gareth Moss"): news updated
+    as it goes says both."""
     query = retrieval.query
     asked = _asked_thing(retrieval)
     if (
@@ -828,11 +838,39 @@ def _said_unnamed(retrieval: Retrieval, candidates: list[SourceSentence]) -> Ter
         if not any(_unnamed_one(asked, s.text, m) for m in _UNNAMED.finditer(s.text)):
             continue
         present = frozenset(s.stems)
-        if asked.credit(s.stems, present) >= 1.0 and all(
-            t.credit(s.stems, present) > 0 for t in qualifiers
+        if (
+            asked.credit(s.stems, present) >= 1.0
+            and all(t.credit(s.stems, present) > 0 for t in qualifiers)
+            and not any(
+                other.passage.article_id == s.passage.article_id
+                and _NAMED_AS.search(other.text)
+                and _role_as_asked(asked, qualifiers, other.text)
+                for other in candidates
+            )
         ):
             return asked
     return None
+
+
+def _role_as_asked(asked: Term, qualifiers: list[Term], text: str) -> bool:
+    """Does ``text`` speak of the role ``asked`` as the question does: after one of the
+    question's words before it ("the *train* driver") or after no word of its own ("the
+    driver"), not as another's ("the *tractor* driver")?"""
+    tokens = [w.lower() for w in words(text)]
+    return any(
+        stem(w) in asked.stems
+        and (
+            i == 0
+            or tokens[i - 1] in STOPWORDS
+            or any(stem(tokens[i - 1]) in t.stems for t in qualifiers)
+        )
+        for i, w in enumerate(tokens)
+    )
+
+
+#: A story naming someone after all: "Police later named the driver as Gareth Moss", "The
+#: victim has been identified as Ann Roe".
+_NAMED_AS = re.compile(r"\b(?:named|identified)\b[^.;]{0,40}?\bas\s+[A-Z][\w'’-]*\s+[A-Z]")
 
 
 def _unnamed_one(asked: Term, text: str, unnamed: re.Match[str]) -> bool:
