@@ -4327,3 +4327,84 @@ def test_a_name_not_given_at_first_and_given_later_answers(
         "Owen Pask, 58.\n",
     )
     assert_says_or_borderline(briefing, question, says)
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("What did the Court of Appeal decide about the Kestle quarry?", "dismissed"),
+        ("What did the review of the Orley maternity unit conclude?", "staff shortages"),
+        ("What did the planning panel decide about the Hollin Moor wind farm?", "backed"),
+        ("What was agreed in the Tarrow bus drivers' talks?", "reached a pay deal"),
+        # told only as to come, in other words than the question's verb
+        ("What did the judge decide about the Orley depot appeal?", None),
+        ("What was agreed at the Merrow Ferries pay talks?", None),
+        # a process that took place ("met for talks", "began in June") came to nothing yet,
+        # and another inquiry's doing is not this one's
+        ("What was agreed at the Kelby colliery talks?", None),
+        ("What did the inquiry into the Harlby depot fire conclude?", None),
+    ],
+)
+def test_what_a_process_concluded_may_be_told_in_other_words(
+    briefing: Briefing, tmp_path: Path, question: str, says: str | None
+) -> None:
+    """ "What did the Court of Appeal decide?" is answered by "The Court of Appeal
+    dismissed the appeal", and "What was agreed in the talks?" by "the drivers reached a
+    pay deal after two days of talks": news tells what a court, a review or a panel came
+    to with the verb of the outcome (dismissed, found, backed, reached), not the
+    question's (before, each was borderline: no passage said "decided" or "agreed"). A
+    judge who "heard the appeal and will rule in April", talks that "would resume" or
+    for which the two sides "met", and an inquiry whose only past verb is another
+    inquiry's ("A second inquiry, into the Tarrow bus fire, ... found") still leave the
+    question borderline."""
+    for name, title, body in [
+        (
+            "quarry",
+            "Appeal over quarry dismissed",
+            "The Court of Appeal dismissed Kestle "
+            "Quarries' appeal against the closure order on Tuesday.",
+        ),
+        (
+            "unit",
+            "Review of maternity unit published",
+            "An independent review of the "
+            "Orley maternity unit found that staff shortages had put mothers at risk.",
+        ),
+        (
+            "panel",
+            "Panel backs wind farm",
+            "A planning panel has backed the Hollin Moor "
+            "wind farm. Councillors will vote on the plan in May.",
+        ),
+        (
+            "drivers",
+            "Pay deal for bus drivers",
+            "Tarrow bus drivers and Harlby Coaches "
+            "reached a pay deal on Friday after two days of talks.",
+        ),
+        (
+            "depot",
+            "Depot appeal heard",
+            "A judge heard the Orley depot appeal on Monday and will rule in April.",
+        ),
+        (
+            "colliery",
+            "Kelby mine talks",
+            "Mine owners and the union met on Monday for talks on the Kelby colliery "
+            "closure. The union said the two sides remained far apart.",
+        ),
+        (
+            "fires",
+            "Depot fire inquiry",
+            "The inquiry into the Harlby depot fire is due to report in the spring. A "
+            "second inquiry, into the Tarrow bus fire, began in June and found faulty wiring.",
+        ),
+        (
+            "ferry",
+            "Ferry pay talks",
+            "The union said talks with Merrow Ferries over pay "
+            "would resume on Friday. Ferry staff walked out last month.",
+        ),
+    ]:
+        ingest_text(briefing, tmp_path / f"{name}.md", f"---\ntitle: {title}\n---\n\n{body}\n")
+    assert_says_or_borderline(briefing, question, says)

@@ -575,14 +575,14 @@ _PAST_WH_QUESTION = re.compile(
 #: scientists find out about the ground?" is answered by what measurements showed).
 _OUTCOME_QUESTIONS = (
     re.compile(
-        r"^\W*(?:what|which)\b[^?,]*?\bdid\b[^?,]*?\b"
+        r"^\W*(?:what|which)\b[^?,]*?\bdid\b(?P<doer>[^?,]*?)\b"
         r"(?P<verb>conclude|decide|rule|find(?!\s+out)|agree|recommend|determine)\b",
         re.IGNORECASE,
     ),
     # ("Which disease was *found*?": found is detected, in the passive)
     re.compile(
         r"^\W*(?:what|which)\b[^?,]*?\b(?:was|were)\s+"
-        r"(?P<verb>concluded|decided|ruled|agreed|recommended|determined)\b",
+        r"(?P<verb>concluded|decided|ruled|agreed|recommended|determined)\b(?P<where>[^?]*)",
         re.IGNORECASE,
     ),
 )
@@ -624,8 +624,170 @@ def _only_foreseen(retrieval: Retrieval, sentences: list[SourceSentence]) -> boo
     asked = frozenset(w for t in retrieval.query.terms for w in t.stems)
     done, foreseen = _tellings(event, sentences, asked)
     if later is not None and event:
-        return not done
+        outcome = _asks_outcome(retrieval.query.text)
+        return not done and not (outcome and _outcome_told(retrieval, outcome, sentences))
     return foreseen and not done
+
+
+def _outcome_told(
+    retrieval: Retrieval, outcome: re.Match[str], sentences: list[SourceSentence]
+) -> bool:
+    """For a question for what a process came to (:func:`_asks_outcome`), does a sentence
+    tell the process doing something, in other words than the question's verb: "The Court
+    of Appeal *dismissed* the appeal" for "What did the court decide?", "A review of the
+    unit *found* ..." for "What did the review conclude?", "The drivers *reached* a pay deal
+    after two days of talks" for "What was agreed in the talks?". The process is the head
+    of what the question names (:func:`_process_head`): the doer ("did *the review* of the
+    unit conclude"), which must be the subject of a verb in the past
+    (:func:`_done_verb`) that comes after it, before any word that puts it to come ("a
+    judge *is expected to* rule", "the inquiry *is due to* report"); or, for "was agreed
+    *at the talks*", the setting, whose sentence must tell such a verb before any such
+    word or one that reports speech ("Brisco said the service had *asked* ..."). Not in a
+    sentence that tells an outcome still to come ("A judge *heard* the appeal and *will
+    rule* in April")."""
+    doer = outcome.groupdict().get("doer")
+    phrase = doer if doer is not None else outcome.group("where")
+    head = _process_head(retrieval, phrase)
+    if head is None:
+        return False
+    # the words that tell which process it is ("the inquiry into the *depot fire*", not
+    # "a second inquiry, into the bus fire"): in the sentence, or for a name its article
+    which = [t for t in retrieval.query.terms if _in_phrase(t, phrase)]
+    asked = frozenset(w for t in retrieval.query.terms for w in t.stems)
+    for s in sentences:
+        article = [
+            w for o in sentences if o.passage.article_id == s.passage.article_id for w in o.stems
+        ]
+        if not all(
+            t.credit(s.stems, frozenset(s.stems)) > 0
+            or (t.anchor and t.credit(article, frozenset(article)) > 0)
+            for t in [head, *which]
+        ):
+            continue
+        tokens = [fold(w) for w in _TOKEN_OR_BREAK.findall(s.text)]
+        if any(
+            stem(w) in _OUTCOME_STEMS
+            and any(_foresees(tokens, k, asked) for k in range(max(0, i - FORESEEN_WITHIN), i))
+            for i, w in enumerate(tokens)
+        ):
+            continue  # "A judge heard the appeal and *will rule* in April": still to come
+        if doer is None:
+            starts = [0]
+        else:
+            starts = [
+                i + 1
+                for i, w in enumerate(tokens)
+                if head.credit([stem(w)], frozenset({stem(w)})) > 0 and _a_subject(tokens, i)
+            ]
+        for start in starts:
+            for i in range(start, len(tokens)):
+                if _done_verb(tokens, i):
+                    return True
+                if _OUTCOME_STOP.match(tokens[i]) or _foresees(tokens, i, asked):
+                    break
+    return False
+
+
+def _foresees(tokens: list[str], k: int, asked: frozenset[str]) -> bool:
+    """Does ``tokens[k]`` put what follows still to come (:data:`_FORESEEING`), unless it
+    is one of the question's own words (stems, ``asked``) and "to" does not follow it ("a
+    *planning* panel" for "What did the planning panel decide?"; "*plans to* decide"
+    still foresees)?"""
+    return tokens[k] in _FORESEEING and (
+        stem(tokens[k]) not in asked or tokens[k + 1 : k + 2] == ["to"]
+    )
+
+
+#: The stems of verbs that tell what a process came to, and of "report" (a review's).
+_OUTCOME_STEMS = frozenset(
+    stem(w) for w in "conclude decide rule find agree recommend determine report".split()
+)
+_TOKEN_OR_BREAK = re.compile(r"[^\W_]+(?:['’][^\W_]+)?|[,;:()]")
+#: Words after which a verb tells nothing done by the process: "to" ("a judge *to*
+#: undo"), a form of "be" ("*is* due to report", "*was* launched"), a modal, "not", a
+#: verb of speech (what a source said is not what the process came to).
+_OUTCOME_STOP = re.compile(
+    r"(?:to|is|are|was|were|be|been|being|will|would|shall|should|can|could|may|might|"
+    r"must|not|never|sa(?:y|ys|id)|t(?:ell|ells|old)|add(?:s|ed)|warn(?:s|ed)|claim(?:s|ed)|"
+    r"argue[sd]?|announce[sd]|state[sd])$"
+)
+_DETERMINERS = frozenset("the a an its their his her this that these those".split())
+
+
+def _a_subject(tokens: list[str], i: int) -> bool:
+    """Does ``tokens[i]`` open its clause's subject, as far as the words before it in its
+    noun phrase tell: back to the clause's start, or to a determiner after neither a
+    preposition nor a verb in the past ("The *court* dismissed", "On Tuesday the *court*";
+    not "activists from Central America and *Mexico* have questioned", nor "Nielsen had
+    met the *Mexican* officials")?"""
+    for k in range(i - 1, -1, -1):
+        w = tokens[k]
+        if not w[:1].isalnum():
+            return True
+        if w in _DETERMINERS:
+            return k == 0 or not (tokens[k - 1] in _AFTER_HEAD or _done_verb(tokens, k - 1))
+        if w in _AFTER_HEAD or w == "or":
+            return False
+    return True
+
+
+def _in_phrase(term: Term, phrase: str) -> bool:
+    """Does ``phrase`` (a stretch of the question) hold ``term``'s word?"""
+    return re.search(rf"\b{re.escape(term.word)}\b", phrase, re.IGNORECASE) is not None
+
+
+#: Words that end the head of a phrase that names a process: "the review *of* the unit",
+#: "the inquiry *into* the fire", "the talks *between* the union and the firm".
+_AFTER_HEAD = frozenset(
+    "of into about on over at in for with between by from during after and to".split()
+)
+
+
+def _process_head(retrieval: Retrieval, phrase: str) -> Term | None:
+    """The question's term for the head of ``phrase`` ("the independent *review* of the
+    unit", "at the 15 December *talks* between ..."): its last term before a preposition
+    or "and", a leading preposition aside."""
+    tokens = [w.lower() for w in words(phrase)]
+    while tokens and tokens[0] in _AFTER_HEAD:
+        tokens = tokens[1:]
+    run = list(itertools.takewhile(lambda w: w not in _AFTER_HEAD, tokens))
+    by_word = {w: t for t in retrieval.query.terms for w in words(t.word.lower())}
+    heads = [by_word[w] for w in run if w in by_word]
+    return heads[-1] if heads else None
+
+
+#: Forms of the verbs that only help another ("was", "has", "did").
+_HELPING = frozenset({"be", "have", "do"})
+#: Verbs that tell a process taking place, not what it came to: "the two sides *met* for
+#: talks", "the inquiry *opened* in May", "*heard* evidence", "*began* in June".
+_HAPPENING = frozenset(
+    "meet hold begin start open resume continue convene sit hear attend take launch gather "
+    "visit arrive last spend".split()
+)
+#: Words before a past participle that make it an adjective ("the *proposed* changes") or
+#: the passive ("was *launched*"): what is done to the process is not what it came to.
+_NOT_DONE_BY = frozenset("the a an its their his her was were been being is are be".split())
+
+
+def _done_verb(tokens: list[str], i: int) -> bool:
+    """Is ``tokens[i]`` a verb in the past ("dismissed", "found", "upheld", "has
+    *backed*"), done by its subject: not a helping verb, one that reports speech ("said":
+    a source's words are not an outcome), one that foresees ("expected"), one that tells
+    the process taking place (:data:`_HAPPENING`: "met", "opened", "heard"), an adjective
+    or the passive ("was *launched*", "the *proposed* plan", "*led* by")?"""
+    token = tokens[i]
+    if token.endswith("ing") or token in _FORESEEING or reports_speech(token):
+        return False
+    if (i > 0 and tokens[i - 1] in _NOT_DONE_BY) or tokens[i + 1 : i + 2] == ["by"]:
+        return False
+    net = wordnet()
+    return any(
+        base != token
+        and base not in _HELPING
+        and base not in _HAPPENING
+        and (token.endswith("ed") or token in net.irregular_forms(base))
+        for base in net.base_forms(token, "v")
+    )
 
 
 #: A question how something turned out: "Did the ministry *end up* giving ...?", "Was the
