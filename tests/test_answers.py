@@ -4100,6 +4100,7 @@ def test_a_count_before_a_word_that_says_what_kind_of_thing_is_asked_is_a_count(
         ("Who founded Harlby Coaches?", None),
         ("When was Harlby Coaches set up?", None),
         ("who are the founders of harlby coaches", None),
+        ("Who co-founded Harlby Coaches?", None),
         ("When was the Tarrow Walkers' Club established?", "founded in 1987"),
         ("When was the Tarrow Walkers' Club founded?", "founded in 1987"),
         ("Who set up the Tarrow Walkers' Club?", "founded in 1987 by Edith Carne"),

@@ -846,6 +846,8 @@ def test_per_an_outlet_is_according_to_it(lexicon: Lexicon) -> None:
         ("When was the rescue team set up?", "set up"),
         ("who are the founders of the group", "founders"),
         ("When was the society established?", "established"),
+        ("Who co-founded the group?", "co-founded"),
+        ("who are the co-founders of the group", "co-founders"),
         ("Who found the missing wheel?", None),  # the past of "find"
         ("When might we hear the findings?", None),
         ("Which member of the administration went?", None),  # an "establishment", by synonym

@@ -537,7 +537,13 @@ def _tells_founding(retrieval: Retrieval, sentence: SourceSentence) -> bool:
     if _FOUNDED.search(sentence.text) or _FOUNDED_OTHERWISE.search(sentence.text):
         return True
     term = next(t for t in retrieval.query.terms if t.word == retrieval.query.founding)
-    term = replace(term, stems=term.stems - _FIND, synonym_stems=term.synonym_stems & _ESTABLISH)
+    term = replace(
+        term,
+        stems=term.stems - _FIND,
+        synonym_stems=term.synonym_stems & _ESTABLISH,
+        # ("co-founded" is also read as its part "found", which may be the past of "find")
+        phrases=tuple((p, v) for p, v in term.phrases if not set(p) <= _FIND),
+    )
     return term.credit(sentence.stems, frozenset(sentence.stems)) > 0
 
 

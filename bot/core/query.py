@@ -352,10 +352,10 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
 
 
 #: The stems that make a question's own word one for founding something (its words and
-#: their families: "founded" has "founder"'s, "set up" is "setup"); not its synonyms
-#: ("administration" is an "establishment"). The past of "find" has the stems of "found"
-#: too ("Who found the server?"), so it must not have "find"'s.
-_FOUNDING = frozenset({"establish", "founder", "setup"})
+#: their families: "founded" has "founder"'s, "co-founded" is "cofound", "set up" is "setup");
+#: not its synonyms ("administration" is an "establishment"). The past of "find" has the
+#: stems of "found" too ("Who found the server?"), so it must not have "find"'s.
+_FOUNDING = frozenset({"establish", "founder", "cofound", "setup"})
 
 
 def _founding(terms: list[Term]) -> str | None:
