@@ -4409,3 +4409,34 @@ def test_what_a_process_concluded_may_be_told_in_other_words(
     ]:
         ingest_text(briefing, tmp_path / f"{name}.md", f"---\ntitle: {title}\n---\n\n{body}\n")
     assert_says_or_borderline(briefing, question, says)
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("What has the inquiry into the Harlby depot fire concluded?", None),
+        ("What's been agreed at the Harlby depot licence hearing?", None),
+        ("What has been agreed at the Harlby depot licence hearing?", None),
+        ("What has Harlby council decided about the depot's night yard?", "decided in January"),
+        # "found" in the passive is detected, not concluded
+        ("Which chemicals have been found at the Harlby depot?", "Solvents"),
+    ],
+)
+def test_what_a_process_has_concluded_is_asked_as_what_it_concluded(
+    briefing: Briefing, tmp_path: Path, question: str, says: str | None
+) -> None:
+    """ "What has the inquiry concluded?" and "What's been agreed at the hearing?" ask
+    what "What did the inquiry conclude?" and "What was agreed?" ask, and against a story
+    that tells the inquiry and the hearing only as to come they are borderline as those
+    are (before, the present perfect was not read as asking for an outcome, and the
+    sentences about the inquiry were given as if they answered)."""
+    ingest_text(
+        briefing,
+        tmp_path / "depot.md",
+        "---\ntitle: Harlby depot faces licence hearing\n---\n\n"
+        "Harlby council will review the bus depot's licence at a hearing on 3 March. An "
+        "independent inquiry into the Harlby depot fire is due to report in the spring. "
+        "Harlby council decided in January to close the depot's night yard. Solvents were "
+        "found in the depot's drains.\n",
+    )
+    assert_says_or_borderline(briefing, question, says)

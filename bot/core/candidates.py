@@ -585,9 +585,18 @@ _OUTCOME_QUESTIONS = (
         r"(?P<verb>conclude|decide|rule|find(?!\s+out)|agree|recommend|determine)\b",
         re.IGNORECASE,
     ),
-    # ("Which disease was *found*?": found is detected, in the passive)
+    # "What *has* the inquiry *concluded*?", "What have the two sides agreed?" (not "What
+    # has changed since the court ruled?": the doer holds no word that opens a clause)
     re.compile(
-        r"^\W*(?:what|which)\b[^?,]*?\b(?:was|were)\s+"
+        r"^\W*(?:what|which)\b[^?,]*?\b(?:has|have)\b(?!\s+been\b)"
+        r"(?P<doer>(?:(?!\b(?:since|after|before|when|because|that|who|which|while|until)\b)[^?,])*?)"
+        r"\b(?P<verb>concluded|decided|ruled|found(?!\s+out)|agreed|recommended|determined)\b",
+        re.IGNORECASE,
+    ),
+    # ("Which disease was *found*?": found is detected, in the passive; "What's been
+    # agreed?", "What has been decided?" as "What was agreed?")
+    re.compile(
+        r"^\W*(?:what|which)\b[^?,]*?\b(?:was|were|(?:has|have|['’]s)\s+been)\s+"
         r"(?P<verb>concluded|decided|ruled|agreed|recommended|determined)\b(?P<where>[^?]*)",
         re.IGNORECASE,
     ),
