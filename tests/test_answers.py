@@ -4440,3 +4440,32 @@ def test_what_a_process_has_concluded_is_asked_as_what_it_concluded(
         "found in the depot's drains.\n",
     )
     assert_says_or_borderline(briefing, question, says)
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("Who was the bus driver in the Orley crash?", None),
+        ("Who was the car driver in the Orley crash?", None),
+        ("What was the name of the lorry driver in the Orley crash?", None),
+        ("Who was the tractor driver in the Orley crash?", "Owen Pask"),
+    ],
+)
+def test_a_name_not_given_is_told_in_more_ways_than_not_named(
+    briefing: Briefing, tmp_path: Path, question: str, says: str | None
+) -> None:
+    """ "The bus driver's name was not released", "The car driver has yet to be named",
+    "The lorry driver was not immediately identified" say, as "was not named" does, that
+    the sources do not give the name: "Who was the bus driver?" is borderline (before, the
+    tractor driver's name beside "driver" was given). The tractor driver, named, is
+    still found."""
+    ingest_text(
+        briefing,
+        tmp_path / "crash.md",
+        "---\ntitle: Three hurt in Orley crash\n---\n\n"
+        "A bus, a car and a lorry hit a tractor at the Orley crossing on Friday. The "
+        "tractor driver, Owen Pask, 58, was unhurt. The bus driver's name was not "
+        "released. The car driver has yet to be named. The lorry driver was not "
+        "immediately identified.\n",
+    )
+    assert_says_or_borderline(briefing, question, says)

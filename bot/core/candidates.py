@@ -978,14 +978,18 @@ _ASKS_NAME = re.compile(
 
 #: A sentence that says someone is not named: "The train driver, who was not named by the
 #: operator, ...", "a taxi firm owner who did not want to be named", "whose name was
-#: withheld by the court", "The names of the dead have not been released".
+#: withheld by the court", "The names of the dead have not been released", "The driver's
+#: name was not released", "has yet to be named", "was not immediately identified".
 _UNNAMED = re.compile(
-    r"\b(?:(?:was|were|has|have|had|is|are)(?:\s+not|n't)(?:\s+been)?\s+(?:named|identified)"
+    r"\b(?:(?:was|were|has|have|had|is|are)(?:\s+not|n't)(?:\s+yet)?(?:\s+been)?\s+(?:\w+ly\s+)?"
+    r"(?:named|identified)"
+    r"|(?:was|were|has|have|had|is|are)\s+yet\s+to\s+be\s+(?:\w+ly\s+)?(?:named|identified)"
     r"|(?:did|does|do)(?:\s+not|n't)\s+(?:want|wish)\s+to\s+be\s+named"
     r"|(?:asked|wished|wanted|preferred)\s+not\s+to\s+be\s+named|declined\s+to\s+be\s+named"
     r"|speaking\s+on\s+condition\s+of\s+anonymity|on\s+condition\s+that\s+(?:he|she|they)\s+not\s+be\s+named"
     r"|names?\s+(?:was|were|has\s+been|have\s+been|had\s+been)\s+withheld"
-    r"|names?\b[^.;]{0,40}?\b(?:has|have|had)(?:\s+not|n't)\s+been\s+(?:released|made\s+public|given))",
+    r"|names?\b[^.;]{0,40}?\b(?:has|have|had|was|were|is|are)(?:\s+not|n't)(?:\s+yet)?(?:\s+been)?"
+    r"\s+(?:\w+ly\s+)?(?:released|made\s+public|given|disclosed|published))",
     re.IGNORECASE,
 )
 
