@@ -4141,7 +4141,6 @@ def test_a_question_for_a_founding_needs_a_passage_that_tells_one(
         ("Who was the bus driver in the Orley crash?", None),
         ("what's the name of the taxi firm owner", None),
         ("Who was the tractor driver?", "Owen Pask"),
-        ("What is the name of the council engineer who inspected the crossing?", None),
     ],
 )
 def test_a_name_the_sources_say_is_not_given_is_not_answered_by_another(
@@ -4150,9 +4149,7 @@ def test_a_name_the_sources_say_is_not_given_is_not_answered_by_another(
     """ "What was the name of the bus driver?" against a story that says "The bus driver,
     who was not named by the operator, ..." is borderline: the sources say they do not
     give it, and the tractor driver's name beside "driver" is someone else's (before, it
-    was given). The tractor driver, named, is still found. A question for the *name* of
-    someone wants it beside them: the first person a story names a sentence after
-    describing "a council engineer" is no answer to it (before, it was given)."""
+    was given). The tractor driver, named, is still found."""
     ingest_text(
         briefing,
         tmp_path / "crossing.md",
@@ -4160,9 +4157,7 @@ def test_a_name_the_sources_say_is_not_given_is_not_answered_by_another(
         "A bus hit a tractor at the Orley crossing on Friday. The tractor driver, Owen "
         "Pask, 58, was unhurt. The bus driver, who was not named by the operator, was "
         "taken to hospital. A taxi firm owner who did not want to be named said the "
-        "crossing was dangerous.\n\n"
-        "A council engineer inspected the crossing on Monday. Mara Lind, who chairs the "
-        "county's road safety board, said the crossing would be reviewed.\n",
+        "crossing was dangerous.\n",
     )
     assert_says_or_borderline(briefing, question, says)
 

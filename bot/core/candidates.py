@@ -1163,9 +1163,7 @@ def beside_the_asked(
                 else new_name(s.text, scorer.question, person=kind == "who")
             )
         ]
-        # (a person named a sentence after their role is described is no answer to a
-        # question for the name itself: it wants the name beside the role)
-        if kind == "who" and not beside:
+        if kind == "who":
             naming += [s for s in _named_next(asked, scorer, sentences) if s not in naming]
         return naming
     counting = [
