@@ -4464,3 +4464,20 @@ def test_a_name_not_given_is_told_in_more_ways_than_not_named(
         "immediately identified.\n",
     )
     assert_says_or_borderline(briefing, question, says)
+
+
+def test_a_question_in_capitals_is_answered_as_in_lower_case(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """A question typed with caps lock on is the same question (before, every word of
+    "WHY DID THE HARLBY DEPOT STOP" was read as an acronym, and it was refused)."""
+    ingest_text(
+        briefing,
+        tmp_path / "depot.md",
+        "---\ntitle: Harlby bus depot closes\n---\n\n"
+        "The Harlby bus depot closed on Friday because its roof was found to be unsafe. "
+        "Buses will run from Tarrow until repairs are finished.\n",
+    )
+    shouted = grounded_answer(briefing, "WHY DID THE HARLBY DEPOT STOP")
+    assert "roof was found to be unsafe" in lead_of(shouted)
+    assert shouted.answer == grounded_answer(briefing, "why did the harlby depot stop").answer

@@ -856,3 +856,16 @@ def test_per_an_outlet_is_according_to_it(lexicon: Lexicon) -> None:
 )
 def test_a_question_for_a_founding(question: str, founding: str | None) -> None:
     assert analyse(question, Lexicon()).founding == founding
+
+
+def test_a_question_typed_in_capitals_reads_as_typed_in_lower_case() -> None:
+    """ "WHY DO PEOPLE LEAVE CENTRAL AMERICA": capitals throughout say nothing about names
+    (before, "people" and "leave" were read as acronyms the sources must hold, and the
+    question was refused). Names stay names, and one word alone keeps its capitals."""
+    lexicon = Lexicon()
+    shouted = analyse("WHY DO PEOPLE LEAVE CENTRAL AMERICA", lexicon)
+    typed = analyse("why do people leave central america", lexicon)
+    assert [(t.word, t.anchor) for t in shouted.terms] == [(t.word, t.anchor) for t in typed.terms]
+    assert not next(t for t in shouted.terms if t.word == "people").anchor
+    assert next(t for t in analyse("WHO IS KIRSTJEN NIELSEN", lexicon).terms).anchor
+    assert analyse("DHS?", lexicon).terms[0].anchor

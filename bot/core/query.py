@@ -134,6 +134,16 @@ def _anchors_and_titles(question: str) -> tuple[set[str], set[str]]:
     return anchors, titles
 
 
+def _shouted(question: str) -> bool:
+    """Is ``question`` typed all in capitals ("WHY DO PEOPLE LEAVE CENTRAL AMERICA")? Then
+    its capitals say nothing about which words are names, and every word would otherwise be
+    read as an acronym that the sources must hold: it is read as if typed in lower case
+    (names are still found as names: a word WordNet does not know and English rarely uses
+    is one). One word alone ("DHS?") keeps its capitals."""
+    letters = [w for w in _TOKEN.findall(question) if any(c.isalpha() for c in w)]
+    return len(letters) > 1 and not any(c.islower() for c in question)
+
+
 _CLITIC = re.compile(r"['’](?:s|d|ll|re|ve|m|t)$")
 #: How chat writes some everyday words ("why do ppl leave", "the us govt").
 _CHAT = {
@@ -252,6 +262,8 @@ _EDGE_WORDS = frozenset(
 
 def analyse(question: str, lexicon: Lexicon) -> Query:
     """Turn a question into its focus, its answer type and its terms."""
+    if _shouted(question):
+        question = question.lower()
     read = spell_out(read_short_forms(read_us_as_usa(question), lexicon))
     focus = strip_framing(read)
     anchors, titles = _anchors_and_titles(read)
