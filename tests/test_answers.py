@@ -4481,3 +4481,28 @@ def test_a_question_in_capitals_is_answered_as_in_lower_case(
     shouted = grounded_answer(briefing, "WHY DID THE HARLBY DEPOT STOP")
     assert "roof was found to be unsafe" in lead_of(shouted)
     assert shouted.answer == grounded_answer(briefing, "why did the harlby depot stop").answer
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("What did the coroner conclude about Ada Lowe's death?", "verdict of accidental death"),
+        ("What did the coroner decide at the inquest?", "verdict of accidental death"),
+        ("What did the coroner say about Ada Lowe?", None),  # no words of the coroner's
+    ],
+)
+def test_what_someone_concluded_is_answered_by_the_outcome_not_only_by_their_words(
+    briefing: Briefing, tmp_path: Path, question: str, says: str | None
+) -> None:
+    """ "What did the coroner conclude?" asks what the inquest came to, which "The coroner
+    recorded a verdict of accidental death" tells (before, it was borderline: the coroner
+    was read as a speaker, and the sentence reports no one's words). What the coroner
+    *said* still needs their words."""
+    ingest_text(
+        briefing,
+        tmp_path / "inquest.md",
+        "---\ntitle: Inquest into Tarrow river death\n---\n\n"
+        "The coroner recorded a verdict of accidental death at the inquest into the death "
+        "of Ada Lowe, who drowned in the River Tarrow in May.\n",
+    )
+    assert_says_or_borderline(briefing, question, says)

@@ -949,8 +949,9 @@ def _speaking(
     """Does one of ``sentences`` show the one whose words the question asks for speaking,
     taking a stance (:func:`in_the_speaker_s_words`), or doing what the question's own
     verb says ("What did the transport department *approve*?": "the department approved
-    ...")? An article speaks for its outlet: "What does the Harlow Courier say about the
-    leak?" asks for the words of the Courier's article (see
+    ..."), or, for what a process came to, its outcome (:func:`_outcome_told`)? An
+    article speaks for its outlet: "What does the Harlow Courier say about the leak?"
+    asks for the words of the Courier's article (see
     :func:`bot.core.gate.passage_evidence`)."""
     if in_the_speaker_s_words(retrieval, scorer, sentences, stance=True):
         return True
@@ -962,11 +963,16 @@ def _speaking(
     ):
         return True
     verbs = [t.word for t in retrieval.query.terms if not t.noun and not t.anchor]
-    return any(
+    if any(
         scorer.credits(s).get(speaker or "", 0.0) > 0
         and any(scorer.credits(s).get(v, 0.0) >= 1.0 for v in verbs)
         for s in sentences
-    )
+    ):
+        return True
+    # "What did the coroner conclude?": what a process came to, told as done in other
+    # words ("The coroner recorded a verdict of accidental death"), is no one's words
+    outcome = _asks_outcome(retrieval.query.text)
+    return outcome is not None and _outcome_told(retrieval, outcome, sentences)
 
 
 #: A question for the name of a thing: "What is the stadium *called*?", "the *name of* the
