@@ -33,10 +33,15 @@ def ingest_text(briefing: Briefing, path: Path, text: str) -> None:
     assert not briefing.ingest([path]).failed
 
 
+def ingest_story(briefing: Briefing, path: Path, title: str, text: str) -> None:
+    """Write one short Markdown article with ``title`` and ingest it; it must land."""
+    ingest_text(briefing, path, f"---\ntitle: {title}\n---\n\n{text}\n")
+
+
 def answer_from(briefing: Briefing, path: Path, title: str, text: str, question: str) -> Answer:
     """Ingest one short article, ask ``question``, and check the answer is given and
     grounded."""
-    ingest_text(briefing, path, f"---\ntitle: {title}\n---\n\n{text}\n")
+    ingest_story(briefing, path, title, text)
     return grounded_answer(briefing, question)
 
 
@@ -4250,7 +4255,7 @@ def test_a_founding_told_in_other_words_answers_a_question_for_it(
             "bypass on Friday. The firm started a new airport route in May.",
         ),
     ]:
-        ingest_text(briefing, tmp_path / f"{name}.md", f"---\ntitle: {title}\n---\n\n{body}\n")
+        ingest_story(briefing, tmp_path / f"{name}.md", title, body)
     assert_says_or_borderline(briefing, question, says)
 
 
@@ -4402,7 +4407,7 @@ def test_what_a_process_concluded_may_be_told_in_other_words(
             "would resume on Friday. Ferry staff walked out last month.",
         ),
     ]:
-        ingest_text(briefing, tmp_path / f"{name}.md", f"---\ntitle: {title}\n---\n\n{body}\n")
+        ingest_story(briefing, tmp_path / f"{name}.md", title, body)
     assert_says_or_borderline(briefing, question, says)
 
 

@@ -34,6 +34,7 @@ from bot.core.happened import (
     asks_outcome,
     only_foreseen,
     outcome_told,
+    stems_by_article,
 )
 from bot.core.lexicon import NUMBER_WORDS, digits_of
 from bot.core.phrasing import NAMING, RATE_WORDS, RECEIVING, reports_speech
@@ -526,8 +527,9 @@ def _a_founding_told(retrieval: Retrieval, candidates: list[SourceSentence]) -> 
     sentences also hold every name of the question ("Who founded Harlby Coaches?" is not
     answered by a walkers' club "founded in 1987")?"""
     names = [t for t in retrieval.query.terms if t.anchor]
+    by_article = stems_by_article(candidates)
     for article in {s.passage.article_id for s in candidates if _tells_founding(retrieval, s)}:
-        stems = [w for s in candidates if s.passage.article_id == article for w in s.stems]
+        stems = by_article[article]
         present = frozenset(stems)
         if all(t.credit(stems, present) > 0 for t in names):
             return True

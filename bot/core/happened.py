@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.core.phrasing import reports_speech
@@ -130,10 +131,9 @@ def outcome_told(
     # "a second inquiry, into the bus fire"): in the sentence, or for a name its article
     which = [t for t in retrieval.query.terms if _in_phrase(t, phrase)]
     asked = frozenset(w for t in retrieval.query.terms for w in t.stems)
+    by_article = stems_by_article(sentences)
     for s in sentences:
-        article = [
-            w for o in sentences if o.passage.article_id == s.passage.article_id for w in o.stems
-        ]
+        article = by_article[s.passage.article_id]
         if not all(
             t.credit(s.stems, frozenset(s.stems)) > 0
             or (t.anchor and t.credit(article, frozenset(article)) > 0)
@@ -162,6 +162,16 @@ def outcome_told(
                 if _OUTCOME_STOP.match(tokens[i]) or _foresees(tokens, i, asked):
                     break
     return False
+
+
+def stems_by_article(sentences: Sequence[SourceSentence]) -> dict[int, list[str]]:
+    """The word stems of ``sentences``, gathered by the article each comes from: what a
+    story's retrieved sentences say between them (a name given in one, the deed in
+    another)."""
+    out: dict[int, list[str]] = {}
+    for s in sentences:
+        out.setdefault(s.passage.article_id, []).extend(s.stems)
+    return out
 
 
 def _foresees(tokens: list[str], k: int, asked: frozenset[str]) -> bool:
