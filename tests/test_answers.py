@@ -4511,3 +4511,49 @@ def test_what_someone_concluded_is_answered_by_the_outcome_not_only_by_their_wor
         "of Ada Lowe, who drowned in the River Tarrow in May.\n",
     )
     assert_says_or_borderline(briefing, question, says)
+
+
+def test_how_many_people_is_answered_by_a_number_of_a_kind_of_person(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "How many people protested?": "some 1,000 protesters" counts people (a protester
+    is a person), while "the two countries" counts none, though WordNet files "nation"
+    and "country" among the kinds of people, as groups. (Before, the sentence with the
+    countries and a sum led.)"""
+    body = (
+        "Veskaria and Orlenne signed a trade pact in Kellhaven on Thursday.\n\n"
+        "Trade between the two countries was worth $3.9 billion last year, according to "
+        "Orlenne's national statistics office.\n\n"
+        "Some 1,000 protesters, most of them farmers, gathered outside the Kellhaven venue "
+        "during the ceremony, according to local police.\n"
+    )
+    lead = lead_of(
+        answer_from(
+            briefing,
+            tmp_path / "pact.md",
+            "Veskaria and Orlenne sign trade pact",
+            body,
+            "How many people protested outside the Kellhaven venue?",
+        )
+    )
+    assert lead.startswith("Some 1,000 protesters")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "counts"),
+    [
+        ("Some 1,000 protesters gathered outside the venue.", True),
+        ("Eight angry passengers were taken to hospital.", True),
+        ("There are now 412 people waiting for an allotment.", True),
+        ("Trade between the two countries was worth $3.9 billion.", False),
+        ("Ruth Amberley, 71, secretary of the society, said demand had soared.", False),
+        ("Danny Fothergill, a 34-year-old delivery driver, has waited since 2019.", False),
+        ("MILLBECK, 17 November (Calder Press Agency) - About 2,500 fish were killed.", False),
+    ],
+)  # fmt: skip
+def test_what_counts_people(sentence: str, counts: bool) -> None:
+    """A number counts people when a word for people or a kind of person follows it, not
+    a country, an age, a name or a word past a comma."""
+    from bot.core.candidates import _counts_people
+
+    assert _counts_people(sentence, frozenset({"peopl", "person"})) is counts

@@ -860,6 +860,14 @@ def beside_the_asked(
         or [s for s in counting if asked.counted_as & frozenset(s.stems)]
         or [s for s in counting if _counts_acts(s.text, acts)]
     )
+    if chosen and stem(asked.word) in asked.counted_as:
+        # "How many people protested?" is answered first by a number of people of any
+        # kind ("some 1,000 protesters"), before a number beside a word that WordNet files
+        # under people as a group ("the two countries ... $3.9 billion"). Only as an
+        # order: that a sentence counts some persons ("the 2021 deaths of two hikers")
+        # is no evidence that it counts those asked about.
+        people = [s for s in counting if _counts_people(s.text, asked.counted_as)]
+        chosen = [*people, *(s for s in chosen if s not in people)]
     return chosen + [s for s in counting if s not in chosen and _counts_after(s.text, verbs)]
 
 
@@ -1016,6 +1024,17 @@ def counting_the_asked(
     asked = _asked_thing(retrieval)
     if asked is None or retrieval.query.answer_type != "quantity":
         return []
+    if stem(asked.word) in asked.counted_as:
+        # "how many people": a number of persons of any kind, not of the groups WordNet
+        # files among the kinds of people ("the two countries"; see beside_the_asked)
+        acts = _acts_of_people(retrieval, asked)
+        found = [
+            s
+            for s in sentences
+            if _counts_people(s.text, asked.counted_as) or _counts_acts(s.text, acts)
+        ]
+        if found:
+            return found
     found = [s for s in sentences if _counts(s.text, asked.stems | asked.synonym_stems)]
     if found:
         return found
@@ -1133,6 +1152,37 @@ def _counts(text: str, wanted: frozenset[str]) -> bool:
         )
         for i, word in enumerate(tokens)
     )
+
+
+def _counts_people(text: str, people: frozenset[str]) -> bool:
+    """Does a number in ``text`` count people: the word right after it, or the one after
+    that ("1,000 angry protesters"), is a word for people (``people``, stems) or for a
+    kind of person, a word whose commonest sense is one ("some 1,000 protesters", "eight
+    passengers")? Not a name ("17 November (Calder Press Agency)": Calder is a sculptor
+    too), not past a comma ("Ruth Amberley, 71, secretary of ..."), not a year, nor an
+    age ("a 34-year-old delivery driver" is one driver)."""
+    net = wordnet()
+
+    def person(word: str) -> bool:
+        if stem(word) in people:
+            return True
+        senses = net.senses(word, "n")
+        return bool(senses) and senses[0].lexname == "noun.person"
+
+    tokens = _COUNTED_TOKEN.findall(text)
+    for i, word in enumerate(tokens):
+        if not _a_number(word) or YEAR.fullmatch(word):
+            continue
+        for after in tokens[i + 1 : i + 3]:
+            if after == "," or not after.islower() or _AGE.search(after):
+                break
+            if person(after):
+                return True
+    return False
+
+
+#: What makes a number an age: "34-year-old", "a man in his 40s".
+_AGE = re.compile(r"(?:year|month|week|day)s?-old$")
 
 
 _HYPHEN = re.compile("[-‐]")
