@@ -2970,6 +2970,10 @@ def test_whether_something_happened_is_not_settled_by_a_plan(
          "how many boats a week does the ostby ice plant supply", "40 boats"),
         ("It will refund fishermen for each tonne of spoilt ice at 60 euros.",
          "how much will the ostby plant refund per tonne of spoilt ice", "60 euros"),
+        ("The upgrade includes three new compressors.",
+         "How much will each of the plant's new compressors cost?", None),
+        ("Its three new compressors will cost 180,000 euros each.",
+         "How much will each of the plant's new compressors cost?", "180,000 euros"),
     ],
 )  # fmt: skip
 def test_a_rate_is_answered_by_a_rate(

@@ -682,6 +682,8 @@ def test_a_typed_question_word_asks_for_no_noun(lexicon: Lexicon, question: str)
         ("how much is each one", None),
         ("what share of the water leaks out, per the gazette?", None),
         ("Who won the race each year?", None),  # no question for an amount
+        ("How much will each of the Eastline's electric buses cost?", "buses"),
+        ("how many votes did each of the candidates win", None),  # a list, not a rate
     ],
 )
 def test_the_unit_a_rate_is_asked_per(lexicon: Lexicon, question: str, rate: str | None) -> None:

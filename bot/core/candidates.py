@@ -582,9 +582,10 @@ RATE_WITHIN = 6
 def gives_rate(text: str, unit: str) -> bool:
     """Does ``text`` give an amount per ``unit``: a number, then within ``RATE_WITHIN``
     words "per", "a", "each" or "every" and the unit (its stem), or "/unit", or "per",
-    "each" or "every" and the unit not far before the number; or, for a
-    unit of time, its adjective near the number ("an annual budget of 3 million", "paid
-    weekly")?"""
+    "each" or "every" and the unit not far before the number, or the unit before the
+    number and "each" or "apiece" after it ("the 32 buses will cost 1.2 million dollars
+    each"); or, for a unit of time, its adjective near the number ("an annual budget of 3
+    million", "paid weekly")?"""
     tokens = [t.lower() for t in _COUNT_TOKEN.findall(text) if t != ","]
     wanted = stem(unit)
     adjectives = RATE_WORDS.get(unit, ())
@@ -594,6 +595,9 @@ def gives_rate(text: str, unit: str) -> bool:
         after = tokens[i + 1 : i + 1 + RATE_WITHIN]
         if _per_unit(after, ("per", "a", "an", "each", "every"), wanted):
             return True
+        before = tokens[max(0, i - 2 * RATE_WITHIN) : i]
+        if _EACH_AFTER.intersection(tokens[i + 1 : i + 4]) and wanted in map(stem, before):
+            return True
         # ... or the unit before it: "compensation for each sheep killed ... 220 florins"
         if _per_unit(tokens[max(0, i - 2 * RATE_WITHIN) : i], ("per", "each", "every"), wanted):
             return True
@@ -601,6 +605,10 @@ def gives_rate(text: str, unit: str) -> bool:
         if any(w in adjectives for w in near):
             return True
     return bool(re.search(rf"\d\s*/\s*{re.escape(unit)}", text, re.IGNORECASE))
+
+
+#: Words after an amount that make it an amount for each one: "1.2 million dollars each".
+_EACH_AFTER = frozenset(["each", "apiece"])
 
 
 def _per_unit(tokens: list[str], cues: tuple[str, ...], unit: str) -> bool:

@@ -1048,15 +1048,24 @@ def names_someone(word: str, lexicon: Lexicon) -> bool:
 def rate_asked(flat: list[str], lexicon: Lexicon) -> str | None:
     """The unit a question for an amount asks for it per, as the head of the noun phrase
     after "per", "each" or "every" ("What price per tonne ...?" -> "tonne"; "how much
-    compensation per dead sheep" -> "sheep"), or a unit of time after "a" ("How many ships
-    a week ...?" -> "week"; not "a single room", nor "a year ago"); None if it asks for
-    none. ``flat``: the question's words as read (chat spellings spelt out: "per yr")."""
+    compensation per dead sheep" -> "sheep"; "each of the electric buses" -> "buses"), or
+    a unit of time after "a" ("How many ships a week ...?" -> "week"; not "a single
+    room", nor "a year ago"); None if it asks for none. ``flat``: the question's words as
+    read (chat spellings spelt out: "per yr")."""
     for i, word in enumerate(flat[:-1]):
         if word in ("a", "an"):
             unit = flat[i + 1]
             after = flat[i + 2] if i + 2 < len(flat) else ""
             if unit in RATE_WORDS and after not in _NOT_A_RATE_AFTER:
                 return unit
+        elif word == "each" and flat[i + 1] == "of" and i + 2 < len(flat) and "much" in flat[:i]:
+            # "how much will each of the buses cost": an amount for one of them, the noun
+            # after the determiner ("how many votes did each of the candidates win" asks
+            # for a list, not a rate)
+            start = i + 3 if flat[i + 2] in _DETERMINERS else i + 2
+            head, _ = _noun_phrase_head(flat, start, lexicon)
+            if head is not None and head not in _NOT_UNITS and head.isalpha():
+                return head
         elif word in ("per", "each", "every") and flat[i + 1] not in _DETERMINERS:
             # (not "per the Courier": according to it)
             head, _ = _noun_phrase_head(flat, i + 1, lexicon)
