@@ -4561,3 +4561,26 @@ def test_what_counts_people(sentence: str, counts: bool) -> None:
     from bot.core.candidates import _counts_people
 
     assert _counts_people(sentence, frozenset({"peopl", "person"})) is counts
+
+
+def test_a_people_s_adjective_finds_their_place(briefing: Briefing, tmp_path: Path) -> None:
+    """ "the Lindoran bill" is Lindora's: a name WordNet does not know ending in "-an" is
+    the adjective of the place ending in "-a", and back ("Estavia": Estavian), as WordNet
+    links the places it knows ("Guatemala": Guatemalan). (Before, "Lindoran" was a name
+    the sources never use, and the question was refused.)"""
+    body = (
+        "Lindora's National Chamber passed the government's Asylum Procedures Bill late on "
+        "Wednesday by 148 votes to 131.\n\n"
+        "The bill requires most asylum claims to be decided within 90 days, down from an "
+        "average of 11 months today.\n"
+    )
+    lead = lead_of(
+        answer_from(
+            briefing,
+            tmp_path / "bill.md",
+            "Lindora's parliament passes tougher asylum bill",
+            body,
+            "Under the new Lindoran bill, how quickly must asylum claims be decided?",
+        )
+    )
+    assert "within 90 days" in lead

@@ -871,3 +871,22 @@ def test_a_question_typed_in_capitals_reads_as_typed_in_lower_case() -> None:
     assert not next(t for t in shouted.terms if t.word == "people").anchor
     assert next(t for t in analyse("WHO IS KIRSTJEN NIELSEN", lexicon).terms).anchor
     assert analyse("DHS?", lexicon).terms[0].anchor
+
+
+@pytest.mark.parametrize(
+    ("name", "other"),
+    [
+        ("lindoran", {"lindora"}),  # the people's adjective: the place
+        ("estavia", {"estavian"}),  # the place: its people's adjective
+        ("helden", set()),  # not "-a" or "-an"
+        ("castellan", {"castella"}),  # (a form no text uses costs nothing)
+        ("megan", set()),  # "mega" is an English word
+    ],
+)
+def test_an_unknown_place_and_its_people(lexicon: Lexicon, name: str, other: set[str]) -> None:
+    """A name WordNet does not know ending in "-an" is the adjective of the place ending in
+    "-a", and back: the two count as one word (the other is in its family)."""
+    from bot.core.lexicon import _place_and_people
+
+    assert _place_and_people(name) == other
+    assert lexicon.expand(name).family >= other

@@ -460,7 +460,9 @@ class Lexicon:
                         phrases.append(tuple(words(member)))
         if proper:
             family |= _demonyms(net, word)
-        elif senses_by_pos["n"]:
+        elif not all_senses and word.isalpha():
+            family |= _place_and_people(word)
+        if not proper and senses_by_pos["n"]:
             synonyms |= _compound_head(net, word)
         family |= _negated(net, word)
         family |= _same_role(net, word)
@@ -685,6 +687,22 @@ def _demonyms(net: WordNet, name: str) -> set[str]:
             if any(target.lower() == name for _, target in sense.derived):
                 found.add(candidate)
     return found
+
+
+def _place_and_people(name: str) -> set[str]:
+    """For a name WordNet does not know, the place or the adjective of its people it is the
+    other of, by the commonest ending English gives them, "-a" and "-an" ("Lindoran": of
+    Lindora; "Estavia": Estavian): news calls a country's parliament "Lindora's" and its
+    bill "the Lindoran bill". WordNet links the places it knows (:func:`_demonyms`); for
+    the rest, the ending is all there is. Not a form that is, or stems as, an English word.
+    """
+    if name.endswith("an") and len(name) > 5:
+        found = name[:-1]  # "lindoran": lindora
+    elif name.endswith("a") and len(name) > 4:
+        found = name + "n"  # "estavia": estavian
+    else:
+        return set()
+    return set() if frequency.zipf(found) or frequency.zipf(stem(found)) else {found}
 
 
 def _mostly_noun(net: WordNet, word: str, senses: dict[str, list[Synset]]) -> bool:
