@@ -4553,11 +4553,18 @@ def test_how_many_people_is_answered_by_a_number_of_a_kind_of_person(
         ("Ruth Amberley, 71, secretary of the society, said demand had soared.", False),
         ("Danny Fothergill, a 34-year-old delivery driver, has waited since 2019.", False),
         ("MILLBECK, 17 November (Calder Press Agency) - About 2,500 fish were killed.", False),
+        ("Two men and 14 fishermen were rescued.", True),
+        ("One protester, a retired teacher, said the pact would ruin local farms.", False),
+        ("One director of a project said staff had been told to prepare.", False),
+        ("Leaders of the bloc's 27 member states met behind closed doors.", False),
+        ("A No 10 spokesman said the government would not change course.", False),
     ],
 )  # fmt: skip
 def test_what_counts_people(sentence: str, counts: bool) -> None:
     """A number counts people when a word for people or a kind of person follows it, not
-    a country, an age, a name or a word past a comma."""
+    a country, an age, a name or a word past a comma; and in the plural: "one" before a
+    singular is a pronoun's ("One protester said"), and a number before a singular is
+    part of a name or of a longer noun ("27 member states", "a No 10 spokesman")."""
     from bot.core.candidates import _counts_people
 
     assert _counts_people(sentence, frozenset({"peopl", "person"})) is counts
@@ -4584,3 +4591,31 @@ def test_a_people_s_adjective_finds_their_place(briefing: Briefing, tmp_path: Pa
         )
     )
     assert "within 90 days" in lead
+
+
+@pytest.mark.parametrize(
+    "aside",
+    [
+        "One protester outside the Kellhaven venue, a retired teacher, said the pact would "
+        "ruin local farms.",
+        "Leaders of the bloc's 27 member states met behind closed doors at the Kellhaven "
+        "venue, where the protest was held.",
+    ],
+)
+def test_how_many_people_is_not_answered_by_one_of_them_or_a_singular(
+    briefing: Briefing, tmp_path: Path, aside: str
+) -> None:
+    """ "How many people protested?" is answered by "around 1,000 people", not by a
+    sentence where "one" or a number comes before a singular: "One protester ... said"
+    speaks of one of them, "the 27 member states" counts states. (Before, either led, as
+    a number of persons holding more of the question's words.)"""
+    lead = lead_of(
+        answer_from(
+            briefing,
+            tmp_path / "protest.md",
+            "Kellhaven summit draws protest",
+            f"Police said around 1,000 people took part in the protest. {aside}",
+            "How many people protested outside the Kellhaven venue?",
+        )
+    )
+    assert lead.startswith("Police said around 1,000 people")

@@ -1168,10 +1168,16 @@ def _counts_people(text: str, people: frozenset[str]) -> bool:
     kind of person, a word whose commonest sense is one ("some 1,000 protesters", "eight
     passengers")? Not a name ("17 November (Calder Press Agency)": Calder is a sculptor
     too), not past a comma ("Ruth Amberley, 71, secretary of ..."), not a year, nor an
-    age ("a 34-year-old delivery driver" is one driver)."""
+    age ("a 34-year-old delivery driver" is one driver). The word is a plural: a number
+    that counts persons names them in the plural, and one before a singular is a pronoun
+    or part of a name ("One protester said ...", "the 27 member states", "a No 10
+    spokesman")."""
     net = wordnet()
 
     def person(word: str) -> bool:
+        low = word.lower()
+        if low != "people" and net.base_forms(low, "n") == (low,):
+            return False  # a singular ("protester", "member"), not a plural of one
         if stem(word) in people:
             return True
         senses = net.senses(word, "n")
