@@ -4558,13 +4558,17 @@ def test_how_many_people_is_answered_by_a_number_of_a_kind_of_person(
         ("One director of a project said staff had been told to prepare.", False),
         ("Leaders of the bloc's 27 member states met behind closed doors.", False),
         ("A No 10 spokesman said the government would not change course.", False),
+        ("By 3pm protesters had blocked the road to the harbour.", False),
+        ("At 10 a.m. passengers were moved to the lounge.", False),
+        ("After 3 hours protesters began to leave.", False),
     ],
 )  # fmt: skip
 def test_what_counts_people(sentence: str, counts: bool) -> None:
     """A number counts people when a word for people or a kind of person follows it, not
     a country, an age, a name or a word past a comma; and in the plural: "one" before a
     singular is a pronoun's ("One protester said"), and a number before a singular is
-    part of a name or of a longer noun ("27 member states", "a No 10 spokesman")."""
+    part of a name or of a longer noun ("27 member states", "a No 10 spokesman"). Nor a
+    time on the clock or a length of time ("By 3pm protesters ...", "After 3 hours")."""
     from bot.core.candidates import _counts_people
 
     assert _counts_people(sentence, frozenset({"peopl", "person"})) is counts
@@ -4600,15 +4604,18 @@ def test_a_people_s_adjective_finds_their_place(briefing: Briefing, tmp_path: Pa
         "ruin local farms.",
         "Leaders of the bloc's 27 member states met behind closed doors at the Kellhaven "
         "venue, where the protest was held.",
+        "By 3pm protesters outside the Kellhaven venue had blocked the road to the harbour.",
+        "After 3 hours protesters outside the Kellhaven venue began to leave.",
     ],
 )
-def test_how_many_people_is_not_answered_by_one_of_them_or_a_singular(
+def test_how_many_people_is_not_answered_by_a_number_that_counts_no_one_of_them(
     briefing: Briefing, tmp_path: Path, aside: str
 ) -> None:
     """ "How many people protested?" is answered by "around 1,000 people", not by a
-    sentence where "one" or a number comes before a singular: "One protester ... said"
-    speaks of one of them, "the 27 member states" counts states. (Before, either led, as
-    a number of persons holding more of the question's words.)"""
+    sentence where "one" or a number comes before a singular ("One protester ... said"
+    speaks of one of them, "the 27 member states" counts states), nor by a time ("By 3pm
+    protesters", "After 3 hours protesters"). (Before, each led, as a number of persons
+    holding more of the question's words.)"""
     lead = lead_of(
         answer_from(
             briefing,

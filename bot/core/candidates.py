@@ -1183,7 +1183,9 @@ def _counts_people(text: str, people: frozenset[str]) -> bool:
         senses = net.senses(word, "n")
         return bool(senses) and senses[0].lexname == "noun.person"
 
-    tokens = _COUNTED_TOKEN.findall(text)
+    # (a time on the clock, a length of time or a measurement is no count: "By 3pm
+    # protesters had ...", "After 3 hours protesters ...")
+    tokens = _COUNTED_TOKEN.findall(_CLOCK.sub(" ", _MEASURED.sub(" ", text)))
     for i, word in enumerate(tokens):
         if not _a_number(word) or YEAR.fullmatch(word):
             continue
@@ -1197,6 +1199,8 @@ def _counts_people(text: str, people: frozenset[str]) -> bool:
 
 #: What makes a number an age: "34-year-old", "a man in his 40s".
 _AGE = re.compile(r"(?:year|month|week|day)s?-old$")
+#: A time on the clock: "3pm", "10 a.m.", "14:30".
+_CLOCK = re.compile(r"\b\d{1,2}(?:[.:][0-5]\d)?\s*(?:[ap]m\b|[ap]\.m\.)|\b\d{1,2}:[0-5]\d\b", re.I)
 
 
 _HYPHEN = re.compile("[-‐]")
