@@ -4626,3 +4626,31 @@ def test_how_many_people_is_not_answered_by_a_number_that_counts_no_one_of_them(
         )
     )
     assert lead.startswith("Police said around 1,000 people")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "says"),
+    [
+        ("The city will buy 32 electric buses at 1.2 million dollars a bus.",
+         "How much will each of the Eastline's electric buses cost?", "1.2 million dollars"),
+        ("The city will pay 1.2 million dollars for each electric bus.",
+         "How much will each of the Eastline's electric buses cost?", "1.2 million dollars"),
+        ("Families on low incomes will get a grant of 150 dollars per child for bus passes.",
+         "How much will families get for each of their children?", "150 dollars"),
+    ],
+)  # fmt: skip
+def test_an_amount_for_each_of_them_is_given_in_the_singular(
+    briefing: Briefing, tmp_path: Path, sentence: str, question: str, says: str
+) -> None:
+    """ "How much will each of the buses cost?" asks the amount per bus in the plural;
+    the story gives it in the singular ("a bus", "each electric bus", "per child"), whose
+    stem is not the plural's ("bus", "buse"; "child", "children"). (Before, such
+    questions were borderline: no passage gave an amount per "buses".)"""
+    ingest_story(
+        briefing,
+        tmp_path / "eastline.md",
+        "Harlow Bay Council Approves Eastline",
+        "Harlow Bay council approved the Eastline bus corridor on Tuesday. The project is "
+        f"expected to cost 412 million dollars. {sentence}",
+    )
+    assert says in lead_of(grounded_answer(briefing, question))

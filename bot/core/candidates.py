@@ -9,6 +9,7 @@ cause) scores more. :mod:`bot.core.answer` chooses among them.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -587,7 +588,7 @@ def gives_rate(text: str, unit: str) -> bool:
     each"); or, for a unit of time, its adjective near the number ("an annual budget of 3
     million", "paid weekly")?"""
     tokens = [t.lower() for t in _COUNT_TOKEN.findall(text) if t != ","]
-    wanted = stem(unit)
+    wanted = _unit_stems(unit)
     adjectives = RATE_WORDS.get(unit, ())
     for i, token in enumerate(tokens):
         if not _a_number(token):
@@ -596,7 +597,9 @@ def gives_rate(text: str, unit: str) -> bool:
         if _per_unit(after, ("per", "a", "an", "each", "every"), wanted):
             return True
         before = tokens[max(0, i - 2 * RATE_WITHIN) : i]
-        if _EACH_AFTER.intersection(tokens[i + 1 : i + 4]) and wanted in map(stem, before):
+        if _EACH_AFTER.intersection(tokens[i + 1 : i + 4]) and any(
+            _unit_stems(w) & wanted for w in before
+        ):
             return True
         # ... or the unit before it: "compensation for each sheep killed ... 220 florins"
         if _per_unit(tokens[max(0, i - 2 * RATE_WITHIN) : i], ("per", "each", "every"), wanted):
@@ -611,13 +614,23 @@ def gives_rate(text: str, unit: str) -> bool:
 _EACH_AFTER = frozenset(["each", "apiece"])
 
 
-def _per_unit(tokens: list[str], cues: tuple[str, ...], unit: str) -> bool:
-    """Do ``tokens`` hold one of ``cues`` and then the ``unit`` (a stem), perhaps after one
-    word ("per cubic metre", "each dead sheep")?"""
+def _per_unit(tokens: list[str], cues: tuple[str, ...], unit: frozenset[str]) -> bool:
+    """Do ``tokens`` hold one of ``cues`` and then the ``unit`` (its stems, as
+    :func:`_unit_stems` gives them), perhaps after one word ("per cubic metre", "each
+    dead sheep")?"""
     return any(
-        token in cues and unit in (stem(w) for w in tokens[j + 1 : j + 3])
+        token in cues and any(_unit_stems(w) & unit for w in tokens[j + 1 : j + 3])
         for j, token in enumerate(tokens)
     )
+
+
+@functools.cache
+def _unit_stems(word: str) -> frozenset[str]:
+    """The stems of ``word`` and of the nouns it may be the plural of, so that a unit asked
+    in the plural ("each of the buses", "each of the children") is found in the singular
+    ("1.2 million dollars a bus", "£150 per child"), whose stems differ ("buse", "bus";
+    "children", "child"), and the other way round."""
+    return frozenset([stem(word), *(stem(b) for b in wordnet().base_forms(word, "n"))])
 
 
 def _speaking(
