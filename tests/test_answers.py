@@ -4654,3 +4654,30 @@ def test_an_amount_for_each_of_them_is_given_in_the_singular(
         f"expected to cost 412 million dollars. {sentence}",
     )
     assert says in lead_of(grounded_answer(briefing, question))
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Each of the 32 electric buses will cost 1.2 million dollars.",
+        "The city will pay 1.2 million dollars for each of the 32 electric buses.",
+        "The city will buy 32 electric buses, each costing about 1.2 million dollars.",
+        "The electric buses will each cost 1.2 million dollars.",
+    ],
+)
+def test_an_amount_for_each_of_them_is_given_in_the_orders_news_writes(
+    briefing: Briefing, tmp_path: Path, sentence: str
+) -> None:
+    """ "How much will each of the buses cost?" is answered where the story says it as
+    the question does ("each of the 32 electric buses"), or puts "each" after the buses
+    ("the buses will each cost", "32 buses, each costing"), not only by "1.2 million
+    dollars each" or "each bus". (Before, these were borderline.)"""
+    ingest_story(
+        briefing,
+        tmp_path / "eastline.md",
+        "Harlow Bay Council Approves Eastline",
+        "Harlow Bay council approved the Eastline bus corridor on Tuesday. The project is "
+        f"expected to cost 412 million dollars. {sentence}",
+    )
+    question = "How much will each of the Eastline's electric buses cost?"
+    assert "1.2 million dollars" in lead_of(grounded_answer(briefing, question))

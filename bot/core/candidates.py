@@ -582,23 +582,31 @@ RATE_WITHIN = 6
 
 def gives_rate(text: str, unit: str) -> bool:
     """Does ``text`` give an amount per ``unit``: a number, then within ``RATE_WITHIN``
-    words "per", "a", "each" or "every" and the unit (its stem), or "/unit", or "per",
-    "each" or "every" and the unit not far before the number, or the unit before the
-    number and "each" or "apiece" after it ("the 32 buses will cost 1.2 million dollars
-    each"); or, for a unit of time, its adjective near the number ("an annual budget of 3
-    million", "paid weekly")?"""
+    words "per", "a", "each" or "every" and the unit (its stem; "each of the 32 buses"
+    too), or "/unit", or "per", "each" or "every" and the unit not far before the number,
+    or the unit before the number and "each" or "apiece" after it ("the 32 buses will
+    cost 1.2 million dollars each") or after the unit ("the buses will each cost 1.2
+    million dollars"); or, for a unit of time, its adjective near the number ("an annual
+    budget of 3 million", "paid weekly")?"""
     tokens = [t.lower() for t in _COUNT_TOKEN.findall(text) if t != ","]
     wanted = _unit_stems(unit)
     adjectives = RATE_WORDS.get(unit, ())
     for i, token in enumerate(tokens):
         if not _a_number(token):
             continue
-        after = tokens[i + 1 : i + 1 + RATE_WITHIN]
-        if _per_unit(after, ("per", "a", "an", "each", "every"), wanted):
+        after = tokens[i + 1 :]
+        if _per_unit(after, ("per", "a", "an", "each", "every"), wanted, RATE_WITHIN):
             return True
         before = tokens[max(0, i - 2 * RATE_WITHIN) : i]
         if _EACH_AFTER.intersection(tokens[i + 1 : i + 4]) and any(
             _unit_stems(w) & wanted for w in before
+        ):
+            return True
+        # ... or "each" after the unit, before the amount: "the buses will each cost 1.2
+        # million dollars", "32 buses, each costing about 1.2 million dollars"
+        if any(
+            _unit_stems(w) & wanted and "each" in before[k + 1 : k + 3]
+            for k, w in enumerate(before)
         ):
             return True
         # ... or the unit before it: "compensation for each sheep killed ... 220 florins"
@@ -614,14 +622,24 @@ def gives_rate(text: str, unit: str) -> bool:
 _EACH_AFTER = frozenset(["each", "apiece"])
 
 
-def _per_unit(tokens: list[str], cues: tuple[str, ...], unit: frozenset[str]) -> bool:
-    """Do ``tokens`` hold one of ``cues`` and then the ``unit`` (its stems, as
-    :func:`_unit_stems` gives them), perhaps after one word ("per cubic metre", "each
-    dead sheep")?"""
-    return any(
-        token in cues and any(_unit_stems(w) & unit for w in tokens[j + 1 : j + 3])
-        for j, token in enumerate(tokens)
-    )
+def _per_unit(
+    tokens: list[str], cues: tuple[str, ...], unit: frozenset[str], within: int | None = None
+) -> bool:
+    """Do ``tokens`` hold one of ``cues`` (among their first ``within``, if given) and then
+    the ``unit`` (its stems, as :func:`_unit_stems` gives them), perhaps after one word
+    ("per cubic metre", "each dead sheep"), or after "of", a determiner and a number
+    ("each of the 32 electric buses")?"""
+    for j, token in enumerate(tokens[:within]):
+        if token not in cues:
+            continue
+        k = j + 1
+        if k < len(tokens) and tokens[k] == "of":  # "each of the 32 buses"
+            k += 1
+            while k < len(tokens) and (tokens[k] in _DETERMINERS or _a_number(tokens[k])):
+                k += 1
+        if any(_unit_stems(w) & unit for w in tokens[k : k + 2]):
+            return True
+    return False
 
 
 @functools.cache
