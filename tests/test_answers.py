@@ -4681,3 +4681,25 @@ def test_an_amount_for_each_of_them_is_given_in_the_orders_news_writes(
     )
     question = "How much will each of the Eastline's electric buses cost?"
     assert "1.2 million dollars" in lead_of(grounded_answer(briefing, question))
+
+
+def test_how_many_people_keeps_a_number_of_the_people_themselves(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "How many people were hurt on the Harnley bus?" is answered by "Eleven of the
+    people on board were hurt", which counts the question's own word a few words on, not
+    by "Two passengers told reporters ...", which counts persons too but not those asked
+    about. (Before, only numbers right before a person word were kept for such a
+    question, and the passengers led.)"""
+    lead = lead_of(
+        answer_from(
+            briefing,
+            tmp_path / "bus.md",
+            "Harnley bus crash",
+            "A school bus left the Harnley road on Monday. Eleven of the people on board "
+            "were hurt, police said. Two passengers told reporters the bus had swerved on "
+            "the icy Harnley road.",
+            "How many people were hurt on the Harnley bus?",
+        )
+    )
+    assert lead.startswith("Eleven of the people")

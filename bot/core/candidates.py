@@ -1065,12 +1065,15 @@ def counting_the_asked(
         return []
     if stem(asked.word) in asked.counted_as:
         # "how many people": a number of persons of any kind, not of the groups WordNet
-        # files among the kinds of people ("the two countries"; see beside_the_asked)
+        # files among the kinds of people ("the two countries"; see beside_the_asked),
+        # nor fewer than the question's own word counts ("Eleven of the people on board")
         acts = _acts_of_people(retrieval, asked)
         found = [
             s
             for s in sentences
-            if _counts_people(s.text, asked.counted_as) or _counts_acts(s.text, acts)
+            if _counts_people(s.text, asked.counted_as)
+            or _counts(s.text, asked.counted_as)
+            or _counts_acts(s.text, acts)
         ]
         if found:
             return found
