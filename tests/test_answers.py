@@ -4703,3 +4703,28 @@ def test_how_many_people_keeps_a_number_of_the_people_themselves(
         )
     )
     assert lead.startswith("Eleven of the people")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much is Kestrel Ridge offering each household that lost its home?",
+        "How much will each of the households get?",
+    ],
+)
+def test_a_rate_is_found_past_a_clause_on_its_unit(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """ "each household that lost its home will receive a once-off payment of 50,000 rand"
+    gives an amount per household: the unit is within reach of the amount, though "each"
+    falls a word beyond it. (Before, both questions were borderline: no passage gave an
+    amount per household.)"""
+    ingest_story(
+        briefing,
+        tmp_path / "kestrel.md",
+        "Kestrel Ridge offers compensation",
+        "Kestrel Ridge Mining announced a relief fund of 120 million rand last week. Under "
+        "the offer, each household that lost its home will receive a once-off payment of "
+        "50,000 rand.",
+    )
+    assert "50,000 rand" in lead_of(grounded_answer(briefing, question))

@@ -609,8 +609,11 @@ def gives_rate(text: str, unit: str) -> bool:
             for k, w in enumerate(before)
         ):
             return True
-        # ... or the unit before it: "compensation for each sheep killed ... 220 florins"
-        if _per_unit(tokens[max(0, i - 2 * RATE_WITHIN) : i], ("per", "each", "every"), wanted):
+        # ... or the unit before it: "compensation for each sheep killed ... 220 florins";
+        # how far is the unit's distance, its cue and a word before it ("each household
+        # that lost its home will receive a once-off payment of 50,000 rand")
+        cued = tokens[max(0, i - 2 * RATE_WITHIN - 2) : i]
+        if _per_unit(cued, ("per", "each", "every"), wanted):
             return True
         near = tokens[max(0, i - RATE_WITHIN) : i + 1 + RATE_WITHIN]
         if any(w in adjectives for w in near):
