@@ -4728,3 +4728,31 @@ def test_a_rate_is_found_past_a_clause_on_its_unit(
         "50,000 rand.",
     )
     assert "50,000 rand" in lead_of(grounded_answer(briefing, question))
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "question", "lead"),
+    [
+        ("Councils fund flood wall",
+         "Three councils will pay for the new flood wall at Harnley, which is expected to cost "
+         "£3.5 million. Each council will contribute about £1.17 million.",
+         "How much will each of the councils contribute to the flood wall?",
+         "Each council will contribute"),
+        ("Harlow Bay Council Approves Eastline",
+         "Harlow Bay council approved the Eastline on Tuesday. The Eastline's 32 electric "
+         "buses and its depot will cost 58 million dollars in all. Each bus will cost about "
+         "1.2 million dollars.",
+         "How much will each of the Eastline's electric buses cost?",
+         "Each bus will cost"),
+    ],
+)  # fmt: skip
+def test_a_rate_leads_before_a_total(
+    briefing: Briefing, tmp_path: Path, title: str, body: str, question: str, lead: str
+) -> None:
+    """A question for an amount per a unit, let through the gate because a passage gives
+    one, is answered by that amount ("Each bus will cost about 1.2 million dollars"), not
+    by a total that holds more of the question's words ("The Eastline's 32 electric buses
+    and its depot will cost 58 million dollars in all"). (Before, the total led.)"""
+    assert lead_of(answer_from(briefing, tmp_path / "story.md", title, body, question)).startswith(
+        lead
+    )

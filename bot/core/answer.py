@@ -35,6 +35,7 @@ from bot.core.candidates import (
     counting_the_asked,
     defining,
     from_the_outlet_asked,
+    gives_rate,
     giving_the_count,
     giving_the_tally,
     heading_the_asked,
@@ -258,6 +259,13 @@ def select_sentences(
     stating = stating_the_measure(retrieval, holding or [])
     if stating:
         holding = stating
+    # ... and, for "How much will each of the buses cost?", one that gives an amount per
+    # bus ("1.2 million dollars each"), the rate the gate let it through for, before one
+    # that gives a total ("The project is expected to cost 412 million dollars").
+    rate = retrieval.query.rate
+    giving = [s for s in holding or [] if rate is not None and gives_rate(s.text, rate)]
+    if giving:
+        holding = giving
     # ... and, for "Who chairs the board?", one that says the deed itself ("the board's
     # chair, Annika Feldstrom"), before one that names someone beside other words of the
     # question ("The utility, Carrowmore Water Works, estimates ...").
