@@ -4756,3 +4756,18 @@ def test_a_rate_leads_before_a_total(
     assert lead_of(answer_from(briefing, tmp_path / "story.md", title, body, question)).startswith(
         lead
     )
+
+
+def test_a_number_before_a_word_in_am_or_pm_is_no_clock_time(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "40 Americans" is no "40 am": a time on the clock ends at "am" or "pm", so "At what
+    time did the ferry sink?" is not answered by how many were on board. (Before, it was.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "ferry.md",
+        "---\ntitle: Ferry sinks off Harnley\n---\n\n"
+        "The ferry sank off Harnley on Tuesday. The ferry was carrying 40 Americans and 12 "
+        "crew, the coastguard said.\n",
+    )
+    assert_borderline(briefing, "At what time did the ferry sink?")

@@ -53,7 +53,7 @@ _DAYS = rf"(?:\d|{_CALENDAR.pattern})"
 #: A time on the clock: "19:40", "at 6.15", "7 p.m.", "6.15am".
 _CLOCK = (
     r"\b(?:[01]?\d|2[0-3]):[0-5]\d\b|\bat\s+(?:[01]?\d|2[0-3])\.[0-5]\d\b|"
-    r"\b\d{1,2}(?:[.:][0-5]\d)?\s*(?:am|pm|a\.m\.|p\.m\.)"
+    r"\b\d{1,2}(?:[.:][0-5]\d)?\s*(?:am|pm|a\.m\.|p\.m\.)(?![^\W\d_])"
 )
 _EXPECTED: dict[str, re.Pattern[str]] = {
     "quantity": re.compile(
