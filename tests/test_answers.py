@@ -4771,3 +4771,27 @@ def test_a_number_before_a_word_in_am_or_pm_is_no_clock_time(
         "crew, the coastguard said.\n",
     )
     assert_borderline(briefing, "At what time did the ferry sink?")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How far has the Carvenian currency fallen against the dollar?",
+        "How much has the Carvenian mark fallen against the dollar?",
+    ],
+)
+def test_a_fall_against_a_currency_is_answered_in_per_cent(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """ "fallen against the dollar": the dollar is what the currency is measured against,
+    not money asked for, and "how far" asks for a change by any number. (Before, the
+    question asked for a sum of money, and "11 per cent" gave none.)"""
+    body = (
+        "The Bank of Carvenia raised its main interest rate to 6.25 per cent on Thursday.\n\n"
+        "The Carvenian mark has lost 11 per cent of its value against the US dollar since "
+        "January, pushing up the cost of imported energy and food.\n"
+    )
+    answer = answer_from(
+        briefing, tmp_path / "rates.md", "Bank of Carvenia raises rates", body, question
+    )
+    assert "11 per cent" in lead_of(answer)

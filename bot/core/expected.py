@@ -126,8 +126,12 @@ _PACE = re.compile(
 # (A measure's name stands for its pattern: see measure_pattern.)
 _QUANTITY_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str] | str], ...] = (
     (PORTION, _SHARE),  # a share of the budget is a percentage, not money
+    # "How far has the mark fallen against the dollar?": a change, in per cent or in
+    # cents, by any number (the dollar is what it is measured against, not what is asked)
+    (re.compile(r"^\W*how\s+far\b", re.IGNORECASE), _EXPECTED["quantity"]),
     (re.compile(rf"\b(?:{PAYING}|price|fee|fees|worth|budget|salary|wage|funding|fund|"
-                r"raise|raised|afford|invest\w*|money|dollars?|euros?|pounds?)\b",
+                r"raise|raised|afford|invest\w*|money|"
+                r"(?<!against\sthe\s)(?<!against\s)(?:dollars?|euros?|pounds?))\b",
                 re.IGNORECASE), "money"),
     (re.compile(r"^\W*how\s+long\b", re.IGNORECASE), DURATION),
     # "how deep", "how tall" and the like ask for a length, "how heavy" for a weight (not
