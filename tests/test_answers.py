@@ -3682,6 +3682,11 @@ def test_a_lower_case_place_name_is_not_read_as_a_compound(
          "Did the Kelby pool eventually reopen?", "reopened"),
         ("The Kelby pool is due to reopen on Saturday after a refit.",
          "Did the Kelby pool eventually reopen?", None),
+        # "due to" gives a cause before what is no verb's plain form
+        ("The Kelby pool closed in May due to continued misuse of its changing rooms.",
+         "was the misuse at the Kelby pool a one-off?", "continued misuse"),
+        ("The Kelby pool closed in May due to the misuse of its changing rooms.",
+         "Was the Kelby pool misused?", "due to the misuse"),
     ],
 )  # fmt: skip
 def test_a_word_of_the_future_foresees_only_as_one(
@@ -3690,7 +3695,8 @@ def test_a_word_of_the_future_foresees_only_as_one(
     """A word that can put the event still to come ("plans", "may", "due") does so only
     where it is that word: not the question's own noun ("the housing *plans* were
     approved"), not the month ("In *May* the council approved"), not in another clause
-    ("which was *due* for demolition, reopened"). (Before, each made the event told only
+    ("which was *due* for demolition, reopened"), not "due to" a cause ("*due to*
+    continued misuse"). (Before, each made the event told only
     as to come, and the question was refused: with "eventually" always, without it
     when no other word of the question told it done.)"""
     ingest_text(

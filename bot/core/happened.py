@@ -346,6 +346,7 @@ def _tellings(
                     w in _FORESEEING
                     and not (written[k][:1].isupper() and (n or k))
                     and not (found[k] in asked and tokens[k + 1 : k + 2] != ["to"])
+                    and not (w == "due" and _a_cause(tokens[k + 1 : k + 3]))
                 )
                 or w.endswith(_WILL)
                 for k, w in enumerate(tokens)
@@ -357,6 +358,16 @@ def _tellings(
                     return True, foreseen  # told as done, or as it is
                 foreseen = True
     return False, foreseen
+
+
+def _a_cause(after: list[str]) -> bool:
+    """Do the words ``after`` "due" make it give a cause ("due to *continued* mis-use",
+    "due to *the* storm"), not a time to come ("due to *open* in May", "due to *be*
+    finished")? "to", then a word that is no verb's plain form."""
+    if after[:1] != ["to"] or len(after) < 2:
+        return False
+    word = after[1]
+    return word.endswith(("ed", "ing")) or not wordnet().base_forms(word, "v")
 
 
 #: Where a clause ends, for :func:`_tellings`: a comma, a semicolon, a colon, a bracket
