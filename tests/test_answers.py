@@ -4801,3 +4801,23 @@ def test_a_fall_against_a_currency_is_answered_in_per_cent(
         briefing, tmp_path / "rates.md", "Bank of Carvenia raises rates", body, question
     )
     assert "11 per cent" in lead_of(answer)
+
+
+def test_how_long_a_text_is_is_told_in_pages(briefing: Briefing, tmp_path: Path) -> None:
+    """ "How long is the statement?" is answered in pages or words ("a six-page
+    statement"), as "how long did the strike last" is in days. (Before, only a length of
+    time answered "how long", and the question was refused.)"""
+    body = (
+        "The Harnley Tenants' Union released a six-page statement on Monday calling for "
+        "rent controls.\n\nThe statement was sent to every councillor.\n"
+    )
+    lead = lead_of(
+        answer_from(
+            briefing,
+            tmp_path / "rent.md",
+            "Tenants' union calls for rent controls",
+            body,
+            "How long is the tenants' union's statement?",
+        )
+    )
+    assert "six-page statement" in lead

@@ -124,6 +124,11 @@ _PACE = re.compile(
 # A "how much" question about money wants an amount of money, "how long" a duration, a
 # share a percentage, "how old" an age: a bare number is not the answer to any of them.
 # (A measure's name stands for its pattern: see measure_pattern.)
+#: How long a thing lasts, or a text runs: "for three years", "a six-page statement",
+#: "a 40-page report", "2,000 words".
+_DURATION_OR_PAGES = re.compile(
+    rf"{DURATION.pattern}|\b(?:\d[\d,]*|{NUMBER_WORD})[\s-]+(?:pages?|words?)\b", re.IGNORECASE
+)
 _QUANTITY_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str] | str], ...] = (
     (PORTION, _SHARE),  # a share of the budget is a percentage, not money
     # "How far has the mark fallen against the dollar?": a change, in per cent or in
@@ -133,7 +138,9 @@ _QUANTITY_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str] | str], ...] = (
                 r"raise|raised|afford|invest\w*|money|"
                 r"(?<!against\sthe\s)(?<!against\s)(?:dollars?|euros?|pounds?))\b",
                 re.IGNORECASE), "money"),
-    (re.compile(r"^\W*how\s+long\b", re.IGNORECASE), DURATION),
+    # ... or, of a text, its pages or words ("How long is the coalition's statement?": a
+    # six-page statement)
+    (re.compile(r"^\W*how\s+long\b", re.IGNORECASE), _DURATION_OR_PAGES),
     # "how deep", "how tall" and the like ask for a length, "how heavy" for a weight (not
     # "weighed 16.5 kilograms" for "how tall"); "how long" and "how far" are left to the
     # generic number: "how long is the span" may be answered in metres, "how far have
