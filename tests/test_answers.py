@@ -4821,3 +4821,19 @@ def test_how_long_a_text_is_is_told_in_pages(briefing: Briefing, tmp_path: Path)
         )
     )
     assert "six-page statement" in lead
+
+
+def test_ended_up_is_no_word_of_the_event(briefing: Briefing, tmp_path: Path) -> None:
+    """ "Has anyone ended up in hospital?" asks whether anyone went to hospital: "ended
+    up" marks how things turned out and is not itself what must be told as done.
+    (Before, "end up" was taken for the event, no passage said it, and the question was
+    refused.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "measles.md",
+        "---\ntitle: Measles cases rise in Tarnbridge\n---\n\n"
+        "Measles cases in Tarnbridge rose to 23 this week. Health officials said three "
+        "people had been admitted to Tarnbridge District Hospital.\n",
+    )
+    answer = grounded_answer(briefing, "has anyone ended up in hospital with measles in tarnbridge")
+    assert "admitted to Tarnbridge District Hospital" in answer.answer

@@ -298,11 +298,13 @@ def _event_terms(retrieval: Retrieval, later: re.Match[str] | None) -> list[Term
     named = [t for t in retrieval.query.terms if verb is not None and _names(t, verb.lower())]
     if named:
         return named
-    marker = later.group(0).lower() if later else ""
+    marker = words(later.group(0).lower()) if later else []
     content = [
         t
         for t in retrieval.query.terms
-        if not t.anchor and (t.stems or t.phrases) and t.word.lower() not in marker
+        if not t.anchor
+        and (t.stems or t.phrases)
+        and not any(_names(t, w) for w in marker)  # "ended up": the term "end up"
     ]
     net = wordnet()
     verbs = [t for t in content if not t.noun and net.senses(t.word, "v")]
