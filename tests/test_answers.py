@@ -4837,3 +4837,27 @@ def test_ended_up_is_no_word_of_the_event(briefing: Briefing, tmp_path: Path) ->
     )
     answer = grounded_answer(briefing, "has anyone ended up in hospital with measles in tarnbridge")
     assert "admitted to Tarnbridge District Hospital" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("sentence", "told"),
+    [
+        ("Only 78 percent of kindergarten pupils at Linden Hollow had received both doses.",
+         "78 percent of kindergarten pupils"),
+        ("Vaccination rates at Linden Hollow fell 8 per cent in a year.", None),
+    ],
+)  # fmt: skip
+def test_a_share_asked_is_a_share_of_something(
+    briefing: Briefing, tmp_path: Path, sentence: str, told: str | None
+) -> None:
+    """ "What share of the kids are vaccinated?" is answered by a share of something ("78
+    percent of kindergarten pupils"), which counts no kids, not by a change ("fell 8 per
+    cent in a year"). (Before, it needed a number that counted the kids, and was
+    refused.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "measles.md",
+        f"---\ntitle: Linden Hollow school measles outbreak\n---\n\n{sentence}\n",
+    )
+    question = "what share of kindergarten kids at linden hollow are vaccinated against measles"
+    assert_says_or_borderline(briefing, question, told)

@@ -38,7 +38,7 @@ from bot.core.happened import (
     stems_by_article,
 )
 from bot.core.lexicon import NUMBER_WORDS, digits_of
-from bot.core.phrasing import NAMING, RATE_WORDS, RECEIVING, reports_speech
+from bot.core.phrasing import NAMING, PORTION, RATE_WORDS, RECEIVING, reports_speech
 from bot.core.query import Query
 from bot.core.retrieve import Retrieval
 from bot.core.roles import holders_of, role_terms, spellings
@@ -855,10 +855,15 @@ def beside_the_asked(
     one and the number of countries in another. None when the question asks about no
     such thing.
     """
+    kind = retrieval.query.answer_type
+    if kind == "quantity" and PORTION.search(retrieval.query.text):
+        # "What share of the kindergarten kids are vaccinated?": a share of something ("78
+        # percent of kindergarten pupils"), which counts none of them; not a change ("fell
+        # 38 per cent in the hour")
+        return [s for s in sentences if _SHARE_OF.search(s.text)]
     asked = _asked_thing(retrieval)
     if asked is None:
         return None
-    kind = retrieval.query.answer_type
     if asked.place:  # "which city": a city by its name ("Tegucigalpa", "the port city of X")
         return [
             s
@@ -911,6 +916,15 @@ def beside_the_asked(
         people = [s for s in counting if _counts_people(s.text, asked.counted_as)]
         chosen = [*people, *(s for s in chosen if s not in people)]
     return chosen + [s for s in counting if s not in chosen and _counts_after(s.text, verbs)]
+
+
+#: A share of something: "78 percent of kindergarten pupils", "21% of the power", "half
+#: of the members", "two-thirds of voters".
+_SHARE_OF = re.compile(
+    r"(?:\d[\d.,]*\s*(?:%|per\s*cent|percent)|\bhalf|\b(?:a|one|two|three)[\s-]"
+    r"(?:third|quarter|fifth|tenth)s?)\s+of\b",
+    re.IGNORECASE,
+)
 
 
 def _acts_of_people(retrieval: Retrieval, asked: Term) -> frozenset[str]:
