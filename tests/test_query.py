@@ -890,3 +890,20 @@ def test_an_unknown_place_and_its_people(lexicon: Lexicon, name: str, other: set
 
     assert _place_and_people(name) == other
     assert lexicon.expand(name).family >= other
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("Which charity benefits from sales of the pumpkin's seeds?", {"charity"}),
+        ("Which council plans to close the library?", {"council"}),
+        ("Which union represents the drivers?", {"union"}),
+    ],
+)
+def test_a_verb_in_s_after_a_singular_noun_ends_the_noun_asked_for(
+    lexicon: Lexicon, question: str, asked: set[str]
+) -> None:
+    """ "Which charity *benefits from*": a word in -s that can be a verb, after a singular
+    noun and before "from", "to" or a determiner, is the verb, not the head of "charity
+    benefits" (before, "benefits" was asked for, as money)."""
+    assert {t.word for t in analyse(question, lexicon).terms if t.asked} == asked

@@ -561,6 +561,14 @@ def _noun_phrase_head(
         elif head is not None and _plural(head) and wordnet().senses(word, "v"):
             break  # a verb after a plural: "how many countries *form* the Triangle"
         elif (
+            head is not None
+            and not _plural(head)
+            and word.endswith("s")
+            and wordnet().base_forms(word, "v")
+            and flat[j + 1 : j + 2] in _AFTER_A_VERB
+        ):
+            break  # a verb after a singular: "which charity *benefits from* the sales"
+        elif (
             expansion.noun
             or (head in possessors and wordnet().senses(word, "n"))
             or (
@@ -584,6 +592,10 @@ def _noun_phrase_head(
             break
         j += 1
     return head, j
+
+
+#: Words that follow a verb, not a noun of a compound ("benefits *from*", "plans *to*").
+_AFTER_A_VERB = [[w] for w in "from to the a an its their his her this that these".split()]
 
 
 def _modifies_next(flat: list[str], j: int, lexicon: Lexicon) -> bool:
