@@ -4861,3 +4861,14 @@ def test_a_share_asked_is_a_share_of_something(
     )
     question = "what share of kindergarten kids at linden hollow are vaccinated against measles"
     assert_says_or_borderline(briefing, question, told)
+
+
+@pytest.mark.parametrize(
+    "question", ["who is critical of the memorandum?", "Who criticised the accord?"]
+)
+def test_who_stands_on_a_side_is_answered_from_that_side(briefing: Briefing, question: str) -> None:
+    """ "Who is critical of the memorandum?" asks who stands on the critics' side (the
+    profile's cues of one side): a sentence of that side leads ("Many activists ... have
+    questioned"), not the officials' praise ("Nielson has described the memorandum as ...
+    a Historic Agreement", which led: "critical" shares a family with "crisis")."""
+    assert "activists" in lead_of(grounded_answer(briefing, question))

@@ -60,6 +60,7 @@ from bot.core.retrieve import Retrieval
 from bot.core.roles import could_be_surname
 from bot.core.summaries import holder
 from bot.core.text import paragraph_spans, squash, strip_footnote_markers
+from bot.core.wordnet import wordnet
 from bot.core.words import STOPWORDS, jaccard, word_count
 from storage.articles import Passage
 
@@ -291,6 +292,22 @@ def select_sentences(
     # pick is the best of the retrieved passages' sentences, not of their neighbours')
     if holding and (lead not in holding or lead is first_pick):
         lead = top(holding)
+    # "Who is critical of the memorandum?" asks who stands on one side of the story (a
+    # "who" question that names no one, with the cues of one side only, by the profile):
+    # a sentence of that side leads, not the other side's praise of the memorandum
+    # ("Nielson has described the memorandum as ... a Historic Agreement"). Not "who
+    # spoke for the rights coalition?", which names whom it asks about.
+    side = (
+        profile.stances(retrieval.query.text)
+        if profile is not None
+        and retrieval.query.answer_type == "who"
+        and not any(t.asked or t.anchor or _names_someone(t.word) for t in retrieval.query.terms)
+        else set()
+    )
+    if len(side) == 1 and not side & profile.stances(lead.text):  # type: ignore[union-attr]
+        siding = [s for s in usable if side & profile.stances(s.text)]  # type: ignore[union-attr]
+        if siding:
+            lead = top(siding)
     lead_group = with_context(lead)
     if holding == []:
         # None of the sentences that speak to the question holds what it asks for, but
@@ -377,6 +394,12 @@ def select_sentences(
         naming = beside_the_asked(retrieval, scorer, answer) or []
         answer = _introduced(answer, candidates, fits, retrieval.query.text, naming)
     return answer
+
+
+def _names_someone(word: str) -> bool:
+    """Is ``word`` first a noun for a person or a group ("coalition", "analyst")?"""
+    senses = wordnet().senses(word, "n")
+    return bool(senses) and senses[0].lexname in ("noun.person", "noun.group")
 
 
 def _causes_of_the_event(
