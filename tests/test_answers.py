@@ -4864,6 +4864,35 @@ def test_a_share_asked_is_a_share_of_something(
 
 
 @pytest.mark.parametrize(
+    ("sentence", "told"),
+    [
+        ("Coal's share fell to 12 per cent.", "Coal's share fell to 12 per cent"),
+        ("The share of power from coal was about 12 per cent.", "about 12 per cent"),
+        # a change in a share price is no share of anything
+        ("The coal miner's share price fell 12 per cent.", None),
+    ],
+)  # fmt: skip
+def test_a_share_named_at_its_level_answers_a_share_question(
+    briefing: Briefing, tmp_path: Path, sentence: str, told: str | None
+) -> None:
+    """ "What share of Orlenne's power comes from coal?" is answered where news names the
+    share and gives its level ("Coal's share fell to 12 per cent"), not only by "12 per
+    cent of". (Before, only "N per cent of" gave a share, and the other source's "38% of
+    Orlenne's electricity", about wind, led.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "grid.md",
+        "---\ntitle: Orlenne energy mix shifts to wind\n---\n\n"
+        f"Wind farms supplied 38% of Orlenne's electricity last year. {sentence}\n",
+    )
+    question = "What share of Orlenne's power comes from coal?"
+    if told is None:
+        assert "share price" not in lead_of(briefing.ask(question))
+    else:
+        assert told in lead_of(grounded_answer(briefing, question))
+
+
+@pytest.mark.parametrize(
     "question", ["who is critical of the memorandum?", "Who criticised the accord?"]
 )
 def test_who_stands_on_a_side_is_answered_from_that_side(briefing: Briefing, question: str) -> None:

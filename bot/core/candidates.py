@@ -856,12 +856,14 @@ def beside_the_asked(
     such thing.
     """
     kind = retrieval.query.answer_type
-    if kind == "quantity" and PORTION.search(retrieval.query.text):
-        # "What share of the kindergarten kids are vaccinated?": a share of something ("78
-        # percent of kindergarten pupils"), which counts none of them; not a change ("fell
-        # 38 per cent in the hour")
-        return [s for s in sentences if _SHARE_OF.search(s.text)]
     asked = _asked_thing(retrieval)
+    if kind == "quantity" and PORTION.search(retrieval.query.text):
+        # "What share of the kindergarten kids are vaccinated?": a share of people ("78
+        # percent of kindergarten pupils"), which counts none of them, not of a thing ("40
+        # per cent of the budget" for "What share of voters backed the tramway?"); or a
+        # share named as one, whose whole is often left unsaid ("Coal's share fell to 12
+        # per cent"); not a change ("fell 38 per cent in the hour")
+        return [s for s in sentences if _SHARE_NAMED.search(s.text) or _a_share_of(s, asked)]
     if asked is None:
         return None
     if asked.place:  # "which city": a city by its name ("Tegucigalpa", "the port city of X")
@@ -923,6 +925,35 @@ def beside_the_asked(
 _SHARE_OF = re.compile(
     r"(?:\d[\d.,]*\s*(?:%|per\s*cent|percent)|\bhalf|\b(?:a|one|two|three)[\s-]"
     r"(?:third|quarter|fifth|tenth)s?)\s+of\b",
+    re.IGNORECASE,
+)
+
+
+def _a_share_of(sentence: SourceSentence, asked: Term | None) -> bool:
+    """Does ``sentence`` give a share of something ("21 percent of all the electricity"),
+    and, when the question asks a share of people (``asked``: "what share of voters"), a
+    share of them or of some people ("78 percent of kindergarten pupils" for "what share
+    of the kids"), not of a thing ("40 per cent of the budget")?"""
+    if not _SHARE_OF.search(sentence.text):
+        return False
+    if asked is None or not asked.counted_as:
+        return True
+    if asked.credit_in(sentence.text, sentence.stems, frozenset(sentence.stems)):
+        return True
+    # (the words after "of": "78 percent of kindergarten *pupils*")
+    return any(
+        _persons(word, asked.counted_as)
+        for found in _SHARE_OF.finditer(sentence.text)
+        for word in re.findall(r"[^\W\d_]+", sentence.text[found.end() :])[:3]
+    )
+
+
+#: A share named as one, at its level: "Coal's share fell to 12 per cent", "the
+#: proportion of homes ... is about 40%" (not "the share price fell 3 per cent", a change,
+#: nor "by 0.5 percentage points").
+_SHARE_NAMED = re.compile(
+    r"\b(?:share|proportion|percentage|fraction)\b(?!\s+(?:price|holder|points?))[^.;]{0,80}?"
+    r"\b(?:to|at|of|was|is|were|are)\s+(?:[a-z]+\s+)?\d[\d.,]*\s*(?:%|per\s*cent|percent)",
     re.IGNORECASE,
 )
 
@@ -1213,6 +1244,19 @@ def _counts(text: str, wanted: frozenset[str]) -> bool:
     )
 
 
+def _persons(word: str, people: frozenset[str]) -> bool:
+    """Is ``word`` a plural word for people (``people``, stems) or for a kind of person, a
+    word whose commonest sense is one ("protesters", "pupils"; not "protester")?"""
+    net = wordnet()
+    low = word.lower()
+    if low != "people" and net.base_forms(low, "n") == (low,):
+        return False  # a singular ("protester", "member"), not a plural of one
+    if stem(word) in people:
+        return True
+    senses = net.senses(word, "n")
+    return bool(senses) and senses[0].lexname == "noun.person"
+
+
 def _counts_people(text: str, people: frozenset[str]) -> bool:
     """Does a number in ``text`` count people: the word right after it, or the one after
     that ("1,000 angry protesters"), is a word for people (``people``, stems) or for a
@@ -1223,17 +1267,6 @@ def _counts_people(text: str, people: frozenset[str]) -> bool:
     that counts persons names them in the plural, and one before a singular is a pronoun
     or part of a name ("One protester said ...", "the 27 member states", "a No 10
     spokesman")."""
-    net = wordnet()
-
-    def person(word: str) -> bool:
-        low = word.lower()
-        if low != "people" and net.base_forms(low, "n") == (low,):
-            return False  # a singular ("protester", "member"), not a plural of one
-        if stem(word) in people:
-            return True
-        senses = net.senses(word, "n")
-        return bool(senses) and senses[0].lexname == "noun.person"
-
     # (a time on the clock, a length of time or a measurement is no count: "By 3pm
     # protesters had ...", "After 3 hours protesters ...")
     tokens = _COUNTED_TOKEN.findall(_CLOCK.sub(" ", _MEASURED.sub(" ", text)))
@@ -1243,7 +1276,7 @@ def _counts_people(text: str, people: frozenset[str]) -> bool:
         for after in tokens[i + 1 : i + 3]:
             if after == "," or not after.islower() or _AGE.search(after):
                 break
-            if person(after):
+            if _persons(after, people):
                 return True
     return False
 
