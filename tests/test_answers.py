@@ -4803,6 +4803,28 @@ def test_a_fall_against_a_currency_is_answered_in_per_cent(
     assert "11 per cent" in lead_of(answer)
 
 
+@pytest.mark.parametrize(
+    ("question", "told"),
+    [
+        ("How much has the Carvenian mark lost against the US dollar?", "11 per cent"),
+        ("How much has the Carvenian mark lost against the British pound?", "6 per cent"),
+    ],
+)
+def test_a_currency_named_with_its_country_is_still_what_another_is_measured_against(
+    briefing: Briefing, tmp_path: Path, question: str, told: str
+) -> None:
+    """ "against the US dollar", "against the British pound": the currency is still what
+    the mark is measured against, whatever word comes before it, not money asked for.
+    (Before, only "against the dollar" was, and the sum of dollars the bank sold led.)"""
+    body = (
+        "The Carvenian mark has fallen 11 per cent against the US dollar this year, the "
+        "central bank said on Monday. Against the British pound it lost 6 per cent.\n\n"
+        "The bank sold 2 billion dollars of reserves to steady the currency.\n"
+    )
+    answer = answer_from(briefing, tmp_path / "mark.md", "Carvenian mark slides", body, question)
+    assert told in lead_of(answer)
+
+
 def test_how_long_a_text_is_is_told_in_pages(briefing: Briefing, tmp_path: Path) -> None:
     """ "How long is the statement?" is answered in pages or words ("a six-page
     statement"), as "how long did the strike last" is in days. (Before, only a length of

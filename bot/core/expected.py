@@ -129,14 +129,18 @@ _PACE = re.compile(
 _DURATION_OR_PAGES = re.compile(
     rf"{DURATION.pattern}|\b(?:\d[\d,]*|{NUMBER_WORD})[\s-]+(?:pages?|words?)\b", re.IGNORECASE
 )
+#: A currency another is measured against: "against the dollar", "against the US dollar",
+#: "against the British pound".
+_AGAINST_A_CURRENCY = re.compile(
+    r"\bagainst\s+(?:the\s+)?(?:[^\W\d_][\w.]*\s+)?(?:dollars?|euros?|pounds?)\b", re.IGNORECASE
+)
 _QUANTITY_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str] | str], ...] = (
     (PORTION, _SHARE),  # a share of the budget is a percentage, not money
     # "How far has the mark fallen against the dollar?": a change, in per cent or in
     # cents, by any number (the dollar is what it is measured against, not what is asked)
     (re.compile(r"^\W*how\s+far\b", re.IGNORECASE), _EXPECTED["quantity"]),
     (re.compile(rf"\b(?:{PAYING}|price|fee|fees|worth|budget|salary|wage|funding|fund|"
-                r"raise|raised|afford|invest\w*|money|"
-                r"(?<!against\sthe\s)(?<!against\s)(?:dollars?|euros?|pounds?))\b",
+                r"raise|raised|afford|invest\w*|money|dollars?|euros?|pounds?)\b",
                 re.IGNORECASE), "money"),
     # ... or, of a text, its pages or words ("How long is the coalition's statement?": a
     # six-page statement)
@@ -236,8 +240,11 @@ def expected_pattern(retrieval: Retrieval) -> re.Pattern[str] | None:
             return measure_pattern(retrieval.query.measure)
         if _asks_a_person_s_age(retrieval.query.text):
             return _PERSON_AGE
+        # (the currency a currency is measured against is not what is asked: "How much has
+        # the mark lost against the US dollar?")
+        asked = _AGAINST_A_CURRENCY.sub(" ", retrieval.query.text)
         for asks, wants in _QUANTITY_KINDS:
-            if asks.search(retrieval.query.text):
+            if asks.search(asked):
                 return measure_pattern(wants) if isinstance(wants, str) else wants
     if kind == "where":
         return where_pattern()
