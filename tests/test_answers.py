@@ -3687,6 +3687,11 @@ def test_a_lower_case_place_name_is_not_read_as_a_compound(
          "was the misuse at the Kelby pool a one-off?", "continued misuse"),
         ("The Kelby pool closed in May due to the misuse of its changing rooms.",
          "Was the Kelby pool misused?", "due to the misuse"),
+        # ... but a verb's plain form in -ed or -ing still foresees
+        ("Dr Anna Reyes is due to succeed Mark Bell as head of Kelby General Hospital in "
+         "June.", "Did Anna Reyes succeed Mark Bell at Kelby General Hospital?", None),
+        ("The Kelby council is due to proceed with the sale of the old library next month.",
+         "Has the Kelby council proceeded with the sale of the old library?", None),
     ],
 )  # fmt: skip
 def test_a_word_of_the_future_foresees_only_as_one(
@@ -3696,7 +3701,8 @@ def test_a_word_of_the_future_foresees_only_as_one(
     where it is that word: not the question's own noun ("the housing *plans* were
     approved"), not the month ("In *May* the council approved"), not in another clause
     ("which was *due* for demolition, reopened"), not "due to" a cause ("*due to*
-    continued misuse"). (Before, each made the event told only
+    continued misuse"; but "due to *succeed*" is a verb's plain form, and foresees).
+    (Before, each made the event told only
     as to come, and the question was refused: with "eventually" always, without it
     when no other word of the question told it done.)"""
     ingest_text(

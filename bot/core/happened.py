@@ -364,12 +364,14 @@ def _tellings(
 
 def _a_cause(after: list[str]) -> bool:
     """Do the words ``after`` "due" make it give a cause ("due to *continued* mis-use",
-    "due to *the* storm"), not a time to come ("due to *open* in May", "due to *be*
-    finished")? "to", then a word that is no verb's plain form."""
+    "due to *the* storm", "due to *flooding*"), not a time to come ("due to *open* in
+    May", "due to *be* finished", "due to *succeed* him", "due to *bring* in")? "to", then
+    a word that is no verb's plain form (a verb's plain form is its own base form, whatever
+    its ending: "succeed", "proceed", "bring")."""
     if after[:1] != ["to"] or len(after) < 2:
         return False
     word = after[1]
-    return word.endswith(("ed", "ing")) or not wordnet().base_forms(word, "v")
+    return word not in wordnet().base_forms(word, "v")
 
 
 #: Where a clause ends, for :func:`_tellings`: a comma, a semicolon, a colon, a bracket
