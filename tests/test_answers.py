@@ -4851,6 +4851,35 @@ def test_how_long_a_text_is_is_told_in_pages(briefing: Briefing, tmp_path: Path)
     assert "six-page statement" in lead
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How long did the Harwick inquiry last?",
+        "How long did Senator Vale speak for?",
+        "How long was the Harwick bridge closure?",
+    ],
+)
+def test_pages_tell_how_long_a_text_is_not_how_long_a_thing_lasted(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """Pages and words tell how long a text is ("How long is the statement?"), not how long
+    an inquiry lasted, a senator spoke or a closure went on: an article that gives only a
+    report's or a letter's pages or words does not answer those (borderline). (Before, "its
+    300-page report", "a 2,000-word letter" and "a 12-page report on the closure" did.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "harwick.md",
+        "---\ntitle: Harwick inquiry and bridge closure\n---\n\n"
+        "The public inquiry into the Harwick tower fire published its 300-page report on "
+        "Tuesday.\n\n"
+        "Senator Rosa Vale spoke against the budget bill on Thursday, reading from a "
+        "2,000-word letter sent by teachers.\n\n"
+        "The Harwick bridge closure caused long queues. The council published a 12-page "
+        "report on the closure on Friday.\n",
+    )
+    assert_borderline(briefing, question)
+
+
 def test_ended_up_is_no_word_of_the_event(briefing: Briefing, tmp_path: Path) -> None:
     """ "Has anyone ended up in hospital?" asks whether anyone went to hospital: "ended
     up" marks how things turned out and is not itself what must be told as done.

@@ -142,9 +142,8 @@ _QUANTITY_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str] | str], ...] = (
     (re.compile(rf"\b(?:{PAYING}|price|fee|fees|worth|budget|salary|wage|funding|fund|"
                 r"raise|raised|afford|invest\w*|money|dollars?|euros?|pounds?)\b",
                 re.IGNORECASE), "money"),
-    # ... or, of a text, its pages or words ("How long is the coalition's statement?": a
-    # six-page statement)
-    (re.compile(r"^\W*how\s+long\b", re.IGNORECASE), _DURATION_OR_PAGES),
+    # ... or, of a text, its pages or words (see _asks_a_text_s_length)
+    (re.compile(r"^\W*how\s+long\b", re.IGNORECASE), DURATION),
     # "how deep", "how tall" and the like ask for a length, "how heavy" for a weight (not
     # "weighed 16.5 kilograms" for "how tall"); "how long" and "how far" are left to the
     # generic number: "how long is the span" may be answered in metres, "how far have
@@ -157,6 +156,25 @@ _QUANTITY_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str] | str], ...] = (
     (re.compile(r"\b(?:share|percentage|per\s*cent|percent|proportion)\b", re.IGNORECASE),
      _SHARE),
 )  # fmt: skip
+
+
+_HOW_LONG_IS_IT = re.compile(r"^\W*how\s+long\s+(?:is|was|are|were)\s+(.+?)\W*$", re.I)
+
+
+def _asks_a_text_s_length(question: str) -> bool:
+    """Does "How long is X?" ask how long a text runs, which news tells in pages or words
+    ("How long is the coalition's statement?": "a six-page statement")? The question asks
+    what X is, not how long something lasted or took ("How long did the inquiry last?" is
+    not answered by "its 300-page report", nor "How long did Senator Vale speak?" by "a
+    2,000-word letter"), nor how long a state went on ("How long has he been mayor?"); and
+    X holds a noun whose commonest sense is a communication ("statement", "document",
+    "report"; not "How long was the bridge closure?", an act, which "a 12-page report on
+    the closure" does not answer)."""
+    asked = _HOW_LONG_IS_IT.match(question)
+    if asked is None:
+        return False
+    found = [w for w in re.findall(r"[^\W\d_]+", asked.group(1).lower()) if w not in STOPWORDS]
+    return any(_common_noun_file(w) == "noun.communication" for w in found)
 
 
 #: How news gives a person's age: "Strohm, 26, passed a medical", "a 15-year-old",
@@ -245,6 +263,8 @@ def expected_pattern(retrieval: Retrieval) -> re.Pattern[str] | None:
         asked = _AGAINST_A_CURRENCY.sub(" ", retrieval.query.text)
         for asks, wants in _QUANTITY_KINDS:
             if asks.search(asked):
+                if wants is DURATION and _asks_a_text_s_length(retrieval.query.text):
+                    return _DURATION_OR_PAGES
                 return measure_pattern(wants) if isinstance(wants, str) else wants
     if kind == "where":
         return where_pattern()
