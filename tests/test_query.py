@@ -898,6 +898,8 @@ def test_an_unknown_place_and_its_people(lexicon: Lexicon, name: str, other: set
         ("Which charity benefits from sales of the pumpkin's seeds?", {"charity"}),
         ("Which council plans to close the library?", {"council"}),
         ("Which union represents the drivers?", {"union"}),
+        # a role in the plural is still what is asked for: the captain, by name
+        ("Which rower captains the Tarrow Rowing Club?", {"captains"}),
     ],
 )
 def test_a_verb_in_s_after_a_singular_noun_ends_the_noun_asked_for(
@@ -905,5 +907,7 @@ def test_a_verb_in_s_after_a_singular_noun_ends_the_noun_asked_for(
 ) -> None:
     """ "Which charity *benefits from*": a word in -s that can be a verb, after a singular
     noun and before "from", "to" or a determiner, is the verb, not the head of "charity
-    benefits" (before, "benefits" was asked for, as money)."""
+    benefits" (before, "benefits" was asked for, as money). Not a role, whose commonest
+    sense is a person ("captains"): "which rower captains the club" asks for the captain
+    (test_a_person_asked_for_by_role_needs_a_name_beside_the_role)."""
     assert {t.word for t in analyse(question, lexicon).terms if t.asked} == asked

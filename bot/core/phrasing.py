@@ -566,6 +566,9 @@ def _noun_phrase_head(
             and word.endswith("s")
             and wordnet().base_forms(word, "v")
             and flat[j + 1 : j + 2] in _AFTER_A_VERB
+            # (not a role, whose commonest sense is a person: "which rower *captains* the
+            # club" asks for the captain, named beside that role)
+            and expansion.lexname != "noun.person"
         ):
             break  # a verb after a singular: "which charity *benefits from* the sales"
         elif (
