@@ -4958,3 +4958,31 @@ def test_who_stands_on_a_side_is_answered_from_that_side(briefing: Briefing, que
     questioned"), not the officials' praise ("Nielson has described the memorandum as ...
     a Historic Agreement", which led: "critical" shares a family with "crisis")."""
     assert "activists" in lead_of(grounded_answer(briefing, question))
+
+
+@pytest.mark.parametrize(
+    ("question", "told"),
+    [
+        ("Who warned that the bridge could fail?", "Engineer Tom Reyes"),
+        ("Who opposed the stadium plan?", "Councillor Jane Ortiz"),
+    ],
+)
+def test_a_side_s_cue_alone_does_not_displace_a_lead_of_neither_side(
+    briefing: Briefing, tmp_path: Path, question: str, told: str
+) -> None:
+    """ "Who warned that the bridge could fail?" is answered by the one who did, in words
+    no side's cue holds ("first flagged cracks ..., telling the council it could fail"):
+    a sentence with a critics' cue ("Local traders warned that the closure would cost
+    them customers") that does not speak to the rest of the question does not lead
+    instead. (Before, any sentence of the side asked about led over a lead of neither.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "town.md",
+        "---\ntitle: Bridge closed and stadium plan divides town\n---\n\n"
+        "Engineer Tom Reyes first flagged cracks in the river bridge in 2019, telling the "
+        "council it could fail. The council closed the bridge to traffic on Monday. Local "
+        "traders warned that the closure would cost them customers.\n\n"
+        "Councillor Jane Ortiz voted against the stadium plan, calling it a gift to "
+        "developers. Residents living near the site have raised concerns about traffic.\n",
+    )
+    assert told in lead_of(grounded_answer(briefing, question))

@@ -304,8 +304,20 @@ def select_sentences(
         and not any(t.asked or t.anchor or _names_someone(t.word) for t in retrieval.query.terms)
         else set()
     )
+    # Over a lead of neither side, only a sentence that also holds all of the question's
+    # words the lead holds: the lead may name whom it asks about in words no side's cue
+    # holds ("Engineer Tom Reyes first flagged cracks in the bridge ..., telling the
+    # council it could fail" for "Who warned that the bridge could fail?"), and a cue
+    # alone does not make another sentence speak to the question ("Local traders warned
+    # that the closure would cost them customers").
     if len(side) == 1 and not side & profile.stances(lead.text):  # type: ignore[union-attr]
-        siding = [s for s in usable if side & profile.stances(s.text)]  # type: ignore[union-attr]
+        said = frozenset() if profile.stances(lead.text) else scorer.in_its_words(lead)  # type: ignore[union-attr]
+        siding = [
+            s
+            for s in usable
+            if side & profile.stances(s.text)  # type: ignore[union-attr]
+            and said <= scorer.in_its_words(s)
+        ]
         if siding:
             lead = top(siding)
     lead_group = with_context(lead)
