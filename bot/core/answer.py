@@ -292,34 +292,8 @@ def select_sentences(
     # pick is the best of the retrieved passages' sentences, not of their neighbours')
     if holding and (lead not in holding or lead is first_pick):
         lead = top(holding)
-    # "Who is critical of the memorandum?" asks who stands on one side of the story (a
-    # "who" question that names no one, with the cues of one side only, by the profile):
-    # a sentence of that side leads, not the other side's praise of the memorandum
-    # ("Nielson has described the memorandum as ... a Historic Agreement"). Not "who
-    # spoke for the rights coalition?", which names whom it asks about.
-    side = (
-        profile.stances(retrieval.query.text)
-        if profile is not None
-        and retrieval.query.answer_type == "who"
-        and not any(t.asked or t.anchor or _names_someone(t.word) for t in retrieval.query.terms)
-        else set()
-    )
-    # Over a lead of neither side, only a sentence that also holds all of the question's
-    # words the lead holds: the lead may name whom it asks about in words no side's cue
-    # holds ("Engineer Tom Reyes first flagged cracks in the bridge ..., telling the
-    # council it could fail" for "Who warned that the bridge could fail?"), and a cue
-    # alone does not make another sentence speak to the question ("Local traders warned
-    # that the closure would cost them customers").
-    if len(side) == 1 and not side & profile.stances(lead.text):  # type: ignore[union-attr]
-        said = frozenset() if profile.stances(lead.text) else scorer.in_its_words(lead)  # type: ignore[union-attr]
-        siding = [
-            s
-            for s in usable
-            if side & profile.stances(s.text)  # type: ignore[union-attr]
-            and said <= scorer.in_its_words(s)
-        ]
-        if siding:
-            lead = top(siding)
+    if profile is not None:
+        lead = _of_the_side_asked(retrieval, scorer, usable, lead, profile, top)
     lead_group = with_context(lead)
     if holding == []:
         # None of the sentences that speak to the question holds what it asks for, but
@@ -406,6 +380,42 @@ def select_sentences(
         naming = beside_the_asked(retrieval, scorer, answer) or []
         answer = _introduced(answer, candidates, fits, retrieval.query.text, naming)
     return answer
+
+
+def _of_the_side_asked(
+    retrieval: Retrieval,
+    scorer: SentenceScorer,
+    usable: list[SourceSentence],
+    lead: SourceSentence,
+    profile: Profile,
+    top: Callable[[list[SourceSentence]], SourceSentence],
+) -> SourceSentence:
+    """The lead for a question for who stands on one side of the story.
+
+    "Who is critical of the memorandum?" (a "who" question that names no one, with the
+    cues of one side only, by the profile) is led by a sentence of that side, not by the
+    other side's praise of the memorandum ("Nielson has described the memorandum as ... a
+    Historic Agreement"). Not "who spoke for the rights coalition?", which names whom it
+    asks about. Over a lead of neither side, only a sentence that also holds all of the
+    question's words the lead holds: the lead may name whom it asks about in words no
+    side's cue holds ("Engineer Tom Reyes first flagged cracks in the bridge ..., telling
+    the council it could fail" for "Who warned that the bridge could fail?"), and a cue
+    alone does not make another sentence speak to the question ("Local traders warned
+    that the closure would cost them customers")."""
+    query = retrieval.query
+    if query.answer_type != "who" or any(
+        t.asked or t.anchor or _names_someone(t.word) for t in query.terms
+    ):
+        return lead
+    side = profile.stances(query.text)
+    lead_sides = profile.stances(lead.text)
+    if len(side) != 1 or side & lead_sides:
+        return lead
+    said = frozenset() if lead_sides else scorer.in_its_words(lead)
+    siding = [
+        s for s in usable if side & profile.stances(s.text) and said <= scorer.in_its_words(s)
+    ]
+    return top(siding) if siding else lead
 
 
 def _names_someone(word: str) -> bool:
