@@ -4986,3 +4986,25 @@ def test_a_side_s_cue_alone_does_not_displace_a_lead_of_neither_side(
         "developers. Residents living near the site have raised concerns about traffic.\n",
     )
     assert told in lead_of(grounded_answer(briefing, question))
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A survey found that two-thirds of nurses at Harnley General worked unpaid overtime.",
+        "A survey found that one in five nurses at Harnley General worked unpaid overtime.",
+    ],
+)
+def test_a_share_in_words_answers_a_share_question(
+    briefing: Briefing, tmp_path: Path, sentence: str
+) -> None:
+    """ "What fraction of nurses worked unpaid overtime?" is answered by a share written in
+    words ("two-thirds of nurses", "one in five nurses"), as by one in digits. (Before,
+    only a percentage in digits was a share, and the question was refused.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "nurses.md",
+        f"---\ntitle: Nurses' overtime survey\n---\n\n{sentence}\n",
+    )
+    question = "What fraction of nurses at Harnley General worked unpaid overtime?"
+    assert sentence.split(" found that ")[1][:12] in grounded_answer(briefing, question).answer

@@ -921,10 +921,12 @@ def beside_the_asked(
 
 
 #: A share of something: "78 percent of kindergarten pupils", "21% of the power", "half
-#: of the members", "two-thirds of voters".
+#: of the members", "two-thirds of voters", "one in five nurses".
 _SHARE_OF = re.compile(
     r"(?:\d[\d.,]*\s*(?:%|per\s*cent|percent)|\bhalf|\b(?:a|one|two|three)[\s-]"
-    r"(?:third|quarter|fifth|tenth)s?)\s+of\b",
+    r"(?:third|quarter|fifth|tenth)s?)\s+of\b"
+    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|\d+)\s+in\s+(?:two|three|four|five|"
+    r"ten|\d+)\b",
     re.IGNORECASE,
 )
 
