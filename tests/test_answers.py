@@ -38,6 +38,12 @@ def ingest_story(briefing: Briefing, path: Path, title: str, text: str) -> None:
     ingest_text(briefing, path, f"---\ntitle: {title}\n---\n\n{text}\n")
 
 
+def ingest_stories(briefing: Briefing, folder: Path, stories: list[tuple[str, str, str]]) -> None:
+    """Ingest short Markdown articles, each a (file name, title, text); all must land."""
+    for name, title, text in stories:
+        ingest_story(briefing, folder / f"{name}.md", title, text)
+
+
 def answer_from(briefing: Briefing, path: Path, title: str, text: str, question: str) -> Answer:
     """Ingest one short article, ask ``question``, and check the answer is given and
     grounded."""
@@ -4233,45 +4239,48 @@ def test_a_founding_told_in_other_words_answers_a_question_for_it(
     "created") or by the date a firm "dates back to" (before, each was borderline: no
     passage said "founded" or the question's own word). A firm whose story tells no
     founding is still borderline."""
-    for name, title, body in [
-        (
-            "bakery",
-            "Bakery expands",
-            "Greyholt Bakery will open a second shop in Tarrow "
-            "in May. The bakery was set up in 1987 by Joan Ashby in a garage in Orley.",
-        ),
-        (
-            "choir",
-            "Choir wins national title",
-            "The Sallow Vale Choir won the national "
-            "title on Saturday. The choir was formed in 2004 by a group of nurses.",
-        ),
-        (
-            "brewery",
-            "Brewery sold",
-            "Kestle Brewery has been sold to a national group. "
-            "Tom Hale started the brewery in 1995 in a barn near Kestle.",
-        ),
-        (
-            "trust",
-            "Charity reaches milestone",
-            "The Wendle Trust, created in 1978 by the "
-            "Wendle family, gave its thousandth grant on Monday.",
-        ),
-        (
-            "ferry",
-            "Ferry firm marks anniversary",
-            "The Merrow Ferry Company, which dates "
-            "back to 1902, carried its ten millionth passenger on Sunday.",
-        ),
-        (
-            "coach",
-            "Coach loses wheel",
-            "A Harlby Coaches bus lost a wheel on the Tarrow "
-            "bypass on Friday. The firm started a new airport route in May.",
-        ),
-    ]:
-        ingest_story(briefing, tmp_path / f"{name}.md", title, body)
+    ingest_stories(
+        briefing,
+        tmp_path,
+        [
+            (
+                "bakery",
+                "Bakery expands",
+                "Greyholt Bakery will open a second shop in Tarrow "
+                "in May. The bakery was set up in 1987 by Joan Ashby in a garage in Orley.",
+            ),
+            (
+                "choir",
+                "Choir wins national title",
+                "The Sallow Vale Choir won the national "
+                "title on Saturday. The choir was formed in 2004 by a group of nurses.",
+            ),
+            (
+                "brewery",
+                "Brewery sold",
+                "Kestle Brewery has been sold to a national group. "
+                "Tom Hale started the brewery in 1995 in a barn near Kestle.",
+            ),
+            (
+                "trust",
+                "Charity reaches milestone",
+                "The Wendle Trust, created in 1978 by the "
+                "Wendle family, gave its thousandth grant on Monday.",
+            ),
+            (
+                "ferry",
+                "Ferry firm marks anniversary",
+                "The Merrow Ferry Company, which dates "
+                "back to 1902, carried its ten millionth passenger on Sunday.",
+            ),
+            (
+                "coach",
+                "Coach loses wheel",
+                "A Harlby Coaches bus lost a wheel on the Tarrow "
+                "bypass on Friday. The firm started a new airport route in May.",
+            ),
+        ],
+    )
     assert_says_or_borderline(briefing, question, says)
 
 
@@ -4374,56 +4383,59 @@ def test_what_a_process_concluded_may_be_told_in_other_words(
     for which the two sides "met", and an inquiry whose only past verb is another
     inquiry's ("A second inquiry, into the Tarrow bus fire, ... found") still leave the
     question borderline."""
-    for name, title, body in [
-        (
-            "quarry",
-            "Appeal over quarry dismissed",
-            "The Court of Appeal dismissed Kestle "
-            "Quarries' appeal against the closure order on Tuesday.",
-        ),
-        (
-            "unit",
-            "Review of maternity unit published",
-            "An independent review of the "
-            "Orley maternity unit found that staff shortages had put mothers at risk.",
-        ),
-        (
-            "panel",
-            "Panel backs wind farm",
-            "A planning panel has backed the Hollin Moor "
-            "wind farm. Councillors will vote on the plan in May.",
-        ),
-        (
-            "drivers",
-            "Pay deal for bus drivers",
-            "Tarrow bus drivers and Harlby Coaches "
-            "reached a pay deal on Friday after two days of talks.",
-        ),
-        (
-            "depot",
-            "Depot appeal heard",
-            "A judge heard the Orley depot appeal on Monday and will rule in April.",
-        ),
-        (
-            "colliery",
-            "Kelby mine talks",
-            "Mine owners and the union met on Monday for talks on the Kelby colliery "
-            "closure. The union said the two sides remained far apart.",
-        ),
-        (
-            "fires",
-            "Depot fire inquiry",
-            "The inquiry into the Harlby depot fire is due to report in the spring. A "
-            "second inquiry, into the Tarrow bus fire, began in June and found faulty wiring.",
-        ),
-        (
-            "ferry",
-            "Ferry pay talks",
-            "The union said talks with Merrow Ferries over pay "
-            "would resume on Friday. Ferry staff walked out last month.",
-        ),
-    ]:
-        ingest_story(briefing, tmp_path / f"{name}.md", title, body)
+    ingest_stories(
+        briefing,
+        tmp_path,
+        [
+            (
+                "quarry",
+                "Appeal over quarry dismissed",
+                "The Court of Appeal dismissed Kestle "
+                "Quarries' appeal against the closure order on Tuesday.",
+            ),
+            (
+                "unit",
+                "Review of maternity unit published",
+                "An independent review of the "
+                "Orley maternity unit found that staff shortages had put mothers at risk.",
+            ),
+            (
+                "panel",
+                "Panel backs wind farm",
+                "A planning panel has backed the Hollin Moor "
+                "wind farm. Councillors will vote on the plan in May.",
+            ),
+            (
+                "drivers",
+                "Pay deal for bus drivers",
+                "Tarrow bus drivers and Harlby Coaches "
+                "reached a pay deal on Friday after two days of talks.",
+            ),
+            (
+                "depot",
+                "Depot appeal heard",
+                "A judge heard the Orley depot appeal on Monday and will rule in April.",
+            ),
+            (
+                "colliery",
+                "Kelby mine talks",
+                "Mine owners and the union met on Monday for talks on the Kelby colliery "
+                "closure. The union said the two sides remained far apart.",
+            ),
+            (
+                "fires",
+                "Depot fire inquiry",
+                "The inquiry into the Harlby depot fire is due to report in the spring. A "
+                "second inquiry, into the Tarrow bus fire, began in June and found faulty wiring.",
+            ),
+            (
+                "ferry",
+                "Ferry pay talks",
+                "The union said talks with Merrow Ferries over pay "
+                "would resume on Friday. Ferry staff walked out last month.",
+            ),
+        ],
+    )
     assert_says_or_borderline(briefing, question, says)
 
 

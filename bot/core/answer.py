@@ -420,8 +420,7 @@ def _of_the_side_asked(
 
 def _names_someone(word: str) -> bool:
     """Is ``word`` first a noun for a person or a group ("coalition", "analyst")?"""
-    senses = wordnet().senses(word, "n")
-    return bool(senses) and senses[0].lexname in ("noun.person", "noun.group")
+    return wordnet().commonest_file(word) in ("noun.person", "noun.group")
 
 
 def _causes_of_the_event(

@@ -782,8 +782,7 @@ def _unnamed_one(asked: Term, text: str, unnamed: re.Match[str]) -> bool:
     net = wordnet()
 
     def person(word: str) -> bool:
-        senses = net.senses(word, "n")
-        return bool(senses) and senses[0].lexname == "noun.person"
+        return net.commonest_file(word) == "noun.person"
 
     tokens = list(_ROLE_WORD.finditer(text))
     if any(stem(t.group(0).lower()) in asked.stems for t in tokens if _within(t, unnamed)):
@@ -1253,10 +1252,7 @@ def _persons(word: str, people: frozenset[str]) -> bool:
     low = word.lower()
     if low != "people" and net.base_forms(low, "n") == (low,):
         return False  # a singular ("protester", "member"), not a plural of one
-    if stem(word) in people:
-        return True
-    senses = net.senses(word, "n")
-    return bool(senses) and senses[0].lexname == "noun.person"
+    return stem(word) in people or net.commonest_file(word) == "noun.person"
 
 
 def _counts_people(text: str, people: frozenset[str]) -> bool:

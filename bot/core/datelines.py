@@ -89,8 +89,7 @@ def _may_name_an_outlet(name: str) -> bool:
     if name.replace(" ", "").lower().rstrip(".") in _POST_NOMINALS or re.search(r"\w\.\w", name):
         return False  # "By Ana Ruiz, Ph.D." / "MD": a degree, not a paper
     net = wordnet()
-    senses = net.senses(name, "n")
-    if senses and senses[0].lexname in ("noun.location", "noun.time"):
+    if net.commonest_file(name) in ("noun.location", "noun.time"):
         return False
     if name.startswith(("The ", "the ")):
         return True

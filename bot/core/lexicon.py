@@ -598,14 +598,12 @@ def _undergoer(net: WordNet, word: str) -> set[str]:
         if verb.endswith("ate"):
             stems_.add(verb[:-3])
         for noun in {s + "ee" for s in stems_} - {word}:
-            senses = net.senses(noun, "n")
-            if senses and senses[0].lexname == "noun.person":
+            if net.commonest_file(noun) == "noun.person":
                 found.add(noun)
     for noun in net.base_forms(word, "n"):
         if not noun.endswith("ee") or len(noun) < 6:
             continue
-        senses = net.senses(noun, "n")
-        if not senses or senses[0].lexname != "noun.person":
+        if net.commonest_file(noun) != "noun.person":
             continue
         base = noun[:-2]
         found.update(v for v in (base, base + "e", base + "ate") if net.base_forms(v, "v"))

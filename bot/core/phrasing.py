@@ -371,8 +371,7 @@ _CLAUSE_AFTER_A_VERB = re.compile(
 def _communicates(verb: str) -> bool:
     """Is ``verb``'s commonest sense, as WordNet files it, one of communication or
     cognition ("tell", "indicate", "promise", "decide"; not "drive")?"""
-    senses = wordnet().senses(verb, "v")
-    return bool(senses) and senses[0].lexname in ("verb.communication", "verb.cognition")
+    return wordnet().commonest_file(verb, "v") in ("verb.communication", "verb.cognition")
 
 
 _WH_DID = re.compile(r"\b(what|why|how|where|who|when)['’]d\b", re.IGNORECASE)

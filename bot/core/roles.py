@@ -57,8 +57,7 @@ def role_terms(query: Query) -> list[Term]:
 
 def _a_person(net: WordNet, word: str) -> bool:
     """Is ``word`` first of all a noun for a person ("chairman", "spokeswoman")?"""
-    senses = net.senses(word, "n")
-    return bool(senses) and senses[0].lexname == "noun.person"
+    return net.commonest_file(word) == "noun.person"
 
 
 def holders_of(term: Term, text: str, text_stems: list[str] | tuple[str, ...]) -> set[str]:

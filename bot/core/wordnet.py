@@ -321,6 +321,12 @@ class WordNet:
             out.extend(self.synset(pos, o) for o in self._offsets(lemma, pos))
         return out
 
+    def commonest_file(self, word: str, pos: str = "n") -> str:
+        """The lexicographer file of ``word``'s commonest sense as ``pos`` ("noun.person"
+        for "chairman", "noun.group" for "coalition"); "" when WordNet does not know it."""
+        senses = self.senses(word, pos)
+        return senses[0].lexname if senses else ""
+
     def tagged_counts(self, lemma: str) -> dict[str, int]:
         """How often ``lemma`` was tagged as each part of speech in WordNet's sense-tagged
         corpus (index.sense); how it is mostly used."""
