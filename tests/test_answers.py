@@ -4754,6 +4754,43 @@ def test_a_rate_is_found_past_a_clause_on_its_unit(
     assert "50,000 rand" in lead_of(grounded_answer(briefing, question))
 
 
+def test_a_count_of_people_near_an_article_and_the_unit_gives_no_rate(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "How much does each of the 40 patrol boats cost?" is not answered by "11 people
+    drowned when an overloaded boat capsized": between an amount and the "a" of its rate
+    stand only the amount's own words ("1.2 million dollars a bus"), not a clause. With no
+    price per boat in the story, the question is borderline. (Before, the drowning gave
+    a rate per boat and the question was answered with the programme's frozen budget.)"""
+    ingest_story(
+        briefing,
+        tmp_path / "seffa.md",
+        "Orvandia to supply patrol boats",
+        "Orvandia will supply 40 patrol boats to Quellmar under the border agreement, and "
+        "the remaining 11 million crowns of the programme's budget have been frozen. In "
+        "March, 11 people drowned when an overloaded boat capsized near Vell Crossing.",
+    )
+    assert_borderline(briefing, "How much does each of the 40 patrol boats cost?")
+
+
+def test_per_and_a_name_says_whose_figure_not_a_rate(briefing: Briefing, tmp_path: Path) -> None:
+    """ "how many people crossed this year per Orvandia's border agency" asks the agency's
+    figure: "per" before a name is "according to", as before "the Courier", not a unit
+    ("per head"). (Before, it asked for an amount per agency, and was borderline.)"""
+    ingest_story(
+        briefing,
+        tmp_path / "crossings.md",
+        "Crossings rise on the Seffa",
+        "According to Orvandia's border agency, some 38,000 people crossed irregularly from "
+        "Quellmar into Orvandia in the first ten months of this year. Quellmar will deploy "
+        "2,000 more border guards along the Seffa.",
+    )
+    question = (
+        "how many ppl crossed from quellmar into orvandia this yr per orvandia's border agency"
+    )
+    assert "38,000 people" in lead_of(grounded_answer(briefing, question))
+
+
 @pytest.mark.parametrize(
     ("title", "body", "question", "lead"),
     [

@@ -595,7 +595,14 @@ def gives_rate(text: str, unit: str) -> bool:
         if not _a_number(token):
             continue
         after = tokens[i + 1 :]
-        if _per_unit(after, ("per", "a", "an", "each", "every"), wanted, RATE_WITHIN):
+        if _per_unit(after, ("per", "each", "every"), wanted, RATE_WITHIN):
+            return True
+        # "1.2 million dollars a bus": between the number and "a" only the amount's own
+        # words; "11 people drowned when an overloaded boat capsized" gives no rate
+        own = next((k for k, w in enumerate(after) if w in STOPWORDS and w not in _A_RATE), None)
+        if _per_unit(
+            after, ("a", "an"), wanted, min(RATE_WITHIN, len(after) if own is None else own)
+        ):
             return True
         before = tokens[max(0, i - 2 * RATE_WITHIN) : i]
         if _EACH_AFTER.intersection(tokens[i + 1 : i + 4]) and any(
@@ -621,6 +628,8 @@ def gives_rate(text: str, unit: str) -> bool:
     return bool(re.search(rf"\d\s*/\s*{re.escape(unit)}", text, re.IGNORECASE))
 
 
+#: Words that may stand between an amount and the "a" of its rate: "2 per cent a year".
+_A_RATE = frozenset(["a", "an", "per"])
 #: Words after an amount that make it an amount for each one: "1.2 million dollars each".
 _EACH_AFTER = frozenset(["each", "apiece"])
 

@@ -1059,6 +1059,13 @@ def names_someone(word: str, lexicon: Lexicon) -> bool:
     return not found.known or found.name_like or found.lexname == "noun.person"
 
 
+def _a_name(word: str, lexicon: Lexicon) -> bool:
+    """Is ``word`` a name, which no unit is: WordNet knows it only as a name, or not at
+    all ("orvandia", "reuters")?"""
+    expansion = lexicon.expand(word)
+    return word.isalpha() and (expansion.proper or not expansion.known)
+
+
 def rate_asked(flat: list[str], lexicon: Lexicon) -> str | None:
     """The unit a question for an amount asks for it per, as the head of the noun phrase
     after "per", "each" or "every" ("What price per tonne ...?" -> "tonne"; "how much
@@ -1080,8 +1087,12 @@ def rate_asked(flat: list[str], lexicon: Lexicon) -> str | None:
             head, _ = _noun_phrase_head(flat, start, lexicon)
             if head is not None and head not in _NOT_UNITS and head.isalpha():
                 return head
-        elif word in ("per", "each", "every") and flat[i + 1] not in _DETERMINERS:
-            # (not "per the Courier": according to it)
+        elif (
+            word in ("per", "each", "every")
+            and flat[i + 1] not in _DETERMINERS
+            and not _a_name(flat[i + 1], lexicon)
+        ):
+            # (not "per the Courier" nor "per Orvandia's border agency": according to it)
             head, _ = _noun_phrase_head(flat, i + 1, lexicon)
             if head is not None and head not in _NOT_UNITS and head.isalpha():
                 return head
