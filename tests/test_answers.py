@@ -4773,6 +4773,41 @@ def test_a_count_of_people_near_an_article_and_the_unit_gives_no_rate(
     assert_borderline(briefing, "How much does each of the 40 patrol boats cost?")
 
 
+@pytest.mark.parametrize(
+    ("text", "money"),
+    [
+        ("in return for 240 million solars over three years", True),
+        ("they paid gangs an average of 900 montas a month", True),
+        ("Quellmar will deploy 2,000 guards and 40 boats", False),
+        ("buses run every 30 minutes, and the match lasted 60 minutes", False),
+        ("The Morwen Grace, built in 1998, was owned by a family firm", False),
+    ],
+)
+def test_a_currency_no_dictionary_knows_is_still_money(text: str, money: bool) -> None:
+    """News of a small or a new state gives sums in its own currency ("240 million
+    solars"): a lower-case plural after a number that WordNet knows in no sense is one,
+    and a word it knows ("guards", "minutes") is what the number counts."""
+    from bot.core.amounts import coined_money
+
+    assert coined_money(text) is money
+
+
+def test_how_much_is_answered_in_a_coined_currency(briefing: Briefing, tmp_path: Path) -> None:
+    """ "How much will Orvandia pay Quellmar?" asks for money, and "240 million solars"
+    is an amount of it. (Before, no passage held money WordNet knows, and the question
+    was borderline.)"""
+    ingest_story(
+        briefing,
+        tmp_path / "pact.md",
+        "Orvandia to pay Quellmar for border patrols",
+        "Orvandia and Quellmar signed a border agreement in Pellmoor on Tuesday, committing "
+        "Quellmar to tighter patrols on the Seffa river in return for 240 million solars over "
+        "three years. Quellmar will deploy 2,000 more border guards.",
+    )
+    question = "How much will Orvandia pay Quellmar under the border agreement?"
+    assert "240 million solars" in lead_of(grounded_answer(briefing, question))
+
+
 def test_per_and_a_name_says_whose_figure_not_a_rate(briefing: Briefing, tmp_path: Path) -> None:
     """ "how many people crossed this year per Orvandia's border agency" asks the agency's
     figure: "per" before a name is "according to", as before "the Courier", not a unit

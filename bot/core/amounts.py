@@ -89,6 +89,32 @@ def money() -> re.Pattern[str]:
     )
 
 
+#: A number and a lower-case plural after it: how an amount in a currency that no
+#: dictionary knows is written ("240 million solars", "900 montas a month").
+_COINED = re.compile(
+    rf"{_NUMBER}(?:\s*(?i:million|billion|thousand|m|bn|k)\b)?\s+([a-z]{{3,}}s)\b{_NOT_A_VERB}"
+)
+
+
+def coined_money(text: str) -> bool:
+    """Does ``text`` give an amount in a currency English does not know, as news of a
+    small or a new state may ("240 million solars", "900 montas a month")? The plural
+    after the number is a word WordNet knows in no sense; what news counts after a number
+    ("2,000 guards", "40 boats", "12 tonnes") is one it knows."""
+    net = wordnet()
+    return any(
+        not any(net.senses(m.group(1), pos) for pos in "nvar") for m in _COINED.finditer(text)
+    )
+
+
+def states_amount(measure: str, text: str) -> bool:
+    """Does ``text`` state an amount of ``measure`` ("money", "duration", "length")? Of
+    money, in a currency WordNet knows or one it does not (:func:`coined_money`)."""
+    if measure_pattern(measure).search(text):
+        return True
+    return measure == "money" and coined_money(text)
+
+
 DURATION = re.compile(
     rf"\b(?:\d+|{NUMBER_WORD}|several|a few)[\s-]+"
     r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b",

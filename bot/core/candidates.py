@@ -15,7 +15,13 @@ import math
 import re
 from dataclasses import dataclass, replace
 
-from bot.core.amounts import DURATION, MEASUREMENT, NUMBER_WORD, YEAR, measure_pattern
+from bot.core.amounts import (
+    DURATION,
+    MEASUREMENT,
+    NUMBER_WORD,
+    YEAR,
+    states_amount,
+)
 from bot.core.chunking import chunk_sentences
 from bot.core.expected import (
     expected_pattern,
@@ -566,7 +572,7 @@ def _states_pay(retrieval: Retrieval, sentence: SourceSentence) -> bool:
     :attr:`~bot.core.query.Query.payees`)?"""
     pay = retrieval.query.pay
     said = pay.intersection(sentence.stems)
-    if not said or measure_pattern("money").search(sentence.text) is None:
+    if not said or not states_amount("money", sentence.text):
         return False
     if not said <= _RECEIVING:
         return True
@@ -1409,7 +1415,7 @@ def stating_the_measure(
     asked = next((t for t in retrieval.query.terms if t.measured), None)
     if measure is None or asked is None:
         return []
-    amounts = [s for s in sentences if measure_pattern(measure).search(s.text)]
+    amounts = [s for s in sentences if states_amount(measure, s.text)]
     stating = [s for s in amounts if asked.credit(s.stems, frozenset(s.stems)) > 0]
     if stating or asked.kind_of is None:
         return stating

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from bot.core import frequency
-from bot.core.amounts import measure_pattern
+from bot.core.amounts import states_amount
 from bot.core.lexicon import COMMON_ZIPF, Lexicon, specificity
 from bot.core.shortforms import clipped
 from bot.core.words import stem, words
@@ -156,7 +156,7 @@ class Term:
         what it asks for: full credit."""
         found = self.credit(text_stems, stem_set)
         stated = 1.0 if self.measured else SYNONYM_CREDIT
-        if found < stated and self.measure and measure_pattern(self.measure).search(text):
+        if found < stated and self.measure and states_amount(self.measure, text):
             return stated
         return found
 
