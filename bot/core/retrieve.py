@@ -276,7 +276,10 @@ class Retriever:
         edit away is looked up only for a misspelt name when ``thorough_name``, and for a
         typo (beyond wordfreq's list) when ``thorough_typo``."""
         # (a word WordNet lists is no typo, however rare: "handover" is not "hangover")
-        typo = _typo(term.word, df) and not self.lexicon.expand(term.word).known
+        known_word = self.lexicon.expand(term.word).known
+        typo = _typo(term.word, df) and not known_word
+        if not typo and not known_word and _typo_of_a_stem(term.word, df):
+            return self._stem_typo_correction(session, term)
         if typo:
             # Only English words are offered as corrections: one edit away from a typo
             # are hundreds of strings, and asking the database about each costs more
@@ -320,6 +323,28 @@ class Retriever:
         # of says whether it is one ("guatamala": Guatemala is).
         anchor = term.anchor and not typo
         return make_term((best,), anchor, self.lexicon, corrected_from=term.word)
+
+    def _stem_typo_correction(self, session: Session, term: Term) -> Term | None:
+        """``term``, a string English does not know whose stem the corpus has through
+        another word ("officals" stems as "offices" does), read as the everyday word one
+        edit away that the corpus uses ("officials"), if there is one."""
+        # (an everyday word, not a name: "helden" is no typo of Helen; and another word,
+        # not the typo's own stem and an ending: "explainer" is no typo of "explained")
+        candidates = sorted(
+            w
+            for w in edits1(term.word)
+            if frequency.zipf(w) >= RARE_ZIPF
+            and w[0] == term.word[0]
+            and not term.word.startswith(stem(w))
+            and self.lexicon.expand(w).known
+            and not self.lexicon.expand(w).proper
+        )
+        known = self.search.frequencies(session, candidates)
+        found = [w for w in candidates if known.get(w, 0)]
+        if not found:
+            return None
+        best = max(found, key=lambda w: (frequency.zipf(w), w))
+        return make_term((best,), False, self.lexicon, corrected_from=term.word)
 
     def _written_apart(self, session: Session, query: Query, df: dict[str, int]) -> Query:
         """``query`` with two words it writes apart read as the one word the corpus writes
@@ -661,6 +686,17 @@ def _misspelt_name(term: Term, df: dict[str, int]) -> bool:
         and term.word.isalpha()
         and MIN_CORRECTABLE_NAME <= len(term.word) <= MAX_CORRECTABLE
         and not df.get(term.word, 0)
+    )
+
+
+def _typo_of_a_stem(word: str, df: dict[str, int]) -> bool:
+    """A word English does not list whose stem the corpus has: a typo that stems as some
+    other word does ("officals", "offices": offic), or a name of the corpus."""
+    return (
+        word.isalpha()
+        and MIN_CORRECTABLE <= len(word) <= MAX_CORRECTABLE
+        and bool(df.get(word, 0))
+        and frequency.zipf(word) == 0.0
     )
 
 
