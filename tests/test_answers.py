@@ -5117,3 +5117,28 @@ def test_a_share_in_words_answers_a_share_question(
     )
     question = "What fraction of nurses at Harnley General worked unpaid overtime?"
     assert sentence.split(" found that ")[1][:12] in grounded_answer(briefing, question).answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what % of households said violence was the reason for leaving",
+        "wat % of households blamed violence for leaving?",
+    ],
+)
+def test_a_per_cent_sign_typed_as_a_word_asks_for_a_share(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """ "what % of households ..." asks for a share, as "what percentage" does: the sign
+    typed for the word is read as it. (Before, the sign was dropped, the question asked
+    "what", and the report's opening sentence led.)"""
+    ingest_story(
+        briefing,
+        tmp_path / "report.md",
+        "Violence drives emigration from Montreva",
+        "Violence has overtaken poverty as the main reason households leave Montreva, a "
+        "report by the Open Roads Institute said on Monday. Researchers interviewed 2,600 "
+        "households across eight provinces. Violence was the main reason for leaving in 61 "
+        "per cent of the households surveyed.",
+    )
+    assert "61 per cent" in lead_of(grounded_answer(briefing, question))

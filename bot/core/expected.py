@@ -30,7 +30,7 @@ from bot.core.amounts import (
     measure_pattern,
     money,
 )
-from bot.core.phrasing import PAYING, PORTION, asks_who_someone_is
+from bot.core.phrasing import PAYING, PORTION, WORD_PERCENT, asks_who_someone_is
 from bot.core.retrieve import Retrieval
 from bot.core.roles import could_be_surname
 from bot.core.wordnet import wordnet
@@ -161,7 +161,8 @@ _QUANTITY_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str] | str], ...] = (
     (re.compile(r"^\W*how\s+(?:cold|hot|warm)\b", re.IGNORECASE), TEMPERATURE),
     (re.compile(r"^\W*how\s+fast\b", re.IGNORECASE), _PACE),
     (re.compile(r"^\W*how\s+old\b|\bwhat\s+age\b", re.IGNORECASE), _AGE),
-    (re.compile(r"\b(?:share|percentage|per\s*cent|percent|proportion)\b", re.IGNORECASE),
+    (re.compile(rf"\b(?:share|percentage|per\s*cent|percent|proportion)\b|{WORD_PERCENT}",
+                re.IGNORECASE),
      _SHARE),
 )  # fmt: skip
 

@@ -378,8 +378,9 @@ _WH_DID = re.compile(r"\b(what|why|how|where|who|when)['’]d\b", re.IGNORECASE)
 
 
 def spell_out(question: str) -> str:
-    """``question`` with contractions a wh-word hides spelled out ("what'd": what did)."""
-    return _WH_DID.sub(r"\1 did", question)
+    """``question`` with contractions a wh-word hides spelled out ("what'd": what did),
+    and a per cent sign that stands for the word ("what % of households"): percentage."""
+    return re.sub(WORD_PERCENT, " percentage ", _WH_DID.sub(r"\1 did", question))
 
 
 # -------------------------------------------------------------------------- word classes
@@ -481,7 +482,11 @@ NAMING = frozenset(
 #: *number of* stations".
 _PORTIONS = frozenset(["share", "percentage", "proportion", "fraction", "number", "portion"])
 #: A question for a part of something, in per cent or as a fraction ("what share of ...").
-PORTION = re.compile(r"\b(?:share|percentage|proportion|fraction)\s+of\b", re.IGNORECASE)
+#: A per cent sign typed for the word, not after a number ("what % of", not "50 %").
+WORD_PERCENT = r"(?<![\d\s%])\s?%"
+PORTION = re.compile(
+    rf"(?:\b(?:share|percentage|proportion|fraction)|{WORD_PERCENT})\s+of\b", re.IGNORECASE
+)
 _ENDS = frozenset(
     "of for in at on behind to from with by about did does do is was are were has have had "
     "will would can could should that who which".split()
