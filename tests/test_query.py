@@ -28,6 +28,16 @@ def test_a_question_of_framing_only_has_no_terms(question: str, lexicon: Lexicon
     assert analyse(question, lexicon).framing_only
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["wat do they need most rn", "ngl what do they need most", "what do they need most iirc"],
+)
+def test_chat_fillers_frame_a_question(question: str, lexicon: Lexicon) -> None:
+    """ "rn" (right now), "ngl", "iirc" are chat, as "lol" and "tbh" are: framing, not
+    names the sources must hold (which refused "wat do they need most rn")."""
+    assert list(terms_of(question, lexicon)) == ["need"]
+
+
 def test_everyday_words_weigh_less_than_specific_ones(lexicon: Lexicon) -> None:
     terms = terms_of("Does the compact legally oblige the countries to anything?", lexicon)
     assert terms["oblige"].specificity > terms["legally"].specificity  # rarer in English
