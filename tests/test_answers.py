@@ -5142,3 +5142,33 @@ def test_a_per_cent_sign_typed_as_a_word_asks_for_a_share(
         "per cent of the households surveyed.",
     )
     assert "61 per cent" in lead_of(grounded_answer(briefing, question))
+
+
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        ("what did the council guy say about the grant money", True),
+        ("what did the old lady think about the grant", True),
+        ("What did the mayor say about the grant money?", False),
+    ],
+)
+def test_chat_s_word_for_a_person_asks_anyone_s_words(
+    briefing: Briefing, tmp_path: Path, question: str, answered: bool
+) -> None:
+    """ "the council guy", "the old lady": chat names someone by sex or age alone, whom
+    the sources name otherwise ("Councillor Ravi Bellamy said"); their words are anyone's
+    in the passages that speak to the rest of the question. A role the sources never give
+    ("the mayor") still asks for that person's words. (Before, "the guy" had no words in
+    the sources, and the question was borderline.)"""
+    ingest_story(
+        briefing,
+        tmp_path / "foodbank.md",
+        "Tollbridge food bank gets emergency grant",
+        "Tollbridge Borough Council announced on Thursday that it would give the food bank "
+        'an emergency grant of £10,000. Councillor Ravi Bellamy said the money was "a '
+        'sticking plaster, not a solution".',
+    )
+    if answered:
+        assert "sticking plaster" in grounded_answer(briefing, question).answer
+    else:
+        assert_borderline(briefing, question)

@@ -43,7 +43,7 @@ from bot.core.happened import (
     outcome_told,
     stems_by_article,
 )
-from bot.core.lexicon import NUMBER_WORDS, digits_of
+from bot.core.lexicon import NUMBER_WORDS, digits_of, plain_person
 from bot.core.phrasing import NAMING, PORTION, RATE_WORDS, RECEIVING, reports_speech
 from bot.core.query import Query
 from bot.core.retrieve import Retrieval
@@ -682,6 +682,15 @@ def _speaking(
     if in_the_speaker_s_words(retrieval, scorer, sentences, stance=True):
         return True
     speaker = retrieval.query.speaker
+    if (
+        speaker is not None
+        and plain_person(speaker)
+        and not any(scorer.credits(s).get(speaker, 0.0) for s in sentences)
+    ):
+        # "What did the council guy say?": chat's word for someone the sources name
+        # otherwise ("Councillor Ray Dunmore said"); anyone's words in the passages that
+        # speak to the rest of the question
+        return any(reports_speech(s.text, stance=True) for s in sentences)
     asked = next((t for t in retrieval.query.terms if t.word == speaker), None)
     outlets = {s.passage.source for s in sentences if s.passage.source}
     if asked is not None and any(

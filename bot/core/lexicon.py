@@ -722,6 +722,24 @@ def _mostly_noun(net: WordNet, word: str, senses: dict[str, list[Synset]]) -> bo
     return tagged_nouns >= tagged_others
 
 
+#: The persons a word may name by sex or age alone (WordNet's first words of them).
+_PLAIN_PERSONS = frozenset("person man woman male female adult boy girl".split())
+
+
+@lru_cache(maxsize=4096)
+def plain_person(word: str) -> bool:
+    """Does ``word`` name a person by sex or age alone, as chat does someone it has no
+    word for ("the council *guy*", "the *bloke* behind the wheel", "the old *lady*")? Its
+    commonest sense is such a person, or a kind of one right under it ("guy": a man;
+    "bloke": a male person; "lady": a woman); not a role ("mayor", "spokesman")."""
+    senses = wordnet().senses(word, "n")
+    if not senses:
+        return False
+    first = senses[0]
+    above = [wordnet().synset("n", o).words[0].lower() for o in first.hypernyms]
+    return first.words[0].lower() in _PLAIN_PERSONS or any(w in _PLAIN_PERSONS for w in above)
+
+
 # -------------------------------------------------------------------------- typos
 
 #: Shorter words are not corrected: one edit away from a short word is too many words.
