@@ -5150,6 +5150,7 @@ def test_a_per_cent_sign_typed_as_a_word_asks_for_a_share(
         ("what did the council guy say about the grant money", True),
         ("what did the old lady think about the grant", True),
         ("What did the mayor say about the grant money?", False),
+        ("What did the expert say about the grant money?", False),
     ],
 )
 def test_chat_s_word_for_a_person_asks_anyone_s_words(
@@ -5158,8 +5159,9 @@ def test_chat_s_word_for_a_person_asks_anyone_s_words(
     """ "the council guy", "the old lady": chat names someone by sex or age alone, whom
     the sources name otherwise ("Councillor Ravi Bellamy said"); their words are anyone's
     in the passages that speak to the rest of the question. A role the sources never give
-    ("the mayor") still asks for that person's words. (Before, "the guy" had no words in
-    the sources, and the question was borderline.)"""
+    ("the mayor"), and so does a kind of person right under "person" in WordNet ("the
+    expert"). (Before, "the guy" had no words in the sources, and the question was
+    borderline.)"""
     ingest_story(
         briefing,
         tmp_path / "foodbank.md",
@@ -5172,3 +5174,17 @@ def test_chat_s_word_for_a_person_asks_anyone_s_words(
         assert "sticking plaster" in grounded_answer(briefing, question).answer
     else:
         assert_borderline(briefing, question)
+
+
+@pytest.mark.parametrize(
+    ("word", "plain"),
+    [("guy", True), ("bloke", True), ("lady", True), ("woman", True), ("person", True),
+     ("expert", False), ("leader", False), ("mayor", False), ("spokesman", False)],
+)  # fmt: skip
+def test_a_person_by_sex_or_age_alone(word: str, plain: bool) -> None:
+    """A man, a woman, a male, a female, an adult, a boy, a girl, or right under one of
+    them ("guy": a man); or "person" itself, but not the many roles WordNet files right
+    under "person" ("expert", "leader")."""
+    from bot.core.lexicon import plain_person
+
+    assert plain_person(word) is plain

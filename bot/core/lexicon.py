@@ -722,8 +722,9 @@ def _mostly_noun(net: WordNet, word: str, senses: dict[str, list[Synset]]) -> bo
     return tagged_nouns >= tagged_others
 
 
-#: The persons a word may name by sex or age alone (WordNet's first words of them).
-_PLAIN_PERSONS = frozenset("person man woman male female adult boy girl".split())
+#: The persons a word may name by sex or age alone (WordNet's first words of them), and
+#: "person" itself (not what sits right under it: "expert", "leader", "signatory").
+_PLAIN_PERSONS = frozenset("man woman male female adult boy girl".split())
 
 
 @lru_cache(maxsize=4096)
@@ -737,7 +738,8 @@ def plain_person(word: str) -> bool:
         return False
     first = senses[0]
     above = [wordnet().synset("n", o).words[0].lower() for o in first.hypernyms]
-    return first.words[0].lower() in _PLAIN_PERSONS or any(w in _PLAIN_PERSONS for w in above)
+    itself = first.words[0].lower()
+    return itself == "person" or itself in _PLAIN_PERSONS or any(w in _PLAIN_PERSONS for w in above)
 
 
 # -------------------------------------------------------------------------- typos
