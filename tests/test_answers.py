@@ -4833,6 +4833,34 @@ def test_how_much_is_answered_in_a_coined_currency(briefing: Briefing, tmp_path:
     assert "240 million solars" in lead_of(grounded_answer(briefing, question))
 
 
+@pytest.mark.parametrize(
+    ("title", "body", "question", "lead"),
+    [
+        ("Velland oil output",
+         "Velland pumps 40,000 barrels of oil a day, the energy ministry said on Monday. The "
+         "country holds proven reserves of 2 billion barrels.",
+         "How many barrels of oil does Velland pump a day?", "40,000 barrels of oil a day"),
+        ("Ostrel coffee",
+         "Ostrel exports 1.5 million tonnes of coffee a year, most of it to Carvenia. The "
+         "harvest employs 300,000 people in the highlands.",
+         "How much coffee does Ostrel export each year?", "1.5 million tonnes"),
+        ("Fuel prices rise in Tavrin",
+         "Drivers in Tavrin now pay 40 cents more a litre for diesel after the government "
+         "cut fuel subsidies. The subsidy cost the state 2 billion dollars last year.",
+         "How much more do Tavrin drivers pay per litre of diesel?", "40 cents more a litre"),
+    ],
+)  # fmt: skip
+def test_a_rate_may_name_what_it_is_of_before_its_unit(
+    briefing: Briefing, tmp_path: Path, title: str, body: str, question: str, lead: str
+) -> None:
+    """ "40,000 barrels of oil a day" is a rate per day: what an amount is of ("of oil"),
+    or that it is more ("40 cents more a litre"), stands between it and the "a" of its
+    unit, as no clause does ("11 people drowned when an overloaded boat capsized"). (Before,
+    any such small word ended the amount, and the questions were borderline.)"""
+    ingest_story(briefing, tmp_path / "rate.md", title, body)
+    assert lead in lead_of(grounded_answer(briefing, question))
+
+
 def test_per_and_a_name_says_whose_figure_not_a_rate(briefing: Briefing, tmp_path: Path) -> None:
     """ "how many people crossed this year per Orvandia's border agency" asks the agency's
     figure: "per" before a name is "according to", as before "the Courier", not a unit

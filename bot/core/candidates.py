@@ -594,7 +594,9 @@ def gives_rate(text: str, unit: str) -> bool:
     cost 1.2 million dollars each") or after the unit ("the buses will each cost 1.2
     million dollars"); or, for a unit of time, its adjective near the number ("an annual
     budget of 3 million", "paid weekly")?"""
-    tokens = [t.lower() for t in _COUNT_TOKEN.findall(text) if t != ","]
+    read = [t.lower() for t in _COUNT_TOKEN.findall(text)]
+    tokens = [t for t in read if t != ","]
+    at = [k for k, t in enumerate(read) if t != ","]  # where each token is in ``read``
     wanted = _unit_stems(unit)
     adjectives = RATE_WORDS.get(unit, ())
     for i, token in enumerate(tokens):
@@ -603,12 +605,7 @@ def gives_rate(text: str, unit: str) -> bool:
         after = tokens[i + 1 :]
         if _per_unit(after, ("per", "each", "every"), wanted, RATE_WITHIN):
             return True
-        # "1.2 million dollars a bus": between the number and "a" only the amount's own
-        # words; "11 people drowned when an overloaded boat capsized" gives no rate
-        own = next((k for k, w in enumerate(after) if w in STOPWORDS and w not in _A_RATE), None)
-        if _per_unit(
-            after, ("a", "an"), wanted, min(RATE_WITHIN, len(after) if own is None else own)
-        ):
+        if _a_unit_after(read[at[i] + 1 :], wanted):
             return True
         before = tokens[max(0, i - 2 * RATE_WITHIN) : i]
         if _EACH_AFTER.intersection(tokens[i + 1 : i + 4]) and any(
@@ -634,8 +631,29 @@ def gives_rate(text: str, unit: str) -> bool:
     return bool(re.search(rf"\d\s*/\s*{re.escape(unit)}", text, re.IGNORECASE))
 
 
-#: Words that may stand between an amount and the "a" of its rate: "2 per cent a year".
-_A_RATE = frozenset(["a", "an", "per"])
+def _a_unit_after(after: list[str], unit: frozenset[str]) -> bool:
+    """Do the words ``after`` an amount (with the commas between them) give it per
+    ``unit`` with "a" or "an", after the amount's own words: what it is ("1.2 million
+    dollars a bus"), what it is of ("40,000 barrels of oil a day"), whom it goes to ("900
+    montas to the gangs a month"), that it is more ("40 cents more a litre") or what
+    befell it ("40 people were killed a day")? Not an "a" that a small word takes as its
+    own ("11 people drowned when an overloaded boat capsized", "11 people on an
+    overloaded boat", "died in a single day"), nor one past a comma ("11 people drowned,
+    an official said")."""
+    for j, word in enumerate(after[:RATE_WITHIN]):
+        if word == ",":
+            return False
+        if word not in ("a", "an"):
+            continue
+        if j > 0 and after[j - 1] in STOPWORDS and after[j - 1] not in _MORE_OR_LESS:
+            continue
+        if any(_unit_stems(w) & unit for w in after[j + 1 : j + 3]):
+            return True
+    return False
+
+
+#: Small words that end an amount before the "a" of its rate: "40 cents more a litre".
+_MORE_OR_LESS = frozenset(["more", "less"])
 #: Words after an amount that make it an amount for each one: "1.2 million dollars each".
 _EACH_AFTER = frozenset(["each", "apiece"])
 
