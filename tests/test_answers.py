@@ -4799,6 +4799,50 @@ def test_a_count_of_people_near_an_article_and_the_unit_gives_no_rate(
 
 
 @pytest.mark.parametrize(
+    ("title", "body", "question"),
+    [
+        ("Quellmar compensates flood victims",
+         "Quellmar will compensate every Quellmari family that lost its home in the floods, "
+         "the finance ministry said. The scheme will cost 90 million dollars in all.",
+         "How much will each Quellmari family get?"),
+        ("Quellmar compensates flood victims",
+         "Quellmar will compensate every Quellmari family that lost its home in the floods, "
+         "the finance ministry said. The scheme will cost 90 million dollars in all.",
+         "How much will Quellmar pay per Quellmari family?"),
+        ("Tavrin Power profits",
+         "Tavrin Power sold 3 billion kWh of electricity last year and made a profit of 40 "
+         "million crowns, its chief executive said.",
+         "How much does Tavrin Power charge per kWh?"),
+    ],
+)  # fmt: skip
+def test_a_unit_after_per_or_each_may_be_a_word_no_dictionary_knows(
+    briefing: Briefing, tmp_path: Path, title: str, body: str, question: str
+) -> None:
+    """ "each Quellmari family" asks for an amount per family: a name before the unit says
+    which families, and only "per" may say whose figure it is ("per Reuters", "per UNHCR
+    figures", "per Orvandia's border agency"). "kWh", written in lower case by a question
+    that writes its names with capitals, is a unit, whatever WordNet knows. With no amount
+    per family or per kWh in the story, the questions are borderline. (Before, a word
+    WordNet does not know after "per" or "each" was read as a name and the question asked
+    for no rate, so the scheme's total or the utility's profit answered it.)"""
+    ingest_story(briefing, tmp_path / "story.md", title, body)
+    assert_borderline(briefing, question)
+
+
+def test_per_and_a_name_of_a_figure_is_still_according_to_it() -> None:
+    """ "per UNHCR figures" and "per Frontex data" say whose figure (WordNet files "figures"
+    and "data" under communication and cognition), as "per Reuters" does."""
+    lexicon = Lexicon()
+    for question in (
+        "How many people crossed into Orvandia per UNHCR figures?",
+        "how many crossed per frontex data",
+        "How many people crossed into Orvandia per Reuters?",
+    ):
+        assert analyse(question, lexicon).rate is None, question
+    assert analyse("how much will quellmar pay per quellmari family", lexicon).rate == "family"
+
+
+@pytest.mark.parametrize(
     ("text", "money"),
     [
         ("in return for 240 million solars over three years", True),

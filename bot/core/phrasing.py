@@ -1064,20 +1064,55 @@ def names_someone(word: str, lexicon: Lexicon) -> bool:
     return not found.known or found.name_like or found.lexname == "noun.person"
 
 
-def _a_name(word: str, lexicon: Lexicon) -> bool:
-    """Is ``word`` a name, which no unit is: WordNet knows it only as a name, or not at
-    all ("orvandia", "reuters")?"""
+def _a_name(word: str, lexicon: Lexicon, capitalised: frozenset[str]) -> bool:
+    """Is ``word`` a name, which no unit is? One the question writes with a capital is;
+    a question that writes some name so ("How much will Tavrin Power charge per kWh?")
+    would write this one so too; else, one WordNet knows only as a name, or not at all
+    ("orvandia", "reuters"). ``capitalised``: the words the question writes with a
+    capital inside a sentence."""
+    if word in capitalised:
+        return True
+    if capitalised:
+        return False
     expansion = lexicon.expand(word)
     return word.isalpha() and (expansion.proper or not expansion.known)
 
 
-def rate_asked(flat: list[str], lexicon: Lexicon) -> str | None:
+def _whose_figure(
+    flat: list[str],
+    at: int,
+    lexicon: Lexicon,
+    capitalised: frozenset[str],
+    possessors: frozenset[str],
+) -> bool:
+    """Does the noun phrase at ``at``, after "per", say whose figure it is: a name ("per
+    Reuters"), its own ("per Orvandia's border agency") or what it tells ("per UNHCR
+    figures", "per Frontex data": a word WordNet files under communication or cognition),
+    not a unit of something the name says which ("per Quellmari family")?"""
+    word = flat[at]
+    if not _a_name(word, lexicon, capitalised):
+        return False
+    head, _ = _noun_phrase_head(flat, at, lexicon)
+    return word in possessors or head in (None, word) or lexicon.expand(head).lexname in _TELLING
+
+
+#: WordNet's files for what a figure is according to: "figures", "data", "estimates".
+_TELLING = frozenset(["noun.communication", "noun.cognition"])
+
+
+def rate_asked(
+    flat: list[str],
+    lexicon: Lexicon,
+    capitalised: frozenset[str] = frozenset(),
+    possessors: frozenset[str] = frozenset(),
+) -> str | None:
     """The unit a question for an amount asks for it per, as the head of the noun phrase
     after "per", "each" or "every" ("What price per tonne ...?" -> "tonne"; "how much
     compensation per dead sheep" -> "sheep"; "each of the electric buses" -> "buses"), or
     a unit of time after "a" ("How many ships a week ...?" -> "week"; not "a single
     room", nor "a year ago"); None if it asks for none. ``flat``: the question's words as
-    read (chat spellings spelt out: "per yr")."""
+    read (chat spellings spelt out: "per yr"); ``capitalised``: the words it writes with a
+    capital inside a sentence; ``possessors``: those it writes with "'s"."""
     for i, word in enumerate(flat[:-1]):
         if word in ("a", "an"):
             unit = flat[i + 1]
@@ -1095,9 +1130,10 @@ def rate_asked(flat: list[str], lexicon: Lexicon) -> str | None:
         elif (
             word in ("per", "each", "every")
             and flat[i + 1] not in _DETERMINERS
-            and not _a_name(flat[i + 1], lexicon)
+            and not (word == "per" and _whose_figure(flat, i + 1, lexicon, capitalised, possessors))
         ):
-            # (not "per the Courier" nor "per Orvandia's border agency": according to it)
+            # (not "per the Courier" nor "per Orvandia's border agency": according to it;
+            # but "each Quellmari family" is a unit)
             head, _ = _noun_phrase_head(flat, i + 1, lexicon)
             if head is not None and head not in _NOT_UNITS and head.isalpha():
                 return head

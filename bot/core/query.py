@@ -355,7 +355,11 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
         _alternatives(flat, terms),
         _deed(flat, terms) if kind == "who" else None,
         _speaker(flat, terms, lexicon, possessors),
-        rate_asked(flat, lexicon) if kind == "quantity" else None,
+        (
+            rate_asked(flat, lexicon, frozenset(w for w in anchors if w.isalpha()), possessors)
+            if kind == "quantity"
+            else None
+        ),
         paid,
         frozenset(t.word for t in terms if paid and _names_the_one_paid(t, paid, lexicon)),
         count,
