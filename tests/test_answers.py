@@ -531,6 +531,44 @@ def test_a_typo_that_stems_as_another_corpus_word_is_still_corrected(
     assert "helden" in [t.word for t in briefing.retrieve("How is Helden doing?").query.terms]
 
 
+@pytest.mark.parametrize(
+    ("stories", "question", "lead"),
+    [
+        ([("mayor", "Mayor Tamber resigns",
+           "Ostrel's mayor, Lina Tamber, resigned on Friday after losing a vote of no "
+           "confidence. Her deputy, Jorin Vasse, will lead the city until elections in May."),
+          ("timber", "Timber exports fall",
+           "Timber exports from Ostrel fell by a third last year as demand slowed.")],
+         "Why did Tamber resign?", "Lina Tamber, resigned on Friday"),
+        ([("minister", "Gardin named minister",
+           "Orvandia's prime minister named Pell Gardin as interior minister on Monday. "
+           "Gardin, a former police chief, promised to double border patrols."),
+          ("garden", "Community garden opens",
+           "A community garden opened in the capital's Vell district on Saturday.")],
+         "What did Gardin promise?", "promised to double border patrols"),
+        ([("bank", "Central bank holds rates",
+           "The central bank governor, Anouk Bakker, said on Thursday that interest rates "
+           "would stay at 4 per cent. A banker at Vellmark Trust said it was expected.")],
+         "What did Bakker say about interest rates?", "Anouk Bakker, said on Thursday"),
+    ],
+)  # fmt: skip
+def test_a_name_the_sources_write_is_no_typo_of_a_word_they_use(
+    briefing: Briefing,
+    tmp_path: Path,
+    stories: list[tuple[str, str, str]],
+    question: str,
+    lead: str,
+) -> None:
+    """ "Tamber" is one edit from "timber", "Gardin" from "garden", "Bakker" from "banker",
+    and the sources use those words; but they write the names themselves, so the names are
+    what was asked. Only a string the sources never write, found through a stem that other
+    words give ("officals": offic), is a typo of the word one edit away. (Before, every
+    name of the corpus that English does not know was read as the everyday word one edit
+    away, and the questions were refused or answered about timber and gardens.)"""
+    ingest_stories(briefing, tmp_path, stories)
+    assert lead in lead_of(grounded_answer(briefing, question))
+
+
 def test_chat_short_forms_are_read_as_the_words_they_shorten(
     briefing: Briefing, tmp_path: Path
 ) -> None:

@@ -341,10 +341,20 @@ class Retriever:
         )
         known = self.search.frequencies(session, candidates)
         found = [w for w in candidates if known.get(w, 0)]
-        if not found:
+        # (and only a string the corpus does not write itself: a name it writes, "Tamber",
+        # is no typo of a word it also uses, "timber")
+        if not found or self._written(session, term.word):
             return None
         best = max(found, key=lambda w: (frequency.zipf(w), w))
         return make_term((best,), False, self.lexicon, corrected_from=term.word)
+
+    def _written(self, session: Session, word: str) -> bool:
+        """Does the corpus write ``word`` itself, not only words that stem as it does? (The
+        index counts stems: "officals" is found through "offices".) Read in the passages
+        that search finds for it, the first ``WRITTEN_LOOKUPS``."""
+        hits = self.search.search(session, LexicalQuery((word,)), WRITTEN_LOOKUPS)
+        loaded = passages(session=session, chunk_ids=[cid for cid, _ in hits])
+        return any(_POSSESSIVE.sub("", w) == word for p in loaded.values() for w in words(p.text))
 
     def _written_apart(self, session: Session, query: Query, df: dict[str, int]) -> Query:
         """``query`` with two words it writes apart read as the one word the corpus writes
@@ -659,6 +669,11 @@ MIN_CORRECTABLE_NAME = 6
 #: Words longer than this are not corrected: no one mistypes a word that long, and one
 #: edit away from it are thousands of strings.
 MAX_CORRECTABLE = 24
+#: Whether the corpus writes a string itself is read in this many of its passages: those
+#: that search ranks first for it (a name's own; a typo's, through its stem, are another
+#: word's).
+WRITTEN_LOOKUPS = 20
+_POSSESSIVE = re.compile(r"['’]s$")
 #: Of a question's typos and misspelt names, only the first few are looked up one edit
 #: away in full.
 MAX_SPELLING_LOOKUPS = 3
