@@ -4899,6 +4899,56 @@ def test_a_currency_no_dictionary_knows_is_still_money(text: str, money: bool) -
     assert coined_money(text) is money
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Honduras received 3,400 returnees from Mexico in March, the migration institute said.",
+        "Police seized 40 vapes at a secondary school in Tavrin on Friday.",
+        "Prosecutors in Ostrel recorded 41 femicides in 2022, up from 29 a year earlier.",
+        "Velland installed 12 gigawatts of wind capacity last year.",
+        "Police in Montreva arrested 40 pandilleros in a raid on Tuesday.",
+    ],
+)
+def test_a_new_thing_counted_is_no_coined_currency(text: str) -> None:
+    """A plural WordNet does not know after a number is as often a new thing counted
+    ("3,400 returnees", "40 vapes", "12 gigawatts") as a currency: it is money only in
+    millions or thousands ("240 million solars") or where the sentence speaks of money
+    ("they paid gangs an average of 900 montas a month"). (Before, each of these was an
+    amount of money.)"""
+    from bot.core.amounts import coined_money
+
+    assert not coined_money(text)
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "question"),
+    [
+        ("Honduras receives deportees",
+         "Honduras received 3,400 returnees from Mexico in March, the migration institute "
+         "said. A reception centre opened in San Pedro Sula on Monday.",
+         "How much did Honduras spend on the returnees?"),
+        ("Police raid Tavrin school",
+         "Police seized 40 vapes at a secondary school in Tavrin on Friday. The head "
+         "teacher, Mara Selvin, said pupils had bought them online.",
+         "How much did the pupils pay for the vapes?"),
+        ("Orvandia to pay Quellmar",
+         "Orvandia will pay Quellmar 240 million solars over three years under the border "
+         "agreement. So far Orvandia has paid nothing.",
+         "How much of the 240 million solars has Orvandia paid so far?"),
+    ],
+)  # fmt: skip
+def test_a_count_of_new_things_or_the_question_s_own_sum_states_no_money(
+    briefing: Briefing, tmp_path: Path, title: str, body: str, question: str
+) -> None:
+    """A question for money is not answered by a count of things WordNet does not know
+    ("3,400 returnees", "40 vapes"), nor by the sum in a coined currency that the
+    question itself gives ("the 240 million solars"), as it is not by "$240 million" when
+    the question says "$240 million". (Before, any plural WordNet does not know after a
+    number was money, and new even when the question said it.)"""
+    ingest_story(briefing, tmp_path / "story.md", title, body)
+    assert_borderline(briefing, question)
+
+
 def test_how_much_is_answered_in_a_coined_currency(briefing: Briefing, tmp_path: Path) -> None:
     """ "How much will Orvandia pay Quellmar?" asks for money, and "240 million solars"
     is an amount of it. (Before, no passage held money WordNet knows, and the question

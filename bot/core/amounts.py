@@ -8,7 +8,9 @@ from __future__ import annotations
 import functools
 import re
 
+from bot.core.lexicon import Lexicon
 from bot.core.wordnet import wordnet
+from bot.core.words import STOPWORDS, words
 
 _UNITS = "one|two|three|four|five|six|seven|eight|nine"
 #: A number written in words, up to ninety-nine: "eighteen months", "twenty-five metres".
@@ -92,19 +94,52 @@ def money() -> re.Pattern[str]:
 #: A number and a lower-case plural after it: how an amount in a currency that no
 #: dictionary knows is written ("240 million solars", "900 montas a month").
 _COINED = re.compile(
-    rf"{_NUMBER}(?:\s*(?i:million|billion|thousand|m|bn|k)\b)?\s+([a-z]{{3,}}s)\b{_NOT_A_VERB}"
+    rf"{_NUMBER}(\s*(?i:million|billion|thousand|m|bn|k)\b)?\s+([a-z]{{3,}}s)\b{_NOT_A_VERB}"
 )
 
 
-def coined_money(text: str) -> bool:
-    """Does ``text`` give an amount in a currency English does not know, as news of a
-    small or a new state may ("240 million solars", "900 montas a month")? The plural
-    after the number is a word WordNet knows in no sense; what news counts after a number
-    ("2,000 guards", "40 boats", "12 tonnes") is one it knows."""
+def coined_amounts(text: str) -> list[str]:
+    """The amounts ``text`` gives in a currency English does not know, as news of a small
+    or a new state may ("240 million solars", "900 montas a month"). The plural after the
+    number is a word WordNet knows in no sense; what news counts after a number ("2,000
+    guards", "40 boats", "12 tonnes") is one it knows. But what it counts may be new too
+    ("3,400 returnees", "40 vapes", "41 femicides", "12 gigawatts"), so such a plural is
+    money only as a currency WordNet knows in a rarer sense ("crowns") is, after
+    "million", "billion" or "thousand", or in a sentence that speaks of money ("they paid
+    gangs an average of 900 montas a month"; :func:`_speaks_of_money`)."""
     net = wordnet()
+    found = [
+        m for m in _COINED.finditer(text) if not any(net.senses(m.group(2), pos) for pos in "nvar")
+    ]
+    if found and not _speaks_of_money(text):
+        found = [m for m in found if m.group(1)]
+    return [m.group(0) for m in found]
+
+
+def coined_money(text: str) -> bool:
+    """Does ``text`` give an amount in a currency English does not know
+    (:func:`coined_amounts`)?"""
+    return bool(coined_amounts(text))
+
+
+def _speaks_of_money(text: str) -> bool:
+    """Does ``text`` hold a word for money, as :meth:`Lexicon.measure` finds one from
+    WordNet ("cost", "profit", "rent", "budget"), or a verb of one ("paid": pay; "fined":
+    fine)?"""
+    net = wordnet()
+    lexicon = _lexicon()
     return any(
-        not any(net.senses(m.group(1), pos) for pos in "nvar") for m in _COINED.finditer(text)
+        lexicon.measure(form) == "money"
+        for word in set(words(text))
+        if word.isalpha() and word not in STOPWORDS
+        for form in {word, *net.base_forms(word, "v")}
     )
+
+
+@functools.cache
+def _lexicon() -> Lexicon:
+    """A lexicon without a story's synonyms: what WordNet alone says a word is."""
+    return Lexicon()
 
 
 def states_amount(measure: str, text: str) -> bool:

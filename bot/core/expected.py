@@ -26,7 +26,7 @@ from bot.core.amounts import (
     SPEED,
     TEMPERATURE,
     WEIGHT,
-    coined_money,
+    coined_amounts,
     measure_pattern,
     money,
 )
@@ -292,7 +292,7 @@ def holds_new(pattern: re.Pattern[str], text: str, question: str) -> bool:
         # a count or an amount, not a year, a date or a code ("Jeep J8"; the typo
         # "co0opted"): "How much aid was suspended?" is not answered by "in August 2018"
         text = _without_dates_or_codes(text)
-    if pattern is money() and coined_money(text):
+    if pattern is money() and any(a.lower() not in question.lower() for a in coined_amounts(text)):
         return True
     return any(m.group(0).lower() not in question.lower() for m in pattern.finditer(text))
 
