@@ -5348,3 +5348,30 @@ def test_a_person_by_sex_or_age_alone(word: str, plain: bool) -> None:
     from bot.core.lexicon import plain_person
 
     assert plain_person(word) is plain
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "by what % did remittances rise",
+        "what was the % rise in remittances",
+        "By what percentage did remittances rise?",
+    ],
+)
+def test_a_percentage_asked_for_is_stated_by_a_per_cent_sign(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """ "By what percentage did remittances rise?" asks for a percentage, which "rose by
+    12%" states: "percentage" (and "percent", and the sign read as the word) is a measure,
+    as "duration" is, that an amount of it states without the word. (Before, the word
+    had to be in the passage; the sign, read as "percentage" since eb4739e, made "by what
+    % did remittances rise" borderline, as the word already was.)"""
+    ingest_story(
+        briefing,
+        tmp_path / "remittances.md",
+        "Remittances to Montreva",
+        "Remittances to Montreva reached 4.1 billion dollars last year, the central bank "
+        "said. Some 40% of the money came from workers in Orvandia. Remittances rose by 12% "
+        "on the year before.",
+    )
+    assert "rose by 12%" in lead_of(grounded_answer(briefing, question))

@@ -194,16 +194,26 @@ SPEED = re.compile(
     r"metres?|meters?)\s+(?:an|per|a)\s+(?:hour|second))",
     re.IGNORECASE,
 )
+#: A share: a percentage ("78 per cent", "21%"), or a fraction in words ("half",
+#: "two-thirds", "a quarter", "one in five").
+SHARE = re.compile(
+    r"\d\s*(?:%|per\s*cent|percent)|\b(?:half|(?:a|one|two|three|four)[\s-]"
+    r"(?:thirds?|quarters?|fifths?|tenths?)|(?:one|two|three|four|five|six|seven|eight|nine|\d+)"
+    r"\s+in\s+(?:two|three|four|five|ten|\d+))\b",
+    re.IGNORECASE,
+)
 #: Each measure a noun may be (:meth:`bot.core.lexicon.Lexicon.measure`) and how an amount
 #: of it is written.
 _MEASURES: dict[str, re.Pattern[str]] = {
     "duration": DURATION,
+    "share": SHARE,  # "percentage", "percent": "rose by 12%" says by what percentage
     "length": MEASUREMENT,  # what a question asks for ("How long is the bridge?"); no noun is one
 }
 
 
 def measure_pattern(measure: str) -> re.Pattern[str]:
-    """How an amount of ``measure`` ("money", "duration", "length") is written."""
+    """How an amount of ``measure`` ("money", "duration", "length", "share") is
+    written."""
     return money() if measure == "money" else _MEASURES[measure]
 
 

@@ -23,6 +23,7 @@ from bot.core.amounts import (
     LENGTH,
     MEASUREMENT,
     NUMBER_WORD,
+    SHARE,
     SPEED,
     TEMPERATURE,
     WEIGHT,
@@ -106,14 +107,8 @@ _EXPECTED: dict[str, re.Pattern[str]] = {
     ),
 }
 
-#: A share: a percentage ("78 per cent", "21%"), or a fraction in words ("half",
-#: "two-thirds", "a quarter", "one in five").
-_SHARE = re.compile(
-    r"\d\s*(?:%|per\s*cent|percent)|\b(?:half|(?:a|one|two|three|four)[\s-]"
-    r"(?:thirds?|quarters?|fifths?|tenths?)|(?:one|two|three|four|five|six|seven|eight|nine|\d+)"
-    r"\s+in\s+(?:two|three|four|five|ten|\d+))\b",
-    re.IGNORECASE,
-)
+#: A share: a percentage or a fraction in words (:data:`bot.core.amounts.SHARE`).
+_SHARE = SHARE
 #: How news gives an age: "Strohm, 26, passed a medical", "a 15-year-old", "aged 71",
 #: "who is 40 years old", or the year a thing began ("built in 1827").
 _AGE = re.compile(

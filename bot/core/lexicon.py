@@ -72,7 +72,7 @@ _DEMONYM_ENDINGS = (("", "n"), ("", "an"), ("a", "an"), ("s", "n"), ("o", "an"),
                     ("", "ian"), ("a", "ian"), ("e", "ian"), ("y", "ian"), ("", "ese"))  # fmt: skip
 
 
-Measure = Literal["money", "duration", "length"]
+Measure = Literal["money", "duration", "length", "share"]
 #: WordNet senses whose kinds are stated by an amount (see Lexicon.measure).
 _MONEY = frozenset(
     ["money", "outgo", "payment", "monetary value", "sum of money", "medium of exchange"]
@@ -82,6 +82,8 @@ _ANY_MONEY = frozenset(
     ["money", "medium of exchange", "currency", "monetary value", "sum of money", "fund"]
 )
 _DURATION = frozenset(["duration", "temporal property"])
+#: What a share is: "percentage" (and its "percent") is a proportion.
+_SHARE = frozenset(["proportion"])
 
 
 def specificity(zipf: float) -> float:
@@ -237,7 +239,9 @@ class Lexicon:
           medium of exchange ("budget", "fee", "salary", "cash"), or that sense is an
           attribute (a worth) and the next one is ("price"); "rate" (first a ratio) is not;
         * a duration: "duration" itself, or a kind of one or of a temporal property
-          ("length", "span"); not a unit or a calendar period ("year", "second").
+          ("length", "span"); not a unit or a calendar period ("year", "second");
+        * a share: its commonest sense is a proportion, or a kind of one ("percentage",
+          "percent"): "rose by 12%" says by what percentage; not "rate" or "ratio".
         """
         if word not in self._measures:
             found = self._measure(word)
@@ -302,6 +306,8 @@ class Lexicon:
             return "money"
         if word == "duration" or net.ancestors(word) & _DURATION:
             return "duration"
+        if first & _SHARE:
+            return "share"
         return None
 
     def irregular(self, word: str) -> tuple[str, ...]:
