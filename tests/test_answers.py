@@ -5375,3 +5375,21 @@ def test_a_percentage_asked_for_is_stated_by_a_per_cent_sign(
         "on the year before.",
     )
     assert "rose by 12%" in lead_of(grounded_answer(briefing, question))
+
+
+def test_a_per_cent_sign_written_with_the_word_s_ending_is_the_word(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "what %age of the migrants were children" writes "percentage" short: the sign and
+    its ending are the one word. (Before, the sign was read as "percentage" and its ending
+    as "age", and the sentence that gives the adults' age led.)"""
+    ingest_story(
+        briefing,
+        tmp_path / "crossing.md",
+        "Migrants reach Vell Crossing",
+        "Some 400 migrants reached Vell Crossing on Sunday, the border agency said. About 30% "
+        "of them were children. The average age of the adults was 27, and the youngest child "
+        "was aged two.",
+    )
+    answer = grounded_answer(briefing, "what %age of the migrants were children")
+    assert "About 30% of them were children" in lead_of(answer)

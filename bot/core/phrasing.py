@@ -482,8 +482,9 @@ NAMING = frozenset(
 #: *number of* stations".
 _PORTIONS = frozenset(["share", "percentage", "proportion", "fraction", "number", "portion"])
 #: A question for a part of something, in per cent or as a fraction ("what share of ...").
-#: A per cent sign typed for the word, not after a number ("what % of", not "50 %").
-WORD_PERCENT = r"(?<![\d\s%])\s?%"
+#: A per cent sign typed for the word, not after a number ("what % of", not "50 %"); with
+#: the word's ending, the way it is written short ("what %age of").
+WORD_PERCENT = r"(?<![\d\s%])\s?%(?:ages?\b)?"
 PORTION = re.compile(
     rf"(?:\b(?:share|percentage|proportion|fraction)|{WORD_PERCENT})\s+of\b", re.IGNORECASE
 )
