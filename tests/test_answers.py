@@ -550,6 +550,10 @@ def test_a_typo_that_stems_as_another_corpus_word_is_still_corrected(
            "The central bank governor, Anouk Bakker, said on Thursday that interest rates "
            "would stay at 4 per cent. A banker at Vellmark Trust said it was expected.")],
          "What did Bakker say about interest rates?", "Anouk Bakker, said on Thursday"),
+        ([("farm", "Bakker family evicted",
+           "Anouk and Piet Bakker were evicted from their farm near Ostrel on Monday. Local "
+           "bankers said the farm's debts had doubled since 2020.")],
+         "Why were the Bakkers evicted?", "were evicted from their farm"),
     ],
 )  # fmt: skip
 def test_a_name_the_sources_write_is_no_typo_of_a_word_they_use(
@@ -564,7 +568,8 @@ def test_a_name_the_sources_write_is_no_typo_of_a_word_they_use(
     what was asked. Only a string the sources never write, found through a stem that other
     words give ("officals": offic), is a typo of the word one edit away. (Before, every
     name of the corpus that English does not know was read as the everyday word one edit
-    away, and the questions were refused or answered about timber and gardens.)"""
+    away, and the questions were refused or answered about timber and gardens; the
+    Bakkers, whom the sources write only as "Bakker", were read as bankers.)"""
     ingest_stories(briefing, tmp_path, stories)
     assert lead in lead_of(grounded_answer(briefing, question))
 

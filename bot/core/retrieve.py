@@ -349,12 +349,23 @@ class Retriever:
         return make_term((best,), False, self.lexicon, corrected_from=term.word)
 
     def _written(self, session: Session, word: str) -> bool:
-        """Does the corpus write ``word`` itself, not only words that stem as it does? (The
-        index counts stems: "officals" is found through "offices".) Read in the passages
-        that search finds for it, the first ``WRITTEN_LOOKUPS``."""
+        """Does the corpus write ``word``, or another form of it that English does not know
+        ("Bakker" for "the Bakkers": a name's), not only English words that stem as it does
+        ("offices", "officials" for "officals")? (The index counts stems.) Read in the
+        passages that search finds for it, the first ``WRITTEN_LOOKUPS``."""
         hits = self.search.search(session, LexicalQuery((word,)), WRITTEN_LOOKUPS)
         loaded = passages(session=session, chunk_ids=[cid for cid, _ in hits])
-        return any(_POSSESSIVE.sub("", w) == word for p in loaded.values() for w in words(p.text))
+        own = stem(word)
+        forms = {_POSSESSIVE.sub("", w) for p in loaded.values() for w in words(p.text)}
+        return any(
+            form == word
+            or (
+                stem(form) == own
+                and frequency.zipf(form) == 0.0
+                and not self.lexicon.expand(form).known
+            )
+            for form in forms
+        )
 
     def _written_apart(self, session: Session, query: Query, df: dict[str, int]) -> Query:
         """``query`` with two words it writes apart read as the one word the corpus writes
