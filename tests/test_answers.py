@@ -4954,6 +4954,27 @@ def test_a_count_of_new_things_or_the_question_s_own_sum_states_no_money(
     assert_borderline(briefing, question)
 
 
+@pytest.mark.parametrize(
+    ("body", "question", "lead"),
+    [
+        ("Ilse Varnam, the head of the Pellmoor port authority, earns 9,000 montas a month, "
+         "the authority's annual report shows. Her deputy earns 6,500 montas.",
+         "How much does Ilse Varnam earn?", "earns 9,000 montas a month"),
+        ("Smugglers charge 3,000 montas for a crossing of the Seffa, migrants told the "
+         "Courier. Tickets for the ferry cost 40 montas.",
+         "How much do smugglers charge for a crossing?", "Smugglers charge 3,000 montas"),
+    ],
+)  # fmt: skip
+def test_a_coined_sum_beside_a_verb_of_paying_is_money(
+    briefing: Briefing, tmp_path: Path, body: str, question: str, lead: str
+) -> None:
+    """A sum in a coined currency that is no sum of millions is money where the sentence
+    speaks of money with the words a question for money asks with ("earns", "charge":
+    MONEY_WORDS), not only with a noun WordNet files as money ("profit")."""
+    ingest_story(briefing, tmp_path / "story.md", "Pay and prices in Pellmoor", body)
+    assert lead in lead_of(grounded_answer(briefing, question))
+
+
 def test_how_much_is_answered_in_a_coined_currency(briefing: Briefing, tmp_path: Path) -> None:
     """ "How much will Orvandia pay Quellmar?" asks for money, and "240 million solars"
     is an amount of it. (Before, no passage held money WordNet knows, and the question

@@ -9,6 +9,7 @@ import functools
 import re
 
 from bot.core.lexicon import Lexicon
+from bot.core.phrasing import MONEY_WORDS
 from bot.core.wordnet import wordnet
 from bot.core.words import STOPWORDS, words
 
@@ -123,9 +124,12 @@ def coined_money(text: str) -> bool:
 
 
 def _speaks_of_money(text: str) -> bool:
-    """Does ``text`` hold a word for money, as :meth:`Lexicon.measure` finds one from
-    WordNet ("cost", "profit", "rent", "budget"), or a verb of one ("paid": pay; "fined":
-    fine)?"""
+    """Does ``text`` hold a word that speaks of money: one a question for money asks with
+    (:data:`~bot.core.phrasing.MONEY_WORDS`: "earns", "charge", "worth"), or a word for
+    money as :meth:`Lexicon.measure` finds one from WordNet ("profit", "rent"), or a verb
+    of one ("fined": fine)?"""
+    if _MONEY_WORDS.search(text):
+        return True
     net = wordnet()
     lexicon = _lexicon()
     return any(
@@ -134,6 +138,9 @@ def _speaks_of_money(text: str) -> bool:
         if word.isalpha() and word not in STOPWORDS
         for form in {word, *net.base_forms(word, "v")}
     )
+
+
+_MONEY_WORDS = re.compile(MONEY_WORDS, re.IGNORECASE)
 
 
 @functools.cache

@@ -31,7 +31,7 @@ from bot.core.amounts import (
     measure_pattern,
     money,
 )
-from bot.core.phrasing import PAYING, PORTION, WORD_PERCENT, asks_who_someone_is
+from bot.core.phrasing import MONEY_WORDS, PORTION, WORD_PERCENT, asks_who_someone_is
 from bot.core.retrieve import Retrieval
 from bot.core.roles import could_be_surname
 from bot.core.wordnet import wordnet
@@ -142,9 +142,7 @@ _QUANTITY_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str] | str], ...] = (
     # "How far has the mark fallen against the dollar?": a change, in per cent or in
     # cents, by any number (the dollar is what it is measured against, not what is asked)
     (re.compile(r"^\W*how\s+far\b", re.IGNORECASE), _EXPECTED["quantity"]),
-    (re.compile(rf"\b(?:{PAYING}|price|fee|fees|worth|budget|salary|wage|funding|fund|"
-                r"raise|raised|afford|invest\w*|money|dollars?|euros?|pounds?)\b",
-                re.IGNORECASE), "money"),
+    (re.compile(MONEY_WORDS, re.IGNORECASE), "money"),
     # ... or, of a text, its pages or words (see _asks_a_text_s_length)
     (re.compile(r"^\W*how\s+long\b", re.IGNORECASE), DURATION),
     # "how deep", "how tall" and the like ask for a length, "how heavy" for a weight (not

@@ -185,6 +185,15 @@ PAYING = (
     r"(?:cough|pony)(?:s|ed|ing)?\s+up)\b"
 )
 
+#: The words that speak of money: the verbs of paying, and nouns of money ("price",
+#: "budget", "worth"). A question with one asks for an amount of money ("How much did the
+#: villa cost?"), and a sentence with one gives such an amount in a currency no
+#: dictionary knows ("she earns 9,000 montas a month").
+MONEY_WORDS = (
+    rf"\b(?:{PAYING}|price|fee|fees|worth|budget|salary|wage|funding|fund|raise|raised|"
+    r"afford|invest\w*|money|dollars?|euros?|pounds?)\b"
+)
+
 _ANSWER_PATTERNS: tuple[tuple[AnswerType, str], ...] = (
         ("quantity", r"^\W*how\s+(?:much|many|long|far|old|big|large|often|high|low|tall|"
          r"deep|wide|heavy|thick|cold|hot|warm|fast)\b|"
