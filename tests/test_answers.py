@@ -5419,3 +5419,33 @@ def test_a_per_cent_sign_written_with_the_word_s_ending_is_the_word(
     )
     answer = grounded_answer(briefing, "what %age of the migrants were children")
     assert "About 30% of them were children" in lead_of(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which countries sent ministers to the summit?",
+        "Which countries sent ministers to the Oslo summit?",
+        "which countries signed the fisheries pact",
+    ],
+)
+def test_which_places_in_the_plural_is_answered_by_the_sentence_that_names_them(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """ "Which countries sent ministers to the summit?" asks for countries by name: the
+    sentence that names the most of them ("from Norway, Sweden and Finland") leads, before
+    one that counts them ("the three Nordic nations") or names one; and no sentence that
+    introduces a person named in it by surname goes first, as it would for a "who"
+    question about that person. (Before, the counting sentence led, or the introduction
+    of Lindqvist.)"""
+    ingest_story(
+        briefing,
+        tmp_path / "summit.md",
+        "Nordic summit ends with fisheries pact",
+        "Activists from Denmark criticised the plan after meeting Karin Lindqvist, the "
+        "Swedish fisheries minister, in Copenhagen. The summit in Oslo ended with the signing "
+        "of a fisheries pact between the three Nordic nations. On Tuesday, Lindqvist and "
+        "ministers from Norway, Sweden and Finland attended the summit.",
+    )
+    lead = lead_of(grounded_answer(briefing, question))
+    assert lead.startswith("On Tuesday, Lindqvist and ministers from Norway, Sweden and Finland")

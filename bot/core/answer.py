@@ -376,7 +376,10 @@ def select_sentences(
         while keep < len(answer) and sum(quotation_balance(s.text) for s in answer[:keep]) > 0:
             keep += 1
         answer = answer[:keep]
-    if retrieval.query.answer_type == "who":
+    # (a person named by surname is introduced; not for "Which countries were at the
+    # summit?", whose answer names places, and the people beside them only in passing)
+    asks_places = any(t.asked and t.place for t in retrieval.query.terms)
+    if retrieval.query.answer_type == "who" and not asks_places:
         naming = beside_the_asked(retrieval, scorer, answer) or []
         answer = _introduced(answer, candidates, fits, retrieval.query.text, naming)
     return answer

@@ -883,6 +883,20 @@ def _asked_thing(retrieval: Retrieval) -> Term | None:
     return None
 
 
+def _naming_the_most(asked: Term, sentences: list[SourceSentence]) -> list[SourceSentence]:
+    """For "Which countries were at the summit?" (places asked in the plural), those of
+    ``sentences`` that name the most places of the kind, when one names two or more
+    ("from Honduras, El Salvador and Guatemala"), before one that names one or counts
+    them ("the three Central American nations"); all of them otherwise."""
+    if asked.word in wordnet().base_forms(asked.word, "n"):
+        return sentences  # asked in the singular: "which city"
+    named = {id(s): len(asked.places.intersection(s.stems)) for s in sentences}
+    most = max(named.values(), default=0)
+    if most < 2:
+        return sentences
+    return [s for s in sentences if named[id(s)] == most]
+
+
 def beside_the_asked(
     retrieval: Retrieval, scorer: SentenceScorer, sentences: list[SourceSentence]
 ) -> list[SourceSentence] | None:
@@ -908,12 +922,13 @@ def beside_the_asked(
     if asked is None:
         return None
     if asked.place:  # "which city": a city by its name ("Tegucigalpa", "the port city of X")
-        return [
+        found = [
             s
             for s in sentences
             if asked.credit_in(s.text, s.stems, frozenset(s.stems)) >= 1.0
             and (asked.named_in(s.stems) or new_name(s.text, scorer.question, person=False))
         ]
+        return _naming_the_most(asked, found)
     if kind in ("who", "what"):  # a person by role; a thing's name ("the stadium called")
         # A question for the name itself wants it beside the thing ("the contractor,
         # Vell Systems,"), not a sentence with the thing and some other name.
