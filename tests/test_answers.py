@@ -5365,7 +5365,9 @@ def test_chat_s_word_for_a_person_asks_anyone_s_words(
 @pytest.mark.parametrize(
     ("word", "plain"),
     [("guy", True), ("bloke", True), ("lady", True), ("woman", True), ("person", True),
-     ("expert", False), ("leader", False), ("mayor", False), ("spokesman", False)],
+     ("expert", False), ("leader", False), ("mayor", False), ("spokesman", False),
+     ("oldster", True), ("wife", False), ("widow", False), ("ex", False), ("host", False),
+     ("conservatives", False), ("professional", False)],
 )  # fmt: skip
 def test_a_person_by_sex_or_age_alone(word: str, plain: bool) -> None:
     """A man, a woman, a male, a female, an adult, a boy, a girl, or right under one of
@@ -5449,3 +5451,31 @@ def test_which_places_in_the_plural_is_answered_by_the_sentence_that_names_them(
     )
     lead = lead_of(grounded_answer(briefing, question))
     assert lead.startswith("On Tuesday, Lindqvist and ministers from Norway, Sweden and Finland")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what did the widow say about the crash on Marlow Road",
+        "what did the ex say about the crash on Marlow Road",
+        "what did the conservatives say about the crash on Marlow Road",
+        "what did the host say about the crash on Marlow Road",
+    ],
+)
+def test_a_person_by_a_tie_or_a_stance_is_no_one_by_sex_alone(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """WordNet files many words right under "man", "woman" or "adult" that name someone
+    by a tie, a stance or a deed ("widow": a woman whose husband is dead; "ex";
+    "conservative"; "host": a person who invites guests), not by sex or age alone as
+    "guy" or "lady" does: a police inspector's words are not the widow's. (57e9938 and
+    cecb555 took any word right under those for chat's word for anyone, and answered.)"""
+    ingest_story(
+        briefing,
+        tmp_path / "crash.md",
+        "Cyclist killed on Marlow Road",
+        "A cyclist was killed on Marlow Road in Pennick on Sunday after being struck by a "
+        "lorry. Inspector Dale Hutton of Pennick Police said officers were appealing for "
+        "witnesses to the crash.",
+    )
+    assert_borderline(briefing, question)

@@ -731,21 +731,61 @@ def _mostly_noun(net: WordNet, word: str, senses: dict[str, list[Synset]]) -> bo
 #: The persons a word may name by sex or age alone (WordNet's first words of them), and
 #: "person" itself (not what sits right under it: "expert", "leader", "signatory").
 _PLAIN_PERSONS = frozenset("man woman male female adult boy girl".split())
+#: The attributes of a person that such a word may give, as WordNet files the adjectives
+#: of them ("young", "elderly": age; "male": sex).
+_PLAIN_ATTRIBUTES = frozenset(["age", "sex"])
+#: How WordNet defines a word as another word for what follows: "an informal term for",
+#: "a polite name for", "slang term for", "an informal form of address for".
+_ANOTHER_WORD_FOR = re.compile(
+    r"^(?:[a-z]+\s+){0,2}?(?:terms?|names?|forms?)(?:\s+of\s+address)?\s+for\s+"
+)
+#: The words that join such a definition's words: "a boy or man", "any woman".
+_JOINING = frozenset("a an any or and".split())
 
 
 @lru_cache(maxsize=4096)
 def plain_person(word: str) -> bool:
     """Does ``word`` name a person by sex or age alone, as chat does someone it has no
     word for ("the council *guy*", "the *bloke* behind the wheel", "the old *lady*")? Its
-    commonest sense is such a person, or a kind of one right under it ("guy": a man;
-    "bloke": a male person; "lady": a woman); not a role ("mayor", "spokesman")."""
+    commonest sense is such a person, or a kind of one right under it that WordNet
+    defines by sex or age alone ("guy": a youth or man; "bloke": a boy or man; "lady":
+    any woman); not a role ("mayor", "spokesman"), nor a kind of man or woman by a tie,
+    a stance or a deed ("wife": a married woman; "widow"; "conservative"; "host")."""
     senses = wordnet().senses(word, "n")
     if not senses:
         return False
     first = senses[0]
-    above = [wordnet().synset("n", o).words[0].lower() for o in first.hypernyms]
     itself = first.words[0].lower()
-    return itself == "person" or itself in _PLAIN_PERSONS or any(w in _PLAIN_PERSONS for w in above)
+    if itself == "person" or itself in _PLAIN_PERSONS:
+        return True
+    above = [wordnet().synset("n", o).words[0].lower() for o in first.hypernyms]
+    return any(w in _PLAIN_PERSONS for w in above) and _by_sex_or_age(word)
+
+
+def _by_sex_or_age(word: str, depth: int = 1) -> bool:
+    """Does WordNet define ``word``'s commonest noun sense by sex or age alone: by words
+    for a plain person ("a boy or man") and adjectives of age or sex ("a young woman",
+    "an elderly person"), perhaps as another word for one ("an informal term for a youth
+    or man", where "youth" is, in turn, "a young person")? Not "a married woman", "a
+    woman whose husband is dead", "a person who invites guests"."""
+    glosses = wordnet().glosses(word, "n")
+    if not glosses:
+        return False
+    definition = re.sub(r"\([^)]*\)", " ", glosses[0].split(";")[0]).lower().strip()
+    found = re.findall(r"[a-z'-]+", _ANOTHER_WORD_FOR.sub("", definition))
+    return bool(found) and all(
+        w in _JOINING
+        or _PLAIN_PERSONS.union(["person"]).intersection(_first_words(w))
+        or _PLAIN_ATTRIBUTES & wordnet().attributes(w)
+        or (depth > 0 and _by_sex_or_age(w, depth - 1))
+        for w in found
+    )
+
+
+def _first_words(word: str) -> list[str]:
+    """The first word of ``word``'s commonest noun sense ("grownup": adult), if any."""
+    senses = wordnet().senses(word, "n")
+    return [senses[0].words[0].lower()] if senses else []
 
 
 # -------------------------------------------------------------------------- typos

@@ -321,6 +321,33 @@ class WordNet:
             out.extend(self.synset(pos, o) for o in self._offsets(lemma, pos))
         return out
 
+    def attributes(self, adjective: str) -> frozenset[str]:
+        """The nouns of the attributes ``adjective``'s commonest sense is a value of
+        ("young", "old": age; "male": sex), or, for a satellite, those of the adjective it
+        is like ("elderly": old; "youthful": young); empty for one of none ("married")."""
+        offsets = [o for b in self.base_forms(adjective, "a") for o in self._offsets(b, "a")]
+        if not offsets:
+            return frozenset()
+        found, like = self._attributes_at(offsets[0])
+        if not found and like:
+            found, _ = self._attributes_at(like[0])
+        return found
+
+    def _attributes_at(self, offset: int) -> tuple[frozenset[str], list[int]]:
+        """The attribute nouns of the adjective sense at ``offset``, and the offsets of
+        the adjectives it is like."""
+        fields = self._fields("a", offset)
+        at = 4 + 2 * int(fields[3], 16)
+        found: set[str] = set()
+        like: list[int] = []
+        for i in range(int(fields[at])):
+            symbol, target, target_pos, _ = fields[at + 1 + 4 * i : at + 5 + 4 * i]
+            if symbol == "=" and target_pos == "n":
+                found.update(w.lower() for w in self._words("n", int(target))[:1])
+            elif symbol == "&":
+                like.append(int(target))
+        return frozenset(found), like
+
     def commonest_file(self, word: str, pos: str = "n") -> str:
         """The lexicographer file of ``word``'s commonest sense as ``pos`` ("noun.person"
         for "chairman", "noun.group" for "coalition"); "" when WordNet does not know it."""
