@@ -5479,3 +5479,29 @@ def test_a_person_by_a_tie_or_a_stance_is_no_one_by_sex_alone(
         "witnesses to the crash.",
     )
     assert_borderline(briefing, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("what did the police guy say about the library closure", None),
+        ("what did the council guy say about the library closure", None),
+        ("what did the guy say about the library closure", "a disgrace"),
+    ],
+)
+def test_the_noun_before_chat_s_word_for_a_person_says_who_it_is(
+    briefing: Briefing, tmp_path: Path, question: str, says: str | None
+) -> None:
+    """ "the police guy" is someone of the police: a resident's words, in a story where
+    the police only turn up, are not theirs, nor the council's, which only votes; "the
+    guy" alone is anyone who speaks. (57e9938 took anyone's words for "the police guy"
+    and "the council guy" too.)"""
+    ingest_story(
+        briefing,
+        tmp_path / "library.md",
+        "Library closure vote",
+        "Harwick Council voted on Monday to close Elmfield library next spring. Police were "
+        "called when protesters blocked the library entrance. Resident Joan Pike, who has "
+        'used the library for forty years, said the closure was "a disgrace".',
+    )
+    assert_says_or_borderline(briefing, question, says)

@@ -707,8 +707,15 @@ def _speaking(
     ):
         # "What did the council guy say?": chat's word for someone the sources name
         # otherwise ("Councillor Ray Dunmore said"); anyone's words in the passages that
-        # speak to the rest of the question
-        return any(reports_speech(s.text, stance=True) for s in sentences)
+        # speak to the rest of the question, by one the question's nouns before the word
+        # say who it is ("council": "Councillor Ray Dunmore said"; not a resident's words
+        # for "the police guy")
+        qualifiers = _qualifying(retrieval.query, speaker)
+        return any(
+            reports_speech(s.text, stance=True)
+            and all(scorer.credits(s).get(q, 0.0) > 0 for q in qualifiers)
+            for s in sentences
+        )
     asked = next((t for t in retrieval.query.terms if t.word == speaker), None)
     outlets = {s.passage.source for s in sentences if s.passage.source}
     if asked is not None and any(
@@ -726,6 +733,23 @@ def _speaking(
     # words ("The coroner recorded a verdict of accidental death"), is no one's words
     outcome = asks_outcome(retrieval.query.text)
     return outcome is not None and outcome_told(retrieval, outcome, sentences)
+
+
+def _qualifying(query: Query, speaker: str) -> list[str]:
+    """The terms of the nouns right before ``speaker`` in the question, which say who the
+    one asked about is: "council" in "What did the council guy say?", "food bank" in "the
+    food bank lady"; none in "the old lady" ("old" is no noun)."""
+    nouns = {t.word: t for t in query.terms if t.noun and not t.anchor and t.word != speaker}
+    asked = words(query.text)
+    if speaker not in asked:
+        return []
+    found: list[str] = []
+    for word in reversed(asked[: asked.index(speaker)]):
+        if word in STOPWORDS:
+            break
+        if word in nouns:
+            found.append(word)
+    return found
 
 
 #: A question for the name of a thing: "What is the stadium *called*?", "the *name of* the
