@@ -5505,3 +5505,44 @@ def test_the_noun_before_chat_s_word_for_a_person_says_who_it_is(
         'used the library for forty years, said the closure was "a disgrace".',
     )
     assert_says_or_borderline(briefing, question, says)
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("Which countries signed the fisheries pact?", "Only Norway and Iceland signed"),
+        ("Which countries sent delegations to the fisheries talks?", "Delegations from Norway"),
+        ("which countries sent observers to Valmora", "Observers from Ghana and Mali"),
+        ("Which countries will send troops to the Valmora mission?", "Troops for the mission"),
+    ],
+)
+def test_which_places_is_led_by_the_names_of_the_places_that_did_it(
+    briefing: Briefing, tmp_path: Path, question: str, lead: str
+) -> None:
+    """Of the sentences that name several countries, the one that says what the question
+    asks they did leads ("Only Norway and Iceland signed the fisheries pact"), not the one
+    that names the most for something else (four delegations that attended the talks); and
+    countries WordNet writes in two words or that are everyday words in lower case
+    ("China, Turkey and South Korea") are named as much as "Ghana and Mali" are.
+    (85646b7 led with the sentence naming the most of its single-word names.)"""
+    ingest_stories(
+        briefing,
+        tmp_path,
+        [
+            (
+                "pact",
+                "Fisheries pact signed in Reykjavik",
+                "Delegations from Norway, Sweden, Finland and Denmark attended the fisheries "
+                "talks in Reykjavik on Monday. Only Norway and Iceland signed the fisheries "
+                "pact on Tuesday.",
+            ),
+            (
+                "valmora",
+                "Peacekeepers for Valmora",
+                "The Valmora peace mission will be led by Kenya. Troops for the mission will "
+                "come from China, Turkey and South Korea. Observers from Ghana and Mali "
+                "visited the Valmora capital last month.",
+            ),
+        ],
+    )
+    assert lead_of(grounded_answer(briefing, question)).startswith(lead)

@@ -907,18 +907,48 @@ def _asked_thing(retrieval: Retrieval) -> Term | None:
     return None
 
 
-def _naming_the_most(asked: Term, sentences: list[SourceSentence]) -> list[SourceSentence]:
+def _naming_the_most(
+    asked: Term,
+    scorer: SentenceScorer,
+    sentences: list[SourceSentence],
+    found: list[SourceSentence],
+) -> list[SourceSentence]:
     """For "Which countries were at the summit?" (places asked in the plural), those of
-    ``sentences`` that name the most places of the kind, when one names two or more
-    ("from Honduras, El Salvador and Guatemala"), before one that names one or counts
-    them ("the three Central American nations"); all of them otherwise."""
-    if asked.word in wordnet().base_forms(asked.word, "n"):
-        return sentences  # asked in the singular: "which city"
-    named = {id(s): len(asked.places.intersection(s.stems)) for s in sentences}
-    most = max(named.values(), default=0)
-    if most < 2:
-        return sentences
-    return [s for s in sentences if named[id(s)] == most]
+    ``found`` (of ``sentences``, those that speak to the question) that name the most
+    places of the kind, when one names two or more ("from Honduras, El Salvador and
+    Guatemala"), before one that names one or counts them ("the three Central American
+    nations"); all of ``found`` otherwise. The lists are those of the story the question
+    is about (the article of the best of ``sentences``), and a list weighs only against
+    lists that say no less of the question: "Only Norway and Iceland signed the pact"
+    answers which countries signed it before the four delegations that attended the
+    talks, whose sentence holds neither "signed" nor "pact"."""
+    if asked.word in wordnet().base_forms(asked.word, "n") or not sentences:
+        return found  # asked in the singular: "which city"
+    story = max(sentences, key=lambda s: (scorer.score(s), -s.rank, -s.start)).passage.article_id
+    named = {id(s): len(_places_named(asked, s)) for s in found}
+    said = {id(s): scorer.in_its_words(s) - {asked.word} for s in found}
+    lists = [s for s in found if s.passage.article_id == story and named[id(s)] >= 2]
+    lists = [s for s in lists if not any(said[id(s)] < said[id(o)] for o in lists)]
+    most = max((named[id(s)] for s in lists), default=0)
+    return [s for s in lists if named[id(s)] == most] or found
+
+
+def _places_named(asked: Term, sentence: SourceSentence) -> set[str]:
+    """The places of the kind ``asked`` that ``sentence`` names: WordNet's instances of it
+    as the text writes them, with their capitals, in one word or several ("China",
+    "Turkey", "South Korea"; not the china on a shelf), and the single-word names its
+    stems hold (:attr:`Term.places`)."""
+    written = {m.group(0).lower() for m in _instance_names(asked.word).finditer(sentence.text)}
+    their_stems = {stem(w) for name in written for w in name.split()}
+    return written | {p for p in asked.places.intersection(sentence.stems) if p not in their_stems}
+
+
+@functools.cache
+def _instance_names(kind: str) -> re.Pattern[str]:
+    """A pattern for WordNet's named instances of ``kind``, as written with capitals."""
+    names = sorted((n for n in wordnet().instances(kind) if n[:1].isupper()), key=len)
+    alternatives = "|".join(re.escape(n) for n in reversed(names)) or "(?!)"
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
 
 
 def beside_the_asked(
@@ -949,10 +979,13 @@ def beside_the_asked(
         found = [
             s
             for s in sentences
-            if asked.credit_in(s.text, s.stems, frozenset(s.stems)) >= 1.0
-            and (asked.named_in(s.stems) or new_name(s.text, scorer.question, person=False))
+            if (
+                asked.credit_in(s.text, s.stems, frozenset(s.stems)) >= 1.0
+                and (asked.named_in(s.stems) or new_name(s.text, scorer.question, person=False))
+            )
+            or _places_named(asked, s)  # ("China", "South Korea": see _places_named)
         ]
-        return _naming_the_most(asked, found)
+        return _naming_the_most(asked, scorer, sentences, found)
     if kind in ("who", "what"):  # a person by role; a thing's name ("the stadium called")
         # A question for the name itself wants it beside the thing ("the contractor,
         # Vell Systems,"), not a sentence with the thing and some other name.
