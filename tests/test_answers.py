@@ -5514,6 +5514,8 @@ def test_the_noun_before_chat_s_word_for_a_person_says_who_it_is(
         ("Which countries sent delegations to the fisheries talks?", "Delegations from Norway"),
         ("which countries sent observers to Valmora", "Observers from Ghana and Mali"),
         ("Which countries will send troops to the Valmora mission?", "Troops for the mission"),
+        ("Which cities will get trams?", "Trams will return to Leeds and Bradford"),
+        ("which cities are getting new bus lanes", "Quill also said Hull, York and Sheffield"),
     ],
 )
 def test_which_places_is_led_by_the_names_of_the_places_that_did_it(
@@ -5523,7 +5525,9 @@ def test_which_places_is_led_by_the_names_of_the_places_that_did_it(
     asks they did leads ("Only Norway and Iceland signed the fisheries pact"), not the one
     that names the most for something else (four delegations that attended the talks); and
     countries WordNet writes in two words or that are everyday words in lower case
-    ("China, Turkey and South Korea") are named as much as "Ghana and Mali" are.
+    ("China, Turkey and South Korea") are named as much as "Ghana and Mali" are, and so
+    is a name WordNet knows otherwise in a list of such places ("Leeds and Bradford":
+    Bradford is a printer to WordNet, York a royal house).
     (85646b7 led with the sentence naming the most of its single-word names.)"""
     ingest_stories(
         briefing,
@@ -5542,6 +5546,13 @@ def test_which_places_is_led_by_the_names_of_the_places_that_did_it(
                 "The Valmora peace mission will be led by Kenya. Troops for the mission will "
                 "come from China, Turkey and South Korea. Observers from Ghana and Mali "
                 "visited the Valmora capital last month.",
+            ),
+            (
+                "trams",
+                "Trams return north",
+                "Trams will return to Leeds and Bradford in 2029, transport secretary Mara "
+                "Quill said. Quill also said Hull, York and Sheffield would get new bus lanes "
+                "by 2027.",
             ),
         ],
     )

@@ -936,11 +936,26 @@ def _naming_the_most(
 def _places_named(asked: Term, sentence: SourceSentence) -> set[str]:
     """The places of the kind ``asked`` that ``sentence`` names: WordNet's instances of it
     as the text writes them, with their capitals, in one word or several ("China",
-    "Turkey", "South Korea"; not the china on a shelf), and the single-word names its
-    stems hold (:attr:`Term.places`)."""
-    written = {m.group(0).lower() for m in _instance_names(asked.word).finditer(sentence.text)}
+    "Turkey", "South Korea"; not the china on a shelf), the single-word names its stems
+    hold (:attr:`Term.places`), and the other names of a list that holds one of those:
+    "Leeds and Bradford" names two cities, though WordNet knows Bradford only as a
+    printer."""
+    known = _instance_names(asked.word)
+    written = {m.group(0).lower() for m in known.finditer(sentence.text)}
     their_stems = {stem(w) for name in written for w in name.split()}
-    return written | {p for p in asked.places.intersection(sentence.stems) if p not in their_stems}
+    written |= {p for p in asked.places.intersection(sentence.stems) if p not in their_stems}
+    for listed in _LIST_OF_NAMES.finditer(sentence.text):
+        names = [n.strip() for n in _LIST_JOINS.split(listed.group(0)) if n.strip()]
+        if any(known.search(n) or asked.places.intersection(stems(n)) for n in names):
+            written |= {n.lower() for n in names if n.lower() not in written}
+    return written
+
+
+#: A name of one or more capitalised words ("Norway", "South Korea"); a list of them,
+#: joined by commas and a last "and" or "or" ("Norway, Sweden and Finland").
+_NAME = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*"
+_LIST_OF_NAMES = re.compile(rf"{_NAME}(?:\s*,\s*{_NAME})*\s*,?\s+(?:and|or)\s+{_NAME}")
+_LIST_JOINS = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
 
 
 @functools.cache
