@@ -5557,3 +5557,53 @@ def test_which_places_is_led_by_the_names_of_the_places_that_did_it(
         ],
     )
     assert lead_of(grounded_answer(briefing, question)).startswith(lead)
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("How many patrol boats did the RN order?", None),
+        ("how many patrol boats did the Border Force order rn", "four patrol boats"),
+        ("How much will the Corrabeen tunnel cost according to the SMH?", "2 billion"),
+    ],
+)
+def test_chat_s_initialisms_typed_in_capitals_are_acronyms(
+    briefing: Briefing, tmp_path: Path, question: str, says: str | None
+) -> None:
+    """ "rn" is chat's "right now", but "the RN" is the Royal Navy, "the SMH" a newspaper:
+    typed in capitals, an initialism is an acronym like any other, which the sources must
+    hold. The Border Force's four boats do not answer how many the RN ordered, nor the
+    Gazette's 4 billion what the SMH reported. (cff0dc0 made every "rn" and "smh" a stop
+    word: the RN question was answered with the Border Force's boats, and the SMH's
+    figure came with the Gazette's.)"""
+    ingest_stories(
+        briefing,
+        tmp_path,
+        [
+            (
+                "gazette",
+                "Tunnel costs double",
+                "The Corrabeen Gazette reported on Monday that the Corrabeen tunnel would cost "
+                "4 billion dollars. Transport minister Lena Ostrova said the project was on "
+                "track.",
+            ),
+            (
+                "smh",
+                "Tunnel estimate",
+                "The SMH reported that the Corrabeen tunnel would cost 2 billion dollars, "
+                "citing a leaked Treasury memo.",
+            ),
+            (
+                "boats",
+                "Border Force orders boats",
+                "The Border Force has ordered four patrol boats from Harlan Yards. The first "
+                "will arrive at Dover in 2027.",
+            ),
+        ],
+    )
+    answer = briefing.ask(question)
+    if says is None:
+        assert not answer.answered, answer.answer
+    else:
+        assert says in grounded_answer(briefing, question).answer
+        assert "4 billion" not in answer.answer

@@ -52,7 +52,7 @@ from bot.core.terms import (
 )
 from bot.core.text import is_abbreviation, sentence_spans
 from bot.core.wordnet import wordnet
-from bot.core.words import STOPWORDS, stem, words
+from bot.core.words import INITIALISMS, STOPWORDS, stem, words
 
 
 @dataclass(frozen=True)
@@ -122,8 +122,8 @@ def _anchors_and_titles(question: str) -> tuple[set[str], set[str]]:
                 first = False
                 continue
             for w in words(bare):
-                if w in STOPWORDS:
-                    continue
+                if w in STOPWORDS and not (w in INITIALISMS and len(bare) > 1 and bare.isupper()):
+                    continue  # (but "the RN", "the SMH": an acronym, not chat's "rn")
                 if (
                     any(ch.isdigit() for ch in w)
                     or (not first and bare[:1].isupper())
@@ -294,7 +294,9 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
                         terms.append(name_term(name, any(w in anchors for w in name), lexicon))
         if any(i in inside_name for i in indices):
             continue
-        content = tuple(w for w in group if w not in STOPWORDS and w not in titles)
+        content = tuple(
+            w for w in group if (w not in STOPWORDS or w in anchors) and w not in titles
+        )
         if not content:
             continue
         units = [group] if len(group) > 1 and group[0] in PREFIXES else [(w,) for w in content]

@@ -241,15 +241,17 @@ def stems(text: str) -> list[str]:
         return out
 
 
-STOPWORDS = frozenset(
-    word
-    for line in resources.files("bot.core")
-    .joinpath("stopwords.txt")
-    .read_text("utf-8")
-    .splitlines()
-    if not line.startswith("#")
-    for word in line.split()
-)
+def _word_list(name: str) -> frozenset[str]:
+    """The words of the resource file ``name`` (whitespace-separated; lines starting with
+    # are comments)."""
+    text = resources.files("bot.core").joinpath(name).read_text("utf-8")
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    return frozenset(w for line in lines for w in line.split())
+
+
+#: Chat's initialisms ("lol", "rn", "smh"): stop words in lower case, acronyms in capitals.
+INITIALISMS = _word_list("initialisms.txt")
+STOPWORDS = _word_list("stopwords.txt") | INITIALISMS
 
 
 #: The stems of the stop words, each with the stop words it stems from: see :func:`stem`.
