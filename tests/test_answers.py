@@ -5607,3 +5607,27 @@ def test_chat_s_initialisms_typed_in_capitals_are_acronyms(
     else:
         assert says in grounded_answer(briefing, question).answer
         assert "4 billion" not in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("what did the woman say about the bakery fire", None),
+        ("what did the lady say about the fire on Mill Lane", None),
+        ("what did the guy say about the bakery fire", "heartbroken"),
+    ],
+)
+def test_chat_s_word_for_a_person_of_one_sex_is_not_someone_of_the_other(
+    briefing: Briefing, tmp_path: Path, question: str, says: str | None
+) -> None:
+    """ "the woman", "the lady" ask for a woman's words: the bakery's owner, who "said he
+    was heartbroken", is a man. (57e9938 took anyone's words for theirs.)"""
+    ingest_story(
+        briefing,
+        tmp_path / "bakery.md",
+        "Bakery fire on Mill Lane",
+        "A fire gutted the Crustworks bakery on Mill Lane in Hadley early on Saturday. Owner "
+        'Peter Gane said he was "heartbroken" and would rebuild. Fire crews from Hadley and '
+        "Oxcombe fought the blaze for three hours.",
+    )
+    assert_says_or_borderline(briefing, question, says)

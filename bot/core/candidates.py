@@ -43,8 +43,15 @@ from bot.core.happened import (
     outcome_told,
     stems_by_article,
 )
-from bot.core.lexicon import NUMBER_WORDS, digits_of, plain_person
-from bot.core.phrasing import NAMING, PORTION, RATE_WORDS, RECEIVING, reports_speech
+from bot.core.lexicon import NUMBER_WORDS, digits_of, plain_person, sex_of
+from bot.core.phrasing import (
+    NAMING,
+    PORTION,
+    RATE_WORDS,
+    RECEIVING,
+    reports_speech,
+    speakers_sexes,
+)
 from bot.core.query import Query
 from bot.core.retrieve import Retrieval
 from bot.core.roles import holders_of, role_terms, spellings
@@ -700,22 +707,9 @@ def _speaking(
     if in_the_speaker_s_words(retrieval, scorer, sentences, stance=True):
         return True
     speaker = retrieval.query.speaker
-    if (
-        speaker is not None
-        and plain_person(speaker)
-        and not any(scorer.credits(s).get(speaker, 0.0) for s in sentences)
-    ):
-        # "What did the council guy say?": chat's word for someone the sources name
-        # otherwise ("Councillor Ray Dunmore said"); anyone's words in the passages that
-        # speak to the rest of the question, by one the question's nouns before the word
-        # say who it is ("council": "Councillor Ray Dunmore said"; not a resident's words
-        # for "the police guy")
-        qualifiers = _qualifying(retrieval.query, speaker)
-        return any(
-            reports_speech(s.text, stance=True)
-            and all(scorer.credits(s).get(q, 0.0) > 0 for q in qualifiers)
-            for s in sentences
-        )
+    anyone = in_anyone_s_words(retrieval, scorer, sentences)
+    if anyone is not None:
+        return bool(anyone)
     asked = next((t for t in retrieval.query.terms if t.word == speaker), None)
     outlets = {s.passage.source for s in sentences if s.passage.source}
     if asked is not None and any(
@@ -733,6 +727,34 @@ def _speaking(
     # words ("The coroner recorded a verdict of accidental death"), is no one's words
     outcome = asks_outcome(retrieval.query.text)
     return outcome is not None and outcome_told(retrieval, outcome, sentences)
+
+
+def in_anyone_s_words(
+    retrieval: Retrieval, scorer: SentenceScorer, sentences: list[SourceSentence]
+) -> list[SourceSentence] | None:
+    """For "What did the council guy say?", chat's word for someone the sources name
+    otherwise ("Councillor Ray Dunmore said"; :func:`~bot.core.lexicon.plain_person`),
+    that none of ``sentences`` uses: those that give anyone's words, when the question's
+    nouns before the word (:func:`_qualifying`) say who it is by that person's words
+    ("council": "Councillor Ray Dunmore said"; not a resident's words for "the police
+    guy"), and not someone the sentence gives as of the other sex ("Owner Peter Gane said
+    he was heartbroken" is no woman's words). None for any other question."""
+    speaker = retrieval.query.speaker
+    if (
+        speaker is None
+        or not plain_person(speaker)
+        or any(scorer.credits(s).get(speaker, 0.0) for s in sentences)
+    ):
+        return None
+    qualifiers = _qualifying(retrieval.query, speaker)
+    sex = sex_of(speaker)
+    return [
+        s
+        for s in sentences
+        if reports_speech(s.text, stance=True)
+        and all(scorer.credits(s).get(q, 0.0) > 0 for q in qualifiers)
+        and (sex is None or speakers_sexes(s.text) in (set(), {sex}, {"male", "female"}))
+    ]
 
 
 def _qualifying(query: Query, speaker: str) -> list[str]:

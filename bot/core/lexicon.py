@@ -762,6 +762,28 @@ def plain_person(word: str) -> bool:
     return any(w in _PLAIN_PERSONS for w in above) and _by_sex_or_age(word)
 
 
+#: WordNet's words for a person of either sex, which what is of that sex sits under.
+_SEXES = {"male person": "male", "female person": "female"}
+#: The pronouns English gives a person's sex by.
+SEX_PRONOUNS = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female"}
+
+
+@lru_cache(maxsize=4096)
+def sex_of(word: str) -> str | None:
+    """The sex ``word`` gives a person, "male" or "female": a pronoun's ("he", "she"), or
+    that of what WordNet files its commonest sense of a person under, all the way up
+    ("guy": a man, a male person; "lady", "girl", "widow"); None for a word of either
+    ("person", "owner", "mayor"), or one WordNet files under neither ("spokeswoman")."""
+    if word in SEX_PRONOUNS:
+        return SEX_PRONOUNS[word]
+    senses = wordnet().senses(word, "n")
+    if not senses or senses[0].lexname != "noun.person":
+        return None
+    found = {w.lower() for w in (*senses[0].words, *wordnet().above(senses[:1]))}
+    sexes = {sex for name, sex in _SEXES.items() if name in found}
+    return next(iter(sexes)) if len(sexes) == 1 else None
+
+
 def _by_sex_or_age(word: str, depth: int = 1) -> bool:
     """Does WordNet define ``word``'s commonest noun sense by sex or age alone: by words
     for a plain person ("a boy or man") and adjectives of age or sex ("a young woman",

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Literal, NamedTuple
 
-from bot.core.lexicon import Lexicon
+from bot.core.lexicon import Lexicon, sex_of
 from bot.core.wordnet import wordnet
 from bot.core.words import STOPWORDS, words
 
@@ -782,6 +782,27 @@ def reports_speech(sentence: str, stance: bool = False) -> bool:
         or _REPORTING.search(sentence)
         or (stance and _STANCE.search(sentence))
     )
+
+
+def speakers_sexes(sentence: str) -> set[str]:
+    """The sexes ("male", "female") ``sentence`` gives whoever it reports speaking: by
+    the word right before a verb of saying ("he said", "the woman told") and the
+    pronoun right after it ("said he was heartbroken", "said that she"), not one that is
+    said to ("told her") or owns ("his lawyer said": the lawyer). Empty when it gives
+    none ("Owner Peter Gane said")."""
+    found: set[str] = set()
+    for m in _REPORTING.finditer(sentence):
+        before = re.search(r"([\w'’]+)\W*$", sentence[: m.start()])
+        after = re.match(r"\s+(?:that\s+)?(he|she)\b", sentence[m.end() :], re.IGNORECASE)
+        for word in (before.group(1) if before else "", after.group(1) if after else ""):
+            word = word.lower()
+            if word and word not in _NOT_THE_SPEAKER and (sex := sex_of(word)) is not None:
+                found.add(sex)
+    return found
+
+
+#: Pronouns of a person that are not the one speaking: "told *her*", "*his* lawyer said".
+_NOT_THE_SPEAKER = frozenset(["her", "his", "him"])
 
 
 #: Quotation marks around some words ("He defended like a machine," he said).
