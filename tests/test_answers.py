@@ -5631,3 +5631,25 @@ def test_chat_s_word_for_a_person_of_one_sex_is_not_someone_of_the_other(
         "Oxcombe fought the blaze for three hours.",
     )
     assert_says_or_borderline(briefing, question, says)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what did the guy say about the bakery fire", "what did the old man say about the fire"],
+)
+def test_chat_s_word_for_a_person_is_answered_by_someone_s_words(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """ "What did the guy say about the bakery fire?" is answered by someone's words ("Owner
+    Peter Gane said he was heartbroken"), not led by the sentence that holds most of the
+    question's other words ("A fire gutted the Crustworks bakery"), which no one says.
+    (57e9938 let the question through for the owner's words, and led with the fire.)"""
+    ingest_story(
+        briefing,
+        tmp_path / "bakery.md",
+        "Bakery fire on Mill Lane",
+        "A fire gutted the Crustworks bakery on Mill Lane in Hadley early on Saturday. Owner "
+        'Peter Gane said he was "heartbroken" and would rebuild. Fire crews from Hadley and '
+        "Oxcombe fought the blaze for three hours.",
+    )
+    assert lead_of(grounded_answer(briefing, question)).startswith("Owner Peter Gane said")

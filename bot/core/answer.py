@@ -40,6 +40,7 @@ from bot.core.candidates import (
     giving_the_tally,
     heading_the_asked,
     holding_the_kind,
+    in_anyone_s_words,
     in_the_question_s_words,
     in_the_speaker_s_words,
     is_statement,
@@ -205,7 +206,13 @@ def select_sentences(
         lead = _story_lead(retrieval, scorer, candidates, lead)
     # "What did Hallgrimsson say?" is answered by his words, even where they hold no word
     # of the question but the speaker's "he" ("He defended like a machine," he said).
-    reported = preferred(in_the_speaker_s_words(retrieval, scorer, statements))
+    # ... and "What did the guy say?" by anyone's words (see in_anyone_s_words), not by
+    # the sentence that holds most of the question's other words ("A fire gutted ...").
+    reported = preferred(
+        in_the_speaker_s_words(retrieval, scorer, statements)
+        or in_anyone_s_words(retrieval, scorer, statements)
+        or []
+    )
     if reported and lead not in reported:
         lead = top(reported)
     # "Why did the renovation run late?" is answered by a cause of that: a sentence with
