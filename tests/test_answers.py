@@ -5653,3 +5653,24 @@ def test_chat_s_word_for_a_person_is_answered_by_someone_s_words(
         "Oxcombe fought the blaze for three hours.",
     )
     assert lead_of(grounded_answer(briefing, question)).startswith("Owner Peter Gane said")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what did the bloke say about the fire", "what did the dude say about the bakery fire"],
+)
+def test_a_rare_chat_word_for_a_person_does_not_refuse(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """ "the bloke", "the dude": chat's rarer words for someone by sex or age alone are no
+    more a word the sources must hold than "the guy" is (57e9938 named "the bloke", but
+    the gate refused it: a rare word no passage holds weighs as a name would)."""
+    ingest_story(
+        briefing,
+        tmp_path / "bakery.md",
+        "Bakery fire on Mill Lane",
+        "A fire gutted the Crustworks bakery on Mill Lane in Hadley early on Saturday. Owner "
+        'Peter Gane said he was "heartbroken" and would rebuild. Fire crews from Hadley and '
+        "Oxcombe fought the blaze for three hours.",
+    )
+    assert "heartbroken" in grounded_answer(briefing, question).answer

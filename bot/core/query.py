@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from bot.core import frequency
 from bot.core.amounts import YEAR
 from bot.core.frequency import language_of
-from bot.core.lexicon import FLOOR, Lexicon, digits_of
+from bot.core.lexicon import FLOOR, Lexicon, digits_of, plain_person
 from bot.core.phrasing import (
     PAY_VERBS,
     PORTION,
@@ -335,6 +335,14 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
         terms = [
             replace(t, anchor=False, specificity=FLOOR) if t.word == count else t for t in terms
         ]
+    # ("What did the bloke say?": chat's word for a person by sex or age alone tells
+    # nothing of which passage speaks to the question; the sources name them otherwise)
+    speaker = _speaker(flat, terms, lexicon, possessors)
+    if speaker is not None and plain_person(speaker):
+        terms = [
+            replace(t, specificity=FLOOR) if t.word == speaker and not t.anchor else t
+            for t in terms
+        ]
     pay = _pay_words(lexicon) if kind in ("quantity", "what") and asks_pay(flat, lexicon) else ()
     paid = frozenset(stem(w) for w in pay)
     if noun is not None and stem(noun) not in paid and not names_someone(noun, lexicon):
@@ -356,7 +364,7 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
         measure,
         _alternatives(flat, terms),
         _deed(flat, terms) if kind == "who" else None,
-        _speaker(flat, terms, lexicon, possessors),
+        speaker,
         (
             rate_asked(flat, lexicon, frozenset(w for w in anchors if w.isalpha()), possessors)
             if kind == "quantity"
