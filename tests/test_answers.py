@@ -5674,3 +5674,25 @@ def test_a_rare_chat_word_for_a_person_does_not_refuse(
         "Oxcombe fought the blaze for three hours.",
     )
     assert "heartbroken" in grounded_answer(briefing, question).answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which countries signed on besides the united states",
+        "Which countries signed the agreement alongside the US?",
+        "which central american countries had security people at the summit?",
+    ],
+)
+def test_which_places_counts_the_places_of_the_kind_asked(
+    full_briefing: Briefing, question: str
+) -> None:
+    """A place's name inside a longer name is no place named ("The Honduras Summit had
+    ended with signing ... between United States of America and the three Central
+    American nations" names one country, not two), nor is a region listed beside a
+    country ("Central America and Mexico"); and "Central American countries" are
+    WordNet's, so the United States is none of them. The sentence that names Guatemala,
+    Honduras and El Salvador leads. (e2235b7 counted every instance of "country" the text
+    wrote, and only in the best sentence's article.)"""
+    lead = lead_of(grounded_answer(full_briefing, question))
+    assert "Guatemala" in lead and "El Salvador" in lead, lead

@@ -944,38 +944,72 @@ def _naming_the_most(
     lists that say no less of the question: "Only Norway and Iceland signed the pact"
     answers which countries signed it before the four delegations that attended the
     talks, whose sentence holds neither "signed" nor "pact"."""
-    if asked.word in wordnet().base_forms(asked.word, "n") or not sentences:
+    if asked.word in wordnet().base_forms(asked.word, "n"):
         return found  # asked in the singular: "which city"
-    story = max(sentences, key=lambda s: (scorer.score(s), -s.rank, -s.start)).passage.article_id
-    named = {id(s): len(_places_named(asked, s)) for s in found}
+    kind = _kind_asked(asked, scorer.question)
+    named = {id(s): len(_places_named(kind, s)) for s in found}
     said = {id(s): scorer.in_its_words(s) - {asked.word} for s in found}
-    lists = [s for s in found if s.passage.article_id == story and named[id(s)] >= 2]
+    lists = [s for s in found if named[id(s)] >= 2]
     lists = [s for s in lists if not any(said[id(s)] < said[id(o)] for o in lists)]
     most = max((named[id(s)] for s in lists), default=0)
     return [s for s in lists if named[id(s)] == most] or found
 
 
-def _places_named(asked: Term, sentence: SourceSentence) -> set[str]:
-    """The places of the kind ``asked`` that ``sentence`` names: WordNet's instances of it
-    as the text writes them, with their capitals, in one word or several ("China",
-    "Turkey", "South Korea"; not the china on a shelf), the single-word names its stems
-    hold (:attr:`Term.places`), and the other names of a list that holds one of those:
-    "Leeds and Bradford" names two cities, though WordNet knows Bradford only as a
-    printer."""
-    known = _instance_names(asked.word)
-    written = {m.group(0).lower() for m in known.finditer(sentence.text)}
-    their_stems = {stem(w) for name in written for w in name.split()}
-    written |= {p for p in asked.places.intersection(sentence.stems) if p not in their_stems}
-    for listed in _LIST_OF_NAMES.finditer(sentence.text):
-        names = [n.strip() for n in _LIST_JOINS.split(listed.group(0)) if n.strip()]
-        if any(known.search(n) or asked.places.intersection(stems(n)) for n in names):
-            written |= {n.lower() for n in names if n.lower() not in written}
-    return written
+def _kind_asked(asked: Term, question: str) -> str:
+    """The kind of place ``question`` asks for, as WordNet has it: "central american
+    countries", whose instances are Honduras or Guatemala but not the United States, for
+    "Which Central American countries ...?"; else the asked word itself ("countries")."""
+    found = words(question)
+    if asked.word not in found:
+        return asked.word
+    at = found.index(asked.word)
+    for n in (2, 1):
+        if at >= n:
+            kind = " ".join([*found[at - n : at], asked.word])
+            if wordnet().senses(kind, "n") and wordnet().instances(kind):
+                return kind
+    return asked.word
 
 
-#: A name of one or more capitalised words ("Norway", "South Korea"); a list of them,
-#: joined by commas and a last "and" or "or" ("Norway, Sweden and Finland").
-_NAME = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*"
+def _places_named(kind: str, sentence: SourceSentence) -> set[str]:
+    """The places of the ``kind`` (a noun) that ``sentence`` names: the names it writes with
+    capitals that are WordNet's instances of the kind, in one word or several ("China",
+    "Turkey", "South Korea", "United States of America"; not the china on a shelf, nor a
+    place's name inside a longer one: the "Honduras Summit", "Central America"), and the
+    other names of a list that holds one of those: "Leeds and Bradford" names two
+    cities, though WordNet knows Bradford only as a printer."""
+    known = _instance_names(kind)
+    text = sentence.text.strip()
+    found: set[str] = set()
+    for m in _NAMES.finditer(text):
+        name = m.group(0).rstrip(".")
+        if m.start() == 0 and " " in name and not known.fullmatch(name):
+            name = name.split(None, 1)[1]  # "Only Norway": the sentence's first word
+        if known.fullmatch(name):
+            found.add(name.lower())
+    for listed in _LIST_OF_NAMES.finditer(text):
+        names = [n.strip(" .") for n in _LIST_JOINS.split(listed.group(0)) if n.strip(" .")]
+        if any(n.lower() in found or n.lower().split(None, 1)[-1] in found for n in names):
+            found |= {
+                n.lower()
+                for n in names
+                if n.lower().split(None, 1)[-1] not in found and not _another_place(n)
+            }
+    return found
+
+
+def _another_place(name: str) -> bool:
+    """Is ``name`` a place WordNet files as such, which a list of places of another kind
+    does not make one of them ("Central America", a region, beside Mexico)?"""
+    senses = wordnet().senses(name.lower(), "n")
+    return any(s.lexname == "noun.location" for s in senses)
+
+
+#: A name of one or more capitalised words, perhaps with "of (the)" between them
+#: ("Norway", "South Korea", "United States of America"); a list of such names, joined by
+#: commas and a last "and" or "or" ("Norway, Sweden and Finland").
+_NAME = r"[A-Z][\w'’.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’.-]*)*"
+_NAMES = re.compile(_NAME)
 _LIST_OF_NAMES = re.compile(rf"{_NAME}(?:\s*,\s*{_NAME})*\s*,?\s+(?:and|or)\s+{_NAME}")
 _LIST_JOINS = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
 
@@ -984,8 +1018,7 @@ _LIST_JOINS = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
 def _instance_names(kind: str) -> re.Pattern[str]:
     """A pattern for WordNet's named instances of ``kind``, as written with capitals."""
     names = sorted((n for n in wordnet().instances(kind) if n[:1].isupper()), key=len)
-    alternatives = "|".join(re.escape(n) for n in reversed(names)) or "(?!)"
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+    return re.compile("|".join(re.escape(n) for n in reversed(names)) or "(?!)")
 
 
 def beside_the_asked(
@@ -1020,7 +1053,7 @@ def beside_the_asked(
                 asked.credit_in(s.text, s.stems, frozenset(s.stems)) >= 1.0
                 and (asked.named_in(s.stems) or new_name(s.text, scorer.question, person=False))
             )
-            or _places_named(asked, s)  # ("China", "South Korea": see _places_named)
+            or _places_named(asked.word, s)  # ("China", "South Korea": see _places_named)
         ]
         return _naming_the_most(asked, scorer, sentences, found)
     if kind in ("who", "what"):  # a person by role; a thing's name ("the stadium called")
