@@ -930,20 +930,16 @@ def _asked_thing(retrieval: Retrieval) -> Term | None:
 
 
 def _naming_the_most(
-    asked: Term,
-    scorer: SentenceScorer,
-    sentences: list[SourceSentence],
-    found: list[SourceSentence],
+    asked: Term, scorer: SentenceScorer, found: list[SourceSentence]
 ) -> list[SourceSentence]:
     """For "Which countries were at the summit?" (places asked in the plural), those of
-    ``found`` (of ``sentences``, those that speak to the question) that name the most
-    places of the kind, when one names two or more ("from Honduras, El Salvador and
-    Guatemala"), before one that names one or counts them ("the three Central American
-    nations"); all of ``found`` otherwise. The lists are those of the story the question
-    is about (the article of the best of ``sentences``), and a list weighs only against
-    lists that say no less of the question: "Only Norway and Iceland signed the pact"
-    answers which countries signed it before the four delegations that attended the
-    talks, whose sentence holds neither "signed" nor "pact"."""
+    ``found`` that name the most places of the kind (:func:`_places_named`), when one
+    names two or more ("from Honduras, El Salvador and Guatemala"), before one that names
+    one or counts them ("the three Central American nations"); all of ``found``
+    otherwise. A list weighs only against lists that say no less of the question: "Only
+    Norway and Iceland signed the pact" answers which countries signed it before the four
+    delegations that attended the talks, whose sentence holds neither "signed" nor
+    "pact"."""
     if asked.word in wordnet().base_forms(asked.word, "n"):
         return found  # asked in the singular: "which city"
     kind = _kind_asked(asked, scorer.question)
@@ -1055,7 +1051,7 @@ def beside_the_asked(
             )
             or _places_named(asked.word, s)  # ("China", "South Korea": see _places_named)
         ]
-        return _naming_the_most(asked, scorer, sentences, found)
+        return _naming_the_most(asked, scorer, found)
     if kind in ("who", "what"):  # a person by role; a thing's name ("the stadium called")
         # A question for the name itself wants it beside the thing ("the contractor,
         # Vell Systems,"), not a sentence with the thing and some other name.
