@@ -101,6 +101,18 @@ def assert_says_or_borderline(briefing: Briefing, question: str, says: str | Non
         assert says in grounded_answer(briefing, question).answer
 
 
+def assert_says_or_refused(briefing: Briefing, question: str, says: str | None) -> Answer:
+    """``question`` is answered, grounded, with ``says`` in the answer; or, when ``says``
+    is None, refused (for any reason); the answer."""
+    if says is None:
+        answer = briefing.ask(question)
+        assert not answer.answered, answer.answer
+        return answer
+    answer = grounded_answer(briefing, question)
+    assert says in answer.answer
+    return answer
+
+
 def assert_grounded(briefing: Briefing, answer) -> None:
     """Every marker points at a citation, every citation is used and verbatim, and every
     sentence of the answer is a sentence of the passage it cites, verbatim apart from
@@ -3728,11 +3740,7 @@ def test_a_lower_case_place_name_is_not_read_as_a_compound(
         "A sinkhole opened in the town centre car park in Wrenmouth on Tuesday, swallowing "
         "three cars. The council said a new survey of the ground would start on Monday.\n",
     )
-    answer = briefing.ask(question)
-    if told is None:
-        assert not answer.answered, answer.answer
-    else:
-        assert told in grounded_answer(briefing, question).answer
+    assert_says_or_refused(briefing, question, told)
 
 
 @pytest.mark.parametrize(
@@ -5601,11 +5609,8 @@ def test_chat_s_initialisms_typed_in_capitals_are_acronyms(
             ),
         ],
     )
-    answer = briefing.ask(question)
-    if says is None:
-        assert not answer.answered, answer.answer
-    else:
-        assert says in grounded_answer(briefing, question).answer
+    answer = assert_says_or_refused(briefing, question, says)
+    if says is not None:
         assert "4 billion" not in answer.answer
 
 

@@ -201,12 +201,16 @@ SPEED = re.compile(
     r"metres?|meters?)\s+(?:an|per|a)\s+(?:hour|second))",
     re.IGNORECASE,
 )
+#: A share as "one in five", "three in 10".
+ONE_IN = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|\d+)\s+in\s+(?:two|three|four|five|"
+    r"ten|\d+)"
+)
 #: A share: a percentage ("78 per cent", "21%"), or a fraction in words ("half",
 #: "two-thirds", "a quarter", "one in five").
 SHARE = re.compile(
     r"\d\s*(?:%|per\s*cent|percent)|\b(?:half|(?:a|one|two|three|four)[\s-]"
-    r"(?:thirds?|quarters?|fifths?|tenths?)|(?:one|two|three|four|five|six|seven|eight|nine|\d+)"
-    r"\s+in\s+(?:two|three|four|five|ten|\d+))\b",
+    rf"(?:thirds?|quarters?|fifths?|tenths?)|{ONE_IN})\b",
     re.IGNORECASE,
 )
 #: Each measure a noun may be (:meth:`bot.core.lexicon.Lexicon.measure`) and how an amount

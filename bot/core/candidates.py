@@ -19,6 +19,7 @@ from bot.core.amounts import (
     DURATION,
     MEASUREMENT,
     NUMBER_WORD,
+    ONE_IN,
     YEAR,
     states_amount,
 )
@@ -1104,8 +1105,7 @@ def beside_the_asked(
 _SHARE_OF = re.compile(
     r"(?:\d[\d.,]*\s*(?:%|per\s*cent|percent)|\bhalf|\b(?:a|one|two|three)[\s-]"
     r"(?:third|quarter|fifth|tenth)s?)\s+of\b"
-    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|\d+)\s+in\s+(?:two|three|four|five|"
-    r"ten|\d+)\b",
+    rf"|\b{ONE_IN}\b",
     re.IGNORECASE,
 )
 

@@ -107,8 +107,6 @@ _EXPECTED: dict[str, re.Pattern[str]] = {
     ),
 }
 
-#: A share: a percentage or a fraction in words (:data:`bot.core.amounts.SHARE`).
-_SHARE = SHARE
 #: How news gives an age: "Strohm, 26, passed a medical", "a 15-year-old", "aged 71",
 #: "who is 40 years old", or the year a thing began ("built in 1827").
 _AGE = re.compile(
@@ -120,7 +118,7 @@ _AGE = re.compile(
 #: metres a year", "two hectares an hour"): "How fast are prices rising?" is no question
 #: of a speed.
 _PACE = re.compile(
-    rf"{SPEED.pattern}|{_SHARE.pattern}|\b(?:\d[\d,.]*|{NUMBER_WORD})(?:\s+[\w'’-]+){{0,3}}?\s+"
+    rf"{SPEED.pattern}|{SHARE.pattern}|\b(?:\d[\d,.]*|{NUMBER_WORD})(?:\s+[\w'’-]+){{0,3}}?\s+"
     r"(?:a|an|per|each)\s+(?:second|minute|hour|day|week|month|year)\b",
     re.IGNORECASE,
 )
@@ -138,7 +136,7 @@ _AGAINST_A_CURRENCY = re.compile(
     r"\bagainst\s+(?:the\s+)?(?:[^\W\d_][\w.]*\s+)?(?:dollars?|euros?|pounds?)\b", re.IGNORECASE
 )
 _QUANTITY_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str] | str], ...] = (
-    (PORTION, _SHARE),  # a share of the budget is a percentage, not money
+    (PORTION, SHARE),  # a share of the budget is a percentage, not money
     # "How far has the mark fallen against the dollar?": a change, in per cent or in
     # cents, by any number (the dollar is what it is measured against, not what is asked)
     (re.compile(r"^\W*how\s+far\b", re.IGNORECASE), _EXPECTED["quantity"]),
@@ -156,7 +154,7 @@ _QUANTITY_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str] | str], ...] = (
     (re.compile(r"^\W*how\s+old\b|\bwhat\s+age\b", re.IGNORECASE), _AGE),
     (re.compile(rf"\b(?:share|percentage|per\s*cent|percent|proportion)\b|{WORD_PERCENT}",
                 re.IGNORECASE),
-     _SHARE),
+     SHARE),
 )  # fmt: skip
 
 
@@ -496,7 +494,7 @@ _HOW_MUCH_DO = re.compile(
 def _amount(timed: bool = True) -> re.Pattern[str]:
     """An amount of something: money, a measurement, a percentage or (``timed``) a
     length of time."""
-    kinds = (money(), MEASUREMENT, *([DURATION] if timed else []), _SHARE)
+    kinds = (money(), MEASUREMENT, *([DURATION] if timed else []), SHARE)
     return re.compile("|".join(p.pattern for p in kinds), re.IGNORECASE)
 
 

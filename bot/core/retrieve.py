@@ -715,22 +715,21 @@ def _misspelt_name(term: Term, df: dict[str, int]) -> bool:
     )
 
 
-def _typo_of_a_stem(word: str, df: dict[str, int]) -> bool:
-    """A word English does not list whose stem the corpus has: a typo that stems as some
-    other word does ("officals", "offices": offic), or a name of the corpus."""
+def _correctable(word: str) -> bool:
+    """A string of letters English does not list, of a length worth correcting."""
     return (
         word.isalpha()
         and MIN_CORRECTABLE <= len(word) <= MAX_CORRECTABLE
-        and bool(df.get(word, 0))
         and frequency.zipf(word) == 0.0
     )
+
+
+def _typo_of_a_stem(word: str, df: dict[str, int]) -> bool:
+    """A word English does not list whose stem the corpus has: a typo that stems as some
+    other word does ("officals", "offices": offic), or a name of the corpus."""
+    return bool(df.get(word, 0)) and _correctable(word)
 
 
 def _typo(word: str, df: dict[str, int]) -> bool:
     """A word the corpus lacks that English does not list either: most likely a typo."""
-    return (
-        word.isalpha()
-        and MIN_CORRECTABLE <= len(word) <= MAX_CORRECTABLE
-        and not df.get(word, 0)
-        and frequency.zipf(word) == 0.0
-    )
+    return not df.get(word, 0) and _correctable(word)
