@@ -29,6 +29,8 @@ COMMON_ZIPF = 5.8
 #: A word is found by what it is a kind of (Lexicon.kind_words) only by a kind rarer
 #: than this.
 EVERYDAY_KIND_ZIPF = 5.0
+#: A group named by a word this common ("people") says nothing of who its members are.
+EVERYDAY_GROUP_ZIPF = 6.0
 #: The least a word weighs, however common.
 FLOOR = 0.15
 
@@ -191,6 +193,27 @@ class Lexicon:
                 w.lower()
                 for w in net.synset("n", senses[0].hypernyms[0]).words
                 if _SINGLE.match(w) and self.zipf(w) < EVERYDAY_KIND_ZIPF
+            )
+        )
+
+    def group_words(self, word: str) -> tuple[str, ...]:
+        """The one-word names of the group a person the noun ``word`` names is a member
+        of, by WordNet's commonest sense of it or what that is a kind of: "cops" are
+        policemen, members of the "police"; "jurors" of the "jury"; "councillors" of the
+        "council". Not a group as everyday as "people" (a "worker" is one of them)."""
+        net = self._wordnet()
+        senses = net.senses(word, "n")[:1]
+        if not senses or senses[0].lexname != "noun.person":
+            return ()
+        members = [senses[0], *(net.synset("n", o) for o in senses[0].hypernyms)]
+        # (by the group's first name only: the police are also "the law", which is not
+        # what a question about the cops asks after; and a group of people, not a place
+        # whose people are its members: WordNet's "taco" is first a Mexican, of "Mexico")
+        groups = [net.synset("n", g) for m in members for g in m.groups]
+        names = (g.words[0].lower() for g in groups if g.lexname == "noun.group")
+        return tuple(
+            dict.fromkeys(
+                w for w in names if _SINGLE.match(w) and self.zipf(w) < EVERYDAY_GROUP_ZIPF
             )
         )
 

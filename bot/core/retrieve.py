@@ -430,7 +430,8 @@ class Retriever:
             return None
         if any(df.get(w, 0) for w in term.search):
             return None
-        kinds = self.lexicon.kind_words(term.word)
+        # (or by the group it is one of: the "cops" of a question are the "police")
+        kinds = self.lexicon.kind_words(term.word) + self.lexicon.group_words(term.word)
         # (with their irregular forms: the "thieves" of "thief")
         kinds = tuple(
             dict.fromkeys([*kinds, *(f for w in kinds for f in self.lexicon.irregular(w))])

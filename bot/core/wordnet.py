@@ -52,6 +52,7 @@ class Synset:
     hyponyms: tuple[int, ...] = ()  # offsets of the kinds of this sense (same part of speech)
     instances: tuple[int, ...] = ()  # offsets of its named instances ("Tegucigalpa": a city)
     hypernyms: tuple[int, ...] = ()  # offsets of what it is a kind or an instance of
+    groups: tuple[int, ...] = ()  # offsets of the groups it is a member of ("police")
 
 
 class WordNetMissing(RuntimeError):
@@ -205,6 +206,7 @@ class WordNet:
         hyponyms: list[int] = []
         instances: list[int] = []
         hypernyms: list[int] = []
+        groups: list[int] = []
         for i in range(pointers):
             symbol, target, target_pos, link = fields[at + 1 + 4 * i : at + 5 + 4 * i]
             if symbol == "~" and target_pos == pos:  # "spokeswoman" is a spokesperson
@@ -212,6 +214,9 @@ class WordNet:
                 continue
             if symbol in ("~i", "@", "@i") and target_pos == pos:
                 (instances if symbol == "~i" else hypernyms).append(int(target))
+                continue
+            if symbol == "#m" and target_pos == pos:  # a member of: "policeman", the police
+                groups.append(int(target))
                 continue
             # "+" links a word to its derivational relatives ("oblige" -> "obligation"),
             # "\\" an adjective to the noun it pertains to ("Guatemalan" -> "Guatemala"),
@@ -234,6 +239,7 @@ class WordNet:
             tuple(hyponyms),
             tuple(instances),
             tuple(hypernyms),
+            tuple(groups),
         )
 
     def kinds(self, word: str, pos: str = "n", senses: int = 2) -> list[str]:
