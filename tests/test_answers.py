@@ -4014,6 +4014,34 @@ def test_a_person_the_sources_never_name_is_found_by_the_group_they_belong_to(
     assert "arrested two men" in lead
 
 
+def test_a_yes_no_question_is_settled_by_any_negative_word(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """A yes/no question is settled by the sentence that says no, in any of English's
+    negative words: "nobody", "none", "nothing" and every verb's "n't" (with either
+    apostrophe), not only "not", "no" and a few contractions (before, "Nobody was
+    injured" counted as no answer to "Was anybody injured?", and the story's first
+    sentence led)."""
+    from bot.core.expected import NEGATIVE
+
+    for negative in ("hasn't", "weren\u2019t", "couldn't", "none", "nothing", "nowhere"):
+        assert NEGATIVE.search(f"Police said {negative} had been found"), negative
+    assert not NEGATIVE.search("Nobelists and nonetheless notable")
+    lead = lead_from(
+        briefing,
+        tmp_path / "fire.md",
+        "---\ntitle: Fire destroys Brenfold warehouse\n---\n\n"
+        "A fire destroyed a furniture warehouse on the Brenfold industrial estate on "
+        "Sunday night, and firefighters from three stations fought the blaze until dawn.\n\n"
+        "Nobody was injured in the fire, the fire service said.\n\n"
+        "Fire investigators were at the Brenfold site on Monday to look at what caused "
+        "the blaze.\n\n"
+        "By the evening investigators still haven\u2019t found the cause.\n",
+        "Was anybody injured in the Brenfold warehouse fire?",
+    )
+    assert "Nobody was injured" in lead
+
+
 def test_two_words_the_corpus_writes_as_one_are_that_word(
     briefing: Briefing, tmp_path: Path
 ) -> None:

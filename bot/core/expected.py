@@ -57,6 +57,19 @@ _CLOCK = (
     r"\b(?:[01]?\d|2[0-3]):[0-5]\d\b|\bat\s+(?:[01]?\d|2[0-3])\.[0-5]\d\b|"
     r"\b\d{1,2}(?:[.:][0-5]\d)?\s*(?:am|pm|a\.m\.|p\.m\.)(?![^\W\d_])"
 )
+#: English's negative words: "not" and its contractions (any verb's, with either
+#: apostrophe: "hasn't", "weren’t"), "no" and the words built on it ("nobody was hurt",
+#: "none had needed treatment", "nothing was taken"), "never", "neither", "nor".
+#: English's negative words, which settle a yes/no question: "not" and its contractions
+#: (any verb's, with either apostrophe: "hasn't", "weren’t"), "no" and the words built
+#: on it ("nobody was hurt", "none had needed treatment", "nothing was taken"), "never",
+#: "neither", "nor"; and "without", "unlikely".
+NEGATIVE = re.compile(
+    r"\b(?:not|no|non-\w+|never|neither|nor|none|nobody|nothing|nowhere|without|cannot|"
+    r"\w+n['’]t|unlikely)\b",
+    re.IGNORECASE,
+)
+
 _EXPECTED: dict[str, re.Pattern[str]] = {
     "quantity": re.compile(
         rf"\d|\b(?:{NUMBER_WORD}|hundreds?|thousands?|millions?|billions?|dozens?|half|"
@@ -100,11 +113,7 @@ _EXPECTED: dict[str, re.Pattern[str]] = {
     "where": re.compile(
         rf"\b(?:in|at|near|from|outside|inside|to|on(?!\s+{_DAYS}))\s+(?:the\s+)?{_NAME}"
     ),
-    "yesno": re.compile(
-        r"\b(?:not|no|non-\w+|never|neither|nor|without|cannot|can't|won't|isn't|aren't|"
-        r"wasn't|doesn't|didn't|unlikely)\b",
-        re.IGNORECASE,
-    ),
+    "yesno": NEGATIVE,
 }
 
 #: How news gives an age: "Strohm, 26, passed a medical", "a 15-year-old", "aged 71",
