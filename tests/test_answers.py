@@ -4042,6 +4042,55 @@ def test_a_yes_no_question_is_settled_by_any_negative_word(
     assert "Nobody was injured" in lead
 
 
+def test_a_person_is_not_found_by_a_group_when_either_word_means_something_else(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """A word for a person is read as the group it belongs to only when every sense
+    WordNet gives it is a member of that group, and every sense of the group's name is a
+    group of people: an "inspector" is also an examiner (a health inspector is no police
+    officer), an "auditor" also an accountant (WordNet's first is a hearer, of an
+    "audience"); and a "centrist" is a member of the "center", whose commonest sense is a
+    place, a "juror" of a "panel", also a flat sheet (a solar farm's), a "professor" of
+    the "staff", also a stick. Before, each off-topic question below was answered from a
+    story that never names its people."""
+    lexicon = Lexicon()
+    assert lexicon.group_words("jurors") == ("jury",)
+    for word in ("inspectors", "auditors", "moderates", "centrists", "professor", "baby"):
+        assert lexicon.group_words(word) == (), word
+    ingest_stories(
+        briefing,
+        tmp_path,
+        [
+            (
+                "center",
+                "Community center reopens",
+                "The Brannoch community center reopened on Monday after a $2 million "
+                "refit, the center's manager said.",
+            ),
+            (
+                "restaurant",
+                "Fight at restaurant",
+                "Police were called to a restaurant on Brannoch high street on Friday "
+                "after a fight broke out.",
+            ),
+            (
+                "solar",
+                "Solar farm approved",
+                "A solar farm with 20,000 panels will be built outside Ostwick, the "
+                "council decided on Wednesday.",
+            ),
+        ],
+    )
+    for question in (
+        "what did the moderates say about the center",
+        "what did the centrists say about the refit",
+        "what did the inspectors find at the restaurant",
+        "what did the jurors decide",
+        "how many jurors were there",
+    ):
+        assert_says_or_refused(briefing, question, None)
+
+
 def test_two_words_the_corpus_writes_as_one_are_that_word(
     briefing: Briefing, tmp_path: Path
 ) -> None:

@@ -200,20 +200,36 @@ class Lexicon:
         """The one-word names of the group a person the noun ``word`` names is a member
         of, by WordNet's commonest sense of it or what that is a kind of: "cops" are
         policemen, members of the "police"; "jurors" of the "jury"; "councillors" of the
-        "council". Not a group as everyday as "people" (a "worker" is one of them)."""
+        "council". Not a group as everyday as "people" (a "worker" is one of them).
+
+        Only when neither word means anything else: every sense of ``word`` is a member
+        of the group (an "inspector" is also an examiner, and a health inspector is no
+        policeman; an "auditor", first a hearer of an "audience", is also an accountant),
+        and every sense of the group's name is a group (the "centrist"'s "center" is
+        first a place, the "juror"'s "panel" also a flat sheet, the "professor"'s "staff"
+        also a stick): a story that uses the name otherwise never names the person."""
         net = self._wordnet()
-        senses = net.senses(word, "n")[:1]
+        senses = net.senses(word, "n")
         if not senses or senses[0].lexname != "noun.person":
             return ()
-        members = [senses[0], *(net.synset("n", o) for o in senses[0].hypernyms)]
+
+        def groups_of(sense: Synset) -> list[int]:
+            members = [sense, *(net.synset("n", o) for o in sense.hypernyms)]
+            return [g for m in members for g in m.groups]
+
+        every = set.intersection(*(set(groups_of(s)) for s in senses))
         # (by the group's first name only: the police are also "the law", which is not
         # what a question about the cops asks after; and a group of people, not a place
         # whose people are its members: WordNet's "taco" is first a Mexican, of "Mexico")
-        groups = [net.synset("n", g) for m in members for g in m.groups]
+        groups = [net.synset("n", g) for g in groups_of(senses[0]) if g in every]
         names = (g.words[0].lower() for g in groups if g.lexname == "noun.group")
         return tuple(
             dict.fromkeys(
-                w for w in names if _SINGLE.match(w) and self.zipf(w) < EVERYDAY_GROUP_ZIPF
+                w
+                for w in names
+                if _SINGLE.match(w)
+                and self.zipf(w) < EVERYDAY_GROUP_ZIPF
+                and all(s.lexname == "noun.group" for s in net.senses(w, "n"))
             )
         )
 
