@@ -4091,6 +4091,35 @@ def test_a_person_is_not_found_by_a_group_when_either_word_means_something_else(
         assert_says_or_refused(briefing, question, None)
 
 
+def test_who_were_the_two_asks_for_their_names_beside_them(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "Who were the two fishermen ...?" already knows how many there were and asks who:
+    a sentence about the fishermen that names someone else ("the coastguard's station
+    officer, Helen Marsh") does not say, so the question is not answered from it (before,
+    any new name in a sentence with the fishermen let it through). Named beside them
+    ("The two fishermen, Ade Colley and Tom Brine,"), they are the answer."""
+    ingest_text(
+        briefing,
+        tmp_path / "drowned.md",
+        "---\ntitle: Two drown off Carrow Point\n---\n\n"
+        "Two fishermen drowned when their boat capsized off Carrow Point on Sunday, and "
+        "the coastguard's station officer, Helen Marsh, said the sea had been calm.\n",
+    )
+    assert_says_or_refused(
+        briefing, "who were the two fishermen who drowned off carrow point", None
+    )
+    ingest_text(
+        briefing,
+        tmp_path / "named.md",
+        "---\ntitle: Carrow Point drowning victims named\n---\n\n"
+        "The two fishermen, Ade Colley and Tom Brine, had worked out of Carrow harbour for "
+        "twenty years, their families said on Monday.\n",
+    )
+    answer = grounded_answer(briefing, "who were the two fishermen who drowned off carrow point")
+    assert "Ade Colley and Tom Brine" in answer.answer
+
+
 def test_two_words_the_corpus_writes_as_one_are_that_word(
     briefing: Briefing, tmp_path: Path
 ) -> None:

@@ -913,6 +913,18 @@ def _words_before(query: Query, term: Term) -> list[Term]:
     return before
 
 
+def _numbered_in(word: str, question: str) -> bool:
+    """Does ``question`` give a number of the ``word`` it asks about ("the *two* traders",
+    "the *three* construction firms", "the 2 hikers")?"""
+    return bool(
+        re.search(
+            rf"\b(?:\d+|{NUMBER_WORD})\s+(?:[\w'’-]+\s+){{0,2}}?{re.escape(word)}\b",
+            question,
+            re.IGNORECASE,
+        )
+    )
+
+
 def _asked_thing(retrieval: Retrieval) -> Term | None:
     """What a "who" question asks about by role ("Who is the *captain*?"), what a "how
     many" question counts ("How many gang *members* ...?"), or the thing whose name a
@@ -1056,7 +1068,13 @@ def beside_the_asked(
     if kind in ("who", "what"):  # a person by role; a thing's name ("the stadium called")
         # A question for the name itself wants it beside the thing ("the contractor,
         # Vell Systems,"), not a sentence with the thing and some other name.
-        beside = bool(_ASKS_NAME.search(retrieval.query.text))
+        # ... and so does one for the members of a group it counts ("Who were the two
+        # traders killed?"): it knows how many there were, and asks who, so a sentence
+        # with the traders and some other name ("footage from the city of Dumeka") does
+        # not say.
+        beside = bool(_ASKS_NAME.search(retrieval.query.text)) or _numbered_in(
+            asked.word, retrieval.query.text
+        )
         naming = [
             s
             for s in sentences
