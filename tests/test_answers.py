@@ -4120,6 +4120,39 @@ def test_who_were_the_two_asks_for_their_names_beside_them(
     assert "Ade Colley and Tom Brine" in answer.answer
 
 
+def test_how_big_a_fine_asks_for_an_amount_of_the_fine(briefing: Briefing, tmp_path: Path) -> None:
+    """ "How big a fine ...?" and "how large is the fee" ask for an amount of the fine or
+    the fee, as "how much was the fine" does (the noun after the size, when it is a
+    measure: :meth:`Lexicon.measure`), so a story that gives some other sum does not
+    answer it (before, "fine" was one word of the question among others, and the water
+    company's profit was given as the answer). A thing's size is no amount of it: "how
+    big is the reservoir" asks no measure."""
+    from bot.core.query import analyse
+
+    lexicon = Lexicon()
+    assert analyse("How big a fine did Harnley Water get?", lexicon).measure == "money"
+    assert analyse("how large is the fee", lexicon).measure == "money"
+    assert analyse("how big is the Harnley reservoir", lexicon).measure is None
+    ingest_text(
+        briefing,
+        tmp_path / "sewage.md",
+        "---\ntitle: Harnley Water faces inquiry over sewage\n---\n\n"
+        "Harnley Water is being investigated by the environment regulator after releasing "
+        "untreated sewage into the River Tarle on 19 days since May, the regulator said. "
+        "The company made a profit of 41 million pounds last year.\n",
+    )
+    assert_says_or_refused(briefing, "How big a fine did Harnley Water get over the sewage?", None)
+    lead = lead_from(
+        briefing,
+        tmp_path / "fined.md",
+        "---\ntitle: Harnley Water fined over sewage\n---\n\n"
+        "The regulator fined Harnley Water 2.4 million pounds on Friday for the sewage "
+        "releases into the River Tarle.\n",
+        "How big a fine did Harnley Water get over the sewage?",
+    )
+    assert "2.4 million pounds" in lead
+
+
 def test_two_words_the_corpus_writes_as_one_are_that_word(
     briefing: Briefing, tmp_path: Path
 ) -> None:

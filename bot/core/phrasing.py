@@ -932,6 +932,8 @@ def _asked_head(
         return None
     j = start + 1
     speaker = False
+    if flat[start] == "how" and j < len(flat) and flat[j] in _SIZES:
+        return _sized(flat, j + 1, start, lexicon, possessors)
     if flat[start] == "how":  # "how many gang members", not "how much is the line"
         if j >= len(flat) or flat[j] not in ("many", "much"):
             return None
@@ -977,6 +979,28 @@ def _asked_head(
     if speaker and not (end < len(flat) and _says(flat[end])):
         return None
     return _Asked(head, speaker, start, named, counted)
+
+
+#: The sizes "how" asks for an amount by: "how *big* a fine", "how *large* is the deficit".
+_SIZES = frozenset("big large high steep hefty huge".split())
+
+
+def _sized(
+    flat: list[str], j: int, start: int, lexicon: Lexicon, possessors: frozenset[str]
+) -> _Asked | None:
+    """For "how big a fine ..." or "how large is the deficit" (``j`` after the size),
+    the noun whose size is asked, when it is a measure (:meth:`Lexicon.measure`): the
+    question asks for an amount of it, as "how much was the fine" does. Not for "how big
+    is the reef": a thing's size is no amount of it."""
+    if j < len(flat) and flat[j] in ("a", "an"):
+        j += 1
+    else:
+        while j < len(flat) and flat[j] in _LINKS:
+            j += 1
+    head, _ = _noun_phrase_head(flat, j, lexicon, possessors)
+    if head is None or lexicon.measure(head) is None:
+        return None
+    return _Asked(head, False, start, False, False)
 
 
 #: What after "a week", "a year" makes it a time, not a rate: "a year ago".
