@@ -4042,6 +4042,119 @@ def test_a_yes_no_question_is_settled_by_any_negative_word(
     assert "Nobody was injured" in lead
 
 
+@pytest.mark.parametrize(
+    ("title", "answer", "idiom", "question"),
+    [
+        (
+            "Harrowgate council approves library budget",
+            "Harrowgate council approved the library budget on Tuesday by seven votes to two.",
+            "Opposition councillor Dana Pruitt said the library budget the council approved "
+            "was nothing less than a disgrace.",
+            "Did Harrowgate council approve the library budget?",
+        ),
+        (
+            "Kelbury names new hospital chief",
+            "Kelbury's hospital trust has appointed a new chief executive, the trust said on "
+            "Monday.",
+            "The new chief executive of the hospital trust is none other than Mara Quist, who "
+            "ran the Dunmore clinic.",
+            "Has the Kelbury hospital trust appointed a new chief executive?",
+        ),
+        (
+            "Fenmoor bridge reopens",
+            "The Fenmoor bridge reopened to traffic on Thursday after eight months of repairs.",
+            "Drivers had nothing but praise for the repaired bridge when it reopened, the "
+            "council said.",
+            "Has the Fenmoor bridge reopened?",
+        ),
+        (
+            "Brisling ferry service to resume",
+            "The Brisling ferry service will resume on 4 May after a two-month break, the "
+            "operator said.",
+            "Local trader Ewan Pask said residents couldn't wait for the ferry service to resume.",
+            "Will the Brisling ferry service resume?",
+        ),
+        (
+            "Storm hits Ashby coast",
+            "A storm hit the Ashby coast on Tuesday night and people were injured by falling "
+            "trees.",
+            "Nobody doubted that the storm would hit the coast, forecasters said.",
+            "Did the storm hit the Ashby coast?",
+        ),
+    ],
+)
+def test_a_negative_word_that_affirms_does_not_settle_a_yes_no_question(
+    briefing: Briefing, tmp_path: Path, title: str, answer: str, idiom: str, question: str
+) -> None:
+    """A negative word in an idiom that affirms ("nothing less than", "none other than",
+    "nothing but", "couldn't wait", "nobody doubted") says no to nothing: the sentence
+    that holds it does not get the bonus of the sentence that settles a yes/no question,
+    and the sentence that does settle it leads (before, the idiom's sentence, which
+    holds more of the question's words, led)."""
+    lead = lead_from(
+        briefing,
+        tmp_path / "story.md",
+        f"---\ntitle: {title}\n---\n\n{answer}\n\n{idiom}\n\nMore details will follow.\n",
+        question,
+    )
+    assert lead in answer
+
+    from bot.core.expected import denies
+
+    for affirming in (
+        "It was nothing short of a triumph",
+        "I couldn't be happier with the result",
+        "We could not be prouder",
+        "I couldn\u2019t agree more",
+        "There is no doubt it will open",
+        "It is not only cheaper but faster",
+    ):
+        assert not denies(affirming, question), affirming
+    for denying in ("It can't be over yet", "The union won't wait for the council"):
+        assert denies(denying, question), denying
+
+
+@pytest.mark.parametrize(
+    ("title", "answer", "untold", "question"),
+    [
+        (
+            "Grenholt factory to close",
+            "The Grenholt textile factory will close in September, its owner said, with the "
+            "loss of 140 jobs.",
+            "Nobody knows yet what will happen to the factory site after it closes.",
+            "Will the Grenholt factory close?",
+        ),
+        (
+            "Velmar plant sale agreed",
+            "Velmar has agreed to sell its Dunford chemical plant to Orrin Industries, the "
+            "company said.",
+            "Velmar wouldn't say how much Orrin Industries would pay for the Dunford plant.",
+            "Has Velmar agreed to sell the Dunford plant?",
+        ),
+    ],
+)
+def test_what_is_not_told_does_not_settle_a_yes_no_question(
+    briefing: Briefing, tmp_path: Path, title: str, answer: str, untold: str, question: str
+) -> None:
+    """A negated verb of knowing or telling before a question word ("Nobody knows what
+    will happen", "Velmar wouldn't say how much") says what is not told, not that what
+    was asked did not happen, so it settles a yes/no question only when the question asks
+    what was told ("Have they said when they'll meet?"); the sentence that does settle
+    it leads."""
+    lead = lead_from(
+        briefing,
+        tmp_path / "story.md",
+        f"---\ntitle: {title}\n---\n\n{answer}\n\n{untold}\n\nMore details will follow.\n",
+        question,
+    )
+    assert lead in answer
+
+    from bot.core.expected import denies
+
+    assert denies(untold, "Has Velmar said how much Orrin Industries will pay?")
+    assert denies(untold, "Have they announced what they'll pay?")
+
+
 def test_a_person_is_not_found_by_a_group_when_either_word_means_something_else(
     briefing: Briefing, tmp_path: Path
 ) -> None:

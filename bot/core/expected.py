@@ -57,9 +57,6 @@ _CLOCK = (
     r"\b(?:[01]?\d|2[0-3]):[0-5]\d\b|\bat\s+(?:[01]?\d|2[0-3])\.[0-5]\d\b|"
     r"\b\d{1,2}(?:[.:][0-5]\d)?\s*(?:am|pm|a\.m\.|p\.m\.)(?![^\W\d_])"
 )
-#: English's negative words: "not" and its contractions (any verb's, with either
-#: apostrophe: "hasn't", "weren’t"), "no" and the words built on it ("nobody was hurt",
-#: "none had needed treatment", "nothing was taken"), "never", "neither", "nor".
 #: English's negative words, which settle a yes/no question: "not" and its contractions
 #: (any verb's, with either apostrophe: "hasn't", "weren’t"), "no" and the words built
 #: on it ("nobody was hurt", "none had needed treatment", "nothing was taken"), "never",
@@ -69,6 +66,78 @@ NEGATIVE = re.compile(
     r"\w+n['’]t|unlikely)\b",
     re.IGNORECASE,
 )
+#: What, right after a negative word, makes it affirm rather than deny: a comparison
+#: that names the thing itself ("none other than Mara Quist", "nothing less than a
+#: disgrace", "nothing short of", "no fewer than 40"), an exception that is all there is
+#: ("nothing but praise", "nobody but the driver"), a doubt denied ("nobody doubted",
+#: "there is no doubt", "I don't doubt"), and "not only ... but".
+_AFFIRMING = re.compile(
+    r"\s+(?:(?:less|fewer|other|short)\s+(?:than|of)\b|but\b|only\b|"
+    r"(?:one\s+)?(?:\w+ly\s+)?doubt)",
+    re.IGNORECASE,
+)
+#: "can't" and "could not" before what cannot be outdone affirm it ("I couldn't be
+#: happier", "couldn't agree more", "can't wait for the ferry to return", "couldn't help
+#: but smile"), not before a plain verb ("couldn't help the miners", "can't be over").
+_CANNOT = re.compile(r"(?:ca|could)n['’]t|cannot", re.IGNORECASE)
+_CAN_BEFORE = re.compile(r"\b(?:can|could)\s+$", re.IGNORECASE)
+_OUTDONE = re.compile(
+    r"\s+(?:wait\s+(?:to|for)|help\s+(?:but|\w+ing)|agree\s+more|"
+    r"(?:have\s+been|be)\s+(?P<than>\w+))\b",
+    re.IGNORECASE,
+)
+#: A negated verb of knowing or telling before a question word says what is not known
+#: ("Velmar wouldn't say how much", "Nobody knows what will happen to the site"): another
+#: question left open, which settles a yes/no question only when it asks whether
+#: something was told or known ("Have they announced when they'll meet?"). Not "whether"
+#: or "if": "The company would not say whether a siren had been installed" says that the
+#: yes/no question itself is open.
+_UNTOLD = re.compile(
+    r"(?:\s+(?:one|yet|be|been|has|have|had|will|would|can|could|\w+ly))*\s+"
+    r"(?:say|said|know|knows|knew|known|tell|told|"
+    r"comment(?:ed)?|confirm(?:ed)?|disclose[ds]?|reveal(?:ed)?|specif(?:y|ied)|"
+    r"explain(?:ed)?|clear)(?:\s+(?:yet|\w+ly|exactly|precisely))?\s+"
+    r"(?:how|what|when|where|who|whom|which|why)\b",
+    re.IGNORECASE,
+)
+_ASKS_TOLD = re.compile(
+    r"\b(?:say|said|says|know|known|knows|tell|told|comment\w*|confirm\w*|disclose\w*|"
+    r"reveal\w*|specif\w+|explain\w*|announce\w*|publish\w*|clear)\b",
+    re.IGNORECASE,
+)
+
+
+def denies(text: str, question: str) -> bool:
+    """Does ``text`` hold a negative word (:data:`NEGATIVE`) that the question does not
+    itself hold and that denies something: not one of the idioms where a negative word
+    affirms (:data:`_AFFIRMING`, "couldn't be happier"), nor one that says only what is
+    not told (:data:`_UNTOLD`) when the question does not ask what was told?"""
+    asked = question.lower()
+    for m in NEGATIVE.finditer(text):
+        after = text[m.end() :]
+        if m.group(0).lower() in asked or _AFFIRMING.match(after):
+            continue
+        cannot = _CANNOT.fullmatch(m.group(0)) or (
+            m.group(0).lower() == "not" and _CAN_BEFORE.search(text[: m.start()])
+        )
+        if cannot and (outdone := _OUTDONE.match(after)):
+            than = outdone.group("than")
+            if than is None or than.lower() == "more" or _comparative(than):
+                continue
+        if _UNTOLD.match(after) and not _ASKS_TOLD.search(question):
+            continue
+        return True
+    return False
+
+
+@functools.lru_cache(maxsize=4096)
+def _comparative(word: str) -> bool:
+    """Is ``word`` an adjective's comparative ("happier", "better", "prouder")?"""
+    word = word.lower()
+    return word.endswith(("er", "se")) and any(
+        base != word for base in wordnet().base_forms(word, "a")
+    )
+
 
 _EXPECTED: dict[str, re.Pattern[str]] = {
     "quantity": re.compile(
@@ -285,6 +354,8 @@ def expected_pattern(retrieval: Retrieval) -> re.Pattern[str] | None:
 def holds_new(pattern: re.Pattern[str], text: str, question: str) -> bool:
     """``text`` holds something of the expected kind that the question does not itself
     give ("Who met Nielsen?" is not answered by the name Nielsen)."""
+    if pattern is NEGATIVE:
+        return denies(text, question)
     if pattern is _EXPECTED["who"]:
         asked = words_of(question)
         return any(_other_name(m.group(0), asked) for m in pattern.finditer(text))
