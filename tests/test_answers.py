@@ -4266,6 +4266,33 @@ def test_how_big_a_fine_asks_for_an_amount_of_the_fine(briefing: Briefing, tmp_p
     assert "2.4 million pounds" in lead
 
 
+def test_a_word_wordnet_gives_no_kind_of_is_found_by_its_definition(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """The "rubbish" of a question is the story's burning "material": a noun that
+    neither the corpus nor its synonyms use, and that WordNet gives no kind or group of,
+    is found (as a synonym) by the rarer words of its commonest sense's definition
+    ("worthless material that is to be disposed of") that the corpus uses (before,
+    "rubbish" was a rare word the sources never use, and the question was refused). Only
+    the commonest sense, by WordNet's sense-tagged counts: "taco" is first an ethnic slur
+    whose definition says "Mexican", a word of the seed, and an off-topic question about
+    tacos stays refused."""
+    lexicon = Lexicon()
+    assert "material" in lexicon.defining_words("rubbish", "n")
+    assert "noise" in lexicon.defining_words("grumble", "n")  # "a loud low dull ... noise"
+    assert lexicon.defining_words("taco", "n") == ()
+    lead = lead_from(
+        briefing,
+        tmp_path / "depot.md",
+        "---\ntitle: Greystock depot fire\n---\n\n"
+        "Roughly 800 tonnes of plastic and other material were still burning at the "
+        "Greystock depot on Monday, the fire service said.\n",
+        "how much rubbish was still burning",
+    )
+    assert "800 tonnes" in lead
+    assert_says_or_refused(briefing, "any good taco spots near the office", None)
+
+
 def test_two_words_the_corpus_writes_as_one_are_that_word(
     briefing: Briefing, tmp_path: Path
 ) -> None:

@@ -233,6 +233,26 @@ class Lexicon:
             )
         )
 
+    def defining_words(self, word: str, pos: str) -> tuple[str, ...]:
+        """The rarer content words of the definition of ``word``'s commonest sense as
+        ``pos`` ("grumble": "a loud low dull continuous noise"; "rubbish": "worthless
+        material that is to be disposed of"), without its examples and asides. Only when
+        that sense is the word's only one or the one WordNet's sense-tagged corpus tagged
+        most: of a rare word's untagged senses WordNet's first is as likely as any
+        ("taco" is first a slur)."""
+        glosses = self._wordnet().glosses(word, pos)
+        counts = self._wordnet().sense_counts(word, pos)
+        if not glosses or (len(counts) > 1 and counts[0] <= max(counts[1:])):
+            return ()
+        definition = re.sub(r"\([^)]*\)", " ", glosses[0].split(";")[0].split('"')[0])
+        return tuple(
+            dict.fromkeys(
+                w
+                for w in re.findall(r"[a-z]+", definition.lower())
+                if w not in STOPWORDS and len(w) > 3 and self.zipf(w) < EVERYDAY_KIND_ZIPF
+            )
+        )
+
     def same_sense(self, word: str) -> set[str]:
         """Single words WordNet gives the noun ``word``'s commonest sense: "chief" and
         "foreman" for "boss", "attorney" for "lawyer". In that sense they name what

@@ -425,21 +425,19 @@ class Retriever:
         its synonyms are in the corpus and the word its kind is named by is: the
         "burglars" of a question are the "thieves" of the story, its "hikers" the
         "walkers", its "rubbish" the "waste" (WordNet: the kind of the word's commonest
-        sense, one step up, in one word). Not for a name."""
+        sense, one step up, in one word); or by the group it is one of (the "cops" of a
+        question are the "police"); and a word WordNet gives neither, by the words that
+        define its commonest sense (the "grumbles" of a question, "a loud low dull
+        continuous noise", are the story's "noise complaints"). Not for a name."""
         if term.anchor or not term.noun or " " in term.word or "-" in term.word:
             return None
         if any(df.get(w, 0) for w in term.search):
             return None
-        # (or by the group it is one of: the "cops" of a question are the "police")
-        kinds = self.lexicon.kind_words(term.word) + self.lexicon.group_words(term.word)
-        # (with their irregular forms: the "thieves" of "thief")
-        kinds = tuple(
-            dict.fromkeys([*kinds, *(f for w in kinds for f in self.lexicon.irregular(w))])
-        )
-        if not kinds:
-            return None
-        known = self.search.frequencies(session, list(kinds))
-        found = [w for w in kinds if known.get(w, 0)]
+        # (the definition only for a word WordNet gives no kind or group of: one whose
+        # kind the corpus does not use is not better found by the words of its gloss)
+        word = term.word
+        related = self.lexicon.kind_words(word) + self.lexicon.group_words(word)
+        found = self._in_corpus(session, related or self.lexicon.defining_words(word, "n"))
         if not found:
             return None
         return replace(
@@ -447,6 +445,17 @@ class Retriever:
             synonym_stems=term.synonym_stems | {stem(w) for w in found},
             search=tuple(dict.fromkeys([*term.search, *found])),
         )
+
+    def _in_corpus(self, session: Session, words: tuple[str, ...]) -> list[str]:
+        """Those of ``words`` (with their irregular forms: the "thieves" of "thief") that
+        the corpus uses."""
+        forms = list(
+            dict.fromkeys([*words, *(f for w in words for f in self.lexicon.irregular(w))])
+        )
+        if not forms:
+            return []
+        known = self.search.frequencies(session, forms)
+        return [w for w in forms if known.get(w, 0)]
 
     def _closed_compound(
         self, session: Session, term: Term, df: dict[str, int], question: str

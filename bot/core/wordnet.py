@@ -360,6 +360,21 @@ class WordNet:
         senses = self.senses(word, pos)
         return senses[0].lexname if senses else ""
 
+    def sense_counts(self, word: str, pos: str = "n") -> list[int]:
+        """How often each of ``word``'s senses as ``pos`` (in :meth:`senses`' order) was
+        tagged in WordNet's sense-tagged corpus. Where none was, the order of the senses
+        is the lexicographer's, not a measure of use ("taco" is first a slur)."""
+        found: list[int] = []
+        for lemma in self.base_forms(word, pos)[:1]:
+            key = lemma.replace(" ", "_").encode("utf-8") + b"%"
+            counts: dict[int, int] = {}
+            for line in self._senses.lines_starting(key):
+                fields = line.split()
+                if "nvara"[int(fields[0].split(b"%")[1][:1]) - 1] == pos:
+                    counts[int(fields[1])] = int(fields[-1])
+            found = [counts.get(o, 0) for o in self._offsets(lemma, pos)]
+        return found
+
     def tagged_counts(self, lemma: str) -> dict[str, int]:
         """How often ``lemma`` was tagged as each part of speech in WordNet's sense-tagged
         corpus (index.sense); how it is mostly used."""
