@@ -4293,6 +4293,48 @@ def test_a_word_wordnet_gives_no_kind_of_is_found_by_its_definition(
     assert_says_or_refused(briefing, "any good taco spots near the office", None)
 
 
+def test_who_were_the_two_is_answered_by_as_many_names_further_off(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "Who were the two hikers?" is answered by a sentence that speaks of the hikers and
+    names two people, though a clause stands between ("the two hikers, who had set out
+    from the car park at Ardmore on Thursday morning, were Ewan Tollis, 34, and Priya
+    Halloran, 29") or the naming is told by whom ("named by relatives as Musa Ibo and
+    Kofi Ade"): a name more than a few words off is no evidence on its own, but as many
+    names as the question counts are. And a year is no count: "Who were the 2019
+    winners?" does not know how many there were, so any new name with the winners will
+    do, as for "Who were the winners?"."""
+    ingest_stories(
+        briefing,
+        tmp_path,
+        [
+            (
+                "hikers",
+                "Two hikers rescued on Glen Torr",
+                "Two hikers who had been missing for two days were found alive on Glen Torr "
+                "on Saturday. Rescuers said the two hikers, who had set out from the car park "
+                "at Ardmore on Thursday morning, were Ewan Tollis, 34, and Priya Halloran, 29.",
+            ),
+            (
+                "traders",
+                "Two traders killed in Vessa market shooting",
+                "Two traders were killed in Vessa when gunmen opened fire on the market. The "
+                "traders were later named by relatives as Musa Ibo and Kofi Ade.",
+            ),
+            (
+                "prize",
+                "Harlan Prize winners announced",
+                "The 2019 winners of the Harlan Prize, announced at a ceremony in the old town "
+                "hall on Friday evening, were the poets Ada Reyes and Tom Brine.",
+            ),
+        ],
+    )
+    assert_says_or_refused(briefing, "who were the two hikers rescued on glen torr", "Ewan Tollis")
+    assert_says_or_refused(briefing, "Who were the two traders killed in Vessa?", "Musa Ibo")
+    assert_says_or_refused(briefing, "Who were the 2019 winners of the Harlan Prize?", "Ada Reyes")
+    assert_says_or_refused(briefing, "who were the two winners of the harlan prize", "Ada Reyes")
+
+
 def test_two_words_the_corpus_writes_as_one_are_that_word(
     briefing: Briefing, tmp_path: Path
 ) -> None:

@@ -31,6 +31,7 @@ from bot.core.expected import (
     names_another,
     new_name,
     new_name_beside,
+    new_names_count,
     precision_asked,
     when_precision,
 )
@@ -913,16 +914,14 @@ def _words_before(query: Query, term: Term) -> list[Term]:
     return before
 
 
-def _numbered_in(word: str, question: str) -> bool:
-    """Does ``question`` give a number of the ``word`` it asks about ("the *two* traders",
-    "the *three* construction firms", "the 2 hikers")?"""
-    return bool(
-        re.search(
-            rf"\b(?:\d+|{NUMBER_WORD})\s+(?:[\w'’-]+\s+){{0,2}}?{re.escape(word)}\b",
-            question,
-            re.IGNORECASE,
-        )
-    )
+def _how_many_asked(query: Query) -> int | None:
+    """How many of the thing it asks about a question says there are (its count, "the
+    *two* traders", "the *3* hikers": :attr:`Query.count`; not a year, "the 2019
+    winners", which counts nothing), else None."""
+    if query.count is None:
+        return None
+    digits = query.count if query.count.isdigit() else digits_of(query.count)
+    return int(digits) if digits is not None and digits.isdigit() else None
 
 
 def _asked_thing(retrieval: Retrieval) -> Term | None:
@@ -1072,17 +1071,27 @@ def beside_the_asked(
         # traders killed?"): it knows how many there were, and asks who, so a sentence
         # with the traders and some other name ("footage from the city of Dumeka") does
         # not say.
-        beside = bool(_ASKS_NAME.search(retrieval.query.text)) or _numbered_in(
-            asked.word, retrieval.query.text
-        )
+        # A name further off is no evidence on its own, but as many names as it counts
+        # are (names of anything, one of them perhaps a person's: "Tom Brine" need not
+        # read as a person's): "the two hikers, who had set out from Ardmore, were Ewan
+        # Tollis, 34, and Priya Halloran, 29", "named by relatives as Musa Ibo and Kofi Ade".
+        many = _how_many_asked(retrieval.query)
+        beside = bool(_ASKS_NAME.search(retrieval.query.text)) or many is not None
+        person = kind == "who"
         naming = [
             s
             for s in sentences
             if asked.credit_in(s.text, s.stems, frozenset(s.stems)) >= 1.0
             and (
-                new_name_beside(s.text, scorer.question, asked.stems, person=kind == "who")
+                new_name_beside(s.text, scorer.question, asked.stems, person=person)
+                or (
+                    many is not None
+                    and many >= 2
+                    and new_name(s.text, scorer.question, person=person)
+                    and new_names_count(s.text, scorer.question, person=False) >= many
+                )
                 if beside
-                else new_name(s.text, scorer.question, person=kind == "who")
+                else new_name(s.text, scorer.question, person=person)
             )
         ]
         if kind == "who":

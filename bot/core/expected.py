@@ -395,6 +395,12 @@ def new_name(text: str, question: str, person: bool = True) -> bool:
     return any(True for _ in _new_names(text, question, person))
 
 
+def new_names_count(text: str, question: str, person: bool = True) -> int:
+    """How many different names ``text`` gives that :func:`new_name` counts ("Ewan
+    Tollis, 34, and Priya Halloran, 29": two)."""
+    return len({m.group(0) for m in _new_names(text, question, person)})
+
+
 def _new_names(text: str, question: str, person: bool) -> Iterator[re.Match[str]]:
     """The names in ``text`` that :func:`new_name` counts, as matches."""
     asked = words_of(question)
