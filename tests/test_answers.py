@@ -4335,6 +4335,22 @@ def test_who_were_the_two_is_answered_by_as_many_names_further_off(
     assert_says_or_refused(briefing, "who were the two winners of the harlan prize", "Ada Reyes")
 
 
+def test_a_sum_in_words_states_an_amount_of_money(briefing: Briefing, tmp_path: Path) -> None:
+    """ "How big a ransom ...?" asks for an amount of money (d6b01c8), and news writes a
+    round sum in words with its scale: "half a million dollars", "three million euros".
+    Such a sum states the amount; before, only digits or a currency sign did, so the
+    question was refused."""
+    ingest_story(
+        briefing,
+        tmp_path / "ransom.md",
+        "Engineer kidnapped in Vessa",
+        "Kidnappers demanded a ransom of half a million dollars for the release of the "
+        "engineer Tom Vale, his employer said.",
+    )
+    question = "How big a ransom did the kidnappers demand for Tom Vale?"
+    assert_says_or_refused(briefing, question, "half a million dollars")
+
+
 def test_two_words_the_corpus_writes_as_one_are_that_word(
     briefing: Briefing, tmp_path: Path
 ) -> None:

@@ -25,6 +25,13 @@ NUMBER_WORD = (
 #: (A number starts after no digit, so that a run of digits is not tried at each one.)
 _NUMBER = r"(?<![\d,.])\d[\d,.]*"
 _AMOUNT = rf"{_NUMBER}\s*(?i:million|billion|thousand|m|bn|k)?\s*"
+#: A number in words with its scale, as a sum is written: "half a million dollars", "a
+#: million dollars", "three million euros", "ten thousand pounds" (a scale is needed: "ten
+#: pounds" may be a weight).
+_WORDED_AMOUNT = (
+    rf"\b(?i:(?:half\s+an?|a\s+quarter\s+of\s+an?|an?|{NUMBER_WORD})(?:\s+and\s+a\s+half)?"
+    r"\s+(?:hundred|thousand|million|billion))\s+"
+)
 _SCALED_AMOUNT = rf"{_NUMBER}\s*(?i:million|billion|thousand)\s*"
 #: A number in the thousands or more, written with separators ("400,000") or of five
 #: digits or more: "400,000 marks" is money as "400 marks" (a test's) and "2024 marks the
@@ -74,11 +81,11 @@ STOP_NAMES = frozenset(
 def money() -> re.Pattern[str]:
     """How an amount of money is written: a currency sign and a number ("$412m", "€9.5m"),
     or a number and a currency WordNet knows ("9.5 million euros", "18 million crowns", "300
-    lempiras", "40 USD"), in lower case. A word that names money only in a rarer sense
-    ("crowns", which are also a tooth's) counts after "million", "billion" or "thousand",
-    or after a number in the thousands ("400,000 marks"). Built once, on first use, from
-    WordNet, so that no currency depends on a hand list (only the words that, after a
-    number, seldom are money: :data:`STOP_NAMES`)."""
+    lempiras", "40 USD", "half a million dollars"), in lower case. A word that names money
+    only in a rarer sense ("crowns", which are also a tooth's) counts after "million",
+    "billion" or "thousand", or after a number in the thousands ("400,000 marks"). Built
+    once, on first use, from WordNet, so that no currency depends on a hand list (only the
+    words that, after a number, seldom are money: :data:`STOP_NAMES`)."""
     first, rare = _money_words()
 
     def alternatives(words: list[str]) -> str:
@@ -88,6 +95,7 @@ def money() -> re.Pattern[str]:
     # "since 2019 Real Madrid" state no sums.
     return re.compile(
         rf"[$€£¥]\s?\d|{_AMOUNT}(?:(?:{alternatives(first)})(?:e?s)?|(?i:USD|EUR|GBP))\b|"
+        rf"{_WORDED_AMOUNT}(?:{alternatives(first)})(?:e?s)?\b|"
         rf"(?:{_SCALED_AMOUNT}|{_LARGE_NUMBER})(?:{alternatives(rare)})(?:e?s)?\b{_NOT_A_VERB}"
     )
 
