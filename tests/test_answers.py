@@ -4351,6 +4351,37 @@ def test_a_sum_in_words_states_an_amount_of_money(briefing: Briefing, tmp_path: 
     assert_says_or_refused(briefing, question, "half a million dollars")
 
 
+def test_who_founded_asks_for_a_founding_told_with_its_founder(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "Who founded Pettigrew's?" asks for the founder: a story that tells the founding
+    and not by whom ("Pettigrew's was founded in Tannerby in 1889") does not answer it
+    (before, it did, with that sentence). Told with the founder ("set up in 1995 by Joan
+    Ashby", "its founder", "Tom Hale started"), it does; and a question whose word only
+    shares a family with "establish" ("Which body has opened an inquiry?") asks for no
+    founding at all."""
+    ingest_text(
+        briefing,
+        tmp_path / "biscuits.md",
+        "---\ntitle: Pettigrew's biscuit factory to close\n---\n\n"
+        "Pettigrew's, the biscuit maker, is to close its factory on Station Road. "
+        "Pettigrew's was founded in Tannerby in 1889 and is best known for its ginger "
+        "biscuits. The regulator has opened an inquiry into the closure.\n",
+    )
+    assert_says_or_refused(briefing, "who founded pettigrew's", None)
+    assert_says_or_refused(
+        briefing, "Which body has opened an inquiry into the closure?", "regulator"
+    )
+    ingest_text(
+        briefing,
+        tmp_path / "bakery.md",
+        "---\ntitle: Ashby's bakery turns thirty\n---\n\n"
+        "Ashby's bakery in Harlow Street was set up in 1995 by Joan Ashby, who still bakes "
+        "there every morning.\n",
+    )
+    assert_says_or_refused(briefing, "who founded ashby's bakery", "Joan Ashby")
+
+
 def test_two_words_the_corpus_writes_as_one_are_that_word(
     briefing: Briefing, tmp_path: Path
 ) -> None:

@@ -518,6 +518,17 @@ _RECEIVING = frozenset(stem(w) for w in RECEIVING)
 #: "foundation" may be a charity or the ground under a bridge)
 _FOUNDED = re.compile(r"\b(?:co-?)?found(?:ed|ing|ers?)\b", re.IGNORECASE)
 _FIND = frozenset({"find", "finder", "found", "foundat"})
+#: The question's own words for founding something, as its founding term (Query.founding)
+#: may be a word whose family merely holds "establish" ("Which *body* has opened an
+#: inquiry?").
+_FOUNDING_ASKED = re.compile(r"(?:co-?)?found(?:ed|ers?|ing)?|establish(?:ed|es|ing)?|set\s+up")
+#: A founding told with its founder: "founded by", "set up in 1995 by", "its founder",
+#: "co-founders", or a name before the verb ("Joan Ashby founded", "Tom Hale started").
+_FOUNDER = re.compile(
+    r"\b(?:co-?)?founders?\b|\b(?:founded|established|set\s+up|formed|created|started)\b"
+    r"[^.;:]{0,40}?\bby\b|[A-Z][\w'’-]+\s+(?:(?:co-?)?founded|established|set\s+up|"
+    r"formed|created|started)\b"
+)
 _ESTABLISH = frozenset({"establish"})
 #: A founding told in other words than the question's: "The bakery was set up by Joan
 #: Ashby", "The choir was formed in 2004", "Tom Hale started the brewery in 1995",
@@ -544,7 +555,16 @@ def _a_founding_told(retrieval: Retrieval, candidates: list[SourceSentence]) -> 
     answered by a walkers' club "founded in 1987")?"""
     names = [t for t in retrieval.query.terms if t.anchor]
     by_article = stems_by_article(candidates)
-    for article in {s.passage.article_id for s in candidates if _tells_founding(retrieval, s)}:
+    # ("Who founded Pettigrew's?" asks for the founder: "Pettigrew's was founded in
+    # Tannerby in 1889" tells the founding, and not by whom)
+    founding = retrieval.query.founding or ""
+    who = retrieval.query.answer_type == "who" and bool(_FOUNDING_ASKED.fullmatch(founding))
+    telling = {
+        s.passage.article_id
+        for s in candidates
+        if _tells_founding(retrieval, s) and (not who or _FOUNDER.search(s.text))
+    }
+    for article in telling:
         stems = by_article[article]
         present = frozenset(stems)
         if all(t.credit(stems, present) > 0 for t in names):
