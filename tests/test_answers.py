@@ -4271,16 +4271,19 @@ def test_a_word_wordnet_gives_no_kind_of_is_found_by_its_definition(
 ) -> None:
     """The "rubbish" of a question is the story's burning "material": a noun that
     neither the corpus nor its synonyms use, and that WordNet gives no kind or group of,
-    is found (as a synonym) by the rarer words of its commonest sense's definition
-    ("worthless material that is to be disposed of") that the corpus uses (before,
+    is found (as a synonym) by what its commonest sense's definition says it is, its
+    genus ("worthless material that is to be disposed of"), when the corpus uses it (before,
     "rubbish" was a rare word the sources never use, and the question was refused). Only
     the commonest sense, by WordNet's sense-tagged counts: "taco" is first an ethnic slur
     whose definition says "Mexican", a word of the seed, and an off-topic question about
     tacos stays refused."""
     lexicon = Lexicon()
-    assert "material" in lexicon.defining_words("rubbish", "n")
-    assert "noise" in lexicon.defining_words("grumble", "n")  # "a loud low dull ... noise"
-    assert lexicon.defining_words("taco", "n") == ()
+    assert lexicon.genus("rubbish", "n") == ("material",)
+    assert lexicon.genus("grumble", "n") == ("noise",)  # "a loud low dull ... noise"
+    assert lexicon.genus("taco", "n") == ()
+    # (an everyday genus finds nothing: a "gang" is "an association of criminals", a
+    # "lawyer" "a professional person authorized to practice law")
+    assert lexicon.genus("gang", "n") == lexicon.genus("lawyer", "n") == ()
     lead = lead_from(
         briefing,
         tmp_path / "depot.md",
@@ -4291,6 +4294,41 @@ def test_a_word_wordnet_gives_no_kind_of_is_found_by_its_definition(
     )
     assert "800 tonnes" in lead
     assert_says_or_refused(briefing, "any good taco spots near the office", None)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What caused the smoke?",  # "a cloud of fine particles suspended in a gas"
+        "Which army was involved?",  # "a permanent organization of the military land forces"
+        "When did the riot start?",  # "a public act of violence by an unruly mob"
+        "What did the witnesses see?",  # "someone who sees an event and reports ..."
+        "What did the queen say about the deal?",  # "... insects such as bees ..."
+    ],
+)
+def test_only_what_a_definition_says_a_thing_is_finds_it(briefing: Briefing, question: str) -> None:
+    """A definition names what its word is (its genus: "rubbish" is "material") and then
+    how it differs from others of that kind; only the genus finds the word. The words of
+    the difference say what the thing does or has, and news uses them of anything:
+    "smoke" is "a cloud of fine particles suspended in a gas", and the seed's Department
+    of Defense "suspended aid"; an "army" is "... of the military land forces", and the
+    seed has "task forces"; a "riot" is "a public act of violence", and the seed speaks of
+    "insecurity and violence"; a "witness" is "someone who sees an event", and "It was
+    seen in August 2018". None of these out-of-scope questions was answered before the
+    definition was read, and each was answered with one of those sentences (the queen's
+    "bees", as a verb, even took the irregular forms of "be": "was", "were")."""
+    assert_says_or_refused(briefing, question, None)
+
+
+def test_a_definitions_asides_do_not_displace_the_answer(full_briefing: Briefing) -> None:
+    """A "piece" is "a separate part of a whole": its "separate" found the explainer's
+    programmes "funded separately", whose sentences took the place of the analyst's
+    "anti-corruption reforms" in the answer (a fact of this dev question, answered by
+    the question's other words before the definition was read)."""
+    answer = grounded_answer(
+        full_briefing, "Which systemic issues does the piece argue have to be dealt with?"
+    )
+    assert "corruption" in answer.answer
 
 
 def test_who_were_the_two_is_answered_by_as_many_names_further_off(

@@ -233,25 +233,45 @@ class Lexicon:
             )
         )
 
-    def defining_words(self, word: str, pos: str) -> tuple[str, ...]:
-        """The rarer content words of the definition of ``word``'s commonest sense as
-        ``pos`` ("grumble": "a loud low dull continuous noise"; "rubbish": "worthless
-        material that is to be disposed of"), without its examples and asides. Only when
-        that sense is the word's only one or the one WordNet's sense-tagged corpus tagged
-        most: of a rare word's untagged senses WordNet's first is as likely as any
-        ("taco" is first a slur)."""
-        glosses = self._wordnet().glosses(word, pos)
-        counts = self._wordnet().sense_counts(word, pos)
+    def genus(self, word: str, pos: str) -> tuple[str, ...]:
+        """What the definition of ``word``'s commonest sense as ``pos`` says it is, its
+        genus, when that is a rarer word: the head of its first noun phrase ("rubbish":
+        "worthless material that is to be disposed of"; "grumble": "a loud low dull
+        continuous noise"), not the words that tell it from others of its kind, which say
+        what it does or has and which news uses of anything ("smoke": "a cloud of fine
+        particles suspended in a gas", and an article's aid is "suspended"). None for an
+        everyday genus ("gang": "an association of criminals"; "lawyer": "a professional
+        person authorized to practice law"). Only when that sense is the word's only one
+        or the one WordNet's sense-tagged corpus tagged most: of a rare word's untagged
+        senses WordNet's first is as likely as any ("taco" is first a slur)."""
+        net = self._wordnet()
+        glosses = net.glosses(word, pos)
+        counts = net.sense_counts(word, pos)
         if not glosses or (len(counts) > 1 and counts[0] <= max(counts[1:])):
             return ()
         definition = re.sub(r"\([^)]*\)", " ", glosses[0].split(";")[0].split('"')[0])
-        return tuple(
-            dict.fromkeys(
-                w
-                for w in re.findall(r"[a-z]+", definition.lower())
-                if w not in STOPWORDS and len(w) > 3 and self.zipf(w) < EVERYDAY_KIND_ZIPF
-            )
-        )
+        # (a hyphened word is one, and a modifier: "any disease-producing agent")
+        words = re.findall(r"[a-z]+(?:-[a-z]+)*", definition.lower())
+        if words and words[0] in ("a", "an", "the"):
+            words = words[1:]
+        # The first noun phrase ends at a function word ("material that ...": a leading
+        # one that is a noun, "someone who ...", is the genus, and an everyday one) or at
+        # a verb's inflected form that takes no "of" ("a person serving a sentence", but
+        # "a hostile meeting of forces"); its head is its last noun.
+        phrase: list[str] = []
+        for i, w in enumerate(words):
+            if w in STOPWORDS:
+                if phrase or net.base_forms(w, "n"):
+                    break
+                continue
+            verb = net.base_forms(w, "v")
+            if phrase and verb and w not in verb and words[i + 1 : i + 2] != ["of"]:
+                break
+            phrase.append(w)
+        head = next((w for w in reversed(phrase) if net.base_forms(w, "n")), "")
+        if len(head) > 3 and self.zipf(head) < EVERYDAY_KIND_ZIPF:
+            return (head,)
+        return ()
 
     def same_sense(self, word: str) -> set[str]:
         """Single words WordNet gives the noun ``word``'s commonest sense: "chief" and
@@ -378,9 +398,9 @@ class Lexicon:
             return ()
         net = self._wordnet()
         verbs = [f for base in net.base_forms(word, "v") for f in net.irregular_forms(base)]
-        return tuple(dict.fromkeys([*verbs, *self._plurals(word)]))
+        return tuple(dict.fromkeys([*verbs, *self.plurals(word)]))
 
-    def _plurals(self, word: str) -> list[str]:
+    def plurals(self, word: str) -> list[str]:
         """The irregular plurals of ``word`` as a noun that are no form of another noun:
         "children", "women", "teeth", "criteria"; not "bases" (of "basis", but also of
         "base", which stems do join) nor "leaves" (of "leaf", and of "leave")."""

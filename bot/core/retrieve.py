@@ -19,7 +19,7 @@ import itertools
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -426,9 +426,10 @@ class Retriever:
         "burglars" of a question are the "thieves" of the story, its "hikers" the
         "walkers", its "rubbish" the "waste" (WordNet: the kind of the word's commonest
         sense, one step up, in one word); or by the group it is one of (the "cops" of a
-        question are the "police"); and a word WordNet gives neither, by the words that
-        define its commonest sense (the "grumbles" of a question, "a loud low dull
-        continuous noise", are the story's "noise complaints"). Not for a name."""
+        question are the "police"); and a word WordNet gives neither, by what the
+        definition of its commonest sense says it is (the "grumbles" of a question, "a
+        loud low dull continuous noise", are the story's "noise complaints"). Not for a
+        name."""
         if term.anchor or not term.noun or " " in term.word or "-" in term.word:
             return None
         if any(df.get(w, 0) for w in term.search):
@@ -437,7 +438,11 @@ class Retriever:
         # kind the corpus does not use is not better found by the words of its gloss)
         word = term.word
         related = self.lexicon.kind_words(word) + self.lexicon.group_words(word)
-        found = self._in_corpus(session, related or self.lexicon.defining_words(word, "n"))
+        if related:
+            found = self._in_corpus(session, related, self.lexicon.irregular)
+        else:
+            # (a genus is a noun: its plurals, not the forms of a verb it might also be)
+            found = self._in_corpus(session, self.lexicon.genus(word, "n"), self.lexicon.plurals)
         if not found:
             return None
         return replace(
@@ -446,12 +451,15 @@ class Retriever:
             search=tuple(dict.fromkeys([*term.search, *found])),
         )
 
-    def _in_corpus(self, session: Session, words: tuple[str, ...]) -> list[str]:
-        """Those of ``words`` (with their irregular forms: the "thieves" of "thief") that
-        the corpus uses."""
-        forms = list(
-            dict.fromkeys([*words, *(f for w in words for f in self.lexicon.irregular(w))])
-        )
+    def _in_corpus(
+        self,
+        session: Session,
+        words: tuple[str, ...],
+        irregular: Callable[[str], Sequence[str]],
+    ) -> list[str]:
+        """Those of ``words`` (with their ``irregular`` forms: the "thieves" of "thief")
+        that the corpus uses."""
+        forms = list(dict.fromkeys([*words, *(f for w in words for f in irregular(w))]))
         if not forms:
             return []
         known = self.search.frequencies(session, forms)
