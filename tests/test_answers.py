@@ -4420,6 +4420,39 @@ def test_who_founded_asks_for_a_founding_told_with_its_founder(
     assert_says_or_refused(briefing, "who founded ashby's bakery", "Joan Ashby")
 
 
+def test_the_name_of_a_person_described_by_age_is_a_person_s_name(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "What was the name of the 19-year-old rider ...?" asks for a person's name beside
+    the rider: the age before the noun is read as a modifier (before, "year" was taken
+    for the thing whose name was asked), and a person's name is wanted for a person, so
+    "Kelby Road" beside the rider does not answer it. Named, the rider is the answer."""
+    from bot.core.phrasing import asked_noun
+    from bot.core.query import analyse
+
+    lexicon = Lexicon()
+    flat = "what was the name of the 19 year old rider who died".split()
+    assert asked_noun(flat, lexicon) == "rider"
+    assert asked_noun("who is the six month old baby".split(), lexicon) == "baby"
+    assert analyse("what was the name of the 19-year-old rider", lexicon).answer_type == "who"
+    ingest_text(
+        briefing,
+        tmp_path / "crash.md",
+        "---\ntitle: Rider dies in Quillerton crash\n---\n\n"
+        "A 19-year-old rider died after his e-scooter hit a van on Kelby Road in "
+        "Quillerton on Sunday night, police said.\n",
+    )
+    question = "What was the name of the 19-year-old rider who died in Quillerton?"
+    assert_says_or_refused(briefing, question, None)
+    ingest_text(
+        briefing,
+        tmp_path / "named.md",
+        "---\ntitle: Quillerton rider named\n---\n\n"
+        "The rider, Tom Ashe, 19, a student, died in Quillerton, his family said on Monday.\n",
+    )
+    assert_says_or_refused(briefing, question, "Tom Ashe")
+
+
 def test_two_words_the_corpus_writes_as_one_are_that_word(
     briefing: Briefing, tmp_path: Path
 ) -> None:

@@ -1097,7 +1097,9 @@ def beside_the_asked(
         # Tollis, 34, and Priya Halloran, 29", "named by relatives as Musa Ibo and Kofi Ade".
         many = _how_many_asked(retrieval.query)
         beside = bool(_ASKS_NAME.search(retrieval.query.text)) or many is not None
-        person = kind == "who"
+        # (a person's name for a person: "What is the name of the 83-year-old woman?" is
+        # not answered by "Sedgecombe General Hospital, including an 83-year-old woman")
+        person = kind == "who" or wordnet().commonest_file(asked.word) == "noun.person"
         naming = [
             s
             for s in sentences

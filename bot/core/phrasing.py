@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Literal, NamedTuple
 
-from bot.core.lexicon import Lexicon, sex_of
+from bot.core.lexicon import NUMBER_WORDS, Lexicon, sex_of
 from bot.core.wordnet import wordnet
 from bot.core.words import STOPWORDS, words
 
@@ -559,6 +559,9 @@ def _noun_phrase_head(
     head = None
     while j < len(flat) and flat[j] not in _ENDS:
         word = flat[j]
+        if _an_age(flat, j):
+            j += 3  # an age modifies, never heads: "the 83-year-old *woman*"
+            continue
         expansion = lexicon.expand(word)
         if word in STOPWORDS:
             if head is not None:
@@ -609,6 +612,21 @@ def _noun_phrase_head(
             break
         j += 1
     return head, j
+
+
+#: The units of time an age is given in ("83-year-old", "six-month-old").
+_AGE_UNITS = frozenset("year years month months week weeks day days".split())
+
+
+def _an_age(flat: list[str], j: int) -> bool:
+    """Does an age start at ``flat[j]``: a number, a unit of time and "old" ("83 year
+    old", "six month old", as "83-year-old" is read)?"""
+    return (
+        (flat[j].isdigit() or flat[j] in NUMBER_WORDS)
+        and flat[j + 1 : j + 2] != []
+        and flat[j + 1] in _AGE_UNITS
+        and flat[j + 2 : j + 3] == ["old"]
+    )
 
 
 #: Words that follow a verb, not a noun of a compound ("benefits *from*", "plans *to*").
