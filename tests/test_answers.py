@@ -4453,6 +4453,45 @@ def test_the_name_of_a_person_described_by_age_is_a_person_s_name(
     assert_says_or_refused(briefing, question, "Tom Ashe")
 
 
+def test_a_sum_in_a_currency_s_iso_code_is_money(briefing: Briefing, tmp_path: Path) -> None:
+    """ "CHF 64 million" and "NOK 300,000" are sums of money: a currency's ISO 4217 code
+    (from Babel's CLDR data), in capitals before the number or after it, as well as its
+    name or sign (before, only "USD", "EUR" and "GBP" after a number were). A code that
+    is also an English word is left out: "TOP 10" is no sum."""
+    from bot.core.amounts import money
+
+    for text in ("turnover was CHF 64 million last year", "paid NOK 300,000", "40 USD"):
+        assert money().search(text), text
+    assert not money().search("the TOP 10 reasons")
+    lead = lead_from(
+        briefing,
+        tmp_path / "leak.md",
+        "---\ntitle: Verbalo recordings exposed\n---\n\n"
+        "The translation app Verbalo left 2.3 million recordings open online. Under data "
+        "protection law Verbalo could face a fine of up to 4 percent of its turnover, "
+        "which was CHF 64 million last year.\n",
+        "how big a fine could verbalo face",
+    )
+    assert "CHF 64 million" in lead
+
+
+def test_an_amount_per_unit_is_one_of_the_kind_asked(briefing: Briefing, tmp_path: Path) -> None:
+    """ "How much does a Verbalo subscription cost per month?" asks for a sum a month: a
+    sentence that gives a number a month of something else ("11 million monthly users")
+    beside a sentence with a sum ("$64 million" of turnover) does not answer it (before,
+    the rate and the sum were looked for in any sentences of a passage, and the question
+    was answered with the turnover)."""
+    ingest_text(
+        briefing,
+        tmp_path / "app.md",
+        "---\ntitle: Verbalo app grows\n---\n\n"
+        "Verbalo, a translation app, says it has about 11 million monthly users. Its "
+        "turnover was $64 million last year.\n",
+    )
+    question = "how much does a verbalo subscription cost per month"
+    assert_says_or_refused(briefing, question, None)
+
+
 def test_two_words_the_corpus_writes_as_one_are_that_word(
     briefing: Briefing, tmp_path: Path
 ) -> None:

@@ -68,6 +68,21 @@ def _money_words() -> tuple[list[str], list[str]]:
     return first, rare
 
 
+def currency_codes() -> list[str]:
+    """The ISO 4217 codes of currencies, from the Unicode CLDR data that Babel keeps
+    ("CHF", "USD", "NOK"), less those that are also English words WordNet knows, which
+    headlines write in capitals ("TOP 10", "ALL 40", "TRY"): a list no one here keeps by
+    hand."""
+    from babel.numbers import list_currencies
+
+    net = wordnet()
+    return sorted(
+        code
+        for code in list_currencies()
+        if code.isalpha() and not any(net.base_forms(code.lower(), p) for p in "nvar")
+    )
+
+
 #: Words WordNet lists as currencies that, after a number, are nearly always something
 #: else: "5 at 3 pm" is no Laotian money, "40 sent to the border" no Estonian, "3 copper
 #: mines" no coins.
@@ -91,10 +106,13 @@ def money() -> re.Pattern[str]:
     def alternatives(words: list[str]) -> str:
         return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
+    codes = alternatives(currency_codes())
     # A currency is a common noun, written in lower case: "In 2018 Guinea signed" and
-    # "since 2019 Real Madrid" state no sums.
+    # "since 2019 Real Madrid" state no sums. Its ISO code is written in capitals, before
+    # the number or after it ("CHF 64 million", "40 USD").
     return re.compile(
-        rf"[$€£¥]\s?\d|{_AMOUNT}(?:(?:{alternatives(first)})(?:e?s)?|(?i:USD|EUR|GBP))\b|"
+        rf"[$€£¥]\s?\d|\b(?:{codes})\s?\d|"
+        rf"{_AMOUNT}(?:(?:{alternatives(first)})(?:e?s)?|(?i:USD|EUR|GBP)|{codes})\b|"
         rf"{_WORDED_AMOUNT}(?:{alternatives(first)})(?:e?s)?\b|"
         rf"(?:{_SCALED_AMOUNT}|{_LARGE_NUMBER})(?:{alternatives(rare)})(?:e?s)?\b{_NOT_A_VERB}"
     )

@@ -495,8 +495,14 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
             retrieval,
             f"the question asks for an amount of {money.word}, and no passage states one",
         )
+    # (of the kind asked, in the same sentence: "11 million monthly users" gives no price
+    # a month)
     rate = retrieval.query.rate
-    if rate is not None and not any(gives_rate(s.text, rate) for s in nearby):
+    if rate is not None and not any(
+        gives_rate(s.text, rate)
+        and (scorer.expects is None or holds_new(scorer.expects, s.text, scorer.question))
+        for s in nearby
+    ):
         return _borderline(
             retrieval, f"the question asks for an amount per {rate}, and no passage gives one"
         )
