@@ -4420,6 +4420,73 @@ def test_who_founded_asks_for_a_founding_told_with_its_founder(
     assert_says_or_refused(briefing, "who founded ashby's bakery", "Joan Ashby")
 
 
+@pytest.mark.parametrize(
+    ("question", "text", "says"),
+    [
+        (
+            "who founded the harrow trust",
+            "Ada Lind, who founded the charity in 1990, still chairs its board.",
+            "Ada Lind",
+        ),
+        (
+            "who founded the harrow trust",
+            "Founded by the teacher Ada Lind in 1990, the charity has helped 4,000 children.",
+            "Ada Lind",
+        ),
+        (
+            "who founded the harrow trust",
+            "The Harrow Trust was founded in 1990 in a small office above a bakery on Station "
+            "Road in Velmora by the teacher Ada Lind.",
+            "Ada Lind",
+        ),
+        (
+            "who founded the harrow trust",
+            "Ada Lind and Bo Kerr jointly founded the charity in 1990.",
+            "Bo Kerr",
+        ),
+        (
+            "who set up the harrow trust",
+            "Ada Lind was 24 when she set up the charity in 1990.",
+            "Ada Lind",
+        ),
+        (
+            "who founded the harrow trust",
+            "The charity, founded in 1990, was the brainchild of the teacher Ada Lind.",
+            "Ada Lind",
+        ),
+        (
+            "who founded the harrow trust",
+            "The charity, founded in 1990, has helped 4,000 children. Its creator, Ada Lind, "
+            "still chairs its board.",
+            "Ada Lind",
+        ),
+        (
+            "who founded the harrow trust",
+            "The charity was founded in Velmora in 1990 and was bought by Calveron Care in 2001.",
+            None,
+        ),
+    ],
+)
+def test_a_founder_is_told_in_the_ways_news_tells_one(
+    briefing: Briefing, tmp_path: Path, question: str, text: str, says: str | None
+) -> None:
+    """ "Who founded the Harrow Trust?" is answered by a founding told with its founder in
+    any of the ways news tells one: after the verb, however far ("founded in 1990 in a
+    small office ... by"), at the start of a sentence ("Founded by"), as who did it
+    ("who founded", "she set up", "jointly founded"), as its "brainchild", or as "its
+    creator" in a sentence of its own (before, only a capitalised word right before the
+    verb, or "by" within 40 characters of it, counted, so all these were refused). A
+    "by" across a clause ("founded in 1990 and was bought by") is no founder's."""
+    ingest_text(
+        briefing,
+        tmp_path / "trust.md",
+        "---\ntitle: The Harrow Trust marks thirty years\n---\n\n"
+        "The Harrow Trust, a children's charity in Velmora, marks thirty years this week. "
+        f"{text}\n",
+    )
+    assert_says_or_refused(briefing, question, says)
+
+
 def test_the_name_of_a_person_described_by_age_is_a_person_s_name(
     briefing: Briefing, tmp_path: Path
 ) -> None:

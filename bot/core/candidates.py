@@ -528,13 +528,25 @@ _FIND = frozenset({"find", "finder", "found", "foundat"})
 #: may be a word whose family merely holds "establish" ("Which *body* has opened an
 #: inquiry?").
 _FOUNDING_ASKED = re.compile(r"(?:co-?)?found(?:ed|ers?|ing)?|establish(?:ed|es|ing)?|set\s+up")
-#: A founding told with its founder: "founded by", "set up in 1995 by", "its founder",
-#: "co-founders", or a name before the verb ("Joan Ashby founded", "Tom Hale started").
+#: A verb for making a body, as a founding is told with whoever did it.
+_MADE = r"(?:(?:co-?)?founded|established|set\s+up|formed|created|started)"
+#: A founding told with its founder, in any case ("Founded by Ada Lind in 1990, ..."): the
+#: founder as such ("its founder", "co-founders", "its creator", "the brainchild of");
+#: the passive with whoever did it ("founded by", "set up in 1995 in a church hall by",
+#: not across a clause, "founded in 1889 and bought by Calveron", nor a "by" of a time or
+#: an amount, "set up in 2021 and spent by 2026"); or who did it before the verb, by name
+#: ("Joan Ashby founded", "Tom Hale started", "Bo Kerr jointly founded") or as a person
+#: ("Ada Lind, who founded the charity", "the co-operative she founded").
+_FOUNDER_NAMED = r"(?i:\b(?:co-?)?founders?\b|\b(?:its|their|the)\s+creators?\b|\bbrainchild\b)"
 _FOUNDER = re.compile(
-    r"\b(?:co-?)?founders?\b|\b(?:founded|established|set\s+up|formed|created|started)\b"
-    r"[^.;:]{0,40}?\bby\b|[A-Z][\w'’-]+\s+(?:(?:co-?)?founded|established|set\s+up|"
-    r"formed|created|started)\b"
+    rf"{_FOUNDER_NAMED}"
+    rf"|(?i:\b{_MADE}\b(?:(?!\b(?:and|but|which|that|who|whose|when|where|while)\b)[^.;:])"
+    r"{0,80}?\bby\s+(?!\d))"
+    rf"|(?:\b(?!(?:It|This|That|There|Which|What)\b)[A-Z][\w'’-]+|\bI|(?i:\b(?:who|he|she|they|we)))\s+(?i:(?:\w+ly\s+)?{_MADE}\b)"
 )
+#: The founder named as such in a sentence of its own ("Its creator, Ada Lind, will open
+#: it", after "The festival, founded in 1998, returns next month").
+_FOUNDER_AS_SUCH = re.compile(_FOUNDER_NAMED)
 _ESTABLISH = frozenset({"establish"})
 #: A founding told in other words than the question's: "The bakery was set up by Joan
 #: Ashby", "The choir was formed in 2004", "Tom Hale started the brewery in 1995",
@@ -565,11 +577,21 @@ def _a_founding_told(retrieval: Retrieval, candidates: list[SourceSentence]) -> 
     # Tannerby in 1889" tells the founding, and not by whom)
     founding = retrieval.query.founding or ""
     who = retrieval.query.answer_type == "who" and bool(_FOUNDING_ASKED.fullmatch(founding))
-    telling = {
-        s.passage.article_id
-        for s in candidates
-        if _tells_founding(retrieval, s) and (not who or _FOUNDER.search(s.text))
-    }
+    told = {s.passage.article_id for s in candidates if _tells_founding(retrieval, s)}
+    telling = (
+        {
+            s.passage.article_id
+            for s in candidates
+            if s.passage.article_id in told
+            and (
+                _FOUNDER.search(s.text)
+                if _tells_founding(retrieval, s)
+                else _FOUNDER_AS_SUCH.search(s.text)
+            )
+        }
+        if who
+        else told
+    )
     for article in telling:
         stems = by_article[article]
         present = frozenset(stems)
