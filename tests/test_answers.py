@@ -4542,6 +4542,67 @@ def test_a_sum_in_a_currency_s_iso_code_is_money(briefing: Briefing, tmp_path: P
     assert "CHF 64 million" in lead
 
 
+@pytest.mark.parametrize(
+    ("title", "text", "question"),
+    [
+        (
+            "Valdoria school plan",
+            "The education ministry says the new programme will help Valdoria meet SDG 4 by "
+            "2030. It will reach 40 schools in the northern provinces.",
+            "how much will the valdoria school programme cost",
+        ),
+        (
+            "Kestrel lander passes tests",
+            "The Kestrel lander has reached TRL 6, the agency said on Monday. Its first flight "
+            "is planned for 2028 from the Solvik base.",
+            "how much does the kestrel lander cost",
+        ),
+        (
+            "Ardent platform",
+            "The Ardent platform, which runs on PHP 8, is used by 300 councils across "
+            "Valdoria. Its makers say it is the most popular in the region.",
+            "how much does the ardent platform cost",
+        ),
+        (
+            "New coupe",
+            "The new Mercedes CLE 300 coupe goes on sale in Valdoria in March, with a "
+            "2.0-litre engine and four seats.",
+            "how much does the new mercedes coupe cost",
+        ),
+        (
+            "Valdoria goals report",
+            "The government of Valdoria presented its 2024 SDG report on Monday, saying that "
+            "most of the goals are off track.",
+            "how much is valdoria spending on the goals",
+        ),
+        (
+            "Mission approved",
+            "The Helios mission to the Sun was approved by the 22 ESA member states in "
+            "Seville on Thursday.",
+            "how much will the helios mission cost",
+        ),
+    ],
+)
+def test_an_acronym_that_is_also_a_currency_code_beside_a_small_number_is_no_sum(
+    briefing: Briefing, tmp_path: Path, title: str, text: str, question: str
+) -> None:
+    """Many ISO 4217 codes are also the acronyms news writes beside a number: "SDG 4" (a
+    development goal; the Sudanese pound), "TRL 6" (a readiness level; the old Turkish
+    lira), "PHP 8", "CLE 300" (a car), "2024 SDG report", "22 ESA member states". A code
+    is money beside a number only as sums in a code are written, scaled ("CHF 64
+    million", "USD5m"), in the thousands ("NOK 300,000") or in cents ("EUR 12.50"); so a
+    question for a cost that the story does not give is refused (before, each was
+    answered with the acronym's sentence)."""
+    from bot.core.amounts import money
+
+    for sum_ in ("CHF 64 million.", "USD5m.", "NOK 300,000", "EUR 12.50", "64 million CHF."):
+        assert money().search(sum_), sum_
+    for acronym in ("SDG 4", "TRL 6", "PHP 8.3", "CLE 300", "2024 SDG", "22 ESA", "SSP5-8.5"):
+        assert not money().search(acronym), acronym
+    ingest_story(briefing, tmp_path / "story.md", title, text)
+    assert_says_or_refused(briefing, question, None)
+
+
 def test_an_amount_per_unit_is_one_of_the_kind_asked(briefing: Briefing, tmp_path: Path) -> None:
     """ "How much does a Verbalo subscription cost per month?" asks for a sum a month: a
     sentence that gives a number a month of something else ("11 million monthly users")

@@ -25,6 +25,14 @@ NUMBER_WORD = (
 #: (A number starts after no digit, so that a run of digits is not tried at each one.)
 _NUMBER = r"(?<![\d,.])\d[\d,.]*"
 _AMOUNT = rf"{_NUMBER}\s*(?i:million|billion|thousand|m|bn|k)?\s*"
+#: A number as a sum in a currency's code is written: scaled ("CHF 64 million", "USD5m"),
+#: in the thousands ("NOK 300,000") or in cents ("EUR 12.50"). Many codes are also the
+#: acronyms news writes beside a small number, a version or a year ("SDG 4", "TRL 6",
+#: "PHP 8.3", "CLE 300", "2024 SDG report", "22 ESA member states"), which are no sums.
+_CODED_SUM = (
+    r"(?<![\d,.])(?:\d[\d,.]*\s*(?i:million|billion|thousand|bn|m|k)\b|"
+    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{5,}(?:\.\d+)?|\d+\.\d\d)(?!\.?\d)"
+)
 #: A number in words with its scale, as a sum is written: "half a million dollars", "a
 #: million dollars", "three million euros", "ten thousand pounds" (a scale is needed: "ten
 #: pounds" may be a weight).
@@ -109,10 +117,11 @@ def money() -> re.Pattern[str]:
     codes = alternatives(currency_codes())
     # A currency is a common noun, written in lower case: "In 2018 Guinea signed" and
     # "since 2019 Real Madrid" state no sums. Its ISO code is written in capitals, before
-    # the number or after it ("CHF 64 million", "40 USD").
+    # the sum or after it ("CHF 64 million", "64 million CHF"), a sum as sums are written
+    # in a code (_CODED_SUM: "SDG 4" and "2024 SDG" are none).
     return re.compile(
-        rf"[$€£¥]\s?\d|\b(?:{codes})\s?\d|"
-        rf"{_AMOUNT}(?:(?:{alternatives(first)})(?:e?s)?|(?i:USD|EUR|GBP)|{codes})\b|"
+        rf"[$€£¥]\s?\d|\b(?:{codes})\s?{_CODED_SUM}|{_CODED_SUM}\s*(?:{codes})\b|"
+        rf"{_AMOUNT}(?:(?:{alternatives(first)})(?:e?s)?|(?i:USD|EUR|GBP))\b|"
         rf"{_WORDED_AMOUNT}(?:{alternatives(first)})(?:e?s)?\b|"
         rf"(?:{_SCALED_AMOUNT}|{_LARGE_NUMBER})(?:{alternatives(rare)})(?:e?s)?\b{_NOT_A_VERB}"
     )
