@@ -424,12 +424,11 @@ class Retriever:
         """``term``, also found (as a synonym) by what it is a kind of, when neither it nor
         its synonyms are in the corpus and the word its kind is named by is: the
         "burglars" of a question are the "thieves" of the story, its "hikers" the
-        "walkers", its "rubbish" the "waste" (WordNet: the kind of the word's commonest
-        sense, one step up, in one word); or by the group it is one of (the "cops" of a
-        question are the "police"); and a word WordNet gives neither, by what the
-        definition of its commonest sense says it is (the "grumbles" of a question, "a
-        loud low dull continuous noise", are the story's "noise complaints"). Not for a
-        name."""
+        "walkers" (WordNet: the kind of the word's commonest sense, one step up, in one
+        word); or by the group it is one of (the "cops" of a question are the "police");
+        and a word WordNet gives neither, by what the definition of its commonest sense
+        says it is (the "rubbish" of a question, "worthless material that is to be
+        disposed of", is the story's burning "material"). Not for a name."""
         if term.anchor or not term.noun or " " in term.word or "-" in term.word:
             return None
         if any(df.get(w, 0) for w in term.search):
