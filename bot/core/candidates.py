@@ -577,22 +577,16 @@ def _a_founding_told(retrieval: Retrieval, candidates: list[SourceSentence]) -> 
     # Tannerby in 1889" tells the founding, and not by whom)
     founding = retrieval.query.founding or ""
     who = retrieval.query.answer_type == "who" and bool(_FOUNDING_ASKED.fullmatch(founding))
-    told = {s.passage.article_id for s in candidates if _tells_founding(retrieval, s)}
-    telling = (
-        {
+    tells = {id(s): _tells_founding(retrieval, s) for s in candidates}
+    told = {s.passage.article_id for s in candidates if tells[id(s)]}
+    if who:  # the founding told with its founder, or the founder named as such
+        told = {
             s.passage.article_id
             for s in candidates
             if s.passage.article_id in told
-            and (
-                _FOUNDER.search(s.text)
-                if _tells_founding(retrieval, s)
-                else _FOUNDER_AS_SUCH.search(s.text)
-            )
+            and (_FOUNDER if tells[id(s)] else _FOUNDER_AS_SUCH).search(s.text)
         }
-        if who
-        else told
-    )
-    for article in telling:
+    for article in told:
         stems = by_article[article]
         present = frozenset(stems)
         if all(t.credit(stems, present) > 0 for t in names):

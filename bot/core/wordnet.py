@@ -18,7 +18,7 @@ from __future__ import annotations
 import importlib.util
 import mmap
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -366,12 +366,7 @@ class WordNet:
         is the lexicographer's, not a measure of use ("taco" is first a slur)."""
         found: list[int] = []
         for lemma in self.base_forms(word, pos)[:1]:
-            key = lemma.replace(" ", "_").encode("utf-8") + b"%"
-            counts: dict[int, int] = {}
-            for line in self._senses.lines_starting(key):
-                fields = line.split()
-                if "nvara"[int(fields[0].split(b"%")[1][:1]) - 1] == pos:
-                    counts[int(fields[1])] = int(fields[-1])
+            counts = {offset: n for p, offset, n in self._tagged(lemma) if p == pos}
             found = [counts.get(o, 0) for o in self._offsets(lemma, pos)]
         return found
 
@@ -379,12 +374,18 @@ class WordNet:
         """How often ``lemma`` was tagged as each part of speech in WordNet's sense-tagged
         corpus (index.sense); how it is mostly used."""
         counts: dict[str, int] = {}
+        for pos, _, n in self._tagged(lemma):
+            counts[pos] = counts.get(pos, 0) + n
+        return counts
+
+    def _tagged(self, lemma: str) -> Iterator[tuple[str, int, int]]:
+        """Each sense of ``lemma`` in index.sense: its part of speech, its synset's offset
+        and how often the sense-tagged corpus tagged it."""
         key = lemma.replace(" ", "_").encode("utf-8") + b"%"
         for line in self._senses.lines_starting(key):
             fields = line.split()
             pos = "nvara"[int(fields[0].split(b"%")[1][:1]) - 1]
-            counts[pos] = counts.get(pos, 0) + int(fields[-1])
-        return counts
+            yield pos, int(fields[1]), int(fields[-1])
 
 
 def _bare(word: str) -> str:
