@@ -3016,6 +3016,49 @@ def test_a_tally_in_words_is_a_tally(briefing: Briefing, tmp_path: Path, questio
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "what excuse did the mayor give for delaying the vote",
+        "What must the council do before the vote on the harbour plan?",
+    ],
+)
+def test_a_vote_only_mentioned_asks_for_no_tally(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """A question that mentions a vote as the object of another verb or of a preposition
+    ("for delaying the vote", "before the vote") asks about something else: the story's
+    tally (of another vote, here) does not lead. (Before, any "vote" in a question made
+    the sentence with a tally lead.)"""
+    answer = answer_from(
+        briefing,
+        tmp_path / "harbour.md",
+        "Kelby Council Delays Harbour Vote",
+        "Last year Kelby Council approved the marina by 12 votes to 7. The mayor, Ruth "
+        "Hale, said the vote on the harbour plan was delayed because the flood surveys "
+        "were late. Before the vote, the council must publish the flood surveys and hold "
+        "a public meeting.",
+        question,
+    )
+    assert "12 votes to 7" not in lead_of(answer)
+    assert "flood surveys" in lead_of(answer)
+
+
+def test_how_a_body_was_split_asks_for_the_tally(briefing: Briefing, tmp_path: Path) -> None:
+    """ "How were the councillors split on the plan?" asks what the vote came to, as "What
+    was the vote count?" does: the tally leads, before a sentence that says they were
+    split and holds more of the question's words. (Before, "split" asked for no tally.)"""
+    answer = answer_from(
+        briefing,
+        tmp_path / "harbour.md",
+        "Kelby Council Backs Harbour Plan",
+        "Councillors were split over the harbour plan, and several raised concerns about "
+        "its cost. The plan was approved on Monday by nine votes to four.",
+        "How were the councillors split on the harbour plan?",
+    )
+    assert "nine votes to four" in lead_of(answer)
+
+
+@pytest.mark.parametrize(
     ("sentence", "settled"),
     [
         ("The footbridge is scheduled to open to walkers in May 2027.", False),

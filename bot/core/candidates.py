@@ -1597,9 +1597,20 @@ def _counted(tokens: list[str], start: int) -> list[str]:
     return [w for item in items for w in item]
 
 
-#: A question for a tally, a vote's or a game's: "What was the vote count?", "how did the
-#: trustees vote", "What was the final score?", "by what margin".
-_ASKS_TALLY = re.compile(r"\b(?:vote|votes|voting|voted|score|scoreline|tally|margin)\b", re.I)
+#: A question for a tally, a vote's or a game's, where the vote or the score is what it
+#: asks about: "What was the vote count?", "what was the final score", "How did the
+#: trustees vote?", "how did the council vote go", "How were the judges split?", "by what
+#: margin", "how many votes". Not a vote the question only mentions, as the object of
+#: another verb or a preposition ("what excuse did he give for delaying the vote", "What
+#: must the government do following the vote?", "before parliament votes on the pact").
+_TALLIES = r"(?:vote|votes|score|scoreline|tally|margin|split)"
+_ASKS_TALLY = re.compile(
+    rf"\b(?:what|which)(?:'s|’s|s|\s+(?:was|were|is|are))\s+(?:[\w'’-]+\s+){{0,6}}?{_TALLIES}\b"
+    r"|^\W*how(?:'s|’s|s|\s+(?:did|does|do|will|would|was|were|is|are|has|have))\s+"
+    r"(?:[\w'’-]+\s+){0,6}?(?:vot(?:e|ed|ing)|split)\b"
+    r"|\b(?:margin|tally|scoreline)\b|\bhow\s+many\s+votes\b",
+    re.IGNORECASE,
+)
 #: A tally: "9-3", "a 9-4 vote", "voted 31 to 17", "by 14 votes to 5", "won 3–1", and in
 #: words, as news writes small numbers: "by nine votes to three".
 _TALLY_NUMBER = rf"(?:\d{{1,3}}|(?i:{NUMBER_WORD}))"
