@@ -924,6 +924,27 @@ def test_a_who_answer_introduces_the_person_it_names_by_surname(
     assert answer.answer.index("Jana Kowalczyk") < answer.answer.index("Kowalczyk promised")
 
 
+def test_a_person_the_question_names_is_not_introduced_before_the_answer(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "Who did Kowalczyk meet on Friday?" names her: the asker knows who she is, and the
+    sentence that answers ("On Friday, Kowalczyk met officials of the Kelby Harbour
+    Pilots' Union") leads, not the one that introduces her. (Before, her introduction
+    came first and pushed the answer to the second sentence.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "ferry.md",
+        "---\ntitle: Ferry Talks Resume in Tarrow\n---\n\n"
+        "Talks on the future of the Tarrow ferry resumed on Monday after a month-long "
+        "pause, at a meeting chaired by Jana Kowalczyk, the regional minister for "
+        "transport.\n\n"
+        "On Friday, Kowalczyk met officials of the Kelby Harbour Pilots' Union to discuss "
+        "night crossings.\n",
+    )
+    answer = grounded_answer(briefing, "who did kowalczyk meet on friday")
+    assert "Kelby Harbour Pilots' Union" in lead_of(answer)
+
+
 def test_how_old_is_answered_by_an_age_or_a_year(briefing: Briefing, tmp_path: Path) -> None:
     """ "How old" wants an age as news writes it ("Ortiz, 34,") or the year a thing began,
     not whichever number sits in the sentence with the most of the question's words."""

@@ -387,8 +387,7 @@ def select_sentences(
     # summit?", whose answer names places, and the people beside them only in passing)
     asks_places = any(t.asked and t.place for t in retrieval.query.terms)
     if retrieval.query.answer_type == "who" and not asks_places:
-        naming = beside_the_asked(retrieval, scorer, answer) or []
-        answer = _introduced(answer, candidates, fits, retrieval.query.text, naming)
+        answer = _introduced(answer, candidates, fits, retrieval.query.text)
     return answer
 
 
@@ -540,7 +539,6 @@ def _introduced(
     candidates: list[SourceSentence],
     fits: Callable[[SourceSentence], bool],
     question: str,
-    naming: list[SourceSentence],
 ) -> list[SourceSentence]:
     """``answer`` with the sentence that introduces the person it names by surname alone.
 
@@ -549,17 +547,18 @@ def _introduced(
     officials"). An answer to a "who" question that names someone only by surname brings,
     just before that sentence, the first sentence of its article that gives the full name
     (once: the first such person), moving it up if the answer holds it later. A surname
-    the question gives is left alone in a sentence that names the person the question
-    asks for by role (``naming``: "contacted Dr. Corinna Vasquez-Hale, a curator ...
-    studying Varenne" for "Who is the curator who studies Varenne?" needs no
-    introduction of Varenne)."""
+    the question gives is left alone: the asker named the person, and knows who they are
+    ("Who did Nielsen meet?" is answered by "Nielsen had met the Mexican officials", not
+    led by the sentence that introduces her), and "Who is the curator who studies
+    Varenne?" needs no introduction of Varenne; but "Who is Nielsen?" asks for it."""
     in_order = sorted(candidates, key=lambda c: c.start)
-    asked = words_of(question)
+    # ("Who is Nielsen?" asks for the introduction itself)
+    asked = set() if asks_who_someone_is(question) else words_of(question)
     for i, sentence in enumerate(answer):
         for surname in _SURNAME.findall(sentence.text):
             if not could_be_surname(surname):
                 continue  # "Tuesday", "Honduras", "Summit": not a person
-            if sentence in naming and surname.lower() in asked:
+            if surname.lower() in asked:
                 continue
             if _full_name(surname, sentence.text):
                 continue
