@@ -1,0 +1,190 @@
+"""Review of the Slack surfaces: failing tests for bugs found by attacking them as
+production traffic would (a Web API that drops a connection, refuses a call once, or
+rate-limits). Each test's docstring names the bug it shows; none of them is fixed here."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from standins import OpenAIStandIn, SlackAPIStandIn
+from test_slack_app import Running, run_app, slack_settings
+
+QUESTION = "What does the memorandum commit the countries to?"
+
+
+@pytest.fixture
+def running(database_url: str, tmp_path: Path, api: SlackAPIStandIn) -> Iterator[Running]:
+    yield from run_app(slack_settings(database_url, tmp_path, api), api)
+
+
+@pytest.fixture
+def streaming(
+    database_url: str, tmp_path: Path, api: SlackAPIStandIn, llm_server: OpenAIStandIn
+) -> Iterator[Running]:
+    """The app with an LLM that streams its answer (as in test_slack_app.py)."""
+    llm_server.reset()
+
+    def reply(body: dict[str, Any]) -> str:
+        user = body["messages"][-1]["content"]
+        first = re.search(r'<source id="1">\n.*?\n(.*?)[.!?]', user, re.DOTALL)
+        assert first
+        return (
+            f"According to the source, {first.group(1).strip()} [1]. "
+            + "More detail here. " * 20
+            + "[1]"
+        )
+
+    llm_server.reply_with(reply)
+    llm_server.stream_delay(0.001)
+    settings = slack_settings(
+        database_url,
+        tmp_path,
+        api,
+        openai_base_url=llm_server.base_url,
+        openai_api_key="sk-test-0123456789",
+        model="gpt-4o-mini",
+        llm_timeout=5,
+    )
+    yield from run_app(settings, api)
+    llm_server.reset()
+
+
+def _finished(api: SlackAPIStandIn) -> set[str]:
+    """The ts of every message briefbot replaced (with the final answer) or deleted."""
+    return {str(c.params["ts"]) for m in ("chat.update", "chat.delete") for c in api.calls(m)}
+
+
+def _stream_ts(api: SlackAPIStandIn) -> list[str]:
+    """The ts of the stream messages briefbot went on to name (in chat.appendStream or
+    chat.stopStream): messages that chat.startStream created."""
+    named = [
+        str(c.params.get("ts"))
+        for c in api.calls()
+        if c.method in ("chat.appendStream", "chat.stopStream") and c.params.get("ts")
+    ]
+    return list(dict.fromkeys(named))
+
+
+# ------------------------------------------------------------- 1. orphaned stream messages
+
+
+def test_a_stream_refused_once_leaves_no_orphan_draft(streaming: Running) -> None:
+    """Bug 1a: chat.startStream refused once (a transient ``ok: false``). briefbot falls
+    back to posting the draft (chat.postMessage), but ``finish`` still calls
+    ``ChatStream.stop()``, which starts a *second* message; the final answer replaces that
+    one, and the posted, unguarded draft stays in the thread for good."""
+    streaming.api.error("chat.startStream", error="internal_error", times=1)
+    streaming.slack.mention(QUESTION)
+    draft = streaming.api.wait_for("chat.postMessage")[0]
+    streaming.settle()
+    assert draft.params["text"].endswith("…")  # the unguarded draft
+    draft_ts = next(
+        m["ts"] for m in streaming.api.history("C1") if m["text"] == draft.params["text"]
+    )
+    assert draft_ts in _finished(streaming.api), (
+        "the posted draft was neither replaced by the answer nor deleted; calls: "
+        f"{streaming.api.methods()}"
+    )
+
+
+def test_a_stream_that_cannot_be_stopped_is_not_left_behind(
+    streaming: Running, llm_server: OpenAIStandIn
+) -> None:
+    """Bug 1b: a short answer is still in ChatStream's buffer at ``finish``; ``stop()``
+    starts the stream (a message now exists), then chat.stopStream fails. ``finish`` reads
+    the stream's ts only when ``stop()`` succeeds, so it posts the answer afresh and the
+    started message is never replaced or deleted: two messages, one of them stuck."""
+    llm_server.reply("The memorandum is a non-binding commitment [1].")
+    streaming.api.error("chat.stopStream", error="internal_error", times=1)
+    streaming.slack.mention(QUESTION)
+    streaming.api.wait_for("chat.stopStream")
+    streaming.settle()
+    started = _stream_ts(streaming.api)
+    assert started, streaming.api.methods()
+    posted_afresh = streaming.api.calls("chat.postMessage")
+    assert not posted_afresh or set(started) <= _finished(streaming.api), (
+        f"stream message(s) {started} left behind; calls: {streaming.api.methods()}"
+    )
+
+
+# ------------------------------------------------------------- 2. DM draft posted twice
+
+
+def test_a_dm_draft_slack_may_have_taken_is_not_posted_again(streaming: Running) -> None:
+    """Bug 2: in a DM the draft is posted, then updated. When that first post gets no
+    answer (the connection drops after Slack took it), ``ThreadReply.on_text`` catches the
+    error and at once posts the draft again: two messages, and the first (an unguarded
+    draft ending in "…") is never updated or deleted, since its ts is unknown."""
+    streaming.api.drop("chat.postMessage", times=1)
+    streaming.slack.message(QUESTION, channel="D1", channel_type="im")
+    streaming.api.wait_for("chat.postMessage")
+    streaming.settle()
+    in_dm = streaming.api.history("D1")  # every post Slack carried out
+    left = [m for m in in_dm if m["ts"] not in _finished(streaming.api)]
+    assert len(in_dm) == 1 and not left, (
+        f"{len(in_dm)} messages posted for one answer; left as drafts: "
+        f"{[m['text'][:40] for m in left]}"
+    )
+
+
+# ------------------------------------------------------------- 3. startStream retried
+
+
+def test_a_stream_start_slack_may_have_taken_is_not_sent_again(streaming: Running) -> None:
+    """Bug 3: chat.startStream creates a message, like chat.postMessage, but it is not in
+    ``reply.POSTS``, so the Web API client's retry handlers send it again after a dropped
+    connection (or a 500): two streamed messages in the thread, the first never stopped,
+    replaced or deleted."""
+    streaming.api.drop("chat.startStream", times=1)
+    streaming.slack.mention(QUESTION)
+    streaming.api.wait_for("chat.startStream")
+    streaming.settle()
+    starts = streaming.api.calls("chat.startStream")
+    assert len(starts) == 1, f"chat.startStream sent {len(starts)} times: {streaming.api.methods()}"
+
+
+# ------------------------------------------------------------- 4. Share posted twice
+
+
+def test_a_share_whose_connection_drops_is_posted_once(running: Running) -> None:
+    """Bug 4: *Share in channel* posts through the response_url with Bolt's ``respond``,
+    whose WebhookClient keeps slack_sdk's default retry of connection errors: after a
+    dropped connection (the post landed) it posts again, and the answer is shown twice
+    in the channel. (The same goes for /brief subscribe's announcement.)"""
+    running.slack.command("/brief", "Who criticised the deal?", running.api.response_url("b"))
+    running.api.wait_for("response_url:b")
+    exchange_id = str(running.briefing.log.export()[-1]["id"])
+    running.api.drop("response_url:s1", times=1)
+    running.slack.click("share_answer", exchange_id, running.api.response_url("s1"))
+    running.settle()
+    public = [
+        c
+        for c in running.api.calls("response_url:s1")
+        if c.params.get("response_type") == "in_channel"
+    ]
+    assert len(public) == 1, f"the answer was posted publicly {len(public)} times"
+
+
+# ------------------------------------------------------------- 5. a 429 on the DM draft
+
+
+def test_a_rate_limited_draft_is_not_retried_for_every_streamed_piece(streaming: Running) -> None:
+    """Bug 5: in a DM, while Slack rate-limits chat.postMessage (429, Retry-After: 5),
+    every piece the model streams makes ``ThreadReply`` post the draft again, each time
+    with the client's three waits of Retry-After, then once more "quietly": hundreds of
+    calls and about 50 minutes of waiting for one answer (the waits are recorded here,
+    not slept)."""
+    streaming.api.rate_limit("chat.postMessage", retry_after=5, times=None)
+    streaming.slack.message(QUESTION, channel="D1", channel_type="im")
+    streaming.api.wait_for("chat.postMessage")
+    streaming.settle()
+    posts = len(streaming.api.calls("chat.postMessage"))
+    waited = sum(streaming.waits.asked)
+    assert posts <= 12 and waited < 120, (
+        f"{posts} chat.postMessage calls and {waited:.0f} s of Retry-After waits for one answer"
+    )
