@@ -1544,6 +1544,60 @@ def test_without_streaming_the_answer_is_posted_then_updated(streaming: Running)
     assert "According to the source" in block_text(final.json_param("blocks"))
 
 
+def _finished(api: SlackAPIStandIn) -> set[str]:
+    """The ts of every message briefbot replaced (with the final answer) or deleted."""
+    return {str(c.params["ts"]) for m in ("chat.update", "chat.delete") for c in api.calls(m)}
+
+
+def _stream_ts(api: SlackAPIStandIn) -> list[str]:
+    """The ts of the stream messages briefbot went on to name (in chat.appendStream or
+    chat.stopStream): messages that chat.startStream created."""
+    named = [
+        str(c.params.get("ts"))
+        for c in api.calls()
+        if c.method in ("chat.appendStream", "chat.stopStream") and c.params.get("ts")
+    ]
+    return list(dict.fromkeys(named))
+
+
+def test_a_stream_refused_once_leaves_no_orphan_draft(streaming: Running) -> None:
+    """When Slack refuses to start the stream once, the draft is posted instead, and the
+    answer replaces that draft: the thread shows one message, the checked answer. (The
+    stream was stopped all the same, which started a second message, and the posted
+    draft, never checked by the citation guard, stayed in the thread for good.)"""
+    streaming.api.error("chat.startStream", error="internal_error", times=1)
+    streaming.slack.mention("What does the memorandum commit the countries to?")
+    draft = streaming.api.wait_for("chat.postMessage")[0]
+    streaming.settle()
+    assert draft.params["text"].endswith("…")  # the unguarded draft
+    draft_ts = next(
+        m["ts"] for m in streaming.api.history("C1") if m["text"] == draft.params["text"]
+    )
+    assert draft_ts in _finished(streaming.api), (
+        "the posted draft was neither replaced by the answer nor deleted; calls: "
+        f"{streaming.api.methods()}"
+    )
+
+
+def test_a_stream_that_cannot_be_stopped_is_not_left_behind(
+    streaming: Running, llm_server: OpenAIStandIn
+) -> None:
+    """A short answer starts its stream only when it is stopped; if Slack then fails to
+    stop it, the streamed message is still replaced by the answer (or deleted), never
+    left in the thread beside an answer posted afresh."""
+    llm_server.reply("The memorandum is a non-binding commitment [1].")
+    streaming.api.error("chat.stopStream", error="internal_error", times=1)
+    streaming.slack.mention("What does the memorandum commit the countries to?")
+    streaming.api.wait_for("chat.stopStream")
+    streaming.settle()
+    started = _stream_ts(streaming.api)
+    assert started, streaming.api.methods()
+    posted_afresh = streaming.api.calls("chat.postMessage")
+    assert not posted_afresh or set(started) <= _finished(streaming.api), (
+        f"stream message(s) {started} left behind; calls: {streaming.api.methods()}"
+    )
+
+
 def test_retried_events_without_a_message_run_once(running: Running) -> None:
     """Event-level claims: a retried assistant_thread_started greets once, a retried
     app_home_opened publishes once."""

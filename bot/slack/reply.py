@@ -134,8 +134,20 @@ class ThreadReply:
                     self._post_or_update()
             except SLACK_ERRORS as exc:
                 log.info("streaming unavailable (%s); posting and updating instead", exc)
-                self._mode = "update"
+                self._give_up_streaming()
                 self._post_or_update(quiet=True)
+
+    def _give_up_streaming(self) -> None:
+        """Post and update the draft from now on.
+
+        A stream that never started (Slack refused ``chat.startStream``) is dropped:
+        stopping it in :meth:`finish` would start it, a second message beside the posted
+        draft, and the draft, never replaced, would stay. A stream that did start is the
+        draft itself (its ts is ``self.ts``), and ``finish`` still stops it.
+        """
+        self._mode = "update"
+        if self._stream is not None and self._stream.ts is None:
+            self._stream = None
 
     def _append_stream(self) -> None:
         """Append what is new of the escaped text, up to its last whitespace.
@@ -185,6 +197,18 @@ class ThreadReply:
         response = post_message(self.client, self.channel, text, blocks, thread_ts=self.thread_ts)
         self.ts = str(response["ts"])
 
+    def _stop_stream(self) -> None:
+        """Stop the stream, and take its ts whether or not that succeeds: a short answer
+        still in the stream's buffer is started by ``stop()`` itself, and if
+        ``chat.stopStream`` then fails, the started message must still be replaced (or
+        deleted) by :meth:`finish`, not left beside an answer posted afresh."""
+        try:
+            self._stream.stop()
+        except SLACK_ERRORS as exc:
+            log.info("could not stop the stream cleanly (%s)", exc)
+        finally:
+            self.ts = self._stream.ts or self.ts
+
     def finish(self, text: str, blocks: list[dict[str, Any]]) -> str | None:
         """Show the final message; returns its ts. Never raises.
 
@@ -196,11 +220,7 @@ class ThreadReply:
         """
         with self._lock:
             if self._stream is not None:
-                try:
-                    self._stream.stop()
-                    self.ts = self._stream.ts or self.ts
-                except SLACK_ERRORS as exc:
-                    log.info("could not stop the stream cleanly (%s)", exc)
+                self._stop_stream()
             if self.ts is not None:
                 try:
                     self.client.chat_update(
