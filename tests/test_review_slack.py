@@ -74,22 +74,6 @@ def test_a_dm_draft_slack_may_have_taken_is_not_posted_again(streaming: Running)
     )
 
 
-# ------------------------------------------------------------- 3. startStream retried
-
-
-def test_a_stream_start_slack_may_have_taken_is_not_sent_again(streaming: Running) -> None:
-    """Bug 3: chat.startStream creates a message, like chat.postMessage, but it is not in
-    ``reply.POSTS``, so the Web API client's retry handlers send it again after a dropped
-    connection (or a 500): two streamed messages in the thread, the first never stopped,
-    replaced or deleted."""
-    streaming.api.drop("chat.startStream", times=1)
-    streaming.slack.mention(QUESTION)
-    streaming.api.wait_for("chat.startStream")
-    streaming.settle()
-    starts = streaming.api.calls("chat.startStream")
-    assert len(starts) == 1, f"chat.startStream sent {len(starts)} times: {streaming.api.methods()}"
-
-
 # ------------------------------------------------------------- 4. Share posted twice
 
 

@@ -1598,6 +1598,20 @@ def test_a_stream_that_cannot_be_stopped_is_not_left_behind(
     )
 
 
+def test_a_stream_start_slack_may_have_taken_is_not_sent_again(streaming: Running) -> None:
+    """chat.startStream creates a message, like chat.postMessage: when the connection
+    drops after Slack may have started the stream, the Web API client does not start
+    another (a second streamed message in the thread, the first never stopped, replaced
+    or deleted); briefbot posts and updates the draft instead. (The first stream, if
+    Slack did start it, stays: its ts never reached briefbot.)"""
+    streaming.api.drop("chat.startStream", times=1)
+    streaming.slack.mention("What does the memorandum commit the countries to?")
+    streaming.api.wait_for("chat.startStream")
+    streaming.settle()
+    starts = streaming.api.calls("chat.startStream")
+    assert len(starts) == 1, f"chat.startStream sent {len(starts)} times: {streaming.api.methods()}"
+
+
 def test_retried_events_without_a_message_run_once(running: Running) -> None:
     """Event-level claims: a retried assistant_thread_started greets once, a retried
     app_home_opened publishes once."""

@@ -13,9 +13,10 @@ Choices made here:
 * The Web API client retries rate limits (honouring ``Retry-After``), connection errors
   and 5xx responses with slack_sdk's own retry handlers, waiting as they do, through a
   ``sleep`` that can be given (:func:`retry_handlers`). A post (``chat.postMessage``,
-  ``chat.postEphemeral``) is repeated only when Slack surely did not take it: a rate
-  limit, a 503, or a connection that was never made. After a dropped connection or a 500
-  it may have landed, and a second post would show the message twice.
+  ``chat.postEphemeral``, ``chat.startStream``, ``chat.appendStream``: ``reply.POSTS``)
+  is repeated only when Slack surely did not take it: a rate limit, a 503, or a
+  connection that was never made. After a dropped connection or a 500 it may have
+  landed, and a second post would show the message (or the streamed text) twice.
 * Acks never wait on Slack's Web API. Bolt's default single-workspace authorization
   calls ``auth.test`` on the first request when the token was not verified at start, and
   a Web API that is down or hangs then fails or stalls that request (and every later one

@@ -38,8 +38,12 @@ def in_thread(client: WebClient, channel: str, thread_ts: str | None) -> Apologi
     return post
 
 
-#: Web API methods that must not be sent twice: each call posts a message.
-POSTS = frozenset({"chat.postMessage", "chat.postEphemeral"})
+#: Web API methods that must not be sent twice: each call posts a message
+#: (``chat.startStream`` too) or adds to one (``chat.appendStream``: sent again, its text
+#: would show twice).
+POSTS = frozenset(
+    {"chat.postMessage", "chat.postEphemeral", "chat.startStream", "chat.appendStream"}
+)
 
 
 def never_sent(error: BaseException | None) -> bool:
