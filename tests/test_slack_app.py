@@ -1612,6 +1612,44 @@ def test_a_stream_start_slack_may_have_taken_is_not_sent_again(streaming: Runnin
     assert len(starts) == 1, f"chat.startStream sent {len(starts)} times: {streaming.api.methods()}"
 
 
+def test_a_dm_draft_slack_may_have_taken_is_not_posted_again(streaming: Running) -> None:
+    """In a DM the draft is posted, then updated. When Slack takes the first post but the
+    connection drops before it answers, the draft is not posted again (it was, at once:
+    two drafts, the first never replaced, since its ts was unknown); briefbot finds it in
+    the conversation by its metadata and replaces it with the answer: one message."""
+    streaming.api.drop("chat.postMessage", times=1)
+    streaming.slack.message(
+        "What does the memorandum commit the countries to?", channel="D1", channel_type="im"
+    )
+    streaming.api.wait_for("chat.postMessage")
+    streaming.settle()
+    in_dm = streaming.api.history("D1")  # every post Slack carried out
+    left = [m for m in in_dm if m["ts"] not in _finished(streaming.api)]
+    assert len(in_dm) == 1 and not left, (
+        f"{len(in_dm)} messages posted for one answer; left as drafts: "
+        f"{[m['text'][:40] for m in left]}"
+    )
+
+
+def test_a_rate_limited_draft_is_not_retried_for_every_streamed_piece(streaming: Running) -> None:
+    """In a DM, while Slack rate-limits chat.postMessage (429, Retry-After: 5), the draft
+    is given up after its first post fails and the answer is posted when done: a few
+    calls and seconds of waiting, not (as before) a post with every piece the model
+    streamed, each with the client's three Retry-After waits: hundreds of calls and some
+    50 minutes before the answer. (The waits are recorded here, not slept.)"""
+    streaming.api.rate_limit("chat.postMessage", retry_after=5, times=None)
+    streaming.slack.message(
+        "What does the memorandum commit the countries to?", channel="D1", channel_type="im"
+    )
+    streaming.api.wait_for("chat.postMessage")
+    streaming.settle()
+    posts = len(streaming.api.calls("chat.postMessage"))
+    waited = sum(streaming.waits.asked)
+    assert posts <= 12 and waited < 120, (
+        f"{posts} chat.postMessage calls and {waited:.0f} s of Retry-After waits for one answer"
+    )
+
+
 def test_retried_events_without_a_message_run_once(running: Running) -> None:
     """Event-level claims: a retried assistant_thread_started greets once, a retried
     app_home_opened publishes once."""

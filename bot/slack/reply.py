@@ -13,6 +13,7 @@ import logging
 import socket
 import threading
 import time
+import uuid
 from typing import Any
 from urllib.error import URLError
 
@@ -60,6 +61,9 @@ def taken_despite(status: int) -> bool:
     return status >= 500 and status != 503
 
 
+#: The message metadata of a posted draft (with its answer's id), to find it again.
+DRAFT_METADATA = "briefbot_draft"
+
 #: Slack's refusals of a message's form, which the text alone may pass: every other
 #: refusal (not_in_channel, is_archived, ratelimited ...) would refuse it again.
 REFUSED_FORM = frozenset(
@@ -70,6 +74,15 @@ REFUSED_FORM = frozenset(
 def maybe_taken(exc: SlackApiError) -> bool:
     """:func:`taken_despite` for a failed Web API call."""
     return taken_despite(exc.response.status_code if exc.response is not None else 200)
+
+
+def may_have_landed(error: BaseException) -> bool:
+    """Did a post fail without Slack saying whether it took it: a server error, a
+    timeout, a dropped connection? Then it may have landed, and must not be sent again.
+    (A refusal, a rate limit, a 503 or a connection never made: it did not land.)"""
+    if isinstance(error, SlackApiError):
+        return maybe_taken(error)
+    return isinstance(error, URLError | OSError) and not never_sent(error)
 
 
 def post_message(
@@ -101,6 +114,13 @@ class ThreadReply:
 
     ``on_text`` may be called many times from the answering thread while an LLM streams;
     ``finish`` posts or replaces the message with the final blocks.
+
+    Drafts are a courtesy: the first draft post or update that fails ends them for this
+    answer, which :meth:`finish` then shows. Trying again with every piece the model
+    streams would cost a rate-limited Web API hundreds of calls, each with the client's
+    ``Retry-After`` waits, and a draft post Slack did not answer may have landed: posted
+    again, two drafts would show. Such a post carries :data:`DRAFT_METADATA`, so
+    ``finish`` can find it in the conversation and replace it with the answer.
     """
 
     STREAM_BUFFER = 160
@@ -124,22 +144,26 @@ class ThreadReply:
         self._text = ""
         self._stream: Any = None
         self._streamed = 0  # characters of escaped text already appended to the stream
+        #: "stream", "update" (post the draft, then update it) or "final" (no more drafts)
         self._mode = "stream" if thread_ts else "update"
         self._last_update = 0.0
+        self._draft_id = uuid.uuid4().hex
+        #: When a draft post went unanswered (it may have landed; see the class docstring)
+        self._unanswered_at: float | None = None
         self._lock = threading.Lock()
 
     def on_text(self, piece: str) -> None:
         with self._lock:
             self._text += piece
-            try:
-                if self._mode == "stream":
+            if self._mode == "stream":
+                try:
                     self._append_stream()
-                else:
-                    self._post_or_update()
-            except SLACK_ERRORS as exc:
-                log.info("streaming unavailable (%s); posting and updating instead", exc)
-                self._give_up_streaming()
-                self._post_or_update(quiet=True)
+                    return
+                except SLACK_ERRORS as exc:
+                    log.info("streaming unavailable (%s); posting and updating instead", exc)
+                    self._give_up_streaming()
+            if self._mode == "update":
+                self._post_or_update()
 
     def _give_up_streaming(self) -> None:
         """Post and update the draft from now on.
@@ -180,26 +204,66 @@ class ThreadReply:
         self._streamed = len(escaped)
         self.ts = self._stream.ts or self.ts
 
-    def _post_or_update(self, *, quiet: bool = False) -> None:
-        """Show the draft so far: post it first, then update it at most once a second."""
+    def _post_or_update(self) -> None:
+        """Show the draft so far: post it first, then update it at most once a second.
+        The first failure ends the drafts (see the class docstring)."""
         now = time.monotonic()
         if self.ts is not None and now - self._last_update < self.UPDATE_EVERY:
             return
         text = escape(self._text) + " …"
         try:
             if self.ts is None:
-                self._post(text)
+                draft = {"event_type": DRAFT_METADATA, "event_payload": {"draft": self._draft_id}}
+                self._post(text, metadata=draft)
             else:
                 self.client.chat_update(channel=self.channel, ts=self.ts, text=text)
             self._last_update = now
-        except SLACK_ERRORS:
-            if not quiet:
-                raise
-            log.warning("could not show the answer while it was being written", exc_info=True)
+        except SLACK_ERRORS as exc:
+            self._mode = "final"
+            if self.ts is None and may_have_landed(exc):
+                self._unanswered_at = time.time()
+            log.warning(
+                "could not show the answer in %s while it was being written (%s); it is "
+                "shown when done",
+                self.channel,
+                exc,
+            )
 
-    def _post(self, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
-        response = post_message(self.client, self.channel, text, blocks, thread_ts=self.thread_ts)
+    def _post(self, text: str, blocks: list[dict[str, Any]] | None = None, **more: Any) -> None:
+        response = post_message(
+            self.client, self.channel, text, blocks, thread_ts=self.thread_ts, **more
+        )
         self.ts = str(response["ts"])
+
+    def _find_draft(self, since: float) -> str | None:
+        """The ts of the draft whose post Slack did not answer, if it landed (found by its
+        metadata among the conversation's, or the thread's, latest messages); None if it
+        is not there or cannot be looked for (the answer is then posted)."""
+        oldest = f"{since - 60:.6f}"  # a minute early, for the clocks' difference
+        try:
+            if self.thread_ts:
+                found = self.client.conversations_replies(
+                    channel=self.channel,
+                    ts=self.thread_ts,
+                    oldest=oldest,
+                    limit=100,
+                    include_all_metadata=True,
+                )
+            else:
+                found = self.client.conversations_history(
+                    channel=self.channel, oldest=oldest, limit=100, include_all_metadata=True
+                )
+        except SLACK_ERRORS as exc:
+            log.warning("could not look for an unanswered draft in %s (%s)", self.channel, exc)
+            return None
+        for message in found.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == DRAFT_METADATA and payload.get("draft") == (
+                self._draft_id
+            ):
+                return str(message.get("ts"))
+        return None
 
     def _stop_stream(self) -> None:
         """Stop the stream, and take its ts whether or not that succeeds: a short answer
@@ -225,6 +289,8 @@ class ThreadReply:
         with self._lock:
             if self._stream is not None:
                 self._stop_stream()
+            if self.ts is None and self._unanswered_at is not None:
+                self.ts = self._find_draft(self._unanswered_at)
             if self.ts is not None:
                 try:
                     self.client.chat_update(
