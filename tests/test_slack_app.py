@@ -789,10 +789,12 @@ def test_an_answer_is_shared_once_however_often_the_button_is_clicked(running: R
 
 
 def test_a_share_that_fails_can_be_tried_again(running: Running) -> None:
+    """A share Slack turned down (a 503: it did not take it) is apologised for and can be
+    clicked again; the private copy stays until the answer is in the channel."""
     running.slack.command("/brief", "Who criticised the deal?", running.api.response_url("b"))
     running.api.wait_for("response_url:b")
     exchange_id = str(running.briefing.log.export()[-1]["id"])
-    running.api.fail("response_url:s1", status=500)
+    running.api.fail("response_url:s1", status=503)
     running.slack.click("share_answer", exchange_id, running.api.response_url("s1"))
     failed, apology = running.api.wait_for("response_url:s1", count=2)
     assert failed.fault == "fail" and failed.params["response_type"] == "in_channel"
@@ -802,6 +804,31 @@ def test_a_share_that_fails_can_be_tried_again(running: Running) -> None:
     shared, deleted = running.api.wait_for("response_url:s2", count=2)
     assert shared.fault is None and shared.params["response_type"] == "in_channel"
     assert deleted.params["delete_original"] is True
+
+
+@pytest.mark.parametrize("fault", ["drop", "500"])
+def test_a_share_whose_connection_drops_is_posted_once(running: Running, fault: str) -> None:
+    """*Share in channel* whose post Slack may have taken without answering (the
+    connection dropped after the post landed, or a 500) shows the answer in the channel
+    once: it is not sent again, by the webhook client's retry or by a second click, and
+    the person who clicked is told it may already be there. (Bolt's ``respond`` retried a
+    dropped connection, and a failed share was released for the next click: the answer
+    showed twice. The same retry went for /brief subscribe's announcement.)"""
+    running.slack.command("/brief", "Who criticised the deal?", running.api.response_url("b"))
+    running.api.wait_for("response_url:b")
+    exchange_id = str(running.briefing.log.export()[-1]["id"])
+    if fault == "drop":
+        running.api.drop("response_url:s1", times=1)
+    else:
+        running.api.fail("response_url:s1", status=500)
+    running.slack.click("share_answer", exchange_id, running.api.response_url("s1"))
+    told = running.api.wait_for("response_url:s1", count=2)[-1]
+    assert told.params["response_type"] == "ephemeral"
+    assert "may already be in the channel" in told.params["text"]
+    running.slack.click("share_answer", exchange_id, running.api.response_url("s2"))
+    running.settle()
+    public = [c for c in running.api.calls() if c.params.get("response_type") == "in_channel"]
+    assert len(public) == 1, f"the answer was posted publicly {len(public)} times"
 
 
 @pytest.mark.parametrize(

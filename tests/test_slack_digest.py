@@ -57,6 +57,21 @@ def test_a_direct_message_cannot_subscribe(
     assert running.briefing.digests.subscriptions() == []
 
 
+def test_a_subscription_whose_announcement_drops_is_announced_once(running: Running) -> None:
+    """The channel is told of a subscription once, even when the connection drops after
+    the announcement landed (Bolt's ``respond`` sent it again); the person who typed the
+    command gets the usual apology with a log id, since Slack did not confirm it."""
+    running.api.drop("response_url:s1", times=1)
+    running.slack.command(
+        "/brief", "subscribe", running.api.response_url("s1"), user="U5", channel="C0NEWS1"
+    )
+    running.api.wait_for("response_url:s1")
+    running.settle()
+    said = [c.params["response_type"] for c in running.api.calls("response_url:s1")]
+    assert said == ["in_channel", "ephemeral"]
+    assert [s.channel for s in running.briefing.digests.subscriptions()] == ["C0NEWS1"]
+
+
 def test_subscribe_unsubscribe_and_list_from_slack(running: Running) -> None:
     said = brief(running, "subscribe", "s1", user="U5", channel="C0NEWS1")
     reply = running.api.calls("response_url:s1")[0]

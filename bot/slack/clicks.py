@@ -9,7 +9,7 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookResponse
 
-from bot.slack.reply import SLACK_ERRORS
+from bot.slack.reply import SLACK_ERRORS, in_channel
 
 log = logging.getLogger(__name__)
 
@@ -96,18 +96,12 @@ class ClickReply:
             self._respond(delete_original=True)
 
     def publicly(self, text: str, blocks: list[Any]) -> WebhookResponse:
-        """Post in the conversation clicked in, through the response_url (check
-        :attr:`can_post_publicly` first)."""
+        """Post in the conversation clicked in, through the response_url, once (never
+        retried: see :func:`~bot.slack.reply.in_channel`); check
+        :attr:`can_post_publicly` first."""
         if self._respond is None:
             raise RuntimeError("a public reply to a click needs its response_url")
-        return self._respond(
-            response_type="in_channel",
-            replace_original=False,
-            text=text,
-            blocks=blocks,
-            unfurl_links=False,
-            unfurl_media=False,
-        )
+        return in_channel(self._respond, text, blocks)
 
 
 def _reason(exc: BaseException) -> str:

@@ -8,7 +8,8 @@ the work, every other attempt stays silent. The keys:
 
 * ``event:<event_id>``: one Events API delivery (retries carry the same id);
 * ``msg:<channel>:<ts>``: one message, however many events name it;
-* ``share:<exchange id>``: one *Share in channel*; released if the post fails;
+* ``share:<exchange id>``: one *Share in channel*; released if Slack refuses the post
+  (or it never reaches Slack), kept if Slack does not answer, since it may have landed;
 * ``thread:<channel>:<thread_ts>``: a thread briefbot spoke in without answering a
   question (the hint for an empty mention, a question too long): its follow-ups are
   answered, as in a thread with a logged answer, for as long as claims are kept (two days).

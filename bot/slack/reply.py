@@ -20,6 +20,7 @@ from urllib.error import URLError
 from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.webhook import WebhookClient, WebhookResponse
 
 from bot.slack.jobs import Apologise
 from bot.slack.mrkdwn import escape, escape_markdown
@@ -107,6 +108,30 @@ def privately(respond: Respond, *, replace: bool) -> Apologise:
         respond(response_type="ephemeral", replace_original=replace, text=text)
 
     return say
+
+
+def in_channel(respond: Respond, text: str, blocks: list[Any] | None = None) -> WebhookResponse:
+    """Post for everyone in the conversation through ``respond``'s response_url, once,
+    never unfurled (like :func:`post_message`).
+
+    Bolt's ``respond`` sends with a WebhookClient that retries a connection error, and
+    after a dropped connection the post may have landed: sent again, it would show twice
+    in the channel. This client retries nothing; the caller decides, by
+    :func:`may_have_landed` and :func:`taken_despite`, whether to try again.
+    """
+    if not respond.response_url:
+        raise ValueError("a post in the channel needs a response_url")
+    webhook = WebhookClient(
+        respond.response_url, proxy=respond.proxy, ssl=respond.ssl, retry_handlers=[]
+    )
+    return webhook.send(
+        text=text,
+        blocks=blocks,
+        response_type="in_channel",
+        replace_original=False,
+        unfurl_links=False,
+        unfurl_media=False,
+    )
 
 
 class ThreadReply:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -21,12 +22,19 @@ from bot.slack.answer_blocks import (
 )
 from bot.slack.blocks import fit
 from bot.slack.clicks import ClickReply, clicked_by, clicked_in
+from bot.slack.reply import may_have_landed, taken_despite
 from bot.slack.services import SlackServices
+
+log = logging.getLogger(__name__)
 
 GONE = "That answer is no longer in the log (it may have been purged)."
 ELSEWHERE = "That answer was given in another conversation; rate it there."
 NOT_YOURS = "Only the person who asked can share this, in the conversation where they asked."
 NOT_FROM_HERE = "This can be shared only from the private answer itself, where you asked."
+UNCONFIRMED = (
+    "Slack did not confirm the share, so it may already be in the channel; it is not "
+    "posted again. If it is not there, ask again and share the new answer."
+)
 SHAREABLE_SURFACES = frozenset({"slash_brief", "slash_quote"})
 
 
@@ -45,6 +53,14 @@ def _may_share(exchange: LoggedExchange, body: dict[str, Any]) -> bool:
         and exchange.user == clicked_by(body)
         and exchange.channel == clicked_in(body)
     )
+
+
+def _unconfirmed(reply: ClickReply, key: str, why: object) -> None:
+    """A share Slack did not answer: it stays claimed, and the person is told why."""
+    log.warning(
+        "%s: no answer from Slack (%s); it may have been posted, so it stays claimed", key, why
+    )
+    reply.tell(UNCONFIRMED)
 
 
 Render = Callable[[LoggedExchange, str | None], tuple[str, list[Any]]]
@@ -131,9 +147,12 @@ def register(app: App, services: SlackServices) -> None:
         Only what the clicking person asked privately, in this conversation, can be shared:
         the button's value is an exchange id, and a replayed or forged click must not post
         somebody else's answer, or a DM's, into a channel. Each exchange is shared once,
-        however many times the button is clicked (claimed like an event). If posting
-        fails, the claim is released, so the next click can share it; the private copy is
-        removed only once the public one is posted.
+        however many times the button is clicked (claimed like an event). If Slack
+        refuses the post, or it never reaches Slack, the claim is released, so the next
+        click can share it. If Slack does not answer (a timeout, a dropped connection, a
+        500), the post may have landed: the claim is kept, so no click posts it again, and
+        the person is told it may already be in the channel. The private copy is removed
+        only once the public one is posted.
         """
 
         def act(exchange: LoggedExchange, body: dict[str, Any], reply: ClickReply) -> None:
@@ -150,12 +169,19 @@ def register(app: App, services: SlackServices) -> None:
             try:
                 text, blocks = render(exchange, clicked_by(body))
                 posted = reply.publicly(text, blocks)
-                if posted.status_code != 200:
-                    raise RuntimeError(f"Slack refused the shared message: {posted.body}")
-            except Exception:
+            except Exception as exc:
+                if may_have_landed(exc):
+                    _unconfirmed(reply, key, exc)
+                    return
                 services.deliveries.release(key)
                 raise
-            reply.delete_original()
+            if posted.status_code == 200:
+                reply.delete_original()
+            elif taken_despite(posted.status_code):
+                _unconfirmed(reply, key, f"HTTP {posted.status_code}")
+            else:
+                services.deliveries.release(key)
+                raise RuntimeError(f"Slack refused the shared message: {posted.body}")
 
         return on_exchange("sharing", "sharing", act)
 

@@ -28,7 +28,7 @@ from bot.slack.clicks import ClickReply
 from bot.slack.digest_blocks import POST_DIGEST, digest_message
 from bot.slack.digest_post import DigestPoster
 from bot.slack.mrkdwn import escape
-from bot.slack.reply import privately
+from bot.slack.reply import in_channel, privately
 from bot.slack.services import SlackServices
 
 SUBCOMMANDS = ("digest", "subscribe", "unsubscribe", "subscriptions")
@@ -93,13 +93,11 @@ def brief_subcommand(
         if not digests.subscribe(channel, user, context.team_id):
             tell("This channel is already subscribed to the weekly digest.")
             return
-        respond(
-            response_type="in_channel",
-            text=(
-                f"<@{user}> subscribed this channel to the weekly digest; the next one is "
-                f"posted here on {_next_run(services)}. `/brief unsubscribe` stops it. "
-                "(I must be in the channel to post: `/invite @briefbot`.)"
-            ),
+        in_channel(
+            respond,
+            f"<@{user}> subscribed this channel to the weekly digest; the next one is "
+            f"posted here on {_next_run(services)}. `/brief unsubscribe` stops it. "
+            "(I must be in the channel to post: `/invite @briefbot`.)",
         )
 
     def unsubscribe() -> None:
@@ -112,10 +110,7 @@ def brief_subcommand(
         if not digests.unsubscribe(channel):
             tell("This channel is not subscribed to the weekly digest.")
             return
-        respond(
-            response_type="in_channel",
-            text=f"<@{user}> unsubscribed this channel from the weekly digest.",
-        )
+        in_channel(respond, f"<@{user}> unsubscribed this channel from the weekly digest.")
 
     def subscriptions() -> None:
         lines = [
