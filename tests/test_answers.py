@@ -945,6 +945,22 @@ def test_a_person_the_question_names_is_not_introduced_before_the_answer(
     assert "Kelby Harbour Pilots' Union" in lead_of(answer)
 
 
+def test_a_number_counts_the_noun_before_a_preposition(briefing: Briefing, tmp_path: Path) -> None:
+    """ "45 crowns per scooter" counts crowns: a preposition ends the phrase a number
+    counts, so it is no number of scooters for "How many shared scooters will the city
+    allow?", which the sentence with the cap answers. (Before, the three words after a
+    number were all counted, and the sentence about the fee led.)"""
+    answer = answer_from(
+        briefing,
+        tmp_path / "scooters.md",
+        "Lysmark Caps Rental Scooters",
+        "Each operator will pay an annual fee of 45 crowns per scooter. From 1 March, the "
+        "number of shared scooters allowed in the city will be capped at 3,000.",
+        "How many shared scooters will the city allow?",
+    )
+    assert "3,000" in lead_of(answer)
+
+
 def test_how_old_is_answered_by_an_age_or_a_year(briefing: Briefing, tmp_path: Path) -> None:
     """ "How old" wants an age as news writes it ("Ortiz, 34,") or the year a thing began,
     not whichever number sits in the sentence with the most of the question's words."""

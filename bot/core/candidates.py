@@ -1564,6 +1564,13 @@ def _a_number(word: str) -> bool:
 
 
 _LIST_LINKS = frozenset([",", "and", "or"])
+#: Prepositions that end the noun phrase a number counts ("six minutes *at* peak times",
+#: "40 boats *from* the harbour"); not "of", whose phrase may be what is counted ("eleven
+#: of the passengers").
+_ENDS_THE_COUNTED = frozenset(
+    "at in on for from to by with within during after before across into over under "
+    "between near along around since until against per via".split()
+)
 _DETERMINERS = frozenset("the a an his her its their our my your this that these those".split())
 
 
@@ -1589,6 +1596,8 @@ def _counted(tokens: list[str], start: int) -> list[str]:
             items.pop()
             closing = False
             break
+        if low in _ENDS_THE_COUNTED:
+            break  # "six minutes *at* peak times" counts minutes, not peaks
         if len(items[-1]) == MAX_COUNT_GAP:
             break
         items[-1].append(word)
