@@ -1,0 +1,193 @@
+"""Review: failing tests for bugs found by attacking the CLI and ingestion as a hostile or
+careless user. Each test states what the project's rules promise; each fails today.
+
+Run on both databases with ``BRIEFBOT_TEST_DATABASE_URL=postgresql://...``; every test
+here also fails on SQLite alone.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from conftest import REPO, Result, make_settings, settings_env
+from standins import WebStandIn
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """Pages and feeds on the loopback stand-in, without the per-host pause."""
+    return make_settings(database_url, tmp_path, allow_private_urls=True, fetch_host_delay=0)
+
+
+def _page(title: str) -> str:
+    return (
+        f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+        "<p>Honduras said it would review the memorandum on border security signed in "
+        f"March, in a statement about {title}.</p>"
+        "<p>The review follows a freeze of United States aid to the region.</p>"
+        "</article></body></html>"
+    )
+
+
+def _rss(web: WebStandIn, items: str, title: str = "Ledger World") -> str:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>{title}</title><link>{web.url('/')}</link><description>d</description>"
+        f"{items}</channel></rss>"
+    )
+
+
+def _bounded(settings: Settings, *args: str, timeout: float) -> Result:
+    """``python -m bot.cli ARGS`` in a subprocess that is killed after ``timeout`` s, so a
+    test of a hang fails in bounded time instead of hanging the suite."""
+    env = {**os.environ, **settings_env(settings), "PYTHONPATH": str(REPO)}
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "bot.cli", *args],
+            env=env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"briefbot {args[0]} took more than {timeout:g} s (killed)")
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+# ---------------------------------------------------------------------- feeds
+
+
+@pytest.mark.parametrize("bad", ["\x7f", "&#0;"], ids=["del", "nul"])
+def test_a_feed_entry_whose_link_holds_a_control_character_fails_alone(
+    cli, web: WebStandIn, bad: str
+) -> None:
+    """One entry whose <link> holds a DEL (legal, unescaped, in XML 1.0) or a NUL (&#0;,
+    which feedparser decodes) must fail alone. Today normalise_url lets the character
+    through, the fetcher's httpx2 raises InvalidURL (not a FetchError) or PostgreSQL's
+    driver refuses the NUL (DataError) in stored_links, and the whole poll fails as
+    "unexpected ...": the good entry after it is never stored, on every poll."""
+    good = web.page("/news/good", _page("Good entry"))
+    items = (
+        f"<item><title>Bad</title><link>{web.url('/news/bad')}{bad}x</link>"
+        "<guid>g-bad</guid></item>"
+        f"<item><title>Good</title><link>{good}</link><guid>g-good</guid></item>"
+    )
+    url = web.page("/rss.xml", _rss(web, items), content_type="application/rss+xml")
+    assert cli("feeds", "add", url).code == 0
+    polled = cli("feeds", "poll")
+    assert "unexpected" not in polled.out + polled.err, polled
+    assert "Good entry" in cli("sources").out, polled
+
+
+def test_a_feed_whose_title_holds_nul_can_be_followed(cli, web: WebStandIn) -> None:
+    """A feed title with &#0; (feedparser decodes it to NUL) reaches the feed table raw.
+    On PostgreSQL `feeds add` then dies with "unexpected DataError: PostgreSQL text fields
+    cannot contain NUL" (exit 1) and the feed cannot be followed at all; a title that
+    gains one later makes every poll fail the same way (finish_poll). SQLite stores the
+    NUL, so the two databases disagree. The title must be stored without it."""
+    good = web.page("/news/good", _page("Good entry"))
+    items = f"<item><title>Good</title><link>{good}</link><guid>g-good</guid></item>"
+    url = web.page(
+        "/rss.xml", _rss(web, items, title="Ledger &#0; World"), content_type="application/rss+xml"
+    )
+    added = cli("feeds", "add", url)
+    assert added.code == 0 and "unexpected" not in added.err, added
+    listed = cli("feeds", "list", "--json")
+    assert "Ledger" in listed.out and "\\u0000" not in listed.out, listed
+
+
+# ---------------------------------------------------------------------- pages
+
+
+def test_a_page_with_many_unclosed_h1_tags_is_not_quadratic(
+    settings: Settings, web: WebStandIn
+) -> None:
+    """webpage.headlines runs ``<h1\\b[^>]*>(.*?)</h1\\s*>`` over the whole page, and each
+    unclosed <h1> scans to the end of it: O(n^2). A 240 KB page (an article plus 40,000
+    hidden "<h1>x ") takes about 45 s to ingest instead of 2 s; a page at the 10 MB limit
+    would take most of a day. A feed entry linking to such a page stalls the clock's
+    feed job the same way (POLL_BUDGET is checked only between entries)."""
+    body = _page("Headline flood").replace(
+        "</body>", "<div hidden>" + "<h1>x " * 40_000 + "</div></body>"
+    )
+    url = web.page("/news/h1-flood", body)
+    result = _bounded(settings, "ingest", url, timeout=15)
+    assert result.code == 0, result
+
+
+def test_a_page_redirected_to_a_very_long_url_is_stored(cli, web: WebStandIn) -> None:
+    """A short link that redirects to the article at a long address (tracking parameters
+    past 2,000 bytes). The article's identity is the short url, which fits; the final url
+    is only informational, yet ParsedArticle refuses it ("the final_url is 2,154 bytes
+    long") and the page is not stored at all. (Feed links and validators that do not fit
+    are dropped, not fatal: storage/feeds.py::_fitting.)"""
+    web.page("/news/story", _page("Long address"))
+    short = web.redirect("/s/1", web.url("/news/story?utm_source=feed&ref=" + "x" * 2100))
+    result = cli("ingest", short)
+    assert result.code == 0, result
+    assert "Long address" in cli("sources").out
+
+
+# ---------------------------------------------------------------------- files
+
+
+def test_a_markdown_line_of_unclosed_emphasis_is_not_quadratic(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """markdown_to_text's _MD_EMPHASIS (and _MD_LINK) scan to the end of the line from every
+    unclosed opener: O(n^2) per line. A 200 KB one-line list ("*Item0 *Item1 ...", a list
+    pasted as one line) takes about a minute; a file at the 10 MB limit, more than a day,
+    and the ingest run (every file after it) waits."""
+    path = tmp_path / "list.md"
+    path.write_text(
+        "# Shopping list\n\nA short sentence before the list.\n\n"
+        + " ".join(f"*Item{i}" for i in range(20_000))
+        + "\n",
+        encoding="utf-8",
+    )
+    result = _bounded(settings, "ingest", str(path), timeout=15)
+    assert result.code == 0, result
+
+
+# ---------------------------------------------------------------------- DATABASE_URL
+
+
+@pytest.mark.parametrize("url", ["sqlite:///", "sqlite://"])
+def test_an_empty_sqlite_path_is_not_a_silent_in_memory_database(
+    cli, tmp_path: Path, url: str
+) -> None:
+    """DATABASE_URL=sqlite:/// (an unset variable in ``sqlite:///$DB_PATH``) is SQLite's
+    in-memory database: `ingest` reports "added 1" and exits 0, and the article is gone
+    when the process ends. It must be refused (or name a real file)."""
+    path = tmp_path / "kept.txt"
+    path.write_text("Kept story\n\nA sentence about the harbour strike.\n", encoding="utf-8")
+    ingested = cli("ingest", str(path), env={"DATABASE_URL": url})
+    listed = cli("sources", env={"DATABASE_URL": url})
+    assert ingested.code != 0 or "Kept story" in listed.out, (ingested, listed)
+
+
+def test_a_sqlite_url_with_a_host_is_a_configuration_error(cli) -> None:
+    """``sqlite://host/x.db`` is a malformed DATABASE_URL: SQLAlchemy's ArgumentError
+    escapes as "unexpected ArgumentError ..." with exit 1, not a one-line configuration
+    error with exit 2 like every other malformed DATABASE_URL."""
+    result = cli("sources", env={"DATABASE_URL": "sqlite://dbhost/briefbot.db"})
+    assert result.code == 2 and "unexpected" not in result.err, result
+
+
+def test_a_database_url_that_cannot_be_parsed_does_not_print_its_password(cli) -> None:
+    """A password with '@', ':' and '/' that was not percent-encoded. parse_url moves the
+    last '@' only within the authority (which ends at the first '/'), SQLAlchemy then
+    reads part of the password as the port, and make_engine prints the parser's message:
+    "invalid literal for int() with base 10: 'Hunter2Secret'"."""
+    url = "postgresql://admin:x@y:Hunter2Secret/tail@db.invalid:5432/prod"
+    result = cli("sources", env={"DATABASE_URL": url})
+    assert result.code != 0
+    assert "Hunter2Secret" not in result.out + result.err, result
