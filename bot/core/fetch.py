@@ -41,7 +41,7 @@ from bot.core.netguard import (
     deadline,
     system_resolver,
 )
-from bot.core.text import first_line
+from bot.core.text import first_line, shortened
 from bot.core.urls import host_of, normalise_url
 from bot.errors import IngestError, InputError
 
@@ -204,7 +204,11 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         started = self.clock()
-        request = self.client.build_request("GET", start_url, headers=headers)
+        try:
+            request = self.client.build_request("GET", start_url, headers=headers)
+        except httpx2.InvalidURL as exc:  # what urlsplit lets by: a host of 999.1.1.1
+            shown = shortened(start_url, 80)
+            raise FetchError(f"not a valid URL: {shown!r} ({first_line(exc)})") from None
         redirects: list[str] = []
         with deadline(self.limits.deadline):  # the whole fetch, redirects and all
             while True:

@@ -16,6 +16,9 @@ from bot.errors import InputError
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+#: C0 controls and DEL: no address holds them unescaped (RFC 3986), httpx2 refuses them,
+#: and PostgreSQL cannot store NUL.
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 
 def looks_like_url(text: str) -> bool:
@@ -31,11 +34,16 @@ def normalise_url(url: str) -> str:
     ``:443``), the fragment and a trailing slash are dropped (``/a/`` and ``/a`` are one
     page), and an empty path becomes ``/``; otherwise the path and query are kept as they
     are (servers may tell case and order apart). A URL with a user name or password is
-    refused: it would be stored, and shown in Slack, with the secret.
+    refused: it would be stored, and shown in Slack, with the secret. So is one holding
+    a space or a control character (a feed's link may hold a DEL, or a NUL written
+    ``&#0;``): it is refused here, where every url is checked, rather than by the HTTP
+    client or the database, which would fail the whole feed with it.
     """
     text = url.strip()
     if not text or any(ch.isspace() for ch in text):
         raise InputError(f"not a URL: {shortened(text, 80)!r}")
+    if _CONTROL.search(text):
+        raise InputError(f"the URL holds a control character: {shortened(text, 80)!r}")
     try:
         parts = urlsplit(text)
         port = parts.port
