@@ -164,6 +164,23 @@ def test_feeds_add_list_remove_from_the_command_line(cli, web: WebStandIn) -> No
     assert missing.code == 2 and "no feed '7'" in missing.err
 
 
+def test_a_feed_whose_title_holds_nul_can_be_followed(cli, web: WebStandIn) -> None:
+    """A feed titled "Ledger &#0; World" (feedparser decodes the reference to NUL) is
+    followed as "Ledger World". On PostgreSQL `feeds add` died with "unexpected
+    DataError: PostgreSQL text fields cannot contain NUL" (and a title that gained one
+    later failed every poll), while SQLite stored the NUL."""
+    serve_stories(web)
+    body = rss(web, [item(web, "/news/pact-review")], title="Ledger &#0; World")
+    url = web.page("/rss.xml", body, content_type="application/rss+xml")
+    added = cli("feeds", "add", url)
+    assert added.code == 0 and "unexpected" not in added.err, added
+    assert "following feed 1: Ledger World" in added.out
+    polled = cli("feeds", "poll")
+    assert "unexpected" not in polled.out + polled.err, polled
+    listed = json.loads(cli("feeds", "list", "--json").out)
+    assert [f["title"] for f in listed] == ["Ledger World"]
+
+
 def test_a_feed_id_is_ascii_digits_with_spaces_around_ignored(
     poller: FeedPoller, web: WebStandIn, cli
 ) -> None:

@@ -37,6 +37,10 @@ from bot.errors import IngestError, InputError
 #: are written); the rest of a very long feed is not fetched.
 MAX_ENTRIES = 100
 _BLOCKS = {"p", "div", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "pre"}
+#: C0 controls that are not whitespace, and DEL. A feed may write them as references
+#: (feedparser decodes ``&#0;`` to NUL); PostgreSQL cannot store NUL, and none of them is
+#: text a person reads.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 
 
 class FeedError(IngestError):
@@ -105,6 +109,8 @@ def _item(entry: Any, position: int) -> FeedItem:
 
 
 def _link(value: Any) -> str | None:
+    """An http(s) link, normalised, or None: a link holding a control character is not
+    an address (:func:`~bot.core.urls.normalise_url` refuses it), so it is not kept."""
     if not isinstance(value, str) or not value.strip():
         return None
     try:
@@ -114,8 +120,12 @@ def _link(value: Any) -> str | None:
 
 
 def _text(value: Any) -> str | None:
+    """A title, author or guid as one line of text, without control characters: a title
+    with a NUL in it made the feed impossible to follow on PostgreSQL, and SQLite stored
+    it."""
     if not isinstance(value, str):
         return None
+    value = _CONTROL.sub("", value)
     text = squash(_html_text(value)) if "<" in value else squash(value)
     return text or None
 
