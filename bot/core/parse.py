@@ -55,7 +55,10 @@ class ParsedArticle(ArticleRecord):
         """Make the article fit the article table, or raise :class:`IngestError`.
 
         A title, source or author longer than its column is shortened and ends with "…";
-        an origin or url longer than :data:`IDENTITY_BYTES` UTF-8 bytes, a NUL character
+        a ``final_url`` longer than :data:`IDENTITY_BYTES` UTF-8 bytes is dropped (it only
+        says where redirects led, and cut short it would be wrong: a short link that
+        redirects to an address with 2,000 bytes of tracking parameters is still the
+        article at the short link); an origin or url longer than that, a NUL character
         in any field and a field that is not valid Unicode are refused (the text's own
         encoding is checked once, as its hash is computed; a hash given is ignored, so
         ``dataclasses.replace`` with a new text gets the new text's hash). Per article,
@@ -95,7 +98,9 @@ class ParsedArticle(ArticleRecord):
                 size = len(value.encode("utf-8"))
             except UnicodeEncodeError:
                 raise IngestError(f"the {label} is not valid Unicode") from None
-            if name in ("origin", "url", "final_url") and size > IDENTITY_BYTES:
+            if name == "final_url" and size > IDENTITY_BYTES:
+                object.__setattr__(self, name, None)
+            elif name in ("origin", "url") and size > IDENTITY_BYTES:
                 raise IngestError(
                     f"the {label} is {size:,} bytes long; the limit is {IDENTITY_BYTES:,}"
                 )
