@@ -421,16 +421,20 @@ def cli(
 def run_briefbot(
     *args: str, env: dict[str, str], timeout: float = 120, input_text: str | None = None
 ) -> Result:
-    """Run the installed ``briefbot`` console script in a subprocess."""
+    """Run the installed ``briefbot`` console script in a subprocess, killed after
+    ``timeout`` seconds: a test of something that could hang fails in bounded time."""
     script = Path(sys.executable).parent / "briefbot"
     base = {k: v for k, v in os.environ.items() if k not in _SETTING_VARS}
-    proc = subprocess.run(
-        [str(script), *args],
-        env={**base, **env},
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        input=input_text,
-        check=False,
-    )
+    try:
+        proc = subprocess.run(
+            [str(script), *args],
+            env={**base, **env},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            input=input_text,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"briefbot {' '.join(args[:1])} took more than {timeout:g} s (killed)")
     return Result(proc.returncode, proc.stdout, proc.stderr)

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from bot.config import Settings
 from bot.core.briefing import Briefing
-from conftest import FIXTURES, make_settings
+from conftest import FIXTURES, make_settings, run_briefbot, settings_env
 from standins import WebStandIn
 from storage.models import Article
 
@@ -117,6 +117,44 @@ def test_a_page_redirected_to_a_very_long_url_is_stored(
     assert result.code == 0, result
     article = _article(briefing, short)
     assert article.title == TITLE and article.final_url is None
+
+
+def test_a_page_with_many_unclosed_h1_tags_is_not_quadratic(
+    settings: Settings, briefing: Briefing, web: WebStandIn
+) -> None:
+    """A page that hides 120,000 unclosed "<h1>x " (720 KB) after its article is ingested
+    in seconds, and its title still loses the part its <h1> headline does not have. The
+    headlines were read with a pattern that looked for </h1> from every <h1> to the end
+    of the page: 40,000 of them took 45 s to ingest, and this page would take minutes (a
+    feed entry linking to it stalled the clock's feed job as long). The subprocess is
+    killed after 60 s, many times what the ingest takes on a loaded machine."""
+    flood = "<div hidden>" + "<h1>x " * 120_000 + "</div>"
+    page = (
+        "<html><head><title>Headline flood | Ledger Weekly</title></head><body><article>"
+        "<h1>Headline flood</h1><p>Honduras said it would review the memorandum on border "
+        "security signed in March.</p><p>The review follows a freeze of United States aid "
+        f"to the region.</p></article>{flood}</body></html>"
+    )
+    url = web.page("/news/h1-flood", page)
+    result = run_briefbot("ingest", url, env=settings_env(settings), timeout=60)
+    assert result.code == 0, result
+    assert _article(briefing, url).title == "Headline flood"
+
+
+def test_headlines_run_from_each_h1_to_the_next_closing_tag() -> None:
+    """An <h1> left open runs to the next </h1> (an <h1> inside it is text); one never
+    closed is no headline. The page's headlines are read only when a title's parts need
+    them, not when one part is the site's name."""
+    from bot.core.webpage import clean_title, headlines
+
+    page = '<h1>Open <h1>inner</h1><p>x</p><H1 class="t">Second <b>one</b></h1 ><h1>never'
+    assert headlines(page) == ["Open inner", "Second one"]
+
+    def unread() -> list[str]:
+        raise AssertionError("headlines read for a title that names the site")
+
+    assert clean_title("Pact talks | The Ledger", ["The Ledger"], unread) == "Pact talks"
+    assert clean_title("Pact talks | Week 3", [], lambda: ["Pact talks"]) == "Pact talks"
 
 
 def test_the_same_page_twice_adds_nothing(briefing: Briefing, web: WebStandIn) -> None:
