@@ -22,7 +22,7 @@ from bot.core.ingest import ingest_parsed
 from bot.core.parse import ParsedArticle, parse_file
 from bot.core.urls import normalise_url
 from bot.errors import IngestError
-from conftest import EVALS
+from conftest import EVALS, run_briefbot, settings_env
 from storage.models import Article, Chunk
 
 MD = """---
@@ -194,6 +194,47 @@ def test_markdown_front_matter_and_markup(tmp_path: Path) -> None:
         '"We are seeing families turned back," a spokesperson said.\n'
         "Nested, too."
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "text"),
+    [
+        ("`code *not emphasis*` here", "code *not emphasis* here"),
+        ("__snake_case__ and a ** b ** c", "snake_case and a ** b ** c"),
+        ("[x](https://en.wikipedia.org/wiki/X_(y)) and ![alt](i.png)", "x and alt"),
+        ("*unclosed [unclosed (unclosed `unclosed **unclosed", None),
+    ],
+)
+def test_markdown_markup_goes_and_unclosed_markup_stays(line: str, text: str | None) -> None:
+    """Code keeps what is in it, a lone ``_`` or ``**`` between spaces is text, a link's
+    address may hold one pair of parentheses, and markup never closed is left as written."""
+    from bot.core.parse import markdown_to_text
+
+    assert markdown_to_text(line) == (line if text is None else text)
+
+
+#: Markup that opens a span: emphasis, code, a link's words and its address.
+OPENERS = ("*", "`", "[", "**", "[a](")
+
+
+def test_a_markdown_line_of_unclosed_emphasis_is_not_quadratic(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A Markdown file of lists pasted as one line each, every item opening markup it
+    never closes ("*Item0 *Item1 ...", and the same with `, [, ** and [a]( ), 30,000
+    items (300 KB) a line, is ingested in seconds. Emphasis and links were matched from
+    every opener to the end of its line: one line of 20,000 "*Item" took a minute, and
+    this file would take about five (the ingest run, every file after it, waited). The
+    subprocess is killed after 60 s, many times what the ingest takes on a loaded
+    machine."""
+    lines = [" ".join(f"{opener}Item{i}" for i in range(30_000)) for opener in OPENERS]
+    path = tmp_path / "list.md"
+    path.write_text(
+        "# Shopping list\n\nA short sentence before the list.\n\n" + "\n\n".join(lines),
+        encoding="utf-8",
+    )
+    result = run_briefbot("ingest", str(path), env=settings_env(settings), timeout=60)
+    assert result.code == 0 and "added 1" in result.out, result
 
 
 def test_html_main_text_and_metadata_come_from_trafilatura() -> None:

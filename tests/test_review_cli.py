@@ -71,24 +71,6 @@ def _bounded(settings: Settings, *args: str, timeout: float) -> Result:
 # ---------------------------------------------------------------------- files
 
 
-def test_a_markdown_line_of_unclosed_emphasis_is_not_quadratic(
-    settings: Settings, tmp_path: Path
-) -> None:
-    """markdown_to_text's _MD_EMPHASIS (and _MD_LINK) scan to the end of the line from every
-    unclosed opener: O(n^2) per line. A 200 KB one-line list ("*Item0 *Item1 ...", a list
-    pasted as one line) takes about a minute; a file at the 10 MB limit, more than a day,
-    and the ingest run (every file after it) waits."""
-    path = tmp_path / "list.md"
-    path.write_text(
-        "# Shopping list\n\nA short sentence before the list.\n\n"
-        + " ".join(f"*Item{i}" for i in range(20_000))
-        + "\n",
-        encoding="utf-8",
-    )
-    result = _bounded(settings, "ingest", str(path), timeout=15)
-    assert result.code == 0, result
-
-
 # ---------------------------------------------------------------------- DATABASE_URL
 
 

@@ -174,8 +174,21 @@ def parse_txt(text: str, origin: str) -> ParsedArticle:
 
 
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
+#: A link or an image, whose words stay. Neither part reads past an opener of its kind (a
+#: "[" in the words, a "(" past one pair of parentheses in the address), so a line of
+#: unclosed "[" or "](" is read once rather than from each of them to the end of the line.
+_MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\((?:[^()]|\([^()]*\))*\)")
+#: Strong, emphasis and code: ``**``, ``__``, ``*`` or a backtick around words that stay
+#: (one group each; the one that matched is the last). A span never holds its own
+#: delimiter (a lone ``*`` may be inside ``**``), so from an opener left unclosed the
+#: pattern reads to the next one of its kind, not to the end of the line: a line of
+#: 20,000 "*Item" (a list pasted as one line) took a minute when it did.
+_MD_EMPHASIS = re.compile(
+    r"\*\*(?=\S)((?:[^*]|\*(?!\*))+?)(?<=\S)\*\*"
+    r"|__(?=\S)((?:[^_]|_(?!_))+?)(?<=\S)__"
+    r"|\*(?=\S)([^*]+?)(?<=\S)\*"
+    r"|`(?=\S)([^`]+?)(?<=\S)`"
+)
 _MD_BLOCKQUOTE = re.compile(r"^\s{0,3}(?:>\s?)+")
 _MD_RULE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
 
@@ -196,9 +209,14 @@ def markdown_to_text(body: str) -> str:
             out.extend(["", heading.group(1), ""])
             continue
         line = _MD_LINK.sub(r"\1", line)
-        line = _MD_EMPHASIS.sub(r"\2", line)
+        line = _MD_EMPHASIS.sub(_inside, line)
         out.append(line.rstrip())
     return "\n".join(out)
+
+
+def _inside(found: re.Match[str]) -> str:
+    """The words inside the emphasis :data:`_MD_EMPHASIS` found."""
+    return found.group(found.lastindex or 0)
 
 
 def parse_markdown(text: str, origin: str, fallback_title: str) -> ParsedArticle:
