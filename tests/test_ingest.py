@@ -237,6 +237,27 @@ def test_a_markdown_line_of_unclosed_emphasis_is_not_quadratic(
     assert result.code == 0 and "added 1" in result.out, result
 
 
+def test_a_markdown_heading_with_a_long_run_of_spaces_is_read_at_once(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A heading with 20,000 spaces in it ("## Later" and "news" far apart) is ingested
+    at once, its words kept and its closing hashes dropped. The heading pattern tried
+    every split of the spaces at every position: 2,000 spaces took 10 s, 4,000 over a
+    minute, and this file would take hours. The subprocess is killed after 60 s."""
+    path = tmp_path / "spaced.md"
+    path.write_text(
+        "# Storm warning\n\nThe harbour closed at noon.\n\n## Later"
+        + " " * 20_000
+        + "news ##\n\nIt opened again.\n",
+        encoding="utf-8",
+    )
+    result = run_briefbot("ingest", str(path), env=settings_env(settings), timeout=60)
+    assert result.code == 0 and "added 1" in result.out, result
+    parsed = parse_file(path, 1_000_000)
+    assert parsed.title == "Storm warning"
+    assert parsed.text.split("\n\n")[1] == "Later" + " " * 20_000 + "news"
+
+
 def test_html_main_text_and_metadata_come_from_trafilatura() -> None:
     path = EVALS / "articles" / "central-america-aid-conditions-analyst.html"
     parsed = parse_file(path, 1_000_000)

@@ -173,7 +173,10 @@ def parse_txt(text: str, origin: str) -> ParsedArticle:
     )
 
 
-_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+#: An ATX heading; :func:`_heading_text` takes its closing hashes off. (Taking them off
+#: in the pattern, ``(.*?)\s*#*\s*$``, tried every split of a run of spaces at every
+#: position: a heading with 4,000 spaces in it took over a minute.)
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$")
 #: A link or an image, whose words stay. Neither part reads past an opener of its kind (a
 #: "[" in the words, a "(" past one pair of parentheses in the address), so a line of
 #: unclosed "[" or "](" is read once rather than from each of them to the end of the line.
@@ -206,12 +209,18 @@ def markdown_to_text(body: str) -> str:
         line = _MD_BLOCKQUOTE.sub("", raw)
         heading = _MD_HEADING.match(line)
         if heading:
-            out.extend(["", heading.group(1), ""])
+            out.extend(["", _heading_text(heading), ""])
             continue
         line = _MD_LINK.sub(r"\1", line)
         line = _MD_EMPHASIS.sub(_inside, line)
         out.append(line.rstrip())
     return "\n".join(out)
+
+
+def _heading_text(found: re.Match[str]) -> str:
+    """The words of a heading :data:`_MD_HEADING` found, without the spaces and closing
+    hashes after them ("## Asylum ##")."""
+    return found.group(1).rstrip().rstrip("#").rstrip()
 
 
 def _inside(found: re.Match[str]) -> str:
