@@ -178,12 +178,22 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+#: What a DATABASE_URL that cannot be read is told. Never the parser's own words: they
+#: quote the part they could not read, which for a password holding "/" or ":" that was
+#: not percent-encoded is part of the password (SQLAlchemy read the rest as the port).
+_UNREADABLE = (
+    "DATABASE_URL is not a valid database URL: write sqlite:///PATH or "
+    "postgresql://USER:PASSWORD@HOST/NAME, with any /, : or # in the password "
+    "percent-encoded (%2F, %3A, %23)"
+)
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url`` with the settings briefbot relies on for each dialect."""
     try:
         parsed = parse_url(url)
     except Exception as exc:
-        raise DatabaseUrlError(f"DATABASE_URL is not a valid database URL: {exc}") from exc
+        raise DatabaseUrlError(_UNREADABLE) from exc
     backend = parsed.get_backend_name()
     driver = parsed.get_driver_name()
     wanted = {"sqlite": "pysqlite", "postgresql": "psycopg"}.get(backend)

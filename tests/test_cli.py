@@ -692,6 +692,22 @@ def test_a_database_url_briefbot_cannot_honour_is_a_setting_error(
     assert result.err.startswith("error: DATABASE_URL") and message in result.err
 
 
+@pytest.mark.parametrize("verbose", [(), ("-v",)])
+def test_a_database_url_that_cannot_be_parsed_does_not_print_its_password(
+    cli, verbose: tuple[str, ...]
+) -> None:
+    """A password with '@', ':' and '/' left unencoded: DATABASE_URL cannot be read, and
+    the one line says how to write it, without any of the password. It used to print
+    the parser's message, "invalid literal for int() with base 10: 'Hunter2Secret'" (the
+    authority ends at the first '/', so part of the password was read as the port)."""
+    url = "postgresql://admin:x@y:Hunter2Secret/tail@db.invalid:5432/prod"
+    result = cli(*verbose, "sources", env={"DATABASE_URL": url})
+    assert result.code == 2 and result.err.count("\n") == 1, result
+    assert result.err.startswith("error: DATABASE_URL is not a valid database URL"), result
+    assert "percent-encoded" in result.err
+    assert "Hunter2Secret" not in result.out + result.err, result
+
+
 def test_a_read_only_database_is_one_line(cli, tmp_path: Path) -> None:
     """Writing to a database opened read-only fails with what is wrong, exit 2."""
     path = tmp_path / "ro.db"
