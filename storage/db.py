@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError, OperationalError, SAWarning, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SAWarning, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.search import LexicalSearch, lexical_search_for
@@ -211,6 +211,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             return _engine_for(parsed, backend, **kwargs)
         except SAWarning as exc:
             raise DatabaseUrlError(f"DATABASE_URL: {str(exc).split(' (Background')[0]}") from exc
+        except (ArgumentError, ValueError) as exc:  # an option the dialect cannot read
+            # (?timeout=abc, hosts and ports written two ways). The URL was parsed, so the
+            # redactor knows its password, should the message repeat it.
+            raise DatabaseUrlError(f"DATABASE_URL: {_reason(exc)}") from exc
 
 
 def private_folder(folder: Path) -> None:
@@ -232,10 +236,32 @@ def _private_file(path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
+def _sqlite_file_named(parsed: URL) -> None:
+    """Refuse a SQLite URL that names no file to keep the data in, before anything is
+    created: ``sqlite:///`` (an unset variable in ``sqlite:///$DB_PATH``), ``sqlite://``
+    and ``:memory:`` are SQLite's database in memory, which every command would fill and
+    lose when it ends ("added 1", exit 0, and nothing kept); and a host, user or port
+    (``sqlite://dbhost/x.db``) means nothing to SQLite, which SQLAlchemy says only once
+    the file (``x.db`` here) has been made."""
+    if parsed.host or parsed.username or parsed.password or parsed.port:
+        raise DatabaseUrlError(
+            "DATABASE_URL: a SQLite URL names a file, not a host: write "
+            "sqlite:///relative/path or sqlite:////absolute/path"
+        )
+    database = parsed.database or ""
+    memory = database in ("", ":memory:") or database.startswith("file::memory:")
+    if memory or parsed.query.get("mode") == "memory":
+        raise DatabaseUrlError(
+            "DATABASE_URL names no SQLite file (a database in memory would be lost when "
+            "the command ends): write sqlite:///PATH, or leave DATABASE_URL unset"
+        )
+
+
 def _engine_for(parsed: URL, backend: str, **kwargs: Any) -> Engine:
     if backend == "sqlite":
+        _sqlite_file_named(parsed)
         database = parsed.database or ""
-        if database and database != ":memory:" and not database.startswith("file:"):
+        if not database.startswith("file:"):  # a file: URI is opened as SQLite reads it
             path = Path(database).expanduser()
             try:
                 private_folder(path.parent)

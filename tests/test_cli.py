@@ -680,16 +680,45 @@ def test_bad_settings_and_places_are_one_line(
         ("postgresql+asyncpg://postgres@127.0.0.1/test", "asks for the asyncpg driver"),
         ("sqlite+aiosqlite:///{dir}/a.db", "asks for the aiosqlite driver"),
         ("sqlite:///{dir}/a.db?mode=ro", "'mode' are not accepted"),  # ignored: a mistake
+        ("sqlite:///{dir}/a.db?timeout=abc", "could not convert string to float: 'abc'"),
+        ("postgresql://u@h/x?host=a&host=b&port=1&port=2&port=3", "Can't mix 'multihost'"),
     ],
 )
 def test_a_database_url_briefbot_cannot_honour_is_a_setting_error(
     cli, tmp_path: Path, url: str, message: str
 ) -> None:
-    """A driver briefbot does not install, or an option SQLAlchemy would ignore, is a
-    mistake in DATABASE_URL (exit 2), not an unexpected error, nor a library warning."""
+    """A driver briefbot does not install, or an option SQLAlchemy would ignore or cannot
+    read, is a mistake in DATABASE_URL (exit 2), not an unexpected error, nor a library
+    warning."""
     result = cli("sources", env={"DATABASE_URL": url.format(dir=tmp_path)})
     assert result.code == 2 and result.err.count("\n") == 1, result.err
     assert result.err.startswith("error: DATABASE_URL") and message in result.err
+
+
+@pytest.mark.parametrize("url", ["sqlite:///", "sqlite://", "sqlite:///:memory:"])
+def test_an_empty_sqlite_path_is_not_a_silent_in_memory_database(
+    cli, tmp_path: Path, url: str
+) -> None:
+    """DATABASE_URL=sqlite:/// (an unset variable in ``sqlite:///$DB_PATH``) names no
+    file: `ingest` says so in one line and exits 2. It was SQLite's database in memory:
+    `ingest` reported "added 1" and exited 0, and the article was gone when it ended."""
+    path = tmp_path / "kept.txt"
+    path.write_text("Kept story\n\nA sentence about the harbour strike.\n", encoding="utf-8")
+    ingested = cli("ingest", str(path), env={"DATABASE_URL": url})
+    assert ingested.code == 2 and ingested.err.count("\n") == 1, ingested
+    assert ingested.err.startswith("error: DATABASE_URL names no SQLite file"), ingested
+    assert ingested.out == ""
+
+
+def test_a_sqlite_url_with_a_host_is_a_configuration_error(cli, tmp_path: Path) -> None:
+    """``sqlite://dbhost/stray.db`` (two slashes, as for a server) is a malformed
+    DATABASE_URL: one line and exit 2, like every other, and no file made. It was
+    "unexpected ArgumentError" with exit 1, after an empty stray.db was made in the
+    working folder."""
+    result = cli("sources", env={"DATABASE_URL": "sqlite://dbhost/stray.db"})
+    assert result.code == 2 and result.err.count("\n") == 1, result
+    assert "a SQLite URL names a file, not a host" in result.err, result
+    assert not (tmp_path / "stray.db").exists()
 
 
 @pytest.mark.parametrize("verbose", [(), ("-v",)])
