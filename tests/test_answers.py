@@ -3012,7 +3012,11 @@ def test_a_rare_word_wordnet_lists_is_no_typo(briefing: Briefing, tmp_path: Path
 
 @pytest.mark.parametrize(
     "question",
-    ["What was the vote count on the Arlow tram plan?", "how did the council vote on the tram"],
+    [
+        "What was the vote count on the Arlow tram plan?",
+        "how did the council vote on the tram",
+        "How many councillors voted against the tram plan?",
+    ],
 )
 def test_a_vote_count_is_answered_by_the_tally(
     briefing: Briefing, tmp_path: Path, question: str

@@ -1612,6 +1612,8 @@ def _counted(tokens: list[str], start: int) -> list[str]:
 #: margin", "how many votes". Not a vote the question only mentions, as the object of
 #: another verb or a preposition ("what excuse did he give for delaying the vote", "What
 #: must the government do following the vote?", "before parliament votes on the pact").
+#: ("How many councillors voted against?" is led by the tally all the same: its number
+#: comes right after the question's verb; see counting_the_asked.)
 _TALLIES = r"(?:vote|votes|score|scoreline|tally|margin|split)"
 _ASKS_TALLY = re.compile(
     rf"\b(?:what|which)(?:'s|’s|s|\s+(?:was|were|is|are))\s+(?:[\w'’-]+\s+){{0,6}}?{_TALLIES}\b"
