@@ -831,6 +831,28 @@ def test_a_share_whose_connection_drops_is_posted_once(running: Running, fault: 
     assert len(public) == 1, f"the answer was posted publicly {len(public)} times"
 
 
+def test_a_second_click_after_an_unconfirmed_share_keeps_the_private_answer(
+    running: Running,
+) -> None:
+    """A share Slack answered with a 500 it did not carry out put nothing in the channel;
+    the person, told it may be there, looks, finds nothing and clicks Share again. The
+    click is told the share is not posted again, and the private answer stays: it is the
+    only copy. (Before, a click on a claimed share deleted the private copy.)"""
+    running.slack.command("/brief", "Who criticised the deal?", running.api.response_url("b"))
+    running.api.wait_for("response_url:b")
+    exchange_id = str(running.briefing.log.export()[-1]["id"])
+    running.api.fail("response_url:s1", status=500)
+    running.slack.click("share_answer", exchange_id, running.api.response_url("s1"))
+    told = running.api.wait_for("response_url:s1", count=2)[-1]
+    assert "may already be in the channel" in told.params["text"]
+    running.slack.click("share_answer", exchange_id, running.api.response_url("s2"))
+    again = running.api.wait_for("response_url:s2")[0]
+    assert again.params["response_type"] == "ephemeral"
+    assert "not posted again" in again.params["text"]
+    running.settle()
+    assert not any(c.params.get("delete_original") for c in running.api.calls())
+
+
 @pytest.mark.parametrize(
     ("action", "slow"),
     [

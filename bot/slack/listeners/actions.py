@@ -35,6 +35,10 @@ UNCONFIRMED = (
     "Slack did not confirm the share, so it may already be in the channel; it is not "
     "posted again. If it is not there, ask again and share the new answer."
 )
+ALREADY_SHARED = (
+    "This answer has already been shared, or Slack did not confirm the share; it is not "
+    "posted again. If it is not in the channel, ask again and share the new answer."
+)
 SHAREABLE_SURFACES = frozenset({"slash_brief", "slash_quote"})
 
 
@@ -152,7 +156,8 @@ def register(app: App, services: SlackServices) -> None:
         click can share it. If Slack does not answer (a timeout, a dropped connection, a
         500), the post may have landed: the claim is kept, so no click posts it again, and
         the person is told it may already be in the channel. The private copy is removed
-        only once the public one is posted.
+        only once the public one is posted: a click on an answer already claimed is told
+        so, and its private copy stays (the first share may not have landed).
         """
 
         def act(exchange: LoggedExchange, body: dict[str, Any], reply: ClickReply) -> None:
@@ -164,7 +169,10 @@ def register(app: App, services: SlackServices) -> None:
                 return
             key = f"share:{exchange.exchange_id}"
             if not services.deliveries.claim(key):
-                reply.delete_original()
+                # Shared already (that click removed the private copy once the answer
+                # was in the channel), or a share Slack did not answer: the private
+                # copy stays, since the answer may be in no channel.
+                reply.tell(ALREADY_SHARED)
                 return
             try:
                 text, blocks = render(exchange, clicked_by(body))
