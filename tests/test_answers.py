@@ -6418,3 +6418,31 @@ def test_which_places_counts_the_places_of_the_kind_asked(
     wrote, and only in the best sentence's article.)"""
     lead = lead_of(grounded_answer(full_briefing, question))
     assert "Guatemala" in lead and "El Salvador" in lead, lead
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("Roughly how many people came to the Dunmore lantern festival?", "6,000"),
+        ("approximately how many people came to the Dunmore lantern festival", "6,000"),
+        ("so when does the Dunmore lantern festival come back?", "12 October"),
+        ("ok so when is the Dunmore lantern festival back", "12 October"),
+    ],
+)
+def test_a_lead_in_does_not_change_what_is_asked(
+    briefing: Briefing, tmp_path: Path, question: str, fact: str
+) -> None:
+    """Chat's openers ("so", "ok") and a hedge on the figure ("roughly") lead in to the
+    question word: "roughly how many people came" asks what "how many people came" asks,
+    and is answered by the count. (Before, any word ahead of "how" or "when" made the
+    question a plain "what", and the sentence with most of its words led.)"""
+    answer = answer_from(
+        briefing,
+        tmp_path / "lanterns.md",
+        "Lanterns Fill Dunmore Square",
+        "Crowds packed the square for the Dunmore lantern festival, and the lantern parade "
+        "crossed the square at dusk as people came from across the county. Organisers said "
+        "about 6,000 people attended. The festival comes back on 12 October.",
+        question,
+    )
+    assert fact in lead_of(answer)

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.phrasing import answer_type, asks_who_someone_is, sentences_asked, strip_framing
+from bot.core.phrasing import (
+    answer_type,
+    asks_who_someone_is,
+    past_the_lead_in,
+    sentences_asked,
+    strip_framing,
+)
 
 
 @pytest.mark.parametrize(
@@ -303,3 +309,23 @@ def test_a_web_site_s_name_is_an_outlet_and_a_file_s_is_not() -> None:
 
     assert is_file_name("03-brenmouth-wire.txt") and is_file_name("story.HTML")
     assert not is_file_name("reuters.com") and not is_file_name("Brenmouth Echo")
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "read"),
+    [
+        ("Roughly how many people came?", "quantity", "how many people came?"),
+        ("so when does it reopen", "when", "when does it reopen"),
+        ("wait, is it binding?", "yesno", "is it binding?"),
+        ("ok so why did it close", "why", "why did it close"),
+        ("and who signed it", "who", "who signed it"),
+        # nothing after the opener asks: left as it is
+        ("So?", "what", "So?"),
+        # a preposition before "which" is part of what is asked: "in which country" asks where
+        ("In which country was it signed?", "where", "In which country was it signed?"),
+        ("about the deal, who signed", "who", "about the deal, who signed"),
+    ],
+)
+def test_a_lead_in_is_read_past(question: str, kind: str, read: str) -> None:
+    assert past_the_lead_in(question) == read
+    assert answer_type(past_the_lead_in(question)) == kind

@@ -297,6 +297,30 @@ _REQUEST = re.compile(
 _WHETHER = re.compile(r"^\W*(?:if|whether)\b", re.IGNORECASE)
 
 
+#: What may come before a question's first word without changing what it asks: chat's
+#: openers ("so", "ok", "wait", "and"), a hedge on the figure asked for ("roughly",
+#: "approximately", "exactly"), and a preposition that belongs to "how" or "when" ("*by*
+#: how much", "*for* how long", "*on* how many days", "*since* when"). Not before "which"
+#: or "what": "in which country" asks where, "which country" who.
+_LEAD_IN = re.compile(
+    r"^\W*(?:(?:so|ok(?:ay)?|well|wait|and|but|also|plus|hmm+|um+|uh+|right|anyway|now|"
+    r"roughly|approximately|approx|about|around|exactly|precisely|just|ballpark)"
+    r"\b[\s,:;.!-]*)*"
+    r"(?=(?:how|when|where|why|who|whom|whose|which|what|is|are|was|were|does|do|did|can|"
+    r"could|will|would|has|have|had|should|must|may|might)\b)",
+    re.IGNORECASE,
+)
+
+
+def past_the_lead_in(question: str) -> str:
+    """``question`` from its question word on, past words that only lead in to it: "so
+    how many ...", "roughly how many ...", "by how much ...", "wait, is it binding?" ask
+    what "how many ...", "how much ..." and "is it binding?" ask. Unchanged when no
+    question word follows them."""
+    found = _LEAD_IN.match(question)
+    return question[found.end() :] if found and found.end() else question
+
+
 def answer_type(question: str) -> AnswerType:
     """The kind of answer ``question`` asks for (``what`` when no other fits), read past
     a request that wraps it."""

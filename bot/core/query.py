@@ -34,6 +34,7 @@ from bot.core.phrasing import (
     measured_in_length,
     names_someone,
     part_of_speech,
+    past_the_lead_in,
     possessive_words,
     rate_asked,
     speaker_of,
@@ -264,6 +265,7 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
     """Turn a question into its focus, its answer type and its terms."""
     if _shouted(question):
         question = question.lower()
+    question = past_the_lead_in(question)
     read = spell_out(read_short_forms(read_us_as_usa(question), lexicon))
     focus = strip_framing(read)
     anchors, titles = _anchors_and_titles(read)
