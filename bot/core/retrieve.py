@@ -260,6 +260,15 @@ class Retriever:
         if corrected_any:
             _, more = self.search.term_stats(session, _vocabulary(query))
             df.update(more)
+        otherwise = [i for i, t in enumerate(query.terms) if _worded_otherwise(t, df, self.lexicon)]
+        if len(otherwise) == 1 and _another_noun_found(query, otherwise[0], df):
+            # One word worded otherwise, beside a thing the articles do speak of, is a
+            # paraphrase; several words, or one that is all the question asks about, are
+            # another subject: "How was the Honduras *coffee harvest* affected?", "What
+            # did Nielsen say about *goalkeepers*?" against a story without them.
+            term = query.terms[otherwise[0]]
+            everyday = min(term.specificity, WORDED_OTHERWISE)
+            query = query.with_term(otherwise[0], replace(term, specificity=everyday))
         return query, n, df
 
     def _typo_correction(
@@ -750,3 +759,36 @@ def _typo_of_a_stem(word: str, df: dict[str, int]) -> bool:
 def _typo(word: str, df: dict[str, int]) -> bool:
     """A word the corpus lacks that English does not list either: most likely a typo."""
     return not df.get(word, 0) and _correctable(word)
+
+
+#: What an English word that no stored article uses weighs at most: as a word of
+#: everyday frequency does (see :func:`_worded_otherwise`).
+WORDED_OTHERWISE = 0.5
+
+
+def _worded_otherwise(term: Term, df: dict[str, int], lexicon: Lexicon) -> bool:
+    """Is ``term`` an English word (WordNet knows it; not a name, a number or a typo)
+    that no stored article uses, in any of its forms or other names? Its rarity in
+    English then says nothing of which passage answers: the articles word the thing
+    otherwise ("the getaway van": "the van"; "pay the hackers": "demanded a ransom"),
+    so it weighs as an everyday word does (:data:`WORDED_OTHERWISE`), and its
+    absence alone does not refuse the question (names, numbers and words WordNet does not
+    know still do: "Paris", "baleadas")."""
+    if term.anchor or " " in term.word or not term.word.isalpha():
+        return False
+    if any(df.get(w, 0) for w in term.search):
+        return False
+    expansion = lexicon.expand(term.word)
+    # (not a word for people: who the question asks about must be in the passage, as a
+    # name must; "What did the *inspectors* find at the restaurant?" is not answered by
+    # the police called there)
+    return expansion.known and expansion.lexname != "noun.person"
+
+
+def _another_noun_found(query: Query, i: int, df: dict[str, int]) -> bool:
+    """Does the question name, besides its ``i``-th term, a thing (a noun that is no
+    name) that the stored articles use?"""
+    return any(
+        j != i and t.noun and not t.anchor and any(df.get(w, 0) for w in t.search)
+        for j, t in enumerate(query.terms)
+    )
