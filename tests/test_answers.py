@@ -6448,29 +6448,23 @@ def test_a_lead_in_does_not_change_what_is_asked(
     assert fact in lead_of(answer)
 
 
-@pytest.mark.parametrize(
-    ("question", "fact"),
-    [
-        ("what happened to the getaway van?", "burned out"),
-        ("Is the jeweller going to pay the hackers?", "would not pay"),
-    ],
-)
 def test_an_english_word_the_sources_never_use_does_not_refuse(
-    briefing: Briefing, tmp_path: Path, question: str, fact: str
+    briefing: Briefing, tmp_path: Path
 ) -> None:
-    """A question worded in English the article does not use ("getaway", "hackers") is
+    """A question worded in English the article does not use ("the *getaway* van") is
     answered from its other words: when no stored article uses a word, its rarity in
     English says nothing of which passage answers, so it weighs as an everyday word.
     (Before, a rare word absent from the corpus weighed as a name and refused the
-    question.)"""
+    question.) A missing word for people is still who the question asks about: the
+    owner's words do not answer what the hackers demanded."""
     answer = answer_from(
         briefing,
         tmp_path / "raid.md",
         "Jewellers Raided in Dunmore",
         "Three men raided a jeweller's on Dunmore High Street on Friday and escaped in a "
         "white van. The van was found burned out on a farm track near Kelty on Saturday. "
-        "Criminals who locked the shop's tills demanded a ransom, and the owner said he "
-        "would not pay.",
-        question,
+        "The owner of the jeweller's said he would not reopen before Christmas.",
+        "what happened to the getaway van?",
     )
-    assert fact in answer.answer
+    assert "burned out" in answer.answer
+    assert not briefing.ask("what did the hackers demand from the jeweller's owner?").answered
