@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.phrasing import (
+    acknowledges,
     answer_type,
     asks_who_someone_is,
     past_the_lead_in,
@@ -329,3 +330,22 @@ def test_a_web_site_s_name_is_an_outlet_and_a_file_s_is_not() -> None:
 def test_a_lead_in_is_read_past(question: str, kind: str, read: str) -> None:
     assert past_the_lead_in(question) == read
     assert answer_type(past_the_lead_in(question)) == kind
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["thanks!", "Thanks, that helps!", "great, thank you", "ok", "got it", "OK thanks",
+     "thank you so much!", "that's great", "Great, thanks for the summary", "cool 👍"],
+)  # fmt: skip
+def test_a_message_that_only_acknowledges_asks_nothing(message: str) -> None:
+    assert acknowledges(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["tell me more", "why?", "ok?", "thanks, and who signed it?", "ok, the critics",
+     "ok, more", "thanks for looking into Honduras", "the deal is great",
+     "it helps the smugglers", "okay so what about Honduras"],
+)  # fmt: skip
+def test_a_message_with_anything_more_than_thanks_is_a_question(message: str) -> None:
+    assert not acknowledges(message)

@@ -26,6 +26,7 @@ from bot.core.followup import condense_lexically, stands_alone
 from bot.core.lexicon import Lexicon
 from bot.core.model_choice import NOT_SENT, ModelResolver
 from bot.core.models import Answer, ExchangeContext, Mode, Quote, SourceInfo, Turn, Usage
+from bot.core.phrasing import acknowledges
 from bot.core.profile import find_profile
 from bot.core.query import Query
 from bot.core.quotes import find_quotes
@@ -258,10 +259,12 @@ class Briefing:
         """Answer ``question`` from the sources and log the exchange.
 
         ``history`` holds earlier turns of the conversation: a follow-up is condensed into
-        a standalone question before retrieval. If the sources cannot answer the condensed
-        question but can answer the question as asked, the question as asked is answered
-        (a Slack thread's follow-ups take this path too). ``on_text`` receives answer
-        text as an LLM streams it (the final, guarded answer is the returned one).
+        a standalone question before retrieval, unless it only acknowledges ("thanks!":
+        :func:`~bot.core.phrasing.acknowledges`), which asks nothing. If the sources
+        cannot answer the condensed question but can answer the question as asked, the
+        question as asked is answered (a Slack thread's follow-ups take this path too).
+        ``on_text`` receives answer text as an LLM streams it (the final, guarded answer
+        is the returned one).
         """
         context = context or ExchangeContext()
         started = time.perf_counter()
@@ -272,20 +275,15 @@ class Briefing:
         deadline = summariser.deadline() if summariser is not None else 0.0
         try:
             condensing = None
-            as_asked = self.retrieve(text) if history and stands_alone(text) else None
-            if as_asked is not None and as_asked.answerable:
-                # A question that stands on its own is answered as asked: condensing it
-                # with an off-topic turn before it could only make it worse.
-                retrieval = as_asked
+            if history and not acknowledges(text):
+                standalone, retrieval, condensing = self._follow_up(
+                    text, history, deadline, summariser
+                )
             else:
-                standalone, condensing = self._condense(text, history, deadline, summariser)
-                retrieval = self.retrieve(standalone)
-                if not retrieval.answerable and standalone != text:
-                    # The condensed question fails the gate where the question as asked
-                    # may pass it (an off-topic turn came before): then answer that.
-                    as_asked = as_asked or self.retrieve(text)
-                    if as_asked.answerable:
-                        standalone, retrieval = text, as_asked
+                # Nothing to condense, or nothing asked: "thanks!" after an answer is
+                # decided as said (the help reply), not condensed with the thread's
+                # terms into the last question again.
+                retrieval = self.retrieve(text)
             answer = self._answer(
                 text, standalone, retrieval, on_text, deadline, summariser, reason
             )
@@ -323,6 +321,30 @@ class Briefing:
         answer = self._answer(text, text, retrieval, None, deadline, summariser, reason)
         return answer, retrieval
 
+    def _follow_up(
+        self,
+        question: str,
+        history: Sequence[Turn],
+        deadline: float,
+        summariser: AnswerWriter | None,
+    ) -> tuple[str, Retrieval, Usage | None]:
+        """The question a follow-up asks (standalone), its retrieval, and what an LLM
+        spent condensing it (if one did)."""
+        as_asked = self.retrieve(question) if stands_alone(question) else None
+        if as_asked is not None and as_asked.answerable:
+            # A question that stands on its own is answered as asked: condensing it
+            # with an off-topic turn before it could only make it worse.
+            return question, as_asked, None
+        standalone, condensing = self._condense(question, history, deadline, summariser)
+        retrieval = self.retrieve(standalone)
+        if not retrieval.answerable and standalone != question:
+            # The condensed question fails the gate where the question as asked may
+            # pass it (an off-topic turn came before): then answer that.
+            as_asked = as_asked or self.retrieve(question)
+            if as_asked.answerable:
+                return question, as_asked, condensing
+        return standalone, retrieval, condensing
+
     def _condense(
         self,
         question: str,
@@ -352,7 +374,7 @@ class Briefing:
     ) -> Answer:
         """The answer; ``reason`` says why no model writes it (None when one does)."""
         mode: Mode = "llm" if summariser is not None else "extractive"
-        help_text = self._help_for(retrieval.query)
+        help_text = self._help_for(question, retrieval.query)
         if help_text is not None:
             return Answer(
                 question,
@@ -376,15 +398,16 @@ class Briefing:
             )
         return replace(self.extractive(question, standalone, retrieval), extractive_reason=reason)
 
-    def _help_for(self, query: Query) -> str | None:
-        """A reply for a question that asks nothing briefbot can look up: only framing
-        ("tell me about it"), or another language."""
+    def _help_for(self, question: str, query: Query) -> str | None:
+        """A reply for a question (``question`` as asked, ``query`` as searched) that asks
+        nothing briefbot can look up: only framing ("tell me about it"), an
+        acknowledgement ("thanks!", "got it"), or another language."""
         if query.language != "en":
             return (
                 "I can only read questions in English (the stored articles are in English). "
                 f"{self.profile.hint()}."
             )
-        if query.framing_only:
+        if query.framing_only or acknowledges(question):
             return (
                 f"I brief you on {self.profile.name}, from the stored articles. Ask me "
                 "something specific"

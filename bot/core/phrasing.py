@@ -90,6 +90,8 @@ def sentences_asked(question: str) -> int | None:
     return 1 if (found.group("one") or found.group("one2")) else BRIEF_SENTENCES
 
 
+#: Thanks, as people write it, around a question ("who signed it, thanks?") or alone.
+_THANKS = r"thanks|thank you|thx"
 #: The words for a person's post: what "What is Ada Lind's job?" asks for.
 _POSTS = r"(?:job|role|position|post|title|occupation|profession)"
 _FRAMING = [
@@ -99,7 +101,7 @@ _FRAMING = [
         _LENGTH_ASKED,
         # greetings and politeness around the question
         r"^\s*(?:(?:hey|hi|hello|ok(?:ay)?|so|um+|quick question|qq|yo)\b[\s,:!.-]*)+",
-        r"\b(?:please|pls|plz|thanks|thank you|thx)\b",
+        rf"\b(?:please|pls|plz|{_THANKS})\b",
         # a request for help or a greeting, whole: what briefbot covers is the answer (a
         # greeting's first word is gone by now: "hi briefbot" is "briefbot" here)
         r"^\W*(?:help(?:\s+me)?|hi|hello|hey|hiya|yo|what\s+can\s+you\s+do|what\s+do\s+you\s+"
@@ -172,6 +174,38 @@ def strip_framing(question: str) -> str:
     for pattern in _FRAMING:
         focus = pattern.sub(" ", focus)
     return " ".join(_telling_request(focus.strip()).split())
+
+
+# -------------------------------------------------------------------------- acknowledgements
+
+#: What acknowledges an answer rather than asks anything: thanks, assent, praise.
+_ACKNOWLEDGING = re.compile(
+    rf"\b(?:{_THANKS}|ty|tysm|cheers|much appreciated|appreciate it|ok(?:ay)?|kk?|"
+    r"alright|got it|understood|noted|makes sense|sounds good|good to know|will do|"
+    r"great|cool|nice|perfect|awesome|excellent|brilliant|lovely|super|helps|helped|"
+    r"helpful|useful|interesting)\b",
+    re.IGNORECASE,
+)
+#: The small words around an acknowledgement ("thanks *so much for the answer*", "*oh,
+#: that's* great"): they point back at the answer, not at something to look up.
+_AROUND_ACKNOWLEDGING = re.compile(
+    r"\b(?:(?:that|it)['’]s|that|this|it|is|was|so|very|much|a lot|really|again|all|"
+    r"for|the|your|you|one|just|oh|ah|yes|yeah|yep|answer|reply|summary|info|help|"
+    r"explanation|update)\b",
+    re.IGNORECASE,
+)
+
+
+def acknowledges(message: str) -> bool:
+    """Does ``message`` only acknowledge what it follows ("thanks!", "ok", "got it",
+    "great, thank you", "Thanks, that helps!")? Then it asks nothing: it is not a
+    follow-up to condense with the conversation's terms, which would only answer the
+    last question again. Anything else in it (a question mark, a question word, a
+    term: "thanks, and who signed it?", "ok, the critics") makes it a question."""
+    if "?" in message or _ACKNOWLEDGING.search(message) is None:
+        return False
+    rest = _AROUND_ACKNOWLEDGING.sub(" ", _ACKNOWLEDGING.sub(" ", message))
+    return not any(ch.isalnum() for ch in rest)
 
 
 # -------------------------------------------------------------------------- answer types
