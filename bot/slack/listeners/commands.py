@@ -43,6 +43,13 @@ def _typed(command: dict[str, Any]) -> str:
     return as_typed(str(command.get("text") or ""))
 
 
+def _command_word(text: str) -> str:
+    """``text`` as it is matched against the subcommands: lower case, without the
+    punctuation and spaces a sentence ends with, so ``/brief digest?`` and ``/brief
+    subscribe.`` are the subcommands people typed, not questions."""
+    return text.rstrip(" .?!").lower()
+
+
 def _deliver(
     respond: Respond,
     services: SlackServices,
@@ -76,11 +83,12 @@ def register(app: App, services: SlackServices) -> None:
     @app.command("/brief")
     def brief(ack: Ack, command: dict[str, Any], context: BoltContext, respond: Respond) -> None:
         text = _typed(command)
-        if text.lower() in ("", "help"):
+        word = _command_word(text)
+        if word in ("", "help"):
             help_text, blocks = help_message(services.briefing.profile)
             ack(response_type="ephemeral", text=help_text, blocks=blocks)
             return
-        if text.lower() == "sources":
+        if word == "sources":
             ack(response_type="ephemeral", text="Listing the sources…")
             services.jobs.submit(
                 lambda: respond(
@@ -93,11 +101,11 @@ def register(app: App, services: SlackServices) -> None:
                 doing="listing the sources",
             )
             return
-        if text.lower() in SUBCOMMANDS:
-            brief_subcommand(text.lower(), ack, command, context, respond, services)
+        if word in SUBCOMMANDS:
+            brief_subcommand(word, ack, command, context, respond, services)
             return
-        if web_sources.handle(text, ack, command, respond, services):  # add, feeds
-            return
+        if web_sources.handle(text.rstrip(" .?!"), ack, command, respond, services):
+            return  # add, feeds
         ack(response_type="ephemeral", text=truncate(f"Looking into: {escape(text)}"))
 
         def answer() -> None:
