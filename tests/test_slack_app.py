@@ -603,6 +603,17 @@ def test_brief_subcommands_and_quote_topics_are_read_without_invisible_character
     assert [r["question"] for r in running.briefing.log.export()] == ["non-binding"]
 
 
+@pytest.mark.parametrize("word", ["fees", "source", "Guatemala"])
+def test_brief_one_english_word_or_name_is_still_a_question(running: Running, word: str) -> None:
+    """Only a word that is no word is taken for a mistyped subcommand: "fees" (close to
+    "feeds") and "source" (to "sources") are asked, and answered as questions."""
+    response = running.slack.command("/brief", word, running.api.response_url("w"))
+    assert "Looking into" in response.json()["text"]
+    running.api.wait_for("response_url:w")
+    running.settle()
+    assert [r["question"] for r in running.briefing.log.export()] == [word]
+
+
 def test_brief_sources(running: Running) -> None:
     running.slack.command("/brief", "sources", running.api.response_url("src"))
     reply = running.api.wait_for("response_url:src")[0]

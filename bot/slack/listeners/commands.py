@@ -8,12 +8,14 @@ privately, with a button to share it in the channel.
 
 from __future__ import annotations
 
+import difflib
 import logging
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_bolt.context import BoltContext
 
+from bot.core.frequency import zipf
 from bot.core.models import ExchangeContext
 from bot.errors import BriefbotError
 from bot.slack.answer_blocks import answer_message, help_message, quotes_message, sources_blocks
@@ -25,6 +27,12 @@ from bot.slack.reply import SLACK_ERRORS, privately
 from bot.slack.services import SlackServices
 
 QUOTE_LIMIT = 3
+#: What ``/brief`` takes as one word, besides a question.
+ONE_WORD_SUBCOMMANDS = ("help", "sources", *SUBCOMMANDS, "feeds")
+#: How close (difflib's ratio) a word must be to a subcommand to be taken for a typo of
+#: it: stricter than click's 0.6 for the CLI, where a miss is an error anyway, since here
+#: the alternative is answering a question ("subcribe" 0.94, "digset" 0.83, "hlep" 0.75).
+TYPO_CUTOFF = 0.75
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +56,17 @@ def _command_word(text: str) -> str:
     punctuation and spaces a sentence ends with, so ``/brief digest?`` and ``/brief
     subscribe.`` are the subcommands people typed, not questions."""
     return text.rstrip(" .?!").lower()
+
+
+def _mistyped(word: str) -> str | None:
+    """The subcommand ``word`` (one word, not a subcommand) is a typo of, if any: close
+    to one (:data:`TYPO_CUTOFF`, by difflib, as click's "Did you mean" for the CLI) and
+    no English word. "subcribe" means ``subscribe``; "fees", "source" or "resources",
+    being words, are questions (one-word ones, but asked)."""
+    if not word.isalpha() or zipf(word) > 0:
+        return None
+    close = difflib.get_close_matches(word, ONE_WORD_SUBCOMMANDS, n=1, cutoff=TYPO_CUTOFF)
+    return close[0] if close else None
 
 
 def _deliver(
@@ -106,6 +125,14 @@ def register(app: App, services: SlackServices) -> None:
             return
         if web_sources.handle(text.rstrip(" .?!"), ack, command, respond, services):
             return  # add, feeds
+        meant = _mistyped(word)
+        if meant is not None:
+            # Told privately, and nothing answered or logged: "subcribe" asks no question.
+            ack()
+            tell = privately(respond, replace=False)
+            suggestion = f"Did you mean `/brief {meant}`? (`/brief help` lists what I do.)"
+            services.jobs.submit(lambda: tell(suggestion), apologise=tell)
+            return
         ack(response_type="ephemeral", text=truncate(f"Looking into: {escape(text)}"))
 
         def answer() -> None:
