@@ -209,6 +209,18 @@ def test_read_markers() -> None:
         ["[9]", "[0-1]"],
     )
     assert read_markers("[sic] [Source 1]", {1: ""}) == ([], ["[Source 1]"])
+    assert read_markers("[007] [0002]", {2: "", 7: ""}) == ([7, 2], [])
+
+
+def test_a_runaway_marker_number_cites_nothing() -> None:
+    """A marker of thousands of digits (a model degenerating) is an invalid marker, as
+    [9] is, not a crash in int(); the answer it leaves with no citation falls back."""
+    runaway = "1" * 5000
+    valid, invalid = read_markers(f"[{runaway}] [1-{runaway}] [{'0' * 4999}1]", {1: ""})
+    assert valid == [1]
+    assert invalid == [f"[{'1' * 32}…]", f"[1-{'1' * 32}…]"]
+    guarded = guard_answer(f"The memorandum is non-binding [{runaway}].", SOURCES)
+    assert not guarded.has_citations and guarded.report.fell_back
 
 
 def test_an_invented_quotation_across_a_line_break_is_dropped() -> None:

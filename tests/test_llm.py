@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from bot.config import Settings
-from bot.core.briefing import Briefing
+from bot.core.briefing import AnswerFailed, Briefing
 from bot.core.chat import MIN_RATE_LIMIT_WAIT, RATE_LIMIT_RETRIES, SERVER_ERROR_WAIT
 from bot.core.llm import DEADLINE_TIMEOUTS, LLMAnswerWriter
 from bot.core.models import Turn
@@ -325,6 +325,27 @@ def test_an_english_answer_quoting_another_language_is_kept(
         answer = b.ask("What did the banners of the marchers in Tegucigalpa say?")
     assert answer.mode == "llm", answer.note
     assert "No somos criminales" in answer.answer
+
+
+def test_a_failure_after_the_model_answered_logs_the_model_and_its_tokens(
+    smart: Briefing, llm: OpenAIStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug in judging the model's reply (here the guard) still fails the answer with an
+    apology, but the log says which model was asked and what it cost, not "extractive"
+    with no tokens."""
+
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("the guard broke")
+
+    monkeypatch.setattr("bot.core.llm.guard_answer", broken)
+    llm.reply_with(cite_first_source)
+    with pytest.raises(AnswerFailed):
+        smart.ask(QUESTION)
+    row = smart.log.export()[-1]
+    assert row["model"] == "gpt-4o-mini" and row["mode"] == "llm"
+    assert row["prompt_tokens"] is not None and row["completion_tokens"] is not None
+    assert row["error"] == "RuntimeError: the guard broke"
+    assert row["answered"] is False and row["answer"] == ""
 
 
 def test_model_can_say_not_in_sources(smart: Briefing, llm: OpenAIStandIn) -> None:

@@ -33,7 +33,7 @@ from bot.core.quotes import find_quotes
 from bot.core.retrieve import Retrieval, Retriever
 from bot.core.timing import REAL_TIME, Timing
 from bot.core.web_sources import WebSources
-from bot.core.writer import AnswerWriter
+from bot.core.writer import AnswerWriter, WritingFailed
 from bot.core.writers import Writers
 from bot.errors import BriefbotError, ConfigError, DatabaseError, InputError, apology, new_log_id
 from bot.resources import bundled_dir
@@ -273,8 +273,8 @@ class Briefing:
         standalone = text
         exchange_id = new_log_id()
         deadline = summariser.deadline() if summariser is not None else 0.0
+        condensing: Usage | None = None
         try:
-            condensing = None
             if history and not acknowledges(text):
                 standalone, retrieval, condensing = self._follow_up(
                     text, history, deadline, summariser
@@ -294,7 +294,12 @@ class Briefing:
         except Exception as exc:
             log.exception("answering failed (log id %s)", exchange_id)
             failed = Answer(question=text, answer="", answered=False, mode="extractive")
-            error = f"{type(exc).__name__}: {exc}"
+            cause: BaseException = exc
+            if isinstance(exc, WritingFailed):  # after the model was called: which, and cost
+                usage = exc.spent.usage
+                failed = replace(exc.spent, usage=condensing.plus(usage) if condensing else usage)
+                cause = exc.__cause__ or exc
+            error = f"{type(cause).__name__}: {cause}"
             self.log.record(
                 exchange_id, context, failed, standalone, latency_ms=_ms(started), error=error
             )

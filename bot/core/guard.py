@@ -92,6 +92,27 @@ _MARKER = re.compile(rf"(?P<numbered>{_NUMBERED})|(?P<lookalike>{_LOOKALIKE})")
 _ANY = rf"(?:{_NUMBERED}|{_LOOKALIKE})"
 _MARKER_RUN = re.compile(rf"{_ANY}(?:\s*{_ANY})*")
 _RANGE = re.compile(r"(\d+)\s*[-–—]\s*(\d+)")
+#: Far more digits than a source's number can have (a prompt holds a few dozen sources),
+#: and than a report needs to show. A model that degenerates into a run of digits
+#: ("[111…1]") cites nothing, and int() would raise on a run of more than 4,300 digits
+#: (Python's limit on int-from-string), so a longer run is never read as a number.
+MAX_MARKER_DIGITS = 32
+
+
+def _source_number(digits: str) -> int | None:
+    """The number a marker's ``digits`` name ("007" is 7), or None if no source can
+    have it."""
+    significant = digits.lstrip("0") or "0"
+    return int(significant) if len(significant) <= MAX_MARKER_DIGITS else None
+
+
+def _shown_number(digits: str) -> str:
+    """A marker's number as the guard reports it ("007" as 7), a runaway run of digits
+    shortened."""
+    significant = digits.lstrip("0") or "0"
+    if len(significant) <= MAX_MARKER_DIGITS:
+        return significant
+    return significant[:MAX_MARKER_DIGITS] + "…"
 
 
 def read_markers(text: str, sources: Mapping[int, str]) -> tuple[list[int], list[str]]:
@@ -110,20 +131,20 @@ def read_markers(text: str, sources: Mapping[int, str]) -> tuple[list[int], list
             item = item.strip()
             span = _RANGE.fullmatch(item)
             if span is None:
-                number = int(item)
-                if number in sources:
+                number = _source_number(item)
+                if number is not None and number in sources:
                     valid.append(number)
                 else:
-                    invalid.append(f"[{number}]")
+                    invalid.append(f"[{_shown_number(item)}]")
                 continue
-            first, last = int(span.group(1)), int(span.group(2))
+            first, last = _source_number(span.group(1)), _source_number(span.group(2))
             # The length check comes first, so a huge range is never expanded.
-            if first <= last and last - first < len(sources):
+            if first is not None and last is not None and 0 <= last - first < len(sources):
                 numbers = range(first, last + 1)
                 if all(n in sources for n in numbers):
                     valid.extend(numbers)
                     continue
-            invalid.append(f"[{first}-{last}]")
+            invalid.append(f"[{_shown_number(span.group(1))}-{_shown_number(span.group(2))}]")
     return valid, invalid
 
 

@@ -48,14 +48,14 @@ from bot.core.frequency import language_of
 from bot.core.guard import guard_answer
 from bot.core.model_choice import CONTENT_FILTER, GUARD_FALLBACK, OTHER_LANGUAGE
 from bot.core.models import Answer, GuardReport, Turn, Usage
-from bot.core.packing import format_sources, model_view, pack_sources
+from bot.core.packing import PackedSource, format_sources, model_view, pack_sources
 from bot.core.pricing import estimated_cost
 from bot.core.prompts import Prompt, load_prompt
 from bot.core.retrieve import Retrieval
 from bot.core.text import quotations, squash
 from bot.core.timing import REAL_TIME, Timing
 from bot.core.tokens import TokenCounter
-from bot.core.writer import Fallback, OnText
+from bot.core.writer import Fallback, OnText, WritingFailed
 
 log = logging.getLogger(__name__)
 
@@ -205,6 +205,24 @@ class LLMAnswerWriter:
                 usage=Usage(None, None, counted, None),  # what was sent, if not what it cost
             )
         usage = self._usage(done, counted)
+        try:
+            return self._judged(question, standalone, retrieval, packed, done, usage, fallback)
+        except Exception as exc:  # a bug: the log still says which model was paid for what
+            spent = Answer(question, "", False, "llm", standalone_question=standalone)
+            raise WritingFailed(self._stamp(spent, usage=usage)) from exc
+
+    def _judged(
+        self,
+        question: str,
+        standalone: str,
+        retrieval: Retrieval,
+        packed: Sequence[PackedSource],
+        done: Completion,
+        usage: Usage,
+        fallback: Fallback,
+    ) -> Answer:
+        """The answer the model's complete reply (``done``) gives once judged: its own
+        refusal, the guarded answer, or the extractive one with the reason."""
         if done.finish_reason == "content_filter":
             return self._stamp(
                 fallback(FILTERED_NOTE),

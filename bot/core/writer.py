@@ -13,6 +13,16 @@ OnText = Callable[[str], None]
 Fallback = Callable[[str | None], Answer]
 
 
+class WritingFailed(Exception):
+    """The writer failed unexpectedly after the model was called: ``spent`` is an
+    unanswered :class:`Answer` that says which model and prompt were asked and what they
+    cost, so the log keeps them beside the failure (the cause is ``__cause__``)."""
+
+    def __init__(self, spent: Answer) -> None:
+        super().__init__("writing the answer failed after the model was called")
+        self.spent = spent
+
+
 class AnswerWriter(Protocol):
     def deadline(self) -> float:
         """The monotonic time by which a whole answer (follow-up included) must be done."""
@@ -32,4 +42,6 @@ class AnswerWriter(Protocol):
         fallback: Fallback,
         deadline: float,
     ) -> Answer:
-        """An answer from ``retrieval``; ``fallback(note)`` gives the extractive one."""
+        """An answer from ``retrieval``; ``fallback(note)`` gives the extractive one.
+        Raises :class:`WritingFailed` for an unexpected failure once the model was
+        called."""
