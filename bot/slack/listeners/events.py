@@ -64,7 +64,8 @@ def register(app: App, services: SlackServices) -> None:
         """Direct messages, and later messages in channel threads briefbot answered in.
 
         A message that mentions briefbot is left to ``app_mention``; threaded DMs are the
-        assistant pane's (see listeners/assistant.py). In a thread it follows, briefbot
+        assistant pane's (see listeners/assistant.py), but for the subtypes Bolt's
+        assistant leaves here, which are answered in their thread. In a thread it follows, briefbot
         answers what is said to the thread, not a message that @-mentions someone else,
         and it does not reply to chatter there with its hint or its help text ("thanks!",
         an emoji): see ``answer_message_job``.
@@ -76,15 +77,17 @@ def register(app: App, services: SlackServices) -> None:
             return
         thread_ts = event.get("thread_ts")
         if event.get("channel_type") == "im":
-            # A DM thread is the assistant pane's, but a thread reply also sent to the DM
-            # (thread_broadcast) comes here: it is answered in its thread, as a follow-up.
-            threaded = bool(thread_ts) and event.get("subtype") == "thread_broadcast"
+            # A DM thread's messages are the assistant pane's, but Bolt's assistant takes
+            # only those with no subtype or a file: a thread reply also sent to the DM
+            # (thread_broadcast) or a /me message in the thread comes here. Whatever its
+            # subtype, a message in a thread is answered in that thread, as a follow-up:
+            # the person is reading the thread, not the DM's top level.
             message = SlackMessage.of(
                 event,
                 context,
                 surface="slack_dm",
-                thread_ts=str(thread_ts) if threaded else None,
-                with_history=threaded,
+                thread_ts=str(thread_ts) if thread_ts else None,
+                with_history=bool(thread_ts),
             )
             answer(context, client, message)
             return
