@@ -102,6 +102,15 @@ def add_error(*, session: Session, exchange_id: str, error: str) -> None:
         row.error = f"{row.error}; {error}" if row.error else error
 
 
+def mark_not_sent(*, session: Session, exchange_id: str, note: str) -> None:
+    """Record that the exchange's reply was never sent: no answer, and ``note`` (why)."""
+    row = session.get(Exchange, storable(exchange_id))
+    if row is not None:
+        note = storable(note)
+        row.answer = None
+        row.note = f"{row.note}; {note}" if row.note else note
+
+
 def get_exchange(*, session: Session, exchange_id: str) -> ExchangeRecord | None:
     row = session.get(Exchange, storable(exchange_id))
     return _record(row) if row is not None else None

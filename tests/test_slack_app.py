@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.core.briefing import Briefing
 from bot.slack.answer_blocks import answer_message
 from bot.slack.app import build_app, make_web_client
+from bot.slack.conversation import CHATTER_NOTE
 from bot.slack.front import SlackFront
 from conftest import EVALS, make_settings
 from slackkit import (
@@ -332,6 +333,24 @@ def test_chatter_in_a_followed_thread_gets_no_reply(running: Running) -> None:
     assert len(running.posts()) == 1
     running.slack.message("And what do critics say about it?", thread_ts=root, user="U2")
     assert running.api.wait_for("chat.postMessage", count=2)[1].params["thread_ts"] == root
+
+
+@pytest.mark.parametrize("chatter", ["\U0001f44d", "...", "thanks!"])
+def test_chatter_in_a_followed_thread_is_logged_as_not_replied_to(
+    running: Running, chatter: str
+) -> None:
+    """The log says what happened: chatter in a followed thread got no reply, so its row
+    has no answer (not the "only punctuation" or help text nobody was sent) and a note
+    that says why."""
+    _, root = running.slack.mention("What does the memorandum commit the countries to?")
+    running.api.wait_for("chat.postMessage")
+    running.slack.message(chatter, thread_ts=root, user="U2")
+    running.settle()
+    assert len(running.posts()) == 1
+    row = running.briefing.log.export()[-1]
+    assert row["question"] == chatter and row["answered"] is False
+    assert row["answer"] is None
+    assert row["note"] == CHATTER_NOTE
 
 
 def test_a_question_too_long_in_a_followed_thread_is_told_so(running: Running) -> None:

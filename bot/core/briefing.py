@@ -64,6 +64,15 @@ class AnswerFailed(BriefbotError):
         self.exchange_id = exchange_id
 
 
+class QuestionDeclined(InputError):
+    """A question briefbot declined to read (empty, punctuation, over-long, not text),
+    logged under ``exchange_id`` with the reply (None if the log refused it)."""
+
+    def __init__(self, message: str, exchange_id: str | None) -> None:
+        super().__init__(message)
+        self.exchange_id = exchange_id
+
+
 def _open_database(url: str) -> Database:
     try:
         return Database.connect(url)
@@ -452,13 +461,16 @@ class Briefing:
 
     def _checked(self, question: str, what: str, context: ExchangeContext, started: float) -> str:
         """:meth:`check_question`, logging a question it declines (empty, punctuation,
-        over-long, not text) with mode "declined" and the reply the user got: every
-        question asked is in the log, even one briefbot could not read."""
+        over-long, not text) with mode "declined" and the reply the user got, and
+        raising it as :class:`QuestionDeclined` with the row's id: every question asked
+        is in the log, even one briefbot could not read."""
         try:
             return self.check_question(question, what)
         except InputError as exc:
-            self.log.record_declined(question, exc.message, context, latency_ms=_ms(started))
-            raise
+            logged = self.log.record_declined(
+                question, exc.message, context, latency_ms=_ms(started)
+            )
+            raise QuestionDeclined(exc.message, logged) from exc
 
     def quote(self, topic: str, limit: int = 3) -> list[Quote]:
         """Verbatim quotes on ``topic`` (possibly none: never invented); not logged."""

@@ -144,20 +144,33 @@ class ExchangeLog:
 
     def record_declined(
         self, question: str, reply: str, context: ExchangeContext, *, latency_ms: int
-    ) -> None:
+    ) -> str | None:
         """Log a question briefbot declined to read (empty, over-long, not text), with
-        the reply the user got. Only the first :data:`DECLINED_KEPT` characters of the
-        question are kept. Never raises: the user still gets the reply if the database
-        refuses (the application log keeps the question then)."""
+        the reply the user got; its log id (None if the database refused it). Only the
+        first :data:`DECLINED_KEPT` characters of the question are kept. Never raises:
+        the user still gets the reply if the database refuses (the application log keeps
+        the question then)."""
         kept = question if len(question) <= DECLINED_KEPT else question[:DECLINED_KEPT] + "…"
         record = ExchangeRecord(
             **asdict(context), question=kept, answer=reply, mode="declined", latency_ms=latency_ms
         )
         try:
             with self.db.session() as session:
-                exchanges.record_exchange(session=session, exchange=record)
+                return exchanges.record_exchange(session=session, exchange=record)
         except Exception:
             log.exception("could not store a declined question (%r)", kept[:200])
+            return None
+
+    def note_not_sent(self, exchange_id: str, why: str) -> None:
+        """The reply logged for ``exchange_id`` was never sent (the adapter chose silence:
+        chatter in a Slack thread briefbot follows): its row keeps no answer (None: no
+        reply, which an empty text would not say) and ``why`` as its note, so the log
+        does not show a reply nobody got. Never raises: nobody is waiting on it."""
+        try:
+            with self.db.session() as session:
+                exchanges.mark_not_sent(session=session, exchange_id=exchange_id, note=why)
+        except Exception:
+            log.exception("could not note that exchange %s got no reply", exchange_id)
 
     def note_error(self, exchange_id: str, error: str) -> None:
         """Add a failure that came after the exchange was logged (Slack delivery)."""

@@ -16,6 +16,7 @@ from typing import Any
 from slack_bolt.context import BoltContext
 from slack_sdk import WebClient
 
+from bot.core.briefing import QuestionDeclined
 from bot.core.models import Answer, ExchangeContext, Turn
 from bot.core.profile import Profile
 from bot.errors import BriefbotError, InputError, apology, new_log_id
@@ -28,6 +29,9 @@ from bot.slack.services import SlackServices
 
 log = logging.getLogger(__name__)
 
+#: The log's note on a message in a followed thread that got no reply (chatter): its
+#: row keeps no answer (see :meth:`~bot.core.exchange_log.ExchangeLog.note_not_sent`).
+CHATTER_NOTE = "no reply sent: chatter in a thread briefbot follows"
 HISTORY_LIMIT = 12
 #: A thread's replies are read in pages of this many messages, at most this many pages.
 REPLY_PAGE = 200
@@ -199,11 +203,16 @@ def answer_message_job(
             )
         except BriefbotError as exc:  # AnswerFailed included: its message has the log id
             if unaddressed and isinstance(exc, InputError) and not _has_words(text):
-                return None  # an emoji, punctuation: chatter, not a question
+                # an emoji, punctuation: chatter, not a question
+                if isinstance(exc, QuestionDeclined) and exc.exchange_id:
+                    services.briefing.log.note_not_sent(exc.exchange_id, CHATTER_NOTE)
+                return None
             finish_with(exc.message)  # a question too long is still a question: say so
             return None
         if unaddressed and answer.mode == "help":
             log.info("not answering chatter in a followed thread (%s in %s)", m.ts, m.channel)
+            if answer.exchange_id:
+                services.briefing.log.note_not_sent(answer.exchange_id, CHATTER_NOTE)
             return answer
         try:
             rendered_text, blocks = answer_message(answer)
