@@ -348,6 +348,19 @@ def test_a_failure_after_the_model_answered_logs_the_model_and_its_tokens(
     assert row["answered"] is False and row["answer"] == ""
 
 
+def test_a_question_refused_before_the_model_is_not_logged_as_the_model_s(
+    smart: Briefing, llm: OpenAIStandIn
+) -> None:
+    """The mode says what wrote the answer: the gate's refusal, written before any model
+    was asked, is not "llm" because a model is configured."""
+    answer = smart.ask("What is the capital of France?")
+    assert not llm.requests_for("chat")
+    assert not answer.answered and answer.mode == "extractive"
+    row = smart.log.export()[-1]
+    assert row["mode"] == "extractive" and row["model"] is None
+    assert row["written_by"] == "extractive (not sent to the model)"
+
+
 def test_model_can_say_not_in_sources(smart: Briefing, llm: OpenAIStandIn) -> None:
     llm.reply("NOT_IN_SOURCES")
     answer = smart.ask(QUESTION)

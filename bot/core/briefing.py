@@ -25,7 +25,7 @@ from bot.core.exchange_log import ExchangeLog
 from bot.core.followup import condense_lexically, stands_alone
 from bot.core.lexicon import Lexicon
 from bot.core.model_choice import NOT_SENT, ModelResolver
-from bot.core.models import Answer, ExchangeContext, Mode, Quote, SourceInfo, Turn, Usage
+from bot.core.models import Answer, ExchangeContext, Quote, SourceInfo, Turn, Usage
 from bot.core.phrasing import acknowledges
 from bot.core.profile import find_profile
 from bot.core.query import Query
@@ -387,7 +387,6 @@ class Briefing:
         reason: str | None,
     ) -> Answer:
         """The answer; ``reason`` says why no model writes it (None when one does)."""
-        mode: Mode = "llm" if summariser is not None else "extractive"
         help_text = self._help_for(question, retrieval.query)
         if help_text is not None:
             return Answer(
@@ -399,7 +398,8 @@ class Briefing:
                 extractive_reason=reason or NOT_SENT,
             )
         if not retrieval.worth_asking:
-            refusal = self._refusal(question, standalone, retrieval, mode)
+            # refused before any model is asked, so not the model's (whatever is set up)
+            refusal = self._refusal(question, standalone, retrieval)
             return replace(refusal, extractive_reason=reason or NOT_SENT)
         if summariser is not None:
             return summariser.answer(
@@ -430,13 +430,15 @@ class Briefing:
             )
         return None
 
-    def _refusal(self, question: str, standalone: str, retrieval: Retrieval, mode: Mode) -> Answer:
+    def _refusal(self, question: str, standalone: str, retrieval: Retrieval) -> Answer:
+        """The gate's "Not in the sources", written by briefbot itself (mode
+        "extractive"; a model's own refusal is the model's, "llm")."""
         borderline = retrieval.verdict.decision == "borderline"
         return Answer(
             question=question,
             answer=NOT_SAID_IN_SOURCES if borderline else NOT_IN_SOURCES,
             answered=False,
-            mode=mode,
+            mode="extractive",
             standalone_question=standalone,
             refusal=retrieval.verdict.as_dict(),
         )
@@ -445,7 +447,7 @@ class Briefing:
         self, question: str, standalone: str, retrieval: Retrieval, note: str | None = None
     ) -> Answer:
         if not retrieval.answerable:
-            return replace(self._refusal(question, standalone, retrieval, "extractive"), note=note)
+            return replace(self._refusal(question, standalone, retrieval), note=note)
         text, citations = extractive_answer(retrieval, self.settings.answer_words, self.profile)
         return Answer(
             question=question,
