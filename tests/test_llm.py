@@ -21,7 +21,7 @@ from bot.core.briefing import AnswerFailed, Briefing
 from bot.core.chat import MIN_RATE_LIMIT_WAIT, RATE_LIMIT_RETRIES, SERVER_ERROR_WAIT
 from bot.core.llm import DEADLINE_TIMEOUTS, LLMAnswerWriter
 from bot.core.models import Turn
-from bot.core.packing import format_sources, pack_sources
+from bot.core.packing import as_sources_write_it, format_sources, model_view, pack_sources
 from bot.core.text import contains_verbatim, sentence_spans
 from conftest import CORPUS, EVALS, FakeTime, make_settings
 from standins import OpenAIStandIn
@@ -720,6 +720,45 @@ def test_article_text_is_data_not_instructions(
     assert answer.mode == "extractive"
     assert "BANANA" not in answer.answer.replace("the word BANANA", "")
     assert answer.guard is not None and answer.guard.fell_back
+
+
+ANGLED = """Aid Reaching the Border Posts
+
+Auditors found that <5% of the promised aid reached the border posts by March.
+"""
+
+
+def test_a_quote_of_a_source_with_angle_brackets_is_shown_as_the_source_writes_it(
+    database_url: str, tmp_path: Path, llm: OpenAIStandIn
+) -> None:
+    """The model sees an article's "<" as "‹" (so it cannot close its <source> block) and
+    quotes what it saw; the reader is shown the quotation as the article writes it."""
+    article = tmp_path / "aid.txt"
+    article.write_text(ANGLED, encoding="utf-8")
+    with Briefing.open(llm_settings(database_url, tmp_path, llm)) as b:
+        assert b.ingest([article]).added == 1
+
+        def quote_what_it_saw(body: dict[str, Any]) -> str:
+            marker, text = next((n, t) for n, t in sources_in(body).items() if "‹5%" in t)
+            return f'The audit reads "{first_sentence(text)}" [{marker}]'
+
+        llm.reply_with(quote_what_it_saw)
+        answer = b.ask("How much of the promised aid reached the border posts?")
+    assert answer.mode == "llm", answer.note
+    assert answer.guard is not None and answer.guard.removed_quotes == ()
+    assert '"Auditors found that <5% of the promised aid reached' in answer.answer
+    assert "‹" not in answer.answer
+
+
+def test_only_a_quote_of_an_escaped_character_is_written_back() -> None:
+    """A quotation is written back only where the model saw an escape: an article's own
+    "‹" stays, and so does text outside quotation marks (the model's own words)."""
+    own = "Auditors found that <5% of the aid arrived.[2] The ‹Plan› was late."
+    assert "‹5%" in model_view(own)
+    answer = 'It found "that ‹5% of the aid arrived" [1]; "The ‹Plan› was late" [1], ‹5%.'
+    assert as_sources_write_it(answer, [own]) == (
+        'It found "that <5% of the aid arrived" [1]; "The ‹Plan› was late" [1], ‹5%.'
+    )
 
 
 FOOTNOTED = """Dam Costs Revisited

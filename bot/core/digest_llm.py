@@ -24,7 +24,7 @@ from bot.core.chat import LLMFailure
 from bot.core.digest import MARKER, Written
 from bot.core.guard import guard_answer
 from bot.core.llm import LLMAnswerWriter
-from bot.core.packing import PackedSource, format_sources, model_view
+from bot.core.packing import PackedSource, as_sources_write_it, format_sources, model_view
 from bot.core.packing import pack_sources as pack
 from bot.core.period import Period
 from bot.core.prompts import load_prompt
@@ -94,8 +94,10 @@ class LLMDigestWriter:
             {p.marker: model_view(p.text) for p in packed},
             cut=done.finish_reason == "length",
         )
-        by_marker = {p.marker: p.passage for p in packed}
-        return guarded.text, tuple(by_marker[old] for _, old in sorted(guarded.used.items()))
+        by_marker = {p.marker: p for p in packed}
+        cited = [by_marker[old] for _, old in sorted(guarded.used.items())]
+        text = as_sources_write_it(guarded.text, [p.text for p in cited])
+        return text, tuple(p.passage for p in cited)
 
     # ------------------------------------------------------------------ summaries
 

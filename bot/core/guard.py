@@ -160,7 +160,7 @@ def _comparable(text: str) -> str:
     return squash(text.translate(_QUOTE_STYLE))
 
 
-def _verbatim(quote: str, source: str) -> bool:
+def verbatim(quote: str, source: str) -> bool:
     """Is ``quote`` in ``source``, as whole words? "1 legal-aid groups" is not in "41
     legal-aid groups", nor "security" in "insecurity". A final , . ; or : may be the
     writer's punctuation, put inside the closing mark by convention ("a gift to
@@ -476,7 +476,7 @@ def _check_quotes(
         quote = todo.pop(0)
         cited_texts = [sources[n] for n in _cited_by(clauses, quote.start)]
         inner = quote.inner(unit)
-        if any(_verbatim(inner, t) for t in cited_texts):
+        if any(verbatim(inner, t) for t in cited_texts):
             continue
         failed.append(inner.strip())
         short = word_count(inner) < MIN_QUOTE_WORDS

@@ -48,7 +48,13 @@ from bot.core.frequency import language_of
 from bot.core.guard import guard_answer
 from bot.core.model_choice import CONTENT_FILTER, GUARD_FALLBACK, OTHER_LANGUAGE
 from bot.core.models import Answer, GuardReport, Turn, Usage
-from bot.core.packing import PackedSource, format_sources, model_view, pack_sources
+from bot.core.packing import (
+    PackedSource,
+    as_sources_write_it,
+    format_sources,
+    model_view,
+    pack_sources,
+)
 from bot.core.pricing import estimated_cost
 from bot.core.prompts import Prompt, load_prompt
 from bot.core.retrieve import Retrieval
@@ -274,7 +280,7 @@ class LLMAnswerWriter:
         cited = [(new, by_marker[old]) for new, old in sorted(guarded.used.items())]
         answer = Answer(
             question=question,
-            answer=guarded.text,
+            answer=as_sources_write_it(guarded.text, [p.text for _, p in cited]),
             answered=True,
             mode="llm",
             citations=tuple(citation_for(new, p.passage, p.text) for new, p in cited),

@@ -4,7 +4,8 @@ a ``<source>`` block that its text cannot close.
 A passage is cut only between sentences, so the model never sees half a sentence; the
 article's own footnote markers are left out, so no "[2]" in a source reads as a citation.
 The guard checks the model's quotes against exactly the text the model saw
-(:func:`model_view`).
+(:func:`model_view`), and a quote it passed is then shown as the article writes it
+(:func:`as_sources_write_it`): the escaping is the prompt's, not the reader's.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.core.text import sentence_spans, strip_footnote_markers
+from bot.core.guard import verbatim
+from bot.core.text import quotations, sentence_spans, strip_footnote_markers
 from bot.core.tokens import TokenCounter
 from storage.articles import Passage
 
@@ -77,9 +79,33 @@ def source_header(marker: int, passage: Passage) -> str:
     )
 
 
+#: What the model is shown for the characters that would let an article close its own
+#: <source> block and speak outside it.
+_ESCAPES = {"<": "‹", ">": "›"}
+_ESCAPE = str.maketrans(_ESCAPES)
+_UNESCAPE = str.maketrans({shown: own for own, shown in _ESCAPES.items()})
+
+
 def _escape_source(text: str) -> str:
-    # An article cannot close its own <source> block and speak outside it.
-    return text.replace("<", "‹").replace(">", "›")
+    return text.translate(_ESCAPE)
+
+
+def as_sources_write_it(answer: str, cited: Sequence[str]) -> str:
+    """``answer``, guarded against the model's view of the ``cited`` passages, with each
+    quotation in which the model copied an escaped character ("‹5%") written as a cited
+    passage writes it ("<5%"): the guard found it verbatim in what the model saw, and the
+    reader is shown the source's own words. Only when a cited passage (footnote markers
+    aside) holds the quotation so, by the guard's own test: a quotation of an article's
+    own "‹" stays as it is (and so, a known limit, does one that quotes both an own "‹"
+    and an escaped "<")."""
+    shown, at = [], 0
+    for quote in quotations(answer):
+        inner = quote.inner(answer)
+        own = inner.translate(_UNESCAPE)
+        if own != inner and any(verbatim(own, strip_footnote_markers(t)) for t in cited):
+            shown += [answer[at : quote.start + 1], own]
+            at = quote.end - 1
+    return "".join(shown) + answer[at:]
 
 
 def model_view(text: str) -> str:
