@@ -1710,6 +1710,29 @@ def test_a_dm_draft_slack_may_have_taken_is_not_posted_again(streaming: Running)
     )
 
 
+@pytest.mark.parametrize("error", ["fatal_error", "internal_error"])
+def test_a_dm_draft_slack_says_may_have_been_carried_out_is_replaced_not_left(
+    streaming: Running, error: str
+) -> None:
+    """Slack documents ``fatal_error`` and ``internal_error`` (HTTP 200, ``ok: false``)
+    as errors after which "some aspect of the operation may have succeeded". A DM draft
+    answered so may be in the conversation: it is looked for and replaced by the answer,
+    as after a dropped connection, not left (unchecked, never replaced) beside an answer
+    posted afresh."""
+    streaming.api.error("chat.postMessage", error, carried_out=True)
+    streaming.slack.message(
+        "What does the memorandum commit the countries to?", channel="D1", channel_type="im"
+    )
+    streaming.api.wait_for("chat.postMessage")
+    streaming.settle()
+    in_dm = streaming.api.history("D1")  # every post Slack carried out
+    left = [m for m in in_dm if m["ts"] not in _finished(streaming.api)]
+    assert len(in_dm) == 1 and not left, (
+        f"{len(in_dm)} messages posted for one answer; left as drafts: "
+        f"{[m['text'][:40] for m in left]}"
+    )
+
+
 def test_a_rate_limited_draft_is_not_retried_for_every_streamed_piece(streaming: Running) -> None:
     """In a DM, while Slack rate-limits chat.postMessage (429, Retry-After: 5), the draft
     is given up after its first post fails and the answer is posted when done: a few

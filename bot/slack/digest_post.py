@@ -9,7 +9,9 @@ and does not. What happens then:
 * Slack refused it, or could not be reached (an archived channel, a bot not in the
   channel, a 503, a connection refused...): the claim is released and the reason logged;
   the next run claims the channel again and retries;
-* Slack did not answer (a timeout, a dropped connection, a 500): the post may have
+* Slack did not answer (a timeout, a dropped connection, a 500), or answered with an
+  error it documents as perhaps carried out all the same (``fatal_error``,
+  ``internal_error``: see :data:`bot.slack.reply.PERHAPS_CARRIED_OUT`): the post may have
   landed, so the claim is kept, as if its poster had died (below): after ``STALE_AFTER``
   the next run looks in the channel before posting;
 * ``channel_not_found``: not retried by the runs of this period. The claim is kept as
@@ -49,7 +51,7 @@ from bot.core.models import JsonData
 from bot.core.period import Period
 from bot.errors import BriefbotError
 from bot.slack.digest_blocks import digest_message
-from bot.slack.reply import maybe_taken, never_sent, post_message
+from bot.slack.reply import maybe_taken, never_sent, post_message, slack_error
 from storage import digests
 from storage.digests import CLAIMED, FAILED, POSTED
 
@@ -302,8 +304,8 @@ class DigestPoster:
             metadata = {"event_type": METADATA_TYPE, "event_payload": {"period": key}}
             response = post_message(self.client, channel, text, blocks, metadata=metadata)
         except SlackApiError as exc:
-            if maybe_taken(exc):  # a server error: it may have been taken
-                return self._unanswered(channel, key, f"HTTP {exc.response.status_code}")
+            if maybe_taken(exc):  # a server error, or a fatal_error: it may have been taken
+                return self._unanswered(channel, key, _what_slack_said(exc))
             return self._refused(channel, key, token, str(exc.response.get("error") or exc))
         except Exception as exc:  # the connection, a timeout
             if never_sent(exc):
@@ -364,6 +366,13 @@ class DigestPoster:
             advice,
         )
         return Outcome(channel, "failed", f"{error}: {advice}; not tried again this period")
+
+
+def _what_slack_said(exc: SlackApiError) -> str:
+    """A failed post's answer, for the log: the HTTP status, and the error Slack named."""
+    status = f"HTTP {exc.response.status_code}"
+    error = slack_error(exc)
+    return f"{error} ({status})" if error else status
 
 
 def _earliest_post(key: str, claimed_at: datetime) -> datetime:

@@ -72,15 +72,36 @@ REFUSED_FORM = frozenset(
 )
 
 
+#: Slack's ``ok: false`` errors (with HTTP 200) that do not mean "not done": Slack
+#: documents ``fatal_error`` and ``internal_error`` as "some aspect of the operation may
+#: have succeeded before the error was raised". A post answered so may have landed.
+PERHAPS_CARRIED_OUT = frozenset({"fatal_error", "internal_error"})
+
+
 def maybe_taken(exc: SlackApiError) -> bool:
-    """:func:`taken_despite` for a failed Web API call."""
-    return taken_despite(exc.response.status_code if exc.response is not None else 200)
+    """May Slack have carried out the Web API call that failed with ``exc``: after a
+    server error (:func:`taken_despite`), or an answer (HTTP 200) naming an error Slack
+    says may have been carried out (:data:`PERHAPS_CARRIED_OUT`). Any other ``ok: false``
+    is a refusal; so is a 503 or a 429 whatever its body names, since the status says
+    the call was not taken."""
+    if exc.response is None:
+        return False
+    status = exc.response.status_code
+    return taken_despite(status) or (status == 200 and slack_error(exc) in PERHAPS_CARRIED_OUT)
+
+
+def slack_error(exc: SlackApiError) -> str | None:
+    """The ``error`` Slack named in its answer, if it named one."""
+    data = exc.response.data if exc.response is not None else None
+    error = data.get("error") if isinstance(data, dict) else None
+    return str(error) if error else None
 
 
 def may_have_landed(error: BaseException) -> bool:
     """Did a post fail without Slack saying whether it took it: a server error, a
-    timeout, a dropped connection? Then it may have landed, and must not be sent again.
-    (A refusal, a rate limit, a 503 or a connection never made: it did not land.)"""
+    ``fatal_error``, a timeout, a dropped connection? Then it may have landed, and must
+    not be sent again. (A refusal, a rate limit, a 503 or a connection never made: it
+    did not land.)"""
     if isinstance(error, SlackApiError):
         return maybe_taken(error)
     return isinstance(error, URLError | OSError) and not never_sent(error)
@@ -335,9 +356,10 @@ class ThreadReply:
                 except SlackApiError as exc:
                     if maybe_taken(exc):
                         log.exception(
-                            "could not post the answer in %s (a server error: it may have "
-                            "landed, so it is not posted again)",
+                            "could not post the answer in %s (%s: it may have landed, so "
+                            "it is not posted again)",
                             self.channel,
+                            slack_error(exc) or "a server error",
                         )
                         return None
                     # Slack refused it: nothing was posted. The text alone is worth a try

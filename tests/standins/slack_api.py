@@ -239,9 +239,18 @@ class SlackAPIStandIn(StandInServer):
         """
         self._faults.add(method, "rate_limit", times, retry_after=int(retry_after))
 
-    def error(self, method: str, error: str = "channel_not_found", times: int | None = 1) -> None:
-        """Answer ``method`` with HTTP 200 and ``{"ok": false, "error": error}``."""
-        self._faults.add(method, "error", times, error=error)
+    def error(
+        self,
+        method: str,
+        error: str = "channel_not_found",
+        times: int | None = 1,
+        *,
+        carried_out: bool = False,
+    ) -> None:
+        """Answer ``method`` with HTTP 200 and ``{"ok": false, "error": error}``; with
+        ``carried_out``, after carrying it out (a post lands), as Slack's ``fatal_error``
+        and ``internal_error`` may."""
+        self._faults.add(method, "error", times, error=error, carried_out=carried_out)
 
     def hang(self, method: str, seconds: float = 10, times: int | None = 1) -> None:
         """Delay the answer to ``method`` by ``seconds``; stop() or reset() aborts the request."""
@@ -301,6 +310,8 @@ class SlackAPIStandIn(StandInServer):
                 )
                 return
             if fault.kind == "error":
+                if fault.options.get("carried_out"):
+                    self._respond(call)
                 handler.send_json(200, {"ok": False, "error": fault.options["error"]})
                 return
             if fault.kind == "hang" and not self.pause(float(fault.options["seconds"])):
