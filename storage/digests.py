@@ -67,6 +67,9 @@ class Delivery:
     posted_at: datetime | None
     message_ts: str | None
     error: str | None
+    #: The first claim's time, kept through takeovers (None for a claim made before it
+    #: was recorded): see :func:`take_over`.
+    first_claimed_at: datetime | None = None
 
 
 def _delivery(row: DigestDelivery) -> Delivery:
@@ -80,6 +83,7 @@ def _delivery(row: DigestDelivery) -> Delivery:
         posted_at=_utc(row.posted_at) if row.posted_at is not None else None,
         message_ts=row.message_ts,
         error=row.error,
+        first_claimed_at=_utc(row.first_claimed_at) if row.first_claimed_at else None,
     )
 
 
@@ -137,6 +141,7 @@ def claim_delivery(
         claim_token=token,
         claimed_by=claimed_by[:100],
         claimed_at=_utc(now),
+        first_claimed_at=_utc(now),
     )
     return inserted_first(session, delivery)
 
@@ -171,7 +176,14 @@ def take_over(
     status: str = CLAIMED,
 ) -> bool:
     """Take a claim whose poster is presumed dead (or, with ``status`` FAILED, one whose
-    post failed for good, to try again when asked); True if it was still that poster's."""
+    post failed for good, to try again when asked); True if it was still that poster's.
+
+    ``claimed_at`` becomes ``now`` (it decides when this claim is stale), but a dead
+    poster's ``first_claimed_at`` stays: its post, or an earlier one's, may be in the
+    channel, and whoever looks for it must look back that far. A failed claim's post was
+    refused, so nothing of it is in the channel: its search starts afresh at ``now``.
+    """
+    restarted = {"first_claimed_at": _utc(now)} if status == FAILED else {}
     return _changed(
         session,
         update(DigestDelivery)
@@ -182,6 +194,7 @@ def take_over(
             claimed_by=claimed_by[:100],
             claimed_at=_utc(now),
             error=None,
+            **restarted,
         ),
     )
 

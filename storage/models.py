@@ -236,6 +236,10 @@ class DigestDelivery(Base):
     claim_token: Mapped[str] = mapped_column(String(32))
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: When the first poster claimed it (``claimed_at`` is the latest takeover's): the
+    #: earliest a post that may have landed can be in the channel. NULL for claims made
+    #: before revision 0007.
+    first_claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     posted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     message_ts: Mapped[str | None] = mapped_column(String(40))
     error: Mapped[str | None] = mapped_column(Text)

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from slack_sdk import WebClient
+from sqlalchemy import text
 
 from bot.config import Settings
 from bot.core.briefing import Briefing
@@ -24,7 +25,8 @@ from bot.slack.digest_post import METADATA_TYPE, DigestPoster
 from conftest import Result, make_settings
 from slackkit import BOT_TOKEN, Waits
 from standins import SlackAPIStandIn
-from storage import digests
+from storage import digests, migrate
+from storage.db import Database
 
 W13 = iso_week("2019-W13", "UTC")
 T0 = datetime(2019, 4, 1, 9, tzinfo=UTC)
@@ -472,3 +474,81 @@ def test_a_second_takeover_still_finds_the_first_poster_s_post(
     c = poster_at(briefing, api, T0 + timedelta(minutes=41), name="C")
     assert c.post(digest, ["C1"]).outcomes[0].result == "already posted"
     assert channels_posted(api) == []
+
+
+def test_a_takeover_keeps_the_first_claim_s_time_and_a_retried_failure_starts_afresh(
+    briefing: Briefing,
+) -> None:
+    """The first claim's time is where a search for a post that may have landed starts:
+    a takeover of a dead poster's claim keeps it (the dead poster's post may be in the
+    channel); a retry of a failed claim starts it again (Slack refused that post)."""
+    later, retried = T0 + timedelta(minutes=11), T0 + timedelta(days=2)
+    with briefing.db.session() as s:
+        digests.claim_delivery(
+            session=s, channel="C1", period=W13.key, token="a", claimed_by="A", now=T0
+        )
+        assert digests.take_over(
+            session=s,
+            channel="C1",
+            period=W13.key,
+            old_token="a",
+            new_token="b",
+            claimed_by="B",
+            now=later,
+        )
+    taken = row(briefing, "C1")
+    assert taken is not None and (taken.claimed_at, taken.first_claimed_at) == (later, T0)
+    with briefing.db.session() as s:
+        digests.mark_failed(
+            session=s, channel="C1", period=W13.key, token="b", error="channel_not_found"
+        )
+        assert digests.take_over(
+            session=s,
+            channel="C1",
+            period=W13.key,
+            old_token="b",
+            new_token="c",
+            claimed_by="C",
+            now=retried,
+            status=digests.FAILED,
+        )
+    again = row(briefing, "C1")
+    assert again is not None and (again.claimed_at, again.first_claimed_at) == (retried, retried)
+
+
+def test_a_claim_left_before_the_upgrade_is_still_checked_before_posting(
+    empty_database_url: str, tmp_path: Path, api: SlackAPIStandIn
+) -> None:
+    """A poster died holding a claim in a database made before deliveries kept their
+    first claim's time; after the upgrade the claim has none, and the next poster still
+    looks back from the period's end and finds the dead poster's post."""
+    db = Database.connect(empty_database_url, migrate=False)
+    try:
+        migrate.upgrade(db.engine, "0006_search_folds_accents")
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO digest_delivery (channel, period, status, claim_token, "
+                    "claimed_by, claimed_at) VALUES ('C1', :period, 'claimed', 'dead', "
+                    "'dead:1', :at)"
+                ),
+                {"period": W13.key, "at": T0},
+            )
+        assert db.upgrade() is True
+    finally:
+        db.dispose()
+    client_for(api).chat_postMessage(  # the dead poster's post reached Slack
+        channel="C1",
+        text="Weekly digest",
+        metadata={"event_type": METADATA_TYPE, "event_payload": {"period": W13.key}},
+    )
+    with Briefing.open(make_settings(empty_database_url, tmp_path)) as briefing:
+        left = row(briefing, "C1")
+        assert left is not None and left.first_claimed_at is None
+        add_article(briefing, tmp_path)
+        digest = briefing.digests.digest(W13)
+        report = poster_at(briefing, api, T0 + timedelta(minutes=11)).post(digest, ["C1"])
+    assert report.outcomes[0].result == "already posted"
+    history = api.last("conversations.history")
+    assert float(history.params["oldest"]) <= W13.until.timestamp()  # from the period's end
+    assert channels_posted(api) == ["C1"]  # only the dead poster's

@@ -26,8 +26,9 @@ Its claim then stays ``claimed``. After ``STALE_AFTER`` another poster takes the
 over (only if it is still the dead one's: claims carry a token), and before posting
 looks in the channel's history for the digest: every digest is posted with message
 metadata naming its period, so one that did reach Slack is found, recorded, and not
-posted again. If the history cannot be read, nothing is posted and the next run looks
-again.
+posted again. It looks back to the first claim of the channel and period, which every
+takeover keeps (see :func:`_earliest_post`). If the history cannot be read, nothing is
+posted and the next run looks again.
 """
 
 from __future__ import annotations
@@ -244,7 +245,7 @@ class DigestPoster:
             row.claimed_at.isoformat(timespec="seconds"),
         )
         try:
-            found = self.find_in_channel(channel, key, _earliest_post(key, row.claimed_at))
+            found = self.find_in_channel(channel, key, _earliest_post(row))
         except HistoryUnreadable as exc:
             log.warning(
                 "digest %s: cannot read %s's history (%s); will look again", key, channel, exc
@@ -375,14 +376,22 @@ def _what_slack_said(exc: SlackApiError) -> str:
     return f"{error} ({status})" if error else status
 
 
-def _earliest_post(key: str, claimed_at: datetime) -> datetime:
-    """The earliest a digest of period ``key`` can have been posted, which a claim's time
-    is not: a poster that took a dead poster's claim over, and could not read the
-    channel's history, left its own time on the claim, and the next one must still look
-    back past the first poster's post. A period's digest is posted once the period is
-    over (or, asked for early, since its claim)."""
+def _earliest_post(row: digests.Delivery) -> datetime:
+    """The earliest the digest of ``row`` can have been posted: when its first poster
+    claimed it. Not the claim's time, which a takeover overwrites: a poster that took a
+    dead poster's claim over, and could not read the channel's history, left its own
+    time on the claim, and the next one must still look back past the first poster's
+    post. Not the period's end either: a busy channel has more messages since Monday
+    00:00 than ``HISTORY_PAGES`` pages, and every run would give up on it, while since
+    the first claim there are minutes of them. (:meth:`DigestPoster.find_in_channel`
+    looks a minute earlier still, for the hosts' clocks.)
+
+    A claim made before the first claim's time was kept has none: it is looked for from
+    the period's end (or, a period not over yet, from its claim), as it was then."""
+    if row.first_claimed_at is not None:
+        return row.first_claimed_at
     try:
-        ended = Period.from_key(key).until
+        ended = Period.from_key(row.period).until
     except BriefbotError:
-        return claimed_at
-    return min(ended, claimed_at)
+        return row.claimed_at
+    return min(ended, row.claimed_at)
