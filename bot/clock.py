@@ -109,13 +109,14 @@ def run_due_digest(
         return None
     digest = briefing.digests.digest(period)
     # Writing the digest may take minutes (a model): a channel unsubscribed meanwhile,
-    # and told so, does not get it.
+    # and told so, does not get it, nor a line in the report. Posting to the channels
+    # before it may take as long, so the poster checks each again as it claims it.
     still = set(poster.destinations(due_at=fire))
     pending = [c for c in pending if c in still]
     if digest.empty and settings.digest_empty == "skip":
         report = PostReport(period, (), note="no new articles; BRIEFBOT_DIGEST_EMPTY=skip")
     else:
-        report = poster.post(digest, pending, stop=stop)
+        report = poster.post(digest, pending, stop=stop, from_destinations=True)
     late = "" if scheduled else f", catching up the run of {fire.isoformat(timespec='minutes')}"
     log.info("%s%s", report.summary(), late)
     return report

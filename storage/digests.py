@@ -107,6 +107,14 @@ def unsubscribe(*, session: Session, channel: str) -> bool:
     )
 
 
+def is_subscribed(*, session: Session, channel: str) -> bool:
+    """Is ``channel`` subscribed now?"""
+    found = session.scalar(
+        select(DigestSubscription.channel).where(DigestSubscription.channel == channel)
+    )
+    return found is not None
+
+
 def subscriptions(*, session: Session, subscribed_by: datetime | None = None) -> list[Subscription]:
     """Subscribed channels, oldest subscription first; with ``subscribed_by``, only those
     subscribed at or before that time."""

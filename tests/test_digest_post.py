@@ -552,3 +552,30 @@ def test_a_claim_left_before_the_upgrade_is_still_checked_before_posting(
     history = api.last("conversations.history")
     assert float(history.params["oldest"]) <= W13.until.timestamp()  # from the period's end
     assert channels_posted(api) == ["C1"]  # only the dead poster's
+
+
+def test_only_a_channel_taken_from_the_subscriptions_must_still_be_subscribed(
+    database_url: str, tmp_path: Path, api: SlackAPIStandIn
+) -> None:
+    """A run's destinations are read before the digest is written and posted to one after
+    another: a subscribed channel unsubscribed meanwhile is skipped as its turn comes; a
+    configured one is not subscribed at all and still gets it, and so does a channel
+    someone names (``--channel``, *Post to this channel*)."""
+    settings = make_settings(database_url, tmp_path, digest_channels="C0TEAM1")
+    with Briefing.open(settings) as b:
+        add_article(b, tmp_path)
+        assert b.digests.subscribe("C0GOING", "U1", "T1")
+        poster = poster_at(b, api, T0)
+        channels = poster.destinations()
+        assert channels == ["C0TEAM1", "C0GOING"]
+        assert b.digests.unsubscribe("C0GOING")
+        digest = b.digests.digest(W13)
+        report = poster.post(digest, channels, from_destinations=True)
+        assert [(o.channel, o.result, o.detail) for o in report.outcomes] == [
+            ("C0TEAM1", "posted", None),
+            ("C0GOING", "skipped", "unsubscribed"),
+        ]
+        assert row(b, "C0GOING") is None  # nothing claimed: a new subscription gets it
+        named = poster.post(digest, ["C0GOING"], posted_by="U1", retry_failed=True)
+    assert named.outcomes[0].result == "posted"
+    assert channels_posted(api) == ["C0TEAM1", "C0GOING"]

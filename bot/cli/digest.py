@@ -90,7 +90,11 @@ def digest(
         else:
             # A channel named on the command line is tried even if Slack could not find
             # it earlier this period (a private channel that has since invited briefbot).
-            report = poster.post(built, targets, retry_failed=bool(chosen))
+            # The subscribed channels were read before the digest was written (minutes,
+            # with a model): the poster checks each again as it claims it.
+            report = poster.post(
+                built, targets, retry_failed=bool(chosen), from_destinations=not chosen
+            )
     if as_json:
         print_json({**built.as_dict(), "post": report.as_dict()})
     else:

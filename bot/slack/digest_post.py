@@ -21,6 +21,13 @@ and does not. What happens then:
   tries again. A channel that is really gone costs one call a period until someone
   unsubscribes it (or removes it from ``BRIEFBOT_DIGEST_CHANNELS``).
 
+A channel taken from the subscriptions (not one configured, named with ``--channel`` or
+clicked in) is posted to only if it is still subscribed when its claim is taken, in the
+claim's transaction: a run reads its destinations before it writes the digest (minutes,
+with a model) and posts channel after channel (each may wait on Slack), and a channel
+told "unsubscribed" meanwhile must not get the digest a moment later. (One unsubscribed
+after its claim, while its post is under way, may still get it.)
+
 A poster may die between its claim and its post, or between the post and recording it.
 Its claim then stays ``claimed``. After ``STALE_AFTER`` another poster takes the claim
 over (only if it is still the dead one's: claims carry a token), and before posting
@@ -156,7 +163,10 @@ class DigestPoster:
     def destinations(self, due_at: datetime | None = None) -> list[str]:
         """``BRIEFBOT_DIGEST_CHANNELS``, then the subscribed channels. With ``due_at``,
         only channels subscribed by then: a channel that subscribes on a Thursday gets
-        its first digest at the next scheduled run, not a late copy of the last one."""
+        its first digest at the next scheduled run, not a late copy of the last one.
+
+        Passed to :meth:`post` with ``from_destinations``, so that a subscribed channel
+        unsubscribed before its turn does not get the digest."""
         configured = self.briefing.settings.digest_channel_ids
         with self.briefing.db.session() as session:
             subscribed = digests.subscriptions(session=session, subscribed_by=due_at)
@@ -178,10 +188,16 @@ class DigestPoster:
         posted_by: str | None = None,
         stop: threading.Event | None = None,
         retry_failed: bool = False,
+        from_destinations: bool = False,
     ) -> PostReport:
         """Post ``digest`` to each of ``channels`` that has not had it; one channel's
         failure does not stop the others. With ``retry_failed`` (someone asked for this
-        channel), a channel Slack could not find earlier in the period is tried again."""
+        channel), a channel Slack could not find earlier in the period is tried again.
+        With ``from_destinations`` (``channels`` are :meth:`destinations`, read before the
+        digest was written), a channel that is not configured came from the
+        subscriptions, and is skipped if it is no longer subscribed when its turn comes
+        (see the module docstring)."""
+        configured = set(self.briefing.settings.digest_channel_ids)
         text, blocks = digest_message(digest, posted_by=posted_by)
         outcomes = []
         for channel in dict.fromkeys(channels):
@@ -189,7 +205,10 @@ class DigestPoster:
                 outcomes.append(Outcome(channel, "skipped", "the clock is stopping"))
                 continue
             try:
-                outcome = self._post_one(channel, digest.period.key, text, blocks, retry_failed)
+                while_subscribed = from_destinations and channel not in configured
+                outcome = self._post_one(
+                    channel, digest.period.key, text, blocks, retry_failed, while_subscribed
+                )
             except Exception as exc:  # a database failure: this channel waits for the next run
                 log.exception("digest for %s: posting to %s failed", digest.period.key, channel)
                 outcome = Outcome(channel, "failed", f"{type(exc).__name__}: {exc}")
@@ -197,10 +216,21 @@ class DigestPoster:
         return PostReport(digest.period, tuple(outcomes))
 
     def _post_one(
-        self, channel: str, key: str, text: str, blocks: list[Any], retry_failed: bool
+        self,
+        channel: str,
+        key: str,
+        text: str,
+        blocks: list[Any],
+        retry_failed: bool,
+        while_subscribed: bool,
     ) -> Outcome:
+        """Claim ``channel`` and post; with ``while_subscribed``, only if it is still
+        subscribed, checked in the claim's transaction."""
         token = uuid.uuid4().hex
         with self.briefing.db.session() as session:
+            if while_subscribed and not digests.is_subscribed(session=session, channel=channel):
+                log.info("digest %s: %s was unsubscribed; not posted", key, channel)
+                return Outcome(channel, "skipped", "unsubscribed")
             won = digests.claim_delivery(
                 session=session,
                 channel=channel,
