@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from bot.config import Settings
 from bot.core.briefing import Briefing
 from bot.core.feed_schedule import backoff, next_slot, phase
+from bot.core.feedparse import parse_feed
 from bot.core.feeds import MAX_ATTEMPTS, FeedPoller
 from bot.core.period import Period
 from conftest import WallClock, make_settings
@@ -616,6 +617,51 @@ def test_an_entry_date_fills_in_a_page_without_one(
     poller.poll()
     [source] = [s for s in briefing.sources() if s.url == web.url("/news/aid-freeze")]
     assert source.published == date(2019, 6, 13)
+
+
+def _entry_date(kind: str, element: str, value: str) -> date | None:
+    """The date parse_feed gives an entry of an RSS or Atom feed dated ``value``."""
+    if kind == "rss":
+        body = (
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>'
+            "<link>https://news.example/</link><description>d</description><item>"
+            "<title>Vote</title><link>https://news.example/a</link><guid>a</guid>"
+            f"<{element}>{value}</{element}></item></channel></rss>"
+        )
+    else:
+        body = (
+            '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Wire</title>'
+            "<id>urn:wire</id><updated>2019-04-01T00:00:00Z</updated><entry><title>Vote</title>"
+            '<id>urn:a</id><link href="https://news.example/a"/>'
+            f"<{element}>{value}</{element}></entry></feed>"
+        )
+    kinds = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
+    [entry] = parse_feed(body.encode(), "https://news.example/feed", kinds[kind]).items
+    return entry.published
+
+
+@pytest.mark.parametrize(
+    ("kind", "element", "value", "day"),
+    [
+        ("rss", "pubDate", "Sun, 31 Mar 2019 22:00:00 -0500", date(2019, 3, 31)),
+        ("rss", "pubDate", "Mon, 01 Apr 2019 01:30:00 +0200", date(2019, 4, 1)),  # UTC: 31st
+        ("rss", "pubDate", "31 Mar 2019 22:00 EST", date(2019, 3, 31)),
+        ("atom", "published", "2019-03-31T22:00:00-05:00", date(2019, 3, 31)),
+        ("atom", "updated", "2019-04-01T01:30:00+02:00", date(2019, 4, 1)),
+        ("atom", "published", "2019-03-31T22:00:00Z", date(2019, 3, 31)),
+        # A form only feedparser reads: its day stands.
+        ("rss", "pubDate", "Fri, 2006/09/15 08:19:53 EDT", date(2006, 9, 15)),
+        # Not a date feedparser reads: undated, as before (not guessed here).
+        ("rss", "pubDate", "Sunday, March 31, 2019 10:00 PM", None),
+    ],
+)
+def test_a_feed_entry_keeps_the_day_its_publisher_wrote(
+    kind: str, element: str, value: str, day: date | None
+) -> None:
+    """An entry is dated in the offset its feed wrote, as a page's metadata is, not by
+    the day of feedparser's time in UTC: late on Sunday in New York is Sunday, early on
+    Monday in Paris is Monday."""
+    assert _entry_date(kind, element, value) == day
 
 
 def test_ingesting_a_page_a_feed_stored_keeps_what_the_feed_gave(

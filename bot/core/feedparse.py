@@ -8,7 +8,9 @@ its lenient parser, so one broken entry does not lose the others.
 
 An entry is usable when it has an http(s) link; its key (for "seen before") is its guid,
 else its link. Its summary (the entry's full ``content`` when the feed has it, else its
-``summary``) becomes plain text, kept for when the page cannot be fetched.
+``summary``) becomes plain text, kept for when the page cannot be fetched. Its date is
+the day its publisher wrote, in the feed's own offset, not feedparser's UTC day
+(:func:`_date`).
 
 A web page given where a feed was expected is read for the feed it links to
 (:func:`discover_feed`).
@@ -16,6 +18,7 @@ A web page given where a feed was expected is read for the feed it links to
 
 from __future__ import annotations
 
+import email.utils
 import io
 import re
 from dataclasses import dataclass
@@ -29,6 +32,7 @@ from lxml import etree
 
 from bot.core import charset
 from bot.core.fetch import Fetched
+from bot.core.metadata import parse_date
 from bot.core.text import first_line, squash
 from bot.core.urls import normalise_url
 from bot.errors import IngestError, InputError
@@ -163,14 +167,49 @@ def _html_text(value: str) -> str:
 
 
 def _date(entry: Any) -> date | None:
-    for name in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(name)
-        if value:
-            try:
-                return date(value.tm_year, value.tm_mon, value.tm_mday)
-            except (AttributeError, ValueError):
-                continue
+    """The entry's date (published, else updated, else created) as its publisher dated
+    it: the day in the offset the feed wrote, as a page's own metadata is read
+    (``2019-03-31T22:00:00-05:00`` is 31 March). feedparser's ``*_parsed`` times are in
+    UTC, so their day alone would date a New York entry of Sunday 22:00 on Monday, and
+    put it in the next week's digest.
+
+    The string only moves feedparser's day to the one written, never dates an entry
+    feedparser could not: a day as written is at most a day from its UTC day, and one
+    read here further off (or not read: feedparser knows many more forms than RFC 822
+    and ISO 8601) was misread, so feedparser's day stands."""
+    for name in ("published", "updated", "created"):
+        utc_day = _utc_day(entry.get(f"{name}_parsed"))
+        if utc_day is None:
+            continue
+        raw = entry.get(name)
+        written = _day_as_written(raw) if isinstance(raw, str) else None
+        if written is not None and abs((written - utc_day).days) <= 1:
+            return written
+        return utc_day
     return None
+
+
+def _day_as_written(text: str) -> date | None:
+    """The day of an RFC 822 date (RSS: ``Sun, 31 Mar 2019 22:00:00 -0500``) or an ISO
+    8601 one (Atom: ``2019-03-31T22:00:00-05:00``) in its own offset; None for any other
+    form."""
+    text = text.strip()
+    try:
+        return email.utils.parsedate_to_datetime(text).date()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        pass
+    try:
+        return parse_date(text, "published")
+    except IngestError:
+        return None
+
+
+def _utc_day(value: Any) -> date | None:
+    """The day of one of feedparser's parsed times (a ``time.struct_time`` in UTC)."""
+    try:
+        return date(value.tm_year, value.tm_mon, value.tm_mday) if value else None
+    except (AttributeError, ValueError):
+        return None
 
 
 def discover_feed(fetched: Fetched) -> str | None:
