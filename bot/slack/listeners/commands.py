@@ -69,6 +69,25 @@ def _mistyped(word: str) -> str | None:
     return close[0] if close else None
 
 
+#: The subcommands that take nothing after them, and what each does where it is typed.
+_SUBSCRIPTIONS = {
+    "subscribe": "type `/brief subscribe` in the channel that should get the weekly digest",
+    "unsubscribe": "type `/brief unsubscribe` in the channel that should stop getting it",
+}
+
+
+def _subscription_usage(word: str) -> str | None:
+    """The one-line usage for ``/brief subscribe #general`` or ``/brief unsubscribe
+    please``: a subscription command with more after it. It is no question, and the
+    channel it names is not the one to subscribe (a command acts on the channel it is
+    typed in, which Slack names), so nothing is answered and nothing subscribed. None
+    for any other text."""
+    first, _, rest = word.partition(" ")
+    if not rest.strip() or first not in _SUBSCRIPTIONS:
+        return None
+    return f"`/brief {first}` takes nothing after it: {_SUBSCRIPTIONS[first]}."
+
+
 def _deliver(
     respond: Respond,
     services: SlackServices,
@@ -125,6 +144,10 @@ def register(app: App, services: SlackServices) -> None:
             return
         if web_sources.handle(text.rstrip(" .?!"), ack, command, respond, services):
             return  # add, feeds
+        usage = _subscription_usage(word)
+        if usage is not None:
+            ack(response_type="ephemeral", text=usage)
+            return
         meant = _mistyped(word)
         if meant is not None:
             # Told privately, and nothing answered or logged: "subcribe" asks no question.
