@@ -178,10 +178,12 @@ def _date(entry: Any) -> date | None:
     read here further off (or not read: feedparser knows many more forms than RFC 822
     and ISO 8601) was misread, so feedparser's day stands."""
     for name in ("published", "updated", "created"):
-        utc_day = _utc_day(entry.get(f"{name}_parsed"))
+        # dict.get: the entry's own keys, not feedparser's deprecated mapping of a missing
+        # "updated" to "published" (which warns, and would read the same date twice)
+        utc_day = _utc_day(dict.get(entry, f"{name}_parsed"))
         if utc_day is None:
             continue
-        raw = entry.get(name)
+        raw = dict.get(entry, name)
         written = _day_as_written(raw) if isinstance(raw, str) else None
         if written is not None and abs((written - utc_day).days) <= 1:
             return written
