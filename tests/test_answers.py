@@ -6468,3 +6468,21 @@ def test_an_english_word_the_sources_never_use_does_not_refuse(
     )
     assert "burned out" in answer.answer
     assert not briefing.ask("what did the hackers demand from the jeweller's owner?").answered
+
+
+def test_how_many_people_did_it_is_answered_by_a_count_of_those_who_did(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "How many people needed treating?" asks for people in general: "23 runners were
+    treated" counts people who did what the question asks, so it answers, before a count
+    of persons who did something else ("About 9,400 runners had entered"). (Before, the
+    question was refused: no sentence counted "people" by that word.)"""
+    answer = answer_from(
+        briefing,
+        tmp_path / "marathon.md",
+        "Harbour Marathon Called Off in Heat",
+        "About 9,400 runners had entered the Harbour Marathon. The race was called off as "
+        "the heat rose. At last year's race, 23 runners were treated for heat illness.",
+        "how many people needed treating for the heat at last year's race",
+    )
+    assert "23 runners" in lead_of(answer)

@@ -1159,6 +1159,7 @@ def beside_the_asked(
         by_name
         or [s for s in counting if asked.counted_as & frozenset(s.stems)]
         or [s for s in counting if _counts_acts(s.text, acts)]
+        or _counting_people_who_did(asked, verbs, counting)
     )
     if chosen and stem(asked.word) in asked.counted_as:
         # "How many people protested?" is answered first by a number of people of any
@@ -1169,6 +1170,42 @@ def beside_the_asked(
         people = [s for s in counting if _counts_people(s.text, asked.counted_as)]
         chosen = [*people, *(s for s in chosen if s not in people)]
     return chosen + [s for s in counting if s not in chosen and _counts_after(s.text, verbs)]
+
+
+def _counting_people_who_did(
+    asked: Term, verbs: frozenset[str], counting: list[SourceSentence]
+) -> list[SourceSentence]:
+    """For "How many *people* needed treating?" (people in general), those of
+    ``counting`` whose count of a kind of person is followed by what the question asks
+    they did ("23 runners were treated"): people of any kind who did it are the people
+    asked about. A count of some persons alone is no evidence (see beside_the_asked),
+    nor one that the deed comes before ("the 2021 deaths of two hikers" counts no one
+    who died in this week's floods)."""
+    if not verbs or stem(asked.word) not in asked.counted_as:
+        return []
+    return [s for s in counting if _people_who_did(s.text, asked.counted_as, verbs)]
+
+
+#: How many words after the persons counted their deed may come: "23 runners *were*
+#: treated", "12 passengers had been rescued".
+DEED_AFTER = 3
+
+
+def _people_who_did(text: str, people: frozenset[str], verbs: frozenset[str]) -> bool:
+    """Does ``text`` count persons (a number, then a plural word for a kind of person:
+    :func:`_persons`) and say, within :data:`DEED_AFTER` words after them, that they did
+    the deed (``verbs``, stems of the question's verbs' families)?"""
+    tokens = _COUNTED_TOKEN.findall(text)
+    for i, word in enumerate(tokens):
+        if not _a_number(word) or YEAR.fullmatch(word):
+            continue
+        for j in range(i + 1, min(i + 3, len(tokens))):
+            if tokens[j] == "," or not _persons(tokens[j].lower(), people):
+                continue
+            after = tokens[j + 1 : j + 1 + DEED_AFTER]
+            if any(w != "," and stem(w.lower()) in verbs for w in after):
+                return True
+    return False
 
 
 #: A share of something: "78 percent of kindergarten pupils", "21% of the power", "half
