@@ -3,6 +3,8 @@ question's words become, and how much they weigh, is in test_query.py."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from bot.core.phrasing import (
@@ -349,3 +351,40 @@ def test_a_message_that_only_acknowledges_asks_nothing(message: str) -> None:
 )  # fmt: skip
 def test_a_message_with_anything_more_than_thanks_is_a_question(message: str) -> None:
     assert not acknowledges(message)
+
+
+#: The words a story about the memorandum uses, as Briefing.corpus_uses would say.
+STORY_WORDS = frozenset("critics signed deal memorandum honduras looking activists".split())
+
+
+def story_uses(found: Sequence[str]) -> set[str]:
+    return {w for w in found if w in STORY_WORDS}
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["thanks everyone", "thanks guys", "thank you both", "haha thanks", "thanks a ton",
+     "thanks, very clear", "merci", "danke schön", "gracias!", "merci beaucoup",
+     "thanks Maria!", "thanks briefbot", "thanks to you both, Ada Lind 🙏"],
+)  # fmt: skip
+def test_thanks_to_people_or_in_other_languages_asks_nothing(message: str) -> None:
+    """Who is thanked is a name the story does not use, or one of the words for people."""
+    assert acknowledges(message, story_uses)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["ok, and the critics?", "great — who signed it", "thanks! what did the activists say",
+     "ok, more", "thanks for looking into Honduras", "okay so what about Honduras",
+     "ok, the critics", "thanks, the memorandum", "the deal is great",
+     "thanks, Quinto Sol Fresno Park Lane"],
+)  # fmt: skip
+def test_thanks_with_a_term_of_the_story_or_a_question_word_is_a_question(
+    message: str,
+) -> None:
+    assert not acknowledges(message, story_uses)
+
+
+def test_without_the_stored_articles_a_name_beside_thanks_may_be_a_term() -> None:
+    assert not acknowledges("thanks Maria")
+    assert acknowledges("thanks Maria", story_uses)

@@ -252,6 +252,20 @@ class Briefing:
             )
         return text
 
+    def corpus_uses(self, words: Sequence[str]) -> set[str]:
+        """Which of ``words`` the stored articles use: one look-up of the search index's
+        vocabulary (the document frequencies retrieval weighs terms by). What tells a
+        name or a word from outside the story ("thanks Maria", ``/brief Soares``) from
+        one of its terms."""
+        with self.db.session() as session:
+            found = self.retriever.search.frequencies(session, words)
+        return {w for w, n in found.items() if n}
+
+    def acknowledges(self, message: str) -> bool:
+        """:func:`~bot.core.phrasing.acknowledges`, with the stored articles to tell who
+        is thanked ("thanks Maria") from what is asked ("ok, the critics")."""
+        return acknowledges(message, self.corpus_uses)
+
     def retrieve(self, question: str) -> Retrieval:
         """The passages for ``question`` and the verdict on them (and on their sentences)."""
         with self.db.session() as session:
@@ -284,7 +298,7 @@ class Briefing:
         deadline = summariser.deadline() if summariser is not None else 0.0
         condensing: Usage | None = None
         try:
-            if history and not acknowledges(text):
+            if history and not self.acknowledges(text):
                 standalone, retrieval, condensing = self._follow_up(
                     text, history, deadline, summariser
                 )
@@ -415,13 +429,16 @@ class Briefing:
     def _help_for(self, question: str, query: Query) -> str | None:
         """A reply for a question (``question`` as asked, ``query`` as searched) that asks
         nothing briefbot can look up: only framing ("tell me about it"), an
-        acknowledgement ("thanks!", "got it"), or another language."""
-        if query.language != "en":
+        acknowledgement ("thanks!", "got it"), or another language. Thanks in another
+        language ("merci beaucoup") is thanks first: it gets the reply thanks gets, not
+        the note that questions are read in English only."""
+        acknowledged = self.acknowledges(question)
+        if query.language != "en" and not acknowledged:
             return (
                 "I can only read questions in English (the stored articles are in English). "
                 f"{self.profile.hint()}."
             )
-        if query.framing_only or acknowledges(question):
+        if query.framing_only or acknowledged:
             return (
                 f"I brief you on {self.profile.name}, from the stored articles. Ask me "
                 "something specific"

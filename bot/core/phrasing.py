@@ -14,6 +14,7 @@ is (a noun after "the", a verb after "to").
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection, Sequence
 from typing import Literal, NamedTuple
 
 from bot.core.lexicon import NUMBER_WORDS, Lexicon, sex_of
@@ -178,34 +179,85 @@ def strip_framing(question: str) -> str:
 
 # -------------------------------------------------------------------------- acknowledgements
 
+#: Thanks in the other languages people thank colleagues in at work ("merci", "danke
+#: schön", "gracias"): only thanks, not questions, so a word of it is never a term.
+_THANKS_ABROAD = (
+    r"merci(?:\s+(?:beaucoup|bien))?|danke(?:\s+(?:sch(?:ö|oe|o)n|sehr))?|(?:muchas\s+)?gracias|"
+    r"(?:muito\s+)?obrigad[oa]|grazie(?:\s+mille)?"
+)
 #: What acknowledges an answer rather than asks anything: thanks, assent, praise.
 _ACKNOWLEDGING = re.compile(
-    rf"\b(?:{_THANKS}|ty|tysm|cheers|much appreciated|appreciate it|ok(?:ay)?|kk?|"
-    r"alright|got it|understood|noted|makes sense|sounds good|good to know|will do|"
-    r"great|cool|nice|perfect|awesome|excellent|brilliant|lovely|super|helps|helped|"
-    r"helpful|useful|interesting)\b",
+    rf"\b(?:{_THANKS}|{_THANKS_ABROAD}|ty|tysm|cheers|much appreciated|appreciate it|"
+    r"ok(?:ay)?|kk?|alright|got it|understood|noted|makes sense|sounds good|good to know|"
+    r"will do|great|cool|nice|perfect|awesome|excellent|brilliant|lovely|super|helps|helped|"
+    r"helpful|useful|interesting|clear|thorough|amazing|fantastic|wonderful|good)\b",
     re.IGNORECASE,
 )
 #: The small words around an acknowledgement ("thanks *so much for the answer*", "*oh,
-#: that's* great"): they point back at the answer, not at something to look up.
+#: that's* great", "thanks *a ton*"), who it thanks ("thanks *everyone*", "thank you
+#: *both*") and laughter ("*haha* thanks"): they point back at the answer, or at people,
+#: not at something to look up.
 _AROUND_ACKNOWLEDGING = re.compile(
-    r"\b(?:(?:that|it)['’]s|that|this|it|is|was|so|very|much|a lot|really|again|all|"
-    r"for|the|your|you|one|just|oh|ah|yes|yeah|yep|answer|reply|summary|info|help|"
-    r"explanation|update)\b",
+    r"\b(?:(?:that|it)['’]s|that|this|it|is|was|so|very|much|a lot|a ton|a bunch|"
+    r"a million|tons|heaps|loads|really|again|all|for|the|your|you|one|just|oh|ah|yes|"
+    r"yeah|yep|answer|reply|summary|info|help|explanation|update|everyone|everybody|"
+    r"all of you|guys|folks|team|y['’]?all|both|ha(?:ha)+|he(?:he)+|lol)\b",
     re.IGNORECASE,
 )
+#: The words that ask for something more, after thanks or not ("thanks! *what* did the
+#: activists say", "ok, *more*", "ok, *and the others*"): a message with one asks.
+_WORDS_THAT_ASK = frozenset(
+    "what which who whom whose when where why how whats whos wheres whys hows more else "
+    "also another other others tell explain details detail next further".split()
+)
+#: At most this many words beside the thanks may be its addressee ("thanks *Maria*",
+#: "thanks *Ada Lind*", "thanks *briefbot*"): a longer rest says something of its own.
+MAX_ADDRESSEE_WORDS = 3
 
 
-def acknowledges(message: str) -> bool:
+def _all_used(found: Sequence[str]) -> Collection[str]:
+    """Without the stored articles at hand, any word may be one of their terms."""
+    return found
+
+
+def acknowledges(
+    message: str, used: Callable[[Sequence[str]], Collection[str]] = _all_used
+) -> bool:
     """Does ``message`` only acknowledge what it follows ("thanks!", "ok", "got it",
-    "great, thank you", "Thanks, that helps!")? Then it asks nothing: it is not a
-    follow-up to condense with the conversation's terms, which would only answer the
-    last question again. Anything else in it (a question mark, a question word, a
-    term: "thanks, and who signed it?", "ok, the critics") makes it a question."""
-    if "?" in message or _ACKNOWLEDGING.search(message) is None:
+    "great, thank you", "Thanks, that helps!", "thanks everyone", "haha thanks", "merci",
+    "thanks Maria!")? Then it asks nothing: it is not a follow-up to condense with the
+    conversation's terms, which would only answer the last question again.
+
+    It does when it starts or ends with thanks, assent or praise, and what else it says
+    is the small words around thanks, who is thanked, and at most
+    :data:`MAX_ADDRESSEE_WORDS` words that ``used`` (which of some words the stored
+    articles use) leaves out: a name ("Maria", "briefbot") is not in the articles, a
+    term is. A question mark, a word that asks (:data:`_WORDS_THAT_ASK`) or a term
+    ("thanks, and who signed it?", "ok, the critics", "thanks for looking into
+    Honduras") makes it a question. Without ``used`` every such word counts as a term.
+
+    The articles decide, not a list of names: no list holds every colleague's. The cost
+    is on either side of the line: thanks to someone the story names ("thanks Ada",
+    with Ada Lind in it) is read as a question about them, and a few words the articles
+    never use after "ok" ("ok, bitcoin") as thanks, which gets the help reply (the
+    articles could not have answered it)."""
+    if "?" in message or not _said_first_or_last(message):
         return False
-    rest = _AROUND_ACKNOWLEDGING.sub(" ", _ACKNOWLEDGING.sub(" ", message))
-    return not any(ch.isalnum() for ch in rest)
+    rest = words(_AROUND_ACKNOWLEDGING.sub(" ", _ACKNOWLEDGING.sub(" ", message)))
+    if any(w in _WORDS_THAT_ASK for w in rest):
+        return False
+    named = [w for w in rest if w not in STOPWORDS]
+    return len(named) <= MAX_ADDRESSEE_WORDS and not (named and used(named))
+
+
+def _said_first_or_last(message: str) -> bool:
+    """Does ``message`` open or close with its thanks (or assent, or praise), as "thanks
+    everyone" and "haha thanks" do? Praise inside a sentence ("it helps the smugglers")
+    is part of what the sentence says."""
+    bare = re.sub(r"^\W+|\W+$", "", message)
+    return _ACKNOWLEDGING.match(bare) is not None or any(
+        m.end() == len(bare) for m in _ACKNOWLEDGING.finditer(bare)
+    )
 
 
 # -------------------------------------------------------------------------- answer types
