@@ -633,6 +633,25 @@ def test_brief_one_english_word_or_name_is_still_a_question(running: Running, wo
     assert [r["question"] for r in running.briefing.log.export()] == [word]
 
 
+def test_brief_one_word_the_stored_articles_use_is_a_question(
+    running: Running, tmp_path: Path
+) -> None:
+    """A name of the story that no word list knows ("Digestor", close to "digest") is
+    asked about, not taken for a typo: the stored articles use it."""
+    path = tmp_path / "digestor.md"
+    path.write_text(
+        "---\ntitle: Biogas plant opens\nsource: Test Wire\n---\n\n"
+        "Digestor, a biogas firm, opened a plant outside Tegucigalpa on Monday.\n",
+        encoding="utf-8",
+    )
+    assert running.briefing.ingest([path]).added == 1
+    response = running.slack.command("/brief", "Digestor", running.api.response_url("d"))
+    assert "Looking into" in response.json()["text"]
+    running.api.wait_for("response_url:d")
+    running.settle()
+    assert [r["question"] for r in running.briefing.log.export()] == ["Digestor"]
+
+
 def test_brief_sources(running: Running) -> None:
     running.slack.command("/brief", "sources", running.api.response_url("src"))
     reply = running.api.wait_for("response_url:src")[0]

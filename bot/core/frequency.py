@@ -9,7 +9,10 @@ seen.
 
 The lists are read straight from wordfreq's data files (its ``small`` lists: the words
 with Zipf >= 3 or so, about 30,000 per language), once per process and only on first use,
-without importing wordfreq itself, whose import costs a fifth of a second.
+without importing wordfreq itself, whose import costs a fifth of a second. Its ``large``
+English list (Zipf >= 1, about 320,000 words: surnames, specialist terms, and the common
+misspellings too) is read only where a rarer word must be told from no word at all
+(``/brief`` one-word typos); it costs about a fifth of a second and 30 MB, once.
 """
 
 from __future__ import annotations
@@ -20,10 +23,14 @@ import re
 import threading
 import unicodedata
 from pathlib import Path
+from typing import Literal
 
 import msgpack
 
-_tables: dict[str, dict[str, float]] = {}
+#: wordfreq's two sizes of list, by the name its data files start with.
+WordList = Literal["small", "large"]
+
+_tables: dict[tuple[str, WordList], dict[str, float]] = {}
 _lock = threading.Lock()
 
 
@@ -31,21 +38,22 @@ class FrequencyDataMissing(RuntimeError):
     """wordfreq's data files are not installed."""
 
 
-def _data_file(language: str) -> Path:
+def _data_file(language: str, wordlist: WordList) -> Path:
     spec = importlib.util.find_spec("wordfreq")  # locates the package without importing it
     for location in list(spec.submodule_search_locations or []) if spec is not None else []:
-        path = Path(location) / "data" / f"small_{language}.msgpack.gz"
+        path = Path(location) / "data" / f"{wordlist}_{language}.msgpack.gz"
         if path.is_file():
             return path
     raise FrequencyDataMissing(
-        f"wordfreq's word list for {language!r} was not found; install the `wordfreq` package."
+        f"wordfreq's {wordlist} word list for {language!r} was not found; install the "
+        "`wordfreq` package."
     )
 
 
-def _load(language: str) -> dict[str, float]:
+def _load(language: str, wordlist: WordList) -> dict[str, float]:
     """wordfreq's "cBpack" format: a header, then one list of words per centibel of
     frequency (list i holds the words of frequency 10 ** (-i / 100))."""
-    with gzip.open(_data_file(language), "rb") as handle:
+    with gzip.open(_data_file(language, wordlist), "rb") as handle:
         data = msgpack.load(handle, raw=False)
     header = data[0]
     if not isinstance(header, dict) or header.get("format") != "cB":
@@ -58,20 +66,22 @@ def _load(language: str) -> dict[str, float]:
     return table
 
 
-def table(language: str = "en") -> dict[str, float]:
+def table(language: str = "en", wordlist: WordList = "small") -> dict[str, float]:
     """word -> Zipf frequency for ``language``, loaded once per process."""
-    found = _tables.get(language)
+    key = (language, wordlist)
+    found = _tables.get(key)
     if found is None:
         with _lock:
-            found = _tables.get(language)
+            found = _tables.get(key)
             if found is None:
-                found = _tables[language] = _load(language)
+                found = _tables[key] = _load(language, wordlist)
     return found
 
 
-def zipf(word: str, language: str = "en") -> float:
-    """The Zipf frequency of a lower-case word; 0.0 for a word too rare to be listed."""
-    return table(language).get(word.replace("’", "'"), 0.0)
+def zipf(word: str, language: str = "en", wordlist: WordList = "small") -> float:
+    """The Zipf frequency of a lower-case word; 0.0 for a word too rare to be listed (in
+    ``wordlist``: the small list by default, the large one where rare words count)."""
+    return table(language, wordlist).get(word.replace("’", "'"), 0.0)
 
 
 #: Languages a question may be recognised in (each list is read only when needed).

@@ -15,6 +15,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_bolt.context import BoltContext
 
+from bot.core.briefing import Briefing
 from bot.core.frequency import zipf
 from bot.core.models import ExchangeContext
 from bot.errors import BriefbotError
@@ -33,6 +34,12 @@ ONE_WORD_SUBCOMMANDS = ("help", "sources", *SUBCOMMANDS, "feeds")
 #: it: stricter than click's 0.6 for the CLI, where a miss is an error anyway, since here
 #: the alternative is answering a question ("subcribe" 0.94, "digset" 0.83, "hlep" 0.75).
 TYPO_CUTOFF = 0.75
+#: From this Zipf frequency in wordfreq's large English list a word is a word, not a typo:
+#: written once in ten million words or more. Surnames and specialist terms ("Soares"
+#: 2.5, "substations" 2.5, "divest" 2.9, "feuds" 2.9) are above it; the list's tail
+#: below holds the misspellings people make often enough to be counted ("subcribe" 1.2,
+#: "suscribe" 1.1).
+MIN_WORD_ZIPF = 2.0
 
 log = logging.getLogger(__name__)
 
@@ -58,15 +65,35 @@ def _command_word(text: str) -> str:
     return text.rstrip(" .?!").lower()
 
 
-def _mistyped(word: str) -> str | None:
+def _mistyped(word: str, briefing: Briefing) -> str | None:
     """The subcommand ``word`` (one word, not a subcommand) is a typo of, if any: close
     to one (:data:`TYPO_CUTOFF`, by difflib, as click's "Did you mean" for the CLI) and
-    no English word. "subcribe" means ``subscribe``; "fees", "source" or "resources",
-    being words, are questions (one-word ones, but asked)."""
-    if not word.isalpha() or zipf(word) > 0:
+    no word (:func:`_a_word`). "subcribe" means ``subscribe``; "fees", "source",
+    "Soares" or "divest", being words, are questions (one-word ones, but asked)."""
+    if not word.isalpha():
         return None
     close = difflib.get_close_matches(word, ONE_WORD_SUBCOMMANDS, n=1, cutoff=TYPO_CUTOFF)
-    return close[0] if close else None
+    if not close or _a_word(word, briefing):
+        return None
+    return close[0]
+
+
+def _a_word(word: str, briefing: Briefing) -> bool:
+    """Is ``word`` a word someone may ask about, not a slip of the keys? It is when
+    English writes it (:data:`MIN_WORD_ZIPF` in wordfreq's large list, past the small
+    list's 30,000 common words that left out every name and specialist term) or when
+    the stored articles use it (a name of the story, however rare elsewhere). Checked
+    cheapest first, and only for a word close to a subcommand: the large list is read
+    on the first such word, the articles' vocabulary looked up once.
+
+    Neither the word's length nor its edit distance tells the two apart: "feuds" is one
+    letter from "feeds" as "subcribe" is from "subscribe", and "Soares" two from
+    "sources"."""
+    return (
+        zipf(word) > 0
+        or zipf(word, wordlist="large") >= MIN_WORD_ZIPF
+        or bool(briefing.corpus_uses([word]))
+    )
 
 
 #: The subcommands that take nothing after them, and what each does where it is typed.
@@ -148,7 +175,7 @@ def register(app: App, services: SlackServices) -> None:
         if usage is not None:
             ack(response_type="ephemeral", text=usage)
             return
-        meant = _mistyped(word)
+        meant = _mistyped(word, services.briefing)
         if meant is not None:
             # Told privately, and nothing answered or logged: "subcribe" asks no question.
             ack()
