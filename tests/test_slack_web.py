@@ -128,6 +128,24 @@ def test_feeds_are_listed_for_everyone_and_changed_by_admins(
     assert guarded.briefing.web.feeds.list() == []
 
 
+def test_feeds_subcommands_are_read_past_a_sentence_end_their_urls_are_not(
+    running: Running, web: WebStandIn
+) -> None:
+    """ "feeds?" and "feeds remove 1." are the subcommands, as "digest?" is; a URL keeps
+    every character it was typed with (a feed at ".../rss!" is that feed)."""
+    feed = web.page("/rss!", RSS.format(root=web.root), content_type="application/rss+xml")
+    running.slack.command("/brief", f"feeds add {feed}", running.api.response_url("add"))
+    assert running.api.wait_for("response_url:add")[0].params["text"].startswith("Now following")
+    assert [f.url for f in running.briefing.web.feeds.list()] == [feed]
+    running.slack.command("/brief", "feeds?", running.api.response_url("list"))
+    assert "*Feeds (1)*" in block_text(
+        running.api.wait_for("response_url:list")[0].params["blocks"]
+    )
+    running.slack.command("/brief", "feeds remove 1.", running.api.response_url("rm"))
+    assert running.api.wait_for("response_url:rm")[0].params["text"].startswith("Stopped following")
+    assert running.briefing.web.feeds.list() == []
+
+
 def test_page_text_reaches_slack_escaped(running: Running, web: WebStandIn) -> None:
     hostile = (
         "<html><head><title>x</title>"

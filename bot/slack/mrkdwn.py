@@ -11,7 +11,8 @@ briefbot itself makes (a source's url) are built by :func:`link` from http(s) ur
 The other way, Slack sends what people type with ``&``, ``<`` and ``>`` as entities,
 mentions as ``<@U123>`` and links as ``<url|label>``, and with whatever invisible
 characters came with it: :func:`unescape`, :func:`as_typed`, :func:`plain_question` and
-:func:`link_target` read them back.
+:func:`link_target` read them back; :func:`command_word` reads a slash command's own
+words past a sentence's end.
 """
 
 from __future__ import annotations
@@ -151,6 +152,20 @@ def mentioned(text: str) -> set[str]:
     """The ids of the people (``U…``, ``W…``) and user groups (``S…``) a message's text
     @-mentions: whom it is addressed to."""
     return set(_MENTION.findall(text)) | set(_GROUP.findall(text))
+
+
+def without_sentence_end(text: str) -> str:
+    """``text`` without the punctuation and spaces a sentence ends with (" .?!")."""
+    return text.rstrip(" .?!")
+
+
+def command_word(text: str) -> str:
+    """``text`` as it is matched against a command's words: lower case, without the
+    punctuation and spaces a sentence ends with, so ``/brief digest?`` and ``/brief
+    subscribe.`` are the subcommands people typed, not questions. Only the command's own
+    words are read so: what follows them is read as typed, a URL's own "!" or "." (as in
+    ``.../wiki/Yahoo!``) being part of it."""
+    return without_sentence_end(text).lower()
 
 
 def link_target(text: str) -> str:

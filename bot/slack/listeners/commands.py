@@ -23,7 +23,7 @@ from bot.slack.answer_blocks import answer_message, help_message, quotes_message
 from bot.slack.blocks import fit, truncate
 from bot.slack.listeners import web_sources
 from bot.slack.listeners.digest import SUBCOMMANDS, brief_subcommand
-from bot.slack.mrkdwn import as_typed, escape
+from bot.slack.mrkdwn import as_typed, command_word, escape
 from bot.slack.reply import SLACK_ERRORS, privately
 from bot.slack.services import SlackServices
 
@@ -56,13 +56,6 @@ def _context(command: dict[str, Any], context: BoltContext, surface: str) -> Exc
 def _typed(command: dict[str, Any]) -> str:
     """What was typed after the command, as its user saw it (see :func:`as_typed`)."""
     return as_typed(str(command.get("text") or ""))
-
-
-def _command_word(text: str) -> str:
-    """``text`` as it is matched against the subcommands: lower case, without the
-    punctuation and spaces a sentence ends with, so ``/brief digest?`` and ``/brief
-    subscribe.`` are the subcommands people typed, not questions."""
-    return text.rstrip(" .?!").lower()
 
 
 def _mistyped(word: str, briefing: Briefing) -> str | None:
@@ -148,7 +141,7 @@ def register(app: App, services: SlackServices) -> None:
     @app.command("/brief")
     def brief(ack: Ack, command: dict[str, Any], context: BoltContext, respond: Respond) -> None:
         text = _typed(command)
-        word = _command_word(text)
+        word = command_word(text)
         if word in ("", "help"):
             help_text, blocks = help_message(services.briefing.profile)
             ack(response_type="ephemeral", text=help_text, blocks=blocks)
@@ -169,8 +162,8 @@ def register(app: App, services: SlackServices) -> None:
         if word in SUBCOMMANDS:
             brief_subcommand(word, ack, command, context, respond, services)
             return
-        if web_sources.handle(text.rstrip(" .?!"), ack, command, respond, services):
-            return  # add, feeds
+        if web_sources.handle(text, ack, command, respond, services):
+            return  # add, feeds (which read their URLs as typed)
         usage = _subscription_usage(word)
         if usage is not None:
             ack(response_type="ephemeral", text=usage)

@@ -14,7 +14,7 @@ from slack_bolt import Ack, Respond
 
 from bot.errors import BriefbotError
 from bot.slack.blocks import fit, truncate
-from bot.slack.mrkdwn import escape, link, link_target
+from bot.slack.mrkdwn import command_word, escape, link, link_target, without_sentence_end
 from bot.slack.reply import privately
 from bot.slack.services import SlackServices
 from bot.slack.web_source_blocks import added_page_message, feeds_blocks
@@ -33,24 +33,29 @@ def _shown(url: str) -> str:
 def handle(
     text: str, ack: Ack, command: dict[str, Any], respond: Respond, services: SlackServices
 ) -> bool:
-    """Handle ``text`` if it is one of these subcommands; False if it is not (then it is
-    a question). "add" counts only when followed by a single URL-like word, so "add up
-    the aid cuts?" is still a question."""
+    """Handle ``text`` (the command's text as typed) if it is one of these subcommands;
+    False if it is not (then it is a question). "add" counts only when followed by a
+    single URL-like word, so "add up the aid cuts?" is still a question.
+
+    The subcommand's words are read without a sentence's end ("feeds?", "feeds list.":
+    :func:`~bot.slack.mrkdwn.command_word`), what they act on as typed: a URL's last "!"
+    or "." is its own (``/brief add https://en.wikipedia.org/wiki/Yahoo!`` is that
+    page, not ``.../wiki/Yahoo``). Only a feed's id loses one ("feeds remove 1.")."""
     words = text.split()
     if not words:
         return False
-    head = words[0].lower()
+    head = command_word(words[0])
     user = command.get("user_id")
-    if head == "add" and len(words) == 2 and ("://" in words[1] or words[1].startswith("<")):
+    if head == "add" and len(words) == 2 and _url_like(words[1]):
         _add_page(link_target(words[1]), user, ack, respond, services)
         return True
     if head != "feeds":
         return False
-    action = words[1].lower() if len(words) > 1 else "list"
+    action = command_word(words[1]) if len(words) > 1 else "list"
     if action == "list" and len(words) <= 2:
         _list_feeds(ack, respond, services)
     elif action in ("add", "remove") and len(words) == 3:
-        _change_feeds(action, link_target(words[2]), user, ack, respond, services)
+        _change_feeds(action, _feed_named(words[2]), user, ack, respond, services)
     else:
         ack(
             response_type="ephemeral",
@@ -60,6 +65,16 @@ def handle(
             ),
         )
     return True
+
+
+def _url_like(word: str) -> bool:
+    """A URL as typed, or as Slack sends a link (``<https://…>``)."""
+    return "://" in word or word.startswith("<")
+
+
+def _feed_named(word: str) -> str:
+    """The feed ``word`` names: a URL as typed, an id without a sentence's end."""
+    return link_target(word) if _url_like(word) else without_sentence_end(word)
 
 
 def _add_page(
