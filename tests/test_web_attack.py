@@ -187,3 +187,63 @@ def test_slow_pages_added_from_slack_do_not_hold_up_everyone_s_answers(
     )
     reply = running.api.wait_for("response_url:q", timeout=3.0)[0]
     assert "non-binding" in block_text(reply.params["blocks"])
+
+
+def test_a_page_that_failed_once_is_not_left_as_its_feed_summary_for_good(
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn, clock: WallClock
+) -> None:
+    """The entry's page answers 503 on the first poll (a site busy for a minute, or
+    rate-limiting the burst of page fetches a poll makes): the feed's one-line summary is
+    stored instead, and the entry is recorded as done. The page is never fetched again,
+    so the article stays a one-line summary for good: answers cite the teaser, not the
+    article, and nothing says so outside ``feeds poll --json``."""
+    web.page("/news/ruling", "<p>Busy</p>", status=503, headers={"Retry-After": "60"})
+    teaser = {
+        "title": "Court rules on the pact",
+        "link": web.url("/news/ruling"),
+        "guid": "g:ruling",
+        "description": "The court ruled on the pact.",
+    }
+    url = web.page("/rss.xml", rss(web, [teaser]), content_type="application/rss+xml",
+                   etag='"v1"')  # fmt: skip
+    poller.add(url)
+    first = poller.poll().feeds[0].entries[0]
+    assert first.from_summary  # the page was busy: the summary stands in, for now
+    web.page(
+        "/news/ruling",
+        article_page(
+            "Court rules on the pact",
+            "The court struck down the clause on Monday, by four votes to one.\n\n"
+            "The dissent said the pact was never binding.",
+        ),
+    )
+    web.page("/rss.xml", rss(web, [teaser]), content_type="application/rss+xml", etag='"v2"')
+    for _ in range(3):
+        clock.advance(INTERVAL)
+        poller.poll()
+    texts = [t for t, title in briefing.chunk_texts() if title == "Court rules on the pact"]
+    assert any("four votes to one" in t for t in texts), texts
+
+
+def test_entries_that_share_one_guid_are_each_stored(
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn
+) -> None:
+    """A feed whose generator gives every entry the same <guid> (the site's home page, a
+    template's constant): entries are known by their guid alone, so after the first one
+    every other entry, with its own link and its own story, is taken for one already
+    seen ("unchanged") and is never fetched, on this poll or any later one."""
+    stories = {
+        "/news/a": ("Honduras reviews the border pact", "Honduras will review the pact."),
+        "/news/b": ("Aid freeze hits Guatemala", "Programmes in Guatemala began closing."),
+        "/news/c": ("Lawyers challenge turn-backs", "Lawyers asked a court to review it."),
+    }
+    items = []
+    for path, (title, body) in stories.items():
+        web.page(path, article_page(title, body + "\n\nMore follows."))
+        items.append({"title": title, "link": web.url(path), "guid": web.url("/")})
+    url = web.page("/rss.xml", rss(web, items), content_type="application/rss+xml")
+    poller.add(url)
+    report = poller.poll().feeds[0]
+    titles = {s.title for s in briefing.sources()}
+    missing = [t for t, _ in stories.values() if t not in titles]
+    assert missing == [], [e.as_dict() for e in report.entries]
