@@ -6,11 +6,12 @@ it as a URL or a file path and fetch or open it. feedparser turns off external e
 its XML parser, sanitises HTML in summaries, and reads a feed that is not well-formed with
 its lenient parser, so one broken entry does not lose the others.
 
-An entry is usable when it has an http(s) link; its key (for "seen before") is its guid,
-else its link. Its summary (the entry's full ``content`` when the feed has it, else its
-``summary``) becomes plain text, kept for when the page cannot be fetched. Its date is
-the day its publisher wrote, in the feed's own offset, not feedparser's UTC day
-(:func:`_date`).
+Entries come newest first, whatever order the feed lists them in (:func:`_newest_first`),
+so the :data:`MAX_ENTRIES` kept are the newest. An entry is usable when it has an http(s)
+link; its key (for "seen before") is its guid, else its link. Its summary (the entry's
+full ``content`` when the feed has it, else its ``summary``) becomes plain text, kept for
+when the page cannot be fetched. Its date is the day its publisher wrote, in the feed's
+own offset, not feedparser's UTC day (:func:`_date`).
 
 A web page given where a feed was expected is read for the feed it links to
 (:func:`discover_feed`).
@@ -37,8 +38,8 @@ from bot.core.text import first_line, squash
 from bot.core.urls import normalise_url
 from bot.errors import IngestError, InputError
 
-#: A poll looks at most at this many entries (in the feed's order, newest first as feeds
-#: are written); the rest of a very long feed is not fetched.
+#: A poll looks at most at this many entries, the newest (:func:`_newest_first`); the rest
+#: of a very long feed is not fetched.
 MAX_ENTRIES = 100
 _BLOCKS = {"p", "div", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "pre"}
 #: C0 controls that are not whitespace, and DEL. A feed may write them as references
@@ -82,12 +83,44 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
         detail = f": {first_line(problem)}" if problem is not None else ""
         raise FeedError(f"not an RSS or Atom feed{detail}")
     feed = doc.get("feed") or {}
-    items = tuple(_item(entry, n) for n, entry in enumerate(doc.get("entries", [])[:MAX_ENTRIES]))
+    entries = _newest_first(list(enumerate(doc.get("entries", []))))
+    items = tuple(_item(entry, n) for n, entry in entries[:MAX_ENTRIES])
     return ParsedFeed(
         title=_text(feed.get("title")),
         site_url=_link(feed.get("link")),
         items=items,
     )
+
+
+def _newest_first(entries: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
+    """``(position, entry)`` pairs, dated entries newest first, then the undated ones.
+
+    Most feeds list their newest entry first, but an archive feed may list them oldest
+    first, and keeping the first :data:`MAX_ENTRIES` in document order then drops the new
+    ones on every poll. So entries are ordered by their time (to the second, in UTC, as
+    feedparser reads it), and entries with the same time keep the feed's order. An entry
+    with no date it can be ordered by goes after the dated ones, in the feed's order: it
+    cannot be shown to be new, and a feed that dates some entries and not others would
+    otherwise have its undated ones push dated new ones past the cut. A feed that dates
+    none keeps its own order."""
+    timed = [(_utc_time(entry), (n, entry)) for n, entry in entries]
+    dated = [(time, pair) for time, pair in timed if time is not None]
+    dated.sort(key=lambda dated_pair: dated_pair[0], reverse=True)  # stable, reversed too
+    return [pair for _, pair in dated] + [pair for time, pair in timed if time is None]
+
+
+def _utc_time(entry: Any) -> tuple[int, ...] | None:
+    """The entry's time (published, else updated, else created) as feedparser parsed it,
+    in UTC, as a tuple that sorts: year, month, day, hour, minute, second."""
+    for name in ("published", "updated", "created"):
+        value = dict.get(entry, f"{name}_parsed")
+        if value is None:
+            continue
+        try:
+            return tuple(int(part) for part in value[:6])
+        except (TypeError, ValueError):  # not a time
+            continue
+    return None
 
 
 def _item(entry: Any, position: int) -> FeedItem:
