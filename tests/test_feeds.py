@@ -8,6 +8,7 @@ test moves; the poller never reads the real time, and nothing here sleeps.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -18,6 +19,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.config import Settings
+from bot.core import feeds as feeds_module
 from bot.core.briefing import Briefing
 from bot.core.feed_schedule import backoff, next_slot, phase
 from bot.core.feedparse import parse_feed
@@ -309,6 +311,39 @@ def test_a_poll_cut_short_by_ctrl_c_gives_its_claim_up(
     monkeypatch.setattr(FeedPoller, "_entry", real)
     report = poller.poll().feeds[0]
     assert report.status == "updated", report
+
+
+def test_a_feed_unfollowed_as_an_entry_is_stored_keeps_that_article_and_stops_quietly(
+    briefing: Briefing,
+    poller: FeedPoller,
+    web: WebStandIn,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The feed goes in the instant between its entry's article being stored and the
+    entry being recorded (the entry record's foreign key then names no feed): the poll
+    stops as "removed", with no traceback, and the article stored while the feed was
+    still followed stays, as the feed's other articles do, named in the log."""
+    serve_stories(web)
+    url = web.page("/rss.xml", rss(web, [item(web, p) for p in STORIES]),
+                   content_type="application/rss+xml")  # fmt: skip
+    feed = poller.add(url)
+    real = feeds_module.ingest_parsed
+
+    def stored_then_removed(*args: Any, **kwargs: Any) -> Any:
+        summary = real(*args, **kwargs)
+        poller.remove(str(feed.id))  # another process: the Slack app
+        return summary
+
+    monkeypatch.setattr(feeds_module, "ingest_parsed", stored_then_removed)
+    with caplog.at_level(logging.INFO):
+        report = poller.poll().feeds[0]
+    assert report.status == "removed", report.as_dict()
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert any("it stays" in r.getMessage() for r in caplog.records)
+    titles = {title for title, _ in STORIES.values()}
+    assert len([s for s in briefing.sources() if s.title in titles]) == 1  # the one stored
+    assert poller.list() == []
 
 
 def test_conditional_get_makes_a_second_poll_cost_one_304(

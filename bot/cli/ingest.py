@@ -138,6 +138,8 @@ def feeds_poll(as_json: bool, due: bool) -> None:
                 echo(f"feed {f.feed_id} {name}: skipped, another poll is running")
             elif f.status == "not_modified":
                 echo(f"feed {f.feed_id} {name}: not modified")
+            elif f.status == "removed":
+                echo(f"feed {f.feed_id} {name}: unfollowed during the poll, which stopped")
             else:
                 extra = (
                     f", {data['from_summary']} from the feed's summary only" if f.summaries else ""

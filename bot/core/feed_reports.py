@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 EntryOutcome = Literal["added", "updated", "unchanged", "failed", "skipped"]
-FeedStatus = Literal["updated", "not_modified", "failed", "busy"]
+#: ``removed``: the feed was unfollowed during its poll, which stopped there (not a failure).
+FeedStatus = Literal["updated", "not_modified", "failed", "busy", "removed"]
 
 
 @dataclass(frozen=True)

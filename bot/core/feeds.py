@@ -16,6 +16,10 @@ A poll of one feed:
    * the article goes through the ingest pipeline (:func:`bot.core.ingest.ingest_parsed`)
      in its own transaction, and the entry is recorded.
 
+   Before each entry the claim is renewed; a feed unfollowed meanwhile (``feeds remove``,
+   ``/brief feeds remove``) ends its poll there, quietly (:class:`FeedRemoved`): the
+   entry in hand is not stored, since its follower has been told the feed stopped.
+
    An entry that fails (no link, or neither page nor summary) fails alone. It is tried
    again on the next polls, up to :data:`MAX_ATTEMPTS` times: until then the feed's
    validators are not stored, so the next poll gets the whole feed rather than a 304.
@@ -46,7 +50,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.core.feed_reports import EntryOutcome, EntryReport, FeedReport, PollReport
 from bot.core.feed_schedule import backoff, next_slot
 from bot.core.feedparse import FeedError, FeedItem, ParsedFeed, discover_feed, parse_feed
-from bot.core.fetch import FEED_ACCEPT, FEED_TYPES, PAGE_TYPES, Fetcher
+from bot.core.fetch import FEED_ACCEPT, FEED_TYPES, PAGE_TYPES, Fetched, Fetcher
 from bot.core.ingest import ArticleStore, ingest_parsed
 from bot.core.parse import ParsedArticle
 from bot.core.urls import host_of, normalise_url
@@ -62,13 +66,18 @@ log = logging.getLogger(__name__)
 
 #: Times an entry that fails is tried (once per poll) before it is given up.
 MAX_ATTEMPTS = 3
-#: How long a claim on a feed lasts; renewed after every entry.
+#: How long a claim on a feed lasts; renewed before every entry.
 LEASE = timedelta(minutes=30)
 #: Seconds a poll of one feed may spend on its entries' pages: a feed of 100 entries whose
 #: pages each stall to the fetch timeout would otherwise hold the clock's feed job (and
 #: every feed behind it) for over an hour. The entries left are tried on the next poll.
 POLL_BUDGET = 300.0
 SUMMARY_FORMAT = "feed-summary"
+
+
+class FeedRemoved(Exception):
+    """The feed was unfollowed while it was being polled: its poll stops, and stores no
+    more. Not a failure: someone asked for it."""
 
 
 def feed_view(row: FeedRow) -> dict[str, Any]:
@@ -268,9 +277,24 @@ class FeedPoller:
         except IngestError as exc:  # FetchError, FeedError
             return self._fail(row, token, report, str(exc))
         report.title = parsed.title or row.title
+        try:
+            return self._poll_entries(row, token, report, parsed, fetched)
+        except FeedRemoved:
+            log.info("feed %s was unfollowed during its poll; the poll stopped", row.url)
+            report.status = "removed"
+            report.error = "the feed was unfollowed during the poll; nothing more was stored"
+            return report
+
+    def _poll_entries(
+        self, row: FeedRow, token: str, report: FeedReport, parsed: ParsedFeed, fetched: Fetched
+    ) -> FeedReport:
+        """Deal with the feed's entries, then record the poll. Raises :class:`FeedRemoved`
+        when the feed is unfollowed meanwhile."""
         retry = False
         deadline = time.monotonic() + self.budget
         for item in parsed.items:
+            if not self._hold(row, token):
+                return self._taken_over(report)
             if time.monotonic() > deadline:
                 # Pages that stall may each take the fetch timeout: the entries left wait
                 # for the next poll, which gets the whole feed again (no validators kept).
@@ -282,10 +306,8 @@ class FeedPoller:
             entry, again = self._entry(row, parsed, item)
             report.entries.append(entry)
             retry = retry or again
-            if not self._renew(row, token):
-                report.status = "failed"
-                report.error = "the poll took too long and another process took the feed over"
-                return report
+        if not self._hold(row, token):
+            return self._taken_over(report)
         validators = (None, None) if retry else (fetched.etag, fetched.last_modified)
         self._finish(row, token, None, validators, parsed)
         return report
@@ -306,17 +328,21 @@ class FeedPoller:
             ), False
 
         def record(status: str, article_id: int | None = None, error: str | None = None) -> None:
-            with self.db.session() as session:
-                repo.record_entry(
-                    session=session,
-                    feed_id=feed.id,
-                    key=key,
-                    link=item.link,
-                    status=status,
-                    now=now,
-                    article_id=article_id,
-                    error=error,
-                )
+            try:
+                with self.db.session() as session:
+                    repo.record_entry(
+                        session=session,
+                        feed_id=feed.id,
+                        key=key,
+                        link=item.link,
+                        status=status,
+                        now=now,
+                        article_id=article_id,
+                        error=error,
+                    )
+            except IntegrityError:  # the entry's feed_id names no feed any more?
+                self._check_followed(feed)
+                raise
 
         if item.problem is not None or item.link is None:
             record(repo.FAILED, error=item.problem)
@@ -328,6 +354,7 @@ class FeedPoller:
             return EntryReport(item.link, item.title, "unchanged", "already stored"), False
 
         article, page_error = self._article(feed, parsed, item)
+        self._check_followed(feed)  # fetching the page took a while: still wanted?
         if article is None:
             record(repo.FAILED, error=page_error)
             return (
@@ -349,11 +376,18 @@ class FeedPoller:
         with self.db.session() as session:
             stored = article_by_origin(session=session, origin=article.origin)
         from_summary = article.format == SUMMARY_FORMAT
-        record(
-            repo.SUMMARY if from_summary else repo.STORED,
-            article_id=stored.id if stored else None,
-            error=page_error,
-        )
+        try:
+            record(
+                repo.SUMMARY if from_summary else repo.STORED,
+                article_id=stored.id if stored else None,
+                error=page_error,
+            )
+        except FeedRemoved:
+            # Unfollowed in the moment between the check above and this record: the
+            # article was stored while the feed was followed, so it stays, as the feed's
+            # other articles do; the log says which one it is.
+            log.info("feed %s was unfollowed as %s was stored; it stays", feed.url, item.link)
+            raise
         outcome: EntryOutcome = (
             "added" if summary.added else "updated" if summary.updated else "unchanged"
         )
@@ -394,11 +428,28 @@ class FeedPoller:
 
     # ------------------------------------------------------------------ bookkeeping
 
-    def _renew(self, row: FeedRow, token: str) -> bool:
+    def _hold(self, row: FeedRow, token: str) -> bool:
+        """Renew the claim on the feed; False if another process took it over (the lease
+        ran out). Raises :class:`FeedRemoved` if the feed is no longer followed."""
         with self.db.session() as session:
-            return repo.renew_claim(
+            held = repo.renew_claim(
                 session=session, feed_id=row.id, token=token, until=self.clock() + LEASE
             )
+        if not held:
+            self._check_followed(row)
+        return held
+
+    def _check_followed(self, row: FeedRow) -> None:
+        """Raise :class:`FeedRemoved` if the feed was unfollowed since its poll began."""
+        with self.db.session() as session:
+            if repo.get_feed(session=session, feed_id=row.id) is None:
+                raise FeedRemoved(row.url)
+
+    @staticmethod
+    def _taken_over(report: FeedReport) -> FeedReport:
+        report.status = "failed"
+        report.error = "the poll took too long and another process took the feed over"
+        return report
 
     def _finish(
         self,
