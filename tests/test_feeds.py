@@ -25,6 +25,7 @@ from bot.core.feed_schedule import backoff, next_slot, phase
 from bot.core.feedparse import parse_feed
 from bot.core.feeds import MAX_ATTEMPTS, FeedPoller
 from bot.core.period import Period
+from bot.errors import InputError
 from conftest import WallClock, make_settings
 from standins import WebStandIn
 from storage import feeds as repo
@@ -165,6 +166,24 @@ def test_feeds_add_list_remove_from_the_command_line(cli, web: WebStandIn) -> No
     assert json.loads(cli("feeds", "list", "--json").out) == []
     missing = cli("feeds", "remove", "7")
     assert missing.code == 2 and "no feed '7'" in missing.err
+
+
+def test_a_feed_that_moved_for_good_is_followed_at_its_new_address(
+    poller: FeedPoller, web: WebStandIn
+) -> None:
+    """A 301 moves the feed's address for good: it is followed (and polled) there, and
+    adding it again by either address is refused. A 302 moves nothing: the feed is
+    followed at the address typed, which the publisher may point elsewhere later."""
+    feed = web.page("/rss.xml", rss(web, []), content_type="application/rss+xml")
+    web.redirect("/feed", feed, status=301)
+    assert poller.add(web.url("/feed")).url == feed
+    for again in (web.url("/feed"), feed):
+        with pytest.raises(InputError, match=f"^already following {feed}$"):
+            poller.add(again)
+    other = web.page("/other.xml", rss(web, [], title="Other"), content_type="application/rss+xml")
+    web.redirect("/for-now", other, status=302)
+    assert poller.add(web.url("/for-now")).url == web.url("/for-now")
+    assert [f.url for f in poller.list()] == [feed, web.url("/for-now")]
 
 
 def test_a_feed_whose_title_holds_nul_can_be_followed(cli, web: WebStandIn) -> None:

@@ -273,6 +273,22 @@ def test_a_redirect_chain_is_followed_and_the_final_url_kept(web: WebStandIn) ->
     assert got.redirects == (web.url("/r2"), web.url("/r3"), web.url("/end"))
 
 
+def test_moved_to_is_where_the_permanent_redirects_before_a_temporary_one_led(
+    web: WebStandIn,
+) -> None:
+    """A 301 or 308 says the url moved for good; a 302 or 307 says nothing lasting, so
+    what comes after it is not where the url asked for lives."""
+    web.page("/end", PAGE)
+    web.redirect("/t", "/end", status=302)
+    web.redirect("/p2", "/t", status=308)
+    web.redirect("/p1", "/p2", status=301)
+    assert fetcher().get(web.url("/p1")).moved_to == web.url("/t")
+    assert fetcher().get(web.url("/t")).moved_to is None
+    web.redirect("/t2", "/p1", status=307)
+    assert fetcher().get(web.url("/t2")).moved_to is None
+    assert fetcher().get(web.url("/end")).moved_to is None
+
+
 def test_at_most_five_redirects(web: WebStandIn) -> None:
     for n in range(MAX_REDIRECTS + 1):
         web.redirect(f"/r{n}", f"/r{n + 1}")

@@ -147,8 +147,14 @@ class FeedPoller:
     def add(self, url: str) -> FeedRow:
         """Follow the feed at ``url`` (or the feed a web page links to); it is fetched
         once to check that it is a feed. Raises :class:`InputError` or
-        :class:`IngestError` with the reason."""
+        :class:`IngestError` with the reason.
+
+        A feed that has moved for good (a 301 or 308) is followed at its new address,
+        where it is polled from then on. A feed already followed by any address this one
+        was fetched through (the one typed, the one it moved to) is refused, so the same
+        feed is never followed, nor polled, twice."""
         target = normalise_url(url)
+        self._refuse_followed(target)
         fetched = self.fetcher.get(
             target,
             accept=FEED_TYPES | PAGE_TYPES,
@@ -164,6 +170,8 @@ class FeedPoller:
                 target, accept=FEED_TYPES, accept_header=FEED_ACCEPT, what="feed"
             )
         parsed = parse_feed(fetched.body, fetched.final_url, fetched.content_type)
+        target = _moved(target, fetched)
+        self._refuse_followed(target)
         try:
             with self.db.session() as session:
                 return repo.add_feed(
@@ -175,6 +183,14 @@ class FeedPoller:
                 )
         except IntegrityError:
             raise InputError(f"already following {target}") from None
+
+    def _refuse_followed(self, url: str) -> None:
+        """Raise :class:`InputError` (one line, naming the feed followed) if a feed is
+        followed at ``url``."""
+        with self.db.session() as session:
+            row = repo.find_feed(session=session, ref=url)
+        if row is not None:
+            raise InputError(f"already following {row.url}")
 
     def list(self) -> list[FeedRow]:
         with self.db.session() as session:
@@ -485,6 +501,17 @@ class FeedPoller:
         except Exception:
             log.exception("could not record the failed poll of %s", row.url)
         return report
+
+
+def _moved(url: str, fetched: Fetched) -> str:
+    """``url``, or where it has moved for good (:attr:`Fetched.moved_to`), normalised as
+    a followed feed's url is."""
+    if fetched.moved_to is None:
+        return url
+    try:
+        return normalise_url(fetched.moved_to)
+    except InputError:
+        return url
 
 
 def _key_url(ref: str) -> str:

@@ -14,6 +14,8 @@ checked for the first request and for every redirect. On top of that, :class:`Fe
 * checks the content type against what the caller accepts (web pages, feeds);
 * sends ``If-None-Match`` / ``If-Modified-Since`` when given validators, and reports a
   304 as such;
+* says where a URL has moved for good (``Fetched.moved_to``: its permanent redirects), so
+  a feed is followed by its new address;
 * names itself (``briefbot/VERSION``) and waits ``BRIEFBOT_FETCH_HOST_DELAY`` seconds
   between two requests to the same host (:class:`HostPacer`).
 
@@ -25,7 +27,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.message import Message
 
 import httpcore2
@@ -70,6 +72,8 @@ FEED_ACCEPT = (
     "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.1"
 )
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+#: Redirects that say the URL has moved for good (a feed's follower should use the new one).
+_PERMANENT = frozenset({301, 308})
 _CHUNK = 64 * 1024
 
 
@@ -90,6 +94,9 @@ class Fetched:
     etag: str | None = None
     last_modified: str | None = None
     redirects: tuple[str, ...] = ()
+    #: Where the URL asked for has moved for good: the end of the permanent redirects
+    #: (301, 308) it was answered with before any temporary one; None if it was not.
+    moved_to: str | None = None
 
     @property
     def not_modified(self) -> bool:
@@ -210,6 +217,7 @@ class Fetcher:
             shown = shortened(start_url, 80)
             raise FetchError(f"not a valid URL: {shown!r} ({first_line(exc)})") from None
         redirects: list[str] = []
+        moved: list[str] = []  # the permanent redirects that came before any temporary one
         with deadline(self.limits.deadline):  # the whole fetch, redirects and all
             while True:
                 self.pacer.wait(host_of(str(request.url)))
@@ -217,8 +225,10 @@ class Fetcher:
                 try:
                     if response.status_code in _REDIRECTS and response.next_request is not None:
                         request = self._redirect(response, redirects)
+                        if response.status_code in _PERMANENT and len(moved) == len(redirects) - 1:
+                            moved.append(str(request.url))
                         continue
-                    return self._finish(
+                    fetched = self._finish(
                         start_url,
                         response,
                         redirects,
@@ -227,6 +237,7 @@ class Fetcher:
                         started,
                         conditional=bool(etag or last_modified),
                     )
+                    return replace(fetched, moved_to=moved[-1]) if moved else fetched
                 finally:
                     response.close()
 
