@@ -52,12 +52,15 @@ class Running:
     bolt: TrackingExecutor
     #: The waits the Web API client's retries asked for (none is waited).
     waits: Waits
+    #: The pool that fetches the pages and feeds added from Slack.
+    fetches: TrackingExecutor
 
     def settle(self) -> None:
         """Wait until every ack'd request's background work is done."""
         for _ in range(3):
             self.bolt.drain()
             self.work.drain()
+            self.fetches.drain()
 
     def posts(self) -> list[Any]:
         return self.api.calls("chat.postMessage")
@@ -78,17 +81,21 @@ def slack_settings(
 
 def run_app(settings: Settings, api: SlackAPIStandIn) -> Iterator[Running]:
     work, bolt, waits = TrackingExecutor(4), TrackingExecutor(4), Waits()
+    fetches = TrackingExecutor(2)
     with Briefing.open(settings) as briefing:
         client = make_web_client(settings, sleep=waits)
-        app = build_app(settings, briefing, client=client, work=work, listener_executor=bolt)
+        app = build_app(
+            settings, briefing, client=client, work=work, fetch_work=fetches, listener_executor=bolt
+        )
         assert [c.method for c in api.calls()] == ["auth.test"]  # the start-up check
         api.clear()
         with serve_in_thread(SlackFront(app, SIGNING_SECRET)) as url:
-            running = Running(SlackDriver(url), briefing, settings, api, work, bolt, waits)
+            running = Running(SlackDriver(url), briefing, settings, api, work, bolt, waits, fetches)
             yield running
             running.settle()
     work.shutdown()
     bolt.shutdown()
+    fetches.shutdown()
 
 
 @pytest.fixture

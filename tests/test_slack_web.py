@@ -173,3 +173,33 @@ def test_a_question_that_starts_with_add_is_still_a_question(running: Running) -
 def test_feeds_usage(running: Running) -> None:
     response = running.slack.command("/brief", "feeds frobnicate", running.api.response_url())
     assert response.json()["text"].startswith("Usage: `/brief feeds`")
+
+
+def test_adds_are_fetched_apart_from_the_answers_one_at_a_time_per_user(
+    running: Running, web: WebStandIn
+) -> None:
+    """While the pages and feeds added from Slack wait to be fetched (their own pool is
+    held here), questions are answered all the same; a user whose add is in flight is
+    asked to wait for it, and nothing is fetched for that second add; another user's
+    add goes ahead; once the first add's answer is in, the user may add again."""
+    a, b = web.page("/a", NEWS), web.page("/b", NEWS.replace("Honduras", "Guatemala"))
+    feed = web.page("/rss.xml", RSS.format(root=web.root), content_type="application/rss+xml")
+    slack, api = running.slack, running.api
+    with running.fetches.held():
+        first = slack.command("/brief", f"add {a}", api.response_url("a"))
+        assert "Fetching" in first.json()["text"]
+        for again in (f"add {b}", f"feeds add {feed}"):
+            refused = slack.command("/brief", again, api.response_url("again")).json()
+            assert refused["text"].startswith("I'm still fetching the last page or feed you added")
+        other = slack.command("/brief", f"add {b}", api.response_url("b"), user="U2")
+        assert "Fetching" in other.json()["text"]
+        slack.command("/brief", "What does the memorandum commit to?", api.response_url("q"))
+        answer = api.wait_for("response_url:q")[0]
+        assert "non-binding" in block_text(answer.params["blocks"])
+        assert web.requests() == []
+    assert "Added:" in block_text(api.wait_for("response_url:a")[0].params["blocks"])
+    assert "Added:" in block_text(api.wait_for("response_url:b")[0].params["blocks"])
+    running.slack.command("/brief", f"feeds add {feed}", api.response_url("feed"))
+    assert api.wait_for("response_url:feed")[0].params["text"].startswith("Now following")
+    assert api.calls("response_url:again") == []
+    assert sorted(r.path for r in web.requests()) == ["/a", "/b", "/rss.xml"]

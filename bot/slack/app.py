@@ -3,7 +3,9 @@
 Choices made here:
 
 * One execution model, sync. Listeners ack first; slow work (retrieval, the LLM, Slack
-  calls) goes to our own work pool, so acks never queue behind answers.
+  calls) goes to our own work pool, so acks never queue behind answers. Fetching pages
+  and feeds added from Slack goes to a small pool of its own, one fetch in flight per
+  user (:mod:`bot.slack.source_fetches`), so slow sites never hold up the answers.
 * Signatures are always verified (Bolt's default; never turned off).
 * Exactly once: every Events API delivery is claimed by its ``event_id`` in the database
   before its listener does anything, so Slack's retries (``X-Slack-Retry-Num``) and
@@ -56,11 +58,13 @@ from slack_sdk.http_retry.state import RetryState
 from bot.config import Settings
 from bot.core.briefing import Briefing
 from bot.errors import BriefbotError, ConfigError
+from bot.slack import source_fetches
 from bot.slack.deliveries import Deliveries
 from bot.slack.jobs import AcksFirst, JobRuntime
 from bot.slack.listeners import actions, assistant, commands, digest, events
 from bot.slack.reply import POSTS, never_sent, taken_despite
 from bot.slack.services import SlackServices
+from bot.slack.source_fetches import SourceFetches
 
 log = logging.getLogger(__name__)
 
@@ -297,6 +301,7 @@ def build_app(
     *,
     client: WebClient | None = None,
     work: Executor | None = None,
+    fetch_work: Executor | None = None,
     listener_executor: Executor | None = None,
     acks: AcksFirst | None = None,
     identity: BotIdentity | None = None,
@@ -304,7 +309,9 @@ def build_app(
     """The Bolt app for ``settings``, answering from ``briefing``.
 
     ``identity`` is the bot's, from :func:`check_token` at start; without it the token is
-    checked here (so building the app is the start-up check).
+    checked here (so building the app is the start-up check). ``work`` writes the answers;
+    ``fetch_work`` fetches the pages and feeds added from Slack, apart from them (see
+    :mod:`bot.slack.source_fetches`).
     """
     settings.require_slack()
     assert settings.slack_signing_secret is not None
@@ -312,13 +319,21 @@ def build_app(
     token = client.token
     assert token is not None
     identity = identity or check_token(client)
+    acks = acks or AcksFirst()
     services = SlackServices(
         settings=settings,
         briefing=briefing,
         deliveries=Deliveries(briefing.db),
         jobs=JobRuntime(
             work=work or ThreadPoolExecutor(settings.answer_workers, thread_name_prefix="answer"),
-            acks=acks or AcksFirst(),
+            acks=acks,
+        ),
+        fetches=SourceFetches(
+            JobRuntime(
+                work=fetch_work
+                or ThreadPoolExecutor(source_fetches.WORKERS, thread_name_prefix="fetch"),
+                acks=acks,
+            )
         ),
     )
     app = App(

@@ -11,16 +11,20 @@ from bot.config import Settings
 from bot.core.briefing import Briefing
 from bot.slack.deliveries import Deliveries
 from bot.slack.jobs import Apologise, JobRuntime
+from bot.slack.source_fetches import SourceFetches
 
 
 @dataclass(frozen=True)
 class SlackServices:
-    """The settings, the briefing core, Slack's exactly-once claims and the job runtime."""
+    """The settings, the briefing core, Slack's exactly-once claims, the job runtime, and
+    the fetches of pages and feeds added from Slack (on their own pool: see
+    :mod:`bot.slack.source_fetches`)."""
 
     settings: Settings
     briefing: Briefing
     deliveries: Deliveries
     jobs: JobRuntime
+    fetches: SourceFetches
 
     def submit_event(
         self,

@@ -4,10 +4,15 @@ Listing the feeds is for everyone. Adding an article and adding or removing a fe
 the Slack users in ``BRIEFBOT_ADMINS`` (everyone when it is unset); anyone else gets a
 polite no, and nothing is fetched. Every reply is ephemeral: it acks at once ("Fetching
 …"), and the result replaces it.
+
+Adding fetches on a pool of its own, apart from the answers, and one add at a time per
+user (:mod:`bot.slack.source_fetches`): a user who adds while their last add is still
+being fetched is asked to wait for it, and nothing more is fetched.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, Respond
@@ -17,11 +22,16 @@ from bot.slack.blocks import fit, truncate
 from bot.slack.mrkdwn import command_word, escape, link, link_target, without_sentence_end
 from bot.slack.reply import privately
 from bot.slack.services import SlackServices
+from bot.slack.source_fetches import Reply
 from bot.slack.web_source_blocks import added_page_message, feeds_blocks
 
 NOT_ALLOWED = (
     "Sorry, only briefbot's admins can change the sources from Slack. "
     "Ask one of them to add it for you."
+)
+STILL_FETCHING = (
+    "I'm still fetching the last page or feed you added. "
+    "Please add this one again once that one's answer is in."
 )
 
 
@@ -83,21 +93,35 @@ def _add_page(
     if not services.settings.may_change_sources(user):
         ack(response_type="ephemeral", text=NOT_ALLOWED)
         return
+    if not _turn_taken(user, ack, services):
+        return
     ack(response_type="ephemeral", text=truncate(f"Fetching {_shown(url)} …"))
 
-    def add() -> None:
+    def add() -> Reply:
         try:
             page = services.briefing.web.add_page(url)
         except BriefbotError as exc:
             say = f"Nothing was added from {_shown(url)}: {escape(exc.message)}"
-            respond(response_type="ephemeral", replace_original=True, text=truncate(say))
-            return
+            return partial(
+                respond, response_type="ephemeral", replace_original=True, text=truncate(say)
+            )
         fallback, blocks = added_page_message(page)
-        respond(response_type="ephemeral", replace_original=True, text=fallback, blocks=blocks)
+        return partial(
+            respond, response_type="ephemeral", replace_original=True, text=fallback, blocks=blocks
+        )
 
-    services.jobs.submit(
-        add, apologise=privately(respond, replace=True), doing="adding the article"
+    services.fetches.run(
+        user, add, apologise=privately(respond, replace=True), doing="adding the article"
     )
+
+
+def _turn_taken(user: str | None, ack: Ack, services: SlackServices) -> bool:
+    """Take the user's turn to add a source; if their last add is still being fetched,
+    ack with a polite "still fetching" and return False."""
+    if services.fetches.begin(user):
+        return True
+    ack(response_type="ephemeral", text=STILL_FETCHING)
+    return False
 
 
 def _list_feeds(ack: Ack, respond: Respond, services: SlackServices) -> None:
@@ -123,25 +147,36 @@ def _change_feeds(
     if not services.settings.may_change_sources(user):
         ack(response_type="ephemeral", text=NOT_ALLOWED)
         return
+    if action == "add" and not _turn_taken(user, ack, services):
+        return
     doing = "Fetching the feed" if action == "add" else "Removing the feed"
     ack(response_type="ephemeral", text=truncate(f"{doing} {_shown(ref)} …"))
 
-    def change() -> None:
+    def change() -> Reply:
         feeds = services.briefing.web.feeds
         try:
             row = feeds.add(ref) if action == "add" else feeds.remove(ref)
         except BriefbotError as exc:
             say = f"Could not {action} the feed {_shown(ref)}: {escape(exc.message)}"
-            respond(response_type="ephemeral", replace_original=True, text=truncate(say))
-            return
+            return partial(
+                respond, response_type="ephemeral", replace_original=True, text=truncate(say)
+            )
         name = link(row.url, row.title or row.url)
         said = (
             f"Now following {name}. Its new entries are added at the next poll."
             if action == "add"
             else f"Stopped following {name}. Articles already added from it stay."
         )
-        respond(response_type="ephemeral", replace_original=True, text=truncate(said))
+        return partial(
+            respond, response_type="ephemeral", replace_original=True, text=truncate(said)
+        )
 
-    services.jobs.submit(
-        change, apologise=privately(respond, replace=True), doing=f"{action}ing the feed"
-    )
+    apologise = privately(respond, replace=True)
+    if action == "add":  # a fetch: on the fetch pool, in the user's turn
+        services.fetches.run(user, change, apologise=apologise, doing="adding the feed")
+    else:  # the database only: with the answers
+
+        def remove() -> None:
+            change()()
+
+        services.jobs.submit(remove, apologise=apologise, doing="removing the feed")
