@@ -24,6 +24,7 @@ from storage.models import Article, Feed, FeedEntry
 #: What a feed entry can be, once a poll has dealt with it.
 STORED = "stored"  # its page was fetched and stored
 SUMMARY = "summary"  # stored from the feed's own summary: the page could not be fetched
+# (yet: its page is tried again, ``attempts`` times in all, and replaces the summary)
 DUPLICATE = "duplicate"  # its link or text was already stored
 FAILED = "failed"  # nothing stored yet; tried ``attempts`` times
 

@@ -580,6 +580,40 @@ def test_a_page_that_cannot_be_fetched_falls_back_to_the_summary(
         assert s.scalar(select(FeedEntry.status)) == repo.SUMMARY
 
 
+def test_a_page_that_keeps_failing_is_tried_at_most_three_times_then_its_summary_stays(
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn, clock: WallClock
+) -> None:
+    """The feed's summary stands in while the page fails; the page is tried again at the
+    next polls (the feed's validators wait meanwhile, so a 304 cannot hide the entry), at
+    most MAX_ATTEMPTS times in all, then the summary stays and the feed gets its 304s."""
+    web.page("/news/busy", "<p>Busy</p>", status=503)
+    url = web.page(
+        "/rss.xml",
+        rss(web, [item(web, "/news/busy", description="The court ruled on the pact.")]),
+        content_type="application/rss+xml",
+        etag='"v1"',
+    )
+    poller.add(url)
+    reports = []
+    for _ in range(MAX_ATTEMPTS + 1):
+        reports.append(poller.poll().feeds[0])
+        clock.advance(INTERVAL)
+    first, *retries, not_modified = reports
+    assert first.entries[0].outcome == "added" and first.entries[0].from_summary
+    for retry in retries:
+        entry = retry.entries[0]
+        assert (entry.outcome, entry.from_summary) == ("unchanged", True)
+        assert entry.reason is not None and "the feed's summary stands in" in entry.reason
+    assert str(retries[-1].entries[0].reason).endswith("for good")
+    assert not_modified.status == "not_modified"
+    assert sum(1 for r in web.requests() if r.path == "/news/busy") == MAX_ATTEMPTS
+    with briefing.db.session() as s:
+        assert s.scalar(select(FeedEntry.status)) == repo.SUMMARY
+        assert s.scalar(select(Article.format).where(Article.origin == web.url("/news/busy"))) == (
+            "feed-summary"
+        )
+
+
 def test_a_summary_is_shown_under_another_site_s_url_only_if_the_feed_is_that_site(
     briefing: Briefing, poller: FeedPoller, web: WebStandIn
 ) -> None:

@@ -10,7 +10,10 @@ A poll of one feed:
      link is already stored as an article (from another feed, or ingested by hand);
    * otherwise its page is fetched and extracted like any page (``briefbot ingest URL``).
      If that fails, the entry's own summary from the feed is stored instead, with the
-     format ``feed-summary`` so it can be told apart, and the report says why;
+     format ``feed-summary`` so it can be told apart, and the report says why. The page
+     is tried again at the next polls (up to :data:`MAX_ATTEMPTS` tries in all, the
+     validators held back as for a failed entry); when it comes, its article replaces
+     the summary's (same origin: text, chunks and metadata), else the summary stays;
    * a text already stored under another url (the same story syndicated) is not stored
      again;
    * the article goes through the ingest pipeline (:func:`bot.core.ingest.ingest_parsed`)
@@ -73,6 +76,8 @@ LEASE = timedelta(minutes=30)
 #: every feed behind it) for over an hour. The entries left are tried on the next poll.
 POLL_BUDGET = 300.0
 SUMMARY_FORMAT = "feed-summary"
+#: Records what a poll did with the entry in hand: ``record(status, article_id, error)``.
+_Record = Callable[..., None]
 
 
 class FeedRemoved(Exception):
@@ -335,10 +340,12 @@ class FeedPoller:
         with self.db.session() as session:
             known = repo.known_entries(session=session, feed_id=feed.id, keys=[key]).get(key)
             linked = repo.stored_links(session=session, links=[item.link] if item.link else [])
-        if known is not None and known.status != repo.FAILED:
+        if known is not None and known.status not in (repo.FAILED, repo.SUMMARY):
             return EntryReport(item.link, item.title, "unchanged"), False
         attempts = known.attempts if known is not None else 0
         if attempts >= MAX_ATTEMPTS:
+            if known is not None and known.status == repo.SUMMARY:  # its summary stays
+                return EntryReport(item.link, item.title, "unchanged"), False
             return EntryReport(
                 item.link, item.title, "skipped", "gave up after repeated failures"
             ), False
@@ -365,9 +372,15 @@ class FeedPoller:
             return EntryReport(
                 item.link, item.title, "failed", item.problem
             ), attempts + 1 < MAX_ATTEMPTS
-        if item.link in linked:
+        # the article stored from the entry's summary, whose page is tried again
+        summary_of = (
+            known.article_id if known is not None and known.status == repo.SUMMARY else None
+        )
+        if item.link in linked and linked[item.link] != summary_of:
             record(repo.DUPLICATE, article_id=linked[item.link])
             return EntryReport(item.link, item.title, "unchanged", "already stored"), False
+        if summary_of is not None:
+            return self._page_again(feed, item, summary_of, attempts, record)
 
         article, page_error = self._article(feed, parsed, item)
         self._check_followed(feed)  # fetching the page took a while: still wanted?
@@ -377,18 +390,58 @@ class FeedPoller:
                 EntryReport(item.link, item.title, "failed", page_error),
                 attempts + 1 < MAX_ATTEMPTS,
             )
+        return self._ingest_entry(feed, item, article, page_error, attempts, record)
+
+    def _page_again(
+        self, feed: FeedRow, item: FeedItem, summary_of: int, attempts: int, record: _Record
+    ) -> tuple[EntryReport, bool]:
+        """Fetch again the page of an entry stored from the feed's summary (its page
+        failed on an earlier poll: a site busy for a minute, a burst of fetches refused).
+        The page's article has the summary's origin (the entry's link), so storing it
+        replaces the summary: its text, its chunks and its metadata, as adding a page
+        again with new text does. Until then the summary stands in; after
+        :data:`MAX_ATTEMPTS` tries in all, for good."""
+        article, page_error = self._page(item)
+        self._check_followed(feed)
+        if article is None:
+            record(repo.SUMMARY, article_id=summary_of, error=page_error)
+            again = attempts + 1 < MAX_ATTEMPTS
+            note = f"page not used: {page_error}; the feed's summary stands in" + (
+                "" if again else " for good"
+            )
+            return EntryReport(item.link, item.title, "unchanged", note, True), again
+        return self._ingest_entry(feed, item, article, None, attempts, record, summary_of)
+
+    def _ingest_entry(
+        self,
+        feed: FeedRow,
+        item: FeedItem,
+        article: ParsedArticle,
+        page_error: str | None,
+        attempts: int,
+        record: _Record,
+        summary_of: int | None = None,
+    ) -> tuple[EntryReport, bool]:
+        """Store the entry's article (from its page, or from the feed's summary when
+        ``page_error`` says why not) and record the entry. ``summary_of`` is the article
+        stored from the summary that a page now replaces: a failure leaves it standing."""
+        assert item.link is not None
         with self.db.session() as session:
             same_text = repo.article_with_text(session=session, content_hash=article.content_hash)
-        if same_text is not None:
+        if same_text is not None and same_text != summary_of:
             record(repo.DUPLICATE, article_id=same_text)
             reason = f"the same text is already stored (article {same_text})"
             return EntryReport(item.link, item.title, "unchanged", reason), False
 
         summary = ingest_parsed(self.db, self._store(), [(item.link, lambda: article)])
+        again = attempts + 1 < MAX_ATTEMPTS
         if summary.failed:
             reason = summary.failed[0][1]
-            record(repo.FAILED, error=reason)
-            return EntryReport(item.link, item.title, "failed", reason), attempts + 1 < MAX_ATTEMPTS
+            if summary_of is not None:
+                record(repo.SUMMARY, article_id=summary_of, error=reason)
+            else:
+                record(repo.FAILED, error=reason)
+            return EntryReport(item.link, item.title, "failed", reason), again
         with self.db.session() as session:
             stored = article_by_origin(session=session, origin=article.origin)
         from_summary = article.format == SUMMARY_FORMAT
@@ -407,8 +460,12 @@ class FeedPoller:
         outcome: EntryOutcome = (
             "added" if summary.added else "updated" if summary.updated else "unchanged"
         )
-        note = f"page not used: {page_error}" if from_summary else None
-        return EntryReport(item.link, item.title, outcome, note, from_summary), False
+        if from_summary:  # tried again at the next polls (the feed's validators wait)
+            return EntryReport(
+                item.link, item.title, outcome, f"page not used: {page_error}", True
+            ), again
+        note = "the page replaced the feed's summary" if summary_of is not None else None
+        return EntryReport(item.link, item.title, outcome, note), False
 
     def _article(
         self, feed: FeedRow, parsed: ParsedFeed, item: FeedItem
@@ -416,13 +473,9 @@ class FeedPoller:
         """The entry's article from its page, else from its summary (with why the page
         was not used), else None and the reason."""
         assert item.link is not None
-        try:
-            article = page_article(self.fetcher.get(item.link), title_hint=item.title)
-            if article.published is None and item.published is not None:
-                article = replace(article, published=item.published)
+        article, page_error = self._page(item)
+        if article is not None:
             return article, None
-        except IngestError as exc:
-            page_error = str(exc)
         if not item.summary.strip():
             return None, f"{page_error}; the entry has no summary to fall back on"
         try:
@@ -441,6 +494,17 @@ class FeedPoller:
             )
         except IngestError as exc:
             return None, f"{page_error}; its summary is unusable: {exc}"
+
+    def _page(self, item: FeedItem) -> tuple[ParsedArticle | None, str | None]:
+        """The entry's article from its page, or None and why not."""
+        assert item.link is not None
+        try:
+            article = page_article(self.fetcher.get(item.link), title_hint=item.title)
+        except IngestError as exc:
+            return None, str(exc)
+        if article.published is None and item.published is not None:
+            article = replace(article, published=item.published)
+        return article, None
 
     # ------------------------------------------------------------------ bookkeeping
 
