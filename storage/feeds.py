@@ -261,6 +261,7 @@ class KnownEntry:
     status: str
     attempts: int
     article_id: int | None
+    link: str | None = None
 
 
 def known_entries(*, session: Session, feed_id: int, keys: Sequence[str]) -> dict[str, KnownEntry]:
@@ -268,11 +269,39 @@ def known_entries(*, session: Session, feed_id: int, keys: Sequence[str]) -> dic
     if not keys:
         return {}
     rows = session.execute(
-        select(FeedEntry.entry_key, FeedEntry.status, FeedEntry.attempts, FeedEntry.article_id)
+        select(
+            FeedEntry.entry_key,
+            FeedEntry.status,
+            FeedEntry.attempts,
+            FeedEntry.article_id,
+            FeedEntry.link,
+        )
         .where(FeedEntry.feed_id == feed_id)
         .where(FeedEntry.entry_key.in_(list(keys)))
     )
-    return {r[0]: KnownEntry(r[1], r[2], r[3]) for r in rows}
+    return {r[0]: KnownEntry(r[1], r[2], r[3], r[4]) for r in rows}
+
+
+def known_entry(
+    *, session: Session, feed_id: int, key: str, old_key: str | None, link: str | None
+) -> tuple[str, KnownEntry | None]:
+    """The hashed key an entry of ``feed_id`` is recorded under, and what earlier polls
+    did with it (None: nothing yet). ``key`` and ``old_key`` are as the feed parser gives
+    them, not hashed.
+
+    ``old_key`` is what an older briefbot keyed the entry by (a guid the feed shares
+    among several entries, alone; the entry's ``key`` now adds its link). The one entry
+    recorded under that old key, the one with the same link, keeps its record, so it is
+    neither fetched nor stored again; the others sharing the guid are entries of their
+    own."""
+    hashed = entry_key(key)
+    old = entry_key(old_key) if old_key is not None else None
+    found = known_entries(
+        session=session, feed_id=feed_id, keys=[hashed] if old is None else [hashed, old]
+    )
+    if hashed not in found and old in found and link and found[old].link == link:
+        return old, found[old]
+    return hashed, found.get(hashed)
 
 
 def stored_links(*, session: Session, links: Iterable[str]) -> dict[str, int]:

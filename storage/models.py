@@ -183,8 +183,9 @@ class FeedEntry(Base):
     """One entry of a feed that a poll dealt with: stored (from its page or only from the
     feed's summary), a duplicate of a stored article, or failed so far.
 
-    ``entry_key`` is the sha256 of the entry's guid (or of its link when it has none), so
-    the unique index stays small whatever the feed puts in a guid.
+    ``entry_key`` is the sha256 of the entry's guid (or of its link when it has none; of
+    both when the feed gives that guid to several entries), so the unique index stays
+    small whatever the feed puts in a guid.
     """
 
     __tablename__ = "feed_entry"

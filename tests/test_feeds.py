@@ -450,6 +450,51 @@ def test_entries_already_stored_are_not_fetched_again(
     assert len(web.requests("/news/pact-review")) == 1
 
 
+def test_entries_that_share_a_guid_are_known_by_their_link_too(
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn
+) -> None:
+    """A guid the feed gives several entries keys each by the guid and its link. The
+    entry an earlier poll recorded under the guid alone (the only one with it then, or
+    recorded by an older briefbot) keeps that record: its page is not fetched again, and
+    it gets no second record."""
+    serve_stories(web)
+    shared, paths = web.url("/"), list(STORIES)
+
+    def serve(version: str, entries: list[str]) -> str:
+        items = [item(web, p, guid=shared) for p in entries]
+        return web.page("/rss.xml", rss(web, items), content_type="application/rss+xml",
+                        etag=f'"{version}"')  # fmt: skip
+
+    poller.add(serve("v1", paths[:1]))
+    assert poller.poll().feeds[0].added == 1
+    serve("v2", paths)
+    report = poller.poll().feeds[0]
+    outcomes = {e.link: e.outcome for e in report.entries}
+    assert outcomes == {web.url(p): "unchanged" if p == paths[0] else "added" for p in paths}
+    serve("v3", paths)
+    assert {e.outcome for e in poller.poll().feeds[0].entries} == {"unchanged"}
+    assert [len(web.requests(p)) for p in paths] == [1] * len(paths)
+    assert count(briefing, FeedEntry) == len(paths)
+    titles = {s.title for s in briefing.sources()}
+    assert all(STORIES[p][0] in titles for p in paths)
+
+
+def test_a_shared_guid_keys_each_entry_by_the_guid_and_its_link() -> None:
+    body = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        "<item><link>https://n.example/a</link><guid>https://n.example/</guid></item>"
+        "<item><link>https://n.example/b</link><guid>https://n.example/</guid></item>"
+        "<item><link>https://n.example/c</link><guid>urn:c</guid></item>"
+        "</channel></rss>"
+    )
+    items = parse_feed(body.encode(), "https://n.example/feed", "application/rss+xml").items
+    assert [(i.key, i.old_key) for i in items] == [
+        ("https://n.example/\nhttps://n.example/a", "https://n.example/"),
+        ("https://n.example/\nhttps://n.example/b", "https://n.example/"),
+        ("urn:c", None),
+    ]
+
+
 def test_a_feed_with_one_broken_entry_still_lands_the_others(
     briefing: Briefing, poller: FeedPoller, web: WebStandIn
 ) -> None:

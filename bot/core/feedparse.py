@@ -8,7 +8,8 @@ its lenient parser, so one broken entry does not lose the others.
 
 Entries come newest first, whatever order the feed lists them in (:func:`_newest_first`),
 so the :data:`MAX_ENTRIES` kept are the newest. An entry is usable when it has an http(s)
-link; its key (for "seen before") is its guid, else its link. Its summary (the entry's
+link; its key (for "seen before") is its guid, else its link, unless the guid is not
+unique in the feed (:func:`_key`). Its summary (the entry's
 full ``content`` when the feed has it, else its ``summary``) becomes plain text, kept for
 when the page cannot be fetched. Its date is the day its publisher wrote, in the feed's
 own offset, not feedparser's UTC day (:func:`_date`).
@@ -22,6 +23,7 @@ from __future__ import annotations
 import email.utils
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -57,6 +59,9 @@ class FeedItem:
     """One entry of a feed. ``problem`` says why it cannot be used (then ``link`` is None)."""
 
     key: str
+    #: The key an older briefbot gave the entry (its guid alone, when the guid is shared by
+    #: other entries of the feed), by which an entry it stored is still known.
+    old_key: str | None
     link: str | None
     title: str | None
     summary: str
@@ -84,7 +89,9 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
         raise FeedError(f"not an RSS or Atom feed{detail}")
     feed = doc.get("feed") or {}
     entries = _newest_first(list(enumerate(doc.get("entries", []))))
-    items = tuple(_item(entry, n) for n, entry in entries[:MAX_ENTRIES])
+    guids = Counter(_text(entry.get("id")) for _, entry in entries)
+    shared = {guid for guid, n in guids.items() if guid is not None and n > 1}
+    items = tuple(_item(entry, n, shared) for n, entry in entries[:MAX_ENTRIES])
     return ParsedFeed(
         title=_text(feed.get("title")),
         site_url=_link(feed.get("link")),
@@ -123,19 +130,20 @@ def _utc_time(entry: Any) -> tuple[int, ...] | None:
     return None
 
 
-def _item(entry: Any, position: int) -> FeedItem:
+def _item(entry: Any, position: int, shared_guids: set[str]) -> FeedItem:
     title = _text(entry.get("title"))
     raw_link = entry.get("link")
     link = _link(raw_link)
     guid = _text(entry.get("id"))
     summary = _summary(entry)
-    key = guid or link or f"#{position}:{title or ''}"
+    key = _key(guid, link or f"#{position}:{title or ''}", shared_guids)
     problem = None
     if link is None:
         shown = f" ({str(raw_link)[:60]!r})" if raw_link else ""
         problem = f"the entry has no http(s) link{shown}"
     return FeedItem(
         key=key,
+        old_key=guid if guid in shared_guids else None,
         link=link,
         title=title,
         summary=summary,
@@ -143,6 +151,19 @@ def _item(entry: Any, position: int) -> FeedItem:
         author=_text(entry.get("author")),
         problem=problem,
     )
+
+
+def _key(guid: str | None, link: str, shared_guids: set[str]) -> str:
+    """What an entry is known by from poll to poll: its guid, which is meant to be unique
+    and to stay when the entry is edited; else its link (or, with neither, its place and
+    title). A feed whose generator gives many entries one guid (the site's home page, a
+    template's constant) would have them all taken for the first: an entry whose guid is
+    shared is known by its guid and its link together."""
+    if guid is None:
+        return link
+    if guid in shared_guids:
+        return f"{guid}\n{link}"
+    return guid
 
 
 def _link(value: Any) -> str | None:

@@ -6,8 +6,9 @@ A poll of one feed:
    the ``ETag`` / ``Last-Modified`` of its last complete poll. A 304 ends the poll there.
 2. For each entry (at most :data:`bot.core.feedparse.MAX_ENTRIES`), newest first:
 
-   * an entry seen before (by its guid, else its link) is not fetched again, nor one whose
-     link is already stored as an article (from another feed, or ingested by hand);
+   * an entry seen before (by its guid, else its link; by both when the feed shares the
+     guid among entries) is not fetched again, nor one whose link is already stored as an
+     article (from another feed, or ingested by hand);
    * otherwise its page is fetched and extracted like any page (``briefbot ingest URL``).
      If that fails, the entry's own summary from the feed is stored instead, with the
      format ``feed-summary`` so it can be told apart, and the report says why. The page
@@ -335,10 +336,15 @@ class FeedPoller:
 
     def _entry(self, feed: FeedRow, parsed: ParsedFeed, item: FeedItem) -> tuple[EntryReport, bool]:
         """Deal with one entry; return what happened and whether to try it again later."""
-        key = repo.entry_key(item.key)
         now = self.clock()
         with self.db.session() as session:
-            known = repo.known_entries(session=session, feed_id=feed.id, keys=[key]).get(key)
+            key, known = repo.known_entry(
+                session=session,
+                feed_id=feed.id,
+                key=item.key,
+                old_key=item.old_key,
+                link=item.link,
+            )
             linked = repo.stored_links(session=session, links=[item.link] if item.link else [])
         if known is not None and known.status not in (repo.FAILED, repo.SUMMARY):
             return EntryReport(item.link, item.title, "unchanged"), False
