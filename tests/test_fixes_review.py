@@ -9,13 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_feeds import article_page
 from test_slack_app import Running, block_text, run_app, slack_settings
 
 from bot.core.briefing import Briefing
 from bot.core.models import Turn
 from slackkit import BOT_USER, next_ts
-from standins import SlackAPIStandIn, WebStandIn
+from standins import SlackAPIStandIn
 
 QUESTION = "What does the memorandum commit the countries to?"
 ANSWER = "The agreement is of a non-binding nature [1]."
@@ -112,31 +111,4 @@ def test_a_one_word_question_that_is_a_real_word_is_answered(running: Running, w
     assert [r["question"] for r in running.briefing.log.export()] == [word]
 
 
-# ------------------------------------------------------------------ /brief add <url>!
-
-
-@pytest.fixture
-def running_web(database_url: str, tmp_path: Path, api: SlackAPIStandIn) -> Iterator[Running]:
-    """The app allowed to fetch from the local web stand-in (the web review's, d8be0a2)."""
-    settings = slack_settings(
-        database_url, tmp_path, api, allow_private_urls=True, fetch_host_delay=0
-    )
-    yield from run_app(settings, api)
-
-
-def test_brief_add_fetches_the_url_as_typed_even_when_it_ends_in_punctuation(
-    running_web: Running, web: WebStandIn
-) -> None:
-    """``/brief add https://en.wikipedia.org/wiki/Yahoo!`` fetched ``.../wiki/Yahoo``: the
-    command's text loses its trailing " .?!" before the subcommand is matched, URL and
-    all, so another page (or a 404) is what the user gets."""
-    url = web.page(
-        "/wiki/Yahoo!",
-        article_page("Yahoo! the company", "Yahoo! is a web portal.\n\nIt was founded in 1994."),
-    )
-    web.page("/wiki/Yahoo", article_page("Yahoo (disambiguation)", "Yahoo may refer to many."))
-    running_web.slack.command("/brief", f"add {url}", running_web.api.response_url("add"))
-    reply = running_web.api.wait_for("response_url:add")[0]
-    text = block_text(reply.params.get("blocks") or []) or reply.params["text"]
-    assert [r.path for r in web.requests()] == ["/wiki/Yahoo!"], text
-    assert "Yahoo! the company" in text
+# (/brief add <url>!: tests/test_web_attack.py, the web review's own test)
