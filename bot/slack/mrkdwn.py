@@ -178,10 +178,15 @@ def link_target(text: str) -> str:
 def safe_url(url: str | None) -> str | None:
     """``url`` as it can sit inside ``<...|...>`` (percent-encoded, its ``&`` as an entity,
     which Slack decodes), if it is an http(s) url no longer than ``URL_LIMIT`` so written;
-    else None (the caller shows the label alone)."""
+    else None (the caller shows the label alone). A URL ``urlsplit`` cannot read (an
+    unclosed "[" as in ``https://[oops/x``: ValueError) is None too, so what someone
+    typed is shown as text, never the cause of a failed reply."""
     if not url:
         return None
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
     quoted = quote(url.strip(), safe=":/?#[]@!$&'()*+,;=%~-._")

@@ -93,9 +93,10 @@ def _add_page(
     if not services.settings.may_change_sources(user):
         ack(response_type="ephemeral", text=NOT_ALLOWED)
         return
+    fetching = truncate(f"Fetching {_shown(url)} …")  # before the turn: see _turn_taken
     if not _turn_taken(user, ack, services):
         return
-    ack(response_type="ephemeral", text=truncate(f"Fetching {_shown(url)} …"))
+    ack(response_type="ephemeral", text=fetching)
 
     def add() -> Reply:
         try:
@@ -117,7 +118,12 @@ def _add_page(
 
 def _turn_taken(user: str | None, ack: Ack, services: SlackServices) -> bool:
     """Take the user's turn to add a source; if their last add is still being fetched,
-    ack with a polite "still fetching" and return False."""
+    ack with a polite "still fetching" and return False.
+
+    Only :meth:`SourceFetches.run` gives the turn back, so the caller takes it last,
+    right before its ack and ``run``: whatever may fail on what the user typed (the ack's
+    text, built from their URL) is done before, or a failure there would keep their
+    turn, and refuse all their adds, until the process restarts."""
     if services.fetches.begin(user):
         return True
     ack(response_type="ephemeral", text=STILL_FETCHING)
@@ -147,10 +153,11 @@ def _change_feeds(
     if not services.settings.may_change_sources(user):
         ack(response_type="ephemeral", text=NOT_ALLOWED)
         return
+    doing = "Fetching the feed" if action == "add" else "Removing the feed"
+    acked = truncate(f"{doing} {_shown(ref)} …")  # before the turn: see _turn_taken
     if action == "add" and not _turn_taken(user, ack, services):
         return
-    doing = "Fetching the feed" if action == "add" else "Removing the feed"
-    ack(response_type="ephemeral", text=truncate(f"{doing} {_shown(ref)} …"))
+    ack(response_type="ephemeral", text=acked)
 
     def change() -> Reply:
         feeds = services.briefing.web.feeds
