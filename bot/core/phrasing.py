@@ -210,6 +210,12 @@ _WORDS_THAT_ASK = frozenset(
     "what which who whom whose when where why how whats whos wheres whys hows more else "
     "also another other others tell explain details detail next further".split()
 )
+#: The only small words (of STOPWORDS) that may be left beside thanks once
+#: _AROUND_ACKNOWLEDGING has taken its own ("thanks *to* you both"). Any other one asks
+#: for more: "ok, *and* the US", "thanks, *any* news", "ok, the *latest*", "ok, and
+#: *then*", "great, and *before* that". A list of what may stay, not of what asks, as
+#: STOPWORDS holds many words that are a follow-up all on their own.
+_FILLER_BESIDE_THANKS = frozenset("to a an of my our me".split())
 #: At most this many words beside the thanks may be its addressee ("thanks *Maria*",
 #: "thanks *Ada Lind*", "thanks *briefbot*"): a longer rest says something of its own.
 MAX_ADDRESSEE_WORDS = 3
@@ -232,7 +238,9 @@ def acknowledges(
     is the small words around thanks, who is thanked, and at most
     :data:`MAX_ADDRESSEE_WORDS` words that ``used`` (which of some words the stored
     articles use) leaves out: a name ("Maria", "briefbot") is not in the articles, a
-    term is. A question mark, a word that asks (:data:`_WORDS_THAT_ASK`) or a term
+    term is. A question mark, a word that asks (:data:`_WORDS_THAT_ASK`), a small word
+    other than the few filler ones (:data:`_FILLER_BESIDE_THANKS`: "ok, and the US",
+    "thanks, any news", "ok, the latest") or a term
     ("thanks, and who signed it?", "ok, the critics", "thanks for looking into
     Honduras") makes it a question. Without ``used`` every such word counts as a term.
 
@@ -244,10 +252,17 @@ def acknowledges(
     if "?" in message or not _said_first_or_last(message):
         return False
     rest = words(_AROUND_ACKNOWLEDGING.sub(" ", _ACKNOWLEDGING.sub(" ", message)))
-    if any(w in _WORDS_THAT_ASK for w in rest):
+    if any(w in _WORDS_THAT_ASK or _small_word_that_asks(w) for w in rest):
         return False
     named = [w for w in rest if w not in STOPWORDS]
     return len(named) <= MAX_ADDRESSEE_WORDS and not (named and used(named))
+
+
+def _small_word_that_asks(word: str) -> bool:
+    """Is ``word`` one of STOPWORDS that thanks does not come with ("and", "any",
+    "then", "latest", "us")? Such a word beside thanks asks for more, and the articles
+    cannot tell: they are never asked about small words."""
+    return word in STOPWORDS and word not in _FILLER_BESIDE_THANKS
 
 
 def _said_first_or_last(message: str) -> bool:
