@@ -40,6 +40,15 @@ TYPO_CUTOFF = 0.75
 #: below holds the misspellings people make often enough to be counted ("subcribe" 1.2,
 #: "suscribe" 1.1).
 MIN_WORD_ZIPF = 2.0
+#: Up to this many letters a word must be in wordfreq's small list (or the articles) to
+#: be a word: the large list's short tail is abbreviations, slang and slips ("hep" 2.9,
+#: "hel" 3.0, "helo" 2.5, "halp" 2.1), and a short word close to a subcommand ("help")
+#: is far likelier a slip than a question. Short words people ask about ("fees") are in
+#: the small list; a rarer one the articles use ("kelp" in a story on it) is still asked.
+SHORT_WORD = 4
+#: The endings that make a subcommand another word ("subscribes", "unsubscribed",
+#: "digests"): written so, it is the subcommand mistyped, whatever the word lists say.
+INFLECTIONS = ("s", "es", "d", "ed")
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +74,24 @@ def _mistyped(word: str, briefing: Briefing) -> str | None:
     "Soares" or "divest", being words, are questions (one-word ones, but asked)."""
     if not word.isalpha():
         return None
+    inflected = _inflected(word)
+    if inflected is not None:
+        return inflected
     close = difflib.get_close_matches(word, ONE_WORD_SUBCOMMANDS, n=1, cutoff=TYPO_CUTOFF)
     if not close or _a_word(word, briefing):
         return None
     return close[0]
+
+
+def _inflected(word: str) -> str | None:
+    """The subcommand ``word`` is with one of :data:`INFLECTIONS` ("subscribes",
+    "digests", "helped"), if any. Such a word is a slip on the subcommand even when it
+    is English and the articles use it: a one-word question "digests" or "subscribes"
+    asks nothing the subcommand's name does not, and the person is told what to type."""
+    for sub in ONE_WORD_SUBCOMMANDS:
+        if word.startswith(sub) and word[len(sub) :] in INFLECTIONS:
+            return sub
+    return None
 
 
 def _a_word(word: str, briefing: Briefing) -> bool:
@@ -77,14 +100,17 @@ def _a_word(word: str, briefing: Briefing) -> bool:
     list's 30,000 common words that left out every name and specialist term) or when
     the stored articles use it (a name of the story, however rare elsewhere). Checked
     cheapest first, and only for a word close to a subcommand: the large list is read
-    on the first such word, the articles' vocabulary looked up once.
+    on the first such word, the articles' vocabulary looked up once. A short word
+    (:data:`SHORT_WORD`) is not read in the large list, whose short words are mostly
+    slips and abbreviations ("helo", "hep").
 
-    Neither the word's length nor its edit distance tells the two apart: "feuds" is one
-    letter from "feeds" as "subcribe" is from "subscribe", and "Soares" two from
-    "sources"."""
+    Past the short words, neither the word's length nor its edit distance tells the two
+    apart: "feuds" is one letter from "feeds" as "subcribe" is from "subscribe", and
+    "Soares" two from "sources". (So "feets" and "fends", in the large list, stay
+    questions: the cost of answering "feuds".)"""
     return (
         zipf(word) > 0
-        or zipf(word, wordlist="large") >= MIN_WORD_ZIPF
+        or (len(word) > SHORT_WORD and zipf(word, wordlist="large") >= MIN_WORD_ZIPF)
         or bool(briefing.corpus_uses([word]))
     )
 
