@@ -216,6 +216,22 @@ def release_claim(*, session: Session, feed_id: int, token: str) -> None:
     )
 
 
+def move_feed(*, session: Session, feed_id: int, token: str, url: str) -> bool:
+    """Follow the feed at ``url`` from now on (it moved there for good), under the claim
+    ``token``. False, and nothing changed, when another feed is followed at ``url`` (or
+    it does not fit the column, or the claim was lost). Two pollers racing to the same
+    ``url`` may still meet the unique index: the loser's ``IntegrityError`` is the
+    caller's to read as False."""
+    if _fitting(url, Feed.url) is None:
+        return False
+    if session.scalar(select(Feed.id).where(Feed.url == url, Feed.id != feed_id)) is not None:
+        return False
+    result = session.execute(
+        update(Feed).where(Feed.id == feed_id, Feed.claim_token == token).values(url=url)
+    )
+    return _one_row(result)
+
+
 def finish_poll(
     *,
     session: Session,

@@ -3,7 +3,9 @@
 A poll of one feed:
 
 1. claims the feed (so no other process polls it at the same time), then GETs it with
-   the ``ETag`` / ``Last-Modified`` of its last complete poll. A 304 ends the poll there.
+   the ``ETag`` / ``Last-Modified`` of its last complete poll. A feed that has moved for
+   good (a 301 or 308) is followed at its new address from then on
+   (:meth:`FeedPoller._follow_move`). A 304 ends the poll there.
 2. For each entry (at most :data:`bot.core.feedparse.MAX_ENTRIES`), newest first:
 
    * an entry seen before (by its guid, else its link; by both when the feed shares the
@@ -143,6 +145,8 @@ class FeedPoller:
         self.clock = clock
         #: Seconds one feed's poll may spend on its entries' pages (see POLL_BUDGET).
         self.budget = budget
+        #: (feed id, new url) of the moves not followed, already logged: see _follow_move.
+        self._moves_left: set[tuple[int, str]] = set()
 
     @property
     def fetcher(self) -> Fetcher:
@@ -291,6 +295,8 @@ class FeedPoller:
                 etag=row.etag,
                 last_modified=row.last_modified,
             )
+            row = self._follow_move(row, token, fetched)
+            report.url = row.url
             if fetched.not_modified:
                 report.status = "not_modified"
                 self._finish(row, token, None, None)
@@ -306,6 +312,38 @@ class FeedPoller:
             report.status = "removed"
             report.error = "the feed was unfollowed during the poll; nothing more was stored"
             return report
+
+    def _follow_move(self, row: FeedRow, token: str, fetched: Fetched) -> FeedRow:
+        """``row``, at the address its feed moved to for good (a 301 or 308 on this
+        poll), which is stored: the feed is polled there from now on, and following it
+        again by that address is refused, as :meth:`add` does for a move it sees.
+
+        When another feed is already followed at that address (added by it before the
+        move was seen), the two are the same feed followed twice: this one keeps its old
+        address and both are still polled (their entries stored once: "already stored"),
+        since merging them would drop one's entry records and history without anyone
+        asking. It is logged once per process, so whoever runs briefbot can unfollow one
+        (``feeds remove``)."""
+        moved = _moved(row.url, fetched)
+        if moved == row.url:
+            return row
+        try:
+            with self.db.session() as session:
+                done = repo.move_feed(session=session, feed_id=row.id, token=token, url=moved)
+        except IntegrityError:  # another poller moved a feed there meanwhile
+            done = False
+        if done:
+            log.info("feed %s moved for good to %s; it is polled there now", row.url, moved)
+            return replace(row, url=moved)
+        if (row.id, moved) not in self._moves_left:
+            self._moves_left.add((row.id, moved))
+            log.warning(
+                "feed %s moved for good to %s, which is followed as another feed: the same "
+                "feed is followed twice (unfollow one of them)",
+                row.url,
+                moved,
+            )
+        return row
 
     def _poll_entries(
         self, row: FeedRow, token: str, report: FeedReport, parsed: ParsedFeed, fetched: Fetched
