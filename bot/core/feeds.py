@@ -30,7 +30,9 @@ A poll of one feed:
    again on the next polls, up to :data:`MAX_ATTEMPTS` times: until then the feed's
    validators are not stored, so the next poll gets the whole feed rather than a 304.
    Entries not reached within :data:`POLL_BUDGET` seconds are left for the next poll
-   the same way. A poll cut short by Ctrl-C gives up its claim and records nothing; an
+   the same way. The pages of entries stored from their summary are tried again last,
+   with what the other entries leave of that budget (:meth:`FeedPoller._summaries_last`).
+   A poll cut short by Ctrl-C gives up its claim and records nothing; an
    article it stored before its entry was recorded is found as "already stored" by the
    next poll, which records the entry then.
 3. Records the poll: last poll, last success or last error, and the next poll
@@ -352,25 +354,57 @@ class FeedPoller:
         when the feed is unfollowed meanwhile."""
         retry = False
         deadline = time.monotonic() + self.budget
-        for item in parsed.items:
+        done: dict[int, EntryReport] = {}  # by the entry's place in the feed
+        for place, item in self._summaries_last(row, parsed.items):
             if not self._hold(row, token):
-                return self._taken_over(report)
+                return self._taken_over(report, done)
             if time.monotonic() > deadline:
                 # Pages that stall may each take the fetch timeout: the entries left wait
                 # for the next poll, which gets the whole feed again (no validators kept).
-                report.entries.append(
-                    EntryReport(item.link, item.title, "skipped", "left for the next poll")
+                done[place] = EntryReport(
+                    item.link, item.title, "skipped", "left for the next poll"
                 )
                 retry = True
                 continue
-            entry, again = self._entry(row, parsed, item)
-            report.entries.append(entry)
+            done[place], again = self._entry(row, parsed, item)
             retry = retry or again
         if not self._hold(row, token):
-            return self._taken_over(report)
+            return self._taken_over(report, done)
+        report.entries.extend(done[place] for place in sorted(done))
         validators = (None, None) if retry else (fetched.etag, fetched.last_modified)
         self._finish(row, token, None, validators, parsed)
         return report
+
+    def _summaries_last(
+        self, feed: FeedRow, items: Sequence[FeedItem]
+    ) -> Sequence[tuple[int, FeedItem]]:
+        """``items`` with their places in the feed, in the order a poll deals with them:
+        the feed's order, except that an entry stored from its summary whose page is to be
+        tried again (:meth:`_page_again`) comes after all the others.
+
+        Such a retry has its article already (the summary), and spends a page fetch as a
+        new entry does; first, a site whose pages stall would spend each poll's budget
+        on the retries of the last polls' entries, and an entry past the cut would never
+        be stored at all, not even from its summary, until it left the feed. So the
+        retries get what the others leave of the budget; one not reached is tried at a
+        later poll (an attempt is counted only when made). An entry that failed outright
+        keeps its place: nothing of it is stored yet."""
+        with self.db.session() as session:
+            retried = {
+                place
+                for place, item in enumerate(items)
+                if _summary_retry(
+                    repo.known_entry(
+                        session=session,
+                        feed_id=feed.id,
+                        key=item.key,
+                        old_key=item.old_key,
+                        link=item.link,
+                    )[1]
+                )
+            }
+        placed = list(enumerate(items))
+        return [p for p in placed if p[0] not in retried] + [p for p in placed if p[0] in retried]
 
     def _entry(self, feed: FeedRow, parsed: ParsedFeed, item: FeedItem) -> tuple[EntryReport, bool]:
         """Deal with one entry; return what happened and whether to try it again later."""
@@ -570,7 +604,8 @@ class FeedPoller:
                 raise FeedRemoved(row.url)
 
     @staticmethod
-    def _taken_over(report: FeedReport) -> FeedReport:
+    def _taken_over(report: FeedReport, done: dict[int, EntryReport]) -> FeedReport:
+        report.entries.extend(done[place] for place in sorted(done))
         report.status = "failed"
         report.error = "the poll took too long and another process took the feed over"
         return report
@@ -609,6 +644,11 @@ class FeedPoller:
         except Exception:
             log.exception("could not record the failed poll of %s", row.url)
         return report
+
+
+def _summary_retry(known: repo.KnownEntry | None) -> bool:
+    """Is ``known`` an entry stored from its summary whose page is still to be tried?"""
+    return known is not None and known.status == repo.SUMMARY and known.attempts < MAX_ATTEMPTS
 
 
 def _moved(url: str, fetched: Fetched) -> str:
