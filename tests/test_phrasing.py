@@ -337,7 +337,8 @@ def test_a_lead_in_is_read_past(question: str, kind: str, read: str) -> None:
 @pytest.mark.parametrize(
     "message",
     ["thanks!", "Thanks, that helps!", "great, thank you", "ok", "got it", "OK thanks",
-     "thank you so much!", "that's great", "Great, thanks for the summary", "cool 👍"],
+     "thank you so much!", "that's great", "Great, thanks for the summary", "cool 👍",
+     "many thanks"],
 )  # fmt: skip
 def test_a_message_that_only_acknowledges_asks_nothing(message: str) -> None:
     assert acknowledges(message)

@@ -214,8 +214,9 @@ _WORDS_THAT_ASK = frozenset(
 #: _AROUND_ACKNOWLEDGING has taken its own ("thanks *to* you both"). Any other one asks
 #: for more: "ok, *and* the US", "thanks, *any* news", "ok, the *latest*", "ok, and
 #: *then*", "great, and *before* that". A list of what may stay, not of what asks, as
-#: STOPWORDS holds many words that are a follow-up all on their own.
-_FILLER_BESIDE_THANKS = frozenset("to a an of my our me".split())
+#: STOPWORDS holds many words that are a follow-up all on their own. ("*many* thanks" is
+#: thanks: a "how many" question has its "how".)
+_FILLER_BESIDE_THANKS = frozenset("to a an of my our me many".split())
 #: At most this many words beside the thanks may be its addressee ("thanks *Maria*",
 #: "thanks *Ada Lind*", "thanks *briefbot*"): a longer rest says something of its own.
 MAX_ADDRESSEE_WORDS = 3
