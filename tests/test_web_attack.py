@@ -12,41 +12,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_feeds import article_page, rss
+import test_feeds
+from test_feeds import INTERVAL, START, article_page, rss
 from test_slack_app import Running, block_text, run_app, slack_settings
 
-from bot.config import Settings
 from bot.core.briefing import Briefing
 from bot.core.feeds import FeedPoller
 from bot.errors import InputError
-from conftest import WallClock, make_settings
+from conftest import WallClock
 from standins import SlackAPIStandIn, WebStandIn
 
-INTERVAL = timedelta(hours=1)
-START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    return make_settings(database_url, tmp_path, allow_private_urls=True, fetch_host_delay=0)
-
-
-@pytest.fixture
-def clock() -> WallClock:
-    return WallClock(START)
-
-
-@pytest.fixture
-def briefing(settings: Settings, clock: WallClock) -> Iterator[Briefing]:
-    with Briefing.open(settings, clock=clock) as b:
-        yield b
-
-
-@pytest.fixture
-def poller(briefing: Briefing, clock: WallClock) -> FeedPoller:
-    return FeedPoller(
-        briefing.db, lambda: briefing.store, lambda: briefing.web.fetcher, INTERVAL, clock=clock
-    )
+# The feed tests' fixtures (a service and a poller on the feeds' clock), shared, not
+# copied: pytest takes a fixture from any module attribute.
+settings = test_feeds.settings
+clock = test_feeds.clock
+briefing = test_feeds.briefing
+poller = test_feeds.poller
 
 
 @pytest.fixture

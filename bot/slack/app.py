@@ -62,7 +62,7 @@ from bot.slack import source_fetches
 from bot.slack.deliveries import Deliveries
 from bot.slack.jobs import AcksFirst, JobRuntime
 from bot.slack.listeners import actions, assistant, commands, digest, events
-from bot.slack.reply import POSTS, never_sent, taken_despite
+from bot.slack.reply import POSTS, never_sent, slack_error, taken_despite
 from bot.slack.services import SlackServices
 from bot.slack.source_fetches import SourceFetches
 
@@ -236,7 +236,7 @@ def check_token(client: WebClient) -> BotIdentity:
     try:
         response = checker.auth_test()
     except SlackApiError as exc:
-        error = exc.response.get("error") if exc.response is not None else None
+        error = slack_error(exc)
         raise ConfigError(
             f"SLACK_BOT_TOKEN was refused by Slack ({error or exc.response.status_code}); "
             "copy the Bot User OAuth Token (xoxb-...) from the app's settings."

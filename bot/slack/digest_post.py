@@ -325,7 +325,7 @@ class DigestPoster:
                 if not cursor:
                     return None
         except SlackApiError as exc:
-            raise HistoryUnreadable(str(exc.response.get("error"))) from exc
+            raise HistoryUnreadable(str(slack_error(exc))) from exc
         except OSError as exc:
             raise HistoryUnreadable(str(exc)) from exc
         raise HistoryUnreadable(f"more than {HISTORY_PAGES} pages of messages to look through")
@@ -337,7 +337,7 @@ class DigestPoster:
         except SlackApiError as exc:
             if maybe_taken(exc):  # a server error, or a fatal_error: it may have been taken
                 return self._unanswered(channel, key, _what_slack_said(exc))
-            return self._refused(channel, key, token, str(exc.response.get("error") or exc))
+            return self._refused(channel, key, token, slack_error(exc) or str(exc))
         except Exception as exc:  # the connection, a timeout
             if never_sent(exc):
                 return self._refused(channel, key, token, f"{type(exc).__name__}: {exc}")

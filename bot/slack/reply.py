@@ -364,7 +364,7 @@ class ThreadReply:
                         return None
                     # Slack refused it: nothing was posted. The text alone is worth a try
                     # only when what Slack refused is the message's form.
-                    error = exc.response.get("error") if exc.response is not None else None
+                    error = slack_error(exc)
                     log.warning("Slack refused the answer in %s: %s", self.channel, error)
                     if error not in REFUSED_FORM:
                         return None
