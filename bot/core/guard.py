@@ -491,16 +491,25 @@ def _check_quotes(
 # Double quotation marks of any script; a stray one (outside every recognised pair) is
 # removed, so no quotation mark is left standing beside text that was never checked.
 _DOUBLE_MARKS = frozenset('"“”„‟«»‹›「」『』〝〞〟＂')
+#: What the model is shown for an article's "<" and ">" (see bot.core.packing): where a
+#: source it cites holds one, the model's "‹40%" says the article's "<40%", a sign and
+#: not a quotation mark, and without it the answer would say "40%", which no source does.
+_ESCAPED_SIGNS = frozenset("‹›")
 
 
 def _without_stray_marks(
-    unit: str, quotes: list[Quotation]
+    unit: str, quotes: list[Quotation], signs: frozenset[str] = frozenset()
 ) -> tuple[str, list[Quotation], list[str]]:
     """``unit`` without double quotation marks that belong to no recognised quotation
     (“a plan written by smugglers", «...”, 「...」), its quotations found again, and what
-    followed each removed mark, for the report."""
+    followed each removed mark, for the report. ``signs``: the escaped "<" and ">" its
+    cited sources hold (:data:`_ESCAPED_SIGNS`), which stay."""
     inside = {i for q in quotes for i in range(q.start, q.end)}
-    stray = [i for i, ch in enumerate(unit) if ch in _DOUBLE_MARKS and i not in inside]
+    stray = [
+        i
+        for i, ch in enumerate(unit)
+        if ch in _DOUBLE_MARKS and ch not in signs and i not in inside
+    ]
     if not stray:
         return unit, quotes, []
     after = squash(_MARKER_RUN.sub("", unit[stray[0] + 1 :])).rstrip(" .,;:")
@@ -546,7 +555,8 @@ def guard_answer(text: str, sources: Mapping[int, str], *, cut: bool = False) ->
                 removed_citations += invalid
                 valid = list(dict.fromkeys(cited))
 
-                unit, quotes, stray = _without_stray_marks(unit, quotes)
+                signs = frozenset(c for c in _ESCAPED_SIGNS if any(c in sources[n] for n in valid))
+                unit, quotes, stray = _without_stray_marks(unit, quotes, signs)
                 removed_quotes += stray
                 clauses = _clauses(unit, quotes, sources)
                 checked, misquoted = _check_quotes(unit, quotes, clauses, sources)

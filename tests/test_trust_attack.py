@@ -1,0 +1,66 @@
+"""Attacks on the trust core: quotes, citations in model answers, and article text that
+reaches Slack. Each test is a bug a user saw; see the commit that fixed it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_llm import llm_settings, sources_in
+from test_slack_app import Running, run_app, slack_settings
+
+from bot.core.briefing import Briefing
+from bot.core.guard import guard_answer
+from standins import OpenAIStandIn, SlackAPIStandIn
+
+
+@pytest.fixture
+def running(database_url: str, tmp_path: Path, api: SlackAPIStandIn) -> Iterator[Running]:
+    yield from run_app(slack_settings(database_url, tmp_path, api), api)
+
+
+TURNOUT = """Turnout Falls in the Rural Districts
+
+Turnout in the referendum fell to <40% in the rural districts, officials said on Monday.
+Support for the measure was >70% in the capital, according to the electoral commission.
+"""
+
+
+def test_a_less_than_sign_the_model_copied_is_not_taken_for_a_stray_quotation_mark(
+    database_url: str, tmp_path: Path, llm: OpenAIStandIn
+) -> None:
+    """The model sees an article's "<40%" as "‹40%" (so it cannot close its <source>
+    block) and writes what it saw in its own words. The guard took the "‹" for a stray
+    quotation mark and removed it: the reader was told turnout fell *to 40%*, which
+    no source says."""
+    article = tmp_path / "turnout.txt"
+    article.write_text(TURNOUT, encoding="utf-8")
+    with Briefing.open(llm_settings(database_url, tmp_path, llm)) as b:
+        assert b.ingest([article]).added == 1
+
+        def paraphrase(body: dict[str, Any]) -> str:
+            marker = next(n for n, t in sources_in(body).items() if "‹40%" in t)
+            return (
+                f"Turnout fell to ‹40% in the rural districts [{marker}]. Support was "
+                f"›70% in the capital [{marker}]."
+            )
+
+        llm.reply_with(paraphrase)
+        answer = b.ask("How far did turnout fall in the rural districts?")
+    assert answer.mode == "llm", answer.note
+    assert not re.search(r"(?<![‹<])40%", answer.answer), answer.answer
+    assert not re.search(r"(?<![›>])70%", answer.answer), answer.answer
+    assert answer.guard is not None and answer.guard.removed_quotes == ()
+
+
+def test_guillemets_beside_sources_without_angle_brackets_are_still_stray_marks() -> None:
+    """What the fix above keeps: "‹" and "›" stay only where a cited source holds one
+    (the model was shown an article's "<" or ">"); elsewhere they are quotation marks
+    around words nobody checked, and go."""
+    sources = {1: "Officials said the deal would be a turning point for the region."}
+    guarded = guard_answer("Officials called it ‹a turning point for everyone› [1].", sources)
+    assert "‹" not in guarded.text and "›" not in guarded.text
+    assert guarded.report.removed_quotes
