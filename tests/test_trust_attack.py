@@ -13,8 +13,10 @@ from test_llm import llm_settings, sources_in
 from test_slack_app import Running, run_app, slack_settings
 
 from bot.core.briefing import Briefing
+from bot.core.digest_llm import read_sides
 from bot.core.guard import guard_answer
 from standins import OpenAIStandIn, SlackAPIStandIn
+from storage.articles import Passage
 
 
 @pytest.fixture
@@ -64,3 +66,26 @@ def test_guillemets_beside_sources_without_angle_brackets_are_still_stray_marks(
     guarded = guard_answer("Officials called it ‹a turning point for everyone› [1].", sources)
     assert "‹" not in guarded.text and "›" not in guarded.text
     assert guarded.report.removed_quotes
+
+
+def _passage(number: int, text: str) -> Passage:
+    return Passage(number, number, f"Story {number}", None, None, None, 1, text, 0, len(text))
+
+
+def test_a_digest_speaker_keeps_no_citation_marker_of_the_model_s_own_numbering() -> None:
+    """A model writes "- Nielsen [1]: ..." in the sides section. The statement's markers
+    are renumbered for the digest, but the speaker's "[1]" was shown as written: in the
+    posted digest it pointed at whatever the digest numbers [1] (another article's
+    summary), or at nothing."""
+    passages = (
+        _passage(1, "Nielsen defended the memorandum on Tuesday, saying it protects the border."),
+        _passage(2, "The Dunmore Nurses' Union called the deal a gift to smugglers."),
+    )
+    text = (
+        "Supporters:\n- Nielsen [1]: The memorandum protects the border [1].\n"
+        "Critics:\n- Dunmore Nurses' Union [2]: The deal is a gift to smugglers [2]."
+    )
+    sides = read_sides(text, passages, [("supporters", "Supporters"), ("critics", "Critics")])
+    assert sides is not None
+    speakers = [speaker for said in sides.values() for speaker, _ in said]
+    assert speakers == ["Nielsen", "Dunmore Nurses' Union"]

@@ -175,7 +175,10 @@ def read_sides(
         if side is None or not stripped.startswith(_BULLET):
             continue
         speaker, colon, sentence = stripped[2:].partition(":")
-        speaker = speaker.strip().strip("*_")
+        # A marker by the name ("- Nielsen [1]: ...") is in the model's own numbering,
+        # which only the statement's markers are renumbered from: shown, it would point
+        # at another of the digest's sources, or at none.
+        speaker = " ".join(MARKER.sub(" ", speaker).split()).strip("*_ ")
         numbers = [int(n) for n in MARKER.findall(sentence)]
         sources = [cited[n - 1] for n in numbers if 1 <= n <= len(cited)]
         if not colon or not any(ch.isalnum() for ch in MARKER.sub("", sentence)) or not sources:
