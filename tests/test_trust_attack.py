@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from test_llm import llm_settings, sources_in
-from test_slack_app import Running, run_app, slack_settings
+from test_slack_app import Running, _answered, block_text, run_app, slack_settings
 
 from bot.core.briefing import Briefing
 from bot.core.digest_llm import read_sides
@@ -89,3 +89,17 @@ def test_a_digest_speaker_keeps_no_citation_marker_of_the_model_s_own_numbering(
     assert sides is not None
     speakers = [speaker for said in sides.values() for speaker, _ in said]
     assert speakers == ["Nielsen", "Dunmore Nurses' Union"]
+
+
+def test_show_quotes_says_which_source_each_passage_is(running: Running) -> None:
+    """An answer cites [1], [2]...; *Show quotes* listed the cited passages without their
+    numbers, so a reader could not tell which passage a marker points at (two passages of
+    one article looked alike but for a paragraph number)."""
+    exchange_id = _answered(running)
+    row = running.briefing.log.get(exchange_id)
+    assert row is not None and row.citations
+    running.slack.click("show_quotes", exchange_id, running.api.response_url("sq"))
+    blocks = running.api.wait_for("response_url:sq")[0].params["blocks"]
+    text = block_text(blocks)
+    for citation in row.citations:
+        assert f"[{citation['marker']}] " in text, text

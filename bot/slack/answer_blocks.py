@@ -90,8 +90,12 @@ def answer_message(
     return truncate(text), fit(blocks, MESSAGE_BLOCKS - len(tail)) + tail
 
 
-def quotes_blocks(citations: Iterable[Citation], heading: str | None = None) -> list[Block]:
-    """Each cited passage (or quote) verbatim as a block quote, with where it is from."""
+def quotes_blocks(
+    citations: Iterable[Citation], heading: str | None = None, *, numbered: bool = False
+) -> list[Block]:
+    """Each cited passage (or quote) verbatim as a block quote, with where it is from;
+    ``numbered``: the citations are an answer's sources, each shown with its marker, so
+    the reader sees which passage "[2]" points at."""
     blocks: list[Block] = []
     if heading:
         blocks += section(heading)
@@ -99,7 +103,7 @@ def quotes_blocks(citations: Iterable[Citation], heading: str | None = None) -> 
         body = " ".join(c.text.split())
         for piece in split_text(escape(body), SECTION_LIMIT - 10):
             blocks += section("> " + piece)
-        prefix = f"[{c.marker}] " if c.marker and heading is None else ""
+        prefix = f"[{c.marker}] " if c.marker and numbered else ""
         blocks.append(context(prefix + _where(c, body, CONTEXT_LIMIT - len(prefix))))
     return blocks
 

@@ -110,7 +110,7 @@ def register(app: App, services: SlackServices) -> None:
     def show_quotes(exchange: LoggedExchange, _body: dict[str, Any], reply: ClickReply) -> None:
         reply.privately(
             "The cited passages, verbatim",
-            fit(quotes_blocks(exchange.citations, "*The cited passages, verbatim*")),
+            fit(quotes_blocks(exchange.citations, "*The cited passages, verbatim*", numbered=True)),
         )
 
     app.action(SHOW_QUOTES)(on_exchange("showing quotes", "showing the quotes", show_quotes))
