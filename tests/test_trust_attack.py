@@ -15,6 +15,7 @@ from test_slack_app import Running, _answered, block_text, run_app, slack_settin
 from bot.core.briefing import Briefing
 from bot.core.digest_llm import read_sides
 from bot.core.guard import guard_answer
+from bot.core.text import paragraph_spans
 from standins import OpenAIStandIn, SlackAPIStandIn
 from storage.articles import Passage
 
@@ -103,3 +104,33 @@ def test_show_quotes_says_which_source_each_passage_is(running: Running) -> None
     text = block_text(blocks)
     for citation in row.citations:
         assert f"[{citation['marker']}] " in text, text
+
+
+HARBOUR = "Harbour Dredging Plan\n\n" + "\n\n".join(
+    f"The harbour board met on day {n} and discussed the dredging plan for berth {n}. "
+    f"Members said the dredging of berth {n} would take {n + 2} weeks."
+    for n in range(1, 13)
+)
+
+
+def test_a_model_s_citation_names_only_the_paragraphs_the_model_was_shown(
+    database_url: str, tmp_path: Path, llm: OpenAIStandIn
+) -> None:
+    """A passage that does not fit the prompt whole is cut to its leading sentences. The
+    citation showed that cut text but named every paragraph of the whole passage
+    ("¶5–9" beside the text of paragraph 5): the source list sent the reader to
+    paragraphs the model never saw."""
+    article = tmp_path / "harbour.txt"
+    article.write_text(HARBOUR, encoding="utf-8")
+    settings = llm_settings(database_url, tmp_path, llm, context_tokens=260)
+    with Briefing.open(settings) as b:
+        assert b.ingest([article]).added == 1
+        llm.reply_with(
+            lambda body: f"The board discussed the dredging plan [{max(sources_in(body))}]."
+        )
+        answer = b.ask("What did the harbour board discuss about the dredging plan?")
+    assert answer.mode == "llm", answer.note
+    (citation,) = answer.citations
+    shown = len(paragraph_spans(citation.text))
+    assert citation.paragraph is not None
+    assert (citation.paragraph_end or citation.paragraph) == citation.paragraph + shown - 1

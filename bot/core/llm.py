@@ -47,7 +47,7 @@ from bot.core.chat import (
 from bot.core.frequency import language_of
 from bot.core.guard import guard_answer
 from bot.core.model_choice import CONTENT_FILTER, GUARD_FALLBACK, OTHER_LANGUAGE
-from bot.core.models import Answer, GuardReport, Turn, Usage
+from bot.core.models import Answer, Citation, GuardReport, Turn, Usage
 from bot.core.packing import (
     PackedSource,
     as_sources_write_it,
@@ -58,7 +58,7 @@ from bot.core.packing import (
 from bot.core.pricing import estimated_cost
 from bot.core.prompts import Prompt, load_prompt
 from bot.core.retrieve import Retrieval
-from bot.core.text import quotations, squash
+from bot.core.text import paragraph_spans, quotations, squash
 from bot.core.timing import REAL_TIME, Timing
 from bot.core.tokens import TokenCounter
 from bot.core.writer import Fallback, OnText, WritingFailed
@@ -107,6 +107,15 @@ def _own_words(answer: str) -> str:
         at = q.end
     parts.append(answer[at:])
     return _NAME.sub(" ", _CITATION.sub(" ", " ".join(parts)))
+
+
+def _citation(marker: int, packed: PackedSource) -> Citation:
+    """Citation ``[marker]`` of what the model was shown of a passage: its text (cut to
+    its leading sentences when the whole did not fit the prompt) and the paragraphs
+    that text spans, not those of the whole passage."""
+    passage = packed.passage
+    last = passage.paragraph + max(len(paragraph_spans(packed.text)) - 1, 0)
+    return citation_for(marker, passage, packed.text, (passage.paragraph, last))
 
 
 def build_answer_writer(
@@ -283,7 +292,7 @@ class LLMAnswerWriter:
             answer=as_sources_write_it(guarded.text, [p.text for _, p in cited]),
             answered=True,
             mode="llm",
-            citations=tuple(citation_for(new, p.passage, p.text) for new, p in cited),
+            citations=tuple(_citation(new, p) for new, p in cited),
             standalone_question=standalone,
         )
         return self._stamp(answer, guard=guarded.report, usage=usage)
