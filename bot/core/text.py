@@ -14,6 +14,7 @@ Words, stems and counts are in :mod:`bot.core.words`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -332,23 +333,78 @@ def _closes_word(text: str, j: int, stop: int) -> bool:
     return not text[j - 1].isspace() and not (j + 1 < stop and text[j + 1].isalnum())
 
 
-def _closing(text: str, i: int, start: int, stop: int, marks: _Marks) -> int | None:
-    """Offset of the mark that closes the quotation opened at ``i``, if any. A straight
-    mark that can only open, met first, means the one at ``i`` never closed."""
-    depth = 1
-    for j in range(i + 2, stop):  # a quotation has at least one character
-        ch = text[j]
-        if marks.nests and ch == text[i]:
-            depth += 1
-        elif ch in marks.closers:
-            if marks.word_edge and not _closes_word(text, j, stop):
-                if ch == text[i] and _opens(text, j, start, stop, ch) is not None:
-                    return None
+class _Closings:
+    """Where the quotation opened at each offset of ``text[start:stop]`` closes, found from
+    an index of each mark's closers built once per call of :func:`quotations`, not by a
+    scan from every opener: a line of curly quotes that never close (German „…“ read as
+    English, “ from a model that repeats itself) made every opener scan to the line's end,
+    and a long paragraph took seconds per quote request. What closes is as before:
+
+    * a mark that nests (“ « „) closes at the first closer after at least one character
+      where the marks opened and closed since it balance (“a “b” c” is one quotation);
+    * a mark that doubles as an apostrophe or an inch sign closes at the first of its
+      closers after at least one character that ends a word; a straight mark that can
+      only open, met first, means it never closed.
+    """
+
+    def __init__(self, text: str, start: int, stop: int) -> None:
+        self.text, self.start, self.stop = text, start, stop
+        self._by_mark: dict[str, tuple[list[int], list[int]]] = {}
+
+    def of(self, i: int, marks: _Marks) -> int | None:
+        """Offset of the mark that closes the quotation opened at ``i``, if any."""
+        mark = self.text[i]
+        if mark not in self._by_mark:
+            self._by_mark[mark] = (
+                self._nested(mark, marks) if marks.nests else self._edges(mark, marks)
+            )
+        offsets, closes = self._by_mark[mark]
+        if marks.nests:
+            # offsets: the opening and closing marks in order; closes[k]: where the walk
+            # of depths (+1 an opener, -1 a closer) first falls below its value after k.
+            k = bisect_left(offsets, i)
+            if k + 1 < len(offsets) and offsets[k + 1] == i + 1:
+                k += 1  # a quotation has at least one character: the walk starts after it
+            found = closes[k]
+            return offsets[found] if found >= 0 else None
+        # offsets: the closers that decide (end a word, or open where the mark can only
+        # open); closes: 1 where the closer ends a word.
+        k = bisect_left(offsets, i + 2)
+        return offsets[k] if k < len(offsets) and closes[k] else None
+
+    def _nested(self, mark: str, marks: _Marks) -> tuple[list[int], list[int]]:
+        text = self.text
+        offsets: list[int] = []
+        depths: list[int] = []
+        depth = 0
+        wanted = mark + marks.closers
+        for j in range(self.start, self.stop):
+            if text[j] in wanted:
+                depth += 1 if text[j] == mark else -1
+                offsets.append(j)
+                depths.append(depth)
+        below = [-1] * len(offsets)
+        pending: list[int] = []  # indexes whose first lower depth is not found yet
+        for k, value in enumerate(depths):
+            while pending and value < depths[pending[-1]]:
+                below[pending.pop()] = k
+            pending.append(k)
+        return offsets, below
+
+    def _edges(self, mark: str, marks: _Marks) -> tuple[list[int], list[int]]:
+        text, start, stop = self.text, self.start, self.stop
+        offsets: list[int] = []
+        ends: list[int] = []
+        for j in range(start + 1, stop):
+            if text[j] not in marks.closers:
                 continue
-            depth -= 1
-            if depth == 0:
-                return j
-    return None
+            if _closes_word(text, j, stop):
+                offsets.append(j)
+                ends.append(1)
+            elif text[j] == mark and _opens(text, j, start, stop, mark) is not None:
+                offsets.append(j)
+                ends.append(0)
+        return offsets, ends
 
 
 def quotations(
@@ -363,10 +419,11 @@ def quotations(
     early."""
     stop = len(text) if end is None else end
     found: list[Quotation] = []
+    closings = _Closings(text, start, stop)
     i = start
     while i < stop:
         opened = _opens(text, i, start, stop, marks)
-        close = _closing(text, i, start, stop, opened) if opened is not None else None
+        close = closings.of(i, opened) if opened is not None else None
         if close is None:
             i += 1
             continue
