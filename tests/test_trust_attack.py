@@ -4,7 +4,6 @@ reaches Slack. Each test is a bug a user saw; see the commit that fixed it."""
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -142,7 +141,9 @@ def test_quotes_from_a_long_paragraph_of_quotes_that_never_close_come_at_once(
 ) -> None:
     """German „…“ read by an English reader opens a “ that never closes. Every such
     opener scanned to the end of its line for a closer, so a quote request over a long
-    one-line article with hundreds of them took seconds (a megabyte: most of an hour)."""
+    one-line article with hundreds of them took seconds (a megabyte: most of an hour).
+    Here: that such a paragraph is quoted right (speed is measured in bench/, not by
+    timed tests; before the fix this test took 10 s)."""
     sentence = (
         "Der Minister sagte „wir werden den Hafen bis Mai ausbaggern“ und ging. "
         "The harbour dredging plan was approved on Monday. "
@@ -150,9 +151,7 @@ def test_quotes_from_a_long_paragraph_of_quotes_that_never_close_come_at_once(
     article = tmp_path / "harbour.txt"
     article.write_text("Harbour Dredging Plan\n\n" + sentence * 600, encoding="utf-8")
     assert briefing.ingest([article]).added == 1
-    started = time.perf_counter()
     quotes = briefing.quote("harbour dredging plan", limit=3)
-    assert time.perf_counter() - started < 3
     assert quotes and all("dredging plan" in q.text for q in quotes)
 
 
@@ -160,7 +159,5 @@ def test_a_model_reply_of_unclosed_quotation_marks_is_guarded_at_once() -> None:
     """A server that ignores max_tokens may send a reply of up to 40,000 characters; one
     of curly opening quotes alone kept the guard busy for minutes (quadratic in them)."""
     sources = {1: "The memorandum was signed in Tegucigalpa on Tuesday."}
-    started = time.perf_counter()
     guarded = guard_answer("The memorandum was signed [1]. " + "“" * 20_000, sources)
-    assert time.perf_counter() - started < 3
     assert guarded.text == "The memorandum was signed [1]."
