@@ -168,6 +168,16 @@ class Settings(BaseSettings):
     def _normalise_url(cls, value: str | None) -> str | None:
         return normalise_database_url(value.strip()) if value is not None else None
 
+    @field_validator("data_dir", "corpus_dir", "profile")
+    @classmethod
+    def _home_expanded(cls, value: Path | None) -> Path | None:
+        """A leading ``~`` expanded, as a shell would: a .env file or a service's
+        environment leaves it as written, and ``~/bb`` is not a folder named "~"."""
+        try:
+            return value.expanduser() if value is not None else None
+        except RuntimeError:  # ~nobody: as written, as the shell leaves it
+            return value
+
     @field_validator("tokenizer")
     @classmethod
     def _known_tokenizer(cls, value: str) -> str:

@@ -226,6 +226,15 @@ def private_folder(folder: Path) -> None:
     folder.mkdir(mode=0o700, exist_ok=True)  # FileExistsError if a file is in the way
 
 
+def home_expanded(path: Path) -> Path:
+    """``path`` with a leading ``~`` or ``~user`` expanded, or as given when there is no
+    such home (the shell leaves ``~nobody`` as typed too)."""
+    try:
+        return path.expanduser()
+    except RuntimeError:
+        return path
+
+
 def _private_file(path: Path) -> None:
     """Create the SQLite file empty and readable by its owner alone (0600), unless it
     exists. SQLite would make it 0644 (less the umask), and its -wal and -shm files take
@@ -262,7 +271,10 @@ def _engine_for(parsed: URL, backend: str, **kwargs: Any) -> Engine:
         _sqlite_file_named(parsed)
         database = parsed.database or ""
         if not database.startswith("file:"):  # a file: URI is opened as SQLite reads it
-            path = Path(database).expanduser()
+            # ~ as a .env file or a service's environment leaves it: SQLite itself would
+            # open a folder named "~" in the working folder, not the file made here
+            path = home_expanded(Path(database))
+            parsed = parsed.set(database=str(path))
             try:
                 private_folder(path.parent)
             except OSError as exc:
@@ -417,7 +429,7 @@ class Database:
         if not database or database == ":memory:" or database.startswith("file:"):
             yield
             return
-        lock_path = Path(database).expanduser().with_suffix(".migrate.lock")
+        lock_path = Path(database).with_suffix(".migrate.lock")  # expanded: _engine_for
         # owner-only, as the database beside it (an empty file: its mode is all it shows)
         with os.fdopen(
             os.open(lock_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "a"

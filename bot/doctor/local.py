@@ -133,6 +133,8 @@ def _sqlite_file(url: str) -> Path | None:
     """The file of a SQLite URL (None for other databases and in-memory ones)."""
     from sqlalchemy import make_url
 
+    from storage.db import home_expanded
+
     try:
         parsed = make_url(url)
     except Exception:
@@ -140,7 +142,7 @@ def _sqlite_file(url: str) -> Path | None:
     database = parsed.database or ""
     if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
         return None
-    return None if database.startswith("file:") else Path(database).expanduser()
+    return None if database.startswith("file:") else home_expanded(Path(database))
 
 
 def tokenizer(settings: Settings) -> Iterator[Check]:
