@@ -10,6 +10,19 @@ import pytest
 from conftest import Result
 
 
+def test_a_tilde_of_no_user_is_one_failed_item_and_the_rest_lands(cli, tmp_path: Path) -> None:
+    """``~nobody/x.txt`` (quoted, or a user the shell does not know) names no home: that
+    path fails alone, as a missing file does, and the file after it still lands. It used
+    to end the whole run with "unexpected RuntimeError" and store nothing."""
+    good = tmp_path / "good.txt"
+    good.write_text("A good title\n\nA sentence about the border memorandum.\n", "utf-8")
+    result: Result = cli("ingest", "~no-such-user-briefbot/x.txt", str(good))
+    assert "unexpected" not in result.err, result.err
+    assert result.code == 1, result.err
+    assert result.out.startswith("added 1, "), result.out
+    assert "failed: ~no-such-user-briefbot/x.txt: no such file or folder" in result.err
+
+
 @pytest.mark.parametrize("variable", ["DATABASE_URL", "BRIEFBOT_DATA_DIR"])
 def test_a_sqlite_path_under_the_home_folder_is_that_file(
     cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str

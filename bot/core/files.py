@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.core.formats import SUPPORTED_SUFFIXES
+from storage.db import home_expanded
 
 
 def discover(
@@ -26,7 +27,7 @@ def discover(
         if not os.fspath(raw):  # Path("") is the current folder: never read it unasked
             problems.append(("(empty path)", "an empty path names no file or folder"))
             continue
-        path = Path(raw).expanduser()
+        path = home_expanded(Path(raw))
         kind = _kind(path)
         if kind == "folder":
             found, unlisted = _walk(path)
