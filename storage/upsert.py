@@ -100,6 +100,9 @@ _INSERT_ARTICLE = insert(_ARTICLE).returning(_ARTICLE.c.id)
 # RETURNING, SQLAlchemy would build a new multi-row statement for every article, which
 # psycopg then parses afresh.) Ids are read back only when someone needs them.
 _INSERT_CHUNKS = insert(_CHUNK)
+#: The article's row, locked until the transaction ends (PostgreSQL; SQLite has one
+#: writer and no FOR UPDATE): see :func:`_lock_article`.
+_LOCK_ARTICLE = select(_ARTICLE.c.id).where(_ARTICLE.c.id == bindparam("id")).with_for_update()
 _CHUNK_IDS = (
     select(_CHUNK.c.id).where(_CHUNK.c.article_id == bindparam("article_id")).order_by(_CHUNK.c.id)
 )
@@ -207,6 +210,8 @@ def upsert_article(
         return ("updated" if heir is not None else kept), None, 0
 
     outcome: Outcome
+    if same_origin is not None and not _lock_article(conn, same_origin):
+        same_origin = None  # removed by another writer since it was found: stored anew
     if same_origin is None:
         values = {name: getattr(record, name) for name in _METADATA}
         values.update(
@@ -219,7 +224,7 @@ def upsert_article(
         article_id = int(conn.execute(_INSERT_ARTICLE, values).scalar_one())
         outcome = "updated" if heir is not None else "added"
     else:
-        article = session.get_one(Article, same_origin)
+        article = session.get_one(Article, same_origin, populate_existing=True)
         session.execute(delete(Chunk).where(Chunk.article_id == article.id))
         article.text = record.text
         article.content_hash = record.content_hash
@@ -237,6 +242,19 @@ def upsert_article(
 
 
 _ORIGIN_TAKEN = select(_ARTICLE.c.id).where(_ARTICLE.c.origin == bindparam("origin"))
+
+
+def _lock_article(conn: Connection, article_id: int) -> bool:
+    """Lock article ``article_id``'s row before its chunks are deleted or replaced; False
+    if it is gone (another writer removed it since it was looked up).
+
+    Two runs that replace one article at once (two ``briefbot ingest`` of a changed
+    folder) then take their turns: without the lock each deleted chunks the other was
+    replacing, and PostgreSQL ended one run with "deadlock detected" (the unique index
+    on the chunks' ordinals waited on one, the article's row on the other). The second
+    replaces the first's version with the same text, whole.
+    """
+    return conn.execute(_LOCK_ARTICLE, {"id": article_id}).first() is not None
 
 
 def _heir_for(
@@ -276,7 +294,11 @@ def _known_text(
 ) -> Outcome:
     """:func:`upsert_article` for a record whose text is stored, as article ``same_text``."""
     removed = False
-    if same_origin is not None and same_origin != same_text:
+    if (
+        same_origin is not None
+        and same_origin != same_text
+        and _lock_article(session.connection(), same_origin)
+    ):
         # The old version at this origin: its text changed to one stored elsewhere.
         session.execute(delete(_CHUNK).where(_CHUNK.c.article_id == same_origin))
         session.execute(delete(_ARTICLE).where(_ARTICLE.c.id == same_origin))

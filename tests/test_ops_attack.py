@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Result
+from bot.core.briefing import Briefing
+from bot.core.ingest import IngestSummary
+from conftest import Result, make_settings
 
 
 def test_a_tilde_of_no_user_is_one_failed_item_and_the_rest_lands(cli, tmp_path: Path) -> None:
@@ -62,3 +64,64 @@ def test_path_settings_expand_a_tilde(tmp_path: Path, monkeypatch: pytest.Monkey
     assert Settings.isolated(data_dir="~no-such-user-briefbot/x").data_dir == Path(
         "~no-such-user-briefbot/x"
     )
+
+
+def _chunks_match_their_articles(briefing: Briefing) -> tuple[int, int]:
+    """(articles without chunks, chunks whose text is not their article's span)."""
+    from sqlalchemy import select
+
+    from storage.models import Article, Chunk
+
+    with briefing.db.session() as s:
+        texts = {i: t for i, t in s.execute(select(Article.id, Article.text))}
+        chunks = s.execute(select(Chunk.article_id, Chunk.char_start, Chunk.char_end, Chunk.text))
+        wrong, with_chunks = 0, set()
+        for article_id, start, end, text in chunks:
+            with_chunks.add(article_id)
+            wrong += texts[article_id][start:end] != text
+    return len(set(texts) - with_chunks), wrong
+
+
+@pytest.mark.slow
+def test_runs_that_update_one_folder_at_once_all_land(database_url: str, tmp_path: Path) -> None:
+    """Three ``briefbot ingest`` runs of a folder whose files all changed, at once (a cron
+    job and a person, two replicas): on PostgreSQL two of them used to end with
+    "error: Lost the connection to the database: deadlock detected" (exit 3), each
+    article's transaction deleting chunks the other was replacing. Every run now ends
+    normally, and every article is stored whole."""
+    import threading
+
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for i in range(160):
+        (folder / f"a{i:03d}.txt").write_text(
+            f"Article {i}\n\n" + f"A sentence about the memorandum, number {i}. " * 40, "utf-8"
+        )
+    settings = make_settings(database_url, tmp_path)
+    with Briefing.open(settings) as first:
+        assert first.ingest([folder]).added == 160
+    for path in folder.iterdir():
+        with path.open("a", encoding="utf-8") as f:
+            f.write("A sentence added in the second version.\n")
+    briefings = [Briefing.open(settings) for _ in range(3)]
+    outcomes: list[object] = []
+
+    def run(briefing: Briefing) -> None:
+        try:
+            outcomes.append(briefing.ingest([folder]))
+        except Exception as exc:  # what the run raised: the CLI's one error line
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=run, args=(b,)) for b in briefings]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    try:
+        assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+        assert all(not o.failed for o in outcomes if isinstance(o, IngestSummary))
+        assert sum(o.updated for o in outcomes if isinstance(o, IngestSummary)) >= 160
+        assert _chunks_match_their_articles(briefings[0]) == (0, 0)
+    finally:
+        for briefing in briefings:
+            briefing.close()
