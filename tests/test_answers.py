@@ -6486,3 +6486,41 @@ def test_how_many_people_did_it_is_answered_by_a_count_of_those_who_did(
         "how many people needed treating for the heat at last year's race",
     )
     assert "23 runners" in lead_of(answer)
+
+
+def test_how_many_of_a_thing_spent_is_no_amount_of_money(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "How many hours did crews spend waiting?" counts hours: the verb "spend" does not
+    make it ask for money, so a sentence that counts the hours answers it. (Before, the
+    question was refused: it asked, the gate read, for an amount of money, and the article
+    gives none.)"""
+    answer = answer_from(
+        briefing,
+        tmp_path / "locks.md",
+        "Ferries Queue at the Kessel Locks",
+        "Ferry crews on the Dunmarsh route spent 3,150 hours last year waiting at the "
+        "Kessel locks, the port authority said. The locks were built in 1911. The authority "
+        "blamed a shortage of lock keepers.",
+        "how many hrs did dunmarsh ferry crews spend stuck at the locks last year",
+    )
+    assert "3,150 hours" in lead_of(answer)
+
+
+def test_a_sentence_that_says_only_the_deed_does_not_answer_who(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "Who took the tenancy law to court?": a sentence that says *taken* and nothing
+    else of the question ("asked why it had taken so long") does not lead the answer.
+    (Before, the deed alone chose it.)"""
+    answer = answer_from(
+        briefing,
+        tmp_path / "law.md",
+        "Court strikes down Orlen tenancy law",
+        "Orlen's Supreme Court on Monday struck down the Tenancy Act, ruling that its "
+        "eviction rules breached the right to a home. The Renters' League, led by Mara "
+        "Holt, brought the case in 2024. Opposition MPs welcomed the ruling but asked why "
+        "it had taken so long.",
+        "who took the tenancy law to court",
+    )
+    assert "taken so long" not in lead_of(answer)

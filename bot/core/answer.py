@@ -279,7 +279,11 @@ def select_sentences(
     # question ("The utility, Carrowmore Water Works, estimates ...").
     deed = retrieval.query.deed
     if holding and deed is not None:
-        holding = _saying(scorer, holding, [deed]) or holding
+        # (that says something else of the question too: "Opposition MPs asked why it had
+        # *taken* so long" does not answer "Who took the data retention act to court?")
+        holding = [
+            s for s in _saying(scorer, holding, [deed]) if scorer.in_its_words(s) - {deed}
+        ] or holding
     # ... and, for "What city was the deal signed in?", one that says what the question
     # says happened ("signed ... in Tegucigalpa"), before one that gives a place for
     # something else ("a centre, to be based in the port city of Harrowmere"), when it

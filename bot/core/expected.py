@@ -236,6 +236,13 @@ _QUANTITY_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str] | str], ...] = (
 )  # fmt: skip
 
 
+#: "How many" asks for a count of the thing it names, which is money only when that
+#: thing is ("how many dollars", "how many million euros"): "How many hours did crews
+#: spend waiting?" and "How many citizens gave money?" ask for no amount of money.
+_HOW_MANY_THINGS = re.compile(
+    rf"^\W*how\s+many\s+(?!(?:(?:thousand|million|billion)\s+)?{MONEY_WORDS})", re.IGNORECASE
+)
+
 _HOW_LONG_IS_IT = re.compile(r"^\W*how\s+long\s+(?:is|was|are|were)\s+(.+?)\W*$", re.I)
 
 
@@ -340,6 +347,8 @@ def expected_pattern(retrieval: Retrieval) -> re.Pattern[str] | None:
         # the mark lost against the US dollar?")
         asked = _AGAINST_A_CURRENCY.sub(" ", retrieval.query.text)
         for asks, wants in _QUANTITY_KINDS:
+            if wants == "money" and _HOW_MANY_THINGS.match(asked):
+                continue  # "How many hours did crews spend waiting?" counts hours
             if asks.search(asked):
                 if wants is DURATION and _asks_a_text_s_length(retrieval.query.text):
                     return _DURATION_OR_PAGES
