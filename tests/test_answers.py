@@ -6524,3 +6524,39 @@ def test_a_sentence_that_says_only_the_deed_does_not_answer_who(
         "who took the tenancy law to court",
     )
     assert "taken so long" not in lead_of(answer)
+
+
+def test_a_percentage_or_a_sum_counts_no_thing(briefing: Briefing, tmp_path: Path) -> None:
+    """ "How many soldiers serve?" is not answered by "a 9 per cent pay rise for soldiers"
+    nor by a sum of money beside them: neither counts soldiers, so no passage says and the
+    question is refused. A share of them does count them ("84 per cent of its members")."""
+    ingest_story(
+        briefing,
+        tmp_path / "budget.md",
+        "Dornavia raises defence spending",
+        "Dornavia's 2027 budget raises defence spending to 4.2 billion mereks. Most of the "
+        "increase will go on air defence and on a 9 per cent pay rise for soldiers. The "
+        "union said 84 per cent of its members backed the rise.",
+    )
+    assert_borderline(briefing, "How many soldiers serve in Dornavia's armed forces?")
+    assert "84 per cent" in lead_of(
+        grounded_answer(briefing, "how many union members backed the rise")
+    )
+
+
+def test_people_counted_at_a_place_before_their_deed_are_counted(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "How many people walked out?" is answered by "About 640 workers at the Ashmore's
+    chocolate factory in Kelvedge walked out": the place they are at stands between the
+    persons counted and their deed, which the question names by a phrasal verb."""
+    answer = answer_from(
+        briefing,
+        tmp_path / "strike.md",
+        "Strike stops chocolate lines",
+        "About 640 workers at the Ashmore's chocolate factory in Kelvedge walked out at "
+        "6am on Thursday. The company has offered a pay rise of 3.5 per cent. The factory "
+        "opened in 1921.",
+        "how many ppl walked out at the ashmore's factory",
+    )
+    assert "640 workers" in lead_of(answer)

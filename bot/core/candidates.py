@@ -34,6 +34,7 @@ from bot.core.expected import (
     new_names_count,
     precision_asked,
     when_precision,
+    without_shares_or_sums,
 )
 from bot.core.formats import is_file_name
 from bot.core.happened import (
@@ -1071,6 +1072,10 @@ def _instance_names(kind: str) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(n) for n in reversed(names)) or "(?!)")
 
 
+#: A question for how many of a thing there are (not "how much", an amount).
+_HOW_MANY = re.compile(r"^\W*how\s+many\b", re.IGNORECASE)
+
+
 def beside_the_asked(
     retrieval: Retrieval, scorer: SentenceScorer, sentences: list[SourceSentence]
 ) -> list[SourceSentence] | None:
@@ -1141,10 +1146,18 @@ def beside_the_asked(
         if kind == "who":
             naming += [s for s in _named_next(asked, scorer, sentences) if s not in naming]
         return naming
+    # (a percentage or a sum counts no thing: "a 9 per cent pay rise for soldiers" does not
+    # say how many soldiers serve)
+    counts_things = bool(_HOW_MANY.match(retrieval.query.text))
     counting = [
         s
         for s in sentences
-        if scorer.expects is not None and holds_count(scorer.expects, s.text, scorer.question)
+        if scorer.expects is not None
+        and holds_count(
+            scorer.expects,
+            without_shares_or_sums(s.text, asked.word) if counts_things else s.text,
+            scorer.question,
+        )
     ]
     by_name = [s for s in counting if asked.credit_in(s.text, s.stems, frozenset(s.stems)) > 0]
     # Only when no sentence counts them by their word: the patients asked about, as "three
@@ -1189,12 +1202,20 @@ def _counting_people_who_did(
 #: How many words after the persons counted their deed may come: "23 runners *were*
 #: treated", "12 passengers had been rescued".
 DEED_AFTER = 3
+#: ... and how many more after a place they are at, in or from: "640 workers *at the
+#: Ashmore's chocolate factory in Kelvedge* walked out".
+PLACE_WORDS = 8
+_PLACE_PREPOSITIONS = frozenset("at in from on across near outside inside".split())
+#: What ends the persons' own words: "12 people at the meeting, where others walked out"
+#: and "two hikers from the village that the floods destroyed" say no deed of theirs.
+_CLAUSE_ENDS = frozenset(", ; who whom whose which that where when while and but or".split())
 
 
 def _people_who_did(text: str, people: frozenset[str], verbs: frozenset[str]) -> bool:
     """Does ``text`` count persons (a number, then a plural word for a kind of person:
     :func:`_persons`) and say, within :data:`DEED_AFTER` words after them, that they did
-    the deed (``verbs``, stems of the question's verbs' families)?"""
+    the deed (``verbs``, stems of the question's verbs' families), or after a place they
+    are at, in or from (:data:`PLACE_WORDS` more)?"""
     tokens = _COUNTED_TOKEN.findall(text)
     for i, word in enumerate(tokens):
         if not _a_number(word) or YEAR.fullmatch(word):
@@ -1203,6 +1224,10 @@ def _people_who_did(text: str, people: frozenset[str], verbs: frozenset[str]) ->
             if tokens[j] == "," or not _persons(tokens[j].lower(), people):
                 continue
             after = tokens[j + 1 : j + 1 + DEED_AFTER]
+            if tokens[j + 1 : j + 2] and tokens[j + 1].lower() in _PLACE_PREPOSITIONS:
+                rest = tokens[j + 1 : j + 1 + DEED_AFTER + PLACE_WORDS]
+                end = next((n for n, w in enumerate(rest) if w.lower() in _CLAUSE_ENDS), None)
+                after = rest[:end]
             if any(w != "," and stem(w.lower()) in verbs for w in after):
                 return True
     return False
@@ -1430,12 +1455,13 @@ def counting_the_asked(
 
 
 def _verbs_of(retrieval: Retrieval, asked: Term) -> frozenset[str]:
-    """The stems of the question's words other than names and nouns ("enrolled")."""
+    """The stems of the question's words other than names and nouns ("enrolled"); of a
+    phrasal verb's, its verb's too ("walk" of "walk out": "640 workers walked out")."""
     return frozenset(
         w
         for t in retrieval.query.terms
         if not t.noun and not t.anchor and t is not asked
-        for w in t.stems
+        for w in (t.stems | {stem(t.word.split()[0])} if " " in t.word else t.stems)
     )
 
 

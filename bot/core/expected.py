@@ -618,6 +618,26 @@ def holds_count(pattern: re.Pattern[str], text: str, question: str) -> bool:
     return holds_new(pattern, _without_dates_or_codes(text), question)
 
 
+#: A percentage, with all of its number ("68.4 per cent"), that is no share of some
+#: thing it names ("84 per cent of its members" counts members; "a 9 per cent pay rise"
+#: counts nothing).
+_PER_CENT = re.compile(r"\d[\d.,]*\s*(?:%|per\s*cent\b|percent\b)(?!\s+of\b)", re.IGNORECASE)
+
+
+def without_shares_or_sums(text: str, counted: str) -> str:
+    """``text`` with its sums of money and its percentages of nothing named blanked: "a 9
+    per cent pay rise for soldiers" gives no number of soldiers, nor "fines of up to 8,000
+    crowns" one of boats.
+    Not when what is counted (``counted``, the question's word) is itself such a unit:
+    "how many euros", "how many percent"."""
+    if not _PER_CENT.search(f"2 {counted}"):
+        text = _PER_CENT.sub(" ", text)
+    sums = money()
+    if not sums.search(f"2,000 {counted}"):
+        text = re.sub(rf"[\d.,]*(?:{sums.pattern})[\d.,]*", " ", text)
+    return text
+
+
 def _without_dates_or_codes(text: str) -> str:
     """``text`` with its years, dates and codes blanked: none is a count or an amount."""
     return _CODE.sub(" ", _DATE.sub(" ", text))
