@@ -6560,3 +6560,35 @@ def test_people_counted_at_a_place_before_their_deed_are_counted(
         "how many ppl walked out at the ashmore's factory",
     )
     assert "640 workers" in lead_of(answer)
+
+
+def test_a_dateline_s_place_is_where_all_of_its_story_is_filed_from(
+    database_url: str, tmp_path: Path
+) -> None:
+    """ "How much does Varesk claim importers owe Karvel Potash?": Varesk is the wire
+    story's dateline, so every passage of that story is filed from there, and the debt,
+    three paragraphs down, answers. (Before, the names never met in one passage: another
+    story names Varesk, this one only in its dateline.)"""
+    wire = (
+        "Tarvania says fertiliser ban is about shortages\n\n"
+        "VARESK, Dec 1 (Tarvanian News Agency) - Tarvania defended its ban on fertiliser "
+        "exports to Oskelund on Tuesday, saying it was needed after a fire at the country's "
+        "largest potash mine.\n\n"
+        "The fire at the Sostra mine cut output by a fifth, the trade ministry said. Repairs "
+        "will take until the spring, and farmers at home come first.\n\n"
+        "The minister accused Oskelundic importers of stockpiling since the summer, and said "
+        "they owed Karvel Potash about 48 million korvals in unpaid bills.\n"
+    )
+    with small_chunks(database_url, tmp_path) as briefing:
+        ingest_text(briefing, tmp_path / "wire.txt", wire)
+        ingest_story(
+            briefing,
+            tmp_path / "herald.md",
+            "Oskelund farmers fear potash shortage",
+            '"Everyone in Varesk knows this is about steel," said Oskelund\'s agriculture '
+            "minister. Farmers expect yields to fall by up to 15 per cent.",
+        )
+        answer = grounded_answer(
+            briefing, "How much does Varesk claim Oskelundic importers owe Karvel Potash?"
+        )
+        assert "48 million korvals" in answer.answer

@@ -28,11 +28,13 @@ The verdict is one of three:
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.core.datelines import DATELINE
 from bot.core.formats import is_file_name
 from bot.core.lexicon import respellings
 from bot.core.query import Query
@@ -220,6 +222,51 @@ def with_the_story_s_days(
             if e.passage.article_id in dated and not e.credits.get(term.word, 0.0):
                 found[i] = _found(query, e, term.word)
     return found
+
+
+def with_the_story_s_dateline(
+    query: Query, evidence: Sequence[PassageEvidence]
+) -> list[PassageEvidence]:
+    """``evidence``, where a passage lacks a name the question gives that its article's
+    dateline gives ("VARESK, Dec 1 (Tarvanian News Agency) - Tarvania defended ..."),
+    with it found: the whole story is filed from there, as a story's title is about all of
+    it, and a question may name the place for those who speak there ("How much does
+    *Varesk* claim importers owe?", answered three paragraphs below the dateline)."""
+    names = [t for t in query.terms if t.anchor]
+    if not names:
+        return list(evidence)
+    filed: dict[int, frozenset[str]] = {}
+    for e in evidence:
+        if e.passage.char_start == 0:
+            place = _dateline_place(e.passage.text)
+            if place:
+                filed[e.passage.article_id] = place
+    if not filed:
+        return list(evidence)
+    found = list(evidence)
+    for term in names:
+        for i, e in enumerate(found):
+            where = filed.get(e.passage.article_id, frozenset())
+            if stem(term.word) in where and not e.credits.get(term.word, 0.0):
+                found[i] = _found(query, e, term.word)
+    return found
+
+
+def _dateline_place(text: str) -> frozenset[str]:
+    """The stems of the place a passage's dateline gives, in one of its first lines
+    (before the comma, the agency or the dash: "VARESK" of "VARESK, Dec 1 (TNA) - ");
+    empty without one."""
+    for line in text.splitlines()[:DATELINE_LINES]:
+        found = DATELINE.match(line.strip())
+        if found is not None:
+            head = re.split(r"[,(\-–—]", found.group(0), maxsplit=1)[0]
+            return frozenset(stems(head.lower()))
+    return frozenset()
+
+
+#: The lines of an article's opening passage where a dateline may be: after its title and
+#: a section's label.
+DATELINE_LINES = 4
 
 
 def _found(query: Query, evidence: PassageEvidence, word: str) -> PassageEvidence:

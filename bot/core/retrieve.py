@@ -39,6 +39,7 @@ from bot.core.gate import (
     threshold,
     with_role_holders,
     with_the_outlets_named,
+    with_the_story_s_dateline,
     with_the_story_s_days,
 )
 from bot.core.lexicon import (
@@ -579,6 +580,7 @@ class Retriever:
         evidence = with_role_holders(query, evidence)
         evidence = with_the_outlets_named(query, evidence)
         evidence = with_the_story_s_days(query, evidence)
+        evidence = with_the_story_s_dateline(query, evidence)
         evidence = [
             replace(e, coverage=max(e.coverage, self._dense_credit(dense.get(e.passage.chunk_id))))
             for e in evidence
