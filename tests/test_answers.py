@@ -6592,3 +6592,30 @@ def test_a_dateline_s_place_is_where_all_of_its_story_is_filed_from(
             briefing, "How much does Varesk claim Oskelundic importers owe Karvel Potash?"
         )
         assert "48 million korvals" in answer.answer
+
+
+def test_the_writer_is_the_article_where_the_articles_speak_of_no_writer(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "What does the writer think the real problem is?" asks what the article says,
+    when no article speaks of a writer or an author: the opinion piece answers. (Before,
+    "writer" was a person the sources never name, and the question was refused.) Where a
+    story is about an author, "the author" is that author."""
+    ingest_story(
+        briefing,
+        tmp_path / "opinion.md",
+        "Border plans miss the point",
+        "The new border plan was signed on Monday. The real problem is that policies are "
+        "framed around security alone. Poverty and violence push families to leave.",
+    )
+    answer = grounded_answer(briefing, "what does the writer think the real problem is here")
+    assert "real problem" in lead_of(answer)
+    ingest_story(
+        briefing,
+        tmp_path / "prize.md",
+        "Debut novel wins the Verdane Prize",
+        "A self-published debut won the Verdane Prize on Friday. The author, Mira Ostel, "
+        'said: "I printed the first copies in my kitchen."',
+    )
+    answer = grounded_answer(briefing, "what did the author say about winning the prize")
+    assert "kitchen" in answer.answer

@@ -162,6 +162,32 @@ _FRAMING = [
 ]
 
 
+#: "the writer", "the article's author", "the writers gripe": whoever wrote the source,
+#: as a question may name it ("What does the writer think makes people migrate?").
+_THE_SOURCE_S_MAKER = re.compile(
+    rf"\b(?:the|this|that)\s+(?:{_SOURCES}['’]?s?\s+)?"
+    r"(?P<maker>writer|author|reporter|journalist|columnist)(?P<owner>['’]s|s['’]?|['’])?(?=\W|$)",
+    re.IGNORECASE,
+)
+
+
+def source_s_maker(question: str) -> str | None:
+    """The word by which ``question`` names whoever wrote the source ("writer" in "whats
+    the writers gripe about ..."), if it does."""
+    found = _THE_SOURCE_S_MAKER.search(question)
+    return found.group("maker").lower() if found else None
+
+
+def as_the_source_s(question: str) -> str:
+    """``question`` asking of the article where it asks of its writer: "whats the
+    writers gripe about X" is "whats the article's gripe about X", "what does the author
+    contend" is "what does the article contend". For a corpus that never speaks of a
+    writer or an author: there, the one who wrote it is the only one meant."""
+    return _THE_SOURCE_S_MAKER.sub(
+        lambda m: "the article's" if m.group("owner") else "the article", question, count=1
+    )
+
+
 def strip_framing(question: str) -> str:
     """``question`` without the words that only frame it, a request made with any verb of
     telling or finding out among them ("Could you ascertain how many ...": see

@@ -49,6 +49,7 @@ from bot.core.lexicon import (
     edits1,
     respellings,
 )
+from bot.core.phrasing import as_the_source_s, source_s_maker
 from bot.core.profile import Profile
 from bot.core.query import Query, analyse
 from bot.core.shortforms import expansions, looks_short
@@ -206,6 +207,11 @@ class Retriever:
     def analyse(self, session: Session, question: str) -> tuple[Query, int, dict[str, int]]:
         """The analysed question with typos read as corpus words, the corpus size and the
         document frequency of every word searched for."""
+        maker = source_s_maker(question)
+        if maker is not None and not any(self.search.frequencies(session, [maker]).values()):
+            # "What does the writer think ...?" asks what the article says, when the
+            # articles speak of no writer (nor author, reporter ...) of their own
+            question = as_the_source_s(question)
         query = analyse(question, self.lexicon)
         n, df = self.search.term_stats(session, _vocabulary(query))
         # Chat short forms ("govts") are looked up together, in one query, and only the
