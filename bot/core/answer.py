@@ -34,6 +34,7 @@ from bot.core.candidates import (
     beside_the_asked,
     counting_the_asked,
     defining,
+    done_by,
     from_the_outlet_asked,
     gives_rate,
     giving_the_count,
@@ -281,8 +282,13 @@ def select_sentences(
     if holding and deed is not None:
         # (that says something else of the question too: "Opposition MPs asked why it had
         # *taken* so long" does not answer "Who took the data retention act to court?")
+        # (a passive that says who did it says enough: "The plan was approved unanimously
+        # by the county planning committee")
+        doing = next(t for t in retrieval.query.terms if t.word == deed)
         holding = [
-            s for s in _saying(scorer, holding, [deed]) if scorer.in_its_words(s) - {deed}
+            s
+            for s in _saying(scorer, holding, [deed])
+            if scorer.in_its_words(s) - {deed} or done_by(doing, s.text)
         ] or holding
     # ... and, for "What city was the deal signed in?", one that says what the question
     # says happened ("signed ... in Tegucigalpa"), before one that gives a place for

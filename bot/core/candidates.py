@@ -387,11 +387,11 @@ def holding_the_kind(
         s
         for s in sentences
         if holds_new(scorer.expects, s.text, scorer.question)
-        or (deed is not None and _done_by(deed, s.text))
+        or (deed is not None and done_by(deed, s.text))
     ]
 
 
-def _done_by(deed: Term, text: str) -> bool:
+def done_by(deed: Term, text: str) -> bool:
     """Does ``text`` say who did ``deed`` in the passive: the verb, then "by", perhaps
     after an adverb ("The pause was recommended by the trial's independent data
     monitoring committee", "approved unanimously by")? Who did it follows, named or not:
