@@ -56,7 +56,7 @@ a quotation ends no clause.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.core.lexicon import digits_of
@@ -492,23 +492,50 @@ def _check_quotes(
 # removed, so no quotation mark is left standing beside text that was never checked.
 _DOUBLE_MARKS = frozenset('"“”„‟«»‹›「」『』〝〞〟＂')
 #: What the model is shown for an article's "<" and ">" (see bot.core.packing): where a
-#: source it cites holds one, the model's "‹40%" says the article's "<40%", a sign and
+#: source it cites writes one so, the model's "‹40%" says the article's "<40%", a sign and
 #: not a quotation mark, and without it the answer would say "40%", which no source does.
 _ESCAPED_SIGNS = frozenset("‹›")
+#: What may stand around a sign and its number in an answer but not in its source: "(‹40%)."
+_AROUND_A_SIGN = ".,;:!?)("
+
+
+def _signs_as_sources_write_them(unit: str, cited: Sequence[str]) -> set[int]:
+    """Where ``unit`` holds an escaped sign (:data:`_ESCAPED_SIGNS`) as a cited source
+    writes it, with the characters it is written against ("‹40%"). A "‹" that opens words
+    or a "›" that closes them ("‹a record low›") is a quotation mark, whatever signs the
+    source holds elsewhere. A sign standing alone ("fell to ‹ 40%") is taken with the
+    word after it (and with none, is a mark). Each run of characters is looked up once."""
+    if not cited or not any(ch in _ESCAPED_SIGNS for ch in unit):
+        return set()
+    texts = [squash(t) for t in cited]
+    runs = list(re.finditer(r"\S+", unit))
+    kept: set[int] = set()
+    for n, run in enumerate(runs):
+        signs = [run.start() + k for k, ch in enumerate(run.group(0)) if ch in _ESCAPED_SIGNS]
+        if not signs:
+            continue
+        written = _MARKER_RUN.sub("", run.group(0)).strip(_AROUND_A_SIGN)
+        ways = [written]
+        if len(written) == 1:  # "‹ 40%", as "‹ 40%" or "‹40%"; alone at the end, a mark
+            after = runs[n + 1].group(0) if n + 1 < len(runs) else ""
+            after = _MARKER_RUN.sub("", after).rstrip(_AROUND_A_SIGN)
+            ways = [f"{written} {after}", written + after] if after else []
+        if any(way and way in t for way in ways for t in texts):
+            kept.update(signs)
+    return kept
 
 
 def _without_stray_marks(
-    unit: str, quotes: list[Quotation], signs: frozenset[str] = frozenset()
+    unit: str, quotes: list[Quotation], cited: Sequence[str] = ()
 ) -> tuple[str, list[Quotation], list[str]]:
     """``unit`` without double quotation marks that belong to no recognised quotation
     (“a plan written by smugglers", «...”, 「...」), its quotations found again, and what
-    followed each removed mark, for the report. ``signs``: the escaped "<" and ">" its
-    cited sources hold (:data:`_ESCAPED_SIGNS`), which stay."""
+    followed each removed mark, for the report. An escaped "<" or ">" (:data:`_ESCAPED_SIGNS`)
+    written as one of the ``cited`` sources writes it stays."""
     inside = {i for q in quotes for i in range(q.start, q.end)}
+    signs = _signs_as_sources_write_them(unit, cited)
     stray = [
-        i
-        for i, ch in enumerate(unit)
-        if ch in _DOUBLE_MARKS and ch not in signs and i not in inside
+        i for i, ch in enumerate(unit) if ch in _DOUBLE_MARKS and i not in inside and i not in signs
     ]
     if not stray:
         return unit, quotes, []
@@ -555,8 +582,8 @@ def guard_answer(text: str, sources: Mapping[int, str], *, cut: bool = False) ->
                 removed_citations += invalid
                 valid = list(dict.fromkeys(cited))
 
-                signs = frozenset(c for c in _ESCAPED_SIGNS if any(c in sources[n] for n in valid))
-                unit, quotes, stray = _without_stray_marks(unit, quotes, signs)
+                cited_texts = [sources[n] for n in valid]
+                unit, quotes, stray = _without_stray_marks(unit, quotes, cited_texts)
                 removed_quotes += stray
                 clauses = _clauses(unit, quotes, sources)
                 checked, misquoted = _check_quotes(unit, quotes, clauses, sources)
