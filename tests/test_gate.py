@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.gate import PassageEvidence, admitted
+from bot.core.gate import PassageEvidence, admitted, dateline_place
 from storage.articles import Passage
 
 
@@ -37,3 +37,10 @@ def test_passages_below_the_pool_share_or_without_their_names_are_not_admitted()
     nameless = PassageEvidence(evidence(6, 1, 0.9).passage, 0.9, {}, ("honduras",))
     strong = evidence(7, 1, 0.9)
     assert [p.chunk_id for p in admitted([weak, nameless, strong], 0.45)] == [7]
+
+
+def test_a_dateline_s_place_keeps_its_hyphen() -> None:
+    """ "WINSTON-SALEM, N.C. (AP) - ": the place is Winston-Salem, not Winston."""
+    assert dateline_place("WINSTON-SALEM, N.C. (AP) - The city said") == {"winston", "salem"}
+    assert dateline_place("VARESK, Dec 1 (Tarvanian News Agency) - Tarvania") == {"varesk"}
+    assert dateline_place("Tarvania defended its ban - for now") == frozenset()

@@ -13,6 +13,7 @@ from bot.core.phrasing import (
     asks_who_someone_is,
     past_the_lead_in,
     sentences_asked,
+    source_s_maker,
     strip_framing,
 )
 
@@ -389,3 +390,21 @@ def test_thanks_with_a_term_of_the_story_or_a_question_word_is_a_question(
 def test_without_the_stored_articles_a_name_beside_thanks_may_be_a_term() -> None:
     assert not acknowledges("thanks Maria")
     assert acknowledges("thanks Maria", story_uses)
+
+
+@pytest.mark.parametrize(
+    ("question", "maker"),
+    [
+        ("what does the writer think makes people migrate?", "writer"),
+        ("whats the writers gripe about the policies", "writer"),
+        ("What is the article's author arguing?", "author"),
+        # a writer the question names is that person, not the article's
+        ("What did the writer Mira Ostel say about the prize?", None),
+        ("what does the author, Ann Lee, argue", None),
+        ("Which writer won the prize?", None),
+    ],
+)
+def test_the_source_s_maker_is_named_by_the_writer_or_the_author(
+    question: str, maker: str | None
+) -> None:
+    assert source_s_maker(question) == maker

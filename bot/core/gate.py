@@ -238,7 +238,7 @@ def with_the_story_s_dateline(
     filed: dict[int, frozenset[str]] = {}
     for e in evidence:
         if e.passage.char_start == 0:
-            place = _dateline_place(e.passage.text)
+            place = dateline_place(e.passage.text)
             if place:
                 filed[e.passage.article_id] = place
     if not filed:
@@ -252,14 +252,15 @@ def with_the_story_s_dateline(
     return found
 
 
-def _dateline_place(text: str) -> frozenset[str]:
+def dateline_place(text: str) -> frozenset[str]:
     """The stems of the place a passage's dateline gives, in one of its first lines
     (before the comma, the agency or the dash: "VARESK" of "VARESK, Dec 1 (TNA) - ");
     empty without one."""
     for line in text.splitlines()[:DATELINE_LINES]:
         found = DATELINE.match(line.strip())
         if found is not None:
-            head = re.split(r"[,(\-–—]", found.group(0), maxsplit=1)[0]
+            # (a hyphen inside the place is its own: "WINSTON-SALEM, N.C. (AP) - ")
+            head = re.split(r",|\(|\s[-–—]", found.group(0), maxsplit=1)[0]
             return frozenset(stems(head.lower()))
     return frozenset()
 

@@ -175,7 +175,13 @@ def source_s_maker(question: str) -> str | None:
     """The word by which ``question`` names whoever wrote the source ("writer" in "whats
     the writers gripe about ..."), if it does."""
     found = _THE_SOURCE_S_MAKER.search(question)
-    return found.group("maker").lower() if found else None
+    if found is None or _NAMED_NEXT.match(question, found.end()):
+        return None  # "the writer Mira Ostel": someone the question names
+    return found.group("maker").lower()
+
+
+#: A capitalised word next: the name of the writer just named ("the writer *Mira* Ostel").
+_NAMED_NEXT = re.compile(r",?\s+[A-Z][a-z]")
 
 
 def as_the_source_s(question: str) -> str:
