@@ -284,11 +284,11 @@ def select_sentences(
         # *taken* so long" does not answer "Who took the data retention act to court?")
         # (a passive that says who did it says enough: "The plan was approved unanimously
         # by the county planning committee")
-        doing = next(t for t in retrieval.query.terms if t.word == deed)
+        doing = next((t for t in retrieval.query.terms if t.word == deed), None)
         holding = [
             s
             for s in _saying(scorer, holding, [deed])
-            if scorer.in_its_words(s) - {deed} or done_by(doing, s.text)
+            if scorer.in_its_words(s) - {deed} or (doing is not None and done_by(doing, s.text))
         ] or holding
     # ... and, for "What city was the deal signed in?", one that says what the question
     # says happened ("signed ... in Tegucigalpa"), before one that gives a place for

@@ -632,10 +632,15 @@ def without_shares_or_sums(text: str, counted: str) -> str:
     "how many euros", "how many percent"."""
     if not _PER_CENT.search(f"2 {counted}"):
         text = _PER_CENT.sub(" ", text)
-    sums = money()
-    if not sums.search(f"2,000 {counted}"):
-        text = re.sub(rf"[\d.,]*(?:{sums.pattern})[\d.,]*", " ", text)
+    if not money().search(f"2,000 {counted}"):
+        text = _whole_sums().sub(" ", text)
     return text
+
+
+@functools.cache
+def _whole_sums() -> re.Pattern[str]:
+    """A sum of money with all of its number ("$412m", "1,200 crowns"). Built once."""
+    return re.compile(rf"[\d.,]*(?:{money().pattern})[\d.,]*")
 
 
 def _without_dates_or_codes(text: str) -> str:
