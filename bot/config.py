@@ -31,6 +31,9 @@ def default_data_dir() -> Path:
 ENV_PREFIX = "BRIEFBOT_"
 #: When the clock posts the digest unless BRIEFBOT_DIGEST_CRON says otherwise.
 DEFAULT_DIGEST_CRON = "0 9 * * mon"
+#: A URL's scheme (if any) and everything up to its last "@": the user part, which may
+#: hold a password (unencoded "/" or ":" in it included).
+_USER_PART = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)?.*@", re.DOTALL)
 
 
 class Settings(BaseSettings):
@@ -194,7 +197,10 @@ class Settings(BaseSettings):
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and urlsplit(value).scheme.lower() not in ("http", "https"):
-            raise ValueError(f"{value!r} is not an http(s) URL")
+            # Shown without what comes before its last "@": a proxy's password, which the
+            # log redactor does not know yet (the settings did not parse).
+            shown = _USER_PART.sub(r"\1***@", value)
+            raise ValueError(f"{shown!r} is not an http(s) URL")
         return value
 
     @field_validator("chunk_overlap_tokens")

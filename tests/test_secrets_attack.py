@@ -1,0 +1,40 @@
+"""An attack pass on secrets, settings and Slack requests: what a user or an operator
+would have seen, each with the fix that keeps it from coming back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from conftest import Result
+
+PROXY_PASSWORD = "pr0xy-S3cret-pw"
+
+
+@pytest.mark.parametrize("setting", ["OPENAI_BASE_URL", "SLACK_API_URL"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        f"htps://me:{PROXY_PASSWORD}@proxy.example/v1",  # a mistyped scheme
+        f"me:{PROXY_PASSWORD}@proxy.example/v1",  # no scheme at all
+        f"ftp://me:{PROXY_PASSWORD[:4]}/{PROXY_PASSWORD[4:]}@proxy.example/v1",  # '/' unencoded
+    ],
+)
+def test_a_proxy_url_that_is_not_http_is_refused_without_its_password(
+    cli: Callable[..., Result], setting: str, value: str
+) -> None:
+    """A proxy URL with a password and a mistyped scheme was refused by repeating it
+    whole: ``error: OPENAI_BASE_URL: 'htps://me:pr0xy-S3cret-pw@proxy.example/v1' is not
+    an http(s) URL``, on stderr and in ``briefbot doctor``'s settings line (the redactor
+    does not know the password yet: the settings did not parse)."""
+    secret_part = PROXY_PASSWORD[4:]
+    result = cli("sources", env={setting: value})
+    assert result.code == 2 and result.err.count("\n") == 1, result.err
+    assert result.err.startswith(f"error: {setting}: "), result.err
+    assert "is not an http(s) URL" in result.err
+    assert secret_part not in result.out + result.err
+    assert "proxy.example" in result.err  # still says which URL it means
+    doctor = cli("doctor", env={setting: value})
+    assert doctor.code == 1 and f"{setting}: " in doctor.out
+    assert secret_part not in doctor.out + doctor.err
