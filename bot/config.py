@@ -96,13 +96,15 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
     port: int = Field(default=3000, ge=1, le=65535, validation_alias="PORT")
-    web_threads: int = Field(default=8, ge=1)
+    # Threads are started when serve starts (and the answer pool's as load comes): a
+    # count no process can start is the setting's error, said at start.
+    web_threads: int = Field(default=8, ge=1, le=256)
     #: Seconds a ``serve`` connection may stay silent, or take to send one whole request.
     web_timeout: int = Field(default=10, ge=1, le=86_400)
     #: Seconds work in hand gets after SIGTERM; None: serve's and clock's own defaults.
     stop_grace: float | None = Field(default=None, ge=0, le=3600)
     # Answering is mostly CPU work under one GIL; a few workers keep acks fast.
-    answer_workers: int = Field(default=8, ge=1)
+    answer_workers: int = Field(default=8, ge=1, le=256)
     log_retention_days: int | None = Field(default=None, ge=1, le=36_500)  # as `logs purge`
     #: Slack user ids who may add articles and feeds from Slack; unset means everyone.
     admins: str | None = None

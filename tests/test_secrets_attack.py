@@ -38,3 +38,22 @@ def test_a_proxy_url_that_is_not_http_is_refused_without_its_password(
     doctor = cli("doctor", env={setting: value})
     assert doctor.code == 1 and f"{setting}: " in doctor.out
     assert secret_part not in doctor.out + doctor.err
+
+
+@pytest.mark.parametrize("name", ["BRIEFBOT_WEB_THREADS", "BRIEFBOT_ANSWER_WORKERS"])
+def test_a_thread_count_no_process_can_start_is_refused_as_the_setting(
+    monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """``BRIEFBOT_WEB_THREADS=100000000`` passed the settings: ``briefbot serve`` migrated
+    the database, signed in to Slack, bound the port, and then died starting the threads
+    with ``error: unexpected RuntimeError: can't start new thread``, naming no setting
+    (the answer pool would fail the same way under load). It is the setting's error, at
+    start, before anything else is done."""
+    from bot.cli.common import load_settings
+    from bot.errors import ConfigError
+
+    monkeypatch.setenv(name, "100000000")
+    with pytest.raises(ConfigError, match=f"^{name}: Input should be less than or equal to"):
+        load_settings()
+    monkeypatch.setenv(name, "256")
+    load_settings()  # generous still
