@@ -4,6 +4,7 @@ would have seen, each with the fix that keeps it from coming back."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -57,3 +58,27 @@ def test_a_thread_count_no_process_can_start_is_refused_as_the_setting(
         load_settings()
     monkeypatch.setenv(name, "256")
     load_settings()  # generous still
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("sides = 5", "sides must be an array of tables ([[sides]])"),
+        ('sides = "officials"', "sides must be an array of tables ([[sides]])"),
+        ("synonyms = 5", "synonyms must be an array of tables ([[synonyms]])"),
+        ("synonyms = {words = ['a', 'b']}", "synonyms must be an array of tables ([[synonyms]])"),
+    ],
+)
+def test_a_profile_whose_sides_or_synonyms_are_no_list_is_one_clear_error(
+    cli: Callable[..., Result], tmp_path: Path, text: str, reason: str
+) -> None:
+    """``sides = 5`` in the profile stopped every command with ``error: unexpected
+    TypeError: 'int' object is not iterable`` (exit 1), naming neither the profile nor the
+    key, and so did the doctor's profile check; ``sides = "officials"`` said "side 1 needs
+    a key". Each is the profile's one-line error, exit 2, like its other mistakes."""
+    path = tmp_path / "story.toml"
+    path.write_text(text + "\n", encoding="utf-8")
+    refused = cli("sources", env={"BRIEFBOT_PROFILE": str(path)})
+    assert (refused.code, refused.err) == (2, f"error: profile {path}: {reason}\n")
+    doctor = cli("doctor", env={"BRIEFBOT_PROFILE": str(path)})
+    assert f"✗ story profile: profile {path}: {reason}" in doctor.out

@@ -154,12 +154,21 @@ def load_profile(path: Path) -> Profile:
         raise ConfigError(f"profile {path}: {exc.message}") from exc
 
 
+def _tables(data: dict[str, Any], key: str) -> list[Any]:
+    """The profile's ``[[key]]`` entries: a list (``sides = 5`` is no list to go through,
+    and a string or a table would be gone through as its letters or its keys)."""
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        raise ConfigError(f"{key} must be an array of tables ([[{key}]])")
+    return value
+
+
 def _profile(data: dict[str, Any], path: Path) -> Profile:
     topic = data.get("topic", {})
     if not isinstance(topic, dict):
         raise ConfigError("[topic] must be a table")
     sides = []
-    for i, side in enumerate(data.get("sides", []), start=1):
+    for i, side in enumerate(_tables(data, "sides"), start=1):
         if not isinstance(side, dict) or not isinstance(side.get("key"), str):
             raise ConfigError(f"side {i} needs a key")
         key = side["key"].strip()
@@ -171,7 +180,7 @@ def _profile(data: dict[str, Any], path: Path) -> Profile:
             )
         )
     synonyms = []
-    for i, group in enumerate(data.get("synonyms", []), start=1):
+    for i, group in enumerate(_tables(data, "synonyms"), start=1):
         if not isinstance(group, dict):
             raise ConfigError(f"synonym group {i} must be a table")
         words = _strings(group.get("words", []), f"synonym group {i}: words")
