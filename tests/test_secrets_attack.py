@@ -3,12 +3,15 @@ would have seen, each with the fix that keeps it from coming back."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from test_slack_app import Running, run_app, slack_settings
 
 from conftest import Result
+from slackkit import next_ts
+from standins import SlackAPIStandIn
 
 PROXY_PASSWORD = "pr0xy-S3cret-pw"
 
@@ -82,3 +85,26 @@ def test_a_profile_whose_sides_or_synonyms_are_no_list_is_one_clear_error(
     assert (refused.code, refused.err) == (2, f"error: profile {path}: {reason}\n")
     doctor = cli("doctor", env={"BRIEFBOT_PROFILE": str(path)})
     assert f"✗ story profile: profile {path}: {reason}" in doctor.out
+
+
+@pytest.fixture
+def running(database_url: str, tmp_path: Path, api: SlackAPIStandIn) -> Iterator[Running]:
+    yield from run_app(slack_settings(database_url, tmp_path, api), api)
+
+
+def test_slackbot_in_a_followed_thread_is_not_answered(running: Running) -> None:
+    """Slackbot is a bot, but its posts carry no ``bot_id`` (``user: USLACKBOT``): a
+    Slackbot auto-response or reminder in a thread briefbot followed was answered as a
+    follow-up, a second answer to a canned message, and so was a mention it relayed."""
+    _, root = running.slack.mention("Who criticised the deal?")
+    running.api.wait_for("chat.postMessage")
+    running.slack.message("Who signed the memorandum?", thread_ts=root, user="USLACKBOT")
+    running.slack.mention("Who signed the memorandum?", user="USLACKBOT", thread_ts=root)
+    running.slack.message(
+        "Who signed the memorandum?", channel="D1", channel_type="im", user="USLACKBOT"
+    )
+    running.settle()
+    assert len(running.posts()) == 1
+    # a person's follow-up in the same thread is still answered
+    running.slack.message("Who signed the memorandum?", thread_ts=root, ts=next_ts())
+    running.api.wait_for("chat.postMessage", count=2)

@@ -25,10 +25,15 @@ _IGNORED_SUBTYPES = frozenset({"bot_message", "message_changed", "message_delete
 _PEOPLE_S_SUBTYPES = frozenset({None, "file_share", "thread_broadcast", "me_message"})
 
 
+#: Slackbot's user id: its posts (auto-responses, reminders) carry no ``bot_id``.
+SLACKBOT = "USLACKBOT"
+
+
 def _from_a_bot(event: dict[str, Any]) -> bool:
     return (
         bool(event.get("bot_id") or event.get("bot_profile"))
         or event.get("subtype") == "bot_message"
+        or event.get("user") == SLACKBOT
     )
 
 
