@@ -7,9 +7,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from test_serve import free_port, serve_env
 from test_slack_app import Running, run_app, slack_settings
 
-from conftest import Result
+from conftest import Result, run_briefbot
 from slackkit import next_ts
 from standins import SlackAPIStandIn
 
@@ -108,3 +109,28 @@ def test_slackbot_in_a_followed_thread_is_not_answered(running: Running) -> None
     # a person's follow-up in the same thread is still answered
     running.slack.message("Who signed the memorandum?", thread_ts=root, ts=next_ts())
     running.api.wait_for("chat.postMessage", count=2)
+
+
+APP_TOKEN = "xapp-1-A0123-456-notAgoodAppToken0123456789"
+
+
+@pytest.mark.parametrize("error", ["invalid_auth", "not_allowed_token_type"])
+@pytest.mark.slow
+def test_an_app_token_slack_refuses_stops_serve_in_one_line(
+    database_url: str, tmp_path: Path, api: SlackAPIStandIn, error: str
+) -> None:
+    """A SLACK_APP_TOKEN Slack refuses (revoked, or a bot token pasted in its place)
+    stopped Socket Mode with Bolt's ERROR line, then ``error: unexpected SlackApiError:
+    The request to the Slack API failed. (url: .../apps.connections.open)``, exit 1: no
+    word of which setting was wrong. It is configuration, like a refused bot token: one
+    line naming SLACK_APP_TOKEN, exit 2."""
+    env = serve_env(database_url, tmp_path, api)
+    api.error("apps.connections.open", error, times=None)
+    result = run_briefbot(
+        "serve", env={**env, "SLACK_APP_TOKEN": APP_TOKEN, "PORT": str(free_port())}, timeout=60
+    )
+    assert result.code == 2, result.err
+    assert result.err.startswith(f"error: SLACK_APP_TOKEN was refused by Slack ({error}); ")
+    assert result.err.count("\n") == 1, result.err
+    assert APP_TOKEN not in result.out + result.err
+    assert [c.method for c in api.calls()] == ["auth.test", "apps.connections.open"]

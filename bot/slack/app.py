@@ -255,6 +255,35 @@ def check_token(client: WebClient) -> BotIdentity:
     )
 
 
+def socket_mode_url(client: WebClient, app_token: str) -> str | None:
+    """A Socket Mode WebSocket URL from ``apps.connections.open`` (once, without retries,
+    quietly): the start-up check of SLACK_APP_TOKEN. A token Slack refuses is a
+    :class:`~bot.errors.ConfigError` naming SLACK_APP_TOKEN; a Web API that cannot be
+    reached is :class:`SlackUnreachable`. None when Slack asks to wait (rate limited):
+    the Socket Mode client then opens the connection itself, waiting as Slack says."""
+    checker = WebClient(
+        base_url=client.base_url, timeout=CHECK_TIMEOUT, retry_handlers=[], logger=_QUIET
+    )
+    try:
+        response = checker.apps_connections_open(app_token=app_token)
+    except SlackApiError as exc:
+        error = slack_error(exc)
+        if error == "ratelimited":
+            return None
+        raise ConfigError(
+            f"SLACK_APP_TOKEN was refused by Slack ({error or exc.response.status_code}); "
+            "create an app-level token (xapp-...) with connections:write under Basic "
+            "Information → App-Level Tokens, or unset SLACK_APP_TOKEN for HTTP mode."
+        ) from exc
+    except Exception as exc:  # URLError, a timeout, a malformed reply
+        raise SlackUnreachable(
+            f"Cannot reach Slack's Web API at {client.base_url} to open a Socket Mode "
+            f"connection: {getattr(exc, 'reason', None) or exc}"
+        ) from exc
+    url = response.get("url")
+    return url if isinstance(url, str) and url else None
+
+
 def _authorize_with(identity: BotIdentity, token: str) -> Any:
     """Bolt's ``authorize``: the identity kept from start, for every request."""
 

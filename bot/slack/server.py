@@ -218,12 +218,18 @@ def serve_http(settings: Settings, briefing: Briefing, identity: BotIdentity, po
 def serve_socket_mode(settings: Settings, briefing: Briefing, identity: BotIdentity) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from bot.slack.app import build_app
+    from bot.slack.app import build_app, socket_mode_url
 
     assert settings.slack_app_token is not None
+    app_token = settings.slack_app_token.get_secret_value()
     app = build_app(settings, briefing, identity=identity)
+    # The app token is checked here, as the bot token was: a token Slack refuses is one
+    # line naming it, not the Socket Mode client's SlackApiError (the URL is then used).
+    url = socket_mode_url(app.client, app_token)
     stop = _stop_on_signals()
-    handler = SocketModeHandler(app, app_token=settings.slack_app_token.get_secret_value())
+    handler = SocketModeHandler(app, app_token=app_token)
+    if url is not None:
+        handler.client.wss_uri = url
     handler.connect()  # type: ignore[no-untyped-call]
     log.info("connected to Slack in Socket Mode")
     stop.wait()
