@@ -10,7 +10,7 @@ import pytest
 from test_serve import free_port, serve_env
 from test_slack_app import Running, run_app, slack_settings
 
-from conftest import Result, run_briefbot
+from conftest import REPO, Result, run_briefbot
 from slackkit import next_ts
 from standins import SlackAPIStandIn
 
@@ -126,9 +126,9 @@ def test_an_app_token_slack_refuses_stops_serve_in_one_line(
     line naming SLACK_APP_TOKEN, exit 2."""
     env = serve_env(database_url, tmp_path, api)
     api.error("apps.connections.open", error, times=None)
-    result = run_briefbot(
-        "serve", env={**env, "SLACK_APP_TOKEN": APP_TOKEN, "PORT": str(free_port())}, timeout=60
-    )
+    # This checkout's code, whichever checkout the console script was installed from.
+    env.update(SLACK_APP_TOKEN=APP_TOKEN, PORT=str(free_port()), PYTHONPATH=str(REPO))
+    result = run_briefbot("serve", env=env, timeout=60)
     assert result.code == 2, result.err
     assert result.err.startswith(f"error: SLACK_APP_TOKEN was refused by Slack ({error}); ")
     assert result.err.count("\n") == 1, result.err
