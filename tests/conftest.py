@@ -41,6 +41,12 @@ EVALS = REPO / "evals"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PG_URL = os.environ.get("BRIEFBOT_TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+# A subprocess a test starts (the ``briefbot`` console script) runs this checkout's code,
+# not the checkout the virtualenv's editable install points at (a git worktree shares the
+# main checkout's .venv): PYTHONPATH comes before the install's path entry.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p
+)
 
 # Every environment variable briefbot (or a library it drives) reads.
 _SETTING_VARS = sorted(

@@ -7,6 +7,7 @@ tests pin down the structure that makes it fast, so a stray import cannot undo i
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 
 from bot.config import Settings
 from bot.core.briefing import Briefing
-from conftest import run_briefbot, settings_env
+from conftest import REPO, run_briefbot, settings_env
 from storage import migrate
 
 QUESTION = "What does the memorandum commit the countries to?"
@@ -120,3 +121,17 @@ def test_the_console_script_survives_a_reader_that_leaves(settings) -> None:
     proc.wait(timeout=60)  # 0 if it wrote before the pipe closed, else 1: both are fine
     assert "Traceback" not in err
     assert len(err.splitlines()) <= 1
+
+
+def test_a_subprocess_runs_this_checkout_s_code() -> None:
+    """A command a test starts imports ``bot`` from the checkout under test, also from a
+    git worktree whose virtualenv's editable install points at another checkout (see
+    conftest): else a worktree's subprocess tests would test the other checkout's code."""
+    proc = subprocess.run(
+        [sys.executable, "-c", "import bot; print(bot.__file__)"],
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert Path(proc.stdout.strip()).resolve().is_relative_to(REPO / "bot")
