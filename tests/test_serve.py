@@ -421,6 +421,8 @@ def test_acks_never_wait_on_a_web_api_that_hangs(
     [
         ("invalid_auth", 2, "error: SLACK_BOT_TOKEN was refused by Slack (invalid_auth); copy"),
         ("down", 1, "error: Cannot reach Slack's Web API at http://127.0.0.1:"),
+        # Slack failing is no refusal of the token: an outage's exit, and said so
+        ("outage", 1, "error: Slack's Web API at http://127.0.0.1:"),
     ],
 )
 @pytest.mark.slow
@@ -430,6 +432,8 @@ def test_the_token_is_checked_at_start(
     env = serve_env(database_url, tmp_path, api)
     if fault == "down":
         env["SLACK_API_URL"] = f"http://127.0.0.1:{free_port()}/api/"
+    elif fault == "outage":
+        api.fail("auth.test", status=503, times=None)
     else:
         api.error("auth.test", fault, times=None)
     result = run_briefbot("serve", env={**env, "PORT": str(free_port())}, timeout=60)

@@ -237,6 +237,7 @@ def check_token(client: WebClient) -> BotIdentity:
         response = checker.auth_test()
     except SlackApiError as exc:
         error = slack_error(exc)
+        _raise_if_outage(exc, client, "SLACK_BOT_TOKEN")
         raise ConfigError(
             f"SLACK_BOT_TOKEN was refused by Slack ({error or exc.response.status_code}); "
             "copy the Bot User OAuth Token (xoxb-...) from the app's settings."
@@ -255,6 +256,23 @@ def check_token(client: WebClient) -> BotIdentity:
     )
 
 
+#: What Slack answers when it failed, not the token: an outage is no refusal.
+_OUTAGES = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+
+
+def _raise_if_outage(exc: SlackApiError, client: WebClient, setting: str) -> None:
+    """Raise :class:`SlackUnreachable` when Slack's answer to a start-up check says Slack
+    failed (HTTP 5xx, ``internal_error``, ``fatal_error`` ...): the token may be fine, so
+    it is not called refused, and the exit is that of a Slack that cannot be reached."""
+    status = exc.response.status_code
+    error = slack_error(exc)
+    if status >= 500 or error in _OUTAGES:
+        raise SlackUnreachable(
+            f"Slack's Web API at {client.base_url} failed while checking {setting} "
+            f"({error or f'HTTP {status}'}); try again later."
+        ) from exc
+
+
 def socket_mode_url(client: WebClient, app_token: str) -> str | None:
     """A Socket Mode WebSocket URL from ``apps.connections.open`` (once, without retries,
     quietly): the start-up check of SLACK_APP_TOKEN. A token Slack refuses is a
@@ -270,6 +288,7 @@ def socket_mode_url(client: WebClient, app_token: str) -> str | None:
         error = slack_error(exc)
         if error == "ratelimited":
             return None
+        _raise_if_outage(exc, client, "SLACK_APP_TOKEN")
         raise ConfigError(
             f"SLACK_APP_TOKEN was refused by Slack ({error or exc.response.status_code}); "
             "create an app-level token (xapp-...) with connections:write under Basic "
