@@ -19,6 +19,7 @@ from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_va
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from bot.errors import ConfigError
+from storage.paths import home_expanded
 
 
 def default_data_dir() -> Path:
@@ -178,10 +179,7 @@ class Settings(BaseSettings):
     def _home_expanded(cls, value: Path | None) -> Path | None:
         """A leading ``~`` expanded, as a shell would: a .env file or a service's
         environment leaves it as written, and ``~/bb`` is not a folder named "~"."""
-        try:
-            return value.expanduser() if value is not None else None
-        except RuntimeError:  # ~nobody: as written, as the shell leaves it
-            return value
+        return home_expanded(value) if value is not None else None  # (~nobody: as written)
 
     @field_validator("tokenizer")
     @classmethod

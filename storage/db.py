@@ -22,6 +22,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SAWarning, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.paths import home_expanded
 from storage.search import LexicalSearch, lexical_search_for
 
 log = logging.getLogger(__name__)
@@ -224,15 +225,6 @@ def private_folder(folder: Path) -> None:
     for parent in reversed([path for path in folder.parents if not path.exists()]):
         parent.mkdir(mode=0o700, exist_ok=True)
     folder.mkdir(mode=0o700, exist_ok=True)  # FileExistsError if a file is in the way
-
-
-def home_expanded(path: Path) -> Path:
-    """``path`` with a leading ``~`` or ``~user`` expanded, or as given when there is no
-    such home (the shell leaves ``~nobody`` as typed too)."""
-    try:
-        return path.expanduser()
-    except RuntimeError:
-        return path
 
 
 def _private_file(path: Path) -> None:

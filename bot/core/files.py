@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.core.formats import SUPPORTED_SUFFIXES
-from storage.db import home_expanded
+from storage.paths import home_expanded
 
 
 def discover(

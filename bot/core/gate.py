@@ -218,9 +218,7 @@ def with_the_story_s_days(
             for e in found
             if e.passage.char_start == 0 and e.credits.get(term.word, 0.0) >= 1.0
         }
-        for i, e in enumerate(found):
-            if e.passage.article_id in dated and not e.credits.get(term.word, 0.0):
-                found[i] = _found(query, e, term.word)
+        _found_across(query, found, term.word, dated)
     return found
 
 
@@ -245,11 +243,19 @@ def with_the_story_s_dateline(
         return list(evidence)
     found = list(evidence)
     for term in names:
-        for i, e in enumerate(found):
-            where = filed.get(e.passage.article_id, frozenset())
-            if stem(term.word) in where and not e.credits.get(term.word, 0.0):
-                found[i] = _found(query, e, term.word)
+        there = {article for article, place in filed.items() if stem(term.word) in place}
+        _found_across(query, found, term.word, there)
     return found
+
+
+def _found_across(
+    query: Query, found: list[PassageEvidence], word: str, articles: set[int]
+) -> None:
+    """In place: the question's term ``word`` found in every passage of ``found`` from
+    ``articles`` (the stories that say it once for all of them) that lacks it."""
+    for i, e in enumerate(found):
+        if e.passage.article_id in articles and not e.credits.get(word, 0.0):
+            found[i] = _found(query, e, word)
 
 
 def dateline_place(text: str) -> frozenset[str]:

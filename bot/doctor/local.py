@@ -133,7 +133,7 @@ def _sqlite_file(url: str) -> Path | None:
     """The file of a SQLite URL (None for other databases and in-memory ones)."""
     from sqlalchemy import make_url
 
-    from storage.db import home_expanded
+    from storage.paths import home_expanded
 
     try:
         parsed = make_url(url)

@@ -54,6 +54,7 @@ from slack_sdk.http_retry.interval_calculator import RetryIntervalCalculator
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
+from slack_sdk.web import SlackResponse
 
 from bot.config import Settings
 from bot.core.briefing import Briefing
@@ -226,27 +227,15 @@ def check_token(client: WebClient) -> BotIdentity:
     """Check the bot token with ``auth.test`` (once, without retries) and return the bot's
     identity. A token Slack refuses is a :class:`~bot.errors.ConfigError` naming
     SLACK_BOT_TOKEN; a Web API that cannot be reached is :class:`SlackUnreachable`."""
-    checker = WebClient(
+    response = _checked_at_start(
+        client,
+        lambda checker: checker.auth_test(),
+        "SLACK_BOT_TOKEN",
+        fix="copy the Bot User OAuth Token (xoxb-...) from the app's settings.",
+        purpose="check SLACK_BOT_TOKEN",
         token=client.token,
-        base_url=client.base_url,
-        timeout=CHECK_TIMEOUT,
-        retry_handlers=[],
-        logger=_QUIET,  # the failure is reported once, below, not also by slack_sdk
     )
-    try:
-        response = checker.auth_test()
-    except SlackApiError as exc:
-        error = slack_error(exc)
-        _raise_if_outage(exc, client, "SLACK_BOT_TOKEN")
-        raise ConfigError(
-            f"SLACK_BOT_TOKEN was refused by Slack ({error or exc.response.status_code}); "
-            "copy the Bot User OAuth Token (xoxb-...) from the app's settings."
-        ) from exc
-    except Exception as exc:  # URLError, a timeout, a malformed reply
-        raise SlackUnreachable(
-            f"Cannot reach Slack's Web API at {client.base_url} to check SLACK_BOT_TOKEN: "
-            f"{getattr(exc, 'reason', None) or exc}"
-        ) from exc
+    assert response is not None  # (None only where waiting is allowed)
     return BotIdentity(
         team_id=response.get("team_id"),
         bot_user_id=response.get("user_id"),
@@ -256,51 +245,70 @@ def check_token(client: WebClient) -> BotIdentity:
     )
 
 
-#: What Slack answers when it failed, not the token: an outage is no refusal.
-_OUTAGES = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
-
-
-def _raise_if_outage(exc: SlackApiError, client: WebClient, setting: str) -> None:
-    """Raise :class:`SlackUnreachable` when Slack's answer to a start-up check says Slack
-    failed (HTTP 5xx, ``internal_error``, ``fatal_error`` ...): the token may be fine, so
-    it is not called refused, and the exit is that of a Slack that cannot be reached."""
-    status = exc.response.status_code
-    error = slack_error(exc)
-    if status >= 500 or error in _OUTAGES:
-        raise SlackUnreachable(
-            f"Slack's Web API at {client.base_url} failed while checking {setting} "
-            f"({error or f'HTTP {status}'}); try again later."
-        ) from exc
-
-
 def socket_mode_url(client: WebClient, app_token: str) -> str | None:
     """A Socket Mode WebSocket URL from ``apps.connections.open`` (once, without retries,
     quietly): the start-up check of SLACK_APP_TOKEN. A token Slack refuses is a
     :class:`~bot.errors.ConfigError` naming SLACK_APP_TOKEN; a Web API that cannot be
     reached is :class:`SlackUnreachable`. None when Slack asks to wait (rate limited):
     the Socket Mode client then opens the connection itself, waiting as Slack says."""
+    response = _checked_at_start(
+        client,
+        lambda checker: checker.apps_connections_open(app_token=app_token),
+        "SLACK_APP_TOKEN",
+        fix="create an app-level token (xapp-...) with connections:write under Basic "
+        "Information → App-Level Tokens, or unset SLACK_APP_TOKEN for HTTP mode.",
+        purpose="open a Socket Mode connection",
+        may_wait=True,
+    )
+    url = response.get("url") if response is not None else None
+    return url if isinstance(url, str) and url else None
+
+
+#: What Slack answers when it failed, not the token: an outage is no refusal.
+_OUTAGES = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+
+
+def _checked_at_start(
+    client: WebClient,
+    call: Callable[[WebClient], SlackResponse],
+    setting: str,
+    *,
+    fix: str,
+    purpose: str,
+    token: str | None = None,
+    may_wait: bool = False,
+) -> SlackResponse | None:
+    """One start-up call of ``client``'s Web API that checks the token ``setting`` names:
+    once, without retries, quietly (a failure is reported once, by the caller, not also
+    by slack_sdk). Slack refusing it is a :class:`~bot.errors.ConfigError` naming the
+    setting and how to ``fix`` it; Slack failing (HTTP 5xx, ``internal_error``,
+    ``fatal_error`` ...: the token may be fine) or not answering at all is
+    :class:`SlackUnreachable`. None when Slack asks to wait and ``may_wait``."""
     checker = WebClient(
-        base_url=client.base_url, timeout=CHECK_TIMEOUT, retry_handlers=[], logger=_QUIET
+        token=token,
+        base_url=client.base_url,
+        timeout=CHECK_TIMEOUT,
+        retry_handlers=[],
+        logger=_QUIET,
     )
     try:
-        response = checker.apps_connections_open(app_token=app_token)
+        return call(checker)
     except SlackApiError as exc:
         error = slack_error(exc)
-        if error == "ratelimited":
+        status = exc.response.status_code
+        if may_wait and error == "ratelimited":
             return None
-        _raise_if_outage(exc, client, "SLACK_APP_TOKEN")
-        raise ConfigError(
-            f"SLACK_APP_TOKEN was refused by Slack ({error or exc.response.status_code}); "
-            "create an app-level token (xapp-...) with connections:write under Basic "
-            "Information → App-Level Tokens, or unset SLACK_APP_TOKEN for HTTP mode."
-        ) from exc
+        if status >= 500 or error in _OUTAGES:
+            raise SlackUnreachable(
+                f"Slack's Web API at {client.base_url} failed while checking {setting} "
+                f"({error or f'HTTP {status}'}); try again later."
+            ) from exc
+        raise ConfigError(f"{setting} was refused by Slack ({error or status}); {fix}") from exc
     except Exception as exc:  # URLError, a timeout, a malformed reply
         raise SlackUnreachable(
-            f"Cannot reach Slack's Web API at {client.base_url} to open a Socket Mode "
-            f"connection: {getattr(exc, 'reason', None) or exc}"
+            f"Cannot reach Slack's Web API at {client.base_url} to {purpose}: "
+            f"{getattr(exc, 'reason', None) or exc}"
         ) from exc
-    url = response.get("url")
-    return url if isinstance(url, str) and url else None
 
 
 def _authorize_with(identity: BotIdentity, token: str) -> Any:
