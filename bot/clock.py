@@ -63,6 +63,8 @@ RETENTION_HOURS = 6
 GRACE_SECONDS = 6
 #: However small BRIEFBOT_DIGEST_CATCHUP_HOURS is, a scheduled run still finds itself.
 MIN_WINDOW = timedelta(minutes=15)
+#: What stops the clock: the platform's SIGTERM, or Ctrl-C.
+STOP_SIGNALS = frozenset({signal.SIGTERM, signal.SIGINT})
 
 
 @dataclass(frozen=True)
@@ -210,13 +212,23 @@ class Clock:
             job_defaults={"coalesce": True, "max_instances": 1},
         )
         self._running = 0
+        self._stopping = False
         self._idle = threading.Condition()
         #: How many times each job has run to its end (for logs and tests).
         self.runs: Counter[str] = Counter()
+        #: How many queued runs of each job did not start because the clock was stopping.
+        self.skipped: Counter[str] = Counter()
 
     def _tracked(self, job: Job) -> Callable[[], None]:
         def run() -> None:
             with self._idle:
+                # A run the executor had queued when the clock stopped does not start:
+                # the executor's threads would otherwise run it after the stop, the
+                # process waiting for them at exit, past the grace.
+                if self._stopping:
+                    self.skipped[job.id] += 1
+                    self._idle.notify_all()
+                    return
                 self._running += 1
             try:
                 job.run(datetime.now(UTC))
@@ -248,18 +260,24 @@ class Clock:
         """Look for due jobs now (the scheduler otherwise sleeps until the next one)."""
         self.scheduler.wakeup()
 
+    def wait_for(self, condition: Callable[[], object], timeout: float) -> bool:
+        """Wait until ``condition()`` (read as runs start, end or are skipped) is true;
+        False if it still is not after ``timeout`` s."""
+        with self._idle:
+            return self._idle.wait_for(lambda: bool(condition()), timeout=timeout)
+
     def wait_idle(self, timeout: float) -> bool:
         """Wait until no job is running; False if one still is after ``timeout`` s."""
-        with self._idle:
-            return self._idle.wait_for(lambda: self._running == 0, timeout=timeout)
+        return self.wait_for(lambda: self._running == 0, timeout)
 
     def wait_for_runs(self, job_id: str, count: int, timeout: float) -> bool:
         """Wait until job ``job_id`` has run ``count`` times; False on timeout."""
-        with self._idle:
-            return self._idle.wait_for(lambda: self.runs[job_id] >= count, timeout=timeout)
+        return self.wait_for(lambda: self.runs[job_id] >= count, timeout)
 
     def stop(self, grace: float = GRACE_SECONDS) -> bool:
         """Start no more runs; give running ones ``grace`` seconds. True if all ended."""
+        with self._idle:
+            self._stopping = True
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         return self.wait_idle(grace)
@@ -270,8 +288,11 @@ def run_clock(settings: Settings) -> None:
     from bot.slack.app import make_web_client, signed_in
 
     stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):  # first: a SIGTERM while starting stops too
-        signal.signal(sig, lambda *_: stop.set())
+    # First, before any thread starts (threads inherit the mask): SIGTERM and SIGINT are
+    # blocked, and this thread takes them with sigwait below, one received while starting
+    # included. No Python signal handler runs, so none can set the event while this thread
+    # holds its lock (inside stop.wait()), which would deadlock the process.
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     client = signed_in(make_web_client(settings, "briefbot clock"))
     briefing = Briefing.open(settings)
     poster = DigestPoster(briefing, client)
@@ -285,7 +306,8 @@ def run_clock(settings: Settings) -> None:
         upcoming.isoformat(timespec="minutes") if upcoming else "never",
         ", ".join(job.id for job in clock.jobs),
     )
-    stop.wait()  # the signal handler runs in this thread, during the wait, and sets it
+    signal.sigwait(STOP_SIGNALS)
+    stop.set()
     log.info("clock stopping")
     if not clock.stop(settings.grace(GRACE_SECONDS)):
         log.warning("clock stopped with a job still running; its claims resolve next run")

@@ -19,8 +19,9 @@ from typing import Any
 
 import pytest
 import time_machine
+from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.clock import GRACE_SECONDS, Clock, clock_jobs, run_due_digest
+from bot.clock import GRACE_SECONDS, Clock, Job, clock_jobs, run_due_digest
 from bot.config import Settings
 from bot.core.briefing import Briefing
 from bot.core.period import iso_week
@@ -284,12 +285,24 @@ class ClockProcess:
     def output(self) -> str:
         return "".join(self.lines)
 
+    def ended(self, timeout: float) -> int:
+        """The exit code once the process ends within ``timeout`` s. If it does not, it is
+        aborted (Python's fault handler, on in :func:`start_clock`, prints every thread's
+        stack) and the test fails with its output: where it hung."""
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.send_signal(signal.SIGABRT)
+            self.proc.wait()
+            self.reader.join(timeout=10)
+            pytest.fail(f"the clock was still running {timeout} s later:\n{self.output}")
+
 
 def start_clock(env: dict[str, str]) -> ClockProcess:
     base = {k: v for k, v in os.environ.items() if k not in _SETTING_VARS}
     proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "briefbot"), "clock"],
-        env={**base, **env},
+        env={**base, "PYTHONFAULTHANDLER": "1", **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -323,7 +336,7 @@ def test_two_clock_processes_post_once_and_stop_on_sigterm(
         )
         for c in clocks:
             c.proc.send_signal(signal.SIGTERM)
-        codes = [c.proc.wait(timeout=PLATFORM_LIMIT) for c in clocks]
+        codes = [c.ended(PLATFORM_LIMIT) for c in clocks]
         for c in clocks:
             c.reader.join(timeout=10)
     finally:
@@ -338,6 +351,35 @@ def test_two_clock_processes_post_once_and_stop_on_sigterm(
     assert "1 channel(s), 1 posted, 0 skipped, 0 failed" in output
     assert output.count("clock stopped") == 2
     assert BOT_TOKEN not in output
+
+
+def test_a_run_queued_when_the_clock_stops_never_starts(tmp_path: Path) -> None:
+    """Three jobs are due at start and the executor has two threads, so one waits in its
+    queue while two run. The clock stops: the two running get their grace; the queued
+    one must not start after it, or the process would wait for it at exit, past the
+    platform's limit."""
+    release = threading.Event()
+    ran: list[str] = []
+
+    def busy(now: datetime) -> None:
+        ran.append(now.isoformat())
+        release.wait(30)
+
+    hourly = IntervalTrigger(hours=1)
+    clock = Clock(
+        Settings.isolated(data_dir=tmp_path),
+        [Job(name, hourly, busy, at_start=True) for name in ("first", "second", "third")],
+    )
+    clock.start()
+    try:
+        wait_until(lambda: len(ran) == 2, timeout=30, message="both threads busy")
+        assert not clock.stop(grace=0)
+    finally:
+        release.set()
+    assert clock.wait_for(lambda: clock.runs.total() + clock.skipped.total() == 3, 30)
+    assert len(ran) == 2
+    assert clock.runs.total() == 2
+    assert clock.skipped.total() == 1
 
 
 def test_the_default_grace_fits_inside_the_platform_limit() -> None:
@@ -365,7 +407,7 @@ def test_sigterm_during_a_hanging_post_still_stops_in_time(
     try:
         api.wait_for("chat.postMessage", timeout=60)
         clock.proc.send_signal(signal.SIGTERM)
-        code = clock.proc.wait(timeout=PLATFORM_LIMIT)
+        code = clock.ended(PLATFORM_LIMIT)
         clock.reader.join(timeout=10)
     finally:
         if clock.proc.poll() is None:
