@@ -232,7 +232,8 @@ def serve_socket_mode(settings: Settings, briefing: Briefing, identity: BotIdent
         handler.client.wss_uri = url
     handler.connect()  # type: ignore[no-untyped-call]
     log.info("connected to Slack in Socket Mode")
-    stop.wait()
+    while not stop.is_set():  # not stop.wait(): see _stop_on_signals
+        time.sleep(TICK_SECONDS)
     started = time.monotonic()
     grace = answer_grace(settings)
     _watchdog(started, stop_seconds(grace))
@@ -246,7 +247,9 @@ def serve_socket_mode(settings: Settings, briefing: Briefing, identity: BotIdent
 
 def _stop_on_signals() -> threading.Event:
     """An event set by SIGTERM or SIGINT (the handler only sets it: the serving loop
-    notices within :data:`TICK_SECONDS`)."""
+    notices within :data:`TICK_SECONDS`). The main thread, where the handler runs, must
+    only poll it (``is_set``), never ``wait()`` on it: a signal landing while ``wait()``
+    holds the event's lock would have the handler wait for that lock forever."""
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
