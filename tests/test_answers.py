@@ -6619,3 +6619,75 @@ def test_the_writer_is_the_article_where_the_articles_speak_of_no_writer(
     )
     answer = grounded_answer(briefing, "what did the author say about winning the prize")
     assert "kitchen" in answer.answer
+
+
+#: Funding and training halted for border units; no sum of money is given.
+BORDER_UNITS = (
+    "The defence ministry of Marvessa suspended funding for its three border units in May, "
+    "after auditors found that patrol boats bought for them had been used for fishing "
+    "trips.\n\n"
+    "It also halted the training of the units by foreign instructors, the ministry said "
+    "on Friday.\n\n"
+    "The units were set up in 2019 to stop smuggling on the Ostra river.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Besides the money, what else did the ministry halt for the border units?",
+        "apart from the funding what else got stopped for those border units",
+    ],
+)
+def test_what_a_question_asks_is_read_from_its_question_word(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """A phrase that sets the scene before the question word is not what is asked:
+    "Besides the money, what else ...?" does not ask for an amount of money. (Before,
+    the first words were read as the thing asked for, and the question, asking for
+    money where the story gives no sum, was refused.)"""
+    answer = answer_from(
+        briefing,
+        tmp_path / "units.md",
+        "Marvessa halts border units' funding",
+        BORDER_UNITS,
+        question,
+    )
+    assert "halted the training" in answer.answer
+
+
+#: A tower's height beside its cost and its opening year.
+HARBOUR_TOWER = (
+    "The Harbour Tower will cost 310 million crowns and open in 2029, according to the "
+    "council's planning report.\n\n"
+    "At 168 metres, it will be the tallest building in Lessa, and its 40 lifts will be "
+    "the fastest in the country.\n\n"
+    "Work starts in March.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How tall will the Harbour Tower be?",
+        "According to the council's planning report, how tall will the Harbour Tower be?",
+    ],
+)
+def test_a_measure_asked_after_a_phrase_that_sets_the_scene(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """ "According to the report, how tall ...?" asks for a height as "How tall ...?"
+    does: the checks of a question's shape ("how tall", "how many", "how much") read it
+    from its question word on. (Before, they read it from "According", found no "how
+    tall", and the cost led.)"""
+    lead = lead_of(
+        answer_from(
+            briefing,
+            tmp_path / "tower.md",
+            "Lessa approves Harbour Tower",
+            HARBOUR_TOWER,
+            question,
+        )
+    )
+    assert "168 metres" in lead
+

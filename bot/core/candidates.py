@@ -1148,7 +1148,7 @@ def beside_the_asked(
         return naming
     # (a percentage or a sum counts no thing: "a 9 per cent pay rise for soldiers" does not
     # say how many soldiers serve)
-    counts_things = bool(_HOW_MANY.match(retrieval.query.text))
+    counts_things = bool(_HOW_MANY.match(retrieval.query.asking))
     counting = [
         s
         for s in sentences

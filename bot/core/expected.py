@@ -341,16 +341,16 @@ def expected_pattern(retrieval: Retrieval) -> re.Pattern[str] | None:
     if kind == "quantity":
         if retrieval.query.measure:  # "the duration of his contract": not any number
             return measure_pattern(retrieval.query.measure)
-        if _asks_a_person_s_age(retrieval.query.text):
+        if _asks_a_person_s_age(retrieval.query.asking):
             return _PERSON_AGE
         # (the currency a currency is measured against is not what is asked: "How much has
         # the mark lost against the US dollar?")
-        asked = _AGAINST_A_CURRENCY.sub(" ", retrieval.query.text)
+        asked = _AGAINST_A_CURRENCY.sub(" ", retrieval.query.asking)
         for asks, wants in _QUANTITY_KINDS:
             if wants == "money" and _HOW_MANY_THINGS.match(asked):
                 continue  # "How many hours did crews spend waiting?" counts hours
             if asks.search(asked):
-                if wants is DURATION and _asks_a_text_s_length(retrieval.query.text):
+                if wants is DURATION and _asks_a_text_s_length(retrieval.query.asking):
                     return _DURATION_OR_PAGES
                 return measure_pattern(wants) if isinstance(wants, str) else wants
     if kind == "where":
@@ -603,8 +603,8 @@ def precision_asked(retrieval: Retrieval) -> re.Pattern[str] | None:
     query = retrieval.query
     if query.answer_type == "when":
         return when_precision(query.text)
-    if query.answer_type == "quantity" and query.measure is None and _asks_how_much(query.text):
-        return _amount(timed=not _HOW_MUCH_DO.match(query.text))
+    if query.answer_type == "quantity" and query.measure is None and _asks_how_much(query.asking):
+        return _amount(timed=not _HOW_MUCH_DO.match(query.asking))
     return None
 
 

@@ -465,7 +465,7 @@ def answer_type(question: str) -> AnswerType:
         unwrapped = _telling_request(question)
     if unwrapped != question and _WHETHER.match(unwrapped):
         return "yesno"
-    unwrapped = _past_a_leading_phrase(unwrapped)
+    unwrapped = past_a_leading_phrase(unwrapped)
     for kind, pattern in _ANSWER_TYPES:
         if pattern.search(unwrapped):
             return kind
@@ -486,7 +486,7 @@ _LEADING_PHRASE = re.compile(
 _WH_AFTER_A_BREAK = re.compile(r"[,;:]\s*(?=" + _WH_WORD + ")", re.IGNORECASE)
 
 
-def _past_a_leading_phrase(question: str) -> str:
+def past_a_leading_phrase(question: str) -> str:
     """``question`` from its question word on, past a phrase that sets the scene: after
     the phrase's last comma when a question word follows it ("In the year *when* it was
     signed, how many ...": the question is "how many"), else at the first question word

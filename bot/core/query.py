@@ -34,6 +34,7 @@ from bot.core.phrasing import (
     measured_in_length,
     names_someone,
     part_of_speech,
+    past_a_leading_phrase,
     past_the_lead_in,
     possessive_words,
     rate_asked,
@@ -97,6 +98,13 @@ class Query:
     @property
     def framing_only(self) -> bool:
         return not self.terms
+
+    @property
+    def asking(self) -> str:
+        """``text`` from its question word on, past a phrase that sets the scene
+        ("According to the Herald, how many ...": "how many ..."): what the checks of a
+        question's shape read ("how many ...", "how much ..."), as its answer type is."""
+        return past_a_leading_phrase(self.text)
 
     def with_term(self, index: int, term: Term) -> Query:
         terms = list(self.terms)
@@ -311,8 +319,10 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
             pos = part_of_speech(flat, at, lexicon)
             terms.append(make_term(unit, any(w in anchors for w in unit), lexicon, pos=pos))
     possessors = possessive_words(focus)
-    clause = asks_what_a_clause_says(focus, flat, lexicon, possessors)
-    asked = AskedFor(None) if clause else asked_for(flat, lexicon, possessors)
+    # ("Besides the money, what else was halted?": what is asked starts at "what")
+    asking = _asking(focus, flat)
+    clause = asks_what_a_clause_says(focus, asking, lexicon, possessors)
+    asked = AskedFor(None) if clause else asked_for(asking, lexicon, possessors)
     # The speaker of "What did the mayor promise?" must be in the passage, but what the
     # question asks for is what was said, so the speaker does not weigh double.
     # A kind of the thing asked for that the question itself names is not the answer:
@@ -325,7 +335,7 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
         for t in terms
     ]
     language = language_of(question)
-    noun = None if clause else asked_noun(flat, lexicon, possessors)
+    noun = None if clause else asked_noun(asking, lexicon, possessors)
     kind, measure = _answer_type(read, noun, terms, lexicon)
     terms = [
         _as_the_noun_asked(t, measure, lexicon, counted=kind == "quantity") if t.word == noun else t
@@ -409,6 +419,18 @@ _KIND_WORDS = 2
 def _plural(noun: str) -> bool:
     """Is ``noun`` a plural ("areas", "children"), as WordNet knows it?"""
     return any(base != noun for base in wordnet().base_forms(noun, "n"))
+
+
+def _asking(focus: str, flat: list[str]) -> list[str]:
+    """The words of ``focus`` (``flat``) from its question word on, past a phrase that
+    sets the scene (:func:`~bot.core.phrasing.past_a_leading_phrase`): what "Besides the
+    money, what else was halted?" and "Under the new plan, how long ...?" ask for is read
+    from "what" and "how", not from "money" and "plan"."""
+    rest = past_a_leading_phrase(focus)
+    if rest == focus:
+        return flat
+    words = len([w for g in _word_groups(rest) for w in g])
+    return flat[len(flat) - words :] if 0 < words <= len(flat) else flat
 
 
 def _count_asked(flat: list[str], noun: str | None) -> str | None:
