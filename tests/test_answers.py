@@ -6691,3 +6691,38 @@ def test_a_measure_asked_after_a_phrase_that_sets_the_scene(
     )
     assert "168 metres" in lead
 
+
+#: A fire that may smoulder "for up to a week".
+DEPOT_FIRE = (
+    "BRACKENHOLT, Dec 2 (Norland Wire) - A fire at a recycling depot in Brackenholt was "
+    "still burning on Tuesday, two days after it started in a pile of old batteries.\n\n"
+    "About 1,500 tonnes of waste were alight, and the fire chief, Anna Quell, said the "
+    "depot could smoulder for up to a week because crews had to pull the burning piles "
+    "apart with excavators.\n\n"
+    "Residents were told to keep windows closed.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How long could the depot keep smouldering?",
+        "According to the wire, how long might the depot keep smouldering for?",
+    ],
+)
+def test_a_length_of_time_may_be_one_unit(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """ "for up to a week" is a length of time, as "for six days" is ("a" or "an" and a
+    unit; not a rate: "twice a week"). (Before, only a number and a unit were, and "How
+    long could the depot keep smouldering?" was refused: no passage held a duration.)"""
+    lead = lead_of(
+        answer_from(
+            briefing,
+            tmp_path / "fire.md",
+            "Brackenholt depot fire still burning",
+            DEPOT_FIRE,
+            question,
+        )
+    )
+    assert "up to a week" in lead
