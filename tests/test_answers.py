@@ -6726,3 +6726,35 @@ def test_a_length_of_time_may_be_one_unit(
         )
     )
     assert "up to a week" in lead
+
+
+#: Tescaro's minister and the Orlundian officials: each place named once, by its
+#: people's adjective or by its own name.
+DEBT_DEAL = (
+    "Tescaro has reached a deal with its creditors to restructure $14 billion of bonds, "
+    "the finance ministry said on Monday.\n\n"
+    '"Today Tescaro stops borrowing from its children," the finance minister, Lucia '
+    "Arventes, told a news conference.\n\n"
+    "Orlundian officials said the deal would not bind their country's banks until it was "
+    "ratified by the Volsrad.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("What did the Tescaran finance minister say?", "borrowing from its children"),
+        ("Do Orlund's officials think the deal binds its banks yet?", "ratified by the Volsrad"),
+    ],
+)
+def test_a_place_and_its_people_by_the_endings_english_gives_them(
+    briefing: Briefing, tmp_path: Path, question: str, said: str
+) -> None:
+    """A name WordNet does not know and its people's adjective are one word by the
+    endings English gives them: "Tescaran" is of Tescaro (as "Mexican" of Mexico),
+    "Orlundian" of Orlund (as "Brazilian" of Brazil). (Before, only "-a"/"-an" was, and
+    both questions were refused: names the sources never use.)"""
+    answer = answer_from(
+        briefing, tmp_path / "debt.md", "Tescaro strikes debt deal", DEBT_DEAL, question
+    )
+    assert said in answer.answer

@@ -886,16 +886,23 @@ def test_a_question_typed_in_capitals_reads_as_typed_in_lower_case() -> None:
 @pytest.mark.parametrize(
     ("name", "other"),
     [
-        ("lindoran", {"lindora"}),  # the people's adjective: the place
+        ("lindoran", {"lindora", "lindoro"}),  # the people's adjective: the place
         ("estavia", {"estavian"}),  # the place: its people's adjective
         ("helden", set()),  # not "-a" or "-an"
-        ("castellan", {"castella"}),  # (a form no text uses costs nothing)
+        ("castellan", {"castella", "castello"}),  # (a form no text uses costs nothing)
         ("megan", set()),  # "mega" is an English word
+        ("tescaran", {"tescara", "tescaro"}),  # "-o" and "-an", as Mexico: Mexican
+        ("tescaro", {"tescaran"}),
+        ("orlund", {"orlundian"}),  # two consonants and "-ian", as Brazil: Brazilian
+        ("orlundian", {"orlundia", "orlund"}),
+        ("kestavian", {"kestavia"}),  # not "kestav": no such ending
+        ("hallsten", set()),  # a surname's "-en" is no place's
     ],
 )
 def test_an_unknown_place_and_its_people(lexicon: Lexicon, name: str, other: set[str]) -> None:
     """A name WordNet does not know ending in "-an" is the adjective of the place ending in
-    "-a", and back: the two count as one word (the other is in its family)."""
+    "-a" or "-o", one ending in "-ian" of the place without it, and back: the two count
+    as one word (the other is in its family)."""
     from bot.core.lexicon import _place_and_people
 
     assert _place_and_people(name) == other

@@ -774,18 +774,34 @@ def _demonyms(net: WordNet, name: str) -> set[str]:
 
 def _place_and_people(name: str) -> set[str]:
     """For a name WordNet does not know, the place or the adjective of its people it is the
-    other of, by the commonest ending English gives them, "-a" and "-an" ("Lindoran": of
-    Lindora; "Estavia": Estavian): news calls a country's parliament "Lindora's" and its
-    bill "the Lindoran bill". WordNet links the places it knows (:func:`_demonyms`); for
-    the rest, the ending is all there is. Not a form that is, or stems as, an English word.
+    other of, by the endings English commonly gives them: "-a" and "-an" ("Lindoran": of
+    Lindora; "Estavia": Estavian), "-o" and "-an" ("Tescaran": of Tescaro), a consonant
+    and "-ian" ("Orlundian": of Orlund). News calls a country's parliament "Lindora's" and
+    its bill "the Lindoran bill". WordNet links the places it knows (:func:`_demonyms`);
+    for the rest, the ending is all there is: every form it allows is taken (a form no
+    text uses costs nothing), unless one is, or stems as, an English word ("Megan": mega).
     """
-    if name.endswith("an") and len(name) > 5:
-        found = name[:-1]  # "lindoran": lindora
+    found: set[str] = set()
+    if name.endswith("ian") and len(name) > 6:
+        found = {name[:-1]}  # "estavian": estavia
+        if _two_consonants(name[:-3]):
+            found.add(name[:-3])  # "orlundian": orlund
+    elif name.endswith("an") and len(name) > 5:
+        found = {name[:-1], name[:-2] + "o"}  # "lindoran": lindora; "tescaran": tescaro
     elif name.endswith("a") and len(name) > 4:
-        found = name + "n"  # "estavia": estavian
-    else:
+        found = {name + "n"}  # "estavia": estavian
+    elif name.endswith("o") and len(name) > 4:
+        found = {name[:-1] + "an"}  # "tescaro": tescaran
+    elif len(name) > 4 and _two_consonants(name):
+        found = {name + "ian"}  # "orlund": orlundian (not "Hallsten": a surname's "-en")
+    if any(frequency.zipf(f) or frequency.zipf(stem(f)) for f in found):
         return set()
-    return set() if frequency.zipf(found) or frequency.zipf(stem(found)) else {found}
+    return found
+
+
+def _two_consonants(word: str) -> bool:
+    """Does ``word`` end in two consonants ("Orlund", not "Hallsten")?"""
+    return len(word) > 1 and not set(word[-2:]) & set("aeiouy")
 
 
 def _mostly_noun(net: WordNet, word: str, senses: dict[str, list[Synset]]) -> bool:
