@@ -6758,3 +6758,33 @@ def test_a_place_and_its_people_by_the_endings_english_gives_them(
         briefing, tmp_path / "debt.md", "Tescaro strikes debt deal", DEBT_DEAL, question
     )
     assert said in answer.answer
+
+
+#: A heat wave, written apart, and a mayor's words.
+HEAT_WAVE = (
+    "The heat wave that hit Corvale last week killed 12 people, most of them over 75, "
+    "the regional health authority said on Monday.\n\n"
+    '"A city where the old cannot sleep is a city that has failed them," Mayor Ines '
+    "Valtari told the council, announcing 40 cooling rooms in libraries and schools.\n\n"
+    "Temperatures reached 41C on Thursday, a record for August.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("how many ppl died in the corvale heatwave", "killed 12 people"),
+        ("whats the mayor's soundbite about the old and the heat", "cannot sleep"),
+    ],
+)
+def test_a_compound_closed_up_is_english_not_a_name(
+    briefing: Briefing, tmp_path: Path, question: str, said: str
+) -> None:
+    """ "heatwave" and "soundbite" are the two words WordNet knows as "heat wave" and
+    "sound bite", closed up: English, found written either way, not names the sources
+    never use. (Before, a word WordNet did not know as written was read as a name, and
+    both questions were refused.)"""
+    answer = answer_from(
+        briefing, tmp_path / "heat.md", "Corvale heat wave kills 12", HEAT_WAVE, question
+    )
+    assert said in answer.answer

@@ -928,3 +928,24 @@ def test_a_verb_in_s_after_a_singular_noun_ends_the_noun_asked_for(
     sense is a person ("captains"): "which rower captains the club" asks for the captain
     (test_a_person_asked_for_by_role_needs_a_name_beside_the_role)."""
     assert {t.word for t in analyse(question, lexicon).terms if t.asked} == asked
+
+
+@pytest.mark.parametrize(
+    ("word", "apart"),
+    [
+        ("soundbite", ("sound", "bite")),
+        ("headteacher", ("head", "teacher")),
+        ("rollout", ("roll", "out")),
+        ("newtown", ()),  # a kind of place, "new town": more likely a town's name
+        ("kestavia", ()),  # a name: no two words WordNet knows
+        ("airbnb", ()),
+    ],
+)
+def test_a_compound_closed_up_is_its_two_words(
+    lexicon: Lexicon, word: str, apart: tuple[str, ...]
+) -> None:
+    """A word WordNet knows only written apart is those words, closed up: English, with
+    their senses, not a name."""
+    expansion = lexicon.expand(word)
+    assert expansion.apart == apart
+    assert expansion.name_like is not bool(apart)

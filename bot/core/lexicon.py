@@ -117,6 +117,9 @@ class Expansion:
     proper: bool = False
     known: bool = False
     lexname: str = ""  # WordNet's file for the word's first noun sense, e.g. "noun.person"
+    #: For a word WordNet knows only written apart ("soundbite": sound bite), its two
+    #: words: a passage may write it either way.
+    apart: tuple[str, ...] = ()
 
     @property
     def specificity(self) -> float:
@@ -503,6 +506,15 @@ class Lexicon:
             if known is not None:
                 expansion = self._expand(known, pos_hint)
                 return replace(expansion, word=word, family=expansion.family | variants | {known})
+            apart = _written_apart(net, word) if " " not in word else None
+            expansion = self._expand(" ".join(apart), pos_hint) if apart else None
+            if apart and expansion is not None and expansion.lexname != "noun.location":
+                # "soundbite", "heatwave", "rollout": English, closed up, not a name; as
+                # rare as wordfreq says, or, unlisted, as its rarer word. Not a kind of
+                # place: "newtown" typed in lower case is more likely a town's name than
+                # a new town.
+                rarest = min(self.zipf(w) for w in apart)
+                return replace(expansion, word=word, zipf=zipf or rarest, apart=apart)
         family: set[str] = set(variants)
         synonyms: set[str] = set()
         phrases: list[tuple[str, ...]] = []
@@ -606,6 +618,19 @@ def spellings(word: str) -> set[str]:
             if word.endswith(a) and len(word) > len(a) + 2:
                 found.add(word[: -len(a)] + b)
     return found - {word}
+
+
+def _written_apart(net: WordNet, word: str) -> tuple[str, str] | None:
+    """``word`` as the two words WordNet knows it as, written apart ("soundbite": sound
+    bite; "heatwave": heat wave; "rollout": roll out; "headteacher": head teacher), for
+    a word it does not know as written. Chat and some outlets close such compounds up.
+    None for anything else ("Kestavia", "bitcoin")."""
+    if len(word) < 4 or not word.isalpha():
+        return None
+    for i in range(1, len(word) - 1):
+        if any(net.base_forms(f"{word[:i]} {word[i:]}", pos) for pos in "nv"):
+            return word[:i], word[i:]
+    return None
 
 
 def _hyphenations(net: WordNet, word: str) -> list[str]:

@@ -241,7 +241,8 @@ def make_term(
         phrases.append((stem_phrase(parts), 1.0))
         search_phrases.append(parts)
         phrases.append(((stem(parts[-1]),), SYNONYM_CREDIT))  # the head alone: related
-    elif (split := _prefixed(word)) is not None:  # "misuse": "mis-use" is the word too
+    elif (split := expansion.apart or _prefixed(word)) is not None:
+        # "misuse": "mis-use" is the word too; "soundbite": "sound bite"
         phrases.append((stem_phrase(split), 1.0))
         search_phrases.append(split)
     for phrase in expansion.phrases:
