@@ -154,6 +154,25 @@ def test_the_post_button_says_when_briefbot_is_not_in_the_channel(
     assert running.api.wait_for("response_url:p2")[0].params["text"].startswith("Posted")
 
 
+@pytest.mark.parametrize("channel", ["G0PRIVATE1", "D0PEOPLE1"])
+def test_the_post_button_in_a_conversation_briefbot_is_not_in_says_to_invite_it(
+    running: Running, tmp_path: Path, channel: str
+) -> None:
+    """Slack answers channel_not_found, not not_in_channel, for a private channel or a
+    DM briefbot is not in: the person who clicked is told to invite briefbot, as in a
+    public channel, not that the post will not be "tried again this period" (a
+    scheduled run's rule) and to "unsubscribe" a channel that never subscribed."""
+    add_last_weeks_article(running, tmp_path)
+    key = running.briefing.digests.period().key
+    running.api.error("chat.postMessage", "channel_not_found")
+    running.slack.click("post_digest", key, running.api.response_url("p1"), channel=channel)
+    said = running.api.wait_for("response_url:p1")[0].params["text"]
+    assert "invite me" in said
+    assert "unsubscribe" not in said and "this period" not in said
+    running.slack.click("post_digest", key, running.api.response_url("p2"), channel=channel)
+    assert running.api.wait_for("response_url:p2")[0].params["text"].startswith("Posted")
+
+
 def test_a_forged_post_button_is_refused(running: Running) -> None:
     running.slack.click("post_digest", "1999-01-01/2999-01-01 UTC", running.api.response_url("f"))
     reply = running.api.wait_for("response_url:f")[0]

@@ -35,6 +35,13 @@ SUBCOMMANDS = ("digest", "subscribe", "unsubscribe", "subscriptions")
 NOT_IN_CHANNEL = (
     "I can't post in this channel: invite me first (`/invite @briefbot`), then click again."
 )
+#: Slack's channel_not_found for a click's own conversation: a private channel, or a DM,
+#: that briefbot is not in (Slack says not_in_channel only of a public one).
+NOT_FOUND = (
+    "I can't post in this conversation: in a private channel, invite me first "
+    "(`/invite @briefbot`), then click again; a direct message between other people "
+    "cannot get the digest."
+)
 
 
 def _next_run(services: SlackServices) -> str:
@@ -174,6 +181,10 @@ def _post_digest(
         tell(f"The digest of {period.label()} is being posted here right now.")
     elif outcome.detail and outcome.detail.startswith("not_in_channel"):
         tell(NOT_IN_CHANNEL)
+    elif outcome.detail and outcome.detail.startswith("channel_not_found"):
+        # The poster's detail is for scheduled runs ("not tried again this period",
+        # "unsubscribe it"); a click is tried again by the next click.
+        tell(NOT_FOUND)
     else:
         reason = escape(outcome.detail or "no reason given")
         tell(f"Slack did not take the post ({reason}); try again later.")
