@@ -170,6 +170,33 @@ def test_a_question_that_starts_with_add_is_still_a_question(running: Running) -
     assert "Looking into" in response.json()["text"]
 
 
+@pytest.mark.parametrize("text", ["add", "Add?"])
+def test_brief_add_alone_says_how_to_add(running: Running, text: str) -> None:
+    """``/brief add`` with no address is someone asking how to add a page, as
+    ``/brief feeds add`` with none is: it was answered as the question "add" (a passage
+    that says "in addition"), and logged as one."""
+    response = running.slack.command("/brief", text, running.api.response_url("a"))
+    assert response.json()["text"].startswith("Usage: `/brief add &lt;url&gt;`")
+    running.settle()
+    assert running.api.calls("response_url:a") == []
+    assert running.briefing.log.export() == []
+
+
+@pytest.mark.parametrize("address", ["www.example.org/story", "example.org/news/pact.html"])
+def test_brief_add_of_an_address_without_its_scheme_is_an_add(
+    running: Running, address: str
+) -> None:
+    """An address typed as people write it, without "https://", is a page someone wants
+    added: they are told why it cannot be fetched, not answered "Not in the sources" as
+    if they had asked about it."""
+    response = running.slack.command("/brief", f"add {address}", running.api.response_url("a"))
+    assert "Fetching" in response.json()["text"]
+    said = running.api.wait_for("response_url:a")[0].params["text"]
+    assert said.startswith("Nothing was added from") and "http and https" in said
+    running.settle()
+    assert running.briefing.log.export() == []
+
+
 def test_feeds_usage(running: Running) -> None:
     response = running.slack.command("/brief", "feeds frobnicate", running.api.response_url())
     assert response.json()["text"].startswith("Usage: `/brief feeds`")

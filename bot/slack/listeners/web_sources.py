@@ -12,6 +12,7 @@ being fetched is asked to wait for it, and nothing more is fetched.
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from typing import Any
 
@@ -29,6 +30,7 @@ NOT_ALLOWED = (
     "Sorry, only briefbot's admins can change the sources from Slack. "
     "Ask one of them to add it for you."
 )
+ADD_USAGE = "Usage: `/brief add &lt;url&gt;`, e.g. `/brief add https://example.org/story`"
 STILL_FETCHING = (
     "I'm still fetching the last page or feed you added. "
     "Please add this one again once that one's answer is in."
@@ -44,8 +46,8 @@ def handle(
     text: str, ack: Ack, command: dict[str, Any], respond: Respond, services: SlackServices
 ) -> bool:
     """Handle ``text`` (the command's text as typed) if it is one of these subcommands;
-    False if it is not (then it is a question). "add" counts only when followed by a
-    single URL-like word, so "add up the aid cuts?" is still a question.
+    False if it is not (then it is a question). "add" counts only alone (its usage) or
+    followed by a single URL-like word, so "add up the aid cuts?" is still a question.
 
     The subcommand's words are read without a sentence's end ("feeds?", "feeds list.":
     :func:`~bot.slack.mrkdwn.command_word`), what they act on as typed: a URL's last "!"
@@ -56,6 +58,9 @@ def handle(
         return False
     head = command_word(words[0])
     user = command.get("user_id")
+    if head == "add" and len(words) == 1:
+        ack(response_type="ephemeral", text=ADD_USAGE)
+        return True
     if head == "add" and len(words) == 2 and _url_like(words[1]):
         _add_page(link_target(words[1]), user, ack, respond, services)
         return True
@@ -77,9 +82,20 @@ def handle(
     return True
 
 
+#: A web address as people write it without its scheme: "www.example.org",
+#: "example.org/news/pact.html" (host names of letters, digits and hyphens, then a top
+#: level domain of letters, then perhaps a port and a path).
+_BARE_ADDRESS = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,24}(?::[0-9]{1,5})?(?:/\S*)?", re.IGNORECASE)
+
+
 def _url_like(word: str) -> bool:
-    """A URL as typed, or as Slack sends a link (``<https://…>``)."""
-    return "://" in word or word.startswith("<")
+    """A URL as typed, or as Slack sends a link (``<https://…>``), or an address without
+    its scheme (which the fetch then refuses, saying why: see :data:`_BARE_ADDRESS`)."""
+    return (
+        "://" in word
+        or word.startswith("<")
+        or _BARE_ADDRESS.fullmatch(without_sentence_end(word)) is not None
+    )
 
 
 def _feed_named(word: str) -> str:
