@@ -24,7 +24,7 @@ from bot.slack.answer_blocks import answer_message
 from bot.slack.app import build_app, make_web_client
 from bot.slack.conversation import CHATTER_NOTE
 from bot.slack.front import SlackFront
-from conftest import EVALS, make_settings
+from conftest import CORPUS, EVALS, make_settings
 from slackkit import (
     BOT_TOKEN,
     BOT_USER,
@@ -1058,6 +1058,40 @@ def test_assistant_thread_started_offers_prompts(running: Running) -> None:
     ]
     greeting = running.api.wait_for("chat.postMessage")[0]
     assert greeting.params["thread_ts"] == "1800000000.000001"
+
+
+def test_a_profile_with_more_prompts_than_slack_shows_still_gets_them_shown(
+    database_url: str, tmp_path: Path, api: SlackAPIStandIn
+) -> None:
+    """Slack's assistant.threads.setSuggestedPrompts takes up to four prompts. A profile
+    that lists more (nothing in it says four) had every call refused: no thread ever
+    showed a prompt, and each greeting left a traceback. The first four are offered."""
+    more = "".join(f'    "What does clause {n} of the memorandum say?",\n' for n in range(4))
+    profile = tmp_path / "profile.toml"
+    profile.write_text(
+        (CORPUS / "profile.toml")
+        .read_text(encoding="utf-8")
+        .replace(
+            'suggested_prompts = [\n    "What does the agreement commit to?",',
+            f'suggested_prompts = [\n{more}    "What does the agreement commit to?",',
+        ),
+        encoding="utf-8",
+    )
+    api.set_response(
+        "assistant.threads.setSuggestedPrompts",
+        lambda call: {"ok": len(call.params["prompts"]) <= 4, "error": "invalid_arguments"},
+    )
+    for running in run_app(slack_settings(database_url, tmp_path, api, profile=profile), api):
+        assert len(running.briefing.profile.suggested_prompts) > 4
+        event = {
+            "type": "assistant_thread_started",
+            "assistant_thread": {"user_id": "U1", "channel_id": "D1", "thread_ts": next_ts()},
+            "event_ts": next_ts(),
+        }
+        assert running.slack.event(event).status == 200
+        shown = running.api.wait_for("assistant.threads.setSuggestedPrompts")[0]
+        titles = [p["title"] for p in shown.params["prompts"]]
+        assert titles == list(running.briefing.profile.suggested_prompts[:4])
 
 
 @pytest.mark.parametrize(

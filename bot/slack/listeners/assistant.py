@@ -21,6 +21,9 @@ from bot.slack.services import SlackServices
 log = logging.getLogger(__name__)
 
 STATUS = "is reading the sources…"
+#: Slack's assistant.threads.setSuggestedPrompts takes "up to four" prompts, and refuses
+#: the whole call for more.
+MAX_PROMPTS = 4
 
 
 # The words a request for the digest is made of; anything else makes it a question.
@@ -70,6 +73,7 @@ def build_assistant(services: SlackServices) -> Assistant:
             profile = services.briefing.profile
             post_message(client, channel, profile.greeting, thread_ts=thread_ts)
             prompts = list(profile.suggested_prompts) or list(profile.examples[:3])
+            prompts = prompts[:MAX_PROMPTS]
             if prompts:
                 set_suggested_prompts(prompts=prompts, title="Try asking")
 
