@@ -1637,6 +1637,21 @@ def test_an_answer_whose_blocks_are_refused_arrives_as_text(running: Running) ->
     assert "blocks" not in posted.params and "activists" in posted.params["text"].lower()
 
 
+def test_an_answer_whose_blocks_are_too_long_for_slack_arrives_as_text(
+    running: Running,
+) -> None:
+    """chat.postMessage refuses blocks whose text adds up to more than about 12,000
+    characters with ``msg_blocks_too_long`` (each section within its 3,000 and the
+    message within 50 blocks, as briefbot keeps them): a refusal of the message's form,
+    like ``invalid_blocks``, which the text alone passes. It was taken for a refusal of
+    the channel: nothing was posted, and the asker got no answer at all."""
+    running.api.error("chat.postMessage", error="msg_blocks_too_long", times=1)
+    running.slack.mention("Who criticised the deal?")
+    refused, posted = running.api.wait_for("chat.postMessage", count=2)
+    assert refused.fault == "error" and "blocks" in refused.params
+    assert "blocks" not in posted.params and "activists" in posted.params["text"].lower()
+
+
 @pytest.mark.parametrize("error", ["not_in_channel", "is_archived", "channel_not_found"])
 def test_an_answer_refused_for_its_channel_is_not_posted_again_as_text(
     api: SlackAPIStandIn, error: str

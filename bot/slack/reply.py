@@ -67,8 +67,16 @@ DRAFT_METADATA = "briefbot_draft"
 
 #: Slack's refusals of a message's form, which the text alone may pass: every other
 #: refusal (not_in_channel, is_archived, ratelimited ...) would refuse it again.
+#: ``msg_blocks_too_long``: chat.postMessage refuses blocks whose text adds up to more
+#: than about 12,000 characters, each block within its own limit.
 REFUSED_FORM = frozenset(
-    ["invalid_blocks", "invalid_blocks_format", "msg_too_long", "too_many_attachments"]
+    [
+        "invalid_blocks",
+        "invalid_blocks_format",
+        "msg_blocks_too_long",
+        "msg_too_long",
+        "too_many_attachments",
+    ]
 )
 
 
