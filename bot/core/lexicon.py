@@ -507,14 +507,14 @@ class Lexicon:
                 expansion = self._expand(known, pos_hint)
                 return replace(expansion, word=word, family=expansion.family | variants | {known})
             apart = _written_apart(net, word) if " " not in word else None
-            expansion = self._expand(" ".join(apart), pos_hint) if apart else None
-            if apart and expansion is not None and expansion.lexname != "noun.location":
+            together = self._expand(" ".join(apart), pos_hint) if apart else None
+            if apart and together is not None and together.lexname != "noun.location":
                 # "soundbite", "heatwave", "rollout": English, closed up, not a name; as
                 # rare as wordfreq says, or, unlisted, as its rarer word. Not a kind of
                 # place: "newtown" typed in lower case is more likely a town's name than
                 # a new town.
                 rarest = min(self.zipf(w) for w in apart)
-                return replace(expansion, word=word, zipf=zipf or rarest, apart=apart)
+                return replace(together, word=word, zipf=zipf or rarest, apart=apart)
         family: set[str] = set(variants)
         synonyms: set[str] = set()
         phrases: list[tuple[str, ...]] = []

@@ -20,6 +20,12 @@ Block = dict[str, Any]
 SECTION_LIMIT = 3000
 CONTEXT_LIMIT = 3000
 MESSAGE_BLOCKS = 50
+#: What the texts of one message's blocks may add up to. chat.postMessage refuses more
+#: than about 12,000 characters of them (``msg_blocks_too_long``), each block within its
+#: own limit; Slack does not document the figure, so this keeps well under it.
+MESSAGE_TEXT = 11_000
+#: However long the rest, a section or context keeps this much of its text.
+MIN_SHARE = 200
 HOME_BLOCKS = 100
 TEXT_LIMIT = 3000
 
@@ -109,6 +115,47 @@ def button(text: str, action_id: str, value: str, style: str | None = None) -> B
 
 def actions(*buttons: Block) -> Block:
     return {"type": "actions", "elements": list(buttons)}
+
+
+def _texts(block: Block) -> list[dict[str, Any]]:
+    """The mrkdwn and plain-text objects of a section, header or context block."""
+    found = [block["text"]] if isinstance(block.get("text"), dict) else []
+    found += [e for e in block.get("elements", ()) if isinstance(e, dict) and "text" in e]
+    return [t for t in found if isinstance(t.get("text"), str)]
+
+
+def text_size(blocks: Sequence[Block]) -> int:
+    """What the texts of ``blocks`` add up to (see :data:`MESSAGE_TEXT`)."""
+    return sum(len(t["text"]) for b in blocks for t in _texts(b))
+
+
+def within_text(blocks: list[Block], budget: int = MESSAGE_TEXT) -> list[Block]:
+    """``blocks`` with their texts shortened, each to its share of ``budget`` (at least
+    :data:`MIN_SHARE`), when together they are longer: Slack refuses the whole message
+    otherwise."""
+    total = text_size(blocks)
+    if total <= budget:
+        return blocks
+    shortened = []
+    for block in blocks:
+        block = {**block}
+        if isinstance(block.get("text"), dict):
+            block["text"] = _shortened(block["text"], budget, total)
+        if isinstance(block.get("elements"), list):
+            block["elements"] = [
+                _shortened(e, budget, total) if isinstance(e, dict) else e
+                for e in block["elements"]
+            ]
+        shortened.append(block)
+    return shortened
+
+
+def _shortened(obj: dict[str, Any], budget: int, total: int) -> dict[str, Any]:
+    text = obj.get("text")
+    if not isinstance(text, str) or obj.get("type") not in ("mrkdwn", "plain_text"):
+        return obj
+    share = max(MIN_SHARE, len(text) * budget // total)
+    return {**obj, "text": truncate(text, share)}
 
 
 def fit(blocks: list[Block], limit: int = MESSAGE_BLOCKS) -> list[Block]:

@@ -21,6 +21,7 @@ from bot.slack.answer_blocks import help_text, sources_blocks
 from bot.slack.blocks import (
     HOME_BLOCKS,
     MESSAGE_BLOCKS,
+    MESSAGE_TEXT,
     Block,
     actions,
     button,
@@ -29,7 +30,9 @@ from bot.slack.blocks import (
     packed,
     section,
     source_line,
+    text_size,
     truncate,
+    within_text,
 )
 from bot.slack.mrkdwn import LABEL_LIMIT, escape, link
 
@@ -177,18 +180,25 @@ def digest_message(
     def render(shown: int) -> list[Block]:
         return _digest_blocks(digest, shown, full=full, posted_by=posted_by)
 
-    # The most articles that fit (a binary search: more articles, more blocks).
-    low, high = 0, len(digest.articles) if full else min(POSTED_ARTICLES, len(digest.articles))
+    def fits(blocks: list[Block]) -> bool:
+        return len(blocks) <= room and text_size(blocks) <= MESSAGE_TEXT
+
+    # The most articles that fit (a binary search: more articles, more blocks and text),
+    # and at least one: the week's articles are what a digest is for.
+    high = len(digest.articles) if full else min(POSTED_ARTICLES, len(digest.articles))
+    low = min(1, high)
     blocks = render(high)
-    if len(blocks) > room:
+    if not fits(blocks):
         while low < high:
             middle = (low + high + 1) // 2
-            if len(render(middle)) <= room:
+            if fits(render(middle)):
                 low = middle
             else:
                 high = middle - 1
         blocks = render(low)
-    return digest_fallback(digest), fit(blocks, limit - len(tail)) + tail
+    # (the other sections alone may still be too long: a week of long quotations)
+    blocks = within_text(fit(blocks, limit - len(tail)), MESSAGE_TEXT - text_size(tail))
+    return digest_fallback(digest), blocks + tail
 
 
 def home_view(digest: Digest, sources: Sequence[SourceInfo], profile: Profile) -> dict[str, Any]:
