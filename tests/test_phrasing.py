@@ -284,6 +284,30 @@ def test_what_opens_a_clause_whose_subject_is_not_asked_for(
     assert next((t.word for t in query.terms if t.asked), None) == asked
 
 
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Tell me, after the fire, what the inspectors found at the plant.", "what"),
+        ("According to the council, what is the arlow museum paying for the portrait", "quantity"),
+        ("Under the new contract, what are the unions demanding?", "what"),
+    ],
+)
+def test_a_clause_after_a_phrase_that_sets_the_scene_is_still_a_clause(
+    question: str, kind: str
+) -> None:
+    """The asked noun is read past a leading phrase ("Besides the money, what else ..."),
+    so the check that "what" opens a clause must be too: "After the fire, what the
+    inspectors found" asks what they found, as "what the inspectors found" does. (Before,
+    the clause was looked for at "After", not found, and the inspectors were taken for
+    what was asked: a "who" question, led by whichever sentence names one.)"""
+    from bot.core.lexicon import Lexicon
+    from bot.core.query import analyse
+
+    query = analyse(question, Lexicon())
+    assert query.answer_type == kind
+    assert [t.word for t in query.terms if t.asked] == []
+
+
 def test_how_many_counts_the_word_after_it_if_it_can_be_a_noun() -> None:
     """ "How many volunteers took part?" counts volunteers, though WordNet gives "volunteer"
     first as a verb: after "many", as after an article, a word that can be a noun is one

@@ -321,7 +321,7 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
     possessors = possessive_words(focus)
     # ("Besides the money, what else was halted?": what is asked starts at "what")
     asking = _asking(focus, flat)
-    clause = asks_what_a_clause_says(focus, asking, lexicon, possessors)
+    clause = asks_what_a_clause_says(past_a_leading_phrase(focus), asking, lexicon, possessors)
     asked = AskedFor(None) if clause else asked_for(asking, lexicon, possessors)
     # The speaker of "What did the mayor promise?" must be in the passage, but what the
     # question asks for is what was said, so the speaker does not weigh double.
