@@ -6728,6 +6728,31 @@ def test_a_length_of_time_may_be_one_unit(
     assert "up to a week" in lead
 
 
+#: A mayor re-elected to "a second term": no length of time is given.
+SECOND_TERM = (
+    "Ines Tarrow was re-elected mayor of Vellmark on Sunday, winning a second term with 61 "
+    "per cent of the vote.\n\n"
+    "Her rival, Jonas Brede, conceded late on Sunday night and said he would stay on the "
+    "council.\n\n"
+    "Tarrow said her first task would be to reopen the harbour bridge, which has been "
+    "closed since a storm in March.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "question", ["How long will Tarrow serve as mayor?", "How long is the mayor's term?"]
+)
+def test_a_second_term_is_no_length_of_time(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """ "a second term" counts terms: "second" after "a" is the ordinal ("a second round",
+    "a second team", "a second reservoir"), not one second of time. (Before, "a second"
+    was read as a length of time, as "a week" is, and the question, which no passage
+    answers, was answered with the sentence of the election.)"""
+    ingest_story(briefing, tmp_path / "mayor.md", "Tarrow wins second term", SECOND_TERM)
+    assert_borderline(briefing, question)
+
+
 #: Tescaro's minister and the Orlundian officials: each place named once, by its
 #: people's adjective or by its own name.
 DEBT_DEAL = (

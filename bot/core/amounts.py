@@ -193,12 +193,13 @@ def states_amount(measure: str, text: str) -> bool:
 
 
 #: A length of time: a number of units ("six weeks", "a few days") or one, as "a" or "an"
-#: says it ("for up to a week", "within an hour"; not a rate: "twice a week").
+#: says it ("for up to a week", "within an hour"; not a rate: "twice a week"; nor "a
+#: second", which is nearly always the ordinal: "a second term", "a second round").
 DURATION = re.compile(
     rf"\b(?:(?:\d+|{NUMBER_WORD}|several|a few)[\s-]+"
     r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)"
     r"|(?<!\bonce\s)(?<!\btwice\s)(?<!\btimes\s)(?:an?)\s+"
-    r"(?:second|minute|hour|day|week|fortnight|month|year|decade))\b",
+    r"(?:minute|hour|day|week|fortnight|month|year|decade))\b",
     re.IGNORECASE,
 )
 _LENGTH_UNITS = (
