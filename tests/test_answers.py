@@ -6753,6 +6753,31 @@ def test_a_second_term_is_no_length_of_time(
     assert_borderline(briefing, question)
 
 
+#: A plant's rate ("400 tonnes of rubbish a day") and its cost; no length of time.
+WASTE_PLANT = (
+    "The Kessary waste plant opened on Monday and will burn 400 tonnes of rubbish a day, "
+    "the operator said.\n\n"
+    "The plant cost 85 million euros and was built by a consortium led by Norvant, which "
+    "will be paid 2 million euros a year to run it.\n\n"
+    "Residents had opposed the plant, saying it would bring more lorries through the "
+    "village.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["How long did the Kessary plant take to build?", "How long will Norvant run the plant?"],
+)
+def test_a_rate_is_no_length_of_time(briefing: Briefing, tmp_path: Path, question: str) -> None:
+    """ "400 tonnes a day" and "2 million euros a year" are rates: after an amount, "a
+    day" says per what, not how long. Only after a word that takes a length of time ("for
+    up to a week", "within an hour", "more than a year", "took a month") is "a" and a
+    unit one. (Before, any "a day" but "once/twice/three times a day" was, and the
+    question, which no passage answers, was answered with the plant's rate.)"""
+    ingest_story(briefing, tmp_path / "plant.md", "Kessary opens waste plant", WASTE_PLANT)
+    assert_borderline(briefing, question)
+
+
 #: Tescaro's minister and the Orlundian officials: each place named once, by its
 #: people's adjective or by its own name.
 DEBT_DEAL = (

@@ -192,14 +192,27 @@ def states_amount(measure: str, text: str) -> bool:
     return measure == "money" and coined_money(text)
 
 
+#: Words after which "a" or "an" and a unit of time is a length of time ("for up to *a
+#: week*", "within *an hour*", "more than *a year*", "took *a month*"). After an amount it
+#: is a rate, which says per what, not how long: "400 tonnes *a day*", "2 million euros *a
+#: year*", "twice *a week*".
+_TAKES_A_LENGTH = (
+    "for to within in than about around nearly almost roughly over under least most just "
+    "only barely half by after last lasts lasted lasting take takes took taken taking spend "
+    "spends spent spending wait waits waited waiting has have had"
+).split()
+_AFTER_A_WORD_THAT_TAKES_A_LENGTH = "|".join(rf"(?<=\b{w}\s)" for w in _TAKES_A_LENGTH)
+_ONE_UNIT = r"an?\s+(?:minute|hour|day|week|fortnight|month|year|decade)"
 #: A length of time: a number of units ("six weeks", "a few days") or one, as "a" or "an"
-#: says it ("for up to a week", "within an hour"; not a rate: "twice a week"; nor "a
-#: second", which is nearly always the ordinal: "a second term", "a second round").
+#: says it after a word that takes one (:data:`_TAKES_A_LENGTH`), at the start, or as
+#: "a week-long", "a year ago", "a week later" (not "a second", which is nearly always
+#: the ordinal: "a second term", "a second round"; nor "a year before tax", a rate).
 DURATION = re.compile(
     rf"\b(?:(?:\d+|{NUMBER_WORD}|several|a few)[\s-]+"
     r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)"
-    r"|(?<!\bonce\s)(?<!\btwice\s)(?<!\btimes\s)(?:an?)\s+"
-    r"(?:minute|hour|day|week|fortnight|month|year|decade))\b",
+    rf"|(?:^|{_AFTER_A_WORD_THAT_TAKES_A_LENGTH}){_ONE_UNIT}"
+    r"|(?<!\bonce\s)(?<!\btwice\s)(?<!\btimes\s)"
+    rf"{_ONE_UNIT}(?=-long\b|\s+(?:ago|earlier|later)\b))\b",
     re.IGNORECASE,
 )
 _LENGTH_UNITS = (
