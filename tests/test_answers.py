@@ -6692,6 +6692,39 @@ def test_a_measure_asked_after_a_phrase_that_sets_the_scene(
     assert "168 metres" in lead
 
 
+#: A fall in sales told in euros and, in the next sentence, in per cent.
+SALES_FALL = (
+    "Sales at Brellin Foods fell by 4.2 million euros last year, the company said in its "
+    "annual report on Thursday.\n\n"
+    "The drop, of 12 per cent, was the largest since the company was founded in 1962.\n\n"
+    "Chief executive Mara Leddin blamed the loss of a supermarket contract.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much did sales fall in percentage terms?",
+        "In percentage terms, how much did sales fall?",
+        "In per cent, how much did Brellin's sales fall?",
+    ],
+)
+def test_a_unit_named_in_a_phrase_that_sets_the_scene_is_the_one_asked(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """ "In percentage terms, how much ...?" asks for a percentage, as "How much ... in
+    percentage terms?" does: the shape of the question ("how much") is read from its
+    question word on, but a unit the leading phrase names is still the one asked for.
+    (Before, the phrase was skipped whole, the question asked for any amount, and the
+    sum in euros led.)"""
+    lead = lead_of(
+        answer_from(
+            briefing, tmp_path / "sales.md", "Brellin Foods sales slump", SALES_FALL, question
+        )
+    )
+    assert "12 per cent" in lead
+
+
 #: A fire that may smoulder "for up to a week".
 DEPOT_FIRE = (
     "BRACKENHOLT, Dec 2 (Norland Wire) - A fire at a recycling depot in Brackenholt was "

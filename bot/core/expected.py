@@ -234,6 +234,16 @@ _QUANTITY_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str] | str], ...] = (
                 re.IGNORECASE),
      SHARE),
 )  # fmt: skip
+#: The units a phrase that sets the scene may name for the amount the question asks for,
+#: when the question from its question word on names none: "*In percentage terms*, how
+#: much did sales fall?", "*In dollars*, how much ...". (Not any money word: "Under the
+#: *budget* deal, how much did rents rise?" asks for no sum.)
+_UNITS_A_PHRASE_NAMES: tuple[tuple[re.Pattern[str], re.Pattern[str] | str], ...] = (
+    (re.compile(rf"\b(?:percentage|per\s*cent|percent|proportion)\b|{WORD_PERCENT}",
+                re.IGNORECASE),
+     SHARE),
+    (re.compile(r"\b(?:money|cash|dollars?|euros?|pounds?)\b", re.IGNORECASE), "money"),
+)  # fmt: skip
 
 
 #: "How many" asks for a count of the thing it names, which is money only when that
@@ -343,14 +353,21 @@ def expected_pattern(retrieval: Retrieval) -> re.Pattern[str] | None:
             return measure_pattern(retrieval.query.measure)
         if _asks_a_person_s_age(retrieval.query.asking):
             return _PERSON_AGE
+        asking = retrieval.query.asking
         # (the currency a currency is measured against is not what is asked: "How much has
         # the mark lost against the US dollar?")
-        asked = _AGAINST_A_CURRENCY.sub(" ", retrieval.query.asking)
-        for asks, wants in _QUANTITY_KINDS:
+        asked = _AGAINST_A_CURRENCY.sub(" ", asking)
+        # The kind the question names from its question word on; if none, a unit the
+        # phrase before that names ("In percentage terms, how much ...?")
+        whole = retrieval.query.text
+        phrase = _AGAINST_A_CURRENCY.sub(" ", whole[: len(whole) - len(asking)])
+        kinds = [(asks, wants, asked) for asks, wants in _QUANTITY_KINDS]
+        kinds += [(names, wants, phrase) for names, wants in _UNITS_A_PHRASE_NAMES]
+        for asks, wants, text in kinds:
             if wants == "money" and _HOW_MANY_THINGS.match(asked):
                 continue  # "How many hours did crews spend waiting?" counts hours
-            if asks.search(asked):
-                if wants is DURATION and _asks_a_text_s_length(retrieval.query.asking):
+            if asks.search(text):
+                if wants is DURATION and _asks_a_text_s_length(asking):
                     return _DURATION_OR_PAGES
                 return measure_pattern(wants) if isinstance(wants, str) else wants
     if kind == "where":
