@@ -6725,6 +6725,43 @@ def test_a_unit_named_in_a_phrase_that_sets_the_scene_is_the_one_asked(
     assert "12 per cent" in lead
 
 
+#: How long a shelter can stay open and, in the next sentence, its grant in euros.
+SHELTER_GRANT = (
+    "The Harbour Street night shelter can stay open for another six weeks, its manager, "
+    "Ines Corra, said on Monday.\n\n"
+    "The city council gave the shelter an emergency grant of 40,000 euros last week.\n\n"
+    "Volunteers had warned in October that the shelter could close before Christmas.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much longer can the Harbour Street shelter stay open given the cash shortfall?",
+        "Given the cash shortfall, how much longer can the Harbour Street shelter stay open?",
+        "Besides the money, how much longer can the Harbour Street shelter stay open?",
+    ],
+)
+def test_money_a_leading_phrase_speaks_of_is_not_the_unit_asked(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """A phrase that sets the scene names the unit asked for only as "In percentage
+    terms", "In dollars" do: "Given the cash shortfall" and "Besides the money" speak of
+    money, but ask how much longer, as the same question with the phrase at its end does.
+    (Before, any money word in the phrase made the question ask for a sum, and the grant
+    in euros led.)"""
+    lead = lead_of(
+        answer_from(
+            briefing,
+            tmp_path / "shelter.md",
+            "Night shelter gets a reprieve",
+            SHELTER_GRANT,
+            question,
+        )
+    )
+    assert "six weeks" in lead
+
+
 #: A fire that may smoulder "for up to a week".
 DEPOT_FIRE = (
     "BRACKENHOLT, Dec 2 (Norland Wire) - A fire at a recycling depot in Brackenholt was "

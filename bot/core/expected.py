@@ -237,12 +237,17 @@ _QUANTITY_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str] | str], ...] = (
 #: The units a phrase that sets the scene may name for the amount the question asks for,
 #: when the question from its question word on names none: "*In percentage terms*, how
 #: much did sales fall?", "*In dollars*, how much ...". (Not any money word: "Under the
-#: *budget* deal, how much did rents rise?" asks for no sum.)
+#: *budget* deal, how much did rents rise?" asks for no sum.) The phrase is the unit's
+#: own, "in" and the unit (perhaps a word or two before it, perhaps "terms" after it):
+#: a phrase that only speaks of money or of a percentage names no unit ("*Given the cash
+#: shortfall*, how much longer ...?", "*Besides the money*, how much ...?").
+_IN_A_UNIT = r"^\W*in\s+(?:[^\W\d_]+\s+){{0,2}}?(?:{unit})(?:\s+terms)?\W*$"
 _UNITS_A_PHRASE_NAMES: tuple[tuple[re.Pattern[str], re.Pattern[str] | str], ...] = (
-    (re.compile(rf"\b(?:percentage|per\s*cent|percent|proportion)\b|{WORD_PERCENT}",
+    (re.compile(_IN_A_UNIT.format(unit=r"percentage|per\s*cent|percent|proportion|%(?:ages?)?"),
                 re.IGNORECASE),
      SHARE),
-    (re.compile(r"\b(?:money|cash|dollars?|euros?|pounds?)\b", re.IGNORECASE), "money"),
+    (re.compile(_IN_A_UNIT.format(unit=r"money|cash|dollars?|euros?|pounds?"), re.IGNORECASE),
+     "money"),
 )  # fmt: skip
 
 
