@@ -320,8 +320,9 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
             terms.append(make_term(unit, any(w in anchors for w in unit), lexicon, pos=pos))
     possessors = possessive_words(focus)
     # ("Besides the money, what else was halted?": what is asked starts at "what")
-    asking = _asking(focus, flat)
-    clause = asks_what_a_clause_says(past_a_leading_phrase(focus), asking, lexicon, possessors)
+    rest = past_a_leading_phrase(focus)
+    asking = _asking(rest, flat)
+    clause = asks_what_a_clause_says(rest, asking, lexicon, possessors)
     asked = AskedFor(None) if clause else asked_for(asking, lexicon, possessors)
     # The speaker of "What did the mayor promise?" must be in the passage, but what the
     # question asks for is what was said, so the speaker does not weigh double.
@@ -421,14 +422,11 @@ def _plural(noun: str) -> bool:
     return any(base != noun for base in wordnet().base_forms(noun, "n"))
 
 
-def _asking(focus: str, flat: list[str]) -> list[str]:
-    """The words of ``focus`` (``flat``) from its question word on, past a phrase that
-    sets the scene (:func:`~bot.core.phrasing.past_a_leading_phrase`): what "Besides the
-    money, what else was halted?" and "Under the new plan, how long ...?" ask for is read
-    from "what" and "how", not from "money" and "plan"."""
-    rest = past_a_leading_phrase(focus)
-    if rest == focus:
-        return flat
+def _asking(rest: str, flat: list[str]) -> list[str]:
+    """The words of the focus (``flat``) from its question word on, ``rest`` being its
+    text past a phrase that sets the scene (:func:`~bot.core.phrasing.past_a_leading_phrase`):
+    what "Besides the money, what else was halted?" and "Under the new plan, how long
+    ...?" ask for is read from "what" and "how", not from "money" and "plan"."""
     words = len([w for g in _word_groups(rest) for w in g])
     return flat[len(flat) - words :] if 0 < words <= len(flat) else flat
 
