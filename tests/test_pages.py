@@ -315,8 +315,20 @@ def test_ctrl_c_stops_an_ingest_at_once_and_fetches_nothing_more(
     env = {**settings_env(settings), "BRIEFBOT_ALLOW_PRIVATE_URLS": "true",
            "BRIEFBOT_FETCH_TIMEOUT": "20", "BRIEFBOT_FETCH_HOST_DELAY": "0"}  # fmt: skip
     script = Path(sys.executable).parent / "briefbot"
-    proc = subprocess.Popen([str(script), "ingest", *urls], env={**os.environ, **env},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    # A shell starts a background job (a CI runner's, `make test &`) with SIGINT ignored,
+    # and a child inherits that, so Ctrl-C would never reach it; a user's terminal gives it
+    # the default, as this does (a handler, unlike "ignored", is not inherited).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        proc = subprocess.Popen(
+            [str(script), "ingest", *urls],
+            env={**os.environ, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
     try:
         for _ in range(200):  # until the first page is being fetched
             if web.requests("/stall/0"):
