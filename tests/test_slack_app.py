@@ -616,6 +616,19 @@ def test_brief_help_around_invisible_characters(running: Running, text: str) -> 
     assert running.briefing.log.export() == []
 
 
+@pytest.mark.parametrize("text", [":wave:", " :tada::skin-tone-2: ", ":+1: :thinking_face:"])
+def test_brief_of_only_emoji_asks_nothing(running: Running, text: str) -> None:
+    """`/brief :wave:` asks nothing, as a mention of only ":wave:" does (emoji codes are
+    not words of a question): the help text, nothing asked or logged. (Before, it was
+    answered as the question "wave", and logged.)"""
+    response = running.slack.command("/brief", text, running.api.response_url("e"))
+    assert response.status == 200
+    assert "/quote &lt;topic&gt;" in block_text(response.json()["blocks"])
+    running.settle()
+    assert running.api.calls("response_url:e") == []
+    assert running.briefing.log.export() == []
+
+
 def test_brief_subcommands_and_quote_topics_are_read_without_invisible_characters(
     running: Running,
 ) -> None:

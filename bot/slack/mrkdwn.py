@@ -136,6 +136,13 @@ def _as_seen(found: re.Match[str]) -> str:
     return label or target
 
 
+def command_text(text: str) -> str:
+    """A slash command's text as its user saw it (:func:`as_typed`), without emoji codes
+    (":wave:"), as :func:`plain_question` reads a message's: ``/brief :wave:`` asks
+    nothing, as a mention of only ":wave:" does."""
+    return as_typed(_EMOJI_CODE.sub(" ", _INVISIBLE.sub("", text)))
+
+
 def plain_question(text: str) -> str:
     """A message's text as a question: without @-mentions (of people, groups or the
     channel) or emoji codes, with channels, dates and links as shown (see

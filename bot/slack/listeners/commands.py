@@ -23,7 +23,7 @@ from bot.slack.answer_blocks import answer_message, help_message, quotes_message
 from bot.slack.blocks import fit, truncate
 from bot.slack.listeners import web_sources
 from bot.slack.listeners.digest import SUBCOMMANDS, brief_subcommand
-from bot.slack.mrkdwn import as_typed, command_word, escape
+from bot.slack.mrkdwn import command_text, command_word, escape
 from bot.slack.reply import SLACK_ERRORS, privately
 from bot.slack.services import SlackServices
 
@@ -63,8 +63,8 @@ def _context(command: dict[str, Any], context: BoltContext, surface: str) -> Exc
 
 
 def _typed(command: dict[str, Any]) -> str:
-    """What was typed after the command, as its user saw it (see :func:`as_typed`)."""
-    return as_typed(str(command.get("text") or ""))
+    """What was typed after the command, as its user saw it (see :func:`command_text`)."""
+    return command_text(str(command.get("text") or ""))
 
 
 def _mistyped(word: str, briefing: Briefing) -> str | None:
