@@ -356,9 +356,9 @@ def expected_pattern(retrieval: Retrieval) -> re.Pattern[str] | None:
     if kind == "quantity":
         if retrieval.query.measure:  # "the duration of his contract": not any number
             return measure_pattern(retrieval.query.measure)
-        if _asks_a_person_s_age(retrieval.query.asking):
-            return _PERSON_AGE
         asking = retrieval.query.asking
+        if _asks_a_person_s_age(asking):
+            return _PERSON_AGE
         # (the currency a currency is measured against is not what is asked: "How much has
         # the mark lost against the US dollar?")
         asked = _AGAINST_A_CURRENCY.sub(" ", asking)

@@ -148,8 +148,7 @@ def plain_question(text: str) -> str:
     channel) or emoji codes, with channels, dates and links as shown (see
     :func:`_as_seen`), then read by :func:`as_typed` (entities as characters, no invisible
     characters, whitespace runs as one space)."""
-    text = _EMOJI_CODE.sub(" ", _MARKUP.sub(_as_seen, _INVISIBLE.sub("", text or "")))
-    return as_typed(text)
+    return command_text(_MARKUP.sub(_as_seen, _INVISIBLE.sub("", text or "")))
 
 
 _GROUP = re.compile(r"<!subteam\^([A-Z0-9]+)(?:\|[^>]*)?>")
