@@ -5618,12 +5618,16 @@ def test_per_and_a_name_of_a_figure_is_still_according_to_it() -> None:
         ("Quellmar will deploy 2,000 guards and 40 boats", False),
         ("buses run every 30 minutes, and the match lasted 60 minutes", False),
         ("The Morwen Grace, built in 1998, was owned by a family firm", False),
+        ("drivers who enter without a permit will be fined 120 solari", True),
+        ("Fines rose by 12 per cent in 2024, and 3 until May", False),
     ],
 )
 def test_a_currency_no_dictionary_knows_is_still_money(text: str, money: bool) -> None:
     """News of a small or a new state gives sums in its own currency ("240 million
     solars"): a lower-case plural after a number that WordNet knows in no sense is one,
-    and a word it knows ("guards", "minutes") is what the number counts."""
+    and a word it knows ("guards", "minutes") is what the number counts. Not every
+    language makes its plural with an "s" ("120 solari"): a word English does not use at
+    all is one too, a word it uses ("per", "until") never."""
     from bot.core.amounts import coined_money
 
     assert coined_money(text) is money
@@ -5714,6 +5718,25 @@ def test_how_much_is_answered_in_a_coined_currency(briefing: Briefing, tmp_path:
     )
     question = "How much will Orvandia pay Quellmar under the border agreement?"
     assert "240 million solars" in lead_of(grounded_answer(briefing, question))
+
+
+def test_a_sum_in_a_coined_currency_is_as_precise_as_one_in_a_known_one(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "How much ...?" is answered by an amount before a bare number, and "120 solari" is
+    one as "2 million guilders" is: the sentence that fines the drivers asked about leads,
+    not the one that gives another fine in a currency WordNet knows. (Before, only a known
+    currency was an amount, and the bus operator's fine led.)"""
+    ingest_story(
+        briefing,
+        tmp_path / "ban.md",
+        "Trevassa bans cars from its old town",
+        "Trevassa's council voted on Monday to ban cars from the old town from March. Last "
+        "year the city fined its bus operator 2 million guilders for late services. Drivers "
+        "who enter the old town without a permit will be fined 120 solari.",
+    )
+    question = "How much will drivers be fined for entering without a permit?"
+    assert "fined 120 solari" in lead_of(grounded_answer(briefing, question))
 
 
 @pytest.mark.parametrize(

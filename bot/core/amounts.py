@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import re
 
+from bot.core import frequency
 from bot.core.lexicon import Lexicon
 from bot.core.phrasing import MONEY_WORDS
 from bot.core.wordnet import wordnet
@@ -127,17 +128,19 @@ def money() -> re.Pattern[str]:
     )
 
 
-#: A number and a lower-case plural after it: how an amount in a currency that no
-#: dictionary knows is written ("240 million solars", "900 montas a month").
+#: A number and a lower-case word after it: how an amount in a currency that no
+#: dictionary knows is written ("240 million solars", "900 montas a month", "fined 120
+#: solari": not every language makes its plural with an "s").
 _COINED = re.compile(
-    rf"{_NUMBER}(\s*(?i:million|billion|thousand|m|bn|k)\b)?\s+([a-z]{{3,}}s)\b{_NOT_A_VERB}"
+    rf"{_NUMBER}(\s*(?i:million|billion|thousand|m|bn|k)\b)?\s+([a-z]{{3,}})\b{_NOT_A_VERB}"
 )
 
 
 def coined_amounts(text: str) -> list[str]:
     """The amounts ``text`` gives in a currency English does not know, as news of a small
-    or a new state may ("240 million solars", "900 montas a month"). The plural after the
-    number is a word WordNet knows in no sense; what news counts after a number ("2,000
+    or a new state may ("240 million solars", "900 montas a month"). The word after the
+    number (a plural, or a word English does not use: :func:`_coined`) is one WordNet
+    knows in no sense; what news counts after a number ("2,000
     guards", "40 boats", "12 tonnes") is one it knows. But what it counts may be new too
     ("3,400 returnees", "40 vapes", "41 femicides", "12 gigawatts"), so such a plural is
     money only as a currency WordNet knows in a rarer sense ("crowns") is, after
@@ -145,11 +148,20 @@ def coined_amounts(text: str) -> list[str]:
     gangs an average of 900 montas a month"; :func:`_speaks_of_money`)."""
     net = wordnet()
     found = [
-        m for m in _COINED.finditer(text) if not any(net.senses(m.group(2), pos) for pos in "nvar")
+        m
+        for m in _COINED.finditer(text)
+        if _coined(m.group(2)) and not any(net.senses(m.group(2), pos) for pos in "nvar")
     ]
     if found and not _speaks_of_money(text):
         found = [m for m in found if m.group(1)]
     return [m.group(0) for m in found]
+
+
+def _coined(word: str) -> bool:
+    """May ``word``, after a number, be a currency no dictionary knows? A plural ("solars")
+    may; a word without an "s" ("solari", "lire") only when it is no word English uses
+    at all: "5 per cent", "3 and 4" and "20 until" name no money."""
+    return word.endswith("s") or (word not in STOPWORDS and frequency.zipf(word) == 0.0)
 
 
 def coined_money(text: str) -> bool:

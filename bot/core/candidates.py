@@ -21,6 +21,7 @@ from bot.core.amounts import (
     NUMBER_WORD,
     ONE_IN,
     YEAR,
+    coined_money,
     states_amount,
 )
 from bot.core.chunking import chunk_sentences
@@ -1534,12 +1535,15 @@ def as_precise_as_asked(
     """Those of ``sentences`` that give the answer as precisely as the question asks
     (:func:`precision_asked`): "On what date did the ferry sink?" is answered by "went
     down ... on 12 October", not "sank on Saturday evening"; "How much has the council set
-    aside?" by "a support fund of 500,000 euros", not "voted 31 to 17". Empty for other
-    questions, and when none does: a weekday still answers "when", a number "how much"."""
+    aside?" by "a support fund of 500,000 euros", not "voted 31 to 17"; an amount in a
+    currency no dictionary knows is one too ("fined 120 solari": :func:`coined_money`).
+    Empty for other questions, and when none does: a weekday still answers "when", a
+    number "how much"."""
     gives = precision_asked(retrieval)
     if gives is None:
         return []
-    return [s for s in sentences if gives.search(s.text)]
+    amount = retrieval.query.answer_type == "quantity"
+    return [s for s in sentences if gives.search(s.text) or (amount and coined_money(s.text))]
 
 
 def _counts(text: str, wanted: frozenset[str]) -> bool:
