@@ -5720,6 +5720,27 @@ def test_how_much_is_answered_in_a_coined_currency(briefing: Briefing, tmp_path:
     assert "240 million solars" in lead_of(grounded_answer(briefing, question))
 
 
+def test_money_asked_by_its_own_name_prefers_no_sentence_that_says_money(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "How much emergency *money* ...?" names the measure by its own name: every amount
+    of money is money, so a sentence that also says "money" ("would cost 410 million
+    euros a year, money that ...") answers it no better than one that says what the
+    question asks ("5 million euros in emergency aid for families"). (Before, the
+    sentence that said "money" beside its sum led.)"""
+    ingest_story(
+        briefing,
+        tmp_path / "fire.md",
+        "Wildfire forces hundreds from their homes",
+        "The health minister said a pay rise for firefighters would cost about 410 million "
+        "euros a year, money that would have to be taken from elsewhere. The interior "
+        "minister announced 5 million euros in emergency aid for families whose homes had "
+        "been destroyed.",
+    )
+    question = "how much emergency money did the government promise families who lost homes"
+    assert "5 million euros in emergency aid" in lead_of(grounded_answer(briefing, question))
+
+
 def test_a_sum_in_a_coined_currency_is_as_precise_as_one_in_a_known_one(
     briefing: Briefing, tmp_path: Path
 ) -> None:
