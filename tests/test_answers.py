@@ -1492,6 +1492,35 @@ def test_the_speaker_of_any_verb_of_saying_must_be_in_the_passage(
     assert "reopen the lido pool by June" in answer.answer
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did South Orvandia's president say about the pact?",
+        "wat did south orvandia's president think of the pact",
+    ],
+)
+def test_the_speaker_owned_by_a_name_of_two_words_is_the_one_asked(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """ "What did South Orvandia's president say?" asks for a president's words, as "What
+    did Orvandia's president say?" does, though "south" is also a noun: the name that owns
+    the noun after it does not start a clause ("the contract length *Strohm* agreed").
+    An article in which the country's ministers speak and no president does does not
+    answer it. (Before, "south" was read as what the question asks about, no speaker was
+    asked for, and the ministers' words answered.)"""
+    ingest_story(
+        briefing,
+        tmp_path / "pact.md",
+        "South Orvandia signs border pact",
+        "South Orvandia signed a border pact with Quellmar in Pellmoor on Tuesday. The "
+        'interior minister, Ilse Varnam, said the pact would "bring order to the Seffa '
+        'crossings". South Orvandia will send 200 border guards.',
+    )
+    assert_borderline(briefing, question)
+    answer = grounded_answer(briefing, "What did South Orvandia's minister say about the pact?")
+    assert "bring order to the Seffa crossings" in answer.answer
+
+
 def test_what_is_x_leads_with_the_sentence_that_says_what_x_is(
     briefing: Briefing, tmp_path: Path
 ) -> None:

@@ -731,6 +731,9 @@ def _noun_phrase_head(
             and expansion.name_like
             and _common_noun(head, lexicon)
             and head not in possessors
+            # (not a name that owns what follows: "El *Salvador's* president", where
+            # "el" is also a noun)
+            and word not in possessors
         ):
             break  # a name after the noun starts a clause: "the contract length *Strohm* agreed"
         elif head is not None and _plural(head) and wordnet().senses(word, "v"):
