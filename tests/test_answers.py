@@ -1497,6 +1497,7 @@ def test_the_speaker_of_any_verb_of_saying_must_be_in_the_passage(
     [
         "What did South Orvandia's president say about the pact?",
         "wat did south orvandia's president think of the pact",
+        "What did the president of South Orvandia say about the pact?",
     ],
 )
 def test_the_speaker_owned_by_a_name_of_two_words_is_the_one_asked(
@@ -1505,9 +1506,11 @@ def test_the_speaker_owned_by_a_name_of_two_words_is_the_one_asked(
     """ "What did South Orvandia's president say?" asks for a president's words, as "What
     did Orvandia's president say?" does, though "south" is also a noun: the name that owns
     the noun after it does not start a clause ("the contract length *Strohm* agreed").
-    An article in which the country's ministers speak and no president does does not
-    answer it. (Before, "south" was read as what the question asks about, no speaker was
-    asked for, and the ministers' words answered.)"""
+    So does "the president *of South Orvandia*": the verb of saying comes after whose
+    president. An article in which the country's ministers speak and no president does
+    does not answer it. (Before, "south" was read as what the question asks about, and
+    "of" ended the phrase before any verb of saying: no speaker was asked for, and the
+    ministers' words answered.)"""
     ingest_story(
         briefing,
         tmp_path / "pact.md",

@@ -1155,10 +1155,21 @@ def _asked_head(
         counted = counted or word in _PORTIONS
     if head is None:
         return None
+    if speaker and end + 1 < len(flat) and flat[end] == "of":
+        # "What did the president *of South Orvandia* say?": whose president (a few words,
+        # a name among them), and then the verb
+        end = next(
+            (k for k in range(end + 1, min(end + 1 + _WHOSE, len(flat))) if _says(flat[k])),
+            end,
+        )
     if speaker and not (end < len(flat) and _says(flat[end])):
         return None
     return _Asked(head, speaker, start, named, counted)
 
+
+#: The most words between a speaker's "of" and the verb of saying: "the president of
+#: the Republic of South Orvandia said".
+_WHOSE = 6
 
 #: The sizes "how" asks for an amount by: "how *big* a fine", "how *large* is the deficit".
 _SIZES = frozenset("big large high steep hefty huge".split())
