@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
@@ -294,6 +294,20 @@ def _engine_for(parsed: URL, backend: str, **kwargs: Any) -> Engine:
     )
 
 
+def sqlite_file(database: str) -> Path | None:
+    """The file a SQLite URL's database names, None for one in memory. A ``file:`` URI
+    (``file:/srv/bb.db``, ``file:///srv/bb.db``, ``file:bb.db``) names a file as much as
+    a path does: two processes that open it must take the same migration lock beside it
+    as with ``sqlite:///srv/bb.db``, or both migrate an empty database at once and the
+    second fails on the tables the first made."""
+    if not database or database == ":memory:":
+        return None
+    if not database.startswith("file:"):
+        return Path(database)
+    name = unquote(urlsplit(database).path)  # SQLite reads a URI's path percent-decoded
+    return Path(name) if name and name != ":memory:" else None
+
+
 class Database:
     """One database: its engine, a session factory and its full-text search backend."""
 
@@ -417,11 +431,11 @@ class Database:
                     conn.execute(text("SELECT pg_advisory_unlock(74121001)"))
                     conn.commit()
             return
-        database = self.engine.url.database or ""
-        if not database or database == ":memory:" or database.startswith("file:"):
+        path = sqlite_file(self.engine.url.database or "")
+        if path is None:
             yield
             return
-        lock_path = Path(database).with_suffix(".migrate.lock")  # expanded: _engine_for
+        lock_path = path.with_suffix(".migrate.lock")  # expanded: _engine_for
         # owner-only, as the database beside it (an empty file: its mode is all it shows)
         with os.fdopen(
             os.open(lock_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "a"

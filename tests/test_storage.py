@@ -294,3 +294,37 @@ def test_a_word_is_found_without_its_accents(empty_database_url: str, tmp_path: 
         assert _documents_with(db, "akerlund") == 1
     finally:
         db.dispose()
+
+
+@pytest.mark.parametrize("form", ["path", "file URI"])
+def test_migrations_wait_for_the_lock_whatever_form_names_the_sqlite_file(
+    tmp_path: Path, form: str
+) -> None:
+    """Two processes that find a SQLite database empty both migrate it, one after the
+    other under the lock file beside it; a ``file:`` URI names that file too. Without
+    the lock, the second runs the first revision again ("table article already exists")
+    and stops with exit 2, as if the database held tables that are not briefbot's."""
+    import fcntl
+    import threading
+
+    path = tmp_path / "shared.db"
+    url = f"sqlite:///{path}" if form == "path" else f"sqlite:///file:{path}?uri=true"
+    db = Database.connect(url, migrate=False)
+    done = threading.Event()
+    upgraded: list[bool] = []
+
+    def upgrade() -> None:
+        upgraded.append(db.upgrade())
+        done.set()
+
+    try:
+        with (tmp_path / "shared.migrate.lock").open("a") as held:  # another process's
+            fcntl.flock(held, fcntl.LOCK_EX)
+            worker = threading.Thread(target=upgrade)
+            worker.start()
+            assert not done.wait(0.5), "migrated without waiting for the lock"
+            fcntl.flock(held, fcntl.LOCK_UN)
+        worker.join(30)
+        assert upgraded == [True] and migrate.is_current(db.engine)
+    finally:
+        db.dispose()
