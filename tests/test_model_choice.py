@@ -98,6 +98,22 @@ def test_a_server_with_several_models_is_an_error_that_names_them(
     assert "llama3.1:8b, mistral:7b, qwen2.5:7b" in result.err
 
 
+def test_a_question_no_single_model_can_answer_is_still_logged(
+    database_url: str, tmp_path: Path, llm: OpenAIStandIn
+) -> None:
+    """The settings and the server name no single model: the asker is told to set
+    BRIEFBOT_MODEL, and the question is in the log all the same, with that error (every
+    question asked is logged, an answer that failed included)."""
+    llm.models = ["qwen2.5:7b", "llama3.1:8b"]
+    with open_with(database_url, tmp_path, openai_base_url=llm.base_url) as b:
+        with pytest.raises(ConfigError) as caught:
+            b.ask(QUESTION)
+        rows = b.log.export()
+    assert [r["question"] for r in rows] == [QUESTION]
+    assert rows[0]["answered"] is False and rows[0]["latency_ms"] is not None
+    assert rows[0]["error"] == f"ConfigError: {caught.value.message}"
+
+
 def test_several_models_with_the_default_among_them_use_the_default(llm: OpenAIStandIn) -> None:
     llm.models = ["text-embedding-3-small", DEFAULT_MODEL, "gpt-4.1"]
     settings = Settings.isolated(openai_api_key="sk-test-key-123", openai_base_url=llm.base_url)

@@ -292,12 +292,12 @@ class Briefing:
         context = context or ExchangeContext()
         started = time.perf_counter()
         text = self._checked(question, "question", context, started)
-        summariser, reason = self.writers.answers()
         standalone = text
         exchange_id = new_log_id()
-        deadline = summariser.deadline() if summariser is not None else 0.0
         condensing: Usage | None = None
         try:
+            summariser, reason = self.writers.answers()
+            deadline = summariser.deadline() if summariser is not None else 0.0
             if history and not self.acknowledges(text):
                 standalone, retrieval, condensing = self._follow_up(
                     text, history, deadline, summariser
@@ -312,7 +312,14 @@ class Briefing:
             )
             if condensing is not None:  # the follow-up's condensing counts too
                 answer = replace(answer, usage=condensing.plus(answer.usage))
-        except BriefbotError:
+        except BriefbotError as exc:
+            # One the asker is told (no single model named, a tokenizer cache that cannot
+            # be written): the question was asked all the same, so it is logged, with it.
+            failed = Answer(question=text, answer="", answered=False, mode="extractive")
+            error = f"{type(exc).__name__}: {exc.message}"
+            self.log.record(
+                exchange_id, context, failed, standalone, latency_ms=_ms(started), error=error
+            )
             raise
         except Exception as exc:
             log.exception("answering failed (log id %s)", exchange_id)
