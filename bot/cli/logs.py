@@ -34,7 +34,7 @@ def logs_export(since: str | None) -> None:
     """Print the log as JSON lines, one exchange per line, oldest first."""
     start = _parse_since(since)
     with open_briefing() as briefing:
-        for row in briefing.log.export(start):
+        for row in briefing.log.each(start):
             click.echo(json_text(row))
 
 

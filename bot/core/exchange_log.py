@@ -9,7 +9,7 @@ age, so several processes may run it at once.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
@@ -207,9 +207,16 @@ class ExchangeLog:
             )
 
     def export(self, since: datetime | None = None) -> list[dict[str, Any]]:
-        """The log, oldest first, one JSON object per exchange (``briefbot logs export``)."""
+        """The log, oldest first, one JSON object per exchange."""
+        return list(self.each(since))
+
+    def each(self, since: datetime | None = None) -> Iterator[dict[str, Any]]:
+        """:meth:`export` one exchange at a time, as the database gives them (``briefbot
+        logs export``): a log of any size is printed in bounded memory, its first line at
+        once, where a list would hold the whole log (every cited passage) first."""
         with self.db.session() as session:
-            return [to_json(r) for r in exchanges.iter_exchanges(session=session, since=since)]
+            for record in exchanges.iter_exchanges(session=session, since=since):
+                yield to_json(record)
 
     def purge(self, older_than_days: int) -> int:
         """Delete exchanges older than ``older_than_days`` days; how many went."""
