@@ -96,3 +96,27 @@ def test_a_number_too_large_to_use_is_refused_as_the_setting(
     monkeypatch.setenv(name, "1" + "0" * 12)
     with pytest.raises(ConfigError, match=f"^{name}: Input should be less than or equal to"):
         load_settings()
+
+
+def test_a_line_of_the_env_file_that_cannot_be_read_is_an_error_not_unset(
+    tmp_path: Path,
+) -> None:
+    """python-dotenv skips a line it cannot parse (an unclosed quote) with a warning only
+    ``-v`` shows: the setting on it would be silently unset, and ``DATABASE_URL`` with
+    its quote left open would run every command on the default SQLite file instead. The
+    line is named by its number, not shown: it may hold a password."""
+    from bot.cli.common import load_settings
+    from bot.errors import ConfigError
+
+    env = tmp_path / ".env"
+    env.write_text(
+        'BRIEFBOT_TOP_K=4\n# a comment\nDATABASE_URL="postgresql://me:pw-s3cret@db/x\n'
+        "export BRIEFBOT_MODEL=none\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert caught.value.message.startswith(".env line 3 cannot be read")
+    assert "s3cret" not in caught.value.message and "DATABASE_URL" not in caught.value.message
+    env.write_text("BRIEFBOT_TOP_K=4\n# a comment\n\nexport BRIEFBOT_MODEL=none\nX\n", "utf-8")
+    assert load_settings().top_k == 4

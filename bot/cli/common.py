@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -32,12 +34,33 @@ def load_settings() -> Settings:
         raise ConfigError(f"{name}: {message}") from exc
     except UnicodeDecodeError as exc:
         raise ConfigError(f".env is not UTF-8 text ({exc.reason})") from exc
+    _check_env_file(Path(str(Settings.model_config.get("env_file"))))
     if settings.data_dir.exists() and not settings.data_dir.is_dir():
         raise ConfigError(f"BRIEFBOT_DATA_DIR: {settings.data_dir} is not a folder")
     if settings.corpus_dir is not None and not settings.corpus_dir.is_dir():
         raise ConfigError(f"BRIEFBOT_CORPUS_DIR: {settings.corpus_dir} is not a folder")
     install_redaction(settings.secret_values())
     return settings
+
+
+def _check_env_file(path: Path) -> None:
+    """Refuse a .env file with a line python-dotenv cannot parse (an unclosed quote). It
+    skips the line with a warning only ``-v`` shows, so the setting on it would be
+    silently unset: ``DATABASE_URL="postgresql://...`` with its quote left open would run
+    every command on the default SQLite file. The line is named by its number, never
+    shown: it may hold a password."""
+    from dotenv.parser import parse_stream
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):  # none, or Settings() has said what is wrong
+        return
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.error:
+            raise ConfigError(
+                f".env line {binding.original.line} cannot be read (a quote left open?); "
+                "write it as NAME=value"
+            )
 
 
 @contextmanager
