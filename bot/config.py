@@ -178,7 +178,11 @@ class Settings(BaseSettings):
     @classmethod
     def _home_expanded(cls, value: Path | None) -> Path | None:
         """A leading ``~`` expanded, as a shell would: a .env file or a service's
-        environment leaves it as written, and ``~/bb`` is not a folder named "~"."""
+        environment leaves it as written, and ``~/bb`` is not a folder named "~". A NUL
+        (only a .env file can hold one) is refused here, so the error names the
+        variable, not whatever opens the path first."""
+        if value is not None and "\x00" in str(value):
+            raise ValueError("a path cannot hold a NUL character")
         return home_expanded(value) if value is not None else None  # (~nobody: as written)
 
     @field_validator("tokenizer")

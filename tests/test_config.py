@@ -120,3 +120,17 @@ def test_a_line_of_the_env_file_that_cannot_be_read_is_an_error_not_unset(
     assert "s3cret" not in caught.value.message and "DATABASE_URL" not in caught.value.message
     env.write_text("BRIEFBOT_TOP_K=4\n# a comment\n\nexport BRIEFBOT_MODEL=none\nX\n", "utf-8")
     assert load_settings().top_k == 4
+
+
+@pytest.mark.parametrize("name", ["BRIEFBOT_PROFILE", "BRIEFBOT_DATA_DIR", "BRIEFBOT_CORPUS_DIR"])
+def test_a_path_setting_with_a_nul_names_its_variable(tmp_path: Path, name: str) -> None:
+    """A NUL (which only a .env file can hold) makes no path: the one line names the
+    variable, not an "unexpected ValueError" from whatever opens it first, nor
+    ``DATABASE_URL`` (the default database is in the data folder)."""
+    from bot.cli.common import load_settings
+    from bot.errors import ConfigError
+
+    (tmp_path / ".env").write_bytes(f"{name}={tmp_path}/a\x00b\n".encode())
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert caught.value.message == f"{name}: a path cannot hold a NUL character"
