@@ -86,8 +86,10 @@ class Settings(BaseSettings):
     context_tokens: int = Field(default=3000, ge=200)
     answer_tokens: int = Field(default=500, ge=16)
     llm_timeout: float = Field(default=20.0, gt=0, le=3600)
-    price_prompt_per_mtok: float = Field(default=0.0, ge=0)
-    price_completion_per_mtok: float = Field(default=0.0, ge=0)
+    # USD per million tokens: a million is far past any model's price, and keeps the
+    # cost of an answer finite (an infinite one is no JSON: "Infinity").
+    price_prompt_per_mtok: float = Field(default=0.0, ge=0, le=1_000_000)
+    price_completion_per_mtok: float = Field(default=0.0, ge=0, le=1_000_000)
 
     # Slack
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")

@@ -134,3 +134,25 @@ def test_a_path_setting_with_a_nul_names_its_variable(tmp_path: Path, name: str)
     with pytest.raises(ConfigError) as caught:
         load_settings()
     assert caught.value.message == f"{name}: a path cannot hold a NUL character"
+
+
+@pytest.mark.parametrize(
+    "name", ["BRIEFBOT_PRICE_PROMPT_PER_MTOK", "BRIEFBOT_PRICE_COMPLETION_PER_MTOK"]
+)
+def test_a_price_no_model_costs_is_refused_before_a_cost_overflows(
+    monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """A price is a finite float, but one far past any model's made the cost of an
+    answer infinite: ``ask --json`` and ``logs export`` then printed ``Infinity``, which
+    is not JSON. The setting is refused, in one line that names it."""
+    from bot.cli.common import load_settings
+    from bot.core.pricing import estimated_cost
+    from bot.errors import ConfigError
+
+    monkeypatch.setenv(name, "1e305")
+    with pytest.raises(ConfigError, match=f"^{name}: Input should be less than or equal to"):
+        load_settings()
+    monkeypatch.setenv(name, "1000000")
+    most = 2**31 - 1  # the largest token count read from a server
+    cost = estimated_cost(load_settings(), "any-model", most, most)
+    assert cost is not None and cost < float("inf")
