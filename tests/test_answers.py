@@ -1524,6 +1524,28 @@ def test_the_speaker_owned_by_a_name_of_two_words_is_the_one_asked(
     assert "bring order to the Seffa crossings" in answer.answer
 
 
+def test_a_name_that_owns_a_noun_after_the_asked_noun_starts_a_clause(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "Who was the captain Orvandia's coastguard arrested?" asks for the captain: after
+    "the", a noun and then a name that owns the next noun ("Orvandia's coastguard") are
+    the noun asked and a clause about it, as "the contract length Strohm agreed" is. Only
+    a name of two words with nothing before it ("El Salvador's president") owns the noun
+    after it whole. (Before, the coastguard was read as the one asked for, and its
+    commander led.)"""
+    ingest_story(
+        briefing,
+        tmp_path / "cod.md",
+        "Orvandia coastguard arrests captain",
+        "Orvandia's coastguard arrested the captain of a fishing boat on Tuesday for fishing "
+        "in a protected area. The captain, Piet Rasmussen, was released on bail. The "
+        "coastguard, led by Commander Ilse Brandt, seized 3 tonnes of cod.",
+    )
+    question = "Who was the captain Orvandia's coastguard arrested?"
+    assert "Piet Rasmussen" in lead_of(grounded_answer(briefing, question))
+    assert [t.word for t in analyse(question, Lexicon()).terms if t.asked] == ["captain"]
+
+
 def test_what_is_x_leads_with_the_sentence_that_says_what_x_is(
     briefing: Briefing, tmp_path: Path
 ) -> None:

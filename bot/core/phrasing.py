@@ -715,6 +715,7 @@ def _noun_phrase_head(
     "-ing" modifiers before it: "kerbside *parking* places"), and where the phrase ends. A
     number is never the head ("the 3 main parts": parts)."""
     head = None
+    first = j
     while j < len(flat) and flat[j] not in _ENDS:
         word = flat[j]
         if _an_age(flat, j):
@@ -731,9 +732,9 @@ def _noun_phrase_head(
             and expansion.name_like
             and _common_noun(head, lexicon)
             and head not in possessors
-            # (not a name that owns what follows: "El *Salvador's* president", where
-            # "el" is also a noun)
-            and word not in possessors
+            # (not the second word of a name that owns what follows: "El *Salvador's*
+            # president", where "el" is also a noun)
+            and not (word in possessors and _second_of_a_name(flat, first, j))
         ):
             break  # a name after the noun starts a clause: "the contract length *Strohm* agreed"
         elif head is not None and _plural(head) and wordnet().senses(word, "v"):
@@ -773,6 +774,15 @@ def _noun_phrase_head(
             break
         j += 1
     return head, j
+
+
+def _second_of_a_name(flat: list[str], first: int, j: int) -> bool:
+    """May ``flat[j]`` be the second word of a name of two that starts the noun phrase at
+    ``first`` ("El Salvador", "South Orvandia", "Grace Mahlangu")? Only right after the
+    phrase's first word, and not after an article: "the captain *Orvandia's* coastguard
+    arrested" is a noun and a clause about it, as "the contract length *Strohm* agreed"
+    is."""
+    return j == first + 1 and not (first > 0 and flat[first - 1] in _BEFORE_A_NOUN)
 
 
 #: The units of time an age is given in ("83-year-old", "six-month-old").
