@@ -1524,6 +1524,41 @@ def test_the_speaker_owned_by_a_name_of_two_words_is_the_one_asked(
     assert "bring order to the Seffa crossings" in answer.answer
 
 
+@pytest.mark.parametrize(
+    ("title", "body", "question", "says"),
+    [
+        (
+            "Herald editor quits",
+            "The editor of the Tarrow Herald, Mina Okafor, resigned on Tuesday, two days "
+            "after the paper printed a false story about the mayor. The paper's owner "
+            "appointed her deputy, Lars Pike, in her place.",
+            "What did the editor of the Tarrow Herald do?",
+            "resigned on Tuesday",
+        ),
+        (
+            "Honduras sends troops north",
+            "The president of Honduras, Xiomara Castro, sent 3,000 soldiers to the northern "
+            "border on Friday. A UN report published last week said extortion by gangs had "
+            "risen by a third. Opposition leaders criticised the deployment.",
+            "What did the president of Honduras do after the UN report?",
+            "sent 3,000 soldiers",
+        ),
+    ],
+)
+def test_a_word_of_saying_beside_the_speaker_s_of_is_not_the_verb_asked(
+    briefing: Briefing, tmp_path: Path, title: str, body: str, question: str, says: str
+) -> None:
+    """ "What did the president of Honduras *do* after the UN report?" asks what he did:
+    the verb after whose president it is is "do", and a word of saying that comes before
+    it ("the Tarrow *Herald*") or after it ("the UN *report*") names a thing. No one's
+    words are asked for, and an article in which no one speaks answers. (Before, the
+    first word of saying within a few words of "of" was read as the verb, the question
+    asked for the editor's or the president's words, and was refused.)"""
+    ingest_story(briefing, tmp_path / "story.md", title, body)
+    assert analyse(question, Lexicon()).speaker is None
+    assert says in grounded_answer(briefing, question).answer
+
+
 def test_a_name_that_owns_a_noun_after_the_asked_noun_starts_a_clause(
     briefing: Briefing, tmp_path: Path
 ) -> None:

@@ -1168,9 +1168,10 @@ def _asked_head(
     if speaker and end + 1 < len(flat) and flat[end] == "of":
         # "What did the president *of South Orvandia* say?": whose president (a few words,
         # a name among them), and then the verb
+        whose = range(end + 1, min(end + 1 + _WHOSE, len(flat)))
         end = next(
-            (k for k in range(end + 1, min(end + 1 + _WHOSE, len(flat))) if _says(flat[k])),
-            end,
+            (k for k in whose if _the_deed(flat, k)),
+            next((k for k in whose if _says(flat[k])), end),
         )
     if speaker and not (end < len(flat) and _says(flat[end])):
         return None
@@ -1180,6 +1181,19 @@ def _asked_head(
 #: The most words between a speaker's "of" and the verb of saying: "the president of
 #: the Republic of South Orvandia said".
 _WHOSE = 6
+
+
+def _the_deed(flat: list[str], k: int) -> bool:
+    """Is ``flat[k]`` the "do" of "What did the president of Honduras *do* ...?", the
+    question's own verb (not "to do", "would do")? Then it asks what was done, whatever
+    word of saying comes before it, in whose president it is ("the editor of the Tarrow
+    *Herald* do"), or after it ("do after the UN *report*")."""
+    return flat[k] in _DOING and flat[k - 1] not in _BEFORE_VERB
+
+
+#: The verb a question for what someone did asks with: "What did the mayor of Tarrow
+#: *do*?", "What has the president of Honduras *done*?"
+_DOING = frozenset(["do", "done"])
 
 #: The sizes "how" asks for an amount by: "how *big* a fine", "how *large* is the deficit".
 _SIZES = frozenset("big large high steep hefty huge".split())
