@@ -5709,6 +5709,10 @@ def test_per_and_a_name_of_a_figure_is_still_according_to_it() -> None:
         ("The Morwen Grace, built in 1998, was owned by a family firm", False),
         ("drivers who enter without a permit will be fined 120 solari", True),
         ("Fines rose by 12 per cent in 2024, and 3 until May", False),
+        ("the 120 solari fine is paid at the gate, or 90 solari each by card", True),
+        ("it pays for 3 crowdfunded projects a year", False),
+        ("an 80 sqm flat sold at a record price", False),
+        ("the farm will cost less and make 900 mwh a year", False),
     ],
 )
 def test_a_currency_no_dictionary_knows_is_still_money(text: str, money: bool) -> None:
@@ -5716,7 +5720,9 @@ def test_a_currency_no_dictionary_knows_is_still_money(text: str, money: bool) -
     solars"): a lower-case plural after a number that WordNet knows in no sense is one,
     and a word it knows ("guards", "minutes") is what the number counts. Not every
     language makes its plural with an "s" ("120 solari"): a word English does not use at
-    all is one too, a word it uses ("per", "until") never."""
+    all is one too, a word it uses ("per", "until") never; nor a word without a vowel,
+    a unit's abbreviation ("sqm", "mwh"), nor one before a noun, which the number counts
+    ("3 crowdfunded projects")."""
     from bot.core.amounts import coined_money
 
     assert coined_money(text) is money
@@ -5828,6 +5834,32 @@ def test_money_asked_by_its_own_name_prefers_no_sentence_that_says_money(
     )
     question = "how much emergency money did the government promise families who lost homes"
     assert "5 million euros in emergency aid" in lead_of(grounded_answer(briefing, question))
+
+
+@pytest.mark.parametrize(
+    ("body", "question"),
+    [
+        (
+            "Marbeck council said on Tuesday that it pays for 3 crowdfunded projects each "
+            "year. The projects include a skate park and a community garden.",
+            "How much does Marbeck council pay for the crowdfunded projects?",
+        ),
+        (
+            "An 80 sqm flat in the old town of Marbeck was sold at a record price last "
+            "week, the estate agent said. The buyer, a local doctor, plans to live there.",
+            "What was the price of the Marbeck flat?",
+        ),
+    ],
+)
+def test_a_word_english_makes_after_a_number_is_no_coined_currency(
+    briefing: Briefing, tmp_path: Path, body: str, question: str
+) -> None:
+    """A word after a number that the common English word lists lack is not for that a
+    currency: "3 *crowdfunded* projects" counts projects, and "an 80 *sqm* flat" gives a
+    size. Where no sum is given, a question for one is not answered. (Before, both were
+    read as sums in a currency no dictionary knows, and the sentence answered.)"""
+    ingest_story(briefing, tmp_path / "marbeck.md", "News from Marbeck", body)
+    assert_borderline(briefing, question)
 
 
 def test_a_sum_in_a_coined_currency_is_as_precise_as_one_in_a_known_one(

@@ -150,18 +150,36 @@ def coined_amounts(text: str) -> list[str]:
     found = [
         m
         for m in _COINED.finditer(text)
-        if _coined(m.group(2)) and not any(net.senses(m.group(2), pos) for pos in "nvar")
+        if _coined(m.group(2), text[m.end() :])
+        and not any(net.senses(m.group(2), pos) for pos in "nvar")
     ]
     if found and not _speaks_of_money(text):
         found = [m for m in found if m.group(1)]
     return [m.group(0) for m in found]
 
 
-def _coined(word: str) -> bool:
-    """May ``word``, after a number, be a currency no dictionary knows? A plural ("solars")
-    may; a word without an "s" ("solari", "lire") only when it is no word English uses
-    at all: "5 per cent", "3 and 4" and "20 until" name no money."""
-    return word.endswith("s") or (word not in STOPWORDS and frequency.zipf(word) == 0.0)
+def _coined(word: str, after: str) -> bool:
+    """May ``word``, after a number and before ``after``, be a currency no dictionary
+    knows? A plural ("solars") may; a word without an "s" ("solari", "lire") only when it
+    is no word English uses at all ("5 per cent", "3 and 4" and "20 until" name no money)
+    and still a word, which has a vowel ("80 *sqm*", "900 *mwh*" abbreviate units), and
+    when no noun follows it: a word the common lists lack before a noun is one English
+    makes to say what kind of it the number counts ("3 *crowdfunded* projects", "12
+    *unvetted* candidates"). (A plural is what the number counts, whatever follows.)"""
+    if word.endswith("s"):
+        return True
+    if word in STOPWORDS or frequency.zipf(word) > 0.0 or not _VOWEL.search(word):
+        return False
+    following = _NEXT_WORD.match(after)
+    if following is None or following.group(1) in STOPWORDS:
+        return True
+    net = wordnet()
+    # (a word that is also an adverb may end a sum: "120 solari *last* year", "*each*")
+    return not (net.senses(following.group(1), "n") and not net.senses(following.group(1), "r"))
+
+
+_VOWEL = re.compile(r"[aeiouy]")
+_NEXT_WORD = re.compile(r"\s+([a-z]+)\b")
 
 
 def coined_money(text: str) -> bool:
