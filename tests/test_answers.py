@@ -5862,6 +5862,32 @@ def test_a_word_english_makes_after_a_number_is_no_coined_currency(
     assert_borderline(briefing, question)
 
 
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("when was the pact signed, month and year", "in March 2021"),
+        ("In what month did the two sides first meet?", "in June"),
+    ],
+)
+def test_a_when_question_that_names_the_month_is_answered_by_one(
+    briefing: Briefing, tmp_path: Path, question: str, lead: str
+) -> None:
+    """ "When was it signed, month and year?" asks for a month and its year ("in March
+    2021"), and "In what month ...?" for a month, as "What year ...?" asks for a year: a
+    sentence that gives one leads before one that says when less precisely ("this
+    month", "on Tuesday"). (Before, "month and year" asked for no precision, and the
+    sentence that said "signed" and "pact" with "this month" led.)"""
+    ingest_story(
+        briefing,
+        tmp_path / "pact.md",
+        "Orvandia and Quellmar border pact",
+        "Critics of the border pact that Orvandia and Quellmar signed this month met in "
+        "Pellmoor on Tuesday. The two sides first met in June, and the agreement was "
+        "concluded in Tavrin in March 2021.",
+    )
+    assert lead in lead_of(grounded_answer(briefing, question))
+
+
 def test_a_sum_in_a_coined_currency_is_as_precise_as_one_in_a_known_one(
     briefing: Briefing, tmp_path: Path
 ) -> None:

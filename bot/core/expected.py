@@ -545,8 +545,9 @@ _CLOCK_TIME = re.compile(
 
 #: "On what date ...?", "What year ...?", "At what time ...?": the precision a "when"
 #: question asks for, and what gives it: a day of a month ("on 12 October", "October
-#: 12", "2019-10-12"), a year ("in 1987", "the 1980s"), a time on the clock ("at 7:40
-#: p.m.", "at noon"). A weekday answers "when" but gives no date, and "on Tuesday night"
+#: 12", "2019-10-12"), a month and its year for "..., month and year?" ("in March 2019"),
+#: a month for "In what month ...?", a year ("in 1987", "the 1980s"), a time on the clock
+#: ("at 7:40 p.m.", "at noon"). A weekday answers "when" but gives no date, and "on Tuesday night"
 #: no time.
 _WHEN_PRECISION = (
     (
@@ -556,6 +557,14 @@ _WHEN_PRECISION = (
             rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}(?!\w)|\b{_MONTHS}\s+\d{{1,2}}\b"
             r"|\b\d{4}-\d\d-\d\d\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b"
         ),
+    ),
+    (
+        re.compile(r"\bmonth\s+and\s+year\b", re.IGNORECASE),
+        re.compile(rf"\b{_MONTHS}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?,?)?\s+(?:1[5-9]|20)\d\d\b"),
+    ),
+    (
+        re.compile(r"\b(?:what|which)\s+month\b", re.IGNORECASE),
+        re.compile(rf"\b{_MONTHS}(?!\w)"),
     ),
     (
         re.compile(r"\b(?:what|which)\s+year\b|\byear\s+(?:in\s+which|when)\b", re.IGNORECASE),
