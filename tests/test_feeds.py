@@ -534,6 +534,40 @@ def test_a_feed_with_one_broken_entry_still_lands_the_others(
     assert len(web.requests("/news/missing")) == MAX_ATTEMPTS
 
 
+def test_a_page_the_html_extractor_chokes_on_fails_only_its_entry(
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn
+) -> None:
+    """A page whose markup makes the extraction raise something of its own (here an
+    ``<svg>`` holding a ``<meta>``: htmldate's clean-up trips lxml's AssertionError)
+    fails that entry's page alone: the entry falls back to its summary, and the entries
+    after it land. It used to fail the whole poll ("unexpected AssertionError"), on
+    every poll, since the entry was never recorded: no entry after it was ever stored."""
+    serve_stories(web)
+    web.page(
+        "/news/odd-markup", "<svg><meta property='og:url' content='https://x.example/a'><math>"
+    )
+    summary = "Officials in Tegucigalpa described the memorandum as a first step."
+    body = rss(
+        web,
+        [
+            item(web, "/news/odd-markup", title="Odd markup", description=summary),
+            item(web, "/news/pact-review"),
+            item(web, "/news/aid-freeze"),
+        ],
+    )
+    url = web.page("/rss.xml", body, content_type="application/rss+xml")
+    poller.add(url)
+    report = poller.poll().feeds[0]
+    assert report.status == "updated", report.as_dict()
+    odd, *others = report.entries
+    assert (odd.outcome, odd.from_summary) == ("added", True), odd
+    assert odd.reason is not None and "AssertionError" in odd.reason
+    assert "\n" not in odd.reason
+    assert [e.outcome for e in others] == ["added", "added"]
+    titles = {s.title for s in briefing.sources()}
+    assert {"Honduras reviews the border pact", "Aid freeze hits Guatemala programmes"} <= titles
+
+
 @pytest.mark.parametrize("bad", ["\x7f", "&#0;"], ids=["del", "nul"])
 def test_a_feed_entry_whose_link_holds_a_control_character_fails_alone(
     cli, web: WebStandIn, bad: str

@@ -61,6 +61,7 @@ from bot.core.feedparse import FeedError, FeedItem, ParsedFeed, discover_feed, p
 from bot.core.fetch import FEED_ACCEPT, FEED_TYPES, PAGE_TYPES, Fetched, Fetcher
 from bot.core.ingest import ArticleStore, ingest_parsed
 from bot.core.parse import ParsedArticle
+from bot.core.prepare import unreadable
 from bot.core.urls import host_of, normalise_url
 from bot.core.webpage import page_article
 from bot.errors import IngestError, InputError
@@ -580,6 +581,13 @@ class FeedPoller:
             article = page_article(self.fetcher.get(item.link), title_hint=item.title)
         except IngestError as exc:
             return None, str(exc)
+        except Exception as exc:
+            # The extractors (trafilatura, htmldate, lxml) can raise almost anything on
+            # hostile markup, as they can for a file (bot.core.prepare): this page fails
+            # alone. Raised on, it failed the whole poll before the entry was recorded,
+            # so every poll met it again and no entry after it was ever stored.
+            log.debug("could not read the page of %s", item.link, exc_info=True)
+            return None, str(unreadable(exc))
         if article.published is None and item.published is not None:
             article = replace(article, published=item.published)
         return article, None

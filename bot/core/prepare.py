@@ -173,12 +173,18 @@ def prepare_one(
         prepared.error = exc
     except Exception as exc:
         log.debug("could not read %s", label, exc_info=True)
-        prepared.error = IngestError(
-            f"could not be read ({type(exc).__name__}: {shortened(first_line(exc), 120)})"
-        )
+        prepared.error = unreadable(exc)
     except BaseException as exc:  # an interrupt: the writer raises it
         prepared.error = exc
     return prepared
+
+
+def unreadable(exc: Exception) -> IngestError:
+    """The one-line reason for an item whose reader or parser raised ``exc``, something
+    other than :class:`IngestError` or :class:`InputError` (see :func:`prepare_one`)."""
+    return IngestError(
+        f"could not be read ({type(exc).__name__}: {shortened(first_line(exc), 120)})"
+    )
 
 
 def is_item_error(exc: BaseException) -> bool:
