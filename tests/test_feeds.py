@@ -568,6 +568,31 @@ def test_a_page_the_html_extractor_chokes_on_fails_only_its_entry(
     assert {"Honduras reviews the border pact", "Aid freeze hits Guatemala programmes"} <= titles
 
 
+@pytest.mark.parametrize("bad", ["&#x1;", "\x0b", "&#xfffe;"], ids=["soh", "vt", "fffe"])
+def test_an_entry_summary_in_html_with_a_control_character_does_not_break_the_feed(
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn, bad: str
+) -> None:
+    """An entry whose HTML summary holds a control character (a vertical tab pasted from
+    a word processor, or a reference such as ``&#x1;``, which feedparser decodes): lxml
+    refuses to set such text on an element. It used to fail the whole feed on every
+    poll ("unexpected ValueError: All strings must be XML compatible"), since the feed
+    is read whole before any entry; the character goes, as it does from a title."""
+    serve_stories(web)
+    summary = f"&lt;p&gt;The memorandum{bad} was signed.&lt;/p&gt;&lt;p&gt;Second.&lt;/p&gt;"
+    body = rss(
+        web,
+        [item(web, "/news/pact-review", description=summary), item(web, "/news/aid-freeze")],
+    )
+    url = web.page("/rss.xml", body, content_type="application/rss+xml")
+    poller.add(url)
+    report = poller.poll().feeds[0]
+    assert (report.status, report.error) == ("updated", None), report.as_dict()
+    assert [e.outcome for e in report.entries] == ["added", "added"]
+    assert parse_feed(body.encode(), url).items[0].summary == (
+        "The memorandum was signed.\n\nSecond."
+    )
+
+
 @pytest.mark.parametrize("bad", ["\x7f", "&#0;"], ids=["del", "nul"])
 def test_a_feed_entry_whose_link_holds_a_control_character_fails_alone(
     cli, web: WebStandIn, bad: str

@@ -48,6 +48,9 @@ _BLOCKS = {"p", "div", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "blockquo
 #: (feedparser decodes ``&#0;`` to NUL); PostgreSQL cannot store NUL, and none of them is
 #: text a person reads.
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+#: What lxml refuses to hold in a tree besides :data:`_CONTROL` (XML 1.0 has no such
+#: characters): a vertical tab or form feed (whitespace, so a space), U+FFFE and U+FFFF.
+_NOT_XML = {0x0B: " ", 0x0C: " ", 0xFFFE: None, 0xFFFF: None}
 
 
 class FeedError(IngestError):
@@ -207,7 +210,13 @@ def _paragraphs(value: str) -> str:
 
 def _html_text(value: str) -> str:
     """Text of an HTML fragment, a block element per line. (feedparser has already
-    removed scripts, styles and event handlers.)"""
+    removed scripts, styles and event handlers.)
+
+    Characters XML cannot hold go first: lxml parses them but refuses them as an
+    element's text, so one entry's summary with a vertical tab pasted from a word
+    processor, or a ``&#x1;``, raised ValueError and failed the whole feed, on every
+    poll (and ``feeds add``), since the feed is read whole before any entry."""
+    value = _CONTROL.sub("", value).translate(_NOT_XML)
     try:
         root = lxml.html.fragment_fromstring(value, create_parent="div")
     except (etree.ParserError, ValueError):
