@@ -238,6 +238,23 @@ def test_adding_something_that_is_not_a_feed_is_refused(cli, web: WebStandIn) ->
     assert json.loads(cli("feeds", "list", "--json").out) == []
 
 
+@pytest.mark.parametrize("reference", ["&#xd800;", "&#99999999999;"], ids=["surrogate", "huge"])
+def test_a_feed_feedparser_itself_fails_on_is_refused_in_one_clear_line(
+    cli, web: WebStandIn, reference: str
+) -> None:
+    """A character reference feedparser's lenient parser cannot decode (a lone surrogate,
+    a number past any character) makes feedparser raise UnicodeEncodeError or
+    OverflowError of its own. That was "unexpected OverflowError: Python int too large
+    to convert to C int" (and, at each poll, a logged traceback); it is a feed that
+    cannot be read, said as such."""
+    body = f"<rss version='2.0'><channel><title>T {reference}</title></channel></rss>"
+    web.page("/odd.xml", body, content_type="application/rss+xml")
+    result = cli("feeds", "add", web.url("/odd.xml"))
+    assert result.code == 1
+    assert result.err.startswith("error: not an RSS or Atom feed briefbot can read (")
+    assert "unexpected" not in result.err and len(result.err.strip().splitlines()) == 1
+
+
 def test_a_web_page_that_links_to_its_feed_adds_the_feed(
     poller: FeedPoller, web: WebStandIn
 ) -> None:

@@ -36,7 +36,7 @@ from lxml import etree
 from bot.core import charset
 from bot.core.fetch import Fetched
 from bot.core.metadata import parse_date
-from bot.core.text import first_line, squash
+from bot.core.text import first_line, shortened, squash
 from bot.core.urls import normalise_url
 from bot.errors import IngestError, InputError
 
@@ -85,7 +85,14 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
-    doc = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    try:
+        doc = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    except Exception as exc:
+        # feedparser's lenient parser raises on some references it cannot decode (a lone
+        # surrogate, a number past any character): the feed cannot be read, said as such
+        # rather than as an "unexpected" error with a traceback in the log.
+        reason = f"{type(exc).__name__}: {shortened(first_line(exc), 120)}"
+        raise FeedError(f"not an RSS or Atom feed briefbot can read ({reason})") from None
     if not doc.get("version") and not doc.get("entries"):
         problem = doc.get("bozo_exception")
         detail = f": {first_line(problem)}" if problem is not None else ""
