@@ -670,6 +670,46 @@ def test_an_article_stored_by_someone_else_since_the_run_began(
     assert _count(briefing, Article) == 2  # the seed and this page
 
 
+@pytest.mark.parametrize("step", ["_known_text", "_copy_metadata"])
+def test_an_article_removed_by_someone_else_since_it_was_found(
+    briefing: Briefing, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    """The writer finds the text it is storing already stored (the page moved to a new
+    url), and another process removes that article before the writer reads it, or
+    before it writes the new url (two ``briefbot ingest`` at once: the other one's file
+    at the old url changed to a text stored elsewhere). The writer looks again and
+    stores the text itself. It used to end the whole run with "unexpected
+    NoResultFound: No row was found when one was required" (or StaleDataError)."""
+    from storage import upsert
+
+    text = "Stored first, then removed by another writer."
+    (tmp_path / "first.md").write_text(_md("https://example.org/first", text), "utf-8")
+    briefing.ingest([tmp_path / "first.md"])
+    with briefing.db.session() as s:
+        first = s.scalar(select(Article.id).where(Article.url == "https://example.org/first"))
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "moved.md").write_text(_md("https://example.org/moved", text), "utf-8")
+    (later / "z-after.txt").write_text("After\n\nThe file after it lands too.\n", "utf-8")
+    original = getattr(upsert, step)
+
+    def removed_meanwhile(*args: Any) -> Any:
+        with briefing.db.engine.begin() as other:
+            other.execute(Chunk.__table__.delete().where(Chunk.article_id == first))
+            if other.execute(Article.__table__.delete().where(Article.id == first)).rowcount:
+                removed.append(first)
+        return original(*args)
+
+    removed: list[int] = []
+    monkeypatch.setattr(upsert, step, removed_meanwhile)
+    summary = briefing.ingest([later])
+    assert removed and (summary.added, summary.failed) == (2, []), summary
+    with briefing.db.session() as s:
+        urls = set(s.scalars(select(Article.url)))
+    assert {"https://example.org/moved", None} <= urls
+    assert "After" in _titles(briefing)
+
+
 def test_chunk_size_and_overlap_come_from_the_settings(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

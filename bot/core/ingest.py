@@ -33,8 +33,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, NoResultFound, OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from bot.core.chunking import chunk_text
 from bot.core.parse import ParsedArticle
@@ -54,6 +55,13 @@ from storage.upsert import (
 )
 
 log = logging.getLogger(__name__)
+
+#: What storing an article raises when another process changed the articles it looked
+#: up before it wrote (see :func:`_store_one`): one stored with the same origin or text
+#: (a unique constraint), or one it found removed (its row is gone when it is read or
+#: updated: another ``briefbot ingest`` whose file at that url changed to a text stored
+#: elsewhere). Each is a reason to look again, not a failure of the database.
+_RACED = (IntegrityError, NoResultFound, StaleDataError)
 
 
 @dataclass
@@ -306,13 +314,13 @@ def _store_one(
     try:
         try:
             return _store_in_transaction(session, store, item, item.unseen, heirs)
-        except IntegrityError:
+        except _RACED:
             pass
-        # Another process stored an article with this origin or text after we looked.
-        # Look again, once: it is committed now.
+        # Another process stored an article with this origin or text after we looked, or
+        # removed one we found. Look again, once: what it did is committed now.
         try:
             return _store_in_transaction(session, store, item, False, heirs)
-        except IntegrityError:
+        except _RACED:
             return "unchanged", 0
     except (DataError, OperationalError) as exc:
         if isinstance(exc, OperationalError) and not _is_limit_exceeded(exc):
