@@ -255,6 +255,27 @@ def test_a_feed_feedparser_itself_fails_on_is_refused_in_one_clear_line(
     assert "unexpected" not in result.err and len(result.err.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize(
+    ("encoding", "header"),
+    [("cp1251", "windows-1251"), ("koi8-r", "koi8-r"), ("utf-8", "iso-8859-1")],
+    ids=["cp1251", "koi8-r", "utf8-labelled-latin1"],
+)
+def test_a_feed_s_charset_in_the_http_header_is_read(
+    poller: FeedPoller, web: WebStandIn, encoding: str, header: str
+) -> None:
+    """A feed whose charset only its HTTP header gives (its XML declaration names none)
+    is read in that charset, as a page is (bot.core.charset): its title was
+    windows-1252 mojibake ("Íîâîñòè" for "Новости"), since feedparser was given the
+    media type without the charset. A UTF-8 feed mislabelled Latin-1 stays UTF-8."""
+    body = rss(web, [item(web, "/news/pact-review")], title="Новости дня").replace(
+        '<?xml version="1.0" encoding="utf-8"?>', '<?xml version="1.0"?>'
+    )
+    url = web.page(
+        "/rss.xml", body.encode(encoding), content_type=f"application/rss+xml; charset={header}"
+    )
+    assert poller.add(url).title == "Новости дня"
+
+
 def test_a_web_page_that_links_to_its_feed_adds_the_feed(
     poller: FeedPoller, web: WebStandIn
 ) -> None:

@@ -63,3 +63,19 @@ def decode(body: bytes, declared: str | None, html: bool = True) -> str:
         if (text := _strictly(body, codec)) is not None:
             return text
     return body.decode("cp1252", errors="replace")
+
+
+def feed_charset(body: bytes, declared: str | None) -> str | None:
+    """The charset the HTTP header's label ``declared`` names (read as browsers read
+    it: UTF-7 is none), when a feed's bytes need it: they are not valid UTF-8 and the
+    feed declares no encoding of its own (no byte-order mark, no ``<?xml encoding?>``);
+    otherwise None.
+
+    feedparser decodes the feed itself and lets a charset it is given win over the
+    feed's own declaration, so it is given one only when nothing else says what the
+    bytes are: without it a feed labelled only in its header (``charset=windows-1251``)
+    was read as windows-1252 ("Íîâîñòè"), while a UTF-8 feed mislabelled ``ISO-8859-1``
+    stays UTF-8, as a page does (rule 3)."""
+    if not declared or read_bom(body)[0] is not None or html_body_declared_encoding(body):
+        return None
+    return None if _strictly(body, "utf-8") is not None else resolve_encoding(declared)

@@ -80,11 +80,16 @@ class ParsedFeed:
     items: tuple[FeedItem, ...]
 
 
-def parse_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
-    """The feed in ``body`` (fetched from ``url``), or :class:`FeedError`."""
+def parse_feed(
+    body: bytes, url: str, content_type: str = "", declared: str | None = None
+) -> ParsedFeed:
+    """The feed in ``body`` (fetched from ``url``), or :class:`FeedError`. ``declared``
+    is the HTTP header's charset, passed on when the feed needs it
+    (:func:`bot.core.charset.feed_charset`)."""
     headers = {"content-location": url}
     if content_type:
-        headers["content-type"] = content_type
+        label = charset.feed_charset(body, declared)
+        headers["content-type"] = f"{content_type}; charset={label}" if label else content_type
     try:
         doc = feedparser.parse(io.BytesIO(body), response_headers=headers)
     except Exception as exc:

@@ -182,7 +182,7 @@ class FeedPoller:
             fetched = self.fetcher.get(
                 target, accept=FEED_TYPES, accept_header=FEED_ACCEPT, what="feed"
             )
-        parsed = parse_feed(fetched.body, fetched.final_url, fetched.content_type)
+        parsed = parse_feed(fetched.body, fetched.final_url, fetched.content_type, fetched.charset)
         target = _moved(target, fetched)
         self._refuse_followed(target)
         try:
@@ -304,7 +304,9 @@ class FeedPoller:
                 report.status = "not_modified"
                 self._finish(row, token, None, None)
                 return report
-            parsed = parse_feed(fetched.body, fetched.final_url, fetched.content_type)
+            parsed = parse_feed(
+                fetched.body, fetched.final_url, fetched.content_type, fetched.charset
+            )
         except IngestError as exc:  # FetchError, FeedError
             return self._fail(row, token, report, str(exc))
         report.title = parsed.title or row.title
