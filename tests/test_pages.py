@@ -104,6 +104,22 @@ def test_the_stored_article_keeps_its_url_and_the_final_url(
     assert answer.citations and answer.citations[0].url == short
 
 
+def test_a_redirect_to_an_address_with_a_password_stores_no_password(
+    briefing: Briefing, web: WebStandIn
+) -> None:
+    """A server may redirect to ``http://user:pass@host/...``; the stored final url
+    keeps where the redirects led without the credential in it, as briefbot refuses
+    such an address when a user gives one. (Before, the password was stored.)"""
+    final = web.page("/news/story", NEWS)
+    with_password = final.replace("http://", "http://reader:s3cret@", 1)
+    short = web.redirect("/s/2", with_password)
+    summary = briefing.ingest([short])
+    assert (summary.added, summary.failed) == (1, [])
+    article = _article(briefing, short)
+    assert article.final_url == final
+    assert "s3cret" not in (article.final_url or "")
+
+
 def test_a_page_redirected_to_a_very_long_url_is_stored(
     cli, briefing: Briefing, web: WebStandIn
 ) -> None:

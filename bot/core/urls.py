@@ -63,6 +63,17 @@ def normalise_url(url: str) -> str:
     return urlunsplit((scheme, netloc, parts.path.rstrip("/") or "/", parts.query, ""))
 
 
+def without_credentials(url: str) -> str:
+    """``url`` without a user name or password in it: a server may redirect to
+    ``http://user:pass@host/...``, and what is stored or shown must not keep a
+    credential (:func:`normalise_url` refuses such a URL where a user gives one)."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
 def host_of(url: str) -> str:
     """The lower-case host of ``url`` ("" when it has none)."""
     try:

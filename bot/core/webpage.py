@@ -26,7 +26,7 @@ from bot.core import charset
 from bot.core.fetch import Fetched
 from bot.core.parse import ParsedArticle, parse_html, parse_txt
 from bot.core.text import squash
-from bot.core.urls import host_of
+from bot.core.urls import host_of, without_credentials
 from bot.errors import IngestError
 
 _SEPARATOR = re.compile(r"\s+(?:[|\-–—:·•»«/]|::)\s+")
@@ -61,7 +61,9 @@ def page_article(fetched: Fetched, title_hint: str | None = None) -> ParsedArtic
         parsed,
         origin=fetched.url,
         url=fetched.url,
-        final_url=fetched.final_url if fetched.final_url != fetched.url else None,
+        final_url=(
+            without_credentials(fetched.final_url) if fetched.final_url != fetched.url else None
+        ),
         format="web" if html else "text",
     )
 
