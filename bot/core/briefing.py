@@ -295,6 +295,15 @@ class Briefing:
         standalone = text
         exchange_id = new_log_id()
         condensing: Usage | None = None
+
+        def record_failure(error: str, failed: Answer | None = None) -> None:
+            """Log the question with ``error`` (and what a model spent, in ``failed``)."""
+            if failed is None:
+                failed = Answer(question=text, answer="", answered=False, mode="extractive")
+            self.log.record(
+                exchange_id, context, failed, standalone, latency_ms=_ms(started), error=error
+            )
+
         try:
             summariser, reason = self.writers.answers()
             deadline = summariser.deadline() if summariser is not None else 0.0
@@ -315,24 +324,17 @@ class Briefing:
         except BriefbotError as exc:
             # One the asker is told (no single model named, a tokenizer cache that cannot
             # be written): the question was asked all the same, so it is logged, with it.
-            failed = Answer(question=text, answer="", answered=False, mode="extractive")
-            error = f"{type(exc).__name__}: {exc.message}"
-            self.log.record(
-                exchange_id, context, failed, standalone, latency_ms=_ms(started), error=error
-            )
+            record_failure(f"{type(exc).__name__}: {exc.message}")
             raise
         except Exception as exc:
             log.exception("answering failed (log id %s)", exchange_id)
-            failed = Answer(question=text, answer="", answered=False, mode="extractive")
+            spent: Answer | None = None
             cause: BaseException = exc
             if isinstance(exc, WritingFailed):  # after the model was called: which, and cost
                 usage = exc.spent.usage
-                failed = replace(exc.spent, usage=condensing.plus(usage) if condensing else usage)
+                spent = replace(exc.spent, usage=condensing.plus(usage) if condensing else usage)
                 cause = exc.__cause__ or exc
-            error = f"{type(cause).__name__}: {cause}"
-            self.log.record(
-                exchange_id, context, failed, standalone, latency_ms=_ms(started), error=error
-            )
+            record_failure(f"{type(cause).__name__}: {cause}", spent)
             raise AnswerFailed(exchange_id) from exc
         logged = self.log.record(exchange_id, context, answer, standalone, latency_ms=_ms(started))
         # one line per answer (-v, serve): what it was, not what was asked
