@@ -57,6 +57,13 @@ HOSTILE_FILES: dict[str, bytes] = {
     "deep.html": b"<div>" * 100_000 + b"<p>Deep.</p>",
     "entities.html": b"<!DOCTYPE x [<!ENTITY a 'aaaa'><!ENTITY b '&a;&a;&a;'>]><p>&b;</p>",
     "utf7.html": b"<meta charset='utf-7'><p>caf\xe9 text.</p>",
+    # markup that kept the extractors busy for seconds to minutes (see check_markup)
+    "many-attributes.html": b"<article><p a='>' "
+    + b" ".join(b"a%d" % i for i in range(20_000))
+    + b">A page about the border security memorandum, long enough to be kept.</p></article>",
+    "many-elements.html": b"<article>"
+    + b"<p>The border security memorandum was signed in March.</p>" * 60_000
+    + b"</article>",
 }
 
 #: Files that must land beside them, in the same run.
@@ -110,6 +117,38 @@ def test_hostile_files_fail_alone_and_the_rest_lands(cli, tmp_path: Path) -> Non
     assert "Traceback" not in first.err and "unexpected" not in first.err
     again = cli("ingest", str(tmp_path))
     assert again.out.startswith(f"added 0, updated 0, unchanged {len(GOOD_FILES)}, ")
+
+
+def test_markup_that_would_keep_the_extractors_busy_is_refused_at_once() -> None:
+    """A tag of thousands of attributes (each checked against the ones before it while
+    parsing: 50 seconds for 50,000) or a page of tens of thousands of elements is refused
+    by one linear scan, with a one-line reason, before any extractor sees it; a ">"
+    inside a quoted value does not end the tag, an unclosed quote does not hang the scan,
+    and long attribute values (inline styles) are no attributes."""
+    from bot.core.parse import MAX_ATTRIBUTES, MAX_ELEMENTS, check_markup
+    from bot.errors import IngestError
+
+    many = " ".join(f"a{i}" for i in range(MAX_ATTRIBUTES + 1))
+    for page in (f"<p {many}>x</p>", f"<p title='>' {many}>x</p>"):
+        try:
+            check_markup(page)
+        except IngestError as e:
+            assert str(e) == (
+                f"the page has a tag with more than {MAX_ATTRIBUTES} attributes; "
+                "not an article page"
+            )
+        else:
+            raise AssertionError("a tag of too many attributes passed")
+    try:
+        check_markup("<p>x</p>" * (MAX_ELEMENTS + 1))
+    except IngestError as e:
+        assert "more than 50,000 HTML elements" in str(e)
+    else:
+        raise AssertionError("too many elements passed")
+    fine = " ".join(f"a{i}" for i in range(MAX_ATTRIBUTES))
+    check_markup(f"<p {fine}>x</p>" + "<p>x</p>" * (MAX_ELEMENTS - 1))
+    check_markup("<p style='" + "color: red; " * 50_000 + "'>x</p>")
+    check_markup('<p a="' + "x " * 500_000)
 
 
 def test_a_word_too_long_for_the_search_index_fails_alone(cli, tmp_path: Path) -> None:

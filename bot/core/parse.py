@@ -252,12 +252,49 @@ def parse_markdown(text: str, origin: str, fallback_title: str) -> ParsedArticle
     )
 
 
+#: The most elements (start tags) a page may have. The extractors' time grows with them,
+#: and faster than linearly past a few tens of thousands (200,000 empty paragraphs, 2 MB,
+#: took a minute and a half); a news page has a few thousand.
+MAX_ELEMENTS = 50_000
+#: The most attributes one tag may have: parsing one tag of 50,000 attributes (half a
+#: megabyte) took 50 seconds, as each is checked against the ones before it; real tags
+#: have a few dozen at most.
+MAX_ATTRIBUTES = 256
+#: A start tag: its name, then unquoted text and quoted values up to its ">" (a ">" inside
+#: quotes does not end it). It always matches (the ">" is optional), so it never
+#: backtracks far.
+_START_TAG = re.compile(r"<[A-Za-z][^\s/>]*(?:[^>\"']+|\"[^\"]*\"|'[^']*')*>?")
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+
+
+def check_markup(html: str) -> None:
+    """Refuse, with a one-line reason, a page whose markup would keep the extractors busy
+    for minutes: more than :data:`MAX_ELEMENTS` elements, or a tag with more than
+    :data:`MAX_ATTRIBUTES` attributes. One scan, linear in the page's length."""
+    for elements, match in enumerate(_START_TAG.finditer(html), start=1):
+        if elements > MAX_ELEMENTS:
+            raise IngestError(
+                f"the page has more than {MAX_ELEMENTS:,} HTML elements; not an article page"
+            )
+        tag = match.group(0)
+        # (each attribute takes at least two characters: a short tag cannot have many)
+        if len(tag) > 2 * MAX_ATTRIBUTES and (
+            len(_QUOTED.sub("", tag).split()) - 1 > MAX_ATTRIBUTES
+        ):
+            raise IngestError(
+                f"the page has a tag with more than {MAX_ATTRIBUTES} attributes; "
+                "not an article page"
+            )
+
+
 def parse_html(
     html: str, origin: str, fallback_title: str, url: str | None = None
 ) -> ParsedArticle:
-    """Main text and metadata of a web page, extracted by trafilatura."""
+    """Main text and metadata of a web page, extracted by trafilatura (after
+    :func:`check_markup`)."""
     import trafilatura
 
+    check_markup(html)
     doc = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, include_tables=False
     )
