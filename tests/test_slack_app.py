@@ -1376,6 +1376,42 @@ def test_web_api_rate_limits_are_retried(running: Running) -> None:
     assert all(7 <= wait < 8 for wait in running.waits.asked)
 
 
+def test_a_rate_limit_that_asks_for_a_long_wait_is_not_waited_out(running: Running) -> None:
+    """Slack's ``Retry-After`` was waited whatever it said, three times over: a 429 asking
+    for an hour held the answer's worker for three hours (and a stopping process's job
+    past its grace) before the answer failed all the same. A wait longer than
+    ``MAX_RATE_LIMIT_WAIT`` is not waited: the 429 is the call's answer at once."""
+    running.api.rate_limit("chat.postMessage", retry_after=3600, times=None)
+    running.slack.mention("Who criticised the deal?")
+    running.settle()
+    assert running.waits.asked == []
+    assert len(running.posts()) == 1
+    assert "slack: delivery failed" in (running.briefing.log.export()[-1]["error"] or "")
+    from bot.slack.app import MAX_RATE_LIMIT_WAIT
+
+    running.api.reset()
+    running.api.rate_limit("chat.postMessage", retry_after=MAX_RATE_LIMIT_WAIT, times=1)
+    running.slack.mention("What does the memorandum commit the countries to?")
+    running.api.wait_for("chat.postMessage", count=2)
+    assert len(running.waits.asked) == 1  # a wait within the limit is still waited
+
+
+@pytest.mark.parametrize("header", ["soon", "1.5", "Wed, 21 Oct 2026 07:28:00 GMT"])
+def test_a_rate_limit_with_an_unreadable_retry_after_is_retried(
+    running: Running, header: str
+) -> None:
+    """slack_sdk reads ``Retry-After`` with ``int()``: a header that is not a whole number
+    (an HTTP date, as HTTP allows, or a fraction) raised ValueError out of the retry
+    handler, past every handler of Slack's errors: the answer was lost, and so was the
+    apology (its post failed the same way). It is waited as a missing one is (a second)."""
+    running.api.rate_limit("chat.postMessage", retry_after=header, times=1)
+    running.slack.mention("Who criticised the deal?")
+    posts = running.api.wait_for("chat.postMessage", count=2)
+    assert [p.fault for p in posts] == ["rate_limit", None]
+    assert "activists" in block_text(posts[1].json_param("blocks")).lower()
+    assert len(running.waits.asked) == 1 and 1 <= running.waits.asked[0] < 3
+
+
 def test_the_web_api_client_retries_and_really_waits_by_default(tmp_path: Path) -> None:
     from bot.slack.app import ConnectionErrorRetry, RateLimitRetry, ServerErrorRetry
 

@@ -151,17 +151,46 @@ class ServerErrorRetry(_WaitsThrough, ServerErrorRetryHandler):
         )
 
 
+#: The longest ``Retry-After`` the Web API client waits out. Slack asks for seconds; a
+#: 429 asking for more is the call's answer at once: its caller says it failed (an
+#: apology, "slack: delivery failed", a digest retried by the next run) rather than hold a
+#: worker, and a stopping process, for as long as Slack says, three times over.
+MAX_RATE_LIMIT_WAIT = 30
+
+
+def retry_after(response: HttpResponse) -> float:
+    """The seconds a 429's ``Retry-After`` asks to wait: one without the header or with
+    one that is not a number of seconds (an HTTP date, as HTTP allows; slack_sdk's
+    ``int()`` raised ValueError on it, and on "1.5", out of the retry handler and past
+    every handler of Slack's errors)."""
+    after = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), None)
+    value = after[0] if isinstance(after, list | tuple) and after else after
+    try:
+        seconds = float(str(value).strip()) if value else 1.0
+    except ValueError:
+        return 1.0
+    return seconds if 0 <= seconds < float("inf") else 1.0
+
+
 class RateLimitRetry(_WaitsThrough, RateLimitErrorRetryHandler):
     """slack_sdk's retry of HTTP 429: it waits ``Retry-After`` seconds (one without the
-    header) plus up to a second of jitter, as slack_sdk does, through ``sleep``."""
+    header, or with one that is no number) plus up to a second of jitter, as slack_sdk
+    does, through ``sleep``; not when Slack asks for more than
+    :data:`MAX_RATE_LIMIT_WAIT`."""
+
+    def allows(
+        self, request: HttpRequest, response: HttpResponse | None, error: Exception | None
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return True
+        return retry_after(response) <= MAX_RATE_LIMIT_WAIT
 
     def wait_for(
         self, state: RetryState, response: HttpResponse | None, error: Exception | None
     ) -> float:
         if response is None:
             raise error or RuntimeError("a rate-limit retry without a response")
-        after = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), None)
-        return (int(after[0]) if after else 1) + random.random()
+        return retry_after(response) + random.random()
 
 
 def retry_handlers(sleep: Sleep = time.sleep) -> list[RetryHandler]:

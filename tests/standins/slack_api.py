@@ -233,11 +233,12 @@ class SlackAPIStandIn(StandInServer):
         """Answer ``method`` with HTTP ``status`` (body ``{"ok": false, ...}``)."""
         self._faults.add(method, "fail", times, status=status)
 
-    def rate_limit(self, method: str, retry_after: int = 1, times: int | None = 1) -> None:
+    def rate_limit(self, method: str, retry_after: int | str = 1, times: int | None = 1) -> None:
         """Answer ``method`` with HTTP 429, ``Retry-After: <retry_after>`` and
-        ``{"ok": false, "error": "ratelimited"}``. (slack_sdk parses the header with ``int()``.)
-        """
-        self._faults.add(method, "rate_limit", times, retry_after=int(retry_after))
+        ``{"ok": false, "error": "ratelimited"}``. (slack_sdk parses the header with
+        ``int()``; a text ``retry_after`` is sent as it is, an HTTP date or garbage.)"""
+        value = retry_after if isinstance(retry_after, str) else int(retry_after)
+        self._faults.add(method, "rate_limit", times, retry_after=value)
 
     def error(
         self,
