@@ -315,3 +315,37 @@ def test_a_line_opened_by_a_quote_mark_is_not_shown_as_a_block_quote() -> None:
     for escaped in (escape(text), escape_markdown(text)):
         assert not any(line.lstrip().startswith("&gt;") for line in escaped.split("\n"))
         assert escaped.replace(ZWSP, "") == text.replace(">", "&gt;")
+
+
+def test_the_list_of_sources_fits_in_one_message_however_long_their_urls() -> None:
+    """``/brief sources`` listed forty sources in sections of 3,000 characters, with no
+    bound on what they add up to: forty articles from a feed whose links are long (a news
+    aggregator's run to hundreds of characters) made more than the ~12,000 characters
+    chat.postMessage and a response_url take (``msg_blocks_too_long``). Slack refused the
+    reply and the asker was left with "Listing the sources…". The list stops where the
+    message is full and counts the rest."""
+    from datetime import date
+
+    from bot.core.models import SourceInfo
+    from bot.slack.answer_blocks import sources_blocks
+    from bot.slack.blocks import MESSAGE_TEXT, text_size
+
+    base = "https://news.example.org/rss/articles/" + "CBMi" * 100
+    sources = [
+        SourceInfo(
+            id=i,
+            title=f"Article number {i} on the memorandum and its critics in the region",
+            source="news.example.org",
+            url=f"{base}{i}?oc=5",
+            published=date(2019, 3, 28),
+            chunks=3,
+        )
+        for i in range(60)
+    ]
+    blocks = sources_blocks(sources)
+    assert text_size(blocks) <= MESSAGE_TEXT
+    shown = "\n".join(b["text"]["text"] for b in blocks)
+    listed = shown.count("• <https://")
+    assert 10 < listed < 40
+    assert f"…and {60 - listed} more" in shown
+    assert "*Sources (60)*" in shown

@@ -15,6 +15,7 @@ from bot.core.profile import Profile
 from bot.slack.blocks import (
     CONTEXT_LIMIT,
     MESSAGE_BLOCKS,
+    MESSAGE_TEXT,
     SECTION_LIMIT,
     Block,
     actions,
@@ -178,14 +179,30 @@ def help_message(profile: Profile) -> tuple[str, list[Block]]:
     return "How to use briefbot", section(help_text(profile))
 
 
-def sources_blocks(sources: Sequence[SourceInfo], limit: int = 40) -> list[Block]:
+#: What the list of sources may add up to: what one message takes (:data:`MESSAGE_TEXT`),
+#: less room for the rest of a view it is part of (the App Home's digest has its own).
+SOURCES_TEXT = MESSAGE_TEXT - 1000
+
+
+def sources_blocks(
+    sources: Sequence[SourceInfo], limit: int = 40, budget: int = SOURCES_TEXT
+) -> list[Block]:
+    """The first ``limit`` sources, as many as fit in ``budget`` characters (links are
+    long: a feed's may run to hundreds of characters each, and Slack refuses a message
+    whose texts add up to more than about 12,000); the rest are counted."""
     if not sources:
         return section("No articles are stored yet.")
-    lines = []
+    head = f"*Sources ({len(sources)})*"
+    lines: list[str] = []
+    used = len(head)
     for s in sources[:limit]:
         meta = ", ".join(escape(str(x)) for x in (s.source, s.published) if x)
-        lines.append(f"• {link(s.url, s.title)}" + (f" — {meta}" if meta else ""))
-    more = len(sources) - limit
+        line = f"• {link(s.url, s.title)}" + (f" — {meta}" if meta else "")
+        if lines and used + 1 + len(line) > budget:
+            break
+        lines.append(line)
+        used += 1 + len(line)
+    more = len(sources) - len(lines)
     if more > 0:
         lines.append(f"…and {more} more")
-    return section(f"*Sources ({len(sources)})*\n" + "\n".join(lines))
+    return section(head + "\n" + "\n".join(lines))
