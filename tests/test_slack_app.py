@@ -727,6 +727,46 @@ def test_show_quotes_reveals_the_cited_passages(running: Running) -> None:
     assert first_words in text
 
 
+def test_show_quotes_of_long_passages_with_long_links_fits_in_one_message(
+    running: Running,
+) -> None:
+    """*Show quotes* sent every cited passage, each with a link to its article and one to
+    the passage itself, in as many blocks as fit Slack's fifty, with no bound on what
+    their texts add up to. Six passages from a feed whose links are long (a news
+    aggregator's) made more than the ~12,000 characters Slack takes in one message
+    (``msg_blocks_too_long``): the response_url refused it, and the click showed nothing.
+    The texts are shortened to fit, as the digest's are."""
+    from bot.core.models import Citation
+    from bot.slack.blocks import MESSAGE_TEXT, text_size
+    from storage import exchanges
+
+    url = "https://news.example.org/rss/articles/" + "CBMi" * 120 + "?oc=5"
+    passage = " ".join(["The memorandum commits the countries to share information."] * 16)
+    cited = [
+        Citation(
+            marker=i, title=f"Report {i}", url=f"{url}&n={i}", published=None, text=passage
+        ).as_dict()
+        for i in range(1, 7)
+    ]
+    with running.briefing.db.session() as session:
+        exchange_id = exchanges.record_exchange(
+            session=session,
+            exchange=exchanges.ExchangeRecord(
+                surface="slack_mention",
+                channel="C1",
+                question="What does it commit to?",
+                answer="It commits them to share information [1].",
+                answered=True,
+                citations=cited,
+            ),
+        )
+    running.slack.click("show_quotes", exchange_id, running.api.response_url("long"))
+    reply = running.api.wait_for("response_url:long")[0]
+    blocks = reply.params["blocks"]
+    assert text_size(blocks) <= MESSAGE_TEXT
+    assert "share information" in block_text(blocks)
+
+
 @pytest.mark.parametrize(("action", "value"), [("feedback_up", 1), ("feedback_down", -1)])
 def test_feedback_is_stored(running: Running, action: str, value: int) -> None:
     exchange_id = _answered(running)

@@ -20,7 +20,7 @@ from bot.slack.answer_blocks import (
     quotes_blocks,
     quotes_message,
 )
-from bot.slack.blocks import fit
+from bot.slack.blocks import fit, within_text
 from bot.slack.clicks import ClickReply, clicked_by, clicked_in
 from bot.slack.reply import may_have_landed, taken_despite
 from bot.slack.services import SlackServices
@@ -108,10 +108,11 @@ def register(app: App, services: SlackServices) -> None:
         return handler
 
     def show_quotes(exchange: LoggedExchange, _body: dict[str, Any], reply: ClickReply) -> None:
-        reply.privately(
-            "The cited passages, verbatim",
-            fit(quotes_blocks(exchange.citations, "*The cited passages, verbatim*", numbered=True)),
+        # every passage with two links may add up to more than one message takes
+        passages = quotes_blocks(
+            exchange.citations, "*The cited passages, verbatim*", numbered=True
         )
+        reply.privately("The cited passages, verbatim", within_text(fit(passages)))
 
     app.action(SHOW_QUOTES)(on_exchange("showing quotes", "showing the quotes", show_quotes))
 
