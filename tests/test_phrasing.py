@@ -175,6 +175,22 @@ def test_a_request_s_verb_is_framing_not_a_term() -> None:
     assert "drive" in [t.word for t in analyse("Can you still drive over it?", lexicon).terms]
 
 
+def test_kindly_opens_a_request_as_please_does() -> None:
+    """ "Kindly indicate the date ..." is "Please indicate the date ...": "kindly" is
+    framing, and what is asked is read past the request (a when question). Not "kindly"
+    inside a question ("Who spoke kindly of the plan?"), where it is a word of it.
+    (Before, "kindly" was a term, and the question a "what" one.)"""
+    from bot.core.lexicon import Lexicon
+    from bot.core.query import analyse
+
+    lexicon = Lexicon()
+    query = analyse("Kindly indicate the date on which the ceasefire was signed.", lexicon)
+    assert query.answer_type == "when"
+    assert "kindly" not in [t.word for t in query.terms]
+    assert answer_type("Could you kindly confirm whether the accord is binding?") == "yesno"
+    assert "kindly" in [t.word for t in analyse("Who spoke kindly of the plan?", lexicon).terms]
+
+
 @pytest.mark.parametrize(
     ("question", "length"),
     [

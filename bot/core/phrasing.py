@@ -542,11 +542,16 @@ def _communicates(verb: str) -> bool:
 
 
 _WH_DID = re.compile(r"\b(what|why|how|where|who|when)['’]d\b", re.IGNORECASE)
+#: "Kindly" where it opens a request, as "please" does: "Kindly indicate the date ...",
+#: "Could you kindly confirm ...". (Not "Who spoke kindly of the plan?")
+_KINDLY = re.compile(r"^(\W*(?:(?:can|could|would|will)\s+you\s+)?)kindly\b", re.IGNORECASE)
 
 
 def spell_out(question: str) -> str:
     """``question`` with contractions a wh-word hides spelled out ("what'd": what did),
-    and a per cent sign that stands for the word ("what % of households"): percentage."""
+    a per cent sign that stands for the word ("what % of households"): percentage, and
+    the "kindly" of a formal request as the "please" it means."""
+    question = _KINDLY.sub(r"\1please", question)
     return re.sub(WORD_PERCENT, " percentage ", _WH_DID.sub(r"\1 did", question))
 
 
