@@ -7099,3 +7099,33 @@ def test_a_compound_closed_up_is_english_not_a_name(
         briefing, tmp_path / "heat.md", "Corvale heat wave kills 12", HEAT_WAVE, question
     )
     assert said in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Has Orvandia ever banned a party before?",
+        "has the court outlawed a party before this one?",
+        "What happened the last time the court banned a party?",
+    ],
+)
+def test_a_question_about_a_precedent_is_answered_by_the_earlier_case(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """ "Has it ever done this before?" asks for an earlier case, and the sentence that
+    gives one ("last banned a party in 1998") leads, not the one that tells this case in
+    more of the question's words. (Before, a yes-or-no question looked only for a denial,
+    and the ban of this week led.)"""
+    ingest_story(
+        briefing,
+        tmp_path / "ban.md",
+        "Orvandia's court bans the Iron Hand party",
+        "Orvandia's constitutional court on Thursday banned the far-right Iron Hand party, "
+        "ruling that it had worked to abolish the democratic order. The party's 12 members "
+        "of parliament will keep their seats as independents until the next election.\n\n"
+        "The party's leader said he would take the case to a European court. Supporters "
+        "gathered outside the court in the capital, Varn.\n\n"
+        "The court last banned a party in 1998, when it dissolved the Workers' Front for "
+        "plotting a coup.",
+    )
+    assert "last banned a party in 1998" in lead_of(grounded_answer(briefing, question))

@@ -345,9 +345,32 @@ def where_pattern() -> re.Pattern[str]:
     )
 
 
+#: A question about what happened before, a precedent: "Has Halvessa ever banned a party
+#: before?", "has the farm been warned before this?", "What happened the last time they
+#: tried?", "Had it previously ...?"
+_ASKS_FOR_A_PRECEDENT = re.compile(
+    r"^\W*(?:has|have|had|did)\b.*\bever\b|\bever\b.*\bbefore\b|\bbefore(?:\s+(?:this(?:\s+(?:one|time))?|now|then))?\s*(?:[?!.]|$|[-–—,;:]"
+    r"|\b(?:and|or|but|what|how|if|when|who|i)\b)|\bpreviously\b|\bin\s+the\s+past\b|"
+    r"\bthe\s+last\s+time\b|\bprior\s+to\s+(?:this|now)\b",
+    re.IGNORECASE,
+)
+#: What answers it: a time before ("in 1998", "the last ...", "previously", "ten years
+#: ago", "the only other"), a first ("for the first time", "first-ever"), or a denial
+#: ("has never"; see :func:`denies`).
+PRECEDENT = re.compile(
+    r"\b(?:last|previous(?:ly)?|earlier|once|ago|since|back\s+in|the\s+only\s+other|"
+    r"first(?:-|\s+)ever|for\s+the\s+first\s+time|in\s+(?:1[5-9]\d\d|20\d\d))\b",
+    re.IGNORECASE,
+)
+
+
 def expected_pattern(retrieval: Retrieval) -> re.Pattern[str] | None:
     """What a sentence that answers the question should contain, if anything."""
     kind = retrieval.query.answer_type
+    if kind not in ("quantity", "when", "where", "who") and _ASKS_FOR_A_PRECEDENT.search(
+        retrieval.query.text
+    ):
+        return PRECEDENT
     if kind == "who" and asks_who_someone_is(retrieval.query.text):
         # "Who is Mirela Vasquez-Lind?" asks what the sources say of her ("head coach
         # Mirela Vasquez-Lind said"), not for some other name: any sentence that names
@@ -387,6 +410,10 @@ def holds_new(pattern: re.Pattern[str], text: str, question: str) -> bool:
     give ("Who met Nielsen?" is not answered by the name Nielsen)."""
     if pattern is NEGATIVE:
         return denies(text, question)
+    if pattern is PRECEDENT:
+        return denies(text, question) or any(
+            m.group(0).lower() not in question.lower() for m in pattern.finditer(text)
+        )
     if pattern is _EXPECTED["who"]:
         asked = words_of(question)
         return any(_other_name(m.group(0), asked) for m in pattern.finditer(text))
