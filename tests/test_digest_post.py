@@ -579,3 +579,88 @@ def test_only_a_channel_taken_from_the_subscriptions_must_still_be_subscribed(
         named = poster.post(digest, ["C0GOING"], posted_by="U1", retry_failed=True)
     assert named.outcomes[0].result == "posted"
     assert channels_posted(api) == ["C0TEAM1", "C0GOING"]
+
+
+def add_hostile_article(briefing: Briefing, folder: Path) -> None:
+    """An article whose title pings, links and formats, and whose text is long."""
+    path = folder / "hostile.md"
+    body = " ".join(["The ministers met again on Thursday to talk about the border."] * 120)
+    path.write_text(
+        "---\ntitle: <!channel> *Border* talks @here <https://evil.example|click>\n"
+        f"source: Test Wire\npublished: 2019-03-28\n---\n\n{body}\n",
+        encoding="utf-8",
+    )
+    assert briefing.ingest([path]).added == 1
+
+
+@pytest.mark.parametrize("error", ["invalid_blocks", "msg_blocks_too_long"])
+def test_a_digest_whose_blocks_slack_refuses_is_posted_once_as_text(
+    briefing: Briefing,
+    tmp_path: Path,
+    api: SlackAPIStandIn,
+    caplog: pytest.LogCaptureFixture,
+    error: str,
+) -> None:
+    """Slack refused the digest's blocks on their form: the claim was released and every
+    run (every 30 minutes for 72 hours) sent the same blocks again, and the digest was
+    never posted. Now it is posted at once as text alone, escaped and within one
+    message's text, with its metadata; the refusal is logged once, and the run's other
+    channels go straight to the text."""
+    add_article(briefing, tmp_path)
+    add_hostile_article(briefing, tmp_path)
+    digest = briefing.digests.digest(W13)
+    api.refuse_blocks("chat.postMessage", error)
+    poster = poster_at(briefing, api, T0)
+    with caplog.at_level(logging.WARNING, logger="bot.slack.digest_post"):
+        report = poster.post(digest, ["C1", "C2"])
+    assert [o.result for o in report.outcomes] == ["posted", "posted"]
+    assert all(f"Slack refused its blocks ({error})" in str(o.detail) for o in report.outcomes)
+    posts = api.calls("chat.postMessage")
+    assert [(c.params["channel"], c.fault) for c in posts] == [
+        ("C1", "refuse_blocks"),
+        ("C1", None),
+        ("C2", None),
+    ]
+    refusals = [r for r in caplog.records if "refused its blocks" in r.getMessage()]
+    assert len(refusals) == 1
+    for channel in ("C1", "C2"):
+        [message] = api.history(channel)
+        text = message["text"]
+        assert "blocks" not in message
+        assert message["metadata"] == {
+            "event_type": METADATA_TYPE,
+            "event_payload": {"period": W13.key},
+        }
+        assert len(text) <= 3000
+        assert "Ministers agree on smuggling intelligence" in text
+        assert "What each side says" in text or "`/brief digest` shows it all" in text
+        for live in ("<!channel>", "<https://evil", "@here", "https://"):
+            assert live not in text
+        assert "&lt;!channel&gt;" in text
+        delivered = row(briefing, channel)
+        assert delivered is not None and delivered.status == "posted"
+        assert delivered.message_ts == message["ts"]
+    again = poster_at(briefing, api, T0 + timedelta(minutes=30)).post(digest, ["C1", "C2"])
+    assert [o.result for o in again.outcomes] == ["already posted", "already posted"]
+    assert len(api.calls("chat.postMessage")) == 3
+
+
+def test_a_digest_slack_refuses_even_as_text_is_not_tried_again_this_period(
+    briefing: Briefing, digest: Digest, api: SlackAPIStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Refused for its form with blocks and without: no run of the period would do
+    better, so the channel fails for the period (logged once), not every 30 minutes."""
+    api.refuse_blocks("chat.postMessage", "invalid_blocks")
+    api.error("chat.postMessage", "msg_too_long")
+    poster = poster_at(briefing, api, T0)
+    with caplog.at_level(logging.WARNING, logger="bot.slack.digest_post"):
+        report = poster.post(digest, ["C1"])
+    assert report.outcomes[0].result == "failed"
+    assert "not tried again this period" in str(report.outcomes[0].detail)
+    assert "even as text alone" in caplog.text
+    delivered = row(briefing, "C1")
+    assert delivered is not None and delivered.status == "failed"
+    later = poster_at(briefing, api, T0 + timedelta(minutes=30)).post(digest, ["C1"])
+    assert later.outcomes[0].result == "skipped"
+    assert len(api.calls("chat.postMessage")) == 2
+    assert api.history("C1") == []

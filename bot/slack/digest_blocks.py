@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.core.digest import MARKER, Digest, DigestArticle
+from bot.core.digest_text import digest_text
 from bot.core.models import SourceInfo
 from bot.core.profile import Profile
 from bot.slack.answer_blocks import help_text, sources_blocks
@@ -22,6 +23,7 @@ from bot.slack.blocks import (
     HOME_BLOCKS,
     MESSAGE_BLOCKS,
     MESSAGE_TEXT,
+    TEXT_LIMIT,
     Block,
     actions,
     button,
@@ -153,6 +155,22 @@ def digest_fallback(digest: Digest) -> str:
         titles = "; ".join(a.title for a in digest.articles)
         text = f"{head}: {len(digest.articles)} new article(s): {titles}"
     return truncate(escape(text))
+
+
+#: Said at the end of a plain-text digest cut to fit one message.
+CUT_NOTE = "(cut to fit one message: `/brief digest` shows it all)"
+
+
+def digest_plain(digest: Digest, limit: int = TEXT_LIMIT) -> str:
+    """The whole digest as one message's text alone, for when Slack refuses its blocks
+    (``invalid_blocks``, ``msg_blocks_too_long``): the plain text ``briefbot digest``
+    prints, escaped like every other text (no mention, link or formatting an article
+    or a model wrote works), within ``limit`` characters, cut between lines with a note
+    saying where the rest is."""
+    text = escape(digest_text(digest).strip())
+    if len(text) <= limit:
+        return text
+    return f"{truncate(text, limit - len(CUT_NOTE) - 2)}\n{CUT_NOTE}"
 
 
 def digest_message(

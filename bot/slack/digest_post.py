@@ -14,6 +14,13 @@ and does not. What happens then:
   ``internal_error``: see :data:`bot.slack.reply.PERHAPS_CARRIED_OUT`): the post may have
   landed, so the claim is kept, as if its poster had died (below): after ``STALE_AFTER``
   the next run looks in the channel before posting;
+* Slack refused the message's form (``invalid_blocks``, ``msg_blocks_too_long``...: see
+  :data:`bot.slack.reply.REFUSED_FORM`): nothing was posted, and the same blocks would be
+  refused by every run of the period. Still under its claim, the digest is posted at once
+  as text alone (:func:`~bot.slack.digest_blocks.digest_plain`: the whole digest, escaped,
+  within one message's text), with the same metadata; the refusal is logged once a run,
+  and the run's other channels get the text alone without trying the blocks again. If
+  Slack refuses the text's form too, the channel is ``failed`` for the period, as below;
 * ``channel_not_found``: not retried by the runs of this period. The claim is kept as
   ``failed`` and the log says why. The channel stays subscribed: Slack says the same of
   a private channel that has not invited briefbot yet, so once it is invited, *Post to
@@ -58,8 +65,8 @@ from bot.core.digest import Digest
 from bot.core.models import JsonData
 from bot.core.period import Period
 from bot.errors import BriefbotError
-from bot.slack.digest_blocks import digest_message
-from bot.slack.reply import maybe_taken, never_sent, post_message, slack_error
+from bot.slack.digest_blocks import digest_message, digest_plain
+from bot.slack.reply import REFUSED_FORM, maybe_taken, never_sent, post_message, slack_error
 from storage import digests
 from storage.digests import CLAIMED, FAILED, POSTED
 
@@ -136,6 +143,23 @@ class PostReport:
         }
 
 
+@dataclass
+class _Message:
+    """One run's digest message: its blocks (with their fallback text), the same digest
+    as text alone, and whether Slack refused the blocks' form in this run (then every
+    channel after gets the text alone)."""
+
+    text: str
+    blocks: list[Any]
+    plain: str
+    refused_form: str | None = None
+
+    def attempts(self) -> list[tuple[str, list[Any] | None]]:
+        if self.refused_form:
+            return [(self.plain, None)]
+        return [(self.text, self.blocks), (self.plain, None)]
+
+
 class HistoryUnreadable(Exception):
     """The channel's history could not be read, so an earlier post cannot be ruled out."""
 
@@ -199,6 +223,7 @@ class DigestPoster:
         (see the module docstring)."""
         configured = set(self.briefing.settings.digest_channel_ids)
         text, blocks = digest_message(digest, posted_by=posted_by)
+        message = _Message(text, blocks, digest_plain(digest))
         outcomes = []
         for channel in dict.fromkeys(channels):
             if stop is not None and stop.is_set():
@@ -207,7 +232,7 @@ class DigestPoster:
             try:
                 while_subscribed = from_destinations and channel not in configured
                 outcome = self._post_one(
-                    channel, digest.period.key, text, blocks, retry_failed, while_subscribed
+                    channel, digest.period.key, message, retry_failed, while_subscribed
                 )
             except Exception as exc:  # a database failure: this channel waits for the next run
                 log.exception("digest for %s: posting to %s failed", digest.period.key, channel)
@@ -219,8 +244,7 @@ class DigestPoster:
         self,
         channel: str,
         key: str,
-        text: str,
-        blocks: list[Any],
+        message: _Message,
         retry_failed: bool,
         while_subscribed: bool,
     ) -> Outcome:
@@ -243,7 +267,7 @@ class DigestPoster:
             taken = self._after_conflict(channel, key, token, retry_failed)
             if isinstance(taken, Outcome):
                 return taken
-        return self._send(channel, key, token, text, blocks)
+        return self._send(channel, key, token, message)
 
     def _after_conflict(
         self, channel: str, key: str, token: str, retry_failed: bool
@@ -330,18 +354,61 @@ class DigestPoster:
             raise HistoryUnreadable(str(exc)) from exc
         raise HistoryUnreadable(f"more than {HISTORY_PAGES} pages of messages to look through")
 
-    def _send(self, channel: str, key: str, token: str, text: str, blocks: list[Any]) -> Outcome:
+    def _send(self, channel: str, key: str, token: str, message: _Message) -> Outcome:
+        """Post under our claim: the blocks, then, if Slack refuses their form, the text
+        alone (see the module docstring)."""
+        metadata = {"event_type": METADATA_TYPE, "event_payload": {"period": key}}
+        if message.refused_form is None:
+            try:
+                response = post_message(
+                    self.client, channel, message.text, message.blocks, metadata=metadata
+                )
+            except Exception as exc:
+                refused = isinstance(exc, SlackApiError) and not maybe_taken(exc)
+                error = slack_error(exc) if refused and isinstance(exc, SlackApiError) else None
+                if error not in REFUSED_FORM:
+                    return self._not_posted(channel, key, token, exc)
+                message.refused_form = error
+                log.warning(
+                    "digest %s: Slack refused its blocks (%s); posting it as text alone, "
+                    "in %s and the run's other channels",
+                    key,
+                    error,
+                    channel,
+                )
+            else:
+                return self._posted(channel, key, token, response)
         try:
-            metadata = {"event_type": METADATA_TYPE, "event_payload": {"period": key}}
-            response = post_message(self.client, channel, text, blocks, metadata=metadata)
-        except SlackApiError as exc:
+            response = post_message(self.client, channel, message.plain, None, metadata=metadata)
+        except Exception as exc:
+            return self._not_posted(channel, key, token, exc, text_alone=True)
+        return self._posted(
+            channel,
+            key,
+            token,
+            response,
+            f"as text alone: Slack refused its blocks ({message.refused_form})",
+        )
+
+    def _not_posted(
+        self, channel: str, key: str, token: str, exc: Exception, *, text_alone: bool = False
+    ) -> Outcome:
+        """A post that failed: refused (the claim is released, or, when no run of the
+        period would do better, kept as failed) or unanswered (the claim is kept)."""
+        if isinstance(exc, SlackApiError):
             if maybe_taken(exc):  # a server error, or a fatal_error: it may have been taken
                 return self._unanswered(channel, key, _what_slack_said(exc))
-            return self._refused(channel, key, token, slack_error(exc) or str(exc))
-        except Exception as exc:  # the connection, a timeout
-            if never_sent(exc):
-                return self._refused(channel, key, token, f"{type(exc).__name__}: {exc}")
-            return self._unanswered(channel, key, f"{type(exc).__name__}: {exc}")
+            error = slack_error(exc) or str(exc)
+            # the text alone refused for its form too: every run would be
+            for_good = text_alone and error in REFUSED_FORM
+            return self._refused(channel, key, token, error, for_good=for_good)
+        if never_sent(exc):  # the connection refused: nothing reached Slack
+            return self._refused(channel, key, token, f"{type(exc).__name__}: {exc}")
+        return self._unanswered(channel, key, f"{type(exc).__name__}: {exc}")  # a timeout
+
+    def _posted(
+        self, channel: str, key: str, token: str, response: Any, detail: str | None = None
+    ) -> Outcome:
         ts = str(response.get("ts") or "") or None
         try:
             with self.briefing.db.session() as session:
@@ -358,7 +425,7 @@ class DigestPoster:
             # the message in the channel's history.
             log.exception("digest %s: posted in %s but could not record it", key, channel)
         log.info("digest %s: posted in %s (ts %s)", key, channel, ts)
-        return Outcome(channel, "posted", ts=ts)
+        return Outcome(channel, "posted", detail, ts=ts)
 
     def _unanswered(self, channel: str, key: str, error: str) -> Outcome:
         """No answer from Slack: the claim stays, and the channel is looked at before
@@ -372,19 +439,34 @@ class DigestPoster:
         )
         return Outcome(channel, "failed", f"{error}; will check the channel before retrying")
 
-    def _refused(self, channel: str, key: str, token: str, error: str) -> Outcome:
+    def _refused(
+        self, channel: str, key: str, token: str, error: str, *, for_good: bool = False
+    ) -> Outcome:
+        """Slack refused the post: release the claim for the next run, or, when no run
+        of this period would do better (``channel_not_found``, or a form it refuses even
+        as text: ``for_good``), keep it as ``failed``."""
+        for_good = for_good or error in PERMANENT_ERRORS
         with self.briefing.db.session() as session:
-            if error not in PERMANENT_ERRORS:
+            if not for_good:
                 digests.release_delivery(session=session, channel=channel, period=key, token=token)
             else:
                 digests.mark_failed(
                     session=session, channel=channel, period=key, token=token, error=error
                 )
-        if error not in PERMANENT_ERRORS:
+        if not for_good:
             log.warning(
                 "digest %s: not posted in %s: %s; will retry on the next run", key, channel, error
             )
             return Outcome(channel, "failed", f"{error}; will retry")
+        if error not in PERMANENT_ERRORS:
+            log.warning(
+                "digest %s: Slack refused it in %s even as text alone (%s); not tried again "
+                "this period",
+                key,
+                channel,
+                error,
+            )
+            return Outcome(channel, "failed", f"{error} even as text; not tried again this period")
         if channel in self.briefing.settings.digest_channel_ids:
             advice = "invite briefbot to it, or remove it from BRIEFBOT_DIGEST_CHANNELS"
         else:

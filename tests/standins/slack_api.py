@@ -126,6 +126,8 @@ class SlackAPIStandIn(StandInServer):
         #: Scopes reported in ``x-oauth-scopes`` (None: no header).
         self.scopes: list[str] | None = manifest_scopes()
         self._history: dict[str, list[dict[str, Any]]] = {}
+        #: method -> (error, HTTP status) for calls whose blocks are refused
+        self._refused_blocks: dict[str, tuple[str, int]] = {}
 
     # -- addressing ------------------------------------------------------------------------
 
@@ -197,6 +199,7 @@ class SlackAPIStandIn(StandInServer):
             self._users.clear()
             self._overrides.clear()
             self._history.clear()
+            self._refused_blocks.clear()
         self.scopes = manifest_scopes()
         with self._ts_lock:
             self._ts_counter = 0
@@ -262,6 +265,15 @@ class SlackAPIStandIn(StandInServer):
         the client cannot tell whether it landed."""
         self._faults.add(method, "drop", times)
 
+    def refuse_blocks(self, method: str, error: str = "invalid_blocks", status: int = 200) -> None:
+        """Answer every call of ``method`` that carries ``blocks`` with HTTP ``status`` and
+        ``{"ok": false, "error": error}``, as Slack refuses a message's form
+        (``invalid_blocks``, ``msg_blocks_too_long``); the same message without blocks is
+        taken. Recorded calls so refused have the fault ``"refuse_blocks"``. Until
+        :meth:`reset`."""
+        with self._cond:
+            self._refused_blocks[method] = (error, status)
+
     def pending_faults(self) -> dict[str, list[tuple[str, int | None]]]:
         """Faults not yet consumed: ``{method: [(kind, remaining), ...]}``."""
         return self._faults.pending()
@@ -286,19 +298,25 @@ class SlackAPIStandIn(StandInServer):
         params: dict[str, Any] = dict(parse_qsl(split.query, keep_blank_values=True))
         params.update(_parse_body(raw, content_type))
 
-        fault = self._faults.take(method)
+        with self._cond:
+            refusal = self._refused_blocks.get(method) if params.get("blocks") else None
+        fault = self._faults.take(method) if refusal is None else None
         call = Call(
             method=method,
             params=params,
             headers=headers,
             time=time.time(),
-            fault=fault.kind if fault else None,
+            fault="refuse_blocks" if refusal else fault.kind if fault else None,
             content_type=content_type,
         )
         with self._cond:
             self._calls.append(call)
             self._cond.notify_all()
 
+        if refusal is not None:
+            error, status = refusal
+            handler.send_json(status, {"ok": False, "error": error})
+            return
         if fault is not None:
             if fault.kind == "fail":
                 status = int(fault.options["status"])

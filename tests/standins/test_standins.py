@@ -319,6 +319,32 @@ def test_fail_and_error_modes_count_down(slack: SlackAPIStandIn, web: WebClient)
     assert web.auth_test()["ok"] is True  # other methods unaffected
 
 
+def test_refuse_blocks_refuses_only_messages_with_blocks(
+    slack: SlackAPIStandIn, web: WebClient
+) -> None:
+    """refuse_blocks() refuses every call carrying blocks, as Slack refuses a message's
+    form; the same message as text alone is taken; reset() ends it."""
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "hi"}}]
+    slack.refuse_blocks("chat.postMessage", "msg_blocks_too_long")
+    for _ in range(2):
+        with pytest.raises(SlackApiError) as info:
+            web.chat_postMessage(channel="C1", text="x", blocks=blocks)
+        assert info.value.response["error"] == "msg_blocks_too_long"
+    assert web.chat_postMessage(channel="C1", text="x")["ok"] is True
+    assert [c.fault for c in slack.calls("chat.postMessage")] == [
+        "refuse_blocks",
+        "refuse_blocks",
+        None,
+    ]
+    assert [m["text"] for m in slack.history("C1")] == ["x"]
+    slack.refuse_blocks("response_url:r", status=400)
+    refused = WebhookClient(slack.response_url("r")).send(text="x", blocks=blocks)
+    assert refused.status_code == 400 and json.loads(refused.body)["error"] == "invalid_blocks"
+    assert WebhookClient(slack.response_url("r")).send(text="x").status_code == 200
+    slack.reset()
+    assert web.chat_postMessage(channel="C1", text="x", blocks=blocks)["ok"] is True
+
+
 def test_error_forever(slack: SlackAPIStandIn, web: WebClient) -> None:
     """times=None keeps failing until reset()."""
     slack.error("users.info", error="user_not_found", times=None)
