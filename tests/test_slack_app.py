@@ -593,6 +593,21 @@ def test_a_slash_answer_the_response_url_refuses_is_sent_as_text_then_logged(
     assert row["surface"] == "slash_quote" and "slack: delivery failed" in row["error"]
 
 
+def test_a_slash_answer_refused_with_ok_false_is_marked_undelivered(running: Running) -> None:
+    """An expired response_url may answer HTTP 200 with ``{"ok": false, "error":
+    "expired_url"}``: the answer was taken for delivered. It is a refusal: nothing is
+    sent again through a url that takes nothing more, and the log says its asker never
+    saw the answer."""
+    running.api.error("response_url:old", "expired_url")
+    running.slack.command(
+        "/brief", "What does the memorandum commit to?", running.api.response_url("old")
+    )
+    running.api.wait_for("response_url:old")
+    running.settle()
+    assert len(running.api.calls("response_url:old")) == 1
+    assert "slack: delivery failed" in running.briefing.log.export()[-1]["error"]
+
+
 @pytest.mark.parametrize("text", ["", "help"])
 def test_brief_help(running: Running, text: str) -> None:
     response = running.slack.command("/brief", text, running.api.response_url())
@@ -765,6 +780,78 @@ def test_show_quotes_of_long_passages_with_long_links_fits_in_one_message(
     blocks = reply.params["blocks"]
     assert text_size(blocks) <= MESSAGE_TEXT
     assert "share information" in block_text(blocks)
+
+
+def _refusals(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if "response_url refused" in r.getMessage()]
+
+
+@pytest.mark.parametrize(
+    ("error", "status"), [("invalid_blocks", 200), ("msg_blocks_too_long", 400)]
+)
+def test_a_click_s_reply_the_response_url_refuses_is_logged_and_sent_as_text(
+    running: Running, caplog: pytest.LogCaptureFixture, error: str, status: int
+) -> None:
+    """A click's reply goes through Bolt's ``respond``, which returns the response_url's
+    refusal instead of raising: *Show quotes* whose blocks Slack refused showed nothing,
+    and nothing was logged. Now the refusal is logged (never the url: it lets anyone
+    post as briefbot) and the passages are sent as text alone."""
+    exchange_id = _answered(running)
+    url = running.api.response_url("sq")
+    running.api.refuse_blocks("response_url:sq", error, status=status)
+    with caplog.at_level(logging.INFO):
+        running.slack.click("show_quotes", exchange_id, url)
+        refused, sent = running.api.wait_for("response_url:sq", count=2)
+        running.settle()
+    assert refused.fault == "refuse_blocks" and refused.params["blocks"]
+    assert sent.fault is None and not sent.params.get("blocks")
+    assert sent.params["replace_original"] is False
+    assert "memorandum" in sent.params["text"] and len(sent.params["text"]) <= 3000
+    assert _refusals(caplog) == [
+        f"the response_url refused the reply to a click: {error} (HTTP {status})"
+    ]
+    assert url not in caplog.text and "/response/" not in caplog.text
+
+
+def test_a_spent_response_url_is_logged_once_and_not_tried_again(
+    running: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Slack answers an expired or used-up response_url with ``"ok": false`` (even with
+    HTTP 200): the 👍's thanks was taken for delivered. Now the refusal is logged, and a
+    shorter reply is not sent through a url that takes nothing more."""
+    exchange_id = _answered(running)
+    running.api.error("response_url:fb", "used_url")
+    with caplog.at_level(logging.WARNING):
+        running.slack.click("feedback_up", exchange_id, running.api.response_url("fb"))
+        running.api.wait_for("response_url:fb")
+        running.settle()
+    assert len(running.api.calls("response_url:fb")) == 1
+    assert _refusals(caplog) == [
+        "the response_url refused the reply to a click: used_url (HTTP 200)"
+    ]
+
+
+@pytest.mark.parametrize(("command", "what"), [("sources", "sources"), ("feeds", "feeds")])
+def test_a_list_the_response_url_refuses_is_logged_and_sent_as_text(
+    running: Running, caplog: pytest.LogCaptureFixture, command: str, what: str
+) -> None:
+    """``/brief sources`` and ``/brief feeds`` sent their lists through ``respond``
+    unchecked: refused blocks left "Listing…" in place and no trace in the log. Now
+    the refusal is logged and the list is sent as text alone."""
+    url = running.api.response_url("l")
+    running.api.refuse_blocks("response_url:l", "invalid_blocks", status=400)
+    with caplog.at_level(logging.WARNING):
+        running.slack.command("/brief", command, url)
+        refused, sent = running.api.wait_for("response_url:l", count=2)
+        running.settle()
+    assert refused.params["blocks"] and not sent.params.get("blocks")
+    assert sent.params["replace_original"] is True
+    expected = SEED_TITLE if command == "sources" else "No feeds are followed yet."
+    assert expected in sent.params["text"]
+    assert _refusals(caplog) == [
+        f"the response_url refused the list of {what}: invalid_blocks (HTTP 400)"
+    ]
+    assert url not in caplog.text
 
 
 @pytest.mark.parametrize(("action", "value"), [("feedback_up", 1), ("feedback_down", -1)])

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -188,3 +189,27 @@ def test_a_forged_post_button_is_refused(running: Running) -> None:
 def test_help_mentions_the_digest_commands(running: Running) -> None:
     response = running.slack.command("/brief", "help", running.api.response_url())
     assert "/brief subscribe" in block_text(response.json()["blocks"])
+
+
+def test_a_digest_preview_the_response_url_refuses_is_logged_and_sent_as_text(
+    running: Running, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``/brief digest`` sent its preview through Bolt's ``respond`` unchecked: blocks
+    the response_url refused left "Putting the weekly digest together…" in place for
+    good, with nothing in the log. Now the refusal is logged (without the url) and the
+    digest is sent as plain text, escaped and within one message."""
+    add_last_weeks_article(running, tmp_path)
+    url = running.api.response_url("d")
+    running.api.refuse_blocks("response_url:d", "msg_blocks_too_long", status=400)
+    with caplog.at_level(logging.WARNING):
+        running.slack.command("/brief", "digest", url)
+        refused, sent = running.api.wait_for("response_url:d", count=2)
+        running.settle()
+    assert refused.params["blocks"] and not sent.params.get("blocks")
+    assert sent.params["replace_original"] is True
+    text = sent.params["text"]
+    assert "Ministers agree on smuggling intelligence" in text and "What each side says" in text
+    assert len(text) <= 3000
+    refusals = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert refusals == ["the response_url refused the digest: msg_blocks_too_long (HTTP 400)"]
+    assert url not in caplog.text

@@ -129,6 +129,20 @@ def text_size(blocks: Sequence[Block]) -> int:
     return sum(len(t["text"]) for b in blocks for t in _texts(b))
 
 
+def as_text(blocks: Sequence[Block], limit: int = TEXT_LIMIT) -> str:
+    """The texts of ``blocks`` as one message's text alone, within ``limit``: a reply's
+    shorter form, for a response_url that refused its blocks. Sections and contexts are
+    mrkdwn already escaped; a header's plain text is escaped here; buttons are left
+    out (text alone has none)."""
+    parts = []
+    for block in blocks:
+        for t in _texts(block):
+            if block.get("type") in ("section", "header", "context"):
+                text = t["text"] if t.get("type") == "mrkdwn" else escape(t["text"])
+                parts.append(f"*{text}*" if block.get("type") == "header" else text)
+    return truncate("\n".join(parts).strip(), limit)
+
+
 def within_text(blocks: list[Block], budget: int = MESSAGE_TEXT) -> list[Block]:
     """``blocks`` with their texts shortened, each to its share of ``budget`` (at least
     :data:`MIN_SHARE`), when together they are longer: Slack refuses the whole message

@@ -9,7 +9,7 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookResponse
 
-from bot.slack.reply import SLACK_ERRORS, in_channel
+from bot.slack.reply import SLACK_ERRORS, in_channel, log_refusal, respond_checked
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +65,8 @@ class ClickReply:
         """Tell only the person who clicked; ``replace`` replaces the message clicked
         (where the response_url allows it)."""
         if self._respond is not None:
-            self._respond(
-                response_type="ephemeral", replace_original=replace, text=text, blocks=blocks
+            respond_checked(
+                self._respond, text, blocks, replace=replace, what="the reply to a click"
             )
             return
         if not (self.channel and self.user):
@@ -93,7 +93,12 @@ class ClickReply:
     def delete_original(self) -> None:
         """Delete the (ephemeral) message clicked, when the response_url allows it."""
         if self._respond is not None:
-            self._respond(delete_original=True)
+            try:
+                deleted = self._respond(delete_original=True)
+            except SLACK_ERRORS as exc:
+                log.warning("no answer from the response_url to a deletion (%s)", _reason(exc))
+                return
+            log_refusal(deleted, "the deletion of the message clicked")
 
     def publicly(self, text: str, blocks: list[Any]) -> WebhookResponse:
         """Post in the conversation clicked in, through the response_url, once (never

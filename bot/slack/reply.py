@@ -9,11 +9,14 @@ Kit, replaces it.
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import socket
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from typing import Any
 from urllib.error import URLError
 
@@ -22,6 +25,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.webhook import WebhookClient, WebhookResponse
 
+from bot.slack.blocks import as_text
 from bot.slack.jobs import Apologise
 from bot.slack.mrkdwn import escape, escape_markdown
 
@@ -129,12 +133,109 @@ def post_message(
     )
 
 
+#: A response_url's refusals that say the url can take nothing more (too old, or used
+#: five times already): a shorter reply through it would be refused too.
+URL_SPENT = frozenset({"expired_url", "used_url"})
+_ERROR_NAME = re.compile(r"[A-Za-z0-9_]{1,60}")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A response_url's answer that was not a yes: its HTTP status and the error it
+    named (only a short word: the body itself is not logged)."""
+
+    status: int
+    error: str | None
+
+    def __str__(self) -> str:
+        return f"{self.error} (HTTP {self.status})" if self.error else f"HTTP {self.status}"
+
+
+def refusal(response: WebhookResponse) -> Refusal | None:
+    """None if the response_url took the reply (HTTP 200, and no ``"ok": false``);
+    otherwise what it said. Slack answers a refused reply with a non-200 status, or a
+    JSON body ``{"ok": false, "error": ...}``, or a bare error word."""
+    body = (response.body or "").strip()
+    error: str | None = None
+    ok = response.status_code == 200
+    try:
+        data = json.loads(body) if body.startswith("{") else None
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        if data.get("ok") is False:
+            ok = False
+            error = str(data.get("error") or "") or None
+    elif not ok:
+        error = body
+    if ok:
+        return None
+    return Refusal(response.status_code, error if error and _ERROR_NAME.fullmatch(error) else None)
+
+
+def respond_checked(
+    respond: Respond,
+    text: str,
+    blocks: list[Any] | None = None,
+    *,
+    replace: bool,
+    what: str,
+    shorter: str | None = None,
+) -> bool:
+    """Reply privately through ``respond``'s response_url (``replace``: in place of the
+    message acted on), and check that it was taken; True if it was.
+
+    Bolt's ``respond`` returns the response_url's answer rather than raising, so a reply
+    it refuses (an expired or used-up url, blocks it will not take, a reply too big) was
+    dropped without a word. A refusal is logged (with ``what`` the reply was, the HTTP
+    status and the error Slack named: never the url, which lets anyone holding it post
+    as briefbot, nor the reply), and, unless the url is spent (:data:`URL_SPENT`), the
+    reply is sent once more in its shorter form: ``shorter`` if given, else the text of
+    ``blocks`` alone (:func:`~bot.slack.blocks.as_text`). After a server error a reply
+    that adds a message is not sent again (it may have landed); one that replaces the
+    message acted on may be. No answer at all (a timeout) is logged and not retried.
+    """
+    attempts: list[tuple[str, list[Any] | None]] = [(text, blocks)]
+    if blocks or shorter is not None:
+        attempts.append((shorter if shorter is not None else as_text(blocks or []) or text, None))
+    for number, (attempt, attempt_blocks) in enumerate(attempts, start=1):
+        try:
+            response = respond(
+                response_type="ephemeral",
+                replace_original=replace,
+                text=attempt,
+                blocks=attempt_blocks,
+            )
+        except SLACK_ERRORS as exc:
+            log.warning("no answer from the response_url to %s (%s)", what, type(exc).__name__)
+            return False
+        refused = refusal(response)
+        if refused is None:
+            if number > 1:
+                log.info("%s was sent in its shorter form", what)
+            return True
+        log.warning("the response_url refused %s: %s", what, refused)
+        if refused.error in URL_SPENT or (taken_despite(refused.status) and not replace):
+            return False
+    return False
+
+
+def log_refusal(response: WebhookResponse, what: str) -> bool:
+    """Log a response_url's refusal of ``what`` (see :func:`respond_checked`); True if
+    it was taken."""
+    refused = refusal(response)
+    if refused is not None:
+        log.warning("the response_url refused %s: %s", what, refused)
+    return refused is None
+
+
 def privately(respond: Respond, *, replace: bool) -> Apologise:
     """Tell only the person who typed the command or clicked the button; ``replace``
-    replaces the message they acted on (a "working on it" reply) instead of adding one."""
+    replaces the message they acted on (a "working on it" reply) instead of adding one.
+    A refusal is logged (:func:`respond_checked`)."""
 
     def say(text: str) -> None:
-        respond(response_type="ephemeral", replace_original=replace, text=text)
+        respond_checked(respond, text, replace=replace, what="a private reply")
 
     return say
 

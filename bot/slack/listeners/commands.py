@@ -9,7 +9,6 @@ privately, with a button to share it in the channel.
 from __future__ import annotations
 
 import difflib
-import logging
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -24,7 +23,7 @@ from bot.slack.blocks import fit, truncate
 from bot.slack.listeners import web_sources
 from bot.slack.listeners.digest import SUBCOMMANDS, brief_subcommand
 from bot.slack.mrkdwn import command_text, command_word, escape
-from bot.slack.reply import SLACK_ERRORS, privately
+from bot.slack.reply import privately, respond_checked
 from bot.slack.services import SlackServices
 
 QUOTE_LIMIT = 3
@@ -49,8 +48,6 @@ SHORT_WORD = 4
 #: The endings that make a subcommand another word ("subscribes", "unsubscribed",
 #: "digests"): written so, it is the subcommand mistyped, whatever the word lists say.
 INFLECTIONS = ("s", "es", "d", "ed")
-
-log = logging.getLogger(__name__)
 
 
 def _context(command: dict[str, Any], context: BoltContext, surface: str) -> ExchangeContext:
@@ -143,22 +140,14 @@ def _deliver(
 ) -> None:
     """Replace the "working on it" reply with ``text`` (and ``blocks``), privately.
 
-    Bolt's ``respond`` returns Slack's reply instead of raising: a response_url that
-    refuses (a 4xx or 5xx, an expired URL) is tried once more with the text alone, and if
-    that fails too (or Slack does not answer) the exchange is marked "slack: delivery
-    failed", as for an answer in a thread, so the log shows that its asker never saw it.
+    A response_url that refuses (a 4xx or 5xx, ``"ok": false``, an expired URL) is tried
+    once more with the text alone (:func:`respond_checked`), and if that fails too (or
+    Slack does not answer) the exchange is marked "slack: delivery failed", as for an
+    answer in a thread, so the log shows that its asker never saw it.
     """
-    for attempt in (blocks, None) if blocks else (None,):
-        try:
-            response = respond(
-                response_type="ephemeral", replace_original=True, text=text, blocks=attempt
-            )
-        except SLACK_ERRORS as exc:  # no answer in time: the reply may have landed
-            log.warning("no reply from the response_url (%s)", type(exc).__name__)
-            break
-        if response.status_code == 200:
-            return
-        log.warning("the response_url refused the reply (HTTP %s)", response.status_code)
+    shorter = text if blocks else None
+    if respond_checked(respond, text, blocks, replace=True, what="an answer", shorter=shorter):
+        return
     if exchange_id:
         services.briefing.log.note_error(exchange_id, "slack: delivery failed")
 
@@ -175,11 +164,12 @@ def register(app: App, services: SlackServices) -> None:
         if word == "sources":
             ack(response_type="ephemeral", text="Listing the sources…")
             services.jobs.submit(
-                lambda: respond(
-                    response_type="ephemeral",
-                    replace_original=True,
-                    text="The sources",
-                    blocks=fit(sources_blocks(services.briefing.sources())),
+                lambda: respond_checked(
+                    respond,
+                    "The sources",
+                    fit(sources_blocks(services.briefing.sources())),
+                    replace=True,
+                    what="the list of sources",
                 ),
                 apologise=privately(respond, replace=True),
                 doing="listing the sources",

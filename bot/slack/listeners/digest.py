@@ -25,10 +25,10 @@ from bot.errors import BriefbotError
 from bot.schedule import next_fire, parse_crontab
 from bot.slack.blocks import section
 from bot.slack.clicks import ClickReply
-from bot.slack.digest_blocks import POST_DIGEST, digest_message
+from bot.slack.digest_blocks import POST_DIGEST, digest_message, digest_plain
 from bot.slack.digest_post import DigestPoster
 from bot.slack.mrkdwn import escape
-from bot.slack.reply import in_channel, privately
+from bot.slack.reply import in_channel, log_refusal, privately, respond_checked
 from bot.slack.services import SlackServices
 
 SUBCOMMANDS = ("digest", "subscribe", "unsubscribe", "subscriptions")
@@ -78,8 +78,16 @@ def brief_subcommand(
         ack(response_type="ephemeral", text="Putting the weekly digest together…")
 
         def show() -> None:
-            text, blocks = digest_message(digests.digest(), full=True, post_button=True)
-            respond(response_type="ephemeral", replace_original=True, text=text, blocks=blocks)
+            digest = digests.digest()
+            text, blocks = digest_message(digest, full=True, post_button=True)
+            respond_checked(
+                respond,
+                text,
+                blocks,
+                replace=True,
+                what="the digest",
+                shorter=digest_plain(digest),
+            )
 
         services.jobs.submit(show, apologise=tell, doing="putting the digest together")
         return
@@ -100,12 +108,13 @@ def brief_subcommand(
         if not digests.subscribe(channel, user, context.team_id):
             tell("This channel is already subscribed to the weekly digest.")
             return
-        in_channel(
+        said = in_channel(
             respond,
             f"<@{user}> subscribed this channel to the weekly digest; the next one is "
             f"posted here on {_next_run(services)}. `/brief unsubscribe` stops it. "
             "(I must be in the channel to post: `/invite @briefbot`.)",
         )
+        log_refusal(said, "the subscription's announcement")
 
     def unsubscribe() -> None:
         if configured:
@@ -117,7 +126,8 @@ def brief_subcommand(
         if not digests.unsubscribe(channel):
             tell("This channel is not subscribed to the weekly digest.")
             return
-        in_channel(respond, f"<@{user}> unsubscribed this channel from the weekly digest.")
+        said = in_channel(respond, f"<@{user}> unsubscribed this channel from the weekly digest.")
+        log_refusal(said, "the unsubscription's announcement")
 
     def subscriptions() -> None:
         lines = [
@@ -130,11 +140,12 @@ def brief_subcommand(
             tell("No channel gets the weekly digest yet; `/brief subscribe` in a channel does it.")
             return
         head = f"*Channels that get the weekly digest* (next: {_next_run(services)})"
-        respond(
-            response_type="ephemeral",
-            replace_original=False,
-            text=head,
-            blocks=section("\n".join([head, *lines])),
+        respond_checked(
+            respond,
+            head,
+            section("\n".join([head, *lines])),
+            replace=False,
+            what="the list of subscriptions",
         )
 
     work = {"subscribe": subscribe, "unsubscribe": unsubscribe, "subscriptions": subscriptions}

@@ -21,7 +21,7 @@ from slack_bolt import Ack, Respond
 from bot.errors import BriefbotError
 from bot.slack.blocks import fit, truncate
 from bot.slack.mrkdwn import command_word, escape, link, link_target, without_sentence_end
-from bot.slack.reply import privately
+from bot.slack.reply import privately, respond_checked
 from bot.slack.services import SlackServices
 from bot.slack.source_fetches import Reply
 from bot.slack.web_source_blocks import added_page_message, feeds_blocks
@@ -119,17 +119,19 @@ def _add_page(
             page = services.briefing.web.add_page(url)
         except BriefbotError as exc:
             say = f"Nothing was added from {_shown(url)}: {escape(exc.message)}"
-            return partial(
-                respond, response_type="ephemeral", replace_original=True, text=truncate(say)
-            )
+            return partial(respond_checked, respond, truncate(say), replace=True, what=WHAT)
         fallback, blocks = added_page_message(page)
         return partial(
-            respond, response_type="ephemeral", replace_original=True, text=fallback, blocks=blocks
+            respond_checked, respond, fallback, blocks, replace=True, what="the added article"
         )
 
     services.fetches.run(
         user, add, apologise=privately(respond, replace=True), doing="adding the article"
     )
+
+
+#: What the replies of ``/brief add`` and ``/brief feeds add|remove`` are, for the log.
+WHAT = "the reply to /brief add or feeds"
 
 
 def _turn_taken(user: str | None, ack: Ack, services: SlackServices) -> bool:
@@ -151,11 +153,12 @@ def _list_feeds(ack: Ack, respond: Respond, services: SlackServices) -> None:
 
     def show() -> None:
         feeds = services.briefing.web.feeds.list()
-        respond(
-            response_type="ephemeral",
-            replace_original=True,
-            text=f"Feeds ({len(feeds)})",
-            blocks=fit(feeds_blocks(feeds)),
+        respond_checked(
+            respond,
+            f"Feeds ({len(feeds)})",
+            fit(feeds_blocks(feeds)),
+            replace=True,
+            what="the list of feeds",
         )
 
     services.jobs.submit(
@@ -181,18 +184,14 @@ def _change_feeds(
             row = feeds.add(ref) if action == "add" else feeds.remove(ref)
         except BriefbotError as exc:
             say = f"Could not {action} the feed {_shown(ref)}: {escape(exc.message)}"
-            return partial(
-                respond, response_type="ephemeral", replace_original=True, text=truncate(say)
-            )
+            return partial(respond_checked, respond, truncate(say), replace=True, what=WHAT)
         name = link(row.url, row.title or row.url)
         said = (
             f"Now following {name}. Its new entries are added at the next poll."
             if action == "add"
             else f"Stopped following {name}. Articles already added from it stay."
         )
-        return partial(
-            respond, response_type="ephemeral", replace_original=True, text=truncate(said)
-        )
+        return partial(respond_checked, respond, truncate(said), replace=True, what=WHAT)
 
     apologise = privately(respond, replace=True)
     if action == "add":  # a fetch: on the fetch pool, in the user's turn
