@@ -7129,3 +7129,36 @@ def test_a_question_about_a_precedent_is_answered_by_the_earlier_case(
         "plotting a coup.",
     )
     assert "last banned a party in 1998" in lead_of(grounded_answer(briefing, question))
+
+
+def test_how_many_people_is_answered_by_a_count_of_persons_not_of_groups(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "How many people ...?" counts persons, not the groups WordNet files among the
+    kinds of people: "the four governments" and "three nations" count no one, so a
+    question whose passages give no count of persons is not answered; and a count of
+    persons of any kind ("46,000 passengers") counts them where its sentence names what
+    the question names. (Before, a sentence with any number beside such a group answered
+    it, and one that counted passengers but did not say "people" did not count.)"""
+    ingest_stories(
+        briefing,
+        tmp_path,
+        [
+            (
+                "centre",
+                "Analysts at the Halvorsen Center question the aid freeze",
+                "Analysts at the Halvorsen Center said the aid freeze came only days after "
+                "the four governments signed a memorandum on border security. The three "
+                "nations had asked for more time to set up the programmes.",
+            ),
+            (
+                "line",
+                "Kestrin Line closed by a flooded tunnel",
+                "The line was closed on Monday after a water main burst above a tunnel. "
+                "The Kestrin Line normally carries about 46,000 passengers on a weekday.",
+            ),
+        ],
+    )
+    assert_borderline(briefing, "How many people work at the Halvorsen Center?")
+    answer = grounded_answer(briefing, "How many people ride the Kestrin Line on a weekday?")
+    assert "46,000 passengers" in lead_of(answer)

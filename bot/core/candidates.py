@@ -1161,6 +1161,26 @@ def beside_the_asked(
         )
     ]
     by_name = [s for s in counting if asked.credit_in(s.text, s.stems, frozenset(s.stems)) > 0]
+    if stem(asked.word) in asked.counted_as:
+        # "How many people ...?" counts persons, not the groups WordNet files as kinds of
+        # people ("the four governments", "three nations"), whose number counts no one;
+        # a count of persons of any kind ("about 46,000 passengers") counts them where
+        # its sentence names, in its own words, every name and thing the question names
+        # ("How many people ride the Kestrin Line on a weekday?"; not "the 2021 deaths of
+        # two hikers in the valley" for the Marren valley floods, nor any count for a
+        # question that names nothing but the people)
+        names = [t.word for t in retrieval.query.terms if (t.anchor or t.noun) and t is not asked]
+        by_name = [
+            s
+            for s in by_name
+            if _counts_people(s.text, asked.counted_as) or _counts(s.text, asked.counted_as)
+        ] or [
+            s
+            for s in counting
+            if names
+            and _counts_people(s.text, asked.counted_as)
+            and all(scorer.credits(s).get(w, 0.0) >= 1.0 for w in names)
+        ]
     # Only when no sentence counts them by their word: the patients asked about, as "three
     # people taking the drug" (not "400 people" before "1,900 residents of the villages").
     # Failing that, people are counted by what they did: "how many people signed the
