@@ -533,6 +533,57 @@ def test_a_shared_guid_keys_each_entry_by_the_guid_and_its_link() -> None:
     ]
 
 
+def test_an_entry_with_no_link_nor_guid_is_known_by_its_title_and_text_not_its_place() -> None:
+    """An entry with neither a link nor a guid was keyed by its place in the feed: when
+    the feed put a new entry above it, it became another entry (and the one now in its
+    old place, if titled alike, became it). Keyed by a hash of its title and text, as
+    feed readers do, it stays itself wherever the feed lists it."""
+
+    def feed(*entries: tuple[str, str]) -> bytes:
+        items = "".join(
+            f"<item><title>{title}</title><description>{text}</description></item>"
+            for title, text in entries
+        )
+        body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}'
+        return (body + "</channel></rss>").encode()
+
+    lone = ("Notice", "The office is closed on Friday.")
+    before = parse_feed(feed(lone), "https://n.example/feed", "application/rss+xml").items
+    after = parse_feed(
+        feed(("Notice", "The office opens late on Monday."), lone),
+        "https://n.example/feed",
+        "application/rss+xml",
+    ).items
+    assert before[0].key == after[1].key
+    assert after[0].key != after[1].key
+    assert "Friday" not in before[0].key  # a digest, not the entry's text
+
+
+def test_a_link_less_entry_is_given_up_even_as_the_feed_grows_above_it(
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn
+) -> None:
+    """A feed that carries one entry with no link and no guid, and gains a new entry at
+    the top at every poll: the link-less entry failed afresh at each poll (a new place,
+    a new key), so it was never given up, the feed's validators were never kept (every
+    poll fetched the whole feed), and a row was added for it at every poll."""
+    serve_stories(web)
+    paths = list(STORIES)
+    lone = {"title": "Notice", "description": "The office is closed on Friday."}
+    assert len(paths) == MAX_ATTEMPTS
+    feed = None
+    for polled in range(1, MAX_ATTEMPTS + 2):  # the last poll: the same entries, a new etag
+        body = rss(web, [item(web, p) for p in paths[:polled]] + [lone])
+        url = web.page("/rss.xml", body, content_type="application/rss+xml", etag=f'"v{polled}"')
+        if feed is None:
+            feed = poller.add(url)
+        report = poller.poll().feeds[0]
+        assert report.count("added") == (polled <= MAX_ATTEMPTS), report.as_dict()
+    assert feed is not None
+    assert report.count("skipped") == 1 and report.count("failed") == 0, report.as_dict()
+    assert feed_row(briefing, feed.id).etag == f'"v{MAX_ATTEMPTS + 1}"'
+    assert count(briefing, FeedEntry) == len(paths) + 1
+
+
 def test_a_feed_with_one_broken_entry_still_lands_the_others(
     briefing: Briefing, poller: FeedPoller, web: WebStandIn
 ) -> None:

@@ -8,8 +8,9 @@ its lenient parser, so one broken entry does not lose the others.
 
 Entries come newest first, whatever order the feed lists them in (:func:`_newest_first`),
 so the :data:`MAX_ENTRIES` kept are the newest. An entry is usable when it has an http(s)
-link; its key (for "seen before") is its guid, else its link, unless the guid is not
-unique in the feed (:func:`_key`). Its summary (the entry's
+link; its key (for "seen before") is its guid, else its link, else a digest of its title
+and text, never its place in the feed; a guid not unique in the feed is joined by the
+link (:func:`_key`). Its summary (the entry's
 full ``content`` when the feed has it, else its ``summary``) becomes plain text, kept for
 when the page cannot be fetched. Its date is the day its publisher wrote, in the feed's
 own offset, not feedparser's UTC day (:func:`_date`).
@@ -21,6 +22,7 @@ A web page given where a feed was expected is read for the feed it links to
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import io
 import re
 from collections import Counter
@@ -106,7 +108,7 @@ def parse_feed(
     entries = _newest_first(list(enumerate(doc.get("entries", []))))
     guids = Counter(_text(entry.get("id")) for _, entry in entries)
     shared = {guid for guid, n in guids.items() if guid is not None and n > 1}
-    items = tuple(_item(entry, n, shared) for n, entry in entries[:MAX_ENTRIES])
+    items = tuple(_item(entry, shared) for _, entry in entries[:MAX_ENTRIES])
     return ParsedFeed(
         title=_text(feed.get("title")),
         site_url=_link(feed.get("link")),
@@ -145,13 +147,13 @@ def _utc_time(entry: Any) -> tuple[int, ...] | None:
     return None
 
 
-def _item(entry: Any, position: int, shared_guids: set[str]) -> FeedItem:
+def _item(entry: Any, shared_guids: set[str]) -> FeedItem:
     title = _text(entry.get("title"))
     raw_link = entry.get("link")
     link = _link(raw_link)
     guid = _text(entry.get("id"))
     summary = _summary(entry)
-    key = _key(guid, link or f"#{position}:{title or ''}", shared_guids)
+    key = _key(guid, link or _content_key(title, summary), shared_guids)
     problem = None
     if link is None:
         shown = f" ({str(raw_link)[:60]!r})" if raw_link else ""
@@ -170,15 +172,28 @@ def _item(entry: Any, position: int, shared_guids: set[str]) -> FeedItem:
 
 def _key(guid: str | None, link: str, shared_guids: set[str]) -> str:
     """What an entry is known by from poll to poll: its guid, which is meant to be unique
-    and to stay when the entry is edited; else its link (or, with neither, its place and
-    title). A feed whose generator gives many entries one guid (the site's home page, a
-    template's constant) would have them all taken for the first: an entry whose guid is
-    shared is known by its guid and its link together."""
+    and to stay when the entry is edited; else its link (or, with neither, its title and
+    text: :func:`_content_key`). A feed whose generator gives many entries one guid (the
+    site's home page, a template's constant) would have them all taken for the first: an
+    entry whose guid is shared is known by its guid and its link together."""
     if guid is None:
         return link
     if guid in shared_guids:
         return f"{guid}\n{link}"
     return guid
+
+
+def _content_key(title: str | None, summary: str) -> str:
+    """The key of an entry with no link (and no guid, or one shared): a digest of its
+    title and text, as feed readers key such an entry. It used to be the entry's place in
+    the feed, which changes whenever the feed puts a new entry above it: the entry was
+    then a new one at every poll (tried afresh, never given up, a record added each time,
+    so the feed's validators were never kept), and another entry that came to its place
+    with the same title was taken for it. Keyed by what it says, the same entry is the
+    same wherever the feed lists it; an entry whose text is edited is a new one, which
+    is the most a feed that names its entries neither way allows."""
+    text = f"{title or ''}\n{summary}".encode("utf-8", "surrogatepass")
+    return "#text:" + hashlib.sha256(text).hexdigest()
 
 
 def _link(value: Any) -> str | None:
