@@ -9,9 +9,11 @@ from pathlib import Path
 
 from test_serve import MALFORMED, STALLED
 
+from bot.config import Settings
 from bot.core.briefing import Briefing
+from bot.core.parse import parse_file
 from bot.errors import InputError
-from conftest import REPO, Result
+from conftest import REPO, Result, run_briefbot, settings_env
 
 DEEP = b"[" * 5000 + b"]" * 5000
 
@@ -149,6 +151,57 @@ def test_markup_that_would_keep_the_extractors_busy_is_refused_at_once() -> None
     check_markup(f"<p {fine}>x</p>" + "<p>x</p>" * (MAX_ELEMENTS - 1))
     check_markup("<p style='" + "color: red; " * 50_000 + "'>x</p>")
     check_markup('<p a="' + "x " * 500_000)
+
+
+def _page_around(markup: str) -> bytes:
+    """An article page: a headline and two real paragraphs, ``markup`` between them."""
+    sentence = "The harbour authority closed the port at noon after the storm warning. "
+    return (
+        "<html><head><title>Storm closes the harbour</title></head><body><article>"
+        f"<h1>Storm closes the harbour</h1><p>{sentence * 4}</p>{markup}"
+        f"<p>{sentence * 3}</p></article></body></html>"
+    ).encode()
+
+
+def test_many_short_blocks_are_extracted_without_the_fallback_extractors(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """Table cells of one letter each, between a paragraph of text and a row of links:
+    jusText (which trafilatura tries when its own extraction looks short) looked from
+    each short cell for the nearest long or link-heavy paragraph on either side, so
+    10,000 took 8 seconds and these 40,000 (a quarter of a megabyte, well under
+    MAX_ELEMENTS) over two minutes. Past MAX_FALLBACK_BLOCKS the page is extracted
+    without the fallbacks; the subprocess is killed after 60 s."""
+    cells = 40_000
+    good = "<p>" + "The council said that it would not be able to do this in time. " * 4 + "</p>"
+    links = "<p>" + "<a href='/n'>a link in the menu</a> " * 20 + "</p>"
+    (tmp_path / "cells.html").write_bytes(
+        _page_around("<table>" + good + "<td>x" * cells + links + "</table>")
+    )
+    result = run_briefbot("ingest", str(tmp_path), env=settings_env(settings), timeout=60)
+    assert result.code == 0 and result.out.startswith("added 1, "), result
+    parsed = parse_file(tmp_path / "cells.html", 10_000_000)
+    assert parsed.text.count("harbour authority closed the port") == 7
+    from bot.core.parse import MAX_ELEMENTS, MAX_FALLBACK_BLOCKS
+
+    assert MAX_FALLBACK_BLOCKS < cells < MAX_ELEMENTS - 10
+
+
+def test_a_page_of_too_many_headings_is_refused_at_once(settings: Settings, tmp_path: Path) -> None:
+    """trafilatura drops headings left at the end of the text one by one, counting the
+    text's elements each time: 40,000 empty-ish headings (under MAX_ELEMENTS) took
+    10 seconds, and were stored. Past MAX_HEADINGS the page is refused by check_markup's
+    scan, with a one-line reason; a page of that many is read."""
+    (tmp_path / "headings.html").write_bytes(_page_around("<h2>x</h2>" * 40_000))
+    result = run_briefbot("ingest", str(tmp_path), env=settings_env(settings), timeout=60)
+    assert result.code == 1 and result.out.startswith("added 0, "), result
+    from bot.core.parse import MAX_HEADINGS, check_markup
+
+    assert result.err.splitlines() == [
+        f"failed: {tmp_path / 'headings.html'}: the page has more than "
+        f"{MAX_HEADINGS:,} headings; not an article page"
+    ]
+    check_markup("<h2>x</h2>" * MAX_HEADINGS)
 
 
 def test_a_text_of_too_many_paragraphs_is_refused_at_once(cli, tmp_path: Path) -> None:

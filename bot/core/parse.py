@@ -277,22 +277,53 @@ MAX_ELEMENTS = 50_000
 #: megabyte) took 50 seconds, as each is checked against the ones before it; real tags
 #: have a few dozen at most.
 MAX_ATTRIBUTES = 256
+#: The most headings (``<h1>`` to ``<h6>``) a page may have. trafilatura drops headings
+#: left at the end of the text one at a time, counting what is left each time: 50,000
+#: headings (half a megabyte) took 15 seconds; an article has a few dozen.
+MAX_HEADINGS = 10_000
+#: Past this many :data:`_BLOCKS`, the page is extracted without the fallback extractors
+#: (trafilatura's ``fast``): jusText, which trafilatura tries when its own extraction
+#: looks short, looks from each short paragraph for the nearest long one on either side,
+#: so a page of 50,000 one-letter table cells (a quarter of a megabyte) took minutes, and
+#: 10,000 between two real paragraphs 8 seconds. At 5,000 it takes 2; a page of more is
+#: extracted by trafilatura's own extractor alone, rather than refused, since some real
+#: pages (a long live blog) have that many.
+MAX_FALLBACK_BLOCKS = 5_000
+#: The elements that start a paragraph of jusText (its ``PARAGRAPH_TAGS``, and ``<br>``:
+#: two in a row do).
+_BLOCKS = frozenset(
+    "body blockquote caption center col colgroup dd div dl dt fieldset form legend optgroup "
+    "option p pre table td textarea tfoot th thead tr ul li h1 h2 h3 h4 h5 h6 br".split()
+)
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 #: A start tag: its name, then unquoted text and quoted values up to its ">" (a ">" inside
 #: quotes does not end it). It always matches (the ">" is optional), so it never
 #: backtracks far.
-_START_TAG = re.compile(r"<[A-Za-z][^\s/>]*(?:[^>\"']+|\"[^\"]*\"|'[^']*')*>?")
+_START_TAG = re.compile(r"<([A-Za-z][^\s/>]*)(?:[^>\"']+|\"[^\"]*\"|'[^']*')*>?")
 _QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
 
 
-def check_markup(html: str) -> None:
+def check_markup(html: str) -> int:
     """Refuse, with a one-line reason, a page whose markup would keep the extractors busy
-    for minutes: more than :data:`MAX_ELEMENTS` elements, or a tag with more than
-    :data:`MAX_ATTRIBUTES` attributes. One scan, linear in the page's length."""
+    for minutes: more than :data:`MAX_ELEMENTS` elements, a tag with more than
+    :data:`MAX_ATTRIBUTES` attributes, or more than :data:`MAX_HEADINGS` headings. One
+    scan, linear in the page's length. Returns how many :data:`_BLOCKS` it has (see
+    :data:`MAX_FALLBACK_BLOCKS`)."""
+    blocks = headings = 0
     for elements, match in enumerate(_START_TAG.finditer(html), start=1):
         if elements > MAX_ELEMENTS:
             raise IngestError(
                 f"the page has more than {MAX_ELEMENTS:,} HTML elements; not an article page"
             )
+        name = match.group(1).lower()
+        if name in _BLOCKS:
+            blocks += 1
+            if name in _HEADINGS:
+                headings += 1
+                if headings > MAX_HEADINGS:
+                    raise IngestError(
+                        f"the page has more than {MAX_HEADINGS:,} headings; not an article page"
+                    )
         tag = match.group(0)
         # (each attribute takes at least two characters: a short tag cannot have many)
         if len(tag) > 2 * MAX_ATTRIBUTES and (
@@ -302,18 +333,25 @@ def check_markup(html: str) -> None:
                 f"the page has a tag with more than {MAX_ATTRIBUTES} attributes; "
                 "not an article page"
             )
+    return blocks
 
 
 def parse_html(
     html: str, origin: str, fallback_title: str, url: str | None = None
 ) -> ParsedArticle:
     """Main text and metadata of a web page, extracted by trafilatura (after
-    :func:`check_markup`)."""
+    :func:`check_markup`; without its fallback extractors past
+    :data:`MAX_FALLBACK_BLOCKS`)."""
     import trafilatura
 
-    check_markup(html)
+    fast = check_markup(html) > MAX_FALLBACK_BLOCKS
     doc = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=False
+        html,
+        url=url,
+        fast=fast,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
     )
     raw = getattr(doc, "text", None) if doc is not None else None
     if not raw or not raw.strip():
