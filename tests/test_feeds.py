@@ -1140,3 +1140,45 @@ def _no_sleeping(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     monkeypatch.setattr(time, "sleep", refuse)
     yield
+
+
+def test_a_feed_too_big_for_feedparser_is_refused_at_once(
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn
+) -> None:
+    """A feed that would keep feedparser busy: one item tag of 20,000 attributes (each
+    checked against the ones before it: 4 seconds, and 100,000 took 72), in UTF-8 or
+    UTF-16, or more elements than MAX_FEED_ELEMENTS (330,000 one-line items, 10 MB, took
+    18 seconds, on every poll). Each is refused by one scan, with a one-line reason, when
+    it is added and when a followed feed turns into one; a feed of a hundred full
+    articles is read."""
+    from bot.core.feedparse import FeedError
+
+    serve_stories(web)
+    attributes = " ".join(f"a{i}='x'" for i in range(20_000))
+    wide = rss(web, [item(web, "/news/pact-review")]).replace("<item>", f"<item {attributes}>")
+    utf16 = wide.replace('encoding="utf-8"', 'encoding="utf-16"').encode("utf-16-le")
+    for body in (wide.encode(), utf16):
+        with pytest.raises(FeedError) as refused:
+            parse_feed(body, web.url("/rss.xml"), "application/rss+xml")
+        assert str(refused.value) == "the feed has a tag with more than 256 attributes"
+    url = web.page("/rss.xml", rss(web, [item(web, "/news/pact-review")]),
+                   content_type="application/rss+xml")  # fmt: skip
+    feed = poller.add(url)
+    assert poller.poll().feeds[0].added == 1
+    flood = "<category>x</category>" * 100_000 + "</item>"
+    grown = rss(web, [item(web, "/news/aid-freeze")]).replace("</item>", flood)
+    web.page("/rss.xml", grown, content_type="application/rss+xml")
+    report = poller.poll().feeds[0]
+    assert report.status == "failed", report.as_dict()
+    from bot.core.feedparse import MAX_FEED_ELEMENTS
+
+    assert MAX_FEED_ELEMENTS < 100_000 + 10
+    assert (report.status, report.error) == (
+        "failed",
+        f"the feed has more than {MAX_FEED_ELEMENTS:,} elements; too many to read",
+    )
+    assert feed_row(briefing, feed.id).failures == 1
+    assert web.requests("/news/aid-freeze") == []
+    full = "<p>A paragraph of the story, with <a href='/x'>a link</a> and <b>bold</b>.</p>" * 80
+    articles = [item(web, p, description=f"<![CDATA[{full}]]>") for p in STORIES] * 33
+    assert len(parse_feed(rss(web, articles).encode(), url, "application/rss+xml").items) == 99
