@@ -1182,3 +1182,27 @@ def test_a_feed_too_big_for_feedparser_is_refused_at_once(
     full = "<p>A paragraph of the story, with <a href='/x'>a link</a> and <b>bold</b>.</p>" * 80
     articles = [item(web, p, description=f"<![CDATA[{full}]]>") for p in STORIES] * 33
     assert len(parse_feed(rss(web, articles).encode(), url, "application/rss+xml").items) == 99
+
+
+def test_an_entry_summary_of_too_many_paragraphs_is_not_stored(
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn
+) -> None:
+    """An entry whose page fails falls back on its summary from the feed, which went to
+    the store unchecked: a 10 MB description of one letter per line took 35 seconds and
+    1.9 GB to store, as 70,000 chunks. A summary of more than MAX_PARAGRAPHS paragraphs
+    is unusable, as a page or file of so many is, and the entry fails with a one-line
+    reason; the entries after it land."""
+    serve_stories(web)
+    lines = "a\n" * 100_001
+    body = rss(web, [item(web, "/news/gone", description=lines), item(web, "/news/pact-review")])
+    stored = count(briefing, Article)
+    poller.add(web.page("/rss.xml", body, content_type="application/rss+xml"))
+    report = poller.poll().feeds[0]
+    gone, landed = report.entries
+    assert landed.outcome == "added", report.as_dict()
+    assert (gone.outcome, gone.reason) == (
+        "failed",
+        "HTTP 404 Not Found; its summary is unusable: the summary has more than 100,000 "
+        "paragraphs; not an article",
+    )
+    assert count(briefing, Article) == stored + 1

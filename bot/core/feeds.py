@@ -13,7 +13,8 @@ A poll of one feed:
      article (from another feed, or ingested by hand);
    * otherwise its page is fetched and extracted like any page (``briefbot ingest URL``).
      If that fails, the entry's own summary from the feed is stored instead, with the
-     format ``feed-summary`` so it can be told apart, and the report says why. The page
+     format ``feed-summary`` so it can be told apart, and the report says why (a
+     summary of more paragraphs than a page may have is not: the entry fails). The page
      is tried again at the next polls (up to :data:`MAX_ATTEMPTS` tries in all, the
      validators held back as for a failed entry); when it comes, its article replaces
      the summary's (same origin: text, chunks and metadata), else the summary stays;
@@ -60,7 +61,7 @@ from bot.core.feed_schedule import backoff, next_slot
 from bot.core.feedparse import FeedError, FeedItem, ParsedFeed, discover_feed, parse_feed
 from bot.core.fetch import FEED_ACCEPT, FEED_TYPES, PAGE_TYPES, Fetched, Fetcher
 from bot.core.ingest import ArticleStore, ingest_parsed
-from bot.core.parse import ParsedArticle
+from bot.core.parse import ParsedArticle, check_paragraphs
 from bot.core.prepare import unreadable
 from bot.core.urls import host_of, normalise_url
 from bot.core.webpage import page_article
@@ -560,6 +561,7 @@ class FeedPoller:
         if not item.summary.strip():
             return None, f"{page_error}; the entry has no summary to fall back on"
         try:
+            check_paragraphs(item.summary, "summary")
             return (
                 ParsedArticle(
                     origin=item.link,

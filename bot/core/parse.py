@@ -160,15 +160,21 @@ MAX_PARAGRAPHS = 100_000
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 
 
-def _body(text: str, what: str) -> str:
-    """The article text of ``text`` without page furniture, or :class:`IngestError`: no
-    text, or more than :data:`MAX_PARAGRAPHS` paragraphs (counted by one scan that stops
-    there, before any paragraph is looked at)."""
+def check_paragraphs(text: str, what: str) -> None:
+    """Raise :class:`IngestError` (one line, naming ``what``) if ``text`` has more than
+    :data:`MAX_PARAGRAPHS` paragraphs: one scan, which stops there."""
     for breaks, _ in enumerate(_BLANK_LINE.finditer(text), start=1):
         if breaks >= MAX_PARAGRAPHS:
             raise IngestError(
                 f"the {what} has more than {MAX_PARAGRAPHS:,} paragraphs; not an article"
             )
+
+
+def _body(text: str, what: str) -> str:
+    """The article text of ``text`` without page furniture, or :class:`IngestError`: no
+    text, or more than :data:`MAX_PARAGRAPHS` paragraphs (:func:`check_paragraphs`,
+    before any paragraph is looked at)."""
+    check_paragraphs(text, what)
     body = strip_boilerplate(text)
     if not body.strip():
         raise IngestError(f"{what} has no article text")
