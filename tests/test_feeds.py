@@ -1206,3 +1206,30 @@ def test_an_entry_summary_of_too_many_paragraphs_is_not_stored(
         "paragraphs; not an article",
     )
     assert count(briefing, Article) == stored + 1
+
+
+def test_a_feed_served_as_html_is_still_read_as_a_feed(
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn
+) -> None:
+    """Some servers send their RSS as ``text/html`` (a CMS's default). ``feeds add`` read
+    the body as a web page to look for the feed it links to, and found none ("is a web
+    page that links to no RSS or Atom feed"), and a followed feed whose server took to
+    it failed every poll ("not a feed (content type text/html)"). A body that begins as
+    a feed does is read as one, as feed readers do; a real web page is still read for
+    its feed link, and one served at a followed feed's address is still no feed."""
+    serve_stories(web)
+    body = "\ufeff\n" + rss(web, [item(web, "/news/pact-review")])
+    url = web.page("/rss.xml", body, content_type="text/html; charset=utf-8")
+    feed = poller.add(url)
+    assert feed.url == url
+    assert poller.poll().feeds[0].added == 1
+    web.page("/rss.xml", rss(web, [item(web, "/news/aid-freeze")]), content_type="text/html")
+    report = poller.poll().feeds[0]
+    assert (report.status, report.added) == ("updated", 1), report.as_dict()
+    page = f'<html><head><link rel="alternate" type="application/rss+xml" href="{url}"></head>'
+    web.page("/index.html", page + "<body>Home</body></html>")
+    with pytest.raises(InputError, match="already following"):
+        poller.add(web.url("/index.html"))
+    web.page("/rss.xml", "<html><body><p>Moved.</p></body></html>", content_type="text/html")
+    report = poller.poll().feeds[0]
+    assert (report.status, report.error) == ("failed", "not a feed (content type text/html)")

@@ -358,6 +358,25 @@ def _utc_day(value: Any) -> date | None:
         return None
 
 
+#: What a feed begins with, after a byte-order mark, spaces, an XML declaration, comments
+#: and processing instructions: its root element.
+_FEED_START = re.compile(
+    rb"(?:\xef\xbb\xbf)?\s*(?:(?:<\?[^>]*>|<!--.*?-->)\s*)*<(?:rss|feed|rdf:rdf)[\s>/]",
+    re.IGNORECASE | re.DOTALL,
+)
+#: The content types of a web page, which a feed is sometimes served as.
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+
+
+def served_as_page(fetched: Fetched) -> bool:
+    """Whether ``fetched`` came as a web page (``text/html``, XHTML) and is one: not a
+    feed that a server labels as HTML, as some CMSs do (its body begins as a feed does,
+    with ``<rss``, ``<feed`` or ``<rdf:RDF``), which is read as the feed it is."""
+    if fetched.content_type not in HTML_TYPES:
+        return False
+    return _FEED_START.match(fetched.body[:4096]) is None
+
+
 def discover_feed(fetched: Fetched) -> str | None:
     """The first RSS or Atom feed a web page links to (``<link rel="alternate">``)."""
     text = charset.decode(fetched.body, fetched.charset)

@@ -58,7 +58,15 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.core.feed_reports import EntryOutcome, EntryReport, FeedReport, PollReport
 from bot.core.feed_schedule import backoff, next_slot
-from bot.core.feedparse import FeedError, FeedItem, ParsedFeed, discover_feed, parse_feed
+from bot.core.feedparse import (
+    HTML_TYPES,
+    FeedError,
+    FeedItem,
+    ParsedFeed,
+    discover_feed,
+    parse_feed,
+    served_as_page,
+)
 from bot.core.fetch import FEED_ACCEPT, FEED_TYPES, PAGE_TYPES, Fetched, Fetcher
 from bot.core.ingest import ArticleStore, ingest_parsed
 from bot.core.parse import ParsedArticle, check_paragraphs
@@ -175,14 +183,15 @@ class FeedPoller:
             accept_header=FEED_ACCEPT,
             what="feed",
         )
-        if fetched.content_type in ("text/html", "application/xhtml+xml"):
+        if served_as_page(fetched):
             link = discover_feed(fetched)
             if link is None:
                 raise FeedError(f"{target} is a web page that links to no RSS or Atom feed")
             target = link
             fetched = self.fetcher.get(
-                target, accept=FEED_TYPES, accept_header=FEED_ACCEPT, what="feed"
+                target, accept=FEED_TYPES | HTML_TYPES, accept_header=FEED_ACCEPT, what="feed"
             )
+            _refuse_page(fetched)
         parsed = parse_feed(fetched.body, fetched.final_url, fetched.content_type, fetched.charset)
         target = _moved(target, fetched)
         self._refuse_followed(target)
@@ -293,12 +302,13 @@ class FeedPoller:
         try:
             fetched = self.fetcher.get(
                 row.url,
-                accept=FEED_TYPES,
+                accept=FEED_TYPES | HTML_TYPES,
                 accept_header=FEED_ACCEPT,
                 what="feed",
                 etag=row.etag,
                 last_modified=row.last_modified,
             )
+            _refuse_page(fetched)
             row = self._follow_move(row, token, fetched)
             report.url = row.url
             if fetched.not_modified:
@@ -661,6 +671,14 @@ class FeedPoller:
 def _summary_retry(known: repo.KnownEntry | None) -> bool:
     """Is ``known`` an entry stored from its summary whose page is still to be tried?"""
     return known is not None and known.status == repo.SUMMARY and known.attempts < MAX_ATTEMPTS
+
+
+def _refuse_page(fetched: Fetched) -> None:
+    """Raise :class:`FeedError` if ``fetched``, where a feed was expected, is a web page:
+    served as HTML and not a feed (:func:`~bot.core.feedparse.served_as_page`). A feed
+    served as HTML is read; it used to be refused as not a feed, on every poll."""
+    if served_as_page(fetched):
+        raise FeedError(f"not a feed (content type {fetched.content_type})")
 
 
 def _moved(url: str, fetched: Fetched) -> str:
