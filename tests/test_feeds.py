@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.config import Settings
 from bot.core import feeds as feeds_module
@@ -1233,3 +1233,31 @@ def test_a_feed_served_as_html_is_still_read_as_a_feed(
     web.page("/rss.xml", "<html><body><p>Moved.</p></body></html>", content_type="text/html")
     report = poller.poll().feeds[0]
     assert (report.status, report.error) == ("failed", "not a feed (content type text/html)")
+
+
+def test_a_feed_whose_validators_are_not_ascii_keeps_polling(
+    briefing: Briefing, poller: FeedPoller, web: WebStandIn
+) -> None:
+    """A server whose ETag or Last-Modified holds a byte past ASCII (an ETag made from a
+    file name with an "é" in Latin-1): the first poll stored it, and every poll after
+    failed before sending anything ("unexpected UnicodeEncodeError", with a traceback
+    in the log), for good, since a failed poll keeps the validators. Such a validator
+    is not kept, nor sent if an older briefbot kept it: the feed is fetched whole."""
+    serve_stories(web)
+    body = rss(web, [item(web, "/news/pact-review")])
+    for etag, modified in (('"caf\xe9"', None), (None, "Mon, 02 Mar 2026 09:00:00 G\xe9T")):
+        web.reset()
+        serve_stories(web)
+        url = web.page("/rss.xml", body, content_type="application/rss+xml", etag=etag,
+                       last_modified=modified)  # fmt: skip
+        feed = poller.add(url)
+        for _ in range(2):
+            report = poller.poll().feeds[0]
+            assert (report.status, report.error) == ("updated", None), report.as_dict()
+        row = feed_row(briefing, feed.id)
+        assert (row.etag, row.last_modified, row.failures) == (None, None, 0)
+        with briefing.db.session() as s:  # as an older briefbot stored them
+            stored = {"etag": etag, "last_modified": modified}
+            s.execute(update(Feed).where(Feed.id == feed.id).values(**stored))
+        assert poller.poll().feeds[0].status == "updated"
+        poller.remove(str(feed.id))

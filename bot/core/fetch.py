@@ -12,8 +12,8 @@ checked for the first request and for every redirect. On top of that, :class:`Fe
   otherwise as soon as that many (decompressed) bytes have arrived. httpx2 inflates gzip
   in bounded pieces, so a small compressed body cannot balloon in memory first;
 * checks the content type against what the caller accepts (web pages, feeds);
-* sends ``If-None-Match`` / ``If-Modified-Since`` when given validators, and reports a
-  304 as such;
+* sends ``If-None-Match`` / ``If-Modified-Since`` when given validators (ASCII ones: the
+  only ones it can send, and the only ones it returns), and reports a 304 as such;
 * says where a URL has moved for good (``Fetched.moved_to``: its permanent redirects), so
   a feed is followed by its new address;
 * names itself (``briefbot/VERSION``) and waits ``BRIEFBOT_FETCH_HOST_DELAY`` seconds
@@ -206,6 +206,7 @@ class Fetcher:
         except InputError as exc:
             raise FetchError(str(exc)) from None
         headers = {"Accept": accept_header}
+        etag, last_modified = _validator(etag), _validator(last_modified)
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
@@ -285,8 +286,8 @@ class Fetcher:
     ) -> Fetched:
         status = response.status_code
         final = str(response.url)
-        etag = response.headers.get("ETag")
-        last_modified = response.headers.get("Last-Modified")
+        etag = _validator(response.headers.get("ETag"))
+        last_modified = _validator(response.headers.get("Last-Modified"))
         if status == 304 and conditional:
             return Fetched(url, final, 304, "", None, b"", etag, last_modified, tuple(redirects))
         if status not in (200, 203):
@@ -351,6 +352,15 @@ class _GuardedTransport(httpx2.HTTPTransport):
             keepalive_expiry=30.0,
             network_backend=backend,
         )
+
+
+def _validator(value: str | None) -> str | None:
+    """An ``ETag`` or ``Last-Modified`` value that can be sent back, or None. The HTTP
+    client sends header values as ASCII: a validator with a byte past it (an ETag made
+    from a Latin-1 file name) raised UnicodeEncodeError before the request went out, on
+    every poll of the feed after the one that stored it. Without it the feed is fetched
+    whole, as from a server that gives no validators."""
+    return value if value is None or value.isascii() else None
 
 
 def _kind(what: str) -> str:
