@@ -7162,3 +7162,34 @@ def test_how_many_people_is_answered_by_a_count_of_persons_not_of_groups(
     assert_borderline(briefing, "How many people work at the Halvorsen Center?")
     answer = grounded_answer(briefing, "How many people ride the Kestrin Line on a weekday?")
     assert "46,000 passengers" in lead_of(answer)
+
+
+def test_the_price_of_a_thing_for_a_place_is_not_the_place_s_own_cost(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "How much will a ticket on the Eastline cost?" asks the price of a ticket, which
+    "The Eastline is expected to cost 412 million dollars" does not give: a sum counts
+    where its sentence, or the one just before or after it, names the thing priced. (Before,
+    any sum in a passage about the Eastline answered it.)"""
+    ingest_stories(
+        briefing,
+        tmp_path,
+        [
+            (
+                "eastline",
+                "Harlow Bay approves the Eastline",
+                "Harlow Bay's council approved the Eastline, a bus corridor to the ferry "
+                "terminal. The Eastline is expected to cost 412 million dollars. Buses will "
+                "run every five minutes.",
+            ),
+            (
+                "lido",
+                "Pennick Bay lido to open all year",
+                "The lido's new heating system was switched on in May. It cost £1.9 million, "
+                "most of it from a government grant.",
+            ),
+        ],
+    )
+    assert_borderline(briefing, "How much will a ticket on the Eastline cost?")
+    answer = grounded_answer(briefing, "How much did the heating system for the lido cost?")
+    assert "£1.9 million" in answer.answer

@@ -508,6 +508,12 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
         return _borderline(
             retrieval, f"the question asks for an amount per {rate}, and no passage gives one"
         )
+    priced = _priced_thing(retrieval)
+    if priced is not None and not _pricing(priced, nearby, candidates):
+        return _borderline(
+            retrieval,
+            f"the question asks what a {priced.word} costs, and no passage gives its price",
+        )
     unnamed = _said_unnamed(retrieval, candidates)
     if unnamed is not None:
         return _borderline(retrieval, f"the sources say the {unnamed.word} was not named")
@@ -521,6 +527,54 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
 
 
 _RECEIVING = frozenset(stem(w) for w in RECEIVING)
+
+#: "How much does a *ticket* on the Eastline cost?": the price of a thing named with where
+#: or what it is for (a preposition after it), which is not that place's or thing's own
+#: cost ("The Eastline is expected to cost 412 million dollars"). Group "thing": its words.
+_PRICE_OF_A_THING = re.compile(
+    r"^\W*how\s+much\s+(?:does|do|did|will|would|is|was|are|were)\s+"
+    r"(?:(?:an?|the|each|one|every)\s+)?(?P<thing>[\w'’-]+(?:\s+[\w'’-]+){0,3}?)\s+"
+    r"(?:on|for|from|at|in|between|around|outside|near|into)\s+[^?]*?"
+    r"\b(?:cost|costs|sell\s+for|go\s+for|be\s+priced)\b",
+    re.IGNORECASE,
+)
+
+
+def _pricing(
+    priced: Term, sentences: list[SourceSentence], candidates: list[SourceSentence]
+) -> bool:
+    """Does one of ``sentences`` give a sum of money where it, or the sentence just before
+    or after it, names the thing ``priced`` ("The project cost £1.9 million" beside "the
+    system will cut the lido's emissions", for "How much did the heating system for the
+    lido cost?")?"""
+    located = {(c.passage.article_id, c.start): c for c in candidates}
+    following = {
+        (c.passage.article_id, c.previous): c for c in candidates if c.previous is not None
+    }
+
+    def names(c: SourceSentence | None) -> bool:
+        return c is not None and priced.credit_in(c.text, c.stems, frozenset(c.stems)) > 0
+
+    return any(
+        states_amount("money", s.text)
+        and (
+            names(s)
+            or (s.previous is not None and names(located.get((s.passage.article_id, s.previous))))
+            or names(following.get((s.passage.article_id, s.start)))
+        )
+        for s in sentences
+    )
+
+
+def _priced_thing(retrieval: Retrieval) -> Term | None:
+    """The term of the thing a "how much does a X on/for/at Y cost?" question prices (the
+    last word before the preposition), if the question is one and the word a term."""
+    match = _PRICE_OF_A_THING.match(retrieval.query.text)
+    if match is None:
+        return None
+    head = match.group("thing").split()[-1].lower()
+    return next((t for t in retrieval.query.terms if t.word == head and not t.anchor), None)
+
 
 #: "founded", "co-founder", "founding" ("found" is also the past of "find", and a
 #: "foundation" may be a charity or the ground under a bridge)
