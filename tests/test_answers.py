@@ -7193,3 +7193,46 @@ def test_the_price_of_a_thing_for_a_place_is_not_the_place_s_own_cost(
     assert_borderline(briefing, "How much will a ticket on the Eastline cost?")
     answer = grounded_answer(briefing, "How much did the heating system for the lido cost?")
     assert "£1.9 million" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "earlier"),
+    [
+        ("Why have food prices in Marrowdale risen so much in the past year?", "last rose"),
+        ("What has the council done for families in the past year?", "last cut"),
+        ("What must I do before I cross the Tarrow Bridge?", "last closed"),
+    ],
+)
+def test_a_question_that_asks_for_no_precedent_is_not_led_by_an_earlier_case(
+    briefing: Briefing, tmp_path: Path, question: str, earlier: str
+) -> None:
+    """A question for a cause ("Why ...?"), one about a span up to now ("in the past
+    year"), and one whose "before" opens a clause ("before I cross") ask for no earlier
+    case: the sentence that tells of a time before ("Prices last rose this fast in 2008",
+    "The bridge was last closed in 2015") does not lead. (Before, each was read as asking
+    for a precedent, and that sentence got the answer-type bonus.)"""
+    ingest_stories(
+        briefing,
+        tmp_path,
+        [
+            (
+                "prices",
+                "Marrowdale food prices jump",
+                "Food prices in Marrowdale rose 14 per cent in the past year, the statistics "
+                "office said on Tuesday. The rise was driven mainly by a poor harvest and the "
+                "higher cost of imported fertiliser. Prices last rose this fast in 2008, "
+                "during the global food crisis. The council has handed out food vouchers to "
+                "4,000 families and opened two food banks. The council last cut council tax "
+                "for families in 2019.",
+            ),
+            (
+                "bridge",
+                "Tarrow Bridge to reopen in March",
+                "The Tarrow Bridge will reopen to traffic on 3 March, the county council said. "
+                "Drivers must register their number plates online before crossing, because "
+                "tolls will be charged electronically. The bridge was last closed in 2015, "
+                "for six weeks of resurfacing.",
+            ),
+        ],
+    )
+    assert earlier not in lead_of(grounded_answer(briefing, question))

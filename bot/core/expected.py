@@ -350,7 +350,10 @@ def where_pattern() -> re.Pattern[str]:
 #: tried?", "Had it previously ...?"
 _ASKS_FOR_A_PRECEDENT = re.compile(
     r"^\W*(?:has|have|had|did)\b.*\bever\b|\bever\b.*\bbefore\b|\bbefore(?:\s+(?:this(?:\s+(?:one|time))?|now|then))?\s*(?:[?!.]|$|[-–—,;:]"
-    r"|\b(?:and|or|but|what|how|if|when|who|i)\b)|\bpreviously\b|\bin\s+the\s+past\b|"
+    r"|\b(?:and|or|but|what|how|if|when|who)\b)|\bpreviously\b|"
+    # ("in the past", not a span up to now: "in the past year", "in the past 24 hours")
+    r"\bin\s+the\s+past\b(?!\s+(?:[\w-]+\s+){0,2}?(?:hours?|days?|weeks?|months?|years?|"
+    r"decades?|centur(?:y|ies))\b)|"
     r"\bthe\s+last\s+time\b|\bprior\s+to\s+(?:this|now)\b",
     re.IGNORECASE,
 )
@@ -367,7 +370,9 @@ PRECEDENT = re.compile(
 def expected_pattern(retrieval: Retrieval) -> re.Pattern[str] | None:
     """What a sentence that answers the question should contain, if anything."""
     kind = retrieval.query.answer_type
-    if kind not in ("quantity", "when", "where", "who") and _ASKS_FOR_A_PRECEDENT.search(
+    # (not for a kind that expects its own: who, when, where, how many, and why, whose
+    # cause answers "Why have prices risen so much in the past year?")
+    if kind not in ("quantity", "when", "where", "who", "why") and _ASKS_FOR_A_PRECEDENT.search(
         retrieval.query.text
     ):
         return PRECEDENT
