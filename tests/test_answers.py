@@ -7236,3 +7236,42 @@ def test_a_question_that_asks_for_no_precedent_is_not_led_by_an_earlier_case(
         ],
     )
     assert earlier not in lead_of(grounded_answer(briefing, question))
+
+
+def test_how_many_people_is_answered_by_the_size_of_a_group_of_people(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """A number after a group of people and "of" gives the group's size, which counts its
+    persons ("a population of about 12,000", "Its electorate of 31,000"), as one before the
+    group ("the four governments") counts groups; not where it counts some other thing ("a
+    land of 1,000 lakes"). (Before, "How many people live in Tallis?" was refused: only a
+    number before a word for persons counted them.)"""
+    ingest_stories(
+        briefing,
+        tmp_path,
+        [
+            (
+                "tallis",
+                "Tallis gets a new bridge",
+                "Work began on Monday on a new bridge over the river at Tallis. The town has a "
+                "population of about 12,000, and many commute to Brennock.",
+            ),
+            (
+                "marrow",
+                "Marrow island votes on independence",
+                "Marrow island will hold a referendum on independence on 4 May. Its "
+                "electorate of 31,000 will be asked a single question.",
+            ),
+            (
+                "vessa",
+                "Vessa tourism grows",
+                "Vessa, a land of 1,000 lakes, welcomed record numbers of tourists this "
+                "summer. Hotels in Vessa were full in August.",
+            ),
+        ],
+    )
+    answer = grounded_answer(briefing, "How many people live in Tallis?")
+    assert "population of about 12,000" in lead_of(answer)
+    answer = grounded_answer(briefing, "How many people can vote in the Marrow referendum?")
+    assert "electorate of 31,000" in lead_of(answer)
+    assert_borderline(briefing, "How many people live in Vessa?")

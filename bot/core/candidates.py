@@ -1227,7 +1227,9 @@ def beside_the_asked(
         by_name = [
             s
             for s in by_name
-            if _counts_people(s.text, asked.counted_as) or _counts(s.text, asked.counted_as)
+            if _counts_people(s.text, asked.counted_as)
+            or _counts(s.text, asked.counted_as)
+            or _sizes_people(s.text, asked.stems, asked.counted_as)
         ] or [
             s
             for s in counting
@@ -1618,6 +1620,36 @@ def as_precise_as_asked(
         return []
     amount = retrieval.query.answer_type == "quantity"
     return [s for s in sentences if gives.search(s.text) or (amount and coined_money(s.text))]
+
+
+#: Words between a group and its size: "a population of *about* 12,000".
+_ROUGHLY = frozenset("about around some nearly almost roughly over under just more than".split())
+
+
+def _sizes_people(text: str, groups: frozenset[str], people: frozenset[str]) -> bool:
+    """Does a number in ``text`` give the size of a group of people (``groups``, stems):
+    come after the group and "of" ("a population of about 12,000", "its electorate of
+    31,000", "a nation of 5 million"), which counts its persons, as a number before the
+    group ("the four governments") counts groups? Not when the number counts some other
+    thing ("a land of 1,000 lakes"), nor a year ("the class of 2020")."""
+    tokens = [t for t in _COUNTED_TOKEN.findall(text) if t != ","]
+    net = wordnet()
+    for i, word in enumerate(tokens[:-2]):
+        if stem(word.lower()) not in groups or tokens[i + 1].lower() != "of":
+            continue
+        j = i + 2
+        while j < len(tokens) and tokens[j].lower() in _ROUGHLY:
+            j += 1
+        if j == len(tokens) or not _a_number(tokens[j]) or YEAR.fullmatch(tokens[j]):
+            continue
+        j += 1
+        while j < len(tokens) and tokens[j].lower() in _NUMBER_WORDS:
+            j += 1  # "5 million"
+        after = tokens[j].lower() if j < len(tokens) else ""
+        plural = bool(after) and net.base_forms(after, "n") not in ((), (after,))
+        if not plural or _persons(after, people):  # (a plural counts it: "1,000 lakes")
+            return True
+    return False
 
 
 def _counts(text: str, wanted: frozenset[str]) -> bool:
