@@ -80,3 +80,18 @@ def test_a_word_typed_without_the_g_of_its_ing_is_the_ing_word() -> None:
     assert read_short_forms("who met putin in the cabin", lexicon) == "who met putin in the cabin"
     query = analyse("what kind of vehicles are we talkin about", lexicon)
     assert "talkin" not in [t.word for t in query.terms]
+
+
+def test_a_word_spelled_by_its_sounds_is_the_word() -> None:
+    """Chat spells some words by the sounds of digits and letters: "b4" is before, "2day"
+    today, "l8r" later, "any1" anyone. A code or a name stays as typed: the Jeep "j8", the
+    "g8" (no gate), "co2", "4x4". (Before, "b4" was an unknown name, and "has valtheim
+    tried offshore processing b4?" was refused for it.)"""
+    lexicon = Lexicon()
+    assert read_short_forms("has valtheim tried it b4?", lexicon) == "has valtheim tried it before?"
+    assert read_short_forms("is it open 2day or l8r", lexicon) == "is it open today or later"
+    assert read_short_forms("did any1 see the j8 at the g8", lexicon) == (
+        "did anyone see the j8 at the g8"
+    )
+    assert read_short_forms("co2 from a 4x4", lexicon) == "co2 from a 4x4"
+    assert "b4" not in [t.word for t in analyse("has the court banned a party b4", lexicon).terms]

@@ -42,7 +42,7 @@ from bot.core.phrasing import (
     spell_out,
     strip_framing,
 )
-from bot.core.shortforms import MIN_ZIPF, function_word, looks_short
+from bot.core.shortforms import MIN_ZIPF, REBUS, function_word, looks_short, rebus
 from bot.core.terms import (
     PREFIXES,
     Term,
@@ -522,7 +522,8 @@ _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]+(?=['’]s\b|(?![\w'’-]))")
 
 def read_short_forms(question: str, lexicon: Lexicon) -> str:
     """``question`` with the chat short forms of its phrasing words written out ("wat
-    does DHS say": what does DHS say; "what shld be fixed": what should be fixed), so
+    does DHS say": what does DHS say; "what shld be fixed": what should be fixed), and
+    words spelled by their sounds ("b4": before; :func:`~bot.core.shortforms.rebus`), so
     that they frame the question rather than count as unknown names. Short forms of
     content words ("ppl", "govts") are left to retrieval (:mod:`bot.core.shortforms`)."""
 
@@ -538,7 +539,11 @@ def read_short_forms(question: str, lexicon: Lexicon) -> str:
             return match.group(0)
         return word + "g"
 
+    def sounded_out(match: re.Match[str]) -> str:
+        return rebus(match.group(0)) or match.group(0)
+
     question = _ACC_TO.sub("according to", question)
+    question = REBUS.sub(sounded_out, question)
     return _LOWER_WORD.sub(written_out, _DROPPED_G.sub(g_restored, question))
 
 

@@ -24,6 +24,7 @@ places:
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from functools import lru_cache
@@ -129,3 +130,34 @@ def function_word(short: str) -> str | None:
     """The stop word ``short`` stands for, when the most common word it fits is one."""
     found = _fitting(short)
     return found[0] if found and found[0] in STOPWORDS else None
+
+
+#: What a digit, or a letter alone, stands for where chat spells a word by its sounds ("b4":
+#: before, "2day": today, "l8r": later, "gr8": great, "any1": anyone).
+_SOUNDS: dict[str, tuple[str, ...]] = {
+    "1": ("one",),
+    "2": ("to", "too", "two"),
+    "4": ("for", "fore", "four"),
+    "8": ("ate", "eat"),
+    "b": ("b", "be"),
+    "c": ("c", "see"),
+    "r": ("r", "are"),
+    "u": ("u", "you"),
+    "y": ("y", "why"),
+}
+#: A lower-case token of letters and one of those digits, both: "b4", "2day", "l8r".
+REBUS = re.compile(r"(?<![\w'’-])(?=[a-z]*[1248])(?=[0-9]*[a-z])[a-z1248]{2,8}(?![\w'’-])")
+
+
+def rebus(token: str) -> str | None:
+    """The common English word (Zipf at least :data:`MIN_ZIPF`) that ``token``, letters
+    and the digits 1, 2, 4 or 8, spells by its sounds ("b4": before), the most common if
+    several; None if none. A token of two characters reads so only when both stand for
+    sounds ("b4", not "g8": the G8, which is no gate, nor "m8")."""
+    pieces = re.findall(r"[0-9]|[a-z]+", token)
+    if len(token) == 2 and not all(p in _SOUNDS for p in pieces):
+        return None
+    options = [_SOUNDS.get(p, (p,)) for p in pieces]
+    readings = {"".join(parts) for parts in itertools.product(*options)}
+    best = max(sorted(readings), key=frequency.zipf)
+    return best if best != token and frequency.zipf(best) >= MIN_ZIPF else None
