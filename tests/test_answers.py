@@ -7191,6 +7191,9 @@ def test_the_price_of_a_thing_for_a_place_is_not_the_place_s_own_cost(
         ],
     )
     assert_borderline(briefing, "How much will a ticket on the Eastline cost?")
+    refusal = briefing.ask("How much will tickets on the Eastline cost?").refusal
+    assert refusal is not None
+    assert refusal["reason"].startswith("the question asks the price of the tickets it names")
     answer = grounded_answer(briefing, "How much did the heating system for the lido cost?")
     assert "£1.9 million" in answer.answer
 

@@ -512,7 +512,7 @@ def answerable_in_kind(retrieval: Retrieval) -> Retrieval:
     if priced is not None and not _pricing(priced, nearby, candidates):
         return _borderline(
             retrieval,
-            f"the question asks what a {priced.word} costs, and no passage gives its price",
+            f"the question asks the price of the {priced.word} it names, and no passage gives one",
         )
     unnamed = _said_unnamed(retrieval, candidates)
     if unnamed is not None:
