@@ -349,8 +349,11 @@ def where_pattern() -> re.Pattern[str]:
 #: before?", "has the farm been warned before this?", "What happened the last time they
 #: tried?", "Had it previously ...?"
 _ASKS_FOR_A_PRECEDENT = re.compile(
-    r"^\W*(?:has|have|had|did)\b.*\bever\b|\bever\b.*\bbefore\b|\bbefore(?:\s+(?:this(?:\s+(?:one|time))?|now|then))?\s*(?:[?!.]|$|[-–—,;:]"
-    r"|\b(?:and|or|but|what|how|if|when|who)\b)|\bpreviously\b|"
+    r"^\W*(?:has|have|had|did)\b.*\bever\b|\bever\b.*\bbefore\b|"
+    # "before" ending a clause ("before?", "before this one", "before - and ...")
+    r"\bbefore(?:\s+(?:this(?:\s+(?:one|time))?|now|then))?\s*"
+    r"(?:[?!.]|$|[-–—,;:]|\b(?:and|or|but|what|how|if|when|who)\b)|"
+    r"\bpreviously\b|"
     # ("in the past", not a span up to now: "in the past year", "in the past 24 hours")
     r"\bin\s+the\s+past\b(?!\s+(?:[\w-]+\s+){0,2}?(?:hours?|days?|weeks?|months?|years?|"
     r"decades?|centur(?:y|ies))\b)|"

@@ -38,7 +38,7 @@ from lxml import etree
 from bot.core import charset
 from bot.core.fetch import Fetched
 from bot.core.metadata import parse_date
-from bot.core.parse import MAX_ATTRIBUTES, MAX_PARAGRAPHS
+from bot.core.parse import MAX_ATTRIBUTES, MAX_PARAGRAPHS, too_many_attributes
 from bot.core.text import first_line, shortened, squash
 from bot.core.urls import normalise_url
 from bot.errors import IngestError, InputError
@@ -67,7 +67,6 @@ MAX_FEED_ELEMENTS = 100_000
 _FEED_TAG = re.compile(
     r"<[A-Za-z][^\s/>]*(?:[^>\"']+|\"[^\"]*\"|'[^']*')*>?|&(?:lt|#0*60|#[xX]0*3[cC]);[A-Za-z]"
 )
-_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
 #: How an EBCDIC feed begins (``<?xm`` in code page 37), which feedparser reads too.
 _EBCDIC = b"\x4c\x6f\xa7\x94"
 
@@ -94,10 +93,7 @@ def check_feed(body: bytes) -> None:
             raise FeedError(
                 f"the feed has more than {MAX_FEED_ELEMENTS:,} elements; too many to read"
             )
-        tag = match.group(0)
-        if len(tag) > 2 * MAX_ATTRIBUTES and (
-            len(_QUOTED.sub("", tag).split()) - 1 > MAX_ATTRIBUTES
-        ):
+        if too_many_attributes(match.group(0)):
             raise FeedError(f"the feed has a tag with more than {MAX_ATTRIBUTES} attributes")
 
 

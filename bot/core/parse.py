@@ -309,6 +309,13 @@ _START_TAG = re.compile(r"<([A-Za-z][^\s/>]*)(?:[^>\"']+|\"[^\"]*\"|'[^']*')*>?"
 _QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
 
 
+def too_many_attributes(tag: str) -> bool:
+    """Does the start tag ``tag`` have more than :data:`MAX_ATTRIBUTES` attributes (its
+    words once quoted values are taken out, its name aside)? Each attribute takes at least
+    two characters, so a short tag is not looked into."""
+    return len(tag) > 2 * MAX_ATTRIBUTES and len(_QUOTED.sub("", tag).split()) - 1 > MAX_ATTRIBUTES
+
+
 def check_markup(html: str) -> int:
     """Refuse, with a one-line reason, a page whose markup would keep the extractors busy
     for minutes: more than :data:`MAX_ELEMENTS` elements, a tag with more than
@@ -330,11 +337,7 @@ def check_markup(html: str) -> int:
                     raise IngestError(
                         f"the page has more than {MAX_HEADINGS:,} headings; not an article page"
                     )
-        tag = match.group(0)
-        # (each attribute takes at least two characters: a short tag cannot have many)
-        if len(tag) > 2 * MAX_ATTRIBUTES and (
-            len(_QUOTED.sub("", tag).split()) - 1 > MAX_ATTRIBUTES
-        ):
+        if too_many_attributes(match.group(0)):
             raise IngestError(
                 f"the page has a tag with more than {MAX_ATTRIBUTES} attributes; "
                 "not an article page"
