@@ -153,6 +153,35 @@ def test_markup_that_would_keep_the_extractors_busy_is_refused_at_once() -> None
     check_markup('<p a="' + "x " * 500_000)
 
 
+def test_tags_inside_a_script_or_a_comment_are_no_elements_of_the_page() -> None:
+    """A page whose inline script builds its widgets from HTML templates spells tens of
+    thousands of tags that the parser reads as the script's text, and so do a comment and
+    a style: they count towards no limit, and the page is read (in well under a second).
+    A script or a comment left open runs to the page's end, as the parser reads it. The
+    tags outside them still count. (Before, the page was refused as having more than
+    50,000 elements.)"""
+    from bot.core.parse import MAX_ELEMENTS, check_markup, parse_html
+    from bot.errors import IngestError
+
+    templates = '<div class="card">item</div>' * (MAX_ELEMENTS + 1)
+    page = (
+        "<html><head><title>Storm closes the harbour</title>"
+        f'<script type="text/javascript">var cards = "{templates}";</SCRIPT>'
+        f"<style>/* <p> */</style><!-- {templates} --></head><body><article>"
+        "<h1>Storm closes the harbour</h1><p>The harbour authority closed the port at noon "
+        "after the storm warning, and ferries stayed in Varn.</p></article></body></html>"
+    )
+    assert parse_html(page, "page.html", "page").title == "Storm closes the harbour"
+    check_markup("<script>" + templates)
+    check_markup("<!--" + templates)
+    try:
+        check_markup("<script></script><!-- -->" + "<p>x</p>" * (MAX_ELEMENTS + 1))
+    except IngestError as e:
+        assert "more than 50,000 HTML elements" in str(e)
+    else:
+        raise AssertionError("the tags after a script and a comment were not counted")
+
+
 def _page_around(markup: str) -> bytes:
     """An article page: a headline and two real paragraphs, ``markup`` between them."""
     sentence = "The harbour authority closed the port at noon after the storm warning. "
