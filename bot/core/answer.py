@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bot.core.candidates import (
+    Neighbours,
     SentenceScorer,
     SourceSentence,
     as_precise_as_asked,
@@ -124,17 +125,8 @@ def select_sentences(
     statements = [s for s in candidates if is_statement(s.text) and not reads_as_cited(s.text)]
     if not usable:
         return []
-    located = {(s.passage.article_id, s.start): s for s in candidates}
-    following = {
-        (s.passage.article_id, s.previous): s for s in candidates if s.previous is not None
-    }
+    around = Neighbours(candidates)
     chosen: list[SourceSentence] = []
-
-    def before_of(s: SourceSentence) -> SourceSentence | None:
-        """The sentence just before ``s`` in its paragraph, if it is a candidate."""
-        if s.previous is None:
-            return None
-        return located.get((s.passage.article_id, s.previous))
 
     def fits(s: SourceSentence) -> bool:
         return all(
@@ -149,11 +141,11 @@ def select_sentences(
         leans on it and says what was asked."""
         group = [pick]
         while len(group) <= MAX_LEANING and leans_back(group[0].text):
-            before = before_of(group[0])
+            before = around.before(group[0])
             if before is None or not fits(before) or before in group:
                 break
             group.insert(0, before)
-        after = following.get((pick.passage.article_id, pick.start))
+        after = around.after(pick)
         if (
             after is not None
             and scorer.expects is not None
@@ -170,7 +162,7 @@ def select_sentences(
         half a quote."""
         still_open = sum(quotation_balance(s.text) for s in group)
         while still_open > 0 and len(group) <= 2 * MAX_LEANING:
-            after = following.get((group[-1].passage.article_id, group[-1].start))
+            after = around.after(group[-1])
             if after is None or after in group or not fits(after):
                 break
             group.append(after)
@@ -323,7 +315,7 @@ def select_sentences(
             lead_group = sorted([*lead_group, near], key=lambda s: s.start)
     # The lead's next sentence usually carries on with what it began ("The text rests on
     # three pillars." -> the pillars), so it comes too, when it is a whole statement.
-    after = following.get((lead_group[-1].passage.article_id, lead_group[-1].start))
+    after = around.after(lead_group[-1])
     if after is not None and is_statement(after.text) and not reads_as_cited(after.text):
         chosen.extend(lead_group)
         if fits(after):
@@ -346,14 +338,14 @@ def select_sentences(
         s
         for s in statements
         if s is not lead
-        and ((scorer.own(s) and scorer.score(s) >= floor) or before_of(s) is not None)
+        and ((scorer.own(s) and scorer.score(s) >= floor) or around.before(s) is not None)
     ]
 
     def gain(s: SourceSentence) -> tuple[float, int]:
         value = scorer.relevance(s, covered) * scorer.shape(s) if scorer.own(s) else 0.0
         same_article = sum(1 for c in chosen if c.passage.article_id == s.passage.article_id)
         value *= ARTICLE_DECAY**same_article
-        before = before_of(s)
+        before = around.before(s)
         if before is not None and before in chosen:
             value = max(value, CONTINUITY * scorer.score(before))
         return value, -s.start

@@ -540,6 +540,23 @@ _PRICE_OF_A_THING = re.compile(
 )
 
 
+class Neighbours:
+    """Candidate sentences by their place: the one just before a sentence, and the one
+    just after it, in its paragraph (when they are candidates)."""
+
+    def __init__(self, candidates: list[SourceSentence]) -> None:
+        self._at = {(s.passage.article_id, s.start): s for s in candidates}
+        self._after = {
+            (s.passage.article_id, s.previous): s for s in candidates if s.previous is not None
+        }
+
+    def before(self, s: SourceSentence) -> SourceSentence | None:
+        return None if s.previous is None else self._at.get((s.passage.article_id, s.previous))
+
+    def after(self, s: SourceSentence) -> SourceSentence | None:
+        return self._after.get((s.passage.article_id, s.start))
+
+
 def _pricing(
     priced: Term, sentences: list[SourceSentence], candidates: list[SourceSentence]
 ) -> bool:
@@ -547,21 +564,14 @@ def _pricing(
     or after it, names the thing ``priced`` ("The project cost £1.9 million" beside "the
     system will cut the lido's emissions", for "How much did the heating system for the
     lido cost?")?"""
-    located = {(c.passage.article_id, c.start): c for c in candidates}
-    following = {
-        (c.passage.article_id, c.previous): c for c in candidates if c.previous is not None
-    }
+    around = Neighbours(candidates)
 
     def names(c: SourceSentence | None) -> bool:
         return c is not None and priced.credit_in(c.text, c.stems, frozenset(c.stems)) > 0
 
     return any(
         states_amount("money", s.text)
-        and (
-            names(s)
-            or (s.previous is not None and names(located.get((s.passage.article_id, s.previous))))
-            or names(following.get((s.passage.article_id, s.start)))
-        )
+        and (names(s) or names(around.before(s)) or names(around.after(s)))
         for s in sentences
     )
 

@@ -38,7 +38,7 @@ from lxml import etree
 from bot.core import charset
 from bot.core.fetch import Fetched
 from bot.core.metadata import parse_date
-from bot.core.parse import MAX_ATTRIBUTES, MAX_PARAGRAPHS, too_many_attributes
+from bot.core.parse import MAX_ATTRIBUTES, MAX_PARAGRAPHS, START_TAG, too_many_attributes
 from bot.core.text import first_line, shortened, squash
 from bot.core.urls import normalise_url
 from bot.errors import IngestError, InputError
@@ -63,10 +63,8 @@ _LINE = re.compile(r"[^\n]+")
 #: seconds on every poll (and one description of a million ``<p>`` as long). A feed of a
 #: hundred full articles has a few tens of thousands.
 MAX_FEED_ELEMENTS = 100_000
-#: A tag (as :data:`bot.core.parse._START_TAG` reads one), or an escaped one.
-_FEED_TAG = re.compile(
-    r"<[A-Za-z][^\s/>]*(?:[^>\"']+|\"[^\"]*\"|'[^']*')*>?|&(?:lt|#0*60|#[xX]0*3[cC]);[A-Za-z]"
-)
+#: A tag (as a page's: :data:`bot.core.parse.START_TAG`), or an escaped one.
+_FEED_TAG = re.compile(rf"{START_TAG.pattern}|&(?:lt|#0*60|#[xX]0*3[cC]);[A-Za-z]")
 #: How an EBCDIC feed begins (``<?xm`` in code page 37), which feedparser reads too.
 _EBCDIC = b"\x4c\x6f\xa7\x94"
 

@@ -305,9 +305,9 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 #: A start tag: its name, then unquoted text and quoted values up to its ">" (a ">" inside
 #: quotes does not end it). It always matches (the ">" is optional), so it never
 #: backtracks far.
-_START_TAG = re.compile(r"<([A-Za-z][^\s/>]*)(?:[^>\"']+|\"[^\"]*\"|'[^']*')*>?")
-#: A start tag (:data:`_START_TAG`) or the start of a comment.
-_TAG_OR_COMMENT = re.compile(rf"<!--|{_START_TAG.pattern}")
+START_TAG = re.compile(r"<([A-Za-z][^\s/>]*)(?:[^>\"']+|\"[^\"]*\"|'[^']*')*>?")
+#: A start tag (:data:`START_TAG`) or the start of a comment.
+_TAG_OR_COMMENT = re.compile(rf"<!--|{START_TAG.pattern}")
 #: Elements whose content is text to the parser, whatever tags it spells: an inline
 #: script's HTML templates are no elements of the page.
 _RAW_TEXT = frozenset({"script", "style"})
