@@ -3753,6 +3753,35 @@ def test_a_compound_typed_as_one_word_is_read_as_its_parts(
 
 
 @pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("how many concertgoers were hurt at the ostel arena", "27 fans"),
+        ("what did residents say about the firefighting at the ostel arena", "35 minutes"),
+    ],
+)
+def test_a_compound_the_sources_never_use_is_read_as_its_everyday_words(
+    briefing: Briefing, tmp_path: Path, question: str, fact: str
+) -> None:
+    """ "concertgoers" (goers of a concert) and "firefighting" are compounds of everyday
+    words that name people or an activity; sources that never use them tell of the
+    "concert" and its "fans", the "fire" and its "fire engine". Read as their two words,
+    they are found by either, and their absence refuses nothing. (Before, each was a
+    rare term the sources never use, and the question was refused.) A compound whose
+    head names neither ("ashford", maybe a town) stays whole, and so does a name."""
+    ingest_text(
+        briefing,
+        tmp_path / "ostel.md",
+        "---\ntitle: Crush and Blaze at the Ostel Arena\n---\n\n"
+        "Some 27 fans were hurt in a crush at the Ostel Arena before a concert on Friday. "
+        "Hours later a fire broke out in the arena's kitchens. Residents said the first "
+        "fire engine arrived 35 minutes after the alarm.\n",
+    )
+    assert fact in grounded_answer(briefing, question).answer
+    assert not briefing.ask("what happened to the fans in ashford").answered
+    assert not briefing.ask("How many Concertgoers Club members were hurt?").answered
+
+
+@pytest.mark.parametrize(
     ("question", "amount"),
     [
         ("How much did Arkvale Tiles earn last year?", "3.1 million euros"),

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from bot.core import frequency
 from bot.core.gate import (
+    RARE_TERM,
     RRF_K,
     PassageEvidence,
     Verdict,
@@ -53,7 +54,7 @@ from bot.core.phrasing import as_the_source_s, source_s_maker
 from bot.core.profile import Profile
 from bot.core.query import Query, analyse
 from bot.core.shortforms import expansions, looks_short
-from bot.core.terms import Term, make_term
+from bot.core.terms import SYNONYM_CREDIT, Term, make_term
 from bot.core.wordnet import wordnet
 from bot.core.words import capitalised_words, stem, words
 from storage.articles import Passage, article_passages, opening_passage, passages
@@ -260,6 +261,8 @@ class Retriever:
                 corrected = closed
             elif (general := self._by_its_kind(session, term, df)) is not None:
                 corrected = general
+            elif (apart := self._compound_apart(session, term, df, question)) is not None:
+                corrected = apart
             else:
                 continue
             query = query.with_term(i, corrected)
@@ -521,6 +524,53 @@ class Retriever:
             found, key=lambda s: (min(self.lexicon.zipf(s[0]), self.lexicon.zipf(s[1])), s)
         )
         return make_term((head,), False, self.lexicon, corrected_from=word)
+
+    def _compound_apart(
+        self, session: Session, term: Term, df: dict[str, int], question: str
+    ) -> Term | None:
+        """``term`` read as the two everyday words it is made of, when the corpus never uses
+        it and would refuse the question for it as a rare word, though it names people
+        or an activity by a thing the corpus does speak of: "concertgoers" (goers of a
+        concert) of a story about a "concert" and its "fans", "firefighting" of one
+        about a "fire" and its "fire engine". Found as the two words ("concert goers"),
+        or at a synonym's credit by either alone, it weighs as the commoner of them, so
+        its absence refuses nothing. A head that names people in the plural or an
+        activity ("-ing") is never a place's name ("ashford", "newtown" stay whole); a
+        word typed with a capital is a name, and stays whole too."""
+        word = term.word
+        if (
+            term.rarity < RARE_TERM
+            or not word.isalpha()
+            or not re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", question)
+            or any(df.get(w, 0) for w in term.search)
+        ):
+            return None
+        splits = [
+            (word[:i], word[i:])
+            for i in range(MIN_COMPOUND_PART + 1, len(word) - MIN_COMPOUND_PART)
+            if min(self.lexicon.zipf(word[:i]), self.lexicon.zipf(word[i:])) >= COMPOUND_ZIPF
+            and (self._people(word[i:]) or self._activity(word[i:]))
+        ]
+        if not splits:
+            return None
+        known = self.search.frequencies(session, sorted({m for m, _ in splits}))
+        found = [(m, h) for m, h in splits if known.get(m, 0)]
+        if not found:
+            return None
+        modifier, head = max(
+            found, key=lambda s: (min(self.lexicon.zipf(s[0]), self.lexicon.zipf(s[1])), s)
+        )
+        apart = make_term((modifier, head), False, self.lexicon, corrected_from=word)
+        return replace(
+            apart,
+            phrases=(*apart.phrases, ((stem(modifier),), SYNONYM_CREDIT)),
+            search=tuple(dict.fromkeys([*apart.search, modifier, head])),
+        )
+
+    @staticmethod
+    def _activity(word: str) -> bool:
+        """Is ``word`` the "-ing" form of a verb ("fighting", "walking")?"""
+        return word.endswith("ing") and bool(wordnet().base_forms(word, "v"))
 
     def _people(self, word: str) -> bool:
         """Is ``word`` a plural noun for people ("walkers", "drivers"), by WordNet's
