@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
+import httpx2
 import openai
 from openai.types.chat import ChatCompletionMessageParam
 
@@ -264,6 +265,7 @@ def _read(
     size = 0
     finish: str | None = None
     prompt_tokens = completion_tokens = None
+    _watch_bytes(stream, deadline, clock)
     with stream:
         for chunk in _guarded_iter(stream):
             if clock() > deadline:
@@ -292,6 +294,37 @@ def _read(
     if not text.strip() and finish != "content_filter":
         raise LLMFailure(MALFORMED_NOTE, "the model returned no text")
     return Completion(text, finish, prompt_tokens, completion_tokens)
+
+
+class _DeadlinedBytes(httpx2.SyncByteStream):
+    """A response's bytes, each read checked against the deadline."""
+
+    def __init__(
+        self, inner: httpx2.SyncByteStream, deadline: float, clock: Callable[[], float]
+    ) -> None:
+        self.inner, self.deadline, self.clock = inner, deadline, clock
+
+    def __iter__(self) -> Iterator[bytes]:
+        for data in self.inner:
+            if self.clock() > self.deadline:
+                raise LLMFailure(TIMEOUT_NOTE, "the stream ran past the deadline")
+            yield data
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def _watch_bytes(stream: Any, deadline: float, clock: Callable[[], float]) -> None:
+    """Look at the clock at every read of the stream's bytes, not only at every chunk
+    :func:`_read` is given: a server that sends SSE comments (``: keep-alive``, as some
+    proxies do while a model is queued) and nothing else is never silent long enough for
+    the read timeout, and the SSE reader gives no chunk for a comment, so the deadline
+    would never be looked at and the answer would wait as long as the server went on.
+    (Before the stream is read: the response reads its ``stream`` when iterated.)"""
+    response = getattr(stream, "response", None)
+    inner = getattr(response, "stream", None)
+    if response is not None and isinstance(inner, httpx2.SyncByteStream):
+        response.stream = _DeadlinedBytes(inner, deadline, clock)
 
 
 _EXTRACTIVE = "so this is an extractive answer."

@@ -471,6 +471,13 @@ class OpenAIStandIn(StandInServer):
         request gets half of its JSON body before the drop."""
         self._faults.add("chat", "stream_then_break", times, after_chunks=after_chunks)
 
+    def keep_alive(self, seconds: float = 30, every: float = 0.05, times: int | None = 1) -> None:
+        """Start the SSE stream, then send only comments (``: keep-alive``, as OpenRouter
+        and some proxies do while a model is queued) every ``every`` seconds for
+        ``seconds``, then the reply. The connection is never silent long enough for a read
+        timeout, and the SSE reader yields no chunk for a comment."""
+        self._faults.add("chat", "keep_alive", times, seconds=seconds, every=every)
+
     def pending_faults(self) -> dict[str, list[tuple[str, int | None]]]:
         """Faults not yet consumed: ``{path: [(kind, remaining), ...]}``."""
         return self._faults.pending()
@@ -628,6 +635,9 @@ class OpenAIStandIn(StandInServer):
             words = text.split(" ")
             text = " ".join(words[: len(words) // 2]) if options.get("partial") else ""
         break_after = int(options["after_chunks"]) if fault == "stream_then_break" else None
+        keep_alive = (
+            (float(options["seconds"]), float(options["every"])) if fault == "keep_alive" else None
+        )
 
         messages = body.get("messages") if isinstance(body.get("messages"), list) else []
         prompt_tokens = sum(count_tokens(_message_text(m)) for m in messages or [])
@@ -649,7 +659,9 @@ class OpenAIStandIn(StandInServer):
             "service_tier": "default",
         }
         if body.get("stream"):
-            self._stream_chat(handler, body, common, text, finish_reason, usage, break_after)
+            self._stream_chat(
+                handler, body, common, text, finish_reason, usage, break_after, keep_alive
+            )
             return
 
         n = int(body.get("n") or 1)
@@ -692,6 +704,7 @@ class OpenAIStandIn(StandInServer):
         finish_reason: str,
         usage: dict[str, Any],
         break_after: int | None,
+        keep_alive: tuple[float, float] | None = None,
     ) -> None:
         stream_options = body.get("stream_options")
         include_usage = isinstance(stream_options, dict) and bool(
@@ -724,6 +737,17 @@ class OpenAIStandIn(StandInServer):
         handler.start_chunked(
             200, "text/event-stream; charset=utf-8", {"x-request-id": f"req_{common['id']}"}
         )
+        if keep_alive is not None:
+            seconds, every = keep_alive
+            until = time.monotonic() + seconds
+            while time.monotonic() < until:
+                try:
+                    handler.write_chunk(b": keep-alive\n\n")
+                except OSError:  # the client gave up
+                    return
+                if not self.pause(every):
+                    handler.abort()
+                    return
         for index, event in enumerate(events):
             if break_after is not None and index > break_after:
                 handler.abort()
