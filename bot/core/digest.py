@@ -183,7 +183,12 @@ def load(*, session: Session, period: Period) -> DigestSource:
         since=period.since,
         until=period.until,
     )
-    articles.sort(key=lambda a: (a.published or a.ingested_at.date(), a.ingested_at), reverse=True)
+    # An undated article's day is the team's (the period's time zone), as its filing is.
+    tz = period.tz
+    articles.sort(
+        key=lambda a: (a.published or a.ingested_at.astimezone(tz).date(), a.ingested_at),
+        reverse=True,
+    )
     passages = article_passages(session=session, article_ids=[a.id for a in articles])
     questions = questions_between(
         session=session, since=period.since, until=period.until, exclude_surfaces=NOT_QUESTIONS
@@ -297,7 +302,9 @@ def compose(
                 article.source,
                 article.url,
                 article.published,
-                article.ingested_at,
+                # in the period's time zone: the day shown ("added 2019-03-31") is the
+                # team's, the one it was filed under, not UTC's
+                article.ingested_at.astimezone(source.period.tz),
                 squash(text),
                 citations,
             )
