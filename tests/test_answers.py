@@ -3732,6 +3732,39 @@ def test_how_something_turned_out_is_told_as_done(
     assert_says_or_borderline(briefing, question, told)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "unlike the ardel accord, is the tessa-morland pact binding?",
+        "Is the Tessa-Morland pact, unlike the Ardel Accord, binding?",
+        "is the tessa-morland pact non-binding like the ardel one?",
+    ],
+)
+def test_what_a_question_compares_against_need_not_be_in_the_answer(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """ "*Unlike the Ardel Accord*, is the Tessa-Morland pact binding?" asks about the pact;
+    the accord is the standard the question holds it against, framing like "according
+    to the article", so the two names need not meet in one passage. (Before, each was
+    refused: the names of the question never met in one passage.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "ardel.md",
+        "---\ntitle: Ardel Accord Signed\n---\n\n"
+        "Four ports signed the Ardel Accord on Monday. The accord is non-binding and only "
+        "commits them to further talks.\n",
+    )
+    ingest_text(
+        briefing,
+        tmp_path / "pact.md",
+        "---\ntitle: Tessa and Morland Sign Fisheries Pact\n---\n\n"
+        "Tessa and Morland signed a fisheries pact on Friday. Unlike many such declarations, "
+        "the Tessa-Morland pact is legally binding and must be ratified by both "
+        "parliaments.\n",
+    )
+    assert "legally binding" in grounded_answer(briefing, question).answer
+
+
 def test_a_compound_typed_as_one_word_is_read_as_its_parts(
     briefing: Briefing, tmp_path: Path
 ) -> None:

@@ -132,6 +132,12 @@ _FRAMING = [
         r"^\s*what(?:'s|’s|s| is| was)\s+(?:the\s+)?(?:deal|story|situation|latest|gist|"
         r"tl;?dr|lowdown|summary|background|context|scoop|news)(?:\s+(?:with|on|about|"
         r"regarding|behind|of|for)\b|\s*\W*$)",
+        # what the question holds its subject up against ("*Unlike the Central American
+        # pact*, does the Norland-Estavia deal bind them?", "is it binding *like the
+        # Central America one*?"): the standard of a comparison the question makes itself,
+        # not what it asks about, so its names need not be in the passage that answers
+        r"(?:^\s*|,\s*|\s+)unlike\s+[^,;?!.]{1,60}?(?:\s*,|(?=\s*[?!.]*\s*$))",
+        r"\s+like\s+(?:the|that|this)\s+(?:[\w'’-]+\s+){1,4}ones?\b",
         # references to the sources themselves
         rf"\b(?:according to|as per|based on|from|in|per)\s+(?:the|this|these|your|that)\s+"
         rf"{_SOURCES}\b",
