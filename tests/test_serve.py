@@ -8,6 +8,7 @@ out; a client timeout or ``wait(timeout=...)`` only turns a hang into a failure.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -43,6 +44,7 @@ SHORT_GRACE = 0.1
 #: What platforms usually allow between SIGTERM and SIGKILL: a stop that takes longer
 #: fails the test (a stop that waited on a hang would take 15 s or more).
 PLATFORM_LIMIT = 10
+QUESTION = "What does the memorandum commit the countries to?"
 
 
 def free_port() -> int:
@@ -217,7 +219,8 @@ def test_sigterm_tells_whoever_is_still_waiting_and_stops_in_time(
     database_url: str, tmp_path: Path, api: SlackAPIStandIn, llm: OpenAIStandIn
 ) -> None:
     """The answer in hand gets the grace, then its asker is told and the process ends,
-    without waiting for the LLM call (which would take three 20 s timeouts)."""
+    without waiting for the LLM call (which would take three 20 s timeouts). The question
+    is in the conversation log under the id the apology shows, the apology its answer."""
     llm.hang(seconds=120, times=None)
     env = serve_env(database_url, tmp_path, api)
     env.update(
@@ -228,13 +231,21 @@ def test_sigterm_tells_whoever_is_still_waiting_and_stops_in_time(
         BRIEFBOT_STOP_GRACE=str(SHORT_GRACE),
     )
     with serving(env) as served:
-        _, ts = SlackDriver(served.url).mention("What does the memorandum commit the countries to?")
+        _, ts = SlackDriver(served.url).mention(QUESTION)
         llm.wait_for("chat", timeout=20)  # the answer is being written
         assert served.stop() == 0
         assert served.output.count("shutting down before answering was done") == 1
     told = api.wait_for("chat.postMessage", timeout=5)[0]
     assert told.params["thread_ts"] == ts
     assert "restarted before it finished answering; please try again" in told.params["text"]
+    log_id = re.search(r"The log id is ([0-9a-f]{12})", told.params["text"])
+    assert log_id, told.params["text"]
+    with Briefing.open(make_settings(database_url, tmp_path)) as briefing:
+        row = briefing.log.get(log_id.group(1))
+    assert row is not None, "the question cut off is not in the conversation log"
+    assert (row.question, row.surface) == (QUESTION, "slack_mention")
+    assert (row.answer, row.mode) == (told.params["text"], "interrupted")
+    assert row.latency_ms is not None and row.error and row.error.startswith("interrupted")
 
 
 @pytest.mark.slow

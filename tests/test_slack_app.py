@@ -36,6 +36,7 @@ from slackkit import (
     next_ts,
     serve_in_thread,
     shared_file,
+    wait_until,
 )
 from standins import OpenAIStandIn, SlackAPIStandIn
 
@@ -2101,6 +2102,113 @@ def test_shutdown_lets_jobs_that_finish_within_the_grace_finish(tmp_path: Path) 
     assert _shut_down(jobs, 5) == 0  # both finished within the grace: nobody is told
     assert told == ["ran"]
     jobs.work.shutdown(wait=True)
+
+
+# ---------------------------------------------------------------------------- cut off by a restart
+
+CUT_OFF = "What does the memorandum commit the countries to?"
+
+
+def _stop_as_serve_does(tell_within: float) -> int:
+    """:func:`~bot.slack.jobs.shutdown_all` as ``serve`` calls it on SIGTERM (a short
+    grace); a stop that hangs fails the test instead of hanging it."""
+    import threading
+
+    from bot.slack.jobs import shutdown_all
+
+    told: list[int] = []
+    stop = threading.Thread(
+        target=lambda: told.append(shutdown_all(0.05, tell_within)), daemon=True
+    )
+    stop.start()
+    stop.join(timeout=tell_within + 5)
+    assert told, "the stop did not end"
+    return told[0]
+
+
+def _log_id(text: str) -> str:
+    found = re.search(r"log id is ([0-9a-f]+)", text)
+    assert found, text
+    return found.group(1)
+
+
+@pytest.mark.parametrize("how", ["mention", "slash"])
+def test_a_question_cut_off_by_a_restart_is_logged_under_the_apology_s_id(
+    streaming: Running, llm_server: OpenAIStandIn, how: str
+) -> None:
+    """A question whose answer was still being written when ``serve`` stopped was told
+    "briefbot restarted... The log id is X", but X was only in the application log: the
+    conversation log (``briefbot logs``, the digest's questions, feedback) never had the
+    question. It is logged under X, with the apology as its answer."""
+    llm_server.hang(seconds=60, times=None)
+    if how == "mention":
+        streaming.slack.mention(CUT_OFF)
+    else:
+        streaming.slack.command("/brief", CUT_OFF, streaming.api.response_url("cut"))
+    llm_server.wait_for("chat", timeout=20)  # the answer is being written
+    assert _stop_as_serve_does(5) == 1
+    method = "chat.postMessage" if how == "mention" else "response_url:cut"
+    apology = streaming.api.wait_for(method)[-1].params["text"]
+    assert "restarted before it finished answering" in apology
+    row = streaming.briefing.log.get(_log_id(apology))
+    assert row is not None, "the cut-off question is not in the conversation log"
+    assert (row.question, row.answer, row.answered) == (CUT_OFF, apology, False)
+    assert row.mode == "interrupted" and row.error and "interrupted" in row.error
+    assert row.latency_ms is not None and row.latency_ms >= 0
+    assert row.surface == ("slack_mention" if how == "mention" else "slash_brief")
+    assert (row.channel, row.user) == ("C1", "U1")
+    assert streaming.briefing.log.feedback(row.id, -1)
+    llm_server.reset()  # the answer's own thread ends (the process would have)
+
+
+@pytest.mark.parametrize("failure", ["refused", "hangs"])
+def test_a_cut_off_question_the_log_cannot_take_stays_in_the_application_log(
+    streaming: Running,
+    llm_server: OpenAIStandIn,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    failure: str,
+) -> None:
+    """The database is gone at shutdown (it refuses, or it hangs): the asker is still
+    told, the stop still ends within the time it is given, and the application log keeps
+    the question with its id, in one line without a traceback."""
+    import threading
+
+    from sqlalchemy.exc import OperationalError
+
+    from storage import exchanges
+
+    llm_server.hang(seconds=60, times=None)
+    streaming.slack.mention(CUT_OFF)
+    llm_server.wait_for("chat", timeout=20)
+    held = threading.Event()
+
+    def gone(**_: Any) -> str:
+        if failure == "hangs":
+            held.wait(30)
+        raise OperationalError("INSERT INTO exchanges", {}, Exception("server closed"))
+
+    monkeypatch.setattr(exchanges, "record_exchange", gone)
+    try:
+        assert _stop_as_serve_does(0.5) == 1  # not held up by the database
+        log_id = _log_id(streaming.api.wait_for("chat.postMessage")[-1].params["text"])
+        errors = wait_until(
+            lambda: [
+                r.getMessage()
+                for r in caplog.records
+                if r.levelno >= logging.ERROR and log_id in r.getMessage()
+            ]
+        )
+        if failure == "refused":
+            assert CUT_OFF in errors[0] and "server closed" in errors[0]
+        else:
+            assert "not stored" in errors[0]
+        assert not [r for r in caplog.records if r.exc_info and log_id in r.getMessage()]
+    finally:
+        held.set()
+        llm_server.reset()
+        streaming.settle()
+        monkeypatch.undo()
 
 
 # ---------------------------------------------------------------------------- hostile requests

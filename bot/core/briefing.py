@@ -278,8 +278,11 @@ class Briefing:
         history: Sequence[Turn] = (),
         context: ExchangeContext | None = None,
         on_text: OnText | None = None,
+        exchange_id: str | None = None,
     ) -> Answer:
-        """Answer ``question`` from the sources and log the exchange.
+        """Answer ``question`` from the sources and log the exchange (under
+        ``exchange_id`` when the caller chose it: see
+        :meth:`~bot.core.exchange_log.ExchangeLog.record_interrupted`).
 
         ``history`` holds earlier turns of the conversation: a follow-up is condensed into
         a standalone question before retrieval, unless it only acknowledges ("thanks!":
@@ -293,7 +296,7 @@ class Briefing:
         started = time.perf_counter()
         text = self._checked(question, "question", context, started)
         standalone = text
-        exchange_id = new_log_id()
+        exchange_id = exchange_id or new_log_id()
         condensing: Usage | None = None
 
         def record_failure(error: str, failed: Answer | None = None) -> None:

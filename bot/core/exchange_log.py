@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 CLAIMS_KEPT = timedelta(days=2)
 #: Of a question declined as too long, this many characters are logged.
 DECLINED_KEPT = 4000
+#: The error of an exchange a shutdown cut short (see :meth:`ExchangeLog.record_interrupted`).
+INTERRUPTED = "interrupted: briefbot stopped (a restart, a deploy) before the answer was written"
 
 
 def logged_citation(citation: Citation) -> dict[str, Any]:
@@ -160,6 +162,44 @@ class ExchangeLog:
         except Exception:
             log.exception("could not store a declined question (%r)", kept[:200])
             return None
+
+    def record_interrupted(
+        self,
+        exchange_id: str,
+        context: ExchangeContext,
+        question: str,
+        reply: str,
+        *,
+        latency_ms: int,
+    ) -> bool:
+        """Log a question whose answer a shutdown cut short (``serve`` restarting while it
+        was written), with ``reply``, the apology its asker got, as its answer: mode
+        "interrupted", and an error that says so. It runs while the process stops, maybe
+        with the database gone: it never raises, and a write that fails leaves the id and
+        the question in the application log, in one line (no traceback). False then."""
+        record = ExchangeRecord(
+            id=exchange_id,
+            **asdict(context),
+            question=question,
+            answer=reply,
+            mode="interrupted",
+            latency_ms=latency_ms,
+            error=INTERRUPTED,
+        )
+        try:
+            with self.db.session() as session:
+                exchanges.record_exchange(session=session, exchange=record)
+        except Exception as exc:
+            reason = (str(exc).splitlines() or [""])[0]
+            log.error(
+                "could not store exchange %s, cut short by the shutdown (question: %r): %s: %s",
+                exchange_id,
+                question,
+                type(exc).__name__,
+                reason,
+            )
+            return False
+        return True
 
     def note_not_sent(self, exchange_id: str, why: str) -> None:
         """The reply logged for ``exchange_id`` was never sent (the adapter chose silence:

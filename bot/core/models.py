@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Literal
 #: What wrote an answer: "llm" the model (its answer, or its own "not in the sources"),
 #: "extractive" briefbot itself from the sources (an extractive answer, or the gate's
 #: refusal, which no model saw, even when one is set up), "help" a reply that tells the
-#: user what to ask. The log adds "declined" and "quotes" (see ExchangeLog).
+#: user what to ask. The log adds "declined", "quotes" and "interrupted" (see ExchangeLog).
 Mode = Literal["extractive", "llm", "help"]
 
 # The one serialisation of the core's data for JSON output (``briefbot ... --json``, the

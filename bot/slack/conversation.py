@@ -198,9 +198,7 @@ def answer_message_job(
             message_ts=m.ts,
         )
         try:
-            answer = services.briefing.ask(
-                text, history=history, context=context, on_text=reply.on_text
-            )
+            answer = services.ask(text, context, history=history, on_text=reply.on_text)
         except BriefbotError as exc:  # AnswerFailed included: its message has the log id
             if unaddressed and isinstance(exc, InputError) and not _has_words(text):
                 # an emoji, punctuation: chatter, not a question

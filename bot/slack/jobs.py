@@ -5,7 +5,10 @@ A listener acks, then submits its work (an answer, a digest, a list) to a
 would need, so that a shutdown (:meth:`JobRuntime.shutdown`, :func:`shutdown_all`) can let
 running jobs finish for a while and then tell everyone still waiting, instead of leaving
 them with nothing when the process goes away. A job that fails is logged with a log id,
-and its apology carries that id.
+and its apology carries that id. A job answering a question says so
+(:func:`logged_if_cut_short`): if the shutdown cuts it short, its apology carries the
+exchange's id and the question is logged under it, so even a question a restart cut off
+is in the conversation log.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import weakref
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +33,40 @@ log = logging.getLogger(__name__)
 TELL_SECONDS = 1.5
 
 Apologise = Callable[[str], Any]
+#: Log a job that a shutdown cut short, given the apology its asker got; see
+#: :func:`logged_if_cut_short`.
+Record = Callable[[str], Any]
+
+
+@dataclass
+class _Job:
+    """A job in hand: who to tell if the shutdown cuts it short, and how, and (while it
+    answers a question) the log id it is logged under then and how to log it."""
+
+    apologise: Apologise | None
+    doing: str
+    cut_short: tuple[str, Record] | None = None
+
+
+#: The job this thread is running (None outside a job).
+_running: ContextVar[_Job | None] = ContextVar("running_job", default=None)
+
+
+@contextmanager
+def logged_if_cut_short(log_id: str, record: Record) -> Iterator[None]:
+    """While the block runs, a shutdown that cuts the current job short tells its asker
+    with ``log_id`` (not a fresh id) and calls ``record(apology)`` to log the exchange
+    under it. ``record`` runs on the shutdown's clock (see :func:`tell_restarted`), so it
+    must not raise; outside a job, this does nothing."""
+    job = _running.get()
+    if job is None:
+        yield
+        return
+    job.cut_short = (log_id, record)
+    try:
+        yield
+    finally:
+        job.cut_short = None
 
 
 @contextmanager
@@ -91,7 +129,7 @@ class JobRuntime:
 
     work: Executor
     acks: AcksFirst = field(default_factory=AcksFirst)
-    _pending: dict[int, tuple[Apologise | None, str]] = field(default_factory=dict)
+    _pending: dict[int, _Job] = field(default_factory=dict)
     _changed: threading.Condition = field(default_factory=threading.Condition)
     _next_job: itertools.count[int] = field(default_factory=itertools.count)
 
@@ -110,10 +148,12 @@ class JobRuntime:
         and ``apologise`` (when given) tells the user, so nobody is left waiting."""
 
         job = next(self._next_job)
+        state = _Job(apologise, doing)
         with self._changed:
-            self._pending[job] = (apologise, doing)
+            self._pending[job] = state
 
         def run() -> Any:
+            running = _running.set(state)
             try:
                 with self._changed:
                     if job not in self._pending:  # shut down, and told, before it started
@@ -123,13 +163,14 @@ class JobRuntime:
                     return fn(*args, **kwargs)
                 return None
             finally:
+                _running.reset(running)
                 with self._changed:
                     self._pending.pop(job, None)
                     self._changed.notify_all()
 
         return self.work.submit(run)
 
-    def drain(self, grace: float) -> list[tuple[Apologise | None, str]]:
+    def drain(self, grace: float) -> list[_Job]:
         """Give the jobs in hand up to ``grace`` seconds; return (and forget) those that
         have not finished. A forgotten job that has not started never runs."""
         with self._changed:
@@ -148,29 +189,38 @@ class JobRuntime:
 _live: weakref.WeakSet[JobRuntime] = weakref.WeakSet()
 
 
-def tell_restarted(left: list[tuple[Apologise | None, str]], within: float) -> int:
-    """Tell each person in ``left`` that briefbot restarted before it was done.
+def tell_restarted(left: list[_Job], within: float) -> int:
+    """Tell each person in ``left`` that briefbot restarted before it was done, and log
+    each question cut short (:func:`logged_if_cut_short`) with the apology as its answer.
 
-    The apologies go out at once, each in its own thread, and are waited for at most
-    ``within`` seconds in all: a Slack Web API that hangs must not hold up a stop that
-    has to end within Slack's and the platform's limits. Returns ``len(left)``.
+    The apologies and the log writes go out at once, each in its own thread, and are
+    waited for at most ``within`` seconds in all: a Slack Web API or a database that
+    hangs must not hold up a stop that has to end within Slack's and the platform's
+    limits (a write not done by then is named in the application log). Returns
+    ``len(left)``.
     """
     threads = []
-    for apologise, doing in left:
-        log_id = new_log_id()
-        log.warning("shutting down before %s was done (log id %s)", doing, log_id)
-        thread = threading.Thread(
-            target=tell,
-            args=(apologise, restart_apology(log_id, doing), log_id),
-            name="restart-apology",
-            daemon=True,
-        )
-        thread.start()
-        threads.append(thread)
+    writes = []
+    for job in left:
+        log_id, record = job.cut_short or (new_log_id(), None)
+        log.warning("shutting down before %s was done (log id %s)", job.doing, log_id)
+        text = restart_apology(log_id, job.doing)
+        threads.append(_started(tell, job.apologise, text, log_id))
+        if record is not None:  # beside the apology: neither waits for the other
+            writes.append((log_id, _started(record, text)))
     deadline = time.monotonic() + within
-    for thread in threads:
+    for thread in threads + [write for _, write in writes]:
         thread.join(max(0.0, deadline - time.monotonic()))
+    for log_id, write in writes:
+        if write.is_alive():
+            log.error("exchange %s, cut short, was not stored: the database did not answer", log_id)
     return len(left)
+
+
+def _started(target: Callable[..., Any], *args: Any) -> threading.Thread:
+    thread = threading.Thread(target=target, args=args, name="restart-apology", daemon=True)
+    thread.start()
+    return thread
 
 
 def shutdown_all(grace: float, tell_within: float = TELL_SECONDS) -> int:
@@ -178,7 +228,7 @@ def shutdown_all(grace: float, tell_within: float = TELL_SECONDS) -> int:
     ``grace`` period and one ``tell_within``; returns how many users were told their
     answer was cut short. Takes at most ``grace + tell_within`` seconds."""
     deadline = time.monotonic() + grace
-    left: list[tuple[Apologise | None, str]] = []
+    left: list[_Job] = []
     for runtime in list(_live):
         left.extend(runtime.drain(deadline - time.monotonic()))
     return tell_restarted(left, tell_within)

@@ -196,9 +196,7 @@ def register(app: App, services: SlackServices) -> None:
 
         def answer() -> None:
             try:
-                result = services.briefing.ask(
-                    text, context=_context(command, context, "slash_brief")
-                )
+                result = services.ask(text, _context(command, context, "slash_brief"))
             except BriefbotError as exc:  # AnswerFailed included: its message has the log id
                 respond(response_type="ephemeral", replace_original=True, text=escape(exc.message))
                 return
