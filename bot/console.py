@@ -32,6 +32,7 @@ def _status(code: object) -> int:
 
 
 def main() -> None:
+    from bot.cli import READER_GONE
     from bot.cli import main as run
 
     try:
@@ -42,7 +43,9 @@ def main() -> None:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except (BrokenPipeError, ValueError, OSError):  # a reader that left (`| head`)
+        except BrokenPipeError:  # a reader that left (`| head`): as bot.cli.main says
+            status = status or READER_GONE
+        except (ValueError, OSError):
             status = status or 1
     logging.shutdown()
     os._exit(status)

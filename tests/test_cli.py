@@ -610,6 +610,51 @@ def test_logs_export_prints_each_exchange_as_it_is_read(
     assert read_when_printed == [1, 2, 3]
 
 
+def _into_a_closed_pipe(settings: Settings, *args: str) -> Result:
+    """``briefbot ARGS`` as a process whose stdout is a pipe nobody reads any more
+    (``briefbot logs export | head`` once head has had its lines)."""
+    from conftest import _SETTING_VARS
+
+    script = Path(sys.executable).parent / "briefbot"
+    base = {k: v for k, v in os.environ.items() if k not in _SETTING_VARS}
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first line is written
+    try:
+        proc = subprocess.run(
+            [str(script), *args],
+            env={**base, **settings_env(settings)},
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.close(write)
+    return Result(proc.returncode, "", proc.stderr)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("logs", "export"),
+        ("sources",),
+        ("ask", "What does the memorandum commit to?", "--json"),
+        (),  # the help
+    ],
+)
+def test_a_reader_that_goes_away_ends_the_command_quietly(
+    cli, settings: Settings, args: tuple[str, ...]
+) -> None:
+    """``briefbot logs export | head`` exited 1 without a word when head left (click
+    reads EPIPE as a failure), so a script could not tell it from a real one. Like a
+    Unix tool killed by SIGPIPE, briefbot exits 141 (128 + SIGPIPE), quietly."""
+    assert cli("ask", "What does the memorandum commit to?").code == 0  # a row to export
+    result = _into_a_closed_pipe(settings, *args)
+    assert (result.code, result.err) == (141, "")
+
+
 def test_eval_on_the_shipped_question_set(cli) -> None:
     assert cli("ingest", str(EVALS / "articles")).code == 0
     result = cli(

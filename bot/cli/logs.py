@@ -31,7 +31,10 @@ def logs() -> None:
 @logs.command(name="export")
 @click.option("--since", metavar="DATE", help="Only exchanges on or after DATE (YYYY-MM-DD).")
 def logs_export(since: str | None) -> None:
-    """Print the log as JSON lines, one exchange per line, oldest first."""
+    """Print the log as JSON lines, one exchange per line, oldest first.
+
+    When the reader goes away (briefbot logs export | head), it stops quietly with
+    exit status 141, as a Unix tool that SIGPIPE ends (so does every other command)."""
     start = _parse_since(since)
     with open_briefing() as briefing:
         for row in briefing.log.each(start):
