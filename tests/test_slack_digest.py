@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import timedelta
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,27 @@ def test_subscribe_unsubscribe_and_list_from_slack(running: Running) -> None:
     assert brief(running, "unsubscribe", "u2", channel="C0NEWS1") == (
         "This channel is not subscribed to the weekly digest."
     )
+
+
+def test_subscriptions_are_dated_in_the_team_s_time_zone(
+    database_url: str, tmp_path: Path, api: SlackAPIStandIn
+) -> None:
+    """``/brief subscriptions`` showed the day a channel subscribed in UTC, naming no
+    zone, where the digest beside it (its week, its next post) is in BRIEFBOT_TIMEZONE:
+    a channel subscribed on Monday morning in Auckland read as subscribed on Sunday."""
+    from storage import digests
+
+    settings = slack_settings(database_url, tmp_path, api, timezone="Pacific/Auckland")
+    monday_morning = datetime(2019, 3, 31, 23, 30, tzinfo=UTC)  # 1 Apr 12:30 in Auckland
+    with contextmanager(run_app)(settings, api) as running:
+        with running.briefing.db.session() as session:
+            digests.subscribe(
+                session=session, channel="C0NEWS1", user="U5", workspace=None, now=monday_morning
+            )
+        brief(running, "subscriptions", "l1")
+        listing = block_text(running.api.calls("response_url:l1")[0].params["blocks"])
+    assert "<#C0NEWS1>: subscribed by <@U5> on 1 Apr 2019" in listing, listing
+    assert "Pacific/Auckland" in listing  # the zone the days are in is named
 
 
 def test_a_configured_channel_is_managed_by_configuration(running: Running) -> None:

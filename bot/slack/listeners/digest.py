@@ -135,7 +135,9 @@ def brief_subcommand(
         ]
         for s in digests.subscriptions():
             by = f"<@{s.subscribed_by}>" if s.subscribed_by else "someone"
-            lines.append(f"• <#{s.channel}>: subscribed by {by} on {s.subscribed_at:%-d %b %Y}")
+            # the team's day (BRIEFBOT_TIMEZONE, named in the heading), as the digest's
+            day = s.subscribed_at.astimezone(services.settings.tz)
+            lines.append(f"• <#{s.channel}>: subscribed by {by} on {day:%-d %b %Y}")
         if not lines:
             tell("No channel gets the weekly digest yet; `/brief subscribe` in a channel does it.")
             return
