@@ -3765,6 +3765,25 @@ def test_what_a_question_compares_against_need_not_be_in_the_answer(
     assert "legally binding" in grounded_answer(briefing, question).answer
 
 
+def test_a_rate_is_of_the_thing_the_question_names(briefing: Briefing, tmp_path: Path) -> None:
+    """ "What's the unemployment rate?" asks for a rate of unemployment: a passage that
+    never speaks of unemployment gives the rate of something else ("raised its interest
+    rate to 4 per cent") and does not answer. A rate the question names by an adjective
+    ("the current rate") or by what the passage names is answered. (Before, the bank's
+    interest rate was given as the unemployment rate.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "dalmia.md",
+        "---\ntitle: Dalmia Central Bank Raises Rates\n---\n\n"
+        "The Dalmia central bank raised its main interest rate to 4 per cent on Tuesday. "
+        "Consumer prices rose by 6 per cent in the year to October.\n",
+    )
+    assert not briefing.ask("What's the unemployment rate in Dalmia?").answered
+    assert not briefing.ask("what is dalmia's exchange rate").answered
+    assert "4 per cent" in grounded_answer(briefing, "What is Dalmia's interest rate?").answer
+    assert "4 per cent" in grounded_answer(briefing, "What is the current rate in Dalmia?").answer
+
+
 def test_a_compound_typed_as_one_word_is_read_as_its_parts(
     briefing: Briefing, tmp_path: Path
 ) -> None:

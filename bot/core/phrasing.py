@@ -927,6 +927,30 @@ def asked_for(
     )
 
 
+#: What a rate, a ratio or a percentage is in WordNet: a magnitude relative to another,
+#: which says nothing until the noun before it says of what ("the *unemployment* rate").
+_RELATIVE_MEASURE = "magnitude relation"
+
+
+def measured_thing(
+    flat: list[str], lexicon: Lexicon, possessors: frozenset[str] = frozenset()
+) -> str | None:
+    """The noun a wh-question puts before the rate, ratio or percentage it asks for:
+    "unemployment" in "What's the unemployment rate?", "exchange" in "what is the
+    exchange rate". None when the measure stands alone ("What is the rate?") or after an
+    adjective ("the current rate")."""
+    found = _asked_head(flat, lexicon, possessors)
+    if found is None or _RELATIVE_MEASURE not in wordnet().ancestors(found.head, "n", 1):
+        return None
+    at = next((i for i in range(found.start + 1, len(flat)) if flat[i] == found.head), None)
+    if at is None or at < 1:
+        return None
+    before = flat[at - 1]
+    if before in STOPWORDS or not wordnet().senses(before, "n") or wordnet().senses(before, "a"):
+        return None
+    return before
+
+
 #: The senses that say only that someone is a man or a woman (or grown up).
 _SEXES = frozenset(["man", "woman", "male", "female", "adult"])
 

@@ -32,6 +32,7 @@ from bot.core.phrasing import (
     asks_pay,
     asks_what_a_clause_says,
     measured_in_length,
+    measured_thing,
     names_someone,
     part_of_speech,
     past_a_leading_phrase,
@@ -329,6 +330,14 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
     # A kind of the thing asked for that the question itself names is not the answer:
     # "the fungus behind coffee rust" asks for a fungus other than rust.
     named = frozenset(stem(w) for t in terms if t.word != asked.word for w in t.word.split())
+    # "What's the *unemployment* rate in Reskland?" asks for a measure of what the noun
+    # before it names: a passage that never names that gives the measure of something
+    # else ("raised its main interest rate ... to 5.5 per cent").
+    measured = None if clause or asked.word else measured_thing(asking, lexicon, possessors)
+    terms = [
+        replace(t, required=True) if t.word == measured and t.noun and not t.anchor else t
+        for t in terms
+    ]
     terms = [
         replace(_as_asked(t, asked.required, lexicon, named), asked=not asked.speaker)
         if t.word == asked.word
