@@ -186,6 +186,26 @@ def test_a_feed_that_moved_for_good_is_followed_at_its_new_address(
     assert [f.url for f in poller.list()] == [feed, web.url("/for-now")]
 
 
+def test_a_feed_already_followed_is_refused_without_fetching_it(
+    poller: FeedPoller, web: WebStandIn
+) -> None:
+    """Adding a feed already followed says so without fetching it: typed as it is
+    followed (in any spelling), or as a web page that links to it, which is read for its
+    feed link and no further. (The page's feed was fetched, then refused.)"""
+    feed = web.page("/rss.xml", rss(web, []), content_type="application/rss+xml")
+    page = f'<html><head><link rel="alternate" type="application/rss+xml" href="{feed}"></head>'
+    web.page("/index.html", page + "<body>Home</body></html>")
+    assert poller.add(feed).url == feed
+    before = len(web.requests())
+    for again in (feed, feed.replace("http://", "HTTP://") + "#top"):
+        with pytest.raises(InputError, match=f"^already following {feed}$"):
+            poller.add(again)
+    assert web.requests()[before:] == []
+    with pytest.raises(InputError, match=f"^already following {feed}$"):
+        poller.add(web.url("/index.html"))
+    assert [r.path for r in web.requests()[before:]] == ["/index.html"]
+
+
 def test_a_feed_whose_title_holds_nul_can_be_followed(cli, web: WebStandIn) -> None:
     """A feed titled "Ledger &#0; World" (feedparser decodes the reference to NUL) is
     followed as "Ledger World". On PostgreSQL `feeds add` died with "unexpected

@@ -174,7 +174,8 @@ class FeedPoller:
         A feed that has moved for good (a 301 or 308) is followed at its new address,
         where it is polled from then on. A feed already followed by any address this one
         was fetched through (the one typed, the one it moved to) is refused, so the same
-        feed is never followed, nor polled, twice."""
+        feed is never followed, nor polled, twice; one followed at the address typed, or
+        at the one a web page links to, is refused before it is fetched."""
         target = normalise_url(url)
         self._refuse_followed(target)
         fetched = self.fetcher.get(
@@ -188,6 +189,7 @@ class FeedPoller:
             if link is None:
                 raise FeedError(f"{target} is a web page that links to no RSS or Atom feed")
             target = link
+            self._refuse_followed(target)  # before fetching a feed already followed
             fetched = self.fetcher.get(
                 target, accept=FEED_TYPES | HTML_TYPES, accept_header=FEED_ACCEPT, what="feed"
             )
