@@ -986,8 +986,8 @@ def test_an_answer_is_shared_once_however_often_the_button_is_clicked(running: R
 
 
 def test_a_share_that_fails_can_be_tried_again(running: Running) -> None:
-    """A share Slack turned down (a 503: it did not take it) is apologised for and can be
-    clicked again; the private copy stays until the answer is in the channel."""
+    """A share Slack turned down (a 503: it did not take it) is said not to be posted and
+    can be clicked again; the private copy stays until the answer is in the channel."""
     running.slack.command("/brief", "Who criticised the deal?", running.api.response_url("b"))
     running.api.wait_for("response_url:b")
     exchange_id = str(running.briefing.log.export()[-1]["id"])
@@ -995,7 +995,37 @@ def test_a_share_that_fails_can_be_tried_again(running: Running) -> None:
     running.slack.click("share_answer", exchange_id, running.api.response_url("s1"))
     failed, apology = running.api.wait_for("response_url:s1", count=2)
     assert failed.fault == "fail" and failed.params["response_type"] == "in_channel"
-    assert "went wrong while sharing" in apology.params["text"]
+    assert "was not posted" in apology.params["text"]
+    assert not any(c.params.get("delete_original") for c in running.api.calls())  # kept
+    running.slack.click("share_answer", exchange_id, running.api.response_url("s2"))
+    shared, deleted = running.api.wait_for("response_url:s2", count=2)
+    assert shared.fault is None and shared.params["response_type"] == "in_channel"
+    assert deleted.params["delete_original"] is True
+
+
+@pytest.mark.parametrize("error", ["expired_url", "channel_not_found"])
+def test_a_share_slack_refuses_with_http_200_is_not_taken_for_posted(
+    running: Running, error: str
+) -> None:
+    """A response_url refuses with HTTP 200 and ``{"ok": false, "error": ...}``. The
+    share was read as posted: the private answer was deleted (the only copy), the share
+    stayed claimed so no click could post it, and nobody was told. Now the person is
+    told it was not posted and may click again (by chat.postEphemeral when the url can
+    take nothing more), and the next click shares it."""
+    running.slack.command("/brief", "Who criticised the deal?", running.api.response_url("b"))
+    running.api.wait_for("response_url:b")
+    exchange_id = str(running.briefing.log.export()[-1]["id"])
+    running.api.error("response_url:s1", error=error)
+    running.slack.click("share_answer", exchange_id, running.api.response_url("s1"))
+    if error == "expired_url":
+        told = running.api.wait_for("chat.postEphemeral")[0]
+        assert (told.params["channel"], told.params["user"]) == ("C1", "U1")
+    else:
+        told = running.api.wait_for("response_url:s1", count=2)[-1]
+        assert told.params["response_type"] == "ephemeral"
+    assert "was not posted" in told.params["text"] and "again" in told.params["text"]
+    assert "went wrong" not in told.params["text"]
+    running.settle()
     assert not any(c.params.get("delete_original") for c in running.api.calls())  # kept
     running.slack.click("share_answer", exchange_id, running.api.response_url("s2"))
     shared, deleted = running.api.wait_for("response_url:s2", count=2)

@@ -69,9 +69,15 @@ class ClickReply:
                 self._respond, text, blocks, replace=replace, what="the reply to a click"
             )
             return
+        self._ephemeral(text, blocks)
+
+    def _ephemeral(self, text: str, blocks: list[Any] | None) -> None:
+        """Tell the person who clicked by ``chat.postEphemeral``, in the conversation
+        clicked in; where that cannot be done, log one line."""
         if not (self.channel and self.user):
             log.info(
-                "a click came without a response_url or a conversation; nobody to tell: %.80r",
+                "a click came without a usable response_url or a conversation; nobody to "
+                "tell: %.80r",
                 text,
             )
             return
@@ -81,14 +87,19 @@ class ClickReply:
             )
         except SLACK_ERRORS as exc:
             log.warning(
-                "could not reply to a click without a response_url in %s: %s",
+                "could not reply to a click without a usable response_url in %s: %s",
                 self.channel,
                 _reason(exc),
             )
 
-    def tell(self, text: str) -> None:
-        """:meth:`privately`, as an ``Apologise``: a new message, never a replacement."""
-        self.privately(text)
+    def tell(self, text: str, *, url_spent: bool = False) -> None:
+        """:meth:`privately`, as an ``Apologise``: a new message, never a replacement.
+        ``url_spent``: the response_url refused a reply as expired or used up, so it
+        would refuse this one too; it goes by ``chat.postEphemeral`` instead."""
+        if url_spent:
+            self._ephemeral(text, None)
+        else:
+            self.privately(text)
 
     def delete_original(self) -> None:
         """Delete the (ephemeral) message clicked, when the response_url allows it."""

@@ -22,7 +22,13 @@ from bot.slack.answer_blocks import (
 )
 from bot.slack.blocks import fit, within_text
 from bot.slack.clicks import ClickReply, clicked_by, clicked_in
-from bot.slack.reply import may_have_landed, taken_despite
+from bot.slack.reply import (
+    PERHAPS_CARRIED_OUT,
+    URL_SPENT,
+    may_have_landed,
+    refusal,
+    taken_despite,
+)
 from bot.slack.services import SlackServices
 
 log = logging.getLogger(__name__)
@@ -34,6 +40,10 @@ NOT_FROM_HERE = "This can be shared only from the private answer itself, where y
 UNCONFIRMED = (
     "Slack did not confirm the share, so it may already be in the channel; it is not "
     "posted again. If it is not there, ask again and share the new answer."
+)
+REFUSED = (
+    "Slack did not take the share, so it was not posted in the channel; your answer is "
+    "still here. Click *Share in channel* again to try once more."
 )
 ALREADY_SHARED = (
     "This answer has already been shared, or Slack did not confirm the share; it is not "
@@ -153,12 +163,16 @@ def register(app: App, services: SlackServices) -> None:
         the button's value is an exchange id, and a replayed or forged click must not post
         somebody else's answer, or a DM's, into a channel. Each exchange is shared once,
         however many times the button is clicked (claimed like an event). If Slack
-        refuses the post, or it never reaches Slack, the claim is released, so the next
-        click can share it. If Slack does not answer (a timeout, a dropped connection, a
-        500), the post may have landed: the claim is kept, so no click posts it again, and
-        the person is told it may already be in the channel. The private copy is removed
-        only once the public one is posted: a click on an answer already claimed is told
-        so, and its private copy stays (the first share may not have landed).
+        refuses the post (a status other than 200, or HTTP 200 with ``"ok": false``, as
+        an expired url is refused: :func:`~bot.slack.reply.refusal`), the claim is
+        released and the person is told it was not posted and may click again (by
+        ``chat.postEphemeral`` when the url can take nothing more); if it never reaches
+        Slack, the claim is released too. If Slack does not answer (a timeout, a dropped
+        connection, a 500), the post may have landed: the claim is kept, so no click posts
+        it again, and the person is told it may already be in the channel. The private
+        copy is removed only once the public one is posted: a click on an answer already
+        claimed is told so, and its private copy stays (the first share may not have
+        landed).
         """
 
         def act(exchange: LoggedExchange, body: dict[str, Any], reply: ClickReply) -> None:
@@ -184,13 +198,17 @@ def register(app: App, services: SlackServices) -> None:
                     return
                 services.deliveries.release(key)
                 raise
-            if posted.status_code == 200:
+            refused = refusal(posted)
+            if refused is None:
                 reply.delete_original()
-            elif taken_despite(posted.status_code):
-                _unconfirmed(reply, key, f"HTTP {posted.status_code}")
+            elif taken_despite(refused.status) or (
+                refused.status == 200 and refused.error in PERHAPS_CARRIED_OUT
+            ):
+                _unconfirmed(reply, key, refused)
             else:
                 services.deliveries.release(key)
-                raise RuntimeError(f"Slack refused the shared message: {posted.body}")
+                log.warning("%s: the response_url refused the shared message: %s", key, refused)
+                reply.tell(REFUSED, url_spent=refused.error in URL_SPENT)
 
         return on_exchange("sharing", "sharing", act)
 
