@@ -730,6 +730,21 @@ def _answered(running: Running) -> str:
     return str(running.briefing.log.export()[-1]["id"])
 
 
+@pytest.mark.parametrize("action", ["show_quotes", "feedback_up"])
+def test_a_private_reply_whose_connection_drops_is_sent_once(running: Running, action: str) -> None:
+    """A reply that adds a message (the cited passages, the thanks for a vote) whose
+    connection drops after Slack took it may have landed: Bolt's ``respond`` sent it
+    again (its webhook client retries a connection error), and the person saw the
+    passages twice. A reply that replaces the message acted on may be sent again."""
+    exchange_id = _answered(running)
+    running.api.drop("response_url:once", times=1)
+    running.slack.click(action, exchange_id, running.api.response_url("once"))
+    running.api.wait_for("response_url:once")
+    running.settle()
+    sent = running.api.calls("response_url:once")
+    assert len(sent) == 1, f"the reply was sent {len(sent)} times"
+
+
 def test_show_quotes_reveals_the_cited_passages(running: Running) -> None:
     exchange_id = _answered(running)
     response = running.slack.click("show_quotes", exchange_id, running.api.response_url("sq"))

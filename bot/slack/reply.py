@@ -193,19 +193,30 @@ def respond_checked(
     reply is sent once more in its shorter form: ``shorter`` if given, else the text of
     ``blocks`` alone (:func:`~bot.slack.blocks.as_text`). After a server error a reply
     that adds a message is not sent again (it may have landed); one that replaces the
-    message acted on may be. No answer at all (a timeout) is logged and not retried.
+    message acted on may be. No answer at all (a timeout) is logged and not retried; nor
+    is a dropped connection, for a reply that adds a message (:func:`send_once`: Bolt's
+    ``respond`` would send it again, and it would show twice).
     """
     attempts: list[tuple[str, list[Any] | None]] = [(text, blocks)]
     if blocks or shorter is not None:
         attempts.append((shorter if shorter is not None else as_text(blocks or []) or text, None))
     for number, (attempt, attempt_blocks) in enumerate(attempts, start=1):
         try:
-            response = respond(
-                response_type="ephemeral",
-                replace_original=replace,
-                text=attempt,
-                blocks=attempt_blocks,
-            )
+            if replace:  # sent again, it replaces the same message: Bolt's retry is fine
+                response = respond(
+                    response_type="ephemeral",
+                    replace_original=True,
+                    text=attempt,
+                    blocks=attempt_blocks,
+                )
+            else:
+                response = send_once(
+                    respond,
+                    response_type="ephemeral",
+                    replace_original=False,
+                    text=attempt,
+                    blocks=attempt_blocks,
+                )
         except SLACK_ERRORS as exc:
             log.warning("no answer from the response_url to %s (%s)", what, type(exc).__name__)
             return False
@@ -240,21 +251,29 @@ def privately(respond: Respond, *, replace: bool) -> Apologise:
     return say
 
 
-def in_channel(respond: Respond, text: str, blocks: list[Any] | None = None) -> WebhookResponse:
-    """Post for everyone in the conversation through ``respond``'s response_url, once,
-    never unfurled (like :func:`post_message`).
+def send_once(respond: Respond, **message: Any) -> WebhookResponse:
+    """Send ``message`` through ``respond``'s response_url once.
 
     Bolt's ``respond`` sends with a WebhookClient that retries a connection error, and
-    after a dropped connection the post may have landed: sent again, it would show twice
-    in the channel. This client retries nothing; the caller decides, by
+    after a dropped connection a reply that adds a message may have landed: sent again,
+    it would show twice. This client retries nothing; the caller decides, by
     :func:`may_have_landed` and :func:`taken_despite`, whether to try again.
     """
     if not respond.response_url:
-        raise ValueError("a post in the channel needs a response_url")
+        raise ValueError("respond is unsupported here as there is no response_url")
     webhook = WebhookClient(
         respond.response_url, proxy=respond.proxy, ssl=respond.ssl, retry_handlers=[]
     )
-    return webhook.send(
+    return webhook.send(**message)
+
+
+def in_channel(respond: Respond, text: str, blocks: list[Any] | None = None) -> WebhookResponse:
+    """Post for everyone in the conversation through ``respond``'s response_url, once
+    (:func:`send_once`), never unfurled (like :func:`post_message`)."""
+    if not respond.response_url:
+        raise ValueError("a post in the channel needs a response_url")
+    return send_once(
+        respond,
         text=text,
         blocks=blocks,
         response_type="in_channel",
