@@ -197,3 +197,33 @@ def test_text_without_spaces_is_cut_to_the_chunk_size(counter: TokenCounter, sen
         assert chunk.start <= covered  # nothing of the text is left out
         covered = max(covered, chunk.end)
     assert covered == len(text)
+
+
+def test_one_long_word_is_looked_at_in_linear_time() -> None:
+    """A page of one 10 MB word took 7.6 seconds in the boilerplate stripper: whether the
+    last paragraph is a short fragment (six words at most) was decided by looking at each
+    of its letters in Python for a script written without spaces. It is one word (a
+    fragment, so the page has no article text), known at once; so is a long word of
+    another script, and a long run of Chinese is many words."""
+    import time
+
+    from bot.core.words import script_word_count
+
+    for word in ("a" * 10_000_000, "é" * 2_000_000 + "ა" * 2_000_000, "中" * 5_000_000):
+        started = time.perf_counter()
+        kept = strip_boilerplate(f"A first sentence.\n\n{word}")
+        took = time.perf_counter() - started
+        assert took < 1.0, f"{took:.1f} s for a word of {len(word):,} characters"
+        assert kept == ("A first sentence." if word[0] != "中" else f"A first sentence.\n\n{word}")
+    # the count itself is unchanged
+    for text, words in [
+        ("one two three", 3),
+        ("中文字", 2),
+        ("a中", 2),
+        ("ไทยภาษา", 4),
+        ("²中", 1),
+        ("— “quoted” text", 3),
+        ("", 0),
+        ("日本語 and more", 4),
+    ]:
+        assert script_word_count(text) == words, text

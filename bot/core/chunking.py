@@ -102,7 +102,9 @@ def _is_furniture(paragraph: str) -> bool:
 def _is_fragment(paragraph: str) -> bool:
     """A short line with no sentence punctuation in any script: a menu item, a tag, a
     stray link ("Latest E-Books", "相关阅读")."""
-    return script_word_count(paragraph) <= _FRAGMENT_WORDS and not _ends_a_sentence(paragraph)
+    return script_word_count(
+        paragraph, at_most=_FRAGMENT_WORDS
+    ) <= _FRAGMENT_WORDS and not _ends_a_sentence(paragraph)
 
 
 def strip_boilerplate(text: str) -> str:
