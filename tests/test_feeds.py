@@ -1281,3 +1281,42 @@ def test_a_feed_whose_validators_are_not_ascii_keeps_polling(
             s.execute(update(Feed).where(Feed.id == feed.id).values(**stored))
         assert poller.poll().feeds[0].status == "updated"
         poller.remove(str(feed.id))
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "&lt;" * 2_500_000,  # 10 MB
+        "<![CDATA[" + "<" * 5_000_000 + "]]>",
+        "&#60; " * 1_000_000,
+    ],
+)
+def test_an_entry_of_millions_of_lone_lt_fails_alone_at_once(hostile: str) -> None:
+    """A 10 MB description of ``&lt;`` (no tag: none is followed by a name) took
+    feedparser 7 seconds, its HTML sanitiser stepping through each "<" in Python. An
+    element of more than MAX_LONE_LT of them is not read: its entry fails with one line,
+    and the feed's other entries are read as ever."""
+    import time
+
+    from bot.core.feedparse import MAX_LONE_LT
+
+    body = (
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>T</title>"
+        "<link>https://x.example/</link>"
+        "<item><title>Bad</title><link>https://x.example/a</link>"
+        f"<description>{hostile}</description></item>"
+        "<item><title>Good &lt; better</title><link>https://x.example/b</link>"
+        "<description>Fine &lt;b&gt;text&lt;/b&gt;, 1 &lt; 2.</description></item>"
+        "</channel></rss>"
+    ).encode()
+    started = time.perf_counter()
+    parsed = parse_feed(body, "https://x.example/rss", "application/rss+xml")
+    took = time.perf_counter() - started
+    assert took < 2.0, f"{took:.1f} s"
+    bad, good = sorted(parsed.items, key=lambda i: i.title or "")
+    assert bad.title == "Bad" and bad.link == "https://x.example/a"
+    assert bad.problem == (
+        f"the entry's description has more than {MAX_LONE_LT:,} '<' that open no tag; "
+        "too many to read"
+    )
+    assert (good.title, good.summary, good.problem) == ("Good < better", "Fine text, 1 < 2.", None)

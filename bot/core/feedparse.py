@@ -28,6 +28,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from typing import Any
 from urllib.parse import urljoin
 
@@ -67,6 +68,21 @@ MAX_FEED_ELEMENTS = 100_000
 _FEED_TAG = re.compile(rf"{START_TAG.pattern}|&(?:lt|#0*60|#[xX]0*3[cC]);[A-Za-z]")
 #: How an EBCDIC feed begins (``<?xm`` in code page 37), which feedparser reads too.
 _EBCDIC = b"\x4c\x6f\xa7\x94"
+#: The most "<" an element of a feed may hold that open no tag (``1 &lt; 2``, a run of
+#: ``&lt;`` or of ``<`` in CDATA): feedparser's HTML sanitiser steps through each in
+#: Python, a few microseconds apiece, and none counts as an element: a 10 MB description
+#: of ``&lt;`` took 7 seconds, one of ``<`` in CDATA over a minute. Text with a "<" in
+#: every line of a long article has a few hundred.
+MAX_LONE_LT = 10_000
+#: A "<", raw or escaped, that opens no tag (nor a CDATA section).
+_LONE_LT = re.compile(r"(?:<|&(?:lt|#0*60|#[xX]0*3[cC]);)(?!/?[A-Za-z]|!\[CDATA\[)")
+#: The start or end tag of an element whose text feedparser reads as HTML.
+_TEXT_TAG = re.compile(
+    r"<(/?)((?:[\w.-]+:)?(title|description|summary|content|encoded|subtitle))\b[^>]*>"
+)
+#: What an element of too many lone "<" is read as: its name follows.
+_OMITTED = "briefbot-omitted-"
+_OMITTED_NAME = re.compile(rf"{_OMITTED}(\w+)")
 
 
 class FeedError(IngestError):
@@ -97,7 +113,8 @@ def check_feed(body: bytes) -> None:
 
 @dataclass(frozen=True)
 class FeedItem:
-    """One entry of a feed. ``problem`` says why it cannot be used (then ``link`` is None)."""
+    """One entry of a feed. ``problem`` says why it cannot be used (its ``link`` is None,
+    or an element of it was not read: :func:`omit_lone_lt`)."""
 
     key: str
     #: The key an older briefbot gave the entry (its guid alone, when the guid is shared by
@@ -118,14 +135,48 @@ class ParsedFeed:
     items: tuple[FeedItem, ...]
 
 
+def omit_lone_lt(body: bytes) -> bytes:
+    """``body`` with the text of each element that holds more than :data:`MAX_LONE_LT`
+    "<" that open no tag replaced by a note of its name, which fails its entry alone
+    (:func:`_item`) rather than keep feedparser busy for seconds. One linear scan, and
+    nothing more when the whole feed has no more than that many. A feed in an encoding
+    whose bytes are not ASCII's (UTF-16, UTF-32, EBCDIC) is left as it is."""
+    if b"\x00" in body or body.startswith(_EBCDIC):
+        return body
+    text = body.decode("latin-1")  # every byte as itself: encoded back, the same bytes
+    lone = _LONE_LT.finditer(text)
+    if next(islice(lone, MAX_LONE_LT, None), None) is None:
+        return body
+    kept: list[str] = []
+    done = 0
+    opened: dict[str, int] = {}
+    for tag in _TEXT_TAG.finditer(text):
+        closing, name, local = tag.group(1), tag.group(2), tag.group(3)
+        if not closing:
+            if not tag.group().endswith("/>"):
+                opened.setdefault(name, tag.end())
+            continue
+        start = opened.pop(name, None)
+        if start is None or start < done:
+            continue
+        inside = _LONE_LT.finditer(text, start, tag.start())
+        if next(islice(inside, MAX_LONE_LT, None), None) is not None:
+            kept += [text[done:start], _OMITTED + local]
+            done = tag.start()
+    kept.append(text[done:])
+    return "".join(kept).encode("latin-1")
+
+
 def parse_feed(
     body: bytes, url: str, content_type: str = "", declared: str | None = None
 ) -> ParsedFeed:
     """The feed in ``body`` (fetched from ``url``), or :class:`FeedError`. ``declared``
     is the HTTP header's charset, passed on when the feed needs it
     (:func:`bot.core.charset.feed_charset`). A feed too big to read in good time is
-    refused first (:func:`check_feed`)."""
+    refused first (:func:`check_feed`), and an element of too many "<" that open no tag
+    is not read (:func:`omit_lone_lt`)."""
     check_feed(body)
+    body = omit_lone_lt(body)
     headers = {"content-location": url}
     if content_type:
         label = charset.feed_charset(body, declared)
@@ -193,7 +244,13 @@ def _item(entry: Any, shared_guids: set[str]) -> FeedItem:
     summary = _summary(entry)
     key = _key(guid, link or _content_key(title, summary), shared_guids)
     problem = None
-    if link is None:
+    omitted = _omitted(entry)
+    if omitted is not None:
+        problem = (
+            f"the entry's {omitted} has more than {MAX_LONE_LT:,} '<' that open no tag; "
+            "too many to read"
+        )
+    elif link is None:
         shown = f" ({str(raw_link)[:60]!r})" if raw_link else ""
         problem = f"the entry has no http(s) link{shown}"
     return FeedItem(
@@ -206,6 +263,17 @@ def _item(entry: Any, shared_guids: set[str]) -> FeedItem:
         author=_text(entry.get("author")),
         problem=problem,
     )
+
+
+def _omitted(entry: Any) -> str | None:
+    """The name of an element of the entry that was not read (:func:`omit_lone_lt`)."""
+    values = [entry.get("title"), entry.get("summary")]
+    values += [c.get("value") for c in entry.get("content") or [] if isinstance(c, dict)]
+    for value in values:
+        found = _OMITTED_NAME.search(value) if isinstance(value, str) else None
+        if found:
+            return found.group(1)
+    return None
 
 
 def _key(guid: str | None, link: str, shared_guids: set[str]) -> str:
@@ -249,8 +317,8 @@ def _text(value: Any) -> str | None:
     """A title, author or guid as one line of text, without control characters: a title
     with a NUL in it made the feed impossible to follow on PostgreSQL, and SQLite stored
     it."""
-    if not isinstance(value, str):
-        return None
+    if not isinstance(value, str) or _OMITTED_NAME.search(value):
+        return None  # (a title not read: omit_lone_lt)
     value = _CONTROL.sub("", value)
     text = squash(_html_text(value)) if "<" in value else squash(value)
     return text or None
