@@ -1988,6 +1988,52 @@ def test_a_stream_start_slack_may_have_taken_is_not_sent_again(streaming: Runnin
     assert len(starts) == 1, f"chat.startStream sent {len(starts)} times: {streaming.api.methods()}"
 
 
+def _replies_from_history(api: SlackAPIStandIn, channel: str) -> None:
+    """conversations.replies answers with what landed in ``channel``'s thread, as Slack
+    lists a thread's messages (a started stream's included)."""
+
+    def replies(call: Any) -> dict[str, Any]:
+        ts = str(call.params.get("ts"))
+        found = [m for m in api.history(channel) if ts in (m.get("thread_ts"), m["ts"])]
+        return {"ok": True, "messages": found, "has_more": False}
+
+    api.set_response("conversations.replies", replies)
+
+
+def test_a_stream_start_that_went_unanswered_leaves_no_half_answer(streaming: Running) -> None:
+    """chat.startStream was not answered (the connection dropped, or it timed out) but
+    Slack started the message: its first words stayed in the thread, cut off mid-sentence
+    and never stopped, beside the answer posted afresh. It is found in the thread by what
+    it started with and removed (or, if it cannot be, marked as cut off), so the thread
+    ends with one complete answer."""
+    _replies_from_history(streaming.api, "C1")
+    streaming.api.drop("chat.startStream", times=1)  # a timeout is read the same way
+    streaming.slack.mention("What does the memorandum commit the countries to?")
+    streaming.api.wait_for("chat.startStream")
+    streaming.settle()
+    started = [m for m in streaming.api.history("C1") if "blocks" not in m][:1]
+    assert started and started[0]["text"].startswith("According to"), streaming.api.history("C1")
+    assert started[0]["ts"] in _finished(streaming.api), (
+        f"the half answer {started[0]['text']!r} was left; calls: {streaming.api.methods()}"
+    )
+    final = streaming.api.calls("chat.update")[-1]
+    assert "According to the source" in block_text(final.json_param("blocks"))
+
+
+def test_a_lost_stream_start_that_cannot_be_found_is_owned_up_to(streaming: Running) -> None:
+    """If the half answer a lost chat.startStream may have left cannot be found, the
+    answer says that a draft above it may have been cut off: the half sentence is not
+    left to pass for the answer."""
+    streaming.api.drop("chat.startStream", times=1)
+    streaming.slack.mention("What does the memorandum commit the countries to?")
+    streaming.api.wait_for("chat.startStream")
+    streaming.settle()
+    final = streaming.api.calls("chat.update")[-1]
+    shown = block_text(final.json_param("blocks"))
+    assert "According to the source" in shown
+    assert "cut off" in shown
+
+
 def test_a_dm_draft_slack_may_have_taken_is_not_posted_again(streaming: Running) -> None:
     """In a DM the draft is posted, then updated. When Slack takes the first post but the
     connection drops before it answers, the draft is not posted again (it was, at once:

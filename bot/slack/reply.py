@@ -9,6 +9,7 @@ Kit, replaces it.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
@@ -25,7 +26,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.webhook import WebhookClient, WebhookResponse
 
-from bot.slack.blocks import as_text
+from bot.slack.blocks import as_text, context
 from bot.slack.jobs import Apologise
 from bot.slack.mrkdwn import escape, escape_markdown
 
@@ -68,6 +69,15 @@ def taken_despite(status: int) -> bool:
 
 #: The message metadata of a posted draft (with its answer's id), to find it again.
 DRAFT_METADATA = "briefbot_draft"
+#: What replaces a half answer a lost ``chat.startStream`` left, if it cannot be deleted;
+#: and what the answer says when that half answer cannot be found.
+CUT_OFF = "_This draft was cut off; the whole answer is below._"
+CUT_OFF_NOTE = (
+    "A draft of this answer may have been left above, cut off mid-sentence; this is the "
+    "whole answer."
+)
+#: How many letters and digits of a lost stream's start must open a message to be it.
+_START_MATCH = 40
 
 #: Slack's refusals of a message's form, which the text alone may pass: every other
 #: refusal (not_in_channel, is_archived, ratelimited ...) would refuse it again.
@@ -324,6 +334,10 @@ class ThreadReply:
         self._draft_id = uuid.uuid4().hex
         #: When a draft post went unanswered (it may have landed; see the class docstring)
         self._unanswered_at: float | None = None
+        #: The escaped text a stream was started with, as last sent
+        self._sent = ""
+        #: (when, with what text) a ``chat.startStream`` went unanswered: see _give_up
+        self._lost_start: tuple[float, str] | None = None
         self._lock = threading.Lock()
 
     def on_text(self, piece: str) -> None:
@@ -335,21 +349,26 @@ class ThreadReply:
                     return
                 except SLACK_ERRORS as exc:
                     log.info("streaming unavailable (%s); posting and updating instead", exc)
-                    self._give_up_streaming()
+                    self._give_up_streaming(exc)
             if self._mode == "update":
                 self._post_or_update()
 
-    def _give_up_streaming(self) -> None:
+    def _give_up_streaming(self, error: BaseException) -> None:
         """Post and update the draft from now on.
 
         A stream that never started (Slack refused ``chat.startStream``) is dropped:
         stopping it in :meth:`finish` would start it, a second message beside the posted
         draft, and the draft, never replaced, would stay. A stream that did start is the
-        draft itself (its ts is ``self.ts``), and ``finish`` still stops it.
+        draft itself (its ts is ``self.ts``), and ``finish`` still stops it. A start
+        Slack did not answer (a timeout, a dropped connection, a server error) may have
+        started the message all the same, whose ts never came back: ``finish`` looks for
+        it by the text it started with (:meth:`_end_lost_start`).
         """
         self._mode = "update"
         if self._stream is not None and self._stream.ts is None:
             self._stream = None
+            if may_have_landed(error):
+                self._lost_start = (time.time(), self._sent)
 
     def _append_stream(self) -> None:
         """Append what is new of the escaped text, up to its last whitespace.
@@ -366,6 +385,7 @@ class ThreadReply:
         escaped = escape_markdown(self._text[: boundary + 1])
         if len(escaped) <= self._streamed:
             return
+        self._sent = escaped
         if self._stream is None:
             self._stream = self.client.chat_stream(
                 channel=self.channel,
@@ -439,6 +459,53 @@ class ThreadReply:
                 return str(message.get("ts"))
         return None
 
+    def _end_lost_start(self, since: float, started: str) -> bool:
+        """Remove the half answer a ``chat.startStream`` Slack did not answer may have
+        left: the thread's message from briefbot's bot, posted since, that opens with the
+        text the stream was started with (its letters and digits, so that the markup Slack
+        renders does not matter). It is stopped (it was never stopped) and deleted; if it
+        cannot be deleted it is replaced by :data:`CUT_OFF`. True if it was found and
+        dealt with, or the start carried no text to leave."""
+        opening = _letters(started)[:_START_MATCH]
+        if not opening:
+            return True
+        try:
+            found = self.client.conversations_replies(
+                channel=self.channel, ts=self.thread_ts or "", oldest=f"{since - 60:.6f}", limit=100
+            )
+        except SLACK_ERRORS as exc:
+            log.warning("could not look for a lost stream in %s (%s)", self.channel, exc)
+            return False
+        for message in found.get("messages") or []:
+            ts = str(message.get("ts") or "")
+            if (
+                ts
+                and ts not in (self.ts, self.thread_ts)
+                and message.get("bot_id")
+                and _letters(str(message.get("text") or "")).startswith(opening)
+            ):
+                return self._remove_lost(ts)
+        log.warning("a lost stream's message was not found in %s", self.channel)
+        return False
+
+    def _remove_lost(self, ts: str) -> bool:
+        """Stop and delete the message a lost stream started, or mark it cut off."""
+        try:
+            self.client.chat_stopStream(channel=self.channel, ts=ts)
+        except SLACK_ERRORS as exc:
+            log.info("could not stop the lost stream in %s (%s)", self.channel, exc)
+        try:
+            self.client.chat_delete(channel=self.channel, ts=ts)
+            return True
+        except SLACK_ERRORS as exc:
+            log.warning("could not delete the lost stream in %s (%s)", self.channel, exc)
+        try:
+            self.client.chat_update(channel=self.channel, ts=ts, text=CUT_OFF)
+            return True
+        except SLACK_ERRORS as exc:
+            log.warning("could not mark the lost stream in %s cut off (%s)", self.channel, exc)
+            return False
+
     def _stop_stream(self) -> None:
         """Stop the stream, and take its ts whether or not that succeeds: a short answer
         still in the stream's buffer is started by ``stop()`` itself, and if
@@ -455,14 +522,19 @@ class ThreadReply:
         """Show the final message; returns its ts. Never raises.
 
         The draft shown while the model wrote has not been through the citation guard.
-        If it cannot be replaced by the final answer, it is deleted and the answer posted
-        afresh (as text alone if Slack refuses the blocks), so an unchecked draft does not
-        stay in the thread. A post that Slack does not answer (a timeout, a dropped
-        connection) is not repeated: it may have landed.
+        A stream whose start Slack did not answer is looked for and removed
+        (:meth:`_end_lost_start`); if it cannot be found, the answer ends with
+        :data:`CUT_OFF_NOTE`. If the draft cannot be replaced by the final answer, it is
+        deleted and the answer posted afresh (as text alone if Slack refuses the blocks),
+        so an unchecked draft does not stay in the thread. A post that Slack does not
+        answer (a timeout, a dropped connection) is not repeated: it may have landed.
         """
         with self._lock:
             if self._stream is not None:
                 self._stop_stream()
+            lost = self._lost_start is not None and not self._end_lost_start(*self._lost_start)
+            if lost and len(blocks) < 50:  # the half answer may be there: say so
+                blocks = [*blocks, context(CUT_OFF_NOTE)]
             if self.ts is None and self._unanswered_at is not None:
                 self.ts = self._find_draft(self._unanswered_at)
             if self.ts is not None:
@@ -506,3 +578,9 @@ class ThreadReply:
                     )
                     return None
             return None
+
+
+def _letters(text: str) -> str:
+    """The letters and digits of ``text`` (its entities read), lower case: what a message
+    says whatever markup Slack renders it with."""
+    return "".join(ch for ch in html.unescape(text).lower() if ch.isalnum())

@@ -390,7 +390,8 @@ class SlackAPIStandIn(StandInServer):
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
 
     def history(self, channel: str) -> list[dict[str, Any]]:
-        """Messages posted to ``channel`` with chat.postMessage, oldest first."""
+        """Messages posted to ``channel`` with chat.postMessage (or started with
+        chat.startStream), oldest first."""
         with self._cond:
             return copy.deepcopy(self._history.get(channel, []))
 
@@ -437,7 +438,20 @@ class SlackAPIStandIn(StandInServer):
         }
 
     def _start_stream(self, call: Call) -> dict[str, Any]:
-        return {"ok": True, "channel": call.params.get("channel", ""), "ts": self.next_ts()}
+        """Start a streamed message; it is in :meth:`history` from then on, its text the
+        markdown it started with (carried out before a ``drop`` or a ``hang``, too)."""
+        ts = self.next_ts()
+        channel = str(call.params.get("channel", ""))
+        message = self._message(call, ts)
+        chunks = call.params.get("chunks")
+        if isinstance(chunks, str):
+            chunks = json.loads(chunks)
+        message["text"] = "".join(
+            str(c.get("text", "")) for c in chunks or [] if c.get("type") == "markdown_text"
+        ) or str(call.params.get("markdown_text", ""))
+        with self._cond:
+            self._history.setdefault(channel, []).append(copy.deepcopy(message))
+        return {"ok": True, "channel": channel, "ts": ts}
 
     def _stop_stream(self, call: Call) -> dict[str, Any]:
         ts = self._existing_ts(call)
