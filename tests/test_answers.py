@@ -3833,6 +3833,24 @@ def test_a_compound_the_sources_never_use_is_read_as_its_everyday_words(
     assert not briefing.ask("How many Concertgoers Club members were hurt?").answered
 
 
+def test_a_compound_whose_head_only_ends_in_ing_stays_whole(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "bullring" ends in "ring", a verb but not the "-ing" form of one: it names no
+    activity of bulls but a place (Birmingham's shopping centre, an arena), and a story
+    of a "bull market" says nothing of it. (Before, it was read as "bull ring", found by
+    "bull" alone, and the market's rise was given for what happened at the bullring.)"""
+    ingest_story(
+        briefing,
+        tmp_path / "tarn.md",
+        "Markets Rally in Tarn",
+        "The bull market in Tarn shares entered its third year, with the index up 14 per "
+        "cent. Traders expect more gains.",
+    )
+    assert not briefing.ask("what happened at the bullring").answered
+    assert "14 per cent" in grounded_answer(briefing, "how far is the tarn index up").answer
+
+
 @pytest.mark.parametrize(
     ("question", "amount"),
     [

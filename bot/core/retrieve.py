@@ -569,8 +569,10 @@ class Retriever:
 
     @staticmethod
     def _activity(word: str) -> bool:
-        """Is ``word`` the "-ing" form of a verb ("fighting", "walking")?"""
-        return word.endswith("ing") and bool(wordnet().base_forms(word, "v"))
+        """Is ``word`` the "-ing" form of a verb ("fighting", "walking")? Not a verb that
+        only ends so ("ring", "spring", "wing"): a "bullring" is no ringing of bulls, and
+        the place goes by its name."""
+        return word.endswith("ing") and any(b != word for b in wordnet().base_forms(word, "v"))
 
     def _people(self, word: str) -> bool:
         """Is ``word`` a plural noun for people ("walkers", "drivers"), by WordNet's
