@@ -3765,6 +3765,26 @@ def test_what_a_question_compares_against_need_not_be_in_the_answer(
     assert "legally binding" in grounded_answer(briefing, question).answer
 
 
+@pytest.mark.parametrize(
+    "question", ["Is it unlike Nielsen to skip a summit?", "was it unlike the mayor to miss it"]
+)
+def test_unlike_inside_the_question_is_what_it_asks(
+    briefing: Briefing, tmp_path: Path, question: str
+) -> None:
+    """ "Is it *unlike Nielsen* to skip a summit?" asks about Nielsen: "unlike" not set off
+    by a comma is the question's own predicate, not the standard of a comparison, and
+    stays in its focus. (Before, everything from "unlike" to the end was framing, and the
+    question, left with no terms, was refused.)"""
+    ingest_story(
+        briefing,
+        tmp_path / "nielsen.md",
+        "Mayor Nielsen Skips Summit",
+        "Mayor Anna Nielsen skipped the regional summit on Thursday, the first she has "
+        "missed in ten years. Aides said she was ill.",
+    )
+    assert "first she has missed" in grounded_answer(briefing, question).answer
+
+
 def test_a_rate_is_of_the_thing_the_question_names(briefing: Briefing, tmp_path: Path) -> None:
     """ "What's the unemployment rate?" asks for a rate of unemployment: a passage that
     never speaks of unemployment gives the rate of something else ("raised its interest

@@ -135,8 +135,11 @@ _FRAMING = [
         # what the question holds its subject up against ("*Unlike the Central American
         # pact*, does the Norland-Estavia deal bind them?", "is it binding *like the
         # Central America one*?"): the standard of a comparison the question makes itself,
-        # not what it asks about, so its names need not be in the passage that answers
-        r"(?:^\s*|,\s*|\s+)unlike\s+[^,;?!.]{1,60}?(?:\s*,|(?=\s*[?!.]*\s*$))",
+        # not what it asks about, so its names need not be in the passage that answers.
+        # Set off by a comma: "unlike" inside the clause is what it asks ("Is it *unlike
+        # Nielsen* to skip a summit?", "How is the House bill *unlike* the Senate's?").
+        r"^\s*unlike\s+[^,;?!.]{1,60}?\s*,",
+        r",\s*unlike\s+[^,;?!.]{1,60}?(?:\s*,|(?=\s*[?!.]*\s*$))",
         r"\s+like\s+(?:the|that|this)\s+(?:[\w'’-]+\s+){1,4}ones?\b",
         # references to the sources themselves
         rf"\b(?:according to|as per|based on|from|in|per)\s+(?:the|this|these|your|that)\s+"
