@@ -3804,6 +3804,52 @@ def test_a_rate_is_of_the_thing_the_question_names(briefing: Briefing, tmp_path:
     assert "4 per cent" in grounded_answer(briefing, "What is the current rate in Dalmia?").answer
 
 
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("what is the success rate of the new treatment in the Pell trial", "80 per cent"),
+        ("what is the survival rate for patients given the drug in the Pell trial", "88 per"),
+        ("what is the exchange rate of the Brask crown against the dollar", "12.4"),
+    ],
+)
+def test_a_rate_told_in_other_words_is_still_that_rate(
+    briefing: Briefing, tmp_path: Path, question: str, fact: str
+) -> None:
+    """A passage that never speaks of a rate but of everything else the question names
+    may give the rate in its own words: "worked in 80 per cent of the patients" is the
+    treatment's success rate, "88 per cent were alive" its survival rate, "fell to 12.4
+    against the dollar" the crown's exchange rate. One that speaks of a rate of something
+    else ("interest rate"), or only of the place ("Importers in Dalmia ..."), gives none.
+    (Before, each was refused: "success", "survival", "exchange" are not in the passage.)"""
+    ingest_stories(
+        briefing,
+        tmp_path,
+        [
+            (
+                "pell",
+                "Pell Trial Results",
+                "The new treatment worked in 80 per cent of the 400 patients in the Pell "
+                "trial, doctors said. Of those given the drug, 88 per cent were alive after "
+                "five years.",
+            ),
+            (
+                "brask",
+                "Brask Currency Slides",
+                "The Brask crown fell to 12.4 against the dollar on Monday, its weakest level "
+                "in a decade.",
+            ),
+            (
+                "dalmia",
+                "Dalmia Importers Wait",
+                "Importers in Dalmia stopped placing orders, and 30 per cent of shops said "
+                "their shelves were half empty.",
+            ),
+        ],
+    )
+    assert fact in grounded_answer(briefing, question).answer
+    assert not briefing.ask("What's the unemployment rate in Dalmia?").answered
+
+
 def test_a_compound_typed_as_one_word_is_read_as_its_parts(
     briefing: Briefing, tmp_path: Path
 ) -> None:

@@ -937,11 +937,11 @@ _RELATIVE_MEASURE = "magnitude relation"
 
 def measured_thing(
     flat: list[str], lexicon: Lexicon, possessors: frozenset[str] = frozenset()
-) -> str | None:
-    """The noun a wh-question puts before the rate, ratio or percentage it asks for:
-    "unemployment" in "What's the unemployment rate?", "exchange" in "what is the
-    exchange rate". None when the measure stands alone ("What is the rate?") or after an
-    adjective ("the current rate")."""
+) -> tuple[str, str] | None:
+    """The noun a wh-question puts before the rate, ratio or percentage it asks for, and
+    that measure: ("unemployment", "rate") in "What's the unemployment rate?",
+    ("exchange", "rate") in "what is the exchange rate". None when the measure stands
+    alone ("What is the rate?") or after an adjective ("the current rate")."""
     found = _asked_head(flat, lexicon, possessors)
     if found is None or _RELATIVE_MEASURE not in wordnet().ancestors(found.head, "n", 1):
         return None
@@ -951,7 +951,7 @@ def measured_thing(
     before = flat[at - 1]
     if before in STOPWORDS or not wordnet().senses(before, "n") or wordnet().senses(before, "a"):
         return None
-    return before
+    return before, found.head
 
 
 #: The senses that say only that someone is a man or a woman (or grown up).

@@ -95,6 +95,10 @@ class Query:
     #: *founded* Calderline Buses?", "When was the trust *set up*?"), if it asks that:
     #: :func:`_founding`.
     founding: str | None = None
+    #: For a question for a rate, a ratio or a percentage of what the noun before it names
+    #: ("What's the *unemployment rate*?"), the term of that noun and the measure's word
+    #: (:func:`~bot.core.phrasing.measured_thing`): ("unemployment", "rate").
+    measured: tuple[str, str] | None = None
 
     @property
     def framing_only(self) -> bool:
@@ -333,9 +337,17 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
     # "What's the *unemployment* rate in Reskland?" asks for a measure of what the noun
     # before it names: a passage that never names that gives the measure of something
     # else ("raised its main interest rate ... to 5.5 per cent").
+    # (Of a passage that speaks of such a measure: one that gives a figure in its own words,
+    # "worked in 80 per cent of patients", may give that rate; see retrieve.)
     measured = None if clause or asked.word else measured_thing(asking, lexicon, possessors)
+    if measured is not None and not any(
+        t.word == measured[0] and t.noun and not t.anchor for t in terms
+    ):
+        measured = None
     terms = [
-        replace(t, required=True) if t.word == measured and t.noun and not t.anchor else t
+        replace(t, required=True)
+        if measured and t.word == measured[0] and t.noun and not t.anchor
+        else t
         for t in terms
     ]
     terms = [
@@ -396,6 +408,7 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
         frozenset(t.word for t in terms if paid and _names_the_one_paid(t, paid, lexicon)),
         count,
         _founding(terms) if kind in ("who", "when") else None,
+        measured,
     )
 
 

@@ -639,6 +639,7 @@ class Retriever:
         evidence = with_the_outlets_named(query, evidence)
         evidence = with_the_story_s_days(query, evidence)
         evidence = with_the_story_s_dateline(query, evidence)
+        evidence = with_rates_in_other_words(query, evidence)
         evidence = [
             replace(e, coverage=max(e.coverage, self._dense_credit(dense.get(e.passage.chunk_id))))
             for e in evidence
@@ -707,6 +708,35 @@ class Retriever:
 #: How many articles that name a name of the question are read whole for its other
 #: spellings (:meth:`Retriever._spelt_otherwise`).
 MAX_RESPELT_ARTICLES = 3
+
+
+def with_rates_in_other_words(
+    query: Query, evidence: Sequence[PassageEvidence]
+) -> list[PassageEvidence]:
+    """``evidence``, where a question asks for a rate of what it names ("What is the
+    *success* rate of the treatment in the Pell trial?", :attr:`Query.measured`), with
+    that name no longer missing from a passage that never speaks of a rate but of all
+    else the question names: one that speaks of a rate ("raised its main interest rate
+    to 4 per cent") gives the rate of something else, but one that tells of what the rate
+    is of without calling it a rate may give it in its own words ("The new treatment
+    worked in 80 per cent of the patients in the Pell trial", "88 per cent were alive"
+    for a survival rate, "the crown fell to 12.4 against the dollar" for its exchange
+    rate). A place's name alone ("What is Sallandria's unemployment rate?") says only
+    where, not of what: a passage that names Sallandria gives no rate of its own."""
+    if query.measured is None:
+        return list(evidence)
+    thing, measure = query.measured
+    others = [t for t in query.terms if t.word not in query.measured and (t.noun or t.anchor)]
+    if all(t.anchor for t in others):
+        return list(evidence)
+    return [
+        replace(e, missing_anchors=tuple(w for w in e.missing_anchors if w != thing))
+        if thing in e.missing_anchors
+        and e.credits.get(measure, 0.0) < 1.0
+        and all(e.credits.get(t.word, 0.0) for t in others)
+        else e
+        for e in evidence
+    ]
 
 
 def _naming_articles(evidence: Sequence[PassageEvidence]) -> dict[str, set[int]]:
