@@ -336,20 +336,14 @@ def analyse(question: str, lexicon: Lexicon) -> Query:
     named = frozenset(stem(w) for t in terms if t.word != asked.word for w in t.word.split())
     # "What's the *unemployment* rate in Reskland?" asks for a measure of what the noun
     # before it names: a passage that never names that gives the measure of something
-    # else ("raised its main interest rate ... to 5.5 per cent").
-    # (Of a passage that speaks of such a measure: one that gives a figure in its own words,
-    # "worked in 80 per cent of patients", may give that rate; see retrieve.)
+    # else ("raised its main interest rate ... to 5.5 per cent"). One that gives the figure
+    # without calling it a rate may still (retrieve.with_rates_in_other_words).
     measured = None if clause or asked.word else measured_thing(asking, lexicon, possessors)
     if measured is not None and not any(
         t.word == measured[0] and t.noun and not t.anchor for t in terms
     ):
         measured = None
-    terms = [
-        replace(t, required=True)
-        if measured and t.word == measured[0] and t.noun and not t.anchor
-        else t
-        for t in terms
-    ]
+    terms = [replace(t, required=True) if measured and t.word == measured[0] else t for t in terms]
     terms = [
         replace(_as_asked(t, asked.required, lexicon, named), asked=not asked.speaker)
         if t.word == asked.word
