@@ -17,7 +17,9 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.error import URLError
 
@@ -210,23 +212,17 @@ def respond_checked(
     attempts: list[tuple[str, list[Any] | None]] = [(text, blocks)]
     if blocks or shorter is not None:
         attempts.append((shorter if shorter is not None else as_text(blocks or []) or text, None))
+    # sent again, a reply that replaces the message acted on replaces it again: Bolt's
+    # retry is fine for it
+    send: Callable[..., WebhookResponse] = respond if replace else partial(send_once, respond)
     for number, (attempt, attempt_blocks) in enumerate(attempts, start=1):
         try:
-            if replace:  # sent again, it replaces the same message: Bolt's retry is fine
-                response = respond(
-                    response_type="ephemeral",
-                    replace_original=True,
-                    text=attempt,
-                    blocks=attempt_blocks,
-                )
-            else:
-                response = send_once(
-                    respond,
-                    response_type="ephemeral",
-                    replace_original=False,
-                    text=attempt,
-                    blocks=attempt_blocks,
-                )
+            response = send(
+                response_type="ephemeral",
+                replace_original=replace,
+                text=attempt,
+                blocks=attempt_blocks,
+            )
         except SLACK_ERRORS as exc:
             log.warning("no answer from the response_url to %s (%s)", what, type(exc).__name__)
             return False
@@ -280,8 +276,6 @@ def send_once(respond: Respond, **message: Any) -> WebhookResponse:
 def in_channel(respond: Respond, text: str, blocks: list[Any] | None = None) -> WebhookResponse:
     """Post for everyone in the conversation through ``respond``'s response_url, once
     (:func:`send_once`), never unfurled (like :func:`post_message`)."""
-    if not respond.response_url:
-        raise ValueError("a post in the channel needs a response_url")
     return send_once(
         respond,
         text=text,
