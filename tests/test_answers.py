@@ -4275,6 +4275,33 @@ def test_a_length_of_time_after_the_question_s_verb_counts_nothing_it_was_done_t
     assert_borderline(briefing, question)
 
 
+def test_an_outlet_named_only_in_a_page_s_masthead_says_which_story_answers(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """A page whose metadata names no site names its outlet in the link to its home page:
+    "According to the Lenhaven Courier" asks for that story. (Before, the page had no
+    source, and "courier", found in no text, left the question refused.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "riot.html",
+        "<html><head><title>Riot ends at Sarnow Prison</title></head><body><header>"
+        '<a class="logo" href="/">The Lenhaven Courier</a><nav><a href="/news">News</a> '
+        '<a href="/sport">Sport</a> <a href="/opinion">Opinion</a></nav></header><article>'
+        "<h1>Riot ends at Sarnow Prison</h1><p>Two prisoners died in the riot at Sarnow "
+        "Prison, which began on Saturday evening in Wing D.</p><p>Guards retook the wing "
+        "after 19 hours, the justice ministry said.</p></article></body></html>",
+    )
+    ingest_text(
+        briefing,
+        tmp_path / "wire.md",
+        "---\ntitle: Sarnow riot over\nsource: Edrith Advertiser\n---\n\n"
+        "Guards retook the wing after 20 hours, families said.\n",
+    )
+    question = "According to the Lenhaven Courier, how long did the riot last?"
+    lead = lead_of(grounded_answer(briefing, question))
+    assert lead.startswith("Guards retook the wing after 19")
+
+
 def test_acc_to_is_according_to_but_the_acc_is_a_name() -> None:
     """ "acc to the herald" (or "Acc to") is "according to", but "ACC" in capitals is a
     name, as other short forms are read only in lower case: "Why did Fenbury leave the

@@ -148,6 +148,8 @@ def test_a_story_without_metadata_is_sourced_to_the_outlet_it_names(
         "LONDON (Analysis) — The senate voted on the bill.",
         "WASHINGTON (File photo) — The senate voted on the bill.",
         "WASHINGTON (Updated: Monday) — The senate voted on the bill.",
+        "By Ana Ruiz | PORT CALVISSE | 5 December 2026",  # a place and a date
+        "By Ana Ruiz, health correspondent, 3 March 2028",
     ],
 )
 def test_a_byline_or_dateline_that_names_no_outlet_is_no_source(line: str) -> None:
@@ -170,9 +172,19 @@ def test_a_byline_or_dateline_that_names_no_outlet_is_no_source(line: str) -> No
         ("By Ana Ruiz, Reuters", "Reuters"),
         ("WASHINGTON (AP) — The senate voted on the bill.", "AP"),
         ("MEXICO CITY (Northern News Service) — The senate voted.", "Northern News Service"),
+        # what the writer is, then the outlet, then a date
+        ("By Ana Ruiz, health correspondent, The Caldry Times, 3 March 2028", "The Caldry Times"),
+        ("By Ana Ruiz, The Lindmark Post, 22 October 2027", "The Lindmark Post"),
+        ("By Ana Ruiz, security correspondent, Morvik Observer - 3 December 2026",
+         "Morvik Observer"),
+        ("PORT ELVERY, 17 May 2028 - By Ana Ruiz, The Elvery Echo", "The Elvery Echo"),
     ],
-)
+)  # fmt: skip
 def test_a_byline_or_dateline_names_its_outlet(line: str, outlet: str) -> None:
+    """A byline names its outlet among what the writer is, where and when, in any order;
+    a dateline may come before it. (Before, only a byline that ended with the outlet named
+    one: "By Ana Ruiz, The Lindmark Post, 22 October 2027" left the file's name as the
+    source.)"""
     from bot.core.datelines import outlet_named
 
     assert outlet_named(f"{line}\n\nA fire cut power to 70,000 homes.") == outlet
@@ -271,6 +283,37 @@ def test_html_main_text_and_metadata_come_from_trafilatura() -> None:
         if furniture.lower() in raw.lower():
             assert furniture.lower() not in parsed.text.lower()
     assert "Castellanos-Moore" in parsed.text
+
+
+@pytest.mark.parametrize(
+    ("masthead", "source"),
+    [
+        ('<a class="brand" href="/">The Lenhaven Courier</a>', "The Lenhaven Courier"),
+        ('<a href="https://courier.example/"><img src="l.png" alt="Lenhaven Courier"></a>',
+         "Lenhaven Courier"),
+        ('<a href="/">Home</a> <a href="./"><span>The Lenhaven</span> Courier</a>',
+         "The Lenhaven Courier"),
+        ('<a href="/">Home</a> <a href="/news">The Lenhaven Courier</a>', None),
+        ('<a href="/">Lenhaven, 3 March 2028</a>', None),
+    ],
+)  # fmt: skip
+def test_a_page_without_a_site_name_is_from_its_masthead(
+    tmp_path: Path, masthead: str, source: str | None
+) -> None:
+    """A page whose metadata names no site still shows its name at the top, as the link
+    to its home page (its text or its logo's alt text); that is its source, so that a
+    citation says where it comes from and "according to the Courier" finds it. A link
+    that says "Home", a link elsewhere or a date names nothing. (Before, such a page had
+    no source.)"""
+    page = (
+        f"<html><head><title>Riot at Sarnow Prison</title></head><body><header>{masthead}"
+        "</header><article><h1>Riot at Sarnow Prison</h1><p>Two prisoners died in a riot at "
+        "Sarnow Prison on Saturday, the justice ministry said.</p><p>The riot lasted 19 "
+        "hours before a special unit retook the wing.</p></article></body></html>"
+    )
+    path = tmp_path / "riot.html"
+    path.write_text(page, encoding="utf-8")
+    assert parse_file(path, 1_000_000).source == source
 
 
 def test_a_page_in_its_declared_charset_is_read(tmp_path: Path) -> None:

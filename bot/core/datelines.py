@@ -30,18 +30,19 @@ DATELINE = re.compile(
     r"(?:,\s*[A-ZÀ-Þ0-9][\w'’.\-]*(?:\s+[A-ZÀ-Þ0-9][\w'’.\-]*){0,3})?"
     r"(?:,?\s*\((?P<agency>[^()\n]{1,40})\))?\s*[-–—]+\s+"
 )
-# "By Oriel Hathaway, Merrowgate Courier": a name, then (after a comma, a dash or "of
-# the") the outlet, every word of it capitalised.
-_OUTLET = r"(?:The\s+|the\s+)?[A-ZÀ-Þ][\w'’.&\-]*(?:\s+(?:[A-ZÀ-Þ&][\w'’.&\-]*|of|and))*"
-_BYLINE_OUTLET = re.compile(
+# "By Oriel Hathaway, Merrowgate Courier": a name, then (after a comma, a dash, a bar or
+# "of the") the rest of the line, in parts: what the writer is, the outlet, where and when
+# ("By Ilse Marwick, health correspondent, The Caldry Times, 3 March 2028").
+_BYLINE = re.compile(
     r"^By\s+[A-ZÀ-Þ][\w'’.\-]*(?:\s+[A-ZÀ-Þ][\w'’.\-]*){0,3}"
-    r"(?:\s*,\s*|\s+[-–—|]\s+|\s+of\s+)"
-    rf"(?P<outlet>{_OUTLET})"
-    r"\s*$"
+    r"(?P<rest>(?:\s*,\s*|\s+[-–—|]\s+|\s+of\s+).*)$"
 )
-#: A dateline's agency is named as a byline's outlet is, every word capitalised: "(Tarn
-#: News Service)", not "(File photo)" or "(Updated: 3pm)".
-_AGENCY = re.compile(rf"{_OUTLET}$")
+_BYLINE_PARTS = re.compile(r"\s*,\s*|\s+[-–—|]\s+|^\s+of\s+")
+# An outlet's name: every word of it capitalised ("The Guardian", "Miami Herald", "Tarn
+# News Service", "Harbour & Freight Review").
+_OUTLET = re.compile(
+    r"(?:The\s+|the\s+)?[A-ZÀ-Þ][\w'’.&\-]*(?:\s+(?:[A-ZÀ-Þ&][\w'’.&\-]*|of|and))*"
+)
 #: The words of a byline that say what the writer is, not where the story appeared
 #: ("By Ana Ruiz, Staff Writer", "By Lee Park, Senior Correspondent"): the titles of
 #: newsroom jobs.
@@ -63,20 +64,43 @@ def outlet_named(text: str) -> str | None:
     lines = [line.strip() for line in text.split("\n") if line.strip()][:_HEAD_LINES]
     for line in lines:
         dateline = DATELINE.match(line)
-        if dateline is not None and dateline.group("agency"):
-            agency = dateline.group("agency").strip()
-            if (
-                _AGENCY.match(agency)
-                and not any(ch.isdigit() for ch in agency)
-                and _may_name_an_outlet(agency)
-            ):
-                return agency
-        byline = _BYLINE_OUTLET.match(line)
+        if dateline is not None:
+            # A dateline's agency is named as a byline's outlet is: "(Tarn News Service)",
+            # not "(File photo)" or "(Updated: 3pm)"; a byline may follow the dateline
+            # ("PORT ELVERY, 17 May 2028 - By Callan Whitrow, The Elvery Echo").
+            agency = (dateline.group("agency") or "").strip()
+            if agency and (named := outlet_name(agency)) is not None:
+                return named
+            line = line[dateline.end() :]
+        byline = _BYLINE.match(line)
         if byline is not None:
-            outlet = byline.group("outlet").strip()
-            if not any(w in _STAFF_TITLES for w in words(outlet)) and _may_name_an_outlet(outlet):
-                return outlet
+            for part in _BYLINE_PARTS.split(byline.group("rest")):
+                if (named := _byline_outlet(part.strip())) is not None:
+                    return named
     return None
+
+
+def outlet_name(name: str) -> str | None:
+    """``name``, stripped, when it may be an outlet's name: every word capitalised, no
+    digits, and not a place, a time or what a person is (:func:`_may_name_an_outlet`)."""
+    name = name.strip()
+    if (
+        not name
+        or any(ch.isdigit() for ch in name)
+        or _OUTLET.fullmatch(name) is None
+        or not _may_name_an_outlet(name)
+    ):
+        return None
+    return name
+
+
+def _byline_outlet(part: str) -> str | None:
+    """``part`` of a byline after the writer's name, when it is the outlet: not what the
+    writer is ("health correspondent", "Staff Writer"), nor a place in capitals as a
+    dateline gives it ("PORT CALVISSE"), nor a date."""
+    if any(w in _STAFF_TITLES for w in words(part)) or (part.isupper() and len(part) > 3):
+        return None
+    return outlet_name(part)
 
 
 def _may_name_an_outlet(name: str) -> bool:

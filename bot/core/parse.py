@@ -23,12 +23,13 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 from typing import Any
 
 from bot.core import charset
 from bot.core.chunking import strip_boilerplate
-from bot.core.datelines import outlet_named
+from bot.core.datelines import outlet_name, outlet_named
 from bot.core.formats import HTML_SUFFIXES, SUPPORTED_SUFFIXES
 from bot.core.front_matter import read_front_matter
 from bot.core.metadata import (
@@ -408,10 +409,43 @@ def parse_html(
         format="html",
         url=page_url,
         source=clean_text(_str_or_none(getattr(doc, "sitename", None)))
+        or home_link_name(html)
         or clean_text(_str_or_none(getattr(doc, "hostname", None))),
         author=clean_text(_str_or_none(getattr(doc, "author", None))),
         published=published,
     )
+
+
+#: A link to a site's home page ("/", "./", "index.html" or an address whose path is
+#: "/"), and what it holds up to the next tag's start. Neither this nor :data:`_ALT` reads
+#: past a ``<``, so each part of the page is read once.
+_HOME_LINK = re.compile(
+    r"""<a\b[^<>]*?\bhref\s*=\s*["']?(?:https?://[^/"'\s<>]+)?(?:/|\./|/?index\.html?)"""
+    r"""(?=["'\s>])[^<>]*>(?P<inner>[^<]*(?:<(?!/a\b)[^<>]*>[^<]*){0,4})""",
+    re.I,
+)
+_ALT = re.compile(r"""\balt\s*=\s*["']([^"'<>]*)["']""", re.I)
+#: Links to the home page read for the site's name: a masthead's comes first.
+_HOME_LINKS_READ = 5
+
+
+def home_link_name(html: str) -> str | None:
+    """The site's name as its masthead links to its home page: the text (or the logo's
+    ``alt`` text) of one of the page's first links to ``/``, when it may be an outlet's name
+    (:func:`~bot.core.datelines.outlet_name`: "The Lenhaven Courier", not "Home"). A page's
+    metadata names its site most often (``og:site_name``); a page without it still shows
+    its name at the top, and a citation that says where an article comes from, and a
+    question that names the outlet ("according to the Courier"), both need it."""
+    for number, found in enumerate(_HOME_LINK.finditer(html)):
+        if number >= _HOME_LINKS_READ:
+            break
+        inner = found.group("inner")
+        text = squash(unescape(re.sub(r"<[^<>]*>", " ", inner)))
+        alt = _ALT.search(inner)
+        for candidate in (text, squash(unescape(alt.group(1))) if alt else ""):
+            if 1 < len(candidate) <= SOURCE_CHARS and (name := outlet_name(candidate)):
+                return name
+    return None
 
 
 def _str_or_none(value: Any) -> str | None:
