@@ -3804,6 +3804,32 @@ def test_a_rate_is_of_the_thing_the_question_names(briefing: Briefing, tmp_path:
     assert "4 per cent" in grounded_answer(briefing, "What is the current rate in Dalmia?").answer
 
 
+def test_an_amount_per_the_unit_asked_leads_before_one_that_names_the_measure(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "How much compensation do farmers get per bird?" asks for an amount per bird: the
+    sentence that gives one ("3.20 velts for each bird") leads, before one that names a
+    word near the measure beside some other sum ("the damage will cost 15 million velts",
+    of another story). (Before, the measure's word was looked for first, and the riot's
+    repair bill led.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "cull.md",
+        "---\ntitle: Ostland orders hen cull\n---\n\nOstland ordered the cull of 2.3 "
+        "million hens on Monday after bird flu reached the Gravik Valley.\n\nFarmers will "
+        "be paid 3.20 velts for each bird culled. The farmers' association said that was "
+        "too little.\n",
+    )
+    ingest_text(
+        briefing,
+        tmp_path / "riot.md",
+        "---\ntitle: Riot at Sarnow\n---\n\nThe riot ended on Sunday. The union estimates "
+        "that the damage will cost at least 15 million velts to repair.\n",
+    )
+    answer = grounded_answer(briefing, "How much compensation do farmers get per bird?")
+    assert lead_of(answer).startswith("Farmers will be paid 3.20 velts")
+
+
 @pytest.mark.parametrize(
     ("question", "fact"),
     [

@@ -254,12 +254,6 @@ def select_sentences(
     precise = as_precise_as_asked(retrieval, holding or [])
     if precise:
         holding = precise
-    # ... and one that names the measure asked for beside its amount ("expected to cost
-    # 412 million dollars") before one that gives some other sum ("a 3.5 million dollar
-    # fund").
-    stating = stating_the_measure(retrieval, holding or [])
-    if stating:
-        holding = stating
     # ... and, for "How much will each of the buses cost?", one that gives an amount per
     # bus ("1.2 million dollars each"), the rate the gate let it through for, before one
     # that gives a total ("The project is expected to cost 412 million dollars").
@@ -267,6 +261,12 @@ def select_sentences(
     giving = [s for s in holding or [] if rate is not None and gives_rate(s.text, rate)]
     if giving:
         holding = giving
+    # ... and one that names the measure asked for beside its amount ("expected to cost
+    # 412 million dollars") before one that gives some other sum ("a 3.5 million dollar
+    # fund").
+    stating = stating_the_measure(retrieval, holding or [])
+    if stating:
+        holding = stating
     # ... and, for "Who chairs the board?", one that says the deed itself ("the board's
     # chair, Annika Feldstrom"), before one that names someone beside other words of the
     # question ("The utility, Carrowmore Water Works, estimates ...").
