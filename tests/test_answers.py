@@ -3804,6 +3804,47 @@ def test_a_rate_is_of_the_thing_the_question_names(briefing: Briefing, tmp_path:
     assert "4 per cent" in grounded_answer(briefing, "What is the current rate in Dalmia?").answer
 
 
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("what are existing users of the app meant to do now?", "what"),
+        ("what r users of the app supposed to do", "what"),
+        ("What were the protesters demanding?", "what"),
+        ("What was the minister accused of?", "what"),
+        ("What are the calf's parents called?", "who"),  # their names
+        ("What are the names of the officials?", "who"),
+        ("What officials attended the summit?", "who"),
+    ],
+)
+def test_people_who_do_what_is_asked_are_not_whom_it_asks_for(question: str, kind: str) -> None:
+    """ "What are existing users meant to do?": a verb's participle or "-ing" form after
+    the people makes them the clause's doers, and "what" the thing done; the question
+    asks for no person. (Before, it was a "who" question, and a sentence that named
+    someone led: the housing director, for what app users should do.)"""
+    assert analyse(question, Lexicon()).answer_type == kind
+
+
+def test_what_people_are_told_to_do_is_answered_by_what_they_are_told(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    ingest_text(
+        briefing,
+        tmp_path / "app.md",
+        "---\ntitle: Regulator pulls MediGuide app\n---\n\nThe health regulator ordered the "
+        "MediGuide symptom-checker app off the market on Monday, its director Hana Kovel "
+        "said.\n\nExisting users have been told to delete it and to call the 112 health line "
+        "instead. The maker, Lumetra, said it would appeal.\n",
+    )
+    ingest_text(
+        briefing,
+        tmp_path / "flats.md",
+        "---\ntitle: Council takes over empty flats\n---\n\nThe housing director, Piet "
+        "Aalders, said the higher charge had brought only 310 homes back into use.\n",
+    )
+    answer = grounded_answer(briefing, "what are existing users of the app meant to do now?")
+    assert lead_of(answer).startswith("Existing users have been told to delete it")
+
+
 def test_an_amount_per_the_unit_asked_leads_before_one_that_names_the_measure(
     briefing: Briefing, tmp_path: Path
 ) -> None:

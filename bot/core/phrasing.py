@@ -1117,7 +1117,9 @@ def asked_noun(
     found = _asked_head(flat, lexicon, possessors)
     relative = found is not None and found.start > 0 and flat[found.start - 1] in _RELATIVE_AFTER
     if found is not None and not relative:
-        return None if found.speaker else found.head
+        if found.speaker or _subject_of_a_clause(flat, found, lexicon, possessors):
+            return None
+        return found.head
     if any(_WH_TYPED.get(w, w) in _WH for w in flat[:3]) and not relative:
         return None
     j = 0
@@ -1147,6 +1149,7 @@ class _Asked(NamedTuple):
     start: int
     named: bool
     counted: bool
+    end: int = 0  # where its noun phrase ends
 
 
 def _asked_head(
@@ -1213,7 +1216,46 @@ def _asked_head(
         )
     if speaker and not (end < len(flat) and _says(flat[end])):
         return None
-    return _Asked(head, speaker, start, named, counted)
+    return _Asked(head, speaker, start, named, counted, end)
+
+
+def _subject_of_a_clause(
+    flat: list[str], found: _Asked, lexicon: Lexicon, possessors: frozenset[str]
+) -> bool:
+    """Are the people "what are ..." names the subject of the clause it asks about, not
+    what it asks for? "What are existing users of the app *meant* to do?", "What were the
+    protesters *demanding*?", "What was the minister *accused* of?": a verb's inflected
+    form (a participle, an "-ing" form) after the noun phrase (and what carries it on:
+    "of the app") makes them its doers, or those it was done to, and "what" the thing
+    done. "What are the officials' names?" and "What is the name of the minister who
+    resigned?" ask for the people themselves."""
+    start, end = found.start, found.end
+    if flat[start] != "what" or start + 1 >= len(flat) or flat[start + 1] not in _BE:
+        return False
+    if lexicon.expand(found.head).lexname != "noun.person":
+        return False
+    while end + 1 < len(flat) and flat[end] in _CARRYING_ON:
+        more, after = _noun_phrase_head(flat, end + 1, lexicon, possessors)
+        if more is None or after <= end + 1:
+            break
+        end = after
+    if end >= len(flat):
+        return False
+    word = flat[end]
+    # (not "-s": "demands" may be a plural noun as well as a verb; nor "What are the
+    # calf's parents *called*?", which asks for their names)
+    return (
+        word not in _NAMED_AS
+        and not word.endswith("s")
+        and any(base != word for base in wordnet().base_forms(word, "v"))
+    )
+
+
+#: Forms of "to be" after "what" ("r": "what r they meant to do").
+_BE = frozenset(["is", "are", "was", "were", "s", "r"])
+_NAMED_AS = frozenset(["called", "named", "known", "nicknamed", "dubbed"])
+#: Prepositions that carry a noun phrase on ("users *of* the app").
+_CARRYING_ON = frozenset("of in at from on for with".split())
 
 
 #: The most words between a speaker's "of" and the verb of saying: "the president of
