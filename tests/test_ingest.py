@@ -190,6 +190,22 @@ def test_a_byline_or_dateline_names_its_outlet(line: str, outlet: str) -> None:
     assert outlet_named(f"{line}\n\nA fire cut power to 70,000 homes.") == outlet
 
 
+def test_a_line_of_hyphens_is_read_once_for_a_dateline() -> None:
+    """A dateline's place may hold a hyphen ("WINSTON-SALEM") and is followed by a dash
+    ("WASHINGTON-- "): a first line of 30,000 hyphens in a hostile article takes
+    milliseconds to find no dateline in, not the seconds a reading from each hyphen took
+    (the bound is generous)."""
+    import time
+
+    from bot.core.datelines import DATELINE, outlet_named
+
+    started = time.perf_counter()
+    assert outlet_named("WASHINGTON" + "-" * 30_000 + "\n\nA fire cut power.") is None
+    assert time.perf_counter() - started < 1.0
+    assert DATELINE.match("WASHINGTON-- The senate voted.") is not None
+    assert DATELINE.match("WINSTON-SALEM, N.C. (AP) — The senate voted.") is not None
+
+
 def test_markdown_front_matter_and_markup(tmp_path: Path) -> None:
     path = tmp_path / "a.md"
     path.write_text(MD, encoding="utf-8")
