@@ -332,6 +332,23 @@ def test_a_page_without_a_site_name_is_from_its_masthead(
     assert parse_file(path, 1_000_000).source == source
 
 
+def test_a_tag_full_of_addresses_is_read_once_for_the_masthead() -> None:
+    """An address is looked for only in a link's own tag, and read to the tag's end once:
+    a hostile page whose one unclosed tag holds "href=/" 20,000 times (in an attribute's
+    value, where no limit on attributes counts them) takes milliseconds, not the seconds a
+    reading from each "href" to the tag's end took (the bound is generous)."""
+    import time
+
+    from bot.core.parse import home_link_name
+
+    started = time.perf_counter()
+    assert home_link_name('<a title="' + "href=/ " * 20_000) is None
+    assert time.perf_counter() - started < 1.0
+    assert home_link_name('<a class="logo" href="/">The Lenhaven Courier</a>') == (
+        "The Lenhaven Courier"
+    )
+
+
 def test_a_page_in_its_declared_charset_is_read(tmp_path: Path) -> None:
     page = (
         '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'

@@ -416,14 +416,16 @@ def parse_html(
     )
 
 
-#: A link to a site's home page ("/", "./", "index.html" or an address whose path is
-#: "/"), and what it holds up to the next tag's start. Neither this nor :data:`_ALT` reads
-#: past a ``<``, so each part of the page is read once.
-_HOME_LINK = re.compile(
-    r"""<a\b[^<>]*?\bhref\s*=\s*["']?(?:https?://[^/"'\s<>]+)?(?:/|\./|/?index\.html?)"""
-    r"""(?=["'\s>])[^<>]*>(?P<inner>[^<]*(?:<(?!/a\b)[^<>]*>[^<]*){0,4})""",
-    re.I,
-)
+#: A link's opening tag, its address, and what it holds to its end (its text, and up to
+#: four tags: "<span>The Lenhaven</span> Courier", a logo). Each reads on to the next
+#: ``<`` or ``>`` at most, and an address is looked for only within its tag, so a page is
+#: read once however many unclosed tags it holds.
+_LINK = re.compile(r"<a\b([^<>]*)>", re.I)
+_HREF = re.compile(r"""(?<![\w-])href\s*=\s*["']?([^"'\s<>]*)""", re.I)
+_LINK_CONTENT = re.compile(r"[^<]*(?:<(?!/a\b)[^<>]*>[^<]*){0,4}", re.I)
+#: The address of a site's home page: "/", "./", "index.html" or an address whose path
+#: is "/".
+_HOME = re.compile(r"(?:https?://[^/]+)?(?:/|\./|/?index\.html?)", re.I)
 _ALT = re.compile(r"""\balt\s*=\s*["']([^"'<>]*)["']""", re.I)
 #: Links to the home page read for the site's name: a masthead's comes first.
 _HOME_LINKS_READ = 5
@@ -436,10 +438,18 @@ def home_link_name(html: str) -> str | None:
     metadata names its site most often (``og:site_name``); a page without it still shows
     its name at the top, and a citation that says where an article comes from, and a
     question that names the outlet ("according to the Courier"), both need it."""
-    for number, found in enumerate(_HOME_LINK.finditer(html)):
-        if number >= _HOME_LINKS_READ:
+    read = 0
+    for link in _LINK.finditer(html):
+        href = _HREF.search(link.group(1))
+        if href is None or not _HOME.fullmatch(href.group(1)):
+            continue
+        read += 1
+        if read > _HOME_LINKS_READ:
             break
-        inner = found.group("inner")
+        content = _LINK_CONTENT.match(html, link.end())
+        if content is None:
+            continue
+        inner = content.group()
         text = squash(unescape(re.sub(r"<[^<>]*>", " ", inner)))
         alt = _ALT.search(inner)
         for candidate in (text, squash(unescape(alt.group(1))) if alt else ""):
