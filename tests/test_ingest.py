@@ -305,8 +305,11 @@ def test_html_main_text_and_metadata_come_from_trafilatura() -> None:
     ("masthead", "source"),
     [
         ('<a class="brand" href="/">The Lenhaven Courier</a>', "The Lenhaven Courier"),
-        ('<a href="https://courier.example/"><img src="l.png" alt="Lenhaven Courier"></a>',
-         "Lenhaven Courier"),
+        ('<a href="/"><img src="l.png" alt="Lenhaven Courier"></a>', "Lenhaven Courier"),
+        # another site's home page: a sponsor, a social network, the site's software
+        ('Sponsored by <a href="https://acmebank.example/">Acme Bank</a>', None),
+        ('<a href="https://www.facebook.com/">Facebook</a>', None),
+        ('<a href="https://wordpress.org/">Proudly Powered By WordPress</a>', None),
         ('<a href="/">Home</a> <a href="./"><span>The Lenhaven</span> Courier</a>',
          "The Lenhaven Courier"),
         ('<a href="/">Home</a> <a href="/news">The Lenhaven Courier</a>', None),
@@ -319,7 +322,8 @@ def test_a_page_without_a_site_name_is_from_its_masthead(
     """A page whose metadata names no site still shows its name at the top, as the link
     to its home page (its text or its logo's alt text); that is its source, so that a
     citation says where it comes from and "according to the Courier" finds it. A link
-    that says "Home", a link elsewhere or a date names nothing. (Before, such a page had
+    that says "Home", a link elsewhere or a date names nothing, nor does a link to another
+    site's home page (the sponsor's name was the page's source). (Before, such a page had
     no source.)"""
     page = (
         f"<html><head><title>Riot at Sarnow Prison</title></head><body><header>{masthead}"

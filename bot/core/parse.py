@@ -423,9 +423,11 @@ def parse_html(
 _LINK = re.compile(r"<a\b([^<>]*)>", re.I)
 _HREF = re.compile(r"""(?<![\w-])href\s*=\s*["']?([^"'\s<>]*)""", re.I)
 _LINK_CONTENT = re.compile(r"[^<]*(?:<(?!/a\b)[^<>]*>[^<]*){0,4}", re.I)
-#: The address of a site's home page: "/", "./", "index.html" or an address whose path
-#: is "/".
-_HOME = re.compile(r"(?:https?://[^/]+)?(?:/|\./|/?index\.html?)", re.I)
+#: The address of a site's home page as the site gives it: "/", "./" or "index.html".
+#: Not a full address ("https://acmebank.example/"): that may be another site's, a
+#: sponsor's or a social network's, and a page read here has no address of its own to
+#: compare it with (with one, trafilatura names the site from it).
+_HOME = re.compile(r"/|\./|/?index\.html?", re.I)
 _ALT = re.compile(r"""\balt\s*=\s*["']([^"'<>]*)["']""", re.I)
 #: Links to the home page read for the site's name: a masthead's comes first.
 _HOME_LINKS_READ = 5
