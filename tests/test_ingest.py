@@ -312,6 +312,12 @@ def test_html_main_text_and_metadata_come_from_trafilatura() -> None:
         ('<a href="https://wordpress.org/">Proudly Powered By WordPress</a>', None),
         ('<a href="/">Home</a> <a href="./"><span>The Lenhaven</span> Courier</a>',
          "The Lenhaven Courier"),
+        ('<a href="/"><b>The</b> <i>Lenhaven</i> <b>Courier</b></a>', "The Lenhaven Courier"),
+        ('<a href="/"><picture><source srcset="l.webp"><source srcset="l.avif">'
+         '<img src="l.png" alt="Lenhaven Courier"></picture></a>', "Lenhaven Courier"),
+        # more than a name, or not all of it: not "The Lenhaven"
+        ('<a href="/">' + "".join(f"<span>{w}</span> " for w in
+         ["The", "Lenhaven", "Evening", "Courier", "Gazette"]) + "</a>", None),
         ('<a href="/">Home</a> <a href="/news">The Lenhaven Courier</a>', None),
         ('<a href="/">Lenhaven, 3 March 2028</a>', None),
     ],
@@ -323,8 +329,9 @@ def test_a_page_without_a_site_name_is_from_its_masthead(
     to its home page (its text or its logo's alt text); that is its source, so that a
     citation says where it comes from and "according to the Courier" finds it. A link
     that says "Home", a link elsewhere or a date names nothing, nor does a link to another
-    site's home page (the sponsor's name was the page's source). (Before, such a page had
-    no source.)"""
+    site's home page (the sponsor's name was the page's source), nor a link that holds
+    more tags than are read (the words before them were the name). (Before, such a page
+    had no source.)"""
     page = (
         f"<html><head><title>Riot at Sarnow Prison</title></head><body><header>{masthead}"
         "</header><article><h1>Riot at Sarnow Prison</h1><p>Two prisoners died in a riot at "

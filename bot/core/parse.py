@@ -416,13 +416,14 @@ def parse_html(
     )
 
 
-#: A link's opening tag, its address, and what it holds to its end (its text, and up to
-#: four tags: "<span>The Lenhaven</span> Courier", a logo). Each reads on to the next
-#: ``<`` or ``>`` at most, and an address is looked for only within its tag, so a page is
-#: read once however many unclosed tags it holds.
+#: A link's opening tag, its address, and all it holds to its end (its text, and up to
+#: eight tags: "<b>The</b> <i>Lenhaven</i> <b>Courier</b>", a logo in a ``<picture>``): a
+#: link that holds more is no name, where part of one ("The Lenhaven") would be wrong.
+#: Each reads on to the next ``<`` or ``>`` at most, and an address is looked for only
+#: within its tag, so a page is read once however many unclosed tags it holds.
 _LINK = re.compile(r"<a\b([^<>]*)>", re.I)
 _HREF = re.compile(r"""(?<![\w-])href\s*=\s*["']?([^"'\s<>]*)""", re.I)
-_LINK_CONTENT = re.compile(r"[^<]*(?:<(?!/a\b)[^<>]*>[^<]*){0,4}", re.I)
+_LINK_CONTENT = re.compile(r"[^<]*(?:<(?!/a\b)[^<>]*>[^<]*){0,8}(?=</a\b)", re.I)
 #: The address of a site's home page as the site gives it: "/", "./" or "index.html".
 #: Not a full address ("https://acmebank.example/"): that may be another site's, a
 #: sponsor's or a social network's, and a page read here has no address of its own to
