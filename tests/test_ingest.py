@@ -319,6 +319,19 @@ def test_html_main_text_and_metadata_come_from_trafilatura() -> None:
         ('<a href="/">' + "".join(f"<span>{w}</span> " for w in
          ["The", "Lenhaven", "Evening", "Courier", "Gazette"]) + "</a>", None),
         ('<a href="/">Home</a> <a href="/news">The Lenhaven Courier</a>', None),
+        # what a logo or a link adds to the name
+        ('<a href="/"><img src="l.png" alt="The Lenhaven Courier logo"></a>',
+         "The Lenhaven Courier"),
+        ('<a href="/">Lenhaven Courier Home</a>', "Lenhaven Courier"),
+        # the site's own labels, in English words, and one word alone
+        ('<a href="/">Skip To Content</a>', None),
+        ('<a href="/">Home Page</a>', None),
+        ('<a href="/">Privacy Policy</a>', None),
+        ('<a href="/"><img src="l.png" alt="Site Logo"></a>', None),
+        ('<a href="/">News</a>', None),  # a breadcrumb
+        ('<a href="/">Sitemap</a>', None),
+        ('<a href="/">Deutsch</a>', None),  # a language
+        ('<a href="/" hreflang="id">Bahasa Indonesia</a>', None),
         ('<a href="/">Lenhaven, 3 March 2028</a>', None),
     ],
 )  # fmt: skip
@@ -330,8 +343,10 @@ def test_a_page_without_a_site_name_is_from_its_masthead(
     citation says where it comes from and "according to the Courier" finds it. A link
     that says "Home", a link elsewhere or a date names nothing, nor does a link to another
     site's home page (the sponsor's name was the page's source), nor a link that holds
-    more tags than are read (the words before them were the name). (Before, such a page
-    had no source.)"""
+    more tags than are read (the words before them were the name). Alone, a link's text
+    is a name when it starts with "The" or has a word that is not English: "Skip To
+    Content", "Privacy Policy" and "Site Logo" named their pages' outlets, as did one
+    word ("News", "Deutsch"). (Before, such a page had no source.)"""
     page = (
         f"<html><head><title>Riot at Sarnow Prison</title></head><body><header>{masthead}"
         "</header><article><h1>Riot at Sarnow Prison</h1><p>Two prisoners died in a riot at "

@@ -96,6 +96,21 @@ def outlet_name(name: str) -> str | None:
     return name
 
 
+def masthead_name(name: str) -> str | None:
+    """``name``, stripped, when it may be an outlet's name (:func:`outlet_name`) with
+    nothing around it to say it is one, as the text of a link to a site's home page: it
+    starts with "The" ("The Lenhaven Courier"), or it has two words or more, one of them a
+    name rather than English ("Lenhaven Courier"). A site's own labels are English words
+    ("Home Page", "Skip To Content", "Privacy Policy", "Site Logo"), and one word alone
+    may be a language ("Deutsch") or a part of the site ("Sitemap")."""
+    named = outlet_name(name)
+    if named is None or named.startswith("The "):
+        return named
+    net = wordnet()
+    own = [w.lower() for w in named.split() if w.lower() not in STOPWORDS]
+    return named if len(own) > 1 and not all(_english(net, w) for w in own) else None
+
+
 def _byline_outlet(part: str) -> str | None:
     """``part`` of a byline after the writer's name, when it is the outlet: not what the
     writer is ("health correspondent", "Staff Writer"), nor a place in capitals as a

@@ -29,7 +29,7 @@ from typing import Any
 
 from bot.core import charset
 from bot.core.chunking import strip_boilerplate
-from bot.core.datelines import outlet_name, outlet_named
+from bot.core.datelines import masthead_name, outlet_named
 from bot.core.formats import HTML_SUFFIXES, SUPPORTED_SUFFIXES
 from bot.core.front_matter import read_front_matter
 from bot.core.metadata import (
@@ -430,6 +430,11 @@ _LINK_CONTENT = re.compile(r"[^<]*(?:<(?!/a\b)[^<>]*>[^<]*){0,8}(?=</a\b)", re.I
 #: compare it with (with one, trafilatura names the site from it).
 _HOME = re.compile(r"/|\./|/?index\.html?", re.I)
 _ALT = re.compile(r"""\balt\s*=\s*["']([^"'<>]*)["']""", re.I)
+#: A link in a language's name ("Deutsch", "Bahasa Indonesia"), to the site in it.
+_IN_A_LANGUAGE = re.compile(r"(?<![\w-])(?:hreflang|lang)\s*=", re.I)
+#: What a logo's alt text or a link's text may add to the site's name: "Lenhaven
+#: Courier Logo", "Lenhaven Courier Home".
+_LABEL = re.compile(r"\s+(?:logo|home\s*page|home)$", re.I)
 #: Links to the home page read for the site's name: a masthead's comes first.
 _HOME_LINKS_READ = 5
 
@@ -437,7 +442,8 @@ _HOME_LINKS_READ = 5
 def home_link_name(html: str) -> str | None:
     """The site's name as its masthead links to its home page: the text (or the logo's
     ``alt`` text) of one of the page's first links to ``/``, when it may be an outlet's name
-    (:func:`~bot.core.datelines.outlet_name`: "The Lenhaven Courier", not "Home"). A page's
+    (:func:`~bot.core.datelines.masthead_name`: "The Lenhaven Courier", not "Home Page"
+    nor a language's name). A page's
     metadata names its site most often (``og:site_name``); a page without it still shows
     its name at the top, and a citation that says where an article comes from, and a
     question that names the outlet ("according to the Courier"), both need it."""
@@ -445,6 +451,8 @@ def home_link_name(html: str) -> str | None:
     for link in _LINK.finditer(html):
         href = _HREF.search(link.group(1))
         if href is None or not _HOME.fullmatch(href.group(1)):
+            continue
+        if _IN_A_LANGUAGE.search(link.group(1)):
             continue
         read += 1
         if read > _HOME_LINKS_READ:
@@ -456,7 +464,8 @@ def home_link_name(html: str) -> str | None:
         text = squash(unescape(re.sub(r"<[^<>]*>", " ", inner)))
         alt = _ALT.search(inner)
         for candidate in (text, squash(unescape(alt.group(1))) if alt else ""):
-            if 1 < len(candidate) <= SOURCE_CHARS and (name := outlet_name(candidate)):
+            candidate = _LABEL.sub("", candidate)
+            if 1 < len(candidate) <= SOURCE_CHARS and (name := masthead_name(candidate)):
                 return name
     return None
 
