@@ -150,6 +150,9 @@ def test_a_story_without_metadata_is_sourced_to_the_outlet_it_names(
         "WASHINGTON (Updated: Monday) — The senate voted on the bill.",
         "By Ana Ruiz | PORT CALVISSE | 5 December 2026",  # a place and a date
         "By Ana Ruiz, health correspondent, 3 March 2028",
+        "By Ana Ruiz, News",  # a section: stop words only
+        "By Ana Ruiz | Latest News",
+        "WASHINGTON (US News) — The senate voted on the bill.",
     ],
 )
 def test_a_byline_or_dateline_that_names_no_outlet_is_no_source(line: str) -> None:

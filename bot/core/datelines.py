@@ -123,9 +123,10 @@ def _byline_outlet(part: str) -> str | None:
 def _may_name_an_outlet(name: str) -> bool:
     """May ``name``, at the end of a byline or in a dateline's brackets, be an outlet's, as
     far as WordNet tells? Not a place or a time ("By Ana Ruiz, Tegucigalpa", "..., New
-    York", "..., Monday"), nor, unless "The" starts it ("The Guardian"), one word of
-    English ("(Updated)", "(Photo)", "Jr.") or English words only, one a person ("Chief
-    Economist", "Professor of Law"; but "Miami Herald"): what the writer is. In doubt the source
+    York", "..., Monday"), nor, unless "The" starts it ("The Guardian"), stop words only
+    ("News", "Latest News"), one word of English ("(Updated)", "(Photo)", "Jr.") or
+    English words only, one a person ("Chief Economist", "Professor of Law"; but "Miami
+    Herald"): what the writer is. In doubt the source
     is the file's name, which is honest, where a wrong outlet would mislead."""
     if name.replace(" ", "").lower().rstrip(".") in _POST_NOMINALS or re.search(r"\w\.\w", name):
         return False  # "By Ana Ruiz, Ph.D." / "MD": a degree, not a paper
@@ -135,6 +136,8 @@ def _may_name_an_outlet(name: str) -> bool:
     if name.startswith(("The ", "the ")):
         return True
     own = [w.lower() for w in name.split() if w.lower() not in STOPWORDS]
+    if not own:
+        return False  # "News", "Latest News", "US News": a section or a label
     english = [w for w in own if _english(net, w)]
     if len(own) == 1 and english:
         return False
