@@ -153,6 +153,10 @@ def test_a_story_without_metadata_is_sourced_to_the_outlet_it_names(
         "By Ana Ruiz, News",  # a section: stop words only
         "By Ana Ruiz | Latest News",
         "WASHINGTON (US News) — The senate voted on the bill.",
+        "By Ana Ruiz, In Kyiv",  # a phrase, a credit, a time stamp: no names
+        "By Ana Ruiz, Translated From The French",
+        "By Ana Ruiz, Photos By Mark Lee",
+        "By Ana Ruiz | Published Monday",
     ],
 )
 def test_a_byline_or_dateline_that_names_no_outlet_is_no_source(line: str) -> None:
@@ -173,6 +177,7 @@ def test_a_byline_or_dateline_that_names_no_outlet_is_no_source(line: str) -> No
         ("By Ana Ruiz, Miami Herald", "Miami Herald"),
         ("By Ana Ruiz, Washington Post", "Washington Post"),
         ("By Ana Ruiz, Reuters", "Reuters"),
+        ("By Ana Ruiz of the Guardian", "the Guardian"),
         ("WASHINGTON (AP) — The senate voted on the bill.", "AP"),
         ("MEXICO CITY (Northern News Service) — The senate voted.", "Northern News Service"),
         # what the writer is, then the outlet, then a date
@@ -335,6 +340,8 @@ def test_html_main_text_and_metadata_come_from_trafilatura() -> None:
         ('<a href="/">Sitemap</a>', None),
         ('<a href="/">Deutsch</a>', None),  # a language
         ('<a href="/" hreflang="id">Bahasa Indonesia</a>', None),
+        ('<a href="/">Welcome To The Lenhaven Courier</a>', None),  # a phrase
+        ('<a href="/">Download The App</a>', None),
         ('<a href="/">Lenhaven, 3 March 2028</a>', None),
     ],
 )  # fmt: skip

@@ -45,6 +45,10 @@ _BYLINE_PARTS = re.compile(r"\s*,\s*|\s+[-–—|]\s+|^\s+of\s+")
 _OUTLET = re.compile(
     r"(?:The\s+|the\s+)?[A-ZÀ-Þ][\w'’.&\-]*(?:\s+(?:[A-ZÀ-Þ&][\w'’.&\-]*|of|and))*"
 )
+#: Words that make capitalised words a phrase rather than a name, anywhere but as its
+#: first "The": "For The Washington Post", "Photos By Mark Lee", "In Kyiv", "Welcome To
+#: The Lenhaven Courier", "Download The App".
+_NOT_IN_A_NAME = frozenset("the at by for from in on to with".split())
 #: The words of a byline that say what the writer is, not where the story appeared
 #: ("By Ana Ruiz, Staff Writer", "By Lee Park, Senior Correspondent"): the titles of
 #: newsroom jobs.
@@ -84,12 +88,16 @@ def outlet_named(text: str) -> str | None:
 
 def outlet_name(name: str) -> str | None:
     """``name``, stripped, when it may be an outlet's name: every word capitalised, no
-    digits, and not a place, a time or what a person is (:func:`_may_name_an_outlet`)."""
+    digits, not a phrase (:data:`_NOT_IN_A_NAME`), a credit or a time stamp ("Photos by
+    ...", "Published Monday"), and not a place, a time or what a person is
+    (:func:`_may_name_an_outlet`)."""
     name = name.strip()
     if (
         not name
         or any(ch.isdigit() for ch in name)
         or _OUTLET.fullmatch(name) is None
+        or _is_a_phrase(name)
+        or BYLINE.match(name)
         or not _may_name_an_outlet(name)
     ):
         return None
@@ -109,6 +117,14 @@ def masthead_name(name: str) -> str | None:
     net = wordnet()
     own = [w.lower() for w in named.split() if w.lower() not in STOPWORDS]
     return named if len(own) > 1 and not all(_english(net, w) for w in own) else None
+
+
+def _is_a_phrase(name: str) -> bool:
+    """Does ``name`` hold a word of :data:`_NOT_IN_A_NAME`, other than a first "The"?"""
+    names = name.split()
+    if names[0] in ("The", "the"):
+        names = names[1:]
+    return any(w.lower() in _NOT_IN_A_NAME for w in names)
 
 
 def _byline_outlet(part: str) -> str | None:
