@@ -214,6 +214,26 @@ def test_a_line_of_hyphens_is_read_once_for_a_dateline() -> None:
     assert DATELINE.match("WINSTON-SALEM, N.C. (AP) — The senate voted.") is not None
 
 
+def test_a_name_longer_than_the_source_column_is_no_outlet(tmp_path: Path) -> None:
+    """A byline's or a masthead's name longer than the source column names no outlet: cut
+    short to fit, "The Lenhaven Lenhaven ...…" would be the source. (Before, a byline's
+    was, and reading it took seconds on a long line.)"""
+    from storage.upsert import SOURCE_CHARS
+
+    name = "The " + "Lenhaven " * (SOURCE_CHARS // 9) + "Courier"
+    story = tmp_path / "riot.txt"
+    story.write_text(f"Riot\n\nBy Ana Ruiz, {name}\n\nTwo prisoners died.\n", encoding="utf-8")
+    assert parse_file(story, 100_000).source == "riot.txt"
+    page = tmp_path / "riot.html"
+    page.write_text(
+        f'<html><body><header><a href="/">{name}</a></header><article><h1>Riot</h1><p>Two '
+        "prisoners died in a riot at Sarnow Prison on Saturday, the justice ministry said."
+        "</p></article></body></html>",
+        encoding="utf-8",
+    )
+    assert parse_file(page, 100_000).source is None
+
+
 def test_markdown_front_matter_and_markup(tmp_path: Path) -> None:
     path = tmp_path / "a.md"
     path.write_text(MD, encoding="utf-8")

@@ -15,6 +15,7 @@ import re
 
 from bot.core.wordnet import WordNet, wordnet
 from bot.core.words import STOPWORDS, words
+from storage.upsert import SOURCE_CHARS
 
 BYLINE = re.compile(
     r"^(?:by|von|por|par)\s+[A-ZÀ-Þ]"
@@ -90,10 +91,12 @@ def outlet_name(name: str) -> str | None:
     """``name``, stripped, when it may be an outlet's name: every word capitalised, no
     digits, not a phrase (:data:`_NOT_IN_A_NAME`), a credit or a time stamp ("Photos by
     ...", "Published Monday"), and not a place, a time or what a person is
-    (:func:`_may_name_an_outlet`)."""
+    (:func:`_may_name_an_outlet`). A name longer than the source column is none: cut
+    short, it would name another outlet, or none."""
     name = name.strip()
     if (
         not name
+        or len(name) > SOURCE_CHARS
         or any(ch.isdigit() for ch in name)
         or _OUTLET.fullmatch(name) is None
         or _is_a_phrase(name)

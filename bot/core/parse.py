@@ -465,7 +465,7 @@ def home_link_name(html: str) -> str | None:
         alt = _ALT.search(inner)
         for candidate in (text, squash(unescape(alt.group(1))) if alt else ""):
             candidate = _LABEL.sub("", candidate)
-            if 1 < len(candidate) <= SOURCE_CHARS and (name := masthead_name(candidate)):
+            if (name := masthead_name(candidate)) is not None:
                 return name
     return None
 
