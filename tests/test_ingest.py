@@ -157,13 +157,18 @@ def test_a_story_without_metadata_is_sourced_to_the_outlet_it_names(
         "By Ana Ruiz, Translated From The French",
         "By Ana Ruiz, Photos By Mark Lee",
         "By Ana Ruiz | Published Monday",
+        "By Ana Ruiz, Lee Park, The Caldry Times",  # a second writer, and the outlet
+        "By Ana Ruiz, Lee Park and Mia Chen, The Caldry Times",
+        "By Ana Ruiz, Lee Park | Reuters",
+        "By Ana Ruiz, The Caldry Times, and Lee Park, The Lindmark Post",
     ],
 )
 def test_a_byline_or_dateline_that_names_no_outlet_is_no_source(line: str) -> None:
     """A byline may end with where or when the story was written, or with what its writer
     is, and a dateline's brackets may hold a label: none is the outlet, and a citation
     that gave "Tegucigalpa" or "Updated" as its source would mislead (the file's name is
-    honest)."""
+    honest). A second writer's name looks like an outlet's: with two such parts, which is
+    the outlet is not sure (the first, "Lee Park", was the source)."""
     from bot.core.datelines import outlet_named
 
     assert outlet_named(f"{line}\n\nA fire cut power to 70,000 homes.") is None

@@ -80,10 +80,8 @@ def outlet_named(text: str) -> str | None:
                 return named
             line = line[dateline.end() :]
         byline = _BYLINE.match(line)
-        if byline is not None:
-            for part in _BYLINE_PARTS.split(byline.group("rest")):
-                if (named := _byline_outlet(part.strip())) is not None:
-                    return named
+        if byline is not None and (named := _one_outlet(byline.group("rest"))) is not None:
+            return named
     return None
 
 
@@ -128,6 +126,15 @@ def _is_a_phrase(name: str) -> bool:
     if names[0] in ("The", "the"):
         names = names[1:]
     return any(w.lower() in _NOT_IN_A_NAME for w in names)
+
+
+def _one_outlet(rest: str) -> str | None:
+    """The outlet in a byline's parts after the writer's name, when one part alone may
+    name one (:func:`_byline_outlet`). Two are a second writer and the outlet ("By Ana
+    Ruiz, Lee Park, The Times", "By Ana Ruiz, Lee Park | Reuters") or two writers'
+    outlets, and which is the story's is not sure."""
+    named = {_byline_outlet(part.strip()) for part in _BYLINE_PARTS.split(rest)} - {None}
+    return named.pop() if len(named) == 1 else None
 
 
 def _byline_outlet(part: str) -> str | None:
