@@ -161,6 +161,9 @@ def test_a_story_without_metadata_is_sourced_to_the_outlet_it_names(
         "By Ana Ruiz, Lee Park and Mia Chen, The Caldry Times",
         "By Ana Ruiz, Lee Park | Reuters",
         "By Ana Ruiz, The Caldry Times, and Lee Park, The Lindmark Post",
+        "By Ana Ruiz, Senior Fellow, Brookings Institution",  # where she works
+        "By Ana Ruiz, a professor of law, Yale University",
+        "By Ana Ruiz | Chief Economist | ING",
     ],
 )
 def test_a_byline_or_dateline_that_names_no_outlet_is_no_source(line: str) -> None:
@@ -168,7 +171,8 @@ def test_a_byline_or_dateline_that_names_no_outlet_is_no_source(line: str) -> No
     is, and a dateline's brackets may hold a label: none is the outlet, and a citation
     that gave "Tegucigalpa" or "Updated" as its source would mislead (the file's name is
     honest). A second writer's name looks like an outlet's: with two such parts, which is
-    the outlet is not sure (the first, "Lee Park", was the source)."""
+    the outlet is not sure (the first, "Lee Park", was the source). A writer from outside
+    the newsroom names where they work ("Brookings Institution" was the source)."""
     from bot.core.datelines import outlet_named
 
     assert outlet_named(f"{line}\n\nA fire cut power to 70,000 homes.") is None
@@ -191,6 +195,7 @@ def test_a_byline_or_dateline_that_names_no_outlet_is_no_source(line: str) -> No
         ("By Ana Ruiz, security correspondent, Morvik Observer - 3 December 2026",
          "Morvik Observer"),
         ("PORT ELVERY, 17 May 2028 - By Ana Ruiz, The Elvery Echo", "The Elvery Echo"),
+        ("By Ana Ruiz, film critic, The Caldry Times", "The Caldry Times"),
     ],
 )  # fmt: skip
 def test_a_byline_or_dateline_names_its_outlet(line: str, outlet: str) -> None:

@@ -55,7 +55,8 @@ _NOT_IN_A_NAME = frozenset("the at by for from in on to with".split())
 #: newsroom jobs.
 _STAFF_TITLES = frozenset(
     "writer correspondent reporter editor columnist contributor staff producer "
-    "photographer journalist bureau desk intern stringer".split()
+    "photographer journalist bureau desk intern stringer critic commentator presenter "
+    "broadcaster host cartoonist photojournalist".split()
 )
 #: The letters after a name that give a degree or an office ("By Ana Ruiz, PhD"), which a
 #: byline's outlet may otherwise look like.
@@ -132,9 +133,24 @@ def _one_outlet(rest: str) -> str | None:
     """The outlet in a byline's parts after the writer's name, when one part alone may
     name one (:func:`_byline_outlet`). Two are a second writer and the outlet ("By Ana
     Ruiz, Lee Park, The Times", "By Ana Ruiz, Lee Park | Reuters") or two writers'
-    outlets, and which is the story's is not sure."""
-    named = {_byline_outlet(part.strip()) for part in _BYLINE_PARTS.split(rest)} - {None}
+    outlets, and which is the story's is not sure. A writer who is something outside a
+    newsroom ("Senior Fellow", "a professor of law") names where they work beside it
+    ("Brookings Institution"), not the outlet."""
+    parts = [part.strip() for part in _BYLINE_PARTS.split(rest)]
+    if any(_an_outside_writer(part) for part in parts):
+        return None
+    named = {_byline_outlet(part) for part in parts} - {None}
     return named.pop() if len(named) == 1 else None
+
+
+def _an_outside_writer(part: str) -> bool:
+    """Does ``part`` of a byline say what the writer is, but not a newsroom's job
+    (:data:`_STAFF_TITLES`): "Senior Fellow", "Chief Economist", "a professor of law"?"""
+    return (
+        not part.startswith(("The ", "the "))
+        and not any(w in _STAFF_TITLES for w in words(part))
+        and _says_what_a_person_is(wordnet(), part)
+    )
 
 
 def _byline_outlet(part: str) -> str | None:
@@ -164,14 +180,23 @@ def _may_name_an_outlet(name: str) -> bool:
     own = [w.lower() for w in name.split() if w.lower() not in STOPWORDS]
     if not own:
         return False  # "News", "Latest News", "US News": a section or a label
-    english = [w for w in own if _english(net, w)]
-    if len(own) == 1 and english:
+    if len(own) == 1 and _english(net, own[0]):
         return False
-    person = any(
-        (s := net.senses(w, "n")) and s[0].lexname == "noun.person" and w in s[0].words
-        for w in english
+    return not _says_what_a_person_is(net, name)
+
+
+def _says_what_a_person_is(net: WordNet, name: str) -> bool:
+    """Is ``name`` English words only, one of them a person ("Chief Economist", "a
+    professor of law"; not "Miami Herald")?"""
+    own = [w.lower() for w in name.split() if w.lower() not in STOPWORDS]
+    return (
+        bool(own)
+        and all(_english(net, w) for w in own)
+        and any(
+            (s := net.senses(w, "n")) and s[0].lexname == "noun.person" and w in s[0].words
+            for w in own
+        )
     )
-    return not (own and english == own and person)
 
 
 def _english(net: WordNet, word: str) -> bool:
