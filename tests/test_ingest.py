@@ -196,13 +196,16 @@ def test_a_byline_or_dateline_that_names_no_outlet_is_no_source(line: str) -> No
          "Morvik Observer"),
         ("PORT ELVERY, 17 May 2028 - By Ana Ruiz, The Elvery Echo", "The Elvery Echo"),
         ("By Ana Ruiz, film critic, The Caldry Times", "The Caldry Times"),
+        # a writer not on the staff
+        ("By Ana Ruiz, Special to The Lindmark Post", "The Lindmark Post"),
+        ("By Ana Ruiz, For The Caldry Times", "The Caldry Times"),
     ],
 )  # fmt: skip
 def test_a_byline_or_dateline_names_its_outlet(line: str, outlet: str) -> None:
     """A byline names its outlet among what the writer is, where and when, in any order;
     a dateline may come before it. (Before, only a byline that ended with the outlet named
     one: "By Ana Ruiz, The Lindmark Post, 22 October 2027" left the file's name as the
-    source.)"""
+    source; and "For The Caldry Times" was the outlet's name.)"""
     from bot.core.datelines import outlet_named
 
     assert outlet_named(f"{line}\n\nA fire cut power to 70,000 homes.") == outlet

@@ -50,6 +50,9 @@ _OUTLET = re.compile(
 #: first "The": "For The Washington Post", "Photos By Mark Lee", "In Kyiv", "Welcome To
 #: The Lenhaven Courier", "Download The App".
 _NOT_IN_A_NAME = frozenset("the at by for from in on to with".split())
+#: What a byline says before the outlet of a writer not on its staff: "Special to The
+#: Post", "for The Washington Post".
+_WRITING_FOR = re.compile(r"^(?:special\s+)?(?:to|for)\s+", re.I)
 #: The words of a byline that say what the writer is, not where the story appeared
 #: ("By Ana Ruiz, Staff Writer", "By Lee Park, Senior Correspondent"): the titles of
 #: newsroom jobs.
@@ -154,12 +157,12 @@ def _an_outside_writer(part: str) -> bool:
 
 
 def _byline_outlet(part: str) -> str | None:
-    """``part`` of a byline after the writer's name, when it is the outlet: not what the
-    writer is ("health correspondent", "Staff Writer"), nor a place in capitals as a
-    dateline gives it ("PORT CALVISSE"), nor a date."""
+    """``part`` of a byline after the writer's name, when it is the outlet (perhaps
+    "Special to" it): not what the writer is ("health correspondent", "Staff Writer"),
+    nor a place in capitals as a dateline gives it ("PORT CALVISSE"), nor a date."""
     if any(w in _STAFF_TITLES for w in words(part)) or (part.isupper() and len(part) > 3):
         return None
-    return outlet_name(part)
+    return outlet_name(_WRITING_FOR.sub("", part))
 
 
 def _may_name_an_outlet(name: str) -> bool:
