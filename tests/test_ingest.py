@@ -360,6 +360,8 @@ def test_html_main_text_and_metadata_come_from_trafilatura() -> None:
         ('<a href="/">' + "".join(f"<span>{w}</span> " for w in
          ["The", "Lenhaven", "Evening", "Courier", "Gazette"]) + "</a>", None),
         ('<a href="/">Home</a> <a href="/news">The Lenhaven Courier</a>', None),
+        ('<a class="wordmark" href="/">Meridian Coast Times</a>', "Meridian Coast Times"),
+        ('<a href="/">BBC News</a>', "BBC News"),
         # what a logo or a link adds to the name
         ('<a href="/"><img src="l.png" alt="The Lenhaven Courier logo"></a>',
          "The Lenhaven Courier"),
@@ -370,6 +372,8 @@ def test_html_main_text_and_metadata_come_from_trafilatura() -> None:
         ('<a href="/">Privacy Policy</a>', None),
         ('<a href="/"><img src="l.png" alt="Site Logo"></a>', None),
         ('<a href="/">News</a>', None),  # a breadcrumb
+        ('<a href="/">Local News</a>', None),
+        ('<a href="/">Latest Post</a>', None),
         ('<a href="/">Sitemap</a>', None),
         ('<a href="/">Deutsch</a>', None),  # a language
         ('<a href="/" hreflang="id">Bahasa Indonesia</a>', None),
@@ -387,9 +391,10 @@ def test_a_page_without_a_site_name_is_from_its_masthead(
     that says "Home", a link elsewhere or a date names nothing, nor does a link to another
     site's home page (the sponsor's name was the page's source), nor a link that holds
     more tags than are read (the words before them were the name). Alone, a link's text
-    is a name when it starts with "The" or has a word that is not English: "Skip To
-    Content", "Privacy Policy" and "Site Logo" named their pages' outlets, as did one
-    word ("News", "Deutsch"). (Before, such a page had no source.)"""
+    is a name when it starts with "The", or has a word that is not English, or ends as a
+    paper's name does ("Meridian Coast Times"): "Skip To Content", "Privacy Policy" and
+    "Site Logo" named their pages' outlets, as did one word ("News", "Deutsch"). (Before,
+    such a page had no source.)"""
     page = (
         f"<html><head><title>Riot at Sarnow Prison</title></head><body><header>{masthead}"
         "</header><article><h1>Riot at Sarnow Prison</h1><p>Two prisoners died in a riot at "

@@ -50,6 +50,14 @@ _OUTLET = re.compile(
 #: first "The": "For The Washington Post", "Photos By Mark Lee", "In Kyiv", "Welcome To
 #: The Lenhaven Courier", "Download The App".
 _NOT_IN_A_NAME = frozenset("the at by for from in on to with".split())
+#: The words a paper's name ends with ("Meridian Coast Times", "Evening Standard"): in
+#: a link's text, a name of English words alone may be a masthead's with one.
+_PAPER_WORDS = frozenset(
+    "times post herald courier courant gazette tribune journal chronicle observer standard "
+    "echo express mail telegraph guardian independent mirror star sun press monitor "
+    "bulletin dispatch examiner inquirer enquirer register sentinel advertiser argus "
+    "globe ledger record review daily weekly".split()
+)
 #: What a byline says before the outlet of a writer not on its staff: "Special to The
 #: Post", "for The Washington Post".
 _WRITING_FOR = re.compile(r"^(?:special\s+)?(?:to|for)\s+", re.I)
@@ -113,15 +121,22 @@ def masthead_name(name: str) -> str | None:
     """``name``, stripped, when it may be an outlet's name (:func:`outlet_name`) with
     nothing around it to say it is one, as the text of a link to a site's home page: it
     starts with "The" ("The Lenhaven Courier"), or it has two words or more, one of them a
-    name rather than English ("Lenhaven Courier"). A site's own labels are English words
-    ("Home Page", "Skip To Content", "Privacy Policy", "Site Logo"), and one word alone
-    may be a language ("Deutsch") or a part of the site ("Sitemap")."""
+    name rather than English ("Lenhaven Courier", "BBC News"), or ending as a paper's
+    name does ("Meridian Coast Times", "Daily Mail"). A site's own labels are English
+    words ("Home Page", "Skip To Content", "Privacy Policy", "Site Logo"), and one word
+    alone may be a language ("Deutsch") or a part of the site ("Sitemap")."""
     named = outlet_name(name)
     if named is None or named.startswith("The "):
         return named
     net = wordnet()
-    own = [w.lower() for w in named.split() if w.lower() not in STOPWORDS]
-    return named if len(own) > 1 and not all(_english(net, w) for w in own) else None
+    names = named.split()
+    own = [w.lower() for w in names if w.lower() not in STOPWORDS]
+    if len(names) > 1 and (
+        not all(_english(net, w) for w in own)
+        or (names[-1].lower() in _PAPER_WORDS and len(own) > 1)
+    ):
+        return named
+    return None
 
 
 def _is_a_phrase(name: str) -> bool:
