@@ -164,6 +164,11 @@ def test_a_story_without_metadata_is_sourced_to_the_outlet_it_names(
         "By Ana Ruiz, Senior Fellow, Brookings Institution",  # where she works
         "By Ana Ruiz, a professor of law, Yale University",
         "By Ana Ruiz | Chief Economist | ING",
+        # a sentence that starts as a byline does
+        "By Friday, Lenhaven City Council, which had opposed the plan, reversed course.",
+        "By Noon, Sarnow Prison, in the north of the country, was quiet again.",
+        "By Election Day, Lenhaven City Council, which had opposed the plan, said so.",
+        "PORT ELVERY — By Tuesday, Harbour Master Lee Tarvik, in a statement, said no.",
     ],
 )
 def test_a_byline_or_dateline_that_names_no_outlet_is_no_source(line: str) -> None:
@@ -172,7 +177,9 @@ def test_a_byline_or_dateline_that_names_no_outlet_is_no_source(line: str) -> No
     that gave "Tegucigalpa" or "Updated" as its source would mislead (the file's name is
     honest). A second writer's name looks like an outlet's: with two such parts, which is
     the outlet is not sure (the first, "Lee Park", was the source). A writer from outside
-    the newsroom names where they work ("Brookings Institution" was the source)."""
+    the newsroom names where they work ("Brookings Institution" was the source). A lead
+    sentence may start "By Friday," and name a council or a prison next: a writer's name
+    has two words, and is not a day's ("Lenhaven City Council" was the source)."""
     from bot.core.datelines import outlet_named
 
     assert outlet_named(f"{line}\n\nA fire cut power to 70,000 homes.") is None

@@ -35,9 +35,11 @@ DATELINE = re.compile(
 )
 # "By Oriel Hathaway, Merrowgate Courier": a name, then (after a comma, a dash, a bar or
 # "of the") the rest of the line, in parts: what the writer is, the outlet, where and when
-# ("By Ilse Marwick, health correspondent, The Caldry Times, 3 March 2028").
+# ("By Ilse Marwick, health correspondent, The Caldry Times, 3 March 2028"). A writer's
+# name has two words or more: "By Tuesday, Lenhaven City Council, which ..." starts a
+# sentence.
 _BYLINE = re.compile(
-    r"^By\s+[A-ZÀ-Þ][\w'’.\-]*(?:\s+[A-ZÀ-Þ][\w'’.\-]*){0,3}"
+    r"^By\s+(?P<writer>[A-ZÀ-Þ][\w'’.\-]*(?:\s+[A-ZÀ-Þ][\w'’.\-]*){1,3})"
     r"(?P<rest>(?:\s*,\s*|\s+[-–—|]\s+|\s+of\s+).*)$"
 )
 _BYLINE_PARTS = re.compile(r"\s*,\s*|\s+[-–—|]\s+|^\s+of\s+")
@@ -92,7 +94,9 @@ def outlet_named(text: str) -> str | None:
                 return named
             line = line[dateline.end() :]
         byline = _BYLINE.match(line)
-        if byline is not None and (named := _one_outlet(byline.group("rest"))) is not None:
+        if byline is None or wordnet().commonest_file(byline.group("writer")) == "noun.time":
+            continue  # "By Election Day, Lenhaven City Council, which ...": a sentence
+        if (named := _one_outlet(byline.group("rest"))) is not None:
             return named
     return None
 
