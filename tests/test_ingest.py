@@ -386,6 +386,8 @@ def test_html_main_text_and_metadata_come_from_trafilatura() -> None:
         ('<a href="/" hreflang="id">Bahasa Indonesia</a>', None),
         ('<a href="/">Welcome To The Lenhaven Courier</a>', None),  # a phrase
         ('<a href="/">Download The App</a>', None),
+        ('<a href="/">Lenhaven Courier Is Your Trusted Source</a>', None),  # a slogan
+        ('<a href="/">We Are Lenhaven Courier</a>', None),
         ('<a href="/">Lenhaven, 3 March 2028</a>', None),
     ],
 )  # fmt: skip

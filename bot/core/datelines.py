@@ -50,8 +50,10 @@ _OUTLET = re.compile(
 )
 #: Words that make capitalised words a phrase rather than a name, anywhere but as its
 #: first "The": "For The Washington Post", "Photos By Mark Lee", "In Kyiv", "Welcome To
-#: The Lenhaven Courier", "Download The App".
-_NOT_IN_A_NAME = frozenset("the at by for from in on to with".split())
+#: The Lenhaven Courier", "Download The App", "Lenhaven Courier Is Your Trusted Source".
+_NOT_IN_A_NAME = frozenset(
+    "the at by for from in on to with is are was were will we you our your".split()
+)
 #: The words a paper's name ends with ("Meridian Coast Times", "Evening Standard"): in
 #: a link's text, a name of English words alone may be a masthead's with one.
 _PAPER_WORDS = frozenset(
