@@ -127,8 +127,8 @@ def masthead_name(name: str) -> str | None:
     """``name``, stripped, when it may be an outlet's name (:func:`outlet_name`) with
     nothing around it to say it is one, as the text of a link to a site's home page: it
     starts with "The" ("The Lenhaven Courier"), or it has two words or more, one of them a
-    name rather than English ("Lenhaven Courier", "BBC News"), or ending as a paper's
-    name does ("Meridian Coast Times", "Daily Mail"). A site's own labels are English
+    name rather than English ("Lenhaven Courier", "BBC News") or the last a paper's
+    ("Meridian Coast Times", "Daily Mail"). A site's own labels are English
     words ("Home Page", "Skip To Content", "Privacy Policy", "Site Logo"), and one word
     alone may be a language ("Deutsch") or a part of the site ("Sitemap")."""
     named = outlet_name(name)
@@ -192,8 +192,8 @@ def _may_name_an_outlet(name: str) -> bool:
     York", "..., Monday"), nor, unless "The" starts it ("The Guardian"), stop words only
     ("News", "Latest News"), one word of English ("(Updated)", "(Photo)", "Jr.") or
     English words only, one a person ("Chief Economist", "Professor of Law"; but "Miami
-    Herald"): what the writer is. In doubt the source
-    is the file's name, which is honest, where a wrong outlet would mislead."""
+    Herald"): what the writer is. In doubt the source is the file's name, which is
+    honest, where a wrong outlet would mislead."""
     if name.replace(" ", "").lower().rstrip(".") in _POST_NOMINALS or re.search(r"\w\.\w", name):
         return False  # "By Ana Ruiz, Ph.D." / "MD": a degree, not a paper
     net = wordnet()

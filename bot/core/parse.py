@@ -442,18 +442,18 @@ _HOME_LINKS_READ = 5
 def home_link_name(html: str) -> str | None:
     """The site's name as its masthead links to its home page: the text (or the logo's
     ``alt`` text) of one of the page's first links to ``/``, when it may be an outlet's name
-    (:func:`~bot.core.datelines.masthead_name`: "The Lenhaven Courier", not "Home Page"
-    nor a language's name). A page's
-    metadata names its site most often (``og:site_name``); a page without it still shows
-    its name at the top, and a citation that says where an article comes from, and a
-    question that names the outlet ("according to the Courier"), both need it."""
+    (:func:`~bot.core.datelines.masthead_name`: "The Lenhaven Courier", not "Home Page"),
+    and not a language's. A page's metadata names its site most often
+    (``og:site_name``); a page without it still shows its name at the top, and a
+    citation that says where an article comes from, and a question that names the
+    outlet ("according to the Courier"), both need it."""
     read = 0
     for link in _LINK.finditer(html):
         href = _HREF.search(link.group(1))
         if href is None or not _HOME.fullmatch(href.group(1)):
             continue
         if _IN_A_LANGUAGE.search(link.group(1)):
-            continue
+            continue  # "Deutsch": the site in another language
         read += 1
         if read > _HOME_LINKS_READ:
             break
