@@ -254,6 +254,21 @@ def test_a_name_longer_than_the_source_column_is_no_outlet(tmp_path: Path) -> No
     assert parse_file(page, 100_000).source is None
 
 
+def test_a_long_line_is_not_read_as_a_byline() -> None:
+    """A byline is short: a first line of 32,768 capitalised parts after "By Ana Ruiz" is
+    no byline, and finding so takes milliseconds, not the seconds that looking up every
+    part in WordNet took (the bound is generous)."""
+    import time
+
+    from bot.core.datelines import outlet_named
+
+    names = ("Zq" + "".join(letters) for letters in itertools.product("abcdefgh", repeat=5))
+    line = "By Ana Ruiz, " + ", ".join(names)
+    started = time.perf_counter()
+    assert outlet_named(f"{line}\n\nA fire cut power.") is None
+    assert time.perf_counter() - started < 1.0
+
+
 def test_markdown_front_matter_and_markup(tmp_path: Path) -> None:
     path = tmp_path / "a.md"
     path.write_text(MD, encoding="utf-8")

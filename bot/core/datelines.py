@@ -80,6 +80,9 @@ _POST_NOMINALS = frozenset(
 )
 #: Lines read for a byline or a dateline: the article's first few.
 _HEAD_LINES = 4
+#: The longest line read as a byline: a byline is short, even with the story's first
+#: sentence after it, and each of its parts is looked up in WordNet.
+_BYLINE_CHARS = 1_000
 
 
 def outlet_named(text: str) -> str | None:
@@ -95,7 +98,7 @@ def outlet_named(text: str) -> str | None:
             if agency and (named := outlet_name(agency)) is not None:
                 return named
             line = line[dateline.end() :]
-        byline = _BYLINE.match(line)
+        byline = _BYLINE.match(line) if len(line) <= _BYLINE_CHARS else None
         if byline is None or wordnet().commonest_file(byline.group("writer")) == "noun.time":
             continue  # "By Election Day, Lenhaven City Council, which ...": a sentence
         if (named := _one_outlet(byline.group("rest"))) is not None:
