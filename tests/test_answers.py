@@ -5972,6 +5972,10 @@ def test_per_and_a_name_of_a_figure_is_still_according_to_it() -> None:
         ("it pays for 3 crowdfunded projects a year", False),
         ("an 80 sqm flat sold at a record price", False),
         ("the farm will cost less and make 900 mwh a year", False),
+        # a word WordNet knows only as a name ("Lir", a sea god), and a sum before what
+        # it is the worth of
+        ("The contract is worth 38 million lir.", True),
+        ("it was built under a 38 million lir contract with the health service", True),
     ],
 )
 def test_a_currency_no_dictionary_knows_is_still_money(text: str, money: bool) -> None:
@@ -5981,10 +5985,29 @@ def test_a_currency_no_dictionary_knows_is_still_money(text: str, money: bool) -
     language makes its plural with an "s" ("120 solari"): a word English does not use at
     all is one too, a word it uses ("per", "until") never; nor a word without a vowel,
     a unit's abbreviation ("sqm", "mwh"), nor one before a noun, which the number counts
-    ("3 crowdfunded projects")."""
+    ("3 crowdfunded projects"), unless the number is in millions ("a 38 million lir
+    contract"). A word WordNet knows only as a name ("Lir") is none it knows. (Before,
+    "lir" was, and neither sum was money.)"""
     from bot.core.amounts import coined_money
 
     assert coined_money(text) is money
+
+
+def test_a_sum_in_a_coined_currency_answers_how_much_is_paid(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "How much is the health service paying Vantrel?" is answered by "a 38 million lir
+    contract". (Before, "lir" was no money, and the question was refused as asking for an
+    amount no passage held.)"""
+    ingest_text(
+        briefing,
+        tmp_path / "app.md",
+        "---\ntitle: Regulator pulls CareCompass app\n---\n\nThe regulator ordered the "
+        "CareCompass app off the market on Monday. CareCompass is made by Vantrel Digital "
+        "under a 38 million lir contract with the health service signed in 2024.\n",
+    )
+    answer = grounded_answer(briefing, "how much is the health service paying Vantrel")
+    assert "38 million lir" in lead_of(answer)
 
 
 @pytest.mark.parametrize(

@@ -137,41 +137,43 @@ _COINED = re.compile(
 
 
 def coined_amounts(text: str) -> list[str]:
-    """The amounts ``text`` gives in a currency English does not know, as news of a small
-    or a new state may ("240 million solars", "900 montas a month"). The word after the
-    number (a plural, or a word English does not use: :func:`_coined`) is one WordNet
-    knows in no sense; what news counts after a number ("2,000
-    guards", "40 boats", "12 tonnes") is one it knows. But what it counts may be new too
-    ("3,400 returnees", "40 vapes", "41 femicides", "12 gigawatts"), so such a plural is
-    money only as a currency WordNet knows in a rarer sense ("crowns") is, after
+    """The amounts ``text`` gives in a currency English does not know, as news of a small or
+    a new state may ("240 million solars", "900 montas a month"). The word after the number
+    (a plural, or a word English does not use: :func:`_coined`) is one WordNet knows in no
+    sense, or as a name only ("Lir", a sea god, is no "lir"); what news counts after a
+    number ("2,000 guards", "40 boats", "12 tonnes") is one it knows. But what it counts may
+    be new too ("3,400 returnees", "40 vapes", "41 femicides", "12 gigawatts"), so such a
+    plural is money only as a currency WordNet knows in a rarer sense ("crowns") is, after
     "million", "billion" or "thousand", or in a sentence that speaks of money ("they paid
     gangs an average of 900 montas a month"; :func:`_speaks_of_money`)."""
     net = wordnet()
     found = [
         m
         for m in _COINED.finditer(text)
-        if _coined(m.group(2), text[m.end() :])
-        and not any(net.senses(m.group(2), pos) for pos in "nvar")
+        if _coined(m.group(2), text[m.end() :], scaled=bool(m.group(1)))
+        and not net.lists_in_lower_case(m.group(2))
     ]
     if found and not _speaks_of_money(text):
         found = [m for m in found if m.group(1)]
     return [m.group(0) for m in found]
 
 
-def _coined(word: str, after: str) -> bool:
+def _coined(word: str, after: str, scaled: bool = False) -> bool:
     """May ``word``, after a number and before ``after``, be a currency no dictionary
     knows? A plural ("solars") may; a word without an "s" ("solari", "lire") only when it
     is no word English uses at all ("5 per cent", "3 and 4" and "20 until" name no money)
     and still a word, which has a vowel ("80 *sqm*", "900 *mwh*" abbreviate units), and
     when no noun follows it: a word the common lists lack before a noun is one English
     makes to say what kind of it the number counts ("3 *crowdfunded* projects", "12
-    *unvetted* candidates"). (A plural is what the number counts, whatever follows.)"""
+    *unvetted* candidates"), unless the number is ``scaled`` ("a 38 million *lir*
+    contract": a sum says what a thing is worth). (A plural is what the number counts,
+    whatever follows.)"""
     if word.endswith("s"):
         return True
     if word in STOPWORDS or frequency.zipf(word) > 0.0 or not _VOWEL.search(word):
         return False
     following = _NEXT_WORD.match(after)
-    if following is None or following.group(1) in STOPWORDS:
+    if scaled or following is None or following.group(1) in STOPWORDS:
         return True
     net = wordnet()
     # (a word that is also an adverb may end a sum: "120 solari *last* year", "*each*")

@@ -141,7 +141,7 @@ def masthead_name(name: str) -> str | None:
     names = named.split()
     own = [w.lower() for w in names if w.lower() not in STOPWORDS]
     if len(names) > 1 and (
-        not all(_english(net, w) for w in own)
+        not all(net.lists_in_lower_case(w) for w in own)
         or (names[-1].lower() in _PAPER_WORDS and len(own) > 1)
     ):
         return named
@@ -207,7 +207,7 @@ def _may_name_an_outlet(name: str) -> bool:
     own = [w.lower() for w in name.split() if w.lower() not in STOPWORDS]
     if not own:
         return False  # "News", "Latest News", "US News": a section or a label
-    if len(own) == 1 and _english(net, own[0]):
+    if len(own) == 1 and net.lists_in_lower_case(own[0]):
         return False
     return not _says_what_a_person_is(net, name)
 
@@ -218,20 +218,9 @@ def _says_what_a_person_is(net: WordNet, name: str) -> bool:
     own = [w.lower() for w in name.split() if w.lower() not in STOPWORDS]
     return (
         bool(own)
-        and all(_english(net, w) for w in own)
+        and all(net.lists_in_lower_case(w) for w in own)
         and any(
             (s := net.senses(w, "n")) and s[0].lexname == "noun.person" and w in s[0].words
             for w in own
         )
-    )
-
-
-def _english(net: WordNet, word: str) -> bool:
-    """Is ``word`` a word WordNet lists in lower case ("herald", "updated"), not only a
-    name ("Miami", "Sunday")?"""
-    return any(
-        lemma in s.words
-        for pos in "nvar"
-        for lemma in net.base_forms(word, pos)
-        for s in net.senses(lemma, pos)
     )

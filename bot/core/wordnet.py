@@ -284,6 +284,16 @@ class WordNet:
             m[:1].isupper() for m in senses[0].words if m.lower() == word.lower()
         )
 
+    def lists_in_lower_case(self, word: str) -> bool:
+        """Is ``word`` a word WordNet lists in lower case ("herald", "updated", "hens"), not
+        only a name ("Miami", "Sunday", "Lir", the sea god)?"""
+        return any(
+            lemma in s.words
+            for pos in POS_FILES
+            for lemma in self.base_forms(word, pos)
+            for s in self.senses(lemma, pos)
+        )
+
     def descendants(self, roots: Iterable[str], pos: str = "n") -> frozenset[Synset]:
         """Every kind of the commonest sense of each of ``roots``, all the way down (not
         the roots themselves): the currencies and coins under "monetary unit" and "coin",
