@@ -315,6 +315,18 @@ def test_names_and_titles_cannot_act_on_the_terminal_or_forge_lines(cli, tmp_pat
     assert "Escapes \\x1b]0;PWNED\\x07" in listed, listed
 
 
+def test_an_error_line_cannot_act_on_the_terminal(cli, tmp_path: Path) -> None:
+    """The error line escapes what a terminal acts on, as the other output does: it may
+    name a file the user was handed (a question set, a history file)."""
+    name = str(tmp_path / "set\x1b]0;PWNED\x07\u202e.jsonl")
+    for args in (("eval", name), ("ask", "x y z", "--history", name)):
+        result = cli(*args)
+        assert (result.code, result.err.count("\n")) == (2, 1), result.err
+        assert "\x1b" not in result.err and "\x07" not in result.err, result.err
+        assert "\u202e" not in result.err, result.err
+        assert "set\\x1b]0;PWNED\\x07\\u202e.jsonl: no such file" in result.err, result.err
+
+
 def test_json_output_cannot_act_on_the_terminal(cli, tmp_path: Path) -> None:
     """JSON output writes what a terminal acts on (C1 controls such as CSI, bidi
     overrides and isolates) as \\u escapes, as the plain output escapes them: the same

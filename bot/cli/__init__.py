@@ -26,6 +26,7 @@ from typing import Any, NoReturn
 import click
 
 from bot.cli import answers, digest, ingest, logs, service
+from bot.cli.common import shown
 from bot.cli.help import HelpfulGroup
 from bot.errors import BriefbotError, ConfigError, DatabaseError
 from bot.logsetup import configure as configure_logging
@@ -116,8 +117,9 @@ for command in (
 def _fail(message: str, code: int) -> NoReturn:
     lines = message.strip().splitlines() or [""]
     # One line, whatever a library raised, and masked as log lines are: a driver's
-    # message may repeat a secret (a password it was given).
-    click.echo(f"error: {redact(lines[0])}", err=True)
+    # message may repeat a secret (a password it was given). What a terminal acts on is
+    # escaped: the line may name a file, or a model a server listed.
+    click.echo(f"error: {shown(redact(lines[0]))}", err=True)
     sys.exit(code)
 
 
