@@ -302,6 +302,20 @@ def test_a_server_with_several_models_and_none_named(doctor: Doctor, llm: OpenAI
     assert not llm.requests_for("chat")
 
 
+def test_the_text_report_escapes_what_a_server_names(
+    cli: Callable[..., Result], llm: OpenAIStandIn
+) -> None:
+    """Model names come from the server: an escape sequence in one is shown escaped, not
+    sent to the terminal (retitle the window, reorder the line)."""
+    llm.models = ["evil\x1b]0;PWNED\x07", "other\u202emodel"]
+    env = llm_env(llm)
+    del env["OPENAI_API_KEY"]
+    result = cli("doctor", env=env)
+    assert result.code == 1
+    assert not {"\x1b", "\x07", "\u202e"} & set(result.out + result.err), result.out
+    assert "evil\\x1b]0;PWNED\\x07, other\\u202emodel" in result.out, result.out
+
+
 def test_a_model_the_server_does_not_know(doctor: Doctor, llm: OpenAIStandIn) -> None:
     _, checks = doctor(**llm_env(llm, BRIEFBOT_MODEL="gpt-9-ultra"))
     model = checks["llm_model"]

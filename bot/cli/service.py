@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from bot.cli.common import load_settings, print_json
+from bot.cli.common import echo, load_settings, print_json
 from bot.cli.help import HelpfulGroup
 from bot.logsetup import show_library_logs, show_tracebacks
 
@@ -51,7 +51,7 @@ def doctor(as_json: bool) -> None:
     for check in run_checks(load_settings):
         checks.append(check)
         if not as_json:
-            click.echo(check.line())
+            echo(check.line())  # it may name what a server said (the models it lists)
     passed = all(c.status != "failed" for c in checks)
     if as_json:
         print_json({"ok": passed, "checks": [c.as_dict() for c in checks]})
