@@ -992,6 +992,19 @@ def test_a_file_that_never_ends_is_refused_not_read_into_memory(cli, args) -> No
     assert "larger than 100,000,000 bytes" in result.err, result.err
 
 
+@pytest.mark.slow  # a subprocess, killed if it hangs
+def test_a_named_pipe_nothing_writes_to_does_not_hang(settings, tmp_path: Path) -> None:
+    """A FIFO passes ``click.Path``'s checks (``<(...)`` must be read); opening one that
+    nothing writes to used to wait for a writer for ever. It reads as empty instead."""
+    fifo = tmp_path / "cases.jsonl"
+    os.mkfifo(fifo)
+    env = settings_env(settings)
+    result = run_briefbot("eval", str(fifo), env=env, timeout=30)
+    assert (result.code, result.err) == (2, f"error: {fifo}: no questions in the file\n")
+    asked = run_briefbot("ask", "x y z", "--history", str(fifo), "--json", env=env, timeout=30)
+    assert asked.code == 0, asked.err
+
+
 def test_json_lines_split_on_newlines_only_and_may_start_with_a_bom(cli, tmp_path: Path) -> None:
     """U+2028, U+2029 and U+0085 are legal inside a JSON string; only \\n ends a line.
     A UTF-8 byte order mark is accepted, as ingest accepts it."""

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,9 +26,15 @@ MAX_BYTES = 100_000_000
 
 
 def read_text(path: Path, what: str, limit: int = MAX_BYTES) -> str:
-    """The file's text; ``what`` names it in errors (``"--history turns.json"``)."""
+    """The file's text; ``what`` names it in errors (``"--history turns.json"``).
+
+    The file is opened without blocking: a named pipe that nothing writes to opens at
+    once and reads as empty, where a plain open would wait for a writer for ever. Reading
+    blocks as usual, so a pipe with a writer (``<(...)``) is read to its end."""
     try:
-        with path.open("rb") as handle:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb") as handle:
             data = handle.read(limit + 1)
         if len(data) > limit:
             raise InputError(f"{what}: larger than {limit:,} bytes (is it the right file?)")
