@@ -8,10 +8,10 @@ and does nothing a user needs. So the console script flushes the output streams,
 logging down (flushing its handlers) and ends the process with :func:`os._exit` and the
 command's exit status.
 
-Only a command that ended normally (or with a ``SystemExit`` and its status) leaves this
-way. Anything else (``BRIEFBOT_DEBUG=1`` lets exceptions through) takes Python's usual
-path, traceback included. ``python -m bot.cli`` and the tests call :func:`bot.cli.main`
-directly and keep the usual exit.
+Only a command that ended normally (or with a ``SystemExit`` and its status, or with a
+Ctrl-C while it loaded) leaves this way. Anything else (``BRIEFBOT_DEBUG=1`` lets
+exceptions through) takes Python's usual path, traceback included. ``python -m bot.cli``
+and the tests call :func:`bot.cli.main` directly and keep the usual exit.
 """
 
 from __future__ import annotations
@@ -32,19 +32,26 @@ def _status(code: object) -> int:
 
 
 def main() -> None:
-    from bot.cli import READER_GONE
-    from bot.cli import main as run
-
     try:
+        from bot.cli import main as run
+
         run()
         status = 0
     except SystemExit as exc:
         status = _status(exc.code)
+    except KeyboardInterrupt:
+        # Ctrl-C in the half second bot.cli and its libraries take to load, before
+        # bot.cli.main is there to say it in one line.
+        print("error: interrupted", file=sys.stderr)
+        status = 130
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
         except BrokenPipeError:  # a reader that left (`| head`): as bot.cli.main says
-            status = status or READER_GONE
+            if not status:  # the command ran, so bot.cli is loaded
+                from bot.cli import READER_GONE
+
+                status = READER_GONE
         except (ValueError, OSError):
             status = status or 1
     logging.shutdown()

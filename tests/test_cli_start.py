@@ -123,6 +123,36 @@ def test_the_console_script_survives_a_reader_that_leaves(settings) -> None:
     assert len(err.splitlines()) <= 1
 
 
+#: The console script, with a Ctrl-C arriving while ``bot.cli`` loads.
+INTERRUPTED_WHILE_LOADING = """
+import sys
+from bot import console
+
+class Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        if name == "bot.cli":
+            raise KeyboardInterrupt
+        return None
+
+sys.meta_path.insert(0, Interrupt())
+console.main()
+"""
+
+
+def test_a_ctrl_c_while_the_command_loads_is_one_line() -> None:
+    """Loading bot.cli and its libraries takes half a second, before bot.cli.main can
+    catch a Ctrl-C: one then ended in a traceback."""
+    proc = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED_WHILE_LOADING],
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "error: interrupted\n")
+
+
 def test_a_subprocess_runs_this_checkout_s_code() -> None:
     """A command a test starts imports ``bot`` from the checkout under test, also from a
     git worktree whose virtualenv's editable install points at another checkout (see
