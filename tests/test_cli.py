@@ -241,6 +241,31 @@ def test_a_name_too_long_for_the_system_is_one_failed_item(cli, tmp_path: Path) 
     assert summary["added"] == 1
 
 
+def test_a_folder_nested_too_deep_is_one_failed_item(cli, tmp_path: Path) -> None:
+    """A folder a thousand deep used to end the whole run with "unexpected RecursionError"
+    (os.walk recurses before Python 3.12): the walk stops at a depth far past any real
+    tree, says where, and the rest still lands."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Good\n\nThis one is ingested.", "utf-8")
+    # Made and removed a level at a time: os.makedirs and shutil.rmtree (pytest's
+    # clean-up of tmp_path) recurse too.
+    levels = [folder.joinpath(*["d"] * n) for n in range(1, 1101)]
+    for level in levels:
+        level.mkdir()
+    try:
+        result = cli("ingest", "--json", str(folder))
+    finally:
+        for level in reversed(levels):
+            level.rmdir()
+    assert result.code == 1 and "unexpected" not in result.err, result.err
+    summary = json.loads(result.out)
+    assert summary["failed"] == [
+        {"path": str(folder.joinpath(*["d"] * 101)), "error": "a folder nested more than 100 deep"}
+    ]
+    assert summary["added"] == 1
+
+
 def test_links_to_nothing_pipes_and_an_empty_path_are_failed_items(cli, tmp_path: Path) -> None:
     """Inside a folder, an entry with an article's name that is no regular file (a link
     to nothing, a loop of links, a pipe, a device) fails alone, as it does when named;

@@ -81,12 +81,18 @@ def display_path(path: str | os.PathLike[str]) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
+#: How many folders deep a folder is walked: far past any real tree of articles, and
+#: short of Python's recursion limit, which os.walk (recursive before Python 3.12)
+#: reaches in a folder nested a thousand deep, ending the whole run.
+MAX_DEPTH = 100
+
+
 def _walk(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     """Supported, non-hidden files under ``folder`` in sorted order, and what could not
     be read with the reason: folders that could not be listed, entries with a supported
     name that are no regular file (a link to nothing or a loop of links, a pipe, a
     device), each a failed item as it would be if named itself, and links to files
-    outside ``folder`` (:func:`_leaves`)."""
+    outside ``folder`` (:func:`_leaves`), and folders deeper than :data:`MAX_DEPTH`."""
     found: list[Path] = []
     unreadable: list[tuple[Path, str]] = []
     folder_root = folder.resolve()
@@ -97,6 +103,10 @@ def _walk(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
 
     for root, dirs, names in os.walk(folder, onerror=failed):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        if dirs and len(Path(root).relative_to(folder).parts) >= MAX_DEPTH:
+            deeper = f"a folder nested more than {MAX_DEPTH} deep"
+            unreadable.extend((Path(root) / name, deeper) for name in dirs)
+            dirs[:] = []
         # os.walk does not follow a link to a folder: one inside the folder is walked
         # anyway, one to outside it is said, not silently left out.
         for name in dirs:
