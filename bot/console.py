@@ -45,6 +45,8 @@ def main() -> None:
         print("error: interrupted", file=sys.stderr)
         status = 130
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started with it closed (`>&-`): what was written is lost
+            continue
         try:
             stream.flush()
         except BrokenPipeError:  # a reader that left (`| head`): as bot.cli.main says

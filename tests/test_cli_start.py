@@ -123,6 +123,23 @@ def test_the_console_script_survives_a_reader_that_leaves(settings) -> None:
     assert len(err.splitlines()) <= 1
 
 
+@pytest.mark.slow
+def test_the_console_script_started_with_stdout_closed_ends_without_a_traceback(
+    settings,
+) -> None:
+    """With stdout closed (``briefbot sources >&-``) Python's sys.stdout is None: the
+    console script's last flush of it used to end in an AttributeError traceback."""
+    script = Path(sys.executable).parent / "briefbot"
+    proc = subprocess.run(
+        ["/bin/sh", "-c", 'exec "$0" --version >&-', str(script)],
+        env={**os.environ, **settings_env(settings)},
+        stderr=subprocess.PIPE,
+        timeout=60,
+        check=False,
+    )
+    assert (proc.returncode, proc.stderr) == (0, b"")
+
+
 #: The console script, with a Ctrl-C arriving while ``bot.cli`` loads.
 INTERRUPTED_WHILE_LOADING = """
 import sys
