@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -120,6 +124,30 @@ def test_a_line_of_the_env_file_that_cannot_be_read_is_an_error_not_unset(
     assert "s3cret" not in caught.value.message and "DATABASE_URL" not in caught.value.message
     env.write_text("BRIEFBOT_TOP_K=4\n# a comment\n\nexport BRIEFBOT_MODEL=none\nX\n", "utf-8")
     assert load_settings().top_k == 4
+
+
+def test_an_env_file_that_is_a_named_pipe_is_read_once(tmp_path: Path) -> None:
+    """A .env may be a named pipe that a secret manager writes once. The settings read
+    it; the check of its lines used to open it again and wait for ever for a writer."""
+    from bot.cli.common import load_settings
+
+    fifo = tmp_path / ".env"
+    os.mkfifo(fifo)
+    done = threading.Event()
+
+    def write_once() -> None:
+        with fifo.open("w", encoding="utf-8") as handle:
+            handle.write("BRIEFBOT_TOP_K=4\n")
+        if not done.wait(15):  # a second reader waits for a writer: release it (no hang)
+            with contextlib.suppress(OSError):
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+    threading.Thread(target=write_once, daemon=True).start()
+    started = time.monotonic()
+    settings = load_settings()
+    done.set()
+    assert settings.top_k == 4
+    assert time.monotonic() - started < 10
 
 
 @pytest.mark.parametrize("name", ["BRIEFBOT_PROFILE", "BRIEFBOT_DATA_DIR", "BRIEFBOT_CORPUS_DIR"])

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,11 +50,17 @@ def _check_env_file(path: Path) -> None:
     skips the line with a warning only ``-v`` shows, so the setting on it would be
     silently unset: ``DATABASE_URL="postgresql://...`` with its quote left open would run
     every command on the default SQLite file. The line is named by its number, never
-    shown: it may hold a password."""
+    shown: it may hold a password. Only a regular file is read again: a named pipe (a
+    secret manager's) was read by Settings(), and a second open would wait for a writer
+    for ever; it is opened without blocking to find out."""
     from dotenv.parser import parse_stream
 
     try:
-        text = path.read_text(encoding="utf-8")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return
+            text = handle.read().decode("utf-8")
     except (OSError, UnicodeDecodeError):  # none, or Settings() has said what is wrong
         return
     for binding in parse_stream(io.StringIO(text)):
