@@ -90,6 +90,7 @@ PAGE = "<html><body><article><p>A page about the memorandum.</p></article></body
         ("10.1.2.3", "private"),
         ("172.16.0.1", "private"),
         ("192.168.1.1", "private"),
+        ("192.0.0.8", "private"),  # IETF protocol assignment; Python < 3.12.4: global
         ("fd12:3456::1", "private"),
         ("fec0::1", "private"),  # site-local, deprecated; Python's is_private omits it
         ("feff:ffff::1", "private"),
@@ -121,7 +122,9 @@ def test_non_public_addresses_are_refused_with_their_kind(address: str, kind: st
     assert why is not None and kind in why
 
 
-@pytest.mark.parametrize("address", ["93.184.216.34", "8.8.8.8", "2606:4700::1111"])
+@pytest.mark.parametrize(
+    "address", ["93.184.216.34", "8.8.8.8", "2606:4700::1111", "192.0.0.9", "192.0.0.10"]
+)
 def test_public_addresses_are_allowed(address: str) -> None:
     assert AddressPolicy().refusal(ipaddress.ip_address(address)) is None
 

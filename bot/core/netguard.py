@@ -67,6 +67,11 @@ _DOCUMENTATION = tuple(
     ipaddress.ip_network(n)
     for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "198.18.0.0/15", "2001:db8::/32")
 )
+#: IETF protocol assignments (RFC 6890): not globally reachable, but for two anycast
+#: services. Python before 3.12.4 counts all of it but 192.0.0.0/29 and 192.0.0.170/31
+#: as global, so 192.0.0.8 (say) was let through.
+_IETF_PROTOCOL = ipaddress.ip_network("192.0.0.0/24")
+_IETF_ANYCAST = frozenset(ipaddress.ip_address(a) for a in ("192.0.0.9", "192.0.0.10"))
 _PRIVATE_HINT = " (BRIEFBOT_ALLOW_PRIVATE_URLS=true allows private addresses)"
 
 
@@ -140,9 +145,16 @@ def _kind(ip: IPAddress) -> str | None:
         return "reserved"
     if isinstance(ip, ipaddress.IPv4Address) and ip in _SHARED:
         return "shared"
-    if ip.is_private or not ip.is_global or _site_local(ip):
+    if ip.is_private or not ip.is_global or _site_local(ip) or _ietf_protocol(ip):
         return "private"
     return None
+
+
+def _ietf_protocol(ip: IPAddress) -> bool:
+    """Whether ``ip`` is an IETF protocol assignment that is not globally reachable."""
+    return (
+        isinstance(ip, ipaddress.IPv4Address) and ip in _IETF_PROTOCOL and ip not in _IETF_ANYCAST
+    )
 
 
 def _site_local(ip: IPAddress) -> bool:
