@@ -983,6 +983,10 @@ DEEP = "[" * 100_000 + "]" * 100_000
         (("feeds", "remove", "9" * 23), {}, "no feed '99999"),
         (("feeds", "remove", "2147483648"), {}, "no feed '2147483648'"),
         (("feeds", "remove", "9" * 5000), {}, "no feed '99999"),  # past int()'s digit limit
+        # bytes that are not UTF-8 in an argument: Python reads them as lone surrogates,
+        # which the database cannot encode
+        (("feeds", "remove", "feed\udcff"), {}, "no feed 'feed\\udcff' is followed"),
+        (("feeds", "add", "https://a.example/\udcff"), {}, "the URL is not valid text"),
         (
             ("ask", "x y z", "--history", "latin1.json"),
             {"latin1.json": b'["\xe9"]'},

@@ -75,6 +75,7 @@ from bot.core.urls import host_of, normalise_url
 from bot.core.webpage import page_article
 from bot.errors import IngestError, InputError
 from storage import feeds as repo
+from storage.cleaning import storable
 from storage.db import Database
 from storage.feeds import FeedRow
 from storage.models import utcnow
@@ -227,7 +228,9 @@ class FeedPoller:
         ref = ref.strip()
         key = ref if repo.is_feed_id(ref) else _key_url(ref)
         with self.db.session() as session:
-            row = repo.find_feed(session=session, ref=key)
+            # storable: bytes that are not UTF-8 (a command-line argument) cannot be sent
+            # to the database, and no stored url holds them
+            row = repo.find_feed(session=session, ref=storable(key))
         if row is None:
             raise InputError(f"no feed {ref!r} is followed (by that id or url)")
         return row

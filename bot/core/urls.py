@@ -19,6 +19,10 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 #: C0 controls and DEL: no address holds them unescaped (RFC 3986), httpx2 refuses them,
 #: and PostgreSQL cannot store NUL.
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
+#: Lone surrogates: what Python makes of bytes that are not UTF-8 in a command-line
+#: argument. No address holds them, and neither the HTTP client nor the database can
+#: encode them.
+_NOT_TEXT = re.compile("[\ud800-\udfff]")
 
 
 def looks_like_url(text: str) -> bool:
@@ -44,6 +48,8 @@ def normalise_url(url: str) -> str:
         raise InputError(f"not a URL: {shortened(text, 80)!r}")
     if _CONTROL.search(text):
         raise InputError(f"the URL holds a control character: {shortened(text, 80)!r}")
+    if _NOT_TEXT.search(text):
+        raise InputError(f"the URL is not valid text (bytes not UTF-8): {shortened(text, 80)!r}")
     try:
         parts = urlsplit(text)
         port = parts.port
