@@ -35,6 +35,10 @@ DEFAULT_DIGEST_CRON = "0 9 * * mon"
 #: A URL's scheme (if any) and everything up to its last "@": the user part, which may
 #: hold a password (unencoded "/" or ":" in it included).
 _USER_PART = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)?.*@", re.DOTALL)
+#: Lone surrogates: what Python makes of bytes in the environment that are not UTF-8.
+_NOT_UTF8 = re.compile("[\ud800-\udfff]")
+#: The settings that are paths: a file name may hold any bytes.
+_PATHS = frozenset({"data_dir", "corpus_dir", "profile"})
 
 
 class Settings(BaseSettings):
@@ -170,6 +174,22 @@ class Settings(BaseSettings):
         if not isinstance(data, dict):
             return data
         return {k: v for k, v in data.items() if not (isinstance(v, str) and not v.strip())}
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _utf8(cls, value: Any, info: ValidationInfo) -> Any:
+        """A value with bytes that are not UTF-8 is refused, naming its variable: no key,
+        url or model name holds them, and neither the HTTP clients nor the database can
+        send them (a command failed later, as "unexpected UnicodeEncodeError"). A path
+        may hold them, and so may a SQLite URL, which is one."""
+        if (
+            isinstance(value, str)
+            and _NOT_UTF8.search(value)
+            and info.field_name not in _PATHS
+            and not (info.field_name == "database_url" and value.strip().startswith("sqlite"))
+        ):
+            raise ValueError("holds bytes that are not UTF-8")
+        return value
 
     @field_validator("database_url")
     @classmethod

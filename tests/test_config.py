@@ -150,6 +150,45 @@ def test_an_env_file_that_is_a_named_pipe_is_read_once(tmp_path: Path) -> None:
     assert time.monotonic() - started < 10
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("OPENAI_API_KEY", "sk-abc\udcffdefghijk"),
+        ("OPENAI_BASE_URL", "http://127.0.0.1:9/v\udcff"),
+        ("BRIEFBOT_MODEL", "gpt\udcff"),
+        ("BRIEFBOT_EMBEDDING_MODEL", "embed\udcff"),
+        ("DATABASE_URL", "postgresql://me:pw-s3cret\udcff@db/x"),
+    ],
+)
+def test_a_setting_with_bytes_that_are_not_utf8_names_its_variable(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    """Python reads such bytes in the environment as lone surrogates, which the HTTP
+    clients and the database cannot send: a command used to fail later with "unexpected
+    UnicodeEncodeError", an apology, or a model reply called unreadable."""
+    from bot.cli.common import load_settings
+    from bot.errors import ConfigError
+
+    monkeypatch.setenv(name, value)  # written to the environment as the byte 0xff
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert caught.value.message == f"{name}: holds bytes that are not UTF-8"
+
+
+def test_paths_may_hold_bytes_that_are_not_utf8(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A file name on Linux may hold any bytes: the path settings and a SQLite URL keep them."""
+    from bot.cli.common import load_settings
+
+    folder = os.fsencode(tmp_path) + b"/caf\xe9"
+    monkeypatch.setenv("BRIEFBOT_DATA_DIR", os.fsdecode(folder))
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///" + os.fsdecode(folder + b"/x.db"))
+    settings = load_settings()
+    assert os.fsencode(settings.data_dir) == folder
+    assert settings.resolved_database_url.endswith("caf\udce9/x.db")
+
+
 @pytest.mark.parametrize("name", ["BRIEFBOT_PROFILE", "BRIEFBOT_DATA_DIR", "BRIEFBOT_CORPUS_DIR"])
 def test_a_path_setting_with_a_nul_names_its_variable(tmp_path: Path, name: str) -> None:
     """A NUL (which only a .env file can hold) makes no path: the one line names the
