@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import random
 import stat
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -42,6 +46,26 @@ def test_a_tampered_cache_file_is_replaced(tmp_path: Path) -> None:
     target = tmp_path / tokens.cache_file_name("cl100k_base")
     target.write_bytes(b"not a bpe file")
     tokens.prime_cache("cl100k_base", tmp_path)
+    assert hashlib.sha256(target.read_bytes()).hexdigest() == tokens.EXPECTED_SHA256["cl100k_base"]
+
+
+def test_a_named_pipe_in_the_cache_s_place_is_replaced_not_read(tmp_path: Path) -> None:
+    """Reading a FIFO there waited for a writer for ever, in every command that counts
+    tokens (ingest among them)."""
+    target = tmp_path / tokens.cache_file_name("cl100k_base")
+    os.mkfifo(target)
+    done = threading.Event()
+
+    def release() -> None:  # a reader waiting for a writer: let it go (no hang)
+        if not done.wait(15):
+            with contextlib.suppress(OSError):
+                os.close(os.open(target, os.O_WRONLY | os.O_NONBLOCK))
+
+    threading.Thread(target=release, daemon=True).start()
+    started = time.monotonic()
+    tokens.prime_cache("cl100k_base", tmp_path)
+    done.set()
+    assert time.monotonic() - started < 10
     assert hashlib.sha256(target.read_bytes()).hexdigest() == tokens.EXPECTED_SHA256["cl100k_base"]
 
 

@@ -83,6 +83,8 @@ def cached_copy_ok(name: str, cache_dir: Path) -> bool | None:
     target = cache_dir / cache_file_name(name)
     if not target.exists():
         return None
+    if not target.is_file():  # a FIFO would wait for a writer for ever: it is replaced
+        return False
     return hashlib.sha256(target.read_bytes()).hexdigest() == EXPECTED_SHA256[name]
 
 
