@@ -222,11 +222,18 @@ class Settings(BaseSettings):
     @field_validator("openai_base_url", "slack_api_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
-        if value is not None and urlsplit(value).scheme.lower() not in ("http", "https"):
-            # Shown without what comes before its last "@": a proxy's password, which the
-            # log redactor does not know yet (the settings did not parse).
-            shown = _USER_PART.sub(r"\1***@", value)
+        if value is None:
+            return None
+        # Shown without what comes before its last "@": a proxy's password, which the
+        # log redactor does not know yet (the settings did not parse).
+        shown = _USER_PART.sub(r"\1***@", value)
+        parts = urlsplit(value)
+        if parts.scheme.lower() not in ("http", "https"):
             raise ValueError(f"{shown!r} is not an http(s) URL")
+        try:
+            parts.port  # noqa: B018 (read for its check: a port past 65535, or not a number)
+        except ValueError as exc:
+            raise ValueError(f"{shown!r} has no valid port ({exc})") from None
         return value
 
     @field_validator("chunk_overlap_tokens")

@@ -175,6 +175,30 @@ def test_a_setting_with_bytes_that_are_not_utf8_names_its_variable(
     assert caught.value.message == f"{name}: holds bytes that are not UTF-8"
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "reason"),
+    [
+        ("OPENAI_BASE_URL", "http://me:pw-s3cret@127.0.0.1:abc/v1", "Port could not be cast"),
+        ("OPENAI_BASE_URL", "https://[::1]:65536/v1", "Port out of range"),
+        ("SLACK_API_URL", "http://127.0.0.1:-1/api/", "Port could not be cast"),
+    ],
+)
+def test_a_url_setting_with_a_port_no_connection_can_use_is_refused(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, reason: str
+) -> None:
+    """It used to pass, and end ask in an apology ("something went wrong") and doctor's
+    check in "unexpected ValueError"."""
+    from bot.cli.common import load_settings
+    from bot.errors import ConfigError
+
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert caught.value.message.startswith(f"{name}: "), caught.value.message
+    assert "has no valid port" in caught.value.message and reason in caught.value.message
+    assert "s3cret" not in caught.value.message
+
+
 def test_paths_may_hold_bytes_that_are_not_utf8(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
