@@ -5976,6 +5976,10 @@ def test_per_and_a_name_of_a_figure_is_still_according_to_it() -> None:
         # it is the worth of
         ("The contract is worth 38 million lir.", True),
         ("it was built under a 38 million lir contract with the health service", True),
+        # a count of millions, which takes no "a"
+        ("The party fielded 12 million unvetted candidates.", False),
+        ("The central bank said 4 million unbanked adults would get free accounts", False),
+        ("the 3 million unvaxxed people the app will contact", False),
     ],
 )
 def test_a_currency_no_dictionary_knows_is_still_money(text: str, money: bool) -> None:
@@ -5985,9 +5989,11 @@ def test_a_currency_no_dictionary_knows_is_still_money(text: str, money: bool) -
     language makes its plural with an "s" ("120 solari"): a word English does not use at
     all is one too, a word it uses ("per", "until") never; nor a word without a vowel,
     a unit's abbreviation ("sqm", "mwh"), nor one before a noun, which the number counts
-    ("3 crowdfunded projects"), unless the number is in millions ("a 38 million lir
-    contract"). A word WordNet knows only as a name ("Lir") is none it knows. (Before,
-    "lir" was, and neither sum was money.)"""
+    ("3 crowdfunded projects", "12 million unvetted candidates"), unless an "a" before a
+    number in millions says it is the worth of one thing ("a 38 million lir contract"). A
+    word WordNet knows only as a name ("Lir") is none it knows. (Before, "lir" was, and
+    neither sum was money; and then any sum in millions before a noun was, the unvetted
+    candidates too.)"""
     from bot.core.amounts import coined_money
 
     assert coined_money(text) is money
@@ -6008,6 +6014,21 @@ def test_a_sum_in_a_coined_currency_answers_how_much_is_paid(
     )
     answer = grounded_answer(briefing, "how much is the health service paying Vantrel")
     assert "38 million lir" in lead_of(answer)
+
+
+def test_a_count_of_millions_before_a_noun_is_no_sum(briefing: Briefing, tmp_path: Path) -> None:
+    """ "4 million unbanked adults" counts adults: "unbanked", a word no dictionary lists,
+    is no currency, and "How much will the plan cost?" is not answered by it. (Before, a
+    sum in millions before a noun was read as the noun's worth, whatever came before it,
+    and the adults led.)"""
+    ingest_story(
+        briefing,
+        tmp_path / "banks.md",
+        "Ostland opens free bank accounts",
+        "The central bank said 4 million unbanked adults would get free accounts under the "
+        "plan. Opposition leader Anik Drell called it a stunt.",
+    )
+    assert_borderline(briefing, "How much will the plan cost?")
 
 
 @pytest.mark.parametrize(

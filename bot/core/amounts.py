@@ -150,7 +150,7 @@ def coined_amounts(text: str) -> list[str]:
     found = [
         m
         for m in _COINED.finditer(text)
-        if _coined(m.group(2), text[m.end() :], scaled=bool(m.group(1)))
+        if _coined(m.group(2), text[m.end() :], worth=_worth_of_one(m, text))
         and not net.lists_in_lower_case(m.group(2))
     ]
     if found and not _speaks_of_money(text):
@@ -158,29 +158,39 @@ def coined_amounts(text: str) -> list[str]:
     return [m.group(0) for m in found]
 
 
-def _coined(word: str, after: str, scaled: bool = False) -> bool:
+def _coined(word: str, after: str, worth: bool = False) -> bool:
     """May ``word``, after a number and before ``after``, be a currency no dictionary
     knows? A plural ("solars") may; a word without an "s" ("solari", "lire") only when it
     is no word English uses at all ("5 per cent", "3 and 4" and "20 until" name no money)
     and still a word, which has a vowel ("80 *sqm*", "900 *mwh*" abbreviate units), and
     when no noun follows it: a word the common lists lack before a noun is one English
     makes to say what kind of it the number counts ("3 *crowdfunded* projects", "12
-    *unvetted* candidates"), unless the number is ``scaled`` ("a 38 million *lir*
-    contract": a sum says what a thing is worth). (A plural is what the number counts,
-    whatever follows.)"""
+    million *unvetted* candidates"), unless the number is the ``worth`` of one thing ("a
+    38 million *lir* contract": the "a" is the contract's, as no count of millions takes
+    one; :func:`_worth_of_one`). (A plural is what the number counts, whatever follows.)"""
     if word.endswith("s"):
         return True
     if word in STOPWORDS or frequency.zipf(word) > 0.0 or not _VOWEL.search(word):
         return False
     following = _NEXT_WORD.match(after)
-    if scaled or following is None or following.group(1) in STOPWORDS:
+    if worth or following is None or following.group(1) in STOPWORDS:
         return True
     net = wordnet()
     # (a word that is also an adverb may end a sum: "120 solari *last* year", "*each*")
     return not (net.senses(following.group(1), "n") and not net.senses(following.group(1), "r"))
 
 
+def _worth_of_one(found: re.Match[str], text: str) -> bool:
+    """Is ``found``, a number in millions, billions or thousands and a word, the worth of
+    one thing: after "a" or "an", the article of the noun that comes after it ("under *a*
+    38 million lir contract")? A count of millions takes none ("12 million unvetted
+    candidates", "the 4 million unbanked adults")."""
+    return bool(found.group(1)) and _ARTICLE_BEFORE.search(text, 0, found.start()) is not None
+
+
 _VOWEL = re.compile(r"[aeiouy]")
+#: "a" or "an" at the end of what comes before a number.
+_ARTICLE_BEFORE = re.compile(r"\b[Aa]n?\s+\Z")
 _NEXT_WORD = re.compile(r"\s+([a-z]+)\b")
 
 
