@@ -5980,6 +5980,9 @@ def test_per_and_a_name_of_a_figure_is_still_according_to_it() -> None:
         ("The party fielded 12 million unvetted candidates.", False),
         ("The central bank said 4 million unbanked adults would get free accounts", False),
         ("the 3 million unvaxxed people the app will contact", False),
+        # the name of a kind of thing WordNet writes with a capital, which news need not
+        ("The police paid for 300 segways out of this year's budget", False),
+        ("The ministry spent its grant on 12,000 pcs for schools", False),
     ],
 )
 def test_a_currency_no_dictionary_knows_is_still_money(text: str, money: bool) -> None:
@@ -5991,9 +5994,10 @@ def test_a_currency_no_dictionary_knows_is_still_money(text: str, money: bool) -
     a unit's abbreviation ("sqm", "mwh"), nor one before a noun, which the number counts
     ("3 crowdfunded projects", "12 million unvetted candidates"), unless an "a" before a
     number in millions says it is the worth of one thing ("a 38 million lir contract"). A
-    word WordNet knows only as a name ("Lir") is none it knows. (Before, "lir" was, and
-    neither sum was money; and then any sum in millions before a noun was, the unvetted
-    candidates too.)"""
+    word WordNet knows only as the name of one being ("Lir", a sea god) is none it knows;
+    the name of a kind of thing ("Segway", "PC") is. (Before, "lir" was, and neither sum
+    was money; and then any sum in millions before a noun was, the unvetted candidates
+    too, and any word WordNet writes with a capital was none it knew, the segways too.)"""
     from bot.core.amounts import coined_money
 
     assert coined_money(text) is money
@@ -6029,6 +6033,23 @@ def test_a_count_of_millions_before_a_noun_is_no_sum(briefing: Briefing, tmp_pat
         "plan. Opposition leader Anik Drell called it a stunt.",
     )
     assert_borderline(briefing, "How much will the plan cost?")
+
+
+def test_a_count_of_things_named_with_a_capital_is_no_sum(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "300 segways" counts Segways, a kind of thing WordNet writes with a capital: it is
+    no sum in a currency no dictionary knows, and "How much did the police pay for the
+    segways?" is not answered by it. (Before, any word WordNet knew only with a capital
+    was one it did not know, and the count led.)"""
+    ingest_story(
+        briefing,
+        tmp_path / "fleet.md",
+        "Ostland police renew fleet",
+        "The Ostland police paid for 300 segways out of this year's budget, the interior "
+        "ministry said. The opposition called it a waste.",
+    )
+    assert_borderline(briefing, "How much did the police pay for the segways?")
 
 
 @pytest.mark.parametrize(

@@ -140,22 +140,37 @@ def coined_amounts(text: str) -> list[str]:
     """The amounts ``text`` gives in a currency English does not know, as news of a small or
     a new state may ("240 million solars", "900 montas a month"). The word after the number
     (a plural, or a word English does not use: :func:`_coined`) is one WordNet knows in no
-    sense, or as a name only ("Lir", a sea god, is no "lir"); what news counts after a
-    number ("2,000 guards", "40 boats", "12 tonnes") is one it knows. But what it counts may
-    be new too ("3,400 returnees", "40 vapes", "41 femicides", "12 gigawatts"), so such a
-    plural is money only as a currency WordNet knows in a rarer sense ("crowns") is, after
-    "million", "billion" or "thousand", or in a sentence that speaks of money ("they paid
-    gangs an average of 900 montas a month"; :func:`_speaks_of_money`)."""
-    net = wordnet()
+    sense, or as the name of a being or a place only ("Lir", a sea god, is no "lir":
+    :func:`_known`); what news counts after a number ("2,000 guards", "40 boats", "12
+    tonnes") is one it knows. But what it counts may be new too ("3,400 returnees", "40
+    vapes", "41 femicides", "12 gigawatts"), so such a plural is money only as a currency
+    WordNet knows in a rarer sense ("crowns") is, after "million", "billion" or
+    "thousand", or in a sentence that speaks of money ("they paid gangs an average of 900
+    montas a month"; :func:`_speaks_of_money`)."""
     found = [
         m
         for m in _COINED.finditer(text)
         if _coined(m.group(2), text[m.end() :], worth=_worth_of_one(m, text))
-        and not net.lists_in_lower_case(m.group(2))
+        and not _known(m.group(2))
     ]
     if found and not _speaks_of_money(text):
         found = [m for m in found if m.group(1)]
     return [m.group(0) for m in found]
+
+
+def _known(word: str) -> bool:
+    """Does WordNet know ``word``: list it in lower case, or as the name of a kind of thing,
+    which news may write in lower case too ("300 *segways*", "12,000 *pcs*", "2,000
+    *rottweilers*": things a number counts)? Not when it names only beings or places
+    ("Lir", a sea god, is no "lir")."""
+    net = wordnet()
+    return net.lists_in_lower_case(word) or any(
+        s.lexname not in _NAMES_OF_ONE for pos in "nvar" for s in net.senses(word, pos)
+    )
+
+
+#: WordNet's files of the beings and places a capitalised word names.
+_NAMES_OF_ONE = frozenset(["noun.person", "noun.location"])
 
 
 def _coined(word: str, after: str, worth: bool = False) -> bool:
