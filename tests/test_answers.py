@@ -3813,6 +3813,8 @@ def test_a_rate_is_of_the_thing_the_question_names(briefing: Briefing, tmp_path:
         ("What was the minister accused of?", "what"),
         ("What are the calf's parents called?", "who"),  # their names
         ("What are the names of the officials?", "who"),
+        ("What was the name of the man arrested?", "who"),  # which man: his name
+        ("what were the names of the officials accused of fraud", "who"),
         ("What officials attended the summit?", "who"),
     ],
 )
@@ -3843,6 +3845,26 @@ def test_what_people_are_told_to_do_is_answered_by_what_they_are_told(
     )
     answer = grounded_answer(briefing, "what are existing users of the app meant to do now?")
     assert lead_of(answer).startswith("Existing users have been told to delete it")
+
+
+def test_the_name_of_people_a_participle_picks_out_is_still_asked_for(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "What was the name of the man arrested?" asks for the man, by name: the participle
+    after him says which man, not what he did, and the sentence that names him leads.
+    (Before, a participle after the people made the question a "what" one, and "Police
+    arrested a man" led.)"""
+    ingest_story(
+        briefing,
+        tmp_path / "fire.md",
+        "Warehouse fire in Gravik",
+        "The fire destroyed the Gravik warehouse on Monday night, the fire service said. "
+        "Police arrested a man on Tuesday in connection with the fire. The man was named as "
+        "Jonas Verhey, 34, a former employee. Fire chief Anna Roos said the damage would "
+        "take months to repair.",
+    )
+    answer = grounded_answer(briefing, "What was the name of the man arrested?")
+    assert lead_of(answer).startswith("The man was named as Jonas Verhey")
 
 
 def test_an_amount_per_the_unit_asked_leads_before_one_that_names_the_measure(

@@ -1228,9 +1228,12 @@ def _subject_of_a_clause(
     form (a participle, an "-ing" form) after the noun phrase (and what carries it on:
     "of the app") makes them its doers, or those it was done to, and "what" the thing
     done. "What are the officials' names?" and "What is the name of the minister who
-    resigned?" ask for the people themselves."""
+    resigned?" ask for the people themselves; so does "What was the name of the man
+    *arrested*?", where the participle says which man is named, not what is asked."""
     start, end = found.start, found.end
     if flat[start] != "what" or start + 1 >= len(flat) or flat[start + 1] not in _BE:
+        return False
+    if found.named:
         return False
     if lexicon.expand(found.head).lexname != "noun.person":
         return False
