@@ -3815,6 +3815,8 @@ def test_a_rate_is_of_the_thing_the_question_names(briefing: Briefing, tmp_path:
         ("What are the names of the officials?", "who"),
         ("What was the name of the man arrested?", "who"),  # which man: his name
         ("what were the names of the officials accused of fraud", "who"),
+        ("What are the miners rescued on Sunday called?", "who"),
+        ("What were the men arrested called?", "who"),
         ("What officials attended the summit?", "who"),
     ],
 )
@@ -3865,6 +3867,25 @@ def test_the_name_of_people_a_participle_picks_out_is_still_asked_for(
     )
     answer = grounded_answer(briefing, "What was the name of the man arrested?")
     assert lead_of(answer).startswith("The man was named as Jonas Verhey")
+
+
+def test_people_a_participle_picks_out_are_asked_for_by_what_they_are_called(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "What are the miners rescued on Sunday called?" asks for the miners' names: the
+    participle says which miners, "called" what is asked, and the sentence that names
+    them leads. (Before, only "called" just after the people kept the question a "who"
+    one, and the rescue led.)"""
+    ingest_story(
+        briefing,
+        tmp_path / "mine.md",
+        "Mine rescue at Gravik",
+        "Rescuers freed four miners trapped at the Gravik mine on Sunday after three days "
+        "underground. The rescued miners are Jan Holt, Piet Varn, Ola Sten and Erik Dahl, the "
+        "mine's owner said. Rescue teams worked through the night in freezing rain.",
+    )
+    answer = grounded_answer(briefing, "What are the miners rescued on Sunday called?")
+    assert lead_of(answer).startswith("The rescued miners are Jan Holt")
 
 
 def test_an_amount_per_the_unit_asked_leads_before_one_that_names_the_measure(

@@ -1246,9 +1246,10 @@ def _subject_of_a_clause(
         return False
     word = flat[end]
     # (not "-s": "demands" may be a plural noun as well as a verb; nor "What are the
-    # calf's parents *called*?", which asks for their names)
+    # calf's parents *called*?", which asks for their names, nor "What are the miners
+    # *rescued* on Sunday *called*?", where the participle says which miners are named)
     return (
-        word not in _NAMED_AS
+        not any(w in _NAMED_AS for w in flat[end:])
         and not word.endswith("s")
         and any(base != word for base in wordnet().base_forms(word, "v"))
     )
