@@ -3914,6 +3914,56 @@ def test_an_amount_per_the_unit_asked_leads_before_one_that_names_the_measure(
     assert lead_of(answer).startswith("Farmers will be paid 3.20 velts")
 
 
+def test_a_sum_per_the_unit_of_something_else_does_not_lead_before_the_measure_named(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """A rate says per what, not of what: where a sentence names the measure asked in the
+    question's own word ("Compensation for farmers will total ..."), a sum per the unit
+    that names another thing ("A levy of 4 velts per bird sold"; a ferry's "12 velts per
+    car", of another story) does not lead before it, unless it says more of the question
+    than the unit ("Farmers will be paid 3.20 velts for each bird culled"). (Before, any
+    sum per the unit led: the levy for the farmers' compensation, and the ferry's charge
+    for the new bridge's toll.)"""
+    ingest_stories(
+        briefing,
+        tmp_path,
+        [
+            (
+                "cull",
+                "Ostland orders hen cull",
+                "Ostland ordered the cull of 2.3 million hens on Monday after bird flu reached "
+                "the Gravik Valley. Compensation for farmers will total 7.4 million velts, the "
+                "ministry said. A levy of 4 velts per bird sold will fund the scheme from next "
+                "year.",
+            ),
+            (
+                "bridge",
+                "Varna bridge opens",
+                "The new Varna bridge opens to traffic on Monday. The toll will be 5 velts for "
+                "cars and 20 velts for lorries, the transport ministry said.",
+            ),
+            (
+                "ferry",
+                "Ferry firm cuts service",
+                "The Varna ferry will run twice a day from March. The operator charges 12 velts "
+                "per car for the crossing, and foot passengers travel free.",
+            ),
+        ],
+    )
+    answer = grounded_answer(briefing, "How much compensation do farmers get per bird?")
+    assert lead_of(answer).startswith("Compensation for farmers will total")
+    answer = grounded_answer(briefing, "What is the toll per car on the new bridge?")
+    assert lead_of(answer).startswith("The toll will be 5 velts")
+    ingest_story(
+        briefing,
+        tmp_path / "paid.md",
+        "Cull payments set",
+        "Farmers will be paid 3.20 velts for each bird culled in the Gravik Valley.",
+    )
+    answer = grounded_answer(briefing, "How much compensation do farmers get per bird?")
+    assert lead_of(answer).startswith("Farmers will be paid 3.20 velts")
+
+
 @pytest.mark.parametrize(
     ("question", "fact"),
     [

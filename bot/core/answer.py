@@ -64,7 +64,7 @@ from bot.core.roles import could_be_surname
 from bot.core.summaries import holder
 from bot.core.text import paragraph_spans, squash, strip_footnote_markers
 from bot.core.wordnet import wordnet
-from bot.core.words import STOPWORDS, jaccard, word_count
+from bot.core.words import STOPWORDS, jaccard, stem, word_count
 from storage.articles import Passage
 
 NOT_IN_SOURCES = (
@@ -257,8 +257,7 @@ def select_sentences(
     # ... and, for "How much will each of the buses cost?", one that gives an amount per
     # bus ("1.2 million dollars each"), the rate the gate let it through for, before one
     # that gives a total ("The project is expected to cost 412 million dollars").
-    rate = retrieval.query.rate
-    giving = [s for s in holding or [] if rate is not None and gives_rate(s.text, rate)]
+    giving = _giving_the_rate(retrieval, scorer, holding or [])
     if giving:
         holding = giving
     # ... and one that names the measure asked for beside its amount ("expected to cost
@@ -432,6 +431,33 @@ def _of_the_side_asked(
 def _names_someone(word: str) -> bool:
     """Is ``word`` first a noun for a person or a group ("coalition", "analyst")?"""
     return wordnet().commonest_file(word) in ("noun.person", "noun.group")
+
+
+def _giving_the_rate(
+    retrieval: Retrieval, scorer: SentenceScorer, sentences: list[SourceSentence]
+) -> list[SourceSentence]:
+    """Those of ``sentences`` that give an amount per the unit the question asks about
+    (:func:`gives_rate`): "Farmers will be paid 3.20 velts for each bird culled" for "How
+    much compensation do farmers get per bird?". But where another names the measure by
+    the question's own word ("Compensation for farmers will total 7.4 million velts", not
+    a synonym WordNet gives: "the damage will cost 15 million velts", of a riot), a
+    sum per the unit is of that measure only if it names it too or holds another word of
+    the question (or its story's title does: "farmers"), as a unit alone says per what,
+    not of what: "A levy of 4 velts per bird sold" is no compensation, nor a ferry's "12
+    velts per car" the new bridge's toll."""
+    query = retrieval.query
+    rate = query.rate
+    if rate is None:
+        return []
+    giving = [s for s in sentences if gives_rate(s.text, rate)]
+    asked = next((t for t in query.terms if t.measured), None)
+    stating = stating_the_measure(retrieval, sentences)
+    if asked is None or not any(stem(asked.word) in s.stems for s in stating):
+        return giving
+    others = [t.word for t in query.terms if not t.measured and stem(t.word) != stem(rate)]
+    return [
+        s for s in giving if s in stating or any(scorer.credits(s).get(w, 0.0) > 0 for w in others)
+    ]
 
 
 def _causes_of_the_event(
