@@ -4462,6 +4462,53 @@ def test_an_outlet_named_only_in_a_page_s_masthead_says_which_story_answers(
     assert lead.startswith("Guards retook the wing after 19")
 
 
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        ("What has Duvessa done in response, and how much trade is at stake?",
+         ["What has Duvessa done in response", "how much trade is at stake?"]),
+        ("how many pts did rostholm lose and where does that leave them",
+         ["how many pts did rostholm lose", "where does that leave them"]),
+        ("Who signed the memorandum? When was it signed?",
+         ["Who signed the memorandum", "When was it signed?"]),
+        # a setting or framing before the first question word is no question
+        ("going by the Advertiser, how many were hurt, and how many badly?",
+         ["how many were hurt", "how many badly?"]),
+        ("Apart from Kervel, which officials are named in the report?", []),
+        ("What is the cost and who pays", []),  # parts too short to ask alone
+        ("Is the agreement binding?", []),
+    ],
+)  # fmt: skip
+def test_the_parts_of_a_question_that_asks_two_things(question: str, parts: list[str]) -> None:
+    from bot.core.phrasing import question_parts
+
+    assert question_parts(question) == parts
+
+
+def test_a_question_of_two_parts_is_answered_in_the_part_the_sources_answer(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "How many hens did Branovia cull, and which vaccine will vets use next winter?":
+    the sources answer the first part and say nothing of the second; the first part is
+    answered, from the story the whole question found, and a note says only that part
+    was. (Before, the whole question was refused.) A part that needs the one before it
+    ("where would *it* be held") is not asked alone."""
+    ingest_text(
+        briefing,
+        tmp_path / "flu.md",
+        "---\ntitle: Branovia culls hens as bird flu spreads\n---\n\nBranovia ordered the "
+        "cull of 2.3 million hens on Monday after bird flu spread through the Gravik "
+        "Valley.\n\nNeighbouring Duvessa has banned all imports of Branovian poultry and "
+        "eggs. The trade is worth about 210 million velts a year.\n",
+    )
+    question = "How many hens did Branovia cull, and which vaccine will vets use next winter?"
+    answer = grounded_answer(briefing, question)
+    assert lead_of(answer).startswith("Branovia ordered the cull of 2.3 million hens")
+    assert answer.note is not None and "How many hens did Branovia cull" in answer.note
+    whole = grounded_answer(briefing, "How many hens did Branovia cull?")
+    assert whole.note is None
+
+
 def test_acc_to_is_according_to_but_the_acc_is_a_name() -> None:
     """ "acc to the herald" (or "Acc to") is "according to", but "ACC" in capitals is a
     name, as other short forms are read only in lower case: "Why did Fenbury leave the

@@ -26,7 +26,7 @@ from bot.core.followup import condense_lexically, stands_alone
 from bot.core.lexicon import Lexicon
 from bot.core.model_choice import NOT_SENT, ModelResolver
 from bot.core.models import Answer, ExchangeContext, Quote, SourceInfo, Turn, Usage
-from bot.core.phrasing import acknowledges
+from bot.core.phrasing import acknowledges, question_parts
 from bot.core.profile import find_profile
 from bot.core.query import Query
 from bot.core.quotes import find_quotes
@@ -271,6 +271,29 @@ class Briefing:
         with self.db.session() as session:
             return answerable_in_kind(self.retriever.retrieve(session, question))
 
+    def retrieve_in_part(self, question: str, model: bool = False) -> tuple[str, Retrieval]:
+        """The question to answer and its retrieval: ``question`` as asked, or, when the
+        sources cannot answer all it asks but can answer one of its parts ("How many
+        points did Rostholm lose, and where does that leave them?"), the first such part,
+        from the article the whole question found first (a part alone may name less than
+        the question does: "how much trade is at stake" is the Duvessa story's trade), and
+        that stands alone ("where would *it* be held" does not). With a ``model`` to write
+        the answer, a question it may be shown whole is shown whole: it may answer both
+        parts from the passages."""
+        retrieval = self.retrieve(question)
+        if retrieval.answerable or (model and retrieval.worth_asking):
+            return question, retrieval
+        if not retrieval.passages:
+            return question, retrieval
+        story = retrieval.passages[0].article_id
+        for part in question_parts(question):
+            if not stands_alone(part):
+                continue  # "where would *it* be held": it needs the part before
+            answered = self.retrieve(part)
+            if answered.answerable and answered.passages[0].article_id == story:
+                return part, answered
+        return question, retrieval
+
     def ask(
         self,
         question: str,
@@ -310,7 +333,8 @@ class Briefing:
         try:
             summariser, reason = self.writers.answers()
             deadline = summariser.deadline() if summariser is not None else 0.0
-            if history and not self.acknowledges(text):
+            follows_up = bool(history) and not self.acknowledges(text)
+            if follows_up:
                 standalone, retrieval, condensing = self._follow_up(
                     text, history, deadline, summariser
                 )
@@ -318,10 +342,12 @@ class Briefing:
                 # Nothing to condense, or nothing asked: "thanks!" after an answer is
                 # decided as said (the help reply), not condensed with the thread's
                 # terms into the last question again.
-                retrieval = self.retrieve(text)
+                standalone, retrieval = self.retrieve_in_part(text, summariser is not None)
             answer = self._answer(
                 text, standalone, retrieval, on_text, deadline, summariser, reason
             )
+            if not follows_up:
+                answer = answered_in_part(answer, standalone)
             if condensing is not None:  # the follow-up's condensing counts too
                 answer = replace(answer, usage=condensing.plus(answer.usage))
         except BriefbotError as exc:
@@ -356,10 +382,10 @@ class Briefing:
         """Answer without touching the conversation log (``briefbot eval`` uses this)."""
         text = self.check_question(question)
         summariser, reason = self.writers.answers()
-        retrieval = self.retrieve(text)
+        standalone, retrieval = self.retrieve_in_part(text, summariser is not None)
         deadline = summariser.deadline() if summariser is not None else 0.0
-        answer = self._answer(text, text, retrieval, None, deadline, summariser, reason)
-        return answer, retrieval
+        answer = self._answer(text, standalone, retrieval, None, deadline, summariser, reason)
+        return answered_in_part(answer, standalone), retrieval
 
     def _follow_up(
         self,
@@ -567,3 +593,13 @@ class Briefing:
 def _ms(started: float) -> int:
     """Milliseconds since ``started`` (a ``time.perf_counter()``)."""
     return int((time.perf_counter() - started) * 1000)
+
+
+def answered_in_part(answer: Answer, part: str) -> Answer:
+    """``answer``, noted as the answer to ``part`` of its question when that is all the
+    sources answer (:meth:`Briefing.retrieve_in_part`), so that the asker knows the rest
+    was not found rather than overlooked."""
+    if part == answer.question or not answer.answered:
+        return answer
+    said = f"The sources answer only part of this: “{part}”."
+    return replace(answer, note=f"{answer.note} {said}" if answer.note else said)

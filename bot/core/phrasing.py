@@ -1491,3 +1491,33 @@ def rate_asked(
             if head is not None and head not in _NOT_UNITS and head.isalpha():
                 return head
     return None
+
+
+#: Where a question asks a second thing: "and", a comma, a question mark or a semicolon,
+#: then a word that opens a question ("..., and how much trade is at stake?", "how many
+#: points did they lose and where does that leave them?", "Who signed it? When?").
+_OPENS_A_QUESTION = (
+    r"(?:what|whats|how|who|whose|when|where|why|which|whether|is|are|was|were|does|do|"
+    r"did|has|have|can|will|could|would)\b"
+)
+_NEXT_QUESTION = re.compile(
+    rf"(?:,?\s+(?:and|&|\+)\s+|\s*[?;]\s+|,\s+)(?={_OPENS_A_QUESTION})", re.IGNORECASE
+)
+_A_QUESTION = re.compile(rf"^\W*{_OPENS_A_QUESTION}", re.IGNORECASE)
+#: The fewest words a part of a question needs to be asked on its own.
+_PART_WORDS = 3
+
+
+def question_parts(question: str) -> list[str]:
+    """The questions ``question`` asks, when it asks more than one ("What has Duvessa done
+    in response, and how much trade is at stake?"): each part, in order, of at least
+    :data:`_PART_WORDS` words that opens as a question does; empty when it asks one
+    thing."""
+    parts = [p.strip(" ,;") for p in _NEXT_QUESTION.split(question)]
+    if len(parts) < 2:
+        return []
+    # (what comes before the first question word is framing or a setting, not a
+    # question: "going by the Advertiser, how many ...", "we're a family of 7 in
+    # Wexcombe, can we ...")
+    asked = [p for p in parts if len(p.split()) >= _PART_WORDS and _A_QUESTION.match(p)]
+    return asked if len(asked) > 1 else []
