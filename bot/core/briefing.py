@@ -286,7 +286,7 @@ class Briefing:
         if not retrieval.passages:
             return question, retrieval
         story = retrieval.passages[0].article_id
-        for part in question_parts(question):
+        for part in question_parts(question)[:MAX_PARTS]:
             if not stands_alone(part):
                 continue  # "where would *it* be held": it needs the part before
             answered = self.retrieve(part)
@@ -593,6 +593,11 @@ class Briefing:
 def _ms(started: float) -> int:
     """Milliseconds since ``started`` (a ``time.perf_counter()``)."""
     return int((time.perf_counter() - started) * 1000)
+
+
+#: The most parts of a question asked on their own (each is a retrieval): a question of
+#: more parts is answered whole, or in one of its first ones.
+MAX_PARTS = 3
 
 
 def answered_in_part(answer: Answer, part: str) -> Answer:
