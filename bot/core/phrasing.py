@@ -1257,6 +1257,7 @@ def _subject_of_a_clause(
 
 #: Forms of "to be" after "what" ("r": "what r they meant to do").
 _BE = frozenset(["is", "are", "was", "were", "s", "r"])
+#: Words that ask for a name after the people ("What are the calf's parents *called*?").
 _NAMED_AS = frozenset(["called", "named", "known", "nicknamed", "dubbed"])
 #: Prepositions that carry a noun phrase on ("users *of* the app").
 _CARRYING_ON = frozenset("of in at from on for with".split())
