@@ -4477,6 +4477,13 @@ def test_an_outlet_named_only_in_a_page_s_masthead_says_which_story_answers(
         ("Apart from Kervel, which officials are named in the report?", []),
         ("What is the cost and who pays", []),  # parts too short to ask alone
         ("Is the agreement binding?", []),
+        # a clause on the noun before it is no second question
+        ("How much did Rostholm pay for the striker, who scored twice on Saturday?", []),
+        ("What did the manager, who was sacked last year, say about the wages?", []),
+        ("What happened at the plant, where workers struck, and how long did it last?",
+         ["What happened at the plant, where workers struck", "how long did it last?"]),
+        ("Which towns flooded, where were people moved to?",
+         ["Which towns flooded", "where were people moved to?"]),
     ],
 )  # fmt: skip
 def test_the_parts_of_a_question_that_asks_two_things(question: str, parts: list[str]) -> None:
@@ -4507,6 +4514,30 @@ def test_a_question_of_two_parts_is_answered_in_the_part_the_sources_answer(
     assert answer.note is not None and "How many hens did Branovia cull" in answer.note
     whole = grounded_answer(briefing, "How many hens did Branovia cull?")
     assert whole.note is None
+
+
+def test_a_clause_on_a_name_is_not_a_part_of_the_question_answered_alone(
+    briefing: Briefing, tmp_path: Path
+) -> None:
+    """ "How much did Rostholm pay for the striker Marek, who scored twice on Saturday?":
+    the story says nothing of the fee. ", who scored twice" says which striker; it asks
+    nothing, so it is not answered alone as if it were what was asked (before, the answer
+    was who scored twice, noted as "the part" the sources answer)."""
+    ingest_story(
+        briefing,
+        tmp_path / "marek.md",
+        "Rostholm sign Marek",
+        "Rostholm signed the striker Ivo Marek from Pellan on Friday. Marek scored twice on "
+        "Saturday as Rostholm beat Dunmere 3-1.\n\nThe club's manager said Marek would "
+        "start against Kessford next week. Rostholm are fourth in the league.",
+    )
+    for question in (
+        "How much did Rostholm pay for the striker Marek, who scored twice on Saturday?",
+        "What did the Rostholm manager, who was sacked last year, say about Marek's wages?",
+    ):
+        answer = briefing.ask(question)
+        assert answer.standalone_question == question, answer.note
+        assert answer.note is None
 
 
 def test_acc_to_is_according_to_but_the_acc_is_a_name() -> None:

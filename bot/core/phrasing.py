@@ -1494,15 +1494,25 @@ def rate_asked(
     return None
 
 
-#: Where a question asks a second thing: "and", a comma, a question mark or a semicolon,
-#: then a word that opens a question ("..., and how much trade is at stake?", "how many
-#: points did they lose and where does that leave them?", "Who signed it? When?").
+#: Where a question asks a second thing: "and", a comma (not before a relative clause), a
+#: question mark or a semicolon, then a word that opens a question ("..., and how much
+#: trade is at stake?", "how many points did they lose and where does that leave them?",
+#: "Who signed it? When?").
 _OPENS_A_QUESTION = (
     r"(?:what|whats|how|who|whose|when|where|why|which|whether|is|are|was|were|does|do|"
     r"did|has|have|can|will|could|would)\b"
 )
+#: After a comma alone, a relative word opens a clause on the noun before it, not a second
+#: question ("How much did they pay for the striker, who scored twice?", "What did the
+#: manager, who was sacked, say?"): "where" and "when" do unless a verb follows them at
+#: once, as only a question's do ("Who will build it, where will it be?").
+_RELATIVE = (
+    r"(?:who|whom|whose|which)\b|(?:where|when)\b(?!\s+(?:is|are|was|were|does|do|did|has|"
+    r"have|had|can|will|could|would|should)\b)"
+)
 _NEXT_QUESTION = re.compile(
-    rf"(?:,?\s+(?:and|&|\+)\s+|\s*[?;]\s+|,\s+)(?={_OPENS_A_QUESTION})", re.IGNORECASE
+    rf"(?:,?\s+(?:and|&|\+)\s+|\s*[?;]\s+|,\s+(?!{_RELATIVE}))(?={_OPENS_A_QUESTION})",
+    re.IGNORECASE,
 )
 _A_QUESTION = re.compile(rf"^\W*{_OPENS_A_QUESTION}", re.IGNORECASE)
 #: The fewest words a part of a question needs to be asked on its own.
