@@ -281,9 +281,7 @@ class Briefing:
         the answer, a question it may be shown whole is shown whole: it may answer both
         parts from the passages."""
         retrieval = self.retrieve(question)
-        if retrieval.answerable or (model and retrieval.worth_asking):
-            return question, retrieval
-        if not retrieval.passages:
+        if retrieval.answerable or (model and retrieval.worth_asking) or not retrieval.passages:
             return question, retrieval
         story = retrieval.passages[0].article_id
         for part in question_parts(question)[:MAX_PARTS]:
